@@ -1,0 +1,141 @@
+/**
+ * The one small interface a warehouse implements. A warehouse is one folder under adapters/:
+ * a pure Dialect (SQL strings, no I/O, never imports a driver) and an I/O Connection.
+ * Materializations are written once against these verbs.
+ */
+import type { TargetConfig } from '../project/types.js';
+
+export interface Relation {
+  /** DuckDB: catalog (usually omitted); BigQuery: project. */
+  database?: string;
+  /** DuckDB: schema; BigQuery: dataset. */
+  schema: string;
+  identifier: string;
+}
+
+export type RelationKind = 'table' | 'view' | 'external';
+
+export interface ColumnDef {
+  name: string;
+  /** Warehouse type as the warehouse spells it (`VARCHAR`, `INT64`). */
+  dataType: string;
+  nullable?: boolean;
+  description?: string;
+}
+
+export interface ExistingRelation extends Relation {
+  kind: RelationKind;
+}
+
+/** What differs between warehouses, stated once so strategies branch on facts, not names. */
+export interface Capabilities {
+  /** DDL can run inside a transaction and roll back (DuckDB yes, BigQuery no). */
+  transactionalDdl: boolean;
+  /** `MERGE` statement available. */
+  merge: boolean;
+  /** `CREATE OR REPLACE TABLE … AS` swaps atomically (BigQuery). */
+  atomicReplace: boolean;
+  /** Dry-run cost estimates (BigQuery). */
+  dryRun: boolean;
+}
+
+/** Options a materialization passes to table/view creation (partitioning, clustering, labels…). */
+export interface RelationOptions {
+  config?: Record<string, unknown>;
+  description?: string;
+  columns?: ColumnDef[];
+  /** CREATE TEMP … where the warehouse has it. */
+  temporary?: boolean;
+}
+
+export interface Dialect {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  quoteIdentifier(name: string): string;
+  /** `"silver"."complaints"` / `` `proj`.`silver`.`complaints` `` */
+  renderRelation(relation: Relation): string;
+  /** A string literal with proper escaping. */
+  quoteString(value: string): string;
+  createSchema(schema: string, database?: string): string;
+  createTableAs(relation: Relation, sql: string, options?: RelationOptions): string;
+  createViewAs(relation: Relation, sql: string, options?: RelationOptions): string;
+  dropRelation(relation: Relation, kind: RelationKind): string;
+  /** Rename within the same schema. */
+  renameRelation(from: Relation, toIdentifier: string, kind: RelationKind): string;
+  insertInto(target: Relation, sourceSql: string, columns: string[]): string;
+  merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options?: { predicates?: string[] }): string;
+  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[]): string;
+  addColumns(relation: Relation, columns: ColumnDef[]): string;
+  beginTransaction(): string;
+  commitTransaction(): string;
+  rollbackTransaction(): string;
+  /** The SQL type name for a generic type: `string`, `integer`, `float`, `boolean`, `timestamp`, `date`. */
+  typeName(generic: 'string' | 'integer' | 'float' | 'boolean' | 'timestamp' | 'date' | 'numeric'): string;
+  /** A query's rows, wrapped for counting: `select count(*) as n from (…)`. */
+  countRows(sql: string): string;
+}
+
+export interface ExecuteResult {
+  rowsAffected?: number;
+  /** BigQuery: bytes processed / billed, job id. DuckDB: empty. */
+  bytesProcessed?: number;
+  bytesBilled?: number;
+  jobId?: string;
+  /** Free-form adapter response merged into run_results.json `adapter_response`. */
+  response?: Record<string, unknown>;
+}
+
+export interface QueryResult {
+  columns: ColumnDef[];
+  rows: Record<string, unknown>[];
+}
+
+export interface DryRunResult {
+  bytesProcessed: number;
+  /** Referenced tables, for plans. */
+  referencedTables?: Relation[];
+}
+
+/** One session on a warehouse. Not safe for concurrent use: the scheduler gives each thread its own. */
+export interface Connection {
+  execute(sql: string): Promise<ExecuteResult>;
+  query(sql: string): Promise<QueryResult>;
+  /** Undefined when the relation does not exist. */
+  getRelation(relation: Relation): Promise<ExistingRelation | undefined>;
+  listRelations(schema: string, database?: string): Promise<ExistingRelation[]>;
+  getColumns(relation: Relation): Promise<ColumnDef[]>;
+  /**
+   * Runs `fn` in a transaction where the warehouse has them (commit on success, rollback on throw);
+   * elsewhere just runs it.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Loads a local CSV into a new table (seeds). Column types override inference. */
+  loadCsv(relation: Relation, csvPath: string, options: { columnTypes?: Record<string, string>; delimiter?: string }): Promise<ExecuteResult>;
+  /** Estimate without running (capability `dryRun`). */
+  dryRun?(sql: string): Promise<DryRunResult>;
+  close(): Promise<void>;
+}
+
+/** An opened warehouse: a factory of connections sharing one database. */
+export interface Warehouse {
+  readonly type: string;
+  readonly dialect: Dialect;
+  connect(): Promise<Connection>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Absolute project root; relative paths in the profile resolve against it. */
+  projectRoot: string;
+  /** Values that must be scrubbed from errors. */
+  secrets?: string[];
+}
+
+/** What a warehouse folder exports. Registered lazily so a DuckDB user never loads Google clients. */
+export interface Adapter {
+  readonly type: string;
+  readonly dialect: Dialect;
+  open(target: TargetConfig, options: OpenOptions): Promise<Warehouse>;
+  /** Checks a profile target's settings and reports problems as messages (no I/O). */
+  validateTarget?(target: TargetConfig): string[];
+}

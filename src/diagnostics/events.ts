@@ -1,0 +1,44 @@
+import type { Diagnostic } from './diagnostic.js';
+
+/** Outcome of one node. `skipped` means an upstream failed; `warn` is a test over its warn threshold. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
+
+export interface NodeResultSummary {
+  uniqueId: string;
+  name: string;
+  resourceType: string;
+  status: NodeStatus;
+  /** e.g. `created table model silver.complaints`, `SELECT 120`. */
+  message: string;
+  executionTime: number;
+  /** Relation label for the progress line, e.g. `silver.complaints`. */
+  relation?: string;
+  materialized?: string;
+  failures?: number | null;
+  rowsAffected?: number;
+}
+
+/** Everything a command tells the user goes through these events. */
+export type StrataEvent =
+  | { type: 'diagnostic'; diagnostic: Diagnostic }
+  | { type: 'info'; message: string }
+  | { type: 'run-started'; command: string; total: number; threads: number; invocationId: string }
+  | { type: 'node-started'; index: number; total: number; uniqueId: string; description: string }
+  | { type: 'node-finished'; index: number; total: number; result: NodeResultSummary }
+  | { type: 'progress'; label: string; done: number; total: number; bytesDone?: number; bytesTotal?: number }
+  | { type: 'run-finished'; elapsed: number; counts: Record<string, number>; status: 'success' | 'error' };
+
+/** The one sink for output. The CLI supplies a terminal or JSON reporter; tests capture. */
+export interface Reporter {
+  emit(event: StrataEvent): void;
+}
+
+/** A reporter that keeps events in memory (tests, library callers). */
+export class CapturingReporter implements Reporter {
+  readonly events: StrataEvent[] = [];
+  emit(event: StrataEvent): void {
+    this.events.push(event);
+  }
+}
+
+export const silentReporter: Reporter = { emit() {} };

@@ -1,0 +1,4 @@
+export * from './diagnostic.js';
+export * from './did-you-mean.js';
+export * from './secrets.js';
+export * from './events.js';

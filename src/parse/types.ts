@@ -1,0 +1,188 @@
+/** What the `parse/` stage produces: a Manifest of nodes. Field names are camelCase; artifacts/ maps them to dbt's. */
+import type { Diagnostic, SourceLocation } from '../diagnostics/index.js';
+
+export type ResourceType =
+  | 'model'
+  | 'seed'
+  | 'source'
+  | 'test'
+  | 'unit_test'
+  | 'snapshot'
+  | 'analysis'
+  | 'landing'
+  | 'operation';
+
+export interface RefCall {
+  package?: string;
+  name: string;
+  version?: string | number;
+  at?: SourceLocation;
+}
+
+export interface SourceCall {
+  source: string;
+  table: string;
+  at?: SourceLocation;
+}
+
+export interface ColumnInfo {
+  name: string;
+  description: string;
+  dataType?: string;
+  meta: Record<string, unknown>;
+  tags: string[];
+  quote?: boolean;
+}
+
+/**
+ * A node's effective config after merging, lowest to highest precedence:
+ * project.yml folder configs, schema.yml `config:`, the file's `{{ config() }}`.
+ * Known keys are typed; adapter-specific ones (partition_by, cluster_by, …) pass through.
+ */
+export interface NodeConfig {
+  enabled: boolean;
+  materialized: string;
+  schema?: string | null;
+  database?: string | null;
+  alias?: string | null;
+  tags: string[];
+  meta: Record<string, unknown>;
+  unique_key?: string | string[];
+  incremental_strategy?: string;
+  on_schema_change?: 'ignore' | 'append_new_columns' | 'sync_all_columns' | 'fail';
+  full_refresh?: boolean | null;
+  pre_hook: string[];
+  post_hook: string[];
+  /** Seeds. */
+  column_types?: Record<string, string>;
+  quote_columns?: boolean;
+  delimiter?: string;
+  /** Tests. */
+  severity?: 'error' | 'warn' | 'ERROR' | 'WARN';
+  [key: string]: unknown;
+}
+
+export interface TestMetadata {
+  /** `not_null`, `unique`, `accepted_values`, `relationships`, or a custom generic test. */
+  name: string;
+  namespace?: string | null;
+  kwargs: Record<string, unknown>;
+}
+
+export interface ManifestNode {
+  uniqueId: string;
+  resourceType: Exclude<ResourceType, 'source'>;
+  packageName: string;
+  name: string;
+  /** Relative to its resource path: `silver/complaints.sql`. */
+  path: string;
+  /** Relative to the project root: `models/silver/complaints.sql`. */
+  originalFilePath: string;
+  fqn: string[];
+  language: 'sql';
+  rawCode: string;
+  checksum: { name: 'sha256'; checksum: string };
+  config: NodeConfig;
+  /** The config keys as written (before merging with defaults) — dbt's `unrendered_config`. */
+  unrenderedConfig: Record<string, unknown>;
+  tags: string[];
+  description: string;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  /** YAML file that described this node, if any. */
+  patchPath?: string;
+  refs: RefCall[];
+  sources: SourceCall[];
+  /** Filled by graph/: resolved unique ids; macros by parse/. */
+  dependsOn: { nodes: string[]; macros: string[] };
+  /** Where the relation lives; computed by parse/ with generate_schema_name / generate_alias_name. */
+  database?: string;
+  schema: string;
+  alias: string;
+  /** `doc('x')` blocks used. */
+  docRefs?: string[];
+  /** Tests only. */
+  testMetadata?: TestMetadata;
+  attachedNode?: string;
+  columnName?: string;
+  /** Seeds: absolute path of the CSV (rawCode stays empty like dbt). */
+  seedFile?: string;
+  /** Set by compile/. */
+  compiledCode?: string;
+  compiledPath?: string;
+  /** Opaque extra data a later stage needs (landing spec, unit test fixtures, …). */
+  extra?: Record<string, unknown>;
+}
+
+/** `external:` on a landed source (issue: landing). */
+export interface ExternalSpec {
+  location: string;
+  format?: string;
+  pattern?: string;
+  partitions?: string | string[] | unknown[];
+  options?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface SourceDefinition {
+  uniqueId: string;
+  resourceType: 'source';
+  packageName: string;
+  sourceName: string;
+  name: string;
+  identifier: string;
+  database?: string;
+  schema: string;
+  loader: string;
+  loadedAtField?: string;
+  freshness?: Record<string, unknown> | null;
+  external?: ExternalSpec;
+  description: string;
+  sourceDescription: string;
+  columns: Record<string, ColumnInfo>;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: { enabled: boolean; [key: string]: unknown };
+  fqn: string[];
+  path: string;
+  originalFilePath: string;
+  /** Where in the YAML it was declared. */
+  at?: SourceLocation;
+}
+
+export interface MacroDefinition {
+  uniqueId: string;
+  name: string;
+  packageName: string;
+  path: string;
+  originalFilePath: string;
+  macroSql: string;
+  arguments: { name: string }[];
+  dependsOn: { macros: string[] };
+  description: string;
+}
+
+export interface DocBlock {
+  uniqueId: string;
+  name: string;
+  packageName: string;
+  path: string;
+  originalFilePath: string;
+  blockContents: string;
+}
+
+export interface Manifest {
+  projectName: string;
+  adapterType: string;
+  nodes: Record<string, ManifestNode>;
+  sources: Record<string, SourceDefinition>;
+  macros: Record<string, MacroDefinition>;
+  docs: Record<string, DocBlock>;
+  /** Nodes switched off with `enabled: false` (dbt keeps them apart so refs to them get a clear error). */
+  disabled: Record<string, ManifestNode | SourceDefinition>;
+}
+
+export interface ParseResult {
+  manifest: Manifest;
+  diagnostics: Diagnostic[];
+}

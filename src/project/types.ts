@@ -1,0 +1,99 @@
+/** What the `project/` stage produces: a project's configuration, its profile target and its files. */
+
+/** A folder-config tree as written under `models:` in project.yml (`+materialized`, nested folders). */
+export type FolderConfigTree = Record<string, unknown>;
+
+export interface ProjectConfig {
+  name: string;
+  version?: string;
+  profile: string;
+  /** Absolute path of the project root. */
+  rootDir: string;
+  /** `project.yml` or `dbt_project.yml`, relative to rootDir. */
+  configFile: string;
+  modelPaths: string[];
+  seedPaths: string[];
+  macroPaths: string[];
+  testPaths: string[];
+  snapshotPaths: string[];
+  analysisPaths: string[];
+  docsPaths: string[];
+  /** Relative to rootDir; default `target`. */
+  targetPath: string;
+  cleanTargets: string[];
+  /** Project-level vars (already merged with `--vars`, which win). */
+  vars: Record<string, unknown>;
+  /** Raw `models:`, `seeds:`, `data_tests:` (and `tests:`), `sources:`, `snapshots:` trees. */
+  models: FolderConfigTree;
+  seeds: FolderConfigTree;
+  dataTests: FolderConfigTree;
+  sources: FolderConfigTree;
+  snapshots: FolderConfigTree;
+  /** `on-run-start` / `on-run-end` hooks. */
+  onRunStart: string[];
+  onRunEnd: string[];
+  /** `dispatch:` search orders for adapter.dispatch. */
+  dispatch: { macro_namespace: string; search_order: string[] }[];
+  /** `quoting:` */
+  quoting: Record<string, boolean>;
+}
+
+/** One output of profiles.yml, as selected by `--target`. Extra keys are adapter specific. */
+export interface TargetConfig {
+  type: string;
+  /** Name of the output in profiles.yml (`dev`, `prod`). */
+  name: string;
+  schema: string;
+  database?: string;
+  threads: number;
+  /** Everything as written (env_var already rendered). Secrets are kept here; scrub before printing. */
+  settings: Record<string, unknown>;
+}
+
+export type ProjectFileKind = 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'analysis' | 'schema' | 'doc';
+
+export interface ProjectFile {
+  kind: ProjectFileKind;
+  /** Relative to the project root, forward slashes: `models/silver/complaints.sql`. */
+  path: string;
+  /** Relative to the resource path it was found in: `silver/complaints.sql`. */
+  pathInResource: string;
+  /** The resource path it was found in: `models`. */
+  resourcePath: string;
+  absPath: string;
+  contents: string;
+  /** sha256 of contents, hex. */
+  checksum: string;
+}
+
+/** Reads files: the local disk, or an in-memory map in tests. */
+export interface FileSource {
+  exists(absPath: string): boolean;
+  read(absPath: string): string;
+  /** Files under a folder, recursively, absolute paths, sorted. */
+  list(absDir: string): string[];
+}
+
+export interface LoadedProject {
+  config: ProjectConfig;
+  target: TargetConfig;
+  /** Where profiles.yml was found (for `debug`). */
+  profilesFile?: string;
+  files: ProjectFile[];
+  /** Values that must never be printed (passwords, peppers from env_var, keyfile contents). */
+  secrets: string[];
+}
+
+export interface LoadOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  /** YAML or JSON string, or an object. */
+  vars?: string | Record<string, unknown>;
+  /** Overrides `threads` from the profile. */
+  threads?: number;
+  env?: NodeJS.ProcessEnv;
+  fileSource?: FileSource;
+  /** Skip reading profiles.yml (e.g. `ls`, `compile` without warehouse); a duckdb default is used if absent. */
+  profileOptional?: boolean;
+}

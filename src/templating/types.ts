@@ -1,0 +1,120 @@
+/**
+ * The templating stage's seams. Two renders (STYLE habit 5):
+ *  - parse render: `ref`/`source`/`config` record calls; no warehouse; `execute` is false.
+ *  - run render: `ref`/`source` return quoted relations; `run_query`, `statement`,
+ *    `adapter.get_columns_in_relation` reach the warehouse through `TemplateWarehouse`.
+ */
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Relation, QueryResult, ColumnDef } from '../adapters/contract.js';
+import type { RefCall, SourceCall, ResourceType } from '../parse/types.js';
+
+/** A macro file to register: from the project's macro-paths, a package, or Strata's built-ins. */
+export interface MacroFile {
+  /** Relative path used in diagnostics: `macros/mask.sql`. */
+  path: string;
+  contents: string;
+  /** Project or package name; built-ins use `dbt`. */
+  packageName: string;
+}
+
+/** Discovered by scanning a macro file (for the manifest's `macros`). */
+export interface MacroInfo {
+  name: string;
+  packageName: string;
+  path: string;
+  /** 1-based line of `{% macro`. */
+  line: number;
+  arguments: string[];
+  /** Full text from `{% macro` to `{% endmacro %}`. */
+  sql: string;
+  kind: 'macro' | 'test' | 'materialization';
+}
+
+/** What the environment is created with, once per invocation. */
+export interface TemplateEnvironmentOptions {
+  projectName: string;
+  /** The adapter type, for `adapter.dispatch` (`duckdb__x` before `default__x`). */
+  adapterType: string;
+  /** Exposed as `target` (`target.name`, `target.schema`, `target.type`, `target.threads`, …). Secrets removed. */
+  target: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  macroFiles: MacroFile[];
+  /** `{% docs name %}` blocks, for `doc('name')`. */
+  docs: Record<string, string>;
+  /** `dispatch:` search orders from project config. */
+  dispatch?: { macro_namespace: string; search_order: string[] }[];
+  /** Sink for `log(msg, info=True)`. */
+  log?: (message: string) => void;
+}
+
+/** The node being rendered, as the template sees it (`model.name`, `this`, `config.get`). */
+export interface RenderNode {
+  uniqueId: string;
+  name: string;
+  resourceType: ResourceType;
+  packageName: string;
+  /** Relative to project root, for diagnostics. */
+  file: string;
+  fqn: string[];
+  /** Config known before rendering (project.yml + schema.yml), so `config.get('x')` works. */
+  config: Record<string, unknown>;
+  /** Relative path of the model in its resource folder. */
+  path?: string;
+}
+
+export interface ParseRenderResult {
+  refs: RefCall[];
+  sources: SourceCall[];
+  /** Merged keyword arguments of every `config(...)` call in the file. */
+  config: Record<string, unknown>;
+  /** Names used with `doc('x')`. */
+  docRefs: string[];
+  /** Project/package macros called (`macro.<pkg>.<name>`). */
+  macrosUsed: string[];
+  /** True when dependencies were extracted without a full nunjucks render. */
+  fastPath: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/** Warehouse access for the run render. Every method may be called several times with the same input. */
+export interface TemplateWarehouse {
+  query(sql: string): Promise<QueryResult>;
+  getColumns(relation: Relation): Promise<ColumnDef[]>;
+  /** Undefined if absent; used by `adapter.get_relation` / `load_relation`. */
+  relationExists(relation: Relation): Promise<boolean>;
+}
+
+export interface RunRenderContext {
+  /** The relation the node builds (`this`). */
+  thisRelation: Relation;
+  /** Renders a relation as the dialect quotes it. */
+  renderRelation(relation: Relation): string;
+  quoteIdentifier(name: string): string;
+  /** Resolves a `ref()` call to a relation or returns a diagnostic message. */
+  resolveRef(ref: RefCall): Relation | { error: string; hint?: string };
+  resolveSource(source: string, table: string): Relation | { error: string; hint?: string };
+  /**
+   * Ephemeral models are not relations: their refs render as `__dbt__cte__<name>` and compile/
+   * inlines them. resolveRef returns `{ identifier: '__dbt__cte__x', schema: '' }` with this flag.
+   */
+  isEphemeral?(ref: RefCall): boolean;
+  isIncremental: boolean;
+  fullRefresh: boolean;
+  /** Absent: `execute` is false and run_query returns none (like dbt at parse time). */
+  warehouse?: TemplateWarehouse;
+}
+
+export interface TemplateEngine {
+  /** Macros found in the registered files (for the manifest and diagnostics). */
+  readonly macros: MacroInfo[];
+  /** Problems in macro files (syntax errors, duplicate names) found at creation. */
+  readonly diagnostics: Diagnostic[];
+  /** Parse render: extract refs/sources/config. Fast path for files with only literal ref/source/config calls. */
+  parseRender(node: RenderNode, source: string): ParseRenderResult;
+  /** Run render: the final SQL. Async because run_query reaches the warehouse. Throws UserError with file:line on template errors. */
+  runRender(node: RenderNode, source: string, context: RunRenderContext): Promise<string>;
+  /** Calls a macro (project first, then built-ins) outside a model, e.g. `generate_schema_name(custom, node)`. Sync, no warehouse. */
+  callMacro(name: string, args: unknown[], node?: RenderNode): unknown;
+  hasMacro(name: string): boolean;
+}
