@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { UserError, type Diagnostic } from '../diagnostics/index.js';
+import { selectNodes } from '../select/index.js';
+import { Compiler, RelationIndex } from '../compile/index.js';
+import type { Warehouse, Connection } from '../adapters/contract.js';
+import { prepareProject } from './prepare.js';
+import { writeManifest } from './run-command.js';
+import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
+
+export interface CompileOptions extends CommonOptions, SelectionOptions {
+  /** Compile without opening the warehouse: `run_query` returns none and `is_incremental()` is false. */
+  offline?: boolean;
+}
+
+export interface CompileResult {
+  exitCode: ExitCode;
+  diagnostics: Diagnostic[];
+  /** unique id → compiled SQL, in graph order. */
+  compiled: Map<string, string>;
+  invocationId: string;
+}
+
+/** `strata compile`: renders selected models, tests and analyses to `target/compiled/`, writes manifest.json. */
+export async function compile(options: CompileOptions): Promise<CompileResult> {
+  const outcome = await prepareProject(options);
+  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, compiled: new Map(), invocationId: outcome.invocationId };
+  const p = outcome.prepared;
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['model', 'test', 'analysis', 'snapshot'] });
+  const diagnostics = [...p.diagnostics, ...selection.diagnostics];
+  if (selection.diagnostics.some((d) => d.severity === 'error')) {
+    return { exitCode: 2, diagnostics, compiled: new Map(), invocationId: p.invocationId };
+  }
+  const manifest = p.graph.manifest;
+  const relations = new RelationIndex(manifest);
+  let warehouse: Warehouse | undefined;
+  let connection: Connection | undefined;
+  try {
+    let state = new WarehouseState();
+    if (!options.offline) {
+      warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets });
+      connection = await warehouse.connect();
+      const schemas = selection.ids.map((id) => manifest.nodes[id]!).map((n) => ({ schema: n.schema, database: n.database }));
+      state = await WarehouseState.introspect(connection, schemas.filter((s) => s.schema));
+    }
+    const compiler = new Compiler({
+      manifest,
+      engine: p.engine,
+      dialect: p.adapter.dialect,
+      relations,
+      fullRefresh: false,
+      compiledDir: join(p.targetDir, 'compiled'),
+      isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
+    });
+    const result = await compiler.compileAll(selection.ids, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
+    diagnostics.push(...result.diagnostics);
+    writeManifest(p);
+    const failed = result.diagnostics.some((d) => d.severity === 'error');
+    return { exitCode: failed ? 2 : 0, diagnostics, compiled: result.compiled, invocationId: p.invocationId };
+  } catch (e) {
+    if (e instanceof UserError) return { exitCode: 2, diagnostics: [...diagnostics, ...e.diagnostics], compiled: new Map(), invocationId: p.invocationId };
+    throw e;
+  } finally {
+    await connection?.close().catch(() => undefined);
+    await warehouse?.close().catch(() => undefined);
+  }
+}

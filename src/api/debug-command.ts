@@ -1,0 +1,44 @@
+import { loadAdapter } from '../adapters/registry.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { loadProject } from '../project/index.js';
+import type { CommonOptions, ExitCode } from './types.js';
+
+export interface DebugCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** `strata debug`: is the project readable, the profile complete, the warehouse reachable? */
+export async function debug(options: CommonOptions): Promise<{ exitCode: ExitCode; checks: DebugCheck[]; diagnostics: Diagnostic[] }> {
+  const checks: DebugCheck[] = [];
+  const loaded = loadProject({ ...options });
+  const project = loaded.project;
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  checks.push({ name: 'project', ok: !!project && errors.length === 0, detail: project ? `${project.config.name} (${project.config.configFile})` : 'not loaded' });
+  if (!project || errors.length) return { exitCode: 2, checks, diagnostics: loaded.diagnostics };
+  checks.push({ name: 'profile', ok: true, detail: `${project.profilesFile ?? 'built-in default'} → target '${project.target.name}' (${project.target.type})` });
+  const adapter = await loadAdapter(project.target.type);
+  if (!adapter) {
+    checks.push({ name: 'adapter', ok: false, detail: `unknown type '${project.target.type}'` });
+    return { exitCode: 2, checks, diagnostics: loaded.diagnostics };
+  }
+  const problems = adapter.validateTarget?.(project.target) ?? [];
+  checks.push({ name: 'adapter', ok: problems.length === 0, detail: problems.length ? problems.join('; ') : adapter.type });
+  try {
+    const warehouse = await adapter.open(project.target, { projectRoot: project.config.rootDir, secrets: project.secrets });
+    const connection = await warehouse.connect();
+    try {
+      await connection.query('select 1 as ok');
+      checks.push({ name: 'connection', ok: true, detail: 'select 1 succeeded' });
+    } finally {
+      await connection.close();
+      await warehouse.close();
+    }
+  } catch (e) {
+    let detail = e instanceof Error ? e.message : String(e);
+    for (const s of project.secrets) detail = detail.split(s).join('****');
+    checks.push({ name: 'connection', ok: false, detail });
+  }
+  return { exitCode: checks.every((c) => c.ok) ? 0 : 1, checks, diagnostics: loaded.diagnostics };
+}

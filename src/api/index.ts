@@ -1,0 +1,18 @@
+/** Strata's library API: what the CLI, Airflow and tests call. Never prints, never exits. */
+export { runCommand, type RunKind, type RunCommandOptions } from './run-command.js';
+export { compile, type CompileOptions, type CompileResult } from './compile-command.js';
+export { list, type ListOptions } from './list-command.js';
+export { debug, type DebugCheck } from './debug-command.js';
+export { clean } from './clean-command.js';
+export { init } from './init-command.js';
+export { prepareProject, type PreparedProject } from './prepare.js';
+export type { CommonOptions, RunOptions, SelectionOptions, CommandResult, ExitCode } from './types.js';
+
+import { runCommand, type RunCommandOptions } from './run-command.js';
+import type { CommandResult } from './types.js';
+
+export const build = (o: RunCommandOptions): Promise<CommandResult> => runCommand('build', o);
+export const run = (o: RunCommandOptions): Promise<CommandResult> => runCommand('run', o);
+export const seed = (o: RunCommandOptions): Promise<CommandResult> => runCommand('seed', o);
+export const test = (o: RunCommandOptions): Promise<CommandResult> => runCommand('test', o);
+export const land = (o: RunCommandOptions): Promise<CommandResult> => runCommand('land', o);

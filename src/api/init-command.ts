@@ -1,0 +1,36 @@
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { ExitCode } from './types.js';
+
+const FILES = (name: string): Record<string, string> => ({
+  'project.yml': `name: ${name}\nversion: '1.0.0'\nprofile: ${name}\n\nmodel-paths: [models]\nseed-paths: [seeds]\nmacro-paths: [macros]\ntest-paths: [tests]\nsnapshot-paths: [snapshots]\ntarget-path: target\nclean-targets: [target]\n\nmodels:\n  ${name}:\n    +materialized: view\n`,
+  'profiles.yml': `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/${name}.duckdb\n      schema: main\n      threads: 4\n`,
+  'models/example/my_first_model.sql': `{{ config(materialized='table') }}\n\nselect 1 as id, 'hello' as greeting\nunion all\nselect 2 as id, 'world' as greeting\n`,
+  'models/example/my_second_model.sql': `select id, upper(greeting) as greeting\nfrom {{ ref('my_first_model') }}\n`,
+  'models/example/schema.yml': `version: 2\n\nmodels:\n  - name: my_first_model\n    description: A starter model\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n`,
+  'seeds/.gitkeep': '',
+  'macros/.gitkeep': '',
+  'tests/.gitkeep': '',
+  'snapshots/.gitkeep': '',
+  '.gitignore': 'target/\n',
+});
+
+/** `strata init <name>`: scaffolds a new project folder that builds on DuckDB right away. */
+export function init(options: { name: string; dir?: string }): { exitCode: ExitCode; created: string[]; diagnostics: Diagnostic[] } {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.name)) {
+    return { exitCode: 2, created: [], diagnostics: [{ code: 'init-bad-name', severity: 'error', message: `'${options.name}' is not a valid project name`, hint: 'use letters, digits and underscores, starting with a letter' }] };
+  }
+  const root = resolve(options.dir ?? process.cwd(), options.name);
+  if (existsSync(root)) {
+    return { exitCode: 2, created: [], diagnostics: [{ code: 'init-exists', severity: 'error', message: `${root} already exists`, hint: 'choose another name or remove the folder' }] };
+  }
+  const created: string[] = [];
+  for (const [rel, text] of Object.entries(FILES(options.name))) {
+    const path = join(root, rel);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+    created.push(rel);
+  }
+  return { exitCode: 0, created, diagnostics: [] };
+}

@@ -1,0 +1,20 @@
+import type { Diagnostic } from '../diagnostics/index.js';
+import { selectNodes, formatList } from '../select/index.js';
+import { prepareProject } from './prepare.js';
+import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
+
+export interface ListOptions extends CommonOptions, SelectionOptions {
+  output?: 'name' | 'path' | 'json' | 'selector';
+  resourceTypes?: string[];
+}
+
+/** `strata ls`: the selection, one line per node. Never opens the warehouse. */
+export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; lines: string[] }> {
+  const outcome = await prepareProject({ ...options, profileOptional: true });
+  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, lines: [] };
+  const p = outcome.prepared;
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: options.resourceTypes });
+  const diagnostics = [...p.diagnostics, ...selection.diagnostics];
+  if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };
+  return { exitCode: 0, diagnostics, lines: formatList(p.graph, selection.ids, options.output ?? 'selector') };
+}

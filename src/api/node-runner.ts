@@ -1,0 +1,100 @@
+import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { Compiler, RelationIndex } from '../compile/index.js';
+import { materializeNode } from '../materializations/index.js';
+import type { NodeOutcome } from '../execute/index.js';
+import { UserError, formatDiagnostic } from '../diagnostics/index.js';
+import type { PreparedProject } from './prepare.js';
+import type { WarehouseState } from './warehouse-state.js';
+import { templateWarehouse } from './warehouse-state.js';
+import { runTestNode } from './test-runner.js';
+import { runLandingNode } from './landing-runner.js';
+
+export interface NodeRunContext {
+  prepared: PreparedProject;
+  compiler: Compiler;
+  relations: RelationIndex;
+  state: WarehouseState;
+  fullRefresh: boolean;
+  relandChanged: boolean;
+  warehouse: Warehouse;
+}
+
+/** `table model silver.complaints`, `seed file main.customers`, `test not_null_x_id`. */
+export function describeNode(node: ManifestNode, relations: RelationIndex, dialect: Dialect): string {
+  void dialect;
+  const rel = relations.relationOf(node);
+  const label = `${rel.schema}.${rel.identifier}`;
+  switch (node.resourceType) {
+    case 'model':
+      return `sql ${node.config.materialized} model ${label}`;
+    case 'seed':
+      return `seed file ${label}`;
+    case 'test':
+      return `test ${node.name}`;
+    case 'unit_test':
+      return `unit_test ${node.name}`;
+    case 'landing':
+      return `landing ${label}`;
+    default:
+      return `${node.resourceType} ${label}`;
+  }
+}
+
+/** Runs one node on a thread's connection. User errors become an `error` outcome with file:line. */
+export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
+  try {
+    if (node.resourceType === 'test' || node.resourceType === 'unit_test') return await runTestNode(ctx, node, connection);
+    if (node.resourceType === 'landing') return await runLandingNode(ctx, node);
+    return await runBuildableNode(ctx, node, connection);
+  } catch (e) {
+    if (e instanceof UserError) {
+      return { status: 'error', message: e.diagnostics.map(formatDiagnostic).join('\n') };
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    return { status: 'error', message: ctx.prepared.scrubber.scrub(`${message}\n  in ${node.originalFilePath}`) };
+  }
+}
+
+async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
+  const { dialect } = ctx.prepared.adapter;
+  const relation = ctx.relations.relationOf(node);
+  const tw = templateWarehouse(connection, dialect);
+  const sql = await ctx.compiler.compile(node.uniqueId, tw);
+  const result = await materializeNode({
+    node,
+    sql,
+    relation,
+    dialect,
+    connection,
+    fullRefresh: ctx.fullRefresh,
+    renderHook: async (hook: string) => ctx.prepared.engine.runRender(
+      { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config },
+      hook,
+      {
+        thisRelation: relation,
+        renderRelation: (r) => dialect.renderRelation(r),
+        quoteIdentifier: (n) => dialect.quoteIdentifier(n),
+        resolveRef: (ref) => {
+          const t = ctx.relations.resolveRef(ref);
+          return 'error' in t ? t : ctx.relations.relationOf(t);
+        },
+        resolveSource: (s, t) => {
+          const src = ctx.relations.resolveSource(s, t);
+          return 'error' in src ? src : ctx.relations.relationOf(src);
+        },
+        isIncremental: false,
+        fullRefresh: ctx.fullRefresh,
+        warehouse: tw,
+      },
+    ),
+  });
+  return {
+    status: 'success',
+    message: result.message,
+    rowsAffected: result.rowsAffected,
+    adapterResponse: result.adapterResponse,
+    relation: dialect.renderRelation(relation),
+    materialized: String(node.config.materialized),
+  };
+}

@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import type { Adapter } from '../adapters/contract.js';
+import { loadAdapter, adapterTypes } from '../adapters/registry.js';
+import { DiagnosticBag, SecretScrubber, SECRET_KEYS, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
+import { loadProject } from '../project/index.js';
+import type { LoadedProject } from '../project/types.js';
+import { createTemplateEngine } from '../templating/index.js';
+import type { MacroFile, TemplateEngine } from '../templating/types.js';
+import { parseProject } from '../parse/index.js';
+import { buildGraph, type ProjectGraph } from '../graph/index.js';
+import { builtinTestMacros, generateTestNodes } from '../data-tests/index.js';
+import { landingNodeFor } from '../landing/index.js';
+import type { CommonOptions } from './types.js';
+import { newInvocationId } from './invocation.js';
+
+/** Everything known before a warehouse is opened. */
+export interface PreparedProject {
+  project: LoadedProject;
+  adapter: Adapter;
+  engine: TemplateEngine;
+  graph: ProjectGraph;
+  scrubber: SecretScrubber;
+  reporter: Reporter;
+  invocationId: string;
+  targetDir: string;
+  diagnostics: Diagnostic[];
+}
+
+export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
+
+/** The `target` object templates see: the profile output without secrets. */
+function templateTarget(project: LoadedProject): Record<string, unknown> {
+  const t = project.target;
+  const visible: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(t.settings)) if (!SECRET_KEYS.test(k)) visible[k] = v;
+  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database, threads: t.threads, profile_name: project.config.profile };
+}
+
+/**
+ * project → parse → graph, with every diagnostic collected. No warehouse is touched here:
+ * if anything is wrong the caller stops before opening one.
+ */
+export async function prepareProject(options: CommonOptions & { profileOptional?: boolean }): Promise<PrepareOutcome> {
+  const invocationId = newInvocationId();
+  const reporter = options.reporter ?? silentReporter;
+  const bag = new DiagnosticBag();
+  const loaded = loadProject({
+    projectDir: options.projectDir,
+    profilesDir: options.profilesDir,
+    target: options.target,
+    vars: options.vars,
+    threads: options.threads,
+    env: options.env,
+    profileOptional: options.profileOptional,
+  });
+  bag.merge(loaded.diagnostics);
+  const project = loaded.project;
+  if (!project || bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
+
+  const scrubber = options.scrubber ?? new SecretScrubber();
+  for (const s of project.secrets) scrubber.add(s);
+
+  const adapter = await loadAdapter(project.target.type);
+  if (!adapter) {
+    bag.error('adapter-unknown', `profile target '${project.target.name}' has type '${project.target.type}', which Strata does not support`, { file: project.profilesFile ?? 'profiles.yml' }, `use one of: ${adapterTypes.join(', ')}`);
+    return { ok: false, diagnostics: bag.items, invocationId };
+  }
+  for (const problem of adapter.validateTarget?.(project.target) ?? []) {
+    bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml' });
+  }
+
+  const macroFiles: MacroFile[] = [
+    ...builtinTestMacros,
+    ...project.files
+      .filter((f) => f.kind === 'macro')
+      .map((f) => ({ path: f.path, contents: f.contents, packageName: project.config.name })),
+  ];
+  const engine = createTemplateEngine({
+    projectName: project.config.name,
+    adapterType: adapter.type,
+    target: templateTarget(project),
+    vars: project.config.vars,
+    env: options.env ?? process.env,
+    macroFiles,
+    docs: {},
+    dispatch: project.config.dispatch,
+    log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
+  });
+  bag.merge(engine.diagnostics);
+
+  const targetDir = join(project.config.rootDir, project.config.targetPath);
+  const parsed = await parseProject(project, engine, { cacheDir: targetDir });
+  bag.merge(parsed.diagnostics);
+  const manifest = parsed.manifest;
+  manifest.adapterType = adapter.type;
+
+  const tests = generateTestNodes({
+    projectName: project.config.name,
+    nodes: Object.values(manifest.nodes),
+    sources: Object.values(manifest.sources),
+    projectTestConfig: project.config.dataTests,
+    knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
+  });
+  bag.merge(tests.diagnostics);
+  for (const t of tests.nodes) manifest.nodes[t.uniqueId] = t;
+
+  for (const source of Object.values(manifest.sources)) {
+    if (!source.external) continue;
+    const landing = landingNodeFor(source, project.config.name);
+    manifest.nodes[landing.uniqueId] = landing;
+  }
+
+  const built = buildGraph(manifest);
+  bag.merge(built.diagnostics);
+  if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
+  return {
+    ok: true,
+    prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items },
+  };
+}

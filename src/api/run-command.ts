@@ -1,0 +1,168 @@
+import type { Connection, Warehouse } from '../adapters/contract.js';
+import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { ManifestNode } from '../parse/types.js';
+import { selectNodes } from '../select/index.js';
+import { Compiler, RelationIndex } from '../compile/index.js';
+import { runGraph } from '../execute/index.js';
+import { manifestArtifact, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
+import { join } from 'node:path';
+import { prepareProject, type PreparedProject } from './prepare.js';
+import { schedulingParents } from './build-order.js';
+import { WarehouseState } from './warehouse-state.js';
+import { runOneNode, describeNode, type NodeRunContext } from './node-runner.js';
+import type { CommandResult, RunOptions } from './types.js';
+
+export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land';
+
+const RESOURCE_TYPES: Record<RunKind, string[]> = {
+  run: ['model'],
+  seed: ['seed'],
+  test: ['test', 'unit_test'],
+  land: ['landing'],
+  build: ['landing', 'seed', 'model', 'snapshot', 'test', 'unit_test'],
+};
+
+export interface RunCommandOptions extends RunOptions {
+  /** `land` / `build`: reload objects whose ETag changed. */
+  relandChanged?: boolean;
+}
+
+/** Writes manifest.json from a prepared project (compiled code included where known). */
+export function writeManifest(p: PreparedProject): void {
+  const relations = new RelationIndex(p.graph.manifest);
+  writeJsonArtifact(
+    join(p.targetDir, 'manifest.json'),
+    manifestArtifact({
+      manifest: p.graph.manifest,
+      parentMap: p.graph.parentMap,
+      childMap: p.graph.childMap,
+      invocationId: p.invocationId,
+      relationName: (n) => {
+        if (n.resourceType !== 'source' && (n.resourceType === 'test' || n.resourceType === 'unit_test' || n.resourceType === 'landing' || n.config.materialized === 'ephemeral')) return null;
+        return p.adapter.dialect.renderRelation(relations.relationOf(n));
+      },
+    }),
+    p.scrubber,
+  );
+}
+
+/** `run`, `build`, `seed`, `test`, `land`: prepare, select, open the warehouse, execute, write artifacts. */
+export async function runCommand(kind: RunKind, options: RunCommandOptions): Promise<CommandResult> {
+  const started = Date.now();
+  const outcome = await prepareProject(options);
+  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
+  const p = outcome.prepared;
+  const diagnostics: Diagnostic[] = [...p.diagnostics];
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: RESOURCE_TYPES[kind] });
+  diagnostics.push(...selection.diagnostics);
+  if (selection.diagnostics.some((d) => d.severity === 'error')) {
+    return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
+  }
+  const ids = selection.ids;
+  const manifest = p.graph.manifest;
+  const relations = new RelationIndex(manifest);
+  const threads = Math.max(1, options.threads ?? p.project.target.threads);
+
+  let warehouse: Warehouse | undefined;
+  const connections: Connection[] = [];
+  const records: NodeRunRecord[] = [];
+  let interrupted = false;
+  try {
+    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets });
+    const admin = await warehouse.connect();
+    connections.push(admin);
+    const targets = ids.map((id) => manifest.nodes[id]!).filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+    const schemas = uniqueSchemas(targets);
+    for (const s of schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
+    const state = await WarehouseState.introspect(admin, schemas);
+    for (let i = 1; i < threads; i++) connections.push(await warehouse.connect());
+
+    const fullRefresh = options.fullRefresh ?? false;
+    const compiler = new Compiler({
+      manifest,
+      engine: p.engine,
+      dialect: p.adapter.dialect,
+      relations,
+      fullRefresh,
+      compiledDir: join(p.targetDir, 'compiled'),
+      isIncremental: (node) => {
+        if (node.config.materialized !== 'incremental') return false;
+        const full = node.config.full_refresh ?? fullRefresh;
+        if (full) return false;
+        return state.get(relations.relationOf(node))?.kind === 'table';
+      },
+    });
+    const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, warehouse };
+    p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
+    const outcome = await runGraph({
+      ids,
+      parents: schedulingParents(p.graph, new Set(ids), kind === 'build'),
+      threads,
+      failFast: options.failFast ?? false,
+      signal: options.signal,
+      reporter: p.reporter,
+      describe: (id) => describeNode(manifest.nodes[id]!, relations, p.adapter.dialect),
+      runNode: (id, worker) => runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!),
+    });
+    interrupted = outcome.interrupted;
+    for (const r of outcome.results) {
+      const node = manifest.nodes[r.uniqueId];
+      records.push({
+        uniqueId: r.uniqueId,
+        status: r.status,
+        message: p.scrubber.scrub(r.message),
+        threadId: r.threadId,
+        startedAt: r.startedAt,
+        completedAt: r.completedAt,
+        executionTime: r.executionTime,
+        adapterResponse: r.adapterResponse,
+        failures: r.failures ?? null,
+        compiledCode: node?.compiledCode,
+        relationName: r.relation ?? null,
+      });
+    }
+  } catch (e) {
+    if (e instanceof UserError) {
+      diagnostics.push(...e.diagnostics);
+      return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: records };
+    }
+    throw e;
+  } finally {
+    for (const c of connections) await c.close().catch(() => undefined);
+    await warehouse?.close().catch(() => undefined);
+  }
+
+  const elapsed = (Date.now() - started) / 1000;
+  writeManifest(p);
+  writeJsonArtifact(
+    join(p.targetDir, 'run_results.json'),
+    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
+    p.scrubber,
+  );
+  const failed = records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error');
+  const counts = countStatuses(records);
+  p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
+  return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: records };
+}
+
+function uniqueSchemas(nodes: ManifestNode[]): { schema: string; database?: string }[] {
+  const seen = new Map<string, { schema: string; database?: string }>();
+  for (const n of nodes) {
+    if (n.config.materialized === 'ephemeral' || !n.schema) continue;
+    seen.set(`${n.database ?? ''}.${n.schema}`, { schema: n.schema, database: n.database });
+  }
+  return [...seen.values()];
+}
+
+export function countStatuses(records: NodeRunRecord[]): Record<string, number> {
+  const counts: Record<string, number> = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0, TOTAL: records.length };
+  for (const r of records) {
+    if (r.status === 'success' || r.status === 'pass') counts.PASS!++;
+    else if (r.status === 'warn') counts.WARN!++;
+    else if (r.status === 'skipped') counts.SKIP!++;
+    else counts.ERROR!++;
+  }
+  return counts;
+}
+
+export { formatDiagnostic };

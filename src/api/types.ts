@@ -1,0 +1,39 @@
+import type { Diagnostic, Reporter, SecretScrubber } from '../diagnostics/index.js';
+import type { NodeRunRecord } from '../artifacts/index.js';
+
+/** Options every command takes (the CLI's global flags). */
+export interface CommonOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  /** `--vars`: YAML or JSON text, or an object. */
+  vars?: string | Record<string, unknown>;
+  threads?: number;
+  reporter?: Reporter;
+  env?: NodeJS.ProcessEnv;
+  /** Filled with this project's secrets; reporters scrub through it. */
+  scrubber?: SecretScrubber;
+  /** Aborts scheduling (SIGINT). */
+  signal?: AbortSignal;
+}
+
+export interface SelectionOptions {
+  select?: string[];
+  exclude?: string[];
+}
+
+export interface RunOptions extends CommonOptions, SelectionOptions {
+  fullRefresh?: boolean;
+  failFast?: boolean;
+}
+
+/** 0 success, 1 a node failed, 2 bad project or usage. */
+export type ExitCode = 0 | 1 | 2;
+
+export interface CommandResult {
+  exitCode: ExitCode;
+  diagnostics: Diagnostic[];
+  invocationId: string;
+  /** Node outcomes, in completion order. */
+  results: NodeRunRecord[];
+}

@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './manifest-writer.js';
+export * from './run-results-writer.js';
+export * from './write-artifact.js';
+export { STRATA_VERSION } from './version.js';

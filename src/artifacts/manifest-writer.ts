@@ -1,0 +1,196 @@
+import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, MacroDefinition, DocBlock } from '../parse/types.js';
+import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
+import { STRATA_VERSION } from './version.js';
+
+export interface ManifestArtifactInput {
+  manifest: Manifest;
+  parentMap: Record<string, string[]>;
+  childMap: Record<string, string[]>;
+  invocationId: string;
+  /** Renders a node's or source's relation name as the warehouse quotes it; undefined for ephemerals/tests. */
+  relationName: (node: ManifestNode | SourceDefinition) => string | null;
+}
+
+function columnsJson(columns: Record<string, ColumnInfo>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, c] of Object.entries(columns)) {
+    out[key] = {
+      name: c.name,
+      description: c.description,
+      meta: c.meta,
+      data_type: c.dataType ?? null,
+      constraints: [],
+      quote: c.quote ?? null,
+      tags: c.tags,
+    };
+  }
+  return out;
+}
+
+export function nodeJson(node: ManifestNode, relationName: string | null): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    database: node.database ?? null,
+    schema: node.schema,
+    name: node.name,
+    resource_type: node.resourceType,
+    package_name: node.packageName,
+    path: node.path,
+    original_file_path: node.originalFilePath,
+    unique_id: node.uniqueId,
+    fqn: node.fqn,
+    alias: node.alias,
+    checksum: node.checksum,
+    config: node.config,
+    tags: node.tags,
+    description: node.description,
+    columns: columnsJson(node.columns),
+    meta: node.meta,
+    group: null,
+    docs: { show: true, node_color: null },
+    patch_path: node.patchPath ? `${node.packageName}://${node.patchPath}` : null,
+    build_path: null,
+    unrendered_config: node.unrenderedConfig,
+    created_at: 0,
+    relation_name: relationName,
+    raw_code: node.rawCode,
+    language: node.language,
+    refs: node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
+    sources: node.sources.map((s) => [s.source, s.table]),
+    metrics: [],
+    depends_on: { macros: node.dependsOn.macros, nodes: node.dependsOn.nodes },
+    compiled_path: node.compiledPath ?? null,
+    compiled: node.compiledCode !== undefined,
+    compiled_code: node.compiledCode ?? null,
+    extra_ctes_injected: node.compiledCode !== undefined,
+    extra_ctes: [],
+    contract: { enforced: false, alias_types: true, checksum: null },
+    access: 'protected',
+    constraints: [],
+    version: null,
+    latest_version: null,
+    deprecation_date: null,
+  };
+  if (node.resourceType === 'test') {
+    json.test_metadata = node.testMetadata
+      ? { name: node.testMetadata.name, kwargs: node.testMetadata.kwargs, namespace: node.testMetadata.namespace ?? null }
+      : undefined;
+    json.column_name = node.columnName ?? null;
+    json.attached_node = node.attachedNode ?? null;
+    json.file_key_name = node.extra?.fileKeyName ?? null;
+  }
+  if (node.resourceType === 'seed') json.root_path = undefined;
+  return json;
+}
+
+export function sourceJson(source: SourceDefinition, relationName: string | null): Record<string, unknown> {
+  return {
+    database: source.database ?? null,
+    schema: source.schema,
+    name: source.name,
+    resource_type: 'source',
+    package_name: source.packageName,
+    path: source.path,
+    original_file_path: source.originalFilePath,
+    unique_id: source.uniqueId,
+    fqn: source.fqn,
+    source_name: source.sourceName,
+    source_description: source.sourceDescription,
+    loader: source.loader,
+    identifier: source.identifier,
+    quoting: {},
+    loaded_at_field: source.loadedAtField ?? null,
+    freshness: source.freshness ?? null,
+    external: source.external ?? null,
+    description: source.description,
+    columns: columnsJson(source.columns),
+    meta: source.meta,
+    source_meta: {},
+    tags: source.tags,
+    config: source.config,
+    patch_path: null,
+    unrendered_config: {},
+    relation_name: relationName,
+    created_at: 0,
+  };
+}
+
+function macroJson(m: MacroDefinition): Record<string, unknown> {
+  return {
+    name: m.name,
+    resource_type: 'macro',
+    package_name: m.packageName,
+    path: m.path,
+    original_file_path: m.originalFilePath,
+    unique_id: m.uniqueId,
+    macro_sql: m.macroSql,
+    depends_on: { macros: m.dependsOn.macros },
+    description: m.description,
+    meta: {},
+    docs: { show: true, node_color: null },
+    patch_path: null,
+    arguments: m.arguments.map((a) => ({ name: a.name, type: null, description: '' })),
+    created_at: 0,
+    supported_languages: null,
+  };
+}
+
+function docJson(d: DocBlock): Record<string, unknown> {
+  return {
+    name: d.name,
+    resource_type: 'doc',
+    package_name: d.packageName,
+    path: d.path,
+    original_file_path: d.originalFilePath,
+    unique_id: d.uniqueId,
+    block_contents: d.blockContents,
+  };
+}
+
+export function manifestMetadata(input: { invocationId: string; projectName: string; adapterType: string }): ArtifactMetadata {
+  return {
+    dbt_schema_version: MANIFEST_SCHEMA,
+    dbt_version: DBT_COMPAT_VERSION,
+    strata_version: STRATA_VERSION,
+    generated_at: new Date().toISOString(),
+    invocation_id: input.invocationId,
+    env: {},
+    project_name: input.projectName,
+    adapter_type: input.adapterType,
+  };
+}
+
+/** Builds the `manifest.json` object. */
+export function manifestArtifact(input: ManifestArtifactInput): Record<string, unknown> {
+  const { manifest } = input;
+  const nodes: Record<string, unknown> = {};
+  const unitTests: Record<string, unknown> = {};
+  for (const node of Object.values(manifest.nodes)) {
+    const json = nodeJson(node, input.relationName(node));
+    if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = json;
+    else nodes[node.uniqueId] = json;
+  }
+  const sources: Record<string, unknown> = {};
+  for (const s of Object.values(manifest.sources)) sources[s.uniqueId] = sourceJson(s, input.relationName(s));
+  const disabled: Record<string, unknown[]> = {};
+  for (const [id, d] of Object.entries(manifest.disabled)) {
+    disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null) : nodeJson(d, null)];
+  }
+  return {
+    metadata: manifestMetadata({ invocationId: input.invocationId, projectName: manifest.projectName, adapterType: manifest.adapterType }),
+    nodes,
+    sources,
+    macros: Object.fromEntries(Object.values(manifest.macros).map((m) => [m.uniqueId, macroJson(m)])),
+    docs: Object.fromEntries(Object.values(manifest.docs).map((d) => [d.uniqueId, docJson(d)])),
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled,
+    parent_map: input.parentMap,
+    child_map: input.childMap,
+    group_map: {},
+    saved_queries: {},
+    semantic_models: {},
+    unit_tests: unitTests,
+  };
+}

@@ -1,0 +1,60 @@
+import { RUN_RESULTS_SCHEMA, DBT_COMPAT_VERSION, type RunResultsArtifact, type RunResultEntry } from './types.js';
+import { STRATA_VERSION } from './version.js';
+
+/** One finished node, as the api layer knows it. */
+export interface NodeRunRecord {
+  uniqueId: string;
+  status: string;
+  message: string;
+  threadId: string;
+  startedAt: string;
+  completedAt: string;
+  compileStartedAt?: string;
+  compileCompletedAt?: string;
+  executionTime: number;
+  adapterResponse?: Record<string, unknown>;
+  failures?: number | null;
+  compiledCode?: string;
+  relationName?: string | null;
+}
+
+export function runResultsArtifact(input: {
+  invocationId: string;
+  records: NodeRunRecord[];
+  elapsed: number;
+  args: Record<string, unknown>;
+}): RunResultsArtifact {
+  const results: RunResultEntry[] = input.records.map((r) => {
+    const timing: RunResultEntry['timing'] = [];
+    if (r.compileStartedAt && r.compileCompletedAt) {
+      timing.push({ name: 'compile', started_at: r.compileStartedAt, completed_at: r.compileCompletedAt });
+    }
+    if (r.status !== 'skipped') timing.push({ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt });
+    return {
+      status: r.status,
+      timing,
+      thread_id: r.threadId,
+      execution_time: r.executionTime,
+      adapter_response: r.adapterResponse ?? {},
+      message: r.message ?? null,
+      failures: r.failures ?? null,
+      unique_id: r.uniqueId,
+      compiled: r.compiledCode !== undefined,
+      compiled_code: r.compiledCode ?? null,
+      relation_name: r.relationName ?? null,
+    };
+  });
+  return {
+    metadata: {
+      dbt_schema_version: RUN_RESULTS_SCHEMA,
+      dbt_version: DBT_COMPAT_VERSION,
+      strata_version: STRATA_VERSION,
+      generated_at: new Date().toISOString(),
+      invocation_id: input.invocationId,
+      env: {},
+    },
+    results,
+    elapsed_time: input.elapsed,
+    args: input.args,
+  };
+}

@@ -1,0 +1,44 @@
+/** Shapes of the artifacts Strata writes, in dbt's field names (snake_case) so dbt readers work. */
+
+export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
+export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
+/** The dbt version whose artifacts we mirror; readers branch on it. */
+export const DBT_COMPAT_VERSION = '1.8.0';
+
+export interface ArtifactMetadata {
+  dbt_schema_version: string;
+  dbt_version: string;
+  generated_at: string;
+  invocation_id: string;
+  env: Record<string, string>;
+  strata_version: string;
+  project_name?: string;
+  adapter_type?: string;
+}
+
+export interface TimingInfo {
+  name: 'compile' | 'execute';
+  started_at: string;
+  completed_at: string;
+}
+
+export interface RunResultEntry {
+  status: string;
+  timing: TimingInfo[];
+  thread_id: string;
+  execution_time: number;
+  adapter_response: Record<string, unknown>;
+  message: string | null;
+  failures: number | null;
+  unique_id: string;
+  compiled: boolean;
+  compiled_code: string | null;
+  relation_name: string | null;
+}
+
+export interface RunResultsArtifact {
+  metadata: ArtifactMetadata;
+  results: RunResultEntry[];
+  elapsed_time: number;
+  args: Record<string, unknown>;
+}

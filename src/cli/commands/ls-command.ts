@@ -1,0 +1,19 @@
+import { Command, Option } from 'commander';
+import { list } from '../../api/index.js';
+import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+
+export function lsCommand(): Command {
+  return withSelectionFlags(withCommonFlags(new Command('ls')))
+    .alias('list')
+    .description('list the selected nodes')
+    .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
+    .option('--resource-type <type...>', 'only these resource types (model, seed, test, source, …)')
+    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; output: 'name' | 'path' | 'json' | 'selector'; resourceType?: string[] }, command: Command) => {
+      const { options, reporter, usageError } = commonOptions(flags);
+      if (usageError) return command.error(usageError, { exitCode: 2 });
+      const result = await list({ ...options, select: flags.select, exclude: flags.exclude, output: flags.output, resourceTypes: flags.resourceType });
+      for (const line of result.lines) process.stdout.write(line + '\n');
+      reportDiagnostics(reporter, result.diagnostics);
+      process.exitCode = result.exitCode;
+    });
+}

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { clean, debug, init } from '../../api/index.js';
+import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+
+export function cleanCommand(): Command {
+  return withCommonFlags(new Command('clean'))
+    .description('delete the clean-targets folders (default: target/)')
+    .action(async (flags: GlobalFlags) => {
+      const { options, reporter } = commonOptions(flags);
+      const result = await clean(options);
+      for (const r of result.removed) reporter.emit({ type: 'info', message: `removed ${r}` });
+      reportDiagnostics(reporter, result.diagnostics);
+      process.exitCode = result.exitCode;
+    });
+}
+
+export function debugCommand(): Command {
+  return withCommonFlags(new Command('debug'))
+    .description('check the project, the profile and the warehouse connection')
+    .action(async (flags: GlobalFlags) => {
+      const { options, reporter } = commonOptions(flags);
+      const result = await debug(options);
+      for (const c of result.checks) reporter.emit({ type: 'info', message: `${c.ok ? 'OK   ' : 'FAIL '} ${c.name.padEnd(10)} ${c.detail}` });
+      reportDiagnostics(reporter, result.diagnostics);
+      reporter.emit({ type: 'info', message: result.exitCode === 0 ? 'All checks passed!' : 'Some checks failed.' });
+      process.exitCode = result.exitCode;
+    });
+}
+
+export function initCommand(): Command {
+  return new Command('init')
+    .description('scaffold a new project that builds on DuckDB')
+    .argument('<name>', 'project name (letters, digits, underscores)')
+    .option('--dir <dir>', 'parent folder (default: current folder)')
+    .action((name: string, flags: { dir?: string }) => {
+      const { reporter } = commonOptions({});
+      const result = init({ name, dir: flags.dir });
+      for (const f of result.created) reporter.emit({ type: 'info', message: `created ${name}/${f}` });
+      reportDiagnostics(reporter, result.diagnostics);
+      if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Next: cd ${name} && strata build` });
+      process.exitCode = result.exitCode;
+    });
+}

@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { UserError, formatDiagnostic } from '../diagnostics/index.js';
+import { STRATA_VERSION } from '../artifacts/index.js';
+import { runCommands } from './commands/run-commands.js';
+import { compileCommand } from './commands/compile-command.js';
+import { lsCommand } from './commands/ls-command.js';
+import { cleanCommand, debugCommand, initCommand } from './commands/misc-commands.js';
+
+export function program(): Command {
+  const root = new Command('strata')
+    .description('Strata: dbt-compatible SQL models on DuckDB and BigQuery')
+    .version(STRATA_VERSION)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  for (const c of [...runCommands(), compileCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand()]) {
+    root.addCommand(c.exitOverride());
+  }
+  return root;
+}
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 a node failed, 2 bad project or usage). */
+export async function main(argv: string[]): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await program().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(e.diagnostics.map(formatDiagnostic).join('\n') + '\n');
+      return 2;
+    }
+    process.stderr.write(`Strata hit an internal error (a bug; please report it):\n${e instanceof Error ? e.stack : String(e)}\n`);
+    return 2;
+  }
+}

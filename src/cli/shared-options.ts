@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+import { SecretScrubber, formatDiagnostic, type Diagnostic, type Reporter } from '../diagnostics/index.js';
+import { TerminalReporter, JsonReporter } from './terminal-reporter.js';
+import type { CommonOptions } from '../api/index.js';
+
+export interface GlobalFlags {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  threads?: string;
+  logFormat?: 'text' | 'json';
+  quiet?: boolean;
+}
+
+/** Flags every command accepts. */
+export function withCommonFlags(cmd: Command): Command {
+  return cmd
+    .option('--project-dir <dir>', 'folder holding project.yml or dbt_project.yml (default: current folder)')
+    .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: $STRATA_PROFILES_DIR, the project, ~/.strata)')
+    .option('-t, --target <name>', 'output of the profile to use')
+    .option('--vars <yaml>', "variables as YAML or JSON, e.g. '{start_date: 2024-01-01}'")
+    .option('--threads <n>', 'nodes to run at once (default: the profile)')
+    .addOption(new Option('--log-format <format>', 'text or json (one event per line)').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'print only errors and the summary');
+}
+
+export function withSelectionFlags(cmd: Command): Command {
+  return cmd
+    .option('-s, --select <selector...>', 'nodes to include (dbt selector syntax)')
+    .option('--exclude <selector...>', 'nodes to leave out');
+}
+
+/** Turns flags into api options plus a reporter; a bad `--threads` is a usage error. */
+export function commonOptions(flags: GlobalFlags): { options: CommonOptions; reporter: Reporter; scrubber: SecretScrubber; usageError?: string } {
+  const scrubber = new SecretScrubber();
+  const reporter = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber) : new TerminalReporter(process.stdout, scrubber, flags.quiet);
+  let threads: number | undefined;
+  let usageError: string | undefined;
+  if (flags.threads !== undefined) {
+    threads = Number(flags.threads);
+    if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
+  }
+  return {
+    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber },
+    reporter,
+    scrubber,
+    usageError,
+  };
+}
+
+/** Prints diagnostics (each once) through the reporter. */
+export function reportDiagnostics(reporter: Reporter, diagnostics: Diagnostic[]): void {
+  const seen = new Set<string>();
+  for (const d of diagnostics) {
+    const key = formatDiagnostic(d);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    reporter.emit({ type: 'diagnostic', diagnostic: d });
+  }
+}

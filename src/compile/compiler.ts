@@ -1,0 +1,144 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Dialect, Relation } from '../adapters/contract.js';
+import type { Manifest, ManifestNode } from '../parse/types.js';
+import type { RenderNode, TemplateEngine, TemplateWarehouse } from '../templating/types.js';
+import { UserError, type Diagnostic } from '../diagnostics/index.js';
+import { injectCtes, type Cte } from './inject-ctes.js';
+import type { RelationIndex } from './relations.js';
+
+export interface CompilerOptions {
+  manifest: Manifest;
+  engine: TemplateEngine;
+  dialect: Dialect;
+  relations: RelationIndex;
+  /** Whether `is_incremental()` is true for this node now (target exists as a table, no full refresh). */
+  isIncremental: (node: ManifestNode) => boolean;
+  fullRefresh: boolean;
+  /** When set, compiled SQL is written under `<compiledDir>/<project>/<path>`. */
+  compiledDir?: string;
+}
+
+/** Resource types whose code is SQL to render. Seeds and landings have none. */
+const RENDERED = new Set(['model', 'test', 'snapshot', 'analysis', 'operation', 'unit_test']);
+
+export function renderNodeOf(node: ManifestNode): RenderNode {
+  return {
+    uniqueId: node.uniqueId,
+    name: node.name,
+    resourceType: node.resourceType,
+    packageName: node.packageName,
+    file: node.originalFilePath,
+    fqn: node.fqn,
+    config: node.config,
+    path: node.path,
+  };
+}
+
+/** The final render of nodes (run context), with ephemeral models inlined as CTEs. No warehouse writes. */
+export class Compiler {
+  private readonly ephemeralBodies = new Map<string, Promise<{ sql: string; ctes: Cte[] }>>();
+
+  constructor(private readonly options: CompilerOptions) {}
+
+  needsRender(node: ManifestNode): boolean {
+    return RENDERED.has(node.resourceType) && node.config.materialized !== 'seed';
+  }
+
+  /** Compiles one node; throws UserError with the template's file and line on failure. */
+  async compile(id: string, warehouse?: TemplateWarehouse): Promise<string> {
+    const node = this.node(id);
+    if (!this.needsRender(node)) return '';
+    const { sql, ctes } = await this.render(node, warehouse);
+    const compiled = injectCtes(sql, ctes);
+    node.compiledCode = compiled;
+    if (this.options.compiledDir) this.write(node, compiled);
+    return compiled;
+  }
+
+  /** Compiles many, collecting diagnostics instead of stopping at the first. */
+  async compileAll(ids: string[], warehouse?: TemplateWarehouse): Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[] }> {
+    const compiled = new Map<string, string>();
+    const diagnostics: Diagnostic[] = [];
+    for (const id of ids) {
+      try {
+        compiled.set(id, await this.compile(id, warehouse));
+      } catch (e) {
+        if (e instanceof UserError) diagnostics.push(...e.diagnostics);
+        else throw e;
+      }
+    }
+    return { compiled, diagnostics };
+  }
+
+  private node(id: string): ManifestNode {
+    const node = this.options.manifest.nodes[id];
+    if (!node) throw new Error(`compile: unknown node ${id}`);
+    return node;
+  }
+
+  private async render(node: ManifestNode, warehouse?: TemplateWarehouse): Promise<{ sql: string; ctes: Cte[] }> {
+    const { relations, dialect, engine } = this.options;
+    const ctes: Cte[] = [];
+    const addCtes = (more: Cte[]): void => {
+      for (const c of more) if (!ctes.some((x) => x.id === c.id)) ctes.push(c);
+    };
+    const pending: Promise<void>[] = [];
+    const file = node.originalFilePath;
+    const sql = await engine.runRender(renderNodeOf(node), node.rawCode, {
+      thisRelation: relations.relationOf(node),
+      renderRelation: (r: Relation) => (r.schema === '' ? r.identifier : dialect.renderRelation(r)),
+      quoteIdentifier: (n) => dialect.quoteIdentifier(n),
+      resolveRef: (ref) => {
+        const target = relations.resolveRef(ref);
+        if ('error' in target) return target;
+        if (target.config.materialized === 'ephemeral') {
+          pending.push(
+            this.ephemeral(target, warehouse).then((body) => {
+              addCtes(body.ctes);
+              addCtes([{ id: target.uniqueId, name: `__dbt__cte__${target.name}`, sql: body.sql }]);
+            }),
+          );
+          return { schema: '', identifier: `__dbt__cte__${target.name}` };
+        }
+        return relations.relationOf(target);
+      },
+      resolveSource: (s, t) => {
+        const src = relations.resolveSource(s, t);
+        return 'error' in src ? src : relations.relationOf(src);
+      },
+      isEphemeral: (ref) => relations.findRef(ref)?.config.materialized === 'ephemeral',
+      isIncremental: this.options.isIncremental(node),
+      fullRefresh: this.options.fullRefresh,
+      warehouse,
+    });
+    try {
+      await Promise.all(pending);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError({ code: 'compile-error', severity: 'error', message: String(e), file });
+    }
+    return { sql, ctes };
+  }
+
+  /** An ephemeral model's body and the CTEs it needs itself, rendered once. */
+  private ephemeral(node: ManifestNode, warehouse?: TemplateWarehouse): Promise<{ sql: string; ctes: Cte[] }> {
+    let body = this.ephemeralBodies.get(node.uniqueId);
+    if (!body) {
+      body = this.render(node, warehouse);
+      this.ephemeralBodies.set(node.uniqueId, body);
+    }
+    return body;
+  }
+
+  private write(node: ManifestNode, sql: string): void {
+    const dir = this.options.compiledDir!;
+    const rel = node.resourceType === 'test' && node.testMetadata
+      ? join(dirname(node.originalFilePath), `${node.name}.sql`)
+      : node.originalFilePath;
+    const path = join(dir, node.packageName, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, sql);
+    node.compiledPath = join('target', 'compiled', node.packageName, rel);
+  }
+}

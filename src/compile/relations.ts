@@ -1,0 +1,48 @@
+import type { Relation } from '../adapters/contract.js';
+import type { Manifest, ManifestNode, RefCall, SourceDefinition } from '../parse/types.js';
+import { didYouMean } from '../diagnostics/index.js';
+
+/** Resource types a `ref()` may point at, as in dbt. */
+const REFABLE = new Set(['model', 'seed', 'snapshot']);
+
+/** Where each node and source lives, and how `ref`/`source` calls resolve at run time. */
+export class RelationIndex {
+  private readonly byName = new Map<string, ManifestNode[]>();
+
+  constructor(private readonly manifest: Manifest) {
+    for (const node of Object.values(manifest.nodes)) {
+      if (!REFABLE.has(node.resourceType)) continue;
+      const list = this.byName.get(node.name) ?? [];
+      list.push(node);
+      this.byName.set(node.name, list);
+    }
+  }
+
+  relationOf(node: ManifestNode | SourceDefinition): Relation {
+    if (node.resourceType === 'source') {
+      return { database: node.database, schema: node.schema, identifier: node.identifier };
+    }
+    return { database: node.database, schema: node.schema, identifier: node.alias };
+  }
+
+  findRef(ref: RefCall): ManifestNode | undefined {
+    const candidates = this.byName.get(ref.name) ?? [];
+    if (ref.package) return candidates.find((c) => c.packageName === ref.package);
+    return candidates.find((c) => c.packageName === this.manifest.projectName) ?? candidates[0];
+  }
+
+  resolveRef(ref: RefCall): ManifestNode | { error: string; hint?: string } {
+    const node = this.findRef(ref);
+    if (node) return node;
+    const hint = didYouMean(ref.name, this.byName.keys());
+    return { error: `ref('${ref.name}') does not match any model, seed or snapshot`, ...(hint ? { hint } : {}) };
+  }
+
+  resolveSource(sourceName: string, table: string): SourceDefinition | { error: string; hint?: string } {
+    const found = Object.values(this.manifest.sources).find((s) => s.sourceName === sourceName && s.name === table);
+    if (found) return found;
+    const names = Object.values(this.manifest.sources).map((s) => `${s.sourceName}.${s.name}`);
+    const hint = didYouMean(`${sourceName}.${table}`, names);
+    return { error: `source('${sourceName}', '${table}') is not declared in any sources YAML`, ...(hint ? { hint } : {}) };
+  }
+}
