@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadedProject, ProjectFile } from '../project/types.js';
+import type { ParseRenderResult, TemplateEngine } from '../templating/types.js';
+
+const FILE = 'partial_parse.strata.json';
+const FORMAT = 1;
+
+interface CacheData {
+  format: number;
+  key: string;
+  entries: Record<string, ParseRenderResult>;
+}
+
+/**
+ * Parse-render results keyed by file checksum. The whole cache is void when anything that can change a
+ * render changes: project config, vars, target, macro files, Strata's version of this format.
+ */
+export class ParseCache {
+  private readonly next: Record<string, ParseRenderResult> = {};
+  private dirty = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly key: string,
+    private readonly entries: Record<string, ParseRenderResult>,
+  ) {}
+
+  static open(dir: string, project: LoadedProject, engine: TemplateEngine): ParseCache {
+    const h = createHash('sha256');
+    h.update(JSON.stringify({ c: { ...project.config, rootDir: '' }, t: { ...project.target, settings: undefined }, f: FORMAT }));
+    for (const f of project.files) if (f.kind === 'macro' || f.kind === 'doc') h.update(f.path).update(f.checksum);
+    h.update(String(engine.macros.length));
+    const key = h.digest('hex');
+    let entries: Record<string, ParseRenderResult> = {};
+    const path = join(dir, FILE);
+    if (existsSync(path)) {
+      try {
+        const data = JSON.parse(readFileSync(path, 'utf8')) as CacheData;
+        if (data.format === FORMAT && data.key === key) entries = data.entries;
+      } catch {
+        entries = {};
+      }
+    }
+    return new ParseCache(dir, key, entries);
+  }
+
+  get(file: ProjectFile): ParseRenderResult | undefined {
+    const hit = this.entries[`${file.path}:${file.checksum}`];
+    if (hit) this.next[`${file.path}:${file.checksum}`] = hit;
+    return hit;
+  }
+
+  set(file: ProjectFile, result: ParseRenderResult): void {
+    const k = `${file.path}:${file.checksum}`;
+    if (this.entries[k]) return;
+    this.next[k] = result;
+    this.dirty = true;
+  }
+
+  save(): void {
+    if (!this.dirty && Object.keys(this.next).length === Object.keys(this.entries).length) return;
+    mkdirSync(this.dir, { recursive: true });
+    const path = join(this.dir, FILE);
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ format: FORMAT, key: this.key, entries: this.next } satisfies CacheData));
+    renameSync(tmp, path);
+  }
+}

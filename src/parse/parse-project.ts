@@ -1,0 +1,178 @@
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { LoadedProject, ProjectFile } from '../project/types.js';
+import type { ParseRenderResult, RenderNode, TemplateEngine } from '../templating/types.js';
+import { extractDocBlocks } from '../templating/index.js';
+import type { DocBlock, MacroDefinition, Manifest, ManifestNode, NodeConfig, ResourceType, SourceDefinition } from './types.js';
+import { finalConfig, folderConfig } from './node-config.js';
+import { readSchemaFiles, type Patch } from './schema-yaml.js';
+import { buildSources } from './sources.js';
+import { ParseCache } from './parse-cache.js';
+
+export interface ParseOptions {
+  /** Folder for the partial-parse cache (the target path). Omit to parse without a cache. */
+  cacheDir?: string;
+}
+
+const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = { model: 'view', seed: 'seed', test: 'test', snapshot: 'snapshot', analysis: 'view' };
+
+function baseName(path: string): string {
+  const file = path.slice(path.lastIndexOf('/') + 1);
+  return file.slice(0, file.lastIndexOf('.'));
+}
+
+function folderParts(pathInResource: string): string[] {
+  const parts = pathInResource.split('/');
+  parts.pop();
+  return parts;
+}
+
+/** Schema and alias for a node: dbt's generate_schema_name / generate_alias_name, overridable by the project. */
+class RelationNamer {
+  private readonly memo = new Map<string, string>();
+  constructor(
+    private readonly project: LoadedProject,
+    private readonly engine: TemplateEngine,
+  ) {}
+  private overridden(name: string): boolean {
+    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name);
+  }
+  private nodeSensitive(name: string): boolean {
+    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
+  }
+  schema(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
+    const target = this.project.target.schema;
+    if (!this.overridden('generate_schema_name')) return custom ? `${target}_${String(custom).trim()}` : target;
+    const key = `schema:${custom ?? ''}`;
+    if (!this.nodeSensitive('generate_schema_name') && this.memo.has(key)) return this.memo.get(key)!;
+    const v = String(this.engine.callMacro('generate_schema_name', [custom ?? null, nodeInfo]) ?? target).trim();
+    this.memo.set(key, v);
+    return v;
+  }
+  alias(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
+    if (!this.overridden('generate_alias_name')) return custom ? String(custom).trim() : String(nodeInfo.name);
+    return String(this.engine.callMacro('generate_alias_name', [custom ?? null, nodeInfo]) ?? nodeInfo.name).trim();
+  }
+  database(custom: string | null | undefined): string | undefined {
+    if (custom) return String(custom);
+    return this.project.target.database;
+  }
+}
+
+/** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[] } {
+  const cfg = project.config;
+  const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
+  const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
+  const props = readSchemaFiles(project.files);
+  diagnostics.push(...props.diagnostics);
+  const namer = new RelationNamer(project, engine);
+  const cache = options.cacheDir ? ParseCache.open(options.cacheDir, project, engine) : undefined;
+
+  // Docs blocks first: descriptions may use doc().
+  const docs: Record<string, string> = {};
+  for (const f of project.files.filter((x) => x.kind === 'doc')) {
+    for (const block of extractDocBlocks(f.path, f.contents)) {
+      const id = `doc.${cfg.name}.${block.name}`;
+      docs[block.name] = block.contents;
+      manifest.docs[id] = { uniqueId: id, name: block.name, packageName: cfg.name, path: f.pathInResource, originalFilePath: f.path, blockContents: block.contents } satisfies DocBlock;
+    }
+  }
+  (engine as { setDocs?: (d: Record<string, string>) => void }).setDocs?.(docs);
+  const describe = (text: string): string => text.replace(/\{\{\s*doc\(\s*['"]([\w]+)['"]\s*\)\s*\}\}/g, (_m, n: string) => docs[n] ?? '');
+
+  for (const m of engine.macros) {
+    if (m.packageName !== cfg.name) continue;
+    const id = `macro.${cfg.name}.${m.kind === 'test' ? `test_${m.name}` : m.name}`;
+    manifest.macros[id] = { uniqueId: id, name: m.kind === 'test' ? `test_${m.name}` : m.name, packageName: cfg.name, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: m.arguments.map((name) => ({ name })), dependsOn: { macros: [] }, description: props.macros.get(m.name)?.description ?? '' } satisfies MacroDefinition;
+  }
+
+  const seenNames = new Map<string, string>();
+  const addNode = (node: ManifestNode): void => {
+    const key = `${node.resourceType}:${node.name}`;
+    const prior = seenNames.get(key);
+    if (prior && node.config.enabled) {
+      diagnostics.push({ code: 'duplicate-node', severity: 'error', message: `two ${node.resourceType}s are named '${node.name}': ${prior} and ${node.originalFilePath}`, file: node.originalFilePath, line: 1, hint: 'names must be unique across folders: rename one file' });
+      return;
+    }
+    if (!node.config.enabled) {
+      manifest.disabled[node.uniqueId] = node;
+      return;
+    }
+    seenNames.set(key, node.originalFilePath);
+    manifest.nodes[node.uniqueId] = node;
+  };
+
+  const kinds: [ProjectFile['kind'], Exclude<ResourceType, 'source'>, Record<string, unknown>, Map<string, Patch> | undefined][] = [
+    ['model', 'model', cfg.models, props.models],
+    ['snapshot', 'snapshot', cfg.snapshots, props.snapshots],
+    ['analysis', 'analysis', {}, undefined],
+    ['test', 'test', cfg.dataTests, undefined],
+    ['seed', 'seed', cfg.seeds, props.seeds],
+  ];
+  for (const [fileKind, resourceType, tree, patches] of kinds) {
+    for (const f of project.files) {
+      if (f.kind !== fileKind) continue;
+      const name = baseName(f.path);
+      const fqn = [cfg.name, ...folderParts(f.pathInResource), name];
+      const patch = patches?.get(name);
+      const preConfig = { ...folderConfig(tree, fqn), ...(patch?.config ?? {}) };
+      const renderNode: RenderNode = { uniqueId: `${resourceType}.${cfg.name}.${name}`, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: preConfig, path: f.pathInResource };
+      let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
+      if (resourceType !== 'seed') {
+        rendered = cache?.get(f) ?? engine.parseRender(renderNode, f.contents);
+        if (!rendered.diagnostics.length) cache?.set(f, rendered);
+        diagnostics.push(...rendered.diagnostics);
+      }
+      const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patch?.config ?? {}, rendered.config);
+      if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
+      const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource };
+      const node: ManifestNode = {
+        uniqueId: renderNode.uniqueId,
+        resourceType,
+        packageName: cfg.name,
+        name,
+        path: f.pathInResource,
+        originalFilePath: f.path,
+        fqn,
+        language: 'sql',
+        rawCode: resourceType === 'seed' ? '' : f.contents,
+        checksum: { name: 'sha256', checksum: f.checksum },
+        config,
+        unrenderedConfig: { ...(patch?.config ?? {}), ...rendered.config },
+        tags: config.tags,
+        description: describe(patch?.description ?? ''),
+        columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...c, description: describe(c.description) }])),
+        meta: config.meta,
+        patchPath: patch?.file,
+        refs: rendered.refs,
+        sources: rendered.sources,
+        dependsOn: { nodes: [], macros: rendered.macrosUsed },
+        database: namer.database(config.database),
+        schema: namer.schema(config.schema, nodeInfo),
+        alias: namer.alias(config.alias, nodeInfo),
+        docRefs: rendered.docRefs,
+        extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
+      };
+      if (resourceType === 'seed') node.seedFile = f.absPath;
+      if (resourceType === 'test') node.schema = `${project.target.schema}_dbt_test__audit`;
+      addNode(node);
+    }
+  }
+  const nodeNames = new Set([...Object.values(manifest.nodes), ...Object.values(manifest.disabled)].map((n) => n.name));
+  for (const map of [props.models, props.seeds, props.snapshots]) {
+    for (const patch of map.values()) {
+      if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
+    }
+  }
+  const sources = buildSources(project, props.sources, describe);
+  diagnostics.push(...sources.diagnostics);
+  for (const s of sources.sources) {
+    if (s.config.enabled) manifest.sources[s.uniqueId] = s;
+    else manifest.disabled[s.uniqueId] = s;
+  }
+  (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
+  cache?.save();
+  return { manifest, diagnostics };
+}
+
+export type { SourceDefinition };

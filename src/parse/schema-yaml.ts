@@ -1,0 +1,173 @@
+/** Reads `version: 2` property files: model/seed/snapshot patches, sources, unit tests. */
+import type { Diagnostic } from '../diagnostics/index.js';
+import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
+import type { ProjectFile } from '../project/types.js';
+import type { ColumnInfo } from './types.js';
+
+/** A raw test entry as written (`not_null`, `{relationships: {to: …}}`) with where it was written. */
+export interface RawTest {
+  entry: unknown;
+  file: string;
+  line?: number;
+}
+
+export interface Patch {
+  name: string;
+  file: string;
+  line?: number;
+  description: string;
+  config: Record<string, unknown>;
+  columns: Record<string, ColumnInfo>;
+  tests: RawTest[];
+  columnTests: Record<string, RawTest[]>;
+  meta: Record<string, unknown>;
+  tags: string[];
+  docs?: unknown;
+}
+
+export interface RawSourceTable {
+  sourceName: string;
+  source: Record<string, unknown>;
+  table: Record<string, unknown>;
+  file: string;
+  line?: number;
+  tests: RawTest[];
+  columnTests: Record<string, RawTest[]>;
+  columns: Record<string, ColumnInfo>;
+}
+
+export interface RawUnitTest {
+  definition: Record<string, unknown>;
+  file: string;
+  line?: number;
+}
+
+export interface SchemaProperties {
+  models: Map<string, Patch>;
+  seeds: Map<string, Patch>;
+  snapshots: Map<string, Patch>;
+  sources: RawSourceTable[];
+  macros: Map<string, { description: string }>;
+  unitTests: RawUnitTest[];
+  diagnostics: Diagnostic[];
+}
+
+function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, testsOut: Record<string, RawTest[]>): Record<string, ColumnInfo> {
+  const columns: Record<string, ColumnInfo> = {};
+  if (!Array.isArray(list)) return columns;
+  list.forEach((c, i) => {
+    if (!c || typeof c !== 'object') return;
+    const col = c as Record<string, unknown>;
+    const name = String(col.name ?? '');
+    if (!name) return;
+    columns[name] = {
+      name,
+      description: String(col.description ?? ''),
+      dataType: col.data_type === undefined ? undefined : String(col.data_type),
+      meta: (col.meta as Record<string, unknown>) ?? {},
+      tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
+      quote: col.quote === undefined ? undefined : Boolean(col.quote),
+    };
+    const tests = (col.data_tests ?? col.tests) as unknown;
+    const key = col.data_tests !== undefined ? 'data_tests' : 'tests';
+    if (Array.isArray(tests)) {
+      testsOut[name] = tests.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, i, key, j]) }));
+    }
+  });
+  return columns;
+}
+
+function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<string, unknown>): RawTest[] {
+  const key = obj.data_tests !== undefined ? 'data_tests' : 'tests';
+  const list = obj[key];
+  if (!Array.isArray(list)) return [];
+  return list.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, key, j]) }));
+}
+
+export function readSchemaFiles(files: ProjectFile[]): SchemaProperties {
+  const props: SchemaProperties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], macros: new Map(), unitTests: [], diagnostics: [] };
+  for (const f of files) {
+    if (f.kind !== 'schema') continue;
+    const parsed = parseYamlFile(f.path, f.contents);
+    props.diagnostics.push(...parsed.diagnostics);
+    if (!parsed.file) continue;
+    const yaml = parsed.file;
+    const doc = yaml.value as Record<string, unknown>;
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
+    const invalid = (key: (string | number)[], message: string, hint: string): void => {
+      props.diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message, file: f.path, line: yaml.lineOf(key), hint });
+    };
+    for (const kind of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
+      const list = doc[kind];
+      if (list === undefined || list === null) continue;
+      if (!Array.isArray(list)) {
+        invalid([kind], `'${kind}:' must be a list of entries starting with '- name:'`, `write:\n${kind}:\n  - name: my_${kind.slice(0, -1)}`);
+        continue;
+      }
+      list.forEach((entry, i) => {
+        if (!entry || typeof entry !== 'object' || typeof (entry as { name?: unknown }).name !== 'string') {
+          invalid([kind, i], `each entry of '${kind}:' needs a name`, 'add name: <file name without .sql>');
+          return;
+        }
+        const e = entry as Record<string, unknown>;
+        const columnTests: Record<string, RawTest[]> = {};
+        const patch: Patch = {
+          name: String(e.name),
+          file: f.path,
+          line: yaml.lineOf([kind, i]),
+          description: String(e.description ?? ''),
+          config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}) },
+          columns: columnsOf(yaml, [kind, i, 'columns'], e.columns, columnTests),
+          tests: rawTests(yaml, [kind, i], e),
+          columnTests,
+          meta: (e.meta as Record<string, unknown>) ?? {},
+          tags: Array.isArray(e.tags) ? e.tags.map(String) : [],
+          docs: e.docs,
+        };
+        if (kind === 'analyses') return;
+        const map = props[kind];
+        if (map.has(patch.name)) {
+          props.diagnostics.push({ code: 'duplicate-patch', severity: 'error', message: `${kind.slice(0, -1)} '${patch.name}' is described twice: ${map.get(patch.name)!.file} and ${f.path}`, file: f.path, line: patch.line, hint: 'keep one entry' });
+        } else map.set(patch.name, patch);
+      });
+    }
+    const sources = doc.sources;
+    if (sources !== undefined && sources !== null) {
+      if (!Array.isArray(sources)) invalid(['sources'], "'sources:' must be a list of entries starting with '- name:'", 'write:\nsources:\n  - name: crm\n    tables:\n      - name: customers');
+      else
+        sources.forEach((s, i) => {
+          if (!s || typeof s !== 'object' || typeof (s as { name?: unknown }).name !== 'string') {
+            invalid(['sources', i], 'each source needs a name', 'add name: <source name>');
+            return;
+          }
+          const src = s as Record<string, unknown>;
+          const tables = src.tables ?? [];
+          if (!Array.isArray(tables)) {
+            invalid(['sources', i, 'tables'], `tables of source '${String(src.name)}' must be a list`, 'write tables:\n  - name: my_table');
+            return;
+          }
+          tables.forEach((t, j) => {
+            if (!t || typeof t !== 'object' || typeof (t as { name?: unknown }).name !== 'string') {
+              invalid(['sources', i, 'tables', j], `each table of source '${String(src.name)}' needs a name`, 'add name: <table name>');
+              return;
+            }
+            const table = t as Record<string, unknown>;
+            const columnTests: Record<string, RawTest[]> = {};
+            props.sources.push({
+              sourceName: String(src.name),
+              source: src,
+              table,
+              file: f.path,
+              line: yaml.lineOf(['sources', i, 'tables', j]),
+              tests: rawTests(yaml, ['sources', i, 'tables', j], table),
+              columnTests,
+              columns: columnsOf(yaml, ['sources', i, 'tables', j, 'columns'], table.columns, columnTests),
+            });
+          });
+        });
+    }
+    if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.set(String(m.name), { description: String((m as { description?: unknown }).description ?? '') });
+    if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]) }));
+  }
+  return props;
+}

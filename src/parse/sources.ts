@@ -1,0 +1,52 @@
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { LoadedProject } from '../project/types.js';
+import type { RawSourceTable } from './schema-yaml.js';
+import type { ExternalSpec, SourceDefinition } from './types.js';
+import { folderConfig, mergeConfig } from './node-config.js';
+
+/** `sources:` entries → SourceDefinitions (`source.<project>.<source>.<table>`), table settings over source settings. */
+export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
+  const cfg = project.config;
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Map<string, string>();
+  const out: SourceDefinition[] = [];
+  for (const r of raw) {
+    const s = r.source;
+    const t = r.table;
+    const id = `source.${cfg.name}.${r.sourceName}.${String(t.name)}`;
+    if (seen.has(id)) {
+      diagnostics.push({ code: 'duplicate-source', severity: 'error', message: `source table ${r.sourceName}.${String(t.name)} is declared twice (${seen.get(id)} and ${r.file})`, file: r.file, line: r.line, hint: 'keep one declaration' });
+      continue;
+    }
+    seen.set(id, r.file);
+    const config = mergeConfig(mergeConfig(folderConfig(cfg.sources, [cfg.name, r.sourceName, String(t.name)]), (s.config as Record<string, unknown>) ?? {}), (t.config as Record<string, unknown>) ?? {});
+    const freshness = (t.freshness === undefined ? s.freshness : t.freshness) as Record<string, unknown> | null | undefined;
+    const external = (t.external ?? s.external) as ExternalSpec | undefined;
+    out.push({
+      uniqueId: id,
+      resourceType: 'source',
+      packageName: cfg.name,
+      sourceName: r.sourceName,
+      name: String(t.name),
+      identifier: String(t.identifier ?? t.name),
+      database: (t.database ?? s.database ?? s.project ?? project.target.database) as string | undefined,
+      schema: String(t.schema ?? s.schema ?? s.dataset ?? r.sourceName),
+      loader: String(s.loader ?? ''),
+      loadedAtField: (t.loaded_at_field ?? s.loaded_at_field ?? config.loaded_at_field) as string | undefined,
+      freshness: freshness ?? null,
+      external,
+      description: describe(String(t.description ?? '')),
+      sourceDescription: describe(String(s.description ?? '')),
+      columns: r.columns,
+      tags: [...new Set([...((s.tags as string[]) ?? []), ...((t.tags as string[]) ?? [])])],
+      meta: { ...((s.meta as object) ?? {}), ...((t.meta as object) ?? {}) },
+      config: { ...config, enabled: config.enabled !== false },
+      fqn: [cfg.name, r.sourceName, String(t.name)],
+      path: r.file,
+      originalFilePath: r.file,
+      at: { file: r.file, line: r.line ?? 1, column: 1 },
+      ...({ extra: { dataTests: r.tests, columnTests: r.columnTests } } as object),
+    } as SourceDefinition);
+  }
+  return { sources: out, diagnostics };
+}

@@ -1,0 +1,6 @@
+export { loadProject, listProjectFiles } from './load-project.js';
+export { diskFileSource } from './file-source.js';
+export { parseYamlFile, type YamlFile } from './yaml-file.js';
+export { renderYamlString, renderYamlTree } from './render-yaml-value.js';
+export { profileSearchPath } from './profiles.js';
+export type * from './types.js';

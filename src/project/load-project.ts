@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { join, relative, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { FileSource, LoadOptions, LoadedProject, ProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
+import { diskFileSource } from './file-source.js';
+import { parseYamlFile, type YamlFile } from './yaml-file.js';
+import { renderYamlTree } from './render-yaml-value.js';
+import { loadProfile } from './profiles.js';
+
+const KNOWN_KEYS = new Set([
+  'name', 'version', 'profile', 'config-version', 'require-dbt-version', 'model-paths', 'source-paths', 'seed-paths', 'data-paths',
+  'macro-paths', 'test-paths', 'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'log-path',
+  'packages-install-path', 'clean-targets', 'vars', 'models', 'seeds', 'data_tests', 'tests', 'sources', 'snapshots', 'on-run-start',
+  'on-run-end', 'dispatch', 'quoting', 'query-comment', 'flags', 'restrict-access', 'exposures', 'metrics', 'semantic-models', 'saved-queries',
+  'unit_tests', 'analyses',
+]);
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function parseVars(vars: LoadOptions['vars']): { value: Record<string, unknown>; error?: string } {
+  if (vars === undefined) return { value: {} };
+  if (typeof vars === 'object') return { value: vars };
+  try {
+    const v = parseYaml(vars) as unknown;
+    if (v === null || v === undefined) return { value: {} };
+    if (typeof v !== 'object' || Array.isArray(v)) return { value: {}, error: '--vars must be a mapping like {key: value}' };
+    return { value: v as Record<string, unknown> };
+  } catch (e) {
+    return { value: {}, error: `--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+function stringList(v: unknown, fallback: string[]): string[] | undefined {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return undefined;
+}
+
+const toHooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+/** Reads the project file, the profile and every file of the project. Never touches a warehouse. */
+export function loadProject(options: LoadOptions): { project?: LoadedProject; diagnostics: Diagnostic[] } {
+  const fs: FileSource = options.fileSource ?? diskFileSource;
+  const env = options.env ?? process.env;
+  const diagnostics: Diagnostic[] = [];
+  const root = resolve(options.projectDir ?? process.cwd());
+  const configFile = ['project.yml', 'dbt_project.yml'].find((f) => fs.exists(join(root, f)));
+  if (!configFile) {
+    diagnostics.push({ code: 'project-not-found', severity: 'error', message: `no project.yml or dbt_project.yml in ${root}`, hint: 'run from a project folder, pass --project-dir, or create one with `strata init <name>`' });
+    return { diagnostics };
+  }
+  const parsed = parseYamlFile(configFile, fs.read(join(root, configFile)));
+  if (!parsed.file) return { diagnostics: parsed.diagnostics };
+  const yaml: YamlFile = parsed.file;
+  const raw = yaml.value as Record<string, unknown>;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    diagnostics.push({ code: 'project-invalid', severity: 'error', message: `${configFile} must be a mapping of settings`, file: configFile, line: 1 });
+    return { diagnostics };
+  }
+  const invalid = (key: string, message: string, hint?: string): void => {
+    diagnostics.push({ code: 'project-invalid', severity: 'error', message, file: configFile, line: yaml.lineOf([key]) ?? 1, ...(hint ? { hint } : {}) });
+  };
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) diagnostics.push({ code: 'project-unknown-key', severity: 'warn', message: `unknown key '${key}' in ${configFile} is ignored`, file: configFile, line: yaml.lineOf([key]) });
+  }
+  if (typeof raw.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw.name)) {
+    invalid('name', raw.name === undefined ? `${configFile} has no name` : `project name '${String(raw.name)}' is not valid`, "add name: my_project (letters, digits, underscores)");
+    return { diagnostics };
+  }
+  const name = raw.name;
+
+  const cli = parseVars(options.vars);
+  if (cli.error) diagnostics.push({ code: 'vars-invalid', severity: 'error', message: cli.error, file: '--vars', hint: `example: --vars '{start_date: "2024-01-01"}'` });
+  const rawVars = raw.vars ?? {};
+  if (typeof rawVars !== 'object' || Array.isArray(rawVars)) invalid('vars', 'vars must be a mapping of names to values');
+  const renderMissing = (path: (string | number)[], n: string, kind: 'env_var' | 'var'): void => {
+    diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${n}') is not set and has no default`, file: configFile, line: yaml.lineOf(path), hint: kind === 'env_var' ? `export ${n}=… or give a default: env_var('${n}', '…')` : `pass --vars '{${n}: …}'` });
+  };
+  const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value }, ['vars'], renderMissing) as Record<string, unknown>;
+  // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
+  const scoped = varsTree[name] && typeof varsTree[name] === 'object' && !Array.isArray(varsTree[name]) ? (varsTree[name] as Record<string, unknown>) : {};
+  const vars = { ...varsTree, ...scoped, ...cli.value };
+  const ctx = { env, vars };
+  const cfg = (key: string): unknown => renderYamlTree(raw[key], ctx, [key], renderMissing);
+
+  const paths: Record<string, string[]> = {};
+  const pathKey = (key: string, legacy: string | undefined, def: string[]): void => {
+    const v = stringList(raw[key] ?? (legacy ? raw[legacy] : undefined), def);
+    if (!v) invalid(key, `${key} must be a list of folders`, `${key}: [${def[0] ?? 'folder'}]`);
+    paths[key] = v ?? def;
+  };
+  pathKey('model-paths', 'source-paths', ['models']);
+  pathKey('seed-paths', 'data-paths', ['seeds']);
+  pathKey('macro-paths', undefined, ['macros']);
+  pathKey('test-paths', undefined, ['tests']);
+  pathKey('snapshot-paths', undefined, ['snapshots']);
+  pathKey('analysis-paths', undefined, ['analyses']);
+  pathKey('docs-paths', undefined, []);
+  pathKey('clean-targets', undefined, []);
+
+  const config: ProjectConfig = {
+    name,
+    version: raw.version === undefined ? undefined : String(raw.version),
+    profile: typeof raw.profile === 'string' ? raw.profile : name,
+    rootDir: root,
+    configFile,
+    modelPaths: paths['model-paths']!,
+    seedPaths: paths['seed-paths']!,
+    macroPaths: paths['macro-paths']!,
+    testPaths: paths['test-paths']!,
+    snapshotPaths: paths['snapshot-paths']!,
+    analysisPaths: paths['analysis-paths']!,
+    docsPaths: paths['docs-paths']!,
+    targetPath: typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target',
+    cleanTargets: paths['clean-targets']!,
+    vars,
+    models: (raw.models ?? {}) as Record<string, unknown>,
+    seeds: (cfg('seeds') ?? {}) as Record<string, unknown>,
+    dataTests: (cfg('data_tests') ?? cfg('tests') ?? {}) as Record<string, unknown>,
+    sources: (cfg('sources') ?? {}) as Record<string, unknown>,
+    snapshots: (raw.snapshots ?? {}) as Record<string, unknown>,
+    onRunStart: toHooks(raw['on-run-start']),
+    onRunEnd: toHooks(raw['on-run-end']),
+    dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
+    quoting: (raw.quoting ?? {}) as Record<string, boolean>,
+  };
+
+  const profile = loadProfile({ profileName: config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional });
+  diagnostics.push(...profile.diagnostics);
+  const files = listProjectFiles(config, fs);
+  if (!profile.target || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return {
+    project: { config, target: profile.target, profilesFile: profile.file, files, secrets: profile.secrets },
+    diagnostics,
+  };
+}
+
+function kindOf(resource: 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'analysis' | 'docs', rel: string): ProjectFileKind | undefined {
+  const ext = rel.slice(rel.lastIndexOf('.') + 1).toLowerCase();
+  if (ext === 'yml' || ext === 'yaml') return 'schema';
+  if (ext === 'md') return 'doc';
+  if (resource === 'seed') return ext === 'csv' ? 'seed' : undefined;
+  if (ext !== 'sql') return undefined;
+  if (resource === 'test') return rel.split('/').includes('generic') ? 'macro' : 'test';
+  if (resource === 'docs') return undefined;
+  return resource;
+}
+
+/** Every file of the project, by kind, read once. */
+export function listProjectFiles(config: ProjectConfig, fs: FileSource): ProjectFile[] {
+  const files: ProjectFile[] = [];
+  const seen = new Set<string>();
+  const groups: [string[], Parameters<typeof kindOf>[0]][] = [
+    [config.modelPaths, 'model'], [config.seedPaths, 'seed'], [config.macroPaths, 'macro'], [config.testPaths, 'test'],
+    [config.snapshotPaths, 'snapshot'], [config.analysisPaths, 'analysis'], [config.docsPaths, 'docs'],
+  ];
+  for (const [dirs, resource] of groups) {
+    for (const dir of dirs) {
+      const absDir = resolve(config.rootDir, dir);
+      for (const abs of fs.list(absDir)) {
+        if (seen.has(abs)) continue;
+        const path = relative(config.rootDir, abs).split(sep).join('/');
+        if (path.startsWith(`${config.targetPath}/`)) continue;
+        const pathInResource = relative(absDir, abs).split(sep).join('/');
+        const kind = kindOf(resource, pathInResource);
+        if (!kind) continue;
+        seen.add(abs);
+        const contents = fs.read(abs);
+        files.push({ kind, path, pathInResource, resourcePath: dir, absPath: abs, contents, checksum: sha256(contents) });
+      }
+    }
+  }
+  return files;
+}

@@ -1,0 +1,100 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { SECRET_KEYS } from '../diagnostics/index.js';
+import type { FileSource, TargetConfig } from './types.js';
+import { parseYamlFile } from './yaml-file.js';
+import { renderYamlTree } from './render-yaml-value.js';
+
+export interface ProfileLookup {
+  profileName: string;
+  projectRoot: string;
+  profilesDir?: string;
+  target?: string;
+  threads?: number;
+  env: NodeJS.ProcessEnv;
+  fs: FileSource;
+  optional?: boolean;
+}
+
+/** The zero-setup default: a DuckDB file under target/. */
+function defaultTarget(profileName: string): TargetConfig {
+  return { type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `target/${profileName || 'strata'}.duckdb` } };
+}
+
+/** Folders searched for profiles.yml, in order. */
+export function profileSearchPath(o: { profilesDir?: string; projectRoot: string; env: NodeJS.ProcessEnv }): string[] {
+  const dirs: string[] = [];
+  if (o.profilesDir) return [resolve(o.profilesDir)];
+  if (o.env.STRATA_PROFILES_DIR) dirs.push(resolve(o.env.STRATA_PROFILES_DIR));
+  if (o.env.DBT_PROFILES_DIR) dirs.push(resolve(o.env.DBT_PROFILES_DIR));
+  dirs.push(o.projectRoot, join(homedir(), '.strata'), join(homedir(), '.dbt'));
+  return dirs;
+}
+
+export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: string; secrets: string[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const secrets: string[] = [];
+  const searched = profileSearchPath(o);
+  const dir = searched.find((d) => o.fs.exists(join(d, 'profiles.yml')));
+  if (!dir) {
+    if (o.profilesDir) {
+      diagnostics.push({ code: 'profiles-not-found', severity: 'error', message: `no profiles.yml in ${o.profilesDir}`, hint: 'check --profiles-dir, or drop it to use the project folder' });
+      return { secrets, diagnostics };
+    }
+    const t = defaultTarget(o.profileName);
+    if (o.target && o.target !== t.name) {
+      diagnostics.push({ code: 'target-not-found', severity: 'error', message: `no profiles.yml found, so target '${o.target}' does not exist`, hint: `create profiles.yml in ${o.projectRoot} or ~/.strata/` });
+    }
+    if (o.threads) t.threads = o.threads;
+    return { target: t, secrets, diagnostics };
+  }
+  const file = join(dir, 'profiles.yml');
+  const shown = dir === o.projectRoot ? 'profiles.yml' : file;
+  const parsed = parseYamlFile(shown, o.fs.read(file));
+  if (!parsed.file) return { secrets, diagnostics: parsed.diagnostics, file };
+  const yaml = parsed.file;
+  const all = (yaml.value ?? {}) as Record<string, unknown>;
+  const profile = all[o.profileName] as Record<string, unknown> | undefined;
+  if (!profile || typeof profile !== 'object') {
+    const names = Object.keys(all).filter((k) => k !== 'config');
+    diagnostics.push({ code: 'profile-not-found', severity: 'error', message: `profile '${o.profileName}' is not in ${shown}`, file: shown, hint: names.length ? `profiles there: ${names.join(', ')}; or set 'profile:' in the project file` : `add a '${o.profileName}:' profile` });
+    return { secrets, diagnostics, file };
+  }
+  const outputs = (profile.outputs ?? {}) as Record<string, unknown>;
+  const targetName = o.target ?? (typeof profile.target === 'string' ? profile.target : 'dev');
+  const raw = outputs[targetName];
+  if (!raw || typeof raw !== 'object') {
+    diagnostics.push({ code: 'target-not-found', severity: 'error', message: `target '${targetName}' is not an output of profile '${o.profileName}'`, file: shown, line: yaml.lineOf([o.profileName]), hint: Object.keys(outputs).length ? `outputs: ${Object.keys(outputs).join(', ')}` : 'add an outputs: section with a dev output' });
+    return { secrets, diagnostics, file };
+  }
+  const settings = renderYamlTree(raw, { env: o.env, vars: {}, onEnvValue: (v) => secrets.push(v) }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
+    diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${name}') is not set and has no default`, file: shown, line: yaml.lineOf(path), hint: kind === 'env_var' ? `export ${name}=… or give a default: env_var('${name}', '…')` : 'vars are not available in profiles.yml' });
+  }) as Record<string, unknown>;
+  collectSecrets(settings, secrets);
+  const type = settings.type;
+  if (typeof type !== 'string') {
+    diagnostics.push({ code: 'profile-invalid', severity: 'error', message: `output '${targetName}' of profile '${o.profileName}' has no type`, file: shown, line: yaml.lineOf([o.profileName, 'outputs', targetName]), hint: 'add type: duckdb (or bigquery)' });
+    return { secrets, diagnostics, file };
+  }
+  const schema = String(settings.schema ?? settings.dataset ?? (type === 'duckdb' ? 'main' : ''));
+  const database = settings.database ?? settings.project;
+  const threads = o.threads ?? (Number(settings.threads) || 4);
+  return {
+    target: { type, name: targetName, schema, database: database === undefined ? undefined : String(database), threads, settings },
+    file,
+    secrets,
+    diagnostics,
+  };
+}
+
+function collectSecrets(value: unknown, out: string[], key = ''): void {
+  if (typeof value === 'string') {
+    if (SECRET_KEYS.test(key)) out.push(value);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEYS.test(k) && typeof v === 'object') out.push(JSON.stringify(v));
+      collectSecrets(v, out, SECRET_KEYS.test(k) ? k : key || k);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { MacroFile, MacroInfo } from './types.js';
+
+const OPEN = /\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?[^%]*-?%\}/g;
+const END: Record<MacroInfo['kind'], RegExp> = {
+  macro: /\{%-?\s*endmacro\s*-?%\}/g,
+  test: /\{%-?\s*endtest\s*-?%\}/g,
+  materialization: /\{%-?\s*endmaterialization\s*-?%\}/g,
+};
+
+function lineAt(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+function argNames(list: string | undefined): string[] {
+  if (!list) return [];
+  return list
+    .split(',')
+    .map((a) => a.split('=')[0]!.trim())
+    .filter(Boolean);
+}
+
+/** Finds `{% macro %}`, `{% test %}` and `{% materialization %}` blocks in a file. */
+export function scanMacros(file: MacroFile): MacroInfo[] {
+  const out: MacroInfo[] = [];
+  OPEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = OPEN.exec(file.contents))) {
+    const kind = m[1] as MacroInfo['kind'];
+    const end = END[kind];
+    end.lastIndex = m.index + m[0].length;
+    const e = end.exec(file.contents);
+    const stop = e ? e.index + e[0].length : file.contents.length;
+    out.push({ name: m[2]!, packageName: file.packageName, path: file.path, line: lineAt(file.contents, m.index), arguments: argNames(m[3]), sql: file.contents.slice(m.index, stop), kind });
+    OPEN.lastIndex = stop;
+  }
+  return out;
+}
+
+/**
+ * Rewrites dbt-only block tags into nunjucks macros without moving any line:
+ * `{% test x(...) %}` → `{% macro test_x(...) %}`; materialization blocks are blanked.
+ */
+export function toNunjucksMacroSource(text: string): string {
+  let out = text.replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)/g, '{%$1 macro test_$2').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+  out = out.replace(/\{%-?\s*materialization[\s\S]*?\{%-?\s*endmaterialization\s*-?%\}/g, (block) => block.replace(/[^\n]/g, ''));
+  return out;
+}
+
+/** `{% docs name %}…{% enddocs %}` blocks of a Markdown file. */
+export function extractDocBlocks(path: string, contents: string): { name: string; contents: string; line: number }[] {
+  const out: { name: string; contents: string; line: number }[] = [];
+  const re = /\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(contents))) out.push({ name: m[1]!, contents: m[2]!.trim(), line: lineAt(contents, m.index) });
+  void path;
+  return out;
+}

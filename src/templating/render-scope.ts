@@ -1,0 +1,261 @@
+/** The names a template sees (`ref`, `source`, `config`, `this`, `var`, `adapter`, …) for one render. */
+import type { Relation } from '../adapters/contract.js';
+import type { RefCall, SourceCall } from '../parse/types.js';
+import { didYouMean } from '../diagnostics/index.js';
+import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
+import type { MacroRegistry } from './macro-registry.js';
+import { isKw } from './nunjucks-env.js';
+import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
+import { pythonModules } from './python-shims.js';
+import { agateTable } from './agate-table.js';
+
+type Args = unknown[];
+
+/** Splits nunjucks call arguments into positional values and keyword arguments. */
+export function splitArgs(args: Args): { pos: unknown[]; kw: Record<string, unknown> } {
+  const last = args[args.length - 1];
+  if (isKw(last)) {
+    const { __keywords: _k, ...kw } = last as Record<string, unknown>;
+    void _k;
+    return { pos: args.slice(0, -1), kw };
+  }
+  return { pos: args, kw: {} };
+}
+
+/** Records what a parse render saw. */
+export interface ParseRecorder {
+  refs: RefCall[];
+  sources: SourceCall[];
+  config: Record<string, unknown>;
+  docRefs: string[];
+}
+
+/** A relation object for templates: renders as quoted SQL, exposes dbt's attributes. */
+export function relationObject(rel: Relation, render: (r: Relation) => string): Record<string, unknown> {
+  const obj: Record<string, unknown> = {
+    database: rel.database,
+    schema: rel.schema,
+    identifier: rel.identifier,
+    name: rel.identifier,
+    table: rel.identifier,
+    is_table: true,
+    is_view: false,
+    include: () => obj,
+    quote: () => obj,
+    render: () => render(rel),
+    toString: () => render(rel),
+  };
+  return obj;
+}
+
+export interface ScopeInput {
+  options: TemplateEnvironmentOptions;
+  registry: MacroRegistry;
+  node: RenderNode;
+  /** Parse render when set. */
+  recorder?: ParseRecorder;
+  run?: RunRenderContext;
+  /** Warehouse answers already fetched by earlier passes of this render. */
+  answers: Map<string, unknown>;
+  invocationId: string;
+  runStartedAt: Date;
+}
+
+const placeholder = (parts: string[]): string => parts.map((p) => `"${p}"`).join('.');
+
+export function buildScope(input: ScopeInput): Record<string, unknown> {
+  const { options, registry, node, recorder, run, answers } = input;
+  const execute = !!run?.warehouse;
+
+  const fromWarehouse = <T>(key: string, fetch: () => Promise<T>): T => {
+    if (answers.has(key)) return answers.get(key) as T;
+    throw new NeedsWarehouse(key, fetch);
+  };
+
+  const ref = (...args: Args): unknown => {
+    const { pos, kw } = splitArgs(args);
+    if (pos.length < 1 || pos.length > 2) throw new TemplateUserError('ref-invalid', `ref() takes a model name, or a package and a model name; got ${pos.length} arguments`, "write ref('model_name')");
+    const call: RefCall = pos.length === 2 ? { package: String(pos[0]), name: String(pos[1]) } : { name: String(pos[0]) };
+    const version = kw.v ?? kw.version;
+    if (version !== undefined) call.version = version as string | number;
+    if (recorder) {
+      recorder.refs.push(call);
+      return placeholder([call.name]);
+    }
+    const resolved = run!.resolveRef(call);
+    if ('error' in resolved) throw new TemplateUserError('ref-not-found', resolved.error, resolved.hint);
+    return relationObject(resolved, run!.renderRelation);
+  };
+
+  const source = (...args: Args): unknown => {
+    const { pos } = splitArgs(args);
+    if (pos.length !== 2) throw new TemplateUserError('source-invalid', `source() takes a source name and a table name; got ${pos.length} argument${pos.length === 1 ? '' : 's'}`, "write source('source_name', 'table_name')");
+    const call: SourceCall = { source: String(pos[0]), table: String(pos[1]) };
+    if (recorder) {
+      recorder.sources.push(call);
+      return placeholder([call.source, call.table]);
+    }
+    const resolved = run!.resolveSource(call.source, call.table);
+    if ('error' in resolved) throw new TemplateUserError('source-not-found', resolved.error, resolved.hint);
+    return relationObject(resolved, run!.renderRelation);
+  };
+
+  const configFn = Object.assign(
+    (...args: Args): string => {
+      const { pos, kw } = splitArgs(args);
+      if (recorder) Object.assign(recorder.config, (pos[0] as Record<string, unknown>) ?? {}, kw);
+      return '';
+    },
+    {
+      get: (key: string, def?: unknown) => {
+        const fromFile = recorder?.config[key];
+        if (fromFile !== undefined) return fromFile;
+        const v = node.config[key];
+        return v === undefined ? (def ?? null) : v;
+      },
+      require: (key: string) => {
+        const v = recorder?.config[key] ?? node.config[key];
+        if (v === undefined) throw new TemplateUserError('config-missing', `config '${key}' is required by ${node.name}`, `add {{ config(${key}=…) }}`);
+        return v;
+      },
+      set: () => '',
+    },
+  );
+
+  const varFn = Object.assign(
+    (name: string, ...rest: Args): unknown => {
+      const { pos } = splitArgs(rest);
+      if (name in options.vars) return options.vars[name];
+      if (pos.length) return pos[0];
+      throw new TemplateUserError('var-not-found', `var('${name}') is not defined`, `add it under vars: in the project file, pass --vars '{${name}: …}', or give a default: var('${name}', …)`);
+    },
+    { has: (name: string) => name in options.vars },
+  );
+
+  const envVar = (name: string, ...rest: Args): unknown => {
+    const { pos } = splitArgs(rest);
+    const v = options.env[name];
+    if (v !== undefined) return v;
+    if (pos.length) return pos[0];
+    throw new TemplateUserError('env-var-not-found', `env_var('${name}') is not set and has no default`, `export ${name}=… or write env_var('${name}', 'default')`);
+  };
+
+  const dispatch = (name: string, namespace?: string): ((...a: unknown[]) => unknown) => {
+    const order = options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order ?? [];
+    const packages = [...order, options.projectName, ...(namespace ? [namespace] : []), ...registry.packages()];
+    for (const prefix of [options.adapterType, 'default']) {
+      for (const pkg of packages) if (registry.has(`${prefix}__${name}`, pkg)) return registry.callable(`${prefix}__${name}`, pkg);
+    }
+    throw new TemplateUserError('macro-not-found', `adapter.dispatch('${name}') found no ${options.adapterType}__${name} or default__${name} macro`, 'define default__' + name);
+  };
+
+  const thisRel = run ? relationObject(run.thisRelation, run.renderRelation) : placeholder([String(node.config.schema ?? 'schema'), node.name]);
+
+  const runQuery = (sql: unknown): unknown => {
+    if (!execute) return null;
+    const text = String(sql);
+    const result = fromWarehouse(`q:${text}`, () => run!.warehouse!.query(text));
+    return agateTable(result as Awaited<ReturnType<NonNullable<RunRenderContext['warehouse']>['query']>>);
+  };
+  const results = new Map<string, unknown>();
+  const statement = (...args: Args): string => {
+    const { pos, kw } = splitArgs(args);
+    const name = String(pos[0] ?? kw.name ?? 'main');
+    const caller = kw.caller as (() => unknown) | undefined;
+    const sql = caller ? String(caller()) : '';
+    if (!execute) return '';
+    const table = runQuery(sql);
+    results.set(name, { data: (table as { rows: unknown[] }).rows, table, response: { code: 'OK', rows_affected: (table as { rows: unknown[] }).rows.length } });
+    return '';
+  };
+
+  const adapter = {
+    dispatch,
+    quote: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
+    get_columns_in_relation: (rel: { schema?: string; identifier?: string; database?: string }) => {
+      if (!execute || !rel) return [];
+      const r: Relation = { database: rel.database, schema: String(rel.schema), identifier: String(rel.identifier) };
+      const cols = fromWarehouse(`c:${r.database}.${r.schema}.${r.identifier}`, () => run!.warehouse!.getColumns(r));
+      return (cols as { name: string; dataType: string }[]).map((c) => ({ name: c.name, column: c.name, data_type: c.dataType, dtype: c.dataType, quoted: run!.quoteIdentifier(c.name) }));
+    },
+    get_relation: (...args: Args) => {
+      const { pos, kw } = splitArgs(args);
+      const r: Relation = { database: (kw.database ?? pos[0]) as string | undefined, schema: String(kw.schema ?? pos[1]), identifier: String(kw.identifier ?? pos[2]) };
+      if (!execute) return null;
+      const exists = fromWarehouse(`r:${r.database}.${r.schema}.${r.identifier}`, () => run!.warehouse!.relationExists(r));
+      return exists ? relationObject(r, run!.renderRelation) : null;
+    },
+    type: () => options.adapterType,
+  };
+
+  const scope: Record<string, unknown> = {
+    ref,
+    source,
+    config: configFn,
+    var: varFn,
+    env_var: envVar,
+    this: thisRel,
+    target: options.target,
+    project_name: options.projectName,
+    execute,
+    is_incremental: () => !!run?.isIncremental,
+    should_full_refresh: () => !!run?.fullRefresh,
+    flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: 'run' },
+    invocation_id: input.invocationId,
+    run_started_at: pythonModules(() => input.runStartedAt).datetime,
+    modules: pythonModules(() => new Date()),
+    model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.file, path: node.path, alias: node.name },
+    graph: { nodes: {}, sources: {} },
+    adapter,
+    api: { Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
+    run_query: runQuery,
+    statement,
+    load_result: (name: string) => results.get(name) ?? null,
+    load_relation: (rel: unknown) => rel,
+    return: (v: unknown) => {
+      throw new ReturnSignal(v);
+    },
+    log: (msg: unknown, ...rest: Args) => {
+      const { pos, kw } = splitArgs(rest);
+      if (pos[0] || kw.info) options.log?.(String(msg));
+      return '';
+    },
+    print: (msg: unknown) => {
+      options.log?.(String(msg));
+      return '';
+    },
+    exceptions: {
+      raise_compiler_error: (msg: unknown) => {
+        throw new TemplateUserError('compiler-error', String(msg));
+      },
+      warn: (msg: unknown) => {
+        options.log?.(`warning: ${String(msg)}`);
+        return '';
+      },
+    },
+    doc: (name: string) => {
+      recorder?.docRefs.push(name);
+      if (name in options.docs) return options.docs[name];
+      if (recorder) return '';
+      throw new TemplateUserError('doc-not-found', `doc('${name}') has no {% docs ${name} %} block`, didYouMean(name, Object.keys(options.docs)));
+    },
+    tojson: (v: unknown) => JSON.stringify(v),
+    fromjson: (s: string, def?: unknown) => {
+      try {
+        return JSON.parse(s);
+      } catch {
+        return def ?? null;
+      }
+    },
+    fromyaml: (s: string) => s,
+    zip: (...lists: unknown[][]) => lists[0]!.map((_, i) => lists.map((l) => l[i])),
+    set: (items: unknown[]) => [...new Set(items ?? [])],
+    local_md5: (s: string) => s,
+  };
+  // Macros by package: `dbt.current_timestamp()`, `my_project.mask()`.
+  for (const pkg of registry.packages()) {
+    if (pkg in scope) continue;
+    scope[pkg] = Object.fromEntries(registry.names(pkg).map((n) => [n, registry.callable(n, pkg)]));
+  }
+  return scope;
+}
