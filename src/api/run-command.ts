@@ -102,6 +102,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       signal: options.signal,
       reporter: p.reporter,
       describe: (id) => describeNode(manifest.nodes[id]!, relations, p.adapter.dialect),
+      label: (id) => ({ name: manifest.nodes[id]!.name, resourceType: manifest.nodes[id]!.resourceType }),
       runNode: (id, worker) => runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!),
     });
     interrupted = outcome.interrupted;

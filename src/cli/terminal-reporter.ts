@@ -59,9 +59,9 @@ export class TerminalReporter implements Reporter {
       case 'node-finished': {
         const r = event.result;
         const { word, tag } = label(r);
-        const verb = r.status === 'success' ? `OK created ${r.message ? '' : ''}` : `${word} `;
-        const what = r.status === 'success' ? `${r.materialized ?? r.resourceType} ${r.resourceType} ${r.relation ?? r.name}` : `${r.resourceType} ${r.name}`;
-        if (!this.quiet || r.status === 'error' || r.status === 'fail') this.write(dots(`${event.index} of ${event.total} ${verb}${what}`, tag));
+        const what = r.description ?? `${r.resourceType} ${r.name}`;
+        const verb = r.status === 'success' ? 'OK created' : r.status === 'error' ? 'ERROR creating' : word;
+        if (!this.quiet || r.status === 'error' || r.status === 'fail') this.write(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag));
         if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
         break;
       }

@@ -11,6 +11,8 @@ export interface NodeResultSummary {
   /** e.g. `created table model silver.complaints`, `SELECT 120`. */
   message: string;
   executionTime: number;
+  /** What the node is, for output lines: `sql table model silver.complaints`. */
+  description?: string;
   /** Relation label for the progress line, e.g. `silver.complaints`. */
   relation?: string;
   materialized?: string;

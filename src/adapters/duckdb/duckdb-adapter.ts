@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js';
+import type { TargetConfig } from '../../project/types.js';
+import { duckdbDialect } from './duckdb-dialect.js';
+import { DuckDBConnection } from './duckdb-connection.js';
+
+/** Where the database file lives: `path` relative to the project root; `:memory:` allowed. */
+export function duckdbPath(target: TargetConfig, projectRoot: string): string {
+  const p = String(target.settings.path ?? 'target/strata.duckdb');
+  if (p === ':memory:' || p.startsWith('md:')) return p;
+  return isAbsolute(p) ? p : resolve(projectRoot, p);
+}
+
+class DuckDBWarehouse implements Warehouse {
+  readonly type = 'duckdb';
+  readonly dialect = duckdbDialect;
+  constructor(private readonly instance: DuckDBInstance) {}
+  async connect(): Promise<Connection> {
+    return new DuckDBConnection(await this.instance.connect(), this.instance);
+  }
+  async close(): Promise<void> {
+    this.instance.closeSync();
+  }
+}
+
+export const duckdbAdapter: Adapter = {
+  type: 'duckdb',
+  dialect: duckdbDialect,
+  async open(target: TargetConfig, options: OpenOptions): Promise<Warehouse> {
+    const path = duckdbPath(target, options.projectRoot);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const settings: Record<string, string> = {
+      // No extension may be downloaded here: a stray s3:// path must fail clearly instead of fetching httpfs.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    };
+    for (const [k, v] of Object.entries((target.settings.settings as Record<string, unknown>) ?? {})) settings[k] = String(v);
+    try {
+      return new DuckDBWarehouse(await DuckDBInstance.create(path, settings));
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/lock/i.test(msg)) throw new Error(`the DuckDB file ${path} is in use by another process (${msg.split('\n')[0]}); close it and retry`);
+      throw e;
+    }
+  },
+  validateTarget(target: TargetConfig): string[] {
+    const p = target.settings.path;
+    return p !== undefined && typeof p !== 'string' ? ['duckdb path must be a string'] : [];
+  },
+};

@@ -1,0 +1,98 @@
+import type { DuckDBConnection as DriverConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { ColumnDef, Connection, ExecuteResult, ExistingRelation, QueryResult, Relation } from '../contract.js';
+import { duckdbDialect } from './duckdb-dialect.js';
+
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v && typeof v === 'object' && 'toString' in v && !(v instanceof Array) && !(v instanceof Date) && v.constructor?.name?.startsWith('DuckDB')) {
+    return String(v);
+  }
+  return v;
+}
+
+/** One DuckDB connection. Not for concurrent use: the scheduler gives each thread its own. */
+export class DuckDBConnection implements Connection {
+  private inTransaction = false;
+
+  constructor(
+    private readonly driver: DriverConnection,
+    private readonly instance: DuckDBInstance,
+  ) {}
+
+  async execute(sql: string): Promise<ExecuteResult> {
+    const result = await this.driver.run(sql);
+    const rows = result.rowsChanged;
+    return { rowsAffected: typeof rows === 'number' ? rows : undefined, response: { code: 'OK', rows_affected: rows } };
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    const reader = await this.driver.runAndReadAll(sql);
+    const names = reader.columnNames();
+    const types = reader.columnTypes().map(String);
+    const rows = reader.getRowObjects().map((r) => {
+      const out: Record<string, unknown> = {};
+      for (const n of names) out[n] = plain(r[n]);
+      return out;
+    });
+    return { columns: names.map((name, i) => ({ name, dataType: types[i]! })), rows };
+  }
+
+  async getRelation(relation: Relation): Promise<ExistingRelation | undefined> {
+    const q = duckdbDialect.quoteString.bind(duckdbDialect);
+    const { rows } = await this.query(
+      `select table_type from information_schema.tables where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)})${relation.database ? ` and table_catalog = ${q(relation.database)}` : ''}`,
+    );
+    if (!rows.length) return undefined;
+    return { ...relation, kind: String(rows[0]!.table_type).toUpperCase() === 'VIEW' ? 'view' : 'table' };
+  }
+
+  async listRelations(schema: string, database?: string): Promise<ExistingRelation[]> {
+    const q = duckdbDialect.quoteString.bind(duckdbDialect);
+    const { rows } = await this.query(
+      `select table_schema, table_name, table_type from information_schema.tables where lower(table_schema) = lower(${q(schema)})${database ? ` and table_catalog = ${q(database)}` : ''}`,
+    );
+    return rows.map((r) => ({ database, schema: String(r.table_schema), identifier: String(r.table_name), kind: String(r.table_type).toUpperCase() === 'VIEW' ? ('view' as const) : ('table' as const) }));
+  }
+
+  async getColumns(relation: Relation): Promise<ColumnDef[]> {
+    const q = duckdbDialect.quoteString.bind(duckdbDialect);
+    const { rows } = await this.query(
+      `select column_name, data_type, is_nullable from information_schema.columns where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)}) order by ordinal_position`,
+    );
+    return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type), nullable: r.is_nullable === 'YES' }));
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn();
+    await this.driver.run('begin transaction');
+    this.inTransaction = true;
+    try {
+      const out = await fn();
+      await this.driver.run('commit');
+      return out;
+    } catch (e) {
+      await this.driver.run('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async loadCsv(relation: Relation, csvPath: string, options: { columnTypes?: Record<string, string>; delimiter?: string }): Promise<ExecuteResult> {
+    const d = duckdbDialect;
+    const args = [d.quoteString(csvPath), 'header = true', 'auto_detect = true', "nullstr = ''"];
+    if (options.delimiter) args.push(`delim = ${d.quoteString(options.delimiter)}`);
+    if (options.columnTypes && Object.keys(options.columnTypes).length) {
+      args.push(`types = {${Object.entries(options.columnTypes).map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
+    }
+    const result = await this.driver.run(`create table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`);
+    const count = await this.query(`select count(*) as n from ${d.renderRelation(relation)}`);
+    const n = Number(count.rows[0]?.n ?? result.rowsChanged);
+    return { rowsAffected: n, response: { code: 'INSERT', rows_affected: n } };
+  }
+
+  async close(): Promise<void> {
+    this.driver.closeSync();
+    void this.instance;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Capabilities, ColumnDef, Dialect, Relation, RelationKind, RelationOptions } from '../contract.js';
+
+/** DuckDB SQL, as strings. No driver here. */
+export class DuckDBDialect implements Dialect {
+  readonly name = 'duckdb';
+  readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: false, dryRun: false };
+
+  quoteIdentifier(name: string): string {
+    return `"${name.replace(/"/g, '""')}"`;
+  }
+
+  renderRelation(r: Relation): string {
+    const parts = [r.database, r.schema, r.identifier].filter((p): p is string => !!p);
+    return parts.map((p) => this.quoteIdentifier(p)).join('.');
+  }
+
+  quoteString(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
+  createSchema(schema: string, database?: string): string {
+    return `create schema if not exists ${database ? `${this.quoteIdentifier(database)}.` : ''}${this.quoteIdentifier(schema)}`;
+  }
+
+  createTableAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
+    return `create ${options.temporary ? 'temp ' : ''}table ${options.temporary ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation)} as (\n${sql}\n)`;
+  }
+
+  createViewAs(relation: Relation, sql: string): string {
+    return `create view ${this.renderRelation(relation)} as (\n${sql}\n)`;
+  }
+
+  dropRelation(relation: Relation, kind: RelationKind): string {
+    return `drop ${kind === 'view' ? 'view' : 'table'} if exists ${this.renderRelation(relation)}`;
+  }
+
+  renameRelation(from: Relation, toIdentifier: string, kind: RelationKind): string {
+    return `alter ${kind === 'view' ? 'view' : 'table'} ${this.renderRelation(from)} rename to ${this.quoteIdentifier(toIdentifier)}`;
+  }
+
+  insertInto(target: Relation, sourceSql: string, columns: string[]): string {
+    const cols = columns.map((c) => this.quoteIdentifier(c)).join(', ');
+    return `insert into ${this.renderRelation(target)} (${cols})\nselect ${cols} from (\n${sourceSql}\n) as strata_source`;
+  }
+
+  merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[]): string {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const on = uniqueKey.map((k) => `strata_target.${q(k)} = strata_source.${q(k)}`).join(' and ');
+    const updates = columns.map((c) => `${q(c)} = strata_source.${q(c)}`).join(', ');
+    const cols = columns.map(q).join(', ');
+    const vals = columns.map((c) => `strata_source.${q(c)}`).join(', ');
+    return `merge into ${this.renderRelation(target)} as strata_target\nusing ${this.renderRelation(source)} as strata_source\non ${on}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`;
+  }
+
+  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[]): string {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const keys = uniqueKey.map(q).join(', ');
+    return `delete from ${this.renderRelation(target)} where (${keys}) in (select distinct ${keys} from ${this.renderRelation(source)})`;
+  }
+
+  addColumns(relation: Relation, columns: ColumnDef[]): string {
+    return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(';\n');
+  }
+
+  beginTransaction(): string {
+    return 'begin transaction';
+  }
+  commitTransaction(): string {
+    return 'commit';
+  }
+  rollbackTransaction(): string {
+    return 'rollback';
+  }
+
+  typeName(generic: 'string' | 'integer' | 'float' | 'boolean' | 'timestamp' | 'date' | 'numeric'): string {
+    return { string: 'varchar', integer: 'bigint', float: 'double', boolean: 'boolean', timestamp: 'timestamp', date: 'date', numeric: 'decimal(38, 9)' }[generic];
+  }
+
+  countRows(sql: string): string {
+    return `select count(*) as n from (\n${sql}\n) as strata_count`;
+  }
+}
+
+export const duckdbDialect = new DuckDBDialect();

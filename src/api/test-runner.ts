@@ -1,0 +1,31 @@
+import type { Connection } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { NodeOutcome } from '../execute/index.js';
+import { evaluateTest, testQuery } from '../data-tests/index.js';
+import { buildAndSwap } from '../materializations/index.js';
+import { templateWarehouse } from './warehouse-state.js';
+import type { NodeRunContext } from './node-runner.js';
+
+/** Runs a data test: compile, count failures against thresholds, store failing rows when asked. */
+export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
+  const { dialect } = ctx.prepared.adapter;
+  if (node.resourceType === 'unit_test') return { status: 'error', message: 'unit tests are not supported yet' };
+  const sql = await ctx.compiler.compile(node.uniqueId, templateWarehouse(connection, dialect));
+  const result = await connection.query(testQuery(sql, node.config));
+  const verdict = evaluateTest(result.rows[0] ?? {}, node.config);
+  let relation: string | undefined;
+  if (node.config.store_failures === true) {
+    const rel = { database: node.database, schema: node.schema, identifier: node.alias };
+    await connection.execute(dialect.createSchema(rel.schema, rel.database));
+    await buildAndSwap(connection, dialect, rel, 'table', (target) => connection.execute(dialect.createTableAs(target, sql)));
+    relation = dialect.renderRelation(rel);
+  }
+  return {
+    status: verdict.status,
+    message: verdict.message,
+    failures: verdict.failures,
+    blocksDownstream: verdict.status === 'fail',
+    adapterResponse: { code: 'SELECT', rows_affected: verdict.failures },
+    relation,
+  };
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
+import type { FolderConfigTree } from '../project/types.js';
+import type { ManifestNode, RefCall, SourceCall, SourceDefinition } from '../parse/types.js';
+import type { RawTest } from '../parse/schema-yaml.js';
+import { finalConfig, folderConfig } from '../parse/node-config.js';
+import { hashable, pyRepr } from './python-repr.js';
+
+const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+const TEST_CONFIG_KEYS = new Set(['severity', 'warn_if', 'error_if', 'where', 'limit', 'fail_calc', 'store_failures', 'store_failures_as', 'tags', 'enabled', 'meta', 'alias', 'schema', 'database', 'row_level']);
+
+export interface GenerateTestsInput {
+  projectName: string;
+  nodes: ManifestNode[];
+  sources: SourceDefinition[];
+  projectTestConfig: FolderConfigTree;
+  knownTestMacros: string[];
+}
+
+/** dbt's synthesize_generic_test_names: `not_null_orders_id`, shortened past 63 characters. */
+export function testName(testType: string, target: string, args: Record<string, unknown>): string {
+  const flat: string[] = [];
+  for (const key of Object.keys(args).sort()) {
+    if (key === 'model') continue;
+    const v = args[key];
+    const parts = v && typeof v === 'object' ? (Array.isArray(v) ? v : Object.values(v)) : [v];
+    flat.push(...parts.map((p) => (typeof p === 'boolean' ? (p ? 'True' : 'False') : String(p))));
+  }
+  const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
+  const identifier = `${testType}_${target}`;
+  const full = `${identifier}_${unique}`;
+  return full.length >= 64 ? `${identifier.slice(0, 30)}_${md5(full)}` : full;
+}
+
+/** Jinja for a kwarg: `ref('x')`/`source('a','b')` stay expressions (as dbt renders them), the rest are literals. */
+function jinjaValue(v: unknown): string {
+  if (typeof v === 'string') return /^\s*(ref|source)\s*\(.*\)\s*$/.test(v) ? v.trim() : JSON.stringify(v);
+  return JSON.stringify(v ?? null);
+}
+
+function refsIn(v: unknown, file: string, line: number | undefined): { refs: RefCall[]; sources: SourceCall[] } {
+  const refs: RefCall[] = [];
+  const sources: SourceCall[] = [];
+  if (typeof v !== 'string') return { refs, sources };
+  const at = { file, line: line ?? 1, column: 1 };
+  const r = /^\s*ref\(\s*['"]([^'"]+)['"](?:\s*,\s*['"]([^'"]+)['"])?\s*\)\s*$/.exec(v);
+  if (r) refs.push(r[2] ? { package: r[1], name: r[2], at } : { name: r[1]!, at });
+  const s = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(v);
+  if (s) sources.push({ source: s[1]!, table: s[2]!, at });
+  return { refs, sources };
+}
+
+/** Turns `data_tests:` entries of models, seeds and sources into test nodes with dbt's names and ids. */
+export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const out: ManifestNode[] = [];
+  const known = new Set(input.knownTestMacros);
+  const seen = new Set<string>();
+
+  const make = (raw: RawTest, parent: { kind: 'node'; node: ManifestNode } | { kind: 'source'; source: SourceDefinition }, columnName?: string): void => {
+    let testType: string;
+    let args: Record<string, unknown> = {};
+    if (typeof raw.entry === 'string') testType = raw.entry;
+    else if (raw.entry && typeof raw.entry === 'object' && Object.keys(raw.entry).length >= 1) {
+      const entries = Object.entries(raw.entry as Record<string, unknown>);
+      const named = entries.find(([k]) => k !== 'name' && k !== 'config' && k !== 'description');
+      [testType, ] = named ?? ['', {}];
+      const body = (named?.[1] ?? {}) as Record<string, unknown>;
+      args = body && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
+    } else {
+      diagnostics.push({ code: 'test-invalid', severity: 'error', message: 'a test entry must be a test name or a mapping like {accepted_values: {values: [...]}}', file: raw.file, line: raw.line });
+      return;
+    }
+    const pkgSplit = testType.includes('.') ? testType.split('.') : [undefined, testType];
+    const namespace = pkgSplit.length === 2 ? pkgSplit[0] : undefined;
+    const shortType = pkgSplit[pkgSplit.length - 1]!;
+    if (!known.has(shortType)) {
+      diagnostics.push({ code: 'test-not-found', severity: 'error', message: `unknown generic test '${testType}'`, file: raw.file, line: raw.line, hint: didYouMean(shortType, known) ?? "define it with {% test name(model, column_name) %} under macros/ or tests/generic/" });
+      return;
+    }
+    const entryConfig = (args.config as Record<string, unknown>) ?? {};
+    delete args.config;
+    const legacyConfig: Record<string, unknown> = {};
+    for (const k of Object.keys(args)) if (TEST_CONFIG_KEYS.has(k)) {
+      legacyConfig[k] = args[k];
+      delete args[k];
+    }
+    if (columnName !== undefined) args.column_name = columnName;
+    const targetName = parent.kind === 'node' ? parent.node.name : `${parent.source.sourceName}_${parent.source.name}`;
+    const modelExpr = parent.kind === 'node' ? `ref('${parent.node.name}')` : `source('${parent.source.sourceName}', '${parent.source.name}')`;
+    const kwargs = { ...args, model: `{{ get_where_subquery(${modelExpr}) }}` };
+    const name = testName(parent.kind === 'source' ? `source_${shortType}` : shortType, targetName, kwargs);
+    const metadata = { name: shortType, kwargs, namespace: namespace ?? null };
+    const hash = md5(name + pyRepr(hashable(metadata))).slice(-10);
+    const uniqueId = `test.${input.projectName}.${name}.${hash}`;
+    if (seen.has(uniqueId)) return;
+    seen.add(uniqueId);
+    const fqn = [input.projectName, ...(parent.kind === 'node' ? parent.node.fqn.slice(1, -1) : []), name];
+    const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), legacyConfig, entryConfig);
+    const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${jinjaValue(v)}`)];
+    const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
+    const sources: SourceCall[] = parent.kind === 'source' ? [{ source: parent.source.sourceName, table: parent.source.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
+    for (const v of Object.values(args)) {
+      const found = refsIn(v, raw.file, raw.line);
+      refs.push(...found.refs);
+      sources.push(...found.sources);
+    }
+    const macro = namespace ? `${namespace}.test_${shortType}` : `test_${shortType}`;
+    out.push({
+      uniqueId,
+      resourceType: 'test',
+      packageName: input.projectName,
+      name,
+      path: `${name}.sql`,
+      originalFilePath: raw.file,
+      fqn,
+      language: 'sql',
+      rawCode: `{{ ${macro}(${callArgs.join(', ')}) }}`,
+      checksum: { name: 'sha256', checksum: '' },
+      config,
+      unrenderedConfig: { ...legacyConfig, ...entryConfig },
+      tags: config.tags,
+      description: '',
+      columns: {},
+      meta: config.meta,
+      refs,
+      sources,
+      dependsOn: { nodes: [], macros: [`macro.dbt.test_${shortType}`] },
+      schema: `${parent.kind === 'node' ? parent.node.schema : parent.source.schema}_dbt_test__audit`,
+      alias: name,
+      testMetadata: metadata,
+      attachedNode: parent.kind === 'node' ? parent.node.uniqueId : parent.source.uniqueId,
+      columnName,
+      extra: { fileKeyName: parent.kind === 'node' ? `${parent.node.resourceType}s.${parent.node.name}` : `sources.${parent.source.sourceName}` },
+    });
+  };
+
+  for (const node of input.nodes) {
+    const extra = node.extra as { dataTests?: RawTest[]; columnTests?: Record<string, RawTest[]> } | undefined;
+    for (const t of extra?.dataTests ?? []) make(t, { kind: 'node', node });
+    for (const [col, tests] of Object.entries(extra?.columnTests ?? {})) for (const t of tests) make(t, { kind: 'node', node }, col);
+  }
+  for (const source of input.sources) {
+    const extra = (source as SourceDefinition & { extra?: { dataTests?: RawTest[]; columnTests?: Record<string, RawTest[]> } }).extra;
+    for (const t of extra?.dataTests ?? []) make(t, { kind: 'source', source });
+    for (const [col, tests] of Object.entries(extra?.columnTests ?? {})) for (const t of tests) make(t, { kind: 'source', source }, col);
+  }
+  return { nodes: out, diagnostics };
+}

@@ -1,0 +1,86 @@
+import type { NodeRunResult, RunGraphOptions, RunGraphResult, NodeOutcome } from './types.js';
+
+const FAILED = new Set(['error', 'fail', 'runtime error']);
+
+/**
+ * Runs nodes as soon as their parents finish, up to `threads` at once, in a deterministic order.
+ * A node below a failure is skipped; `failFast` stops starting new nodes after the first failure;
+ * an abort (Ctrl-C) lets running nodes finish and skips the rest.
+ */
+export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
+  const started = Date.now();
+  const selected = new Set(o.ids);
+  const position = new Map(o.ids.map((id, i) => [id, i]));
+  const parents = new Map(o.ids.map((id) => [id, o.parents(id).filter((p) => selected.has(p) && p !== id)]));
+  const children = new Map<string, string[]>();
+  for (const [id, ps] of parents) for (const p of ps) children.set(p, [...(children.get(p) ?? []), id]);
+  const waiting = new Map(o.ids.map((id) => [id, parents.get(id)!.length]));
+  const failedBecause = new Map<string, string>();
+  const results: NodeRunResult[] = [];
+  const ready: string[] = o.ids.filter((id) => waiting.get(id) === 0);
+  const total = o.ids.length;
+  let index = 0;
+  let running = 0;
+  let stopping = false;
+  const freeWorkers = Array.from({ length: Math.max(1, o.threads) }, (_, i) => i).reverse();
+  const label = (id: string): { name: string; resourceType: string } => o.label?.(id) ?? { name: id.split('.').pop() ?? id, resourceType: id.split('.')[0] ?? 'node' };
+
+  return new Promise<RunGraphResult>((resolve) => {
+    const finish = (): void => resolve({ results, elapsed: (Date.now() - started) / 1000, interrupted: !!o.signal?.aborted });
+
+    const record = (id: string, outcome: NodeOutcome, t0: number, worker: number): void => {
+      const now = Date.now();
+      const r: NodeRunResult = { ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - t0) / 1000, threadId: `Thread-${worker + 1}` };
+      results.push(r);
+      const l = label(id);
+      o.reporter.emit({ type: 'node-finished', index: ++index, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: r.status, message: r.message, executionTime: r.executionTime, relation: r.relation, materialized: r.materialized, failures: r.failures, rowsAffected: r.rowsAffected } });
+    };
+
+    const settle = (id: string, outcome: NodeOutcome): void => {
+      const bad = FAILED.has(outcome.status) || outcome.blocksDownstream || outcome.status === 'skipped';
+      if (FAILED.has(outcome.status) && o.failFast) stopping = true;
+      for (const c of children.get(id) ?? []) {
+        if (bad && !failedBecause.has(c)) failedBecause.set(c, failedBecause.get(id) ?? id);
+        const w = waiting.get(c)! - 1;
+        waiting.set(c, w);
+        if (w === 0) insertReady(c);
+      }
+    };
+
+    const insertReady = (id: string): void => {
+      const p = position.get(id)!;
+      let i = ready.length;
+      while (i > 0 && position.get(ready[i - 1]!)! > p) i--;
+      ready.splice(i, 0, id);
+    };
+
+    const pump = (): void => {
+      while (ready.length && freeWorkers.length) {
+        const id = ready.shift()!;
+        const cause = failedBecause.get(id);
+        if (cause || stopping || o.signal?.aborted) {
+          const message = cause ? `Skipped because ${cause} failed` : o.signal?.aborted ? 'Skipped: interrupted' : 'Skipped: --fail-fast stopped the run';
+          const outcome: NodeOutcome = { status: 'skipped', message };
+          record(id, outcome, Date.now(), 0);
+          settle(id, outcome);
+          continue;
+        }
+        const worker = freeWorkers.pop()!;
+        running++;
+        const t0 = Date.now();
+        o.reporter.emit({ type: 'node-started', index: index + running, total, uniqueId: id, description: o.describe(id) });
+        o.runNode(id, worker)
+          .catch((e: unknown): NodeOutcome => ({ status: 'error', message: e instanceof Error ? e.message : String(e) }))
+          .then((outcome) => {
+            running--;
+            freeWorkers.push(worker);
+            record(id, outcome, t0, worker);
+            settle(id, outcome);
+            pump();
+          });
+      }
+      if (running === 0 && ready.length === 0) finish();
+    };
+    pump();
+  });
+}

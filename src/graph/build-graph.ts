@@ -1,0 +1,108 @@
+import { Graph, alg } from '@dagrejs/graphlib';
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
+import type { Manifest, ManifestNode, RefCall } from '../parse/types.js';
+import type { ProjectGraph } from './types.js';
+
+const REFABLE = new Set(['model', 'seed', 'snapshot']);
+
+/** Resolves refs and sources, fills `dependsOn.nodes`, and orders the nodes; reports unknown refs and cycles. */
+export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const byName = new Map<string, ManifestNode[]>();
+  for (const n of Object.values(manifest.nodes)) {
+    if (!REFABLE.has(n.resourceType)) continue;
+    byName.set(n.name, [...(byName.get(n.name) ?? []), n]);
+  }
+  const disabledNames = new Set(Object.values(manifest.disabled).filter((d) => d.resourceType !== 'source').map((d) => d.name));
+  const sourceKey = new Map(Object.values(manifest.sources).map((s) => [`${s.sourceName}.${s.name}`, s.uniqueId]));
+  const landingFor = new Map<string, string>();
+  for (const n of Object.values(manifest.nodes)) if (n.resourceType === 'landing' && typeof n.extra?.sourceId === 'string') landingFor.set(n.extra.sourceId, n.uniqueId);
+
+  const resolveRef = (node: ManifestNode, ref: RefCall): string | undefined => {
+    const candidates = byName.get(ref.name) ?? [];
+    const hit = ref.package ? candidates.find((c) => c.packageName === ref.package) : (candidates.find((c) => c.packageName === manifest.projectName) ?? candidates[0]);
+    if (hit) return hit.uniqueId;
+    const at = ref.at ?? { file: node.originalFilePath, line: 1, column: 1 };
+    const hint = disabledNames.has(ref.name) ? `'${ref.name}' exists but is disabled (enabled: false); enable it or remove the ref` : (didYouMean(ref.name, byName.keys()) ?? 'check the file name of the model you mean (without .sql)');
+    diagnostics.push({ code: 'ref-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' refers to '${ref.name}', which is not a model, seed or snapshot`, ...at, hint });
+    return undefined;
+  };
+
+  const g = new Graph({ directed: true });
+  for (const id of Object.keys(manifest.sources)) g.setNode(id);
+  for (const id of Object.keys(manifest.nodes)) g.setNode(id);
+  for (const node of Object.values(manifest.nodes)) {
+    const deps = new Set<string>();
+    for (const ref of node.refs) {
+      const id = resolveRef(node, ref);
+      if (id) deps.add(id);
+    }
+    for (const s of node.sources) {
+      const id = sourceKey.get(`${s.source}.${s.table}`);
+      if (!id) {
+        const at = s.at ?? { file: node.originalFilePath, line: 1, column: 1 };
+        const hint = didYouMean(`${s.source}.${s.table}`, sourceKey.keys()) ?? `declare it in a YAML file: sources: [{name: ${s.source}, tables: [{name: ${s.table}}]}]`;
+        diagnostics.push({ code: 'source-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' reads source('${s.source}', '${s.table}'), which is not declared`, ...at, hint });
+        continue;
+      }
+      deps.add(id);
+      const landing = landingFor.get(id);
+      if (landing && landing !== node.uniqueId) deps.add(landing);
+    }
+    if (node.resourceType === 'landing' && typeof node.extra?.sourceId === 'string') deps.add(node.extra.sourceId);
+    for (const d of node.dependsOn.nodes) deps.add(d);
+    node.dependsOn.nodes = [...deps].sort();
+    for (const d of node.dependsOn.nodes) if (g.hasNode(d)) g.setEdge(d, node.uniqueId);
+  }
+
+  for (const cycle of alg.findCycles(g)) {
+    const ids = [...cycle].sort();
+    // Walk the cycle from its smallest id along child edges so the chain reads in dependency order.
+    const members = new Set(cycle);
+    const chain = [ids[0]!];
+    while (chain.length < cycle.length) {
+      const next = (g.successors(chain[chain.length - 1]!) ?? []).filter((s) => members.has(s) && !chain.includes(s)).sort()[0];
+      if (!next) break;
+      chain.push(next);
+    }
+    const label = (id: string): string => `${id} (${manifest.nodes[id]?.originalFilePath ?? manifest.sources[id]?.originalFilePath ?? '?'})`;
+    const first = manifest.nodes[chain[0]!];
+    diagnostics.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${[...chain, chain[0]!].map(label).join(' -> ')}`, file: first?.originalFilePath, line: 1, hint: 'a model cannot depend on itself, directly or through others: remove one of these refs' });
+  }
+  for (const id of Object.keys(manifest.nodes)) {
+    if (g.hasEdge(id, id)) diagnostics.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${id} (${manifest.nodes[id]!.originalFilePath}) -> ${id}`, file: manifest.nodes[id]!.originalFilePath, line: 1, hint: 'a model cannot ref itself; use {{ this }} for its own relation' });
+  }
+
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const id of g.nodes()) {
+    parentMap[id] = (g.predecessors(id) ?? []).sort();
+    childMap[id] = (g.successors(id) ?? []).sort();
+  }
+  return { graph: { manifest, graph: g, parentMap, childMap, order: topologicalOrder(g.nodes(), parentMap, childMap) }, diagnostics };
+}
+
+/** Kahn's algorithm with a sorted ready set: deterministic, O(n log n + e). Cyclic nodes are appended last. */
+export function topologicalOrder(ids: string[], parentMap: Record<string, string[]>, childMap: Record<string, string[]>): string[] {
+  const indegree = new Map<string, number>();
+  for (const id of ids) indegree.set(id, (parentMap[id] ?? []).length);
+  let ready = ids.filter((id) => indegree.get(id) === 0).sort();
+  const order: string[] = [];
+  while (ready.length) {
+    const next: string[] = [];
+    for (const id of ready) {
+      order.push(id);
+      for (const c of childMap[id] ?? []) {
+        const d = indegree.get(c)! - 1;
+        indegree.set(c, d);
+        if (d === 0) next.push(c);
+      }
+    }
+    ready = next.sort();
+  }
+  if (order.length < ids.length) {
+    const placed = new Set(order);
+    order.push(...ids.filter((id) => !placed.has(id)).sort());
+  }
+  return order;
+}

@@ -1,0 +1,1 @@
+export { landingNodeFor } from './landing-node.js';

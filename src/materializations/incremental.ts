@@ -1,0 +1,69 @@
+import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import { UserError } from '../diagnostics/index.js';
+import { dropStaging, stagingRelation } from './swap.js';
+
+const STRATEGIES = ['append', 'merge', 'delete+insert'];
+
+function keyList(node: ManifestNode): string[] {
+  const k = node.config.unique_key;
+  if (k === undefined || k === null || k === '') return [];
+  return (Array.isArray(k) ? k : String(k).split(',')).map((x) => String(x).trim()).filter(Boolean);
+}
+
+function fail(node: ManifestNode, message: string, hint?: string): never {
+  throw new UserError({ code: 'incremental-invalid', severity: 'error', message, file: node.originalFilePath, ...(hint ? { hint } : {}) });
+}
+
+/** The columns to write after applying `on_schema_change`; returns statements to run first. */
+function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation, targetCols: ColumnDef[], newCols: ColumnDef[]): { columns: string[]; ddl: string[] } {
+  const lower = (cols: ColumnDef[]): Map<string, ColumnDef> => new Map(cols.map((c) => [c.name.toLowerCase(), c]));
+  const t = lower(targetCols);
+  const n = lower(newCols);
+  const added = newCols.filter((c) => !t.has(c.name.toLowerCase()));
+  const removed = targetCols.filter((c) => !n.has(c.name.toLowerCase()));
+  const mode = node.config.on_schema_change ?? 'ignore';
+  const shared = targetCols.filter((c) => n.has(c.name.toLowerCase())).map((c) => c.name);
+  if (mode === 'fail' && (added.length || removed.length)) {
+    fail(node, `the columns of ${node.name} changed (added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}) and on_schema_change is 'fail'`, "run with --full-refresh, or set on_schema_change='append_new_columns'");
+  }
+  if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
+    const ddl: string[] = [];
+    if (added.length) ddl.push(dialect.addColumns(target, added));
+    if (mode === 'sync_all_columns') for (const c of removed) ddl.push(`alter table ${dialect.renderRelation(target)} drop column ${dialect.quoteIdentifier(c.name)}`);
+    return { columns: [...shared, ...added.map((c) => c.name)], ddl };
+  }
+  return { columns: shared, ddl: [] };
+}
+
+/** Applies new rows to an existing table with the configured strategy, in one transaction. */
+export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection): Promise<{ rows: number; strategy: string }> {
+  const keys = keyList(node);
+  const strategy = String(node.config.incremental_strategy ?? (keys.length ? 'delete+insert' : 'append'));
+  if (!STRATEGIES.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${STRATEGIES.join(', ')}`);
+  if ((strategy === 'merge' || strategy === 'delete+insert') && !keys.length) fail(node, `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list) to the model's config");
+  const staging = stagingRelation(relation);
+  await dropStaging(connection, dialect, staging);
+  await connection.execute(dialect.createTableAs(staging, sql));
+  try {
+    const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];
+    const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);
+    const counted = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`);
+    const rows = Number(counted.rows[0]?.n ?? 0);
+    const stagingSelect = `select * from ${dialect.renderRelation(staging)}`;
+    const run = async (): Promise<void> => {
+      for (const s of ddl) await connection.execute(s);
+      if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
+      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns));
+      else {
+        await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys));
+        await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
+      }
+    };
+    if (dialect.capabilities.transactionalDdl) await connection.transaction(run);
+    else await run();
+    return { rows, strategy };
+  } finally {
+    await dropStaging(connection, dialect, staging).catch(() => undefined);
+  }
+}

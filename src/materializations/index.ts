@@ -1,0 +1,3 @@
+export { materializeNode, isRunnable } from './materialize-node.js';
+export { buildAndSwap, stagingRelation, STAGING_SUFFIX } from './swap.js';
+export type { MaterializeInput, MaterializeResult } from './types.js';

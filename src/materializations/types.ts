@@ -1,0 +1,23 @@
+import type { Connection, Dialect, Relation, RelationKind } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+
+export interface MaterializeInput {
+  node: ManifestNode;
+  /** Compiled SELECT (ephemerals already inlined). Ignored for seeds. */
+  sql: string;
+  relation: Relation;
+  dialect: Dialect;
+  connection: Connection;
+  fullRefresh: boolean;
+  /** Renders a hook (hooks may be Jinja). */
+  renderHook?: (hook: string) => Promise<string>;
+}
+
+export interface MaterializeResult {
+  status: 'success';
+  /** dbt-like status word: `OK`, `INSERT 12`, `MERGE 3`. */
+  message: string;
+  rowsAffected?: number;
+  adapterResponse: Record<string, unknown>;
+  relationKind: RelationKind;
+}

@@ -1,0 +1,26 @@
+import type { ProjectGraph } from '../graph/types.js';
+
+/** `strata ls` lines, like dbt's: selector (fqn), name, path, or one JSON object per line. */
+export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 'path' | 'json' | 'selector'): string[] {
+  return ids.map((id) => {
+    const node = graph.manifest.nodes[id];
+    const source = graph.manifest.sources[id];
+    const item = node ?? source!;
+    if (output === 'name') return item.name;
+    if (output === 'path') return item.originalFilePath;
+    if (output === 'json') {
+      return JSON.stringify({
+        name: item.name,
+        resource_type: item.resourceType,
+        package_name: item.packageName,
+        original_file_path: item.originalFilePath,
+        unique_id: item.uniqueId,
+        alias: node?.alias ?? source?.identifier,
+        config: item.config,
+        tags: item.tags,
+        depends_on: { nodes: graph.parentMap[id] ?? [] },
+      });
+    }
+    return source ? `source:${source.fqn.join('.')}` : item.fqn.join('.');
+  });
+}

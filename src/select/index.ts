@@ -1,0 +1,2 @@
+export { selectNodes, type SelectOptions } from './select-nodes.js';
+export { formatList } from './format-list.js';

@@ -1,0 +1,174 @@
+import picomatch from 'picomatch';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { ProjectGraph } from '../graph/types.js';
+import type { ManifestNode, SourceDefinition } from '../parse/types.js';
+
+export interface SelectOptions {
+  select?: string[];
+  exclude?: string[];
+  /** Keep only these resource types (`run` → model). Sources are listed only when asked for. */
+  resourceTypes?: string[];
+  indirectSelection?: 'eager' | 'cautious' | 'empty';
+}
+
+type Item = ManifestNode | SourceDefinition;
+
+const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'config.<key>'];
+const ATOM = /^(@)?(?:(\d*)\+)?([^+]*?)(?:\+(\d*))?$/;
+
+function globOrEqual(pattern: string, value: string): boolean {
+  return /[*?[\]]/.test(pattern) ? picomatch.isMatch(value, pattern) : pattern === value;
+}
+
+function configValue(item: Item, key: string): unknown {
+  return key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), item.config);
+}
+
+/** Does one method:value match an item? Throws a message for an unknown method. */
+function matches(graph: ProjectGraph, item: Item, method: string, value: string): boolean {
+  const fqn = item.fqn;
+  switch (method) {
+    case '':
+    case 'fqn': {
+      if (item.resourceType === 'source') return false;
+      if (globOrEqual(value, item.name)) return true;
+      if (value === item.packageName) return true;
+      const parts = value.split('.');
+      const rest = parts[0] === item.packageName ? parts.slice(1) : parts;
+      const tail = fqn.slice(1);
+      if (rest.length && rest.length <= tail.length && rest.every((p, i) => globOrEqual(p, tail[i]!))) return true;
+      return /[*?]/.test(value) && picomatch.isMatch(fqn.join('.'), value);
+    }
+    case 'tag':
+      return (item.tags ?? []).some((t) => globOrEqual(value, t));
+    case 'path': {
+      const p = item.originalFilePath;
+      const v = value.replace(/\/$/, '');
+      return p === v || p.startsWith(`${v}/`) || picomatch.isMatch(p, v);
+    }
+    case 'file':
+      return globOrEqual(value, item.originalFilePath.slice(item.originalFilePath.lastIndexOf('/') + 1)) || globOrEqual(value, item.name);
+    case 'resource_type':
+      return item.resourceType === value;
+    case 'package':
+      return item.packageName === value;
+    case 'source': {
+      if (item.resourceType !== 'source') return false;
+      const [s, t] = value.split('.');
+      return globOrEqual(s!, item.sourceName) && (t === undefined || globOrEqual(t, item.name));
+    }
+    case 'test_type': {
+      if (item.resourceType === 'unit_test') return value === 'unit';
+      if (item.resourceType !== 'test') return false;
+      return value === (item.testMetadata ? 'generic' : 'singular') || (value === 'data' && true);
+    }
+    case 'test_name':
+      return item.resourceType === 'test' && (item.testMetadata ? globOrEqual(value, item.testMetadata.name) : globOrEqual(value, item.name));
+    case 'exposure':
+    case 'metric':
+    case 'semantic_model':
+      return false;
+    default:
+      if (method.startsWith('config.')) {
+        const v = configValue(item, method.slice(7));
+        return Array.isArray(v) ? v.map(String).includes(value) : v !== undefined && v !== null && String(v) === value;
+      }
+      void graph;
+      throw new Error(`unknown selector method '${method}'`);
+  }
+}
+
+function walk(start: Set<string>, next: Record<string, string[]>, depth: number | undefined): Set<string> {
+  const out = new Set<string>();
+  let frontier = [...start];
+  for (let d = 0; frontier.length && (depth === undefined || d < depth); d++) {
+    const more: string[] = [];
+    for (const id of frontier) for (const n of next[id] ?? []) if (!out.has(n)) {
+      out.add(n);
+      more.push(n);
+    }
+    frontier = more;
+  }
+  return out;
+}
+
+/** One atom: `[@][N+]method:value[+N]`. */
+function evalAtom(graph: ProjectGraph, items: Item[], atom: string): Set<string> {
+  const m = ATOM.exec(atom);
+  if (!m || !m[3]) throw new Error(`cannot read selector '${atom}'`);
+  const [, at, up, body, down] = m;
+  const colon = body!.indexOf(':');
+  const method = colon > 0 ? body!.slice(0, colon) : '';
+  const value = colon > 0 ? body!.slice(colon + 1) : body!;
+  if (!value || /\+/.test(value)) throw new Error(`cannot read selector '${atom}'`);
+  if (method === 'state' || method === 'result' || method === 'source_status') throw Object.assign(new Error(`selector method '${method}:' needs saved state, which Strata does not support yet`), { unsupported: true });
+  const base = new Set(items.filter((i) => matches(graph, i, method, value)).map((i) => i.uniqueId));
+  const out = new Set(base);
+  if (at) {
+    const desc = walk(base, graph.childMap, undefined);
+    for (const d of desc) out.add(d);
+    for (const a of walk(new Set([...base, ...desc]), graph.parentMap, undefined)) out.add(a);
+    return out;
+  }
+  if (up !== undefined) for (const a of walk(base, graph.parentMap, up === '' ? undefined : Number(up))) out.add(a);
+  if (down !== undefined) for (const d of walk(base, graph.childMap, down === '' ? undefined : Number(down))) out.add(d);
+  return out;
+}
+
+function evalArgs(graph: ProjectGraph, items: Item[], args: string[], diagnostics: Diagnostic[], flag: string): Set<string> {
+  const out = new Set<string>();
+  for (const arg of args) {
+    for (const token of arg.split(/\s+/).filter(Boolean)) {
+      let acc: Set<string> | undefined;
+      try {
+        for (const atom of token.split(',')) {
+          const s = evalAtom(graph, items, atom);
+          acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
+        }
+      } catch (e) {
+        const err = e as Error & { unsupported?: boolean };
+        diagnostics.push({ code: err.unsupported ? 'selector-unsupported' : 'selector-invalid', severity: 'error', message: `${flag} '${token}': ${err.message}`, file: flag, hint: `use a name, +name, name+, @name, or one of the methods ${METHODS.join(', ')} (e.g. tag:nightly)` });
+        continue;
+      }
+      if (acc && acc.size === 0) diagnostics.push({ code: 'selector-matched-nothing', severity: 'warn', message: `${flag} '${token}' does not match any node`, file: flag });
+      for (const x of acc ?? []) out.add(x);
+    }
+  }
+  return out;
+}
+
+/** Adds tests whose parents are selected (dbt's indirect selection). */
+function withTests(graph: ProjectGraph, selected: Set<string>, mode: SelectOptions['indirectSelection']): void {
+  if (mode === 'empty') return;
+  for (const node of Object.values(graph.manifest.nodes)) {
+    if (node.resourceType !== 'test' && node.resourceType !== 'unit_test') continue;
+    const parents = (graph.parentMap[node.uniqueId] ?? []).filter((p) => graph.manifest.nodes[p] || graph.manifest.sources[p]);
+    if (!parents.length) continue;
+    const hit = mode === 'cautious' ? parents.every((p) => selected.has(p)) : parents.some((p) => selected.has(p));
+    if (hit) selected.add(node.uniqueId);
+  }
+}
+
+/** graph + selectors → selected ids in topological order. Pure. */
+export function selectNodes(graph: ProjectGraph, options: SelectOptions): { ids: string[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const items: Item[] = [...Object.values(graph.manifest.nodes), ...Object.values(graph.manifest.sources)];
+  const mode = options.indirectSelection ?? 'eager';
+  let selected: Set<string>;
+  if (options.select?.length) {
+    selected = evalArgs(graph, items, options.select, diagnostics, '--select');
+    withTests(graph, selected, mode);
+  } else selected = new Set(items.map((i) => i.uniqueId));
+  if (options.exclude?.length) {
+    const excluded = evalArgs(graph, items, options.exclude, diagnostics, '--exclude');
+    withTests(graph, excluded, mode);
+    for (const x of excluded) selected.delete(x);
+  }
+  const types = options.resourceTypes ? new Set(options.resourceTypes) : undefined;
+  const ids = graph.order.filter((id) => {
+    if (!selected.has(id)) return false;
+    const type = graph.manifest.nodes[id]?.resourceType ?? (graph.manifest.sources[id] ? 'source' : undefined);
+    return types ? types.has(type!) : true;
+  });
+  return { ids, diagnostics };
+}
