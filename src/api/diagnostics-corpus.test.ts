@@ -36,7 +36,7 @@ const cases: Case[] = [
   { name: 'profile missing', files: { 'profiles.yml': DUCKDB_PROFILE('other') }, code: 'profile-not-found', mentions: 'other' },
   { name: 'target missing', files: { 'models/a.sql': 'select 1' }, target: 'prod', code: 'target-not-found', mentions: 'dev' },
   { name: 'unknown adapter type', files: { 'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev:\n      type: oracle\n      schema: x\n' }, code: 'adapter-unknown', mentions: 'duckdb' },
-  { name: 'env_var missing in profiles.yml', files: { 'profiles.yml': "p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: \"{{ env_var('STRATA_TEST_NOPE_PATH') }}\"\n" }, code: 'env-var-not-found', file: 'profiles.yml', line: 5 },
+  { name: 'env_var missing in profiles.yml', files: { 'profiles.yml': "p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: \"{{ env_var('STRATA_TEST_NOPE_PATH') }}\"\n" }, code: 'env-var-not-found', file: 'profiles.yml', line: 6 },
   { name: 'env_var missing in project.yml', files: { 'project.yml': "name: p\nprofile: p\nvars:\n  x: \"{{ env_var('STRATA_TEST_NOPE_X') }}\"\n" }, code: 'env-var-not-found', file: 'project.yml', line: 4 },
   { name: 'bad --vars', files: { 'models/a.sql': 'select 1' }, vars: '{a: [1, 2', code: 'vars-invalid' },
   // schema YAML
@@ -82,7 +82,7 @@ const cases: Case[] = [
   { name: 'duckdb profile without type', files: { 'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev:\n      path: x.duckdb\n' }, code: 'profile-invalid', mentions: 'type' },
   { name: 'ref to a test', files: { 'models/a.sql': "select * from {{ ref('my_test') }}", 'tests/my_test.sql': 'select 1 where false' }, code: 'ref-not-found', file: 'models/a.sql' },
   { name: 'two problems at once (both reported)', files: { 'models/a.sql': "select * from {{ ref('nope1') }}", 'models/b.sql': "select * from {{ ref('nope2') }}" }, code: 'ref-not-found', file: 'models/b.sql' },
-  { name: 'source() with one argument', files: { 'models/a.sql': "select * from {{ source('crm') }}" }, code: 'jinja-render-error', file: 'models/a.sql' },
+  { name: 'source() with one argument', files: { 'models/a.sql': "select * from {{ source('crm') }}" }, code: 'source-invalid', file: 'models/a.sql', line: 1 },
   { name: 'ref in a schema test to unknown model', files: { 'models/a.sql': 'select 1 as id', 'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n              to: ref(\'nope\')\n              field: id\n' }, code: 'ref-not-found' },
   { name: 'unknown generic test', files: { 'models/a.sql': 'select 1 as id', 'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_nul]\n' }, code: 'test-not-found', file: 'models/s.yml', mentions: 'not_null' },
   { name: 'jinja error in a singular test', files: { 'tests/t.sql': 'select 1 {{ oops( }}' }, code: 'jinja-syntax-error', file: 'tests/t.sql' },

@@ -28,12 +28,12 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   return new Promise<RunGraphResult>((resolve) => {
     const finish = (): void => resolve({ results, elapsed: (Date.now() - started) / 1000, interrupted: !!o.signal?.aborted });
 
-    const record = (id: string, outcome: NodeOutcome, t0: number, worker: number): void => {
+    const record = (id: string, outcome: NodeOutcome, t0: number, worker: number, position: number): void => {
       const now = Date.now();
       const r: NodeRunResult = { ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - t0) / 1000, threadId: `Thread-${worker + 1}` };
       results.push(r);
       const l = label(id);
-      o.reporter.emit({ type: 'node-finished', index: ++index, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: r.status, message: r.message, executionTime: r.executionTime, relation: r.relation, materialized: r.materialized, failures: r.failures, rowsAffected: r.rowsAffected } });
+      o.reporter.emit({ type: 'node-finished', index: position, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: r.status, message: r.message, executionTime: r.executionTime, relation: r.relation, materialized: r.materialized, failures: r.failures, rowsAffected: r.rowsAffected } });
     };
 
     const settle = (id: string, outcome: NodeOutcome): void => {
@@ -61,20 +61,21 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
         if (cause || stopping || o.signal?.aborted) {
           const message = cause ? `Skipped because ${cause} failed` : o.signal?.aborted ? 'Skipped: interrupted' : 'Skipped: --fail-fast stopped the run';
           const outcome: NodeOutcome = { status: 'skipped', message };
-          record(id, outcome, Date.now(), 0);
+          record(id, outcome, Date.now(), 0, ++index);
           settle(id, outcome);
           continue;
         }
         const worker = freeWorkers.pop()!;
         running++;
         const t0 = Date.now();
-        o.reporter.emit({ type: 'node-started', index: index + running, total, uniqueId: id, description: o.describe(id) });
+        const position = ++index;
+        o.reporter.emit({ type: 'node-started', index: position, total, uniqueId: id, description: o.describe(id) });
         o.runNode(id, worker)
           .catch((e: unknown): NodeOutcome => ({ status: 'error', message: e instanceof Error ? e.message : String(e) }))
           .then((outcome) => {
             running--;
             freeWorkers.push(worker);
-            record(id, outcome, t0, worker);
+            record(id, outcome, t0, worker, position);
             settle(id, outcome);
             pump();
           });

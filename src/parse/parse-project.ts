@@ -88,10 +88,12 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
 
   const seenNames = new Map<string, string>();
   const addNode = (node: ManifestNode): void => {
-    const key = `${node.resourceType}:${node.name}`;
+    // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
+    const refable = node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot';
+    const key = `${refable ? 'refable' : node.resourceType}:${node.name}`;
     const prior = seenNames.get(key);
     if (prior && node.config.enabled) {
-      diagnostics.push({ code: 'duplicate-node', severity: 'error', message: `two ${node.resourceType}s are named '${node.name}': ${prior} and ${node.originalFilePath}`, file: node.originalFilePath, line: 1, hint: 'names must be unique across folders: rename one file' });
+      diagnostics.push({ code: 'duplicate-node', severity: 'error', message: `two ${refable ? 'models/seeds/snapshots' : `${node.resourceType}s`} are named '${node.name}': ${prior} and ${node.originalFilePath}`, file: node.originalFilePath, line: 1, hint: 'names must be unique across folders: rename one file' });
       return;
     }
     if (!node.config.enabled) {

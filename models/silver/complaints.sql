@@ -1,0 +1,76 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='complaint_id',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+{#- Three channels, three shapes: conform them, then keep one row per complaint. -#}
+{%- set channels = ['web', 'call_center', 'email'] -%}
+
+with web as (
+    select
+        'web' as channel,
+        ticket_id as complaint_id,
+        cast(customer_id as integer) as customer_id,
+        cast(submitted_at as timestamp) as opened_at,
+        upper(category) as category_code,
+        {{ normalize_status('status') }} as status,
+        agent_id,
+        cast(resolved_at as timestamp) as resolved_at,
+        coalesce(cast(resolved_at as timestamp), cast(submitted_at as timestamp)) as updated_at
+    from {{ ref('brz_complaints_web') }}
+),
+
+call_center as (
+    select
+        'call_center' as channel,
+        call_ref as complaint_id,
+        cast(cust_no as integer) as customer_id,
+        strptime(call_start, '%d/%m/%Y %H:%M') as opened_at,
+        upper(reason_code) as category_code,
+        {{ normalize_status('outcome') }} as status,
+        handled_by as agent_id,
+        strptime(closed_on, '%d/%m/%Y %H:%M') as resolved_at,
+        coalesce(
+            strptime(closed_on, '%d/%m/%Y %H:%M'),
+            strptime(call_start, '%d/%m/%Y %H:%M')
+        ) as updated_at
+    from {{ ref('brz_complaints_call_center') }}
+),
+
+email as (
+    select
+        'email' as channel,
+        message_id as complaint_id,
+        cast(from_customer as integer) as customer_id,
+        make_timestamp(cast(received_epoch as bigint) * 1000000) as opened_at,
+        upper(topic) as category_code,
+        {{ normalize_status('state') }} as status,
+        assignee as agent_id,
+        make_timestamp(cast(resolved_epoch as bigint) * 1000000) as resolved_at,
+        cast(updated_at as timestamp) as updated_at
+    from {{ ref('brz_complaints_email') }}
+),
+
+unioned as (
+    {% for channel in channels -%}
+    select * from {{ channel }}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {%- endfor %}
+),
+
+deduplicated as (
+    select *
+    from unioned
+    where opened_at >= cast('{{ var("complaints_start_date") }}' as timestamp)
+    qualify row_number() over (partition by complaint_id order by updated_at desc) = 1
+)
+
+select * from deduplicated
+{% if is_incremental() %}
+-- Only complaints that changed since the last build.
+where updated_at > (select coalesce(max(updated_at), cast('1900-01-01' as timestamp)) from {{ this }})
+{% endif %}
