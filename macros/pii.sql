@@ -5,9 +5,10 @@
 {%- endmacro %}
 
 {% macro hash_email(column) -%}
-    {#- The pepper comes from the environment; the default is for the demo only. -#}
-    {%- set pepper = env_var('STRATA_PII_PEPPER', 'demo-pepper-not-secret') -%}
-    {{ adapter.dispatch('sha256_hex', 'complaints')("lower(trim(" ~ column ~ ")) || '" ~ pepper ~ "'") }}
+    {#- secret() reads the pepper from the environment and hands it to the warehouse session:
+        the SQL only says getvariable('STRATA_PII_PEPPER'). The default is for the demo only. -#}
+    {%- set pepper = secret('STRATA_PII_PEPPER', 'demo-pepper-not-secret') -%}
+    {{ adapter.dispatch('sha256_hex', 'complaints')("lower(trim(" ~ column ~ ")) || " ~ pepper) }}
 {%- endmacro %}
 
 {% macro default__sha256_hex(expression) -%}

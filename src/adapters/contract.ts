@@ -73,6 +73,13 @@ export interface Dialect {
   typeName(generic: 'string' | 'integer' | 'float' | 'boolean' | 'timestamp' | 'date' | 'numeric'): string;
   /** A query's rows, wrapped for counting: `select count(*) as n from (…)`. */
   countRows(sql: string): string;
+  /**
+   * How SQL reads a secret set on the session (so peppers never appear in SQL text):
+   * DuckDB `getvariable('X')`, BigQuery a query parameter `@X`.
+   */
+  secretReference(name: string): string;
+  /** The statement that sets a session secret, or undefined where the connection passes it another way. */
+  setSecret?(name: string, value: string): string;
 }
 
 export interface ExecuteResult {

@@ -56,11 +56,27 @@ export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connec
   }
 }
 
+const appliedSecrets = new WeakMap<Connection, Set<string>>();
+
+/** Sets `secret()` values on the connection as session variables, once per connection. */
+export async function applySessionSecrets(ctx: NodeRunContext, connection: Connection): Promise<void> {
+  const { dialect } = ctx.prepared.adapter;
+  if (!dialect.setSecret) return;
+  const done = appliedSecrets.get(connection) ?? new Set<string>();
+  appliedSecrets.set(connection, done);
+  for (const [name, value] of ctx.prepared.sessionSecrets) {
+    if (done.has(name)) continue;
+    await connection.execute(dialect.setSecret(name, value));
+    done.add(name);
+  }
+}
+
 async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
   const relation = ctx.relations.relationOf(node);
   const tw = templateWarehouse(connection, dialect);
   const sql = await ctx.compiler.compile(node.uniqueId, tw);
+  await applySessionSecrets(ctx, connection);
   const result = await materializeNode({
     node,
     sql,

@@ -24,6 +24,8 @@ export interface PreparedProject {
   invocationId: string;
   targetDir: string;
   diagnostics: Diagnostic[];
+  /** Values of `secret('NAME')` calls, set on each connection as session variables, never written into SQL. */
+  sessionSecrets: Map<string, string>;
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
@@ -75,7 +77,13 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
       .filter((f) => f.kind === 'macro')
       .map((f) => ({ path: f.path, contents: f.contents, packageName: project.config.name })),
   ];
+  const sessionSecrets = new Map<string, string>();
   const engine = createTemplateEngine({
+    secretReference: (name) => adapter.dialect.secretReference(name),
+    onSecret: (name, value) => {
+      sessionSecrets.set(name, value);
+      scrubber.add(value);
+    },
     projectName: project.config.name,
     adapterType: adapter.type,
     target: templateTarget(project),
@@ -115,6 +123,6 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items },
+    prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets },
   };
 }

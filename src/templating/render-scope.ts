@@ -140,6 +140,14 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     throw new TemplateUserError('env-var-not-found', `env_var('${name}') is not set and has no default`, `export ${name}=… or write env_var('${name}', 'default')`);
   };
 
+  const secret = (name: string, ...rest: Args): string => {
+    const { pos } = splitArgs(rest);
+    const value = options.env[name] ?? (pos.length ? String(pos[0]) : undefined);
+    if (value === undefined) throw new TemplateUserError('env-var-not-found', `secret('${name}') is not set in the environment and has no default`, `export ${name}=…`);
+    options.onSecret?.(name, value);
+    return options.secretReference ? options.secretReference(name) : `getvariable('${name}')`;
+  };
+
   const dispatch = (name: string, namespace?: string): ((...a: unknown[]) => unknown) => {
     const order = options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order ?? [];
     const packages = [...order, options.projectName, ...(namespace ? [namespace] : []), ...registry.packages()];
@@ -194,6 +202,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     config: configFn,
     var: varFn,
     env_var: envVar,
+    secret,
     this: thisRel,
     target: options.target,
     project_name: options.projectName,

@@ -44,6 +44,12 @@ export interface TemplateEnvironmentOptions {
   docs: Record<string, string>;
   /** `dispatch:` search orders from project config. */
   dispatch?: { macro_namespace: string; search_order: string[] }[];
+  /**
+   * `secret('NAME', default)`: the value comes from the environment and is handed to `onSecret`
+   * (the runner sets it on each connection and scrubs it from output); the SQL gets `secretReference(NAME)`.
+   */
+  secretReference?: (name: string) => string;
+  onSecret?: (name: string, value: string) => void;
   /** Sink for `log(msg, info=True)`. */
   log?: (message: string) => void;
 }

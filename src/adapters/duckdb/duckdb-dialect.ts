@@ -76,6 +76,14 @@ export class DuckDBDialect implements Dialect {
     return { string: 'varchar', integer: 'bigint', float: 'double', boolean: 'boolean', timestamp: 'timestamp', date: 'date', numeric: 'decimal(38, 9)' }[generic];
   }
 
+  secretReference(name: string): string {
+    return `getvariable(${this.quoteString(name)})`;
+  }
+
+  setSecret(name: string, value: string): string {
+    return `set variable ${this.quoteIdentifier(name)} = ${this.quoteString(value)}`;
+  }
+
   countRows(sql: string): string {
     return `select count(*) as n from (\n${sql}\n) as strata_count`;
   }

@@ -1,0 +1,109 @@
+/** The bundled demo and a standard dbt example project, built end to end on a real DuckDB file. */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, run, test as runTests } from './index.js';
+import { CapturingReporter } from '../diagnostics/index.js';
+import { copyDemo, copyFixture } from '../test-support/demo-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+
+describe('the bundled demo', () => {
+  let dir: string;
+  const db = (): string => join(dir, 'target', 'complaints.duckdb');
+  beforeAll(() => {
+    dir = copyDemo();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds every layer with tests passing (orphan relationships warn)', async () => {
+    const reporter = new CapturingReporter();
+    const result = await build({ projectDir: dir, reporter, env: { ...process.env, STRATA_PII_PEPPER: 'test-pepper-value' } });
+    const bad = result.results.filter((r) => !['success', 'pass', 'warn'].includes(r.status));
+    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.results.filter((r) => r.status === 'warn').map((r) => r.uniqueId.split('.')[2]).sort()).toEqual([
+      expect.stringMatching(/^relationships_fct_complaints_/),
+      expect.stringMatching(/^relationships_fct_complaints_/),
+    ]);
+    const [{ n, ids }] = (await queryDuckDb(db(), 'select count(*)::int as n, count(distinct complaint_id)::int as ids from silver.complaints')) as { n: number; ids: number }[];
+    expect(n).toBe(ids);
+    expect(n).toBeGreaterThan(900);
+    const statuses = await queryDuckDb(db(), 'select distinct status from silver.complaints order by 1');
+    expect(statuses.map((r) => r.status)).toEqual(['closed', 'in_progress', 'open', 'resolved']);
+    const customers = await queryDuckDb(db(), "select count(*)::int as n, count(*) filter (where customer_name_masked not like '_***')::int as unmasked, count(*) filter (where email_hash like '%@%')::int as raw_emails from silver.customers");
+    expect(customers[0]).toEqual({ n: 200, unmasked: 0, raw_emails: 0 });
+  });
+
+  it('never writes the pepper into compiled SQL or artifacts', () => {
+    const compiled = readFileSync(join(dir, 'target', 'compiled', 'complaints', 'models', 'silver', 'customers.sql'), 'utf8');
+    const manifest = readFileSync(join(dir, 'target', 'manifest.json'), 'utf8');
+    // secret() renders a session-variable reference; the value is set on the connection, never in SQL text.
+    expect(compiled).toContain("getvariable('STRATA_PII_PEPPER')");
+    expect(compiled).not.toContain('test-pepper-value');
+    expect(manifest).not.toContain('test-pepper-value');
+    expect(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).not.toContain('test-pepper-value');
+  });
+
+  it('a second build appends nothing to the incremental model and keeps it de-duplicated', async () => {
+    const result = await run({ projectDir: dir, select: ['complaints'] });
+    expect(result.exitCode).toBe(0);
+    const inc = result.results.find((r) => r.uniqueId === 'model.complaints.complaints');
+    expect(inc?.adapterResponse).toMatchObject({ rows_affected: 0 });
+  });
+
+  it('writes run_results.json and manifest.json with dbt field names', () => {
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+    expect(rr.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/run-results/v6.json');
+    expect(rr.metadata.invocation_id).toMatch(/^[0-9a-f-]{36}$/);
+    const r0 = rr.results[0];
+    for (const key of ['status', 'timing', 'thread_id', 'execution_time', 'adapter_response', 'message', 'failures', 'unique_id', 'compiled_code', 'relation_name']) expect(r0).toHaveProperty(key);
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
+    const node = m.nodes['model.complaints.fct_complaints'];
+    expect(node).toMatchObject({ resource_type: 'model', fqn: ['complaints', 'gold', 'fct_complaints'], schema: 'gold', alias: 'fct_complaints', original_file_path: 'models/gold/fct_complaints.sql' });
+    expect(node.depends_on.nodes).toEqual(['model.complaints.complaint_categories', 'model.complaints.complaints']);
+    expect(m.child_map['model.complaints.fct_complaints']).toContain('model.complaints.mart_complaints_daily');
+    expect(m.nodes['model.complaints.complaints'].columns.status.description).toContain('normalisation');
+  });
+});
+
+describe('a standard dbt example project, unchanged', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = copyFixture('dbt_example');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds with dbt_project.yml, seeds, staging views, marts and all four generic tests', async () => {
+    const result = await build({ projectDir: dir, profilesDir: dir });
+    expect(result.exitCode).toBe(0);
+    const db = join(dir, 'target', 'coffee_shop.duckdb');
+    const counts = await queryDuckDb(db, `select
+      (select count(*) from main.customers)::int as customers,
+      (select count(*) from main.orders)::int as orders,
+      (select count(*) from main.stg_payments)::int as payments,
+      (select table_type from information_schema.tables where table_name = 'stg_orders') as stg_kind,
+      (select round(sum(amount), 2) from main.orders)::double as order_total,
+      (select round(sum(amount) / 100.0, 2) from main.raw_payments)::double as payment_total`);
+    expect(counts[0]).toEqual({ customers: 50, orders: 80, payments: 97, stg_kind: 'VIEW', order_total: 1315, payment_total: 1315 });
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+    const byType = (t: string): number => rr.results.filter((r: { unique_id: string }) => r.unique_id.startsWith(`${t}.`)).length;
+    expect({ seeds: byType('seed'), models: byType('model'), tests: byType('test') }).toEqual({ seeds: 3, models: 5, tests: 20 });
+    expect(rr.results.every((r: { status: string; failures: number | null }) => r.status === 'success' || (r.status === 'pass' && r.failures === 0))).toBe(true);
+  });
+
+  it('fails a test with exit 1 and skips what depends on the tested model', async () => {
+    const result = await runTests({ projectDir: dir, profilesDir: dir });
+    expect(result.exitCode).toBe(0);
+    // Break the data: a status outside accepted_values, then build again.
+    const { writeFileSync, readFileSync: rf } = await import('node:fs');
+    const orders = join(dir, 'seeds', 'raw_orders.csv');
+    writeFileSync(orders, rf(orders, 'utf8').replace(',completed\n', ',lost_in_space\n'));
+    const broken = await build({ projectDir: dir, profilesDir: dir });
+    expect(broken.exitCode).toBe(1);
+    const status = (id: string): string | undefined => broken.results.find((r) => r.uniqueId === id)?.status;
+    const failing = broken.results.find((r) => r.uniqueId.startsWith('test.coffee_shop.accepted_values_stg_orders_4f514bf94b77b7ea437830eec4421c58'));
+    expect(failing).toMatchObject({ status: 'fail', failures: 1 });
+    expect(status('model.coffee_shop.orders')).toBe('skipped');
+    expect(broken.results.find((r) => r.uniqueId === 'model.coffee_shop.orders')?.message).toContain(failing!.uniqueId);
+  });
+});
