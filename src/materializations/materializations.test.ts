@@ -1,0 +1,111 @@
+/** Each materialization on a real DuckDB file, through the api (STYLE habit 11). */
+import { describe, it, expect, afterAll } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { run, seed } from '../api/index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+function project(files: Record<string, string>): { dir: string; db: string; write: (f: string, t: string) => void; q: (sql: string) => Promise<Record<string, unknown>[]> } {
+  const dir = writeProject(files);
+  dirs.push(dir);
+  const db = join(dir, 'target', 'test.duckdb');
+  return { dir, db, write: (f, t) => writeFileSync(join(dir, f), t), q: (sql) => queryDuckDb(db, sql) };
+}
+const go = async (dir: string, extra: Record<string, unknown> = {}): Promise<Awaited<ReturnType<typeof run>>> => run({ projectDir: dir, profilesDir: dir, ...extra });
+
+describe('view and table', () => {
+  it('switches a relation from view to table and back', async () => {
+    const p = project({ 'models/m.sql': "{{ config(materialized='view') }} select 1 as x" });
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q("select table_type from information_schema.tables where table_name = 'm'")).toEqual([{ table_type: 'VIEW' }]);
+    p.write('models/m.sql', "{{ config(materialized='table') }} select 2 as x");
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q("select table_type from information_schema.tables where table_name = 'm'")).toEqual([{ table_type: 'BASE TABLE' }]);
+    p.write('models/m.sql', "{{ config(materialized='view') }} select 3 as x");
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q('select x from main.m')).toEqual([{ x: 3 }]);
+  });
+
+  it('inlines ephemeral models as CTEs and never creates them', async () => {
+    const p = project({ 'models/e.sql': "{{ config(materialized='ephemeral') }} select 5 as y", 'models/t.sql': "{{ config(materialized='table') }} select y * 2 as z from {{ ref('e') }}" });
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q('select z from main.t')).toEqual([{ z: 10 }]);
+    expect(await p.q("select count(*)::int as n from information_schema.tables where table_name = 'e'")).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('incremental', () => {
+  const model = (strategy: string, key: string, extra = ''): string =>
+    `{{ config(materialized='incremental', incremental_strategy='${strategy}'${key ? `, unique_key=${key}` : ''}${extra}) }}\nselect * from {{ ref('src') }}{% if is_incremental() %} where v > (select max(v) from {{ this }}) or k = 1{% endif %}`;
+
+  for (const [strategy, key] of [['merge', "'k'"], ['delete+insert', "'k'"], ['merge', "['k', 'k2']"], ['delete+insert', "['k', 'k2']"]] as const) {
+    it(`${strategy} on ${key} updates matched rows and inserts new ones`, async () => {
+      const p = project({ 'seeds/src.csv': 'k,k2,v\n1,a,10\n2,a,20\n', 'models/inc.sql': model(strategy, key) });
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      expect((await go(p.dir)).exitCode).toBe(0);
+      p.write('seeds/src.csv', 'k,k2,v\n1,a,30\n2,a,20\n3,a,40\n');
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      const r = await go(p.dir);
+      expect(r.exitCode).toBe(0);
+      expect(await p.q('select k::int as k, v::int as v from main.inc order by k')).toEqual([{ k: 1, v: 30 }, { k: 2, v: 20 }, { k: 3, v: 40 }]);
+    });
+  }
+
+  it('append adds rows without a key', async () => {
+    const p = project({ 'seeds/src.csv': 'k,k2,v\n1,a,10\n', 'models/inc.sql': model('append', '') });
+    await seed({ projectDir: p.dir, profilesDir: p.dir });
+    await go(p.dir);
+    await go(p.dir);
+    expect(await p.q('select count(*)::int as n from main.inc')).toEqual([{ n: 2 }]);
+  });
+
+  it('full refresh rebuilds from scratch', async () => {
+    const p = project({ 'seeds/src.csv': 'k,k2,v\n1,a,10\n', 'models/inc.sql': model('append', '') });
+    await seed({ projectDir: p.dir, profilesDir: p.dir });
+    await go(p.dir);
+    await go(p.dir);
+    await go(p.dir, { fullRefresh: true });
+    expect(await p.q('select count(*)::int as n from main.inc')).toEqual([{ n: 1 }]);
+  });
+
+  it('on_schema_change: append_new_columns adds the column, fail stops with the names, ignore keeps the old shape', async () => {
+    for (const [mode, expectExit] of [['append_new_columns', 0], ['fail', 1], ['ignore', 0]] as const) {
+      const p = project({ 'models/inc.sql': `{{ config(materialized='incremental', on_schema_change='${mode}') }} select 1 as a` });
+      await go(p.dir);
+      p.write('models/inc.sql', `{{ config(materialized='incremental', on_schema_change='${mode}') }} select 2 as a, 'new' as b`);
+      const r = await go(p.dir);
+      expect(r.exitCode, mode).toBe(expectExit);
+      const cols = (await p.q("select column_name from information_schema.columns where table_name = 'inc' order by ordinal_position")).map((c) => c.column_name);
+      if (mode === 'append_new_columns') {
+        expect(cols).toEqual(['a', 'b']);
+        expect(await p.q('select a, b from main.inc order by a')).toEqual([{ a: 1, b: null }, { a: 2, b: 'new' }]);
+      } else if (mode === 'fail') {
+        expect(r.results[0]?.message).toContain('added: b');
+        expect(await p.q('select a from main.inc')).toEqual([{ a: 1 }]);
+      } else expect(cols).toEqual(['a']);
+    }
+  });
+
+  it('merge without unique_key is a clear error', async () => {
+    const p = project({ 'models/inc.sql': "{{ config(materialized='incremental', incremental_strategy='merge') }} select 1 as a" });
+    await go(p.dir);
+    const r = await go(p.dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.results[0]?.message).toContain('needs a unique_key');
+  });
+});
+
+describe('seeds', () => {
+  it('honours column_types and replaces the table on reload', async () => {
+    const p = project({ 'seeds/s.csv': 'id,code\n1,007\n2,010\n', 'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    s:\n      +column_types: {code: varchar}\n' });
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q('select code from main.s order by id')).toEqual([{ code: '007' }, { code: '010' }]);
+    p.write('seeds/s.csv', 'id,code\n3,999\n');
+    await seed({ projectDir: p.dir, profilesDir: p.dir });
+    expect(await p.q('select id::int as id, code from main.s')).toEqual([{ id: 3, code: '999' }]);
+  });
+});
