@@ -133,7 +133,7 @@ export function cleanMessage(message: string): string {
     .replace(/^\([^)]*\)\s*/, '')
     .replace(/\[Line \d+, Column \d+\]\s*/g, '')
     .replace(/^\s*Template render error:?\s*/i, '')
-    .replace(/Error: /g, '')
+    .replace(/\b[A-Za-z]*Error: /g, '')
     .trim()
     .split('\n')
     .map((l) => l.trim())

@@ -1,3 +1,4 @@
+import { rewriteJinja } from './jinja-rewrite.js';
 import type { MacroFile, MacroInfo } from './types.js';
 
 const OPEN = /\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?[^%]*-?%\}/g;
@@ -43,7 +44,7 @@ export function scanMacros(file: MacroFile): MacroInfo[] {
  * `{% test x(...) %}` → `{% macro test_x(...) %}`; materialization blocks are blanked.
  */
 export function toNunjucksMacroSource(text: string): string {
-  let out = text.replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)/g, '{%$1 macro test_$2').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+  let out = rewriteJinja(text).replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)/g, '{%$1 macro test_$2').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
   out = out.replace(/\{%-?\s*materialization[\s\S]*?\{%-?\s*endmaterialization\s*-?%\}/g, (block) => block.replace(/[^\n]/g, ''));
   return out;
 }

@@ -257,6 +257,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       }
     },
     fromyaml: (s: string) => s,
+    namespace: (...args: Args) => ({ ...((splitArgs(args).pos[0] as object) ?? {}), ...splitArgs(args).kw }),
+    __strata_setattr: (obj: Record<string, unknown>, key: string, value: unknown) => {
+      obj[key] = value;
+      return '';
+    },
     zip: (...lists: unknown[][]) => lists[0]!.map((_, i) => lists.map((l) => l[i])),
     set: (items: unknown[]) => [...new Set(items ?? [])],
     local_md5: (s: string) => s,

@@ -9,6 +9,7 @@ import { builtinMacroFiles } from './builtin-macros.js';
 import { buildScope, type ParseRecorder } from './render-scope.js';
 import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
 import { scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
+import { rewriteJinja } from './jinja-rewrite.js';
 
 const MAX_REPLAYS = 50;
 
@@ -140,7 +141,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
     let t = this.templates.get(key);
     if (!t) {
       try {
-        t = new nunjucks.Template(source, this.env, file, true);
+        t = new nunjucks.Template(rewriteJinja(source), this.env, file, true);
       } catch (e) {
         throw new TemplateSyntaxError(e as TemplateErrorLike, source);
       }

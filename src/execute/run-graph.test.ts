@@ -1,0 +1,77 @@
+import { describe, it, expect } from 'vitest';
+import { runGraph } from './run-graph.js';
+import { CapturingReporter } from '../diagnostics/index.js';
+import type { NodeOutcome } from './types.js';
+
+/** a → b → d, a → c → d, e independent. */
+const parents: Record<string, string[]> = { a: [], b: ['a'], c: ['a'], d: ['b', 'c'], e: [] };
+const ids = ['a', 'e', 'b', 'c', 'd'];
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function options(runNode: (id: string) => Promise<NodeOutcome>, extra: Partial<Parameters<typeof runGraph>[0]> = {}): Parameters<typeof runGraph>[0] {
+  return { ids, parents: (id) => parents[id] ?? [], threads: 2, failFast: false, runNode: (id) => runNode(id), describe: (id) => id, reporter: new CapturingReporter(), ...extra };
+}
+
+describe('runGraph', () => {
+  it('runs parents before children and never more than `threads` at once', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const finished: string[] = [];
+    const r = await runGraph(options(async (id) => {
+      inFlight++;
+      max = Math.max(max, inFlight);
+      await sleep(15);
+      for (const p of parents[id]!) expect(finished).toContain(p);
+      finished.push(id);
+      inFlight--;
+      return { status: 'success', message: 'OK' };
+    }));
+    expect(max).toBe(2);
+    expect(r.results.map((x) => x.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
+    expect(finished.indexOf('d')).toBe(4);
+  });
+
+  it('skips everything below a failure, naming the failed parent, and keeps running the rest', async () => {
+    const r = await runGraph(options(async (id) => (id === 'b' ? { status: 'error', message: 'boom' } : { status: 'success', message: 'OK' })));
+    const by = Object.fromEntries(r.results.map((x) => [x.uniqueId, x]));
+    expect(by.b!.status).toBe('error');
+    expect(by.d!).toMatchObject({ status: 'skipped', message: 'Skipped because b failed' });
+    expect(by.c!.status).toBe('success');
+    expect(by.e!.status).toBe('success');
+  });
+
+  it('treats a blocking test failure like an error for descendants', async () => {
+    const r = await runGraph(options(async (id) => (id === 'a' ? { status: 'fail', message: '3 failures', blocksDownstream: true } : { status: 'success', message: 'OK' })));
+    expect(r.results.filter((x) => x.status === 'skipped').map((x) => x.uniqueId).sort()).toEqual(['b', 'c', 'd']);
+  });
+
+  it('turns a thrown exception into an error result', async () => {
+    const r = await runGraph(options(async (id) => {
+      if (id === 'e') throw new Error('driver exploded');
+      return { status: 'success', message: 'OK' };
+    }));
+    expect(r.results.find((x) => x.uniqueId === 'e')).toMatchObject({ status: 'error', message: 'driver exploded' });
+  });
+
+  it('fail-fast starts nothing new after the first failure', async () => {
+    const started: string[] = [];
+    const r = await runGraph(options(async (id) => {
+      started.push(id);
+      return id === 'a' ? { status: 'error', message: 'x' } : { status: 'success', message: 'OK' };
+    }, { threads: 1, failFast: true }));
+    expect(started).toEqual(['a']);
+    expect(r.results.filter((x) => x.status === 'skipped')).toHaveLength(4);
+  });
+
+  it('an abort lets running nodes finish and skips the rest', async () => {
+    const controller = new AbortController();
+    const r = await runGraph(options(async (id) => {
+      if (id === 'a') controller.abort();
+      await sleep(5);
+      return { status: 'success', message: 'OK' };
+    }, { threads: 1, signal: controller.signal }));
+    expect(r.interrupted).toBe(true);
+    expect(r.results.find((x) => x.uniqueId === 'a')?.status).toBe('success');
+    expect(r.results.filter((x) => x.status === 'skipped')).toHaveLength(4);
+  });
+});

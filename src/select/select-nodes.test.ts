@@ -1,0 +1,88 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { prepareProject, type PreparedProject } from '../api/index.js';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { selectNodes } from './select-nodes.js';
+import { formatList } from './format-list.js';
+
+/** raw(seed) → stg → int → mart_a, mart_b;  other (tagged nightly, table) independent;  tests on stg and mart_a. */
+const files = {
+  'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    marts:\n      +materialized: table\n      +tags: [marts]\n',
+  'seeds/raw.csv': 'id\n1\n',
+  'models/staging/stg.sql': "select * from {{ ref('raw') }}",
+  'models/int.sql': "select * from {{ ref('stg') }}",
+  'models/marts/mart_a.sql': "select * from {{ ref('int') }}",
+  'models/marts/mart_b.sql': "select * from {{ ref('int') }}",
+  'models/other.sql': "{{ config(tags=['nightly'], materialized='table') }} select 1 as id",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: stg\n    columns:\n      - name: id\n        data_tests: [not_null]\n  - name: mart_a\n    data_tests:\n      - relationships:\n          column_name: id\n          to: ref(\'other\')\n          field: id\n',
+  'tests/singular_check.sql': "select * from {{ ref('mart_b') }} where false",
+};
+
+let dir: string;
+let p: PreparedProject;
+beforeAll(async () => {
+  dir = writeProject(files);
+  const outcome = await prepareProject({ projectDir: dir, profilesDir: dir });
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics));
+  p = outcome.prepared;
+});
+afterAll(() => removeProject(dir));
+
+const names = (select?: string[], exclude?: string[], resourceTypes?: string[]): string[] =>
+  selectNodes(p.graph, { select, exclude, resourceTypes }).ids.map((id) => p.graph.manifest.nodes[id]?.name ?? id);
+const models = (select?: string[], exclude?: string[]): string[] => names(select, exclude, ['model', 'seed']);
+
+describe('selectors', () => {
+  it('selects by name and with graph operators', () => {
+    expect(models(['int'])).toEqual(['int']);
+    expect(models(['+int'])).toEqual(['raw', 'stg', 'int']);
+    expect(models(['int+'])).toEqual(['int', 'mart_a', 'mart_b']);
+    expect(models(['1+int'])).toEqual(['stg', 'int']);
+    expect(models(['stg+1'])).toEqual(['stg', 'int']);
+    expect(models(['@stg']).sort()).toEqual(['int', 'mart_a', 'mart_b', 'other', 'raw', 'stg']);
+  });
+
+  it('selects by method', () => {
+    expect(models(['tag:nightly'])).toEqual(['other']);
+    expect(models(['tag:marts'])).toEqual(['mart_a', 'mart_b']);
+    expect(models(['path:models/marts'])).toEqual(['mart_a', 'mart_b']);
+    expect(models(['config.materialized:table']).sort()).toEqual(['mart_a', 'mart_b', 'other']);
+    expect(models(['resource_type:seed'])).toEqual(['raw']);
+    expect(models(['marts'])).toEqual(['mart_a', 'mart_b']);
+    expect(models(['p.marts.*'])).toEqual(['mart_a', 'mart_b']);
+    expect(models(['mart_*'])).toEqual(['mart_a', 'mart_b']);
+    expect(models(['file:int.sql'])).toEqual(['int']);
+  });
+
+  it('unions on spaces and separate arguments, intersects on commas, subtracts --exclude', () => {
+    expect(models(['int other'])).toEqual(['other', 'int']);
+    expect(models(['int', 'other'])).toEqual(['other', 'int']);
+    expect(models(['tag:marts,mart_a'])).toEqual(['mart_a']);
+    expect(models(['config.materialized:table,tag:nightly'])).toEqual(['other']);
+    expect(models(['+mart_a'], ['raw'])).toEqual(['stg', 'int', 'mart_a']);
+  });
+
+  it('selects tests indirectly (eager) and by test type and name', () => {
+    const tests = (s: string[]): string[] => names(s, undefined, ['test']);
+    expect(tests(['stg'])).toEqual(['not_null_stg_id']);
+    expect(tests(['other']).map((n) => n.slice(0, 26))).toEqual(['relationships_mart_a_id__i']);
+    expect(tests(['test_type:singular'])).toEqual(['singular_check']);
+    expect(tests(['test_type:generic']).length).toBe(2);
+    expect(tests(['test_name:not_null'])).toEqual(['not_null_stg_id']);
+    expect(names(['stg'], ['stg'], ['test'])).toEqual([]);
+  });
+
+  it('reports unknown methods as errors and empty matches as warnings', () => {
+    const bad = selectNodes(p.graph, { select: ['colour:red'] });
+    expect(bad.diagnostics[0]).toMatchObject({ code: 'selector-invalid', severity: 'error' });
+    const empty = selectNodes(p.graph, { select: ['nothing_here'] });
+    expect(empty.diagnostics[0]).toMatchObject({ code: 'selector-matched-nothing', severity: 'warn' });
+    expect(selectNodes(p.graph, { select: ['state:modified'] }).diagnostics[0]?.code).toBe('selector-unsupported');
+  });
+
+  it('formats ls output', () => {
+    const ids = selectNodes(p.graph, { select: ['+int'], resourceTypes: ['model', 'seed'] }).ids;
+    expect(formatList(p.graph, ids, 'selector')).toEqual(['p.raw', 'p.staging.stg', 'p.int']);
+    expect(formatList(p.graph, ids, 'path')).toEqual(['seeds/raw.csv', 'models/staging/stg.sql', 'models/int.sql']);
+    expect(JSON.parse(formatList(p.graph, ids, 'json')[2]!)).toMatchObject({ name: 'int', resource_type: 'model', unique_id: 'model.p.int', depends_on: { nodes: ['model.p.stg'] } });
+  });
+});

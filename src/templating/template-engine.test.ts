@@ -1,0 +1,130 @@
+import { describe, it, expect } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createTemplateEngine } from './index.js';
+import type { RenderNode, RunRenderContext, TemplateWarehouse } from './types.js';
+
+const macros = `
+{% macro mask(c) %}left({{ c }}, 1) || '***'{% endmacro %}
+{% macro numbers() %}{{ return([1, 2, 3]) }}{% endmacro %}
+{% macro total(xs) %}{% set ns = namespace(t=0) %}{% for x in xs %}{% set ns.t = ns.t + x %}{% endfor %}{{ return(ns.t) }}{% endmacro %}
+{% macro default__greet() %}hello{% endmacro %}
+{% macro duckdb__greet() %}quack{% endmacro %}
+{% macro greet() %}{{ return(adapter.dispatch('greet')()) }}{% endmacro %}
+{% macro uses_ref() %}{{ ref('orders') }}{% endmacro %}
+`;
+
+const engine = (extra: { vars?: Record<string, unknown>; env?: Record<string, string>; files?: string } = {}) =>
+  createTemplateEngine({
+    projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: extra.vars ?? { region: 'eu' }, env: extra.env ?? {}, docs: { about: 'About text' },
+    macroFiles: [{ path: 'macros/m.sql', packageName: 'p', contents: extra.files ?? macros }],
+  });
+const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: { materialized: 'view' } };
+
+function runContext(warehouse?: TemplateWarehouse, incremental = false): RunRenderContext {
+  return {
+    thisRelation: { schema: 'main', identifier: 'm' },
+    renderRelation: (r) => `"${r.schema}"."${r.identifier}"`,
+    quoteIdentifier: (n) => `"${n}"`,
+    resolveRef: (r) => (r.name === 'missing' ? { error: `ref('missing') not found`, hint: "did you mean 'mising'?" } : { schema: 'main', identifier: r.name }),
+    resolveSource: (s, t) => ({ schema: s, identifier: t }),
+    isIncremental: incremental,
+    fullRefresh: false,
+    warehouse,
+  };
+}
+const render = (src: string, ctx = runContext(), e = engine()) => e.runRender(node, src, ctx);
+
+describe('parse render', () => {
+  it('records refs, sources and config without a full render on simple files', () => {
+    const r = engine().parseRender(node, "{{ config(materialized='table', unique_key=['a', 'b']) }}\nselect * from {{ ref('orders') }} join {{ source('crm', 'customers') }}");
+    expect(r.fastPath).toBe(true);
+    expect(r.refs).toEqual([{ name: 'orders', at: { file: 'models/m.sql', line: 2, column: 18 } }]);
+    expect(r.sources.map((s) => [s.source, s.table])).toEqual([['crm', 'customers']]);
+    expect(r.config).toEqual({ materialized: 'table', unique_key: ['a', 'b'] });
+  });
+
+  it('falls back to nunjucks for anything else and records the same things', () => {
+    const r = engine().parseRender(node, "{% set t = 'orders' %}{{ config(materialized='table') }}select * from {{ ref(t) }}, {{ ref('p', 'payments') }} {{ uses_ref() }}");
+    expect(r.fastPath).toBe(false);
+    expect(r.refs.map((x) => [x.package, x.name])).toEqual([[undefined, 'orders'], ['p', 'payments'], [undefined, 'orders']]);
+    expect(r.config).toEqual({ materialized: 'table' });
+    expect(r.macrosUsed).toContain('macro.p.uses_ref');
+  });
+
+  it('reports template errors with file and line instead of throwing', () => {
+    const r = engine().parseRender(node, 'select 1\n\n{{ unknown_macro() }}');
+    expect(r.diagnostics[0]).toMatchObject({ code: 'macro-not-found', file: 'models/m.sql', line: 3 });
+    const s = engine().parseRender(node, 'select 1\n{% if x %}\n');
+    expect(s.diagnostics[0]).toMatchObject({ code: 'jinja-syntax-error', file: 'models/m.sql' });
+  });
+});
+
+describe('run render (dbt Jinja on nunjucks)', () => {
+  it('renders refs, this, vars, macros and loops like dbt', async () => {
+    const src = `{% set payment_methods = ['credit_card', 'coupon'] %}select
+{%- for m in payment_methods %}
+  sum(case when method = '{{ m }}' then amount else 0 end) as {{ m }}_amount{% if not loop.last %},{% endif %}
+{%- endfor %}
+from {{ ref('payments') }} -- {{ this }} {{ var('region') }} {{ mask('name') }}`;
+    expect(await render(src)).toBe(`select
+  sum(case when method = 'credit_card' then amount else 0 end) as credit_card_amount,
+  sum(case when method = 'coupon' then amount else 0 end) as coupon_amount
+from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
+  });
+
+  it('return() hands real values to the caller', async () => {
+    expect(await render('{% set xs = numbers() %}{{ xs | length }} {{ xs[2] }} {{ total(xs) + 1 }}')).toBe('3 3 7');
+  });
+
+  it('adapter.dispatch prefers <adapter>__ over default__', async () => {
+    expect(await render('{{ greet() }}')).toBe('quack');
+    expect(await render('{{ greet() }}', runContext(), createTemplateEngine({ projectName: 'p', adapterType: 'bigquery', target: {}, vars: {}, env: {}, docs: {}, macroFiles: [{ path: 'm.sql', packageName: 'p', contents: macros }] }))).toBe('hello');
+  });
+
+  it('supports Jinja idioms nunjucks lacks: do, is none, items(), string methods, filters', async () => {
+    const out = await render(`{% set l = [] %}{% do l.append(3) %}{% do l.extend([4]) %}{{ l | join(',') }}|{{ none is none }}|{% for k, v in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}|{{ 'A,b'.split(',') | map('lower') | join('') }}|{{ ' x '.strip() ~ 'y' }}|{{ 'a_b'.replace('_', '-') }}|{{ [1, 1, 2] | unique | list | length }}|{{ {'k': 1} | tojson }}|{{ fromjson('[1,2]')[1] }}|{{ 'abc'.startswith('a') }}|{{ [{'n': 'x'}] | map(attribute='n') | first }}`);
+    expect(out).toBe('3,4|true|a=1|ab|xy|a-b|2|{"k":1}|2|true|x');
+  });
+
+  it('is_incremental(), env_var and doc()', async () => {
+    const e = engine({ env: { REGION: 'north' } });
+    expect(await render("{% if is_incremental() %}inc{% else %}full{% endif %} {{ env_var('REGION') }} {{ env_var('NOPE', 'dflt') }} {{ doc('about') }}", runContext(undefined, true), e)).toBe('inc north dflt About text');
+  });
+
+  it('unknown refs and raise_compiler_error become user errors with the line', async () => {
+    await expect(render("select 1\nfrom {{ ref('missing') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'ref-not-found', line: 2, hint: "did you mean 'mising'?" }] });
+    await expect(render("{% set x = 1 %}\n{{ exceptions.raise_compiler_error('bad input') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'compiler-error', message: 'bad input', line: 2 }] });
+  });
+
+  it('run_query and statement blocks read a real warehouse (replayed render)', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    await conn.run("create table methods as select * from (values ('card'), ('cash')) t(m)");
+    let queries = 0;
+    const warehouse: TemplateWarehouse = {
+      query: async (sql) => {
+        queries++;
+        const r = await conn.runAndReadAll(sql);
+        const names = r.columnNames();
+        return { columns: names.map((name) => ({ name, dataType: 'VARCHAR' })), rows: r.getRowObjects() as Record<string, unknown>[] };
+      },
+      getColumns: async () => [{ name: 'm', dataType: 'VARCHAR' }],
+      relationExists: async () => true,
+    };
+    const src = `{% set r = run_query('select m from methods order by m') %}{% if execute %}{% for m in r.columns[0].values() %}{{ m }};{% endfor %}{% endif %}
+{%- call statement('n', fetch_result=True) %}select count(*) as n from methods{% endcall %}{{ load_result('n')['data'][0][0] }}
+{%- for c in adapter.get_columns_in_relation(this) %}|{{ c.name }}{% endfor %}`;
+    expect(await render(src, runContext(warehouse))).toBe('card;cash;2|m');
+    expect(queries).toBe(2);
+    conn.closeSync();
+    instance.closeSync();
+  });
+
+  it('project macros override built-ins such as generate_schema_name', () => {
+    const plain = engine();
+    expect(plain.callMacro('generate_schema_name', ['silver', {}])).toBe('main_silver');
+    expect(plain.callMacro('generate_schema_name', [null, {}])).toBe('main');
+    const custom = engine({ files: '{% macro generate_schema_name(custom, node) %}{{ custom or target.schema }}{% endmacro %}' });
+    expect(custom.callMacro('generate_schema_name', ['silver', {}])).toBe('silver');
+  });
+});
