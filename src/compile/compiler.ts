@@ -38,6 +38,7 @@ export function renderNodeOf(node: ManifestNode): RenderNode {
 /** The final render of nodes (run context), with ephemeral models inlined as CTEs. No warehouse writes. */
 export class Compiler {
   private readonly ephemeralBodies = new Map<string, Promise<{ sql: string; ctes: Cte[] }>>();
+  private readonly madeDirs = new Set<string>();
 
   constructor(private readonly options: CompilerOptions) {}
 
@@ -137,7 +138,11 @@ export class Compiler {
       ? join(dirname(node.originalFilePath), `${node.name}.sql`)
       : node.originalFilePath;
     const path = join(dir, node.packageName, rel);
-    mkdirSync(dirname(path), { recursive: true });
+    const folder = dirname(path);
+    if (!this.madeDirs.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      this.madeDirs.add(folder);
+    }
     writeFileSync(path, sql);
     node.compiledPath = join('target', 'compiled', node.packageName, rel);
   }

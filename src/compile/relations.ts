@@ -8,6 +8,7 @@ const REFABLE = new Set(['model', 'seed', 'snapshot']);
 /** Where each node and source lives, and how `ref`/`source` calls resolve at run time. */
 export class RelationIndex {
   private readonly byName = new Map<string, ManifestNode[]>();
+  private readonly sources = new Map<string, SourceDefinition>();
 
   constructor(private readonly manifest: Manifest) {
     for (const node of Object.values(manifest.nodes)) {
@@ -16,6 +17,7 @@ export class RelationIndex {
       list.push(node);
       this.byName.set(node.name, list);
     }
+    for (const s of Object.values(manifest.sources)) this.sources.set(`${s.sourceName}\u0000${s.name}`, s);
   }
 
   relationOf(node: ManifestNode | SourceDefinition): Relation {
@@ -39,7 +41,7 @@ export class RelationIndex {
   }
 
   resolveSource(sourceName: string, table: string): SourceDefinition | { error: string; hint?: string } {
-    const found = Object.values(this.manifest.sources).find((s) => s.sourceName === sourceName && s.name === table);
+    const found = this.sources.get(`${sourceName}\u0000${table}`);
     if (found) return found;
     const names = Object.values(this.manifest.sources).map((s) => `${s.sourceName}.${s.name}`);
     const hint = didYouMean(`${sourceName}.${table}`, names);

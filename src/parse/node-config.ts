@@ -35,17 +35,33 @@ export function mergeConfig(base: Record<string, unknown>, update: Record<string
  * Config from a folder tree (`models:` in project.yml) for a node with this fqn:
  * `{ project: { +materialized: view, silver: { +schema: silver } } }`, fqn `[project, silver, complaints]`.
  */
+const folderMemo = new WeakMap<object, Map<string, { config: Record<string, unknown>; level: unknown }>>();
+
 export function folderConfig(tree: Record<string, unknown>, fqn: string[]): Record<string, unknown> {
+  // Every model of a folder shares the folder's config: walk the tree once per folder, then check the name level.
+  let memo = folderMemo.get(tree);
+  if (!memo) folderMemo.set(tree, (memo = new Map()));
+  const folderKey = fqn.slice(0, -1).join('/');
+  let hit = memo.get(folderKey);
+  if (!hit) {
+    hit = walkTree(tree, fqn.slice(0, -1));
+    memo.set(folderKey, hit);
+  }
+  const last = hit.level && typeof hit.level === 'object' ? (hit.level as Record<string, unknown>)[fqn[fqn.length - 1]!] : undefined;
+  if (last && typeof last === 'object' && !Array.isArray(last)) return mergeConfig(hit.config, configKeysOf(last as Record<string, unknown>));
+  return hit.config;
+}
+
+function walkTree(tree: Record<string, unknown>, fqn: string[]): { config: Record<string, unknown>; level: unknown } {
   let config: Record<string, unknown> = {};
   let level: unknown = tree;
   for (const part of fqn) {
-    if (!level || typeof level !== 'object') break;
-    const next = (level as Record<string, unknown>)[part];
-    if (!next || typeof next !== 'object' || Array.isArray(next)) break;
+    const next = level && typeof level === 'object' ? (level as Record<string, unknown>)[part] : undefined;
+    if (!next || typeof next !== 'object' || Array.isArray(next)) return { config, level: undefined };
     config = mergeConfig(config, configKeysOf(next as Record<string, unknown>));
     level = next;
   }
-  return config;
+  return { config, level };
 }
 
 /** The config entries of one tree level (as opposed to its subfolders). */

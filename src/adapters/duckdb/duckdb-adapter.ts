@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js';
 import type { TargetConfig } from '../../project/types.js';
 import { duckdbDialect } from './duckdb-dialect.js';
@@ -38,7 +38,9 @@ export const duckdbAdapter: Adapter = {
     };
     for (const [k, v] of Object.entries((target.settings.settings as Record<string, unknown>) ?? {})) settings[k] = String(v);
     try {
-      return new DuckDBWarehouse(await DuckDBInstance.create(path, settings));
+      // The native driver loads only when a warehouse is opened: parsing and listing never pay for it.
+      const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
+      return new DuckDBWarehouse(await Instance.create(path, settings));
     } catch (e) {
       const msg = (e as Error).message;
       if (/lock/i.test(msg)) throw new Error(`the DuckDB file ${path} is in use by another process (${msg.split('\n')[0]}); close it and retry`);

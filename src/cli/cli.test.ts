@@ -1,0 +1,106 @@
+/** The packaged CLI (bin/strata.js over dist/), as a user runs it: output, exit codes, no stack traces. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../test-support/demo-project.js';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+
+const bin = join(repoRoot, 'bin', 'strata.js');
+const strata = (args: string[], cwd = repoRoot, env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+const project = (files: Record<string, string>): string => {
+  const d = writeProject(files);
+  dirs.push(d);
+  return d;
+};
+
+describe('strata CLI', () => {
+  it('prints its version and help', () => {
+    expect(strata(['--version']).code).toBe(0);
+    const help = strata(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['build', 'run', 'test', 'seed', 'compile', 'ls', 'clean', 'debug', 'init', 'land']) expect(help.out).toContain(cmd);
+  });
+
+  it('builds a project with dbt-style lines and exits 0', () => {
+    const d = project({ 'models/a.sql': "{{ config(materialized='table') }} select 1 as id", 'models/b.sql': "select * from {{ ref('a') }}" });
+    const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toMatch(/1 of 2 OK created sql table model main\.a \.+ \[OK in \d+\.\d\ds\]/);
+    expect(r.out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
+  });
+
+  it('exits 1 when a node fails and names the file', () => {
+    const d = project({ 'models/a.sql': 'select * from no_such_table' });
+    const r = strata(['run', '--project-dir', d, '--profiles-dir', d]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('models/a.sql');
+    expect(r.out).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('exits 2 on a bad project with file:line and a hint, and no stack trace', () => {
+    const d = project({ 'models/a.sql': "select * from {{ ref('nope') }}" });
+    const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain("models/a.sql:1:18: error [ref-not-found]");
+    expect(r.out + r.err).not.toMatch(/at .*\.js:\d+/);
+    expect(existsSync(join(d, 'target', 'test.duckdb'))).toBe(false);
+  });
+
+  it('exits 2 on bad usage', () => {
+    expect(strata(['build', '--threads', 'many']).code).toBe(2);
+    expect(strata(['frobnicate']).code).toBe(2);
+  });
+
+  it('emits one JSON event per line with --log-format json', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id' });
+    const r = strata(['run', '--project-dir', d, '--profiles-dir', d, '--log-format', 'json']);
+    expect(r.code).toBe(0);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(['run-started', 'node-started', 'node-finished', 'run-finished']);
+    expect(events[2].result).toMatchObject({ uniqueId: 'model.p.a', status: 'success' });
+  });
+
+  it('lists nodes, compiles, cleans', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    expect(strata(['ls', '--project-dir', d, '--profiles-dir', d, '-s', 'a+', '--output', 'name']).out.trim().split('\n')).toEqual(['a', 'b']);
+    const c = strata(['compile', '--project-dir', d, '--profiles-dir', d]);
+    expect(c.code).toBe(0);
+    expect(existsSync(join(d, 'target', 'compiled', 'p', 'models', 'b.sql'))).toBe(true);
+    expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(true);
+    expect(strata(['clean', '--project-dir', d]).code).toBe(0);
+    expect(existsSync(join(d, 'target'))).toBe(false);
+  });
+
+  it('init scaffolds a project that builds, and debug checks it', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'strata-init-'));
+    try {
+      expect(strata(['init', 'shop', '--dir', parent]).code).toBe(0);
+      const d = join(parent, 'shop');
+      const dbg = strata(['debug'], d);
+      expect(dbg.code, dbg.out).toBe(0);
+      expect(dbg.out).toContain('All checks passed!');
+      const b = strata(['build'], d);
+      expect(b.code, b.out).toBe(0);
+      expect(b.out).toContain('PASS=4');
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps profile secrets out of output', () => {
+    const d = project({
+      'profiles.yml': "p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/test.duckdb\n      password: \"{{ env_var('STRATA_TEST_SECRET') }}\"\n",
+      'models/a.sql': "select 'hunter2-secret-value' as leaked",
+    });
+    const r = strata(['run', '--project-dir', d, '--profiles-dir', d, '--log-format', 'json'], repoRoot, { STRATA_TEST_SECRET: 'hunter2-secret-value' });
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('hunter2-secret-value');
+  });
+});
