@@ -1,5 +1,6 @@
--- One row per complaint, joined to its category's SLA. Orphans (unknown customer or agent) keep their ids;
--- the relationships tests on this model report them.
+-- One row per complaint, joined to its category's SLA; updated incrementally by complaint_id.
+{{ config(materialized='incremental', unique_key='complaint_id', on_schema_change='append_new_columns') }}
+
 select
     c.complaint_id,
     c.channel,
@@ -19,3 +20,8 @@ select
 from {{ ref('complaints') }} as c
 left join {{ ref('complaint_categories') }} as cat
     on c.category_code = cat.category_code
+{% if is_incremental() %}
+-- Only complaints opened or resolved since the last build.
+where coalesce(c.resolved_at, c.opened_at) > (select max(coalesce(resolved_at, opened_at)) from {{ this }})
+   or c.complaint_id not in (select complaint_id from {{ this }})
+{% endif %}

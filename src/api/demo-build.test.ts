@@ -15,19 +15,26 @@ describe('the bundled demo', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('builds every layer with tests passing (orphan relationships warn)', async () => {
+  it('builds every layer with every test passing, orphans quarantined', async () => {
     const reporter = new CapturingReporter();
     const result = await build({ projectDir: dir, reporter, env: { ...process.env, STRATA_PII_PEPPER: 'test-pepper-value' } });
     const bad = result.results.filter((r) => !['success', 'pass', 'warn'].includes(r.status));
     expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(result.results.filter((r) => r.status === 'warn').map((r) => r.uniqueId.split('.')[2]).sort()).toEqual([
-      expect.stringMatching(/^relationships_fct_complaints_/),
-      expect.stringMatching(/^relationships_fct_complaints_/),
-    ]);
+    expect(result.results.filter((r) => r.status === 'warn')).toEqual([]);
     const [{ n, ids }] = (await queryDuckDb(db(), 'select count(*)::int as n, count(distinct complaint_id)::int as ids from silver.complaints')) as { n: number; ids: number }[];
     expect(n).toBe(ids);
     expect(n).toBeGreaterThan(900);
+    // Quarantine: every de-duplicated complaint is in exactly one of the two tables.
+    const [q] = await queryDuckDb(db(), `select
+      (select count(*) from silver.complaints__quarantine)::int as quarantined,
+      (select count(*) from silver.complaints__quarantine where customer_id = 9999 or agent_id = 'A99')::int as orphans,
+      (select count(*) from silver.complaints c join silver.complaints__quarantine q using (complaint_id))::int as both_tables`);
+    expect(q).toEqual({ quarantined: 30, orphans: 30, both_tables: 0 });
+    const complaintsResult = result.results.find((r) => r.uniqueId === 'model.complaints.complaints');
+    expect(complaintsResult?.adapterResponse).toMatchObject({ rows_quarantined: 30, rows_affected: n });
+    const history = await queryDuckDb(db(), `select count(*)::int as n, count(distinct invocation_id)::int as runs from strata_dq.test_results`);
+    expect(history[0]).toEqual({ n: 21, runs: 1 });
     const statuses = await queryDuckDb(db(), 'select distinct status from silver.complaints order by 1');
     expect(statuses.map((r) => r.status)).toEqual(['closed', 'in_progress', 'open', 'resolved']);
     const customers = await queryDuckDb(db(), "select count(*)::int as n, count(*) filter (where customer_name_masked not like '_***')::int as unmasked, count(*) filter (where email_hash like '%@%')::int as raw_emails from silver.customers");
@@ -45,9 +52,9 @@ describe('the bundled demo', () => {
   });
 
   it('a second build appends nothing to the incremental model and keeps it de-duplicated', async () => {
-    const result = await run({ projectDir: dir, select: ['complaints'] });
+    const result = await run({ projectDir: dir, select: ['fct_complaints'] });
     expect(result.exitCode).toBe(0);
-    const inc = result.results.find((r) => r.uniqueId === 'model.complaints.complaints');
+    const inc = result.results.find((r) => r.uniqueId === 'model.complaints.fct_complaints');
     expect(inc?.adapterResponse).toMatchObject({ rows_affected: 0 });
   });
 

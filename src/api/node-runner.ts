@@ -2,6 +2,7 @@ import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { Compiler, RelationIndex } from '../compile/index.js';
 import { materializeNode } from '../materializations/index.js';
+import { buildWithQuarantine, quarantineRules, rowLevelTests } from '../data-tests/index.js';
 import type { NodeOutcome } from '../execute/index.js';
 import { UserError, formatDiagnostic } from '../diagnostics/index.js';
 import type { PreparedProject } from './prepare.js';
@@ -77,12 +78,22 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
   const tw = templateWarehouse(connection, dialect);
   const sql = await ctx.compiler.compile(node.uniqueId, tw);
   await applySessionSecrets(ctx, connection);
+  const quarantine = node.config.quarantine === true || node.config.quarantine === 'true'
+    ? (() => {
+        const rules = quarantineRules(rowLevelTests(node, Object.values(ctx.prepared.graph.manifest.nodes)), dialect, (ref) => {
+          const t = ctx.relations.resolveRef(ref);
+          return 'error' in t ? undefined : ctx.relations.relationOf(t);
+        });
+        return (rel: typeof relation, body: string) => buildWithQuarantine(connection, dialect, rel, body, rules);
+      })()
+    : undefined;
   const result = await materializeNode({
     node,
     sql,
     relation,
     dialect,
     connection,
+    quarantine,
     fullRefresh: ctx.fullRefresh,
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
       { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config },

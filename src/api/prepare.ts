@@ -8,7 +8,7 @@ import { createTemplateEngine } from '../templating/index.js';
 import type { MacroFile, TemplateEngine } from '../templating/types.js';
 import { parseProject } from '../parse/index.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
-import { builtinTestMacros, generateTestNodes } from '../data-tests/index.js';
+import { builtinTestMacros, generateTestNodes, relationshipTarget, rowLevelTests } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
@@ -110,7 +110,21 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
     knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
   });
   bag.merge(tests.diagnostics);
-  for (const t of tests.nodes) manifest.nodes[t.uniqueId] = t;
+  for (const t of tests.nodes) {
+    // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
+    t.schema = String(engine.callMacro('generate_schema_name', [t.config.schema ?? 'dbt_test__audit', { name: t.name, resource_type: 'test' }]));
+    if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
+    else manifest.disabled[t.uniqueId] = t;
+  }
+
+  // A quarantining model reads the targets of its relationships tests while it builds.
+  for (const node of Object.values(manifest.nodes)) {
+    if (node.config.quarantine !== true) continue;
+    for (const t of rowLevelTests(node, tests.nodes)) {
+      const target = relationshipTarget(t);
+      if (target && target.name !== node.name) node.refs.push({ ...target, at: { file: t.originalFilePath, line: 1, column: 1 } });
+    }
+  }
 
   for (const source of Object.values(manifest.sources)) {
     if (!source.external) continue;

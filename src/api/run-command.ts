@@ -4,6 +4,7 @@ import type { ManifestNode } from '../parse/types.js';
 import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
+import { recordTestHistory } from '../data-tests/index.js';
 import { manifestArtifact, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
@@ -106,6 +107,24 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       runNode: (id, worker) => runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!),
     });
     interrupted = outcome.interrupted;
+    const history = outcome.results
+      .filter((r) => manifest.nodes[r.uniqueId]?.resourceType === 'test')
+      .map((r) => {
+        const t = manifest.nodes[r.uniqueId]!;
+        return {
+          invocationId: p.invocationId,
+          uniqueId: t.uniqueId,
+          model: t.attachedNode ?? null,
+          columnName: t.columnName ?? null,
+          testName: t.testMetadata?.name ?? t.name,
+          status: r.status,
+          failures: r.failures ?? null,
+          rowsQuarantined: typeof r.adapterResponse?.rows_quarantined === 'number' ? (r.adapterResponse.rows_quarantined as number) : null,
+          startedAt: r.startedAt,
+          durationSeconds: r.executionTime,
+        };
+      });
+    await recordTestHistory(admin, p.adapter.dialect, history);
     for (const r of outcome.results) {
       const node = manifest.nodes[r.uniqueId];
       records.push({

@@ -35,6 +35,11 @@ export async function materializeNode(input: MaterializeInput): Promise<Material
       result = { status: 'success', message: 'OK', adapterResponse: { code: 'CREATE VIEW' }, relationKind: 'view' };
       break;
     case 'table': {
+      if (input.quarantine) {
+        const { kept, quarantined } = await input.quarantine(relation, sql);
+        result = { status: 'success', message: quarantined ? `OK, ${quarantined} quarantined` : 'OK', rowsAffected: kept, adapterResponse: { code: 'CREATE TABLE', rows_affected: kept, rows_quarantined: quarantined }, relationKind: 'table' };
+        break;
+      }
       await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, description: node.description })));
       const n = await countRows(input);
       result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
@@ -51,6 +56,7 @@ export async function materializeNode(input: MaterializeInput): Promise<Material
       break;
     }
     case 'incremental': {
+      if (input.quarantine) throw new UserError({ code: 'quarantine-unsupported', severity: 'error', message: `quarantine: true works with materialized='table'; '${node.name}' is incremental`, file: node.originalFilePath, hint: "use materialized='table' for the quarantining model and make a downstream model incremental" });
       const existing = await connection.getRelation(relation);
       const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
       if (!existing || existing.kind !== 'table' || fullRefresh) {

@@ -9,6 +9,11 @@ export interface MaterializeInput {
   dialect: Dialect;
   connection: Connection;
   fullRefresh: boolean;
+  /**
+   * With `quarantine: true`: builds the table through this function instead (rows failing row-level
+   * tests go to `<name>__quarantine`); it returns the counts.
+   */
+  quarantine?: (relation: Relation, sql: string) => Promise<{ kept: number; quarantined: number }>;
   /** Renders a hook (hooks may be Jinja). */
   renderHook?: (hook: string) => Promise<string>;
 }

@@ -156,7 +156,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
       };
       if (resourceType === 'seed') node.seedFile = f.absPath;
-      if (resourceType === 'test') node.schema = `${project.target.schema}_dbt_test__audit`;
+      if (resourceType === 'test') node.schema = namer.schema(config.schema ?? 'dbt_test__audit', nodeInfo);
       addNode(node);
     }
   }
