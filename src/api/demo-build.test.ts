@@ -108,7 +108,7 @@ describe('a standard dbt example project, unchanged', () => {
     const broken = await build({ projectDir: dir, profilesDir: dir });
     expect(broken.exitCode).toBe(1);
     const status = (id: string): string | undefined => broken.results.find((r) => r.uniqueId === id)?.status;
-    const failing = broken.results.find((r) => r.uniqueId.startsWith('test.coffee_shop.accepted_values_stg_orders_4f514bf94b77b7ea437830eec4421c58'));
+    const failing = broken.results.find((r) => r.uniqueId.startsWith('test.coffee_shop.accepted_values_stg_orders_status__placed__'));
     expect(failing).toMatchObject({ status: 'fail', failures: 1 });
     expect(status('model.coffee_shop.orders')).toBe('skipped');
     expect(broken.results.find((r) => r.uniqueId === 'model.coffee_shop.orders')?.message).toContain(failing!.uniqueId);

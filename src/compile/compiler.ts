@@ -135,7 +135,7 @@ export class Compiler {
   private write(node: ManifestNode, sql: string): void {
     const dir = this.options.compiledDir!;
     const rel = node.resourceType === 'test' && node.testMetadata
-      ? join(dirname(node.originalFilePath), `${node.name}.sql`)
+      ? join(node.originalFilePath, `${node.alias}.sql`)
       : node.originalFilePath;
     const path = join(dir, node.packageName, rel);
     const folder = dirname(path);

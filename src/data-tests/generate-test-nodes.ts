@@ -17,8 +17,11 @@ export interface GenerateTestsInput {
   knownTestMacros: string[];
 }
 
-/** dbt's synthesize_generic_test_names: `not_null_orders_id`, shortened past 63 characters. */
-export function testName(testType: string, target: string, args: Record<string, unknown>): string {
+/**
+ * dbt's synthesize_generic_test_names: the full name (`accepted_values_orders_status__placed__…`) names the
+ * node; past 63 characters the relation and compiled file use a short alias `<first 30>_<md5>`.
+ */
+export function testName(testType: string, target: string, args: Record<string, unknown>): { name: string; alias: string } {
   const flat: string[] = [];
   for (const key of Object.keys(args).sort()) {
     if (key === 'model') continue;
@@ -29,7 +32,7 @@ export function testName(testType: string, target: string, args: Record<string, 
   const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${testType}_${target}`;
   const full = `${identifier}_${unique}`;
-  return full.length >= 64 ? `${identifier.slice(0, 30)}_${md5(full)}` : full;
+  return { name: full, alias: full.length >= 64 ? `${identifier.slice(0, 30)}_${md5(full)}` : full };
 }
 
 /** Jinja for a kwarg: `ref('x')`/`source('a','b')` stay expressions (as dbt renders them), the rest are literals. */
@@ -89,7 +92,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
     const targetName = parent.kind === 'node' ? parent.node.name : `${parent.source.sourceName}_${parent.source.name}`;
     const modelExpr = parent.kind === 'node' ? `ref('${parent.node.name}')` : `source('${parent.source.sourceName}', '${parent.source.name}')`;
     const kwargs = { ...args, model: `{{ get_where_subquery(${modelExpr}) }}` };
-    const name = testName(parent.kind === 'source' ? `source_${shortType}` : shortType, targetName, kwargs);
+    const { name, alias } = testName(parent.kind === 'source' ? `source_${shortType}` : shortType, targetName, kwargs);
     const metadata = { name: shortType, kwargs, namespace: namespace ?? null };
     const hash = md5(name + pyRepr(hashable(metadata))).slice(-10);
     const uniqueId = `test.${input.projectName}.${name}.${hash}`;
@@ -111,7 +114,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       resourceType: 'test',
       packageName: input.projectName,
       name,
-      path: `${name}.sql`,
+      path: `${alias}.sql`,
       originalFilePath: raw.file,
       fqn,
       language: 'sql',
@@ -127,7 +130,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       sources,
       dependsOn: { nodes: [], macros: [`macro.dbt.test_${shortType}`] },
       schema: `${parent.kind === 'node' ? parent.node.schema : parent.source.schema}_dbt_test__audit`,
-      alias: name,
+      alias,
       testMetadata: metadata,
       attachedNode: parent.kind === 'node' ? parent.node.uniqueId : parent.source.uniqueId,
       columnName,
