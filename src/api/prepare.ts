@@ -8,7 +8,8 @@ import { createTemplateEngine } from '../templating/index.js';
 import type { MacroFile, TemplateEngine } from '../templating/types.js';
 import { parseProject } from '../parse/index.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
-import { builtinTestMacros, generateTestNodes, relationshipTarget, rowLevelTests } from '../data-tests/index.js';
+import { builtinTestMacros, generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
+import type { RawUnitTest } from '../parse/index.js';
 import { landingNodeFor } from '../landing/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
@@ -116,6 +117,11 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
     if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
     else manifest.disabled[t.uniqueId] = t;
   }
+
+  const models = new Map(Object.values(manifest.nodes).filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
+  const unit = unitTestNodes(project.config.name, (manifest as { unitTests?: RawUnitTest[] }).unitTests ?? [], models);
+  bag.merge(unit.diagnostics);
+  for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
 
   // A quarantining model reads the targets of its relationships tests while it builds.
   for (const node of Object.values(manifest.nodes)) {

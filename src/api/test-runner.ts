@@ -4,12 +4,13 @@ import type { NodeOutcome } from '../execute/index.js';
 import { evaluateTest, testQuery } from '../data-tests/index.js';
 import { buildAndSwap } from '../materializations/index.js';
 import { templateWarehouse } from './warehouse-state.js';
+import { runUnitTestNode } from './unit-test-runner.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 
 /** Runs a data test: compile, count failures against thresholds, store failing rows when asked. */
 export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
-  if (node.resourceType === 'unit_test') return { status: 'error', message: 'unit tests are not supported yet' };
+  if (node.resourceType === 'unit_test') return runUnitTestNode(ctx, node, connection);
   const sql = await ctx.compiler.compile(node.uniqueId, templateWarehouse(connection, dialect));
   await applySessionSecrets(ctx, connection);
   const result = await connection.query(testQuery(sql, node.config));

@@ -4,3 +4,4 @@ export { testQuery, evaluateTest } from './test-query.js';
 export { pyRepr, hashable } from './python-repr.js';
 export { recordTestHistory, HISTORY_SCHEMA, HISTORY_TABLE, type TestHistoryRow } from './test-history.js';
 export { rowLevelTests, quarantineRules, buildWithQuarantine, relationshipTarget, type QuarantineRule } from './quarantine.js';
+export { unitTestNodes, givenTableSql, compareRows, normaliseInput, type UnitTestDefinition } from './unit-tests.js';

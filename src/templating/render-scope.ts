@@ -125,6 +125,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const varFn = Object.assign(
     (name: string, ...rest: Args): unknown => {
       const { pos } = splitArgs(rest);
+      if (run?.varsOverride && name in run.varsOverride) return run.varsOverride[name];
       if (name in options.vars) return options.vars[name];
       if (pos.length) return pos[0];
       throw new TemplateUserError('var-not-found', `var('${name}') is not defined`, `add it under vars: in the project file, pass --vars '{${name}: …}', or give a default: var('${name}', …)`);

@@ -107,6 +107,8 @@ export interface RunRenderContext {
   isEphemeral?(ref: RefCall): boolean;
   isIncremental: boolean;
   fullRefresh: boolean;
+  /** Unit tests: vars that override the project's for this render. */
+  varsOverride?: Record<string, unknown>;
   /** Absent: `execute` is false and run_query returns none (like dbt at parse time). */
   warehouse?: TemplateWarehouse;
 }

@@ -1,0 +1,66 @@
+import type { Connection, Relation } from '../adapters/contract.js';
+import { duckdbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
+import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { NodeOutcome } from '../execute/index.js';
+import { renderNodeOf } from '../compile/index.js';
+import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { templateWarehouse } from './warehouse-state.js';
+import type { NodeRunContext } from './node-runner.js';
+
+/** Runs a unit test on an in-memory DuckDB: given rows as tables, the model rendered against them, rows compared. */
+export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, warehouseConnection: Connection): Promise<NodeOutcome> {
+  const def = node.extra?.unitTest as UnitTestDefinition;
+  const manifest = ctx.prepared.graph.manifest;
+  const model = manifest.nodes[node.attachedNode!]!;
+  const memory = await duckdbAdapter.open({ type: 'duckdb', name: 'unit_test', schema: 'main', threads: 1, settings: { path: ':memory:' } }, { projectRoot: ctx.prepared.project.config.rootDir });
+  const conn = await memory.connect();
+  try {
+    const tables = new Map<string, Relation>();
+    let index = 0;
+    for (const given of def.given) {
+      const key = normaliseInput(given.input);
+      const real = realRelation(ctx, model, key);
+      // Types come from the real relation when the warehouse has it (as dbt does); otherwise from the values.
+      const columns = real && ctx.prepared.adapter.type === 'duckdb' && (await warehouseConnection.getRelation(real)) ? await warehouseConnection.getColumns(real) : undefined;
+      const rel = { schema: 'main', identifier: `__strata_given_${index++}` };
+      await conn.execute(duckdbDialect.createTableAs(rel, givenTableSql(duckdbDialect, given.rows, columns)));
+      tables.set(key, rel);
+    }
+    const missing = (what: string): { error: string; hint: string } => ({ error: `unit test '${def.name}' gives no rows for ${what}`, hint: `add under given:  - input: ${what}\n      rows: []` });
+    const isIncremental = def.overrides.macros?.is_incremental === true;
+    const sql = await ctx.prepared.engine.runRender(renderNodeOf(model), model.rawCode, {
+      thisRelation: tables.get('this') ?? { schema: 'main', identifier: '__strata_this_not_given' },
+      renderRelation: (r) => duckdbDialect.renderRelation(r),
+      quoteIdentifier: (n) => duckdbDialect.quoteIdentifier(n),
+      resolveRef: (ref) => tables.get(`ref('${ref.name}')`) ?? missing(`ref('${ref.name}')`),
+      resolveSource: (s, t) => tables.get(`source('${s}', '${t}')`) ?? missing(`source('${s}', '${t}')`),
+      isIncremental,
+      fullRefresh: false,
+      varsOverride: def.overrides.vars,
+      warehouse: templateWarehouse(conn, duckdbDialect),
+    });
+    const actual = await conn.query(sql);
+    const cmp = compareRows(def.expect, actual.rows);
+    if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
+    return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
+  } finally {
+    await conn.close();
+    await memory.close();
+  }
+}
+
+function realRelation(ctx: NodeRunContext, model: ManifestNode, key: string): Relation | undefined {
+  if (key === 'this') return ctx.relations.relationOf(model);
+  const ref = /^ref\('(.+)'\)$/.exec(key);
+  if (ref) {
+    const t = ctx.relations.resolveRef({ name: ref[1]! });
+    return 'error' in t ? undefined : ctx.relations.relationOf(t);
+  }
+  const src = /^source\('(.+)', '(.+)'\)$/.exec(key);
+  if (src) {
+    const s = ctx.relations.resolveSource(src[1]!, src[2]!);
+    return 'error' in s ? undefined : ctx.relations.relationOf(s);
+  }
+  return undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * dbt 1.8 unit tests: `unit_tests:` in YAML with `model`, `given` inputs (rows as dicts or CSV),
+ * `expect` rows and `overrides`. They run on an in-memory DuckDB, never touching real tables.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { ManifestNode, RefCall } from '../parse/types.js';
+import type { RawUnitTest } from '../parse/schema-yaml.js';
+import { finalConfig } from '../parse/node-config.js';
+
+export interface UnitTestInput {
+  /** `ref('x')`, `source('a', 'b')` or `this`. */
+  input: string;
+  rows: Record<string, unknown>[];
+}
+
+export interface UnitTestDefinition {
+  name: string;
+  model: string;
+  given: UnitTestInput[];
+  expect: Record<string, unknown>[];
+  overrides: { vars?: Record<string, unknown>; macros?: Record<string, unknown> };
+}
+
+function rowsOf(block: Record<string, unknown>): Record<string, unknown>[] {
+  if (block.format === 'csv' && typeof block.rows === 'string') {
+    // Like a seed: an empty field is null, a plain number is a number, anything else stays text.
+    const cast = (v: string): unknown => (v === '' ? null : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+    return parseCsv(block.rows, { columns: true, skip_empty_lines: true, trim: true, cast }) as Record<string, unknown>[];
+  }
+  return Array.isArray(block.rows) ? (block.rows as Record<string, unknown>[]) : [];
+}
+
+/** `unit_tests:` entries → unit_test nodes (`unit_test.<project>.<model>.<name>`), children of their model. */
+export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: Map<string, ManifestNode>): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
+  const nodes: ManifestNode[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const r of raw) {
+    const d = r.definition ?? {};
+    const name = String(d.name ?? '');
+    const modelName = String(d.model ?? '');
+    const where = { file: r.file, line: r.line };
+    if (!name || !modelName) {
+      diagnostics.push({ code: 'unit-test-invalid', severity: 'error', message: 'a unit test needs a name and a model', ...where, hint: 'unit_tests:\n  - name: my_test\n    model: my_model\n    given: […]\n    expect: {rows: […]}' });
+      continue;
+    }
+    const model = models.get(modelName);
+    if (!model) {
+      diagnostics.push({ code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}' tests '${modelName}', which is not a model`, ...where });
+      continue;
+    }
+    const given = Array.isArray(d.given) ? (d.given as Record<string, unknown>[]).map((g) => ({ input: String(g.input ?? ''), rows: rowsOf(g) })) : [];
+    const definition: UnitTestDefinition = { name, model: modelName, given, expect: rowsOf((d.expect as Record<string, unknown>) ?? {}), overrides: (d.overrides as UnitTestDefinition['overrides']) ?? {} };
+    nodes.push({
+      uniqueId: `unit_test.${projectName}.${modelName}.${name}`,
+      resourceType: 'unit_test',
+      packageName: projectName,
+      name,
+      path: r.file,
+      originalFilePath: r.file,
+      fqn: [...model.fqn, name],
+      language: 'sql',
+      rawCode: '',
+      checksum: { name: 'sha256', checksum: '' },
+      config: finalConfig('unit_test', (d.config as Record<string, unknown>) ?? {}),
+      unrenderedConfig: {},
+      tags: [],
+      description: String(d.description ?? ''),
+      columns: {},
+      meta: {},
+      refs: [{ name: modelName, at: { file: r.file, line: r.line ?? 1, column: 1 } }],
+      sources: [],
+      dependsOn: { nodes: [], macros: [] },
+      schema: model.schema,
+      alias: name,
+      attachedNode: model.uniqueId,
+      extra: { unitTest: definition },
+    });
+  }
+  return { nodes, diagnostics };
+}
+
+const literal = (dialect: Dialect, v: unknown): string =>
+  v === null || v === undefined ? 'null' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : dialect.quoteString(String(v));
+
+/** A table of the given rows; with known column types (from the real relation) values are cast to them. */
+export function givenTableSql(dialect: Dialect, rows: Record<string, unknown>[], columns?: ColumnDef[]): string {
+  const names = [...new Set([...(columns?.map((c) => c.name) ?? []), ...rows.flatMap((r) => Object.keys(r))])];
+  if (!names.length) return 'select 1 as _strata_empty where false';
+  const typeOf = new Map(columns?.map((c) => [c.name, c.dataType]));
+  const select = (r: Record<string, unknown>): string =>
+    `select ${names.map((n) => (typeOf.has(n) ? `cast(${literal(dialect, r[n])} as ${typeOf.get(n)})` : literal(dialect, r[n])) + ` as ${dialect.quoteIdentifier(n)}`).join(', ')}`;
+  if (!rows.length) return `${select({})} where false`;
+  return rows.map(select).join('\nunion all\n');
+}
+
+const norm = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : String(v));
+
+/** Compares rows on the expected columns, ignoring order; a readable diff when they differ. */
+export function compareRows(expected: Record<string, unknown>[], actual: Record<string, unknown>[]): { ok: boolean; diff: string } {
+  const cols = [...new Set(expected.flatMap((r) => Object.keys(r)))];
+  const key = (r: Record<string, unknown>): string => JSON.stringify(cols.map((c) => norm(r[c])));
+  const want = expected.map(key).sort();
+  const got = actual.map(key).sort();
+  const missing = want.filter((k) => { const i = got.indexOf(k); if (i >= 0) { got.splice(i, 1); return false; } return true; });
+  if (!missing.length && !got.length) return { ok: true, diff: '' };
+  const fmt = (k: string): string => `{${(JSON.parse(k) as unknown[]).map((v, i) => `${cols[i]}: ${JSON.stringify(v)}`).join(', ')}}`;
+  return { ok: false, diff: [`columns: ${cols.join(', ')}`, ...missing.map((k) => `  - expected, missing: ${fmt(k)}`), ...got.map((k) => `  + actual, unexpected: ${fmt(k)}`)].join('\n') };
+}
+
+/** Which given input a ref/source call maps to. */
+export function inputKey(call: { ref?: RefCall; source?: [string, string] }): string {
+  if (call.ref) return `ref('${call.ref.name}')`;
+  return `source('${call.source![0]}', '${call.source![1]}')`;
+}
+
+export function normaliseInput(input: string): string {
+  const m = /^\s*(ref|source)\(\s*(.*?)\s*\)\s*$/.exec(input);
+  if (!m) return input.trim();
+  const args = m[2]!.split(',').map((a) => a.trim().replace(/^['"]|['"]$/g, ''));
+  return m[1] === 'ref' ? `ref('${args[args.length - 1]}')` : `source('${args[0]}', '${args[1]}')`;
+}
+
+export type { Connection, Relation };
