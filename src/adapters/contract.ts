@@ -78,6 +78,8 @@ export interface Dialect {
    * DuckDB `getvariable('X')`, BigQuery a query parameter `@X`.
    */
   secretReference(name: string): string;
+  /** Seconds between a timestamp expression and now (source freshness). */
+  secondsSince(timestampExpr: string): string;
   /** The statement that sets a session secret, or undefined where the connection passes it another way. */
   setSecret?(name: string, value: string): string;
 }

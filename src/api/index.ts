@@ -16,3 +16,4 @@ export const run = (o: RunCommandOptions): Promise<CommandResult> => runCommand(
 export const seed = (o: RunCommandOptions): Promise<CommandResult> => runCommand('seed', o);
 export const test = (o: RunCommandOptions): Promise<CommandResult> => runCommand('test', o);
 export const land = (o: RunCommandOptions): Promise<CommandResult> => runCommand('land', o);
+export { sourceFreshness } from './freshness-command.js';

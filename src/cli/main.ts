@@ -5,6 +5,7 @@ import { runCommands } from './commands/run-commands.js';
 import { compileCommand } from './commands/compile-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { cleanCommand, debugCommand, initCommand } from './commands/misc-commands.js';
+import { sourceCommand } from './commands/source-command.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -12,7 +13,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

@@ -76,6 +76,10 @@ export class DuckDBDialect implements Dialect {
     return { string: 'varchar', integer: 'bigint', float: 'double', boolean: 'boolean', timestamp: 'timestamp', date: 'date', numeric: 'decimal(38, 9)' }[generic];
   }
 
+  secondsSince(timestampExpr: string): string {
+    return `(epoch(current_timestamp) - epoch(${timestampExpr}))`;
+  }
+
   secretReference(name: string): string {
     return `getvariable(${this.quoteString(name)})`;
   }

@@ -1,0 +1,50 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { seed, sourceFreshness } from '../api/index.js';
+
+const ts = (hoursAgo: number): string => new Date(Date.now() - hoursAgo * 3600e3).toISOString().slice(0, 19).replace('T', ' ');
+
+describe('source freshness', () => {
+  const dir = writeProject({
+    'seeds/fresh_events.csv': `id,loaded_at\n1,${ts(30)}\n2,${ts(1)}\n`,
+    'seeds/stale_events.csv': `id,loaded_at\n1,${ts(30)}\n`,
+    'seeds/old_events.csv': `id,loaded_at\n1,${ts(100)}\n`,
+    'models/sources.yml': `version: 2
+sources:
+  - name: app
+    schema: main
+    loaded_at_field: loaded_at
+    freshness:
+      warn_after: {count: 12, period: hour}
+      error_after: {count: 3, period: day}
+    tables:
+      - name: fresh_events
+      - name: stale_events
+      - name: old_events
+      - name: untracked
+        freshness: null
+`,
+  });
+  afterAll(() => removeProject(dir));
+
+  it('passes, warns and errors by age, writes sources.json and exits 1 on an error', async () => {
+    await seed({ projectDir: dir, profilesDir: dir });
+    const result = await sourceFreshness({ projectDir: dir, profilesDir: dir });
+    const by = Object.fromEntries(result.results.map((r) => [r.uniqueId.split('.').pop(), r.status]));
+    expect(by).toEqual({ fresh_events: 'pass', stale_events: 'warn', old_events: 'error' });
+    expect(result.exitCode).toBe(1);
+    const artifact = JSON.parse(readFileSync(join(dir, 'target', 'sources.json'), 'utf8'));
+    expect(artifact.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/sources/v3.json');
+    const old = artifact.results.find((r: { unique_id: string }) => r.unique_id === 'source.p.app.old_events');
+    expect(old).toMatchObject({ status: 'error', criteria: { warn_after: { count: 12, period: 'hour' }, error_after: { count: 3, period: 'day' } } });
+    expect(old.max_loaded_at_time_ago_in_s).toBeGreaterThan(99 * 3600);
+  });
+
+  it('selects sources like dbt', async () => {
+    const result = await sourceFreshness({ projectDir: dir, profilesDir: dir, select: ['source:app.fresh_events'] });
+    expect(result.results.map((r) => r.status)).toEqual(['pass']);
+    expect(result.exitCode).toBe(0);
+  });
+});
