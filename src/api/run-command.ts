@@ -4,7 +4,9 @@ import type { ManifestNode } from '../parse/types.js';
 import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
-import { recordTestHistory } from '../data-tests/index.js';
+import { checkFreshness, hasFreshness, recordTestHistory } from '../data-tests/index.js';
+import type { SourceDefinition } from '../parse/types.js';
+import type { NodeOutcome } from '../execute/index.js';
 import { manifestArtifact, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
@@ -26,6 +28,8 @@ const RESOURCE_TYPES: Record<RunKind, string[]> = {
 export interface RunCommandOptions extends RunOptions {
   /** `land` / `build`: reload objects whose ETag changed. */
   relandChanged?: boolean;
+  /** `build`: check source freshness first; a source past `error_after` skips everything downstream of it. */
+  checkFreshness?: boolean;
 }
 
 /** Writes manifest.json from a prepared project (compiled code included where known). */
@@ -54,7 +58,9 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
   const p = outcome.prepared;
   const diagnostics: Diagnostic[] = [...p.diagnostics];
-  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: RESOURCE_TYPES[kind] });
+  const types = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: types });
+  if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
@@ -72,7 +78,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets });
     const admin = await warehouse.connect();
     connections.push(admin);
-    const targets = ids.map((id) => manifest.nodes[id]!).filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+    const targets = ids.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => !!n && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
     const schemas = uniqueSchemas(targets);
     for (const s of schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
     const state = await WarehouseState.introspect(admin, schemas);
@@ -102,9 +108,13 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       failFast: options.failFast ?? false,
       signal: options.signal,
       reporter: p.reporter,
-      describe: (id) => describeNode(manifest.nodes[id]!, relations, p.adapter.dialect),
-      label: (id) => ({ name: manifest.nodes[id]!.name, resourceType: manifest.nodes[id]!.resourceType }),
-      runNode: (id, worker) => runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!),
+      describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
+      label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
+      runNode: (id, worker) => {
+        const source = manifest.sources[id];
+        if (source) return runFreshnessNode(p, source, connections[worker % connections.length]!);
+        return runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!);
+      },
     });
     interrupted = outcome.interrupted;
     const history = outcome.results
@@ -163,6 +173,13 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const counts = countStatuses(records);
   p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: records };
+}
+
+async function runFreshnessNode(p: PreparedProject, source: SourceDefinition, connection: Connection): Promise<NodeOutcome> {
+  const r = await checkFreshness(connection, p.adapter.dialect, source);
+  if (r.status === 'pass') return { status: 'pass', message: r.message };
+  if (r.status === 'warn') return { status: 'warn', message: r.message };
+  return { status: 'error', message: `source ${source.sourceName}.${source.name} is stale: ${r.message}` };
 }
 
 function uniqueSchemas(nodes: ManifestNode[]): { schema: string; database?: string }[] {

@@ -42,6 +42,19 @@ sources:
     expect(old.max_loaded_at_time_ago_in_s).toBeGreaterThan(99 * 3600);
   });
 
+  it('build --check-freshness skips what reads a stale source and builds the rest', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'models', 'from_old.sql'), "select * from {{ source('app', 'old_events') }}");
+    writeFileSync(join(dir, 'models', 'from_fresh.sql'), "select * from {{ source('app', 'fresh_events') }}");
+    const { build } = await import('../api/index.js');
+    const result = await build({ projectDir: dir, profilesDir: dir, checkFreshness: true, select: ['from_old', 'from_fresh', 'source:app'] });
+    const by = Object.fromEntries(result.results.map((r) => [r.uniqueId, r.status]));
+    expect(by['source.p.app.old_events']).toBe('error');
+    expect(by['model.p.from_old']).toBe('skipped');
+    expect(by['model.p.from_fresh']).toBe('success');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('selects sources like dbt', async () => {
     const result = await sourceFreshness({ projectDir: dir, profilesDir: dir, select: ['source:app.fresh_events'] });
     expect(result.results.map((r) => r.status)).toEqual(['pass']);

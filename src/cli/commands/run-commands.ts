@@ -8,6 +8,7 @@ interface RunFlags extends GlobalFlags {
   fullRefresh?: boolean;
   failFast?: boolean;
   relandChanged?: boolean;
+  checkFreshness?: boolean;
 }
 
 const DESCRIPTIONS: Record<RunKind, string> = {
@@ -24,6 +25,7 @@ export function runCommands(): Command[] {
     let cmd = withSelectionFlags(withCommonFlags(new Command(kind).description(DESCRIPTIONS[kind])));
     if (kind !== 'test') cmd = cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
     if (kind === 'land' || kind === 'build') cmd = cmd.option('--reland-changed', 'reload objects whose ETag changed since they were landed');
+    if (kind === 'build') cmd = cmd.option('--check-freshness', 'check source freshness first; stale sources (past error_after) skip everything downstream');
     return cmd.option('-x, --fail-fast', 'stop at the first failure').action(async (flags: RunFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
@@ -41,6 +43,7 @@ export function runCommands(): Command[] {
         fullRefresh: flags.fullRefresh,
         failFast: flags.failFast,
         relandChanged: flags.relandChanged,
+        checkFreshness: flags.checkFreshness,
         signal: controller.signal,
       });
       process.off('SIGINT', onSigint);
