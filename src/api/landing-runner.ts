@@ -1,9 +1,39 @@
+import { join } from 'node:path';
+import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
+import { landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
 import type { NodeRunContext } from './node-runner.js';
 
 /** Lands one external source's new files into its bronze relation. */
-export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode): Promise<NodeOutcome> {
-  void ctx;
-  return { status: 'error', message: `landing ${node.name}: loading external sources is not implemented yet` };
+export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
+  const p = ctx.prepared;
+  const source = p.graph.manifest.sources[String(node.extra?.sourceId)];
+  if (!source?.external) return { status: 'error', message: `landing ${node.name}: its source has no external: location` };
+  const store = storeFor(source.external, p.project.config.rootDir, s3SettingsFrom(p.project.target.settings, process.env));
+  try {
+    const relation = ctx.relations.relationOf(source);
+    const r = await landSource({
+      source,
+      store,
+      relation,
+      connection,
+      dialect: p.adapter.dialect,
+      cacheDir: join(p.targetDir, 'landing-cache', p.invocationId),
+      invocationId: p.invocationId,
+      relandChanged: ctx.relandChanged,
+      concurrency: 4,
+      reporter: p.reporter,
+    });
+    const summary = `landed ${r.landed} file${r.landed === 1 ? '' : 's'} (${r.rows} rows), skipped ${r.skipped}`;
+    if (r.changedNotReloaded.length) {
+      p.reporter.emit({ type: 'info', message: `warning: ${r.changedNotReloaded.length} object(s) of ${r.source} changed since they were landed and were not reloaded (${r.changedNotReloaded.slice(0, 3).join(', ')}…); use --reland-changed` });
+    }
+    if (r.failed.length) {
+      return { status: 'error', message: `${summary}, ${r.failed.length} failed:\n${r.failed.map((f) => `  ${f.error}`).join('\n')}`, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_failed: r.failed.length, rows_affected: r.rows, bytes: r.bytes }, relation: p.adapter.dialect.renderRelation(relation) };
+    }
+    return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_failed: 0, rows_affected: r.rows, bytes: r.bytes }, relation: p.adapter.dialect.renderRelation(relation) };
+  } finally {
+    (store as { close?: () => void }).close?.();
+  }
 }

@@ -46,7 +46,7 @@ export function describeNode(node: ManifestNode, relations: RelationIndex, diale
 export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   try {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test') return await runTestNode(ctx, node, connection);
-    if (node.resourceType === 'landing') return await runLandingNode(ctx, node);
+    if (node.resourceType === 'landing') return await runLandingNode(ctx, node, connection);
     return await runBuildableNode(ctx, node, connection);
   } catch (e) {
     if (e instanceof UserError) {

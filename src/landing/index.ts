@@ -1,1 +1,7 @@
 export { landingNodeFor } from './landing-node.js';
+export { landSource, type LandSourceOptions, type LandingResult } from './land-source.js';
+export { storeFor, s3SettingsFrom } from './store-for.js';
+export { Ledger, LEDGER } from './ledger.js';
+export { LocalStore } from './local-store.js';
+export { S3Store, parseS3Location } from './s3-store.js';
+export type { ObjectStore, ObjectInfo, S3Settings } from './object-store.js';

@@ -1,0 +1,167 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import picomatch from 'picomatch';
+import type { Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { Reporter } from '../diagnostics/index.js';
+import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
+import { Ledger } from './ledger.js';
+
+export interface LandSourceOptions {
+  source: SourceDefinition;
+  store: ObjectStore;
+  relation: Relation;
+  connection: Connection;
+  dialect: Dialect;
+  /** Downloads go under this folder and are deleted once loaded. */
+  cacheDir: string;
+  invocationId: string;
+  relandChanged: boolean;
+  concurrency: number;
+  reporter: Reporter;
+  signal?: AbortSignal;
+}
+
+export interface LandingResult {
+  source: string;
+  landed: number;
+  skipped: number;
+  failed: { key: string; error: string }[];
+  changedNotReloaded: string[];
+  rows: number;
+  bytes: number;
+}
+
+const META = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
+
+function readerSql(dialect: Dialect, file: string, spec: ExternalSpec): string {
+  const format = String(spec.format ?? (file.endsWith('.csv') ? 'csv' : file.endsWith('.json') || file.endsWith('.ndjson') ? 'json' : 'parquet')).toLowerCase();
+  const hive = spec.partitions === 'hive' || (spec.partitions as unknown) === true;
+  const opts = Object.entries(spec.options ?? {}).map(([k, v]) => `, ${k} = ${typeof v === 'string' ? dialect.quoteString(v) : String(v)}`).join('');
+  const f = dialect.quoteString(file);
+  // Partition columns only when declared: DuckDB would otherwise guess from any key=value folder.
+  const h = `, hive_partitioning = ${hive ? 'true' : 'false'}`;
+  if (format === 'csv') return `read_csv(${f}, header = true, auto_detect = true${h}${opts})`;
+  if (format === 'json' || format === 'ndjson') return `read_json_auto(${f}${format === 'ndjson' ? ", format = 'newline_delimited'" : ''}${h}${opts})`;
+  return `read_parquet(${f}${h}${opts})`;
+}
+
+/**
+ * Lands one source: lists its objects, skips those already in the ledger with the same ETag, downloads
+ * the rest (bounded concurrency, streamed to disk) and loads each in its own transaction together with
+ * its ledger row — so a crash at any point followed by a rerun lands every object exactly once.
+ */
+export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
+  const spec = o.source.external!;
+  const label = `${o.source.sourceName}.${o.source.name}`;
+  const ledger = new Ledger(o.connection, o.dialect);
+  await ledger.ensure();
+  await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
+  const landed = await ledger.landed(label);
+  const match = spec.pattern ? picomatch(String(spec.pattern), { dot: false }) : () => true;
+  const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0 };
+  const todo: ObjectInfo[] = [];
+  for await (const obj of o.store.list()) {
+    if (!match(obj.key)) continue;
+    const prior = landed.get(obj.key);
+    if (prior === undefined) todo.push(obj);
+    else if (prior === obj.etag) result.skipped++;
+    else if (o.relandChanged || o.source.config.reland_changed === true || spec.reland_changed === true) todo.push(obj);
+    else result.changedNotReloaded.push(obj.key);
+  }
+  todo.sort((a, b) => a.key.localeCompare(b.key));
+  const bytesTotal = todo.reduce((n, x) => n + x.size, 0);
+  const dir = join(o.cacheDir, `${o.source.sourceName}__${o.source.name}`);
+  let done = 0;
+  const progress = (): void => o.reporter.emit({ type: 'progress', label: `landing ${label}`, done, total: todo.length, bytesDone: result.bytes, bytesTotal });
+
+  // Downloads run ahead of loads, at most `concurrency` at once; loads happen one by one, in key order.
+  const downloads = new Map<string, Promise<string>>();
+  let next = 0;
+  const startDownload = (): void => {
+    while (next < todo.length && downloads.size < o.concurrency) {
+      const obj = todo[next++]!;
+      const file = join(dir, obj.key);
+      mkdirSync(dirname(file), { recursive: true });
+      downloads.set(obj.key, o.store.download(obj.key, file, o.signal).then(() => file));
+    }
+  };
+  startDownload();
+  for (const obj of todo) {
+    if (o.signal?.aborted) break;
+    let file: string;
+    try {
+      file = await downloads.get(obj.key)!;
+    } catch (e) {
+      downloads.delete(obj.key);
+      startDownload();
+      result.failed.push({ key: obj.key, error: `download failed: ${(e as Error).message}` });
+      await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error: `download failed: ${(e as Error).message}` }));
+      continue;
+    }
+    downloads.delete(obj.key);
+    startDownload();
+    try {
+      const rows = await loadFile(o, ledger, label, obj, file, spec, landed.has(obj.key));
+      result.landed++;
+      result.rows += rows;
+    } catch (e) {
+      const error = `${o.store.uri(obj.key)}: ${(e as Error).message.split('\n')[0]}`;
+      result.failed.push({ key: obj.key, error });
+      await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error }));
+    } finally {
+      rmSync(file, { force: true });
+    }
+    result.bytes += obj.size;
+    done++;
+    progress();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean): Promise<number> {
+  const { connection: c, dialect: d, relation } = o;
+  const target = d.renderRelation(relation);
+  const reader = readerSql(d, file, spec);
+  const uri = d.quoteString(o.store.uri(obj.key));
+  const select = `select *, ${uri} as _strata_source_file, current_timestamp as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${reader}`;
+  const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
+  return c.transaction(async () => {
+    const existing = await c.getRelation(relation);
+    if (!existing) {
+      await c.execute(d.createTableAs(relation, `${select} limit 0`));
+    } else {
+      const have = new Map((await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col]));
+      const added = fileCols.filter((col) => !have.has(col.name.toLowerCase()));
+      if (added.length) await c.execute(d.addColumns(relation, added));
+      for (const col of fileCols) {
+        const current = have.get(col.name.toLowerCase());
+        if (current && !compatible(current.dataType, col.dataType)) {
+          // Try the cast now so an incompatible change names the column instead of a generic error.
+          const bad = await c.query(`select count(*) as n from ${reader} where ${d.quoteIdentifier(col.name)} is not null and try_cast(${d.quoteIdentifier(col.name)} as ${current.dataType}) is null`);
+          if (Number(bad.rows[0]?.n ?? 0) > 0) throw new Error(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}; ${bad.rows[0]?.n} values cannot be converted`);
+        }
+      }
+    }
+    if (reland) {
+      await c.execute(`delete from ${target} where _strata_source_file = ${uri}`);
+      await c.execute(ledger.supersedeSql(label, obj.key));
+    }
+    const inserted = await c.execute(`insert into ${target} by name ${select}`);
+    const rows = inserted.rowsAffected ?? 0;
+    await c.execute(ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
+    return rows;
+  });
+}
+
+function compatible(tableType: string, fileType: string): boolean {
+  const t = tableType.toUpperCase();
+  const f = fileType.toUpperCase();
+  if (t === f) return true;
+  const ints = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
+  if (ints.includes(t) && ints.includes(f)) return ints.indexOf(f) <= ints.indexOf(t);
+  return t === 'VARCHAR' || t === 'DOUBLE' && (ints.includes(f) || f === 'FLOAT');
+}
+
+export { META };

@@ -1,0 +1,40 @@
+import { copyFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
+
+/** A local folder (`file:///abs/dir/` or a path relative to the project). ETag: size and modification time. */
+export class LocalStore implements ObjectStore {
+  readonly location: string;
+  constructor(private readonly dir: string) {
+    this.location = `file://${dir.endsWith('/') ? dir : `${dir}/`}`;
+  }
+
+  async *list(): AsyncIterable<ObjectInfo> {
+    const walk = async function* (d: string): AsyncIterable<string> {
+      let entries;
+      try {
+        entries = await readdir(d, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (e.name.startsWith('.')) continue;
+        const p = join(d, e.name);
+        if (e.isDirectory()) yield* walk(p);
+        else if (e.isFile()) yield p;
+      }
+    };
+    for await (const file of walk(this.dir)) {
+      const s = await stat(file);
+      yield { key: relative(this.dir, file).split(sep).join('/'), size: s.size, etag: `${s.size}-${Math.floor(s.mtimeMs)}` };
+    }
+  }
+
+  async download(key: string, toFile: string): Promise<void> {
+    await copyFile(join(this.dir, key), toFile);
+  }
+
+  uri(key: string): string {
+    return `${this.location}${key}`;
+  }
+}

@@ -1,0 +1,27 @@
+/** Where landed files come from. Each store lists objects recursively and streams one to a local file. */
+export interface ObjectInfo {
+  /** Key relative to the store root (the source's location), forward slashes: `dt=2026-01-01/part-0.parquet`. */
+  key: string;
+  etag: string;
+  size: number;
+}
+
+export interface ObjectStore {
+  /** `s3://bucket/prefix/`, `file:///abs/dir/` — the base of every object URI. */
+  readonly location: string;
+  list(): AsyncIterable<ObjectInfo>;
+  /** Streams the object to `toFile` without holding it in memory. */
+  download(key: string, toFile: string, signal?: AbortSignal): Promise<void>;
+  uri(key: string): string;
+}
+
+/** S3 settings from the profile's `s3:` block or the environment (the default AWS chain). */
+export interface S3Settings {
+  region?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  maxAttempts?: number;
+}

@@ -1,0 +1,41 @@
+/** Starts and stops the loopback S3 server (s3rver in a child process). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface RunningS3 {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startS3Server(port = 0): Promise<RunningS3> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 's3-server.mjs');
+  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, S3RVER_PORT: String(port) } });
+  const info = await new Promise<{ port: number }>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`s3rver did not start: ${err}`)), 20_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as { port: number });
+      }
+    });
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => reject(new Error(`s3rver exited with ${code}: ${err}`)));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${info.port}`,
+    port: info.port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}
