@@ -1,2 +1,2 @@
--- Raw rows as received; later versions land these from Parquet files in object storage.
+-- Reference data maintained by hand, as a seed.
 select * from {{ ref('raw_complaint_categories') }}

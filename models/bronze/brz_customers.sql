@@ -1,2 +1,3 @@
--- Raw rows as received; later versions land these from Parquet files in object storage.
-select * from {{ ref('raw_customers') }}
+-- Rows as landed from the customers files, with the landing columns (_strata_source_file, _strata_loaded_at,
+-- _strata_invocation_id) kept for lineage back to the file.
+select * from {{ source('landing', 'customers') }}

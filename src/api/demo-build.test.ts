@@ -1,10 +1,11 @@
 /** The bundled demo and a standard dbt example project, built end to end on a real DuckDB file. */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, run, test as runTests } from './index.js';
+import { build, land, run, test as runTests } from './index.js';
 import { CapturingReporter } from '../diagnostics/index.js';
-import { copyDemo, copyFixture } from '../test-support/demo-project.js';
+import { copyDemo, copyFixture, repoRoot } from '../test-support/demo-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 
 describe('the bundled demo', () => {
@@ -39,6 +40,19 @@ describe('the bundled demo', () => {
     expect(statuses.map((r) => r.status)).toEqual(['closed', 'in_progress', 'open', 'resolved']);
     const customers = await queryDuckDb(db(), "select count(*)::int as n, count(*) filter (where customer_name_masked not like '_***')::int as unmasked, count(*) filter (where email_hash like '%@%')::int as raw_emails from silver.customers");
     expect(customers[0]).toEqual({ n: 200, unmasked: 0, raw_emails: 0 });
+    // Landing: the five sources came from the Parquet files under landing/, one ledger row per file.
+    const ledger = await queryDuckDb(db(), "select count(*)::int as files, sum(row_count)::int as rows, count(*) filter (where status <> 'loaded')::int as bad from strata_meta.landed_files");
+    expect(ledger[0]).toEqual({ files: 11, rows: 200 + 20 + 437 + 380 + 260, bad: 0 });
+    const months = await queryDuckDb(db(), 'select distinct month from bronze.raw_complaints_web order by 1');
+    expect(months.map((r) => r.month)).toEqual(['2026-01', '2026-02', '2026-03']);
+  });
+
+  it('a rerun lands nothing new', async () => {
+    const again = await land({ projectDir: dir });
+    expect(again.exitCode).toBe(0);
+    expect(again.results.map((r) => r.adapterResponse?.files_landed)).toEqual([0, 0, 0, 0, 0]);
+    const [{ n }] = (await queryDuckDb(db(), 'select count(*)::int as n from bronze.raw_complaints_email')) as { n: number }[];
+    expect(n).toBe(260);
   });
 
   it('never writes the pepper into compiled SQL or artifacts', () => {
@@ -112,5 +126,32 @@ describe('a standard dbt example project, unchanged', () => {
     expect(failing).toMatchObject({ status: 'fail', failures: 1 });
     expect(status('model.coffee_shop.orders')).toBe('skipped');
     expect(broken.results.find((r) => r.uniqueId === 'model.coffee_shop.orders')?.message).toContain(failing!.uniqueId);
+  });
+});
+
+describe('the bundled demo, landing from the local S3 server', () => {
+  let dir: string;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the generator uploads the landing files to a bucket; build lands them from s3:// and builds everything downstream', async () => {
+    dir = copyDemo();
+    rmSync(join(dir, 'landing'), { recursive: true, force: true }); // nothing local: every row must come from S3
+    const endpoint = inject('s3Endpoint');
+    const bucket = `demo-${process.pid}-${Date.now()}`;
+    const creds = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
+    const gen = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--s3', `s3://${bucket}/drop`, '--endpoint', endpoint], { env: { ...process.env, ...creds }, encoding: 'utf8' });
+    expect(gen.status, gen.stderr).toBe(0);
+    expect(gen.stdout).toContain('uploaded 11 landing files');
+    const env = { ...process.env, STRATA_PII_PEPPER: 'test-pepper-value', STRATA_DEMO_LANDING: `s3://${bucket}/drop`, STRATA_S3_ENDPOINT: endpoint, STRATA_S3_ACCESS_KEY_ID: 'S3RVER', STRATA_S3_SECRET_ACCESS_KEY: 'S3RVER' };
+    const result = await build({ projectDir: dir, env });
+    expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status === 'error'))).toBe(0);
+    const db = join(dir, 'target', 'complaints.duckdb');
+    const files = await queryDuckDb(db, `select count(*)::int as n, count(*) filter (where _strata_source_file like 's3://${bucket}/drop/complaints_web/month=%')::int as from_s3 from bronze.raw_complaints_web`);
+    expect(files[0]).toEqual({ n: 437, from_s3: 437 });
+    const [q] = await queryDuckDb(db, 'select count(*)::int as n from silver.complaints__quarantine');
+    expect(q).toEqual({ n: 30 });
+    const again = await land({ projectDir: dir, env });
+    expect(again.results.map((r) => r.adapterResponse?.files_landed)).toEqual([0, 0, 0, 0, 0]);
+    expect(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).not.toContain('S3RVER');
   });
 });

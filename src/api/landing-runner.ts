@@ -3,6 +3,8 @@ import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
 import { landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
+import { renderYamlTree } from '../project/index.js';
+import type { ExternalSpec } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
 
 /** Lands one external source's new files into its bronze relation. */
@@ -10,11 +12,22 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   const p = ctx.prepared;
   const source = p.graph.manifest.sources[String(node.extra?.sourceId)];
   if (!source?.external) return { status: 'error', message: `landing ${node.name}: its source has no external: location` };
-  const store = storeFor(source.external, p.project.config.rootDir, s3SettingsFrom(p.project.target.settings, process.env));
+  // env_var()/var() in `external:` are rendered here, at run time, so the parse cache never pins a location.
+  let missing: string | undefined;
+  const external = renderYamlTree(source.external, { env: p.env, vars: p.project.config.vars }, [], (_path, name, kind) => {
+    missing ??= `${kind}('${name}')`;
+  }) as ExternalSpec;
+  if (missing) return { status: 'error', message: `landing ${node.name}: ${missing} in its external: settings (${source.originalFilePath}) is not set; set it or give a default` };
+  let store;
+  try {
+    store = storeFor(external, p.project.config.rootDir, s3SettingsFrom(p.project.target.settings, p.env));
+  } catch (e) {
+    return { status: 'error', message: `landing ${node.name}: ${(e as Error).message} (${source.originalFilePath})` };
+  }
   try {
     const relation = ctx.relations.relationOf(source);
     const r = await landSource({
-      source,
+      source: { ...source, external },
       store,
       relation,
       connection,

@@ -27,6 +27,8 @@ export interface PreparedProject {
   diagnostics: Diagnostic[];
   /** Values of `secret('NAME')` calls, set on each connection as session variables, never written into SQL. */
   sessionSecrets: Map<string, string>;
+  /** The environment `env_var()` reads (the process's unless a caller passed one). */
+  env: NodeJS.ProcessEnv;
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
@@ -143,6 +145,6 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets },
+    prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env: options.env ?? process.env },
   };
 }

@@ -1,3 +1,4 @@
+import { Ledger } from '../landing/index.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
@@ -81,6 +82,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     const targets = ids.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => !!n && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
     const schemas = uniqueSchemas(targets);
     for (const s of schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
+    // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
+    if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
     const state = await WarehouseState.introspect(admin, schemas);
     for (let i = 1; i < threads; i++) connections.push(await warehouse.connect());
 

@@ -60,7 +60,8 @@ export class TerminalReporter implements Reporter {
         const r = event.result;
         const { word, tag } = label(r);
         const what = r.description ?? `${r.resourceType} ${r.name}`;
-        const verb = r.status === 'success' ? 'OK created' : r.status === 'error' ? 'ERROR creating' : word;
+        const landing = r.resourceType === 'landing';
+        const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : word;
         if (!this.quiet || r.status === 'error' || r.status === 'fail') this.write(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag));
         if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
         break;

@@ -10,6 +10,8 @@ import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, land } from '../api/index.js';
 import { newBucket, parquetBytes, put, putMultipart, s3Client } from './test-support/s3-fixtures.js';
 import { startFaultProxy } from './test-support/fault-proxy.js';
+import { startS3Server, type RunningS3 } from '../test-support/s3-server.js';
+import type { Reporter } from '../diagnostics/index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -113,6 +115,41 @@ describe('landing from S3', () => {
       expect(await count(db)).toBe(21);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('survives the S3 server being killed and restarted in the middle of a landing', async () => {
+    const first = await startS3Server();
+    let server: RunningS3 = first;
+    try {
+      const c = s3Client(first.endpoint);
+      const bucket = await newBucket(c);
+      for (let i = 0; i < 60; i += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => put(c, bucket, `calls/f${String(i + j).padStart(3, '0')}.parquet`, small)));
+      c.destroy();
+      const { dir, db } = s3Project(first.endpoint, bucket);
+      let outage: Promise<void> | undefined;
+      let backAt = 0;
+      const reporter: Reporter = {
+        emit(e) {
+          if (e.type !== 'progress' || outage || (e as { done: number }).done < 5) return;
+          outage = (async () => {
+            await first.stop('SIGKILL');
+            await new Promise((r) => setTimeout(r, 1500));
+            server = await startS3Server(first.port, first.directory);
+            backAt = Date.now();
+          })();
+        },
+      };
+      const result = await land({ projectDir: dir, profilesDir: dir, reporter });
+      const doneAt = Date.now();
+      await outage;
+      expect(result.exitCode, result.results[0]?.message).toBe(0);
+      expect(backAt).toBeGreaterThan(0);
+      expect(doneAt).toBeGreaterThanOrEqual(backAt); // the landing waited for the server instead of failing
+      expect(await count(db)).toBe(180);
+      expect(await count(db, "select count(*)::int as n from strata_meta.landed_files where status = 'loaded'")).toBe(60);
+    } finally {
+      await server.stop();
     }
   });
 

@@ -30,7 +30,7 @@ export class S3Store implements ObjectStore {
   async *list(): AsyncIterable<ObjectInfo> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix || undefined, ContinuationToken: token }));
+      const page = await withRetries(() => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix || undefined, ContinuationToken: token })));
       for (const o of page.Contents ?? []) {
         if (!o.Key || o.Key.endsWith('/')) continue;
         yield { key: o.Key.slice(this.prefix.length), etag: String(o.ETag ?? '').replace(/"/g, ''), size: Number(o.Size ?? 0) };
@@ -40,8 +40,11 @@ export class S3Store implements ObjectStore {
   }
 
   async download(key: string, toFile: string, signal?: AbortSignal): Promise<void> {
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${key}` }), { abortSignal: signal });
-    await pipeline(res.Body as Readable, createWriteStream(toFile));
+    // The whole GET and stream is retried: the SDK retries a failed request, not a body cut off mid-stream.
+    await withRetries(async () => {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${key}` }), { abortSignal: signal });
+      await pipeline(res.Body as Readable, createWriteStream(toFile));
+    }, signal);
   }
 
   uri(key: string): string {
@@ -59,4 +62,31 @@ export function parseS3Location(location: string): { bucket: string; prefix: str
   if (!m) throw new Error(`not an s3:// location: ${location}`);
   const prefix = m[2] ?? '';
   return { bucket: m[1]!, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix };
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
+
+/** A network failure, a 5xx or throttling: worth another try once the SDK's own retries are spent. */
+export function isTransient(e: unknown): boolean {
+  const err = e as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = err.$metadata?.httpStatusCode ?? 0;
+  if (status >= 500 || status === 429 || err.$retryable) return true;
+  if (err.code && TRANSIENT_CODES.has(err.code)) return true;
+  return /socket hang up|ECONNRESET|ECONNREFUSED|premature close|aborted|Throttl|SlowDown/i.test(`${err.name ?? ''} ${err.message ?? ''}`) && err.name !== 'AbortError';
+}
+
+/**
+ * Outer retries with exponential backoff (0.5 s, 1 s, 2 s, 4 s, 8 s, with jitter) over the SDK's own, so a
+ * landing survives an object store that restarts or stalls for several seconds.
+ */
+export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= attempts || signal?.aborted || !isTransient(e)) throw e;
+      const delay = 500 * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }

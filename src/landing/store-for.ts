@@ -21,11 +21,12 @@ export function storeFor(spec: ExternalSpec, projectRoot: string, s3: S3Settings
 /** S3 settings from the profile output's `s3:` block; unset values fall back to the AWS default chain. */
 export function s3SettingsFrom(settings: Record<string, unknown>, env: NodeJS.ProcessEnv): S3Settings {
   const s3 = (settings.s3 as Record<string, unknown>) ?? {};
+  const bool = (v: unknown): boolean | undefined => (v === undefined || v === null || v === '' ? undefined : typeof v === 'string' ? /^(true|1|yes)$/i.test(v.trim()) : Boolean(v));
   const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
   return {
     region: str(s3.region) ?? env.AWS_REGION,
     endpoint: str(s3.endpoint) ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-    forcePathStyle: s3.force_path_style === undefined ? undefined : Boolean(s3.force_path_style),
+    forcePathStyle: bool(s3.force_path_style),
     accessKeyId: str(s3.access_key_id),
     secretAccessKey: str(s3.secret_access_key),
     sessionToken: str(s3.session_token),

@@ -6,13 +6,16 @@ import { fileURLToPath } from 'node:url';
 export interface RunningS3 {
   endpoint: string;
   port: number;
-  stop(): Promise<void>;
+  /** Where the objects are kept; pass it to startS3Server again to restart with the same objects. */
+  directory: string;
+  /** SIGTERM (a clean stop) by default; SIGKILL to simulate a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startS3Server(port = 0): Promise<RunningS3> {
+export async function startS3Server(port = 0, directory?: string): Promise<RunningS3> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 's3-server.mjs');
-  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, S3RVER_PORT: String(port) } });
-  const info = await new Promise<{ port: number }>((resolve, reject) => {
+  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, S3RVER_PORT: String(port), ...(directory ? { S3RVER_DIR: directory } : {}) } });
+  const info = await new Promise<{ port: number; directory: string }>((resolve, reject) => {
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`s3rver did not start: ${err}`)), 20_000);
@@ -21,7 +24,7 @@ export async function startS3Server(port = 0): Promise<RunningS3> {
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) {
         clearTimeout(timer);
-        resolve(JSON.parse(line) as { port: number });
+        resolve(JSON.parse(line) as { port: number; directory: string });
       }
     });
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -30,11 +33,12 @@ export async function startS3Server(port = 0): Promise<RunningS3> {
   return {
     endpoint: `http://127.0.0.1:${info.port}`,
     port: info.port,
-    stop: () =>
+    directory: info.directory,
+    stop: (signal: NodeJS.Signals = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.kill(signal);
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       }),
   };
