@@ -45,8 +45,10 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
     if (r.failed.length) {
       return { status: 'error', message: `${summary}, ${r.failed.length} failed:\n${r.failed.map((f) => `  ${f.error}`).join('\n')}`, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_failed: r.failed.length, rows_affected: r.rows, bytes: r.bytes }, relation: p.adapter.dialect.renderRelation(relation) };
     }
-    return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_failed: 0, rows_affected: r.rows, bytes: r.bytes }, relation: p.adapter.dialect.renderRelation(relation) };
+    return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_failed: 0, rows_affected: r.rows, bytes: r.bytes, download_wait_s: secs(r.waitMs), load_s: secs(r.loadMs) }, relation: p.adapter.dialect.renderRelation(relation) };
   } finally {
     (store as { close?: () => void }).close?.();
   }
 }
+
+const secs = (ms: number): number => Math.round(ms) / 1000;

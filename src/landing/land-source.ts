@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { Reporter } from '../diagnostics/index.js';
@@ -30,6 +31,9 @@ export interface LandingResult {
   changedNotReloaded: string[];
   rows: number;
   bytes: number;
+  /** Where the time went: waiting for downloads, and loading into the warehouse (ms). */
+  waitMs: number;
+  loadMs: number;
 }
 
 const META = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
@@ -59,7 +63,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
   const landed = await ledger.landed(label);
   const match = spec.pattern ? picomatch(String(spec.pattern), { dot: false }) : () => true;
-  const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0 };
+  const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
   const todo: ObjectInfo[] = [];
   for await (const obj of o.store.list()) {
     if (!match(obj.key)) continue;
@@ -90,8 +94,10 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   for (const obj of todo) {
     if (o.signal?.aborted) break;
     let file: string;
+    const waitStart = performance.now();
     try {
       file = await downloads.get(obj.key)!;
+      result.waitMs += performance.now() - waitStart;
     } catch (e) {
       downloads.delete(obj.key);
       startDownload();
@@ -101,8 +107,10 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     }
     downloads.delete(obj.key);
     startDownload();
+    const loadStart = performance.now();
     try {
       const rows = await loadFile(o, ledger, label, obj, file, spec, landed.has(obj.key));
+      result.loadMs += performance.now() - loadStart;
       result.landed++;
       result.rows += rows;
     } catch (e) {
