@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
-import { landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
+import { gcsSettingsFrom, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
 import { renderYamlTree } from '../project/index.js';
 import type { ExternalSpec } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
@@ -20,7 +20,7 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   if (missing) return { status: 'error', message: `landing ${node.name}: ${missing} in its external: settings (${source.originalFilePath}) is not set; set it or give a default` };
   let store;
   try {
-    store = storeFor(external, p.project.config.rootDir, s3SettingsFrom(p.project.target.settings, p.env));
+    store = storeFor(external, p.project.config.rootDir, s3SettingsFrom(p.project.target.settings, p.env), gcsSettingsFrom(p.project.target.settings, p.env));
   } catch (e) {
     return { status: 'error', message: `landing ${node.name}: ${(e as Error).message} (${source.originalFilePath})` };
   }

@@ -10,6 +10,7 @@ import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, land } from '../api/index.js';
 import { newBucket, parquetBytes, put, putMultipart, s3Client } from './test-support/s3-fixtures.js';
 import { startFaultProxy } from './test-support/fault-proxy.js';
+import { startFakeGcs, type FakeGcs } from '../test-support/fake-gcs.js';
 import { startS3Server, type RunningS3 } from '../test-support/s3-server.js';
 import type { Reporter } from '../diagnostics/index.js';
 
@@ -192,5 +193,37 @@ describe('landing from a local folder', () => {
     expect((await land({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 2 });
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select cast(dt as varchar) as dt, count(*)::int as n from bronze.calls group by dt order by dt')).toEqual([{ dt: '2026-01-01', n: 4 }, { dt: '2026-01-02', n: 4 }]);
+  });
+});
+
+describe('landing from Google Cloud Storage (the real client against a loopback GCS server)', () => {
+  let gcs: FakeGcs;
+  beforeAll(async () => {
+    gcs = await startFakeGcs();
+  });
+  afterAll(() => gcs.close());
+
+  it('lists every page, lands once, retries a 503, and treats an overwritten object as changed', async () => {
+    const bytes = await parquetBytes("select range as call_id, 'gcs' as origin from range(0, 2)");
+    for (let i = 0; i < 1003; i++) gcs.put('drop', `calls/dt=2026-02-0${(i % 3) + 1}/f${String(i).padStart(4, '0')}.parquet`, bytes);
+    gcs.put('drop', 'other/ignored.parquet', bytes);
+    const dir = writeProject({
+      'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/test.duckdb\n      gcs:\n        api_endpoint: ${gcs.endpoint}\n        project: test-project\n`,
+      'models/sources.yml': "version: 2\nsources:\n  - name: landing\n    schema: bronze\n    tables:\n      - name: calls\n        external:\n          location: gs://drop/calls/\n          format: parquet\n          partitions: hive\n",
+    });
+    dirs.push(dir);
+    const db = join(dir, 'target', 'test.duckdb');
+    gcs.failNext(1);
+    const first = await land({ projectDir: dir, profilesDir: dir });
+    expect(first.exitCode, first.results[0]?.message).toBe(0);
+    expect(first.results[0]?.adapterResponse).toMatchObject({ files_landed: 1003, rows_affected: 2006 });
+    expect(gcs.requests.filter((r) => r.path.startsWith('/storage/v1/b/drop/o?')).length).toBeGreaterThanOrEqual(3); // 503, then two pages
+    expect(await count(db, "select count(*)::int as n from bronze.calls where _strata_source_file like 'gs://drop/calls/dt=2026-02-0_/f%.parquet' and dt is not null")).toBe(2006);
+    gcs.put('drop', 'calls/dt=2026-02-01/f0000.parquet', await parquetBytes("select range as call_id, 'gcs v2' as origin from range(0, 5)"));
+    const second = await land({ projectDir: dir, profilesDir: dir });
+    expect(second.results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 1002 });
+    const third = await land({ projectDir: dir, profilesDir: dir, relandChanged: true });
+    expect(third.results[0]?.adapterResponse).toMatchObject({ files_landed: 1 });
+    expect(await count(db)).toBe(2006 - 2 + 5);
   });
 });

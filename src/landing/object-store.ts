@@ -25,3 +25,13 @@ export interface S3Settings {
   sessionToken?: string;
   maxAttempts?: number;
 }
+
+/** GCS settings from the profile (`gcs:` block, or a BigQuery output's `gcs_api_endpoint`/`keyfile`). */
+export interface GcsSettings {
+  /** A private or compatible endpoint; also `STORAGE_EMULATOR_HOST`. Unset: Google's. */
+  apiEndpoint?: string;
+  projectId?: string;
+  keyFilename?: string;
+  credentials?: { client_email?: string; private_key?: string };
+  maxRetries?: number;
+}

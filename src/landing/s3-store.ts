@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectInfo, ObjectStore, S3Settings } from './object-store.js';
+import { withRetries } from './retry.js';
 
 /** An S3 (or S3-compatible) prefix. Lists recursively (no delimiter) with pagination; streams downloads. */
 export class S3Store implements ObjectStore {
@@ -64,29 +65,3 @@ export function parseS3Location(location: string): { bucket: string; prefix: str
   return { bucket: m[1]!, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix };
 }
 
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
-
-/** A network failure, a 5xx or throttling: worth another try once the SDK's own retries are spent. */
-export function isTransient(e: unknown): boolean {
-  const err = e as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  const status = err.$metadata?.httpStatusCode ?? 0;
-  if (status >= 500 || status === 429 || err.$retryable) return true;
-  if (err.code && TRANSIENT_CODES.has(err.code)) return true;
-  return /socket hang up|ECONNRESET|ECONNREFUSED|premature close|aborted|Throttl|SlowDown/i.test(`${err.name ?? ''} ${err.message ?? ''}`) && err.name !== 'AbortError';
-}
-
-/**
- * Outer retries with exponential backoff (0.5 s, 1 s, 2 s, 4 s, 8 s, with jitter) over the SDK's own, so a
- * landing survives an object store that restarts or stalls for several seconds.
- */
-export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (attempt >= attempts || signal?.aborted || !isTransient(e)) throw e;
-      const delay = 500 * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-}

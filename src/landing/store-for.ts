@@ -1,20 +1,24 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExternalSpec } from '../parse/types.js';
-import type { ObjectStore, S3Settings } from './object-store.js';
+import type { GcsSettings, ObjectStore, S3Settings } from './object-store.js';
+import { GcsStore, parseGcsLocation } from './gcs-store.js';
 import { LocalStore } from './local-store.js';
 import { S3Store, parseS3Location } from './s3-store.js';
 
-/** The object store behind an `external.location`: `s3://…`, `file:///…` or a path relative to the project. */
-export function storeFor(spec: ExternalSpec, projectRoot: string, s3: S3Settings): ObjectStore {
+/** The object store behind an `external.location`: `s3://…`, `gs://…`, `file:///…` or a path relative to the project. */
+export function storeFor(spec: ExternalSpec, projectRoot: string, s3: S3Settings, gcs: GcsSettings = {}): ObjectStore {
   const location = String(spec.location ?? '');
   if (location.startsWith('s3://')) {
     const { bucket, prefix } = parseS3Location(location);
     return new S3Store(bucket, prefix, s3);
   }
-  if (location.startsWith('gs://')) throw new Error(`gs:// locations are not supported yet (${location}); use s3:// or a local folder`);
+  if (location.startsWith('gs://')) {
+    const { bucket, prefix } = parseGcsLocation(location);
+    return new GcsStore(bucket, prefix, gcs);
+  }
   if (location.startsWith('file://')) return new LocalStore(fileURLToPath(location));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`unsupported location scheme in ${location}; use s3://, file:// or a local path`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`unsupported location scheme in ${location}; use s3://, gs://, file:// or a local path`);
   return new LocalStore(isAbsolute(location) ? location : resolve(projectRoot, location));
 }
 
@@ -31,5 +35,24 @@ export function s3SettingsFrom(settings: Record<string, unknown>, env: NodeJS.Pr
     secretAccessKey: str(s3.secret_access_key),
     sessionToken: str(s3.session_token),
     maxAttempts: s3.max_attempts === undefined ? undefined : Number(s3.max_attempts),
+  };
+}
+
+/**
+ * GCS settings: the profile output's `gcs:` block (`api_endpoint`, `project`, `keyfile`), falling back to a
+ * BigQuery output's own `gcs_api_endpoint`, `project`, `keyfile`/`keyfile_json`, then `STORAGE_EMULATOR_HOST`.
+ * Unset credentials use Google's application default credentials.
+ */
+export function gcsSettingsFrom(settings: Record<string, unknown>, env: NodeJS.ProcessEnv): GcsSettings {
+  const g = (settings.gcs as Record<string, unknown>) ?? {};
+  const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
+  const emulator = str(env.STORAGE_EMULATOR_HOST);
+  const keyfileJson = g.keyfile_json ?? settings.keyfile_json;
+  return {
+    apiEndpoint: str(g.api_endpoint) ?? str(settings.gcs_api_endpoint) ?? (emulator ? (emulator.includes('://') ? emulator : `http://${emulator}`) : undefined),
+    projectId: str(g.project) ?? str(settings.project),
+    keyFilename: str(g.keyfile) ?? str(settings.keyfile),
+    credentials: keyfileJson && typeof keyfileJson === 'object' ? (keyfileJson as GcsSettings['credentials']) : typeof keyfileJson === 'string' && keyfileJson.trim().startsWith('{') ? JSON.parse(keyfileJson) : undefined,
+    maxRetries: g.max_retries === undefined ? undefined : Number(g.max_retries),
   };
 }
