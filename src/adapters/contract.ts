@@ -48,6 +48,19 @@ export interface RelationOptions {
   temporary?: boolean;
 }
 
+/** `partition_by` of a BigQuery table, normalised (dbt-bigquery's shape). */
+export interface PartitionSpec {
+  field: string;
+  dataType: 'date' | 'timestamp' | 'datetime' | 'int64';
+  granularity: 'hour' | 'day' | 'month' | 'year';
+  range?: { start: number; end: number; interval: number };
+}
+
+export interface MergeOptions {
+  /** Restrict the target scan to the partitions present in the source (BigQuery). */
+  partitionBy?: PartitionSpec;
+}
+
 export interface Dialect {
   readonly name: string;
   readonly capabilities: Capabilities;
@@ -63,7 +76,13 @@ export interface Dialect {
   /** Rename within the same schema. */
   renameRelation(from: Relation, toIdentifier: string, kind: RelationKind): string;
   insertInto(target: Relation, sourceSql: string, columns: string[]): string;
-  merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options?: { predicates?: string[] }): string;
+  merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options?: MergeOptions): string;
+  /** Incremental strategies this warehouse supports; default: append, merge, delete+insert. */
+  readonly incrementalStrategies?: string[];
+  /** Replace the partitions present in `source` (or the static list) with its rows (BigQuery). */
+  insertOverwrite?(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string;
+  /** Statements that persist column descriptions (`persist_docs: {columns: true}`). */
+  columnDescriptions?(relation: Relation, columns: ColumnDef[]): string[];
   deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[]): string;
   addColumns(relation: Relation, columns: ColumnDef[]): string;
   beginTransaction(): string;

@@ -1,5 +1,7 @@
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
+import type { PartitionSpec } from '../adapters/contract.js';
+import { partitionSpecOf } from '../adapters/partition-spec.js';
 import { UserError } from '../diagnostics/index.js';
 import { dropStaging, stagingRelation } from './swap.js';
 
@@ -13,6 +15,12 @@ function keyList(node: ManifestNode): string[] {
 
 function fail(node: ManifestNode, message: string, hint?: string): never {
   throw new UserError({ code: 'incremental-invalid', severity: 'error', message, file: node.originalFilePath, ...(hint ? { hint } : {}) });
+}
+
+/** `partitions: ['date(2026, 1, 1)', …]`: SQL literals of the partitions insert_overwrite replaces. */
+function staticPartitions(node: ManifestNode): string[] | undefined {
+  const p = node.config.partitions;
+  return Array.isArray(p) && p.length ? p.map(String) : undefined;
 }
 
 /** The columns to write after applying `on_schema_change`; returns statements to run first. */
@@ -39,9 +47,18 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
 /** Applies new rows to an existing table with the configured strategy, in one transaction. */
 export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection): Promise<{ rows: number; strategy: string }> {
   const keys = keyList(node);
-  const strategy = String(node.config.incremental_strategy ?? (keys.length ? 'delete+insert' : 'append'));
-  if (!STRATEGIES.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${STRATEGIES.join(', ')}`);
+  const supported = dialect.incrementalStrategies ?? STRATEGIES;
+  const defaultStrategy = keys.length ? (supported.includes('delete+insert') ? 'delete+insert' : 'merge') : 'append';
+  const strategy = String(node.config.incremental_strategy ?? defaultStrategy);
+  if (!supported.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${supported.join(', ')}`);
   if ((strategy === 'merge' || strategy === 'delete+insert') && !keys.length) fail(node, `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list) to the model's config");
+  let partitionBy: PartitionSpec | undefined;
+  try {
+    partitionBy = partitionSpecOf(node.config.partition_by);
+  } catch (e) {
+    fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in the README's BigQuery section");
+  }
+  if (strategy === 'insert_overwrite' && !partitionBy) fail(node, `incremental_strategy 'insert_overwrite' needs partition_by`, "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to the model's config");
   const staging = stagingRelation(relation);
   await dropStaging(connection, dialect, staging);
   await connection.execute(dialect.createTableAs(staging, sql));
@@ -54,7 +71,8 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     const run = async (): Promise<void> => {
       for (const s of ddl) await connection.execute(s);
       if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
-      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns));
+      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy }));
+      else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
       else {
         await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys));
         await connection.execute(dialect.insertInto(relation, stagingSelect, columns));

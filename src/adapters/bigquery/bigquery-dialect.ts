@@ -1,0 +1,169 @@
+import type { Capabilities, ColumnDef, Dialect, MergeOptions, PartitionSpec, Relation, RelationKind, RelationOptions } from '../contract.js';
+import { partitionSpecOf } from '../partition-spec.js';
+
+/** BigQuery Standard SQL, as strings. No client here: every statement is pinned and parsed in tests. */
+export class BigQueryDialect implements Dialect {
+  readonly name = 'bigquery';
+  readonly capabilities: Capabilities = { transactionalDdl: false, merge: true, atomicReplace: true, dryRun: true };
+  readonly incrementalStrategies = ['merge', 'insert_overwrite', 'append'];
+
+  quoteIdentifier(name: string): string {
+    return `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+  }
+
+  renderRelation(r: Relation): string {
+    return [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map((p) => this.quoteIdentifier(p)).join('.');
+  }
+
+  quoteString(value: string): string {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+  }
+
+  /** The dataset is created in the location the job runs in (the profile's `location`). */
+  createSchema(schema: string, database?: string): string {
+    return `create schema if not exists ${database ? `${this.quoteIdentifier(database)}.` : ''}${this.quoteIdentifier(schema)}`;
+  }
+
+  createTableAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
+    const config = options.config ?? {};
+    const lines = [options.temporary ? `create temp table ${this.quoteIdentifier(relation.identifier)}` : `create or replace table ${this.renderRelation(relation)}`];
+    const partition = partitionSpecOf(config.partition_by);
+    if (partition) lines.push(`partition by ${this.partitionExpression(partition)}`);
+    const cluster = config.cluster_by === undefined || config.cluster_by === null ? [] : Array.isArray(config.cluster_by) ? config.cluster_by.map(String) : [String(config.cluster_by)];
+    if (cluster.length) lines.push(`cluster by ${cluster.map((c) => this.quoteIdentifier(c)).join(', ')}`);
+    const opts = this.tableOptions(config, options.description, !options.temporary);
+    if (opts) lines.push(opts);
+    lines.push(`as (\n${sql}\n)`);
+    return lines.join('\n');
+  }
+
+  createViewAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
+    const opts = this.tableOptions({ labels: options.config?.labels, persist_docs: options.config?.persist_docs }, options.description, true, true);
+    return `create or replace view ${this.renderRelation(relation)}${opts ? `\n${opts}` : ''}\nas (\n${sql}\n)`;
+  }
+
+  dropRelation(relation: Relation, kind: RelationKind): string {
+    return `drop ${kind === 'view' ? 'view' : kind === 'external' ? 'external table' : 'table'} if exists ${this.renderRelation(relation)}`;
+  }
+
+  renameRelation(from: Relation, toIdentifier: string): string {
+    return `alter table ${this.renderRelation(from)} rename to ${this.quoteIdentifier(toIdentifier)}`;
+  }
+
+  insertInto(target: Relation, sourceSql: string, columns: string[]): string {
+    const cols = columns.map((c) => this.quoteIdentifier(c)).join(', ');
+    return `insert into ${this.renderRelation(target)} (${cols})\nselect ${cols} from (\n${sourceSql}\n) as strata_source`;
+  }
+
+  /**
+   * MERGE on the unique key. With `partition_by`, the target scan is restricted to the partitions present
+   * in the new rows (a script: the partitions are computed first), so a merge reads only what it can change.
+   */
+  merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options: MergeOptions = {}): string {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const on = uniqueKey.map((k) => `strata_target.${q(k)} = strata_source.${q(k)}`);
+    const script: string[] = [];
+    if (options.partitionBy) {
+      script.push(this.declarePartitions(options.partitionBy, source));
+      on.push(`${this.partitionExpression(options.partitionBy, 'strata_target')} in unnest(strata_partitions)`);
+    }
+    const updates = columns.map((c) => `${q(c)} = strata_source.${q(c)}`).join(', ');
+    const cols = columns.map(q).join(', ');
+    const vals = columns.map((c) => `strata_source.${q(c)}`).join(', ');
+    script.push(`merge into ${this.renderRelation(target)} as strata_target\nusing ${this.renderRelation(source)} as strata_source\non ${on.join(' and ')}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`);
+    return script.join(';\n');
+  }
+
+  /**
+   * insert_overwrite: replace exactly the partitions present in the new rows (or the static `partitions`
+   * list), in one MERGE — atomic in BigQuery.
+   */
+  insertOverwrite(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const cols = columns.map(q).join(', ');
+    const vals = columns.map((c) => `strata_source.${q(c)}`).join(', ');
+    const declare = staticPartitions?.length
+      ? `declare strata_partitions array<${this.partitionArrayType(partitionBy)}> default [${staticPartitions.join(', ')}]`
+      : this.declarePartitions(partitionBy, source);
+    return `${declare};\nmerge into ${this.renderRelation(target)} as strata_target\nusing ${this.renderRelation(source)} as strata_source\non false\nwhen not matched by source and ${this.partitionExpression(partitionBy, 'strata_target')} in unnest(strata_partitions) then delete\nwhen not matched then insert (${cols}) values (${vals})`;
+  }
+
+  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[]): string {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const match = uniqueKey.map((k) => `strata_source.${q(k)} = strata_target.${q(k)}`).join(' and ');
+    return `delete from ${this.renderRelation(target)} as strata_target where exists (select 1 from ${this.renderRelation(source)} as strata_source where ${match})`;
+  }
+
+  addColumns(relation: Relation, columns: ColumnDef[]): string {
+    return `alter table ${this.renderRelation(relation)} ${columns.map((c) => `add column if not exists ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(', ')}`;
+  }
+
+  /** Column descriptions (`persist_docs: {columns: true}`), one statement per column. */
+  columnDescriptions(relation: Relation, columns: ColumnDef[]): string[] {
+    return columns
+      .filter((c) => c.description)
+      .map((c) => `alter table ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(c.name)} set options(description = ${this.quoteString(c.description!)})`);
+  }
+
+  beginTransaction(): string {
+    return 'begin transaction';
+  }
+  commitTransaction(): string {
+    return 'commit transaction';
+  }
+  rollbackTransaction(): string {
+    return 'rollback transaction';
+  }
+
+  typeName(generic: 'string' | 'integer' | 'float' | 'boolean' | 'timestamp' | 'date' | 'numeric'): string {
+    return { string: 'STRING', integer: 'INT64', float: 'FLOAT64', boolean: 'BOOL', timestamp: 'TIMESTAMP', date: 'DATE', numeric: 'NUMERIC' }[generic];
+  }
+
+  secondsSince(timestampExpr: string): string {
+    return `timestamp_diff(current_timestamp(), cast(${timestampExpr} as timestamp), second)`;
+  }
+
+  /** A named query parameter: the value travels with the job, never in the SQL text. */
+  secretReference(name: string): string {
+    return `@${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  }
+
+  countRows(sql: string): string {
+    return `select count(*) as n from (\n${sql}\n) as strata_count`;
+  }
+
+  /** The expression a table is partitioned by, optionally on an alias (`strata_target.ts`). */
+  partitionExpression(p: PartitionSpec, alias?: string): string {
+    const f = `${alias ? `${alias}.` : ''}${this.quoteIdentifier(p.field)}`;
+    if (p.dataType === 'int64') return alias ? f : `range_bucket(${f}, generate_array(${p.range!.start}, ${p.range!.end}, ${p.range!.interval}))`;
+    const g = p.granularity;
+    if (p.dataType === 'date') return g === 'day' ? f : `date_trunc(${f}, ${g})`;
+    if (p.dataType === 'datetime') return `datetime_trunc(${f}, ${g})`;
+    return `timestamp_trunc(${f}, ${g})`;
+  }
+
+  private partitionArrayType(p: PartitionSpec): string {
+    return { date: 'date', timestamp: 'timestamp', datetime: 'datetime', int64: 'int64' }[p.dataType];
+  }
+
+  private declarePartitions(p: PartitionSpec, source: Relation): string {
+    return `declare strata_partitions array<${this.partitionArrayType(p)}> default (\n  select array_agg(distinct ${p.dataType === 'int64' ? this.quoteIdentifier(p.field) : this.partitionExpression(p)}) from ${this.renderRelation(source)}\n)`;
+  }
+
+  private tableOptions(config: Record<string, unknown>, description: string | undefined, persistable: boolean, isView = false): string | undefined {
+    const opts: string[] = [];
+    const docs = (config.persist_docs ?? {}) as { relation?: boolean };
+    if (persistable && description && docs.relation) opts.push(`description = ${this.quoteString(description)}`);
+    const labels = config.labels as Record<string, unknown> | undefined;
+    if (labels && Object.keys(labels).length) opts.push(`labels = [${Object.entries(labels).map(([k, v]) => `(${this.quoteString(k)}, ${this.quoteString(String(v))})`).join(', ')}]`);
+    if (!isView) {
+      if (config.require_partition_filter === true) opts.push('require_partition_filter = true');
+      if (config.partition_expiration_days !== undefined) opts.push(`partition_expiration_days = ${Number(config.partition_expiration_days)}`);
+      if (config.hours_to_expiration !== undefined) opts.push(`expiration_timestamp = timestamp_add(current_timestamp(), interval ${Number(config.hours_to_expiration)} hour)`);
+      if (config.kms_key_name) opts.push(`kms_key_name = ${this.quoteString(String(config.kms_key_name))}`);
+    }
+    return opts.length ? `options(\n  ${opts.join(',\n  ')}\n)` : undefined;
+  }
+}
+
+export const bigqueryDialect = new BigQueryDialect();
