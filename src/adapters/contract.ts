@@ -141,6 +141,8 @@ export interface Connection {
   loadCsv(relation: Relation, csvPath: string, options: { columnTypes?: Record<string, string>; delimiter?: string }): Promise<ExecuteResult>;
   /** Estimate without running (capability `dryRun`). */
   dryRun?(sql: string): Promise<DryRunResult>;
+  /** Where secrets travel with each job instead of a session statement (BigQuery query parameters). */
+  setSessionSecret?(name: string, value: string): void;
   close(): Promise<void>;
 }
 
@@ -157,6 +159,8 @@ export interface OpenOptions {
   projectRoot: string;
   /** Values that must be scrubbed from errors. */
   secrets?: string[];
+  /** The invocation, for deterministic job ids (BigQuery). */
+  invocationId?: string;
 }
 
 /** What a warehouse folder exports. Registered lazily so a DuckDB user never loads Google clients. */

@@ -38,7 +38,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   try {
     let state = new WarehouseState();
     if (!options.offline) {
-      warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets });
+      warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
       connection = await warehouse.connect();
       const schemas = selection.ids.map((id) => manifest.nodes[id]!).map((n) => ({ schema: n.schema, database: n.database }));
       state = await WarehouseState.introspect(connection, schemas.filter((s) => s.schema));

@@ -15,7 +15,7 @@ export async function sourceFreshness(options: CommonOptions & SelectionOptions)
   const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['source'] });
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics: selection.diagnostics, results: [] };
   const sources = selection.ids.map((id) => p.graph.manifest.sources[id]!).filter(hasFreshness);
-  const warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets });
+  const warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
   const connection = await warehouse.connect();
   const results: (FreshnessResult & { executionTime: number; startedAt: string; completedAt: string })[] = [];
   try {

@@ -1,3 +1,5 @@
+import { join, relative } from 'node:path';
+import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { Compiler, RelationIndex } from '../compile/index.js';
@@ -62,6 +64,10 @@ const appliedSecrets = new WeakMap<Connection, Set<string>>();
 /** Sets `secret()` values on the connection as session variables, once per connection. */
 export async function applySessionSecrets(ctx: NodeRunContext, connection: Connection): Promise<void> {
   const { dialect } = ctx.prepared.adapter;
+  if (connection.setSessionSecret) {
+    for (const [name, value] of ctx.prepared.sessionSecrets) connection.setSessionSecret(name, value);
+    return;
+  }
   if (!dialect.setSecret) return;
   const done = appliedSecrets.get(connection) ?? new Set<string>();
   appliedSecrets.set(connection, done);
@@ -73,12 +79,27 @@ export async function applySessionSecrets(ctx: NodeRunContext, connection: Conne
 }
 
 async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
+  const tw = templateWarehouse(connection, ctx.prepared.adapter.dialect);
+  const sql = await ctx.compiler.compile(node.uniqueId, tw);
+  try {
+    return await materializeCompiled(ctx, node, connection, sql, tw);
+  } catch (e) {
+    const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', node.packageName, node.originalFilePath);
+    const mapped = describeWarehouseError(e, node, sql, compiledPath);
+    if (mapped === undefined) throw e;
+    return { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+  }
+}
+
+async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: ReturnType<typeof templateWarehouse>): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
   const relation = ctx.relations.relationOf(node);
-  const tw = templateWarehouse(connection, dialect);
-  const sql = await ctx.compiler.compile(node.uniqueId, tw);
   await applySessionSecrets(ctx, connection);
-  const quarantine = node.config.quarantine === true || node.config.quarantine === 'true'
+  const wantsQuarantine = node.config.quarantine === true || node.config.quarantine === 'true';
+  if (wantsQuarantine && !dialect.capabilities.transactionalDdl) {
+    throw new UserError({ code: 'quarantine-unsupported', severity: 'error', message: `quarantine: true needs a warehouse with transactional DDL (DuckDB); ${dialect.name} cannot replace a model and its quarantine atomically yet`, file: node.originalFilePath, hint: "set it per target: {{ config(quarantine=(target.type == 'duckdb')) }}"});
+  }
+  const quarantine = wantsQuarantine
     ? (() => {
         const rules = quarantineRules(rowLevelTests(node, Object.values(ctx.prepared.graph.manifest.nodes)), dialect, (ref) => {
           const t = ctx.relations.resolveRef(ref);

@@ -76,7 +76,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const records: NodeRunRecord[] = [];
   let interrupted = false;
   try {
-    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets });
+    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
     const admin = await warehouse.connect();
     connections.push(admin);
     const targets = ids.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => !!n && n.resourceType !== 'test' && n.resourceType !== 'unit_test');

@@ -65,6 +65,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];
     const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);
+    if (!columns.length) fail(node, `${node.name} and its existing table ${dialect.renderRelation(relation)} have no column in common`, 'run with --full-refresh to rebuild the table');
     const counted = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`);
     const rows = Number(counted.rows[0]?.n ?? 0);
     const stagingSelect = `select * from ${dialect.renderRelation(staging)}`;

@@ -29,6 +29,13 @@ export async function buildAndSwap(
     await build(relation);
     return;
   }
+  if (dialect.capabilities.atomicReplace && !dialect.capabilities.transactionalDdl && existing) {
+    // A view becoming a table (or back) on BigQuery: views cannot be renamed, so the old relation is
+    // dropped first. Only this change of kind is not atomic there.
+    await connection.execute(dialect.dropRelation(relation, existing.kind));
+    await build(relation);
+    return;
+  }
   const staging = stagingRelation(relation);
   await dropStaging(connection, dialect, staging);
   try {

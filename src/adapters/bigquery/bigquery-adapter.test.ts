@@ -1,0 +1,131 @@
+/**
+ * `strata build --target bigquery` through the real @google-cloud/bigquery client against a loopback
+ * server speaking BigQuery's REST API (src/test-support/fake-bigquery.ts): which jobs, in which order,
+ * with which configuration; retries; job-id idempotency; secrets.
+ */
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'sql-parser-cst';
+import { writeProject, removeProject } from '../../test-support/fixture-project.js';
+import { startFakeBigQuery, type FakeBigQuery } from '../../test-support/fake-bigquery.js';
+import { build } from '../../api/index.js';
+
+process.env.STRATA_BQ_BACKOFF_MS = '5';
+const TOKEN = 'ya29.test-token-never-printed';
+
+function project(endpoint: string, extra: Record<string, string> = {}): string {
+  return writeProject({
+    'project.yml': 'name: shop\nprofile: shop\nseeds:\n  shop:\n    +column_types: {id: INT64}\n',
+    'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ${TOKEN}\n      project: acme-test\n      dataset: analytics\n      location: EU\n      threads: 1\n      priority: batch\n      maximum_bytes_billed: 1000000000\n      job_timeout_seconds: 300\n      job_retries: 2\n      labels: {team: care}\n      api_endpoint: ${endpoint}\n`,
+    'seeds/raw_customers.csv': 'id,name,signup_date\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n',
+    'models/stg_customers.sql': "{{ config(materialized='view') }}\nselect id, name, signup_date from {{ ref('raw_customers') }}",
+    'models/customers.sql': "{{ config(materialized='table', partition_by={'field': 'signup_date', 'data_type': 'date'}, cluster_by=['id'], labels={'layer': 'gold'}) }}\nselect id, name, cast(signup_date as date) as signup_date from {{ ref('stg_customers') }}",
+    'models/events.sql': "{{ config(materialized='incremental', unique_key='id', partition_by={'field': 'ts', 'data_type': 'timestamp'}) }}\nselect id, current_timestamp() as ts from {{ ref('customers') }}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}",
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: customers\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    ...extra,
+  });
+}
+
+describe('the BigQuery adapter against a loopback BigQuery API', () => {
+  let bq: FakeBigQuery;
+  let dir: string;
+  beforeAll(async () => {
+    bq = await startFakeBigQuery();
+    bq.answer = (sql) => (sql.includes(' as failures') ? { fields: [{ name: 'failures', type: 'INTEGER' }, { name: 'should_warn', type: 'BOOLEAN' }, { name: 'should_error', type: 'BOOLEAN' }], rows: [{ failures: 0, should_warn: false, should_error: false }] } : undefined);
+  });
+  afterAll(async () => {
+    await bq.close();
+    if (dir) removeProject(dir);
+  });
+  beforeEach(() => {
+    bq.requests.length = 0;
+  });
+
+  it('builds seeds, a view, a partitioned table, an incremental model and a test with the right jobs, in graph order', async () => {
+    dir = project(bq.endpoint);
+    const result = await build({ projectDir: dir, profilesDir: dir });
+    expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status !== 'success' && r.status !== 'pass'), null, 1)).toBe(0);
+    const jobs = bq.jobs.map((j) => ({ id: j.jobReference.jobId as string, sql: (j.configuration.query?.query ?? `LOAD ${j.configuration.load?.destinationTable?.tableId}`) as string, cfg: j.configuration }));
+    const order = jobs.map((j) => j.sql.split('\n')[0]);
+    expect(order).toEqual([
+      'create schema if not exists `acme-test`.`analytics`',
+      'LOAD raw_customers',
+      'create or replace view `acme-test`.`analytics`.`stg_customers`',
+      'create or replace table `acme-test`.`analytics`.`customers`',
+      'select count(*) as n from `acme-test`.`analytics`.`customers`',
+      'select',
+      'create or replace table `acme-test`.`analytics`.`events`',
+      'select count(*) as n from `acme-test`.`analytics`.`events`',
+      // The history dataset lives in the job's project.
+      'create schema if not exists `strata_dq`',
+      'create table if not exists `strata_dq`.`test_results` (invocation_id STRING, unique_id STRING, model STRING, column_name STRING, test_name STRING, status STRING, failures INT64, rows_quarantined INT64, started_at TIMESTAMP, duration_seconds FLOAT64)',
+      'insert into `strata_dq`.`test_results` values',
+    ]);
+    // Every query job: Standard SQL, the profile's priority, budget, labels, timeout and location.
+    for (const j of jobs.filter((x) => x.cfg.query)) {
+      expect(j.cfg.query).toMatchObject({ useLegacySql: false, priority: 'BATCH', maximumBytesBilled: '1000000000' });
+      expect(j.cfg).toMatchObject({ labels: { team: 'care' }, jobTimeoutMs: '300000' });
+      expect(() => parse(j.sql, { dialect: 'bigquery', paramTypes: ['@name'] })).not.toThrow();
+    }
+    expect(bq.jobs.every((j) => j.jobReference.location === 'EU' && /^strata_[0-9a-f]{32}_c\d+_(query|load)_\d+_[0-9a-f]{12}$/.test(j.jobReference.jobId))).toBe(true);
+    const table = jobs.find((j) => j.sql.startsWith('create or replace table `acme-test`.`analytics`.`customers`'))!.sql;
+    expect(table).toContain('partition by `signup_date`\ncluster by `id`\noptions(\n  labels = [(\'layer\', \'gold\')]\n)');
+    const load = bq.jobs.find((j) => j.configuration.load)!.configuration.load;
+    expect(load).toMatchObject({ sourceFormat: 'CSV', skipLeadingRows: 1, writeDisposition: 'WRITE_TRUNCATE', destinationTable: { projectId: 'acme-test', datasetId: 'analytics', tableId: 'raw_customers' } });
+    expect(load.schema.fields).toEqual([{ name: 'id', type: 'INT64' }, { name: 'name', type: 'STRING' }, { name: 'signup_date', type: 'STRING' }]);
+    // Authenticated with the profile's token, which never reaches an artifact.
+    expect(bq.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    for (const f of ['run_results.json', 'manifest.json']) expect(readFileSync(join(dir, 'target', f), 'utf8')).not.toContain(TOKEN);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+    const customers = rr.results.find((r: { unique_id: string }) => r.unique_id === 'model.shop.customers');
+    expect(customers.adapter_response).toMatchObject({ code: 'CREATE TABLE' });
+  });
+
+  it('a second build merges the incremental model, pruned to the partitions of the new rows', async () => {
+    const before = bq.jobs.length;
+    const result = await build({ projectDir: dir, profilesDir: dir, select: ['events'] });
+    expect(result.exitCode, JSON.stringify(result.results.map((r) => r.message))).toBe(0);
+    const sqls = bq.jobs.slice(before).map((j) => j.configuration.query?.query as string);
+    expect(sqls[0]).toBe('create schema if not exists `acme-test`.`analytics`');
+    expect(sqls[1]).toMatch(/^create or replace table `acme-test`.`analytics`.`events__strata_tmp`\nas \(/);
+    expect(sqls[1]).toContain('where id > (select max(id) from `acme-test`.`analytics`.`events`)');
+    const merge = sqls.find((s) => s.startsWith('declare strata_partitions'))!;
+    expect(merge).toContain('merge into `acme-test`.`analytics`.`events` as strata_target');
+    expect(merge).toContain('and timestamp_trunc(strata_target.`ts`, day) in unnest(strata_partitions)');
+    expect(sqls.at(-1)).toBe('drop table if exists `acme-test`.`analytics`.`events__strata_tmp`');
+  });
+
+  it('retries 5xx answers, and a job whose answer was lost is not run twice', async () => {
+    bq.failInserts(2);
+    const before = bq.jobs.length;
+    const a = await build({ projectDir: dir, profilesDir: dir, select: ['stg_customers'] });
+    expect(a.exitCode, JSON.stringify(a.results.map((r) => r.message))).toBe(0);
+    expect(bq.requests.filter((r) => r.method === 'POST' && r.pathname.endsWith('/jobs')).length).toBe(bq.jobs.length - before + 2);
+    bq.loseInsertResponses(1);
+    const mid = bq.jobs.length;
+    const midRequests = bq.requests.length;
+    const b = await build({ projectDir: dir, profilesDir: dir, select: ['stg_customers'] });
+    expect(b.exitCode, JSON.stringify(b.results.map((r) => r.message))).toBe(0);
+    const ids = bq.jobs.slice(mid).map((j) => j.jobReference.jobId);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The lost answer was followed by a second insert with the same job id (409) and a jobs.get.
+    const posts = bq.requests.slice(midRequests).filter((r) => r.method === 'POST' && r.pathname.endsWith('/jobs')).map((r) => r.body.jobReference.jobId);
+    expect(posts.length).toBe(ids.length + 1);
+    expect(posts[0]).toBe(posts[1]);
+  });
+
+  it('a SQL error names the line in the compiled model, with no stack trace', async () => {
+    const broken = project(bq.endpoint, { 'models/stg_customers.sql': "{{ config(materialized='view') }}\nselect id,\n  name\n  from from {{ ref('raw_customers') }}" });
+    try {
+      const r = await build({ projectDir: broken, profilesDir: broken, select: ['stg_customers'] });
+      expect(r.exitCode).toBe(1);
+      const msg = r.results.find((x) => x.uniqueId === 'model.shop.stg_customers')!.message!;
+      expect(msg).toMatch(/^Syntax error: Unexpected "from" at \[\d+:\d+\]/);
+      expect(msg).toContain('at target/compiled/shop/models/stg_customers.sql:4:8 ');
+      expect(msg).not.toMatch(/\n\s+at .*\.js:\d+/);
+    } finally {
+      removeProject(broken);
+    }
+  });
+});

@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { BigQuery, Job, Query } from '@google-cloud/bigquery';
+import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelation, QueryResult, Relation, RelationKind } from '../contract.js';
+import type { BigQuerySettings } from './bigquery-profile.js';
+import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
+
+/** Legacy type names the REST API returns, as Standard SQL spells them. */
+const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
+
+interface JobOutcome {
+  job: Job;
+  metadata: Record<string, any>;
+  rows?: Record<string, unknown>[];
+  schema?: { name: string; type: string }[];
+}
+
+function plain(v: unknown): unknown {
+  if (v && typeof v === 'object' && 'value' in (v as object) && Object.keys(v as object).length === 1) return (v as { value: unknown }).value;
+  if (v && typeof v === 'object' && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
+  return v;
+}
+
+/**
+ * One BigQuery "session": jobs run through the official client. Every job gets a deterministic id
+ * (`strata_<invocation>_<n>_<hash>`), so a retried insert finds the job it already created instead of
+ * running it twice; transient failures are retried with backoff and jitter, others become one-line errors.
+ */
+export class BigQueryConnection implements Connection {
+  private readonly params: Record<string, string> = {};
+  private sequence = 0;
+
+  constructor(
+    private readonly client: BigQuery,
+    private readonly settings: BigQuerySettings,
+    private readonly jobPrefix: string,
+  ) {}
+
+  /** Secrets travel as named query parameters (`@NAME`), never in SQL text. */
+  setSessionSecret(name: string, value: string): void {
+    this.params[name.replace(/[^A-Za-z0-9_]/g, '_')] = value;
+  }
+
+  private nextJobId(kind: string, text: string): string {
+    const n = ++this.sequence;
+    return `${this.jobPrefix}_${kind}_${n}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+  }
+
+  private queryOptions(sql: string, dryRun: boolean): Query {
+    const s = this.settings;
+    const used = Object.keys(this.params).filter((n) => new RegExp(`@${n}\\b`).test(sql));
+    return {
+      query: sql,
+      useLegacySql: false,
+      ...(s.location ? { location: s.location } : {}),
+      ...(dryRun ? { dryRun: true } : {}),
+      ...(s.maximumBytesBilled !== undefined ? { maximumBytesBilled: String(s.maximumBytesBilled) } : {}),
+      priority: s.priority === 'batch' ? 'BATCH' : 'INTERACTIVE',
+      ...(Object.keys(s.labels).length ? { labels: s.labels } : {}),
+      ...(s.jobTimeoutSeconds !== undefined ? { jobTimeoutMs: s.jobTimeoutSeconds * 1000 } : {}),
+      ...(used.length ? { params: Object.fromEntries(used.map((n) => [n, this.params[n]!])) } : {}),
+    };
+  }
+
+  /** Inserts a job under `jobId`, retrying transient failures; a 409 means an earlier attempt created it. */
+  private async insertJob(jobId: string, create: () => Promise<Job>): Promise<Job> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (e) {
+        const err = e as { code?: number };
+        if (err.code === 409) {
+          const job = this.client.job(jobId, { location: this.settings.location });
+          await job.getMetadata();
+          return job;
+        }
+        if (classify(e) !== 'transient' || attempt > 4) throw e;
+        await sleepBackoff(attempt);
+      }
+    }
+  }
+
+  private async runQuery(sql: string, withRows: boolean): Promise<JobOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const jobId = this.nextJobId('query', sql);
+      try {
+        const job = await this.insertJob(jobId, async () => (await this.client.createQueryJob({ ...this.queryOptions(sql, false), jobId }))[0]);
+        const [rows, , response] = await job.getQueryResults({ autoPaginate: true, ...(withRows ? {} : { maxResults: 0 }) });
+        const [metadata] = await job.getMetadata();
+        if (metadata.status?.errorResult) throw new BigQueryJobError(metadata.status.errorResult, sql, jobId);
+        const fields = ((response as { schema?: { fields?: { name: string; type: string }[] } })?.schema?.fields ?? []).map((f) => ({ name: f.name, type: STANDARD_TYPES[f.type] ?? f.type }));
+        return { job, metadata, rows: withRows ? (rows as Record<string, unknown>[]) : undefined, schema: fields };
+      } catch (e) {
+        const err = e instanceof BigQueryJobError ? e : BigQueryJobError.from(e, sql, jobId);
+        if (err.kind !== 'transient' || attempt >= this.settings.jobRetries) throw err;
+        await sleepBackoff(attempt + 1);
+      }
+    }
+  }
+
+  async execute(sql: string): Promise<ExecuteResult> {
+    const { metadata } = await this.runQuery(sql, false);
+    return executeResult(metadata);
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    const { rows, schema } = await this.runQuery(sql, true);
+    return {
+      columns: (schema ?? []).map((f) => ({ name: f.name, dataType: f.type })),
+      rows: (rows ?? []).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))),
+    };
+  }
+
+  async dryRun(sql: string): Promise<DryRunResult> {
+    const [job] = await this.client.createQueryJob(this.queryOptions(sql, true)).catch((e: unknown) => {
+      throw BigQueryJobError.from(e, sql, 'dry-run');
+    });
+    const stats = (job.metadata as { statistics?: { totalBytesProcessed?: string; query?: { referencedTables?: { projectId: string; datasetId: string; tableId: string }[] } } }).statistics;
+    return {
+      bytesProcessed: Number(stats?.totalBytesProcessed ?? 0),
+      referencedTables: (stats?.query?.referencedTables ?? []).map((t) => ({ database: t.projectId, schema: t.datasetId, identifier: t.tableId })),
+    };
+  }
+
+  private table(relation: Relation) {
+    return this.client.dataset(relation.schema, { projectId: relation.database ?? this.settings.project }).table(relation.identifier);
+  }
+
+  async getRelation(relation: Relation): Promise<ExistingRelation | undefined> {
+    try {
+      const [meta] = await this.table(relation).getMetadata();
+      return { ...relation, kind: kindOf(meta.type) };
+    } catch (e) {
+      if ((e as { code?: number }).code === 404) return undefined;
+      throw BigQueryJobError.from(e, '', 'tables.get');
+    }
+  }
+
+  async listRelations(schema: string, database?: string): Promise<ExistingRelation[]> {
+    try {
+      const [tables] = await this.client.dataset(schema, { projectId: database ?? this.settings.project }).getTables({ autoPaginate: true });
+      return tables.map((t) => ({ database, schema, identifier: String(t.id), kind: kindOf((t.metadata as { type?: string }).type) }));
+    } catch (e) {
+      if ((e as { code?: number }).code === 404) return [];
+      throw BigQueryJobError.from(e, '', 'tables.list');
+    }
+  }
+
+  async getColumns(relation: Relation): Promise<ColumnDef[]> {
+    const [meta] = await this.table(relation).getMetadata();
+    const fields = (meta.schema?.fields ?? []) as { name: string; type: string; mode?: string; description?: string }[];
+    return fields.map((f) => ({ name: f.name, dataType: STANDARD_TYPES[f.type] ?? f.type, nullable: f.mode !== 'REQUIRED', description: f.description }));
+  }
+
+  /** BigQuery DDL cannot roll back: statements run one by one; materializations rely on `create or replace` instead. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  /** Seeds: a load job (CSV, header skipped, WRITE_TRUNCATE) with a deterministic job id. */
+  async loadCsv(relation: Relation, csvPath: string, options: { columnTypes?: Record<string, string>; delimiter?: string }): Promise<ExecuteResult> {
+    const header = readFileSync(csvPath, 'utf8').split(/\r?\n/, 1)[0] ?? '';
+    const names = header.split(options.delimiter ?? ',').map((c) => c.trim().replace(/^"|"$/g, ''));
+    const types = options.columnTypes ?? {};
+    const schema = Object.keys(types).length ? { fields: names.map((n) => ({ name: n, type: String(types[n] ?? 'STRING').toUpperCase() })) } : undefined;
+    const jobId = this.nextJobId('load', `${relation.schema}.${relation.identifier}:${csvPath}`);
+    const [job] = await this.table(relation)
+      .createLoadJob(csvPath, {
+        jobId,
+        sourceFormat: 'CSV',
+        skipLeadingRows: 1,
+        ...(options.delimiter ? { fieldDelimiter: options.delimiter } : {}),
+        writeDisposition: 'WRITE_TRUNCATE',
+        ...(schema ? { schema } : { autodetect: true }),
+        ...(this.settings.location ? { location: this.settings.location } : {}),
+        ...(Object.keys(this.settings.labels).length ? { labels: this.settings.labels } : {}),
+      })
+      .catch((e: unknown) => {
+        throw BigQueryJobError.from(e, '', jobId);
+      });
+    const [metadata] = await job.getMetadata();
+    if (metadata.status?.errorResult) throw new BigQueryJobError(metadata.status.errorResult, '', jobId);
+    const rows = Number(metadata.statistics?.load?.outputRows ?? 0);
+    return { rowsAffected: rows, jobId, response: { code: 'LOAD', rows_affected: rows, job_id: jobId, project_id: this.settings.project, location: metadata.jobReference?.location } };
+  }
+
+  async close(): Promise<void> {}
+}
+
+function kindOf(type: string | undefined): RelationKind {
+  return type === 'VIEW' || type === 'MATERIALIZED_VIEW' ? 'view' : type === 'EXTERNAL' ? 'external' : 'table';
+}
+
+function executeResult(metadata: Record<string, any>): ExecuteResult {
+  const q = metadata.statistics?.query ?? {};
+  const processed = Number(q.totalBytesProcessed ?? metadata.statistics?.totalBytesProcessed ?? 0);
+  const billed = Number(q.totalBytesBilled ?? 0);
+  const rows = q.numDmlAffectedRows === undefined ? undefined : Number(q.numDmlAffectedRows);
+  const jobId = metadata.jobReference?.jobId as string | undefined;
+  return {
+    rowsAffected: rows,
+    bytesProcessed: processed,
+    bytesBilled: billed,
+    jobId,
+    response: { code: q.statementType ?? 'OK', rows_affected: rows, bytes_processed: processed, bytes_billed: billed, job_id: jobId, location: metadata.jobReference?.location, project_id: metadata.jobReference?.projectId, slot_ms: Number(metadata.statistics?.totalSlotMs ?? 0) },
+  };
+}

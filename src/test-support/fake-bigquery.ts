@@ -1,0 +1,294 @@
+/**
+ * A loopback HTTP server speaking the subset of BigQuery's REST API (v2) that Strata's connection uses,
+ * for driving the real @google-cloud/bigquery client in tests: jobs.insert (query, dry run, multipart
+ * load upload), jobs.get, jobs.getQueryResults, datasets.get, tables.get/list. Every query is parsed with
+ * sql-parser-cst's BigQuery dialect — a statement that does not parse fails its job like BigQuery would —
+ * and its DDL is applied to an in-memory catalog so later table lookups see it. It records every request
+ * and can inject 5xx answers, including "the job was created but the answer was lost".
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse } from 'sql-parser-cst';
+
+export interface FakeTable {
+  type: 'TABLE' | 'VIEW' | 'EXTERNAL';
+  fields: { name: string; type: string; mode?: string }[];
+  numRows: number;
+  numBytes: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  pathname: string;
+  path: string;
+  body?: any;
+  authorization?: string;
+}
+
+export interface FakeBigQuery {
+  endpoint: string;
+  requests: RecordedRequest[];
+  /** Job resources in insertion order (dry runs excluded). */
+  jobs: any[];
+  tables: Map<string, FakeTable>;
+  datasets: Set<string>;
+  /** Answer the next n jobs.insert calls with 503 backendError. */
+  failInserts(n: number): void;
+  /** Create the next n jobs, then answer 503 as if the response was lost. */
+  loseInsertResponses(n: number): void;
+  /** Rows for a SELECT; default: `count(*) as n` gets the table's numRows, others no rows. */
+  answer?: (sql: string) => { fields: { name: string; type: string }[]; rows: Record<string, unknown>[] } | undefined;
+  close(): Promise<void>;
+}
+
+const key = (p: string, d: string, t: string): string => `${p}.${d}.${t}`;
+
+/** `\`p\`.\`d\`.\`t\``, `\`p.d.t\``: the tables a statement names. */
+function referencedTables(sql: string): string[] {
+  const out = new Set<string>();
+  for (const m of sql.matchAll(/`([^`]+)`\.`([^`]+)`\.`([^`]+)`/g)) out.add(key(m[1]!, m[2]!, m[3]!));
+  for (const m of sql.matchAll(/`([^`.]+)\.([^`.]+)\.([^`.]+)`/g)) out.add(key(m[1]!, m[2]!, m[3]!));
+  return [...out];
+}
+
+function nameOf(expr: any, project: string): string | undefined {
+  const parts: string[] = [];
+  const walk = (e: any): void => {
+    if (!e) return;
+    if (e.type === 'member_expr') {
+      walk(e.object);
+      walk(e.property);
+    } else if (e.type === 'identifier') parts.push(...String(e.name).split('.'));
+  };
+  walk(expr);
+  if (parts.length === 2) parts.unshift(project);
+  return parts.length === 3 ? parts.join('.') : undefined;
+}
+
+/** Column names of a top-level `select a, b as c …` (for the catalog); `select *` gives none. */
+function selectColumns(stmt: any): string[] {
+  const select = stmt?.clauses?.find((c: any) => c.type === 'select_clause');
+  return (select?.columns?.items ?? [])
+    .map((c: any) => (c.type === 'alias' ? c.alias?.name : c.type === 'identifier' ? c.name : c.type === 'member_expr' ? c.property?.name : undefined))
+    .filter((n: unknown): n is string => typeof n === 'string');
+}
+
+function multipart(body: Buffer, contentType: string): { meta: any; data: Buffer } {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  const parts = body.toString('latin1').split(`--${boundary}`).slice(1, -1);
+  const payload = (p: string): string => p.slice(p.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
+  return { meta: JSON.parse(payload(parts[0]!)), data: Buffer.from(payload(parts[1]!), 'latin1') };
+}
+
+export async function startFakeBigQuery(): Promise<FakeBigQuery> {
+  const requests: RecordedRequest[] = [];
+  const jobs: any[] = [];
+  const jobById = new Map<string, any>();
+  const tables = new Map<string, FakeTable>();
+  const datasets = new Set<string>();
+  let failing = 0;
+  let losing = 0;
+  const api: FakeBigQuery = {} as FakeBigQuery;
+
+  const send = (res: http.ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const apiError = (res: http.ServerResponse, status: number, reason: string, message: string): void =>
+    send(res, status, { error: { code: status, message, errors: [{ reason, message, domain: 'global' }], status: reason } });
+
+  /** Runs a query's effects on the catalog; returns statistics, or an errorResult. */
+  const runQuery = (project: string, sql: string, dryRun: boolean): { error?: { reason: string; message: string; status: number }; stats?: any; result?: { fields: any[]; rows: any[] } } => {
+    let cst;
+    try {
+      cst = parse(sql, { dialect: 'bigquery', paramTypes: ['@name'], includeRange: true });
+    } catch (e) {
+      const m = /--> [^:]*:(\d+):(\d+)/.exec((e as Error).message);
+      const first = (e as Error).message.split('\n')[0]!.replace(/^Syntax Error: /, '');
+      return { error: { reason: 'invalidQuery', status: 400, message: `Syntax error: ${first}${m ? ` at [${m[1]}:${m[2]}]` : ''}` } };
+    }
+    const refs = referencedTables(sql);
+    const created = new Set<string>();
+    for (const s of cst.statements as any[]) {
+      if (s.type === 'create_table_stmt' || s.type === 'create_view_stmt') {
+        const n = nameOf(s.name, project);
+        if (n) created.add(n);
+      }
+    }
+    const missing = refs.filter((r) => !tables.has(r) && !created.has(r) && !/__strata_tmp$/.test(r));
+    if (dryRun) {
+      if (missing.length) {
+        const [p, d, t] = missing[0]!.split('.');
+        return { error: { reason: 'notFound', status: 404, message: `Not found: Table ${p}:${d}.${t} was not found in location EU` } };
+      }
+      const bytes = refs.reduce((n, r) => n + (tables.get(r)?.numBytes ?? 0), 0);
+      const statementType = String((cst.statements[0] as any)?.type ?? '').replace(/_stmt$/, '').toUpperCase();
+      return { stats: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), statementType, referencedTables: refs.map((r) => ({ projectId: r.split('.')[0], datasetId: r.split('.')[1], tableId: r.split('.')[2] })) } } };
+    }
+    let statementType = 'SCRIPT';
+    let dml: number | undefined;
+    let result: { fields: any[]; rows: any[] } | undefined;
+    for (const s of cst.statements as any[]) {
+      statementType = String(s.type).replace(/_stmt$/, '').toUpperCase();
+      if (s.type === 'create_schema_stmt') {
+        const n = s.name?.type === 'member_expr' ? `${s.name.object.name}.${s.name.property.name}` : `${project}.${s.name?.name}`;
+        datasets.add(n);
+      } else if (s.type === 'create_table_stmt' || s.type === 'create_view_stmt') {
+        const n = nameOf(s.name, project);
+        if (!n) continue;
+        let inner = s.clauses?.find((c: any) => c.type === 'as_clause')?.expr;
+        // `as (select …)` parses as a select whose only clause is the parenthesised select.
+        while (inner && (inner.type === 'paren_expr' || (inner.type === 'select_stmt' && inner.clauses?.length === 1 && inner.clauses[0].type === 'paren_expr'))) inner = inner.type === 'paren_expr' ? inner.expr : inner.clauses[0].expr;
+        const cols = selectColumns(inner);
+        tables.set(n, { type: s.type === 'create_view_stmt' ? 'VIEW' : 'TABLE', fields: cols.map((c) => ({ name: c, type: 'STRING', mode: 'NULLABLE' })), numRows: 0, numBytes: 0 });
+      } else if (s.type === 'drop_table_stmt' || s.type === 'drop_view_stmt') {
+        for (const t of s.tables?.items ?? []) {
+          const n = nameOf(t, project);
+          if (n) tables.delete(n);
+        }
+      } else if (s.type === 'alter_table_stmt') {
+        const n = nameOf(s.table, project);
+        for (const a of s.actions?.items ?? []) {
+          if (a.type === 'alter_action_rename' && n && tables.has(n)) {
+            const [p, d] = n.split('.');
+            tables.set(key(p!, d!, a.newName.name), tables.get(n)!);
+            tables.delete(n);
+          }
+          if (a.type === 'alter_action_add_column' && n && tables.has(n)) tables.get(n)!.fields.push({ name: a.column?.name?.name, type: 'STRING', mode: 'NULLABLE' });
+        }
+      } else if (['insert_stmt', 'merge_stmt', 'delete_stmt', 'update_stmt'].includes(s.type)) {
+        dml = (dml ?? 0) + 0;
+      } else if (s.type === 'select_stmt') {
+        const custom = api.answer?.(sql);
+        if (custom) result = { fields: custom.fields, rows: custom.rows };
+        else if (/count\(\*\) as n/i.test(sql)) {
+          const t = refs.map((r) => tables.get(r)).find(Boolean);
+          result = { fields: [{ name: 'n', type: 'INTEGER' }], rows: [{ n: t?.numRows ?? 0 }] };
+        } else result = { fields: selectColumns(s).map((c) => ({ name: c, type: 'STRING' })), rows: [] };
+      }
+    }
+    const bytes = refs.reduce((n, r) => n + (tables.get(r)?.numBytes ?? 0), 0);
+    return { stats: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, bytes ? 10 * 1024 * 1024 : 0)), statementType, ...(dml !== undefined ? { numDmlAffectedRows: String(dml) } : {}) } }, result };
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const raw = Buffer.concat(chunks);
+      let body: any;
+      const ctype = String(req.headers['content-type'] ?? '');
+      if (ctype.includes('json') && raw.length) body = JSON.parse(raw.toString('utf8'));
+      requests.push({ method: req.method ?? 'GET', pathname: url.pathname, path: url.pathname + url.search, body, authorization: req.headers.authorization });
+      let m: RegExpExecArray | null;
+      const path = url.pathname.replace(/^\/bigquery\/v2/, '');
+
+      if ((m = /^\/projects\/([^/]+)\/jobs$/.exec(path)) && req.method === 'POST') {
+        if (failing > 0) {
+          failing--;
+          return apiError(res, 503, 'backendError', 'Backend error (injected by the test server)');
+        }
+        const project = decodeURIComponent(m[1]!);
+        const ref = body.jobReference ?? {};
+        const cfg = body.configuration ?? {};
+        const sql: string = cfg.query?.query ?? '';
+        if (cfg.dryRun) {
+          const out = runQuery(project, sql, true);
+          if (out.error) return apiError(res, out.error.status, out.error.reason, out.error.message);
+          return send(res, 200, { kind: 'bigquery#job', jobReference: { projectId: project, location: ref.location }, configuration: cfg, status: { state: 'DONE' }, statistics: out.stats });
+        }
+        if (jobById.has(ref.jobId)) return apiError(res, 409, 'duplicate', `Already Exists: Job ${project}:${ref.location ?? 'US'}.${ref.jobId}`);
+        const out = runQuery(project, sql, false);
+        const job: any = {
+          kind: 'bigquery#job',
+          id: `${project}:${ref.location ?? 'US'}.${ref.jobId}`,
+          jobReference: { projectId: project, jobId: ref.jobId, location: ref.location ?? 'US' },
+          configuration: cfg,
+          status: out.error ? { state: 'DONE', errorResult: { reason: out.error.reason, message: out.error.message, location: 'query' }, errors: [{ reason: out.error.reason, message: out.error.message }] } : { state: 'DONE' },
+          statistics: { creationTime: String(Date.now()), startTime: String(Date.now()), endTime: String(Date.now()), totalSlotMs: '42', ...(out.stats ?? {}) },
+          result: out.result,
+        };
+        jobs.push(job);
+        jobById.set(ref.jobId, job);
+        if (losing > 0) {
+          losing--;
+          return apiError(res, 503, 'backendError', 'Backend error after the job was created (injected)');
+        }
+        const { result: _r, ...visible } = job;
+        return send(res, 200, visible);
+      }
+      if ((m = /^\/projects\/([^/]+)\/jobs\/([^/]+)$/.exec(path)) && req.method === 'GET') {
+        const job = jobById.get(decodeURIComponent(m[2]!));
+        if (!job) return apiError(res, 404, 'notFound', `Not found: Job ${m[2]}`);
+        const { result: _r, ...visible } = job;
+        return send(res, 200, visible);
+      }
+      if ((m = /^\/projects\/([^/]+)\/queries\/([^/]+)$/.exec(path)) && req.method === 'GET') {
+        const job = jobById.get(decodeURIComponent(m[2]!));
+        if (!job) return apiError(res, 404, 'notFound', `Not found: Job ${m[2]}`);
+        if (job.status.errorResult) return apiError(res, 400, job.status.errorResult.reason, job.status.errorResult.message);
+        const r = job.result ?? { fields: [], rows: [] };
+        const wantRows = url.searchParams.get('maxResults') !== '0';
+        return send(res, 200, {
+          kind: 'bigquery#getQueryResultsResponse',
+          jobReference: job.jobReference,
+          jobComplete: true,
+          schema: { fields: r.fields },
+          totalRows: String(r.rows.length),
+          ...(wantRows ? { rows: r.rows.map((row: Record<string, unknown>) => ({ f: r.fields.map((f: { name: string }) => ({ v: row[f.name] === null || row[f.name] === undefined ? null : String(row[f.name]) })) })) } : {}),
+          ...(job.statistics.query?.numDmlAffectedRows ? { numDmlAffectedRows: job.statistics.query.numDmlAffectedRows } : {}),
+        });
+      }
+      if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && req.method === 'GET') {
+        const [p, d, t] = [m[1]!, m[2]!, m[3]!].map(decodeURIComponent);
+        const table = tables.get(key(p!, d!, t!));
+        if (!table) return apiError(res, 404, 'notFound', `Not found: Table ${p}:${d}.${t}`);
+        return send(res, 200, { kind: 'bigquery#table', id: `${p}:${d}.${t}`, tableReference: { projectId: p, datasetId: d, tableId: t }, type: table.type, schema: { fields: table.fields }, numRows: String(table.numRows), numBytes: String(table.numBytes) });
+      }
+      if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/.exec(path)) && req.method === 'GET') {
+        const [p, d] = [m[1]!, m[2]!].map(decodeURIComponent);
+        if (!datasets.has(`${p}.${d}`) && ![...tables.keys()].some((k) => k.startsWith(`${p}.${d}.`))) return apiError(res, 404, 'notFound', `Not found: Dataset ${p}:${d}`);
+        const list = [...tables.entries()].filter(([k]) => k.startsWith(`${p}.${d}.`)).map(([k, v]) => ({ kind: 'bigquery#table', id: `${p}:${d}.${k.split('.')[2]}`, tableReference: { projectId: p, datasetId: d, tableId: k.split('.')[2] }, type: v.type }));
+        return send(res, 200, { kind: 'bigquery#tableList', tables: list, totalItems: list.length });
+      }
+      if ((m = /^\/upload\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(url.pathname)) && req.method === 'POST') {
+        const project = decodeURIComponent(m[1]!);
+        const { meta, data } = multipart(raw, ctype);
+        const ref = meta.jobReference ?? {};
+        if (jobById.has(ref.jobId)) return apiError(res, 409, 'duplicate', `Already Exists: Job ${project}:${ref.location ?? 'US'}.${ref.jobId}`);
+        const load = meta.configuration.load;
+        const lines = data.toString('utf8').split(/\r?\n/).filter((l) => l.length);
+        const header = (lines[0] ?? '').split(load.fieldDelimiter ?? ',');
+        const t = load.destinationTable;
+        const fields = load.schema?.fields ?? header.map((h: string) => ({ name: h.replace(/^"|"$/g, ''), type: 'STRING', mode: 'NULLABLE' }));
+        const rows = Math.max(0, lines.length - (load.skipLeadingRows ?? 0));
+        tables.set(key(t.projectId, t.datasetId, t.tableId), { type: 'TABLE', fields, numRows: rows, numBytes: data.length });
+        const job = { kind: 'bigquery#job', id: `${project}:${ref.location ?? 'US'}.${ref.jobId}`, jobReference: { projectId: project, jobId: ref.jobId, location: ref.location ?? 'US' }, configuration: meta.configuration, status: { state: 'DONE' }, statistics: { load: { outputRows: String(rows), inputFileBytes: String(data.length) } } };
+        jobs.push(job);
+        jobById.set(ref.jobId, job);
+        return send(res, 200, job);
+      }
+      if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)$/.exec(path)) && req.method === 'GET') {
+        const n = `${decodeURIComponent(m[1]!)}.${decodeURIComponent(m[2]!)}`;
+        if (!datasets.has(n)) return apiError(res, 404, 'notFound', `Not found: Dataset ${n}`);
+        return send(res, 200, { kind: 'bigquery#dataset', datasetReference: { projectId: m[1], datasetId: m[2] } });
+      }
+      apiError(res, 501, 'notImplemented', `the test BigQuery server does not implement ${req.method} ${url.pathname}`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  Object.assign(api, {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    jobs,
+    tables,
+    datasets,
+    failInserts: (n: number) => (failing = n),
+    loseInsertResponses: (n: number) => (losing = n),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  });
+  return api;
+}
