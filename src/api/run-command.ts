@@ -11,6 +11,7 @@ import type { NodeOutcome } from '../execute/index.js';
 import { manifestArtifact, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
+import { plan } from './plan-command.js';
 import { schedulingParents } from './build-order.js';
 import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, type NodeRunContext } from './node-runner.js';
@@ -31,6 +32,8 @@ export interface RunCommandOptions extends RunOptions {
   relandChanged?: boolean;
   /** `build`: check source freshness first; a source past `error_after` skips everything downstream of it. */
   checkFreshness?: boolean;
+  /** Dry-run the selection first and refuse (exit 1, nothing run) when the estimate is above this many bytes. */
+  maxBytes?: number;
 }
 
 /** Writes manifest.json from a prepared project (compiled code included where known). */
@@ -68,6 +71,15 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   }
   const ids = selection.ids;
   const manifest = p.graph.manifest;
+  if (options.maxBytes !== undefined) {
+    const estimate = await plan({ ...options, reporter: undefined, resourceTypes: RESOURCE_TYPES[kind] });
+    if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };
+    if (estimate.overBudget) {
+      const top = [...estimate.nodes].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 3).map((n) => `${n.name} ${(n.bytes ?? 0).toLocaleString('en-US')} bytes`).join(', ');
+      diagnostics.push({ code: 'over-budget', severity: 'error', message: `the selected nodes would process ${estimate.totalBytes.toLocaleString('en-US')} bytes (≈ $${estimate.totalCostUsd.toFixed(4)}), more than --max-bytes ${options.maxBytes.toLocaleString('en-US')}; nothing was run. Largest: ${top}`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'narrow the selection, add partition filters, or raise --max-bytes (see strata plan)' });
+      return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
+    }
+  }
   const relations = new RelationIndex(manifest);
   const threads = Math.max(1, options.threads ?? p.project.target.threads);
 

@@ -6,6 +6,7 @@ import { compileCommand } from './commands/compile-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { cleanCommand, debugCommand, initCommand } from './commands/misc-commands.js';
 import { sourceCommand } from './commands/source-command.js';
+import { planCommand } from './commands/plan-command.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -13,7 +14,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startFakeBigQuery, type FakeBigQuery } from '../../test-support/fake-bigquery.js';
-import { build } from '../../api/index.js';
+import { build, plan } from '../../api/index.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { repoRoot } from '../../test-support/demo-project.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 const TOKEN = 'ya29.test-token-never-printed';
@@ -126,6 +129,76 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
       expect(msg).not.toMatch(/\n\s+at .*\.js:\d+/);
     } finally {
       removeProject(broken);
+    }
+  });
+
+  it('plan (build --dry-run) dry-runs every node in graph order: bytes, cost and total, and runs nothing', async () => {
+    const GiB = 2 ** 30;
+    bq.tables.get('acme-test.analytics.stg_customers')!.numBytes = 3 * GiB; // the view's base data, as BigQuery would count it
+    bq.tables.get('acme-test.analytics.customers')!.numBytes = 2 * GiB;
+    const jobsBefore = bq.jobs.length;
+    const r = await plan({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode, JSON.stringify(r.nodes)).toBe(0);
+    expect(bq.jobs.length).toBe(jobsBefore); // dry runs create no jobs
+    const dry = bq.requests.filter((x) => x.method === 'POST' && x.pathname.endsWith('/jobs'));
+    expect(dry.length).toBeGreaterThan(0);
+    expect(dry.every((x) => x.body.configuration.dryRun === true)).toBe(true);
+    expect(r.nodes.map((n) => [n.uniqueId, n.action, n.bytes])).toEqual([
+      ['seed.shop.raw_customers', 'load job', 0],
+      ['model.shop.stg_customers', 'view', 0],
+      ['model.shop.customers', 'table', 3 * GiB],
+      ['model.shop.events', 'incremental (merge)', 2 * GiB],
+      [expect.stringMatching(/^test\.shop\.not_null_customers_id\./), 'test', 2 * GiB],
+    ]);
+    expect(r.totalBytes).toBe(7 * GiB);
+    expect(r.totalCostUsd).toBeCloseTo((7 / 1024) * 6.25, 6);
+    const saved = JSON.parse(readFileSync(join(dir, 'target', 'plan.json'), 'utf8'));
+    expect(saved).toMatchObject({ total_bytes_processed: 7 * GiB, over_budget: false });
+
+    // Async: the loopback server runs in this process, so a blocking spawn would deadlock it.
+    const cli = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'build', '--dry-run', '--project-dir', dir, '--profiles-dir', dir], { encoding: 'utf8', env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } });
+    expect(cli.stdout).toMatch(/3 of 5 model `acme-test`\.`analytics`\.`customers` \(table\) \.+ 3\.00 GiB  \$0\.0183/);
+    expect(cli.stdout).toContain('Total: 7.00 GiB ≈ $0.0427');
+    expect(cli.stdout + cli.stderr).not.toContain(TOKEN);
+  });
+
+  it('--max-bytes refuses a run over budget before anything runs', async () => {
+    const jobsBefore = bq.jobs.length;
+    const r = await build({ projectDir: dir, profilesDir: dir, maxBytes: 4 * 2 ** 30 });
+    expect(r.exitCode).toBe(1);
+    expect(r.results).toEqual([]);
+    expect(r.diagnostics.find((d) => d.code === 'over-budget')?.message).toMatch(/would process 7,516,192,768 bytes .* more than --max-bytes 4,294,967,296; nothing was run/);
+    expect(bq.jobs.length).toBe(jobsBefore);
+    const ok = await build({ projectDir: dir, profilesDir: dir, maxBytes: 8 * 2 ** 30, select: ['stg_customers'] });
+    expect(ok.exitCode).toBe(0);
+  });
+
+  it('a first plan marks nodes that read models not built yet as not estimable', async () => {
+    const fresh = await startFakeBigQuery();
+    const d = project(fresh.endpoint);
+    try {
+      const r = await plan({ projectDir: d, profilesDir: d, select: ['stg_customers+'] });
+      expect(r.exitCode).toBe(0);
+      const customers = r.nodes.find((n) => n.uniqueId === 'model.shop.customers')!;
+      expect(customers.bytes).toBeUndefined();
+      expect(customers.note).toContain('not estimable yet: Not found: Table acme-test:analytics.stg_customers');
+      expect(r.unknown).toBeGreaterThan(0);
+    } finally {
+      removeProject(d);
+      await fresh.close();
+    }
+  });
+});
+
+describe('plan on DuckDB', () => {
+  it('says there is nothing to estimate, exit 2', async () => {
+    const d = writeProject({ 'models/m.sql': 'select 1 as x' });
+    try {
+      const r = await plan({ projectDir: d, profilesDir: d });
+      expect(r.exitCode).toBe(2);
+      expect(r.diagnostics[0]).toMatchObject({ code: 'dry-run-unsupported', hint: expect.stringContaining('bigquery') });
+    } finally {
+      removeProject(d);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { runCommand, type RunKind } from '../../api/index.js';
+import { plan, runCommand, type RunKind } from '../../api/index.js';
+import { parseByteSize, printPlan } from './plan-command.js';
 import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 interface RunFlags extends GlobalFlags {
@@ -9,6 +10,8 @@ interface RunFlags extends GlobalFlags {
   failFast?: boolean;
   relandChanged?: boolean;
   checkFreshness?: boolean;
+  dryRun?: boolean;
+  maxBytes?: string;
 }
 
 const DESCRIPTIONS: Record<RunKind, string> = {
@@ -26,6 +29,11 @@ export function runCommands(): Command[] {
     if (kind !== 'test') cmd = cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
     if (kind === 'land' || kind === 'build') cmd = cmd.option('--reland-changed', 'reload objects whose ETag changed since they were landed');
     if (kind === 'build') cmd = cmd.option('--check-freshness', 'check source freshness first; stale sources (past error_after) skip everything downstream');
+    if (kind === 'build' || kind === 'run') {
+      cmd = cmd
+        .option('--dry-run', 'print the bytes each node would process and the estimated cost (BigQuery), then stop: nothing runs')
+        .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB');
+    }
     return cmd.option('-x, --fail-fast', 'stop at the first failure').action(async (flags: RunFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
@@ -35,6 +43,15 @@ export function runCommands(): Command[] {
         controller.abort();
         process.once('SIGINT', () => process.exit(130));
       };
+      const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
+      if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
+      if (flags.dryRun) {
+        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
+        reportDiagnostics(reporter, planned.diagnostics);
+        if (planned.exitCode !== 2) printPlan(reporter, planned, maxBytes);
+        process.exitCode = planned.exitCode;
+        return;
+      }
       process.once('SIGINT', onSigint);
       const result = await runCommand(kind, {
         ...options,
@@ -44,6 +61,7 @@ export function runCommands(): Command[] {
         failFast: flags.failFast,
         relandChanged: flags.relandChanged,
         checkFreshness: flags.checkFreshness,
+        maxBytes,
         signal: controller.signal,
       });
       process.off('SIGINT', onSigint);

@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import type { Connection, Warehouse } from '../adapters/contract.js';
+import { UserError, type Diagnostic } from '../diagnostics/index.js';
+import type { ManifestNode } from '../parse/types.js';
+import { selectNodes } from '../select/index.js';
+import { Compiler, RelationIndex } from '../compile/index.js';
+import { testQuery } from '../data-tests/index.js';
+import { writeJsonArtifact } from '../artifacts/index.js';
+import { prepareProject } from './prepare.js';
+import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
+
+export interface PlanOptions extends CommonOptions, SelectionOptions {
+  fullRefresh?: boolean;
+  /** Refuse (exit 1) when the estimated total is above this many bytes. */
+  maxBytes?: number;
+  /** The resource types considered (build's by default). */
+  resourceTypes?: string[];
+}
+
+export interface PlannedNode {
+  uniqueId: string;
+  name: string;
+  resourceType: string;
+  /** What would run: `table`, `incremental (merge)`, `view`, `test`, `load job`… */
+  action: string;
+  relation?: string;
+  /** Bytes the dry run says the job would process; undefined when it could not be estimated. */
+  bytes?: number;
+  costUsd?: number;
+  note?: string;
+  error?: string;
+}
+
+export interface PlanResult {
+  exitCode: ExitCode;
+  diagnostics: Diagnostic[];
+  invocationId: string;
+  nodes: PlannedNode[];
+  totalBytes: number;
+  totalCostUsd: number;
+  /** Nodes whose cost is unknown (they read relations not built yet). */
+  unknown: number;
+  pricePerTib: number;
+  overBudget: boolean;
+}
+
+const TIB = 2 ** 40;
+
+/**
+ * `strata plan` (`build --dry-run`): a dry run of every selected node, in graph order, before anything
+ * runs — bytes each job would process, the estimated on-demand cost, and the total. Nothing is written.
+ */
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+  const empty = (exitCode: ExitCode, diagnostics: Diagnostic[], invocationId: string): PlanResult => ({ exitCode, diagnostics, invocationId, nodes: [], totalBytes: 0, totalCostUsd: 0, unknown: 0, pricePerTib: 0, overBudget: false });
+  const outcome = await prepareProject(options);
+  if (!outcome.ok) return empty(2, outcome.diagnostics, outcome.invocationId);
+  const p = outcome.prepared;
+  const diagnostics = [...p.diagnostics];
+  const { dialect } = p.adapter;
+  if (!dialect.capabilities.dryRun) {
+    diagnostics.push({ code: 'dry-run-unsupported', severity: 'error', message: `target '${p.project.target.name}' is ${p.project.target.type}, which has no dry-run cost estimates`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'use --target with a bigquery output; DuckDB runs locally and bills nothing' });
+    return empty(2, diagnostics, p.invocationId);
+  }
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: options.resourceTypes ?? ['landing', 'seed', 'model', 'snapshot', 'test'] });
+  diagnostics.push(...selection.diagnostics);
+  if (selection.diagnostics.some((d) => d.severity === 'error')) return empty(2, diagnostics, p.invocationId);
+  const manifest = p.graph.manifest;
+  const relations = new RelationIndex(manifest);
+  const pricePerTib = Number(p.project.target.settings.price_per_tib ?? 6.25);
+  let warehouse: Warehouse | undefined;
+  let connection: Connection | undefined;
+  const nodes: PlannedNode[] = [];
+  try {
+    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
+    connection = await warehouse.connect();
+    for (const [name, value] of p.sessionSecrets) connection.setSessionSecret?.(name, value);
+    const targets = selection.ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n);
+    const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
+    const compiler = new Compiler({
+      manifest,
+      engine: p.engine,
+      dialect,
+      relations,
+      fullRefresh: options.fullRefresh ?? false,
+      compiledDir: join(p.targetDir, 'compiled'),
+      isIncremental: (node) => node.config.materialized === 'incremental' && !(node.config.full_refresh ?? options.fullRefresh) && state.get(relations.relationOf(node))?.kind === 'table',
+    });
+    const tw = templateWarehouse(connection, dialect);
+    for (const node of targets) {
+      const planned = await planNode(node, compiler, tw, connection, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
+      if (planned.bytes !== undefined) planned.costUsd = (planned.bytes / TIB) * pricePerTib;
+      nodes.push(p.scrubber ? { ...planned, error: planned.error && p.scrubber.scrub(planned.error) } : planned);
+    }
+  } catch (e) {
+    if (e instanceof UserError) return empty(2, [...diagnostics, ...e.diagnostics], p.invocationId);
+    throw e;
+  } finally {
+    await connection?.close().catch(() => undefined);
+    await warehouse?.close().catch(() => undefined);
+  }
+  const totalBytes = nodes.reduce((n, x) => n + (x.bytes ?? 0), 0);
+  const unknown = nodes.filter((x) => x.bytes === undefined && !x.error).length;
+  const overBudget = options.maxBytes !== undefined && totalBytes > options.maxBytes;
+  const result: PlanResult = { exitCode: nodes.some((x) => x.error) || overBudget ? 1 : 0, diagnostics, invocationId: p.invocationId, nodes, totalBytes, totalCostUsd: (totalBytes / TIB) * pricePerTib, unknown, pricePerTib, overBudget };
+  writeJsonArtifact(
+    join(p.targetDir, 'plan.json'),
+    { metadata: { invocation_id: p.invocationId, generated_at: new Date().toISOString(), price_per_tib_usd: pricePerTib, max_bytes: options.maxBytes ?? null }, total_bytes_processed: totalBytes, total_cost_usd: result.totalCostUsd, unknown_nodes: unknown, over_budget: overBudget, nodes: nodes.map((n) => ({ unique_id: n.uniqueId, resource_type: n.resourceType, action: n.action, relation_name: n.relation ?? null, bytes_processed: n.bytes ?? null, cost_usd: n.costUsd ?? null, note: n.note ?? null, error: n.error ?? null })) },
+    p.scrubber,
+  );
+  return result;
+}
+
+async function planNode(
+  node: ManifestNode,
+  compiler: Compiler,
+  tw: ReturnType<typeof templateWarehouse>,
+  connection: Connection,
+  state: WarehouseState,
+  relations: RelationIndex,
+  render: (r: ReturnType<RelationIndex['relationOf']>) => string,
+  fullRefresh: boolean,
+): Promise<PlannedNode> {
+  const base = { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType };
+  const materialized = String(node.config.materialized ?? '');
+  if (node.resourceType === 'landing' || node.resourceType === 'seed') return { ...base, action: 'load job', relation: render(relations.relationOf(node)), bytes: 0, note: 'load jobs are not billed' };
+  if (node.resourceType === 'model' && materialized === 'ephemeral') return { ...base, action: 'ephemeral', bytes: 0, note: 'inlined into the models that use it' };
+  if (node.resourceType === 'model' && materialized === 'view') {
+    const sql = await compiler.compile(node.uniqueId, tw);
+    const check = await estimate(connection, sql);
+    return { ...base, action: 'view', relation: render(relations.relationOf(node)), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: 0, note: 'creating a view reads no data' }) };
+  }
+  const sql = await compiler.compile(node.uniqueId, tw);
+  const query = node.resourceType === 'test' ? testQuery(sql, node.config) : sql;
+  const existing = node.resourceType === 'model' ? state.get(relations.relationOf(node)) : undefined;
+  const action = node.resourceType === 'test' ? 'test' : materialized === 'incremental' ? (existing?.kind === 'table' && !fullRefresh ? `incremental (${String(node.config.incremental_strategy ?? (node.config.unique_key ? 'merge' : 'append'))})` : 'incremental (first build)') : materialized || node.resourceType;
+  const check = await estimate(connection, query);
+  return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: check.bytes }) };
+}
+
+async function estimate(connection: Connection, sql: string): Promise<{ bytes?: number; missing?: string; error?: string }> {
+  try {
+    return { bytes: (await connection.dryRun!(sql)).bytesProcessed };
+  } catch (e) {
+    const err = e as { kind?: string; message?: string };
+    if (err.kind === 'not-found') return { missing: `not estimable yet: ${err.message?.split('\n')[0]} (built earlier in this run)` };
+    return { error: err.message?.split('\n')[0] ?? String(e) };
+  }
+}
