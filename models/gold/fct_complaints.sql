@@ -13,10 +13,10 @@ select
     c.resolved_at,
     cast(c.opened_at as date) as opened_date,
     case when c.resolved_at is null then null
-         else round(date_diff('minute', c.opened_at, c.resolved_at) / 60.0, 2) end as resolution_hours,
+         else round({{ dbt.datediff('c.opened_at', 'c.resolved_at', 'minute') }} / 60.0, 2) end as resolution_hours,
     cat.sla_hours,
     case when c.resolved_at is null then null
-         else date_diff('minute', c.opened_at, c.resolved_at) > cat.sla_hours * 60 end as sla_breached
+         else {{ dbt.datediff('c.opened_at', 'c.resolved_at', 'minute') }} > cat.sla_hours * 60 end as sla_breached
 from {{ ref('complaints') }} as c
 left join {{ ref('complaint_categories') }} as cat
     on c.category_code = cat.category_code

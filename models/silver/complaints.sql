@@ -24,14 +24,14 @@ call_center as (
         'call_center' as channel,
         call_ref as complaint_id,
         cast(cust_no as integer) as customer_id,
-        strptime(call_start, '%d/%m/%Y %H:%M') as opened_at,
+        {{ parse_day_first_timestamp('call_start') }} as opened_at,
         upper(reason_code) as category_code,
         {{ normalize_status('outcome') }} as status,
         handled_by as agent_id,
-        strptime(closed_on, '%d/%m/%Y %H:%M') as resolved_at,
+        {{ parse_day_first_timestamp('closed_on') }} as resolved_at,
         coalesce(
-            strptime(closed_on, '%d/%m/%Y %H:%M'),
-            strptime(call_start, '%d/%m/%Y %H:%M')
+            {{ parse_day_first_timestamp('closed_on') }},
+            {{ parse_day_first_timestamp('call_start') }}
         ) as updated_at
     from {{ ref('brz_complaints_call_center') }}
 ),
@@ -41,11 +41,11 @@ email as (
         'email' as channel,
         message_id as complaint_id,
         cast(from_customer as integer) as customer_id,
-        make_timestamp(cast(received_epoch as bigint) * 1000000) as opened_at,
+        {{ timestamp_from_epoch('received_epoch') }} as opened_at,
         upper(topic) as category_code,
         {{ normalize_status('state') }} as status,
         assignee as agent_id,
-        make_timestamp(cast(resolved_epoch as bigint) * 1000000) as resolved_at,
+        {{ timestamp_from_epoch('resolved_epoch') }} as resolved_at,
         cast(updated_at as timestamp) as updated_at
     from {{ ref('brz_complaints_email') }}
 ),

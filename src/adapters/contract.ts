@@ -141,6 +141,11 @@ export interface Connection {
   loadCsv(relation: Relation, csvPath: string, options: { columnTypes?: Record<string, string>; delimiter?: string }): Promise<ExecuteResult>;
   /** Estimate without running (capability `dryRun`). */
   dryRun?(sql: string): Promise<DryRunResult>;
+  /**
+   * Loads files already in the warehouse's object store (`gs://…`) into `relation`, replacing it
+   * (BigQuery load job). `jobId` makes a retried load idempotent.
+   */
+  loadFiles?(relation: Relation, uris: string[], options: { format: string; jobId: string; hivePrefix?: string; options?: Record<string, unknown> }): Promise<{ rows: number; columns: ColumnDef[] }>;
   /** Where secrets travel with each job instead of a session statement (BigQuery query parameters). */
   setSessionSecret?(name: string, value: string): void;
   close(): Promise<void>;

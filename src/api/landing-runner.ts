@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
-import { gcsSettingsFrom, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
+import { GcsStaging, gcsSettingsFrom, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
 import { renderYamlTree } from '../project/index.js';
 import type { ExternalSpec } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
@@ -24,6 +24,7 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   } catch (e) {
     return { status: 'error', message: `landing ${node.name}: ${(e as Error).message} (${source.originalFilePath})` };
   }
+  const stagingBucket = p.project.target.settings.gcs_staging_bucket ? String(p.project.target.settings.gcs_staging_bucket) : undefined;
   try {
     const relation = ctx.relations.relationOf(source);
     const r = await landSource({
@@ -35,6 +36,7 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
       cacheDir: join(p.targetDir, 'landing-cache', p.invocationId),
       invocationId: p.invocationId,
       relandChanged: ctx.relandChanged,
+      staging: stagingBucket ? new GcsStaging(stagingBucket, gcsSettingsFrom(p.project.target.settings, p.env)) : undefined,
       concurrency: 4,
       reporter: p.reporter,
     });

@@ -96,9 +96,6 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
   const relation = ctx.relations.relationOf(node);
   await applySessionSecrets(ctx, connection);
   const wantsQuarantine = node.config.quarantine === true || node.config.quarantine === 'true';
-  if (wantsQuarantine && !dialect.capabilities.transactionalDdl) {
-    throw new UserError({ code: 'quarantine-unsupported', severity: 'error', message: `quarantine: true needs a warehouse with transactional DDL (DuckDB); ${dialect.name} cannot replace a model and its quarantine atomically yet`, file: node.originalFilePath, hint: "set it per target: {{ config(quarantine=(target.type == 'duckdb')) }}"});
-  }
   const quarantine = wantsQuarantine
     ? (() => {
         const rules = quarantineRules(rowLevelTests(node, Object.values(ctx.prepared.graph.manifest.nodes)), dialect, (ref) => {

@@ -83,11 +83,40 @@ export async function buildWithQuarantine(connection: Connection, dialect: Diale
       await connection.execute(dialect.createTableAs(quarantine, `select ${cols.map((c) => `s.${c}`).join(', ')}, f._strata_failed_tests, current_timestamp as _strata_quarantined_at from ${r(stage)} as s join ${r(failed)} as f on s.${id} = f.${id}`));
     };
     if (dialect.capabilities.transactionalDdl) await connection.transaction(swap);
-    else await swap();
+    else await swapWithDml(connection, dialect, { relation, quarantine, stage, failed }, cols, id);
   } finally {
     await dropIfExists(connection, dialect, stage).catch(() => undefined);
     await dropIfExists(connection, dialect, failed).catch(() => undefined);
   }
   const count = async (x: Relation): Promise<number> => Number((await connection.query(`select count(*) as n from ${r(x)}`)).rows[0]?.n ?? 0);
   return { kept: await count(relation), quarantined: await count(quarantine) };
+}
+
+/**
+ * Where DDL cannot run in a transaction (BigQuery): the two tables are (re)created empty only when missing
+ * or when their columns changed; then one script replaces the rows of both inside a multi-statement
+ * transaction, so the model and its quarantine change together or not at all.
+ */
+async function swapWithDml(connection: Connection, dialect: Dialect, rel: { relation: Relation; quarantine: Relation; stage: Relation; failed: Relation }, cols: string[], id: string): Promise<void> {
+  const r = (x: Relation): string => dialect.renderRelation(x);
+  const cleanSelect = `select ${cols.join(', ')} from ${r(rel.stage)} where ${id} not in (select ${id} from ${r(rel.failed)})`;
+  const quarantineCols = [...cols, dialect.quoteIdentifier('_strata_failed_tests'), dialect.quoteIdentifier('_strata_quarantined_at')];
+  const quarantineSelect = `select ${cols.map((c) => `s.${c}`).join(', ')}, f._strata_failed_tests, current_timestamp() as _strata_quarantined_at from ${r(rel.stage)} as s join ${r(rel.failed)} as f on s.${id} = f.${id}`;
+  const same = async (target: Relation, wanted: string[]): Promise<boolean> => {
+    if (!(await connection.getRelation(target))) return false;
+    const have = (await connection.getColumns(target)).map((c) => dialect.quoteIdentifier(c.name).toLowerCase());
+    return have.length === wanted.length && wanted.every((c, i) => c.toLowerCase() === have[i]);
+  };
+  if (!(await same(rel.relation, cols))) await connection.execute(dialect.createTableAs(rel.relation, `${cleanSelect} and false`));
+  if (!(await same(rel.quarantine, quarantineCols))) await connection.execute(dialect.createTableAs(rel.quarantine, `${quarantineSelect} where false`));
+  await connection.execute(
+    [
+      dialect.beginTransaction(),
+      `delete from ${r(rel.relation)} where true`,
+      `insert into ${r(rel.relation)} (${cols.join(', ')})\n${cleanSelect}`,
+      `delete from ${r(rel.quarantine)} where true`,
+      `insert into ${r(rel.quarantine)} (${quarantineCols.join(', ')})\n${quarantineSelect}`,
+      dialect.commitTransaction(),
+    ].join(';\n'),
+  );
 }

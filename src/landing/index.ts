@@ -6,3 +6,4 @@ export { Ledger, LEDGER } from './ledger.js';
 export { LocalStore } from './local-store.js';
 export { S3Store, parseS3Location } from './s3-store.js';
 export type { ObjectStore, ObjectInfo, S3Settings, GcsSettings } from './object-store.js';
+export { GcsStaging } from './gcs-staging.js';

@@ -7,6 +7,8 @@ import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { Ledger } from './ledger.js';
+import type { GcsStaging } from './gcs-staging.js';
+import { loadViaStaging } from './load-via-staging.js';
 
 export interface LandSourceOptions {
   source: SourceDefinition;
@@ -21,6 +23,8 @@ export interface LandSourceOptions {
   concurrency: number;
   reporter: Reporter;
   signal?: AbortSignal;
+  /** Where files wait for the warehouse's load job (BigQuery: the profile's gcs_staging_bucket). */
+  staging?: GcsStaging;
 }
 
 export interface LandingResult {
@@ -109,7 +113,8 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     startDownload();
     const loadStart = performance.now();
     try {
-      const rows = await loadFile(o, ledger, label, obj, file, spec, landed.has(obj.key));
+      const load = o.dialect.capabilities.transactionalDdl ? loadFile : loadViaStaging;
+      const rows = await load(o, ledger, label, obj, file, spec, landed.has(obj.key));
       result.loadMs += performance.now() - loadStart;
       result.landed++;
       result.rows += rows;

@@ -39,6 +39,11 @@ export interface FakeBigQuery {
   loseInsertResponses(n: number): void;
   /** Rows for a SELECT; default: `count(*) as n` gets the table's numRows, others no rows. */
   answer?: (sql: string) => { fields: { name: string; type: string }[]; rows: Record<string, unknown>[] } | undefined;
+  /**
+   * Columns of tables created from `select *` (the server is no SQL engine and cannot expand a star):
+   * table id → column names.
+   */
+  columnsOf?: (tableId: string) => string[] | undefined;
   close(): Promise<void>;
 }
 
@@ -81,7 +86,31 @@ function multipart(body: Buffer, contentType: string): { meta: any; data: Buffer
   return { meta: JSON.parse(payload(parts[0]!)), data: Buffer.from(payload(parts[1]!), 'latin1') };
 }
 
-export async function startFakeBigQuery(): Promise<FakeBigQuery> {
+/** Reads a Parquet, CSV or JSON file's columns and row count with DuckDB, as BigQuery field types. */
+async function describeFile(bytes: Buffer, format: string): Promise<{ fields: { name: string; type: string; mode: string }[]; rows: number }> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'fake-bq-load-'));
+  const file = join(dir, 'f');
+  writeFileSync(file, bytes);
+  const db = await DuckDBInstance.create(':memory:', { autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
+  const c = await db.connect();
+  try {
+    const reader = format === 'CSV' ? `read_csv('${file}', header = true)` : format === 'NEWLINE_DELIMITED_JSON' ? `read_json_auto('${file}')` : `read_parquet('${file}')`;
+    const cols = (await (await c.run(`describe select * from ${reader}`)).getRowObjects()) as { column_name: string; column_type: string }[];
+    const n = Number(((await (await c.run(`select count(*) as n from ${reader}`)).getRowObjects())[0] as { n: bigint }).n);
+    const type = (t: string): string => (/INT/.test(t) ? 'INTEGER' : /DOUBLE|FLOAT|DECIMAL/.test(t) ? 'FLOAT' : t === 'BOOLEAN' ? 'BOOLEAN' : t === 'DATE' ? 'DATE' : /TIMESTAMP/.test(t) ? 'TIMESTAMP' : 'STRING');
+    return { fields: cols.map((col) => ({ name: col.column_name, type: type(col.column_type), mode: 'NULLABLE' })), rows: n };
+  } finally {
+    c.closeSync();
+    db.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, name: string): Buffer | undefined } } = {}): Promise<FakeBigQuery> {
   const requests: RecordedRequest[] = [];
   const jobs: any[] = [];
   const jobById = new Map<string, any>();
@@ -140,7 +169,7 @@ export async function startFakeBigQuery(): Promise<FakeBigQuery> {
         let inner = s.clauses?.find((c: any) => c.type === 'as_clause')?.expr;
         // `as (select …)` parses as a select whose only clause is the parenthesised select.
         while (inner && (inner.type === 'paren_expr' || (inner.type === 'select_stmt' && inner.clauses?.length === 1 && inner.clauses[0].type === 'paren_expr'))) inner = inner.type === 'paren_expr' ? inner.expr : inner.clauses[0].expr;
-        const cols = selectColumns(inner);
+        const cols = [...(api.columnsOf?.(n.split('.')[2]!) ?? []), ...selectColumns(inner)];
         tables.set(n, { type: s.type === 'create_view_stmt' ? 'VIEW' : 'TABLE', fields: cols.map((c) => ({ name: c, type: 'STRING', mode: 'NULLABLE' })), numRows: 0, numBytes: 0 });
       } else if (s.type === 'drop_table_stmt' || s.type === 'drop_view_stmt') {
         for (const t of s.tables?.items ?? []) {
@@ -157,8 +186,24 @@ export async function startFakeBigQuery(): Promise<FakeBigQuery> {
           }
           if (a.type === 'alter_action_add_column' && n && tables.has(n)) tables.get(n)!.fields.push({ name: a.column?.name?.name, type: 'STRING', mode: 'NULLABLE' });
         }
-      } else if (['insert_stmt', 'merge_stmt', 'delete_stmt', 'update_stmt'].includes(s.type)) {
-        dml = (dml ?? 0) + 0;
+      } else if (s.type === 'insert_stmt') {
+        // Row accounting, roughly: VALUES count their tuples, INSERT … SELECT FROM one table copies its row count.
+        const ins = s.clauses?.[0];
+        const targetExpr = ins?.table?.type === 'table_with_columns' ? ins.table.table : ins?.table;
+        const target = nameOf(targetExpr, project);
+        const text = sql.slice(s.range?.[0] ?? 0, s.range?.[1] ?? sql.length);
+        const values = s.clauses?.find((c: any) => c.type === 'values_clause');
+        const from = referencedTables(text).filter((r) => r !== target);
+        const n = values ? (values.values?.items?.length ?? 0) : from.length === 1 ? (tables.get(from[0]!)?.numRows ?? 0) : 0;
+        if (target && tables.has(target)) tables.get(target)!.numRows += n;
+        dml = (dml ?? 0) + n;
+      } else if (s.type === 'delete_stmt') {
+        const text = sql.slice(s.range?.[0] ?? 0, s.range?.[1] ?? sql.length);
+        const target = referencedTables(text)[0];
+        if (target && /where true\s*$/i.test(text) && tables.has(target)) tables.get(target)!.numRows = 0;
+        dml = dml ?? 0;
+      } else if (['merge_stmt', 'update_stmt'].includes(s.type)) {
+        dml = dml ?? 0;
       } else if (s.type === 'select_stmt') {
         const custom = api.answer?.(sql);
         if (custom) result = { fields: custom.fields, rows: custom.rows };
@@ -175,7 +220,7 @@ export async function startFakeBigQuery(): Promise<FakeBigQuery> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const raw = Buffer.concat(chunks);
       let body: any;
@@ -200,6 +245,36 @@ export async function startFakeBigQuery(): Promise<FakeBigQuery> {
           return send(res, 200, { kind: 'bigquery#job', jobReference: { projectId: project, location: ref.location }, configuration: cfg, status: { state: 'DONE' }, statistics: out.stats });
         }
         if (jobById.has(ref.jobId)) return apiError(res, 409, 'duplicate', `Already Exists: Job ${project}:${ref.location ?? 'US'}.${ref.jobId}`);
+        if (cfg.load?.sourceUris) {
+          const load = cfg.load;
+          let fields: { name: string; type: string; mode: string }[] = [];
+          let rows = 0;
+          let error: { reason: string; message: string } | undefined;
+          for (const uri of load.sourceUris as string[]) {
+            const m2 = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
+            const bytes = m2 ? options.gcs?.get(m2[1]!, m2[2]!) : undefined;
+            if (!bytes) {
+              error = { reason: 'notFound', message: `Not found: URI ${uri}` };
+              break;
+            }
+            try {
+              const d = await describeFile(bytes, load.sourceFormat);
+              fields = d.fields;
+              rows += d.rows;
+              const prefix = load.hivePartitioningOptions?.sourceUriPrefix as string | undefined;
+              if (prefix && uri.startsWith(prefix)) for (const seg of uri.slice(prefix.length).split('/').slice(0, -1)) if (seg.includes('=')) fields.push({ name: seg.split('=')[0]!, type: 'STRING', mode: 'NULLABLE' });
+            } catch (e) {
+              error = { reason: 'invalid', message: `Error while reading data, error message: ${(e as Error).message.split('\n')[0]} File: ${uri}` };
+              break;
+            }
+          }
+          const t = load.destinationTable;
+          if (!error) tables.set(key(t.projectId, t.datasetId, t.tableId), { type: 'TABLE', fields, numRows: rows, numBytes: rows * 10 });
+          const job = { kind: 'bigquery#job', id: `${project}:${ref.location ?? 'US'}.${ref.jobId}`, jobReference: { projectId: project, jobId: ref.jobId, location: ref.location ?? 'US' }, configuration: cfg, status: error ? { state: 'DONE', errorResult: error, errors: [error] } : { state: 'DONE' }, statistics: { load: { outputRows: String(rows) } } };
+          jobs.push(job);
+          jobById.set(ref.jobId, job);
+          return send(res, 200, job);
+        }
         const out = runQuery(project, sql, false);
         const job: any = {
           kind: 'bigquery#job',

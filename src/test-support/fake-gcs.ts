@@ -97,6 +97,12 @@ export async function startFakeGcs(): Promise<FakeGcs> {
         }
         return json(res, 200, meta(bucket, name, o));
       }
+      if ((m = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname)) && req.method === 'DELETE') {
+        const removed = bucketOf(decodeURIComponent(m[1]!)).delete(decodeURIComponent(m[2]!));
+        if (!removed) return notFound(res, decodeURIComponent(m[2]!));
+        res.writeHead(204);
+        return res.end();
+      }
       if ((m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname)) && req.method === 'POST') {
         const bucket = decodeURIComponent(m[1]!);
         const type = url.searchParams.get('uploadType');

@@ -184,6 +184,30 @@ export class BigQueryConnection implements Connection {
     return { rowsAffected: rows, jobId, response: { code: 'LOAD', rows_affected: rows, job_id: jobId, project_id: this.settings.project, location: metadata.jobReference?.location } };
   }
 
+  /** Landing: a load job from GCS into `relation` (WRITE_TRUNCATE), Parquet/CSV/JSON, hive partitions as columns. */
+  async loadFiles(relation: Relation, uris: string[], o: { format: string; jobId: string; hivePrefix?: string; options?: Record<string, unknown> }): Promise<{ rows: number; columns: ColumnDef[] }> {
+    const format = { parquet: 'PARQUET', csv: 'CSV', json: 'NEWLINE_DELIMITED_JSON', ndjson: 'NEWLINE_DELIMITED_JSON' }[o.format] ?? 'PARQUET';
+    const configuration = {
+      load: {
+        sourceUris: uris,
+        destinationTable: { projectId: relation.database ?? this.settings.project, datasetId: relation.schema, tableId: relation.identifier },
+        sourceFormat: format,
+        writeDisposition: 'WRITE_TRUNCATE',
+        createDisposition: 'CREATE_IF_NEEDED',
+        ...(format === 'CSV' ? { skipLeadingRows: 1, autodetect: true } : format === 'NEWLINE_DELIMITED_JSON' ? { autodetect: true } : {}),
+        ...(o.hivePrefix ? { hivePartitioningOptions: { mode: 'AUTO', sourceUriPrefix: o.hivePrefix } } : {}),
+        ...(o.options ?? {}),
+      },
+      ...(Object.keys(this.settings.labels).length ? { labels: this.settings.labels } : {}),
+    };
+    const job = await this.insertJob(o.jobId, async () => (await this.client.createJob({ configuration, jobId: o.jobId, ...(this.settings.location ? { location: this.settings.location } : {}) } as never))[0]);
+    const [metadata] = await job.promise().then(() => job.getMetadata()).catch((e: unknown) => {
+      throw BigQueryJobError.from(e, '', o.jobId);
+    });
+    if (metadata.status?.errorResult) throw new BigQueryJobError(metadata.status.errorResult, '', o.jobId);
+    return { rows: Number(metadata.statistics?.load?.outputRows ?? 0), columns: await this.getColumns(relation) };
+  }
+
   async close(): Promise<void> {}
 }
 

@@ -1,0 +1,43 @@
+import { statSync } from 'node:fs';
+import type { Storage } from '@google-cloud/storage';
+import type { GcsSettings } from './object-store.js';
+import { withRetries } from './retry.js';
+
+/** The profile's `gcs_staging_bucket`: where files wait for a BigQuery load job, deleted once loaded. */
+export class GcsStaging {
+  private storage?: Storage;
+
+  constructor(
+    readonly bucket: string,
+    private readonly settings: GcsSettings,
+    private readonly prefix = 'strata-landing',
+  ) {}
+
+  private async client(): Promise<Storage> {
+    if (!this.storage) {
+      const { Storage } = await import('@google-cloud/storage');
+      const s = this.settings;
+      this.storage = new Storage({
+        ...(s.apiEndpoint ? { apiEndpoint: s.apiEndpoint } : {}),
+        ...(s.projectId ? { projectId: s.projectId } : {}),
+        ...(s.keyFilename ? { keyFilename: s.keyFilename } : {}),
+        ...(s.credentials ? { credentials: s.credentials } : {}),
+      });
+    }
+    return this.storage;
+  }
+
+  /** Streams a local file to `gs://<bucket>/strata-landing/<name>` and returns that URI. */
+  async upload(localFile: string, name: string): Promise<string> {
+    const object = `${this.prefix}/${name}`;
+    const bucket = (await this.client()).bucket(this.bucket);
+    // Large files use a resumable upload; small ones one request.
+    await withRetries(() => bucket.upload(localFile, { destination: object, resumable: statSync(localFile).size > 64 * 2 ** 20, validation: false }));
+    return `gs://${this.bucket}/${object}`;
+  }
+
+  async remove(uri: string): Promise<void> {
+    const object = uri.slice(`gs://${this.bucket}/`.length);
+    await (await this.client()).bucket(this.bucket).file(object).delete({ ignoreNotFound: true });
+  }
+}

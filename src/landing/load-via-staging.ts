@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { Relation } from '../adapters/contract.js';
+import type { ExternalSpec } from '../parse/types.js';
+import type { ObjectInfo } from './object-store.js';
+import type { Ledger } from './ledger.js';
+import type { LandSourceOptions } from './land-source.js';
+
+const META = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
+
+function compatible(tableType: string, fileType: string): boolean {
+  const t = tableType.toUpperCase();
+  const f = fileType.toUpperCase();
+  return t === f || t === 'STRING' || (t === 'FLOAT64' && f === 'INT64') || (t === 'NUMERIC' && f === 'INT64');
+}
+
+/**
+ * Landing where DDL cannot run in a transaction (BigQuery): the file goes to the GCS staging bucket, a
+ * load job (deterministic id) fills a per-file staging table, then one multi-statement transaction inserts
+ * its rows into bronze together with the ledger row — so an object is landed exactly once even across
+ * crashes: until that transaction commits, the ledger does not list it and a rerun loads it again.
+ */
+export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean): Promise<number> {
+  const { connection: c, dialect: d, relation } = o;
+  if (!o.staging || !c.loadFiles) throw new Error(`landing into ${d.name} needs gcs_staging_bucket in the profile output (a bucket in the same location as the dataset)`);
+  const hash = createHash('sha256').update(`${label}\n${obj.key}\n${obj.etag}`).digest('hex').slice(0, 16);
+  const base = `${o.invocationId}/${o.source.sourceName}/${o.source.name}`;
+  const uri = await o.staging.upload(file, `${base}/${obj.key}`);
+  const stage: Relation = { ...relation, identifier: `${relation.identifier}__strata_land_${hash}` };
+  const q = (n: string): string => d.quoteIdentifier(n);
+  try {
+    const format = String(spec.format ?? 'parquet').toLowerCase();
+    const hive = spec.partitions === 'hive' || (spec.partitions as unknown) === true;
+    const { rows, columns } = await c.loadFiles(stage, [uri], {
+      format,
+      jobId: `strata_land_${o.invocationId.replace(/-/g, '')}_${hash}`,
+      ...(hive ? { hivePrefix: `gs://${o.staging.bucket}/strata-landing/${base}/` } : {}),
+    });
+    const target = d.renderRelation(relation);
+    const sourceUri = d.quoteString(o.store.uri(obj.key));
+    const names = columns.map((col) => col.name);
+    const select = `select ${names.map(q).join(', ')}, ${sourceUri} as _strata_source_file, current_timestamp() as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${d.renderRelation(stage)}`;
+    const existing = await c.getRelation(relation);
+    if (!existing) await c.execute(d.createTableAs(relation, `${select} where false`));
+    else {
+      const have = new Map((await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col]));
+      const added = columns.filter((col) => !have.has(col.name.toLowerCase()));
+      if (added.length) await c.execute(d.addColumns(relation, added));
+      for (const col of columns) {
+        const current = have.get(col.name.toLowerCase());
+        if (current && !compatible(current.dataType, col.dataType)) throw new Error(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}`);
+      }
+    }
+    await c.execute(
+      [
+        d.beginTransaction(),
+        ...(reland ? [`delete from ${target} where _strata_source_file = ${sourceUri}`, ledger.supersedeSql(label, obj.key)] : []),
+        `insert into ${target} (${[...names, ...META].map(q).join(', ')})\n${select}`,
+        ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }),
+        d.commitTransaction(),
+      ].join(';\n'),
+    );
+    return rows;
+  } finally {
+    await c.execute(d.dropRelation(stage, 'table')).catch(() => undefined);
+    await o.staging.remove(uri).catch(() => undefined);
+  }
+}
