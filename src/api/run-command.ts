@@ -171,6 +171,12 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       diagnostics.push(...e.diagnostics);
       return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: records };
     }
+    // A warehouse refusing before any node ran (permissions, quota, a missing project): one line with the fix.
+    const described = (e as { describe?: () => string }).describe;
+    if (typeof described === 'function') {
+      diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(described.call(e)), file: p.project.profilesFile ?? 'profiles.yml' });
+      return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: records };
+    }
     throw e;
   } finally {
     for (const c of connections) await c.close().catch(() => undefined);

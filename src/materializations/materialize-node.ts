@@ -1,5 +1,6 @@
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
+import type { Connection } from '../adapters/contract.js';
 import type { MaterializeInput, MaterializeResult } from './types.js';
 import { buildAndSwap } from './swap.js';
 import { applyIncremental } from './incremental.js';
@@ -21,8 +22,48 @@ async function countRows(input: MaterializeInput): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/** A connection that adds up what the warehouse reports per job (BigQuery: bytes processed and billed). */
+function metered(connection: Connection): { connection: Connection; usage: () => Record<string, unknown> } {
+  let processed = 0;
+  let billed = 0;
+  let seen = false;
+  const jobIds: string[] = [];
+  const execute = async (sql: string): Promise<Awaited<ReturnType<Connection['execute']>>> => {
+    const r = await connection.execute(sql);
+    if (r.bytesProcessed !== undefined || r.bytesBilled !== undefined) seen = true;
+    processed += r.bytesProcessed ?? 0;
+    billed += r.bytesBilled ?? 0;
+    if (r.jobId) jobIds.push(r.jobId);
+    return r;
+  };
+  // Every other member goes to the real connection, with `this` bound to it (its state stays in one place).
+  const wrapped = new Proxy(connection, {
+    get(target, prop) {
+      if (prop === 'execute') return execute;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { connection: wrapped, usage: () => (seen ? { bytes_processed: processed, bytes_billed: billed, job_id: jobIds.at(-1), job_ids: jobIds } : {}) };
+}
+
 /** Builds one node with its materialization: the strategy decides what, the dialect how. */
 export async function materializeNode(input: MaterializeInput): Promise<MaterializeResult> {
+  const meter = metered(input.connection);
+  const result = await materializeWith({ ...input, connection: meter.connection });
+  await persistColumnDocs({ ...input, connection: meter.connection }, result);
+  return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
+}
+
+/** `persist_docs: {columns: true}` where the dialect can (BigQuery): column descriptions on the table. */
+async function persistColumnDocs(input: MaterializeInput, result: MaterializeResult): Promise<void> {
+  const docs = input.node.config.persist_docs as { columns?: boolean } | undefined;
+  if (!docs?.columns || !input.dialect.columnDescriptions || result.relationKind !== 'table' || input.node.config.materialized === 'ephemeral') return;
+  const columns = Object.values(input.node.columns ?? {}).map((c) => ({ name: c.name, dataType: '', description: c.description }));
+  for (const statement of input.dialect.columnDescriptions(input.relation, columns)) await input.connection.execute(statement);
+}
+
+async function materializeWith(input: MaterializeInput): Promise<MaterializeResult> {
   const { node, sql, relation, dialect, connection } = input;
   const materialized = String(node.config.materialized);
   await runHooks(input, node.config.pre_hook ?? []);

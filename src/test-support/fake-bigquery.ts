@@ -33,8 +33,8 @@ export interface FakeBigQuery {
   jobs: any[];
   tables: Map<string, FakeTable>;
   datasets: Set<string>;
-  /** Answer the next n jobs.insert calls with 503 backendError. */
-  failInserts(n: number): void;
+  /** Answer the next n jobs.insert calls with an error (default 503 backendError). */
+  failInserts(n: number, status?: number, reason?: string, message?: string): void;
   /** Create the next n jobs, then answer 503 as if the response was lost. */
   loseInsertResponses(n: number): void;
   /** Rows for a SELECT; default: `count(*) as n` gets the table's numRows, others no rows. */
@@ -117,6 +117,7 @@ export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, n
   const tables = new Map<string, FakeTable>();
   const datasets = new Set<string>();
   let failing = 0;
+  let failure = { status: 503, reason: 'backendError', message: 'Backend error (injected by the test server)' };
   let losing = 0;
   const api: FakeBigQuery = {} as FakeBigQuery;
 
@@ -233,7 +234,7 @@ export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, n
       if ((m = /^\/projects\/([^/]+)\/jobs$/.exec(path)) && req.method === 'POST') {
         if (failing > 0) {
           failing--;
-          return apiError(res, 503, 'backendError', 'Backend error (injected by the test server)');
+          return apiError(res, failure.status, failure.reason, failure.message);
         }
         const project = decodeURIComponent(m[1]!);
         const ref = body.jobReference ?? {};
@@ -361,7 +362,10 @@ export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, n
     jobs,
     tables,
     datasets,
-    failInserts: (n: number) => (failing = n),
+    failInserts: (n: number, status = 503, reason = 'backendError', message = 'Backend error (injected by the test server)') => {
+      failing = n;
+      failure = { status, reason, message };
+    },
     loseInsertResponses: (n: number) => (losing = n),
     close: () => new Promise<void>((r) => server.close(() => r())),
   });

@@ -23,9 +23,9 @@ function project(endpoint: string, extra: Record<string, string> = {}): string {
     'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ${TOKEN}\n      project: acme-test\n      dataset: analytics\n      location: EU\n      threads: 1\n      priority: batch\n      maximum_bytes_billed: 1000000000\n      job_timeout_seconds: 300\n      job_retries: 2\n      labels: {team: care}\n      api_endpoint: ${endpoint}\n`,
     'seeds/raw_customers.csv': 'id,name,signup_date\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n',
     'models/stg_customers.sql': "{{ config(materialized='view') }}\nselect id, name, signup_date from {{ ref('raw_customers') }}",
-    'models/customers.sql': "{{ config(materialized='table', partition_by={'field': 'signup_date', 'data_type': 'date'}, cluster_by=['id'], labels={'layer': 'gold'}) }}\nselect id, name, cast(signup_date as date) as signup_date from {{ ref('stg_customers') }}",
+    'models/customers.sql': "{{ config(materialized='table', partition_by={'field': 'signup_date', 'data_type': 'date'}, cluster_by=['id'], labels={'layer': 'gold'}, persist_docs={'relation': true, 'columns': true}) }}\nselect id, name, cast(signup_date as date) as signup_date from {{ ref('stg_customers') }}",
     'models/events.sql': "{{ config(materialized='incremental', unique_key='id', partition_by={'field': 'ts', 'data_type': 'timestamp'}) }}\nselect id, current_timestamp() as ts from {{ ref('customers') }}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}",
-    'models/schema.yml': 'version: 2\nmodels:\n  - name: customers\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: customers\n    description: One row per customer\n    columns:\n      - name: id\n        description: The customer\'s id\n        data_tests: [not_null]\n',
     ...extra,
   });
 }
@@ -57,6 +57,7 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
       'create or replace view `acme-test`.`analytics`.`stg_customers`',
       'create or replace table `acme-test`.`analytics`.`customers`',
       'select count(*) as n from `acme-test`.`analytics`.`customers`',
+      "alter table `acme-test`.`analytics`.`customers` alter column `id` set options(description = 'The customer\\'s id')",
       'select',
       'create or replace table `acme-test`.`analytics`.`events`',
       'select count(*) as n from `acme-test`.`analytics`.`events`',
@@ -73,7 +74,7 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     }
     expect(bq.jobs.every((j) => j.jobReference.location === 'EU' && /^strata_[0-9a-f]{32}_c\d+_(query|load)_\d+_[0-9a-f]{12}$/.test(j.jobReference.jobId))).toBe(true);
     const table = jobs.find((j) => j.sql.startsWith('create or replace table `acme-test`.`analytics`.`customers`'))!.sql;
-    expect(table).toContain('partition by `signup_date`\ncluster by `id`\noptions(\n  labels = [(\'layer\', \'gold\')]\n)');
+    expect(table).toContain("partition by `signup_date`\ncluster by `id`\noptions(\n  description = 'One row per customer',\n  labels = [('layer', 'gold')]\n)");
     const load = bq.jobs.find((j) => j.configuration.load)!.configuration.load;
     expect(load).toMatchObject({ sourceFormat: 'CSV', skipLeadingRows: 1, writeDisposition: 'WRITE_TRUNCATE', destinationTable: { projectId: 'acme-test', datasetId: 'analytics', tableId: 'raw_customers' } });
     expect(load.schema.fields).toEqual([{ name: 'id', type: 'INT64' }, { name: 'name', type: 'STRING' }, { name: 'signup_date', type: 'STRING' }]);
@@ -82,7 +83,7 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     for (const f of ['run_results.json', 'manifest.json']) expect(readFileSync(join(dir, 'target', f), 'utf8')).not.toContain(TOKEN);
     const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
     const customers = rr.results.find((r: { unique_id: string }) => r.unique_id === 'model.shop.customers');
-    expect(customers.adapter_response).toMatchObject({ code: 'CREATE TABLE' });
+    expect(customers.adapter_response).toMatchObject({ code: 'CREATE TABLE', bytes_processed: 0, bytes_billed: 0, job_id: expect.stringMatching(/^strata_[0-9a-f]{32}_c\d+_query_\d+_/) });
   });
 
   it('a second build merges the incremental model, pruned to the partitions of the new rows', async () => {
@@ -116,6 +117,17 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     const posts = bq.requests.slice(midRequests).filter((r) => r.method === 'POST' && r.pathname.endsWith('/jobs')).map((r) => r.body.jobReference.jobId);
     expect(posts.length).toBe(ids.length + 1);
     expect(posts[0]).toBe(posts[1]);
+  });
+
+  it('quota and permission errors are one line with the fix, and are not retried', async () => {
+    bq.failInserts(1, 403, 'accessDenied', 'Access Denied: Project acme-test: User does not have bigquery.jobs.create permission in project acme-test.');
+    const denied = await build({ projectDir: dir, profilesDir: dir, select: ['stg_customers'] });
+    expect(denied.exitCode).toBe(1);
+    // The first job is the dataset check, before any node: the refusal is a diagnostic, not a stack trace.
+    expect(denied.diagnostics.find((d) => d.code === 'warehouse-error')?.message).toMatch(/^Access Denied: Project acme-test: User does not have bigquery\.jobs\.create permission in project acme-test\. \(the credentials lack a permission; grant roles\/bigquery\.jobUser/);
+    bq.failInserts(1, 403, 'quotaExceeded', 'Quota exceeded: Your project exceeded quota for concurrent queries.');
+    const quota = await build({ projectDir: dir, profilesDir: dir, select: ['stg_customers'] });
+    expect(quota.diagnostics.find((d) => d.code === 'warehouse-error')?.message).toMatch(/^Quota exceeded: .* \(a BigQuery quota was exceeded; wait and rerun/);
   });
 
   it('a SQL error names the line in the compiled model, with no stack trace', async () => {
