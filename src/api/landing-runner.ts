@@ -4,7 +4,7 @@ import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
 import { GcsStaging, gcsSettingsFrom, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
 import { renderYamlTree } from '../project/index.js';
-import type { ExternalSpec } from '../parse/types.js';
+import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
 
 /** Lands one external source's new files into its bronze relation. */
@@ -24,6 +24,8 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   } catch (e) {
     return { status: 'error', message: `landing ${node.name}: ${(e as Error).message} (${source.originalFilePath})` };
   }
+  const wantsExternal = source.config.materialized === 'external' || (external as { materialized?: unknown }).materialized === 'external';
+  if (wantsExternal) return createExternal(ctx, node, connection, source, external);
   const stagingBucket = p.project.target.settings.gcs_staging_bucket ? String(p.project.target.settings.gcs_staging_bucket) : undefined;
   try {
     const relation = ctx.relations.relationOf(source);
@@ -54,3 +56,17 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
 }
 
 const secs = (ms: number): number => Math.round(ms) / 1000;
+
+/** `materialized: external` on a gs:// source (BigQuery): an external table over the files instead of a load. */
+async function createExternal(ctx: NodeRunContext, node: ManifestNode, connection: Connection, source: SourceDefinition, external: ExternalSpec): Promise<NodeOutcome> {
+  const d = ctx.prepared.adapter.dialect;
+  const location = String(external.location ?? '');
+  if (!d.createExternalTable || !location.startsWith('gs://')) {
+    return { status: 'error', message: `landing ${node.name}: materialized: external needs a bigquery target and a gs:// location (${source.originalFilePath}); remove it to land the files instead` };
+  }
+  const base = location.endsWith('/') ? location : `${location}/`;
+  const hive = external.partitions === 'hive' || (external.partitions as unknown) === true;
+  const relation = ctx.relations.relationOf(source);
+  const r = await connection.execute(d.createExternalTable(relation, [`${base}*`], String(external.format ?? 'parquet'), hive ? base : undefined));
+  return { status: 'success', message: 'EXTERNAL TABLE', adapterResponse: { code: 'CREATE EXTERNAL TABLE', ...(r.response ?? {}) }, relation: d.renderRelation(relation) };
+}

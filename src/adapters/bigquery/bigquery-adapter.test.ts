@@ -130,6 +130,23 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     expect(quota.diagnostics.find((d) => d.code === 'warehouse-error')?.message).toMatch(/^Quota exceeded: .* \(a BigQuery quota was exceeded; wait and rerun/);
   });
 
+  it('a gs:// source with materialized: external becomes an external table, nothing loaded', async () => {
+    const ext = project(bq.endpoint, {
+      'models/sources.yml': "version: 2\nsources:\n  - name: lake\n    schema: raw\n    tables:\n      - name: calls\n        config: {materialized: external}\n        external:\n          location: gs://acme-lake/calls/\n          format: parquet\n          partitions: hive\n",
+      'models/call_count.sql': "select count(*) as n from {{ source('lake', 'calls') }}",
+    });
+    try {
+      const before = bq.jobs.length;
+      const r = await build({ projectDir: ext, profilesDir: ext, select: ['+call_count'] });
+      expect(r.exitCode, JSON.stringify(r.results.map((x) => x.message))).toBe(0);
+      const sqls = bq.jobs.slice(before).map((j) => j.configuration.query?.query);
+      expect(sqls).toContain("create or replace external table `acme-test`.`raw`.`calls`\nwith partition columns\noptions(format = 'PARQUET', uris = ['gs://acme-lake/calls/*'], hive_partition_uri_prefix = 'gs://acme-lake/calls/')");
+      expect(bq.jobs.slice(before).some((j) => j.configuration.load)).toBe(false);
+    } finally {
+      removeProject(ext);
+    }
+  });
+
   it('a SQL error names the line in the compiled model, with no stack trace', async () => {
     const broken = project(bq.endpoint, { 'models/stg_customers.sql': "{{ config(materialized='view') }}\nselect id,\n  name\n  from from {{ ref('raw_customers') }}" });
     try {

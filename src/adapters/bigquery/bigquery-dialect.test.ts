@@ -50,6 +50,8 @@ function statements(d: Dialect): [string, string][] {
       ['insert_overwrite, static partitions', d.insertOverwrite!(target, staging, ['complaint_id', 'opened_at', 'status'], daily, ["timestamp('2026-01-01')", "timestamp('2026-01-02')"])],
       ...d.columnDescriptions!(target, [{ name: 'status', dataType: 'STRING', description: "normalised: 'open', 'closed'…" }]).map((s): [string, string] => ['column description', s]),
       ['temp table', d.createTableAs(staging, model, { temporary: true })],
+      ['external table, hive partitions', d.createExternalTable!(target, ['gs://drop/calls/*'], 'parquet', 'gs://drop/calls/')],
+      ['external table, csv', d.createExternalTable!(target, ['gs://drop/calls/*'], 'csv')],
     );
   }
   return out;

@@ -42,6 +42,15 @@ export class BigQueryDialect implements Dialect {
     return `create or replace view ${this.renderRelation(relation)}${opts ? `\n${opts}` : ''}\nas (\n${sql}\n)`;
   }
 
+  /** A source with `materialized: external`: an external table over the files, nothing loaded. */
+  createExternalTable(relation: Relation, uris: string[], format: string, hivePrefix?: string): string {
+    const fmt = { parquet: 'PARQUET', csv: 'CSV', json: 'NEWLINE_DELIMITED_JSON', ndjson: 'NEWLINE_DELIMITED_JSON' }[format.toLowerCase()] ?? 'PARQUET';
+    const opts = [`format = ${this.quoteString(fmt)}`, `uris = [${uris.map((u) => this.quoteString(u)).join(', ')}]`];
+    if (hivePrefix) opts.push(`hive_partition_uri_prefix = ${this.quoteString(hivePrefix)}`);
+    if (fmt === 'CSV') opts.push('skip_leading_rows = 1');
+    return `create or replace external table ${this.renderRelation(relation)}${hivePrefix ? '\nwith partition columns' : ''}\noptions(${opts.join(', ')})`;
+  }
+
   dropRelation(relation: Relation, kind: RelationKind): string {
     return `drop ${kind === 'view' ? 'view' : kind === 'external' ? 'external table' : 'table'} if exists ${this.renderRelation(relation)}`;
   }

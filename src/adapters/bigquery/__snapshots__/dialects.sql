@@ -282,3 +282,18 @@ from `acme-prod`.`silver`.`complaints`
 where true
 qualify row_number() over (partition by complaint_id order by opened_at desc) = 1
 );
+
+-- external table, hive partitions
+-- duckdb:
+--   (not on duckdb)
+-- bigquery:
+create or replace external table `acme-prod`.`gold`.`fct_complaints`
+with partition columns
+options(format = 'PARQUET', uris = ['gs://drop/calls/*'], hive_partition_uri_prefix = 'gs://drop/calls/');
+
+-- external table, csv
+-- duckdb:
+--   (not on duckdb)
+-- bigquery:
+create or replace external table `acme-prod`.`gold`.`fct_complaints`
+options(format = 'CSV', uris = ['gs://drop/calls/*'], skip_leading_rows = 1);
