@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Storage } from '@google-cloud/storage';
 import type { GcsSettings } from './object-store.js';
 import { withRetries } from './retry.js';
+import { gcsClient } from './gcs-client.js';
 
 /** The profile's `gcs_staging_bucket`: where files wait for a BigQuery load job, deleted once loaded. */
 export class GcsStaging {
@@ -14,16 +15,7 @@ export class GcsStaging {
   ) {}
 
   private async client(): Promise<Storage> {
-    if (!this.storage) {
-      const { Storage } = await import('@google-cloud/storage');
-      const s = this.settings;
-      this.storage = new Storage({
-        ...(s.apiEndpoint ? { apiEndpoint: s.apiEndpoint } : {}),
-        ...(s.projectId ? { projectId: s.projectId } : {}),
-        ...(s.keyFilename ? { keyFilename: s.keyFilename } : {}),
-        ...(s.credentials ? { credentials: s.credentials } : {}),
-      });
-    }
+    this.storage ??= await gcsClient(this.settings);
     return this.storage;
   }
 

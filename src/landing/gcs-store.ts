@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Storage } from '@google-cloud/storage';
 import type { GcsSettings, ObjectInfo, ObjectStore } from './object-store.js';
 import { withRetries } from './retry.js';
+import { gcsClient } from './gcs-client.js';
 
 /**
  * A Google Cloud Storage prefix (`gs://bucket/prefix/`), through the official client. Lists every page
@@ -22,18 +23,7 @@ export class GcsStore implements ObjectStore {
   }
 
   private async client(): Promise<Storage> {
-    if (!this.storage) {
-      // Loaded only when a gs:// source lands, so DuckDB users never load Google's client.
-      const { Storage } = await import('@google-cloud/storage');
-      const s = this.settings;
-      this.storage = new Storage({
-        ...(s.apiEndpoint ? { apiEndpoint: s.apiEndpoint } : {}),
-        ...(s.projectId ? { projectId: s.projectId } : {}),
-        ...(s.keyFilename ? { keyFilename: s.keyFilename } : {}),
-        ...(s.credentials ? { credentials: s.credentials } : {}),
-        retryOptions: { autoRetry: true, maxRetries: s.maxRetries ?? 4 },
-      });
-    }
+    this.storage ??= await gcsClient(this.settings);
     return this.storage;
   }
 
