@@ -1,4 +1,4 @@
-import type { Connection, Relation } from '../adapters/contract.js';
+import type { ColumnDef, Connection, Relation } from '../adapters/contract.js';
 import { duckdbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
 import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
 import type { ManifestNode } from '../parse/types.js';
@@ -22,7 +22,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       const key = normaliseInput(given.input);
       const real = realRelation(ctx, model, key);
       // Types come from the real relation when the warehouse has it (as dbt does); otherwise from the values.
-      const columns = real && ctx.prepared.adapter.type === 'duckdb' && (await warehouseConnection.getRelation(real)) ? await warehouseConnection.getColumns(real) : undefined;
+      const columns = real && (await warehouseConnection.getRelation(real)) ? asDuckDbTypes(ctx.prepared.adapter.type, await warehouseConnection.getColumns(real)) : undefined;
       const rel = { schema: 'main', identifier: `__strata_given_${index++}` };
       await conn.execute(duckdbDialect.createTableAs(rel, givenTableSql(duckdbDialect, given.rows, columns)));
       tables.set(key, rel);
@@ -38,8 +38,12 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       isIncremental,
       fullRefresh: false,
       varsOverride: def.overrides.vars,
+      // DuckDB runs the test, so the model renders as DuckDB SQL even on a BigQuery target.
+      adapterType: 'duckdb',
+      secretReference: (name) => duckdbDialect.secretReference(name),
       warehouse: templateWarehouse(conn, duckdbDialect),
     });
+    for (const [name, value] of ctx.prepared.sessionSecrets) await conn.execute(duckdbDialect.setSecret(name, value));
     const actual = await conn.query(sql);
     const cmp = compareRows(def.expect, actual.rows);
     if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
@@ -63,4 +67,13 @@ function realRelation(ctx: NodeRunContext, model: ManifestNode, key: string): Re
     return 'error' in s ? undefined : ctx.relations.relationOf(s);
   }
   return undefined;
+}
+
+const BIGQUERY_TO_DUCKDB: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', NUMERIC: 'DECIMAL(38, 9)', BIGNUMERIC: 'DOUBLE', TIMESTAMP: 'TIMESTAMP', DATETIME: 'TIMESTAMP', DATE: 'DATE', TIME: 'TIME', BYTES: 'BLOB', JSON: 'VARCHAR' };
+
+/** The real relation's column types as DuckDB spells them (unknown types are left to inference). */
+function asDuckDbTypes(adapterType: string, columns: ColumnDef[]): ColumnDef[] | undefined {
+  if (adapterType === 'duckdb') return columns;
+  const mapped = columns.filter((c) => BIGQUERY_TO_DUCKDB[c.dataType.toUpperCase()]).map((c) => ({ ...c, dataType: BIGQUERY_TO_DUCKDB[c.dataType.toUpperCase()]! }));
+  return mapped.length ? mapped : undefined;
 }

@@ -89,6 +89,8 @@ export function givenTableSql(dialect: Dialect, rows: Record<string, unknown>[],
   const names = [...new Set([...(columns?.map((c) => c.name) ?? []), ...rows.flatMap((r) => Object.keys(r))])];
   if (!names.length) return 'select 1 as _strata_empty where false';
   const typeOf = new Map(columns?.map((c) => [c.name, c.dataType]));
+  // A column given only as nulls, with no type known, is text (a bare null would be typed INTEGER).
+  for (const n of names) if (!typeOf.has(n) && rows.every((r) => r[n] === null || r[n] === undefined)) typeOf.set(n, dialect.typeName('string'));
   const select = (r: Record<string, unknown>): string =>
     `select ${names.map((n) => (typeOf.has(n) ? `cast(${literal(dialect, r[n])} as ${typeOf.get(n)})` : literal(dialect, r[n])) + ` as ${dialect.quoteIdentifier(n)}`).join(', ')}`;
   if (!rows.length) return `${select({})} where false`;

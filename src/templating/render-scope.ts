@@ -66,6 +66,7 @@ const placeholder = (parts: string[]): string => parts.map((p) => `"${p}"`).join
 export function buildScope(input: ScopeInput): Record<string, unknown> {
   const { options, registry, node, recorder, run, answers } = input;
   const execute = !!run?.warehouse;
+  const adapterType = run?.adapterType ?? options.adapterType;
 
   const fromWarehouse = <T>(key: string, fetch: () => Promise<T>): T => {
     if (answers.has(key)) return answers.get(key) as T;
@@ -146,16 +147,17 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     const value = options.env[name] ?? (pos.length ? String(pos[0]) : undefined);
     if (value === undefined) throw new TemplateUserError('env-var-not-found', `secret('${name}') is not set in the environment and has no default`, `export ${name}=…`);
     options.onSecret?.(name, value);
-    return options.secretReference ? options.secretReference(name) : `getvariable('${name}')`;
+    const reference = run?.secretReference ?? options.secretReference;
+    return reference ? reference(name) : `getvariable('${name}')`;
   };
 
   const dispatch = (name: string, namespace?: string): ((...a: unknown[]) => unknown) => {
     const order = options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order ?? [];
     const packages = [...order, options.projectName, ...(namespace ? [namespace] : []), ...registry.packages()];
-    for (const prefix of [options.adapterType, 'default']) {
+    for (const prefix of [adapterType, 'default']) {
       for (const pkg of packages) if (registry.has(`${prefix}__${name}`, pkg)) return registry.callable(`${prefix}__${name}`, pkg);
     }
-    throw new TemplateUserError('macro-not-found', `adapter.dispatch('${name}') found no ${options.adapterType}__${name} or default__${name} macro`, 'define default__' + name);
+    throw new TemplateUserError('macro-not-found', `adapter.dispatch('${name}') found no ${adapterType}__${name} or default__${name} macro`, 'define default__' + name);
   };
 
   const thisRel = run ? relationObject(run.thisRelation, run.renderRelation) : placeholder([String(node.config.schema ?? 'schema'), node.name]);
@@ -194,7 +196,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       const exists = fromWarehouse(`r:${r.database}.${r.schema}.${r.identifier}`, () => run!.warehouse!.relationExists(r));
       return exists ? relationObject(r, run!.renderRelation) : null;
     },
-    type: () => options.adapterType,
+    type: () => adapterType,
   };
 
   const scope: Record<string, unknown> = {

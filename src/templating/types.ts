@@ -109,6 +109,12 @@ export interface RunRenderContext {
   fullRefresh: boolean;
   /** Unit tests: vars that override the project's for this render. */
   varsOverride?: Record<string, unknown>;
+  /**
+   * Unit tests run on an in-memory DuckDB whatever the target: dispatch and `adapter.type()` use this
+   * adapter, and secrets render as it reads them. `target` stays the real target.
+   */
+  adapterType?: string;
+  secretReference?(name: string): string;
   /** Absent: `execute` is false and run_query returns none (like dbt at parse time). */
   warehouse?: TemplateWarehouse;
 }

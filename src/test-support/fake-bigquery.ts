@@ -170,7 +170,11 @@ export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, n
         let inner = s.clauses?.find((c: any) => c.type === 'as_clause')?.expr;
         // `as (select …)` parses as a select whose only clause is the parenthesised select.
         while (inner && (inner.type === 'paren_expr' || (inner.type === 'select_stmt' && inner.clauses?.length === 1 && inner.clauses[0].type === 'paren_expr'))) inner = inner.type === 'paren_expr' ? inner.expr : inner.clauses[0].expr;
-        const cols = [...(api.columnsOf?.(n.split('.')[2]!) ?? []), ...selectColumns(inner)];
+        let cols = [...(api.columnsOf?.(n.split('.')[2]!) ?? []), ...selectColumns(inner)];
+        // `select * from <one known table>` (the demo's bronze views): the star is that table's columns.
+        const body = sql.slice(inner?.range?.[0] ?? 0, inner?.range?.[1] ?? sql.length);
+        const from = referencedTables(body);
+        if (!cols.length && /^\s*select\s+\*\s+from\s/i.test(body) && from.length === 1 && tables.has(from[0]!)) cols = tables.get(from[0]!)!.fields.map((f) => f.name);
         tables.set(n, { type: s.type === 'create_view_stmt' ? 'VIEW' : 'TABLE', fields: cols.map((c) => ({ name: c, type: 'STRING', mode: 'NULLABLE' })), numRows: 0, numBytes: 0 });
       } else if (s.type === 'drop_table_stmt' || s.type === 'drop_view_stmt') {
         for (const t of s.tables?.items ?? []) {
