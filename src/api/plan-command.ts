@@ -6,7 +6,7 @@ import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { testQuery } from '../data-tests/index.js';
 import { writeJsonArtifact } from '../artifacts/index.js';
-import { prepareProject } from './prepare.js';
+import { prepareProject, type PreparedProject } from './prepare.js';
 import { WarehouseState, templateWarehouse } from './warehouse-state.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 
@@ -52,10 +52,15 @@ const TIB = 2 ** 40;
  * runs — bytes each job would process, the estimated on-demand cost, and the total. Nothing is written.
  */
 export async function plan(options: PlanOptions): Promise<PlanResult> {
-  const empty = (exitCode: ExitCode, diagnostics: Diagnostic[], invocationId: string): PlanResult => ({ exitCode, diagnostics, invocationId, nodes: [], totalBytes: 0, totalCostUsd: 0, unknown: 0, pricePerTib: 0, overBudget: false });
   const outcome = await prepareProject(options);
   if (!outcome.ok) return empty(2, outcome.diagnostics, outcome.invocationId);
-  const p = outcome.prepared;
+  return planPrepared(outcome.prepared, options);
+}
+
+const empty = (exitCode: ExitCode, diagnostics: Diagnostic[], invocationId: string): PlanResult => ({ exitCode, diagnostics, invocationId, nodes: [], totalBytes: 0, totalCostUsd: 0, unknown: 0, pricePerTib: 0, overBudget: false });
+
+/** The plan of an already prepared project (so `build --max-bytes` parses once). */
+export async function planPrepared(p: PreparedProject, options: PlanOptions): Promise<PlanResult> {
   const diagnostics = [...p.diagnostics];
   const { dialect } = p.adapter;
   if (!dialect.capabilities.dryRun) {
@@ -90,7 +95,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     for (const node of targets) {
       const planned = await planNode(node, compiler, tw, connection, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
       if (planned.bytes !== undefined) planned.costUsd = (planned.bytes / TIB) * pricePerTib;
-      nodes.push(p.scrubber ? { ...planned, error: planned.error && p.scrubber.scrub(planned.error) } : planned);
+      nodes.push({ ...planned, error: planned.error && p.scrubber.scrub(planned.error) });
     }
   } catch (e) {
     if (e instanceof UserError) return empty(2, [...diagnostics, ...e.diagnostics], p.invocationId);

@@ -11,7 +11,7 @@ import type { NodeOutcome } from '../execute/index.js';
 import { manifestArtifact, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { plan } from './plan-command.js';
+import { planPrepared } from './plan-command.js';
 import { schedulingParents } from './build-order.js';
 import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, type NodeRunContext } from './node-runner.js';
@@ -72,7 +72,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const ids = selection.ids;
   const manifest = p.graph.manifest;
   if (options.maxBytes !== undefined) {
-    const estimate = await plan({ ...options, reporter: undefined, resourceTypes: RESOURCE_TYPES[kind] });
+    const estimate = await planPrepared(p, { ...options, resourceTypes: RESOURCE_TYPES[kind] });
     if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };
     if (estimate.overBudget) {
       const top = [...estimate.nodes].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 3).map((n) => `${n.name} ${(n.bytes ?? 0).toLocaleString('en-US')} bytes`).join(', ');

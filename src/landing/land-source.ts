@@ -40,7 +40,6 @@ export interface LandingResult {
   loadMs: number;
 }
 
-const META = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
 
 function readerSql(dialect: Dialect, file: string, spec: ExternalSpec): string {
   const format = String(spec.format ?? (file.endsWith('.csv') ? 'csv' : file.endsWith('.json') || file.endsWith('.ndjson') ? 'json' : 'parquet')).toLowerCase();
@@ -177,4 +176,3 @@ function compatible(tableType: string, fileType: string): boolean {
   return t === 'VARCHAR' || t === 'DOUBLE' && (ints.includes(f) || f === 'FLOAT');
 }
 
-export { META };

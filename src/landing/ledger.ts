@@ -2,6 +2,9 @@ import type { Connection, Dialect } from '../adapters/contract.js';
 
 export const LEDGER = { schema: 'strata_meta', identifier: 'landed_files' };
 
+/** The columns landing adds to every bronze row: which file, when, and by which invocation. */
+export const LANDING_COLUMNS = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
+
 export interface LedgerEntry {
   source: string;
   key: string;

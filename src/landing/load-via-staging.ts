@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Relation } from '../adapters/contract.js';
 import type { ExternalSpec } from '../parse/types.js';
 import type { ObjectInfo } from './object-store.js';
-import type { Ledger } from './ledger.js';
+import { LANDING_COLUMNS, type Ledger } from './ledger.js';
 import type { LandSourceOptions } from './land-source.js';
 
-const META = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
 
 function compatible(tableType: string, fileType: string): boolean {
   const t = tableType.toUpperCase();
@@ -54,7 +53,7 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
       [
         d.beginTransaction(),
         ...(reland ? [`delete from ${target} where _strata_source_file = ${sourceUri}`, ledger.supersedeSql(label, obj.key)] : []),
-        `insert into ${target} (${[...names, ...META].map(q).join(', ')})\n${select}`,
+        `insert into ${target} (${[...names, ...LANDING_COLUMNS].map(q).join(', ')})\n${select}`,
         ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }),
         d.commitTransaction(),
       ].join(';\n'),
