@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, TemplateEngine } from '../templating/types.js';
+import type { SchemaFileProps } from './schema-yaml.js';
 
 const FILE = 'partial_parse.strata.json';
 const FORMAT = 1;
@@ -11,6 +12,8 @@ interface CacheData {
   format: number;
   key: string;
   entries: Record<string, ParseRenderResult>;
+  /** Property files, parsed: `<path>:<checksum>` → what they declare. */
+  schemas?: Record<string, SchemaFileProps>;
 }
 
 /**
@@ -19,12 +22,14 @@ interface CacheData {
  */
 export class ParseCache {
   private readonly next: Record<string, ParseRenderResult> = {};
+  private readonly nextSchemas: Record<string, SchemaFileProps> = {};
   private dirty = false;
 
   private constructor(
     private readonly dir: string,
     private readonly key: string,
     private readonly entries: Record<string, ParseRenderResult>,
+    private readonly schemas: Record<string, SchemaFileProps>,
   ) {}
 
   static open(dir: string, project: LoadedProject, engine: TemplateEngine): ParseCache {
@@ -34,16 +39,34 @@ export class ParseCache {
     h.update(String(engine.macros.length));
     const key = h.digest('hex');
     let entries: Record<string, ParseRenderResult> = {};
+    let schemas: Record<string, SchemaFileProps> = {};
     const path = join(dir, FILE);
     if (existsSync(path)) {
       try {
         const data = JSON.parse(readFileSync(path, 'utf8')) as CacheData;
-        if (data.format === FORMAT && data.key === key) entries = data.entries;
+        if (data.format === FORMAT && data.key === key) {
+          entries = data.entries;
+          schemas = data.schemas ?? {};
+        }
       } catch {
         entries = {};
       }
     }
-    return new ParseCache(dir, key, entries);
+    return new ParseCache(dir, key, entries, schemas);
+  }
+
+  getSchema(file: ProjectFile): SchemaFileProps | undefined {
+    const k = `${file.path}:${file.checksum}`;
+    const hit = this.schemas[k];
+    if (!hit) return undefined;
+    this.nextSchemas[k] = hit;
+    // Callers may adjust what they get (configs, columns): the cached copy stays as parsed.
+    return structuredClone(hit);
+  }
+
+  setSchema(file: ProjectFile, props: SchemaFileProps): void {
+    this.nextSchemas[`${file.path}:${file.checksum}`] = structuredClone(props);
+    this.dirty = true;
   }
 
   get(file: ProjectFile): ParseRenderResult | undefined {
@@ -60,11 +83,11 @@ export class ParseCache {
   }
 
   save(): void {
-    if (!this.dirty && Object.keys(this.next).length === Object.keys(this.entries).length) return;
+    if (!this.dirty && Object.keys(this.next).length === Object.keys(this.entries).length && Object.keys(this.nextSchemas).length === Object.keys(this.schemas).length) return;
     mkdirSync(this.dir, { recursive: true });
     const path = join(this.dir, FILE);
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, key: this.key, entries: this.next } satisfies CacheData));
+    writeFileSync(tmp, JSON.stringify({ format: FORMAT, key: this.key, entries: this.next, schemas: this.nextSchemas } satisfies CacheData));
     renameSync(tmp, path);
   }
 }

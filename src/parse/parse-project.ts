@@ -63,10 +63,10 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
-  const props = readSchemaFiles(project.files);
+  const cache = options.cacheDir ? ParseCache.open(options.cacheDir, project, engine) : undefined;
+  const props = readSchemaFiles(project.files, cache);
   diagnostics.push(...props.diagnostics);
   const namer = new RelationNamer(project, engine);
-  const cache = options.cacheDir ? ParseCache.open(options.cacheDir, project, engine) : undefined;
 
   // Docs blocks first: descriptions may use doc().
   const docs: Record<string, string> = {};

@@ -84,90 +84,122 @@ function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<string,
   return list.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, key, j]) }));
 }
 
-export function readSchemaFiles(files: ProjectFile[]): SchemaProperties {
+/** What one property file declares, as plain data (cached by file checksum in the partial-parse cache). */
+export interface SchemaFileProps {
+  patches: { kind: 'models' | 'seeds' | 'snapshots'; patch: Patch }[];
+  sources: RawSourceTable[];
+  macros: [string, { description: string }][];
+  unitTests: RawUnitTest[];
+  diagnostics: Diagnostic[];
+}
+
+/** Where per-file results can be kept between runs (the partial-parse cache). */
+export interface SchemaFileCache {
+  getSchema(file: ProjectFile): SchemaFileProps | undefined;
+  setSchema(file: ProjectFile, props: SchemaFileProps): void;
+}
+
+export function readSchemaFiles(files: ProjectFile[], cache?: SchemaFileCache): SchemaProperties {
   const props: SchemaProperties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], macros: new Map(), unitTests: [], diagnostics: [] };
   for (const f of files) {
     if (f.kind !== 'schema') continue;
-    const parsed = parseYamlFile(f.path, f.contents);
-    props.diagnostics.push(...parsed.diagnostics);
-    if (!parsed.file) continue;
-    const yaml = parsed.file;
-    const doc = yaml.value as Record<string, unknown>;
-    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
-    const invalid = (key: (string | number)[], message: string, hint: string): void => {
-      props.diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message, file: f.path, line: yaml.lineOf(key), hint });
-    };
-    for (const kind of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
-      const list = doc[kind];
-      if (list === undefined || list === null) continue;
-      if (!Array.isArray(list)) {
-        invalid([kind], `'${kind}:' must be a list of entries starting with '- name:'`, `write:\n${kind}:\n  - name: my_${kind.slice(0, -1)}`);
-        continue;
+    let one = cache?.getSchema(f);
+    if (!one) {
+      one = readSchemaFile(f);
+      cache?.setSchema(f, one);
+    }
+    props.diagnostics.push(...one.diagnostics);
+    for (const { kind, patch } of one.patches) {
+      const map = props[kind];
+      if (map.has(patch.name)) {
+        props.diagnostics.push({ code: 'duplicate-patch', severity: 'error', message: `${kind.slice(0, -1)} '${patch.name}' is described twice: ${map.get(patch.name)!.file} and ${f.path}`, file: f.path, line: patch.line, hint: 'keep one entry' });
+      } else map.set(patch.name, patch);
+    }
+    props.sources.push(...one.sources);
+    for (const [name, m] of one.macros) props.macros.set(name, m);
+    props.unitTests.push(...one.unitTests);
+  }
+  return props;
+}
+
+function readSchemaFile(f: ProjectFile): SchemaFileProps {
+  const props: SchemaFileProps = { patches: [], sources: [], macros: [], unitTests: [], diagnostics: [] };
+  const parsed = parseYamlFile(f.path, f.contents);
+  props.diagnostics.push(...parsed.diagnostics);
+  if (!parsed.file) return props;
+  const yaml = parsed.file;
+  const doc = yaml.value as Record<string, unknown>;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return props;
+  const invalid = (key: (string | number)[], message: string, hint: string): void => {
+    props.diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message, file: f.path, line: yaml.lineOf(key), hint });
+  };
+  for (const kind of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
+    const list = doc[kind];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      invalid([kind], `'${kind}:' must be a list of entries starting with '- name:'`, `write:\n${kind}:\n  - name: my_${kind.slice(0, -1)}`);
+      continue;
+    }
+    list.forEach((entry, i) => {
+      if (!entry || typeof entry !== 'object' || typeof (entry as { name?: unknown }).name !== 'string') {
+        invalid([kind, i], `each entry of '${kind}:' needs a name`, 'add name: <file name without .sql>');
+        return;
       }
-      list.forEach((entry, i) => {
-        if (!entry || typeof entry !== 'object' || typeof (entry as { name?: unknown }).name !== 'string') {
-          invalid([kind, i], `each entry of '${kind}:' needs a name`, 'add name: <file name without .sql>');
+      const e = entry as Record<string, unknown>;
+      const columnTests: Record<string, RawTest[]> = {};
+      const patch: Patch = {
+        name: String(e.name),
+        file: f.path,
+        line: yaml.lineOf([kind, i]),
+        description: String(e.description ?? ''),
+        config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}) },
+        columns: columnsOf(yaml, [kind, i, 'columns'], e.columns, columnTests),
+        tests: rawTests(yaml, [kind, i], e),
+        columnTests,
+        meta: (e.meta as Record<string, unknown>) ?? {},
+        tags: Array.isArray(e.tags) ? e.tags.map(String) : [],
+        docs: e.docs,
+      };
+      if (kind === 'analyses') return;
+      props.patches.push({ kind, patch });
+    });
+  }
+  const sources = doc.sources;
+  if (sources !== undefined && sources !== null) {
+    if (!Array.isArray(sources)) invalid(['sources'], "'sources:' must be a list of entries starting with '- name:'", 'write:\nsources:\n  - name: crm\n    tables:\n      - name: customers');
+    else
+      sources.forEach((s, i) => {
+        if (!s || typeof s !== 'object' || typeof (s as { name?: unknown }).name !== 'string') {
+          invalid(['sources', i], 'each source needs a name', 'add name: <source name>');
           return;
         }
-        const e = entry as Record<string, unknown>;
-        const columnTests: Record<string, RawTest[]> = {};
-        const patch: Patch = {
-          name: String(e.name),
-          file: f.path,
-          line: yaml.lineOf([kind, i]),
-          description: String(e.description ?? ''),
-          config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}) },
-          columns: columnsOf(yaml, [kind, i, 'columns'], e.columns, columnTests),
-          tests: rawTests(yaml, [kind, i], e),
-          columnTests,
-          meta: (e.meta as Record<string, unknown>) ?? {},
-          tags: Array.isArray(e.tags) ? e.tags.map(String) : [],
-          docs: e.docs,
-        };
-        if (kind === 'analyses') return;
-        const map = props[kind];
-        if (map.has(patch.name)) {
-          props.diagnostics.push({ code: 'duplicate-patch', severity: 'error', message: `${kind.slice(0, -1)} '${patch.name}' is described twice: ${map.get(patch.name)!.file} and ${f.path}`, file: f.path, line: patch.line, hint: 'keep one entry' });
-        } else map.set(patch.name, patch);
-      });
-    }
-    const sources = doc.sources;
-    if (sources !== undefined && sources !== null) {
-      if (!Array.isArray(sources)) invalid(['sources'], "'sources:' must be a list of entries starting with '- name:'", 'write:\nsources:\n  - name: crm\n    tables:\n      - name: customers');
-      else
-        sources.forEach((s, i) => {
-          if (!s || typeof s !== 'object' || typeof (s as { name?: unknown }).name !== 'string') {
-            invalid(['sources', i], 'each source needs a name', 'add name: <source name>');
+        const src = s as Record<string, unknown>;
+        const tables = src.tables ?? [];
+        if (!Array.isArray(tables)) {
+          invalid(['sources', i, 'tables'], `tables of source '${String(src.name)}' must be a list`, 'write tables:\n  - name: my_table');
+          return;
+        }
+        tables.forEach((t, j) => {
+          if (!t || typeof t !== 'object' || typeof (t as { name?: unknown }).name !== 'string') {
+            invalid(['sources', i, 'tables', j], `each table of source '${String(src.name)}' needs a name`, 'add name: <table name>');
             return;
           }
-          const src = s as Record<string, unknown>;
-          const tables = src.tables ?? [];
-          if (!Array.isArray(tables)) {
-            invalid(['sources', i, 'tables'], `tables of source '${String(src.name)}' must be a list`, 'write tables:\n  - name: my_table');
-            return;
-          }
-          tables.forEach((t, j) => {
-            if (!t || typeof t !== 'object' || typeof (t as { name?: unknown }).name !== 'string') {
-              invalid(['sources', i, 'tables', j], `each table of source '${String(src.name)}' needs a name`, 'add name: <table name>');
-              return;
-            }
-            const table = t as Record<string, unknown>;
-            const columnTests: Record<string, RawTest[]> = {};
-            props.sources.push({
-              sourceName: String(src.name),
-              source: src,
-              table,
-              file: f.path,
-              line: yaml.lineOf(['sources', i, 'tables', j]),
-              tests: rawTests(yaml, ['sources', i, 'tables', j], table),
-              columnTests,
-              columns: columnsOf(yaml, ['sources', i, 'tables', j, 'columns'], table.columns, columnTests),
-            });
+          const table = t as Record<string, unknown>;
+          const columnTests: Record<string, RawTest[]> = {};
+          props.sources.push({
+            sourceName: String(src.name),
+            source: src,
+            table,
+            file: f.path,
+            line: yaml.lineOf(['sources', i, 'tables', j]),
+            tests: rawTests(yaml, ['sources', i, 'tables', j], table),
+            columnTests,
+            columns: columnsOf(yaml, ['sources', i, 'tables', j, 'columns'], table.columns, columnTests),
           });
         });
-    }
-    if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.set(String(m.name), { description: String((m as { description?: unknown }).description ?? '') });
-    if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]) }));
+      });
   }
+  if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), { description: String((m as { description?: unknown }).description ?? '') }]);
+  if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]) }));
   return props;
 }

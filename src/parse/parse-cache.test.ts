@@ -1,0 +1,41 @@
+/** The partial-parse cache under target/: reused when nothing changed, never stale when a file changes. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { prepareProject } from '../api/index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+async function nodeIds(dir: string): Promise<string[]> {
+  const out = await prepareProject({ projectDir: dir, profilesDir: dir });
+  if (!out.ok) throw new Error(JSON.stringify(out.diagnostics));
+  return Object.keys(out.prepared.graph.manifest.nodes).sort();
+}
+
+describe('partial parse cache', () => {
+  it('reuses parsed models and property files, and sees every edit', async () => {
+    const dir = writeProject({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+    });
+    dirs.push(dir);
+    const first = await nodeIds(dir);
+    expect(first.filter((id) => id.startsWith('test.'))).toHaveLength(1);
+    const cache = JSON.parse(readFileSync(join(dir, 'target', 'partial_parse.strata.json'), 'utf8'));
+    expect(Object.keys(cache.schemas)).toEqual([expect.stringMatching(/^models\/schema\.yml:[0-9a-f]{64}$/)]);
+    expect(await nodeIds(dir)).toEqual(first); // warm: from the cache
+
+    writeFileSync(join(dir, 'models', 'schema.yml'), 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: b\n    description: B\n');
+    const second = await nodeIds(dir);
+    expect(second.filter((id) => id.startsWith('test.'))).toHaveLength(2);
+    const out = await prepareProject({ projectDir: dir, profilesDir: dir });
+    expect(out.ok && out.prepared.graph.manifest.nodes['model.p.b']?.description).toBe('B');
+
+    writeFileSync(join(dir, 'models', 'b.sql'), 'select 2 as id');
+    const third = await prepareProject({ projectDir: dir, profilesDir: dir });
+    expect(third.ok && third.prepared.graph.manifest.nodes['model.p.b']?.dependsOn.nodes).toEqual([]);
+  });
+});
