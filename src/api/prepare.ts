@@ -113,9 +113,18 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
     knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
   });
   bag.merge(tests.diagnostics);
+  // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
+  // One macro call per distinct custom schema, unless the project's macro looks at the node.
+  const nodeSensitive = engine.macros.some((m) => m.name === 'generate_schema_name' && m.packageName === project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
+  const testSchemas = new Map<string, string>();
   for (const t of tests.nodes) {
-    // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
-    t.schema = String(engine.callMacro('generate_schema_name', [t.config.schema ?? 'dbt_test__audit', { name: t.name, resource_type: 'test' }]));
+    const custom = String(t.config.schema ?? 'dbt_test__audit');
+    let schema = nodeSensitive ? undefined : testSchemas.get(custom);
+    if (schema === undefined) {
+      schema = String(engine.callMacro('generate_schema_name', [custom, { name: t.name, resource_type: 'test' }]));
+      testSchemas.set(custom, schema);
+    }
+    t.schema = schema;
     if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
     else manifest.disabled[t.uniqueId] = t;
   }
