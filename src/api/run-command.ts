@@ -12,6 +12,7 @@ import { manifestArtifact, runResultsArtifact, writeJsonArtifact, type NodeRunRe
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { planPrepared } from './plan-command.js';
+import { hookResults, runProjectHooks } from './project-hooks.js';
 import { schedulingParents } from './build-order.js';
 import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, type NodeRunContext } from './node-runner.js';
@@ -87,6 +88,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const connections: Connection[] = [];
   const records: NodeRunRecord[] = [];
   let interrupted = false;
+  let hookFailed = false;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
     const admin = await warehouse.connect();
@@ -115,6 +117,11 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       },
     });
     const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, warehouse };
+    const startFailure = await runProjectHooks(p, relations, admin, 'on-run-start');
+    if (startFailure) {
+      diagnostics.push({ code: 'hook-failed', severity: 'error', message: startFailure, file: p.project.config.configFile, hint: 'fix the on-run-start hook; no node ran' });
+      return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
+    }
     p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
     const outcome = await runGraph({
       ids,
@@ -150,6 +157,15 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
         };
       });
     await recordTestHistory(admin, p.adapter.dialect, history);
+    const endFailure = await runProjectHooks(p, relations, admin, 'on-run-end', {
+      results: hookResults(outcome.results, (id) => manifest.nodes[id] ?? manifest.sources[id]),
+      schemas: schemas.map((s) => s.schema),
+      database_schemas: schemas.map((s) => [s.database ?? null, s.schema]),
+    });
+    if (endFailure) {
+      hookFailed = true;
+      diagnostics.push({ code: 'hook-failed', severity: 'error', message: endFailure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
+    }
     for (const r of outcome.results) {
       const node = manifest.nodes[r.uniqueId];
       records.push({
@@ -190,7 +206,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
     p.scrubber,
   );
-  const failed = records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error');
+  const failed = hookFailed || records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error');
   const counts = countStatuses(records);
   p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: records };

@@ -269,6 +269,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     set: (items: unknown[]) => [...new Set(items ?? [])],
     local_md5: (s: string) => s,
   };
+  if (run?.extraContext) Object.assign(scope, run.extraContext);
   // Macros by package: `dbt.current_timestamp()`, `my_project.mask()`.
   for (const pkg of registry.packages()) {
     if (pkg in scope) continue;

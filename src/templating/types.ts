@@ -115,6 +115,8 @@ export interface RunRenderContext {
    */
   adapterType?: string;
   secretReference?(name: string): string;
+  /** Extra names for this render (`results` and `schemas` in on-run-end hooks). */
+  extraContext?: Record<string, unknown>;
   /** Absent: `execute` is false and run_query returns none (like dbt at parse time). */
   warehouse?: TemplateWarehouse;
 }

@@ -1,0 +1,41 @@
+/** on-run-start / on-run-end hooks from project.yml, as dbt runs them. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { join } from 'node:path';
+import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { build } from './index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+describe('project hooks', () => {
+  it('runs on-run-start before any node and on-run-end after, with results and schemas', async () => {
+    const dir = writeProject({
+      'project.yml': PROJECT_YML('p', `on-run-start:\n  - "create table if not exists main.audit (what varchar, detail varchar)"\n  - "insert into main.audit values ('start', '{{ target.name }}')"\non-run-end:\n  - "insert into main.audit values {% for r in results %}('{{ r.node.unique_id }}', '{{ r.status }}'){% if not loop.last %}, {% endif %}{% endfor %}"\n  - "insert into main.audit values ('schemas', '{{ schemas | join(\\",\\") }}')"\n`),
+      'models/a.sql': "{{ config(materialized='table') }} select (select count(*) from main.audit) as audit_rows_when_built",
+    });
+    dirs.push(dir);
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
+    const db = join(dir, 'target', 'test.duckdb');
+    expect(await queryDuckDb(db, 'select what, detail from main.audit order by what')).toEqual([
+      { what: 'model.p.a', detail: 'success' },
+      { what: 'schemas', detail: 'main' },
+      { what: 'start', detail: 'dev' },
+    ]);
+    expect(await queryDuckDb(db, 'select audit_rows_when_built::int as n from main.a')).toEqual([{ n: 1 }]);
+  });
+
+  it('a failing on-run-start stops the run before any node, exit 1, naming the hook', async () => {
+    const dir = writeProject({
+      'project.yml': PROJECT_YML('p', 'on-run-start: "select * from no_such_table"\n'),
+      'models/a.sql': "{{ config(materialized='table') }} select 1 as x",
+    });
+    dirs.push(dir);
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.results).toEqual([]);
+    expect(r.diagnostics.find((d) => d.code === 'hook-failed')?.message).toMatch(/^on-run-start hook 1 \(project\.yml\) failed: .*no_such_table/);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), "select count(*)::int as n from information_schema.tables where table_name = 'a'")).toEqual([{ n: 0 }]);
+  });
+});
