@@ -100,7 +100,7 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
   bag.merge(engine.diagnostics);
 
   const targetDir = join(project.config.rootDir, project.config.targetPath);
-  const parsed = await parseProject(project, engine, { cacheDir: targetDir });
+  const parsed = await parseProject(project, engine, { cacheDir: targetDir, env: options.env ?? process.env });
   bag.merge(parsed.diagnostics);
   const manifest = parsed.manifest;
   manifest.adapterType = adapter.type;

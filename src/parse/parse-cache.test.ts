@@ -38,4 +38,21 @@ describe('partial parse cache', () => {
     const third = await prepareProject({ projectDir: dir, profilesDir: dir });
     expect(third.ok && third.prepared.graph.manifest.nodes['model.p.b']?.dependsOn.nodes).toEqual([]);
   });
+
+  it('re-renders a model when an env var it read changed, and never stores the value', async () => {
+    const dir = writeProject({ 'models/m.sql': "{{ config(materialized='table', tags=[env_var('STRATA_TEST_TAG', 'none')]) }} select 1 as id" });
+    dirs.push(dir);
+    const tags = async (value: string | undefined): Promise<string[]> => {
+      const env = { ...process.env, STRATA_TEST_TAG: value };
+      if (value === undefined) delete env.STRATA_TEST_TAG;
+      const out = await prepareProject({ projectDir: dir, profilesDir: dir, env });
+      if (!out.ok) throw new Error(JSON.stringify(out.diagnostics));
+      return out.prepared.graph.manifest.nodes['model.p.m']!.tags;
+    };
+    expect(await tags('nightly-secretish-value')).toEqual(['nightly-secretish-value']);
+    expect(await tags('nightly-secretish-value')).toEqual(['nightly-secretish-value']);
+    expect(await tags('hourly')).toEqual(['hourly']);
+    expect(await tags(undefined)).toEqual(['none']);
+    expect(readFileSync(join(dir, 'target', 'partial_parse.strata.json'), 'utf8')).not.toContain('nightly-secretish-value');
+  });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, TemplateEngine } from '../templating/types.js';
 import type { SchemaFileProps } from './schema-yaml.js';
+import { envDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
 const FORMAT = 1;
@@ -69,15 +70,18 @@ export class ParseCache {
     this.dirty = true;
   }
 
-  get(file: ProjectFile): ParseRenderResult | undefined {
+  /** The cached render of this file version, unless an env var it read has changed since. */
+  get(file: ProjectFile, env: NodeJS.ProcessEnv = process.env): ParseRenderResult | undefined {
     const hit = this.entries[`${file.path}:${file.checksum}`];
-    if (hit) this.next[`${file.path}:${file.checksum}`] = hit;
+    if (!hit) return undefined;
+    for (const [name, digest] of Object.entries(hit.envVars ?? {})) if (envDigest(env[name]) !== digest) return undefined;
+    this.next[`${file.path}:${file.checksum}`] = hit;
     return hit;
   }
 
   set(file: ProjectFile, result: ParseRenderResult): void {
     const k = `${file.path}:${file.checksum}`;
-    if (this.entries[k]) return;
+    if (this.entries[k] === result) return;
     this.next[k] = result;
     this.dirty = true;
   }

@@ -11,6 +11,8 @@ import { ParseCache } from './parse-cache.js';
 export interface ParseOptions {
   /** Folder for the partial-parse cache (the target path). Omit to parse without a cache. */
   cacheDir?: string;
+  /** The environment env_var() reads; a cached render is reused only if the values it read are unchanged. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = { model: 'view', seed: 'seed', test: 'test', snapshot: 'snapshot', analysis: 'view' };
@@ -121,7 +123,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       const renderNode: RenderNode = { uniqueId: `${resourceType}.${cfg.name}.${name}`, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: preConfig, path: f.pathInResource };
       let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
       if (resourceType !== 'seed') {
-        rendered = cache?.get(f) ?? engine.parseRender(renderNode, f.contents);
+        rendered = cache?.get(f, options.env) ?? engine.parseRender(renderNode, f.contents);
         if (!rendered.diagnostics.length) cache?.set(f, rendered);
         diagnostics.push(...rendered.diagnostics);
       }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** The names a template sees (`ref`, `source`, `config`, `this`, `var`, `adapter`, …) for one render. */
 import type { Relation } from '../adapters/contract.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
@@ -28,6 +29,13 @@ export interface ParseRecorder {
   sources: SourceCall[];
   config: Record<string, unknown>;
   docRefs: string[];
+  /** env_var() names read, with a hash of the value seen (null: unset), so a cached parse knows when it is stale. */
+  env?: Record<string, string | null>;
+}
+
+/** A short digest of an env value: enough to notice a change, without writing the value anywhere. */
+export function envDigest(value: string | undefined): string | null {
+  return value === undefined ? null : createHash('sha256').update(value).digest('hex').slice(0, 16);
 }
 
 /** A relation object for templates: renders as quoted SQL, exposes dbt's attributes. */
@@ -137,6 +145,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const envVar = (name: string, ...rest: Args): unknown => {
     const { pos } = splitArgs(rest);
     const v = options.env[name];
+    if (recorder) (recorder.env ??= {})[name] = envDigest(v);
     if (v !== undefined) return v;
     if (pos.length) return pos[0];
     throw new TemplateUserError('env-var-not-found', `env_var('${name}') is not set and has no default`, `export ${name}=… or write env_var('${name}', 'default')`);

@@ -86,6 +86,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
     } catch (e) {
       result.diagnostics.push(this.toDiagnostic(e, node.file, source));
     }
+    if (recorder.env) result.envVars = recorder.env;
     for (const r of recorder.refs) r.at ??= this.findCall(source, node.file, 'ref', r.name);
     for (const s of recorder.sources) s.at ??= this.findCall(source, node.file, 'source', s.source);
     return result;

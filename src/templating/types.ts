@@ -81,6 +81,8 @@ export interface ParseRenderResult {
   /** True when dependencies were extracted without a full nunjucks render. */
   fastPath: boolean;
   diagnostics: Diagnostic[];
+  /** env_var() names the render read → digest of the value (null: unset). */
+  envVars?: Record<string, string | null>;
 }
 
 /** Warehouse access for the run render. Every method may be called several times with the same input. */
