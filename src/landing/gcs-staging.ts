@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { Storage } from '@google-cloud/storage';
 import type { GcsSettings } from './object-store.js';
 import { withRetries } from './retry.js';
@@ -23,8 +22,8 @@ export class GcsStaging {
   async upload(localFile: string, name: string): Promise<string> {
     const object = `${this.prefix}/${name}`;
     const bucket = (await this.client()).bucket(this.bucket);
-    // Large files use a resumable upload; small ones one request.
-    await withRetries(() => bucket.upload(localFile, { destination: object, resumable: statSync(localFile).size > 64 * 2 ** 20, validation: false }));
+    // One streamed multipart request (not a resumable session): a failed upload is retried whole.
+    await withRetries(() => bucket.upload(localFile, { destination: object, resumable: false, validation: false }));
     return `gs://${this.bucket}/${object}`;
   }
 

@@ -77,6 +77,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     else result.changedNotReloaded.push(obj.key);
   }
   todo.sort((a, b) => a.key.localeCompare(b.key));
+  if (!o.dialect.capabilities.transactionalDdl) await dropLeftoverStaging(o);
   const bytesTotal = todo.reduce((n, x) => n + x.size, 0);
   const dir = join(o.cacheDir, `${o.source.sourceName}__${o.source.name}`);
   let done = 0;
@@ -176,3 +177,11 @@ function compatible(tableType: string, fileType: string): boolean {
   return t === 'VARCHAR' || t === 'DOUBLE' && (ints.includes(f) || f === 'FLOAT');
 }
 
+
+/** Per-file staging tables a killed landing left behind (`<table>__strata_land_<hash>`): dropped before landing again. */
+async function dropLeftoverStaging(o: LandSourceOptions): Promise<void> {
+  const prefix = `${o.relation.identifier}__strata_land_`.toLowerCase();
+  for (const r of await o.connection.listRelations(o.relation.schema, o.relation.database)) {
+    if (r.identifier.toLowerCase().startsWith(prefix)) await o.connection.execute(o.dialect.dropRelation(r, r.kind));
+  }
+}
