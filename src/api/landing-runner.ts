@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
-import { GcsStaging, gcsSettingsFrom, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
+import { GcsStaging, formatOf, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
 import { renderYamlTree } from '../project/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
@@ -65,8 +65,8 @@ async function createExternal(ctx: NodeRunContext, node: ManifestNode, connectio
     return { status: 'error', message: `landing ${node.name}: materialized: external needs a bigquery target and a gs:// location (${source.originalFilePath}); remove it to land the files instead` };
   }
   const base = location.endsWith('/') ? location : `${location}/`;
-  const hive = external.partitions === 'hive' || (external.partitions as unknown) === true;
+  const hive = isHivePartitioned(external);
   const relation = ctx.relations.relationOf(source);
-  const r = await connection.execute(d.createExternalTable(relation, [`${base}*`], String(external.format ?? 'parquet'), hive ? base : undefined));
+  const r = await connection.execute(d.createExternalTable(relation, [`${base}*`], formatOf(external), hive ? base : undefined));
   return { status: 'success', message: 'EXTERNAL TABLE', adapterResponse: { code: 'CREATE EXTERNAL TABLE', ...(r.response ?? {}) }, relation: d.renderRelation(relation) };
 }

@@ -7,3 +7,4 @@ export { LocalStore } from './local-store.js';
 export { S3Store, parseS3Location } from './s3-store.js';
 export type { ObjectStore, ObjectInfo, S3Settings, GcsSettings } from './object-store.js';
 export { GcsStaging } from './gcs-staging.js';
+export { formatOf, isHivePartitioned } from './external-spec.js';

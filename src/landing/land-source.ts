@@ -7,6 +7,7 @@ import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { Ledger } from './ledger.js';
+import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
 
@@ -42,8 +43,8 @@ export interface LandingResult {
 
 
 function readerSql(dialect: Dialect, file: string, spec: ExternalSpec): string {
-  const format = String(spec.format ?? (file.endsWith('.csv') ? 'csv' : file.endsWith('.json') || file.endsWith('.ndjson') ? 'json' : 'parquet')).toLowerCase();
-  const hive = spec.partitions === 'hive' || (spec.partitions as unknown) === true;
+  const format = formatOf(spec, file);
+  const hive = isHivePartitioned(spec);
   const opts = Object.entries(spec.options ?? {}).map(([k, v]) => `, ${k} = ${typeof v === 'string' ? dialect.quoteString(v) : String(v)}`).join('');
   const f = dialect.quoteString(file);
   // Partition columns only when declared: DuckDB would otherwise guess from any key=value folder.

@@ -3,6 +3,7 @@ import type { Relation } from '../adapters/contract.js';
 import type { ExternalSpec } from '../parse/types.js';
 import type { ObjectInfo } from './object-store.js';
 import { LANDING_COLUMNS, type Ledger } from './ledger.js';
+import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { LandSourceOptions } from './land-source.js';
 
 
@@ -27,8 +28,8 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
   const stage: Relation = { ...relation, identifier: `${relation.identifier}__strata_land_${hash}` };
   const q = (n: string): string => d.quoteIdentifier(n);
   try {
-    const format = String(spec.format ?? 'parquet').toLowerCase();
-    const hive = spec.partitions === 'hive' || (spec.partitions as unknown) === true;
+    const format = formatOf(spec, obj.key);
+    const hive = isHivePartitioned(spec);
     const { rows, columns } = await c.loadFiles(stage, [uri], {
       format,
       jobId: `strata_land_${o.invocationId.replace(/-/g, '')}_${hash}`,

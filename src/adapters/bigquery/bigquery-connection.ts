@@ -4,6 +4,7 @@ import type { BigQuery, Job, Query } from '@google-cloud/bigquery';
 import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelation, QueryResult, Relation, RelationKind } from '../contract.js';
 import type { BigQuerySettings } from './bigquery-profile.js';
 import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
+import { bigquerySourceFormat } from './bigquery-dialect.js';
 
 /** Legacy type names the REST API returns, as Standard SQL spells them. */
 const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
@@ -186,7 +187,7 @@ export class BigQueryConnection implements Connection {
 
   /** Landing: a load job from GCS into `relation` (WRITE_TRUNCATE), Parquet/CSV/JSON, hive partitions as columns. */
   async loadFiles(relation: Relation, uris: string[], o: { format: string; jobId: string; hivePrefix?: string; options?: Record<string, unknown> }): Promise<{ rows: number; columns: ColumnDef[] }> {
-    const format = { parquet: 'PARQUET', csv: 'CSV', json: 'NEWLINE_DELIMITED_JSON', ndjson: 'NEWLINE_DELIMITED_JSON' }[o.format] ?? 'PARQUET';
+    const format = bigquerySourceFormat(o.format);
     const configuration = {
       load: {
         sourceUris: uris,

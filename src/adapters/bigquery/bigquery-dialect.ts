@@ -44,7 +44,7 @@ export class BigQueryDialect implements Dialect {
 
   /** A source with `materialized: external`: an external table over the files, nothing loaded. */
   createExternalTable(relation: Relation, uris: string[], format: string, hivePrefix?: string): string {
-    const fmt = { parquet: 'PARQUET', csv: 'CSV', json: 'NEWLINE_DELIMITED_JSON', ndjson: 'NEWLINE_DELIMITED_JSON' }[format.toLowerCase()] ?? 'PARQUET';
+    const fmt = bigquerySourceFormat(format);
     const opts = [`format = ${this.quoteString(fmt)}`, `uris = [${uris.map((u) => this.quoteString(u)).join(', ')}]`];
     if (hivePrefix) opts.push(`hive_partition_uri_prefix = ${this.quoteString(hivePrefix)}`);
     if (fmt === 'CSV') opts.push('skip_leading_rows = 1');
@@ -173,6 +173,12 @@ export class BigQueryDialect implements Dialect {
     }
     return opts.length ? `options(\n  ${opts.join(',\n  ')}\n)` : undefined;
   }
+}
+
+/** A landing format as BigQuery's load jobs and external tables name it. */
+export function bigquerySourceFormat(format: string): 'PARQUET' | 'CSV' | 'NEWLINE_DELIMITED_JSON' {
+  const f = format.toLowerCase();
+  return f === 'csv' ? 'CSV' : f === 'json' || f === 'ndjson' ? 'NEWLINE_DELIMITED_JSON' : 'PARQUET';
 }
 
 export const bigqueryDialect = new BigQueryDialect();
