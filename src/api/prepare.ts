@@ -6,11 +6,15 @@ import { loadProject } from '../project/index.js';
 import type { LoadedProject } from '../project/types.js';
 import { createTemplateEngine } from '../templating/index.js';
 import type { MacroFile, TemplateEngine } from '../templating/types.js';
-import { parseProject } from '../parse/index.js';
-import { buildGraph, type ProjectGraph } from '../graph/index.js';
-import { builtinTestMacros, generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
-import type { RawUnitTest } from '../parse/index.js';
-import { landingNodeFor } from '../landing/index.js';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { diskFileSource } from '../project/index.js';
+import { readGraphSnapshot, writeGraphSnapshot, type ProjectGraph, type SnapshotInputs } from '../graph/index.js';
+import { builtinTestMacros } from '../data-tests/index.js';
+import { envDigest } from '../templating/render-scope.js';
+import { STRATA_VERSION } from '../artifacts/index.js';
+import { parseToGraph } from './parse-to-graph.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
 
@@ -29,6 +33,8 @@ export interface PreparedProject {
   sessionSecrets: Map<string, string>;
   /** The environment `env_var()` reads (the process's unless a caller passed one). */
   env: NodeJS.ProcessEnv;
+  /** `snapshot` when no project file changed since the last clean parse and its result was reused. */
+  parsedFrom: 'snapshot' | 'files';
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
@@ -41,12 +47,21 @@ function templateTarget(project: LoadedProject): Record<string, unknown> {
   return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database, threads: t.threads, profile_name: project.config.profile };
 }
 
+/** This build of Strata: its version and when this module was built, so a rebuilt Strata never trusts an old snapshot. */
+const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0}`;
+
+/** What, besides project files and env vars, a parse depends on. */
+function snapshotKey(project: LoadedProject, adapterType: string): string {
+  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: project.config, target: templateTarget(project), adapterType })).digest('hex');
+}
+
 /**
  * project → parse → graph, with every diagnostic collected. No warehouse is touched here:
  * if anything is wrong the caller stops before opening one.
  */
-export async function prepareProject(options: CommonOptions & { profileOptional?: boolean }): Promise<PrepareOutcome> {
+export async function prepareProject(options: CommonOptions & { profileOptional?: boolean; /** Parse everything afresh, reading and writing no cache. */ noParseCache?: boolean }): Promise<PrepareOutcome> {
   const invocationId = newInvocationId();
+  const startedAt = Date.now();
   const reporter = options.reporter ?? silentReporter;
   const bag = new DiagnosticBag();
   const loaded = loadProject({
@@ -100,60 +115,33 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
   bag.merge(engine.diagnostics);
 
   const targetDir = join(project.config.rootDir, project.config.targetPath);
-  const parsed = await parseProject(project, engine, { cacheDir: targetDir, env: options.env ?? process.env });
-  bag.merge(parsed.diagnostics);
-  const manifest = parsed.manifest;
-  manifest.adapterType = adapter.type;
-
-  const tests = generateTestNodes({
-    projectName: project.config.name,
-    nodes: Object.values(manifest.nodes),
-    sources: Object.values(manifest.sources),
-    projectTestConfig: project.config.dataTests,
-    knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
-  });
-  bag.merge(tests.diagnostics);
-  // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
-  // One macro call per distinct custom schema, unless the project's macro looks at the node.
-  const nodeSensitive = engine.macros.some((m) => m.name === 'generate_schema_name' && m.packageName === project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
-  const testSchemas = new Map<string, string>();
-  for (const t of tests.nodes) {
-    const custom = String(t.config.schema ?? 'dbt_test__audit');
-    let schema = nodeSensitive ? undefined : testSchemas.get(custom);
-    if (schema === undefined) {
-      schema = String(engine.callMacro('generate_schema_name', [custom, { name: t.name, resource_type: 'test' }]));
-      testSchemas.set(custom, schema);
+  const env = options.env ?? process.env;
+  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, fs: diskFileSource, envDigest };
+  const snapshot = options.noParseCache ? undefined : readGraphSnapshot(targetDir, snapshotInputs);
+  let graph: ProjectGraph;
+  if (snapshot) {
+    graph = snapshot.graph;
+    bag.merge(snapshot.diagnostics);
+    (engine as { setDocs?: (d: Record<string, string>) => void }).setDocs?.(Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])));
+    for (const name of snapshot.secrets) {
+      const value = env[name];
+      if (value !== undefined) {
+        sessionSecrets.set(name, value);
+        scrubber.add(value);
+      }
     }
-    t.schema = schema;
-    if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
-    else manifest.disabled[t.uniqueId] = t;
-  }
-
-  const models = new Map(Object.values(manifest.nodes).filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
-  const unit = unitTestNodes(project.config.name, (manifest as { unitTests?: RawUnitTest[] }).unitTests ?? [], models);
-  bag.merge(unit.diagnostics);
-  for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
-
-  // A quarantining model reads the targets of its relationships tests while it builds.
-  for (const node of Object.values(manifest.nodes)) {
-    if (node.config.quarantine !== true) continue;
-    for (const t of rowLevelTests(node, tests.nodes)) {
-      const target = relationshipTarget(t);
-      if (target && target.name !== node.name) node.refs.push({ ...target, at: { file: t.originalFilePath, line: 1, column: 1 } });
+  } else {
+    const before = bag.items.length;
+    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, cacheDir: options.noParseCache ? undefined : targetDir, env });
+    bag.merge(parsed.diagnostics);
+    graph = parsed.graph;
+    if (!bag.hasErrors && !options.noParseCache) {
+      writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before) });
     }
   }
-
-  for (const source of Object.values(manifest.sources)) {
-    if (!source.external) continue;
-    const landing = landingNodeFor(source, project.config.name);
-    manifest.nodes[landing.uniqueId] = landing;
-  }
-
-  const built = buildGraph(manifest);
-  bag.merge(built.diagnostics);
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env: options.env ?? process.env },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: snapshot ? 'snapshot' : 'files' },
   };
 }

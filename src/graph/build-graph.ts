@@ -66,26 +66,16 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   for (const id of ids) childMap[id]!.sort();
 
   const order = topologicalOrder(ids, parentMap, childMap);
-  // graphlib's Graph is built on first use: most commands never need it, and building it costs ~100 ms at 10k nodes.
-  let built: Graph | undefined;
-  const graphOf = (): Graph => {
-    if (!built) {
-      built = new Graph({ directed: true });
-      for (const id of ids) built.setNode(id);
-      for (const id of ids) for (const p of parentMap[id]!) built.setEdge(p, id);
-    }
-    return built;
-  };
+  const graph = assembleGraph(manifest, ids, parentMap, childMap, order.ids);
   // Kahn's order places every node unless there is a cycle; only then look for the cycles themselves.
-  const cycles = order.acyclic ? [] : alg.findCycles(graphOf());
-  const g = { successors: (id: string) => childMap[id] ?? [] };
+  const cycles = order.acyclic ? [] : alg.findCycles(graph.graph);
   for (const cycle of cycles) {
     const ids = [...cycle].sort();
     // Walk the cycle from its smallest id along child edges so the chain reads in dependency order.
     const members = new Set(cycle);
     const chain = [ids[0]!];
     while (chain.length < cycle.length) {
-      const next = (g.successors(chain[chain.length - 1]!) ?? []).filter((s) => members.has(s) && !chain.includes(s)).sort()[0];
+      const next = (childMap[chain[chain.length - 1]!] ?? []).filter((s) => members.has(s) && !chain.includes(s)).sort()[0];
       if (!next) break;
       chain.push(next);
     }
@@ -96,9 +86,21 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   for (const id of Object.keys(manifest.nodes)) {
     if (parentMap[id]!.includes(id)) diagnostics.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${id} (${manifest.nodes[id]!.originalFilePath}) -> ${id}`, file: manifest.nodes[id]!.originalFilePath, line: 1, hint: 'a model cannot ref itself; use {{ this }} for its own relation' });
   }
-
-  const graph: ProjectGraph = { manifest, parentMap, childMap, order: order.ids, get graph() { return graphOf(); } };
   return { graph, diagnostics };
+}
+
+/** The graph object over already resolved edges. graphlib's Graph is built on first use: most commands never need it. */
+export function assembleGraph(manifest: Manifest, ids: string[], parentMap: Record<string, string[]>, childMap: Record<string, string[]>, order: string[]): ProjectGraph {
+  let built: Graph | undefined;
+  const graphOf = (): Graph => {
+    if (!built) {
+      built = new Graph({ directed: true });
+      for (const id of ids) built.setNode(id);
+      for (const id of ids) for (const p of parentMap[id]!) built.setEdge(p, id);
+    }
+    return built;
+  };
+  return { manifest, parentMap, childMap, order, get graph() { return graphOf(); } };
 }
 
 /** Kahn's algorithm with a sorted ready set: deterministic, O(n log n + e). Cyclic nodes are appended last. */

@@ -1,2 +1,3 @@
-export { buildGraph, topologicalOrder } from './build-graph.js';
+export { buildGraph, topologicalOrder, assembleGraph } from './build-graph.js';
+export { readGraphSnapshot, writeGraphSnapshot, type SnapshotInputs } from './graph-snapshot.js';
 export type { ProjectGraph } from './types.js';

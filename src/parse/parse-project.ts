@@ -61,7 +61,7 @@ class RelationNamer {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[] } {
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null> } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
@@ -88,6 +88,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     manifest.macros[id] = { uniqueId: id, name: m.kind === 'test' ? `test_${m.name}` : m.name, packageName: cfg.name, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: m.arguments.map((name) => ({ name })), dependsOn: { macros: [] }, description: props.macros.get(m.name)?.description ?? '' } satisfies MacroDefinition;
   }
 
+  const envRead: Record<string, string | null> = {};
   const seenNames = new Map<string, string>();
   const addNode = (node: ManifestNode): void => {
     // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
@@ -125,6 +126,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       if (resourceType !== 'seed') {
         rendered = cache?.get(f, options.env) ?? engine.parseRender(renderNode, f.contents);
         if (!rendered.diagnostics.length) cache?.set(f, rendered);
+        if (rendered.envVars) Object.assign(envRead, rendered.envVars);
         diagnostics.push(...rendered.diagnostics);
       }
       const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patch?.config ?? {}, rendered.config);
@@ -176,7 +178,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics };
+  return { manifest, diagnostics, envRead };
 }
 
 export type { SourceDefinition };

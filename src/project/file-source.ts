@@ -8,6 +8,10 @@ const SKIP = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs'])
 export const diskFileSource: FileSource = {
   exists: (p) => existsSync(p),
   read: (p) => readFileSync(p, 'utf8'),
+  stat(p) {
+    const st = statSync(p, { throwIfNoEntry: false });
+    return st ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  },
   list(dir) {
     const out: string[] = [];
     const walk = (d: string): void => {

@@ -4,3 +4,4 @@ export { parseYamlFile, type YamlFile } from './yaml-file.js';
 export { renderYamlString, renderYamlTree } from './render-yaml-value.js';
 export { profileSearchPath } from './profiles.js';
 export type * from './types.js';
+export { LazyProjectFile } from './project-file.js';

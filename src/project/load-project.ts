@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { FileSource, LoadOptions, LoadedProject, ProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
 import { diskFileSource } from './file-source.js';
+import { LazyProjectFile } from './project-file.js';
 import { parseYamlFile, type YamlFile } from './yaml-file.js';
 import { renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
@@ -15,10 +15,6 @@ const KNOWN_KEYS = new Set([
   'on-run-end', 'dispatch', 'quoting', 'query-comment', 'flags', 'restrict-access', 'exposures', 'metrics', 'semantic-models', 'saved-queries',
   'unit_tests', 'analyses',
 ]);
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function parseVars(vars: LoadOptions['vars']): { value: Record<string, unknown>; error?: string } {
   if (vars === undefined) return { value: {} };
@@ -150,7 +146,7 @@ function kindOf(resource: 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'an
   return resource;
 }
 
-/** Every file of the project, by kind, read once. */
+/** Every file of the project, by kind; each is read once, when first needed. */
 export function listProjectFiles(config: ProjectConfig, fs: FileSource): ProjectFile[] {
   const files: ProjectFile[] = [];
   const seen = new Set<string>();
@@ -161,16 +157,18 @@ export function listProjectFiles(config: ProjectConfig, fs: FileSource): Project
   for (const [dirs, resource] of groups) {
     for (const dir of dirs) {
       const absDir = resolve(config.rootDir, dir);
+      // Listed paths start with absDir, itself under rootDir unless a resource path leads out of the project.
+      const rel = (from: string, abs: string): string => (abs.startsWith(`${from}${sep}`) ? abs.slice(from.length + 1) : relative(from, abs));
+      const slashes = sep === '/' ? (p: string) => p : (p: string) => p.split(sep).join('/');
       for (const abs of fs.list(absDir)) {
         if (seen.has(abs)) continue;
-        const path = relative(config.rootDir, abs).split(sep).join('/');
+        const path = slashes(rel(config.rootDir, abs));
         if (path.startsWith(`${config.targetPath}/`)) continue;
-        const pathInResource = relative(absDir, abs).split(sep).join('/');
+        const pathInResource = slashes(rel(absDir, abs));
         const kind = kindOf(resource, pathInResource);
         if (!kind) continue;
         seen.add(abs);
-        const contents = fs.read(abs);
-        files.push({ kind, path, pathInResource, resourcePath: dir, absPath: abs, contents, checksum: sha256(contents) });
+        files.push(new LazyProjectFile(kind, path, pathInResource, dir, abs, fs));
       }
     }
   }

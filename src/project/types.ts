@@ -64,6 +64,14 @@ export interface ProjectFile {
   contents: string;
   /** sha256 of contents, hex. */
   checksum: string;
+  /** Size and modification time as seen when the file was read or checked, if the file source knows them. */
+  stamp?: FileStamp;
+}
+
+/** What `stat` says of a file: enough to tell, without reading it, that it has not changed. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
 }
 
 /** Reads files: the local disk, or an in-memory map in tests. */
@@ -72,6 +80,7 @@ export interface FileSource {
   read(absPath: string): string;
   /** Files under a folder, recursively, absolute paths, sorted. */
   list(absDir: string): string[];
+  stat?(absPath: string): FileStamp | undefined;
 }
 
 export interface LoadedProject {

@@ -43,6 +43,7 @@ interface TemplateErrorLike {
 export class NunjucksTemplateEngine implements TemplateEngine {
   readonly macros: MacroInfo[];
   readonly diagnostics: Diagnostic[];
+  readonly envRead: Record<string, string | null> = {};
   private readonly env: nunjucks.Environment;
   private readonly registry: MacroRegistry;
   private readonly templates = new Map<string, nunjucks.Template>();
@@ -125,11 +126,16 @@ export class NunjucksTemplateEngine implements TemplateEngine {
 
   callMacro(name: string, args: unknown[], node?: RenderNode): unknown {
     const target: RenderNode = node ?? { uniqueId: 'macro', name, resourceType: 'operation', packageName: this.options.projectName, file: 'macro', fqn: [], config: {} };
-    const scope = buildScope({ options: this.options, registry: this.registry, node: target, recorder: { refs: [], sources: [], config: {}, docRefs: [] }, answers: new Map(), invocationId: this.invocationId, runStartedAt: this.runStartedAt });
-    return withRenderState({ scope, instances: new Map() }, () => {
-      const value = this.registry.invoke(name, this.registry.resolvePackage(name), args);
-      return typeof value === 'string' ? value.trim() : value;
-    });
+    const recorder: ParseRecorder = { refs: [], sources: [], config: {}, docRefs: [] };
+    const scope = buildScope({ options: this.options, registry: this.registry, node: target, recorder, answers: new Map(), invocationId: this.invocationId, runStartedAt: this.runStartedAt });
+    try {
+      return withRenderState({ scope, instances: new Map() }, () => {
+        const value = this.registry.invoke(name, this.registry.resolvePackage(name), args);
+        return typeof value === 'string' ? value.trim() : value;
+      });
+    } finally {
+      Object.assign(this.envRead, recorder.env);
+    }
   }
 
   private renderResolved(resolved: { error: string; hint?: string } | import('../adapters/contract.js').Relation, ctx: RunRenderContext, at: RefCall['at'], code: string): string {

@@ -135,4 +135,6 @@ export interface TemplateEngine {
   /** Calls a macro (project first, then built-ins) outside a model, e.g. `generate_schema_name(custom, node)`. Sync, no warehouse. */
   callMacro(name: string, args: unknown[], node?: RenderNode): unknown;
   hasMacro(name: string): boolean;
+  /** env_var() names read by `callMacro` so far → digest of the value (what a cached parse depends on). */
+  readonly envRead?: Record<string, string | null>;
 }

@@ -1,0 +1,68 @@
+import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
+import type { LoadedProject } from '../project/types.js';
+import type { TemplateEngine } from '../templating/types.js';
+import { parseProject, type RawUnitTest } from '../parse/index.js';
+import { buildGraph, type ProjectGraph } from '../graph/index.js';
+import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
+import { landingNodeFor } from '../landing/index.js';
+
+/** parse → test nodes → landing nodes → graph: the full parse, when no snapshot of it is valid. */
+export function parseToGraph(
+  project: LoadedProject,
+  engine: TemplateEngine,
+  options: { adapterType: string; cacheDir?: string; env: NodeJS.ProcessEnv },
+): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null> } {
+  const bag = new DiagnosticBag();
+  const parsed = parseProject(project, engine, { cacheDir: options.cacheDir, env: options.env });
+  bag.merge(parsed.diagnostics);
+  const manifest = parsed.manifest;
+  manifest.adapterType = options.adapterType;
+
+  const tests = generateTestNodes({
+    projectName: project.config.name,
+    nodes: Object.values(manifest.nodes),
+    sources: Object.values(manifest.sources),
+    projectTestConfig: project.config.dataTests,
+    knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
+  });
+  bag.merge(tests.diagnostics);
+  // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
+  // One macro call per distinct custom schema, unless the project's macro looks at the node.
+  const nodeSensitive = engine.macros.some((m) => m.name === 'generate_schema_name' && m.packageName === project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
+  const testSchemas = new Map<string, string>();
+  for (const t of tests.nodes) {
+    const custom = String(t.config.schema ?? 'dbt_test__audit');
+    let schema = nodeSensitive ? undefined : testSchemas.get(custom);
+    if (schema === undefined) {
+      schema = String(engine.callMacro('generate_schema_name', [custom, { name: t.name, resource_type: 'test' }]));
+      testSchemas.set(custom, schema);
+    }
+    t.schema = schema;
+    if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
+    else manifest.disabled[t.uniqueId] = t;
+  }
+
+  const models = new Map(Object.values(manifest.nodes).filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
+  const unit = unitTestNodes(project.config.name, (manifest as { unitTests?: RawUnitTest[] }).unitTests ?? [], models);
+  bag.merge(unit.diagnostics);
+  for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
+
+  // A quarantining model reads the targets of its relationships tests while it builds.
+  for (const node of Object.values(manifest.nodes)) {
+    if (node.config.quarantine !== true) continue;
+    for (const t of rowLevelTests(node, tests.nodes)) {
+      const target = relationshipTarget(t);
+      if (target && target.name !== node.name) node.refs.push({ ...target, at: { file: t.originalFilePath, line: 1, column: 1 } });
+    }
+  }
+
+  for (const source of Object.values(manifest.sources)) {
+    if (!source.external) continue;
+    const landing = landingNodeFor(source, project.config.name);
+    manifest.nodes[landing.uniqueId] = landing;
+  }
+
+  const built = buildGraph(manifest);
+  bag.merge(built.diagnostics);
+  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead };
+}

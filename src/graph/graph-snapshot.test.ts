@@ -1,0 +1,142 @@
+/** The graph snapshot under target/: a warm parse equals a fresh one, and any change to the project voids it. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync, renameSync, statSync, utimesSync, writeFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { copyDemo } from '../test-support/demo-project.js';
+import { prepareProject, type PreparedProject } from '../api/index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+async function prepare(dir: string, extra: { env?: NodeJS.ProcessEnv; vars?: string; noParseCache?: boolean } = {}): Promise<PreparedProject> {
+  const out = await prepareProject({ projectDir: dir, profilesDir: dir, ...extra });
+  if (!out.ok) throw new Error(JSON.stringify(out.diagnostics));
+  return out.prepared;
+}
+
+/** Everything a later stage reads: the manifest as JSON (getters included) and the graph's maps and order. */
+function shape(p: PreparedProject): unknown {
+  const { manifest, parentMap, childMap, order } = p.graph;
+  return JSON.parse(JSON.stringify({ manifest, parentMap, childMap, order, diagnostics: p.diagnostics }));
+}
+
+/** Sets every file's time an hour back, as for a project checked out long ago (no file is "racy"). */
+function age(dir: string, rels: string[]): void {
+  const old = new Date(Date.now() - 3600_000);
+  for (const r of rels) utimesSync(join(dir, r), old, old);
+}
+
+const FILES = {
+  'models/a.sql': "{{ config(materialized='table', tags=['daily']) }} select 1 as id, {{ secret('STRATA_SNAPSHOT_PEPPER', 'x') }} as p",
+  'models/b.sql': "select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id)",
+  'models/c.sql': "{% set cols = ['id'] %}select {% for c in cols %}{{ c }}{% endfor %} from {{ ref('b') }} where '{{ env_var('STRATA_SNAPSHOT_REGION', 'eu') }}' = 'eu'",
+  'models/schema.yml': "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\nmodels:\n  - name: a\n    description: '{{ doc(\"a_doc\") }}'\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: b\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('a'), field: id}\n",
+  'models/docs.md': '{% docs a_doc %}The A model.{% enddocs %}',
+  'macros/m.sql': '{% macro twice(x) %}{{ x }} * 2{% endmacro %}',
+  'seeds/s.csv': 'id\n1\n',
+  'tests/no_rows.sql': "select * from {{ ref('c') }} where false",
+};
+
+describe('graph snapshot', () => {
+  it('gives the same manifest and graph as a full parse, on a fixture and on the demo', async () => {
+    for (const dir of [writeProject(FILES), copyDemo()]) {
+      dirs.push(dir);
+      const fresh = await prepare(dir, { noParseCache: true });
+      const cold = await prepare(dir);
+      expect(cold.parsedFrom).toBe('files');
+      const warm = await prepare(dir);
+      expect(warm.parsedFrom).toBe('snapshot');
+      expect(shape(warm)).toEqual(shape(fresh));
+      expect(shape(cold)).toEqual(shape(fresh));
+    }
+  });
+
+  it('is not used once a file is edited, added, removed or renamed', async () => {
+    const dir = writeProject(FILES);
+    dirs.push(dir);
+    age(dir, Object.keys(FILES));
+    await prepare(dir);
+    expect((await prepare(dir)).parsedFrom).toBe('snapshot');
+
+    writeFileSync(join(dir, 'models/b.sql'), "select * from {{ ref('a') }}");
+    let p = await prepare(dir);
+    expect(p.parsedFrom).toBe('files');
+    expect(p.graph.parentMap['model.p.b']).toEqual(['model.p.a']);
+
+    writeFileSync(join(dir, 'models/d.sql'), "select * from {{ ref('c') }}");
+    p = await prepare(dir);
+    expect(p.parsedFrom).toBe('files');
+    expect(p.graph.order).toContain('model.p.d');
+    expect((await prepare(dir)).parsedFrom).toBe('snapshot');
+
+    unlinkSync(join(dir, 'models/d.sql'));
+    p = await prepare(dir);
+    expect(p.parsedFrom).toBe('files');
+    expect(p.graph.order).not.toContain('model.p.d');
+
+    // A rename keeps size and time: only the path tells.
+    renameSync(join(dir, 'seeds/s.csv'), join(dir, 'seeds/e.csv'));
+    p = await prepare(dir);
+    expect(p.parsedFrom).toBe('files');
+    expect(p.graph.manifest.nodes['seed.p.e']).toBeDefined();
+    expect(p.graph.manifest.nodes['seed.p.s']).toBeUndefined();
+  });
+
+  it('checks by content a file edited in the same clock tick as its last read', async () => {
+    const dir = writeProject(FILES);
+    dirs.push(dir);
+    await prepare(dir); // every file was written just now: all are too fresh to trust by stamp
+    const file = join(dir, 'models/b.sql');
+    const before = statSync(file);
+    // Same size, same modification time: the stamp cannot tell.
+    writeFileSync(file, readFileSync(file, 'utf8').replace("ref('a')", "ref('s')"));
+    utimesSync(file, before.atime, before.mtime);
+    const p = await prepare(dir);
+    expect(p.parsedFrom).toBe('files');
+    expect(p.graph.parentMap['model.p.b']).toContain('seed.p.s');
+  });
+
+  it('is not used when vars or an env var the parse read change', async () => {
+    const dir = writeProject({ ...FILES, 'models/v.sql': "select {{ var('n', 1) }} as n" });
+    dirs.push(dir);
+    const env = { ...process.env, STRATA_SNAPSHOT_REGION: 'eu' };
+    await prepare(dir, { env });
+    expect((await prepare(dir, { env })).parsedFrom).toBe('snapshot');
+    expect((await prepare(dir, { env: { ...env, STRATA_SNAPSHOT_REGION: 'us' } })).parsedFrom).toBe('files');
+    expect((await prepare(dir, { env: { ...env, STRATA_SNAPSHOT_REGION: 'us' } })).parsedFrom).toBe('snapshot');
+    expect((await prepare(dir, { env, vars: '{n: 2}' })).parsedFrom).toBe('files');
+  });
+
+  it('keeps secret values out and sets them from the environment again', async () => {
+    const dir = writeProject(FILES);
+    dirs.push(dir);
+    const env = { ...process.env, STRATA_SNAPSHOT_PEPPER: 'pepper-value-not-to-store' };
+    await prepare(dir, { env });
+    const warm = await prepare(dir, { env: { ...env, STRATA_SNAPSHOT_PEPPER: 'rotated-pepper' } });
+    expect(warm.parsedFrom).toBe('snapshot');
+    expect(warm.sessionSecrets.get('STRATA_SNAPSHOT_PEPPER')).toBe('rotated-pepper');
+    expect(warm.scrubber.scrub('x rotated-pepper y')).not.toContain('rotated-pepper');
+    expect(readFileSync(join(dir, 'target', 'graph_snapshot.strata.json'), 'utf8')).not.toContain('pepper-value');
+  });
+
+  it('reads model SQL from the file only when asked, and ignores a damaged snapshot', async () => {
+    const dir = writeProject(FILES);
+    dirs.push(dir);
+    await prepare(dir);
+    const warm = await prepare(dir);
+    expect(warm.graph.manifest.nodes['model.p.b']!.rawCode).toBe(FILES['models/b.sql']);
+    writeFileSync(join(dir, 'target', 'graph_snapshot.strata.json'), '{"format":1,"key":');
+    const again = await prepare(dir);
+    expect(again.parsedFrom).toBe('files');
+    expect(shape(again)).toEqual(shape(warm));
+  });
+
+  it('is not written when the parse has errors', async () => {
+    const dir = writeProject({ 'models/a.sql': "select * from {{ ref('nope') }}" });
+    dirs.push(dir);
+    const out = await prepareProject({ projectDir: dir, profilesDir: dir });
+    expect(out.ok).toBe(false);
+    expect(() => statSync(join(dir, 'target', 'graph_snapshot.strata.json'))).toThrow();
+  });
+});

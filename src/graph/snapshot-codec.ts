@@ -1,0 +1,197 @@
+import type { Manifest, ManifestNode } from '../parse/types.js';
+import type { ProjectFile } from '../project/types.js';
+import { assembleGraph } from './build-graph.js';
+import type { ProjectGraph } from './types.js';
+
+/**
+ * A compact encoding of a parsed project for the graph snapshot. Most fields of most nodes hold the same
+ * value as their neighbours (default configs, empty tags, the project name), so each node stores only what
+ * differs from the usual value for its resource type; file-backed nodes take their SQL and checksum from
+ * the file itself, edges are indexes. Decoding builds fresh objects: no two nodes share anything.
+ */
+export interface EncodedGraph {
+  manifest: Omit<Manifest, 'nodes'>;
+  /** Sources, then nodes: the ids of the graph, in the order buildGraph uses. */
+  ids: string[];
+  sourceCount: number;
+  /** Per resource type, the most common value of each field. */
+  usual: Record<string, Record<string, unknown>>;
+  /** Per node: the fields that differ from `usual`; `$absent` lists usual fields the node lacks. */
+  nodes: Record<string, unknown>[];
+  parents: number[][];
+  order: number[];
+}
+
+const SAMPLE = 64;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The keys of `v` that differ from `base`, and the keys of `base` that `v` lacks. */
+function objectDiff(v: Record<string, unknown>, base: Record<string, unknown>): Record<string, unknown> {
+  const changed: Record<string, unknown> = {};
+  for (const k in v) if (v[k] !== undefined && !same(v[k], base[k])) changed[k] = v[k];
+  const removed = Object.keys(base).filter((k) => v[k] === undefined);
+  return removed.length ? { $diff: changed, $removed: removed } : { $diff: changed };
+}
+
+function applyDiff(base: Record<string, unknown>, diff: Record<string, unknown>): Record<string, unknown> {
+  Object.assign(base, diff.$diff as Record<string, unknown>);
+  for (const k of (diff.$removed as string[] | undefined) ?? []) delete base[k];
+  return base;
+}
+
+function fqnOf(packageName: string, file: ProjectFile, name: string): string[] {
+  const folders = file.pathInResource.split('/');
+  folders.pop();
+  return [packageName, ...folders, name];
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** The most common value of each field among the first nodes of each resource type. */
+function usualValues(nodes: ManifestNode[]): Record<string, Record<string, unknown>> {
+  const byType = new Map<string, ManifestNode[]>();
+  for (const n of nodes) {
+    const list = byType.get(n.resourceType) ?? [];
+    if (list.length < SAMPLE) list.push(n);
+    byType.set(n.resourceType, list);
+  }
+  const usual: Record<string, Record<string, unknown>> = {};
+  for (const [type, sample] of byType) {
+    const fields: Record<string, unknown> = {};
+    const keys = new Set(sample.flatMap((n) => Object.keys(n)));
+    for (const k of keys) {
+      if (k === 'uniqueId' || k === 'resourceType' || k === 'rawCode' || k === 'checksum') continue;
+      const counts = new Map<string, { value: unknown; n: number }>();
+      for (const n of sample) {
+        const v = (n as unknown as Record<string, unknown>)[k];
+        if (v === undefined) continue;
+        const text = JSON.stringify(v);
+        const c = counts.get(text) ?? { value: v, n: 0 };
+        c.n++;
+        counts.set(text, c);
+      }
+      const best = [...counts.values()].sort((a, b) => b.n - a.n)[0];
+      if (best && best.n > 1) fields[k] = best.value;
+    }
+    usual[type] = fields;
+  }
+  return usual;
+}
+
+export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedGraph {
+  const { manifest } = graph;
+  const nodes = Object.values(manifest.nodes);
+  const usual = usualValues(nodes);
+  const sourceIds = Object.keys(manifest.sources);
+  const ids = [...sourceIds, ...Object.keys(manifest.nodes)];
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const fileIndex = new Map(files.map((f, i) => [f.path, i]));
+  const encoded = nodes.map((node) => {
+    const u = usual[node.resourceType] ?? {};
+    const own: Record<string, unknown> = {};
+    const n = node as unknown as Record<string, unknown>;
+    for (const k in n) {
+      const v = n[k];
+      if (k === 'uniqueId' || v === undefined || same(v, u[k])) continue;
+      own[k] = isPlainObject(v) && isPlainObject(u[k]) ? objectDiff(v, u[k]) : v;
+    }
+    const absent = Object.keys(u).filter((k) => n[k] === undefined);
+    if (absent.length) own.$absent = absent;
+    const fi = fileIndex.get(node.originalFilePath);
+    const file = fi === undefined ? undefined : files[fi]!;
+    if (file) {
+      own.$f = fi;
+      if (node.path === file.pathInResource) delete own.path;
+      delete own.originalFilePath;
+      if (node.rawCode === file.contents) {
+        delete own.rawCode;
+        own.$raw = 1;
+      }
+      if (node.checksum?.name === 'sha256' && node.checksum.checksum === file.checksum) {
+        delete own.checksum;
+        own.$sum = 1;
+      }
+      if (same(node.fqn, fqnOf(node.packageName, file, node.name))) {
+        delete own.fqn;
+        own.$fqn = 1;
+      }
+    }
+    if (node.alias === node.name) {
+      delete own.alias;
+      own.$alias = 1;
+    }
+    const parents = graph.parentMap[node.uniqueId] ?? [];
+    if (own.dependsOn && same(node.dependsOn.nodes, parents)) own.dependsOn = { macros: node.dependsOn.macros, $parents: 1 };
+    const at = (list: { at?: { file: string } }[]) => list.map((c) => (c.at?.file === node.originalFilePath ? { ...c, at: { ...c.at, file: undefined } } : c));
+    if (own.refs) own.refs = at(node.refs);
+    if (own.sources) own.sources = at(node.sources);
+    return own;
+  });
+  const parents = Object.keys(manifest.nodes).map((id) => (graph.parentMap[id] ?? []).map((p) => index.get(p)!));
+  const { nodes: _nodes, ...rest } = manifest;
+  return { manifest: rest, ids, sourceCount: sourceIds.length, usual, nodes: encoded, parents, order: graph.order.map((id) => index.get(id)!) };
+}
+
+export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGraph {
+  const nodes: Record<string, ManifestNode> = {};
+  const { ids, sourceCount } = data;
+  // JSON.parse is the fastest way to make fresh copies of the usual values.
+  const usualText = new Map(Object.entries(data.usual).map(([t, u]) => [t, JSON.stringify(u)]));
+  for (let i = 0; i < data.nodes.length; i++) {
+    const own = data.nodes[i]!;
+    const id = ids[sourceCount + i]!;
+    const n = JSON.parse(usualText.get(own.resourceType as string) ?? '{}') as Record<string, unknown>;
+    n.uniqueId = id;
+    for (const k in own) {
+      if (k[0] === '$') continue;
+      const v = own[k];
+      n[k] = isPlainObject(v) && '$diff' in v ? applyDiff(n[k] as Record<string, unknown>, v) : v;
+    }
+    if (own.$absent) for (const k of own.$absent as string[]) delete n[k];
+    const file = typeof own.$f === 'number' ? files[own.$f] : undefined;
+    if (file) {
+      n.originalFilePath = file.path;
+      n.path ??= file.pathInResource;
+      if (own.$sum) n.checksum = { name: 'sha256', checksum: file.checksum };
+      if (own.$fqn) n.fqn = fqnOf(n.packageName as string, file, n.name as string);
+      // The SQL is the file's text: read when something needs it (compile, manifest.json), not to build the graph.
+      if (own.$raw) Object.defineProperty(n, 'rawCode', { get: () => file.contents, set(v) { Object.defineProperty(n, 'rawCode', { value: v, writable: true, enumerable: true, configurable: true }); }, enumerable: true, configurable: true });
+    }
+    if (own.$alias) n.alias = n.name;
+    const dependsOn = n.dependsOn as { nodes?: string[]; $parents?: number };
+    if (dependsOn.$parents) {
+      delete dependsOn.$parents;
+      dependsOn.nodes = data.parents[i]!.map((p) => ids[p]!);
+    }
+    const path = n.originalFilePath as string;
+    for (const list of [n.refs, n.sources] as { at?: { file?: string } }[][]) for (const c of list ?? []) if (c.at && c.at.file === undefined) c.at.file = path;
+    nodes[id] = n as unknown as ManifestNode;
+  }
+  const manifest = { ...data.manifest, nodes } as Manifest;
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const id of ids) {
+    parentMap[id] = [];
+    childMap[id] = [];
+  }
+  for (let i = 0; i < data.parents.length; i++) {
+    const id = ids[sourceCount + i]!;
+    const parents = data.parents[i]!.map((p) => ids[p]!);
+    parentMap[id] = parents;
+    for (const p of parents) childMap[p]!.push(id);
+  }
+  for (const id of ids) childMap[id]!.sort();
+  return assembleGraph(manifest, ids, parentMap, childMap, data.order.map((i) => ids[i]!));
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { FileSource, FileStamp, ProjectFile, ProjectFileKind } from './types.js';
+
+/**
+ * A project file whose contents are read on first use. A warm parse that finds every file unchanged
+ * (by stamp) never reads model files at all; their checksums come from the snapshot that vouched for them.
+ */
+export class LazyProjectFile implements ProjectFile {
+  private text?: string;
+  private sum?: string;
+  /** Set when a snapshot vouched for the file; otherwise taken by `currentStamp()`. */
+  stamp?: FileStamp;
+
+  constructor(
+    readonly kind: ProjectFileKind,
+    readonly path: string,
+    readonly pathInResource: string,
+    readonly resourcePath: string,
+    readonly absPath: string,
+    private readonly fs: FileSource,
+  ) {}
+
+  get contents(): string {
+    this.text ??= this.fs.read(this.absPath);
+    return this.text;
+  }
+
+  get checksum(): string {
+    this.sum ??= createHash('sha256').update(this.contents).digest('hex');
+    return this.sum;
+  }
+
+  /**
+   * The file's stamp now. Taken after reading, so an edit between the read and this call goes unnoticed by
+   * the stamp, but such a file's time is later than the parse's start: the snapshot checks it by hash.
+   */
+  currentStamp(): FileStamp | undefined {
+    this.stamp ??= this.fs.stat?.(this.absPath);
+    return this.stamp;
+  }
+
+  /** Marks the file as known: same stamp as when `checksum` was computed, so it need not be read to be hashed. */
+  vouch(stamp: FileStamp, checksum: string): void {
+    this.stamp = stamp;
+    this.sum = checksum;
+  }
+}
