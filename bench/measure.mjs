@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const [step, dir] = process.argv.slice(2);
-if (process.argv.includes('--cold')) for (const f of ['partial_parse.strata.json', 'graph_snapshot.strata.json']) rmSync(join(dir, 'target', f), { force: true });
+if (process.argv.includes('--cold')) for (const f of ['partial_parse.strata.json', 'graph_snapshot.strata.json', 'graph_snapshot_body.strata.json']) rmSync(join(dir, 'target', f), { force: true });
 const api = await import('../dist/api/index.js');
 const t0 = performance.now();
 let nodes = 0;

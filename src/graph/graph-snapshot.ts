@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { LazyProjectFile, type FileSource, type ProjectFile } from '../project/index.js';
 import { decodeGraph, encodeGraph, type EncodedGraph } from './snapshot-codec.js';
@@ -12,7 +13,8 @@ import type { ProjectGraph } from './types.js';
  * edit in the same clock tick would not change the time. Nothing secret is stored: env vars the parse read
  * appear as digests, `secret()` calls by name only.
  */
-const FILE = 'graph_snapshot.strata.json';
+const HEADER = 'graph_snapshot.strata.json';
+const BODY = 'graph_snapshot_body.strata.json';
 const FORMAT = 1;
 const RACY_MS = 2000;
 
@@ -29,10 +31,16 @@ export interface SnapshotInputs {
 interface Header {
   format: number;
   key: string;
-  /** Time before any file was read for this parse: stamps at or after it - RACY_MS are not trusted. */
+  /** A time before the stamps were taken (and contents read): stamps at or after it - RACY_MS are not trusted. */
   takenAt: number;
-  /** path, kind, size, mtimeMs, checksum. */
-  files: [string, string, number, number, string][];
+  /** The body written with this header. */
+  bodyId: string;
+  /** Every project file, in listing order: path, kind, size, modification time, sha256 (64 hex each, concatenated). */
+  paths: string[];
+  kinds: string[];
+  sizes: number[];
+  mtimes: number[];
+  checksums: string;
   env: Record<string, string | null>;
   secrets: string[];
   diagnostics: Diagnostic[];
@@ -45,81 +53,102 @@ export interface LoadedSnapshot {
   secrets: string[];
 }
 
-function filesMatch(header: Header, inputs: SnapshotInputs): { ok: boolean; racy: number } {
+/**
+ * Stats every project file (before any is read, so the stamps can be stored) and compares with the snapshot.
+ * Files unchanged since then get their checksum from it even when the snapshot as a whole is void (a vars
+ * change, one edited model): the parse then reads only the files that changed.
+ */
+function checkFiles(header: Header, inputs: SnapshotInputs): { ok: boolean; racy: number } {
   const { files, fs } = inputs;
-  if (!fs.stat || files.length !== header.files.length) return { ok: false, racy: 0 };
+  if (!fs.stat) return { ok: false, racy: 0 };
+  const known = new Map<string, number>();
+  header.paths.forEach((p, i) => known.set(p, i));
+  let ok = files.length === header.paths.length;
   let racy = 0;
-  const verified: [LazyProjectFile, { size: number; mtimeMs: number }, string][] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    const [path, kind, size, mtimeMs, checksum] = header.files[i]!;
-    if (!(f instanceof LazyProjectFile) || f.path !== path || f.kind !== kind) return { ok: false, racy };
+    if (!(f instanceof LazyProjectFile)) return { ok: false, racy };
     const st = fs.stat(f.absPath);
-    if (!st || st.size !== size || st.mtimeMs !== mtimeMs) return { ok: false, racy };
-    if (mtimeMs >= header.takenAt - RACY_MS) {
+    if (!st) return { ok: false, racy };
+    f.stamp = st;
+    const j = known.get(f.path);
+    if (j !== i) ok = false;
+    if (j === undefined || header.kinds[j] !== f.kind || header.sizes[j] !== st.size || header.mtimes[j] !== st.mtimeMs) {
+      ok = false;
+      continue;
+    }
+    const checksum = header.checksums.slice(j * 64, j * 64 + 64);
+    if (st.mtimeMs >= header.takenAt - RACY_MS) {
+      // Too fresh to trust the stamp: an edit within the same clock tick would not change it.
       racy++;
-      if (f.checksum !== checksum) return { ok: false, racy };
-    } else verified.push([f, st, checksum]);
+      if (ok && f.checksum !== checksum) ok = false;
+    } else f.vouch(st, checksum);
   }
-  for (const [f, st, checksum] of verified) f.vouch(st, checksum);
-  return { ok: true, racy };
+  return { ok, racy };
+}
+
+function readHeader(dir: string): Header | undefined {
+  try {
+    const header = JSON.parse(readFileSync(join(dir, HEADER), 'utf8')) as Header;
+    return header.format === FORMAT ? header : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The snapshot's graph if it is still valid for these inputs, else undefined (then parse and write a new one). */
 export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): LoadedSnapshot | undefined {
-  const path = join(dir, FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const cut = text.indexOf('\n');
-  let header: Header;
-  try {
-    header = JSON.parse(text.slice(0, cut)) as Header;
-  } catch {
-    return undefined;
-  }
-  if (header.format !== FORMAT || header.key !== inputs.key) return undefined;
+  const header = readHeader(dir);
+  if (!header) return undefined;
+  const checkedAt = Date.now();
+  const files = checkFiles(header, inputs);
+  if (!files.ok || header.key !== inputs.key) return undefined;
   for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return undefined;
-  const files = filesMatch(header, inputs);
-  if (!files.ok) return undefined;
-  let body: EncodedGraph;
+  let body: EncodedGraph & { id?: string };
+  let bodyText: string;
   try {
-    body = JSON.parse(text.slice(cut + 1)) as EncodedGraph;
+    bodyText = readFileSync(join(dir, BODY), 'utf8');
+    body = JSON.parse(bodyText) as EncodedGraph & { id?: string };
   } catch {
     return undefined;
   }
-  // Files that were too fresh to trust by stamp are old enough now: vouch for them by stamp from here on.
-  if (files.racy && Date.now() - RACY_MS > header.takenAt) {
-    header.takenAt = Date.now() - RACY_MS - 1;
-    saveText(dir, `${JSON.stringify(header)}\n${text.slice(cut + 1)}`);
-  }
+  // Two writers may interleave: a body from another parse than the header's is not used.
+  if (body.id !== header.bodyId) return undefined;
+  // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
+  if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
   return { graph: decodeGraph(body, inputs.files), diagnostics: header.diagnostics, secrets: header.secrets };
 }
 
-/** Writes the snapshot of a clean parse. `takenAt` must be earlier than the first read of any project file. */
+/** Writes the snapshot of a clean parse. `takenAt` must be earlier than the first stat or read of any project file. */
 export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[] }): void {
-  const files: Header['files'] = [];
+  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: randomUUID(), paths: [], kinds: [], sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics };
+  const checksums: string[] = [];
   for (const f of inputs.files) {
     // A file source that cannot stat makes the snapshot unusable.
     const stamp = f instanceof LazyProjectFile ? f.currentStamp() : undefined;
     if (!stamp) return;
-    files.push([f.path, f.kind, stamp.size, stamp.mtimeMs, f.checksum]);
+    header.paths.push(f.path);
+    header.kinds.push(f.kind);
+    header.sizes.push(stamp.size);
+    header.mtimes.push(stamp.mtimeMs);
+    checksums.push(f.checksum);
   }
-  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, files, env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics };
-  saveText(dir, `${JSON.stringify(header)}\n${JSON.stringify(encodeGraph(graph, inputs.files))}`);
+  header.checksums = checksums.join('');
+  // Body first: a header always names a body that is complete on disk.
+  if (!saveFile(dir, BODY, JSON.stringify({ id: header.bodyId, ...encodeGraph(graph, inputs.files) }))) return;
+  saveFile(dir, HEADER, JSON.stringify(header));
 }
 
-function saveText(dir: string, text: string): void {
+function saveFile(dir: string, name: string, text: string): boolean {
   try {
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, FILE);
+    const path = join(dir, name);
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, path);
+    return true;
   } catch {
     // A read-only target folder only costs the next parse its speed.
+    return false;
   }
 }

@@ -1,4 +1,5 @@
 import type { Manifest, ManifestNode } from '../parse/types.js';
+import { isRawCodeFromFile, rawCodeFromFile } from '../parse/index.js';
 import type { ProjectFile } from '../project/types.js';
 import { assembleGraph } from './build-graph.js';
 import type { ProjectGraph } from './types.js';
@@ -51,12 +52,22 @@ function fqnOf(packageName: string, file: ProjectFile, name: string): string[] {
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    if (!same(x[k], y[k])) return false;
+    n++;
+  }
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
 }
 
 /** The most common value of each field among the first nodes of each resource type. */
@@ -102,41 +113,30 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedG
     const u = usual[node.resourceType] ?? {};
     const own: Record<string, unknown> = {};
     const n = node as unknown as Record<string, unknown>;
-    for (const k in n) {
-      const v = n[k];
-      if (k === 'uniqueId' || v === undefined || same(v, u[k])) continue;
-      own[k] = isPlainObject(v) && isPlainObject(u[k]) ? objectDiff(v, u[k]) : v;
-    }
-    const absent = Object.keys(u).filter((k) => n[k] === undefined);
-    if (absent.length) own.$absent = absent;
     const fi = fileIndex.get(node.originalFilePath);
     const file = fi === undefined ? undefined : files[fi]!;
+    // Fields rebuilt on decoding from the file, the name or the graph are not stored.
+    const derived = new Set<string>(['uniqueId']);
     if (file) {
       own.$f = fi;
-      if (node.path === file.pathInResource) delete own.path;
-      delete own.originalFilePath;
-      if (node.rawCode === file.contents) {
-        delete own.rawCode;
-        own.$raw = 1;
-      }
-      if (node.checksum?.name === 'sha256' && node.checksum.checksum === file.checksum) {
-        delete own.checksum;
-        own.$sum = 1;
-      }
-      if (same(node.fqn, fqnOf(node.packageName, file, node.name))) {
-        delete own.fqn;
-        own.$fqn = 1;
-      }
+      derived.add('originalFilePath');
+      if (node.path === file.pathInResource) derived.add('path');
+      if (isRawCodeFromFile(node)) (own.$raw = 1), derived.add('rawCode');
+      if (node.checksum?.name === 'sha256' && node.checksum.checksum === file.checksum) (own.$sum = 1), derived.add('checksum');
+      if (same(node.fqn, fqnOf(node.packageName, file, node.name))) (own.$fqn = 1), derived.add('fqn');
     }
-    if (node.alias === node.name) {
-      delete own.alias;
-      own.$alias = 1;
+    if (node.alias === node.name) (own.$alias = 1), derived.add('alias');
+    for (const k in n) {
+      if (derived.has(k)) continue; // before reading: rawCode from a file is read only on demand
+      const v = n[k];
+      if (v === undefined || same(v, u[k])) continue;
+      if (k === 'dependsOn' && same(node.dependsOn.nodes, graph.parentMap[node.uniqueId] ?? [])) own.dependsOn = { macros: node.dependsOn.macros, $parents: 1 };
+      else if (k === 'refs' || k === 'sources') own[k] = (v as { at?: { file: string } }[]).map((c) => (c.at?.file === node.originalFilePath ? { ...c, at: { ...c.at, file: undefined } } : c));
+      else own[k] = isPlainObject(v) && isPlainObject(u[k]) ? objectDiff(v, u[k]) : v;
     }
-    const parents = graph.parentMap[node.uniqueId] ?? [];
-    if (own.dependsOn && same(node.dependsOn.nodes, parents)) own.dependsOn = { macros: node.dependsOn.macros, $parents: 1 };
-    const at = (list: { at?: { file: string } }[]) => list.map((c) => (c.at?.file === node.originalFilePath ? { ...c, at: { ...c.at, file: undefined } } : c));
-    if (own.refs) own.refs = at(node.refs);
-    if (own.sources) own.sources = at(node.sources);
+    const absent: string[] = [];
+    for (const k in u) if (n[k] === undefined) absent.push(k);
+    if (absent.length) own.$absent = absent;
     return own;
   });
   const parents = Object.keys(manifest.nodes).map((id) => (graph.parentMap[id] ?? []).map((p) => index.get(p)!));
@@ -148,6 +148,7 @@ export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGr
   const nodes: Record<string, ManifestNode> = {};
   const { ids, sourceCount } = data;
   // JSON.parse is the fastest way to make fresh copies of the usual values.
+  // JSON.parse makes fresh copies of the usual values fastest.
   const usualText = new Map(Object.entries(data.usual).map(([t, u]) => [t, JSON.stringify(u)]));
   for (let i = 0; i < data.nodes.length; i++) {
     const own = data.nodes[i]!;
@@ -167,7 +168,7 @@ export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGr
       if (own.$sum) n.checksum = { name: 'sha256', checksum: file.checksum };
       if (own.$fqn) n.fqn = fqnOf(n.packageName as string, file, n.name as string);
       // The SQL is the file's text: read when something needs it (compile, manifest.json), not to build the graph.
-      if (own.$raw) Object.defineProperty(n, 'rawCode', { get: () => file.contents, set(v) { Object.defineProperty(n, 'rawCode', { value: v, writable: true, enumerable: true, configurable: true }); }, enumerable: true, configurable: true });
+      if (own.$raw) rawCodeFromFile(n, file);
     }
     if (own.$alias) n.alias = n.name;
     const dependsOn = n.dependsOn as { nodes?: string[]; $parents?: number };

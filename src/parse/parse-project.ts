@@ -7,6 +7,7 @@ import { finalConfig, folderConfig } from './node-config.js';
 import { readSchemaFiles, type Patch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
 import { ParseCache } from './parse-cache.js';
+import { rawCodeFromFile } from './raw-code.js';
 
 export interface ParseOptions {
   /** Folder for the partial-parse cache (the target path). Omit to parse without a cache. */
@@ -132,7 +133,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patch?.config ?? {}, rendered.config);
       if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
       const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource };
-      const node: ManifestNode = {
+      const fields: Omit<ManifestNode, 'rawCode'> = {
         uniqueId: renderNode.uniqueId,
         resourceType,
         packageName: cfg.name,
@@ -141,7 +142,6 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         originalFilePath: f.path,
         fqn,
         language: 'sql',
-        rawCode: resourceType === 'seed' ? '' : f.contents,
         checksum: { name: 'sha256', checksum: f.checksum },
         config,
         unrenderedConfig: { ...(patch?.config ?? {}), ...rendered.config },
@@ -159,7 +159,8 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         docRefs: rendered.docRefs,
         extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
       };
-      if (resourceType === 'seed') node.seedFile = f.absPath;
+      // A seed's SQL is empty like dbt's; a model's is its file, read only if something needs it.
+      const node: ManifestNode = resourceType === 'seed' ? Object.assign(fields, { rawCode: '', seedFile: f.absPath }) : rawCodeFromFile(fields, f);
       if (resourceType === 'test') node.schema = namer.schema(config.schema ?? 'dbt_test__audit', nodeInfo);
       addNode(node);
     }
