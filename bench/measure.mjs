@@ -1,12 +1,25 @@
 #!/usr/bin/env node
-// One measurement in a fresh process: `node bench/measure.mjs <parse|compile> <dir> [--cold]`.
+// One measurement in a fresh process: `node bench/measure.mjs <parse|compile> <dir> [--cold|--edit|--fresh]`.
+//   parse --cold   no cache at all (partial-parse cache and graph snapshot removed)
+//   parse          nothing changed since the last parse (graph snapshot)
+//   parse --edit   one model edited since the last parse (render cache; only that file is rendered)
+//   compile        renders every node; compiled files whose text is unchanged are not rewritten
+//   compile --fresh  the same with target/compiled removed first: every file written
 // Prints JSON: milliseconds of the step, node count, peak RSS in MB.
-import { rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const [step, dir] = process.argv.slice(2);
-if (process.argv.includes('--cold')) for (const f of ['partial_parse.strata.json', 'graph_snapshot.strata.json', 'graph_snapshot_body.strata.json']) rmSync(join(dir, 'target', f), { force: true });
+const flag = (f) => process.argv.includes(f);
+const target = join(dir, 'target');
+if (flag('--cold')) for (const f of ['partial_parse.strata.json', 'graph_snapshot.strata.json', 'graph_snapshot_body.strata.json']) rmSync(join(target, f), { force: true });
+if (flag('--fresh')) rmSync(join(target, 'compiled'), { recursive: true, force: true });
+if (flag('--edit')) {
+  const folder = join(dir, 'models', 'silver', 'area_0');
+  const model = readdirSync(folder).find((f) => f.endsWith('.sql'));
+  appendFileSync(join(folder, model), `\n-- edited ${Date.now()}\n`);
+}
 const api = await import('../dist/api/index.js');
 const t0 = performance.now();
 let nodes = 0;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Dialect, Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode } from '../parse/types.js';
@@ -143,7 +143,10 @@ export class Compiler {
       mkdirSync(folder, { recursive: true });
       this.madeDirs.add(folder);
     }
-    writeFileSync(path, sql);
+    // An unchanged file is left alone: rewriting 10,000 files dominates a compile on slow disks,
+    // and tools watching target/compiled see only what changed.
+    const old = statSync(path, { throwIfNoEntry: false });
+    if (!old || old.size !== Buffer.byteLength(sql) || readFileSync(path, 'utf8') !== sql) writeFileSync(path, sql);
     node.compiledPath = join('target', 'compiled', node.packageName, rel);
   }
 }
