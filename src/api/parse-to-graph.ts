@@ -11,7 +11,7 @@ export function parseToGraph(
   project: LoadedProject,
   engine: TemplateEngine,
   options: { adapterType: string; cacheDir?: string; env: NodeJS.ProcessEnv },
-): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null> } {
+): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[] } {
   const bag = new DiagnosticBag();
   const parsed = parseProject(project, engine, { cacheDir: options.cacheDir, env: options.env });
   bag.merge(parsed.diagnostics);
@@ -64,5 +64,5 @@ export function parseToGraph(
 
   const built = buildGraph(manifest);
   bag.merge(built.diagnostics);
-  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead };
+  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, secrets: parsed.secrets };
 }

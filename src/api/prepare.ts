@@ -117,26 +117,31 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
   const targetDir = join(project.config.rootDir, project.config.targetPath);
   const env = options.env ?? process.env;
   const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, fs: diskFileSource, envDigest };
-  const snapshot = options.noParseCache ? undefined : readGraphSnapshot(targetDir, snapshotInputs);
+  const check = options.noParseCache ? { filesUnchanged: false } : readGraphSnapshot(targetDir, snapshotInputs);
+  const snapshot = check.snapshot;
   let graph: ProjectGraph;
+  // secret() values are set on each warehouse session; a cached parse knows the names, the values come from env.
+  const useSecrets = (names: string[]): void => {
+    for (const name of names) {
+      const value = env[name];
+      if (value === undefined || sessionSecrets.has(name)) continue;
+      sessionSecrets.set(name, value);
+      scrubber.add(value);
+    }
+  };
   if (snapshot) {
     graph = snapshot.graph;
     bag.merge(snapshot.diagnostics);
     (engine as { setDocs?: (d: Record<string, string>) => void }).setDocs?.(Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])));
-    for (const name of snapshot.secrets) {
-      const value = env[name];
-      if (value !== undefined) {
-        sessionSecrets.set(name, value);
-        scrubber.add(value);
-      }
-    }
+    useSecrets(snapshot.secrets);
   } else {
     const before = bag.items.length;
     const parsed = parseToGraph(project, engine, { adapterType: adapter.type, cacheDir: options.noParseCache ? undefined : targetDir, env });
     bag.merge(parsed.diagnostics);
     graph = parsed.graph;
+    useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before) });
+      writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged });
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };

@@ -21,6 +21,12 @@ function shape(p: PreparedProject): unknown {
   return JSON.parse(JSON.stringify({ manifest, parentMap, childMap, order, diagnostics: p.diagnostics }));
 }
 
+/** A first parse stores file stamps; the second, finding no file changed, stores the graph too. */
+async function settle(dir: string, extra: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  expect((await prepare(dir, extra)).parsedFrom).toBe('files');
+  expect((await prepare(dir, extra)).parsedFrom).toBe('files');
+}
+
 /** Sets every file's time an hour back, as for a project checked out long ago (no file is "racy"). */
 function age(dir: string, rels: string[]): void {
   const old = new Date(Date.now() - 3600_000);
@@ -45,6 +51,7 @@ describe('graph snapshot', () => {
       const fresh = await prepare(dir, { noParseCache: true });
       const cold = await prepare(dir);
       expect(cold.parsedFrom).toBe('files');
+      expect((await prepare(dir)).parsedFrom).toBe('files');
       const warm = await prepare(dir);
       expect(warm.parsedFrom).toBe('snapshot');
       expect(shape(warm)).toEqual(shape(fresh));
@@ -56,7 +63,7 @@ describe('graph snapshot', () => {
     const dir = writeProject(FILES);
     dirs.push(dir);
     age(dir, Object.keys(FILES));
-    await prepare(dir);
+    await settle(dir);
     expect((await prepare(dir)).parsedFrom).toBe('snapshot');
 
     writeFileSync(join(dir, 'models/b.sql'), "select * from {{ ref('a') }}");
@@ -68,6 +75,7 @@ describe('graph snapshot', () => {
     p = await prepare(dir);
     expect(p.parsedFrom).toBe('files');
     expect(p.graph.order).toContain('model.p.d');
+    expect((await prepare(dir)).parsedFrom).toBe('files'); // unchanged now: the graph is stored
     expect((await prepare(dir)).parsedFrom).toBe('snapshot');
 
     unlinkSync(join(dir, 'models/d.sql'));
@@ -86,7 +94,7 @@ describe('graph snapshot', () => {
   it('checks by content a file edited in the same clock tick as its last read', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);
-    await prepare(dir); // every file was written just now: all are too fresh to trust by stamp
+    await settle(dir); // every file was written just now: all are too fresh to trust by stamp
     const file = join(dir, 'models/b.sql');
     const before = statSync(file);
     // Same size, same modification time: the stamp cannot tell.
@@ -101,10 +109,11 @@ describe('graph snapshot', () => {
     const dir = writeProject({ ...FILES, 'models/v.sql': "select {{ var('n', 1) }} as n" });
     dirs.push(dir);
     const env = { ...process.env, STRATA_SNAPSHOT_REGION: 'eu' };
-    await prepare(dir, { env });
+    await settle(dir, { env });
     expect((await prepare(dir, { env })).parsedFrom).toBe('snapshot');
-    expect((await prepare(dir, { env: { ...env, STRATA_SNAPSHOT_REGION: 'us' } })).parsedFrom).toBe('files');
-    expect((await prepare(dir, { env: { ...env, STRATA_SNAPSHOT_REGION: 'us' } })).parsedFrom).toBe('snapshot');
+    const us = { env: { ...env, STRATA_SNAPSHOT_REGION: 'us' } };
+    expect((await prepare(dir, us)).parsedFrom).toBe('files');
+    expect((await prepare(dir, us)).parsedFrom).toBe('snapshot'); // files unchanged: stored right away
     expect((await prepare(dir, { env, vars: '{n: 2}' })).parsedFrom).toBe('files');
   });
 
@@ -112,7 +121,7 @@ describe('graph snapshot', () => {
     const dir = writeProject(FILES);
     dirs.push(dir);
     const env = { ...process.env, STRATA_SNAPSHOT_PEPPER: 'pepper-value-not-to-store' };
-    await prepare(dir, { env });
+    await settle(dir, { env });
     const warm = await prepare(dir, { env: { ...env, STRATA_SNAPSHOT_PEPPER: 'rotated-pepper' } });
     expect(warm.parsedFrom).toBe('snapshot');
     expect(warm.sessionSecrets.get('STRATA_SNAPSHOT_PEPPER')).toBe('rotated-pepper');
@@ -123,10 +132,11 @@ describe('graph snapshot', () => {
   it('reads model SQL from the file only when asked, and ignores a damaged snapshot', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);
-    await prepare(dir);
+    await settle(dir);
     const warm = await prepare(dir);
+    expect(warm.parsedFrom).toBe('snapshot');
     expect(warm.graph.manifest.nodes['model.p.b']!.rawCode).toBe(FILES['models/b.sql']);
-    writeFileSync(join(dir, 'target', 'graph_snapshot.strata.json'), '{"format":1,"key":');
+    writeFileSync(join(dir, 'target', 'graph_snapshot_body.strata.json'), '{"id":');
     const again = await prepare(dir);
     expect(again.parsedFrom).toBe('files');
     expect(shape(again)).toEqual(shape(warm));

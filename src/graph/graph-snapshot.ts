@@ -33,7 +33,7 @@ interface Header {
   key: string;
   /** A time before the stamps were taken (and contents read): stamps at or after it - RACY_MS are not trusted. */
   takenAt: number;
-  /** The body written with this header. */
+  /** The body written with this header; empty when only file stamps were written. */
   bodyId: string;
   /** Every project file, in listing order: path, kind, size, modification time, sha256 (64 hex each, concatenated). */
   paths: string[];
@@ -96,32 +96,43 @@ function readHeader(dir: string): Header | undefined {
   }
 }
 
-/** The snapshot's graph if it is still valid for these inputs, else undefined (then parse and write a new one). */
-export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): LoadedSnapshot | undefined {
-  const header = readHeader(dir);
-  if (!header) return undefined;
-  const checkedAt = Date.now();
-  const files = checkFiles(header, inputs);
-  if (!files.ok || header.key !== inputs.key) return undefined;
-  for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return undefined;
-  let body: EncodedGraph & { id?: string };
-  let bodyText: string;
-  try {
-    bodyText = readFileSync(join(dir, BODY), 'utf8');
-    body = JSON.parse(bodyText) as EncodedGraph & { id?: string };
-  } catch {
-    return undefined;
-  }
-  // Two writers may interleave: a body from another parse than the header's is not used.
-  if (body.id !== header.bodyId) return undefined;
-  // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
-  if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
-  return { graph: decodeGraph(body, inputs.files), diagnostics: header.diagnostics, secrets: header.secrets };
+export interface SnapshotCheck {
+  /** The last clean parse's graph, if it is valid for these inputs. */
+  snapshot?: LoadedSnapshot;
+  /** No project file changed since the last clean parse (its graph may still be void: other vars, env, version). */
+  filesUnchanged: boolean;
 }
 
-/** Writes the snapshot of a clean parse. `takenAt` must be earlier than the first stat or read of any project file. */
-export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[] }): void {
-  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: randomUUID(), paths: [], kinds: [], sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics };
+/** Checks the snapshot against the project: its graph if still valid, else whether at least the files are the same. */
+export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): SnapshotCheck {
+  const header = readHeader(dir);
+  if (!header) return { filesUnchanged: false };
+  const checkedAt = Date.now();
+  const files = checkFiles(header, inputs);
+  const filesUnchanged = files.ok;
+  if (!files.ok || header.key !== inputs.key || !header.bodyId) return { filesUnchanged };
+  for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return { filesUnchanged };
+  let body: EncodedGraph & { id?: string };
+  try {
+    body = JSON.parse(readFileSync(join(dir, BODY), 'utf8')) as EncodedGraph & { id?: string };
+  } catch {
+    return { filesUnchanged };
+  }
+  // Two writers may interleave: a body from another parse than the header's is not used.
+  if (body.id !== header.bodyId) return { filesUnchanged };
+  // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
+  if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
+  return { filesUnchanged, snapshot: { graph: decodeGraph(body, inputs.files), diagnostics: header.diagnostics, secrets: header.secrets } };
+}
+
+/**
+ * Writes the snapshot of a clean parse. `takenAt` must be earlier than the first stat or read of any project
+ * file. The file stamps are always written (the next parse then reads only changed files); the graph itself
+ * only when `withGraph`: storing it costs about as much as a third of a parse, which pays off once the
+ * project is parsed again unchanged, not while it is being edited.
+ */
+export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean }): void {
+  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: [], kinds: [], sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics };
   const checksums: string[] = [];
   for (const f of inputs.files) {
     // A file source that cannot stat makes the snapshot unusable.
@@ -135,7 +146,7 @@ export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: P
   }
   header.checksums = checksums.join('');
   // Body first: a header always names a body that is complete on disk.
-  if (!saveFile(dir, BODY, JSON.stringify({ id: header.bodyId, ...encodeGraph(graph, inputs.files) }))) return;
+  if (facts.withGraph && !saveFile(dir, BODY, JSON.stringify({ id: header.bodyId, ...encodeGraph(graph, inputs.files) }))) return;
   saveFile(dir, HEADER, JSON.stringify(header));
 }
 

@@ -7,7 +7,7 @@ import type { SchemaFileProps } from './schema-yaml.js';
 import { envDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface CacheData {
   format: number;

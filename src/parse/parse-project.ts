@@ -62,7 +62,7 @@ class RelationNamer {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null> } {
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[] } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
@@ -90,6 +90,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
 
   const envRead: Record<string, string | null> = {};
+  const secrets = new Set<string>();
   const seenNames = new Map<string, string>();
   const addNode = (node: ManifestNode): void => {
     // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
@@ -128,6 +129,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         rendered = cache?.get(f, options.env) ?? engine.parseRender(renderNode, f.contents);
         if (!rendered.diagnostics.length) cache?.set(f, rendered);
         if (rendered.envVars) Object.assign(envRead, rendered.envVars);
+        for (const name of rendered.secrets ?? []) secrets.add(name);
         diagnostics.push(...rendered.diagnostics);
       }
       const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patch?.config ?? {}, rendered.config);
@@ -179,7 +181,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead };
+  return { manifest, diagnostics, envRead, secrets: [...secrets] };
 }
 
 export type { SourceDefinition };

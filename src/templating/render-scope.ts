@@ -31,6 +31,8 @@ export interface ParseRecorder {
   docRefs: string[];
   /** env_var() names read, with a hash of the value seen (null: unset), so a cached parse knows when it is stale. */
   env?: Record<string, string | null>;
+  /** secret() names called: a cached parse sets their values on the session again. */
+  secrets?: string[];
 }
 
 /** A short digest of an env value: enough to notice a change, without writing the value anywhere. */
@@ -156,6 +158,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     const value = options.env[name] ?? (pos.length ? String(pos[0]) : undefined);
     if (value === undefined) throw new TemplateUserError('env-var-not-found', `secret('${name}') is not set in the environment and has no default`, `export ${name}=…`);
     options.onSecret?.(name, value);
+    if (recorder && !recorder.secrets?.includes(name)) (recorder.secrets ??= []).push(name);
     const reference = run?.secretReference ?? options.secretReference;
     return reference ? reference(name) : `getvariable('${name}')`;
   };

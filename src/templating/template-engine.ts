@@ -88,6 +88,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
       result.diagnostics.push(this.toDiagnostic(e, node.file, source));
     }
     if (recorder.env) result.envVars = recorder.env;
+    if (recorder.secrets) result.secrets = recorder.secrets;
     for (const r of recorder.refs) r.at ??= this.findCall(source, node.file, 'ref', r.name);
     for (const s of recorder.sources) s.at ??= this.findCall(source, node.file, 'source', s.source);
     return result;

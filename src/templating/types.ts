@@ -83,6 +83,8 @@ export interface ParseRenderResult {
   diagnostics: Diagnostic[];
   /** env_var() names the render read → digest of the value (null: unset). */
   envVars?: Record<string, string | null>;
+  /** secret() names the render called (values are never stored). */
+  secrets?: string[];
 }
 
 /** Warehouse access for the run render. Every method may be called several times with the same input. */
