@@ -10,8 +10,15 @@ import { buildScope, type ParseRecorder } from './render-scope.js';
 import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
 import { scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { rewriteJinja } from './jinja-rewrite.js';
+import { hoistLiterals } from './literal-hoisting.js';
 
 const MAX_REPLAYS = 50;
+
+interface CompiledTemplate {
+  template: nunjucks.Template;
+  /** Values of literals hoisted out of the source (see literal-hoisting.ts). */
+  values?: Record<string, string>;
+}
 
 /** A template that does not compile. nunjucks' parser reports 1-based positions (its runtime, 0-based). */
 class TemplateSyntaxError extends Error {
@@ -103,7 +110,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
         return '';
       });
     }
-    let template: nunjucks.Template;
+    let template: CompiledTemplate;
     try {
       template = this.compile(node.file, source);
     } catch (e) {
@@ -144,7 +151,21 @@ export class NunjucksTemplateEngine implements TemplateEngine {
     return ctx.renderRelation(resolved);
   }
 
-  private compile(file: string, source: string): nunjucks.Template {
+  private compile(file: string, source: string): CompiledTemplate {
+    const hoisted = hoistLiterals(source);
+    if (hoisted) {
+      const key = `${file}\u0000${hoisted.template}`;
+      let t = this.templates.get(key);
+      if (!t) {
+        try {
+          t = new nunjucks.Template(rewriteJinja(hoisted.template), this.env, file, true);
+          this.templates.set(key, t);
+        } catch {
+          // Report the error against the text as written (positions), below.
+        }
+      }
+      if (t) return { template: t, values: hoisted.values };
+    }
     const key = `${file}\u0000${source}`;
     let t = this.templates.get(key);
     if (!t) {
@@ -155,11 +176,13 @@ export class NunjucksTemplateEngine implements TemplateEngine {
       }
       this.templates.set(key, t);
     }
-    return t;
+    return { template: t };
   }
 
-  private renderOnce(template: nunjucks.Template, node: RenderNode, o: { recorder?: ParseRecorder; run?: RunRenderContext; answers: Map<string, unknown> }): string {
-    const scope = buildScope({ options: this.options, registry: this.registry, node, recorder: o.recorder, run: o.run, answers: o.answers, invocationId: this.invocationId, runStartedAt: this.runStartedAt });
+  private renderOnce(compiled: CompiledTemplate, node: RenderNode, o: { recorder?: ParseRecorder; run?: RunRenderContext; answers: Map<string, unknown> }): string {
+    const { template, values } = compiled;
+    const built = buildScope({ options: this.options, registry: this.registry, node, recorder: o.recorder, run: o.run, answers: o.answers, invocationId: this.invocationId, runStartedAt: this.runStartedAt });
+    const scope = values ? Object.assign(built, values) : built;
     return withRenderState({ scope, instances: new Map() }, () => {
       // No callback: nunjucks then renders synchronously and throws (with a callback it defers).
       return template.render(scope) ?? '';
