@@ -15,6 +15,8 @@ export interface CommonOptions {
   scrubber?: SecretScrubber;
   /** Aborts scheduling (SIGINT). */
   signal?: AbortSignal;
+  /** `--no-partial-parse`: parse every file afresh, reading and writing no parse cache. */
+  noParseCache?: boolean;
 }
 
 export interface SelectionOptions {

@@ -78,6 +78,15 @@ describe('strata CLI', () => {
     expect(existsSync(join(d, 'target'))).toBe(false);
   });
 
+  it('--no-partial-parse parses afresh and writes no parse cache', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id' });
+    expect(strata(['ls', '--project-dir', d, '--profiles-dir', d, '--no-partial-parse']).code).toBe(0);
+    expect(existsSync(join(d, 'target'))).toBe(false);
+    expect(strata(['ls', '--project-dir', d, '--profiles-dir', d]).code).toBe(0);
+    expect(existsSync(join(d, 'target', 'graph_snapshot.strata.json'))).toBe(true);
+    expect(existsSync(join(d, 'target', 'partial_parse.strata.json'))).toBe(true);
+  });
+
   it('init scaffolds a project that builds, and debug checks it', () => {
     const parent = mkdtempSync(join(tmpdir(), 'strata-init-'));
     try {

@@ -11,6 +11,8 @@ export interface GlobalFlags {
   threads?: string;
   logFormat?: 'text' | 'json';
   quiet?: boolean;
+  /** false with `--no-partial-parse`. */
+  partialParse?: boolean;
 }
 
 /** Flags every command accepts. */
@@ -22,7 +24,8 @@ export function withCommonFlags(cmd: Command): Command {
     .option('--vars <yaml>', "variables as YAML or JSON, e.g. '{start_date: 2024-01-01}'")
     .option('--threads <n>', 'nodes to run at once (default: the profile)')
     .addOption(new Option('--log-format <format>', 'text or json (one event per line)').choices(['text', 'json']).default('text'))
-    .option('-q, --quiet', 'print only errors and the summary');
+    .option('-q, --quiet', 'print only errors and the summary')
+    .option('--no-partial-parse', 'parse every file afresh; ignore and do not write the parse caches in target/');
 }
 
 export function withSelectionFlags(cmd: Command): Command {
@@ -42,7 +45,7 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
     if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
   }
   return {
-    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber },
+    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false },
     reporter,
     scrubber,
     usageError,

@@ -131,7 +131,7 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
  * only when `withGraph`: storing it costs about as much as a third of a parse, which pays off once the
  * project is parsed again unchanged, not while it is being edited.
  */
-export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean }): void {
+export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string }): void {
   const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: [], kinds: [], sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics };
   const checksums: string[] = [];
   for (const f of inputs.files) {
@@ -146,8 +146,9 @@ export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: P
   }
   header.checksums = checksums.join('');
   // Body first: a header always names a body that is complete on disk.
-  if (facts.withGraph && !saveFile(dir, BODY, JSON.stringify({ id: header.bodyId, ...encodeGraph(graph, inputs.files) }))) return;
-  saveFile(dir, HEADER, JSON.stringify(header));
+  // Scrubbed like manifest.json: a secret that reached a config or a warning is not written either.
+  if (facts.withGraph && !saveFile(dir, BODY, facts.scrub(JSON.stringify({ id: header.bodyId, ...encodeGraph(graph, inputs.files) })))) return;
+  saveFile(dir, HEADER, facts.scrub(JSON.stringify(header)));
 }
 
 function saveFile(dir: string, name: string, text: string): boolean {

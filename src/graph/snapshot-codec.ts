@@ -147,7 +147,6 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedG
 export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGraph {
   const nodes: Record<string, ManifestNode> = {};
   const { ids, sourceCount } = data;
-  // JSON.parse is the fastest way to make fresh copies of the usual values.
   // JSON.parse makes fresh copies of the usual values fastest.
   const usualText = new Map(Object.entries(data.usual).map(([t, u]) => [t, JSON.stringify(u)]));
   for (let i = 0; i < data.nodes.length; i++) {
