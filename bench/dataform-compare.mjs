@@ -38,6 +38,6 @@ export function compareWithDataform(projectDir) {
   }
   const version = execFileSync(binPath, ['--version'], { encoding: 'utf8' }).trim();
   const t0 = performance.now();
-  execFileSync(binPath, ['compile', df, '--json'], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  execFileSync(binPath, ['compile', df, '--json', '--timeout=30m'], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
   return { version, ms: Math.round(performance.now() - t0) };
 }

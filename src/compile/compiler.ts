@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Dialect, Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode } from '../parse/types.js';
@@ -18,6 +19,8 @@ export interface CompilerOptions {
   /** When set, compiled SQL is written under `<compiledDir>/<project>/<path>`. */
   compiledDir?: string;
 }
+
+const PARALLEL_WRITES = 16;
 
 /** Resource types whose code is SQL to render. Seeds and landings have none. */
 const RENDERED = new Set(['model', 'test', 'snapshot', 'analysis', 'operation', 'unit_test']);
@@ -39,6 +42,9 @@ export function renderNodeOf(node: ManifestNode): RenderNode {
 export class Compiler {
   private readonly ephemeralBodies = new Map<string, Promise<{ sql: string; ctes: Cte[] }>>();
   private readonly madeDirs = new Set<string>();
+  /** While `compileAll` runs: file writes in flight (a disk writes many small files faster in parallel). */
+  private pendingWrites?: Set<Promise<void>>;
+  private writeError?: unknown;
 
   constructor(private readonly options: CompilerOptions) {}
 
@@ -53,7 +59,7 @@ export class Compiler {
     const { sql, ctes } = await this.render(node, warehouse);
     const compiled = injectCtes(sql, ctes);
     node.compiledCode = compiled;
-    if (this.options.compiledDir) this.write(node, compiled);
+    if (this.options.compiledDir) await this.write(node, compiled);
     return compiled;
   }
 
@@ -61,14 +67,22 @@ export class Compiler {
   async compileAll(ids: string[], warehouse?: TemplateWarehouse): Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[] }> {
     const compiled = new Map<string, string>();
     const diagnostics: Diagnostic[] = [];
-    for (const id of ids) {
-      try {
-        compiled.set(id, await this.compile(id, warehouse));
-      } catch (e) {
-        if (e instanceof UserError) diagnostics.push(...e.diagnostics);
-        else throw e;
+    const pending = new Set<Promise<void>>();
+    this.pendingWrites = pending;
+    try {
+      for (const id of ids) {
+        try {
+          compiled.set(id, await this.compile(id, warehouse));
+        } catch (e) {
+          if (e instanceof UserError) diagnostics.push(...e.diagnostics);
+          else throw e;
+        }
       }
+    } finally {
+      this.pendingWrites = undefined;
+      await Promise.all(pending);
     }
+    if (this.writeError) throw this.writeError;
     return { compiled, diagnostics };
   }
 
@@ -132,7 +146,7 @@ export class Compiler {
     return body;
   }
 
-  private write(node: ManifestNode, sql: string): void {
+  private async write(node: ManifestNode, sql: string): Promise<void> {
     const dir = this.options.compiledDir!;
     const rel = node.resourceType === 'test' && node.testMetadata
       ? join(node.originalFilePath, `${node.alias}.sql`)
@@ -146,7 +160,18 @@ export class Compiler {
     // An unchanged file is left alone: rewriting 10,000 files dominates a compile on slow disks,
     // and tools watching target/compiled see only what changed.
     const old = statSync(path, { throwIfNoEntry: false });
-    if (!old || old.size !== Buffer.byteLength(sql) || readFileSync(path, 'utf8') !== sql) writeFileSync(path, sql);
+    const unchanged = old && old.size === Buffer.byteLength(sql) && readFileSync(path, 'utf8') === sql;
     node.compiledPath = join('target', 'compiled', node.packageName, rel);
+    if (unchanged) return;
+    const pending = this.pendingWrites;
+    if (!pending) return writeFileSync(path, sql);
+    if (pending.size >= PARALLEL_WRITES) await Promise.race(pending);
+    // Failures are kept, not left unhandled: compileAll throws the first once every write has settled.
+    const write: Promise<void> = writeFile(path, sql)
+      .catch((e: unknown) => {
+        this.writeError ??= e;
+      })
+      .finally(() => pending.delete(write));
+    pending.add(write);
   }
 }
