@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { CompiledFileWriter } from './compiled-file-writer.js';
 import type { Dialect, Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode } from '../parse/types.js';
 import type { RenderNode, TemplateEngine, TemplateWarehouse } from '../templating/types.js';
@@ -19,8 +18,6 @@ export interface CompilerOptions {
   /** When set, compiled SQL is written under `<compiledDir>/<project>/<path>`. */
   compiledDir?: string;
 }
-
-const PARALLEL_WRITES = 16;
 
 /** Resource types whose code is SQL to render. Seeds and landings have none. */
 const RENDERED = new Set(['model', 'test', 'snapshot', 'analysis', 'operation', 'unit_test']);
@@ -41,12 +38,11 @@ export function renderNodeOf(node: ManifestNode): RenderNode {
 /** The final render of nodes (run context), with ephemeral models inlined as CTEs. No warehouse writes. */
 export class Compiler {
   private readonly ephemeralBodies = new Map<string, Promise<{ sql: string; ctes: Cte[] }>>();
-  private readonly madeDirs = new Set<string>();
-  /** While `compileAll` runs: file writes in flight (a disk writes many small files faster in parallel). */
-  private pendingWrites?: Set<Promise<void>>;
-  private writeError?: unknown;
+  private readonly files?: CompiledFileWriter;
 
-  constructor(private readonly options: CompilerOptions) {}
+  constructor(private readonly options: CompilerOptions) {
+    if (options.compiledDir) this.files = new CompiledFileWriter(options.compiledDir);
+  }
 
   needsRender(node: ManifestNode): boolean {
     return RENDERED.has(node.resourceType) && node.config.materialized !== 'seed';
@@ -59,7 +55,7 @@ export class Compiler {
     const { sql, ctes } = await this.render(node, warehouse);
     const compiled = injectCtes(sql, ctes);
     node.compiledCode = compiled;
-    if (this.options.compiledDir) await this.write(node, compiled);
+    if (this.files) await this.write(node, compiled);
     return compiled;
   }
 
@@ -67,9 +63,7 @@ export class Compiler {
   async compileAll(ids: string[], warehouse?: TemplateWarehouse): Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[] }> {
     const compiled = new Map<string, string>();
     const diagnostics: Diagnostic[] = [];
-    const pending = new Set<Promise<void>>();
-    this.pendingWrites = pending;
-    try {
+    const all = async (): Promise<void> => {
       for (const id of ids) {
         try {
           compiled.set(id, await this.compile(id, warehouse));
@@ -78,11 +72,8 @@ export class Compiler {
           else throw e;
         }
       }
-    } finally {
-      this.pendingWrites = undefined;
-      await Promise.all(pending);
-    }
-    if (this.writeError) throw this.writeError;
+    };
+    await (this.files ? this.files.batch(all) : all());
     return { compiled, diagnostics };
   }
 
@@ -147,31 +138,10 @@ export class Compiler {
   }
 
   private async write(node: ManifestNode, sql: string): Promise<void> {
-    const dir = this.options.compiledDir!;
     const rel = node.resourceType === 'test' && node.testMetadata
       ? join(node.originalFilePath, `${node.alias}.sql`)
       : node.originalFilePath;
-    const path = join(dir, node.packageName, rel);
-    const folder = dirname(path);
-    if (!this.madeDirs.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      this.madeDirs.add(folder);
-    }
-    // An unchanged file is left alone: rewriting 10,000 files dominates a compile on slow disks,
-    // and tools watching target/compiled see only what changed.
-    const old = statSync(path, { throwIfNoEntry: false });
-    const unchanged = old && old.size === Buffer.byteLength(sql) && readFileSync(path, 'utf8') === sql;
     node.compiledPath = join('target', 'compiled', node.packageName, rel);
-    if (unchanged) return;
-    const pending = this.pendingWrites;
-    if (!pending) return writeFileSync(path, sql);
-    if (pending.size >= PARALLEL_WRITES) await Promise.race(pending);
-    // Failures are kept, not left unhandled: compileAll throws the first once every write has settled.
-    const write: Promise<void> = writeFile(path, sql)
-      .catch((e: unknown) => {
-        this.writeError ??= e;
-      })
-      .finally(() => pending.delete(write));
-    pending.add(write);
+    await this.files!.write(join(node.packageName, rel), sql);
   }
 }

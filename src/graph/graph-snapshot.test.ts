@@ -129,7 +129,7 @@ describe('graph snapshot', () => {
     for (const f of ['graph_snapshot.strata.json', 'graph_snapshot_body.strata.json']) expect(readFileSync(join(dir, 'target', f), 'utf8')).not.toContain('pepper-value');
   });
 
-  it('reads model SQL from the file only when asked, and ignores a damaged snapshot', async () => {
+  it('keeps model SQL, and ignores a damaged snapshot', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);
     await settle(dir);

@@ -1,5 +1,4 @@
 import type { Manifest, ManifestNode } from '../parse/types.js';
-import { isRawCodeFromFile, rawCodeFromFile } from '../parse/index.js';
 import type { ProjectFile } from '../project/types.js';
 import { assembleGraph } from './build-graph.js';
 import type { ProjectGraph } from './types.js';
@@ -7,8 +6,8 @@ import type { ProjectGraph } from './types.js';
 /**
  * A compact encoding of a parsed project for the graph snapshot. Most fields of most nodes hold the same
  * value as their neighbours (default configs, empty tags, the project name), so each node stores only what
- * differs from the usual value for its resource type; file-backed nodes take their SQL and checksum from
- * the file itself, edges are indexes. Decoding builds fresh objects: no two nodes share anything.
+ * differs from the usual value for its resource type; file-backed nodes take path and checksum from the
+ * file list, edges are indexes. Model SQL is stored: reading 10,000 small files costs more than parsing it. Decoding builds fresh objects: no two nodes share anything.
  */
 export interface EncodedGraph {
   manifest: Omit<Manifest, 'nodes'>;
@@ -121,13 +120,12 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedG
       own.$f = fi;
       derived.add('originalFilePath');
       if (node.path === file.pathInResource) derived.add('path');
-      if (isRawCodeFromFile(node)) (own.$raw = 1), derived.add('rawCode');
       if (node.checksum?.name === 'sha256' && node.checksum.checksum === file.checksum) (own.$sum = 1), derived.add('checksum');
       if (same(node.fqn, fqnOf(node.packageName, file, node.name))) (own.$fqn = 1), derived.add('fqn');
     }
     if (node.alias === node.name) (own.$alias = 1), derived.add('alias');
     for (const k in n) {
-      if (derived.has(k)) continue; // before reading: rawCode from a file is read only on demand
+      if (derived.has(k)) continue;
       const v = n[k];
       if (v === undefined || same(v, u[k])) continue;
       if (k === 'dependsOn' && same(node.dependsOn.nodes, graph.parentMap[node.uniqueId] ?? [])) own.dependsOn = { macros: node.dependsOn.macros, $parents: 1 };
@@ -166,8 +164,6 @@ export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGr
       n.path ??= file.pathInResource;
       if (own.$sum) n.checksum = { name: 'sha256', checksum: file.checksum };
       if (own.$fqn) n.fqn = fqnOf(n.packageName as string, file, n.name as string);
-      // The SQL is the file's text: read when something needs it (compile, manifest.json), not to build the graph.
-      if (own.$raw) rawCodeFromFile(n, file);
     }
     if (own.$alias) n.alias = n.name;
     const dependsOn = n.dependsOn as { nodes?: string[]; $parents?: number };
