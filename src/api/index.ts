@@ -2,6 +2,7 @@
 export { runCommand, type RunKind, type RunCommandOptions } from './run-command.js';
 export { compile, type CompileOptions, type CompileResult } from './compile-command.js';
 export { list, type ListOptions } from './list-command.js';
+export { parse, type ParseResult } from './parse-command.js';
 export { debug, type DebugCheck } from './debug-command.js';
 export { clean } from './clean-command.js';
 export { init } from './init-command.js';

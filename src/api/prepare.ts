@@ -59,7 +59,7 @@ function snapshotKey(project: LoadedProject, adapterType: string): string {
  * project → parse → graph, with every diagnostic collected. No warehouse is touched here:
  * if anything is wrong the caller stops before opening one.
  */
-export async function prepareProject(options: CommonOptions & { profileOptional?: boolean }): Promise<PrepareOutcome> {
+export async function prepareProject(options: CommonOptions & { profileOptional?: boolean; /** Store the parsed graph now, not only once a parse finds no file changed (`strata parse`). */ storeGraph?: boolean }): Promise<PrepareOutcome> {
   const invocationId = newInvocationId();
   const startedAt = Date.now();
   const reporter = options.reporter ?? silentReporter;
@@ -141,7 +141,7 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged, scrub: (t) => scrubber.scrub(t) });
+      writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) });
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };

@@ -25,7 +25,7 @@ describe('strata CLI', () => {
     expect(strata(['--version']).code).toBe(0);
     const help = strata(['--help']);
     expect(help.code).toBe(0);
-    for (const cmd of ['build', 'run', 'test', 'seed', 'compile', 'ls', 'clean', 'debug', 'init', 'land']) expect(help.out).toContain(cmd);
+    for (const cmd of ['build', 'run', 'test', 'seed', 'compile', 'parse', 'ls', 'clean', 'debug', 'init', 'land']) expect(help.out).toContain(cmd);
   });
 
   it('builds a project with dbt-style lines and exits 0', () => {
@@ -76,6 +76,19 @@ describe('strata CLI', () => {
     expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(true);
     expect(strata(['clean', '--project-dir', d]).code).toBe(0);
     expect(existsSync(join(d, 'target'))).toBe(false);
+  });
+
+  it('parse writes the manifest and stores the graph; the next parse reuses it', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    const first = strata(['parse', '--project-dir', d, '--profiles-dir', d]);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/Parsed 2 nodes in \d+ ms \(parsed from the files\)/);
+    expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(true);
+    expect(strata(['parse', '--project-dir', d, '--profiles-dir', d]).out).toContain('nothing changed since the last parse');
+    const bad = project({ 'models/a.sql': "select * from {{ ref('nope') }}" });
+    const failed = strata(['parse', '--project-dir', bad, '--profiles-dir', bad]);
+    expect(failed.code).toBe(2);
+    expect(failed.out + failed.err).toContain('models/a.sql');
   });
 
   it('--no-partial-parse parses afresh and writes no parse cache', () => {
