@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { FileSource } from './types.js';
 
 const SKIP = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs']);
@@ -23,7 +23,8 @@ export const diskFileSource: FileSource = {
       }
       for (const e of entries) {
         if (e.name.startsWith('.')) continue;
-        const p = join(d, e.name);
+        // d is already normal and a name holds no separator: plain concatenation (join normalizes, 10,000 times).
+        const p = d.endsWith(sep) ? d + e.name : d + sep + e.name;
         if (e.isDirectory()) {
           if (!SKIP.has(e.name)) walk(p);
         } else if (e.isFile()) out.push(p);
@@ -36,7 +37,7 @@ export const diskFileSource: FileSource = {
         }
       }
     };
-    walk(dir);
+    walk(resolve(dir));
     return out.sort();
   },
 };
