@@ -15,10 +15,13 @@ async function prepare(dir: string, extra: { env?: NodeJS.ProcessEnv; vars?: str
   return out.prepared;
 }
 
-/** Everything a later stage reads: the manifest as JSON (getters included) and the graph's maps and order. */
+/**
+ * Everything a later stage reads: the manifest as JSON (getters included) and the graph's maps and order.
+ * Where each ref and source call was written (`at`) serves only parse diagnostics; a snapshot drops it.
+ */
 function shape(p: PreparedProject): unknown {
   const { manifest, parentMap, childMap, order } = p.graph;
-  return JSON.parse(JSON.stringify({ manifest, parentMap, childMap, order, diagnostics: p.diagnostics }));
+  return JSON.parse(JSON.stringify({ manifest, parentMap, childMap, order, diagnostics: p.diagnostics }, (k, v: unknown) => (k === 'at' ? undefined : v)));
 }
 
 /** A first parse stores file stamps; the second, finding no file changed, stores the graph too. */

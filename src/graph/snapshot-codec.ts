@@ -82,7 +82,7 @@ function usualValues(nodes: ManifestNode[]): Record<string, Record<string, unkno
     const fields: Record<string, unknown> = {};
     const keys = new Set(sample.flatMap((n) => Object.keys(n)));
     for (const k of keys) {
-      if (k === 'uniqueId' || k === 'resourceType' || k === 'rawCode' || k === 'checksum') continue;
+      if (k === 'uniqueId' || k === 'resourceType' || k === 'rawCode' || k === 'checksum' || k === 'refs' || k === 'sources') continue;
       const counts = new Map<string, { value: unknown; n: number }>();
       for (const n of sample) {
         const v = (n as unknown as Record<string, unknown>)[k];
@@ -129,7 +129,8 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedG
       const v = n[k];
       if (v === undefined || same(v, u[k])) continue;
       if (k === 'dependsOn' && same(node.dependsOn.nodes, graph.parentMap[node.uniqueId] ?? [])) own.dependsOn = { macros: node.dependsOn.macros, $parents: 1 };
-      else if (k === 'refs' || k === 'sources') own[k] = (v as { at?: { file: string } }[]).map((c) => (c.at?.file === node.originalFilePath ? { ...c, at: { ...c.at, file: undefined } } : c));
+      // Where a ref was written only serves parse diagnostics, and a snapshot is only stored for a clean parse.
+      else if (k === 'refs' || k === 'sources') own[k] = (v as { at?: unknown }[]).map(({ at: _at, ...call }) => call);
       else own[k] = isPlainObject(v) && isPlainObject(u[k]) ? objectDiff(v, u[k]) : v;
     }
     const absent: string[] = [];
@@ -171,8 +172,6 @@ export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGr
       delete dependsOn.$parents;
       dependsOn.nodes = data.parents[i]!.map((p) => ids[p]!);
     }
-    const path = n.originalFilePath as string;
-    for (const list of [n.refs, n.sources] as { at?: { file?: string } }[][]) for (const c of list ?? []) if (c.at && c.at.file === undefined) c.at.file = path;
     nodes[id] = n as unknown as ManifestNode;
   }
   const manifest = { ...data.manifest, nodes } as Manifest;
