@@ -1,7 +1,7 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { parseProject, type RawUnitTest } from '../parse/index.js';
+import { parseProject, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
@@ -10,21 +10,24 @@ import { landingNodeFor } from '../landing/index.js';
 export function parseToGraph(
   project: LoadedProject,
   engine: TemplateEngine,
-  options: { adapterType: string; cacheDir?: string; env: NodeJS.ProcessEnv },
-): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[] } {
+  options: { adapterType: string; cacheDir?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
+): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[]; counts: ParseCounts } {
   const bag = new DiagnosticBag();
-  const parsed = parseProject(project, engine, { cacheDir: options.cacheDir, env: options.env });
+  const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
+  const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, env: options.env }));
   bag.merge(parsed.diagnostics);
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;
 
-  const tests = generateTestNodes({
-    projectName: project.config.name,
-    nodes: Object.values(manifest.nodes),
-    sources: Object.values(manifest.sources),
-    projectTestConfig: project.config.dataTests,
-    knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
-  });
+  const tests = time('generate_tests', () =>
+    generateTestNodes({
+      projectName: project.config.name,
+      nodes: Object.values(manifest.nodes),
+      sources: Object.values(manifest.sources),
+      projectTestConfig: project.config.dataTests,
+      knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
+    }),
+  );
   bag.merge(tests.diagnostics);
   // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
   // One macro call per distinct custom schema, unless the project's macro looks at the node.
@@ -62,7 +65,7 @@ export function parseToGraph(
     manifest.nodes[landing.uniqueId] = landing;
   }
 
-  const built = buildGraph(manifest);
+  const built = time('build_graph', () => buildGraph(manifest));
   bag.merge(built.diagnostics);
-  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, secrets: parsed.secrets };
+  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, secrets: parsed.secrets, counts: parsed.counts };
 }

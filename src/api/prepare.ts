@@ -15,6 +15,7 @@ import { builtinTestMacros } from '../data-tests/index.js';
 import { envDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { parseToGraph } from './parse-to-graph.js';
+import type { ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
 
@@ -35,6 +36,17 @@ export interface PreparedProject {
   env: NodeJS.ProcessEnv;
   /** `snapshot` when no project file changed since the last clean parse and its result was reused. */
   parsedFrom: 'snapshot' | 'files';
+  /** What the parse did and how long each phase took (seconds), for `target/perf_info.json`. */
+  perf: ParsePerf;
+}
+
+export interface ParsePerf {
+  /** false with `--no-partial-parse`. */
+  partialParse: boolean;
+  pathCount: number;
+  /** SQL files rendered by nunjucks, read by the ref/source scanner, or taken from the render cache. */
+  counts: ParseCounts;
+  elapsed: Record<string, number>;
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
@@ -62,9 +74,18 @@ function snapshotKey(project: LoadedProject, adapterType: string): string {
 export async function prepareProject(options: CommonOptions & { profileOptional?: boolean; /** Store the parsed graph now, not only once a parse finds no file changed (`strata parse`). */ storeGraph?: boolean }): Promise<PrepareOutcome> {
   const invocationId = newInvocationId();
   const startedAt = Date.now();
+  const elapsed: Record<string, number> = {};
+  const time = <T>(phase: string, f: () => T): T => {
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      elapsed[phase] = (elapsed[phase] ?? 0) + (performance.now() - t0) / 1000;
+    }
+  };
   const reporter = options.reporter ?? silentReporter;
   const bag = new DiagnosticBag();
-  const loaded = loadProject({
+  const loaded = time('load_project', () => loadProject({
     projectDir: options.projectDir,
     profilesDir: options.profilesDir,
     target: options.target,
@@ -72,7 +93,7 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
     threads: options.threads,
     env: options.env,
     profileOptional: options.profileOptional,
-  });
+  }));
   bag.merge(loaded.diagnostics);
   const project = loaded.project;
   if (!project || bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
@@ -96,30 +117,33 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
       .map((f) => ({ path: f.path, contents: f.contents, packageName: project.config.name })),
   ];
   const sessionSecrets = new Map<string, string>();
-  const engine = createTemplateEngine({
-    secretReference: (name) => adapter.dialect.secretReference(name),
-    onSecret: (name, value) => {
-      sessionSecrets.set(name, value);
-      scrubber.add(value);
-    },
-    projectName: project.config.name,
-    adapterType: adapter.type,
-    target: templateTarget(project),
-    vars: project.config.vars,
-    env: options.env ?? process.env,
-    macroFiles,
-    docs: {},
-    dispatch: project.config.dispatch,
-    log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
-  });
+  const engine = time('load_macros', () =>
+    createTemplateEngine({
+      secretReference: (name) => adapter.dialect.secretReference(name),
+      onSecret: (name, value) => {
+        sessionSecrets.set(name, value);
+        scrubber.add(value);
+      },
+      projectName: project.config.name,
+      adapterType: adapter.type,
+      target: templateTarget(project),
+      vars: project.config.vars,
+      env: options.env ?? process.env,
+      macroFiles,
+      docs: {},
+      dispatch: project.config.dispatch,
+      log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
+    }),
+  );
   bag.merge(engine.diagnostics);
 
   const targetDir = join(project.config.rootDir, project.config.targetPath);
   const env = options.env ?? process.env;
   const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, fs: diskFileSource, envDigest };
-  const check = options.noParseCache ? { filesUnchanged: false } : readGraphSnapshot(targetDir, snapshotInputs);
+  const check = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
   const snapshot = check.snapshot;
   let graph: ProjectGraph;
+  let counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
   // secret() values are set on each warehouse session; a cached parse knows the names, the values come from env.
   const useSecrets = (names: string[]): void => {
     for (const name of names) {
@@ -136,17 +160,18 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
     useSecrets(snapshot.secrets);
   } else {
     const before = bag.items.length;
-    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, cacheDir: options.noParseCache ? undefined : targetDir, env });
+    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, cacheDir: options.noParseCache ? undefined : targetDir, env, time });
+    counts = parsed.counts;
     bag.merge(parsed.diagnostics);
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) });
+      time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: snapshot ? 'snapshot' : 'files' },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: snapshot ? 'snapshot' : 'files', perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
 }

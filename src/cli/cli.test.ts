@@ -1,7 +1,7 @@
 /** The packaged CLI (bin/strata.js over dist/), as a user runs it: output, exit codes, no stack traces. */
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test-support/demo-project.js';
@@ -84,7 +84,10 @@ describe('strata CLI', () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/Parsed 2 nodes in \d+ ms \(parsed from the files\)/);
     expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(true);
+    const perf = JSON.parse(readFileSync(join(d, 'target', 'perf_info.json'), 'utf8'));
+    expect(perf).toMatchObject({ path_count: 2, parsed_path_count: 2, static_analysis_path_count: 2, used_graph_snapshot: false, is_partial_parse_enabled: true });
     expect(strata(['parse', '--project-dir', d, '--profiles-dir', d]).out).toContain('nothing changed since the last parse');
+    expect(JSON.parse(readFileSync(join(d, 'target', 'perf_info.json'), 'utf8'))).toMatchObject({ parsed_path_count: 0, used_graph_snapshot: true });
     const bad = project({ 'models/a.sql': "select * from {{ ref('nope') }}" });
     const failed = strata(['parse', '--project-dir', bad, '--profiles-dir', bad]);
     expect(failed.code).toBe(2);

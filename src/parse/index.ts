@@ -1,4 +1,4 @@
-export { parseProject, type ParseOptions } from './parse-project.js';
+export { parseProject, type ParseOptions, type ParseCounts } from './parse-project.js';
 export { readSchemaFiles, type RawTest, type RawUnitTest, type Patch } from './schema-yaml.js';
 export { mergeConfig, folderConfig, finalConfig } from './node-config.js';
 export type * from './types.js';

@@ -9,6 +9,13 @@ import { buildSources } from './sources.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
 
+/** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
+export interface ParseCounts {
+  fromCache: number;
+  scanned: number;
+  rendered: number;
+}
+
 export interface ParseOptions {
   /** Folder for the partial-parse cache (the target path). Omit to parse without a cache. */
   cacheDir?: string;
@@ -62,7 +69,7 @@ class RelationNamer {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[] } {
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[]; counts: ParseCounts } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
@@ -91,6 +98,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
 
   const envRead: Record<string, string | null> = {};
   const secrets = new Set<string>();
+  const counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
   const seenNames = new Map<string, string>();
   const addNode = (node: ManifestNode): void => {
     // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
@@ -126,7 +134,10 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       const renderNode: RenderNode = { uniqueId: `${resourceType}.${cfg.name}.${name}`, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: preConfig, path: f.pathInResource };
       let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
       if (resourceType !== 'seed') {
-        rendered = cache?.get(f, options.env) ?? engine.parseRender(renderNode, f.contents);
+        const cached = cache?.get(f, options.env);
+        if (cached) counts.fromCache++;
+        rendered = cached ?? engine.parseRender(renderNode, f.contents);
+        if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
         if (!rendered.diagnostics.length) cache?.set(f, rendered);
         if (rendered.envVars) Object.assign(envRead, rendered.envVars);
         for (const name of rendered.secrets ?? []) secrets.add(name);
@@ -181,7 +192,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, secrets: [...secrets] };
+  return { manifest, diagnostics, envRead, secrets: [...secrets], counts };
 }
 
 export type { SourceDefinition };
