@@ -77,7 +77,7 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     expect(table).toContain("partition by `signup_date`\ncluster by `id`\noptions(\n  description = 'One row per customer',\n  labels = [('layer', 'gold')]\n)");
     const load = bq.jobs.find((j) => j.configuration.load)!.configuration.load;
     expect(load).toMatchObject({ sourceFormat: 'CSV', skipLeadingRows: 1, writeDisposition: 'WRITE_TRUNCATE', destinationTable: { projectId: 'acme-test', datasetId: 'analytics', tableId: 'raw_customers' } });
-    expect(load.schema.fields).toEqual([{ name: 'id', type: 'INT64' }, { name: 'name', type: 'STRING' }, { name: 'signup_date', type: 'STRING' }]);
+    expect(load.schema.fields).toEqual([{ name: 'id', type: 'INT64' }, { name: 'name', type: 'STRING' }, { name: 'signup_date', type: 'DATE' }]);
     // Authenticated with the profile's token, which never reaches an artifact.
     expect(bq.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     for (const f of ['run_results.json', 'manifest.json']) expect(readFileSync(join(dir, 'target', f), 'utf8')).not.toContain(TOKEN);

@@ -4,6 +4,7 @@ import type { BigQuery, Job, Query } from '@google-cloud/bigquery';
 import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelation, QueryResult, Relation, RelationKind } from '../contract.js';
 import type { BigQuerySettings } from './bigquery-profile.js';
 import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
+import { seedSchema } from './bigquery-seed-schema.js';
 import { bigquerySourceFormat } from './bigquery-dialect.js';
 
 /** Legacy type names the REST API returns, as Standard SQL spells them. */
@@ -158,12 +159,9 @@ export class BigQueryConnection implements Connection {
     return fn();
   }
 
-  /** Seeds: a load job (CSV, header skipped, WRITE_TRUNCATE) with a deterministic job id. */
+  /** Seeds: a load job (CSV, header skipped, WRITE_TRUNCATE) with a deterministic job id and dbt's inferred column types. */
   async loadCsv(relation: Relation, csvPath: string, options: { columnTypes?: Record<string, string>; delimiter?: string }): Promise<ExecuteResult> {
-    const header = readFileSync(csvPath, 'utf8').split(/\r?\n/, 1)[0] ?? '';
-    const names = header.split(options.delimiter ?? ',').map((c) => c.trim().replace(/^"|"$/g, ''));
-    const types = options.columnTypes ?? {};
-    const schema = Object.keys(types).length ? { fields: names.map((n) => ({ name: n, type: String(types[n] ?? 'STRING').toUpperCase() })) } : undefined;
+    const schema = { fields: seedSchema(readFileSync(csvPath, 'utf8'), options) };
     const jobId = this.nextJobId('load', `${relation.schema}.${relation.identifier}:${csvPath}`);
     const [job] = await this.table(relation)
       .createLoadJob(csvPath, {
@@ -172,7 +170,7 @@ export class BigQueryConnection implements Connection {
         skipLeadingRows: 1,
         ...(options.delimiter ? { fieldDelimiter: options.delimiter } : {}),
         writeDisposition: 'WRITE_TRUNCATE',
-        ...(schema ? { schema } : { autodetect: true }),
+        schema,
         ...(this.settings.location ? { location: this.settings.location } : {}),
         ...(Object.keys(this.settings.labels).length ? { labels: this.settings.labels } : {}),
       })
