@@ -139,6 +139,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       },
     });
     interrupted = outcome.interrupted;
+    compiler.saveCompiledIndex();
     const history = outcome.results
       .filter((r) => manifest.nodes[r.uniqueId]?.resourceType === 'test')
       .map((r) => {

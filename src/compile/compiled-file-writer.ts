@@ -86,7 +86,8 @@ export class CompiledFileWriter {
     return result;
   }
 
-  private saveIndex(): void {
+  /** Records what was written, so the next compile need not read unchanged files. */
+  saveIndex(): void {
     try {
       const tmp = `${this.indexPath}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(this.index));

@@ -59,6 +59,11 @@ export class Compiler {
     return compiled;
   }
 
+  /** After compiling node by node (a run): records the compiled files written, for the next compile. */
+  saveCompiledIndex(): void {
+    this.files?.saveIndex();
+  }
+
   /** Compiles many, collecting diagnostics instead of stopping at the first. */
   async compileAll(ids: string[], warehouse?: TemplateWarehouse): Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[] }> {
     const compiled = new Map<string, string>();
