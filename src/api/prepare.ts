@@ -49,6 +49,13 @@ export interface ParsePerf {
   elapsed: Record<string, number>;
 }
 
+export interface PrepareOptions extends CommonOptions {
+  /** Commands that never open a warehouse (ls, parse) work without a profile. */
+  profileOptional?: boolean;
+  /** Store the parsed graph now, not only once a parse finds no file changed (`strata parse`). */
+  storeGraph?: boolean;
+}
+
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
 
 /** The `target` object templates see: the profile output without secrets. */
@@ -71,7 +78,7 @@ function snapshotKey(project: LoadedProject, adapterType: string): string {
  * project → parse → graph, with every diagnostic collected. No warehouse is touched here:
  * if anything is wrong the caller stops before opening one.
  */
-export async function prepareProject(options: CommonOptions & { profileOptional?: boolean; /** Store the parsed graph now, not only once a parse finds no file changed (`strata parse`). */ storeGraph?: boolean }): Promise<PrepareOutcome> {
+export async function prepareProject(options: PrepareOptions): Promise<PrepareOutcome> {
   const invocationId = newInvocationId();
   const startedAt = Date.now();
   const elapsed: Record<string, number> = {};
@@ -156,7 +163,7 @@ export async function prepareProject(options: CommonOptions & { profileOptional?
   if (snapshot) {
     graph = snapshot.graph;
     bag.merge(snapshot.diagnostics);
-    (engine as { setDocs?: (d: Record<string, string>) => void }).setDocs?.(Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])));
+    engine.setDocs?.(Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])));
     useSecrets(snapshot.secrets);
   } else {
     const before = bag.items.length;

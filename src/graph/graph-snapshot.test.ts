@@ -43,6 +43,8 @@ const FILES = {
   'models/schema.yml': "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\nmodels:\n  - name: a\n    description: '{{ doc(\"a_doc\") }}'\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: b\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('a'), field: id}\n",
   'models/docs.md': '{% docs a_doc %}The A model.{% enddocs %}',
   'macros/m.sql': '{% macro twice(x) %}{{ x }} * 2{% endmacro %}',
+  // Keys the snapshot's own encoding uses, written by a user: they must come back as written.
+  'models/odd.sql': "{{ config(meta={'$diff': {'x': 1}, '$absent': ['y']}, alias='odd_one') }} select 1 as \"$f\"",
   'seeds/s.csv': 'id\n1\n',
   'tests/no_rows.sql': "select * from {{ ref('c') }} where false",
 };

@@ -69,7 +69,10 @@ function same(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
-/** The most common value of each field among the first nodes of each resource type. */
+/**
+ * The most common value of each field among the first nodes of each resource type. Fields that are rebuilt
+ * or rewritten per node (SQL, checksum, calls, dependencies) are always stored with the node.
+ */
 function usualValues(nodes: ManifestNode[]): Record<string, Record<string, unknown>> {
   const byType = new Map<string, ManifestNode[]>();
   for (const n of nodes) {
@@ -82,7 +85,7 @@ function usualValues(nodes: ManifestNode[]): Record<string, Record<string, unkno
     const fields: Record<string, unknown> = {};
     const keys = new Set(sample.flatMap((n) => Object.keys(n)));
     for (const k of keys) {
-      if (k === 'uniqueId' || k === 'resourceType' || k === 'rawCode' || k === 'checksum' || k === 'refs' || k === 'sources') continue;
+      if (k === 'uniqueId' || k === 'resourceType' || k === 'rawCode' || k === 'checksum' || k === 'refs' || k === 'sources' || k === 'dependsOn') continue;
       const counts = new Map<string, { value: unknown; n: number }>();
       for (const n of sample) {
         const v = (n as unknown as Record<string, unknown>)[k];
@@ -156,7 +159,8 @@ export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGr
     for (const k in own) {
       if (k[0] === '$') continue;
       const v = own[k];
-      n[k] = isPlainObject(v) && '$diff' in v ? applyDiff(n[k] as Record<string, unknown>, v) : v;
+      // Encoded as a diff exactly when both the value and the usual value are objects: decided the same way here.
+      n[k] = isPlainObject(v) && isPlainObject(n[k]) ? applyDiff(n[k] as Record<string, unknown>, v) : v;
     }
     if (own.$absent) for (const k of own.$absent as string[]) delete n[k];
     const file = typeof own.$f === 'number' ? files[own.$f] : undefined;

@@ -87,7 +87,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       manifest.docs[id] = { uniqueId: id, name: block.name, packageName: cfg.name, path: f.pathInResource, originalFilePath: f.path, blockContents: block.contents } satisfies DocBlock;
     }
   }
-  (engine as { setDocs?: (d: Record<string, string>) => void }).setDocs?.(docs);
+  engine.setDocs?.(docs);
   const describe = (text: string): string => text.replace(/\{\{\s*doc\(\s*['"]([\w]+)['"]\s*\)\s*\}\}/g, (_m, n: string) => docs[n] ?? '');
 
   for (const m of engine.macros) {

@@ -137,6 +137,8 @@ export interface TemplateEngine {
   /** Calls a macro (project first, then built-ins) outside a model, e.g. `generate_schema_name(custom, node)`. Sync, no warehouse. */
   callMacro(name: string, args: unknown[], node?: RenderNode): unknown;
   hasMacro(name: string): boolean;
+  /** Contents of `{% docs %}` blocks by name, for `doc()`; set once docs are parsed. */
+  setDocs?(docs: Record<string, string>): void;
   /** env_var() names read by `callMacro` so far → digest of the value (what a cached parse depends on). */
   readonly envRead?: Record<string, string | null>;
 }
