@@ -31,6 +31,8 @@ function readString(source: string, at: number): { value: string; end: number } 
 }
 
 export function hoistLiterals(source: string): HoistedTemplate | undefined {
+  // nunjucks' regex literals (r/…/) may hold quotes that are not strings: leave such templates alone.
+  if (/(^|[^\w.])r\//.test(source)) return undefined;
   const start = source.indexOf('{{');
   if (start < 0 || source.slice(0, start).trim() !== '') return undefined;
   const values: Record<string, string> = {};
