@@ -1,7 +1,7 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { parseProject, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, parseProject, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
@@ -30,17 +30,9 @@ export function parseToGraph(
   );
   bag.merge(tests.diagnostics);
   // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
-  // One macro call per distinct custom schema, unless the project's macro looks at the node.
-  const nodeSensitive = engine.macros.some((m) => m.name === 'generate_schema_name' && m.packageName === project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
-  const testSchemas = new Map<string, string>();
+  const namer = new RelationNamer(project, engine);
   for (const t of tests.nodes) {
-    const custom = String(t.config.schema ?? 'dbt_test__audit');
-    let schema = nodeSensitive ? undefined : testSchemas.get(custom);
-    if (schema === undefined) {
-      schema = String(engine.callMacro('generate_schema_name', [custom, { name: t.name, resource_type: 'test' }]));
-      testSchemas.set(custom, schema);
-    }
-    t.schema = schema;
+    t.schema = namer.schema(String(t.config.schema ?? 'dbt_test__audit'), { name: t.name, resource_type: 'test' });
     if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
     else manifest.disabled[t.uniqueId] = t;
   }

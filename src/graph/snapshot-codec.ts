@@ -1,4 +1,5 @@
 import type { Manifest, ManifestNode } from '../parse/types.js';
+import { fqnOf } from '../parse/index.js';
 import type { ProjectFile } from '../project/types.js';
 import { assembleGraph } from './build-graph.js';
 import type { ProjectGraph } from './types.js';
@@ -40,12 +41,6 @@ function applyDiff(base: Record<string, unknown>, diff: Record<string, unknown>)
   Object.assign(base, diff.$diff as Record<string, unknown>);
   for (const k of (diff.$removed as string[] | undefined) ?? []) delete base[k];
   return base;
-}
-
-function fqnOf(packageName: string, file: ProjectFile, name: string): string[] {
-  const folders = file.pathInResource.split('/');
-  folders.pop();
-  return [packageName, ...folders, name];
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -124,7 +119,7 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedG
       derived.add('originalFilePath');
       if (node.path === file.pathInResource) derived.add('path');
       if (node.checksum?.name === 'sha256' && node.checksum.checksum === file.checksum) (own.$sum = 1), derived.add('checksum');
-      if (same(node.fqn, fqnOf(node.packageName, file, node.name))) (own.$fqn = 1), derived.add('fqn');
+      if (same(node.fqn, fqnOf(node.packageName, file.pathInResource, node.name))) (own.$fqn = 1), derived.add('fqn');
     }
     if (node.alias === node.name) (own.$alias = 1), derived.add('alias');
     for (const k in n) {
@@ -168,7 +163,7 @@ export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGr
       n.originalFilePath = file.path;
       n.path ??= file.pathInResource;
       if (own.$sum) n.checksum = { name: 'sha256', checksum: file.checksum };
-      if (own.$fqn) n.fqn = fqnOf(n.packageName as string, file, n.name as string);
+      if (own.$fqn) n.fqn = fqnOf(n.packageName as string, file.pathInResource, n.name as string);
     }
     if (own.$alias) n.alias = n.name;
     const dependsOn = n.dependsOn as { nodes?: string[]; $parents?: number };

@@ -3,3 +3,4 @@ export { readSchemaFiles, type RawTest, type RawUnitTest, type Patch } from './s
 export { mergeConfig, folderConfig, finalConfig } from './node-config.js';
 export type * from './types.js';
 export { rawCodeFromFile, isRawCodeFromFile } from './raw-code.js';
+export { RelationNamer, fqnOf } from './relation-namer.js';

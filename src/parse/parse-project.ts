@@ -8,6 +8,7 @@ import { readSchemaFiles, type Patch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
+import { RelationNamer, fqnOf } from './relation-namer.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -28,44 +29,6 @@ const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = { model: 'vi
 function baseName(path: string): string {
   const file = path.slice(path.lastIndexOf('/') + 1);
   return file.slice(0, file.lastIndexOf('.'));
-}
-
-function folderParts(pathInResource: string): string[] {
-  const parts = pathInResource.split('/');
-  parts.pop();
-  return parts;
-}
-
-/** Schema and alias for a node: dbt's generate_schema_name / generate_alias_name, overridable by the project. */
-class RelationNamer {
-  private readonly memo = new Map<string, string>();
-  constructor(
-    private readonly project: LoadedProject,
-    private readonly engine: TemplateEngine,
-  ) {}
-  private overridden(name: string): boolean {
-    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name);
-  }
-  private nodeSensitive(name: string): boolean {
-    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
-  }
-  schema(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
-    const target = this.project.target.schema;
-    if (!this.overridden('generate_schema_name')) return custom ? `${target}_${String(custom).trim()}` : target;
-    const key = `schema:${custom ?? ''}`;
-    if (!this.nodeSensitive('generate_schema_name') && this.memo.has(key)) return this.memo.get(key)!;
-    const v = String(this.engine.callMacro('generate_schema_name', [custom ?? null, nodeInfo]) ?? target).trim();
-    this.memo.set(key, v);
-    return v;
-  }
-  alias(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
-    if (!this.overridden('generate_alias_name')) return custom ? String(custom).trim() : String(nodeInfo.name);
-    return String(this.engine.callMacro('generate_alias_name', [custom ?? null, nodeInfo]) ?? nodeInfo.name).trim();
-  }
-  database(custom: string | null | undefined): string | undefined {
-    if (custom) return String(custom);
-    return this.project.target.database;
-  }
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
@@ -128,7 +91,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     for (const f of project.files) {
       if (f.kind !== fileKind) continue;
       const name = baseName(f.path);
-      const fqn = [cfg.name, ...folderParts(f.pathInResource), name];
+      const fqn = fqnOf(cfg.name, f.pathInResource, name);
       const patch = patches?.get(name);
       const preConfig = { ...folderConfig(tree, fqn), ...(patch?.config ?? {}) };
       const renderNode: RenderNode = { uniqueId: `${resourceType}.${cfg.name}.${name}`, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: preConfig, path: f.pathInResource };

@@ -1,0 +1,41 @@
+import type { LoadedProject } from '../project/types.js';
+import type { TemplateEngine } from '../templating/types.js';
+
+/** dbt's fqn of a file-backed node: project, the folders under its resource path, its name. */
+export function fqnOf(packageName: string, pathInResource: string, name: string): string[] {
+  const parts = pathInResource.split('/');
+  parts.pop();
+  return [packageName, ...parts, name];
+}
+
+/** Schema and alias for a node: dbt's generate_schema_name / generate_alias_name, overridable by the project. */
+export class RelationNamer {
+  private readonly memo = new Map<string, string>();
+  constructor(
+    private readonly project: LoadedProject,
+    private readonly engine: TemplateEngine,
+  ) {}
+  private overridden(name: string): boolean {
+    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name);
+  }
+  private nodeSensitive(name: string): boolean {
+    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
+  }
+  schema(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
+    const target = this.project.target.schema;
+    if (!this.overridden('generate_schema_name')) return custom ? `${target}_${String(custom).trim()}` : target;
+    const key = `schema:${custom ?? ''}`;
+    if (!this.nodeSensitive('generate_schema_name') && this.memo.has(key)) return this.memo.get(key)!;
+    const v = String(this.engine.callMacro('generate_schema_name', [custom ?? null, nodeInfo]) ?? target).trim();
+    this.memo.set(key, v);
+    return v;
+  }
+  alias(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
+    if (!this.overridden('generate_alias_name')) return custom ? String(custom).trim() : String(nodeInfo.name);
+    return String(this.engine.callMacro('generate_alias_name', [custom ?? null, nodeInfo]) ?? nodeInfo.name).trim();
+  }
+  database(custom: string | null | undefined): string | undefined {
+    if (custom) return String(custom);
+    return this.project.target.database;
+  }
+}
