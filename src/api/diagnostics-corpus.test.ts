@@ -29,10 +29,10 @@ const M = (sql: string): string => sql;
 const cases: Case[] = [
   // project files
   { name: 'no project file', files: { 'models/a.sql': 'select 1' }, noDefaults: true, code: 'project-not-found' },
-  { name: 'project.yml bad YAML', files: { 'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n   +materialized: [table\n' }, code: 'yaml-syntax-error', file: 'project.yml' },
+  { name: 'project.yml bad YAML', files: { 'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n   +materialized: [table\n' }, code: 'yaml-syntax-error', file: 'project.yml', line: 6 },
   { name: 'project.yml without name', files: { 'project.yml': 'profile: p\n' }, code: 'project-invalid', file: 'project.yml' },
-  { name: 'dbt_project.yml bad YAML', files: { 'dbt_project.yml': 'name: p\n  profile: p\n: x\n', 'profiles.yml': DUCKDB_PROFILE() }, noDefaults: true, code: 'yaml-syntax-error', file: 'dbt_project.yml' },
-  { name: 'profiles.yml bad YAML', files: { 'profiles.yml': 'p:\n  target: dev\n  outputs: {dev: [\n' }, code: 'yaml-syntax-error', file: 'profiles.yml' },
+  { name: 'dbt_project.yml bad YAML', files: { 'dbt_project.yml': 'name: p\n  profile: p\n: x\n', 'profiles.yml': DUCKDB_PROFILE() }, noDefaults: true, code: 'yaml-syntax-error', file: 'dbt_project.yml', line: 1 },
+  { name: 'profiles.yml bad YAML', files: { 'profiles.yml': 'p:\n  target: dev\n  outputs: {dev: [\n' }, code: 'yaml-syntax-error', file: 'profiles.yml', line: 4 },
   { name: 'profile missing', files: { 'profiles.yml': DUCKDB_PROFILE('other') }, code: 'profile-not-found', mentions: 'other' },
   { name: 'target missing', files: { 'models/a.sql': 'select 1' }, target: 'prod', code: 'target-not-found', mentions: 'dev' },
   { name: 'unknown adapter type', files: { 'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev:\n      type: oracle\n      schema: x\n' }, code: 'adapter-unknown', mentions: 'duckdb' },
@@ -40,7 +40,7 @@ const cases: Case[] = [
   { name: 'env_var missing in project.yml', files: { 'project.yml': "name: p\nprofile: p\nvars:\n  x: \"{{ env_var('STRATA_TEST_NOPE_X') }}\"\n" }, code: 'env-var-not-found', file: 'project.yml', line: 4 },
   { name: 'bad --vars', files: { 'models/a.sql': 'select 1' }, vars: '{a: [1, 2', code: 'vars-invalid' },
   // schema YAML
-  { name: 'schema.yml bad YAML', files: { 'models/a.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n     description: x\n' }, code: 'yaml-syntax-error', file: 'models/schema.yml' },
+  { name: 'schema.yml bad YAML', files: { 'models/a.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n     description: x\n' }, code: 'yaml-syntax-error', file: 'models/schema.yml', line: 6 },
   { name: 'schema.yml models not a list', files: { 'models/a.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  name: a\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 3 },
   { name: 'schema.yml sources not a list', files: { 'models/schema.yml': 'version: 2\nsources: crm\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 2 },
   { name: 'source without name', files: { 'models/schema.yml': 'version: 2\nsources:\n  - tables:\n      - name: t\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 3 },

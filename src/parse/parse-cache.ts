@@ -7,14 +7,17 @@ import type { SchemaFileProps } from './schema-yaml.js';
 import { envDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface CacheData {
   format: number;
   key: string;
   entries: Record<string, ParseRenderResult>;
-  /** Property files, parsed: `<path>:<checksum>` → what they declare. */
-  schemas?: Record<string, SchemaFileProps>;
+  /**
+   * Property files, parsed: `<path>:<checksum>` → what they declare, as JSON text. Kept as text, each use
+   * parses a fresh copy that callers may adjust, faster than cloning objects.
+   */
+  schemas?: Record<string, string>;
 }
 
 /**
@@ -23,14 +26,14 @@ interface CacheData {
  */
 export class ParseCache {
   private readonly next: Record<string, ParseRenderResult> = {};
-  private readonly nextSchemas: Record<string, SchemaFileProps> = {};
+  private readonly nextSchemas: Record<string, string> = {};
   private dirty = false;
 
   private constructor(
     private readonly dir: string,
     private readonly key: string,
     private readonly entries: Record<string, ParseRenderResult>,
-    private readonly schemas: Record<string, SchemaFileProps>,
+    private readonly schemas: Record<string, string>,
   ) {}
 
   static open(dir: string, project: LoadedProject, engine: TemplateEngine): ParseCache {
@@ -40,7 +43,7 @@ export class ParseCache {
     h.update(String(engine.macros.length));
     const key = h.digest('hex');
     let entries: Record<string, ParseRenderResult> = {};
-    let schemas: Record<string, SchemaFileProps> = {};
+    let schemas: Record<string, string> = {};
     const path = join(dir, FILE);
     if (existsSync(path)) {
       try {
@@ -61,12 +64,11 @@ export class ParseCache {
     const hit = this.schemas[k];
     if (!hit) return undefined;
     this.nextSchemas[k] = hit;
-    // Callers may adjust what they get (configs, columns): the cached copy stays as parsed.
-    return structuredClone(hit);
+    return JSON.parse(hit) as SchemaFileProps;
   }
 
   setSchema(file: ProjectFile, props: SchemaFileProps): void {
-    this.nextSchemas[`${file.path}:${file.checksum}`] = structuredClone(props);
+    this.nextSchemas[`${file.path}:${file.checksum}`] = JSON.stringify(props);
     this.dirty = true;
   }
 

@@ -1,13 +1,37 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { FileSource } from './types.js';
+import type { FileSource, FileStamp } from './types.js';
 
 const SKIP = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs']);
 
-/** Reads the local disk. Skips dot-folders, node_modules and target folders when listing. */
+/** Reused between reads: most project files are small, and a fresh buffer per file costs more than the copy out. */
+let readBuffer = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * One open, fstat, read, close: the file's text and its stamp, in fewer system calls than a read and a stat.
+ * Reads the size fstat gave: a file that grows meanwhile gets a new stamp, so the next parse reads it again.
+ */
+function readStamped(p: string): { text: string; stamp: FileStamp } {
+  const fd = openSync(p, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (readBuffer.length < st.size) readBuffer = Buffer.allocUnsafe(st.size);
+    let length = 0;
+    while (length < st.size) {
+      const n = readSync(fd, readBuffer, length, st.size - length, length);
+      if (n === 0) break;
+      length += n;
+    }
+    return { text: readBuffer.toString('utf8', 0, length), stamp: { size: st.size, mtimeMs: st.mtimeMs } };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export const diskFileSource: FileSource = {
   exists: (p) => existsSync(p),
   read: (p) => readFileSync(p, 'utf8'),
+  readStamped,
   stat(p) {
     const st = statSync(p, { throwIfNoEntry: false });
     return st ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;

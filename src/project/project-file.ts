@@ -21,7 +21,14 @@ export class LazyProjectFile implements ProjectFile {
   ) {}
 
   get contents(): string {
-    this.text ??= this.fs.read(this.absPath);
+    if (this.text === undefined) {
+      if (this.fs.readStamped) {
+        const { text, stamp } = this.fs.readStamped(this.absPath);
+        this.text = text;
+        // A stamp taken before the read can only be older than the text: a later edit shows as a newer time.
+        this.stamp ??= stamp;
+      } else this.text = this.fs.read(this.absPath);
+    }
     return this.text;
   }
 
@@ -31,8 +38,8 @@ export class LazyProjectFile implements ProjectFile {
   }
 
   /**
-   * The file's stamp now. Taken after reading, so an edit between the read and this call goes unnoticed by
-   * the stamp, but such a file's time is later than the parse's start: the snapshot checks it by hash.
+   * The file's stamp: taken when it was read, or now. One taken now, after reading, misses an edit between the
+   * read and this call, but such a file's time is later than the parse's start: the snapshot checks it by hash.
    */
   currentStamp(): FileStamp | undefined {
     this.stamp ??= this.fs.stat?.(this.absPath);

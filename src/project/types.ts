@@ -81,6 +81,8 @@ export interface FileSource {
   /** Files under a folder, recursively, absolute paths, sorted. */
   list(absDir: string): string[];
   stat?(absPath: string): FileStamp | undefined;
+  /** The text and the stamp taken just before reading it. */
+  readStamped?(absPath: string): { text: string; stamp: FileStamp };
 }
 
 export interface LoadedProject {
