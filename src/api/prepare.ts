@@ -36,6 +36,8 @@ export interface PreparedProject {
   env: NodeJS.ProcessEnv;
   /** `snapshot` when no project file changed since the last clean parse and its result was reused. */
   parsedFrom: 'snapshot' | 'files';
+  /** Identity of the graph in the graph snapshot (read from it or stored into it); the same id, the same graph. */
+  graphId?: string;
   /** What the parse did and how long each phase took (seconds), for `target/perf_info.json`. */
   perf: ParsePerf;
 }
@@ -151,6 +153,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   const snapshot = check.snapshot;
   let graph: ProjectGraph;
   let counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
+  let graphId = snapshot?.id;
   // secret() values are set on each warehouse session; a cached parse knows the names, the values come from env.
   const useSecrets = (names: string[]): void => {
     for (const name of names) {
@@ -173,12 +176,12 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: snapshot ? 'snapshot' : 'files', perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: snapshot ? 'snapshot' : 'files', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
 }

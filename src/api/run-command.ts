@@ -8,7 +8,7 @@ import { runGraph } from '../execute/index.js';
 import { checkFreshness, hasFreshness, recordTestHistory } from '../data-tests/index.js';
 import type { SourceDefinition } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
-import { manifestArtifact, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
+import { runResultsArtifact, writeJsonArtifact, writeManifestFile, type NodeRunRecord } from '../artifacts/index.js';
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { planPrepared } from './plan-command.js';
@@ -38,22 +38,21 @@ export interface RunCommandOptions extends RunOptions {
 }
 
 /** Writes manifest.json from a prepared project (compiled code included where known). */
-export function writeManifest(p: PreparedProject): void {
-  const relations = new RelationIndex(p.graph.manifest);
-  writeJsonArtifact(
-    join(p.targetDir, 'manifest.json'),
-    manifestArtifact({
-      manifest: p.graph.manifest,
-      parentMap: p.graph.parentMap,
-      childMap: p.graph.childMap,
-      invocationId: p.invocationId,
-      relationName: (n) => {
-        if (n.resourceType !== 'source' && (n.resourceType === 'test' || n.resourceType === 'unit_test' || n.resourceType === 'landing' || n.config.materialized === 'ephemeral')) return null;
-        return p.adapter.dialect.renderRelation(relations.relationOf(n));
-      },
-    }),
-    p.scrubber,
-  );
+export function writeManifest(p: PreparedProject): 'reused' | 'written' {
+  let relations: RelationIndex | undefined;
+  return writeManifestFile(p.targetDir, {
+    manifest: p.graph.manifest,
+    parentMap: p.graph.parentMap,
+    childMap: p.graph.childMap,
+    invocationId: p.invocationId,
+    relationName: (n) => {
+      if (n.resourceType !== 'source' && (n.resourceType === 'test' || n.resourceType === 'unit_test' || n.resourceType === 'landing' || n.config.materialized === 'ephemeral')) return null;
+      relations ??= new RelationIndex(p.graph.manifest);
+      return p.adapter.dialect.renderRelation(relations.relationOf(n));
+    },
+    graphId: p.graphId,
+    scrubber: p.scrubber,
+  });
 }
 
 /** `run`, `build`, `seed`, `test`, `land`: prepare, select, open the warehouse, execute, write artifacts. */

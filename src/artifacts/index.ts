@@ -2,4 +2,5 @@ export * from './types.js';
 export * from './manifest-writer.js';
 export * from './run-results-writer.js';
 export * from './write-artifact.js';
+export { writeManifestFile } from './manifest-file.js';
 export { STRATA_VERSION } from './version.js';

@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 const PARALLEL_WRITES = 16;
+
+/** Writes a file and stats it through the same handle, all off the main thread. */
+async function writeAndStat(path: string, text: string): Promise<{ size: number; mtimeMs: number }> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(text);
+    return await handle.stat();
+  } finally {
+    await handle.close();
+  }
+}
 
 /** size, modification time and sha1 of a compiled file as Strata last wrote it. */
 type Written = [number, number, string];
@@ -16,6 +27,8 @@ type Written = [number, number, string];
  */
 export class CompiledFileWriter {
   private readonly madeDirs = new Set<string>();
+  /** Folders this writer created: nothing in them can be on disk yet, so there is nothing to compare. */
+  private readonly newDirs = new Set<string>();
   private readonly indexPath: string;
   private index: Record<string, Written> = {};
   private pending?: Set<Promise<void>>;
@@ -35,11 +48,11 @@ export class CompiledFileWriter {
     const path = join(this.dir, rel);
     const folder = dirname(path);
     if (!this.madeDirs.has(folder)) {
-      mkdirSync(folder, { recursive: true });
+      if (mkdirSync(folder, { recursive: true }) !== undefined) this.newDirs.add(folder);
       this.madeDirs.add(folder);
     }
     const digest = createHash('sha1').update(sql).digest('hex');
-    const old = statSync(path, { throwIfNoEntry: false });
+    const old = this.newDirs.has(folder) ? undefined : statSync(path, { throwIfNoEntry: false });
     if (old && old.size === Buffer.byteLength(sql)) {
       const known = this.index[rel];
       if (known && known[0] === old.size && known[1] === old.mtimeMs) {
@@ -60,10 +73,15 @@ export class CompiledFileWriter {
     }
     if (pending.size >= PARALLEL_WRITES) await Promise.race(pending);
     // A failure is kept, not left unhandled: `batch` throws the first once every write has settled.
-    const write: Promise<void> = writeFile(path, sql)
-      .then(done, (e: unknown) => {
-        this.failure ??= e;
-      })
+    const write: Promise<void> = writeAndStat(path, sql)
+      .then(
+        (st) => {
+          this.index[rel] = [st.size, st.mtimeMs, digest];
+        },
+        (e: unknown) => {
+          this.failure ??= e;
+        },
+      )
       .finally(() => pending.delete(write));
     pending.add(write);
   }

@@ -16,6 +16,12 @@ export class SecretScrubber {
     return out;
   }
 
+  /** Whether any secret occurs in these bytes (UTF-8), from `start` on. */
+  occursIn(data: Buffer, start = 0): boolean {
+    for (const s of this.secrets) if (data.indexOf(s, start, 'utf8') !== -1) return true;
+    return false;
+  }
+
   get size(): number {
     return this.secrets.size;
   }

@@ -47,6 +47,8 @@ interface Header {
 }
 
 export interface LoadedSnapshot {
+  /** Identity of the stored graph: the same id, the same graph. */
+  id: string;
   graph: ProjectGraph;
   diagnostics: Diagnostic[];
   /** Names of `secret()` calls the parse made; values are read from the environment again. */
@@ -122,22 +124,22 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   if (body.id !== header.bodyId) return { filesUnchanged };
   // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
   if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
-  return { filesUnchanged, snapshot: { graph: decodeGraph(body, inputs.files), diagnostics: header.diagnostics, secrets: header.secrets } };
+  return { filesUnchanged, snapshot: { id: header.bodyId, graph: decodeGraph(body, inputs.files), diagnostics: header.diagnostics, secrets: header.secrets } };
 }
 
 /**
  * Writes the snapshot of a clean parse. `takenAt` must be earlier than the first stat or read of any project
  * file. The file stamps are always written (the next parse then reads only changed files); the graph itself
  * only when `withGraph`: storing it costs about as much as a third of a parse, which pays off once the
- * project is parsed again unchanged, not while it is being edited.
+ * project is parsed again unchanged, not while it is being edited. Returns the id of the graph stored, if one was.
  */
-export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string }): void {
+export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string }): string | undefined {
   const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: [], kinds: [], sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics };
   const checksums: string[] = [];
   for (const f of inputs.files) {
     // A file source that cannot stat makes the snapshot unusable.
     const stamp = f instanceof LazyProjectFile ? f.currentStamp() : undefined;
-    if (!stamp) return;
+    if (!stamp) return undefined;
     header.paths.push(f.path);
     header.kinds.push(f.kind);
     header.sizes.push(stamp.size);
@@ -147,8 +149,8 @@ export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: P
   header.checksums = checksums.join('');
   // Body first: a header always names a body that is complete on disk.
   // Scrubbed like manifest.json: a secret that reached a config or a warning is not written either.
-  if (facts.withGraph && !saveFile(dir, BODY, facts.scrub(JSON.stringify({ id: header.bodyId, ...encodeGraph(graph, inputs.files) })))) return;
-  saveFile(dir, HEADER, facts.scrub(JSON.stringify(header)));
+  if (facts.withGraph && !saveFile(dir, BODY, facts.scrub(JSON.stringify({ id: header.bodyId, ...encodeGraph(graph, inputs.files) })))) return undefined;
+  return saveFile(dir, HEADER, facts.scrub(JSON.stringify(header))) && header.bodyId ? header.bodyId : undefined;
 }
 
 function saveFile(dir: string, name: string, text: string): boolean {
