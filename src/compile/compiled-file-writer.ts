@@ -1,29 +1,88 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WriteBatch, WriteReceipt } from './compiled-file-worker.js';
 
-const PARALLEL_WRITES = 16;
+/** Files handed to the writing thread at a time. */
+const BATCH = 128;
 
-/** Writes a file and stats it through the same handle, all off the main thread. */
-async function writeAndStat(path: string, text: string): Promise<{ size: number; mtimeMs: number }> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.writeFile(text);
-    return await handle.stat();
-  } finally {
-    await handle.close();
-  }
-}
+/** Compiled JavaScript only: run from TypeScript sources (tests), files are written on the calling thread. */
+const WORKER_FILE = fileURLToPath(new URL('./compiled-file-worker.js', import.meta.url));
 
 /** size, modification time and sha1 of a compiled file as Strata last wrote it. */
 type Written = [number, number, string];
+
+/** Writes a file and stats it through the same descriptor. */
+function writeAndStat(path: string, text: string): { size: number; mtimeMs: number } {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, text);
+    return fstatSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The writing thread of one `batch`: files go out in batches, receipts come back. */
+class WriterThread {
+  private readonly worker = new Worker(WORKER_FILE);
+  private queue: { rel: string; path: string; text: string; digest: string }[] = [];
+  private readonly inFlight = new Map<number, { rel: string; digest: string }[]>();
+  private nextId = 0;
+  private failure?: unknown;
+  private settle?: () => void;
+  private readonly crashed: Promise<never>;
+
+  constructor(private readonly onWritten: (rel: string, written: Written) => void) {
+    this.worker.on('message', (r: WriteReceipt) => this.receive(r));
+    this.crashed = new Promise((_resolve, reject) => {
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new Error(`the thread writing compiled SQL stopped (exit code ${code})`)));
+    });
+    this.crashed.catch(() => undefined);
+  }
+
+  add(rel: string, path: string, text: string, digest: string): void {
+    this.queue.push({ rel, path, text, digest });
+    if (this.queue.length >= BATCH) this.send();
+  }
+
+  /** Sends what is queued and waits for every receipt; throws the first failed write. */
+  async finish(): Promise<void> {
+    this.send();
+    try {
+      if (this.inFlight.size) await Promise.race([new Promise<void>((resolve) => (this.settle = resolve)), this.crashed]);
+    } finally {
+      void this.worker.terminate();
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private send(): void {
+    if (!this.queue.length) return;
+    const id = this.nextId++;
+    this.inFlight.set(id, this.queue.map(({ rel, digest }) => ({ rel, digest })));
+    this.worker.postMessage({ id, files: this.queue.map(({ path, text }) => [path, text]) } satisfies WriteBatch);
+    this.queue = [];
+  }
+
+  private receive({ id, written, failed }: WriteReceipt): void {
+    const files = this.inFlight.get(id) ?? [];
+    this.inFlight.delete(id);
+    for (const [i, size, mtimeMs] of written) this.onWritten(files[i]!.rel, [size, mtimeMs, files[i]!.digest]);
+    if (failed.length) this.failure ??= new Error(`cannot write compiled SQL ${files[failed[0]![0]]!.rel}: ${failed[0]![1]}`);
+    if (!this.inFlight.size) this.settle?.();
+  }
+}
 
 /**
  * Writes compiled SQL under `target/compiled`, leaving a file alone when its text is unchanged: rewriting
  * 10,000 files dominates a compile on a slow disk, and tools watching the folder see only what changed.
  * An index of what was written (`compiled.index.strata.json` beside the folder) tells a file is unchanged
- * without reading it; a file the index cannot vouch for is compared by content.
+ * without reading it; a file the index cannot vouch for is compared by content. Inside `batch`, files are
+ * created on a second thread while this one goes on rendering.
  */
 export class CompiledFileWriter {
   private readonly madeDirs = new Set<string>();
@@ -31,8 +90,9 @@ export class CompiledFileWriter {
   private readonly newDirs = new Set<string>();
   private readonly indexPath: string;
   private index: Record<string, Written> = {};
-  private pending?: Set<Promise<void>>;
-  private failure?: unknown;
+  private thread?: WriterThread;
+  /** Whether the last `batch` wrote on a second thread (not when Strata runs from its TypeScript sources). */
+  threaded = false;
 
   constructor(private readonly dir: string) {
     this.indexPath = `${dir}.index.strata.json`;
@@ -43,7 +103,7 @@ export class CompiledFileWriter {
     }
   }
 
-  /** Writes one file (relative to the folder). Inside `batch`, writes run in parallel. */
+  /** Writes one file (relative to the folder). Inside `batch` it may still be in progress when this returns. */
   async write(rel: string, sql: string): Promise<void> {
     const path = join(this.dir, rel);
     const folder = dirname(path);
@@ -62,46 +122,41 @@ export class CompiledFileWriter {
         return;
       }
     }
-    const done = (): void => {
-      const st = statSync(path, { throwIfNoEntry: false });
-      if (st) this.index[rel] = [st.size, st.mtimeMs, digest];
-    };
-    const pending = this.pending;
-    if (!pending) {
-      writeFileSync(path, sql);
-      return done();
-    }
-    if (pending.size >= PARALLEL_WRITES) await Promise.race(pending);
-    // A failure is kept, not left unhandled: `batch` throws the first once every write has settled.
-    const write: Promise<void> = writeAndStat(path, sql)
-      .then(
-        (st) => {
-          this.index[rel] = [st.size, st.mtimeMs, digest];
-        },
-        (e: unknown) => {
-          this.failure ??= e;
-        },
-      )
-      .finally(() => pending.delete(write));
-    pending.add(write);
+    if (this.thread) return this.thread.add(rel, path, sql, digest);
+    const st = writeAndStat(path, sql);
+    this.index[rel] = [st.size, st.mtimeMs, digest];
   }
 
-  /** Runs `fn` with parallel writes, waits for all of them, and saves the index. */
+  /** Runs `fn` with files written on a second thread, waits for all of them, and saves the index. */
   async batch<T>(fn: () => Promise<T>): Promise<T> {
-    const pending = new Set<Promise<void>>();
-    this.pending = pending;
+    const thread = this.startThread();
+    this.thread = thread;
+    this.threaded = thread !== undefined;
     let result: T;
     try {
       result = await fn();
+    } catch (e) {
+      this.thread = undefined;
+      await thread?.finish().catch(() => undefined);
+      this.saveIndex();
+      throw e;
+    }
+    this.thread = undefined;
+    try {
+      await thread?.finish();
     } finally {
-      this.pending = undefined;
-      await Promise.all(pending);
       this.saveIndex();
     }
-    const failure = this.failure;
-    this.failure = undefined;
-    if (failure) throw failure;
     return result;
+  }
+
+  private startThread(): WriterThread | undefined {
+    if (!existsSync(WORKER_FILE)) return undefined;
+    try {
+      return new WriterThread((rel, written) => (this.index[rel] = written));
+    } catch {
+      return undefined;
+    }
   }
 
   /** Records what was written, so the next compile need not read unchanged files. */

@@ -1,7 +1,9 @@
 /** target/compiled: every selected node is written; a file whose SQL did not change is left as it was. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { compile } from '../api/index.js';
 
@@ -29,5 +31,43 @@ describe('compiled files', () => {
     expect(readFileSync(file('a'), 'utf8')).toBe('select 2 as id');
     expect(statSync(file('a')).mtimeMs).not.toBe(stamped);
     expect(readFileSync(file('b'), 'utf8')).toBe('select * from "main"."a"');
+  });
+});
+
+describe('compiled files written on a second thread', () => {
+  // The thread runs compiled JavaScript: this uses the build in dist/ (`npm test` builds it first).
+  const load = async (): Promise<typeof import('./compiled-file-writer.js')> => {
+    const built = new URL('../../dist/compile/compiled-file-writer.js', import.meta.url);
+    if (!existsSync(fileURLToPath(built))) throw new Error('dist/ is missing: run npm run build (npm test does)');
+    return (await import(built.href)) as typeof import('./compiled-file-writer.js');
+  };
+
+  it('writes every file, records each one in the index, and reports a file it could not write', async () => {
+    const { CompiledFileWriter } = await load();
+    const dir = mkdtempSync(join(tmpdir(), 'strata-compiled-'));
+    dirs.push(dir);
+    const compiled = join(dir, 'compiled');
+    const writer = new CompiledFileWriter(compiled);
+    await writer.batch(async () => {
+      for (let i = 0; i < 300; i++) await writer.write(`p/models/f${i % 7}/m${i}.sql`, `select ${i} as n`);
+    });
+    expect(writer.threaded).toBe(true);
+    const index = JSON.parse(readFileSync(`${compiled}.index.strata.json`, 'utf8')) as Record<string, [number, number, string]>;
+    expect(Object.keys(index)).toHaveLength(300);
+    for (const i of [0, 150, 299]) {
+      const rel = `p/models/f${i % 7}/m${i}.sql`;
+      expect(readFileSync(join(compiled, rel), 'utf8')).toBe(`select ${i} as n`);
+      expect(index[rel]!.slice(0, 2)).toEqual([statSync(join(compiled, rel)).size, statSync(join(compiled, rel)).mtimeMs]);
+    }
+
+    // A folder where a file should go: that write fails, the batch says which, the others are kept.
+    mkdirSync(join(compiled, 'p/models/f0/blocked.sql'));
+    const again = new CompiledFileWriter(compiled);
+    await expect(again.batch(async () => {
+      await again.write('p/models/f0/blocked.sql', 'select 1');
+      await again.write('p/models/f0/fine.sql', 'select 2');
+    })).rejects.toThrow(/cannot write compiled SQL p\/models\/f0\/blocked\.sql/);
+    expect(readFileSync(join(compiled, 'p/models/f0/fine.sql'), 'utf8')).toBe('select 2');
+    expect(Object.keys(JSON.parse(readFileSync(`${compiled}.index.strata.json`, 'utf8')) as object)).toContain('p/models/f0/fine.sql');
   });
 });
