@@ -61,6 +61,7 @@ list:
   empty: '',
   onlyComment: '# nothing\n',
   emptyBlock: 'key: |\n\nnext: 1\n',
+  mergeKeys: 'defaults: &d\n  materialized: table\n  tags: [a]\nmodels:\n  - name: m\n    config:\n      <<: *d\n      tags: [b]\n',
 };
 
 /** Every key path of a parsed value, with the line each parser gives it. */
@@ -89,6 +90,18 @@ describe('parseYamlFile', () => {
     const b = lines(thorough.file!);
     // An alias has no node of its own in yaml's tree: only there may the fast parser know more.
     for (const [path, line] of b) if (line !== undefined) expect([path, a.get(path)]).toEqual([path, line]);
+  });
+
+  it('reads PyYAML booleans (yes/no/on/off, not y/n) as dbt does', () => {
+    const text = 'a: yes\nb: No\nc: ON\nd: off\ne: y\nf: n\ng: True\nh: "yes"\n';
+    const expected = { a: true, b: false, c: true, d: false, e: 'y', f: 'n', g: true, h: 'yes' };
+    expect(parseYamlFile('x.yml', text).file!.value).toEqual(expected);
+    expect(yamlParsers.thorough('x.yml', text).file!.value).toEqual(expected);
+  });
+
+  it('merges `<<: *anchor` keys as dbt (PyYAML) does, the local keys winning', () => {
+    const { file } = parseYamlFile('x.yml', SAMPLES.mergeKeys!);
+    expect(file!.value).toEqual({ defaults: { materialized: 'table', tags: ['a'] }, models: [{ name: 'm', config: { materialized: 'table', tags: ['b'] } }] });
   });
 
   it('points at the indicator line of a block scalar and at the key line of an empty value', () => {
