@@ -8,6 +8,9 @@ import type { WriteBatch, WriteReceipt } from './compiled-file-worker.js';
 /** Files handed to the writing thread at a time. */
 const BATCH = 128;
 
+/** New files written on the calling thread before a batch starts the writing thread: a small project never needs it. */
+const THREAD_AFTER = 64;
+
 /** Compiled JavaScript only: run from TypeScript sources (tests), files are written on the calling thread. */
 const WORKER_FILE = fileURLToPath(new URL('./compiled-file-worker.js', import.meta.url));
 
@@ -91,6 +94,8 @@ export class CompiledFileWriter {
   private readonly indexPath: string;
   private index: Record<string, Written> = {};
   private thread?: WriterThread;
+  /** Inside `batch`: files written so far, and whether the writing thread may still be started. */
+  private batchWrites?: number;
   /** Whether the last `batch` wrote on a second thread (not when Strata runs from its TypeScript sources). */
   threaded = false;
 
@@ -122,28 +127,38 @@ export class CompiledFileWriter {
         return;
       }
     }
+    if (this.batchWrites !== undefined && ++this.batchWrites === THREAD_AFTER + 1) this.thread = this.startThread();
     if (this.thread) return this.thread.add(rel, path, sql, digest);
-    const st = writeAndStat(path, sql);
+    let st: { size: number; mtimeMs: number };
+    try {
+      st = writeAndStat(path, sql);
+    } catch (e) {
+      throw new Error(`cannot write compiled SQL ${rel}: ${(e as Error).message}`);
+    }
     this.index[rel] = [st.size, st.mtimeMs, digest];
   }
 
-  /** Runs `fn` with files written on a second thread, waits for all of them, and saves the index. */
+  /** Runs `fn`; past a few new files they are written on a second thread. Waits for all of them and saves the index. */
   async batch<T>(fn: () => Promise<T>): Promise<T> {
-    const thread = this.startThread();
-    this.thread = thread;
-    this.threaded = thread !== undefined;
+    this.batchWrites = 0;
+    this.threaded = false;
+    const finish = async (): Promise<void> => {
+      const thread = this.thread;
+      this.thread = undefined;
+      this.batchWrites = undefined;
+      this.threaded = thread !== undefined;
+      await thread?.finish();
+    };
     let result: T;
     try {
       result = await fn();
     } catch (e) {
-      this.thread = undefined;
-      await thread?.finish().catch(() => undefined);
+      await finish().catch(() => undefined);
       this.saveIndex();
       throw e;
     }
-    this.thread = undefined;
     try {
-      await thread?.finish();
+      await finish();
     } finally {
       this.saveIndex();
     }

@@ -42,6 +42,18 @@ describe('compiled files written on a second thread', () => {
     return (await import(built.href)) as typeof import('./compiled-file-writer.js');
   };
 
+  it('writes a few files on the calling thread, many on a second one', async () => {
+    const { CompiledFileWriter } = await load();
+    const dir = mkdtempSync(join(tmpdir(), 'strata-compiled-'));
+    dirs.push(dir);
+    const writer = new CompiledFileWriter(join(dir, 'compiled'));
+    await writer.batch(async () => {
+      for (let i = 0; i < 10; i++) await writer.write(`p/m${i}.sql`, 'select 1');
+    });
+    expect(writer.threaded).toBe(false);
+    expect(readFileSync(join(dir, 'compiled', 'p', 'm9.sql'), 'utf8')).toBe('select 1');
+  });
+
   it('writes every file, records each one in the index, and reports a file it could not write', async () => {
     const { CompiledFileWriter } = await load();
     const dir = mkdtempSync(join(tmpdir(), 'strata-compiled-'));
@@ -64,9 +76,11 @@ describe('compiled files written on a second thread', () => {
     mkdirSync(join(compiled, 'p/models/f0/blocked.sql'));
     const again = new CompiledFileWriter(compiled);
     await expect(again.batch(async () => {
+      for (let i = 0; i < 100; i++) await again.write(`p/models/g/m${i}.sql`, `select ${i} as n`);
       await again.write('p/models/f0/blocked.sql', 'select 1');
       await again.write('p/models/f0/fine.sql', 'select 2');
     })).rejects.toThrow(/cannot write compiled SQL p\/models\/f0\/blocked\.sql/);
+    expect(again.threaded).toBe(true);
     expect(readFileSync(join(compiled, 'p/models/f0/fine.sql'), 'utf8')).toBe('select 2');
     expect(Object.keys(JSON.parse(readFileSync(`${compiled}.index.strata.json`, 'utf8')) as object)).toContain('p/models/f0/fine.sql');
   });
