@@ -86,14 +86,19 @@ describe('manifest.json', () => {
     expect(p.parsedFrom).toBe('snapshot');
     p.scrubber.add('hello world secret');
     expect(writeManifest(p)).toBe('written');
-    const text = readFileSync(join(dir, 'target', 'manifest.json'), 'utf8');
-    expect(text).not.toContain('hello world secret');
-    // Scrubbed text is never a base for reuse: the next write builds it afresh too.
-    expect(writeManifest(await prepare(dir))).toBe('written');
-    // A secret that does not occur in it does not stop reuse.
+    const path = join(dir, 'target', 'manifest.json');
+    expect(readFileSync(path, 'utf8')).not.toContain('hello world secret');
+    // A scrubbed body is reused with its masks, even once the value is no longer a secret.
+    expect(writeManifest(await prepare(dir))).toBe('reused');
+    expect(readFileSync(path, 'utf8')).not.toContain('hello world secret');
+    // A secret that does not occur in it does not stop reuse; one that does makes a full, scrubbed write.
     const withSecret = await prepare(dir);
     withSecret.scrubber.add('not-in-the-manifest');
     expect(writeManifest(withSecret)).toBe('reused');
     expect(manifestOf(dir).metadata.invocation_id).toBe(withSecret.invocationId);
+    const another = await prepare(dir);
+    another.scrubber.add('The A model.');
+    expect(writeManifest(another)).toBe('written');
+    expect(readFileSync(path, 'utf8')).not.toContain('The A model.');
   });
 });

@@ -38,12 +38,13 @@ export function writeManifestFile(targetDir: string, input: ManifestFileInput): 
     if (input.scrubber.scrub(head) === head && reuseBody(targetDir, path, key, Buffer.from(head), input.scrubber)) return 'reused';
   }
   const artifact = manifestArtifact(input);
-  const raw = JSON.stringify(artifact, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
-  const text = input.scrubber.scrub(raw);
+  const text = input.scrubber.scrub(JSON.stringify(artifact, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
   replace(path, (tmp) => writeFileSync(tmp, text));
-  // Only a file the scrubber left alone can be reused: its body is then exactly what a fresh write gives.
-  const reusable = key !== undefined && text === raw && raw.startsWith(HEAD);
-  saveSidecar(targetDir, path, reusable ? key : undefined, Buffer.byteLength(HEAD + JSON.stringify(artifact.metadata)));
+  // The body is reusable when the head is where it should be (a secret in it would have changed its length).
+  // A reused body keeps the masks of this write: a value that stops being a secret stays masked until the graph changes.
+  const head = HEAD + JSON.stringify(artifact.metadata);
+  const reusable = key !== undefined && text.startsWith(head) && text[head.length] === ',';
+  saveSidecar(targetDir, path, reusable ? key : undefined, Buffer.byteLength(head));
   return 'written';
 }
 
