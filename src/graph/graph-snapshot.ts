@@ -15,7 +15,7 @@ import type { ProjectGraph } from './types.js';
  */
 const HEADER = 'graph_snapshot.strata.json';
 const BODY = 'graph_snapshot_body.strata.json';
-const FORMAT = 2;
+const FORMAT = 3;
 const RACY_MS = 2000;
 
 export interface SnapshotInputs {
