@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretScrubber } from '../diagnostics/index.js';
+import { replaceFile } from '../project/index.js';
 import { manifestArtifact, manifestMetadata, type ManifestArtifactInput } from './manifest-writer.js';
+import { jsonArtifactText } from './write-artifact.js';
 
 /**
  * What the last `manifest.json` was written from, beside it: when the next command has the same graph (the
@@ -30,7 +32,6 @@ export interface ManifestFileInput extends ManifestArtifactInput {
 
 /** Writes `target/manifest.json` atomically, scrubbed; reuses the previous file's body when the graph is the same. */
 export function writeManifestFile(targetDir: string, input: ManifestFileInput): 'reused' | 'written' {
-  mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, 'manifest.json');
   const key = input.graphId ? `${input.graphId}:${compiledDigest(input)}` : undefined;
   if (key) {
@@ -38,8 +39,8 @@ export function writeManifestFile(targetDir: string, input: ManifestFileInput): 
     if (input.scrubber.scrub(head) === head && reuseBody(targetDir, path, key, Buffer.from(head), input.scrubber)) return 'reused';
   }
   const artifact = manifestArtifact(input);
-  const text = input.scrubber.scrub(JSON.stringify(artifact, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
-  replace(path, (tmp) => writeFileSync(tmp, text));
+  const text = input.scrubber.scrub(jsonArtifactText(artifact));
+  replaceFile(path, text);
   // The body is reusable when the head is where it should be (a secret in it would have changed its length).
   // A reused body keeps the masks of this write: a value that stops being a secret stays masked until the graph changes.
   const head = HEAD + JSON.stringify(artifact.metadata);
@@ -64,10 +65,10 @@ function reuseBody(targetDir: string, path: string, key: string, head: Buffer, s
     const old = readFileSync(path);
     // A secret added since (a new profile password, say) must not stay in the file: then it is built afresh.
     if (scrubber.occursIn(old, sidecar.headBytes)) return false;
-    replace(path, (tmp) => writeFileSync(tmp, Buffer.concat([head, old.subarray(sidecar.headBytes)])));
+    replaceFile(path, Buffer.concat([head, old.subarray(sidecar.headBytes)]));
   } else {
     // The usual case: a head of the same length over a copy made by the kernel.
-    replace(path, (tmp) => {
+    replaceFile(path, (tmp) => {
       copyFileSync(path, tmp);
       const fd = openSync(tmp, 'r+');
       try {
@@ -99,22 +100,6 @@ function compiledDigest(input: ManifestArtifactInput): string {
     h.update(n.uniqueId).update('\0').update(n.compiledPath ?? '').update('\0').update(n.compiledCode).update('\0');
   }
   return h.digest('hex');
-}
-
-/** Writes through a temporary file and a rename: a reader never sees half a manifest. */
-function replace(path: string, write: (tmp: string) => void): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    write(tmp);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never created */
-    }
-    throw e;
-  }
 }
 
 function saveSidecar(targetDir: string, path: string, key: string | undefined, headBytes: number): void {

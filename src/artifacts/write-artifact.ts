@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { replaceFile } from '../project/index.js';
 import type { SecretScrubber } from '../diagnostics/index.js';
 
 /**
@@ -7,10 +6,11 @@ import type { SecretScrubber } from '../diagnostics/index.js';
  * and passes the text through the scrubber so no secret reaches disk.
  */
 export function writeJsonArtifact(path: string, value: unknown, scrubber?: SecretScrubber): void {
-  mkdirSync(dirname(path), { recursive: true });
-  let text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
-  if (scrubber) text = scrubber.scrub(text);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  const text = jsonArtifactText(value);
+  replaceFile(path, scrubber ? scrubber.scrub(text) : text);
+}
+
+/** An artifact as JSON text (BigInt values as numbers). */
+export function jsonArtifactText(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
 }

@@ -4,23 +4,31 @@
  * every file written, or the error that stopped one.
  */
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** Marks the thread CompiledFileWriter starts: this module is also imported elsewhere, maybe inside another worker. */
+export const WRITER_THREAD = 'strata-compiled-file-writer';
 
 export type WriteBatch = { id: number; files: [string, string][] };
 export type WriteReceipt = { id: number; written: [number, number, number][]; failed: [number, string][] };
 
-parentPort?.on('message', ({ id, files }: WriteBatch) => {
+/** Writes a file and stats it through the same descriptor (used on both threads). */
+export function writeAndStat(path: string, text: string): { size: number; mtimeMs: number } {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, text);
+    return fstatSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+if (workerData === WRITER_THREAD) parentPort?.on('message', ({ id, files }: WriteBatch) => {
   const receipt: WriteReceipt = { id, written: [], failed: [] };
   files.forEach(([path, text], i) => {
     try {
-      const fd = openSync(path, 'w');
-      try {
-        writeSync(fd, text);
-        const st = fstatSync(fd);
-        receipt.written.push([i, st.size, st.mtimeMs]);
-      } finally {
-        closeSync(fd);
-      }
+      const st = writeAndStat(path, text);
+      receipt.written.push([i, st.size, st.mtimeMs]);
     } catch (e) {
       receipt.failed.push([i, (e as Error).message]);
     }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WriteBatch, WriteReceipt } from './compiled-file-worker.js';
+import { replaceFile } from '../project/index.js';
+import { WRITER_THREAD, writeAndStat, type WriteBatch, type WriteReceipt } from './compiled-file-worker.js';
 
 /** Files handed to the writing thread at a time. */
 const BATCH = 128;
@@ -17,20 +18,9 @@ const WORKER_FILE = fileURLToPath(new URL('./compiled-file-worker.js', import.me
 /** size, modification time and sha1 of a compiled file as Strata last wrote it. */
 type Written = [number, number, string];
 
-/** Writes a file and stats it through the same descriptor. */
-function writeAndStat(path: string, text: string): { size: number; mtimeMs: number } {
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, text);
-    return fstatSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The writing thread of one `batch`: files go out in batches, receipts come back. */
 class WriterThread {
-  private readonly worker = new Worker(WORKER_FILE);
+  private readonly worker = new Worker(WORKER_FILE, { workerData: WRITER_THREAD });
   private queue: { rel: string; path: string; text: string; digest: string }[] = [];
   private readonly inFlight = new Map<number, { rel: string; digest: string }[]>();
   private nextId = 0;
@@ -94,7 +84,7 @@ export class CompiledFileWriter {
   private readonly indexPath: string;
   private index: Record<string, Written> = {};
   private thread?: WriterThread;
-  /** Inside `batch`: files written so far, and whether the writing thread may still be started. */
+  /** Inside `batch`: new files written so far (the thread starts past THREAD_AFTER). */
   private batchWrites?: number;
   /** Whether the last `batch` wrote on a second thread (not when Strata runs from its TypeScript sources). */
   threaded = false;
@@ -177,9 +167,7 @@ export class CompiledFileWriter {
   /** Records what was written, so the next compile need not read unchanged files. */
   saveIndex(): void {
     try {
-      const tmp = `${this.indexPath}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.index));
-      renameSync(tmp, this.indexPath);
+      replaceFile(this.indexPath, JSON.stringify(this.index));
     } catch {
       // Without the index the next compile compares files by content: slower, never wrong.
     }

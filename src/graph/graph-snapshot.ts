@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/index.js';
-import { LazyProjectFile, type FileSource, type ProjectFile } from '../project/index.js';
+import { LazyProjectFile, replaceFile, type FileSource, type ProjectFile } from '../project/index.js';
 import { decodeGraph, encodeGraph, type EncodedGraph } from './snapshot-codec.js';
 import type { ProjectGraph } from './types.js';
 
@@ -155,11 +155,7 @@ export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: P
 
 function saveFile(dir: string, name: string, text: string): boolean {
   try {
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, name);
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    replaceFile(join(dir, name), text);
     return true;
   } catch {
     // A read-only target folder only costs the next parse its speed.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFile } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, TemplateEngine } from '../templating/types.js';
 import type { SchemaFileProps } from './schema-yaml.js';
@@ -90,10 +91,6 @@ export class ParseCache {
 
   save(): void {
     if (!this.dirty && Object.keys(this.next).length === Object.keys(this.entries).length && Object.keys(this.nextSchemas).length === Object.keys(this.schemas).length) return;
-    mkdirSync(this.dir, { recursive: true });
-    const path = join(this.dir, FILE);
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, key: this.key, entries: this.next, schemas: this.nextSchemas } satisfies CacheData));
-    renameSync(tmp, path);
+    replaceFile(join(this.dir, FILE), JSON.stringify({ format: FORMAT, key: this.key, entries: this.next, schemas: this.nextSchemas } satisfies CacheData));
   }
 }

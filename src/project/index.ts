@@ -1,5 +1,6 @@
 export { loadProject, listProjectFiles } from './load-project.js';
 export { diskFileSource } from './file-source.js';
+export { replaceFile } from './replace-file.js';
 export { parseYamlFile, type YamlFile } from './yaml-file.js';
 export { renderYamlString, renderYamlTree } from './render-yaml-value.js';
 export { profileSearchPath } from './profiles.js';
