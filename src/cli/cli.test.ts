@@ -28,6 +28,14 @@ describe('strata CLI', () => {
     for (const cmd of ['build', 'run', 'test', 'seed', 'compile', 'parse', 'ls', 'clean', 'debug', 'init', 'land']) expect(help.out).toContain(cmd);
   });
 
+  it('stops quietly when the reader of its output has left (strata ls | head)', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    // `true` exits at once, long before Strata writes: every write meets a closed pipe.
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" ls --project-dir "${d}" --profiles-dir "${d}" | true; echo "exit=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('exit=0');
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at /);
+  });
+
   it('builds a project with dbt-style lines and exits 0', () => {
     const d = project({ 'models/a.sql': "{{ config(materialized='table') }} select 1 as id", 'models/b.sql': "select * from {{ ref('a') }}" });
     const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);

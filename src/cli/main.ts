@@ -21,9 +21,26 @@ export function program(): Command {
   return root;
 }
 
+let pipeWatched = false;
+
+/**
+ * `strata ls | head`: the reader may leave before the output ends. Output written after that is dropped
+ * (the command still finishes, and a build still records its results) instead of crashing on EPIPE.
+ */
+function dropOutputToClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
+}
+
 /** Runs the CLI; resolves to the exit code (0 ok, 1 a node failed, 2 bad project or usage). */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
+  dropOutputToClosedPipe();
   try {
     await program().parseAsync(argv);
     return Number(process.exitCode ?? 0);
