@@ -3,6 +3,7 @@
 //   parse --cold   no cache at all (partial-parse cache and graph snapshot removed)
 //   parse          nothing changed since the last parse (graph snapshot)
 //   parse --edit   one model edited since the last parse (render cache; only that file is rendered)
+//   parse --read-all  nothing changed, and then every node is read (a snapshot's nodes are decoded when first read)
 //   compile        renders every node; compiled files whose text is unchanged are not rewritten
 //   compile --fresh  the same into an empty target/compiled: every file written
 // Prints JSON: milliseconds of the step, node count, peak RSS in MB.
@@ -28,6 +29,7 @@ if (step === 'parse') {
   const out = await api.prepareProject({ projectDir: dir, profilesDir: dir });
   if (!out.ok) throw new Error(JSON.stringify(out.diagnostics.slice(0, 3)));
   nodes = Object.keys(out.prepared.graph.manifest.nodes).length;
+  if (flag('--read-all')) for (const node of Object.values(out.prepared.graph.manifest.nodes)) if (!node.config) throw new Error(`${node.uniqueId} has no config`);
 } else if (step === 'compile') {
   const out = await api.compile({ projectDir: dir, profilesDir: dir, offline: true });
   if (out.exitCode !== 0) throw new Error(JSON.stringify(out.diagnostics.slice(0, 3)));

@@ -119,6 +119,13 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml' });
   }
 
+  // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
+  const targetDir = join(project.config.rootDir, project.config.targetPath);
+  const env = options.env ?? process.env;
+  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, fs: diskFileSource, envDigest };
+  const check = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
+  const snapshot = check.snapshot;
+
   const macroFiles: MacroFile[] = [
     ...builtinTestMacros,
     ...project.files
@@ -139,6 +146,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       vars: project.config.vars,
       env: options.env ?? process.env,
       macroFiles,
+      deferMacroCompile: snapshot !== undefined,
       docs: {},
       dispatch: project.config.dispatch,
       log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
@@ -146,11 +154,6 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   );
   bag.merge(engine.diagnostics);
 
-  const targetDir = join(project.config.rootDir, project.config.targetPath);
-  const env = options.env ?? process.env;
-  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, fs: diskFileSource, envDigest };
-  const check = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
-  const snapshot = check.snapshot;
   let graph: ProjectGraph;
   let counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
   let graphId = snapshot?.id;

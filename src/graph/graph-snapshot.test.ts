@@ -24,6 +24,12 @@ function shape(p: PreparedProject): unknown {
   return JSON.parse(JSON.stringify({ manifest, parentMap, childMap, order, diagnostics: p.diagnostics }, (k, v: unknown) => (k === 'at' ? undefined : v)));
 }
 
+/** Nodes by name, as plain JSON, without call positions (see shape). */
+function byName(p: PreparedProject): Record<string, unknown> {
+  const nodes = (shape(p) as { manifest: { nodes: Record<string, { name: string }> } }).manifest.nodes;
+  return Object.fromEntries(Object.values(nodes).map((n) => [n.name, n]));
+}
+
 /** A first parse stores file stamps; the second, finding no file changed, stores the graph too. */
 async function settle(dir: string, extra: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   expect((await prepare(dir, extra)).parsedFrom).toBe('files');
@@ -40,7 +46,7 @@ const FILES = {
   'models/a.sql': "{{ config(materialized='table', tags=['daily']) }} select 1 as id, {{ secret('STRATA_SNAPSHOT_PEPPER', 'x') }} as p",
   'models/b.sql': "select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id)",
   'models/c.sql': "{% set cols = ['id'] %}select {% for c in cols %}{{ c }}{% endfor %} from {{ ref('b') }} where '{{ env_var('STRATA_SNAPSHOT_REGION', 'eu') }}' = 'eu'",
-  'models/schema.yml': "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\nmodels:\n  - name: a\n    description: '{{ doc(\"a_doc\") }}'\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: b\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('a'), field: id}\n",
+  'models/schema.yml': "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\nmodels:\n  - name: a\n    description: '{{ doc(\"a_doc\") }}'\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: b\n    description: 'Beschwerden – Übersicht ✓ 客户投诉'\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('a'), field: id}\n",
   'models/docs.md': '{% docs a_doc %}The A model.{% enddocs %}',
   'macros/m.sql': '{% macro twice(x) %}{{ x }} * 2{% endmacro %}',
   // Keys the snapshot's own encoding uses, written by a user: they must come back as written.
@@ -141,10 +147,40 @@ describe('graph snapshot', () => {
     const warm = await prepare(dir);
     expect(warm.parsedFrom).toBe('snapshot');
     expect(warm.graph.manifest.nodes['model.p.b']!.rawCode).toBe(FILES['models/b.sql']);
-    writeFileSync(join(dir, 'target', 'graph_snapshot_body.strata.json'), '{"id":');
+    const body = join(dir, 'target', 'graph_snapshot_body.strata.json');
+    const stored = readFileSync(body);
+    // Cut short: the node lengths no longer add up to the file's size.
+    writeFileSync(body, stored.subarray(0, stored.length - 5));
+    expect((await prepare(dir)).parsedFrom).toBe('files');
+    writeFileSync(body, '{"id":');
     const again = await prepare(dir);
     expect(again.parsedFrom).toBe('files');
     expect(shape(again)).toEqual(shape(warm));
+  });
+
+  it('decodes a node only when it is read, and a masked secret in a node keeps the others readable', async () => {
+    // The pepper reaches model m's config (env_var) and is a secret (secret()): the body stores it masked.
+    const files = { ...FILES, 'models/m.sql': "{{ config(meta={'k': env_var('STRATA_SNAPSHOT_PEPPER')}) }} select {{ secret('STRATA_SNAPSHOT_PEPPER') }} as p" };
+    const dir = writeProject(files);
+    dirs.push(dir);
+    const env = { ...process.env, STRATA_SNAPSHOT_PEPPER: 'pepper-in-config-é' };
+    const fresh = await prepare(dir, { env, noParseCache: true });
+    await settle(dir, { env });
+    const text = readFileSync(join(dir, 'target', 'graph_snapshot_body.strata.json'), 'utf8');
+    expect(text).not.toContain('pepper-in-config');
+    const warm = await prepare(dir, { env });
+    expect(warm.parsedFrom).toBe('snapshot');
+    const record = warm.graph.manifest.nodes;
+    // Not yet decoded: the record holds an index until the node is read.
+    expect(typeof Object.getOwnPropertyDescriptor(record, 'model.p.b')?.value).toBe('number');
+    expect(record['model.p.b']!.description).toBe('Beschwerden – Übersicht ✓ 客户投诉');
+    expect(typeof Object.getOwnPropertyDescriptor(record, 'model.p.b')?.value).toBe('object');
+    expect(typeof Object.getOwnPropertyDescriptor(record, 'model.p.c')?.value).toBe('number');
+    expect(fresh.graph.manifest.nodes['model.p.m']!.config.meta).toEqual({ k: 'pepper-in-config-é' });
+    expect(record['model.p.m']!.config.meta).toEqual({ k: '****' });
+    const { m: _warmM, ...warmRest } = byName(warm);
+    const { m: _freshM, ...freshRest } = byName(fresh);
+    expect(warmRest).toEqual(freshRest);
   });
 
   it('is not written when the parse has errors', async () => {

@@ -2,6 +2,7 @@ import type { Manifest, ManifestNode } from '../parse/types.js';
 import { fqnOf } from '../parse/index.js';
 import type { ProjectFile } from '../project/types.js';
 import { assembleGraph } from './build-graph.js';
+import { lazyRecord } from './lazy-record.js';
 import type { ProjectGraph } from './types.js';
 
 /**
@@ -9,6 +10,8 @@ import type { ProjectGraph } from './types.js';
  * value as their neighbours (default configs, empty tags, the project name), so each node stores only what
  * differs from the usual value for its resource type; file-backed nodes take path and checksum from the
  * file list, edges are indexes. Model SQL is stored: reading 10,000 small files costs more than parsing it. Decoding builds fresh objects: no two nodes share anything.
+ * The graph (ids, edges, order) is decoded at once; each node is stored as its own JSON text and decoded
+ * when it is first read (`lazyRecord`), so a command that reads a few nodes decodes only those.
  */
 export interface EncodedGraph {
   manifest: Omit<Manifest, 'nodes'>;
@@ -17,8 +20,6 @@ export interface EncodedGraph {
   sourceCount: number;
   /** Per resource type, the most common value of each field. */
   usual: Record<string, Record<string, unknown>>;
-  /** Per node: the fields that differ from `usual`; `$absent` lists usual fields the node lacks. */
-  nodes: Record<string, unknown>[];
   parents: number[][];
   order: number[];
   /** Node indexes (into `nodes`) by unique id, sorted: children pushed in this order come out sorted. */
@@ -100,7 +101,11 @@ function usualValues(nodes: ManifestNode[]): Record<string, Record<string, unkno
   return usual;
 }
 
-export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedGraph {
+/**
+ * The graph, and per node (in `ids` order after the sources) the JSON of the fields that differ from
+ * `usual`; `$absent` lists usual fields the node lacks.
+ */
+export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): { graph: EncodedGraph; nodes: string[] } {
   const { manifest } = graph;
   const nodes = Object.values(manifest.nodes);
   const usual = usualValues(nodes);
@@ -136,21 +141,21 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): EncodedG
     const absent: string[] = [];
     for (const k in u) if (n[k] === undefined) absent.push(k);
     if (absent.length) own.$absent = absent;
-    return own;
+    return JSON.stringify(own);
   });
   const parents = Object.keys(manifest.nodes).map((id) => (graph.parentMap[id] ?? []).map((p) => index.get(p)!));
   const { nodes: _nodes, ...rest } = manifest;
   const byId = nodes.map((_n, i) => i).sort((a, b) => (ids[sourceIds.length + a]! < ids[sourceIds.length + b]! ? -1 : 1));
-  return { manifest: rest, ids, sourceCount: sourceIds.length, usual, nodes: encoded, parents, order: graph.order.map((id) => index.get(id)!), byId };
+  return { graph: { manifest: rest, ids, sourceCount: sourceIds.length, usual, parents, order: graph.order.map((id) => index.get(id)!), byId }, nodes: encoded };
 }
 
-export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGraph {
-  const nodes: Record<string, ManifestNode> = {};
+/** `nodeText(i)` gives the JSON `encodeGraph` stored for node i. */
+export function decodeGraph(data: EncodedGraph, nodeText: (index: number) => string, files: ProjectFile[]): ProjectGraph {
   const { ids, sourceCount } = data;
   // JSON.parse makes fresh copies of the usual values fastest.
   const usualText = new Map(Object.entries(data.usual).map(([t, u]) => [t, JSON.stringify(u)]));
-  for (let i = 0; i < data.nodes.length; i++) {
-    const own = data.nodes[i]!;
+  const decodeNode = (i: number): ManifestNode => {
+    const own = JSON.parse(nodeText(i)) as Record<string, unknown>;
     const id = ids[sourceCount + i]!;
     const n = JSON.parse(usualText.get(own.resourceType as string) ?? '{}') as Record<string, unknown>;
     n.uniqueId = id;
@@ -174,16 +179,18 @@ export function decodeGraph(data: EncodedGraph, files: ProjectFile[]): ProjectGr
       delete dependsOn.$parents;
       dependsOn.nodes = data.parents[i]!.map((p) => ids[p]!);
     }
-    nodes[id] = n as unknown as ManifestNode;
-  }
+    return n as unknown as ManifestNode;
+  };
+  const nodes = lazyRecord(ids.slice(sourceCount), decodeNode);
   const manifest = { ...data.manifest, nodes } as Manifest;
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
-  for (const id of ids) {
-    parentMap[id] = [];
+  // One pass, each key set once: inserting 12,000 keys into a record is most of the cost here.
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    parentMap[id] = i < sourceCount ? [] : data.parents[i - sourceCount]!.map((p) => ids[p]!);
     childMap[id] = [];
   }
-  for (let i = 0; i < data.parents.length; i++) parentMap[ids[sourceCount + i]!] = data.parents[i]!.map((p) => ids[p]!);
   // Children in unique-id order, as buildGraph sorts them, without sorting 12,000 lists.
   for (const i of data.byId) {
     const id = ids[sourceCount + i]!;

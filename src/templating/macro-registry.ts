@@ -43,15 +43,17 @@ export class MacroRegistry {
     private readonly env: nunjucks.Environment,
     private readonly projectName: string,
     files: MacroFile[],
+    deferCompile = false,
   ) {
-    for (const file of files) this.add(file);
+    for (const file of files) this.add(file, deferCompile);
   }
 
-  private add(file: MacroFile): void {
+  /** Deferred, a template compiles on its first `getExported`; a syntax error would then surface as a render error. */
+  private add(file: MacroFile, deferCompile: boolean): void {
     const found = scanMacros(file).filter((m) => m.kind !== 'materialization');
     let template: nunjucks.Template;
     try {
-      template = new nunjucks.Template(toNunjucksMacroSource(file.contents), this.env, file.path, true);
+      template = new nunjucks.Template(toNunjucksMacroSource(file.contents), this.env, file.path, !deferCompile);
     } catch (e) {
       const err = e as { message: string; lineno?: number; colno?: number };
       this.diagnostics.push({ code: 'macro-syntax-error', severity: 'error', message: cleanMessage(err.message), file: file.path, line: (err.lineno ?? 0) + 1, column: err.colno ? err.colno + 1 : undefined, hint: 'every {% macro %} needs a matching {% endmacro %}; check {{ }} and {% %} are closed' });

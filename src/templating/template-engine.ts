@@ -59,7 +59,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
 
   constructor(private readonly options: TemplateEnvironmentOptions) {
     this.env = createNunjucksEnvironment();
-    this.registry = new MacroRegistry(this.env, options.projectName, [...builtinMacroFiles, ...options.macroFiles]);
+    this.registry = new MacroRegistry(this.env, options.projectName, [...builtinMacroFiles, ...options.macroFiles], options.deferMacroCompile === true);
     this.macros = this.registry.macros.filter((m) => m.packageName !== 'dbt' || options.macroFiles.some((f) => f.path === m.path));
     this.diagnostics = this.registry.diagnostics;
     // Every macro name is a global: nunjucks then finds it from models and from other macros.

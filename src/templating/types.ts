@@ -40,6 +40,11 @@ export interface TemplateEnvironmentOptions {
   vars: Record<string, unknown>;
   env: NodeJS.ProcessEnv;
   macroFiles: MacroFile[];
+  /**
+   * The macro files are known to compile (the last clean parse's graph snapshot is valid for them): each is
+   * compiled on its first call instead of up front. A warm parse that renders nothing then compiles none.
+   */
+  deferMacroCompile?: boolean;
   /** `{% docs name %}` blocks, for `doc('name')`. */
   docs: Record<string, string>;
   /** `dispatch:` search orders from project config. */
