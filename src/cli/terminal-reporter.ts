@@ -1,7 +1,12 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import { formatDiagnostic, type Reporter, type StrataEvent, type SecretScrubber, type NodeResultSummary } from '../diagnostics/index.js';
 
 const WIDTH = 80;
+
+/** cli-progress, loaded when a progress bar is first shown: most commands never show one. */
+let progressModule: typeof cliProgressModule | undefined;
+const cliProgress = (): typeof cliProgressModule => (progressModule ??= createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule);
 
 function dots(left: string, right: string): string {
   const n = Math.max(3, WIDTH - left.length - right.length - 2);
@@ -28,7 +33,7 @@ function label(r: NodeResultSummary): { word: string; tag: string } {
 
 /** Human output: one line per node start/finish, dbt-style, a summary, and a progress bar on a TTY. */
 export class TerminalReporter implements Reporter {
-  private bar?: cliProgress.SingleBar;
+  private bar?: cliProgressModule.SingleBar;
   private lastProgressLine = 0;
   private readonly errors: string[] = [];
 
@@ -89,7 +94,7 @@ export class TerminalReporter implements Reporter {
     const mb = (n?: number): string => ((n ?? 0) / 1e6).toFixed(1);
     if (this.out.isTTY) {
       if (!this.bar) {
-        this.bar = new cliProgress.SingleBar({ format: `${e.label} [{bar}] {value}/{total} objects | {mb} MB`, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        this.bar = new (cliProgress().SingleBar)({ format: `${e.label} [{bar}] {value}/{total} objects | {mb} MB`, clearOnComplete: true }, cliProgress().Presets.shades_classic);
         this.bar.start(e.total, e.done, { mb: mb(e.bytesDone) });
       }
       this.bar.setTotal(e.total);

@@ -1,10 +1,10 @@
 import { join, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { FileSource, LoadOptions, LoadedProject, ProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
 import { diskFileSource } from './file-source.js';
 import { LazyProjectFile } from './project-file.js';
 import { parseYamlFile, type YamlFile } from './yaml-file.js';
+import { yamlPackage } from './yaml-package.js';
 import { renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 
@@ -20,7 +20,7 @@ function parseVars(vars: LoadOptions['vars']): { value: Record<string, unknown>;
   if (vars === undefined) return { value: {} };
   if (typeof vars === 'object') return { value: vars };
   try {
-    const v = parseYaml(vars) as unknown;
+    const v = yamlPackage().parse(vars) as unknown;
     if (v === null || v === undefined) return { value: {} };
     if (typeof v !== 'object' || Array.isArray(v)) return { value: {}, error: '--vars must be a mapping like {key: value}' };
     return { value: v as Record<string, unknown> };

@@ -1,4 +1,5 @@
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode, type Document, type ScalarTag } from 'yaml';
+import type { Node as YamlNode, Document, ScalarTag } from 'yaml';
+import { yamlPackage } from './yaml-package.js';
 import { CORE_SCHEMA, EVENT_ID, NOT_RESOLVED, SCALAR_STYLE, constructFromEvents, defineScalarTag, getScalarValue, mergeTag, parseEvents } from 'js-yaml';
 import type { Diagnostic } from '../diagnostics/index.js';
 
@@ -139,6 +140,7 @@ function newlineOffsets(text: string): number[] {
 }
 
 function parseThorough(path: string, text: string): { file?: YamlFile; diagnostics: Diagnostic[] } {
+  const { LineCounter, parseDocument, isMap, isSeq, isScalar } = yamlPackage();
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true, customTags: [pyBoolYamlTag] });
   if (doc.errors.length) {
