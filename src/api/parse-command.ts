@@ -10,8 +10,8 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
   /** Nodes in the graph (models, seeds, tests, sources, …). */
   nodes: number;
-  /** `snapshot` when nothing changed since the last parse. */
-  parsedFrom?: 'snapshot' | 'files';
+  /** `snapshot` when nothing changed since the last parse; `patched` when only the SQL of some models did. */
+  parsedFrom?: 'snapshot' | 'patched' | 'files';
   milliseconds: number;
 }
 
@@ -25,7 +25,8 @@ function perfInfo(p: PreparedProject): Record<string, unknown> {
     cached_path_count: perf.counts.fromCache,
     is_partial_parse_enabled: perf.partialParse,
     is_static_analysis_enabled: true,
-    used_graph_snapshot: p.parsedFrom === 'snapshot',
+    used_graph_snapshot: p.parsedFrom !== 'files',
+    reparse_edited_elapsed: perf.elapsed.reparse_edited ?? 0,
     load_project_elapsed: perf.elapsed.load_project ?? 0,
     load_macros_elapsed: perf.elapsed.load_macros ?? 0,
     read_snapshot_elapsed: perf.elapsed.read_snapshot ?? 0,

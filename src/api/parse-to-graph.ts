@@ -1,7 +1,7 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { RelationNamer, parseProject, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, parseProject, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
@@ -11,7 +11,7 @@ export function parseToGraph(
   project: LoadedProject,
   engine: TemplateEngine,
   options: { adapterType: string; cacheDir?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
-): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[]; counts: ParseCounts } {
+): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const bag = new DiagnosticBag();
   const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
   const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, env: options.env }));
@@ -59,5 +59,5 @@ export function parseToGraph(
 
   const built = time('build_graph', () => buildGraph(manifest));
   bag.merge(built.diagnostics);
-  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, secrets: parsed.secrets, counts: parsed.counts };
+  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, secrets: parsed.secrets, counts: parsed.counts, modelFacts: parsed.modelFacts };
 }

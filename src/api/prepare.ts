@@ -10,12 +10,12 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { diskFileSource } from '../project/index.js';
-import { readGraphSnapshot, writeGraphSnapshot, type ProjectGraph, type SnapshotInputs } from '../graph/index.js';
+import { readGraphSnapshot, writeGraphSnapshot, type LoadedSnapshot, type PatchCandidate, type ProjectGraph, type SnapshotCheck, type SnapshotInputs } from '../graph/index.js';
 import { builtinTestMacros } from '../data-tests/index.js';
 import { envDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { parseToGraph } from './parse-to-graph.js';
-import type { ParseCounts } from '../parse/index.js';
+import { reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
 
@@ -35,7 +35,8 @@ export interface PreparedProject {
   /** The environment `env_var()` reads (the process's unless a caller passed one). */
   env: NodeJS.ProcessEnv;
   /** `snapshot` when no project file changed since the last clean parse and its result was reused. */
-  parsedFrom: 'snapshot' | 'files';
+  /** The stored graph as it was, the stored graph with edited models' SQL (partial parsing), or a parse of the files. */
+  parsedFrom: 'snapshot' | 'patched' | 'files';
   /** Identity of the graph in the graph snapshot (read from it or stored into it); the same id, the same graph. */
   graphId?: string;
   /** What the parse did and how long each phase took (seconds), for `target/perf_info.json`. */
@@ -74,6 +75,27 @@ const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url
 /** What, besides project files and env vars, a parse depends on. */
 function snapshotKey(project: LoadedProject, adapterType: string): string {
   return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: project.config, target: templateTarget(project), adapterType })).digest('hex');
+}
+
+/**
+ * The stored graph, if every edited model changed only its SQL (parse/reparse-model.ts); else undefined and
+ * the caller parses the files. The edited models' docs come from the stored graph, as their renders see them.
+ */
+function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine: TemplateEngine): LoadedSnapshot | undefined {
+  const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, secrets: [] as string[] };
+  engine.setDocs?.(candidate.docs());
+  for (const file of candidate.edited) {
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1, file.path.lastIndexOf('.'));
+    const id = `model.${project.config.name}.${name}`;
+    const stored = candidate.stored(id);
+    if (!stored) return undefined;
+    const outcome = reparseModel(project, engine, file, stored.node, stored.facts);
+    if (!outcome.same) return undefined;
+    found.ids.push(id);
+    Object.assign(found.envVars, outcome.envVars);
+    found.secrets.push(...outcome.secrets);
+  }
+  return candidate.accept(found);
 }
 
 /**
@@ -123,8 +145,8 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   const targetDir = join(project.config.rootDir, project.config.targetPath);
   const env = options.env ?? process.env;
   const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, fs: diskFileSource, envDigest };
-  const check = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
-  const snapshot = check.snapshot;
+  const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
+  let snapshot = check.snapshot;
 
   const macroFiles: MacroFile[] = [
     ...builtinTestMacros,
@@ -146,7 +168,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       vars: project.config.vars,
       env: options.env ?? process.env,
       macroFiles,
-      deferMacroCompile: snapshot !== undefined,
+      deferMacroCompile: snapshot !== undefined || check.patchable !== undefined,
       docs: {},
       dispatch: project.config.dispatch,
       log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
@@ -166,7 +188,14 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       scrubber.add(value);
     }
   };
+  let patchedModels = 0;
+  if (!snapshot && check.patchable) {
+    snapshot = time('reparse_edited', () => patchSnapshot(check.patchable!, project, engine));
+    if (snapshot) patchedModels = check.patchable.edited.length;
+    graphId = snapshot?.id;
+  }
   if (snapshot) {
+    counts = { fromCache: 0, scanned: patchedModels, rendered: 0 };
     graph = snapshot.graph;
     bag.merge(snapshot.diagnostics);
     engine.setDocs?.(Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])));
@@ -179,12 +208,12 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: snapshot ? 'snapshot' : 'files', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
 }

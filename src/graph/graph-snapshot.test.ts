@@ -183,6 +183,67 @@ describe('graph snapshot', () => {
     expect(warmRest).toEqual(freshRest);
   });
 
+  it('takes an edit of a model\'s SQL alone into the stored graph (partial parsing), and anything more to a full parse', async () => {
+    const dir = writeProject(FILES);
+    dirs.push(dir);
+    age(dir, Object.keys(FILES));
+    await settle(dir);
+    // Parses until the graph is stored (one or two parses, by what changed last).
+    const storeGraph = async (): Promise<void> => {
+      for (let i = 0; i < 3; i++) if ((await prepare(dir)).parsedFrom === 'snapshot') return;
+      throw new Error('the graph was never stored');
+    };
+    const edit = async (text: string, env: NodeJS.ProcessEnv = process.env, model = 'b'): Promise<PreparedProject> => {
+      writeFileSync(join(dir, `models/${model}.sql`), text);
+      const p = await prepare(dir, { env });
+      expect(shape(p)).toEqual(shape(await prepare(dir, { env, noParseCache: true })));
+      return p;
+    };
+    const warm = await prepare(dir);
+    expect(warm.parsedFrom).toBe('snapshot');
+
+    // Same refs, sources and config: only the SQL and the checksum change.
+    let p = await edit("select id, 1 as x from {{ ref('a') }} join {{ source('raw', 't') }} using (id) -- edited");
+    expect(p.parsedFrom).toBe('patched');
+    expect(p.graph.manifest.nodes['model.p.b']!.rawCode).toContain('-- edited');
+    expect(p.graphId).not.toBe(warm.graphId);
+    const again = await prepare(dir);
+    expect(again.parsedFrom).toBe('snapshot');
+    expect(again.graphId).toBe(p.graphId);
+    expect(shape(again)).toEqual(shape(p));
+
+    // A second edit: another graph id.
+    const before = p.graphId;
+    p = await edit("select id, 2 as x from {{ ref('a') }} join {{ source('raw', 't') }} using (id)");
+    expect(p.parsedFrom).toBe('patched');
+    expect(p.graphId).not.toBe(before);
+
+    // An env var read only by the SQL of a model rendered by nunjucks: watched from now on.
+    const one = { ...process.env, STRATA_SNAPSHOT_EDIT: 'one' };
+    p = await edit(`${FILES['models/c.sql']} and '{{ env_var('STRATA_SNAPSHOT_EDIT', 'x') }}' = 'one'`, one, 'c');
+    expect(p.parsedFrom).toBe('patched');
+    expect((await prepare(dir, { env: one })).parsedFrom).toBe('snapshot');
+    expect((await prepare(dir, { env: { ...process.env, STRATA_SNAPSHOT_EDIT: 'two' } })).parsedFrom).toBe('files');
+    // The same model read by the ref/source scanner before and by nunjucks after: its node says so, a full parse.
+    await storeGraph();
+    expect((await edit("select id, '{{ var('n', 1) }}' as n from {{ ref('a') }} join {{ source('raw', 't') }} using (id)")).parsedFrom).toBe('files');
+
+    // A new ref, a config() change, a new doc reference: each is a full parse.
+    for (const text of [
+      "select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id) join {{ ref('s') }} using (id)",
+      "{{ config(materialized='table') }} select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id)",
+      "select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id) where '{{ doc(\"a_doc\") }}' is not null",
+    ]) {
+      await storeGraph();
+      expect((await edit(text)).parsedFrom).toBe('files');
+    }
+
+    // A property file edited alongside: a full parse.
+    await storeGraph();
+    writeFileSync(join(dir, 'models/schema.yml'), FILES['models/schema.yml'].replace("description: 'Beschwerden", "description: 'Neue Beschwerden"));
+    expect((await edit("select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id) -- with yaml")).parsedFrom).toBe('files');
+  });
+
   it('is not written when the parse has errors', async () => {
     const dir = writeProject({ 'models/a.sql': "select * from {{ ref('nope') }}" });
     dirs.push(dir);

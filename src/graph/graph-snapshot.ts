@@ -1,9 +1,10 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { LazyProjectFile, replaceFile, type FileSource, type ProjectFile } from '../project/index.js';
-import { decodeGraph, encodeGraph, type EncodedGraph } from './snapshot-codec.js';
+import { rawCodeFromFile, type ManifestNode, type ModelParseFacts } from '../parse/index.js';
+import { decodeGraph, encodeGraph, storedFacts, type EncodedGraph } from './snapshot-codec.js';
 import type { ProjectGraph } from './types.js';
 
 /**
@@ -15,7 +16,7 @@ import type { ProjectGraph } from './types.js';
  */
 const HEADER = 'graph_snapshot.strata.json';
 const BODY = 'graph_snapshot_body.strata.json';
-const FORMAT = 5;
+const FORMAT = 6;
 const RACY_MS = 2000;
 
 export interface SnapshotInputs {
@@ -47,6 +48,8 @@ interface Header {
   env: Record<string, string | null>;
   secrets: string[];
   diagnostics: Diagnostic[];
+  /** Models whose SQL was edited since the body was written, and nothing else of theirs: SQL and checksum come from the file. */
+  patched: string[];
 }
 
 export interface LoadedSnapshot {
@@ -63,9 +66,9 @@ export interface LoadedSnapshot {
  * Files unchanged since then get their checksum from it even when the snapshot as a whole is void (a vars
  * change, one edited model): the parse then reads only the files that changed.
  */
-function checkFiles(header: Header, inputs: SnapshotInputs): { ok: boolean; racy: number } {
+function checkFiles(header: Header, inputs: SnapshotInputs): { ok: boolean; racy: number; sameList: boolean; changed: number[] } {
   const { files, fs } = inputs;
-  if (!fs.stat) return { ok: false, racy: 0 };
+  if (!fs.stat) return { ok: false, racy: 0, sameList: false, changed: [] };
   // Usually the same files in the same order: then file i is entry i, and no lookup table is needed.
   // (A path with a newline in it could make two lists join alike: such a project takes the lookup.)
   const sameList = header.sizes.length === files.length && !files.some((f) => f.path.includes('\n')) && files.map((f) => f.path).join('\n') === header.paths && files.map((f) => f.kind).join('\n') === header.kinds;
@@ -79,31 +82,41 @@ function checkFiles(header: Header, inputs: SnapshotInputs): { ok: boolean; racy
   }
   let ok = sameList;
   let racy = 0;
+  // Files of the same list whose content changed (or may have: a new stamp).
+  const changed: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    if (!(f instanceof LazyProjectFile)) return { ok: false, racy };
+    if (!(f instanceof LazyProjectFile)) return { ok: false, racy, sameList: false, changed };
     const st = fs.stat(f.absPath);
-    if (!st) return { ok: false, racy };
+    if (!st) return { ok: false, racy, sameList: false, changed };
     f.stamp = st;
     const j = entry(i, f.path);
-    if (j === undefined || (!sameList && kinds[j] !== f.kind) || header.sizes[j] !== st.size || header.mtimes[j] !== st.mtimeMs) {
+    if (j === undefined || (!sameList && kinds[j] !== f.kind)) {
       ok = false;
+      continue;
+    }
+    if (header.sizes[j] !== st.size || header.mtimes[j] !== st.mtimeMs) {
+      ok = false;
+      changed.push(i);
       continue;
     }
     const checksum = header.checksums.slice(j * 64, j * 64 + 64);
     if (st.mtimeMs >= header.takenAt - RACY_MS) {
       // Too fresh to trust the stamp: an edit within the same clock tick would not change it.
       racy++;
-      if (ok && f.checksum !== checksum) ok = false;
+      if (f.checksum !== checksum) {
+        ok = false;
+        changed.push(i);
+      }
     } else f.vouch(st, checksum);
   }
-  return { ok, racy };
+  return { ok, racy, sameList, changed };
 }
 
 function readHeader(dir: string): Header | undefined {
   try {
     const header = JSON.parse(readFileSync(join(dir, HEADER), 'utf8')) as Header;
-    const wellFormed = header.format === FORMAT && typeof header.paths === 'string' && typeof header.kinds === 'string' && typeof header.checksums === 'string' && Array.isArray(header.sizes) && Array.isArray(header.mtimes);
+    const wellFormed = header.format === FORMAT && typeof header.paths === 'string' && typeof header.kinds === 'string' && typeof header.checksums === 'string' && Array.isArray(header.sizes) && Array.isArray(header.mtimes) && Array.isArray(header.patched);
     return wellFormed ? header : undefined;
   } catch {
     return undefined;
@@ -115,7 +128,26 @@ export interface SnapshotCheck {
   snapshot?: LoadedSnapshot;
   /** No project file changed since the last clean parse (its graph may still be void: other vars, env, version). */
   filesUnchanged: boolean;
+  /** Only the SQL of a few models changed: the stored graph may still hold, if those edits changed nothing else. */
+  patchable?: PatchCandidate;
 }
+
+/**
+ * The stored graph, and the model files edited since. The caller re-parses each edited file and compares
+ * (parse/reparse-model.ts); if every edit changed only SQL, `accept` records the edits and gives the graph
+ * with those models' SQL and checksums taken from their files.
+ */
+export interface PatchCandidate {
+  edited: ProjectFile[];
+  /** The stored `{% docs %}` blocks by name, for `doc()` in the edited models. */
+  docs(): Record<string, string>;
+  /** The stored node of unique id `id`, and the facts stored beside it; undefined if there is none. */
+  stored(id: string): { node: ManifestNode; facts: ModelParseFacts } | undefined;
+  accept(found: { ids: string[]; envVars: Record<string, string | null>; secrets: string[] }): LoadedSnapshot;
+}
+
+/** At most this many edited models are checked one by one; more, and a full parse from the render cache is as quick. */
+const MAX_PATCHED_EDITS = 50;
 
 /** Checks the snapshot against the project: its graph if still valid, else whether at least the files are the same. */
 export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): SnapshotCheck {
@@ -124,14 +156,72 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   const checkedAt = Date.now();
   const files = checkFiles(header, inputs);
   const filesUnchanged = files.ok;
-  if (!files.ok || header.key !== inputs.key || !header.bodyId) return { filesUnchanged };
+  if (header.key !== inputs.key || !header.bodyId || !(files.ok || files.sameList)) return { filesUnchanged };
   for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return { filesUnchanged };
+  // Content changed: a new stamp over the same text (a touch, a checkout) changes nothing.
+  const edited = files.changed.filter((i) => inputs.files[i]!.checksum !== header.checksums.slice(i * 64, i * 64 + 64)).map((i) => inputs.files[i]!);
+  const patchable = edited.length <= MAX_PATCHED_EDITS && edited.every((f) => f.kind === 'model' && !header.diagnostics.some((d) => d.file === f.path));
+  if (!files.ok && !patchable) return { filesUnchanged };
   const body = readBody(dir);
   // Two writers may interleave: a body from another parse than the header's is not used.
   if (!body || body.graph.id !== header.bodyId) return { filesUnchanged };
-  // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
-  if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
-  return { filesUnchanged, snapshot: { id: header.bodyId, graph: decodeGraph(body.graph, body.nodeText, inputs.files), diagnostics: header.diagnostics, secrets: header.secrets } };
+  const { ids, sourceCount } = body.graph;
+  const nodeIndex = (id: string): number => ids.indexOf(id, sourceCount) - sourceCount;
+  const fromFile = (patched: string[]): Set<number> => new Set(patched.map(nodeIndex).filter((i) => i >= 0));
+  // Another set of edits is another graph: manifest.json, for one, must not be reused across them.
+  const graphId = (patched: string[]): string => (patched.length ? `${header.bodyId}+${patchDigest(patched, inputs.files, ids, sourceCount, body.nodeText)}` : header.bodyId);
+  if (files.ok) {
+    // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
+    if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
+    const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
+    return { filesUnchanged, snapshot: { id: graphId(header.patched), graph, diagnostics: header.diagnostics, secrets: header.secrets } };
+  }
+  const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
+  return {
+    filesUnchanged,
+    patchable: {
+      edited,
+      docs: () => Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])),
+      stored(id) {
+        const i = nodeIndex(id);
+        const node = i >= 0 ? graph.manifest.nodes[id] : undefined;
+        return node ? { node, facts: storedFacts(body.nodeText(i)) } : undefined;
+      },
+      accept(found) {
+        const patched = [...new Set([...header.patched, ...found.ids])];
+        const next: Header = { ...header, takenAt: checkedAt, sizes: [...header.sizes], mtimes: [...header.mtimes], env: { ...header.env, ...found.envVars }, secrets: [...new Set([...header.secrets, ...found.secrets])], patched };
+        for (const i of files.changed) {
+          const f = inputs.files[i] as LazyProjectFile;
+          const stamp = f.currentStamp()!;
+          next.sizes[i] = stamp.size;
+          next.mtimes[i] = stamp.mtimeMs;
+          next.checksums = next.checksums.slice(0, i * 64) + f.checksum + next.checksums.slice(i * 64 + 64);
+        }
+        saveFile(dir, HEADER, JSON.stringify(next));
+        // As decodeGraph does for the nodes in fromFile: SQL and checksum from the file.
+        for (const id of found.ids) {
+          const node = graph.manifest.nodes[id];
+          const file = node && inputs.files.find((f) => f.path === node.originalFilePath);
+          if (!node || !file) continue;
+          node.checksum = { name: 'sha256', checksum: file.checksum };
+          delete (node as { rawCode?: string }).rawCode;
+          rawCodeFromFile(node, file);
+        }
+        return { id: graphId(patched), graph, diagnostics: header.diagnostics, secrets: next.secrets };
+      },
+    },
+  };
+}
+
+/** Identifies a set of edits: the edited models and the checksums of their files. */
+function patchDigest(patched: string[], files: ProjectFile[], ids: string[], sourceCount: number, nodeText: (i: number) => string): string {
+  const hash = createHash('sha256');
+  for (const id of [...patched].sort()) {
+    const i = ids.indexOf(id, sourceCount) - sourceCount;
+    const fileIndex = i >= 0 ? (JSON.parse(nodeText(i)) as { $f?: number }).$f : undefined;
+    hash.update(`${id}\0${fileIndex === undefined ? '' : files[fileIndex]!.checksum}\0`);
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
@@ -208,8 +298,8 @@ function bodyText(id: string, encoded: { graph: EncodedGraph; nodes: string[] },
  * only when `withGraph`: storing it costs about as much as a third of a parse, which pays off once the
  * project is parsed again unchanged, not while it is being edited. Returns the id of the graph stored, if one was.
  */
-export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string }): string | undefined {
-  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics };
+export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts> }): string | undefined {
+  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics, patched: [] };
   const checksums: string[] = [];
   const paths: string[] = [];
   const kinds: string[] = [];
@@ -228,7 +318,7 @@ export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: P
   header.kinds = kinds.join('\n');
   // Body first: a header always names a body that is complete on disk.
   // Scrubbed like manifest.json: a secret that reached a config or a warning is not written either.
-  if (facts.withGraph && !saveFile(dir, BODY, bodyText(header.bodyId, encodeGraph(graph, inputs.files), facts.scrub))) return undefined;
+  if (facts.withGraph && !saveFile(dir, BODY, bodyText(header.bodyId, encodeGraph(graph, inputs.files, facts.modelFacts), facts.scrub))) return undefined;
   return saveFile(dir, HEADER, facts.scrub(JSON.stringify(header))) && header.bodyId ? header.bodyId : undefined;
 }
 

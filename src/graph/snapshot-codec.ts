@@ -1,5 +1,5 @@
 import type { Manifest, ManifestNode } from '../parse/types.js';
-import { fqnOf } from '../parse/index.js';
+import { fqnOf, rawCodeFromFile, type ModelParseFacts } from '../parse/index.js';
 import type { ProjectFile } from '../project/types.js';
 import { assembleGraph } from './build-graph.js';
 import { lazyRecord } from './lazy-record.js';
@@ -105,7 +105,7 @@ function usualValues(nodes: ManifestNode[]): Record<string, Record<string, unkno
  * The graph, and per node (in `ids` order after the sources) the JSON of the fields that differ from
  * `usual`; `$absent` lists usual fields the node lacks.
  */
-export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): { graph: EncodedGraph; nodes: string[] } {
+export function encodeGraph(graph: ProjectGraph, files: ProjectFile[], modelFacts: Map<string, ModelParseFacts> = new Map()): { graph: EncodedGraph; nodes: string[] } {
   const { manifest } = graph;
   const nodes = Object.values(manifest.nodes);
   const usual = usualValues(nodes);
@@ -141,6 +141,10 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[]): { graph:
     const absent: string[] = [];
     for (const k in u) if (n[k] === undefined) absent.push(k);
     if (absent.length) own.$absent = absent;
+    // What the node was built from besides its file (see ModelParseFacts); not part of the node.
+    const facts = modelFacts.get(node.uniqueId);
+    if (facts?.patchConfig) own.$pc = facts.patchConfig;
+    if (facts?.renderedConfig) own.$rc = facts.renderedConfig;
     return JSON.stringify(own);
   });
   const parents = Object.keys(manifest.nodes).map((id) => (graph.parentMap[id] ?? []).map((p) => index.get(p)!));
@@ -161,8 +165,17 @@ export function copier(value: unknown): () => Record<string, unknown> {
   return new Function(`return ${text};`) as () => Record<string, unknown>;
 }
 
-/** `nodeText(i)` gives the JSON `encodeGraph` stored for node i. */
-export function decodeGraph(data: EncodedGraph, nodeText: (index: number) => string, files: ProjectFile[]): ProjectGraph {
+/** The facts `encodeGraph` stored beside node i. */
+export function storedFacts(nodeText: string): ModelParseFacts {
+  const own = JSON.parse(nodeText) as { $pc?: Record<string, unknown>; $rc?: Record<string, unknown> };
+  return { patchConfig: own.$pc, renderedConfig: own.$rc };
+}
+
+/**
+ * `nodeText(i)` gives the JSON `encodeGraph` stored for node i. Nodes in `fromFile` (indexes) take their SQL
+ * and checksum from their file instead: their SQL was edited since, and nothing else of theirs changed.
+ */
+export function decodeGraph(data: EncodedGraph, nodeText: (index: number) => string, files: ProjectFile[], fromFile: ReadonlySet<number> = new Set()): ProjectGraph {
   const { ids, sourceCount } = data;
   const usualCopy = new Map(Object.entries(data.usual).map(([t, u]) => [t, copier(u)]));
   const none = (): Record<string, unknown> => ({});
@@ -186,6 +199,11 @@ export function decodeGraph(data: EncodedGraph, nodeText: (index: number) => str
       if (own.$fqn) n.fqn = fqnOf(n.packageName as string, file.pathInResource, n.name as string);
     }
     if (own.$alias) n.alias = n.name;
+    if (file && fromFile.has(i)) {
+      n.checksum = { name: 'sha256', checksum: file.checksum };
+      delete n.rawCode;
+      rawCodeFromFile(n, file);
+    }
     const dependsOn = n.dependsOn as { nodes?: string[]; $parents?: number };
     if (dependsOn.$parents) {
       delete dependsOn.$parents;

@@ -1,6 +1,7 @@
-export { parseProject, type ParseOptions, type ParseCounts } from './parse-project.js';
+export { parseProject, type ParseOptions, type ParseCounts, type ModelParseFacts } from './parse-project.js';
 export { readSchemaFiles, type RawTest, type RawUnitTest, type Patch } from './schema-yaml.js';
 export { mergeConfig, folderConfig, finalConfig } from './node-config.js';
 export type * from './types.js';
 export { rawCodeFromFile, isRawCodeFromFile } from './raw-code.js';
 export { RelationNamer, fqnOf } from './relation-namer.js';
+export { reparseModel, type ReparseOutcome } from './reparse-model.js';

@@ -31,8 +31,18 @@ function baseName(path: string): string {
   return file.slice(0, file.lastIndexOf('.'));
 }
 
+/**
+ * What a model's node was built from besides its file and the project config: the config its YAML patch
+ * gave and the config its `config()` calls gave. Stored with the graph snapshot, so that a later edit of the
+ * model's SQL can be checked against them (see `reparse-model.ts`). Empty objects are left out.
+ */
+export interface ModelParseFacts {
+  patchConfig?: Record<string, unknown>;
+  renderedConfig?: Record<string, unknown>;
+}
+
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[]; counts: ParseCounts } {
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
@@ -62,6 +72,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   const envRead: Record<string, string | null> = {};
   const secrets = new Set<string>();
   const counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
+  const modelFacts = new Map<string, ModelParseFacts>();
   const seenNames = new Map<string, string>();
   const addNode = (node: ManifestNode): void => {
     // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
@@ -138,6 +149,12 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       // A seed's SQL is empty like dbt's; a model's is its file, read only if something needs it.
       const node: ManifestNode = resourceType === 'seed' ? Object.assign(fields, { rawCode: '', seedFile: f.absPath }) : rawCodeFromFile(fields, f);
       if (resourceType === 'test') node.schema = namer.schema(config.schema ?? 'dbt_test__audit', nodeInfo);
+      if (resourceType === 'model') {
+        const facts: ModelParseFacts = {};
+        if (patch?.config && Object.keys(patch.config).length) facts.patchConfig = patch.config;
+        if (Object.keys(rendered.config).length) facts.renderedConfig = rendered.config;
+        if (facts.patchConfig || facts.renderedConfig) modelFacts.set(node.uniqueId, facts);
+      }
       addNode(node);
     }
   }
@@ -155,7 +172,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, secrets: [...secrets], counts };
+  return { manifest, diagnostics, envRead, secrets: [...secrets], counts, modelFacts };
 }
 
 export type { SourceDefinition };
