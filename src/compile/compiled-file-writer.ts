@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { replaceFile } from '../project/index.js';
+import { hexDigest, replaceFile } from '../project/index.js';
 import { WRITER_THREAD, writeAndStat, type WriteBatch, type WriteReceipt } from './compiled-file-worker.js';
 
 /** Files handed to the writing thread at a time. */
@@ -106,7 +105,7 @@ export class CompiledFileWriter {
       if (mkdirSync(folder, { recursive: true }) !== undefined) this.newDirs.add(folder);
       this.madeDirs.add(folder);
     }
-    const digest = createHash('sha1').update(sql).digest('hex');
+    const digest = hexDigest('sha1', sql);
     const old = this.newDirs.has(folder) ? undefined : statSync(path, { throwIfNoEntry: false });
     if (old && old.size === Buffer.byteLength(sql)) {
       const known = this.index[rel];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../project/index.js';
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { FolderConfigTree } from '../project/types.js';
 import type { ManifestNode, RefCall, SourceCall, SourceDefinition } from '../parse/types.js';
@@ -6,7 +6,7 @@ import type { RawTest } from '../parse/schema-yaml.js';
 import { finalConfig, folderConfig } from '../parse/node-config.js';
 import { hashable, pyRepr } from './python-repr.js';
 
-const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+const md5 = (s: string): string => hexDigest('md5', s);
 const TEST_CONFIG_KEYS = new Set(['severity', 'warn_if', 'error_if', 'where', 'limit', 'fail_calc', 'store_failures', 'store_failures_as', 'tags', 'enabled', 'meta', 'alias', 'schema', 'database', 'row_level']);
 
 export interface GenerateTestsInput {

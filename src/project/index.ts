@@ -6,3 +6,4 @@ export { renderYamlString, renderYamlTree } from './render-yaml-value.js';
 export { profileSearchPath } from './profiles.js';
 export type * from './types.js';
 export { LazyProjectFile } from './project-file.js';
+export { hexDigest } from './digest.js';

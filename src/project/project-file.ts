@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hexDigest } from './digest.js';
 import type { FileSource, FileStamp, ProjectFile, ProjectFileKind } from './types.js';
 
 /**
@@ -33,7 +33,7 @@ export class LazyProjectFile implements ProjectFile {
   }
 
   get checksum(): string {
-    this.sum ??= createHash('sha256').update(this.contents).digest('hex');
+    this.sum ??= hexDigest('sha256', this.contents);
     return this.sum;
   }
 
