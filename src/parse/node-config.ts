@@ -20,8 +20,13 @@ const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : 
 
 /** Merges `update` into `base` the way dbt does: tags union, meta merge, hooks append, the rest override. */
 export function mergeConfig(base: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [rawKey, value] of Object.entries(update)) {
+  return mergeInto({ ...base }, update);
+}
+
+/** mergeConfig into `out` itself (a config this caller owns), without copying it first. */
+function mergeInto(out: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  for (const rawKey in update) {
+    const value = update[rawKey];
     const key = normaliseKey(rawKey);
     if (key === 'tags') out.tags = [...new Set([...(asList(out.tags) as string[]), ...(asList(value) as string[])].map(String))];
     else if (key === 'meta' && value && typeof value === 'object') out.meta = { ...((out.meta as object) ?? {}), ...(value as object) };
@@ -80,8 +85,9 @@ export function defaultConfig(materialized: string): NodeConfig {
 }
 
 export function finalConfig(materialized: string, ...layers: Record<string, unknown>[]): NodeConfig {
-  let c: Record<string, unknown> = defaultConfig(materialized) as Record<string, unknown>;
-  for (const layer of layers) c = mergeConfig(c, layer);
+  // A fresh default config: each layer is merged into it in place.
+  const c: Record<string, unknown> = defaultConfig(materialized) as Record<string, unknown>;
+  for (const layer of layers) mergeInto(c, layer);
   c.enabled = c.enabled !== false && c.enabled !== 'false';
   return c as NodeConfig;
 }

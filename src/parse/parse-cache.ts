@@ -77,7 +77,7 @@ export class ParseCache {
   get(file: ProjectFile, env: NodeJS.ProcessEnv = process.env): ParseRenderResult | undefined {
     const hit = this.entries[`${file.path}:${file.checksum}`];
     if (!hit) return undefined;
-    for (const [name, digest] of Object.entries(hit.envVars ?? {})) if (envDigest(env[name]) !== digest) return undefined;
+    if (hit.envVars) for (const name in hit.envVars) if (envDigest(env[name]) !== hit.envVars[name]) return undefined;
     this.next[`${file.path}:${file.checksum}`] = hit;
     return hit;
   }

@@ -104,13 +104,13 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       const name = baseName(f.path);
       const fqn = fqnOf(cfg.name, f.pathInResource, name);
       const patch = patches?.get(name);
-      const preConfig = { ...folderConfig(tree, fqn), ...(patch?.config ?? {}) };
-      const renderNode: RenderNode = { uniqueId: `${resourceType}.${cfg.name}.${name}`, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: preConfig, path: f.pathInResource };
+      const uniqueId = `${resourceType}.${cfg.name}.${name}`;
       let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
       if (resourceType !== 'seed') {
         const cached = cache?.get(f, options.env);
         if (cached) counts.fromCache++;
-        rendered = cached ?? engine.parseRender(renderNode, f.contents);
+        // The node as its template sees it, built only for a render.
+        rendered = cached ?? engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: { ...folderConfig(tree, fqn), ...(patch?.config ?? {}) }, path: f.pathInResource } satisfies RenderNode, f.contents);
         if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
         if (!rendered.diagnostics.length) cache?.set(f, rendered);
         if (rendered.envVars) Object.assign(envRead, rendered.envVars);
@@ -121,7 +121,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
       const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource };
       const fields: Omit<ManifestNode, 'rawCode'> = {
-        uniqueId: renderNode.uniqueId,
+        uniqueId,
         resourceType,
         packageName: cfg.name,
         name,

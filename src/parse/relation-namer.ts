@@ -11,15 +11,26 @@ export function fqnOf(packageName: string, pathInResource: string, name: string)
 /** Schema and alias for a node: dbt's generate_schema_name / generate_alias_name, overridable by the project. */
 export class RelationNamer {
   private readonly memo = new Map<string, string>();
+  /** Per macro name: whether the project overrides it, and whether its body reads `node`. Asked twice per node. */
+  private readonly overrides = new Map<string, { overridden: boolean; nodeSensitive: boolean }>();
   constructor(
     private readonly project: LoadedProject,
     private readonly engine: TemplateEngine,
   ) {}
+  private override(name: string): { overridden: boolean; nodeSensitive: boolean } {
+    let o = this.overrides.get(name);
+    if (!o) {
+      const own = this.engine.macros.filter((m) => m.name === name && m.packageName === this.project.config.name);
+      o = { overridden: own.length > 0, nodeSensitive: own.some((m) => /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, ''))) };
+      this.overrides.set(name, o);
+    }
+    return o;
+  }
   private overridden(name: string): boolean {
-    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name);
+    return this.override(name).overridden;
   }
   private nodeSensitive(name: string): boolean {
-    return this.engine.macros.some((m) => m.name === name && m.packageName === this.project.config.name && /\bnode\b/.test(m.sql.replace(/^[^)]*\)/, '')));
+    return this.override(name).nodeSensitive;
   }
   schema(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
     const target = this.project.target.schema;
