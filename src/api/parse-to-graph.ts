@@ -19,10 +19,12 @@ export function parseToGraph(
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;
 
+  // The nodes of files (before test, unit test and landing nodes join): enumerated once.
+  const fileNodes = Object.values(manifest.nodes);
   const tests = time('generate_tests', () =>
     generateTestNodes({
       projectName: project.config.name,
-      nodes: Object.values(manifest.nodes),
+      nodes: fileNodes,
       sources: Object.values(manifest.sources),
       projectTestConfig: project.config.dataTests,
       knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
@@ -37,7 +39,7 @@ export function parseToGraph(
     else manifest.disabled[t.uniqueId] = t;
   }
 
-  const models = new Map(Object.values(manifest.nodes).filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
+  const models = new Map(fileNodes.filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
   const unit = unitTestNodes(project.config.name, (manifest as { unitTests?: RawUnitTest[] }).unitTests ?? [], models);
   bag.merge(unit.diagnostics);
   for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;

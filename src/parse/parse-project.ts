@@ -74,7 +74,10 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   const counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
   const modelFacts = new Map<string, ModelParseFacts>();
   const seenNames = new Map<string, string>();
+  // Every name a file gave a node, enabled or not (property files may describe either).
+  const nodeNames = new Set<string>();
   const addNode = (node: ManifestNode): void => {
+    nodeNames.add(node.name);
     // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
     const refable = node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot';
     const key = `${refable ? 'refable' : node.resourceType}:${node.name}`;
@@ -158,7 +161,6 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       addNode(node);
     }
   }
-  const nodeNames = new Set([...Object.values(manifest.nodes), ...Object.values(manifest.disabled)].map((n) => n.name));
   for (const map of [props.models, props.seeds, props.snapshots]) {
     for (const patch of map.values()) {
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
