@@ -2,7 +2,7 @@
 // One measurement in a fresh process: `node bench/measure.mjs <parse|compile> <dir> [--cold|--edit|--fresh]`.
 //   parse --cold   no cache at all (partial-parse cache and graph snapshot removed)
 //   parse          nothing changed since the last parse (graph snapshot)
-//   parse --edit   one model edited since the last parse (render cache; only that file is rendered)
+//   parse --edit   one model's SQL edited since the last parse (partial parsing: only that file is rendered)
 //   parse --read-all  nothing changed, and then every node is read (a snapshot's nodes are decoded when first read)
 //   compile        renders every node; compiled files whose text is unchanged are not rewritten
 //   compile --fresh  the same into an empty target/compiled: every file written
