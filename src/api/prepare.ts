@@ -208,7 +208,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || check.hadGraph === true || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };

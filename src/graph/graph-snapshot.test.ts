@@ -86,7 +86,7 @@ describe('graph snapshot', () => {
     p = await prepare(dir);
     expect(p.parsedFrom).toBe('files');
     expect(p.graph.order).toContain('model.p.d');
-    expect((await prepare(dir)).parsedFrom).toBe('files'); // unchanged now: the graph is stored
+    // A graph was stored before, so this full parse stored its own: the next parse, unchanged, uses it.
     expect((await prepare(dir)).parsedFrom).toBe('snapshot');
 
     unlinkSync(join(dir, 'models/d.sql'));
@@ -237,6 +237,8 @@ describe('graph snapshot', () => {
       await storeGraph();
       expect((await edit(text)).parsedFrom).toBe('files');
     }
+    // That full parse stored its graph: the next edit of SQL alone is partial again.
+    expect((await edit(`select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id) where '{{ doc("a_doc") }}' is not null -- again`)).parsedFrom).toBe('patched');
 
     // A property file edited alongside: a full parse.
     await storeGraph();

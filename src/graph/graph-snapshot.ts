@@ -129,6 +129,8 @@ export interface SnapshotCheck {
   snapshot?: LoadedSnapshot;
   /** No project file changed since the last clean parse (its graph may still be void: other vars, env, version). */
   filesUnchanged: boolean;
+  /** The last clean parse stored its graph: the project is being worked on, keep storing it (partial parsing needs it). */
+  hadGraph?: boolean;
   /** Only the SQL of a few models changed: the stored graph may still hold, if those edits changed nothing else. */
   patchable?: PatchCandidate;
 }
@@ -157,15 +159,16 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   const checkedAt = Date.now();
   const files = checkFiles(header, inputs);
   const filesUnchanged = files.ok;
-  if (header.key !== inputs.key || !header.bodyId || !(files.ok || files.sameList)) return { filesUnchanged };
-  for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return { filesUnchanged };
+  const hadGraph = header.bodyId !== '';
+  if (header.key !== inputs.key || !header.bodyId || !(files.ok || files.sameList)) return { filesUnchanged, hadGraph };
+  for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return { filesUnchanged, hadGraph };
   // Content changed: a new stamp over the same text (a touch, a checkout) changes nothing.
   const edited = files.changed.filter((i) => inputs.files[i]!.checksum !== header.checksums.slice(i * 64, i * 64 + 64)).map((i) => inputs.files[i]!);
   const patchable = edited.length <= MAX_PATCHED_EDITS && edited.every((f) => f.kind === 'model' && !header.diagnostics.some((d) => d.file === f.path));
-  if (!files.ok && !patchable) return { filesUnchanged };
+  if (!files.ok && !patchable) return { filesUnchanged, hadGraph };
   const body = readBody(join(dir, BODY));
   // Two writers may interleave: a body from another parse than the header's is not used.
-  if (!body || body.graph.id !== header.bodyId) return { filesUnchanged };
+  if (!body || body.graph.id !== header.bodyId) return { filesUnchanged, hadGraph };
   const { ids, sourceCount } = body.graph;
   const nodeIndex = (id: string): number => ids.indexOf(id, sourceCount) - sourceCount;
   const fromFile = (patched: string[]): Set<number> => new Set(patched.map(nodeIndex).filter((i) => i >= 0));
@@ -175,11 +178,12 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
     // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
     if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
     const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
-    return { filesUnchanged, snapshot: { id: graphId(header.patched), graph, diagnostics: header.diagnostics, secrets: header.secrets } };
+    return { filesUnchanged, hadGraph, snapshot: { id: graphId(header.patched), graph, diagnostics: header.diagnostics, secrets: header.secrets } };
   }
   const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
   return {
     filesUnchanged,
+    hadGraph,
     patchable: {
       edited,
       docs: () => Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])),
@@ -228,8 +232,8 @@ function patchDigest(patched: string[], files: ProjectFile[], ids: string[], sou
 /**
  * Writes the snapshot of a clean parse. `takenAt` must be earlier than the first stat or read of any project
  * file. The file stamps are always written (the next parse then reads only changed files); the graph itself
- * only when `withGraph`: storing it costs about as much as a third of a parse, which pays off once the
- * project is parsed again unchanged, not while it is being edited. Returns the id of the graph stored, if one was.
+ * only when `withGraph`: storing it costs about a third of a parse, which pays off once the project is
+ * parsed again unchanged, or edited again (partial parsing starts from it). Returns the id of the graph stored, if one was.
  */
 export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts> }): string | undefined {
   const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics, patched: [] };
