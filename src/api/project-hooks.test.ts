@@ -1,5 +1,6 @@
 /** on-run-start / on-run-end hooks from project.yml, as dbt runs them. */
 import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -24,6 +25,16 @@ describe('project hooks', () => {
       { what: 'start', detail: 'dev' },
     ]);
     expect(await queryDuckDb(db, 'select audit_rows_when_built::int as n from main.a')).toEqual([{ n: 1 }]);
+    // As dbt 1.9+ writes them: hook results around the node results, ids operation.<project>.<project>-<hook>-<n>.
+    const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    expect(runResults.results.map((x) => [x.unique_id, x.status])).toEqual([
+      ['operation.p.p-on-run-start-0', 'success'],
+      ['operation.p.p-on-run-start-1', 'success'],
+      ['model.p.a', 'success'],
+      ['operation.p.p-on-run-end-0', 'success'],
+      ['operation.p.p-on-run-end-1', 'success'],
+    ]);
+    expect(r.results.map((x) => x.uniqueId)).toEqual(['model.p.a']);
   });
 
   it('a failing on-run-start stops the run before any node, exit 1, naming the hook', async () => {
@@ -37,5 +48,8 @@ describe('project hooks', () => {
     expect(r.results).toEqual([]);
     expect(r.diagnostics.find((d) => d.code === 'hook-failed')?.message).toMatch(/^on-run-start hook 1 \(project\.yml\) failed: .*no_such_table/);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), "select count(*)::int as n from information_schema.tables where table_name = 'a'")).toEqual([{ n: 0 }]);
+    const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
+    expect(runResults.results).toHaveLength(1);
+    expect(runResults.results[0]).toMatchObject({ unique_id: 'operation.p.p-on-run-start-0', status: 'error', message: expect.stringMatching(/no_such_table/) });
   });
 });

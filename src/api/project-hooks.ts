@@ -1,14 +1,22 @@
 import type { Connection } from '../adapters/contract.js';
+import type { NodeRunRecord } from '../artifacts/index.js';
 import type { RelationIndex } from '../compile/index.js';
 import type { PreparedProject } from './prepare.js';
 import { templateWarehouse } from './warehouse-state.js';
 
 export type ProjectHook = 'on-run-start' | 'on-run-end';
 
+export interface ProjectHooksOutcome {
+  /** The first hook that failed, as a message naming it; the hooks after it did not run. */
+  failure?: string;
+  /** One result per hook that ran, as dbt (1.9+) writes them to run_results.json: `operation.<project>.<project>-<hook>-<n>`. */
+  records: NodeRunRecord[];
+}
+
 /**
  * The project's `on-run-start` / `on-run-end` hooks, as dbt runs them: each is Jinja, rendered with the
  * run's context (`target`, `run_query`, macros…; on-run-end also gets `results` and `schemas`), then
- * executed on the warehouse. Returns an error message for the first hook that fails.
+ * executed on the warehouse. Stops at the first hook that fails.
  */
 export async function runProjectHooks(
   p: PreparedProject,
@@ -16,13 +24,19 @@ export async function runProjectHooks(
   connection: Connection,
   which: ProjectHook,
   extra: Record<string, unknown> = {},
-): Promise<string | undefined> {
+): Promise<ProjectHooksOutcome> {
   const hooks = which === 'on-run-start' ? p.project.config.onRunStart : p.project.config.onRunEnd;
-  if (!hooks.length) return undefined;
+  const records: NodeRunRecord[] = [];
+  if (!hooks.length) return { records };
   const { dialect } = p.adapter;
   const name = p.project.config.name;
   for (const [index, hook] of hooks.entries()) {
     const id = `operation.${name}.${name}-${which}-${index}`;
+    const started = Date.now();
+    const record = (status: string, message: string, adapterResponse: Record<string, unknown> = {}): NodeRunRecord => {
+      const now = Date.now();
+      return { uniqueId: id, status, message, threadId: 'main', startedAt: new Date(started).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - started) / 1000, adapterResponse, failures: null };
+    };
     try {
       const sql = await p.engine.runRender(
         { uniqueId: id, name: `${name}-${which}-${index}`, resourceType: 'operation', packageName: name, file: p.project.config.configFile, fqn: [name, 'hooks', `${name}-${which}-${index}`], config: {} } as never,
@@ -45,13 +59,16 @@ export async function runProjectHooks(
           extraContext: extra,
         },
       );
-      if (sql.trim()) await connection.execute(sql);
+      const result = sql.trim() ? await connection.execute(sql) : undefined;
+      records.push(record('success', 'OK', { ...(result?.rowsAffected === undefined ? {} : { rows_affected: result.rowsAffected }), ...(result?.response ?? {}) }));
       p.reporter.emit({ type: 'info', message: `${which} hook ${index + 1} of ${hooks.length} OK` });
     } catch (e) {
-      return p.scrubber.scrub(`${which} hook ${index + 1} (${p.project.config.configFile}) failed: ${(e as Error).message.split('\n')[0]}`);
+      const failure = p.scrubber.scrub(`${which} hook ${index + 1} (${p.project.config.configFile}) failed: ${(e as Error).message.split('\n')[0]}`);
+      records.push(record('error', failure));
+      return { failure, records };
     }
   }
-  return undefined;
+  return { records };
 }
 
 /** The `results` an on-run-end hook sees: dbt's attribute names on each result. */

@@ -86,6 +86,9 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   let warehouse: Warehouse | undefined;
   const connections: Connection[] = [];
   const records: NodeRunRecord[] = [];
+  // on-run-start results first, on-run-end results last, as dbt orders them in run_results.json.
+  const hookRecords: NodeRunRecord[] = [];
+  const endHookRecords: NodeRunRecord[] = [];
   let interrupted = false;
   let hookFailed = false;
   try {
@@ -116,71 +119,76 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       },
     });
     const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, warehouse };
-    const startFailure = await runProjectHooks(p, relations, admin, 'on-run-start');
-    if (startFailure) {
-      diagnostics.push({ code: 'hook-failed', severity: 'error', message: startFailure, file: p.project.config.configFile, hint: 'fix the on-run-start hook; no node ran' });
-      return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
-    }
-    p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
-    const outcome = await runGraph({
-      ids,
-      parents: schedulingParents(p.graph, new Set(ids), kind === 'build'),
-      threads,
-      failFast: options.failFast ?? false,
-      signal: options.signal,
-      reporter: p.reporter,
-      describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
-      label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
-      runNode: (id, worker) => {
-        const source = manifest.sources[id];
-        if (source) return runFreshnessNode(p, source, connections[worker % connections.length]!);
-        return runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!);
-      },
-    });
-    interrupted = outcome.interrupted;
-    compiler.saveCompiledIndex();
-    const history = outcome.results
-      .filter((r) => manifest.nodes[r.uniqueId]?.resourceType === 'test')
-      .map((r) => {
-        const t = manifest.nodes[r.uniqueId]!;
-        return {
-          invocationId: p.invocationId,
-          uniqueId: t.uniqueId,
-          model: t.attachedNode ?? null,
-          columnName: t.columnName ?? null,
-          testName: t.testMetadata?.name ?? t.name,
-          status: r.status,
-          failures: r.failures ?? null,
-          rowsQuarantined: typeof r.adapterResponse?.rows_quarantined === 'number' ? (r.adapterResponse.rows_quarantined as number) : null,
-          startedAt: r.startedAt,
-          durationSeconds: r.executionTime,
-        };
-      });
-    await recordTestHistory(admin, p.adapter.dialect, history);
-    const endFailure = await runProjectHooks(p, relations, admin, 'on-run-end', {
-      results: hookResults(outcome.results, (id) => manifest.nodes[id] ?? manifest.sources[id]),
-      schemas: schemas.map((s) => s.schema),
-      database_schemas: schemas.map((s) => [s.database ?? null, s.schema]),
-    });
-    if (endFailure) {
+    const start = await runProjectHooks(p, relations, admin, 'on-run-start');
+    hookRecords.push(...start.records);
+    if (start.failure) {
+      diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, file: p.project.config.configFile, hint: 'fix the on-run-start hook; no node ran' });
       hookFailed = true;
-      diagnostics.push({ code: 'hook-failed', severity: 'error', message: endFailure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
     }
-    for (const r of outcome.results) {
-      const node = manifest.nodes[r.uniqueId];
-      records.push({
-        uniqueId: r.uniqueId,
-        status: r.status,
-        message: p.scrubber.scrub(r.message),
-        threadId: r.threadId,
-        startedAt: r.startedAt,
-        completedAt: r.completedAt,
-        executionTime: r.executionTime,
-        adapterResponse: r.adapterResponse,
-        failures: r.failures ?? null,
-        compiledCode: node?.compiledCode,
-        relationName: r.relation ?? null,
+    // A failed on-run-start hook: no node runs (its result is in run_results.json).
+    if (!start.failure) {
+      p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
+      const outcome = await runGraph({
+        ids,
+        parents: schedulingParents(p.graph, new Set(ids), kind === 'build'),
+        threads,
+        failFast: options.failFast ?? false,
+        signal: options.signal,
+        reporter: p.reporter,
+        describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
+        label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
+        runNode: (id, worker) => {
+          const source = manifest.sources[id];
+          if (source) return runFreshnessNode(p, source, connections[worker % connections.length]!);
+          return runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!);
+        },
       });
+      interrupted = outcome.interrupted;
+      compiler.saveCompiledIndex();
+      const history = outcome.results
+        .filter((r) => manifest.nodes[r.uniqueId]?.resourceType === 'test')
+        .map((r) => {
+          const t = manifest.nodes[r.uniqueId]!;
+          return {
+            invocationId: p.invocationId,
+            uniqueId: t.uniqueId,
+            model: t.attachedNode ?? null,
+            columnName: t.columnName ?? null,
+            testName: t.testMetadata?.name ?? t.name,
+            status: r.status,
+            failures: r.failures ?? null,
+            rowsQuarantined: typeof r.adapterResponse?.rows_quarantined === 'number' ? (r.adapterResponse.rows_quarantined as number) : null,
+            startedAt: r.startedAt,
+            durationSeconds: r.executionTime,
+          };
+        });
+      await recordTestHistory(admin, p.adapter.dialect, history);
+      const end = await runProjectHooks(p, relations, admin, 'on-run-end', {
+        results: hookResults(outcome.results, (id) => manifest.nodes[id] ?? manifest.sources[id]),
+        schemas: schemas.map((s) => s.schema),
+        database_schemas: schemas.map((s) => [s.database ?? null, s.schema]),
+      });
+      if (end.failure) {
+        hookFailed = true;
+        diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
+      }
+      endHookRecords.push(...end.records);
+      for (const r of outcome.results) {
+        const node = manifest.nodes[r.uniqueId];
+        records.push({
+          uniqueId: r.uniqueId,
+          status: r.status,
+          message: p.scrubber.scrub(r.message),
+          threadId: r.threadId,
+          startedAt: r.startedAt,
+          completedAt: r.completedAt,
+          executionTime: r.executionTime,
+          adapterResponse: r.adapterResponse,
+          failures: r.failures ?? null,
+          compiledCode: node?.compiledCode,
+          relationName: r.relation ?? null,
+        });
+      }
     }
   } catch (e) {
     if (e instanceof UserError) {
@@ -203,7 +211,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   writeManifest(p);
   writeJsonArtifact(
     join(p.targetDir, 'run_results.json'),
-    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
+    runResultsArtifact({ invocationId: p.invocationId, records: [...hookRecords, ...records, ...endHookRecords], elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
     p.scrubber,
   );
   const failed = hookFailed || records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error');
