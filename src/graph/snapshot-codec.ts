@@ -204,11 +204,9 @@ export function decodeGraph(data: EncodedGraph, nodeText: (index: number) => str
       delete n.rawCode;
       rawCodeFromFile(n, file);
     }
-    const dependsOn = n.dependsOn as { nodes?: string[]; $parents?: number };
-    if (dependsOn.$parents) {
-      delete dependsOn.$parents;
-      dependsOn.nodes = data.parents[i]!.map((p) => ids[p]!);
-    }
+    const dependsOn = n.dependsOn as { macros: string[]; nodes?: string[]; $parents?: number };
+    // A new object rather than `delete`, which would turn every node's dependsOn into a slow dictionary.
+    if (dependsOn.$parents) n.dependsOn = { macros: dependsOn.macros, nodes: data.parents[i]!.map((p) => ids[p]!) };
     return n as unknown as ManifestNode;
   };
   const nodes = lazyRecord(ids.slice(sourceCount), decodeNode);
