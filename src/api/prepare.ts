@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { diskFileSource } from '../project/index.js';
 import { readGraphSnapshot, writeGraphSnapshot, type LoadedSnapshot, type PatchCandidate, type ProjectGraph, type SnapshotCheck, type SnapshotInputs } from '../graph/index.js';
 import { builtinTestMacros } from '../data-tests/index.js';
-import { envDigest } from '../templating/render-scope.js';
+import { envDigest, varDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { parseToGraph } from './parse-to-graph.js';
 import { reparseModel, type ParseCounts } from '../parse/index.js';
@@ -74,7 +74,8 @@ const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url
 
 /** What, besides project files and env vars, a parse depends on. */
 function snapshotKey(project: LoadedProject, adapterType: string): string {
-  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: project.config, target: templateTarget(project), adapterType })).digest('hex');
+  // Vars are left out: the snapshot records the vars its parse read, and only those void it.
+  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: { ...project.config, vars: undefined }, target: templateTarget(project), adapterType })).digest('hex');
 }
 
 /**
@@ -82,7 +83,7 @@ function snapshotKey(project: LoadedProject, adapterType: string): string {
  * the caller parses the files. The edited models' docs come from the stored graph, as their renders see them.
  */
 function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine: TemplateEngine): LoadedSnapshot | undefined {
-  const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, secrets: [] as string[] };
+  const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, varsRead: {} as Record<string, string | null>, secrets: [] as string[] };
   engine.setDocs?.(candidate.docs());
   for (const file of candidate.edited) {
     const name = file.path.slice(file.path.lastIndexOf('/') + 1, file.path.lastIndexOf('.'));
@@ -93,6 +94,7 @@ function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine
     if (!outcome.same) return undefined;
     found.ids.push(id);
     Object.assign(found.envVars, outcome.envVars);
+    Object.assign(found.varsRead, outcome.varsRead);
     found.secrets.push(...outcome.secrets);
   }
   return candidate.accept(found);
@@ -144,7 +146,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
   const targetDir = join(project.config.rootDir, project.config.targetPath);
   const env = options.env ?? process.env;
-  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, fs: diskFileSource, envDigest };
+  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: project.config.vars, fs: diskFileSource, envDigest, varDigest };
   const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
   let snapshot = check.snapshot;
 
@@ -208,7 +210,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || check.hadGraph === true || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || check.hadGraph === true || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };

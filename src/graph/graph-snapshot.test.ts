@@ -128,6 +128,32 @@ describe('graph snapshot', () => {
     expect((await prepare(dir, { env, vars: '{n: 2}' })).parsedFrom).toBe('files');
   });
 
+  it('is kept when --vars change only vars no template read; a var read renders again only its readers', async () => {
+    const files = {
+      ...FILES,
+      'models/v.sql': "select {{ var('n', 1) }} as n",
+      // A project override of dbt's naming macro that reads a var: every schema depends on it.
+      'macros/schema_name.sql': "{% macro generate_schema_name(custom_schema_name, node) %}{{ target.schema }}{{ var('suffix', '') }}{% endmacro %}",
+    };
+    const dir = writeProject(files);
+    dirs.push(dir);
+    age(dir, Object.keys(files));
+    await settle(dir);
+    expect((await prepare(dir)).parsedFrom).toBe('snapshot');
+    // A var nothing read (an Airflow run date, say): the stored graph holds.
+    expect((await prepare(dir, { vars: '{run_date: "2026-11-25"}' })).parsedFrom).toBe('snapshot');
+    // A var one model read: a full parse, which renders only that model again.
+    const n2 = await prepare(dir, { vars: '{n: 2}' });
+    expect(n2.parsedFrom).toBe('files');
+    expect(n2.perf.counts.rendered + n2.perf.counts.scanned).toBe(1);
+    expect(shape(n2)).toEqual(shape(await prepare(dir, { vars: '{n: 2}', noParseCache: true })));
+    // A var the naming macro read: schemas change, so the graph does.
+    const suffixed = await prepare(dir, { vars: '{n: 2, suffix: _x}' });
+    expect(suffixed.parsedFrom).toBe('files');
+    expect(suffixed.graph.manifest.nodes['model.p.a']!.schema).toBe('main_x');
+    expect(shape(suffixed)).toEqual(shape(await prepare(dir, { vars: '{n: 2, suffix: _x}', noParseCache: true })));
+  });
+
   it('keeps secret values out and sets them from the environment again', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);

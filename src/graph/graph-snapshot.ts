@@ -17,17 +17,21 @@ import type { ProjectGraph } from './types.js';
  */
 const HEADER = 'graph_snapshot.strata.json';
 const BODY = 'graph_snapshot_body.strata.json';
-const FORMAT = 6;
+const FORMAT = 7;
 const RACY_MS = 2000;
 
 export interface SnapshotInputs {
-  /** Everything other than project files and env vars that can change a parse: config, vars, target, adapter, Strata's version. */
+  /** Everything other than project files, vars and env vars that can change a parse: config, target, adapter, Strata's version. */
   key: string;
   files: ProjectFile[];
   env: NodeJS.ProcessEnv;
+  /** The vars of this invocation (project and `--vars`): only those a template read are checked. */
+  vars: Record<string, unknown>;
   fs: FileSource;
   /** Digest of an env value, as the templating layer computes it. */
   envDigest(value: string | undefined): string | null;
+  /** Digest of a var's value, as the templating layer computes it. */
+  varDigest(value: unknown): string | null;
 }
 
 interface Header {
@@ -47,6 +51,8 @@ interface Header {
   mtimes: number[];
   checksums: string;
   env: Record<string, string | null>;
+  /** var() names the parse read → digest of the value. */
+  vars: Record<string, string | null>;
   secrets: string[];
   diagnostics: Diagnostic[];
   /** Models whose SQL was edited since the body was written, and nothing else of theirs: SQL and checksum come from the file. */
@@ -117,7 +123,7 @@ function checkFiles(header: Header, inputs: SnapshotInputs): { ok: boolean; racy
 function readHeader(dir: string): Header | undefined {
   try {
     const header = JSON.parse(readFileSync(join(dir, HEADER), 'utf8')) as Header;
-    const wellFormed = header.format === FORMAT && typeof header.paths === 'string' && typeof header.kinds === 'string' && typeof header.checksums === 'string' && Array.isArray(header.sizes) && Array.isArray(header.mtimes) && Array.isArray(header.patched);
+    const wellFormed = header.format === FORMAT && typeof header.paths === 'string' && typeof header.kinds === 'string' && typeof header.checksums === 'string' && Array.isArray(header.sizes) && Array.isArray(header.mtimes) && Array.isArray(header.patched) && typeof header.vars === 'object' && header.vars !== null;
     return wellFormed ? header : undefined;
   } catch {
     return undefined;
@@ -146,7 +152,7 @@ export interface PatchCandidate {
   docs(): Record<string, string>;
   /** The stored node of unique id `id`, and the facts stored beside it; undefined if there is none. */
   stored(id: string): { node: ManifestNode; facts: ModelParseFacts } | undefined;
-  accept(found: { ids: string[]; envVars: Record<string, string | null>; secrets: string[] }): LoadedSnapshot;
+  accept(found: { ids: string[]; envVars: Record<string, string | null>; varsRead: Record<string, string | null>; secrets: string[] }): LoadedSnapshot;
 }
 
 /** At most this many edited models are checked one by one; more, and a full parse from the render cache is as quick. */
@@ -162,6 +168,7 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   const hadGraph = header.bodyId !== '';
   if (header.key !== inputs.key || !header.bodyId || !(files.ok || files.sameList)) return { filesUnchanged, hadGraph };
   for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return { filesUnchanged, hadGraph };
+  for (const [name, digest] of Object.entries(header.vars)) if (inputs.varDigest(inputs.vars[name]) !== digest) return { filesUnchanged, hadGraph };
   // Content changed: a new stamp over the same text (a touch, a checkout) changes nothing.
   const edited = files.changed.filter((i) => inputs.files[i]!.checksum !== header.checksums.slice(i * 64, i * 64 + 64)).map((i) => inputs.files[i]!);
   const patchable = edited.length <= MAX_PATCHED_EDITS && edited.every((f) => f.kind === 'model' && !header.diagnostics.some((d) => d.file === f.path));
@@ -194,7 +201,7 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
       },
       accept(found) {
         const patched = [...new Set([...header.patched, ...found.ids])];
-        const next: Header = { ...header, takenAt: checkedAt, sizes: [...header.sizes], mtimes: [...header.mtimes], env: { ...header.env, ...found.envVars }, secrets: [...new Set([...header.secrets, ...found.secrets])], patched };
+        const next: Header = { ...header, takenAt: checkedAt, sizes: [...header.sizes], mtimes: [...header.mtimes], env: { ...header.env, ...found.envVars }, vars: { ...header.vars, ...found.varsRead }, secrets: [...new Set([...header.secrets, ...found.secrets])], patched };
         for (const i of files.changed) {
           const f = inputs.files[i] as LazyProjectFile;
           const stamp = f.currentStamp()!;
@@ -235,8 +242,8 @@ function patchDigest(patched: string[], files: ProjectFile[], ids: string[], sou
  * only when `withGraph`: storing it costs about a third of a parse, which pays off once the project is
  * parsed again unchanged, or edited again (partial parsing starts from it). Returns the id of the graph stored, if one was.
  */
-export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts> }): string | undefined {
-  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, secrets: facts.secrets, diagnostics: facts.diagnostics, patched: [] };
+export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts> }): string | undefined {
+  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, vars: facts.varsRead, secrets: facts.secrets, diagnostics: facts.diagnostics, patched: [] };
   const checksums: string[] = [];
   const paths: string[] = [];
   const kinds: string[] = [];

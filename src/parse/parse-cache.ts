@@ -5,10 +5,10 @@ import { replaceFile } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, TemplateEngine } from '../templating/types.js';
 import type { SchemaFileProps } from './schema-yaml.js';
-import { envDigest } from '../templating/render-scope.js';
+import { envDigest, varDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface CacheData {
   format: number;
@@ -23,7 +23,8 @@ interface CacheData {
 
 /**
  * Parse-render results keyed by file checksum. The whole cache is void when anything that can change a
- * render changes: project config, vars, target, macro files, Strata's version of this format.
+ * render changes: project config, target, macro files, Strata's version of this format. Vars and env vars
+ * are checked per entry: a render is reused unless a var or env var it read has another value now.
  */
 export class ParseCache {
   private readonly next: Record<string, ParseRenderResult> = {};
@@ -35,11 +36,12 @@ export class ParseCache {
     private readonly key: string,
     private readonly entries: Record<string, ParseRenderResult>,
     private readonly schemas: Record<string, string>,
+    private readonly vars: Record<string, unknown>,
   ) {}
 
   static open(dir: string, project: LoadedProject, engine: TemplateEngine): ParseCache {
     const h = createHash('sha256');
-    h.update(JSON.stringify({ c: { ...project.config, rootDir: '' }, t: { ...project.target, settings: undefined }, f: FORMAT }));
+    h.update(JSON.stringify({ c: { ...project.config, rootDir: '', vars: undefined }, t: { ...project.target, settings: undefined }, f: FORMAT }));
     for (const f of project.files) if (f.kind === 'macro' || f.kind === 'doc') h.update(f.path).update(f.checksum);
     h.update(String(engine.macros.length));
     const key = h.digest('hex');
@@ -57,7 +59,7 @@ export class ParseCache {
         entries = {};
       }
     }
-    return new ParseCache(dir, key, entries, schemas);
+    return new ParseCache(dir, key, entries, schemas, project.config.vars);
   }
 
   getSchema(file: ProjectFile): SchemaFileProps | undefined {
@@ -73,11 +75,12 @@ export class ParseCache {
     this.dirty = true;
   }
 
-  /** The cached render of this file version, unless an env var it read has changed since. */
+  /** The cached render of this file version, unless a var or env var it read has changed since. */
   get(file: ProjectFile, env: NodeJS.ProcessEnv = process.env): ParseRenderResult | undefined {
     const hit = this.entries[`${file.path}:${file.checksum}`];
     if (!hit) return undefined;
     if (hit.envVars) for (const name in hit.envVars) if (envDigest(env[name]) !== hit.envVars[name]) return undefined;
+    if (hit.varsRead) for (const name in hit.varsRead) if (varDigest(this.vars[name]) !== hit.varsRead[name]) return undefined;
     this.next[`${file.path}:${file.checksum}`] = hit;
     return hit;
   }

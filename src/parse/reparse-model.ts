@@ -15,8 +15,9 @@ import { fqnOf } from './relation-namer.js';
  */
 export interface ReparseOutcome {
   same: boolean;
-  /** env_var() names the render read (→ digest) and secret() names it called: the snapshot must watch them. */
+  /** env_var() and var() names the render read (→ digest) and secret() names it called: the snapshot must watch them. */
   envVars: Record<string, string | null>;
+  varsRead: Record<string, string | null>;
   secrets: string[];
 }
 
@@ -31,7 +32,7 @@ function baseName(path: string): string {
 export function reparseModel(project: LoadedProject, engine: TemplateEngine, file: ProjectFile, stored: ManifestNode, facts: ModelParseFacts): ReparseOutcome {
   const cfg = project.config;
   const name = baseName(file.path);
-  const none: ReparseOutcome = { same: false, envVars: {}, secrets: [] };
+  const none: ReparseOutcome = { same: false, envVars: {}, varsRead: {}, secrets: [] };
   if (file.kind !== 'model' || stored.resourceType !== 'model' || stored.name !== name || stored.originalFilePath !== file.path || stored.packageName !== cfg.name) return none;
   const fqn = fqnOf(cfg.name, file.pathInResource, name);
   const renderNode: RenderNode = { uniqueId: stored.uniqueId, name, resourceType: 'model', packageName: cfg.name, file: file.path, fqn, config: { ...folderConfig(cfg.models, fqn), ...(facts.patchConfig ?? {}) }, path: file.pathInResource };
@@ -44,5 +45,5 @@ export function reparseModel(project: LoadedProject, engine: TemplateEngine, fil
     sameJson(rendered.docRefs, stored.docRefs) &&
     sameJson(rendered.macrosUsed, stored.dependsOn.macros) &&
     rendered.fastPath === stored.extra?.fastPath;
-  return { same, envVars: rendered.envVars ?? {}, secrets: rendered.secrets ?? [] };
+  return { same, envVars: rendered.envVars ?? {}, varsRead: rendered.varsRead ?? {}, secrets: rendered.secrets ?? [] };
 }

@@ -33,6 +33,13 @@ export interface ParseRecorder {
   env?: Record<string, string | null>;
   /** secret() names called: a cached parse sets their values on the session again. */
   secrets?: string[];
+  /** var() names read, with a digest of the value seen (null: not set), so `--vars` a parse never read leave its caches valid. */
+  vars?: Record<string, string | null>;
+}
+
+/** A short digest of a var's value (any YAML value): enough to notice a change. */
+export function varDigest(value: unknown): string | null {
+  return value === undefined ? null : createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('hex').slice(0, 16);
 }
 
 /** A short digest of an env value: enough to notice a change, without writing the value anywhere. */
@@ -137,11 +144,17 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     (name: string, ...rest: Args): unknown => {
       const { pos } = splitArgs(rest);
       if (run?.varsOverride && name in run.varsOverride) return run.varsOverride[name];
+      if (recorder) (recorder.vars ??= {})[name] = varDigest(options.vars[name]);
       if (name in options.vars) return options.vars[name];
       if (pos.length) return pos[0];
       throw new TemplateUserError('var-not-found', `var('${name}') is not defined`, `add it under vars: in the project file, pass --vars '{${name}: …}', or give a default: var('${name}', …)`);
     },
-    { has: (name: string) => name in options.vars },
+    {
+      has: (name: string) => {
+        if (recorder) (recorder.vars ??= {})[name] = varDigest(options.vars[name]);
+        return name in options.vars;
+      },
+    },
   );
 
   const envVar = (name: string, ...rest: Args): unknown => {

@@ -51,6 +51,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
   readonly macros: MacroInfo[];
   readonly diagnostics: Diagnostic[];
   readonly envRead: Record<string, string | null> = {};
+  readonly varsRead: Record<string, string | null> = {};
   private readonly env: nunjucks.Environment;
   private readonly registry: MacroRegistry;
   private readonly templates = new Map<string, nunjucks.Template>();
@@ -95,6 +96,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
       result.diagnostics.push(this.toDiagnostic(e, node.file, source));
     }
     if (recorder.env) result.envVars = recorder.env;
+    if (recorder.vars) result.varsRead = recorder.vars;
     if (recorder.secrets) result.secrets = recorder.secrets;
     for (const r of recorder.refs) r.at ??= this.findCall(source, node.file, 'ref', r.name);
     for (const s of recorder.sources) s.at ??= this.findCall(source, node.file, 'source', s.source);
@@ -143,6 +145,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
       });
     } finally {
       Object.assign(this.envRead, recorder.env);
+      Object.assign(this.varsRead, recorder.vars);
     }
   }
 

@@ -88,6 +88,8 @@ export interface ParseRenderResult {
   diagnostics: Diagnostic[];
   /** env_var() names the render read → digest of the value (null: unset). */
   envVars?: Record<string, string | null>;
+  /** var() names the render read → digest of the value (null: not set). */
+  varsRead?: Record<string, string | null>;
   /** secret() names the render called (values are never stored). */
   secrets?: string[];
 }
@@ -146,4 +148,6 @@ export interface TemplateEngine {
   setDocs?(docs: Record<string, string>): void;
   /** env_var() names read by `callMacro` so far → digest of the value (what a cached parse depends on). */
   readonly envRead?: Record<string, string | null>;
+  /** var() names read by `callMacro` so far → digest of the value. */
+  readonly varsRead?: Record<string, string | null>;
 }
