@@ -83,7 +83,7 @@ function snapshotKey(project: LoadedProject, adapterType: string): string {
  * the caller parses the files. The edited models' docs come from the stored graph, as their renders see them.
  */
 function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine: TemplateEngine): LoadedSnapshot | undefined {
-  const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, varsRead: {} as Record<string, string | null>, secrets: [] as string[] };
+  const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, varsReadBy: {} as Record<string, Record<string, string | null>>, secrets: [] as string[] };
   engine.setDocs?.(candidate.docs());
   for (const file of candidate.edited) {
     const name = file.path.slice(file.path.lastIndexOf('/') + 1, file.path.lastIndexOf('.'));
@@ -94,7 +94,7 @@ function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine
     if (!outcome.same) return undefined;
     found.ids.push(id);
     Object.assign(found.envVars, outcome.envVars);
-    Object.assign(found.varsRead, outcome.varsRead);
+    found.varsReadBy[id] = outcome.varsRead;
     found.secrets.push(...outcome.secrets);
   }
   return candidate.accept(found);
@@ -210,7 +210,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || check.hadGraph === true || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, varReaders: parsed.varReaders, macroVars: Object.keys(engine.varsRead ?? {}), secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || check.hadGraph === true || options.storeGraph === true, scrub: (t) => scrubber.scrub(t) }));
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };

@@ -132,6 +132,7 @@ describe('graph snapshot', () => {
     const files = {
       ...FILES,
       'models/v.sql': "select {{ var('n', 1) }} as n",
+      'models/w.sql': "{% if var('use_b', false) %}select * from {{ ref('b') }}{% else %}select * from {{ ref('a') }}{% endif %}",
       // A project override of dbt's naming macro that reads a var: every schema depends on it.
       'macros/schema_name.sql': "{% macro generate_schema_name(custom_schema_name, node) %}{{ target.schema }}{{ var('suffix', '') }}{% endmacro %}",
     };
@@ -142,16 +143,23 @@ describe('graph snapshot', () => {
     expect((await prepare(dir)).parsedFrom).toBe('snapshot');
     // A var nothing read (an Airflow run date, say): the stored graph holds.
     expect((await prepare(dir, { vars: '{run_date: "2026-11-25"}' })).parsedFrom).toBe('snapshot');
-    // A var one model read: a full parse, which renders only that model again.
+    // A var one model read in its SQL alone: that model is parsed again, and the stored graph holds.
     const n2 = await prepare(dir, { vars: '{n: 2}' });
-    expect(n2.parsedFrom).toBe('files');
-    expect(n2.perf.counts.rendered + n2.perf.counts.scanned).toBe(1);
+    expect(n2.parsedFrom).toBe('patched');
     expect(shape(n2)).toEqual(shape(await prepare(dir, { vars: '{n: 2}', noParseCache: true })));
+    expect((await prepare(dir, { vars: '{n: 2}' })).parsedFrom).toBe('snapshot');
+    // A var that changes a model's refs: a full parse. It renders w again, and v, whose render in the cache
+    // is still the one for n: 1 (the partial parse for n: 2 left the render cache alone); nothing else.
+    const useB = await prepare(dir, { vars: '{n: 2, use_b: true}' });
+    expect(useB.parsedFrom).toBe('files');
+    expect(useB.perf.counts.rendered + useB.perf.counts.scanned).toBe(2);
+    expect(useB.graph.parentMap['model.p.w']).toEqual(['model.p.b']);
+    expect(shape(useB)).toEqual(shape(await prepare(dir, { vars: '{n: 2, use_b: true}', noParseCache: true })));
     // A var the naming macro read: schemas change, so the graph does.
-    const suffixed = await prepare(dir, { vars: '{n: 2, suffix: _x}' });
+    const suffixed = await prepare(dir, { vars: '{n: 2, use_b: true, suffix: _x}' });
     expect(suffixed.parsedFrom).toBe('files');
     expect(suffixed.graph.manifest.nodes['model.p.a']!.schema).toBe('main_x');
-    expect(shape(suffixed)).toEqual(shape(await prepare(dir, { vars: '{n: 2, suffix: _x}', noParseCache: true })));
+    expect(shape(suffixed)).toEqual(shape(await prepare(dir, { vars: '{n: 2, use_b: true, suffix: _x}', noParseCache: true })));
   });
 
   it('keeps secret values out and sets them from the environment again', async () => {

@@ -17,7 +17,7 @@ import type { ProjectGraph } from './types.js';
  */
 const HEADER = 'graph_snapshot.strata.json';
 const BODY = 'graph_snapshot_body.strata.json';
-const FORMAT = 7;
+const FORMAT = 8;
 const RACY_MS = 2000;
 
 export interface SnapshotInputs {
@@ -53,6 +53,10 @@ interface Header {
   env: Record<string, string | null>;
   /** var() names the parse read → digest of the value. */
   vars: Record<string, string | null>;
+  /** Per var, the nodes whose file's render read it: a changed var parses those again, as an edit would. */
+  varReaders: Record<string, string[]>;
+  /** Vars read outside any file's render (naming macros, say): a change to one is a full parse. */
+  macroVars: string[];
   secrets: string[];
   diagnostics: Diagnostic[];
   /** Models whose SQL was edited since the body was written, and nothing else of theirs: SQL and checksum come from the file. */
@@ -123,7 +127,7 @@ function checkFiles(header: Header, inputs: SnapshotInputs): { ok: boolean; racy
 function readHeader(dir: string): Header | undefined {
   try {
     const header = JSON.parse(readFileSync(join(dir, HEADER), 'utf8')) as Header;
-    const wellFormed = header.format === FORMAT && typeof header.paths === 'string' && typeof header.kinds === 'string' && typeof header.checksums === 'string' && Array.isArray(header.sizes) && Array.isArray(header.mtimes) && Array.isArray(header.patched) && typeof header.vars === 'object' && header.vars !== null;
+    const wellFormed = header.format === FORMAT && typeof header.paths === 'string' && typeof header.kinds === 'string' && typeof header.checksums === 'string' && Array.isArray(header.sizes) && Array.isArray(header.mtimes) && Array.isArray(header.patched) && typeof header.vars === 'object' && header.vars !== null && typeof header.varReaders === 'object' && header.varReaders !== null && Array.isArray(header.macroVars);
     return wellFormed ? header : undefined;
   } catch {
     return undefined;
@@ -147,16 +151,17 @@ export interface SnapshotCheck {
  * with those models' SQL and checksums taken from their files.
  */
 export interface PatchCandidate {
+  /** Model files to parse again: edited since the graph was stored, or reading a var whose value changed. */
   edited: ProjectFile[];
   /** The stored `{% docs %}` blocks by name, for `doc()` in the edited models. */
   docs(): Record<string, string>;
   /** The stored node of unique id `id`, and the facts stored beside it; undefined if there is none. */
   stored(id: string): { node: ManifestNode; facts: ModelParseFacts } | undefined;
-  accept(found: { ids: string[]; envVars: Record<string, string | null>; varsRead: Record<string, string | null>; secrets: string[] }): LoadedSnapshot;
+  accept(found: { ids: string[]; envVars: Record<string, string | null>; varsReadBy: Record<string, Record<string, string | null>>; secrets: string[] }): LoadedSnapshot;
 }
 
-/** At most this many edited models are checked one by one; more, and a full parse from the render cache is as quick. */
-const MAX_PATCHED_EDITS = 50;
+/** At most this many models are parsed again one by one; more, and a full parse from the render cache is as quick. */
+const MAX_PATCHED_EDITS = 200;
 
 /** Checks the snapshot against the project: its graph if still valid, else whether at least the files are the same. */
 export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): SnapshotCheck {
@@ -168,11 +173,14 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   const hadGraph = header.bodyId !== '';
   if (header.key !== inputs.key || !header.bodyId || !(files.ok || files.sameList)) return { filesUnchanged, hadGraph };
   for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return { filesUnchanged, hadGraph };
-  for (const [name, digest] of Object.entries(header.vars)) if (inputs.varDigest(inputs.vars[name]) !== digest) return { filesUnchanged, hadGraph };
-  // Content changed: a new stamp over the same text (a touch, a checkout) changes nothing.
+  const changedVars = Object.keys(header.vars).filter((name) => inputs.varDigest(inputs.vars[name]) !== header.vars[name]);
+  if (changedVars.some((name) => header.macroVars.includes(name))) return { filesUnchanged, hadGraph };
+  // Files to parse again: those whose content changed (a new stamp over the same text changes nothing),
+  // and those whose render read a var that changed.
   const edited = files.changed.filter((i) => inputs.files[i]!.checksum !== header.checksums.slice(i * 64, i * 64 + 64)).map((i) => inputs.files[i]!);
-  const patchable = edited.length <= MAX_PATCHED_EDITS && edited.every((f) => f.kind === 'model' && !header.diagnostics.some((d) => d.file === f.path));
-  if (!files.ok && !patchable) return { filesUnchanged, hadGraph };
+  const readerIds = [...new Set(changedVars.flatMap((name) => header.varReaders[name] ?? []))];
+  const patchable = edited.length + readerIds.length <= MAX_PATCHED_EDITS && edited.every((f) => f.kind === 'model' && !header.diagnostics.some((d) => d.file === f.path));
+  if ((!files.ok || changedVars.length > 0) && !patchable) return { filesUnchanged, hadGraph };
   const body = readBody(join(dir, BODY));
   // Two writers may interleave: a body from another parse than the header's is not used.
   if (!body || body.graph.id !== header.bodyId) return { filesUnchanged, hadGraph };
@@ -181,18 +189,26 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   const fromFile = (patched: string[]): Set<number> => new Set(patched.map(nodeIndex).filter((i) => i >= 0));
   // Another set of edits is another graph: manifest.json, for one, must not be reused across them.
   const graphId = (patched: string[]): string => (patched.length ? `${header.bodyId}+${patchDigest(patched, inputs.files, ids, sourceCount, body.nodeText)}` : header.bodyId);
-  if (files.ok) {
+  const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
+  if (files.ok && changedVars.length === 0) {
     // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
     if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
-    const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
     return { filesUnchanged, hadGraph, snapshot: { id: graphId(header.patched), graph, diagnostics: header.diagnostics, secrets: header.secrets } };
   }
-  const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
+  // A reader of a changed var is parsed again like an edited model: only a model without warnings qualifies.
+  const byPath = new Map(inputs.files.map((f) => [f.path, f]));
+  const toParse = [...edited];
+  for (const id of readerIds) {
+    const node = graph.manifest.nodes[id];
+    const file = node && byPath.get(node.originalFilePath);
+    if (!file || file.kind !== 'model' || header.diagnostics.some((d) => d.file === file.path)) return { filesUnchanged, hadGraph };
+    if (!toParse.includes(file)) toParse.push(file);
+  }
   return {
     filesUnchanged,
     hadGraph,
     patchable: {
-      edited,
+      edited: toParse,
       docs: () => Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])),
       stored(id) {
         const i = nodeIndex(id);
@@ -201,7 +217,19 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
       },
       accept(found) {
         const patched = [...new Set([...header.patched, ...found.ids])];
-        const next: Header = { ...header, takenAt: checkedAt, sizes: [...header.sizes], mtimes: [...header.mtimes], env: { ...header.env, ...found.envVars }, vars: { ...header.vars, ...found.varsRead }, secrets: [...new Set([...header.secrets, ...found.secrets])], patched };
+        // Who reads which var, with the files just parsed in place of what they read before.
+        const varReaders: Record<string, string[]> = {};
+        for (const [name, readers] of Object.entries(header.varReaders)) varReaders[name] = readers.filter((id) => !(id in found.varsReadBy));
+        const vars = { ...header.vars };
+        for (const [id, read] of Object.entries(found.varsReadBy)) {
+          for (const [name, digest] of Object.entries(read)) {
+            vars[name] = digest;
+            (varReaders[name] ??= []).push(id);
+          }
+        }
+        // A changed var that no file reads any more stops being watched.
+        for (const name of changedVars) if (!varReaders[name]?.length) delete vars[name];
+        const next: Header = { ...header, takenAt: checkedAt, sizes: [...header.sizes], mtimes: [...header.mtimes], env: { ...header.env, ...found.envVars }, vars, varReaders, secrets: [...new Set([...header.secrets, ...found.secrets])], patched };
         for (const i of files.changed) {
           const f = inputs.files[i] as LazyProjectFile;
           const stamp = f.currentStamp()!;
@@ -213,7 +241,7 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
         // As decodeGraph does for the nodes in fromFile: SQL and checksum from the file.
         for (const id of found.ids) {
           const node = graph.manifest.nodes[id];
-          const file = node && inputs.files.find((f) => f.path === node.originalFilePath);
+          const file = node && byPath.get(node.originalFilePath);
           if (!node || !file) continue;
           node.checksum = { name: 'sha256', checksum: file.checksum };
           delete (node as { rawCode?: string }).rawCode;
@@ -242,8 +270,8 @@ function patchDigest(patched: string[], files: ProjectFile[], ids: string[], sou
  * only when `withGraph`: storing it costs about a third of a parse, which pays off once the project is
  * parsed again unchanged, or edited again (partial parsing starts from it). Returns the id of the graph stored, if one was.
  */
-export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts> }): string | undefined {
-  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, vars: facts.varsRead, secrets: facts.secrets, diagnostics: facts.diagnostics, patched: [] };
+export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; macroVars: string[]; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts> }): string | undefined {
+  const header: Header = { format: FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, vars: facts.varsRead, varReaders: facts.varReaders, macroVars: facts.macroVars, secrets: facts.secrets, diagnostics: facts.diagnostics, patched: [] };
   const checksums: string[] = [];
   const paths: string[] = [];
   const kinds: string[] = [];

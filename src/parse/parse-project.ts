@@ -42,7 +42,7 @@ export interface ModelParseFacts {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
@@ -71,6 +71,8 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
 
   const envRead: Record<string, string | null> = {};
   const varsRead: Record<string, string | null> = {};
+  // Per var, the nodes whose render read it.
+  const varReaders: Record<string, string[]> = {};
   const secrets = new Set<string>();
   const counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
   const modelFacts = new Map<string, ModelParseFacts>();
@@ -118,7 +120,10 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
         if (!rendered.diagnostics.length) cache?.set(f, rendered);
         if (rendered.envVars) Object.assign(envRead, rendered.envVars);
-        if (rendered.varsRead) Object.assign(varsRead, rendered.varsRead);
+        if (rendered.varsRead) {
+          Object.assign(varsRead, rendered.varsRead);
+          for (const name in rendered.varsRead) (varReaders[name] ??= []).push(uniqueId);
+        }
         for (const name of rendered.secrets ?? []) secrets.add(name);
         diagnostics.push(...rendered.diagnostics);
       }
@@ -176,7 +181,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, varsRead, secrets: [...secrets], counts, modelFacts };
+  return { manifest, diagnostics, envRead, varsRead, varReaders, secrets: [...secrets], counts, modelFacts };
 }
 
 export type { SourceDefinition };
