@@ -11,7 +11,7 @@ export function parseCommand(): Command {
       const result = await parse(options);
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) {
-        const how = result.parsedFrom === 'snapshot' ? 'nothing changed since the last parse' : result.parsedFrom === 'patched' ? 'only model SQL changed: edited models re-read' : 'parsed from the files';
+        const how = result.parsedFrom === 'snapshot' ? 'nothing changed since the last parse' : result.parsedFrom === 'patched' ? 'only model SQL, or vars models read, changed: those models parsed again' : 'parsed from the files';
         reporter.emit({ type: 'info', message: `Parsed ${result.nodes} nodes in ${result.milliseconds} ms (${how}); wrote target/manifest.json` });
       }
       process.exitCode = result.exitCode;
