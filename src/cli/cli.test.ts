@@ -1,7 +1,7 @@
 /** The packaged CLI (bin/strata.js over dist/), as a user runs it: output, exit codes, no stack traces. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test-support/demo-project.js';
@@ -34,6 +34,28 @@ describe('strata CLI', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" ls --project-dir "${d}" --profiles-dir "${d}" | true; echo "exit=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('exit=0');
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at /);
+  });
+
+  it('says so, without a stack trace, when another process has the DuckDB file open', async () => {
+    const d = project({ 'models/a.sql': 'select 1 as id' });
+    const db = join(d, 'target', 'test.duckdb');
+    mkdirSync(join(d, 'target'), { recursive: true });
+    // Another process holds the file, as a second strata command or a DuckDB shell would.
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `const { DuckDBInstance } = await import('@duckdb/node-api'); const i = await DuckDBInstance.create(${JSON.stringify(db)}); await i.connect(); console.log('held'); setInterval(() => {}, 1000);`], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((ready, fail) => {
+        holder.stdout!.on('data', (c: Buffer) => c.toString().includes('held') && ready());
+        holder.once('exit', () => fail(new Error('the lock holder exited')));
+      });
+      const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);
+      expect(r.code).toBe(2);
+      const printed = r.out + r.err;
+      expect(printed).toContain('[warehouse-locked]');
+      expect(printed).toContain('in use by another process');
+      expect(printed).not.toMatch(/internal error|\n\s+at /);
+    } finally {
+      holder.kill();
+    }
   });
 
   it('builds a project with dbt-style lines and exits 0', () => {

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js';
 import type { TargetConfig } from '../../project/types.js';
+import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { DuckDBConnection } from './duckdb-connection.js';
 
@@ -43,7 +44,10 @@ export const duckdbAdapter: Adapter = {
       return new DuckDBWarehouse(await Instance.create(path, settings));
     } catch (e) {
       const msg = (e as Error).message;
-      if (/lock/i.test(msg)) throw new Error(`the DuckDB file ${path} is in use by another process (${msg.split('\n')[0]}); close it and retry`);
+      // Another process holds the file (a second strata command, a DuckDB shell): a clear error, not a bug report.
+      if (/lock/i.test(msg)) {
+        throw new UserError({ code: 'warehouse-locked', severity: 'error', message: `the DuckDB file ${path} is in use by another process (${msg.split('\n')[0]})`, file: path, hint: 'wait for the other strata command to finish, or close the program that has the file open, then run again' });
+      }
       throw e;
     }
   },
