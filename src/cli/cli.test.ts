@@ -58,6 +58,17 @@ describe('strata CLI', () => {
     }
   });
 
+  it('names the file, without a stack trace, when it cannot write under target/', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id', target: 'a file where the target folder should be' });
+    for (const cmd of ['parse', 'build']) {
+      const r = strata([cmd, '--project-dir', d, '--profiles-dir', d]);
+      expect(r.code, cmd).toBe(2);
+      expect(r.err).toContain('[file-system-error]');
+      expect(r.err).toContain(join(d, 'target'));
+      expect(r.err).not.toMatch(/internal error|\n\s+at /);
+    }
+  });
+
   it('builds a project with dbt-style lines and exits 0', () => {
     const d = project({ 'models/a.sql': "{{ config(materialized='table') }} select 1 as id", 'models/b.sql': "select * from {{ ref('a') }}" });
     const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UserError, formatDiagnostic } from '../diagnostics/index.js';
+import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { runCommands } from './commands/run-commands.js';
 import { compileCommand } from './commands/compile-command.js';
@@ -19,6 +19,38 @@ export function program(): Command {
     root.addCommand(c.exitOverride());
   }
   return root;
+}
+
+const FILE_SYSTEM_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EMFILE: 'too many open files',
+  EEXIST: 'a file of that name is in the way',
+};
+
+const VERBS: Record<string, string> = { open: 'open', read: 'read', write: 'write', rename: 'replace', mkdir: 'create', scandir: 'list', unlink: 'remove', copyfile: 'copy to' };
+
+/**
+ * A file Strata could not read or write (a read-only or full target folder, say): the environment's problem,
+ * told as a diagnostic naming the file, not as a bug with a stack trace.
+ */
+function fileSystemProblem(e: unknown): Diagnostic | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof err.code !== 'string' || !err.syscall || !(err.code in FILE_SYSTEM_REASONS)) return undefined;
+  // Artifacts are written to a temp file first: name the file the user knows.
+  const file = err.path?.replace(/\.\d+\.tmp$/, '');
+  return {
+    code: 'file-system-error',
+    severity: 'error',
+    message: `could not ${VERBS[err.syscall] ?? err.syscall} ${file ?? 'a file'}: ${FILE_SYSTEM_REASONS[err.code]} (${err.code})`,
+    file,
+    hint: 'check the folder exists, is writable and has free space; target-path in project.yml moves what Strata writes',
+  };
 }
 
 let pipeWatched = false;
@@ -51,6 +83,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof UserError) {
       process.stderr.write(e.diagnostics.map(formatDiagnostic).join('\n') + '\n');
+      return 2;
+    }
+    const io = fileSystemProblem(e);
+    if (io) {
+      process.stderr.write(formatDiagnostic(io) + '\n');
       return 2;
     }
     process.stderr.write(`Strata hit an internal error (a bug; please report it):\n${e instanceof Error ? e.stack : String(e)}\n`);

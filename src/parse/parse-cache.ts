@@ -94,6 +94,10 @@ export class ParseCache {
 
   save(): void {
     if (!this.dirty && Object.keys(this.next).length === Object.keys(this.entries).length && Object.keys(this.nextSchemas).length === Object.keys(this.schemas).length) return;
-    replaceFile(join(this.dir, FILE), JSON.stringify({ format: FORMAT, key: this.key, entries: this.next, schemas: this.nextSchemas } satisfies CacheData));
+    try {
+      replaceFile(join(this.dir, FILE), JSON.stringify({ format: FORMAT, key: this.key, entries: this.next, schemas: this.nextSchemas } satisfies CacheData));
+    } catch {
+      // A target folder that cannot be written only costs the next parse its speed.
+    }
   }
 }
