@@ -15,7 +15,7 @@ import { builtinTestMacros } from '../data-tests/index.js';
 import { envDigest, varDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { parseToGraph } from './parse-to-graph.js';
-import { reparseModel, type ParseCounts } from '../parse/index.js';
+import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
 
@@ -86,8 +86,7 @@ function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine
   const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, varsReadBy: {} as Record<string, Record<string, string | null>>, secrets: [] as string[] };
   engine.setDocs?.(candidate.docs());
   for (const file of candidate.edited) {
-    const name = file.path.slice(file.path.lastIndexOf('/') + 1, file.path.lastIndexOf('.'));
-    const id = `model.${project.config.name}.${name}`;
+    const id = `model.${project.config.name}.${nodeNameOf(file.path)}`;
     const stored = candidate.stored(id);
     if (!stored) return undefined;
     const outcome = reparseModel(project, engine, file, stored.node, stored.facts);

@@ -3,5 +3,5 @@ export { readSchemaFiles, type RawTest, type RawUnitTest, type Patch } from './s
 export { mergeConfig, folderConfig, finalConfig } from './node-config.js';
 export type * from './types.js';
 export { rawCodeFromFile, isRawCodeFromFile } from './raw-code.js';
-export { RelationNamer, fqnOf } from './relation-namer.js';
+export { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 export { reparseModel, type ReparseOutcome } from './reparse-model.js';

@@ -8,7 +8,7 @@ import { readSchemaFiles, type Patch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
-import { RelationNamer, fqnOf } from './relation-namer.js';
+import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -25,11 +25,6 @@ export interface ParseOptions {
 }
 
 const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = { model: 'view', seed: 'seed', test: 'test', snapshot: 'snapshot', analysis: 'view' };
-
-function baseName(path: string): string {
-  const file = path.slice(path.lastIndexOf('/') + 1);
-  return file.slice(0, file.lastIndexOf('.'));
-}
 
 /**
  * What a model's node was built from besides its file and the project config: the config its YAML patch
@@ -107,7 +102,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   for (const [fileKind, resourceType, tree, patches] of kinds) {
     for (const f of project.files) {
       if (f.kind !== fileKind) continue;
-      const name = baseName(f.path);
+      const name = nodeNameOf(f.path);
       const fqn = fqnOf(cfg.name, f.pathInResource, name);
       const patch = patches?.get(name);
       const uniqueId = `${resourceType}.${cfg.name}.${name}`;

@@ -1,6 +1,12 @@
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
 
+/** The name of a file-backed node: its file name without the extension (`models/a/orders.sql` → `orders`). */
+export function nodeNameOf(path: string): string {
+  const file = path.slice(path.lastIndexOf('/') + 1);
+  return file.slice(0, file.lastIndexOf('.'));
+}
+
 /** dbt's fqn of a file-backed node: project, the folders under its resource path, its name. */
 export function fqnOf(packageName: string, pathInResource: string, name: string): string[] {
   const parts = pathInResource.split('/');

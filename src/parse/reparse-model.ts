@@ -3,7 +3,7 @@ import type { RenderNode, TemplateEngine } from '../templating/types.js';
 import type { ManifestNode } from './types.js';
 import type { ModelParseFacts } from './parse-project.js';
 import { folderConfig } from './node-config.js';
-import { fqnOf } from './relation-namer.js';
+import { fqnOf, nodeNameOf } from './relation-namer.js';
 
 /**
  * dbt-style partial parsing for the most common edit: a model's SQL changed, but not what its node is
@@ -24,14 +24,9 @@ export interface ReparseOutcome {
 const withoutPosition = <T extends { at?: unknown }>(calls: T[]): Omit<T, 'at'>[] => calls.map(({ at: _at, ...call }) => call);
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-function baseName(path: string): string {
-  const file = path.slice(path.lastIndexOf('/') + 1);
-  return file.slice(0, file.lastIndexOf('.'));
-}
-
 export function reparseModel(project: LoadedProject, engine: TemplateEngine, file: ProjectFile, stored: ManifestNode, facts: ModelParseFacts): ReparseOutcome {
   const cfg = project.config;
-  const name = baseName(file.path);
+  const name = nodeNameOf(file.path);
   const none: ReparseOutcome = { same: false, envVars: {}, varsRead: {}, secrets: [] };
   if (file.kind !== 'model' || stored.resourceType !== 'model' || stored.name !== name || stored.originalFilePath !== file.path || stored.packageName !== cfg.name) return none;
   const fqn = fqnOf(cfg.name, file.pathInResource, name);
