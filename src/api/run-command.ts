@@ -1,13 +1,13 @@
 import { Ledger } from '../landing/index.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
-import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { UserError, formatDiagnostic, type Diagnostic, type SecretScrubber } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
-import { checkFreshness, hasFreshness, recordTestHistory } from '../data-tests/index.js';
+import { checkFreshness, hasFreshness, recordTestHistory, type TestHistoryRow } from '../data-tests/index.js';
 import type { SourceDefinition } from '../parse/types.js';
-import type { NodeOutcome } from '../execute/index.js';
+import type { NodeOutcome, NodeRunResult } from '../execute/index.js';
 import { runResultsArtifact, writeJsonArtifact, writeManifestFile, type NodeRunRecord } from '../artifacts/index.js';
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
@@ -145,24 +145,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       });
       interrupted = outcome.interrupted;
       compiler.saveCompiledIndex();
-      const history = outcome.results
-        .filter((r) => manifest.nodes[r.uniqueId]?.resourceType === 'test')
-        .map((r) => {
-          const t = manifest.nodes[r.uniqueId]!;
-          return {
-            invocationId: p.invocationId,
-            uniqueId: t.uniqueId,
-            model: t.attachedNode ?? null,
-            columnName: t.columnName ?? null,
-            testName: t.testMetadata?.name ?? t.name,
-            status: r.status,
-            failures: r.failures ?? null,
-            rowsQuarantined: typeof r.adapterResponse?.rows_quarantined === 'number' ? (r.adapterResponse.rows_quarantined as number) : null,
-            startedAt: r.startedAt,
-            durationSeconds: r.executionTime,
-          };
-        });
-      await recordTestHistory(admin, p.adapter.dialect, history);
+      await recordTestHistory(admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
       const end = await runProjectHooks(p, relations, admin, 'on-run-end', {
         results: hookResults(outcome.results, (id) => manifest.nodes[id] ?? manifest.sources[id]),
         schemas: schemas.map((s) => s.schema),
@@ -173,22 +156,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
         diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
       }
       endHookRecords.push(...end.records);
-      for (const r of outcome.results) {
-        const node = manifest.nodes[r.uniqueId];
-        records.push({
-          uniqueId: r.uniqueId,
-          status: r.status,
-          message: p.scrubber.scrub(r.message),
-          threadId: r.threadId,
-          startedAt: r.startedAt,
-          completedAt: r.completedAt,
-          executionTime: r.executionTime,
-          adapterResponse: r.adapterResponse,
-          failures: r.failures ?? null,
-          compiledCode: node?.compiledCode,
-          relationName: r.relation ?? null,
-        });
-      }
+      for (const r of outcome.results) records.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
     }
   } catch (e) {
     if (e instanceof UserError) {
@@ -218,6 +186,44 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const counts = countStatuses(records);
   p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: records };
+}
+
+/** The tests among the results, as rows of the test history table. */
+function testHistory(results: NodeRunResult[], nodes: Record<string, ManifestNode>, invocationId: string): TestHistoryRow[] {
+  return results
+    .filter((r) => nodes[r.uniqueId]?.resourceType === 'test')
+    .map((r) => {
+      const t = nodes[r.uniqueId]!;
+      return {
+        invocationId,
+        uniqueId: t.uniqueId,
+        model: t.attachedNode ?? null,
+        columnName: t.columnName ?? null,
+        testName: t.testMetadata?.name ?? t.name,
+        status: r.status,
+        failures: r.failures ?? null,
+        rowsQuarantined: typeof r.adapterResponse?.rows_quarantined === 'number' ? (r.adapterResponse.rows_quarantined as number) : null,
+        startedAt: r.startedAt,
+        durationSeconds: r.executionTime,
+      };
+    });
+}
+
+/** A node's result as run_results.json records it (its message scrubbed of secrets). */
+function runRecord(r: NodeRunResult, node: ManifestNode | undefined, scrubber: SecretScrubber): NodeRunRecord {
+  return {
+    uniqueId: r.uniqueId,
+    status: r.status,
+    message: scrubber.scrub(r.message),
+    threadId: r.threadId,
+    startedAt: r.startedAt,
+    completedAt: r.completedAt,
+    executionTime: r.executionTime,
+    adapterResponse: r.adapterResponse,
+    failures: r.failures ?? null,
+    compiledCode: node?.compiledCode,
+    relationName: r.relation ?? null,
+  };
 }
 
 async function runFreshnessNode(p: PreparedProject, source: SourceDefinition, connection: Connection): Promise<NodeOutcome> {
