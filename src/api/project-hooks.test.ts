@@ -34,22 +34,30 @@ describe('project hooks', () => {
       ['operation.p.p-on-run-end-0', 'success'],
       ['operation.p.p-on-run-end-1', 'success'],
     ]);
-    expect(r.results.map((x) => x.uniqueId)).toEqual(['model.p.a']);
+    expect(r.results.map((x) => x.uniqueId)).toEqual(runResults.results.map((x) => x.unique_id));
   });
 
-  it('a failing on-run-start stops the run before any node, exit 1, naming the hook', async () => {
+  it('a failing on-run-start skips the hooks after it and every node, still runs on-run-end, exit 1 (dbt 1.9)', async () => {
     const dir = writeProject({
-      'project.yml': PROJECT_YML('p', 'on-run-start: "select * from no_such_table"\n'),
+      'project.yml': PROJECT_YML('p', `on-run-start:\n  - "create table main.audit (what varchar)"\n  - "select * from no_such_table"\n  - "insert into main.audit values ('never')"\non-run-end:\n  - "insert into main.audit values {% for r in results %}('{{ r.node.unique_id }}:{{ r.status }}'){% if not loop.last %}, {% endif %}{% endfor %}"\n`),
       'models/a.sql': "{{ config(materialized='table') }} select 1 as x",
     });
     dirs.push(dir);
     const r = await build({ projectDir: dir, profilesDir: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.results).toEqual([]);
-    expect(r.diagnostics.find((d) => d.code === 'hook-failed')?.message).toMatch(/^on-run-start hook 1 \(project\.yml\) failed: .*no_such_table/);
-    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), "select count(*)::int as n from information_schema.tables where table_name = 'a'")).toEqual([{ n: 0 }]);
+    expect(r.diagnostics.find((d) => d.code === 'hook-failed')?.message).toMatch(/^on-run-start hook 2 \(project\.yml\) failed: .*no_such_table/);
+    const db = join(dir, 'target', 'test.duckdb');
+    expect(await queryDuckDb(db, "select count(*)::int as n from information_schema.tables where table_name = 'a'")).toEqual([{ n: 0 }]);
+    // on-run-end ran, and saw the model as skipped.
+    expect(await queryDuckDb(db, 'select what from main.audit')).toEqual([{ what: 'model.p.a:skipped' }]);
     const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
-    expect(runResults.results).toHaveLength(1);
-    expect(runResults.results[0]).toMatchObject({ unique_id: 'operation.p.p-on-run-start-0', status: 'error', message: expect.stringMatching(/no_such_table/) });
+    expect(runResults.results.map((x) => [x.unique_id, x.status])).toEqual([
+      ['operation.p.p-on-run-start-0', 'success'],
+      ['operation.p.p-on-run-start-1', 'error'],
+      ['operation.p.p-on-run-start-2', 'skipped'],
+      ['model.p.a', 'skipped'],
+      ['operation.p.p-on-run-end-0', 'success'],
+    ]);
+    expect(runResults.results[1]!.message).toMatch(/no_such_table/);
   });
 });

@@ -65,6 +65,11 @@ export async function runProjectHooks(
     } catch (e) {
       const failure = p.scrubber.scrub(`${which} hook ${index + 1} (${p.project.config.configFile}) failed: ${(e as Error).message.split('\n')[0]}`);
       records.push(record('error', failure));
+      // As dbt 1.9: the hooks after a failed one are skipped, and say so in run_results.json.
+      for (let later = index + 1; later < hooks.length; later++) {
+        const at = new Date().toISOString();
+        records.push({ uniqueId: `operation.${name}.${name}-${which}-${later}`, status: 'skipped', message: `skipped: ${which} hook ${index + 1} failed`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: null });
+      }
       return { failure, records };
     }
   }

@@ -121,13 +121,14 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, warehouse };
     const start = await runProjectHooks(p, relations, admin, 'on-run-start');
     hookRecords.push(...start.records);
+    p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
     if (start.failure) {
+      // As dbt 1.9: no node runs after a failed on-run-start hook; each is skipped, and on-run-end still runs.
       diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, file: p.project.config.configFile, hint: 'fix the on-run-start hook; no node ran' });
       hookFailed = true;
-    }
-    // A failed on-run-start hook: no node runs (its result is in run_results.json).
-    if (!start.failure) {
-      p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
+      const at = new Date().toISOString();
+      for (const id of ids) records.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
+    } else {
       const outcome = await runGraph({
         ids,
         parents: schedulingParents(p.graph, new Set(ids), kind === 'build'),
@@ -146,18 +147,18 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       interrupted = outcome.interrupted;
       compiler.saveCompiledIndex();
       await recordTestHistory(admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
-      const end = await runProjectHooks(p, relations, admin, 'on-run-end', {
-        results: hookResults(outcome.results, (id) => manifest.nodes[id] ?? manifest.sources[id]),
-        schemas: schemas.map((s) => s.schema),
-        database_schemas: schemas.map((s) => [s.database ?? null, s.schema]),
-      });
-      if (end.failure) {
-        hookFailed = true;
-        diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
-      }
-      endHookRecords.push(...end.records);
       for (const r of outcome.results) records.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
     }
+    const end = await runProjectHooks(p, relations, admin, 'on-run-end', {
+      results: hookResults(records, (id) => manifest.nodes[id] ?? manifest.sources[id]),
+      schemas: schemas.map((s) => s.schema),
+      database_schemas: schemas.map((s) => [s.database ?? null, s.schema]),
+    });
+    if (end.failure) {
+      hookFailed = true;
+      diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
+    }
+    endHookRecords.push(...end.records);
   } catch (e) {
     if (e instanceof UserError) {
       diagnostics.push(...e.diagnostics);
@@ -176,16 +177,18 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   }
 
   const elapsed = (Date.now() - started) / 1000;
+  // Hook results count like node results, in run_results.json and in the summary line, as in dbt 1.9.
+  const all = [...hookRecords, ...records, ...endHookRecords];
   writeManifest(p);
   writeJsonArtifact(
     join(p.targetDir, 'run_results.json'),
-    runResultsArtifact({ invocationId: p.invocationId, records: [...hookRecords, ...records, ...endHookRecords], elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
+    runResultsArtifact({ invocationId: p.invocationId, records: all, elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
     p.scrubber,
   );
   const failed = hookFailed || records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error');
-  const counts = countStatuses(records);
+  const counts = countStatuses(all);
   p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
-  return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: records };
+  return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
 }
 
 /** The tests among the results, as rows of the test history table. */
