@@ -35,6 +35,11 @@ describe('project hooks', () => {
       ['operation.p.p-on-run-end-1', 'success'],
     ]);
     expect(r.results.map((x) => x.uniqueId)).toEqual(runResults.results.map((x) => x.unique_id));
+    // And in manifest.json, as dbt's operation nodes, so readers can join run results to them.
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { resource_type: string; raw_code: string; original_file_path: string }>; parent_map: Record<string, string[]> };
+    for (const x of runResults.results) expect(manifest.nodes[x.unique_id], x.unique_id).toBeDefined();
+    expect(manifest.nodes['operation.p.p-on-run-end-1']).toMatchObject({ resource_type: 'operation', original_file_path: './project.yml', raw_code: expect.stringContaining('schemas') });
+    expect(manifest.parent_map['operation.p.p-on-run-start-0']).toEqual([]);
   });
 
   it('a failing on-run-start skips the hooks after it and every node, still runs on-run-end, exit 1 (dbt 1.9)', async () => {

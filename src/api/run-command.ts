@@ -52,6 +52,7 @@ export function writeManifest(p: PreparedProject): 'reused' | 'written' {
     },
     graphId: p.graphId,
     scrubber: p.scrubber,
+    hooks: { onRunStart: p.project.config.onRunStart, onRunEnd: p.project.config.onRunEnd, configFile: p.project.config.configFile },
   });
 }
 

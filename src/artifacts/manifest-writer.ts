@@ -1,6 +1,7 @@
 import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, MacroDefinition, DocBlock } from '../parse/types.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
+import { hexDigest } from '../project/index.js';
 
 export interface ManifestArtifactInput {
   manifest: Manifest;
@@ -9,6 +10,39 @@ export interface ManifestArtifactInput {
   invocationId: string;
   /** Renders a node's or source's relation name as the warehouse quotes it; undefined for ephemerals/tests. */
   relationName: (node: ManifestNode | SourceDefinition) => string | null;
+  /** The project's on-run-start / on-run-end hooks, written as dbt's `operation` nodes. */
+  hooks?: { onRunStart: string[]; onRunEnd: string[]; configFile: string };
+}
+
+/** dbt's node for a project hook: `operation.<project>.<project>-on-run-start-<n>`, from the project file. */
+function hookJson(project: string, which: 'on-run-start' | 'on-run-end', index: number, sql: string, configFile: string): Record<string, unknown> {
+  const name = `${project}-${which}-${index}`;
+  return {
+    database: null,
+    schema: null,
+    name,
+    resource_type: 'operation',
+    package_name: project,
+    path: `hooks/${name}.sql`,
+    original_file_path: `./${configFile}`,
+    unique_id: `operation.${project}.${name}`,
+    fqn: [project, 'hooks', name],
+    alias: name,
+    checksum: { name: 'sha256', checksum: hexDigest('sha256', sql) },
+    config: { enabled: true, materialized: 'view', tags: [], meta: {} },
+    tags: [],
+    description: '',
+    columns: {},
+    meta: {},
+    unrendered_config: {},
+    raw_code: sql,
+    language: 'sql',
+    refs: [],
+    sources: [],
+    metrics: [],
+    depends_on: { macros: [], nodes: [] },
+    index,
+  };
 }
 
 function columnsJson(columns: Record<string, ColumnInfo>): Record<string, unknown> {
@@ -175,6 +209,22 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
   for (const [id, d] of Object.entries(manifest.disabled)) {
     disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null) : nodeJson(d, null)];
   }
+  let { parentMap, childMap } = input;
+  if (input.hooks && (input.hooks.onRunStart.length || input.hooks.onRunEnd.length)) {
+    // The hooks join the maps as dbt lists them: no parents, no children.
+    parentMap = { ...parentMap };
+    childMap = { ...childMap };
+    for (const which of ['on-run-start', 'on-run-end'] as const) {
+      const list = which === 'on-run-start' ? input.hooks.onRunStart : input.hooks.onRunEnd;
+      list.forEach((sql, i) => {
+        const hook = hookJson(manifest.projectName, which, i, sql, input.hooks!.configFile);
+        const id = hook.unique_id as string;
+        nodes[id] = hook;
+        parentMap[id] = [];
+        childMap[id] = [];
+      });
+    }
+  }
   return {
     metadata: manifestMetadata({ invocationId: input.invocationId, projectName: manifest.projectName, adapterType: manifest.adapterType }),
     nodes,
@@ -186,8 +236,8 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     groups: {},
     selectors: {},
     disabled,
-    parent_map: input.parentMap,
-    child_map: input.childMap,
+    parent_map: parentMap,
+    child_map: childMap,
     group_map: {},
     saved_queries: {},
     semantic_models: {},
