@@ -192,6 +192,19 @@ describe('graph snapshot', () => {
     expect(shape(again)).toEqual(shape(warm));
   });
 
+  it('stores SQL the parse did not read as "from the file", and reads it from there', async () => {
+    const dir = writeProject(FILES);
+    dirs.push(dir);
+    age(dir, Object.keys(FILES));
+    // The first parse reads every file; the second takes every render from the cache and stores the graph.
+    await settle(dir);
+    const body = readFileSync(join(dir, 'target', 'graph_snapshot_body.strata.json'), 'utf8');
+    expect(body).not.toContain("join {{ source('raw', 't') }} using (id)");
+    const warm = await prepare(dir);
+    expect(warm.parsedFrom).toBe('snapshot');
+    expect(warm.graph.manifest.nodes['model.p.b']!.rawCode).toBe(FILES['models/b.sql']);
+  });
+
   it('decodes a node only when it is read, and a masked secret in a node keeps the others readable', async () => {
     // The pepper reaches model m's config (env_var) and is a secret (secret()): the body stores it masked.
     const files = { ...FILES, 'models/m.sql': "{{ config(meta={'k': env_var('STRATA_SNAPSHOT_PEPPER')}) }} select {{ secret('STRATA_SNAPSHOT_PEPPER') }} as p" };

@@ -1,5 +1,6 @@
 import type { Manifest, ManifestNode } from '../parse/types.js';
-import { fqnOf, rawCodeFromFile, type ModelParseFacts } from '../parse/index.js';
+import { fqnOf, isRawCodeFromFile, rawCodeFromFile, type ModelParseFacts } from '../parse/index.js';
+import { LazyProjectFile } from '../project/index.js';
 import type { ProjectFile } from '../project/types.js';
 import { assembleGraph } from './build-graph.js';
 import { lazyRecord } from './lazy-record.js';
@@ -9,7 +10,8 @@ import type { ProjectGraph } from './types.js';
  * A compact encoding of a parsed project for the graph snapshot. Most fields of most nodes hold the same
  * value as their neighbours (default configs, empty tags, the project name), so each node stores only what
  * differs from the usual value for its resource type; file-backed nodes take path and checksum from the
- * file list, edges are indexes. Model SQL is stored: reading 10,000 small files costs more than parsing it. Decoding builds fresh objects: no two nodes share anything.
+ * file list, edges are indexes. Model SQL is stored when the parse read it (reading 10,000 small files costs more
+ * than parsing it), and marked as "from the file" when the parse took the file's render from the cache. Decoding builds fresh objects: no two nodes share anything.
  * The graph (ids, edges, order) is decoded at once; each node is stored as its own JSON text and decoded
  * when it is first read (`lazyRecord`), so a command that reads a few nodes decodes only those.
  */
@@ -127,6 +129,9 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[], modelFact
       if (node.path === file.pathInResource) derived.add('path');
       if (node.checksum?.name === 'sha256' && node.checksum.checksum === file.checksum) (own.$sum = 1), derived.add('checksum');
       if (same(node.fqn, fqnOf(node.packageName, file.pathInResource, node.name))) (own.$fqn = 1), derived.add('fqn');
+      // SQL still to be read from its file (a parse that took every render from the cache read no model):
+      // stored as "from the file", so storing the graph does not read 10,000 files.
+      if (isRawCodeFromFile(node) && file instanceof LazyProjectFile && !file.isLoaded()) (own.$raw = 1), derived.add('rawCode');
     }
     if (node.alias === node.name) (own.$alias = 1), derived.add('alias');
     for (const k in n) {
@@ -199,6 +204,7 @@ export function decodeGraph(data: EncodedGraph, nodeText: (index: number) => str
       if (own.$fqn) n.fqn = fqnOf(n.packageName as string, file.pathInResource, n.name as string);
     }
     if (own.$alias) n.alias = n.name;
+    if (file && own.$raw) rawCodeFromFile(n, file);
     if (file && fromFile.has(i)) {
       n.checksum = { name: 'sha256', checksum: file.checksum };
       delete n.rawCode;

@@ -32,6 +32,11 @@ export class LazyProjectFile implements ProjectFile {
     return this.text;
   }
 
+  /** Whether the text has been read (or given) already: reading it now would cost a system call or four. */
+  isLoaded(): boolean {
+    return this.text !== undefined;
+  }
+
   get checksum(): string {
     this.sum ??= hexDigest('sha256', this.contents);
     return this.sum;
