@@ -192,17 +192,23 @@ describe('graph snapshot', () => {
     expect(shape(again)).toEqual(shape(warm));
   });
 
-  it('stores SQL the parse did not read as "from the file", and reads it from there', async () => {
+  it('stores model SQL with the graph, except SQL a parse during edits did not read, which it reads from the file', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);
     age(dir, Object.keys(FILES));
-    // The first parse reads every file; the second takes every render from the cache and stores the graph.
+    const bodyText = (): string => readFileSync(join(dir, 'target', 'graph_snapshot_body.strata.json'), 'utf8');
+    const bSql = "join {{ source('raw', 't') }} using (id)";
+    // Stored because nothing changed: it will be reused as it is, so the SQL is in it.
     await settle(dir);
-    const body = readFileSync(join(dir, 'target', 'graph_snapshot_body.strata.json'), 'utf8');
-    expect(body).not.toContain("join {{ source('raw', 't') }} using (id)");
+    expect(bodyText()).toContain(bSql);
+    // Stored after an edit that needed a full parse, which took b's render from the cache: b's SQL is not read to be stored.
+    writeFileSync(join(dir, 'models/c.sql'), "select * from {{ ref('a') }}");
+    expect((await prepare(dir)).parsedFrom).toBe('files');
+    expect(bodyText()).not.toContain(bSql);
     const warm = await prepare(dir);
     expect(warm.parsedFrom).toBe('snapshot');
     expect(warm.graph.manifest.nodes['model.p.b']!.rawCode).toBe(FILES['models/b.sql']);
+    expect(shape(warm)).toEqual(shape(await prepare(dir, { noParseCache: true })));
   });
 
   it('decodes a node only when it is read, and a masked secret in a node keeps the others readable', async () => {

@@ -164,7 +164,9 @@ function patchDigest(patched: string[], files: ProjectFile[], ids: string[], sou
  * only when `withGraph`: storing it costs about a third of a parse, which pays off once the project is
  * parsed again unchanged, or edited again (partial parsing starts from it). Returns the id of the graph stored, if one was.
  */
-export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; macroVars: string[]; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts> }): string | undefined {
+export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; macroVars: string[]; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts>;
+  /** `mark`: SQL the parse did not read is stored as "from the file" (a graph stored while the project is edited); `read` (default): read and stored, for commands that reuse the graph many times. */
+  unreadSql?: 'read' | 'mark' }): string | undefined {
   const header: Header = { format: HEADER_FORMAT, key: inputs.key, takenAt: facts.takenAt, bodyId: facts.withGraph ? randomUUID() : '', paths: '', kinds: '', sizes: [], mtimes: [], checksums: '', env: facts.envRead, vars: facts.varsRead, varReaders: facts.varReaders, macroVars: facts.macroVars, secrets: facts.secrets, diagnostics: facts.diagnostics, patched: [] };
   const checksums: string[] = [];
   const paths: string[] = [];
@@ -184,7 +186,7 @@ export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: P
   header.kinds = kinds.join('\n');
   // Body first: a header always names a body that is complete on disk.
   // Scrubbed like manifest.json: a secret that reached a config or a warning is not written either.
-  if (facts.withGraph && !saveFile(dir, BODY, bodyText(header.bodyId, encodeGraph(graph, inputs.files, facts.modelFacts), facts.scrub))) return undefined;
+  if (facts.withGraph && !saveFile(dir, BODY, bodyText(header.bodyId, encodeGraph(graph, inputs.files, facts.modelFacts, facts.unreadSql), facts.scrub))) return undefined;
   return saveFile(dir, HEADER, facts.scrub(JSON.stringify(header))) && header.bodyId ? header.bodyId : undefined;
 }
 

@@ -10,8 +10,8 @@ import type { ProjectGraph } from './types.js';
  * A compact encoding of a parsed project for the graph snapshot. Most fields of most nodes hold the same
  * value as their neighbours (default configs, empty tags, the project name), so each node stores only what
  * differs from the usual value for its resource type; file-backed nodes take path and checksum from the
- * file list, edges are indexes. Model SQL is stored when the parse read it (reading 10,000 small files costs more
- * than parsing it), and marked as "from the file" when the parse took the file's render from the cache. Decoding builds fresh objects: no two nodes share anything.
+ * file list, edges are indexes. Model SQL is stored (reading 10,000 small files costs more than parsing it);
+ * with `unreadSql: 'mark'`, SQL the parse did not read is marked "from the file" instead of read to be stored. Decoding builds fresh objects: no two nodes share anything.
  * The graph (ids, edges, order) is decoded at once; each node is stored as its own JSON text and decoded
  * when it is first read (`lazyRecord`), so a command that reads a few nodes decodes only those.
  */
@@ -107,7 +107,7 @@ function usualValues(nodes: ManifestNode[]): Record<string, Record<string, unkno
  * The graph, and per node (in `ids` order after the sources) the JSON of the fields that differ from
  * `usual`; `$absent` lists usual fields the node lacks.
  */
-export function encodeGraph(graph: ProjectGraph, files: ProjectFile[], modelFacts: Map<string, ModelParseFacts> = new Map()): { graph: EncodedGraph; nodes: string[] } {
+export function encodeGraph(graph: ProjectGraph, files: ProjectFile[], modelFacts: Map<string, ModelParseFacts> = new Map(), unreadSql: 'read' | 'mark' = 'read'): { graph: EncodedGraph; nodes: string[] } {
   const { manifest } = graph;
   const nodes = Object.values(manifest.nodes);
   const usual = usualValues(nodes);
@@ -130,8 +130,8 @@ export function encodeGraph(graph: ProjectGraph, files: ProjectFile[], modelFact
       if (node.checksum?.name === 'sha256' && node.checksum.checksum === file.checksum) (own.$sum = 1), derived.add('checksum');
       if (same(node.fqn, fqnOf(node.packageName, file.pathInResource, node.name))) (own.$fqn = 1), derived.add('fqn');
       // SQL still to be read from its file (a parse that took every render from the cache read no model):
-      // stored as "from the file", so storing the graph does not read 10,000 files.
-      if (isRawCodeFromFile(node) && file instanceof LazyProjectFile && !file.isLoaded()) (own.$raw = 1), derived.add('rawCode');
+      // with 'mark', stored as "from the file", so storing the graph does not read 10,000 files.
+      if (unreadSql === 'mark' && isRawCodeFromFile(node) && file instanceof LazyProjectFile && !file.isLoaded()) (own.$raw = 1), derived.add('rawCode');
     }
     if (node.alias === node.name) (own.$alias = 1), derived.add('alias');
     for (const k in n) {
