@@ -158,13 +158,15 @@ export function listProjectFiles(config: ProjectConfig, fs: FileSource): Project
     for (const dir of dirs) {
       const absDir = resolve(config.rootDir, dir);
       // Listed paths start with absDir, itself under rootDir unless a resource path leads out of the project.
-      const rel = (from: string, abs: string): string => (abs.startsWith(`${from}${sep}`) ? abs.slice(from.length + 1) : relative(from, abs));
+      const rootPrefix = `${config.rootDir}${sep}`;
+      const dirPrefix = `${absDir}${sep}`;
+      const targetPrefix = `${config.targetPath}/`;
       const slashes = sep === '/' ? (p: string) => p : (p: string) => p.split(sep).join('/');
       for (const abs of fs.list(absDir)) {
         if (seen.has(abs)) continue;
-        const path = slashes(rel(config.rootDir, abs));
-        if (path.startsWith(`${config.targetPath}/`)) continue;
-        const pathInResource = slashes(rel(absDir, abs));
+        const path = slashes(abs.startsWith(rootPrefix) ? abs.slice(rootPrefix.length) : relative(config.rootDir, abs));
+        if (path.startsWith(targetPrefix)) continue;
+        const pathInResource = slashes(abs.startsWith(dirPrefix) ? abs.slice(dirPrefix.length) : relative(absDir, abs));
         const kind = kindOf(resource, pathInResource);
         if (!kind) continue;
         seen.add(abs);
