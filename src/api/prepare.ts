@@ -86,7 +86,7 @@ function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine
   const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, varsReadBy: {} as Record<string, Record<string, string | null>>, secrets: [] as string[] };
   engine.setDocs?.(candidate.docs());
   for (const file of candidate.edited) {
-    const id = `model.${project.config.name}.${nodeNameOf(file.path)}`;
+    const id = `${file.kind === 'test' ? 'test' : 'model'}.${project.config.name}.${nodeNameOf(file.path)}`;
     const stored = candidate.stored(id);
     if (!stored) return undefined;
     const outcome = reparseModel(project, engine, file, stored.node, stored.facts);

@@ -265,6 +265,13 @@ describe('graph snapshot', () => {
     expect(again.graphId).toBe(p.graphId);
     expect(shape(again)).toEqual(shape(p));
 
+    // A singular test's SQL, likewise.
+    writeFileSync(join(dir, 'tests/no_rows.sql'), "select * from {{ ref('c') }} where 1 = 0");
+    const testEdit = await prepare(dir);
+    expect(testEdit.parsedFrom).toBe('patched');
+    expect(shape(testEdit)).toEqual(shape(await prepare(dir, { noParseCache: true })));
+    expect(testEdit.graph.manifest.nodes['test.p.no_rows']!.rawCode).toContain('1 = 0');
+
     // A second edit: another graph id.
     const before = p.graphId;
     p = await edit("select id, 2 as x from {{ ref('a') }} join {{ source('raw', 't') }} using (id)");

@@ -73,7 +73,7 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   // and those whose render read a var that changed.
   const edited = files.changed.filter((i) => inputs.files[i]!.checksum !== header.checksums.slice(i * 64, i * 64 + 64)).map((i) => inputs.files[i]!);
   const readerIds = [...new Set(changedVars.flatMap((name) => header.varReaders[name] ?? []))];
-  const patchable = edited.length + readerIds.length <= MAX_PATCHED_EDITS && edited.every((f) => f.kind === 'model' && !header.diagnostics.some((d) => d.file === f.path));
+  const patchable = edited.length + readerIds.length <= MAX_PATCHED_EDITS && edited.every((f) => (f.kind === 'model' || f.kind === 'test') && !header.diagnostics.some((d) => d.file === f.path));
   if ((!files.ok || changedVars.length > 0) && !patchable) return { filesUnchanged, hadGraph };
   const body = readBody(join(dir, BODY));
   // Two writers may interleave: a body from another parse than the header's is not used.
@@ -95,7 +95,7 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   for (const id of readerIds) {
     const node = graph.manifest.nodes[id];
     const file = node && byPath.get(node.originalFilePath);
-    if (!file || file.kind !== 'model' || header.diagnostics.some((d) => d.file === file.path)) return { filesUnchanged, hadGraph };
+    if (!file || (file.kind !== 'model' && file.kind !== 'test') || header.diagnostics.some((d) => d.file === file.path)) return { filesUnchanged, hadGraph };
     if (!toParse.includes(file)) toParse.push(file);
   }
   return {

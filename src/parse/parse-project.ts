@@ -27,9 +27,9 @@ export interface ParseOptions {
 const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = { model: 'view', seed: 'seed', test: 'test', snapshot: 'snapshot', analysis: 'view' };
 
 /**
- * What a model's node was built from besides its file and the project config: the config its YAML patch
- * gave and the config its `config()` calls gave. Stored with the graph snapshot, so that a later edit of the
- * model's SQL can be checked against them (see `reparse-model.ts`). Empty objects are left out.
+ * What a model's (or singular test's) node was built from besides its file and the project config: the
+ * config its YAML patch gave and the config its `config()` calls gave. Stored with the graph snapshot, so
+ * that a later edit of its SQL can be checked against them (see `reparse-model.ts`). Empty objects are left out.
  */
 export interface ModelParseFacts {
   patchConfig?: Record<string, unknown>;
@@ -154,7 +154,8 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       // A seed's SQL is empty like dbt's; a model's is its file, read only if something needs it.
       const node: ManifestNode = resourceType === 'seed' ? Object.assign(fields, { rawCode: '', seedFile: f.absPath }) : rawCodeFromFile(fields, f);
       if (resourceType === 'test') node.schema = namer.schema(config.schema ?? 'dbt_test__audit', nodeInfo);
-      if (resourceType === 'model') {
+      // Models and singular tests can be parsed again on their own (reparse-model.ts).
+      if (resourceType === 'model' || resourceType === 'test') {
         const facts: ModelParseFacts = {};
         if (patch?.config && Object.keys(patch.config).length) facts.patchConfig = patch.config;
         if (Object.keys(rendered.config).length) facts.renderedConfig = rendered.config;

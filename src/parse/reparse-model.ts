@@ -28,9 +28,12 @@ export function reparseModel(project: LoadedProject, engine: TemplateEngine, fil
   const cfg = project.config;
   const name = nodeNameOf(file.path);
   const none: ReparseOutcome = { same: false, envVars: {}, varsRead: {}, secrets: [] };
-  if (file.kind !== 'model' || stored.resourceType !== 'model' || stored.name !== name || stored.originalFilePath !== file.path || stored.packageName !== cfg.name) return none;
+  // A model, or a singular data test (a SQL file under test-paths): parsed the same way, under its own config tree.
+  const resourceType = file.kind === 'model' ? 'model' : file.kind === 'test' ? 'test' : undefined;
+  if (!resourceType || stored.resourceType !== resourceType || stored.name !== name || stored.originalFilePath !== file.path || stored.packageName !== cfg.name) return none;
   const fqn = fqnOf(cfg.name, file.pathInResource, name);
-  const renderNode: RenderNode = { uniqueId: stored.uniqueId, name, resourceType: 'model', packageName: cfg.name, file: file.path, fqn, config: { ...folderConfig(cfg.models, fqn), ...(facts.patchConfig ?? {}) }, path: file.pathInResource };
+  const tree = resourceType === 'model' ? cfg.models : cfg.dataTests;
+  const renderNode: RenderNode = { uniqueId: stored.uniqueId, name, resourceType, packageName: cfg.name, file: file.path, fqn, config: { ...folderConfig(tree, fqn), ...(facts.patchConfig ?? {}) }, path: file.pathInResource };
   const rendered = engine.parseRender(renderNode, file.contents);
   const same =
     rendered.diagnostics.length === 0 &&
