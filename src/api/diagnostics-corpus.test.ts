@@ -69,6 +69,7 @@ const cases: Case[] = [
   { name: 'raise_compiler_error', files: { 'models/a.sql': "select 1\n{{ exceptions.raise_compiler_error('bad config here') }}" }, code: 'compiler-error', file: 'models/a.sql', mentions: 'bad config here' },
   { name: 'raise_compiler_error in a macro', files: { 'macros/m.sql': "{% macro must(x) %}{% if not x %}{{ exceptions.raise_compiler_error('x is required') }}{% endif %}{% endmacro %}", 'models/a.sql': 'select {{ must(none) }}' }, code: 'compiler-error', mentions: 'x is required' },
   { name: 'missing var', files: { 'models/a.sql': "select {{ var('start_date') }}" }, code: 'var-not-found', file: 'models/a.sql', line: 1, mentions: 'start_date' },
+  { name: 'missing var in a source property', files: { 'models/src.yml': "version: 2\nsources:\n  - name: raw\n    schema: \"{{ var('raw_schema') }}\"\n    tables:\n      - name: t\n" }, code: 'var-not-found', file: 'models/src.yml', line: 6, mentions: 'raw_schema' },
   { name: 'missing env_var in model', files: { 'models/a.sql': "\nselect '{{ env_var('STRATA_TEST_NOPE_M') }}'" }, code: 'env-var-not-found', file: 'models/a.sql', line: 2 },
   { name: 'calling a non-function', files: { 'models/a.sql': "{% set x = 1 %}select {{ x() }}" }, code: 'jinja-render-error', file: 'models/a.sql' },
   { name: 'config with unknown materialization name is fine at parse but ref error still shows', files: { 'models/a.sql': "{{ config(materialized='table') }}select * from {{ ref('zz') }}" }, code: 'ref-not-found', file: 'models/a.sql' },

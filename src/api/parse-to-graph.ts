@@ -11,7 +11,7 @@ export function parseToGraph(
   project: LoadedProject,
   engine: TemplateEngine,
   options: { adapterType: string; cacheDir?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
-): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const bag = new DiagnosticBag();
   const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
   const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, env: options.env }));
@@ -61,5 +61,5 @@ export function parseToGraph(
 
   const built = time('build_graph', () => buildGraph(manifest));
   bag.merge(built.diagnostics);
-  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, varsRead: parsed.varsRead, varReaders: parsed.varReaders, secrets: parsed.secrets, counts: parsed.counts, modelFacts: parsed.modelFacts };
+  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, varsRead: parsed.varsRead, varReaders: parsed.varReaders, parseVars: parsed.parseVars, secrets: parsed.secrets, counts: parsed.counts, modelFacts: parsed.modelFacts };
 }

@@ -162,6 +162,26 @@ describe('graph snapshot', () => {
     expect(shape(suffixed)).toEqual(shape(await prepare(dir, { vars: '{n: 2, use_b: true, suffix: _x}', noParseCache: true })));
   });
 
+  it('renders var() and env_var() in source properties as dbt does, and a change to one is a full parse', async () => {
+    const files = {
+      'models/src.yml': "version: 2\nsources:\n  - name: landing\n    schema: \"{{ var('raw_schema', 'raw') }}\"\n    tables:\n      - name: calls\n        identifier: \"{{ env_var('STRATA_SNAPSHOT_CALLS_TABLE', 'calls_v1') }}\"\n",
+      'models/m.sql': "select * from {{ source('landing', 'calls') }}",
+    };
+    const dir = writeProject(files);
+    dirs.push(dir);
+    age(dir, Object.keys(files));
+    await settle(dir);
+    const first = await prepare(dir);
+    expect(first.parsedFrom).toBe('snapshot');
+    expect(first.graph.manifest.sources['source.p.landing.calls']).toMatchObject({ schema: 'raw', identifier: 'calls_v1' });
+    const other = await prepare(dir, { vars: '{raw_schema: bronze}', env: { ...process.env, STRATA_SNAPSHOT_CALLS_TABLE: 'calls_v2' } });
+    expect(other.parsedFrom).toBe('files');
+    expect(other.graph.manifest.sources['source.p.landing.calls']).toMatchObject({ schema: 'bronze', identifier: 'calls_v2' });
+    // A var nobody reads still leaves the stored graph alone.
+    expect((await prepare(dir, { vars: '{unrelated: 1}' })).parsedFrom).toBe('files'); // back to the defaults: parsed once
+    expect((await prepare(dir, { vars: '{unrelated: 2}' })).parsedFrom).toBe('snapshot');
+  });
+
   it('keeps secret values out and sets them from the environment again', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);

@@ -8,6 +8,7 @@ import { readSchemaFiles, type Patch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
+import { envDigest, varDigest } from '../templating/render-scope.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
@@ -37,7 +38,7 @@ export interface ModelParseFacts {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (source properties). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
@@ -169,7 +170,19 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
   }
-  const sources = buildSources(project, props.sources, describe);
+  // Source properties may read vars and env vars; a change to one is a full parse (no file to parse again).
+  const sourceVars = new Set<string>();
+  const sources = buildSources(project, props.sources, describe, {
+    env: options.env ?? process.env,
+    vars: cfg.vars,
+    onRead: (kind, name, value) => {
+      if (kind === 'env_var') envRead[name] = envDigest(value as string | undefined);
+      else {
+        varsRead[name] = varDigest(value);
+        sourceVars.add(name);
+      }
+    },
+  });
   diagnostics.push(...sources.diagnostics);
   for (const s of sources.sources) {
     if (s.config.enabled) manifest.sources[s.uniqueId] = s;
@@ -177,7 +190,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, varsRead, varReaders, secrets: [...secrets], counts, modelFacts };
+  return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: [...sourceVars], secrets: [...secrets], counts, modelFacts };
 }
 
 export type { SourceDefinition };

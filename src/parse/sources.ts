@@ -1,13 +1,25 @@
 import type { Diagnostic } from '../diagnostics/index.js';
+import { renderYamlString, type RenderYamlContext } from '../project/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { RawSourceTable } from './schema-yaml.js';
 import type { ExternalSpec, SourceDefinition } from './types.js';
 import { folderConfig, mergeConfig } from './node-config.js';
 
-/** `sources:` entries → SourceDefinitions (`source.<project>.<source>.<table>`), table settings over source settings. */
-export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
+/**
+ * `sources:` entries → SourceDefinitions (`source.<project>.<source>.<table>`), table settings over source settings.
+ * Where the relation is (`database`, `schema`, `identifier`) and `loader`, `loaded_at_field` may use
+ * `{{ var() }}` and `{{ env_var() }}`, rendered here as dbt does; `ctx.onRead` hears each name read.
+ */
+export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string, ctx: RenderYamlContext): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [];
+  const render = (value: unknown, r: RawSourceTable, key: string): unknown => {
+    if (typeof value !== 'string' || !value.includes('{{')) return value;
+    const out = renderYamlString(value, ctx);
+    if (out.ok) return out.value;
+    diagnostics.push({ code: out.kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${key} of source ${r.sourceName}.${String(r.table.name)} uses ${out.kind}('${out.missing}'), which is not set and has no default`, file: r.file, line: r.line, hint: out.kind === 'env_var' ? `export ${out.missing}=… or give a default: env_var('${out.missing}', '…')` : `add it under vars: in the project file, pass --vars '{${out.missing}: …}', or give a default` });
+    return value;
+  };
   const seen = new Map<string, string>();
   const out: SourceDefinition[] = [];
   for (const r of raw) {
@@ -28,11 +40,11 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       packageName: cfg.name,
       sourceName: r.sourceName,
       name: String(t.name),
-      identifier: String(t.identifier ?? t.name),
-      database: (t.database ?? s.database ?? s.project ?? project.target.database) as string | undefined,
-      schema: String(t.schema ?? s.schema ?? s.dataset ?? r.sourceName),
-      loader: String(s.loader ?? ''),
-      loadedAtField: (t.loaded_at_field ?? s.loaded_at_field ?? config.loaded_at_field) as string | undefined,
+      identifier: String(render(t.identifier ?? t.name, r, 'identifier')),
+      database: render(t.database ?? s.database ?? s.project ?? project.target.database, r, 'database') as string | undefined,
+      schema: String(render(t.schema ?? s.schema ?? s.dataset ?? r.sourceName, r, 'schema')),
+      loader: String(render(s.loader ?? '', r, 'loader')),
+      loadedAtField: render(t.loaded_at_field ?? s.loaded_at_field ?? config.loaded_at_field, r, 'loaded_at_field') as string | undefined,
       freshness: freshness ?? null,
       external,
       description: describe(String(t.description ?? '')),

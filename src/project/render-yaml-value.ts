@@ -10,6 +10,8 @@ export interface RenderYamlContext {
   vars: Record<string, unknown>;
   /** Called for every env var value used, so secrets can be scrubbed. */
   onEnvValue?: (value: string) => void;
+  /** Called for every env_var() or var() read, with the value found (undefined: not set), so a cached parse knows what it depends on. */
+  onRead?: (kind: 'env_var' | 'var', name: string, value: unknown) => void;
 }
 
 export type RenderOutcome = { ok: true; value: unknown } | { ok: false; missing: string; kind: 'env_var' | 'var' };
@@ -31,6 +33,7 @@ export function renderYamlString(text: string, ctx: RenderYamlContext): RenderOu
     let value: unknown;
     const hasDefault = strDefault !== undefined || litDefault !== undefined;
     const def = strDefault ?? (litDefault === undefined ? undefined : /^(none|None)$/.test(litDefault) ? null : /^(true|True)$/.test(litDefault) ? true : /^(false|False)$/.test(litDefault) ? false : Number(litDefault));
+    ctx.onRead?.(fn as 'env_var' | 'var', name, fn === 'env_var' ? ctx.env[name] : ctx.vars[name]);
     if (fn === 'env_var') {
       const v = ctx.env[name];
       if (v !== undefined) {
