@@ -182,6 +182,34 @@ describe('graph snapshot', () => {
     expect((await prepare(dir, { vars: '{unrelated: 2}' })).parsedFrom).toBe('snapshot');
   });
 
+  it('renders vars in a model\'s YAML config, and renders again a model whose template reads a config the YAML changed', async () => {
+    const files = {
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': 'select 2 as id',
+      // The template reads its own config, which comes from the YAML below.
+      'models/c.sql': "{% if config.get('materialized') == 'table' %}select * from {{ ref('a') }}{% else %}select * from {{ ref('b') }}{% endif %}",
+      'models/props.yml': "version: 2\nmodels:\n  - name: c\n    config:\n      materialized: table\n      schema: \"{{ var('c_schema', 'gold') }}\"\n",
+    };
+    const dir = writeProject(files);
+    dirs.push(dir);
+    age(dir, Object.keys(files));
+    await settle(dir);
+    let p = await prepare(dir);
+    expect(p.parsedFrom).toBe('snapshot');
+    expect(p.graph.parentMap['model.p.c']).toEqual(['model.p.a']);
+    expect(p.graph.manifest.nodes['model.p.c']!.schema).toBe('main_gold');
+    // A var the YAML config reads: a full parse, with the new schema.
+    p = await prepare(dir, { vars: '{c_schema: platinum}' });
+    expect(p.parsedFrom).toBe('files');
+    expect(p.graph.manifest.nodes['model.p.c']!.schema).toBe('main_platinum');
+    // The YAML changes the config the template reads: its cached render must not be reused.
+    writeFileSync(join(dir, 'models/props.yml'), files['models/props.yml'].replace('materialized: table', 'materialized: view'));
+    p = await prepare(dir);
+    expect(p.parsedFrom).toBe('files');
+    expect(p.graph.parentMap['model.p.c']).toEqual(['model.p.b']);
+    expect(shape(p)).toEqual(shape(await prepare(dir, { noParseCache: true })));
+  });
+
   it('keeps secret values out and sets them from the environment again', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);

@@ -8,7 +8,7 @@ import type { SchemaFileProps } from './schema-yaml.js';
 import { envDigest, varDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
-const FORMAT = 4;
+const FORMAT = 5;
 
 interface CacheData {
   format: number;
@@ -75,10 +75,12 @@ export class ParseCache {
     this.dirty = true;
   }
 
-  /** The cached render of this file version, unless a var or env var it read has changed since. */
-  get(file: ProjectFile, env: NodeJS.ProcessEnv = process.env): ParseRenderResult | undefined {
+  /** The cached render of this file version, unless a var or env var it read, or the config it was given, has changed since. */
+  get(file: ProjectFile, env: NodeJS.ProcessEnv = process.env, configDigest?: () => string): ParseRenderResult | undefined {
     const hit = this.entries[`${file.path}:${file.checksum}`];
     if (!hit) return undefined;
+    // A full render may have read its node's config, which comes from project folders and YAML, not the file.
+    if (hit.configDigest !== undefined && configDigest && hit.configDigest !== configDigest()) return undefined;
     if (hit.envVars) for (const name in hit.envVars) if (envDigest(env[name]) !== hit.envVars[name]) return undefined;
     if (hit.varsRead) for (const name in hit.varsRead) if (varDigest(this.vars[name]) !== hit.varsRead[name]) return undefined;
     this.next[`${file.path}:${file.checksum}`] = hit;

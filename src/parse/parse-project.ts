@@ -9,6 +9,7 @@ import { buildSources } from './sources.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
 import { envDigest, varDigest } from '../templating/render-scope.js';
+import { hexDigest, renderYamlTree, type RenderYamlContext } from '../project/index.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
@@ -25,6 +26,8 @@ export interface ParseOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+const configDigest = (config: Record<string, unknown>): string => hexDigest('sha1', JSON.stringify(config)).slice(0, 16);
+
 const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = { model: 'view', seed: 'seed', test: 'test', snapshot: 'snapshot', analysis: 'view' };
 
 /**
@@ -38,7 +41,7 @@ export interface ModelParseFacts {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (source properties). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
@@ -67,6 +70,24 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
 
   const envRead: Record<string, string | null> = {};
   const varsRead: Record<string, string | null> = {};
+  // Property files (a model's YAML `config:`, source properties) may read vars and env vars, rendered here as
+  // dbt does. A changed var read there is a full parse: no single file can be parsed again for it.
+  const parseVars = new Set<string>();
+  const yamlCtx: RenderYamlContext = {
+    env: options.env ?? process.env,
+    vars: cfg.vars,
+    onRead: (kind, name, value) => {
+      if (kind === 'env_var') envRead[name] = envDigest(value as string | undefined);
+      else {
+        varsRead[name] = varDigest(value);
+        parseVars.add(name);
+      }
+    },
+  };
+  const renderPatchConfig = (patch: Patch): Record<string, unknown> =>
+    renderYamlTree(patch.config ?? {}, yamlCtx, [], (_path, missing, kind) => {
+      diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `the config of '${patch.name}' uses ${kind}('${missing}'), which is not set and has no default`, file: patch.file, line: patch.line, hint: kind === 'env_var' ? `export ${missing}=… or give a default: env_var('${missing}', '…')` : `add it under vars: in the project file, pass --vars '{${missing}: …}', or give a default` });
+    }) as Record<string, unknown>;
   // Per var, the nodes whose render read it.
   const varReaders: Record<string, string[]> = {};
   const secrets = new Set<string>();
@@ -106,13 +127,21 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       const name = nodeNameOf(f.path);
       const fqn = fqnOf(cfg.name, f.pathInResource, name);
       const patch = patches?.get(name);
+      const patchConfig = patch?.config && JSON.stringify(patch.config).includes('{{') ? renderPatchConfig(patch) : (patch?.config ?? {});
       const uniqueId = `${resourceType}.${cfg.name}.${name}`;
       let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
       if (resourceType !== 'seed') {
-        const cached = cache?.get(f, options.env);
+        // The config its template sees (`config.get`): project folders and YAML. A render is reused for the same one only.
+        const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig });
+        const cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
         if (cached) counts.fromCache++;
-        // The node as its template sees it, built only for a render.
-        rendered = cached ?? engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: { ...folderConfig(tree, fqn), ...(patch?.config ?? {}) }, path: f.pathInResource } satisfies RenderNode, f.contents);
+        else {
+          const config = seenConfig();
+          rendered = engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config, path: f.pathInResource } satisfies RenderNode, f.contents);
+          // The fast path reads no config; a real render may have.
+          if (!rendered.fastPath) rendered.configDigest = configDigest(config);
+        }
+        rendered = cached ?? rendered;
         if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
         if (!rendered.diagnostics.length) cache?.set(f, rendered);
         if (rendered.envVars) Object.assign(envRead, rendered.envVars);
@@ -123,7 +152,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         for (const name of rendered.secrets ?? []) secrets.add(name);
         diagnostics.push(...rendered.diagnostics);
       }
-      const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patch?.config ?? {}, rendered.config);
+      const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config);
       if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
       const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource };
       const fields: Omit<ManifestNode, 'rawCode'> = {
@@ -158,7 +187,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       // Models and singular tests can be parsed again on their own (reparse-model.ts).
       if (resourceType === 'model' || resourceType === 'test') {
         const facts: ModelParseFacts = {};
-        if (patch?.config && Object.keys(patch.config).length) facts.patchConfig = patch.config;
+        if (Object.keys(patchConfig).length) facts.patchConfig = patchConfig;
         if (Object.keys(rendered.config).length) facts.renderedConfig = rendered.config;
         if (facts.patchConfig || facts.renderedConfig) modelFacts.set(node.uniqueId, facts);
       }
@@ -170,19 +199,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
   }
-  // Source properties may read vars and env vars; a change to one is a full parse (no file to parse again).
-  const sourceVars = new Set<string>();
-  const sources = buildSources(project, props.sources, describe, {
-    env: options.env ?? process.env,
-    vars: cfg.vars,
-    onRead: (kind, name, value) => {
-      if (kind === 'env_var') envRead[name] = envDigest(value as string | undefined);
-      else {
-        varsRead[name] = varDigest(value);
-        sourceVars.add(name);
-      }
-    },
-  });
+  const sources = buildSources(project, props.sources, describe, yamlCtx);
   diagnostics.push(...sources.diagnostics);
   for (const s of sources.sources) {
     if (s.config.enabled) manifest.sources[s.uniqueId] = s;
@@ -190,7 +207,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: [...sourceVars], secrets: [...secrets], counts, modelFacts };
+  return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: [...parseVars], secrets: [...secrets], counts, modelFacts };
 }
 
 export type { SourceDefinition };

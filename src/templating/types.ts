@@ -90,6 +90,8 @@ export interface ParseRenderResult {
   envVars?: Record<string, string | null>;
   /** var() names the render read → digest of the value (null: not set). */
   varsRead?: Record<string, string | null>;
+  /** Digest of the node config the render was given (a full render may read it with `config.get`); set by the parse. */
+  configDigest?: string;
   /** secret() names the render called (values are never stored). */
   secrets?: string[];
 }
