@@ -42,6 +42,15 @@ function age(dir: string, rels: string[]): void {
   for (const r of rels) utimesSync(join(dir, r), old, old);
 }
 
+/** A project written an hour back (no file is "racy") and parsed until its graph is stored. */
+async function storedProject(files: Record<string, string>, extra: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const dir = writeProject(files);
+  dirs.push(dir);
+  age(dir, Object.keys(files));
+  await settle(dir, extra);
+  return dir;
+}
+
 const FILES = {
   'models/a.sql': "{{ config(materialized='table', tags=['daily']) }} select 1 as id, {{ secret('STRATA_SNAPSHOT_PEPPER', 'x') }} as p",
   'models/b.sql': "select * from {{ ref('a') }} join {{ source('raw', 't') }} using (id)",
@@ -71,10 +80,7 @@ describe('graph snapshot', () => {
   });
 
   it('is not used once a file is edited, added, removed or renamed', async () => {
-    const dir = writeProject(FILES);
-    dirs.push(dir);
-    age(dir, Object.keys(FILES));
-    await settle(dir);
+    const dir = await storedProject(FILES);
     expect((await prepare(dir)).parsedFrom).toBe('snapshot');
 
     writeFileSync(join(dir, 'models/b.sql'), "select * from {{ ref('a') }}");
@@ -136,10 +142,7 @@ describe('graph snapshot', () => {
       // A project override of dbt's naming macro that reads a var: every schema depends on it.
       'macros/schema_name.sql': "{% macro generate_schema_name(custom_schema_name, node) %}{{ target.schema }}{{ var('suffix', '') }}{% endmacro %}",
     };
-    const dir = writeProject(files);
-    dirs.push(dir);
-    age(dir, Object.keys(files));
-    await settle(dir);
+    const dir = await storedProject(files);
     expect((await prepare(dir)).parsedFrom).toBe('snapshot');
     // A var nothing read (an Airflow run date, say): the stored graph holds.
     expect((await prepare(dir, { vars: '{run_date: "2026-11-25"}' })).parsedFrom).toBe('snapshot');
@@ -167,10 +170,7 @@ describe('graph snapshot', () => {
       'models/src.yml': "version: 2\nsources:\n  - name: landing\n    schema: \"{{ var('raw_schema', 'raw') }}\"\n    tables:\n      - name: calls\n        identifier: \"{{ env_var('STRATA_SNAPSHOT_CALLS_TABLE', 'calls_v1') }}\"\n",
       'models/m.sql': "select * from {{ source('landing', 'calls') }}",
     };
-    const dir = writeProject(files);
-    dirs.push(dir);
-    age(dir, Object.keys(files));
-    await settle(dir);
+    const dir = await storedProject(files);
     const first = await prepare(dir);
     expect(first.parsedFrom).toBe('snapshot');
     expect(first.graph.manifest.sources['source.p.landing.calls']).toMatchObject({ schema: 'raw', identifier: 'calls_v1' });
@@ -190,10 +190,7 @@ describe('graph snapshot', () => {
       'models/c.sql': "{% if config.get('materialized') == 'table' %}select * from {{ ref('a') }}{% else %}select * from {{ ref('b') }}{% endif %}",
       'models/props.yml': "version: 2\nmodels:\n  - name: c\n    config:\n      materialized: table\n      schema: \"{{ var('c_schema', 'gold') }}\"\n",
     };
-    const dir = writeProject(files);
-    dirs.push(dir);
-    age(dir, Object.keys(files));
-    await settle(dir);
+    const dir = await storedProject(files);
     let p = await prepare(dir);
     expect(p.parsedFrom).toBe('snapshot');
     expect(p.graph.parentMap['model.p.c']).toEqual(['model.p.a']);
@@ -285,10 +282,7 @@ describe('graph snapshot', () => {
   });
 
   it('takes an edit of a model\'s SQL alone into the stored graph (partial parsing), and anything more to a full parse', async () => {
-    const dir = writeProject(FILES);
-    dirs.push(dir);
-    age(dir, Object.keys(FILES));
-    await settle(dir);
+    const dir = await storedProject(FILES);
     // Parses until the graph is stored (one or two parses, by what changed last).
     const storeGraph = async (): Promise<void> => {
       for (let i = 0; i < 3; i++) if ((await prepare(dir)).parsedFrom === 'snapshot') return;
