@@ -15,6 +15,11 @@ export interface GenerateTestsInput {
   sources: SourceDefinition[];
   projectTestConfig: FolderConfigTree;
   knownTestMacros: string[];
+  /**
+   * Renders `{{ var() }}` / `{{ env_var() }}` in a test's config (`where`, `severity`, …) as dbt does; reports a
+   * missing name at the test's line. Without it, configs are taken as written.
+   */
+  renderConfig?: (config: Record<string, unknown>, at: { file: string; line?: number }) => Record<string, unknown>;
 }
 
 /**
@@ -99,7 +104,8 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
     if (seen.has(uniqueId)) return;
     seen.add(uniqueId);
     const fqn = [input.projectName, ...(parent.kind === 'node' ? parent.node.fqn.slice(1, -1) : []), name];
-    const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), legacyConfig, entryConfig);
+    const render = (c: Record<string, unknown>): Record<string, unknown> => (input.renderConfig && JSON.stringify(c).includes('{{') ? input.renderConfig(c, { file: raw.file, line: raw.line }) : c);
+    const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), render(legacyConfig), render(entryConfig));
     const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${jinjaValue(v)}`)];
     const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
     const sources: SourceCall[] = parent.kind === 'source' ? [{ source: parent.source.sourceName, table: parent.source.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];

@@ -188,13 +188,19 @@ describe('graph snapshot', () => {
       'models/b.sql': 'select 2 as id',
       // The template reads its own config, which comes from the YAML below.
       'models/c.sql': "{% if config.get('materialized') == 'table' %}select * from {{ ref('a') }}{% else %}select * from {{ ref('b') }}{% endif %}",
-      'models/props.yml': "version: 2\nmodels:\n  - name: c\n    config:\n      materialized: table\n      schema: \"{{ var('c_schema', 'gold') }}\"\n",
+      'models/props.yml': "version: 2\nmodels:\n  - name: c\n    config:\n      materialized: table\n      schema: \"{{ var('c_schema', 'gold') }}\"\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                where: \"id > {{ var('min_id', 0) }}\"\n",
     };
+    const whereOf = (p: PreparedProject): unknown => Object.values(p.graph.manifest.nodes).find((n) => n.resourceType === 'test')?.config.where;
     const dir = await storedProject(files);
     let p = await prepare(dir);
     expect(p.parsedFrom).toBe('snapshot');
     expect(p.graph.parentMap['model.p.c']).toEqual(['model.p.a']);
     expect(p.graph.manifest.nodes['model.p.c']!.schema).toBe('main_gold');
+    expect(whereOf(p)).toBe('id > 0');
+    // A var a test's YAML config reads: a full parse, with the new condition.
+    p = await prepare(dir, { vars: '{min_id: 5}' });
+    expect(p.parsedFrom).toBe('files');
+    expect(whereOf(p)).toBe('id > 5');
     // A var the YAML config reads: a full parse, with the new schema.
     p = await prepare(dir, { vars: '{c_schema: platinum}' });
     expect(p.parsedFrom).toBe('files');
