@@ -1,12 +1,10 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { RelationNamer, parseProject, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, parseProject, propertyRenderer, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
-import { renderYamlTree, type RenderYamlContext } from '../project/index.js';
-import { envDigest, varDigest } from '../templating/render-scope.js';
 
 /** parse → test nodes → landing nodes → graph: the full parse, when no snapshot of it is valid. */
 export function parseToGraph(
@@ -23,17 +21,8 @@ export function parseToGraph(
 
   // The nodes of files (before test, unit test and landing nodes join): enumerated once.
   const fileNodes = Object.values(manifest.nodes);
-  const testConfigContext: RenderYamlContext = {
-    env: options.env,
-    vars: project.config.vars,
-    onRead: (kind, name, value) => {
-      if (kind === 'env_var') parsed.envRead[name] = envDigest(value as string | undefined);
-      else {
-        parsed.varsRead[name] = varDigest(value);
-        if (!parsed.parseVars.includes(name)) parsed.parseVars.push(name);
-      }
-    },
-  };
+  // Test configs in property files may read vars and env vars too, recorded with the parse's other reads.
+  const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d));
   const tests = time('generate_tests', () =>
     generateTestNodes({
       projectName: project.config.name,
@@ -41,11 +30,7 @@ export function parseToGraph(
       sources: Object.values(manifest.sources),
       projectTestConfig: project.config.dataTests,
       knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
-      // Test configs in property files may read vars and env vars, as a model's YAML config may.
-      renderConfig: (config, at) =>
-        renderYamlTree(config, testConfigContext, [], (_path, missing, kind) =>
-          bag.error(kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', `a test config uses ${kind}('${missing}'), which is not set and has no default`, at, kind === 'env_var' ? `export ${missing}=… or give a default: env_var('${missing}', '…')` : `pass --vars '{${missing}: …}' or give a default`),
-        ) as Record<string, unknown>,
+      renderConfig: (config, at) => renderProperty(config, 'a test config', at),
     }),
   );
   bag.merge(tests.diagnostics);

@@ -104,7 +104,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
     if (seen.has(uniqueId)) return;
     seen.add(uniqueId);
     const fqn = [input.projectName, ...(parent.kind === 'node' ? parent.node.fqn.slice(1, -1) : []), name];
-    const render = (c: Record<string, unknown>): Record<string, unknown> => (input.renderConfig && JSON.stringify(c).includes('{{') ? input.renderConfig(c, { file: raw.file, line: raw.line }) : c);
+    const render = (c: Record<string, unknown>): Record<string, unknown> => (input.renderConfig ? input.renderConfig(c, { file: raw.file, line: raw.line }) : c);
     const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), render(legacyConfig), render(entryConfig));
     const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${jinjaValue(v)}`)];
     const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];

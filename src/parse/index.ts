@@ -5,3 +5,4 @@ export type * from './types.js';
 export { rawCodeFromFile, isRawCodeFromFile } from './raw-code.js';
 export { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 export { reparseModel, type ReparseOutcome } from './reparse-model.js';
+export { propertyRenderer, type PropertyReads } from './property-render.js';

@@ -8,8 +8,8 @@ import { readSchemaFiles, type Patch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
-import { envDigest, varDigest } from '../templating/render-scope.js';
-import { hexDigest, renderYamlTree, type RenderYamlContext } from '../project/index.js';
+import { hexDigest } from '../project/index.js';
+import { propertyRenderer, type PropertyReads } from './property-render.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
@@ -70,24 +70,9 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
 
   const envRead: Record<string, string | null> = {};
   const varsRead: Record<string, string | null> = {};
-  // Property files (a model's YAML `config:`, source properties) may read vars and env vars, rendered here as
-  // dbt does. A changed var read there is a full parse: no single file can be parsed again for it.
-  const parseVars = new Set<string>();
-  const yamlCtx: RenderYamlContext = {
-    env: options.env ?? process.env,
-    vars: cfg.vars,
-    onRead: (kind, name, value) => {
-      if (kind === 'env_var') envRead[name] = envDigest(value as string | undefined);
-      else {
-        varsRead[name] = varDigest(value);
-        parseVars.add(name);
-      }
-    },
-  };
-  const renderPatchConfig = (patch: Patch): Record<string, unknown> =>
-    renderYamlTree(patch.config ?? {}, yamlCtx, [], (_path, missing, kind) => {
-      diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `the config of '${patch.name}' uses ${kind}('${missing}'), which is not set and has no default`, file: patch.file, line: patch.line, hint: kind === 'env_var' ? `export ${missing}=… or give a default: env_var('${missing}', '…')` : `add it under vars: in the project file, pass --vars '{${missing}: …}', or give a default` });
-    }) as Record<string, unknown>;
+  // Property files (a model's YAML `config:`, source properties) may read vars and env vars, rendered as dbt does.
+  const reads: PropertyReads = { envRead, varsRead, parseVars: [] };
+  const renderProperty = propertyRenderer(options.env ?? process.env, cfg.vars, reads, (d) => diagnostics.push(d));
   // Per var, the nodes whose render read it.
   const varReaders: Record<string, string[]> = {};
   const secrets = new Set<string>();
@@ -127,7 +112,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       const name = nodeNameOf(f.path);
       const fqn = fqnOf(cfg.name, f.pathInResource, name);
       const patch = patches?.get(name);
-      const patchConfig = patch?.config && JSON.stringify(patch.config).includes('{{') ? renderPatchConfig(patch) : (patch?.config ?? {});
+      const patchConfig = patch ? renderProperty(patch.config ?? {}, `the config of '${patch.name}'`, { file: patch.file, line: patch.line }) : {};
       const uniqueId = `${resourceType}.${cfg.name}.${name}`;
       let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
       if (resourceType !== 'seed') {
@@ -199,7 +184,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
   }
-  const sources = buildSources(project, props.sources, describe, yamlCtx);
+  const sources = buildSources(project, props.sources, describe, renderProperty);
   diagnostics.push(...sources.diagnostics);
   for (const s of sources.sources) {
     if (s.config.enabled) manifest.sources[s.uniqueId] = s;
@@ -207,7 +192,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: [...parseVars], secrets: [...secrets], counts, modelFacts };
+  return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
 }
 
 export type { SourceDefinition };

@@ -1,5 +1,4 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import { renderYamlString, type RenderYamlContext } from '../project/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { RawSourceTable } from './schema-yaml.js';
 import type { ExternalSpec, SourceDefinition } from './types.js';
@@ -8,18 +7,12 @@ import { folderConfig, mergeConfig } from './node-config.js';
 /**
  * `sources:` entries → SourceDefinitions (`source.<project>.<source>.<table>`), table settings over source settings.
  * Where the relation is (`database`, `schema`, `identifier`) and `loader`, `loaded_at_field` may use
- * `{{ var() }}` and `{{ env_var() }}`, rendered here as dbt does; `ctx.onRead` hears each name read.
+ * `{{ var() }}` and `{{ env_var() }}`, rendered by `renderProperty` (property-render.ts).
  */
-export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string, ctx: RenderYamlContext): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
+export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string, renderProperty: <T>(value: T, what: string, at: { file: string; line?: number }) => T): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [];
-  const render = (value: unknown, r: RawSourceTable, key: string): unknown => {
-    if (typeof value !== 'string' || !value.includes('{{')) return value;
-    const out = renderYamlString(value, ctx);
-    if (out.ok) return out.value;
-    diagnostics.push({ code: out.kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${key} of source ${r.sourceName}.${String(r.table.name)} uses ${out.kind}('${out.missing}'), which is not set and has no default`, file: r.file, line: r.line, hint: out.kind === 'env_var' ? `export ${out.missing}=… or give a default: env_var('${out.missing}', '…')` : `add it under vars: in the project file, pass --vars '{${out.missing}: …}', or give a default` });
-    return value;
-  };
+  const render = (value: unknown, r: RawSourceTable, key: string): unknown => renderProperty(value, `${key} of source ${r.sourceName}.${String(r.table.name)}`, { file: r.file, line: r.line });
   const seen = new Map<string, string>();
   const out: SourceDefinition[] = [];
   for (const r of raw) {

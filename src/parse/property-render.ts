@@ -1,0 +1,43 @@
+import type { Diagnostic } from '../diagnostics/index.js';
+import { renderYamlTree } from '../project/index.js';
+import { envDigest, varDigest } from '../templating/render-scope.js';
+
+/** What the property files of a parse read: env vars and vars by digest, and the vars' names. */
+export interface PropertyReads {
+  envRead: Record<string, string | null>;
+  varsRead: Record<string, string | null>;
+  /** Vars read outside any file's render: a change to one is a full parse (no single file can be parsed again). */
+  parseVars: string[];
+}
+
+/**
+ * Renders `{{ var() }}` / `{{ env_var() }}` in a value from a property file (a model's or test's `config:`,
+ * a source's schema…) as dbt does, records every name read in `reads`, and reports a name that is not set
+ * and has no default as a diagnostic at `at`. `what` names the value in that message.
+ */
+export function propertyRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unknown>, reads: PropertyReads, report: (d: Diagnostic) => void): <T>(value: T, what: string, at: { file: string; line?: number }) => T {
+  const ctx = {
+    env,
+    vars,
+    onRead: (kind: 'env_var' | 'var', name: string, value: unknown): void => {
+      if (kind === 'env_var') reads.envRead[name] = envDigest(value as string | undefined);
+      else {
+        reads.varsRead[name] = varDigest(value);
+        if (!reads.parseVars.includes(name)) reads.parseVars.push(name);
+      }
+    },
+  };
+  return <T>(value: T, what: string, at: { file: string; line?: number }): T => {
+    if (!JSON.stringify(value)?.includes('{{')) return value;
+    return renderYamlTree(value, ctx, [], (_path, missing, kind) => {
+      report({
+        code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found',
+        severity: 'error',
+        message: `${what} uses ${kind}('${missing}'), which is not set and has no default`,
+        file: at.file,
+        line: at.line,
+        hint: kind === 'env_var' ? `export ${missing}=… or give a default: env_var('${missing}', '…')` : `add it under vars: in the project file, pass --vars '{${missing}: …}', or give a default`,
+      });
+    }) as T;
+  };
+}
