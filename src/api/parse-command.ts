@@ -23,6 +23,7 @@ function perfInfo(p: PreparedProject): Record<string, unknown> {
     parsed_path_count: perf.counts.rendered + perf.counts.scanned,
     static_analysis_path_count: perf.counts.scanned,
     cached_path_count: perf.counts.fromCache,
+    read_ahead_path_count: perf.readAhead,
     is_partial_parse_enabled: perf.partialParse,
     is_static_analysis_enabled: true,
     used_graph_snapshot: p.parsedFrom !== 'files',

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
 import { DiagnosticBag, SecretScrubber, SECRET_KEYS, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
-import { loadProject } from '../project/index.js';
-import type { LoadedProject } from '../project/types.js';
+import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
+import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { createTemplateEngine } from '../templating/index.js';
 import type { MacroFile, TemplateEngine } from '../templating/types.js';
 import { statSync } from 'node:fs';
@@ -49,6 +49,8 @@ export interface ParsePerf {
   pathCount: number;
   /** SQL files rendered by nunjucks, read by the ref/source scanner, or taken from the render cache. */
   counts: ParseCounts;
+  /** Files read and hashed on a second thread while macros and property files were parsed (file-prefetch.ts). */
+  readAhead: number;
   elapsed: Record<string, number>;
 }
 
@@ -100,6 +102,20 @@ function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine
 }
 
 /**
+ * The SQL files a full parse reads, in the order it reads them (parse-project.ts): models first. Seeds are
+ * read where they are hashed: a large CSV would be copied between the threads.
+ */
+const PREFETCH_ORDER: ProjectFile['kind'][] = ['model', 'snapshot', 'analysis', 'test'];
+
+function prefetchSqlFiles(files: ProjectFile[]): number {
+  const unread: LazyProjectFile[] = [];
+  for (const kind of PREFETCH_ORDER) {
+    for (const f of files) if (f.kind === kind && f instanceof LazyProjectFile && f.onDisk && !f.isLoaded()) unread.push(f);
+  }
+  return FilePrefetch.start(unread) ? unread.length : 0;
+}
+
+/**
  * project → parse → graph, with every diagnostic collected. No warehouse is touched here:
  * if anything is wrong the caller stops before opening one.
  */
@@ -148,6 +164,8 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: project.config.vars, fs: diskFileSource, envDigest, varDigest };
   const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
   let snapshot = check.snapshot;
+  // A full parse is coming: its SQL files are read on another thread meanwhile.
+  const readAhead = !snapshot && !check.patchable ? prefetchSqlFiles(project.files) : 0;
 
   const macroFiles: MacroFile[] = [
     ...builtinTestMacros,
@@ -219,6 +237,6 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
 }

@@ -11,7 +11,7 @@ let readBuffer = Buffer.allocUnsafe(1 << 16);
  * One open, fstat, read, close: the file's text and its stamp, in fewer system calls than a read and a stat.
  * Reads the size fstat gave: a file that grows meanwhile gets a new stamp, so the next parse reads it again.
  */
-function readStamped(p: string): { text: string; stamp: FileStamp } {
+export function readStamped(p: string): { text: string; stamp: FileStamp } {
   const fd = openSync(p, 'r');
   try {
     const st = fstatSync(fd);

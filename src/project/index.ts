@@ -7,3 +7,4 @@ export { profileSearchPath } from './profiles.js';
 export type * from './types.js';
 export { LazyProjectFile } from './project-file.js';
 export { hexDigest } from './digest.js';
+export { FilePrefetch } from './file-prefetch.js';

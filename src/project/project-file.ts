@@ -1,4 +1,5 @@
 import { hexDigest } from './digest.js';
+import { readStamped } from './file-source.js';
 import type { FileSource, FileStamp, ProjectFile, ProjectFileKind } from './types.js';
 
 /**
@@ -10,6 +11,8 @@ export class LazyProjectFile implements ProjectFile {
   private sum?: string;
   /** Set when a snapshot vouched for the file; otherwise taken by `currentStamp()`. */
   stamp?: FileStamp;
+  /** Set while another thread is reading the file (file-prefetch.ts): its text, stamp and checksum come from there. */
+  pending?: { prefetch: { waitFor(index: number): void }; index: number };
 
   constructor(
     readonly kind: ProjectFileKind,
@@ -21,6 +24,7 @@ export class LazyProjectFile implements ProjectFile {
   ) {}
 
   get contents(): string {
+    if (this.text === undefined && this.pending) this.pending.prefetch.waitFor(this.pending.index);
     if (this.text === undefined) {
       if (this.fs.readStamped) {
         const { text, stamp } = this.fs.readStamped(this.absPath);
@@ -38,6 +42,7 @@ export class LazyProjectFile implements ProjectFile {
   }
 
   get checksum(): string {
+    if (this.sum === undefined && this.pending) this.pending.prefetch.waitFor(this.pending.index);
     this.sum ??= hexDigest('sha256', this.contents);
     return this.sum;
   }
@@ -47,11 +52,24 @@ export class LazyProjectFile implements ProjectFile {
    * read and this call, but such a file's time is later than the parse's start: the snapshot checks it by hash.
    */
   currentStamp(): FileStamp | undefined {
+    if (this.stamp === undefined && this.pending) this.pending.prefetch.waitFor(this.pending.index);
     this.stamp ??= this.fs.stat?.(this.absPath);
     return this.stamp;
   }
 
   /** Marks the file as known: same stamp as when `checksum` was computed, so it need not be read to be hashed. */
+  /** The file as another thread read it: its text, the stamp taken just before, and its sha256. */
+  provide(text: string, stamp: FileStamp, checksum: string): void {
+    this.text ??= text;
+    this.stamp ??= stamp;
+    this.sum ??= checksum;
+  }
+
+  /** Whether the text is read from the local disk (and so can be read by another thread). */
+  get onDisk(): boolean {
+    return this.fs.readStamped === readStamped;
+  }
+
   vouch(stamp: FileStamp, checksum: string): void {
     this.stamp = stamp;
     this.sum = checksum;
