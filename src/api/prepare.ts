@@ -110,7 +110,7 @@ const PREFETCH_ORDER: ProjectFile['kind'][] = ['model', 'snapshot', 'analysis', 
 function prefetchSqlFiles(files: ProjectFile[]): number {
   const unread: LazyProjectFile[] = [];
   for (const kind of PREFETCH_ORDER) {
-    for (const f of files) if (f.kind === kind && f instanceof LazyProjectFile && f.onDisk && !f.isLoaded()) unread.push(f);
+    for (const f of files) if (f.kind === kind && f instanceof LazyProjectFile && f.onDisk && !f.isLoaded() && !f.knowsChecksum()) unread.push(f);
   }
   return FilePrefetch.start(unread) ? unread.length : 0;
 }

@@ -41,6 +41,11 @@ export class LazyProjectFile implements ProjectFile {
     return this.text !== undefined;
   }
 
+  /** Whether the checksum is known without reading the file (a snapshot vouched for it, or it was read). */
+  knowsChecksum(): boolean {
+    return this.sum !== undefined;
+  }
+
   get checksum(): string {
     if (this.sum === undefined && this.pending) this.pending.prefetch.waitFor(this.pending.index);
     this.sum ??= hexDigest('sha256', this.contents);
