@@ -79,6 +79,9 @@ const cases: Case[] = [
   { name: 'malformed graph operator', files: { 'models/a.sql': 'select 1' }, select: ['a++x'], code: 'selector-invalid' },
   // more project config shapes
   { name: 'model-paths not a list', files: { 'project.yml': 'name: p\nprofile: p\nmodel-paths: 3\n' }, code: 'project-invalid', file: 'project.yml' },
+  { name: 'tests and data_tests in project.yml', files: { 'project.yml': 'name: p\nprofile: p\ntests:\n  +severity: warn\ndata_tests:\n  +store_failures: true\n' }, code: 'project-invalid', file: 'project.yml', line: 4, mentions: "both 'tests' and 'data_tests'" },
+  { name: 'tests and data_tests on one column', files: { 'models/a.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n        tests: [not_null]\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 7, mentions: "column 'id' has both" },
+  { name: 'tests and data_tests on a source table', files: { 'models/schema.yml': 'version: 2\nsources:\n  - name: crm\n    tables:\n      - name: t\n        tests: [x]\n        data_tests: [y]\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 6, mentions: "'t' has both" },
   { name: 'vars not a mapping', files: { 'project.yml': 'name: p\nprofile: p\nvars: [1, 2]\n' }, code: 'project-invalid', file: 'project.yml' },
   { name: 'profiles outputs missing', files: { 'profiles.yml': 'p:\n  target: dev\n' }, code: 'target-not-found' },
   { name: 'duckdb profile without type', files: { 'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev:\n      path: x.duckdb\n' }, code: 'profile-invalid', mentions: 'type' },

@@ -10,11 +10,11 @@ import { landingNodeFor } from '../landing/index.js';
 export function parseToGraph(
   project: LoadedProject,
   engine: TemplateEngine,
-  options: { adapterType: string; cacheDir?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
+  options: { adapterType: string; cacheDir?: string; buildId?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
 ): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const bag = new DiagnosticBag();
   const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
-  const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, env: options.env }));
+  const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, buildId: options.buildId, env: options.env }));
   bag.merge(parsed.diagnostics);
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;

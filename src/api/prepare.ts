@@ -221,7 +221,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     useSecrets(snapshot.secrets);
   } else {
     const before = bag.items.length;
-    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, cacheDir: options.noParseCache ? undefined : targetDir, env, time });
+    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, cacheDir: options.noParseCache ? undefined : targetDir, buildId: STRATA_BUILD, env, time });
     counts = parsed.counts;
     bag.merge(parsed.diagnostics);
     graph = parsed.graph;

@@ -4,6 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { prepareProject } from '../api/index.js';
+import { loadProject } from '../project/index.js';
+import { createTemplateEngine } from '../templating/index.js';
+import { ParseCache } from './parse-cache.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -54,5 +57,22 @@ describe('partial parse cache', () => {
     expect(await tags('hourly')).toEqual(['hourly']);
     expect(await tags(undefined)).toEqual(['none']);
     expect(readFileSync(join(dir, 'target', 'partial_parse.strata.json'), 'utf8')).not.toContain('nightly-secretish-value');
+  });
+
+  it('is not used by another build of Strata: its renders and property-file results may differ', () => {
+    const dir = writeProject({ 'models/a.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n' });
+    dirs.push(dir);
+    const project = loadProject({ projectDir: dir, profilesDir: dir }).project!;
+    const engine = createTemplateEngine({ projectName: 'p', adapterType: 'duckdb', target: {}, vars: {}, env: {}, macroFiles: [], docs: {} });
+    const model = project.files.find((f) => f.kind === 'model')!;
+    const schema = project.files.find((f) => f.kind === 'schema')!;
+    const written = ParseCache.open(join(dir, 'target'), project, engine, 'strata-1');
+    written.set(model, { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] });
+    written.setSchema(schema, { patches: [], sources: [], macros: [], unitTests: [], diagnostics: [] });
+    written.save();
+    expect(ParseCache.open(join(dir, 'target'), project, engine, 'strata-1').get(model)).toBeDefined();
+    expect(ParseCache.open(join(dir, 'target'), project, engine, 'strata-1').getSchema(schema)).toBeDefined();
+    expect(ParseCache.open(join(dir, 'target'), project, engine, 'strata-2').get(model)).toBeUndefined();
+    expect(ParseCache.open(join(dir, 'target'), project, engine, 'strata-2').getSchema(schema)).toBeUndefined();
   });
 });

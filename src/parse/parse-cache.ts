@@ -23,7 +23,7 @@ interface CacheData {
 
 /**
  * Parse-render results keyed by file checksum. The whole cache is void when anything that can change a
- * render changes: project config, target, macro files, Strata's version of this format. Vars and env vars
+ * render changes: project config, target, macro files, the build of Strata that wrote it. Vars and env vars
  * are checked per entry: a render is reused unless a var or env var it read has another value now.
  */
 export class ParseCache {
@@ -39,9 +39,9 @@ export class ParseCache {
     private readonly vars: Record<string, unknown>,
   ) {}
 
-  static open(dir: string, project: LoadedProject, engine: TemplateEngine): ParseCache {
+  static open(dir: string, project: LoadedProject, engine: TemplateEngine, buildId = ''): ParseCache {
     const h = createHash('sha256');
-    h.update(JSON.stringify({ c: { ...project.config, rootDir: '', vars: undefined }, t: { ...project.target, settings: undefined }, f: FORMAT }));
+    h.update(JSON.stringify({ c: { ...project.config, rootDir: '', vars: undefined }, t: { ...project.target, settings: undefined }, f: FORMAT, b: buildId }));
     for (const f of project.files) if (f.kind === 'macro' || f.kind === 'doc') h.update(f.path).update(f.checksum);
     h.update(String(engine.macros.length));
     const key = h.digest('hex');

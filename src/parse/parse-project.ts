@@ -22,6 +22,8 @@ export interface ParseCounts {
 export interface ParseOptions {
   /** Folder for the partial-parse cache (the target path). Omit to parse without a cache. */
   cacheDir?: string;
+  /** This build of Strata: a cache written by another build is not used (its renders may differ). */
+  buildId?: string;
   /** The environment env_var() reads; a cached render is reused only if the values it read are unchanged. */
   env?: NodeJS.ProcessEnv;
 }
@@ -45,7 +47,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
-  const cache = options.cacheDir ? ParseCache.open(options.cacheDir, project, engine) : undefined;
+  const cache = options.cacheDir ? ParseCache.open(options.cacheDir, project, engine, options.buildId) : undefined;
   const props = readSchemaFiles(project.files, cache);
   diagnostics.push(...props.diagnostics);
   const namer = new RelationNamer(project, engine);

@@ -52,7 +52,19 @@ export interface SchemaProperties {
   diagnostics: Diagnostic[];
 }
 
-function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, testsOut: Record<string, RawTest[]>): Record<string, ColumnInfo> {
+type Report = (key: (string | number)[], message: string, hint: string) => void;
+
+/**
+ * Where an entry's tests are: `data_tests`, or its old name `tests`. Both at once is an error, as in dbt
+ * ("cannot have both 'tests' and 'data_tests' defined"): taking one would drop the other's tests unseen.
+ */
+function testsKey(obj: Record<string, unknown>, path: (string | number)[], what: string, report: Report): 'data_tests' | 'tests' {
+  if (obj.data_tests === undefined) return 'tests';
+  if (obj.tests !== undefined) report([...path, 'tests'], `${what} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its tests under data_tests and remove it");
+  return 'data_tests';
+}
+
+function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, testsOut: Record<string, RawTest[]>, report: Report): Record<string, ColumnInfo> {
   const columns: Record<string, ColumnInfo> = {};
   if (!Array.isArray(list)) return columns;
   list.forEach((c, i) => {
@@ -68,8 +80,8 @@ function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, tes
       tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
       quote: col.quote === undefined ? undefined : Boolean(col.quote),
     };
-    const tests = (col.data_tests ?? col.tests) as unknown;
-    const key = col.data_tests !== undefined ? 'data_tests' : 'tests';
+    const key = testsKey(col, [...path, i], `column '${name}'`, report);
+    const tests = col[key];
     if (Array.isArray(tests)) {
       testsOut[name] = tests.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, i, key, j]) }));
     }
@@ -77,8 +89,8 @@ function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, tes
   return columns;
 }
 
-function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<string, unknown>): RawTest[] {
-  const key = obj.data_tests !== undefined ? 'data_tests' : 'tests';
+function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<string, unknown>, report: Report): RawTest[] {
+  const key = testsKey(obj, path, `'${String(obj.name)}'`, report);
   const list = obj[key];
   if (!Array.isArray(list)) return [];
   return list.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, key, j]) }));
@@ -153,8 +165,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         line: yaml.lineOf([kind, i]),
         description: String(e.description ?? ''),
         config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}) },
-        columns: columnsOf(yaml, [kind, i, 'columns'], e.columns, columnTests),
-        tests: rawTests(yaml, [kind, i], e),
+        columns: columnsOf(yaml, [kind, i, 'columns'], e.columns, columnTests, invalid),
+        tests: rawTests(yaml, [kind, i], e, invalid),
         columnTests,
         meta: (e.meta as Record<string, unknown>) ?? {},
         tags: Array.isArray(e.tags) ? e.tags.map(String) : [],
@@ -192,9 +204,9 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
             table,
             file: f.path,
             line: yaml.lineOf(['sources', i, 'tables', j]),
-            tests: rawTests(yaml, ['sources', i, 'tables', j], table),
+            tests: rawTests(yaml, ['sources', i, 'tables', j], table, invalid),
             columnTests,
-            columns: columnsOf(yaml, ['sources', i, 'tables', j, 'columns'], table.columns, columnTests),
+            columns: columnsOf(yaml, ['sources', i, 'tables', j, 'columns'], table.columns, columnTests, invalid),
           });
         });
       });

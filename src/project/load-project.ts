@@ -89,6 +89,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     if (!v) invalid(key, `${key} must be a list of folders`, `${key}: [${def[0] ?? 'folder'}]`);
     paths[key] = v ?? def;
   };
+  // dbt 1.8 renamed `tests:` to `data_tests:` and rejects both: merging them could drop configs silently.
+  if (raw.tests !== undefined && raw.data_tests !== undefined) invalid('tests', `${configFile} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its configs under data_tests and remove it");
   pathKey('model-paths', 'source-paths', ['models']);
   pathKey('seed-paths', 'data-paths', ['seeds']);
   pathKey('macro-paths', undefined, ['macros']);
