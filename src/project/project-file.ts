@@ -62,7 +62,6 @@ export class LazyProjectFile implements ProjectFile {
     return this.stamp;
   }
 
-  /** Marks the file as known: same stamp as when `checksum` was computed, so it need not be read to be hashed. */
   /** The file as another thread read it: its text, the stamp taken just before, and its sha256. */
   provide(text: string, stamp: FileStamp, checksum: string): void {
     this.text ??= text;
@@ -75,6 +74,7 @@ export class LazyProjectFile implements ProjectFile {
     return this.fs.readStamped === readStamped;
   }
 
+  /** Marks the file as known: same stamp as when `checksum` was computed, so it need not be read to be hashed. */
   vouch(stamp: FileStamp, checksum: string): void {
     this.stamp = stamp;
     this.sum = checksum;
