@@ -72,6 +72,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   }
   const ids = selection.ids;
   const manifest = p.graph.manifest;
+  if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   if (options.maxBytes !== undefined) {
     const estimate = await planPrepared(p, { ...options, resourceTypes: RESOURCE_TYPES[kind] });
     if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };
@@ -180,16 +181,31 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const elapsed = (Date.now() - started) / 1000;
   // Hook results count like node results, in run_results.json and in the summary line, as in dbt 1.9.
   const all = [...hookRecords, ...records, ...endHookRecords];
-  writeManifest(p);
-  writeJsonArtifact(
-    join(p.targetDir, 'run_results.json'),
-    runResultsArtifact({ invocationId: p.invocationId, records: all, elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
-    p.scrubber,
-  );
+  writeRunArtifacts(p, kind, options, all, elapsed);
   const failed = hookFailed || records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error');
   const counts = countStatuses(all);
   p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
+}
+
+function writeRunArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, records: NodeRunRecord[], elapsed: number): void {
+  writeManifest(p);
+  writeJsonArtifact(
+    join(p.targetDir, 'run_results.json'),
+    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
+    p.scrubber,
+  );
+}
+
+/**
+ * No node selected: as dbt, a warning and exit 0, with no warehouse opened and no hook run; the manifest
+ * and an empty run_results.json are still written, so a reader of the last run does not see an older one.
+ */
+function nothingToDo(p: PreparedProject, kind: RunKind, options: RunCommandOptions, diagnostics: Diagnostic[], started: number): CommandResult {
+  const what = options.select?.length || options.exclude?.length ? 'no node matches the selection' : `the project has no node that ${kind} runs`;
+  diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: `nothing to do: ${what}`, file: options.select?.length ? '--select' : p.project.config.configFile, hint: 'check --select and --exclude, and that the models are enabled' });
+  writeRunArtifacts(p, kind, options, [], (Date.now() - started) / 1000);
+  return { exitCode: 0, diagnostics, invocationId: p.invocationId, results: [] };
 }
 
 /** The tests among the results, as rows of the test history table. */

@@ -94,6 +94,17 @@ describe('strata CLI', () => {
     expect(existsSync(join(d, 'target', 'test.duckdb'))).toBe(false);
   });
 
+  it('has nothing to do when the selection is empty: a warning, exit 0, no warehouse opened, no hook run', () => {
+    const d = project({ 'project.yml': "name: p\nprofile: p\non-run-start: \"create table hook_ran as select 1 as x\"\n", 'models/a.sql': 'select 1 as id' });
+    const r = strata(['run', '--select', 'tag:nightly', '--project-dir', d, '--profiles-dir', d]);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toContain("--select: warn [selector-matched-nothing] --select 'tag:nightly' does not match any node");
+    expect(r.out).toContain('warn [nothing-to-do] nothing to do: no node matches the selection');
+    expect(r.out).not.toContain('Running run');
+    expect(existsSync(join(d, 'target', 'test.duckdb'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(d, 'target', 'run_results.json'), 'utf8')).results).toEqual([]);
+  });
+
   it('exits 2 on bad usage', () => {
     expect(strata(['build', '--threads', 'many']).code).toBe(2);
     expect(strata(['frobnicate']).code).toBe(2);
