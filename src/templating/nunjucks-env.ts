@@ -1,6 +1,7 @@
 /** The nunjucks Environment configured to behave like dbt's Jinja. */
 import nunjucks from 'nunjucks';
 import { installPythonShims } from './python-shims.js';
+import { percentFormat, pyJsonDumps, pyStr } from './python-values.js';
 
 type Kw = Record<string, unknown> & { __keywords?: boolean };
 const isKw = (v: unknown): v is Kw => !!v && typeof v === 'object' && (v as Kw).__keywords === true;
@@ -42,10 +43,6 @@ export function createNunjucksEnvironment(): nunjucks.Environment {
   const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false, dev: true } as nunjucks.ConfigureOptions);
   env.addExtension('DoExtension', new DoExtension());
 
-  env.addFilter('tojson', (v: unknown, ...rest: unknown[]) => {
-    const kw = rest.find(isKw);
-    return JSON.stringify(v, null, kw?.indent as number | undefined);
-  });
   env.addFilter('fromjson', (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v));
   env.addFilter('as_bool', toBool);
   env.addFilter('as_number', (v: unknown) => Number(v));
@@ -69,6 +66,7 @@ export function createNunjucksEnvironment(): nunjucks.Environment {
   env.addFilter('keys', (v: unknown) => (v && typeof v === 'object' ? Object.keys(v) : []));
   env.addFilter('min', (v: unknown) => (Array.isArray(v) && v.length ? v.reduce((a, b) => (b < a ? b : a)) : undefined));
   env.addFilter('max', (v: unknown) => (Array.isArray(v) && v.length ? v.reduce((a, b) => (b > a ? b : a)) : undefined));
+  addJinjaFilters(env);
 
   // Jinja tests missing from nunjucks (`x is none`, `x is mapping` …). addTest exists at runtime but not in @types.
   const addTest = (name: string, fn: (...a: any[]) => boolean): void => (env as unknown as { addTest(n: string, f: unknown): void }).addTest(name, fn);
@@ -84,8 +82,61 @@ export function createNunjucksEnvironment(): nunjucks.Environment {
   addTest('true', (v: unknown) => v === true);
   addTest('false', (v: unknown) => v === false);
   addTest('callable', (v: unknown) => typeof v === 'function');
+  // Jinja's operator names for the comparison tests (`selectattr('n', '>=', 2)`).
+  for (const [alias, name] of [['==', 'eq'], ['!=', 'ne'], ['<', 'lt'], ['<=', 'le'], ['>', 'gt'], ['>=', 'ge']] as const) {
+    addTest(alias, (env as unknown as { getTest(n: string): (...a: any[]) => boolean }).getTest(name));
+  }
   addTest('in', (v: unknown, container: unknown) => (Array.isArray(container) || typeof container === 'string' ? container.includes(v as never) : !!container && typeof container === 'object' && String(v) in container));
   return env;
+}
+
+/**
+ * Jinja's filters that nunjucks lacks or reads differently: `format`, `count`, `attr`, `join` with
+ * `attribute=`, `selectattr`/`rejectattr` with a test (`selectattr('k', 'equalto', 2)`), and `tojson` as
+ * Jinja writes it (keys sorted, `", "` and `": "` between items, `<>&'` escaped).
+ */
+function addJinjaFilters(env: nunjucks.Environment): void {
+  const positional = (args: unknown[]): unknown[] => args.filter((a) => !isKw(a));
+  const keywords = (args: unknown[]): Record<string, unknown> => {
+    const kw = args.find(isKw);
+    if (!kw) return {};
+    const { __keywords: _, ...rest } = kw;
+    return rest;
+  };
+  env.addFilter('format', (v: unknown, ...args: unknown[]) => {
+    const kw = keywords(args);
+    return percentFormat(String(v), Object.keys(kw).length ? kw : positional(args));
+  });
+  env.addFilter('count', env.getFilter('length'));
+  const lookup = (nunjucks as unknown as { runtime: { memberLookup(o: unknown, k: unknown): unknown } }).runtime.memberLookup;
+  env.addFilter('attr', (v: unknown, name: unknown) => (v === null || v === undefined ? undefined : lookup(v, String(name))));
+  // Jinja's truncate: a text at most `leeway` (5) characters too long is left whole.
+  env.addFilter('truncate', (v: unknown, length = 255, killwords = false, end = '...', leeway = 5) => {
+    const s = String(v ?? '');
+    const [n, kill, tail, slack] = [Number(length), Boolean(killwords), String(end), Number(leeway)];
+    if (s.length <= n + slack) return s;
+    const head = s.slice(0, Math.max(0, n - tail.length));
+    return (kill ? head : head.includes(' ') ? head.slice(0, head.lastIndexOf(' ')) : head) + tail;
+  });
+  env.addFilter('join', (v: unknown, ...args: unknown[]) => {
+    const [d = '', attr] = positional(args);
+    const attribute = keywords(args).attribute ?? attr;
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : [];
+    const picked = attribute === undefined || attribute === null ? items : items.map((x) => (x as Record<string, unknown>)?.[String(attribute)]);
+    return picked.map((x) => (typeof x === 'string' ? x : pyStr(x))).join(String(keywords(args).d ?? d));
+  });
+  const byAttr = (keep: boolean) => (v: unknown, attribute: unknown, ...args: unknown[]): unknown[] => {
+    if (!Array.isArray(v)) return [];
+    const [test, ...testArgs] = positional(args);
+    const check = test === undefined ? (x: unknown) => !!x : (x: unknown) => (env as unknown as { getTest(n: string): (...a: unknown[]) => boolean }).getTest(String(test))(x, ...testArgs) === true;
+    return v.filter((item) => check((item as Record<string, unknown>)?.[String(attribute)]) === keep);
+  };
+  env.addFilter('selectattr', byAttr(true));
+  env.addFilter('rejectattr', byAttr(false));
+  env.addFilter('tojson', (v: unknown, ...args: unknown[]) => {
+    const indent = (keywords(args).indent ?? positional(args)[0]) as number | undefined;
+    return pyJsonDumps(v, { sortKeys: true, indent }).replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  });
 }
 
 export { isKw };

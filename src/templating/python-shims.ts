@@ -4,6 +4,7 @@
  * nunjucks' own installJinjaCompat covers dict `.items()`/`.get()` and list `.append()`.
  */
 import nunjucks from 'nunjucks';
+import { percentFormat, pyModulo, pyStr } from './python-values.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -48,7 +49,30 @@ const STRING_MEMBERS: Record<string, (s: string, ...a: unknown[]) => unknown> = 
   zfill: (s, n) => s.padStart(Number(n), '0'),
 };
 
+/** Python's `seq[start:stop:step]`: bounds clamped, negatives from the end, a string stays a string. */
+function pySlice(seq: unknown[] | string, start: unknown, stop: unknown, step: unknown): unknown[] | string {
+  const n = seq.length;
+  const by = step === null || step === undefined ? 1 : Number(step);
+  if (by === 0) throw new Error('slice step cannot be zero');
+  const bound = (i: unknown, whenNone: number): number => {
+    if (i === null || i === undefined) return whenNone;
+    const k = Number(i) < 0 ? Number(i) + n : Number(i);
+    return by > 0 ? Math.min(Math.max(k, 0), n) : Math.min(Math.max(k, -1), n - 1);
+  };
+  const from = bound(start, by > 0 ? 0 : n - 1);
+  const to = bound(stop, by > 0 ? n : -1);
+  const out: unknown[] = [];
+  for (let i = from; by > 0 ? i < to : i > to; i += by) out.push(seq[i]);
+  return typeof seq === 'string' ? out.join('') : out;
+}
+
 const ARRAY_EXTRA: Record<string, (a: unknown[], ...x: unknown[]) => unknown> = {
+  // Python's list.pop: the item (nunjucks' gives a list), from the end by default or at an index.
+  pop: (a, index) => {
+    const i = index === undefined ? a.length - 1 : Number(index) < 0 ? Number(index) + a.length : Number(index);
+    if (i < 0 || i >= a.length) throw new Error('pop index out of range');
+    return a.splice(i, 1)[0];
+  },
   extend: (a, more) => {
     if (Array.isArray(more)) a.push(...more);
     return '';
@@ -66,14 +90,58 @@ const ARRAY_EXTRA: Record<string, (a: unknown[], ...x: unknown[]) => unknown> = 
 
 let installed = false;
 
-/** Installs nunjucks' Jinja compatibility plus the string/list methods above (once per process). */
+type CompilerProto = { compile(node: unknown, frame: unknown): void; _emit(code: string): void; _compileAggregate(node: unknown, frame: unknown, open: string, close: string): void };
+type BinaryNode = { left: unknown; right: unknown };
+
+/**
+ * Python's operators where JavaScript's differ, by changing what nunjucks compiles them to:
+ * - `(a, b)` is a tuple (an array), not JavaScript's comma operator: `x in ('a', 'b')`, `for k, v in [(1, 2)]`;
+ * - `%` formats strings (`'%s.%s' % (a, b)`) and takes the divisor's sign for numbers (`-7 % 3` is 2);
+ * - `+` joins two lists;
+ * - `{{ x }}` and `a ~ b` print values as Python's `str()` does: `None`, `True`, `[1, 2]`, `{'a': 1}`
+ *   (an undefined name still prints nothing, as Jinja's Undefined does).
+ */
+function installPythonOperators(runtime: Record<string, unknown>): void {
+  const proto = (nunjucks as unknown as { compiler: { Compiler: { prototype: CompilerProto & Record<string, unknown> } } }).compiler.Compiler.prototype;
+  const call = (helper: string) =>
+    function (this: CompilerProto, node: BinaryNode, frame: unknown): void {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  proto.compileMod = call('__strata_mod');
+  proto.compileAdd = call('__strata_add');
+  proto.compileConcat = call('__strata_concat');
+  proto.compileGroup = function (this: CompilerProto, node: { children: unknown[] }, frame: unknown): void {
+    this._compileAggregate(node, frame, node.children.length > 1 ? '[' : '(', node.children.length > 1 ? ']' : ')');
+  };
+  const SafeString = runtime.SafeString as new (...a: unknown[]) => object;
+  runtime.__strata_mod = (a: unknown, b: unknown): unknown => {
+    if (typeof a === 'string' || a instanceof SafeString) return percentFormat(String(a), b);
+    return typeof a === 'number' && typeof b === 'number' ? pyModulo(a, b) : (a as number) % (b as number);
+  };
+  runtime.__strata_add = (a: unknown, b: unknown): unknown => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as number) + (b as number));
+  const text = (v: unknown): string => (v === undefined ? '' : v instanceof SafeString ? String(v) : pyStr(v));
+  runtime.__strata_concat = (a: unknown, b: unknown): string => text(a) + text(b);
+  // What `{{ … }}` prints. No template here is autoescaped (SQL, not HTML).
+  runtime.suppressValue = (v: unknown): unknown => (v === undefined ? '' : typeof v === 'string' || v instanceof SafeString ? v : pyStr(v));
+}
+
+/** Installs nunjucks' Jinja compatibility plus the string/list methods and operators above (once per process). */
 export function installPythonShims(): void {
   if (installed) return;
   installed = true;
   nunjucks.installJinjaCompat();
   const runtime = (nunjucks as unknown as { runtime: { memberLookup: Fn } }).runtime;
+  installPythonOperators(runtime as unknown as Record<string, unknown>);
   const base = runtime.memberLookup;
   runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
+    // A slice `x[a:b:c]` comes as the start and two more arguments.
+    if (rest.length === 2 && (Array.isArray(obj) || typeof obj === 'string')) return pySlice(obj, val, rest[0], rest[1]);
+    // Python's negative indexes count from the end: `name.split('.')[-1]`.
+    if (typeof val === 'number' && val < 0 && (Array.isArray(obj) || typeof obj === 'string')) return obj[obj.length + val];
     if (typeof obj === 'string' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(STRING_MEMBERS, val)) {
       const f = STRING_MEMBERS[val]!;
       return (...a: unknown[]) => f(obj, ...a);

@@ -9,6 +9,9 @@ import { isKw } from './nunjucks-env.js';
 import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
 import { pythonModules } from './python-shims.js';
 import { agateTable } from './agate-table.js';
+import { pyJsonDumps } from './python-values.js';
+import { hexDigest, parseYamlFile } from '../project/index.js';
+import { yamlPackage } from '../project/yaml-package.js';
 
 type Args = unknown[];
 
@@ -276,7 +279,15 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       if (recorder) return '';
       throw new TemplateUserError('doc-not-found', `doc('${name}') has no {% docs ${name} %} block`, didYouMean(name, Object.keys(options.docs)));
     },
-    tojson: (v: unknown) => JSON.stringify(v),
+    // dbt's context functions: json.dumps, yaml.safe_load / safe_dump, hashlib.md5, as dbt calls them.
+    tojson: (...args: Args) => {
+      const { pos, kw } = splitArgs(args);
+      try {
+        return pyJsonDumps(pos[0], { sortKeys: Boolean(kw.sort_keys ?? pos[2]) });
+      } catch {
+        return kw.default ?? pos[1] ?? null;
+      }
+    },
     fromjson: (s: string, def?: unknown) => {
       try {
         return JSON.parse(s);
@@ -284,7 +295,24 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
         return def ?? null;
       }
     },
-    fromyaml: (s: string) => s,
+    fromyaml: (...args: Args) => {
+      const { pos, kw } = splitArgs(args);
+      const parsed = typeof pos[0] === 'string' ? parseYamlFile('fromyaml', pos[0]) : undefined;
+      return parsed?.file && !parsed.diagnostics.length ? parsed.file.value : (kw.default ?? pos[1] ?? null);
+    },
+    toyaml: (...args: Args) => {
+      const { pos, kw } = splitArgs(args);
+      try {
+        return yamlPackage().stringify(pos[0], { indentSeq: false, sortMapEntries: Boolean(kw.sort_keys ?? pos[2]) });
+      } catch {
+        return kw.default ?? pos[1] ?? null;
+      }
+    },
+    dict: (...args: Args) => {
+      const { pos, kw } = splitArgs(args);
+      const base = Array.isArray(pos[0]) ? Object.fromEntries(pos[0] as [string, unknown][]) : ((pos[0] as Record<string, unknown> | undefined) ?? {});
+      return { ...base, ...kw };
+    },
     namespace: (...args: Args) => ({ ...((splitArgs(args).pos[0] as object) ?? {}), ...splitArgs(args).kw }),
     __strata_setattr: (obj: Record<string, unknown>, key: string, value: unknown) => {
       obj[key] = value;
@@ -292,7 +320,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     },
     zip: (...lists: unknown[][]) => lists[0]!.map((_, i) => lists.map((l) => l[i])),
     set: (items: unknown[]) => [...new Set(items ?? [])],
-    local_md5: (s: string) => s,
+    local_md5: (s: unknown) => hexDigest('md5', String(s)),
   };
   if (run?.extraContext) Object.assign(scope, run.extraContext);
   // Macros by package: `dbt.current_timestamp()`, `my_project.mask()`.

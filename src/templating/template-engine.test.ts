@@ -83,7 +83,32 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
 
   it('supports Jinja idioms nunjucks lacks: do, is none, items(), string methods, filters', async () => {
     const out = await render(`{% set l = [] %}{% do l.append(3) %}{% do l.extend([4]) %}{{ l | join(',') }}|{{ none is none }}|{% for k, v in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}|{{ 'A,b'.split(',') | map('lower') | join('') }}|{{ ' x '.strip() ~ 'y' }}|{{ 'a_b'.replace('_', '-') }}|{{ [1, 1, 2] | unique | list | length }}|{{ {'k': 1} | tojson }}|{{ fromjson('[1,2]')[1] }}|{{ 'abc'.startswith('a') }}|{{ [{'n': 'x'}] | map(attribute='n') | first }}`);
-    expect(out).toBe('3,4|true|a=1|ab|xy|a-b|2|{"k":1}|2|true|x');
+    expect(out).toBe('3,4|True|a=1|ab|xy|a-b|2|{"k": 1}|2|True|x');
+  });
+
+  // Each expected value is what Jinja2 3.1 renders for the same template.
+  it('renders Python operators, values and filters as Jinja does', async () => {
+    const cases: [string, string][] = [
+      ['{{ "%s.%s" % ("a", "b") }} {{ "%d%%" % 5 }} {{ "%05.1f" % 3.14159 }} {{ -7 % 3 }}', 'a.b 5% 003.1 2'],
+      ["{% if 'prod' in ('prod', 'ci') %}yes{% endif %} {% for a, b in [(1, 'a'), (2, 'b')] %}{{ a }}{{ b }}{% endfor %} {{ (1, 2)[0] }}", 'yes 1a2b 1'],
+      ["{{ 'a.b.c'.split('.')[-1] }} {{ [1, 2] + [3] }} {{ 'abcdef'[-10:] }} {{ 'abcdef'[::-1] }} {{ [1, 2, 3, 4][1:-1] }}", 'c [1, 2, 3] abcdef fedcba [2, 3]'],
+      ["{{ none }}|{{ true }}|{{ [1, 'a', none] }}|{{ {'a': 1} }}|{{ 'x' ~ none ~ false }}|{{ undefined_name }}", "None|True|[1, 'a', None]|{'a': 1}|xNoneFalse|"],
+      ["{{ '%s-%s' | format(1, 2) }} {{ [1, 2] | count }} {{ [{'n': 'a'}, {'n': 'b'}] | join(', ', attribute='n') }} {{ [true, 1] | join('/') }}", '1-2 2 a, b True/1'],
+      ["{{ [{'n': 'a', 'k': 1}, {'n': 'b', 'k': 2}] | selectattr('k', 'equalto', 2) | map(attribute='n') | list }} {{ [{'n': 'a', 'k': 1}, {'n': 'b', 'k': 2}] | rejectattr('k', '>=', 2) | map(attribute='n') | first }}", "['b'] a"],
+      ["{% set l = [1, 2, 3] %}{{ l.pop() }}{{ l.pop(0) }}{{ l }} {{ 'hello world foo bar baz' | truncate(9) }} {{ 'Hello' | truncate(3, True, '') }} {{ {'b': 1, 'a': '<'} | tojson }}", '31[2] hello... Hello {"a": "\\u003c", "b": 1}'],
+      ["{% set x = {'a': {'b': 1}} %}{{ x.a.b }} {{ {'a': {'b': {'c': 1}}}}} {# {'x': {}} #}{% raw %}{{ {'a': {}}}}{% endraw %} {{ 'a}}b' }}", "1 {'a': {'b': {'c': 1}}} {{ {'a': {}}}} a}}b"],
+    ];
+    for (const [template, jinja] of cases) expect(await render(template), template).toBe(jinja);
+    // A nested dict in config() (BigQuery's range partitioning, meta): nunjucks alone reads its `}}` as the tag's end.
+    const r = engine().parseRender(node, "{{ config(materialized='table', partition_by={'field': 'id', 'range': {'start': 0, 'end': 100, 'interval': 10}}) }}\nselect 1 as id");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.config.partition_by).toEqual({ field: 'id', range: { start: 0, end: 100, interval: 10 } });
+  });
+
+  it("dbt's tojson, fromyaml, toyaml, local_md5 and dict", async () => {
+    expect(await render("{{ tojson({'b': 'é', 'a': [1, true, none]}) }} {{ tojson({'b': 1, 'a': 2}, sort_keys=True) }}")).toBe('{"b": "\\u00e9", "a": [1, true, null]} {"a": 2, "b": 1}');
+    expect(await render("{{ fromyaml('a: [1, 2]\\nb: yes')['a'][1] }} {{ fromyaml('a: yes').a }} {{ fromyaml('[', 'dflt') }} {{ toyaml({'a': [1, 2], 'b': {'c': 'x y'}}) }}")).toBe('2 True dflt a:\n- 1\n- 2\nb:\n  c: x y\n');
+    expect(await render("{{ local_md5('x') }} {{ dict(a=1, b=2) | tojson }}")).toBe('9dd4e461268c8034f5c8564e155c67a6 {"a": 1, "b": 2}');
   });
 
   it('is_incremental(), env_var and doc()', async () => {
