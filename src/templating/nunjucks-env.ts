@@ -108,6 +108,38 @@ function addJinjaFilters(env: nunjucks.Environment): void {
     return percentFormat(String(v), Object.keys(kw).length ? kw : positional(args));
   });
   env.addFilter('count', env.getFilter('length'));
+  const attrOf = (x: unknown, attribute: unknown): unknown => (attribute === undefined || attribute === null ? x : String(attribute).split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], x));
+  env.addFilter('sum', (v: unknown, ...args: unknown[]) => {
+    const [attribute, start = 0] = positional(args);
+    const kw = keywords(args);
+    const items = Array.isArray(v) ? v : [];
+    return items.reduce<number>((total, x) => total + Number(attrOf(x, kw.attribute ?? attribute)), Number(kw.start ?? start));
+  });
+  // Jinja's groupby: (grouper, list) pairs sorted by the grouper, readable as `g.grouper` and `g.list`.
+  env.addFilter('groupby', (v: unknown, ...args: unknown[]) => {
+    const attribute = keywords(args).attribute ?? positional(args)[0];
+    const groups = new Map<unknown, unknown[]>();
+    for (const x of Array.isArray(v) ? v : []) {
+      const key = attrOf(x, attribute) ?? keywords(args).default ?? null;
+      groups.set(key, [...(groups.get(key) ?? []), x]);
+    }
+    return [...groups.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)).map(([grouper, list]) => Object.assign([grouper, list], { grouper, list }));
+  });
+  // list(): a string's characters, a dict's keys (nunjucks gave {key, value} objects).
+  env.addFilter('list', (v: unknown) => (typeof v === 'string' ? [...v] : Array.isArray(v) ? [...v] : v instanceof Map || v instanceof Set ? [...v.keys()] : v && typeof v === 'object' ? Object.keys(v) : []));
+  // int() and float() as Jinja: '3.7' | int is 3, a value that is no number gives the default (0).
+  env.addFilter('int', (v: unknown, ...args: unknown[]) => {
+    const [dflt = 0, base = 10] = positional(args);
+    const kw = keywords(args);
+    const b = Number(kw.base ?? base);
+    const text = typeof v === 'string' ? v.trim().replace(/_/g, '') : v;
+    const n = typeof text === 'string' ? (b === 10 ? Number(text) : parseInt(text, b)) : typeof text === 'boolean' ? Number(text) : Number(text);
+    return text === '' || text === null || text === undefined || Number.isNaN(n) ? (kw.default ?? dflt) : Math.trunc(n);
+  });
+  env.addFilter('float', (v: unknown, ...args: unknown[]) => {
+    const n = typeof v === 'string' ? Number(v.trim()) : Number(v);
+    return v === '' || v === null || v === undefined || Number.isNaN(n) ? (keywords(args).default ?? positional(args)[0] ?? 0) : n;
+  });
   const lookup = (nunjucks as unknown as { runtime: { memberLookup(o: unknown, k: unknown): unknown } }).runtime.memberLookup;
   env.addFilter('attr', (v: unknown, name: unknown) => (v === null || v === undefined ? undefined : lookup(v, String(name))));
   // Jinja's truncate: a text at most `leeway` (5) characters too long is left whole.

@@ -4,7 +4,8 @@
  * nunjucks' own installJinjaCompat covers dict `.items()`/`.get()` and list `.append()`.
  */
 import nunjucks from 'nunjucks';
-import { percentFormat, pyModulo, pyStr } from './python-values.js';
+import { installPythonSyntax } from './python-syntax.js';
+import { pyRepr } from './python-values.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -31,8 +32,21 @@ const STRING_MEMBERS: Record<string, (s: string, ...a: unknown[]) => unknown> = 
   },
   startswith: (s, p) => (Array.isArray(p) ? p.some((x) => s.startsWith(String(x))) : s.startsWith(String(p))),
   endswith: (s, p) => (Array.isArray(p) ? p.some((x) => s.endsWith(String(x))) : s.endsWith(String(p))),
-  replace: (s, a, b) => s.split(String(a)).join(String(b)),
-  title: (s) => s.replace(/\w\S*/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()),
+  replace: (s, a, b, count) => {
+    const parts = s.split(String(a));
+    const n = count === undefined || Number(count) < 0 ? parts.length : Number(count) + 1;
+    return parts.slice(0, n).join(String(b)) + (n < parts.length ? String(a) + parts.slice(n).join(String(a)) : '');
+  },
+  // Python's title(): a letter after anything that is not a letter starts a word (`a_b` → `A_B`).
+  title: (s) => s.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()),
+  swapcase: (s) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
+  index: (s, sub) => {
+    const i = s.indexOf(String(sub));
+    if (i < 0) throw new Error('substring not found');
+    return i;
+  },
+  ljust: (s, n, c = ' ') => s.padEnd(Number(n), String(c)),
+  rjust: (s, n, c = ' ') => s.padStart(Number(n), String(c)),
   capitalize: (s) => (s ? s[0]!.toUpperCase() + s.slice(1).toLowerCase() : s),
   join: (s, items) => (Array.isArray(items) ? items.map(String).join(s) : ''),
   find: (s, sub) => s.indexOf(String(sub)),
@@ -67,6 +81,27 @@ function pySlice(seq: unknown[] | string, start: unknown, stop: unknown, step: u
 }
 
 const ARRAY_EXTRA: Record<string, (a: unknown[], ...x: unknown[]) => unknown> = {
+  // Python's list methods return None, which `{{ l.append(x) }}` prints.
+  append: (a, x) => {
+    a.push(x);
+    return null;
+  },
+  insert: (a, i, x) => {
+    a.splice(Number(i) < 0 ? Math.max(0, a.length + Number(i)) : Number(i), 0, x);
+    return null;
+  },
+  remove: (a, x) => {
+    const i = a.indexOf(x);
+    if (i < 0) throw new Error('list.remove(x): x not in list');
+    a.splice(i, 1);
+    return null;
+  },
+  index: (a, x) => {
+    const i = a.indexOf(x);
+    if (i < 0) throw new Error(`${pyRepr(x)} is not in list`);
+    return i;
+  },
+  count: (a, x) => a.filter((y) => y === x).length,
   // Python's list.pop: the item (nunjucks' gives a list), from the end by default or at an index.
   pop: (a, index) => {
     const i = index === undefined ? a.length - 1 : Number(index) < 0 ? Number(index) + a.length : Number(index);
@@ -75,67 +110,31 @@ const ARRAY_EXTRA: Record<string, (a: unknown[], ...x: unknown[]) => unknown> = 
   },
   extend: (a, more) => {
     if (Array.isArray(more)) a.push(...more);
-    return '';
+    return null;
   },
   copy: (a) => [...a],
-  sort: (a) => {
-    a.sort();
-    return '';
+  // Python's order: numbers by value (JavaScript's default sort compares them as text), then `reverse=True`.
+  sort: (a, ...args) => {
+    const kw = (args.find((x) => !!x && typeof x === 'object' && (x as { __keywords?: boolean }).__keywords) ?? {}) as { reverse?: unknown };
+    a.sort((x, y) => ((x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0));
+    if (kw.reverse) a.reverse();
+    return null;
   },
   reverse: (a) => {
     a.reverse();
-    return '';
+    return null;
   },
 };
 
 let installed = false;
 
-type CompilerProto = { compile(node: unknown, frame: unknown): void; _emit(code: string): void; _compileAggregate(node: unknown, frame: unknown, open: string, close: string): void };
-type BinaryNode = { left: unknown; right: unknown };
-
-/**
- * Python's operators where JavaScript's differ, by changing what nunjucks compiles them to:
- * - `(a, b)` is a tuple (an array), not JavaScript's comma operator: `x in ('a', 'b')`, `for k, v in [(1, 2)]`;
- * - `%` formats strings (`'%s.%s' % (a, b)`) and takes the divisor's sign for numbers (`-7 % 3` is 2);
- * - `+` joins two lists;
- * - `{{ x }}` and `a ~ b` print values as Python's `str()` does: `None`, `True`, `[1, 2]`, `{'a': 1}`
- *   (an undefined name still prints nothing, as Jinja's Undefined does).
- */
-function installPythonOperators(runtime: Record<string, unknown>): void {
-  const proto = (nunjucks as unknown as { compiler: { Compiler: { prototype: CompilerProto & Record<string, unknown> } } }).compiler.Compiler.prototype;
-  const call = (helper: string) =>
-    function (this: CompilerProto, node: BinaryNode, frame: unknown): void {
-      this._emit(`runtime.${helper}(`);
-      this.compile(node.left, frame);
-      this._emit(', ');
-      this.compile(node.right, frame);
-      this._emit(')');
-    };
-  proto.compileMod = call('__strata_mod');
-  proto.compileAdd = call('__strata_add');
-  proto.compileConcat = call('__strata_concat');
-  proto.compileGroup = function (this: CompilerProto, node: { children: unknown[] }, frame: unknown): void {
-    this._compileAggregate(node, frame, node.children.length > 1 ? '[' : '(', node.children.length > 1 ? ']' : ')');
-  };
-  const SafeString = runtime.SafeString as new (...a: unknown[]) => object;
-  runtime.__strata_mod = (a: unknown, b: unknown): unknown => {
-    if (typeof a === 'string' || a instanceof SafeString) return percentFormat(String(a), b);
-    return typeof a === 'number' && typeof b === 'number' ? pyModulo(a, b) : (a as number) % (b as number);
-  };
-  runtime.__strata_add = (a: unknown, b: unknown): unknown => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as number) + (b as number));
-  const text = (v: unknown): string => (v === undefined ? '' : v instanceof SafeString ? String(v) : pyStr(v));
-  runtime.__strata_concat = (a: unknown, b: unknown): string => text(a) + text(b);
-  // What `{{ … }}` prints. No template here is autoescaped (SQL, not HTML).
-  runtime.suppressValue = (v: unknown): unknown => (v === undefined ? '' : typeof v === 'string' || v instanceof SafeString ? v : pyStr(v));
-}
-
-/** Installs nunjucks' Jinja compatibility plus the string/list methods and operators above (once per process). */
+/** Installs nunjucks' Jinja compatibility, Python's operators (python-syntax.ts) and the methods above (once per process). */
 export function installPythonShims(): void {
   if (installed) return;
   installed = true;
   nunjucks.installJinjaCompat();
   const runtime = (nunjucks as unknown as { runtime: { memberLookup: Fn } }).runtime;
-  installPythonOperators(runtime as unknown as Record<string, unknown>);
+  installPythonSyntax(nunjucks, runtime as unknown as Record<string, unknown>);
   const base = runtime.memberLookup;
   runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     // A slice `x[a:b:c]` comes as the start and two more arguments.

@@ -96,6 +96,12 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
       ["{{ '%s-%s' | format(1, 2) }} {{ [1, 2] | count }} {{ [{'n': 'a'}, {'n': 'b'}] | join(', ', attribute='n') }} {{ [true, 1] | join('/') }}", '1-2 2 a, b True/1'],
       ["{{ [{'n': 'a', 'k': 1}, {'n': 'b', 'k': 2}] | selectattr('k', 'equalto', 2) | map(attribute='n') | list }} {{ [{'n': 'a', 'k': 1}, {'n': 'b', 'k': 2}] | rejectattr('k', '>=', 2) | map(attribute='n') | first }}", "['b'] a"],
       ["{% set l = [1, 2, 3] %}{{ l.pop() }}{{ l.pop(0) }}{{ l }} {{ 'hello world foo bar baz' | truncate(9) }} {{ 'Hello' | truncate(3, True, '') }} {{ {'b': 1, 'a': '<'} | tojson }}", '31[2] hello... Hello {"a": "\\u003c", "b": 1}'],
+      ["{% for c in ['a', 'b', 'c'] if c != 'b' %}{{ loop.index }}{{ c }}{{ loop.length }}{% else %}none{% endfor %} {% for k, v in {'a': 1, 'b': 2}.items() if v > 1 %}{{ k }}{% endfor %} {% for x in [1] if x > 5 %}x{% else %}empty{% endfor %}", '1a22c2 b empty'],
+      ["{% for i in [4, 5, 6] %}{{ loop.cycle('a', 'b') }}{% endfor %} {% set a, b = 1, 2 %}{{ b }}{{ a }} {% set c, d = [3, 4] %}{{ d }}{{ c }}", 'aba 21 43'],
+      ["{{ 'a' * 3 }} {{ [0] * 3 }} {{ '-' * 0 }}| {{ [1, 2] == [1, 2] }} {{ {'a': 1} == {'a': 1} }} {{ [1] != [1] }} {{ 1 < 2 < 3 }}", 'aaa [0, 0, 0] | True True False True'],
+      ["{{ [{'v': 1}, {'v': 2}] | sum(attribute='v') }} {% for g in [{'k': 1, 'n': 'a'}, {'k': 2, 'n': 'c'}, {'k': 1, 'n': 'b'}] | groupby('k') %}{{ g.grouper }}:{{ g.list | map(attribute='n') | join }} {% endfor %}", '3 1:ab 2:c '],
+      ["{{ {'a': 1} | list }} {{ 'x' | int }} {{ '3.7' | int }} {{ 'hello'.replace('l', 'L', 1) }} {{ 'a_b'.title() }} {{ 'Ab'.swapcase() }} {{ 'abc'.index('b') }}", "['a'] 0 3 heLlo A_B aB 1"],
+      ["{% set l = [10, 9, 1] %}{% do l.sort() %}{{ l }} {{ l.append(2) }} {{ l.insert(0, 5) }}{{ l }} {{ l.index(9) }}", '[1, 9, 10] None None[5, 1, 9, 10, 2] 2'],
       ["{% set x = {'a': {'b': 1}} %}{{ x.a.b }} {{ {'a': {'b': {'c': 1}}}}} {# {'x': {}} #}{% raw %}{{ {'a': {}}}}{% endraw %} {{ 'a}}b' }}", "1 {'a': {'b': {'c': 1}}} {{ {'a': {}}}} a}}b"],
     ];
     for (const [template, jinja] of cases) expect(await render(template), template).toBe(jinja);

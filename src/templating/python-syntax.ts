@@ -1,0 +1,227 @@
+/**
+ * Python's syntax and operators where nunjucks compiles to JavaScript's, by changing what nunjucks'
+ * parser and compiler produce (each checked against Jinja2 3.1):
+ * - `(a, b)` is a tuple (an array), not JavaScript's comma operator: `x in ('a', 'b')`, `for k, v in [(1, 2)]`;
+ * - `%` formats strings (`'%s.%s' % (a, b)`) and takes the divisor's sign for numbers (`-7 % 3` is 2);
+ * - `+` joins lists, `*` repeats strings and lists (`'-' * 20`), `==` and `!=` compare lists and dicts by value;
+ * - `{% for x in xs if cond %}` filters the loop (nunjucks read `xs if cond` as an inline if: no items);
+ *   `loop.cycle('odd', 'even')`;
+ * - `{% set a, b = 1, 2 %}` and `{% set a, b = pair %}` unpack;
+ * - `{{ x }}` and `a ~ b` print values as Python's `str()` does: `None`, `True`, `[1, 2]`, `{'a': 1}`
+ *   (an undefined name still prints nothing, as Jinja's Undefined does).
+ */
+import type nunjucksModule from 'nunjucks';
+import { percentFormat, pyModulo, pyStr } from './python-values.js';
+
+type Node = { typename?: string; value?: unknown; children: Node[]; [k: string]: unknown };
+type Compiler = {
+  compile(node: unknown, frame: unknown): void;
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  _tmpid(): string;
+  _compileExpression(node: unknown, frame: unknown): void;
+  _compileAggregate(node: unknown, frame: unknown, open: string, close: string): void;
+};
+type Frame = { push(): Frame; lookup(name: string): string | undefined; set(name: string, id: string): void };
+type Nodes = Record<string, new (...a: unknown[]) => Node>;
+
+/** Deep equality as Python's `==` sees lists and dicts; anything else as JavaScript's `==`. */
+function pyEquals(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+  const plain = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+  if (plain(a) && plain(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && pyEquals(a[k], b[k]));
+  }
+  // eslint-disable-next-line eqeqeq
+  return a == b;
+}
+
+function repeat(a: unknown, b: unknown): unknown {
+  const [seq, n] = typeof b === 'number' ? [a, b] : [b, a];
+  if (typeof n === 'number' && typeof seq === 'string') return seq.repeat(Math.max(0, Math.trunc(n)));
+  if (typeof n === 'number' && Array.isArray(seq)) return Array.from({ length: Math.max(0, Math.trunc(n)) }, () => seq).flat(1);
+  return (a as number) * (b as number);
+}
+
+export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Record<string, unknown>): void {
+  const internals = nunjucks as unknown as { compiler: { Compiler: { prototype: Compiler & Record<string, unknown> } }; parser: { Parser: { prototype: Record<string, unknown> } }; nodes: Nodes };
+  const proto = internals.compiler.Compiler.prototype;
+  const nodes = internals.nodes;
+  const call = (helper: string) =>
+    function (this: Compiler, node: { left: unknown; right: unknown }, frame: unknown): void {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  proto.compileMod = call('__strata_mod');
+  proto.compileAdd = call('__strata_add');
+  proto.compileMul = call('__strata_mul');
+  proto.compileConcat = call('__strata_concat');
+  // The nodes made here (a filtered loop's items, an unpacked value) are expressions too.
+  const assertType = proto.assertType as (this: Compiler, node: Node, ...types: unknown[]) => void;
+  proto.assertType = function (this: Compiler, node: Node, ...types: unknown[]): void {
+    if (node && (node.typename === 'StrataLoopFilter' || node.typename === 'StrataRaw')) return;
+    assertType.call(this, node, ...types);
+  };
+  proto.compileGroup = function (this: Compiler, node: Node, frame: unknown): void {
+    this._compileAggregate(node, frame, node.children.length > 1 ? '[' : '(', node.children.length > 1 ? ']' : ')');
+  };
+
+  // `a == b != c`: each comparison that is == or != goes through pyEquals; the others stay JavaScript's.
+  const compareOps: Record<string, string> = { '==': '==', '===': '===', '!=': '!=', '!==': '!==', '<': '<', '>': '>', '<=': '<=', '>=': '>=' };
+  proto.compileCompare = function (this: Compiler, node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown): void {
+    // Chained comparisons (`1 < x < 3`) keep nunjucks' left-to-right JavaScript form unless an operand is == or !=.
+    if (!node.ops.some((op) => op.type === '==' || op.type === '!=')) {
+      this.compile(node.expr, frame);
+      for (const op of node.ops) {
+        this._emit(` ${compareOps[op.type]} `);
+        this.compile(op.expr, frame);
+      }
+      return;
+    }
+    this._emit('runtime.__strata_compare(');
+    this.compile(node.expr, frame);
+    for (const op of node.ops) {
+      this._emit(`, "${op.type}", `);
+      this.compile(op.expr, frame);
+    }
+    this._emit(')');
+  };
+
+  // `{% for x in xs if cond %}`: nunjucks parses `xs if cond` as an inline if without else, which Jinja's
+  // grammar never allows there. It becomes a filter over the items, with the loop's names bound.
+  const parser = internals.parser.Parser.prototype;
+  const parseFor = parser.parseFor as (this: unknown) => Node;
+  parser.parseFor = function (this: unknown): Node {
+    const node = parseFor.call(this);
+    const arr = node.arr as Node;
+    if (arr && arr.typename === 'InlineIf' && arr.else_ === null) {
+      node.arr = arr.body;
+      node.strataLoopFilter = arr.cond;
+    }
+    return node;
+  };
+  const compileFor = proto.compileFor as (this: Compiler, node: Node, frame: Frame) => void;
+  proto.compileFor = function (this: Compiler, node: Node, frame: Frame): void {
+    if (node.strataLoopFilter) {
+      const filtered = { ...node, typename: 'StrataLoopFilter', arr: node.arr, cond: node.strataLoopFilter, names: node.name };
+      node = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as Node, node, { arr: filtered, strataLoopFilter: undefined });
+    }
+    compileFor.call(this, node, frame);
+  };
+  proto.compileStrataLoopFilter = function (this: Compiler, node: { arr: unknown; cond: unknown; names: Node }, frame: Frame): void {
+    const item = this._tmpid();
+    const inner = frame.push();
+    this._emit('runtime.__strata_loop_filter(');
+    this._compileExpression(node.arr, frame);
+    this._emit(`, ${node.names.typename === 'Array' ? node.names.children.length : 0}, function(${item}) { frame = frame.push(); `);
+    const names = node.names.typename === 'Array' ? node.names.children : [node.names];
+    names.forEach((name, i) => {
+      const id = this._tmpid();
+      const value = node.names.typename === 'Array' ? `${item}[${i}]` : item;
+      this._emit(`var ${id} = ${value}; frame.set("${String(name.value)}", ${id}); `);
+      inner.set(String(name.value), id);
+    });
+    this._emit('var ok = ');
+    this._compileExpression(node.cond, inner);
+    this._emit('; frame = frame.pop(); return ok; })');
+  };
+
+  // loop.cycle(a, b, …): the argument at the loop's index, round and round.
+  const emitLoopBindings = proto._emitLoopBindings as (this: Compiler, node: unknown, arr: string, i: string, len: string) => void;
+  proto._emitLoopBindings = function (this: Compiler, node: unknown, arr: string, i: string, len: string): void {
+    emitLoopBindings.call(this, node, arr, i, len);
+    this._emitLine(`frame.set("loop.cycle", function() { return arguments[${i} % arguments.length]; });`);
+  };
+
+  // `{% set a, b = 1, 2 %}`: a bare tuple on the right, and unpacking into several names.
+  const lexer = (nunjucks as unknown as { lexer: Record<string, string> }).lexer;
+  // nunjucks' parseSet, with a tuple after `=` (a comma after the first value).
+  type SetParser = {
+    peekToken(): { type: string; value: string; lineno: number; colno: number };
+    skipSymbol(s: string): boolean;
+    skip(t: string): boolean;
+    skipValue(t: string, v: string): boolean;
+    fail(m: string, l?: number, c?: number): never;
+    parsePrimary(): Node;
+    parseExpression(): Node;
+    parseUntilBlocks(...b: string[]): Node;
+    advanceAfterBlockEnd(v?: string): void;
+  };
+  parser.parseSet = function (this: SetParser): Node {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('set')) this.fail('parseSet: expected set', tag.lineno, tag.colno);
+    const node = new nodes.Set!(tag.lineno, tag.colno, []);
+    const targets = node.targets as Node[];
+    for (let target = this.parsePrimary(); target; target = this.parsePrimary()) {
+      targets.push(target);
+      if (!this.skip(lexer.TOKEN_COMMA!)) break;
+    }
+    if (!this.skipValue(lexer.TOKEN_OPERATOR!, '=')) {
+      if (!this.skip(lexer.TOKEN_BLOCK_END!)) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+      node.body = new nodes.Capture!(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+      node.value = null;
+      this.advanceAfterBlockEnd();
+      return node;
+    }
+    const first = this.parseExpression();
+    if (this.peekToken().type === lexer.TOKEN_COMMA) {
+      const tuple = new nodes.Array!(tag.lineno, tag.colno, [first]);
+      while (this.skip(lexer.TOKEN_COMMA!)) tuple.children.push(this.parseExpression());
+      node.value = tuple;
+    } else node.value = first;
+    this.advanceAfterBlockEnd(tag.value);
+    return node;
+  };
+  const compileSet = proto.compileSet as (this: Compiler, node: Node, frame: Frame) => void;
+  proto.compileSet = function (this: Compiler, node: Node, frame: Frame): void {
+    const targets = node.targets as Node[];
+    if (targets.length < 2 || !node.value) return compileSet.call(this, node, frame);
+    const values = this._tmpid();
+    this._emit(`var ${values} = runtime.__strata_unpack(`);
+    this._compileExpression(node.value, frame);
+    this._emitLine(`, ${targets.length});`);
+    targets.forEach((target, i) => {
+      const one = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as Node, node, { targets: [target], value: { typename: 'StrataRaw', code: `${values}[${i}]` } });
+      compileSet.call(this, one, frame);
+    });
+  };
+  proto.compileStrataRaw = function (this: Compiler, node: { code: string }): void {
+    this._emit(node.code);
+  };
+
+  const SafeString = runtime.SafeString as new (...a: unknown[]) => object;
+  runtime.__strata_mod = (a: unknown, b: unknown): unknown => {
+    if (typeof a === 'string' || a instanceof SafeString) return percentFormat(String(a), b);
+    return typeof a === 'number' && typeof b === 'number' ? pyModulo(a, b) : (a as number) % (b as number);
+  };
+  runtime.__strata_add = (a: unknown, b: unknown): unknown => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as number) + (b as number));
+  runtime.__strata_mul = repeat;
+  runtime.__strata_compare = (first: unknown, ...rest: unknown[]): boolean => {
+    let left = first;
+    for (let i = 0; i < rest.length; i += 2) {
+      const [op, right] = [rest[i] as string, rest[i + 1]];
+      // eslint-disable-next-line eqeqeq
+      const ok = op === '==' ? pyEquals(left, right) : op === '!=' ? !pyEquals(left, right) : op === '<' ? (left as number) < (right as number) : op === '>' ? (left as number) > (right as number) : op === '<=' ? (left as number) <= (right as number) : op === '>=' ? (left as number) >= (right as number) : op === '===' ? left === right : left !== right;
+      if (!ok) return false;
+      left = right;
+    }
+    return true;
+  };
+  runtime.__strata_loop_filter = (arr: unknown, names: number, keep: (item: unknown) => unknown): unknown[] => {
+    const items = Array.isArray(arr) ? arr : arr && typeof arr === 'object' ? (names === 2 ? Object.entries(arr) : Object.keys(arr)) : typeof arr === 'string' ? [...arr] : [];
+    return items.filter((item) => !!keep(item));
+  };
+  runtime.__strata_unpack = (v: unknown, n: number): unknown[] => {
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : [];
+    if (items.length !== n) throw new Error(`cannot unpack ${items.length} values into ${n} names`);
+    return items;
+  };
+  const text = (v: unknown): string => (v === undefined ? '' : v instanceof SafeString ? String(v) : pyStr(v));
+  runtime.__strata_concat = (a: unknown, b: unknown): string => text(a) + text(b);
+  // What `{{ … }}` prints. No template here is autoescaped (SQL, not HTML).
+  runtime.suppressValue = (v: unknown): unknown => (v === undefined ? '' : typeof v === 'string' || v instanceof SafeString ? v : pyStr(v));
+}
