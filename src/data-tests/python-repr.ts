@@ -1,20 +1,12 @@
+import { reprString } from '../templating/python-values.js';
+
 /** Python's `repr()` for the values dbt hashes into test ids (str, dict, list), so our ids equal dbt's. */
 export function pyRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (typeof value === 'object') return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
-  const s = String(value);
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of s) {
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else out += ch;
-  }
-  return `${quote}${out}${quote}`;
+  // Scalars as the strings dbt's hashable data holds.
+  return reprString(String(value));
 }
 
 /** dbt's get_hashable_md: dict keys sorted, scalars stringified. */

@@ -21,7 +21,7 @@ function pyNumber(n: number): string {
 }
 
 /** Python's `repr()` of a string: single quotes unless the text has one and no double quote. */
-function reprString(s: string): string {
+export function reprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
   for (const ch of s) {
