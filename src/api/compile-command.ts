@@ -1,3 +1,4 @@
+import { templateContext } from './template-context.js';
 import { join } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { selectNodes } from '../select/index.js';
@@ -50,6 +51,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       relations,
       fullRefresh: false,
       compiledDir: join(p.targetDir, 'compiled'),
+      context: templateContext(p, selection.ids),
       isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
     });
     const result = await compiler.compileAll(selection.ids, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);

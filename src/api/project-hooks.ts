@@ -1,3 +1,4 @@
+import type { RunRenderContext } from '../templating/types.js';
 import type { Connection } from '../adapters/contract.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
 import type { RelationIndex } from '../compile/index.js';
@@ -24,6 +25,8 @@ export async function runProjectHooks(
   connection: Connection,
   which: ProjectHook,
   extra: Record<string, unknown> = {},
+  /** `graph` and `selected_resources`, as the command's models see them. */
+  context: Pick<RunRenderContext, 'graph' | 'selectedResources'> = {},
 ): Promise<ProjectHooksOutcome> {
   const hooks = which === 'on-run-start' ? p.project.config.onRunStart : p.project.config.onRunEnd;
   const records: NodeRunRecord[] = [];
@@ -57,6 +60,7 @@ export async function runProjectHooks(
           fullRefresh: false,
           warehouse: templateWarehouse(connection, dialect),
           extraContext: extra,
+          ...context,
         },
       );
       const result = sql.trim() ? await connection.execute(sql) : undefined;

@@ -1,3 +1,4 @@
+import { relationNamer, templateContext } from './template-context.js';
 import { Ledger } from '../landing/index.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
 import { UserError, formatDiagnostic, type Diagnostic, type SecretScrubber } from '../diagnostics/index.js';
@@ -39,17 +40,12 @@ export interface RunCommandOptions extends RunOptions {
 
 /** Writes manifest.json from a prepared project (compiled code included where known). */
 export function writeManifest(p: PreparedProject): 'reused' | 'written' {
-  let relations: RelationIndex | undefined;
   return writeManifestFile(p.targetDir, {
     manifest: p.graph.manifest,
     parentMap: p.graph.parentMap,
     childMap: p.graph.childMap,
     invocationId: p.invocationId,
-    relationName: (n) => {
-      if (n.resourceType !== 'source' && (n.resourceType === 'test' || n.resourceType === 'unit_test' || n.resourceType === 'landing' || n.config.materialized === 'ephemeral')) return null;
-      relations ??= new RelationIndex(p.graph.manifest);
-      return p.adapter.dialect.renderRelation(relations.relationOf(n));
-    },
+    relationName: relationNamer(p),
     graphId: p.graphId,
     scrubber: p.scrubber,
     hooks: { onRunStart: p.project.config.onRunStart, onRunEnd: p.project.config.onRunEnd, configFile: p.project.config.configFile },
@@ -106,6 +102,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     for (let i = 1; i < threads; i++) connections.push(await warehouse.connect());
 
     const fullRefresh = options.fullRefresh ?? false;
+    const context = templateContext(p, ids);
     const compiler = new Compiler({
       manifest,
       engine: p.engine,
@@ -113,6 +110,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       relations,
       fullRefresh,
       compiledDir: join(p.targetDir, 'compiled'),
+      context,
       isIncremental: (node) => {
         if (node.config.materialized !== 'incremental') return false;
         const full = node.config.full_refresh ?? fullRefresh;
@@ -121,7 +119,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       },
     });
     const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, warehouse };
-    const start = await runProjectHooks(p, relations, admin, 'on-run-start');
+    const start = await runProjectHooks(p, relations, admin, 'on-run-start', {}, context);
     hookRecords.push(...start.records);
     p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
     if (start.failure) {
@@ -155,7 +153,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       results: hookResults(records, (id) => manifest.nodes[id] ?? manifest.sources[id]),
       schemas: schemas.map((s) => s.schema),
       database_schemas: schemas.map((s) => [s.database ?? null, s.schema]),
-    });
+    }, context);
     if (end.failure) {
       hookFailed = true;
       diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });

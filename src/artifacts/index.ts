@@ -4,3 +4,4 @@ export * from './run-results-writer.js';
 export * from './write-artifact.js';
 export { writeManifestFile } from './manifest-file.js';
 export { STRATA_VERSION } from './version.js';
+export { graphContext } from './graph-context.js';

@@ -2,8 +2,7 @@
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
-/** The dbt version whose artifacts we mirror; readers branch on it. */
-export const DBT_COMPAT_VERSION = '1.8.0';
+export { DBT_COMPAT_VERSION } from '../parse/types.js';
 
 export interface ArtifactMetadata {
   dbt_schema_version: string;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CompiledFileWriter } from './compiled-file-writer.js';
 import type { Dialect, Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode } from '../parse/types.js';
-import type { RenderNode, TemplateEngine, TemplateWarehouse } from '../templating/types.js';
+import type { RenderNode, RunRenderContext, TemplateEngine, TemplateWarehouse } from '../templating/types.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import type { RelationIndex } from './relations.js';
@@ -17,6 +17,8 @@ export interface CompilerOptions {
   fullRefresh: boolean;
   /** When set, compiled SQL is written under `<compiledDir>/<project>/<path>`. */
   compiledDir?: string;
+  /** What templates see of the whole run: dbt's `graph` and `selected_resources`. */
+  context?: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
 }
 
 /** Resource types whose code is SQL to render. Seeds and landings have none. */
@@ -122,6 +124,7 @@ export class Compiler {
       isIncremental: this.options.isIncremental(node),
       fullRefresh: this.options.fullRefresh,
       warehouse,
+      ...this.options.context,
     });
     try {
       await Promise.all(pending);

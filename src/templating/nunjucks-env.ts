@@ -3,8 +3,7 @@ import nunjucks from 'nunjucks';
 import { installPythonShims } from './python-shims.js';
 import { percentFormat, pyJsonDumps, pyStr } from './python-values.js';
 
-type Kw = Record<string, unknown> & { __keywords?: boolean };
-const isKw = (v: unknown): v is Kw => !!v && typeof v === 'object' && (v as Kw).__keywords === true;
+import { isKw } from './call-args.js';
 
 /** `{% do expr %}`: evaluates an expression for its side effect (Jinja's `do` extension, used all over dbt). */
 class DoExtension {
@@ -171,4 +170,3 @@ function addJinjaFilters(env: nunjucks.Environment): void {
   });
 }
 
-export { isKw };

@@ -6,6 +6,7 @@
 import nunjucks from 'nunjucks';
 import { installPythonSyntax } from './python-syntax.js';
 import { pyRepr } from './python-values.js';
+import { datetimeModule } from './python-datetime.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -139,6 +140,12 @@ export function installPythonShims(): void {
   runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     // A slice `x[a:b:c]` comes as the start and two more arguments.
     if (rest.length === 2 && (Array.isArray(obj) || typeof obj === 'string')) return pySlice(obj, val, rest[0], rest[1]);
+    // A callable with attributes of its own (`datetime`, callable and with `datetime.now()`): nunjucks would
+    // hand back a bare wrapper without them.
+    if (obj && (typeof obj === 'object' || typeof obj === 'function') && typeof val === 'string') {
+      const f = (obj as Record<string, unknown>)[val];
+      if (typeof f === 'function' && Object.keys(f).length) return Object.assign((...a: unknown[]) => (f as Fn).apply(obj, a), f);
+    }
     // Python's negative indexes count from the end: `name.split('.')[-1]`.
     if (typeof val === 'number' && val < 0 && (Array.isArray(obj) || typeof obj === 'string')) return obj[obj.length + val];
     if (typeof obj === 'string' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(STRING_MEMBERS, val)) {
@@ -161,54 +168,9 @@ export function installPythonShims(): void {
   };
 }
 
-/** A Python-like `datetime` module: enough for `modules.datetime.datetime.now().strftime('%Y-%m-%d')`. */
-class PyDateTime {
-  constructor(readonly d: Date) {}
-  strftime(fmt: string): string {
-    const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-    const d = this.d;
-    const map: Record<string, string> = {
-      Y: String(d.getUTCFullYear()), m: p(d.getUTCMonth() + 1), d: p(d.getUTCDate()), H: p(d.getUTCHours()), M: p(d.getUTCMinutes()),
-      S: p(d.getUTCSeconds()), f: p(d.getUTCMilliseconds() * 1000, 6), y: p(d.getUTCFullYear() % 100), j: p(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 864e5) + 1, 3), '%': '%',
-    };
-    return fmt.replace(/%([YmdHMSfyj%])/g, (_m, k: string) => map[k]!);
-  }
-  isoformat(): string {
-    return this.d.toISOString().replace('Z', '');
-  }
-  date(): PyDateTime {
-    return new PyDateTime(new Date(Date.UTC(this.d.getUTCFullYear(), this.d.getUTCMonth(), this.d.getUTCDate())));
-  }
-  get year(): number { return this.d.getUTCFullYear(); }
-  get month(): number { return this.d.getUTCMonth() + 1; }
-  get day(): number { return this.d.getUTCDate(); }
-  get hour(): number { return this.d.getUTCHours(); }
-  toString(): string {
-    return this.d.toISOString().replace('T', ' ').replace('Z', '');
-  }
-}
-
-const timedelta = (...args: unknown[]): { ms: number } => {
-  const kw = (args.find((a) => a && typeof a === 'object') ?? {}) as Record<string, number>;
-  const days = Number(typeof args[0] === 'number' ? args[0] : kw.days ?? 0);
-  const ms = days * 864e5 + (kw.hours ?? 0) * 36e5 + (kw.minutes ?? 0) * 6e4 + (kw.seconds ?? 0) * 1e3;
-  return { ms };
-};
-
 export function pythonModules(now: () => Date): Record<string, unknown> {
-  const datetime = {
-    now: () => new PyDateTime(now()),
-    utcnow: () => new PyDateTime(now()),
-    strptime: (s: string) => new PyDateTime(new Date(s.includes('T') || s.includes(' ') ? s.replace(' ', 'T') + 'Z' : `${s}T00:00:00Z`)),
-    fromisoformat: (s: string) => new PyDateTime(new Date(s)),
-  };
   return {
-    datetime: {
-      datetime,
-      date: { today: () => new PyDateTime(now()).date() },
-      timedelta,
-      add: (d: PyDateTime, delta: { ms: number }) => new PyDateTime(new Date(d.d.getTime() + delta.ms)),
-    },
+    datetime: datetimeModule(now),
     re: {
       search: (p: string, s: string) => new RegExp(p).exec(s),
       match: (p: string, s: string) => new RegExp(`^(?:${p})`).exec(s),

@@ -3,7 +3,7 @@
  * parser and compiler produce (each checked against Jinja2 3.1):
  * - `(a, b)` is a tuple (an array), not JavaScript's comma operator: `x in ('a', 'b')`, `for k, v in [(1, 2)]`;
  * - `%` formats strings (`'%s.%s' % (a, b)`) and takes the divisor's sign for numbers (`-7 % 3` is 2);
- * - `+` joins lists, `*` repeats strings and lists (`'-' * 20`), `==` and `!=` compare lists and dicts by value;
+ * - `+` joins lists (and `+`/`-` shift datetimes by a timedelta), `*` repeats strings and lists (`'-' * 20`), `==` and `!=` compare lists and dicts by value;
  * - `{% for x in xs if cond %}` filters the loop (nunjucks read `xs if cond` as an inline if: no items);
  *   `loop.cycle('odd', 'even')`;
  * - `{% set a, b = 1, 2 %}` and `{% set a, b = pair %}` unpack;
@@ -58,6 +58,7 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
     };
   proto.compileMod = call('__strata_mod');
   proto.compileAdd = call('__strata_add');
+  proto.compileSub = call('__strata_sub');
   proto.compileMul = call('__strata_mul');
   proto.compileConcat = call('__strata_concat');
   // The nodes made here (a filtered loop's items, an unpacked value) are expressions too.
@@ -198,7 +199,16 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
     if (typeof a === 'string' || a instanceof SafeString) return percentFormat(String(a), b);
     return typeof a === 'number' && typeof b === 'number' ? pyModulo(a, b) : (a as number) % (b as number);
   };
-  runtime.__strata_add = (a: unknown, b: unknown): unknown => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as number) + (b as number));
+  // Objects that define Python's operators (datetimes and timedeltas) use them.
+  const dunder = (a: unknown, name: '__add__' | '__sub__', b: unknown): unknown => {
+    const f = (a as Record<string, unknown> | null)?.[name];
+    return typeof f === 'function' ? (f as (x: unknown) => unknown).call(a, b) : undefined;
+  };
+  runtime.__strata_add = (a: unknown, b: unknown): unknown => {
+    if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+    return dunder(a, '__add__', b) ?? dunder(b, '__add__', a) ?? (a as number) + (b as number);
+  };
+  runtime.__strata_sub = (a: unknown, b: unknown): unknown => dunder(a, '__sub__', b) ?? (a as number) - (b as number);
   runtime.__strata_mul = repeat;
   runtime.__strata_compare = (first: unknown, ...rest: unknown[]): boolean => {
     let left = first;

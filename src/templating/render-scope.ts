@@ -5,7 +5,9 @@ import type { RefCall, SourceCall } from '../parse/types.js';
 import { didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
 import type { MacroRegistry } from './macro-registry.js';
-import { isKw } from './nunjucks-env.js';
+import { splitArgs } from './call-args.js';
+import { runStartedAt } from './python-datetime.js';
+import { DBT_COMPAT_VERSION } from '../parse/types.js';
 import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
 import { pythonModules } from './python-shims.js';
 import { agateTable } from './agate-table.js';
@@ -15,16 +17,6 @@ import { yamlPackage } from '../project/yaml-package.js';
 
 type Args = unknown[];
 
-/** Splits nunjucks call arguments into positional values and keyword arguments. */
-export function splitArgs(args: Args): { pos: unknown[]; kw: Record<string, unknown> } {
-  const last = args[args.length - 1];
-  if (isKw(last)) {
-    const { __keywords: _k, ...kw } = last as Record<string, unknown>;
-    void _k;
-    return { pos: args.slice(0, -1), kw };
-  }
-  return { pos: args, kw: {} };
-}
 
 /** Records what a parse render saw. */
 export interface ParseRecorder {
@@ -50,8 +42,11 @@ export function envDigest(value: string | undefined): string | null {
   return value === undefined ? null : createHash('sha256').update(value).digest('hex').slice(0, 16);
 }
 
-/** A relation object for templates: renders as quoted SQL, exposes dbt's attributes. */
-export function relationObject(rel: Relation, render: (r: Relation) => string): Record<string, unknown> {
+/**
+ * A relation object for templates: renders as quoted SQL, exposes dbt's attributes. `include(database=False)`
+ * (and `schema=False`) renders without those parts; `quoteIdentifier` is needed for an identifier alone.
+ */
+export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string): Record<string, unknown> {
   const obj: Record<string, unknown> = {
     database: rel.database,
     schema: rel.schema,
@@ -60,7 +55,13 @@ export function relationObject(rel: Relation, render: (r: Relation) => string): 
     table: rel.identifier,
     is_table: true,
     is_view: false,
-    include: () => obj,
+    include: (...a: Args) => {
+      const { kw } = splitArgs(a);
+      const kept: Relation = { ...rel, ...(kw.database === false ? { database: undefined } : {}) };
+      if (kw.schema !== false) return relationObject(kept, render, quoteIdentifier);
+      const alone = quoteIdentifier ?? ((n: string) => `"${n}"`);
+      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier);
+    },
     quote: () => obj,
     render: () => render(rel),
     toString: () => render(rel),
@@ -88,6 +89,8 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const execute = !!run?.warehouse;
   const adapterType = run?.adapterType ?? options.adapterType;
 
+  // While parsing, relations render as a placeholder (the warehouse names are not known yet) but have dbt's attributes.
+  const parseRelation = (rel: Relation, shown: string[]): Record<string, unknown> => relationObject(rel, () => placeholder(shown));
   const fromWarehouse = <T>(key: string, fetch: () => Promise<T>): T => {
     if (answers.has(key)) return answers.get(key) as T;
     throw new NeedsWarehouse(key, fetch);
@@ -101,11 +104,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     if (version !== undefined) call.version = version as string | number;
     if (recorder) {
       recorder.refs.push(call);
-      return placeholder([call.name]);
+      return parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: call.name }, [call.name]);
     }
     const resolved = run!.resolveRef(call);
     if ('error' in resolved) throw new TemplateUserError('ref-not-found', resolved.error, resolved.hint);
-    return relationObject(resolved, run!.renderRelation);
+    return relationObject(resolved, run!.renderRelation, run!.quoteIdentifier);
   };
 
   const source = (...args: Args): unknown => {
@@ -114,11 +117,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     const call: SourceCall = { source: String(pos[0]), table: String(pos[1]) };
     if (recorder) {
       recorder.sources.push(call);
-      return placeholder([call.source, call.table]);
+      return parseRelation({ schema: call.source, identifier: call.table }, [call.source, call.table]);
     }
     const resolved = run!.resolveSource(call.source, call.table);
     if ('error' in resolved) throw new TemplateUserError('source-not-found', resolved.error, resolved.hint);
-    return relationObject(resolved, run!.renderRelation);
+    return relationObject(resolved, run!.renderRelation, run!.quoteIdentifier);
   };
 
   const configFn = Object.assign(
@@ -136,6 +139,8 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       },
       require: (key: string) => {
         const v = recorder?.config[key] ?? node.config[key];
+        // As dbt: while parsing, config.require() checks nothing (the final config is not known yet).
+        if (v === undefined && recorder) return '';
         if (v === undefined) throw new TemplateUserError('config-missing', `config '${key}' is required by ${node.name}`, `add {{ config(${key}=…) }}`);
         return v;
       },
@@ -188,7 +193,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     throw new TemplateUserError('macro-not-found', `adapter.dispatch('${name}') found no ${adapterType}__${name} or default__${name} macro`, 'define default__' + name);
   };
 
-  const thisRel = run ? relationObject(run.thisRelation, run.renderRelation) : placeholder([String(node.config.schema ?? 'schema'), node.name]);
+  const thisRel = run ? relationObject(run.thisRelation, run.renderRelation, run.quoteIdentifier) : parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: node.name }, [String(node.config.schema ?? 'schema'), node.name]);
 
   const runQuery = (sql: unknown): unknown => {
     if (!execute) return null;
@@ -235,6 +240,8 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     env_var: envVar,
     secret,
     this: thisRel,
+    // The built-in ref, source and config, for projects that override them with macros of the same name.
+    builtins: { ref, source, config: configFn },
     target: options.target,
     project_name: options.projectName,
     execute,
@@ -242,10 +249,12 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     should_full_refresh: () => !!run?.fullRefresh,
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: 'run' },
     invocation_id: input.invocationId,
-    run_started_at: pythonModules(() => input.runStartedAt).datetime,
+    run_started_at: runStartedAt(input.runStartedAt),
     modules: pythonModules(() => new Date()),
     model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.file, path: node.path, alias: node.name },
-    graph: { nodes: {}, sources: {} },
+    graph: run?.graph ?? { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} },
+    selected_resources: run?.selectedResources ?? [],
+    dbt_version: DBT_COMPAT_VERSION,
     adapter,
     api: { Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
     run_query: runQuery,

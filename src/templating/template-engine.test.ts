@@ -111,6 +111,20 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     expect(r.config.partition_by).toEqual({ field: 'id', range: { start: 0, end: 100, interval: 10 } });
   });
 
+  it('modules.datetime and run_started_at as Python and dbt have them', async () => {
+    const out = await render("{{ modules.datetime.datetime(2024, 1, 31, 5).strftime('%Y-%m-%d %H %b %A') }} {{ (modules.datetime.date(2024, 1, 31) + modules.datetime.timedelta(days=1)).isoformat() }} {{ modules.datetime.datetime(2024, 3, 1) - modules.datetime.datetime(2024, 2, 1) }} {{ modules.datetime.datetime.strptime('2024-02-03 04:05', '%Y-%m-%d %H:%M') }} {{ modules.datetime.date.fromisoformat('2024-02-03').weekday() }} {{ modules.datetime.datetime(2024, 1, 2) < modules.datetime.datetime(2024, 1, 3) }}");
+    expect(out).toBe('2024-01-31 05 Jan Wednesday 2024-02-01 29 days, 0:00:00 2024-02-03 04:05:00 5 True');
+    expect(await render("{{ run_started_at.strftime('%Y') | length }} {{ run_started_at.isoformat()[-6:] }}")).toBe('4 +00:00');
+  });
+
+  it('this and ref() are relations while parsing too; include(), builtins and config.require as dbt', async () => {
+    const r = engine().parseRender(node, "{{ config(materialized='table') }}select '{{ this.name }}', '{{ this.render() }}', '{{ ref('orders').identifier }}', '{{ config.require('unique_key') }}' from {{ builtins.ref('orders') }}");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.refs.map((x) => x.name)).toEqual(['orders', 'orders']);
+    expect(await render("{{ this.include(database=false) }} {{ this.include(database=false, schema=false) }} {{ builtins.ref('orders') }} {{ config.require('materialized') }}")).toBe('"main"."m" "m" "main"."orders" view');
+    await expect(render("{{ config.require('unique_key') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'config-missing' }] });
+  });
+
   it("dbt's tojson, fromyaml, toyaml, local_md5 and dict", async () => {
     expect(await render("{{ tojson({'b': 'é', 'a': [1, true, none]}) }} {{ tojson({'b': 1, 'a': 2}, sort_keys=True) }}")).toBe('{"b": "\\u00e9", "a": [1, true, null]} {"a": 2, "b": 1}');
     expect(await render("{{ fromyaml('a: [1, 2]\\nb: yes')['a'][1] }} {{ fromyaml('a: yes').a }} {{ fromyaml('[', 'dflt') }} {{ toyaml({'a': [1, 2], 'b': {'c': 'x y'}}) }}")).toBe('2 True dflt a:\n- 1\n- 2\nb:\n  c: x y\n');

@@ -130,6 +130,10 @@ export interface RunRenderContext {
   secretReference?(name: string): string;
   /** Extra names for this render (`results` and `schemas` in on-run-end hooks). */
   extraContext?: Record<string, unknown>;
+  /** dbt's `graph`: nodes and sources as in manifest.json. Absent: empty, as while parsing. */
+  graph?: Record<string, unknown>;
+  /** dbt's `selected_resources`: the unique ids this command selected. */
+  selectedResources?: string[];
   /** Absent: `execute` is false and run_query returns none (like dbt at parse time). */
   warehouse?: TemplateWarehouse;
 }

@@ -1,0 +1,165 @@
+/**
+ * Python's `datetime` module as dbt templates use it (`modules.datetime`, `run_started_at`): datetimes and
+ * dates you can construct, format, compare and shift with `timedelta` (`now - modules.datetime.timedelta(days=7)`).
+ * Times are UTC. Precision is milliseconds (JavaScript's), printed as Python's microseconds.
+ */
+import { splitArgs } from './call-args.js';
+
+const p2 = (n: number, w = 2): string => String(n).padStart(w, '0');
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+export class PyTimedelta {
+  constructor(readonly ms: number) {}
+  get days(): number {
+    return Math.floor(this.ms / 864e5);
+  }
+  get seconds(): number {
+    return Math.floor((this.ms - this.days * 864e5) / 1000);
+  }
+  total_seconds(): number {
+    return this.ms / 1000;
+  }
+  __add__(other: unknown): unknown {
+    if (other instanceof PyTimedelta) return new PyTimedelta(this.ms + other.ms);
+    return other instanceof PyDateTime ? other.__add__(this) : undefined;
+  }
+  __sub__(other: unknown): unknown {
+    return other instanceof PyTimedelta ? new PyTimedelta(this.ms - other.ms) : undefined;
+  }
+  toString(): string {
+    const rest = this.ms - this.days * 864e5;
+    const clock = `${Math.floor(rest / 36e5)}:${p2(Math.floor(rest / 6e4) % 60)}:${p2(Math.floor(rest / 1000) % 60)}`;
+    return this.days ? `${this.days} day${Math.abs(this.days) === 1 ? '' : 's'}, ${clock}` : clock;
+  }
+}
+
+export class PyDateTime {
+  /** `dateOnly`: a `date`, printed without a time; `utc`: aware (`+00:00`), as dbt's `run_started_at`. */
+  constructor(readonly d: Date, readonly dateOnly = false, readonly utc = false) {}
+  get year(): number { return this.d.getUTCFullYear(); }
+  get month(): number { return this.d.getUTCMonth() + 1; }
+  get day(): number { return this.d.getUTCDate(); }
+  get hour(): number { return this.d.getUTCHours(); }
+  get minute(): number { return this.d.getUTCMinutes(); }
+  get second(): number { return this.d.getUTCSeconds(); }
+  get microsecond(): number { return this.d.getUTCMilliseconds() * 1000; }
+  weekday(): number {
+    return (this.d.getUTCDay() + 6) % 7;
+  }
+  isoweekday(): number {
+    return this.weekday() + 1;
+  }
+  timestamp(): number {
+    return this.d.getTime() / 1000;
+  }
+  date(): PyDateTime {
+    return new PyDateTime(new Date(Date.UTC(this.year, this.month - 1, this.day)), true);
+  }
+  replace(...args: unknown[]): PyDateTime {
+    const { kw } = splitArgs(args);
+    const get = (k: string, v: number): number => (kw[k] === undefined ? v : Number(kw[k]));
+    const d = new Date(Date.UTC(get('year', this.year), get('month', this.month) - 1, get('day', this.day), get('hour', this.hour), get('minute', this.minute), get('second', this.second), get('microsecond', this.microsecond) / 1000));
+    return new PyDateTime(d, this.dateOnly, kw.tzinfo === null ? false : this.utc);
+  }
+  strftime(fmt: string): string {
+    const map: Record<string, () => string> = {
+      Y: () => String(this.year), m: () => p2(this.month), d: () => p2(this.day), H: () => p2(this.hour), M: () => p2(this.minute), S: () => p2(this.second),
+      f: () => p2(this.microsecond, 6), y: () => p2(this.year % 100), j: () => p2(Math.floor((this.d.getTime() - Date.UTC(this.year, 0, 1)) / 864e5) + 1, 3),
+      b: () => MONTHS[this.month - 1]!.slice(0, 3), B: () => MONTHS[this.month - 1]!, a: () => DAYS[this.weekday()]!.slice(0, 3), A: () => DAYS[this.weekday()]!,
+      I: () => p2(this.hour % 12 || 12), p: () => (this.hour < 12 ? 'AM' : 'PM'), w: () => String((this.weekday() + 1) % 7), z: () => (this.utc ? '+0000' : ''), Z: () => (this.utc ? 'UTC' : ''), '%': () => '%',
+    };
+    return fmt.replace(/%([A-Za-z%])/g, (m, k: string) => map[k]?.() ?? m);
+  }
+  isoformat(sep = 'T'): string {
+    const date = `${p2(this.year, 4)}-${p2(this.month)}-${p2(this.day)}`;
+    if (this.dateOnly) return date;
+    const fraction = this.microsecond ? `.${p2(this.microsecond, 6)}` : '';
+    return `${date}${sep}${p2(this.hour)}:${p2(this.minute)}:${p2(this.second)}${fraction}${this.utc ? '+00:00' : ''}`;
+  }
+  __add__(other: unknown): unknown {
+    return other instanceof PyTimedelta ? new PyDateTime(new Date(this.d.getTime() + other.ms), this.dateOnly, this.utc) : undefined;
+  }
+  __sub__(other: unknown): unknown {
+    if (other instanceof PyTimedelta) return new PyDateTime(new Date(this.d.getTime() - other.ms), this.dateOnly, this.utc);
+    return other instanceof PyDateTime ? new PyTimedelta(this.d.getTime() - other.d.getTime()) : undefined;
+  }
+  /** Comparisons (`<`, `>`) and sorting see the instant. */
+  valueOf(): number {
+    return this.d.getTime();
+  }
+  toString(): string {
+    return this.isoformat(' ');
+  }
+}
+
+const timedelta = (...args: unknown[]): PyTimedelta => {
+  const { pos, kw } = splitArgs(args);
+  const n = (k: string, i: number): number => Number(kw[k] ?? pos[i] ?? 0);
+  return new PyTimedelta(n('days', 0) * 864e5 + n('seconds', 1) * 1e3 + n('microseconds', 2) / 1e3 + n('milliseconds', 3) + n('minutes', 4) * 6e4 + n('hours', 5) * 36e5 + n('weeks', 6) * 6048e5);
+};
+
+/** `strptime` for the directives dbt projects use: %Y %m %d %H %M %S %f %y %j %b %B %p %I, and literal text. */
+function strptime(text: string, fmt: string): PyDateTime {
+  const fields: string[] = [];
+  const pattern = fmt.replace(/%([YmdHMSfyjbBpI%])|([.*+?^${}()|[\]\\])/g, (_m, k: string | undefined, lit: string | undefined) => {
+    if (lit) return `\\${lit}`;
+    if (k === '%') return '%';
+    fields.push(k!);
+    return k === 'Y' ? '(\\d{4})' : k === 'f' ? '(\\d{1,6})' : k === 'j' ? '(\\d{1,3})' : k === 'b' || k === 'B' ? '([A-Za-z]+)' : k === 'p' ? '(AM|PM|am|pm)' : '(\\d{1,2})';
+  });
+  const m = new RegExp(`^${pattern}$`).exec(text);
+  if (!m) throw new Error(`time data '${text}' does not match format '${fmt}'`);
+  const v: Record<string, number> = { Y: 1900, m: 1, d: 1, H: 0, M: 0, S: 0, f: 0 };
+  let pm: boolean | undefined;
+  fields.forEach((k, i) => {
+    const s = m[i + 1]!;
+    if (k === 'b' || k === 'B') v.m = MONTHS.findIndex((name) => name.toLowerCase().startsWith(s.toLowerCase().slice(0, 3))) + 1;
+    else if (k === 'p') pm = s.toUpperCase() === 'PM';
+    else if (k === 'y') v.Y = 2000 + Number(s) - (Number(s) >= 69 ? 100 : 0);
+    else if (k === 'f') v.f = Number(s.padEnd(6, '0'));
+    else if (k === 'I') v.H = Number(s) % 12;
+    else v[k] = Number(s);
+  });
+  if (pm) v.H! += 12;
+  const d = fields.includes('j') ? new Date(Date.UTC(v.Y!, 0, v.j!, v.H!, v.M!, v.S!, v.f! / 1000)) : new Date(Date.UTC(v.Y!, v.m! - 1, v.d!, v.H!, v.M!, v.S!, v.f! / 1000));
+  return new PyDateTime(d);
+}
+
+function fromIso(s: string, dateOnly: boolean): PyDateTime {
+  const utc = /(?:Z|[+-]00:?00)$/.test(s);
+  const text = s.length === 10 ? `${s}T00:00:00Z` : /(?:Z|[+-]\d\d:?\d\d)$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new Error(`Invalid isoformat string: '${s}'`);
+  return new PyDateTime(d, dateOnly, utc && !dateOnly);
+}
+
+/** The `datetime` module: `datetime` and `date` are callable classes with their class methods, as in Python. */
+export function datetimeModule(now: () => Date): Record<string, unknown> {
+  const datetime = Object.assign(
+    (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0) => new PyDateTime(new Date(Date.UTC(y, mo - 1, d, h, mi, s, us / 1000))),
+    {
+      now: () => new PyDateTime(now()),
+      utcnow: () => new PyDateTime(now()),
+      today: () => new PyDateTime(now()),
+      strptime,
+      fromisoformat: (s: string) => fromIso(s, false),
+      fromtimestamp: (t: number) => new PyDateTime(new Date(t * 1000)),
+    },
+  );
+  const date = Object.assign((y: number, mo: number, d: number) => new PyDateTime(new Date(Date.UTC(y, mo - 1, d)), true), {
+    today: () => new PyDateTime(now()).date(),
+    fromisoformat: (s: string) => fromIso(s, true),
+  });
+  return {
+    datetime,
+    date,
+    timedelta,
+    timezone: { utc: 'UTC' },
+    // Strata's older spelling of `d + delta`, kept for templates written against it.
+    add: (d: PyDateTime, delta: PyTimedelta) => d.__add__(delta),
+  };
+}
+
+/** dbt's `run_started_at`: an aware UTC datetime (`2024-01-02 03:04:05.123000+00:00`). */
+export const runStartedAt = (d: Date): PyDateTime => new PyDateTime(d, false, true);
