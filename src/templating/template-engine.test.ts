@@ -51,6 +51,11 @@ describe('parse render', () => {
     expect(r.macrosUsed).toContain('macro.p.uses_ref');
   });
 
+  it('lists the macros the template calls, not SQL functions of the same name', () => {
+    const r = engine().parseRender(node, "{% set x = 1 %}select length(name), replace(a, 'b', 'c'), {{ hash('a') }}, {{ dbt.concat(['a']) }}");
+    expect(r.macrosUsed.sort()).toEqual(['macro.dbt.concat', 'macro.dbt.hash']);
+  });
+
   it('reports template errors with file and line instead of throwing', () => {
     const r = engine().parseRender(node, 'select 1\n\n{{ unknown_macro() }}');
     expect(r.diagnostics[0]).toMatchObject({ code: 'macro-not-found', file: 'models/m.sql', line: 3 });

@@ -192,11 +192,14 @@ export class NunjucksTemplateEngine implements TemplateEngine {
     });
   }
 
+  /** Macros the template calls: names followed by `(` inside its tags (SQL's own `length(x)` is not a call of dbt.length). */
   private macrosCalled(source: string): string[] {
     const used = new Set<string>();
-    for (const m of source.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
-      const pkg = this.registry.resolvePackage(m[1]!);
-      if (pkg) used.add(`macro.${pkg}.${m[1]}`);
+    for (const tag of source.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+      for (const m of tag[0].matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+        const pkg = this.registry.resolvePackage(m[1]!);
+        if (pkg) used.add(`macro.${pkg}.${m[1]}`);
+      }
     }
     return [...used];
   }
