@@ -48,13 +48,14 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   const internals = nunjucks as unknown as { compiler: { Compiler: { prototype: Compiler & Record<string, unknown> } }; parser: { Parser: { prototype: Record<string, unknown> } }; nodes: Nodes };
   const proto = internals.compiler.Compiler.prototype;
   const nodes = internals.nodes;
+  // Each helper call records its position first, as nunjucks does for calls, so an error names its line.
   const call = (helper: string) =>
-    function (this: Compiler, node: { left: unknown; right: unknown }, frame: unknown): void {
-      this._emit(`runtime.${helper}(`);
+    function (this: Compiler, node: { left: unknown; right: unknown; lineno: number; colno: number }, frame: unknown): void {
+      this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.${helper}(`);
       this.compile(node.left, frame);
       this._emit(', ');
       this.compile(node.right, frame);
-      this._emit(')');
+      this._emit('))');
     };
   proto.compileMod = call('__strata_mod');
   proto.compileAdd = call('__strata_add');

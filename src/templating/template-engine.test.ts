@@ -144,6 +144,8 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
   it('unknown refs and raise_compiler_error become user errors with the line', async () => {
     await expect(render("select 1\nfrom {{ ref('missing') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'ref-not-found', line: 2, hint: "did you mean 'mising'?" }] });
     await expect(render("{% set x = 1 %}\n{{ exceptions.raise_compiler_error('bad input') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'compiler-error', message: 'bad input', line: 2 }] });
+    // Python's errors from Python's operators, at their line.
+    await expect(render("select 1\n-- {{ '%s %s' % 1 }}")).rejects.toMatchObject({ diagnostics: [{ code: 'jinja-render-error', message: 'not enough arguments for format string', line: 2 }] });
   });
 
   it('run_query and statement blocks read a real warehouse (replayed render)', async () => {
