@@ -3,7 +3,8 @@
  * parser and compiler produce (each checked against Jinja2 3.1):
  * - `(a, b)` is a tuple (an array), not JavaScript's comma operator: `x in ('a', 'b')`, `for k, v in [(1, 2)]`;
  * - `%` formats strings (`'%s.%s' % (a, b)`) and takes the divisor's sign for numbers (`-7 % 3` is 2);
- * - `+` joins lists (and `+`/`-` shift datetimes by a timedelta), `*` repeats strings and lists (`'-' * 20`), `==` and `!=` compare lists and dicts by value;
+ * - `+` joins lists, `+`/`-` shift datetimes by a timedelta, `*` repeats strings and lists (`'-' * 20`),
+ *   `==` and `!=` compare lists and dicts by value;
  * - `{% for x in xs if cond %}` filters the loop (nunjucks read `xs if cond` as an inline if: no items);
  *   `loop.cycle('odd', 'even')`;
  * - `{% set a, b = 1, 2 %}` and `{% set a, b = pair %}` unpack;
@@ -32,6 +33,11 @@ function pyEquals(a: unknown, b: unknown): boolean {
   if (plain(a) && plain(b)) {
     const keys = Object.keys(a);
     return keys.length === Object.keys(b).length && keys.every((k) => k in b && pyEquals(a[k], b[k]));
+  }
+  // Values with a primitive value of their own (datetimes) compare by it.
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Object.getPrototypeOf(a) === Object.getPrototypeOf(b)) {
+    const [va, vb] = [(a as object).valueOf(), (b as object).valueOf()];
+    if (va !== a && vb !== b) return va === vb;
   }
   // eslint-disable-next-line eqeqeq
   return a == b;

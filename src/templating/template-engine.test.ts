@@ -117,8 +117,8 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
   });
 
   it('modules.datetime and run_started_at as Python and dbt have them', async () => {
-    const out = await render("{{ modules.datetime.datetime(2024, 1, 31, 5).strftime('%Y-%m-%d %H %b %A') }} {{ (modules.datetime.date(2024, 1, 31) + modules.datetime.timedelta(days=1)).isoformat() }} {{ modules.datetime.datetime(2024, 3, 1) - modules.datetime.datetime(2024, 2, 1) }} {{ modules.datetime.datetime.strptime('2024-02-03 04:05', '%Y-%m-%d %H:%M') }} {{ modules.datetime.date.fromisoformat('2024-02-03').weekday() }} {{ modules.datetime.datetime(2024, 1, 2) < modules.datetime.datetime(2024, 1, 3) }}");
-    expect(out).toBe('2024-01-31 05 Jan Wednesday 2024-02-01 29 days, 0:00:00 2024-02-03 04:05:00 5 True');
+    const out = await render("{{ modules.datetime.datetime(2024, 1, 31, 5).strftime('%Y-%m-%d %H %b %A') }} {{ (modules.datetime.date(2024, 1, 31) + modules.datetime.timedelta(days=1)).isoformat() }} {{ modules.datetime.datetime(2024, 3, 1) - modules.datetime.datetime(2024, 2, 1) }} {{ modules.datetime.datetime.strptime('2024-02-03 04:05', '%Y-%m-%d %H:%M') }} {{ modules.datetime.date.fromisoformat('2024-02-03').weekday() }} {{ modules.datetime.datetime(2024, 1, 2) < modules.datetime.datetime(2024, 1, 3) }} {{ modules.datetime.date(2024, 1, 2) == modules.datetime.date.fromisoformat('2024-01-02') }}");
+    expect(out).toBe('2024-01-31 05 Jan Wednesday 2024-02-01 29 days, 0:00:00 2024-02-03 04:05:00 5 True True');
     expect(await render("{{ run_started_at.strftime('%Y') | length }} {{ run_started_at.isoformat()[-6:] }}")).toBe('4 +00:00');
   });
 
