@@ -97,7 +97,7 @@ export function nodeJson(node: ManifestNode, relationName: string | null): Recor
     compiled_code: node.compiledCode ?? null,
     extra_ctes_injected: node.compiledCode !== undefined,
     extra_ctes: [],
-    contract: { enforced: false, alias_types: true, checksum: null },
+    contract: { enforced: (node.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
     access: 'protected',
     constraints: [],
     version: null,

@@ -1,6 +1,6 @@
 /** Each materialization on a real DuckDB file, through the api (STYLE habit 11). */
 import { describe, it, expect, afterAll } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -107,5 +107,33 @@ describe('seeds', () => {
     p.write('seeds/s.csv', 'id,code\n3,999\n');
     await seed({ projectDir: p.dir, profilesDir: p.dir });
     expect(await p.q('select id::int as id, code from main.s')).toEqual([{ id: 3, code: '999' }]);
+  });
+});
+
+describe('model contracts', () => {
+  const yml = (idType: string): string => `version: 2\nmodels:\n  - name: m\n    config:\n      contract: {enforced: true}\n    columns:\n      - name: id\n        data_type: ${idType}\n      - name: name\n        data_type: text\n`;
+
+  it('builds in the contract column order when the columns match, and fails with the differences, keeping the old table, when not', async () => {
+    const p = project({ 'models/m.sql': "{{ config(materialized='table') }} select 'a' as name, 1 as id", 'models/schema.yml': yml('int') });
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q('select * from main.m')).toEqual([{ id: 1, name: 'a' }]);
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { contract: { enforced: boolean } }> };
+    expect(manifest.nodes['model.p.m']!.contract.enforced).toBe(true);
+
+    p.write('models/m.sql', "{{ config(materialized='table') }} select 'b' as name, 'x' as id, 2 as extra");
+    const r = await go(p.dir);
+    expect(r.exitCode).toBe(1);
+    const message = r.results.find((x) => x.uniqueId === 'model.p.m')!.message ?? '';
+    expect(message).toContain('This model has an enforced contract that failed.');
+    expect(message).toMatch(/\| id +\| VARCHAR +\| INTEGER +\| data type mismatch +\|/);
+    expect(message).toMatch(/\| extra +\| INTEGER +\| +\| missing in contract +\|/);
+    expect(await p.q('select * from main.m')).toEqual([{ id: 1, name: 'a' }]);
+  });
+
+  it('needs a data_type for every column', async () => {
+    const p = project({ 'models/m.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      contract: {enforced: true}\n    columns:\n      - name: id\n' });
+    const r = await go(p.dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.results[0]!.message).toContain("'m' has an enforced contract, which needs every column listed with a data_type; missing for: id");
   });
 });

@@ -4,6 +4,7 @@ import type { Connection } from '../adapters/contract.js';
 import type { MaterializeInput, MaterializeResult } from './types.js';
 import { buildAndSwap } from './swap.js';
 import { applyIncremental } from './incremental.js';
+import { enforceContract } from './contract.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -64,9 +65,11 @@ async function persistColumnDocs(input: MaterializeInput, result: MaterializeRes
 }
 
 async function materializeWith(input: MaterializeInput): Promise<MaterializeResult> {
-  const { node, sql, relation, dialect, connection } = input;
+  const { node, relation, dialect, connection } = input;
   const materialized = String(node.config.materialized);
   await runHooks(input, node.config.pre_hook ?? []);
+  // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
+  const sql = materialized === 'seed' || materialized === 'ephemeral' ? input.sql : await enforceContract(node, input.sql, connection, dialect);
   let result: MaterializeResult;
   switch (materialized) {
     case 'ephemeral':

@@ -1,0 +1,64 @@
+/**
+ * dbt's model contracts (`contract: {enforced: true}`): before a model is built, the columns its SQL
+ * returns must match the YAML `columns:` with their `data_type`, by name and type. Both sides are typed by
+ * the warehouse itself (`cast(null as <data_type>)` against the model's query, neither returning rows),
+ * so `int` and `integer` agree as they do there. A mismatch fails the model with dbt's table of
+ * differences, and the previous relation stays as it was. Tables and incremental models are built with
+ * the contract's column order, as dbt does.
+ */
+import { UserError } from '../diagnostics/index.js';
+import type { Connection, Dialect } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+
+export function contractEnforced(node: ManifestNode): boolean {
+  const contract = node.config.contract as { enforced?: unknown } | undefined;
+  return contract?.enforced === true;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** The two queries whose columns are compared: the model's, and one typed by the contract; neither returns rows. */
+export function contractQueries(sql: string, columns: { name: string; dataType: string }[], dialect: Pick<Dialect, 'quoteIdentifier'>): { model: string; contract: string } {
+  return {
+    model: `select * from (\n${sql}\n) as strata_contract_check where false limit 0`,
+    contract: `select ${columns.map((c) => `cast(null as ${c.dataType}) as ${dialect.quoteIdentifier(c.name)}`).join(', ')} where false limit 0`,
+  };
+}
+
+/** Checks the model's columns against its contract; returns the SQL to build (columns in contract order). */
+export async function enforceContract(node: ManifestNode, sql: string, connection: Connection, dialect: Dialect): Promise<string> {
+  if (!contractEnforced(node)) return sql;
+  const where = { file: node.patchPath ?? node.originalFilePath };
+  const declared = Object.values(node.columns ?? {});
+  const untyped = declared.filter((c) => !c.dataType).map((c) => c.name);
+  if (!declared.length || untyped.length) {
+    throw new UserError({ code: 'contract-invalid', severity: 'error', message: `'${node.name}' has an enforced contract, which needs every column listed with a data_type${untyped.length ? `; missing for: ${untyped.join(', ')}` : ''}`, ...where, hint: 'list the columns under the model in YAML, each with data_type, or set contract: {enforced: false}' });
+  }
+  const queries = contractQueries(sql, declared.map((c) => ({ name: c.name, dataType: c.dataType! })), dialect);
+  const actual = (await connection.query(queries.model)).columns;
+  const expected = (await connection.query(queries.contract)).columns;
+  const typeOf = new Map(actual.map((c) => [c.name.toLowerCase(), c.dataType]));
+  const rows: string[][] = [];
+  for (const c of expected) {
+    const found = typeOf.get(c.name.toLowerCase());
+    if (found === undefined) rows.push([c.name, '', c.dataType, 'missing in definition']);
+    else if (found.toUpperCase() !== c.dataType.toUpperCase()) rows.push([c.name, found, c.dataType, 'data type mismatch']);
+  }
+  const contracted = new Set(expected.map((c) => c.name.toLowerCase()));
+  for (const c of actual) if (!contracted.has(c.name.toLowerCase())) rows.push([c.name, c.dataType, '', 'missing in contract']);
+  if (rows.length) {
+    throw new UserError({
+      code: 'contract-violation',
+      severity: 'error',
+      message: `This model has an enforced contract that failed.\nPlease ensure the name, data_type, and number of columns in your contract match the columns in your model's definition.\n\n${table([['column_name', 'definition_type', 'contract_type', 'mismatch_reason'], ...rows])}`,
+      ...where,
+      hint: `change the model's SQL or its contract in ${where.file}; the previous ${node.name} was left as it was`,
+    });
+  }
+  if (node.config.materialized !== 'table' && node.config.materialized !== 'incremental') return sql;
+  return `select ${declared.map((c) => dialect.quoteIdentifier(c.name)).join(', ')}\nfrom (\n${sql}\n) as model_subq`;
+}
