@@ -7,6 +7,17 @@ import { templateWarehouse } from './warehouse-state.js';
 import { runUnitTestNode } from './unit-test-runner.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 
+/**
+ * Where a test keeps its failing rows, as dbt 1.7+: `store_failures_as` (table, view, or ephemeral for
+ * nowhere) wins over `store_failures: true` (a table).
+ */
+function storedAs(node: ManifestNode): 'table' | 'view' | undefined {
+  const as = node.config.store_failures_as;
+  if (as === 'table' || as === 'view') return as;
+  if (as === 'ephemeral') return undefined;
+  return node.config.store_failures === true ? 'table' : undefined;
+}
+
 /** Runs a data test: compile, count failures against thresholds, store failing rows when asked. */
 export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
@@ -16,10 +27,11 @@ export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, conne
   const result = await connection.query(testQuery(sql, node.config));
   const verdict = evaluateTest(result.rows[0] ?? {}, node.config);
   let relation: string | undefined;
-  if (node.config.store_failures === true) {
+  const kind = storedAs(node);
+  if (kind) {
     const rel = { database: node.database, schema: node.schema, identifier: node.alias };
     await connection.execute(dialect.createSchema(rel.schema, rel.database));
-    await buildAndSwap(connection, dialect, rel, 'table', (target) => connection.execute(dialect.createTableAs(target, sql)));
+    await buildAndSwap(connection, dialect, rel, kind, (target) => connection.execute(kind === 'view' ? dialect.createViewAs(target, sql) : dialect.createTableAs(target, sql)));
     relation = dialect.renderRelation(rel);
   }
   return {

@@ -64,6 +64,12 @@ describe('test configs', () => {
     expect(await queryDuckDb(db, 'select count(*)::int as n from main_dbt_test__audit.not_null_m_v')).toEqual([{ n: 2 }]);
   });
 
+  it('store_failures_as: view keeps a view of the failing rows; ephemeral keeps nothing, even with store_failures', async () => {
+    const { dir } = await run('      - name: v\n        data_tests:\n          - not_null:\n              config: {store_failures_as: view}\n          - unique:\n              config: {store_failures: true, store_failures_as: ephemeral}\n');
+    const db = join(dir, 'target', 'test.duckdb');
+    expect(await queryDuckDb(db, "select table_name, table_type from information_schema.tables where table_schema = 'main_dbt_test__audit' order by 1")).toEqual([{ table_name: 'not_null_m_v', table_type: 'VIEW' }]);
+  });
+
   it('project-level data_tests defaults apply, and a test can be disabled', async () => {
     const { result } = await run('      - name: v\n        data_tests: [not_null]\n', 'data_tests:\n  p:\n    +severity: warn\n');
     expect(testResult(result).status).toBe('warn');
