@@ -79,6 +79,8 @@ const cases: Case[] = [
   { name: 'malformed graph operator', files: { 'models/a.sql': 'select 1' }, select: ['a++x'], code: 'selector-invalid' },
   // more project config shapes
   { name: 'model-paths not a list', files: { 'project.yml': 'name: p\nprofile: p\nmodel-paths: 3\n' }, code: 'project-invalid', file: 'project.yml' },
+  { name: 'model versions in YAML', files: { 'models/m.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    latest_version: 1\n    versions:\n      - v: 1\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 6, mentions: 'does not support model versions' },
+  { name: 'ref to a model version', files: { 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a', v=2) }}" }, code: 'ref-version-unsupported', file: 'models/b.sql', line: 1, mentions: "ref('a_v2')" },
   { name: 'tests and data_tests in project.yml', files: { 'project.yml': 'name: p\nprofile: p\ntests:\n  +severity: warn\ndata_tests:\n  +store_failures: true\n' }, code: 'project-invalid', file: 'project.yml', line: 4, mentions: "both 'tests' and 'data_tests'" },
   { name: 'tests and data_tests on one column', files: { 'models/a.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n        tests: [not_null]\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 7, mentions: "column 'id' has both" },
   { name: 'tests and data_tests on a source table', files: { 'models/schema.yml': 'version: 2\nsources:\n  - name: crm\n    tables:\n      - name: t\n        tests: [x]\n        data_tests: [y]\n' }, code: 'schema-yaml-invalid', file: 'models/schema.yml', line: 6, mentions: "'t' has both" },

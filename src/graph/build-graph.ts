@@ -24,6 +24,11 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   const sourceKey = new Map(Object.values(manifest.sources).map((s) => [`${s.sourceName}.${s.name}`, s.uniqueId]));
 
   const resolveRef = (node: ManifestNode, ref: RefCall): string | undefined => {
+    if (ref.version !== undefined) {
+      // Model versions are not built yet: resolving `v=2` to the unversioned model would read the wrong relation.
+      diagnostics.push({ code: 'ref-version-unsupported', severity: 'error', message: `${node.resourceType} '${node.name}' refers to version ${String(ref.version)} of '${ref.name}'; Strata does not support model versions yet`, ...(ref.at ?? { file: node.originalFilePath, line: 1, column: 1 }), hint: `ref the version's own model file by name instead (e.g. ref('${ref.name}_v${String(ref.version)}')) until versions are supported` });
+      return undefined;
+    }
     const candidates = byName.get(ref.name) ?? [];
     const hit = ref.package ? candidates.find((c) => c.packageName === ref.package) : candidates.length === 1 ? candidates[0] : (candidates.find((c) => c.packageName === manifest.projectName) ?? candidates[0]);
     if (hit) return hit.uniqueId;

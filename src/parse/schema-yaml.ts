@@ -158,6 +158,9 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         return;
       }
       const e = entry as Record<string, unknown>;
+      if (kind === 'models' && e.versions !== undefined) {
+        invalid([kind, i, 'versions'], `model '${String(e.name)}' declares versions:, and Strata does not support model versions yet: its versions would be built as unrelated models`, "remove versions: (and latest_version:) and name each version's file as its own model, or keep this project on dbt until versions are supported");
+      }
       const columnTests: Record<string, RawTest[]> = {};
       const patch: Patch = {
         name: String(e.name),
