@@ -130,6 +130,10 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     await expect(render("{{ config.require('unique_key') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'config-missing' }] });
   });
 
+  it('reads the template as Jinja does: \\n line ends, one trailing newline dropped', async () => {
+    expect([await render('select 1\n'), await render('select 1\n\n'), await render("select {{ 1 }}\r\nfrom {{ ref('orders') }}\r\n")]).toEqual(['select 1', 'select 1\n', 'select 1\nfrom "main"."orders"']);
+  });
+
   it("dbt's tojson, fromyaml, toyaml, local_md5 and dict", async () => {
     expect(await render("{{ tojson({'b': 'é', 'a': [1, true, none]}) }} {{ tojson({'b': 1, 'a': 2}, sort_keys=True) }}")).toBe('{"b": "\\u00e9", "a": [1, true, null]} {"a": 2, "b": 1}');
     expect(await render("{{ fromyaml('a: [1, 2]\\nb: yes')['a'][1] }} {{ fromyaml('a: yes').a }} {{ fromyaml('[', 'dflt') }} {{ toyaml({'a': [1, 2], 'b': {'c': 'x y'}}) }}")).toBe('2 True dflt a:\n- 1\n- 2\nb:\n  c: x y\n');

@@ -103,7 +103,10 @@ export class NunjucksTemplateEngine implements TemplateEngine {
     return result;
   }
 
-  async runRender(node: RenderNode, source: string, context: RunRenderContext): Promise<string> {
+  async runRender(node: RenderNode, text: string, context: RunRenderContext): Promise<string> {
+    // As Jinja reads a template: line ends become \n and one trailing newline is dropped.
+    const normal = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+    const source = normal.endsWith('\n') ? normal.slice(0, -1) : normal;
     const calls = scanSimpleTemplate(source, node.file);
     if (calls) {
       return substituteSimpleTemplate(source, calls, (c) => {
