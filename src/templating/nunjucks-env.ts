@@ -1,7 +1,7 @@
 /** The nunjucks Environment configured to behave like dbt's Jinja. */
 import nunjucks from 'nunjucks';
 import { installPythonShims } from './python-shims.js';
-import { percentFormat, pyJsonDumps, pyStr } from './python-values.js';
+import { percentFormat, pyJsonDumps, pyStr, pyTruthy } from './python-values.js';
 
 import { isKw } from './call-args.js';
 
@@ -21,7 +21,7 @@ class DoExtension {
 
 function toBool(v: unknown): boolean {
   if (typeof v === 'string') return /^(true|1|yes|y|on)$/i.test(v.trim());
-  return Boolean(v);
+  return pyTruthy(v);
 }
 
 function native(v: unknown): unknown {
@@ -107,6 +107,30 @@ function addJinjaFilters(env: nunjucks.Environment): void {
     return percentFormat(String(v), Object.keys(kw).length ? kw : positional(args));
   });
   env.addFilter('count', env.getFilter('length'));
+  // string(): Python's str() (None, True, [1]); nunjucks' fails on none.
+  env.addFilter('string', (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : pyStr(v)));
+  // default(value, fallback, boolean): with boolean, any false value (an empty list too) takes the fallback.
+  env.addFilter('default', (v: unknown, fallback: unknown = '', boolean = false) => (boolean ? (pyTruthy(v) ? v : fallback) : v === undefined ? fallback : v));
+  env.addFilter('d', env.getFilter('default'));
+  const selectBy = (keep: boolean) => (v: unknown, ...args: unknown[]): unknown[] => {
+    const [test, ...testArgs] = positional(args);
+    const check = test === undefined ? pyTruthy : (x: unknown) => (env as unknown as { getTest(n: string): (...a: unknown[]) => boolean }).getTest(String(test))(x, ...testArgs) === true;
+    return (Array.isArray(v) ? v : []).filter((x) => check(x) === keep);
+  };
+  // dictsort(case_sensitive=False, by='key', reverse=False): (key, value) pairs in order.
+  env.addFilter('dictsort', (v: unknown, ...args: unknown[]) => {
+    const [caseSensitive = false, by = 'key', reverse = false] = positional(args);
+    const kw = keywords(args);
+    const at = (kw.by ?? by) === 'value' ? 1 : 0;
+    const fold = (x: unknown): unknown => (typeof x === 'string' && !(kw.case_sensitive ?? caseSensitive) ? x.toLowerCase() : x);
+    const pairs = Object.entries((v as Record<string, unknown>) ?? {}).sort((a, b) => {
+      const [x, y] = [fold(a[at]), fold(b[at])] as [number, number];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    return (kw.reverse ?? reverse) ? pairs.reverse() : pairs;
+  });
+  env.addFilter('select', selectBy(true));
+  env.addFilter('reject', selectBy(false));
   const attrOf = (x: unknown, attribute: unknown): unknown => (attribute === undefined || attribute === null ? x : String(attribute).split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], x));
   env.addFilter('sum', (v: unknown, ...args: unknown[]) => {
     const [attribute, start = 0] = positional(args);
@@ -159,7 +183,7 @@ function addJinjaFilters(env: nunjucks.Environment): void {
   const byAttr = (keep: boolean) => (v: unknown, attribute: unknown, ...args: unknown[]): unknown[] => {
     if (!Array.isArray(v)) return [];
     const [test, ...testArgs] = positional(args);
-    const check = test === undefined ? (x: unknown) => !!x : (x: unknown) => (env as unknown as { getTest(n: string): (...a: unknown[]) => boolean }).getTest(String(test))(x, ...testArgs) === true;
+    const check = test === undefined ? pyTruthy : (x: unknown) => (env as unknown as { getTest(n: string): (...a: unknown[]) => boolean }).getTest(String(test))(x, ...testArgs) === true;
     return v.filter((item) => check((item as Record<string, unknown>)?.[String(attribute)]) === keep);
   };
   env.addFilter('selectattr', byAttr(true));

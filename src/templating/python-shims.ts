@@ -5,7 +5,8 @@
  */
 import nunjucks from 'nunjucks';
 import { installPythonSyntax } from './python-syntax.js';
-import { pyRepr } from './python-values.js';
+import { pyFormat, pyRepr } from './python-values.js';
+import { splitArgs } from './call-args.js';
 import { datetimeModule } from './python-datetime.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -57,9 +58,8 @@ const STRING_MEMBERS: Record<string, (s: string, ...a: unknown[]) => unknown> = 
   isupper: (s) => s.toUpperCase() === s && s.toLowerCase() !== s,
   islower: (s) => s.toLowerCase() === s && s.toUpperCase() !== s,
   format: (s, ...args) => {
-    let i = 0;
-    const kw = (args.length && typeof args[args.length - 1] === 'object' && (args[args.length - 1] as { __keywords?: boolean })?.__keywords ? args.pop() : {}) as Record<string, unknown>;
-    return s.replace(/\{(\w*)\}/g, (_m, k: string) => String(k === '' ? args[i++] : /^\d+$/.test(k) ? args[Number(k)] : kw[k]));
+    const { pos, kw } = splitArgs(args);
+    return pyFormat(s, pos, kw);
   },
   zfill: (s, n) => s.padStart(Number(n), '0'),
 };
@@ -127,6 +127,13 @@ const ARRAY_EXTRA: Record<string, (a: unknown[], ...x: unknown[]) => unknown> = 
   },
 };
 
+/** What `namespace(…)` makes: attributes only, whatever their names (`items`, `keys`). */
+export class Namespace {
+  constructor(values: Record<string, unknown>) {
+    Object.assign(this, values);
+  }
+}
+
 let installed = false;
 
 /** Installs nunjucks' Jinja compatibility, Python's operators (python-syntax.ts) and the methods above (once per process). */
@@ -146,6 +153,8 @@ export function installPythonShims(): void {
       const f = (obj as Record<string, unknown>)[val];
       if (typeof f === 'function' && Object.keys(f).length) return Object.assign((...a: unknown[]) => (f as Fn).apply(obj, a), f);
     }
+    // A namespace's attributes win over the dict methods nunjucks adds (`ns.items` is the list set on it).
+    if (obj instanceof Namespace && typeof val === 'string' && Object.prototype.hasOwnProperty.call(obj, val)) return (obj as unknown as Record<string, unknown>)[val];
     // Python's negative indexes count from the end: `name.split('.')[-1]`.
     if (typeof val === 'number' && val < 0 && (Array.isArray(obj) || typeof obj === 'string')) return obj[obj.length + val];
     if (typeof obj === 'string' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(STRING_MEMBERS, val)) {

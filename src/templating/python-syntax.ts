@@ -8,11 +8,12 @@
  * - `{% for x in xs if cond %}` filters the loop (nunjucks read `xs if cond` as an inline if: no items);
  *   `loop.cycle('odd', 'even')`;
  * - `{% set a, b = 1, 2 %}` and `{% set a, b = pair %}` unpack;
+ * - `if`, `not`, `and`, `or` use Python's truthiness: `{% if columns %}` is false for an empty list;
  * - `{{ x }}` and `a ~ b` print values as Python's `str()` does: `None`, `True`, `[1, 2]`, `{'a': 1}`
  *   (an undefined name still prints nothing, as Jinja's Undefined does).
  */
 import type nunjucksModule from 'nunjucks';
-import { percentFormat, pyModulo, pyStr } from './python-values.js';
+import { percentFormat, pyModulo, pyStr, pyTruthy } from './python-values.js';
 
 type Node = { typename?: string; value?: unknown; children: Node[]; [k: string]: unknown };
 type Compiler = {
@@ -71,9 +72,38 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   // The nodes made here (a filtered loop's items, an unpacked value) are expressions too.
   const assertType = proto.assertType as (this: Compiler, node: Node, ...types: unknown[]) => void;
   proto.assertType = function (this: Compiler, node: Node, ...types: unknown[]): void {
-    if (node && (node.typename === 'StrataLoopFilter' || node.typename === 'StrataRaw')) return;
+    if (node && (node.typename === 'StrataLoopFilter' || node.typename === 'StrataRaw' || node.typename === 'StrataTruthy')) return;
     assertType.call(this, node, ...types);
   };
+  // Conditions by Python's truthiness: an empty list or dict is false (JavaScript's [] and {} are true).
+  const truthy = (expr: unknown): Node => ({ typename: 'StrataTruthy', expr, children: [] }) as unknown as Node;
+  proto.compileStrataTruthy = function (this: Compiler, node: { expr: unknown }, frame: unknown): void {
+    this._emit('runtime.__strata_truthy(');
+    this._compileExpression(node.expr, frame);
+    this._emit(')');
+  };
+  const withCond = (original: (this: Compiler, node: Node, ...rest: unknown[]) => void) =>
+    function (this: Compiler, node: Node, ...rest: unknown[]): void {
+      original.call(this, Object.assign(Object.create(Object.getPrototypeOf(node) as object) as Node, node, { cond: truthy(node.cond) }), ...rest);
+    };
+  proto.compileIf = withCond(proto.compileIf as (this: Compiler, node: Node, ...rest: unknown[]) => void);
+  proto.compileInlineIf = withCond(proto.compileInlineIf as (this: Compiler, node: Node, ...rest: unknown[]) => void);
+  proto.compileNot = function (this: Compiler, node: { target: unknown }, frame: unknown): void {
+    this._emit('!runtime.__strata_truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  // `a or b` and `a and b` give one of their operands, chosen by truthiness; the right one is evaluated only if needed.
+  const logical = (helper: string) =>
+    function (this: Compiler, node: { left: unknown; right: unknown }, frame: unknown): void {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', function() { return ');
+      this.compile(node.right, frame);
+      this._emit('; })');
+    };
+  proto.compileOr = logical('__strata_or');
+  proto.compileAnd = logical('__strata_and');
   proto.compileGroup = function (this: Compiler, node: Node, frame: unknown): void {
     this._compileAggregate(node, frame, node.children.length > 1 ? '[' : '(', node.children.length > 1 ? ']' : ')');
   };
@@ -230,8 +260,11 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   };
   runtime.__strata_loop_filter = (arr: unknown, names: number, keep: (item: unknown) => unknown): unknown[] => {
     const items = Array.isArray(arr) ? arr : arr && typeof arr === 'object' ? (names === 2 ? Object.entries(arr) : Object.keys(arr)) : typeof arr === 'string' ? [...arr] : [];
-    return items.filter((item) => !!keep(item));
+    return items.filter((item) => pyTruthy(keep(item)));
   };
+  runtime.__strata_truthy = pyTruthy;
+  runtime.__strata_or = (a: unknown, b: () => unknown): unknown => (pyTruthy(a) ? a : b());
+  runtime.__strata_and = (a: unknown, b: () => unknown): unknown => (pyTruthy(a) ? b() : a);
   runtime.__strata_unpack = (v: unknown, n: number): unknown[] => {
     const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v) : [];
     if (items.length !== n) throw new Error(`cannot unpack ${items.length} values into ${n} names`);

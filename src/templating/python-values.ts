@@ -171,3 +171,83 @@ export function pyJsonDumps(value: unknown, options: { sortKeys?: boolean; inden
   };
   return dump(value, 0);
 }
+
+/** Python's truthiness: empty lists, dicts and strings, 0, None and False are false. */
+export function pyTruthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map || v instanceof Set) return v.size > 0;
+  if (isDict(v)) return Object.keys(v).length > 0;
+  if (typeof v === 'object' && (v as { length?: unknown }).length === 0 && typeof (v as { toString?: unknown }).toString === 'function') return String(v).length > 0;
+  return Boolean(v);
+}
+
+const FORMAT_SPEC = /^(?:(.)?([<>=^]))?([+\- ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/;
+
+function group(digits: string, sep: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+}
+
+/** One `{…:spec}` of Python's `str.format`: fill, align, sign, `#`, `0`, width, grouping, precision, type. */
+function formatSpec(value: unknown, spec: string): string {
+  const m = FORMAT_SPEC.exec(spec);
+  if (!m) throw new Error(`Invalid format specifier '${spec}'`);
+  const [, fill = ' ', align, sign = '-', alternate, zero, width, grouping, precision, type] = m;
+  const numeric = typeof value === 'number' || typeof value === 'boolean';
+  let body: string;
+  if (!numeric) {
+    if (type && type !== 's') throw new Error(`Unknown format code '${type}' for object of type 'str'`);
+    body = precision === undefined ? pyStr(value) : pyStr(value).slice(0, Number(precision));
+  } else {
+    const n = Number(value);
+    const p = precision === undefined ? undefined : Number(precision);
+    const abs = Math.abs(n);
+    switch (type) {
+      case 'b': case 'o': case 'x': case 'X': {
+        const digits = Math.trunc(abs).toString(type === 'b' ? 2 : type === 'o' ? 8 : 16);
+        body = `${alternate ? `0${type === 'X' ? 'X' : type}` : ''}${type === 'X' ? digits.toUpperCase() : digits}`;
+        break;
+      }
+      case 'c': body = String.fromCodePoint(abs); break;
+      case 'd': case 'n': body = grouping ? group(String(Math.trunc(abs)), grouping) : String(Math.trunc(abs)); break;
+      case 'e': case 'E': body = percentFormat(`%.${p ?? 6}${type}`, abs); break;
+      case 'g': case 'G': body = percentFormat(`%.${p ?? 6}${type}`, abs); break;
+      case '%': body = `${(abs * 100).toFixed(p ?? 6)}%`; break;
+      case 'f': case 'F': body = abs.toFixed(p ?? 6); break;
+      default: body = p === undefined ? pyStr(typeof value === 'boolean' && !type ? value : abs) : percentFormat(`%.${p}g`, abs);
+    }
+    if (grouping && (type === 'f' || type === 'F' || type === '%' || type === undefined) && /^\d/.test(body)) {
+      const [int, rest] = [body.replace(/[.%e].*$/, ''), body.slice(body.replace(/[.%e].*$/, '').length)];
+      body = group(int, grouping) + rest;
+    }
+    if (typeof value === 'boolean' && !type) return body;
+    const signText = n < 0 || Object.is(n, -0) ? '-' : sign === '+' ? '+' : sign === ' ' ? ' ' : '';
+    const w = width === undefined ? 0 : Number(width);
+    if (zero && !align && body.length + signText.length < w) return signText + body.padStart(w - signText.length, '0');
+    if ((align ?? '>') === '=' && body.length + signText.length < w) return signText + body.padStart(w - signText.length, fill);
+    body = signText + body;
+  }
+  const w = width === undefined ? 0 : Number(width);
+  if (body.length >= w) return body;
+  const pad = w - body.length;
+  const how = align ?? (numeric ? '>' : '<');
+  if (how === '<') return body + fill.repeat(pad);
+  if (how === '^') return fill.repeat(Math.floor(pad / 2)) + body + fill.repeat(Math.ceil(pad / 2));
+  return fill.repeat(pad) + body;
+}
+
+/** Python's `str.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{!r}` and format specs (`{:>8.2f}`). */
+export function pyFormat(template: string, args: unknown[], kwargs: Record<string, unknown>): string {
+  let auto = 0;
+  return template.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::([^{}]*))?\}/g, (m, field: string | undefined, conversion: string | undefined, spec: string | undefined) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    const key = field ?? '';
+    const [head, ...path] = key.split('.');
+    let value: unknown = head === '' ? args[auto++] : /^\d+$/.test(head!) ? args[Number(head)] : kwargs[head!];
+    for (const attr of path) value = (value as Record<string, unknown> | null)?.[attr];
+    if (conversion === 'r' || conversion === 'a') value = pyRepr(value);
+    else if (conversion === 's') value = pyStr(value);
+    return spec ? formatSpec(value, spec) : pyStr(value);
+  });
+}

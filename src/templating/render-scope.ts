@@ -9,7 +9,7 @@ import { splitArgs } from './call-args.js';
 import { runStartedAt } from './python-datetime.js';
 import { DBT_COMPAT_VERSION } from '../parse/types.js';
 import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
-import { pythonModules } from './python-shims.js';
+import { Namespace, pythonModules } from './python-shims.js';
 import { agateTable } from './agate-table.js';
 import { pyJsonDumps } from './python-values.js';
 import { hexDigest, parseYamlFile } from '../project/index.js';
@@ -322,7 +322,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       const base = Array.isArray(pos[0]) ? Object.fromEntries(pos[0] as [string, unknown][]) : ((pos[0] as Record<string, unknown> | undefined) ?? {});
       return { ...base, ...kw };
     },
-    namespace: (...args: Args) => ({ ...((splitArgs(args).pos[0] as object) ?? {}), ...splitArgs(args).kw }),
+    namespace: (...args: Args) => new Namespace({ ...((splitArgs(args).pos[0] as object) ?? {}), ...splitArgs(args).kw }),
     __strata_setattr: (obj: Record<string, unknown>, key: string, value: unknown) => {
       obj[key] = value;
       return '';

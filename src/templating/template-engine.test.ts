@@ -107,6 +107,9 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
       ["{{ [{'v': 1}, {'v': 2}] | sum(attribute='v') }} {% for g in [{'k': 1, 'n': 'a'}, {'k': 2, 'n': 'c'}, {'k': 1, 'n': 'b'}] | groupby('k') %}{{ g.grouper }}:{{ g.list | map(attribute='n') | join }} {% endfor %}", '3 1:ab 2:c '],
       ["{{ {'a': 1} | list }} {{ 'x' | int }} {{ '3.7' | int }} {{ 'hello'.replace('l', 'L', 1) }} {{ 'a_b'.title() }} {{ 'Ab'.swapcase() }} {{ 'abc'.index('b') }}", "['a'] 0 3 heLlo A_B aB 1"],
       ["{% set l = [10, 9, 1] %}{% do l.sort() %}{{ l }} {{ l.append(2) }} {{ l.insert(0, 5) }}{{ l }} {{ l.index(9) }}", '[1, 9, 10] None None[5, 1, 9, 10, 2] 2'],
+      ["{% if [] %}yes{% else %}no{% endif %} {% if {} %}yes{% else %}no{% endif %} {% if not [] %}empty{% endif %} {{ [] or 'dflt' }} {{ {} and 'x' }} {{ [] | default('d', true) }} {{ 0 or none }}|{{ '' or 'e' }}", 'no no empty dflt {} d None|e'],
+      ["{{ '{:02d}'.format(5) }} {{ '{0}-{1}'.format('a', 'b') }} {{ '{name}'.format(name='x') }} {{ '{:.2f}'.format(3.14159) }} {{ '{:>5}|'.format('ab') }} {{ '{:,}'.format(1234567) }} {{ '{!r}'.format('q') }}", "05 a-b x 3.14    ab| 1,234,567 'q'"],
+      ["{{ none | string }} {{ true | string }} {{ [1] | string }} {% set x = namespace(items=[]) %}{% for i in range(3) %}{% set x.items = x.items + [i] %}{% endfor %}{{ x.items }} {{ {'b': 1, 'a': 2} | dictsort(reverse=true) | first | first }}", 'None True [1] [0, 1, 2] b'],
       ["{% set x = {'a': {'b': 1}} %}{{ x.a.b }} {{ {'a': {'b': {'c': 1}}}}} {# {'x': {}} #}{% raw %}{{ {'a': {}}}}{% endraw %} {{ 'a}}b' }}", "1 {'a': {'b': {'c': 1}}} {{ {'a': {}}}} a}}b"],
     ];
     for (const [template, jinja] of cases) expect(await render(template), template).toBe(jinja);
