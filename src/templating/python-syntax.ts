@@ -55,15 +55,18 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   const internals = nunjucks as unknown as { compiler: { Compiler: { prototype: Compiler & Record<string, unknown> } }; parser: { Parser: { prototype: Record<string, unknown> } }; nodes: Nodes };
   const proto = internals.compiler.Compiler.prototype;
   const nodes = internals.nodes;
-  // Each helper call records its position first, as nunjucks does for calls, so an error names its line.
-  const call = (helper: string) =>
-    function (this: Compiler, node: { left: unknown; right: unknown; lineno: number; colno: number }, frame: unknown): void {
-      this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.${helper}(`);
+  type Binary = { left: unknown; right: unknown; lineno: number; colno: number };
+  /** Emits `open <left> middle <right> close` for a binary operator node. */
+  const binary = (open: (node: Binary) => string, middle: string, close: string) =>
+    function (this: Compiler, node: Binary, frame: unknown): void {
+      this._emit(open(node));
       this.compile(node.left, frame);
-      this._emit(', ');
+      this._emit(middle);
       this.compile(node.right, frame);
-      this._emit('))');
+      this._emit(close);
     };
+  // Each helper call records its position first, as nunjucks does for calls, so an error names its line.
+  const call = (helper: string) => binary((node) => `(lineno = ${node.lineno}, colno = ${node.colno}, runtime.${helper}(`, ', ', '))');
   proto.compileMod = call('__strata_mod');
   proto.compileAdd = call('__strata_add');
   proto.compileSub = call('__strata_sub');
@@ -94,14 +97,7 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
     this._emit(')');
   };
   // `a or b` and `a and b` give one of their operands, chosen by truthiness; the right one is evaluated only if needed.
-  const logical = (helper: string) =>
-    function (this: Compiler, node: { left: unknown; right: unknown }, frame: unknown): void {
-      this._emit(`runtime.${helper}(`);
-      this.compile(node.left, frame);
-      this._emit(', function() { return ');
-      this.compile(node.right, frame);
-      this._emit('; })');
-    };
+  const logical = (helper: string) => binary(() => `runtime.${helper}(`, ', function() { return ', '; })');
   proto.compileOr = logical('__strata_or');
   proto.compileAnd = logical('__strata_and');
   proto.compileGroup = function (this: Compiler, node: Node, frame: unknown): void {
