@@ -1,7 +1,7 @@
 /** The nunjucks Environment configured to behave like dbt's Jinja. */
 import nunjucks from 'nunjucks';
 import { installPythonShims } from './python-shims.js';
-import { percentFormat, pyJsonDumps, pyStr, pyTruthy } from './python-values.js';
+import { percentFormat, pyJsonDumps, pyStr, pyTruthy, pyTuple } from './python-values.js';
 
 import { isKw } from './call-args.js';
 
@@ -127,7 +127,7 @@ function addJinjaFilters(env: nunjucks.Environment): void {
       const [x, y] = [fold(a[at]), fold(b[at])] as [number, number];
       return x < y ? -1 : x > y ? 1 : 0;
     });
-    return (kw.reverse ?? reverse) ? pairs.reverse() : pairs;
+    return ((kw.reverse ?? reverse) ? pairs.reverse() : pairs).map((pair) => pyTuple(pair));
   });
   env.addFilter('select', selectBy(true));
   env.addFilter('reject', selectBy(false));

@@ -5,7 +5,7 @@
  */
 import nunjucks from 'nunjucks';
 import { installPythonSyntax } from './python-syntax.js';
-import { pyFormat, pyRepr } from './python-values.js';
+import { pyFormat, pyRepr, pyTuple } from './python-values.js';
 import { splitArgs } from './call-args.js';
 import { datetimeModule } from './python-datetime.js';
 
@@ -169,6 +169,10 @@ export function installPythonShims(): void {
     if (obj && typeof obj === 'object' && typeof val === 'string' && Object.prototype.hasOwnProperty.call(obj, val) && typeof (obj as Record<string, unknown>)[val] === 'function') {
       const f = (obj as Record<string, Fn>)[val]!;
       return (...a: unknown[]) => f.apply(obj, a);
+    }
+    // dict.items() gives (key, value) tuples.
+    if (val === 'items' && obj && typeof obj === 'object' && !Array.isArray(obj) && !('items' in (obj as object))) {
+      return () => Object.entries(obj as object).filter(([k]) => k !== '__keywords').map((pair) => pyTuple(pair));
     }
     if (obj && typeof obj === 'object' && !Array.isArray(obj) && val === 'copy' && !('copy' in (obj as object))) {
       return () => ({ ...(obj as object) });

@@ -13,7 +13,7 @@
  *   (an undefined name still prints nothing, as Jinja's Undefined does).
  */
 import type nunjucksModule from 'nunjucks';
-import { percentFormat, pyModulo, pyStr, pyTruthy } from './python-values.js';
+import { percentFormat, pyModulo, pyStr, pyTruthy, pyTuple } from './python-values.js';
 
 type Node = { typename?: string; value?: unknown; children: Node[]; [k: string]: unknown };
 type Compiler = {
@@ -101,7 +101,10 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   proto.compileOr = logical('__strata_or');
   proto.compileAnd = logical('__strata_and');
   proto.compileGroup = function (this: Compiler, node: Node, frame: unknown): void {
-    this._compileAggregate(node, frame, node.children.length > 1 ? '[' : '(', node.children.length > 1 ? ']' : ')');
+    if (node.children.length < 2) return this._compileAggregate(node, frame, '(', ')');
+    this._emit('runtime.__strata_tuple(');
+    this._compileAggregate(node, frame, '[', ']');
+    this._emit(')');
   };
 
   // `a == b != c`: each comparison that is == or != goes through pyEquals; the others stay JavaScript's.
@@ -227,6 +230,43 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
     this._emit(node.code);
   };
 
+  // Macros see `varargs` (extra positional arguments) and `kwargs` (keyword arguments they do not declare), as in Jinja.
+  const compileMacro = proto._compileMacro as (this: Compiler & { _emitLines(...l: string[]): void }, node: Node, frame: unknown) => string;
+  proto._compileMacro = function (this: Compiler & { _emitLines(...l: string[]): void }, node: Node, frame: unknown): string {
+    const declared = (node.args as Node).children.flatMap((a) => (a.typename === 'KeywordArgs' || a.typename === 'Dict' ? a.children.map((pair) => String((pair.key as Node).value)) : [String(a.value)]));
+    const emitLines = this._emitLines;
+    this._emitLines = function (this: unknown, ...lines: string[]): void {
+      const at = lines.indexOf('kwargs = kwargs || {};');
+      if (at >= 0) lines.splice(at + 1, 0, `frame.set("varargs", kwargs.__strata_varargs || runtime.__strata_tuple([])); frame.set("kwargs", runtime.__strata_extra_kwargs(kwargs, ${JSON.stringify(declared)}));`);
+      emitLines.apply(this, lines);
+    };
+    try {
+      return compileMacro.call(this, node, frame);
+    } finally {
+      this._emitLines = emitLines;
+    }
+  };
+  const makeMacro = runtime.makeMacro as (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown;
+  runtime.makeMacro = (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) => {
+    const macro = makeMacro(argNames, kwargNames, func);
+    return function (this: unknown, ...args: unknown[]): unknown {
+      const last = args[args.length - 1] as Record<string, unknown> | undefined;
+      const hasKw = !!last && typeof last === 'object' && Object.prototype.hasOwnProperty.call(last, '__keywords');
+      const positional = hasKw ? args.length - 1 : args.length;
+      const declared = argNames.length + kwargNames.length;
+      if (positional > declared) {
+        const extra = pyTuple(args.slice(declared, positional));
+        if (hasKw) last!.__strata_varargs = extra;
+        else args.push({ __keywords: true, __strata_varargs: extra });
+      }
+      return macro.apply(this, args);
+    };
+  };
+  runtime.__strata_extra_kwargs = (kwargs: Record<string, unknown>, declared: string[]): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(kwargs ?? {})) if (k !== '__keywords' && k !== '__strata_varargs' && k !== 'caller' && !declared.includes(k)) out[k] = v;
+    return out;
+  };
   const SafeString = runtime.SafeString as new (...a: unknown[]) => object;
   runtime.__strata_mod = (a: unknown, b: unknown): unknown => {
     if (typeof a === 'string' || a instanceof SafeString) return percentFormat(String(a), b);
@@ -259,6 +299,7 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
     return items.filter((item) => pyTruthy(keep(item)));
   };
   runtime.__strata_truthy = pyTruthy;
+  runtime.__strata_tuple = pyTuple;
   runtime.__strata_or = (a: unknown, b: () => unknown): unknown => (pyTruthy(a) ? a : b());
   runtime.__strata_and = (a: unknown, b: () => unknown): unknown => (pyTruthy(a) ? b() : a);
   runtime.__strata_unpack = (v: unknown, n: number): unknown[] => {

@@ -35,9 +35,18 @@ export function reprString(s: string): string {
   return `${quote}${out}${quote}`;
 }
 
+const TUPLE = Symbol('python tuple');
+
+/** Marks an array as a Python tuple: it stays an array everywhere, and prints as `(1, 2)`. */
+export function pyTuple<T extends unknown[]>(items: T): T {
+  Object.defineProperty(items, TUPLE, { value: true });
+  return items;
+}
+
 /** Python's `repr()`. Objects with a string form of their own (relations, dates) use it. */
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return reprString(v);
+  if (Array.isArray(v) && (v as unknown as Record<symbol, unknown>)[TUPLE]) return `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isDict(v)) return `{${Object.entries(v).filter(([k]) => k !== '__keywords').map(([k, x]) => `${reprString(k)}: ${pyRepr(x)}`).join(', ')}}`;
   return pyStr(v);

@@ -11,7 +11,7 @@ import { DBT_COMPAT_VERSION } from '../parse/types.js';
 import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
 import { Namespace, pythonModules } from './python-shims.js';
 import { agateTable } from './agate-table.js';
-import { pyJsonDumps } from './python-values.js';
+import { pyJsonDumps, pyTuple } from './python-values.js';
 import { hexDigest, parseYamlFile } from '../project/index.js';
 import { yamlPackage } from '../project/yaml-package.js';
 
@@ -327,7 +327,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       obj[key] = value;
       return '';
     },
-    zip: (...lists: unknown[][]) => lists[0]!.map((_, i) => lists.map((l) => l[i])),
+    zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
     set: (items: unknown[]) => [...new Set(items ?? [])],
     local_md5: (s: unknown) => hexDigest('md5', String(s)),
   };

@@ -110,6 +110,7 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
       ["{% if [] %}yes{% else %}no{% endif %} {% if {} %}yes{% else %}no{% endif %} {% if not [] %}empty{% endif %} {{ [] or 'dflt' }} {{ {} and 'x' }} {{ [] | default('d', true) }} {{ 0 or none }}|{{ '' or 'e' }}", 'no no empty dflt {} d None|e'],
       ["{{ '{:02d}'.format(5) }} {{ '{0}-{1}'.format('a', 'b') }} {{ '{name}'.format(name='x') }} {{ '{:.2f}'.format(3.14159) }} {{ '{:>5}|'.format('ab') }} {{ '{:,}'.format(1234567) }} {{ '{!r}'.format('q') }}", "05 a-b x 3.14    ab| 1,234,567 'q'"],
       ["{{ none | string }} {{ true | string }} {{ [1] | string }} {% set x = namespace(items=[]) %}{% for i in range(3) %}{% set x.items = x.items + [i] %}{% endfor %}{{ x.items }} {{ {'b': 1, 'a': 2} | dictsort(reverse=true) | first | first }}", 'None True [1] [0, 1, 2] b'],
+      ["{% macro m(a, b=2) %}{{ a }}{{ b }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1) }} {{ m(1, 3, 4, 5, k=6) }} {{ m(b=5, a=0) }} {{ {'a': 1}.items() | list }} {{ zip([1, 2], 'ab') | list }} {{ (1, 'y') }} {{ ['a', 'b',] }} {{ {'k': 1,} }}", "12(){} 13(4, 5){'k': 6} 05(){} [('a', 1)] [(1, 'a'), (2, 'b')] (1, 'y') ['a', 'b'] {'k': 1}"],
       ["{% set x = {'a': {'b': 1}} %}{{ x.a.b }} {{ {'a': {'b': {'c': 1}}}}} {# {'x': {}} #}{% raw %}{{ {'a': {}}}}{% endraw %} {{ 'a}}b' }}", "1 {'a': {'b': {'c': 1}}} {{ {'a': {}}}} a}}b"],
     ];
     for (const [template, jinja] of cases) expect(await render(template), template).toBe(jinja);
