@@ -9,6 +9,7 @@
  *   `loop.cycle('odd', 'even')`;
  * - `{% set a, b = 1, 2 %}` and `{% set a, b = pair %}` unpack;
  * - `if`, `not`, `and`, `or` use Python's truthiness: `{% if columns %}` is false for an empty list;
+ * - a `{% set x = … %}` inside a for loop stays in the loop, as Jinja scopes it (nunjucks let it out);
  * - `{{ x }}` and `a ~ b` print values as Python's `str()` does: `None`, `True`, `[1, 2]`, `{'a': 1}`
  *   (an undefined name still prints nothing, as Jinja's Undefined does).
  */
@@ -147,7 +148,19 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
       const filtered = { ...node, typename: 'StrataLoopFilter', arr: node.arr, cond: node.strataLoopFilter, names: node.name };
       node = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as Node, node, { arr: filtered, strataLoopFilter: undefined });
     }
-    compileFor.call(this, node, frame);
+    // The loop's own scope (its first push): a `{% set %}` in it stays in it, as in Jinja.
+    const push = frame.push;
+    let marked = false;
+    frame.push = function (this: Frame, ...a: unknown[]): Frame {
+      const inner = (push as (...x: unknown[]) => Frame).apply(this, a);
+      if (!marked) (inner as Frame & { strataLoop?: boolean }).strataLoop = marked = true;
+      return inner;
+    };
+    try {
+      compileFor.call(this, node, frame);
+    } finally {
+      frame.push = push;
+    }
   };
   proto.compileStrataLoopFilter = function (this: Compiler, node: { arr: unknown; cond: unknown; names: Node }, frame: Frame): void {
     const item = this._tmpid();
@@ -216,6 +229,25 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   const compileSet = proto.compileSet as (this: Compiler, node: Node, frame: Frame) => void;
   proto.compileSet = function (this: Compiler, node: Node, frame: Frame): void {
     const targets = node.targets as Node[];
+    const loop = frame as Frame & { strataLoop?: boolean; variables: Record<string, unknown> };
+    if (loop.strataLoop && node.value) {
+      // In a for loop, a name not set in the loop yet gets a variable of the loop's own.
+      const values = this._tmpid();
+      this._emit(`var ${values} = ${targets.length > 1 ? 'runtime.__strata_unpack(' : '('}`);
+      this._compileExpression(node.value, frame);
+      this._emitLine(targets.length > 1 ? `, ${targets.length});` : ');');
+      targets.forEach((target, i) => {
+        const name = String(target.value);
+        let id = Object.prototype.hasOwnProperty.call(loop.variables, name) ? (loop.variables[name] as string) : undefined;
+        if (!id) {
+          id = this._tmpid();
+          this._emitLine(`var ${id};`);
+          frame.set(name, id);
+        }
+        this._emitLine(`${id} = ${targets.length > 1 ? `${values}[${i}]` : values}; frame.set("${name}", ${id});`);
+      });
+      return;
+    }
     if (targets.length < 2 || !node.value) return compileSet.call(this, node, frame);
     const values = this._tmpid();
     this._emit(`var ${values} = runtime.__strata_unpack(`);
