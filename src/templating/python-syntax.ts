@@ -230,11 +230,12 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   proto.compileSet = function (this: Compiler, node: Node, frame: Frame): void {
     const targets = node.targets as Node[];
     const loop = frame as Frame & { strataLoop?: boolean; variables: Record<string, unknown> };
-    if (loop.strataLoop && node.value) {
+    if (loop.strataLoop && (node.value || node.body)) {
       // In a for loop, a name not set in the loop yet gets a variable of the loop's own.
       const values = this._tmpid();
       this._emit(`var ${values} = ${targets.length > 1 ? 'runtime.__strata_unpack(' : '('}`);
-      this._compileExpression(node.value, frame);
+      if (node.value) this._compileExpression(node.value, frame);
+      else this.compile(node.body, frame);
       this._emitLine(targets.length > 1 ? `, ${targets.length});` : ');');
       targets.forEach((target, i) => {
         const name = String(target.value);
