@@ -48,7 +48,6 @@ export function createNunjucksEnvironment(): nunjucks.Environment {
   env.addFilter('as_text', (v: unknown) => (v === null || v === undefined ? '' : String(v)));
   env.addFilter('as_native', native);
   env.addFilter('bool', toBool);
-  env.addFilter('unique', (v: unknown) => (Array.isArray(v) ? [...new Set(v)] : v));
   env.addFilter('map', (v: unknown, ...args: unknown[]) => {
     if (!Array.isArray(v)) return v;
     const kw = args.find(isKw);
@@ -63,8 +62,6 @@ export function createNunjucksEnvironment(): nunjucks.Environment {
   });
   env.addFilter('items', (v: unknown) => (v && typeof v === 'object' ? Object.entries(v) : []));
   env.addFilter('keys', (v: unknown) => (v && typeof v === 'object' ? Object.keys(v) : []));
-  env.addFilter('min', (v: unknown) => (Array.isArray(v) && v.length ? v.reduce((a, b) => (b < a ? b : a)) : undefined));
-  env.addFilter('max', (v: unknown) => (Array.isArray(v) && v.length ? v.reduce((a, b) => (b > a ? b : a)) : undefined));
   addJinjaFilters(env);
 
   // Jinja tests missing from nunjucks (`x is none`, `x is mapping` …). addTest exists at runtime but not in @types.
@@ -128,6 +125,49 @@ function addJinjaFilters(env: nunjucks.Environment): void {
       return x < y ? -1 : x > y ? 1 : 0;
     });
     return ((kw.reverse ?? reverse) ? pairs.reverse() : pairs).map((pair) => pyTuple(pair));
+  });
+  // unique, min and max compare text case-insensitively unless case_sensitive=true, and take attribute=.
+  const key = (args: unknown[]) => {
+    const kw = keywords(args);
+    const [caseSensitive = false, attribute] = positional(args);
+    const sensitive = Boolean(kw.case_sensitive ?? caseSensitive);
+    return (x: unknown): unknown => {
+      const v = attrOf(x, kw.attribute ?? attribute);
+      return typeof v === 'string' && !sensitive ? v.toLowerCase() : v;
+    };
+  };
+  env.addFilter('unique', (v: unknown, ...args: unknown[]) => {
+    if (!Array.isArray(v)) return v;
+    const of = key(args);
+    const seen = new Set<unknown>();
+    return v.filter((x) => !seen.has(of(x)) && !!seen.add(of(x)));
+  });
+  const extreme = (pick: (a: unknown, b: unknown) => boolean) => (v: unknown, ...args: unknown[]): unknown => {
+    if (!Array.isArray(v) || !v.length) return undefined;
+    const of = key(args);
+    return v.reduce((best: unknown, x: unknown) => (pick(of(x), of(best)) ? x : best));
+  };
+  env.addFilter('min', extreme((a, b) => (a as number) < (b as number)));
+  env.addFilter('max', extreme((a, b) => (a as number) > (b as number)));
+  // trim(chars): strips those characters instead of whitespace.
+  env.addFilter('trim', (v: unknown, chars?: unknown) => {
+    const s = String(v ?? '');
+    if (chars === undefined || chars === null) return s.trim();
+    const set = new Set(String(chars));
+    let [a, b] = [0, s.length];
+    while (a < b && set.has(s[a]!)) a++;
+    while (b > a && set.has(s[b - 1]!)) b--;
+    return s.slice(a, b);
+  });
+  // batch(n, fill_with): the last batch is filled, with a false value too (0, '').
+  env.addFilter('batch', (v: unknown, n: unknown, fill?: unknown) => {
+    const items = Array.isArray(v) ? v : [];
+    const size = Math.max(1, Number(n));
+    const out: unknown[][] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    const last = out[out.length - 1];
+    if (last && fill !== undefined && fill !== null) while (last.length < size) last.push(fill);
+    return out;
   });
   env.addFilter('select', selectBy(true));
   env.addFilter('reject', selectBy(false));
