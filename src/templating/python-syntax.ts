@@ -10,6 +10,7 @@
  * - `{% set a, b = 1, 2 %}` and `{% set a, b = pair %}` unpack;
  * - `if`, `not`, `and`, `or` use Python's truthiness: `{% if columns %}` is false for an empty list;
  * - a `{% set x = … %}` inside a for loop stays in the loop, as Jinja scopes it (nunjucks let it out);
+ * - macros see `varargs` and `kwargs`, and calls spread `*items` and `**mapping`;
  * - `{{ x }}` and `a ~ b` print values as Python's `str()` does: `None`, `True`, `[1, 2]`, `{'a': 1}`
  *   (an undefined name still prints nothing, as Jinja's Undefined does).
  */
@@ -76,7 +77,7 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   // The nodes made here (a filtered loop's items, an unpacked value) are expressions too.
   const assertType = proto.assertType as (this: Compiler, node: Node, ...types: unknown[]) => void;
   proto.assertType = function (this: Compiler, node: Node, ...types: unknown[]): void {
-    if (node && (node.typename === 'StrataLoopFilter' || node.typename === 'StrataRaw' || node.typename === 'StrataTruthy')) return;
+    if (node && (node.typename === 'StrataLoopFilter' || node.typename === 'StrataRaw' || node.typename === 'StrataTruthy' || node.typename === 'StrataSpread')) return;
     assertType.call(this, node, ...types);
   };
   // Conditions by Python's truthiness: an empty list or dict is false (JavaScript's [] and {} are true).
@@ -185,6 +186,53 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
   proto._emitLoopBindings = function (this: Compiler, node: unknown, arr: string, i: string, len: string): void {
     emitLoopBindings.call(this, node, arr, i, len);
     this._emitLine(`frame.set("loop.cycle", function() { return arguments[${i} % arguments.length]; });`);
+  };
+
+  // Calls with `*args` and `**kwargs` (`adapter.dispatch('x')(*varargs, **kwargs)`): nunjucks' parseSignature,
+  // with a spread of the items (into the arguments) or of the mapping (into the keyword arguments).
+  type SignatureParser = SetParser & { nextToken(): { type: string; value: string; lineno: number; colno: number } };
+  parser.parseSignature = function (this: SignatureParser, tolerant?: boolean, noParens?: boolean): Node | null {
+    let tok = this.peekToken();
+    if (!noParens && tok.type !== lexer.TOKEN_LEFT_PAREN) {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) tok = this.nextToken();
+    const args = new nodes.NodeList!(tok.lineno, tok.colno);
+    const kwargs = new nodes.KeywordArgs!(tok.lineno, tok.colno);
+    let checkComma = false;
+    for (;;) {
+      tok = this.peekToken();
+      if (!noParens && tok.type === lexer.TOKEN_RIGHT_PAREN) {
+        this.nextToken();
+        break;
+      } else if (noParens && tok.type === lexer.TOKEN_BLOCK_END) break;
+      if (checkComma && !this.skip(lexer.TOKEN_COMMA!)) this.fail('parseSignature: expected comma after expression', tok.lineno, tok.colno);
+      tok = this.peekToken();
+      if (tok.type === lexer.TOKEN_OPERATOR && (tok.value === '*' || tok.value === '**')) {
+        this.nextToken();
+        const spread = { typename: 'StrataSpread', expr: this.parseExpression(), mapping: tok.value === '**', lineno: tok.lineno, colno: tok.colno, children: [] } as unknown as Node;
+        (spread.mapping ? kwargs : args).children.push(spread);
+      } else {
+        const arg = this.parseExpression();
+        if (this.skipValue(lexer.TOKEN_OPERATOR!, '=')) kwargs.children.push(new nodes.Pair!((arg as { lineno?: number }).lineno, (arg as { colno?: number }).colno, arg, this.parseExpression()));
+        else args.children.push(arg);
+      }
+      checkComma = true;
+    }
+    if (kwargs.children.length) args.children.push(kwargs);
+    return args;
+  };
+  proto.compileStrataSpread = function (this: Compiler, node: { expr: unknown; mapping: boolean }, frame: unknown): void {
+    this._emit(node.mapping ? '...runtime.__strata_mapping(' : '...runtime.__strata_items(');
+    this._compileExpression(node.expr, frame);
+    this._emit(')');
+  };
+  runtime.__strata_items = (v: unknown): unknown[] => (Array.isArray(v) ? v : typeof v === 'string' ? [...v] : v && typeof v === 'object' ? Object.keys(v).filter((k) => k !== '__keywords') : []);
+  runtime.__strata_mapping = (v: unknown): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== '__keywords' && k !== '__strata_varargs') out[k] = x;
+    return out;
   };
 
   // `{% set a, b = 1, 2 %}`: a bare tuple on the right, and unpacking into several names.
