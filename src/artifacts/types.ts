@@ -2,7 +2,7 @@
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
-export { DBT_COMPAT_VERSION } from '../parse/types.js';
+export { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 
 export interface ArtifactMetadata {
   dbt_schema_version: string;

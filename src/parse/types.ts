@@ -1,9 +1,6 @@
 /** What the `parse/` stage produces: a Manifest of nodes. Field names are camelCase; artifacts/ maps them to dbt's. */
 import type { Diagnostic, SourceLocation } from '../diagnostics/index.js';
 
-/** The dbt version Strata follows: artifacts' `dbt_version` (readers branch on it) and templates' `dbt_version`. */
-export const DBT_COMPAT_VERSION = '1.8.0';
-
 export type ResourceType =
   | 'model'
   | 'seed'

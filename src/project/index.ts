@@ -8,3 +8,4 @@ export type * from './types.js';
 export { LazyProjectFile } from './project-file.js';
 export { hexDigest } from './digest.js';
 export { FilePrefetch } from './file-prefetch.js';
+export { DBT_COMPAT_VERSION } from './dbt-compat.js';

@@ -7,12 +7,11 @@ import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from '.
 import type { MacroRegistry } from './macro-registry.js';
 import { splitArgs } from './call-args.js';
 import { runStartedAt } from './python-datetime.js';
-import { DBT_COMPAT_VERSION } from '../parse/types.js';
 import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
 import { Namespace, pythonModules } from './python-shims.js';
 import { agateTable } from './agate-table.js';
 import { pyJsonDumps, pyTuple } from './python-values.js';
-import { hexDigest, parseYamlFile } from '../project/index.js';
+import { DBT_COMPAT_VERSION, hexDigest, parseYamlFile } from '../project/index.js';
 import { yamlPackage } from '../project/yaml-package.js';
 
 type Args = unknown[];
