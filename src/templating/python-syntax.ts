@@ -188,6 +188,26 @@ export function installPythonSyntax(nunjucks: typeof nunjucksModule, runtime: Re
     this._emitLine(`frame.set("loop.cycle", function() { return arguments[${i} % arguments.length]; });`);
   };
 
+  // `x is divisibleby 3`, `x is sameas none`: Jinja takes one argument without parentheses after a test name.
+  type IsParser = SignatureParser & { parseCompare(): Node; parsePrimary(): Node };
+  const STARTS_VALUE = ['int', 'float', 'string', 'left-paren', 'left-bracket', 'left-curly', 'boolean', 'none'];
+  parser.parseIs = function (this: IsParser): Node {
+    let node = this.parseCompare();
+    if (this.skipSymbol('is')) {
+      const not = this.skipSymbol('not');
+      let test = this.parseCompare();
+      const next = this.peekToken();
+      const startsValue = STARTS_VALUE.includes(next.type) || (next.type === 'symbol' && !['and', 'or', 'else', 'if', 'not', 'in', 'is'].includes(next.value));
+      if (test.typename === 'Symbol' && startsValue) {
+        const arg = this.parsePrimary();
+        test = new nodes.FunCall!((test as { lineno?: number }).lineno, (test as { colno?: number }).colno, test, new nodes.NodeList!((arg as { lineno?: number }).lineno, (arg as { colno?: number }).colno, [arg]));
+      }
+      node = new nodes.Is!((node as { lineno?: number }).lineno, (node as { colno?: number }).colno, node, test);
+      if (not) node = new nodes.Not!((node as { lineno?: number }).lineno, (node as { colno?: number }).colno, node);
+    }
+    return node;
+  };
+
   // Calls with `*args` and `**kwargs` (`adapter.dispatch('x')(*varargs, **kwargs)`): nunjucks' parseSignature,
   // with a spread of the items (into the arguments) or of the mapping (into the keyword arguments).
   type SignatureParser = SetParser & { nextToken(): { type: string; value: string; lineno: number; colno: number } };
