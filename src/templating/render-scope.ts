@@ -83,6 +83,9 @@ export interface ScopeInput {
 
 const placeholder = (parts: string[]): string => parts.map((p) => `"${p}"`).join('.');
 
+/** `modules`: stateless (the clock is read when called), so built once, not on each of thousands of renders. */
+const MODULES = pythonModules(() => new Date());
+
 export function buildScope(input: ScopeInput): Record<string, unknown> {
   const { options, registry, node, recorder, run, answers } = input;
   const execute = !!run?.warehouse;
@@ -249,7 +252,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: 'run' },
     invocation_id: input.invocationId,
     run_started_at: runStartedAt(input.runStartedAt),
-    modules: pythonModules(() => new Date()),
+    modules: MODULES,
     model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.file, path: node.path, alias: node.name },
     graph: run?.graph ?? { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} },
     selected_resources: run?.selectedResources ?? [],
