@@ -6,6 +6,7 @@ import type { ManifestNode } from '../parse/types.js';
 import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
+import { mapsWithExposures } from '../graph/index.js';
 import { checkFreshness, hasFreshness, recordTestHistory, type TestHistoryRow } from '../data-tests/index.js';
 import type { SourceDefinition } from '../parse/types.js';
 import type { NodeOutcome, NodeRunResult } from '../execute/index.js';
@@ -42,8 +43,8 @@ export interface RunCommandOptions extends RunOptions {
 export function writeManifest(p: PreparedProject): 'reused' | 'written' {
   return writeManifestFile(p.targetDir, {
     manifest: p.graph.manifest,
-    parentMap: p.graph.parentMap,
-    childMap: p.graph.childMap,
+    // Exposures join the maps as dbt lists them (the run graph leaves them out).
+    ...mapsWithExposures(p.graph),
     invocationId: p.invocationId,
     relationName: relationNamer(p),
     graphId: p.graphId,

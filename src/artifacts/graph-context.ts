@@ -1,14 +1,15 @@
 import type { Manifest, ManifestNode, SourceDefinition } from '../parse/types.js';
-import { nodeJson, sourceJson } from './manifest-writer.js';
+import { exposureJson, nodeJson, sourceJson } from './manifest-writer.js';
 
 /**
- * dbt's `graph` template variable: the project's nodes and sources as manifest.json has them
+ * dbt's `graph` template variable: the project's nodes, sources and exposures as manifest.json has them
  * (`graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')`). Each part is built when a
  * template first reads it, so commands whose templates never do pay nothing.
  */
 export function graphContext(manifest: Manifest, relationName: (n: ManifestNode | SourceDefinition) => string | null): Record<string, unknown> {
   let nodes: Record<string, unknown> | undefined;
   let sources: Record<string, unknown> | undefined;
+  let exposures: Record<string, unknown> | undefined;
   return {
     get nodes(): Record<string, unknown> {
       nodes ??= Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.resourceType !== 'unit_test').map((n) => [n.uniqueId, nodeJson(n, relationName(n))]));
@@ -18,7 +19,10 @@ export function graphContext(manifest: Manifest, relationName: (n: ManifestNode 
       sources ??= Object.fromEntries(Object.values(manifest.sources).map((s) => [s.uniqueId, sourceJson(s, relationName(s))]));
       return sources;
     },
-    exposures: {},
+    get exposures(): Record<string, unknown> {
+      exposures ??= Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e)]));
+      return exposures;
+    },
     metrics: {},
     groups: {},
     semantic_models: {},

@@ -1,4 +1,4 @@
-import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, MacroDefinition, DocBlock } from '../parse/types.js';
+import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, MacroDefinition, DocBlock, Exposure } from '../parse/types.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
@@ -148,6 +148,33 @@ export function sourceJson(source: SourceDefinition, relationName: string | null
   };
 }
 
+export function exposureJson(e: Exposure): Record<string, unknown> {
+  return {
+    name: e.name,
+    resource_type: 'exposure',
+    package_name: e.packageName,
+    path: e.path,
+    original_file_path: e.originalFilePath,
+    unique_id: e.uniqueId,
+    fqn: e.fqn,
+    type: e.type,
+    owner: { email: e.owner.email ?? null, name: e.owner.name ?? null },
+    description: e.description,
+    label: e.label ?? null,
+    maturity: e.maturity ?? null,
+    meta: e.meta,
+    tags: e.tags,
+    config: e.config,
+    unrendered_config: e.unrenderedConfig,
+    url: e.url ?? null,
+    depends_on: { macros: [], nodes: e.dependsOn.nodes },
+    refs: e.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
+    sources: e.sources.map((s) => [s.source, s.table]),
+    metrics: e.metrics.map((m) => [m]),
+    created_at: 0,
+  };
+}
+
 function macroJson(m: MacroDefinition): Record<string, unknown> {
   return {
     name: m.name,
@@ -207,7 +234,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
   for (const s of Object.values(manifest.sources)) sources[s.uniqueId] = sourceJson(s, input.relationName(s));
   const disabled: Record<string, unknown[]> = {};
   for (const [id, d] of Object.entries(manifest.disabled)) {
-    disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null) : nodeJson(d, null)];
+    disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null) : d.resourceType === 'exposure' ? exposureJson(d) : nodeJson(d, null)];
   }
   let { parentMap, childMap } = input;
   if (input.hooks && (input.hooks.onRunStart.length || input.hooks.onRunEnd.length)) {
@@ -231,7 +258,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     sources,
     macros: Object.fromEntries(Object.values(manifest.macros).map((m) => [m.uniqueId, macroJson(m)])),
     docs: Object.fromEntries(Object.values(manifest.docs).map((d) => [d.uniqueId, docJson(d)])),
-    exposures: {},
+    exposures: Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e)])),
     metrics: {},
     groups: {},
     selectors: {},

@@ -1,9 +1,12 @@
 import { Graph, alg } from '@dagrejs/graphlib';
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
-import type { Manifest, ManifestNode, RefCall } from '../parse/types.js';
+import type { Manifest, ManifestNode, RefCall, SourceCall } from '../parse/types.js';
 import type { ProjectGraph } from './types.js';
 
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
+
+/** What refers to nodes: a node or an exposure. */
+type Referrer = { resourceType: string; name: string; originalFilePath: string };
 
 /** Resolves refs and sources, fills `dependsOn.nodes`, and orders the nodes; reports unknown refs and cycles. */
 export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnostics: Diagnostic[] } {
@@ -20,10 +23,10 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
     }
     if (n.resourceType === 'landing' && typeof n.extra?.sourceId === 'string') landingFor.set(n.extra.sourceId, n.uniqueId);
   }
-  const disabledNames = new Set(Object.values(manifest.disabled).filter((d) => d.resourceType !== 'source').map((d) => d.name));
+  const disabledNames = new Set(Object.values(manifest.disabled).filter((d) => REFABLE.has(d.resourceType)).map((d) => d.name));
   const sourceKey = new Map(Object.values(manifest.sources).map((s) => [`${s.sourceName}.${s.name}`, s.uniqueId]));
 
-  const resolveRef = (node: ManifestNode, ref: RefCall): string | undefined => {
+  const resolveRef = (node: Referrer, ref: RefCall): string | undefined => {
     if (ref.version !== undefined) {
       // Model versions are not built yet: resolving `v=2` to the unversioned model would read the wrong relation.
       diagnostics.push({ code: 'ref-version-unsupported', severity: 'error', message: `${node.resourceType} '${node.name}' refers to version ${String(ref.version)} of '${ref.name}'; Strata does not support model versions yet`, ...(ref.at ?? { file: node.originalFilePath, line: 1, column: 1 }), hint: `ref the version's own model file by name instead (e.g. ref('${ref.name}_v${String(ref.version)}')) until versions are supported` });
@@ -37,6 +40,29 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
     diagnostics.push({ code: 'ref-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' refers to '${ref.name}', which is not a model, seed or snapshot`, ...at, hint });
     return undefined;
   };
+
+  const resolveSource = (node: Referrer, s: SourceCall): string | undefined => {
+    const id = sourceKey.get(`${s.source}.${s.table}`);
+    if (id) return id;
+    const at = s.at ?? { file: node.originalFilePath, line: 1, column: 1 };
+    const hint = didYouMean(`${s.source}.${s.table}`, sourceKey.keys()) ?? `declare it in a YAML file: sources: [{name: ${s.source}, tables: [{name: ${s.table}}]}]`;
+    diagnostics.push({ code: 'source-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' reads source('${s.source}', '${s.table}'), which is not declared`, ...at, hint });
+    return undefined;
+  };
+
+  // Exposures are not run: their parents are resolved, but they stay out of the maps and the order (see exposure-edges.ts).
+  for (const exposure of Object.values(manifest.exposures)) {
+    const deps = new Set<string>();
+    for (const ref of exposure.refs) {
+      const id = resolveRef(exposure, ref);
+      if (id) deps.add(id);
+    }
+    for (const s of exposure.sources) {
+      const id = resolveSource(exposure, s);
+      if (id) deps.add(id);
+    }
+    exposure.dependsOn.nodes = [...deps].sort();
+  }
 
   const ids = [...Object.keys(manifest.sources), ...nodes.map((n) => n.uniqueId)];
   const known = new Set(ids);
@@ -53,13 +79,8 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
       if (id) deps.add(id);
     }
     for (const s of node.sources) {
-      const id = sourceKey.get(`${s.source}.${s.table}`);
-      if (!id) {
-        const at = s.at ?? { file: node.originalFilePath, line: 1, column: 1 };
-        const hint = didYouMean(`${s.source}.${s.table}`, sourceKey.keys()) ?? `declare it in a YAML file: sources: [{name: ${s.source}, tables: [{name: ${s.table}}]}]`;
-        diagnostics.push({ code: 'source-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' reads source('${s.source}', '${s.table}'), which is not declared`, ...at, hint });
-        continue;
-      }
+      const id = resolveSource(node, s);
+      if (!id) continue;
       deps.add(id);
       const landing = landingFor.get(id);
       if (landing && landing !== node.uniqueId) deps.add(landing);

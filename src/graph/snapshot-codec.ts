@@ -216,7 +216,7 @@ export function decodeGraph(data: EncodedGraph, nodeText: (index: number) => str
     return n as unknown as ManifestNode;
   };
   const nodes = lazyRecord(ids.slice(sourceCount), decodeNode);
-  const manifest = { ...data.manifest, nodes } as Manifest;
+  const manifest = { ...data.manifest, exposures: data.manifest.exposures ?? {}, nodes } as Manifest;
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   // One pass, each key set once: inserting 12,000 keys into a record is most of the cost here.

@@ -68,7 +68,7 @@ describe('partial parse cache', () => {
     const schema = project.files.find((f) => f.kind === 'schema')!;
     const written = ParseCache.open(join(dir, 'target'), project, engine, 'strata-1');
     written.set(model, { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] });
-    written.setSchema(schema, { patches: [], sources: [], macros: [], unitTests: [], diagnostics: [] });
+    written.setSchema(schema, { patches: [], sources: [], macros: [], unitTests: [], exposures: [], diagnostics: [] });
     written.save();
     expect(ParseCache.open(join(dir, 'target'), project, engine, 'strata-1').get(model)).toBeDefined();
     expect(ParseCache.open(join(dir, 'target'), project, engine, 'strata-1').getSchema(schema)).toBeDefined();

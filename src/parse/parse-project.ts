@@ -6,6 +6,7 @@ import type { DocBlock, MacroDefinition, Manifest, ManifestNode, NodeConfig, Res
 import { finalConfig, folderConfig } from './node-config.js';
 import { readSchemaFiles, type Patch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
+import { buildExposures } from './exposures.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
 import { hexDigest } from '../project/index.js';
@@ -46,7 +47,7 @@ export interface ModelParseFacts {
 export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
-  const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, disabled: {} };
+  const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, exposures: {}, disabled: {} };
   const cache = options.cacheDir ? ParseCache.open(options.cacheDir, project, engine, options.buildId) : undefined;
   const props = readSchemaFiles(project.files, cache);
   diagnostics.push(...props.diagnostics);
@@ -191,6 +192,12 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   for (const s of sources.sources) {
     if (s.config.enabled) manifest.sources[s.uniqueId] = s;
     else manifest.disabled[s.uniqueId] = s;
+  }
+  const exposures = buildExposures(project, props.exposures, describe, renderProperty);
+  diagnostics.push(...exposures.diagnostics);
+  for (const e of exposures.exposures) {
+    if (e.config.enabled) manifest.exposures[e.uniqueId] = e;
+    else manifest.disabled[e.uniqueId] = e;
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();

@@ -42,6 +42,17 @@ export interface RawUnitTest {
   line?: number;
 }
 
+/** An `exposures:` entry as written, with where it was written (built into an Exposure by exposures.ts). */
+export interface RawExposure {
+  entry: Record<string, unknown>;
+  file: string;
+  /** The property file's path within its resource path, for the exposure's fqn. */
+  pathInResource: string;
+  line?: number;
+  /** Line of each `depends_on` entry. */
+  dependsOnLines: (number | undefined)[];
+}
+
 export interface SchemaProperties {
   models: Map<string, Patch>;
   seeds: Map<string, Patch>;
@@ -49,6 +60,7 @@ export interface SchemaProperties {
   sources: RawSourceTable[];
   macros: Map<string, { description: string }>;
   unitTests: RawUnitTest[];
+  exposures: RawExposure[];
   diagnostics: Diagnostic[];
 }
 
@@ -102,6 +114,7 @@ export interface SchemaFileProps {
   sources: RawSourceTable[];
   macros: [string, { description: string }][];
   unitTests: RawUnitTest[];
+  exposures: RawExposure[];
   diagnostics: Diagnostic[];
 }
 
@@ -112,7 +125,7 @@ export interface SchemaFileCache {
 }
 
 export function readSchemaFiles(files: ProjectFile[], cache?: SchemaFileCache): SchemaProperties {
-  const props: SchemaProperties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], macros: new Map(), unitTests: [], diagnostics: [] };
+  const props: SchemaProperties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], macros: new Map(), unitTests: [], exposures: [], diagnostics: [] };
   for (const f of files) {
     if (f.kind !== 'schema') continue;
     let one = cache?.getSchema(f);
@@ -130,12 +143,13 @@ export function readSchemaFiles(files: ProjectFile[], cache?: SchemaFileCache): 
     props.sources.push(...one.sources);
     for (const [name, m] of one.macros) props.macros.set(name, m);
     props.unitTests.push(...one.unitTests);
+    props.exposures.push(...(one.exposures ?? []));
   }
   return props;
 }
 
 function readSchemaFile(f: ProjectFile): SchemaFileProps {
-  const props: SchemaFileProps = { patches: [], sources: [], macros: [], unitTests: [], diagnostics: [] };
+  const props: SchemaFileProps = { patches: [], sources: [], macros: [], unitTests: [], exposures: [], diagnostics: [] };
   const parsed = parseYamlFile(f.path, f.contents);
   props.diagnostics.push(...parsed.diagnostics);
   if (!parsed.file) return props;
@@ -216,5 +230,19 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
   }
   if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), { description: String((m as { description?: unknown }).description ?? '') }]);
   if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]) }));
+  const exposures = doc.exposures;
+  if (exposures !== undefined && exposures !== null) {
+    if (!Array.isArray(exposures)) invalid(['exposures'], "'exposures:' must be a list of entries starting with '- name:'", 'write:\nexposures:\n  - name: weekly_report\n    type: dashboard\n    owner: {email: data@example.com}');
+    else
+      exposures.forEach((e, i) => {
+        if (!e || typeof e !== 'object' || Array.isArray(e)) {
+          invalid(['exposures', i], 'each entry of exposures: must be a mapping with a name', 'write - name: weekly_report');
+          return;
+        }
+        const entry = e as Record<string, unknown>;
+        const deps = Array.isArray(entry.depends_on) ? entry.depends_on : [];
+        props.exposures.push({ entry, file: f.path, pathInResource: f.pathInResource, line: yaml.lineOf(['exposures', i]), dependsOnLines: deps.map((_d, j) => yaml.lineOf(['exposures', i, 'depends_on', j])) });
+      });
+  }
   return props;
 }

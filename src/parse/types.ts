@@ -171,6 +171,36 @@ export interface DocBlock {
   blockContents: string;
 }
 
+/** A downstream use of the project (dashboard, notebook, …) from `exposures:` in a property file. Not run; selectable. */
+export interface Exposure {
+  uniqueId: string;
+  resourceType: 'exposure';
+  packageName: string;
+  name: string;
+  label?: string;
+  /** dashboard, notebook, analysis, ml or application. */
+  type: string;
+  maturity?: string;
+  url?: string;
+  owner: { name?: string; email?: string };
+  description: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: { enabled: boolean; tags: string[]; meta: Record<string, unknown>; [key: string]: unknown };
+  unrenderedConfig: Record<string, unknown>;
+  refs: RefCall[];
+  sources: SourceCall[];
+  /** `metric('x')` entries, kept as written: Strata has no metrics yet. */
+  metrics: string[];
+  /** Filled by graph/: the resolved parents. */
+  dependsOn: { nodes: string[]; macros: string[] };
+  fqn: string[];
+  /** Of the property file: relative to its resource path, and to the project root. */
+  path: string;
+  originalFilePath: string;
+  at?: SourceLocation;
+}
+
 export interface Manifest {
   projectName: string;
   adapterType: string;
@@ -178,8 +208,9 @@ export interface Manifest {
   sources: Record<string, SourceDefinition>;
   macros: Record<string, MacroDefinition>;
   docs: Record<string, DocBlock>;
+  exposures: Record<string, Exposure>;
   /** Nodes switched off with `enabled: false` (dbt keeps them apart so refs to them get a clear error). */
-  disabled: Record<string, ManifestNode | SourceDefinition>;
+  disabled: Record<string, ManifestNode | SourceDefinition | Exposure>;
 }
 
 export interface ParseResult {

@@ -121,6 +121,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     dataTests: (cfg('data_tests') ?? cfg('tests') ?? {}) as Record<string, unknown>,
     sources: (cfg('sources') ?? {}) as Record<string, unknown>,
     snapshots: (raw.snapshots ?? {}) as Record<string, unknown>,
+    exposures: (raw.exposures ?? {}) as Record<string, unknown>,
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],

@@ -29,6 +29,8 @@ export interface ProjectConfig {
   dataTests: FolderConfigTree;
   sources: FolderConfigTree;
   snapshots: FolderConfigTree;
+  /** `exposures:` (only `+enabled`, `+tags`, `+meta` apply, as in dbt). */
+  exposures: FolderConfigTree;
   /** `on-run-start` / `on-run-end` hooks. */
   onRunStart: string[];
   onRunEnd: string[];

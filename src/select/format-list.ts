@@ -5,7 +5,8 @@ export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 
   return ids.map((id) => {
     const node = graph.manifest.nodes[id];
     const source = graph.manifest.sources[id];
-    const item = node ?? source!;
+    const exposure = node || source ? undefined : graph.manifest.exposures[id];
+    const item = node ?? source ?? exposure!;
     if (output === 'name') return item.name;
     if (output === 'path') return item.originalFilePath;
     if (output === 'json') {
@@ -15,12 +16,12 @@ export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 
         package_name: item.packageName,
         original_file_path: item.originalFilePath,
         unique_id: item.uniqueId,
-        alias: node?.alias ?? source?.identifier,
+        alias: node?.alias ?? source?.identifier ?? null,
         config: item.config,
         tags: item.tags,
-        depends_on: { nodes: graph.parentMap[id] ?? [] },
+        depends_on: { nodes: exposure?.dependsOn.nodes ?? graph.parentMap[id] ?? [] },
       });
     }
-    return source ? `source:${source.fqn.join('.')}` : item.fqn.join('.');
+    return source ? `source:${source.fqn.join('.')}` : exposure ? `exposure:${exposure.fqn.join('.')}` : item.fqn.join('.');
   });
 }

@@ -1,7 +1,8 @@
 import picomatch from 'picomatch';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ProjectGraph } from '../graph/types.js';
-import type { ManifestNode, SourceDefinition } from '../parse/types.js';
+import type { Exposure, ManifestNode, SourceDefinition } from '../parse/types.js';
+import { mapsWithExposures } from '../graph/index.js';
 
 export interface SelectOptions {
   select?: string[];
@@ -11,7 +12,8 @@ export interface SelectOptions {
   indirectSelection?: 'eager' | 'cautious' | 'empty';
 }
 
-type Item = ManifestNode | SourceDefinition;
+type Item = ManifestNode | SourceDefinition | Exposure;
+type Maps = ReturnType<typeof mapsWithExposures>;
 
 const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'config.<key>'];
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]*?)(?:\+(\d*))?$/;
@@ -65,6 +67,7 @@ function matches(graph: ProjectGraph, item: Item, method: string, value: string)
     case 'test_name':
       return item.resourceType === 'test' && (item.testMetadata ? globOrEqual(value, item.testMetadata.name) : globOrEqual(value, item.name));
     case 'exposure':
+      return item.resourceType === 'exposure' && globOrEqual(value, item.name);
     case 'metric':
     case 'semantic_model':
       return false;
@@ -93,7 +96,7 @@ function walk(start: Set<string>, next: Record<string, string[]>, depth: number 
 }
 
 /** One atom: `[@][N+]method:value[+N]`. */
-function evalAtom(graph: ProjectGraph, items: Item[], atom: string): Set<string> {
+function evalAtom(graph: ProjectGraph, maps: Maps, items: Item[], atom: string): Set<string> {
   const m = ATOM.exec(atom);
   if (!m || !m[3]) throw new Error(`cannot read selector '${atom}'`);
   const [, at, up, body, down] = m;
@@ -105,24 +108,24 @@ function evalAtom(graph: ProjectGraph, items: Item[], atom: string): Set<string>
   const base = new Set(items.filter((i) => matches(graph, i, method, value)).map((i) => i.uniqueId));
   const out = new Set(base);
   if (at) {
-    const desc = walk(base, graph.childMap, undefined);
+    const desc = walk(base, maps.childMap, undefined);
     for (const d of desc) out.add(d);
-    for (const a of walk(new Set([...base, ...desc]), graph.parentMap, undefined)) out.add(a);
+    for (const a of walk(new Set([...base, ...desc]), maps.parentMap, undefined)) out.add(a);
     return out;
   }
-  if (up !== undefined) for (const a of walk(base, graph.parentMap, up === '' ? undefined : Number(up))) out.add(a);
-  if (down !== undefined) for (const d of walk(base, graph.childMap, down === '' ? undefined : Number(down))) out.add(d);
+  if (up !== undefined) for (const a of walk(base, maps.parentMap, up === '' ? undefined : Number(up))) out.add(a);
+  if (down !== undefined) for (const d of walk(base, maps.childMap, down === '' ? undefined : Number(down))) out.add(d);
   return out;
 }
 
-function evalArgs(graph: ProjectGraph, items: Item[], args: string[], diagnostics: Diagnostic[], flag: string): Set<string> {
+function evalArgs(graph: ProjectGraph, maps: Maps, items: Item[], args: string[], diagnostics: Diagnostic[], flag: string): Set<string> {
   const out = new Set<string>();
   for (const arg of args) {
     for (const token of arg.split(/\s+/).filter(Boolean)) {
       let acc: Set<string> | undefined;
       try {
         for (const atom of token.split(',')) {
-          const s = evalAtom(graph, items, atom);
+          const s = evalAtom(graph, maps, items, atom);
           acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
         }
       } catch (e) {
@@ -152,15 +155,17 @@ function withTests(graph: ProjectGraph, selected: Set<string>, mode: SelectOptio
 /** graph + selectors → selected ids in topological order. Pure. */
 export function selectNodes(graph: ProjectGraph, options: SelectOptions): { ids: string[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const items: Item[] = [...Object.values(graph.manifest.nodes), ...Object.values(graph.manifest.sources)];
+  const exposures = Object.values(graph.manifest.exposures ?? {}).sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : 1));
+  const items: Item[] = [...Object.values(graph.manifest.nodes), ...Object.values(graph.manifest.sources), ...exposures];
+  const maps = mapsWithExposures(graph);
   const mode = options.indirectSelection ?? 'eager';
   let selected: Set<string>;
   if (options.select?.length) {
-    selected = evalArgs(graph, items, options.select, diagnostics, '--select');
+    selected = evalArgs(graph, maps, items, options.select, diagnostics, '--select');
     withTests(graph, selected, mode);
   } else selected = new Set(items.map((i) => i.uniqueId));
   if (options.exclude?.length) {
-    const excluded = evalArgs(graph, items, options.exclude, diagnostics, '--exclude');
+    const excluded = evalArgs(graph, maps, items, options.exclude, diagnostics, '--exclude');
     withTests(graph, excluded, mode);
     for (const x of excluded) selected.delete(x);
   }
@@ -170,5 +175,7 @@ export function selectNodes(graph: ProjectGraph, options: SelectOptions): { ids:
     const type = graph.manifest.nodes[id]?.resourceType ?? (graph.manifest.sources[id] ? 'source' : undefined);
     return types ? types.has(type!) : true;
   });
+  // Exposures come last, as they are leaves: listed, never run (the run commands ask for other types).
+  if (!types || types.has('exposure')) for (const e of exposures) if (selected.has(e.uniqueId)) ids.push(e.uniqueId);
   return { ids, diagnostics };
 }
