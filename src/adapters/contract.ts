@@ -23,6 +23,26 @@ export interface ColumnDef {
   description?: string;
 }
 
+/** A column or model constraint of an enforced contract (dbt's `constraints:`), as the dialect renders it. */
+export interface ConstraintDef {
+  type: 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key' | 'custom';
+  name?: string;
+  expression?: string;
+  /** On a model's constraint: its columns. */
+  columns?: string[];
+  to?: string;
+  toColumns?: string[];
+}
+
+/** A contracted table's column list: each column with its type and constraints, and the model's constraints. */
+export interface ContractDdl {
+  columns: { name: string; dataType: string; constraints: ConstraintDef[] }[];
+  constraints: ConstraintDef[];
+}
+
+/** How a warehouse treats each constraint type: checked on write, written but not checked, or not written at all. */
+export type ConstraintSupport = Record<ConstraintDef['type'], 'enforced' | 'not_enforced' | 'unsupported'>;
+
 export interface ExistingRelation extends Relation {
   kind: RelationKind;
 }
@@ -44,6 +64,8 @@ export interface RelationOptions {
   config?: Record<string, unknown>;
   description?: string;
   columns?: ColumnDef[];
+  /** An enforced contract: the table is created with these column definitions and constraints, then filled. */
+  contract?: ContractDdl;
   /** CREATE TEMP … where the warehouse has it. */
   temporary?: boolean;
 }
@@ -71,6 +93,10 @@ export interface Dialect {
   quoteString(value: string): string;
   createSchema(schema: string, database?: string): string;
   createTableAs(relation: Relation, sql: string, options?: RelationOptions): string;
+  /** What each constraint type of a contract becomes here (dbt's adapter constraint support). */
+  readonly constraintSupport: ConstraintSupport;
+  /** Why an unsupported constraint type is left out, where there is more to say than that. */
+  readonly constraintNotes?: Partial<Record<ConstraintDef['type'], string>>;
   createViewAs(relation: Relation, sql: string, options?: RelationOptions): string;
   dropRelation(relation: Relation, kind: RelationKind): string;
   /** Rename within the same schema. */

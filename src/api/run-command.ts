@@ -7,6 +7,7 @@ import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
 import { mapsWithExposures } from '../graph/index.js';
+import { constraintWarnings } from '../materializations/index.js';
 import { checkFreshness, hasFreshness, recordTestHistory, type TestHistoryRow } from '../data-tests/index.js';
 import type { SourceDefinition } from '../parse/types.js';
 import type { NodeOutcome, NodeRunResult } from '../execute/index.js';
@@ -70,6 +71,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const ids = selection.ids;
   const manifest = p.graph.manifest;
   if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
+  // Contract constraints this warehouse will not create or check, as dbt warns before building.
+  for (const id of ids) if (manifest.nodes[id]?.resourceType === 'model') diagnostics.push(...constraintWarnings(manifest.nodes[id]!, p.adapter.dialect));
   if (options.maxBytes !== undefined) {
     const estimate = await planPrepared(p, { ...options, resourceTypes: RESOURCE_TYPES[kind] });
     if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };

@@ -1,4 +1,4 @@
-import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, MacroDefinition, DocBlock, Exposure } from '../parse/types.js';
+import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, MacroDefinition, DocBlock, Exposure } from '../parse/types.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
@@ -45,6 +45,19 @@ function hookJson(project: string, which: 'on-run-start' | 'on-run-end', index: 
   };
 }
 
+function constraintJson(c: Constraint): Record<string, unknown> {
+  return {
+    type: c.type,
+    name: c.name ?? null,
+    expression: c.expression ?? null,
+    warn_unenforced: c.warnUnenforced,
+    warn_unsupported: c.warnUnsupported,
+    to: c.to ?? null,
+    to_columns: c.toColumns ?? [],
+    ...(c.columns ? { columns: c.columns } : {}),
+  };
+}
+
 function columnsJson(columns: Record<string, ColumnInfo>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, c] of Object.entries(columns)) {
@@ -53,7 +66,7 @@ function columnsJson(columns: Record<string, ColumnInfo>): Record<string, unknow
       description: c.description,
       meta: c.meta,
       data_type: c.dataType ?? null,
-      constraints: [],
+      constraints: (c.constraints ?? []).map(constraintJson),
       quote: c.quote ?? null,
       tags: c.tags,
     };
@@ -99,7 +112,7 @@ export function nodeJson(node: ManifestNode, relationName: string | null): Recor
     extra_ctes: [],
     contract: { enforced: (node.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
     access: 'protected',
-    constraints: [],
+    constraints: (node.constraints ?? []).map(constraintJson),
     version: null,
     latest_version: null,
     deprecation_date: null,

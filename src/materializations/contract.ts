@@ -7,12 +7,45 @@
  * the contract's column order, as dbt does.
  */
 import { UserError } from '../diagnostics/index.js';
-import type { Connection, Dialect } from '../adapters/contract.js';
+import type { Connection, ContractDdl, Dialect } from '../adapters/contract.js';
+import { skippedConstraints } from '../adapters/contract-ddl.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 
 export function contractEnforced(node: ManifestNode): boolean {
   const contract = node.config.contract as { enforced?: unknown } | undefined;
   return contract?.enforced === true;
+}
+
+/** The column list and constraints a contracted table is created with; undefined without an enforced contract. */
+export function contractDdl(node: ManifestNode): ContractDdl | undefined {
+  if (!contractEnforced(node)) return undefined;
+  const columns = Object.values(node.columns ?? {});
+  if (!columns.length || columns.some((c) => !c.dataType)) return undefined;
+  return { columns: columns.map((c) => ({ name: c.name, dataType: c.dataType!, constraints: c.constraints ?? [] })), constraints: node.constraints ?? [] };
+}
+
+/**
+ * dbt's warnings for a contract's constraints: those this warehouse will not create (`warn_unsupported`), and
+ * those it keeps without checking them (`warn_unenforced`). Views get none: they are created without constraints.
+ */
+export function constraintWarnings(node: ManifestNode, dialect: Pick<Dialect, 'name' | 'constraintSupport' | 'constraintNotes'>): Diagnostic[] {
+  const ddl = contractDdl(node);
+  if (!ddl || (node.config.materialized !== 'table' && node.config.materialized !== 'incremental')) return [];
+  const file = node.patchPath ?? node.originalFilePath;
+  const out: Diagnostic[] = [];
+  const what = (column?: string): string => (column ? `column '${column}' of '${node.name}'` : `'${node.name}'`);
+  for (const s of skippedConstraints(ddl, dialect.constraintSupport, dialect.name)) {
+    if ((s.constraint as { warnUnsupported?: boolean }).warnUnsupported === false) continue;
+    const note = dialect.constraintNotes?.[s.constraint.type];
+    out.push({ code: 'constraint-not-created', severity: 'warn', message: `the ${s.constraint.type} constraint on ${what(s.column)} is not created: ${note ?? s.reason}`, file, hint: 'test it with a data test instead (unique, not_null, relationships), or set warn_unsupported: false on the constraint' });
+  }
+  const unenforced = [...ddl.columns.flatMap((c) => c.constraints.map((k) => ({ k, column: c.name as string | undefined }))), ...ddl.constraints.map((k) => ({ k, column: undefined }))];
+  for (const { k, column } of unenforced) {
+    if (dialect.constraintSupport[k.type] !== 'not_enforced' || (k as { warnUnenforced?: boolean }).warnUnenforced === false) continue;
+    out.push({ code: 'constraint-not-enforced', severity: 'warn', message: `the ${k.type} constraint on ${what(column)} is created but not enforced by ${dialect.name}: rows that break it are still written`, file, hint: 'add a data test to check it, or set warn_unenforced: false on the constraint' });
+  }
+  return out;
 }
 
 function table(rows: string[][]): string {

@@ -1,3 +1,4 @@
 export { materializeNode, isRunnable } from './materialize-node.js';
 export { buildAndSwap, stagingRelation, STAGING_SUFFIX } from './swap.js';
 export type { MaterializeInput, MaterializeResult } from './types.js';
+export { constraintWarnings } from './contract.js';

@@ -4,7 +4,7 @@ import type { Connection } from '../adapters/contract.js';
 import type { MaterializeInput, MaterializeResult } from './types.js';
 import { buildAndSwap } from './swap.js';
 import { applyIncremental } from './incremental.js';
-import { enforceContract } from './contract.js';
+import { contractDdl, enforceContract } from './contract.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -84,7 +84,7 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
         result = { status: 'success', message: quarantined ? `OK, ${quarantined} quarantined` : 'OK', rowsAffected: kept, adapterResponse: { code: 'CREATE TABLE', rows_affected: kept, rows_quarantined: quarantined }, relationKind: 'table' };
         break;
       }
-      await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, description: node.description })));
+      await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, description: node.description, contract: contractDdl(node) })));
       const n = await countRows(input);
       result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
       break;
@@ -104,7 +104,7 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
       const existing = await connection.getRelation(relation);
       const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
       if (!existing || existing.kind !== 'table' || fullRefresh) {
-        await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config })));
+        await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, contract: contractDdl(node) })));
         const n = await countRows(input);
         result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
       } else {

@@ -167,6 +167,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         schema: namer.schema(config.schema, nodeInfo),
         alias: namer.alias(config.alias, nodeInfo),
         docRefs: rendered.docRefs,
+        ...(patch?.constraints ? { constraints: patch.constraints } : {}),
         extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
       };
       // A seed's SQL is empty like dbt's; a model's is its file, read only if something needs it.

@@ -2,7 +2,8 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
-import type { ColumnInfo } from './types.js';
+import type { ColumnInfo, Constraint } from './types.js';
+import { readConstraints } from './constraints.js';
 
 /** A raw test entry as written (`not_null`, `{relationships: {to: …}}`) with where it was written. */
 export interface RawTest {
@@ -23,6 +24,8 @@ export interface Patch {
   meta: Record<string, unknown>;
   tags: string[];
   docs?: unknown;
+  /** The model's own `constraints:`. */
+  constraints?: Constraint[];
 }
 
 export interface RawSourceTable {
@@ -92,6 +95,8 @@ function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, tes
       tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
       quote: col.quote === undefined ? undefined : Boolean(col.quote),
     };
+    const constraints = readConstraints(col.constraints, [...path, i, 'constraints'], `column '${name}'`, false, report);
+    if (constraints?.length) columns[name]!.constraints = constraints;
     const key = testsKey(col, [...path, i], `column '${name}'`, report);
     const tests = col[key];
     if (Array.isArray(tests)) {
@@ -189,6 +194,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         tags: Array.isArray(e.tags) ? e.tags.map(String) : [],
         docs: e.docs,
       };
+      const constraints = readConstraints(e.constraints, [kind, i, 'constraints'], `'${patch.name}'`, true, invalid);
+      if (constraints?.length) patch.constraints = constraints;
       if (kind === 'analyses') return;
       props.patches.push({ kind, patch });
     });

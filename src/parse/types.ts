@@ -25,6 +25,21 @@ export interface SourceCall {
   at?: SourceLocation;
 }
 
+/** A `constraints:` entry of a column or a model, applied in DDL when the model's contract is enforced (as dbt). */
+export interface Constraint {
+  type: 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key' | 'custom';
+  name?: string;
+  /** check: the condition; foreign_key: what it references (`other_table (id)`); custom: the clause. */
+  expression?: string;
+  /** A model's constraint: the columns it is on. */
+  columns?: string[];
+  /** foreign_key written as `to: ref('x')` with `to_columns`. */
+  to?: string;
+  toColumns?: string[];
+  warnUnenforced: boolean;
+  warnUnsupported: boolean;
+}
+
 export interface ColumnInfo {
   name: string;
   description: string;
@@ -32,6 +47,7 @@ export interface ColumnInfo {
   meta: Record<string, unknown>;
   tags: string[];
   quote?: boolean;
+  constraints?: Constraint[];
 }
 
 /**
@@ -101,6 +117,8 @@ export interface ManifestNode {
   alias: string;
   /** `doc('x')` blocks used. */
   docRefs?: string[];
+  /** The model's own `constraints:` (columns' are on their ColumnInfo). */
+  constraints?: Constraint[];
   /** Tests only. */
   testMetadata?: TestMetadata;
   attachedNode?: string;

@@ -1,11 +1,14 @@
-import type { Capabilities, ColumnDef, Dialect, MergeOptions, PartitionSpec, Relation, RelationKind, RelationOptions } from '../contract.js';
+import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, MergeOptions, PartitionSpec, Relation, RelationKind, RelationOptions } from '../contract.js';
 import { partitionSpecOf } from '../partition-spec.js';
+import { contractDefinitions } from '../contract-ddl.js';
 
 /** BigQuery Standard SQL, as strings. No client here: every statement is pinned and parsed in tests. */
 export class BigQueryDialect implements Dialect {
   readonly name = 'bigquery';
   readonly capabilities: Capabilities = { transactionalDdl: false, merge: true, atomicReplace: true, dryRun: true };
   readonly incrementalStrategies = ['merge', 'insert_overwrite', 'append'];
+  /** As dbt-bigquery: not null is checked; primary and foreign keys are kept as `not enforced` metadata. */
+  readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', primary_key: 'not_enforced', foreign_key: 'not_enforced', unique: 'unsupported', check: 'unsupported', custom: 'enforced' };
 
   quoteIdentifier(name: string): string {
     return `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
@@ -27,6 +30,11 @@ export class BigQueryDialect implements Dialect {
   createTableAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
     const config = options.config ?? {};
     const lines = [options.temporary ? `create temp table ${this.quoteIdentifier(relation.identifier)}` : `create or replace table ${this.renderRelation(relation)}`];
+    if (options.contract && !options.temporary) {
+      // The column list with types and constraints before `as`: BigQuery checks not null, keeps keys unenforced.
+      const definitions = contractDefinitions(options.contract, this.constraintSupport, (n) => this.quoteIdentifier(n), { notEnforced: 'not enforced', namedTypes: ['foreign_key'] });
+      lines[0] += ` (\n  ${definitions.join(',\n  ')}\n)`;
+    }
     const partition = partitionSpecOf(config.partition_by);
     if (partition) lines.push(`partition by ${this.partitionExpression(partition)}`);
     const cluster = config.cluster_by === undefined || config.cluster_by === null ? [] : Array.isArray(config.cluster_by) ? config.cluster_by.map(String) : [String(config.cluster_by)];

@@ -1,9 +1,12 @@
-import type { Capabilities, ColumnDef, Dialect, Relation, RelationKind, RelationOptions } from '../contract.js';
+import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, Relation, RelationKind, RelationOptions } from '../contract.js';
+import { contractDefinitions } from '../contract-ddl.js';
 
 /** DuckDB SQL, as strings. No driver here. */
 export class DuckDBDialect implements Dialect {
   readonly name = 'duckdb';
   readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: false, dryRun: false };
+  readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', check: 'enforced', foreign_key: 'unsupported', custom: 'enforced' };
+  readonly constraintNotes = { foreign_key: 'Strata rebuilds a table by swapping in a new one, and DuckDB cannot drop a table that another references' };
 
   quoteIdentifier(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;
@@ -23,6 +26,12 @@ export class DuckDBDialect implements Dialect {
   }
 
   createTableAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
+    if (options.contract && !options.temporary) {
+      // Created with its columns' types and constraints, then filled: a row breaking one fails the build.
+      const definitions = contractDefinitions(options.contract, this.constraintSupport, (n) => this.quoteIdentifier(n), { notEnforced: '', namedTypes: ['primary_key', 'unique', 'check'] });
+      const target = this.renderRelation(relation);
+      return `create table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
+    }
     return `create ${options.temporary ? 'temp ' : ''}table ${options.temporary ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation)} as (\n${sql}\n)`;
   }
 
