@@ -18,4 +18,5 @@ export const seed = (o: RunCommandOptions): Promise<CommandResult> => runCommand
 export const test = (o: RunCommandOptions): Promise<CommandResult> => runCommand('test', o);
 export const land = (o: RunCommandOptions): Promise<CommandResult> => runCommand('land', o);
 export { sourceFreshness } from './freshness-command.js';
+export { runOperation, type RunOperationOptions } from './run-operation.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';

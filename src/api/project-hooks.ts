@@ -15,6 +15,32 @@ export interface ProjectHooksOutcome {
 }
 
 /**
+ * What a template run outside any node sees (a project hook, `strata run-operation`): the target's schema
+ * as `this`, refs and sources resolved, and the warehouse for `run_query` and `statement`.
+ */
+export function operationContext(p: PreparedProject, relations: RelationIndex, connection: Connection, extra: Record<string, unknown> = {}, context: Pick<RunRenderContext, 'graph' | 'selectedResources'> = {}): RunRenderContext {
+  const { dialect } = p.adapter;
+  return {
+    thisRelation: { database: p.project.target.database, schema: p.project.target.schema, identifier: '' },
+    renderRelation: (r) => dialect.renderRelation(r),
+    quoteIdentifier: (n) => dialect.quoteIdentifier(n),
+    resolveRef: (ref) => {
+      const t = relations.resolveRef(ref);
+      return 'error' in t ? t : relations.relationOf(t);
+    },
+    resolveSource: (s, t) => {
+      const src = relations.resolveSource(s, t);
+      return 'error' in src ? src : relations.relationOf(src);
+    },
+    isIncremental: false,
+    fullRefresh: false,
+    warehouse: templateWarehouse(connection, dialect),
+    extraContext: extra,
+    ...context,
+  };
+}
+
+/**
  * The project's `on-run-start` / `on-run-end` hooks, as dbt runs them: each is Jinja, rendered with the
  * run's context (`target`, `run_query`, macros…; on-run-end also gets `results` and `schemas`), then
  * executed on the warehouse. Stops at the first hook that fails.
@@ -31,7 +57,6 @@ export async function runProjectHooks(
   const hooks = which === 'on-run-start' ? p.project.config.onRunStart : p.project.config.onRunEnd;
   const records: NodeRunRecord[] = [];
   if (!hooks.length) return { records };
-  const { dialect } = p.adapter;
   const name = p.project.config.name;
   for (const [index, hook] of hooks.entries()) {
     const id = `operation.${name}.${name}-${which}-${index}`;
@@ -44,24 +69,7 @@ export async function runProjectHooks(
       const sql = await p.engine.runRender(
         { uniqueId: id, name: `${name}-${which}-${index}`, resourceType: 'operation', packageName: name, file: p.project.config.configFile, fqn: [name, 'hooks', `${name}-${which}-${index}`], config: {} } as never,
         hook,
-        {
-          thisRelation: { database: p.project.target.database, schema: p.project.target.schema, identifier: '' },
-          renderRelation: (r) => dialect.renderRelation(r),
-          quoteIdentifier: (n) => dialect.quoteIdentifier(n),
-          resolveRef: (ref) => {
-            const t = relations.resolveRef(ref);
-            return 'error' in t ? t : relations.relationOf(t);
-          },
-          resolveSource: (s, t) => {
-            const src = relations.resolveSource(s, t);
-            return 'error' in src ? src : relations.relationOf(src);
-          },
-          isIncremental: false,
-          fullRefresh: false,
-          warehouse: templateWarehouse(connection, dialect),
-          extraContext: extra,
-          ...context,
-        },
+        operationContext(p, relations, connection, extra, context),
       );
       const result = sql.trim() ? await connection.execute(sql) : undefined;
       records.push(record('success', 'OK', { ...(result?.rowsAffected === undefined ? {} : { rows_affected: result.rowsAffected }), ...(result?.response ?? {}) }));

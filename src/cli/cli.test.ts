@@ -130,6 +130,14 @@ describe('strata CLI', () => {
     expect(existsSync(join(d, 'target'))).toBe(false);
   });
 
+  it('run-operation calls a macro with --args and prints its log lines', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id', 'macros/ops.sql': "{% macro hello(who='world') %}{{ log('hello ' ~ who ~ ', ' ~ run_query('select 41 + 1 as n').columns[0].values()[0], info=True) }}{% endmacro %}" });
+    const r = strata(['run-operation', 'hello', '--args', '{who: strata}', '--project-dir', d, '--profiles-dir', d]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('hello strata, 42');
+    expect(strata(['run-operation', 'nope', '--project-dir', d, '--profiles-dir', d]).code).toBe(2);
+  });
+
   it('parse writes the manifest and stores the graph; the next parse reuses it', () => {
     const d = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
     const first = strata(['parse', '--project-dir', d, '--profiles-dir', d]);

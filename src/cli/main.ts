@@ -5,7 +5,7 @@ import { runCommands } from './commands/run-commands.js';
 import { compileCommand } from './commands/compile-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { parseCommand } from './commands/parse-command.js';
-import { cleanCommand, debugCommand, initCommand } from './commands/misc-commands.js';
+import { cleanCommand, debugCommand, initCommand, runOperationCommand } from './commands/misc-commands.js';
 import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
 
@@ -15,7 +15,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clean, debug, init } from '../../api/index.js';
+import { clean, debug, init, runOperation } from '../../api/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function cleanCommand(): Command {
@@ -38,6 +38,20 @@ export function initCommand(): Command {
       for (const f of result.created) reporter.emit({ type: 'info', message: `created ${name}/${f}` });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Next: cd ${name} && strata build` });
+      process.exitCode = result.exitCode;
+    });
+}
+
+export function runOperationCommand(): Command {
+  return withCommonFlags(new Command('run-operation'))
+    .description("call a macro with the warehouse open (what it runs runs; what it renders is dropped)")
+    .argument('<macro>', 'the macro, or package.macro')
+    .option('--args <yaml>', "the macro's arguments by name, as YAML or JSON: '{days: 7}'")
+    .action(async (macro: string, flags: GlobalFlags & { args?: string }) => {
+      const { options, reporter } = commonOptions(flags);
+      const result = await runOperation({ ...options, macro, args: flags.args });
+      reportDiagnostics(reporter, result.diagnostics);
+      if (result.exitCode === 0) reporter.emit({ type: 'info', message: `run-operation ${macro} OK` });
       process.exitCode = result.exitCode;
     });
 }

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { didYouMean, UserError, type Diagnostic } from '../diagnostics/index.js';
+import { RelationIndex } from '../compile/index.js';
+import type { Warehouse } from '../adapters/contract.js';
+import { runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
+import { yamlPackage } from '../project/yaml-package.js';
+import { prepareProject } from './prepare.js';
+import { operationContext } from './project-hooks.js';
+import { templateContext } from './template-context.js';
+import type { CommonOptions, ExitCode } from './types.js';
+
+export interface RunOperationOptions extends CommonOptions {
+  /** `my_macro`, or `package.my_macro`. */
+  macro: string;
+  /** `--args`: the macro's keyword arguments, as YAML or JSON text, or an object. */
+  args?: string | Record<string, unknown>;
+}
+
+/** The file name of the one-line template that calls the macro. */
+const CALL_FILE = '<run-operation>';
+const NAME = /^(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)$/;
+
+function readArgs(args: RunOperationOptions['args']): { value?: Record<string, unknown>; error?: string } {
+  if (args === undefined) return { value: {} };
+  if (typeof args === 'object') return { value: args };
+  try {
+    const v = yamlPackage().parse(args) as unknown;
+    if (v === null || v === undefined) return { value: {} };
+    if (typeof v !== 'object' || Array.isArray(v)) return { error: '--args must be a mapping of argument names to values, like {days: 7}' };
+    return { value: v as Record<string, unknown> };
+  } catch (e) {
+    return { error: `--args is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+/**
+ * `strata run-operation MACRO --args '{…}'`, as dbt's: calls a macro with the warehouse open. What the macro
+ * renders is thrown away; what it runs (`run_query`, `statement`, `{% do … %}`) runs. Exit 0 when it
+ * returns, 1 when it fails (the error is reported with its file and line), 2 for an unknown macro or bad
+ * `--args`. run_results.json gets one result, `operation.<project>.<macro>`.
+ */
+export async function runOperation(options: RunOperationOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[] }> {
+  const started = Date.now();
+  const outcome = await prepareProject(options);
+  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics };
+  const p = outcome.prepared;
+  const diagnostics = [...p.diagnostics];
+  const usage = (message: string, hint: string): { exitCode: ExitCode; diagnostics: Diagnostic[] } => ({ exitCode: 2, diagnostics: [...diagnostics, { code: 'operation-invalid', severity: 'error', message, file: 'run-operation', hint }] });
+
+  const m = NAME.exec(options.macro);
+  if (!m) return usage(`'${options.macro}' is not a macro name`, 'give the name of a macro, as in {% macro name(…) %}: strata run-operation grant_select --args "{role: reporter}"');
+  const [, pkg, name] = m;
+  const candidates = p.engine.macros.filter((x) => x.kind === 'macro' && x.name === name && (!pkg || x.packageName === pkg));
+  if (!candidates.length) {
+    const known = p.engine.macros.filter((x) => x.kind === 'macro' && x.packageName !== 'dbt').map((x) => x.name);
+    return usage(`no macro named '${options.macro}' in the project`, didYouMean(name!, known) ?? `define it in a file under ${p.project.config.macroPaths.join(', ')}`);
+  }
+  const args = readArgs(options.args);
+  if (!args.value) return usage(args.error!, "pass the macro's arguments by name: --args '{days: 7, schema: staging}'");
+
+  const project = p.project.config.name;
+  const uniqueId = `operation.${project}.${name}`;
+  const relations = new RelationIndex(p.graph.manifest);
+  let record: NodeRunRecord;
+  let exitCode: ExitCode = 0;
+  const t0 = Date.now();
+  let warehouse: Warehouse | undefined;
+  try {
+    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
+    const connection = await warehouse.connect();
+    try {
+      const call = `{% do ${options.macro}(**__strata_operation_args) %}`;
+      await p.engine.runRender(
+        { uniqueId, name: name!, resourceType: 'operation', packageName: project, file: CALL_FILE, fqn: [project, name!], config: {} } as never,
+        call,
+        operationContext(p, relations, connection, { __strata_operation_args: args.value }, templateContext(p, [])),
+      );
+      record = result(uniqueId, 'success', 'OK', t0);
+    } finally {
+      await connection.close();
+    }
+  } catch (e) {
+    exitCode = 1;
+    // A template error carries its file and line; a warehouse error describes itself in one line.
+    const describe = (e as { describe?: () => string }).describe;
+    const message = typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!;
+    const macroAt = { file: candidates[0]!.path, line: candidates[0]!.line };
+    // An error placed in the one-line call itself is the macro's: point at its definition.
+    const reported: Diagnostic[] = e instanceof UserError ? e.diagnostics.map((d) => (d.file === CALL_FILE ? { ...d, ...macroAt, column: undefined } : d)) : [{ code: 'operation-failed', severity: 'error', message, ...macroAt }];
+    for (const d of reported) diagnostics.push({ ...d, message: p.scrubber.scrub(`run-operation ${options.macro} failed: ${d.message}`) });
+    record = result(uniqueId, 'error', p.scrubber.scrub(e instanceof UserError ? e.diagnostics[0]!.message : message), t0);
+  } finally {
+    await warehouse?.close().catch(() => undefined);
+  }
+  writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, records: [record], elapsed: (Date.now() - started) / 1000, args: { which: 'run-operation', macro: options.macro, args: options.args ?? {} } }), p.scrubber);
+  return { exitCode, diagnostics };
+}
+
+function result(uniqueId: string, status: string, message: string, started: number): NodeRunRecord {
+  const now = Date.now();
+  return { uniqueId, status, message, threadId: 'main', startedAt: new Date(started).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - started) / 1000, adapterResponse: {}, failures: null };
+}
