@@ -112,6 +112,10 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   for (const [fileKind, resourceType, tree, patches] of kinds) {
     for (const f of project.files) {
       if (f.kind !== fileKind) continue;
+      if (resourceType === 'snapshot') {
+        diagnostics.push(snapshotUnsupported(f));
+        continue;
+      }
       const name = nodeNameOf(f.path);
       const fqn = fqnOf(cfg.name, f.pathInResource, name);
       const patch = patches?.get(name);
@@ -183,7 +187,11 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       addNode(node);
     }
   }
-  for (const map of [props.models, props.seeds, props.snapshots]) {
+  // dbt 1.9 declares snapshots in YAML too (`snapshots:` entries with `relation:`).
+  for (const patch of props.snapshots.values()) {
+    if (patch.relation !== undefined) diagnostics.push({ ...snapshotUnsupported({ path: patch.file, contents: '' }), line: patch.line, message: `snapshot '${patch.name}' is declared, and Strata does not build snapshots yet: its history would not be recorded` });
+  }
+  for (const map of [props.models, props.seeds]) {
     for (const patch of map.values()) {
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
@@ -203,6 +211,23 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
   return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
+}
+
+/**
+ * Snapshots (SCD2) are not built yet. A project that has them is refused rather than run without them:
+ * a run that silently skipped a snapshot would lose the history it should have recorded.
+ */
+function snapshotUnsupported(f: Pick<ProjectFile, 'path' | 'contents'>): Diagnostic {
+  const at = /\{%-?\s*snapshot\s+(\w+)/.exec(f.contents);
+  const line = at ? f.contents.slice(0, at.index).split('\n').length : 1;
+  return {
+    code: 'snapshot-unsupported',
+    severity: 'error',
+    message: `${at ? `snapshot '${at[1]}'` : 'this snapshot file'}: Strata does not build snapshots yet, and running the project without it would lose the history it records`,
+    file: f.path,
+    line,
+    hint: 'run the snapshots with dbt for now; to build the rest with Strata, move the snapshot files out of snapshot-paths (a model that refs a snapshot can read its table through source() meanwhile)',
+  };
 }
 
 export type { SourceDefinition };

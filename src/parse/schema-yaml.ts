@@ -26,6 +26,8 @@ export interface Patch {
   docs?: unknown;
   /** The model's own `constraints:`. */
   constraints?: Constraint[];
+  /** A snapshot declared in YAML (dbt 1.9): what it snapshots. */
+  relation?: unknown;
 }
 
 export interface RawSourceTable {
@@ -194,6 +196,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         tags: Array.isArray(e.tags) ? e.tags.map(String) : [],
         docs: e.docs,
       };
+      if (kind === 'snapshots' && e.relation !== undefined) patch.relation = e.relation;
       const constraints = readConstraints(e.constraints, [kind, i, 'constraints'], `'${patch.name}'`, true, invalid);
       if (constraints?.length) patch.constraints = constraints;
       if (kind === 'analyses') return;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 /** The names a template sees (`ref`, `source`, `config`, `this`, `var`, `adapter`, …) for one render. */
 import type { Relation } from '../adapters/contract.js';
+import { columnApi } from './api-column.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import { didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
@@ -258,7 +259,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,
     adapter,
-    api: { Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
+    api: { Column: columnApi(adapterType), Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
     run_query: runQuery,
     statement,
     load_result: (name: string) => results.get(name) ?? null,

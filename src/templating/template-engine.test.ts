@@ -192,3 +192,10 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     expect(custom.callMacro('generate_schema_name', ['silver', {}])).toBe('silver');
   });
 });
+
+describe('api.Column', () => {
+  it("translates types as dbt's Column does, per adapter", async () => {
+    expect(await render("{{ api.Column.translate_type('string') }} {{ api.Column.translate_type('integer') }} {{ api.Column.translate_type('decimal') }} {{ api.Column.numeric_type('numeric', 12, 2) }} {{ api.Column.create('id', 'int').name }}")).toBe('TEXT INT decimal numeric(12,2) id');
+    expect(await render("{{ api.Column.translate_type('string') }} {{ api.Column.translate_type('integer') }} {{ api.Column.string_type(10) }}", { ...runContext(), adapterType: 'bigquery' })).toBe('string INT64 STRING');
+  });
+});
