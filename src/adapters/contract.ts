@@ -81,6 +81,8 @@ export interface PartitionSpec {
 export interface MergeOptions {
   /** Restrict the target scan to the partitions present in the source (BigQuery). */
   partitionBy?: PartitionSpec;
+  /** dbt's `incremental_predicates`: conditions added to the match, over `DBT_INTERNAL_DEST` / `DBT_INTERNAL_SOURCE`. */
+  predicates?: string[];
 }
 
 export interface Dialect {
@@ -111,7 +113,8 @@ export interface Dialect {
   createExternalTable?(relation: Relation, uris: string[], format: string, hivePrefix?: string): string;
   /** Statements that persist column descriptions (`persist_docs: {columns: true}`). */
   columnDescriptions?(relation: Relation, columns: ColumnDef[]): string[];
-  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[]): string;
+  /** delete+insert's delete, the target aliased `DBT_INTERNAL_DEST`; `predicates` narrow it (incremental_predicates). */
+  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates?: string[]): string;
   addColumns(relation: Relation, columns: ColumnDef[]): string;
   beginTransaction(): string;
   commitTransaction(): string;

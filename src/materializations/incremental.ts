@@ -23,6 +23,13 @@ function staticPartitions(node: ManifestNode): string[] | undefined {
   return Array.isArray(p) && p.length ? p.map(String) : undefined;
 }
 
+/** `incremental_predicates` (a string or a list), as written. */
+function predicatesOf(node: ManifestNode): string[] {
+  const p = node.config.incremental_predicates;
+  if (p === undefined || p === null || p === '') return [];
+  return (Array.isArray(p) ? p : [p]).map(String).filter((x) => x.trim());
+}
+
 /** The columns to write after applying `on_schema_change`; returns statements to run first. */
 function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation, targetCols: ColumnDef[], newCols: ColumnDef[]): { columns: string[]; ddl: string[] } {
   const lower = (cols: ColumnDef[]): Map<string, ColumnDef> => new Map(cols.map((c) => [c.name.toLowerCase(), c]));
@@ -58,6 +65,8 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   } catch (e) {
     fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in the README's BigQuery section");
   }
+  // As dbt: they narrow the match of merge and delete+insert; append and insert_overwrite match nothing.
+  const predicates = predicatesOf(node);
   if (strategy === 'insert_overwrite' && !partitionBy) fail(node, `incremental_strategy 'insert_overwrite' needs partition_by`, "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to the model's config");
   const staging = stagingRelation(relation);
   await dropStaging(connection, dialect, staging);
@@ -72,10 +81,10 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     const run = async (): Promise<void> => {
       for (const s of ddl) await connection.execute(s);
       if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
-      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy }));
+      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy, predicates }));
       else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
       else {
-        await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys));
+        await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys, predicates));
         await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
       }
     };

@@ -55,6 +55,19 @@ describe('incremental', () => {
     });
   }
 
+  for (const strategy of ['merge', 'delete+insert']) {
+    it(`${strategy} with incremental_predicates matches only the target rows they allow`, async () => {
+      // k = 1 is outside the predicate's window: its new row is inserted beside the old one rather than replacing it.
+      const p = project({ 'seeds/src.csv': 'k,k2,v\n1,a,10\n2,a,20\n', 'models/inc.sql': model(strategy, "'k'", ", incremental_predicates=['DBT_INTERNAL_DEST.v >= 20']") });
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      expect((await go(p.dir)).exitCode).toBe(0);
+      p.write('seeds/src.csv', 'k,k2,v\n1,a,11\n2,a,21\n');
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      expect((await go(p.dir)).exitCode).toBe(0);
+      expect(await p.q('select k::int as k, v::int as v from main.inc order by k, v')).toEqual([{ k: 1, v: 10 }, { k: 1, v: 11 }, { k: 2, v: 21 }]);
+    });
+  }
+
   it('append adds rows without a key', async () => {
     const p = project({ 'seeds/src.csv': 'k,k2,v\n1,a,10\n', 'models/inc.sql': model('append', '') });
     await seed({ projectDir: p.dir, profilesDir: p.dir });

@@ -95,8 +95,8 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     expect(sqls[1]).toMatch(/^create or replace table `acme-test`.`analytics`.`events__strata_tmp`\nas \(/);
     expect(sqls[1]).toContain('where id > (select max(id) from `acme-test`.`analytics`.`events`)');
     const merge = sqls.find((s) => s.startsWith('declare strata_partitions'))!;
-    expect(merge).toContain('merge into `acme-test`.`analytics`.`events` as strata_target');
-    expect(merge).toContain('and timestamp_trunc(strata_target.`ts`, day) in unnest(strata_partitions)');
+    expect(merge).toContain('merge into `acme-test`.`analytics`.`events` as DBT_INTERNAL_DEST');
+    expect(merge).toContain('and timestamp_trunc(DBT_INTERNAL_DEST.`ts`, day) in unnest(strata_partitions)');
     expect(sqls.at(-1)).toBe('drop table if exists `acme-test`.`analytics`.`events__strata_tmp`');
   });
 

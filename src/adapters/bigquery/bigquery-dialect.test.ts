@@ -81,8 +81,18 @@ describe('BigQuery dialect', () => {
     const sql = bq.merge(target, staging, ['complaint_id'], ['complaint_id'], { partitionBy: daily });
     const types = parse(sql, { dialect: 'bigquery' }).statements.map((s) => s.type);
     expect(types).toEqual(['declare_stmt', 'merge_stmt']);
-    expect(sql).toContain('timestamp_trunc(strata_target.`opened_at`, day) in unnest(strata_partitions)');
+    expect(sql).toContain('timestamp_trunc(DBT_INTERNAL_DEST.`opened_at`, day) in unnest(strata_partitions)');
     expect(sql).toContain('select array_agg(distinct timestamp_trunc(`opened_at`, day)) from `acme-prod`.`gold`.`fct_complaints__strata_tmp`');
+  });
+
+  it('adds incremental_predicates to merge and delete+insert, over dbt\u2019s aliases', () => {
+    const predicate = 'DBT_INTERNAL_DEST.`opened_at` > timestamp_sub(current_timestamp(), interval 7 day)';
+    const merge = bq.merge(target, staging, ['complaint_id'], ['complaint_id', 'status'], { partitionBy: daily, predicates: [predicate] });
+    expect(parse(merge, { dialect: 'bigquery' }).statements.map((s) => s.type)).toEqual(['declare_stmt', 'merge_stmt']);
+    expect(merge).toContain(`in unnest(strata_partitions) and (${predicate})`);
+    const del = bq.deleteWhereKeyIn(target, staging, ['complaint_id'], [predicate]);
+    expect(() => parse(del, { dialect: 'bigquery' })).not.toThrow();
+    expect(del.endsWith(` and (${predicate})`)).toBe(true);
   });
 
   it('rejects malformed partition_by with the fix in the message', () => {

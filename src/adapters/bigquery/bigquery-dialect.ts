@@ -69,7 +69,7 @@ export class BigQueryDialect implements Dialect {
 
   insertInto(target: Relation, sourceSql: string, columns: string[]): string {
     const cols = columns.map((c) => this.quoteIdentifier(c)).join(', ');
-    return `insert into ${this.renderRelation(target)} (${cols})\nselect ${cols} from (\n${sourceSql}\n) as strata_source`;
+    return `insert into ${this.renderRelation(target)} (${cols})\nselect ${cols} from (\n${sourceSql}\n) as DBT_INTERNAL_SOURCE`;
   }
 
   /**
@@ -78,16 +78,17 @@ export class BigQueryDialect implements Dialect {
    */
   merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options: MergeOptions = {}): string {
     const q = (c: string): string => this.quoteIdentifier(c);
-    const on = uniqueKey.map((k) => `strata_target.${q(k)} = strata_source.${q(k)}`);
+    const on = uniqueKey.map((k) => `DBT_INTERNAL_DEST.${q(k)} = DBT_INTERNAL_SOURCE.${q(k)}`);
     const script: string[] = [];
     if (options.partitionBy) {
       script.push(this.declarePartitions(options.partitionBy, source));
-      on.push(`${this.partitionExpression(options.partitionBy, 'strata_target')} in unnest(strata_partitions)`);
+      on.push(`${this.partitionExpression(options.partitionBy, 'DBT_INTERNAL_DEST')} in unnest(strata_partitions)`);
     }
-    const updates = columns.map((c) => `${q(c)} = strata_source.${q(c)}`).join(', ');
+    for (const p of options.predicates ?? []) on.push(`(${p})`);
+    const updates = columns.map((c) => `${q(c)} = DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
     const cols = columns.map(q).join(', ');
-    const vals = columns.map((c) => `strata_source.${q(c)}`).join(', ');
-    script.push(`merge into ${this.renderRelation(target)} as strata_target\nusing ${this.renderRelation(source)} as strata_source\non ${on.join(' and ')}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`);
+    const vals = columns.map((c) => `DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
+    script.push(`merge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non ${on.join(' and ')}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`);
     return script.join(';\n');
   }
 
@@ -98,17 +99,17 @@ export class BigQueryDialect implements Dialect {
   insertOverwrite(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string {
     const q = (c: string): string => this.quoteIdentifier(c);
     const cols = columns.map(q).join(', ');
-    const vals = columns.map((c) => `strata_source.${q(c)}`).join(', ');
+    const vals = columns.map((c) => `DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
     const declare = staticPartitions?.length
       ? `declare strata_partitions array<${this.partitionArrayType(partitionBy)}> default [${staticPartitions.join(', ')}]`
       : this.declarePartitions(partitionBy, source);
-    return `${declare};\nmerge into ${this.renderRelation(target)} as strata_target\nusing ${this.renderRelation(source)} as strata_source\non false\nwhen not matched by source and ${this.partitionExpression(partitionBy, 'strata_target')} in unnest(strata_partitions) then delete\nwhen not matched then insert (${cols}) values (${vals})`;
+    return `${declare};\nmerge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non false\nwhen not matched by source and ${this.partitionExpression(partitionBy, 'DBT_INTERNAL_DEST')} in unnest(strata_partitions) then delete\nwhen not matched then insert (${cols}) values (${vals})`;
   }
 
-  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[]): string {
+  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates: string[] = []): string {
     const q = (c: string): string => this.quoteIdentifier(c);
-    const match = uniqueKey.map((k) => `strata_source.${q(k)} = strata_target.${q(k)}`).join(' and ');
-    return `delete from ${this.renderRelation(target)} as strata_target where exists (select 1 from ${this.renderRelation(source)} as strata_source where ${match})`;
+    const match = uniqueKey.map((k) => `DBT_INTERNAL_SOURCE.${q(k)} = DBT_INTERNAL_DEST.${q(k)}`).join(' and ');
+    return `delete from ${this.renderRelation(target)} as DBT_INTERNAL_DEST where exists (select 1 from ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE where ${match})${predicates.map((p) => ` and (${p})`).join('')}`;
   }
 
   addColumns(relation: Relation, columns: ColumnDef[]): string {
@@ -149,7 +150,7 @@ export class BigQueryDialect implements Dialect {
     return `select count(*) as n from (\n${sql}\n) as strata_count`;
   }
 
-  /** The expression a table is partitioned by, optionally on an alias (`strata_target.ts`). */
+  /** The expression a table is partitioned by, optionally on an alias (`DBT_INTERNAL_DEST.ts`). */
   partitionExpression(p: PartitionSpec, alias?: string): string {
     const f = `${alias ? `${alias}.` : ''}${this.quoteIdentifier(p.field)}`;
     if (p.dataType === 'int64') return alias ? f : `range_bucket(${f}, generate_array(${p.range!.start}, ${p.range!.end}, ${p.range!.interval}))`;

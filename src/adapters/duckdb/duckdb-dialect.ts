@@ -1,4 +1,4 @@
-import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, Relation, RelationKind, RelationOptions } from '../contract.js';
+import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, MergeOptions, Relation, RelationKind, RelationOptions } from '../contract.js';
 import { contractDefinitions } from '../contract-ddl.js';
 
 /** DuckDB SQL, as strings. No driver here. */
@@ -49,22 +49,22 @@ export class DuckDBDialect implements Dialect {
 
   insertInto(target: Relation, sourceSql: string, columns: string[]): string {
     const cols = columns.map((c) => this.quoteIdentifier(c)).join(', ');
-    return `insert into ${this.renderRelation(target)} (${cols})\nselect ${cols} from (\n${sourceSql}\n) as strata_source`;
+    return `insert into ${this.renderRelation(target)} (${cols})\nselect ${cols} from (\n${sourceSql}\n) as DBT_INTERNAL_SOURCE`;
   }
 
-  merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[]): string {
+  merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options: MergeOptions = {}): string {
     const q = (c: string): string => this.quoteIdentifier(c);
-    const on = uniqueKey.map((k) => `strata_target.${q(k)} = strata_source.${q(k)}`).join(' and ');
-    const updates = columns.map((c) => `${q(c)} = strata_source.${q(c)}`).join(', ');
+    const on = [...uniqueKey.map((k) => `DBT_INTERNAL_DEST.${q(k)} = DBT_INTERNAL_SOURCE.${q(k)}`), ...(options.predicates ?? []).map((p) => `(${p})`)].join(' and ');
+    const updates = columns.map((c) => `${q(c)} = DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
     const cols = columns.map(q).join(', ');
-    const vals = columns.map((c) => `strata_source.${q(c)}`).join(', ');
-    return `merge into ${this.renderRelation(target)} as strata_target\nusing ${this.renderRelation(source)} as strata_source\non ${on}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`;
+    const vals = columns.map((c) => `DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
+    return `merge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non ${on}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`;
   }
 
-  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[]): string {
+  deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates: string[] = []): string {
     const q = (c: string): string => this.quoteIdentifier(c);
     const keys = uniqueKey.map(q).join(', ');
-    return `delete from ${this.renderRelation(target)} where (${keys}) in (select distinct ${keys} from ${this.renderRelation(source)})`;
+    return `delete from ${this.renderRelation(target)} as DBT_INTERNAL_DEST where (${keys}) in (select distinct ${keys} from ${this.renderRelation(source)})${predicates.map((p) => ` and (${p})`).join('')}`;
   }
 
   addColumns(relation: Relation, columns: ColumnDef[]): string {

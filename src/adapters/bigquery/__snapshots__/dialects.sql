@@ -126,46 +126,46 @@ alter table `acme-prod`.`gold`.`fct_complaints__strata_tmp` rename to `fct_compl
 --   insert into "acme-prod"."gold"."fct_complaints" ("complaint_id", "opened_at", "status")
 --   select "complaint_id", "opened_at", "status" from (
 --   select * from "acme-prod"."gold"."fct_complaints__strata_tmp"
---   ) as strata_source
+--   ) as DBT_INTERNAL_SOURCE
 -- bigquery:
 insert into `acme-prod`.`gold`.`fct_complaints` (`complaint_id`, `opened_at`, `status`)
 select `complaint_id`, `opened_at`, `status` from (
 select * from `acme-prod`.`gold`.`fct_complaints__strata_tmp`
-) as strata_source;
+) as DBT_INTERNAL_SOURCE;
 
 -- merge on a key
 -- duckdb:
---   merge into "acme-prod"."gold"."fct_complaints" as strata_target
---   using "acme-prod"."gold"."fct_complaints__strata_tmp" as strata_source
---   on strata_target."complaint_id" = strata_source."complaint_id"
---   when matched then update set "complaint_id" = strata_source."complaint_id", "opened_at" = strata_source."opened_at", "status" = strata_source."status"
---   when not matched then insert ("complaint_id", "opened_at", "status") values (strata_source."complaint_id", strata_source."opened_at", strata_source."status")
+--   merge into "acme-prod"."gold"."fct_complaints" as DBT_INTERNAL_DEST
+--   using "acme-prod"."gold"."fct_complaints__strata_tmp" as DBT_INTERNAL_SOURCE
+--   on DBT_INTERNAL_DEST."complaint_id" = DBT_INTERNAL_SOURCE."complaint_id"
+--   when matched then update set "complaint_id" = DBT_INTERNAL_SOURCE."complaint_id", "opened_at" = DBT_INTERNAL_SOURCE."opened_at", "status" = DBT_INTERNAL_SOURCE."status"
+--   when not matched then insert ("complaint_id", "opened_at", "status") values (DBT_INTERNAL_SOURCE."complaint_id", DBT_INTERNAL_SOURCE."opened_at", DBT_INTERNAL_SOURCE."status")
 -- bigquery:
-merge into `acme-prod`.`gold`.`fct_complaints` as strata_target
-using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source
-on strata_target.`complaint_id` = strata_source.`complaint_id`
-when matched then update set `complaint_id` = strata_source.`complaint_id`, `opened_at` = strata_source.`opened_at`, `status` = strata_source.`status`
-when not matched then insert (`complaint_id`, `opened_at`, `status`) values (strata_source.`complaint_id`, strata_source.`opened_at`, strata_source.`status`);
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
+on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`
+when matched then update set `complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`, `opened_at` = DBT_INTERNAL_SOURCE.`opened_at`, `status` = DBT_INTERNAL_SOURCE.`status`
+when not matched then insert (`complaint_id`, `opened_at`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`opened_at`, DBT_INTERNAL_SOURCE.`status`);
 
 -- merge on a composite key
 -- duckdb:
---   merge into "acme-prod"."gold"."fct_complaints" as strata_target
---   using "acme-prod"."gold"."fct_complaints__strata_tmp" as strata_source
---   on strata_target."complaint_id" = strata_source."complaint_id" and strata_target."channel" = strata_source."channel"
---   when matched then update set "complaint_id" = strata_source."complaint_id", "channel" = strata_source."channel", "status" = strata_source."status"
---   when not matched then insert ("complaint_id", "channel", "status") values (strata_source."complaint_id", strata_source."channel", strata_source."status")
+--   merge into "acme-prod"."gold"."fct_complaints" as DBT_INTERNAL_DEST
+--   using "acme-prod"."gold"."fct_complaints__strata_tmp" as DBT_INTERNAL_SOURCE
+--   on DBT_INTERNAL_DEST."complaint_id" = DBT_INTERNAL_SOURCE."complaint_id" and DBT_INTERNAL_DEST."channel" = DBT_INTERNAL_SOURCE."channel"
+--   when matched then update set "complaint_id" = DBT_INTERNAL_SOURCE."complaint_id", "channel" = DBT_INTERNAL_SOURCE."channel", "status" = DBT_INTERNAL_SOURCE."status"
+--   when not matched then insert ("complaint_id", "channel", "status") values (DBT_INTERNAL_SOURCE."complaint_id", DBT_INTERNAL_SOURCE."channel", DBT_INTERNAL_SOURCE."status")
 -- bigquery:
-merge into `acme-prod`.`gold`.`fct_complaints` as strata_target
-using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source
-on strata_target.`complaint_id` = strata_source.`complaint_id` and strata_target.`channel` = strata_source.`channel`
-when matched then update set `complaint_id` = strata_source.`complaint_id`, `channel` = strata_source.`channel`, `status` = strata_source.`status`
-when not matched then insert (`complaint_id`, `channel`, `status`) values (strata_source.`complaint_id`, strata_source.`channel`, strata_source.`status`);
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
+on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id` and DBT_INTERNAL_DEST.`channel` = DBT_INTERNAL_SOURCE.`channel`
+when matched then update set `complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`, `channel` = DBT_INTERNAL_SOURCE.`channel`, `status` = DBT_INTERNAL_SOURCE.`status`
+when not matched then insert (`complaint_id`, `channel`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`channel`, DBT_INTERNAL_SOURCE.`status`);
 
 -- delete+insert: delete
 -- duckdb:
---   delete from "acme-prod"."gold"."fct_complaints" where ("complaint_id", "channel") in (select distinct "complaint_id", "channel" from "acme-prod"."gold"."fct_complaints__strata_tmp")
+--   delete from "acme-prod"."gold"."fct_complaints" as DBT_INTERNAL_DEST where ("complaint_id", "channel") in (select distinct "complaint_id", "channel" from "acme-prod"."gold"."fct_complaints__strata_tmp")
 -- bigquery:
-delete from `acme-prod`.`gold`.`fct_complaints` as strata_target where exists (select 1 from `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source where strata_source.`complaint_id` = strata_target.`complaint_id` and strata_source.`channel` = strata_target.`channel`);
+delete from `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST where exists (select 1 from `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE where DBT_INTERNAL_SOURCE.`complaint_id` = DBT_INTERNAL_DEST.`complaint_id` and DBT_INTERNAL_SOURCE.`channel` = DBT_INTERNAL_DEST.`channel`);
 
 -- add columns
 -- duckdb:
@@ -209,11 +209,11 @@ select to_hex(sha256(concat(lower(email), @STRATA_PII_PEPPER))) as email_hash fr
 declare strata_partitions array<timestamp> default (
   select array_agg(distinct timestamp_trunc(`opened_at`, day)) from `acme-prod`.`gold`.`fct_complaints__strata_tmp`
 );
-merge into `acme-prod`.`gold`.`fct_complaints` as strata_target
-using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source
-on strata_target.`complaint_id` = strata_source.`complaint_id` and timestamp_trunc(strata_target.`opened_at`, day) in unnest(strata_partitions)
-when matched then update set `complaint_id` = strata_source.`complaint_id`, `opened_at` = strata_source.`opened_at`, `status` = strata_source.`status`
-when not matched then insert (`complaint_id`, `opened_at`, `status`) values (strata_source.`complaint_id`, strata_source.`opened_at`, strata_source.`status`);
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
+on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id` and timestamp_trunc(DBT_INTERNAL_DEST.`opened_at`, day) in unnest(strata_partitions)
+when matched then update set `complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`, `opened_at` = DBT_INTERNAL_SOURCE.`opened_at`, `status` = DBT_INTERNAL_SOURCE.`status`
+when not matched then insert (`complaint_id`, `opened_at`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`opened_at`, DBT_INTERNAL_SOURCE.`status`);
 
 -- merge, pruned, monthly date partitions
 -- duckdb:
@@ -222,11 +222,11 @@ when not matched then insert (`complaint_id`, `opened_at`, `status`) values (str
 declare strata_partitions array<date> default (
   select array_agg(distinct date_trunc(`opened_on`, month)) from `acme-prod`.`gold`.`fct_complaints__strata_tmp`
 );
-merge into `acme-prod`.`gold`.`fct_complaints` as strata_target
-using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source
-on strata_target.`complaint_id` = strata_source.`complaint_id` and date_trunc(strata_target.`opened_on`, month) in unnest(strata_partitions)
-when matched then update set `complaint_id` = strata_source.`complaint_id`, `opened_on` = strata_source.`opened_on`
-when not matched then insert (`complaint_id`, `opened_on`) values (strata_source.`complaint_id`, strata_source.`opened_on`);
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
+on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id` and date_trunc(DBT_INTERNAL_DEST.`opened_on`, month) in unnest(strata_partitions)
+when matched then update set `complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`, `opened_on` = DBT_INTERNAL_SOURCE.`opened_on`
+when not matched then insert (`complaint_id`, `opened_on`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`opened_on`);
 
 -- merge, pruned, integer ranges
 -- duckdb:
@@ -235,11 +235,11 @@ when not matched then insert (`complaint_id`, `opened_on`) values (strata_source
 declare strata_partitions array<int64> default (
   select array_agg(distinct `customer_id`) from `acme-prod`.`gold`.`fct_complaints__strata_tmp`
 );
-merge into `acme-prod`.`gold`.`fct_complaints` as strata_target
-using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source
-on strata_target.`complaint_id` = strata_source.`complaint_id` and strata_target.`customer_id` in unnest(strata_partitions)
-when matched then update set `complaint_id` = strata_source.`complaint_id`, `customer_id` = strata_source.`customer_id`
-when not matched then insert (`complaint_id`, `customer_id`) values (strata_source.`complaint_id`, strata_source.`customer_id`);
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
+on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id` and DBT_INTERNAL_DEST.`customer_id` in unnest(strata_partitions)
+when matched then update set `complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`, `customer_id` = DBT_INTERNAL_SOURCE.`customer_id`
+when not matched then insert (`complaint_id`, `customer_id`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`customer_id`);
 
 -- insert_overwrite, dynamic partitions
 -- duckdb:
@@ -248,22 +248,22 @@ when not matched then insert (`complaint_id`, `customer_id`) values (strata_sour
 declare strata_partitions array<timestamp> default (
   select array_agg(distinct timestamp_trunc(`opened_at`, day)) from `acme-prod`.`gold`.`fct_complaints__strata_tmp`
 );
-merge into `acme-prod`.`gold`.`fct_complaints` as strata_target
-using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
 on false
-when not matched by source and timestamp_trunc(strata_target.`opened_at`, day) in unnest(strata_partitions) then delete
-when not matched then insert (`complaint_id`, `opened_at`, `status`) values (strata_source.`complaint_id`, strata_source.`opened_at`, strata_source.`status`);
+when not matched by source and timestamp_trunc(DBT_INTERNAL_DEST.`opened_at`, day) in unnest(strata_partitions) then delete
+when not matched then insert (`complaint_id`, `opened_at`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`opened_at`, DBT_INTERNAL_SOURCE.`status`);
 
 -- insert_overwrite, static partitions
 -- duckdb:
 --   (not on duckdb)
 -- bigquery:
 declare strata_partitions array<timestamp> default [timestamp('2026-01-01'), timestamp('2026-01-02')];
-merge into `acme-prod`.`gold`.`fct_complaints` as strata_target
-using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as strata_source
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
 on false
-when not matched by source and timestamp_trunc(strata_target.`opened_at`, day) in unnest(strata_partitions) then delete
-when not matched then insert (`complaint_id`, `opened_at`, `status`) values (strata_source.`complaint_id`, strata_source.`opened_at`, strata_source.`status`);
+when not matched by source and timestamp_trunc(DBT_INTERNAL_DEST.`opened_at`, day) in unnest(strata_partitions) then delete
+when not matched then insert (`complaint_id`, `opened_at`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`opened_at`, DBT_INTERNAL_SOURCE.`status`);
 
 -- column description
 -- duckdb:
