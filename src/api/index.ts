@@ -19,4 +19,5 @@ export const test = (o: RunCommandOptions): Promise<CommandResult> => runCommand
 export const land = (o: RunCommandOptions): Promise<CommandResult> => runCommand('land', o);
 export { sourceFreshness } from './freshness-command.js';
 export { runOperation, type RunOperationOptions } from './run-operation.js';
+export { retry } from './retry-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';

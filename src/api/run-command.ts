@@ -38,6 +38,8 @@ export interface RunCommandOptions extends RunOptions {
   checkFreshness?: boolean;
   /** Dry-run the selection first and refuse (exit 1, nothing run) when the estimate is above this many bytes. */
   maxBytes?: number;
+  /** `strata retry`: run exactly these nodes (those of the last run that failed or were skipped), instead of a selection. */
+  onlyIds?: string[];
 }
 
 /** Writes manifest.json from a prepared project (compiled code included where known). */
@@ -62,7 +64,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const p = outcome.prepared;
   const diagnostics: Diagnostic[] = [...p.diagnostics];
   const types = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
-  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: types });
+  const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types) : selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: types });
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
@@ -194,9 +196,28 @@ function writeRunArtifacts(p: PreparedProject, kind: RunKind, options: RunComman
   writeManifest(p);
   writeJsonArtifact(
     join(p.targetDir, 'run_results.json'),
-    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: { which: kind, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false } }),
+    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: runArgs(kind, options, p) }),
     p.scrubber,
   );
+}
+
+/**
+ * The invocation's arguments, as dbt writes them to run_results.json, so that `strata retry` can run the
+ * same command again against the same target with the same vars (values masked like any secret).
+ */
+function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject): Record<string, unknown> {
+  return {
+    which: kind,
+    select: options.select ?? [],
+    exclude: options.exclude ?? [],
+    full_refresh: options.fullRefresh ?? false,
+    target: p.project.target.name,
+    vars: options.vars ?? {},
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    fail_fast: options.failFast ?? false,
+    ...(options.checkFreshness ? { check_freshness: true } : {}),
+    ...(options.relandChanged ? { reland_changed: true } : {}),
+  };
 }
 
 /**
@@ -208,6 +229,17 @@ function nothingToDo(p: PreparedProject, kind: RunKind, options: RunCommandOptio
   diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: `nothing to do: ${what}`, file: options.select?.length ? '--select' : p.project.config.configFile, hint: 'check --select and --exclude, and that the models are enabled' });
   writeRunArtifacts(p, kind, options, [], (Date.now() - started) / 1000);
   return { exitCode: 0, diagnostics, invocationId: p.invocationId, results: [] };
+}
+
+/** The nodes a retry runs, in graph order: those still in the project, of the command's resource types. */
+function retrySelection(p: PreparedProject, ids: string[], types: string[]): { ids: string[]; diagnostics: Diagnostic[] } {
+  const wanted = new Set(ids);
+  const allowed = new Set(types);
+  const manifest = p.graph.manifest;
+  const kept = p.graph.order.filter((id) => wanted.has(id) && allowed.has(manifest.nodes[id]?.resourceType ?? (manifest.sources[id] ? 'source' : '')));
+  const gone = ids.filter((id) => !manifest.nodes[id] && !manifest.sources[id] && !id.startsWith('operation.'));
+  const diagnostics: Diagnostic[] = gone.length ? [{ code: 'retry-node-gone', severity: 'warn', message: `${gone.length} node(s) of the last run are no longer in the project and are not retried: ${gone.slice(0, 5).join(', ')}${gone.length > 5 ? ', …' : ''}`, file: 'run_results.json' }] : [];
+  return { ids: kept, diagnostics };
 }
 
 /** The tests among the results, as rows of the test history table. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { plan, runCommand, type RunKind } from '../../api/index.js';
+import { plan, retry, runCommand, type RunKind } from '../../api/index.js';
 import { parseByteSize, printPlan } from './plan-command.js';
 import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
@@ -69,4 +69,25 @@ export function runCommands(): Command[] {
       process.exitCode = result.exitCode;
     });
   });
+}
+
+/** `strata retry`: the last command again, for what it left undone. */
+export function retryCommand(): Command {
+  return withCommonFlags(new Command('retry'))
+    .description('run again what the last build, run, seed, test, land or run-operation left undone (errors, failures, skipped), with its target, vars and flags')
+    .action(async (flags: GlobalFlags, command: Command) => {
+      const { options, reporter, usageError } = commonOptions(flags);
+      if (usageError) return command.error(usageError, { exitCode: 2 });
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        reporter.emit({ type: 'info', message: 'Interrupted: waiting for running nodes to stop (press Ctrl-C again to force)' });
+        controller.abort();
+        process.once('SIGINT', () => process.exit(130));
+      };
+      process.once('SIGINT', onSigint);
+      const result = await retry({ ...options, signal: controller.signal });
+      process.off('SIGINT', onSigint);
+      reportDiagnostics(reporter, result.diagnostics);
+      process.exitCode = result.exitCode;
+    });
 }

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { loadProject } from '../project/index.js';
+import { runCommand, type RunKind } from './run-command.js';
+import { runOperation } from './run-operation.js';
+import type { CommandResult, CommonOptions } from './types.js';
+
+const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error']);
+const KINDS = new Set<string>(['build', 'run', 'seed', 'test', 'land']);
+
+interface LastRun {
+  args?: Record<string, unknown>;
+  results?: { unique_id?: string; status?: string }[];
+}
+
+/**
+ * `strata retry`, as dbt's: runs again what the last `build`, `run`, `seed`, `test`, `land` or
+ * `run-operation` left undone (its results with status error, fail or skipped), with that command's target,
+ * vars and flags, read from `target/run_results.json`. A flag given now (`--target`, `--vars`,
+ * `--threads`) wins. Nothing to retry is exit 0.
+ */
+export async function retry(options: CommonOptions): Promise<CommandResult> {
+  const loaded = loadProject({ ...options, profileOptional: true });
+  if (!loaded.project) return { exitCode: 2, diagnostics: loaded.diagnostics, invocationId: '', results: [] };
+  const path = join(loaded.project.config.rootDir, loaded.project.config.targetPath, 'run_results.json');
+  const refuse = (message: string, hint: string): CommandResult => ({ exitCode: 2, diagnostics: [{ code: 'retry-impossible', severity: 'error', message, file: join(loaded.project!.config.targetPath, 'run_results.json'), hint }], invocationId: '', results: [] });
+  if (!existsSync(path)) return refuse('there is no previous run to retry: run_results.json is missing', 'run strata build (or run, test, seed) first; retry reruns what it left undone');
+  let last: LastRun;
+  try {
+    last = JSON.parse(readFileSync(path, 'utf8')) as LastRun;
+  } catch (e) {
+    return refuse(`run_results.json cannot be read: ${(e as Error).message}`, 'run the command again rather than retry it');
+  }
+  const args = last.args ?? {};
+  const which = String(args.which ?? '');
+  if (!KINDS.has(which) && which !== 'run-operation') return refuse(`the last command was '${which || 'unknown'}', which retry cannot run again`, 'retry follows build, run, seed, test, land and run-operation');
+  const undone = (last.results ?? []).filter((r) => RETRYABLE.has(String(r.status)) && typeof r.unique_id === 'string').map((r) => r.unique_id!);
+  const same = {
+    ...options,
+    target: options.target ?? (typeof args.target === 'string' ? args.target : undefined),
+    vars: options.vars ?? (args.vars as CommonOptions['vars']),
+    threads: options.threads ?? (typeof args.threads === 'number' ? args.threads : undefined),
+  };
+  if (!undone.length) {
+    const nothing: Diagnostic = { code: 'nothing-to-retry', severity: 'warn', message: `nothing to retry: the last ${which} had no errors, failures or skipped nodes`, file: 'run_results.json' };
+    return { exitCode: 0, diagnostics: [nothing], invocationId: '', results: [] };
+  }
+  if (which === 'run-operation') {
+    const out = await runOperation({ ...same, macro: String(args.macro), args: args.args as Record<string, unknown> | string | undefined });
+    return { exitCode: out.exitCode, diagnostics: out.diagnostics, invocationId: '', results: [] };
+  }
+  // Hook results (operation.*) are not nodes: the hooks run again with the command, as in dbt.
+  return runCommand(which as RunKind, {
+    ...same,
+    onlyIds: undone.filter((id) => !id.startsWith('operation.')),
+    fullRefresh: args.full_refresh === true,
+    failFast: args.fail_fast === true,
+    checkFreshness: args.check_freshness === true,
+    relandChanged: args.reland_changed === true,
+  });
+}
