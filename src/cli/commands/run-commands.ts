@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { plan, retry, runCommand, type RunKind } from '../../api/index.js';
 import { parseByteSize, printPlan } from './plan-command.js';
 import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+import type { Reporter } from '../../diagnostics/index.js';
 
 interface RunFlags extends GlobalFlags {
   select?: string[];
@@ -22,6 +23,22 @@ const DESCRIPTIONS: Record<RunKind, string> = {
   land: 'load new files from object storage into bronze sources',
 };
 
+/** Runs a command that executes nodes: a first Ctrl-C lets running nodes finish and schedules no more, a second exits. */
+async function interruptible<T>(reporter: Reporter, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    reporter.emit({ type: 'info', message: 'Interrupted: waiting for running nodes to stop (press Ctrl-C again to force)' });
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 /** `build`, `run`, `seed`, `test`, `land`: the commands that execute nodes. */
 export function runCommands(): Command[] {
   return (Object.keys(DESCRIPTIONS) as RunKind[]).map((kind) => {
@@ -37,12 +54,6 @@ export function runCommands(): Command[] {
     return cmd.option('-x, --fail-fast', 'stop at the first failure').action(async (flags: RunFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        reporter.emit({ type: 'info', message: 'Interrupted: waiting for running nodes to stop (press Ctrl-C again to force)' });
-        controller.abort();
-        process.once('SIGINT', () => process.exit(130));
-      };
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
       if (flags.dryRun) {
@@ -52,8 +63,7 @@ export function runCommands(): Command[] {
         process.exitCode = planned.exitCode;
         return;
       }
-      process.once('SIGINT', onSigint);
-      const result = await runCommand(kind, {
+      const result = await interruptible(reporter, (signal) => runCommand(kind, {
         ...options,
         select: flags.select,
         exclude: flags.exclude,
@@ -62,9 +72,8 @@ export function runCommands(): Command[] {
         relandChanged: flags.relandChanged,
         checkFreshness: flags.checkFreshness,
         maxBytes,
-        signal: controller.signal,
-      });
-      process.off('SIGINT', onSigint);
+        signal,
+      }));
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
     });
@@ -78,15 +87,7 @@ export function retryCommand(): Command {
     .action(async (flags: GlobalFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        reporter.emit({ type: 'info', message: 'Interrupted: waiting for running nodes to stop (press Ctrl-C again to force)' });
-        controller.abort();
-        process.once('SIGINT', () => process.exit(130));
-      };
-      process.once('SIGINT', onSigint);
-      const result = await retry({ ...options, signal: controller.signal });
-      process.off('SIGINT', onSigint);
+      const result = await interruptible(reporter, (signal) => retry({ ...options, signal }));
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
     });
