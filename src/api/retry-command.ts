@@ -58,5 +58,6 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     failFast: args.fail_fast === true,
     checkFreshness: args.check_freshness === true,
     relandChanged: args.reland_changed === true,
+    empty: args.empty === true,
   });
 }

@@ -117,6 +117,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       fullRefresh,
       compiledDir: join(p.targetDir, 'compiled'),
       context,
+      emptyInputs: options.empty,
       isIncremental: (node) => {
         if (node.config.materialized !== 'incremental') return false;
         const full = node.config.full_refresh ?? fullRefresh;
@@ -215,6 +216,7 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     vars: options.vars ?? {},
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     fail_fast: options.failFast ?? false,
+    ...(options.empty ? { empty: true } : {}),
     ...(options.checkFreshness ? { check_freshness: true } : {}),
     ...(options.relandChanged ? { reland_changed: true } : {}),
   };

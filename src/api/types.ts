@@ -27,6 +27,8 @@ export interface SelectionOptions {
 export interface RunOptions extends CommonOptions, SelectionOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
+  /** `--empty` (dbt 1.8): models' refs and sources read no rows; every model is built, empty. */
+  empty?: boolean;
 }
 
 /** 0 success, 1 a node failed, 2 bad project or usage. */

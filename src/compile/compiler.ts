@@ -19,7 +19,15 @@ export interface CompilerOptions {
   compiledDir?: string;
   /** What templates see of the whole run: dbt's `graph` and `selected_resources`. */
   context?: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
+  /**
+   * dbt's `--empty`: a model's refs and sources read no rows (`(select * from x where false limit 0)`), so
+   * every model is built, with its real columns, without reading data.
+   */
+  emptyInputs?: boolean;
 }
+
+/** A relation that renders as an empty read of itself (`--empty`). */
+type EmptyRead = Relation & { emptyRead?: true };
 
 /** Resource types whose code is SQL to render. Seeds and landings have none. */
 const RENDERED = new Set(['model', 'test', 'snapshot', 'analysis', 'operation', 'unit_test']);
@@ -98,9 +106,11 @@ export class Compiler {
     };
     const pending: Promise<void>[] = [];
     const file = node.originalFilePath;
+    const empty = this.options.emptyInputs === true && node.resourceType === 'model';
+    const emptyRead = (r: Relation): EmptyRead => (empty ? { ...r, emptyRead: true } : r);
     const sql = await engine.runRender(renderNodeOf(node), node.rawCode, {
       thisRelation: relations.relationOf(node),
-      renderRelation: (r: Relation) => (r.schema === '' ? r.identifier : dialect.renderRelation(r)),
+      renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : dialect.renderRelation(r)),
       quoteIdentifier: (n) => dialect.quoteIdentifier(n),
       resolveRef: (ref) => {
         const target = relations.resolveRef(ref);
@@ -114,11 +124,11 @@ export class Compiler {
           );
           return { schema: '', identifier: `__dbt__cte__${target.name}` };
         }
-        return relations.relationOf(target);
+        return emptyRead(relations.relationOf(target));
       },
       resolveSource: (s, t) => {
         const src = relations.resolveSource(s, t);
-        return 'error' in src ? src : relations.relationOf(src);
+        return 'error' in src ? src : emptyRead(relations.relationOf(src));
       },
       isEphemeral: (ref) => relations.findRef(ref)?.config.materialized === 'ephemeral',
       isIncremental: this.options.isIncremental(node),

@@ -213,3 +213,26 @@ models:
     ]);
   });
 });
+
+describe('--empty', () => {
+  it('builds every model with its columns and no rows, reading no data from refs and sources', async () => {
+    const p = project({
+      'seeds/raw.csv': 'id,amount\n1,10\n2,20\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: ext\n    schema: main\n    tables:\n      - name: raw\n',
+      'models/e.sql': "{{ config(materialized='ephemeral') }} select id from {{ ref('raw') }}",
+      'models/t.sql': "{{ config(materialized='table') }} select r.id, r.amount * 2 as doubled from {{ source('ext', 'raw') }} as r join {{ ref('e') }} as e on e.id = r.id",
+      'models/v.sql': "select * from {{ ref('t') }}",
+    });
+    await seed({ projectDir: p.dir, profilesDir: p.dir });
+    expect((await go(p.dir, { empty: true })).exitCode).toBe(0);
+    expect(await p.q('select count(*)::int as n from main.t')).toEqual([{ n: 0 }]);
+    expect(await p.q("select column_name, data_type from information_schema.columns where table_name = 't' order by ordinal_position")).toEqual([{ column_name: 'id', data_type: 'BIGINT' }, { column_name: 'doubled', data_type: 'BIGINT' }]);
+    expect(await p.q('select count(*)::int as n from main.raw')).toEqual([{ n: 2 }]);
+    const compiled = readFileSync(join(p.dir, 'target', 'compiled', 'p', 'models', 't.sql'), 'utf8');
+    expect(compiled).toContain('from (select * from "main"."raw" where false limit 0) as r');
+    expect(compiled).toContain('(select * from "main"."raw" where false limit 0)');
+    // Without the flag, the same models read their rows.
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q('select count(*)::int as n from main.v')).toEqual([{ n: 2 }]);
+  });
+});

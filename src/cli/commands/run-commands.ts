@@ -13,6 +13,7 @@ interface RunFlags extends GlobalFlags {
   checkFreshness?: boolean;
   dryRun?: boolean;
   maxBytes?: string;
+  empty?: boolean;
 }
 
 const DESCRIPTIONS: Record<RunKind, string> = {
@@ -49,7 +50,8 @@ export function runCommands(): Command[] {
     if (kind === 'build' || kind === 'run') {
       cmd = cmd
         .option('--dry-run', 'print the bytes each node would process and the estimated cost (BigQuery), then stop: nothing runs')
-        .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB');
+        .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
+        .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)");
     }
     return cmd.option('-x, --fail-fast', 'stop at the first failure').action(async (flags: RunFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
@@ -72,6 +74,7 @@ export function runCommands(): Command[] {
         relandChanged: flags.relandChanged,
         checkFreshness: flags.checkFreshness,
         maxBytes,
+        empty: flags.empty,
         signal,
       }));
       reportDiagnostics(reporter, result.diagnostics);
