@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { retryCommand, runCommands } from './commands/run-commands.js';
+import { showCommand } from './commands/show-command.js';
 import { compileCommand } from './commands/compile-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { parseCommand } from './commands/parse-command.js';
@@ -15,7 +16,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

@@ -69,6 +69,12 @@ export class Compiler {
     return compiled;
   }
 
+  /** Compiles a node that is not in the manifest (`strata show --inline`): its refs resolved, ephemerals inlined, no file written. */
+  async compileDetached(node: ManifestNode, warehouse?: TemplateWarehouse): Promise<string> {
+    const { sql, ctes } = await this.render(node, warehouse);
+    return injectCtes(sql, ctes);
+  }
+
   /** After compiling node by node (a run): records the compiled files written, for the next compile. */
   saveCompiledIndex(): void {
     this.files?.saveIndex();

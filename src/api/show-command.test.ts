@@ -1,0 +1,38 @@
+/** `strata show`: previews rows of a model, an ephemeral model or an inline query; builds nothing. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { seed, show } from './index.js';
+import { previewTable } from '../cli/commands/show-command.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+describe('show', () => {
+  it('previews a model through its ephemeral parents and an inline query, limited, without building anything', async () => {
+    const dir = writeProject({
+      'seeds/raw.csv': 'id,name\n1,a\n2,b\n3,c\n',
+      'models/e.sql': "{{ config(materialized='ephemeral') }} select id, upper(name) as name from {{ ref('raw') }}",
+      'models/m.sql': "{{ config(materialized='table') }} select * from {{ ref('e') }} order by id",
+    });
+    dirs.push(dir);
+    await seed({ projectDir: dir, profilesDir: dir });
+    const out = await show({ projectDir: dir, profilesDir: dir, select: ['m'], limit: 2 });
+    expect(out.exitCode).toBe(0);
+    expect(out.previews).toMatchObject([{ node: 'm', rows: [{ id: 1, name: 'A' }, { id: 2, name: 'B' }] }]);
+    expect(previewTable(out.previews[0]!)).toBe('| id  | name |\n| --- | ---- |\n|   1 | A    |\n|   2 | B    |');
+
+    const inline = await show({ projectDir: dir, profilesDir: dir, inline: "select count(*) as n from {{ ref('e') }}" });
+    expect(inline.previews).toMatchObject([{ node: 'inline_query', rows: [{ n: 3 }] }]);
+    // Nothing was built: m was only previewed.
+    const tables = await show({ projectDir: dir, profilesDir: dir, inline: "select count(*) as n from information_schema.tables where table_name = 'm'" });
+    expect(tables.previews[0]!.rows).toEqual([{ n: 0 }]);
+    expect(existsSync(join(dir, 'target', 'compiled', 'p', 'models', 'm.sql'))).toBe(false);
+
+    const bad = await show({ projectDir: dir, profilesDir: dir, inline: "select * from {{ ref('nope') }}" });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.diagnostics[0]).toMatchObject({ code: 'ref-not-found', file: '--inline', line: 1 });
+    expect((await show({ projectDir: dir, profilesDir: dir })).exitCode).toBe(2);
+  });
+});

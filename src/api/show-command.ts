@@ -1,0 +1,122 @@
+import { UserError, type Diagnostic } from '../diagnostics/index.js';
+import { selectNodes } from '../select/index.js';
+import { Compiler, RelationIndex } from '../compile/index.js';
+import type { ColumnDef, Connection, Warehouse } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import { defaultConfig } from '../parse/node-config.js';
+import { prepareProject, type PreparedProject } from './prepare.js';
+import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import { templateContext } from './template-context.js';
+import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
+
+export interface ShowOptions extends CommonOptions, SelectionOptions {
+  /** A query to preview instead of selected nodes (Jinja allowed: `select * from {{ ref('x') }}`). */
+  inline?: string;
+  /** Rows per preview; default 5, negative for all. */
+  limit?: number;
+}
+
+export interface ShowPreview {
+  /** The node's name, or `inline_query`. */
+  node: string;
+  columns: ColumnDef[];
+  rows: Record<string, unknown>[];
+}
+
+/**
+ * `strata show`, as dbt's: compiles each selected model or analysis (or an `--inline` query), runs it with a
+ * row limit and returns the rows. Nothing is built or written. Exit 1 when a query fails, 2 for a bad selection.
+ */
+export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; previews: ShowPreview[] }> {
+  const outcome = await prepareProject(options);
+  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, previews: [] };
+  const p = outcome.prepared;
+  const diagnostics = [...p.diagnostics];
+  if (options.inline !== undefined && options.select?.length) {
+    return { exitCode: 2, diagnostics: [...diagnostics, { code: 'show-invalid', severity: 'error', message: '--inline and --select cannot be used together', file: '--inline', hint: 'preview either a query (--inline "select …") or nodes (--select name)' }], previews: [] };
+  }
+  let nodes: ManifestNode[];
+  if (options.inline !== undefined) nodes = [inlineNode(p, options.inline)];
+  else {
+    if (!options.select?.length) return { exitCode: 2, diagnostics: [...diagnostics, { code: 'show-invalid', severity: 'error', message: 'show needs --select or --inline', file: 'show', hint: "strata show --select my_model, or strata show --inline \"select * from {{ ref('my_model') }}\"" }], previews: [] };
+    const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['model', 'analysis'] });
+    diagnostics.push(...selection.diagnostics);
+    if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, previews: [] };
+    nodes = selection.ids.map((id) => p.graph.manifest.nodes[id]!);
+    if (!nodes.length) {
+      diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: 'nothing to show: no model or analysis matches the selection', file: '--select' });
+      return { exitCode: 0, diagnostics, previews: [] };
+    }
+  }
+  const limit = options.limit ?? 5;
+  const previews: ShowPreview[] = [];
+  let warehouse: Warehouse | undefined;
+  let connection: Connection | undefined;
+  let exitCode: ExitCode = 0;
+  try {
+    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
+    connection = await warehouse.connect();
+    const manifest = p.graph.manifest;
+    const relations = new RelationIndex(manifest);
+    const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
+    const compiler = new Compiler({
+      manifest,
+      engine: p.engine,
+      dialect: p.adapter.dialect,
+      relations,
+      fullRefresh: false,
+      context: templateContext(p, nodes.map((n) => n.uniqueId)),
+      isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
+    });
+    const tw = templateWarehouse(connection, p.adapter.dialect);
+    for (const node of nodes) {
+      try {
+        const sql = manifest.nodes[node.uniqueId] === node ? await compiler.compile(node.uniqueId, tw) : await compiler.compileDetached(node, tw);
+        const limited = limit < 0 ? sql : `select * from (\n${sql}\n) as strata_show limit ${Math.floor(limit)}`;
+        const result = await connection.query(limited);
+        previews.push({ node: node.name, columns: result.columns, rows: result.rows });
+      } catch (e) {
+        exitCode = 1;
+        if (e instanceof UserError) diagnostics.push(...e.diagnostics);
+        else {
+          const describe = (e as { describe?: () => string }).describe;
+          diagnostics.push({ code: 'show-failed', severity: 'error', message: p.scrubber.scrub(`${node.name}: ${typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]}`), file: node.originalFilePath });
+        }
+      }
+    }
+  } finally {
+    await connection?.close().catch(() => undefined);
+    await warehouse?.close().catch(() => undefined);
+  }
+  return { exitCode, diagnostics, previews };
+}
+
+/** An `--inline` query as a node of its own (dbt's `sql_operation.<project>.inline_query`), not added to the graph. */
+function inlineNode(p: PreparedProject, sql: string): ManifestNode {
+  const project = p.project.config.name;
+  const config = defaultConfig('view');
+  return {
+    uniqueId: `sql_operation.${project}.inline_query`,
+    resourceType: 'operation',
+    packageName: project,
+    name: 'inline_query',
+    path: 'inline_query.sql',
+    originalFilePath: '--inline',
+    fqn: [project, 'inline_query'],
+    language: 'sql',
+    rawCode: sql,
+    checksum: { name: 'sha256', checksum: '' },
+    config,
+    unrenderedConfig: {},
+    tags: [],
+    description: '',
+    columns: {},
+    meta: {},
+    refs: [],
+    sources: [],
+    dependsOn: { nodes: [], macros: [] },
+    schema: p.project.target.schema,
+    database: p.project.target.database,
+    alias: 'inline_query',
+  };
+}
