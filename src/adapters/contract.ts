@@ -128,6 +128,10 @@ export interface Dialect {
    * DuckDB `getvariable('X')`, BigQuery a query parameter `@X`.
    */
   secretReference(name: string): string;
+  /** Now, as a snapshot records it (dbt's `snapshot_get_time`). */
+  snapshotTime(): string;
+  /** The md5 of a text expression, as lowercase hex (dbt's snapshot hash). */
+  md5Hex(expr: string): string;
   /** Seconds between a timestamp expression and now (source freshness). */
   secondsSince(timestampExpr: string): string;
   /** The statement that sets a session secret, or undefined where the connection passes it another way. */

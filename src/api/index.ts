@@ -17,6 +17,7 @@ export const run = (o: RunCommandOptions): Promise<CommandResult> => runCommand(
 export const seed = (o: RunCommandOptions): Promise<CommandResult> => runCommand('seed', o);
 export const test = (o: RunCommandOptions): Promise<CommandResult> => runCommand('test', o);
 export const land = (o: RunCommandOptions): Promise<CommandResult> => runCommand('land', o);
+export const snapshot = (o: RunCommandOptions): Promise<CommandResult> => runCommand('snapshot', o);
 export { sourceFreshness } from './freshness-command.js';
 export { runOperation, type RunOperationOptions } from './run-operation.js';
 export { retry } from './retry-command.js';

@@ -7,7 +7,7 @@ import { runOperation } from './run-operation.js';
 import type { CommandResult, CommonOptions } from './types.js';
 
 const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error']);
-const KINDS = new Set<string>(['build', 'run', 'seed', 'test', 'land']);
+const KINDS = new Set<string>(['build', 'run', 'seed', 'test', 'land', 'snapshot']);
 
 interface LastRun {
   args?: Record<string, unknown>;

@@ -21,13 +21,14 @@ import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, type NodeRunContext } from './node-runner.js';
 import type { CommandResult, RunOptions } from './types.js';
 
-export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land';
+export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
 
 const RESOURCE_TYPES: Record<RunKind, string[]> = {
   run: ['model'],
   seed: ['seed'],
   test: ['test', 'unit_test'],
   land: ['landing'],
+  snapshot: ['snapshot'],
   build: ['landing', 'seed', 'model', 'snapshot', 'test', 'unit_test'],
 };
 

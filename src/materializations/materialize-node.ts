@@ -5,6 +5,7 @@ import type { MaterializeInput, MaterializeResult } from './types.js';
 import { buildAndSwap } from './swap.js';
 import { applyIncremental } from './incremental.js';
 import { contractDdl, enforceContract } from './contract.js';
+import { applySnapshot } from './snapshot.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -112,6 +113,11 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
         const word = strategy === 'merge' ? 'MERGE' : 'INSERT';
         result = { status: 'success', message: `${word} ${rows}`, rowsAffected: rows, adapterResponse: { code: word, rows_affected: rows, strategy }, relationKind: 'table' };
       }
+      break;
+    }
+    case 'snapshot': {
+      const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection);
+      result = { status: 'success', message: created ? `SNAPSHOT ${rows}` : `INSERT ${rows}`, rowsAffected: rows, adapterResponse: { code: created ? 'CREATE TABLE' : 'MERGE', rows_affected: rows }, relationKind: 'table' };
       break;
     }
     default:

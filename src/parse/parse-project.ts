@@ -7,6 +7,7 @@ import { finalConfig, folderConfig } from './node-config.js';
 import { readSchemaFiles, type Patch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
+import { snapshotBlocks } from './snapshot-blocks.js';
 import { ParseCache } from './parse-cache.js';
 import { rawCodeFromFile } from './raw-code.js';
 import { hexDigest } from '../project/index.js';
@@ -109,89 +110,109 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     ['test', 'test', cfg.dataTests, undefined],
     ['seed', 'seed', cfg.seeds, props.seeds],
   ];
+  /**
+   * One node from one file (a snapshot file gives one per block, each as a file of its own whose text is the
+   * block's body). `ownCode`: the node's SQL is `f.contents` itself, not the file on disk read later.
+   */
+  const parseUnit = (f: ProjectFile, name: string, resourceType: Exclude<ResourceType, 'source'>, tree: Record<string, unknown>, patches: Map<string, Patch> | undefined, ownCode: boolean): void => {
+    // A snapshot block's fqn has its file's name too, as dbt's: [project, folders…, file, snapshot].
+    const fqn = resourceType === 'snapshot' && f.path.endsWith('.sql') ? [...fqnOf(cfg.name, f.pathInResource, nodeNameOf(f.path)), name] : fqnOf(cfg.name, f.pathInResource, name);
+    const patch = patches?.get(name);
+    const patchConfig = patch ? renderProperty(patch.config ?? {}, `the config of '${patch.name}'`, { file: patch.file, line: patch.line }) : {};
+    const uniqueId = `${resourceType}.${cfg.name}.${name}`;
+    let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
+    if (resourceType !== 'seed') {
+      // The config its template sees (`config.get`): project folders and YAML. A render is reused for the same one only.
+      const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig });
+      const cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
+      if (cached) counts.fromCache++;
+      else {
+        const config = seenConfig();
+        rendered = engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config, path: f.pathInResource } satisfies RenderNode, f.contents);
+        // The fast path reads no config; a real render may have.
+        if (!rendered.fastPath) rendered.configDigest = configDigest(config);
+      }
+      rendered = cached ?? rendered;
+      if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
+      if (!rendered.diagnostics.length) cache?.set(f, rendered);
+      if (rendered.envVars) Object.assign(envRead, rendered.envVars);
+      if (rendered.varsRead) {
+        Object.assign(varsRead, rendered.varsRead);
+        for (const name in rendered.varsRead) (varReaders[name] ??= []).push(uniqueId);
+      }
+      for (const name of rendered.secrets ?? []) secrets.add(name);
+      diagnostics.push(...rendered.diagnostics);
+    }
+    const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config);
+    if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
+    const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource };
+    const fields: Omit<ManifestNode, 'rawCode'> = {
+      uniqueId,
+      resourceType,
+      packageName: cfg.name,
+      name,
+      path: f.pathInResource,
+      originalFilePath: f.path,
+      fqn,
+      language: 'sql',
+      checksum: { name: 'sha256', checksum: f.checksum },
+      config,
+      unrenderedConfig: { ...(patch?.config ?? {}), ...rendered.config },
+      tags: config.tags,
+      description: describe(patch?.description ?? ''),
+      columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...c, description: describe(c.description) }])),
+      meta: config.meta,
+      patchPath: patch?.file,
+      refs: rendered.refs,
+      sources: rendered.sources,
+      dependsOn: { nodes: [], macros: rendered.macrosUsed },
+      database: namer.database(config.database),
+      schema: namer.schema(config.schema, nodeInfo),
+      alias: namer.alias(config.alias, nodeInfo),
+      docRefs: rendered.docRefs,
+      ...(patch?.constraints ? { constraints: patch.constraints } : {}),
+      extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
+    };
+    // A seed's SQL is empty like dbt's; a model's is its file, read only if something needs it.
+    const node: ManifestNode = resourceType === 'seed' ? Object.assign(fields, { rawCode: '', seedFile: f.absPath }) : ownCode ? Object.assign(fields, { rawCode: f.contents }) : rawCodeFromFile(fields, f);
+    if (resourceType === 'test') node.schema = namer.schema(config.schema ?? 'dbt_test__audit', nodeInfo);
+    // A snapshot's legacy target_schema / target_database are used as written, without generate_schema_name (as dbt).
+    if (resourceType === 'snapshot' && config.target_schema) node.schema = String(config.target_schema);
+    if (resourceType === 'snapshot' && config.target_database) node.database = String(config.target_database);
+    // Models and singular tests can be parsed again on their own (reparse-model.ts).
+    if (resourceType === 'model' || resourceType === 'test') {
+      const facts: ModelParseFacts = {};
+      if (Object.keys(patchConfig).length) facts.patchConfig = patchConfig;
+      if (Object.keys(rendered.config).length) facts.renderedConfig = rendered.config;
+      if (facts.patchConfig || facts.renderedConfig) modelFacts.set(node.uniqueId, facts);
+    }
+    addNode(node);
+  };
   for (const [fileKind, resourceType, tree, patches] of kinds) {
     for (const f of project.files) {
       if (f.kind !== fileKind) continue;
-      if (resourceType === 'snapshot') {
-        diagnostics.push(snapshotUnsupported(f));
+      if (resourceType !== 'snapshot') {
+        parseUnit(f, nodeNameOf(f.path), resourceType, tree, patches, false);
         continue;
       }
-      const name = nodeNameOf(f.path);
-      const fqn = fqnOf(cfg.name, f.pathInResource, name);
-      const patch = patches?.get(name);
-      const patchConfig = patch ? renderProperty(patch.config ?? {}, `the config of '${patch.name}'`, { file: patch.file, line: patch.line }) : {};
-      const uniqueId = `${resourceType}.${cfg.name}.${name}`;
-      let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
-      if (resourceType !== 'seed') {
-        // The config its template sees (`config.get`): project folders and YAML. A render is reused for the same one only.
-        const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig });
-        const cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
-        if (cached) counts.fromCache++;
-        else {
-          const config = seenConfig();
-          rendered = engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config, path: f.pathInResource } satisfies RenderNode, f.contents);
-          // The fast path reads no config; a real render may have.
-          if (!rendered.fastPath) rendered.configDigest = configDigest(config);
-        }
-        rendered = cached ?? rendered;
-        if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
-        if (!rendered.diagnostics.length) cache?.set(f, rendered);
-        if (rendered.envVars) Object.assign(envRead, rendered.envVars);
-        if (rendered.varsRead) {
-          Object.assign(varsRead, rendered.varsRead);
-          for (const name in rendered.varsRead) (varReaders[name] ??= []).push(uniqueId);
-        }
-        for (const name of rendered.secrets ?? []) secrets.add(name);
-        diagnostics.push(...rendered.diagnostics);
-      }
-      const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config);
-      if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
-      const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource };
-      const fields: Omit<ManifestNode, 'rawCode'> = {
-        uniqueId,
-        resourceType,
-        packageName: cfg.name,
-        name,
-        path: f.pathInResource,
-        originalFilePath: f.path,
-        fqn,
-        language: 'sql',
-        checksum: { name: 'sha256', checksum: f.checksum },
-        config,
-        unrenderedConfig: { ...(patch?.config ?? {}), ...rendered.config },
-        tags: config.tags,
-        description: describe(patch?.description ?? ''),
-        columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...c, description: describe(c.description) }])),
-        meta: config.meta,
-        patchPath: patch?.file,
-        refs: rendered.refs,
-        sources: rendered.sources,
-        dependsOn: { nodes: [], macros: rendered.macrosUsed },
-        database: namer.database(config.database),
-        schema: namer.schema(config.schema, nodeInfo),
-        alias: namer.alias(config.alias, nodeInfo),
-        docRefs: rendered.docRefs,
-        ...(patch?.constraints ? { constraints: patch.constraints } : {}),
-        extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
-      };
-      // A seed's SQL is empty like dbt's; a model's is its file, read only if something needs it.
-      const node: ManifestNode = resourceType === 'seed' ? Object.assign(fields, { rawCode: '', seedFile: f.absPath }) : rawCodeFromFile(fields, f);
-      if (resourceType === 'test') node.schema = namer.schema(config.schema ?? 'dbt_test__audit', nodeInfo);
-      // Models and singular tests can be parsed again on their own (reparse-model.ts).
-      if (resourceType === 'model' || resourceType === 'test') {
-        const facts: ModelParseFacts = {};
-        if (Object.keys(patchConfig).length) facts.patchConfig = patchConfig;
-        if (Object.keys(rendered.config).length) facts.renderedConfig = rendered.config;
-        if (facts.patchConfig || facts.renderedConfig) modelFacts.set(node.uniqueId, facts);
-      }
-      addNode(node);
+      const found = snapshotBlocks(f.path, f.contents);
+      diagnostics.push(...found.diagnostics);
+      for (const block of found.blocks) parseUnit(blockFile(f, block.name, block.body), block.name, resourceType, tree, patches, true);
     }
   }
-  // dbt 1.9 declares snapshots in YAML too (`snapshots:` entries with `relation:`).
+  // dbt 1.9 declares snapshots in YAML too: a `snapshots:` entry with `relation: ref('x')` or `source('s', 't')`.
   for (const patch of props.snapshots.values()) {
-    if (patch.relation !== undefined) diagnostics.push({ ...snapshotUnsupported({ path: patch.file, contents: '' }), line: patch.line, message: `snapshot '${patch.name}' is declared, and Strata does not build snapshots yet: its history would not be recorded` });
+    if (patch.relation === undefined) continue;
+    const file = project.files.find((x) => x.path === patch.file);
+    const relation = typeof patch.relation === 'string' ? patch.relation.trim().replace(/^\{\{\s*([\s\S]*?)\s*\}\}$/, '$1') : '';
+    if (!file || !/^(ref|source)\(.*\)$/.test(relation)) {
+      diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message: `relation: of snapshot '${patch.name}' must be ref('model') or source('source', 'table')`, file: patch.file, line: patch.line, hint: "write relation: ref('orders')" });
+      continue;
+    }
+    const body = `${'\n'.repeat(Math.max(0, (patch.line ?? 1) - 1))}select * from {{ ${relation} }}`;
+    parseUnit(blockFile(file, patch.name, body), patch.name, 'snapshot', cfg.snapshots, props.snapshots, true);
   }
-  for (const map of [props.models, props.seeds]) {
+  for (const map of [props.models, props.seeds, props.snapshots]) {
     for (const patch of map.values()) {
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
@@ -213,21 +234,9 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
 }
 
-/**
- * Snapshots (SCD2) are not built yet. A project that has them is refused rather than run without them:
- * a run that silently skipped a snapshot would lose the history it should have recorded.
- */
-function snapshotUnsupported(f: Pick<ProjectFile, 'path' | 'contents'>): Diagnostic {
-  const at = /\{%-?\s*snapshot\s+(\w+)/.exec(f.contents);
-  const line = at ? f.contents.slice(0, at.index).split('\n').length : 1;
-  return {
-    code: 'snapshot-unsupported',
-    severity: 'error',
-    message: `${at ? `snapshot '${at[1]}'` : 'this snapshot file'}: Strata does not build snapshots yet, and running the project without it would lose the history it records`,
-    file: f.path,
-    line,
-    hint: 'run the snapshots with dbt for now; to build the rest with Strata, move the snapshot files out of snapshot-paths (a model that refs a snapshot can read its table through source() meanwhile)',
-  };
+/** A snapshot block as a file of its own: its body as text, a checksum of its own (the parse cache keys by it). */
+function blockFile(f: ProjectFile, name: string, body: string): ProjectFile {
+  return { kind: f.kind, path: f.path, pathInResource: f.pathInResource, resourcePath: f.resourcePath, absPath: f.absPath, contents: body, checksum: hexDigest('sha256', `${f.checksum}:${name}:${body}`) };
 }
 
 export type { SourceDefinition };

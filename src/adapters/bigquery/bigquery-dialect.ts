@@ -137,6 +137,14 @@ export class BigQueryDialect implements Dialect {
     return { string: 'STRING', integer: 'INT64', float: 'FLOAT64', boolean: 'BOOL', timestamp: 'TIMESTAMP', date: 'DATE', numeric: 'NUMERIC' }[generic];
   }
 
+  snapshotTime(): string {
+    return 'current_timestamp()';
+  }
+
+  md5Hex(expr: string): string {
+    return `to_hex(md5(${expr}))`;
+  }
+
   secondsSince(timestampExpr: string): string {
     return `timestamp_diff(current_timestamp(), cast(${timestampExpr} as timestamp), second)`;
   }

@@ -89,6 +89,14 @@ export class DuckDBDialect implements Dialect {
     return `(epoch(current_timestamp) - epoch(${timestampExpr}))`;
   }
 
+  snapshotTime(): string {
+    return 'cast(current_timestamp as timestamp)';
+  }
+
+  md5Hex(expr: string): string {
+    return `md5(${expr})`;
+  }
+
   secretReference(name: string): string {
     return `getvariable(${this.quoteString(name)})`;
   }

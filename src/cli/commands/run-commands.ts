@@ -22,6 +22,7 @@ const DESCRIPTIONS: Record<RunKind, string> = {
   seed: 'load CSV seeds into tables',
   test: 'run data tests and unit tests',
   land: 'load new files from object storage into bronze sources',
+  snapshot: 'record the selected snapshots: new versions of changed rows (type-2 history)',
 };
 
 /** Runs a command that executes nodes: a first Ctrl-C lets running nodes finish and schedules no more, a second exits. */

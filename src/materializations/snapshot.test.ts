@@ -1,0 +1,138 @@
+/** Snapshots (SCD2) on a real DuckDB file, run after run; their BigQuery SQL checked by a real parser. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'sql-parser-cst';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { build, list, seed, snapshot } from '../api/index.js';
+import { bigqueryDialect } from '../adapters/bigquery/bigquery-dialect.js';
+import { snapshotCreateSelect, snapshotMerge, snapshotStagingSelect, type SnapshotSpec } from './snapshot.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+function project(files: Record<string, string>): { dir: string; write: (f: string, t: string) => void; q: (sql: string) => Promise<Record<string, unknown>[]>; go: () => ReturnType<typeof snapshot>; load: (csv: string) => Promise<void> } {
+  const dir = writeProject({ 'seeds/src.csv': 'id\n1\n', ...files });
+  dirs.push(dir);
+  const write = (f: string, t: string): void => writeFileSync(join(dir, f), t);
+  return {
+    dir,
+    write,
+    q: (sql) => queryDuckDb(join(dir, 'target', 'test.duckdb'), sql),
+    go: () => snapshot({ projectDir: dir, profilesDir: dir }),
+    load: async (csv) => {
+      write('seeds/src.csv', csv);
+      expect((await seed({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    },
+  };
+}
+
+const block = (config: string, select = "select * from {{ ref('src') }}"): string => `{% snapshot snap %}\n{{ config(${config}) }}\n${select}\n{% endsnapshot %}\n`;
+
+describe('snapshots', () => {
+  it('timestamp strategy: keeps every version, closes the old one at the new updated_at, and invalidates deleted keys', async () => {
+    const p = project({ 'snapshots/snap.sql': block("target_schema='history', unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='invalidate'") });
+    await p.load('id,status,updated_at\n1,open,2026-01-01 00:00:00\n2,open,2026-01-01 00:00:00\n');
+    const first = await p.go();
+    expect(first.exitCode).toBe(0);
+    expect(first.results[0]!.message).toBe('SNAPSHOT 2');
+
+    await p.load('id,status,updated_at\n1,closed,2026-01-05 00:00:00\n2,open,2026-01-01 00:00:00\n3,open,2026-01-06 00:00:00\n');
+    const second = await p.go();
+    expect(second.results[0]!.message).toBe('INSERT 2');
+    const rows = async (): Promise<Record<string, unknown>[]> =>
+      p.q("select id::int as id, status, strftime(dbt_valid_from, '%m-%d') as f, strftime(dbt_valid_to, '%m-%d') as t, length(dbt_scd_id)::int as h from history.snap order by id, dbt_valid_from");
+    expect(await rows()).toEqual([
+      { id: 1, status: 'open', f: '01-01', t: '01-05', h: 32 },
+      { id: 1, status: 'closed', f: '01-05', t: null, h: 32 },
+      { id: 2, status: 'open', f: '01-01', t: null, h: 32 },
+      { id: 3, status: 'open', f: '01-06', t: null, h: 32 },
+    ]);
+
+    // Nothing changed: nothing written.
+    expect((await p.go()).results[0]!.message).toBe('INSERT 0');
+    expect(await p.q('select count(*)::int as n from history.snap')).toEqual([{ n: 4 }]);
+
+    // Key 2 is gone from the query: its current version is closed (hard_deletes: invalidate).
+    await p.load('id,status,updated_at\n1,closed,2026-01-05 00:00:00\n3,open,2026-01-06 00:00:00\n');
+    expect((await p.go()).exitCode).toBe(0);
+    expect(await p.q('select id::int as id from history.snap where dbt_valid_to is null order by id')).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(await p.q('select count(*)::int as n from history.snap')).toEqual([{ n: 4 }]);
+  });
+
+  it('check strategy on a composite key: a changed or newly null column makes a new version; new query columns are added', async () => {
+    const p = project({
+      'snapshots/snap.sql': block("unique_key=['region', 'id'], strategy='check', check_cols=['plan', 'tier']"),
+      'models/current_plans.sql': "select region, id, plan from {{ ref('snap') }} where dbt_valid_to is null",
+    });
+    await p.load('region,id,plan,tier,note\neu,1,basic,1,x\nus,1,basic,1,x\n');
+    expect((await build({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    // us/1 changes plan; eu/1 only changes an unchecked column; a column appears.
+    await p.load('region,id,plan,tier,note,channel\neu,1,basic,1,y,web\nus,1,plus,,x,shop\n');
+    expect((await p.go()).results[0]!.message).toBe('INSERT 1');
+    expect(await p.q("select region, id::int as id, plan, tier::int as tier, channel, dbt_valid_to is null as current from main.snap order by region, dbt_valid_from")).toEqual([
+      { region: 'eu', id: 1, plan: 'basic', tier: 1, channel: null, current: true },
+      { region: 'us', id: 1, plan: 'basic', tier: 1, channel: null, current: false },
+      { region: 'us', id: 1, plan: 'plus', tier: null, channel: 'shop', current: true },
+    ]);
+    // A tier that becomes null alone is a change too.
+    await p.load('region,id,plan,tier,note,channel\neu,1,basic,,y,web\nus,1,plus,,x,shop\n');
+    expect((await p.go()).results[0]!.message).toBe('INSERT 1');
+    expect((await build({ projectDir: p.dir, profilesDir: p.dir, select: ['current_plans'] })).exitCode).toBe(0);
+    expect(await p.q('select region, plan from main.current_plans order by region')).toEqual([{ region: 'eu', plan: 'basic' }, { region: 'us', plan: 'plus' }]);
+  });
+
+  it('reads dbt 1.9 YAML snapshots, and a failed run leaves the snapshot as it was', async () => {
+    const p = project({
+      'models/bad.sql': 'select 1 as id',
+      'snapshots/snaps.yml': "version: 2\nsnapshots:\n  - name: snap\n    relation: ref('src')\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n      schema: hist\n",
+    });
+    await p.load('id,v\n1,a\n');
+    expect((await p.go()).exitCode).toBe(0);
+    expect((await list({ projectDir: p.dir, profilesDir: p.dir, select: ['resource_type:snapshot'] })).lines).toEqual(['p.snap']);
+    // The new rows carry a column and a value that cannot be cast: the run fails inside its transaction.
+    await p.load('id,v,extra\n1,b,x\n2,c,y\n');
+    p.write('snapshots/snaps.yml', "version: 2\nsnapshots:\n  - name: snap\n    relation: ref('bad')\n    config:\n      unique_key: id\n      strategy: check\n      check_cols: all\n      schema: hist\n");
+    // Fails on the rows themselves (not while planning), after the new columns were added in the transaction.
+    p.write('models/bad.sql', "select id, v, extra, cast(v as integer) as boom from {{ ref('src') }}");
+    const failed = await build({ projectDir: p.dir, profilesDir: p.dir, select: ['+snap'] });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.results.find((r) => r.uniqueId === 'snapshot.p.snap')!.message).toMatch(/Could not convert string 'b' to INT32|Conversion Error/);
+    expect(await p.q("select column_name from information_schema.columns where table_name = 'snap' order by ordinal_position")).toEqual(['id', 'v', 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].map((column_name) => ({ column_name })));
+    expect(await p.q('select id::int as id, v from main_hist.snap')).toEqual([{ id: 1, v: 'a' }]);
+  });
+
+  it('reports a snapshot without unique_key or with an unsupported setting, and refuses an unclosed block', async () => {
+    const p = project({ 'snapshots/snap.sql': block("strategy='check', check_cols='all'") });
+    await p.load('id\n1\n');
+    const r = await p.go();
+    expect(r.exitCode).toBe(1);
+    expect(r.results[0]!.message).toContain("snapshot 'snap': unique_key is not set");
+    p.write('snapshots/snap.sql', block("unique_key='id', strategy='check', check_cols='all', hard_deletes='new_record'"));
+    expect((await p.go()).results[0]!.message).toContain("hard_deletes='new_record' is not supported yet");
+    p.write('snapshots/snap.sql', "-- history\n{% snapshot snap %}\nselect 1 as id\n");
+    const open = await p.go();
+    expect(open.exitCode).toBe(2);
+    expect(open.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'jinja-syntax-error', file: 'snapshots/snap.sql', line: 2 });
+  });
+
+  it('writes BigQuery SQL that parses', () => {
+    const target = { database: 'acme', schema: 'history', identifier: 'customers' };
+    const staging = { ...target, identifier: 'customers__strata_tmp' };
+    const sql = 'select * from `acme`.`silver`.`customers`';
+    for (const spec of [
+      { keys: ['customer_id'], strategy: 'timestamp', updatedAt: 'updated_at', invalidateHardDeletes: true },
+      { keys: ['region', 'customer_id'], strategy: 'check', checkCols: ['plan'], invalidateHardDeletes: false, validToCurrent: "timestamp('9999-12-31')" },
+    ] as SnapshotSpec[]) {
+      for (const statement of [
+        bigqueryDialect.createTableAs(target, snapshotCreateSelect(sql, spec, bigqueryDialect)),
+        bigqueryDialect.createTableAs(staging, snapshotStagingSelect(sql, target, spec, ['plan'], bigqueryDialect)),
+        snapshotMerge(target, staging, ['customer_id', 'plan', 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'], spec, bigqueryDialect),
+      ]) {
+        expect(() => parse(statement, { dialect: 'bigquery' }), statement).not.toThrow();
+      }
+    }
+    expect(snapshotCreateSelect(sql, { keys: ['id'], strategy: 'timestamp', updatedAt: 'u', invalidateHardDeletes: false }, bigqueryDialect)).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '') || '|' || coalesce(cast(`u` as STRING), ''))) as dbt_scd_id");
+  });
+});

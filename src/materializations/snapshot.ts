@@ -1,0 +1,162 @@
+/**
+ * dbt's snapshots (type-2 slowly changing dimensions), as dbt 1.9 builds them. The first run creates the
+ * table: the query's rows with `dbt_scd_id`, `dbt_updated_at`, `dbt_valid_from` and `dbt_valid_to` (null:
+ * current). Each later run stages what changed — new keys, changed rows (by `updated_at` for the timestamp
+ * strategy, by `check_cols` for the check strategy), and with `hard_deletes: invalidate` keys gone from the
+ * query — then merges it in one statement: a changed row's current version is closed (`dbt_valid_to` set)
+ * and its new version inserted. Columns new in the query are added first; none is ever dropped. On DuckDB
+ * all of it is one transaction, so a failed run leaves the snapshot as it was.
+ */
+import { UserError } from '../diagnostics/index.js';
+import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import { buildAndSwap, dropStaging, stagingRelation } from './swap.js';
+
+export interface SnapshotSpec {
+  keys: string[];
+  strategy: 'timestamp' | 'check';
+  updatedAt?: string;
+  /** Check strategy: the columns compared, or 'all' (every column of the query). */
+  checkCols?: string[] | 'all';
+  invalidateHardDeletes: boolean;
+  /** `dbt_valid_to_current`: what a current row's dbt_valid_to holds instead of null. */
+  validToCurrent?: string;
+}
+
+const META = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'];
+
+function invalid(node: ManifestNode, message: string, hint: string): never {
+  throw new UserError({ code: 'snapshot-invalid', severity: 'error', message: `snapshot '${node.name}': ${message}`, file: node.originalFilePath, hint });
+}
+
+/** The snapshot's config, checked as dbt checks it. */
+export function snapshotSpec(node: ManifestNode): SnapshotSpec {
+  const c = node.config;
+  const rawKey = c.unique_key;
+  const keys = rawKey === undefined || rawKey === null || rawKey === '' ? [] : (Array.isArray(rawKey) ? rawKey : [rawKey]).map(String);
+  if (!keys.length) invalid(node, 'unique_key is not set', "add unique_key='id' (or a list of columns) to its config");
+  const strategy = c.strategy;
+  if (strategy !== 'timestamp' && strategy !== 'check') invalid(node, strategy === undefined ? 'strategy is not set' : `strategy '${String(strategy)}' is not timestamp or check`, "set strategy='timestamp' with updated_at='<column>', or strategy='check' with check_cols=['col', …] or 'all'");
+  if (strategy === 'timestamp' && !c.updated_at) invalid(node, "the timestamp strategy needs updated_at", "add updated_at='updated_at' (the column that changes when a row does)");
+  const checkCols = c.check_cols === 'all' ? 'all' : Array.isArray(c.check_cols) ? c.check_cols.map(String) : undefined;
+  if (strategy === 'check' && !checkCols) invalid(node, "the check strategy needs check_cols", "add check_cols=['status', 'plan'] or check_cols='all'");
+  const hardDeletes = c.hard_deletes === undefined || c.hard_deletes === null ? (c.invalidate_hard_deletes === true ? 'invalidate' : 'ignore') : String(c.hard_deletes);
+  if (hardDeletes === 'new_record') invalid(node, "hard_deletes='new_record' is not supported yet", "use hard_deletes='invalidate' (a deleted row's current version is closed) or 'ignore'");
+  if (hardDeletes !== 'ignore' && hardDeletes !== 'invalidate') invalid(node, `hard_deletes '${hardDeletes}' is not ignore, invalidate or new_record`, "use hard_deletes='invalidate' or 'ignore'");
+  if (c.snapshot_meta_column_names) invalid(node, 'snapshot_meta_column_names is not supported yet: the columns are named dbt_scd_id, dbt_updated_at, dbt_valid_from and dbt_valid_to', 'remove snapshot_meta_column_names');
+  return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, invalidateHardDeletes: hardDeletes === 'invalidate', validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined };
+}
+
+type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex'>;
+
+/** What a new version's dbt_updated_at / dbt_valid_from is: the row's updated_at, or now (check strategy). */
+function versionTime(spec: SnapshotSpec, d: Sql, qualifier = ''): string {
+  return spec.strategy === 'timestamp' ? `${qualifier}${d.quoteIdentifier(spec.updatedAt!)}` : d.snapshotTime();
+}
+
+/** dbt's dbt_scd_id: md5 of the key columns and the version time, each as text, joined by '|'. */
+function scdId(spec: SnapshotSpec, d: Sql): string {
+  const text = (e: string): string => `coalesce(cast(${e} as ${d.typeName('string')}), '')`;
+  return d.md5Hex([...spec.keys.map((k) => text(d.quoteIdentifier(k))), text(versionTime(spec, d))].join(" || '|' || "));
+}
+
+/** The first build: every row of the query, current. */
+export function snapshotCreateSelect(sql: string, spec: SnapshotSpec, d: Sql): string {
+  const t = versionTime(spec, d);
+  const validTo = spec.validToCurrent ? `coalesce(nullif(${t}, ${t}), ${spec.validToCurrent})` : `nullif(${t}, ${t})`;
+  return `select *, ${scdId(spec, d)} as dbt_scd_id, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to\nfrom (\n${sql}\n) as snapshot_query`;
+}
+
+/** `dbt_valid_to` of a current row. */
+function isCurrent(spec: SnapshotSpec, column: string): string {
+  return spec.validToCurrent ? `(${column} is null or ${column} = ${spec.validToCurrent})` : `${column} is null`;
+}
+
+/** The staged changes (dbt's snapshot staging table): inserts, updates and (with invalidate) deletes. */
+export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql): string {
+  const q = (c: string): string => d.quoteIdentifier(c);
+  const keyCols = spec.keys.map((k, i) => `${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
+  const joinOn = (a: string, b: string): string => spec.keys.map((_k, i) => `${a}.dbt_unique_key_${i + 1} = ${b}.dbt_unique_key_${i + 1}`).join(' and ');
+  const t = versionTime(spec, d);
+  const changed =
+    spec.strategy === 'timestamp'
+      ? `snapshotted_data.dbt_valid_from < source_data.${q(spec.updatedAt!)}`
+      : checkColumns.map((c) => `(snapshotted_data.${q(c)} != source_data.${q(c)} or (snapshotted_data.${q(c)} is null and source_data.${q(c)} is not null) or (snapshotted_data.${q(c)} is not null and source_data.${q(c)} is null))`).join(' or ');
+  const now = d.snapshotTime();
+  const parts = [
+    `with snapshot_query as (\n${sql}\n),`,
+    `snapshotted_data as (select *, ${keyCols} from ${d.renderRelation(target)} where ${isCurrent(spec, 'dbt_valid_to')}),`,
+    `insertions_source_data as (select *, ${keyCols}, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${spec.validToCurrent ? `coalesce(nullif(${t}, ${t}), ${spec.validToCurrent})` : `nullif(${t}, ${t})`} as dbt_valid_to, ${scdId(spec, d)} as dbt_scd_id from snapshot_query),`,
+    `updates_source_data as (select *, ${keyCols}, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${t} as dbt_valid_to from snapshot_query),`,
+    ...(spec.invalidateHardDeletes ? [`deletes_source_data as (select *, ${keyCols} from snapshot_query),`] : []),
+    `insertions as (select 'insert' as dbt_change_type, source_data.* from insertions_source_data as source_data left outer join snapshotted_data on ${joinOn('snapshotted_data', 'source_data')} where snapshotted_data.dbt_unique_key_1 is null or (${changed})),`,
+    `updates as (select 'update' as dbt_change_type, source_data.*, snapshotted_data.dbt_scd_id from updates_source_data as source_data join snapshotted_data on ${joinOn('snapshotted_data', 'source_data')} where ${changed})${spec.invalidateHardDeletes ? ',' : ''}`,
+    ...(spec.invalidateHardDeletes
+      ? [`deletes as (select 'delete' as dbt_change_type, source_data.*, ${now} as dbt_updated_at, ${now} as dbt_valid_from, ${now} as dbt_valid_to, snapshotted_data.dbt_scd_id from snapshotted_data left join deletes_source_data as source_data on ${joinOn('snapshotted_data', 'source_data')} where source_data.dbt_unique_key_1 is null)`]
+      : []),
+    `select * from insertions\nunion all\nselect * from updates${spec.invalidateHardDeletes ? '\nunion all\nselect * from deletes' : ''}`,
+  ];
+  return parts.join('\n');
+}
+
+/** Applies the staged changes: closes changed and deleted rows' current versions, inserts the new ones. */
+export function snapshotMerge(target: Relation, staging: Relation, columns: string[], spec: SnapshotSpec, d: Sql): string {
+  const q = (c: string): string => d.quoteIdentifier(c);
+  const cols = columns.map(q).join(', ');
+  const vals = columns.map((c) => `DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
+  return [
+    `merge into ${d.renderRelation(target)} as DBT_INTERNAL_DEST`,
+    `using ${d.renderRelation(staging)} as DBT_INTERNAL_SOURCE`,
+    'on DBT_INTERNAL_SOURCE.dbt_scd_id = DBT_INTERNAL_DEST.dbt_scd_id',
+    `when matched and ${isCurrent(spec, 'DBT_INTERNAL_DEST.dbt_valid_to')} and DBT_INTERNAL_SOURCE.dbt_change_type in ('update', 'delete') then update set dbt_valid_to = DBT_INTERNAL_SOURCE.dbt_valid_to`,
+    `when not matched and DBT_INTERNAL_SOURCE.dbt_change_type = 'insert' then insert (${cols}) values (${vals})`,
+  ].join('\n');
+}
+
+/** Builds or updates one snapshot; returns how many rows were inserted (new versions). */
+export async function applySnapshot(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection): Promise<{ rows: number; created: boolean }> {
+  const spec = snapshotSpec(node);
+  const existing = await connection.getRelation(relation);
+  if (!existing) {
+    let rows = 0;
+    await buildAndSwap(connection, dialect, relation, 'table', async (target) => {
+      await connection.execute(dialect.createTableAs(target, snapshotCreateSelect(sql, spec, dialect)));
+      const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(target)}`);
+      rows = Number(r.rows[0]?.n ?? 0);
+    });
+    return { rows, created: true };
+  }
+  if (existing.kind !== 'table') invalid(node, `${dialect.renderRelation(relation)} exists and is a ${existing.kind}, not a snapshot table`, 'drop it, or give the snapshot another name or schema');
+  const targetCols = await connection.getColumns(relation);
+  const missingMeta = META.filter((m) => !targetCols.some((c) => c.name.toLowerCase() === m));
+  if (missingMeta.length) invalid(node, `${dialect.renderRelation(relation)} is not a snapshot table: it has no ${missingMeta.join(', ')}`, 'drop it, or give the snapshot another name or schema');
+  const queryCols = (await connection.query(`select * from (\n${sql}\n) as snapshot_query where false limit 0`)).columns;
+  for (const col of [...spec.keys, ...(spec.updatedAt ? [spec.updatedAt] : []), ...(Array.isArray(spec.checkCols) ? spec.checkCols : [])]) {
+    if (!queryCols.some((c) => c.name.toLowerCase() === col.toLowerCase())) invalid(node, `its query has no column '${col}'`, 'check unique_key, updated_at and check_cols against the columns the snapshot selects');
+  }
+  const has = new Set(targetCols.map((c) => c.name.toLowerCase()));
+  const added: ColumnDef[] = queryCols.filter((c) => !has.has(c.name.toLowerCase()));
+  const checkColumns = spec.checkCols === 'all' ? queryCols.map((c) => c.name) : (spec.checkCols ?? []);
+  // Inserted: the target's columns the staged rows have (a column gone from the query stays null), and the new ones.
+  const staged = new Set([...queryCols.map((c) => c.name.toLowerCase()), ...META]);
+  const columns = [...targetCols.map((c) => c.name).filter((n) => staged.has(n.toLowerCase())), ...added.map((c) => c.name)];
+  const staging = stagingRelation(relation);
+  await dropStaging(connection, dialect, staging);
+  let rows = 0;
+  const apply = async (): Promise<void> => {
+    // Columns new in the query first, so old versions read null there (dbt never drops a column).
+    if (added.length) await connection.execute(dialect.addColumns(relation, added));
+    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect)));
+    const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);
+    rows = Number(r.rows[0]?.n ?? 0);
+    await connection.execute(snapshotMerge(relation, staging, columns, spec, dialect));
+    await connection.execute(dialect.dropRelation(staging, 'table'));
+  };
+  try {
+    if (dialect.capabilities.transactionalDdl) await connection.transaction(apply);
+    else await apply();
+  } finally {
+    await dropStaging(connection, dialect, staging).catch(() => undefined);
+  }
+  return { rows, created: false };
+}
