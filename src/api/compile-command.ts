@@ -5,7 +5,7 @@ import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import type { Warehouse, Connection } from '../adapters/contract.js';
 import { prepareProject } from './prepare.js';
-import { writeManifest } from './run-command.js';
+import { writeManifest } from './run-artifacts.js';
 import { WarehouseState, templateWarehouse } from './warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { writeJsonArtifact } from '../artifacts/index.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { writeManifest } from './run-command.js';
+import { writeManifest } from './run-artifacts.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
 export interface ParseResult {

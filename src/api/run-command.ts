@@ -1,17 +1,17 @@
-import { relationNamer, templateContext } from './template-context.js';
+import { templateContext } from './template-context.js';
 import { Ledger } from '../landing/index.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
-import { UserError, formatDiagnostic, type Diagnostic, type SecretScrubber } from '../diagnostics/index.js';
+import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
-import { mapsWithExposures } from '../graph/index.js';
 import { constraintWarnings } from '../materializations/index.js';
-import { checkFreshness, hasFreshness, recordTestHistory, type TestHistoryRow } from '../data-tests/index.js';
+import { checkFreshness, hasFreshness, recordTestHistory } from '../data-tests/index.js';
 import type { SourceDefinition } from '../parse/types.js';
-import type { NodeOutcome, NodeRunResult } from '../execute/index.js';
-import { runResultsArtifact, writeJsonArtifact, writeManifestFile, type NodeRunRecord } from '../artifacts/index.js';
+import type { NodeOutcome } from '../execute/index.js';
+import type { NodeRunRecord } from '../artifacts/index.js';
+import { countStatuses, runRecord, testHistory, writeRunArtifacts } from './run-artifacts.js';
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { planPrepared } from './plan-command.js';
@@ -41,20 +41,6 @@ export interface RunCommandOptions extends RunOptions {
   maxBytes?: number;
   /** `strata retry`: run exactly these nodes (those of the last run that failed or were skipped), instead of a selection. */
   onlyIds?: string[];
-}
-
-/** Writes manifest.json from a prepared project (compiled code included where known). */
-export function writeManifest(p: PreparedProject): 'reused' | 'written' {
-  return writeManifestFile(p.targetDir, {
-    manifest: p.graph.manifest,
-    // Exposures join the maps as dbt lists them (the run graph leaves them out).
-    ...mapsWithExposures(p.graph),
-    invocationId: p.invocationId,
-    relationName: relationNamer(p),
-    graphId: p.graphId,
-    scrubber: p.scrubber,
-    hooks: { onRunStart: p.project.config.onRunStart, onRunEnd: p.project.config.onRunEnd, configFile: p.project.config.configFile },
-  });
 }
 
 /** `run`, `build`, `seed`, `test`, `land`: prepare, select, open the warehouse, execute, write artifacts. */
@@ -194,35 +180,6 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
 }
 
-function writeRunArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, records: NodeRunRecord[], elapsed: number): void {
-  writeManifest(p);
-  writeJsonArtifact(
-    join(p.targetDir, 'run_results.json'),
-    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: runArgs(kind, options, p) }),
-    p.scrubber,
-  );
-}
-
-/**
- * The invocation's arguments, as dbt writes them to run_results.json, so that `strata retry` can run the
- * same command again against the same target with the same vars (values masked like any secret).
- */
-function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject): Record<string, unknown> {
-  return {
-    which: kind,
-    select: options.select ?? [],
-    exclude: options.exclude ?? [],
-    full_refresh: options.fullRefresh ?? false,
-    target: p.project.target.name,
-    vars: options.vars ?? {},
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    fail_fast: options.failFast ?? false,
-    ...(options.empty ? { empty: true } : {}),
-    ...(options.checkFreshness ? { check_freshness: true } : {}),
-    ...(options.relandChanged ? { reland_changed: true } : {}),
-  };
-}
-
 /**
  * No node selected: as dbt, a warning and exit 0, with no warehouse opened and no hook run; the manifest
  * and an empty run_results.json are still written, so a reader of the last run does not see an older one.
@@ -245,44 +202,6 @@ function retrySelection(p: PreparedProject, ids: string[], types: string[]): { i
   return { ids: kept, diagnostics };
 }
 
-/** The tests among the results, as rows of the test history table. */
-function testHistory(results: NodeRunResult[], nodes: Record<string, ManifestNode>, invocationId: string): TestHistoryRow[] {
-  return results
-    .filter((r) => nodes[r.uniqueId]?.resourceType === 'test')
-    .map((r) => {
-      const t = nodes[r.uniqueId]!;
-      return {
-        invocationId,
-        uniqueId: t.uniqueId,
-        model: t.attachedNode ?? null,
-        columnName: t.columnName ?? null,
-        testName: t.testMetadata?.name ?? t.name,
-        status: r.status,
-        failures: r.failures ?? null,
-        rowsQuarantined: typeof r.adapterResponse?.rows_quarantined === 'number' ? (r.adapterResponse.rows_quarantined as number) : null,
-        startedAt: r.startedAt,
-        durationSeconds: r.executionTime,
-      };
-    });
-}
-
-/** A node's result as run_results.json records it (its message scrubbed of secrets). */
-function runRecord(r: NodeRunResult, node: ManifestNode | undefined, scrubber: SecretScrubber): NodeRunRecord {
-  return {
-    uniqueId: r.uniqueId,
-    status: r.status,
-    message: scrubber.scrub(r.message),
-    threadId: r.threadId,
-    startedAt: r.startedAt,
-    completedAt: r.completedAt,
-    executionTime: r.executionTime,
-    adapterResponse: r.adapterResponse,
-    failures: r.failures ?? null,
-    compiledCode: node?.compiledCode,
-    relationName: r.relation ?? null,
-  };
-}
-
 async function runFreshnessNode(p: PreparedProject, source: SourceDefinition, connection: Connection): Promise<NodeOutcome> {
   const r = await checkFreshness(connection, p.adapter.dialect, source);
   if (r.status === 'pass') return { status: 'pass', message: r.message };
@@ -297,17 +216,6 @@ function uniqueSchemas(nodes: ManifestNode[]): { schema: string; database?: stri
     seen.set(`${n.database ?? ''}.${n.schema}`, { schema: n.schema, database: n.database });
   }
   return [...seen.values()];
-}
-
-export function countStatuses(records: NodeRunRecord[]): Record<string, number> {
-  const counts: Record<string, number> = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0, TOTAL: records.length };
-  for (const r of records) {
-    if (r.status === 'success' || r.status === 'pass') counts.PASS!++;
-    else if (r.status === 'warn') counts.WARN!++;
-    else if (r.status === 'skipped') counts.SKIP!++;
-    else counts.ERROR!++;
-  }
-  return counts;
 }
 
 export { formatDiagnostic };

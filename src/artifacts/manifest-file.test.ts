@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { prepareProject, type PreparedProject } from '../api/index.js';
-import { writeManifest } from '../api/run-command.js';
+import { writeManifest } from '../api/run-artifacts.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 
 const dirs: string[] = [];

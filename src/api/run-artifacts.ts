@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import type { SecretScrubber } from '../diagnostics/index.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { TestHistoryRow } from '../data-tests/index.js';
+import type { NodeRunResult } from '../execute/index.js';
+import { mapsWithExposures } from '../graph/index.js';
+import { runResultsArtifact, writeJsonArtifact, writeManifestFile, type NodeRunRecord } from '../artifacts/index.js';
+import type { PreparedProject } from './prepare.js';
+import { relationNamer } from './template-context.js';
+import type { RunCommandOptions, RunKind } from './run-command.js';
+
+/** What a command that runs nodes writes: manifest.json and run_results.json, and the records they hold. */
+
+/** Writes manifest.json from a prepared project (compiled code included where known). */
+export function writeManifest(p: PreparedProject): 'reused' | 'written' {
+  return writeManifestFile(p.targetDir, {
+    manifest: p.graph.manifest,
+    // Exposures join the maps as dbt lists them (the run graph leaves them out).
+    ...mapsWithExposures(p.graph),
+    invocationId: p.invocationId,
+    relationName: relationNamer(p),
+    graphId: p.graphId,
+    scrubber: p.scrubber,
+    hooks: { onRunStart: p.project.config.onRunStart, onRunEnd: p.project.config.onRunEnd, configFile: p.project.config.configFile },
+  });
+}
+
+export function writeRunArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, records: NodeRunRecord[], elapsed: number): void {
+  writeManifest(p);
+  writeJsonArtifact(
+    join(p.targetDir, 'run_results.json'),
+    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: runArgs(kind, options, p) }),
+    p.scrubber,
+  );
+}
+
+/**
+ * The invocation's arguments, as dbt writes them to run_results.json, so that `strata retry` can run the
+ * same command again against the same target with the same vars (values masked like any secret).
+ */
+function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject): Record<string, unknown> {
+  return {
+    which: kind,
+    select: options.select ?? [],
+    exclude: options.exclude ?? [],
+    full_refresh: options.fullRefresh ?? false,
+    target: p.project.target.name,
+    vars: options.vars ?? {},
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    fail_fast: options.failFast ?? false,
+    ...(options.empty ? { empty: true } : {}),
+    ...(options.checkFreshness ? { check_freshness: true } : {}),
+    ...(options.relandChanged ? { reland_changed: true } : {}),
+  };
+}
+
+/** The tests among the results, as rows of the test history table. */
+export function testHistory(results: NodeRunResult[], nodes: Record<string, ManifestNode>, invocationId: string): TestHistoryRow[] {
+  return results
+    .filter((r) => nodes[r.uniqueId]?.resourceType === 'test')
+    .map((r) => {
+      const t = nodes[r.uniqueId]!;
+      return {
+        invocationId,
+        uniqueId: t.uniqueId,
+        model: t.attachedNode ?? null,
+        columnName: t.columnName ?? null,
+        testName: t.testMetadata?.name ?? t.name,
+        status: r.status,
+        failures: r.failures ?? null,
+        rowsQuarantined: typeof r.adapterResponse?.rows_quarantined === 'number' ? (r.adapterResponse.rows_quarantined as number) : null,
+        startedAt: r.startedAt,
+        durationSeconds: r.executionTime,
+      };
+    });
+}
+
+/** A node's result as run_results.json records it (its message scrubbed of secrets). */
+export function runRecord(r: NodeRunResult, node: ManifestNode | undefined, scrubber: SecretScrubber): NodeRunRecord {
+  return {
+    uniqueId: r.uniqueId,
+    status: r.status,
+    message: scrubber.scrub(r.message),
+    threadId: r.threadId,
+    startedAt: r.startedAt,
+    completedAt: r.completedAt,
+    executionTime: r.executionTime,
+    adapterResponse: r.adapterResponse,
+    failures: r.failures ?? null,
+    compiledCode: node?.compiledCode,
+    relationName: r.relation ?? null,
+  };
+}
+
+export function countStatuses(records: NodeRunRecord[]): Record<string, number> {
+  const counts: Record<string, number> = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0, TOTAL: records.length };
+  for (const r of records) {
+    if (r.status === 'success' || r.status === 'pass') counts.PASS!++;
+    else if (r.status === 'warn') counts.WARN!++;
+    else if (r.status === 'skipped') counts.SKIP!++;
+    else counts.ERROR!++;
+  }
+  return counts;
+}
