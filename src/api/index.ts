@@ -22,4 +22,5 @@ export { sourceFreshness } from './freshness-command.js';
 export { runOperation, type RunOperationOptions } from './run-operation.js';
 export { retry } from './retry-command.js';
 export { show, type ShowOptions, type ShowPreview } from './show-command.js';
+export { docsGenerate } from './docs-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';

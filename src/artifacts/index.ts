@@ -5,3 +5,4 @@ export * from './write-artifact.js';
 export { writeManifestFile } from './manifest-file.js';
 export { STRATA_VERSION } from './version.js';
 export { graphContext } from './graph-context.js';
+export { catalogArtifact, type CatalogEntry } from './catalog-writer.js';

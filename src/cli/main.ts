@@ -3,6 +3,7 @@ import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/ind
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { retryCommand, runCommands } from './commands/run-commands.js';
 import { showCommand } from './commands/show-command.js';
+import { docsCommand } from './commands/docs-command.js';
 import { compileCommand } from './commands/compile-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { parseCommand } from './commands/parse-command.js';
@@ -16,7 +17,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

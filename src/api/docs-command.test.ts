@@ -1,0 +1,32 @@
+/** `strata docs generate`: catalog.json from the warehouse, in dbt's catalog v1 shape. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { build, docsGenerate } from './index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+describe('docs generate', () => {
+  it("writes every built node's and source's columns, in warehouse order with their types; unbuilt and ephemeral nodes are left out", async () => {
+    const dir = writeProject({
+      'seeds/raw.csv': 'id,name\n1,a\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: ext\n    schema: main\n    tables:\n      - name: raw\n',
+      'models/e.sql': "{{ config(materialized='ephemeral') }} select id from {{ ref('raw') }}",
+      'models/t.sql': "{{ config(materialized='table') }} select id, cast(id as double) as amount from {{ ref('e') }}",
+      'models/later.sql': 'select 1 as x',
+    });
+    dirs.push(dir);
+    expect((await build({ projectDir: dir, profilesDir: dir, exclude: ['later'] })).exitCode).toBe(0);
+    const out = await docsGenerate({ projectDir: dir, profilesDir: dir });
+    expect(out).toMatchObject({ exitCode: 0, nodes: 2, sources: 1 });
+    const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8')) as { metadata: { dbt_schema_version: string }; nodes: Record<string, { metadata: Record<string, unknown>; columns: Record<string, unknown> }>; sources: Record<string, unknown>; errors: unknown };
+    expect(catalog.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/catalog/v1.json');
+    expect(Object.keys(catalog.nodes).sort()).toEqual(['model.p.t', 'seed.p.raw']);
+    expect(catalog.nodes['model.p.t']!.metadata).toMatchObject({ type: 'BASE TABLE', schema: 'main', name: 't' });
+    expect(catalog.nodes['model.p.t']!.columns).toEqual({ id: { type: 'BIGINT', index: 1, name: 'id', comment: null }, amount: { type: 'DOUBLE', index: 2, name: 'amount', comment: null } });
+    expect(Object.keys(catalog.sources)).toEqual(['source.p.ext.raw']);
+    expect(catalog.errors).toBeNull();
+  });
+});

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
+import { RelationIndex } from '../compile/index.js';
+import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
+import { prepareProject } from './prepare.js';
+import { writeManifest } from './run-artifacts.js';
+import type { CommonOptions, ExitCode } from './types.js';
+
+/** Resource types that are relations in the warehouse. */
+const CATALOGUED = new Set(['model', 'seed', 'snapshot', 'landing']);
+
+/**
+ * `strata docs generate`: writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
+ * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
+ * ephemeral models are left out, as in dbt. Never builds anything.
+ */
+export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; nodes: number; sources: number }> {
+  const outcome = await prepareProject(options);
+  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
+  const p = outcome.prepared;
+  const diagnostics = [...p.diagnostics];
+  writeManifest(p);
+  const manifest = p.graph.manifest;
+  const relations = new RelationIndex(manifest);
+  const wanted: { uniqueId: string; relation: Relation; source: boolean }[] = [];
+  for (const n of Object.values(manifest.nodes)) {
+    if (CATALOGUED.has(n.resourceType) && n.config.materialized !== 'ephemeral') wanted.push({ uniqueId: n.uniqueId, relation: relations.relationOf(n), source: false });
+  }
+  for (const s of Object.values(manifest.sources)) wanted.push({ uniqueId: s.uniqueId, relation: relations.relationOf(s), source: true });
+
+  const nodes: CatalogEntry[] = [];
+  const sources: CatalogEntry[] = [];
+  let warehouse: Warehouse | undefined;
+  let connection: Connection | undefined;
+  try {
+    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
+    connection = await warehouse.connect();
+    const bySchema = new Map<string, typeof wanted>();
+    for (const w of wanted) {
+      const key = `${w.relation.database ?? ''}\u0000${w.relation.schema}`;
+      bySchema.set(key, [...(bySchema.get(key) ?? []), w]);
+    }
+    for (const group of bySchema.values()) {
+      const { schema, database } = group[0]!.relation;
+      const present = new Map((await connection.listRelations(schema, database)).map((r) => [r.identifier.toLowerCase(), r]));
+      for (const w of group) {
+        const found = present.get(w.relation.identifier.toLowerCase());
+        if (!found) continue;
+        const columns = await connection.getColumns(w.relation);
+        (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, columns });
+      }
+    }
+  } catch (e) {
+    const describe = (e as { describe?: () => string }).describe;
+    diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!), file: p.project.profilesFile ?? 'profiles.yml' });
+    return { exitCode: 1, diagnostics, nodes: 0, sources: 0 };
+  } finally {
+    await connection?.close().catch(() => undefined);
+    await warehouse?.close().catch(() => undefined);
+  }
+  writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources }), p.scrubber);
+  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length };
+}

@@ -1,0 +1,52 @@
+import type { ColumnDef, RelationKind } from '../adapters/contract.js';
+import { DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
+import { STRATA_VERSION } from './version.js';
+
+export const CATALOG_SCHEMA = 'https://schemas.getdbt.com/dbt/catalog/v1.json';
+
+/** What the warehouse says of one node's or source's relation. */
+export interface CatalogEntry {
+  uniqueId: string;
+  database?: string;
+  schema: string;
+  identifier: string;
+  kind: RelationKind;
+  columns: ColumnDef[];
+  /** Table rows and bytes where the warehouse keeps them (BigQuery). */
+  rows?: number;
+  bytes?: number;
+}
+
+/** dbt's stat entries (`has_stats`, `num_rows`, `num_bytes`). */
+function statsJson(e: CatalogEntry): Record<string, unknown> {
+  const stat = (id: string, label: string, value: unknown, description: string, include = true): Record<string, unknown> => ({ id, label, value, include, description });
+  const stats: Record<string, unknown> = {};
+  if (e.rows !== undefined) stats.num_rows = stat('num_rows', '# Rows', e.rows, 'Approximate count of rows in this table');
+  if (e.bytes !== undefined) stats.num_bytes = stat('num_bytes', 'Approximate Size', e.bytes, 'Approximate size of table as reported by the warehouse');
+  stats.has_stats = stat('has_stats', 'Has Stats?', Object.keys(stats).length > 0, 'Indicates whether there are statistics for this table', false);
+  return stats;
+}
+
+function entryJson(e: CatalogEntry): Record<string, unknown> {
+  const columns: Record<string, unknown> = {};
+  e.columns.forEach((c, i) => {
+    columns[c.name] = { type: c.dataType, index: i + 1, name: c.name, comment: c.description ?? null };
+  });
+  return {
+    metadata: { type: e.kind === 'view' ? 'VIEW' : e.kind === 'external' ? 'EXTERNAL' : 'BASE TABLE', schema: e.schema, name: e.identifier, database: e.database ?? null, comment: null, owner: null },
+    columns,
+    stats: statsJson(e),
+    unique_id: e.uniqueId,
+  };
+}
+
+/** `catalog.json` (dbt's catalog v1): the columns and types of every built node and source, as the warehouse has them. */
+export function catalogArtifact(input: { invocationId: string; nodes: CatalogEntry[]; sources: CatalogEntry[]; errors?: string[] }): Record<string, unknown> {
+  const metadata: ArtifactMetadata = { dbt_schema_version: CATALOG_SCHEMA, dbt_version: DBT_COMPAT_VERSION, strata_version: STRATA_VERSION, generated_at: new Date().toISOString(), invocation_id: input.invocationId, env: {} };
+  return {
+    metadata,
+    nodes: Object.fromEntries(input.nodes.map((e) => [e.uniqueId, entryJson(e)])),
+    sources: Object.fromEntries(input.sources.map((e) => [e.uniqueId, entryJson(e)])),
+    errors: input.errors?.length ? input.errors : null,
+  };
+}
