@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startFakeBigQuery, type FakeBigQuery } from '../../test-support/fake-bigquery.js';
-import { build, plan } from '../../api/index.js';
+import { build, docsGenerate, plan } from '../../api/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../test-support/demo-project.js';
@@ -98,6 +98,18 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     expect(merge).toContain('merge into `acme-test`.`analytics`.`events` as DBT_INTERNAL_DEST');
     expect(merge).toContain('and timestamp_trunc(DBT_INTERNAL_DEST.`ts`, day) in unnest(strata_partitions)');
     expect(sqls.at(-1)).toBe('drop table if exists `acme-test`.`analytics`.`events__strata_tmp`');
+  });
+
+  it('docs generate lists the dataset and reads each built table\u2019s schema, running no query', async () => {
+    const before = bq.jobs.length;
+    const out = await docsGenerate({ projectDir: dir, profilesDir: dir });
+    expect(out.exitCode).toBe(0);
+    expect(bq.jobs.length).toBe(before);
+    const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8'));
+    expect(Object.keys(catalog.nodes).sort()).toEqual(['model.shop.customers', 'model.shop.events', 'model.shop.stg_customers', 'seed.shop.raw_customers']);
+    expect(catalog.nodes['seed.shop.raw_customers'].columns).toEqual({ id: { type: 'INT64', index: 1, name: 'id', comment: null }, name: { type: 'STRING', index: 2, name: 'name', comment: null }, signup_date: { type: 'DATE', index: 3, name: 'signup_date', comment: null } });
+    expect(catalog.nodes['model.shop.stg_customers'].metadata).toMatchObject({ type: 'VIEW', database: 'acme-test', schema: 'analytics', name: 'stg_customers' });
+    expect(bq.requests.some((r) => r.method === 'GET' && r.pathname.endsWith('/datasets/analytics/tables'))).toBe(true);
   });
 
   it('retries 5xx answers, and a job whose answer was lost is not run twice', async () => {
