@@ -1,7 +1,7 @@
 import { templateContext } from './template-context.js';
+import { selectForCommand } from './state-option.js';
 import { join } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
-import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import type { Warehouse, Connection } from '../adapters/contract.js';
 import { prepareProject } from './prepare.js';
@@ -27,7 +27,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, compiled: new Map(), invocationId: outcome.invocationId };
   const p = outcome.prepared;
-  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['model', 'test', 'analysis', 'snapshot'] });
+  const selection = selectForCommand(p.graph, options, ['model', 'test', 'analysis', 'snapshot']);
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, compiled: new Map(), invocationId: p.invocationId };

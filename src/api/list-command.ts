@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import { selectNodes, formatList } from '../select/index.js';
+import { selectForCommand } from './state-option.js';
+import { formatList } from '../select/index.js';
 import { prepareProject } from './prepare.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 
@@ -13,7 +14,7 @@ export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; 
   const outcome = await prepareProject({ ...options, profileOptional: true });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, lines: [] };
   const p = outcome.prepared;
-  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: options.resourceTypes });
+  const selection = selectForCommand(p.graph, options, options.resourceTypes);
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };
   return { exitCode: 0, diagnostics, lines: formatList(p.graph, selection.ids, options.output ?? 'selector') };

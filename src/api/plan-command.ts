@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { selectForCommand } from './state-option.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
-import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { testQuery } from '../data-tests/index.js';
 import { writeJsonArtifact } from '../artifacts/index.js';
@@ -67,7 +67,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     diagnostics.push({ code: 'dry-run-unsupported', severity: 'error', message: `target '${p.project.target.name}' is ${p.project.target.type}, which has no dry-run cost estimates`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'use --target with a bigquery output; DuckDB runs locally and bills nothing' });
     return empty(2, diagnostics, p.invocationId);
   }
-  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: options.resourceTypes ?? ['landing', 'seed', 'model', 'snapshot', 'test'] });
+  const selection = selectForCommand(p.graph, options, options.resourceTypes ?? ['landing', 'seed', 'model', 'snapshot', 'test']);
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return empty(2, diagnostics, p.invocationId);
   const manifest = p.graph.manifest;

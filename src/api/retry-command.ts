@@ -59,5 +59,8 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     checkFreshness: args.check_freshness === true,
     relandChanged: args.reland_changed === true,
     empty: args.empty === true,
+    state: typeof args.state === 'string' ? args.state : undefined,
+    defer: args.defer === true,
+    favorState: args.favor_state === true,
   });
 }

@@ -49,6 +49,9 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     fail_fast: options.failFast ?? false,
     ...(options.empty ? { empty: true } : {}),
+    ...(options.state ? { state: options.state } : {}),
+    ...(options.defer ? { defer: true } : {}),
+    ...(options.favorState ? { favor_state: true } : {}),
     ...(options.checkFreshness ? { check_freshness: true } : {}),
     ...(options.relandChanged ? { reland_changed: true } : {}),
   };

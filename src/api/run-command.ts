@@ -1,9 +1,10 @@
 import { templateContext } from './template-context.js';
+import { selectForCommand, stateOption } from './state-option.js';
 import { Ledger } from '../landing/index.js';
-import type { Connection, Warehouse } from '../adapters/contract.js';
+import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
+import type { StateManifest } from '../select/index.js';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
-import { selectNodes } from '../select/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
 import { constraintWarnings } from '../materializations/index.js';
@@ -51,7 +52,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const p = outcome.prepared;
   const diagnostics: Diagnostic[] = [...p.diagnostics];
   const types = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
-  const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types) : selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: types });
+  const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p.graph, options, types);
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
@@ -91,7 +92,14 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     for (const s of schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
     // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
     if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
-    const state = await WarehouseState.introspect(admin, schemas);
+    // --defer: the parents this run does not build are looked for too, to read the saved manifest's where absent.
+    const deferrable = options.defer && selection.state ? unselectedParents(p, ids) : [];
+    const state = await WarehouseState.introspect(admin, [...schemas, ...uniqueSchemas(deferrable)]);
+    if (deferrable.length) {
+      const deferred = deferredRelations(deferrable, selection.state!, (n) => (options.favorState ? false : state.get(relations.relationOf(n)) !== undefined));
+      relations.defer(deferred);
+      if (deferred.size) p.reporter.emit({ type: 'info', message: `Deferring ${deferred.size} unselected node(s) to the manifest in --state ${options.state}` });
+    }
     for (let i = 1; i < threads; i++) connections.push(await warehouse.connect());
 
     const fullRefresh = options.fullRefresh ?? false;
@@ -192,14 +200,17 @@ function nothingToDo(p: PreparedProject, kind: RunKind, options: RunCommandOptio
 }
 
 /** The nodes a retry runs, in graph order: those still in the project, of the command's resource types. */
-function retrySelection(p: PreparedProject, ids: string[], types: string[]): { ids: string[]; diagnostics: Diagnostic[] } {
+function retrySelection(p: PreparedProject, ids: string[], types: string[], options: RunCommandOptions): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
+  // A retried run defers as the run it retries did.
+  const saved = stateOption(options);
+  if (saved.diagnostics.length) return { ids: [], diagnostics: saved.diagnostics };
   const wanted = new Set(ids);
   const allowed = new Set(types);
   const manifest = p.graph.manifest;
   const kept = p.graph.order.filter((id) => wanted.has(id) && allowed.has(manifest.nodes[id]?.resourceType ?? (manifest.sources[id] ? 'source' : '')));
   const gone = ids.filter((id) => !manifest.nodes[id] && !manifest.sources[id] && !id.startsWith('operation.'));
   const diagnostics: Diagnostic[] = gone.length ? [{ code: 'retry-node-gone', severity: 'warn', message: `${gone.length} node(s) of the last run are no longer in the project and are not retried: ${gone.slice(0, 5).join(', ')}${gone.length > 5 ? ', …' : ''}`, file: 'run_results.json' }] : [];
-  return { ids: kept, diagnostics };
+  return { ids: kept, diagnostics, state: saved.state };
 }
 
 async function runFreshnessNode(p: PreparedProject, source: SourceDefinition, connection: Connection): Promise<NodeOutcome> {
@@ -207,6 +218,29 @@ async function runFreshnessNode(p: PreparedProject, source: SourceDefinition, co
   if (r.status === 'pass') return { status: 'pass', message: r.message };
   if (r.status === 'warn') return { status: 'warn', message: r.message };
   return { status: 'error', message: `source ${source.sourceName}.${source.name} is stale: ${r.message}` };
+}
+
+/** Built nodes the selected ones read (directly) that this run does not build. */
+function unselectedParents(p: PreparedProject, ids: string[]): ManifestNode[] {
+  const selected = new Set(ids);
+  const out = new Map<string, ManifestNode>();
+  for (const id of ids) {
+    for (const parent of p.graph.parentMap[id] ?? []) {
+      const n = p.graph.manifest.nodes[parent];
+      if (n && !selected.has(parent) && ['model', 'seed', 'snapshot'].includes(n.resourceType) && n.config.materialized !== 'ephemeral') out.set(parent, n);
+    }
+  }
+  return [...out.values()];
+}
+
+/** dbt's deferral: an unselected parent absent from this target (or any, with --favor-state) reads the saved manifest's relation. */
+function deferredRelations(parents: ManifestNode[], state: StateManifest, existsHere: (n: ManifestNode) => boolean): Map<string, Relation> {
+  const out = new Map<string, Relation>();
+  for (const n of parents) {
+    const saved = state.nodes.get(n.uniqueId)?.relation;
+    if (saved && !existsHere(n)) out.set(n.uniqueId, saved);
+  }
+  return out;
 }
 
 function uniqueSchemas(nodes: ManifestNode[]): { schema: string; database?: string }[] {

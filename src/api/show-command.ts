@@ -1,5 +1,5 @@
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
-import { selectNodes } from '../select/index.js';
+import { selectForCommand } from './state-option.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import type { ColumnDef, Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
@@ -39,7 +39,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
   if (options.inline !== undefined) nodes = [inlineNode(p, options.inline)];
   else {
     if (!options.select?.length) return { exitCode: 2, diagnostics: [...diagnostics, { code: 'show-invalid', severity: 'error', message: 'show needs --select or --inline', file: 'show', hint: "strata show --select my_model, or strata show --inline \"select * from {{ ref('my_model') }}\"" }], previews: [] };
-    const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['model', 'analysis'] });
+    const selection = selectForCommand(p.graph, options, ['model', 'analysis']);
     diagnostics.push(...selection.diagnostics);
     if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, previews: [] };
     nodes = selection.ids.map((id) => p.graph.manifest.nodes[id]!);

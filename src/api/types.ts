@@ -22,6 +22,8 @@ export interface CommonOptions {
 export interface SelectionOptions {
   select?: string[];
   exclude?: string[];
+  /** `--state DIR`: a folder with a saved manifest.json, for `state:` selectors and `--defer`. */
+  state?: string;
 }
 
 export interface RunOptions extends CommonOptions, SelectionOptions {
@@ -29,6 +31,10 @@ export interface RunOptions extends CommonOptions, SelectionOptions {
   failFast?: boolean;
   /** `--empty` (dbt 1.8): models' refs and sources read no rows; every model is built, empty. */
   empty?: boolean;
+  /** `--defer` (with `--state`): refs to unselected nodes not built in this target read the saved manifest's relations. */
+  defer?: boolean;
+  /** `--favor-state`: with `--defer`, read the saved relations even where this target has them. */
+  favorState?: boolean;
 }
 
 /** 0 success, 1 a node failed, 2 bad project or usage. */

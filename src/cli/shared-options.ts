@@ -31,7 +31,8 @@ export function withCommonFlags(cmd: Command): Command {
 export function withSelectionFlags(cmd: Command): Command {
   return cmd
     .option('-s, --select <selector...>', 'nodes to include (dbt selector syntax)')
-    .option('--exclude <selector...>', 'nodes to leave out');
+    .option('--exclude <selector...>', 'nodes to leave out')
+    .option('--state <dir>', 'folder of a saved manifest.json (e.g. the production run\'s target/) for state:modified, state:new and --defer');
 }
 
 /** Turns flags into api options plus a reporter; a bad `--threads` is a usage error. */

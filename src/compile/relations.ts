@@ -9,6 +9,8 @@ const REFABLE = new Set(['model', 'seed', 'snapshot']);
 export class RelationIndex {
   private readonly byName = new Map<string, ManifestNode[]>();
   private readonly sources = new Map<string, SourceDefinition>();
+  /** `--defer`: nodes read where a saved manifest says they are built (another target's). */
+  private deferred = new Map<string, Relation>();
 
   constructor(private readonly manifest: Manifest) {
     for (const node of Object.values(manifest.nodes)) {
@@ -20,7 +22,14 @@ export class RelationIndex {
     for (const s of Object.values(manifest.sources)) this.sources.set(`${s.sourceName}\u0000${s.name}`, s);
   }
 
+  /** From now on, these nodes resolve to the given relations (`--defer`). */
+  defer(relations: Map<string, Relation>): void {
+    this.deferred = relations;
+  }
+
   relationOf(node: ManifestNode | SourceDefinition): Relation {
+    const deferred = this.deferred.get(node.uniqueId);
+    if (deferred) return deferred;
     if (node.resourceType === 'source') {
       return { database: node.database, schema: node.schema, identifier: node.identifier };
     }

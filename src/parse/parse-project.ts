@@ -157,7 +157,8 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       language: 'sql',
       checksum: { name: 'sha256', checksum: f.checksum },
       config,
-      unrenderedConfig: { ...(patch?.config ?? {}), ...rendered.config },
+      // As dbt's: the project file's configs for its folders, the YAML's, then the file's own config() calls.
+      unrenderedConfig: { ...folderConfig(tree, fqn), ...(patch?.config ?? {}), ...rendered.config },
       tags: config.tags,
       description: describe(patch?.description ?? ''),
       columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...c, description: describe(c.description) }])),

@@ -3,6 +3,8 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import type { ProjectGraph } from '../graph/types.js';
 import type { Exposure, ManifestNode, SourceDefinition } from '../parse/types.js';
 import { mapsWithExposures } from '../graph/index.js';
+import type { StateManifest } from './state-manifest.js';
+import { STATE_VALUES, StateComparer, type StateAspect } from './state-compare.js';
 
 export interface SelectOptions {
   select?: string[];
@@ -10,12 +12,21 @@ export interface SelectOptions {
   /** Keep only these resource types (`run` → model). Sources are listed only when asked for. */
   resourceTypes?: string[];
   indirectSelection?: 'eager' | 'cautious' | 'empty';
+  /** `--state`: the saved manifest `state:` selectors compare with. */
+  state?: StateManifest;
 }
 
 type Item = ManifestNode | SourceDefinition | Exposure;
 type Maps = ReturnType<typeof mapsWithExposures>;
+/** What an atom is evaluated against. */
+interface Context {
+  graph: ProjectGraph;
+  maps: Maps;
+  items: Item[];
+  state?: StateComparer;
+}
 
-const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'config.<key>'];
+const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'config.<key>'];
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]*?)(?:\+(\d*))?$/;
 
 function globOrEqual(pattern: string, value: string): boolean {
@@ -27,7 +38,8 @@ function configValue(item: Item, key: string): unknown {
 }
 
 /** Does one method:value match an item? Throws a message for an unknown method. */
-function matches(graph: ProjectGraph, item: Item, method: string, value: string): boolean {
+function matches(ctx: Context, item: Item, method: string, value: string): boolean {
+  const graph = ctx.graph;
   const fqn = item.fqn;
   switch (method) {
     case '':
@@ -68,6 +80,8 @@ function matches(graph: ProjectGraph, item: Item, method: string, value: string)
       return item.resourceType === 'test' && (item.testMetadata ? globOrEqual(value, item.testMetadata.name) : globOrEqual(value, item.name));
     case 'exposure':
       return item.resourceType === 'exposure' && globOrEqual(value, item.name);
+    case 'state':
+      return stateMatches(ctx.state!, item, value);
     case 'metric':
     case 'semantic_model':
       return false;
@@ -79,6 +93,19 @@ function matches(graph: ProjectGraph, item: Item, method: string, value: string)
       void graph;
       throw new Error(`unknown selector method '${method}'`);
   }
+}
+
+/** `state:new`, `state:modified(.aspect)`, `state:unmodified`, `state:old` for one item. */
+function stateMatches(state: StateComparer, item: Item, value: string): boolean {
+  const kind = item.resourceType === 'source' ? 'source' : item.resourceType === 'exposure' ? 'exposure' : 'node';
+  const isNew = state.isNew(item.uniqueId, kind);
+  if (value === 'new') return isNew;
+  if (value === 'old') return !isNew;
+  // Sources and exposures are compared by presence only.
+  const changed = kind === 'node' ? state.modified(item as ManifestNode) : new Set<StateAspect>();
+  if (value === 'modified') return isNew || changed.size > 0;
+  if (value === 'unmodified') return !isNew && changed.size === 0;
+  return isNew || changed.has(value.slice('modified.'.length) as StateAspect);
 }
 
 function walk(start: Set<string>, next: Record<string, string[]>, depth: number | undefined): Set<string> {
@@ -96,7 +123,8 @@ function walk(start: Set<string>, next: Record<string, string[]>, depth: number 
 }
 
 /** One atom: `[@][N+]method:value[+N]`. */
-function evalAtom(graph: ProjectGraph, maps: Maps, items: Item[], atom: string): Set<string> {
+function evalAtom(ctx: Context, atom: string): Set<string> {
+  const { maps, items } = ctx;
   const m = ATOM.exec(atom);
   if (!m || !m[3]) throw new Error(`cannot read selector '${atom}'`);
   const [, at, up, body, down] = m;
@@ -104,8 +132,12 @@ function evalAtom(graph: ProjectGraph, maps: Maps, items: Item[], atom: string):
   const method = colon > 0 ? body!.slice(0, colon) : '';
   const value = colon > 0 ? body!.slice(colon + 1) : body!;
   if (!value || /\+/.test(value)) throw new Error(`cannot read selector '${atom}'`);
-  if (method === 'state' || method === 'result' || method === 'source_status') throw Object.assign(new Error(`selector method '${method}:' needs saved state, which Strata does not support yet`), { unsupported: true });
-  const base = new Set(items.filter((i) => matches(graph, i, method, value)).map((i) => i.uniqueId));
+  if (method === 'result' || method === 'source_status') throw Object.assign(new Error(`selector method '${method}:' needs saved results, which Strata does not support yet`), { unsupported: true });
+  if (method === 'state') {
+    if (!ctx.state) throw new Error(`'${atom}' compares with a saved manifest: pass --state <folder with manifest.json>`);
+    if (!STATE_VALUES.includes(value)) throw new Error(`state:${value} is not one of ${STATE_VALUES.join(', ')}`);
+  }
+  const base = new Set(items.filter((i) => matches(ctx, i, method, value)).map((i) => i.uniqueId));
   const out = new Set(base);
   if (at) {
     const desc = walk(base, maps.childMap, undefined);
@@ -118,14 +150,14 @@ function evalAtom(graph: ProjectGraph, maps: Maps, items: Item[], atom: string):
   return out;
 }
 
-function evalArgs(graph: ProjectGraph, maps: Maps, items: Item[], args: string[], diagnostics: Diagnostic[], flag: string): Set<string> {
+function evalArgs(ctx: Context, args: string[], diagnostics: Diagnostic[], flag: string): Set<string> {
   const out = new Set<string>();
   for (const arg of args) {
     for (const token of arg.split(/\s+/).filter(Boolean)) {
       let acc: Set<string> | undefined;
       try {
         for (const atom of token.split(',')) {
-          const s = evalAtom(graph, maps, items, atom);
+          const s = evalAtom(ctx, atom);
           acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
         }
       } catch (e) {
@@ -158,14 +190,15 @@ export function selectNodes(graph: ProjectGraph, options: SelectOptions): { ids:
   const exposures = Object.values(graph.manifest.exposures ?? {}).sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : 1));
   const items: Item[] = [...Object.values(graph.manifest.nodes), ...Object.values(graph.manifest.sources), ...exposures];
   const maps = mapsWithExposures(graph);
+  const ctx: Context = { graph, maps, items, ...(options.state ? { state: new StateComparer(graph.manifest, options.state) } : {}) };
   const mode = options.indirectSelection ?? 'eager';
   let selected: Set<string>;
   if (options.select?.length) {
-    selected = evalArgs(graph, maps, items, options.select, diagnostics, '--select');
+    selected = evalArgs(ctx, options.select, diagnostics, '--select');
     withTests(graph, selected, mode);
   } else selected = new Set(items.map((i) => i.uniqueId));
   if (options.exclude?.length) {
-    const excluded = evalArgs(graph, maps, items, options.exclude, diagnostics, '--exclude');
+    const excluded = evalArgs(ctx, options.exclude, diagnostics, '--exclude');
     withTests(graph, excluded, mode);
     for (const x of excluded) selected.delete(x);
   }

@@ -7,6 +7,7 @@ import type { Reporter } from '../../diagnostics/index.js';
 interface RunFlags extends GlobalFlags {
   select?: string[];
   exclude?: string[];
+  state?: string;
   fullRefresh?: boolean;
   failFast?: boolean;
   relandChanged?: boolean;
@@ -14,6 +15,8 @@ interface RunFlags extends GlobalFlags {
   dryRun?: boolean;
   maxBytes?: string;
   empty?: boolean;
+  defer?: boolean;
+  favorState?: boolean;
 }
 
 const DESCRIPTIONS: Record<RunKind, string> = {
@@ -54,13 +57,18 @@ export function runCommands(): Command[] {
         .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
         .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)");
     }
+    if (kind !== 'land') {
+      cmd = cmd
+        .option('--defer', "with --state: read unselected parents that this target has not built from the saved manifest's relations (dbt's slim CI)")
+        .option('--favor-state', 'with --defer: read the saved relations even where this target has them');
+    }
     return cmd.option('-x, --fail-fast', 'stop at the first failure').action(async (flags: RunFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
       if (flags.dryRun) {
-        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
+        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
         reportDiagnostics(reporter, planned.diagnostics);
         if (planned.exitCode !== 2) printPlan(reporter, planned, maxBytes);
         process.exitCode = planned.exitCode;
@@ -70,6 +78,9 @@ export function runCommands(): Command[] {
         ...options,
         select: flags.select,
         exclude: flags.exclude,
+        state: flags.state,
+        defer: flags.defer,
+        favorState: flags.favorState,
         fullRefresh: flags.fullRefresh,
         failFast: flags.failFast,
         relandChanged: flags.relandChanged,

@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { readStateManifest, selectNodes, type StateManifest } from '../select/index.js';
+import type { ProjectGraph } from '../graph/index.js';
+import type { SelectionOptions } from './types.js';
+
+/** The saved manifest of `--state`, read once per command; a folder without one is a usage error. */
+export function stateOption(options: SelectionOptions & { defer?: boolean }): { state?: StateManifest; diagnostics: Diagnostic[] } {
+  if (!options.state) {
+    if (options.defer) return { diagnostics: [{ code: 'state-not-found', severity: 'error', message: '--defer needs --state: the folder of the manifest.json to defer to', file: '--defer', hint: 'add --state path/to/prod-target' }] };
+    return { diagnostics: [] };
+  }
+  const read = readStateManifest(resolve(options.state));
+  return 'nodes' in read ? { state: read, diagnostics: [] } : { diagnostics: [read] };
+}
+
+/** `selectNodes` with the command's `--state` read: the selection, its diagnostics, and the saved manifest. */
+export function selectForCommand(graph: ProjectGraph, options: SelectionOptions & { defer?: boolean }, resourceTypes?: string[]): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
+  const loaded = stateOption(options);
+  if (loaded.diagnostics.length) return { ids: [], diagnostics: loaded.diagnostics };
+  const selection = selectNodes(graph, { select: options.select, exclude: options.exclude, resourceTypes, state: loaded.state });
+  return { ...selection, state: loaded.state };
+}
