@@ -5,11 +5,14 @@
  *   its braces: nunjucks' lexer reads any `}}` as the end of a `{{ … }}`, where Jinja's counts brackets;
  * - a trailing comma before a closing bracket (`tags=['a', 'b',]`) becomes a space: Jinja allows it,
  *   nunjucks' parser does not. (A one-element tuple `(x,)` so becomes `(x)`.)
+ * - `{% with a = x, b = y %} … {% endwith %}` (an inner scope) becomes a one-pass for loop, which scopes
+ *   its sets as Jinja's with does: the values are computed outside first, an outer `loop` stays visible.
  */
 const SET_ATTR = /\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=\s*([\s\S]*?)\s*(-?)%\}/g;
 
 export function rewriteJinja(source: string): string {
-  const spaced = source.includes('}}') || TRAILING_COMMA.test(source) ? normalizeTags(source) : source;
+  let spaced = source.includes('}}') || TRAILING_COMMA.test(source) ? normalizeTags(source) : source;
+  if (spaced.includes('with')) spaced = rewriteWith(spaced);
   if (!spaced.includes('set ')) return spaced;
   return spaced.replace(SET_ATTR, (_m, l: string, obj: string, attr: string, expr: string, r: string) => `{%${l} do __strata_setattr(${obj}, '${attr}', ${expr}) ${r}%}`);
 }
@@ -76,4 +79,56 @@ function normalizeTags(source: string): string {
     i = source.indexOf('{', j + 2);
   }
   return copied ? out + source.slice(copied) : source;
+}
+
+const WITH = /\{%(-?)\s*with\b([\s\S]*?)(-?)%\}/g;
+const END_WITH = /\{%(-?)\s*endwith\s*(-?)%\}/g;
+
+/** `a = 1, b = f(x, y)` → [['a', '1'], ['b', 'f(x, y)']]: split at commas outside brackets and strings. */
+function assignments(text: string): [string, string][] | undefined {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  const out: [string, string][] = [];
+  for (const part of parts.map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]+)$/.exec(part);
+    if (!m) return undefined;
+    out.push([m[1]!, m[2]!]);
+  }
+  return out;
+}
+
+function rewriteWith(source: string): string {
+  let n = 0;
+  const withs = source.replace(WITH, (whole, l: string, body: string, r: string) => {
+    const list = assignments(body);
+    // Not an assignment list: left for nunjucks to report as written.
+    if (!list) return whole;
+    const id = n++;
+    const tags = [
+      `set __strata_with${id}_loop = loop`,
+      ...list.map(([, expr], k) => `set __strata_with${id}_${k} = ${expr}`),
+      `for __strata_with${id} in [0]`,
+      `set loop = __strata_with${id}_loop`,
+      ...list.map(([name], k) => `set ${name} = __strata_with${id}_${k}`),
+    ];
+    // The with tag's whitespace control goes to the first and last tag it becomes.
+    return tags.map((t, k) => `{%${k === 0 ? l : ''} ${t} ${k === tags.length - 1 ? r : ''}%}`).join('');
+  });
+  return n ? withs.replace(END_WITH, (_m, l: string, r: string) => `{%${l} endfor ${r}%}`) : withs;
 }

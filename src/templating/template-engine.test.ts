@@ -199,3 +199,12 @@ describe('api.Column', () => {
     expect(await render("{{ api.Column.translate_type('string') }} {{ api.Column.translate_type('integer') }} {{ api.Column.string_type(10) }}", { ...runContext(), adapterType: 'bigquery' })).toBe('string INT64 STRING');
   });
 });
+
+describe('{% with %}', () => {
+  it('scopes its names as Jinja does: values computed outside, nothing leaks, an outer loop stays visible', async () => {
+    expect(await render('{% set a = 5 %}{% with a = 1, b = a %}{{a}}-{{b}}{% endwith %}|{{a}}')).toBe('1-5|5');
+    expect(await render('{% for x in [1,2] %}{% with y = x * 10 %}{{ loop.index }}:{{ y }} {% endwith %}{% endfor %}')).toBe('1:10 2:20 ');
+    expect(await render('{% with %}{% set foo = 42 %}{{ foo }}{% endwith %}[{{ foo }}]')).toBe('42[]');
+    expect(await render('a\n{%- with z = {"k": [1, 2]} -%}\n  {{ z.k | length }}\n{%- endwith %}\nb')).toBe('a2\nb');
+  });
+});
