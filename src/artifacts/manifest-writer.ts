@@ -74,6 +74,9 @@ function columnsJson(columns: Record<string, ColumnInfo>): Record<string, unknow
   return out;
 }
 
+/** A model version as dbt writes it: a number where it is one (`v: 2`), else the string. */
+const versionJson = (v: string | undefined): string | number | null => (v === undefined ? null : /^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+
 export function nodeJson(node: ManifestNode, relationName: string | null): Record<string, unknown> {
   const json: Record<string, unknown> = {
     database: node.database ?? null,
@@ -113,9 +116,9 @@ export function nodeJson(node: ManifestNode, relationName: string | null): Recor
     contract: { enforced: (node.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
     access: 'protected',
     constraints: (node.constraints ?? []).map(constraintJson),
-    version: null,
-    latest_version: null,
-    deprecation_date: null,
+    version: versionJson(node.version),
+    latest_version: versionJson(node.latestVersion),
+    deprecation_date: node.deprecationDate ?? null,
   };
   if (node.resourceType === 'test') {
     json.test_metadata = node.testMetadata

@@ -1,6 +1,7 @@
 import type { Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode, RefCall, SourceDefinition } from '../parse/types.js';
 import { didYouMean } from '../diagnostics/index.js';
+import { refTarget } from '../parse/index.js';
 
 /** Resource types a `ref()` may point at, as in dbt. */
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
@@ -37,14 +38,13 @@ export class RelationIndex {
   }
 
   findRef(ref: RefCall): ManifestNode | undefined {
-    const candidates = this.byName.get(ref.name) ?? [];
-    if (ref.package) return candidates.find((c) => c.packageName === ref.package);
-    return candidates.find((c) => c.packageName === this.manifest.projectName) ?? candidates[0];
+    return refTarget(this.byName.get(ref.name) ?? [], ref, this.manifest.projectName).node;
   }
 
   resolveRef(ref: RefCall): ManifestNode | { error: string; hint?: string } {
     const node = this.findRef(ref);
     if (node) return node;
+    if (ref.version !== undefined && this.byName.has(ref.name)) return { error: `ref('${ref.name}', v=${String(ref.version)}) does not match any version of '${ref.name}'`, hint: 'leave v= out for the latest version' };
     const hint = didYouMean(ref.name, this.byName.keys());
     return { error: `ref('${ref.name}') does not match any model, seed or snapshot`, ...(hint ? { hint } : {}) };
   }

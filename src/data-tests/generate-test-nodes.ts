@@ -94,8 +94,10 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       delete args[k];
     }
     if (columnName !== undefined) args.column_name = columnName;
-    const targetName = parent.kind === 'node' ? parent.node.name : `${parent.source.sourceName}_${parent.source.name}`;
-    const modelExpr = parent.kind === 'node' ? `ref('${parent.node.name}')` : `source('${parent.source.sourceName}', '${parent.source.name}')`;
+    // A model version's tests are named after `<model>_v<v>` and ref that version, as dbt's.
+    const version = parent.kind === 'node' ? parent.node.version : undefined;
+    const targetName = parent.kind === 'node' ? (version !== undefined ? `${parent.node.name}_v${version}` : parent.node.name) : `${parent.source.sourceName}_${parent.source.name}`;
+    const modelExpr = parent.kind === 'node' ? `ref('${parent.node.name}'${version !== undefined ? `, v=${jinjaValue(version)}` : ''})` : `source('${parent.source.sourceName}', '${parent.source.name}')`;
     const kwargs = { ...args, model: `{{ get_where_subquery(${modelExpr}) }}` };
     const { name, alias } = testName(parent.kind === 'source' ? `source_${shortType}` : shortType, targetName, kwargs);
     const metadata = { name: shortType, kwargs, namespace: namespace ?? null };
@@ -107,7 +109,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
     const render = (c: Record<string, unknown>): Record<string, unknown> => (input.renderConfig ? input.renderConfig(c, { file: raw.file, line: raw.line }) : c);
     const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), render(legacyConfig), render(entryConfig));
     const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${jinjaValue(v)}`)];
-    const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
+    const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, ...(version !== undefined ? { version } : {}), at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
     const sources: SourceCall[] = parent.kind === 'source' ? [{ source: parent.source.sourceName, table: parent.source.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
     for (const v of Object.values(args)) {
       const found = refsIn(v, raw.file, raw.line);

@@ -2,6 +2,7 @@ import { Graph, alg } from '@dagrejs/graphlib';
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { Manifest, ManifestNode, RefCall, SourceCall } from '../parse/types.js';
 import type { ProjectGraph } from './types.js';
+import { refTarget } from '../parse/index.js';
 
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
 
@@ -27,15 +28,15 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   const sourceKey = new Map(Object.values(manifest.sources).map((s) => [`${s.sourceName}.${s.name}`, s.uniqueId]));
 
   const resolveRef = (node: Referrer, ref: RefCall): string | undefined => {
-    if (ref.version !== undefined) {
-      // Model versions are not built yet: resolving `v=2` to the unversioned model would read the wrong relation.
-      diagnostics.push({ code: 'ref-version-unsupported', severity: 'error', message: `${node.resourceType} '${node.name}' refers to version ${String(ref.version)} of '${ref.name}'; Strata does not support model versions yet`, ...(ref.at ?? { file: node.originalFilePath, line: 1, column: 1 }), hint: `ref the version's own model file by name instead (e.g. ref('${ref.name}_v${String(ref.version)}')) until versions are supported` });
+    const candidates = byName.get(ref.name) ?? [];
+    const found = refTarget(candidates, ref, manifest.projectName);
+    if (found.node) return found.node.uniqueId;
+    const at = ref.at ?? { file: node.originalFilePath, line: 1, column: 1 };
+    if (ref.version !== undefined && candidates.length) {
+      const versions = found.versions ?? [];
+      diagnostics.push({ code: 'ref-version-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' refers to version ${String(ref.version)} of '${ref.name}', which ${versions.length ? `has versions ${versions.join(', ')}` : 'has no versions'}`, ...at, hint: versions.length ? `use v=${versions[versions.length - 1]}, or leave v= out for the latest version` : `leave v= out, or declare versions: for '${ref.name}' in YAML` });
       return undefined;
     }
-    const candidates = byName.get(ref.name) ?? [];
-    const hit = ref.package ? candidates.find((c) => c.packageName === ref.package) : candidates.length === 1 ? candidates[0] : (candidates.find((c) => c.packageName === manifest.projectName) ?? candidates[0]);
-    if (hit) return hit.uniqueId;
-    const at = ref.at ?? { file: node.originalFilePath, line: 1, column: 1 };
     const hint = disabledNames.has(ref.name) ? `'${ref.name}' exists but is disabled (enabled: false); enable it or remove the ref` : (didYouMean(ref.name, byName.keys()) ?? 'check the file name of the model you mean (without .sql)');
     diagnostics.push({ code: 'ref-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' refers to '${ref.name}', which is not a model, seed or snapshot`, ...at, hint });
     return undefined;

@@ -6,3 +6,4 @@ export { rawCodeFromFile, isRawCodeFromFile } from './raw-code.js';
 export { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 export { reparseModel, type ReparseOutcome } from './reparse-model.js';
 export { propertyRenderer, type PropertyReads } from './property-render.js';
+export { refTarget } from './ref-target.js';

@@ -4,7 +4,7 @@ import type { ParseRenderResult, RenderNode, TemplateEngine } from '../templatin
 import { extractDocBlocks } from '../templating/index.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, NodeConfig, ResourceType, SourceDefinition } from './types.js';
 import { finalConfig, folderConfig } from './node-config.js';
-import { readSchemaFiles, type Patch } from './schema-yaml.js';
+import { readSchemaFiles, type Patch, type RawTest, type VersionPatch } from './schema-yaml.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
@@ -89,7 +89,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     nodeNames.add(node.name);
     // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
     const refable = node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot';
-    const key = `${refable ? 'refable' : node.resourceType}:${node.name}`;
+    const key = `${refable ? 'refable' : node.resourceType}:${node.name}${node.version !== undefined ? `.v${node.version}` : ''}`;
     const prior = seenNames.get(key);
     if (prior && node.config.enabled) {
       diagnostics.push({ code: 'duplicate-node', severity: 'error', message: `two ${refable ? 'models/seeds/snapshots' : `${node.resourceType}s`} are named '${node.name}': ${prior} and ${node.originalFilePath}`, file: node.originalFilePath, line: 1, hint: 'names must be unique across folders: rename one file' });
@@ -103,6 +103,11 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     manifest.nodes[node.uniqueId] = node;
   };
 
+  // Model versions: the file of each version (`defined_in`, or `<model>_v<v>`) → its model and version.
+  const versionFiles = new Map<string, { of: Patch; v: VersionPatch }>();
+  const versionsFound = new Set<string>();
+  for (const p of props.models.values()) for (const v of p.versions ?? []) versionFiles.set(v.definedIn ?? `${p.name}_v${v.v}`, { of: p, v });
+
   const kinds: [ProjectFile['kind'], Exclude<ResourceType, 'source'>, Record<string, unknown>, Map<string, Patch> | undefined][] = [
     ['model', 'model', cfg.models, props.models],
     ['snapshot', 'snapshot', cfg.snapshots, props.snapshots],
@@ -114,12 +119,12 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
    * One node from one file (a snapshot file gives one per block, each as a file of its own whose text is the
    * block's body). `ownCode`: the node's SQL is `f.contents` itself, not the file on disk read later.
    */
-  const parseUnit = (f: ProjectFile, name: string, resourceType: Exclude<ResourceType, 'source'>, tree: Record<string, unknown>, patches: Map<string, Patch> | undefined, ownCode: boolean): void => {
-    // A snapshot block's fqn has its file's name too, as dbt's: [project, folders…, file, snapshot].
-    const fqn = resourceType === 'snapshot' && f.path.endsWith('.sql') ? [...fqnOf(cfg.name, f.pathInResource, nodeNameOf(f.path)), name] : fqnOf(cfg.name, f.pathInResource, name);
-    const patch = patches?.get(name);
+  const parseUnit = (f: ProjectFile, name: string, resourceType: Exclude<ResourceType, 'source'>, tree: Record<string, unknown>, patches: Map<string, Patch> | undefined, ownCode: boolean, version?: { of: Patch; v: VersionPatch }): void => {
+    // A snapshot block's fqn has its file's name too, as dbt's: [project, folders…, file, snapshot]; a model version's ends in `v<n>`.
+    const fqn = resourceType === 'snapshot' && f.path.endsWith('.sql') ? [...fqnOf(cfg.name, f.pathInResource, nodeNameOf(f.path)), name] : version ? [...fqnOf(cfg.name, f.pathInResource, name), `v${version.v.v}`] : fqnOf(cfg.name, f.pathInResource, name);
+    const patch = version ? versionedPatch(version.of, version.v) : patches?.get(name);
     const patchConfig = patch ? renderProperty(patch.config ?? {}, `the config of '${patch.name}'`, { file: patch.file, line: patch.line }) : {};
-    const uniqueId = `${resourceType}.${cfg.name}.${name}`;
+    const uniqueId = version ? `${resourceType}.${cfg.name}.${name}.v${version.v.v}` : `${resourceType}.${cfg.name}.${name}`;
     let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
     if (resourceType !== 'seed') {
       // The config its template sees (`config.get`): project folders and YAML. A render is reused for the same one only.
@@ -145,7 +150,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     }
     const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config);
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
-    const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource };
+    const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
     const fields: Omit<ManifestNode, 'rawCode'> = {
       uniqueId,
       resourceType,
@@ -172,6 +177,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       alias: namer.alias(config.alias, nodeInfo),
       docRefs: rendered.docRefs,
       ...(patch?.constraints ? { constraints: patch.constraints } : {}),
+      ...(version ? { version: version.v.v, latestVersion: latestOf(version.of), ...(version.v.deprecationDate ? { deprecationDate: version.v.deprecationDate } : {}) } : {}),
       extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
     };
     // A seed's SQL is empty like dbt's; a model's is its file, read only if something needs it.
@@ -192,6 +198,20 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   for (const [fileKind, resourceType, tree, patches] of kinds) {
     for (const f of project.files) {
       if (f.kind !== fileKind) continue;
+      if (resourceType === 'model') {
+        const stem = nodeNameOf(f.path);
+        const version = versionFiles.get(stem);
+        if (version) {
+          versionsFound.add(`${version.of.name}\u0000${version.v.v}`);
+          parseUnit(f, version.of.name, resourceType, tree, patches, false, version);
+          continue;
+        }
+        const versioned = props.models.get(stem);
+        if (versioned?.versions) {
+          diagnostics.push({ code: 'duplicate-node', severity: 'error', message: `${f.path} is named like model '${stem}', which has versions: they are ${versioned.versions.map((v) => `${v.definedIn ?? `${stem}_v${v.v}`}.sql`).join(', ')}`, file: f.path, line: 1, hint: `make it one of the versions (defined_in: ${stem}), or rename it` });
+          continue;
+        }
+      }
       if (resourceType !== 'snapshot') {
         parseUnit(f, nodeNameOf(f.path), resourceType, tree, patches, false);
         continue;
@@ -200,6 +220,9 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       diagnostics.push(...found.diagnostics);
       for (const block of found.blocks) parseUnit(blockFile(f, block.name, block.body), block.name, resourceType, tree, patches, true);
     }
+  }
+  for (const [stem, { of, v }] of versionFiles) {
+    if (!versionsFound.has(`${of.name}\u0000${v.v}`)) diagnostics.push({ code: 'version-file-not-found', severity: 'error', message: `version ${v.v} of model '${of.name}' has no file: there is no ${stem}.sql under the model paths`, file: of.file, line: v.line ?? of.line, hint: `create ${stem}.sql, or point the version at its file with defined_in: <file name without .sql>` });
   }
   // dbt 1.9 declares snapshots in YAML too: a `snapshots:` entry with `relation: ref('x')` or `source('s', 't')`.
   for (const patch of props.snapshots.values()) {
@@ -233,6 +256,35 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
   return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
+}
+
+/** A model's latest version: `latest_version`, or the highest `v` (numerically where they are numbers). */
+function latestOf(p: Patch): string {
+  if (p.latestVersion !== undefined) return p.latestVersion;
+  return [...p.versions!.map((v) => v.v)].sort((a, b) => (Number.isNaN(Number(a)) || Number.isNaN(Number(b)) ? (a < b ? -1 : 1) : Number(a) - Number(b))).at(-1)!;
+}
+
+/**
+ * A version's properties, as dbt derives them: the model's top-level ones, with the version's config,
+ * description and constraints over them; its columns are the top-level ones it includes (`include`, default
+ * all, minus `exclude`) with its own on top; the model's tests apply to every version, with the version's own.
+ */
+function versionedPatch(p: Patch, v: VersionPatch): Patch {
+  const inherited = Object.fromEntries(Object.entries(p.columns).filter(([n]) => (v.include === 'all' || v.include.includes(n)) && !v.exclude.includes(n)));
+  const columnTests: Record<string, RawTest[]> = {};
+  for (const n of Object.keys(inherited)) if (p.columnTests[n] && !v.columns?.[n]) columnTests[n] = p.columnTests[n]!;
+  Object.assign(columnTests, v.columnTests);
+  const constraints = v.constraints ?? p.constraints;
+  return {
+    ...p,
+    line: v.line ?? p.line,
+    description: v.description ?? p.description,
+    config: { ...p.config, ...v.config },
+    columns: { ...inherited, ...(v.columns ?? {}) },
+    tests: [...p.tests, ...v.tests],
+    columnTests,
+    ...(constraints ? { constraints } : {}),
+  };
 }
 
 /** A snapshot block as a file of its own: its body as text, a checksum of its own (the parse cache keys by it). */

@@ -48,7 +48,8 @@ export class RelationNamer {
     return v;
   }
   alias(custom: string | null | undefined, nodeInfo: Record<string, unknown>): string {
-    if (!this.overridden('generate_alias_name')) return custom ? String(custom).trim() : String(nodeInfo.name);
+    // dbt's default: a model version's relation is `<name>_v<version>` (dots as underscores).
+    if (!this.overridden('generate_alias_name')) return custom ? String(custom).trim() : nodeInfo.version !== undefined && nodeInfo.version !== null ? `${String(nodeInfo.name)}_v${String(nodeInfo.version).replace(/\./g, '_')}` : String(nodeInfo.name);
     return String(this.engine.callMacro('generate_alias_name', [custom ?? null, nodeInfo]) ?? nodeInfo.name).trim();
   }
   database(custom: string | null | undefined): string | undefined {

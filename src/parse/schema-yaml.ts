@@ -28,6 +28,28 @@ export interface Patch {
   constraints?: Constraint[];
   /** A snapshot declared in YAML (dbt 1.9): what it snapshots. */
   relation?: unknown;
+  /** Model versions (`versions:`), and `latest_version`. */
+  versions?: VersionPatch[];
+  latestVersion?: string;
+}
+
+/** One entry of a model's `versions:`: what it changes from the model's top-level properties. */
+export interface VersionPatch {
+  v: string;
+  /** The file's name without .sql (`defined_in`); default `<model>_v<v>`. */
+  definedIn?: string;
+  line?: number;
+  description?: string;
+  config: Record<string, unknown>;
+  /** The version's own `columns:` (undefined: none written, every top-level column is inherited). */
+  columns?: Record<string, ColumnInfo>;
+  columnTests: Record<string, RawTest[]>;
+  /** Top-level columns inherited: `include: all` (default) or a list, minus `exclude`. */
+  include: 'all' | string[];
+  exclude: string[];
+  tests: RawTest[];
+  constraints?: Constraint[];
+  deprecationDate?: string;
 }
 
 export interface RawSourceTable {
@@ -108,6 +130,60 @@ function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, tes
   return columns;
 }
 
+/** A model's `versions:` list; each entry's columns may `include`/`exclude` the top-level ones. */
+function readVersions(yaml: YamlFile, path: (string | number)[], model: Record<string, unknown>, report: Report): VersionPatch[] | undefined {
+  const list = model.versions;
+  const name = String(model.name);
+  if (!Array.isArray(list) || !list.length) {
+    report([...path, 'versions'], `versions: of model '${name}' must be a list of entries starting with '- v:'`, 'write versions:\n  - v: 1\n  - v: 2');
+    return undefined;
+  }
+  const out: VersionPatch[] = [];
+  list.forEach((raw, i) => {
+    const at = [...path, 'versions', i];
+    const entry = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+    if (!entry || entry.v === undefined || entry.v === null || typeof entry.v === 'object') {
+      report(at, `each version of model '${name}' needs a v:`, 'write - v: 2');
+      return;
+    }
+    const v = String(entry.v);
+    if (out.some((o) => o.v === v)) {
+      report(at, `model '${name}' declares version ${v} twice`, 'give each version its own v:');
+      return;
+    }
+    let include: 'all' | string[] = 'all';
+    let exclude: string[] = [];
+    let columns: Record<string, ColumnInfo> | undefined;
+    const columnTests: Record<string, RawTest[]> = {};
+    if (Array.isArray(entry.columns)) {
+      for (const c of entry.columns) {
+        const col = c && typeof c === 'object' ? (c as Record<string, unknown>) : undefined;
+        if (!col || col.name !== undefined) continue;
+        if (col.include !== undefined) include = col.include === 'all' || col.include === '*' ? 'all' : Array.isArray(col.include) ? col.include.map(String) : [String(col.include)];
+        if (Array.isArray(col.exclude)) exclude = col.exclude.map(String);
+      }
+      // The include/exclude entry has no name, so it is not read as a column.
+      columns = columnsOf(yaml, [...at, 'columns'], entry.columns, columnTests, report);
+    }
+    const constraints = readConstraints(entry.constraints, [...at, 'constraints'], `version ${v} of '${name}'`, true, report);
+    out.push({
+      v,
+      ...(entry.defined_in !== undefined ? { definedIn: String(entry.defined_in) } : {}),
+      line: yaml.lineOf(at),
+      ...(entry.description !== undefined ? { description: String(entry.description) } : {}),
+      config: { ...((entry.config as Record<string, unknown>) ?? {}) },
+      columns,
+      columnTests,
+      include,
+      exclude,
+      tests: rawTests(yaml, at, { ...entry, name: `${name} v${v}` }, report),
+      ...(constraints ? { constraints } : {}),
+      ...(entry.deprecation_date !== undefined ? { deprecationDate: String(entry.deprecation_date) } : {}),
+    });
+  });
+  return out.length ? out : undefined;
+}
+
 function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<string, unknown>, report: Report): RawTest[] {
   const key = testsKey(obj, path, `'${String(obj.name)}'`, report);
   const list = obj[key];
@@ -179,9 +255,6 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         return;
       }
       const e = entry as Record<string, unknown>;
-      if (kind === 'models' && e.versions !== undefined) {
-        invalid([kind, i, 'versions'], `model '${String(e.name)}' declares versions:, and Strata does not support model versions yet: its versions would be built as unrelated models`, "remove versions: (and latest_version:) and name each version's file as its own model, or keep this project on dbt until versions are supported");
-      }
       const columnTests: Record<string, RawTest[]> = {};
       const patch: Patch = {
         name: String(e.name),
@@ -197,6 +270,15 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         docs: e.docs,
       };
       if (kind === 'snapshots' && e.relation !== undefined) patch.relation = e.relation;
+      if (kind === 'models' && e.versions !== undefined) {
+        const versions = readVersions(yaml, [kind, i], e, invalid);
+        if (versions) {
+          patch.versions = versions;
+          const latest = e.latest_version === undefined || e.latest_version === null ? undefined : String(e.latest_version);
+          if (latest !== undefined && !versions.some((v) => v.v === latest)) invalid([kind, i, 'latest_version'], `latest_version ${latest} of model '${patch.name}' is not one of its versions (${versions.map((v) => v.v).join(', ')})`, 'set latest_version: to one of the v: values, or remove it to use the highest');
+          else patch.latestVersion = latest;
+        }
+      }
       const constraints = readConstraints(e.constraints, [kind, i, 'constraints'], `'${patch.name}'`, true, invalid);
       if (constraints?.length) patch.constraints = constraints;
       if (kind === 'analyses') return;

@@ -119,6 +119,10 @@ export interface ManifestNode {
   docRefs?: string[];
   /** The model's own `constraints:` (columns' are on their ColumnInfo). */
   constraints?: Constraint[];
+  /** A model version (`versions:` in YAML): its `v`, the model's latest, and its deprecation date. */
+  version?: string;
+  latestVersion?: string;
+  deprecationDate?: string;
   /** Tests only. */
   testMetadata?: TestMetadata;
   attachedNode?: string;

@@ -26,7 +26,7 @@ interface Context {
   state?: StateComparer;
 }
 
-const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'config.<key>'];
+const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'config.<key>'];
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]*?)(?:\+(\d*))?$/;
 
 function globOrEqual(pattern: string, value: string): boolean {
@@ -82,6 +82,18 @@ function matches(ctx: Context, item: Item, method: string, value: string): boole
       return item.resourceType === 'exposure' && globOrEqual(value, item.name);
     case 'state':
       return stateMatches(ctx.state!, item, value);
+    case 'version': {
+      // dbt's: latest, prerelease (above latest), old (below it), none (an unversioned model).
+      if (item.resourceType !== 'model') return false;
+      const node = item as ManifestNode;
+      if (value === 'none') return node.version === undefined;
+      if (node.version === undefined || node.latestVersion === undefined) return false;
+      const order = compareVersions(node.version, node.latestVersion);
+      if (value === 'latest') return order === 0;
+      if (value === 'prerelease') return order > 0;
+      if (value === 'old') return order < 0;
+      throw new Error(`version:${value} is not one of latest, prerelease, old, none`);
+    }
     case 'metric':
     case 'semantic_model':
       return false;
@@ -93,6 +105,14 @@ function matches(ctx: Context, item: Item, method: string, value: string): boole
       void graph;
       throw new Error(`unknown selector method '${method}'`);
   }
+}
+
+/** Versions compare as numbers where both are, else as text. */
+function compareVersions(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `state:new`, `state:modified(.aspect)`, `state:unmodified`, `state:old` for one item. */

@@ -1,0 +1,17 @@
+import type { ManifestNode, RefCall } from './types.js';
+
+/**
+ * Which of the nodes named in a `ref()` it means, as dbt resolves it: the package's (or this project's,
+ * else the only one), then, for a versioned model, the version asked for (`v=`) or its latest version.
+ * Undefined when none fits; `versions` then lists what the model has, for the message.
+ */
+export function refTarget(candidates: ManifestNode[], ref: RefCall, projectName: string): { node?: ManifestNode; versions?: string[] } {
+  const inPackage = ref.package ? candidates.filter((c) => c.packageName === ref.package) : candidates.some((c) => c.packageName === projectName) ? candidates.filter((c) => c.packageName === projectName) : candidates;
+  const versioned = inPackage.filter((c) => c.version !== undefined);
+  if (ref.version !== undefined) {
+    const node = versioned.find((c) => c.version === String(ref.version));
+    return node ? { node } : { versions: versioned.map((c) => c.version!) };
+  }
+  if (versioned.length) return { node: versioned.find((c) => c.version === c.latestVersion) ?? versioned[versioned.length - 1] };
+  return { node: inPackage[0] };
+}
