@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
 import { DiagnosticBag, SecretScrubber, SECRET_KEYS, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
@@ -140,6 +140,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     vars: options.vars,
     threads: options.threads,
     env: options.env,
+    targetPath: options.targetPath,
     profileOptional: options.profileOptional,
   }));
   bag.merge(loaded.diagnostics);
@@ -159,7 +160,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   }
 
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
-  const targetDir = join(project.config.rootDir, project.config.targetPath);
+  const targetDir = resolve(project.config.rootDir, project.config.targetPath);
   const env = options.env ?? process.env;
   const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: project.config.vars, fs: diskFileSource, envDigest, varDigest };
   const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { loadProject } from '../project/index.js';
 import { runCommand, type RunKind } from './run-command.js';
@@ -23,7 +23,7 @@ interface LastRun {
 export async function retry(options: CommonOptions): Promise<CommandResult> {
   const loaded = loadProject({ ...options, profileOptional: true });
   if (!loaded.project) return { exitCode: 2, diagnostics: loaded.diagnostics, invocationId: '', results: [] };
-  const path = join(loaded.project.config.rootDir, loaded.project.config.targetPath, 'run_results.json');
+  const path = join(resolve(loaded.project.config.rootDir, loaded.project.config.targetPath), 'run_results.json');
   const refuse = (message: string, hint: string): CommandResult => ({ exitCode: 2, diagnostics: [{ code: 'retry-impossible', severity: 'error', message, file: join(loaded.project!.config.targetPath, 'run_results.json'), hint }], invocationId: '', results: [] });
   if (!existsSync(path)) return refuse('there is no previous run to retry: run_results.json is missing', 'run strata build (or run, test, seed) first; retry reruns what it left undone');
   let last: LastRun;

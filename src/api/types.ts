@@ -15,6 +15,8 @@ export interface CommonOptions {
   scrubber?: SecretScrubber;
   /** Aborts scheduling (SIGINT). */
   signal?: AbortSignal;
+  /** `--target-path`: where artifacts and caches go (default: the project file's target-path, `target`). */
+  targetPath?: string;
   /** `--no-partial-parse`: parse every file afresh, reading and writing no parse cache. */
   noParseCache?: boolean;
 }

@@ -138,6 +138,16 @@ describe('strata CLI', () => {
     expect(strata(['run-operation', 'nope', '--project-dir', d, '--profiles-dir', d]).code).toBe(2);
   });
 
+  it('--target-path (or STRATA_TARGET_PATH) puts artifacts and caches elsewhere, as dbt\u2019s', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id' });
+    const elsewhere = join(d, 'task-1-target');
+    expect(strata(['parse', '--project-dir', d, '--profiles-dir', d, '--target-path', elsewhere]).code).toBe(0);
+    expect(existsSync(join(elsewhere, 'manifest.json'))).toBe(true);
+    expect(strata(['parse', '--project-dir', d, '--profiles-dir', d], repoRoot, { STRATA_TARGET_PATH: 'task-2' }).code).toBe(0);
+    expect(existsSync(join(d, 'task-2', 'manifest.json'))).toBe(true);
+    expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(false);
+  });
+
   it('parse writes the manifest and stores the graph; the next parse reuses it', () => {
     const d = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
     const first = strata(['parse', '--project-dir', d, '--profiles-dir', d]);

@@ -13,6 +13,7 @@ export interface GlobalFlags {
   quiet?: boolean;
   /** false with `--no-partial-parse`. */
   partialParse?: boolean;
+  targetPath?: string;
 }
 
 /** Flags every command accepts. */
@@ -23,6 +24,7 @@ export function withCommonFlags(cmd: Command): Command {
     .option('-t, --target <name>', 'output of the profile to use')
     .option('--vars <yaml>', "variables as YAML or JSON, e.g. '{start_date: 2024-01-01}'")
     .option('--threads <n>', 'nodes to run at once (default: the profile)')
+    .option('--target-path <dir>', 'where artifacts and parse caches go (default: $STRATA_TARGET_PATH, $DBT_TARGET_PATH, target-path in the project file, target/)')
     .addOption(new Option('--log-format <format>', 'text or json (one event per line)').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print only errors and the summary')
     .option('--no-partial-parse', 'parse every file afresh; ignore and do not write the parse caches in target/');
@@ -46,7 +48,7 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
     if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
   }
   return {
-    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false },
+    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false, targetPath: flags.targetPath },
     reporter,
     scrubber,
     usageError,

@@ -113,7 +113,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     snapshotPaths: paths['snapshot-paths']!,
     analysisPaths: paths['analysis-paths']!,
     docsPaths: paths['docs-paths']!,
-    targetPath: typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target',
+    // As dbt: the flag, then the environment, then the project file.
+    targetPath: options.targetPath || env.STRATA_TARGET_PATH || env.DBT_TARGET_PATH || (typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target'),
     cleanTargets: paths['clean-targets']!,
     vars,
     models: (raw.models ?? {}) as Record<string, unknown>,
@@ -163,7 +164,7 @@ export function listProjectFiles(config: ProjectConfig, fs: FileSource): Project
       // Listed paths start with absDir, itself under rootDir unless a resource path leads out of the project.
       const rootPrefix = `${config.rootDir}${sep}`;
       const dirPrefix = `${absDir}${sep}`;
-      const targetPrefix = `${config.targetPath}/`;
+      const targetPrefix = `${relative(config.rootDir, resolve(config.rootDir, config.targetPath)).split(sep).join('/')}/`;
       const slashes = sep === '/' ? (p: string) => p : (p: string) => p.split(sep).join('/');
       for (const abs of fs.list(absDir)) {
         if (seen.has(abs)) continue;

@@ -107,6 +107,8 @@ export interface LoadOptions {
   threads?: number;
   env?: NodeJS.ProcessEnv;
   fileSource?: FileSource;
+  /** `--target-path`: where artifacts and caches go, over $STRATA_TARGET_PATH, $DBT_TARGET_PATH and the project file. */
+  targetPath?: string;
   /** Skip reading profiles.yml (e.g. `ls`, `compile` without warehouse); a duckdb default is used if absent. */
   profileOptional?: boolean;
 }
