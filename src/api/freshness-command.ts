@@ -12,7 +12,7 @@ export async function sourceFreshness(options: CommonOptions & SelectionOptions)
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, results: [] };
   const p = outcome.prepared;
-  const selection = selectForCommand(p.graph, options, ['source']);
+  const selection = selectForCommand(p, options, ['source']);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics: selection.diagnostics, results: [] };
   const sources = selection.ids.map((id) => p.graph.manifest.sources[id]!).filter(hasFreshness);
   const warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });

@@ -14,7 +14,7 @@ export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; 
   const outcome = await prepareProject({ ...options, profileOptional: true });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, lines: [] };
   const p = outcome.prepared;
-  const selection = selectForCommand(p.graph, options, options.resourceTypes);
+  const selection = selectForCommand(p, options, options.resourceTypes);
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };
   return { exitCode: 0, diagnostics, lines: formatList(p.graph, selection.ids, options.output ?? 'selector') };

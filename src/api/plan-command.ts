@@ -67,7 +67,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     diagnostics.push({ code: 'dry-run-unsupported', severity: 'error', message: `target '${p.project.target.name}' is ${p.project.target.type}, which has no dry-run cost estimates`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'use --target with a bigquery output; DuckDB runs locally and bills nothing' });
     return empty(2, diagnostics, p.invocationId);
   }
-  const selection = selectForCommand(p.graph, options, options.resourceTypes ?? ['landing', 'seed', 'model', 'snapshot', 'test']);
+  const selection = selectForCommand(p, options, options.resourceTypes ?? ['landing', 'seed', 'model', 'snapshot', 'test']);
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return empty(2, diagnostics, p.invocationId);
   const manifest = p.graph.manifest;

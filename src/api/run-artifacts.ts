@@ -21,6 +21,7 @@ export function writeManifest(p: PreparedProject): 'reused' | 'written' {
     relationName: relationNamer(p),
     graphId: p.graphId,
     scrubber: p.scrubber,
+    selectors: p.project.config.selectors,
     hooks: { onRunStart: p.project.config.onRunStart, onRunEnd: p.project.config.onRunEnd, configFile: p.project.config.configFile },
   });
 }
@@ -49,6 +50,7 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     fail_fast: options.failFast ?? false,
     ...(options.empty ? { empty: true } : {}),
+    ...(options.selector ? { selector: options.selector } : {}),
     ...(options.state ? { state: options.state } : {}),
     ...(options.defer ? { defer: true } : {}),
     ...(options.favorState ? { favor_state: true } : {}),

@@ -52,7 +52,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const p = outcome.prepared;
   const diagnostics: Diagnostic[] = [...p.diagnostics];
   const types = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
-  const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p.graph, options, types);
+  const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types);
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) {

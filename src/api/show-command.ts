@@ -39,7 +39,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
   if (options.inline !== undefined) nodes = [inlineNode(p, options.inline)];
   else {
     if (!options.select?.length) return { exitCode: 2, diagnostics: [...diagnostics, { code: 'show-invalid', severity: 'error', message: 'show needs --select or --inline', file: 'show', hint: "strata show --select my_model, or strata show --inline \"select * from {{ ref('my_model') }}\"" }], previews: [] };
-    const selection = selectForCommand(p.graph, options, ['model', 'analysis']);
+    const selection = selectForCommand(p, options, ['model', 'analysis']);
     diagnostics.push(...selection.diagnostics);
     if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, previews: [] };
     nodes = selection.ids.map((id) => p.graph.manifest.nodes[id]!);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { readStateManifest, selectNodes, type StateManifest } from '../select/index.js';
 import type { ProjectGraph } from '../graph/index.js';
+import type { SelectorDefinition } from '../project/selectors-file.js';
 import type { SelectionOptions } from './types.js';
 
 /** The saved manifest of `--state`, read once per command; a folder without one is a usage error. */
@@ -14,10 +15,10 @@ export function stateOption(options: SelectionOptions & { defer?: boolean }): { 
   return 'nodes' in read ? { state: read, diagnostics: [] } : { diagnostics: [read] };
 }
 
-/** `selectNodes` with the command's `--state` read: the selection, its diagnostics, and the saved manifest. */
-export function selectForCommand(graph: ProjectGraph, options: SelectionOptions & { defer?: boolean }, resourceTypes?: string[]): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
+/** `selectNodes` with the command's `--state` read and the project's YAML selectors: the selection, its diagnostics, and the saved manifest. */
+export function selectForCommand(p: { graph: ProjectGraph; project: { config: { selectors: SelectorDefinition[] } } }, options: SelectionOptions & { defer?: boolean }, resourceTypes?: string[]): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
   const loaded = stateOption(options);
   if (loaded.diagnostics.length) return { ids: [], diagnostics: loaded.diagnostics };
-  const selection = selectNodes(graph, { select: options.select, exclude: options.exclude, resourceTypes, state: loaded.state });
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, selector: options.selector, selectors: p.project.config.selectors, resourceTypes, state: loaded.state });
   return { ...selection, state: loaded.state };
 }

@@ -26,6 +26,8 @@ export interface SelectionOptions {
   exclude?: string[];
   /** `--state DIR`: a folder with a saved manifest.json, for `state:` selectors and `--defer`. */
   state?: string;
+  /** `--selector NAME`: a named selector of selectors.yml. */
+  selector?: string;
 }
 
 export interface RunOptions extends CommonOptions, SelectionOptions {

@@ -33,7 +33,8 @@ export interface ManifestFileInput extends ManifestArtifactInput {
 /** Writes `target/manifest.json` atomically, scrubbed; reuses the previous file's body when the graph is the same. */
 export function writeManifestFile(targetDir: string, input: ManifestFileInput): 'reused' | 'written' {
   const path = join(targetDir, 'manifest.json');
-  const key = input.graphId ? `${input.graphId}:${compiledDigest(input)}` : undefined;
+  // The selectors (selectors.yml) are read on every command, not part of the graph: their text joins the key.
+  const key = input.graphId ? `${input.graphId}:${compiledDigest(input)}:${createHash('sha1').update(JSON.stringify(input.selectors ?? [])).digest('hex')}` : undefined;
   if (key) {
     const head = HEAD + JSON.stringify(manifestMetadata({ invocationId: input.invocationId, projectName: input.manifest.projectName, adapterType: input.manifest.adapterType }));
     if (input.scrubber.scrub(head) === head && reuseBody(targetDir, path, key, Buffer.from(head), input.scrubber)) return 'reused';

@@ -10,6 +10,8 @@ export interface ManifestArtifactInput {
   invocationId: string;
   /** Renders a node's or source's relation name as the warehouse quotes it; undefined for ephemerals/tests. */
   relationName: (node: ManifestNode | SourceDefinition) => string | null;
+  /** The project's YAML selectors (`selectors.yml`), as dbt lists them. */
+  selectors?: { name: string; description: string; default: boolean; definition: unknown }[];
   /** The project's on-run-start / on-run-end hooks, written as dbt's `operation` nodes. */
   hooks?: { onRunStart: string[]; onRunEnd: string[]; configFile: string };
 }
@@ -277,7 +279,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     exposures: Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e)])),
     metrics: {},
     groups: {},
-    selectors: {},
+    selectors: Object.fromEntries((input.selectors ?? []).map((s) => [s.name, { name: s.name, description: s.description, definition: s.definition, ...(s.default ? { default: true } : {}) }])),
     disabled,
     parent_map: parentMap,
     child_map: childMap,

@@ -34,6 +34,7 @@ export function withSelectionFlags(cmd: Command): Command {
   return cmd
     .option('-s, --select <selector...>', 'nodes to include (dbt selector syntax)')
     .option('--exclude <selector...>', 'nodes to leave out')
+    .option('--selector <name>', 'a named selector of selectors.yml')
     .option('--state <dir>', 'folder of a saved manifest.json (e.g. the production run\'s target/) for state:modified, state:new and --defer');
 }
 

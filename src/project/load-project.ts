@@ -7,6 +7,7 @@ import { parseYamlFile, type YamlFile } from './yaml-file.js';
 import { yamlPackage } from './yaml-package.js';
 import { renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
+import { readSelectorsFile } from './selectors-file.js';
 
 const KNOWN_KEYS = new Set([
   'name', 'version', 'profile', 'config-version', 'require-dbt-version', 'model-paths', 'source-paths', 'seed-paths', 'data-paths',
@@ -69,6 +70,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   }
   const name = raw.name;
 
+  const selectorsFile = readSelectorsFile(root, fs);
+  diagnostics.push(...selectorsFile.diagnostics);
   const cli = parseVars(options.vars);
   if (cli.error) diagnostics.push({ code: 'vars-invalid', severity: 'error', message: cli.error, file: '--vars', hint: `example: --vars '{start_date: "2024-01-01"}'` });
   const rawVars = raw.vars ?? {};
@@ -123,6 +126,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     sources: (cfg('sources') ?? {}) as Record<string, unknown>,
     snapshots: (raw.snapshots ?? {}) as Record<string, unknown>,
     exposures: (raw.exposures ?? {}) as Record<string, unknown>,
+    selectors: selectorsFile.selectors,
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],

@@ -29,6 +29,8 @@ export interface ProjectConfig {
   dataTests: FolderConfigTree;
   sources: FolderConfigTree;
   snapshots: FolderConfigTree;
+  /** `selectors.yml` at the project root: named selectors (`--selector`, `selector:`). */
+  selectors: import('./selectors-file.js').SelectorDefinition[];
   /** `exposures:` (only `+enabled`, `+tags`, `+meta` apply, as in dbt). */
   exposures: FolderConfigTree;
   /** `on-run-start` / `on-run-end` hooks. */

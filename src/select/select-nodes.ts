@@ -5,6 +5,9 @@ import type { Exposure, ManifestNode, SourceDefinition } from '../parse/types.js
 import { mapsWithExposures } from '../graph/index.js';
 import type { StateManifest } from './state-manifest.js';
 import { STATE_VALUES, StateComparer, type StateAspect } from './state-compare.js';
+import { definitionIds } from './yaml-selectors.js';
+import type { SelectorDefinition } from '../project/selectors-file.js';
+import { didYouMean } from '../diagnostics/index.js';
 
 export interface SelectOptions {
   select?: string[];
@@ -14,6 +17,10 @@ export interface SelectOptions {
   indirectSelection?: 'eager' | 'cautious' | 'empty';
   /** `--state`: the saved manifest `state:` selectors compare with. */
   state?: StateManifest;
+  /** The project's `selectors.yml`, for `--selector`, `selector:` and a `default: true` selector. */
+  selectors?: SelectorDefinition[];
+  /** `--selector NAME`. */
+  selector?: string;
 }
 
 type Item = ManifestNode | SourceDefinition | Exposure;
@@ -24,9 +31,13 @@ interface Context {
   maps: Maps;
   items: Item[];
   state?: StateComparer;
+  selectors: Map<string, SelectorDefinition>;
+  /** Selectors being evaluated (a selector that reaches itself is a cycle). */
+  evaluating: string[];
+  diagnostics: Diagnostic[];
 }
 
-const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'config.<key>'];
+const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'selector', 'config.<key>'];
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]*?)(?:\+(\d*))?$/;
 
 function globOrEqual(pattern: string, value: string): boolean {
@@ -157,7 +168,7 @@ function evalAtom(ctx: Context, atom: string): Set<string> {
     if (!ctx.state) throw new Error(`'${atom}' compares with a saved manifest: pass --state <folder with manifest.json>`);
     if (!STATE_VALUES.includes(value)) throw new Error(`state:${value} is not one of ${STATE_VALUES.join(', ')}`);
   }
-  const base = new Set(items.filter((i) => matches(ctx, i, method, value)).map((i) => i.uniqueId));
+  const base = method === 'selector' ? selectorIds(ctx, value) : new Set(items.filter((i) => matches(ctx, i, method, value)).map((i) => i.uniqueId));
   const out = new Set(base);
   if (at) {
     const desc = walk(base, maps.childMap, undefined);
@@ -192,6 +203,19 @@ function evalArgs(ctx: Context, args: string[], diagnostics: Diagnostic[], flag:
   return out;
 }
 
+/** The nodes a named YAML selector selects. */
+function selectorIds(ctx: Context, name: string): Set<string> {
+  const def = ctx.selectors.get(name);
+  if (!def) throw new Error(`there is no selector '${name}' in selectors.yml${ctx.selectors.size ? ` (${didYouMean(name, ctx.selectors.keys()) ?? `it has ${[...ctx.selectors.keys()].join(', ')}`})` : ''}`);
+  if (ctx.evaluating.includes(name)) throw new Error(`selector '${name}' refers to itself: ${[...ctx.evaluating, name].join(' -> ')}`);
+  ctx.evaluating.push(name);
+  try {
+    return definitionIds(def.definition, { atom: (a) => evalAtom(ctx, a), cli: (t) => evalArgs(ctx, [t], ctx.diagnostics, `selector '${name}'`) }, `selector '${name}' (selectors.yml${def.line ? `:${def.line}` : ''})`);
+  } finally {
+    ctx.evaluating.pop();
+  }
+}
+
 /** Adds tests whose parents are selected (dbt's indirect selection). */
 function withTests(graph: ProjectGraph, selected: Set<string>, mode: SelectOptions['indirectSelection']): void {
   if (mode === 'empty') return;
@@ -210,10 +234,24 @@ export function selectNodes(graph: ProjectGraph, options: SelectOptions): { ids:
   const exposures = Object.values(graph.manifest.exposures ?? {}).sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : 1));
   const items: Item[] = [...Object.values(graph.manifest.nodes), ...Object.values(graph.manifest.sources), ...exposures];
   const maps = mapsWithExposures(graph);
-  const ctx: Context = { graph, maps, items, ...(options.state ? { state: new StateComparer(graph.manifest, options.state) } : {}) };
+  const ctx: Context = { graph, maps, items, ...(options.state ? { state: new StateComparer(graph.manifest, options.state) } : {}), selectors: new Map((options.selectors ?? []).map((d) => [d.name, d])), evaluating: [], diagnostics };
   const mode = options.indirectSelection ?? 'eager';
   let selected: Set<string>;
-  if (options.select?.length) {
+  // --selector NAME, or else (with no --select or --exclude) the selector marked default: true, as dbt.
+  const named = options.selector ?? (options.select?.length || options.exclude?.length ? undefined : options.selectors?.find((d) => d.default)?.name);
+  if (options.selector && (options.select?.length || options.exclude?.length)) {
+    diagnostics.push({ code: 'selector-invalid', severity: 'error', message: '--selector cannot be combined with --select or --exclude', file: '--selector', hint: "put the whole selection in the YAML selector, or use --select 'selector:name other+' to combine" });
+    return { ids: [], diagnostics };
+  }
+  if (named !== undefined) {
+    try {
+      selected = selectorIds(ctx, named);
+    } catch (e) {
+      diagnostics.push({ code: 'selector-invalid', severity: 'error', message: (e as Error).message, file: 'selectors.yml', hint: 'see dbt\'s YAML selectors: a CLI-style string, method: value, or union:/intersection: lists' });
+      return { ids: [], diagnostics };
+    }
+    withTests(graph, selected, mode);
+  } else if (options.select?.length) {
     selected = evalArgs(ctx, options.select, diagnostics, '--select');
     withTests(graph, selected, mode);
   } else selected = new Set(items.map((i) => i.uniqueId));

@@ -7,7 +7,7 @@ import type { Reporter } from '../../diagnostics/index.js';
 interface RunFlags extends GlobalFlags {
   select?: string[];
   exclude?: string[];
-  state?: string;
+  state?: string; selector?: string;
   fullRefresh?: boolean;
   failFast?: boolean;
   relandChanged?: boolean;
@@ -68,7 +68,7 @@ export function runCommands(): Command[] {
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
       if (flags.dryRun) {
-        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
+        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
         reportDiagnostics(reporter, planned.diagnostics);
         if (planned.exitCode !== 2) printPlan(reporter, planned, maxBytes);
         process.exitCode = planned.exitCode;
@@ -78,7 +78,7 @@ export function runCommands(): Command[] {
         ...options,
         select: flags.select,
         exclude: flags.exclude,
-        state: flags.state,
+        state: flags.state, selector: flags.selector,
         defer: flags.defer,
         favorState: flags.favorState,
         fullRefresh: flags.fullRefresh,
