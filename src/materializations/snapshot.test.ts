@@ -61,6 +61,24 @@ describe('snapshots', () => {
     expect(await p.q('select count(*)::int as n from history.snap')).toEqual([{ n: 4 }]);
   });
 
+  it("hard_deletes='new_record': a key gone gets a deletion record, and a key back a new version", async () => {
+    const p = project({ 'snapshots/snap.sql': block("unique_key='id', strategy='check', check_cols=['status'], hard_deletes='new_record'") });
+    await p.load('id,status\n1,open\n2,open\n');
+    expect((await p.go()).exitCode).toBe(0);
+    await p.load('id,status\n1,open\n');
+    expect((await p.go()).results[0]!.message).toBe('INSERT 1');
+    // Running again with key 2 still gone adds nothing.
+    expect((await p.go()).results[0]!.message).toBe('INSERT 0');
+    await p.load('id,status\n1,open\n2,open\n');
+    expect((await p.go()).results[0]!.message).toBe('INSERT 1');
+    expect(await p.q('select id::int as id, status, dbt_is_deleted, dbt_valid_to is null as current from main.snap order by id, dbt_valid_from, dbt_is_deleted')).toEqual([
+      { id: 1, status: 'open', dbt_is_deleted: 'False', current: true },
+      { id: 2, status: 'open', dbt_is_deleted: 'False', current: false },
+      { id: 2, status: 'open', dbt_is_deleted: 'True', current: false },
+      { id: 2, status: 'open', dbt_is_deleted: 'False', current: true },
+    ]);
+  });
+
   it('check strategy on a composite key: a changed or newly null column makes a new version; new query columns are added', async () => {
     const p = project({
       'snapshots/snap.sql': block("unique_key=['region', 'id'], strategy='check', check_cols=['plan', 'tier']"),
@@ -109,8 +127,8 @@ describe('snapshots', () => {
     const r = await p.go();
     expect(r.exitCode).toBe(1);
     expect(r.results[0]!.message).toContain("snapshot 'snap': unique_key is not set");
-    p.write('snapshots/snap.sql', block("unique_key='id', strategy='check', check_cols='all', hard_deletes='new_record'"));
-    expect((await p.go()).results[0]!.message).toContain("hard_deletes='new_record' is not supported yet");
+    p.write('snapshots/snap.sql', block("unique_key='id', strategy='check', check_cols='all', hard_deletes='soft'"));
+    expect((await p.go()).results[0]!.message).toContain("hard_deletes 'soft' is not ignore, invalidate or new_record");
     p.write('snapshots/snap.sql', "-- history\n{% snapshot snap %}\nselect 1 as id\n");
     const open = await p.go();
     expect(open.exitCode).toBe(2);
@@ -122,17 +140,18 @@ describe('snapshots', () => {
     const staging = { ...target, identifier: 'customers__strata_tmp' };
     const sql = 'select * from `acme`.`silver`.`customers`';
     for (const spec of [
-      { keys: ['customer_id'], strategy: 'timestamp', updatedAt: 'updated_at', invalidateHardDeletes: true },
-      { keys: ['region', 'customer_id'], strategy: 'check', checkCols: ['plan'], invalidateHardDeletes: false, validToCurrent: "timestamp('9999-12-31')" },
+      { keys: ['customer_id'], strategy: 'timestamp', updatedAt: 'updated_at', hardDeletes: 'invalidate' },
+      { keys: ['region', 'customer_id'], strategy: 'check', checkCols: ['plan'], hardDeletes: 'ignore', validToCurrent: "timestamp('9999-12-31')" },
+      { keys: ['customer_id'], strategy: 'check', checkCols: ['plan'], hardDeletes: 'new_record' },
     ] as SnapshotSpec[]) {
       for (const statement of [
         bigqueryDialect.createTableAs(target, snapshotCreateSelect(sql, spec, bigqueryDialect)),
-        bigqueryDialect.createTableAs(staging, snapshotStagingSelect(sql, target, spec, ['plan'], bigqueryDialect)),
+        bigqueryDialect.createTableAs(staging, snapshotStagingSelect(sql, target, spec, ['plan'], bigqueryDialect, ['customer_id', 'plan'])),
         snapshotMerge(target, staging, ['customer_id', 'plan', 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'], spec, bigqueryDialect),
       ]) {
         expect(() => parse(statement, { dialect: 'bigquery' }), statement).not.toThrow();
       }
     }
-    expect(snapshotCreateSelect(sql, { keys: ['id'], strategy: 'timestamp', updatedAt: 'u', invalidateHardDeletes: false }, bigqueryDialect)).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '') || '|' || coalesce(cast(`u` as STRING), ''))) as dbt_scd_id");
+    expect(snapshotCreateSelect(sql, { keys: ['id'], strategy: 'timestamp', updatedAt: 'u', hardDeletes: 'ignore' }, bigqueryDialect)).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '') || '|' || coalesce(cast(`u` as STRING), ''))) as dbt_scd_id");
   });
 });

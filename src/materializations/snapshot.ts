@@ -18,7 +18,8 @@ export interface SnapshotSpec {
   updatedAt?: string;
   /** Check strategy: the columns compared, or 'all' (every column of the query). */
   checkCols?: string[] | 'all';
-  invalidateHardDeletes: boolean;
+  /** Keys gone from the query: left as they are, their current version closed, or closed with a deletion record. */
+  hardDeletes: 'ignore' | 'invalidate' | 'new_record';
   /** `dbt_valid_to_current`: what a current row's dbt_valid_to holds instead of null. */
   validToCurrent?: string;
 }
@@ -41,10 +42,9 @@ export function snapshotSpec(node: ManifestNode): SnapshotSpec {
   const checkCols = c.check_cols === 'all' ? 'all' : Array.isArray(c.check_cols) ? c.check_cols.map(String) : undefined;
   if (strategy === 'check' && !checkCols) invalid(node, "the check strategy needs check_cols", "add check_cols=['status', 'plan'] or check_cols='all'");
   const hardDeletes = c.hard_deletes === undefined || c.hard_deletes === null ? (c.invalidate_hard_deletes === true ? 'invalidate' : 'ignore') : String(c.hard_deletes);
-  if (hardDeletes === 'new_record') invalid(node, "hard_deletes='new_record' is not supported yet", "use hard_deletes='invalidate' (a deleted row's current version is closed) or 'ignore'");
-  if (hardDeletes !== 'ignore' && hardDeletes !== 'invalidate') invalid(node, `hard_deletes '${hardDeletes}' is not ignore, invalidate or new_record`, "use hard_deletes='invalidate' or 'ignore'");
+  if (hardDeletes !== 'ignore' && hardDeletes !== 'invalidate' && hardDeletes !== 'new_record') invalid(node, `hard_deletes '${hardDeletes}' is not ignore, invalidate or new_record`, "use hard_deletes='invalidate', 'new_record' or 'ignore'");
   if (c.snapshot_meta_column_names) invalid(node, 'snapshot_meta_column_names is not supported yet: the columns are named dbt_scd_id, dbt_updated_at, dbt_valid_from and dbt_valid_to', 'remove snapshot_meta_column_names');
-  return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, invalidateHardDeletes: hardDeletes === 'invalidate', validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined };
+  return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, hardDeletes: hardDeletes as SnapshotSpec['hardDeletes'], validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined };
 }
 
 type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex'>;
@@ -64,7 +64,8 @@ function scdId(spec: SnapshotSpec, d: Sql): string {
 export function snapshotCreateSelect(sql: string, spec: SnapshotSpec, d: Sql): string {
   const t = versionTime(spec, d);
   const validTo = spec.validToCurrent ? `coalesce(nullif(${t}, ${t}), ${spec.validToCurrent})` : `nullif(${t}, ${t})`;
-  return `select *, ${scdId(spec, d)} as dbt_scd_id, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to\nfrom (\n${sql}\n) as snapshot_query`;
+  const deleted = spec.hardDeletes === 'new_record' ? ", 'False' as dbt_is_deleted" : '';
+  return `select *, ${scdId(spec, d)} as dbt_scd_id, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to${deleted}\nfrom (\n${sql}\n) as snapshot_query`;
 }
 
 /** `dbt_valid_to` of a current row. */
@@ -72,29 +73,42 @@ function isCurrent(spec: SnapshotSpec, column: string): string {
   return spec.validToCurrent ? `(${column} is null or ${column} = ${spec.validToCurrent})` : `${column} is null`;
 }
 
-/** The staged changes (dbt's snapshot staging table): inserts, updates and (with invalidate) deletes. */
-export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql): string {
+/**
+ * The staged changes (dbt's snapshot staging table): inserts, updates and, for hard deletes, deletes; with
+ * `new_record`, also a deletion record (`dbt_is_deleted = 'True'`) per key gone, and a key that comes back
+ * gets a new version. `queryColumns`: the query's columns, for the deletion records.
+ */
+export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql, queryColumns: string[] = []): string {
   const q = (c: string): string => d.quoteIdentifier(c);
   const keyCols = spec.keys.map((k, i) => `${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
   const joinOn = (a: string, b: string): string => spec.keys.map((_k, i) => `${a}.dbt_unique_key_${i + 1} = ${b}.dbt_unique_key_${i + 1}`).join(' and ');
   const t = versionTime(spec, d);
-  const changed =
+  const newRecord = spec.hardDeletes === 'new_record';
+  const deletes = spec.hardDeletes !== 'ignore';
+  const rowChanged =
     spec.strategy === 'timestamp'
       ? `snapshotted_data.dbt_valid_from < source_data.${q(spec.updatedAt!)}`
       : checkColumns.map((c) => `(snapshotted_data.${q(c)} != source_data.${q(c)} or (snapshotted_data.${q(c)} is null and source_data.${q(c)} is not null) or (snapshotted_data.${q(c)} is not null and source_data.${q(c)} is null))`).join(' or ');
+  // A key whose current version is a deletion record has come back.
+  const changed = newRecord ? `(${rowChanged}) or snapshotted_data.dbt_is_deleted = 'True'` : rowChanged;
   const now = d.snapshotTime();
+  const validTo = spec.validToCurrent ? `coalesce(nullif(${t}, ${t}), ${spec.validToCurrent})` : `nullif(${t}, ${t})`;
+  const newScdId = d.md5Hex(`coalesce(cast(snapshotted_data.dbt_scd_id as ${d.typeName('string')}), '') || '|' || coalesce(cast(${now} as ${d.typeName('string')}), '')`);
   const parts = [
     `with snapshot_query as (\n${sql}\n),`,
     `snapshotted_data as (select *, ${keyCols} from ${d.renderRelation(target)} where ${isCurrent(spec, 'dbt_valid_to')}),`,
-    `insertions_source_data as (select *, ${keyCols}, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${spec.validToCurrent ? `coalesce(nullif(${t}, ${t}), ${spec.validToCurrent})` : `nullif(${t}, ${t})`} as dbt_valid_to, ${scdId(spec, d)} as dbt_scd_id from snapshot_query),`,
+    `insertions_source_data as (select *, ${keyCols}, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to, ${scdId(spec, d)} as dbt_scd_id from snapshot_query),`,
     `updates_source_data as (select *, ${keyCols}, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${t} as dbt_valid_to from snapshot_query),`,
-    ...(spec.invalidateHardDeletes ? [`deletes_source_data as (select *, ${keyCols} from snapshot_query),`] : []),
-    `insertions as (select 'insert' as dbt_change_type, source_data.* from insertions_source_data as source_data left outer join snapshotted_data on ${joinOn('snapshotted_data', 'source_data')} where snapshotted_data.dbt_unique_key_1 is null or (${changed})),`,
-    `updates as (select 'update' as dbt_change_type, source_data.*, snapshotted_data.dbt_scd_id from updates_source_data as source_data join snapshotted_data on ${joinOn('snapshotted_data', 'source_data')} where ${changed})${spec.invalidateHardDeletes ? ',' : ''}`,
-    ...(spec.invalidateHardDeletes
-      ? [`deletes as (select 'delete' as dbt_change_type, source_data.*, ${now} as dbt_updated_at, ${now} as dbt_valid_from, ${now} as dbt_valid_to, snapshotted_data.dbt_scd_id from snapshotted_data left join deletes_source_data as source_data on ${joinOn('snapshotted_data', 'source_data')} where source_data.dbt_unique_key_1 is null)`]
+    ...(deletes ? [`deletes_source_data as (select *, ${keyCols} from snapshot_query),`] : []),
+    `insertions as (select 'insert' as dbt_change_type, source_data.*${newRecord ? ", 'False' as dbt_is_deleted" : ''} from insertions_source_data as source_data left outer join snapshotted_data on ${joinOn('snapshotted_data', 'source_data')} where snapshotted_data.dbt_unique_key_1 is null or (${changed})),`,
+    `updates as (select 'update' as dbt_change_type, source_data.*, snapshotted_data.dbt_scd_id${newRecord ? ', snapshotted_data.dbt_is_deleted' : ''} from updates_source_data as source_data join snapshotted_data on ${joinOn('snapshotted_data', 'source_data')} where ${changed})${deletes ? ',' : ''}`,
+    ...(deletes
+      ? [`deletes as (select 'delete' as dbt_change_type, source_data.*, ${now} as dbt_updated_at, ${now} as dbt_valid_from, ${now} as dbt_valid_to, snapshotted_data.dbt_scd_id${newRecord ? ', snapshotted_data.dbt_is_deleted' : ''} from snapshotted_data left join deletes_source_data as source_data on ${joinOn('snapshotted_data', 'source_data')} where source_data.dbt_unique_key_1 is null${newRecord ? " and not (snapshotted_data.dbt_is_deleted = 'True')" : ''})${newRecord ? ',' : ''}`]
       : []),
-    `select * from insertions\nunion all\nselect * from updates${spec.invalidateHardDeletes ? '\nunion all\nselect * from deletes' : ''}`,
+    ...(newRecord
+      ? [`deletion_records as (select 'insert' as dbt_change_type, ${[...queryColumns.map((c) => `snapshotted_data.${q(c)}`), ...spec.keys.map((_k, i) => `snapshotted_data.dbt_unique_key_${i + 1}`)].join(', ')}, ${now} as dbt_updated_at, ${now} as dbt_valid_from, snapshotted_data.dbt_valid_to as dbt_valid_to, ${newScdId} as dbt_scd_id, 'True' as dbt_is_deleted from snapshotted_data left join deletes_source_data as source_data on ${joinOn('snapshotted_data', 'source_data')} where source_data.dbt_unique_key_1 is null and not (snapshotted_data.dbt_is_deleted = 'True'))`]
+      : []),
+    `select * from insertions\nunion all\nselect * from updates${deletes ? '\nunion all\nselect * from deletes' : ''}${newRecord ? '\nunion all\nselect * from deletion_records' : ''}`,
   ];
   return parts.join('\n');
 }
@@ -136,17 +150,23 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
   }
   const has = new Set(targetCols.map((c) => c.name.toLowerCase()));
   const added: ColumnDef[] = queryCols.filter((c) => !has.has(c.name.toLowerCase()));
+  // A snapshot turned to hard_deletes='new_record' gets its dbt_is_deleted column, 'False' for the rows it has.
+  const addDeleted = spec.hardDeletes === 'new_record' && !has.has('dbt_is_deleted');
   const checkColumns = spec.checkCols === 'all' ? queryCols.map((c) => c.name) : (spec.checkCols ?? []);
   // Inserted: the target's columns the staged rows have (a column gone from the query stays null), and the new ones.
-  const staged = new Set([...queryCols.map((c) => c.name.toLowerCase()), ...META]);
-  const columns = [...targetCols.map((c) => c.name).filter((n) => staged.has(n.toLowerCase())), ...added.map((c) => c.name)];
+  const staged = new Set([...queryCols.map((c) => c.name.toLowerCase()), ...META, ...(spec.hardDeletes === 'new_record' ? ['dbt_is_deleted'] : [])]);
+  const columns = [...targetCols.map((c) => c.name).filter((n) => staged.has(n.toLowerCase())), ...added.map((c) => c.name), ...(addDeleted ? ['dbt_is_deleted'] : [])];
   const staging = stagingRelation(relation);
   await dropStaging(connection, dialect, staging);
   let rows = 0;
   const apply = async (): Promise<void> => {
     // Columns new in the query first, so old versions read null there (dbt never drops a column).
     if (added.length) await connection.execute(dialect.addColumns(relation, added));
-    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect)));
+    if (addDeleted) {
+      await connection.execute(dialect.addColumns(relation, [{ name: 'dbt_is_deleted', dataType: dialect.typeName('string') }]));
+      await connection.execute(`update ${dialect.renderRelation(relation)} set dbt_is_deleted = 'False' where true`);
+    }
+    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name))));
     const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);
     rows = Number(r.rows[0]?.n ?? 0);
     await connection.execute(snapshotMerge(relation, staging, columns, spec, dialect));
