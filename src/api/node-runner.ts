@@ -20,6 +20,8 @@ export interface NodeRunContext {
   state: WarehouseState;
   fullRefresh: boolean;
   relandChanged: boolean;
+  /** `--store-failures`: tests whose config does not say store their failing rows. */
+  storeFailures?: boolean;
   warehouse: Warehouse;
 }
 

@@ -62,5 +62,6 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     state: typeof args.state === 'string' ? args.state : undefined,
     defer: args.defer === true,
     favorState: args.favor_state === true,
+    storeFailures: args.store_failures === true,
   });
 }

@@ -51,6 +51,8 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     fail_fast: options.failFast ?? false,
     ...(options.empty ? { empty: true } : {}),
     ...(options.selector ? { selector: options.selector } : {}),
+    ...(options.indirectSelection ? { indirect_selection: options.indirectSelection } : {}),
+    ...(options.storeFailures ? { store_failures: true } : {}),
     ...(options.state ? { state: options.state } : {}),
     ...(options.defer ? { defer: true } : {}),
     ...(options.favorState ? { favor_state: true } : {}),

@@ -40,6 +40,8 @@ export interface RunCommandOptions extends RunOptions {
   checkFreshness?: boolean;
   /** Dry-run the selection first and refuse (exit 1, nothing run) when the estimate is above this many bytes. */
   maxBytes?: number;
+  /** `--store-failures`: tests store their failing rows unless their config says otherwise. */
+  storeFailures?: boolean;
   /** `strata retry`: run exactly these nodes (those of the last run that failed or were skipped), instead of a selection. */
   onlyIds?: string[];
 }
@@ -120,7 +122,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
         return state.get(relations.relationOf(node))?.kind === 'table';
       },
     });
-    const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, warehouse };
+    const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse };
     const start = await runProjectHooks(p, relations, admin, 'on-run-start', {}, context);
     hookRecords.push(...start.records);
     p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });

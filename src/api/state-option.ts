@@ -15,10 +15,16 @@ export function stateOption(options: SelectionOptions & { defer?: boolean }): { 
   return 'nodes' in read ? { state: read, diagnostics: [] } : { diagnostics: [read] };
 }
 
+/** `$STRATA_INDIRECT_SELECTION`, or dbt's `$DBT_INDIRECT_SELECTION`, when the flag is not given. */
+function indirectFromEnv(env: NodeJS.ProcessEnv): SelectionOptions['indirectSelection'] {
+  const v = (env.STRATA_INDIRECT_SELECTION ?? env.DBT_INDIRECT_SELECTION)?.toLowerCase();
+  return v === 'eager' || v === 'cautious' || v === 'buildable' || v === 'empty' ? v : undefined;
+}
+
 /** `selectNodes` with the command's `--state` read and the project's YAML selectors: the selection, its diagnostics, and the saved manifest. */
-export function selectForCommand(p: { graph: ProjectGraph; project: { config: { selectors: SelectorDefinition[] } } }, options: SelectionOptions & { defer?: boolean }, resourceTypes?: string[]): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
+export function selectForCommand(p: { graph: ProjectGraph; project: { config: { selectors: SelectorDefinition[] } } }, options: SelectionOptions & { defer?: boolean; env?: NodeJS.ProcessEnv }, resourceTypes?: string[]): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
   const loaded = stateOption(options);
   if (loaded.diagnostics.length) return { ids: [], diagnostics: loaded.diagnostics };
-  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, selector: options.selector, selectors: p.project.config.selectors, resourceTypes, state: loaded.state });
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, selector: options.selector, selectors: p.project.config.selectors, resourceTypes, state: loaded.state, indirectSelection: options.indirectSelection ?? indirectFromEnv(options.env ?? process.env) });
   return { ...selection, state: loaded.state };
 }

@@ -11,11 +11,12 @@ import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
  * Where a test keeps its failing rows, as dbt 1.7+: `store_failures_as` (table, view, or ephemeral for
  * nowhere) wins over `store_failures: true` (a table).
  */
-function storedAs(node: ManifestNode): 'table' | 'view' | undefined {
+function storedAs(node: ManifestNode, flag: boolean): 'table' | 'view' | undefined {
   const as = node.config.store_failures_as;
   if (as === 'table' || as === 'view') return as;
   if (as === 'ephemeral') return undefined;
-  return node.config.store_failures === true ? 'table' : undefined;
+  // `--store-failures` for every test whose config does not decide (`store_failures: false` still wins).
+  return node.config.store_failures === true || (flag && node.config.store_failures === undefined) ? 'table' : undefined;
 }
 
 /** Runs a data test: compile, count failures against thresholds, store failing rows when asked. */
@@ -27,7 +28,7 @@ export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, conne
   const result = await connection.query(testQuery(sql, node.config));
   const verdict = evaluateTest(result.rows[0] ?? {}, node.config);
   let relation: string | undefined;
-  const kind = storedAs(node);
+  const kind = storedAs(node, ctx.storeFailures === true);
   if (kind) {
     const rel = { database: node.database, schema: node.schema, identifier: node.alias };
     await connection.execute(dialect.createSchema(rel.schema, rel.database));

@@ -28,6 +28,8 @@ export interface SelectionOptions {
   state?: string;
   /** `--selector NAME`: a named selector of selectors.yml. */
   selector?: string;
+  /** `--indirect-selection`: which tests join their selected parents (default eager, as dbt). */
+  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
 }
 
 export interface RunOptions extends CommonOptions, SelectionOptions {

@@ -35,6 +35,7 @@ export function withSelectionFlags(cmd: Command): Command {
     .option('-s, --select <selector...>', 'nodes to include (dbt selector syntax)')
     .option('--exclude <selector...>', 'nodes to leave out')
     .option('--selector <name>', 'a named selector of selectors.yml')
+    .addOption(new Option('--indirect-selection <mode>', 'which tests join their selected parents (default: eager, or $DBT_INDIRECT_SELECTION)').choices(['eager', 'cautious', 'buildable', 'empty']))
     .option('--state <dir>', 'folder of a saved manifest.json (e.g. the production run\'s target/) for state:modified, state:new and --defer');
 }
 

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { run, seed } from '../api/index.js';
+import { build, run, seed } from '../api/index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -234,5 +234,18 @@ describe('--empty', () => {
     // Without the flag, the same models read their rows.
     expect((await go(p.dir)).exitCode).toBe(0);
     expect(await p.q('select count(*)::int as n from main.v')).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('--store-failures', () => {
+  it('stores the failing rows of tests whose config does not say otherwise', async () => {
+    const p = project({
+      'models/m.sql': "{{ config(materialized='table') }} select null as id union all select 1",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - not_null\n          - unique:\n              config: {store_failures: false}\n',
+    });
+    const r = await build({ projectDir: p.dir, profilesDir: p.dir, storeFailures: true });
+    expect(r.exitCode).toBe(1);
+    expect(await p.q("select table_name from information_schema.tables where table_schema = 'main_dbt_test__audit' order by 1")).toEqual([{ table_name: 'not_null_m_id' }]);
+    expect(await p.q('select count(*)::int as n from main_dbt_test__audit.not_null_m_id')).toEqual([{ n: 1 }]);
   });
 });

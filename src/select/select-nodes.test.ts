@@ -88,3 +88,27 @@ describe('selectors', () => {
     expect(JSON.parse(formatList(p.graph, ids, 'json')[2]!)).toMatchObject({ name: 'int', resource_type: 'model', unique_id: 'model.p.int', depends_on: { nodes: ['model.p.stg'] } });
   });
 });
+
+describe('indirect selection', () => {
+  it('eager, cautious, buildable and empty choose which tests join their selected parents', async () => {
+    const dir = writeProject({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select id from {{ ref('a') }}",
+      'models/schema.yml': "version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        data_tests:\n          - not_null\n          - relationships: {to: ref('a'), field: id}\n",
+    });
+    try {
+      const outcome = await prepareProject({ projectDir: dir, profilesDir: dir });
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics));
+      const g = outcome.prepared.graph;
+      const tests = (mode: 'eager' | 'cautious' | 'buildable' | 'empty'): string[] =>
+        selectNodes(g, { select: ['b'], indirectSelection: mode }).ids.filter((id) => id.startsWith('test.')).map((id) => id.split('.')[2]!.split('_')[0]!).sort();
+      expect(tests('eager')).toEqual(['not', 'relationships']);
+      // The relationships test also reads a, which is not selected: cautious leaves it out, buildable keeps it (a is upstream of b).
+      expect(tests('cautious')).toEqual(['not']);
+      expect(tests('buildable')).toEqual(['not', 'relationships']);
+      expect(tests('empty')).toEqual([]);
+    } finally {
+      removeProject(dir);
+    }
+  });
+});

@@ -14,7 +14,7 @@ export interface SelectOptions {
   exclude?: string[];
   /** Keep only these resource types (`run` → model). Sources are listed only when asked for. */
   resourceTypes?: string[];
-  indirectSelection?: 'eager' | 'cautious' | 'empty';
+  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   /** `--state`: the saved manifest `state:` selectors compare with. */
   state?: StateManifest;
   /** The project's `selectors.yml`, for `--selector`, `selector:` and a `default: true` selector. */
@@ -219,11 +219,16 @@ function selectorIds(ctx: Context, name: string): Set<string> {
 /** Adds tests whose parents are selected (dbt's indirect selection). */
 function withTests(graph: ProjectGraph, selected: Set<string>, mode: SelectOptions['indirectSelection']): void {
   if (mode === 'empty') return;
+  // buildable: a test whose other parents are upstream of the selection (built before it) counts too.
+  const upstream = mode === 'buildable' ? walk(selected, graph.parentMap, undefined) : undefined;
   for (const node of Object.values(graph.manifest.nodes)) {
     if (node.resourceType !== 'test' && node.resourceType !== 'unit_test') continue;
     const parents = (graph.parentMap[node.uniqueId] ?? []).filter((p) => graph.manifest.nodes[p] || graph.manifest.sources[p]);
     if (!parents.length) continue;
-    const hit = mode === 'cautious' ? parents.every((p) => selected.has(p)) : parents.some((p) => selected.has(p));
+    const hit =
+      mode === 'cautious' ? parents.every((p) => selected.has(p))
+      : mode === 'buildable' ? parents.some((p) => selected.has(p)) && parents.every((p) => selected.has(p) || upstream!.has(p))
+      : parents.some((p) => selected.has(p));
     if (hit) selected.add(node.uniqueId);
   }
 }

@@ -8,10 +8,10 @@ export function lsCommand(): Command {
     .description('list the selected nodes')
     .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
     .option('--resource-type <type...>', 'only these resource types (model, seed, test, source, …)')
-    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; output: 'name' | 'path' | 'json' | 'selector'; resourceType?: string[] }, command: Command) => {
+    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty'; output: 'name' | 'path' | 'json' | 'selector'; resourceType?: string[] }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await list({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, output: flags.output, resourceTypes: flags.resourceType });
+      const result = await list({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, output: flags.output, resourceTypes: flags.resourceType });
       // One write, not one per line: 12,000 writes cost about 60 ms of system calls.
       if (result.lines.length) process.stdout.write(result.lines.join('\n') + '\n');
       reportDiagnostics(reporter, result.diagnostics);

@@ -43,12 +43,12 @@ export function planCommand(): Command {
     .description('dry-run every selected node on BigQuery: bytes each would process and the estimated cost, before anything runs (same as build --dry-run)')
     .option('--full-refresh', 'estimate a full refresh of incremental models')
     .option('--max-bytes <size>', 'exit 1 when the total is above this (e.g. 50GB, 1TiB)')
-    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; fullRefresh?: boolean; maxBytes?: string }, command: Command) => {
+    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty'; fullRefresh?: boolean; maxBytes?: string }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
-      const result = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, fullRefresh: flags.fullRefresh, maxBytes });
+      const result = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode !== 2) printPlan(reporter, result, maxBytes);
       process.exitCode = result.exitCode;

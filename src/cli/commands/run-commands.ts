@@ -7,7 +7,7 @@ import type { Reporter } from '../../diagnostics/index.js';
 interface RunFlags extends GlobalFlags {
   select?: string[];
   exclude?: string[];
-  state?: string; selector?: string;
+  state?: string; selector?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   fullRefresh?: boolean;
   failFast?: boolean;
   relandChanged?: boolean;
@@ -17,6 +17,7 @@ interface RunFlags extends GlobalFlags {
   empty?: boolean;
   defer?: boolean;
   favorState?: boolean;
+  storeFailures?: boolean;
 }
 
 const DESCRIPTIONS: Record<RunKind, string> = {
@@ -57,6 +58,7 @@ export function runCommands(): Command[] {
         .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
         .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)");
     }
+    if (kind === 'test' || kind === 'build') cmd = cmd.option('--store-failures', 'store the failing rows of every test whose config does not say otherwise');
     if (kind !== 'land') {
       cmd = cmd
         .option('--defer', "with --state: read unselected parents that this target has not built from the saved manifest's relations (dbt's slim CI)")
@@ -68,7 +70,7 @@ export function runCommands(): Command[] {
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
       if (flags.dryRun) {
-        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
+        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
         reportDiagnostics(reporter, planned.diagnostics);
         if (planned.exitCode !== 2) printPlan(reporter, planned, maxBytes);
         process.exitCode = planned.exitCode;
@@ -78,9 +80,10 @@ export function runCommands(): Command[] {
         ...options,
         select: flags.select,
         exclude: flags.exclude,
-        state: flags.state, selector: flags.selector,
+        state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection,
         defer: flags.defer,
         favorState: flags.favorState,
+        storeFailures: flags.storeFailures,
         fullRefresh: flags.fullRefresh,
         failFast: flags.failFast,
         relandChanged: flags.relandChanged,

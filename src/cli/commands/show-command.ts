@@ -26,11 +26,11 @@ export function showCommand(): Command {
     .option('--inline <sql>', "a query to preview, Jinja allowed: \"select * from {{ ref('orders') }}\"")
     .option('--limit <n>', 'rows to show (default 5; -1 for all)', (v) => Number(v))
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; inline?: string; limit?: number; output: 'text' | 'json' }, command: Command) => {
+    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty'; inline?: string; limit?: number; output: 'text' | 'json' }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
       if (flags.limit !== undefined && !Number.isInteger(flags.limit)) return command.error('--limit takes a whole number of rows (-1 for all)', { exitCode: 2 });
-      const result = await show({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, inline: flags.inline, limit: flags.limit });
+      const result = await show({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, inline: flags.inline, limit: flags.limit });
       for (const p of result.previews) {
         if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ node: p.node, show: p.rows }, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))}\n`);
         else process.stdout.write(`${p.node === 'inline_query' ? 'Previewing inline node:' : `Previewing node '${p.node}':`}\n${previewTable(p)}\n\n`);
