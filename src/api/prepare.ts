@@ -141,6 +141,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     threads: options.threads,
     env: options.env,
     targetPath: options.targetPath,
+    profile: options.profile,
     profileOptional: options.profileOptional,
   }));
   bag.merge(loaded.diagnostics);

@@ -41,6 +41,7 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     target: options.target ?? (typeof args.target === 'string' ? args.target : undefined),
     vars: options.vars ?? (args.vars as CommonOptions['vars']),
     threads: options.threads ?? (typeof args.threads === 'number' ? args.threads : undefined),
+    profile: options.profile ?? (typeof args.profile === 'string' ? args.profile : undefined),
   };
   if (!undone.length) {
     const nothing: Diagnostic = { code: 'nothing-to-retry', severity: 'warn', message: `nothing to retry: the last ${which} had no errors, failures or skipped nodes`, file: 'run_results.json' };
@@ -63,5 +64,6 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     defer: args.defer === true,
     favorState: args.favor_state === true,
     storeFailures: args.store_failures === true,
+    warnError: options.warnError ?? args.warn_error === true,
   });
 }

@@ -53,6 +53,8 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     ...(options.selector ? { selector: options.selector } : {}),
     ...(options.indirectSelection ? { indirect_selection: options.indirectSelection } : {}),
     ...(options.storeFailures ? { store_failures: true } : {}),
+    ...(options.warnError ? { warn_error: true } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
     ...(options.state ? { state: options.state } : {}),
     ...(options.defer ? { defer: true } : {}),
     ...(options.favorState ? { favor_state: true } : {}),

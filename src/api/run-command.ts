@@ -60,6 +60,10 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
   }
+  // --warn-error: a warning about the project or the selection stops the command before anything runs.
+  if (options.warnError && diagnostics.some((d) => d.severity === 'warn')) {
+    return { exitCode: 2, diagnostics: diagnostics.map((d) => (d.severity === 'warn' ? { ...d, severity: 'error', message: `${d.message} (a warning, an error with --warn-error)` } : d)), invocationId: p.invocationId, results: [] };
+  }
   const ids = selection.ids;
   const manifest = p.graph.manifest;
   if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
@@ -184,7 +188,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   // Hook results count like node results, in run_results.json and in the summary line, as in dbt 1.9.
   const all = [...hookRecords, ...records, ...endHookRecords];
   writeRunArtifacts(p, kind, options, all, elapsed);
-  const failed = hookFailed || records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error');
+  // --warn-error: a test that warned fails the command too.
+  const failed = hookFailed || records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || (options.warnError === true && r.status === 'warn'));
   const counts = countStatuses(all);
   p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };

@@ -15,6 +15,10 @@ export interface CommonOptions {
   scrubber?: SecretScrubber;
   /** Aborts scheduling (SIGINT). */
   signal?: AbortSignal;
+  /** `--profile`: the profile of profiles.yml to use instead of the project file's. */
+  profile?: string;
+  /** `--warn-error`: warnings fail the command as errors would (dbt's flag). */
+  warnError?: boolean;
   /** `--target-path`: where artifacts and caches go (default: the project file's target-path, `target`). */
   targetPath?: string;
   /** `--no-partial-parse`: parse every file afresh, reading and writing no parse cache. */

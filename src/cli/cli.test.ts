@@ -138,6 +138,22 @@ describe('strata CLI', () => {
     expect(strata(['run-operation', 'nope', '--project-dir', d, '--profiles-dir', d]).code).toBe(2);
   });
 
+  it('takes the dbt flags orchestrators pass: --profile, --warn-error, --log-level, --no-version-check, --use-colors', () => {
+    const d = project({
+      'models/a.sql': 'select 1 as id',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: missing\n',
+      'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/p.duckdb\n      schema: main\nother:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/other.duckdb\n      schema: main\n',
+    });
+    const ok = strata(['build', '--project-dir', d, '--profiles-dir', d, '--profile', 'other', '--no-version-check', '--use-colors', '--log-level', 'warn']);
+    expect(ok.code).toBe(0);
+    expect(existsSync(join(d, 'target', 'other.duckdb'))).toBe(true);
+    expect(existsSync(join(d, 'target', 'p.duckdb'))).toBe(false);
+    // The YAML describes a model that does not exist: a warning, which --warn-error turns into an error.
+    const strict = strata(['build', '--project-dir', d, '--profiles-dir', d, '--warn-error']);
+    expect(strict.code).toBe(2);
+    expect(strict.out + strict.err).toContain('patch-target-not-found');
+  });
+
   it('--target-path (or STRATA_TARGET_PATH) puts artifacts and caches elsewhere, as dbt\u2019s', () => {
     const d = project({ 'models/a.sql': 'select 1 as id' });
     const elsewhere = join(d, 'task-1-target');

@@ -14,6 +14,11 @@ export interface GlobalFlags {
   /** false with `--no-partial-parse`. */
   partialParse?: boolean;
   targetPath?: string;
+  profile?: string;
+  warnError?: boolean;
+  logLevel?: string;
+  useColors?: boolean;
+  versionCheck?: boolean;
 }
 
 /** Flags every command accepts. */
@@ -27,7 +32,14 @@ export function withCommonFlags(cmd: Command): Command {
     .option('--target-path <dir>', 'where artifacts and parse caches go (default: $STRATA_TARGET_PATH, $DBT_TARGET_PATH, target-path in the project file, target/)')
     .addOption(new Option('--log-format <format>', 'text or json (one event per line)').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print only errors and the summary')
-    .option('--no-partial-parse', 'parse every file afresh; ignore and do not write the parse caches in target/');
+    .option('--no-partial-parse', 'parse every file afresh; ignore and do not write the parse caches in target/')
+    .option('--profile <name>', "the profile of profiles.yml to use instead of the project file's profile:")
+    .option('--warn-error', 'treat warnings as errors: a warning in the project stops the command (exit 2), a warning test fails it (exit 1)')
+    .addOption(new Option('--log-level <level>', 'debug, info (default), warn or error: warn and error print only problems and the summary, like --quiet').choices(['debug', 'info', 'warn', 'error', 'none']))
+    // Accepted so that commands written for dbt run unchanged: Strata has no version check, and colours follow the terminal.
+    .addOption(new Option('--no-version-check').hideHelp())
+    .addOption(new Option('--use-colors').hideHelp())
+    .addOption(new Option('--no-use-colors').hideHelp());
 }
 
 export function withSelectionFlags(cmd: Command): Command {
@@ -42,7 +54,8 @@ export function withSelectionFlags(cmd: Command): Command {
 /** Turns flags into api options plus a reporter; a bad `--threads` is a usage error. */
 export function commonOptions(flags: GlobalFlags): { options: CommonOptions; reporter: Reporter; scrubber: SecretScrubber; usageError?: string } {
   const scrubber = new SecretScrubber();
-  const reporter = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber) : new TerminalReporter(process.stdout, scrubber, flags.quiet);
+  const quiet = flags.quiet || flags.logLevel === 'warn' || flags.logLevel === 'error' || flags.logLevel === 'none';
+  const reporter = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber) : new TerminalReporter(process.stdout, scrubber, quiet);
   let threads: number | undefined;
   let usageError: string | undefined;
   if (flags.threads !== undefined) {
@@ -50,7 +63,7 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
     if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
   }
   return {
-    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false, targetPath: flags.targetPath },
+    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false, targetPath: flags.targetPath, profile: flags.profile, warnError: flags.warnError },
     reporter,
     scrubber,
     usageError,

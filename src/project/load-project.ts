@@ -133,7 +133,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     quoting: (raw.quoting ?? {}) as Record<string, boolean>,
   };
 
-  const profile = loadProfile({ profileName: config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional });
+  const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional });
   diagnostics.push(...profile.diagnostics);
   const files = listProjectFiles(config, fs);
   if (!profile.target || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };

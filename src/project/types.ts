@@ -109,6 +109,8 @@ export interface LoadOptions {
   threads?: number;
   env?: NodeJS.ProcessEnv;
   fileSource?: FileSource;
+  /** `--profile`: the profile to use instead of the project file's `profile:`. */
+  profile?: string;
   /** `--target-path`: where artifacts and caches go, over $STRATA_TARGET_PATH, $DBT_TARGET_PATH and the project file. */
   targetPath?: string;
   /** Skip reading profiles.yml (e.g. `ls`, `compile` without warehouse); a duckdb default is used if absent. */
