@@ -40,6 +40,9 @@ export interface RunCommandOptions extends RunOptions {
   checkFreshness?: boolean;
   /** Dry-run the selection first and refuse (exit 1, nothing run) when the estimate is above this many bytes. */
   maxBytes?: number;
+  /** `build --resource-type` / `--exclude-resource-type` (dbt 1.8): only, or all but, these types. */
+  resourceTypes?: string[];
+  excludeResourceTypes?: string[];
   /** `--store-failures`: tests store their failing rows unless their config says otherwise. */
   storeFailures?: boolean;
   /** `strata retry`: run exactly these nodes (those of the last run that failed or were skipped), instead of a selection. */
@@ -53,7 +56,12 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
   const p = outcome.prepared;
   const diagnostics: Diagnostic[] = [...p.diagnostics];
-  const types = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
+  const kindTypes = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
+  // `unit_test` follows `test` when only one is named, as the two are one kind to a user choosing types.
+  const named = (list?: string[]): string[] | undefined => (list?.length ? [...list, ...(list.includes('test') ? ['unit_test'] : [])] : undefined);
+  const only = named(options.resourceTypes);
+  const without = named(options.excludeResourceTypes) ?? [];
+  const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
   const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types);
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
@@ -70,7 +78,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
   for (const id of ids) if (manifest.nodes[id]?.resourceType === 'model') diagnostics.push(...constraintWarnings(manifest.nodes[id]!, p.adapter.dialect));
   if (options.maxBytes !== undefined) {
-    const estimate = await planPrepared(p, { ...options, resourceTypes: RESOURCE_TYPES[kind] });
+    const estimate = await planPrepared(p, { ...options, resourceTypes: types });
     if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };
     if (estimate.overBudget) {
       const top = [...estimate.nodes].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 3).map((n) => `${n.name} ${(n.bytes ?? 0).toLocaleString('en-US')} bytes`).join(', ');

@@ -249,3 +249,17 @@ describe('--store-failures', () => {
     expect(await p.q('select count(*)::int as n from main_dbt_test__audit.not_null_m_id')).toEqual([{ n: 1 }]);
   });
 });
+
+describe('build --resource-type', () => {
+  it('builds only, or all but, the named types', async () => {
+    const p = project({
+      'seeds/s.csv': 'id\n1\n',
+      'models/m.sql': "select * from {{ ref('s') }}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    const kinds = (r: Awaited<ReturnType<typeof build>>): string[] => r.results.map((x) => x.uniqueId.split('.')[0]!).sort();
+    expect(kinds(await build({ projectDir: p.dir, profilesDir: p.dir, resourceTypes: ['seed'] }))).toEqual(['seed']);
+    expect(kinds(await build({ projectDir: p.dir, profilesDir: p.dir, excludeResourceTypes: ['test'] }))).toEqual(['model', 'seed']);
+    expect(kinds(await build({ projectDir: p.dir, profilesDir: p.dir, resourceTypes: ['model', 'test'] }))).toEqual(['model', 'test']);
+  });
+});

@@ -18,6 +18,8 @@ interface RunFlags extends GlobalFlags {
   defer?: boolean;
   favorState?: boolean;
   storeFailures?: boolean;
+  resourceType?: string[];
+  excludeResourceType?: string[];
 }
 
 const DESCRIPTIONS: Record<RunKind, string> = {
@@ -58,6 +60,11 @@ export function runCommands(): Command[] {
         .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
         .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)");
     }
+    if (kind === 'build') {
+      cmd = cmd
+        .option('--resource-type <type...>', 'build only these resource types (model, seed, snapshot, test, landing)')
+        .option('--exclude-resource-type <type...>', 'build every type but these');
+    }
     if (kind === 'test' || kind === 'build') cmd = cmd.option('--store-failures', 'store the failing rows of every test whose config does not say otherwise');
     if (kind !== 'land') {
       cmd = cmd
@@ -84,6 +91,8 @@ export function runCommands(): Command[] {
         defer: flags.defer,
         favorState: flags.favorState,
         storeFailures: flags.storeFailures,
+        resourceTypes: flags.resourceType,
+        excludeResourceTypes: flags.excludeResourceType,
         fullRefresh: flags.fullRefresh,
         failFast: flags.failFast,
         relandChanged: flags.relandChanged,
