@@ -72,10 +72,17 @@ function nameOf(expr: any, project: string): string | undefined {
 }
 
 /** Column names of a top-level `select a, b as c …` (for the catalog); `select *` gives none. */
-function selectColumns(stmt: any): string[] {
+function selectColumns(stmt: any, tableColumns: (expr: any) => string[] | undefined = () => undefined): string[] {
   const select = stmt?.clauses?.find((c: any) => c.type === 'select_clause');
+  const from = stmt?.clauses?.find((c: any) => c.type === 'from_clause')?.expr;
+  // `*` is the columns of what it selects from: a subquery (read the same way) or a table the catalog knows.
+  const star = (): string[] => {
+    const source = from?.type === 'alias' ? from.expr : from;
+    if (source?.type === 'paren_expr' && source.expr?.type === 'select_stmt') return selectColumns(source.expr, tableColumns);
+    return tableColumns(source) ?? [];
+  };
   return (select?.columns?.items ?? [])
-    .map((c: any) => (c.type === 'alias' ? c.alias?.name : c.type === 'identifier' ? c.name : c.type === 'member_expr' ? c.property?.name : undefined))
+    .flatMap((c: any) => (c.type === 'all_columns' ? star() : [c.type === 'alias' ? c.alias?.name : c.type === 'identifier' ? c.name : c.type === 'member_expr' ? c.property?.name : undefined]))
     .filter((n: unknown): n is string => typeof n === 'string');
 }
 
@@ -156,6 +163,10 @@ export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, n
       const statementType = String((cst.statements[0] as any)?.type ?? '').replace(/_stmt$/, '').toUpperCase();
       return { stats: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), statementType, referencedTables: refs.map((r) => ({ projectId: r.split('.')[0], datasetId: r.split('.')[1], tableId: r.split('.')[2] })) } } };
     }
+    const knownColumns = (expr: any): string[] | undefined => {
+      const n = expr ? nameOf(expr, project) : undefined;
+      return n ? tables.get(n)?.fields.map((f) => f.name) : undefined;
+    };
     let statementType = 'SCRIPT';
     let dml: number | undefined;
     let result: { fields: any[]; rows: any[] } | undefined;
@@ -170,7 +181,7 @@ export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, n
         let inner = s.clauses?.find((c: any) => c.type === 'as_clause')?.expr;
         // `as (select …)` parses as a select whose only clause is the parenthesised select.
         while (inner && (inner.type === 'paren_expr' || (inner.type === 'select_stmt' && inner.clauses?.length === 1 && inner.clauses[0].type === 'paren_expr'))) inner = inner.type === 'paren_expr' ? inner.expr : inner.clauses[0].expr;
-        let cols = [...(api.columnsOf?.(n.split('.')[2]!) ?? []), ...selectColumns(inner)];
+        let cols = [...(api.columnsOf?.(n.split('.')[2]!) ?? []), ...selectColumns(inner, knownColumns)];
         // `select * from <one known table>` (the demo's bronze views): the star is that table's columns.
         const body = sql.slice(inner?.range?.[0] ?? 0, inner?.range?.[1] ?? sql.length);
         const from = referencedTables(body);
@@ -215,7 +226,7 @@ export async function startFakeBigQuery(options: { gcs?: { get(bucket: string, n
         else if (/count\(\*\) as n/i.test(sql)) {
           const t = refs.map((r) => tables.get(r)).find(Boolean);
           result = { fields: [{ name: 'n', type: 'INTEGER' }], rows: [{ n: t?.numRows ?? 0 }] };
-        } else result = { fields: selectColumns(s).map((c) => ({ name: c, type: 'STRING' })), rows: [] };
+        } else result = { fields: selectColumns(s, knownColumns).map((c) => ({ name: c, type: 'STRING' })), rows: [] };
       }
     }
     const bytes = refs.reduce((n, r) => n + (tables.get(r)?.numBytes ?? 0), 0);

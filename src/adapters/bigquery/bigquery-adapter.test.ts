@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startFakeBigQuery, type FakeBigQuery } from '../../test-support/fake-bigquery.js';
-import { build, docsGenerate, plan } from '../../api/index.js';
+import { build, docsGenerate, plan, snapshot } from '../../api/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../test-support/demo-project.js';
@@ -240,6 +240,31 @@ describe('plan on DuckDB', () => {
       expect(r.diagnostics[0]).toMatchObject({ code: 'dry-run-unsupported', hint: expect.stringContaining('bigquery') });
     } finally {
       removeProject(d);
+    }
+  });
+});
+
+describe('snapshots on the loopback BigQuery API', () => {
+  it('creates the table on the first run and stages then merges on the next, every statement valid BigQuery', async () => {
+    const fresh = await startFakeBigQuery();
+    const d = project(fresh.endpoint, {
+      'snapshots/customers_history.sql': "{% snapshot customers_history %}\n{{ config(unique_key='id', strategy='check', check_cols=['name'], hard_deletes='invalidate') }}\nselect id, name from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
+    });
+    try {
+      expect((await build({ projectDir: d, profilesDir: d, select: ['raw_customers', 'customers_history'] })).exitCode).toBe(0);
+      const before = fresh.jobs.length;
+      const again = await snapshot({ projectDir: d, profilesDir: d });
+      expect(again.exitCode, JSON.stringify(again.results)).toBe(0);
+      const sqls = fresh.jobs.slice(before).map((j) => String(j.configuration.query?.query ?? ''));
+      const staged = sqls.find((q) => q.startsWith('create or replace table `acme-test`.`analytics`.`customers_history__strata_tmp`'))!;
+      expect(staged).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '')");
+      expect(staged).toContain("select 'delete' as dbt_change_type");
+      const merge = sqls.find((q) => q.startsWith('merge into `acme-test`.`analytics`.`customers_history` as DBT_INTERNAL_DEST'))!;
+      expect(merge).toContain("when not matched and DBT_INTERNAL_SOURCE.dbt_change_type = 'insert' then insert");
+      expect(sqls.at(-1)).toBe('drop table if exists `acme-test`.`analytics`.`customers_history__strata_tmp`');
+    } finally {
+      removeProject(d);
+      await fresh.close();
     }
   });
 });
