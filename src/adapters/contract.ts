@@ -128,6 +128,9 @@ export interface Dialect {
    * DuckDB `getvariable('X')`, BigQuery a query parameter `@X`.
    */
   secretReference(name: string): string;
+  /** dbt's `grants`: `grant <privilege> on <kind> <relation> to <grantees>`, where the warehouse has them. */
+  grantSql?(relation: Relation, kind: RelationKind, privilege: string, grantees: string[]): string;
+  revokeSql?(relation: Relation, kind: RelationKind, privilege: string, grantees: string[]): string;
   /** Now, as a snapshot records it (dbt's `snapshot_get_time`). */
   snapshotTime(): string;
   /** The md5 of a text expression, as lowercase hex (dbt's snapshot hash). */
@@ -167,6 +170,8 @@ export interface Connection {
   getRelation(relation: Relation): Promise<ExistingRelation | undefined>;
   listRelations(schema: string, database?: string): Promise<ExistingRelation[]>;
   getColumns(relation: Relation): Promise<ColumnDef[]>;
+  /** The grants a relation has now, privilege → grantees (dbt's `get_show_grant_sql`), leaving out the session's own user. */
+  getGrants?(relation: Relation): Promise<Map<string, Set<string>>>;
   /**
    * Runs `fn` in a transaction where the warehouse has them (commit on success, rollback on throw);
    * elsewhere just runs it.

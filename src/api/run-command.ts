@@ -7,7 +7,7 @@ import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/ind
 import type { ManifestNode } from '../parse/types.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import { runGraph } from '../execute/index.js';
-import { constraintWarnings } from '../materializations/index.js';
+import { constraintWarnings, grantWarnings } from '../materializations/index.js';
 import { checkFreshness, hasFreshness, recordTestHistory } from '../data-tests/index.js';
 import type { SourceDefinition } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
@@ -77,6 +77,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
   for (const id of ids) if (manifest.nodes[id]?.resourceType === 'model') diagnostics.push(...constraintWarnings(manifest.nodes[id]!, p.adapter.dialect));
+  diagnostics.push(...grantWarnings(ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n), p.adapter.dialect));
   if (options.maxBytes !== undefined) {
     const estimate = await planPrepared(p, { ...options, resourceTypes: types });
     if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };

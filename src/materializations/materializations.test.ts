@@ -263,3 +263,12 @@ describe('build --resource-type', () => {
     expect(kinds(await build({ projectDir: p.dir, profilesDir: p.dir, resourceTypes: ['model', 'test'] }))).toEqual(['model', 'test']);
   });
 });
+
+describe('grants on DuckDB', () => {
+  it('are not applied, with one warning', async () => {
+    const p = project({ 'models/m.sql': "{{ config(materialized='table', grants={'select': ['reporter']}) }} select 1 as id" });
+    const r = await run({ projectDir: p.dir, profilesDir: p.dir });
+    expect(r.exitCode).toBe(0);
+    expect(r.diagnostics.filter((d) => d.code === 'grants-unsupported').map((d) => d.message)).toEqual(["1 selected node(s) set grants (m), which duckdb does not have: they are not applied"]);
+  });
+});

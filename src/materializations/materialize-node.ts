@@ -6,6 +6,7 @@ import { buildAndSwap } from './swap.js';
 import { applyIncremental } from './incremental.js';
 import { contractDdl, enforceContract } from './contract.js';
 import { applySnapshot } from './snapshot.js';
+import { applyGrants, grantsOf } from './grants.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -52,8 +53,12 @@ function metered(connection: Connection): { connection: Connection; usage: () =>
 /** Builds one node with its materialization: the strategy decides what, the dialect how. */
 export async function materializeNode(input: MaterializeInput): Promise<MaterializeResult> {
   const meter = metered(input.connection);
+  // Grants are compared with what the relation has, so whether it existed is asked before it is built.
+  const grants = input.dialect.grantSql && input.node.config.materialized !== 'ephemeral' ? grantsOf(input.node) : undefined;
+  const existed = grants ? (await input.connection.getRelation(input.relation)) !== undefined : false;
   const result = await materializeWith({ ...input, connection: meter.connection });
   await persistColumnDocs({ ...input, connection: meter.connection }, result);
+  if (grants) await applyGrants(meter.connection, input.dialect, input.relation, result.relationKind, grants, existed);
   return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
 }
 

@@ -268,3 +268,32 @@ describe('snapshots on the loopback BigQuery API', () => {
     }
   });
 });
+
+describe('grants on the loopback BigQuery API', () => {
+  it('grants on a new relation; on an existing one revokes what the config no longer has and grants what it lacks', async () => {
+    const fresh = await startFakeBigQuery();
+    const d = project(fresh.endpoint, {
+      'models/shared.sql': "{{ config(materialized='table', grants={'roles/bigquery.dataViewer': ['group:analysts@example.com', 'user:new@example.com']}) }}\nselect 1 as id",
+    });
+    try {
+      expect((await build({ projectDir: d, profilesDir: d, select: ['shared'] })).exitCode).toBe(0);
+      const dcl = (from: number): string[] => fresh.jobs.slice(from).map((j) => String(j.configuration.query?.query ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q));
+      expect(dcl(0)).toEqual(['grant `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` to "group:analysts@example.com", "user:new@example.com"']);
+
+      fresh.answer = (sql) => (sql.includes('OBJECT_PRIVILEGES')
+        ? { fields: [{ name: 'privilege_type', type: 'STRING' }, { name: 'grantee', type: 'STRING' }], rows: [{ privilege_type: 'roles/bigquery.dataViewer', grantee: 'group:analysts@example.com' }, { privilege_type: 'roles/bigquery.dataViewer', grantee: 'user:old@example.com' }, { privilege_type: 'roles/bigquery.dataEditor', grantee: 'user:old@example.com' }] }
+        : undefined);
+      const before = fresh.jobs.length;
+      expect((await build({ projectDir: d, profilesDir: d, select: ['shared'] })).exitCode).toBe(0);
+      expect(dcl(before)).toEqual([
+        "select privilege_type, grantee from `acme-test`.`region-eu`.INFORMATION_SCHEMA.OBJECT_PRIVILEGES where object_schema = 'analytics' and object_name = 'shared' and split(grantee, ':')[offset(1)] != session_user()",
+        'revoke `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` from "user:old@example.com"',
+        'revoke `roles/bigquery.dataEditor` on table `acme-test`.`analytics`.`shared` from "user:old@example.com"',
+        'grant `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` to "user:new@example.com"',
+      ]);
+    } finally {
+      removeProject(d);
+      await fresh.close();
+    }
+  });
+});

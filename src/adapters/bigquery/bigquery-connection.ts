@@ -5,7 +5,7 @@ import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelati
 import type { BigQuerySettings } from './bigquery-profile.js';
 import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
 import { seedSchema } from './bigquery-seed-schema.js';
-import { bigquerySourceFormat } from './bigquery-dialect.js';
+import { bigquerySourceFormat, bigqueryDialect } from './bigquery-dialect.js';
 
 /** Legacy type names the REST API returns, as Standard SQL spells them. */
 const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
@@ -146,6 +146,23 @@ export class BigQueryConnection implements Connection {
       if ((e as { code?: number }).code === 404) return [];
       throw BigQueryJobError.from(e, '', 'tables.list');
     }
+  }
+
+  /** The relation's IAM grants from the region's INFORMATION_SCHEMA.OBJECT_PRIVILEGES, without the job's own user (as dbt-bigquery). */
+  async getGrants(relation: Relation): Promise<Map<string, Set<string>>> {
+    const q = (v: string): string => bigqueryDialect.quoteString(v);
+    const region = `region-${(this.settings.location ?? 'US').toLowerCase()}`;
+    const project = relation.database ?? this.settings.project;
+    const { rows } = await this.query(
+      `select privilege_type, grantee from ${bigqueryDialect.quoteIdentifier(project)}.${bigqueryDialect.quoteIdentifier(region)}.INFORMATION_SCHEMA.OBJECT_PRIVILEGES where object_schema = ${q(relation.schema)} and object_name = ${q(relation.identifier)} and split(grantee, ':')[offset(1)] != session_user()`,
+    );
+    const grants = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const privilege = String(r.privilege_type);
+      if (!grants.has(privilege)) grants.set(privilege, new Set());
+      grants.get(privilege)!.add(String(r.grantee));
+    }
+    return grants;
   }
 
   async getColumns(relation: Relation): Promise<ColumnDef[]> {

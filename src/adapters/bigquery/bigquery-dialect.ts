@@ -137,6 +137,15 @@ export class BigQueryDialect implements Dialect {
     return { string: 'STRING', integer: 'INT64', float: 'FLOAT64', boolean: 'BOOL', timestamp: 'TIMESTAMP', date: 'DATE', numeric: 'NUMERIC' }[generic];
   }
 
+  /** As dbt-bigquery: an IAM role on a table or view, to `user:`, `group:`, `serviceAccount:` or `domain:` members. */
+  grantSql(relation: Relation, kind: RelationKind, privilege: string, grantees: string[]): string {
+    return `grant ${this.quoteIdentifier(privilege)} on ${kind === 'view' ? 'view' : 'table'} ${this.renderRelation(relation)} to ${grantees.map((g) => `"${g.replace(/["\\]/g, '')}"`).join(', ')}`;
+  }
+
+  revokeSql(relation: Relation, kind: RelationKind, privilege: string, grantees: string[]): string {
+    return `revoke ${this.quoteIdentifier(privilege)} on ${kind === 'view' ? 'view' : 'table'} ${this.renderRelation(relation)} from ${grantees.map((g) => `"${g.replace(/["\\]/g, '')}"`).join(', ')}`;
+  }
+
   snapshotTime(): string {
     return 'current_timestamp()';
   }
