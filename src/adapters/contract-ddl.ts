@@ -52,7 +52,7 @@ export function skippedConstraints(contract: ContractDdl, support: ConstraintSup
   const out: { constraint: ConstraintDef; column?: string; reason: string }[] = [];
   const check = (c: ConstraintDef, column?: string): void => {
     if (support[c.type] === 'unsupported') out.push({ constraint: c, column, reason: `${warehouse} does not support ${c.type} constraints here` });
-    else if (c.type === 'foreign_key' && !c.expression) out.push({ constraint: c, column, reason: "a foreign_key written as to:/to_columns: is not created yet; write expression: \"<table> (<column>)\" instead" });
+    else if (c.type === 'foreign_key' && !c.expression) out.push({ constraint: c, column, reason: `its to: ${c.to ?? '(none)'} is not a ref() or source() of this project` });
   };
   for (const column of contract.columns) for (const c of column.constraints) check(c, column.name);
   for (const c of contract.constraints) check(c);

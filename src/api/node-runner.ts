@@ -1,4 +1,5 @@
 import { join, relative } from 'node:path';
+import { readDependency } from '../parse/index.js';
 import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
@@ -23,6 +24,16 @@ export interface NodeRunContext {
   /** `--store-failures`: tests whose config does not say store their failing rows. */
   storeFailures?: boolean;
   warehouse: Warehouse;
+}
+
+/** A `ref('x')` or `source('s', 't')` written in YAML (a foreign key's `to:`), as the dialect renders its relation. */
+export function relationOfCall(relations: RelationIndex, dialect: Dialect): (call: string) => string | undefined {
+  return (call) => {
+    const dep = readDependency(call);
+    if (!dep || 'metric' in dep) return undefined;
+    const found = 'ref' in dep ? relations.resolveRef(dep.ref) : relations.resolveSource(dep.source.source, dep.source.table);
+    return 'error' in found ? undefined : dialect.renderRelation(relations.relationOf(found));
+  };
 }
 
 /** `table model silver.complaints`, `seed file main.customers`, `test not_null_x_id`. */
@@ -115,6 +126,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     connection,
     quarantine,
     fullRefresh: ctx.fullRefresh,
+    relationOf: relationOfCall(ctx.relations, dialect),
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
       { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config },
       hook,

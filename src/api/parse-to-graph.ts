@@ -1,7 +1,7 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { RelationNamer, parseProject, propertyRenderer, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, parseProject, propertyRenderer, readDependency, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
@@ -53,6 +53,18 @@ export function parseToGraph(
     for (const t of rowLevelTests(node, tests.nodes)) {
       const target = relationshipTarget(t);
       if (target && target.name !== node.name) node.refs.push({ ...target, at: { file: t.originalFilePath, line: 1, column: 1 } });
+    }
+  }
+
+  // A foreign key written as `to: ref('x')` (dbt 1.9) reads x's relation: x is built first.
+  for (const node of fileNodes) {
+    const constraints = [...Object.values(node.columns).flatMap((c) => c.constraints ?? []), ...(node.constraints ?? [])];
+    for (const c of constraints) {
+      if (c.type !== 'foreign_key' || !c.to) continue;
+      const dep = readDependency(c.to);
+      const at = { file: node.patchPath ?? node.originalFilePath, line: 1, column: 1 };
+      if (dep && 'ref' in dep && dep.ref.name !== node.name) node.refs.push({ ...dep.ref, at });
+      else if (dep && 'source' in dep) node.sources.push({ ...dep.source, at });
     }
   }
 

@@ -19,7 +19,7 @@ import { planPrepared } from './plan-command.js';
 import { hookResults, runProjectHooks } from './project-hooks.js';
 import { schedulingParents } from './build-order.js';
 import { WarehouseState } from './warehouse-state.js';
-import { runOneNode, describeNode, type NodeRunContext } from './node-runner.js';
+import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -76,7 +76,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const manifest = p.graph.manifest;
   if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
-  for (const id of ids) if (manifest.nodes[id]?.resourceType === 'model') diagnostics.push(...constraintWarnings(manifest.nodes[id]!, p.adapter.dialect));
+  const relationOf = relationOfCall(new RelationIndex(manifest), p.adapter.dialect);
+  for (const id of ids) if (manifest.nodes[id]?.resourceType === 'model') diagnostics.push(...constraintWarnings(manifest.nodes[id]!, p.adapter.dialect, relationOf));
   diagnostics.push(...grantWarnings(ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n), p.adapter.dialect));
   if (options.maxBytes !== undefined) {
     const estimate = await planPrepared(p, { ...options, resourceTypes: types });

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { parse } from 'sql-parser-cst';
 import { bigqueryDialect } from '../adapters/bigquery/bigquery-dialect.js';
 import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
-import { contractQueries, constraintWarnings } from './contract.js';
+import { contractDdl, contractQueries, constraintWarnings } from './contract.js';
 import type { ContractDdl } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 
@@ -43,5 +43,18 @@ describe('contract queries', () => {
     ]);
     const duck = duckdbDialect.createTableAs({ schema: 'gold', identifier: 'fct' }, 'select 1 as id', { contract: { columns: [{ name: 'id', dataType: 'integer', constraints: [{ type: 'not_null' }, { type: 'check', name: 'positive', expression: 'id > 0' }] }], constraints: [] } });
     expect(duck).toBe('create table "gold"."fct" (\n  "id" integer not null,\n  constraint "positive" check (id > 0)\n);\ninsert into "gold"."fct"\nselect * from (\nselect 1 as id\n) as strata_contract');
+  });
+});
+
+describe('foreign keys written as to: ref()', () => {
+  it('reference the ref\u2019s relation and columns', () => {
+    const node = { name: 'orders', config: { materialized: 'table', contract: { enforced: true } }, columns: { customer_id: { name: 'customer_id', dataType: 'int64', constraints: [{ type: 'foreign_key', to: "ref('customers')", toColumns: ['id'], warnUnenforced: true, warnUnsupported: true }] } }, constraints: [] } as unknown as ManifestNode;
+    const ddl = contractDdl(node, (call) => (call === "ref('customers')" ? '`p`.`gold`.`customers`' : undefined), (c) => `\`${c}\``)!;
+    expect(ddl.columns[0]!.constraints[0]!.expression).toBe('`p`.`gold`.`customers` (`id`)');
+    const sql = bigqueryDialect.createTableAs({ database: 'p', schema: 'gold', identifier: 'orders' }, 'select 1 as customer_id', { contract: ddl });
+    expect(sql).toContain('foreign key (`customer_id`) references `p`.`gold`.`customers` (`id`) not enforced');
+    expect(() => parse(sql, { dialect: 'bigquery' })).not.toThrow();
+    // A to: that does not resolve is left out, with a warning naming it.
+    expect(constraintWarnings(node, bigqueryDialect, () => undefined).map((d) => d.message)).toEqual(["the foreign_key constraint on column 'customer_id' of 'orders' is not created: its to: ref('customers') is not a ref() or source() of this project"]);
   });
 });

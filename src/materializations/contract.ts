@@ -7,7 +7,7 @@
  * the contract's column order, as dbt does.
  */
 import { UserError } from '../diagnostics/index.js';
-import type { Connection, ContractDdl, Dialect } from '../adapters/contract.js';
+import type { ConstraintDef, Connection, ContractDdl, Dialect } from '../adapters/contract.js';
 import { skippedConstraints } from '../adapters/contract-ddl.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
@@ -17,20 +17,29 @@ export function contractEnforced(node: ManifestNode): boolean {
   return contract?.enforced === true;
 }
 
-/** The column list and constraints a contracted table is created with; undefined without an enforced contract. */
-export function contractDdl(node: ManifestNode): ContractDdl | undefined {
+/**
+ * The column list and constraints a contracted table is created with; undefined without an enforced
+ * contract. A foreign key written as `to: ref('x')` with `to_columns` becomes `<x's relation> (<columns>)`
+ * through `relationOf` (dbt 1.9's form); without it, or for a ref that does not resolve, it stays as written.
+ */
+export function contractDdl(node: ManifestNode, relationOf?: (call: string) => string | undefined, quote: (name: string) => string = (n) => n): ContractDdl | undefined {
   if (!contractEnforced(node)) return undefined;
   const columns = Object.values(node.columns ?? {});
   if (!columns.length || columns.some((c) => !c.dataType)) return undefined;
-  return { columns: columns.map((c) => ({ name: c.name, dataType: c.dataType!, constraints: c.constraints ?? [] })), constraints: node.constraints ?? [] };
+  const resolved = (c: ConstraintDef): ConstraintDef => {
+    if (c.type !== 'foreign_key' || c.expression || !c.to || !relationOf) return c;
+    const target = relationOf(c.to);
+    return target ? { ...c, expression: `${target} (${(c.toColumns ?? []).map(quote).join(', ')})` } : c;
+  };
+  return { columns: columns.map((c) => ({ name: c.name, dataType: c.dataType!, constraints: (c.constraints ?? []).map(resolved) })), constraints: (node.constraints ?? []).map(resolved) };
 }
 
 /**
  * dbt's warnings for a contract's constraints: those this warehouse will not create (`warn_unsupported`), and
  * those it keeps without checking them (`warn_unenforced`). Views get none: they are created without constraints.
  */
-export function constraintWarnings(node: ManifestNode, dialect: Pick<Dialect, 'name' | 'constraintSupport' | 'constraintNotes'>): Diagnostic[] {
-  const ddl = contractDdl(node);
+export function constraintWarnings(node: ManifestNode, dialect: Pick<Dialect, 'name' | 'constraintSupport' | 'constraintNotes'>, relationOf?: (call: string) => string | undefined): Diagnostic[] {
+  const ddl = contractDdl(node, relationOf);
   if (!ddl || (node.config.materialized !== 'table' && node.config.materialized !== 'incremental')) return [];
   const file = node.patchPath ?? node.originalFilePath;
   const out: Diagnostic[] = [];
@@ -42,7 +51,8 @@ export function constraintWarnings(node: ManifestNode, dialect: Pick<Dialect, 'n
   }
   const unenforced = [...ddl.columns.flatMap((c) => c.constraints.map((k) => ({ k, column: c.name as string | undefined }))), ...ddl.constraints.map((k) => ({ k, column: undefined }))];
   for (const { k, column } of unenforced) {
-    if (dialect.constraintSupport[k.type] !== 'not_enforced' || (k as { warnUnenforced?: boolean }).warnUnenforced === false) continue;
+    // A foreign key with nothing to reference is not created at all (warned above).
+    if (dialect.constraintSupport[k.type] !== 'not_enforced' || (k as { warnUnenforced?: boolean }).warnUnenforced === false || (k.type === 'foreign_key' && !k.expression)) continue;
     out.push({ code: 'constraint-not-enforced', severity: 'warn', message: `the ${k.type} constraint on ${what(column)} is created but not enforced by ${dialect.name}: rows that break it are still written`, file, hint: 'add a data test to check it, or set warn_unenforced: false on the constraint' });
   }
   return out;

@@ -272,3 +272,19 @@ describe('grants on DuckDB', () => {
     expect(r.diagnostics.filter((d) => d.code === 'grants-unsupported').map((d) => d.message)).toEqual(["1 selected node(s) set grants (m), which duckdb does not have: they are not applied"]);
   });
 });
+
+describe('a foreign key to: ref()', () => {
+  it('makes the referenced model a parent, built first', async () => {
+    const p = project({
+      'models/customers.sql': "{{ config(materialized='table') }} select 1 as id",
+      'models/orders.sql': "{{ config(materialized='table') }} select 1 as customer_id",
+      'models/schema.yml': "version: 2\nmodels:\n  - name: orders\n    config:\n      contract: {enforced: true}\n    columns:\n      - name: customer_id\n        data_type: integer\n        constraints:\n          - type: foreign_key\n            to: ref('customers')\n            to_columns: [id]\n",
+    });
+    const r = await run({ projectDir: p.dir, profilesDir: p.dir });
+    expect(r.exitCode).toBe(0);
+    expect(r.results.map((x) => x.uniqueId)).toEqual(['model.p.customers', 'model.p.orders']);
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { nodes: string[] } }> };
+    expect(manifest.nodes['model.p.orders']!.depends_on.nodes).toEqual(['model.p.customers']);
+    expect(r.diagnostics.find((d) => d.code === 'constraint-not-created')!.message).toContain('DuckDB cannot drop a table that another references');
+  });
+});

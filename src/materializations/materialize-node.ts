@@ -90,7 +90,7 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
         result = { status: 'success', message: quarantined ? `OK, ${quarantined} quarantined` : 'OK', rowsAffected: kept, adapterResponse: { code: 'CREATE TABLE', rows_affected: kept, rows_quarantined: quarantined }, relationKind: 'table' };
         break;
       }
-      await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, description: node.description, contract: contractDdl(node) })));
+      await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, description: node.description, contract: contractDdl(node, input.relationOf, (c) => dialect.quoteIdentifier(c)) })));
       const n = await countRows(input);
       result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
       break;
@@ -110,7 +110,7 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
       const existing = await connection.getRelation(relation);
       const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
       if (!existing || existing.kind !== 'table' || fullRefresh) {
-        await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, contract: contractDdl(node) })));
+        await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, contract: contractDdl(node, input.relationOf, (c) => dialect.quoteIdentifier(c)) })));
         const n = await countRows(input);
         result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
       } else {

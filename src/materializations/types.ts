@@ -14,6 +14,8 @@ export interface MaterializeInput {
    * tests go to `<name>__quarantine`); it returns the counts.
    */
   quarantine?: (relation: Relation, sql: string) => Promise<{ kept: number; quarantined: number }>;
+  /** A `ref('x')` / `source('s', 't')` call as written in YAML (a foreign key's `to:`), rendered as its relation. */
+  relationOf?: (call: string) => string | undefined;
   /** Renders a hook (hooks may be Jinja). */
   renderHook?: (hook: string) => Promise<string>;
 }

@@ -7,3 +7,4 @@ export { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 export { reparseModel, type ReparseOutcome } from './reparse-model.js';
 export { propertyRenderer, type PropertyReads } from './property-render.js';
 export { refTarget } from './ref-target.js';
+export { readDependency } from './exposures.js';
