@@ -58,7 +58,9 @@ export function parseToGraph(
 
   // A foreign key written as `to: ref('x')` (dbt 1.9) reads x's relation: x is built first.
   for (const node of fileNodes) {
-    const constraints = [...Object.values(node.columns).flatMap((c) => c.constraints ?? []), ...(node.constraints ?? [])];
+    let constraints = node.constraints ?? [];
+    // Most nodes have no column constraints: look without building arrays for them.
+    for (const name in node.columns) if (node.columns[name]!.constraints) constraints = [...constraints, ...node.columns[name]!.constraints!];
     for (const c of constraints) {
       if (c.type !== 'foreign_key' || !c.to) continue;
       const dep = readDependency(c.to);

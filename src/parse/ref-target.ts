@@ -6,6 +6,8 @@ import type { ManifestNode, RefCall } from './types.js';
  * Undefined when none fits; `versions` then lists what the model has, for the message.
  */
 export function refTarget(candidates: ManifestNode[], ref: RefCall, projectName: string): { node?: ManifestNode; versions?: string[] } {
+  // The common case, once per ref of every node: one unversioned node of that name.
+  if (candidates.length === 1 && ref.version === undefined && candidates[0]!.version === undefined) return ref.package && candidates[0]!.packageName !== ref.package ? {} : { node: candidates[0] };
   const inPackage = ref.package ? candidates.filter((c) => c.packageName === ref.package) : candidates.some((c) => c.packageName === projectName) ? candidates.filter((c) => c.packageName === projectName) : candidates;
   const versioned = inPackage.filter((c) => c.version !== undefined);
   if (ref.version !== undefined) {
