@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import type { Warehouse, Connection } from '../adapters/contract.js';
-import { prepareProject } from './prepare.js';
+import { prepareProject, type PreparedProject } from './prepare.js';
 import { writeManifest } from './run-artifacts.js';
 import { WarehouseState, templateWarehouse } from './warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
@@ -20,6 +20,23 @@ export interface CompileResult {
   /** unique id → compiled SQL, in graph order. */
   compiled: Map<string, string>;
   invocationId: string;
+}
+
+/**
+ * A compiler outside a run (`compile`, `show`): no full refresh, `is_incremental()` true where the
+ * warehouse has the model's table, templates seeing `selected` as `selected_resources`.
+ */
+export function compilerFor(p: PreparedProject, relations: RelationIndex, state: WarehouseState, selected: string[], compiledDir?: string): Compiler {
+  return new Compiler({
+    manifest: p.graph.manifest,
+    engine: p.engine,
+    dialect: p.adapter.dialect,
+    relations,
+    fullRefresh: false,
+    ...(compiledDir ? { compiledDir } : {}),
+    context: templateContext(p, selected),
+    isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
+  });
 }
 
 /** `strata compile`: renders selected models, tests and analyses to `target/compiled/`, writes manifest.json. */
@@ -44,16 +61,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       const schemas = selection.ids.map((id) => manifest.nodes[id]!).map((n) => ({ schema: n.schema, database: n.database }));
       state = await WarehouseState.introspect(connection, schemas.filter((s) => s.schema));
     }
-    const compiler = new Compiler({
-      manifest,
-      engine: p.engine,
-      dialect: p.adapter.dialect,
-      relations,
-      fullRefresh: false,
-      compiledDir: join(p.targetDir, 'compiled'),
-      context: templateContext(p, selection.ids),
-      isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
-    });
+    const compiler = compilerFor(p, relations, state, selection.ids, join(p.targetDir, 'compiled'));
     const result = await compiler.compileAll(selection.ids, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
     diagnostics.push(...result.diagnostics);
     writeManifest(p);

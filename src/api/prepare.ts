@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
 import { DiagnosticBag, SecretScrubber, SECRET_KEYS, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';

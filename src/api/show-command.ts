@@ -1,12 +1,12 @@
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { selectForCommand } from './state-option.js';
-import { Compiler, RelationIndex } from '../compile/index.js';
+import { RelationIndex } from '../compile/index.js';
+import { compilerFor } from './compile-command.js';
 import type { ColumnDef, Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { defaultConfig } from '../parse/node-config.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { WarehouseState, templateWarehouse } from './warehouse-state.js';
-import { templateContext } from './template-context.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 
 export interface ShowOptions extends CommonOptions, SelectionOptions {
@@ -59,15 +59,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     const manifest = p.graph.manifest;
     const relations = new RelationIndex(manifest);
     const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
-    const compiler = new Compiler({
-      manifest,
-      engine: p.engine,
-      dialect: p.adapter.dialect,
-      relations,
-      fullRefresh: false,
-      context: templateContext(p, nodes.map((n) => n.uniqueId)),
-      isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
-    });
+    const compiler = compilerFor(p, relations, state, nodes.map((n) => n.uniqueId));
     const tw = templateWarehouse(connection, p.adapter.dialect);
     for (const node of nodes) {
       try {
