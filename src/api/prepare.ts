@@ -187,6 +187,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       adapterType: adapter.type,
       target: templateTarget(project),
       vars: project.config.vars,
+      declaredPackages: project.config.declaredPackages,
       env: options.env ?? process.env,
       macroFiles,
       deferMacroCompile: snapshot !== undefined || check.patchable !== undefined,

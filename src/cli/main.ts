@@ -7,7 +7,7 @@ import { docsCommand } from './commands/docs-command.js';
 import { compileCommand } from './commands/compile-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { parseCommand } from './commands/parse-command.js';
-import { cleanCommand, debugCommand, initCommand, runOperationCommand } from './commands/misc-commands.js';
+import { cleanCommand, debugCommand, depsCommand, initCommand, runOperationCommand } from './commands/misc-commands.js';
 import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
 
@@ -17,7 +17,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

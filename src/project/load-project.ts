@@ -8,6 +8,7 @@ import { yamlPackage } from './yaml-package.js';
 import { renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
+import { readPackagesFile } from './packages-file.js';
 
 const KNOWN_KEYS = new Set([
   'name', 'version', 'profile', 'config-version', 'require-dbt-version', 'model-paths', 'source-paths', 'seed-paths', 'data-paths',
@@ -72,6 +73,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
 
   const selectorsFile = readSelectorsFile(root, fs);
   diagnostics.push(...selectorsFile.diagnostics);
+  const packagesFile = readPackagesFile(root, fs);
+  diagnostics.push(...packagesFile.diagnostics);
   const cli = parseVars(options.vars);
   if (cli.error) diagnostics.push({ code: 'vars-invalid', severity: 'error', message: cli.error, file: '--vars', hint: `example: --vars '{start_date: "2024-01-01"}'` });
   const rawVars = raw.vars ?? {};
@@ -127,6 +130,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     snapshots: (raw.snapshots ?? {}) as Record<string, unknown>,
     exposures: (raw.exposures ?? {}) as Record<string, unknown>,
     selectors: selectorsFile.selectors,
+    declaredPackages: packagesFile.packages,
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],

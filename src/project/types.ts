@@ -29,6 +29,8 @@ export interface ProjectConfig {
   dataTests: FolderConfigTree;
   sources: FolderConfigTree;
   snapshots: FolderConfigTree;
+  /** Names of the packages `packages.yml` lists (not installed: Strata has no packages yet). */
+  declaredPackages: string[];
   /** `selectors.yml` at the project root: named selectors (`--selector`, `selector:`). */
   selectors: import('./selectors-file.js').SelectorDefinition[];
   /** `exposures:` (only `+enabled`, `+tags`, `+meta` apply, as in dbt). */

@@ -231,7 +231,13 @@ export class NunjucksTemplateEngine implements TemplateEngine {
     const message = cleanMessage(err?.message ?? String(e));
     const unknown = /Unable to call `([^`]+)`, which is undefined/.exec(message);
     if (unknown) {
-      const name = unknown[1]!.split('["').pop()!.replace(/"]$/, '');
+      const parts = unknown[1]!.split('["');
+      const name = parts.pop()!.replace(/"]$/, '');
+      const namespace = parts.length ? parts[parts.length - 1]!.replace(/"]$/, '') : undefined;
+      // `dbt_utils.star(…)`: a package's macro, where the package is not there.
+      if (namespace && (this.options.declaredPackages ?? []).includes(namespace) && !this.registry.packages().includes(namespace)) {
+        return { code: 'macro-not-found', severity: 'error', message: `'${namespace}.${name}' is not defined: there is no package '${namespace}'`, ...where, hint: `Strata does not install packages (packages.yml) yet: define ${name} in a .sql file under macro-paths and call it without '${namespace}.', or keep this project on dbt until packages are supported` };
+      }
       const hint = didYouMean(name, this.registry.names()) ?? 'define it in a .sql file under macro-paths (macros/)';
       return { code: 'macro-not-found', severity: 'error', message: `'${name}' is not a macro or function`, ...where, hint };
     }

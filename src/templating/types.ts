@@ -38,6 +38,8 @@ export interface TemplateEnvironmentOptions {
   /** Exposed as `target` (`target.name`, `target.schema`, `target.type`, `target.threads`, …). Secrets removed. */
   target: Record<string, unknown>;
   vars: Record<string, unknown>;
+  /** Packages the project lists but that are not installed: a call to `name.macro()` says so. */
+  declaredPackages?: string[];
   env: NodeJS.ProcessEnv;
   macroFiles: MacroFile[];
   /**

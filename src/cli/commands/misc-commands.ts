@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clean, debug, init, runOperation } from '../../api/index.js';
+import { clean, debug, deps, init, runOperation } from '../../api/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function cleanCommand(): Command {
@@ -52,6 +52,19 @@ export function runOperationCommand(): Command {
       const result = await runOperation({ ...options, macro, args: flags.args });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `run-operation ${macro} OK` });
+      process.exitCode = result.exitCode;
+    });
+}
+
+/** `strata deps`: dbt's command, answered plainly until packages are supported. */
+export function depsCommand(): Command {
+  return withCommonFlags(new Command('deps'))
+    .description('install the packages of packages.yml (not supported yet: says what the project lists)')
+    .action(async (flags: GlobalFlags) => {
+      const { options, reporter } = commonOptions(flags);
+      const result = await deps(options);
+      reportDiagnostics(reporter, result.diagnostics);
+      if (result.exitCode === 0) reporter.emit({ type: 'info', message: 'No packages to install.' });
       process.exitCode = result.exitCode;
     });
 }
