@@ -74,6 +74,9 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   }
   const ids = selection.ids;
   const manifest = p.graph.manifest;
+  // A model whose materialization Strata cannot build stops the command before anything runs.
+  const unbuildable = unknownMaterializations(p, ids);
+  if (unbuildable.length) return { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] };
   if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
   const relationOf = relationOfCall(new RelationIndex(manifest), p.adapter.dialect);
@@ -235,6 +238,30 @@ async function runFreshnessNode(p: PreparedProject, source: SourceDefinition, co
   if (r.status === 'pass') return { status: 'pass', message: r.message };
   if (r.status === 'warn') return { status: 'warn', message: r.message };
   return { status: 'error', message: `source ${source.sourceName}.${source.name} is stale: ${r.message}` };
+}
+
+const MODEL_MATERIALIZATIONS = new Set(['view', 'table', 'incremental', 'ephemeral']);
+
+/**
+ * Selected models with a materialization Strata does not have: dbt's `materialized_view`, or a custom
+ * `{% materialization %}` of the project (found, named, not run). An error each, before any node runs.
+ */
+function unknownMaterializations(p: PreparedProject, ids: string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const id of ids) {
+    const n = p.graph.manifest.nodes[id];
+    if (!n || n.resourceType !== 'model' || MODEL_MATERIALIZATIONS.has(String(n.config.materialized))) continue;
+    const m = String(n.config.materialized);
+    const custom = p.engine.materializations?.find((x) => x.name === m);
+    out.push({
+      code: 'materialization-unknown',
+      severity: 'error',
+      message: custom ? `model '${n.name}' uses materialized='${m}', the custom materialization in ${custom.path}:${custom.line}: Strata does not run custom materializations yet` : `model '${n.name}' uses materialized='${m}', which is not a materialization Strata has`,
+      file: n.originalFilePath,
+      hint: custom ? 'use view, table, incremental or ephemeral for it, with pre_hook/post_hook for the extra statements, or keep it on dbt' : 'use view, table, incremental or ephemeral',
+    });
+  }
+  return out;
 }
 
 /** Built nodes the selected ones read (directly) that this run does not build. */

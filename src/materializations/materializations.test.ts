@@ -1,6 +1,6 @@
 /** Each materialization on a real DuckDB file, through the api (STYLE habit 11). */
 import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -286,5 +286,20 @@ describe('a foreign key to: ref()', () => {
     const manifest = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { nodes: string[] } }> };
     expect(manifest.nodes['model.p.orders']!.depends_on.nodes).toEqual(['model.p.customers']);
     expect(r.diagnostics.find((d) => d.code === 'constraint-not-created')!.message).toContain('DuckDB cannot drop a table that another references');
+  });
+});
+
+describe('a custom materialization', () => {
+  it('stops the run before anything is built, naming where it is defined', async () => {
+    const p = project({
+      'macros/mat.sql': "{% materialization my_view, default %}\n{{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+      'models/a.sql': "{{ config(materialized='table') }} select 1 as id",
+      'models/b.sql': "{{ config(materialized='my_view') }} select * from {{ ref('a') }}",
+    });
+    const r = await run({ projectDir: p.dir, profilesDir: p.dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.results).toEqual([]);
+    expect(r.diagnostics.find((d) => d.code === 'materialization-unknown')).toMatchObject({ file: 'models/b.sql', message: expect.stringContaining('macros/mat.sql:1') });
+    expect(existsSync(p.db)).toBe(false);
   });
 });

@@ -34,6 +34,8 @@ export function withRenderState<T>(state: RenderState, fn: () => T): T {
  */
 export class MacroRegistry {
   readonly macros: MacroInfo[] = [];
+  /** `{% materialization %}` blocks: found, not run (Strata has no custom materializations yet). */
+  readonly materializations: MacroInfo[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly files: CompiledFile[] = [];
   /** name → [fileIndex] by package. */
@@ -50,7 +52,9 @@ export class MacroRegistry {
 
   /** Deferred, a template compiles on its first `getExported`; a syntax error would then surface as a render error. */
   private add(file: MacroFile, deferCompile: boolean): void {
-    const found = scanMacros(file).filter((m) => m.kind !== 'materialization');
+    const scanned = scanMacros(file);
+    this.materializations.push(...scanned.filter((m) => m.kind === 'materialization'));
+    const found = scanned.filter((m) => m.kind !== 'materialization');
     let template: nunjucks.Template;
     try {
       template = new nunjucks.Template(toNunjucksMacroSource(file.contents), this.env, file.path, !deferCompile);

@@ -49,6 +49,9 @@ interface TemplateErrorLike {
 /** nunjucks' dbt-compatible engine: parse renders record calls, run renders produce final SQL. */
 export class NunjucksTemplateEngine implements TemplateEngine {
   readonly macros: MacroInfo[];
+  get materializations(): MacroInfo[] {
+    return this.registry.materializations;
+  }
   readonly diagnostics: Diagnostic[];
   readonly envRead: Record<string, string | null> = {};
   readonly varsRead: Record<string, string | null> = {};

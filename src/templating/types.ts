@@ -143,6 +143,8 @@ export interface RunRenderContext {
 export interface TemplateEngine {
   /** Macros found in the registered files (for the manifest and diagnostics). */
   readonly macros: MacroInfo[];
+  /** `{% materialization name, … %}` blocks of the macro files (not run: custom materializations are not supported yet). */
+  readonly materializations?: MacroInfo[];
   /** Problems in macro files (syntax errors, duplicate names) found at creation. */
   readonly diagnostics: Diagnostic[];
   /** Parse render: extract refs/sources/config. Fast path for files with only literal ref/source/config calls. */
