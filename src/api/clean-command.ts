@@ -27,14 +27,3 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
   }
   return { exitCode: diagnostics.some((d) => d.severity === 'error') ? 2 : 0, removed, diagnostics };
 }
-
-/**
- * `strata deps`: Strata does not install packages yet. With packages listed, an error naming them (exit 2)
- * rather than an unknown command; with none, nothing to do.
- */
-export async function deps(options: CommonOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[] }> {
-  const loaded = loadProject({ ...options, profileOptional: true });
-  if (!loaded.project) return { exitCode: 2, diagnostics: loaded.diagnostics };
-  const listed = loaded.diagnostics.filter((d) => d.code === 'packages-unsupported').map((d) => ({ ...d, severity: 'error' as const }));
-  return listed.length ? { exitCode: 2, diagnostics: listed } : { exitCode: 0, diagnostics: [] };
-}

@@ -4,7 +4,8 @@ export { compile, type CompileOptions, type CompileResult } from './compile-comm
 export { list, type ListOptions } from './list-command.js';
 export { parse, type ParseResult } from './parse-command.js';
 export { debug, type DebugCheck } from './debug-command.js';
-export { clean, deps } from './clean-command.js';
+export { clean } from './clean-command.js';
+export { deps } from './deps-command.js';
 export { init } from './init-command.js';
 export { prepareProject, type PreparedProject } from './prepare.js';
 export type { CommonOptions, RunOptions, SelectionOptions, CommandResult, ExitCode } from './types.js';

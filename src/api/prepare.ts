@@ -173,7 +173,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     ...builtinTestMacros,
     ...project.files
       .filter((f) => f.kind === 'macro')
-      .map((f) => ({ path: f.path, contents: f.contents, packageName: project.config.name })),
+      .map((f) => ({ path: f.path, contents: f.contents, packageName: f.packageName ?? project.config.name })),
   ];
   const sessionSecrets = new Map<string, string>();
   const engine = time('load_macros', () =>

@@ -9,6 +9,7 @@ import { renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
+import { installedPackages } from './installed-packages.js';
 
 const KNOWN_KEYS = new Set([
   'name', 'version', 'profile', 'config-version', 'require-dbt-version', 'model-paths', 'source-paths', 'seed-paths', 'data-paths',
@@ -73,7 +74,10 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
 
   const selectorsFile = readSelectorsFile(root, fs);
   diagnostics.push(...selectorsFile.diagnostics);
-  const packagesFile = readPackagesFile(root, fs);
+  const installPath = typeof raw['packages-install-path'] === 'string' ? raw['packages-install-path'] : 'dbt_packages';
+  const installed = installedPackages(root, installPath, fs);
+  diagnostics.push(...installed.diagnostics);
+  const packagesFile = readPackagesFile(root, fs, installed.packages.map((p) => p.name));
   diagnostics.push(...packagesFile.diagnostics);
   const cli = parseVars(options.vars);
   if (cli.error) diagnostics.push({ code: 'vars-invalid', severity: 'error', message: cli.error, file: '--vars', hint: `example: --vars '{start_date: "2024-01-01"}'` });
@@ -131,6 +135,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     exposures: (raw.exposures ?? {}) as Record<string, unknown>,
     selectors: selectorsFile.selectors,
     declaredPackages: packagesFile.packages,
+    packagesInstallPath: installPath,
+    installedPackages: installed.packages,
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
@@ -183,6 +189,20 @@ export function listProjectFiles(config: ProjectConfig, fs: FileSource): Project
         if (!kind) continue;
         seen.add(abs);
         files.push(new LazyProjectFile(kind, path, pathInResource, dir, abs, fs));
+      }
+    }
+  }
+  // Installed packages' macros, under their packages' names.
+  for (const pkg of config.installedPackages) {
+    for (const dir of pkg.macroPaths) {
+      const absDir = resolve(config.rootDir, pkg.dir, dir);
+      for (const abs of fs.list(absDir)) {
+        if (!abs.endsWith('.sql') || seen.has(abs)) continue;
+        seen.add(abs);
+        const pathInResource = relative(absDir, abs).split(sep).join('/');
+        const file = new LazyProjectFile('macro', `${pkg.dir}/${dir}/${pathInResource}`, pathInResource, `${pkg.dir}/${dir}`, abs, fs);
+        file.packageName = pkg.name;
+        files.push(file);
       }
     }
   }

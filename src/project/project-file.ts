@@ -11,6 +11,8 @@ export class LazyProjectFile implements ProjectFile {
   private sum?: string;
   /** Set when a snapshot vouched for the file; otherwise taken by `currentStamp()`. */
   stamp?: FileStamp;
+  /** A macro file of an installed package: its package. */
+  packageName?: string;
   /** Set while another thread is reading the file (file-prefetch.ts): its text, stamp and checksum come from there. */
   pending?: { prefetch: { waitFor(index: number): void }; index: number };
 

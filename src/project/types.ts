@@ -29,8 +29,12 @@ export interface ProjectConfig {
   dataTests: FolderConfigTree;
   sources: FolderConfigTree;
   snapshots: FolderConfigTree;
-  /** Names of the packages `packages.yml` lists (not installed: Strata has no packages yet). */
+  /** Names of the packages `packages.yml` lists. */
   declaredPackages: string[];
+  /** Where `strata deps` installs packages (`packages-install-path`, default `dbt_packages`). */
+  packagesInstallPath: string;
+  /** The packages installed there; their macros are loaded. */
+  installedPackages: import('./installed-packages.js').InstalledPackage[];
   /** `selectors.yml` at the project root: named selectors (`--selector`, `selector:`). */
   selectors: import('./selectors-file.js').SelectorDefinition[];
   /** `exposures:` (only `+enabled`, `+tags`, `+meta` apply, as in dbt). */
@@ -70,6 +74,8 @@ export interface ProjectFile {
   contents: string;
   /** sha256 of contents, hex. */
   checksum: string;
+  /** A macro file of an installed package: its package's name (else the project's). */
+  packageName?: string;
   /** Size and modification time as seen when the file was read or checked, if the file source knows them. */
   stamp?: FileStamp;
 }

@@ -239,7 +239,7 @@ export class NunjucksTemplateEngine implements TemplateEngine {
       const namespace = parts.length ? parts[parts.length - 1]!.replace(/"]$/, '') : undefined;
       // `dbt_utils.star(…)`: a package's macro, where the package is not there.
       if (namespace && (this.options.declaredPackages ?? []).includes(namespace) && !this.registry.packages().includes(namespace)) {
-        return { code: 'macro-not-found', severity: 'error', message: `'${namespace}.${name}' is not defined: there is no package '${namespace}'`, ...where, hint: `Strata does not install packages (packages.yml) yet: define ${name} in a .sql file under macro-paths and call it without '${namespace}.', or keep this project on dbt until packages are supported` };
+        return { code: 'macro-not-found', severity: 'error', message: `'${namespace}.${name}' is not defined: there is no package '${namespace}'`, ...where, hint: `packages.yml lists it but it is not installed: run strata deps (local: and git: packages; for a hub package, list its git: repository)` };
       }
       const hint = didYouMean(name, this.registry.names()) ?? 'define it in a .sql file under macro-paths (macros/)';
       return { code: 'macro-not-found', severity: 'error', message: `'${name}' is not a macro or function`, ...where, hint };

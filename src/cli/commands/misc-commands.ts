@@ -56,15 +56,16 @@ export function runOperationCommand(): Command {
     });
 }
 
-/** `strata deps`: dbt's command, answered plainly until packages are supported. */
+/** `strata deps`: installs the project's packages. */
 export function depsCommand(): Command {
   return withCommonFlags(new Command('deps'))
-    .description('install the packages of packages.yml (not supported yet: says what the project lists)')
+    .description('install the local: and git: packages of packages.yml into dbt_packages/ (their macros are loaded)')
     .action(async (flags: GlobalFlags) => {
       const { options, reporter } = commonOptions(flags);
       const result = await deps(options);
+      for (const name of result.installed) reporter.emit({ type: 'info', message: `Installed ${name}` });
       reportDiagnostics(reporter, result.diagnostics);
-      if (result.exitCode === 0) reporter.emit({ type: 'info', message: 'No packages to install.' });
+      if (result.exitCode === 0 && !result.installed.length) reporter.emit({ type: 'info', message: 'No packages to install.' });
       process.exitCode = result.exitCode;
     });
 }

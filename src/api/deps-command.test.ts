@@ -1,0 +1,81 @@
+/** `strata deps`: local and git packages installed under dbt_packages/, their macros loaded under their names. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { build, deps } from './index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A package folder: its dbt_project.yml and files. */
+function packageDir(name: string, files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), `strata-pkg-${name}-`));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries({ 'dbt_project.yml': `name: ${name}\nversion: '1.0.0'\nconfig-version: 2\n`, ...files })) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+const CENTS = "{% macro cents(col) %}{{ return(adapter.dispatch('cents', 'my_utils')(col)) }}{% endmacro %}\n{% macro default__cents(col) %}({{ col }} / 100){% endmacro %}\n";
+
+describe('strata deps', () => {
+  it('installs a local package; its macros are called by package name and dispatched, the project able to override', async () => {
+    const pkg = packageDir('my_utils', { 'macros/cents.sql': CENTS, 'models/pkg_model.sql': 'select 1 as x' });
+    const dir = writeProject({
+      'packages.yml': `packages:\n  - local: ${pkg}\n`,
+      'models/m.sql': "{{ config(materialized='table') }} select {{ my_utils.cents('250') }} as eur",
+    });
+    dirs.push(dir);
+    const before = await build({ projectDir: dir, profilesDir: dir });
+    expect(before.exitCode).toBe(2);
+    expect(before.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['packages-not-installed', 'macro-not-found']));
+
+    const installed = await deps({ projectDir: dir, profilesDir: dir });
+    expect(installed).toMatchObject({ exitCode: 0, installed: ['my_utils'] });
+    expect(existsSync(join(dir, 'dbt_packages', 'my_utils', 'macros', 'cents.sql'))).toBe(true);
+    const after = await build({ projectDir: dir, profilesDir: dir });
+    expect(after.exitCode).toBe(0);
+    expect(after.diagnostics.map((d) => d.code)).toContain('package-models-unsupported');
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2.5 }]);
+
+    // The project's dispatch puts its own implementation first.
+    writeFileSync(join(dir, 'project.yml'), PROJECT_YML('p', "dispatch:\n  - macro_namespace: my_utils\n    search_order: ['p', 'my_utils']\n"));
+    mkdirSync(join(dir, 'macros'), { recursive: true });
+    writeFileSync(join(dir, 'macros', 'override.sql'), '{% macro default__cents(col) %}({{ col }} // 100){% endmacro %}');
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2 }]);
+  });
+
+  it('installs a git package at its revision, and refuses hub packages with the git form to use', async () => {
+    const repo = packageDir('git_utils', { 'macros/twice.sql': '{% macro twice(x) %}({{ x }} * 2){% endmacro %}' });
+    const git = (...args: string[]): void => {
+      execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', '-c', 'init.defaultBranch=main', ...args], { cwd: repo, stdio: 'ignore' });
+    };
+    git('init', '--quiet');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'v1');
+    git('tag', 'v1.0.0');
+    writeFileSync(join(repo, 'macros', 'twice.sql'), '{% macro twice(x) %}({{ x }} * 3){% endmacro %}');
+    git('commit', '--quiet', '-am', 'later');
+    const dir = writeProject({
+      'packages.yml': `packages:\n  - git: ${repo}\n    revision: v1.0.0\n`,
+      'models/m.sql': "{{ config(materialized='table') }} select {{ git_utils.twice(21) }} as n",
+    });
+    dirs.push(dir);
+    expect(await deps({ projectDir: dir, profilesDir: dir })).toMatchObject({ exitCode: 0, installed: ['git_utils'] });
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from main.m')).toEqual([{ n: 42 }]);
+
+    writeFileSync(join(dir, 'packages.yml'), 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n');
+    const hub = await deps({ projectDir: dir, profilesDir: dir });
+    expect(hub.exitCode).toBe(2);
+    expect(hub.diagnostics[0]).toMatchObject({ code: 'packages-unsupported', file: 'packages.yml', line: 2, hint: expect.stringContaining("git: <the repository's URL of dbt-labs/dbt_utils>") });
+    removeProject(dir);
+  });
+});
