@@ -1,0 +1,133 @@
+/**
+ * The entries shared by every kind of property-file entry: its tests (`data_tests`, or the older `tests`),
+ * its columns, and a model's `versions:`. Read by schema-yaml.ts.
+ */
+import type { YamlFile } from '../project/yaml-file.js';
+import type { ColumnInfo, Constraint } from './types.js';
+import { readConstraints } from './constraints.js';
+
+/** A raw test entry as written (`not_null`, `{relationships: {to: …}}`) with where it was written. */
+export interface RawTest {
+  entry: unknown;
+  file: string;
+  line?: number;
+}
+
+/** One entry of a model's `versions:`: what it changes from the model's top-level properties. */
+export interface VersionPatch {
+  v: string;
+  /** The file's name without .sql (`defined_in`); default `<model>_v<v>`. */
+  definedIn?: string;
+  line?: number;
+  description?: string;
+  config: Record<string, unknown>;
+  /** The version's own `columns:` (undefined: none written, every top-level column is inherited). */
+  columns?: Record<string, ColumnInfo>;
+  columnTests: Record<string, RawTest[]>;
+  /** Top-level columns inherited: `include: all` (default) or a list, minus `exclude`. */
+  include: 'all' | string[];
+  exclude: string[];
+  tests: RawTest[];
+  constraints?: Constraint[];
+  deprecationDate?: string;
+}
+
+export type Report = (key: (string | number)[], message: string, hint: string) => void;
+
+/**
+ * Where an entry's tests are: `data_tests`, or its old name `tests`. Both at once is an error, as in dbt
+ * ("cannot have both 'tests' and 'data_tests' defined"): taking one would drop the other's tests unseen.
+ */
+export function testsKey(obj: Record<string, unknown>, path: (string | number)[], what: string, report: Report): 'data_tests' | 'tests' {
+  if (obj.data_tests === undefined) return 'tests';
+  if (obj.tests !== undefined) report([...path, 'tests'], `${what} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its tests under data_tests and remove it");
+  return 'data_tests';
+}
+
+export function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, testsOut: Record<string, RawTest[]>, report: Report): Record<string, ColumnInfo> {
+  const columns: Record<string, ColumnInfo> = {};
+  if (!Array.isArray(list)) return columns;
+  list.forEach((c, i) => {
+    if (!c || typeof c !== 'object') return;
+    const col = c as Record<string, unknown>;
+    const name = String(col.name ?? '');
+    if (!name) return;
+    columns[name] = {
+      name,
+      description: String(col.description ?? ''),
+      dataType: col.data_type === undefined ? undefined : String(col.data_type),
+      meta: (col.meta as Record<string, unknown>) ?? {},
+      tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
+      quote: col.quote === undefined ? undefined : Boolean(col.quote),
+    };
+    const constraints = readConstraints(col.constraints, [...path, i, 'constraints'], `column '${name}'`, false, report);
+    if (constraints?.length) columns[name]!.constraints = constraints;
+    const key = testsKey(col, [...path, i], `column '${name}'`, report);
+    const tests = col[key];
+    if (Array.isArray(tests)) {
+      testsOut[name] = tests.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, i, key, j]) }));
+    }
+  });
+  return columns;
+}
+
+/** A model's `versions:` list; each entry's columns may `include`/`exclude` the top-level ones. */
+export function readVersions(yaml: YamlFile, path: (string | number)[], model: Record<string, unknown>, report: Report): VersionPatch[] | undefined {
+  const list = model.versions;
+  const name = String(model.name);
+  if (!Array.isArray(list) || !list.length) {
+    report([...path, 'versions'], `versions: of model '${name}' must be a list of entries starting with '- v:'`, 'write versions:\n  - v: 1\n  - v: 2');
+    return undefined;
+  }
+  const out: VersionPatch[] = [];
+  list.forEach((raw, i) => {
+    const at = [...path, 'versions', i];
+    const entry = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+    if (!entry || entry.v === undefined || entry.v === null || typeof entry.v === 'object') {
+      report(at, `each version of model '${name}' needs a v:`, 'write - v: 2');
+      return;
+    }
+    const v = String(entry.v);
+    if (out.some((o) => o.v === v)) {
+      report(at, `model '${name}' declares version ${v} twice`, 'give each version its own v:');
+      return;
+    }
+    let include: 'all' | string[] = 'all';
+    let exclude: string[] = [];
+    let columns: Record<string, ColumnInfo> | undefined;
+    const columnTests: Record<string, RawTest[]> = {};
+    if (Array.isArray(entry.columns)) {
+      for (const c of entry.columns) {
+        const col = c && typeof c === 'object' ? (c as Record<string, unknown>) : undefined;
+        if (!col || col.name !== undefined) continue;
+        if (col.include !== undefined) include = col.include === 'all' || col.include === '*' ? 'all' : Array.isArray(col.include) ? col.include.map(String) : [String(col.include)];
+        if (Array.isArray(col.exclude)) exclude = col.exclude.map(String);
+      }
+      // The include/exclude entry has no name, so it is not read as a column.
+      columns = columnsOf(yaml, [...at, 'columns'], entry.columns, columnTests, report);
+    }
+    const constraints = readConstraints(entry.constraints, [...at, 'constraints'], `version ${v} of '${name}'`, true, report);
+    out.push({
+      v,
+      ...(entry.defined_in !== undefined ? { definedIn: String(entry.defined_in) } : {}),
+      line: yaml.lineOf(at),
+      ...(entry.description !== undefined ? { description: String(entry.description) } : {}),
+      config: { ...((entry.config as Record<string, unknown>) ?? {}) },
+      columns,
+      columnTests,
+      include,
+      exclude,
+      tests: rawTests(yaml, at, { ...entry, name: `${name} v${v}` }, report),
+      ...(constraints ? { constraints } : {}),
+      ...(entry.deprecation_date !== undefined ? { deprecationDate: String(entry.deprecation_date) } : {}),
+    });
+  });
+  return out.length ? out : undefined;
+}
+
+export function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<string, unknown>, report: Report): RawTest[] {
+  const key = testsKey(obj, path, `'${String(obj.name)}'`, report);
+  const list = obj[key];
+  if (!Array.isArray(list)) return [];
+  return list.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, key, j]) }));
+}
