@@ -1,5 +1,6 @@
 import { templateContext } from './template-context.js';
 import { selectForCommand } from './state-option.js';
+import { applyDeferral } from './defer.js';
 import { join } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
@@ -61,6 +62,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       const schemas = selection.ids.map((id) => manifest.nodes[id]!).map((n) => ({ schema: n.schema, database: n.database }));
       state = await WarehouseState.introspect(connection, schemas.filter((s) => s.schema));
     }
+    if (options.defer && selection.state) await applyDeferral(p, selection.ids, selection.state, options.favorState === true, connection, relations);
     const compiler = compilerFor(p, relations, state, selection.ids, join(p.targetDir, 'compiled'));
     const result = await compiler.compileAll(selection.ids, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
     diagnostics.push(...result.diagnostics);

@@ -1,7 +1,7 @@
 import { templateContext } from './template-context.js';
 import { selectForCommand, stateOption } from './state-option.js';
 import { Ledger } from '../landing/index.js';
-import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
+import type { Connection, Warehouse } from '../adapters/contract.js';
 import type { StateManifest } from '../select/index.js';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
@@ -20,6 +20,7 @@ import { hookResults, runProjectHooks } from './project-hooks.js';
 import { schedulingParents } from './build-order.js';
 import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
+import { applyDeferral } from './defer.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -111,14 +112,9 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     for (const s of schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
     // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
     if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
-    // --defer: the parents this run does not build are looked for too, to read the saved manifest's where absent.
-    const deferrable = options.defer && selection.state ? unselectedParents(p, ids) : [];
-    const state = await WarehouseState.introspect(admin, [...schemas, ...uniqueSchemas(deferrable)]);
-    if (deferrable.length) {
-      const deferred = deferredRelations(deferrable, selection.state!, (n) => (options.favorState ? false : state.get(relations.relationOf(n)) !== undefined));
-      relations.defer(deferred);
-      if (deferred.size) p.reporter.emit({ type: 'info', message: `Deferring ${deferred.size} unselected node(s) to the manifest in --state ${options.state}` });
-    }
+    const state = await WarehouseState.introspect(admin, schemas);
+    // --defer: unselected parents this target lacks are read where the saved manifest says they are.
+    if (options.defer && selection.state) await applyDeferral(p, ids, selection.state, options.favorState === true, admin, relations);
     for (let i = 1; i < threads; i++) connections.push(await warehouse.connect());
 
     const fullRefresh = options.fullRefresh ?? false;
@@ -260,29 +256,6 @@ function unknownMaterializations(p: PreparedProject, ids: string[]): Diagnostic[
       file: n.originalFilePath,
       hint: custom ? 'use view, table, incremental or ephemeral for it, with pre_hook/post_hook for the extra statements, or keep it on dbt' : 'use view, table, incremental or ephemeral',
     });
-  }
-  return out;
-}
-
-/** Built nodes the selected ones read (directly) that this run does not build. */
-function unselectedParents(p: PreparedProject, ids: string[]): ManifestNode[] {
-  const selected = new Set(ids);
-  const out = new Map<string, ManifestNode>();
-  for (const id of ids) {
-    for (const parent of p.graph.parentMap[id] ?? []) {
-      const n = p.graph.manifest.nodes[parent];
-      if (n && !selected.has(parent) && ['model', 'seed', 'snapshot'].includes(n.resourceType) && n.config.materialized !== 'ephemeral') out.set(parent, n);
-    }
-  }
-  return [...out.values()];
-}
-
-/** dbt's deferral: an unselected parent absent from this target (or any, with --favor-state) reads the saved manifest's relation. */
-function deferredRelations(parents: ManifestNode[], state: StateManifest, existsHere: (n: ManifestNode) => boolean): Map<string, Relation> {
-  const out = new Map<string, Relation>();
-  for (const n of parents) {
-    const saved = state.nodes.get(n.uniqueId)?.relation;
-    if (saved && !existsHere(n)) out.set(n.uniqueId, saved);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { selectForCommand } from './state-option.js';
+import { applyDeferral } from './defer.js';
+import type { StateManifest } from '../select/index.js';
 import { RelationIndex } from '../compile/index.js';
 import { compilerFor } from './compile-command.js';
 import type { ColumnDef, Connection, Warehouse } from '../adapters/contract.js';
@@ -36,6 +38,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     return { exitCode: 2, diagnostics: [...diagnostics, { code: 'show-invalid', severity: 'error', message: '--inline and --select cannot be used together', file: '--inline', hint: 'preview either a query (--inline "select …") or nodes (--select name)' }], previews: [] };
   }
   let nodes: ManifestNode[];
+  let saved: StateManifest | undefined;
   if (options.inline !== undefined) nodes = [inlineNode(p, options.inline)];
   else {
     if (!options.select?.length) return { exitCode: 2, diagnostics: [...diagnostics, { code: 'show-invalid', severity: 'error', message: 'show needs --select or --inline', file: 'show', hint: "strata show --select my_model, or strata show --inline \"select * from {{ ref('my_model') }}\"" }], previews: [] };
@@ -43,6 +46,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     diagnostics.push(...selection.diagnostics);
     if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, previews: [] };
     nodes = selection.ids.map((id) => p.graph.manifest.nodes[id]!);
+    saved = selection.state;
     if (!nodes.length) {
       diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: 'nothing to show: no model or analysis matches the selection', file: '--select' });
       return { exitCode: 0, diagnostics, previews: [] };
@@ -59,6 +63,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     const manifest = p.graph.manifest;
     const relations = new RelationIndex(manifest);
     const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
+    if (options.defer && saved) await applyDeferral(p, nodes.map((n) => n.uniqueId), saved, options.favorState === true, connection, relations);
     const compiler = compilerFor(p, relations, state, nodes.map((n) => n.uniqueId));
     const tw = templateWarehouse(connection, p.adapter.dialect);
     for (const node of nodes) {

@@ -32,6 +32,10 @@ export interface SelectionOptions {
   state?: string;
   /** `--selector NAME`: a named selector of selectors.yml. */
   selector?: string;
+  /** `--defer` (with `--state`): refs to unselected nodes not built in this target read the saved manifest's relations. */
+  defer?: boolean;
+  /** `--favor-state`: with `--defer`, read the saved relations even where this target has them. */
+  favorState?: boolean;
   /** `--indirect-selection`: which tests join their selected parents (default eager, as dbt). */
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
 }
@@ -41,10 +45,6 @@ export interface RunOptions extends CommonOptions, SelectionOptions {
   failFast?: boolean;
   /** `--empty` (dbt 1.8): models' refs and sources read no rows; every model is built, empty. */
   empty?: boolean;
-  /** `--defer` (with `--state`): refs to unselected nodes not built in this target read the saved manifest's relations. */
-  defer?: boolean;
-  /** `--favor-state`: with `--defer`, read the saved relations even where this target has them. */
-  favorState?: boolean;
 }
 
 /** 0 success, 1 a node failed, 2 bad project or usage. */

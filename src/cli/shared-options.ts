@@ -51,6 +51,13 @@ export function withSelectionFlags(cmd: Command): Command {
     .option('--state <dir>', 'folder of a saved manifest.json (e.g. the production run\'s target/) for state:modified, state:new and --defer');
 }
 
+/** `--defer` and `--favor-state`, for the commands that read the selection's parents (build, run, compile, show, …). */
+export function withDeferFlags(cmd: Command): Command {
+  return cmd
+    .option('--defer', "with --state: read unselected parents that this target has not built from the saved manifest's relations (dbt's slim CI)")
+    .option('--favor-state', 'with --defer: read the saved relations even where this target has them');
+}
+
 /** Turns flags into api options plus a reporter; a bad `--threads` is a usage error. */
 export function commonOptions(flags: GlobalFlags): { options: CommonOptions; reporter: Reporter; scrubber: SecretScrubber; usageError?: string } {
   const scrubber = new SecretScrubber();

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build, list } from '../api/index.js';
+import { build, compile, list, show } from '../api/index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -75,7 +75,12 @@ describe('state selection', () => {
     const p = savedProject();
     await saveProdState(p.dir, p.state);
     const db = join(p.dir, 'target', 'wh.duckdb');
-    // In dev nothing is built: b reads prod's a.
+    // In dev nothing is built: b reads prod's a — compiled, previewed, and built.
+    const compiled = await compile({ projectDir: p.dir, profilesDir: p.dir, select: ['b'], state: p.state, defer: true });
+    expect(compiled.compiled.get('model.p.b')).toContain('"prod"."a"');
+    const offline = await compile({ projectDir: p.dir, profilesDir: p.dir, select: ['b'], state: p.state, defer: true, offline: true });
+    expect(offline.compiled.get('model.p.b')).toContain('"prod"."a"');
+    expect((await show({ projectDir: p.dir, profilesDir: p.dir, select: ['b'], state: p.state, defer: true })).previews[0]!.rows).toEqual([{ id: 1, built_in: 'prod' }]);
     const deferred = await build({ projectDir: p.dir, profilesDir: p.dir, select: ['b'], state: p.state, defer: true });
     expect(deferred.exitCode).toBe(0);
     expect(deferred.results.map((r) => r.uniqueId)).toEqual(['model.p.b']);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { plan, retry, runCommand, type RunKind } from '../../api/index.js';
 import { parseByteSize, printPlan } from './plan-command.js';
-import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 import type { Reporter } from '../../diagnostics/index.js';
 
 interface RunFlags extends GlobalFlags {
@@ -66,11 +66,7 @@ export function runCommands(): Command[] {
         .option('--exclude-resource-type <type...>', 'build every type but these');
     }
     if (kind === 'test' || kind === 'build') cmd = cmd.option('--store-failures', 'store the failing rows of every test whose config does not say otherwise');
-    if (kind !== 'land') {
-      cmd = cmd
-        .option('--defer', "with --state: read unselected parents that this target has not built from the saved manifest's relations (dbt's slim CI)")
-        .option('--favor-state', 'with --defer: read the saved relations even where this target has them');
-    }
+    if (kind !== 'land') cmd = withDeferFlags(cmd);
     return cmd.option('-x, --fail-fast', 'stop at the first failure').action(async (flags: RunFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });

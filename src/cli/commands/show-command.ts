@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { show, type ShowPreview } from '../../api/index.js';
-import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 /** A cell as a preview prints it: blank for null, ISO for dates, JSON for lists and structs. */
 function cell(v: unknown): string {
@@ -21,16 +21,16 @@ export function previewTable(preview: ShowPreview): string {
 }
 
 export function showCommand(): Command {
-  return withSelectionFlags(withCommonFlags(new Command('show')))
+  return withDeferFlags(withSelectionFlags(withCommonFlags(new Command('show'))))
     .description('preview the rows of selected models or analyses, or of an --inline query (nothing is built)')
     .option('--inline <sql>', "a query to preview, Jinja allowed: \"select * from {{ ref('orders') }}\"")
     .option('--limit <n>', 'rows to show (default 5; -1 for all)', (v) => Number(v))
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty'; inline?: string; limit?: number; output: 'text' | 'json' }, command: Command) => {
+    .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty'; defer?: boolean; favorState?: boolean; inline?: string; limit?: number; output: 'text' | 'json' }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
       if (flags.limit !== undefined && !Number.isInteger(flags.limit)) return command.error('--limit takes a whole number of rows (-1 for all)', { exitCode: 2 });
-      const result = await show({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, inline: flags.inline, limit: flags.limit });
+      const result = await show({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, defer: flags.defer, favorState: flags.favorState, inline: flags.inline, limit: flags.limit });
       for (const p of result.previews) {
         if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ node: p.node, show: p.rows }, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))}\n`);
         else process.stdout.write(`${p.node === 'inline_query' ? 'Previewing inline node:' : `Previewing node '${p.node}':`}\n${previewTable(p)}\n\n`);

@@ -1,0 +1,39 @@
+import type { Connection, Relation } from '../adapters/contract.js';
+import type { RelationIndex } from '../compile/index.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { StateManifest } from '../select/index.js';
+import type { PreparedProject } from './prepare.js';
+import { WarehouseState } from './warehouse-state.js';
+
+/** Built nodes the selected ones read (directly) that this command does not build. */
+function unselectedParents(p: PreparedProject, ids: string[]): ManifestNode[] {
+  const selected = new Set(ids);
+  const out = new Map<string, ManifestNode>();
+  for (const id of ids) {
+    for (const parent of p.graph.parentMap[id] ?? []) {
+      const n = p.graph.manifest.nodes[parent];
+      if (n && !selected.has(parent) && ['model', 'seed', 'snapshot'].includes(n.resourceType) && n.config.materialized !== 'ephemeral') out.set(parent, n);
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * dbt's `--defer`: each unselected parent of the selection that this target has not built (any, with
+ * `--favor-state`) is read where the saved manifest says it is built. Returns how many were deferred.
+ */
+export async function applyDeferral(p: PreparedProject, ids: string[], state: StateManifest, favorState: boolean, connection: Connection | undefined, relations: RelationIndex): Promise<number> {
+  const parents = unselectedParents(p, ids);
+  if (!parents.length) return 0;
+  // Without a connection (compile --offline) nothing is known to be built here: every parent defers.
+  if (!connection) favorState = true;
+  const here = favorState || !connection ? new WarehouseState() : await WarehouseState.introspect(connection, parents.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
+  const deferred = new Map<string, Relation>();
+  for (const n of parents) {
+    const saved = state.nodes.get(n.uniqueId)?.relation;
+    if (saved && (favorState || here.get(relations.relationOf(n)) === undefined)) deferred.set(n.uniqueId, saved);
+  }
+  relations.defer(deferred);
+  if (deferred.size) p.reporter.emit({ type: 'info', message: `Deferring ${deferred.size} unselected node(s) to the manifest in --state ${state.path}` });
+  return deferred.size;
+}
