@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { Diagnostic } from '../diagnostics/index.js';
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { ProjectGraph } from '../graph/types.js';
 import type { Exposure, ManifestNode, SourceDefinition } from '../parse/types.js';
 import { mapsWithExposures } from '../graph/index.js';
@@ -7,7 +7,6 @@ import type { StateManifest } from './state-manifest.js';
 import { STATE_VALUES, StateComparer, type StateAspect } from './state-compare.js';
 import { definitionIds } from './yaml-selectors.js';
 import type { SelectorDefinition } from '../project/selectors-file.js';
-import { didYouMean } from '../diagnostics/index.js';
 
 export interface SelectOptions {
   select?: string[];
