@@ -1,6 +1,6 @@
 /** `strata retry`: the last command again, for exactly what it left undone, with its target and vars. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -52,5 +52,18 @@ describe('retry', () => {
     db.closeSync();
     expect((await retry({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from copy')).toEqual([{ n: 7 }]);
+  });
+});
+
+describe('retry with masked vars', () => {
+  it('refuses to reuse vars that were written masked, and asks for them', async () => {
+    const dir = writeProject({ 'models/a.sql': 'select 1 as id' });
+    dirs.push(dir);
+    mkdirSync(join(dir, 'target'), { recursive: true });
+    writeFileSync(join(dir, 'target', 'run_results.json'), JSON.stringify({ args: { which: 'run', vars: { pepper: '****' } }, results: [{ unique_id: 'model.p.a', status: 'error' }] }));
+    const r = await retry({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'retry-impossible', hint: 'pass the same --vars to strata retry' });
+    expect((await retry({ projectDir: dir, profilesDir: dir, vars: '{pepper: x}' })).exitCode).toBe(0);
   });
 });

@@ -43,6 +43,10 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     threads: options.threads ?? (typeof args.threads === 'number' ? args.threads : undefined),
     profile: options.profile ?? (typeof args.profile === 'string' ? args.profile : undefined),
   };
+  // A var whose value was a secret was written masked: retrying with the mask would be wrong.
+  if (options.vars === undefined && JSON.stringify(args.vars ?? {}).includes('****')) {
+    return refuse('the last run\'s --vars were written to run_results.json with a secret masked (****), so retry cannot reuse them', 'pass the same --vars to strata retry');
+  }
   if (!undone.length) {
     const nothing: Diagnostic = { code: 'nothing-to-retry', severity: 'warn', message: `nothing to retry: the last ${which} had no errors, failures or skipped nodes`, file: 'run_results.json' };
     return { exitCode: 0, diagnostics: [nothing], invocationId: '', results: [] };
