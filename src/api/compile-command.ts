@@ -1,6 +1,7 @@
 import { templateContext } from './template-context.js';
 import { selectForCommand } from './state-option.js';
 import { applyDeferral } from './defer.js';
+import { warningsAsErrors } from './warn-error.js';
 import { join } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
@@ -34,7 +35,7 @@ export function compilerFor(p: PreparedProject, relations: RelationIndex, state:
     dialect: p.adapter.dialect,
     relations,
     fullRefresh: false,
-    ...(compiledDir ? { compiledDir } : {}),
+    ...(compiledDir ? { compiledDir, compiledPathPrefix: join(p.project.config.targetPath, 'compiled') } : {}),
     context: templateContext(p, selected),
     isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
   });
@@ -50,6 +51,8 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, compiled: new Map(), invocationId: p.invocationId };
   }
+  const strict = warningsAsErrors(diagnostics, options.warnError);
+  if (strict) return { exitCode: 2, diagnostics: strict, compiled: new Map(), invocationId: p.invocationId };
   const manifest = p.graph.manifest;
   const relations = new RelationIndex(manifest);
   let warehouse: Warehouse | undefined;

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { selectForCommand } from './state-option.js';
 import { formatList } from '../select/index.js';
 import { prepareProject } from './prepare.js';
+import { warningsAsErrors } from './warn-error.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 
 export interface ListOptions extends CommonOptions, SelectionOptions {
@@ -17,5 +18,7 @@ export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; 
   const selection = selectForCommand(p, options, options.resourceTypes);
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };
+  const strict = warningsAsErrors(diagnostics, options.warnError);
+  if (strict) return { exitCode: 2, diagnostics: strict, lines: [] };
   return { exitCode: 0, diagnostics, lines: formatList(p.graph, selection.ids, options.output ?? 'selector') };
 }

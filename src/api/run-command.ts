@@ -21,6 +21,7 @@ import { schedulingParents } from './build-order.js';
 import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
 import { applyDeferral } from './defer.js';
+import { warningsAsErrors } from './warn-error.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -70,9 +71,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
   }
   // --warn-error: a warning about the project or the selection stops the command before anything runs.
-  if (options.warnError && diagnostics.some((d) => d.severity === 'warn')) {
-    return { exitCode: 2, diagnostics: diagnostics.map((d) => (d.severity === 'warn' ? { ...d, severity: 'error', message: `${d.message} (a warning, an error with --warn-error)` } : d)), invocationId: p.invocationId, results: [] };
-  }
+  const strict = warningsAsErrors(diagnostics, options.warnError);
+  if (strict) return { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] };
   const ids = selection.ids;
   const manifest = p.graph.manifest;
   // A model whose materialization Strata cannot build stops the command before anything runs.
@@ -126,6 +126,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       relations,
       fullRefresh,
       compiledDir: join(p.targetDir, 'compiled'),
+      compiledPathPrefix: join(p.project.config.targetPath, 'compiled'),
       context,
       emptyInputs: options.empty,
       isIncremental: (node) => {

@@ -152,6 +152,8 @@ describe('strata CLI', () => {
     const strict = strata(['build', '--project-dir', d, '--profiles-dir', d, '--warn-error']);
     expect(strict.code).toBe(2);
     expect(strict.out + strict.err).toContain('patch-target-not-found');
+    expect(strata(['ls', '--project-dir', d, '--profiles-dir', d, '--warn-error']).code).toBe(2);
+    expect(strata(['compile', '--project-dir', d, '--profiles-dir', d, '--warn-error', '--offline']).code).toBe(2);
   });
 
   it('--target-path (or STRATA_TARGET_PATH) puts artifacts and caches elsewhere, as dbt\u2019s', () => {
@@ -161,6 +163,9 @@ describe('strata CLI', () => {
     expect(existsSync(join(elsewhere, 'manifest.json'))).toBe(true);
     expect(strata(['parse', '--project-dir', d, '--profiles-dir', d], repoRoot, { STRATA_TARGET_PATH: 'task-2' }).code).toBe(0);
     expect(existsSync(join(d, 'task-2', 'manifest.json'))).toBe(true);
+    expect(strata(['compile', '--project-dir', d, '--profiles-dir', d, '--target-path', 'task-3', '--offline']).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(d, 'task-3', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_path: string }> };
+    expect(manifest.nodes['model.p.a']!.compiled_path).toBe('task-3/compiled/p/models/a.sql');
     expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(false);
   });
 

@@ -17,6 +17,8 @@ export interface CompilerOptions {
   fullRefresh: boolean;
   /** When set, compiled SQL is written under `<compiledDir>/<project>/<path>`. */
   compiledDir?: string;
+  /** How manifest.json names that folder (`compiled_path`): the target path as configured, then `compiled`. */
+  compiledPathPrefix?: string;
   /** What templates see of the whole run: dbt's `graph` and `selected_resources`. */
   context?: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
   /**
@@ -165,7 +167,7 @@ export class Compiler {
     const rel = node.resourceType === 'test' && node.testMetadata
       ? join(node.originalFilePath, `${node.alias}.sql`)
       : node.originalFilePath;
-    node.compiledPath = join('target', 'compiled', node.packageName, rel);
+    node.compiledPath = join(this.options.compiledPathPrefix ?? join('target', 'compiled'), node.packageName, rel);
     await this.files!.write(join(node.packageName, rel), sql);
   }
 }
