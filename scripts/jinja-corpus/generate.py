@@ -11,6 +11,7 @@ trim_blocks/lstrip_blocks off, no autoescape). dbt's own tags ({% test %}, {% ma
 
 Run: python3 scripts/jinja-corpus/generate.py   (uses Debian's python3-jinja2 under /usr/bin/python3)
 """
+import copy
 import json
 import math
 import os
@@ -123,7 +124,7 @@ def template_line(exc):
 
 def render(template, context):
     try:
-        output = make_environment().from_string(template).render(context)
+        output = make_environment().from_string(template).render(copy.deepcopy(context))
         return {'output': output}
     except Exception as exc:  # noqa: BLE001 - every Jinja2 failure is a corpus result
         python = type(exc).__name__
