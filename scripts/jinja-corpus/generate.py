@@ -183,23 +183,26 @@ def run_case(name, spec, context):
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     files = sorted(f for f in os.listdir(CASES_DIR) if f.endswith('.yml'))
-    total = 0
+    summary = []
     written = set()
     for file in files:
         topic, cases = load_cases(os.path.join(CASES_DIR, file))
         results = [run_case(name, spec, context) for name, spec, context in cases]
-        out = os.path.join(OUT_DIR, f'{topic}.json')
-        with open(out, 'w', encoding='utf-8') as f:
+        with open(os.path.join(OUT_DIR, f'{topic}.json'), 'w', encoding='utf-8') as f:
             json.dump(results, f, sort_keys=True, indent=2, ensure_ascii=False)
             f.write('\n')
         written.add(f'{topic}.json')
         errors = sum(1 for r in results if 'error' in r['expected'])
-        print(f'{topic:24} {len(results):4} cases ({errors} errors)')
-        total += len(results)
+        summary.append(f'{topic:24} {len(results):4} cases ({errors} raise)')
     for stale in sorted(set(f for f in os.listdir(OUT_DIR) if f.endswith('.json')) - written):
         os.remove(os.path.join(OUT_DIR, stale))
         print(f'removed stale {stale}')
-    print(f'{"total":24} {total:4} cases, Jinja2 {jinja2.__version__}, Python {sys.version.split()[0]}')
+    total = sum(int(line.split()[1]) for line in summary)
+    summary.append(f'{"total":24} {total:4} cases')
+    header = f'Rendered by Jinja2 {jinja2.__version__} (Debian python3-jinja2) on Python {sys.version.split()[0]}'
+    with open(os.path.join(OUT_DIR, 'generated-by.txt'), 'w', encoding='utf-8') as f:
+        f.write('\n'.join([header, '', *summary]) + '\n')
+    print('\n'.join([header, *summary]))
 
 
 if __name__ == '__main__':
