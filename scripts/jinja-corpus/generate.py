@@ -107,8 +107,41 @@ def check_json_value(value, where):
     raise SystemExit(f'{where}: {type(value).__name__} is not JSON (quote dates and the like)')
 
 
-def make_environment():
-    return jinja2.sandbox.SandboxedEnvironment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
+EXTENSIONS = ['jinja2.ext.do', 'jinja2.ext.loopcontrols']
+
+
+class MacroReturn(Exception):
+    """What dbt's `return(value)` raises; the macro call that contains it evaluates to `value`."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+
+def _return(data):
+    raise MacroReturn(data)
+
+
+class DbtReturnEnvironment(jinja2.sandbox.SandboxedEnvironment):
+    """dbt's `return()`: dbt calls every macro through a MacroGenerator that catches MacroReturn
+    (dbt-common clients/jinja.py, call_macro). Here every macro call catches it, which is the same
+    for macros defined in the template (dbt's call blocks are not covered: avoid return() in them)."""
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's own signature
+        if isinstance(__obj, jinja2.runtime.Macro):
+            try:
+                return super().call(__context, __obj, *args, **kwargs)
+            except MacroReturn as ret:
+                return ret.value
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def make_environment(dbt=False):
+    if dbt:
+        env = DbtReturnEnvironment(extensions=EXTENSIONS)
+        env.globals['return'] = _return
+        return env
+    return jinja2.sandbox.SandboxedEnvironment(extensions=EXTENSIONS)
 
 
 def template_line(exc):
@@ -122,9 +155,9 @@ def template_line(exc):
     return line
 
 
-def render(template, context):
+def render(template, context, dbt=False):
     try:
-        output = make_environment().from_string(template).render(copy.deepcopy(context))
+        output = make_environment(dbt).from_string(template).render(copy.deepcopy(context))
         return {'output': output}
     except Exception as exc:  # noqa: BLE001 - every Jinja2 failure is a corpus result
         python = type(exc).__name__
@@ -152,7 +185,7 @@ def load_cases(path):
         name = f'{topic}/{what}'
         if isinstance(spec, str):
             spec = {'template': spec}
-        unknown = set(spec) - {'template', 'context', 'raises', 'output'}
+        unknown = set(spec) - {'template', 'context', 'raises', 'output', 'dbt'}
         if unknown or 'template' not in spec:
             raise SystemExit(f'{name}: needs template; unknown keys {sorted(unknown)}')
         context = spec.get('context') or {}
@@ -162,8 +195,9 @@ def load_cases(path):
 
 
 def run_case(name, spec, context):
-    expected = render(spec['template'], context)
-    again = render(spec['template'], context)
+    dbt = bool(spec.get('dbt'))
+    expected = render(spec['template'], context, dbt)
+    again = render(spec['template'], context, dbt)
     if again != expected:
         raise SystemExit(f'{name}: renders differently twice: {expected!r} vs {again!r}')
     text = json.dumps(expected)
@@ -177,7 +211,10 @@ def run_case(name, spec, context):
         raise SystemExit(f'{name}: expected raises={raises!r}, Jinja2 gave {expected!r}')
     if 'output' in spec and expected.get('output') != spec['output']:
         raise SystemExit(f'{name}: expected output {spec["output"]!r}, Jinja2 gave {expected!r}')
-    return {'name': name, 'template': spec['template'], 'context': context, 'expected': expected}
+    case = {'name': name, 'template': spec['template'], 'context': context, 'expected': expected}
+    if dbt:
+        case['dbt'] = True
+    return case
 
 
 def main():

@@ -20,12 +20,14 @@ interface CorpusCase {
   name: string;
   template: string;
   context: Record<string, unknown>;
+  /** Rendered with dbt's `return()` (see corpus/README.md); the engine is given `{ dbt: true }`. */
+  dbt?: boolean;
   expected: { output: string } | { error: ExpectedError };
 }
 
 /** What the test needs of the engine (`./index.ts`). */
 interface JinjaEngine {
-  renderJinja(source: string, context: Record<string, unknown>, options?: { name?: string }): unknown;
+  renderJinja(source: string, context: Record<string, unknown>, options?: { name?: string; dbt?: boolean }): unknown;
   JinjaError: new (...args: never[]) => Error & { kind: string; line?: number };
 }
 
@@ -38,7 +40,8 @@ const engine = (await import(enginePath)) as JinjaEngine;
 
 async function renderCase(c: CorpusCase): Promise<{ output: string } | { thrown: unknown }> {
   try {
-    return { output: String(await engine.renderJinja(c.template, structuredClone(c.context))) };
+    const options = c.dbt ? { dbt: true } : undefined;
+    return { output: String(await engine.renderJinja(c.template, structuredClone(c.context), options)) };
   } catch (thrown) {
     return { thrown };
   }
