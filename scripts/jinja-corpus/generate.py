@@ -38,6 +38,8 @@ def ensure_debian_jinja():
 ensure_debian_jinja()
 
 import jinja2  # noqa: E402
+import jinja2.ext  # noqa: E402
+import jinja2.nodes  # noqa: E402
 import jinja2.sandbox  # noqa: E402
 import yaml  # noqa: E402
 
@@ -136,9 +138,69 @@ class DbtReturnEnvironment(jinja2.sandbox.SandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
 
+def _block_macro(parser, name, end_tag, signature=True):
+    """A `{% <tag> name(...) %}...{% end<tag> %}` block defined as a macro, as dbt's block tags are."""
+    node = jinja2.nodes.Macro(lineno=next(parser.stream).lineno)
+    node.name = name(parser.parse_assign_target(name_only=True).name)
+    node.args, node.defaults = [], []
+    if signature:
+        parser.parse_signature(node)
+    return node, end_tag
+
+
+class DbtTestTag(jinja2.ext.Extension):
+    """dbt's `{% test name(args) %}`: a macro named dbt_macro__test_<name>."""
+    tags = {'test'}
+
+    def parse(self, parser):
+        node, end = _block_macro(parser, lambda n: f'dbt_macro__test_{n}', 'name:endtest')
+        node.body = parser.parse_statements((end,), drop_needle=True)
+        return node
+
+
+class DbtDocsTag(jinja2.ext.Extension):
+    """dbt's `{% docs name %}`: a macro named dbt_docs__<name>, never called while rendering."""
+    tags = {'docs'}
+
+    def parse(self, parser):
+        node, end = _block_macro(parser, lambda n: f'dbt_docs__{n}', 'name:enddocs', signature=False)
+        node.body = parser.parse_statements((end,), drop_needle=True)
+        return node
+
+
+class DbtMaterializationTag(jinja2.ext.Extension):
+    """dbt's `{% materialization name, default | adapter='x' [, supported_languages=[...]] %}`."""
+    tags = {'materialization'}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        mat_name = parser.parse_assign_target(name_only=True).name
+        adapter, languages = 'default', jinja2.nodes.List([jinja2.nodes.Const('sql')])
+        while parser.stream.skip_if('comma'):
+            key = parser.parse_assign_target(name_only=True).name
+            if key == 'default':
+                continue
+            parser.stream.expect('assign')
+            value = parser.parse_expression()
+            if key == 'adapter':
+                adapter = value.value
+            elif key == 'supported_languages':
+                languages = value
+            else:
+                parser.fail(f'unknown materialization argument {key!r}', lineno)
+        node = jinja2.nodes.Macro(lineno=lineno)
+        node.name = f'dbt_macro__materialization_{mat_name}_{adapter}'
+        node.args, node.defaults = [jinja2.nodes.Name('supported_languages', 'param')], [languages]
+        node.body = parser.parse_statements(('name:endmaterialization',), drop_needle=True)
+        return node
+
+
+DBT_EXTENSIONS = [*EXTENSIONS, DbtTestTag, DbtDocsTag, DbtMaterializationTag]
+
+
 def make_environment(dbt=False):
     if dbt:
-        env = DbtReturnEnvironment(extensions=EXTENSIONS)
+        env = DbtReturnEnvironment(extensions=DBT_EXTENSIONS)
         env.globals['return'] = _return
         return env
     return jinja2.sandbox.SandboxedEnvironment(extensions=EXTENSIONS)

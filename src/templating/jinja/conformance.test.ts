@@ -20,7 +20,7 @@ interface CorpusCase {
   name: string;
   template: string;
   context: Record<string, unknown>;
-  /** Rendered with dbt's `return()` (see corpus/README.md); the engine is given `{ dbt: true }`. */
+  /** Rendered with dbt's `return()` and block tags (see corpus/README.md); the engine is given `{ dbt: true }`. */
   dbt?: boolean;
   expected: { output: string } | { error: ExpectedError };
 }
