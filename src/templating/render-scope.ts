@@ -11,7 +11,7 @@ import { runStartedAt } from './python-datetime.js';
 import { ReturnSignal, TemplateUserError } from './signals.js';
 import { pythonModules } from './python-modules.js';
 import { agateTable } from './agate-table.js';
-import { Namespace, pyJsonDumps, tuple as pyTuple } from './jinja/index.js';
+import { Namespace, dbtReturn, pyJsonDumps, tuple as pyTuple } from './jinja/index.js';
 import { DBT_COMPAT_VERSION, hexDigest, parseYamlFile } from '../project/index.js';
 import { yamlPackage } from '../project/yaml-package.js';
 
@@ -256,9 +256,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     statement,
     load_result: (name: string) => results.get(name) ?? null,
     load_relation: (rel: unknown) => rel,
-    return: (v: unknown) => {
-      throw new ReturnSignal(v);
-    },
+    return: dbtReturn,
     log: (msg: unknown, ...rest: Args) => {
       const { pos, kw } = splitArgs(rest);
       if (pos[0] || kw.info) options.log?.(String(msg));

@@ -16,6 +16,7 @@ export function getattr(obj: unknown, name: string): unknown {
   if (obj instanceof Undefined) obj.fail();
   if (obj === null || obj === undefined) return missingAttr(obj, name);
   if (Array.isArray(obj) && hasOwn(obj, name) && !/^\d+$/.test(name) && name !== 'length') return (obj as unknown as Record<string, unknown>)[name];
+  if (name.startsWith('__')) return new Undefined(`access to attribute '${name}' of '${typeName(obj)}' object is unsafe.`, name, 'security');
   if (typeof obj === 'string' || Array.isArray(obj)) return boundMethod(obj, name) ?? missingAttr(obj, name);
   if (isDict(obj)) {
     const own = hasOwn(obj, name) ? obj[name] : undefined;
@@ -25,7 +26,8 @@ export function getattr(obj: unknown, name: string): unknown {
     return hasOwn(obj, name) ? own : missingAttr(obj, name);
   }
   if (typeof obj === 'object' || typeof obj === 'function') {
-    if (name.startsWith('__') && name !== '__name__') return missingAttr(obj, name);
+    // As dbt's sandboxed environment: attributes starting with `_` are not reachable on objects.
+    if (name.startsWith('_')) return new Undefined(`access to attribute '${name}' of '${typeName(obj)}' object is unsafe.`, name, 'security');
     if (name in (obj as object)) {
       const v = (obj as Record<string, unknown>)[name];
       return typeof obj === 'function' ? v : bindIfFunction(obj as object, v);
@@ -54,7 +56,14 @@ function index(len: number, key: unknown): number | undefined {
 
 export function getitem(obj: unknown, key: unknown): unknown {
   if (obj instanceof Undefined) obj.fail();
-  if (key instanceof SliceKey) return slice(obj, key.start, key.stop, key.step);
+  if (key instanceof SliceKey) {
+    try {
+      return slice(obj, key.start, key.stop, key.step);
+    } catch (e) {
+      if (e instanceof JinjaError && e.kind === 'type') return new Undefined(e.message);
+      throw e;
+    }
+  }
   if (typeof obj === 'string' || Array.isArray(obj)) {
     if (typeof key === 'string') return getattr(obj, key);
     if (isFloat(key) || (key !== null && typeof key === 'object')) throw new JinjaError('type', `${typeName(obj)} indices must be integers or slices, not ${typeName(key)}`);
@@ -92,6 +101,8 @@ export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown
   if (typeof obj !== 'string' && !Array.isArray(obj)) throw new JinjaError('type', `'${typeName(obj)}' object is not subscriptable`);
   const items: unknown[] = typeof obj === 'string' ? [...obj] : obj;
   const len = items.length;
+  const bad = [start, stop, step].find((v) => v !== undefined && v !== null && typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint');
+  if (bad !== undefined) throw new JinjaError('type', 'slice indices must be integers or None or have an __index__ method');
   const st = step === undefined || step === null ? 1 : num(step);
   if (st === 0) throw new JinjaError('value', 'slice step cannot be zero');
   const norm = (v: unknown, def: number): number => {

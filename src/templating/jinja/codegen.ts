@@ -20,6 +20,8 @@ export class CodeGenerator {
   private id = 0;
   private readonly fns: FnScope[] = [];
   private readonly A: string;
+  /** Inside an if branch or an inline-if: an unknown filter or test is an error only when it runs, as in Jinja2. */
+  private soft = 0;
 
   constructor(
     private readonly isAsync: boolean,
@@ -61,8 +63,8 @@ export class CodeGenerator {
       case 'data': return `${buf} += ${q(s.text)};`;
       case 'output': return `L = ${s.line}; ${buf} += rt.str(${this.expr(s.expr, f)});`;
       case 'if': {
-        const branches = s.tests.map((b, i) => `${i ? ' else ' : `L = ${s.line}; `}if (rt.truthy(${this.expr(b.test, f)})) {\n${this.stmts(b.body, f, buf)}\n}`);
-        return branches.join('') + (s.else ? ` else {\n${this.stmts(s.else, f, buf)}\n}` : '');
+        const branches = s.tests.map((b, i) => `${i ? ' else ' : `L = ${s.line}; `}if (rt.truthy(${this.expr(b.test, f)})) {\n${this.softly(() => this.stmts(b.body, f, buf))}\n}`);
+        return branches.join('') + (s.else ? ` else {\n${this.softly(() => this.stmts(s.else!, f, buf))}\n}` : '');
       }
       case 'for': return this.forStmt(s, f, buf);
       case 'set': return `L = ${s.line}; ${this.assign(s.target, this.expr(s.value, f), f)}`;
@@ -80,8 +82,9 @@ export class CodeGenerator {
       }
       case 'filterblock': {
         const inner = this.fresh('b');
+        const frame = this.fresh('f');
         const value = s.filters.reduce((acc, flt) => this.expr(flt, f, acc), inner);
-        return `{ let ${inner} = '';\n${this.stmts(s.body, f, inner)}\nL = ${s.line}; ${buf} += rt.str(${value}); }`;
+        return `{ let ${inner} = ''; const ${frame} = Object.create(${f});\n${this.stmts(s.body, frame, inner)}\nL = ${s.line}; ${buf} += rt.str(${value}); }`;
       }
       case 'do': return `L = ${s.line}; ${this.expr(s.expr, f)};`;
       case 'with': {
@@ -111,14 +114,12 @@ export class CodeGenerator {
       ? `{ const kept = []; for (const x of items) { ${this.assign(s.target, 'x', inner)} if (rt.truthy(${this.expr(s.filter, inner)})) kept.push(x); } items = kept; }\n`
       : '';
     const recurse = s.recursive ? `, ${this.isAsync ? 'async ' : ''}(it, d) => (${this.A}${fn}(rt.iter(it), d))[0]` : '';
-    const prelude = `const ${inner} = Object.create(${f});\n${filter}const loop = rt.loop(items, depth0${recurse}); ${inner}.loop = loop;\n`;
-    const loopBody = [{ t: 'skip' as const, line: s.line }];
-    void loopBody;
+    const prelude = `let ${inner} = Object.create(${f});\n${filter}const loop = rt.loop(items, depth0${recurse});\n`;
     this.fns.push({ temps: [] });
     const b = this.fresh('b');
     const body = this.stmts(s.body, inner, b);
     const { temps } = this.fns.pop()!;
-    const code = `let L = ${s.line}; let ${b} = '';${temps.length ? ` let ${temps.join(', ')};` : ''}\ntry {\n${prelude}for (let ${item} = 0; ${item} < items.length; ${item}++) { loop.index0 = ${item}; ${this.assign(s.target, `items[${item}]`, inner)}\n${body}\n}\n} catch (e) { throw rt.locate(e, ${q(this.file)}, L); }\nreturn [${b}, items.length > 0];`;
+    const code = `let L = ${s.line}; let ${b} = ''; let iterated = false;${temps.length ? ` let ${temps.join(', ')};` : ''}\ntry {\n${prelude}for (let ${item} = 0; ${item} < items.length; ${item}++) { loop.index0 = ${item}; ${inner} = Object.create(${f}); ${inner}.loop = loop; ${this.assign(s.target, `items[${item}]`, inner)}\n${body}\niterated = true;\n}\n} catch (e) { throw rt.locate(e, ${q(this.file)}, L); }\nreturn [${b}, iterated];`;
     const decl = `const ${fn} = ${this.isAsync ? 'async ' : ''}function (items, depth0) {\n${code}\n};`;
     const r = this.fresh('r');
     return `${decl}\nL = ${s.line}; const ${r} = ${this.A}${fn}(rt.iter(${this.expr(s.iter, f)}), 0); ${buf} += ${r}[0];${s.else ? ` if (!${r}[1]) {\n${this.stmts(s.else, f, buf)}\n}` : ''}`;
@@ -172,12 +173,12 @@ export class CodeGenerator {
       case 'slice': return `rt.slice(${e.start ? this.expr(e.start, f) : 'null'}, ${e.stop ? this.expr(e.stop, f) : 'null'}, ${e.step ? this.expr(e.step, f) : 'null'})`;
       case 'call': return `(${this.A}rt.call(${this.expr(e.fn, f)}, ${this.args(e.args, e.star, f)}, ${this.kwargs(e.kwargs, e.dstar, f)}))`;
       case 'filter': {
-        if (!(e.name in FILTERS)) throw new JinjaError('syntax', `No filter named '${e.name}'.`, e.line);
+        if (!(e.name in FILTERS) && !this.soft) throw new JinjaError('syntax', `No filter named '${e.name}'.`, e.line);
         const value = e.node ? this.expr(e.node, f, input) : input ?? 'undefined';
         return `rt.filter(${q(e.name)}, ${value}, ${this.args(e.args, e.star, f)}, ${this.kwargs(e.kwargs, e.dstar, f)})`;
       }
       case 'test': {
-        if (!(e.name in TESTS)) throw new JinjaError('syntax', `No test named '${e.name}'.`, e.line);
+        if (!(e.name in TESTS) && !this.soft) throw new JinjaError('syntax', `No test named '${e.name}'.`, e.line);
         const call = `rt.test(${q(e.name)}, ${this.expr(e.node, f, input)}, [${e.args.map((a) => this.expr(a, f)).join(', ')}])`;
         return e.negated ? `!${call}` : call;
       }
@@ -191,7 +192,16 @@ export class CodeGenerator {
         return e.t === 'and' ? `(${left} ? ${this.expr(e.right, f)} : ${t})` : `(${left} ? ${t} : ${this.expr(e.right, f)})`;
       }
       case 'concat': return `rt.concat(${e.items.map((i) => this.expr(i, f, input)).join(', ')})`;
-      case 'cond': return `(rt.truthy(${this.expr(e.test, f)}) ? ${this.expr(e.then, f, input)} : ${e.else ? this.expr(e.else, f) : `new rt.Undefined('the inline if-expression evaluated to false and no else section was defined.')`})`;
+      case 'cond': return `(rt.truthy(${this.expr(e.test, f)}) ? ${this.softly(() => this.expr(e.then, f, input))} : ${e.else ? this.softly(() => this.expr(e.else!, f)) : `new rt.Undefined('the inline if-expression evaluated to false and no else section was defined.')`})`;
+    }
+  }
+
+  private softly<T>(fn: () => T): T {
+    this.soft++;
+    try {
+      return fn();
+    } finally {
+      this.soft--;
     }
   }
 

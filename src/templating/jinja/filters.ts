@@ -8,6 +8,7 @@ import { Undefined, compare, equals, isDict, iterate, repr, str, truthy, tuple, 
 import { add } from './operators.js';
 import { splitKw } from './call-args.js';
 import { pyJsonDumps } from './json.js';
+import { boundMethod } from './methods.js';
 
 export type Filter = (value: unknown, args: unknown[], kw: Record<string, unknown>) => unknown;
 
@@ -23,10 +24,20 @@ function attrGetter(attribute: unknown, def?: unknown): (v: unknown) => unknown 
   };
 }
 
-const lowerIfString = (caseSensitive: unknown) => (v: unknown): unknown => (!caseSensitive && typeof v === 'string' ? v.toLowerCase() : v);
+const lowerIfString = (caseSensitive: unknown) => (v: unknown): unknown => (caseSensitive ? v : Array.isArray(v) ? tuple(v.map((x) => (typeof x === 'string' ? x.toLowerCase() : x))) : typeof v === 'string' ? v.toLowerCase() : v);
+
+const quotePlus = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** pprint's order: dict keys sorted. */
+function sortedDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedDeep);
+  if (isDict(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedDeep(v[k])]));
+  return v;
+}
 
 function sortItems(items: unknown[], kw: Record<string, unknown>, reverse: unknown, caseSensitive: unknown, attribute: unknown): unknown[] {
-  const key = attrGetter(attribute);
+  const getters = typeof attribute === 'string' && attribute.includes(',') ? attribute.split(',').map((x) => attrGetter(x.trim())) : undefined;
+  const key = getters ? (v: unknown) => tuple(getters.map((g) => g(v))) : attrGetter(attribute);
   const fold = lowerIfString(caseSensitive);
   return [...items].sort((a, b) => compare(fold(key(a)), fold(key(b)), '<') * (truthy(reverse) ? -1 : 1));
 }
@@ -46,12 +57,24 @@ function selectOrReject(value: unknown, args: unknown[], kw: Record<string, unkn
   return items.filter((x) => test(getter(x)) === keep);
 }
 
+/** Python's round(): correctly rounded on the float's exact value, ties to even. */
 function roundHalfEven(n: number, precision: number): number {
-  const factor = 10 ** precision;
-  const x = n * factor;
-  const r = Math.round(x);
-  const exact = Math.abs(x % 1) === 0.5 ? (r % 2 === 0 ? r : r - 1) : r;
-  return exact / factor;
+  if (!Number.isFinite(n)) return n;
+  if (precision < 0 || precision > 20) {
+    const f = 10 ** precision;
+    return Math.round(n * f) / f;
+  }
+  const exact = Math.abs(n).toFixed(Math.min(100, precision + 80));
+  const cut = exact.indexOf('.') + 1 + precision - (precision === 0 ? 1 : 0);
+  const rest = exact.slice(precision === 0 ? exact.indexOf('.') + 1 : cut);
+  const tie = /^50*$/.test(rest);
+  if (!tie) return Number(n.toFixed(precision));
+  const kept = Number(Math.abs(n).toFixed(precision + 1).slice(0, -1).replace(/\.$/, ''));
+  const lastDigit = Number(kept.toFixed(precision).replace('.', '').slice(-1));
+  const up = lastDigit % 2 === 1;
+  const step = 10 ** -precision;
+  const r = up ? kept + step : kept;
+  return Math.sign(n) * Number(r.toFixed(precision));
 }
 
 function truncate(s: string, length = 255, killwords = false, end = '...', leeway = 5): string {
@@ -92,7 +115,7 @@ function toInt(value: unknown, def: unknown = 0, base: unknown = 10): unknown {
 
 function toFloat(value: unknown, def: unknown = new Object()): unknown {
   const fallback = def instanceof Object && !(def instanceof PyFloat) && !Array.isArray(def) && Object.keys(def as object).length === 0 && Object.getPrototypeOf(def) === Object.prototype ? PyFloat.of(0) : def;
-  if (typeof value === 'boolean' || typeof value === 'number' || value instanceof PyFloat) return PyFloat.of(num(value));
+  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint' || value instanceof PyFloat) return PyFloat.of(num(value));
   if (typeof value === 'string') {
     const t = value.trim().toLowerCase();
     if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return PyFloat.of(Number(t));
@@ -111,8 +134,8 @@ function indent(s: string, width: unknown = 4, first = false, blank = false): st
 const pick = (args: unknown[], kw: Record<string, unknown>, i: number, name: string, def?: unknown): unknown => (args.length > i ? args[i] : name in kw ? kw[name] : def);
 
 export const FILTERS: Record<string, Filter> = {
-  abs: (v) => (isFloat(v) ? PyFloat.of(Math.abs(num(v))) : typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(num(v))),
-  attr: (v, a) => getattr(v, String(a[0])),
+  abs: (v) => (typeof v === 'string' || v === null || typeof v === 'object' && !(v instanceof PyFloat) ? (() => { throw new JinjaError('type', `bad operand type for abs(): '${typeName(v)}'`); })() : isFloat(v) ? PyFloat.of(Math.abs(num(v))) : typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(num(v))),
+  attr: (v, a) => (isDict(v) ? (boundMethod(v, String(a[0])) ?? new Undefined(`'dict object' has no attribute '${String(a[0])}'`)) : getattr(v, String(a[0]))),
   batch: (v, a, kw) => {
     const size = num(pick(a, kw, 0, 'linecount'));
     const fill = pick(a, kw, 1, 'fill_with', null);
@@ -151,7 +174,10 @@ export const FILTERS: Record<string, Filter> = {
   first: (v) => { const items = iterate(v); return items.length ? items[0] : new Undefined('No first item, sequence was empty.'); },
   float: (v, a, kw) => toFloat(v, pick(a, kw, 0, 'default', new Object())),
   forceescape: (v) => FILTERS.escape!(v, [], {}),
-  format: (v, a, kw) => (Object.keys(kw).length ? pyFormat(str(v), a, kw) : percentFormat(str(v), tuple(a))),
+  format: (v, a, kw) => {
+    if (a.length && Object.keys(kw).length) throw new JinjaError('runtime', "can't handle positional and keyword arguments at the same time");
+    return percentFormat(str(v), Object.keys(kw).length ? kw : tuple(a));
+  },
   groupby: (v, a, kw) => groupby(v, pick(a, kw, 0, 'attribute'), pick(a, kw, 1, 'default'), pick(a, kw, 2, 'case_sensitive', false)),
   indent: (v, a, kw) => indent(str(v), pick(a, kw, 0, 'width', 4), truthy(pick(a, kw, 1, 'first', false)), truthy(pick(a, kw, 2, 'blank', false))),
   int: (v, a, kw) => toInt(v, pick(a, kw, 0, 'default', 0), pick(a, kw, 1, 'base', 10)),
@@ -178,14 +204,18 @@ export const FILTERS: Record<string, Filter> = {
   },
   max: (v, a, kw) => { const items = iterate(v); if (!items.length) return new Undefined('No aggregated item, sequence was empty.'); const get = attrGetter(pick(a, kw, 1, 'attribute')); const fold = lowerIfString(pick(a, kw, 0, 'case_sensitive', false)); return items.reduce((m, x) => (compare(fold(get(x)), fold(get(m)), '>') > 0 ? x : m)); },
   min: (v, a, kw) => { const items = iterate(v); if (!items.length) return new Undefined('No aggregated item, sequence was empty.'); const get = attrGetter(pick(a, kw, 1, 'attribute')); const fold = lowerIfString(pick(a, kw, 0, 'case_sensitive', false)); return items.reduce((m, x) => (compare(fold(get(x)), fold(get(m)), '<') < 0 ? x : m)); },
-  pprint: (v) => repr(v),
+  pprint: (v) => repr(sortedDeep(v)),
+  random: (v) => { const items = iterate(v); if (!items.length) throw new JinjaError('index', 'Cannot choose from an empty sequence'); return items[Math.floor(Math.random() * items.length)]; },
   reject: (v, a, kw) => selectOrReject(v, a, kw, false, false),
   rejectattr: (v, a, kw) => selectOrReject(v, a, kw, false, true),
-  replace: (v, a, kw) => { const s = str(v); const from = str(a[0]); const to = str(a[1]); const count = pick(a, kw, 2, 'count'); const parts = s.split(from); const n = count === undefined || count === null ? parts.length : num(count) + 1; return parts.slice(0, n).join(to) + (n < parts.length ? from + parts.slice(n).join(from) : ''); },
+  replace: (v, a, kw) => { const s = str(v); const from = str(a[0]); const to = str(a[1]); const count = pick(a, kw, 2, 'count'); if (from === '') return boundMethod(s, 'replace')!(from, to, ...(count === undefined || count === null ? [] : [count])) as string; const parts = s.split(from); const n = count === undefined || count === null ? parts.length : num(count) + 1; return parts.slice(0, n).join(to) + (n < parts.length ? from + parts.slice(n).join(from) : ''); },
   reverse: (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...iterate(v)].reverse()),
   round: (v, a, kw) => {
     const precision = num(pick(a, kw, 0, 'precision', 0));
     const method = String(pick(a, kw, 1, 'method', 'common'));
+    if (!['common', 'ceil', 'floor'].includes(method)) throw new JinjaError('runtime', 'method must be common, ceil or floor');
+    if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint' && !(v instanceof PyFloat)) throw new JinjaError('type', `type ${typeName(v)} doesn't define __round__ method`);
+    if (!isFloat(v) && method === 'common') return typeof v === 'boolean' ? Number(v) : v;
     const n = num(v);
     const f = 10 ** precision;
     const r = method === 'ceil' ? Math.ceil(n * f) / f : method === 'floor' ? Math.floor(n * f) / f : roundHalfEven(n, precision);
@@ -222,7 +252,7 @@ export const FILTERS: Record<string, Filter> = {
   truncate: (v, a, kw) => truncate(str(v), num(pick(a, kw, 0, 'length', 255)), truthy(pick(a, kw, 1, 'killwords', false)), str(pick(a, kw, 2, 'end', '...')), num(pick(a, kw, 3, 'leeway', 5))),
   unique: (v, a, kw) => { const get = attrGetter(pick(a, kw, 1, 'attribute')); const fold = lowerIfString(pick(a, kw, 0, 'case_sensitive', false)); const seen: unknown[] = []; const out: unknown[] = []; for (const x of iterate(v)) { const k = fold(get(x)); if (!seen.some((s) => equals(s, k))) { seen.push(k); out.push(x); } } return out; },
   upper: (v) => str(v).toUpperCase(),
-  urlencode: (v) => (isDict(v) ? Object.entries(v).map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(str(x))}`).join('&') : encodeURIComponent(str(v)).replace(/%2F/g, '/')),
+  urlencode: (v) => (isDict(v) ? Object.entries(v).map(([k, x]) => `${quotePlus(k)}=${quotePlus(str(x))}`).join('&') : encodeURIComponent(str(v)).replace(/%2F/g, '/')),
   wordcount: (v) => (str(v).match(/\w+/g) ?? []).length,
   wordwrap: (v, a, kw) => { const width = num(pick(a, kw, 0, 'width', 79)); const words = str(v).split(/\s+/); const lines: string[] = []; let cur = ''; for (const w of words) { if (cur && (cur + ' ' + w).length > width) { lines.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w; } if (cur) lines.push(cur); return lines.join(String(pick(a, kw, 2, 'wrapstring', '\n'))); },
   xmlattr: (v) => Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && !(x instanceof Undefined)).map(([k, x]) => ` ${k}="${FILTERS.escape!(x, [], {})}"`).join(''),
@@ -238,7 +268,7 @@ function htmlSafeJson(s: string): string {
 export function applyFilter(name: string, value: unknown, args: unknown[], kw: Record<string, unknown> | undefined): unknown {
   const f = FILTERS[name];
   if (!f) throw new JinjaError('runtime', `No filter named '${name}'.`);
-  if (value instanceof Undefined && !['default', 'd', 'length', 'count', 'list', 'string', 'items', 'join', 'first', 'last', 'lower', 'upper', 'trim', 'safe', 'e', 'escape', 'wordcount', 'striptags', 'capitalize', 'title', 'replace', 'indent', 'urlencode', 'center', 'truncate', 'reverse', 'sort', 'unique', 'select', 'reject', 'selectattr', 'rejectattr', 'map', 'batch', 'slice', 'pprint', 'int', 'float'].includes(name)) value.fail();
+  if (value instanceof Undefined && !['default', 'd', 'length', 'count', 'list', 'string', 'items', 'join', 'first', 'last', 'lower', 'upper', 'trim', 'safe', 'e', 'escape', 'wordcount', 'striptags', 'capitalize', 'title', 'replace', 'indent', 'urlencode', 'center', 'truncate', 'reverse', 'sort', 'unique', 'select', 'reject', 'selectattr', 'rejectattr', 'map', 'batch', 'slice', 'pprint'].includes(name)) value.fail();
   return f(value, args, kw ?? {});
 }
 

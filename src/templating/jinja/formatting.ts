@@ -126,7 +126,7 @@ function formatSpec(boxed: unknown, spec: string): string {
   const floaty = isFloat(boxed);
   let body: string;
   if (!numeric) {
-    if (type && type !== 's') throw new JinjaError('type', `Unknown format code '${type}' for object of type 'str'`);
+    if (type && type !== 's') throw new JinjaError('value', `Unknown format code '${type}' for object of type 'str'`);
     body = precision === undefined ? pyStr(boxed) : pyStr(boxed).slice(0, Number(precision));
   } else {
     const n = Number(value);
@@ -166,18 +166,34 @@ function formatSpec(boxed: unknown, spec: string): string {
   return fill.repeat(pad) + body;
 }
 
-/** Python's `str.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{!r}` and format specs (`{:>8.2f}`). */
+/** Python's `str.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{0[key]}`, `{a.b}`, `{!r}`, specs (`{:>8.2f}`, `{:>{}}`). */
 export function pyFormat(template: string, args: unknown[], kwargs: Record<string, unknown>): string {
   let auto = 0;
-  return template.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::([^{}]*))?\}/g, (m, field: string | undefined, conversion: string | undefined, spec: string | undefined) => {
+  const field = (key: string): unknown => {
+    const m = /^([^.[]*)(.*)$/.exec(key)!;
+    const head = m[1]!;
+    let value: unknown;
+    if (head === '' || /^\d+$/.test(head)) {
+      const i = head === '' ? auto++ : Number(head);
+      if (i >= args.length) throw new JinjaError('index', `Replacement index ${i} out of range for positional args tuple`);
+      value = args[i];
+    } else {
+      if (!(head in kwargs)) throw new JinjaError('key', `'${head}'`);
+      value = kwargs[head];
+    }
+    for (const part of m[2]!.matchAll(/\.(\w+)|\[([^\]]*)\]/g)) {
+      const k = part[1] ?? (/^\d+$/.test(part[2]!) ? Number(part[2]) : part[2]!);
+      value = Array.isArray(value) ? value[k as unknown as number] : (value as Record<string, unknown> | null)?.[k as string];
+    }
+    return value;
+  };
+  const nested = (spec: string): string => spec.replace(/\{([^{}]*)\}/g, (_m, k: string) => pyStr(field(k)));
+  return template.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::((?:[^{}]|\{[^{}]*\})*))?\}/g, (m, key: string | undefined, conversion: string | undefined, spec: string | undefined) => {
     if (m === '{{') return '{';
     if (m === '}}') return '}';
-    const key = field ?? '';
-    const [head, ...path] = key.split('.');
-    let value: unknown = head === '' ? args[auto++] : /^\d+$/.test(head!) ? args[Number(head)] : kwargs[head!];
-    for (const attr of path) value = (value as Record<string, unknown> | null)?.[attr];
+    let value = field(key ?? '');
     if (conversion === 'r' || conversion === 'a') value = pyRepr(value);
     else if (conversion === 's') value = pyStr(value);
-    return spec ? formatSpec(value, spec) : pyStr(value);
+    return spec ? formatSpec(value, nested(spec)) : pyStr(value);
   });
 }

@@ -6,6 +6,9 @@ import { CodeGenerator } from './codegen.js';
 import { parseTemplate } from './parser.js';
 import { runtime } from './runtime.js';
 import { defaultGlobals } from './globals.js';
+import { MacroReturn } from './macro.js';
+import { JinjaError } from './errors.js';
+import { markPython } from './methods.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
 export { Macro, MacroReturn } from './macro.js';
@@ -55,10 +58,17 @@ export function rootFrame(...layers: Record<string, unknown>[]): Record<string, 
   return Object.create(root) as Record<string, unknown>;
 }
 
+/** dbt's `return(value)`: ends the macro with that value (any type, floats included). */
+export const dbtReturn = markPython((...args: unknown[]): never => {
+  if (!args.length) throw new JinjaError('type', "_return() missing 1 required positional argument: 'data'");
+  throw new MacroReturn(args[0]);
+});
+
 /** Renders a template with Jinja2's default globals and a context: the conformance corpus' entry point. */
-export function renderJinja(source: string, context: Record<string, unknown>, options: { name?: string } = {}): string {
+export function renderJinja(source: string, context: Record<string, unknown>, options: { name?: string; dbt?: boolean } = {}): string {
   const template = new CompiledTemplate(source, options.name ?? '<template>');
-  return template.renderSync(rootFrame(defaultGlobals(), context));
+  const dbt = options.dbt ? { return: dbtReturn } : {};
+  return template.renderSync(rootFrame(defaultGlobals(), dbt, context));
 }
 
 export { runtime };

@@ -2,7 +2,7 @@
 import { JinjaError } from './errors.js';
 import { isPythonCallable } from './methods.js';
 import { PyFloat } from './py-number.js';
-import { Undefined, isDict, typeName } from './values.js';
+import { Undefined, isDict, tuple, typeName } from './values.js';
 import { withKw } from './call-args.js';
 
 /** dbt's `{{ return(x) }}`: ends the macro that is running, whose value is `x`. */
@@ -34,7 +34,16 @@ export class Macro {
   ) {}
 
   get arguments(): string[] {
-    return this.params;
+    return tuple([...this.params]);
+  }
+  get catch_varargs(): boolean {
+    return this.catchVarargs;
+  }
+  get catch_kwargs(): boolean {
+    return this.catchKwargs;
+  }
+  get caller(): boolean {
+    return this.usesCaller;
   }
 
   bind(args: unknown[], kw: Record<string, unknown> | undefined): BoundArgs {
@@ -115,7 +124,15 @@ export function callValue(fn: unknown, args: unknown[], kw: Record<string, unkno
   if (typeof fn === 'function') {
     const macro = (fn as { macro?: unknown }).macro;
     if (macro instanceof Macro) return macro.invoke(args, kw);
-    if (isPythonCallable(fn)) return fn(...withKw(args, kw));
+    if (isPythonCallable(fn)) {
+      try {
+        return fn(...withKw(args, kw));
+      } catch (e) {
+        // A JS TypeError in a Python method (`{}.update(1)`) is Python's TypeError for the template.
+        if (e instanceof TypeError) throw new JinjaError('type', e.message);
+        throw e;
+      }
+    }
     const out = fn(...withKw(args.map(plainDeep), kw && Object.fromEntries(Object.entries(kw).map(([k, v]) => [k, plainDeep(v)]))));
     return out;
   }

@@ -2,7 +2,7 @@
 import { JinjaError } from './errors.js';
 import { pyFormat } from './formatting.js';
 import { num } from './py-number.js';
-import { compare, contains, equals, isDict, isTuple, iterate, str, tuple, typeName } from './values.js';
+import { compare, contains, equals, isDict, isTuple, iterate, str, tuple, typeName, view } from './values.js';
 import { splitKw } from './call-args.js';
 
 type Method = (self: never, ...args: unknown[]) => unknown;
@@ -49,10 +49,25 @@ function find(s: string, sub: unknown, start: unknown, end: unknown, last: boole
   return i >= from ? i : -1;
 }
 
+/** Python's `s.replace('', x)`: x before every character and at the end. */
+function replaceEmpty(s: string, by: string, count: number): string {
+  const chars = [...s];
+  let out = '';
+  let n = 0;
+  for (let i = 0; i <= chars.length; i++) {
+    if (count < 0 || n < count) {
+      out += by;
+      n++;
+    }
+    out += chars[i] ?? '';
+  }
+  return out;
+}
+
 const normIndex = (i: number, len: number): number => (i < 0 ? Math.max(0, len + i) : Math.min(i, len));
 
 const prefixTest = (s: string, p: unknown, test: (x: string) => boolean): boolean => {
-  if (Array.isArray(p)) return p.some((x) => test(String(x)));
+  if (Array.isArray(p) && isTuple(p)) return p.some((x) => test(String(x)));
   if (typeof p !== 'string') throw new JinjaError('type', `startswith first arg must be str or a tuple of str, not ${typeName(p)}`);
   return test(p);
 };
@@ -71,6 +86,7 @@ const STRING: Record<string, Method> = {
   endswith: (s: string, p: unknown) => prefixTest(s, p, (x) => s.endsWith(x)),
   replace: (s: string, a: unknown, b: unknown, count?: unknown) => {
     const from = String(a);
+    if (from === '') return replaceEmpty(s, String(b), count === undefined ? -1 : num(count));
     const parts = s.split(from);
     const n = count === undefined || num(count) < 0 ? parts.length : num(count) + 1;
     return parts.slice(0, n).join(String(b)) + (n < parts.length ? from + parts.slice(n).join(from) : '');
@@ -104,7 +120,7 @@ const STRING: Record<string, Method> = {
   removeprefix: (s: string, p: unknown) => (s.startsWith(String(p)) ? s.slice(String(p).length) : s),
   removesuffix: (s: string, p: unknown) => (String(p) && s.endsWith(String(p)) ? s.slice(0, -String(p).length) : s),
   encode: (s: string) => s,
-  expandtabs: (s: string, n: unknown = 8) => s.replace(/\t/g, ' '.repeat(num(n))),
+  expandtabs: (s: string, n: unknown = 8) => { const size = num(n); let col = 0; let out = ''; for (const ch of s) { if (ch === '\t') { const pad = size > 0 ? size - (col % size) : 0; out += ' '.repeat(pad); col += pad; } else { out += ch; col = ch === '\n' || ch === '\r' ? 0 : col + 1; } } return out; },
 };
 
 const checkIndex = (list: unknown[], i: number, what: string): number => {
@@ -116,7 +132,7 @@ const checkIndex = (list: unknown[], i: number, what: string): number => {
 const sortKey = (kw: Record<string, unknown>) => (a: unknown, b: unknown): number => compare(a, b, '<') * (kw.reverse ? -1 : 1);
 
 const TUPLE_METHODS: Record<string, Method> = {
-  index: (l: unknown[], x: unknown) => { const i = l.findIndex((y) => equals(x, y)); if (i < 0) throw new JinjaError('value', `${str(x)} is not in list`); return i; },
+  index: (l: unknown[], ...a: unknown[]) => { if (!a.length) throw new JinjaError('type', 'index expected at least 1 argument, got 0'); const x = a[0]; const i = l.findIndex((y) => equals(x, y)); if (i < 0) throw new JinjaError('value', `${str(x)} is not in list`); return i; },
   count: (l: unknown[], x: unknown) => l.filter((y) => equals(x, y)).length,
 };
 
@@ -133,12 +149,24 @@ const LIST: Record<string, Method> = {
   clear: (l: unknown[]) => { l.length = 0; return null; },
 };
 
+/** `dict.update(iterable)`: each item a (key, value) pair, as Python checks. */
+function pairs(items: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  iterate(items).forEach((item, i) => {
+    const pair = iterate(item);
+    if (pair.length !== 2) throw new JinjaError('value', `dictionary update sequence element #${i} has length ${pair.length}; 2 is required`);
+    out[str(pair[0])] = pair[1];
+  });
+  return out;
+}
+
 const DICT: Record<string, Method> = {
-  items: (d: Record<string, unknown>) => Object.keys(d).filter((k) => k !== '__keywords').map((k) => tuple([k, d[k]])),
-  keys: (d: Record<string, unknown>) => Object.keys(d).filter((k) => k !== '__keywords'),
-  values: (d: Record<string, unknown>) => Object.keys(d).filter((k) => k !== '__keywords').map((k) => d[k]),
+  items: (d: Record<string, unknown>) => view(Object.keys(d).filter((k) => k !== '__keywords').map((k) => tuple([k, d[k]])), 'dict_items'),
+  keys: (d: Record<string, unknown>) => view(Object.keys(d).filter((k) => k !== '__keywords'), 'dict_keys'),
+  values: (d: Record<string, unknown>) => view(Object.keys(d).filter((k) => k !== '__keywords').map((k) => d[k]), 'dict_values'),
+  fromkeys: (_d: Record<string, unknown>, keys: unknown, value: unknown = null) => Object.fromEntries(iterate(keys).map((k) => [str(k), value])),
   get: (d: Record<string, unknown>, k: unknown, def: unknown = null) => (contains(d, k) ? d[String(k)] : def),
-  update: (d: Record<string, unknown>, ...a: unknown[]) => { const { pos, kw } = splitKw(a); if (pos[0]) Object.assign(d, isDict(pos[0]) ? pos[0] : Object.fromEntries(pos[0] as [string, unknown][])); Object.assign(d, kw); return null; },
+  update: (d: Record<string, unknown>, ...a: unknown[]) => { const { pos, kw } = splitKw(a); if (pos[0] !== undefined) Object.assign(d, isDict(pos[0]) ? pos[0] : pairs(pos[0])); Object.assign(d, kw); return null; },
   pop: (d: Record<string, unknown>, k: unknown, ...def: unknown[]) => { const key = String(k); if (key in d) { const v = d[key]; delete d[key]; return v; } if (def.length) return def[0]; throw new JinjaError('key', str(k)); },
   setdefault: (d: Record<string, unknown>, k: unknown, def: unknown = null) => { const key = String(k); if (!(key in d)) d[key] = def; return d[key]; },
   copy: (d: Record<string, unknown>) => ({ ...d }),

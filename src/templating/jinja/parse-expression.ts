@@ -306,7 +306,7 @@ export class ExpressionParser {
         this.s.next();
         out.kwargs.push([key, this.expression()]);
       } else {
-        if (out.kwargs.length || out.dstar) throw this.s.fail('invalid syntax for function call expression');
+        if (out.kwargs.length || out.dstar || out.star) throw this.s.fail('invalid syntax for function call expression');
         out.args.push(this.expression());
       }
     }

@@ -103,7 +103,7 @@ class Parser {
       case 'break':
       case 'continue':
         this.s.next();
-        if (!this.stack.some((f) => f.tag === 'for')) throw this.s.fail(`'${tok.value}' outside of a loop`, line);
+        if (!this.inLoop()) throw this.s.fail(`'${tok.value}' outside loop`, line);
         this.endBlock();
         return { t: tok.value, line };
     }
@@ -113,6 +113,16 @@ class Parser {
     if (open) throw this.s.fail(`Encountered unknown tag '${tok.value}'. Jinja was looking for the following tags: ${open.ends.map((e) => `'${e}'`).join(' or ')}. The innermost block that needs to be closed is '${open.tag}'.`);
     if (['include', 'import', 'from', 'extends', 'block'].includes(tok.value)) throw this.s.fail(`{% ${tok.value} %} is not supported by Strata's template engine (dbt projects use macros instead)`);
     throw this.s.fail(`Encountered unknown tag '${tok.value}'.`);
+  }
+
+  /** Inside a for loop, and not inside a macro or call block nested in it. */
+  private inLoop(): boolean {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const tag = this.stack[i]!.tag;
+      if (tag === 'for') return true;
+      if (tag === 'macro' || tag === 'test' || tag === 'call') return false;
+    }
+    return false;
   }
 
   private skipBlock(tag: string, end: string): Stmt {
@@ -205,6 +215,7 @@ class Parser {
       const name = this.s.expectName().value;
       const param: MacroDef['params'][number] = { name };
       if (this.s.skipOp('=')) param.default = this.e.expression();
+      else if (name === 'caller') throw this.s.fail('When defining macros or call blocks the special "caller" argument must be omitted or be given a default.');
       else if (def.params.some((p) => p.default)) throw this.s.fail('non-default argument follows default argument');
       def.params.push(param);
     }
@@ -216,10 +227,9 @@ class Parser {
     const name = this.s.expectName().value;
     const def: MacroDef = { name: tag === 'test' ? `test_${name}` : name, params: [], body: [], line };
     if (this.s.isOp('(')) this.signature(def);
-    else if (tag === 'macro') throw this.s.fail(`expected token '(', got '${describe(this.s.cur)}'`);
+    else throw this.s.fail(`expected token '(', got '${describe(this.s.cur)}'`);
     this.endBlock();
     def.body = this.block(tag, line, [end]).body;
-    if (this.s.cur.type === 'name' && this.s.cur.value === name) this.s.next();
     this.endBlock();
     return { t: 'macro', def, line };
   }

@@ -1,7 +1,7 @@
 /** What compiled templates call: one object of functions, so the generated code stays small. */
 import { getattr, getitem, slice, SliceKey } from './access.js';
 import { JinjaError, locateError } from './errors.js';
-import { applyFilter } from './filters.js';
+import { FILTERS, applyFilter } from './filters.js';
 import { LoopContext } from './loop.js';
 import { Macro, MISSING, callValue, type BoundArgs } from './macro.js';
 import * as ops from './operators.js';
@@ -25,7 +25,7 @@ function dict(pairs: [unknown, unknown][]): Record<string, unknown> {
 }
 
 function setattr(obj: unknown, attr: string, value: unknown): void {
-  if (!(obj instanceof Namespace)) throw new JinjaError('security', 'cannot assign attribute on non-namespace object');
+  if (!(obj instanceof Namespace)) throw new JinjaError('runtime', 'cannot assign attribute on non-namespace object');
   (obj as unknown as Record<string, unknown>)[attr] = value;
 }
 
@@ -41,6 +41,9 @@ function cmp(op: string, a: unknown, b: unknown): boolean {
     default: return !contains(b, a);
   }
 }
+
+TESTS.filter = (v: unknown) => typeof v === 'string' && Object.prototype.hasOwnProperty.call(FILTERS, v);
+TESTS.test = (v: unknown) => typeof v === 'string' && Object.prototype.hasOwnProperty.call(TESTS, v);
 
 function test(name: string, value: unknown, args: unknown[]): boolean {
   const t = TESTS[name];

@@ -7,9 +7,11 @@ export class Undefined {
   constructor(
     readonly hint: string,
     readonly name?: string,
+    /** `security`: a sandboxed attribute (`x.__class__`), an error of its own kind when used. */
+    readonly kind: 'undefined' | 'security' = 'undefined',
   ) {}
   fail(): never {
-    throw new JinjaError('undefined', this.hint);
+    throw new JinjaError(this.kind, this.hint);
   }
   toString(): string {
     return '';
@@ -26,13 +28,21 @@ export function tuple<T extends unknown[]>(items: T): T {
 }
 export const isTuple = (v: unknown): boolean => Array.isArray(v) && (v as unknown as Record<symbol, unknown>)[TUPLE] === true;
 
+const VIEW = Symbol.for('strata.python.view');
+/** A list that prints as a Python view or range: `dict_items([...])`, `range(0, 3)`. */
+export function view<T extends unknown[]>(items: T, label: string): T {
+  Object.defineProperty(items, VIEW, { value: label });
+  return items;
+}
+const viewLabel = (v: unknown[]): string | undefined => (v as unknown as Record<symbol, string | undefined>)[VIEW];
+
 /** Jinja's `{% set ns = namespace() %}`: the one object `{% set ns.x = … %}` may assign to. */
 export class Namespace {
   constructor(init: Record<string, unknown> = {}) {
     Object.assign(this, init);
   }
   toString(): string {
-    return '<Namespace>';
+    return repr(this);
   }
 }
 
@@ -79,11 +89,15 @@ export function reprString(s: string): string {
 export function repr(v: unknown): string {
   if (typeof v === 'string') return reprString(v);
   if (Array.isArray(v)) {
+    const label = viewLabel(v);
+    if (label?.startsWith('range(')) return label;
     const inner = v.map(repr).join(', ');
+    if (label) return `${label}([${inner}])`;
     return isTuple(v) ? `(${inner}${v.length === 1 ? ',' : ''})` : `[${inner}]`;
   }
   if (isDict(v)) return `{${Object.keys(v).filter((k) => k !== '__keywords').map((k) => `${reprString(k)}: ${repr(v[k])}`).join(', ')}}`;
   if (v instanceof Namespace) return `<Namespace ${repr({ ...v })}>`;
+  if (v instanceof Undefined) return 'Undefined';
   return str(v);
 }
 
@@ -182,7 +196,11 @@ export function contains(container: unknown, item: unknown): boolean {
   if (Array.isArray(container)) return container.some((x) => equals(x, item));
   if (container instanceof Undefined) return false;
   if (container instanceof Map || container instanceof Set) return container.has(item);
-  if (isDict(container) || container instanceof Namespace) return typeof item === 'string' || typeof item === 'number' ? Object.prototype.hasOwnProperty.call(container, String(item)) : false;
+  if (isDict(container) || container instanceof Namespace) {
+    if (Array.isArray(item) && !isTuple(item)) throw new JinjaError('type', `unhashable type: 'list'`);
+    if (isDict(item)) throw new JinjaError('type', `unhashable type: 'dict'`);
+    return typeof item === 'string' || typeof item === 'number' ? Object.prototype.hasOwnProperty.call(container, String(item)) : false;
+  }
   const c = (container as { __contains__?: (x: unknown) => boolean } | null)?.__contains__;
   if (typeof c === 'function') return c.call(container, item);
   if (container && typeof container === 'object') return String(item) in container;
