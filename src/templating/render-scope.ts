@@ -43,25 +43,40 @@ export function envDigest(value: string | undefined): string | null {
 }
 
 /**
- * A relation object for templates: renders as quoted SQL, exposes dbt's attributes. `include(database=False)`
- * (and `schema=False`) renders without those parts; `quoteIdentifier` is needed for an identifier alone.
+ * A relation object for templates, as dbt's BaseRelation: renders as quoted SQL, exposes dbt's attributes,
+ * and is a mapping (`obj is mapping`, `obj.get('metadata')` — how dbt_utils._is_relation recognises one).
+ * `include(database=False)` (and `schema=False`) renders without those parts; `incorporate(path=…, type=…)`
+ * returns a changed copy.
  */
-export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string): Record<string, unknown> {
+export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string, type: string | null = null): Record<string, unknown> {
+  const again = (r: Relation, t = type): Record<string, unknown> => relationObject(r, render, quoteIdentifier, t);
   const obj: Record<string, unknown> = {
-    database: rel.database,
+    database: rel.database ?? null,
     schema: rel.schema,
     identifier: rel.identifier,
     name: rel.identifier,
     table: rel.identifier,
-    is_table: true,
-    is_view: false,
+    type,
+    is_table: type === 'table',
+    is_view: type === 'view',
+    is_cte: false,
+    is_materialized_view: false,
+    path: { database: rel.database ?? null, schema: rel.schema, identifier: rel.identifier },
+    metadata: { type: 'BaseRelation' },
     include: (...a: Args) => {
       const { kw } = splitArgs(a);
       const kept: Relation = { ...rel, ...(kw.database === false ? { database: undefined } : {}) };
-      if (kw.schema !== false) return relationObject(kept, render, quoteIdentifier);
+      if (kw.schema !== false) return again(kept);
       const alone = quoteIdentifier ?? ((n: string) => `"${n}"`);
-      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier);
+      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier, type);
     },
+    incorporate: (...a: Args) => {
+      const { kw } = splitArgs(a);
+      const path = (kw.path ?? {}) as Partial<Record<'database' | 'schema' | 'identifier', string>>;
+      return again({ ...rel, ...path }, (kw.type as string | undefined) ?? type);
+    },
+    without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
+    get: (key: string, def: unknown = null) => (key in obj ? obj[key] : def),
     quote: () => obj,
     render: () => render(rel),
     toString: () => render(rel),
@@ -241,6 +256,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     project_name: options.projectName,
     execute,
     is_incremental: () => !!run?.isIncremental,
+    should_store_failures: () => Boolean(node.config.store_failures ?? false),
     should_full_refresh: () => !!run?.fullRefresh,
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: 'run' },
     invocation_id: input.invocationId,

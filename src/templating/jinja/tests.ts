@@ -18,7 +18,8 @@ export const TESTS: Record<string, Test> = {
   number: isNumberValue,
   integer: (v) => isInt(v) && typeof v !== 'boolean',
   float: (v) => isFloat(v),
-  mapping: (v) => isDict(v) || (!!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { items?: unknown }).items === 'function'),
+  // dbt's Relation is a mapping too (`obj is mapping and obj.get('metadata')`, dbt_utils._is_relation).
+  mapping: (v) => isDict(v) || (!!v && typeof v === 'object' && !Array.isArray(v) && (typeof (v as { items?: unknown }).items === 'function' || typeof (v as { get?: unknown }).get === 'function')),
   iterable: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v) || (!!v && typeof v === 'object' && Symbol.iterator in v),
   sequence: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v),
   callable: (v) => typeof v === 'function' || v instanceof Macro,
