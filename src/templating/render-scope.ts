@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 /** The names a template sees (`ref`, `source`, `config`, `this`, `var`, `adapter`, …) for one render. */
 import type { Relation } from '../adapters/contract.js';
 import { columnApi } from './api-column.js';
+import { templateAdapter } from './template-adapter.js';
+import { setFunction } from './python-set.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import { didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
@@ -225,22 +227,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     });
   };
 
-  const adapter = {
-    dispatch,
-    quote: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
-    get_columns_in_relation: (rel: { schema?: string; identifier?: string; database?: string }) => {
-      if (!execute || !rel) return [];
-      const r: Relation = { database: rel.database, schema: String(rel.schema), identifier: String(rel.identifier) };
-      return run!.warehouse!.getColumns(r).then((cols) => cols.map((c) => ({ name: c.name, column: c.name, data_type: c.dataType, dtype: c.dataType, quoted: run!.quoteIdentifier(c.name) })));
-    },
-    get_relation: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      const r: Relation = { database: (kw.database ?? pos[0]) as string | undefined, schema: String(kw.schema ?? pos[1]), identifier: String(kw.identifier ?? pos[2]) };
-      if (!execute) return null;
-      return run!.warehouse!.relationExists(r).then((exists) => (exists ? relationObject(r, run!.renderRelation) : null));
-    },
-    type: () => adapterType,
-  };
+  const adapter = templateAdapter(adapterType, dispatch, run);
 
   const scope: Record<string, unknown> = {
     ref,
@@ -327,7 +314,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       }
     },
     zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
-    set: (items: unknown[]) => [...new Set(items ?? [])],
+    set: setFunction,
     local_md5: (s: unknown) => hexDigest('md5', String(s)),
   };
   if (run?.extraContext) Object.assign(scope, run.extraContext);

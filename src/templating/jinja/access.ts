@@ -71,7 +71,8 @@ export function getitem(obj: unknown, key: unknown): unknown {
     return i === undefined ? new Undefined(`${typeName(obj)} object has no element ${repr(key)}`) : obj[i];
   }
   if (isDict(obj) || obj instanceof Namespace) {
-    const k = typeof key === 'string' ? key : typeof key === 'number' || typeof key === 'boolean' ? str(key) : undefined;
+    // A key that is an object (a relation) is its string form, as in the dict it was stored in.
+    const k = typeof key === 'string' ? key : key !== null && key !== undefined && !Array.isArray(key) && !isDict(key) ? str(key) : undefined;
     if (k !== undefined && hasOwn(obj, k)) return (obj as Record<string, unknown>)[k];
     if (typeof key === 'string') return getattr(obj, key);
     return new Undefined(`'dict object' has no attribute ${repr(key)}`);

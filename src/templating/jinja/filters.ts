@@ -43,7 +43,8 @@ function sortItems(items: unknown[], kw: Record<string, unknown>, reverse: unkno
 }
 
 function selectOrReject(value: unknown, args: unknown[], kw: Record<string, unknown>, keep: boolean, byAttr: boolean): unknown[] {
-  const items = iterate(value);
+  // As Jinja's: a false value (None, empty) selects nothing rather than failing.
+  const items = truthy(value) ? iterate(value) : [];
   const [first, ...rest] = args;
   const getter = byAttr ? attrGetter(first) : (v: unknown) => v;
   const testArgs = byAttr ? rest : args;
@@ -195,7 +196,7 @@ export const FILTERS: Record<string, Filter> = {
   list: (v) => [...iterate(v)],
   lower: (v) => str(v).toLowerCase(),
   map: (v, a, kw) => {
-    const items = iterate(v);
+    const items = truthy(v) ? iterate(v) : [];
     if (a.length === 0 && 'attribute' in kw) return items.map(attrGetter(kw.attribute, kw.default));
     const name = String(a[0]);
     const f = FILTERS[name];

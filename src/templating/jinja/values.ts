@@ -199,7 +199,7 @@ export function contains(container: unknown, item: unknown): boolean {
   if (isDict(container) || container instanceof Namespace) {
     if (Array.isArray(item) && !isTuple(item)) throw new JinjaError('type', `unhashable type: 'list'`);
     if (isDict(item)) throw new JinjaError('type', `unhashable type: 'dict'`);
-    return typeof item === 'string' || typeof item === 'number' ? Object.prototype.hasOwnProperty.call(container, String(item)) : false;
+    return item !== null && item !== undefined && !(item instanceof Undefined) ? Object.prototype.hasOwnProperty.call(container, str(item)) : false;
   }
   const c = (container as { __contains__?: (x: unknown) => boolean } | null)?.__contains__;
   if (typeof c === 'function') return c.call(container, item);
