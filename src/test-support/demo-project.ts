@@ -17,3 +17,11 @@ export function copyFixture(name: string): string {
   cpSync(join(repoRoot, 'fixtures', name), dir, { recursive: true });
   return dir;
 }
+
+/** Copies `examples/<name>` (without a `target/` left by a local build) into a temp folder. */
+export function copyExample(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `strata-example-${name}-`));
+  const from = join(repoRoot, 'examples', name);
+  cpSync(from, dir, { recursive: true, filter: (src) => !src.startsWith(join(from, 'target')) });
+  return dir;
+}
