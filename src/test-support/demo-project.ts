@@ -8,7 +8,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 
 export function copyDemo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'strata-demo-'));
-  for (const entry of ['project.yml', 'profiles.yml', 'models', 'macros', 'seeds', 'tests', 'landing']) cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['project.yml', 'profiles.yml', 'models', 'macros', 'seeds', 'tests', 'snapshots', 'landing']) cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
   return dir;
 }
 
