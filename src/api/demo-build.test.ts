@@ -207,6 +207,7 @@ describe('the bundled demo, day by day', () => {
       // Each day lands its own three complaint files; the static exports land on the first day only.
       const landed = result.results.filter((r) => r.uniqueId.startsWith('landing.')).map((r) => `${r.uniqueId.split('.').pop()}:${String(r.adapterResponse?.files_landed)}`);
       expect(landed.sort(), ds).toEqual([`agents:${ds === days[0] ? 1 : 0}`, 'call_logs:1', `customers:${ds === days[0] ? 1 : 0}`, 'social_complaints:1', 'web_complaints:1']);
+      if (ds !== days[0]) expect(result.results.find((r) => r.uniqueId === 'landing.complaints.landing.customers')?.message).toBe('nothing new: 1 file already landed');
     }
     const [a, b] = [await goldTables(join(full, 'target', 'complaints.duckdb')), await goldTables(join(daily, 'target', 'complaints.duckdb'))];
     expect(Object.keys(b)).toEqual(['churn_risk_features', 'dim_agents', 'dim_customers', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
