@@ -75,7 +75,8 @@ export async function airflowDag(options: AirflowOptions): Promise<AirflowResult
     diagnostics.push({ code: 'airflow-empty', severity: 'error', message: 'the selection has no landing source, seed, snapshot or model to run', file: '--select', hint: 'check --select, --exclude and --selector with `strata ls`' });
     return { exitCode: 2, diagnostics };
   }
-  const source = renderPython(plan, { ...settings, target: settings.target ?? p.project.target.name }, options.kind, options.commandLine ?? `strata airflow ${options.kind}`);
+  // The profile's secrets never reach the file (the command line quoted in its docstring may hold one).
+  const source = p.scrubber.scrub(renderPython(plan, { ...settings, target: settings.target ?? p.project.target.name }, options.kind, options.commandLine ?? `strata airflow ${options.kind}`));
   let written: string | undefined;
   if (options.out) {
     written = resolve(options.out);
