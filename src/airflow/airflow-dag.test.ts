@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import { copyDemo, repoRoot } from '../test-support/demo-project.js';
@@ -28,7 +28,9 @@ group('strata airflow dag on the demo', () => {
     dir = copyDemo();
     dirs.push(dir);
     cpSync(join(repoRoot, 'snapshots'), join(dir, 'snapshots'), { recursive: true });
-    file = await generate(dir, { airflow: { retries: '2', retry_delay: '5m', schedule: '@hourly', catchup: true, start_date: '2026-01-01', tags: ['telecom', 'complaints'] } });
+    // Through the CLI, as a user runs it.
+    strata(['airflow', 'dag', '--out', 'dags/strata_complaints.py', '--retries', '2', '--retry-delay', '5m', '--schedule', '@hourly', '--catchup', '--start-date', '2026-01-01', '--tags', 'telecom', 'complaints', '-q'], dir);
+    file = join(dir, 'dags', 'strata_complaints.py');
   });
 
   it('compiles with python3 -m py_compile', () => {
@@ -153,6 +155,13 @@ group('options', () => {
     expect(ids['strata_p.strata_parse']).toEqual(['ingest']);
     expect(ids['strata_p.b']).toEqual(['strata_p.a']);
     expect(ids.report).toEqual(['strata_p.b']);
+  });
+
+  it('a parse cache copied into another target path (as each task does) is used there', () => {
+    strata(['parse', '--target-path', 'target/warm'], dir);
+    mkdirSync(join(dir, 'target', 'task-1'), { recursive: true });
+    for (const f of ['graph_snapshot.strata.json', 'graph_snapshot_body.strata.json', 'partial_parse.strata.json']) copyFileSync(join(dir, 'target', 'warm', f), join(dir, 'target', 'task-1', f));
+    expect(strata(['parse', '--target-path', 'target/task-1', '--vars', '{ds: "2026-03-01"}'], dir)).toContain('nothing changed since the last parse');
   });
 
   it('reports bad options with the flag or the line of the project file, and writes nothing', async () => {
