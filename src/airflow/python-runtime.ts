@@ -63,7 +63,8 @@ def _script(task, group_id):
     run_dir = STRATA["runs_dir"] + "/{{ dag.dag_id }}/{{ run_id }}" + ("/" + group_id if group_id else "")
     cache = run_dir + "/strata_parse" if STRATA["parse_task"] else STRATA["parse_cache"]
     variables = dict(STRATA["vars"])
-    variables.update({"ds": "{{ ds }}", "data_interval_start": "{{ data_interval_start }}", "data_interval_end": "{{ data_interval_end }}"})
+    # Empty for a run without a logical date (a manual run on Airflow 3), where Airflow's StrictUndefined would fail.
+    variables.update({key: "{{ %s | default('', true) }}" % key for key in ("ds", "data_interval_start", "data_interval_end")})
     args = list(task["args"]) + ["--project-dir", STRATA["project_dir"]]
     if STRATA["profiles_dir"]:
         args += ["--profiles-dir", STRATA["profiles_dir"]]
