@@ -5,6 +5,7 @@ import { copyDemo } from '../test-support/demo-project.js';
 import { removeProject } from '../test-support/fixture-project.js';
 import { isTaskNode, nodeSelector } from './plan-tasks.js';
 import { resolveAirflowSettings } from './airflow-settings.js';
+import { relationUri } from './relation-uri.js';
 
 let dir: string;
 let p: PreparedProject;
@@ -54,4 +55,12 @@ it('rejects bad values with a hint', () => {
     ['--test-behavior', undefined, "--test-behavior: 'after_everything' is not one of after_each, after_all, none, build"],
     ['project.yml', 4, "airflow.max_active_runs: '0' is not a whole number ≥ 1"],
   ]);
+});
+
+it('names relations by URI: the DuckDB file on the worker, the BigQuery project and dataset', () => {
+  const rel = { schema: 'gold', identifier: 'fct_complaints' };
+  expect(relationUri(rel, { type: 'duckdb', settings: { path: 'target/c.duckdb' } }, '/opt/p')).toBe('duckdb:///opt/p/target/c.duckdb/gold.fct_complaints');
+  expect(relationUri(rel, { type: 'duckdb', settings: { path: '/data/c.duckdb' } }, '/opt/p')).toBe('duckdb:///data/c.duckdb/gold.fct_complaints');
+  expect(relationUri(rel, { type: 'bigquery', settings: { project: 'acme-prod' } }, '/opt/p')).toBe('bigquery://acme-prod/gold/fct_complaints');
+  expect(relationUri({ ...rel, database: 'other' }, { type: 'bigquery', database: 'acme-prod', settings: {} }, '/opt/p')).toBe('bigquery://other/gold/fct_complaints');
 });
