@@ -84,8 +84,9 @@ const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url
 
 /** What, besides project files and env vars, a parse depends on. */
 function snapshotKey(project: LoadedProject, adapterType: string): string {
-  // Vars are left out: the snapshot records the vars its parse read, and only those void it.
-  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: { ...project.config, vars: undefined }, target: templateTarget(project), adapterType })).digest('hex');
+  // Vars are left out: the snapshot records the vars its parse read, and only those void it. The target path and the
+  // airflow: block change nothing a parse reads, so a cache copied into another target path (one per Airflow task) stays valid.
+  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: { ...project.config, vars: undefined, targetPath: undefined, airflow: undefined }, target: templateTarget(project), adapterType })).digest('hex');
 }
 
 /**
