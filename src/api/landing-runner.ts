@@ -15,7 +15,7 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   // env_var()/var() in `external:` are rendered here, at run time, so the parse cache never pins a location.
   let missing: string | undefined;
   const external = renderYamlTree(source.external, { env: p.env, vars: p.project.config.vars }, [], (_path, name, kind) => {
-    missing ??= `${kind}('${name}')`;
+    missing ??= kind === 'template' ? `a template error (${name})` : `${kind}('${name}')`;
   }) as ExternalSpec;
   if (missing) return { status: 'error', message: `landing ${node.name}: ${missing} in its external: settings (${source.originalFilePath}) is not set; set it or give a default` };
   let store;

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import { renderYamlTree } from '../project/index.js';
+import { renderFailure, renderYamlTree } from '../project/index.js';
 import { envDigest, varDigest } from '../templating/render-scope.js';
 
 /** What the property files of a parse read: env vars and vars by digest, and the vars' names. */
@@ -30,14 +30,7 @@ export function propertyRenderer(env: NodeJS.ProcessEnv, vars: Record<string, un
   return <T>(value: T, what: string, at: { file: string; line?: number }): T => {
     if (!JSON.stringify(value)?.includes('{{')) return value;
     return renderYamlTree(value, ctx, [], (_path, missing, kind) => {
-      report({
-        code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found',
-        severity: 'error',
-        message: `${what} uses ${kind}('${missing}'), which is not set and has no default`,
-        file: at.file,
-        line: at.line,
-        hint: kind === 'env_var' ? `export ${missing}=… or give a default: env_var('${missing}', '…')` : `add it under vars: in the project file, pass --vars '{${missing}: …}', or give a default`,
-      });
+      report(renderFailure(kind, missing, { file: at.file, ...(at.line !== undefined ? { line: at.line } : {}) }, `add it under vars: in the project file, pass --vars '{${missing}: …}', or give a default`, what));
     }) as T;
   };
 }

@@ -5,7 +5,7 @@ import { diskFileSource } from './file-source.js';
 import { LazyProjectFile } from './project-file.js';
 import { parseYamlFile, type YamlFile } from './yaml-file.js';
 import { yamlPackage } from './yaml-package.js';
-import { renderYamlTree } from './render-yaml-value.js';
+import { renderFailure, renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
@@ -91,8 +91,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   if (cli.error) diagnostics.push({ code: 'vars-invalid', severity: 'error', message: cli.error, file: '--vars', hint: `example: --vars '{start_date: "2024-01-01"}'` });
   const rawVars = raw.vars ?? {};
   if (typeof rawVars !== 'object' || Array.isArray(rawVars)) invalid('vars', 'vars must be a mapping of names to values');
-  const renderMissing = (path: (string | number)[], n: string, kind: 'env_var' | 'var'): void => {
-    diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${n}') is not set and has no default`, file: configFile, line: yaml.lineOf(path), hint: kind === 'env_var' ? `export ${n}=… or give a default: env_var('${n}', '…')` : `pass --vars '{${n}: …}'` });
+  const renderMissing = (path: (string | number)[], n: string, kind: 'env_var' | 'var' | 'template'): void => {
+    diagnostics.push(renderFailure(kind, n, { file: configFile, line: yaml.lineOf(path) }, `pass --vars '{${n}: …}'`));
   };
   const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value }, ['vars'], renderMissing) as Record<string, unknown>;
   // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
@@ -135,11 +135,11 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     targetPath: options.targetPath || env.STRATA_TARGET_PATH || env.DBT_TARGET_PATH || (typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target'),
     cleanTargets: paths['clean-targets']!,
     vars,
-    models: (raw.models ?? {}) as Record<string, unknown>,
+    models: (cfg('models') ?? {}) as Record<string, unknown>,
     seeds: (cfg('seeds') ?? {}) as Record<string, unknown>,
     dataTests: (cfg('data_tests') ?? cfg('tests') ?? {}) as Record<string, unknown>,
     sources: (cfg('sources') ?? {}) as Record<string, unknown>,
-    snapshots: (raw.snapshots ?? {}) as Record<string, unknown>,
+    snapshots: (cfg('snapshots') ?? {}) as Record<string, unknown>,
     exposures: (raw.exposures ?? {}) as Record<string, unknown>,
     selectors: selectorsFile.selectors,
     declaredPackages: packagesFile.packages,

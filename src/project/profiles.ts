@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { SECRET_KEYS } from '../diagnostics/index.js';
 import type { FileSource, TargetConfig } from './types.js';
 import { parseYamlFile } from './yaml-file.js';
-import { renderYamlTree } from './render-yaml-value.js';
+import { renderFailure, renderYamlTree } from './render-yaml-value.js';
 
 export interface ProfileLookup {
   profileName: string;
@@ -69,7 +69,7 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
     return { secrets, diagnostics, file };
   }
   const settings = renderYamlTree(raw, { env: o.env, vars: {}, onEnvValue: (v) => secrets.push(v) }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
-    diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${name}') is not set and has no default`, file: shown, line: yaml.lineOf(path), hint: kind === 'env_var' ? `export ${name}=… or give a default: env_var('${name}', '…')` : 'vars are not available in profiles.yml' });
+    diagnostics.push(renderFailure(kind, name, { file: shown, line: yaml.lineOf(path) }, 'vars are not available in profiles.yml'));
   }) as Record<string, unknown>;
   collectSecrets(settings, secrets);
   const type = settings.type;

@@ -1,73 +1,95 @@
 /**
- * The small Jinja subset allowed inside project.yml and profiles.yml values:
- * `{{ env_var('X') }}`, `{{ env_var('X', 'default') }}`, `{{ var('x') }}`, with `| as_number`,
- * `| as_bool`, `| as_text`, `| int`. Kept apart from templating/ so loading a project needs no nunjucks.
+ * Jinja in YAML values (project.yml / dbt_project.yml, profiles.yml, property files, `external:`), through
+ * the same engine as models (templating/jinja/, which imports nothing of Strata): `env_var`, `var`, and
+ * `target` where the caller has one, with dbt's `as_text`, `as_number`, `as_bool` and `as_native` filters.
+ * A value that is one `{{ expression }}` keeps the expression's type, as dbt's native rendering does; what
+ * cannot be evaluated (a syntax error, an unknown name) is an error, never literal text.
  */
-const EXPR = /\{\{\s*(env_var|var)\(\s*(['"])([^'"]+)\2\s*(?:,\s*(?:(['"])([^'"]*)\4|(-?\d+(?:\.\d+)?|true|false|True|False|none|None)))?\s*\)\s*((?:\|\s*\w+\s*)*)\}\}/g;
+import type { Diagnostic } from '../diagnostics/index.js';
+import { CompiledTemplate, JinjaError, PyFloat, markPython, rootFrame, defaultGlobals } from '../templating/jinja/index.js';
 
 export interface RenderYamlContext {
   env: NodeJS.ProcessEnv;
   vars: Record<string, unknown>;
+  /** dbt's `target` (name, type, schema…), where the file's context has it. */
+  target?: Record<string, unknown>;
   /** Called for every env var value used, so secrets can be scrubbed. */
   onEnvValue?: (value: string) => void;
   /** Called for every env_var() or var() read, with the value found (undefined: not set), so a cached parse knows what it depends on. */
   onRead?: (kind: 'env_var' | 'var', name: string, value: unknown) => void;
 }
 
-export type RenderOutcome = { ok: true; value: unknown } | { ok: false; missing: string; kind: 'env_var' | 'var' };
+/** `kind: 'template'`: the text could not be rendered; `missing` is then the engine's message. */
+export type RenderOutcome = { ok: true; value: unknown } | { ok: false; missing: string; kind: 'env_var' | 'var' | 'template' };
 
-function applyFilters(value: unknown, filters: string): unknown {
-  let v = value;
-  for (const f of filters.split('|').map((s) => s.trim()).filter(Boolean)) {
-    if (f === 'as_number' || f === 'int' || f === 'float') v = Number(v);
-    else if (f === 'as_bool') v = typeof v === 'string' ? /^(true|1|yes)$/i.test(v.trim()) : Boolean(v);
-    else if (f === 'as_text' || f === 'string') v = String(v);
+class MissingName extends Error {
+  constructor(
+    readonly kind: 'env_var' | 'var',
+    readonly missingName: string,
+  ) {
+    super(`${kind}('${missingName}') is not set`);
   }
-  return v;
+}
+
+const compiled = new Map<string, CompiledTemplate>();
+
+function template(text: string): CompiledTemplate {
+  let t = compiled.get(text);
+  if (!t) {
+    t = new CompiledTemplate(text, '<yaml value>');
+    if (compiled.size > 5000) compiled.clear();
+    compiled.set(text, t);
+  }
+  return t;
+}
+
+function contextOf(ctx: RenderYamlContext): Record<string, unknown> {
+  return {
+    env_var: markPython((name: unknown, ...rest: unknown[]) => {
+      const key = String(name);
+      const v = ctx.env[key];
+      ctx.onRead?.('env_var', key, v);
+      if (v !== undefined) {
+        ctx.onEnvValue?.(v);
+        return v;
+      }
+      if (rest.length) return rest[0];
+      throw new MissingName('env_var', key);
+    }),
+    var: markPython((name: unknown, ...rest: unknown[]) => {
+      const key = String(name);
+      ctx.onRead?.('var', key, ctx.vars[key]);
+      if (key in ctx.vars) return ctx.vars[key];
+      if (rest.length) return rest[0];
+      throw new MissingName('var', key);
+    }),
+    ...(ctx.target ? { target: ctx.target } : {}),
+  };
 }
 
 export function renderYamlString(text: string, ctx: RenderYamlContext): RenderOutcome {
-  let missing: { name: string; kind: 'env_var' | 'var' } | undefined;
-  const values: unknown[] = [];
-  const rendered = text.replace(EXPR, (_m, fn: string, _q, name: string, _q2, strDefault?: string, litDefault?: string, filters = '') => {
-    let value: unknown;
-    const hasDefault = strDefault !== undefined || litDefault !== undefined;
-    const def = strDefault ?? (litDefault === undefined ? undefined : /^(none|None)$/.test(litDefault) ? null : /^(true|True)$/.test(litDefault) ? true : /^(false|False)$/.test(litDefault) ? false : Number(litDefault));
-    ctx.onRead?.(fn as 'env_var' | 'var', name, fn === 'env_var' ? ctx.env[name] : ctx.vars[name]);
-    if (fn === 'env_var') {
-      const v = ctx.env[name];
-      if (v !== undefined) {
-        ctx.onEnvValue?.(v);
-        value = v;
-      } else if (hasDefault) value = def;
-      else missing ??= { name, kind: 'env_var' };
-    } else {
-      if (name in ctx.vars) value = ctx.vars[name];
-      else if (hasDefault) value = def;
-      else missing ??= { name, kind: 'var' };
-    }
-    value = applyFilters(value, filters);
-    values.push(value);
-    return value === null || value === undefined ? '' : String(value);
-  });
-  if (missing) return { ok: false, missing: missing.name, kind: missing.kind };
-  // A value that is exactly one expression keeps its type (numbers, booleans from as_number/as_bool).
-  const whole = text.trim();
-  EXPR.lastIndex = 0;
-  const single = whole.match(EXPR);
-  if (single && single.length === 1 && single[0] === whole && values.length === 1) return { ok: true, value: values[0] };
-  return { ok: true, value: rendered };
+  try {
+    const value = template(text).renderValue(rootFrame(defaultGlobals(), contextOf(ctx)));
+    return { ok: true, value: value instanceof PyFloat ? value.value : value };
+  } catch (e) {
+    if (e instanceof MissingName) return { ok: false, missing: e.missingName, kind: e.kind };
+    if (e instanceof JinjaError) return { ok: false, missing: e.message, kind: 'template' };
+    throw e;
+  }
 }
+
+/** Values dbt renders when they run, not when the file is read: hooks and SQL headers (they use `this`, `target`…). */
+const RENDERED_LATER = /^\+?(pre[-_]hook|post[-_]hook|sql_header|on-run-start|on-run-end)$/;
 
 /** Renders every string in a YAML value tree; reports the key path of the first missing name. */
 export function renderYamlTree(
   value: unknown,
   ctx: RenderYamlContext,
   path: (string | number)[] = [],
-  onMissing: (path: (string | number)[], name: string, kind: 'env_var' | 'var') => void,
+  onMissing: (path: (string | number)[], name: string, kind: 'env_var' | 'var' | 'template') => void,
 ): unknown {
   if (typeof value === 'string') {
-    if (!value.includes('{{')) return value;
+    if (!value.includes('{{') && !value.includes('{%')) return value;
     const r = renderYamlString(value, ctx);
     if (!r.ok) {
       onMissing(path, r.missing, r.kind);
@@ -78,8 +100,21 @@ export function renderYamlTree(
   if (Array.isArray(value)) return value.map((v, i) => renderYamlTree(v, ctx, [...path, i], onMissing));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = renderYamlTree(v, ctx, [...path, k], onMissing);
+    for (const [k, v] of Object.entries(value)) out[k] = RENDERED_LATER.test(k) ? v : renderYamlTree(v, ctx, [...path, k], onMissing);
     return out;
   }
   return value;
+}
+
+/** The diagnostic for a value that did not render: a name not set, or a template the engine rejected. */
+export function renderFailure(kind: 'env_var' | 'var' | 'template', name: string, at: { file: string; line?: number }, varHint: string, what = ''): Diagnostic {
+  const subject = what ? `${what} uses ` : '';
+  if (kind === 'template') return { code: 'jinja-render-error', severity: 'error', message: `${what ? `${what}: ` : ''}cannot render this value: ${name}`, ...at, hint: 'fix the {{ }} expression (YAML values may use env_var(), var() and filters such as as_number)' };
+  return {
+    code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found',
+    severity: 'error',
+    message: `${subject}${kind}('${name}')${what ? ', which' : ''} is not set and has no default`,
+    ...at,
+    hint: kind === 'env_var' ? `export ${name}=… or give a default: env_var('${name}', '…')` : varHint,
+  };
 }

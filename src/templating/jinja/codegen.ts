@@ -35,6 +35,14 @@ export class CodeGenerator {
     return `return ${this.isAsync ? 'async ' : ''}function render(rt, f0) {\n${this.fnBody(body, 'f0', 1, (b) => b)}\n};`;
   }
 
+  /** Source of `function (rt, frame) → value` for one expression (native rendering). */
+  value(expr: Expr): string {
+    this.fns.push({ temps: [] });
+    const code = this.expr(expr, 'f0');
+    const { temps } = this.fns.pop()!;
+    return `return function value(rt, f0) {${temps.length ? ` let ${temps.join(', ')};` : ''} try { return ${code}; } catch (e) { throw rt.locate(e, ${q(this.file)}, ${expr.line}); } };`;
+  }
+
   private fresh(prefix: string): string {
     return `${prefix}${++this.id}`;
   }

@@ -258,6 +258,27 @@ export const FILTERS: Record<string, Filter> = {
   wordwrap: (v, a, kw) => { const width = num(pick(a, kw, 0, 'width', 79)); const words = str(v).split(/\s+/); const lines: string[] = []; let cur = ''; for (const w of words) { if (cur && (cur + ' ' + w).length > width) { lines.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w; } if (cur) lines.push(cur); return lines.join(String(pick(a, kw, 2, 'wrapstring', '\n'))); },
   xmlattr: (v) => Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && !(x instanceof Undefined)).map(([k, x]) => ` ${k}="${FILTERS.escape!(x, [], {})}"`).join(''),
 };
+// dbt's filters, in every dbt environment: YAML values choose their type with them.
+FILTERS.as_text = (v) => str(v);
+FILTERS.as_bool = (v) => (typeof v === 'string' ? /^(true|1|yes)$/i.test(v.trim()) : truthy(v));
+FILTERS.as_number = (v) => {
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat) return v;
+  const n = Number(str(v).trim());
+  if (Number.isNaN(n)) throw new JinjaError('value', `could not convert ${repr(v)} to a number`);
+  return n;
+};
+FILTERS.as_native = (v) => {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  if (t === 'True' || t === 'False') return t === 'True';
+  if (t === 'None') return null;
+  try {
+    return JSON.parse(t.replace(/'/g, '"'));
+  } catch {
+    return v;
+  }
+};
 FILTERS.d = FILTERS.default!;
 FILTERS.e = FILTERS.escape!;
 

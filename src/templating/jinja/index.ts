@@ -6,6 +6,7 @@ import { CodeGenerator } from './codegen.js';
 import { parseTemplate } from './parser.js';
 import { runtime } from './runtime.js';
 import { defaultGlobals } from './globals.js';
+import { Undefined } from './values.js';
 import { MacroReturn } from './macro.js';
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
@@ -27,6 +28,7 @@ export type AsyncRenderFn = (rt: typeof runtime, frame: Record<string, unknown>)
 export class CompiledTemplate {
   private syncFn?: RenderFn;
   private asyncFn?: AsyncRenderFn;
+  private valueFn?: (rt: typeof runtime, f: Record<string, unknown>) => unknown;
   private readonly ast;
   constructor(
     readonly source: string,
@@ -43,6 +45,18 @@ export class CompiledTemplate {
   renderSync(frame: Record<string, unknown>): string {
     this.syncFn ??= new Function(this.code(false))() as RenderFn;
     return this.syncFn(runtime, frame);
+  }
+
+  /**
+   * dbt's native rendering of a YAML value: a template that is one `{{ expression }}` gives the expression's
+   * value (a number stays a number); anything else renders to text.
+   */
+  renderValue(frame: Record<string, unknown>): unknown {
+    const only = this.ast.length === 1 ? this.ast[0]! : undefined;
+    if (only?.t !== 'output') return this.renderSync(frame);
+    this.valueFn ??= new Function(new CodeGenerator(false, this.name).value(only.expr))() as (rt: typeof runtime, f: Record<string, unknown>) => unknown;
+    const v = this.valueFn(runtime, frame);
+    return v instanceof Undefined ? '' : v;
   }
 
   renderAsync(frame: Record<string, unknown>): Promise<string> {
