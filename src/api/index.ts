@@ -23,5 +23,6 @@ export { sourceFreshness } from './freshness-command.js';
 export { runOperation, type RunOperationOptions } from './run-operation.js';
 export { retry } from './retry-command.js';
 export { show, type ShowOptions, type ShowPreview } from './show-command.js';
-export { docsGenerate } from './docs-command.js';
+export { docsGenerate, type DocsGenerateResult } from './docs-command.js';
+export { columnLineage, lineageOfColumn, type ColumnLineageOptions, type ColumnLineageResult } from './lineage-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';

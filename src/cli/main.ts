@@ -1,3 +1,4 @@
+import { lineageCommand } from './commands/lineage-command.js';
 import { Command, CommanderError } from 'commander';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
@@ -17,7 +18,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), lineageCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

@@ -1,7 +1,7 @@
 import { variant } from './ast.js';
 import { ModelTrace } from './model-trace.js';
 import type { NodeRegistry } from './node-registry.js';
-import { edgesOf, type Shape } from './origins.js';
+import { atLeast, edgesOf, mergeOrigins, type Shape } from './origins.js';
 import { evalQuery } from './query-eval.js';
 import { parseSql } from './sql-parser.js';
 import { UNNAMED } from './projection.js';
@@ -59,7 +59,10 @@ export function traceModel(node: TraceableNode, registry: NodeRegistry, dialect:
     if (columns[c.name]) trace.problem(`two output columns are named ${c.name}`);
     columns[c.name] = { upstream: edgesOf(c.origins, c.name) };
   }
-  for (const [name, upstream] of Object.entries(node.extraColumns ?? {})) columns[name] ??= { upstream };
+  for (const [name, from] of Object.entries(node.extraColumns ?? {})) {
+    const origins = mergeOrigins(...shape.columns.filter((c) => from.includes(c.name)).map((c) => atLeast(c.origins, 2)));
+    columns[name] ??= { upstream: edgesOf(origins, name) };
+  }
   const lineage: NodeLineage = { status: 'traced', columns, filters: trace.filters() };
   if (!shape.columns.length && !shape.open) trace.problem('it has no output column');
   const extra = Object.keys(node.extraColumns ?? {}).map((name) => ({ name, origins: [] }));

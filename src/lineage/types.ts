@@ -53,8 +53,11 @@ export interface TraceableNode {
   uniqueId: string;
   /** The compiled SQL (ephemeral parents inlined as `__dbt__cte__<name>` CTEs). */
   sql: string;
-  /** Extra output columns added by the materialization (a snapshot's dbt_valid_from …) and where they come from. */
-  extraColumns?: Record<string, ColumnEdge[]>;
+  /**
+   * Output columns the materialization adds (a snapshot's dbt_scd_id, dbt_valid_from …), each with the
+   * node's own query columns it is computed from (none: from the clock).
+   */
+  extraColumns?: Record<string, string[]>;
 }
 
 /** Everything `traceProject` needs; plain data. */
