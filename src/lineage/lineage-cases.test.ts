@@ -17,6 +17,8 @@ interface Case {
   name: string;
   sql?: string;
   nodes?: { id: string; sql: string }[];
+  /** Ephemeral models by name (their CTEs are read as the model). */
+  ephemerals?: Record<string, string>;
   /** Relations of this case only, added to the file's. */
   relations?: CaseFile['relations'];
   expect: Record<string, Expected>;
@@ -49,8 +51,8 @@ for (const dialect of ['duckdb', 'bigquery'] as const) {
     it.each(load(dialect).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const nodes = c.nodes ?? [{ id: UNDER_TEST, sql: c.sql! }];
       const relations = relationsOf(c.relations!);
-      for (const n of nodes) if (!relations.some((r) => r.uniqueId === n.id)) relations.push({ uniqueId: n.id, resourceType: 'model', schema: 'main', identifier: n.id.split('.').pop()! });
-      const artifact = await traceProject({ dialect, adapterType: dialect, invocationId: 'test', relations, nodes: nodes.map((n) => ({ uniqueId: n.id, sql: n.sql })) });
+      for (const n of nodes) if (!relations.some((r) => r.uniqueId === n.id) && !Object.values(c.ephemerals ?? {}).includes(n.id)) relations.push({ uniqueId: n.id, resourceType: 'model', schema: 'main', identifier: n.id.split('.').pop()! });
+      const artifact = await traceProject({ dialect, adapterType: dialect, invocationId: 'test', relations, nodes: nodes.map((n) => ({ uniqueId: n.id, sql: n.sql })), ephemerals: c.ephemerals });
       for (const [id, want] of Object.entries(c.expect)) {
         const got = artifact.nodes[id === 'model' ? UNDER_TEST : id]!;
         expect(got, `lineage of ${id}`).toBeDefined();
