@@ -17,6 +17,8 @@ export function evalQuery(query: Ast, trace: ModelTrace, ctes: Ctes, parent?: Se
     if (withClause.recursive) trace.problem('a recursive CTE is not traced');
     for (const cte of withClause.cte_tables ?? []) {
       const name = identName(cte.alias?.name);
+      // A recursive CTE reads itself: that read is known to be the CTE, whose lineage is not followed.
+      if (withClause.recursive) env.set(name, { columns: [], open: () => [] });
       const ephemeral = trace.registry.ephemeralFor(name);
       // An inlined ephemeral model is read as that model, so its columns keep their own lineage.
       const shape = ephemeral ? trace.registry.shapeOf(ephemeral) : evalQuery(cte.query, trace, env, parent);
