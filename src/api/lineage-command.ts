@@ -46,7 +46,7 @@ export interface ColumnLineageResult {
   direction: 'upstream' | 'downstream';
   steps: LineageStep[];
   /** Downstream: the models that filter or join on the column or on a column derived from it. */
-  usedBy: { node: string; column: string; kind: UsageKind }[];
+  usedBy: { node: string; via: ColumnRef; kind: UsageKind }[];
   /** Nodes on the way whose lineage is partial or untraced, with why. */
   incomplete: { node: string; status: string; reason: string }[];
 }
@@ -54,15 +54,14 @@ export interface ColumnLineageResult {
 /** `strata lineage <model>.<column> [--downstream]`: the column's lineage as a tree. */
 export async function lineageOfColumn(options: ColumnLineageOptions): Promise<ColumnLineageResult> {
   const direction = options.downstream ? 'downstream' : 'upstream';
-  const empty = { direction, steps: [], usedBy: [], incomplete: [] } as const;
   const outcome = await prepareProject({ ...options, profileOptional: true });
-  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, ...empty, steps: [], usedBy: [], incomplete: [] };
+  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, direction, steps: [], usedBy: [], incomplete: [] };
   const p = outcome.prepared;
   const { graph, diagnostics } = await projectColumnGraph(p);
   const ref = resolveColumnAddress(options.column, addressableNodes(p.graph), graph);
   if ('error' in ref) {
     const d: Diagnostic = { code: 'selector-invalid', severity: 'error', message: ref.error, file: 'strata lineage', ...(ref.hint ? { hint: ref.hint } : {}) };
-    return { exitCode: 2, diagnostics: [...p.diagnostics, ...diagnostics, d], ...empty, steps: [], usedBy: [], incomplete: [] };
+    return { exitCode: 2, diagnostics: [...p.diagnostics, ...diagnostics, d], direction, steps: [], usedBy: [], incomplete: [] };
   }
   const steps = options.downstream ? graph.downstreamTree(ref) : graph.upstreamTree(ref);
   const reached = new Set<string>([ref.node]);
@@ -70,11 +69,11 @@ export async function lineageOfColumn(options: ColumnLineageOptions): Promise<Co
   const visit = (list: LineageStep[]): void => {
     for (const s of list) {
       reached.add(s.node);
-      if (options.downstream) for (const u of graph.usages(s)) usedBy.push({ node: u.node, column: s.column === ref.column && s.node === ref.node ? ref.column : `${s.node}.${s.column}`, kind: u.kind });
+      if (options.downstream) for (const u of graph.usages(s)) usedBy.push({ node: u.node, via: { node: s.node, column: s.column }, kind: u.kind });
       visit(s.children);
     }
   };
-  if (options.downstream) for (const u of graph.usages(ref)) usedBy.push({ node: u.node, column: `${ref.node}.${ref.column}`, kind: u.kind });
+  if (options.downstream) for (const u of graph.usages(ref)) usedBy.push({ node: u.node, via: ref, kind: u.kind });
   visit(steps);
   const incomplete = [...reached].flatMap((id) => {
     const l = graph.artifact.nodes[id];

@@ -1,10 +1,14 @@
 import type { ColumnRef, LineageStep } from './column-graph.js';
 
-/** `model.p.fct.x` → `fct.x`; a source's column → `source landing.customers.email`; a seed's → `seed raw.x`. */
+/** `model.p.fct` → `fct`; a source → `source landing.customers`; a seed → `seed raw_x`. */
+export function nodeLabel(id: string): string {
+  const [type, , ...rest] = id.split('.');
+  return type === 'model' ? rest.join('.') : `${type} ${rest.join('.')}`;
+}
+
+/** `model.p.fct` and `x` → `fct.x`; a source's column → `source landing.customers.email`. */
 export function columnLabel(ref: ColumnRef): string {
-  const [type, , ...rest] = ref.node.split('.');
-  const name = `${rest.join('.')}.${ref.column}`;
-  return type === 'model' ? name : `${type} ${name}`;
+  return `${nodeLabel(ref.node)}.${ref.column}`;
 }
 
 /** A lineage tree as text, one column per line, with how each derives from the line above it. */

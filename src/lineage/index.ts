@@ -3,4 +3,4 @@ export { traceProject } from './trace-project.js';
 export { loadSqlParser, parseSql } from './sql-parser.js';
 export { ColumnGraph, type ColumnRef, type LineageStep } from './column-graph.js';
 export { resolveColumnAddress, type AddressableNode } from './column-address.js';
-export { columnLabel, formatLineageTree } from './format-tree.js';
+export { columnLabel, formatLineageTree, nodeLabel } from './format-tree.js';

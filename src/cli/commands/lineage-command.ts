@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { lineageOfColumn } from '../../api/index.js';
-import { columnLabel, formatLineageTree } from '../../lineage/index.js';
+import { columnLabel, formatLineageTree, nodeLabel } from '../../lineage/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function lineageCommand(): Command {
@@ -20,8 +20,8 @@ export function lineageCommand(): Command {
         } else {
           const lines = formatLineageTree(result.column, result.steps);
           if (!result.steps.length) lines.push(result.direction === 'upstream' ? '  (derives from no column)' : '  (no column derives from it)');
-          for (const u of result.usedBy) lines.push(`used as ${u.kind === 'join_key' ? 'a join key' : 'a filter'} by ${columnLabel({ node: u.node, column: '' }).slice(0, -1)} (on ${u.column.split('.').slice(2).join('.')})`);
-          for (const n of result.incomplete) lines.push(`note: the lineage of ${columnLabel({ node: n.node, column: '' }).slice(0, -1)} is ${n.status}: ${n.reason}`);
+          for (const u of result.usedBy) lines.push(`${columnLabel(u.via)} is ${u.kind === 'join_key' ? 'a join key' : 'a filter'} of ${nodeLabel(u.node)}`);
+          for (const n of result.incomplete) lines.push(`note: the lineage of ${nodeLabel(n.node)} is ${n.status}: ${n.reason}`);
           process.stdout.write(`${lines.join('\n')}\n`);
         }
       }
