@@ -85,7 +85,7 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
   const nodes: TraceableNode[] = [];
   for (const n of traced) {
     const sql = compiled.compiled.get(n.uniqueId);
-    nodes.push({ uniqueId: n.uniqueId, sql: sql ?? '', ...(n.resourceType === 'snapshot' ? { extraColumns: snapshotColumns(n) } : {}) });
+    nodes.push({ uniqueId: n.uniqueId, sql: sql ?? '', parents: n.dependsOn.nodes, ...(n.resourceType === 'snapshot' ? { extraColumns: snapshotColumns(n) } : {}) });
   }
   const lineage = await traceProject({ dialect: DIALECTS[p.adapter.type] ?? 'generic', adapterType: p.adapter.type, invocationId: p.invocationId, relations, nodes, ephemerals });
   for (const n of traced) {

@@ -7,7 +7,8 @@ export class ModelTrace {
   readonly problems = new Set<string>();
   private readonly usage = new Map<string, UsageEdge>();
 
-  constructor(readonly registry: NodeRegistry) {}
+  /** `parents`: the nodes the model depends on, which decide between relations of one name. */
+  constructor(readonly registry: NodeRegistry, readonly parents: string[] = []) {}
 
   problem(message: string): void {
     this.problems.add(message);

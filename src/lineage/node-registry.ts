@@ -22,7 +22,7 @@ export function displayName(id: string): string {
  * model's output columns, else the catalog's (or a seed's CSV header), else an open list.
  */
 export class NodeRegistry {
-  private readonly byKey = new Map<string, KnownRelation>();
+  private readonly byKey = new Map<string, KnownRelation[]>();
   private readonly byIdentifier = new Map<string, KnownRelation[]>();
   private readonly byId = new Map<string, KnownRelation>();
   private readonly traced = new Map<string, Traced>();
@@ -30,7 +30,7 @@ export class NodeRegistry {
   constructor(relations: KnownRelation[], private readonly ephemerals: Record<string, string> = {}) {
     for (const r of relations) {
       this.byId.set(r.uniqueId, r);
-      for (const k of keysOf(r)) this.byKey.set(k, r);
+      for (const k of keysOf(r)) this.byKey.set(k, [...(this.byKey.get(k) ?? []), r]);
       const id = r.identifier.toLowerCase();
       this.byIdentifier.set(id, [...(this.byIdentifier.get(id) ?? []), r]);
     }
@@ -40,11 +40,16 @@ export class NodeRegistry {
     return this.byId.get(id);
   }
 
-  /** The node a table name in compiled SQL reads, if it is one of the project's. */
-  tableFor(parts: string[]): KnownRelation | undefined {
-    if (parts.length >= 2) return this.byKey.get(parts.slice(-3).join('.')) ?? this.byKey.get(parts.slice(-2).join('.'));
-    const candidates = this.byIdentifier.get(parts[0] ?? '') ?? [];
-    return candidates.length === 1 ? candidates[0] : undefined;
+  /**
+   * The node a table name in compiled SQL reads, if it is one of the project's. When two nodes share a
+   * relation (a source declared over a seed's table), the reading model's parent wins.
+   */
+  tableFor(parts: string[], parents: string[] = []): KnownRelation | undefined {
+    const candidates = parts.length >= 2
+      ? this.byKey.get(parts.slice(-3).join('.')) ?? this.byKey.get(parts.slice(-2).join('.')) ?? []
+      : this.byIdentifier.get(parts[0] ?? '') ?? [];
+    if (candidates.length <= 1) return candidates[0];
+    return candidates.find((c) => parents.includes(c.uniqueId)) ?? (parts.length >= 2 ? candidates[0] : undefined);
   }
 
   /** The ephemeral model a `__dbt__cte__<name>` CTE inlines. */

@@ -125,7 +125,7 @@ function fromItems(relation: Ast, scope: SelectScope, env: ExprEnv, ctes: Ctes):
         return [{ alias: aliasName ?? parts[parts.length - 1]!, shape: { columns: [], open: () => [] } }];
       }
       const cte = parts.length === 1 ? ctes.get(parts[0]!) : undefined;
-      const node = cte ? undefined : trace.registry.tableFor(parts);
+      const node = cte ? undefined : trace.registry.tableFor(parts, trace.parents);
       let shape: Shape;
       if (cte) shape = cte;
       else if (node) shape = trace.registry.shapeOf(node.uniqueId);

@@ -42,7 +42,7 @@ export function traceModel(node: TraceableNode, registry: NodeRegistry, dialect:
   if (!parsed.ok) return untraced(`the ${dialect} SQL parser cannot read the compiled SQL: ${parsed.message}`);
   const queries = parsed.statements.map((s) => variant(s)).filter((v) => v?.[0] === 'Query');
   if (queries.length !== 1 || parsed.statements.length !== 1) return untraced('the compiled SQL is not one SELECT statement');
-  const trace = new ModelTrace(registry);
+  const trace = new ModelTrace(registry, node.parents);
   let shape: Shape;
   try {
     shape = evalQuery(queries[0]![1], trace, new Map());

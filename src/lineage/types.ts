@@ -53,6 +53,8 @@ export interface TraceableNode {
   uniqueId: string;
   /** The compiled SQL (ephemeral parents inlined as `__dbt__cte__<name>` CTEs). */
   sql: string;
+  /** The unique ids it depends on: when two nodes share a relation name, the parent is the one read. */
+  parents?: string[];
   /**
    * Output columns the materialization adds (a snapshot's dbt_scd_id, dbt_valid_from …), each with the
    * node's own query columns it is computed from (none: from the clock).
