@@ -83,7 +83,8 @@ function generic(v: Ast, env: ExprEnv): Origin[] {
 }
 
 function columnRef(parts: string[], env: ExprEnv): Origin[] {
-  if (parts.length === 1 && env.locals?.has(parts[0]!)) return [];
+  // Lambda parameters, and query parameters (`@pepper`, BigQuery's; `$1`): values, not columns.
+  if (parts.length === 1 && (env.locals?.has(parts[0]!) || /^[@$]/.test(parts[0]!))) return [];
   const found = env.scope.resolve(parts);
   if (found) return found;
   if (parts.length === 1 && BARE_WORDS.has(parts[0]!)) return [];
