@@ -2,7 +2,6 @@
  * Readers of sqlparser-rs's AST (serde JSON: an enum is `{Variant: payload}` or the string `"Variant"`).
  * The AST is typed loosely on purpose: only the few shapes lineage reads are touched, here.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Ast = any;
 
 /** `{Variant: payload}` → ['Variant', payload]; `"Variant"` → ['Variant', undefined]. */
