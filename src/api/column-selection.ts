@@ -28,7 +28,9 @@ const benign = (reason: string | undefined): boolean => reason !== undefined && 
  */
 export async function columnSelectionFor(p: PreparedProject, options: SelectionOptions): Promise<ColumnSelection | undefined> {
   if (!usesColumns(p, options)) return undefined;
-  const { graph, diagnostics } = await projectColumnGraph(p);
+  // A model that does not compile offline is untraced; the warning below names it if it matters here.
+  const { graph } = await projectColumnGraph(p);
+  const diagnostics: Diagnostic[] = [];
   const nodes = addressableNodes(p.graph);
   const selector: ColumnSelector = (address, up, down) => {
     const ref = resolveColumnAddress(address, nodes, graph);
