@@ -25,4 +25,5 @@ export { retry } from './retry-command.js';
 export { show, type ShowOptions, type ShowPreview } from './show-command.js';
 export { docsGenerate, type DocsGenerateResult } from './docs-command.js';
 export { columnLineage, lineageOfColumn, type ColumnLineageOptions, type ColumnLineageResult } from './lineage-command.js';
+export type { LineageArtifact, NodeLineage, ColumnEdge, UsageEdge, EdgeKind, UsageKind, LineageStatus } from '../lineage/index.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
