@@ -29,7 +29,8 @@ export function parseToGraph(
       nodes: fileNodes,
       sources: Object.values(manifest.sources),
       projectTestConfig: project.config.dataTests,
-      knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
+      // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
+      knownTestMacros: engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : [])),
       renderConfig: (config, at) => renderProperty(config, 'a test config', at),
     }),
   );
