@@ -1,7 +1,7 @@
 import { variant } from './ast.js';
 import { ModelTrace } from './model-trace.js';
 import type { NodeRegistry } from './node-registry.js';
-import { atLeast, edgesOf, mergeOrigins, type Shape } from './origins.js';
+import { atLeast, edgesOf, mergeOrigins, type OutColumn, type Shape } from './origins.js';
 import { evalQuery } from './query-eval.js';
 import { parseSql } from './sql-parser.js';
 import { UNNAMED } from './projection.js';
@@ -51,13 +51,20 @@ export function traceModel(node: TraceableNode, registry: NodeRegistry, dialect:
     return untraced(`the compiled SQL has a construct lineage does not read (${(e as Error).message})`);
   }
   const columns: NodeLineage['columns'] = {};
+  const renamed = new Map<OutColumn, string>();
   for (const c of shape.columns) {
     if (c.name.startsWith(UNNAMED)) {
       trace.problem(`output column ${c.name.slice(1)} has no name (give it an alias)`);
       continue;
     }
-    if (columns[c.name]) trace.problem(`two output columns are named ${c.name}`);
-    columns[c.name] = { upstream: edgesOf(c.origins, c.name) };
+    let name = c.name;
+    if (columns[name]) {
+      // DuckDB names a repeated output column name_1, name_2 … (a join's `select *`); BigQuery refuses it.
+      if (dialect !== 'duckdb') trace.problem(`two output columns are named ${name}`);
+      for (let n = 1; columns[name]; n++) name = `${c.name}_${n}`;
+      renamed.set(c, name);
+    }
+    columns[name] = { upstream: edgesOf(c.origins, name) };
   }
   for (const [name, from] of Object.entries(node.extraColumns ?? {})) {
     const origins = mergeOrigins(...shape.columns.filter((c) => from.includes(c.name)).map((c) => atLeast(c.origins, 2)));
@@ -66,5 +73,6 @@ export function traceModel(node: TraceableNode, registry: NodeRegistry, dialect:
   const lineage: NodeLineage = { status: 'traced', columns, filters: trace.filters() };
   if (!shape.columns.length && !shape.open) trace.problem('it has no output column');
   const extra = Object.keys(node.extraColumns ?? {}).map((name) => ({ name, origins: [] }));
-  return { lineage, problems: [...trace.problems], shape: { ...shape, columns: [...shape.columns, ...extra] } };
+  const own = shape.columns.filter((c) => !c.name.startsWith(UNNAMED)).map((c) => ({ name: renamed.get(c) ?? c.name, origins: c.origins }));
+  return { lineage, problems: [...trace.problems], shape: { ...shape, columns: [...own, ...extra] } };
 }
