@@ -24,12 +24,14 @@ const AGGREGATES = new Set([
   'kurtosis', 'skewness', 'product', 'fsum', 'favg', 'array_concat_agg', 'sumkahan', 'kahan_sum',
 ]);
 
-/** Bare words that are not columns: date parts (BigQuery's `date_diff(a, b, MINUTE)`), weekdays, niladic functions. */
+/** Bare words that are not columns: date parts (BigQuery's `date_diff(a, b, MINUTE)`), weekdays, niladic functions, pseudo-columns. */
 const BARE_WORDS = new Set([
   'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'dayofweek', 'dayofyear', 'week', 'isoweek',
   'month', 'quarter', 'year', 'isoyear', 'date', 'time', 'datetime', 'timestamp', 'sunday', 'monday', 'tuesday',
   'wednesday', 'thursday', 'friday', 'saturday', 'current_date', 'current_time', 'current_timestamp',
   'current_datetime', 'current_user', 'session_user',
+  // Pseudo-columns no catalog lists: BigQuery's ingestion-time partitions and wildcard tables, DuckDB's rowid.
+  '_partitiontime', '_partitiondate', '_table_suffix', '_file_name', 'rowid',
 ]);
 
 /** AST keys that never hold a column reference. */
