@@ -1,4 +1,5 @@
 import { templateContext } from './template-context.js';
+import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand } from './state-option.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
@@ -46,7 +47,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, compiled: new Map(), invocationId: outcome.invocationId };
   const p = outcome.prepared;
-  const selection = selectForCommand(p, options, ['model', 'test', 'analysis', 'snapshot']);
+  const selection = selectForCommand(p, options, ['model', 'test', 'analysis', 'snapshot'], await columnSelectionFor(p, options));
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, compiled: new Map(), invocationId: p.invocationId };

@@ -28,5 +28,14 @@ describe('docs generate', () => {
     expect(catalog.nodes['model.p.t']!.columns).toEqual({ id: { type: 'BIGINT', index: 1, name: 'id', comment: null }, amount: { type: 'DOUBLE', index: 2, name: 'amount', comment: null } });
     expect(Object.keys(catalog.sources)).toEqual(['source.p.ext.raw']);
     expect(catalog.errors).toBeNull();
+    // lineage.json: the ephemeral model, inlined as a CTE, is read as itself; models not built are traced too.
+    const lineage = JSON.parse(readFileSync(join(dir, 'target', 'lineage.json'), 'utf8')) as { nodes: Record<string, { status: string; columns: Record<string, { upstream: unknown[] }> }> };
+    expect(out.lineage).toEqual({ traced: 3, partial: 0, untraced: 0 });
+    expect(lineage.nodes['model.p.t']!.columns).toEqual({
+      id: { upstream: [{ node: 'model.p.e', column: 'id', kind: 'direct' }] },
+      amount: { upstream: [{ node: 'model.p.e', column: 'id', kind: 'cast' }] },
+    });
+    expect(lineage.nodes['model.p.e']!.columns).toEqual({ id: { upstream: [{ node: 'seed.p.raw', column: 'id', kind: 'direct' }] } });
+    expect(lineage.nodes['model.p.later']!.columns).toEqual({ x: { upstream: [] } });
   });
 });

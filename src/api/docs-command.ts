@@ -4,18 +4,36 @@ import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
 import { prepareProject } from './prepare.js';
+import { projectLineage } from './project-lineage.js';
+import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
 /** Resource types that are relations in the warehouse. */
 const CATALOGUED = new Set(['model', 'seed', 'snapshot', 'landing']);
 
+export interface DocsGenerateResult {
+  exitCode: ExitCode;
+  diagnostics: Diagnostic[];
+  nodes: number;
+  sources: number;
+  /** How many models and snapshots target/lineage.json traces fully, in part, or not. */
+  lineage?: Record<LineageStatus, number>;
+}
+
+function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> {
+  const counts: Record<LineageStatus, number> = { traced: 0, partial: 0, untraced: 0 };
+  for (const n of Object.values(lineage.nodes)) counts[n.status]++;
+  return counts;
+}
+
 /**
  * `strata docs generate`: writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
- * ephemeral models are left out, as in dbt. Never builds anything.
+ * ephemeral models are left out, as in dbt. Then lineage.json: column-level lineage traced from the compiled SQL
+ * with those columns (project-lineage.ts). Never builds anything.
  */
-export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; nodes: number; sources: number }> {
+export async function docsGenerate(options: CommonOptions): Promise<DocsGenerateResult> {
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
@@ -60,5 +78,9 @@ export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: 
     await warehouse?.close().catch(() => undefined);
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources }), p.scrubber);
-  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length };
+  const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
+  const traced = await projectLineage(p, columns);
+  diagnostics.push(...traced.diagnostics);
+  writeJsonArtifact(join(p.targetDir, 'lineage.json'), traced.lineage, p.scrubber);
+  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage: lineageCounts(traced.lineage) };
 }

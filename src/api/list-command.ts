@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
+import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand } from './state-option.js';
 import { formatList } from '../select/index.js';
 import { prepareProject } from './prepare.js';
@@ -15,7 +16,7 @@ export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; 
   const outcome = await prepareProject({ ...options, profileOptional: true });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, lines: [] };
   const p = outcome.prepared;
-  const selection = selectForCommand(p, options, options.resourceTypes);
+  const selection = selectForCommand(p, options, options.resourceTypes, await columnSelectionFor(p, options));
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };
   const strict = warningsAsErrors(diagnostics, options.warnError);

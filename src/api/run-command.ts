@@ -1,4 +1,5 @@
 import { templateContext } from './template-context.js';
+import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand, stateOption } from './state-option.js';
 import { Ledger } from '../landing/index.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
@@ -64,7 +65,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const only = named(options.resourceTypes);
   const without = named(options.excludeResourceTypes) ?? [];
   const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
-  const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types);
+  const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types, await columnSelectionFor(p, options));
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) {

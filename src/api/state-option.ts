@@ -4,6 +4,7 @@ import { readStateManifest, selectNodes, type StateManifest } from '../select/in
 import type { ProjectGraph } from '../graph/index.js';
 import type { SelectorDefinition } from '../project/selectors-file.js';
 import type { SelectionOptions } from './types.js';
+import type { ColumnSelection } from './column-selection.js';
 
 /** The saved manifest of `--state`, read once per command; a folder without one is a usage error. */
 export function stateOption(options: SelectionOptions & { defer?: boolean }): { state?: StateManifest; diagnostics: Diagnostic[] } {
@@ -22,9 +23,9 @@ function indirectFromEnv(env: NodeJS.ProcessEnv): SelectionOptions['indirectSele
 }
 
 /** `selectNodes` with the command's `--state` read and the project's YAML selectors: the selection, its diagnostics, and the saved manifest. */
-export function selectForCommand(p: { graph: ProjectGraph; project: { config: { selectors: SelectorDefinition[] } } }, options: SelectionOptions & { defer?: boolean; env?: NodeJS.ProcessEnv }, resourceTypes?: string[]): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
+export function selectForCommand(p: { graph: ProjectGraph; project: { config: { selectors: SelectorDefinition[] } } }, options: SelectionOptions & { defer?: boolean; env?: NodeJS.ProcessEnv }, resourceTypes?: string[], columns?: ColumnSelection): { ids: string[]; diagnostics: Diagnostic[]; state?: StateManifest } {
   const loaded = stateOption(options);
   if (loaded.diagnostics.length) return { ids: [], diagnostics: loaded.diagnostics };
-  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, selector: options.selector, selectors: p.project.config.selectors, resourceTypes, state: loaded.state, indirectSelection: options.indirectSelection ?? indirectFromEnv(options.env ?? process.env) });
-  return { ...selection, state: loaded.state };
+  const selection = selectNodes(p.graph, { select: options.select, exclude: options.exclude, selector: options.selector, selectors: p.project.config.selectors, resourceTypes, state: loaded.state, indirectSelection: options.indirectSelection ?? indirectFromEnv(options.env ?? process.env), ...(columns ? { columns: columns.selector } : {}) });
+  return { ...selection, diagnostics: [...(columns?.diagnostics ?? []), ...selection.diagnostics], state: loaded.state };
 }

@@ -1,3 +1,4 @@
+import { lineageCommand } from './commands/lineage-command.js';
 import { Command, CommanderError } from 'commander';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
@@ -18,7 +19,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand(), lineageCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

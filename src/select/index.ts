@@ -1,3 +1,3 @@
-export { selectNodes, type SelectOptions } from './select-nodes.js';
+export { selectNodes, type SelectOptions, type ColumnSelector } from './select-nodes.js';
 export { formatList } from './format-list.js';
 export { readStateManifest, type StateManifest } from './state-manifest.js';

@@ -112,3 +112,22 @@ describe('indirect selection', () => {
     }
   });
 });
+
+describe('column: selectors', () => {
+  it('hand the address and the walk depths to the column lineage, and refuse @ or a missing lineage', () => {
+    const calls: unknown[] = [];
+    const columns = (address: string, up: number | undefined, down: number | undefined): Set<string> => {
+      calls.push([address, up, down]);
+      if (address === 'int.nope') throw new Error("int has no column 'nope'");
+      return new Set(['model.p.int', 'model.p.mart_a']);
+    };
+    const pick = (select: string[]) => selectNodes(p.graph, { select, columns, resourceTypes: ['model'] });
+    expect(pick(['column:int.id+']).ids).toEqual(['model.p.int', 'model.p.mart_a']);
+    expect(pick(['2+column:int.id']).ids).toEqual(['model.p.int', 'model.p.mart_a']);
+    expect(pick(['column:int.id,tag:marts']).ids).toEqual(['model.p.mart_a']);
+    expect(calls).toEqual([['int.id', undefined, Infinity], ['int.id', 2, undefined], ['int.id', undefined, undefined]]);
+    expect(pick(['column:int.nope+']).diagnostics[0]).toMatchObject({ code: 'selector-invalid', message: "--select 'column:int.nope+': int has no column 'nope'" });
+    expect(pick(['@column:int.id']).diagnostics[0]!.message).toContain("'@' does not apply to column:");
+    expect(selectNodes(p.graph, { select: ['column:int.id'] }).diagnostics[0]!.message).toContain('column: needs column lineage');
+  });
+});

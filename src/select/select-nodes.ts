@@ -20,7 +20,16 @@ export interface SelectOptions {
   selectors?: SelectorDefinition[];
   /** `--selector NAME`. */
   selector?: string;
+  /** `column:` selectors: the column lineage, computed by the caller when a selector uses it. */
+  columns?: ColumnSelector;
 }
+
+/**
+ * `column:<model>.<column>` with its graph operators: the nodes of the column, of the columns it derives from
+ * (`up` steps) and of the columns derived from it (`down` steps); undefined means no walk. Throws an Error with
+ * a message for an unknown column.
+ */
+export type ColumnSelector = (address: string, up: number | undefined, down: number | undefined) => Set<string>;
 
 type Item = ManifestNode | SourceDefinition | Exposure;
 type Maps = ReturnType<typeof mapsWithExposures>;
@@ -34,9 +43,10 @@ interface Context {
   /** Selectors being evaluated (a selector that reaches itself is a cycle). */
   evaluating: string[];
   diagnostics: Diagnostic[];
+  columns?: ColumnSelector;
 }
 
-const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'selector', 'config.<key>'];
+const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'selector', 'column', 'config.<key>'];
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]*?)(?:\+(\d*))?$/;
 
 function globOrEqual(pattern: string, value: string): boolean {
@@ -167,6 +177,12 @@ function evalAtom(ctx: Context, atom: string): Set<string> {
     if (!ctx.state) throw new Error(`'${atom}' compares with a saved manifest: pass --state <folder with manifest.json>`);
     if (!STATE_VALUES.includes(value)) throw new Error(`state:${value} is not one of ${STATE_VALUES.join(', ')}`);
   }
+  if (method === 'column') {
+    if (at) throw new Error(`'@' does not apply to column: (use +column:${value}+)`);
+    if (!ctx.columns) throw new Error('column: needs column lineage, which this command does not compute');
+    const steps = (n: string | undefined): number | undefined => (n === undefined ? undefined : n === '' ? Infinity : Number(n));
+    return ctx.columns(value, steps(up), steps(down));
+  }
   const base = method === 'selector' ? selectorIds(ctx, value) : new Set(items.filter((i) => matches(ctx, i, method, value)).map((i) => i.uniqueId));
   const out = new Set(base);
   if (at) {
@@ -238,7 +254,7 @@ export function selectNodes(graph: ProjectGraph, options: SelectOptions): { ids:
   const exposures = Object.values(graph.manifest.exposures ?? {}).sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : 1));
   const items: Item[] = [...Object.values(graph.manifest.nodes), ...Object.values(graph.manifest.sources), ...exposures];
   const maps = mapsWithExposures(graph);
-  const ctx: Context = { graph, maps, items, ...(options.state ? { state: new StateComparer(graph.manifest, options.state) } : {}), selectors: new Map((options.selectors ?? []).map((d) => [d.name, d])), evaluating: [], diagnostics };
+  const ctx: Context = { graph, maps, items, ...(options.state ? { state: new StateComparer(graph.manifest, options.state) } : {}), selectors: new Map((options.selectors ?? []).map((d) => [d.name, d])), evaluating: [], diagnostics, ...(options.columns ? { columns: options.columns } : {}) };
   const mode = options.indirectSelection ?? 'eager';
   let selected: Set<string>;
   // --selector NAME, or else (with no --select or --exclude) the selector marked default: true, as dbt.

@@ -110,6 +110,11 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
     expect(catalog.nodes['seed.shop.raw_customers'].columns).toEqual({ id: { type: 'INT64', index: 1, name: 'id', comment: null }, name: { type: 'STRING', index: 2, name: 'name', comment: null }, signup_date: { type: 'DATE', index: 3, name: 'signup_date', comment: null } });
     expect(catalog.nodes['model.shop.stg_customers'].metadata).toMatchObject({ type: 'VIEW', database: 'acme-test', schema: 'analytics', name: 'stg_customers' });
     expect(bq.requests.some((r) => r.method === 'GET' && r.pathname.endsWith('/datasets/analytics/tables'))).toBe(true);
+    // Column lineage from the BigQuery SQL, also with no query run (the incremental model as on a first build).
+    const lineage = JSON.parse(readFileSync(join(dir, 'target', 'lineage.json'), 'utf8'));
+    expect(lineage.metadata).toMatchObject({ lineage_version: 1, adapter_type: 'bigquery' });
+    expect(lineage.nodes['model.shop.customers'].columns.signup_date).toEqual({ upstream: [{ node: 'model.shop.stg_customers', column: 'signup_date', kind: 'cast' }] });
+    expect(lineage.nodes['model.shop.events']).toEqual({ status: 'traced', columns: { id: { upstream: [{ node: 'model.shop.customers', column: 'id', kind: 'direct' }] }, ts: { upstream: [] } }, filters: [] });
   });
 
   it('retries 5xx answers, and a job whose answer was lost is not run twice', async () => {
