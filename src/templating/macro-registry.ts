@@ -139,7 +139,12 @@ export class MacroRegistry {
     const known = state.instances.get(index);
     if (known) return known;
     const compiled = this.files[index]!;
-    compiled.template ??= new CompiledTemplate(compiled.file.contents, compiled.file.path);
+    try {
+      compiled.template ??= new CompiledTemplate(compiled.file.contents, compiled.file.path);
+    } catch (e) {
+      if (e instanceof JinjaError) e.file ??= compiled.file.path;
+      throw e;
+    }
     const frame = Object.create(state.scope) as Record<string, unknown>;
     const collect = (): Record<string, Macro> => {
       const out: Record<string, Macro> = {};

@@ -14,8 +14,20 @@ export class JinjaError extends Error {
   }
 }
 
-/** Adds the location of the template that saw an error first (the innermost frame). */
+/** Where an error passed, innermost first: each template (and macro) it went through, with the line. */
+export type TemplateStack = { file: string | undefined; line: number }[];
+
+/** Adds the location of the template that saw an error first (the innermost frame), and the frame to its stack. */
 export function locateError(e: unknown, file: string | undefined, line: number): unknown {
+  if (e && typeof e === 'object' && !(e as { isControlSignal?: boolean }).isControlSignal) {
+    try {
+      const stack = ((e as { templateStack?: TemplateStack }).templateStack ??= []);
+      const last = stack[stack.length - 1];
+      if (!last || last.file !== file || last.line !== line) stack.push({ file, line });
+    } catch {
+      // frozen error objects: no stack
+    }
+  }
   if (e && typeof e === 'object') {
     const err = e as { templateLine?: number; templateFile?: string; line?: number; file?: string };
     if (e instanceof JinjaError) {
