@@ -1,7 +1,8 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { RelationNamer, parseProject, propertyRenderer, readDependency, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { packageTestConfig } from '../parse/package-project.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
@@ -14,25 +15,45 @@ export function parseToGraph(
 ): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const bag = new DiagnosticBag();
   const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
+  // Installed packages first, each as a project of its own; the root project last (its docs are the ones doc() sees).
+  const packages = project.config.installedPackages.map((pkg) => packageProject(project, pkg));
+  const overrides = rootOverrides(project);
+  const packageParses = time('parse_packages', () => packages.map((p) => parseProject(p, engine, { env: options.env, rootOverrides: overrides })));
   const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, buildId: options.buildId, env: options.env }));
-  bag.merge(parsed.diagnostics);
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;
+  for (const p of packageParses) {
+    bag.merge(p.diagnostics);
+    mergeManifest(manifest, p.manifest);
+    Object.assign(parsed.envRead, p.envRead);
+    Object.assign(parsed.varsRead, p.varsRead);
+    parsed.secrets.push(...p.secrets);
+  }
+  bag.merge(parsed.diagnostics);
 
   // The nodes of files (before test, unit test and landing nodes join): enumerated once.
   const fileNodes = Object.values(manifest.nodes);
+  const sources = Object.values(manifest.sources);
   // Test configs in property files may read vars and env vars too, recorded with the parse's other reads.
   const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d));
-  const tests = time('generate_tests', () =>
-    generateTestNodes({
-      projectName: project.config.name,
-      nodes: fileNodes,
-      sources: Object.values(manifest.sources),
-      projectTestConfig: project.config.dataTests,
-      knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
-      renderConfig: (config, at) => renderProperty(config, 'a test config', at),
-    }),
-  );
+  const knownTestMacros = engine.macros.filter((m) => m.kind === 'test').map((m) => m.name);
+  const tests = time('generate_tests', () => {
+    const out: ReturnType<typeof generateTestNodes> = { nodes: [], diagnostics: [] };
+    for (const unit of [project, ...packages]) {
+      const name = unit.config.name;
+      const own = generateTestNodes({
+        projectName: name,
+        nodes: fileNodes.filter((n) => n.packageName === name),
+        sources: sources.filter((s) => s.packageName === name),
+        projectTestConfig: unit === project ? project.config.dataTests : packageTestConfig(unit.config.dataTests, project.config.dataTests, name),
+        knownTestMacros,
+        renderConfig: (config, at) => renderProperty(config, 'a test config', at),
+      });
+      out.nodes.push(...own.nodes);
+      out.diagnostics.push(...own.diagnostics);
+    }
+    return out;
+  });
   bag.merge(tests.diagnostics);
   // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
   const namer = new RelationNamer(project, engine);

@@ -186,7 +186,8 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       projectName: project.config.name,
       adapterType: adapter.type,
       target: templateTarget(project),
-      vars: project.config.vars,
+      // Packages' own vars too, under the root project's: dbt scopes them to each package, which a run render does (varsOverride).
+      vars: Object.assign({}, ...Object.values(project.config.packageVars), project.config.vars) as Record<string, unknown>,
       declaredPackages: project.config.declaredPackages,
       env: options.env ?? process.env,
       macroFiles,

@@ -19,6 +19,8 @@ export interface CompilerOptions {
   compiledDir?: string;
   /** How manifest.json names that folder (`compiled_path`): the target path as configured, then `compiled`. */
   compiledPathPrefix?: string;
+  /** Per installed package, the vars its nodes see (`var()` in a package's model reads its own vars first). */
+  packageVars?: Record<string, Record<string, unknown>>;
   /** What templates see of the whole run: dbt's `graph` and `selected_resources`. */
   context?: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
   /**
@@ -143,6 +145,7 @@ export class Compiler {
       fullRefresh: this.options.fullRefresh,
       warehouse,
       ...this.options.context,
+      ...(this.options.packageVars?.[node.packageName] ? { varsOverride: this.options.packageVars[node.packageName] } : {}),
     });
     try {
       await Promise.all(pending);

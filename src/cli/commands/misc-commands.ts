@@ -64,8 +64,7 @@ export function depsCommand(): Command {
     .option('--lock', 'write package-lock.yml only; install nothing')
     .option('--add-package <name@version>', 'add a package to packages.yml first (a hub package: org/name@version)')
     .option('--source <kind>', 'what --add-package names: hub, git, local or tarball', 'hub')
-    .option('--no-version-check', "install packages whatever their require-dbt-version says")
-    .action(async (flags: GlobalFlags & { upgrade?: boolean; lock?: boolean; addPackage?: string; source?: string; versionCheck?: boolean }) => {
+    .action(async (flags: GlobalFlags & { upgrade?: boolean; lock?: boolean; addPackage?: string; source?: string }) => {
       const { options, reporter } = commonOptions(flags);
       if (flags.source && !['hub', 'git', 'local', 'tarball'].includes(flags.source)) {
         reportDiagnostics(reporter, [{ code: 'usage', severity: 'error', message: `--source ${flags.source} is not a package source`, hint: 'use --source hub, git, local or tarball' }]);
