@@ -1,4 +1,4 @@
-/** `strata deps`: local and git packages installed under dbt_packages/, their macros loaded under their names. */
+/** `strata deps`: local and git packages installed under dbt_packages/, their macros loaded under their names, their models built. */
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -41,7 +41,8 @@ describe('strata deps', () => {
     expect(existsSync(join(dir, 'dbt_packages', 'my_utils', 'macros', 'cents.sql'))).toBe(true);
     const after = await build({ projectDir: dir, profilesDir: dir });
     expect(after.exitCode).toBe(0);
-    expect(after.diagnostics.map((d) => d.code)).toContain('package-models-unsupported');
+    expect(after.diagnostics.map((d) => d.code)).not.toContain('packages-not-installed');
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select * from main.pkg_model')).toEqual([{ x: 1 }]);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2.5 }]);
 
     // The project's dispatch puts its own implementation first.
@@ -52,7 +53,7 @@ describe('strata deps', () => {
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2 }]);
   });
 
-  it('installs a git package at its revision, and refuses hub packages with the git form to use', async () => {
+  it('installs a git package at its revision, warning when one is not pinned', async () => {
     const repo = packageDir('git_utils', { 'macros/twice.sql': '{% macro twice(x) %}({{ x }} * 2){% endmacro %}' });
     const git = (...args: string[]): void => {
       execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', '-c', 'init.defaultBranch=main', ...args], { cwd: repo, stdio: 'ignore' });
@@ -72,10 +73,12 @@ describe('strata deps', () => {
     expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from main.m')).toEqual([{ n: 42 }]);
 
-    writeFileSync(join(dir, 'packages.yml'), 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n');
-    const hub = await deps({ projectDir: dir, profilesDir: dir });
-    expect(hub.exitCode).toBe(2);
-    expect(hub.diagnostics[0]).toMatchObject({ code: 'packages-unsupported', file: 'packages.yml', line: 2, hint: expect.stringContaining("git: <the repository's URL of dbt-labs/dbt_utils>") });
+    writeFileSync(join(dir, 'packages.yml'), `packages:\n  - git: ${repo}\n`);
+    const unpinned = await deps({ projectDir: dir, profilesDir: dir });
+    expect(unpinned.exitCode).toBe(0);
+    expect(unpinned.diagnostics).toEqual([expect.objectContaining({ code: 'package-unpinned', severity: 'warn', file: 'packages.yml', line: 2 })]);
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from main.m')).toEqual([{ n: 63 }]);
     removeProject(dir);
   });
 });
