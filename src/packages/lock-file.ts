@@ -20,7 +20,7 @@ export function pythonJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`).join(', ')}}`;
 }
 
-/** dbt's `sha1_hash`: of the packages.yml entries, each as sorted-key JSON, sorted, one a line. */
+/** dbt's `sha1_hash`: of the packages.yml entries (as `hashForm` gives them), each as sorted-key JSON, sorted, one a line. */
 export function packagesHash(entries: Record<string, unknown>[]): string {
   return createHash('sha1').update(entries.map(pythonJson).sort().join('\n')).digest('hex');
 }

@@ -58,7 +58,7 @@ export interface PackagesList {
   /** `packages.yml` or `dependencies.yml`; undefined when the project has neither. */
   file?: string;
   specs: PackageSpec[];
-  /** The entries as written, for the lock file's hash. */
+  /** The entries as dbt hashes them for the lock file (`hashForm`). */
   written: Record<string, unknown>[];
   diagnostics: Diagnostic[];
 }
@@ -91,7 +91,7 @@ export function readPackagesList(dir: string, by: string, baseDir: string, ctx: 
       if ('code' in spec) diagnostics.push(spec);
       else {
         specs.push(spec);
-        written.push(entry);
+        written.push(hashForm(spec, rendered));
       }
     });
     return { file: shown, specs, written, diagnostics };
@@ -102,4 +102,17 @@ export function readPackagesList(dir: string, by: string, baseDir: string, ctx: 
 /** The name a spec is known by before it is fetched, for messages: `dbt-labs/dbt_utils`, a URL, a folder. */
 export function specLabel(spec: PackageSpec): string {
   return spec.kind === 'hub' ? spec.package : spec.kind === 'git' ? `${spec.git}${spec.subdirectory ? ` (${spec.subdirectory})` : ''}` : spec.kind === 'local' ? spec.local : spec.tarball;
+}
+
+/**
+ * An entry as dbt's package contract serialises it for `sha1_hash`: its fields (rendered; unset optional
+ * ones left out) and `unrendered`, the entry as written.
+ */
+export function hashForm(spec: PackageSpec, rendered: Record<string, unknown>): Record<string, unknown> {
+  const set = (keys: string[]): Record<string, unknown> => Object.fromEntries(keys.filter((k) => rendered[k] !== undefined && rendered[k] !== null).map((k) => [k, rendered[k]]));
+  const fields = spec.kind === 'local' ? set(['local'])
+    : spec.kind === 'tarball' ? set(['tarball', 'name'])
+    : spec.kind === 'git' ? set(['git', 'revision', 'warn-unpinned', 'subdirectory'])
+    : { ...set(['package', 'version']), install_prerelease: rendered['install-prerelease'] === true };
+  return { ...fields, unrendered: spec.written };
 }
