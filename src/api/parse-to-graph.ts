@@ -36,7 +36,8 @@ export function parseToGraph(
   const sources = Object.values(manifest.sources);
   // Test configs in property files may read vars and env vars too, recorded with the parse's other reads.
   const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d));
-  const knownTestMacros = engine.macros.filter((m) => m.kind === 'test').map((m) => m.name);
+  // `{% test x %}` blocks, and the older `{% macro test_x(model, …) %}` form packages still use (dbt_utils.not_null_proportion).
+  const knownTestMacros = engine.macros.filter((m) => m.kind === 'test' || (m.kind === 'macro' && m.name.startsWith('test_'))).map((m) => (m.kind === 'test' ? m.name : m.name.slice(5)));
   const tests = time('generate_tests', () => {
     const out: ReturnType<typeof generateTestNodes> = { nodes: [], diagnostics: [] };
     for (const unit of [project, ...packages]) {

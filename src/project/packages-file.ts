@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { FileSource } from './types.js';
 import { parseYamlFile } from './yaml-file.js';
@@ -10,7 +10,15 @@ function lockedNames(root: string, fs: FileSource): string[] | undefined {
   const list = (parseYamlFile('package-lock.yml', fs.read(file)).file?.value as { packages?: unknown } | undefined)?.packages;
   if (!Array.isArray(list)) return undefined;
   const names = list.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).name : undefined));
-  return names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
+  return names.length && names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
+}
+
+/** A local package's name, from its dbt_project.yml (`local: ../` names no folder). */
+function localName(root: string, local: string, fs: FileSource): string | undefined {
+  const file = resolve(root, local, 'dbt_project.yml');
+  if (!fs.exists(file)) return undefined;
+  const name = (parseYamlFile('dbt_project.yml', fs.read(file)).file?.value as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /**
@@ -27,7 +35,7 @@ export function readPackagesFile(root: string, fs: FileSource, installed: string
     if (!Array.isArray(list) || !list.length) return { packages: [], diagnostics: [] };
     const names = lockedNames(root, fs) ?? list
       .map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>) : {}))
-      .map((p) => String(p.name ?? p.package ?? p.git ?? p.local ?? p.tarball ?? '').replace(/\.git$/, '').split(/[/:]/).filter(Boolean).pop() ?? '')
+      .map((p) => (typeof p.local === 'string' ? localName(root, p.local, fs) : undefined) ?? String(p.name ?? p.package ?? p.git ?? p.local ?? p.tarball ?? '').replace(/\.git$/, '').split(/[/:]/).filter(Boolean).pop() ?? '')
       .filter(Boolean);
     const norm = (n: string): string => n.replace(/-/g, '_');
     const missing = names.filter((n) => !installed.map(norm).includes(norm(n)));
