@@ -29,15 +29,16 @@ const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c
 function gitPackage(): { url: string; commit: string } {
   const src = join(work, 'git_src');
   writeTree(src, {
-    'dbt_project.yml': "name: git_pkg\nversion: '1.0.0'\nconfig-version: 2\nvars:\n  git_factor: 10\n",
-    'models/git_model.sql': "select {{ var('git_factor') }} as factor",
+    'README.md': 'the package is in sub/',
+    'sub/dbt_project.yml': "name: git_pkg\nversion: '1.0.0'\nconfig-version: 2\nvars:\n  git_factor: 10\n",
+    'sub/models/git_model.sql': "select {{ var('git_factor') }} as factor",
   });
   git(src, 'init', '--quiet');
   git(src, 'add', '.');
   git(src, 'commit', '--quiet', '-m', 'v1');
   git(src, 'tag', 'v1.0.0');
   const commit = git(src, 'rev-parse', 'HEAD');
-  writeFileSync(join(src, 'models', 'git_model.sql'), 'select 99 as factor');
+  writeFileSync(join(src, 'sub', 'models', 'git_model.sql'), 'select 99 as factor');
   git(src, 'commit', '--quiet', '-am', 'later');
   const url = join(work, 'git_pkg.git');
   execFileSync('git', ['clone', '--quiet', '--bare', src, url], { stdio: 'ignore' });
@@ -62,6 +63,7 @@ beforeAll(async () => {
       },
     });
   }
+  hub.add({ hubName: 'acme/tar_pkg', version: '1.0.0', name: 'tar_pkg', files: { 'models/tar_model.sql': 'select 7 as seven' } });
   await hub.start();
 });
 
@@ -76,23 +78,28 @@ describe('packages as dbt', () => {
     writeTree(join(work, 'local_pkg'), {
       'dbt_project.yml': "name: local_pkg\nversion: '1.0.0'\nconfig-version: 2\n",
       'models/local_model.sql': "select answer + 1 as answer from {{ ref('hub_utils', 'hub_model') }}",
+      'models/from_source.sql': "select (select count(*)::int from {{ ref('local_seed') }}) as n, (select count(*) > 0 from {{ source('duck', 'schemata') }}) as has_schemas",
+      'models/sources.yml': 'version: 2\nsources:\n  - name: duck\n    schema: information_schema\n    tables:\n      - name: schemata\n',
+      'seeds/local_seed.csv': 'id\n1\n2\n',
+      'tests/assert_answer.sql': "select * from {{ ref('local_model') }} where answer <> 43",
     });
     const dir = join(work, 'project');
     writeTree(dir, {
       'project.yml': PROJECT_YML('p', "models:\n  hub_utils:\n    hub_disabled:\n      +enabled: false\n    +materialized: table\n"),
       'profiles.yml': DUCKDB_PROFILE(),
-      'packages.yml': `packages:\n  - package: acme/hub_utils\n    version: [">=1.0.0", "<2.0.0"]\n  - git: ${url}\n    revision: v1.0.0\n  - local: ../local_pkg\n`,
+      'packages.yml': `packages:\n  - package: acme/hub_utils\n    version: [">=1.0.0", "<2.0.0"]\n  - git: ${url}\n    revision: v1.0.0\n    subdirectory: sub\n  - local: ../local_pkg\n  - tarball: ${hub.url}/tarballs/acme/tar_pkg/1.0.0.tar.gz\n    name: tar_pkg\n`,
       'models/top.sql': "{{ config(materialized='table') }} select l.answer, g.factor, b.version as base from {{ ref('local_model') }} l, {{ ref('git_pkg', 'git_model') }} g, {{ ref('base_version') }} b",
     });
     const env = { ...process.env, DBT_PACKAGE_HUB_URL: hub.url };
     const result = await deps({ projectDir: dir, profilesDir: dir, env });
     expect(result.diagnostics).toEqual([]);
-    expect(result).toMatchObject({ exitCode: 0, installed: ['base_utils', 'git_pkg', 'hub_utils', 'local_pkg'] });
+    expect(result).toMatchObject({ exitCode: 0, installed: ['base_utils', 'git_pkg', 'hub_utils', 'local_pkg', 'tar_pkg'] });
 
     const lock = readFileSync(join(dir, 'package-lock.yml'), 'utf8');
     expect(lock).toContain('  - name: hub_utils\n    package: acme/hub_utils\n    version: 1.2.0\n');
     expect(lock).toContain('  - name: base_utils\n    package: acme/base_utils\n    version: 0.3.0\n');
-    expect(lock).toContain(`  - git: ${url}\n    name: git_pkg\n    revision: ${commit}\n`);
+    expect(lock).toContain(`  - git: ${url}\n    name: git_pkg\n    revision: ${commit}\n    subdirectory: sub\n`);
+    expect(lock).toContain(`  - name: tar_pkg\n    tarball: ${hub.url}/tarballs/acme/tar_pkg/1.0.0.tar.gz\n`);
     expect(lock).toContain('  - local: ../local_pkg\n    name: local_pkg\n');
     expect(lock).toMatch(/\nsha1_hash: [0-9a-f]{40}\n$/);
     expect(lstatSync(join(dir, 'dbt_packages', 'local_pkg')).isSymbolicLink()).toBe(true);
@@ -107,6 +114,14 @@ describe('packages as dbt', () => {
     const ids = Object.keys(JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).nodes as object);
     expect(ids).toEqual(expect.arrayContaining(['model.hub_utils.hub_model', 'model.base_utils.base_version', 'model.git_pkg.git_model', 'model.local_pkg.local_model', 'model.p.top']));
     expect(ids.some((id) => id.startsWith('test.hub_utils.not_null_hub_model_answer'))).toBe(true);
+    expect(ids).toEqual(expect.arrayContaining(['seed.local_pkg.local_seed', 'test.local_pkg.assert_answer', 'model.tar_pkg.tar_model']));
+    expect(await queryDuckDb(db, 'select n, has_schemas from main.from_source')).toEqual([{ n: 2, has_schemas: true }]);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(built.results?.filter((r) => r.status !== 'success' && r.status !== 'pass')).toEqual([]);
+    // Again, from the graph snapshot the first build left.
+    const again = await build({ projectDir: dir, profilesDir: dir, env });
+    expect(again.exitCode).toBe(0);
+    expect(await queryDuckDb(db, 'select answer, factor, base from main.top')).toEqual([{ answer: 43, factor: 10, base: '0.3.0' }]);
 
     // A newer base_utils in range: the lock holds 0.3.0 until --upgrade.
     hub.add({ hubName: 'acme/base_utils', version: '0.3.1', name: 'base_utils', files: { 'macros/double.sql': '{% macro double(x) %}({{ x }} * 2){% endmacro %}', 'models/base_version.sql': "select '0.3.1' as version" } });
@@ -159,10 +174,10 @@ describe('packages as dbt', () => {
     const dir = join(work, 'add');
     writeTree(dir, { 'project.yml': PROJECT_YML(), 'profiles.yml': DUCKDB_PROFILE(), 'packages.yml': 'packages:\n  - git: https://example.invalid/acme/base-utils.git\n    revision: v0\n' });
     const env = { ...process.env, DBT_PACKAGE_HUB_URL: hub.url };
-    const result = await deps({ projectDir: dir, profilesDir: dir, env, addPackage: 'acme/base_utils@>=0.1.0,<0.4.0', lock: true });
+    const result = await deps({ projectDir: dir, profilesDir: dir, env, addPackage: 'acme/base_utils@>=0.1.0,<0.3.0', lock: true });
     expect(result.diagnostics).toEqual([]);
-    expect(readFileSync(join(dir, 'packages.yml'), 'utf8')).toBe('packages:\n  - package: acme/base_utils\n    version:\n      - ">=0.1.0"\n      - <0.4.0\n');
-    expect(readFileSync(join(dir, 'package-lock.yml'), 'utf8')).toContain('version: 0.3.1');
+    expect(readFileSync(join(dir, 'packages.yml'), 'utf8')).toBe('packages:\n  - package: acme/base_utils\n    version:\n      - ">=0.1.0"\n      - <0.3.0\n');
+    expect(readFileSync(join(dir, 'package-lock.yml'), 'utf8')).toContain('version: 0.1.0');
     expect(existsSync(join(dir, 'dbt_packages'))).toBe(false);
   });
 });
