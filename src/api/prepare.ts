@@ -1,3 +1,5 @@
+import { installedVersionWarnings } from '../packages/semver.js';
+import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import { resolve } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
@@ -146,6 +148,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   }));
   bag.merge(loaded.diagnostics);
   const project = loaded.project;
+  if (project) bag.merge(installedVersionWarnings(project.config.installedPackages, DBT_COMPAT_VERSION));
   if (!project || bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
 
   const scrubber = options.scrubber ?? new SecretScrubber();

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { dbtVersionProblem, formatRange, highestIn, intersect, parseSpecifier, rangeOf, type VersionRange } from './semver.js';
+import { dbtVersionProblem, installedVersionWarnings, formatRange, highestIn, intersect, parseSpecifier, rangeOf, type VersionRange } from './semver.js';
 
 const range = (...specs: string[]): VersionRange | undefined => specs.reduce<VersionRange | undefined>((r, s) => r && intersect(r, rangeOf(parseSpecifier(s)!)), {});
 
@@ -36,5 +36,8 @@ describe('semver as dbt reads it', () => {
     expect(dbtVersionProblem(['>=1.3.0', '<2.0.0'], '1.8.0')).toBeUndefined();
     expect(dbtVersionProblem('>=1.9.0', '1.8.0')).toContain('requires dbt >=1.9.0');
     expect(dbtVersionProblem(undefined, '1.8.0')).toBeUndefined();
+    expect(installedVersionWarnings([{ name: 'new_pkg', dir: 'dbt_packages/new_pkg', requireDbtVersion: '>=1.9.0' }, { name: 'ok', dir: 'dbt_packages/ok' }], '1.8.0')).toEqual([
+      expect.objectContaining({ code: 'package-dbt-version', severity: 'warn', file: 'dbt_packages/new_pkg/dbt_project.yml' }),
+    ]);
   });
 });

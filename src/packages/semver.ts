@@ -143,3 +143,14 @@ export function dbtVersionProblem(required: unknown, dbtVersion: string): string
   const v = parseVersion(dbtVersion)!;
   return range && satisfies(v, range) ? undefined : `it requires dbt ${list.join(', ')}; Strata follows dbt ${dbtVersion}`;
 }
+
+/**
+ * Installed packages whose `require-dbt-version` excludes the dbt version Strata follows. dbt stops there;
+ * Strata warns, as such a package often works all the same.
+ */
+export function installedVersionWarnings(packages: { name: string; dir: string; requireDbtVersion?: unknown }[], dbtVersion: string): import('../diagnostics/index.js').Diagnostic[] {
+  return packages.flatMap((pkg) => {
+    const problem = dbtVersionProblem(pkg.requireDbtVersion, dbtVersion);
+    return problem ? [{ code: 'package-dbt-version', severity: 'warn' as const, message: `package '${pkg.name}' does not declare support for this dbt version: ${problem}`, file: `${pkg.dir}/dbt_project.yml`, line: 1, hint: 'install a version of the package that supports it (strata deps picks one from the hub); it may still work' }] : [];
+  });
+}
