@@ -63,6 +63,7 @@ beforeAll(async () => {
       },
     });
   }
+  hub.add({ hubName: 'acme/future', version: '1.0.0', name: 'future', files: {}, requireDbtVersion: ['>=9.0.0'] });
   hub.add({ hubName: 'acme/tar_pkg', version: '1.0.0', name: 'tar_pkg', files: { 'models/tar_model.sql': 'select 7 as seven' } });
   await hub.start();
 });
@@ -150,6 +151,7 @@ describe('packages as dbt', () => {
     ['an unreachable hub', 'packages:\n  - package: acme/hub_utils\n    version: 1.2.0\n', 'http://127.0.0.1:9', 'package-hub-unreachable', 1, 'DBT_PACKAGE_HUB_URL'],
     ['a package the hub lacks', 'packages:\n  - package: acme/nothing\n    version: 1.0.0\n', '', 'package-not-found', 2, 'org/name'],
     ['a missing version', 'packages:\n  - package: acme/hub_utils\n    version: 9.0.0\n', '', 'package-version-not-found', 2, 'range'],
+    ['a version for a later dbt only', 'packages:\n  - package: acme/future\n    version: ">=1.0.0"\n', '', 'package-version-not-found', 2, '--no-version-check'],
     ['a bad range', 'packages:\n  - package: acme/hub_utils\n    version: ">=1.x"\n', '', 'packages-invalid', 2, 'full version'],
     ['a git failure', 'packages:\n  - git: /nonexistent/repo.git\n    revision: v1\n', '', 'package-git-failed', 1, 'revision'],
   ])('%s names the package and the fix', async (_label, packagesYml, hubUrl, code, exitCode, hint) => {
