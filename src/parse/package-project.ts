@@ -1,6 +1,6 @@
 import type { InstalledPackage } from '../project/installed-packages.js';
 import type { LoadedProject } from '../project/types.js';
-import type { Manifest } from './types.js';
+import type { Manifest, ResourceType } from './types.js';
 
 /**
  * An installed package as a project of its own, to parse: its name (so ids are `model.<package>.<name>`),
@@ -30,10 +30,26 @@ export function packageProject(root: LoadedProject, pkg: InstalledPackage): Load
   return { ...root, config, files: root.files.filter((f) => f.packageName === pkg.name) };
 }
 
-/** The root project's folder configs, which apply over a package's own (`models: <package>: +enabled: false`). */
-export function rootOverrides(root: LoadedProject): { models: Record<string, unknown>; seeds: Record<string, unknown>; snapshots: Record<string, unknown>; dataTests: Record<string, unknown> } {
+/**
+ * The root project's folder configs (`models: <package>: +enabled: false`), which apply over everything a
+ * package says of its nodes, its files' `config()` calls included, as dbt applies them.
+ */
+export interface RootOverrides {
+  models: Record<string, unknown>;
+  seeds: Record<string, unknown>;
+  snapshots: Record<string, unknown>;
+  dataTests: Record<string, unknown>;
+}
+
+export function rootOverrides(root: LoadedProject): RootOverrides {
   const c = root.config;
   return { models: c.models, seeds: c.seeds, snapshots: c.snapshots, dataTests: c.dataTests };
+}
+
+/** The root's tree for one kind of node (none for analyses, or when parsing the root itself). */
+export function overrideTree(overrides: RootOverrides | undefined, resourceType: ResourceType): Record<string, unknown> {
+  if (!overrides) return {};
+  return resourceType === 'model' ? overrides.models : resourceType === 'seed' ? overrides.seeds : resourceType === 'snapshot' ? overrides.snapshots : resourceType === 'test' ? overrides.dataTests : {};
 }
 
 /** Adds a package's manifest to the root's: its nodes, sources, macros, docs and disabled nodes. */

@@ -13,6 +13,7 @@ import { rawCodeFromFile } from './raw-code.js';
 import { hexDigest } from '../project/index.js';
 import { propertyRenderer, type PropertyReads } from './property-render.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
+import { overrideTree, type RootOverrides } from './package-project.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -28,11 +29,8 @@ export interface ParseOptions {
   buildId?: string;
   /** The environment env_var() reads; a cached render is reused only if the values it read are unchanged. */
   env?: NodeJS.ProcessEnv;
-  /**
-   * Parsing an installed package: the root project's folder configs (`models: <package>: …`), applied over
-   * everything the package says, its files' `config()` included, as dbt applies them.
-   */
-  rootOverrides?: { models: Record<string, unknown>; seeds: Record<string, unknown>; snapshots: Record<string, unknown>; dataTests: Record<string, unknown> };
+  /** Parsing an installed package: the root project's folder configs, over everything the package says (as dbt). */
+  rootOverrides?: RootOverrides;
 }
 
 const configDigest = (config: Record<string, unknown>): string => hexDigest('sha1', JSON.stringify(config)).slice(0, 16);
@@ -123,7 +121,6 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     ['seed', 'seed', cfg.seeds, props.seeds],
   ];
   const overrides = options.rootOverrides;
-  const rootTree = (resourceType: ResourceType): Record<string, unknown> => (!overrides ? {} : resourceType === 'model' ? overrides.models : resourceType === 'seed' ? overrides.seeds : resourceType === 'snapshot' ? overrides.snapshots : resourceType === 'test' ? overrides.dataTests : {});
   /**
    * One node from one file (a snapshot file gives one per block, each as a file of its own whose text is the
    * block's body). `ownCode`: the node's SQL is `f.contents` itself, not the file on disk read later.
@@ -137,7 +134,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
     if (resourceType !== 'seed') {
       // The config its template sees (`config.get`): project folders and YAML. A render is reused for the same one only.
-      const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig, ...(overrides ? folderConfig(rootTree(resourceType), fqn) : {}) });
+      const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig, ...(overrides ? folderConfig(overrideTree(overrides, resourceType), fqn) : {}) });
       const cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
       if (cached) counts.fromCache++;
       else {
@@ -157,7 +154,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       for (const name of rendered.secrets ?? []) secrets.add(name);
       diagnostics.push(...rendered.diagnostics);
     }
-    const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config, ...(overrides ? [folderConfig(rootTree(resourceType), fqn)] : []));
+    const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config, ...(overrides ? [folderConfig(overrideTree(overrides, resourceType), fqn)] : []));
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
     const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
     const fields: Omit<ManifestNode, 'rawCode'> = {
