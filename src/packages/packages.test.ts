@@ -6,6 +6,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DUCKDB_PROFILE, PROJECT_YML } from '../test-support/fixture-project.js';
@@ -15,6 +17,8 @@ import { build, deps } from '../api/index.js';
 
 const hub = new PackageHub();
 let work: string;
+/** A loopback port nothing listens on. */
+let closedPort = 0;
 
 function writeTree(dir: string, files: Record<string, string>): void {
   for (const [rel, text] of Object.entries(files)) {
@@ -66,6 +70,10 @@ beforeAll(async () => {
   hub.add({ hubName: 'acme/future', version: '1.0.0', name: 'future', files: {}, requireDbtVersion: ['>=9.0.0'] });
   hub.add({ hubName: 'acme/tar_pkg', version: '1.0.0', name: 'tar_pkg', files: { 'models/tar_model.sql': 'select 7 as seven' } });
   await hub.start();
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 });
 
 afterAll(async () => {
@@ -148,7 +156,7 @@ describe('packages as dbt', () => {
   });
 
   it.each([
-    ['an unreachable hub', 'packages:\n  - package: acme/hub_utils\n    version: 1.2.0\n', 'http://127.0.0.1:9', 'package-hub-unreachable', 1, 'DBT_PACKAGE_HUB_URL'],
+    ['an unreachable hub', 'packages:\n  - package: acme/hub_utils\n    version: 1.2.0\n', 'closed', 'package-hub-unreachable', 1, 'DBT_PACKAGE_HUB_URL'],
     ['a package the hub lacks', 'packages:\n  - package: acme/nothing\n    version: 1.0.0\n', '', 'package-not-found', 2, 'org/name'],
     ['a missing version', 'packages:\n  - package: acme/hub_utils\n    version: 9.0.0\n', '', 'package-version-not-found', 2, 'range'],
     ['a version for a later dbt only', 'packages:\n  - package: acme/future\n    version: ">=1.0.0"\n', '', 'package-version-not-found', 2, '--no-version-check'],
@@ -157,7 +165,8 @@ describe('packages as dbt', () => {
   ])('%s names the package and the fix', async (_label, packagesYml, hubUrl, code, exitCode, hint) => {
     const dir = mkdtempSync(join(work, 'err-'));
     writeTree(dir, { 'project.yml': PROJECT_YML(), 'profiles.yml': DUCKDB_PROFILE(), 'packages.yml': packagesYml });
-    const result = await deps({ projectDir: dir, profilesDir: dir, env: { ...process.env, DBT_PACKAGE_HUB_URL: hubUrl || hub.url } });
+    const result = await deps({ projectDir: dir, profilesDir: dir, env: { ...process.env, DBT_PACKAGE_HUB_URL: hubUrl === 'closed' ? `http://127.0.0.1:${closedPort}` : hub.url } });
+    if (code === 'package-hub-unreachable') expect(result.diagnostics[0]!.message).toContain('ECONNREFUSED');
     expect(result.exitCode).toBe(exitCode);
     expect(result.diagnostics).toEqual([expect.objectContaining({ code, file: 'packages.yml', line: 2, hint: expect.stringContaining(hint) })]);
   });
