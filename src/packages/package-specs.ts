@@ -99,9 +99,13 @@ export function readPackagesList(dir: string, by: string, baseDir: string, ctx: 
   return { specs: [], written: [], diagnostics: [] };
 }
 
-/** The name a spec is known by before it is fetched, for messages: `dbt-labs/dbt_utils`, a URL, a folder. */
+/**
+ * The name a spec is known by before it is fetched, for messages: `dbt-labs/dbt_utils`, a URL, a folder. URLs
+ * as written, before env_var() is rendered: a token in a git URL never reaches a message.
+ */
 export function specLabel(spec: PackageSpec): string {
-  return spec.kind === 'hub' ? spec.package : spec.kind === 'git' ? `${spec.git}${spec.subdirectory ? ` (${spec.subdirectory})` : ''}` : spec.kind === 'local' ? spec.local : spec.tarball;
+  const written = (key: string): string => String(spec.written[key] ?? '');
+  return spec.kind === 'hub' ? spec.package : spec.kind === 'git' ? `${written('git')}${spec.subdirectory ? ` (${spec.subdirectory})` : ''}` : spec.kind === 'local' ? spec.local : written('tarball');
 }
 
 /**

@@ -171,6 +171,16 @@ describe('packages as dbt', () => {
     expect(result.diagnostics).toEqual([expect.objectContaining({ code, file: 'packages.yml', line: 2, hint: expect.stringContaining(hint) })]);
   });
 
+  it('keeps a token of a git URL (env_var) out of messages and the lock', async () => {
+    const dir = join(work, 'token');
+    writeTree(dir, { 'project.yml': PROJECT_YML(), 'profiles.yml': DUCKDB_PROFILE(), 'packages.yml': 'packages:\n  - git: "/nonexistent/{{ env_var(\'GIT_TOKEN\') }}/repo.git"\n    revision: v1\n' });
+    const result = await deps({ projectDir: dir, profilesDir: dir, env: { ...process.env, GIT_TOKEN: 'sekrit-token-123' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'package-git-failed' })]);
+    expect(JSON.stringify(result.diagnostics)).not.toContain('sekrit-token-123');
+    expect(JSON.stringify(result.diagnostics)).toContain("env_var('GIT_TOKEN')");
+  });
+
   it('refuses a tarball whose sha1 is not the hub\'s, keeping the packages installed before', async () => {
     hub.add({ hubName: 'acme/tampered', version: '1.0.0', name: 'tampered', files: {}, wrongSha1: true });
     const dir = join(work, 'tampered');

@@ -100,19 +100,19 @@ async function pinOther(specs: PackageSpec[], ctx: ResolveContext): Promise<{ pi
   const requiredBy = specs.map((x) => x.origin.by);
   if (s.kind === 'git') {
     const revisions = [...new Set((specs as GitSpec[]).map((x) => x.revision))];
-    if (revisions.length > 1) fail(specs.at(-1)!, 'package-version-conflict', `git package ${s.git} is asked for at ${revisions.length} revisions: ${(specs as GitSpec[]).map((x) => `${x.origin.by} asks for ${x.revision}`).join('; ')}`, 'ask for one revision everywhere (a git package has no ranges)');
+    if (revisions.length > 1) fail(specs.at(-1)!, 'package-version-conflict', `git package ${specLabel(s)} is asked for at ${revisions.length} revisions: ${(specs as GitSpec[]).map((x) => `${x.origin.by} asks for ${x.revision}`).join('; ')}`, 'ask for one revision everywhere (a git package has no ranges)');
     const clone = scratch(ctx);
     let commit;
     try {
       commit = cloneGit(s.git, s.revision, clone);
     } catch (e) {
       if (!(e instanceof FetchError)) throw e;
-      fail(s, 'package-git-failed', `git package ${s.git} at ${s.revision} could not be fetched: ${e.message}`, 'check the URL and the revision (a branch, tag or commit), and that git can reach the repository');
+      fail(s, 'package-git-failed', `git package ${specLabel(s)} at ${s.revision} could not be fetched: ${e.message.split(s.git).join(specLabel(s))}`, 'check the URL and the revision (a branch, tag or commit), and that git can reach the repository');
     }
     const dir = s.subdirectory ? join(clone, s.subdirectory) : clone;
     const { name, deps } = inspect(dir, s, ctx);
     const lock = { git: s.written.git, revision: commit, ...(s.subdirectory ? { subdirectory: s.subdirectory } : {}), ...(s.written['warn-unpinned'] === false ? { 'warn-unpinned': false } : {}), name };
-    return { pinned: { name, kind: 'git', label: s.git, lock, dir, requiredBy }, deps };
+    return { pinned: { name, kind: 'git', label: specLabel(s), lock, dir, requiredBy }, deps };
   }
   if (s.kind === 'local') {
     const dir = resolve(s.baseDir || ctx.rootDir, s.local);
@@ -125,10 +125,10 @@ async function pinOther(specs: PackageSpec[], ctx: ResolveContext): Promise<{ pi
     dir = await fetchTarball(s.tarball, scratch(ctx));
   } catch (e) {
     if (!(e instanceof FetchError)) throw e;
-    fail(s, 'package-download-failed', `tarball package ${s.name} could not be fetched: ${e.message}`, 'check the URL, and that it serves a .tar.gz of the package');
+    fail(s, 'package-download-failed', `tarball package ${s.name} could not be fetched: ${e.message.split(s.tarball).join(specLabel(s))}`, 'check the URL, and that it serves a .tar.gz of the package');
   }
   const { name, deps } = inspect(dir, s, ctx);
-  return { pinned: { name, kind: 'tarball', label: s.tarball, lock: { tarball: s.written.tarball, name: s.written.name ?? name }, dir, requiredBy }, deps };
+  return { pinned: { name, kind: 'tarball', label: specLabel(s), lock: { tarball: s.written.tarball, name: s.written.name ?? name }, dir, requiredBy }, deps };
 }
 
 /**
@@ -171,7 +171,7 @@ export async function resolvePackages(root: PackageSpec[], ctx: ResolveContext, 
     byName.set(p.name, p);
   }
   for (const s of root) {
-    if (s.kind === 'git' && s.revision === 'HEAD' && s.warnUnpinned) diagnostics.push({ code: 'package-unpinned', severity: 'warn', message: `git package ${s.git} is not pinned: the default branch's HEAD is installed`, ...at(s), hint: 'add revision: <a tag or commit>, or warn-unpinned: false' });
+    if (s.kind === 'git' && s.revision === 'HEAD' && s.warnUnpinned) diagnostics.push({ code: 'package-unpinned', severity: 'warn', message: `git package ${specLabel(s)} is not pinned: the default branch's HEAD is installed`, ...at(s), hint: 'add revision: <a tag or commit>, or warn-unpinned: false' });
   }
   return { packages: [...pinned.values()].sort((a, b) => a.name.localeCompare(b.name)), diagnostics };
 }
