@@ -123,7 +123,7 @@ export class Compiler {
       renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : dialect.renderRelation(r)),
       quoteIdentifier: (n) => dialect.quoteIdentifier(n),
       resolveRef: (ref) => {
-        const target = relations.resolveRef(ref);
+        const target = relations.resolveRef(ref, node.packageName);
         if ('error' in target) return target;
         if (target.config.materialized === 'ephemeral') {
           pending.push(
@@ -140,7 +140,7 @@ export class Compiler {
         const src = relations.resolveSource(s, t);
         return 'error' in src ? src : emptyRead(relations.relationOf(src));
       },
-      isEphemeral: (ref) => relations.findRef(ref)?.config.materialized === 'ephemeral',
+      isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
       isIncremental: this.options.isIncremental(node),
       fullRefresh: this.options.fullRefresh,
       warehouse,

@@ -36,6 +36,7 @@ function gitPackage(): { url: string; commit: string } {
     'README.md': 'the package is in sub/',
     'sub/dbt_project.yml': "name: git_pkg\nversion: '1.0.0'\nconfig-version: 2\nvars:\n  git_factor: 10\n",
     'sub/models/git_model.sql': "select {{ var('git_factor') }} as factor",
+    'sub/models/common.sql': "select 'git_pkg' as who",
   });
   git(src, 'init', '--quiet');
   git(src, 'add', '.');
@@ -91,10 +92,12 @@ describe('packages as dbt', () => {
       'models/sources.yml': 'version: 2\nsources:\n  - name: duck\n    schema: information_schema\n    tables:\n      - name: schemata\n',
       'seeds/local_seed.csv': 'id\n1\n2\n',
       'tests/assert_answer.sql': "select * from {{ ref('local_model') }} where answer <> 43",
+      'models/common.sql': "select 'local_pkg' as who",
+      'models/who.sql': "select who from {{ ref('common') }}",
     });
     const dir = join(work, 'project');
     writeTree(dir, {
-      'project.yml': PROJECT_YML('p', "models:\n  hub_utils:\n    hub_disabled:\n      +enabled: false\n    +materialized: table\n"),
+      'project.yml': PROJECT_YML('p', "models:\n  hub_utils:\n    hub_disabled:\n      +enabled: false\n    +materialized: table\n  git_pkg:\n    +schema: git\n"),
       'profiles.yml': DUCKDB_PROFILE(),
       'packages.yml': `packages:\n  - package: acme/hub_utils\n    version: [">=1.0.0", "<2.0.0"]\n  - git: ${url}\n    revision: v1.0.0\n    subdirectory: sub\n  - local: ../local_pkg\n  - tarball: ${hub.url}/tarballs/acme/tar_pkg/1.0.0.tar.gz\n    name: tar_pkg\n`,
       'models/top.sql': "{{ config(materialized='table') }} select l.answer, g.factor, b.version as base from {{ ref('local_model') }} l, {{ ref('git_pkg', 'git_model') }} g, {{ ref('base_version') }} b",
@@ -125,6 +128,9 @@ describe('packages as dbt', () => {
     expect(ids.some((id) => id.startsWith('test.hub_utils.not_null_hub_model_answer'))).toBe(true);
     expect(ids).toEqual(expect.arrayContaining(['seed.local_pkg.local_seed', 'test.local_pkg.assert_answer', 'model.tar_pkg.tar_model']));
     expect(await queryDuckDb(db, 'select n, has_schemas from main.from_source')).toEqual([{ n: 2, has_schemas: true }]);
+    // ref('common') in local_pkg means its own (git_pkg has one too, in the schema the root project gives it).
+    expect(await queryDuckDb(db, 'select who from main.who')).toEqual([{ who: 'local_pkg' }]);
+    expect(await queryDuckDb(db, 'select who from main_git.common')).toEqual([{ who: 'git_pkg' }]);
     expect(ids.length).toBeGreaterThan(0);
     expect(built.results?.filter((r) => r.status !== 'success' && r.status !== 'pass')).toEqual([]);
     // Again, from the graph snapshot the first build left.
