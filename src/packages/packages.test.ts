@@ -89,7 +89,7 @@ describe('packages as dbt', () => {
       'dbt_project.yml': "name: local_pkg\nversion: '1.0.0'\nconfig-version: 2\n",
       'models/local_model.sql': "select answer + 1 as answer from {{ ref('hub_utils', 'hub_model') }}",
       'models/from_source.sql': "select (select count(*)::int from {{ ref('local_seed') }}) as n, (select count(*) > 0 from {{ source('duck', 'schemata') }}) as has_schemas",
-      'models/sources.yml': 'version: 2\nsources:\n  - name: duck\n    schema: information_schema\n    tables:\n      - name: schemata\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: duck\n    schema: information_schema\n    tables:\n      - name: schemata\n  - name: unused\n    tables:\n      - name: nothing\n',
       'seeds/local_seed.csv': 'id\n1\n2\n',
       'tests/assert_answer.sql': "select * from {{ ref('local_model') }} where answer <> 43",
       'models/common.sql': "select 'local_pkg' as who",
@@ -97,7 +97,7 @@ describe('packages as dbt', () => {
     });
     const dir = join(work, 'project');
     writeTree(dir, {
-      'project.yml': PROJECT_YML('p', "models:\n  hub_utils:\n    hub_disabled:\n      +enabled: false\n    +materialized: table\n  git_pkg:\n    +schema: git\n"),
+      'project.yml': PROJECT_YML('p', "models:\n  hub_utils:\n    hub_disabled:\n      +enabled: false\n    +materialized: table\n  git_pkg:\n    +schema: git\nsources:\n  local_pkg:\n    unused:\n      +enabled: false\n"),
       'profiles.yml': DUCKDB_PROFILE(),
       'packages.yml': `packages:\n  - package: acme/hub_utils\n    version: [">=1.0.0", "<2.0.0"]\n  - git: ${url}\n    revision: v1.0.0\n    subdirectory: sub\n  - local: ../local_pkg\n  - tarball: ${hub.url}/tarballs/acme/tar_pkg/1.0.0.tar.gz\n    name: tar_pkg\n`,
       'models/top.sql': "{{ config(materialized='table') }} select l.answer, g.factor, b.version as base from {{ ref('local_model') }} l, {{ ref('git_pkg', 'git_model') }} g, {{ ref('base_version') }} b",
@@ -123,7 +123,10 @@ describe('packages as dbt', () => {
     expect(await queryDuckDb(db, 'select answer, factor, base from main.top')).toEqual([{ answer: 43, factor: 10, base: '0.3.0' }]);
     // The root project's `models: hub_utils:` configs apply: table, and hub_disabled not built.
     expect(await queryDuckDb(db, "select table_name, table_type from information_schema.tables where table_name in ('hub_model', 'hub_disabled')")).toEqual([{ table_name: 'hub_model', table_type: 'BASE TABLE' }]);
-    const ids = Object.keys(JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).nodes as object);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: object; sources: object; disabled: object };
+    const ids = Object.keys(manifest.nodes);
+    expect(Object.keys(manifest.sources)).toEqual(['source.local_pkg.duck.schemata']);
+    expect(Object.keys(manifest.disabled)).toEqual(expect.arrayContaining(['source.local_pkg.unused.nothing', 'model.hub_utils.hub_disabled']));
     expect(ids).toEqual(expect.arrayContaining(['model.hub_utils.hub_model', 'model.base_utils.base_version', 'model.git_pkg.git_model', 'model.local_pkg.local_model', 'model.p.top']));
     expect(ids.some((id) => id.startsWith('test.hub_utils.not_null_hub_model_answer'))).toBe(true);
     expect(ids).toEqual(expect.arrayContaining(['seed.local_pkg.local_seed', 'test.local_pkg.assert_answer', 'model.tar_pkg.tar_model']));

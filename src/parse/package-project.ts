@@ -22,7 +22,8 @@ export function packageProject(root: LoadedProject, pkg: InstalledPackage): Load
     seeds: pkg.seeds,
     snapshots: pkg.snapshots,
     dataTests: pkg.dataTests,
-    sources: pkg.sources,
+    // Sources take the root's `sources: <package>:` as folder configs over the package's own.
+    sources: packageTestConfig(pkg.sources, root.config.sources, pkg.name),
     exposures: {},
     onRunStart: [],
     onRunEnd: [],
@@ -71,7 +72,7 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   return out;
 }
 
-/** A package's `data_tests:` configs with the root project's `data_tests: <package>:` over them. */
+/** A package's folder configs (`data_tests:`, `sources:`) with the root project's `<kind>: <package>:` over them. */
 export function packageTestConfig(own: Record<string, unknown>, root: Record<string, unknown>, name: string): Record<string, unknown> {
   const rootPart = root[name];
   return rootPart && typeof rootPart === 'object' && !Array.isArray(rootPart) ? deepMerge(own, { [name]: rootPart }) : own;
