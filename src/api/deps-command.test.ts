@@ -1,12 +1,12 @@
 /** `strata deps`: local and git packages installed under dbt_packages/, their macros loaded under their names, their models built. */
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build, deps } from './index.js';
+import { build, clean, deps } from './index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -51,6 +51,12 @@ describe('strata deps', () => {
     writeFileSync(join(dir, 'macros', 'override.sql'), '{% macro default__cents(col) %}({{ col }} // 100){% endmacro %}');
     expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2 }]);
+
+    // The package is a link: cleaning dbt_packages/ removes the link, never the package's own folder.
+    expect(lstatSync(join(dir, 'dbt_packages', 'my_utils')).isSymbolicLink()).toBe(true);
+    writeFileSync(join(dir, 'project.yml'), PROJECT_YML('p', 'clean-targets: [target, dbt_packages]\n'));
+    expect(await clean({ projectDir: dir, profilesDir: dir })).toMatchObject({ exitCode: 0, removed: ['target', 'dbt_packages'] });
+    expect(existsSync(join(pkg, 'macros', 'cents.sql'))).toBe(true);
   });
 
   it('installs a git package at its revision, warning when one is not pinned', async () => {
