@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { HubError, type HubClient } from './hub-client.js';
@@ -36,13 +36,8 @@ function fail(s: PackageSpec, code: string, message: string, hint: string): neve
   throw new PinError({ code, severity: 'error', message, ...at(s), hint });
 }
 
-let fetched = 0;
-const scratch = (ctx: ResolveContext): string => {
-  const dir = join(ctx.downloads, String(++fetched));
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, '..'), { recursive: true });
-  return dir;
-};
+/** A fresh empty folder for one clone or download. */
+const scratch = (ctx: ResolveContext): string => mkdtempSync(join(ctx.downloads, 'fetch-'));
 
 /** A hub package at the highest version every requirer accepts. */
 async function pinHub(specs: HubSpec[], ctx: ResolveContext): Promise<{ pinned: PinnedPackage; deps: PackageSpec[] }> {
