@@ -59,7 +59,11 @@ export class HubClient {
 
   /** Every version of `org/name` the hub has, by version string. */
   async versions(pkg: string): Promise<Record<string, HubVersion>> {
-    const index = await this.get('index');
+    // A mirror without an index (404) is asked for the package itself.
+    const index = await this.get('index').catch((e: unknown) => {
+      if (e instanceof HubError && e.kind === 'not-found') return undefined;
+      throw e;
+    });
     if (Array.isArray(index) && !index.includes(pkg)) throw new HubError('not-found', `${pkg} is not in ${this.baseUrl}api/v1/index.json`);
     const doc = (await this.get(pkg)) as { versions?: unknown } | null;
     const versions = doc && typeof doc === 'object' ? doc.versions : undefined;
