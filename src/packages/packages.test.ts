@@ -180,6 +180,20 @@ describe('packages as dbt', () => {
     expect(result.diagnostics).toEqual([expect.objectContaining({ code, file: 'packages.yml', line: 2, hint: expect.stringContaining(hint) })]);
   });
 
+  it('works with a mirror that has no index.json', async () => {
+    const dir = join(work, 'no-index');
+    writeTree(dir, { 'project.yml': PROJECT_YML(), 'profiles.yml': DUCKDB_PROFILE(), 'packages.yml': 'packages:\n  - package: acme/base_utils\n    version: 0.1.0\n' });
+    hub.noIndex = true;
+    try {
+      const result = await deps({ projectDir: dir, profilesDir: dir, env: { ...process.env, DBT_PACKAGE_HUB_URL: `${hub.url}/` } });
+      expect(result).toMatchObject({ exitCode: 0, installed: ['base_utils'] });
+      const missing = await deps({ projectDir: dir, profilesDir: dir, addPackage: 'acme/nothing@1.0.0', env: { ...process.env, DBT_PACKAGE_HUB_URL: hub.url } });
+      expect(missing.diagnostics).toEqual([expect.objectContaining({ code: 'package-not-found' })]);
+    } finally {
+      hub.noIndex = false;
+    }
+  });
+
   it('keeps a token of a git URL (env_var) out of messages and the lock', async () => {
     const dir = join(work, 'token');
     writeTree(dir, { 'project.yml': PROJECT_YML(), 'profiles.yml': DUCKDB_PROFILE(), 'packages.yml': 'packages:\n  - git: "/nonexistent/{{ env_var(\'GIT_TOKEN\') }}/repo.git"\n    revision: v1\n' });

@@ -30,6 +30,8 @@ export class PackageHub {
   private readonly tarballs = new Map<string, Buffer>();
   private server?: Server;
   readonly work = mkdtempSync(join(tmpdir(), 'strata-hub-'));
+  /** Answer 404 for index.json, as a mirror serving only package documents may. */
+  noIndex = false;
   /** Every path requested, in order. */
   readonly requests: string[] = [];
   url = '';
@@ -74,7 +76,7 @@ export class PackageHub {
         res.writeHead(status, { 'content-type': type });
         res.end(body);
       };
-      if (path === '/api/v1/index.json') return send(200, JSON.stringify([...new Set(this.versions.map((v) => v.hubName))]));
+      if (path === '/api/v1/index.json' && !this.noIndex) return send(200, JSON.stringify([...new Set(this.versions.map((v) => v.hubName))]));
       const m = /^\/api\/v1\/(.+)\.json$/.exec(path);
       if (m) {
         const doc = this.packageJson(m[1]!);
