@@ -36,7 +36,7 @@ export async function installPackages(packages: PinnedPackage[], installDir: str
       }
       const dir = p.dir ?? (await fetchTarball(p.download!.tarball, join(downloads, `hub-${p.name}`), p.download!.sha1));
       renameSync(dir, dest);
-      done.push({ name: p.name, how: p.kind === 'hub' ? `version ${String(p.lock.version)}` : p.kind === 'git' ? `revision ${String(p.lock.revision)}` : `from ${p.label}` });
+      done.push({ name: p.name, how: p.kind === 'hub' ? `version ${String(p.lock.version)}${p.latest ? ` (${p.latest} is available)` : ''}` : p.kind === 'git' ? `revision ${String(p.lock.revision)}` : `from ${p.label}` });
     }
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });

@@ -143,7 +143,9 @@ describe('packages as dbt', () => {
 
     // A newer base_utils in range: the lock holds 0.3.0 until --upgrade.
     hub.add({ hubName: 'acme/base_utils', version: '0.3.1', name: 'base_utils', files: { 'macros/double.sql': '{% macro double(x) %}({{ x }} * 2){% endmacro %}', 'models/base_version.sql': "select '0.3.1' as version" } });
-    expect((await deps({ projectDir: dir, profilesDir: dir, env })).exitCode).toBe(0);
+    const locked = await deps({ projectDir: dir, profilesDir: dir, env });
+    expect(locked.exitCode).toBe(0);
+    expect(locked.messages).toEqual(expect.arrayContaining(['Installed base_utils version 0.3.0 (0.4.0 is available)', 'Installed hub_utils version 1.2.0 (2.0.0 is available)']));
     expect(readFileSync(join(dir, 'dbt_packages', 'base_utils', 'models', 'base_version.sql'), 'utf8')).toContain('0.3.0');
     expect(await deps({ projectDir: dir, profilesDir: dir, env, upgrade: true })).toMatchObject({ exitCode: 0 });
     expect(readFileSync(join(dir, 'package-lock.yml'), 'utf8')).toContain('version: 0.3.1');

@@ -71,7 +71,8 @@ async function pinHub(specs: HubSpec[], ctx: ResolveContext): Promise<{ pinned: 
     if ('code' in spec) throw new PinError(spec);
     deps.push(spec);
   });
-  return { pinned: { name: meta.name, kind: 'hub', label: first.package, lock: { package: first.package, version, name: meta.name }, download: meta.downloads, requiredBy: specs.map((s) => s.origin.by) }, deps };
+  const latest = highestIn({}, compatible, prerelease);
+  return { pinned: { name: meta.name, kind: 'hub', label: first.package, lock: { package: first.package, version, name: meta.name }, download: meta.downloads, requiredBy: specs.map((s) => s.origin.by), ...(latest && latest !== version ? { latest } : {}) }, deps };
 }
 
 /** The package's own dependencies and its require-dbt-version, from its fetched folder. */

@@ -11,6 +11,8 @@ export interface PinnedPackage {
   label: string;
   /** The fetched files (a clone, an unpacked tarball) or, for `local:`, the folder itself. Hub packages: after download. */
   dir?: string;
+  /** A hub package: its newest version (this dbt supporting it) when newer than the one pinned. */
+  latest?: string;
   /** A hub package's download. */
   download?: { tarball: string; sha1?: string };
   /** Who asked for it: `packages.yml` or packages' names. */
