@@ -26,8 +26,14 @@ const CENTS = "{% macro cents(col) %}{{ return(adapter.dispatch('cents', 'my_uti
 
 describe('strata deps', () => {
   it('installs a local package; its macros are called by package name and dispatched, the project able to override', async () => {
-    const pkg = packageDir('my_utils', { 'macros/cents.sql': CENTS, 'models/pkg_model.sql': 'select 1 as x' });
+    const pkg = packageDir('my_utils', {
+      'dbt_project.yml': "name: my_utils\nconfig-version: 2\nvars:\n  audit_table: pkg_audit\non-run-start:\n  - create table if not exists {{ var('audit_table') }} as select 1 as x\n",
+      'macros/cents.sql': CENTS,
+      'models/pkg_model.sql': 'select 1 as x',
+    });
     const dir = writeProject({
+      // The package's hook runs first (dbt's order), with its own vars.
+      'project.yml': PROJECT_YML('p', 'on-run-start:\n  - create or replace table root_audit as select * from pkg_audit\n'),
       'packages.yml': `packages:\n  - local: ${pkg}\n`,
       'models/m.sql': "{{ config(materialized='table') }} select {{ my_utils.cents('250') }} as eur",
     });
@@ -43,6 +49,7 @@ describe('strata deps', () => {
     expect(after.exitCode).toBe(0);
     expect(after.diagnostics.map((d) => d.code)).not.toContain('packages-not-installed');
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select * from main.pkg_model')).toEqual([{ x: 1 }]);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select x from main.root_audit')).toEqual([{ x: 1 }]);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2.5 }]);
 
     // The project's dispatch puts its own implementation first.

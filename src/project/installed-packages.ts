@@ -23,11 +23,15 @@ export interface InstalledPackage {
   snapshots: FolderConfigTree;
   dataTests: FolderConfigTree;
   sources: FolderConfigTree;
+  /** Its `on-run-start` / `on-run-end` hooks (run before the root project's). */
+  onRunStart: string[];
+  onRunEnd: string[];
   /** `require-dbt-version` as written, if any. */
   requireDbtVersion?: unknown;
 }
 
 const paths = (v: unknown, fallback: string[]): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : fallback);
+const hooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 const tree = (v: unknown): FolderConfigTree => (v && typeof v === 'object' && !Array.isArray(v) ? (v as FolderConfigTree) : {});
 
 /**
@@ -66,6 +70,8 @@ export function installedPackages(root: string, installPath: string, fs: FileSou
       snapshots: tree(raw.snapshots),
       dataTests: tree(raw.data_tests ?? raw.tests),
       sources: tree(raw.sources),
+      onRunStart: hooks(raw['on-run-start']),
+      onRunEnd: hooks(raw['on-run-end']),
       ...(raw['require-dbt-version'] !== undefined ? { requireDbtVersion: raw['require-dbt-version'] } : {}),
     });
   }
