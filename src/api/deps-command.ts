@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { loadProject } from '../project/index.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
@@ -44,6 +43,12 @@ const exitFor = (diagnostics: Diagnostic[]): ExitCode => {
   return !errors.length ? 0 : errors.some((d) => PROJECT_CODES.has(d.code)) ? 2 : 1;
 };
 
+/** Scratch space for clones and downloads beside the install folder: on its file system, so installing is a rename. */
+function downloadsDir(installDir: string): string {
+  mkdirSync(dirname(installDir), { recursive: true });
+  return mkdtempSync(join(dirname(installDir), `.${basename(installDir)}.downloads-`));
+}
+
 /** The lock file's entries as specs pinned to exactly what they record. */
 function lockedSpecs(entries: Record<string, unknown>[], ctx: ResolveContext): { specs: PackageSpec[]; diagnostics: Diagnostic[] } {
   const specs: PackageSpec[] = [];
@@ -78,7 +83,7 @@ export async function deps(options: DepsOptions): Promise<DepsResult> {
     for (const old of addToPackagesFile(root, entry, name)) messages.push(`Removed ${JSON.stringify(old)} from packages.yml`);
     messages.push(`Added ${name} to packages.yml`);
   }
-  const ctx: ResolveContext = { hub: new HubClient(hubUrl(env)), downloads: mkdtempSync(join(tmpdir(), 'strata-deps-')), rootDir: root, env, vars: config.vars, dbtVersion: DBT_COMPAT_VERSION, versionCheck: options.versionCheck !== false };
+  const ctx: ResolveContext = { hub: new HubClient(hubUrl(env)), downloads: downloadsDir(resolve(root, config.packagesInstallPath)), rootDir: root, env, vars: config.vars, dbtVersion: DBT_COMPAT_VERSION, versionCheck: options.versionCheck !== false };
   try {
     const list = readPackagesList(root, 'packages.yml', root, ctx);
     const diagnostics: Diagnostic[] = [...list.diagnostics];

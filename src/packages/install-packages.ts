@@ -19,6 +19,17 @@ function linkOrCopy(source: string, dest: string, installDir: string): 'linked' 
   }
 }
 
+/** Moves a fetched folder into place: a rename, or a copy where the two are on different file systems. */
+function moveDir(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+    rmSync(from, { recursive: true, force: true });
+  }
+}
+
 /**
  * Puts every pinned package into a staging folder beside the install folder, then swaps it in: a failed
  * install (a download refused, a disk full) leaves the packages installed before untouched.
@@ -35,7 +46,7 @@ export async function installPackages(packages: PinnedPackage[], installDir: str
         continue;
       }
       const dir = p.dir ?? (await fetchTarball(p.download!.tarball, join(downloads, `hub-${p.name}`), p.download!.sha1));
-      renameSync(dir, dest);
+      moveDir(dir, dest);
       done.push({ name: p.name, how: p.kind === 'hub' ? `version ${String(p.lock.version)}${p.latest ? ` (${p.latest} is available)` : ''}` : p.kind === 'git' ? `revision ${String(p.lock.revision)}` : `from ${p.label}` });
     }
   } catch (e) {
