@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fetchTarball } from './fetch-package.js';
+import { FetchError, fetchTarball } from './fetch-package.js';
 import type { PinnedPackage } from './types.js';
 
 /** Never copied from a local package (only where a link cannot be made). */
@@ -45,7 +45,9 @@ export async function installPackages(packages: PinnedPackage[], installDir: str
         done.push({ name: p.name, how: `${linkOrCopy(p.dir!, dest, installDir)} from ${p.label}` });
         continue;
       }
-      const dir = p.dir ?? (await fetchTarball(p.download!.tarball, join(downloads, `hub-${p.name}`), p.download!.sha1));
+      const dir = p.dir ?? (await fetchTarball(p.download!.tarball, join(downloads, `hub-${p.name}`), p.download!.sha1).catch((e: unknown) => {
+        throw e instanceof FetchError ? new FetchError(e.kind, `${p.label}@${String(p.lock.version)}: ${e.message}`) : e;
+      }));
       moveDir(dir, dest);
       done.push({ name: p.name, how: p.kind === 'hub' ? `version ${String(p.lock.version)}${p.latest ? ` (${p.latest} is available)` : ''}` : p.kind === 'git' ? `revision ${String(p.lock.revision)}` : `from ${p.label}` });
     }
