@@ -64,10 +64,15 @@ export function parseToGraph(
     else manifest.disabled[t.uniqueId] = t;
   }
 
-  const models = new Map(fileNodes.filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
-  const unit = unitTestNodes(project.config.name, (manifest as { unitTests?: RawUnitTest[] }).unitTests ?? [], models);
-  bag.merge(unit.diagnostics);
-  for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
+  // Unit tests, each project's (the root's and every package's) on its own models.
+  const unitTestsOf = (m: object): RawUnitTest[] => (m as { unitTests?: RawUnitTest[] }).unitTests ?? [];
+  for (const [name, raw] of [[project.config.name, unitTestsOf(manifest)], ...packageParses.map((p) => [p.manifest.projectName, unitTestsOf(p.manifest)] as const)] as const) {
+    if (!raw.length) continue;
+    const models = new Map(fileNodes.filter((n) => n.resourceType === 'model' && n.packageName === name).map((n) => [n.name, n]));
+    const unit = unitTestNodes(name, raw, models);
+    bag.merge(unit.diagnostics);
+    for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
+  }
 
   // A quarantining model reads the targets of its relationships tests while it builds.
   for (const node of Object.values(manifest.nodes)) {

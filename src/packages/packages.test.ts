@@ -94,6 +94,8 @@ describe('packages as dbt', () => {
       'tests/assert_answer.sql': "select * from {{ ref('local_model') }} where answer <> 43",
       'models/common.sql': "select 'local_pkg' as who",
       'models/who.sql': "select who from {{ ref('common') }}",
+      'models/plus_one.sql': "select id + 1 as id from {{ ref('local_seed') }}",
+      'models/unit.yml': 'unit_tests:\n  - name: adds_one\n    model: plus_one\n    given:\n      - input: ref(\'local_seed\')\n        rows:\n          - {id: 41}\n    expect:\n      rows:\n        - {id: 42}\n',
     });
     const dir = join(work, 'project');
     writeTree(dir, {
@@ -130,6 +132,7 @@ describe('packages as dbt', () => {
     expect(ids).toEqual(expect.arrayContaining(['model.hub_utils.hub_model', 'model.base_utils.base_version', 'model.git_pkg.git_model', 'model.local_pkg.local_model', 'model.p.top']));
     expect(ids.some((id) => id.startsWith('test.hub_utils.not_null_hub_model_answer'))).toBe(true);
     expect(ids).toEqual(expect.arrayContaining(['seed.local_pkg.local_seed', 'test.local_pkg.assert_answer', 'model.tar_pkg.tar_model']));
+    expect(built.results?.find((r) => r.uniqueId === 'unit_test.local_pkg.plus_one.adds_one')?.status).toBe('pass');
     expect(await queryDuckDb(db, 'select n, has_schemas from main.from_source')).toEqual([{ n: 2, has_schemas: true }]);
     // ref('common') in local_pkg means its own (git_pkg has one too, in the schema the root project gives it).
     expect(await queryDuckDb(db, 'select who from main.who')).toEqual([{ who: 'local_pkg' }]);
