@@ -94,6 +94,10 @@ describe('packages as dbt', () => {
       'tests/assert_answer.sql': "select * from {{ ref('local_model') }} where answer <> 43",
       'models/common.sql': "select 'local_pkg' as who",
       'models/who.sql': "select who from {{ ref('common') }}",
+      'snapshots/snap.sql': "{% snapshot pkg_snap %}{{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all') }} select * from {{ ref('local_seed') }}{% endsnapshot %}",
+      'analyses/look.sql': "select * from {{ ref('who') }}",
+      'models/docs.md': '{% docs who_doc %}Who built it.{% enddocs %}',
+      'models/who.yml': "version: 2\nmodels:\n  - name: who\n    description: \"{{ doc('who_doc') }}\"\n",
       'models/plus_one.sql': "select id + 1 as id from {{ ref('local_seed') }}",
       'models/unit.yml': 'unit_tests:\n  - name: adds_one\n    model: plus_one\n    given:\n      - input: ref(\'local_seed\')\n        rows:\n          - {id: 41}\n    expect:\n      rows:\n        - {id: 42}\n',
     });
@@ -133,6 +137,11 @@ describe('packages as dbt', () => {
     expect(ids.some((id) => id.startsWith('test.hub_utils.not_null_hub_model_answer'))).toBe(true);
     expect(ids).toEqual(expect.arrayContaining(['seed.local_pkg.local_seed', 'test.local_pkg.assert_answer', 'model.tar_pkg.tar_model']));
     expect(built.results?.find((r) => r.uniqueId === 'unit_test.local_pkg.plus_one.adds_one')?.status).toBe('pass');
+    expect(ids).toEqual(expect.arrayContaining(['snapshot.local_pkg.pkg_snap', 'analysis.local_pkg.look']));
+    expect(await queryDuckDb(db, 'select count(*)::int as n from main.pkg_snap')).toEqual([{ n: 2 }]);
+    const full = manifest as unknown as { docs: Record<string, unknown>; nodes: Record<string, { description: string; package_name: string; fqn: string[] }> };
+    expect(Object.keys(full.docs)).toContain('doc.local_pkg.who_doc');
+    expect(full.nodes['model.local_pkg.who']).toMatchObject({ description: 'Who built it.', package_name: 'local_pkg', fqn: ['local_pkg', 'who'] });
     expect(await queryDuckDb(db, 'select n, has_schemas from main.from_source')).toEqual([{ n: 2, has_schemas: true }]);
     // ref('common') in local_pkg means its own (git_pkg has one too, in the schema the root project gives it).
     expect(await queryDuckDb(db, 'select who from main.who')).toEqual([{ who: 'local_pkg' }]);
