@@ -194,6 +194,15 @@ describe('packages as dbt', () => {
     expect(result.diagnostics).toEqual([expect.objectContaining({ code, file: 'packages.yml', line: 2, hint: expect.stringContaining(hint) })]);
   });
 
+  it('refuses two packages that install under one name, naming both', async () => {
+    const dir = join(work, 'same-name');
+    writeTree(join(work, 'my_base'), { 'dbt_project.yml': 'name: base_utils\nconfig-version: 2\n' });
+    writeTree(dir, { 'project.yml': PROJECT_YML(), 'profiles.yml': DUCKDB_PROFILE(), 'packages.yml': 'packages:\n  - package: acme/base_utils\n    version: 0.1.0\n  - local: ../my_base\n' });
+    const result = await deps({ projectDir: dir, profilesDir: dir, env: { ...process.env, DBT_PACKAGE_HUB_URL: hub.url } });
+    expect(result.exitCode).toBe(2);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'package-name-conflict', message: expect.stringMatching(/'base_utils': (acme\/base_utils.*\.\.\/my_base|\.\.\/my_base.*acme\/base_utils)/) })]);
+  });
+
   it('works with a mirror that has no index.json', async () => {
     const dir = join(work, 'no-index');
     writeTree(dir, { 'project.yml': PROJECT_YML(), 'profiles.yml': DUCKDB_PROFILE(), 'packages.yml': 'packages:\n  - package: acme/base_utils\n    version: 0.1.0\n' });
