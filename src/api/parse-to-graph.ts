@@ -3,6 +3,7 @@ import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
 import { RelationNamer, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { packageTestConfig } from '../parse/package-project.js';
+import type { ManifestNode } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
@@ -36,8 +37,8 @@ export function parseToGraph(
   const sources = Object.values(manifest.sources);
   // Test configs in property files may read vars and env vars too, recorded with the parse's other reads.
   const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d));
-  // `{% test x %}` blocks, and the older `{% macro test_x(model, …) %}` form packages still use (dbt_utils.not_null_proportion).
-  const knownTestMacros = engine.macros.filter((m) => m.kind === 'test' || (m.kind === 'macro' && m.name.startsWith('test_'))).map((m) => (m.kind === 'test' ? m.name : m.name.slice(5)));
+  // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
+  const knownTestMacros = engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : []));
   const tests = time('generate_tests', () => {
     const out: ReturnType<typeof generateTestNodes> = { nodes: [], diagnostics: [] };
     for (const unit of [project, ...packages]) {
@@ -56,6 +57,7 @@ export function parseToGraph(
     return out;
   });
   bag.merge(tests.diagnostics);
+  time('test_macro_configs', () => applyTestMacroConfigs(tests.nodes, engine));
   // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
   const namer = new RelationNamer(project, engine);
   for (const t of tests.nodes) {
@@ -106,4 +108,20 @@ export function parseToGraph(
   const built = time('build_graph', () => buildGraph(manifest));
   bag.merge(built.diagnostics);
   return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, varsRead: parsed.varsRead, varReaders: parsed.varReaders, parseVars: parsed.parseVars, secrets: parsed.secrets, counts: parsed.counts, modelFacts: parsed.modelFacts };
+}
+
+/**
+ * `{{ config(fail_calc=…, severity=…) }}` inside a generic test's own body (dbt_utils' equal_rowcount,
+ * fewer_rows_than): dbt renders the test at parse time and takes those configs as defaults that the YAML
+ * entry overrides. Only tests whose macro calls config() are rendered.
+ */
+function applyTestMacroConfigs(nodes: ManifestNode[], engine: TemplateEngine): void {
+  const configuring = new Set(engine.macros.filter((m) => /\bconfig\s*\(/.test(m.sql)).map((m) => (m.kind === 'test' ? m.name : m.name.replace(/^[a-z0-9]+__/, '').replace(/^test_/, ''))));
+  if (!configuring.size) return;
+  for (const node of nodes) {
+    const testName = node.testMetadata?.name;
+    if (!testName || !configuring.has(testName)) continue;
+    const rendered = engine.parseRender({ uniqueId: node.uniqueId, name: node.name, resourceType: 'test', packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config }, node.rawCode);
+    for (const [key, value] of Object.entries(rendered.config)) if (!(key in node.unrenderedConfig)) node.config[key] = value;
+  }
 }
