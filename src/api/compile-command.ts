@@ -36,6 +36,7 @@ export function compilerFor(p: PreparedProject, relations: RelationIndex, state:
     dialect: p.adapter.dialect,
     relations,
     fullRefresh: false,
+    packageVars: p.project.config.packageVars,
     ...(compiledDir ? { compiledDir, compiledPathPrefix: join(p.project.config.targetPath, 'compiled') } : {}),
     context: templateContext(p, selected),
     isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',

@@ -1,12 +1,12 @@
-/** `strata deps`: local and git packages installed under dbt_packages/, their macros loaded under their names. */
+/** `strata deps`: local and git packages installed under dbt_packages/, their macros loaded under their names, their models built. */
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build, deps } from './index.js';
+import { build, clean, deps } from './index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -26,8 +26,14 @@ const CENTS = "{% macro cents(col) %}{{ return(adapter.dispatch('cents', 'my_uti
 
 describe('strata deps', () => {
   it('installs a local package; its macros are called by package name and dispatched, the project able to override', async () => {
-    const pkg = packageDir('my_utils', { 'macros/cents.sql': CENTS, 'models/pkg_model.sql': 'select 1 as x' });
+    const pkg = packageDir('my_utils', {
+      'dbt_project.yml': "name: my_utils\nconfig-version: 2\nvars:\n  audit_table: pkg_audit\non-run-start:\n  - create table if not exists {{ var('audit_table') }} as select 1 as x\n",
+      'macros/cents.sql': CENTS,
+      'models/pkg_model.sql': 'select 1 as x',
+    });
     const dir = writeProject({
+      // The package's hook runs first (dbt's order), with its own vars.
+      'project.yml': PROJECT_YML('p', 'on-run-start:\n  - create or replace table root_audit as select * from pkg_audit\n'),
       'packages.yml': `packages:\n  - local: ${pkg}\n`,
       'models/m.sql': "{{ config(materialized='table') }} select {{ my_utils.cents('250') }} as eur",
     });
@@ -41,7 +47,9 @@ describe('strata deps', () => {
     expect(existsSync(join(dir, 'dbt_packages', 'my_utils', 'macros', 'cents.sql'))).toBe(true);
     const after = await build({ projectDir: dir, profilesDir: dir });
     expect(after.exitCode).toBe(0);
-    expect(after.diagnostics.map((d) => d.code)).toContain('package-models-unsupported');
+    expect(after.diagnostics.map((d) => d.code)).not.toContain('packages-not-installed');
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select * from main.pkg_model')).toEqual([{ x: 1 }]);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select x from main.root_audit')).toEqual([{ x: 1 }]);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2.5 }]);
 
     // The project's dispatch puts its own implementation first.
@@ -50,9 +58,15 @@ describe('strata deps', () => {
     writeFileSync(join(dir, 'macros', 'override.sql'), '{% macro default__cents(col) %}({{ col }} // 100){% endmacro %}');
     expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select eur from main.m')).toEqual([{ eur: 2 }]);
+
+    // The package is a link: cleaning dbt_packages/ removes the link, never the package's own folder.
+    expect(lstatSync(join(dir, 'dbt_packages', 'my_utils')).isSymbolicLink()).toBe(true);
+    writeFileSync(join(dir, 'project.yml'), PROJECT_YML('p', 'clean-targets: [target, dbt_packages]\n'));
+    expect(await clean({ projectDir: dir, profilesDir: dir })).toMatchObject({ exitCode: 0, removed: ['target', 'dbt_packages'] });
+    expect(existsSync(join(pkg, 'macros', 'cents.sql'))).toBe(true);
   });
 
-  it('installs a git package at its revision, and refuses hub packages with the git form to use', async () => {
+  it('installs a git package at its revision, warning when one is not pinned', async () => {
     const repo = packageDir('git_utils', { 'macros/twice.sql': '{% macro twice(x) %}({{ x }} * 2){% endmacro %}' });
     const git = (...args: string[]): void => {
       execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', '-c', 'init.defaultBranch=main', ...args], { cwd: repo, stdio: 'ignore' });
@@ -72,10 +86,12 @@ describe('strata deps', () => {
     expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from main.m')).toEqual([{ n: 42 }]);
 
-    writeFileSync(join(dir, 'packages.yml'), 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n');
-    const hub = await deps({ projectDir: dir, profilesDir: dir });
-    expect(hub.exitCode).toBe(2);
-    expect(hub.diagnostics[0]).toMatchObject({ code: 'packages-unsupported', file: 'packages.yml', line: 2, hint: expect.stringContaining("git: <the repository's URL of dbt-labs/dbt_utils>") });
+    writeFileSync(join(dir, 'packages.yml'), `packages:\n  - git: ${repo}\n`);
+    const unpinned = await deps({ projectDir: dir, profilesDir: dir });
+    expect(unpinned.exitCode).toBe(0);
+    expect(unpinned.diagnostics).toEqual([expect.objectContaining({ code: 'package-unpinned', severity: 'warn', file: 'packages.yml', line: 2 })]);
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from main.m')).toEqual([{ n: 63 }]);
     removeProject(dir);
   });
 });

@@ -1,85 +1,127 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
-import { diskFileSource, loadProject } from '../project/index.js';
-import { readPackageSpecs, type PackageSpec } from '../project/packages-file.js';
-import { parseYamlFile } from '../project/yaml-file.js';
+import { loadProject } from '../project/index.js';
+import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
+import { renderYamlTree } from '../project/render-yaml-value.js';
+import { addedEntry, addToPackagesFile, type PackageSource } from '../packages/add-package.js';
+import { HubClient, hubUrl } from '../packages/hub-client.js';
+import { FetchError } from '../packages/fetch-package.js';
+import { installPackages } from '../packages/install-packages.js';
+import { LOCK_FILE, packagesHash, readLockFile, writeLockFile } from '../packages/lock-file.js';
+import { readPackagesList, specOf, type PackageSpec } from '../packages/package-specs.js';
+import { resolvePackages, type ResolveContext } from '../packages/resolve-packages.js';
+import type { PinnedPackage } from '../packages/types.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
-const NOT_COPIED = new Set(['target', 'dbt_packages', 'logs', '.git', 'node_modules']);
-
-/** The name a package declares in its dbt_project.yml (what its macros are called under). */
-function packageName(dir: string): string | undefined {
-  const file = join(dir, 'dbt_project.yml');
-  if (!existsSync(file)) return undefined;
-  const value = parseYamlFile('dbt_project.yml', readFileSync(file, 'utf8')).file?.value as { name?: unknown } | undefined;
-  return typeof value?.name === 'string' ? value.name : undefined;
+export interface DepsOptions extends CommonOptions {
+  /** `--upgrade`: resolve again even if package-lock.yml matches packages.yml. */
+  upgrade?: boolean;
+  /** `--lock`: resolve and write package-lock.yml, install nothing. */
+  lock?: boolean;
+  /** `--add-package name@version`: add the entry to packages.yml first. */
+  addPackage?: string;
+  /** `--source` of the added package (default hub). */
+  source?: PackageSource;
+  /** `--no-version-check`: false to ignore require-dbt-version. */
+  versionCheck?: boolean;
 }
 
-/** A git package, cloned at its revision (a branch or tag; else a commit, checked out after a full clone). */
-function cloneGit(spec: PackageSpec, into: string): void {
-  const git = (args: string[], cwd?: string): void => {
-    execFileSync('git', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
-  };
-  try {
-    git(['clone', '--quiet', '--depth', '1', ...(spec.revision ? ['--branch', spec.revision] : []), spec.value, into]);
-  } catch {
-    rmSync(into, { recursive: true, force: true });
-    git(['clone', '--quiet', spec.value, into]);
-    if (spec.revision) git(['checkout', '--quiet', spec.revision], into);
-  }
+export interface DepsResult {
+  exitCode: ExitCode;
+  diagnostics: Diagnostic[];
+  /** Names of the packages installed (all of the tree), sorted. */
+  installed: string[];
+  /** One line per package: `dbt_utils version 1.3.0`. */
+  messages: string[];
+}
+
+/** Resolution problems are the project's (exit 2); a network, git or download failure is a failed step (exit 1). */
+const PROJECT_CODES = new Set(['packages-invalid', 'package-invalid', 'package-version-conflict', 'package-version-not-found', 'package-not-found', 'package-name-conflict', 'package-dbt-version', 'package-lock-invalid', 'usage', 'env-var-not-found', 'var-not-found']);
+const exitFor = (diagnostics: Diagnostic[]): ExitCode => {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  return !errors.length ? 0 : errors.some((d) => PROJECT_CODES.has(d.code)) ? 2 : 1;
+};
+
+/** Scratch space for clones and downloads beside the install folder: on its file system, so installing is a rename. */
+function downloadsDir(installDir: string): string {
+  mkdirSync(dirname(installDir), { recursive: true });
+  return mkdtempSync(join(dirname(installDir), `.${basename(installDir)}.downloads-`));
+}
+
+/** The lock file's entries as specs pinned to exactly what they record. */
+function lockedSpecs(entries: Record<string, unknown>[], ctx: ResolveContext): { specs: PackageSpec[]; diagnostics: Diagnostic[] } {
+  const specs: PackageSpec[] = [];
+  const diagnostics: Diagnostic[] = [];
+  entries.forEach((entry, i) => {
+    const rendered = renderYamlTree(entry, ctx, ['packages', i], (_p, name, kind) => diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${name}') in ${LOCK_FILE} is not set`, file: LOCK_FILE, hint: `export ${name}=…` })) as Record<string, unknown>;
+    const spec = specOf(entry, rendered, { file: LOCK_FILE, by: String(entry.name ?? LOCK_FILE) }, ctx.rootDir);
+    if ('code' in spec) diagnostics.push(spec);
+    else specs.push(spec);
+  });
+  return { specs, diagnostics };
 }
 
 /**
- * `strata deps`, as dbt's for `local:` and `git:` packages: each is copied (or cloned at its `revision`,
- * from its `subdirectory`) into the packages-install-path under the name its dbt_project.yml gives, replacing
- * what was there. Hub packages (`package:`) and tarballs are not fetched yet: an error names them.
+ * `strata deps`, as dbt's: packages.yml (or dependencies.yml) resolved over the whole tree into
+ * package-lock.yml, unless the lock already matches (`sha1_hash`) and `--upgrade` is not given; then every
+ * package of the lock installed into packages-install-path, through a staging folder swapped in at the end.
  */
-export async function deps(options: CommonOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; installed: string[] }> {
+export async function deps(options: DepsOptions): Promise<DepsResult> {
+  const env = options.env ?? process.env;
   const loaded = loadProject({ ...options, profileOptional: true });
-  if (!loaded.project) return { exitCode: 2, diagnostics: loaded.diagnostics, installed: [] };
-  const root = loaded.project.config.rootDir;
-  const { file, specs, diagnostics } = readPackageSpecs(root, diskFileSource);
-  if (diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, installed: [] };
-  const installDir = resolve(root, loaded.project.config.packagesInstallPath);
-  const installed: string[] = [];
-  let failed = false;
-  for (const spec of specs) {
-    const where = { file: file!, line: spec.line };
-    if (spec.kind === 'hub' || spec.kind === 'tarball') {
-      diagnostics.push({ code: 'packages-unsupported', severity: 'error', message: `${spec.kind === 'hub' ? `hub package ${spec.value}` : `tarball ${spec.value}`} is not installed: Strata fetches only local: and git: packages yet`, ...where, hint: spec.kind === 'hub' ? `use its git repository instead: - git: <the repository's URL of ${spec.value}> with revision: <the tag of the version you use>` : 'use a git: or local: entry' });
-      failed = true;
-      continue;
-    }
-    mkdirSync(installDir, { recursive: true });
-    const staging = mkdtempSync(join(installDir, '.strata-deps-'));
-    try {
-      let source: string;
-      if (spec.kind === 'local') source = resolve(root, spec.value);
-      else {
-        cloneGit(spec, join(staging, 'clone'));
-        source = join(staging, 'clone');
-      }
-      if (spec.subdirectory) source = join(source, spec.subdirectory);
-      const name = packageName(source);
-      if (!name) {
-        diagnostics.push({ code: 'package-invalid', severity: 'error', message: `${spec.value}${spec.subdirectory ? `/${spec.subdirectory}` : ''} has no dbt_project.yml with a name: it is not a package`, ...where, hint: 'point local:/git: (and subdirectory:) at the folder holding the package\'s dbt_project.yml' });
-        failed = true;
-        continue;
-      }
-      const copy = join(staging, 'package');
-      cpSync(source, copy, { recursive: true, filter: (src) => !NOT_COPIED.has(src.slice(source.length + 1).split(/[\\/]/)[0]!) });
-      rmSync(join(installDir, name), { recursive: true, force: true });
-      renameSync(copy, join(installDir, name));
-      installed.push(name);
-    } catch (e) {
-      const err = e as Error & { stderr?: Buffer };
-      diagnostics.push({ code: 'package-install-failed', severity: 'error', message: `${spec.value} could not be installed: ${(err.stderr?.toString() || err.message).trim().split('\n')[0]}`, ...where, hint: spec.kind === 'git' ? 'check the URL and revision, and that git can reach the repository' : 'check the path' });
-      failed = true;
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
+  const none = (exitCode: ExitCode, diagnostics: Diagnostic[]): DepsResult => ({ exitCode, diagnostics, installed: [], messages: [] });
+  if (!loaded.project) return none(2, loaded.diagnostics);
+  const { config } = loaded.project;
+  const root = config.rootDir;
+  const messages: string[] = [];
+  if (options.addPackage) {
+    const added = addedEntry(options.addPackage, options.source ?? 'hub');
+    if ('diagnostic' in added) return none(2, [added.diagnostic]);
+    const entry = added.entry;
+    const name = String(entry.package ?? entry.git ?? entry.local ?? entry.tarball);
+    for (const old of addToPackagesFile(root, entry, name)) messages.push(`Removed ${JSON.stringify(old)} from packages.yml`);
+    messages.push(`Added ${name} to packages.yml`);
   }
-  return { exitCode: failed ? (diagnostics.some((d) => d.code === 'packages-unsupported' || d.code === 'package-invalid') ? 2 : 1) : 0, diagnostics, installed };
+  const ctx: ResolveContext = { hub: new HubClient(hubUrl(env)), downloads: downloadsDir(resolve(root, config.packagesInstallPath)), rootDir: root, env, vars: config.vars, dbtVersion: DBT_COMPAT_VERSION, versionCheck: options.versionCheck !== false };
+  try {
+    const list = readPackagesList(root, 'packages.yml', root, ctx);
+    const diagnostics: Diagnostic[] = [...list.diagnostics];
+    if (exitFor(diagnostics)) return none(2, diagnostics);
+    if (!list.specs.length) return { exitCode: 0, diagnostics, installed: [], messages: [...messages, 'No packages found in packages.yml.'] };
+    const hash = packagesHash(list.written);
+    const existing = readLockFile(root);
+    diagnostics.push(...existing.diagnostics);
+    let packages: PinnedPackage[];
+    if (existing.lock && existing.lock.sha1Hash === hash && !options.upgrade) {
+      const locked = lockedSpecs(existing.lock.packages, ctx);
+      diagnostics.push(...locked.diagnostics);
+      if (exitFor(diagnostics)) return none(exitFor(diagnostics), diagnostics);
+      if (options.lock) return { exitCode: 0, diagnostics, installed: [], messages: [...messages, `${LOCK_FILE} is up to date.`] };
+      const resolved = await resolvePackages(locked.specs, ctx, false);
+      diagnostics.push(...resolved.diagnostics);
+      packages = resolved.packages;
+    } else {
+      const resolved = await resolvePackages(list.specs, ctx);
+      diagnostics.push(...resolved.diagnostics);
+      if (exitFor(diagnostics)) return none(exitFor(diagnostics), diagnostics);
+      packages = resolved.packages;
+      writeLockFile(root, packages, hash);
+      messages.push(`Updated ${LOCK_FILE} (${packages.length} package${packages.length === 1 ? '' : 's'}).`);
+      if (options.lock) return { exitCode: 0, diagnostics, installed: [], messages };
+    }
+    if (exitFor(diagnostics)) return none(exitFor(diagnostics), diagnostics);
+    try {
+      const done = await installPackages(packages, resolve(root, config.packagesInstallPath), ctx.downloads);
+      for (const d of done) messages.push(`Installed ${d.name} ${d.how}`);
+    } catch (e) {
+      if (!(e instanceof FetchError)) throw e;
+      const failed = e.kind === 'checksum' ? 'package-checksum-mismatch' : 'package-download-failed';
+      diagnostics.push({ code: failed, severity: 'error', message: `a package could not be installed: ${e.message}; ${config.packagesInstallPath}/ is left as it was`, file: LOCK_FILE, hint: e.kind === 'checksum' ? 'the download is not what the hub published: retry, or check the hub (DBT_PACKAGE_HUB_URL) or a proxy in between' : 'check the network and the hub (DBT_PACKAGE_HUB_URL), then run strata deps again' });
+      return none(1, diagnostics);
+    }
+    return { exitCode: exitFor(diagnostics), diagnostics, installed: packages.map((p) => p.name), messages };
+  } finally {
+    rmSync(ctx.downloads, { recursive: true, force: true });
+  }
 }

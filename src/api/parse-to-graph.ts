@@ -1,7 +1,8 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { RelationNamer, parseProject, propertyRenderer, readDependency, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { packageTestConfig } from '../parse/package-project.js';
 import type { ManifestNode } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
@@ -15,26 +16,46 @@ export function parseToGraph(
 ): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const bag = new DiagnosticBag();
   const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
+  // Installed packages first, each as a project of its own; the root project last (its docs are the ones doc() sees).
+  const packages = project.config.installedPackages.map((pkg) => packageProject(project, pkg));
+  const overrides = rootOverrides(project);
+  const packageParses = time('parse_packages', () => packages.map((p) => parseProject(p, engine, { env: options.env, rootOverrides: overrides })));
   const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, buildId: options.buildId, env: options.env }));
-  bag.merge(parsed.diagnostics);
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;
+  for (const p of packageParses) {
+    bag.merge(p.diagnostics);
+    mergeManifest(manifest, p.manifest);
+    Object.assign(parsed.envRead, p.envRead);
+    Object.assign(parsed.varsRead, p.varsRead);
+    parsed.secrets.push(...p.secrets);
+  }
+  bag.merge(parsed.diagnostics);
 
   // The nodes of files (before test, unit test and landing nodes join): enumerated once.
   const fileNodes = Object.values(manifest.nodes);
+  const sources = Object.values(manifest.sources);
   // Test configs in property files may read vars and env vars too, recorded with the parse's other reads.
   const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d));
-  const tests = time('generate_tests', () =>
-    generateTestNodes({
-      projectName: project.config.name,
-      nodes: fileNodes,
-      sources: Object.values(manifest.sources),
-      projectTestConfig: project.config.dataTests,
-      // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
-      knownTestMacros: engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : [])),
-      renderConfig: (config, at) => renderProperty(config, 'a test config', at),
-    }),
-  );
+  // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
+  const knownTestMacros = engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : []));
+  const tests = time('generate_tests', () => {
+    const out: ReturnType<typeof generateTestNodes> = { nodes: [], diagnostics: [] };
+    for (const unit of [project, ...packages]) {
+      const name = unit.config.name;
+      const own = generateTestNodes({
+        projectName: name,
+        nodes: fileNodes.filter((n) => n.packageName === name),
+        sources: sources.filter((s) => s.packageName === name),
+        projectTestConfig: unit === project ? project.config.dataTests : packageTestConfig(unit.config.dataTests, project.config.dataTests, name),
+        knownTestMacros,
+        renderConfig: (config, at) => renderProperty(config, 'a test config', at),
+      });
+      out.nodes.push(...own.nodes);
+      out.diagnostics.push(...own.diagnostics);
+    }
+    return out;
+  });
   bag.merge(tests.diagnostics);
   time('test_macro_configs', () => applyTestMacroConfigs(tests.nodes, engine));
   // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
@@ -45,10 +66,15 @@ export function parseToGraph(
     else manifest.disabled[t.uniqueId] = t;
   }
 
-  const models = new Map(fileNodes.filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
-  const unit = unitTestNodes(project.config.name, (manifest as { unitTests?: RawUnitTest[] }).unitTests ?? [], models);
-  bag.merge(unit.diagnostics);
-  for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
+  // Unit tests, each project's (the root's and every package's) on its own models.
+  const unitTestsOf = (m: object): RawUnitTest[] => (m as { unitTests?: RawUnitTest[] }).unitTests ?? [];
+  for (const [name, raw] of [[project.config.name, unitTestsOf(manifest)], ...packageParses.map((p) => [p.manifest.projectName, unitTestsOf(p.manifest)] as const)] as const) {
+    if (!raw.length) continue;
+    const models = new Map(fileNodes.filter((n) => n.resourceType === 'model' && n.packageName === name).map((n) => [n.name, n]));
+    const unit = unitTestNodes(name, raw, models);
+    bag.merge(unit.diagnostics);
+    for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
+  }
 
   // A quarantining model reads the targets of its relationships tests while it builds.
   for (const node of Object.values(manifest.nodes)) {

@@ -87,6 +87,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
       engine: p.engine,
       dialect,
       relations,
+      packageVars: p.project.config.packageVars,
       fullRefresh: options.fullRefresh ?? false,
       compiledDir: join(p.targetDir, 'compiled'),
       isIncremental: (node) => node.config.materialized === 'incremental' && !(node.config.full_refresh ?? options.fullRefresh) && state.get(relations.relationOf(node))?.kind === 'table',

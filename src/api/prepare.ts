@@ -1,3 +1,5 @@
+import { installedVersionWarnings } from '../packages/semver.js';
+import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import { basename } from 'node:path';
 import { resolve } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
@@ -155,6 +157,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   }));
   bag.merge(loaded.diagnostics);
   const project = loaded.project;
+  if (project) bag.merge(installedVersionWarnings(project.config.installedPackages, DBT_COMPAT_VERSION));
   if (!project || bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
 
   const scrubber = options.scrubber ?? new SecretScrubber();
@@ -195,7 +198,8 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       projectName: project.config.name,
       adapterType: adapter.type,
       target: templateTarget(project),
-      vars: project.config.vars,
+      // Packages' own vars too, under the root project's: dbt scopes them to each package, which a run render does (varsOverride).
+      vars: Object.assign({}, ...Object.values(project.config.packageVars), project.config.vars) as Record<string, unknown>,
       declaredPackages: project.config.declaredPackages,
       env: options.env ?? process.env,
       macroFiles,

@@ -40,10 +40,28 @@ export function operationContext(p: PreparedProject, relations: RelationIndex, c
   };
 }
 
+/** One project's hooks of a kind: an installed package's or the root project's. */
+interface HookGroup {
+  name: string;
+  hooks: string[];
+  file: string;
+  vars?: Record<string, unknown>;
+}
+
+/** dbt's order: installed packages' hooks first, by package name, then the root project's. */
+function hookGroups(p: PreparedProject, which: ProjectHook): HookGroup[] {
+  const cfg = p.project.config;
+  const packages = [...cfg.installedPackages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [
+    ...packages.map((pkg) => ({ name: pkg.name, hooks: which === 'on-run-start' ? pkg.onRunStart : pkg.onRunEnd, file: `${pkg.dir}/dbt_project.yml`, vars: cfg.packageVars[pkg.name] })),
+    { name: cfg.name, hooks: which === 'on-run-start' ? cfg.onRunStart : cfg.onRunEnd, file: cfg.configFile },
+  ].filter((g) => g.hooks.length);
+}
+
 /**
- * The project's `on-run-start` / `on-run-end` hooks, as dbt runs them: each is Jinja, rendered with the
- * run's context (`target`, `run_query`, macros…; on-run-end also gets `results` and `schemas`), then
- * executed on the warehouse. Stops at the first hook that fails.
+ * The project's `on-run-start` / `on-run-end` hooks, and its installed packages', as dbt runs them: each is
+ * Jinja, rendered with the run's context (`target`, `run_query`, macros…; on-run-end also gets `results` and
+ * `schemas`), then executed on the warehouse. Stops at the first hook that fails.
  */
 export async function runProjectHooks(
   p: PreparedProject,
@@ -54,33 +72,33 @@ export async function runProjectHooks(
   /** `graph` and `selected_resources`, as the command's models see them. */
   context: Pick<RunRenderContext, 'graph' | 'selectedResources'> = {},
 ): Promise<ProjectHooksOutcome> {
-  const hooks = which === 'on-run-start' ? p.project.config.onRunStart : p.project.config.onRunEnd;
+  const all = hookGroups(p, which).flatMap((g) => g.hooks.map((hook, index) => ({ group: g, hook, index })));
   const records: NodeRunRecord[] = [];
-  if (!hooks.length) return { records };
-  const name = p.project.config.name;
-  for (const [index, hook] of hooks.entries()) {
-    const id = `operation.${name}.${name}-${which}-${index}`;
+  const idOf = (g: HookGroup, index: number): string => `operation.${g.name}.${g.name}-${which}-${index}`;
+  for (const [n, { group, hook, index }] of all.entries()) {
+    const id = idOf(group, index);
     const started = Date.now();
     const record = (status: string, message: string, adapterResponse: Record<string, unknown> = {}): NodeRunRecord => {
       const now = Date.now();
       return { uniqueId: id, status, message, threadId: 'main', startedAt: new Date(started).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - started) / 1000, adapterResponse, failures: null };
     };
     try {
+      const name = `${group.name}-${which}-${index}`;
       const sql = await p.engine.runRender(
-        { uniqueId: id, name: `${name}-${which}-${index}`, resourceType: 'operation', packageName: name, file: p.project.config.configFile, fqn: [name, 'hooks', `${name}-${which}-${index}`], config: {} } as never,
+        { uniqueId: id, name, resourceType: 'operation', packageName: group.name, file: group.file, fqn: [group.name, 'hooks', name], config: {} } as never,
         hook,
-        operationContext(p, relations, connection, extra, context),
+        { ...operationContext(p, relations, connection, extra, context), ...(group.vars ? { varsOverride: group.vars } : {}) },
       );
       const result = sql.trim() ? await connection.execute(sql) : undefined;
       records.push(record('success', 'OK', { ...(result?.rowsAffected === undefined ? {} : { rows_affected: result.rowsAffected }), ...(result?.response ?? {}) }));
-      p.reporter.emit({ type: 'info', message: `${which} hook ${index + 1} of ${hooks.length} OK` });
+      p.reporter.emit({ type: 'info', message: `${which} hook ${n + 1} of ${all.length} OK` });
     } catch (e) {
-      const failure = p.scrubber.scrub(`${which} hook ${index + 1} (${p.project.config.configFile}) failed: ${(e as Error).message.split('\n')[0]}`);
+      const failure = p.scrubber.scrub(`${which} hook ${n + 1} (${group.file}) failed: ${(e as Error).message.split('\n')[0]}`);
       records.push(record('error', failure));
       // As dbt 1.9: the hooks after a failed one are skipped, and say so in run_results.json.
-      for (let later = index + 1; later < hooks.length; later++) {
+      for (const later of all.slice(n + 1)) {
         const at = new Date().toISOString();
-        records.push({ uniqueId: `operation.${name}.${name}-${which}-${later}`, status: 'skipped', message: `skipped: ${which} hook ${index + 1} failed`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: null });
+        records.push({ uniqueId: idOf(later.group, later.index), status: 'skipped', message: `skipped: ${which} hook ${n + 1} failed`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: null });
       }
       return { failure, records };
     }

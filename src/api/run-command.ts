@@ -126,6 +126,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       dialect: p.adapter.dialect,
       relations,
       fullRefresh,
+      packageVars: p.project.config.packageVars,
       compiledDir: join(p.targetDir, 'compiled'),
       compiledPathPrefix: join(p.project.config.targetPath, 'compiled'),
       context,

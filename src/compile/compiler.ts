@@ -19,6 +19,8 @@ export interface CompilerOptions {
   compiledDir?: string;
   /** How manifest.json names that folder (`compiled_path`): the target path as configured, then `compiled`. */
   compiledPathPrefix?: string;
+  /** Per installed package, the vars its nodes see (`var()` in a package's model reads its own vars first). */
+  packageVars?: Record<string, Record<string, unknown>>;
   /** What templates see of the whole run: dbt's `graph` and `selected_resources`. */
   context?: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
   /**
@@ -122,7 +124,7 @@ export class Compiler {
       renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : dialect.renderRelation(r)),
       quoteIdentifier: (n) => dialect.quoteIdentifier(n),
       resolveRef: (ref) => {
-        const target = relations.resolveRef(ref);
+        const target = relations.resolveRef(ref, node.packageName);
         if ('error' in target) return target;
         if (target.config.materialized === 'ephemeral') {
           pending.push(
@@ -139,11 +141,12 @@ export class Compiler {
         const src = relations.resolveSource(s, t);
         return 'error' in src ? src : emptyRead(relations.relationOf(src));
       },
-      isEphemeral: (ref) => relations.findRef(ref)?.config.materialized === 'ephemeral',
+      isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
       isIncremental: this.options.isIncremental(node),
       fullRefresh: this.options.fullRefresh,
       warehouse,
       ...this.options.context,
+      ...(this.options.packageVars?.[node.packageName] ? { varsOverride: this.options.packageVars[node.packageName] } : {}),
     });
     try {
       await Promise.all(pending);

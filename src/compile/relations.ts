@@ -37,12 +37,13 @@ export class RelationIndex {
     return { database: node.database, schema: node.schema, identifier: node.alias };
   }
 
-  findRef(ref: RefCall): ManifestNode | undefined {
-    return refTarget(this.byName.get(ref.name) ?? [], ref, this.manifest.projectName).node;
+  /** `fromPackage`: the package of the node whose ref this is (its own models come before other packages'). */
+  findRef(ref: RefCall, fromPackage?: string): ManifestNode | undefined {
+    return refTarget(this.byName.get(ref.name) ?? [], ref, this.manifest.projectName, fromPackage).node;
   }
 
-  resolveRef(ref: RefCall): ManifestNode | { error: string; hint?: string } {
-    const node = this.findRef(ref);
+  resolveRef(ref: RefCall, fromPackage?: string): ManifestNode | { error: string; hint?: string } {
+    const node = this.findRef(ref, fromPackage);
     if (node) return node;
     if (ref.version !== undefined && this.byName.has(ref.name)) return { error: `ref('${ref.name}', v=${String(ref.version)}) does not match any version of '${ref.name}'`, hint: 'leave v= out for the latest version' };
     const hint = didYouMean(ref.name, this.byName.keys());

@@ -7,7 +7,7 @@ import { refTarget } from '../parse/index.js';
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
 
 /** What refers to nodes: a node or an exposure. */
-type Referrer = { resourceType: string; name: string; originalFilePath: string };
+type Referrer = { resourceType: string; name: string; originalFilePath: string; packageName?: string };
 
 /** Resolves refs and sources, fills `dependsOn.nodes`, and orders the nodes; reports unknown refs and cycles. */
 export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnostics: Diagnostic[] } {
@@ -29,7 +29,7 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
 
   const resolveRef = (node: Referrer, ref: RefCall): string | undefined => {
     const candidates = byName.get(ref.name) ?? [];
-    const found = refTarget(candidates, ref, manifest.projectName);
+    const found = refTarget(candidates, ref, manifest.projectName, node.packageName);
     if (found.node) return found.node.uniqueId;
     const at = ref.at ?? { file: node.originalFilePath, line: 1, column: 1 };
     if (ref.version !== undefined && candidates.length) {

@@ -8,3 +8,4 @@ export { reparseModel, type ReparseOutcome } from './reparse-model.js';
 export { propertyRenderer, type PropertyReads } from './property-render.js';
 export { refTarget } from './ref-target.js';
 export { readDependency } from './exposures.js';
+export { packageProject, rootOverrides, mergeManifest } from './package-project.js';

@@ -13,6 +13,7 @@ import { rawCodeFromFile } from './raw-code.js';
 import { hexDigest } from '../project/index.js';
 import { propertyRenderer, type PropertyReads } from './property-render.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
+import { overrideTree, type RootOverrides } from './package-project.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -28,6 +29,8 @@ export interface ParseOptions {
   buildId?: string;
   /** The environment env_var() reads; a cached render is reused only if the values it read are unchanged. */
   env?: NodeJS.ProcessEnv;
+  /** Parsing an installed package: the root project's folder configs, over everything the package says (as dbt). */
+  rootOverrides?: RootOverrides;
 }
 
 const configDigest = (config: Record<string, unknown>): string => hexDigest('sha1', JSON.stringify(config)).slice(0, 16);
@@ -45,11 +48,13 @@ export interface ModelParseFacts {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(project: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+export function parseProject(whole: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+  // This project's files alone: an installed package's are parsed as a project of their own.
+  const project: LoadedProject = { ...whole, files: whole.files.filter((f) => (f.packageName ?? whole.config.name) === whole.config.name) };
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
   const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, exposures: {}, disabled: {} };
-  const cache = options.cacheDir ? ParseCache.open(options.cacheDir, project, engine, options.buildId) : undefined;
+  const cache = options.cacheDir ? ParseCache.open(options.cacheDir, whole, engine, options.buildId) : undefined;
   const props = readSchemaFiles(project.files, cache);
   diagnostics.push(...props.diagnostics);
   const namer = new RelationNamer(project, engine);
@@ -115,6 +120,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     ['test', 'test', cfg.dataTests, undefined],
     ['seed', 'seed', cfg.seeds, props.seeds],
   ];
+  const overrides = options.rootOverrides;
   /**
    * One node from one file (a snapshot file gives one per block, each as a file of its own whose text is the
    * block's body). `ownCode`: the node's SQL is `f.contents` itself, not the file on disk read later.
@@ -128,7 +134,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
     let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
     if (resourceType !== 'seed') {
       // The config its template sees (`config.get`): project folders and YAML. A render is reused for the same one only.
-      const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig });
+      const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig, ...(overrides ? folderConfig(overrideTree(overrides, resourceType), fqn) : {}) });
       const cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
       if (cached) counts.fromCache++;
       else {
@@ -148,7 +154,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       for (const name of rendered.secrets ?? []) secrets.add(name);
       diagnostics.push(...rendered.diagnostics);
     }
-    const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config);
+    const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config, ...(overrides ? [folderConfig(overrideTree(overrides, resourceType), fqn)] : []));
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
     const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
     const fields: Omit<ManifestNode, 'rawCode'> = {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { FileSource, FileStamp } from './types.js';
 
@@ -38,6 +38,8 @@ export const diskFileSource: FileSource = {
   },
   list(dir) {
     const out: string[] = [];
+    // Linked folders are followed (a `local:` package is a link in dbt_packages/), each real folder once.
+    const seen = new Set<string>();
     const walk = (d: string): void => {
       let entries;
       try {
@@ -54,7 +56,15 @@ export const diskFileSource: FileSource = {
         } else if (e.isFile()) out.push(p);
         else if (e.isSymbolicLink()) {
           try {
-            if (statSync(p).isFile()) out.push(p);
+            const st = statSync(p);
+            if (st.isFile()) out.push(p);
+            else if (st.isDirectory() && !SKIP.has(e.name)) {
+              const real = realpathSync(p);
+              if (!seen.has(real)) {
+                seen.add(real);
+                walk(p);
+              }
+            }
           } catch {
             /* dangling link: ignore */
           }

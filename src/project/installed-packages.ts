@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { FileSource } from './types.js';
+import type { FileSource, FolderConfigTree } from './types.js';
 import { parseYamlFile } from './yaml-file.js';
 
 /** A package `strata deps` installed under the packages-install-path (default `dbt_packages/`). */
@@ -9,14 +9,35 @@ export interface InstalledPackage {
   /** Relative to the project root, forward slashes: `dbt_packages/my_utils`. */
   dir: string;
   macroPaths: string[];
+  modelPaths: string[];
+  seedPaths: string[];
+  testPaths: string[];
+  snapshotPaths: string[];
+  analysisPaths: string[];
+  docsPaths: string[];
+  /** Its dbt_project.yml's own `vars:` (applied to its nodes only, under the root project's). */
+  vars: Record<string, unknown>;
+  /** Its dbt_project.yml's folder configs (the root project's `models: <package>:` apply over them). */
+  models: FolderConfigTree;
+  seeds: FolderConfigTree;
+  snapshots: FolderConfigTree;
+  dataTests: FolderConfigTree;
+  sources: FolderConfigTree;
+  /** Its `on-run-start` / `on-run-end` hooks (run before the root project's). */
+  onRunStart: string[];
+  onRunEnd: string[];
+  /** `require-dbt-version` as written, if any. */
+  requireDbtVersion?: unknown;
 }
 
 const paths = (v: unknown, fallback: string[]): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : fallback);
+const hooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const tree = (v: unknown): FolderConfigTree => (v && typeof v === 'object' && !Array.isArray(v) ? (v as FolderConfigTree) : {});
 
 /**
- * The packages installed for this project: each folder of the install path with a dbt_project.yml. Their
- * macros are loaded under the package's name (`my_utils.cents()`, `adapter.dispatch(…, 'my_utils')`).
- * Their models, seeds and the rest are not built yet: a package that has models gets a warning.
+ * The packages installed for this project: each folder (or link) of the install path with a dbt_project.yml.
+ * Their macros load under the package's name (`my_utils.cents()`, `adapter.dispatch(…, 'my_utils')`); their
+ * models, seeds, snapshots, analyses, tests, sources and docs join the graph as the package's nodes.
  */
 export function installedPackages(root: string, installPath: string, fs: FileSource): { packages: InstalledPackage[]; diagnostics: Diagnostic[] } {
   const base = join(root, installPath);
@@ -33,9 +54,36 @@ export function installedPackages(root: string, installPath: string, fs: FileSou
     const raw = (parsed.file?.value ?? {}) as Record<string, unknown>;
     if (typeof raw.name !== 'string' || seen.has(raw.name)) continue;
     seen.add(raw.name);
-    out.push({ name: raw.name, dir, macroPaths: paths(raw['macro-paths'], ['macros']) });
-    const models = paths(raw['model-paths'] ?? raw['source-paths'], ['models']).flatMap((m) => fs.list(join(root, dir, m))).filter((f) => f.endsWith('.sql'));
-    if (models.length) diagnostics.push({ code: 'package-models-unsupported', severity: 'warn', message: `package '${raw.name}' has ${models.length} model(s), which Strata does not build yet: only its macros are loaded`, file: `${dir}/dbt_project.yml`, line: 1, hint: 'copy the models the project needs into models/, or keep this project on dbt until package models are supported' });
+    out.push({
+      name: raw.name,
+      dir,
+      macroPaths: paths(raw['macro-paths'], ['macros']),
+      modelPaths: paths(raw['model-paths'] ?? raw['source-paths'], ['models']),
+      seedPaths: paths(raw['seed-paths'] ?? raw['data-paths'], ['seeds']),
+      testPaths: paths(raw['test-paths'], ['tests']),
+      snapshotPaths: paths(raw['snapshot-paths'], ['snapshots']),
+      analysisPaths: paths(raw['analysis-paths'], ['analyses']),
+      docsPaths: paths(raw['docs-paths'], []),
+      vars: tree(raw.vars),
+      models: tree(raw.models),
+      seeds: tree(raw.seeds),
+      snapshots: tree(raw.snapshots),
+      dataTests: tree(raw.data_tests ?? raw.tests),
+      sources: tree(raw.sources),
+      onRunStart: hooks(raw['on-run-start']),
+      onRunEnd: hooks(raw['on-run-end']),
+      ...(raw['require-dbt-version'] !== undefined ? { requireDbtVersion: raw['require-dbt-version'] } : {}),
+    });
   }
   return { packages: out, diagnostics };
+}
+
+/**
+ * The vars a package's nodes see, as dbt scopes them: the package's own, under the root project's global
+ * vars, under the root's `vars: { <package>: {…} }`, under `--vars`.
+ */
+export function packageVars(pkg: InstalledPackage, rootVarsTree: Record<string, unknown>, rootName: string, cli: Record<string, unknown>, packageNames: string[]): Record<string, unknown> {
+  const scoped = (t: Record<string, unknown>, name: string): Record<string, unknown> => tree(t[name]);
+  const globals = (t: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(t).filter(([k]) => k !== rootName && !packageNames.includes(k)));
+  return { ...globals(pkg.vars), ...scoped(pkg.vars, pkg.name), ...globals(rootVarsTree), ...scoped(rootVarsTree, pkg.name), ...cli };
 }

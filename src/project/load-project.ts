@@ -9,7 +9,7 @@ import { renderFailure, renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
-import { installedPackages } from './installed-packages.js';
+import { installedPackages, packageVars, type InstalledPackage } from './installed-packages.js';
 
 const KNOWN_KEYS = new Set([
   'name', 'version', 'profile', 'config-version', 'require-dbt-version', 'model-paths', 'source-paths', 'seed-paths', 'data-paths',
@@ -145,6 +145,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     declaredPackages: packagesFile.packages,
     packagesInstallPath: installPath,
     installedPackages: installed.packages,
+    packageVars: Object.fromEntries(installed.packages.map((p) => [p.name, packageVars(p, varsTree, name, cli.value, installed.packages.map((q) => q.name))])),
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
@@ -201,19 +202,30 @@ export function listProjectFiles(config: ProjectConfig, fs: FileSource): Project
       }
     }
   }
-  // Installed packages' macros, under their packages' names.
-  for (const pkg of config.installedPackages) {
-    for (const dir of pkg.macroPaths) {
-      const absDir = resolve(config.rootDir, pkg.dir, dir);
+  // Installed packages' files, under their packages' names.
+  for (const pkg of config.installedPackages) listPackageFiles(config.rootDir, pkg, fs, files, seen);
+  return files;
+}
+
+/** One installed package's files (models, seeds, macros, tests, snapshots, analyses, YAML, docs), paths from the project root. */
+function listPackageFiles(rootDir: string, pkg: InstalledPackage, fs: FileSource, files: ProjectFile[], seen: Set<string>): void {
+  const groups: [string[], Parameters<typeof kindOf>[0]][] = [
+    [pkg.modelPaths, 'model'], [pkg.seedPaths, 'seed'], [pkg.macroPaths, 'macro'], [pkg.testPaths, 'test'],
+    [pkg.snapshotPaths, 'snapshot'], [pkg.analysisPaths, 'analysis'], [pkg.docsPaths, 'docs'],
+  ];
+  for (const [dirs, resource] of groups) {
+    for (const dir of dirs) {
+      const absDir = resolve(rootDir, pkg.dir, dir);
       for (const abs of fs.list(absDir)) {
-        if (!abs.endsWith('.sql') || seen.has(abs)) continue;
-        seen.add(abs);
+        if (seen.has(abs)) continue;
         const pathInResource = relative(absDir, abs).split(sep).join('/');
-        const file = new LazyProjectFile('macro', `${pkg.dir}/${dir}/${pathInResource}`, pathInResource, `${pkg.dir}/${dir}`, abs, fs);
+        const kind = kindOf(resource, pathInResource);
+        if (!kind) continue;
+        seen.add(abs);
+        const file = new LazyProjectFile(kind, `${pkg.dir}/${dir}/${pathInResource}`, pathInResource, `${pkg.dir}/${dir}`, abs, fs);
         file.packageName = pkg.name;
         files.push(file);
       }
     }
   }
-  return files;
 }

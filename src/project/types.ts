@@ -33,8 +33,10 @@ export interface ProjectConfig {
   declaredPackages: string[];
   /** Where `strata deps` installs packages (`packages-install-path`, default `dbt_packages`). */
   packagesInstallPath: string;
-  /** The packages installed there; their macros are loaded. */
+  /** The packages installed there; their macros are loaded and their resources join the graph. */
   installedPackages: import('./installed-packages.js').InstalledPackage[];
+  /** Per installed package, the vars its nodes see (its own under the root project's, under `--vars`). */
+  packageVars: Record<string, Record<string, unknown>>;
   /** `selectors.yml` at the project root: named selectors (`--selector`, `selector:`). */
   selectors: import('./selectors-file.js').SelectorDefinition[];
   /** `exposures:` (only `+enabled`, `+tags`, `+meta` apply, as in dbt). */
@@ -76,7 +78,7 @@ export interface ProjectFile {
   contents: string;
   /** sha256 of contents, hex. */
   checksum: string;
-  /** A macro file of an installed package: its package's name (else the project's). */
+  /** A file of an installed package: its package's name (else the project's). */
   packageName?: string;
   /** Size and modification time as seen when the file was read or checked, if the file source knows them. */
   stamp?: FileStamp;

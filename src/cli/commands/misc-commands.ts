@@ -56,16 +56,24 @@ export function runOperationCommand(): Command {
     });
 }
 
-/** `strata deps`: installs the project's packages. */
+/** `strata deps`: resolves the project's packages into package-lock.yml and installs them. */
 export function depsCommand(): Command {
   return withCommonFlags(new Command('deps'))
-    .description('install the local: and git: packages of packages.yml into dbt_packages/ (their macros are loaded)')
-    .action(async (flags: GlobalFlags) => {
+    .description('resolve packages.yml (hub, git, local and tarball packages, and theirs) into package-lock.yml and install them into dbt_packages/')
+    .option('--upgrade', 'resolve again even if package-lock.yml matches packages.yml')
+    .option('--lock', 'write package-lock.yml only; install nothing')
+    .option('--add-package <name@version>', 'add a package to packages.yml first (a hub package: org/name@version)')
+    .option('--source <kind>', 'what --add-package names: hub, git, local or tarball', 'hub')
+    .action(async (flags: GlobalFlags & { upgrade?: boolean; lock?: boolean; addPackage?: string; source?: string }) => {
       const { options, reporter } = commonOptions(flags);
-      const result = await deps(options);
-      for (const name of result.installed) reporter.emit({ type: 'info', message: `Installed ${name}` });
+      if (flags.source && !['hub', 'git', 'local', 'tarball'].includes(flags.source)) {
+        reportDiagnostics(reporter, [{ code: 'usage', severity: 'error', message: `--source ${flags.source} is not a package source`, hint: 'use --source hub, git, local or tarball' }]);
+        process.exitCode = 2;
+        return;
+      }
+      const result = await deps({ ...options, upgrade: flags.upgrade, lock: flags.lock, addPackage: flags.addPackage, source: flags.source as 'hub' | 'git' | 'local' | 'tarball', versionCheck: flags.versionCheck });
+      for (const message of result.messages) reporter.emit({ type: 'info', message });
       reportDiagnostics(reporter, result.diagnostics);
-      if (result.exitCode === 0 && !result.installed.length) reporter.emit({ type: 'info', message: 'No packages to install.' });
       process.exitCode = result.exitCode;
     });
 }
