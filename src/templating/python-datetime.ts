@@ -4,6 +4,7 @@
  * Times are UTC. Precision is milliseconds (JavaScript's), printed as Python's microseconds.
  */
 import { splitArgs } from './call-args.js';
+import { JinjaError } from './jinja/index.js';
 
 const p2 = (n: number, w = 2): string => String(n).padStart(w, '0');
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -134,10 +135,24 @@ function fromIso(s: string, dateOnly: boolean): PyDateTime {
   return new PyDateTime(d, dateOnly, utc && !dateOnly);
 }
 
+function checkRange(what: string, v: number, lo: number, hi: number): number {
+  if (!Number.isInteger(Number(v)) || v < lo || v > hi) throw new JinjaError('value', `${what} must be in ${lo}..${hi}`);
+  return Number(v);
+}
+
+/** Python's date checks: `datetime(2020, 13, 1)` is a ValueError, not 2021-01-01. */
+function checkedDate(y: number, mo: number, d: number): [number, number, number] {
+  checkRange('year', y, 1, 9999);
+  checkRange('month', mo, 1, 12);
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (!Number.isInteger(Number(d)) || d < 1 || d > days) throw new JinjaError('value', 'day is out of range for month');
+  return [Number(y), Number(mo) - 1, Number(d)];
+}
+
 /** The `datetime` module: `datetime` and `date` are callable classes with their class methods, as in Python. */
 export function datetimeModule(now: () => Date): Record<string, unknown> {
   const datetime = Object.assign(
-    (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0) => new PyDateTime(new Date(Date.UTC(y, mo - 1, d, h, mi, s, us / 1000))),
+    (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0) => new PyDateTime(new Date(Date.UTC(...checkedDate(y, mo, d), checkRange('hour', h, 0, 23), checkRange('minute', mi, 0, 59), checkRange('second', s, 0, 59), checkRange('microsecond', us, 0, 999999) / 1000))),
     {
       now: () => new PyDateTime(now()),
       utcnow: () => new PyDateTime(now()),
@@ -147,7 +162,7 @@ export function datetimeModule(now: () => Date): Record<string, unknown> {
       fromtimestamp: (t: number) => new PyDateTime(new Date(t * 1000)),
     },
   );
-  const date = Object.assign((y: number, mo: number, d: number) => new PyDateTime(new Date(Date.UTC(y, mo - 1, d)), true), {
+  const date = Object.assign((y: number, mo: number, d: number) => new PyDateTime(new Date(Date.UTC(...checkedDate(y, mo, d))), true), {
     today: () => new PyDateTime(now()).date(),
     fromisoformat: (s: string) => fromIso(s, true),
   });

@@ -208,3 +208,11 @@ describe('{% with %}', () => {
     expect(await render('a\n{%- with z = {"k": [1, 2]} -%}\n  {{ z.k | length }}\n{%- endwith %}\nb')).toBe('a2\nb');
   });
 });
+
+describe('Python errors from dbt modules', () => {
+  it('refuses an impossible date as Python does', async () => {
+    await expect(render('{{ modules.datetime.datetime(2020, 13, 1) }}')).rejects.toMatchObject({ diagnostics: [{ code: 'jinja-render-error', message: expect.stringContaining('month must be in 1..12') }] });
+    await expect(render('{{ modules.datetime.date(2021, 2, 29) }}')).rejects.toMatchObject({ diagnostics: [{ message: expect.stringContaining('day is out of range for month') }] });
+    expect(await render('{{ modules.datetime.date(2024, 2, 29) }}')).toBe('2024-02-29');
+  });
+});
