@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
+import { writeDocsSite } from '../docs/index.js';
 import { prepareProject } from './prepare.js';
 import { writeManifest } from './run-artifacts.js';
 import type { CommonOptions, ExitCode } from './types.js';
@@ -13,9 +14,10 @@ const CATALOGUED = new Set(['model', 'seed', 'snapshot', 'landing']);
 /**
  * `strata docs generate`: writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
- * ephemeral models are left out, as in dbt. Never builds anything.
+ * ephemeral models are left out, as in dbt. Then the static docs site in target/docs/ (see docs/docs-site.md).
+ * Never builds anything.
  */
-export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; nodes: number; sources: number }> {
+export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; nodes: number; sources: number; site?: string }> {
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
@@ -60,5 +62,9 @@ export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: 
     await warehouse?.close().catch(() => undefined);
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources }), p.scrubber);
-  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length };
+  // The site last: it embeds every artifact written before it (lineage.json included).
+  const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text));
+  diagnostics.push(...site.diagnostics);
+  if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length };
+  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, site: site.dir };
 }

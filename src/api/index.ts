@@ -24,4 +24,5 @@ export { runOperation, type RunOperationOptions } from './run-operation.js';
 export { retry } from './retry-command.js';
 export { show, type ShowOptions, type ShowPreview } from './show-command.js';
 export { docsGenerate } from './docs-command.js';
+export { docsServe, type DocsServeOptions } from './docs-serve-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
