@@ -125,7 +125,10 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     // The status column's description is a {% docs %} block, rendered as markdown (inline code).
     expect(await page.$eval('table.columns tr[data-column="status"] .md', (e) => e.innerHTML)).toContain('<code>in_progress</code>');
     expect(await page.$$eval('table.columns tr[data-column="complaint_id"] .test-chip', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['unique pass', 'not_null pass']));
-    expect(await page.$eval('pre.sql', (e) => e.querySelectorAll('.sql-keyword').length)).toBeGreaterThan(5);
+    // SQL comes from data-sql.js, loaded after the first paint, and fills the section in place.
+    await expect.poll(() => page.$$eval('pre.sql .sql-keyword', (els) => els.length)).toBeGreaterThan(5);
+    await page.click('.sql-section .tab:has-text("Raw")');
+    expect(await page.$eval('pre.sql', (e) => e.textContent)).toContain("{{ ref('brz_complaints_web') }}");
     expect(await page.textContent('#selector')).toBe('');
     expect(await page.inputValue('#selector')).toBe('+complaints+');
     const ids = await drawn(page);

@@ -52,6 +52,17 @@ function columnsOf(node: Json, catalogEntry: Json | undefined, testsByColumn: Ma
   return out;
 }
 
+/** A node's config without null, empty and default entries: what a reader (and `config.<key>:` selectors) can match. */
+function trimConfig(config: Json | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config ?? {})) {
+    if (v === null || v === undefined || (Array.isArray(v) && !v.length) || (typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length)) continue;
+    if (k === 'docs' && (v as Json).show === true && !(v as Json).node_color) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 /** Kahn's algorithm, ties broken by id, so the order is stable between runs. */
 function topologicalOrder(ids: string[], parents: Record<string, string[]>): string[] {
   const known = new Set(ids);
@@ -119,7 +130,7 @@ function extraOf(n: Json, freshness: Map<string, Json>): Record<string, unknown>
   copy('constraints', n.constraints);
   copy('schema', n.schema);
   copy('database', n.database);
-  copy('alias', n.alias);
+  if (n.alias !== n.name) copy('alias', n.alias);
   return extra;
 }
 
@@ -157,7 +168,7 @@ export function buildSiteData(a: DocsArtifacts): SiteData {
     const path: string = n.original_file_path ?? '';
     const node: SiteNode = {
       id, type: n.resource_type, name: n.name, packageName: n.package_name ?? '', path, fqn: n.fqn ?? [], tags,
-      description: n.description ?? '', config: n.config ?? {}, relation: n.relation_name ?? null,
+      description: n.description ?? '', config: trimConfig(n.config), relation: n.relation_name ?? null,
       columns: columnsOf(n, catalogEntry, columnTests.get(id) ?? new Map()),
       parents: parentMap[id] ?? [], children: (childMap[id] ?? []).sort(), tests: testsOf.get(id) ?? [], extra: extraOf(n, freshness),
     };

@@ -18,8 +18,8 @@ export function siteAssetsDir(): string | undefined {
  * The data as a script that works from file:// (a page opened from disk cannot fetch JSON): a JSON string
  * parsed once, which browsers read faster than the same object as a literal.
  */
-export function dataScript(json: string): string {
-  return `window.__STRATA_DOCS__=JSON.parse(${JSON.stringify(json)});\n`;
+export function dataScript(variable: string, json: string): string {
+  return `window.${variable}=JSON.parse(${JSON.stringify(json)});\n`;
 }
 
 export interface WriteSiteResult {
@@ -30,8 +30,8 @@ export interface WriteSiteResult {
 }
 
 /**
- * Writes the static docs site into `<targetDir>/docs/`: the bundled app (index.html, app.js, app.css) and
- * data.js with every artifact the site needs. `scrub` removes secrets from the embedded data.
+ * Writes the static docs site into `<targetDir>/docs/`: the bundled app (index.html, app.js, app.css),
+ * data.js (every artifact the site needs but SQL) and data-sql.js (raw and compiled SQL by unique id). `scrub` removes secrets from the embedded data.
  */
 export function writeDocsSite(targetDir: string, scrub: (text: string) => string = (t) => t): WriteSiteResult {
   const dir = join(targetDir, 'docs');
@@ -45,6 +45,15 @@ export function writeDocsSite(targetDir: string, scrub: (text: string) => string
   const data = buildSiteData(artifacts);
   mkdirSync(dir, { recursive: true });
   for (const f of SITE_ASSETS) copyFileSync(join(assets, f), join(dir, f));
-  writeFileSync(join(dir, 'data.js'), dataScript(scrub(JSON.stringify(data))));
+  // SQL is most of the bytes and no page needs it to start: it goes to data-sql.js, loaded after first paint.
+  const sql: Record<string, [string | null, string | null]> = {};
+  for (const n of data.nodes) {
+    if (n.raw === undefined && n.compiled === undefined) continue;
+    sql[n.id] = [n.raw ?? null, n.compiled ?? null];
+    delete n.raw;
+    delete n.compiled;
+  }
+  writeFileSync(join(dir, 'data.js'), dataScript('__STRATA_DOCS__', scrub(JSON.stringify(data))));
+  writeFileSync(join(dir, 'data-sql.js'), dataScript('__STRATA_DOCS_SQL__', scrub(JSON.stringify(sql))));
   return { ok: true, dir, nodes: data.nodes.length, diagnostics };
 }

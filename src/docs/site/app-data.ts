@@ -6,6 +6,7 @@ export const GRAPH_TYPES = new Set(['model', 'seed', 'snapshot', 'source', 'expo
 /** The embedded data with the lookups every view needs. */
 export class AppData {
   readonly byId = new Map<string, SiteNode>();
+  sqlLoaded = false;
   /** Lower-cased text per node for search: name, description, columns, tags, SQL. */
   readonly searchText: { node: SiteNode; name: string; columns: string; tags: string; description: string; sql: string }[] = [];
 
@@ -18,9 +19,21 @@ export class AppData {
         columns: n.columns.map((c) => `${c.name} ${c.description}`).join('\n').toLowerCase(),
         tags: n.tags.join(' ').toLowerCase(),
         description: n.description.toLowerCase(),
-        sql: `${n.raw ?? ''}\n${n.compiled ?? ''}`.toLowerCase(),
+        sql: '',
       });
     }
+  }
+
+  /** Joins in data-sql.js (loaded after first paint): raw and compiled SQL by id, searchable from then on. */
+  attachSql(sql: Record<string, [string | null, string | null]>): void {
+    for (const s of this.searchText) {
+      const pair = sql[s.node.id];
+      if (!pair) continue;
+      if (pair[0] !== null) s.node.raw = pair[0];
+      if (pair[1] !== null) s.node.compiled = pair[1];
+      s.sql = `${pair[0] ?? ''}\n${pair[1] ?? ''}`.toLowerCase();
+    }
+    this.sqlLoaded = true;
   }
 
   node(id: string): SiteNode | undefined {

@@ -6,7 +6,7 @@ import { GraphSelector } from './graph-select.js';
 import { layoutGraph } from './graph-layout.js';
 import { GraphView } from './graph-view.js';
 import { folderTree, layerTree, renderTree } from './nav-tree.js';
-import { nodeHref, renderHome, renderNodePage } from './node-page.js';
+import { nodeHref, renderHome, renderNodePage, sqlSection } from './node-page.js';
 import { wireSearch } from './search-box.js';
 
 /** Above this many selected nodes the graph asks for a narrower selector instead of freezing the tab. */
@@ -18,7 +18,10 @@ const DRAW_ALL_UP_TO = 300;
 interface DocsProbe {
   ready: boolean;
   readyMs: number;
-  lastGraph?: { selector: string; nodes: number; ms: number };
+  sqlLoaded?: boolean;
+  lastGraph?: { selector: string; nodes: number; ms: number; selectMs?: number; layoutMs?: number };
+  /** Milliseconds since navigation when each start-up phase ended. */
+  phases: Record<string, number>;
   errors: string[];
 }
 
@@ -26,6 +29,7 @@ declare global {
   interface Window {
     __STRATA_DOCS__?: SiteData;
     __strataDocsProbe?: DocsProbe;
+    __STRATA_DOCS_SQL__?: Record<string, [string | null, string | null]>;
   }
 }
 
@@ -71,6 +75,26 @@ class App {
     this.route();
   }
 
+  /** Loads data-sql.js with a script tag (works from file://, where fetch does not). */
+  loadSql(): void {
+    const script = document.createElement('script');
+    script.src = 'data-sql.js';
+    script.onload = () => {
+      this.app.attachSql(window.__STRATA_DOCS_SQL__ ?? {});
+      this.probe.sqlLoaded = true;
+      const pending = document.querySelector('#page .sql-pending');
+      const id = document.querySelector<HTMLElement>('#page article.page')?.dataset.id;
+      const n = id ? this.app.node(id) : undefined;
+      if (pending && n) {
+        const section = sqlSection(this.app, n);
+        if (section) pending.replaceWith(section);
+        else pending.remove();
+      }
+    };
+    script.onerror = () => document.querySelector('#page .sql-pending p')?.replaceChildren('data-sql.js did not load: run `strata docs generate` again');
+    document.body.append(script);
+  }
+
   open(id: string): void {
     const href = nodeHref(id);
     if (location.hash === href) this.route();
@@ -113,6 +137,7 @@ class App {
     this.input.value = text;
     this.current = text;
     const { ids, errors, warnings } = this.selector.select(text);
+    const t1 = performance.now();
     if (errors.length) {
       this.status.textContent = errors.join('; ');
       this.status.className = 'error';
@@ -123,7 +148,9 @@ class App {
       this.status.textContent = `${ids.length.toLocaleString()} nodes selected: narrow the selector to draw at most ${MAX_DRAWN.toLocaleString()}`;
       return;
     }
-    this.graph.render(layoutGraph(this.app, ids), focus);
+    const layout = layoutGraph(this.app, ids);
+    const t2 = performance.now();
+    this.graph.render(layout, focus);
     // A big neighbourhood fits only at a scale too small to read: start near the node instead.
     if (focus && this.graph.transform.k < 0.5) {
       this.graph.zoom(0.8 / this.graph.transform.k);
@@ -131,7 +158,7 @@ class App {
     }
     const ms = performance.now() - t0;
     this.status.textContent = `${ids.length.toLocaleString()} node${ids.length === 1 ? '' : 's'}${warnings.length ? ` · ${warnings.join('; ')}` : ''}`;
-    this.probe.lastGraph = { selector: text, nodes: ids.length, ms };
+    this.probe.lastGraph = { selector: text, nodes: ids.length, ms, selectMs: t1 - t0, layoutMs: t2 - t1 };
   }
 
   /** Draws only the nodes on a column's path, with the columns named, and lights the path. */
@@ -155,16 +182,20 @@ class App {
 }
 
 function boot(): void {
-  const probe: DocsProbe = { ready: false, readyMs: 0, errors: [] };
+  const probe: DocsProbe = { ready: false, readyMs: 0, errors: [], phases: { script: performance.now() } };
   window.__strataDocsProbe = probe;
   const data = window.__STRATA_DOCS__;
   if (!data) {
     byId('page').textContent = 'data.js is missing or failed to load: run `strata docs generate` again.';
     return;
   }
-  new App(data, probe).start();
+  const app = new App(data, probe);
+  probe.phases.indexed = performance.now();
+  app.start();
   probe.ready = true;
   probe.readyMs = performance.now();
+  // After the first frame, so the SQL never delays the first paint.
+  requestAnimationFrame(() => setTimeout(() => app.loadSql(), 0));
 }
 
 boot();

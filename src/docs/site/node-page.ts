@@ -92,7 +92,9 @@ function columnsSection(app: AppData, n: SiteNode, lineage: ColumnLineage | unde
     h('tbody', {}, n.columns.map(row))));
 }
 
-function sqlSection(n: SiteNode): HTMLElement | null {
+/** The SQL, or a placeholder that main.ts replaces once data-sql.js has loaded. */
+export function sqlSection(app: AppData, n: SiteNode): HTMLElement | null {
+  if (!app.sqlLoaded) return ['macro', 'model', 'snapshot', 'test', 'analysis'].includes(n.type) ? h('section', { className: 'section sql-pending' }, h('h2', {}, 'SQL'), h('p', { className: 'muted' }, 'loading…')) : null;
   if (!n.raw && !n.compiled) return null;
   const views: [string, string][] = [];
   if (n.raw) views.push([n.type === 'macro' ? 'Source' : 'Raw', n.raw]);
@@ -102,7 +104,9 @@ function sqlSection(n: SiteNode): HTMLElement | null {
     code.firstElementChild!.innerHTML = highlightSql(text);
     for (const b of tabs) b.classList.toggle('active', b === ev.currentTarget);
   } }, label));
-  return section('SQL', h('div', { className: 'tabs' }, tabs), code);
+  const out = section('SQL', h('div', { className: 'tabs' }, tabs), code);
+  out?.classList.add('sql-section');
+  return out;
 }
 
 /** The page of one resource. */
@@ -124,7 +128,7 @@ export function renderNodePage(app: AppData, n: SiteNode, lineage: ColumnLineage
     section('Tests', testIds.length ? h('ul', { className: 'tests' }, testIds.map((id) => h('li', {}, link(app, id), ' ', statusBadge(app.node(id)?.run?.status)))) : null),
     section('Depends on', parents.length ? h('ul', { className: 'refs' }, parents.map((p) => h('li', {}, link(app, p)))) : null),
     section('Referenced by', n.children.length ? h('ul', { className: 'refs' }, n.children.map((c) => h('li', {}, link(app, c)))) : null),
-    sqlSection(n),
+    sqlSection(app, n),
     section('Config', Object.keys(config).length ? h('pre', { className: 'config' }, JSON.stringify(config, null, 2)) : null),
     n.extra.meta ? section('Meta', h('pre', { className: 'config' }, JSON.stringify(n.extra.meta, null, 2))) : null);
 }
