@@ -3,7 +3,8 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
-import { writeDocsSite } from '../docs/index.js';
+import { writeDocsSite, type WarehouseFacts } from '../docs/index.js';
+import { readWarehouseFacts } from './docs-warehouse-facts.js';
 import { prepareProject } from './prepare.js';
 import { writeManifest } from './run-artifacts.js';
 import type { CommonOptions, ExitCode } from './types.js';
@@ -33,6 +34,7 @@ export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: 
 
   const nodes: CatalogEntry[] = [];
   const sources: CatalogEntry[] = [];
+  let facts: WarehouseFacts = {};
   let warehouse: Warehouse | undefined;
   let connection: Connection | undefined;
   try {
@@ -53,6 +55,7 @@ export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: 
         (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, columns });
       }
     }
+    facts = await readWarehouseFacts(connection, p.adapter.dialect);
   } catch (e) {
     const describe = (e as { describe?: () => string }).describe;
     diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!), file: p.project.profilesFile ?? 'profiles.yml' });
@@ -63,7 +66,7 @@ export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: 
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources }), p.scrubber);
   // The site last: it embeds every artifact written before it (lineage.json included).
-  const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text));
+  const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts);
   diagnostics.push(...site.diagnostics);
   if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length };
   return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, site: site.dir };

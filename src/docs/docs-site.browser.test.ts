@@ -10,7 +10,6 @@ import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { build, docsGenerate, docsServe, list } from '../api/index.js';
 import { copyDemo, repoRoot } from '../test-support/demo-project.js';
-import { writeDocsSite } from './write-site.js';
 import { GRAPH_TYPES } from './site/app-data.js';
 import { launchChromium, chromiumMissing } from '../test-support/chromium.js';
 import type { LineageFile } from './site-types.js';
@@ -52,7 +51,7 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     const target = join(dir, 'target');
     if (!existsSync(join(target, 'lineage.json'))) {
       writeFileSync(join(target, 'lineage.json'), JSON.stringify(LINEAGE_FIXTURE));
-      expect(writeDocsSite(target).ok).toBe(true);
+      expect((await docsGenerate({ projectDir: dir })).exitCode).toBe(0);
     }
     lineage = JSON.parse(readFileSync(join(target, 'lineage.json'), 'utf8')) as LineageFile;
     fileUrl = pathToFileURL(join(target, 'docs', 'index.html')).href;
@@ -194,6 +193,20 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     expect(await page.$$eval('#graph .edge.on-path', (els) => els.length)).toBeGreaterThan(0);
     expect(await page.$$eval('#graph .gnode.on-path text.gcol', (els) => els.map((e) => e.textContent))).toContain('· resolution_hours');
     await page.screenshot({ path: join(shots, 'column-lineage.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows what only the warehouse knows: a test's history and a landing node's files", async () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { name: string }> };
+    const testId = Object.keys(manifest.nodes).find((id) => manifest.nodes[id]!.name === 'not_null_agents_agent_id')!;
+    const { page, errors } = await open(`${fileUrl}#/n/${testId}`);
+    await expect.poll(() => page.textContent('#page h1')).toBe('not_null_agents_agent_id');
+    expect(await page.$$eval('#page section h2', (els) => els.map((e) => e.textContent))).toContain('History (strata_dq.test_results)');
+    await page.goto(`${fileUrl}#/n/landing.complaints.landing.agents`);
+    await expect.poll(() => page.textContent('#page h1')).toBe('landing.agents');
+    expect(await page.textContent('#page')).toContain('agents.parquet');
+    expect(await page.textContent('#page')).toContain('files landed 1');
     expect(errors).toEqual([]);
     await page.close();
   });

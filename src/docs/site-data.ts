@@ -28,7 +28,7 @@ function runOf(r: Json): SiteRun {
   if (typeof response.bytes_processed === 'number') run.bytesProcessed = response.bytes_processed;
   if (r.failures !== undefined) run.failures = r.failures;
   if (typeof response.files_landed === 'number') run.files = { landed: response.files_landed, skipped: response.files_skipped, failed: response.files_failed };
-  if (typeof response.quarantined === 'number') run.quarantined = response.quarantined;
+  if (typeof response.rows_quarantined === 'number') run.quarantined = response.rows_quarantined;
   return run;
 }
 

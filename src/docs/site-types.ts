@@ -77,7 +77,35 @@ export interface LineageEdge {
   kind: string;
 }
 
-export interface SiteData {
+/** One past run of a data test, from `strata_dq.test_results`. */
+export interface TestHistoryEntry {
+  invocationId: string;
+  status: string;
+  failures: number | null;
+  rowsQuarantined: number | null;
+  startedAt: string;
+  durationSeconds: number | null;
+}
+
+/** One file a landing node loaded, from the ledger `strata_meta.landed_files`. */
+export interface LandedFile {
+  key: string;
+  size: number | null;
+  rowCount: number | null;
+  loadedAt: string;
+  status: string;
+  error: string | null;
+}
+
+/** What only the warehouse knows, read by `docs generate` where the tables exist. */
+export interface WarehouseFacts {
+  /** Test unique id → its latest runs, newest first. */
+  testHistory?: Record<string, TestHistoryEntry[]>;
+  /** Landing node name (e.g. `landing.customers`) → its files, newest first. */
+  landedFiles?: Record<string, LandedFile[]>;
+}
+
+export interface SiteData extends WarehouseFacts {
   projectName: string;
   adapterType: string;
   generatedAt: string;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { buildSiteData } from './site-data.js';
+import type { WarehouseFacts } from './site-types.js';
 import { readDocsArtifacts } from './read-artifacts.js';
 
 /** The bundled browser files `npm run build` writes (scripts/bundle-docs-site.mjs). */
@@ -31,9 +32,10 @@ export interface WriteSiteResult {
 
 /**
  * Writes the static docs site into `<targetDir>/docs/`: the bundled app (index.html, app.js, app.css),
- * data.js (every artifact the site needs but SQL) and data-sql.js (raw and compiled SQL by unique id). `scrub` removes secrets from the embedded data.
+ * data.js (every artifact the site needs but SQL, plus `facts` read from the warehouse) and data-sql.js
+ * (raw and compiled SQL by unique id). `scrub` removes secrets from the embedded data.
  */
-export function writeDocsSite(targetDir: string, scrub: (text: string) => string = (t) => t): WriteSiteResult {
+export function writeDocsSite(targetDir: string, scrub: (text: string) => string = (t) => t, facts: WarehouseFacts = {}): WriteSiteResult {
   const dir = join(targetDir, 'docs');
   const { artifacts, diagnostics } = readDocsArtifacts(targetDir);
   if (!artifacts) return { ok: false, dir, nodes: 0, diagnostics };
@@ -42,7 +44,7 @@ export function writeDocsSite(targetDir: string, scrub: (text: string) => string
     diagnostics.push({ code: 'docs-site-assets-missing', severity: 'error', message: 'the docs site bundle (dist/docs-site/) is missing from this installation of Strata', file: 'dist/docs-site/app.js', hint: 'run `npm run build` in the Strata checkout (it bundles the site with esbuild)' });
     return { ok: false, dir, nodes: 0, diagnostics };
   }
-  const data = buildSiteData(artifacts);
+  const data = { ...buildSiteData(artifacts), ...facts };
   mkdirSync(dir, { recursive: true });
   for (const f of SITE_ASSETS) copyFileSync(join(assets, f), join(dir, f));
   // SQL is most of the bytes and no page needs it to start: it goes to data-sql.js, loaded after first paint.

@@ -68,6 +68,29 @@ function freshnessSection(n: SiteNode): HTMLElement | null {
     criteria ? h('pre', { className: 'config' }, JSON.stringify(criteria, null, 2)) : null);
 }
 
+/** A test's past runs as dots, newest last (from strata_dq.test_results). */
+function historyDots(app: AppData, id: string): HTMLElement | null {
+  const runs = app.data.testHistory?.[id];
+  if (!runs?.length) return null;
+  return h('span', { className: 'history', title: `last ${runs.length} runs, newest last` }, [...runs].reverse().map((r) => h('span', { className: `dot status-${['pass', 'success'].includes(r.status) ? 'ok' : r.status === 'warn' ? 'warn' : 'bad'}`, title: `${r.status} ${r.startedAt}${r.failures ? ` · ${r.failures} failing` : ''}` })));
+}
+
+function historySection(app: AppData, n: SiteNode): HTMLElement | null {
+  const runs = app.data.testHistory?.[n.id];
+  if (!runs?.length) return null;
+  return section('History (strata_dq.test_results)', h('table', { className: 'columns' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'started'), h('th', {}, 'status'), h('th', {}, 'failures'), h('th', {}, 'quarantined'), h('th', {}, 'seconds'))),
+    h('tbody', {}, runs.map((r) => h('tr', {}, h('td', {}, r.startedAt), h('td', {}, statusBadge(r.status)), h('td', {}, r.failures ?? ''), h('td', {}, r.rowsQuarantined ?? ''), h('td', {}, r.durationSeconds ?? ''))))));
+}
+
+function landedSection(app: AppData, n: SiteNode): HTMLElement | null {
+  const files = n.type === 'landing' ? app.data.landedFiles?.[n.name] : undefined;
+  if (!files?.length) return null;
+  return section('Files landed (strata_meta.landed_files)', h('table', { className: 'columns' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'file'), h('th', {}, 'status'), h('th', {}, 'rows'), h('th', {}, 'bytes'), h('th', {}, 'loaded at'))),
+    h('tbody', {}, files.map((f) => h('tr', {}, h('td', {}, h('code', {}, f.key)), h('td', {}, statusBadge(f.status === 'loaded' ? 'success' : f.status), f.error ? h('div', { className: 'muted' }, f.error) : null), h('td', {}, f.rowCount ?? ''), h('td', {}, f.size ?? ''), h('td', {}, f.loadedAt))))));
+}
+
 function testCell(app: AppData, ids: string[]): Child[] {
   return ids.map((id) => {
     const t = app.node(id);
@@ -125,7 +148,9 @@ export function renderNodePage(app: AppData, n: SiteNode, lineage: ColumnLineage
     runSection(n),
     freshnessSection(n),
     columnsSection(app, n, lineage, actions),
-    section('Tests', testIds.length ? h('ul', { className: 'tests' }, testIds.map((id) => h('li', {}, link(app, id), ' ', statusBadge(app.node(id)?.run?.status)))) : null),
+    landedSection(app, n),
+    historySection(app, n),
+    section('Tests', testIds.length ? h('ul', { className: 'tests' }, testIds.map((id) => h('li', {}, link(app, id), ' ', statusBadge(app.node(id)?.run?.status), ' ', historyDots(app, id)))) : null),
     section('Depends on', parents.length ? h('ul', { className: 'refs' }, parents.map((p) => h('li', {}, link(app, p)))) : null),
     section('Referenced by', n.children.length ? h('ul', { className: 'refs' }, n.children.map((c) => h('li', {}, link(app, c)))) : null),
     sqlSection(app, n),
