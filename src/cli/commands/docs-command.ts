@@ -37,7 +37,10 @@ function serveCommand(): Command {
       reporter.emit({ type: 'info', message: `Serving ${result.dir} at ${result.url} (Ctrl-C to stop)` });
       if (flags.browser) openBrowser(result.url!);
       await new Promise<void>((resolve) => {
-        const stop = () => result.server!.close(() => resolve());
+        const stop = () => {
+          result.server!.close(() => resolve());
+          result.server!.closeAllConnections();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
