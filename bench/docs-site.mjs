@@ -4,7 +4,8 @@
 //   ready        – when the app has read the embedded artifacts and drawn the tree and home page
 //   +node+       – typing `+name+` into the selector box and pressing Enter, until the graph is painted
 //                  (selection with Strata's selector code, dagre layout, SVG, two animation frames)
-// Usage: node bench/docs-site.mjs [--models 10000] [--samples 40] [--dir <existing generated project>]
+// Usage: node bench/docs-site.mjs [--models 10000] [--samples 40] [--repeats 3] [--dir <existing generated project>]
+// Each +node+ is drawn --repeats times and the fastest counts (the others measure a shared machine's load).
 // Run `npm run build` first. Prints a JSON summary; docs/docs-site.md records the figures.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -70,23 +71,32 @@ const sources = names.filter((n) => n.type === 'source').map((n) => `+source:${n
 const modelNames = names.filter((n) => n.type === 'model');
 const picked = Array.from({ length: samples }, (_, i) => `+${modelNames[Math.floor((i * 7919) % modelNames.length)].name}+`);
 const results = [];
+const repeats = Number(arg('--repeats', 3));
 for (const selector of [...sources, ...picked]) {
-  const r = await page.evaluate(async (sel) => {
+  const tries = [];
+  for (let k = 0; k < repeats; k++) tries.push(await page.evaluate(async (sel) => {
     const input = document.getElementById('selector');
     input.value = sel;
     const t0 = performance.now();
     document.getElementById('selector-form').requestSubmit();
     await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
     return { ms: performance.now() - t0, nodes: document.querySelectorAll('#graph .gnode').length, status: document.getElementById('graph-status').textContent };
-  }, selector);
-  results.push({ selector, ...r });
+  }, selector));
+  // The fastest of the tries: on a shared machine the others measure the neighbours' load.
+  const best = tries.reduce((a, b) => (b.ms < a.ms ? b : a));
+  results.push({ selector, kind: selector.startsWith('+source:') ? 'source' : 'model', ...best, slowest: Math.max(...tries.map((t) => t.ms)) });
 }
 await browser.close();
-const worst = results.reduce((a, b) => (b.ms > a.ms ? b : a));
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+function stats(rs) {
+  const worst = rs.reduce((a, b) => (b.ms > a.ms ? b : a));
+  return { selectors: rs.length, nodes_median: median(rs.map((r) => r.nodes)), nodes_max: Math.max(...rs.map((r) => r.nodes)), median_ms: Math.round(median(rs.map((r) => r.ms))), p95_ms: Math.round(p95(rs.map((r) => r.ms))), max_ms: Math.round(worst.ms), worst: worst.selector, slowest_try_ms: Math.round(Math.max(...rs.map((r) => r.slowest))) };
+}
 const summary = {
-  models, data_js_mb: +(dataBytes / 1e6).toFixed(1), ...timings,
+  models, data_js_mb: +(dataBytes / 1e6).toFixed(1), data_sql_js_mb: +(statSync(join(dir, 'target', 'docs', 'data-sql.js')).size / 1e6).toFixed(1), ...timings,
   first_paint_ms: loads.map((l) => Math.round(l.fcp)), ready_ms: loads.map((l) => Math.round(l.ready)),
-  node_plus_plus: { runs: results.length, median_ms: Math.round(median(results.map((r) => r.ms))), max_ms: Math.round(worst.ms), worst: worst.selector, worst_nodes: worst.nodes, max_nodes: Math.max(...results.map((r) => r.nodes)) },
+  node_plus_plus_models: stats(results.filter((r) => r.kind === 'model')),
+  node_plus_plus_sources: stats(results.filter((r) => r.kind === 'source')),
 };
 console.log(JSON.stringify(summary, null, 1));
 if (!given) rmSync(dir, { recursive: true, force: true });

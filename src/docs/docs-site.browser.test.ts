@@ -119,6 +119,7 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     const { page, errors } = await open(fileUrl);
     await page.click('#graph .gnode[data-id="model.complaints.complaints"]');
     await expect.poll(() => page.textContent('#page h1')).toBe('complaints');
+    await page.screenshot({ path: join(shots, 'model-page.png') });
     const types = await page.$$eval('table.columns tbody tr', (rows) => Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.column, r.querySelector('.col-type')!.textContent])));
     expect(types).toMatchObject({ complaint_id: 'VARCHAR', opened_at: 'TIMESTAMP', customer_id: 'INTEGER' });
     // The status column's description is a {% docs %} block, rendered as markdown (inline code).
@@ -134,7 +135,6 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     expect(ids).toEqual(expect.arrayContaining(['model.complaints.complaints', 'model.complaints.fct_complaints', 'model.complaints.brz_complaints_web']));
     expect(ids).toEqual(await listed('+complaints+'));
     expect(await page.textContent('.lineage-status')).toContain('column lineage');
-    await page.screenshot({ path: join(shots, 'model-page.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

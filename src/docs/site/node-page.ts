@@ -136,6 +136,8 @@ export function sqlSection(app: AppData, n: SiteNode): HTMLElement | null {
 export function renderNodePage(app: AppData, n: SiteNode, lineage: ColumnLineage | undefined, actions: PageActions): HTMLElement {
   const testIds = n.tests;
   const parents = n.parents.filter((p) => app.node(p)?.type !== 'macro');
+  // Tests have a section of their own.
+  const children = n.children.filter((c) => !['test', 'unit_test'].includes(app.node(c)?.type ?? ''));
   const config = Object.fromEntries(Object.entries(n.config).filter(([, v]) => v !== null && v !== undefined && !(typeof v === 'object' && Object.keys(v as object).length === 0)));
   return h('article', { className: `page type-${n.type}`, 'data-id': n.id },
     h('header', { className: 'page-head' },
@@ -152,7 +154,7 @@ export function renderNodePage(app: AppData, n: SiteNode, lineage: ColumnLineage
     historySection(app, n),
     section('Tests', testIds.length ? h('ul', { className: 'tests' }, testIds.map((id) => h('li', {}, link(app, id), ' ', statusBadge(app.node(id)?.run?.status), ' ', historyDots(app, id)))) : null),
     section('Depends on', parents.length ? h('ul', { className: 'refs' }, parents.map((p) => h('li', {}, link(app, p)))) : null),
-    section('Referenced by', n.children.length ? h('ul', { className: 'refs' }, n.children.map((c) => h('li', {}, link(app, c)))) : null),
+    section('Referenced by', children.length ? h('ul', { className: 'refs' }, children.map((c) => h('li', {}, link(app, c)))) : null),
     sqlSection(app, n),
     section('Config', Object.keys(config).length ? h('pre', { className: 'config' }, JSON.stringify(config, null, 2)) : null),
     n.extra.meta ? section('Meta', h('pre', { className: 'config' }, JSON.stringify(n.extra.meta, null, 2))) : null);
