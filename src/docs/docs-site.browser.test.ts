@@ -94,6 +94,11 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     expect(ids).toContain('model.complaints.fct_complaints');
     expect(ids).toContain('source.complaints.landing.customers');
     expect(ids.some((id) => id.startsWith('test.'))).toBe(false);
+    // The tree by layer: gold holds the gold models, opened lazily.
+    await page.click('#nav-tabs button[data-mode="layer"]');
+    await page.click('#nav-tree summary:has-text("gold")');
+    await page.click('#nav-tree details[open] summary:has-text("model")');
+    expect(await page.$$eval('#nav-tree a.leaf', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['fct_complaints', 'dim_agents']));
     await page.screenshot({ path: join(shots, 'home.png') });
     expect(errors).toEqual([]);
     await page.close();
