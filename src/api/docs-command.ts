@@ -55,7 +55,9 @@ export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: 
         (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, columns });
       }
     }
-    facts = await readWarehouseFacts(connection, p.adapter.dialect);
+    // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
+    // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
+    if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
   } catch (e) {
     const describe = (e as { describe?: () => string }).describe;
     diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!), file: p.project.profilesFile ?? 'profiles.yml' });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { build, docsGenerate, docsServe, list } from '../api/index.js';
+import { build, docsGenerate, docsServe, list, sourceFreshness } from '../api/index.js';
 import { copyDemo, repoRoot } from '../test-support/demo-project.js';
 import { GRAPH_TYPES } from './site/app-data.js';
 import { launchChromium, chromiumMissing } from '../test-support/chromium.js';
@@ -46,6 +46,7 @@ describe.skipIf(skip)('the docs site in a browser', () => {
   beforeAll(async () => {
     dir = copyDemo();
     expect((await build({ projectDir: dir })).exitCode).toBe(0);
+    expect((await sourceFreshness({ projectDir: dir })).exitCode).toBe(0);
     const generated = await docsGenerate({ projectDir: dir });
     expect(generated.exitCode, JSON.stringify(generated.diagnostics)).toBe(0);
     const target = join(dir, 'target');
@@ -202,7 +203,7 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     await page.close();
   });
 
-  it("shows what only the warehouse knows: a test's history and a landing node's files", async () => {
+  it("shows what only the warehouse knows: a test's history, a landing node's files, a source's freshness", async () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { name: string }> };
     const testId = Object.keys(manifest.nodes).find((id) => manifest.nodes[id]!.name === 'not_null_agents_agent_id')!;
     const { page, errors } = await open(`${fileUrl}#/n/${testId}`);
@@ -212,6 +213,10 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     await expect.poll(() => page.textContent('#page h1')).toBe('landing.agents');
     expect(await page.textContent('#page')).toContain('agents.parquet');
     expect(await page.textContent('#page')).toContain('files landed 1');
+    // Freshness from sources.json (`strata source freshness`).
+    await page.goto(`${fileUrl}#/n/source.complaints.landing.agents`);
+    await expect.poll(() => page.textContent('#page h1')).toBe('agents');
+    expect(await page.$eval('#page', (e) => [...e.querySelectorAll('section')].find((s) => s.querySelector('h2')?.textContent === 'Freshness')?.textContent ?? '')).toMatch(/pass.*last loaded/);
     expect(errors).toEqual([]);
     await page.close();
   });

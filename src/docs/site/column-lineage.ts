@@ -10,6 +10,8 @@ export interface ColumnPath {
   edges: [string, string, string][];
   /** Node ids on the path. */
   nodes: Set<string>;
+  /** Column key → the column's name as lineage.json spells it. */
+  names: Map<string, string>;
 }
 
 /** Walks lineage.json from one column: every upstream column it derives from, and every column derived from it. */
@@ -40,7 +42,7 @@ export class ColumnLineage {
   /** The column's whole path: upstream to sources and seeds, downstream to the last model that uses it. */
   path(node: string, column: string): ColumnPath {
     const start = colKey(node, column);
-    const out: ColumnPath = { columns: new Set([start]), edges: [], nodes: new Set([node]) };
+    const out: ColumnPath = { columns: new Set([start]), edges: [], nodes: new Set([node]), names: new Map([[start, column]]) };
     const walk = (dir: 'up' | 'down') => {
       const queue: [string, string][] = [[node, column]];
       const seen = new Set([start]);
@@ -52,6 +54,7 @@ export class ColumnLineage {
           out.edges.push(dir === 'up' ? [key, colKey(n, c), e.kind] : [colKey(n, c), key, e.kind]);
           out.columns.add(key);
           out.nodes.add(e.node);
+          if (!out.names.has(key)) out.names.set(key, e.column);
           if (!seen.has(key)) {
             seen.add(key);
             queue.push([e.node, e.column]);

@@ -166,10 +166,11 @@ class App {
     if (!this.lineage) return;
     const t0 = performance.now();
     const path = this.lineage.path(n.id, column);
+    for (const tr of document.querySelectorAll('#page table.columns tr')) tr.classList.toggle('active', (tr as HTMLElement).dataset.column === column);
     const columns = new Map<string, string[]>();
     for (const key of path.columns) {
-      const [id, col] = key.split('\u0000') as [string, string];
-      columns.set(id, [...(columns.get(id) ?? []), col]);
+      const id = key.split('\u0000')[0]!;
+      columns.set(id, [...(columns.get(id) ?? []), path.names.get(key) ?? key.split('\u0000')[1]!]);
     }
     const ids = this.app.data.nodes.filter((x) => path.nodes.has(x.id) && GRAPH_TYPES.has(x.type)).map((x) => x.id);
     this.graph.render(layoutGraph(this.app, ids, columns), n.id);

@@ -156,6 +156,7 @@ export function renderNodePage(app: AppData, n: SiteNode, lineage: ColumnLineage
     section('Depends on', parents.length ? h('ul', { className: 'refs' }, parents.map((p) => h('li', {}, link(app, p)))) : null),
     section('Referenced by', children.length ? h('ul', { className: 'refs' }, children.map((c) => h('li', {}, link(app, c)))) : null),
     sqlSection(app, n),
+    n.extra.constraints ? section('Constraints', h('pre', { className: 'config' }, JSON.stringify(n.extra.constraints, null, 2))) : null,
     section('Config', Object.keys(config).length ? h('pre', { className: 'config' }, JSON.stringify(config, null, 2)) : null),
     n.extra.meta ? section('Meta', h('pre', { className: 'config' }, JSON.stringify(n.extra.meta, null, 2))) : null);
 }
