@@ -1,27 +1,5 @@
 {#- The few functions the demo needs that DuckDB and BigQuery spell differently, through adapter.dispatch. -#}
 
-{#- '28/01/2026 08:37' (the call centre's day-first text) → timestamp -#}
-{% macro parse_day_first_timestamp(column) -%}
-    {{ adapter.dispatch('parse_day_first_timestamp', 'complaints')(column) }}
-{%- endmacro %}
-{% macro default__parse_day_first_timestamp(column) -%}
-    strptime({{ column }}, '%d/%m/%Y %H:%M')
-{%- endmacro %}
-{% macro bigquery__parse_day_first_timestamp(column) -%}
-    parse_timestamp('%d/%m/%Y %H:%M', {{ column }})
-{%- endmacro %}
-
-{#- seconds since 1970 → timestamp -#}
-{% macro timestamp_from_epoch(column) -%}
-    {{ adapter.dispatch('timestamp_from_epoch', 'complaints')(column) }}
-{%- endmacro %}
-{% macro default__timestamp_from_epoch(column) -%}
-    make_timestamp(cast({{ column }} as bigint) * 1000000)
-{%- endmacro %}
-{% macro bigquery__timestamp_from_epoch(column) -%}
-    timestamp_seconds(cast({{ column }} as int64))
-{%- endmacro %}
-
 {% macro median(column) -%}
     {{ adapter.dispatch('median', 'complaints')(column) }}
 {%- endmacro %}
@@ -30,4 +8,42 @@
 {%- endmacro %}
 {% macro bigquery__median(column) -%}
     approx_quantiles({{ column }}, 2)[offset(1)]
+{%- endmacro %}
+
+{#- text in either of the call log's formats ('2026-01-05 08:30:00' or '05/01/2026 08:30') → timestamp -#}
+{% macro parse_mixed_timestamp(column) -%}
+    {{ adapter.dispatch('parse_mixed_timestamp', 'complaints')(column) }}
+{%- endmacro %}
+{% macro default__parse_mixed_timestamp(column) -%}
+    coalesce(try_strptime(trim({{ column }}), '%Y-%m-%d %H:%M:%S'), try_strptime(trim({{ column }}), '%d/%m/%Y %H:%M'))
+{%- endmacro %}
+{% macro bigquery__parse_mixed_timestamp(column) -%}
+    coalesce(safe.parse_timestamp('%Y-%m-%d %H:%M:%S', trim({{ column }})), safe.parse_timestamp('%d/%m/%Y %H:%M', trim({{ column }})))
+{%- endmacro %}
+
+{#- the digits of a text ('+31 6 1234 5678' → '31612345678') -#}
+{% macro digits_only(column) -%}
+    {{ adapter.dispatch('digits_only', 'complaints')(column) }}
+{%- endmacro %}
+{% macro default__digits_only(column) -%}
+    regexp_replace({{ column }}, '[^0-9]', '', 'g')
+{%- endmacro %}
+{% macro bigquery__digits_only(column) -%}
+    regexp_replace({{ column }}, r'[^0-9]', '')
+{%- endmacro %}
+
+{#- true when the text matches a regular expression -#}
+{% macro matches_pattern(column, pattern) -%}
+    {{ adapter.dispatch('matches_pattern', 'complaints')(column, pattern) }}
+{%- endmacro %}
+{% macro default__matches_pattern(column, pattern) -%}
+    regexp_matches({{ column }}, '{{ pattern }}')
+{%- endmacro %}
+{% macro bigquery__matches_pattern(column, pattern) -%}
+    regexp_contains({{ column }}, r'{{ pattern }}')
+{%- endmacro %}
+
+{#- hours from one timestamp to another, to the minute, as an exact decimal (null if either is null) -#}
+{% macro hours_between(start, end) -%}
+    cast(round({{ dbt.datediff(start, end, 'minute') }} / 60.0, 2) as {{ dbt.type_numeric() }})
 {%- endmacro %}

@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-// The demo's data, deterministic (seeded PRNG): the reference seed (complaint categories) as CSV, and the five
-// sources the channels drop into object storage as Parquet files under landing/ (complaints partitioned by
-// month, hive style). Rerunning reproduces the same rows.
+// The demo's data, deterministic (seeded PRNG): the five sources of the telecom platform as they arrive,
+// and the reference seed (complaint categories).
 //
-//   node scripts/generate-demo-data.mjs                      # writes seeds/ and landing/ in this repository
-//   node scripts/generate-demo-data.mjs --out DIR            # landing files under DIR instead
+//   customers/customers.csv                        CRM export, static (lands once)
+//   agents/agents.csv                              lookup sheet exported as CSV, static (lands once)
+//   call_logs/call_logs_day_<day>.csv              the call centre's log, one file per day
+//   social/social_complaints_day_<day>.json        social-media complaints, one file per day (nested, one JSON object a line)
+//   web/web_complaints_day_<day>.parquet           the web form's table of the day, exported as Parquet
+//
+// A complaint is opened in one channel and reappears in that channel's file on each day its status or agent
+// changes (backlog → in progress → resolved). Dirt on purpose: re-sent duplicate rows, malformed e-mails and
+// phone numbers, two timestamp formats in the call log, messy statuses, null ids, complaints that reference
+// unknown customers or agents.
+//
+//   node scripts/generate-demo-data.mjs                          # writes seeds/ and landing/ in this repository
+//   node scripts/generate-demo-data.mjs --scale 50 --days 30 --start 2026-01-05 --out DIR
 //   node scripts/generate-demo-data.mjs --s3 s3://bucket/prefix --endpoint http://127.0.0.1:4569
-//                                                            # uploads them to an S3-compatible server
-//                                                            # (credentials from the AWS environment variables)
+//                                                                # uploads them to an S3-compatible server
+//                                                                # (credentials from the AWS environment variables)
 import { writeFileSync, mkdirSync, mkdtempSync, rmSync, readdirSync, statSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,110 +25,124 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { out: { type: 'string' }, s3: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' }, seeds: { type: 'boolean', default: true } } });
-let state = 20260101;
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string' }, s3: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' },
+    seeds: { type: 'boolean', default: true }, scale: { type: 'string', default: '1' }, days: { type: 'string', default: '10' }, start: { type: 'string', default: '2026-01-05' },
+  },
+});
+const scale = Number(args.scale), days = Number(args.days);
+if (!(scale > 0) || !Number.isInteger(days) || days < 1 || !/^\d{4}-\d{2}-\d{2}$/.test(args.start)) {
+  console.error('usage: --scale N (> 0) --days N (whole, ≥ 1) --start YYYY-MM-DD');
+  process.exit(2);
+}
+let state = 20260105;
 const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const int = (a, b) => a + Math.floor(rand() * (b - a + 1));
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 const esc = (v) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 const csvText = (header, rows) => [header.join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n') + '\n';
-const tables = {};
-const table = (name, header, rows) => (tables[name] = { header, rows });
+const startMs = Date.parse(`${args.start}T00:00:00Z`);
+const dayOf = (d) => new Date(startMs + d * 86400e3).toISOString().slice(0, 10);
+const iso = (ms) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const dayFirst = (ms) => { const d = new Date(ms); return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`; };
 
 const firsts = ['Amira', 'Bastian', 'Chloe', 'Dmitri', 'Elif', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kemal', 'Lucia', 'Mateo', 'Nora', 'Oskar', 'Priya', 'Rafael', 'Sofia', 'Tomas', 'Yara'];
 const lasts = ['Almeida', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Horvat', 'Ivanova', 'Jansen', 'Kowalski', 'Larsen', 'Moreau', 'Novak', 'Oliveira', 'Petrov', 'Rossi', 'Schmidt', 'Torres', 'Weber'];
 const plans = ['prepaid', 'postpaid_basic', 'postpaid_plus', 'business'];
 const regions = ['north', 'south', 'east', 'west', 'central'];
 
+// Customers: a CRM export with its dirt (re-sent rows, null ids, malformed e-mails and phone numbers).
+const nCustomers = Math.max(20, Math.round(200 * scale));
 const customers = [];
-for (let i = 1; i <= 200; i++) {
+for (let i = 1; i <= nCustomers; i++) {
   const f = pick(firsts), l = pick(lasts);
+  const r = rand();
+  const email = r < 0.03 ? `${f}.${l}${i}.example.net`.toLowerCase() : r < 0.2 ? `  ${f}.${l}${i}@Example.NET ` : `${f}.${l}${i}@example.net`.toLowerCase();
+  const p = rand();
+  const phone = p < 0.03 ? pick(['n/a', '12345', '']) : p < 0.3 ? `06-${int(10000000, 99999999)}` : `+31 6 ${int(1000, 9999)} ${int(1000, 9999)}`;
   const signup = `20${pick(['21', '22', '23', '24'])}-${pad(int(1, 12))}-${pad(int(1, 28))}`;
-  customers.push([i, `${f} ${l}`, `${f}.${l}${i}@example.net`.toLowerCase(), `+31 6 ${int(1000, 9999)} ${int(1000, 9999)}`, pick(plans), pick(regions), signup]);
+  const row = [i, `${f} ${l}`, email, phone, rand() < 0.1 ? ` ${pick(plans).toUpperCase()}` : pick(plans), pick(regions), signup, `${signup} 00:00:00`];
+  customers.push(row);
+  if (rand() < 0.03) customers.push([...row]);
 }
-table('customers', ['customer_id', 'full_name', 'email', 'phone', 'plan', 'region', 'signup_date'], customers);
+for (let k = 0; k < Math.max(1, Math.round(2 * scale)); k++) customers.push(['', `${pick(firsts)} ${pick(lasts)}`, 'someone@example.net', '', 'prepaid', 'north', '2024-01-01', '2024-01-01 00:00:00']);
+const customerHeader = ['customer_id', 'full_name', 'email', 'phone', 'plan', 'region', 'signup_date', 'updated_at'];
 
 const teams = ['billing', 'network', 'retention', 'devices'];
-const agents = [];
-for (let i = 1; i <= 20; i++) agents.push([`A${pad(i)}`, `${pick(firsts)} ${pick(lasts)}`, teams[i % 4], `2020-${pad(int(1, 12))}-${pad(int(1, 28))}`]);
-table('agents', ['agent_id', 'agent_name', 'team', 'hired_on'], agents);
+const nAgents = Math.max(8, Math.round(20 * Math.sqrt(scale)));
+const agentIds = Array.from({ length: nAgents }, (_, i) => `A${pad(i + 1, nAgents > 99 ? 3 : 2)}`);
+const agents = agentIds.map((id, i) => { const hired = `2020-${pad(int(1, 12))}-${pad(int(1, 28))}`; return [id, `${pick(firsts)} ${pick(lasts)}`, teams[i % 4], hired, `${hired} 00:00:00`]; });
+const agentHeader = ['agent_id', 'agent_name', 'team', 'hired_on', 'updated_at'];
 
 const categories = [['BILL', 'Billing dispute', 48], ['NET', 'Network outage', 24], ['SPD', 'Slow data speed', 72], ['DEV', 'Device fault', 96], ['PORT', 'Number porting', 48], ['CONT', 'Contract terms', 120]];
+
+// Complaints and their status changes, day by day. An orphan (unknown customer or agent, or no customer id)
+// is one from its first event on, so a day-by-day run and a full build quarantine the same complaints.
+const statusWords = { backlog: ['backlog', 'Backlog', 'BACKLOG', ' new', 'New'], in_progress: ['in_progress', 'In progress', 'IN PROGRESS', 'in-progress', ' pending'], resolved: ['resolved', 'Resolved', 'RESOLVED ', 'closed', 'Closed'] };
+const events = Array.from({ length: days }, () => ({ web: [], call: [], social: [] }));
+const perDay = Math.max(3, Math.round(60 * scale));
+const seq = { web: 0, call: 0, social: 0 };
+for (let d = 0; d < days; d++) {
+  for (let n = 0; n < perDay; n++) {
+    const channel = rand() < 0.4 ? 'web' : rand() < 0.6 ? 'call' : 'social';
+    const i = ++seq[channel];
+    const id = channel === 'web' ? `W-${pad(i, 6)}` : channel === 'call' ? `CC${pad(i, 7)}` : `S-${pad(i, 6)}`;
+    const o = rand();
+    const customer = o < 0.015 ? 9999 * 1000 + 9 : o < 0.025 ? null : int(1, nCustomers);
+    const orphanAgent = rand() < 0.01;
+    const c = { id, customer, category: pick(categories)[0], agent: orphanAgent ? 'A99' : pick(agentIds), opened: startMs + d * 86400e3 + int(6 * 60, 22 * 60) * 60e3 };
+    // The path: backlog now; in progress 0-2 days later (maybe with another agent); resolved 0-3 days after that.
+    let at = c.opened, day = d;
+    const steps = [['backlog', c.agent]];
+    if (rand() < 0.85) steps.push(['in_progress', orphanAgent || rand() < 0.6 ? c.agent : pick(agentIds)]);
+    if (steps.length === 2 && rand() < 0.75) steps.push(['resolved', steps[1][1]]);
+    steps.forEach(([status, agent], k) => {
+      if (k > 0) { day += int(0, k === 1 ? 2 : 3); at = Math.max(at + int(30, 600) * 60e3, startMs + day * 86400e3 + int(7 * 60, 23 * 60) * 60e3); day = Math.floor((at - startMs) / 86400e3); }
+      if (day < days) events[day][channel].push({ ...c, status, agent, at });
+    });
+  }
+}
+
+const tables = {};
+tables.customers = { file: 'customers/customers.csv', text: csvText(customerHeader, customers) };
+tables.agents = { file: 'agents/agents.csv', text: csvText(agentHeader, agents) };
+const webRows = {};
+for (let d = 0; d < days; d++) {
+  const day = dayOf(d);
+  const dup = (rows) => rows.flatMap((r) => (rand() < 0.03 ? [r, r] : [r]));
+  const calls = dup(events[d].call.sort((a, b) => a.at - b.at).map((e) => [e.id, e.customer ?? '', rand() < 0.3 ? dayFirst(e.opened) : iso(e.opened), e.category.toLowerCase(), pick(statusWords[e.status]), e.agent, rand() < 0.3 ? dayFirst(e.at) : iso(e.at)]));
+  tables[`call_logs_${day}`] = { file: `call_logs/call_logs_day_${day}.csv`, text: csvText(['call_ref', 'cust_no', 'call_start', 'reason_code', 'outcome', 'handled_by', 'logged_at'], calls) };
+  const social = dup(events[d].social.sort((a, b) => a.at - b.at).map((e) => JSON.stringify({ post: { id: e.id, posted_at: iso(e.opened).replace(' ', 'T'), text: `@telco my ${e.category.toLowerCase()} problem again` }, author: { customer_id: e.customer, handle: `@user${e.customer ?? 'anon'}` }, triage: { category: e.category, status: pick(statusWords[e.status]), agent: e.agent }, updated_at: iso(e.at).replace(' ', 'T') })));
+  tables[`social_${day}`] = { file: `social/social_complaints_day_${day}.json`, text: social.join('\n') + '\n' };
+  webRows[day] = dup(events[d].web.sort((a, b) => a.at - b.at).map((e) => [e.id, e.customer ?? '', iso(e.opened), e.category, pick(statusWords[e.status]), `Web complaint ${e.id}`, e.agent, iso(e.at)]));
+}
+
 if (args.seeds && !args.out && !args.s3) writeFileSync(join(root, 'seeds', 'raw_complaint_categories.csv'), csvText(['category_code', 'category_name', 'sla_hours'], categories));
-
-const statuses = ['open', 'in_progress', 'resolved', 'closed'];
-const messy = (s) => pick([s, s.toUpperCase(), ` ${s}`, s.replace('_', ' '), `${s[0].toUpperCase()}${s.slice(1)}`]);
-const at = (day, hour, minute) => new Date(Date.UTC(2026, 0, 1 + day, hour, minute));
-const iso = (d) => d.toISOString().slice(0, 19).replace('T', ' ');
-const resolution = (opened, status) => (status === 'resolved' || status === 'closed' ? new Date(opened.getTime() + int(1, 160) * 3600e3) : null);
-const customerId = () => (rand() < 0.015 ? 9999 : int(1, 200));
-const agentId = () => (rand() < 0.01 ? 'A99' : `A${pad(int(1, 20))}`);
-
-const web = [];
-for (let i = 1; i <= 420; i++) {
-  const opened = at(int(0, 60), int(0, 23), int(0, 59));
-  const st = pick(statuses);
-  const row = [`W-${pad(i, 5)}`, customerId(), iso(opened), pick(categories)[0], messy(st), `Web complaint ${i}`, agentId(), iso(resolution(opened, st) ?? opened) === iso(opened) ? '' : iso(resolution(opened, st))];
-  web.push(row);
-  if (rand() < 0.04) web.push([...row]); // re-sent by the web form
-}
-table('complaints_web', ['ticket_id', 'customer_id', 'submitted_at', 'category', 'status', 'description', 'agent_id', 'resolved_at'], web);
-
-const calls = [];
-for (let i = 1; i <= 380; i++) {
-  const opened = at(int(0, 60), int(7, 21), int(0, 59));
-  const st = pick(statuses);
-  const res = resolution(opened, st);
-  const dmy = (d) => `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  calls.push([`CC${100000 + i}`, customerId(), dmy(opened), pick(categories)[0].toLowerCase(), messy(st), agentId(), res ? dmy(res) : '']);
-}
-table('complaints_call_center', ['call_ref', 'cust_no', 'call_start', 'reason_code', 'outcome', 'handled_by', 'closed_on'], calls);
-
-const emails = [];
-for (let i = 1; i <= 260; i++) {
-  const opened = at(int(0, 60), int(0, 23), int(0, 59));
-  const st = pick(statuses);
-  const res = resolution(opened, st);
-  const updated = res ?? new Date(opened.getTime() + int(1, 48) * 3600e3);
-  emails.push([`<msg-${i}@mail.example.net>`, customerId(), Math.floor(opened.getTime() / 1000), pick(categories)[0], messy(st), agentId(), res ? Math.floor(res.getTime() / 1000) : '', iso(updated)]);
-}
-table('complaints_email', ['message_id', 'from_customer', 'received_epoch', 'topic', 'state', 'assignee', 'resolved_epoch', 'updated_at'], emails);
-
-// Typed as the channels' systems export them; `month` (complaints only) becomes a hive partition folder.
-const typed = {
-  customers: { select: 'cast(customer_id as integer) as customer_id, full_name, email, phone, plan, region, cast(signup_date as date) as signup_date', month: null },
-  agents: { select: 'agent_id, agent_name, team, cast(hired_on as date) as hired_on', month: null },
-  complaints_web: { select: 'ticket_id, cast(customer_id as integer) as customer_id, cast(submitted_at as timestamp) as submitted_at, category, status, description, agent_id, cast(nullif(resolved_at, \'\') as timestamp) as resolved_at', month: "strftime(cast(submitted_at as timestamp), '%Y-%m')" },
-  // The call centre's legacy system exports day-first text timestamps; silver parses them.
-  complaints_call_center: { select: 'call_ref, cast(cust_no as integer) as cust_no, call_start, reason_code, outcome, handled_by, nullif(closed_on, \'\') as closed_on', month: "strftime(strptime(call_start, '%d/%m/%Y %H:%M'), '%Y-%m')" },
-  complaints_email: { select: 'message_id, cast(from_customer as integer) as from_customer, cast(received_epoch as bigint) as received_epoch, topic, state, assignee, cast(nullif(resolved_epoch, \'\') as bigint) as resolved_epoch, cast(updated_at as timestamp) as updated_at', month: 'strftime(make_timestamp(cast(received_epoch as bigint) * 1000000), \'%Y-%m\')' },
-};
-
-const { DuckDBInstance } = await import('@duckdb/node-api');
 const work = mkdtempSync(join(tmpdir(), 'strata-demo-data-'));
 const out = args.s3 ? join(work, 'landing') : resolve(args.out ?? join(root, 'landing'));
+for (const folder of ['customers', 'agents', 'call_logs', 'social', 'web', 'complaints_web', 'complaints_call_center', 'complaints_email']) rmSync(join(out, folder), { recursive: true, force: true });
+for (const { file, text } of Object.values(tables)) {
+  mkdirSync(dirname(join(out, file)), { recursive: true });
+  writeFileSync(join(out, file), text);
+}
+// The web form's daily table, typed as the operational database has it, exported as Parquet.
+const { DuckDBInstance } = await import('@duckdb/node-api');
 const db = await DuckDBInstance.create(':memory:', { threads: '1', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
 const con = await db.connect();
 const q = (s) => `'${s.replace(/'/g, "''")}'`;
-for (const [name, { header, rows }] of Object.entries(tables)) {
-  const csvFile = join(work, `${name}.csv`);
-  writeFileSync(csvFile, csvText(header, rows));
-  const src = `read_csv(${q(csvFile)}, header = true, all_varchar = true)`;
-  const { select, month } = typed[name];
-  const folder = join(out, name);
-  rmSync(folder, { recursive: true, force: true });
-  const parts = month ? (await (await con.run(`select distinct ${month} as m from ${src} order by 1`)).getRowObjects()).map((r) => String(r.m)) : [null];
-  for (const m of parts) {
-    const file = m ? join(folder, `month=${m}`, `${name}.parquet`) : join(folder, `${name}.parquet`);
-    mkdirSync(dirname(file), { recursive: true });
-    await con.run(`copy (select ${select} from ${src}${m ? ` where ${month} = ${q(m)}` : ''}) to ${q(file)} (format parquet, compression zstd)`);
-  }
+mkdirSync(join(out, 'web'), { recursive: true });
+for (const [day, rows] of Object.entries(webRows)) {
+  const csvFile = join(work, `web_${day}.csv`);
+  writeFileSync(csvFile, csvText(['ticket_id', 'customer_id', 'submitted_at', 'category', 'status', 'description', 'agent_id', 'updated_at'], rows));
+  const select = "ticket_id, cast(nullif(customer_id, '') as integer) as customer_id, cast(submitted_at as timestamp) as submitted_at, category, status, description, agent_id, cast(updated_at as timestamp) as updated_at";
+  await con.run(`copy (select ${select} from read_csv(${q(csvFile)}, header = true, all_varchar = true)) to ${q(join(out, 'web', `web_complaints_day_${day}.parquet`))} (format parquet, compression zstd)`);
 }
 con.closeSync?.();
 
 const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
-const written = files(out);
+const written = files(out).filter((f) => /[/\\](customers|agents|call_logs|social|web)[/\\]/.test(f));
 if (args.s3) {
   const { S3Client, PutObjectCommand, CreateBucketCommand, HeadBucketCommand } = await import('@aws-sdk/client-s3');
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(args.s3);
@@ -137,6 +161,6 @@ if (args.s3) {
   client.destroy();
   console.log(`uploaded ${written.length} landing files to ${args.s3}`);
 } else {
-  console.log(`wrote ${written.length} landing files under ${relative(process.cwd(), out) || '.'}`);
+  console.log(`wrote ${written.length} landing files (${days} days from ${args.start}, scale ${scale}) under ${relative(process.cwd(), out) || '.'}`);
 }
 rmSync(work, { recursive: true, force: true });

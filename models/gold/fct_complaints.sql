@@ -1,5 +1,39 @@
--- One row per complaint, joined to its category's SLA; updated incrementally by complaint_id.
+{#- An accumulating snapshot: one row per complaint with the time it entered each status and the hours it
+    spent in each ("how long did this complaint spend in each status?"). Incremental: a run recomputes the
+    complaints with a status change newer than the last one already here, from all their changes, and
+    merges them by complaint_id; the others stay as they are. -#}
 {{ config(materialized='incremental', unique_key='complaint_id', on_schema_change='append_new_columns') }}
+
+with touched as (
+    select *
+    from {{ ref('complaints') }}
+    {% if is_incremental() %}
+    where updated_at > (select max(last_changed_at) from {{ this }})
+    {% endif %}
+),
+
+milestones as (
+    select
+        e.complaint_id,
+        min(case when e.status = 'backlog' then e.event_at end) as entered_backlog_at,
+        min(case when e.status = 'in_progress' then e.event_at end) as entered_in_progress_at,
+        min(case when e.status = 'resolved' then e.event_at end) as entered_resolved_at,
+        count(*) as status_changes
+    from {{ ref('complaint_events') }} as e
+    inner join touched as t on t.complaint_id = e.complaint_id
+    group by e.complaint_id
+),
+
+timed as (
+    select
+        t.*,
+        coalesce(m.entered_backlog_at, t.opened_at) as entered_backlog_at,
+        m.entered_in_progress_at,
+        m.entered_resolved_at,
+        m.status_changes
+    from touched as t
+    inner join milestones as m on m.complaint_id = t.complaint_id
+)
 
 select
     c.complaint_id,
@@ -10,18 +44,21 @@ select
     cat.category_name,
     c.status,
     c.opened_at,
-    c.resolved_at,
     cast(c.opened_at as date) as opened_date,
-    case when c.resolved_at is null then null
-         else round({{ dbt.datediff('c.opened_at', 'c.resolved_at', 'minute') }} / 60.0, 2) end as resolution_hours,
+    c.entered_backlog_at,
+    c.entered_in_progress_at,
+    c.entered_resolved_at,
+    c.entered_resolved_at as resolved_at,
+    {#- Hours in a status: until the next status was entered; null while the complaint is still in it. -#}
+    {#- Exact decimals, so that averages downstream do not depend on the order rows are summed in. -#}
+    {{ hours_between('c.entered_backlog_at', 'coalesce(c.entered_in_progress_at, c.entered_resolved_at)') }} as hours_in_backlog,
+    {{ hours_between('c.entered_in_progress_at', 'c.entered_resolved_at') }} as hours_in_progress,
+    {{ hours_between('c.opened_at', 'c.entered_resolved_at') }} as resolution_hours,
+    c.status_changes,
     cat.sla_hours,
-    case when c.resolved_at is null then null
-         else {{ dbt.datediff('c.opened_at', 'c.resolved_at', 'minute') }} > cat.sla_hours * 60 end as sla_breached
-from {{ ref('complaints') }} as c
+    case when c.entered_resolved_at is null then null
+         else {{ dbt.datediff('c.opened_at', 'c.entered_resolved_at', 'minute') }} > cat.sla_hours * 60 end as sla_breached,
+    c.updated_at as last_changed_at
+from timed as c
 left join {{ ref('complaint_categories') }} as cat
     on c.category_code = cat.category_code
-{% if is_incremental() %}
--- Only complaints opened or resolved since the last build.
-where coalesce(c.resolved_at, c.opened_at) > (select max(coalesce(resolved_at, opened_at)) from {{ this }})
-   or c.complaint_id not in (select complaint_id from {{ this }})
-{% endif %}

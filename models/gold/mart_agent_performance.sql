@@ -8,4 +8,5 @@ select
 from {{ ref('dim_agents') }} as a
 left join {{ ref('fct_complaints') }} as f
     on f.agent_id = a.agent_id
+where a.dbt_valid_to is null
 group by a.agent_id, a.team

@@ -1,9 +1,20 @@
--- Conformed customers with PII protected: no full names or raw e-mail addresses leave bronze.
+-- Conformed customers with PII protected: no full names, raw e-mail addresses or raw phone numbers leave
+-- bronze. Re-sent rows collapse; a row without a customer id is quarantined (customers__quarantine).
+{{ config(quarantine=true) }}
+
+with deduplicated as (
+    select distinct customer_id, full_name, email, phone, plan, region, signup_date, updated_at
+    from {{ ref('brz_customers') }}
+)
+
 select
     cast(customer_id as integer) as customer_id,
     {{ mask_name('full_name') }} as customer_name_masked,
     {{ hash_email('email') }} as email_hash,
+    {{ matches_pattern('lower(trim(email))', '^[^@ ]+@[^@ ]+[.][a-z]+$') }} as email_is_valid,
+    {{ standardize_phone('phone') }} as phone_e164,
     lower(trim(plan)) as plan,
     lower(trim(region)) as region,
-    cast(signup_date as date) as signup_date
-from {{ ref('brz_customers') }}
+    cast(signup_date as date) as signup_date,
+    cast(updated_at as timestamp) as updated_at
+from deduplicated

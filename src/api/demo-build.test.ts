@@ -25,34 +25,45 @@ describe('the bundled demo', () => {
     expect(result.results.filter((r) => r.status === 'warn')).toEqual([]);
     const [{ n, ids }] = (await queryDuckDb(db(), 'select count(*)::int as n, count(distinct complaint_id)::int as ids from silver.complaints')) as { n: number; ids: number }[];
     expect(n).toBe(ids);
-    expect(n).toBeGreaterThan(900);
-    // Quarantine: every de-duplicated complaint is in exactly one of the two tables.
+    expect(n).toBeGreaterThan(500);
+    // Quarantine: every complaint is in exactly one of the two tables, orphans with the reason per row.
     const [q] = await queryDuckDb(db(), `select
       (select count(*) from silver.complaints__quarantine)::int as quarantined,
-      (select count(*) from silver.complaints__quarantine where customer_id = 9999 or agent_id = 'A99')::int as orphans,
+      (select count(*) from silver.complaints__quarantine where customer_id = 9999009 or customer_id is null or agent_id = 'A99')::int as orphans,
+      (select count(*) from silver.complaints__quarantine where _strata_failed_tests is null)::int as without_reason,
       (select count(*) from silver.complaints c join silver.complaints__quarantine q using (complaint_id))::int as both_tables`);
-    expect(q).toEqual({ quarantined: 30, orphans: 30, both_tables: 0 });
+    expect(q).toEqual({ quarantined: 17, orphans: 17, without_reason: 0, both_tables: 0 });
     const complaintsResult = result.results.find((r) => r.uniqueId === 'model.complaints.complaints');
-    expect(complaintsResult?.adapterResponse).toMatchObject({ rows_quarantined: 30, rows_affected: n });
+    expect(complaintsResult?.adapterResponse).toMatchObject({ rows_quarantined: 17, rows_affected: n });
     const history = await queryDuckDb(db(), `select count(*)::int as n, count(distinct invocation_id)::int as runs from strata_dq.test_results`);
-    expect(history[0]).toEqual({ n: 21, runs: 1 });
+    expect(history[0]).toEqual({ n: 27, runs: 1 });
     const statuses = await queryDuckDb(db(), 'select distinct status from silver.complaints order by 1');
-    expect(statuses.map((r) => r.status)).toEqual(['closed', 'in_progress', 'open', 'resolved']);
-    const customers = await queryDuckDb(db(), "select count(*)::int as n, count(*) filter (where customer_name_masked not like '_***')::int as unmasked, count(*) filter (where email_hash like '%@%')::int as raw_emails from silver.customers");
-    expect(customers[0]).toEqual({ n: 200, unmasked: 0, raw_emails: 0 });
-    // Landing: the five sources came from the Parquet files under landing/, one ledger row per file.
-    const ledger = await queryDuckDb(db(), "select count(*)::int as files, sum(row_count)::int as rows, count(*) filter (where status <> 'loaded')::int as bad from strata_meta.landed_files");
-    expect(ledger[0]).toEqual({ files: 11, rows: 200 + 20 + 437 + 380 + 260, bad: 0 });
-    const months = await queryDuckDb(db(), 'select distinct month from bronze.raw_complaints_web order by 1');
-    expect(months.map((r) => r.month)).toEqual(['2026-01', '2026-02', '2026-03']);
+    expect(statuses.map((r) => r.status)).toEqual(['backlog', 'in_progress', 'resolved']);
+    const customers = await queryDuckDb(db(), "select count(*)::int as n, count(*) filter (where customer_name_masked not like '_***')::int as unmasked, count(*) filter (where email_hash like '%@%')::int as raw_emails, count(*) filter (where phone_e164 not like '+316%')::int as odd_phones from silver.customers");
+    expect(customers[0]).toEqual({ n: 200, unmasked: 0, raw_emails: 0, odd_phones: 0 });
+    // Landing: the five sources came from the CSV, JSON and Parquet files under landing/, one ledger row per file.
+    const ledger = await queryDuckDb(db(), "select source, count(*)::int as files, sum(row_count)::int as landed, count(*) filter (where status <> 'loaded')::int as bad from strata_meta.landed_files group by 1 order by 1");
+    expect(ledger).toEqual([
+      { source: 'landing.agents', files: 1, landed: 20, bad: 0 },
+      { source: 'landing.call_logs', files: 10, landed: 513, bad: 0 },
+      { source: 'landing.customers', files: 1, landed: 211, bad: 0 },
+      { source: 'landing.social_complaints', files: 10, landed: 304, bad: 0 },
+      { source: 'landing.web_complaints', files: 10, landed: 579, bad: 0 },
+    ]);
+    // The accumulating snapshot: a complaint's hours in each status add up to its resolution time.
+    const [fct] = await queryDuckDb(db(), `select count(*)::int as n,
+      count(*) filter (where status = 'resolved' and abs(hours_in_backlog + hours_in_progress - resolution_hours) > 0.011)::int as inconsistent,
+      count(*) filter (where status = 'backlog' and (entered_in_progress_at is not null or hours_in_backlog is not null))::int as backlog_wrong
+      from gold.fct_complaints`);
+    expect(fct).toEqual({ n, inconsistent: 0, backlog_wrong: 0 });
   });
 
   it('a rerun lands nothing new', async () => {
     const again = await land({ projectDir: dir });
     expect(again.exitCode).toBe(0);
     expect(again.results.map((r) => r.adapterResponse?.files_landed)).toEqual([0, 0, 0, 0, 0]);
-    const [{ n }] = (await queryDuckDb(db(), 'select count(*)::int as n from bronze.raw_complaints_email')) as { n: number }[];
-    expect(n).toBe(260);
+    const [{ n }] = (await queryDuckDb(db(), 'select count(*)::int as n from bronze.raw_social_complaints')) as { n: number }[];
+    expect(n).toBe(304);
   });
 
   it('never writes the pepper into compiled SQL or artifacts', () => {
@@ -63,6 +74,14 @@ describe('the bundled demo', () => {
     expect(compiled).not.toContain('test-pepper-value');
     expect(manifest).not.toContain('test-pepper-value');
     expect(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).not.toContain('test-pepper-value');
+  });
+
+  it('refuses a production target without a pepper, before opening the warehouse', async () => {
+    const { STRATA_PII_PEPPER: _, ...env } = process.env;
+    const result = await build({ projectDir: dir, target: 'bigquery', env, reporter: new CapturingReporter() });
+    expect(result.exitCode).toBe(2);
+    expect(result.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ file: 'models/silver/customers.sql' });
+    expect(result.diagnostics.find((d) => d.severity === 'error')?.message).toContain("STRATA_PII_PEPPER is not set: the 'bigquery' target needs a real pepper");
   });
 
   it('a second build appends nothing to the incremental model and keeps it de-duplicated', async () => {
@@ -81,7 +100,7 @@ describe('the bundled demo', () => {
     const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
     const node = m.nodes['model.complaints.fct_complaints'];
     expect(node).toMatchObject({ resource_type: 'model', fqn: ['complaints', 'gold', 'fct_complaints'], schema: 'gold', alias: 'fct_complaints', original_file_path: 'models/gold/fct_complaints.sql' });
-    expect(node.depends_on.nodes).toEqual(['model.complaints.complaint_categories', 'model.complaints.complaints']);
+    expect(node.depends_on.nodes).toEqual(['model.complaints.complaint_categories', 'model.complaints.complaint_events', 'model.complaints.complaints']);
     expect(m.child_map['model.complaints.fct_complaints']).toContain('model.complaints.mart_complaints_daily');
     expect(m.nodes['model.complaints.complaints'].columns.status.description).toContain('normalisation');
   });
@@ -141,17 +160,60 @@ describe('the bundled demo, landing from the local S3 server', () => {
     const creds = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
     const gen = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--s3', `s3://${bucket}/drop`, '--endpoint', endpoint], { env: { ...process.env, ...creds }, encoding: 'utf8' });
     expect(gen.status, gen.stderr).toBe(0);
-    expect(gen.stdout).toContain('uploaded 11 landing files');
+    expect(gen.stdout).toContain('uploaded 32 landing files');
     const env = { ...process.env, STRATA_PII_PEPPER: 'test-pepper-value', STRATA_DEMO_LANDING: `s3://${bucket}/drop`, STRATA_S3_ENDPOINT: endpoint, STRATA_S3_ACCESS_KEY_ID: 'S3RVER', STRATA_S3_SECRET_ACCESS_KEY: 'S3RVER' };
     const result = await build({ projectDir: dir, env });
     expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status === 'error'))).toBe(0);
     const db = join(dir, 'target', 'complaints.duckdb');
-    const files = await queryDuckDb(db, `select count(*)::int as n, count(*) filter (where _strata_source_file like 's3://${bucket}/drop/complaints_web/month=%')::int as from_s3 from bronze.raw_complaints_web`);
-    expect(files[0]).toEqual({ n: 437, from_s3: 437 });
+    const files = await queryDuckDb(db, `select count(*)::int as n, count(*) filter (where _strata_source_file like 's3://${bucket}/drop/social/social_complaints_day_2026-01-%.json')::int as from_s3 from bronze.raw_social_complaints`);
+    expect(files[0]).toEqual({ n: 304, from_s3: 304 });
     const [q] = await queryDuckDb(db, 'select count(*)::int as n from silver.complaints__quarantine');
-    expect(q).toEqual({ n: 30 });
+    expect(q).toEqual({ n: 17 });
     const again = await land({ projectDir: dir, env });
     expect(again.results.map((r) => r.adapterResponse?.files_landed)).toEqual([0, 0, 0, 0, 0]);
     expect(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).not.toContain('S3RVER');
   });
+});
+
+describe('the bundled demo, day by day', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  /** A copy of the demo with its own, smaller data: four days from the generator. */
+  function demoWithDays(): string {
+    const dir = copyDemo();
+    dirs.push(dir);
+    rmSync(join(dir, 'landing'), { recursive: true, force: true });
+    const gen = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--days', '4', '--scale', '0.5', '--start', '2026-02-02', '--out', join(dir, 'landing')], { encoding: 'utf8' });
+    expect(gen.status, gen.stderr).toBe(0);
+    return dir;
+  }
+  const goldTables = async (db: string): Promise<Record<string, unknown[]>> => {
+    const names = (await queryDuckDb(db, "select table_name from information_schema.tables where table_schema = 'gold' order by 1")).map((r) => String(r.table_name));
+    const out: Record<string, unknown[]> = {};
+    for (const t of names) out[t] = await queryDuckDb(db, `select * from gold.${t} order by all`);
+    return out;
+  };
+
+  it("building each day in order with --vars '{ds: …}' gives the same gold tables as one full build", async () => {
+    const full = demoWithDays();
+    const daily = demoWithDays();
+    expect((await build({ projectDir: full })).exitCode).toBe(0);
+    const days = ['2026-02-02', '2026-02-03', '2026-02-04', '2026-02-05'];
+    for (const ds of days) {
+      const result = await build({ projectDir: daily, vars: { ds } });
+      expect(result.exitCode, ds).toBe(0);
+      // Each day lands its own three complaint files; the static exports land on the first day only.
+      const landed = result.results.filter((r) => r.uniqueId.startsWith('landing.')).map((r) => `${r.uniqueId.split('.').pop()}:${String(r.adapterResponse?.files_landed)}`);
+      expect(landed.sort(), ds).toEqual([`agents:${ds === days[0] ? 1 : 0}`, 'call_logs:1', `customers:${ds === days[0] ? 1 : 0}`, 'social_complaints:1', 'web_complaints:1']);
+      if (ds !== days[0]) expect(result.results.find((r) => r.uniqueId === 'landing.complaints.landing.customers')?.message).toBe('nothing new: 1 file already landed');
+    }
+    const [a, b] = [await goldTables(join(full, 'target', 'complaints.duckdb')), await goldTables(join(daily, 'target', 'complaints.duckdb'))];
+    expect(Object.keys(b)).toEqual(['churn_risk_features', 'dim_agents', 'dim_customers', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
+    for (const t of Object.keys(a)) expect(b[t], t).toEqual(a[t]);
+    // Complaints changed status across days: the daily runs updated rows already in the snapshot.
+    const [moved] = await queryDuckDb(join(daily, 'target', 'complaints.duckdb'), "select count(*)::int as n from gold.fct_complaints where cast(entered_resolved_at as date) > opened_date");
+    expect((moved as { n: number }).n).toBeGreaterThan(5);
+  }, 300_000);
 });

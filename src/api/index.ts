@@ -26,3 +26,4 @@ export { show, type ShowOptions, type ShowPreview } from './show-command.js';
 export { docsGenerate } from './docs-command.js';
 export { docsServe, type DocsServeOptions } from './docs-serve-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
+export { airflowDag, type AirflowOptions, type AirflowResult } from './airflow-command.js';

@@ -42,7 +42,11 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
       concurrency: 4,
       reporter: p.reporter,
     });
-    const summary = `landed ${r.landed} file${r.landed === 1 ? '' : 's'} (${r.rows} rows), skipped ${r.skipped}`;
+    // Static exports (a CRM dump landed once) say so on every later run rather than "landed 0 files".
+    const plural = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+    const summary = r.landed === 0 && r.skipped > 0 && !r.failed.length
+      ? `nothing new: ${plural(r.skipped)} already landed`
+      : `landed ${plural(r.landed)} (${r.rows} rows), skipped ${r.skipped}`;
     if (r.changedNotReloaded.length) {
       p.reporter.emit({ type: 'info', message: `warning: ${r.changedNotReloaded.length} object(s) of ${r.source} changed since they were landed and were not reloaded (${r.changedNotReloaded.slice(0, 3).join(', ')}…); use --reland-changed` });
     }

@@ -2,6 +2,7 @@ import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
 import { RelationNamer, parseProject, propertyRenderer, readDependency, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import type { ManifestNode } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from '../graph/index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
@@ -29,11 +30,13 @@ export function parseToGraph(
       nodes: fileNodes,
       sources: Object.values(manifest.sources),
       projectTestConfig: project.config.dataTests,
-      knownTestMacros: engine.macros.filter((m) => m.kind === 'test').map((m) => m.name),
+      // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
+      knownTestMacros: engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : [])),
       renderConfig: (config, at) => renderProperty(config, 'a test config', at),
     }),
   );
   bag.merge(tests.diagnostics);
+  time('test_macro_configs', () => applyTestMacroConfigs(tests.nodes, engine));
   // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
   const namer = new RelationNamer(project, engine);
   for (const t of tests.nodes) {
@@ -79,4 +82,20 @@ export function parseToGraph(
   const built = time('build_graph', () => buildGraph(manifest));
   bag.merge(built.diagnostics);
   return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, varsRead: parsed.varsRead, varReaders: parsed.varReaders, parseVars: parsed.parseVars, secrets: parsed.secrets, counts: parsed.counts, modelFacts: parsed.modelFacts };
+}
+
+/**
+ * `{{ config(fail_calc=…, severity=…) }}` inside a generic test's own body (dbt_utils' equal_rowcount,
+ * fewer_rows_than): dbt renders the test at parse time and takes those configs as defaults that the YAML
+ * entry overrides. Only tests whose macro calls config() are rendered.
+ */
+function applyTestMacroConfigs(nodes: ManifestNode[], engine: TemplateEngine): void {
+  const configuring = new Set(engine.macros.filter((m) => /\bconfig\s*\(/.test(m.sql)).map((m) => (m.kind === 'test' ? m.name : m.name.replace(/^[a-z0-9]+__/, '').replace(/^test_/, ''))));
+  if (!configuring.size) return;
+  for (const node of nodes) {
+    const testName = node.testMetadata?.name;
+    if (!testName || !configuring.has(testName)) continue;
+    const rendered = engine.parseRender({ uniqueId: node.uniqueId, name: node.name, resourceType: 'test', packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config }, node.rawCode);
+    for (const [key, value] of Object.entries(rendered.config)) if (!(key in node.unrenderedConfig)) node.config[key] = value;
+  }
 }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { resolve } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
@@ -68,7 +69,14 @@ function templateTarget(project: LoadedProject): Record<string, unknown> {
   const t = project.target;
   const visible: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(t.settings)) if (!SECRET_KEYS.test(k)) visible[k] = v;
-  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database, threads: t.threads, profile_name: project.config.profile };
+  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database ?? duckdbDatabase(t.type, visible.path), threads: t.threads, profile_name: project.config.profile };
+}
+
+/** dbt-duckdb's `target.database`: the database file's stem (`memory` in memory), as DuckDB names the attached file. */
+function duckdbDatabase(type: string, path: unknown): string | undefined {
+  if (type !== 'duckdb') return undefined;
+  if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
+  return basename(path).replace(/\.[^.]*$/, '');
 }
 
 /** This build of Strata: its version and when this module was built, so a rebuilt Strata never trusts an old snapshot. */
@@ -76,8 +84,9 @@ const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url
 
 /** What, besides project files and env vars, a parse depends on. */
 function snapshotKey(project: LoadedProject, adapterType: string): string {
-  // Vars are left out: the snapshot records the vars its parse read, and only those void it.
-  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: { ...project.config, vars: undefined }, target: templateTarget(project), adapterType })).digest('hex');
+  // Vars are left out: the snapshot records the vars its parse read, and only those void it. The target path and the
+  // airflow: block change nothing a parse reads, so a cache copied into another target path (one per Airflow task) stays valid.
+  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: { ...project.config, vars: undefined, targetPath: undefined, airflow: undefined }, target: templateTarget(project), adapterType })).digest('hex');
 }
 
 /**

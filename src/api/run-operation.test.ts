@@ -39,7 +39,7 @@ describe('run-operation', () => {
 
     const refused = await runOperation({ projectDir: dir, profilesDir: dir, macro: 'refuse' });
     expect(refused.exitCode).toBe(1);
-    expect(refused.diagnostics.map((d) => [d.code, d.file, d.line, d.message])).toEqual([['compiler-error', 'macros/ops.sql', 6, 'run-operation refuse failed: refusing to run']]);
+    expect(refused.diagnostics.map((d) => [d.code, d.file, d.line, d.message])).toEqual([['compiler-error', 'macros/ops.sql', 7, 'run-operation refuse failed: refusing to run']]);
     const bad = await runOperation({ projectDir: dir, profilesDir: dir, macro: 'bad_sql' });
     expect(bad.exitCode).toBe(1);
     expect(bad.diagnostics[0]).toMatchObject({ code: 'operation-failed', file: 'macros/ops.sql', line: 9 });

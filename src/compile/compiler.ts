@@ -92,6 +92,7 @@ export class Compiler {
           compiled.set(id, await this.compile(id, warehouse));
         } catch (e) {
           if (e instanceof UserError) diagnostics.push(...e.diagnostics);
+          else if (typeof (e as { templateFile?: unknown }).templateFile === 'string') diagnostics.push(queryFailed(e, this.node(id).originalFilePath));
           else throw e;
         }
       }
@@ -170,4 +171,11 @@ export class Compiler {
     node.compiledPath = join(this.options.compiledPathPrefix ?? join('target', 'compiled'), node.packageName, rel);
     await this.files!.write(join(node.packageName, rel), sql);
   }
+}
+
+/** A warehouse query that failed while a template ran (`run_query`): the template's file and line, the warehouse's message. */
+function queryFailed(e: unknown, nodeFile: string): Diagnostic {
+  const err = e as { templateFile?: string; templateLine?: number; message?: string };
+  const where = err.templateFile && err.templateFile !== nodeFile ? ` (while compiling ${nodeFile})` : '';
+  return { code: 'query-failed', severity: 'error', message: `a query run by the template failed${where}: ${String(err.message ?? e).split('\n')[0]}`, file: err.templateFile ?? nodeFile, ...(err.templateLine ? { line: err.templateLine } : {}), hint: 'fix the SQL the template passes to run_query / statement' };
 }

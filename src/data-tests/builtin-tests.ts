@@ -7,7 +7,7 @@ export const builtinTestMacros: MacroFile[] = [
     packageName: 'dbt',
     contents: `{% macro get_where_subquery(relation) -%}
 {%- set where = config.get('where') -%}
-{%- if where -%}(select * from {{ relation }} where {{ where }}) dbt_subquery{%- else -%}{{ relation }}{%- endif -%}
+{%- if where -%}{%- set filtered -%}(select * from {{ relation }} where {{ where }}) dbt_subquery{%- endset -%}{%- do return(filtered) -%}{%- else -%}{%- do return(relation) -%}{%- endif -%}
 {%- endmacro %}
 
 {% test not_null(model, column_name) %}

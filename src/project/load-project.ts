@@ -16,8 +16,16 @@ const KNOWN_KEYS = new Set([
   'macro-paths', 'test-paths', 'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'log-path',
   'packages-install-path', 'clean-targets', 'vars', 'models', 'seeds', 'data_tests', 'tests', 'sources', 'snapshots', 'on-run-start',
   'on-run-end', 'dispatch', 'quoting', 'query-comment', 'flags', 'restrict-access', 'exposures', 'metrics', 'semantic-models', 'saved-queries',
-  'unit_tests', 'analyses',
+  'unit_tests', 'analyses', 'airflow',
 ]);
+
+/** The `airflow:` block as written, with the line of each key, for `strata airflow` (airflow/airflow-settings.ts checks it). */
+function airflowBlock(value: unknown, yaml: YamlFile): NonNullable<ProjectConfig['airflow']> {
+  const settings = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const lines: Record<string, number> = {};
+  for (const key of Object.keys(settings)) lines[key] = yaml.lineOf(['airflow', key]) ?? yaml.lineOf(['airflow']) ?? 1;
+  return { settings, line: yaml.lineOf(['airflow']) ?? 1, lines, valid: settings === value };
+}
 
 function parseVars(vars: LoadOptions['vars']): { value: Record<string, unknown>; error?: string } {
   if (vars === undefined) return { value: {} };
@@ -141,6 +149,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
     quoting: (raw.quoting ?? {}) as Record<string, boolean>,
+    ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
   };
 
   const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional });

@@ -46,6 +46,8 @@ export interface ProjectConfig {
   dispatch: { macro_namespace: string; search_order: string[] }[];
   /** `quoting:` */
   quoting: Record<string, boolean>;
+  /** `airflow:` defaults for `strata airflow dag|task-group`, as written; `valid` is false when it is not a mapping. */
+  airflow?: { settings: Record<string, unknown>; line: number; lines: Record<string, number>; valid: boolean };
 }
 
 /** One output of profiles.yml, as selected by `--target`. Extra keys are adapter specific. */

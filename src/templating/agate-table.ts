@@ -1,21 +1,74 @@
 import type { QueryResult } from '../adapters/contract.js';
+import { tuple } from './jinja/index.js';
 
-/** A query result shaped like dbt's agate table: `table.rows[0][0]`, `table.columns[0].values()`, `row['name']`. */
+/** A result row as agate's: a tuple that is also read by column name (`row[0]`, `row['name']`, `row.name`). */
+type Row = unknown[] & Record<string, unknown>;
+
+/** One column of a result: `column.name`, `column.values()`, `column.data_type`. */
+class AgateColumn {
+  constructor(
+    readonly name: string,
+    private readonly rows: Row[],
+    private readonly index: number,
+    readonly data_type: string | undefined,
+  ) {}
+  values(): unknown[] {
+    return tuple(this.rows.map((r) => r[this.index]));
+  }
+  toString(): string {
+    return `<agate.Column ${this.name}>`;
+  }
+}
+
+/** agate's MappedSequence: iterates as a list, read by index or by name, with dict-like `items()`. */
+class MappedColumns {
+  constructor(private readonly columns: AgateColumn[]) {}
+  [Symbol.iterator](): Iterator<AgateColumn> {
+    return this.columns[Symbol.iterator]();
+  }
+  __getitem__(key: unknown): AgateColumn | undefined {
+    return typeof key === 'number' ? this.columns[key < 0 ? this.columns.length + key : key] : this.columns.find((c) => c.name === key);
+  }
+  __len__(): number {
+    return this.columns.length;
+  }
+  __contains__(key: unknown): boolean {
+    return this.columns.some((c) => c.name === key);
+  }
+  keys(): string[] {
+    return this.columns.map((c) => c.name);
+  }
+  values(): AgateColumn[] {
+    return [...this.columns];
+  }
+  items(): unknown[] {
+    return this.columns.map((c) => tuple([c.name, c]));
+  }
+  get(key: string, def: unknown = null): unknown {
+    return this.__getitem__(key) ?? def;
+  }
+  toString(): string {
+    return `<agate.MappedSequence ${this.keys().join(', ')}>`;
+  }
+}
+
+/** A query result shaped like dbt's agate table: `table.rows[0][0]`, `table.columns[0].values()`, `row['name']`, `table.columns.items()`. */
 export function agateTable(result: QueryResult): Record<string, unknown> {
   const names = result.columns.map((c) => c.name);
-  const rows = result.rows.map((r) => {
+  const rows: Row[] = result.rows.map((r) => {
     const values = names.map((n) => normalise(r[n]));
-    const row: Record<string | number, unknown> & unknown[] = Object.assign([...values], Object.fromEntries(names.map((n, i) => [n, values[i]])));
-    return row;
+    return Object.assign(tuple([...values]), Object.fromEntries(names.map((n, i) => [n, values[i]]))) as Row;
   });
-  const columns = names.map((name, i) => ({ name, values: () => rows.map((r) => r[i]), data_type: result.columns[i]?.dataType }));
+  const columns = names.map((name, i) => new AgateColumn(name, rows, i, result.columns[i]?.dataType));
   return {
     rows,
-    columns,
-    column_names: names,
+    columns: new MappedColumns(columns),
+    column_names: tuple([...names]),
+    column_types: tuple(result.columns.map((c) => c.dataType)),
     length: rows.length,
+    __len__: () => rows.length,
     print_table: () => '',
-    toString: () => `<table of ${rows.length} rows>`,
+    toString: () => `<agate.Table of ${rows.length} rows>`,
   };
 }
 

@@ -44,6 +44,7 @@ export const builtinMacroFiles: MacroFile[] = [
 {% macro bigquery__hash(field) -%}to_hex(md5(cast({{ field }} as string))){%- endmacro %}
 {% macro datediff(first_date, second_date, datepart) -%}{{ adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart) }}{%- endmacro %}
 {% macro default__datediff(first_date, second_date, datepart) -%}date_diff('{{ datepart }}', {{ first_date }}, {{ second_date }}){%- endmacro %}
+{% macro duckdb__datediff(first_date, second_date, datepart) -%}date_diff('{{ datepart }}', ({{ first_date }})::timestamp, ({{ second_date }})::timestamp){%- endmacro %}
 {% macro bigquery__datediff(first_date, second_date, datepart) -%}datetime_diff(cast({{ second_date }} as datetime), cast({{ first_date }} as datetime), {{ datepart }}){%- endmacro %}
 {% macro safe_cast(field, type) -%}{{ adapter.dispatch('safe_cast', 'dbt')(field, type) }}{%- endmacro %}
 {% macro default__safe_cast(field, type) -%}try_cast({{ field }} as {{ type }}){%- endmacro %}

@@ -1,36 +1,42 @@
-import nunjucks from 'nunjucks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { MacroFile, MacroInfo } from './types.js';
-import { scanMacros, toNunjucksMacroSource } from './macro-scan.js';
-import { ReturnSignal } from './signals.js';
+import { scanMacros } from './macro-scan.js';
+import { CompiledTemplate, JinjaError, Macro, markPython, splitKw } from './jinja/index.js';
 
-interface CompiledFile {
-  file: MacroFile;
-  template: nunjucks.Template;
-}
-
-/** What a render is doing right now: its scope and the macro files instantiated for it. */
+/** What a render is doing right now: its root frame, its mode and the macro files instantiated for it. */
 export interface RenderState {
   scope: Record<string, unknown>;
-  instances: Map<number, Record<string, (...a: unknown[]) => unknown>>;
+  async: boolean;
+  instances: Map<number, Record<string, Macro> | Promise<Record<string, Macro>>>;
 }
 
-let current: RenderState | undefined;
+let syncState: RenderState | undefined;
+const asyncState = new AsyncLocalStorage<RenderState>();
 
-/** Renders run synchronously, so the active render is a module-level fact. */
+/** Runs `fn` as the render `state`: sync renders by a module variable, async ones by async context. */
 export function withRenderState<T>(state: RenderState, fn: () => T): T {
-  const previous = current;
-  current = state;
+  if (state.async) return asyncState.run(state, fn);
+  const previous = syncState;
+  syncState = state;
   try {
     return fn();
   } finally {
-    current = previous;
+    syncState = previous;
   }
 }
 
+const currentState = (): RenderState | undefined => syncState ?? asyncState.getStore();
+
+interface CompiledFile {
+  file: MacroFile;
+  template?: CompiledTemplate;
+}
+
 /**
- * dbt's macro namespace: every macro of the project and of Strata's built-ins (package `dbt`),
- * compiled once, callable by name from any template; project macros override built-ins.
+ * dbt's macro namespace: every macro of the project, its packages and Strata's built-ins (package `dbt`),
+ * callable by name from any template; project macros override built-ins. A file's macros are made once per
+ * render, when one of them is first called, in that render's scope.
  */
 export class MacroRegistry {
   readonly macros: MacroInfo[] = [];
@@ -38,11 +44,11 @@ export class MacroRegistry {
   readonly materializations: MacroInfo[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly files: CompiledFile[] = [];
-  /** name → [fileIndex] by package. */
+  /** name → file index, by package. */
   private readonly byPackage = new Map<string, Map<string, number>>();
+  private readonly callables = new Map<string, (...a: unknown[]) => unknown>();
 
   constructor(
-    private readonly env: nunjucks.Environment,
     private readonly projectName: string,
     files: MacroFile[],
     deferCompile = false,
@@ -50,20 +56,21 @@ export class MacroRegistry {
     for (const file of files) this.add(file, deferCompile);
   }
 
-  /** Deferred, a template compiles on its first `getExported`; a syntax error would then surface as a render error. */
   private add(file: MacroFile, deferCompile: boolean): void {
     const scanned = scanMacros(file);
     this.materializations.push(...scanned.filter((m) => m.kind === 'materialization'));
     const found = scanned.filter((m) => m.kind !== 'materialization');
-    let template: nunjucks.Template;
-    try {
-      template = new nunjucks.Template(toNunjucksMacroSource(file.contents), this.env, file.path, !deferCompile);
-    } catch (e) {
-      const err = e as { message: string; lineno?: number; colno?: number };
-      this.diagnostics.push({ code: 'macro-syntax-error', severity: 'error', message: cleanMessage(err.message), file: file.path, line: (err.lineno ?? 0) + 1, column: err.colno ? err.colno + 1 : undefined, hint: 'every {% macro %} needs a matching {% endmacro %}; check {{ }} and {% %} are closed' });
-      return;
+    const compiled: CompiledFile = { file };
+    if (!deferCompile) {
+      try {
+        compiled.template = new CompiledTemplate(file.contents, file.path);
+      } catch (e) {
+        const err = e as JinjaError;
+        this.diagnostics.push({ code: 'macro-syntax-error', severity: 'error', message: `template syntax error: ${err.message}`, file: file.path, ...(err.line ? { line: err.line } : {}), hint: 'fix the Jinja syntax at this line' });
+        return;
+      }
     }
-    const index = this.files.push({ file, template }) - 1;
+    const index = this.files.push(compiled) - 1;
     const pkg = this.byPackage.get(file.packageName) ?? new Map<string, number>();
     this.byPackage.set(file.packageName, pkg);
     for (const m of found) {
@@ -99,50 +106,48 @@ export class MacroRegistry {
     return [...new Set([...this.byPackage.values()].flatMap((m) => [...m.keys()]))];
   }
 
-  /** A function that calls macro `name` of `pkg` (or the resolved package) in the active render. */
+  /** A function that calls macro `name` of `pkg` (or the resolved package) in the active render; made once. */
   callable(name: string, pkg?: string): (...args: unknown[]) => unknown {
-    return (...args: unknown[]) => this.invoke(name, pkg ?? this.resolvePackage(name), args);
+    const key = `${pkg ?? ''}\u0000${name}`;
+    let fn = this.callables.get(key);
+    if (!fn) {
+      fn = markPython((...args: unknown[]) => {
+        const { pos, kw } = splitKw(args);
+        return this.invoke(name, pkg ?? this.resolvePackage(name), pos, kw);
+      });
+      Object.defineProperty(fn, 'name', { value: name });
+      this.callables.set(key, fn);
+    }
+    return fn;
   }
 
-  invoke(name: string, pkg: string | undefined, args: unknown[]): unknown {
-    const state = current;
+  invoke(name: string, pkg: string | undefined, args: unknown[], kw: Record<string, unknown> = {}): unknown {
+    const state = currentState();
     if (!state) throw new Error(`macro ${name} called outside a render`);
     const index = pkg === undefined ? undefined : this.byPackage.get(pkg)?.get(name);
-    if (index === undefined) throw new Error(`Unable to call \`${name}\`, which is undefined or falsey`);
-    let exported = state.instances.get(index);
-    if (!exported) {
-      const compiled = this.files[index]!;
-      let result: Record<string, (...a: unknown[]) => unknown> | undefined;
-      let error: unknown;
-      (compiled.template as unknown as { getExported(ctx: object, cb: (e: unknown, x: unknown) => void): void }).getExported(state.scope, (err: unknown, exp: unknown) => {
-        error = err;
-        result = exp as Record<string, (...a: unknown[]) => unknown>;
-      });
-      if (error) throw error;
-      exported = result ?? {};
-      state.instances.set(index, exported);
-    }
-    const fn = exported[name];
-    if (typeof fn !== 'function') throw new Error(`Unable to call \`${name}\`, which is undefined or falsey`);
-    try {
-      const out = fn(...args);
-      return out === undefined || out === null ? out : String(out);
-    } catch (e) {
-      if (e instanceof ReturnSignal) return e.value;
-      throw e;
-    }
+    if (index === undefined) throw new JinjaError('undefined', `'${name}' is undefined`);
+    const exported = this.instance(state, index);
+    const call = (macros: Record<string, Macro>): unknown => {
+      const macro = macros[name];
+      if (!(macro instanceof Macro)) throw new JinjaError('undefined', `'${name}' is undefined`);
+      return macro.invoke(args, kw);
+    };
+    return exported instanceof Promise ? exported.then(call) : call(exported);
   }
-}
 
-export function cleanMessage(message: string): string {
-  return message
-    .replace(/^\([^)]*\)\s*/, '')
-    .replace(/\[Line \d+, Column \d+\]\s*/g, '')
-    .replace(/^\s*Template render error:?\s*/i, '')
-    .replace(/\b[A-Za-z]*Error: /g, '')
-    .trim()
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .join(' ');
+  private instance(state: RenderState, index: number): Record<string, Macro> | Promise<Record<string, Macro>> {
+    const known = state.instances.get(index);
+    if (known) return known;
+    const compiled = this.files[index]!;
+    compiled.template ??= new CompiledTemplate(compiled.file.contents, compiled.file.path);
+    const frame = Object.create(state.scope) as Record<string, unknown>;
+    const collect = (): Record<string, Macro> => {
+      const out: Record<string, Macro> = {};
+      for (const key of Object.keys(frame)) if (frame[key] instanceof Macro) out[key] = frame[key];
+      return out;
+    };
+    const made = state.async ? compiled.template.renderAsync(frame).then(collect) : (compiled.template.renderSync(frame), collect());
+    state.instances.set(index, made);
+    return made;
+  }
 }

@@ -1,4 +1,3 @@
-import { rewriteJinja } from './jinja-rewrite.js';
 import type { MacroFile, MacroInfo } from './types.js';
 
 const OPEN = /\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?[^%]*-?%\}/g;
@@ -36,16 +35,6 @@ export function scanMacros(file: MacroFile): MacroInfo[] {
     out.push({ name: m[2]!, packageName: file.packageName, path: file.path, line: lineAt(file.contents, m.index), arguments: argNames(m[3]), sql: file.contents.slice(m.index, stop), kind });
     OPEN.lastIndex = stop;
   }
-  return out;
-}
-
-/**
- * Rewrites dbt-only block tags into nunjucks macros without moving any line:
- * `{% test x(...) %}` → `{% macro test_x(...) %}`; materialization blocks are blanked.
- */
-export function toNunjucksMacroSource(text: string): string {
-  let out = rewriteJinja(text).replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)/g, '{%$1 macro test_$2').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
-  out = out.replace(/\{%-?\s*materialization[\s\S]*?\{%-?\s*endmaterialization\s*-?%\}/g, (block) => block.replace(/[^\n]/g, ''));
   return out;
 }
 

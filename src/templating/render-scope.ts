@@ -2,16 +2,18 @@ import { createHash } from 'node:crypto';
 /** The names a template sees (`ref`, `source`, `config`, `this`, `var`, `adapter`, …) for one render. */
 import type { Relation } from '../adapters/contract.js';
 import { columnApi } from './api-column.js';
+import { templateAdapter } from './template-adapter.js';
+import { setFunction } from './python-set.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import { didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { splitArgs } from './call-args.js';
 import { runStartedAt } from './python-datetime.js';
-import { NeedsWarehouse, ReturnSignal, TemplateUserError } from './signals.js';
-import { Namespace, pythonModules } from './python-shims.js';
+import { ReturnSignal, TemplateUserError } from './signals.js';
+import { pythonModules } from './python-modules.js';
 import { agateTable } from './agate-table.js';
-import { pyJsonDumps, pyTuple } from './python-values.js';
+import { Namespace, dbtReturn, pyJsonDumps, tuple as pyTuple } from './jinja/index.js';
 import { DBT_COMPAT_VERSION, hexDigest, parseYamlFile } from '../project/index.js';
 import { yamlPackage } from '../project/yaml-package.js';
 
@@ -43,25 +45,40 @@ export function envDigest(value: string | undefined): string | null {
 }
 
 /**
- * A relation object for templates: renders as quoted SQL, exposes dbt's attributes. `include(database=False)`
- * (and `schema=False`) renders without those parts; `quoteIdentifier` is needed for an identifier alone.
+ * A relation object for templates, as dbt's BaseRelation: renders as quoted SQL, exposes dbt's attributes,
+ * and is a mapping (`obj is mapping`, `obj.get('metadata')` — how dbt_utils._is_relation recognises one).
+ * `include(database=False)` (and `schema=False`) renders without those parts; `incorporate(path=…, type=…)`
+ * returns a changed copy.
  */
-export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string): Record<string, unknown> {
+export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string, type: string | null = null): Record<string, unknown> {
+  const again = (r: Relation, t = type): Record<string, unknown> => relationObject(r, render, quoteIdentifier, t);
   const obj: Record<string, unknown> = {
-    database: rel.database,
+    database: rel.database ?? null,
     schema: rel.schema,
     identifier: rel.identifier,
     name: rel.identifier,
     table: rel.identifier,
-    is_table: true,
-    is_view: false,
+    type,
+    is_table: type === 'table',
+    is_view: type === 'view',
+    is_cte: false,
+    is_materialized_view: false,
+    path: { database: rel.database ?? null, schema: rel.schema, identifier: rel.identifier },
+    metadata: { type: 'BaseRelation' },
     include: (...a: Args) => {
       const { kw } = splitArgs(a);
       const kept: Relation = { ...rel, ...(kw.database === false ? { database: undefined } : {}) };
-      if (kw.schema !== false) return relationObject(kept, render, quoteIdentifier);
+      if (kw.schema !== false) return again(kept);
       const alone = quoteIdentifier ?? ((n: string) => `"${n}"`);
-      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier);
+      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier, type);
     },
+    incorporate: (...a: Args) => {
+      const { kw } = splitArgs(a);
+      const path = (kw.path ?? {}) as Partial<Record<'database' | 'schema' | 'identifier', string>>;
+      return again({ ...rel, ...path }, (kw.type as string | undefined) ?? type);
+    },
+    without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
+    get: (key: string, def: unknown = null) => (key in obj ? obj[key] : def),
     quote: () => obj,
     render: () => render(rel),
     toString: () => render(rel),
@@ -76,8 +93,6 @@ export interface ScopeInput {
   /** Parse render when set. */
   recorder?: ParseRecorder;
   run?: RunRenderContext;
-  /** Warehouse answers already fetched by earlier passes of this render. */
-  answers: Map<string, unknown>;
   invocationId: string;
   runStartedAt: Date;
 }
@@ -88,16 +103,12 @@ const placeholder = (parts: string[]): string => parts.map((p) => `"${p}"`).join
 const MODULES = pythonModules(() => new Date());
 
 export function buildScope(input: ScopeInput): Record<string, unknown> {
-  const { options, registry, node, recorder, run, answers } = input;
+  const { options, registry, node, recorder, run } = input;
   const execute = !!run?.warehouse;
   const adapterType = run?.adapterType ?? options.adapterType;
 
   // While parsing, relations render as a placeholder (the warehouse names are not known yet) but have dbt's attributes.
   const parseRelation = (rel: Relation, shown: string[]): Record<string, unknown> => relationObject(rel, () => placeholder(shown));
-  const fromWarehouse = <T>(key: string, fetch: () => Promise<T>): T => {
-    if (answers.has(key)) return answers.get(key) as T;
-    throw new NeedsWarehouse(key, fetch);
-  };
 
   const ref = (...args: Args): unknown => {
     const { pos, kw } = splitArgs(args);
@@ -198,42 +209,25 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
 
   const thisRel = run ? relationObject(run.thisRelation, run.renderRelation, run.quoteIdentifier) : parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: node.name }, [String(node.config.schema ?? 'schema'), node.name]);
 
+  // The run render is asynchronous: a warehouse call returns a Promise, which the template awaits once.
   const runQuery = (sql: unknown): unknown => {
     if (!execute) return null;
-    const text = String(sql);
-    const result = fromWarehouse(`q:${text}`, () => run!.warehouse!.query(text));
-    return agateTable(result as Awaited<ReturnType<NonNullable<RunRenderContext['warehouse']>['query']>>);
+    return run!.warehouse!.query(String(sql)).then(agateTable);
   };
   const results = new Map<string, unknown>();
-  const statement = (...args: Args): string => {
+  const statement = (...args: Args): unknown => {
     const { pos, kw } = splitArgs(args);
     const name = String(pos[0] ?? kw.name ?? 'main');
     const caller = kw.caller as (() => unknown) | undefined;
-    const sql = caller ? String(caller()) : '';
-    if (!execute) return '';
-    const table = runQuery(sql);
-    results.set(name, { data: (table as { rows: unknown[] }).rows, table, response: { code: 'OK', rows_affected: (table as { rows: unknown[] }).rows.length } });
-    return '';
+    if (!execute || !caller) return '';
+    return Promise.resolve(caller()).then(async (sql) => {
+      const table = (await runQuery(sql)) as { rows: unknown[] };
+      results.set(name, { data: table.rows, table, response: { code: 'OK', rows_affected: table.rows.length } });
+      return '';
+    });
   };
 
-  const adapter = {
-    dispatch,
-    quote: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
-    get_columns_in_relation: (rel: { schema?: string; identifier?: string; database?: string }) => {
-      if (!execute || !rel) return [];
-      const r: Relation = { database: rel.database, schema: String(rel.schema), identifier: String(rel.identifier) };
-      const cols = fromWarehouse(`c:${r.database}.${r.schema}.${r.identifier}`, () => run!.warehouse!.getColumns(r));
-      return (cols as { name: string; dataType: string }[]).map((c) => ({ name: c.name, column: c.name, data_type: c.dataType, dtype: c.dataType, quoted: run!.quoteIdentifier(c.name) }));
-    },
-    get_relation: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      const r: Relation = { database: (kw.database ?? pos[0]) as string | undefined, schema: String(kw.schema ?? pos[1]), identifier: String(kw.identifier ?? pos[2]) };
-      if (!execute) return null;
-      const exists = fromWarehouse(`r:${r.database}.${r.schema}.${r.identifier}`, () => run!.warehouse!.relationExists(r));
-      return exists ? relationObject(r, run!.renderRelation) : null;
-    },
-    type: () => adapterType,
-  };
+  const adapter = templateAdapter(adapterType, dispatch, run);
 
   const scope: Record<string, unknown> = {
     ref,
@@ -249,6 +243,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     project_name: options.projectName,
     execute,
     is_incremental: () => !!run?.isIncremental,
+    should_store_failures: () => Boolean(node.config.store_failures ?? false),
     should_full_refresh: () => !!run?.fullRefresh,
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: 'run' },
     invocation_id: input.invocationId,
@@ -264,9 +259,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     statement,
     load_result: (name: string) => results.get(name) ?? null,
     load_relation: (rel: unknown) => rel,
-    return: (v: unknown) => {
-      throw new ReturnSignal(v);
-    },
+    return: dbtReturn,
     log: (msg: unknown, ...rest: Args) => {
       const { pos, kw } = splitArgs(rest);
       if (pos[0] || kw.info) options.log?.(String(msg));
@@ -320,25 +313,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
         return kw.default ?? pos[1] ?? null;
       }
     },
-    dict: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      const base = Array.isArray(pos[0]) ? Object.fromEntries(pos[0] as [string, unknown][]) : ((pos[0] as Record<string, unknown> | undefined) ?? {});
-      return { ...base, ...kw };
-    },
-    namespace: (...args: Args) => new Namespace({ ...((splitArgs(args).pos[0] as object) ?? {}), ...splitArgs(args).kw }),
-    __strata_setattr: (obj: Record<string, unknown>, key: string, value: unknown) => {
-      obj[key] = value;
-      return '';
-    },
     zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
-    set: (items: unknown[]) => [...new Set(items ?? [])],
+    set: setFunction,
     local_md5: (s: unknown) => hexDigest('md5', String(s)),
   };
   if (run?.extraContext) Object.assign(scope, run.extraContext);
-  // Macros by package: `dbt.current_timestamp()`, `my_project.mask()`.
-  for (const pkg of registry.packages()) {
-    if (pkg in scope) continue;
-    scope[pkg] = Object.fromEntries(registry.names(pkg).map((n) => [n, registry.callable(n, pkg)]));
-  }
+  void Namespace;
   return scope;
 }

@@ -1,5 +1,5 @@
 /**
- * The bundled demo, built with `--target bigquery` against loopback servers: its Parquet files go from
+ * The bundled demo, built with `--target bigquery` against loopback servers: its CSV, JSON and Parquet files go from
  * the local S3 server through a GCS staging bucket into BigQuery load jobs, then silver and gold are built.
  * Asserts which jobs run, in which order, and that every statement parses as BigQuery SQL.
  */
@@ -23,8 +23,12 @@ describe('the demo on BigQuery (loopback BigQuery, GCS and S3 servers)', () => {
     gcs = await startFakeGcs();
     bq = await startFakeBigQuery({ gcs });
     bq.answer = (sql) => (sql.includes(' as failures') ? { fields: [{ name: 'failures', type: 'INTEGER' }, { name: 'should_warn', type: 'BOOLEAN' }, { name: 'should_error', type: 'BOOLEAN' }], rows: [{ failures: 0, should_warn: false, should_error: false }] } : undefined);
-    // The silver complaints model ends in `select *`, which the loopback server cannot expand.
-    bq.columnsOf = (t) => (t === 'complaints__strata_tmp' ? ['channel', 'complaint_id', 'customer_id', 'opened_at', 'category_code', 'status', 'agent_id', 'resolved_at', 'updated_at'] : undefined);
+    // The quarantining models' staging tables are read with `select *`, which the loopback server cannot expand.
+    const quarantined: Record<string, string[]> = {
+      complaints__strata_tmp: ['complaint_id', 'channel', 'customer_id', 'opened_at', 'category_code', 'status', 'agent_id', 'updated_at'],
+      customers__strata_tmp: ['customer_id', 'customer_name_masked', 'email_hash', 'email_is_valid', 'phone_e164', 'plan', 'region', 'signup_date', 'updated_at'],
+    };
+    bq.columnsOf = (t) => quarantined[t];
     dir = copyDemo();
     rmSync(join(dir, 'landing'), { recursive: true, force: true });
     // What a landing killed between its load job and its transaction leaves behind: dropped by the next landing.
@@ -68,38 +72,43 @@ describe('the demo on BigQuery (loopback BigQuery, GCS and S3 servers)', () => {
       expect(i, `no job matches ${re}`).toBeGreaterThanOrEqual(0);
       return i;
     };
-    // Landing: 11 load jobs from the staging bucket into per-file staging tables…
+    // Landing: 32 load jobs (two static CSV exports, ten days of CSV, JSON and Parquet) from the staging bucket
+    // into per-file staging tables…
     const loads = bq.jobs.filter((j) => j.configuration.load?.sourceUris);
-    expect(loads).toHaveLength(11);
+    expect(loads).toHaveLength(32);
+    const formats: Record<string, string> = { raw_customers: 'CSV', raw_agents: 'CSV', raw_call_logs: 'CSV', raw_social_complaints: 'NEWLINE_DELIMITED_JSON', raw_web_complaints: 'PARQUET' };
     for (const j of loads) {
-      expect(j.configuration.load).toMatchObject({ sourceFormat: 'PARQUET', writeDisposition: 'WRITE_TRUNCATE' });
+      const table = String(j.configuration.load.destinationTable.tableId).replace(/__strata_land_[0-9a-f]+$/, '');
+      expect(j.configuration.load).toMatchObject({ sourceFormat: formats[table], writeDisposition: 'WRITE_TRUNCATE' });
       expect(j.configuration.load.sourceUris[0]).toMatch(/^gs:\/\/acme-staging\/strata-landing\//);
       expect(j.jobReference.jobId).toMatch(/^strata_land_[0-9a-f]{32}_[0-9a-f]{16}$/);
     }
-    expect(loads.filter((j) => j.configuration.load.hivePartitioningOptions?.mode === 'AUTO')).toHaveLength(9);
+    expect(loads.filter((j) => j.configuration.load.sourceFormat === 'NEWLINE_DELIMITED_JSON')).toHaveLength(10);
     // …each followed by one transaction that inserts the rows and the ledger row together.
     const txns = sqls.filter((s) => s.startsWith('begin transaction;') && s.includes('`strata_meta`.`landed_files`'));
-    expect(txns).toHaveLength(11);
+    expect(txns).toHaveLength(32);
     for (const t of txns) expect(t).toMatch(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_[a-z_]+` \([^)]*`_strata_source_file`, `_strata_loaded_at`, `_strata_invocation_id`\)\nselect .* from `acme-demo`\.`bronze`\.`raw_[a-z_]+__strata_land_[0-9a-f]{16}`;\ninsert into `strata_meta`\.`landed_files` values \('landing\.[a-z_]+', '[^']+', '[^']+', \d+, \d+, current_timestamp, '[0-9a-f-]{36}', 'loaded', null\);\ncommit transaction$/s);
-    expect(bq.tables.get('acme-demo.bronze.raw_complaints_web')?.numRows).toBe(437);
-    expect(bq.tables.get('acme-demo.bronze.raw_complaints_web')?.fields.map((f) => f.name)).toContain('month');
+    expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.numRows).toBe(579);
+    expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.fields.map((f) => f.name)).toContain('updated_at');
     expect(gcs.list('acme-staging')).toEqual([]); // staged files are deleted once loaded
     expect([...bq.tables.keys()].filter((k) => k.includes('__strata_land_'))).toEqual([]);
     // Then bronze views, silver, gold, in graph order.
     const lastLanding = sqls.map((s, i) => (s.includes('`strata_meta`.`landed_files` values') ? i : -1)).reduce((a, b) => Math.max(a, b));
-    expect(first(/^create or replace view `acme-demo`\.`bronze`\.`brz_complaints_web`/)).toBeGreaterThan(first(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_complaints_web`/));
+    expect(first(/^create or replace view `acme-demo`\.`bronze`\.`brz_web_complaints`/)).toBeGreaterThan(first(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_web_complaints`/));
     // Quarantine on BigQuery: the model and its quarantine are replaced by one transaction.
     const swap = sqls[first(/^begin transaction;\ndelete from `acme-demo`\.`silver`\.`complaints` where true/)]!;
     expect(swap).toContain('delete from `acme-demo`.`silver`.`complaints__quarantine` where true;\ninsert into `acme-demo`.`silver`.`complaints__quarantine`');
     expect(swap.endsWith('commit transaction')).toBe(true);
-    expect(first(/^create or replace table `acme-demo`\.`silver`\.`complaints__strata_tmp`/)).toBeGreaterThan(first(/^create or replace view `acme-demo`\.`bronze`\.`brz_complaints_email`/));
+    expect(first(/^create or replace table `acme-demo`\.`silver`\.`complaint_events`/)).toBeGreaterThan(first(/^create or replace view `acme-demo`\.`bronze`\.`brz_social_complaints`/));
+    expect(first(/^create or replace table `acme-demo`\.`silver`\.`complaints__strata_tmp`/)).toBeGreaterThan(first(/^create or replace table `acme-demo`\.`silver`\.`complaint_events`/));
     expect(first(/^create or replace table `acme-demo`\.`gold`\.`fct_complaints`/)).toBeGreaterThan(first(/^begin transaction;\ndelete from `acme-demo`\.`silver`\.`complaints` where true/));
     expect(lastLanding).toBeLessThan(first(/^create or replace table `acme-demo`\.`gold`\.`fct_complaints`/));
     // BigQuery spellings from the demo's dispatched macros, and the pepper as a query parameter only.
-    const silver = sqls.find((s) => s.startsWith('create or replace table `acme-demo`.`silver`.`complaints__strata_tmp`'))!;
-    expect(silver).toContain("parse_timestamp('%d/%m/%Y %H:%M', call_start)");
-    expect(silver).toContain('timestamp_seconds(cast(received_epoch as int64))');
-    const customers = bq.jobs.find((j) => String(j.configuration.query?.query).startsWith('create or replace table `acme-demo`.`silver`.`customers`'))!;
+    const silver = sqls.find((s) => s.startsWith('create or replace table `acme-demo`.`silver`.`complaint_events`'))!;
+    expect(silver).toContain("safe.parse_timestamp('%d/%m/%Y %H:%M', trim(call_start))");
+    expect(silver).toContain('cast(event_at as string)');
+    const customers = bq.jobs.find((j) => String(j.configuration.query?.query).startsWith('create or replace table `acme-demo`.`silver`.`customers__strata_tmp`'))!;
+    expect(customers.configuration.query.query).toContain("regexp_replace(phone, r'[^0-9]', '')");
     expect(customers.configuration.query.query).toContain('to_hex(sha256(lower(trim(email)) || @STRATA_PII_PEPPER))');
     expect(customers.configuration.query.queryParameters).toEqual([{ name: 'STRATA_PII_PEPPER', parameterType: { type: 'STRING' }, parameterValue: { value: 'bq-test-pepper' } }]);
     expect(sqls.find((s) => s.includes('approx_quantiles(resolution_hours, 2)[offset(1)]'))).toBeDefined();

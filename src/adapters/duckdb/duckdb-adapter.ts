@@ -5,6 +5,7 @@ import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js
 import type { TargetConfig } from '../../project/types.js';
 import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { attachProblems, attachSpecs, attachSql } from './duckdb-attach.js';
 import { DuckDBConnection } from './duckdb-connection.js';
 
 /** Where the database file lives: `path` relative to the project root; `:memory:` allowed. */
@@ -12,6 +13,27 @@ export function duckdbPath(target: TargetConfig, projectRoot: string): string {
   const p = String(target.settings.path ?? 'target/strata.duckdb');
   if (p === ':memory:' || p.startsWith('md:')) return p;
   return isAbsolute(p) ? p : resolve(projectRoot, p);
+}
+
+/** dbt-duckdb's `attach:`: further database files, attached once for every connection of the instance. */
+async function attachDatabases(instance: DuckDBInstance, target: TargetConfig, projectRoot: string): Promise<void> {
+  const specs = attachSpecs(target, projectRoot);
+  if (!specs.length) return;
+  const conn = await instance.connect();
+  try {
+    for (const spec of specs) {
+      if (isAbsolute(spec.path) && !spec.read_only) mkdirSync(dirname(spec.path), { recursive: true });
+      try {
+        await conn.run(attachSql(spec));
+      } catch (e) {
+        const first = (e as Error).message.split('\n')[0];
+        instance.closeSync();
+        throw new UserError({ code: 'warehouse-attach-failed', severity: 'error', message: `could not attach ${spec.path} as '${spec.alias}': ${first}`, file: spec.path, hint: /lock/i.test(first!) ? 'another process has that file open: wait for it or close it, then run again' : 'check the path, alias and type of this attach: entry in profiles.yml' });
+      }
+    }
+  } finally {
+    conn.closeSync();
+  }
 }
 
 class DuckDBWarehouse implements Warehouse {
@@ -41,8 +63,11 @@ export const duckdbAdapter: Adapter = {
     try {
       // The native driver loads only when a warehouse is opened: parsing and listing never pay for it.
       const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
-      return new DuckDBWarehouse(await Instance.create(path, settings));
+      const instance = await Instance.create(path, settings);
+      await attachDatabases(instance, target, options.projectRoot);
+      return new DuckDBWarehouse(instance);
     } catch (e) {
+      if (e instanceof UserError) throw e;
       const msg = (e as Error).message;
       // Another process holds the file (a second strata command, a DuckDB shell): a clear error, not a bug report.
       if (/lock/i.test(msg)) {
@@ -53,6 +78,6 @@ export const duckdbAdapter: Adapter = {
   },
   validateTarget(target: TargetConfig): string[] {
     const p = target.settings.path;
-    return p !== undefined && typeof p !== 'string' ? ['duckdb path must be a string'] : [];
+    return [...(p !== undefined && typeof p !== 'string' ? ['duckdb path must be a string'] : []), ...attachProblems(target)];
   },
 };

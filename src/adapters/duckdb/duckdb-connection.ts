@@ -10,6 +10,11 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** A relation without a database is in the main file's catalog, not in one of the attached databases. */
+function catalogOf(database: string | undefined): string {
+  return database ? duckdbDialect.quoteString(database) : 'current_database()';
+}
+
 /** One DuckDB connection. Not for concurrent use: the scheduler gives each thread its own. */
 export class DuckDBConnection implements Connection {
   private inTransaction = false;
@@ -40,7 +45,7 @@ export class DuckDBConnection implements Connection {
   async getRelation(relation: Relation): Promise<ExistingRelation | undefined> {
     const q = duckdbDialect.quoteString.bind(duckdbDialect);
     const { rows } = await this.query(
-      `select table_type from information_schema.tables where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)})${relation.database ? ` and table_catalog = ${q(relation.database)}` : ''}`,
+      `select table_type from information_schema.tables where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)}) and table_catalog = ${catalogOf(relation.database)}`,
     );
     if (!rows.length) return undefined;
     return { ...relation, kind: String(rows[0]!.table_type).toUpperCase() === 'VIEW' ? 'view' : 'table' };
@@ -49,7 +54,7 @@ export class DuckDBConnection implements Connection {
   async listRelations(schema: string, database?: string): Promise<ExistingRelation[]> {
     const q = duckdbDialect.quoteString.bind(duckdbDialect);
     const { rows } = await this.query(
-      `select table_schema, table_name, table_type from information_schema.tables where lower(table_schema) = lower(${q(schema)})${database ? ` and table_catalog = ${q(database)}` : ''}`,
+      `select table_schema, table_name, table_type from information_schema.tables where lower(table_schema) = lower(${q(schema)}) and table_catalog = ${catalogOf(database)}`,
     );
     return rows.map((r) => ({ database, schema: String(r.table_schema), identifier: String(r.table_name), kind: String(r.table_type).toUpperCase() === 'VIEW' ? ('view' as const) : ('table' as const) }));
   }
@@ -57,7 +62,7 @@ export class DuckDBConnection implements Connection {
   async getColumns(relation: Relation): Promise<ColumnDef[]> {
     const q = duckdbDialect.quoteString.bind(duckdbDialect);
     const { rows } = await this.query(
-      `select column_name, data_type, is_nullable from information_schema.columns where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)}) order by ordinal_position`,
+      `select column_name, data_type, is_nullable from information_schema.columns where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)}) and table_catalog = ${catalogOf(relation.database)} order by ordinal_position`,
     );
     return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type), nullable: r.is_nullable === 'YES' }));
   }

@@ -1,2 +1,0 @@
-select agent_id, agent_name_masked, team, hired_on
-from {{ ref('agents') }}

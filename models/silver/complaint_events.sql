@@ -1,0 +1,67 @@
+{#- Every status change of every complaint, conformed across the three channels: one row per complaint and
+    time of change. Incremental: a run reads only the rows landed since the last run and merges them, so a
+    re-sent row changes nothing. -#}
+{{ config(materialized='incremental', unique_key='event_id') }}
+
+{%- set channels = ['web', 'call_center', 'social'] -%}
+
+with web as (
+    select
+        'web' as channel,
+        ticket_id as complaint_id,
+        cast(customer_id as integer) as customer_id,
+        cast(submitted_at as timestamp) as opened_at,
+        upper(trim(category)) as category_code,
+        {{ normalize_status('status') }} as status,
+        agent_id,
+        cast(updated_at as timestamp) as event_at,
+        _strata_loaded_at as loaded_at
+    from {{ ref('brz_web_complaints') }}
+),
+
+call_center as (
+    select
+        'call_center' as channel,
+        call_ref as complaint_id,
+        cast(nullif(trim(cust_no), '') as integer) as customer_id,
+        {{ parse_mixed_timestamp('call_start') }} as opened_at,
+        upper(trim(reason_code)) as category_code,
+        {{ normalize_status('outcome') }} as status,
+        handled_by as agent_id,
+        {{ parse_mixed_timestamp('logged_at') }} as event_at,
+        _strata_loaded_at as loaded_at
+    from {{ ref('brz_call_logs') }}
+),
+
+social as (
+    select
+        'social' as channel,
+        post_id as complaint_id,
+        cast(customer_id as integer) as customer_id,
+        cast(posted_at as timestamp) as opened_at,
+        upper(trim(category)) as category_code,
+        {{ normalize_status('status') }} as status,
+        agent_id,
+        cast(updated_at as timestamp) as event_at,
+        _strata_loaded_at as loaded_at
+    from {{ ref('brz_social_complaints') }}
+),
+
+unioned as (
+    {% for channel in channels -%}
+    select * from {{ channel }}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {%- endfor %}
+)
+
+select
+    complaint_id || '|' || cast(event_at as {{ dbt.type_string() }}) as event_id,
+    *
+from unioned
+where complaint_id is not null
+  and opened_at >= cast('{{ var("complaints_start_date") }}' as timestamp)
+{% if is_incremental() %}
+  and loaded_at > (select max(loaded_at) from {{ this }})
+{% endif %}
+qualify row_number() over (partition by complaint_id, event_at order by loaded_at desc) = 1

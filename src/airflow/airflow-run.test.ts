@@ -1,0 +1,100 @@
+/**
+ * Executes generated DAGs with the Airflow stand-in as `airflow dags test` would: every task runs the real CLI
+ * (`node bin/strata.js`) with its own target path, on a real DuckDB file. Slow (a process per task): about a
+ * minute per DAG run on a busy machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { copyDemo, repoRoot } from '../test-support/demo-project.js';
+import { removeProject } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { STANDIN, STRATA_BIN, describe, generate, strata } from '../test-support/airflow-standin.js';
+
+const SLOW = 900_000;
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+function demo(): string {
+  const dir = copyDemo();
+  cpSync(join(repoRoot, 'snapshots'), join(dir, 'snapshots'), { recursive: true });
+  dirs.push(dir);
+  return dir;
+}
+
+interface Run { run_id: string; states: Record<string, string>; logs: Record<string, string> }
+
+function dagsTest(file: string, days: string[]): Run[] {
+  const text = execFileSync('python3', [STANDIN, 'test', file, 'strata_complaints', ...days], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(text) as Run[];
+}
+
+/** Every table of the three layers, rows sorted, without the columns that record when or from where a row was loaded. */
+async function layerTables(dir: string): Promise<Record<string, string[]>> {
+  const db = join(dir, 'target', 'complaints.duckdb');
+  const tables = await queryDuckDb(db, "select table_schema || '.' || table_name as t from information_schema.tables where table_schema in ('bronze', 'silver', 'gold') order by 1");
+  const out: Record<string, string[]> = {};
+  const volatile = /^(_strata_(source_file|loaded_at|invocation_id|quarantined_at)|dbt_(scd_id|updated_at|valid_from|valid_to))$/;
+  for (const { t } of tables) {
+    const rows = await queryDuckDb(db, `select * from ${String(t)}`);
+    out[String(t)] = rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !volatile.test(k))))).sort();
+  }
+  return out;
+}
+
+const strataCommand = `node '${STRATA_BIN}'`;
+
+let built: Record<string, string[]>;
+beforeAll(async () => {
+  const once = demo();
+  strata(['build', '-q'], once);
+  built = await layerTables(once);
+}, SLOW);
+
+it('three consecutive daily runs of the demo DAG build the same tables as one strata build', async () => {
+  const dir = demo();
+  const file = await generate(dir, { airflow: { strata_command: strataCommand } });
+  const runs = dagsTest(file, ['2026-03-01', '2026-03-02', '2026-03-03']);
+  for (const run of runs) {
+    expect(Object.values(run.states).every((s) => s === 'success'), JSON.stringify(run.states)).toBe(true);
+    expect(Object.keys(run.states)).toHaveLength(25);
+  }
+  expect(await layerTables(dir)).toEqual(built);
+  expect(Object.keys(built)).toContain('gold.fct_complaints');
+  // Each file landed once, on the first day.
+  const landed = await queryDuckDb(join(dir, 'target', 'complaints.duckdb'), "select count(*)::int as n, count(distinct invocation_id)::int as runs from strata_meta.landed_files where status = 'loaded'");
+  expect(landed[0]).toMatchObject({ n: 11 });
+  // The task log has the run_results.json summary; each task wrote its artifacts to its own run-scoped folder, with Airflow's dates as vars.
+  const second = runs[1]!;
+  expect(readFileSync(second.logs['gold.fct_complaints']!, 'utf8')).toMatch(/strata result: success model\.complaints\.fct_complaints [\d.]+s/);
+  const own = join(dir, 'target', 'airflow', 'strata_complaints', second.run_id, 'fct_complaints', 'run_results.json');
+  const results = JSON.parse(readFileSync(own, 'utf8')) as { args: { vars?: string }; results: { unique_id: string }[] };
+  expect(results.results.map((r) => r.unique_id)).toContain('model.complaints.fct_complaints');
+  expect(results.results.map((r) => r.unique_id)).not.toContain('model.complaints.complaints');
+  expect(JSON.parse(results.args.vars ?? '{}')).toMatchObject({ ds: '2026-03-02', data_interval_start: '2026-03-02T00:00:00+00:00', data_interval_end: '2026-03-03T00:00:00+00:00' });
+}, SLOW);
+
+it('a failing model fails its task and marks every task downstream upstream_failed', async () => {
+  const dir = demo();
+  writeFileSync(join(dir, 'models', 'silver', 'customers.sql'), "{{ config(materialized='table') }}\nselect * from a_table_that_does_not_exist\n");
+  const file = await generate(dir, { airflow: { strata_command: strataCommand } });
+  const [dag] = describe(file);
+  const children = new Map<string, string[]>();
+  for (const t of dag!.tasks) for (const u of t.upstream) children.set(u, [...(children.get(u) ?? []), t.task_id]);
+  const downstream = new Set<string>();
+  const stack = [...(children.get('silver.customers') ?? [])];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (!downstream.has(t)) stack.push(...(children.get(t) ?? []));
+    downstream.add(t);
+  }
+  expect(downstream.has('gold.fct_complaints')).toBe(true);
+  const [run] = dagsTest(file, ['2026-03-01']);
+  for (const [task, state] of Object.entries(run!.states)) {
+    const want = task === 'silver.customers' ? 'failed' : downstream.has(task) ? 'upstream_failed' : 'success';
+    expect([task, state]).toEqual([task, want]);
+  }
+  expect(readFileSync(run!.logs['silver.customers']!, 'utf8')).toMatch(/strata result: error model\.complaints\.customers/);
+  expect(existsSync(join(dir, 'target', 'airflow', 'strata_complaints', run!.run_id, 'dim_customers'))).toBe(false);
+}, SLOW);

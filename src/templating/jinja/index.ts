@@ -1,0 +1,74 @@
+/**
+ * Strata's Jinja engine: Jinja2's semantics (with dbt's `do` and `loopcontrols` extensions), compiled to
+ * JavaScript functions. It owns its state: nothing here changes another module.
+ */
+import { CodeGenerator } from './codegen.js';
+import { parseTemplate } from './parser.js';
+import { runtime } from './runtime.js';
+import { defaultGlobals } from './globals.js';
+import { MacroReturn } from './macro.js';
+import { JinjaError } from './errors.js';
+import { markPython } from './methods.js';
+
+export { JinjaError, type JinjaErrorKind } from './errors.js';
+export { Macro, MacroReturn } from './macro.js';
+export { Undefined, Namespace, tuple, isTuple, str as pyStr, repr as pyRepr, truthy as pyTruthy, isDict } from './values.js';
+export { PyFloat } from './py-number.js';
+export { markPython } from './methods.js';
+export { splitKw, type Kw } from './call-args.js';
+export { defaultGlobals } from './globals.js';
+export { pyJsonDumps } from './json.js';
+export { percentFormat, pyFormat } from './formatting.js';
+
+export type RenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => string;
+export type AsyncRenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => Promise<string>;
+
+/** Compiled template: a render function per mode, made on first use. */
+export class CompiledTemplate {
+  private syncFn?: RenderFn;
+  private asyncFn?: AsyncRenderFn;
+  private readonly ast;
+  constructor(
+    readonly source: string,
+    readonly name: string,
+  ) {
+    this.ast = parseTemplate(source);
+  }
+
+  /** The generated JavaScript (for caching and debugging). */
+  code(isAsync: boolean): string {
+    return new CodeGenerator(isAsync, this.name).template(this.ast);
+  }
+
+  renderSync(frame: Record<string, unknown>): string {
+    this.syncFn ??= new Function(this.code(false))() as RenderFn;
+    return this.syncFn(runtime, frame);
+  }
+
+  renderAsync(frame: Record<string, unknown>): Promise<string> {
+    this.asyncFn ??= new Function(this.code(true))() as AsyncRenderFn;
+    return this.asyncFn(runtime, frame);
+  }
+}
+
+/** A frame whose names are `globals`, then `context`: templates' assignments go into a child of it. */
+export function rootFrame(...layers: Record<string, unknown>[]): Record<string, unknown> {
+  const root = Object.create(null) as Record<string, unknown>;
+  for (const layer of layers) Object.assign(root, layer);
+  return Object.create(root) as Record<string, unknown>;
+}
+
+/** dbt's `return(value)`: ends the macro with that value (any type, floats included). */
+export const dbtReturn = markPython((...args: unknown[]): never => {
+  if (!args.length) throw new JinjaError('type', "_return() missing 1 required positional argument: 'data'");
+  throw new MacroReturn(args[0]);
+});
+
+/** Renders a template with Jinja2's default globals and a context: the conformance corpus' entry point. */
+export function renderJinja(source: string, context: Record<string, unknown>, options: { name?: string; dbt?: boolean } = {}): string {
+  const template = new CompiledTemplate(source, options.name ?? '<template>');
+  const dbt = options.dbt ? { return: dbtReturn } : {};
+  return template.renderSync(rootFrame(defaultGlobals(), dbt, context));
+}
+
+export { runtime };

@@ -1,0 +1,358 @@
+/** Jinja2's expression grammar (parser.py): precedence, literals, postfix, filters and tests. */
+import type { Expr } from './ast.js';
+import { JinjaError } from './errors.js';
+import type { Token } from './lexer.js';
+import { PyFloat } from './py-number.js';
+
+const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=']);
+const CONSTANTS: Record<string, unknown> = { true: true, false: false, none: null, True: true, False: false, None: null };
+
+export class TokenStream {
+  pos = 0;
+  constructor(readonly tokens: Token[]) {}
+  get cur(): Token {
+    return this.tokens[this.pos]!;
+  }
+  peek(n = 1): Token {
+    return this.tokens[Math.min(this.pos + n, this.tokens.length - 1)]!;
+  }
+  next(): Token {
+    const t = this.cur;
+    if (t.type !== 'eof') this.pos++;
+    return t;
+  }
+  isOp(v: string): boolean {
+    return this.cur.type === 'op' && this.cur.value === v;
+  }
+  isName(v?: string): boolean {
+    return this.cur.type === 'name' && (v === undefined || this.cur.value === v);
+  }
+  skipOp(v: string): boolean {
+    if (!this.isOp(v)) return false;
+    this.pos++;
+    return true;
+  }
+  skipName(v: string): boolean {
+    if (!this.isName(v)) return false;
+    this.pos++;
+    return true;
+  }
+  expectOp(v: string): Token {
+    if (!this.isOp(v)) throw this.fail(`expected token '${v}', got '${describe(this.cur)}'`);
+    return this.next();
+  }
+  expectName(v?: string): Token {
+    if (!this.isName(v)) throw this.fail(v ? `expected token '${v}', got '${describe(this.cur)}'` : `expected token 'name', got '${describe(this.cur)}'`);
+    return this.next();
+  }
+  fail(message: string, line = this.cur.line): JinjaError {
+    return new JinjaError('syntax', message, line);
+  }
+}
+
+export function describe(t: Token): string {
+  if (t.type === 'eof') return 'end of template';
+  if (t.type === 'block_end') return 'end of statement block';
+  if (t.type === 'var_end') return 'end of print statement';
+  return t.value;
+}
+
+export class ExpressionParser {
+  constructor(readonly s: TokenStream) {}
+
+  expression(withCond = true): Expr {
+    return withCond ? this.condexpr() : this.or();
+  }
+
+  private condexpr(): Expr {
+    const line = this.s.cur.line;
+    let expr = this.or();
+    while (this.s.skipName('if')) {
+      const test = this.or();
+      const otherwise = this.s.skipName('else') ? this.condexpr() : undefined;
+      expr = { t: 'cond', test, then: expr, ...(otherwise ? { else: otherwise } : {}), line };
+    }
+    return expr;
+  }
+
+  private or(): Expr {
+    let left = this.and();
+    while (this.s.isName('or')) {
+      const line = this.s.next().line;
+      left = { t: 'or', left, right: this.and(), line };
+    }
+    return left;
+  }
+
+  private and(): Expr {
+    let left = this.not();
+    while (this.s.isName('and')) {
+      const line = this.s.next().line;
+      left = { t: 'and', left, right: this.not(), line };
+    }
+    return left;
+  }
+
+  private not(): Expr {
+    if (this.s.isName('not')) {
+      const line = this.s.next().line;
+      return { t: 'unary', op: 'not', node: this.not(), line };
+    }
+    return this.compare();
+  }
+
+  private compare(): Expr {
+    const line = this.s.cur.line;
+    const first = this.math1();
+    const ops: [string, Expr][] = [];
+    for (;;) {
+      if (this.s.cur.type === 'op' && COMPARE.has(this.s.cur.value)) ops.push([this.s.next().value, this.math1()]);
+      else if (this.s.skipName('in')) ops.push(['in', this.math1()]);
+      else if (this.s.isName('not') && this.s.peek().type === 'name' && this.s.peek().value === 'in') {
+        this.s.pos += 2;
+        ops.push(['notin', this.math1()]);
+      } else break;
+    }
+    return ops.length ? { t: 'compare', first, ops, line } : first;
+  }
+
+  private binary(next: () => Expr, ops: string[]): Expr {
+    let left = next();
+    while (this.s.cur.type === 'op' && ops.includes(this.s.cur.value)) {
+      const tok = this.s.next();
+      left = { t: 'bin', op: tok.value, left, right: next(), line: tok.line };
+    }
+    return left;
+  }
+
+  private math1(): Expr {
+    return this.binary(() => this.concat(), ['+', '-']);
+  }
+
+  private concat(): Expr {
+    const line = this.s.cur.line;
+    const items = [this.math2()];
+    while (this.s.skipOp('~')) items.push(this.math2());
+    return items.length === 1 ? items[0]! : { t: 'concat', items, line };
+  }
+
+  private math2(): Expr {
+    return this.binary(() => this.pow(), ['*', '/', '//', '%']);
+  }
+
+  private pow(): Expr {
+    return this.binary(() => this.unary(), ['**']);
+  }
+
+  private unary(withFilter = true): Expr {
+    const line = this.s.cur.line;
+    let node: Expr;
+    if (this.s.skipOp('-')) node = { t: 'unary', op: '-', node: this.unary(false), line };
+    else if (this.s.skipOp('+')) node = { t: 'unary', op: '+', node: this.unary(false), line };
+    else node = this.primary();
+    node = this.postfix(node);
+    return withFilter ? this.filterExpr(node) : node;
+  }
+
+  private primary(): Expr {
+    const tok = this.s.cur;
+    const line = tok.line;
+    if (tok.type === 'name') {
+      this.s.next();
+      if (tok.value in CONSTANTS) return { t: 'const', value: CONSTANTS[tok.value], line };
+      return { t: 'name', name: tok.value, line };
+    }
+    if (tok.type === 'string') {
+      let value = '';
+      while (this.s.cur.type === 'string') value += this.s.next().literal as string;
+      return { t: 'const', value, line };
+    }
+    if (tok.type === 'int') {
+      this.s.next();
+      return { t: 'const', value: tok.literal, line };
+    }
+    if (tok.type === 'float') {
+      this.s.next();
+      return { t: 'const', value: PyFloat.of(tok.literal as number), line };
+    }
+    if (this.s.skipOp('(')) {
+      const node = this.tuple({ explicitParens: true });
+      this.s.expectOp(')');
+      return node;
+    }
+    if (this.s.isOp('[')) return this.list();
+    if (this.s.isOp('{')) return this.dict();
+    throw this.s.fail(tok.type === 'eof' || tok.type === 'block_end' || tok.type === 'var_end' ? `Expected an expression, got '${describe(tok)}'` : `unexpected '${describe(tok)}'`);
+  }
+
+  /** A comma-separated tuple, or one expression when there is no comma (Jinja's parse_tuple). */
+  tuple(o: { simplified?: boolean; withCond?: boolean; explicitParens?: boolean; extraEnd?: string[] } = {}): Expr {
+    const line = this.s.cur.line;
+    const items: Expr[] = [];
+    let comma = false;
+    const parse = o.simplified ? () => this.postfix(this.primary()) : () => this.expression(o.withCond ?? true);
+    for (;;) {
+      if (items.length) this.s.expectOp(',');
+      if (this.tupleEnds(o.extraEnd)) break;
+      items.push(parse());
+      if (this.s.isOp(',')) comma = true;
+      else break;
+    }
+    if (!comma) {
+      if (items.length) return items[0]!;
+      if (!o.explicitParens) throw this.s.fail(`Expected an expression, got '${describe(this.s.cur)}'`);
+    }
+    return { t: 'tuple', items, line };
+  }
+
+  private tupleEnds(extra: string[] = []): boolean {
+    const c = this.s.cur;
+    if (c.type === 'var_end' || c.type === 'block_end' || c.type === 'eof') return true;
+    if (c.type === 'op' && c.value === ')') return true;
+    return c.type === 'name' && extra.includes(c.value);
+  }
+
+  private list(): Expr {
+    const line = this.s.expectOp('[').line;
+    const items: Expr[] = [];
+    while (!this.s.isOp(']')) {
+      if (items.length) this.s.expectOp(',');
+      if (this.s.isOp(']')) break;
+      items.push(this.expression());
+    }
+    this.s.expectOp(']');
+    return { t: 'list', items, line };
+  }
+
+  private dict(): Expr {
+    const line = this.s.expectOp('{').line;
+    const items: [Expr, Expr][] = [];
+    while (!this.s.isOp('}')) {
+      if (items.length) this.s.expectOp(',');
+      if (this.s.isOp('}')) break;
+      const key = this.expression();
+      this.s.expectOp(':');
+      items.push([key, this.expression()]);
+    }
+    this.s.expectOp('}');
+    return { t: 'dict', items, line };
+  }
+
+  postfix(node: Expr): Expr {
+    for (;;) {
+      if (this.s.isOp('.') || this.s.isOp('[')) node = this.subscript(node);
+      else if (this.s.isOp('(')) node = this.call(node);
+      else return node;
+    }
+  }
+
+  private filterExpr(node: Expr): Expr {
+    for (;;) {
+      if (this.s.isOp('|')) node = this.filter(node);
+      else if (this.s.isName('is')) node = this.test(node);
+      else if (this.s.isOp('(')) node = this.call(node);
+      else return node;
+    }
+  }
+
+  private subscript(node: Expr): Expr {
+    const tok = this.s.next();
+    const line = tok.line;
+    if (tok.value === '.') {
+      const attr = this.s.next();
+      if (attr.type === 'name') return { t: 'getattr', obj: node, attr: attr.value, line };
+      if (attr.type === 'int') return { t: 'getitem', obj: node, key: { t: 'const', value: attr.literal, line }, line };
+      throw this.s.fail('expected name or number', attr.line);
+    }
+    const keys: Expr[] = [];
+    while (!this.s.isOp(']')) {
+      if (keys.length) this.s.expectOp(',');
+      keys.push(this.subscribed());
+    }
+    this.s.expectOp(']');
+    const key = keys.length === 1 ? keys[0]! : { t: 'tuple' as const, items: keys, line };
+    return { t: 'getitem', obj: node, key, line };
+  }
+
+  private subscribed(): Expr {
+    const line = this.s.cur.line;
+    const parts: (Expr | undefined)[] = [];
+    const part = (): Expr | undefined => (this.s.isOp(':') || this.s.isOp(']') || this.s.isOp(',') ? undefined : this.expression());
+    parts.push(part());
+    if (!this.s.isOp(':')) {
+      if (!parts[0]) throw this.s.fail(`Expected an expression, got '${describe(this.s.cur)}'`);
+      return parts[0];
+    }
+    this.s.next();
+    parts.push(part());
+    if (this.s.skipOp(':')) parts.push(part());
+    return { t: 'slice', ...(parts[0] ? { start: parts[0] } : {}), ...(parts[1] ? { stop: parts[1] } : {}), ...(parts[2] ? { step: parts[2] } : {}), line };
+  }
+
+  callArgs(): { args: Expr[]; kwargs: [string, Expr][]; star?: Expr; dstar?: Expr } {
+    this.s.expectOp('(');
+    const out: { args: Expr[]; kwargs: [string, Expr][]; star?: Expr; dstar?: Expr } = { args: [], kwargs: [] };
+    let first = true;
+    while (!this.s.isOp(')')) {
+      if (!first) {
+        this.s.expectOp(',');
+        if (this.s.isOp(')')) break;
+      }
+      first = false;
+      if (this.s.skipOp('**')) out.dstar = this.expression();
+      else if (this.s.skipOp('*')) out.star = this.expression();
+      else if (this.s.cur.type === 'name' && this.s.peek().type === 'op' && this.s.peek().value === '=') {
+        const key = this.s.next().value;
+        this.s.next();
+        out.kwargs.push([key, this.expression()]);
+      } else {
+        if (out.kwargs.length || out.dstar || out.star) throw this.s.fail('invalid syntax for function call expression');
+        out.args.push(this.expression());
+      }
+    }
+    this.s.expectOp(')');
+    return out;
+  }
+
+  private call(fn: Expr): Expr {
+    const line = this.s.cur.line;
+    return { t: 'call', fn, ...this.callArgs(), line };
+  }
+
+  private filterName(): string {
+    let name = this.s.expectName().value;
+    while (this.s.isOp('.') && this.s.peek().type === 'name') {
+      this.s.next();
+      name += '.' + this.s.next().value;
+    }
+    return name;
+  }
+
+  /** `| name(args)`, applied to `node` (null inside `{% filter %}` and block set, where the body is the input). */
+  filter(node: Expr | null, startInline = true): Expr {
+    if (startInline) this.s.expectOp('|');
+    const line = this.s.cur.line;
+    const name = this.filterName();
+    const args = this.s.isOp('(') ? this.callArgs() : { args: [], kwargs: [] };
+    let result: Expr = { t: 'filter', name, node, ...args, line };
+    if (!startInline) while (this.s.skipOp('|')) result = this.filter(result, false);
+    return result;
+  }
+
+  private test(node: Expr): Expr {
+    const line = this.s.next().line;
+    const negated = this.s.skipName('not');
+    const name = this.filterName();
+    let args: { args: Expr[]; kwargs: [string, Expr][] } = { args: [], kwargs: [] };
+    if (this.s.isOp('(')) args = this.callArgs();
+    else if (this.startsArgument()) args = { args: [this.postfix(this.primary())], kwargs: [] };
+    return { t: 'test', name, node, ...args, negated, line };
+  }
+
+  private startsArgument(): boolean {
+    const c = this.s.cur;
+    if (c.type === 'string' || c.type === 'int' || c.type === 'float') return true;
+    if (c.type === 'op') return c.value === '[' || c.value === '{' || c.value === '(';
+    return c.type === 'name' && !['else', 'or', 'and', 'is', 'in', 'not', 'if'].includes(c.value);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * dbt's `adapter` object in templates: dispatch, quoting, and the relation and column methods packages call
+ * (`get_columns_in_relation`, `get_relation`, `drop_relation`, `create_schema`, `list_relations_without_caching`,
+ * `get_missing_columns`, …). Warehouse calls return Promises, which the run render awaits; while parsing
+ * (`execute` false) they answer as dbt's parse does: nothing.
+ */
+import type { Relation } from '../adapters/contract.js';
+import { splitArgs } from './call-args.js';
+import { ColumnValue } from './api-column.js';
+import { relationObject } from './render-scope.js';
+import type { RunRenderContext } from './types.js';
+import { TemplateUserError } from './signals.js';
+
+type Args = unknown[];
+type RelationLike = { database?: string | null; schema?: string; identifier?: string; type?: string | null } | null | undefined;
+
+const toRelation = (rel: NonNullable<RelationLike>): Relation => ({ ...(rel.database ? { database: String(rel.database) } : {}), schema: String(rel.schema), identifier: String(rel.identifier) });
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined): Record<string, unknown> {
+  const execute = !!run?.warehouse;
+  const wh = run?.warehouse;
+  const columns = (rel: RelationLike): unknown => {
+    if (!execute || !rel) return [];
+    return wh!.getColumns(toRelation(rel)).then((cols) => cols.map((c) => new ColumnValue(c.name, c.dataType, run!.quoteIdentifier(c.name))));
+  };
+  const getRelation = (...args: Args): unknown => {
+    const { pos, kw } = splitArgs(args);
+    const r: Relation = { ...((kw.database ?? pos[0]) ? { database: String(kw.database ?? pos[0]) } : {}), schema: String(kw.schema ?? pos[1]), identifier: String(kw.identifier ?? pos[2]) };
+    if (!execute) return null;
+    return wh!.relationExists(r).then((exists) => (exists ? relationObject(r, run!.renderRelation, run!.quoteIdentifier, 'table') : null));
+  };
+  const run_ = (sql: string): Promise<unknown> => wh!.query(sql).then(() => null);
+  const drop = (rel: RelationLike): unknown => {
+    if (!execute || !rel) return null;
+    const name = run!.renderRelation(toRelation(rel));
+    const first = rel.type === 'view' ? 'view' : 'table';
+    return run_(`drop ${first} if exists ${name}`).catch(() => run_(`drop ${first === 'view' ? 'table' : 'view'} if exists ${name}`));
+  };
+  const listRelations = (schemaRelation: RelationLike): unknown => {
+    if (!execute || !schemaRelation) return [];
+    const sql = `select table_schema, table_name, table_type from information_schema.tables where lower(table_schema) = lower(${sqlString(String(schemaRelation.schema))})`;
+    return wh!.query(sql).then((res) =>
+      res.rows.map((r) => relationObject({ ...(schemaRelation.database ? { database: String(schemaRelation.database) } : {}), schema: String(r.table_schema), identifier: String(r.table_name) }, run!.renderRelation, run!.quoteIdentifier, /view/i.test(String(r.table_type)) ? 'view' : 'table')),
+    );
+  };
+  const missingColumns = (from: RelationLike, to: RelationLike): unknown => {
+    if (!execute) return [];
+    return Promise.all([columns(from) as Promise<ColumnValue[]>, columns(to) as Promise<ColumnValue[]>]).then(([a, b]) => a.filter((c) => !b.some((d) => d.name.toLowerCase() === c.name.toLowerCase())));
+  };
+  const unsupported = (name: string) => () => {
+    throw new TemplateUserError('unsupported-adapter-method', `adapter.${name}() is not supported by Strata yet`, 'compute it with run_query, or open an issue naming the package that needs it');
+  };
+  return {
+    dispatch,
+    type: () => adapterType,
+    quote: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
+    quote_as_configured: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
+    get_columns_in_relation: columns,
+    get_relation: getRelation,
+    load_relation: (rel: RelationLike) => (rel ? getRelation(rel.database ?? null, rel.schema, rel.identifier) : null),
+    drop_relation: drop,
+    truncate_relation: (rel: RelationLike) => (execute && rel ? run_(`delete from ${run!.renderRelation(toRelation(rel))}`) : null),
+    rename_relation: (from: RelationLike, to: RelationLike) => (execute && from && to ? run_(`alter ${from.type === 'view' ? 'view' : 'table'} ${run!.renderRelation(toRelation(from))} rename to ${run!.quoteIdentifier(String(to.identifier))}`) : null),
+    create_schema: (rel: RelationLike) => (execute && rel ? run_(`create schema if not exists ${run!.quoteIdentifier(String(rel.schema))}`) : null),
+    drop_schema: (rel: RelationLike) => (execute && rel ? run_(`drop schema if exists ${run!.quoteIdentifier(String(rel.schema))} cascade`) : null),
+    check_schema_exists: (_db: unknown, schema: unknown) => (execute ? wh!.query(`select count(*) as n from information_schema.schemata where lower(schema_name) = lower(${sqlString(String(schema))})`).then((r) => Number(r.rows[0]?.n ?? 0) > 0) : false),
+    list_relations_without_caching: listRelations,
+    get_missing_columns: missingColumns,
+    already_exists: (schema: unknown, name: unknown) => (execute ? wh!.relationExists({ schema: String(schema), identifier: String(name) }) : false),
+    expand_target_column_types: () => null,
+    cache_added: () => null,
+    cache_dropped: () => null,
+    cache_renamed: () => null,
+    commit: () => null,
+    get_incremental_strategy_macro: unsupported('get_incremental_strategy_macro'),
+    submit_python_job: unsupported('submit_python_job'),
+  };
+}
