@@ -25,10 +25,9 @@ const LINEAGE_FIXTURE: LineageFile = {
   nodes: {
     'model.complaints.fct_complaints': { status: 'traced', columns: { resolution_hours: { upstream: [
       { node: 'model.complaints.complaints', column: 'opened_at', kind: 'derived' },
-      { node: 'model.complaints.complaints', column: 'resolved_at', kind: 'derived' }] } }, filters: [] },
+      { node: 'model.complaints.complaint_events', column: 'event_at', kind: 'derived' }] } }, filters: [] },
     'model.complaints.complaints': { status: 'traced', columns: {
-      opened_at: { upstream: [{ node: 'model.complaints.brz_complaints_web', column: 'submitted_at', kind: 'cast' }] },
-      resolved_at: { upstream: [{ node: 'model.complaints.brz_complaints_web', column: 'resolved_at', kind: 'cast' }] } } },
+      opened_at: { upstream: [{ node: 'model.complaints.complaint_events', column: 'opened_at', kind: 'aggregated' }] } } },
     'model.complaints.mart_complaints_daily': { status: 'partial', reason: 'fixture', columns: { median_resolution_hours: { upstream: [{ node: 'model.complaints.fct_complaints', column: 'resolution_hours', kind: 'aggregated' }] } } },
   },
 };
@@ -99,7 +98,8 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     await page.click('#nav-tabs button[data-mode="layer"]');
     await page.click('#nav-tree summary:has-text("gold")');
     await page.click('#nav-tree details[open] summary:has-text("model")');
-    expect(await page.$$eval('#nav-tree a.leaf', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['fct_complaints', 'dim_agents']));
+    // A folder's children are drawn on its toggle event, which comes after the click.
+    await expect.poll(() => page.$$eval('#nav-tree a.leaf', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['fct_complaints', 'mart_complaints_daily']));
     await page.screenshot({ path: join(shots, 'home.png') });
     expect(errors).toEqual([]);
     await page.close();
@@ -134,11 +134,11 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     // SQL comes from data-sql.js, loaded after the first paint, and fills the section in place.
     await expect.poll(() => page.$$eval('pre.sql .sql-keyword', (els) => els.length)).toBeGreaterThan(5);
     await page.click('.sql-section .tab:has-text("Raw")');
-    expect(await page.$eval('pre.sql', (e) => e.textContent)).toContain("{{ ref('brz_complaints_web') }}");
+    expect(await page.$eval('pre.sql', (e) => e.textContent)).toContain("{{ ref('complaint_events') }}");
     expect(await page.textContent('#selector')).toBe('');
     expect(await page.inputValue('#selector')).toBe('+complaints+');
     const ids = await drawn(page);
-    expect(ids).toEqual(expect.arrayContaining(['model.complaints.complaints', 'model.complaints.fct_complaints', 'model.complaints.brz_complaints_web']));
+    expect(ids).toEqual(expect.arrayContaining(['model.complaints.complaints', 'model.complaints.fct_complaints', 'model.complaints.complaint_events']));
     expect(ids).toEqual(await listed('+complaints+'));
     expect(await page.textContent('.lineage-status')).toContain('column lineage');
     expect(errors).toEqual([]);
@@ -168,9 +168,11 @@ describe.skipIf(skip)('the docs site in a browser', () => {
   it('hover lights the paths through a node; the wheel zooms and a drag pans', async () => {
     const { page } = await open(fileUrl);
     await page.hover('#graph .gnode[data-id="model.complaints.fct_complaints"]');
-    const lit = await page.$$eval('#graph .gnode.lit', (els) => els.map((e) => (e as SVGGElement).dataset.id));
-    expect(lit).toEqual(expect.arrayContaining(['model.complaints.complaints', 'model.complaints.mart_complaints_daily']));
-    expect(lit).not.toContain('model.complaints.dim_agents');
+    const lit = await page.$$eval('#graph .gnode.lit', (els) => els.map((e) => (e as SVGGElement).dataset.id!).sort());
+    // Lit: the node, everything upstream and everything downstream of it — what `+fct_complaints+` selects.
+    const drawnIds = new Set(await drawn(page));
+    expect(lit).toEqual((await listed('+fct_complaints+')).filter((id) => drawnIds.has(id)));
+    expect(lit.length).toBeLessThan(drawnIds.size);
     const transform = () => page.$eval('#graph .viewport', (e) => e.getAttribute('transform'));
     const before = await transform();
     const box = (await page.$('#graph'))!;
@@ -211,7 +213,7 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     expect(await page.$$eval('#page section h2', (els) => els.map((e) => e.textContent))).toContain('History (strata_dq.test_results)');
     await page.goto(`${fileUrl}#/n/landing.complaints.landing.agents`);
     await expect.poll(() => page.textContent('#page h1')).toBe('landing.agents');
-    expect(await page.textContent('#page')).toContain('agents.parquet');
+    expect(await page.textContent('#page')).toContain('agents.csv');
     expect(await page.textContent('#page')).toContain('files landed 1');
     // Freshness from sources.json (`strata source freshness`).
     await page.goto(`${fileUrl}#/n/source.complaints.landing.agents`);
@@ -222,7 +224,7 @@ describe.skipIf(skip)('the docs site in a browser', () => {
   });
 
   it('works the same from `strata docs serve`', async () => {
-    const { page, errors } = await open(`${httpUrl}#/n/model.complaints.dim_customers`);
+    const { page, errors } = await open(`${httpUrl}#/n/snapshot.complaints.dim_customers`);
     await expect.poll(() => page.textContent('#page h1')).toBe('dim_customers');
     expect((await drawn(page)).length).toBeGreaterThan(3);
     await page.click('#graph .gnode[data-id="model.complaints.customers"]');
