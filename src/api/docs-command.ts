@@ -71,5 +71,5 @@ export async function docsGenerate(options: CommonOptions): Promise<{ exitCode: 
   const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts);
   diagnostics.push(...site.diagnostics);
   if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length };
-  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, site: site.dir };
+  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, ...(site.written ? { site: site.dir } : {}) };
 }

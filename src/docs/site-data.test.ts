@@ -71,7 +71,7 @@ describe('the site on disk and docs serve', () => {
     dirs.push(target);
     writeFileSync(join(target, 'manifest.json'), JSON.stringify({ ...manifest, nodes: { ...manifest.nodes, 'model.p.a': { ...manifest.nodes['model.p.a'], description: 'key hunter2' } } }));
     const out = writeDocsSite(target, (t) => t.replaceAll('hunter2', '*****'));
-    expect(out).toMatchObject({ ok: true, nodes: 5 });
+    expect(out).toMatchObject({ ok: true, written: true, nodes: 5 });
     const data = readFileSync(join(target, 'docs', 'data.js'), 'utf8');
     expect(data.startsWith('window.__STRATA_DOCS__=JSON.parse(')).toBe(true);
     expect(data).not.toContain('hunter2');
