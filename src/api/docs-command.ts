@@ -3,6 +3,8 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
+import { writeDocsSite, type WarehouseFacts } from '../docs/index.js';
+import { readWarehouseFacts } from './docs-warehouse-facts.js';
 import { prepareProject } from './prepare.js';
 import { projectLineage } from './project-lineage.js';
 import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
@@ -19,6 +21,8 @@ export interface DocsGenerateResult {
   sources: number;
   /** How many models and snapshots target/lineage.json traces fully, in part, or not. */
   lineage?: Record<LineageStatus, number>;
+  /** The docs site's folder, when its bundle was there to write. */
+  site?: string;
 }
 
 function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> {
@@ -31,7 +35,8 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
  * `strata docs generate`: writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
  * ephemeral models are left out, as in dbt. Then lineage.json: column-level lineage traced from the compiled SQL
- * with those columns (project-lineage.ts). Never builds anything.
+ * with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see docs/docs-site.md),
+ * which embeds every artifact written before it. Never builds anything.
  */
 export async function docsGenerate(options: CommonOptions): Promise<DocsGenerateResult> {
   const outcome = await prepareProject(options);
@@ -49,6 +54,7 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
 
   const nodes: CatalogEntry[] = [];
   const sources: CatalogEntry[] = [];
+  let facts: WarehouseFacts = {};
   let warehouse: Warehouse | undefined;
   let connection: Connection | undefined;
   try {
@@ -69,6 +75,9 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
         (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, columns });
       }
     }
+    // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
+    // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
+    if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
   } catch (e) {
     const describe = (e as { describe?: () => string }).describe;
     diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!), file: p.project.profilesFile ?? 'profiles.yml' });
@@ -82,5 +91,10 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
   const traced = await projectLineage(p, columns);
   diagnostics.push(...traced.diagnostics);
   writeJsonArtifact(join(p.targetDir, 'lineage.json'), traced.lineage, p.scrubber);
-  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage: lineageCounts(traced.lineage) };
+  const lineage = lineageCounts(traced.lineage);
+  // The site last: it embeds every artifact written before it (lineage.json included).
+  const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts);
+  diagnostics.push(...site.diagnostics);
+  if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length, lineage };
+  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, ...(site.written ? { site: site.dir } : {}) };
 }

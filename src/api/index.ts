@@ -26,5 +26,6 @@ export { show, type ShowOptions, type ShowPreview } from './show-command.js';
 export { docsGenerate, type DocsGenerateResult } from './docs-command.js';
 export { columnLineage, lineageOfColumn, type ColumnLineageOptions, type ColumnLineageResult } from './lineage-command.js';
 export type { LineageArtifact, NodeLineage, ColumnEdge, UsageEdge, EdgeKind, UsageKind, LineageStatus } from '../lineage/index.js';
+export { docsServe, type DocsServeOptions } from './docs-serve-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
 export { airflowDag, type AirflowOptions, type AirflowResult } from './airflow-command.js';

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { docsGenerate } from '../../api/index.js';
+import { docsGenerate, docsServe } from '../../api/index.js';
+import { openBrowser } from '../../docs/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
-export function docsCommand(): Command {
-  const generate = withCommonFlags(new Command('generate'))
-    .description("write target/manifest.json, target/catalog.json (every built node's and source's columns and types, read from the warehouse) and target/lineage.json (column-level lineage)")
+function generateCommand(): Command {
+  return withCommonFlags(new Command('generate'))
+    .description("write target/manifest.json, target/catalog.json (every built node's and source's columns and types, read from the warehouse) target/lineage.json (column-level lineage) and the static docs site in target/docs/")
     .action(async (flags: GlobalFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
@@ -12,7 +13,42 @@ export function docsCommand(): Command {
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Catalog written to target/catalog.json: ${result.nodes} nodes, ${result.sources} sources` });
       if (result.lineage) reporter.emit({ type: 'info', message: `Column lineage written to target/lineage.json: ${result.lineage.traced} traced, ${result.lineage.partial} partial, ${result.lineage.untraced} untraced` });
+      if (result.site) reporter.emit({ type: 'info', message: `Docs site written to ${result.site}/index.html (open it, or run \`strata docs serve\`)` });
       process.exitCode = result.exitCode;
     });
-  return new Command('docs').description('documentation artifacts').addCommand(generate.exitOverride());
+}
+
+function serveCommand(): Command {
+  return withCommonFlags(new Command('serve'))
+    .description('serve the docs site of target/docs/ over HTTP (run `strata docs generate` first); Ctrl-C stops it')
+    .option('--port <n>', 'port to listen on', '8080')
+    .option('--host <address>', 'address to listen on (loopback by default)', '127.0.0.1')
+    .option('--no-browser', 'do not open a browser')
+    .action(async (flags: GlobalFlags & { port: string; host: string; browser: boolean }, command: Command) => {
+      const { options, reporter, usageError } = commonOptions(flags);
+      if (usageError) return command.error(usageError, { exitCode: 2 });
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) return command.error(`--port '${flags.port}' is not a port number (0-65535)`, { exitCode: 2 });
+      const result = await docsServe({ ...options, port, host: flags.host });
+      reportDiagnostics(reporter, result.diagnostics);
+      if (!result.server) {
+        process.exitCode = result.exitCode;
+        return;
+      }
+      reporter.emit({ type: 'info', message: `Serving ${result.dir} at ${result.url} (Ctrl-C to stop)` });
+      if (flags.browser) openBrowser(result.url!);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          result.server!.close(() => resolve());
+          result.server!.closeAllConnections();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.exitCode = 0;
+    });
+}
+
+export function docsCommand(): Command {
+  return new Command('docs').description('documentation: artifacts, the static site, serving it').addCommand(generateCommand().exitOverride()).addCommand(serveCommand().exitOverride());
 }
