@@ -1,7 +1,7 @@
 /**
  * The bundled demo, built with `--target bigquery` against loopback servers: its Parquet files go from
  * the local S3 server through a GCS staging bucket into BigQuery load jobs, then silver and gold are built.
- * Asserts which jobs run, in which order, and that every statement parses as BigQuery SQL.
+ * Asserts which jobs run, in which order, and that every statement passes BigQuery's analyzer (ZetaSQL).
  */
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -9,22 +9,20 @@ import { promisify } from 'node:util';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDemo, repoRoot } from '../../test-support/demo-project.js';
-import { startFakeBigQuery, type FakeBigQuery } from '../../test-support/fake-bigquery.js';
-import { startFakeGcs, type FakeGcs } from '../../test-support/fake-gcs.js';
+import { startLocalBigQuery, type LocalBigQuery } from '../../bigquery-local/local-bigquery-server.js';
+import { startLocalGcs, type LocalGcs } from '../../bigquery-local/local-gcs-server.js';
 import { build } from '../../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
 describe('the demo on BigQuery (loopback BigQuery, GCS and S3 servers)', () => {
-  let gcs: FakeGcs;
-  let bq: FakeBigQuery;
+  let gcs: LocalGcs;
+  let bq: LocalBigQuery;
   let dir: string;
   beforeAll(async () => {
-    gcs = await startFakeGcs();
-    bq = await startFakeBigQuery({ gcs });
+    gcs = await startLocalGcs();
+    bq = await startLocalBigQuery({ gcs });
     bq.answer = (sql) => (sql.includes(' as failures') ? { fields: [{ name: 'failures', type: 'INTEGER' }, { name: 'should_warn', type: 'BOOLEAN' }, { name: 'should_error', type: 'BOOLEAN' }], rows: [{ failures: 0, should_warn: false, should_error: false }] } : undefined);
-    // The silver complaints model ends in `select *`, which the loopback server cannot expand.
-    bq.columnsOf = (t) => (t === 'complaints__strata_tmp' ? ['channel', 'complaint_id', 'customer_id', 'opened_at', 'category_code', 'status', 'agent_id', 'resolved_at', 'updated_at'] : undefined);
     dir = copyDemo();
     rmSync(join(dir, 'landing'), { recursive: true, force: true });
     // What a landing killed between its load job and its transaction leaves behind: dropped by the next landing.
