@@ -121,6 +121,12 @@ function stop(r: Running): void {
   if (!r.exited) r.child.kill('SIGKILL');
 }
 
+/** The analyzer process's id while it runs (for supervision tests and diagnostics). */
+export async function analyzerProcessId(): Promise<number | undefined> {
+  const r = running ? await running.catch(() => undefined) : undefined;
+  return r && !r.exited ? r.child.pid : undefined;
+}
+
 let exitHooked = false;
 
 /** Starts (or joins) the process-wide analyzer; call `release()` when done. */
