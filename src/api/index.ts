@@ -25,3 +25,4 @@ export { retry } from './retry-command.js';
 export { show, type ShowOptions, type ShowPreview } from './show-command.js';
 export { docsGenerate } from './docs-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
+export { bigqueryLocal, type BigQueryLocalOptions, type BigQueryLocalServers } from './bigquery-local-command.js';

@@ -78,10 +78,15 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
       route(ctx, req, Buffer.concat(chunks), send).catch((e: Error) => apiError(send, 500, 'internalError', `local BigQuery server: ${e.message}`));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    });
+  } catch (e) {
+    await zs.release();
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
   Object.assign(api, {
     endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,

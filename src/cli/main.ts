@@ -10,6 +10,7 @@ import { parseCommand } from './commands/parse-command.js';
 import { cleanCommand, debugCommand, depsCommand, initCommand, runOperationCommand } from './commands/misc-commands.js';
 import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
+import { bigqueryLocalCommand } from './commands/bigquery-local-command.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -17,7 +18,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), bigqueryLocalCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;
