@@ -70,8 +70,20 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     expect(select.schema).toEqual([{ name: 'id', type: 'INTEGER', mode: 'NULLABLE' }, { name: 'ts', type: 'TIMESTAMP', mode: 'NULLABLE' }, { name: 'a', type: 'FLOAT', mode: 'NULLABLE' }]);
     const params = await q('select to_hex(sha256(name || @PEPPER)) as h from `p`.`d`.`daily`', { parameters: [{ name: 'PEPPER', parameterType: { type: 'STRING' }, parameterValue: { value: 'x' } }] });
     expect(params.error).toBeUndefined();
-    const info = await q("select column_name, data_type from `p`.`d`.INFORMATION_SCHEMA.COLUMNS where table_name = 'daily'");
-    expect(info.error).toBeUndefined();
+  });
+
+  it('INFORMATION_SCHEMA reports the analyzer’s types, queried with BigQuery’s semantics (reference evaluator)', async () => {
+    const cell = (r: { f: { v: unknown }[] }) => r.f.map((c) => c.v);
+    const cols = await q("select column_name, data_type, ordinal_position, clustering_ordinal_position from `p`.`d`.INFORMATION_SCHEMA.COLUMNS where table_name = 'daily' and column_name != 'tags' order by ordinal_position desc limit 3");
+    expect(cols.error).toBeUndefined();
+    expect(cols.schema!.map((f) => `${f.name} ${f.type}`)).toEqual(['column_name STRING', 'data_type STRING', 'ordinal_position INTEGER', 'clustering_ordinal_position INTEGER']);
+    expect(cols.rows!.map(cell)).toEqual([['n', 'NUMERIC', '7', null], ['i', 'INT64', '6', null], ['s', 'STRUCT<a FLOAT64, b ARRAY<INT64>>', '5', null]]);
+    const clustered = await q('select string_agg(column_name order by clustering_ordinal_position) as c from d.INFORMATION_SCHEMA.COLUMNS where clustering_ordinal_position is not null');
+    expect(clustered.rows!.map(cell)).toEqual([['id,name']]);
+    const tables = await q("select table_name, table_type from `p.region-eu`.INFORMATION_SCHEMA.TABLES where table_schema = 'd' order by table_name");
+    expect(tables.rows!.map(cell)).toEqual([['daily', 'BASE TABLE'], ['events', 'BASE TABLE'], ['v_daily', 'VIEW']]);
+    const wrong = await q('select colum_name from `p`.`d`.INFORMATION_SCHEMA.COLUMNS');
+    expect(wrong.error?.message).toBe('Unrecognized name: colum_name; Did you mean column_name? at [1:8]');
   });
 
   it('checks a script statement by statement, with declared variables as constants and positions in the whole script', async () => {

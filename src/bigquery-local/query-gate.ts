@@ -39,6 +39,8 @@ export interface GateOutcome {
   statements: AnalyzedStatement[];
   /** Names of every table the job reads or writes, canonical. */
   tables: string[];
+  /** Table paths as the SQL writes them. */
+  paths: string[][];
   error?: GateError;
 }
 
@@ -114,7 +116,7 @@ export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, sql: s
   try {
     parsed = await zs.call('parse', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
   } catch (e) {
-    return { statements: [], tables: [], error: { reason: 'invalidQuery', message: bigQueryMessage(String((e as { details?: string }).details ?? e)).message } };
+    return { statements: [], tables: [], paths: [], error: { reason: 'invalidQuery', message: bigQueryMessage(String((e as { details?: string }).details ?? e)).message } };
   }
   const named = await zs.call('extractTableNamesFromStatement', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
   // The analyzer's extraction leaves out some DDL targets (ALTER TABLE): add every backquoted path as written.
@@ -142,14 +144,14 @@ export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, sql: s
       // The declared type, else the default's: `cast(null as <type>)` gives the analyzer's TypeProto.
       const typed = ast.body.type ? await typeOf(zs, options, bytes, ast.body.type) : undefined;
       const byDefault = ast.body.default_value ? await expression(ast.body.default_value) : undefined;
-      for (const r of [typed, byDefault]) if (r && 'reason' in r) return { statements, tables, error: r };
+      for (const r of [typed, byDefault]) if (r && 'reason' in r) return { statements, tables, paths, error: r };
       const type = (typed ?? byDefault) as TypeProto | undefined;
       for (const id of ast.body.variable_list?.identifier_list ?? []) constants.push({ name: id.id_string, type: type ?? { type_kind: 'TYPE_INT64' } });
       continue;
     }
     if (ast.kind === 'ast_single_assignment_node') {
       const r = await expression(ast.body.expression);
-      if ('reason' in r) return { statements, tables, error: r };
+      if ('reason' in r) return { statements, tables, paths, error: r };
       continue;
     }
     let resolved: ResolvedNode;
@@ -157,12 +159,12 @@ export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, sql: s
       const out = await zs.call('analyze', { simple_catalog: catalog(), options, parse_resume_location: { input: sql, byte_position: start, allow_resume: true } });
       resolved = leaf(out.resolved_statement)!;
     } catch (e) {
-      return { statements, tables, error: jobError(String((e as { details?: string }).details ?? e), ctx) };
+      return { statements, tables, paths, error: jobError(String((e as { details?: string }).details ?? e), ctx) };
     }
     const refused = engineCheck(resolved);
     if (refused) {
       const at = lineColumn(bytes, start);
-      return { statements, tables, error: { reason: 'invalidQuery', message: `${refused} at [${at.line}:${at.column}]` } };
+      return { statements, tables, paths, error: { reason: 'invalidQuery', message: `${refused} at [${at.line}:${at.column}]` } };
     }
     if (resolved.kind === 'resolved_begin_stmt_node') inTransaction = true;
     const effects = schemaEffects(resolved, ctx.project);
@@ -170,7 +172,7 @@ export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, sql: s
     statements.push({ node: resolved, text: bytes.subarray(start, end).toString('utf8'), effects, inTransaction });
     if (resolved.kind === 'resolved_commit_stmt_node' || resolved.kind === 'resolved_rollback_stmt_node') inTransaction = false;
   }
-  return { statements, tables };
+  return { statements, tables, paths };
 }
 
 async function typeOf(zs: ZetaSql, options: unknown, bytes: Buffer, typeWrapper: any): Promise<TypeProto | GateError> {

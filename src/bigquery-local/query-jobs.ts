@@ -1,12 +1,14 @@
 /**
  * A query job on the local BigQuery: the SQL through the analyzer gate, then its effects on the store
  * (schemas from the analyzer; row counts approximated: this server keeps no rows), its statistics and,
- * for a SELECT, its result schema. Dry runs are analyzed the same way and change nothing.
+ * for a SELECT, its result schema (and rows for INFORMATION_SCHEMA). Dry runs are analyzed the same way
+ * and change nothing.
  */
 import type { ZetaSql } from './zetasql-service.js';
 import type { AnalyzerSettings } from './analyzer-options.js';
 import type { TableStore } from './table-store.js';
-import { analyzeJob, type AnalyzedStatement } from './query-gate.js';
+import { analyzeJob, type AnalyzedStatement, type GateOutcome } from './query-gate.js';
+import { informationSchemaRows } from './information-schema.js';
 import { scalarType, type TableField, type TypeProto } from './bigquery-types.js';
 import { attr, outputFields } from './resolved-ast.js';
 
@@ -79,12 +81,13 @@ function applyRowCounts(store: TableStore, s: AnalyzedStatement, project: string
   return 0;
 }
 
-function resultOf(s: AnalyzedStatement, job: QueryJob, store: TableStore, refs: string[]): QueryAnswer {
+async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStatement, job: QueryJob, store: TableStore, gate: GateOutcome): Promise<QueryAnswer> {
   const custom = job.answer?.(job.sql);
   if (custom) return custom;
   const fields = outputFields(s.node) ?? [];
-  if (/count\(\*\) as n/i.test(job.sql)) return { fields, rows: [{ n: refs.map((r) => store.tables.get(r)).find(Boolean)?.numRows ?? 0 }] };
-  return { fields, rows: [] };
+  if (/count\(\*\) as n/i.test(job.sql)) return { fields, rows: [{ n: gate.tables.map((r) => store.tables.get(r)).find(Boolean)?.numRows ?? 0 }] };
+  const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.map((f) => f.name));
+  return { fields, rows: info ?? [] };
 }
 
 /** Runs one query job (or dry run) through the gate against the store. */
@@ -105,7 +108,7 @@ export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store
   for (const s of done) {
     store.apply(s.effects);
     if (/insert|update|delete|merge/.test(s.node.kind)) dml = (dml ?? 0) + applyRowCounts(store, s, job.project);
-    if (s.node.kind === 'resolved_query_stmt_node') result = resultOf(s, job, store, refs);
+    if (s.node.kind === 'resolved_query_stmt_node') result = await resultOf(zs, settings, s, job, store, gate);
   }
   store.save();
   if (gate.error) return { error: { ...gate.error, status: 400 } };
