@@ -37,6 +37,7 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     ['five clustering columns', "create or replace table `p`.`d`.`x` cluster by id, name, ts, c4, c5 as (select id, name, ts, 'a' as c4, 'b' as c5 from `p`.`d`.`events`)", 'invalidQuery', 'Too many clustering fields: 5, only up to 4 clustering fields are allowed'],
     ['clustering on an ARRAY', 'create or replace table `p`.`d`.`x` cluster by tags as (select * from `p`.`d`.`events`)', 'invalidQuery', 'Clustering is not supported on field tags of type ARRAY<STRING>'],
     ['an unknown table option', "create or replace table `p`.`d`.`x` options(colour = 'red') as (select 1 as a)", 'invalidQuery', 'Unknown option: colour'],
+    ['a wrongly typed option', "create or replace table `p`.`d`.`x` options(require_partition_filter = 'yes') as (select 1 as a)", 'invalidQuery', 'require_partition_filter'],
     ['a table option on a view', 'create or replace view `p`.`d`.`v` options(require_partition_filter = true) as (select 1 as a)', 'invalidQuery', 'require_partition_filter is not a supported option for a view'],
     ['a MERGE assigning STRING to TIMESTAMP', 'merge into `p`.`d`.`events` as t using (select 1 as id, \'x\' as ts) as s on t.id = s.id\nwhen matched then update set ts = s.ts', 'invalidQuery', 'Value of type STRING cannot be assigned to ts, which has type TIMESTAMP at [2:35]'],
   ])('refuses %s as BigQuery does', async (_what, sql, reason, message) => {
