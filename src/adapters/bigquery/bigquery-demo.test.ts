@@ -12,6 +12,7 @@ import { copyDemo, repoRoot } from '../../test-support/demo-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from '../../bigquery-local/local-bigquery-server.js';
 import { startLocalGcs, type LocalGcs } from '../../bigquery-local/local-gcs-server.js';
 import { build } from '../../api/index.js';
+import { queryDuckDb } from '../../test-support/duckdb-query.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -106,5 +107,37 @@ describe('the demo on BigQuery (loopback BigQuery, GCS and S3 servers)', () => {
       expect(text).not.toContain('bq-test-pepper');
       expect(text).not.toContain('ya29.demo-token');
     }
+    landingEnv = env;
+  });
+
+  it('its gold tables have the columns of the DuckDB build, with the types BigQuery’s analyzer gives them', async () => {
+    const { STRATA_BQ_API_ENDPOINT: _a, STRATA_GCS_API_ENDPOINT: _g, ...env } = landingEnv!;
+    const duck = await build({ projectDir: dir, env });
+    expect(duck.exitCode, JSON.stringify(duck.results.filter((r) => r.status === 'error'))).toBe(0);
+    const gold = [...bq.tables.keys()].filter((k) => k.startsWith('acme-demo.gold.')).sort();
+    expect(gold.length).toBeGreaterThanOrEqual(5);
+    const differences: string[] = [];
+    for (const key of gold) {
+      const bqColumns = bq.tables.get(key)!.fields.map((f) => `${f.name} ${f.mode === 'REPEATED' ? `ARRAY<${f.type}>` : f.type}`);
+      const described = await queryDuckDb(join(dir, 'target', 'complaints.duckdb'), `select column_name, data_type from information_schema.columns where table_schema = 'gold' and table_name = '${key.split('.')[2]}' order by ordinal_position`);
+      const duckColumns = described.map((c) => `${c.column_name} ${duckToBigQuery(String(c.data_type))}`);
+      expect(bqColumns.map((c) => c.split(' ')[0]), key).toEqual(duckColumns.map((c) => c.split(' ')[0]));
+      bqColumns.forEach((c, i) => c !== duckColumns[i] && differences.push(`${key}: BigQuery ${c}, DuckDB ${duckColumns[i]}`));
+    }
+    expect(differences).toEqual([]);
   });
 });
+
+let landingEnv: NodeJS.ProcessEnv | undefined;
+
+/** DuckDB's type names as BigQuery's REST API names the matching type. */
+function duckToBigQuery(t: string): string {
+  if (/^(BIGINT|INTEGER|HUGEINT|SMALLINT|TINYINT|UBIGINT|UINTEGER)$/.test(t)) return 'INTEGER';
+  if (/^(DOUBLE|FLOAT|REAL)$/.test(t)) return 'FLOAT';
+  if (/^DECIMAL/.test(t)) return 'NUMERIC';
+  if (t === 'VARCHAR') return 'STRING';
+  if (/^TIMESTAMP/.test(t)) return 'TIMESTAMP';
+  if (t === 'BOOLEAN') return 'BOOLEAN';
+  if (/\[\]$/.test(t)) return `ARRAY<${duckToBigQuery(t.slice(0, -2))}>`;
+  return t;
+}
