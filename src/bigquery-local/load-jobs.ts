@@ -9,6 +9,8 @@ import type { TableStore } from './table-store.js';
 /** Where load jobs read `gs://bucket/name` from (the local GCS server). */
 export interface ObjectSource {
   get(bucket: string, name: string): Buffer | undefined;
+  /** Object names in a bucket (wildcard URIs of external tables). */
+  list?(bucket: string): string[];
 }
 
 export function multipart(body: Buffer, contentType: string): { meta: any; data: Buffer } {

@@ -179,7 +179,7 @@ async function insertJob(ctx: RouteContext, project: string, body: any, send: Se
   if (ctx.jobById.has(ref.jobId)) return apiError(send, 409, 'duplicate', `Already Exists: Job ${project}:${location}.${ref.jobId}`);
   if (cfg.load?.sourceUris) return send(200, remember(ctx, await loadFromUrisJob(project, location, body, ctx.options.gcs, ctx.store)));
   const now = String(Date.now());
-  const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, { project, location, sql: cfg.query?.query ?? '', dryRun: false, parameters: cfg.query?.queryParameters, answer: ctx.api.answer });
+  const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, { project, location, sql: cfg.query?.query ?? '', dryRun: false, parameters: cfg.query?.queryParameters, answer: ctx.api.answer, objects: ctx.options.gcs });
   const resource = {
     kind: 'bigquery#job',
     id: `${project}:${location}.${ref.jobId}`,

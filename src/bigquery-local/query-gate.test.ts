@@ -6,6 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startLocalBigQuery, type LocalBigQuery } from './local-bigquery-server.js';
 import { analyzerProcessId } from './zetasql-service.js';
+import { startLocalGcs } from './local-gcs-server.js';
 import { analyzerPlatformGap, getTable, query } from '../test-support/local-bigquery-client.js';
 
 describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job with BigQuery\u2019s analyzer', () => {
@@ -128,5 +129,27 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     const second = await startLocalBigQuery();
     await second.close();
     expect(await analyzerProcessId()).toBe(again); // still used by the first server
+  });
+});
+
+describe.skipIf(analyzerPlatformGap)('external tables over the local GCS', () => {
+  it('get the files\u2019 columns (hive partition keys included), so queries over them are checked', async () => {
+    const gcs = await startLocalGcs();
+    const bq = await startLocalBigQuery({ gcs });
+    try {
+      gcs.put('lake', 'calls/month=2026-01/a.csv', 'call_id,secs\n1,30\n2,40\n');
+      gcs.put('lake', 'calls/month=2026-02/b.csv', 'call_id,secs\n3,50\n');
+      const create = await query(bq.endpoint, "create or replace external table `p`.`raw`.`calls`\nwith partition columns\noptions(format = 'CSV', uris = ['gs://lake/calls/*'], hive_partition_uri_prefix = 'gs://lake/calls/', skip_leading_rows = 1)");
+      expect(create.error).toBeUndefined();
+      const t = await getTable(bq.endpoint, 'p.raw.calls');
+      expect(t.type).toBe('EXTERNAL');
+      expect(t.schema.fields.map((f: { name: string; type: string }) => `${f.name} ${f.type}`)).toEqual(['call_id INTEGER', 'secs INTEGER', 'month STRING']);
+      expect(t.numRows).toBe('3');
+      expect((await query(bq.endpoint, 'select month, sum(secs) as s from `p`.`raw`.`calls` group by month')).error).toBeUndefined();
+      expect((await query(bq.endpoint, 'select minutes from `p`.`raw`.`calls`')).error?.message).toBe('Unrecognized name: minutes at [1:8]');
+    } finally {
+      await bq.close();
+      await gcs.close();
+    }
   });
 });

@@ -9,6 +9,8 @@ import type { AnalyzerSettings } from './analyzer-options.js';
 import type { TableStore } from './table-store.js';
 import { analyzeJob, type AnalyzedStatement, type GateOutcome } from './query-gate.js';
 import { informationSchemaRows } from './information-schema.js';
+import { externalTableSchema } from './external-tables.js';
+import type { ObjectSource } from './load-jobs.js';
 import { scalarType, type TableField, type TypeProto } from './bigquery-types.js';
 import { attr, outputFields } from './resolved-ast.js';
 
@@ -30,6 +32,8 @@ export interface QueryJob {
   dryRun: boolean;
   /** The job's `queryParameters` (REST form). */
   parameters?: { name: string; parameterType: { type: string; arrayType?: { type: string } } }[];
+  /** The local GCS, for external tables' files. */
+  objects?: ObjectSource;
   /** A test's rows for a SELECT (the server keeps no rows of its own). */
   answer?: (sql: string) => QueryAnswer | undefined;
 }
@@ -90,6 +94,16 @@ async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStat
   return { fields, rows: info ?? [] };
 }
 
+/** An external table created over local GCS objects gets the files' columns and row count. */
+async function describeExternal(s: AnalyzedStatement, job: QueryJob, store: TableStore): Promise<void> {
+  for (const e of s.effects) {
+    if (e.op !== 'create' || e.kind !== 'EXTERNAL' || e.fields.length) continue;
+    const schema = await externalTableSchema(s.text, job.objects);
+    const t = store.tables.get(e.key);
+    if (schema && t) Object.assign(t, { fields: schema.fields, numRows: schema.rows });
+  }
+}
+
 /** Runs one query job (or dry run) through the gate against the store. */
 export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store: TableStore, job: QueryJob): Promise<QueryOutcome> {
   const gate = await analyzeJob(zs, settings, job.sql, { project: job.project, location: job.location, parameters: parameterTypes(job), columnsOf: (k) => store.columnsOf(k) });
@@ -107,6 +121,7 @@ export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store
   let result: QueryAnswer | undefined;
   for (const s of done) {
     store.apply(s.effects);
+    await describeExternal(s, job, store);
     if (/insert|update|delete|merge/.test(s.node.kind)) dml = (dml ?? 0) + applyRowCounts(store, s, job.project);
     if (s.node.kind === 'resolved_query_stmt_node') result = await resultOf(zs, settings, s, job, store, gate);
   }
