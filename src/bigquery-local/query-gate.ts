@@ -108,79 +108,113 @@ class ScriptSchemas {
   }
 }
 
+const detailsOf = (e: unknown): string => String((e as { details?: string }).details ?? e);
+
+/** Table paths as the SQL writes them: the analyzer's extraction, plus every backquoted path (it leaves out some DDL targets, as ALTER TABLE's). */
+async function namedPaths(zs: ZetaSql, settings: AnalyzerSettings, sql: string): Promise<string[][]> {
+  const named = await zs.call('extractTableNamesFromStatement', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
+  const quoted = [...sql.matchAll(/`[^`]+`(?:\.`[^`]+`)*/g)].map((m) => m[0].slice(1, -1).split('`.`'));
+  return [...((named.table_name ?? []) as { table_name_segment: string[] }[]).map((t) => t.table_name_segment), ...quoted];
+}
+
+/** One script's analysis: its variables, its view of the warehouse, the statements accepted so far. */
+class ScriptAnalysis {
+  readonly bytes: Buffer;
+  readonly statements: AnalyzedStatement[] = [];
+  private readonly options: Record<string, unknown>;
+  private readonly schemas: ScriptSchemas;
+  private readonly constants: { name: string; type: TypeProto }[] = [];
+  private inTransaction = false;
+
+  constructor(private readonly zs: ZetaSql, private readonly settings: AnalyzerSettings, private readonly sql: string, private readonly paths: string[][], private readonly ctx: GateContext) {
+    this.bytes = Buffer.from(sql, 'utf8');
+    this.options = settings.analyzerOptions(ctx.parameters);
+    this.schemas = new ScriptSchemas(ctx);
+  }
+
+  private catalog(): Record<string, unknown> {
+    return buildCatalog({ paths: this.paths, columnsOf: (p) => this.schemas.columnsOf(p), constants: this.constants, languageOptions: this.settings.languageOptions });
+  }
+
+  /** An expression of a script statement (a DEFAULT, a SET's value): its type, or BigQuery's error placed in the script. */
+  private async expression(wrapper: any): Promise<TypeProto | GateError> {
+    const { start, end } = rangeOf(wrapper);
+    try {
+      const out = await this.zs.call('analyze', { simple_catalog: this.catalog(), options: this.options, sql_expression: this.bytes.subarray(start, end).toString('utf8') });
+      return expressionType(out.resolved_expression) ?? { type_kind: 'TYPE_STRING' };
+    } catch (e) {
+      return jobError(detailsOf(e), this.ctx, lineColumn(this.bytes, start));
+    }
+  }
+
+  /** The declared type (`cast(null as <type>)` gives the analyzer's TypeProto), else the default's. */
+  private async declaration(body: any): Promise<GateError | undefined> {
+    let typed: TypeProto | GateError | undefined;
+    if (body.type) {
+      const { start, end } = rangeOf(body.type);
+      try {
+        const out = await this.zs.call('analyze', { simple_catalog: { name: 'types', named_type: TYPE_ALIASES }, options: this.options, sql_expression: `cast(null as ${this.bytes.subarray(start, end).toString('utf8')})` });
+        typed = expressionType(out.resolved_expression);
+      } catch (e) {
+        typed = jobError(detailsOf(e), this.ctx, lineColumn(this.bytes, start));
+      }
+    }
+    const byDefault = body.default_value ? await this.expression(body.default_value) : undefined;
+    for (const r of [typed, byDefault]) if (r && 'reason' in r) return r;
+    const type = ((typed ?? byDefault) as TypeProto | undefined) ?? { type_kind: 'TYPE_INT64' };
+    for (const id of body.variable_list?.identifier_list ?? []) this.constants.push({ name: id.id_string, type });
+    return undefined;
+  }
+
+  /** A statement of the script, analyzed in place (positions count in the whole script), then the engine rules. */
+  private async statement(start: number, end: number): Promise<GateError | undefined> {
+    let resolved: ResolvedNode;
+    try {
+      const out = await this.zs.call('analyze', { simple_catalog: this.catalog(), options: this.options, parse_resume_location: { input: this.sql, byte_position: start, allow_resume: true } });
+      resolved = leaf(out.resolved_statement)!;
+    } catch (e) {
+      return jobError(detailsOf(e), this.ctx);
+    }
+    const refused = engineCheck(resolved);
+    if (refused) {
+      const at = lineColumn(this.bytes, start);
+      return { reason: 'invalidQuery', message: `${refused} at [${at.line}:${at.column}]` };
+    }
+    if (resolved.kind === 'resolved_begin_stmt_node') this.inTransaction = true;
+    const effects = schemaEffects(resolved, this.ctx.project);
+    this.schemas.apply(effects);
+    this.statements.push({ node: resolved, text: this.bytes.subarray(start, end).toString('utf8'), effects, inTransaction: this.inTransaction });
+    if (resolved.kind === 'resolved_commit_stmt_node' || resolved.kind === 'resolved_rollback_stmt_node') this.inTransaction = false;
+    return undefined;
+  }
+
+  /** One parsed statement of the script: variables become constants, the rest is analyzed. */
+  async next(wrapper: any): Promise<GateError | undefined> {
+    const ast = leaf(wrapper)!;
+    if (ast.kind === 'ast_variable_declaration_node') return this.declaration(ast.body);
+    if (ast.kind === 'ast_single_assignment_node') {
+      const r = await this.expression(ast.body.expression);
+      return 'reason' in r ? r : undefined;
+    }
+    const { start, end } = rangeOf(wrapper);
+    return this.statement(start, end);
+  }
+}
+
 /** Analyzes a job's SQL; stops at the first statement BigQuery would refuse. */
 export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, sql: string, ctx: GateContext): Promise<GateOutcome> {
-  const bytes = Buffer.from(sql, 'utf8');
-  const options = settings.analyzerOptions(ctx.parameters);
   let parsed: any;
   try {
     parsed = await zs.call('parse', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
   } catch (e) {
-    return { statements: [], tables: [], paths: [], error: { reason: 'invalidQuery', message: bigQueryMessage(String((e as { details?: string }).details ?? e)).message } };
+    return { statements: [], tables: [], paths: [], error: { reason: 'invalidQuery', message: bigQueryMessage(detailsOf(e)).message } };
   }
-  const named = await zs.call('extractTableNamesFromStatement', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
-  // The analyzer's extraction leaves out some DDL targets (ALTER TABLE): add every backquoted path as written.
-  const quoted = [...sql.matchAll(/`[^`]+`(?:\.`[^`]+`)*/g)].map((m) => m[0].slice(1, -1).split('`.`'));
-  const paths = [...((named.table_name ?? []) as { table_name_segment: string[] }[]).map((t) => t.table_name_segment), ...quoted];
-  const tables = [...new Set(paths.filter((p) => p.length > 1 || p[0]!.includes('.')).filter((p) => !informationSchemaView(p) && p.flatMap((s) => s.split('.')).length > 1).map((p) => canonicalName(p, ctx.project)))];
-  const schemas = new ScriptSchemas(ctx);
-  const constants: { name: string; type: TypeProto }[] = [];
-  const statements: AnalyzedStatement[] = [];
-  let inTransaction = false;
-  const catalog = () => buildCatalog({ paths, columnsOf: (p) => schemas.columnsOf(p), constants, languageOptions: settings.languageOptions });
-  const expression = async (wrapper: any): Promise<TypeProto | GateError> => {
-    const { start, end } = rangeOf(wrapper);
-    try {
-      const out = await zs.call('analyze', { simple_catalog: catalog(), options, sql_expression: bytes.subarray(start, end).toString('utf8') });
-      return expressionType(out.resolved_expression) ?? { type_kind: 'TYPE_STRING' };
-    } catch (e) {
-      return jobError(String((e as { details?: string }).details ?? e), ctx, lineColumn(bytes, start));
-    }
-  };
+  const paths = await namedPaths(zs, settings, sql);
+  const tables = [...new Set(paths.filter((p) => !informationSchemaView(p) && p.flatMap((s) => s.split('.')).length > 1).map((p) => canonicalName(p, ctx.project)))];
+  const script = new ScriptAnalysis(zs, settings, sql, paths, ctx);
   for (const wrapper of (parsed.parsed_script?.statement_list_node?.statement_list ?? []) as any[]) {
-    const ast = leaf(wrapper)!;
-    const { start, end } = rangeOf(wrapper);
-    if (ast.kind === 'ast_variable_declaration_node') {
-      // The declared type, else the default's: `cast(null as <type>)` gives the analyzer's TypeProto.
-      const typed = ast.body.type ? await typeOf(zs, options, bytes, ast.body.type) : undefined;
-      const byDefault = ast.body.default_value ? await expression(ast.body.default_value) : undefined;
-      for (const r of [typed, byDefault]) if (r && 'reason' in r) return { statements, tables, paths, error: r };
-      const type = (typed ?? byDefault) as TypeProto | undefined;
-      for (const id of ast.body.variable_list?.identifier_list ?? []) constants.push({ name: id.id_string, type: type ?? { type_kind: 'TYPE_INT64' } });
-      continue;
-    }
-    if (ast.kind === 'ast_single_assignment_node') {
-      const r = await expression(ast.body.expression);
-      if ('reason' in r) return { statements, tables, paths, error: r };
-      continue;
-    }
-    let resolved: ResolvedNode;
-    try {
-      const out = await zs.call('analyze', { simple_catalog: catalog(), options, parse_resume_location: { input: sql, byte_position: start, allow_resume: true } });
-      resolved = leaf(out.resolved_statement)!;
-    } catch (e) {
-      return { statements, tables, paths, error: jobError(String((e as { details?: string }).details ?? e), ctx) };
-    }
-    const refused = engineCheck(resolved);
-    if (refused) {
-      const at = lineColumn(bytes, start);
-      return { statements, tables, paths, error: { reason: 'invalidQuery', message: `${refused} at [${at.line}:${at.column}]` } };
-    }
-    if (resolved.kind === 'resolved_begin_stmt_node') inTransaction = true;
-    const effects = schemaEffects(resolved, ctx.project);
-    schemas.apply(effects);
-    statements.push({ node: resolved, text: bytes.subarray(start, end).toString('utf8'), effects, inTransaction });
-    if (resolved.kind === 'resolved_commit_stmt_node' || resolved.kind === 'resolved_rollback_stmt_node') inTransaction = false;
+    const error = await script.next(wrapper);
+    if (error) return { statements: script.statements, tables, paths, error };
   }
-  return { statements, tables, paths };
-}
-
-async function typeOf(zs: ZetaSql, options: unknown, bytes: Buffer, typeWrapper: any): Promise<TypeProto | GateError> {
-  const { start, end } = rangeOf(typeWrapper);
-  try {
-    const out = await zs.call('analyze', { simple_catalog: { name: 'types', named_type: TYPE_ALIASES }, options, sql_expression: `cast(null as ${bytes.subarray(start, end).toString('utf8')})` });
-    return expressionType(out.resolved_expression) ?? { type_kind: 'TYPE_STRING' };
-  } catch (e) {
-    return { reason: 'invalidQuery', message: bigQueryMessage(String((e as { details?: string }).details ?? e)).message };
-  }
+  return { statements: script.statements, tables, paths };
 }
