@@ -21,8 +21,11 @@ interface Running {
   exited: Promise<number>;
 }
 
+const started: ChildProcess[] = [];
+
 function startCli(...args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'bigquery-local', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  started.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -49,6 +52,8 @@ describe.skipIf(analyzerPlatformGap)('strata bigquery-local', () => {
   const data = mkdtempSync(join(tmpdir(), 'strata-bq-local-'));
   let project: string | undefined;
   afterAll(() => {
+    // A server a failed assertion left running (they stop on SIGINT, and stop their analyzer with them).
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGINT');
     rmSync(data, { recursive: true, force: true });
     if (project) removeProject(project);
   });

@@ -92,6 +92,8 @@ interface Running {
 }
 
 let running: Promise<Running> | undefined;
+/** The live process, known synchronously for the exit hook (which cannot wait for a promise). */
+let current: Running | undefined;
 let users = 0;
 
 async function startProcess(l: Loaded): Promise<Running> {
@@ -100,6 +102,7 @@ async function startProcess(l: Loaded): Promise<Running> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const state: Running = { child, client: undefined, exited: false };
+  current = state;
   child.once('exit', () => (state.exited = true));
   child.once('error', () => (state.exited = true));
   const proto = l.grpc.loadPackageDefinition(l.definition) as any;
@@ -137,7 +140,9 @@ export async function acquireZetaSql(): Promise<ZetaSql> {
   users++;
   if (!exitHooked) {
     exitHooked = true;
-    process.once('exit', () => void running?.then(stop, () => undefined));
+    process.once('exit', () => {
+      if (current && !current.exited) current.child.kill('SIGKILL');
+    });
   }
   const ensure = async (): Promise<Running> => {
     const current = running ? await running.catch(() => undefined) : undefined;
