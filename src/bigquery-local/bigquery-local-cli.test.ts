@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test-support/demo-project.js';
@@ -47,6 +47,31 @@ function startCli(...args: string[]): Promise<Running> {
     });
   });
 }
+
+/** Linux: the pids whose parent is `ppid`, from /proc. */
+function childrenOf(ppid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[1]) === ppid && fields[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
 
 describe.skipIf(analyzerPlatformGap)('strata bigquery-local', () => {
   const data = mkdtempSync(join(tmpdir(), 'strata-bq-local-'));
@@ -96,5 +121,16 @@ describe.skipIf(analyzerPlatformGap)('strata bigquery-local', () => {
       second.child.kill('SIGINT');
     }
     expect(await second.exited).toBe(0);
+  });
+
+  it.skipIf(process.platform !== 'linux')('a server killed outright (SIGKILL) takes its analyzer process with it', async () => {
+    const cli = await startCli('--port', '0', '--gcs-port', '0');
+    const [analyzer] = childrenOf(cli.child.pid!);
+    expect(analyzer, cli.out()).toBeGreaterThan(0);
+    expect(alive(analyzer!)).toBe(true);
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    for (let i = 0; i < 50 && alive(analyzer!); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(analyzer!)).toBe(false);
   });
 });

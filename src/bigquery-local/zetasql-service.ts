@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 export const ZETASQL_PACKAGE = '@fivetrandevelopers/zetasql';
+const SETPRIV = '/usr/bin/setpriv';
 
 /** Why the analyzer cannot run here (package missing, platform without a binary): a message for the user. */
 export class AnalyzerUnavailable extends Error {
@@ -98,7 +99,12 @@ let users = 0;
 
 async function startProcess(l: Loaded): Promise<Running> {
   const port = await freePort();
-  const child = spawn(l.binary, ['127.0.0.1', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // On Linux the analyzer is told to die with this process (setpriv's parent-death signal), so a Node
+  // process killed without its exit hook leaves no analyzer behind.
+  const pdeath = process.platform === 'linux' && existsSync(SETPRIV);
+  const child = pdeath
+    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', l.binary, '127.0.0.1', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(l.binary, ['127.0.0.1', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const state: Running = { child, client: undefined, exited: false };
