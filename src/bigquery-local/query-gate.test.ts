@@ -88,6 +88,14 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     expect(wrong.error?.message).toBe('Unrecognized name: colum_name; Did you mean column_name? at [1:8]');
   });
 
+  it('accepts QUALIFY without WHERE, as BigQuery now does, and still places errors after it', async () => {
+    const ok = await q('select id, name from `p`.`d`.`events` qualify row_number() over (partition by id order by ts desc) = 1');
+    expect(ok.error?.message).toBeUndefined();
+    expect(ok.schema!.map((f) => f.name)).toEqual(['id', 'name']);
+    const wrong = await q('select id from `p`.`d`.`events` qualify row_number() over (partition by nme) = 1');
+    expect(wrong.error?.message).toBe('Unrecognized name: nme; Did you mean name? at [1:73]');
+  });
+
   it('checks a script statement by statement, with declared variables as constants and positions in the whole script', async () => {
     const script = [
       'declare strata_partitions array<timestamp> default (',

@@ -108,6 +108,7 @@ class ScriptSchemas {
   }
 }
 
+const QUALIFY_PATCH = 'where true ';
 const detailsOf = (e: unknown): string => String((e as { details?: string }).details ?? e);
 
 /** Table paths as the SQL writes them: the analyzer's extraction, plus every backquoted path (it leaves out some DDL targets, as ALTER TABLE's). */
@@ -201,20 +202,44 @@ class ScriptAnalysis {
   }
 }
 
-/** Analyzes a job's SQL; stops at the first statement BigQuery would refuse. */
-export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, sql: string, ctx: GateContext): Promise<GateOutcome> {
-  let parsed: any;
-  try {
-    parsed = await zs.call('parse', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
-  } catch (e) {
-    return { statements: [], tables: [], paths: [], error: { reason: 'invalidQuery', message: bigQueryMessage(detailsOf(e)).message } };
+/**
+ * Parses the script. BigQuery has since dropped the rule that QUALIFY needs a WHERE, GROUP BY or HAVING;
+ * this ZetaSQL build's parser still has it, so `where true ` is put before such a QUALIFY (the places
+ * are returned, to move positions in later messages back).
+ */
+async function parseScript(zs: ZetaSql, settings: AnalyzerSettings, original: string): Promise<{ parsed?: any; sql: string; inserted: { line: number; column: number }[]; error?: string }> {
+  let sql = original;
+  const inserted: { line: number; column: number }[] = [];
+  for (;;) {
+    try {
+      return { parsed: await zs.call('parse', { sql_statement: sql, allow_script: true, options: settings.languageOptions }), sql, inserted };
+    } catch (e) {
+      const message = bigQueryMessage(detailsOf(e)).message;
+      const qualify = /^QUALIFY clause must be used in conjunction with WHERE or GROUP BY or HAVING clause at \[(\d+):(\d+)\]$/.exec(message);
+      if (!qualify || inserted.length >= 16) return { sql, inserted, error: message };
+      const [line, column] = [Number(qualify[1]), Number(qualify[2])];
+      const offset = sql.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+      sql = `${sql.slice(0, offset)}${QUALIFY_PATCH}${sql.slice(offset)}`;
+      inserted.push({ line, column });
+    }
   }
+}
+
+/** A message's `at [line:col]` as it was before `where true ` went in. */
+function unpatched(message: string, inserted: { line: number; column: number }[]): string {
+  return message.replace(/ at \[(\d+):(\d+)\]$/, (_m, l: string, c: string) => ` at [${l}:${Number(c) - inserted.filter((i) => i.line === Number(l) && i.column < Number(c)).length * QUALIFY_PATCH.length}]`);
+}
+
+/** Analyzes a job's SQL; stops at the first statement BigQuery would refuse. */
+export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, original: string, ctx: GateContext): Promise<GateOutcome> {
+  const { parsed, sql, inserted, error } = await parseScript(zs, settings, original);
+  if (error) return { statements: [], tables: [], paths: [], error: { reason: 'invalidQuery', message: unpatched(error, inserted) } };
   const paths = await namedPaths(zs, settings, sql);
   const tables = [...new Set(paths.filter((p) => !informationSchemaView(p) && p.flatMap((s) => s.split('.')).length > 1).map((p) => canonicalName(p, ctx.project)))];
   const script = new ScriptAnalysis(zs, settings, sql, paths, ctx);
   for (const wrapper of (parsed.parsed_script?.statement_list_node?.statement_list ?? []) as any[]) {
-    const error = await script.next(wrapper);
-    if (error) return { statements: script.statements, tables, paths, error };
+    const refused = await script.next(wrapper);
+    if (refused) return { statements: script.statements, tables, paths, error: { ...refused, message: unpatched(refused.message, inserted) } };
   }
   return { statements: script.statements, tables, paths };
 }
