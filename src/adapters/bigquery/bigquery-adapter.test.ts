@@ -1,7 +1,7 @@
 /**
- * `strata build --target bigquery` through the real @google-cloud/bigquery client against a loopback
- * server speaking BigQuery's REST API (src/test-support/fake-bigquery.ts): which jobs, in which order,
- * with which configuration; retries; job-id idempotency; secrets.
+ * `strata build --target bigquery` through the real @google-cloud/bigquery client against the local
+ * BigQuery (src/bigquery-local/: every statement checked by BigQuery's analyzer): which jobs, in which
+ * order, with which configuration; retries; job-id idempotency; secrets.
  */
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
