@@ -29,3 +29,4 @@ export type { LineageArtifact, NodeLineage, ColumnEdge, UsageEdge, EdgeKind, Usa
 export { docsServe, type DocsServeOptions } from './docs-serve-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
 export { airflowDag, type AirflowOptions, type AirflowResult } from './airflow-command.js';
+export { bigqueryLocal, type BigQueryLocalOptions, type BigQueryLocalServers } from './bigquery-local-command.js';

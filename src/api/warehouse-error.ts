@@ -19,11 +19,28 @@ export function describeWarehouseError(e: unknown, node: ManifestNode, compiledS
   let text = err.describe();
   if (err.sql && err.line && compiledSql) {
     const at = err.sql.indexOf(compiledSql);
-    if (at >= 0) {
-      const before = err.sql.slice(0, at).split('\n').length - 1;
-      const line = err.line - before;
-      if (line >= 1 && line <= compiledSql.split('\n').length) text += `\n  at ${compiledPath}:${line}:${err.column ?? 1} (compiled SQL of ${node.originalFilePath})`;
+    const line = at >= 0 ? err.line - (err.sql.slice(0, at).split('\n').length - 1) : 0;
+    if (line >= 1 && line <= compiledSql.split('\n').length) text += `\n  at ${compiledPath}:${line}:${err.column ?? 1} (compiled SQL of ${node.originalFilePath})`;
+    else {
+      // A statement around the model (a MERGE) refused a column's value: point at where the model makes that column.
+      const column = /cannot be assigned to `?(\w+)`?/.exec(err.message)?.[1];
+      const found = column ? columnLine(compiledSql, column) : undefined;
+      if (found) text += `\n  at ${compiledPath}:${found.line}:${found.column} (column ${column} in the compiled SQL of ${node.originalFilePath})`;
     }
   }
   return text;
+}
+
+/** The last place the compiled SQL names `column` as an output (`… as column`, or the bare name): 1-based line and column. */
+function columnLine(sql: string, column: string): { line: number; column: number } | undefined {
+  const lines = sql.split('\n');
+  const alias = new RegExp(`\\bas\\s+\`?${column}\`?\\b`, 'i');
+  const bare = new RegExp(`\\b${column}\\b`, 'i');
+  for (const re of [alias, bare]) {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const m = re.exec(lines[i]!);
+      if (m) return { line: i + 1, column: m.index + m[0].toLowerCase().lastIndexOf(column.toLowerCase()) + 1 };
+    }
+  }
+  return undefined;
 }

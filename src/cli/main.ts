@@ -12,6 +12,7 @@ import { cleanCommand, debugCommand, depsCommand, initCommand, runOperationComma
 import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { airflowCommand } from './commands/airflow-command.js';
+import { bigqueryLocalCommand } from './commands/bigquery-local-command.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -19,7 +20,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand(), lineageCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand(), lineageCommand(), bigqueryLocalCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

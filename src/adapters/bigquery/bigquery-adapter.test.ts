@@ -1,14 +1,15 @@
 /**
- * `strata build --target bigquery` through the real @google-cloud/bigquery client against a loopback
- * server speaking BigQuery's REST API (src/test-support/fake-bigquery.ts): which jobs, in which order,
- * with which configuration; retries; job-id idempotency; secrets.
+ * `strata build --target bigquery` through the real @google-cloud/bigquery client against the local
+ * BigQuery (src/bigquery-local/: every statement checked by BigQuery's analyzer): which jobs, in which
+ * order, with which configuration; retries; job-id idempotency; secrets.
  */
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startFakeBigQuery, type FakeBigQuery } from '../../test-support/fake-bigquery.js';
+import { startLocalBigQuery, type LocalBigQuery } from '../../bigquery-local/local-bigquery-server.js';
+import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
 import { build, docsGenerate, plan, snapshot } from '../../api/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -30,11 +31,11 @@ function project(endpoint: string, extra: Record<string, string> = {}): string {
   });
 }
 
-describe('the BigQuery adapter against a loopback BigQuery API', () => {
-  let bq: FakeBigQuery;
+describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback BigQuery API', () => {
+  let bq: LocalBigQuery;
   let dir: string;
   beforeAll(async () => {
-    bq = await startFakeBigQuery();
+    bq = await startLocalBigQuery();
     bq.answer = (sql) => (sql.includes(' as failures') ? { fields: [{ name: 'failures', type: 'INTEGER' }, { name: 'should_warn', type: 'BOOLEAN' }, { name: 'should_error', type: 'BOOLEAN' }], rows: [{ failures: 0, should_warn: false, should_error: false }] } : undefined);
   });
   afterAll(async () => {
@@ -170,7 +171,8 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
       const r = await build({ projectDir: broken, profilesDir: broken, select: ['stg_customers'] });
       expect(r.exitCode).toBe(1);
       const msg = r.results.find((x) => x.uniqueId === 'model.shop.stg_customers')!.message!;
-      expect(msg).toMatch(/^Syntax error: Unexpected "from" at \[\d+:\d+\]/);
+      // BigQuery's own parser (ZetaSQL) words it; the position is in the submitted statement, mapped to the compiled file.
+      expect(msg).toMatch(/^Syntax error: Unexpected keyword FROM at \[6:8\]/);
       expect(msg).toContain('at target/compiled/shop/models/stg_customers.sql:4:8 ');
       expect(msg).not.toMatch(/\n\s+at .*\.js:\d+/);
     } finally {
@@ -220,7 +222,7 @@ describe('the BigQuery adapter against a loopback BigQuery API', () => {
   });
 
   it('a first plan marks nodes that read models not built yet as not estimable', async () => {
-    const fresh = await startFakeBigQuery();
+    const fresh = await startLocalBigQuery();
     const d = project(fresh.endpoint);
     try {
       const r = await plan({ projectDir: d, profilesDir: d, select: ['stg_customers+'] });
@@ -249,9 +251,9 @@ describe('plan on DuckDB', () => {
   });
 });
 
-describe('snapshots on the loopback BigQuery API', () => {
+describe.skipIf(analyzerPlatformGap)('snapshots on the loopback BigQuery API', () => {
   it('creates the table on the first run and stages then merges on the next, every statement valid BigQuery', async () => {
-    const fresh = await startFakeBigQuery();
+    const fresh = await startLocalBigQuery();
     const d = project(fresh.endpoint, {
       'snapshots/customers_history.sql': "{% snapshot customers_history %}\n{{ config(unique_key='id', strategy='check', check_cols=['name'], hard_deletes='invalidate') }}\nselect id, name from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
     });
@@ -274,9 +276,9 @@ describe('snapshots on the loopback BigQuery API', () => {
   });
 });
 
-describe('grants on the loopback BigQuery API', () => {
+describe.skipIf(analyzerPlatformGap)('grants on the loopback BigQuery API', () => {
   it('grants on a new relation; on an existing one revokes what the config no longer has and grants what it lacks', async () => {
-    const fresh = await startFakeBigQuery();
+    const fresh = await startLocalBigQuery();
     const d = project(fresh.endpoint, {
       'models/shared.sql': "{{ config(materialized='table', grants={'roles/bigquery.dataViewer': ['group:analysts@example.com', 'user:new@example.com']}) }}\nselect 1 as id",
     });

@@ -1,0 +1,44 @@
+/** Job resources as BigQuery's REST API returns them, for the local server's load jobs. */
+import type { QueryAnswer } from './query-jobs.js';
+import type { TableStore } from './table-store.js';
+import { loadFromUpload, loadFromUris, type ObjectSource } from './load-jobs.js';
+
+export interface JobRecord {
+  /** What jobs.insert and jobs.get answer. */
+  resource: any;
+  /** A query job's result (rows for jobs.getQueryResults). */
+  result?: QueryAnswer;
+}
+
+/** A load job from gs:// URIs: done at once, its error (if any) in the job's status. */
+export async function loadFromUrisJob(project: string, location: string, body: any, objects: ObjectSource | undefined, store: TableStore): Promise<JobRecord> {
+  const ref = body.jobReference ?? {};
+  const cfg = body.configuration;
+  const { error, rows } = await loadFromUris(cfg.load, objects, store);
+  return {
+    resource: {
+      kind: 'bigquery#job',
+      id: `${project}:${location}.${ref.jobId}`,
+      jobReference: { projectId: project, jobId: ref.jobId, location },
+      configuration: cfg,
+      status: error ? { state: 'DONE', errorResult: error, errors: [error] } : { state: 'DONE' },
+      statistics: { load: { outputRows: String(rows) } },
+    },
+  };
+}
+
+/** A multipart upload load job (seeds). */
+export function loadFromUploadJob(project: string, meta: any, data: Buffer, store: TableStore): JobRecord {
+  const ref = meta.jobReference ?? {};
+  const rows = loadFromUpload(meta.configuration.load, data, store);
+  return {
+    resource: {
+      kind: 'bigquery#job',
+      id: `${project}:${ref.location ?? 'US'}.${ref.jobId}`,
+      jobReference: { projectId: project, jobId: ref.jobId, location: ref.location ?? 'US' },
+      configuration: meta.configuration,
+      status: { state: 'DONE' },
+      statistics: { load: { outputRows: String(rows), inputFileBytes: String(data.length) } },
+    },
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * Every query job through BigQuery's analyzer before it may run. A script is split statement by statement
+ * (ZetaSQL's Parse with scripting); each statement is analyzed against a catalog of the tables it names
+ * as the warehouse holds them at that point of the script; DECLAREd variables become constants. An
+ * analyzer error comes back as BigQuery answers an invalid query: reason and message with `at [line:col]`
+ * in the job's SQL.
+ */
+import type { ZetaSql } from './zetasql-service.js';
+import type { AnalyzerSettings } from './analyzer-options.js';
+import type { TableField, TypeProto } from './bigquery-types.js';
+import { buildCatalog, canonicalName, informationSchemaView, INFORMATION_SCHEMA_VIEWS, TYPE_ALIASES } from './analyzer-catalog.js';
+import { attr, expressionType, leaf, type ResolvedNode } from './resolved-ast.js';
+import { engineCheck } from './engine-checks.js';
+import { schemaEffects, type SchemaEffect } from './statement-effects.js';
+
+export interface GateContext {
+  /** The project the job runs in: two-part names resolve to it. */
+  project: string;
+  location: string;
+  parameters: { name: string; type: TypeProto }[];
+  /** The columns of a table or view the warehouse holds (`project.dataset.table`). */
+  columnsOf(key: string): TableField[] | undefined;
+}
+
+export interface AnalyzedStatement {
+  node: ResolvedNode;
+  /** The statement's text, and its byte range in the job's SQL. */
+  text: string;
+  effects: SchemaEffect[];
+  inTransaction: boolean;
+}
+
+export interface GateError {
+  reason: 'invalidQuery' | 'notFound';
+  message: string;
+}
+
+export interface GateOutcome {
+  statements: AnalyzedStatement[];
+  /** Names of every table the job reads or writes, canonical. */
+  tables: string[];
+  /** Table paths as the SQL writes them. */
+  paths: string[][];
+  error?: GateError;
+}
+
+/** `msg [at 3:8]` (ZetaSQL) → BigQuery's `msg at [3:8]`, optionally moved by a snippet's start position. */
+function bigQueryMessage(details: string, origin?: { line: number; column: number }): { message: string; line?: number; column?: number } {
+  const m = /^(.*?)\s*\[at (\d+):(\d+)\]$/s.exec(details.trim());
+  if (!m) return { message: details.trim() };
+  let line = Number(m[2]);
+  let column = Number(m[3]);
+  if (origin) {
+    if (line === 1) column += origin.column - 1;
+    line += origin.line - 1;
+  }
+  return { message: `${m[1]} at [${line}:${column}]`, line, column };
+}
+
+function lineColumn(bytes: Buffer, offset: number): { line: number; column: number } {
+  const before = bytes.subarray(0, offset).toString('utf8');
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines.at(-1)!.length + 1 };
+}
+
+function rangeOf(wrapper: any): { start: number; end: number } {
+  const n = leaf(wrapper);
+  const r = n ? attr(n.body, 'parse_location_range') : undefined;
+  return { start: Number(r?.start ?? 0), end: Number(r?.end ?? 0) };
+}
+
+/** An analyzer refusal as BigQuery's job error: a missing table is `notFound`, the rest `invalidQuery`. */
+function jobError(details: string, ctx: GateContext, origin?: { line: number; column: number }): GateError {
+  const missing = /^Table not found: (.+?) (?:\[at|$)/.exec(details);
+  if (missing) {
+    const [p, d, t] = canonicalName([missing[1]!.replace(/`/g, '')], ctx.project).split('.');
+    if (t) return { reason: 'notFound', message: `Not found: Table ${p}:${d}.${t} was not found in location ${ctx.location}` };
+  }
+  return { reason: 'invalidQuery', message: bigQueryMessage(details, origin).message };
+}
+
+/** A script's view of the warehouse: the store plus what earlier statements of the script changed. */
+class ScriptSchemas {
+  private readonly changed = new Map<string, TableField[] | null>();
+  constructor(private readonly ctx: GateContext) {}
+
+  columnsOf(path: string[]): TableField[] | undefined {
+    const view = informationSchemaView(path);
+    if (view) return INFORMATION_SCHEMA_VIEWS[view];
+    const key = path.length === 1 && !path[0]!.includes('.') ? path[0]! : canonicalName(path, this.ctx.project);
+    if (this.changed.has(key)) return this.changed.get(key) ?? undefined;
+    return this.ctx.columnsOf(key);
+  }
+
+  apply(effects: SchemaEffect[]): void {
+    for (const e of effects) {
+      if (e.op === 'create' && !(e.ifNotExists && this.columnsOf(e.key.split('.')))) this.changed.set(e.key, e.fields);
+      if (e.op === 'drop') this.changed.set(e.key, null);
+      if (e.op === 'rename') {
+        this.changed.set(e.to, this.columnsOf(e.key.split('.')) ?? []);
+        this.changed.set(e.key, null);
+      }
+      if (e.op === 'add-columns') {
+        const had = this.columnsOf(e.key.split('.')) ?? [];
+        this.changed.set(e.key, [...had, ...e.fields.filter((f) => !had.some((h) => h.name.toLowerCase() === f.name.toLowerCase()))]);
+      }
+    }
+  }
+}
+
+const QUALIFY_PATCH = 'where true ';
+const detailsOf = (e: unknown): string => String((e as { details?: string }).details ?? e);
+
+/** Table paths as the SQL writes them: the analyzer's extraction, plus every backquoted path (it leaves out some DDL targets, as ALTER TABLE's). */
+async function namedPaths(zs: ZetaSql, settings: AnalyzerSettings, sql: string): Promise<string[][]> {
+  const named = await zs.call('extractTableNamesFromStatement', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
+  const quoted = [...sql.matchAll(/`[^`]+`(?:\.`[^`]+`)*/g)].map((m) => m[0].slice(1, -1).split('`.`'));
+  return [...((named.table_name ?? []) as { table_name_segment: string[] }[]).map((t) => t.table_name_segment), ...quoted];
+}
+
+/** One script's analysis: its variables, its view of the warehouse, the statements accepted so far. */
+class ScriptAnalysis {
+  readonly bytes: Buffer;
+  readonly statements: AnalyzedStatement[] = [];
+  private readonly options: Record<string, unknown>;
+  private readonly schemas: ScriptSchemas;
+  private readonly constants: { name: string; type: TypeProto }[] = [];
+  private inTransaction = false;
+
+  constructor(private readonly zs: ZetaSql, private readonly settings: AnalyzerSettings, private readonly sql: string, private readonly paths: string[][], private readonly ctx: GateContext) {
+    this.bytes = Buffer.from(sql, 'utf8');
+    this.options = settings.analyzerOptions(ctx.parameters);
+    this.schemas = new ScriptSchemas(ctx);
+  }
+
+  private catalog(): Record<string, unknown> {
+    return buildCatalog({ paths: this.paths, columnsOf: (p) => this.schemas.columnsOf(p), constants: this.constants, languageOptions: this.settings.languageOptions });
+  }
+
+  /** An expression of a script statement (a DEFAULT, a SET's value): its type, or BigQuery's error placed in the script. */
+  private async expression(wrapper: any): Promise<TypeProto | GateError> {
+    const { start, end } = rangeOf(wrapper);
+    try {
+      const out = await this.zs.call('analyze', { simple_catalog: this.catalog(), options: this.options, sql_expression: this.bytes.subarray(start, end).toString('utf8') });
+      return expressionType(out.resolved_expression) ?? { type_kind: 'TYPE_STRING' };
+    } catch (e) {
+      return jobError(detailsOf(e), this.ctx, lineColumn(this.bytes, start));
+    }
+  }
+
+  /** The declared type (`cast(null as <type>)` gives the analyzer's TypeProto), else the default's. */
+  private async declaration(body: any): Promise<GateError | undefined> {
+    let typed: TypeProto | GateError | undefined;
+    if (body.type) {
+      const { start, end } = rangeOf(body.type);
+      try {
+        const out = await this.zs.call('analyze', { simple_catalog: { name: 'types', named_type: TYPE_ALIASES }, options: this.options, sql_expression: `cast(null as ${this.bytes.subarray(start, end).toString('utf8')})` });
+        typed = expressionType(out.resolved_expression);
+      } catch (e) {
+        typed = jobError(detailsOf(e), this.ctx, lineColumn(this.bytes, start));
+      }
+    }
+    const byDefault = body.default_value ? await this.expression(body.default_value) : undefined;
+    for (const r of [typed, byDefault]) if (r && 'reason' in r) return r;
+    const type = ((typed ?? byDefault) as TypeProto | undefined) ?? { type_kind: 'TYPE_INT64' };
+    for (const id of body.variable_list?.identifier_list ?? []) this.constants.push({ name: id.id_string, type });
+    return undefined;
+  }
+
+  /** A statement of the script, analyzed in place (positions count in the whole script), then the engine rules. */
+  private async statement(start: number, end: number): Promise<GateError | undefined> {
+    let resolved: ResolvedNode;
+    try {
+      const out = await this.zs.call('analyze', { simple_catalog: this.catalog(), options: this.options, parse_resume_location: { input: this.sql, byte_position: start, allow_resume: true } });
+      resolved = leaf(out.resolved_statement)!;
+    } catch (e) {
+      return jobError(detailsOf(e), this.ctx);
+    }
+    const refused = engineCheck(resolved);
+    if (refused) {
+      const at = lineColumn(this.bytes, start);
+      return { reason: 'invalidQuery', message: `${refused} at [${at.line}:${at.column}]` };
+    }
+    if (resolved.kind === 'resolved_begin_stmt_node') this.inTransaction = true;
+    const effects = schemaEffects(resolved, this.ctx.project);
+    this.schemas.apply(effects);
+    this.statements.push({ node: resolved, text: this.bytes.subarray(start, end).toString('utf8'), effects, inTransaction: this.inTransaction });
+    if (resolved.kind === 'resolved_commit_stmt_node' || resolved.kind === 'resolved_rollback_stmt_node') this.inTransaction = false;
+    return undefined;
+  }
+
+  /** One parsed statement of the script: variables become constants, the rest is analyzed. */
+  async next(wrapper: any): Promise<GateError | undefined> {
+    const ast = leaf(wrapper)!;
+    if (ast.kind === 'ast_variable_declaration_node') return this.declaration(ast.body);
+    if (ast.kind === 'ast_single_assignment_node') {
+      const r = await this.expression(ast.body.expression);
+      return 'reason' in r ? r : undefined;
+    }
+    const { start, end } = rangeOf(wrapper);
+    return this.statement(start, end);
+  }
+}
+
+/**
+ * Parses the script. BigQuery has since dropped the rule that QUALIFY needs a WHERE, GROUP BY or HAVING;
+ * this ZetaSQL build's parser still has it, so `where true ` is put before such a QUALIFY (the places
+ * are returned, to move positions in later messages back).
+ */
+async function parseScript(zs: ZetaSql, settings: AnalyzerSettings, original: string): Promise<{ parsed?: any; sql: string; inserted: { line: number; column: number }[]; error?: string }> {
+  let sql = original;
+  const inserted: { line: number; column: number }[] = [];
+  for (;;) {
+    try {
+      return { parsed: await zs.call('parse', { sql_statement: sql, allow_script: true, options: settings.languageOptions }), sql, inserted };
+    } catch (e) {
+      const message = bigQueryMessage(detailsOf(e)).message;
+      const qualify = /^QUALIFY clause must be used in conjunction with WHERE or GROUP BY or HAVING clause at \[(\d+):(\d+)\]$/.exec(message);
+      if (!qualify || inserted.length >= 16) return { sql, inserted, error: message };
+      const [line, column] = [Number(qualify[1]), Number(qualify[2])];
+      const offset = sql.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+      sql = `${sql.slice(0, offset)}${QUALIFY_PATCH}${sql.slice(offset)}`;
+      inserted.push({ line, column });
+    }
+  }
+}
+
+/** A message's `at [line:col]` as it was before `where true ` went in. */
+function unpatched(message: string, inserted: { line: number; column: number }[]): string {
+  return message.replace(/ at \[(\d+):(\d+)\]$/, (_m, l: string, c: string) => ` at [${l}:${Number(c) - inserted.filter((i) => i.line === Number(l) && i.column < Number(c)).length * QUALIFY_PATCH.length}]`);
+}
+
+/** Analyzes a job's SQL; stops at the first statement BigQuery would refuse. */
+export async function analyzeJob(zs: ZetaSql, settings: AnalyzerSettings, original: string, ctx: GateContext): Promise<GateOutcome> {
+  const { parsed, sql, inserted, error } = await parseScript(zs, settings, original);
+  if (error) return { statements: [], tables: [], paths: [], error: { reason: 'invalidQuery', message: unpatched(error, inserted) } };
+  const paths = await namedPaths(zs, settings, sql);
+  const tables = [...new Set(paths.filter((p) => !informationSchemaView(p) && p.flatMap((s) => s.split('.')).length > 1).map((p) => canonicalName(p, ctx.project)))];
+  const script = new ScriptAnalysis(zs, settings, sql, paths, ctx);
+  for (const wrapper of (parsed.parsed_script?.statement_list_node?.statement_list ?? []) as any[]) {
+    const refused = await script.next(wrapper);
+    if (refused) return { statements: script.statements, tables, paths, error: { ...refused, message: unpatched(refused.message, inserted) } };
+  }
+  return { statements: script.statements, tables, paths };
+}

@@ -1,0 +1,131 @@
+/**
+ * A query job on the local BigQuery: the SQL through the analyzer gate, then its effects on the store
+ * (schemas from the analyzer; row counts approximated: this server keeps no rows), its statistics and,
+ * for a SELECT, its result schema (and rows for INFORMATION_SCHEMA). Dry runs are analyzed the same way
+ * and change nothing.
+ */
+import type { ZetaSql } from './zetasql-service.js';
+import type { AnalyzerSettings } from './analyzer-options.js';
+import type { TableStore } from './table-store.js';
+import { analyzeJob, type AnalyzedStatement, type GateOutcome } from './query-gate.js';
+import { informationSchemaRows } from './information-schema.js';
+import { externalTableSchema } from './external-tables.js';
+import type { ObjectSource } from './load-jobs.js';
+import { scalarType, type TableField, type TypeProto } from './bigquery-types.js';
+import { attr, outputFields } from './resolved-ast.js';
+
+export interface QueryAnswer {
+  fields: { name: string; type: string; mode?: string; fields?: TableField[] }[];
+  rows: Record<string, unknown>[];
+}
+
+export interface QueryOutcome {
+  error?: { reason: string; message: string; status: number };
+  stats?: Record<string, unknown>;
+  result?: QueryAnswer;
+}
+
+export interface QueryJob {
+  project: string;
+  location: string;
+  sql: string;
+  dryRun: boolean;
+  /** The job's `queryParameters` (REST form). */
+  parameters?: { name: string; parameterType: { type: string; arrayType?: { type: string } } }[];
+  /** The local GCS, for external tables' files. */
+  objects?: ObjectSource;
+  /** A test's rows for a SELECT (the server keeps no rows of its own). */
+  answer?: (sql: string) => QueryAnswer | undefined;
+}
+
+/** BigQuery's `statementType` of a resolved statement. */
+const STATEMENT_TYPES: [RegExp, string][] = [
+  [/query_stmt/, 'SELECT'], [/create_table_as_select/, 'CREATE_TABLE_AS_SELECT'], [/create_external_table/, 'CREATE_EXTERNAL_TABLE'],
+  [/create_table_stmt/, 'CREATE_TABLE'], [/create_(materialized_)?view/, 'CREATE_VIEW'], [/create_schema/, 'CREATE_SCHEMA'], [/alter_table/, 'ALTER_TABLE'],
+  [/insert_stmt/, 'INSERT'], [/update_stmt/, 'UPDATE'], [/delete_stmt/, 'DELETE'], [/merge_stmt/, 'MERGE'], [/grant_stmt|grant_or_revoke/, 'GRANT'],
+  [/revoke_stmt/, 'REVOKE'], [/begin_stmt/, 'BEGIN_TRANSACTION'], [/commit_stmt/, 'COMMIT_TRANSACTION'], [/rollback_stmt/, 'ROLLBACK_TRANSACTION'],
+];
+
+function statementType(s: AnalyzedStatement): string {
+  if (s.node.kind === 'resolved_drop_stmt_node') return `DROP_${String(attr(s.node.body, 'object_type') ?? 'TABLE').toUpperCase().replace(/ /g, '_')}`;
+  return STATEMENT_TYPES.find(([re]) => re.test(s.node.kind))?.[1] ?? s.node.kind.replace(/^resolved_|_stmt_node$/g, '').toUpperCase();
+}
+
+function parameterTypes(job: QueryJob): { name: string; type: TypeProto }[] {
+  return (job.parameters ?? []).map((p) => ({
+    name: p.name,
+    type: p.parameterType.type === 'ARRAY' ? { type_kind: 'TYPE_ARRAY', array_type: { element_type: scalarType(p.parameterType.arrayType?.type ?? 'STRING') } } : scalarType(p.parameterType.type),
+  }));
+}
+
+/** `` `p`.`d`.`t` `` and `` `p.d.t` ``: the tables a statement's text names. */
+function referencedTables(sql: string): string[] {
+  const out = new Set<string>();
+  for (const m of sql.matchAll(/`([^`]+)`\.`([^`]+)`\.`([^`]+)`/g)) out.add(`${m[1]}.${m[2]}.${m[3]}`);
+  for (const m of sql.matchAll(/`([^`.]+)\.([^`.]+)\.([^`.]+)`/g)) out.add(`${m[1]}.${m[2]}.${m[3]}`);
+  return [...out];
+}
+
+/** Rows a DML statement changes, roughly: VALUES count their rows, INSERT … SELECT from one table copies its count. */
+function applyRowCounts(store: TableStore, s: AnalyzedStatement, project: string): number {
+  if (s.node.kind === 'resolved_insert_stmt_node') {
+    const target = referencedTables(s.text)[0] ?? (/insert into `([^`]+)`\.`([^`]+)`/i.exec(s.text)?.slice(1, 3).join('.') ?? '');
+    const key = target.split('.').length === 2 ? `${project}.${target}` : target;
+    const rows = attr(s.node.body, 'row_list') as unknown[] | undefined;
+    const from = referencedTables(s.text).filter((r) => r !== key);
+    const n = rows?.length ? rows.length : from.length === 1 ? (store.tables.get(from[0]!)?.numRows ?? 0) : 0;
+    const t = store.tables.get(key);
+    if (t) t.numRows += n;
+    return n;
+  }
+  if (s.node.kind === 'resolved_delete_stmt_node') {
+    const t = store.tables.get(referencedTables(s.text)[0] ?? '');
+    if (t && /where true\s*$/i.test(s.text)) t.numRows = 0;
+  }
+  return 0;
+}
+
+async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStatement, job: QueryJob, store: TableStore, gate: GateOutcome): Promise<QueryAnswer> {
+  const custom = job.answer?.(job.sql);
+  if (custom) return custom;
+  const fields = outputFields(s.node) ?? [];
+  if (/count\(\*\) as n/i.test(job.sql)) return { fields, rows: [{ n: gate.tables.map((r) => store.tables.get(r)).find(Boolean)?.numRows ?? 0 }] };
+  const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.map((f) => f.name));
+  return { fields, rows: info ?? [] };
+}
+
+/** An external table created over local GCS objects gets the files' columns and row count. */
+async function describeExternal(s: AnalyzedStatement, job: QueryJob, store: TableStore): Promise<void> {
+  for (const e of s.effects) {
+    if (e.op !== 'create' || e.kind !== 'EXTERNAL' || e.fields.length) continue;
+    const schema = await externalTableSchema(s.text, job.objects);
+    const t = store.tables.get(e.key);
+    if (schema && t) Object.assign(t, { fields: schema.fields, numRows: schema.rows });
+  }
+}
+
+/** Runs one query job (or dry run) through the gate against the store. */
+export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store: TableStore, job: QueryJob): Promise<QueryOutcome> {
+  const gate = await analyzeJob(zs, settings, job.sql, { project: job.project, location: job.location, parameters: parameterTypes(job), columnsOf: (k) => store.columnsOf(k) });
+  const refs = gate.tables;
+  const bytes = refs.reduce((n, r) => n + (store.tables.get(r)?.numBytes ?? 0), 0);
+  const type = gate.statements.length === 1 ? statementType(gate.statements[0]!) : 'SCRIPT';
+  if (job.dryRun) {
+    if (gate.error) return { error: { ...gate.error, status: gate.error.reason === 'notFound' ? 404 : 400 } };
+    const referencedTables = refs.filter((r) => store.tables.has(r)).map((r) => ({ projectId: r.split('.')[0], datasetId: r.split('.')[1], tableId: r.split('.')[2] }));
+    return { stats: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), statementType: type, referencedTables } } };
+  }
+  // A failed script keeps what its statements before the failure did, except inside an open transaction.
+  const done = gate.error ? gate.statements.filter((s) => !s.inTransaction) : gate.statements;
+  let dml: number | undefined;
+  let result: QueryAnswer | undefined;
+  for (const s of done) {
+    store.apply(s.effects);
+    await describeExternal(s, job, store);
+    if (/insert|update|delete|merge/.test(s.node.kind)) dml = (dml ?? 0) + applyRowCounts(store, s, job.project);
+    if (s.node.kind === 'resolved_query_stmt_node') result = await resultOf(zs, settings, s, job, store, gate);
+  }
+  store.save();
+  if (gate.error) return { error: { ...gate.error, status: 400 } };
+  return { stats: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, bytes ? 10 * 1024 * 1024 : 0)), statementType: type, ...(dml !== undefined ? { numDmlAffectedRows: String(dml) } : {}) } }, result };
+}

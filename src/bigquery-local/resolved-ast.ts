@@ -1,0 +1,44 @@
+/**
+ * Reading ZetaSQL's resolved AST as proto-loader hands it over: every node is a chain of one-of wrappers
+ * (`{node: 'resolved_create_statement_node', resolved_create_statement_node: {...}}`), and a node's
+ * inherited fields sit in nested `parent` objects.
+ */
+import type { TableField, TypeProto } from './bigquery-types.js';
+import { typeToField } from './bigquery-types.js';
+
+export interface ResolvedNode {
+  /** The most specific node kind, e.g. `resolved_create_table_as_select_stmt_node`. */
+  kind: string;
+  body: any;
+}
+
+/** Unwraps the one-of chain down to the concrete node. */
+export function leaf(wrapper: any): ResolvedNode | undefined {
+  let kind: string | undefined;
+  let cur = wrapper;
+  while (cur && typeof cur === 'object' && typeof cur.node === 'string' && cur[cur.node]) {
+    kind = cur.node;
+    cur = cur[cur.node];
+  }
+  return kind ? { kind, body: cur } : undefined;
+}
+
+/** A field of a node, looked up through its `parent` chain (inherited fields). */
+export function attr(body: any, key: string): any {
+  for (let cur = body; cur && typeof cur === 'object'; cur = cur.parent) if (key in cur) return cur[key];
+  return undefined;
+}
+
+/** The columns a statement outputs or defines, as REST fields (CTAS, views, CREATE TABLE, queries). */
+export function outputFields(node: ResolvedNode): TableField[] | undefined {
+  const defs = attr(node.body, 'column_definition_list') as { name: string; type: TypeProto }[] | undefined;
+  if (defs?.length) return defs.map((d) => typeToField(d.name, d.type));
+  const out = attr(node.body, 'output_column_list') as { name: string; column: { type: TypeProto } }[] | undefined;
+  return out ? out.map((c) => typeToField(c.name, c.column.type)) : undefined;
+}
+
+/** The type of a resolved expression. */
+export function expressionType(wrapper: any): TypeProto | undefined {
+  const n = leaf(wrapper);
+  return n ? (attr(n.body, 'type') as TypeProto | undefined) : undefined;
+}

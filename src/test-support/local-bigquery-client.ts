@@ -1,0 +1,40 @@
+/**
+ * Talking to the local BigQuery server over its REST API in tests, without a client library: a query
+ * job (or dry run) and tables.get. Also: whether the analyzer can run on this platform (tests that need
+ * it skip, with the reason printed, only where ZetaSQL ships no executable; in CI they must run).
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface JobAnswer {
+  status: number;
+  /** The job's errorResult (or the API error of a dry run). */
+  error?: { reason: string; message: string };
+  job?: any;
+  rows?: { f: { v: unknown }[] }[];
+  schema?: { name: string; type: string; mode?: string; fields?: unknown[] }[];
+}
+
+/** Runs a query job (or a dry run) and, for a job without error, reads its results. */
+export async function query(endpoint: string, sql: string, options: { project?: string; dryRun?: boolean; parameters?: unknown[] } = {}): Promise<JobAnswer> {
+  const project = options.project ?? 'p';
+  const res = await fetch(`${endpoint}/bigquery/v2/projects/${project}/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jobReference: { jobId: `t_${randomUUID()}`, location: 'EU' }, configuration: { ...(options.dryRun ? { dryRun: true } : {}), query: { query: sql, useLegacySql: false, ...(options.parameters ? { queryParameters: options.parameters } : {}) } } }),
+  });
+  const body = (await res.json()) as any;
+  if (!res.ok) return { status: res.status, error: { reason: body.error.errors[0].reason, message: body.error.message } };
+  if (body.status?.errorResult) return { status: res.status, error: body.status.errorResult, job: body };
+  if (options.dryRun) return { status: res.status, job: body };
+  const results = (await (await fetch(`${endpoint}/bigquery/v2/projects/${project}/queries/${body.jobReference.jobId}`)).json()) as any;
+  return { status: res.status, job: body, rows: results.rows, schema: results.schema?.fields };
+}
+
+export async function getTable(endpoint: string, key: string): Promise<any> {
+  const [p, d, t] = key.split('.');
+  return (await fetch(`${endpoint}/bigquery/v2/projects/${p}/datasets/${d}/tables/${t}`)).json();
+}
+
+/** Non-empty on a platform ZetaSQL ships no analyzer for: the reason to print when skipping. */
+export const analyzerPlatformGap = ['linux', 'darwin'].includes(process.platform) && ['x64', 'arm64'].includes(process.arch) ? '' : `BigQuery's analyzer (ZetaSQL) has no executable for ${process.platform}/${process.arch}: tests of the local BigQuery are skipped here`;
+if (analyzerPlatformGap) console.warn(analyzerPlatformGap);
