@@ -35,13 +35,46 @@ export async function describeFile(bytes: Buffer, format: string): Promise<{ fie
     const reader = format === 'CSV' ? `read_csv('${file}', header = true)` : format === 'NEWLINE_DELIMITED_JSON' ? `read_json_auto('${file}')` : `read_parquet('${file}')`;
     const cols = (await (await c.run(`describe select * from ${reader}`)).getRowObjects()) as { column_name: string; column_type: string }[];
     const n = Number(((await (await c.run(`select count(*) as n from ${reader}`)).getRowObjects())[0] as { n: bigint }).n);
-    const type = (t: string): string => (/INT/.test(t) ? 'INTEGER' : /DOUBLE|FLOAT|DECIMAL/.test(t) ? 'FLOAT' : t === 'BOOLEAN' ? 'BOOLEAN' : t === 'DATE' ? 'DATE' : /TIMESTAMP/.test(t) ? 'TIMESTAMP' : 'STRING');
-    return { fields: cols.map((col) => ({ name: col.column_name, type: type(col.column_type), mode: 'NULLABLE' })), rows: n };
+    return { fields: cols.map((col) => fieldOf(col.column_name, col.column_type)), rows: n };
   } finally {
     c.closeSync();
     db.closeSync();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Splits `a X, b STRUCT(c Y, d Z)` at its top-level commas. */
+function topLevel(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (list.slice(start).trim()) out.push(list.slice(start).trim());
+  return out;
+}
+
+/** A DuckDB column type as a BigQuery field: STRUCT(…) as a RECORD with its fields, `X[]` as REPEATED. */
+function fieldOf(name: string, duckType: string): TableField {
+  const t = duckType.trim();
+  if (t.endsWith('[]')) return { ...fieldOf(name, t.slice(0, -2)), mode: 'REPEATED' };
+  const struct = /^STRUCT\((.*)\)$/is.exec(t);
+  if (struct) {
+    const fields = topLevel(struct[1]!).map((part) => {
+      const m = /^("(?:[^"]|"")+"|\S+)\s+(.*)$/s.exec(part)!;
+      return fieldOf(m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"'), m[2]!);
+    });
+    return { name, type: "RECORD", mode: "NULLABLE", fields };
+  }
+  const type = /INT/.test(t) ? 'INTEGER' : /DOUBLE|FLOAT|DECIMAL/.test(t) ? 'FLOAT' : t === 'BOOLEAN' ? 'BOOLEAN' : t === 'DATE' ? 'DATE' : /^TIMESTAMP/.test(t) ? 'TIMESTAMP' : 'STRING';
+  return { name, type, mode: 'NULLABLE' };
 }
 
 /** A load job from GCS URIs into its destination table; returns the job's error, if any, and the rows loaded. */
