@@ -47,3 +47,14 @@
 {% macro hours_between(start, end) -%}
     cast(round({{ dbt.datediff(start, end, 'minute') }} / 60.0, 2) as {{ dbt.type_numeric() }})
 {%- endmacro %}
+
+{#- the mean of a column as a float64: DuckDB's avg of a DECIMAL is a DOUBLE, BigQuery's avg of a NUMERIC stays NUMERIC -#}
+{% macro average(column) -%}
+    {{ adapter.dispatch('average', 'complaints')(column) }}
+{%- endmacro %}
+{% macro default__average(column) -%}
+    avg({{ column }})
+{%- endmacro %}
+{% macro bigquery__average(column) -%}
+    cast(avg({{ column }}) as float64)
+{%- endmacro %}
