@@ -57,7 +57,7 @@ unioned as (
 )
 
 select
-    complaint_id || '|' || cast(event_at as {{ dbt.type_string() }}) as event_id,
+    complaint_id || '|' || {{ timestamp_text('event_at') }} as event_id,
     *
 from unioned
 where complaint_id is not null
