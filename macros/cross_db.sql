@@ -47,3 +47,29 @@
 {% macro hours_between(start, end) -%}
     cast(round({{ dbt.datediff(start, end, 'minute') }} / 60.0, 2) as {{ dbt.type_numeric() }})
 {%- endmacro %}
+
+{#- the mean of exact decimals, rounded to `digits` exactly (half away from zero), as a decimal on both.
+    DuckDB's avg of a DECIMAL is a DOUBLE, and rounding that double is not exact: 39.355 is 39.35499…, which
+    gives 39.35. Cast to 9 decimals first, the double gives back the exact mean of decimals (it is off by far
+    less than 1e-9), as BigQuery's avg of NUMERIC (9 decimals) is; BigQuery's round then agrees. -#}
+{% macro round_average(column, digits) -%}
+    round(cast(avg({{ column }}) as {{ adapter.dispatch('numeric_9', 'complaints')() }}), {{ digits }})
+{%- endmacro %}
+{% macro default__numeric_9() -%}
+    decimal(38, 9)
+{%- endmacro %}
+{% macro bigquery__numeric_9() -%}
+    numeric
+{%- endmacro %}
+
+{#- a timestamp as the text DuckDB casts it to ('2026-01-05 08:30:00', fractional seconds only when there are
+    some), so keys built from it are the same on both; BigQuery's cast would add '+00' -#}
+{% macro timestamp_text(column) -%}
+    {{ adapter.dispatch('timestamp_text', 'complaints')(column) }}
+{%- endmacro %}
+{% macro default__timestamp_text(column) -%}
+    cast({{ column }} as {{ dbt.type_string() }})
+{%- endmacro %}
+{% macro bigquery__timestamp_text(column) -%}
+    format_timestamp('%Y-%m-%d %H:%M:%E*S', {{ column }})
+{%- endmacro %}

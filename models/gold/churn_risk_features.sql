@@ -7,7 +7,7 @@ select
     count(f.complaint_id) as complaints,
     count(f.complaint_id) - count(f.entered_resolved_at) as open_complaints,
     sum(case when f.sla_breached then 1 else 0 end) as sla_breaches,
-    round(avg(f.resolution_hours), 2) as avg_resolution_hours,
+    {{ round_average('f.resolution_hours', 2) }} as avg_resolution_hours,
     max(f.opened_at) as last_complaint_at,
     count(distinct f.channel) as channels_used
 from {{ ref('dim_customers') }} as d

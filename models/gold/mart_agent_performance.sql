@@ -3,7 +3,7 @@ select
     a.team,
     count(f.complaint_id) as complaints_handled,
     count(f.resolved_at) as complaints_resolved,
-    round(avg(f.resolution_hours), 2) as avg_resolution_hours,
+    {{ round_average('f.resolution_hours', 2) }} as avg_resolution_hours,
     sum(case when f.sla_breached then 1 else 0 end) as sla_breaches
 from {{ ref('dim_agents') }} as a
 left join {{ ref('fct_complaints') }} as f

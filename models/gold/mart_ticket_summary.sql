@@ -6,8 +6,8 @@ select
     agent_id,
     count(*) as complaints,
     count(entered_resolved_at) as resolved,
-    round(avg(hours_in_backlog), 2) as avg_hours_in_backlog,
-    round(avg(hours_in_progress), 2) as avg_hours_in_progress,
+    {{ round_average('hours_in_backlog', 2) }} as avg_hours_in_backlog,
+    {{ round_average('hours_in_progress', 2) }} as avg_hours_in_progress,
     sum(case when sla_breached then 1 else 0 end) as sla_breaches
 from {{ ref('fct_complaints') }}
 group by channel, status, opened_date, agent_id

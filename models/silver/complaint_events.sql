@@ -23,7 +23,8 @@ call_center as (
     select
         'call_center' as channel,
         call_ref as complaint_id,
-        cast(nullif(trim(cust_no), '') as integer) as customer_id,
+        {#- text on DuckDB (all_varchar), but BigQuery's CSV load job types a column of digits INT64 -#}
+        cast(nullif(trim(cast(cust_no as {{ dbt.type_string() }})), '') as integer) as customer_id,
         {{ parse_mixed_timestamp('call_start') }} as opened_at,
         upper(trim(reason_code)) as category_code,
         {{ normalize_status('outcome') }} as status,
@@ -56,7 +57,7 @@ unioned as (
 )
 
 select
-    complaint_id || '|' || cast(event_at as {{ dbt.type_string() }}) as event_id,
+    complaint_id || '|' || {{ timestamp_text('event_at') }} as event_id,
     *
 from unioned
 where complaint_id is not null
