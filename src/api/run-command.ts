@@ -22,6 +22,7 @@ import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
+import { landingLocationDiagnostics } from './landing-check.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -76,7 +77,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const ids = selection.ids;
   const manifest = p.graph.manifest;
   // A model whose materialization Strata cannot build stops the command before anything runs.
-  const unbuildable = unknownMaterializations(p, ids);
+  const unbuildable = [...unknownMaterializations(p, ids), ...landingLocationDiagnostics(p, ids)];
   if (unbuildable.length) return { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] };
   if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
