@@ -10,7 +10,7 @@ import { queryDuckDb } from '../test-support/duckdb-query.js';
 
 describe('the bundled demo', () => {
   let dir: string;
-  const db = (): string => join(dir, 'target', 'complaints.duckdb');
+  const db = (): string => join(dir, 'complaints.duckdb');
   beforeAll(() => {
     dir = copyDemo();
   });
@@ -97,7 +97,7 @@ describe('a standard dbt example project, unchanged', () => {
   it('builds with dbt_project.yml, seeds, staging views, marts and all four generic tests', async () => {
     const result = await build({ projectDir: dir, profilesDir: dir });
     expect(result.exitCode).toBe(0);
-    const db = join(dir, 'target', 'coffee_shop.duckdb');
+    const db = join(dir, 'coffee_shop.duckdb');
     const counts = await queryDuckDb(db, `select
       (select count(*) from main.customers)::int as customers,
       (select count(*) from main.orders)::int as orders,
@@ -145,7 +145,7 @@ describe('the bundled demo, landing from the local S3 server', () => {
     const env = { ...process.env, STRATA_PII_PEPPER: 'test-pepper-value', STRATA_DEMO_LANDING: `s3://${bucket}/drop`, STRATA_S3_ENDPOINT: endpoint, STRATA_S3_ACCESS_KEY_ID: 'S3RVER', STRATA_S3_SECRET_ACCESS_KEY: 'S3RVER' };
     const result = await build({ projectDir: dir, env });
     expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status === 'error'))).toBe(0);
-    const db = join(dir, 'target', 'complaints.duckdb');
+    const db = join(dir, 'complaints.duckdb');
     const files = await queryDuckDb(db, `select count(*)::int as n, count(*) filter (where _strata_source_file like 's3://${bucket}/drop/complaints_web/month=%')::int as from_s3 from bronze.raw_complaints_web`);
     expect(files[0]).toEqual({ n: 437, from_s3: 437 });
     const [q] = await queryDuckDb(db, 'select count(*)::int as n from silver.complaints__quarantine');

@@ -17,9 +17,9 @@ export interface ProfileLookup {
   optional?: boolean;
 }
 
-/** The zero-setup default: a DuckDB file under target/. */
+/** The zero-setup default: a DuckDB file in the project folder (not under target/, which `clean` deletes). */
 function defaultTarget(profileName: string): TargetConfig {
-  return { type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `target/${profileName || 'strata'}.duckdb` } };
+  return { type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `${profileName || 'strata'}.duckdb` } };
 }
 
 /** Folders searched for profiles.yml, in order. */

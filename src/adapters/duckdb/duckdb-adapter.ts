@@ -9,7 +9,7 @@ import { DuckDBConnection } from './duckdb-connection.js';
 
 /** Where the database file lives: `path` relative to the project root; `:memory:` allowed. */
 export function duckdbPath(target: TargetConfig, projectRoot: string): string {
-  const p = String(target.settings.path ?? 'target/strata.duckdb');
+  const p = String(target.settings.path ?? 'strata.duckdb');
   if (p === ':memory:' || p.startsWith('md:')) return p;
   return isAbsolute(p) ? p : resolve(projectRoot, p);
 }
