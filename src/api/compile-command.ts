@@ -31,6 +31,7 @@ export interface CompileResult {
 export function compilerFor(p: PreparedProject, relations: RelationIndex, state: WarehouseState, selected: string[], compiledDir?: string): Compiler {
   return new Compiler({
     manifest: p.graph.manifest,
+    scrub: (t) => p.scrubber.scrub(t),
     engine: p.engine,
     dialect: p.adapter.dialect,
     relations,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
-import { DiagnosticBag, SecretScrubber, SECRET_KEYS, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
+import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { createTemplateEngine } from '../templating/index.js';
@@ -18,6 +18,7 @@ import { parseToGraph } from './parse-to-graph.js';
 import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
+import { templateTarget } from './template-target.js';
 
 /** Everything known before a warehouse is opened. */
 export interface PreparedProject {
@@ -62,14 +63,6 @@ export interface PrepareOptions extends CommonOptions {
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
-
-/** The `target` object templates see: the profile output without secrets. */
-function templateTarget(project: LoadedProject): Record<string, unknown> {
-  const t = project.target;
-  const visible: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(t.settings)) if (!SECRET_KEYS.test(k)) visible[k] = v;
-  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database, threads: t.threads, profile_name: project.config.profile };
-}
 
 /** This build of Strata: its version and when this module was built, so a rebuilt Strata never trusts an old snapshot. */
 const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0}`;
@@ -148,8 +141,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   const project = loaded.project;
   if (!project || bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
 
-  const scrubber = options.scrubber ?? new SecretScrubber();
-  for (const s of project.secrets) scrubber.add(s);
+  const scrubber = scrubberFor(project.secrets, options.env ?? process.env, options.scrubber ?? new SecretScrubber());
 
   const adapter = await loadAdapter(project.target.type);
   if (!adapter) {
@@ -181,7 +173,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       secretReference: (name) => adapter.dialect.secretReference(name),
       onSecret: (name, value) => {
         sessionSecrets.set(name, value);
-        scrubber.add(value);
+        scrubber.add(value, { explicit: true });
       },
       projectName: project.config.name,
       adapterType: adapter.type,
@@ -207,7 +199,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       const value = env[name];
       if (value === undefined || sessionSecrets.has(name)) continue;
       sessionSecrets.set(name, value);
-      scrubber.add(value);
+      scrubber.add(value, { explicit: true });
     }
   };
   let patchedModels = 0;

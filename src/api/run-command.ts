@@ -122,6 +122,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     const context = templateContext(p, ids);
     const compiler = new Compiler({
       manifest,
+      scrub: (t) => p.scrubber.scrub(t),
       engine: p.engine,
       dialect: p.adapter.dialect,
       relations,

@@ -126,8 +126,11 @@ describe('strata CLI', () => {
     expect(c.code).toBe(0);
     expect(existsSync(join(d, 'target', 'compiled', 'p', 'models', 'b.sql'))).toBe(true);
     expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(true);
-    expect(strata(['clean', '--project-dir', d]).code).toBe(0);
-    expect(existsSync(join(d, 'target'))).toBe(false);
+    const cleaned = strata(['clean', '--project-dir', d]);
+    expect(cleaned.code).toBe(0);
+    // The fixture's database is target/test.duckdb: clean keeps it (and says so), and deletes the rest.
+    expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(false);
+    expect(existsSync(join(d, 'target', 'compiled'))).toBe(false);
   });
 
   it('run-operation calls a macro with --args and prints its log lines', () => {

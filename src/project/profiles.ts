@@ -68,7 +68,7 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
     diagnostics.push({ code: 'target-not-found', severity: 'error', message: `target '${targetName}' is not an output of profile '${o.profileName}'`, file: shown, line: yaml.lineOf([o.profileName]), hint: Object.keys(outputs).length ? `outputs: ${Object.keys(outputs).join(', ')}` : 'add an outputs: section with a dev output' });
     return { secrets, diagnostics, file };
   }
-  const settings = renderYamlTree(raw, { env: o.env, vars: {}, onEnvValue: (v) => secrets.push(v) }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
+  const settings = renderYamlTree(raw, { env: o.env, vars: {} }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
     diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${name}') is not set and has no default`, file: shown, line: yaml.lineOf(path), hint: kind === 'env_var' ? `export ${name}=… or give a default: env_var('${name}', '…')` : 'vars are not available in profiles.yml' });
   }) as Record<string, unknown>;
   collectSecrets(settings, secrets);
