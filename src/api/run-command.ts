@@ -23,6 +23,7 @@ import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from '.
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { landingLocationDiagnostics } from './landing-check.js';
+import { resourceTypeFilter } from './resource-types.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -55,6 +56,8 @@ export interface RunCommandOptions extends RunOptions {
 /** `run`, `build`, `seed`, `test`, `land`: prepare, select, open the warehouse, execute, write artifacts. */
 export async function runCommand(kind: RunKind, options: RunCommandOptions): Promise<CommandResult> {
   const started = Date.now();
+  const typeProblems = [...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
+  if (typeProblems.length) return { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] };
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
   const p = outcome.prepared;
@@ -62,7 +65,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const kindTypes = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
   // `unit_test` follows `test` when only one is named, as the two are one kind to a user choosing types.
   const named = (list?: string[]): string[] | undefined => (list?.length ? [...list, ...(list.includes('test') ? ['unit_test'] : [])] : undefined);
-  const only = named(options.resourceTypes);
+  const only = named(resourceTypeFilter(options.resourceTypes).types);
   const without = named(options.excludeResourceTypes) ?? [];
   const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
   const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types);

@@ -91,7 +91,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
 }
 
 /** An `--inline` query as a node of its own (dbt's `sql_operation.<project>.inline_query`), not added to the graph. */
-function inlineNode(p: PreparedProject, sql: string): ManifestNode {
+export function inlineNode(p: PreparedProject, sql: string): ManifestNode {
   const project = p.project.config.name;
   const config = defaultConfig('view');
   return {

@@ -10,6 +10,7 @@ import { parseCommand } from './commands/parse-command.js';
 import { cleanCommand, debugCommand, depsCommand, initCommand, runOperationCommand } from './commands/misc-commands.js';
 import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
+import { SHORT_USAGE, hoistGlobalFlags } from './global-flags.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -76,7 +77,11 @@ export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
   dropOutputToClosedPipe();
   try {
-    await program().parseAsync(argv);
+    if (argv.length <= 2) {
+      process.stdout.write(SHORT_USAGE);
+      return 0;
+    }
+    await program().parseAsync(hoistGlobalFlags(argv));
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) {
