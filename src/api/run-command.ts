@@ -24,6 +24,7 @@ import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { landingLocationDiagnostics } from './landing-check.js';
 import { resourceTypeFilter } from './resource-types.js';
+import { observeConnection, writeRunFile } from './statement-log.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -161,10 +162,20 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
         reporter: p.reporter,
         describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
         label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
-        runNode: (id, worker) => {
+        runNode: async (id, worker) => {
           const source = manifest.sources[id];
           if (source) return runFreshnessNode(p, source, connections[worker % connections.length]!);
-          return runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!);
+          // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
+          const ran: string[] = [];
+          const connection = observeConnection(connections[worker % connections.length]!, (s) => {
+            ran.push(s.sql);
+            p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok });
+          });
+          try {
+            return await runOneNode(ctx, manifest.nodes[id]!, connection);
+          } finally {
+            writeRunFile(p, manifest.nodes[id]!, ran);
+          }
         },
       });
       interrupted = outcome.interrupted;

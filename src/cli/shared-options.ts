@@ -1,6 +1,10 @@
 import { Command, Option } from 'commander';
 import { SecretScrubber, formatDiagnostic, type Diagnostic, type Reporter } from '../diagnostics/index.js';
 import { TerminalReporter, JsonReporter } from './terminal-reporter.js';
+import { LogFileReporter, TeeReporter, logDirOf } from './log-file.js';
+
+/** The log file of this invocation, once a command has made one (for notes such as third-party warnings). */
+export let currentLog: LogFileReporter | undefined;
 import type { CommonOptions } from '../api/index.js';
 
 export interface GlobalFlags {
@@ -74,7 +78,13 @@ export function withDeferFlags(cmd: Command): Command {
 export function commonOptions(flags: GlobalFlags): { options: CommonOptions; reporter: Reporter; scrubber: SecretScrubber; usageError?: string } {
   const scrubber = new SecretScrubber();
   const quiet = flags.quiet || flags.logLevel === 'warn' || flags.logLevel === 'error' || flags.logLevel === 'none';
-  const reporter = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber) : new TerminalReporter(process.stdout, scrubber, quiet);
+  const debug = flags.debug === true || flags.logLevel === 'debug';
+  const env = process.env;
+  const tty = process.stdout.isTTY === true;
+  const colors = flags.useColors ?? (tty && !env.NO_COLOR);
+  const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber, debug) : new TerminalReporter(process.stdout, scrubber, quiet, { colors, debug, live: tty && !env.CI && !quiet });
+  const logDir = flags.logLevelFile === 'none' ? undefined : logDirOf(flags, env);
+  const reporter = logDir ? new TeeReporter([screen, currentLog = new LogFileReporter(logDir, scrubber, flags.logLevelFile)]) : screen;
   let threads: number | undefined;
   let usageError: string | undefined;
   if (flags.threads !== undefined) {
