@@ -18,6 +18,7 @@ import { parseToGraph } from './parse-to-graph.js';
 import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
+import { ensureDir } from '../adapters/ensure-dir.js';
 import { templateTarget } from './template-target.js';
 
 /** Everything known before a warehouse is opened. */
@@ -154,6 +155,12 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
 
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
   const targetDir = resolve(project.config.rootDir, project.config.targetPath);
+  // Before any warehouse write: a target path that is a file, or cannot be made, stops the command here.
+  const targetProblem = ensureDir(targetDir);
+  if (targetProblem) {
+    bag.error('target-path-invalid', `target-path '${project.config.targetPath}' cannot be used: ${targetProblem}`, { file: options.targetPath ? '--target-path' : project.config.configFile }, 'point target-path (or --target-path) at a folder Strata can create and write, such as target');
+    return { ok: false, diagnostics: bag.items, invocationId };
+  }
   const env = options.env ?? process.env;
   const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: project.config.vars, fs: diskFileSource, envDigest, varDigest };
   const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));

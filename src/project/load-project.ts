@@ -1,5 +1,6 @@
 import { join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
+import { projectShapeDiagnostics } from './project-shape.js';
 import type { FileSource, LoadOptions, LoadedProject, ProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
 import { diskFileSource } from './file-source.js';
 import { LazyProjectFile } from './project-file.js';
@@ -71,6 +72,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     return { diagnostics };
   }
   const name = raw.name;
+  const shape = projectShapeDiagnostics(raw, configFile, (path) => yaml.lineOf(path));
+  if (shape.length) return { diagnostics: [...diagnostics, ...shape] };
 
   const selectorsFile = readSelectorsFile(root, fs);
   diagnostics.push(...selectorsFile.diagnostics);
