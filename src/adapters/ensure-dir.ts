@@ -1,11 +1,12 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
  * Creates a folder and its missing parents one level at a time, and returns why it cannot, if it cannot.
  * Node's own `mkdirSync(…, { recursive: true })` never returns under some virtual file systems (`/proc/x`).
+ * With `probe`, the folders it made are removed again: for a command that writes nothing there.
  */
-export function ensureDir(dir: string): string | undefined {
+export function ensureDir(dir: string, options: { probe?: boolean } = {}): string | undefined {
   const missing: string[] = [];
   let at = dir;
   for (;;) {
@@ -28,5 +29,7 @@ export function ensureDir(dir: string): string | undefined {
       return `cannot create ${d} (${err.code ?? err.message})`;
     }
   }
+  // probe: only find out whether it could be made; leave nothing behind.
+  if (options.probe) for (const d of missing.reverse()) rmdirSync(d, { maxRetries: 0 });
   return undefined;
 }

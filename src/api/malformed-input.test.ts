@@ -20,6 +20,8 @@ const databases = (d: string): string[] => readdirSync(d, { recursive: true }).m
 const cases: [string, Record<string, string>, string, RegExp][] = [
   ['models: nope', { 'project.yml': PROJECT_YML('p', 'models: nope\n') }, 'project.yml', /models must be a mapping/],
   ['models: [a]', { 'project.yml': PROJECT_YML('p', 'models: [a]\n') }, 'project.yml', /models must be a mapping, not a list/],
+  ['+materialized: [table]', { 'project.yml': PROJECT_YML('p', 'models:\n  p:\n    +materialized: [table]\n') }, 'project.yml', /models\.p\.\+materialized must be text/],
+  ["+enabled: 'maybe'", { 'project.yml': PROJECT_YML('p', "models:\n  p:\n    +enabled: 'maybe'\n") }, 'project.yml', /must be true or false/],
   ['profile: 3', { 'project.yml': 'name: p\nprofile: 3\n' }, 'project.yml', /profile must be text/],
   ['a merge key of an unknown alias', { 'project.yml': PROJECT_YML('p', 'vars:\n  x:\n    <<: *nope\n') }, 'project.yml', /invalid YAML/],
   ['an alias bomb', { 'project.yml': PROJECT_YML('p', `vars:\n  a: &a [${Array(10).fill('"lol"').join(',')}]\n${'bcdefghi'.split('').map((c, i) => `  ${c}: &${c} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(',')}]`).join('\n')}\n`) }, 'project.yml', /aliases expand to more than/],

@@ -156,7 +156,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
   const targetDir = resolve(project.config.rootDir, project.config.targetPath);
   // Before any warehouse write: a target path that is a file, or cannot be made, stops the command here.
-  const targetProblem = ensureDir(targetDir);
+  const targetProblem = ensureDir(targetDir, { probe: options.noParseCache === true });
   if (targetProblem) {
     bag.error('target-path-invalid', `target-path '${project.config.targetPath}' cannot be used: ${targetProblem}`, { file: options.targetPath ? '--target-path' : project.config.configFile }, 'point target-path (or --target-path) at a folder Strata can create and write, such as target');
     return { ok: false, diagnostics: bag.items, invocationId };

@@ -63,9 +63,10 @@ describe('strata CLI', () => {
     for (const cmd of ['parse', 'build']) {
       const r = strata([cmd, '--project-dir', d, '--profiles-dir', d]);
       expect(r.code, cmd).toBe(2);
-      expect(r.err).toContain('[file-system-error]');
-      expect(r.err).toContain(join(d, 'target'));
-      expect(r.err).not.toMatch(/internal error|\n\s+at /);
+      // Found before the warehouse is opened: the target path is a file.
+      expect(r.out + r.err).toContain('[target-path-invalid]');
+      expect(r.out + r.err).toContain(join(d, 'target'));
+      expect(r.out + r.err).not.toMatch(/internal error|\n\s+at /);
     }
   });
 
