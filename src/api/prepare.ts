@@ -19,6 +19,7 @@ import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
 import { ensureDir } from '../adapters/ensure-dir.js';
+import { profileLine, settingOf } from './profile-line.js';
 import { templateTarget } from './template-target.js';
 
 /** Everything known before a warehouse is opened. */
@@ -146,11 +147,11 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
 
   const adapter = await loadAdapter(project.target.type);
   if (!adapter) {
-    bag.error('adapter-unknown', `profile target '${project.target.name}' has type '${project.target.type}', which Strata does not support`, { file: project.profilesFile ?? 'profiles.yml' }, `use one of: ${adapterTypes.join(', ')}`);
+    bag.error('adapter-unknown', `profile target '${project.target.name}' has type '${project.target.type}', which Strata does not support`, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, 'type') }, `use one of: ${adapterTypes.join(', ')}`);
     return { ok: false, diagnostics: bag.items, invocationId };
   }
   for (const problem of adapter.validateTarget?.(project.target) ?? []) {
-    bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml' });
+    bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, settingOf(problem)) });
   }
 
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.

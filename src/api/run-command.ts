@@ -25,6 +25,7 @@ import { warningsAsErrors } from './warn-error.js';
 import { landingLocationDiagnostics } from './landing-check.js';
 import { resourceTypeFilter } from './resource-types.js';
 import { observeConnection, writeRunFile } from './statement-log.js';
+import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -195,7 +196,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     endHookRecords.push(...end.records);
   } catch (e) {
     if (e instanceof UserError) {
-      diagnostics.push(...e.diagnostics);
+      // The warehouse refused its profile settings (a DuckDB path that is a folder): point at the line.
+      diagnostics.push(...e.diagnostics.map((d) => (d.code === 'profile-invalid' && !d.line ? { ...d, file: p.project.profilesFile ?? d.file, line: profileLine(p.project.profilesFile, p.project.target.name, settingOf(d.message)) } : d)));
       return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: records };
     }
     // A warehouse refusing before any node ran (permissions, quota, a missing project): one line with the fix.

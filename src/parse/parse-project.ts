@@ -10,6 +10,7 @@ import { buildExposures } from './exposures.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
 import { ParseCache } from './parse-cache.js';
 import { secretEnvDiagnostics } from './secret-env-check.js';
+import { notUtf8Diagnostics } from './text-check.js';
 import { rawCodeFromFile } from './raw-code.js';
 import { hexDigest } from '../project/index.js';
 import { propertyRenderer, type PropertyReads } from './property-render.js';
@@ -142,7 +143,7 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
       if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
       if (!rendered.diagnostics.length) cache?.set(f, rendered);
       if (rendered.envVars) Object.assign(envRead, rendered.envVars);
-      diagnostics.push(...secretEnvDiagnostics(f, rendered.envVars));
+      diagnostics.push(...secretEnvDiagnostics(f, rendered.envVars), ...notUtf8Diagnostics(f));
       if (rendered.varsRead) {
         Object.assign(varsRead, rendered.varsRead);
         for (const name in rendered.varsRead) (varReaders[name] ??= []).push(uniqueId);

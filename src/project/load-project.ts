@@ -68,7 +68,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     if (!KNOWN_KEYS.has(key)) diagnostics.push({ code: 'project-unknown-key', severity: 'warn', message: `unknown key '${key}' in ${configFile} is ignored`, file: configFile, line: yaml.lineOf([key]) });
   }
   if (typeof raw.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw.name)) {
-    invalid('name', raw.name === undefined ? `${configFile} has no name` : `project name '${String(raw.name)}' is not valid`, "add name: my_project (letters, digits, underscores)");
+    invalid('name', raw.name === undefined ? `${configFile} has no name` : `project name ${JSON.stringify(raw.name)} is not valid`, "add name: my_project (letters, digits, underscores)");
     return { diagnostics };
   }
   const name = raw.name;

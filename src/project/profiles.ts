@@ -55,6 +55,10 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
   if (!parsed.file) return { secrets, diagnostics: parsed.diagnostics, file };
   const yaml = parsed.file;
   const all = (yaml.value ?? {}) as Record<string, unknown>;
+  if (typeof all !== 'object' || Array.isArray(all)) {
+    diagnostics.push({ code: 'profile-invalid', severity: 'error', message: `${shown} must be a mapping of profile names to profiles, not ${Array.isArray(all) ? 'a list' : 'text'}`, file: shown, line: 1, hint: `${o.profileName}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb` });
+    return { secrets, diagnostics, file };
+  }
   const profile = all[o.profileName] as Record<string, unknown> | undefined;
   if (!profile || typeof profile !== 'object') {
     const names = Object.keys(all).filter((k) => k !== 'config');

@@ -57,7 +57,7 @@ export function projectShapeDiagnostics(raw: Record<string, unknown>, file: stri
   for (const key of STRINGS) {
     const v = raw[key];
     if (v === undefined || typeof v === 'string' || (key === 'config-version' && typeof v === 'number') || (key === 'require-dbt-version' && Array.isArray(v))) continue;
-    out.push({ code: 'project-invalid', severity: 'error', message: `${key} must be text, not ${describe(v)}`, file, line: lineOf([key]) ?? 1, hint: `quote it: ${key}: "${String(v)}"` });
+    out.push({ code: 'project-invalid', severity: 'error', message: `${key} must be text, not ${describe(v)}`, file, line: lineOf([key]) ?? 1, hint: v !== null && typeof v === 'object' ? `${key}: my_value` : `quote it: ${key}: "${String(v)}"` });
   }
   out.push(...configTypeDiagnostics(raw, file, lineOf));
   return out;
