@@ -138,12 +138,14 @@ export function parseProject(project: LoadedProject, engine: TemplateEngine, opt
         rendered = engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config, path: f.pathInResource } satisfies RenderNode, f.contents);
         // The fast path reads no config; a real render may have.
         if (!rendered.fastPath) rendered.configDigest = configDigest(config);
+        // Read for the render anyway; a file found not UTF-8 is never cached, so every parse reports it.
+        rendered = { ...rendered, diagnostics: [...rendered.diagnostics, ...notUtf8Diagnostics(f)] };
       }
       rendered = cached ?? rendered;
       if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
       if (!rendered.diagnostics.length) cache?.set(f, rendered);
       if (rendered.envVars) Object.assign(envRead, rendered.envVars);
-      diagnostics.push(...secretEnvDiagnostics(f, rendered.envVars), ...notUtf8Diagnostics(f));
+      diagnostics.push(...secretEnvDiagnostics(f, rendered.envVars));
       if (rendered.varsRead) {
         Object.assign(varsRead, rendered.varsRead);
         for (const name in rendered.varsRead) (varReaders[name] ??= []).push(uniqueId);
