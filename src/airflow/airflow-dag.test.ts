@@ -49,8 +49,8 @@ group('strata airflow dag on the demo', () => {
 
   it('declares each relation as an outlet and starts with the parse task', () => {
     const [dag] = describe(file);
-    expect(byNode(dag!, 'model.complaints.fct_complaints').outlets).toEqual([`duckdb://${dir}/target/complaints.duckdb/gold.fct_complaints`]);
-    expect(byNode(dag!, 'landing.complaints.landing.customers').outlets).toEqual([`duckdb://${dir}/target/complaints.duckdb/bronze.raw_customers`]);
+    expect(byNode(dag!, 'model.complaints.fct_complaints').outlets).toEqual([`duckdb://${dir}/complaints.duckdb/gold.fct_complaints`]);
+    expect(byNode(dag!, 'landing.complaints.landing.customers').outlets).toEqual([`duckdb://${dir}/complaints.duckdb/bronze.raw_customers`]);
     const roots = dag!.tasks.filter((t) => !t.upstream.length).map((t) => t.task_id);
     expect(roots).toEqual(['strata_parse']);
   });

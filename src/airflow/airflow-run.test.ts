@@ -32,7 +32,7 @@ function dagsTest(file: string, days: string[]): Run[] {
 
 /** Every table of the three layers, rows sorted, without the columns that record when or from where a row was loaded. */
 async function layerTables(dir: string): Promise<Record<string, string[]>> {
-  const db = join(dir, 'target', 'complaints.duckdb');
+  const db = join(dir, 'complaints.duckdb');
   const tables = await queryDuckDb(db, "select table_schema || '.' || table_name as t from information_schema.tables where table_schema in ('bronze', 'silver', 'gold') order by 1");
   const out: Record<string, string[]> = {};
   const volatile = /^(_strata_(source_file|loaded_at|invocation_id|quarantined_at)|dbt_(scd_id|updated_at|valid_from|valid_to))$/;
@@ -63,7 +63,7 @@ it('three consecutive daily runs of the demo DAG build the same tables as one st
   expect(await layerTables(dir)).toEqual(built);
   expect(Object.keys(built)).toContain('gold.fct_complaints');
   // Each file landed once, on the first day.
-  const landed = await queryDuckDb(join(dir, 'target', 'complaints.duckdb'), "select count(*)::int as n, count(distinct invocation_id)::int as runs from strata_meta.landed_files where status = 'loaded'");
+  const landed = await queryDuckDb(join(dir, 'complaints.duckdb'), "select count(*)::int as n, count(distinct invocation_id)::int as runs from strata_meta.landed_files where status = 'loaded'");
   expect(landed[0]).toMatchObject({ n: 11 });
   // The task log has the run_results.json summary; each task wrote its artifacts to its own run-scoped folder, with Airflow's dates as vars.
   const second = runs[1]!;

@@ -1,10 +1,14 @@
-import { rmSync, existsSync } from 'node:fs';
-import { resolve, relative, isAbsolute } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { loadProject } from '../project/index.js';
+import type { LoadedProject } from '../project/types.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
-/** `strata clean`: deletes `clean-targets` (default: the target path). Refuses paths outside the project. */
+/**
+ * `strata clean`: deletes `clean-targets` (default: the target path). Refuses paths outside the project, and
+ * never deletes the profile's DuckDB file (nor its WAL): a clean target holding it is emptied around it, with a warning.
+ */
 export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCode; removed: string[]; diagnostics: Diagnostic[] }> {
   const loaded = loadProject({ ...options, profileOptional: true });
   const project = loaded.project;
@@ -13,6 +17,7 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
   const removed: string[] = [];
   const diagnostics = [...loaded.diagnostics];
   const targets = project.config.cleanTargets.length ? project.config.cleanTargets : [project.config.targetPath];
+  const database = databaseFile(project);
   for (const t of targets) {
     const abs = resolve(root, t);
     const rel = relative(root, abs);
@@ -20,10 +25,39 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
       diagnostics.push({ code: 'clean-target-outside-project', severity: 'error', message: `clean-targets entry '${t}' is outside the project`, file: project.config.configFile, hint: 'list folders inside the project, such as target' });
       continue;
     }
-    if (existsSync(abs)) {
-      rmSync(abs, { recursive: true, force: true });
-      removed.push(rel);
-    }
+    if (!existsSync(abs)) continue;
+    if (database && (database === abs || database.startsWith(abs + sep))) {
+      const shown = relative(root, database).split(sep).join('/');
+      diagnostics.push({
+        code: 'clean-keeps-database',
+        severity: 'warn',
+        message: `clean-targets entry '${t}' holds the warehouse of target '${project.target.name}' (${shown}): it was kept, and the rest of '${t}' deleted`,
+        file: project.profilesFile ?? project.config.configFile,
+        hint: `move the database out of '${t}' (path: ${shown.split('/').pop()} in profiles.yml keeps it in the project folder) so clean can delete all of it`,
+      });
+      removeAllBut(abs, new Set([database, `${database}.wal`]));
+    } else rmSync(abs, { recursive: true, force: true });
+    removed.push(rel);
   }
   return { exitCode: diagnostics.some((d) => d.severity === 'error') ? 2 : 0, removed, diagnostics };
+}
+
+/** The DuckDB file of the active target (absolute), if it has one on disk. */
+function databaseFile(project: LoadedProject): string | undefined {
+  const t = project.target;
+  if (t?.type !== 'duckdb') return undefined;
+  const p = String(t.settings.path ?? '');
+  if (!p || p === ':memory:' || p.startsWith('md:')) return undefined;
+  return isAbsolute(p) ? p : resolve(project.config.rootDir, p);
+}
+
+/** Deletes everything under `dir` except the `keep` files (and the folders leading to them). */
+function removeAllBut(dir: string, keep: Set<string>): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (keep.has(path)) continue;
+    const holds = [...keep].some((k) => k.startsWith(path + sep));
+    if (holds && statSync(path).isDirectory()) removeAllBut(path, keep);
+    else rmSync(path, { recursive: true, force: true });
+  }
 }

@@ -8,6 +8,7 @@ import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
 import type { Warehouse, Connection } from '../adapters/contract.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
+import { inlineNode } from './show-command.js';
 import { writeManifest } from './run-artifacts.js';
 import { WarehouseState, templateWarehouse } from './warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
@@ -15,6 +16,8 @@ import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 export interface CompileOptions extends CommonOptions, SelectionOptions {
   /** Compile without opening the warehouse: `run_query` returns none and `is_incremental()` is false. */
   offline?: boolean;
+  /** `--inline "select …"`: compile this query (Jinja allowed) instead of the selection; nothing is written. */
+  inline?: string;
 }
 
 export interface CompileResult {
@@ -32,6 +35,7 @@ export interface CompileResult {
 export function compilerFor(p: PreparedProject, relations: RelationIndex, state: WarehouseState, selected: string[], compiledDir?: string): Compiler {
   return new Compiler({
     manifest: p.graph.manifest,
+    scrub: (t) => p.scrubber.scrub(t),
     engine: p.engine,
     dialect: p.adapter.dialect,
     relations,
@@ -48,7 +52,10 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, compiled: new Map(), invocationId: outcome.invocationId };
   const p = outcome.prepared;
-  const selection = selectForCommand(p, options, ['model', 'test', 'analysis', 'snapshot'], await columnSelectionFor(p, options));
+  if (options.inline !== undefined && (options.select?.length || options.selector)) {
+    return { exitCode: 2, diagnostics: [...p.diagnostics, { code: 'compile-invalid', severity: 'error', message: '--inline and --select cannot be used together', file: '--inline', hint: 'compile either a query (--inline "select …") or nodes (--select name)' }], compiled: new Map(), invocationId: p.invocationId };
+  }
+  const selection = options.inline !== undefined ? { ids: [], diagnostics: [] } : selectForCommand(p, options, ['model', 'test', 'analysis', 'snapshot'], await columnSelectionFor(p, options));
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, compiled: new Map(), invocationId: p.invocationId };
@@ -68,6 +75,11 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       state = await WarehouseState.introspect(connection, schemas.filter((s) => s.schema));
     }
     if (options.defer && selection.state) await applyDeferral(p, selection.ids, selection.state, options.favorState === true, connection, relations);
+    if (options.inline !== undefined) {
+      const node = inlineNode(p, options.inline);
+      const sql = await compilerFor(p, relations, state, []).compileDetached(node, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
+      return { exitCode: 0, diagnostics, compiled: new Map([[node.uniqueId, sql]]), invocationId: p.invocationId };
+    }
     const compiler = compilerFor(p, relations, state, selection.ids, join(p.targetDir, 'compiled'));
     const result = await compiler.compileAll(selection.ids, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
     diagnostics.push(...result.diagnostics);

@@ -1,5 +1,5 @@
 import { loadAdapter } from '../adapters/registry.js';
-import type { Diagnostic } from '../diagnostics/index.js';
+import { scrubberFor, type Diagnostic } from '../diagnostics/index.js';
 import { loadProject } from '../project/index.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
@@ -37,7 +37,7 @@ export async function debug(options: CommonOptions): Promise<{ exitCode: ExitCod
     }
   } catch (e) {
     let detail = e instanceof Error ? e.message : String(e);
-    for (const s of project.secrets) detail = detail.split(s).join('****');
+    detail = scrubberFor(project.secrets, options.env ?? process.env).scrub(detail);
     checks.push({ name: 'connection', ok: false, detail });
   }
   return { exitCode: checks.every((c) => c.ok) ? 0 : 1, checks, diagnostics: loaded.diagnostics };

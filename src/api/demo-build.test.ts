@@ -10,7 +10,7 @@ import { queryDuckDb } from '../test-support/duckdb-query.js';
 
 describe('the bundled demo', () => {
   let dir: string;
-  const db = (): string => join(dir, 'target', 'complaints.duckdb');
+  const db = (): string => join(dir, 'complaints.duckdb');
   beforeAll(() => {
     dir = copyDemo();
   });
@@ -116,7 +116,7 @@ describe('a standard dbt example project, unchanged', () => {
   it('builds with dbt_project.yml, seeds, staging views, marts and all four generic tests', async () => {
     const result = await build({ projectDir: dir, profilesDir: dir });
     expect(result.exitCode).toBe(0);
-    const db = join(dir, 'target', 'coffee_shop.duckdb');
+    const db = join(dir, 'coffee_shop.duckdb');
     const counts = await queryDuckDb(db, `select
       (select count(*) from main.customers)::int as customers,
       (select count(*) from main.orders)::int as orders,
@@ -164,7 +164,7 @@ describe('the bundled demo, landing from the local S3 server', () => {
     const env = { ...process.env, STRATA_PII_PEPPER: 'test-pepper-value', STRATA_DEMO_LANDING: `s3://${bucket}/drop`, STRATA_S3_ENDPOINT: endpoint, STRATA_S3_ACCESS_KEY_ID: 'S3RVER', STRATA_S3_SECRET_ACCESS_KEY: 'S3RVER' };
     const result = await build({ projectDir: dir, env });
     expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status === 'error'))).toBe(0);
-    const db = join(dir, 'target', 'complaints.duckdb');
+    const db = join(dir, 'complaints.duckdb');
     const files = await queryDuckDb(db, `select count(*)::int as n, count(*) filter (where _strata_source_file like 's3://${bucket}/drop/social/social_complaints_day_2026-01-%.json')::int as from_s3 from bronze.raw_social_complaints`);
     expect(files[0]).toEqual({ n: 304, from_s3: 304 });
     const [q] = await queryDuckDb(db, 'select count(*)::int as n from silver.complaints__quarantine');
@@ -209,11 +209,11 @@ describe('the bundled demo, day by day', () => {
       expect(landed.sort(), ds).toEqual([`agents:${ds === days[0] ? 1 : 0}`, 'call_logs:1', `customers:${ds === days[0] ? 1 : 0}`, 'social_complaints:1', 'web_complaints:1']);
       if (ds !== days[0]) expect(result.results.find((r) => r.uniqueId === 'landing.complaints.landing.customers')?.message).toBe('nothing new: 1 file already landed');
     }
-    const [a, b] = [await goldTables(join(full, 'target', 'complaints.duckdb')), await goldTables(join(daily, 'target', 'complaints.duckdb'))];
+    const [a, b] = [await goldTables(join(full, 'complaints.duckdb')), await goldTables(join(daily, 'complaints.duckdb'))];
     expect(Object.keys(b)).toEqual(['churn_risk_features', 'dim_agents', 'dim_customers', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
     for (const t of Object.keys(a)) expect(b[t], t).toEqual(a[t]);
     // Complaints changed status across days: the daily runs updated rows already in the snapshot.
-    const [moved] = await queryDuckDb(join(daily, 'target', 'complaints.duckdb'), "select count(*)::int as n from gold.fct_complaints where cast(entered_resolved_at as date) > opened_date");
+    const [moved] = await queryDuckDb(join(daily, 'complaints.duckdb'), "select count(*)::int as n from gold.fct_complaints where cast(entered_resolved_at as date) > opened_date");
     expect((moved as { n: number }).n).toBeGreaterThan(5);
   }, 300_000);
 });

@@ -5,7 +5,7 @@ import type { ExitCode } from './types.js';
 
 const FILES = (name: string): Record<string, string> => ({
   'project.yml': `name: ${name}\nversion: '1.0.0'\nprofile: ${name}\n\nmodel-paths: [models]\nseed-paths: [seeds]\nmacro-paths: [macros]\ntest-paths: [tests]\nsnapshot-paths: [snapshots]\ntarget-path: target\nclean-targets: [target]\n\nmodels:\n  ${name}:\n    +materialized: view\n`,
-  'profiles.yml': `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/${name}.duckdb\n      schema: main\n      threads: 4\n`,
+  'profiles.yml': `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${name}.duckdb\n      schema: main\n      threads: 4\n`,
   'models/example/my_first_model.sql': `{{ config(materialized='table') }}\n\nselect 1 as id, 'hello' as greeting\nunion all\nselect 2 as id, 'world' as greeting\n`,
   'models/example/my_second_model.sql': `select id, upper(greeting) as greeting\nfrom {{ ref('my_first_model') }}\n`,
   'models/example/schema.yml': `version: 2\n\nmodels:\n  - name: my_first_model\n    description: A starter model\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n`,
@@ -13,7 +13,8 @@ const FILES = (name: string): Record<string, string> => ({
   'macros/.gitkeep': '',
   'tests/.gitkeep': '',
   'snapshots/.gitkeep': '',
-  '.gitignore': 'target/\n',
+  // The warehouse lives in the project folder, not under target/, so `strata clean` never deletes it.
+  '.gitignore': 'target/\nlogs/\n*.duckdb\n*.duckdb.wal\n',
 });
 
 /** `strata init <name>`: scaffolds a new project folder that builds on DuckDB right away. */

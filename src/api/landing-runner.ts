@@ -3,20 +3,16 @@ import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from '../execute/index.js';
 import { GcsStaging, formatOf, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
-import { renderYamlTree } from '../project/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
+import { renderExternal } from './landing-check.js';
 
 /** Lands one external source's new files into its bronze relation. */
 export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const p = ctx.prepared;
   const source = p.graph.manifest.sources[String(node.extra?.sourceId)];
   if (!source?.external) return { status: 'error', message: `landing ${node.name}: its source has no external: location` };
-  // env_var()/var() in `external:` are rendered here, at run time, so the parse cache never pins a location.
-  let missing: string | undefined;
-  const external = renderYamlTree(source.external, { env: p.env, vars: p.project.config.vars }, [], (_path, name, kind) => {
-    missing ??= kind === 'template' ? `a template error (${name})` : `${kind}('${name}')`;
-  }) as ExternalSpec;
+  const { external, missing } = renderExternal(p, source);
   if (missing) return { status: 'error', message: `landing ${node.name}: ${missing} in its external: settings (${source.originalFilePath}) is not set; set it or give a default` };
   let store;
   try {
@@ -42,18 +38,19 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
       concurrency: 4,
       reporter: p.reporter,
     });
+    const changed = r.changedNotReloaded.length;
     // Static exports (a CRM dump landed once) say so on every later run rather than "landed 0 files".
     const plural = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
-    const summary = r.landed === 0 && r.skipped > 0 && !r.failed.length
+    const summary = r.landed === 0 && r.skipped > 0 && !r.failed.length && !changed
       ? `nothing new: ${plural(r.skipped)} already landed`
-      : `landed ${plural(r.landed)} (${r.rows} rows), skipped ${r.skipped}`;
+      : `landed ${plural(r.landed)} (${r.rows} rows), skipped ${r.skipped}${changed ? ` (${changed} changed since landed, not reloaded)` : ''}`;
     if (r.changedNotReloaded.length) {
-      p.reporter.emit({ type: 'info', message: `warning: ${r.changedNotReloaded.length} object(s) of ${r.source} changed since they were landed and were not reloaded (${r.changedNotReloaded.slice(0, 3).join(', ')}…); use --reland-changed` });
+      p.reporter.emit({ type: 'info', message: `warning: ${changed} object(s) of ${r.source} changed since they were landed and were not reloaded (${r.changedNotReloaded.slice(0, 3).join(', ')}${changed > 3 ? ', …' : ''}); use --reland-changed to replace their rows` });
     }
     if (r.failed.length) {
-      return { status: 'error', message: `${summary}, ${r.failed.length} failed:\n${r.failed.map((f) => `  ${f.error}`).join('\n')}`, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_failed: r.failed.length, rows_affected: r.rows, bytes: r.bytes }, relation: p.adapter.dialect.renderRelation(relation) };
+      return { status: 'error', message: `${summary}, ${r.failed.length} failed:\n${r.failed.map((f) => `  ${f.error}`).join('\n')}`, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_changed_not_reloaded: changed, files_failed: r.failed.length, rows_affected: r.rows, bytes: r.bytes }, relation: p.adapter.dialect.renderRelation(relation) };
     }
-    return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_failed: 0, rows_affected: r.rows, bytes: r.bytes, download_wait_s: secs(r.waitMs), load_s: secs(r.loadMs) }, relation: p.adapter.dialect.renderRelation(relation) };
+    return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_changed_not_reloaded: changed, files_failed: 0, rows_affected: r.rows, bytes: r.bytes, download_wait_s: secs(r.waitMs), load_s: secs(r.loadMs) }, relation: p.adapter.dialect.renderRelation(relation) };
   } finally {
     (store as { close?: () => void }).close?.();
   }

@@ -75,7 +75,7 @@ export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connec
 const appliedSecrets = new WeakMap<Connection, Set<string>>();
 
 /** Sets `secret()` values on the connection as session variables, once per connection. */
-export async function applySessionSecrets(ctx: NodeRunContext, connection: Connection): Promise<void> {
+export async function applySessionSecrets(ctx: { prepared: Pick<PreparedProject, 'adapter' | 'sessionSecrets'> }, connection: Connection): Promise<void> {
   const { dialect } = ctx.prepared.adapter;
   if (connection.setSessionSecret) {
     for (const [name, value] of ctx.prepared.sessionSecrets) connection.setSessionSecret(name, value);
@@ -89,6 +89,24 @@ export async function applySessionSecrets(ctx: NodeRunContext, connection: Conne
     await connection.execute(dialect.setSecret(name, value));
     done.add(name);
   }
+}
+
+/**
+ * The connection, setting the `secret()` values known so far before each statement: for SQL run while a
+ * template renders (`run_query` in `run-operation`, `show`), whose secrets are known only as it renders.
+ */
+export function withSessionSecrets(p: Pick<PreparedProject, 'adapter' | 'sessionSecrets'>, connection: Connection): Connection {
+  return new Proxy(connection, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (key !== 'execute' && key !== 'query') return value.bind(target);
+      return async (...args: unknown[]) => {
+        await applySessionSecrets({ prepared: p }, target);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }
 
 async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {

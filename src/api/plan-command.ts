@@ -84,6 +84,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
     const compiler = new Compiler({
       manifest,
+      scrub: (t) => p.scrubber.scrub(t),
       engine: p.engine,
       dialect,
       relations,

@@ -1,10 +1,9 @@
 import { installedVersionWarnings } from '../packages/semver.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
-import { basename } from 'node:path';
 import { resolve } from 'node:path';
 import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
-import { DiagnosticBag, SecretScrubber, SECRET_KEYS, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
+import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { createTemplateEngine } from '../templating/index.js';
@@ -21,6 +20,9 @@ import { parseToGraph } from './parse-to-graph.js';
 import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';
+import { ensureDir } from '../adapters/ensure-dir.js';
+import { profileLine, settingOf } from './profile-line.js';
+import { templateTarget } from './template-target.js';
 
 /** Everything known before a warehouse is opened. */
 export interface PreparedProject {
@@ -65,21 +67,6 @@ export interface PrepareOptions extends CommonOptions {
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
-
-/** The `target` object templates see: the profile output without secrets. */
-function templateTarget(project: LoadedProject): Record<string, unknown> {
-  const t = project.target;
-  const visible: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(t.settings)) if (!SECRET_KEYS.test(k)) visible[k] = v;
-  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database ?? duckdbDatabase(t.type, visible.path), threads: t.threads, profile_name: project.config.profile };
-}
-
-/** dbt-duckdb's `target.database`: the database file's stem (`memory` in memory), as DuckDB names the attached file. */
-function duckdbDatabase(type: string, path: unknown): string | undefined {
-  if (type !== 'duckdb') return undefined;
-  if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
-  return basename(path).replace(/\.[^.]*$/, '');
-}
 
 /** This build of Strata: its version and when this module was built, so a rebuilt Strata never trusts an old snapshot. */
 const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0}`;
@@ -160,20 +147,25 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   if (project) bag.merge(installedVersionWarnings(project.config.installedPackages, DBT_COMPAT_VERSION));
   if (!project || bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
 
-  const scrubber = options.scrubber ?? new SecretScrubber();
-  for (const s of project.secrets) scrubber.add(s);
+  const scrubber = scrubberFor(project.secrets, options.env ?? process.env, options.scrubber ?? new SecretScrubber());
 
   const adapter = await loadAdapter(project.target.type);
   if (!adapter) {
-    bag.error('adapter-unknown', `profile target '${project.target.name}' has type '${project.target.type}', which Strata does not support`, { file: project.profilesFile ?? 'profiles.yml' }, `use one of: ${adapterTypes.join(', ')}`);
+    bag.error('adapter-unknown', `profile target '${project.target.name}' has type '${project.target.type}', which Strata does not support`, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, 'type') }, `use one of: ${adapterTypes.join(', ')}`);
     return { ok: false, diagnostics: bag.items, invocationId };
   }
   for (const problem of adapter.validateTarget?.(project.target) ?? []) {
-    bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml' });
+    bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, settingOf(problem)) });
   }
 
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
   const targetDir = resolve(project.config.rootDir, project.config.targetPath);
+  // Before any warehouse write: a target path that is a file, or cannot be made, stops the command here.
+  const targetProblem = ensureDir(targetDir, { probe: options.noParseCache === true });
+  if (targetProblem) {
+    bag.error('target-path-invalid', `target-path '${project.config.targetPath}' cannot be used: ${targetProblem}`, { file: options.targetPath ? '--target-path' : project.config.configFile }, 'point target-path (or --target-path) at a folder Strata can create and write, such as target');
+    return { ok: false, diagnostics: bag.items, invocationId };
+  }
   const env = options.env ?? process.env;
   const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: project.config.vars, fs: diskFileSource, envDigest, varDigest };
   const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
@@ -193,7 +185,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       secretReference: (name) => adapter.dialect.secretReference(name),
       onSecret: (name, value) => {
         sessionSecrets.set(name, value);
-        scrubber.add(value);
+        scrubber.add(value, { explicit: true });
       },
       projectName: project.config.name,
       adapterType: adapter.type,
@@ -220,7 +212,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       const value = env[name];
       if (value === undefined || sessionSecrets.has(name)) continue;
       sessionSecrets.set(name, value);
-      scrubber.add(value);
+      scrubber.add(value, { explicit: true });
     }
   };
   let patchedModels = 0;

@@ -23,6 +23,10 @@ import { WarehouseState } from './warehouse-state.js';
 import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
+import { landingLocationDiagnostics } from './landing-check.js';
+import { resourceTypeFilter } from './resource-types.js';
+import { observeConnection, writeRunFile } from './statement-log.js';
+import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
 
 export type RunKind = 'run' | 'build' | 'seed' | 'test' | 'land' | 'snapshot';
@@ -55,6 +59,8 @@ export interface RunCommandOptions extends RunOptions {
 /** `run`, `build`, `seed`, `test`, `land`: prepare, select, open the warehouse, execute, write artifacts. */
 export async function runCommand(kind: RunKind, options: RunCommandOptions): Promise<CommandResult> {
   const started = Date.now();
+  const typeProblems = [...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
+  if (typeProblems.length) return { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] };
   const outcome = await prepareProject(options);
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
   const p = outcome.prepared;
@@ -62,7 +68,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const kindTypes = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
   // `unit_test` follows `test` when only one is named, as the two are one kind to a user choosing types.
   const named = (list?: string[]): string[] | undefined => (list?.length ? [...list, ...(list.includes('test') ? ['unit_test'] : [])] : undefined);
-  const only = named(options.resourceTypes);
+  const only = named(resourceTypeFilter(options.resourceTypes).types);
   const without = named(options.excludeResourceTypes) ?? [];
   const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
   const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types, await columnSelectionFor(p, options));
@@ -77,7 +83,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const ids = selection.ids;
   const manifest = p.graph.manifest;
   // A model whose materialization Strata cannot build stops the command before anything runs.
-  const unbuildable = unknownMaterializations(p, ids);
+  const unbuildable = [...unknownMaterializations(p, ids), ...landingLocationDiagnostics(p, ids)];
   if (unbuildable.length) return { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] };
   if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
@@ -122,6 +128,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     const context = templateContext(p, ids);
     const compiler = new Compiler({
       manifest,
+      scrub: (t) => p.scrubber.scrub(t),
       engine: p.engine,
       dialect: p.adapter.dialect,
       relations,
@@ -158,10 +165,20 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
         reporter: p.reporter,
         describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
         label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
-        runNode: (id, worker) => {
+        runNode: async (id, worker) => {
           const source = manifest.sources[id];
           if (source) return runFreshnessNode(p, source, connections[worker % connections.length]!);
-          return runOneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!);
+          // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
+          const ran: string[] = [];
+          const connection = observeConnection(connections[worker % connections.length]!, (s) => {
+            ran.push(s.sql);
+            p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok });
+          });
+          try {
+            return await runOneNode(ctx, manifest.nodes[id]!, connection);
+          } finally {
+            writeRunFile(p, manifest.nodes[id]!, ran);
+          }
         },
       });
       interrupted = outcome.interrupted;
@@ -181,7 +198,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     endHookRecords.push(...end.records);
   } catch (e) {
     if (e instanceof UserError) {
-      diagnostics.push(...e.diagnostics);
+      // The warehouse refused its profile settings (a DuckDB path that is a folder): point at the line.
+      diagnostics.push(...e.diagnostics.map((d) => (d.code === 'profile-invalid' && !d.line ? { ...d, file: p.project.profilesFile ?? d.file, line: profileLine(p.project.profilesFile, p.project.target.name, settingOf(d.message)) } : d)));
       return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: records };
     }
     // A warehouse refusing before any node ran (permissions, quota, a missing project): one line with the fix.

@@ -1,3 +1,4 @@
+import { withSessionSecrets } from './node-runner.js';
 import { join } from 'node:path';
 import { didYouMean, UserError, type Diagnostic } from '../diagnostics/index.js';
 import { RelationIndex } from '../compile/index.js';
@@ -67,7 +68,7 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   let warehouse: Warehouse | undefined;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    const connection = await warehouse.connect();
+    const connection = withSessionSecrets(p, await warehouse.connect());
     try {
       const call = `{% do ${options.macro}(**__strata_operation_args) %}`;
       await p.engine.runRender(

@@ -1,3 +1,4 @@
+import { withSessionSecrets } from './node-runner.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { selectForCommand } from './state-option.js';
 import { applyDeferral } from './defer.js';
@@ -59,7 +60,8 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
   let exitCode: ExitCode = 0;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    connection = await warehouse.connect();
+    // secret() values become known as the nodes render: each statement sets those known so far.
+    connection = withSessionSecrets(p, await warehouse.connect());
     const manifest = p.graph.manifest;
     const relations = new RelationIndex(manifest);
     const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
@@ -89,7 +91,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
 }
 
 /** An `--inline` query as a node of its own (dbt's `sql_operation.<project>.inline_query`), not added to the graph. */
-function inlineNode(p: PreparedProject, sql: string): ManifestNode {
+export function inlineNode(p: PreparedProject, sql: string): ManifestNode {
   const project = p.project.config.name;
   const config = defaultConfig('view');
   return {

@@ -37,7 +37,8 @@ export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, conne
   }
   return {
     status: verdict.status,
-    message: verdict.message,
+    // As dbt: a failing test names the compiled SQL to run by hand.
+    message: verdict.status !== 'pass' && node.compiledPath ? `${verdict.message}; compiled code at ${node.compiledPath}` : verdict.message,
     failures: verdict.failures,
     blocksDownstream: verdict.status === 'fail',
     adapterResponse: { code: 'SELECT', rows_affected: verdict.failures },

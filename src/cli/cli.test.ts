@@ -63,9 +63,10 @@ describe('strata CLI', () => {
     for (const cmd of ['parse', 'build']) {
       const r = strata([cmd, '--project-dir', d, '--profiles-dir', d]);
       expect(r.code, cmd).toBe(2);
-      expect(r.err).toContain('[file-system-error]');
-      expect(r.err).toContain(join(d, 'target'));
-      expect(r.err).not.toMatch(/internal error|\n\s+at /);
+      // Found before the warehouse is opened: the target path is a file.
+      expect(r.out + r.err).toContain('[target-path-invalid]');
+      expect(r.out + r.err).toContain(join(d, 'target'));
+      expect(r.out + r.err).not.toMatch(/internal error|\n\s+at /);
     }
   });
 
@@ -126,8 +127,11 @@ describe('strata CLI', () => {
     expect(c.code).toBe(0);
     expect(existsSync(join(d, 'target', 'compiled', 'p', 'models', 'b.sql'))).toBe(true);
     expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(true);
-    expect(strata(['clean', '--project-dir', d]).code).toBe(0);
-    expect(existsSync(join(d, 'target'))).toBe(false);
+    const cleaned = strata(['clean', '--project-dir', d]);
+    expect(cleaned.code).toBe(0);
+    // The fixture's database is target/test.duckdb: clean keeps it (and says so), and deletes the rest.
+    expect(existsSync(join(d, 'target', 'manifest.json'))).toBe(false);
+    expect(existsSync(join(d, 'target', 'compiled'))).toBe(false);
   });
 
   it('run-operation calls a macro with --args and prints its log lines', () => {

@@ -13,6 +13,8 @@ import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { airflowCommand } from './commands/airflow-command.js';
 import { bigqueryLocalCommand } from './commands/bigquery-local-command.js';
+import { SHORT_USAGE, hoistGlobalFlags } from './global-flags.js';
+import { currentLog } from './shared-options.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -74,12 +76,35 @@ function dropOutputToClosedPipe(): void {
   }
 }
 
+/** Warnings libraries print about themselves (the AWS SDK on an older Node, gcp-metadata's lookup). */
+function isThirdPartyWarning(w: Error): boolean {
+  return w.name === 'MetadataLookupWarning' || w.name === 'NodeDeprecationWarning' || /AWS SDK|aws-sdk|gcp-metadata/i.test(w.message);
+}
+
+let warningsRouted = false;
+
+/** Third-party runtime warnings go to the log file, not the user's output; Node's own still print. */
+function routeWarnings(): void {
+  if (warningsRouted) return;
+  warningsRouted = true;
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (isThirdPartyWarning(w)) currentLog?.note('warn', `${w.name}: ${w.message}`);
+    else process.stderr.write(`(node) ${w.name}: ${w.message}\n`);
+  });
+}
+
 /** Runs the CLI; resolves to the exit code (0 ok, 1 a node failed, 2 bad project or usage). */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
   dropOutputToClosedPipe();
+  routeWarnings();
   try {
-    await program().parseAsync(argv);
+    if (argv.length <= 2) {
+      process.stdout.write(SHORT_USAGE);
+      return 0;
+    }
+    await program().parseAsync(hoistGlobalFlags(argv));
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -1,6 +1,10 @@
 import { Command, Option } from 'commander';
 import { SecretScrubber, formatDiagnostic, type Diagnostic, type Reporter } from '../diagnostics/index.js';
 import { TerminalReporter, JsonReporter } from './terminal-reporter.js';
+import { LogFileReporter, TeeReporter, logDirOf } from './log-file.js';
+
+/** The log file of this invocation, once a command has made one (for notes such as third-party warnings). */
+export let currentLog: LogFileReporter | undefined;
 import type { CommonOptions } from '../api/index.js';
 
 export interface GlobalFlags {
@@ -19,6 +23,9 @@ export interface GlobalFlags {
   logLevel?: string;
   useColors?: boolean;
   versionCheck?: boolean;
+  debug?: boolean;
+  logPath?: string;
+  logLevelFile?: string;
 }
 
 /** Flags every command accepts. */
@@ -37,6 +44,9 @@ export function withCommonFlags(cmd: Command): Command {
     .option('--warn-error', 'treat warnings as errors: a warning in the project stops the command (exit 2), a warning test fails it (exit 1)')
     .addOption(new Option('--log-level <level>', 'debug, info (default), warn or error: warn and error print only problems and the summary, like --quiet').choices(['debug', 'info', 'warn', 'error', 'none']))
     // Accepted so that commands written for dbt run unchanged: Strata has no version check, and colours follow the terminal.
+    .option('-d, --debug', 'print each SQL statement Strata runs, with its timing (as --log-level debug)')
+    .option('--log-path <dir>', 'folder of the log file strata.log (default: logs/ in the project, or $STRATA_LOG_PATH / $DBT_LOG_PATH)')
+    .addOption(new Option('--log-level-file <level>', 'what the log file records: debug (default), info, warn, error or none').choices(['debug', 'info', 'warn', 'error', 'none']))
     .addOption(new Option('--no-version-check').hideHelp())
     .addOption(new Option('--use-colors').hideHelp())
     .addOption(new Option('--no-use-colors').hideHelp());
@@ -45,6 +55,12 @@ export function withCommonFlags(cmd: Command): Command {
 export function withSelectionFlags(cmd: Command): Command {
   return cmd
     .option('-s, --select <selector...>', 'nodes to include (dbt selector syntax)')
+    .option('-m, --models <selector...>', 'the same as --select (dbt\'s older name)')
+    // -m/--models adds to --select, as in dbt, where they are one flag.
+    .hook('preAction', (command) => {
+      const { models, select } = command.opts() as { models?: string[]; select?: string[] };
+      if (models?.length) command.setOptionValue('select', [...(select ?? []), ...models]);
+    })
     .option('--exclude <selector...>', 'nodes to leave out')
     .option('--selector <name>', 'a named selector of selectors.yml')
     .addOption(new Option('--indirect-selection <mode>', 'which tests join their selected parents (default: eager, or $DBT_INDIRECT_SELECTION)').choices(['eager', 'cautious', 'buildable', 'empty']))
@@ -62,7 +78,13 @@ export function withDeferFlags(cmd: Command): Command {
 export function commonOptions(flags: GlobalFlags): { options: CommonOptions; reporter: Reporter; scrubber: SecretScrubber; usageError?: string } {
   const scrubber = new SecretScrubber();
   const quiet = flags.quiet || flags.logLevel === 'warn' || flags.logLevel === 'error' || flags.logLevel === 'none';
-  const reporter = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber) : new TerminalReporter(process.stdout, scrubber, quiet);
+  const debug = flags.debug === true || flags.logLevel === 'debug';
+  const env = process.env;
+  const tty = process.stdout.isTTY === true;
+  const colors = flags.useColors ?? (tty && !env.NO_COLOR);
+  const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber, debug) : new TerminalReporter(process.stdout, scrubber, quiet, { colors, debug, live: tty && !env.CI && !quiet });
+  const logDir = flags.logLevelFile === 'none' ? undefined : logDirOf(flags, env);
+  const reporter = logDir ? new TeeReporter([screen, currentLog = new LogFileReporter(logDir, scrubber, flags.logLevelFile)]) : screen;
   let threads: number | undefined;
   let usageError: string | undefined;
   if (flags.threads !== undefined) {

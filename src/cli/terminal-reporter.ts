@@ -31,24 +31,91 @@ function label(r: NodeResultSummary): { word: string; tag: string } {
   }
 }
 
+/** How the terminal reporter writes: colours, SQL with timings (--debug), a live status line. */
+export interface TerminalStyle {
+  colors?: boolean;
+  debug?: boolean;
+  /** A status line kept at the bottom while a run goes (a terminal only: never in CI logs or JSON). */
+  live?: boolean;
+}
+
+/** `[12/44] 3 running · PASS 9 ERROR 0 SKIP 0 · 12.3s`, redrawn under the output while nodes run. */
+class LiveLine {
+  private total = 0;
+  private done = 0;
+  private running = 0;
+  private readonly counts = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0 };
+  private started = 0;
+  private shown = false;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly out: NodeJS.WriteStream, private readonly enabled: boolean) {}
+
+  track(e: StrataEvent): void {
+    if (!this.enabled) return;
+    if (e.type === 'run-started') {
+      this.total = e.total;
+      this.started = Date.now();
+      this.timer = setInterval(() => this.draw(), 1000);
+      this.timer.unref();
+    } else if (e.type === 'node-started') this.running++;
+    else if (e.type === 'node-finished') {
+      this.running = Math.max(0, this.running - 1);
+      this.done++;
+      const s = e.result.status;
+      this.counts[s === 'success' || s === 'pass' ? 'PASS' : s === 'warn' ? 'WARN' : s === 'skipped' ? 'SKIP' : 'ERROR']++;
+    }
+  }
+
+  clear(): void {
+    if (!this.shown) return;
+    this.out.write('\x1b[2K\r');
+    this.shown = false;
+  }
+
+  draw(): void {
+    if (!this.timer) return;
+    this.clear();
+    const c = this.counts;
+    this.out.write(`[${this.done}/${this.total}] ${this.running} running · PASS ${c.PASS} WARN ${c.WARN} ERROR ${c.ERROR} SKIP ${c.SKIP} · ${((Date.now() - this.started) / 1000).toFixed(1)}s`);
+    this.shown = true;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.clear();
+  }
+}
+
 /** Human output: one line per node start/finish, dbt-style, a summary, and a progress bar on a TTY. */
 export class TerminalReporter implements Reporter {
   private bar?: cliProgressModule.SingleBar;
   private lastProgressLine = 0;
   private readonly errors: string[] = [];
+  private readonly live: LiveLine;
 
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly scrubber: SecretScrubber,
     private readonly quiet = false,
-  ) {}
+    private readonly style: TerminalStyle = {},
+  ) {
+    this.live = new LiveLine(out, style.live === true);
+  }
 
   private write(line: string): void {
+    this.live.clear();
     this.out.write(this.scrubber.scrub(line) + '\n');
+    if (!this.bar) this.live.draw();
   }
 
   emit(event: StrataEvent): void {
+    this.live.track(event);
     switch (event.type) {
+      case 'sql':
+        if (this.style.debug) this.write(`${this.paint('2', `[debug] ${event.elapsed.toFixed(3)}s${event.ok ? '' : ' (failed)'}${event.uniqueId ? ` ${event.uniqueId}` : ''}:`)}\n${event.sql.trim()}`);
+        break;
       case 'diagnostic':
         if (!this.quiet || event.diagnostic.severity === 'error') this.write(formatDiagnostic(event.diagnostic));
         break;
@@ -67,7 +134,7 @@ export class TerminalReporter implements Reporter {
         const what = r.description ?? `${r.resourceType} ${r.name}`;
         const landing = r.resourceType === 'landing';
         const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : word;
-        if (!this.quiet || r.status === 'error' || r.status === 'fail') this.write(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag));
+        if (!this.quiet || r.status === 'error' || r.status === 'fail') this.write(this.colourTag(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag), tag, r.status));
         if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
         break;
       }
@@ -76,6 +143,7 @@ export class TerminalReporter implements Reporter {
         break;
       case 'run-finished': {
         this.bar?.stop();
+        this.live.stop();
         if (this.errors.length) {
           this.write('');
           for (const e of this.errors) this.write(e);
@@ -87,6 +155,16 @@ export class TerminalReporter implements Reporter {
         break;
       }
     }
+  }
+
+  /** ANSI colour (SGR code) when colours are on: --use-colors, or a terminal without NO_COLOR. */
+  private paint(code: string, text: string): string {
+    return this.style.colors ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+
+  private colourTag(line: string, tag: string, status: string): string {
+    const code = status === 'success' || status === 'pass' ? '32' : status === 'warn' || status === 'skipped' ? '33' : '31';
+    return this.style.colors ? line.slice(0, line.length - tag.length) + this.paint(code, tag) : line;
   }
 
   private progress(e: Extract<StrataEvent, { type: 'progress' }>): void {
@@ -118,8 +196,11 @@ export class JsonReporter implements Reporter {
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly scrubber: SecretScrubber,
+    /** SQL statements are printed with --debug only. */
+    private readonly debug = false,
   ) {}
   emit(event: StrataEvent): void {
+    if (event.type === 'sql' && !this.debug) return;
     this.out.write(this.scrubber.scrub(JSON.stringify({ ts: new Date().toISOString(), ...event })) + '\n');
   }
 }

@@ -28,6 +28,8 @@ export interface CompilerOptions {
    * every model is built, with its real columns, without reading data.
    */
   emptyInputs?: boolean;
+  /** Applied to each compiled file before it is written (secret values: `****`); the SQL run is not scrubbed. */
+  scrub?: (text: string) => string;
 }
 
 /** A relation that renders as an empty read of itself (`--empty`). */
@@ -172,7 +174,7 @@ export class Compiler {
       ? join(node.originalFilePath, `${node.alias}.sql`)
       : node.originalFilePath;
     node.compiledPath = join(this.options.compiledPathPrefix ?? join('target', 'compiled'), node.packageName, rel);
-    await this.files!.write(join(node.packageName, rel), sql);
+    await this.files!.write(join(node.packageName, rel), this.options.scrub ? this.options.scrub(sql) : sql);
   }
 }
 

@@ -28,7 +28,9 @@ export type StrataEvent =
   | { type: 'node-started'; index: number; total: number; uniqueId: string; description: string }
   | { type: 'node-finished'; index: number; total: number; result: NodeResultSummary }
   | { type: 'progress'; label: string; done: number; total: number; bytesDone?: number; bytesTotal?: number }
-  | { type: 'run-finished'; elapsed: number; counts: Record<string, number>; status: 'success' | 'error' };
+  | { type: 'run-finished'; elapsed: number; counts: Record<string, number>; status: 'success' | 'error' }
+  /** One statement sent to the warehouse (shown with --debug / --log-level debug, always in the log file). */
+  | { type: 'sql'; uniqueId?: string; sql: string; elapsed: number; ok: boolean };
 
 /** The one sink for output. The CLI supplies a terminal or JSON reporter; tests capture. */
 export interface Reporter {

@@ -10,6 +10,10 @@ import { Ledger } from './ledger.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
+import { csvReaderSql } from './csv-reader.js';
+
+/** A driver's error on one line: DuckDB's CSV errors span lines (`CSV Error on Line: 3`, `Original Line: …`). */
+const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
 
 export interface LandSourceOptions {
   source: SourceDefinition;
@@ -31,6 +35,7 @@ export interface LandSourceOptions {
 export interface LandingResult {
   source: string;
   landed: number;
+  /** Objects already landed: unchanged, plus changed ones not reloaded (also listed in `changedNotReloaded`). */
   skipped: number;
   failed: { key: string; error: string }[];
   changedNotReloaded: string[];
@@ -42,14 +47,14 @@ export interface LandingResult {
 }
 
 
-function readerSql(dialect: Dialect, file: string, spec: ExternalSpec): string {
+function readerSql(dialect: Dialect, file: string, spec: ExternalSpec, tableTypes: Map<string, string>): string {
   const format = formatOf(spec, file);
   const hive = isHivePartitioned(spec);
+  if (format === 'csv') return csvReaderSql(dialect, file, spec.options ?? {}, tableTypes, hive);
   const opts = Object.entries(spec.options ?? {}).map(([k, v]) => `, ${k} = ${typeof v === 'string' ? dialect.quoteString(v) : String(v)}`).join('');
   const f = dialect.quoteString(file);
   // Partition columns only when declared: DuckDB would otherwise guess from any key=value folder.
   const h = `, hive_partitioning = ${hive ? 'true' : 'false'}`;
-  if (format === 'csv') return `read_csv(${f}, header = true, auto_detect = true${h}${opts})`;
   if (format === 'json' || format === 'ndjson') return `read_json_auto(${f}${format === 'ndjson' ? ", format = 'newline_delimited'" : ''}${h}${opts})`;
   return `read_parquet(${f}${h}${opts})`;
 }
@@ -65,17 +70,20 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const ledger = new Ledger(o.connection, o.dialect);
   await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
-  const landed = await ledger.landed(label);
-  const match = spec.pattern ? picomatch(String(spec.pattern), { dot: false }) : () => true;
+  const landed = await ledger.landed(label, (key) => o.store.uri(key));
+  const match = spec.pattern ? picomatch(String(spec.pattern), { dot: false, strictBrackets: true }) : () => true;
   const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
   const todo: ObjectInfo[] = [];
   for await (const obj of o.store.list()) {
     if (!match(obj.key)) continue;
-    const prior = landed.get(obj.key);
+    const prior = landed.get(o.store.uri(obj.key));
     if (prior === undefined) todo.push(obj);
     else if (prior === obj.etag) result.skipped++;
     else if (o.relandChanged || o.source.config.reland_changed === true || spec.reland_changed === true) todo.push(obj);
-    else result.changedNotReloaded.push(obj.key);
+    else {
+      result.skipped++;
+      result.changedNotReloaded.push(obj.key);
+    }
   }
   todo.sort((a, b) => a.key.localeCompare(b.key));
   if (!o.dialect.capabilities.transactionalDdl) await dropLeftoverStaging(o);
@@ -107,7 +115,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
       downloads.delete(obj.key);
       startDownload();
       result.failed.push({ key: obj.key, error: `download failed: ${(e as Error).message}` });
-      await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error: `download failed: ${(e as Error).message}` }));
+      await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error: `download failed: ${(e as Error).message}` }));
       continue;
     }
     downloads.delete(obj.key);
@@ -115,14 +123,14 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     const loadStart = performance.now();
     try {
       const load = o.dialect.capabilities.transactionalDdl ? loadFile : loadViaStaging;
-      const rows = await load(o, ledger, label, obj, file, spec, landed.has(obj.key));
+      const rows = await load(o, ledger, label, obj, file, spec, landed.has(o.store.uri(obj.key)));
       result.loadMs += performance.now() - loadStart;
       result.landed++;
       result.rows += rows;
     } catch (e) {
-      const error = `${o.store.uri(obj.key)}: ${(e as Error).message.split('\n')[0]}`;
+      const error = `${o.store.uri(obj.key)}: ${oneLine((e as Error).message)}`;
       result.failed.push({ key: obj.key, error });
-      await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error }));
+      await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error }));
     } finally {
       rmSync(file, { force: true });
     }
@@ -137,7 +145,9 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
 async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean): Promise<number> {
   const { connection: c, dialect: d, relation } = o;
   const target = d.renderRelation(relation);
-  const reader = readerSql(d, file, spec);
+  const before = await c.getRelation(relation);
+  const tableTypes = new Map(before ? (await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col.dataType]) : []);
+  const reader = readerSql(d, file, spec, tableTypes);
   const uri = d.quoteString(o.store.uri(obj.key));
   const select = `select *, ${uri} as _strata_source_file, current_timestamp as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${reader}`;
   const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
@@ -160,11 +170,11 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
     }
     if (reland) {
       await c.execute(`delete from ${target} where _strata_source_file = ${uri}`);
-      await c.execute(ledger.supersedeSql(label, obj.key));
+      await c.execute(ledger.supersedeSql(label, obj.key, o.store.uri(obj.key)));
     }
     const inserted = await c.execute(`insert into ${target} by name ${select}`);
     const rows = inserted.rowsAffected ?? 0;
-    await c.execute(ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
+    await c.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
     return rows;
   });
 }

@@ -221,7 +221,7 @@ describe('landing from Google Cloud Storage (the real client against a loopback 
     expect(await count(db, "select count(*)::int as n from bronze.calls where _strata_source_file like 'gs://drop/calls/dt=2026-02-0_/f%.parquet' and dt is not null")).toBe(2006);
     gcs.put('drop', 'calls/dt=2026-02-01/f0000.parquet', await parquetBytes("select range as call_id, 'gcs v2' as origin from range(0, 5)"));
     const second = await land({ projectDir: dir, profilesDir: dir });
-    expect(second.results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 1002 });
+    expect(second.results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 1003, files_changed_not_reloaded: 1 });
     const third = await land({ projectDir: dir, profilesDir: dir, relandChanged: true });
     expect(third.results[0]?.adapterResponse).toMatchObject({ files_landed: 1 });
     expect(await count(db)).toBe(2006 - 2 + 5);

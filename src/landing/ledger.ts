@@ -8,6 +8,8 @@ export const LANDING_COLUMNS = ['_strata_source_file', '_strata_loaded_at', '_st
 export interface LedgerEntry {
   source: string;
   key: string;
+  /** The object's full URI (`s3://bucket/prefix/key`, `file:///…`): an object's identity, as a file at another location is another object. */
+  uri: string;
   etag: string;
   size: number;
   rowCount: number | null;
@@ -16,7 +18,11 @@ export interface LedgerEntry {
   error: string | null;
 }
 
-/** The ledger of landed files: one row per attempt; an object counts as landed when a `loaded` row has its ETag. */
+/**
+ * The ledger of landed files: one row per attempt; an object counts as landed when a `loaded` row has its URI
+ * and ETag. Ledgers written before the `uri` column existed have it null: those rows are read as objects of
+ * the source's current location (the only location they could be compared with then).
+ */
 export class Ledger {
   constructor(
     private readonly connection: Connection,
@@ -31,23 +37,26 @@ export class Ledger {
     const d = this.dialect;
     await this.connection.execute(d.createSchema(LEDGER.schema));
     await this.connection.execute(
-      `create table if not exists ${this.rel} (source ${d.typeName('string')}, key ${d.typeName('string')}, etag ${d.typeName('string')}, size ${d.typeName('integer')}, row_count ${d.typeName('integer')}, loaded_at ${d.typeName('timestamp')}, invocation_id ${d.typeName('string')}, status ${d.typeName('string')}, error ${d.typeName('string')})`,
+      `create table if not exists ${this.rel} (source ${d.typeName('string')}, key ${d.typeName('string')}, etag ${d.typeName('string')}, size ${d.typeName('integer')}, row_count ${d.typeName('integer')}, loaded_at ${d.typeName('timestamp')}, invocation_id ${d.typeName('string')}, status ${d.typeName('string')}, error ${d.typeName('string')}, uri ${d.typeName('string')})`,
     );
+    const columns = await this.connection.getColumns(LEDGER);
+    if (!columns.some((c) => c.name.toLowerCase() === 'uri')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'uri', dataType: d.typeName('string') }]));
   }
 
-  /** key → ETag of every object currently landed for the source. */
-  async landed(source: string): Promise<Map<string, string>> {
-    const { rows } = await this.connection.query(`select key, etag from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
-    return new Map(rows.map((r) => [String(r.key), String(r.etag)]));
+  /** URI → ETag of every object currently landed for the source; `uriOf` gives legacy rows (no URI) one. */
+  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, string>> {
+    const { rows } = await this.connection.query(`select key, etag, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
+    return new Map(rows.map((r) => [r.uri === null || r.uri === undefined ? uriOf(String(r.key)) : String(r.uri), String(r.etag)]));
   }
 
   insertSql(e: LedgerEntry): string {
     const q = (v: string | null): string => (v === null ? 'null' : this.dialect.quoteString(v));
-    return `insert into ${this.rel} values (${q(e.source)}, ${q(e.key)}, ${q(e.etag)}, ${e.size}, ${e.rowCount ?? 'null'}, current_timestamp, ${q(e.invocationId)}, ${q(e.status)}, ${q(e.error)})`;
+    return `insert into ${this.rel} values (${q(e.source)}, ${q(e.key)}, ${q(e.etag)}, ${e.size}, ${e.rowCount ?? 'null'}, current_timestamp, ${q(e.invocationId)}, ${q(e.status)}, ${q(e.error)}, ${q(e.uri)})`;
   }
 
-  /** Marks earlier `loaded` rows of a key as replaced (reland of a changed object). */
-  supersedeSql(source: string, key: string): string {
-    return `update ${this.rel} set status = 'replaced' where source = ${this.dialect.quoteString(source)} and key = ${this.dialect.quoteString(key)} and status = 'loaded'`;
+  /** Marks earlier `loaded` rows of an object as replaced (reland of a changed object); legacy rows match by key. */
+  supersedeSql(source: string, key: string, uri: string): string {
+    const q = (v: string): string => this.dialect.quoteString(v);
+    return `update ${this.rel} set status = 'replaced' where source = ${q(source)} and status = 'loaded' and (uri = ${q(uri)} or (uri is null and key = ${q(key)}))`;
   }
 }

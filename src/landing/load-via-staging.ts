@@ -53,9 +53,9 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
     await c.execute(
       [
         d.beginTransaction(),
-        ...(reland ? [`delete from ${target} where _strata_source_file = ${sourceUri}`, ledger.supersedeSql(label, obj.key)] : []),
+        ...(reland ? [`delete from ${target} where _strata_source_file = ${sourceUri}`, ledger.supersedeSql(label, obj.key, o.store.uri(obj.key))] : []),
         `insert into ${target} (${[...names, ...LANDING_COLUMNS].map(q).join(', ')})\n${select}`,
-        ledger.insertSql({ source: label, key: obj.key, etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }),
+        ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }),
         d.commitTransaction(),
       ].join(';\n'),
     );

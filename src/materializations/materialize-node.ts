@@ -1,3 +1,4 @@
+import { checkSeedCsv } from './seed-csv-check.js';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { Connection } from '../adapters/contract.js';
@@ -97,6 +98,8 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
     }
     case 'seed': {
       if (!node.seedFile) throw new Error(`seed ${node.uniqueId} has no file`);
+      // Checked before the old table is touched: a bad file leaves it as it was.
+      checkSeedCsv(node.seedFile, node.originalFilePath, node.config.delimiter === undefined ? ',' : String(node.config.delimiter));
       let loaded = 0;
       await buildAndSwap(connection, dialect, relation, 'table', async (target) => {
         const r = await connection.loadCsv(target, node.seedFile!, { columnTypes: node.config.column_types, delimiter: node.config.delimiter });

@@ -9,6 +9,8 @@ import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
 import { ParseCache } from './parse-cache.js';
+import { secretEnvDiagnostics } from './secret-env-check.js';
+import { notUtf8Diagnostics } from './text-check.js';
 import { rawCodeFromFile } from './raw-code.js';
 import { hexDigest } from '../project/index.js';
 import { propertyRenderer, type PropertyReads } from './property-render.js';
@@ -142,11 +144,14 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
         rendered = engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config, path: f.pathInResource } satisfies RenderNode, f.contents);
         // The fast path reads no config; a real render may have.
         if (!rendered.fastPath) rendered.configDigest = configDigest(config);
+        // Read for the render anyway; a file found not UTF-8 is never cached, so every parse reports it.
+        rendered = { ...rendered, diagnostics: [...rendered.diagnostics, ...notUtf8Diagnostics(f)] };
       }
       rendered = cached ?? rendered;
       if (!cached) (rendered.fastPath ? counts.scanned++ : counts.rendered++);
       if (!rendered.diagnostics.length) cache?.set(f, rendered);
       if (rendered.envVars) Object.assign(envRead, rendered.envVars);
+      diagnostics.push(...secretEnvDiagnostics(f, rendered.envVars));
       if (rendered.varsRead) {
         Object.assign(varsRead, rendered.varsRead);
         for (const name in rendered.varsRead) (varReaders[name] ??= []).push(uniqueId);

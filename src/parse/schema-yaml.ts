@@ -4,7 +4,7 @@ import { parseYamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
-import { columnsOf, rawTests, readVersions, type RawTest, type VersionPatch } from './yaml-entries.js';
+import { checkEntryShape, columnsOf, rawTests, readVersions, type RawTest, type VersionPatch } from './yaml-entries.js';
 
 export type { RawTest, VersionPatch } from './yaml-entries.js';
 
@@ -115,7 +115,13 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
   if (!parsed.file) return props;
   const yaml = parsed.file;
   const doc = yaml.value as Record<string, unknown>;
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return props;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    // An empty file is nothing to read; text or a list is a mistake (dbt: "Invalid schema file").
+    if (f.contents.trim() && !/^\s*(#.*)?$/.test(f.contents.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).join('\n'))) {
+      props.diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message: `${f.path} must be a mapping (version: 2, models:, sources:, …), not ${Array.isArray(doc) ? 'a list' : 'text'}`, file: f.path, line: 1, hint: 'start the file with version: 2, then models:, sources:, seeds: … as keys' });
+    }
+    return props;
+  }
   const invalid = (key: (string | number)[], message: string, hint: string): void => {
     props.diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message, file: f.path, line: yaml.lineOf(key), hint });
   };
@@ -132,6 +138,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         return;
       }
       const e = entry as Record<string, unknown>;
+      checkEntryShape(e, [kind, i], invalid);
       const columnTests: Record<string, RawTest[]> = {};
       const patch: Patch = {
         name: String(e.name),

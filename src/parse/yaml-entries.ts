@@ -44,6 +44,25 @@ export function testsKey(obj: Record<string, unknown>, path: (string | number)[]
   return 'data_tests';
 }
 
+/**
+ * The shape of a property-file entry's common keys: `columns:` a list of `- name:` entries, `data_tests:` a
+ * list, `config:`/`meta:`/`docs:` mappings. Anything else is reported at its line instead of ignored.
+ */
+export function checkEntryShape(e: Record<string, unknown>, path: (string | number)[], report: Report): void {
+  const mapping = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
+  for (const key of ['config', 'meta', 'docs']) if (!mapping(e[key])) report([...path, key], `'${key}:' of '${String(e.name)}' must be a mapping`, `write ${key}: followed by indented key: value lines`);
+  for (const key of ['data_tests', 'tests']) if (e[key] !== undefined && e[key] !== null && !Array.isArray(e[key])) report([...path, key], `'${key}:' of '${String(e.name)}' must be a list of tests`, `write ${key}:\n  - unique`);
+  if (e.columns === undefined || e.columns === null) return;
+  if (!Array.isArray(e.columns)) return report([...path, 'columns'], `'columns:' of '${String(e.name)}' must be a list of entries starting with '- name:'`, 'write columns:\n  - name: id');
+  e.columns.forEach((c, i) => {
+    if (!c || typeof c !== 'object' || typeof (c as { name?: unknown }).name !== 'string') report([...path, 'columns', i], `each column of '${String(e.name)}' needs a name`, 'write - name: my_column');
+    else for (const key of ['data_tests', 'tests']) {
+      const t = (c as Record<string, unknown>)[key];
+      if (t !== undefined && t !== null && !Array.isArray(t)) report([...path, 'columns', i, key], `'${key}:' of column '${(c as { name: string }).name}' must be a list of tests`, `write ${key}:\n  - not_null`);
+    }
+  });
+}
+
 export function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, testsOut: Record<string, RawTest[]>, report: Report): Record<string, ColumnInfo> {
   const columns: Record<string, ColumnInfo> = {};
   if (!Array.isArray(list)) return columns;

@@ -1,5 +1,6 @@
 import { join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
+import { projectShapeDiagnostics } from './project-shape.js';
 import type { FileSource, LoadOptions, LoadedProject, ProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
 import { diskFileSource } from './file-source.js';
 import { LazyProjectFile } from './project-file.js';
@@ -75,10 +76,12 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     if (!KNOWN_KEYS.has(key)) diagnostics.push({ code: 'project-unknown-key', severity: 'warn', message: `unknown key '${key}' in ${configFile} is ignored`, file: configFile, line: yaml.lineOf([key]) });
   }
   if (typeof raw.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw.name)) {
-    invalid('name', raw.name === undefined ? `${configFile} has no name` : `project name '${String(raw.name)}' is not valid`, "add name: my_project (letters, digits, underscores)");
+    invalid('name', raw.name === undefined ? `${configFile} has no name` : `project name ${JSON.stringify(raw.name)} is not valid`, "add name: my_project (letters, digits, underscores)");
     return { diagnostics };
   }
   const name = raw.name;
+  const shape = projectShapeDiagnostics(raw, configFile, (path) => yaml.lineOf(path));
+  if (shape.length) return { diagnostics: [...diagnostics, ...shape] };
 
   const selectorsFile = readSelectorsFile(root, fs);
   diagnostics.push(...selectorsFile.diagnostics);
@@ -156,6 +159,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional });
   diagnostics.push(...profile.diagnostics);
   const files = listProjectFiles(config, fs);
+  diagnostics.push(...pythonModelDiagnostics(config, fs));
   if (!profile.target || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return {
     project: { config, target: profile.target, profilesFile: profile.file, files, secrets: profile.secrets },
@@ -172,6 +176,19 @@ function kindOf(resource: 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'an
   if (resource === 'test') return rel.split('/').includes('generic') ? 'macro' : 'test';
   if (resource === 'docs') return undefined;
   return resource;
+}
+
+/** dbt Python models (`models/*.py`): Strata runs SQL only, so each is named rather than skipped in silence. */
+function pythonModelDiagnostics(config: ProjectConfig, fs: FileSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const dir of config.modelPaths) {
+    for (const abs of fs.list(resolve(config.rootDir, dir))) {
+      if (!abs.endsWith('.py')) continue;
+      const path = relative(config.rootDir, abs).split(sep).join('/');
+      out.push({ code: 'python-model-unsupported', severity: 'warn', message: `${path} is a Python model: Strata runs SQL models only, so it is not part of the project (a ref() to it will not resolve)`, file: path, line: 1, hint: 'rewrite it as a SQL model, or build it with dbt; move it out of the model paths to silence this' });
+    }
+  }
+  return out;
 }
 
 /** Every file of the project, by kind; each is read once, when first needed. */

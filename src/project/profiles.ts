@@ -17,9 +17,9 @@ export interface ProfileLookup {
   optional?: boolean;
 }
 
-/** The zero-setup default: a DuckDB file under target/. */
+/** The zero-setup default: a DuckDB file in the project folder (not under target/, which `clean` deletes). */
 function defaultTarget(profileName: string): TargetConfig {
-  return { type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `target/${profileName || 'strata'}.duckdb` } };
+  return { type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `${profileName || 'strata'}.duckdb` } };
 }
 
 /** Folders searched for profiles.yml, in order. */
@@ -55,6 +55,10 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
   if (!parsed.file) return { secrets, diagnostics: parsed.diagnostics, file };
   const yaml = parsed.file;
   const all = (yaml.value ?? {}) as Record<string, unknown>;
+  if (typeof all !== 'object' || Array.isArray(all)) {
+    diagnostics.push({ code: 'profile-invalid', severity: 'error', message: `${shown} must be a mapping of profile names to profiles, not ${Array.isArray(all) ? 'a list' : 'text'}`, file: shown, line: 1, hint: `${o.profileName}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb` });
+    return { secrets, diagnostics, file };
+  }
   const profile = all[o.profileName] as Record<string, unknown> | undefined;
   if (!profile || typeof profile !== 'object') {
     const names = Object.keys(all).filter((k) => k !== 'config');
@@ -68,7 +72,7 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
     diagnostics.push({ code: 'target-not-found', severity: 'error', message: `target '${targetName}' is not an output of profile '${o.profileName}'`, file: shown, line: yaml.lineOf([o.profileName]), hint: Object.keys(outputs).length ? `outputs: ${Object.keys(outputs).join(', ')}` : 'add an outputs: section with a dev output' });
     return { secrets, diagnostics, file };
   }
-  const settings = renderYamlTree(raw, { env: o.env, vars: {}, onEnvValue: (v) => secrets.push(v) }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
+  const settings = renderYamlTree(raw, { env: o.env, vars: {} }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
     diagnostics.push(renderFailure(kind, name, { file: shown, line: yaml.lineOf(path) }, 'vars are not available in profiles.yml'));
   }) as Record<string, unknown>;
   collectSecrets(settings, secrets);

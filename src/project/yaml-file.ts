@@ -38,7 +38,39 @@ const SCHEMA = CORE_SCHEMA.withTags(mergeTag, pyBoolTag);
  * better and which, like dbt, lets a later duplicate key win.
  */
 export function parseYamlFile(path: string, text: string): { file?: YamlFile; diagnostics: Diagnostic[] } {
-  return parseFast(path, text) ?? parseThorough(path, text);
+  const parsed = parseFast(path, text) ?? parseThorough(path, text);
+  if (parsed.file && text.includes('*') && expandsBeyond(parsed.file.value, MAX_EXPANDED_VALUES)) {
+    return { diagnostics: [{ code: 'yaml-alias-bomb', severity: 'error', message: `its aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values`, file: path, line: lineOfText(text, /(^|[\s[,{:-])\*[^\s,\]}]/m), hint: 'repeat the values you need instead of nesting aliases of aliases' }] };
+  }
+  return parsed;
+}
+
+/** How many values a YAML document may expand to once aliases are copied out (dbt projects hold thousands, not millions). */
+const MAX_EXPANDED_VALUES = 1_000_000;
+
+/** Whether a parsed value, counting each use of a shared (aliased) node again, holds more than `limit` values. */
+function expandsBeyond(value: unknown, limit: number): boolean {
+  const sizes = new Map<object, number>();
+  const size = (v: unknown): number => {
+    if (!v || typeof v !== 'object') return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) return known;
+    sizes.set(v, limit + 1); // a cycle counts as too big
+    let n = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      n += size(child);
+      if (n > limit) break;
+    }
+    sizes.set(v, n);
+    return n;
+  };
+  return size(value) > limit;
+}
+
+/** 1-based line of the first match of `re` in `text`, if any. */
+function lineOfText(text: string, re: RegExp): number | undefined {
+  const m = re.exec(text);
+  return m ? text.slice(0, m.index + m[0].length).split('\n').length : undefined;
 }
 
 type Events = ReturnType<typeof parseEvents>;
@@ -166,7 +198,16 @@ function parseThorough(path: string, text: string): { file?: YamlFile; diagnosti
     if (!range) return undefined;
     return lineCounter.linePos(range[0]).line;
   };
-  return { file: { path, value: doc.toJS() ?? {}, lineOf }, diagnostics: [] };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    // A merge key (`<<: *x`) of something not a map, an alias bomb: the document has no value.
+    const message = (e as Error).message.split('\n')[0];
+    const line = /merge/i.test(message) ? lineOfText(text, /^\s*<<\s*:/m) : lineOfText(text, /(^|[\s[,{:-])\*[^\s,\]}]/m);
+    return { diagnostics: [{ code: 'yaml-syntax-error', severity: 'error', message: `invalid YAML: ${message}`, file: path, line, hint: 'a merge key (<<) takes a map or an alias of a map defined above it (&name); check the anchors and aliases' }] };
+  }
+  return { file: { path, value, lineOf }, diagnostics: [] };
 }
 
 /** Both parsers, for tests that check they agree. */

@@ -1,7 +1,7 @@
 import type { ProjectGraph } from '../graph/types.js';
 
-/** `strata ls` lines, like dbt's: selector (fqn), name, path, or one JSON object per line. */
-export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 'path' | 'json' | 'selector'): string[] {
+/** `strata ls` lines, like dbt's: selector (fqn), name, path, or one JSON object per line (`keys`: only those, in that order). */
+export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 'path' | 'json' | 'selector', keys?: string[]): string[] {
   return ids.map((id) => {
     const node = graph.manifest.nodes[id];
     const source = graph.manifest.sources[id];
@@ -10,7 +10,7 @@ export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 
     if (output === 'name') return item.name;
     if (output === 'path') return item.originalFilePath;
     if (output === 'json') {
-      return JSON.stringify({
+      const all: Record<string, unknown> = {
         name: item.name,
         resource_type: item.resourceType,
         package_name: item.packageName,
@@ -20,7 +20,10 @@ export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 
         config: item.config,
         tags: item.tags,
         depends_on: { nodes: exposure?.dependsOn.nodes ?? graph.parentMap[id] ?? [] },
-      });
+      };
+      if (!keys?.length) return JSON.stringify(all);
+      const extra: Record<string, unknown> = { fqn: item.fqn, description: item.description ?? '', path: (item as { path?: string }).path ?? item.originalFilePath, unique_id: item.uniqueId };
+      return JSON.stringify(Object.fromEntries(keys.filter((k) => k in all || k in extra).map((k) => [k, k in all ? all[k] : extra[k]])));
     }
     return source ? `source:${source.fqn.join('.')}` : exposure ? `exposure:${exposure.fqn.join('.')}` : item.fqn.join('.');
   });

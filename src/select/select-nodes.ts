@@ -88,8 +88,10 @@ function matches(ctx: Context, item: Item, method: string, value: string): boole
       return item.packageName === value;
     case 'source': {
       if (item.resourceType !== 'source') return false;
-      const [s, t] = value.split('.');
-      return globOrEqual(s!, item.sourceName) && (t === undefined || globOrEqual(t, item.name));
+      // dbt's: `source:src`, `source:src.table`, and `source:package.src.table` — what `ls` prints.
+      const parts = value.split('.');
+      const [pkg, s, t] = parts.length >= 3 ? parts : [undefined, parts[0], parts[1]];
+      return (pkg === undefined || globOrEqual(pkg, item.packageName)) && globOrEqual(s!, item.sourceName) && (t === undefined || globOrEqual(t, item.name));
     }
     case 'test_type': {
       if (item.resourceType === 'unit_test') return value === 'unit';
@@ -99,7 +101,8 @@ function matches(ctx: Context, item: Item, method: string, value: string): boole
     case 'test_name':
       return item.resourceType === 'test' && (item.testMetadata ? globOrEqual(value, item.testMetadata.name) : globOrEqual(value, item.name));
     case 'exposure':
-      return item.resourceType === 'exposure' && globOrEqual(value, item.name);
+      // `exposure:name`, `exposure:package.name`, or its fqn as `ls` prints it (`package.folder.name`).
+      return item.resourceType === 'exposure' && (globOrEqual(value, item.name) || globOrEqual(value, `${item.packageName}.${item.name}`) || globOrEqual(value, item.fqn.join('.')));
     case 'state':
       return stateMatches(ctx.state!, item, value);
     case 'version': {

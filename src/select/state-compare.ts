@@ -1,6 +1,18 @@
 import type { Manifest, ManifestNode } from '../parse/types.js';
 import type { StateManifest, StateNode } from './state-manifest.js';
 
+/**
+ * Whether a macro's text equals its saved text, where the saved manifest masked secrets as `****` (a
+ * `secret()` default, a profile value): each `****` stands for any text, so scrubbing never reads as an edit.
+ */
+export function sameMaskedText(now: string, saved: string | undefined): boolean {
+  if (saved === undefined) return false;
+  if (now === saved) return true;
+  if (!saved.includes('****')) return false;
+  const pattern = saved.split('****').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*?');
+  return new RegExp(`^${pattern}$`).test(now);
+}
+
 /** JSON with keys sorted, so that two configs written in another order compare equal. */
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
@@ -76,7 +88,7 @@ export class StateComparer {
     for (const id of node.dependsOn.macros) {
       for (const m of this.closure(id)) {
         const now = this.manifest.macros[m]?.macroSql;
-        if (now !== undefined && now !== this.state.macros.get(m)) return true;
+        if (now !== undefined && !sameMaskedText(now, this.state.macros.get(m))) return true;
       }
     }
     return false;

@@ -59,7 +59,8 @@ export function readStateManifest(dir: string): StateManifest | Diagnostic {
     return { code: 'state-invalid', severity: 'error', message: `${path} is not a manifest: ${(e as Error).message.split('\n')[0]}`, file: path, hint: 'use the manifest.json a dbt or Strata run wrote' };
   }
   const nodes = new Map<string, StateNode>();
-  for (const [id, n] of Object.entries((raw.nodes ?? {}) as Record<string, Json>)) nodes.set(id, stateNode(n));
+  // Unit tests have their own section in manifest.json (dbt 1.8): read there, they are not new on every run.
+  for (const section of [raw.nodes, raw.unit_tests]) for (const [id, n] of Object.entries((section ?? {}) as Record<string, Json>)) nodes.set(id, stateNode(n));
   const sources = new Map<string, { database?: string; schema: string; identifier: string }>();
   for (const [id, s] of Object.entries((raw.sources ?? {}) as Record<string, Json>)) sources.set(id, { ...(s.database ? { database: String(s.database) } : {}), schema: String(s.schema), identifier: String(s.identifier ?? s.name) });
   const macros = new Map<string, string>();

@@ -88,7 +88,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     // …each followed by one transaction that inserts the rows and the ledger row together.
     const txns = sqls.filter((s) => s.startsWith('begin transaction;') && s.includes('`strata_meta`.`landed_files`'));
     expect(txns).toHaveLength(32);
-    for (const t of txns) expect(t).toMatch(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_[a-z_]+` \([^)]*`_strata_source_file`, `_strata_loaded_at`, `_strata_invocation_id`\)\nselect .* from `acme-demo`\.`bronze`\.`raw_[a-z_]+__strata_land_[0-9a-f]{16}`;\ninsert into `strata_meta`\.`landed_files` values \('landing\.[a-z_]+', '[^']+', '[^']+', \d+, \d+, current_timestamp, '[0-9a-f-]{36}', 'loaded', null\);\ncommit transaction$/s);
+    for (const t of txns) expect(t).toMatch(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_[a-z_]+` \([^)]*`_strata_source_file`, `_strata_loaded_at`, `_strata_invocation_id`\)\nselect .* from `acme-demo`\.`bronze`\.`raw_[a-z_]+__strata_land_[0-9a-f]{16}`;\ninsert into `strata_meta`\.`landed_files` values \('landing\.[a-z_]+', '[^']+', '[^']+', \d+, \d+, current_timestamp, '[0-9a-f-]{36}', 'loaded', null, 's3:\/\/[^']+'\);\ncommit transaction$/s);
     expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.numRows).toBe(579);
     expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.fields.map((f) => f.name)).toContain('updated_at');
     expect(gcs.list('acme-staging')).toEqual([]); // staged files are deleted once loaded
@@ -130,7 +130,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     const differences: string[] = [];
     for (const key of gold) {
       const bqColumns = bq.tables.get(key)!.fields.map((f) => `${f.name} ${f.mode === 'REPEATED' ? `ARRAY<${f.type}>` : f.type}`);
-      const described = await queryDuckDb(join(dir, 'target', 'complaints.duckdb'), `select column_name, data_type from information_schema.columns where table_schema = 'gold' and table_name = '${key.split('.')[2]}' order by ordinal_position`);
+      const described = await queryDuckDb(join(dir, 'complaints.duckdb'), `select column_name, data_type from information_schema.columns where table_schema = 'gold' and table_name = '${key.split('.')[2]}' order by ordinal_position`);
       const duckColumns = described.map((c) => `${c.column_name} ${duckToBigQuery(String(c.data_type))}`);
       expect(bqColumns.map((c) => c.split(' ')[0]), key).toEqual(duckColumns.map((c) => c.split(' ')[0]));
       bqColumns.forEach((c, i) => c !== duckColumns[i] && differences.push(`${key}: BigQuery ${c}, DuckDB ${duckColumns[i]}`));
@@ -141,7 +141,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
   it('each silver and gold model’s BigQuery SQL (a quarantined one before its split), run by BigQuery’s reference evaluator on the rows the DuckDB build gave its inputs, yields the DuckDB build’s rows', async () => {
     const zs = await acquireZetaSql();
     const settings = analyzerSettings(zs);
-    const db = join(dir, 'target', 'complaints.duckdb');
+    const db = join(dir, 'complaints.duckdb');
     const report: string[] = [];
     const compared: string[] = [];
     const unevaluable: string[] = [];

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { ensureDir } from '../ensure-dir.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js';
@@ -10,7 +11,7 @@ import { DuckDBConnection } from './duckdb-connection.js';
 
 /** Where the database file lives: `path` relative to the project root; `:memory:` allowed. */
 export function duckdbPath(target: TargetConfig, projectRoot: string): string {
-  const p = String(target.settings.path ?? 'target/strata.duckdb');
+  const p = String(target.settings.path ?? 'strata.duckdb');
   if (p === ':memory:' || p.startsWith('md:')) return p;
   return isAbsolute(p) ? p : resolve(projectRoot, p);
 }
@@ -22,7 +23,7 @@ async function attachDatabases(instance: DuckDBInstance, target: TargetConfig, p
   const conn = await instance.connect();
   try {
     for (const spec of specs) {
-      if (isAbsolute(spec.path) && !spec.read_only) mkdirSync(dirname(spec.path), { recursive: true });
+      if (isAbsolute(spec.path) && !spec.read_only) ensureDir(dirname(spec.path));
       try {
         await conn.run(attachSql(spec));
       } catch (e) {
@@ -53,7 +54,12 @@ export const duckdbAdapter: Adapter = {
   dialect: duckdbDialect,
   async open(target: TargetConfig, options: OpenOptions): Promise<Warehouse> {
     const path = duckdbPath(target, options.projectRoot);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:' && !path.startsWith('md:')) {
+      const where = { file: 'profiles.yml', hint: 'set path: to a file such as my_project.duckdb (relative to the project), or :memory:' };
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UserError({ code: 'profile-invalid', severity: 'error', message: `the DuckDB path ${path} is a folder, not a database file`, ...where });
+      const problem = ensureDir(dirname(path));
+      if (problem) throw new UserError({ code: 'profile-invalid', severity: 'error', message: `the DuckDB file ${path} cannot be created: ${problem}`, ...where });
+    }
     const settings: Record<string, string> = {
       // No extension may be downloaded here: a stray s3:// path must fail clearly instead of fetching httpfs.
       autoinstall_known_extensions: 'false',
@@ -70,6 +76,9 @@ export const duckdbAdapter: Adapter = {
       if (e instanceof UserError) throw e;
       const msg = (e as Error).message;
       // Another process holds the file (a second strata command, a DuckDB shell): a clear error, not a bug report.
+      if (/not recognized|unrecognized configuration|Invalid Input Error: .*option|Catalog Error: .*setting|Failed to set config|Could not convert .* to/i.test(msg)) {
+        throw new UserError({ code: 'profile-invalid', severity: 'error', message: `the DuckDB settings of target '${target.name}' were refused: ${msg.split('\n')[0]}`, file: 'profiles.yml', hint: 'check the names and values under settings: against the DuckDB configuration reference' });
+      }
       if (/lock/i.test(msg)) {
         throw new UserError({ code: 'warehouse-locked', severity: 'error', message: `the DuckDB file ${path} is in use by another process (${msg.split('\n')[0]})`, file: path, hint: 'wait for the other strata command to finish, or close the program that has the file open, then run again' });
       }
@@ -78,6 +87,13 @@ export const duckdbAdapter: Adapter = {
   },
   validateTarget(target: TargetConfig): string[] {
     const p = target.settings.path;
-    return [...(p !== undefined && typeof p !== 'string' ? ['duckdb path must be a string'] : []), ...attachProblems(target)];
+    if (p === undefined) return attachProblems(target);
+    if (typeof p !== 'string') return ['duckdb path must be a string'];
+    if (!p.trim()) return ["duckdb path is empty: set it to a file such as my_project.duckdb, or ':memory:'"];
+    if (/\{\{|\}\}|\{%|%\}/.test(p)) return [`duckdb path '${p}' still holds a template expression after rendering: check its {{ }} in profiles.yml`];
+    if (/\.(csv|tsv|parquet|json|ndjson|xlsx?)$/i.test(p)) return [`duckdb path '${p}' names a data file, not a database: set it to a file such as my_project.duckdb`];
+    const s = target.settings.settings;
+    if (s !== undefined && (s === null || typeof s !== 'object' || Array.isArray(s))) return ['duckdb settings: must be a mapping of DuckDB option names to values'];
+    return attachProblems(target);
   },
 };

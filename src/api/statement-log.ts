@@ -1,0 +1,58 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Connection } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { PreparedProject } from './prepare.js';
+
+export interface Statement {
+  sql: string;
+  /** Seconds. */
+  elapsed: number;
+  ok: boolean;
+}
+
+/**
+ * The connection, telling `onStatement` of each statement it runs and how long it took. Its own methods
+ * see the wrapper as `this`, so statements they run (introspection, a landing's transaction) are told too.
+ */
+export function observeConnection(connection: Connection, onStatement: (s: Statement) => void): Connection {
+  const proxy: Connection = new Proxy(connection, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const fn = value as (...a: unknown[]) => Promise<unknown>;
+      if (key !== 'execute' && key !== 'query') return fn.bind(proxy);
+      return async (sql: string) => {
+        const t0 = performance.now();
+        try {
+          const r = await fn.call(proxy, sql);
+          onStatement({ sql, elapsed: (performance.now() - t0) / 1000, ok: true });
+          return r;
+        } catch (e) {
+          onStatement({ sql, elapsed: (performance.now() - t0) / 1000, ok: false });
+          throw e;
+        }
+      };
+    },
+  });
+  return proxy;
+}
+
+/** Where dbt writes the SQL a node ran: `target/run/<package>/<path>` (a generic test: a file per test, as compiled/). */
+export function runFilePath(p: PreparedProject, node: ManifestNode): string {
+  const rel = node.resourceType === 'test' && node.testMetadata ? join(node.originalFilePath, `${node.alias}.sql`) : node.originalFilePath;
+  return join(p.targetDir, 'run', node.packageName, rel);
+}
+
+/** Writes the statements a node ran to target/run/ (secrets scrubbed); nothing when it ran none. */
+export function writeRunFile(p: PreparedProject, node: ManifestNode, statements: string[]): void {
+  if (!statements.length) return;
+  const path = runFilePath(p, node);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, p.scrubber.scrub(statements.map((s) => s.trim().replace(/;$/, '')).join(';\n\n') + ';\n'));
+  } catch {
+    // target/run/ is a record for the user: failing to write it never fails the node.
+  }
+}

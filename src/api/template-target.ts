@@ -1,0 +1,29 @@
+import { basename } from 'node:path';
+import { SECRET_KEYS } from '../diagnostics/index.js';
+import type { LoadedProject } from '../project/types.js';
+
+/**
+ * The `target` object templates see: the profile output without credentials, at any depth (an `s3:` block's
+ * `secret_access_key` too), as dbt's `target` leaves out passwords and keys. Endpoints, regions and other
+ * settings stay visible.
+ */
+export function templateTarget(project: LoadedProject): Record<string, unknown> {
+  const t = project.target;
+  const visible = withoutSecrets(t.settings) as Record<string, unknown>;
+  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database ?? duckdbDatabase(t.type, visible.path), threads: t.threads, profile_name: project.config.profile };
+}
+
+function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!SECRET_KEYS.test(k)) out[k] = withoutSecrets(v);
+  return out;
+}
+
+/** dbt-duckdb's `target.database`: the database file's stem (`memory` in memory), as DuckDB names the attached file. */
+function duckdbDatabase(type: string, path: unknown): string | undefined {
+  if (type !== 'duckdb') return undefined;
+  if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
+  return basename(path).replace(/\.[^.]*$/, '');
+}

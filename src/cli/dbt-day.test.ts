@@ -1,0 +1,85 @@
+/** A dbt user's day at the command line (issue 20, items 6, 7, 8, 10): what dbt users type without thinking works. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../test-support/demo-project.js';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+
+const bin = join(repoRoot, 'bin', 'strata.js');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+const FILES = {
+  'models/a.sql': "{{ config(materialized='table') }} select 1 as id",
+  'models/b.sql': "select id from {{ ref('a') }}",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\nsources:\n  - name: raw\n    tables:\n      - name: events\nexposures:\n  - name: dash\n    type: dashboard\n    owner: {email: a@example.com}\n    depends_on: [ref(\'b\')]\n',
+  'models/score.py': 'def model(dbt, session):\n    return dbt.ref("a")\n',
+};
+const dir = writeProject(FILES);
+dirs.push(dir);
+const strata = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr, all: r.stdout + r.stderr };
+};
+
+/** The node lines of `ls` output, without the Python model's warning and its hint. */
+const nodes = (out: string): string[] => out.split('\n').filter((l) => l && !l.includes('warn [') && !l.startsWith('  hint'));
+
+describe("a dbt user's day", () => {
+  it('prints short usage with no command, and suggests the command meant', () => {
+    const none = strata();
+    expect(none.code).toBe(0);
+    expect(none.out).toMatch(/^Usage: strata <command>/);
+    expect(none.out.split('\n').length).toBeLessThan(15);
+    const typo = strata('biuld');
+    expect(typo.code).toBe(2);
+    expect(typo.all).toContain('Did you mean build?');
+  });
+
+  it('takes global flags before the command', () => {
+    const r = strata('--log-format', 'json', '--warn-error', 'ls', '--resource-type', 'model');
+    // --warn-error turns the Python model's warning into an error: proof the flag reached the command.
+    expect(r.code).toBe(2);
+    expect(r.all).toContain('python-model-unsupported');
+    const ok = strata('--log-format', 'json', 'ls', '--output', 'name', '--resource-type', 'model');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('"code":"python-model-unsupported"');
+  });
+
+  it('names a Python model instead of skipping it in silence', () => {
+    const r = strata('ls');
+    expect(r.all).toMatch(/models\/score\.py:1: warn \[python-model-unsupported\]/);
+  });
+
+  it('-m/--models is --select', () => {
+    expect(nodes(strata('ls', '-m', 'b', '--output', 'name').out)).toEqual(['b']);
+    expect(nodes(strata('ls', '--models', 'a', '--resource-type', 'model', '--output', 'name').out)).toEqual(['a']);
+  });
+
+  it('ls --output json --output-keys, --resource-type all|default, and an unknown type', () => {
+    const keys = strata('ls', '--output', 'json', '--output-keys', 'name,resource_type', '-s', 'a', '--resource-type', 'model');
+    expect(nodes(keys.out)).toEqual(['{"name":"a","resource_type":"model"}']);
+    const every = nodes(strata('ls').out);
+    expect(every.length).toBeGreaterThan(4);
+    expect(nodes(strata('ls', '--resource-type', 'all').out)).toEqual(every);
+    expect(nodes(strata('ls', '--resource-type', 'default').out)).toEqual(every);
+    const bad = strata('ls', '--resource-type', 'modle');
+    expect(bad.code).toBe(2);
+    expect(bad.all).toContain("did you mean 'model'?");
+  });
+
+  it('every selector ls prints selects its node when fed back to --select', () => {
+    const lines = nodes(strata('ls').out);
+    expect(lines).toEqual(expect.arrayContaining(['source:p.raw.events', 'exposure:p.dash']));
+    for (const line of lines) expect(nodes(strata('ls', '-s', line).out), line).toContain(line);
+  });
+
+  it('compile -s prints the named node\'s SQL; compile --inline prints the query', () => {
+    const one = strata('compile', '-s', 'b');
+    expect(one.code).toBe(0);
+    expect(one.out).toContain("Compiled node 'b' is:\nselect id from \"main\".\"a\"");
+    const inline = strata('compile', '--inline', "select count(*) from {{ ref('b') }}");
+    expect(inline.code).toBe(0);
+    expect(inline.out).toContain('select count(*) from "main"."b"');
+  });
+});

@@ -1,0 +1,96 @@
+/** Seeing what ran (issue 20, item 9): the log file, --debug SQL with timings, target/run/, colours, a live line. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../test-support/demo-project.js';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { SecretScrubber } from '../diagnostics/index.js';
+import { TerminalReporter } from './terminal-reporter.js';
+
+const bin = join(repoRoot, 'bin', 'strata.js');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+const project = (): string => {
+  const d = writeProject({
+    'models/a.sql': "{{ config(materialized='table') }} select 1 as id union all select null",
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+  });
+  dirs.push(d);
+  return d;
+};
+const strata = (cwd: string, args: string[], env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', CI: '', ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('seeing what ran', () => {
+  it('appends each invocation to logs/strata.log, with every SQL statement and its timing', () => {
+    const d = project();
+    strata(d, ['build']);
+    strata(d, ['ls']);
+    const log = readFileSync(join(d, 'logs', 'strata.log'), 'utf8');
+    expect(log.match(/==== strata /g)).toHaveLength(2);
+    expect(log).toMatch(/\[debug\] SQL ok in \d+\.\d{3}s \(model\.p\.a\):\ncreate table "main"\."a__strata_tmp"/);
+    expect(log).toContain('[error] 2 of 2 FAIL');
+  });
+
+  it('--log-path moves it; --log-level-file none turns it off', () => {
+    const d = project();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'strata-logs-'));
+    dirs.push(elsewhere);
+    strata(d, ['ls', '--log-path', elsewhere]);
+    expect(existsSync(join(elsewhere, 'strata.log'))).toBe(true);
+    expect(existsSync(join(d, 'logs'))).toBe(false);
+    strata(d, ['--log-level-file', 'none', 'ls']);
+    expect(existsSync(join(d, 'logs'))).toBe(false);
+  });
+
+  it('--debug (and -d, --log-level debug) prints each statement with its timing; without it, none', () => {
+    const d = project();
+    for (const flag of [['--debug'], ['-d'], ['--log-level', 'debug']]) {
+      const r = strata(d, ['run', ...flag]);
+      expect(r.out, flag.join(' ')).toMatch(/\[debug\] \d+\.\d{3}s model\.p\.a:\ncreate table/);
+    }
+    expect(strata(d, ['run']).out).not.toContain('[debug]');
+  });
+
+  it('target/run/ holds the SQL each node ran; a failing test names its compiled SQL', () => {
+    const d = project();
+    const r = strata(d, ['build']);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/create table "main"\."a__strata_tmp" as/);
+    expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'schema.yml', 'not_null_a_id.sql'), 'utf8')).toContain('is null');
+    expect(r.out).toContain('compiled code at target/compiled/p/models/schema.yml/not_null_a_id.sql');
+  });
+
+  it('colours with --use-colors, none with --no-use-colors, NO_COLOR or a pipe', () => {
+    const d = project();
+    expect(strata(d, ['run', '--use-colors']).out).toContain('\x1b[32m[');
+    expect(strata(d, ['run']).out).not.toContain('\x1b[');
+    expect(strata(d, ['run', '--no-use-colors']).out).not.toContain('\x1b[');
+  });
+
+  it('keeps a live status line at the bottom of a terminal while nodes run', () => {
+    let written = '';
+    const tty = { isTTY: true, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
+    const r = new TerminalReporter(tty, new SecretScrubber(), false, { live: true });
+    r.emit({ type: 'run-started', command: 'build', total: 2, threads: 1, invocationId: 'x' });
+    r.emit({ type: 'node-started', index: 1, total: 2, uniqueId: 'model.p.a', description: 'model a' });
+    r.emit({ type: 'node-finished', index: 1, total: 2, result: { uniqueId: 'model.p.a', name: 'a', resourceType: 'model', status: 'success', message: 'OK', executionTime: 0.1 } });
+    expect(written).toMatch(/\[1\/2\] 0 running · PASS 1 WARN 0 ERROR 0 SKIP 0 · \d+\.\ds/);
+    r.emit({ type: 'run-finished', elapsed: 1, counts: { PASS: 1, TOTAL: 1 }, status: 'success' });
+    // The line is cleared before the summary, and not drawn again.
+    expect(written.slice(written.lastIndexOf('\x1b[2K\r'))).not.toContain('running ·');
+  });
+
+  it('keeps third-party runtime warnings out of the output', () => {
+    const d = project();
+    const script = `import(${JSON.stringify(join(repoRoot, 'dist', 'cli', 'main.js'))}).then(async (m) => { const run = m.main(['node', 'strata', 'ls']); process.emitWarning('The AWS SDK for JavaScript (v3) will no longer support Node.js 18', { type: 'NodeDeprecationWarning' }); process.exitCode = await run; });`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: d, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('AWS SDK');
+  });
+});
