@@ -31,24 +31,54 @@ describe('column lineage on the demo', () => {
   it('strata lineage prints the upstream tree down to the landing sources, before any catalog exists', () => {
     const r = strata(['lineage', 'fct_complaints.resolution_hours']);
     expect(r.code, r.err).toBe(0);
-    const lines = r.out.split('\n');
-    expect(lines[0]).toBe('fct_complaints.resolution_hours');
-    expect(lines).toContain('├── complaints.opened_at  [derived]');
-    expect(lines).toContain('│   └── brz_complaints_web.submitted_at  [cast]');
-    expect(lines).toContain('│       └── source landing.complaints_web.submitted_at  [direct]');
-    expect(lines).toContain('└── complaints.resolved_at  [derived]');
-    // Without catalog.json the bronze models select * over sources of unknown columns: said, not guessed.
-    expect(r.out).toMatch(/note: the lineage of brz_complaints_web is partial: it selects \* over source landing\.complaints_web, whose columns are unknown/);
+    // resolution_hours = hours from complaints.opened_at to the first 'resolved' status change of the complaint's
+    // events (min(case when status = 'resolved' then event_at end)), each channel traced down to its landing source.
+    const tree = r.out.split('\n').filter((l) => !l.startsWith('note:') && l !== '');
+    expect(tree).toEqual([
+      'fct_complaints.resolution_hours',
+      '├── complaint_events.event_at  [aggregated]',
+      '│   ├── brz_call_logs.logged_at  [derived]',
+      '│   │   └── source landing.call_logs.logged_at  [direct]',
+      '│   ├── brz_social_complaints.updated_at  [cast]',
+      '│   │   └── source landing.social_complaints.updated_at  [direct]',
+      '│   └── brz_web_complaints.updated_at  [cast]',
+      '│       └── source landing.web_complaints.updated_at  [direct]',
+      '├── complaint_events.status  [aggregated]',
+      '│   ├── brz_call_logs.outcome  [derived]',
+      '│   │   └── source landing.call_logs.outcome  [direct]',
+      '│   ├── brz_social_complaints.status  [derived]',
+      '│   │   └── source landing.social_complaints.triage  [derived]',
+      '│   └── brz_web_complaints.status  [derived]',
+      '│       └── source landing.web_complaints.status  [direct]',
+      '└── complaints.opened_at  [derived]',
+      '    └── complaint_events.opened_at  [direct]',
+      '        ├── brz_call_logs.call_start  [derived]',
+      '        │   └── source landing.call_logs.call_start  [direct]',
+      '        ├── brz_social_complaints.posted_at  [cast]',
+      '        │   └── source landing.social_complaints.post  [derived]',
+      '        └── brz_web_complaints.submitted_at  [cast]',
+      '            └── source landing.web_complaints.submitted_at  [direct]',
+    ]);
+    // Without catalog.json the bronze models that select * over a source of unknown columns are partial: said, not
+    // guessed. brz_social_complaints names its columns (struct fields of the nested JSON), so it is not.
+    expect(r.out).toMatch(/note: the lineage of brz_web_complaints is partial: it selects \* over source landing\.web_complaints, whose columns are unknown/);
+    expect(r.out).toMatch(/note: the lineage of brz_call_logs is partial: it selects \* over source landing\.call_logs, whose columns are unknown/);
+    expect(r.out).not.toMatch(/lineage of brz_social_complaints is partial/);
   });
 
   it('column: selects what a column change touches, upstream or downstream, with depth', async () => {
     expect(await models('column:brz_customers.email+')).toEqual(['brz_customers', 'customers', 'dim_customers']);
-    expect(await models('column:customers.plan+')).toEqual(['customers', 'customers_history', 'dim_customers']);
-    expect(await models('+column:mart_agent_performance.avg_resolution_hours')).toEqual(['brz_complaints_call_center', 'brz_complaints_email', 'brz_complaints_web', 'complaints', 'fct_complaints', 'mart_agent_performance']);
+    // churn_risk_features reads the current plan of the dim_customers snapshot (plan, is_premium).
+    expect(await models('column:customers.plan+')).toEqual(['churn_risk_features', 'customers', 'dim_customers']);
+    // Upstream is what the value is computed from: not dim_agents, which the mart only joins and filters on.
+    expect(await models('+column:mart_agent_performance.avg_resolution_hours')).toEqual(['brz_call_logs', 'brz_social_complaints', 'brz_web_complaints', 'complaint_events', 'complaints', 'fct_complaints', 'mart_agent_performance']);
     expect(await models('column:complaints.opened_at+1')).toEqual(['complaints', 'fct_complaints']);
+    expect(await models('column:complaints.opened_at+')).toEqual(['churn_risk_features', 'complaints', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
     // complaint_categories.category_code is only a join key of fct_complaints: fct_complaints is selected, nothing past it.
     expect(await models('column:complaint_categories.category_code+')).toEqual(['complaint_categories', 'fct_complaints']);
-    expect(await models('column:fct_complaints.sla_breached+,tag:gold')).toEqual(['fct_complaints', 'mart_agent_performance', 'mart_complaints_daily']);
+    expect(await models('column:fct_complaints.sla_breached+,tag:gold')).toEqual(['churn_risk_features', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
+    // mart_ticket_summary reads hours_in_backlog, not resolution_hours.
+    expect(await models('column:fct_complaints.resolution_hours+')).toEqual(['churn_risk_features', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily']);
   });
 
   it('an unknown column is a usage error with a hint', async () => {
@@ -66,26 +96,34 @@ describe('column lineage on the demo', () => {
   it('build --select column:…+ builds exactly the models derived from the column', async () => {
     const r = await build({ projectDir: dir, profilesDir: dir, select: ['column:complaint_categories.sla_hours+'], resourceTypes: ['model'] });
     expect(r.exitCode).toBe(0);
-    expect(r.results.map((x) => x.uniqueId).sort()).toEqual(['model.complaints.complaint_categories', 'model.complaints.fct_complaints', 'model.complaints.mart_agent_performance', 'model.complaints.mart_complaints_daily']);
+    // sla_hours → fct_complaints.sla_hours and sla_breached → every gold mart counting breaches.
+    expect(r.results.map((x) => x.uniqueId).sort()).toEqual(['model.complaints.churn_risk_features', 'model.complaints.complaint_categories', 'model.complaints.fct_complaints', 'model.complaints.mart_agent_performance', 'model.complaints.mart_complaints_daily', 'model.complaints.mart_ticket_summary']);
   });
 
   it('docs generate writes target/lineage.json with every model traced through the catalog', async () => {
     const out = await docsGenerate({ projectDir: dir, profilesDir: dir });
     expect(out.exitCode).toBe(0);
-    expect(out.lineage).toEqual({ traced: 16, partial: 0, untraced: 0 });
+    // 6 bronze, 5 silver, 5 gold models and the 2 snapshots.
+    expect(out.lineage).toEqual({ traced: 18, partial: 0, untraced: 0 });
     const lineage = JSON.parse(readFileSync(join(dir, 'target', 'lineage.json'), 'utf8')) as LineageArtifact;
     expect(lineage.metadata).toMatchObject({ lineage_version: 1, adapter_type: 'duckdb' });
     expect(lineage.metadata.generated_at).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(lineage.nodes['model.complaints.fct_complaints']!.columns.resolution_hours).toEqual({ upstream: [
+      { node: 'model.complaints.complaint_events', column: 'event_at', kind: 'aggregated' },
+      { node: 'model.complaints.complaint_events', column: 'status', kind: 'aggregated' },
       { node: 'model.complaints.complaints', column: 'opened_at', kind: 'derived' },
-      { node: 'model.complaints.complaints', column: 'resolved_at', kind: 'derived' },
     ] });
+    // A struct field of the nested NDJSON is derived from its top-level column.
+    expect(lineage.nodes['model.complaints.brz_social_complaints']!.columns.customer_id).toEqual({ upstream: [{ node: 'source.complaints.landing.social_complaints', column: 'author', kind: 'derived' }] });
+    // The dim_customers snapshot passes columns through and derives its validity columns from updated_at.
+    expect(lineage.nodes['snapshot.complaints.dim_customers']!.columns.dbt_valid_to).toEqual({ upstream: [{ node: 'model.complaints.customers', column: 'updated_at', kind: 'derived' }] });
     // With the catalog, a bronze `select *` lists every landed column, the landing columns too.
     expect(Object.keys(lineage.nodes['model.complaints.brz_agents']!.columns)).toContain('_strata_loaded_at');
     expect(lineage.nodes['model.complaints.brz_complaint_categories']!.columns.sla_hours).toEqual({ upstream: [{ node: 'seed.complaints.raw_complaint_categories', column: 'sla_hours', kind: 'direct' }] });
     expect(lineage.nodes['model.complaints.mart_agent_performance']!.filters).toEqual([
-      { node: 'model.complaints.dim_agents', column: 'agent_id', kind: 'join_key' },
       { node: 'model.complaints.fct_complaints', column: 'agent_id', kind: 'join_key' },
+      { node: 'snapshot.complaints.dim_agents', column: 'agent_id', kind: 'join_key' },
+      { node: 'snapshot.complaints.dim_agents', column: 'dbt_valid_to', kind: 'filter' },
     ]);
   }, 60_000);
 
@@ -96,9 +134,14 @@ describe('column lineage on the demo', () => {
     expect(out.column).toEqual({ node: 'source.complaints.landing.customers', column: 'email' });
     expect(JSON.stringify(out.downstream)).toBe(JSON.stringify([{ node: 'model.complaints.brz_customers', column: 'email', kind: 'direct', children: [
       { node: 'model.complaints.customers', column: 'email_hash', kind: 'derived', children: [
-        { node: 'model.complaints.dim_customers', column: 'email_hash', kind: 'direct', children: [] }] }] }]));
+        { node: 'snapshot.complaints.dim_customers', column: 'email_hash', kind: 'direct', children: [] }] },
+      { node: 'model.complaints.customers', column: 'email_is_valid', kind: 'derived', children: [
+        { node: 'snapshot.complaints.dim_customers', column: 'email_is_valid', kind: 'direct', children: [] }] }] }]));
     const filters = strata(['lineage', 'complaints.complaint_id', '--downstream']);
     expect(filters.out).toContain('fct_complaints.complaint_id  [direct]');
     expect(filters.out).toContain('mart_agent_performance.complaints_handled  [aggregated]');
+    expect(filters.out).toContain('churn_risk_features.complaints  [aggregated]');
+    // fct_complaints joins complaints to their status changes on complaint_id.
+    expect(filters.out).toContain('complaints.complaint_id is a join key of fct_complaints');
   });
 });
