@@ -1,6 +1,6 @@
 /**
  * Corpus cases where Strata's engine knowingly differs from Jinja2: case name → the reason.
- * The README lists each one. The conformance test expects these cases to fail, so a deviation that
+ * docs/templating.md lists each one. The conformance test expects these cases to fail, so a deviation that
  * gets fixed is noticed (the test then fails) and removed from here.
  */
 const NON_STRING_KEYS = 'dict keys are strings: a dict is a JavaScript object, so 1, 1.0, True and tuples as keys become their str()';
