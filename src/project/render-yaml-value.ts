@@ -109,7 +109,7 @@ export function renderYamlTree(
 /** The diagnostic for a value that did not render: a name not set, or a template the engine rejected. */
 export function renderFailure(kind: 'env_var' | 'var' | 'template', name: string, at: { file: string; line?: number }, varHint: string, what = ''): Diagnostic {
   const subject = what ? `${what} uses ` : '';
-  if (kind === 'template') return { code: 'jinja-render-error', severity: 'error', message: `${what ? `${what}: ` : ''}cannot render this value: ${name}`, ...at, hint: 'fix the {{ }} expression (YAML values may use env_var(), var() and filters such as as_number)' };
+  if (kind === 'template') return { code: 'jinja-render-error', severity: 'error', message: `${what ? `${what}: ` : ''}cannot render the template expression in this value: ${name}`, ...at, hint: 'fix the {{ }} expression (YAML values may use env_var(), var() and filters such as as_number)' };
   return {
     code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found',
     severity: 'error',
