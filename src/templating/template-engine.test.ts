@@ -216,3 +216,15 @@ describe('Python errors from dbt modules', () => {
     expect(await render('{{ modules.datetime.date(2024, 2, 29) }}')).toBe('2024-02-29');
   });
 });
+
+describe('one compile per shape', () => {
+  it('renders one-expression templates that differ only in their literals with their own values', async () => {
+    const e = engine();
+    const a = await render("{{ mask('first_name') }}", runContext(), e);
+    const b = await render("{{ mask('it''s') }}".replace("''", "\\'"), runContext(), e);
+    const c = await render('{{ mask("a\\"b") ~ \'|\' ~ \'x\' }}', runContext(), e);
+    expect([a, b, c]).toEqual(["left(first_name, 1) || '***'", "left(it's, 1) || '***'", 'left(a"b, 1) || \'***\'|x']);
+    const parsed = e.parseRender(node, "{{ config(materialized='table') }}{{ ref('orders') }}");
+    expect(parsed.refs.map((r) => r.name)).toEqual(['orders']);
+  });
+});

@@ -10,6 +10,7 @@ import { scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { CompiledTemplate, JinjaError, defaultGlobals } from './jinja/index.js';
 import { TemplateUserError } from './signals.js';
 import { renderErrorDiagnostic } from './render-errors.js';
+import { literalShape } from './literal-shapes.js';
 
 /** Names a project may define as its own macros, overriding dbt's (then the fast path steps aside). */
 const OVERRIDABLE = ['ref', 'source', 'config'];
@@ -66,8 +67,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const recorder: ParseRecorder = { refs: [], sources: [], config: {}, docRefs: [] };
     const result: ParseRenderResult = { refs: recorder.refs, sources: recorder.sources, config: recorder.config, docRefs: recorder.docRefs, macrosUsed: this.macrosCalled(source), fastPath: false, diagnostics: [] };
     try {
-      const template = this.compile(node.file, source);
-      const frame = this.frame(node, recorder);
+      const { template, values } = this.compile(node.file, source);
+      const frame = this.frame(node, recorder, undefined, values);
       withRenderState({ scope: frame, async: false, instances: new Map() }, () => template.renderSync(frame));
     } catch (e) {
       result.diagnostics.push(this.toDiagnostic(e, node.file, source));
@@ -94,13 +95,14 @@ export class JinjaTemplateEngine implements TemplateEngine {
         });
       }
     }
-    let template: CompiledTemplate;
+    let compiled: { template: CompiledTemplate; values?: Record<string, string> };
     try {
-      template = this.compile(node.file, text);
+      compiled = this.compile(node.file, text);
     } catch (e) {
       throw new UserError(this.toDiagnostic(e, node.file, text));
     }
-    const frame = this.frame(node, undefined, context);
+    const { template, values } = compiled;
+    const frame = this.frame(node, undefined, context, values);
     try {
       return await withRenderState({ scope: frame, async: true, instances: new Map() }, () => template.renderAsync(frame));
     } catch (e) {
@@ -126,9 +128,9 @@ export class JinjaTemplateEngine implements TemplateEngine {
   }
 
   /** The names one render sees: Jinja's globals and the macros, then dbt's context, then project overrides. */
-  private frame(node: RenderNode, recorder?: ParseRecorder, run?: RunRenderContext): Record<string, unknown> {
+  private frame(node: RenderNode, recorder?: ParseRecorder, run?: RunRenderContext, literals?: Record<string, string>): Record<string, unknown> {
     const scope = buildScope({ options: this.options, registry: this.registry, node, recorder, run, invocationId: this.invocationId, runStartedAt: this.runStartedAt });
-    const layer = Object.assign(Object.create(this.globals) as Record<string, unknown>, scope);
+    const layer: Record<string, unknown> = Object.assign(Object.create(this.globals) as Record<string, unknown>, scope, literals);
     for (const name of this.overrides) if (name in scope) layer[name] = this.registry.callable(name, this.options.projectName);
     return Object.create(layer) as Record<string, unknown>;
   }
@@ -138,14 +140,29 @@ export class JinjaTemplateEngine implements TemplateEngine {
     return ctx.renderRelation(resolved);
   }
 
-  private compile(file: string, source: string): CompiledTemplate {
+  /** A compiled template and the literal values its shape needs (see literal-shapes.ts). */
+  private compile(file: string, source: string): { template: CompiledTemplate; values?: Record<string, string> } {
+    const shaped = literalShape(source);
+    if (shaped) {
+      const key = `${file}\u0000${shaped.shape}`;
+      let t = this.templates.get(key);
+      if (!t) {
+        try {
+          t = new CompiledTemplate(shaped.shape, file);
+          this.templates.set(key, t);
+        } catch {
+          // reported against the text as written, below
+        }
+      }
+      if (t) return { template: t, values: shaped.values };
+    }
     const key = `${file}\u0000${source}`;
     let t = this.templates.get(key);
     if (!t) {
       t = new CompiledTemplate(source, file);
       this.templates.set(key, t);
     }
-    return t;
+    return { template: t };
   }
 
   /** Macros the template calls: names followed by `(` inside its tags (SQL's own `length(x)` is not a call of dbt.length). */
