@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ExitCode } from './types.js';
 
@@ -17,8 +18,26 @@ const FILES = (name: string): Record<string, string> => ({
   '.gitignore': 'target/\nlogs/\n*.duckdb\n*.duckdb.wal\n',
 });
 
-/** `strata init <name>`: scaffolds a new project folder that builds on DuckDB right away. */
-export function init(options: { name: string; dir?: string }): { exitCode: ExitCode; created: string[]; diagnostics: Diagnostic[] } {
+/** The bundled telecom demo, as the package ships it (its root is the package's root). */
+const DEMO_ENTRIES = ['project.yml', 'profiles.yml', 'models', 'macros', 'seeds', 'snapshots', 'tests', 'landing'];
+const packageRoot = (): string => resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `strata init --demo <name>`: copies the bundled demo (landing files included) into a new folder. */
+function initDemo(root: string): string[] {
+  const from = packageRoot();
+  const created: string[] = [];
+  mkdirSync(root, { recursive: true });
+  for (const entry of DEMO_ENTRIES) {
+    if (!existsSync(join(from, entry))) continue;
+    cpSync(join(from, entry), join(root, entry), { recursive: true });
+    created.push(entry);
+  }
+  writeFileSync(join(root, '.gitignore'), 'target/\nlogs/\n*.duckdb\n*.duckdb.wal\n');
+  return [...created, '.gitignore'];
+}
+
+/** `strata init <name>`: scaffolds a new project folder that builds on DuckDB right away (`demo`: the bundled demo). */
+export function init(options: { name: string; dir?: string; demo?: boolean }): { exitCode: ExitCode; created: string[]; diagnostics: Diagnostic[] } {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.name)) {
     return { exitCode: 2, created: [], diagnostics: [{ code: 'init-bad-name', severity: 'error', message: `'${options.name}' is not a valid project name`, hint: 'use letters, digits and underscores, starting with a letter' }] };
   }
@@ -26,6 +45,7 @@ export function init(options: { name: string; dir?: string }): { exitCode: ExitC
   if (existsSync(root)) {
     return { exitCode: 2, created: [], diagnostics: [{ code: 'init-exists', severity: 'error', message: `${root} already exists`, hint: 'choose another name or remove the folder' }] };
   }
+  if (options.demo) return { exitCode: 0, created: initDemo(root), diagnostics: [] };
   const created: string[] = [];
   for (const [rel, text] of Object.entries(FILES(options.name))) {
     const path = join(root, rel);

@@ -1,6 +1,6 @@
 /** The packaged CLI (bin/strata.js over dist/), as a user runs it: output, exit codes, no stack traces. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,6 +212,29 @@ describe('strata CLI', () => {
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
+  });
+
+  it('init --demo copies the bundled demo, landing files included, and it builds', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'strata-init-demo-'));
+    try {
+      expect(strata(['init', '--demo', 'telecom', '--dir', parent]).code).toBe(0);
+      const d = join(parent, 'telecom');
+      expect(existsSync(join(d, 'landing', 'customers'))).toBe(true);
+      const b = strata(['build'], d);
+      expect(b.code, b.out).toBe(0);
+      expect(b.out).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
+      expect(existsSync(join(d, 'complaints.duckdb'))).toBe(true);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('the npm package ships its LICENSE, the docs its README links and the demo init --demo copies', () => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' })) as { files: { path: string }[] }[];
+    const files = packed[0]!.files.map((f) => f.path);
+    for (const f of ['LICENSE', 'README.md', 'docs/templating.md', 'project.yml', 'profiles.yml', 'models/silver/customers.sql', 'bin/strata.js']) expect(files).toContain(f);
+    expect(files.some((f) => f.startsWith('landing/customers/'))).toBe(true);
+    expect(files.some((f) => f.startsWith('src/'))).toBe(false);
   });
 
   it('keeps profile secrets out of output', () => {

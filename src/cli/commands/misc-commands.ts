@@ -32,9 +32,10 @@ export function initCommand(): Command {
     .description('scaffold a new project that builds on DuckDB')
     .argument('<name>', 'project name (letters, digits, underscores)')
     .option('--dir <dir>', 'parent folder (default: current folder)')
-    .action((name: string, flags: { dir?: string }) => {
+    .option('--demo', "the bundled telecom demo (models, macros, seeds, snapshots, tests and its landing files) instead of a starter project")
+    .action((name: string, flags: { dir?: string; demo?: boolean }) => {
       const { reporter } = commonOptions({});
-      const result = init({ name, dir: flags.dir });
+      const result = init({ name, dir: flags.dir, demo: flags.demo === true });
       for (const f of result.created) reporter.emit({ type: 'info', message: `created ${name}/${f}` });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Next: cd ${name} && strata build` });
