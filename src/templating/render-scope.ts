@@ -254,7 +254,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,
     adapter,
-    api: { Column: columnApi(adapterType), Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
+    api: { Column: columnApi(options.columnConventions?.(adapterType)), Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
     run_query: runQuery,
     statement,
     load_result: (name: string) => results.get(name) ?? null,
