@@ -4,6 +4,7 @@
  * Materializations are written once against these verbs.
  */
 import type { TargetConfig } from '../project/types.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 
 export interface Relation {
   /** DuckDB: catalog (usually omitted); BigQuery: project. */
@@ -249,6 +250,32 @@ export interface ProjectScaffold {
   gitignore: string[];
 }
 
+/** One option of an adapter's command: commander's flags syntax (`--port <port>`). */
+export interface AdapterCommandOption {
+  flags: string;
+  description: string;
+  default?: string | number;
+  /** The value is a TCP port (0–65535). */
+  port?: boolean;
+}
+
+/** What an adapter's command is given to talk to the user and to know when to stop. */
+export interface CommandIo {
+  say(message: string): void;
+  report(diagnostics: Diagnostic[]): void;
+  /** Resolves when the user interrupts (Ctrl+C, SIGTERM): a server stops then. */
+  stopped: Promise<void>;
+}
+
+/** A command an adapter adds to the CLI (`strata <name>`), as data: cli/ builds it, the adapter runs it. */
+export interface AdapterCommand {
+  name: string;
+  description: string;
+  options: AdapterCommandOption[];
+  /** Flags by commander's camel-cased names; resolves with the exit code. Loads what it needs on call. */
+  run(flags: Record<string, unknown>, io: CommandIo): Promise<number>;
+}
+
 /**
  * What Strata knows of a warehouse without loading its driver: plain data and pure functions, imported
  * eagerly by the registry (the `Adapter`, with its connection, loads only when a target opens). Each
@@ -256,6 +283,8 @@ export interface ProjectScaffold {
  */
 export interface AdapterConventions {
   readonly type: string;
+  /** The warehouse's name as users write it (help texts). */
+  readonly displayName: string;
   /** Cross-database macros dispatched to on this warehouse. */
   readonly macroFiles: AdapterMacroFile[];
   /** dbt's api.Column here; absent: dbt's base Column. */
@@ -277,8 +306,10 @@ export interface AdapterConventions {
   readonly singleWriter?: boolean;
   /** The URI Airflow knows a relation by (its Dataset / Asset). */
   relationUri?(relation: Relation, target: { database?: string; settings: Record<string, unknown> }, workerProjectDir: string): string;
-  /** The SQL grammar column lineage reads this warehouse's SQL with. */
-  readonly lineageDialect?: string;
+  /** Column lineage: the SQL parser's grammar for this warehouse, and whether it renames a repeated output column (`x_1`) instead of refusing it. */
+  readonly lineage?: { grammar: string; renamesRepeatedColumns: boolean };
+  /** Commands this warehouse adds to the CLI (a local emulator…). */
+  readonly commands?: AdapterCommand[];
 }
 
 /** What a warehouse folder exports. Registered lazily so a DuckDB user never loads Google clients. */

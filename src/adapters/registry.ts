@@ -1,4 +1,4 @@
-import type { Adapter, AdapterConventions, AdapterMacroFile } from './contract.js';
+import type { Adapter, AdapterCommand, AdapterConventions, AdapterMacroFile } from './contract.js';
 import type { TargetConfig } from '../project/types.js';
 import { duckdbConventions } from './duckdb/duckdb-conventions.js';
 import { bigqueryConventions } from './bigquery/bigquery-conventions.js';
@@ -19,6 +19,11 @@ export async function loadAdapter(type: string): Promise<Adapter | undefined> {
   return registered.find((r) => r.conventions.type === type)?.load();
 }
 
+/** Every warehouse's conventions, in registry order. */
+export function allConventions(): AdapterConventions[] {
+  return registered.map((r) => r.conventions);
+}
+
 /** A warehouse's conventions, without loading it. */
 export function conventionsOf(type: string): AdapterConventions | undefined {
   return registered.find((r) => r.conventions.type === type)?.conventions;
@@ -34,6 +39,11 @@ export function embeddedConventions(): AdapterConventions & { embedded: NonNulla
   const found = registered.find((r) => r.conventions.embedded)?.conventions;
   if (!found?.embedded) throw new Error('no embedded adapter is registered');
   return found as AdapterConventions & { embedded: NonNullable<AdapterConventions['embedded']> };
+}
+
+/** Commands the warehouses add to the CLI. */
+export function adapterCommands(): AdapterCommand[] {
+  return registered.flatMap((r) => r.conventions.commands ?? []);
 }
 
 /** profiles.yml rules of every warehouse, for project/ (which imports no adapter). */

@@ -29,4 +29,6 @@ export type { LineageArtifact, NodeLineage, ColumnEdge, UsageEdge, EdgeKind, Usa
 export { docsServe, type DocsServeOptions } from './docs-serve-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
 export { airflowDag, type AirflowOptions, type AirflowResult } from './airflow-command.js';
-export { bigqueryLocal, type BigQueryLocalOptions, type BigQueryLocalServers } from './bigquery-local-command.js';
+/** The warehouses Strata has adapters for: their names, conventions and the commands they add to the CLI. */
+export { adapterCommands, allConventions, embeddedConventions } from '../adapters/registry.js';
+export type { AdapterCommand, AdapterConventions } from '../adapters/contract.js';

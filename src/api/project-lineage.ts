@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { RelationIndex } from '../compile/index.js';
-import { traceProject, type KnownRelation, type LineageArtifact, type LineageDialect, type TraceableNode } from '../lineage/index.js';
+import { traceProject, type KnownRelation, type LineageArtifact, type TraceableNode } from '../lineage/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { runCompiler } from '../execute/run-context.js';
 import type { PreparedProject } from './prepare.js';
@@ -87,7 +87,7 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
     const sql = compiled.compiled.get(n.uniqueId);
     nodes.push({ uniqueId: n.uniqueId, sql: sql ?? '', parents: n.dependsOn.nodes, ...(n.resourceType === 'snapshot' ? { extraColumns: snapshotColumns(n) } : {}) });
   }
-  const lineage = await traceProject({ dialect: (conventionsOf(p.adapter.type)?.lineageDialect ?? 'generic') as LineageDialect, adapterType: p.adapter.type, invocationId: p.invocationId, relations, nodes, ephemerals });
+  const lineage = await traceProject({ dialect: conventionsOf(p.adapter.type)?.lineage?.grammar ?? 'generic', renamesRepeatedColumns: conventionsOf(p.adapter.type)?.lineage?.renamesRepeatedColumns ?? false, adapterType: p.adapter.type, invocationId: p.invocationId, relations, nodes, ephemerals });
   for (const n of traced) {
     if (compiled.compiled.has(n.uniqueId)) continue;
     const problem = compiled.diagnostics.find((d) => d.file === n.originalFilePath);

@@ -12,17 +12,18 @@ import { cleanCommand, debugCommand, depsCommand, initCommand, runOperationComma
 import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { airflowCommand } from './commands/airflow-command.js';
-import { bigqueryLocalCommand } from './commands/bigquery-local-command.js';
+import { adapterCommands } from './commands/adapter-commands.js';
+import { allConventions } from '../api/index.js';
 import { SHORT_USAGE, hoistGlobalFlags } from './global-flags.js';
 import { currentLog } from './shared-options.js';
 
 export function program(): Command {
   const root = new Command('strata')
-    .description('Strata: dbt-compatible SQL models on DuckDB and BigQuery')
+    .description(`Strata: dbt-compatible SQL models on ${allConventions().map((c) => c.displayName).join(' and ')}`)
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand(), lineageCommand(), bigqueryLocalCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand(), lineageCommand(), ...adapterCommands()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

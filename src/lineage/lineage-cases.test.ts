@@ -52,7 +52,7 @@ for (const dialect of ['duckdb', 'bigquery'] as const) {
       const nodes = c.nodes ?? [{ id: UNDER_TEST, sql: c.sql! }];
       const relations = relationsOf(c.relations!);
       for (const n of nodes) if (!relations.some((r) => r.uniqueId === n.id) && !Object.values(c.ephemerals ?? {}).includes(n.id)) relations.push({ uniqueId: n.id, resourceType: 'model', schema: 'main', identifier: n.id.split('.').pop()! });
-      const artifact = await traceProject({ dialect, adapterType: dialect, invocationId: 'test', relations, nodes: nodes.map((n) => ({ uniqueId: n.id, sql: n.sql })), ephemerals: c.ephemerals });
+      const artifact = await traceProject({ dialect, renamesRepeatedColumns: dialect === 'duckdb', adapterType: dialect, invocationId: 'test', relations, nodes: nodes.map((n) => ({ uniqueId: n.id, sql: n.sql })), ephemerals: c.ephemerals });
       for (const [id, want] of Object.entries(c.expect)) {
         const got = artifact.nodes[id === 'model' ? UNDER_TEST : id]!;
         expect(got, `lineage of ${id}`).toBeDefined();

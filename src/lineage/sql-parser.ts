@@ -17,7 +17,7 @@ export function loadSqlParser(): Promise<void> {
 /** Parses SQL with sqlparser-rs's DuckDB or BigQuery dialect. Call `loadSqlParser()` first. */
 export function parseSql(sql: string, dialect: LineageDialect): ParseOutcome {
   try {
-    return { ok: true, statements: parse(sql, dialect) as unknown as Statement[] };
+    return { ok: true, statements: parse(sql, dialect as Parameters<typeof parse>[1]) as unknown as Statement[] };
   } catch (e) {
     if (!(e instanceof ParserError)) throw e;
     const line = e.location?.line ?? /Line: (\d+)/.exec(e.message)?.[1];

@@ -37,7 +37,7 @@ export function openProblem(shape: Shape): string {
  * One model's compiled SQL → the upstream columns of each output column, and the columns it filters and
  * joins on. `shape` (what downstream models read) is absent when the SQL could not be read.
  */
-export function traceModel(node: TraceableNode, registry: NodeRegistry, dialect: LineageDialect): { lineage: NodeLineage; problems: string[]; shape?: Shape } {
+export function traceModel(node: TraceableNode, registry: NodeRegistry, dialect: LineageDialect, renamesRepeatedColumns = false): { lineage: NodeLineage; problems: string[]; shape?: Shape } {
   const parsed = parseSql(node.sql, dialect);
   if (!parsed.ok) return untraced(`the ${dialect} SQL parser cannot read the compiled SQL: ${parsed.message}`);
   const queries = parsed.statements.map((s) => variant(s)).filter((v) => v?.[0] === 'Query');
@@ -59,8 +59,8 @@ export function traceModel(node: TraceableNode, registry: NodeRegistry, dialect:
     }
     let name = c.name;
     if (columns[name]) {
-      // DuckDB names a repeated output column name_1, name_2 … (a join's `select *`); BigQuery refuses it.
-      if (dialect !== 'duckdb') trace.problem(`two output columns are named ${name}`);
+      // Some warehouses name a repeated output column name_1, name_2 … (a join's `select *`); others refuse it.
+      if (!renamesRepeatedColumns) trace.problem(`two output columns are named ${name}`);
       for (let n = 1; columns[name]; n++) name = `${c.name}_${n}`;
       renamed.set(c, name);
     }

@@ -24,7 +24,7 @@ export async function traceProject(input: LineageInput): Promise<LineageArtifact
   const registry = new NodeRegistry(input.relations, input.ephemerals);
   const nodes: Record<string, NodeLineage> = {};
   for (const node of input.nodes) {
-    const { lineage, problems, shape } = traceModel(node, registry, input.dialect);
+    const { lineage, problems, shape } = traceModel(node, registry, input.dialect, input.renamesRepeatedColumns === true);
     nodes[node.uniqueId] = lineage;
     if (!shape) continue;
     registry.record(node.uniqueId, shape, lineage);

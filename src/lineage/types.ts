@@ -34,8 +34,8 @@ export interface LineageArtifact {
   nodes: Record<string, NodeLineage>;
 }
 
-/** Dialects the lineage parser reads. */
-export type LineageDialect = 'duckdb' | 'bigquery' | 'generic';
+/** A grammar of the lineage parser (sqlparser-rs's dialect names), as the target's adapter names it; `generic` else. */
+export type LineageDialect = string;
 
 /** A relation Strata knows: where it lives, and its columns when the warehouse or a file says so. */
 export interface KnownRelation {
@@ -65,6 +65,8 @@ export interface TraceableNode {
 /** Everything `traceProject` needs; plain data. */
 export interface LineageInput {
   dialect: LineageDialect;
+  /** The warehouse names a repeated output column `x_1`, `x_2` (a join's `select *`) instead of refusing it. */
+  renamesRepeatedColumns?: boolean;
   adapterType: string;
   invocationId: string;
   /** Models, snapshots, seeds and sources, each with the relation it is read from. */

@@ -7,6 +7,7 @@ const AS_DUCKDB: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', 
 /** BigQuery without its client: macros, dbt-bigquery's BigQueryColumn, profile aliases, dataset URIs. */
 export const bigqueryConventions: AdapterConventions = {
   type: 'bigquery',
+  displayName: 'BigQuery',
   macroFiles: bigqueryMacroFiles,
   column: {
     labels: { TEXT: 'STRING', FLOAT: 'FLOAT64', INTEGER: 'INT64' },
@@ -23,5 +24,18 @@ export const bigqueryConventions: AdapterConventions = {
     const database = relation.database ?? target.database ?? (typeof target.settings.project === 'string' ? target.settings.project : '');
     return `bigquery://${database}/${relation.schema}/${relation.identifier}`;
   },
-  lineageDialect: 'bigquery',
+  lineage: { grammar: 'bigquery', renamesRepeatedColumns: false },
+  commands: [
+    {
+      name: 'bigquery-local',
+      description: 'run a local BigQuery (every query checked by BigQuery\u2019s analyzer) and GCS on loopback, to develop and test a BigQuery project offline',
+      options: [
+        { flags: '--port <port>', description: 'BigQuery REST API port', default: 9050, port: true },
+        { flags: '--gcs-port <port>', description: 'GCS JSON API port', default: 4443, port: true },
+        { flags: '--data <dir>', description: 'keep tables\u2019 schemas and GCS objects in this folder across restarts' },
+      ],
+      // The emulator (and its analyzer) loads only when the command runs.
+      run: async (flags, io) => (await import('./local/bigquery-local-command.js')).runBigQueryLocal(flags, io),
+    },
+  ],
 };

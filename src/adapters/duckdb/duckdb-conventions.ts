@@ -11,6 +11,7 @@ function pathOf(settings: Record<string, unknown>): string | undefined {
 /** DuckDB without its driver: macros, profile rules, the embedded warehouse unit tests run on. */
 export const duckdbConventions: AdapterConventions = {
   type: 'duckdb',
+  displayName: 'DuckDB',
   macroFiles: duckdbMacroFiles,
   targetNames: (settings) => ({ schema: String(settings.schema ?? 'main'), ...(settings.database !== undefined ? { database: String(settings.database) } : {}) }),
   // dbt-duckdb's `target.database`: the database file's stem (`memory` in memory), as DuckDB names the attached file.
@@ -38,5 +39,5 @@ export const duckdbConventions: AdapterConventions = {
     const file = path === ':memory:' ? 'memory' : isAbsolute(path) ? path : posix.join(workerProjectDir, path);
     return `duckdb://${file}/${relation.schema}.${relation.identifier}`;
   },
-  lineageDialect: 'duckdb',
+  lineage: { grammar: 'duckdb', renamesRepeatedColumns: true },
 };

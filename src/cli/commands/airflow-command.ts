@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { airflowDag } from '../../api/index.js';
+import { airflowDag, allConventions } from '../../api/index.js';
 import type { AirflowInput } from '../../airflow/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
@@ -24,7 +24,7 @@ function withAirflowFlags(cmd: Command): Command {
     .option('--retries <n>', 'retries of a failed task (default 0)')
     .option('--retry-delay <duration>', 'wait between retries: 5m, 30s, 1h (default 5m)')
     .option('--max-active-runs <n>', 'DAG runs at once (default 1)')
-    .option('--max-active-tasks <n>', 'tasks of a run at once (default: Airflow\'s; 1 on DuckDB)')
+    .option('--max-active-tasks <n>', `tasks of a run at once (default: Airflow's; 1 on ${allConventions().filter((c) => c.singleWriter).map((c) => c.displayName).join(', ')})`)
     .option('--tags <tag...>', 'DAG tags (default: strata)')
     .option('--worker-project-dir <dir>', 'the project folder on the Airflow worker (default: this project\'s absolute path)')
     .option('--worker-profiles-dir <dir>', 'the profiles folder on the worker (default: --profiles-dir, else the worker\'s default)')

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clean, debug, deps, init, runOperation } from '../../api/index.js';
+import { clean, debug, deps, embeddedConventions, init, runOperation } from '../../api/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function cleanCommand(): Command {
@@ -29,7 +29,7 @@ export function debugCommand(): Command {
 
 export function initCommand(): Command {
   return new Command('init')
-    .description('scaffold a new project that builds on DuckDB')
+    .description(`scaffold a new project that builds on ${embeddedConventions().displayName}`)
     .argument('<name>', 'project name (letters, digits, underscores)')
     .option('--dir <dir>', 'parent folder (default: current folder)')
     .option('--demo', "the bundled telecom demo (models, macros, seeds, snapshots, tests and its landing files) instead of a starter project")

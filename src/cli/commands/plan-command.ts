@@ -28,7 +28,7 @@ const dots = (left: string, right: string, width = 78): string => `${left} ${'.'
 /** Prints a plan the way `build` prints nodes: one line per node in graph order, then the total. */
 export function printPlan(reporter: Reporter, r: PlanResult, maxBytes?: number): void {
   const say = (message: string): void => reporter.emit({ type: 'info', message });
-  say(`Dry run: nothing was executed. Estimated with BigQuery dry runs at $${r.pricePerTib}/TiB on demand.`);
+  say(`Dry run: nothing was executed. Estimated with the warehouse's dry runs at $${r.pricePerTib}/TiB on demand.`);
   r.nodes.forEach((n, i) => {
     const what = `${i + 1} of ${r.nodes.length} ${n.resourceType} ${n.relation ?? n.name} (${n.action})`;
     const right = n.error ? `[ERROR] ${n.error}` : n.bytes === undefined ? `[?] ${n.note ?? ''}` : `${formatBytes(n.bytes)}  $${(n.costUsd ?? 0).toFixed(4)}`;
@@ -40,7 +40,7 @@ export function printPlan(reporter: Reporter, r: PlanResult, maxBytes?: number):
 
 export function planCommand(): Command {
   return withSelectionFlags(withCommonFlags(new Command('plan')))
-    .description('dry-run every selected node on BigQuery: bytes each would process and the estimated cost, before anything runs (same as build --dry-run)')
+    .description('dry-run every selected node on the target\'s warehouse (one with dry runs): bytes each would process and the estimated cost, before anything runs (same as build --dry-run)')
     .option('--full-refresh', 'estimate a full refresh of incremental models')
     .option('--max-bytes <size>', 'exit 1 when the total is above this (e.g. 50GB, 1TiB)')
     .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty'; fullRefresh?: boolean; maxBytes?: string }, command: Command) => {

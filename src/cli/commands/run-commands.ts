@@ -56,7 +56,7 @@ export function runCommands(): Command[] {
     if (kind === 'build') cmd = cmd.option('--check-freshness', 'check source freshness first; stale sources (past error_after) skip everything downstream');
     if (kind === 'build' || kind === 'run') {
       cmd = cmd
-        .option('--dry-run', 'print the bytes each node would process and the estimated cost (BigQuery), then stop: nothing runs')
+        .option('--dry-run', 'print the bytes each node would process and the estimated cost (a warehouse with dry runs), then stop: nothing runs')
         .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
         .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)");
     }

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics/index.js';
-import type { ExitCode } from './types.js';
-import { analyzerUnavailableReason, AnalyzerUnavailable } from '../adapters/bigquery/local/zetasql-service.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
-import { startLocalGcs, type LocalGcs } from '../adapters/bigquery/local/local-gcs-server.js';
+import type { Diagnostic } from '../../../diagnostics/index.js';
+import { analyzerUnavailableReason, AnalyzerUnavailable } from './zetasql-service.js';
+import { startLocalBigQuery, type LocalBigQuery } from './local-bigquery-server.js';
+import { startLocalGcs, type LocalGcs } from './local-gcs-server.js';
+import type { CommandIo } from '../../contract.js';
+
+type ExitCode = 0 | 2;
 
 export interface BigQueryLocalOptions {
   /** BigQuery REST port (default 9050; 0 picks a free one). */
@@ -48,4 +50,21 @@ export async function bigqueryLocal(options: BigQueryLocalOptions = {}): Promise
     if (e instanceof AnalyzerUnavailable) return problem('analyzer-unavailable', e.message, 'reinstall with npm ci; the analyzer needs glibc 2.29 or newer on Linux');
     throw e;
   }
+}
+
+/** `strata bigquery-local` as the CLI runs it: the servers, where they listen, until `io.stopped`. */
+export async function runBigQueryLocal(flags: Record<string, unknown>, io: CommandIo): Promise<number> {
+  const result = await bigqueryLocal({ port: flags.port as number, gcsPort: flags.gcsPort as number, dataDir: flags.data as string | undefined });
+  io.report(result.diagnostics);
+  const servers = result.servers;
+  if (!servers) return result.exitCode;
+  io.say(`BigQuery API: ${servers.bigquery.endpoint}`);
+  io.say(`GCS API:      ${servers.gcs.endpoint}`);
+  io.say(servers.dataDir ? `Data:         ${servers.dataDir}` : 'Data:         in memory (use --data DIR to keep it)');
+  io.say(`In profiles.yml (type: bigquery): api_endpoint: ${servers.bigquery.endpoint} and gcs_api_endpoint: ${servers.gcs.endpoint}; any token works (method: oauth-secrets, token: local).`);
+  io.say('Press Ctrl+C to stop.');
+  await io.stopped;
+  await servers.stop();
+  io.say('Stopped.');
+  return result.exitCode;
 }
