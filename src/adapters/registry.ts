@@ -1,4 +1,4 @@
-import type { Adapter, AdapterCommand, AdapterConventions, AdapterMacroFile } from './contract.js';
+import type { Adapter, AdapterCommand, AdapterConventions, AdapterMacroFile, Capabilities } from './contract.js';
 import type { TargetConfig } from '../project/types.js';
 import { duckdbConventions } from './duckdb/duckdb-conventions.js';
 import { bigqueryConventions } from './bigquery/bigquery-conventions.js';
@@ -22,6 +22,12 @@ export async function loadAdapter(type: string): Promise<Adapter | undefined> {
 /** Every warehouse's conventions, in registry order. */
 export function allConventions(): AdapterConventions[] {
   return registered.map((r) => r.conventions);
+}
+
+/** The warehouse types with a capability (loads their adapters: for hints, not for hot paths). */
+export async function adapterTypesWith(capability: keyof Capabilities): Promise<string[]> {
+  const adapters = await Promise.all(registered.map((r) => r.load()));
+  return adapters.filter((a) => a.dialect.capabilities[capability]).map((a) => a.type);
 }
 
 /** A warehouse's conventions, without loading it. */

@@ -1,0 +1,91 @@
+/**
+ * What Strata knows of a warehouse without loading its driver (its conventions), and the commands it adds
+ * to the CLI. Each warehouse folder exports one `AdapterConventions`; the registry lists them.
+ */
+import type { TargetConfig } from '../project/types.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Relation } from './contract.js';
+
+/** A file of macros an adapter contributes to package `dbt` (its `<type>__<name>` cross-database macros). */
+export interface AdapterMacroFile {
+  path: string;
+  contents: string;
+}
+
+/** dbt's `api.Column` on a warehouse: its labels for generic types, its string type, how it quotes a column. */
+export interface ColumnConventions {
+  /** `translate_type`: an upper-cased generic label → this warehouse's. */
+  labels: Record<string, string>;
+  stringType(size: number): string;
+  quote(name: string): string;
+}
+
+/** Files and lines `strata init` writes for a new project on this warehouse. */
+export interface ProjectScaffold {
+  /** The `dev` output of profiles.yml, as YAML lines indented under `outputs:`. */
+  profileOutput(projectName: string): string;
+  /** Lines of .gitignore for the files the warehouse writes in the project. */
+  gitignore: string[];
+}
+
+/** One option of an adapter's command: commander's flags syntax (`--port <port>`). */
+export interface AdapterCommandOption {
+  flags: string;
+  description: string;
+  default?: string | number;
+  /** The value is a TCP port (0–65535). */
+  port?: boolean;
+}
+
+/** What an adapter's command is given to talk to the user and to know when to stop. */
+export interface CommandIo {
+  say(message: string): void;
+  report(diagnostics: Diagnostic[]): void;
+  /** Resolves when the user interrupts (Ctrl+C, SIGTERM): a server stops then. */
+  stopped: Promise<void>;
+}
+
+/** A command an adapter adds to the CLI (`strata <name>`), as data: cli/ builds it, the adapter runs it. */
+export interface AdapterCommand {
+  name: string;
+  description: string;
+  options: AdapterCommandOption[];
+  /** Flags by commander's camel-cased names; resolves with the exit code. Loads what it needs on call. */
+  run(flags: Record<string, unknown>, io: CommandIo): Promise<number>;
+}
+
+/**
+ * What Strata knows of a warehouse without loading its driver: plain data and pure functions, imported
+ * eagerly by the registry (the `Adapter`, with its connection, loads only when a target opens). Each
+ * optional member is a capability; callers branch on its presence, never on the adapter's name.
+ */
+export interface AdapterConventions {
+  readonly type: string;
+  /** The warehouse's name as users write it (help texts). */
+  readonly displayName: string;
+  /** Cross-database macros dispatched to on this warehouse. */
+  readonly macroFiles: AdapterMacroFile[];
+  /** dbt's api.Column here; absent: dbt's base Column. */
+  readonly column?: ColumnConventions;
+  /** profiles.yml: an output's schema and database, with the warehouse's aliases and defaults. */
+  targetNames(settings: Record<string, unknown>): { schema: string; database?: string };
+  /** The `target.database` templates see when the profile sets none. */
+  templateDatabase?(settings: Record<string, unknown>): string | undefined;
+  /**
+   * Embedded in this process: it runs in memory, so unit tests of every target run on it, and a project
+   * with no profile builds on it (`zeroSetupTarget`) — `npm install && strata build` needs nothing else.
+   */
+  readonly embedded?: { memoryTarget: TargetConfig; zeroSetupTarget(profileName: string): TargetConfig; scaffold: ProjectScaffold };
+  /** Unit tests run on the embedded warehouse: this warehouse's column types as that one spells them. */
+  readonly unitTestTypes?: Record<string, string>;
+  /** A file in the project folder holds the database (`strata clean` keeps it): its absolute path. */
+  databaseFile?(settings: Record<string, unknown>, projectRoot: string): string | undefined;
+  /** One writer at a time (a database file): Airflow runs one task at a time by default. */
+  readonly singleWriter?: boolean;
+  /** The URI Airflow knows a relation by (its Dataset / Asset). */
+  relationUri?(relation: Relation, target: { database?: string; settings: Record<string, unknown> }, workerProjectDir: string): string;
+  /** Column lineage: the SQL parser's grammar for this warehouse, and whether it renames a repeated output column (`x_1`) instead of refusing it. */
+  readonly lineage?: { grammar: string; renamesRepeatedColumns: boolean };
+  /** Commands this warehouse adds to the CLI (a local emulator…). */
+  readonly commands?: AdapterCommand[];
+}
