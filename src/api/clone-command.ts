@@ -11,6 +11,7 @@ import { stateRelations, type StateRelations } from './clone-sources.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { countStatuses, runRecord, writeManifest } from './run-artifacts.js';
 import { selectForCommand } from './state-option.js';
+import { observeConnection } from './statement-log.js';
 import { warningsAsErrors } from './warn-error.js';
 import type { CommandResult, CommonOptions, SelectionOptions } from './types.js';
 
@@ -75,7 +76,8 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
       reporter: p.reporter,
       describe: (id) => `clone of ${manifest.nodes[id]!.resourceType} ${p.adapter.dialect.renderRelation(relations.relationOf(manifest.nodes[id]!))}`,
       label: (id) => ({ name: manifest.nodes[id]!.name, resourceType: manifest.nodes[id]!.resourceType }),
-      runNode: (id, worker) => cloneNode(ctx, manifest.nodes[id]!, connections[worker % connections.length]!),
+      // Each statement is told to the reporter (--debug, the log file), as a build tells it.
+      runNode: (id, worker) => cloneNode(ctx, manifest.nodes[id]!, observeConnection(connections[worker % connections.length]!, (s) => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }))),
     });
     interrupted = ran.interrupted;
     for (const r of ran.results) records.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
