@@ -9,9 +9,10 @@ import type { ManifestNode } from '../parse/types.js';
 import type { StateManifest } from '../select/index.js';
 import { stateRelations, type StateRelations } from './clone-sources.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { countStatuses, runRecord, writeManifest } from './run-artifacts.js';
+import { countStatuses, writeManifest } from './run-artifacts.js';
+import { runRecord } from '../execute/run-records.js';
 import { selectForCommand } from './state-option.js';
-import { observeConnection } from './statement-log.js';
+import { observeConnection } from '../execute/statement-log.js';
 import { warningsAsErrors } from './warn-error.js';
 import type { CommandResult, CommonOptions, SelectionOptions } from './types.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { repoRoot } from '../../test-support/demo-project.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../../bigquery-local/local-bigquery-server.js';
+import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 
 const output = (name: string, dataset: string, endpoint: string): string =>
   `    ${name}:\n      type: bigquery\n      method: oauth-secrets\n      token: local-token\n      project: acme-local\n      dataset: ${dataset}\n      location: EU\n      threads: 2\n      api_endpoint: ${endpoint}\n`;
