@@ -3,10 +3,9 @@ import type { Connection, Warehouse } from '../adapters/contract.js';
 import { runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
 import { RelationIndex } from '../compile/index.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
-import { runGraph, type NodeOutcome } from '../execute/index.js';
-import { executeClone, planClone } from '../materializations/index.js';
+import { runGraph } from '../execute/index.js';
+import { runCloneNode, type CloneRunContext } from '../execute/clone-runner.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { StateManifest } from '../select/index.js';
 import { stateRelations, type StateRelations } from './clone-sources.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { countStatuses, writeManifest } from './run-artifacts.js';
@@ -66,7 +65,7 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
     for (const n of schemas.values()) await admin.execute(p.adapter.dialect.createSchema(n.schema, n.database));
     const threads = Math.max(1, options.threads ?? p.project.target.threads);
     for (let i = 1; i < Math.min(threads, nodes.length); i++) connections.push(await warehouse.connect());
-    const ctx = { p, state: selection.state, sources, relations, fullRefresh: options.fullRefresh === true };
+    const ctx: CloneRunContext = { p, state: selection.state, locate: sources.locate, relations, fullRefresh: options.fullRefresh === true };
     p.reporter.emit({ type: 'run-started', command: 'clone', total: nodes.length, threads, invocationId: p.invocationId });
     const ran = await runGraph({
       ids: nodes.map((n) => n.uniqueId),
@@ -78,7 +77,7 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
       describe: (id) => `clone of ${manifest.nodes[id]!.resourceType} ${p.adapter.dialect.renderRelation(relations.relationOf(manifest.nodes[id]!))}`,
       label: (id) => ({ name: manifest.nodes[id]!.name, resourceType: manifest.nodes[id]!.resourceType }),
       // Each statement is told to the reporter (--debug, the log file), as a build tells it.
-      runNode: (id, worker) => cloneNode(ctx, manifest.nodes[id]!, observeConnection(connections[worker % connections.length]!, (s) => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }))),
+      runNode: (id, worker) => runCloneNode(ctx, manifest.nodes[id]!, observeConnection(connections[worker % connections.length]!, (s) => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }))),
     });
     interrupted = ran.interrupted;
     for (const r of ran.results) records.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
@@ -99,39 +98,6 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
   const failed = records.some((r) => r.status === 'error');
   p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(records), status: failed || interrupted ? 'error' : 'success' });
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: records };
-}
-
-interface CloneContext {
-  p: PreparedProject;
-  state: StateManifest;
-  sources: StateRelations;
-  relations: RelationIndex;
-  fullRefresh: boolean;
-}
-
-/** One node: plan from what the target and the state have, then run the plan. */
-async function cloneNode(ctx: CloneContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
-  const { dialect } = ctx.p.adapter;
-  const target = ctx.relations.relationOf(node);
-  const saved = ctx.state.nodes.get(node.uniqueId)?.relation;
-  const state = saved ? ctx.sources.locate(saved) : undefined;
-  const relation = dialect.renderRelation(target);
-  try {
-    const stateExisting = state ? await connection.getRelation(state) : undefined;
-    if (state && !stateExisting) return { status: 'error', message: `the state relation ${dialect.renderRelation(state)} does not exist: build it in the state's target first, or leave ${node.name} out of the selection`, relation };
-    const plan = planClone({ target, state, stateExisting, existing: await connection.getRelation(target), fullRefresh: ctx.fullRefresh }, dialect);
-    if (plan.action === 'skip') {
-      ctx.p.reporter.emit({ type: 'info', message: `${node.name}: nothing to clone, ${plan.reason}` });
-      return { status: 'success', message: 'No-op', relation };
-    }
-    const done = await executeClone(connection, dialect, target, plan);
-    const what = plan.how === 'zero-copy' ? 'CLONE' : plan.how === 'view' ? 'CREATE VIEW' : `CREATE TABLE${done.rowsAffected === undefined ? '' : ` (${done.rowsAffected} rows)`}`;
-    return { status: 'success', message: what, relation, materialized: plan.kind, rowsAffected: done.rowsAffected, adapterResponse: { _message: what, code: plan.how === 'zero-copy' ? 'CLONE' : 'CREATE', ...(done.rowsAffected === undefined ? {} : { rows_affected: done.rowsAffected }) } };
-  } catch (e) {
-    if (e instanceof UserError) return { status: 'error', message: e.diagnostics.map((d) => d.message).join('; '), relation };
-    const describe = (e as { describe?: () => string }).describe;
-    return { status: 'error', message: ctx.p.scrubber.scrub(typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!), relation };
-  }
 }
 
 /** The invocation's arguments, in run_results.json as dbt writes them. */
