@@ -36,7 +36,8 @@ export function planClone(input: CloneInput, dialect: Dialect): ClonePlan {
   const from = `select * from ${dialect.renderRelation(state)}`;
   const zeroCopy = dialect.cloneTable?.bind(dialect);
   const clone = (how: 'zero-copy' | 'copy' | 'view', kind: RelationKind, statementAt: (at: Relation) => string): ClonePlan => ({ action: 'clone', how, kind, sql: statementAt(target), statementAt });
-  if (zeroCopy && input.stateExisting?.kind !== 'view') return clone('zero-copy', 'table', (at) => zeroCopy(at, state));
+  // Only a table clones: a view or an external table (BigQuery refuses to clone them) becomes a view of it.
+  if (zeroCopy && (input.stateExisting?.kind ?? 'table') === 'table') return clone('zero-copy', 'table', (at) => zeroCopy(at, state));
   if (zeroCopy) return clone('view', 'view', (at) => dialect.createViewAs(at, from));
   return clone('copy', 'table', (at) => dialect.createTableAs(at, from));
 }
