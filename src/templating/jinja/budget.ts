@@ -86,13 +86,8 @@ export function checkItems(count: number): void {
   if (count > limits.iterations) throw new JinjaError('runtime', `this list would have ${count.toLocaleString('en-US')} items, more than ${limits.iterations.toLocaleString('en-US')} (${ENV.iterations})`);
 }
 
-/** A macro call one level deeper; the caller must call `leave` when it returns. */
-export function enterMacro(name: string): RenderBudget | undefined {
-  const budget = currentBudget();
-  if (!budget) return undefined;
-  if (++budget.depth > limits.depth) {
-    budget.depth--;
-    throw new JinjaError('runtime', `macro '${name}' was called more than ${limits.depth} levels deep (${ENV.depth}): a macro that calls itself without an end`);
-  }
-  return budget;
+/** A macro call went deeper than the limit: undo its count and stop the render. */
+export function tooDeep(budget: RenderBudget, name: string): never {
+  budget.depth--;
+  throw new JinjaError('runtime', `macro '${name}' was called more than ${limits.depth} levels deep (${ENV.depth}): a macro that calls itself without an end`);
 }
