@@ -66,6 +66,15 @@ function referencedTables(sql: string): string[] {
   return [...out];
 }
 
+/** `create table target clone source`: the clone has its source's rows (the target is named first). */
+function applyCloneRows(store: TableStore, s: AnalyzedStatement): void {
+  if (s.node.kind !== 'resolved_create_table_stmt_node' || !attr(s.node.body, 'clone_from')) return;
+  const [target, source] = referencedTables(s.text);
+  const t = store.tables.get(target ?? '');
+  const from = store.tables.get(source ?? '');
+  if (t && from) Object.assign(t, { numRows: from.numRows, numBytes: from.numBytes });
+}
+
 /** Rows a DML statement changes, roughly: VALUES count their rows, INSERT … SELECT from one table copies its count. */
 function applyRowCounts(store: TableStore, s: AnalyzedStatement, project: string): number {
   if (s.node.kind === 'resolved_insert_stmt_node') {
@@ -122,6 +131,7 @@ export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store
   for (const s of done) {
     store.apply(s.effects);
     await describeExternal(s, job, store);
+    applyCloneRows(store, s);
     if (/insert|update|delete|merge/.test(s.node.kind)) dml = (dml ?? 0) + applyRowCounts(store, s, job.project);
     if (s.node.kind === 'resolved_query_stmt_node') result = await resultOf(zs, settings, s, job, store, gate);
   }
