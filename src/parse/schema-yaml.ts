@@ -122,8 +122,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
     }
     return props;
   }
-  const invalid = (key: (string | number)[], message: string, hint: string): void => {
-    props.diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message, file: f.path, line: yaml.lineOf(key), hint });
+  const invalid = (key: (string | number)[], message: string, hint: string, code = 'schema-yaml-invalid'): void => {
+    props.diagnostics.push({ code, severity: 'error', message, file: f.path, line: yaml.lineOf(key) ?? yaml.lineOf(key.slice(0, -1)), hint });
   };
   for (const kind of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
     const list = doc[kind];
