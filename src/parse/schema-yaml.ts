@@ -1,6 +1,6 @@
 /** Reads `version: 2` property files: model/seed/snapshot patches, sources, unit tests. */
 import type { Diagnostic } from '../diagnostics/index.js';
-import { parseYamlFile } from '../project/yaml-file.js';
+import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
@@ -44,6 +44,22 @@ export interface RawUnitTest {
   definition: Record<string, unknown>;
   file: string;
   line?: number;
+  /** Lines of its parts, for diagnostics: `given.0`, `given.0.rows`, `expect`, `expect.rows`, `model`. */
+  lines?: Record<string, number>;
+}
+
+/** The lines of a unit test's parts (read only for the few entries of `unit_tests:`). */
+function unitTestLines(yaml: YamlFile, i: number, u: unknown): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const put = (key: string, path: (string | number)[]): void => {
+    const line = yaml.lineOf(['unit_tests', i, ...path]);
+    if (line !== undefined) lines[key] = line;
+  };
+  const d = u && typeof u === 'object' ? (u as Record<string, unknown>) : {};
+  for (const key of ['model', 'given', 'expect', 'overrides']) put(key, [key]);
+  put('expect.rows', ['expect', 'rows']);
+  if (Array.isArray(d.given)) d.given.forEach((_g, j) => { put(`given.${j}`, ['given', j]); put(`given.${j}.rows`, ['given', j, 'rows']); put(`given.${j}.format`, ['given', j, 'format']); });
+  return lines;
 }
 
 /** An `exposures:` entry as written, with where it was written (built into an Exposure by exposures.ts). */
@@ -205,7 +221,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
       });
   }
   if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), { description: String((m as { description?: unknown }).description ?? '') }]);
-  if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]) }));
+  if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]), lines: unitTestLines(yaml, i, u) }));
   const exposures = doc.exposures;
   if (exposures !== undefined && exposures !== null) {
     if (!Array.isArray(exposures)) invalid(['exposures'], "'exposures:' must be a list of entries starting with '- name:'", 'write:\nexposures:\n  - name: weekly_report\n    type: dashboard\n    owner: {email: data@example.com}');
