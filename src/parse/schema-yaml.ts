@@ -4,7 +4,7 @@ import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
-import { checkEntryShape, columnsOf, rawTests, readVersions, type RawTest, type VersionPatch } from './yaml-entries.js';
+import { checkEntryShape, checkFreshness, columnsOf, rawTests, readVersions, type RawTest, type VersionPatch } from './yaml-entries.js';
 
 export type { RawTest, VersionPatch } from './yaml-entries.js';
 
@@ -195,6 +195,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
           return;
         }
         const src = s as Record<string, unknown>;
+        checkFreshness(src.freshness, ['sources', i, 'freshness'], `source '${String(src.name)}'`, invalid);
         const tables = src.tables ?? [];
         if (!Array.isArray(tables)) {
           invalid(['sources', i, 'tables'], `tables of source '${String(src.name)}' must be a list`, 'write tables:\n  - name: my_table');
@@ -206,6 +207,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
             return;
           }
           const table = t as Record<string, unknown>;
+          checkFreshness(table.freshness, ['sources', i, 'tables', j, 'freshness'], `table '${String(src.name)}.${String(table.name)}'`, invalid);
           const columnTests: Record<string, RawTest[]> = {};
           props.sources.push({
             sourceName: String(src.name),

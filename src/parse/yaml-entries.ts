@@ -155,3 +155,20 @@ export function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<
   if (!Array.isArray(list)) return [];
   return list.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, key, j]) }));
 }
+
+/** A source's or table's `freshness:` (dbt: warn_after / error_after, each a count and a period; filter). */
+export function checkFreshness(value: unknown, path: (string | number)[], what: string, report: Report): void {
+  if (value === undefined || value === null) return;
+  const example = 'freshness:\n  warn_after: {count: 12, period: hour}\n  error_after: {count: 24, period: hour}';
+  if (typeof value !== 'object' || Array.isArray(value)) return report(path, `freshness: of ${what} must be a mapping`, example, 'config-invalid');
+  const f = value as Record<string, unknown>;
+  for (const key of ['warn_after', 'error_after']) {
+    const after = f[key];
+    if (after === undefined || after === null) continue;
+    const a = after as Record<string, unknown>;
+    if (typeof after !== 'object' || Array.isArray(after)) report([...path, key], `freshness.${key} of ${what} must be a mapping with count: and period:`, example, 'config-invalid');
+    else if (a.count !== undefined && a.count !== null && !(typeof a.count === 'number' && Number.isInteger(a.count) && a.count > 0)) report([...path, key, 'count'], `freshness.${key}.count of ${what} must be a whole number above 0, not ${JSON.stringify(a.count)}`, example, 'config-invalid');
+    else if (a.count !== undefined && a.count !== null && !['minute', 'hour', 'day'].includes(a.period as string)) report([...path, key, 'period'], `freshness.${key}.period of ${what} must be minute, hour or day, not ${JSON.stringify(a.period ?? null)}`, example, 'config-invalid');
+  }
+  if (f.filter !== undefined && f.filter !== null && typeof f.filter !== 'string') report([...path, 'filter'], `freshness.filter of ${what} must be a SQL condition as text`, "filter: \"_etl_loaded_at >= date_sub(current_date(), interval 1 day)\"", 'config-invalid');
+}
