@@ -74,7 +74,7 @@ function entryDiagnostics(entry: unknown, path: (string | number)[], report: (pa
       if (key === kind) report([...path, key], `${key}: is empty`, EXAMPLE);
       continue;
     }
-    if (!typeOk(type, value)) report([...path, key], `${key}: must be ${WANT[type]}, not ${JSON.stringify(value)}`, type === 'boolean' ? `${key}: false` : `quote it: ${key}: "${String(value)}"`);
+    if (!typeOk(type, value)) report([...path, key], `${key}: must be ${WANT[type]}, not ${JSON.stringify(value)}`, type === 'boolean' ? `${key}: false` : type === 'version' ? `${key}: [">=1.0.0", "<2.0.0"]` : `${key}: v1.2.0`);
   }
   if (kind === 'package' && (e.version === undefined || e.version === null)) report(path, `hub package ${String(e.package)} has no version:`, 'add version: [">=1.0.0", "<2.0.0"] (a version or a range of them)');
   if (kind === 'tarball' && (e.name === undefined || e.name === null)) report(path, `tarball package ${String(e.tarball)} has no name:`, 'add name: <the project name the tarball holds>');
