@@ -182,7 +182,33 @@ const selectorCases: Case[] = [
   ['selectors.yml: a definition that is a number', { 'selectors.yml': 'selectors:\n  - name: a\n    definition: 3\n' }, 'selectors.yml', 3, 'selectors-invalid'],
 ];
 
-const cases: Case[] = [...snapshotCases, ...testCases, ...contractCases, ...hookCases, ...unitCases, ...incrementalCases, ...valueCases, ...packageCases, ...selectorCases];
+const unitRest = (rest: string): Record<string, string> => unit(givenA('        rows: [{id: 1}]\n'), `    expect: {rows: [{id: 1}]}\n${rest}`);
+const propertyCases: Case[] = [
+  ['a singular test with severity fatal', { 'tests/t.sql': "{{ config(severity='fatal') }}\nselect 1 where false" }, 'tests/t.sql', 1, 'config-invalid'],
+  ['an analysis with tags a number', { 'analyses/x.sql': "{{ config(tags=3) }}\nselect 1" }, 'analyses/x.sql', 1, 'config-invalid'],
+  ['quoting.database maybe', { 'project.yml': 'name: p\nprofile: p\nquoting:\n  database: maybe\n' }, 'project.yml', 4, 'project-invalid'],
+  ['dispatch without search_order', { 'project.yml': 'name: p\nprofile: p\ndispatch:\n  - macro_namespace: dbt_utils\n' }, 'project.yml', 4, 'project-invalid'],
+  ['dispatch not a list', { 'project.yml': 'name: p\nprofile: p\ndispatch: 3\n' }, 'project.yml', 3, 'project-invalid'],
+  ['config-version 3', { 'project.yml': 'name: p\nprofile: p\nconfig-version: 3\n' }, 'project.yml', 3, 'project-invalid'],
+  ['a source identifier that is a list', { 'models/s.yml': 'version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n        identifier: [3]\n' }, 'models/s.yml', 6, 'config-invalid'],
+  ['a source loaded_at_field that is a list', { 'models/s.yml': 'version: 2\nsources:\n  - name: s\n    loaded_at_field: [a]\n    tables:\n      - name: t\n' }, 'models/s.yml', 4, 'config-invalid'],
+  ['a source config enabled: maybe', { 'models/s.yml': 'version: 2\nsources:\n  - name: s\n    config:\n      enabled: maybe\n    tables:\n      - name: t\n' }, 'models/s.yml', 5, 'config-invalid'],
+  ['a source with tags a mapping (was a crash)', { 'models/s.yml': 'version: 2\nsources:\n  - name: s\n    tags: {a: 1}\n    tables:\n      - name: t\n' }, 'models/s.yml', 4, 'config-invalid'],
+  ['a source table with meta a list', { 'models/s.yml': 'version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n        meta: [1]\n' }, 'models/s.yml', 6, 'schema-yaml-invalid'],
+  ['a column data_type that is a list', { 'models/m.sql': 'select 1 as id', 'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_type: [int]\n' }, 'models/m.yml', 6, 'config-invalid'],
+  ['a column quote: maybe', { 'models/m.sql': 'select 1 as id', 'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        quote: maybe\n' }, 'models/m.yml', 6, 'config-invalid'],
+  ['a model description that is a list', { 'models/m.sql': 'select 1 as id', 'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    description: [a]\n' }, 'models/m.yml', 4, 'config-invalid'],
+  ['a seed quote_columns: maybe', { 'seeds/s.csv': 'id\n1\n', 'seeds/s.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      quote_columns: maybe\n' }, 'seeds/s.yml', 5, 'config-invalid'],
+  ['a snapshot target_schema that is a number', snap("unique_key='id', strategy='check', check_cols='all', target_schema=3"), 'snapshots/s.sql', 2, 'config-invalid'],
+  ['not_null on a source table, without a column', { 'models/s.yml': 'version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n        data_tests:\n          - not_null\n' }, 'models/s.yml', 7, 'test-invalid'],
+  ['unit test overrides.macros a number', unitRest('    overrides:\n      macros: 3\n'), 'models/unit.yml', 9, 'unit-test-invalid'],
+  ['unit test overrides.vars a list', unitRest('    overrides:\n      vars: [1]\n'), 'models/unit.yml', 9, 'unit-test-invalid'],
+  ['unit test overrides with an unknown key', unitRest('    overrides:\n      macro: {is_incremental: true}\n'), 'models/unit.yml', 9, 'unit-test-invalid'],
+  ['unit test with an unknown key', unitRest('    expected: {rows: []}\n'), 'models/unit.yml', 2, 'unit-test-invalid'],
+  ['unit_tests: not a list', { 'models/unit.yml': 'unit_tests: 3\n' }, 'models/unit.yml', 1, 'schema-yaml-invalid'],
+];
+
+const cases: Case[] = [...propertyCases, ...snapshotCases, ...testCases, ...contractCases, ...hookCases, ...unitCases, ...incrementalCases, ...valueCases, ...packageCases, ...selectorCases];
 
 const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 

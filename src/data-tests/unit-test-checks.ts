@@ -4,11 +4,13 @@
  * form `format:` names (dict: a list of mappings; csv and sql: text), and an `expect`. Before, each of
  * these was found when the test ran (exit 1), or not at all (a test that could never pass).
  */
-import type { Diagnostic } from '../diagnostics/index.js';
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { RawUnitTest } from '../parse/schema-yaml.js';
 
 const FORMATS = ['dict', 'csv', 'sql'];
+const UNIT_TEST_KEYS = ['name', 'model', 'given', 'expect', 'description', 'overrides', 'config', 'versions'];
+const OVERRIDE_KEYS = ['macros', 'vars', 'env_vars'];
 
 /** `ref('x')`, `ref('pkg', 'x')`, `source('a', 'b')` or `this`, as the key a run looks rows up by. */
 function inputKey(input: string): string | undefined {
@@ -27,6 +29,8 @@ export function unitTestProblems(r: RawUnitTest, model: ManifestNode): Diagnosti
   const error = (where: string | undefined, message: string, hint: string): void => {
     out.push({ code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}': ${message}`, file: r.file, line: (where ? r.lines?.[where] : undefined) ?? r.line ?? 1, hint });
   };
+  for (const key of Object.keys(d)) if (!UNIT_TEST_KEYS.includes(key)) error(undefined, `'${key}' is not a key of a unit test (it takes ${UNIT_TEST_KEYS.join(', ')})`, didYouMean(key, UNIT_TEST_KEYS) ?? `remove ${key}:`);
+  overridesProblems(d.overrides, error);
   const parents = new Set([...model.refs.map((x) => `ref('${x.name}')`), ...model.sources.map((s) => `source('${s.source}', '${s.table}')`)]);
   const given = new Set<string>();
   if (d.given !== undefined && d.given !== null && !Array.isArray(d.given)) error('given', 'given: must be a list of inputs', "given:\n  - input: ref('orders')\n    rows: [{id: 1}]");
@@ -61,4 +65,15 @@ function rowProblems(entry: Record<string, unknown>, at: string, what: string, e
   if (format === 'dict' && !(Array.isArray(rows) && rows.every((x) => x && typeof x === 'object' && !Array.isArray(x)))) return error(`${at}.rows`, `rows: of ${what} must be a list of mappings (format dict), not ${JSON.stringify(rows).slice(0, 60)}`, 'rows:\n  - {id: 1, status: placed}');
   if (format === 'csv' && typeof rows !== 'string') return error(`${at}.rows`, `rows: of ${what} must be CSV text (format csv)`, 'rows: |\n  id,status\n  1,placed');
   if (format === 'sql') error(at, 'format: sql is not supported yet', 'use format: dict or csv');
+}
+
+/** `overrides:` a mapping of macros, vars and env_vars, each a mapping. */
+function overridesProblems(o: unknown, error: (where: string | undefined, message: string, hint: string) => void): void {
+  if (o === undefined || o === null) return;
+  const example = 'overrides:\n  macros: {is_incremental: true}\n  vars: {start: 2024-01-01}';
+  if (typeof o !== 'object' || Array.isArray(o)) return error('overrides', 'overrides: must be a mapping of macros:, vars: and env_vars:', example);
+  for (const [key, v] of Object.entries(o)) {
+    if (!OVERRIDE_KEYS.includes(key)) error('overrides', `'${key}' is not a key of overrides: (it takes ${OVERRIDE_KEYS.join(', ')})`, didYouMean(key, OVERRIDE_KEYS) ?? example);
+    else if (v !== null && (typeof v !== 'object' || Array.isArray(v))) error('overrides', `overrides.${key} must be a mapping of names to values, not ${JSON.stringify(v)}`, example);
+  }
 }

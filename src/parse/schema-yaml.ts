@@ -196,6 +196,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         }
         const src = s as Record<string, unknown>;
         checkFreshness(src.freshness, ['sources', i, 'freshness'], `source '${String(src.name)}'`, invalid);
+        checkEntryShape({ ...src, columns: undefined }, ['sources', i], invalid);
         const tables = src.tables ?? [];
         if (!Array.isArray(tables)) {
           invalid(['sources', i, 'tables'], `tables of source '${String(src.name)}' must be a list`, 'write tables:\n  - name: my_table');
@@ -208,6 +209,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
           }
           const table = t as Record<string, unknown>;
           checkFreshness(table.freshness, ['sources', i, 'tables', j, 'freshness'], `table '${String(src.name)}.${String(table.name)}'`, invalid);
+          checkEntryShape(table, ['sources', i, 'tables', j], invalid);
           const columnTests: Record<string, RawTest[]> = {};
           props.sources.push({
             sourceName: String(src.name),
@@ -223,6 +225,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
       });
   }
   if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), { description: String((m as { description?: unknown }).description ?? '') }]);
+  if (doc.unit_tests !== undefined && doc.unit_tests !== null && !Array.isArray(doc.unit_tests)) invalid(['unit_tests'], "'unit_tests:' must be a list of entries starting with '- name:'", 'unit_tests:\n  - name: my_test\n    model: my_model');
   if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]), lines: unitTestLines(yaml, i, u) }));
   const exposures = doc.exposures;
   if (exposures !== undefined && exposures !== null) {

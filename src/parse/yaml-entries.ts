@@ -57,11 +57,13 @@ export function checkEntryShape(e: Record<string, unknown>, path: (string | numb
   if (e.config && mapping(e.config)) for (const p of configMappingProblems(e.config as Record<string, unknown>)) report([...path, 'config', ...p.path.split('.')], `${describeConfigProblem(`config.${p.path}`, p.value, p.problem)} ('${String(e.name)}')`, p.problem.example, 'config-invalid');
   if (e.tags !== undefined && e.tags !== null && typeof e.tags !== 'string' && !(Array.isArray(e.tags) && e.tags.every((t) => typeof t === 'string'))) report([...path, 'tags'], `tags: of '${String(e.name)}' must be a tag or a list of tags`, 'tags: [nightly, finance]', 'config-invalid');
   for (const key of ['data_tests', 'tests']) if (e[key] !== undefined && e[key] !== null && !Array.isArray(e[key])) report([...path, key], `'${key}:' of '${String(e.name)}' must be a list of tests`, `write ${key}:\n  - unique`);
+  textKeys(e, path, ['description', 'identifier', 'schema', 'database', 'loader', 'loaded_at_field', 'project', 'dataset'], report);
   if (e.columns === undefined || e.columns === null) return;
   if (!Array.isArray(e.columns)) return report([...path, 'columns'], `'columns:' of '${String(e.name)}' must be a list of entries starting with '- name:'`, 'write columns:\n  - name: id');
   e.columns.forEach((c, i) => {
     if (!c || typeof c !== 'object' || typeof (c as { name?: unknown }).name !== 'string') report([...path, 'columns', i], `each column of '${String(e.name)}' needs a name`, 'write - name: my_column');
-    else for (const key of ['data_tests', 'tests']) {
+    else columnKeys(c as Record<string, unknown>, [...path, 'columns', i], report);
+    if (c && typeof c === 'object') for (const key of ['data_tests', 'tests']) {
       const t = (c as Record<string, unknown>)[key];
       if (t !== undefined && t !== null && !Array.isArray(t)) report([...path, 'columns', i, key], `'${key}:' of column '${(c as { name: string }).name}' must be a list of tests`, `write ${key}:\n  - not_null`);
     }
@@ -171,4 +173,21 @@ export function checkFreshness(value: unknown, path: (string | number)[], what: 
     else if (a.count !== undefined && a.count !== null && !['minute', 'hour', 'day'].includes(a.period as string)) report([...path, key, 'period'], `freshness.${key}.period of ${what} must be minute, hour or day, not ${JSON.stringify(a.period ?? null)}`, example, 'config-invalid');
   }
   if (f.filter !== undefined && f.filter !== null && typeof f.filter !== 'string') report([...path, 'filter'], `freshness.filter of ${what} must be a SQL condition as text`, "filter: \"_etl_loaded_at >= date_sub(current_date(), interval 1 day)\"", 'config-invalid');
+}
+
+/** Keys whose value is text (a description, a relation's parts); Jinja inside is rendered later. */
+function textKeys(e: Record<string, unknown>, path: (string | number)[], keys: string[], report: Report): void {
+  for (const key of keys) {
+    const v = e[key];
+    if (v === undefined || v === null || typeof v === 'string' || (key !== 'description' && typeof v === 'number')) continue;
+    report([...path, key], `${key}: of '${String(e.name)}' must be text, not ${JSON.stringify(v)}`, `${key}: ${key === 'description' ? '"…"' : 'my_name'}`, 'config-invalid');
+  }
+}
+
+/** A column's `data_type`, `description` (text) and `quote` (true or false). */
+function columnKeys(c: Record<string, unknown>, path: (string | number)[], report: Report): void {
+  textKeys(c, path, ['data_type', 'description'], report);
+  if (c.quote !== undefined && c.quote !== null && typeof c.quote !== 'boolean') report([...path, 'quote'], `quote: of column '${String(c.name)}' must be true or false, not ${JSON.stringify(c.quote)}`, 'quote: true', 'config-invalid');
+  for (const key of ['meta']) if (c[key] !== undefined && c[key] !== null && (typeof c[key] !== 'object' || Array.isArray(c[key]))) report([...path, key], `${key}: of column '${String(c.name)}' must be a mapping`, `${key}: {owner: data-team}`, 'config-invalid');
+  if (c.tags !== undefined && c.tags !== null && typeof c.tags !== 'string' && !(Array.isArray(c.tags) && c.tags.every((t) => typeof t === 'string'))) report([...path, 'tags'], `tags: of column '${String(c.name)}' must be a tag or a list of tags`, 'tags: [pii]', 'config-invalid');
 }

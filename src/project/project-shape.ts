@@ -65,6 +65,31 @@ export function projectShapeDiagnostics(raw: Record<string, unknown>, file: stri
     if (v === undefined || typeof v === 'string' || (key === 'config-version' && typeof v === 'number') || (key === 'require-dbt-version' && Array.isArray(v))) continue;
     out.push({ code: 'project-invalid', severity: 'error', message: `${key} must be text, not ${describe(v)}`, file, line: lineOf([key]) ?? 1, hint: v !== null && typeof v === 'object' ? `${key}: my_value` : `quote it: ${key}: "${String(v)}"` });
   }
-  out.push(...configTypeDiagnostics(raw, file, lineOf));
+  out.push(...configTypeDiagnostics(raw, file, lineOf), ...settingDiagnostics(raw, file, lineOf));
+  return out;
+}
+
+/** `config-version` (dbt reads 2 only), `quoting:` (true or false each), `dispatch:` (namespaces and their search orders). */
+function settingDiagnostics(raw: Record<string, unknown>, file: string, lineOf: (path: (string | number)[]) => number | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (path: (string | number)[], message: string, hint: string): void => {
+    out.push({ code: 'project-invalid', severity: 'error', message, file, line: lineOf(path) ?? lineOf(path.slice(0, -1)) ?? 1, hint });
+  };
+  const version = raw['config-version'];
+  if (version !== undefined && version !== null && String(version) !== '2') report(['config-version'], `config-version must be 2, not ${JSON.stringify(version)}`, 'config-version: 2 (or remove it)');
+  const quoting = raw.quoting;
+  if (quoting && typeof quoting === 'object' && !Array.isArray(quoting)) {
+    for (const [k, v] of Object.entries(quoting)) {
+      if (!['database', 'schema', 'identifier', 'snowflake_ignore_case'].includes(k)) report(['quoting', k], `quoting.${k} is not a quoting setting (database, schema, identifier)`, 'quoting:\n  identifier: true');
+      else if (typeof v !== 'boolean' && v !== null) report(['quoting', k], `quoting.${k} must be true or false, not ${JSON.stringify(v)}`, `${k}: true`);
+    }
+  }
+  const dispatch = raw.dispatch;
+  if (dispatch !== undefined && dispatch !== null && !Array.isArray(dispatch)) report(['dispatch'], 'dispatch must be a list of {macro_namespace, search_order}', 'dispatch:\n  - macro_namespace: dbt_utils\n    search_order: [my_project, dbt_utils]');
+  (Array.isArray(dispatch) ? dispatch : []).forEach((d, i) => {
+    const e = d && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : undefined;
+    if (!e || typeof e.macro_namespace !== 'string') report(['dispatch', i], 'each dispatch entry needs macro_namespace: (text)', '- macro_namespace: dbt_utils\n  search_order: [my_project, dbt_utils]');
+    else if (!Array.isArray(e.search_order) || !e.search_order.every((x) => typeof x === 'string')) report(['dispatch', i, 'search_order'], `search_order of dispatch '${e.macro_namespace}' must be a list of package names`, `search_order: [my_project, ${e.macro_namespace}]`);
+  });
   return out;
 }
