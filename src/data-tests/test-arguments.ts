@@ -62,8 +62,24 @@ function signatureOf(m: TestMacro): Signature | undefined {
 }
 
 /** The macro a test entry calls: `{% test x %}` or `{% macro test_x %}`, of the named package if there is one. */
+const byTestName = new WeakMap<TestMacro[], Map<string, TestMacro[]>>();
+
+/** The test macros by the test name they define, indexed once per macro list (a project has thousands of tests). */
+function testMacrosNamed(type: string, macros: TestMacro[]): TestMacro[] {
+  let index = byTestName.get(macros);
+  if (!index) {
+    index = new Map();
+    for (const m of macros) {
+      const name = m.kind === 'test' ? m.name : m.kind === 'macro' && m.name.startsWith('test_') ? m.name.slice(5) : undefined;
+      if (name !== undefined) index.set(name, [...(index.get(name) ?? []), m]);
+    }
+    byTestName.set(macros, index);
+  }
+  return index.get(type) ?? [];
+}
+
 function macroFor(type: string, namespace: string | undefined, macros: TestMacro[]): TestMacro | undefined {
-  const found = macros.filter((m) => (m.kind === 'test' ? m.name === type : m.name === `test_${type}`) && (!namespace || m.packageName === namespace));
+  const found = testMacrosNamed(type, macros).filter((m) => !namespace || m.packageName === namespace);
   // Several packages may define it; without a namespace, only a signature they all share would be right.
   return found.length === 1 || (found.length > 1 && found.every((m) => m.sql.slice(0, m.sql.indexOf('%}')).replace(/\w+\s*\(/, '(') === found[0]!.sql.slice(0, found[0]!.sql.indexOf('%}')).replace(/\w+\s*\(/, '('))) ? found[0] : undefined;
 }
