@@ -14,12 +14,11 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
   const q = (sql: string, o?: Parameters<typeof query>[2]) => query(bq.endpoint, sql, o);
   beforeAll(async () => {
     bq = await startLocalBigQuery();
-    bq.tables.set('p.d.events', {
-      type: 'TABLE',
-      fields: [{ name: 'id', type: 'INTEGER', mode: 'NULLABLE' }, { name: 'name', type: 'STRING' }, { name: 'ts', type: 'TIMESTAMP' }, { name: 'tags', type: 'STRING', mode: 'REPEATED' }, { name: 'amount', type: 'FLOAT' }],
-      numRows: 3,
-      numBytes: 300,
-    });
+    const made = await q(
+      "create schema `p`.`d`;\ncreate table `p`.`d`.`events` (id INT64, name STRING, ts TIMESTAMP, tags ARRAY<STRING>, amount FLOAT64);\n" +
+        "insert into `p`.`d`.`events` values (1, 'a', timestamp '2026-01-01 10:00:00', ['x'], 1.5), (2, 'b', timestamp '2026-01-02 10:00:00', [], 2.5), (3, null, null, ['y', 'z'], null)",
+    );
+    expect(made.error).toBeUndefined();
   });
   afterAll(async () => bq.close());
 

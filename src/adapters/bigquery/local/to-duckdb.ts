@@ -1,0 +1,318 @@
+/**
+ * BigQuery expressions and queries as DuckDB SQL, token by token, for the local server's execution on
+ * data: backquoted paths become DuckDB's `"project"."dataset"."table"` (a DuckDB catalog per project),
+ * strings DuckDB literals, types DuckDB types (TIMESTAMP is TIMESTAMPTZ in a UTC session, DATETIME is
+ * TIMESTAMP, INT64 BIGINT, NUMERIC DECIMAL(38,9)), and the functions Strata's SQL uses get BigQuery's
+ * semantics (CONCAT with NULL is NULL, REGEXP_REPLACE replaces every match, DATE_TRUNC WEEK starts on
+ * Sunday, TIMESTAMP_DIFF counts whole intervals, MD5/SHA256 return bytes…). What it cannot translate
+ * faithfully throws `Untranslatable`: the job says so instead of running something else.
+ */
+import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
+
+export class Untranslatable extends Error {}
+
+export interface TranslateContext {
+  /** Script variables (DECLARE): read with getvariable(). */
+  variables: Set<string>;
+}
+
+const TYPES: Record<string, string> = {
+  int64: 'BIGINT', integer: 'BIGINT', int: 'BIGINT', smallint: 'BIGINT', tinyint: 'BIGINT', byteint: 'BIGINT', bigint: 'BIGINT',
+  float64: 'DOUBLE', bool: 'BOOLEAN', boolean: 'BOOLEAN', string: 'VARCHAR', bytes: 'BLOB', numeric: 'DECIMAL(38,9)', decimal: 'DECIMAL(38,9)',
+  bignumeric: 'DECIMAL(38,9)', bigdecimal: 'DECIMAL(38,9)', timestamp: 'TIMESTAMPTZ', datetime: 'TIMESTAMP', json: 'JSON',
+};
+
+/** Functions that are the same in both, or only renamed. */
+const RENAMED: Record<string, string> = {
+  regexp_contains: 'regexp_matches', countif: 'count_if', logical_and: 'bool_and', logical_or: 'bool_or', array_length: 'len',
+  generate_array: 'generate_series', safe_cast: 'try_cast', json_extract_scalar: 'json_extract_string', json_value: 'json_extract_string',
+};
+
+/** Functions BigQuery has that these rules do not translate faithfully. */
+const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init']);
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** A BigQuery format string for DuckDB's strftime/strptime. */
+function timeFormat(fmt: string): string {
+  return fmt.replace(/%E\*S/g, '%S').replace(/%E(\d)S/g, '%S').replace(/%Ez/g, '%z').replace(/%F/g, '%Y-%m-%d').replace(/%T/g, '%H:%M:%S');
+}
+
+class Translator {
+  constructor(private readonly t: Token[], private readonly ctx: TranslateContext) {}
+
+  private next(i: number): number {
+    let j = i + 1;
+    while (j < this.t.length && !significant(this.t[j]!)) j++;
+    return j;
+  }
+
+  private prev(i: number): number {
+    let j = i - 1;
+    while (j >= 0 && !significant(this.t[j]!)) j--;
+    return j;
+  }
+
+  private isPunct(i: number, text: string): boolean {
+    const x = this.t[i];
+    return !!x && x.kind === 'punct' && x.text === text;
+  }
+
+  /** The tokens [start, end) as DuckDB SQL. */
+  emit(start: number, end: number): string {
+    let out = '';
+    for (let i = start; i < end; ) {
+      const [text, after] = this.one(i, end);
+      out += text;
+      i = after;
+    }
+    return out;
+  }
+
+  private arg(r: [number, number] | undefined): string {
+    return r ? this.emit(r[0], r[1]).trim() : '';
+  }
+
+  /** One token (or construct starting there): its text and the index after it. */
+  private one(i: number, end: number): [string, number] {
+    const tok = this.t[i]!;
+    switch (tok.kind) {
+      case 'space':
+      case 'comment':
+        return [tok.text, i + 1];
+      case 'string':
+        return [quoteString(tok.text), i + 1];
+      case 'bytes':
+        return [`${quoteString(tok.text)}::BLOB`, i + 1];
+      case 'ident':
+        return [tok.text.split('.').map(quoteIdent).join('.'), i + 1];
+      case 'param':
+        if (tok.text.startsWith('@@')) throw new Untranslatable(`system variable ${tok.text}`);
+        return [`getvariable(${quoteString(`strata_param_${tok.text.slice(1).toLowerCase()}`)})`, i + 1];
+      case 'punct':
+        return this.punct(i, end);
+      case 'word':
+        return this.word(i);
+      default:
+        return [tok.text, i + 1];
+    }
+  }
+
+  private punct(i: number, end: number): [string, number] {
+    const tok = this.t[i]!;
+    const n = this.next(i);
+    if (tok.text === '*' && wordOf(this.t[n]) === 'except' && this.isPunct(this.next(n), '(')) return ['* exclude ', n + 1];
+    if (tok.text === '[' && n < end && ['offset', 'safe_offset', 'ordinal', 'safe_ordinal'].includes(wordOf(this.t[n])) && this.isPunct(this.next(n), '(')) {
+      const open = this.next(n);
+      const close = closing(this.t, open);
+      const shut = closing(this.t, i);
+      const index = this.emit(open + 1, close).trim();
+      return [wordOf(this.t[n]).endsWith('offset') ? `[(${index}) + 1]` : `[${index}]`, shut + 1];
+    }
+    return [tok.text, i + 1];
+  }
+
+  private word(i: number): [string, number] {
+    const tok = this.t[i]!;
+    const w = tok.text.toLowerCase();
+    const p = this.prev(i);
+    const n = this.next(i);
+    if (this.isPunct(p, '.')) return [tok.text, i + 1];
+    if (w === 'safe' && this.isPunct(n, '.') && this.t[this.next(n)]?.kind === 'word' && this.isPunct(this.next(this.next(n)), '(')) {
+      const [text, after] = this.call(this.next(n));
+      return [`try(${text})`, after];
+    }
+    if (w === 'unnest' && wordOf(this.t[p]) === 'in' && this.isPunct(n, '(')) {
+      const close = closing(this.t, n);
+      return [`(select unnest(${this.emit(n + 1, close)}))`, close + 1];
+    }
+    if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
+    if (this.isPunct(n, '.')) return [tok.text, i + 1];
+    if (this.ctx.variables.has(w)) return [`getvariable(${quoteString(w)})`, i + 1];
+    if ((w === 'array' || w === 'struct') && this.isPunct(n, '<')) return this.compositeType(i);
+    if (w === 'distinct' && ['union', 'intersect', 'except'].includes(wordOf(this.t[p]))) return ['', i + 1];
+    if (TYPES[w] && !this.isPunct(n, '(')) return [TYPES[w]!, i + 1];
+    if ((w === 'numeric' || w === 'decimal') && this.isPunct(n, '(')) return ['DECIMAL', i + 1];
+    return [tok.text, i + 1];
+  }
+
+  /** `array<T>` → `T[]`, `struct<a T, b U>` → `STRUCT(a T, b U)`. */
+  private compositeType(i: number): [string, number] {
+    const open = this.next(i);
+    const close = closing(this.t, open);
+    const inner = this.emit(open + 1, close).trim();
+    return [wordOf(this.t[i]) === 'array' ? `${inner}[]` : `STRUCT(${inner})`, close + 1];
+  }
+
+  /** A function call at `i` (name) with BigQuery's semantics. */
+  private call(i: number): [string, number] {
+    const name = this.t[i]!.text;
+    const f = name.toLowerCase();
+    const open = this.next(i);
+    const close = closing(this.t, open);
+    const after = close + 1;
+    const r = argumentRanges(this.t, open);
+    const a = (k: number): string => this.arg(r[k]);
+    const part = (k: number): string => {
+      const x = r[k] ? this.t.slice(r[k]![0], r[k]![1]).filter(significant) : [];
+      if (x.length !== 1 || x[0]!.kind !== 'word') throw new Untranslatable(`${name} with part ${x.map((y) => y.text).join(' ')}`);
+      return x[0]!.text.toLowerCase();
+    };
+    const literal = (k: number): string | undefined => {
+      const x = r[k] ? this.t.slice(r[k]![0], r[k]![1]).filter(significant) : [];
+      return x.length === 1 && x[0]!.kind === 'string' ? x[0]!.text : undefined;
+    };
+    if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
+    if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, after];
+    switch (f) {
+      case 'concat':
+        return [`(${r.map((_, k) => `(${a(k)})`).join(' || ')})`, after];
+      case 'regexp_replace':
+        return [`regexp_replace(${a(0)}, ${a(1)}, ${a(2)}, 'g')`, after];
+      case 'regexp_extract': {
+        const pattern = literal(1);
+        if (pattern === undefined || r.length > 2) throw new Untranslatable('regexp_extract with a computed pattern or a position');
+        const group = /\((?!\?)/.test(pattern.replace(/\\\\|\\\(/g, '')) ? 1 : 0;
+        return [`(CASE WHEN regexp_matches(${a(0)}, ${a(1)}) THEN regexp_extract(${a(0)}, ${a(1)}, ${group}) END)`, after];
+      }
+      case 'to_hex':
+        return [`lower(hex(${a(0)}))`, after];
+      case 'md5':
+      case 'sha256':
+      case 'sha1':
+        return [`unhex(${f}(${a(0)}))`, after];
+      case 'date_trunc':
+      case 'timestamp_trunc':
+      case 'datetime_trunc':
+        return [this.trunc(f, a(0), part(1)), after];
+      case 'timestamp_diff':
+        return [`date_sub(${quoteString(part(2))}, ${a(1)}, ${a(0)})`, after];
+      case 'datetime_diff':
+      case 'date_diff':
+      case 'time_diff':
+        if (part(2) === 'week') return [`date_diff('day', (${a(1)}) - CAST(dayofweek(${a(1)}) AS INTEGER), (${a(0)}) - CAST(dayofweek(${a(0)}) AS INTEGER)) // 7`, after];
+        return [`date_diff(${quoteString(part(2))}, ${a(1)}, ${a(0)})`, after];
+      case 'timestamp_add':
+      case 'datetime_add':
+      case 'timestamp_sub':
+      case 'datetime_sub':
+        return [`((${a(0)}) ${f.endsWith('add') ? '+' : '-'} ${a(1)})`, after];
+      case 'date_add':
+      case 'date_sub':
+        return [`CAST((${a(0)}) ${f.endsWith('add') ? '+' : '-'} ${a(1)} AS DATE)`, after];
+      case 'parse_timestamp':
+      case 'parse_datetime':
+      case 'parse_date': {
+        const fmt = literal(0);
+        if (fmt === undefined || r.length > 2) throw new Untranslatable(`${name} with a computed format or a time zone`);
+        const type = f === 'parse_timestamp' ? 'TIMESTAMPTZ' : f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
+        return [`CAST(strptime(${a(1)}, ${quoteString(timeFormat(fmt))}) AS ${type})`, after];
+      }
+      case 'format_timestamp':
+      case 'format_datetime':
+      case 'format_date': {
+        const fmt = literal(0);
+        if (fmt === undefined || r.length > 2) throw new Untranslatable(`${name} with a computed format or a time zone`);
+        return [`strftime(${a(1)}, ${quoteString(timeFormat(fmt))})`, after];
+      }
+      case 'date':
+        if (r.length === 3) return [`make_date(${a(0)}, ${a(1)}, ${a(2)})`, after];
+        if (r.length === 1) return [`CAST(${a(0)} AS DATE)`, after];
+        throw new Untranslatable('date() with a time zone');
+      case 'timestamp':
+      case 'datetime':
+      case 'string':
+        if (r.length !== 1) throw new Untranslatable(`${name}() with ${r.length} arguments`);
+        return [`CAST(${a(0)} AS ${TYPES[f]})`, after];
+      case 'current_timestamp':
+      case 'current_date':
+        return [f, after];
+      case 'current_datetime':
+        return ['CAST(current_timestamp AS TIMESTAMP)', after];
+      case 'safe_divide':
+        return [`(CASE WHEN (${a(1)}) = 0 THEN NULL ELSE (${a(0)}) / (${a(1)}) END)`, after];
+      case 'div':
+        return [`((${a(0)}) // (${a(1)}))`, after];
+      case 'ieee_divide':
+        return [`((${a(0)}) / (${a(1)}))`, after];
+      case 'split':
+        return [`string_split(${a(0)}, ${r.length > 1 ? a(1) : "','"})`, after];
+      case 'approx_count_distinct':
+        return [`count(distinct ${a(0)})`, after];
+      case 'approx_quantiles': {
+        const n = Number(this.arg(r[1]));
+        if (!Number.isInteger(n) || n < 1) throw new Untranslatable('approx_quantiles with a computed number of quantiles');
+        // Exact quantiles (BigQuery's are approximate): equal on small inputs.
+        return [`quantile_disc(${a(0)}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}])`, after];
+      }
+      case 'extract':
+        return [this.extract(open, close), after];
+      case 'struct':
+        return [this.struct(r), after];
+      default:
+        return [`${name}(${this.emit(open + 1, close)})`, after];
+    }
+  }
+
+  /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
+  private struct(r: [number, number][]): string {
+    const fields = r.map(([start, end], k) => {
+      const sig = [];
+      for (let j = start; j < end; j++) if (significant(this.t[j]!)) sig.push(j);
+      const last = sig.at(-1)!;
+      const before = sig.at(-2);
+      if (before !== undefined && wordOf(this.t[before]) === 'as') return `${quoteIdent(this.t[last]!.text)} := ${this.emit(start, before).trim()}`;
+      if (sig.length === 1 && (this.t[last]!.kind === 'word' || this.t[last]!.kind === 'ident')) return `${quoteIdent(this.t[last]!.text)} := ${this.emit(start, end).trim()}`;
+      return `${quoteIdent(`_field_${k + 1}`)} := ${this.emit(start, end).trim()}`;
+    });
+    return `struct_pack(${fields.join(', ')})`;
+  }
+
+  private trunc(f: string, x: string, part: string): string {
+    if (part === 'week') {
+      const day = `(CAST(dayofweek(${x}) AS INTEGER))`;
+      return f === 'date_trunc' ? `(CAST(${x} AS DATE) - ${day})` : `(date_trunc('day', ${x}) - to_days(${day}))`;
+    }
+    if (part.startsWith('week') || part === 'isoweek') {
+      if (part !== 'isoweek' && part !== 'week_monday') throw new Untranslatable(`${f} by ${part}`);
+      part = 'week';
+    }
+    return f === 'date_trunc' ? `CAST(date_trunc(${quoteString(part)}, ${x}) AS DATE)` : `date_trunc(${quoteString(part)}, ${x})`;
+  }
+
+  /** EXTRACT(part FROM x): DAYOFWEEK counts from 1 on Sunday. */
+  private extract(open: number, close: number): string {
+    const first = this.next(open);
+    const part = wordOf(this.t[first]);
+    const from = this.next(first);
+    if (wordOf(this.t[from]) !== 'from') throw new Untranslatable('extract');
+    const x = this.emit(from + 1, close).trim();
+    if (part === 'dayofweek') return `(extract(dow from ${x}) + 1)`;
+    if (part === 'dayofyear') return `extract(doy from ${x})`;
+    if (part === 'date') return `CAST(${x} AS DATE)`;
+    if (part === 'week' || part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
+    return `extract(${part} from ${x})`;
+  }
+}
+
+/** Tokens [start, end) of a statement as DuckDB SQL. */
+export function translateRange(tokens: Token[], start: number, end: number, ctx: TranslateContext): string {
+  return new Translator(tokens, ctx).emit(start, end);
+}
+
+/** A BigQuery expression or query as DuckDB SQL. */
+export function toDuckDb(sql: string, ctx: TranslateContext): string {
+  const tokens = tokenize(sql);
+  return translateRange(tokens, 0, tokens.length, ctx);
+}
+
+/** A REST schema type (with mode) as a DuckDB column type. */
+export function duckTypeOfField(f: { type: string; mode?: string; fields?: { name: string; type: string; mode?: string; fields?: unknown[] }[] }): string {
+  const t = f.type.toUpperCase();
+  const base =
+    t === 'RECORD' || t === 'STRUCT'
+      ? `STRUCT(${(f.fields ?? []).map((c) => `${quoteIdent(c.name)} ${duckTypeOfField(c as typeof f)}`).join(', ')})`
+      : ({ INTEGER: 'BIGINT', INT64: 'BIGINT', FLOAT: 'DOUBLE', FLOAT64: 'DOUBLE', BOOLEAN: 'BOOLEAN', BOOL: 'BOOLEAN', STRING: 'VARCHAR', BYTES: 'BLOB', DATE: 'DATE', DATETIME: 'TIMESTAMP', TIME: 'TIME', TIMESTAMP: 'TIMESTAMPTZ', NUMERIC: 'DECIMAL(38,9)', BIGNUMERIC: 'DECIMAL(38,9)', JSON: 'JSON', GEOGRAPHY: 'VARCHAR', INTERVAL: 'INTERVAL' } as Record<string, string>)[t] ?? 'VARCHAR';
+  return (f.mode ?? '').toUpperCase() === 'REPEATED' ? `${base}[]` : base;
+}
