@@ -25,11 +25,14 @@ const TYPES: Record<string, string> = {
 /** Functions that are the same in both, or only renamed. */
 const RENAMED: Record<string, string> = {
   regexp_contains: 'regexp_matches', countif: 'count_if', logical_and: 'bool_and', logical_or: 'bool_or', array_length: 'len',
-  generate_array: 'generate_series', safe_cast: 'try_cast', json_extract_scalar: 'json_extract_string', json_value: 'json_extract_string',
+  generate_array: 'generate_series', json_extract_scalar: 'json_extract_string', json_value: 'json_extract_string',
 };
 
 /** Functions BigQuery has that these rules do not translate faithfully. */
 const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init']);
+
+/** Words that can follow a FROM item and are no alias. */
+const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'right', 'full', 'inner', 'cross', 'join', 'group', 'order', 'limit', 'union', 'intersect', 'except', 'qualify', 'window', 'having', 'as']);
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
@@ -90,6 +93,9 @@ class Translator {
       case 'param':
         if (tok.text.startsWith('@@')) throw new Untranslatable(`system variable ${tok.text}`);
         return [`getvariable(${quoteString(`strata_param_${tok.text.slice(1).toLowerCase()}`)})`, i + 1];
+      case 'number':
+        // BigQuery's 0.1 is a FLOAT64; DuckDB's would be a DECIMAL.
+        return [/[.eE]/.test(tok.text) ? `${tok.text}::DOUBLE` : tok.text, i + 1];
       case 'punct':
         return this.punct(i, end);
       case 'word':
@@ -127,6 +133,7 @@ class Translator {
       const close = closing(this.t, n);
       return [`(select unnest(${this.emit(n + 1, close)}))`, close + 1];
     }
+    if (w === 'unnest' && this.isPunct(n, '(')) return this.unnest(i, n);
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
     if (this.isPunct(n, '.')) return [tok.text, i + 1];
     if (this.ctx.variables.has(w)) return [`getvariable(${quoteString(w)})`, i + 1];
@@ -166,6 +173,9 @@ class Translator {
     if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
     if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, after];
     switch (f) {
+      case 'cast':
+      case 'safe_cast':
+        return [this.cast(f === 'safe_cast', open, close), after];
       case 'concat':
         return [`(${r.map((_, k) => `(${a(k)})`).join(' || ')})`, after];
       case 'regexp_replace':
@@ -253,6 +263,41 @@ class Translator {
       default:
         return [`${name}(${this.emit(open + 1, close)})`, after];
     }
+  }
+
+  /**
+   * CAST / SAFE_CAST. To an integer, text must be an integer literal in BigQuery ('1.5' is an error, or
+   * NULL when safe), where DuckDB would round; a FLOAT64 rounds half away from zero.
+   */
+  private cast(safe: boolean, open: number, close: number): string {
+    let as = -1;
+    let depth = 0;
+    for (let j = open + 1; j < close; j++) {
+      const t = this.t[j]!;
+      if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+      else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+      else if (depth === 0 && wordOf(t) === 'as') as = j;
+    }
+    if (as < 0) throw new Untranslatable('cast without AS');
+    const x = this.emit(open + 1, as).trim();
+    const type = this.emit(as + 1, close).trim();
+    const fn = safe ? 'try_cast' : 'cast';
+    if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
+    const bad = safe ? 'NULL' : `CAST(error('Bad int64 value: ' || CAST(${x} AS VARCHAR)) AS BIGINT)`;
+    // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
+    return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?[0-9]+') THEN ${bad} WHEN typeof(${x}) IN ('DOUBLE', 'FLOAT') THEN ${fn}(round(try_cast(${x} AS DOUBLE)) AS BIGINT) ELSE ${fn}(${x} AS BIGINT) END)`;
+  }
+
+  /** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
+  private unnest(i: number, open: number): [string, number] {
+    const close = closing(this.t, open);
+    const text = `${this.t[i]!.text}(${this.emit(open + 1, close)})`;
+    let a = this.next(close);
+    if (wordOf(this.t[a]) === 'as') a = this.next(a);
+    const alias = this.t[a];
+    const aliased = alias && (alias.kind === 'ident' || (alias.kind === 'word' && !CLAUSE_WORDS.has(alias.text.toLowerCase())));
+    if (!aliased || this.isPunct(this.next(a), '(')) return [text, close + 1];
+    return [`${text} as ${quoteIdent(alias.text)}(${quoteIdent(alias.text)})`, a + 1];
   }
 
   /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
