@@ -4,7 +4,7 @@
  * `<project>.duckdb` there), the session in UTC so TIMESTAMP (TIMESTAMPTZ here) means what it means in
  * BigQuery. Jobs run one at a time (`exclusive`), as one connection carries a script's transaction.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { TableField } from './bigquery-types.js';
@@ -84,11 +84,6 @@ export class DuckWarehouse {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.db.closeSync();
-  }
-
-  dataFile(project: string): string | undefined {
-    const f = this.dataDir ? join(this.dataDir, `${project}.duckdb`) : undefined;
-    return f && existsSync(f) ? f : undefined;
   }
 }
 

@@ -79,7 +79,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
         executed++;
         continue;
       }
-      const plan = planStatement(s, job.project, ctx);
+      const plan = planStatement(s, ctx);
       if (plan.projects.length) await wh.useProject(job.project, plan.projects);
       if (plan.unlessExists && (await wh.exists(plan.unlessExists))) continue;
       for (const e of s.effects) if (e.op === 'create' && e.temp) temps.add(e.key);

@@ -59,7 +59,7 @@ function createPlan(s: AnalyzedStatement, e: Extract<SchemaEffect, { op: 'create
   };
 }
 
-function schemaPlan(s: AnalyzedStatement, project: string): Plan | undefined {
+function schemaPlan(s: AnalyzedStatement): Plan | undefined {
   for (const e of s.effects) {
     if (e.op === 'create-dataset') {
       const [p, d] = e.key.split('.') as [string, string];
@@ -70,12 +70,11 @@ function schemaPlan(s: AnalyzedStatement, project: string): Plan | undefined {
       return { projects: [p], sql: [`drop schema if exists ${quoteIdent(p)}.${quoteIdent(d)} cascade`] };
     }
   }
-  void project;
   return undefined;
 }
 
 /** The DuckDB statements for one accepted statement. */
-export function planStatement(s: AnalyzedStatement, project: string, ctx: TranslateContext): Plan {
+export function planStatement(s: AnalyzedStatement, ctx: TranslateContext): Plan {
   const kind = s.node.kind;
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
@@ -90,7 +89,7 @@ export function planStatement(s: AnalyzedStatement, project: string, ctx: Transl
   }
   const create = s.effects.find((e): e is Extract<SchemaEffect, { op: 'create' }> => e.op === 'create');
   if (create) return createPlan(s, create, ctx);
-  const schema = schemaPlan(s, project);
+  const schema = schemaPlan(s);
   if (schema) return schema;
   if (kind === 'resolved_query_stmt_node') return { projects: [], sql: [text(s.text)], query: true };
   if (/resolved_(insert|update|delete|merge)_stmt_node/.test(kind)) return { projects: [], sql: [text(s.text)], dml: true };

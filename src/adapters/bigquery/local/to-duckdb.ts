@@ -8,6 +8,9 @@
  * faithfully throws `Untranslatable`: the job says so instead of running something else.
  */
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
+import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, RENAMED, timeFormat, TYPES } from './duckdb-spelling.js';
+
+export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
 export class Untranslatable extends Error {}
 
@@ -16,30 +19,19 @@ export interface TranslateContext {
   variables: Set<string>;
 }
 
-const TYPES: Record<string, string> = {
-  int64: 'BIGINT', integer: 'BIGINT', int: 'BIGINT', smallint: 'BIGINT', tinyint: 'BIGINT', byteint: 'BIGINT', bigint: 'BIGINT',
-  float64: 'DOUBLE', bool: 'BOOLEAN', boolean: 'BOOLEAN', string: 'VARCHAR', bytes: 'BLOB', numeric: 'DECIMAL(38,9)', decimal: 'DECIMAL(38,9)',
-  bignumeric: 'DECIMAL(38,9)', bigdecimal: 'DECIMAL(38,9)', timestamp: 'TIMESTAMPTZ', datetime: 'TIMESTAMP', json: 'JSON',
-};
-
-/** Functions that are the same in both, or only renamed. */
-const RENAMED: Record<string, string> = {
-  regexp_contains: 'regexp_matches', countif: 'count_if', logical_and: 'bool_and', logical_or: 'bool_or', array_length: 'len',
-  generate_array: 'generate_series', json_extract_scalar: 'json_extract_string', json_value: 'json_extract_string',
-};
-
-/** Functions BigQuery has that these rules do not translate faithfully. */
-const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init']);
-
-/** Words that can follow a FROM item and are no alias. */
-const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'right', 'full', 'inner', 'cross', 'join', 'group', 'order', 'limit', 'union', 'intersect', 'except', 'qualify', 'window', 'having', 'as']);
-
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-
-/** A BigQuery format string for DuckDB's strftime/strptime. */
-function timeFormat(fmt: string): string {
-  return fmt.replace(/%E\*S/g, '%S').replace(/%E(\d)S/g, '%S').replace(/%Ez/g, '%z').replace(/%F/g, '%Y-%m-%d').replace(/%T/g, '%H:%M:%S');
+/** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
+interface Call {
+  name: string;
+  f: string;
+  open: number;
+  close: number;
+  r: [number, number][];
+  /** Argument k as DuckDB SQL. */
+  a(k: number): string;
+  /** Argument k as a date part word (`day`). */
+  part(k: number): string;
+  /** Argument k's value if it is a string literal. */
+  literal(k: number): string | undefined;
 }
 
 class Translator {
@@ -158,110 +150,126 @@ class Translator {
     const f = name.toLowerCase();
     const open = this.next(i);
     const close = closing(this.t, open);
-    const after = close + 1;
     const r = argumentRanges(this.t, open);
-    const a = (k: number): string => this.arg(r[k]);
-    const part = (k: number): string => {
-      const x = r[k] ? this.t.slice(r[k]![0], r[k]![1]).filter(significant) : [];
-      if (x.length !== 1 || x[0]!.kind !== 'word') throw new Untranslatable(`${name} with part ${x.map((y) => y.text).join(' ')}`);
-      return x[0]!.text.toLowerCase();
-    };
-    const literal = (k: number): string | undefined => {
-      const x = r[k] ? this.t.slice(r[k]![0], r[k]![1]).filter(significant) : [];
-      return x.length === 1 && x[0]!.kind === 'string' ? x[0]!.text : undefined;
+    const tokensOf = (k: number): Token[] => (r[k] ? this.t.slice(r[k]![0], r[k]![1]).filter(significant) : []);
+    const c: Call = {
+      name, f, open, close, r,
+      a: (k) => this.arg(r[k]),
+      part: (k) => {
+        const x = tokensOf(k);
+        if (x.length !== 1 || x[0]!.kind !== 'word') throw new Untranslatable(`${name} with part ${x.map((y) => y.text).join(' ')}`);
+        return x[0]!.text.toLowerCase();
+      },
+      literal: (k) => {
+        const x = tokensOf(k);
+        return x.length === 1 && x[0]!.kind === 'string' ? x[0]!.text : undefined;
+      },
     };
     if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
-    if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, after];
-    switch (f) {
-      case 'cast':
-      case 'safe_cast':
-        return [this.cast(f === 'safe_cast', open, close), after];
-      case 'concat':
-        return [`(${r.map((_, k) => `(${a(k)})`).join(' || ')})`, after];
-      case 'regexp_replace':
-        return [`regexp_replace(${a(0)}, ${a(1)}, ${a(2)}, 'g')`, after];
-      case 'regexp_extract': {
-        const pattern = literal(1);
-        if (pattern === undefined || r.length > 2) throw new Untranslatable('regexp_extract with a computed pattern or a position');
-        const group = /\((?!\?)/.test(pattern.replace(/\\\\|\\\(/g, '')) ? 1 : 0;
-        return [`(CASE WHEN regexp_matches(${a(0)}, ${a(1)}) THEN regexp_extract(${a(0)}, ${a(1)}, ${group}) END)`, after];
-      }
-      case 'to_hex':
-        return [`lower(hex(${a(0)}))`, after];
-      case 'md5':
-      case 'sha256':
-      case 'sha1':
-        return [`unhex(${f}(${a(0)}))`, after];
+    if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, close + 1];
+    return [this.timeCall(c) ?? this.valueCall(c), close + 1];
+  }
+
+  /** Date and time functions. */
+  private timeCall(c: Call): string | undefined {
+    switch (c.f) {
       case 'date_trunc':
       case 'timestamp_trunc':
       case 'datetime_trunc':
-        return [this.trunc(f, a(0), part(1)), after];
+        return this.trunc(c.f, c.a(0), c.part(1));
       case 'timestamp_diff':
-        return [`date_sub(${quoteString(part(2))}, ${a(1)}, ${a(0)})`, after];
+        return `date_sub(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
       case 'datetime_diff':
       case 'date_diff':
       case 'time_diff':
-        if (part(2) === 'week') return [`date_diff('day', (${a(1)}) - CAST(dayofweek(${a(1)}) AS INTEGER), (${a(0)}) - CAST(dayofweek(${a(0)}) AS INTEGER)) // 7`, after];
-        return [`date_diff(${quoteString(part(2))}, ${a(1)}, ${a(0)})`, after];
+        if (c.part(2) === 'week') return `date_diff('day', (${c.a(1)}) - CAST(dayofweek(${c.a(1)}) AS INTEGER), (${c.a(0)}) - CAST(dayofweek(${c.a(0)}) AS INTEGER)) // 7`;
+        return `date_diff(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
       case 'timestamp_add':
       case 'datetime_add':
       case 'timestamp_sub':
       case 'datetime_sub':
-        return [`((${a(0)}) ${f.endsWith('add') ? '+' : '-'} ${a(1)})`, after];
+        return `((${c.a(0)}) ${c.f.endsWith('add') ? '+' : '-'} ${c.a(1)})`;
       case 'date_add':
       case 'date_sub':
-        return [`CAST((${a(0)}) ${f.endsWith('add') ? '+' : '-'} ${a(1)} AS DATE)`, after];
+        return `CAST((${c.a(0)}) ${c.f.endsWith('add') ? '+' : '-'} ${c.a(1)} AS DATE)`;
       case 'parse_timestamp':
       case 'parse_datetime':
       case 'parse_date': {
-        const fmt = literal(0);
-        if (fmt === undefined || r.length > 2) throw new Untranslatable(`${name} with a computed format or a time zone`);
-        const type = f === 'parse_timestamp' ? 'TIMESTAMPTZ' : f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
-        return [`CAST(strptime(${a(1)}, ${quoteString(timeFormat(fmt))}) AS ${type})`, after];
+        const fmt = c.literal(0);
+        if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
+        const type = c.f === 'parse_timestamp' ? 'TIMESTAMPTZ' : c.f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
+        return `CAST(strptime(${c.a(1)}, ${quoteString(timeFormat(fmt))}) AS ${type})`;
       }
       case 'format_timestamp':
       case 'format_datetime':
       case 'format_date': {
-        const fmt = literal(0);
-        if (fmt === undefined || r.length > 2) throw new Untranslatable(`${name} with a computed format or a time zone`);
-        return [`strftime(${a(1)}, ${quoteString(timeFormat(fmt))})`, after];
+        const fmt = c.literal(0);
+        if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
+        return `strftime(${c.a(1)}, ${quoteString(timeFormat(fmt))})`;
       }
       case 'date':
-        if (r.length === 3) return [`make_date(${a(0)}, ${a(1)}, ${a(2)})`, after];
-        if (r.length === 1) return [`CAST(${a(0)} AS DATE)`, after];
+        if (c.r.length === 3) return `make_date(${c.a(0)}, ${c.a(1)}, ${c.a(2)})`;
+        if (c.r.length === 1) return `CAST(${c.a(0)} AS DATE)`;
         throw new Untranslatable('date() with a time zone');
       case 'timestamp':
       case 'datetime':
       case 'string':
-        if (r.length !== 1) throw new Untranslatable(`${name}() with ${r.length} arguments`);
-        return [`CAST(${a(0)} AS ${TYPES[f]})`, after];
+        if (c.r.length !== 1) throw new Untranslatable(`${c.name}() with ${c.r.length} arguments`);
+        return `CAST(${c.a(0)} AS ${TYPES[c.f]})`;
       case 'current_timestamp':
       case 'current_date':
-        return [f, after];
+        return c.f;
       case 'current_datetime':
-        return ['CAST(current_timestamp AS TIMESTAMP)', after];
+        return 'CAST(current_timestamp AS TIMESTAMP)';
+      case 'extract':
+        return this.extract(c.open, c.close);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The other functions (text, hashes, arithmetic, arrays, casts); the rest as written. */
+  private valueCall(c: Call): string {
+    switch (c.f) {
+      case 'cast':
+      case 'safe_cast':
+        return this.cast(c.f === 'safe_cast', c.open, c.close);
+      case 'concat':
+        return `(${c.r.map((_, k) => `(${c.a(k)})`).join(' || ')})`;
+      case 'regexp_replace':
+        return `regexp_replace(${c.a(0)}, ${c.a(1)}, ${c.a(2)}, 'g')`;
+      case 'regexp_extract': {
+        const pattern = c.literal(1);
+        if (pattern === undefined || c.r.length > 2) throw new Untranslatable('regexp_extract with a computed pattern or a position');
+        const group = /\((?!\?)/.test(pattern.replace(/\\\\|\\\(/g, '')) ? 1 : 0;
+        return `(CASE WHEN regexp_matches(${c.a(0)}, ${c.a(1)}) THEN regexp_extract(${c.a(0)}, ${c.a(1)}, ${group}) END)`;
+      }
+      case 'to_hex':
+        return `lower(hex(${c.a(0)}))`;
+      case 'md5':
+      case 'sha256':
+      case 'sha1':
+        return `unhex(${c.f}(${c.a(0)}))`;
       case 'safe_divide':
-        return [`(CASE WHEN (${a(1)}) = 0 THEN NULL ELSE (${a(0)}) / (${a(1)}) END)`, after];
+        return `(CASE WHEN (${c.a(1)}) = 0 THEN NULL ELSE (${c.a(0)}) / (${c.a(1)}) END)`;
       case 'div':
-        return [`((${a(0)}) // (${a(1)}))`, after];
+        return `((${c.a(0)}) // (${c.a(1)}))`;
       case 'ieee_divide':
-        return [`((${a(0)}) / (${a(1)}))`, after];
+        return `((${c.a(0)}) / (${c.a(1)}))`;
       case 'split':
-        return [`string_split(${a(0)}, ${r.length > 1 ? a(1) : "','"})`, after];
+        return `string_split(${c.a(0)}, ${c.r.length > 1 ? c.a(1) : "','"})`;
       case 'approx_count_distinct':
-        return [`count(distinct ${a(0)})`, after];
+        return `count(distinct ${c.a(0)})`;
       case 'approx_quantiles': {
-        const n = Number(this.arg(r[1]));
+        const n = Number(this.arg(c.r[1]));
         if (!Number.isInteger(n) || n < 1) throw new Untranslatable('approx_quantiles with a computed number of quantiles');
         // Exact quantiles (BigQuery's are approximate): equal on small inputs.
-        return [`quantile_disc(${a(0)}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}])`, after];
+        return `quantile_disc(${c.a(0)}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}])`;
       }
-      case 'extract':
-        return [this.extract(open, close), after];
       case 'struct':
-        return [this.struct(r), after];
+        return this.struct(c.r);
       default:
-        return [`${name}(${this.emit(open + 1, close)})`, after];
+        return `${c.name}(${this.emit(c.open + 1, c.close)})`;
     }
   }
 
@@ -350,14 +358,4 @@ export function translateRange(tokens: Token[], start: number, end: number, ctx:
 export function toDuckDb(sql: string, ctx: TranslateContext): string {
   const tokens = tokenize(sql);
   return translateRange(tokens, 0, tokens.length, ctx);
-}
-
-/** A REST schema type (with mode) as a DuckDB column type. */
-export function duckTypeOfField(f: { type: string; mode?: string; fields?: { name: string; type: string; mode?: string; fields?: unknown[] }[] }): string {
-  const t = f.type.toUpperCase();
-  const base =
-    t === 'RECORD' || t === 'STRUCT'
-      ? `STRUCT(${(f.fields ?? []).map((c) => `${quoteIdent(c.name)} ${duckTypeOfField(c as typeof f)}`).join(', ')})`
-      : ({ INTEGER: 'BIGINT', INT64: 'BIGINT', FLOAT: 'DOUBLE', FLOAT64: 'DOUBLE', BOOLEAN: 'BOOLEAN', BOOL: 'BOOLEAN', STRING: 'VARCHAR', BYTES: 'BLOB', DATE: 'DATE', DATETIME: 'TIMESTAMP', TIME: 'TIME', TIMESTAMP: 'TIMESTAMPTZ', NUMERIC: 'DECIMAL(38,9)', BIGNUMERIC: 'DECIMAL(38,9)', JSON: 'JSON', GEOGRAPHY: 'VARCHAR', INTERVAL: 'INTERVAL' } as Record<string, string>)[t] ?? 'VARCHAR';
-  return (f.mode ?? '').toUpperCase() === 'REPEATED' ? `${base}[]` : base;
 }
