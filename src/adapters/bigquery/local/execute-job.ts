@@ -30,6 +30,9 @@ export interface Execution {
   error?: { reason: string; message: string };
 }
 
+/** What BigQuery's engine refuses on the data (not the analyzer on the SQL). */
+class Refused extends Error {}
+
 /** Sets each query parameter as a DuckDB variable (`@name` reads `strata_param_name`), values bound, never in SQL text. */
 async function setParameters(wh: DuckWarehouse, parameters: JobParameter[]): Promise<string[]> {
   const names: string[] = [];
@@ -83,6 +86,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       if (plan.projects.length) await wh.useProject(job.project, plan.projects);
       if (plan.unlessExists && (await wh.exists(plan.unlessExists))) continue;
       for (const e of s.effects) if (e.op === 'create' && e.temp) temps.add(e.key);
+      if (plan.refuseIf && (await wh.rows(plan.refuseIf.sql)).length) throw new Refused(plan.refuseIf.message);
       for (const [i, sql] of plan.sql.entries()) {
         if (plan.query && i === plan.sql.length - 1) rows = await wh.rows(sql);
         else {
@@ -97,6 +101,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
     return { rows, dmlRows, executed };
   } catch (e) {
     if (inTransaction) await wh.run('rollback').catch(() => undefined);
+    if (e instanceof Refused) return { executed, error: { reason: 'invalidQuery', message: e.message } };
     const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
     if (dataset) return { executed, error: { reason: 'notFound', message: `Not found: Dataset ${job.project}:${dataset[1]}` } };
     const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${String((e as Error).message).split('\n')[0]}`;

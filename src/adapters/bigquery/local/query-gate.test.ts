@@ -123,6 +123,18 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     expect(bq.tables.get('p.d.events')!.numRows).toBe(5); // outside a transaction, what ran before the failure stays
   });
 
+  it('refuses, as BigQuery’s engine does, a MERGE matching one target row to several source rows; one match per row merges', async () => {
+    const merge = (source: string): Promise<Awaited<ReturnType<typeof q>>> =>
+      q(`merge into \`p\`.\`d\`.\`events\` as DBT_INTERNAL_DEST\nusing (${source}) as DBT_INTERNAL_SOURCE\non DBT_INTERNAL_DEST.id = DBT_INTERNAL_SOURCE.id\nwhen matched then update set name = DBT_INTERNAL_SOURCE.name\nwhen not matched then insert (id, name) values (DBT_INTERNAL_SOURCE.id, DBT_INTERNAL_SOURCE.name)`);
+    const twice = await merge("select 3 as id, 'x' as name union all select 3, 'y'");
+    expect(twice.error).toEqual({ reason: 'invalidQuery', message: 'UPDATE/MERGE must match at most one source row for each target row', location: 'query' });
+    const once = await merge("select 3 as id, 'c3' as name union all select 9, 'new'");
+    expect(once.error).toBeUndefined();
+    expect(once.job.statistics.query.numDmlAffectedRows).toBe('2');
+    const rows = await q('select id, name from `p`.`d`.`events` where id in (3, 9) order by id');
+    expect(rows.rows!.map((r) => r.f.map((c) => c.v))).toEqual([['3', 'c3'], ['9', 'new']]);
+  });
+
   it('restarts the analyzer when it dies, and stops it when the last server closes', async () => {
     const pid = await analyzerProcessId();
     expect(pid).toBeGreaterThan(0);

@@ -21,6 +21,40 @@ export interface Plan {
   unlessExists?: string;
   /** Catalogs (projects) the statements need. */
   projects: string[];
+  /** A query run first: any row means BigQuery would refuse the statement with this message. */
+  refuseIf?: { sql: string; message: string };
+}
+
+/**
+ * BigQuery refuses a MERGE whose ON matches a target row to several source rows (DuckDB would apply
+ * each): `merge [into] T [as] A using S [as] B on … when matched …` is checked first.
+ */
+function mergeCheck(tokens: Token[], ctx: TranslateContext): Plan['refuseIf'] {
+  const sig = tokens.map((t, i) => [t, i] as const).filter(([t]) => t.kind !== 'space' && t.kind !== 'comment');
+  const at = (word: string, from = 0): number => {
+    let depth = 0;
+    for (let k = from; k < sig.length; k++) {
+      const [t] = sig[k]!;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      else if (t.kind === 'punct' && t.text === ')') depth--;
+      else if (depth === 0 && wordOf(t) === word) return k;
+    }
+    return -1;
+  };
+  const using = at('using');
+  const on = at('on', using);
+  const when = at('when', on);
+  const matched = sig.some(([t], k) => k > when && wordOf(t) === 'matched' && wordOf(sig[k - 1]![0]) === 'when');
+  if (using < 0 || on < 0 || when < 0 || !matched) return undefined;
+  const part = (from: number, to: number): string => translateRange(tokens, sig[from]![1], sig[to]![1], ctx).trim();
+  const start = wordOf(sig[1]?.[0]) === 'into' ? 2 : 1;
+  const target = part(start, using);
+  const source = part(using + 1, on);
+  const targetAlias = /\s(?:as\s+)?("[^"]+"|\w+)$/i.exec(target)?.[1] ?? target;
+  return {
+    sql: `select 1 from ${target} join ${source} on ${part(on + 1, when)} group by ${targetAlias}.rowid having count(*) > 1 limit 1`,
+    message: 'UPDATE/MERGE must match at most one source row for each target row',
+  };
 }
 
 /** The index of the first `AS` at bracket depth 0 (the query of a CTAS or a view), or -1. */
@@ -92,7 +126,8 @@ export function planStatement(s: AnalyzedStatement, ctx: TranslateContext): Plan
   const schema = schemaPlan(s);
   if (schema) return schema;
   if (kind === 'resolved_query_stmt_node') return { projects: [], sql: [text(s.text)], query: true };
-  if (/resolved_(insert|update|delete|merge)_stmt_node/.test(kind)) return { projects: [], sql: [text(s.text)], dml: true };
+  if (kind === 'resolved_merge_stmt_node') return { projects: [], sql: [text(s.text)], dml: true, refuseIf: mergeCheck(tokenize(s.text), ctx) };
+  if (/resolved_(insert|update|delete)_stmt_node/.test(kind)) return { projects: [], sql: [text(s.text)], dml: true };
   if (kind === 'resolved_begin_stmt_node') return { projects: [], sql: ['begin transaction'] };
   if (kind === 'resolved_commit_stmt_node') return { projects: [], sql: ['commit'] };
   if (kind === 'resolved_rollback_stmt_node') return { projects: [], sql: ['rollback'] };
