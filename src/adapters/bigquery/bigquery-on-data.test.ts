@@ -2,8 +2,8 @@
  * Materializations on BigQuery, checked on their rows: `strata build --target bigquery` against the local
  * BigQuery, whose statements (after BigQuery's analyzer) run on its DuckDB. Two builds with the seeds
  * changed in between: table, view, incremental merge with unique_key and partition pruning,
- * insert_overwrite (dynamic and static partitions), append, snapshots (timestamp and check strategies with
- * hard deletes) and quarantine leave the rows BigQuery would.
+ * insert_overwrite (dynamic and static partitions), append, snapshots (timestamp and check strategies, hard
+ * deletes invalidated or recorded) and quarantine leave the rows BigQuery would.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync } from 'node:fs';
@@ -41,6 +41,7 @@ function project(endpoint: string): string {
     'models/customers_clean.sql': "{{ config(materialized='table', quarantine=true) }}\nselect id, name from {{ ref('raw_customers') }}",
     'models/schema.yml': 'version: 2\nmodels:\n  - name: customers_clean\n    columns:\n      - name: name\n        data_tests: [not_null]\n',
     'snapshots/customers_ts.sql': "{% snapshot customers_ts %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='invalidate') }}\nselect id, name, updated_at from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
+    'snapshots/customers_deletions.sql': "{% snapshot customers_deletions %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='new_record') }}\nselect id, name, updated_at from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
     'snapshots/customers_check.sql': "{% snapshot customers_check %}\n{{ config(unique_key='id', strategy='check', check_cols=['name'], hard_deletes='invalidate') }}\nselect id, name from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
   });
 }
@@ -102,6 +103,15 @@ describe.skipIf(analyzerPlatformGap)('materializations on BigQuery, on data (loc
     expect((await history('customers_check')).map(({ valid_from: _v, ...r }) => r)).toEqual([
       { id: '1', name: 'Ada', is_current: 'true' }, { id: '2', name: 'Grace', is_current: 'false' }, { id: '2', name: 'Grace H', is_current: 'true' },
       { id: '3', name: 'Linus', is_current: 'false' }, { id: '4', name: 'Ken', is_current: 'true' }, { id: '5', name: null, is_current: 'true' },
+    ]);
+  });
+
+  it('a snapshot with hard_deletes=new_record adds a deletion record for the key gone', async () => {
+    expect(await rows('select id, name, dbt_valid_to is null as is_current, dbt_is_deleted from `acme-data`.`analytics`.`customers_deletions` order by id, dbt_valid_from, dbt_is_deleted')).toEqual([
+      { id: '1', name: 'Ada', is_current: 'true', dbt_is_deleted: 'False' }, { id: '2', name: 'Grace', is_current: 'false', dbt_is_deleted: 'False' },
+      { id: '2', name: 'Grace H', is_current: 'true', dbt_is_deleted: 'False' }, { id: '3', name: 'Linus', is_current: 'false', dbt_is_deleted: 'False' },
+      { id: '3', name: 'Linus', is_current: 'true', dbt_is_deleted: 'True' }, { id: '4', name: 'Ken', is_current: 'true', dbt_is_deleted: 'False' },
+      { id: '5', name: null, is_current: 'true', dbt_is_deleted: 'False' },
     ]);
   });
 
