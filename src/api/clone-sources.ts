@@ -1,3 +1,4 @@
+import { targetRules } from '../adapters/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Connection, Relation } from '../adapters/contract.js';
@@ -82,7 +83,7 @@ function duckdbOutputs(p: PreparedProject, profileName: string): { name: string;
   const root = p.project.config.rootDir;
   const out: { name: string; path: string; catalog: string }[] = [];
   for (const name of names) {
-    const target: TargetConfig | undefined = name === p.project.target.name ? p.project.target : loadProfile({ profileName, projectRoot: root, profilesDir: join(file, '..'), target: name, env: p.env, fs: diskFileSource }).target;
+    const target: TargetConfig | undefined = name === p.project.target.name ? p.project.target : loadProfile({ profileName, projectRoot: root, profilesDir: join(file, '..'), target: name, env: p.env, fs: diskFileSource, rules: targetRules }).target;
     if (target?.type !== 'duckdb') continue;
     const raw = String(target.settings.path ?? `${profileName}.duckdb`);
     if (raw === ':memory:' || raw.startsWith('md:')) continue;
