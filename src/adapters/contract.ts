@@ -109,6 +109,8 @@ export interface Dialect {
   readonly incrementalStrategies?: string[];
   /** Replace the partitions present in `source` (or the static list) with its rows (BigQuery). */
   insertOverwrite?(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string;
+  /** A zero-copy clone of a table (BigQuery's `create or replace table … clone …`), where the warehouse has one (`strata clone`). */
+  cloneTable?(target: Relation, source: Relation): string;
   /** An external table over object-store files (BigQuery over `gs://`). */
   createExternalTable?(relation: Relation, uris: string[], format: string, hivePrefix?: string): string;
   /** Statements that persist column descriptions (`persist_docs: {columns: true}`). */

@@ -48,7 +48,8 @@ function stringList(v: unknown, fallback: string[]): string[] | undefined {
   return undefined;
 }
 
-const toHooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+// A hook of another type is reported by projectShapeDiagnostics; it is left out here rather than run as text.
+const toHooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).filter((h): h is string => typeof h === 'string');
 
 /** Reads the project file, the profile and every file of the project. Never touches a warehouse. */
 export function loadProject(options: LoadOptions): { project?: LoadedProject; diagnostics: Diagnostic[] } {
