@@ -173,6 +173,7 @@ function kindOf(resource: 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'an
   if (ext === 'yml' || ext === 'yaml') return 'schema';
   if (ext === 'md') return 'doc';
   if (resource === 'seed') return ext === 'csv' ? 'seed' : undefined;
+  if (resource === 'test' && ext === 'csv') return rel.split('/').includes('fixtures') ? 'fixture' : undefined;
   if (ext !== 'sql') return undefined;
   if (resource === 'test') return rel.split('/').includes('generic') ? 'macro' : 'test';
   if (resource === 'docs') return undefined;
