@@ -253,6 +253,29 @@ describe(`configuration mistakes found at parse time (${cases.length})`, () => {
   });
 });
 
+describe('a config key that is no config but close to one', () => {
+  it.each([
+    ['config()', { 'models/m.sql': "-- a model\n{{ config(materialzed='table') }}\nselect 1 as id" }, 'models/m.sql', 2, "'materialized'"],
+    ['a property file', { 'models/m.sql': 'select 1 as id', 'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      materialzed: table\n' }, 'models/m.yml', 5, "'materialized'"],
+    ['the project file', { 'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    +enabeld: false\n' }, 'project.yml', 5, "'+enabled'"],
+  ])('in %s is a located warning with the likely name; --warn-error makes it stop the build', async (_where, files, file, line, hint) => {
+    const dir = projectWith(files as Record<string, string>);
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.exitCode).toBe(0);
+    expect(r.diagnostics.find((d) => d.code === 'config-unknown-key')).toMatchObject({ severity: 'warn', file, line, hint: `did you mean ${hint}?` });
+    const strict = projectWith(files as Record<string, string>);
+    expect((await build({ projectDir: strict, profilesDir: strict, env: {}, warnError: true })).exitCode).toBe(2);
+    expect(existsSync(join(strict, 'wh.duckdb'))).toBe(false);
+  });
+
+  it('custom keys far from any config are left alone, as dbt keeps them', async () => {
+    const dir = projectWith({ 'models/m.sql': "{{ config(owner_team='x', labels={'a': 'b'}, materialized='view') }}\nselect 1 as id" });
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.exitCode).toBe(0);
+    expect(r.diagnostics.filter((d) => d.code === 'config-unknown-key')).toEqual([]);
+  });
+});
+
 describe('configs written right are accepted', () => {
   it('a project using each checked config with a valid value builds', async () => {
     const dir = projectWith({

@@ -82,7 +82,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   }
   const name = raw.name;
   const shape = projectShapeDiagnostics(raw, configFile, (path) => yaml.lineOf(path));
-  if (shape.length) return { diagnostics: [...diagnostics, ...shape] };
+  diagnostics.push(...shape);
+  if (shape.some((d) => d.severity === 'error')) return { diagnostics };
 
   const selectorsFile = readSelectorsFile(root, fs);
   diagnostics.push(...selectorsFile.diagnostics);
