@@ -158,7 +158,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
   };
 
-  const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional });
+  const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
   diagnostics.push(...profile.diagnostics);
   const files = listProjectFiles(config, fs);
   diagnostics.push(...pythonModelDiagnostics(config, fs));
