@@ -85,6 +85,12 @@ function createPlan(s: AnalyzedStatement, e: Extract<SchemaEffect, { op: 'create
   }
   if (e.kind === 'EXTERNAL') throw new Untranslatable('external tables are created from their files by the load path');
   const create = `create or replace ${e.temp ? 'temp ' : ''}table ${target} (${columnDefinitions(e.fields)})`;
+  const clone = tokens.findIndex((t) => t.kind === 'word' && t.text.toLowerCase() === 'clone');
+  if (!query && clone >= 0) {
+    // `create table t clone s`: a copy of the source's rows (BigQuery shares storage; here the rows are copied).
+    const source = translateRange(tokens, clone + 1, tokens.length, ctx).trim();
+    return { ...base, sql: [create, `insert into ${target} select * from ${source}`] };
+  }
   if (!query) return { ...base, sql: [create] };
   // Stage the rows first: the query may read the table it replaces.
   return {
