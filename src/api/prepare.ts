@@ -235,7 +235,9 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, varReaders: parsed.varReaders, macroVars: [...Object.keys(engine.varsRead ?? {}), ...parsed.parseVars], secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || check.hadGraph === true || options.storeGraph === true,
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, varReaders: parsed.varReaders, macroVars: [...Object.keys(engine.varsRead ?? {}), ...parsed.parseVars], secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), // Always with the graph: whatever command parsed, the next one starts warm (issue #19). Written
+        // atomically (body, then the header naming it), so a command killed meanwhile leaves the old one or none.
+        withGraph: true,
         // Stored because the project is being edited: commands will compile a few models, not all of them.
         unreadSql: check.filesUnchanged || options.storeGraph === true ? 'read' : 'mark',
         scrub: (t) => scrubber.scrub(t),
