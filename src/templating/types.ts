@@ -76,6 +76,12 @@ export interface RenderNode {
   path?: string;
 }
 
+/** One file to parse-render: the node as its template sees it, and the file's text. */
+export interface ParseRenderJob {
+  node: RenderNode;
+  source: string;
+}
+
 export interface ParseRenderResult {
   refs: RefCall[];
   sources: SourceCall[];
@@ -149,6 +155,11 @@ export interface TemplateEngine {
   readonly diagnostics: Diagnostic[];
   /** Parse render: extract refs/sources/config. Fast path for files with only literal ref/source/config calls. */
   parseRender(node: RenderNode, source: string): ParseRenderResult;
+  /**
+   * Parse renders of many files: the same results as `parseRender` on each in turn, in the same order, with the
+   * same `log()` output and `secret()` calls in the same order; full renders may run on other threads.
+   */
+  parseRenderMany?(jobs: ParseRenderJob[]): ParseRenderResult[];
   /** Run render: the final SQL. Async because run_query reaches the warehouse. Throws UserError with file:line on template errors. */
   runRender(node: RenderNode, source: string, context: RunRenderContext): Promise<string>;
   /** Calls a macro (project first, then built-ins) outside a model, e.g. `generate_schema_name(custom, node)`. Sync, no warehouse. */
