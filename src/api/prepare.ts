@@ -56,6 +56,8 @@ export interface ParsePerf {
   counts: ParseCounts;
   /** Files read and hashed on a second thread while macros and property files were parsed (file-prefetch.ts). */
   readAhead: number;
+  /** Worker threads that rendered files of this parse, and how many files they rendered (templating/parse-render-pool.ts). */
+  renderThreads: { workers: number; files: number };
   elapsed: Record<string, number>;
 }
 
@@ -247,6 +249,6 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
 }
