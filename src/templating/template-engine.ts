@@ -7,7 +7,8 @@ import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcom
 import { MacroRegistry, withRenderState } from './macro-registry.js';
 import { builtinMacroFiles } from './builtin-macros.js';
 import { buildScope, type ParseRecorder } from './render-scope.js';
-import { scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
+import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
+import { isInertMacro, scanParseTemplate } from './parse-scan.js';
 import { CompiledTemplate, JinjaError, defaultGlobals } from './jinja/index.js';
 import { TemplateUserError } from './signals.js';
 import { renderErrorDiagnostic } from './render-errors.js';
@@ -36,6 +37,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
   private readonly fastPathAllowed: boolean;
   /** Worker threads the parse renders used (at most, across calls), and the files they rendered. */
   readonly parallelStats = { workers: 0, byWorkers: 0 };
+  /** Inert macros by name (parse-scan.ts), found on first use. */
+  private inert?: Map<string, MacroInfo>;
 
   constructor(private readonly options: TemplateEnvironmentOptions) {
     this.invocationId = options.identity?.invocationId ?? randomUUID();
@@ -59,10 +62,11 @@ export class JinjaTemplateEngine implements TemplateEngine {
   }
 
   parseRender(node: RenderNode, source: string, options: TemplateEnvironmentOptions = this.options): ParseRenderResult {
-    const calls = this.fastPathAllowed ? scanSimpleTemplate(source, node.file) : undefined;
-    if (calls) {
-      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
-      for (const c of calls) {
+    const scanned = this.parseScan(source, node.file);
+    if (scanned) {
+      // Past the simple shape, a file may call macros (inert ones): recorded as a render records them.
+      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: scanned.beyondSimple ? this.macrosCalled(source) : [], fastPath: true, diagnostics: [] };
+      for (const c of scanned.calls) {
         if (c.kind === 'ref') result.refs.push(c.ref);
         else if (c.kind === 'source') result.sources.push(c.source);
         else if (c.kind === 'config') Object.assign(result.config, c.config);
@@ -91,7 +95,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     // The static scan first, here: it has no effects, so the full renders keep their order among themselves.
     const full: number[] = [];
     jobs.forEach((job, i) => {
-      const fast = this.fastPathAllowed && scanSimpleTemplate(job.source, job.node.file) ? this.parseRender(job.node, job.source) : undefined;
+      const fast = this.parseScan(job.source, job.node.file) ? this.parseRender(job.node, job.source) : undefined;
       if (fast) results[i] = fast;
       else full.push(i);
     });
@@ -141,6 +145,27 @@ export class JinjaTemplateEngine implements TemplateEngine {
       for (const m of text.matchAll(/\bsecret\s*\(\s*['"]([^'"]+)['"]/g)) refs[m[1]!] ??= reference(m[1]!);
     }
     return refs;
+  }
+
+  /** The static scan of a parse render (parse-scan.ts), where the project lets it: undefined means render. */
+  private parseScan(source: string, file: string): ReturnType<typeof scanParseTemplate> {
+    if (!this.fastPathAllowed) return undefined;
+    return scanParseTemplate(source, file, (name, args) => this.inertCall(name, args), !this.registry.has('is_incremental'));
+  }
+
+  /** `{{ name(args) }}` calls an inert macro (not shadowed by a context name) with literal arguments that fit its signature. */
+  private inertCall(name: string, args: string): boolean {
+    if (!this.inert) {
+      const context = new Set(Object.keys(Object.getPrototypeOf(this.frame({ uniqueId: 'probe', name: 'probe', resourceType: 'model', packageName: this.options.projectName, file: 'probe', fqn: [], config: {} }, { refs: [], sources: [], config: {}, docRefs: [] })) as object));
+      this.inert = new Map();
+      for (const m of this.registry.macros) if (!context.has(m.name) && this.registry.resolvePackage(m.name) === m.packageName && isInertMacro(m)) this.inert.set(m.name, m);
+    }
+    const macro = this.inert.get(name);
+    const parsed = macro && readLiteralArgs(args);
+    if (!macro || !parsed) return false;
+    const named = Object.keys(parsed.kw);
+    // As Jinja2: no more positional arguments than parameters, no unknown keyword, none given twice.
+    return parsed.pos.length <= macro.arguments.length && named.every((k) => macro.arguments.indexOf(k) >= parsed.pos.length);
   }
 
   async runRender(node: RenderNode, text: string, context: RunRenderContext): Promise<string> {
