@@ -20,6 +20,8 @@ function files(): Record<string, string> {
     'macros/m.sql': "{% macro cents(col) %}({{ col }} / 100.0){% endmacro %}\n{% macro noisy(x) %}{{ log('noisy ' ~ x, info=True) }}{{ x }}{% endmacro %}",
     'models/base.sql': 'select 1 as id, 250 as amount, 1.5 as ratio',
     'models/secretive.sql': "select '{{ secret('STRATA_PARALLEL_TEST_PEPPER', 'default-pepper-value') }}' as p, '{{ env_var('STRATA_PARALLEL_TEST_REGION', 'eu') }}' as r",
+    // api.Column: the labels go to the workers; string_type() is rendered again on the main thread.
+    'models/columns.sql': "select '{{ api.Column.translate_type('string') }}' as t, '{{ api.Column.string_type(10) }}' as s from {{ ref('base') }}",
     'models/docs.md': '{% docs base_doc %}The base.{% enddocs %}',
     'models/schema.yml': "version: 2\nmodels:\n  - name: base\n    description: '{{ doc(\"base_doc\") }}'\n    config:\n      tags: ['from_yaml']\n",
   };

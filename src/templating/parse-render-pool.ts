@@ -41,8 +41,12 @@ export interface RenderOutcome {
   byWorker?: boolean;
 }
 
-/** The engine's options a worker can be given: functions stay here; secret references are computed ahead. */
-export type WorkerEngineOptions = Omit<TemplateEnvironmentOptions, 'secretReference' | 'onSecret' | 'log'>;
+/**
+ * The engine's options a worker can be given: data only (functions cannot cross threads). Secret references
+ * are computed ahead; of the column conventions the labels are sent, and a render that quotes or asks for a
+ * string type is done again on the main thread.
+ */
+export type WorkerEngineOptions = Omit<TemplateEnvironmentOptions, 'secretReference' | 'onSecret' | 'log' | 'columnConventions'> & { columnLabels?: Record<string, string> };
 
 export interface WorkerInput {
   thread: typeof PARSE_RENDER_THREAD;

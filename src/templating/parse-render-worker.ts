@@ -13,8 +13,14 @@ function work(input: WorkerInput): void {
   const counters = new Int32Array(input.shared);
   let effects: RenderEffect[] = [];
   let redo = false;
+  const { columnLabels, ...options } = input.options;
+  const mainThreadOnly = <T>(value: T) => (): T => {
+    redo = true;
+    return value;
+  };
   const engine = new JinjaTemplateEngine({
-    ...input.options,
+    ...options,
+    columnConventions: columnLabels ? () => ({ labels: columnLabels, stringType: mainThreadOnly(''), quote: mainThreadOnly('') }) : undefined,
     // The main thread compiled every macro file already (or its snapshot proved they compile).
     deferMacroCompile: true,
     secretReference: (name) => {

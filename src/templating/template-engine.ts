@@ -130,8 +130,9 @@ export class JinjaTemplateEngine implements TemplateEngine {
 
   /** The options a worker's engine is built from: data only, with this engine's invocation id and start time. */
   private workerOptions(): WorkerEngineOptions {
-    const { secretReference: _s, onSecret: _o, log: _l, ...data } = this.options;
-    return { ...data, identity: { invocationId: this.invocationId, runStartedAt: this.runStartedAt.getTime() } };
+    const data = Object.fromEntries(Object.entries(this.options).filter(([, v]) => typeof v !== 'function')) as WorkerEngineOptions;
+    const columnLabels = this.options.columnConventions?.(this.options.adapterType)?.labels;
+    return { ...data, ...(columnLabels ? { columnLabels } : {}), identity: { invocationId: this.invocationId, runStartedAt: this.runStartedAt.getTime() } };
   }
 
   /** `secret('NAME')` references for every literal name in the files and the macros; others are rendered here. */
