@@ -19,7 +19,7 @@ import { prepareProject, type PreparedProject } from './prepare.js';
 import { planPrepared } from './plan-command.js';
 import { hookResults, runProjectHooks } from './project-hooks.js';
 import { schedulingParents } from './build-order.js';
-import { WarehouseState } from './warehouse-state.js';
+import { RelationCache } from '../execute/relation-cache.js';
 import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
@@ -119,7 +119,8 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     for (const s of schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
     // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
     if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
-    const state = await WarehouseState.introspect(admin, schemas);
+    // The relation cache: one catalog read per schema for the whole run.
+    const state = await RelationCache.load(admin, schemas);
     // --defer: unselected parents this target lacks are read where the saved manifest says they are.
     if (options.defer && selection.state) await applyDeferral(p, ids, selection.state, options.favorState === true, admin, relations);
     for (let i = 1; i < threads; i++) connections.push(await warehouse.connect());
