@@ -25,7 +25,7 @@ import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { landingLocationDiagnostics } from './landing-check.js';
 import { resourceTypeFilter } from './resource-types.js';
-import { observeConnection, writeRunFile } from './statement-log.js';
+import { observeConnection, runFileWriter } from './statement-log.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
 
@@ -157,6 +157,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       const at = new Date().toISOString();
       for (const id of ids) records.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
     } else {
+      const runFiles = runFileWriter(p);
       const outcome = await runGraph({
         ids,
         parents: schedulingParents(p.graph, new Set(ids), kind === 'build'),
@@ -178,10 +179,11 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
           try {
             return await runOneNode(ctx, manifest.nodes[id]!, connection);
           } finally {
-            writeRunFile(p, manifest.nodes[id]!, ran);
+            runFiles.write(manifest.nodes[id]!, ran);
           }
         },
       });
+      await runFiles.settled();
       interrupted = outcome.interrupted;
       compiler.saveCompiledIndex();
       await recordTestHistory(admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
