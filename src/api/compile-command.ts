@@ -1,4 +1,4 @@
-import { templateContext } from './template-context.js';
+import { templateContext } from '../execute/template-context.js';
 import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand } from './state-option.js';
 import { applyDeferral } from './defer.js';
@@ -10,7 +10,7 @@ import type { Warehouse, Connection } from '../adapters/contract.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { inlineNode } from './show-command.js';
 import { writeManifest } from './run-artifacts.js';
-import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 
 export interface CompileOptions extends CommonOptions, SelectionOptions {

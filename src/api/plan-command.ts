@@ -7,7 +7,7 @@ import { Compiler, RelationIndex } from '../compile/index.js';
 import { testQuery } from '../data-tests/index.js';
 import { writeJsonArtifact } from '../artifacts/index.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 
 export interface PlanOptions extends CommonOptions, SelectionOptions {

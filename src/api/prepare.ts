@@ -16,7 +16,7 @@ import { readGraphSnapshot, writeGraphSnapshot, type LoadedSnapshot, type PatchC
 import { builtinTestMacros } from '../data-tests/index.js';
 import { envDigest, varDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
-import { parseToGraph } from './parse-to-graph.js';
+import { parseToGraph } from '../graph/parse-to-graph.js';
 import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import { newInvocationId } from './invocation.js';

@@ -7,7 +7,7 @@ import { traceProject, type KnownRelation, type LineageArtifact, type LineageDia
 import type { ManifestNode } from '../parse/types.js';
 import { compilerFor } from './compile-command.js';
 import type { PreparedProject } from './prepare.js';
-import { WarehouseState } from './warehouse-state.js';
+import { WarehouseState } from '../execute/warehouse-state.js';
 
 /** unique id → column names in the warehouse's order, lower-cased. */
 export type CatalogColumns = Map<string, string[]>;

@@ -6,7 +6,7 @@ import type { NodeRunResult } from '../execute/index.js';
 import { mapsWithExposures } from '../graph/index.js';
 import { runResultsArtifact, writeJsonArtifact, writeManifestFile, type NodeRunRecord } from '../artifacts/index.js';
 import type { PreparedProject } from './prepare.js';
-import { relationNamer } from './template-context.js';
+import { relationNamer } from '../execute/template-context.js';
 import type { RunCommandOptions, RunKind } from './run-command.js';
 
 /** What a command that runs nodes writes: manifest.json and run_results.json, and the records they hold. */

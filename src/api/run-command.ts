@@ -1,4 +1,4 @@
-import { templateContext } from './template-context.js';
+import { templateContext } from '../execute/template-context.js';
 import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand, stateOption } from './state-option.js';
 import { Ledger } from '../landing/index.js';
@@ -17,15 +17,15 @@ import { countStatuses, runRecord, testHistory, writeRunArtifacts } from './run-
 import { join } from 'node:path';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { planPrepared } from './plan-command.js';
-import { hookResults, runProjectHooks } from './project-hooks.js';
-import { schedulingParents } from './build-order.js';
+import { hookResults, runProjectHooks } from '../execute/project-hooks.js';
+import { schedulingParents } from '../execute/build-order.js';
 import { RelationCache } from '../execute/relation-cache.js';
-import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
+import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from '../execute/node-runner.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
-import { landingLocationDiagnostics } from './landing-check.js';
+import { landingLocationDiagnostics } from '../execute/landing-check.js';
 import { resourceTypeFilter } from './resource-types.js';
-import { observeConnection, runFileWriter } from './statement-log.js';
+import { observeConnection, runFileWriter } from '../execute/statement-log.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
 

@@ -1,4 +1,4 @@
-import { withSessionSecrets } from './node-runner.js';
+import { withSessionSecrets } from '../execute/node-runner.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { selectForCommand } from './state-option.js';
 import { applyDeferral } from './defer.js';
@@ -9,7 +9,7 @@ import type { ColumnDef, Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { defaultConfig } from '../parse/node-config.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 
 export interface ShowOptions extends CommonOptions, SelectionOptions {

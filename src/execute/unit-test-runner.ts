@@ -2,7 +2,7 @@ import type { ColumnDef, Connection, Relation } from '../adapters/contract.js';
 import { duckdbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
 import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { NodeOutcome } from '../execute/index.js';
+import type { NodeOutcome } from './index.js';
 import { renderNodeOf } from '../compile/index.js';
 import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';

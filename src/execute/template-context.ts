@@ -2,7 +2,7 @@ import { graphContext } from '../artifacts/index.js';
 import { RelationIndex } from '../compile/index.js';
 import type { ManifestNode, SourceDefinition } from '../parse/types.js';
 import type { RunRenderContext } from '../templating/types.js';
-import type { PreparedProject } from './prepare.js';
+import type { PreparedProject } from '../api/prepare.js';
 
 /** A node's relation as manifest.json names it (`relation_name`); none for tests, ephemerals and landings. */
 export function relationNamer(p: PreparedProject): (n: ManifestNode | SourceDefinition) => string | null {

@@ -2,7 +2,7 @@ import type { RunRenderContext } from '../templating/types.js';
 import type { Connection } from '../adapters/contract.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
 import type { RelationIndex } from '../compile/index.js';
-import type { PreparedProject } from './prepare.js';
+import type { PreparedProject } from '../api/prepare.js';
 import { templateWarehouse } from './warehouse-state.js';
 
 export type ProjectHook = 'on-run-start' | 'on-run-end';

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { PreparedProject } from './prepare.js';
+import type { PreparedProject } from '../api/prepare.js';
 
 export interface Statement {
   sql: string;

@@ -5,7 +5,7 @@ import picomatch from 'picomatch';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import { renderYamlTree } from '../project/index.js';
-import type { PreparedProject } from './prepare.js';
+import type { PreparedProject } from '../api/prepare.js';
 
 /** A source's `external:` block with env_var()/var() rendered (at run time, so the parse cache never pins a location). */
 export function renderExternal(p: PreparedProject, source: SourceDefinition): { external: ExternalSpec; missing?: string } {
