@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { PreparedProject } from '../api/prepare.js';
+import type { RunProject } from './types.js';
 
 export interface Statement {
   sql: string;
@@ -40,12 +40,12 @@ export function observeConnection(connection: Connection, onStatement: (s: State
 }
 
 /** Where dbt writes the SQL a node ran: `target/run/<package>/<path>` (a generic test: a file per test, as compiled/). */
-export function runFilePath(p: PreparedProject, node: ManifestNode): string {
+export function runFilePath(p: RunProject, node: ManifestNode): string {
   const rel = node.resourceType === 'test' && node.testMetadata ? join(node.originalFilePath, `${node.alias}.sql`) : node.originalFilePath;
   return join(p.targetDir, 'run', node.packageName, rel);
 }
 
-function runFileText(p: PreparedProject, statements: string[]): string {
+function runFileText(p: RunProject, statements: string[]): string {
   return p.scrubber.scrub(statements.map((s) => s.trim().replace(/;$/, '')).join(';\n\n') + ';\n');
 }
 
@@ -54,7 +54,7 @@ function runFileText(p: PreparedProject, statements: string[]): string {
  * in the background while the next nodes run (a file per node is half a
  * millisecond of blocking I/O on the event loop otherwise); `settled()` waits for all of them.
  */
-export function runFileWriter(p: PreparedProject): { write: (node: ManifestNode, statements: string[]) => void; settled: () => Promise<void> } {
+export function runFileWriter(p: RunProject): { write: (node: ManifestNode, statements: string[]) => void; settled: () => Promise<void> } {
   const pending = new Set<Promise<void>>();
   const folders = new Map<string, Promise<unknown>>();
   const write = (node: ManifestNode, statements: string[]): void => {
