@@ -98,7 +98,9 @@ const unitCases: Case[] = [
   ['rows not a list', unit(givenA('        rows: 3\n')), 'models/unit.yml', 6, 'unit-test-invalid'],
   ['a row not a mapping', unit(givenA('        rows: [3]\n')), 'models/unit.yml', 6, 'unit-test-invalid'],
   ['csv rows not text', unit(givenA('        format: csv\n        rows: [{id: 1}]\n')), 'models/unit.yml', 7, 'unit-test-invalid'],
-  ['a csv fixture file', unit(givenA('        format: csv\n        fixture: nofile\n')), 'models/unit.yml', 5, 'unit-test-invalid'],
+  ['a csv fixture file that does not exist', unit(givenA('        format: csv\n        fixture: nofile\n')), 'models/unit.yml', 5, 'unit-test-invalid'],
+  ['a fixture file with format dict', { ...unit(givenA('        fixture: a_rows\n')), 'tests/fixtures/a_rows.csv': 'id\n1\n' }, 'models/unit.yml', 5, 'unit-test-invalid'],
+  ['both rows and a fixture', { ...unit(givenA('        format: csv\n        fixture: a_rows\n        rows: "id\\n1"\n')), 'tests/fixtures/a_rows.csv': 'id\n1\n' }, 'models/unit.yml', 5, 'unit-test-invalid'],
   ['format sql', unit(givenA("        format: sql\n        rows: select 1 as id\n")), 'models/unit.yml', 5, 'unit-test-invalid'],
   ['given not a list', unit('    given: 3\n'), 'models/unit.yml', 4, 'unit-test-invalid'],
   ['a given without input', unit('    given:\n      - rows: [{id: 1}]\n'), 'models/unit.yml', 5, 'unit-test-invalid'],
@@ -251,13 +253,38 @@ describe(`configuration mistakes found at parse time (${cases.length})`, () => {
   });
 });
 
+describe('a config key that is no config but close to one', () => {
+  it.each([
+    ['config()', { 'models/m.sql': "-- a model\n{{ config(materialzed='table') }}\nselect 1 as id" }, 'models/m.sql', 2, "'materialized'"],
+    ['a property file', { 'models/m.sql': 'select 1 as id', 'models/m.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      materialzed: table\n' }, 'models/m.yml', 5, "'materialized'"],
+    ['the project file', { 'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    +enabeld: false\n' }, 'project.yml', 5, "'+enabled'"],
+  ])('in %s is a located warning with the likely name; --warn-error makes it stop the build', async (_where, files, file, line, hint) => {
+    const dir = projectWith(files as Record<string, string>);
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.exitCode).toBe(0);
+    expect(r.diagnostics.find((d) => d.code === 'config-unknown-key')).toMatchObject({ severity: 'warn', file, line, hint: `did you mean ${hint}?` });
+    const strict = projectWith(files as Record<string, string>);
+    expect((await build({ projectDir: strict, profilesDir: strict, env: {}, warnError: true })).exitCode).toBe(2);
+    expect(existsSync(join(strict, 'wh.duckdb'))).toBe(false);
+  });
+
+  it('custom keys far from any config are left alone, as dbt keeps them', async () => {
+    const dir = projectWith({ 'models/m.sql': "{{ config(owner_team='x', labels={'a': 'b'}, materialized='view') }}\nselect 1 as id" });
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.exitCode).toBe(0);
+    expect(r.diagnostics.filter((d) => d.code === 'config-unknown-key')).toEqual([]);
+  });
+});
+
 describe('configs written right are accepted', () => {
   it('a project using each checked config with a valid value builds', async () => {
     const dir = projectWith({
       'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    +persist_docs: {relation: true}\n    +grants: {}\n    docs:\n      +tags: [docs]\n    +on_schema_change: append_new_columns\n    +docs: {show: true, node_color: "#cd7f32"}\ndata_tests:\n  p:\n    +severity: warn\n    +warn_if: ">10"\n    +error_if: "!= 0"\nseeds:\n  p:\n    +delimiter: ","\n    +column_types: {id: bigint}\non-run-start: ["select 1"]\n',
       'models/docs/d.sql': 'select 1 as id',
       'models/m.sql': "{{ config(materialized='incremental', incremental_strategy='merge', unique_key=['id'], on_schema_change='fail', access='protected', pre_hook={'sql': 'select 1', 'transaction': true}, post_hook=['select 2'], tags='t', meta={'a': 1}, full_refresh=false, enabled=true, contract={'enforced': true}) }}\nselect * from {{ ref('a') }}",
-      'models/m.yml': "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_type: integer\n        data_tests:\n          - not_null:\n              config: {where: 'id > 0', limit: 10, store_failures: false, store_failures_as: view}\n          - accepted_values:\n              values: [1]\n              quote: false\n          - relationships:\n              to: ref('a')\n              field: id\n      - name: status\n        data_type: varchar\n      - name: updated_at\n        data_type: timestamp with time zone\nunit_tests:\n  - name: t\n    model: m\n    given:\n      - input: ref('a')\n        format: csv\n        rows: |\n          id,status\n          1,x\n    expect:\n      rows: [{id: 1}]\n",
+      'models/m.yml': "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_type: integer\n        data_tests:\n          - not_null:\n              config: {where: 'id > 0', limit: 10, store_failures: false, store_failures_as: view}\n          - accepted_values:\n              values: [1]\n              quote: false\n          - relationships:\n              to: ref('a')\n              field: id\n      - name: status\n        data_type: varchar\n      - name: updated_at\n        data_type: timestamp with time zone\nunit_tests:\n  - name: t\n    model: m\n    given:\n      - input: ref('a')\n        format: csv\n        rows: |\n          id,status\n          1,x\n    expect:\n      rows: [{id: 1}]\n  - name: from_fixtures\n    model: m\n    given:\n      - input: ref('a')\n        format: csv\n        fixture: a_rows\n    expect:\n      format: csv\n      fixture: m_rows\n",
+      'tests/fixtures/a_rows.csv': 'id,status\n1,x\n2,y\n',
+      'tests/fixtures/more/m_rows.csv': 'id\n1\n2\n',
       'snapshots/s.sql': "{% snapshot s %}\n{{ config(unique_key='id', strategy='check', check_cols='all', hard_deletes='invalidate', dbt_valid_to_current=\"'9999-12-31'::timestamp\") }}\nselect * from {{ ref('a') }}\n{% endsnapshot %}\n",
       'seeds/sd.csv': 'id\n1\n',
       'packages.yml': 'packages: []\n',
@@ -266,6 +293,8 @@ describe('configs written right are accepted', () => {
     const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.exitCode).toBe(0);
+    // The unit test reading CSV fixture files ran on their rows (two given, two expected) and passed.
+    expect(r.results.find((x) => x.uniqueId === 'unit_test.p.m.from_fixtures')?.status).toBe('pass');
   }, 60_000);
 
   it("the incremental strategies parse/ allows are each dialect's own", () => {

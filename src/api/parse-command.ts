@@ -24,6 +24,8 @@ function perfInfo(p: PreparedProject): Record<string, unknown> {
     static_analysis_path_count: perf.counts.scanned,
     cached_path_count: perf.counts.fromCache,
     read_ahead_path_count: perf.readAhead,
+    render_worker_count: perf.renderThreads.workers,
+    worker_rendered_path_count: perf.renderThreads.files,
     is_partial_parse_enabled: perf.partialParse,
     is_static_analysis_enabled: true,
     used_graph_snapshot: p.parsedFrom !== 'files',

@@ -44,6 +44,8 @@ export interface ParsePerf {
   counts: ParseCounts;
   /** Files read and hashed on a second thread while macros and property files were parsed (file-prefetch.ts). */
   readAhead: number;
+  /** Worker threads that rendered files of this parse, and how many files they rendered (templating/parse-render-pool.ts). */
+  renderThreads: { workers: number; files: number };
   elapsed: Record<string, number>;
 }
 
@@ -227,7 +229,9 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, varReaders: parsed.varReaders, macroVars: [...Object.keys(engine.varsRead ?? {}), ...parsed.parseVars], secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), withGraph: check.filesUnchanged || check.hadGraph === true || options.storeGraph === true,
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, varReaders: parsed.varReaders, macroVars: [...Object.keys(engine.varsRead ?? {}), ...parsed.parseVars], secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), // Always with the graph: whatever command parsed, the next one starts warm (issue #19). Written
+        // atomically (body, then the header naming it), so a command killed meanwhile leaves the old one or none.
+        withGraph: true,
         // Stored because the project is being edited: commands will compile a few models, not all of them.
         unreadSql: check.filesUnchanged || options.storeGraph === true ? 'read' : 'mark',
         scrub: (t) => scrubber.scrub(t),
@@ -237,6 +241,6 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
 }

@@ -22,7 +22,7 @@ function inputKey(input: string): string | undefined {
 }
 
 /** The problems of one unit test on its model. */
-export function unitTestProblems(r: RawUnitTest, model: ManifestNode): Diagnostic[] {
+export function unitTestProblems(r: RawUnitTest, model: ManifestNode, fixtures: ReadonlySet<string> = new Set()): Diagnostic[] {
   const d = r.definition;
   const out: Diagnostic[] = [];
   const name = String(d.name);
@@ -42,7 +42,7 @@ export function unitTestProblems(r: RawUnitTest, model: ManifestNode): Diagnosti
     if (!key) return error(at, `input: must be ref('…'), source('…', '…') or this, not ${JSON.stringify(entry.input ?? null)}`, "input: ref('orders')");
     if (key !== 'this' && !parents.has(key)) error(at, `${key} is not a parent of '${model.name}' (its parents: ${[...parents].join(', ') || 'none'})`, 'give rows for the refs and sources the model reads');
     given.add(key);
-    rowProblems(entry, at, 'given', error);
+    rowProblems(entry, at, 'given', fixtures, error);
   });
   const overridden = (d.overrides as { macros?: Record<string, unknown> } | undefined)?.macros?.is_incremental === true;
   // With is_incremental overridden, the run renders other branches of the model: its parents may differ.
@@ -51,15 +51,20 @@ export function unitTestProblems(r: RawUnitTest, model: ManifestNode): Diagnosti
   if (d.given === undefined || d.given === null) error(undefined, 'it has no given: inputs', `given:\n  - input: ${[...parents][0] ?? "ref('orders')"}\n    rows: [{id: 1}]`);
   if (d.expect === undefined || d.expect === null) error(undefined, 'it has no expect: rows', 'expect:\n  rows:\n    - {id: 1}');
   else if (typeof d.expect !== 'object' || Array.isArray(d.expect)) error('expect', 'expect: must be a mapping with rows:', 'expect:\n  rows:\n    - {id: 1}');
-  else rowProblems(d.expect as Record<string, unknown>, 'expect', 'expect', error);
+  else rowProblems(d.expect as Record<string, unknown>, 'expect', 'expect', fixtures, error);
   return out;
 }
 
 /** `format:` and `rows:` of a given input or of expect; `fixture:` files are not read yet. */
-function rowProblems(entry: Record<string, unknown>, at: string, what: string, error: (where: string | undefined, message: string, hint: string) => void): void {
+function rowProblems(entry: Record<string, unknown>, at: string, what: string, fixtures: ReadonlySet<string>, error: (where: string | undefined, message: string, hint: string) => void): void {
   const format = entry.format ?? 'dict';
   if (typeof format !== 'string' || !FORMATS.includes(format)) return error(`${at}.format`, `format: of ${what} must be dict, csv or sql, not ${JSON.stringify(format)}`, 'format: csv');
-  if (entry.fixture !== undefined) return error(at, `fixture: files are not supported yet (fixture: ${JSON.stringify(entry.fixture)})`, 'write the rows inline under rows:');
+  if (entry.fixture !== undefined && entry.fixture !== null) {
+    if (format !== 'csv') return error(at, `fixture: files are read for format: csv only (${what} is ${format})`, 'add format: csv, or write the rows inline under rows:');
+    if (entry.rows !== undefined) return error(at, `${what} has both rows: and fixture:`, 'keep one of them');
+    if (typeof entry.fixture !== 'string' || !fixtures.has(entry.fixture)) return error(at, `there is no fixture file ${String(entry.fixture)}.csv in a fixtures/ folder of the test paths`, `create tests/fixtures/${String(entry.fixture)}.csv${fixtures.size ? ` (there are: ${[...fixtures].join(', ')})` : ''}`);
+    return;
+  }
   const rows = entry.rows;
   if (rows === undefined || rows === null) return error(at, `${what} has no rows:`, format === 'dict' ? 'rows:\n  - {id: 1}' : 'rows: |\n  id\n  1');
   if (format === 'dict' && !(Array.isArray(rows) && rows.every((x) => x && typeof x === 'object' && !Array.isArray(x)))) return error(`${at}.rows`, `rows: of ${what} must be a list of mappings (format dict), not ${JSON.stringify(rows).slice(0, 60)}`, 'rows:\n  - {id: 1, status: placed}');

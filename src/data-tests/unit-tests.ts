@@ -24,7 +24,12 @@ export interface UnitTestDefinition {
   overrides: { vars?: Record<string, unknown>; macros?: Record<string, unknown> };
 }
 
-function rowsOf(block: Record<string, unknown>): Record<string, unknown>[] {
+/** A unit test's CSV fixture files (`fixtures/<name>.csv` under the test paths), by name: their text, read when used. */
+export type UnitTestFixtures = ReadonlyMap<string, () => string>;
+
+function rowsOf(block: Record<string, unknown>, fixtures: UnitTestFixtures): Record<string, unknown>[] {
+  const fixture = block.format === 'csv' && typeof block.fixture === 'string' ? fixtures.get(block.fixture) : undefined;
+  if (fixture) block = { ...block, rows: fixture() };
   if (block.format === 'csv' && typeof block.rows === 'string') {
     // Like a seed: an empty field is null, a plain number is a number, anything else stays text.
     const cast = (v: string): unknown => (v === '' ? null : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
@@ -34,7 +39,7 @@ function rowsOf(block: Record<string, unknown>): Record<string, unknown>[] {
 }
 
 /** `unit_tests:` entries → unit_test nodes (`unit_test.<project>.<model>.<name>`), children of their model. */
-export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: Map<string, ManifestNode>): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
+export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: Map<string, ManifestNode>, fixtures: UnitTestFixtures = new Map()): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
   const nodes: ManifestNode[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const r of raw) {
@@ -51,13 +56,13 @@ export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: M
       diagnostics.push({ code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}' tests '${modelName}', which is not a model`, ...where, line: r.lines?.model ?? r.line, hint: didYouMean(modelName, models.keys()) ?? 'model: must name a SQL model of this project' });
       continue;
     }
-    const problems = unitTestProblems(r, model);
+    const problems = unitTestProblems(r, model, new Set(fixtures.keys()));
     if (problems.length) {
       diagnostics.push(...problems);
       continue;
     }
-    const given = Array.isArray(d.given) ? (d.given as Record<string, unknown>[]).map((g) => ({ input: String(g.input ?? ''), rows: rowsOf(g) })) : [];
-    const definition: UnitTestDefinition = { name, model: modelName, given, expect: rowsOf((d.expect as Record<string, unknown>) ?? {}), overrides: (d.overrides as UnitTestDefinition['overrides']) ?? {} };
+    const given = Array.isArray(d.given) ? (d.given as Record<string, unknown>[]).map((g) => ({ input: String(g.input ?? ''), rows: rowsOf(g, fixtures) })) : [];
+    const definition: UnitTestDefinition = { name, model: modelName, given, expect: rowsOf((d.expect as Record<string, unknown>) ?? {}, fixtures), overrides: (d.overrides as UnitTestDefinition['overrides']) ?? {} };
     nodes.push({
       uniqueId: `unit_test.${projectName}.${modelName}.${name}`,
       resourceType: 'unit_test',

@@ -161,8 +161,7 @@ function patchDigest(patched: string[], files: ProjectFile[], ids: string[], sou
 /**
  * Writes the snapshot of a clean parse. `takenAt` must be earlier than the first stat or read of any project
  * file. The file stamps are always written (the next parse then reads only changed files); the graph itself
- * only when `withGraph`: storing it costs about a third of a parse, which pays off once the project is
- * parsed again unchanged, or edited again (partial parsing starts from it). Returns the id of the graph stored, if one was.
+ * when `withGraph` (every clean full parse, so that any command leaves the next one warm). Returns the id of the graph stored, if one was.
  */
 export function writeGraphSnapshot(dir: string, inputs: SnapshotInputs, graph: ProjectGraph, facts: { takenAt: number; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; macroVars: string[]; secrets: string[]; diagnostics: Diagnostic[]; withGraph: boolean; scrub: (text: string) => string; modelFacts?: Map<string, ModelParseFacts>;
   /** `mark`: SQL the parse did not read is stored as "from the file" (a graph stored while the project is edited); `read` (default): read and stored, for commands that reuse the graph many times. */

@@ -68,11 +68,13 @@ export function parseToGraph(
   }
 
   // Unit tests, each project's (the root's and every package's) on its own models.
+  // CSV fixtures of unit tests (`fixture: <name>`) in the project's and its packages' test paths, by file name.
+  const fixtures = new Map(project.files.filter((f) => f.kind === 'fixture').map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.csv$/i, ''), () => f.contents] as const));
   const unitTestsOf = (m: object): RawUnitTest[] => (m as { unitTests?: RawUnitTest[] }).unitTests ?? [];
   for (const [name, raw] of [[project.config.name, unitTestsOf(manifest)], ...packageParses.map((p) => [p.manifest.projectName, unitTestsOf(p.manifest)] as const)] as const) {
     if (!raw.length) continue;
     const models = new Map(fileNodes.filter((n) => n.resourceType === 'model' && n.packageName === name).map((n) => [n.name, n]));
-    const unit = unitTestNodes(name, raw, models);
+    const unit = unitTestNodes(name, raw, models, fixtures);
     bag.merge(unit.diagnostics);
     for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
   }

@@ -103,12 +103,13 @@ describe('incremental', () => {
     }
   });
 
-  it('merge without unique_key is a clear error', async () => {
+  it('merge without unique_key is a clear error, found at parse time before anything is built', async () => {
     const p = project({ 'models/inc.sql': "{{ config(materialized='incremental', incremental_strategy='merge') }} select 1 as a" });
-    await go(p.dir);
     const r = await go(p.dir);
-    expect(r.exitCode).toBe(1);
-    expect(r.results[0]?.message).toContain('needs a unique_key');
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'config-invalid', file: 'models/inc.sql', line: 1 });
+    expect(r.diagnostics.find((d) => d.severity === 'error')?.message).toContain('needs a unique_key');
+    expect(r.results).toEqual([]);
   });
 });
 
@@ -146,8 +147,10 @@ describe('model contracts', () => {
   it('needs a data_type for every column', async () => {
     const p = project({ 'models/m.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    config:\n      contract: {enforced: true}\n    columns:\n      - name: id\n' });
     const r = await go(p.dir);
-    expect(r.exitCode).toBe(1);
-    expect(r.results[0]!.message).toContain("'m' has an enforced contract, which needs every column listed with a data_type; missing for: id");
+    // Found at parse time (exit 2, nothing built), at the model's entry in the property file.
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'contract-invalid', file: 'models/schema.yml', line: 3 });
+    expect(r.diagnostics.find((d) => d.severity === 'error')?.message).toContain('needs a data_type for every column; missing for: id');
   });
 
   it('creates the contract\'s constraints: a row that breaks one fails the build and keeps the old table', async () => {

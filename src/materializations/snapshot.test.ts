@@ -123,12 +123,16 @@ describe('snapshots', () => {
 
   it('reports a snapshot without unique_key or with an unsupported setting, and refuses an unclosed block', async () => {
     const p = project({ 'snapshots/snap.sql': block("strategy='check', check_cols='all'") });
-    await p.load('id\n1\n');
+    // Found at parse time (a seed command stops on it too): exit 2 at the config() line, nothing run.
     const r = await p.go();
-    expect(r.exitCode).toBe(1);
-    expect(r.results[0]!.message).toContain("snapshot 'snap': unique_key is not set");
+    expect(r.exitCode).toBe(2);
+    expect(r.results).toEqual([]);
+    const error = (x: typeof r): unknown => x.diagnostics.find((d) => d.severity === 'error');
+    expect(error(r)).toMatchObject({ code: 'snapshot-invalid', file: 'snapshots/snap.sql', message: "snapshot 'snap': unique_key is not set" });
     p.write('snapshots/snap.sql', block("unique_key='id', strategy='check', check_cols='all', hard_deletes='soft'"));
-    expect((await p.go()).results[0]!.message).toContain("hard_deletes 'soft' is not ignore, invalidate or new_record");
+    const soft = await p.go();
+    expect(soft.exitCode).toBe(2);
+    expect(error(soft)).toMatchObject({ code: 'config-invalid', file: 'snapshots/snap.sql', message: 'snapshot \'snap\': hard_deletes must be ignore, invalidate or new_record, not "soft"' });
     p.write('snapshots/snap.sql', "-- history\n{% snapshot snap %}\nselect 1 as id\n");
     const open = await p.go();
     expect(open.exitCode).toBe(2);

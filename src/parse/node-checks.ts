@@ -6,7 +6,7 @@
  * problem's line.
  */
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
-import { configMappingProblems, describeConfigProblem } from '../project/config-values.js';
+import { configMappingProblems, describeConfigProblem, misspeltConfig } from '../project/config-values.js';
 import type { ColumnInfo, NodeConfig, ResourceType } from './types.js';
 
 /** What one node's checks read. */
@@ -63,7 +63,11 @@ export function nodeConfigDiagnostics(n: NodeCheckInput): Diagnostic[] {
     out.push({ code, severity: 'error', message: `${what}: ${message}`, ...at(key), hint });
   };
   for (const p of configMappingProblems(n.fileConfig)) problem('config-invalid', p.key, describeConfigProblem(p.path, p.value, p.problem), p.problem.example);
-  if (out.length) return out;
+  for (const key in n.fileConfig) {
+    const known = misspeltConfig(key);
+    if (known) out.push({ code: 'config-unknown-key', severity: 'warn', message: `${what}: '${key}' is no config, so it has no effect`, ...at(key), hint: `did you mean '${known}'?` });
+  }
+  if (out.some((d) => d.severity === 'error')) return out;
   if (n.resourceType === 'model') modelChecks(n, problem);
   if (n.resourceType === 'snapshot') snapshotChecks(n.config, problem);
   return out;

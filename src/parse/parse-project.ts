@@ -125,6 +125,14 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     ['seed', 'seed', cfg.seeds, props.seeds],
   ];
   const overrides = options.rootOverrides;
+  /** Units waiting for their render: rendered together (in parallel where it pays), then finished in file order. */
+  const pending: { node?: RenderNode; source: string; finish: (fresh?: ParseRenderResult) => void }[] = [];
+  const flushRenders = (): void => {
+    const jobs = pending.filter((p) => p.node).map((p) => ({ node: p.node!, source: p.source }));
+    const results = engine.parseRenderMany ? engine.parseRenderMany(jobs) : jobs.map((j) => engine.parseRender(j.node, j.source));
+    let k = 0;
+    for (const p of pending.splice(0)) p.finish(p.node ? results[k++] : undefined);
+  };
   /**
    * One node from one file (a snapshot file gives one per block, each as a file of its own whose text is the
    * block's body). `ownCode`: the node's SQL is `f.contents` itself, not the file on disk read later.
@@ -135,17 +143,26 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     const patch = version ? versionedPatch(version.of, version.v) : patches?.get(name);
     const patchConfig = patch ? renderProperty(patch.config ?? {}, `the config of '${patch.name}'`, { file: patch.file, line: patch.line }) : {};
     const uniqueId = version ? `${resourceType}.${cfg.name}.${name}.v${version.v.v}` : `${resourceType}.${cfg.name}.${name}`;
-    let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
+    let cached: ParseRenderResult | undefined;
+    let renderNode: RenderNode | undefined;
     if (resourceType !== 'seed') {
       // The config its template sees (`config.get`): project folders and YAML. A render is reused for the same one only.
       const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig, ...(overrides ? folderConfig(overrideTree(overrides, resourceType), fqn) : {}) });
-      const cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
+      cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
       if (cached) counts.fromCache++;
-      else {
-        const config = seenConfig();
-        rendered = engine.parseRender({ uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config, path: f.pathInResource } satisfies RenderNode, f.contents);
+      else renderNode = { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: seenConfig(), path: f.pathInResource } satisfies RenderNode;
+    }
+    // The render is done with the others' (flushRenders), the node built after it, in this order.
+    pending.push({ node: renderNode, source: renderNode ? f.contents : '', finish: (fresh) => finishUnit(f, name, resourceType, tree, ownCode, fqn, patch, patchConfig, uniqueId, version, fresh ? { fresh, config: renderNode!.config } : cached) });
+  };
+  const finishUnit = (f: ProjectFile, name: string, resourceType: Exclude<ResourceType, 'source'>, tree: Record<string, unknown>, ownCode: boolean, fqn: string[], patch: Patch | undefined, patchConfig: Record<string, unknown>, uniqueId: string, version: { of: Patch; v: VersionPatch } | undefined, from: ParseRenderResult | { fresh: ParseRenderResult; config: Record<string, unknown> } | undefined): void => {
+    let rendered: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
+    if (resourceType !== 'seed') {
+      const cached = from && !('fresh' in from) ? from : undefined;
+      if (from && 'fresh' in from) {
+        rendered = from.fresh;
         // The fast path reads no config; a real render may have.
-        if (!rendered.fastPath) rendered.configDigest = configDigest(config);
+        if (!rendered.fastPath) rendered.configDigest = configDigest(from.config);
         // Read for the render anyway; a file found not UTF-8 is never cached, so every parse reports it.
         rendered = { ...rendered, diagnostics: [...rendered.diagnostics, ...notUtf8Diagnostics(f)] };
       }
@@ -235,6 +252,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       for (const block of found.blocks) parseUnit(blockFile(f, block.name, block.body), block.name, resourceType, tree, patches, true);
     }
   }
+  flushRenders();
   for (const [stem, { of, v }] of versionFiles) {
     if (!versionsFound.has(`${of.name}\u0000${v.v}`)) diagnostics.push({ code: 'version-file-not-found', severity: 'error', message: `version ${v.v} of model '${of.name}' has no file: there is no ${stem}.sql under the model paths`, file: of.file, line: v.line ?? of.line, hint: `create ${stem}.sql, or point the version at its file with defined_in: <file name without .sql>` });
   }
@@ -250,6 +268,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     const body = `${'\n'.repeat(Math.max(0, (patch.line ?? 1) - 1))}select * from {{ ${relation} }}`;
     parseUnit(blockFile(file, patch.name, body), patch.name, 'snapshot', cfg.snapshots, props.snapshots, true);
   }
+  flushRenders();
   for (const map of [props.models, props.seeds, props.snapshots]) {
     for (const patch of map.values()) {
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });

@@ -138,8 +138,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
     }
     return props;
   }
-  const invalid = (key: (string | number)[], message: string, hint: string, code = 'schema-yaml-invalid'): void => {
-    props.diagnostics.push({ code, severity: 'error', message, file: f.path, line: yaml.lineOf(key) ?? yaml.lineOf(key.slice(0, -1)), hint });
+  const invalid = (key: (string | number)[], message: string, hint: string, code = 'schema-yaml-invalid', severity: 'error' | 'warn' = 'error'): void => {
+    props.diagnostics.push({ code, severity, message, file: f.path, line: yaml.lineOf(key) ?? yaml.lineOf(key.slice(0, -1)), hint });
   };
   for (const kind of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
     const list = doc[kind];

@@ -5,7 +5,7 @@
 import type { YamlFile } from '../project/yaml-file.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
-import { configMappingProblems, describeConfigProblem } from '../project/config-values.js';
+import { configMappingProblems, describeConfigProblem, misspeltConfig } from '../project/config-values.js';
 
 /** A raw test entry as written (`not_null`, `{relationships: {to: …}}`) with where it was written. */
 export interface RawTest {
@@ -34,7 +34,7 @@ export interface VersionPatch {
 }
 
 /** Reports a problem at a key's line; `code` defaults to schema-yaml-invalid. */
-export type Report = (key: (string | number)[], message: string, hint: string, code?: string) => void;
+export type Report = (key: (string | number)[], message: string, hint: string, code?: string, severity?: 'error' | 'warn') => void;
 
 /**
  * Where an entry's tests are: `data_tests`, or its old name `tests`. Both at once is an error, as in dbt
@@ -54,6 +54,10 @@ export function checkEntryShape(e: Record<string, unknown>, path: (string | numb
   const mapping = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
   for (const key of ['config', 'meta', 'docs']) if (!mapping(e[key])) report([...path, key], `'${key}:' of '${String(e.name)}' must be a mapping`, `write ${key}: followed by indented key: value lines`);
   // The config's values, each at its own line (`severity: fatal`, `materialized: [table]`).
+  if (e.config && mapping(e.config)) for (const key in e.config as object) {
+    const known = misspeltConfig(key);
+    if (known) report([...path, 'config', key], `'${key}' in the config of '${String(e.name)}' is no config, so it has no effect`, `did you mean '${known}'?`, 'config-unknown-key', 'warn');
+  }
   if (e.config && mapping(e.config)) for (const p of configMappingProblems(e.config as Record<string, unknown>)) report([...path, 'config', ...p.path.split('.')], `${describeConfigProblem(`config.${p.path}`, p.value, p.problem)} ('${String(e.name)}')`, p.problem.example, 'config-invalid');
   if (e.tags !== undefined && e.tags !== null && typeof e.tags !== 'string' && !(Array.isArray(e.tags) && e.tags.every((t) => typeof t === 'string'))) report([...path, 'tags'], `tags: of '${String(e.name)}' must be a tag or a list of tags`, 'tags: [nightly, finance]', 'config-invalid');
   for (const key of ['data_tests', 'tests']) if (e[key] !== undefined && e[key] !== null && !Array.isArray(e[key])) report([...path, key], `'${key}:' of '${String(e.name)}' must be a list of tests`, `write ${key}:\n  - unique`);

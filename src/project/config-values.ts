@@ -4,6 +4,7 @@
  * at parse time (exit 2, nothing written) instead of when its node runs. Each check is one lookup and a
  * type test: they run for every config key a project writes, so they must stay cheap.
  */
+import { editDistance } from '../diagnostics/did-you-mean.js';
 
 /** What a config's value must be, for the message, and an example for the hint. */
 export interface ConfigValueProblem {
@@ -128,4 +129,31 @@ export function configMappingProblems(config: Record<string, unknown>): { key: s
     if (nested) out.push({ key, path: `${key}.${nested.key}`, value: (value as Record<string, unknown>)[nested.key], problem: nested.problem });
   }
   return out;
+}
+
+/**
+ * Config names dbt and its adapters take, besides those RULES checks: a key close to one of them but not one
+ * (`materialzed`) is most likely a typo, which dbt would keep as a custom config and never apply.
+ */
+const OTHER_CONFIGS = [
+  'snapshot_meta_column_names', 'quoting', 'freshness', 'loaded_at_field', 'quarantine_tests', 'row_level', 'reland_changed', 'external',
+  'begin', 'concurrent_batches', 'incremental_predicates', 'predicates', 'merge_update_columns', 'merge_exclude_columns', 'partitions',
+  'require_partition_filter', 'partition_expiration_days', 'labels', 'kms_key_name', 'hours_to_expiration', 'enable_refresh',
+  'refresh_interval_minutes', 'max_staleness', 'copy_grants', 'transient', 'query_tag', 'snowflake_warehouse', 'secure', 'target_lag',
+  'automatic_clustering', 'file_format', 'location_root', 'tblproperties', 'indexes', 'unlogged', 'on_configuration_change', 'sort',
+  'dist', 'sort_type', 'bind', 'backup', 'auto_refresh', 'packages', 'submission_method', 'python_version', 'language', 'description',
+  'location', 'options', 'format', 'glue_register', 'invalidate_hard_deletes', 'persist_docs', 'grant_access_to', 'job_execution_timeout_seconds',
+];
+const KNOWN_CONFIGS = new Set([...Object.keys(RULES), ...Object.keys(SPELLINGS), ...OTHER_CONFIGS]);
+
+/** For a config key no config has: the known one it is most likely a typo of (`materialzed` → materialized). */
+export function misspeltConfig(key: string): string | undefined {
+  const name = key.startsWith('+') ? key.slice(1) : key;
+  if (name.length < 5 || KNOWN_CONFIGS.has(name)) return undefined;
+  let best: string | undefined;
+  for (const known of KNOWN_CONFIGS) {
+    if (Math.abs(known.length - name.length) > 2) continue;
+    if (editDistance(name, known) <= 2 && (!best || editDistance(name, known) < editDistance(name, best))) best = known;
+  }
+  return best;
 }

@@ -82,7 +82,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   }
   const name = raw.name;
   const shape = projectShapeDiagnostics(raw, configFile, (path) => yaml.lineOf(path));
-  if (shape.length) return { diagnostics: [...diagnostics, ...shape] };
+  diagnostics.push(...shape);
+  if (shape.some((d) => d.severity === 'error')) return { diagnostics };
 
   const selectorsFile = readSelectorsFile(root, fs);
   diagnostics.push(...selectorsFile.diagnostics);
@@ -173,6 +174,7 @@ function kindOf(resource: 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'an
   if (ext === 'yml' || ext === 'yaml') return 'schema';
   if (ext === 'md') return 'doc';
   if (resource === 'seed') return ext === 'csv' ? 'seed' : undefined;
+  if (resource === 'test' && ext === 'csv') return rel.split('/').includes('fixtures') ? 'fixture' : undefined;
   if (ext !== 'sql') return undefined;
   if (resource === 'test') return rel.split('/').includes('generic') ? 'macro' : 'test';
   if (resource === 'docs') return undefined;

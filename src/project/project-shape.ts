@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import { configValueProblem, describeConfigProblem, nestedConfigProblem } from './config-values.js';
+import { configValueProblem, describeConfigProblem, misspeltConfig, nestedConfigProblem } from './config-values.js';
 
 /** Keys of the project file whose value is a mapping of configs (by package and folder). */
 const CONFIG_MAPS = ['models', 'seeds', 'snapshots', 'sources', 'data_tests', 'tests', 'exposures', 'unit_tests', 'quoting', 'flags', 'saved-queries', 'semantic-models', 'metrics'];
@@ -27,6 +27,8 @@ function configTypeDiagnostics(raw: Record<string, unknown>, file: string, lineO
         walk(child, [...path, k]);
         continue;
       }
+      const known = k.startsWith('+') ? misspeltConfig(name) : undefined;
+      if (known) out.push({ code: 'config-unknown-key', severity: 'warn', message: `${[...path, k].join('.')}: '${name}' is no config, so it has no effect`, file, line: lineOf([...path, k]) ?? 1, hint: `did you mean '+${known}'?` });
       const problem = configValueProblem(name, child);
       if (problem) {
         report([...path, k], describeConfigProblem([...path, k].join('.'), child, problem), problem.example);

@@ -64,7 +64,8 @@ export interface TargetConfig {
   settings: Record<string, unknown>;
 }
 
-export type ProjectFileKind = 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'analysis' | 'schema' | 'doc';
+/** `fixture`: a unit test's CSV rows in a `fixtures/` folder of the test paths (`fixture: <name>`). */
+export type ProjectFileKind = 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'analysis' | 'schema' | 'doc' | 'fixture';
 
 export interface ProjectFile {
   kind: ProjectFileKind;

@@ -96,6 +96,15 @@ class LiteralReader {
   }
 }
 
+/** `a, 'b', key=value` as literal values, or undefined if any argument is not a literal. */
+export function readLiteralArgs(text: string): { pos: unknown[]; kw: Record<string, unknown> } | undefined {
+  try {
+    return new LiteralReader(text).args();
+  } catch {
+    return undefined;
+  }
+}
+
 /** The calls of a simple file, or undefined when the file needs a real render. */
 export function scanSimpleTemplate(source: string, file: string): FastCall[] | undefined {
   if (!source.includes('{')) return [];

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { UserError, locate, type Diagnostic } from '../diagnostics/index.js';
 import type { Relation } from '../adapters/contract.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
-import type { MacroInfo, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
+import type { MacroInfo, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
+import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcome, type WorkerEngineOptions } from './parse-render-pool.js';
 import { MacroRegistry, withRenderState } from './macro-registry.js';
 import { builtinMacroFiles } from './builtin-macros.js';
 import { buildScope, type ParseRecorder } from './render-scope.js';
-import { scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
+import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
+import { isInertMacro, scanParseTemplate } from './parse-scan.js';
 import { CompiledTemplate, JinjaError, defaultGlobals } from './jinja/index.js';
 import { TemplateUserError } from './signals.js';
 import { renderErrorDiagnostic } from './render-errors.js';
@@ -26,15 +28,21 @@ export class JinjaTemplateEngine implements TemplateEngine {
   readonly varsRead: Record<string, string | null> = {};
   private readonly registry: MacroRegistry;
   private readonly templates = new Map<string, CompiledTemplate>();
-  private readonly invocationId = randomUUID();
-  private readonly runStartedAt = new Date();
+  private readonly invocationId: string;
+  private readonly runStartedAt: Date;
   /** Jinja's globals and every macro by name and by package: the same for every render. */
   private readonly globals: Record<string, unknown>;
   /** Project macros that override a context name (`ref`, `source`, `config`, …). */
   private readonly overrides: string[];
   private readonly fastPathAllowed: boolean;
+  /** Worker threads the parse renders used (at most, across calls), and the files they rendered. */
+  readonly parallelStats = { workers: 0, byWorkers: 0 };
+  /** Inert macros by name (parse-scan.ts), found on first use. */
+  private inert?: Map<string, MacroInfo>;
 
   constructor(private readonly options: TemplateEnvironmentOptions) {
+    this.invocationId = options.identity?.invocationId ?? randomUUID();
+    this.runStartedAt = new Date(options.identity?.runStartedAt ?? Date.now());
     this.registry = new MacroRegistry(options.projectName, [...builtinMacroFiles, ...options.macroFiles], options.deferMacroCompile === true);
     this.macros = this.registry.macros.filter((m) => m.packageName !== 'dbt' || options.macroFiles.some((f) => f.path === m.path));
     this.diagnostics = this.registry.diagnostics;
@@ -53,11 +61,12 @@ export class JinjaTemplateEngine implements TemplateEngine {
     Object.assign(this.options.docs, docs);
   }
 
-  parseRender(node: RenderNode, source: string): ParseRenderResult {
-    const calls = this.fastPathAllowed ? scanSimpleTemplate(source, node.file) : undefined;
-    if (calls) {
-      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: [], fastPath: true, diagnostics: [] };
-      for (const c of calls) {
+  parseRender(node: RenderNode, source: string, options: TemplateEnvironmentOptions = this.options): ParseRenderResult {
+    const scanned = this.parseScan(source, node.file);
+    if (scanned) {
+      // Past the simple shape, a file may call macros (inert ones): recorded as a render records them.
+      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: scanned.beyondSimple ? this.macrosCalled(source) : [], fastPath: true, diagnostics: [] };
+      for (const c of scanned.calls) {
         if (c.kind === 'ref') result.refs.push(c.ref);
         else if (c.kind === 'source') result.sources.push(c.source);
         else if (c.kind === 'config') Object.assign(result.config, c.config);
@@ -68,7 +77,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const result: ParseRenderResult = { refs: recorder.refs, sources: recorder.sources, config: recorder.config, docRefs: recorder.docRefs, macrosUsed: this.macrosCalled(source), fastPath: false, diagnostics: [] };
     try {
       const { template, values } = this.compile(node.file, source);
-      const frame = this.frame(node, recorder, undefined, values);
+      const frame = this.frame(node, recorder, undefined, values, options);
       withRenderState({ scope: frame, async: false, instances: new Map() }, () => template.renderSync(frame));
     } catch (e) {
       result.diagnostics.push(this.toDiagnostic(e, node.file, source));
@@ -79,6 +88,85 @@ export class JinjaTemplateEngine implements TemplateEngine {
     for (const r of recorder.refs) r.at ??= this.findCall(source, node.file, 'ref', r.name);
     for (const s of recorder.sources) s.at ??= this.findCall(source, node.file, 'source', s.source);
     return result;
+  }
+
+  parseRenderMany(jobs: ParseRenderJob[]): ParseRenderResult[] {
+    const results: ParseRenderResult[] = new Array(jobs.length);
+    // The static scan first, here: it has no effects, so the full renders keep their order among themselves.
+    const full: number[] = [];
+    jobs.forEach((job, i) => {
+      const fast = this.parseScan(job.source, job.node.file) ? this.parseRender(job.node, job.source) : undefined;
+      if (fast) results[i] = fast;
+      else full.push(i);
+    });
+    const workers = parseWorkerCount(full.length, this.options.env);
+    const fullJobs = full.map((i) => jobs[i]!);
+    const outcomes = workers > 0 ? renderOnThreads(fullJobs, workers, this.workerOptions(), this.secretReferences(fullJobs), (job) => this.renderRecording(job)) : undefined;
+    this.parallelStats.workers = Math.max(this.parallelStats.workers, outcomes ? workers : 0);
+    full.forEach((i, k) => {
+      const outcome = outcomes?.[k];
+      if (outcome?.byWorker) this.parallelStats.byWorkers++;
+      if (!outcome || outcome.redo) {
+        results[i] = this.parseRender(jobs[i]!.node, jobs[i]!.source);
+        return;
+      }
+      // What the render did besides its result, now, in file order, as a render on this thread does it.
+      for (const e of outcome.effects) {
+        if ('log' in e) this.options.log?.(e.log);
+        else this.options.onSecret?.(e.secret[0], e.secret[1]);
+      }
+      results[i] = outcome.result;
+    });
+    return results;
+  }
+
+  /** A parse render on this thread whose `log()` and `secret()` effects are recorded, to be replayed in file order. */
+  private renderRecording(job: ParseRenderJob): RenderOutcome {
+    const effects: RenderEffect[] = [];
+    const options: TemplateEnvironmentOptions = { ...this.options, onSecret: (name, value) => effects.push({ secret: [name, value] }), log: (message) => effects.push({ log: message }) };
+    // As a worker's result is: plain data, as the render cache stores it.
+    return { result: JSON.parse(JSON.stringify(this.parseRender(job.node, job.source, options))) as ParseRenderResult, effects };
+  }
+
+  /** The options a worker's engine is built from: data only, with this engine's invocation id and start time. */
+  private workerOptions(): WorkerEngineOptions {
+    const data = Object.fromEntries(Object.entries(this.options).filter(([, v]) => typeof v !== 'function')) as WorkerEngineOptions;
+    const columnLabels = this.options.columnConventions?.(this.options.adapterType)?.labels;
+    return { ...data, ...(columnLabels ? { columnLabels } : {}), identity: { invocationId: this.invocationId, runStartedAt: this.runStartedAt.getTime() } };
+  }
+
+  /** `secret('NAME')` references for every literal name in the files and the macros; others are rendered here. */
+  private secretReferences(jobs: ParseRenderJob[]): Record<string, string> {
+    const refs: Record<string, string> = {};
+    const reference = this.options.secretReference;
+    if (!reference) return refs;
+    const texts = [...jobs.map((j) => j.source), ...this.options.macroFiles.map((f) => f.contents)];
+    for (const text of texts) {
+      if (!text.includes('secret')) continue;
+      for (const m of text.matchAll(/\bsecret\s*\(\s*['"]([^'"]+)['"]/g)) refs[m[1]!] ??= reference(m[1]!);
+    }
+    return refs;
+  }
+
+  /** The static scan of a parse render (parse-scan.ts), where the project lets it: undefined means render. */
+  private parseScan(source: string, file: string): ReturnType<typeof scanParseTemplate> {
+    if (!this.fastPathAllowed) return undefined;
+    return scanParseTemplate(source, file, (name, args) => this.inertCall(name, args), !this.registry.has('is_incremental'));
+  }
+
+  /** `{{ name(args) }}` calls an inert macro (not shadowed by a context name) with literal arguments that fit its signature. */
+  private inertCall(name: string, args: string): boolean {
+    if (!this.inert) {
+      const context = new Set(Object.keys(Object.getPrototypeOf(this.frame({ uniqueId: 'probe', name: 'probe', resourceType: 'model', packageName: this.options.projectName, file: 'probe', fqn: [], config: {} }, { refs: [], sources: [], config: {}, docRefs: [] })) as object));
+      this.inert = new Map();
+      for (const m of this.registry.macros) if (!context.has(m.name) && this.registry.resolvePackage(m.name) === m.packageName && isInertMacro(m)) this.inert.set(m.name, m);
+    }
+    const macro = this.inert.get(name);
+    const parsed = macro && readLiteralArgs(args);
+    if (!macro || !parsed) return false;
+    const named = Object.keys(parsed.kw);
+    // As Jinja2: no more positional arguments than parameters, no unknown keyword, none given twice.
+    return parsed.pos.length <= macro.arguments.length && named.every((k) => macro.arguments.indexOf(k) >= parsed.pos.length);
   }
 
   async runRender(node: RenderNode, text: string, context: RunRenderContext): Promise<string> {
@@ -128,8 +216,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
   }
 
   /** The names one render sees: Jinja's globals and the macros, then dbt's context, then project overrides. */
-  private frame(node: RenderNode, recorder?: ParseRecorder, run?: RunRenderContext, literals?: Record<string, string>): Record<string, unknown> {
-    const scope = buildScope({ options: this.options, registry: this.registry, node, recorder, run, invocationId: this.invocationId, runStartedAt: this.runStartedAt });
+  private frame(node: RenderNode, recorder?: ParseRecorder, run?: RunRenderContext, literals?: Record<string, string>, options: TemplateEnvironmentOptions = this.options): Record<string, unknown> {
+    const scope = buildScope({ options, registry: this.registry, node, recorder, run, invocationId: this.invocationId, runStartedAt: this.runStartedAt });
     const layer: Record<string, unknown> = Object.assign(Object.create(this.globals) as Record<string, unknown>, scope, literals);
     for (const name of this.overrides) if (name in scope) layer[name] = this.registry.callable(name, this.options.projectName);
     return Object.create(layer) as Record<string, unknown>;

@@ -61,6 +61,8 @@ export interface TemplateEnvironmentOptions {
   onSecret?: (name: string, value: string) => void;
   /** Sink for `log(msg, info=True)`. */
   log?: (message: string) => void;
+  /** `invocation_id` and `run_started_at` (ms) of another engine of this invocation (a parse worker's); new ones if absent. */
+  identity?: { invocationId: string; runStartedAt: number };
 }
 
 /** The node being rendered, as the template sees it (`model.name`, `this`, `config.get`). */
@@ -76,6 +78,12 @@ export interface RenderNode {
   config: Record<string, unknown>;
   /** Relative path of the model in its resource folder. */
   path?: string;
+}
+
+/** One file to parse-render: the node as its template sees it, and the file's text. */
+export interface ParseRenderJob {
+  node: RenderNode;
+  source: string;
 }
 
 export interface ParseRenderResult {
@@ -151,6 +159,13 @@ export interface TemplateEngine {
   readonly diagnostics: Diagnostic[];
   /** Parse render: extract refs/sources/config. Fast path for files with only literal ref/source/config calls. */
   parseRender(node: RenderNode, source: string): ParseRenderResult;
+  /**
+   * Parse renders of many files: the same results as `parseRender` on each in turn, in the same order, with the
+   * same `log()` output and `secret()` calls in the same order; full renders may run on other threads.
+   */
+  parseRenderMany?(jobs: ParseRenderJob[]): ParseRenderResult[];
+  /** Worker threads parse renders used so far (the most at once) and how many files they rendered. */
+  readonly parallelStats?: { workers: number; byWorkers: number };
   /** Run render: the final SQL. Async because run_query reaches the warehouse. Throws UserError with file:line on template errors. */
   runRender(node: RenderNode, source: string, context: RunRenderContext): Promise<string>;
   /** Calls a macro (project first, then built-ins) outside a model, e.g. `generate_schema_name(custom, node)`. Sync, no warehouse. */
