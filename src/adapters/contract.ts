@@ -53,8 +53,13 @@ export interface Capabilities {
   transactionalDdl: boolean;
   /** `MERGE` statement available. */
   merge: boolean;
-  /** `CREATE OR REPLACE TABLE … AS` swaps atomically (BigQuery). */
+  /**
+   * `CREATE OR REPLACE TABLE|VIEW … AS` swaps atomically, so a failed or killed build leaves the old relation
+   * (BigQuery; DuckDB, whose single statement runs in its own transaction).
+   */
   atomicReplace: boolean;
+  /** `CREATE TABLE … AS` answers with the rows it wrote (DuckDB's `Count`), so no `count(*)` is needed after it. */
+  ctasRowCount?: boolean;
   /** Dry-run cost estimates (BigQuery). */
   dryRun: boolean;
 }

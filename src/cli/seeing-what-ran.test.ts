@@ -33,7 +33,7 @@ describe('seeing what ran', () => {
     strata(d, ['ls']);
     const log = readFileSync(join(d, 'logs', 'strata.log'), 'utf8');
     expect(log.match(/==== strata /g)).toHaveLength(2);
-    expect(log).toMatch(/\[debug\] SQL ok in \d+\.\d{3}s \(model\.p\.a\):\ncreate table "main"\."a__strata_tmp"/);
+    expect(log).toMatch(/\[debug\] SQL ok in \d+\.\d{3}s \(model\.p\.a\):\ncreate or replace table "main"\."a" as/);
     expect(log).toContain('[error] 2 of 2 FAIL');
   });
 
@@ -52,7 +52,7 @@ describe('seeing what ran', () => {
     const d = project();
     for (const flag of [['--debug'], ['-d'], ['--log-level', 'debug']]) {
       const r = strata(d, ['run', ...flag]);
-      expect(r.out, flag.join(' ')).toMatch(/\[debug\] \d+\.\d{3}s model\.p\.a:\ncreate table/);
+      expect(r.out, flag.join(' ')).toMatch(/\[debug\] \d+\.\d{3}s model\.p\.a:\ncreate or replace table/);
     }
     expect(strata(d, ['run']).out).not.toContain('[debug]');
   });
@@ -61,7 +61,7 @@ describe('seeing what ran', () => {
     const d = project();
     const r = strata(d, ['build']);
     expect(r.code).toBe(1);
-    expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/create table "main"\."a__strata_tmp" as/);
+    expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/^create or replace table "main"\."a" as/);
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'schema.yml', 'not_null_a_id.sql'), 'utf8')).toContain('is null');
     expect(r.out).toContain('compiled code at target/compiled/p/models/schema.yml/not_null_a_id.sql');
   });

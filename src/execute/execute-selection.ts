@@ -8,7 +8,7 @@ import { runGraph } from './run-graph.js';
 import { schedulingParents } from './build-order.js';
 import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js';
 import { hookResults, runProjectHooks } from './project-hooks.js';
-import { observeConnection, writeRunFile } from './statement-log.js';
+import { observeConnection, runFileWriter } from './statement-log.js';
 import { runRecord, testHistory } from './run-records.js';
 import type { RunSession } from './run-session.js';
 import type { NodeOutcome, RunProject } from './types.js';
@@ -75,11 +75,12 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
 }
 
 /** The scheduler over the selection: each node on its worker's connection, its statements logged to `target/run/`. */
-function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType<typeof runGraph> {
+async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType<typeof runGraph> {
   const { ids, session } = input;
   const { relations } = input.node;
   const manifest = p.graph.manifest;
-  return runGraph({
+  const runFiles = runFileWriter(p);
+  const outcome = await runGraph({
     ids,
     parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
     threads: input.threads,
@@ -100,10 +101,12 @@ function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType<typeo
       try {
         return await runOneNode(input.node, manifest.nodes[id]!, connection);
       } finally {
-        writeRunFile(p, manifest.nodes[id]!, ran);
+        runFiles.write(manifest.nodes[id]!, ran);
       }
     },
   });
+  await runFiles.settled();
+  return outcome;
 }
 
 /** `build --check-freshness`: a source past `error_after` is an error, and skips what reads it. */

@@ -9,7 +9,7 @@ import { buildWithQuarantine, quarantineRules, rowLevelTests } from '../data-tes
 import type { NodeOutcome } from './index.js';
 import { UserError, formatDiagnostic } from '../diagnostics/index.js';
 import type { RunProject } from './types.js';
-import type { WarehouseState } from './warehouse-state.js';
+import type { RelationCache } from './relation-cache.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { runTestNode } from './test-runner.js';
 import { runLandingNode } from './landing-runner.js';
@@ -18,7 +18,8 @@ export interface NodeRunContext {
   prepared: RunProject;
   compiler: Compiler;
   relations: RelationIndex;
-  state: WarehouseState;
+  /** The run's relation cache: read once per schema at the start, updated as nodes build. */
+  state: RelationCache;
   fullRefresh: boolean;
   relandChanged: boolean;
   /** `--store-failures`: tests whose config does not say store their failing rows. */
@@ -61,7 +62,11 @@ export function describeNode(node: ManifestNode, relations: RelationIndex, diale
 export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   try {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test') return await runTestNode(ctx, node, connection);
-    if (node.resourceType === 'landing') return await runLandingNode(ctx, node, connection);
+    if (node.resourceType === 'landing') {
+      // Landing replaces its table through its own path: the cache asks the warehouse next time.
+      ctx.state.forget(ctx.relations.relationOf(node));
+      return await runLandingNode(ctx, node, connection);
+    }
     return await runBuildableNode(ctx, node, connection);
   } catch (e) {
     if (e instanceof UserError) {
@@ -142,6 +147,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     relation,
     dialect,
     connection,
+    cache: ctx.state.on(connection),
     quarantine,
     fullRefresh: ctx.fullRefresh,
     relationOf: relationOfCall(ctx.relations, dialect),

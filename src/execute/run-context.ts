@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { Compiler, type RelationIndex } from '../compile/index.js';
 import { templateContext } from './template-context.js';
-import type { WarehouseState } from './warehouse-state.js';
+import type { ExistingRelation, Relation } from '../adapters/contract.js';
 import type { RunProject } from './types.js';
 import type { RunRenderContext } from '../templating/types.js';
 
 export interface RunCompilerOptions {
   relations: RelationIndex;
   /** What exists in the warehouse: an incremental model whose table exists renders `is_incremental()` true. */
-  state: WarehouseState;
+  state: { get(relation: Relation): ExistingRelation | undefined };
   /** dbt's `selected_resources`. */
   selected: string[];
   /** `--full-refresh`; a model's `full_refresh` config overrides it. */

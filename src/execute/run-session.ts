@@ -1,7 +1,7 @@
 import type { Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { Ledger } from '../landing/index.js';
-import { WarehouseState } from './warehouse-state.js';
+import { RelationCache } from './relation-cache.js';
 import type { RunProject } from './types.js';
 
 export interface SchemaRef {
@@ -18,7 +18,8 @@ export class RunSession {
   warehouse?: Warehouse;
   readonly connections: Connection[] = [];
   schemas: SchemaRef[] = [];
-  state = new WarehouseState();
+  /** The relation cache: what exists, read once per schema, kept up to date as nodes build. */
+  state = new RelationCache();
 
   constructor(private readonly p: RunProject) {}
 
@@ -39,7 +40,7 @@ export class RunSession {
     for (const s of this.schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
     // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
     if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
-    this.state = await WarehouseState.introspect(admin, this.schemas);
+    this.state = await RelationCache.load(admin, this.schemas);
   }
 
   /** Opens the other threads' connections. */

@@ -13,15 +13,15 @@ const sqlOf = (p: ClonePlan): string => (p.action === 'clone' ? `${p.how}: ${p.s
 describe('planClone', () => {
   it.each([
     ['a state table', existing(state, 'table'), {
-      duckdb: 'copy: create table "proj"."ci"."orders" as (\nselect * from "proj"."prod"."orders"\n)',
+      duckdb: 'copy: create or replace table "proj"."ci"."orders" as (\nselect * from "proj"."prod"."orders"\n)',
       bigquery: 'zero-copy: create or replace table `proj`.`ci`.`orders`\nclone `proj`.`prod`.`orders`',
     }],
     ['a state view', existing(state, 'view'), {
-      duckdb: 'copy: create table "proj"."ci"."orders" as (\nselect * from "proj"."prod"."orders"\n)',
+      duckdb: 'copy: create or replace table "proj"."ci"."orders" as (\nselect * from "proj"."prod"."orders"\n)',
       bigquery: 'view: create or replace view `proj`.`ci`.`orders`\nas (\nselect * from `proj`.`prod`.`orders`\n)',
     }],
     ['a state external table', existing(state, 'external'), {
-      duckdb: 'copy: create table "proj"."ci"."orders" as (\nselect * from "proj"."prod"."orders"\n)',
+      duckdb: 'copy: create or replace table "proj"."ci"."orders" as (\nselect * from "proj"."prod"."orders"\n)',
       bigquery: 'view: create or replace view `proj`.`ci`.`orders`\nas (\nselect * from `proj`.`prod`.`orders`\n)',
     }],
   ])('%s', (_name, stateExisting, expected) => {

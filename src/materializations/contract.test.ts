@@ -42,7 +42,7 @@ describe('contract queries', () => {
       "the foreign_key constraint on column 'customer_id' of 'fct' is created but not enforced by bigquery: rows that break it are still written",
     ]);
     const duck = duckdbDialect.createTableAs({ schema: 'gold', identifier: 'fct' }, 'select 1 as id', { contract: { columns: [{ name: 'id', dataType: 'integer', constraints: [{ type: 'not_null' }, { type: 'check', name: 'positive', expression: 'id > 0' }] }], constraints: [] } });
-    expect(duck).toBe('create table "gold"."fct" (\n  "id" integer not null,\n  constraint "positive" check (id > 0)\n);\ninsert into "gold"."fct"\nselect * from (\nselect 1 as id\n) as strata_contract');
+    expect(duck).toBe('create or replace table "gold"."fct" (\n  "id" integer not null,\n  constraint "positive" check (id > 0)\n);\ninsert into "gold"."fct"\nselect * from (\nselect 1 as id\n) as strata_contract');
   });
 });
 

@@ -3,7 +3,8 @@ import type { ManifestNode } from '../parse/types.js';
 import type { PartitionSpec } from '../adapters/contract.js';
 import { partitionSpecOf } from '../adapters/partition-spec.js';
 import { UserError } from '../diagnostics/index.js';
-import { dropStaging, stagingRelation } from './swap.js';
+import { directLookup, dropStaging, stagingRelation } from './swap.js';
+import type { RelationLookup } from './types.js';
 
 const STRATEGIES = ['append', 'merge', 'delete+insert'];
 
@@ -52,7 +53,7 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
 }
 
 /** Applies new rows to an existing table with the configured strategy, in one transaction. */
-export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection): Promise<{ rows: number; strategy: string }> {
+export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection)): Promise<{ rows: number; strategy: string }> {
   const keys = keyList(node);
   const supported = dialect.incrementalStrategies ?? STRATEGIES;
   const defaultStrategy = keys.length ? (supported.includes('delete+insert') ? 'delete+insert' : 'merge') : 'append';
@@ -69,14 +70,14 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   const predicates = predicatesOf(node);
   if (strategy === 'insert_overwrite' && !partitionBy) fail(node, `incremental_strategy 'insert_overwrite' needs partition_by`, "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to the model's config");
   const staging = stagingRelation(relation);
-  await dropStaging(connection, dialect, staging);
-  await connection.execute(dialect.createTableAs(staging, sql));
+  await dropStaging(connection, dialect, staging, relations);
+  const created = await connection.execute(dialect.createTableAs(staging, sql));
+  relations.added(staging, 'table');
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];
     const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);
     if (!columns.length) fail(node, `${node.name} and its existing table ${dialect.renderRelation(relation)} have no column in common`, 'run with --full-refresh to rebuild the table');
-    const counted = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`);
-    const rows = Number(counted.rows[0]?.n ?? 0);
+    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount ? created.rowsAffected : Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`)).rows[0]?.n ?? 0);
     const stagingSelect = `select * from ${dialect.renderRelation(staging)}`;
     const run = async (): Promise<void> => {
       for (const s of ddl) await connection.execute(s);
@@ -92,6 +93,6 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     else await run();
     return { rows, strategy };
   } finally {
-    await dropStaging(connection, dialect, staging).catch(() => undefined);
+    await dropStaging(connection, dialect, staging, relations).catch(() => undefined);
   }
 }

@@ -1,9 +1,9 @@
 import { checkSeedCsv } from './seed-csv-check.js';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { Connection } from '../adapters/contract.js';
-import type { MaterializeInput, MaterializeResult } from './types.js';
-import { buildAndSwap } from './swap.js';
+import type { Connection, Relation } from '../adapters/contract.js';
+import type { MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
+import { buildAndSwap, directLookup, stagingRelation } from './swap.js';
 import { applyIncremental } from './incremental.js';
 import { contractDdl, enforceContract } from './contract.js';
 import { applySnapshot } from './snapshot.js';
@@ -21,9 +21,23 @@ async function runHooks(input: MaterializeInput, hooks: string[]): Promise<void>
   }
 }
 
-async function countRows(input: MaterializeInput): Promise<number> {
+/** Rows in the table just built: the driver's answer where the warehouse gives one, else a `count(*)`. */
+async function countRows(input: MaterializeInput, answered: number | undefined): Promise<number> {
+  if (answered !== undefined && input.dialect.capabilities.ctasRowCount) return answered;
   const r = await input.connection.query(`select count(*) as n from ${input.dialect.renderRelation(input.relation)}`);
   return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * Builds a table with `create table … as` and returns the rows the warehouse says it wrote. An enforced
+ * contract is two statements (create, then insert): where DDL is transactional they run in one transaction.
+ */
+async function createTable(input: MaterializeInput, target: Relation, sql: string, withDescription: boolean): Promise<number | undefined> {
+  const { node, dialect, connection } = input;
+  const contract = contractDdl(node, input.relationOf, (c) => dialect.quoteIdentifier(c));
+  const statement = dialect.createTableAs(target, sql, { config: node.config, ...(withDescription ? { description: node.description } : {}), contract });
+  const run = (): Promise<number | undefined> => connection.execute(statement).then((r) => r.rowsAffected);
+  return contract && dialect.capabilities.transactionalDdl ? connection.transaction(run) : run();
 }
 
 /** A connection that adds up what the warehouse reports per job (BigQuery: bytes processed and billed). */
@@ -54,10 +68,18 @@ function metered(connection: Connection): { connection: Connection; usage: () =>
 /** Builds one node with its materialization: the strategy decides what, the dialect how. */
 export async function materializeNode(input: MaterializeInput): Promise<MaterializeResult> {
   const meter = metered(input.connection);
+  const relations = input.cache ?? directLookup(meter.connection);
   // Grants are compared with what the relation has, so whether it existed is asked before it is built.
   const grants = input.dialect.grantSql && input.node.config.materialized !== 'ephemeral' ? grantsOf(input.node) : undefined;
-  const existed = grants ? (await input.connection.getRelation(input.relation)) !== undefined : false;
-  const result = await materializeWith({ ...input, connection: meter.connection });
+  const existed = grants ? (await relations.get(input.relation)) !== undefined : false;
+  let result: MaterializeResult;
+  try {
+    result = await materializeWith({ ...input, connection: meter.connection, relations });
+  } catch (e) {
+    forgetNode(relations, input.relation);
+    throw e;
+  }
+  if (input.node.config.materialized !== 'ephemeral') relations.added(input.relation, result.relationKind);
   await persistColumnDocs({ ...input, connection: meter.connection }, result);
   if (grants) await applyGrants(meter.connection, input.dialect, input.relation, result.relationKind, grants, existed);
   return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
@@ -71,8 +93,14 @@ async function persistColumnDocs(input: MaterializeInput, result: MaterializeRes
   for (const statement of input.dialect.columnDescriptions(input.relation, columns)) await input.connection.execute(statement);
 }
 
-async function materializeWith(input: MaterializeInput): Promise<MaterializeResult> {
-  const { node, relation, dialect, connection } = input;
+/** After a failure the node's relation, and any staging one, may be in either state. */
+function forgetNode(relations: RelationLookup, relation: Relation): void {
+  relations.forget(relation);
+  relations.forget(stagingRelation(relation));
+}
+
+async function materializeWith(input: MaterializeInput & { relations: RelationLookup }): Promise<MaterializeResult> {
+  const { node, relation, dialect, connection, relations } = input;
   const materialized = String(node.config.materialized);
   await runHooks(input, node.config.pre_hook ?? []);
   // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
@@ -82,7 +110,7 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
     case 'ephemeral':
       return { status: 'success', message: 'EPHEMERAL', adapterResponse: {}, relationKind: 'view' };
     case 'view':
-      await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sql, { config: node.config, description: node.description })));
+      await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sql, { config: node.config, description: node.description })), relations);
       result = { status: 'success', message: 'OK', adapterResponse: { code: 'CREATE VIEW' }, relationKind: 'view' };
       break;
     case 'table': {
@@ -91,8 +119,9 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
         result = { status: 'success', message: quarantined ? `OK, ${quarantined} quarantined` : 'OK', rowsAffected: kept, adapterResponse: { code: 'CREATE TABLE', rows_affected: kept, rows_quarantined: quarantined }, relationKind: 'table' };
         break;
       }
-      await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, description: node.description, contract: contractDdl(node, input.relationOf, (c) => dialect.quoteIdentifier(c)) })));
-      const n = await countRows(input);
+      let answered: number | undefined;
+      await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, true)), relations);
+      const n = await countRows(input, answered);
       result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
       break;
     }
@@ -104,27 +133,28 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
       await buildAndSwap(connection, dialect, relation, 'table', async (target) => {
         const r = await connection.loadCsv(target, node.seedFile!, { columnTypes: node.config.column_types, delimiter: node.config.delimiter });
         loaded = r.rowsAffected ?? 0;
-      });
+      }, relations);
       result = { status: 'success', message: `INSERT ${loaded}`, rowsAffected: loaded, adapterResponse: { code: 'INSERT', rows_affected: loaded }, relationKind: 'table' };
       break;
     }
     case 'incremental': {
       if (input.quarantine) throw new UserError({ code: 'quarantine-unsupported', severity: 'error', message: `quarantine: true works with materialized='table'; '${node.name}' is incremental`, file: node.originalFilePath, hint: "use materialized='table' for the quarantining model and make a downstream model incremental" });
-      const existing = await connection.getRelation(relation);
+      const existing = await relations.get(relation);
       const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
       if (!existing || existing.kind !== 'table' || fullRefresh) {
-        await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, contract: contractDdl(node, input.relationOf, (c) => dialect.quoteIdentifier(c)) })));
-        const n = await countRows(input);
+        let answered: number | undefined;
+        await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, false)), relations);
+        const n = await countRows(input, answered);
         result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
       } else {
-        const { rows, strategy } = await applyIncremental(node, sql, relation, dialect, connection);
+        const { rows, strategy } = await applyIncremental(node, sql, relation, dialect, connection, relations);
         const word = strategy === 'merge' ? 'MERGE' : 'INSERT';
         result = { status: 'success', message: `${word} ${rows}`, rowsAffected: rows, adapterResponse: { code: word, rows_affected: rows, strategy }, relationKind: 'table' };
       }
       break;
     }
     case 'snapshot': {
-      const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection);
+      const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);
       result = { status: 'success', message: created ? `SNAPSHOT ${rows}` : `INSERT ${rows}`, rowsAffected: rows, adapterResponse: { code: created ? 'CREATE TABLE' : 'MERGE', rows_affected: rows }, relationKind: 'table' };
       break;
     }

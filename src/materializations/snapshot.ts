@@ -10,7 +10,8 @@
 import { UserError } from '../diagnostics/index.js';
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import { buildAndSwap, dropStaging, stagingRelation } from './swap.js';
+import { buildAndSwap, directLookup, dropStaging, stagingRelation } from './swap.js';
+import type { RelationLookup } from './types.js';
 
 export interface SnapshotSpec {
   keys: string[];
@@ -128,16 +129,16 @@ export function snapshotMerge(target: Relation, staging: Relation, columns: stri
 }
 
 /** Builds or updates one snapshot; returns how many rows were inserted (new versions). */
-export async function applySnapshot(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection): Promise<{ rows: number; created: boolean }> {
+export async function applySnapshot(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection)): Promise<{ rows: number; created: boolean }> {
   const spec = snapshotSpec(node);
-  const existing = await connection.getRelation(relation);
+  const existing = await relations.get(relation);
   if (!existing) {
     let rows = 0;
     await buildAndSwap(connection, dialect, relation, 'table', async (target) => {
       await connection.execute(dialect.createTableAs(target, snapshotCreateSelect(sql, spec, dialect)));
       const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(target)}`);
       rows = Number(r.rows[0]?.n ?? 0);
-    });
+    }, relations);
     return { rows, created: true };
   }
   if (existing.kind !== 'table') invalid(node, `${dialect.renderRelation(relation)} exists and is a ${existing.kind}, not a snapshot table`, 'drop it, or give the snapshot another name or schema');
@@ -157,7 +158,8 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
   const staged = new Set([...queryCols.map((c) => c.name.toLowerCase()), ...META, ...(spec.hardDeletes === 'new_record' ? ['dbt_is_deleted'] : [])]);
   const columns = [...targetCols.map((c) => c.name).filter((n) => staged.has(n.toLowerCase())), ...added.map((c) => c.name), ...(addDeleted ? ['dbt_is_deleted'] : [])];
   const staging = stagingRelation(relation);
-  await dropStaging(connection, dialect, staging);
+  await dropStaging(connection, dialect, staging, relations);
+  relations.forget(staging);
   let rows = 0;
   const apply = async (): Promise<void> => {
     // Columns new in the query first, so old versions read null there (dbt never drops a column).

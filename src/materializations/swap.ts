@@ -1,4 +1,5 @@
 import type { Connection, Dialect, Relation, RelationKind } from '../adapters/contract.js';
+import type { RelationLookup } from './types.js';
 
 export const STAGING_SUFFIX = '__strata_tmp';
 
@@ -6,16 +7,24 @@ export function stagingRelation(relation: Relation): Relation {
   return { ...relation, identifier: `${relation.identifier}${STAGING_SUFFIX}` };
 }
 
+/** Asks the warehouse itself: for callers without a run's relation cache. */
+export function directLookup(connection: Connection): RelationLookup {
+  return { get: (r) => connection.getRelation(r), added: () => undefined, dropped: () => undefined, forget: () => undefined };
+}
+
 /** Drops whatever a previous, interrupted run left at the staging name. */
-export async function dropStaging(connection: Connection, dialect: Dialect, staging: Relation): Promise<void> {
-  const left = await connection.getRelation(staging);
-  if (left) await connection.execute(dialect.dropRelation(staging, left.kind));
+export async function dropStaging(connection: Connection, dialect: Dialect, staging: Relation, relations: RelationLookup = directLookup(connection)): Promise<void> {
+  const left = await relations.get(staging);
+  if (!left) return;
+  await connection.execute(dialect.dropRelation(staging, left.kind));
+  relations.dropped(staging);
 }
 
 /**
- * Builds the new relation at a staging name, then swaps it in: drop the old relation and rename
- * the staging one in a single transaction. A failure (or a kill) before the commit leaves the old
- * relation and its data intact. Where `atomicReplace` holds, `create or replace` does it in one statement.
+ * Replaces `relation` with what `build` creates, so that a failure (or a kill) leaves the old relation and
+ * its data intact. Where `atomicReplace` holds, `build`'s `create or replace` does it in one statement; a
+ * change of kind (view ↔ table) drops the old one first, in the same transaction where DDL has them.
+ * Elsewhere the new relation is built at a staging name, then swapped in (drop and rename in one transaction).
  */
 export async function buildAndSwap(
   connection: Connection,
@@ -23,31 +32,41 @@ export async function buildAndSwap(
   relation: Relation,
   kind: RelationKind,
   build: (target: Relation) => Promise<unknown>,
+  relations: RelationLookup = directLookup(connection),
 ): Promise<void> {
-  const existing = await connection.getRelation(relation);
-  if (dialect.capabilities.atomicReplace && (!existing || existing.kind === kind)) {
+  const existing = await relations.get(relation);
+  const { atomicReplace, transactionalDdl } = dialect.capabilities;
+  if (atomicReplace && (!existing || existing.kind === kind)) {
     await build(relation);
-    return;
+  } else if (atomicReplace && existing) {
+    // On BigQuery views cannot be renamed and DDL has no transaction: only this change of kind is not atomic there.
+    const replace = async (): Promise<void> => {
+      await connection.execute(dialect.dropRelation(relation, existing.kind));
+      await build(relation);
+    };
+    if (transactionalDdl) await connection.transaction(replace);
+    else await replace();
+  } else {
+    await buildAtStaging(connection, dialect, relation, kind, build, relations, existing?.kind);
   }
-  if (dialect.capabilities.atomicReplace && !dialect.capabilities.transactionalDdl && existing) {
-    // A view becoming a table (or back) on BigQuery: views cannot be renamed, so the old relation is
-    // dropped first. Only this change of kind is not atomic there.
-    await connection.execute(dialect.dropRelation(relation, existing.kind));
-    await build(relation);
-    return;
-  }
+  relations.added(relation, kind);
+}
+
+async function buildAtStaging(connection: Connection, dialect: Dialect, relation: Relation, kind: RelationKind, build: (target: Relation) => Promise<unknown>, relations: RelationLookup, existingKind: RelationKind | undefined): Promise<void> {
   const staging = stagingRelation(relation);
-  await dropStaging(connection, dialect, staging);
+  await dropStaging(connection, dialect, staging, relations);
   try {
     await build(staging);
   } catch (e) {
-    await dropStaging(connection, dialect, staging).catch(() => undefined);
+    relations.forget(staging);
+    await dropStaging(connection, dialect, staging, relations).catch(() => undefined);
     throw e;
   }
   const swap = async (): Promise<void> => {
-    if (existing) await connection.execute(dialect.dropRelation(relation, existing.kind));
+    if (existingKind) await connection.execute(dialect.dropRelation(relation, existingKind));
     await connection.execute(dialect.renameRelation(staging, relation.identifier, kind));
   };
   if (dialect.capabilities.transactionalDdl) await connection.transaction(swap);
   else await swap();
+  relations.dropped(staging);
 }

@@ -1,5 +1,17 @@
-import type { Connection, Dialect, Relation, RelationKind } from '../adapters/contract.js';
+import type { Connection, Dialect, ExistingRelation, Relation, RelationKind } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
+
+/**
+ * What a run knows of the warehouse's relations (dbt's relation cache): asked instead of the catalog, and
+ * told of every relation a materialization creates or drops.
+ */
+export interface RelationLookup {
+  get(relation: Relation): Promise<ExistingRelation | undefined>;
+  added(relation: Relation, kind: RelationKind): void;
+  dropped(relation: Relation): void;
+  /** Its state is not known any more (a failed build): the next `get` asks the warehouse. */
+  forget(relation: Relation): void;
+}
 
 export interface MaterializeInput {
   node: ManifestNode;
@@ -8,6 +20,8 @@ export interface MaterializeInput {
   relation: Relation;
   dialect: Dialect;
   connection: Connection;
+  /** The run's relation cache; without one, each question goes to the warehouse. */
+  cache?: RelationLookup;
   fullRefresh: boolean;
   /**
    * With `quarantine: true`: builds the table through this function instead (rows failing row-level

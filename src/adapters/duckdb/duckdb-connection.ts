@@ -15,6 +15,19 @@ function catalogOf(database: string | undefined): string {
   return database ? duckdbDialect.quoteString(database) : 'current_database()';
 }
 
+/**
+ * Rows a statement wrote. DuckDB answers `CREATE TABLE … AS` and DML with one `Count` row (the driver's
+ * `rowsChanged` is 0 for CTAS); other statements answer otherwise and report none.
+ */
+async function rowsWritten(result: Awaited<ReturnType<DriverConnection['run']>>): Promise<number | undefined> {
+  if (result.columnCount !== 1 || result.columnName(0) !== 'Count') return undefined;
+  const chunk = await result.fetchChunk();
+  // `create schema` and other DDL answer with a `Count` column and no rows.
+  if (!chunk || chunk.columnCount !== 1 || chunk.rowCount === 0) return undefined;
+  const first = chunk.getColumnValues(0)[0];
+  return first === undefined || first === null ? undefined : Number(first);
+}
+
 /** One DuckDB connection. Not for concurrent use: the scheduler gives each thread its own. */
 export class DuckDBConnection implements Connection {
   private inTransaction = false;
@@ -26,8 +39,8 @@ export class DuckDBConnection implements Connection {
 
   async execute(sql: string): Promise<ExecuteResult> {
     const result = await this.driver.run(sql);
-    const rows = result.rowsChanged;
-    return { rowsAffected: typeof rows === 'number' ? rows : undefined, response: { code: 'OK', rows_affected: rows } };
+    const rows = await rowsWritten(result);
+    return { rowsAffected: rows, response: { code: 'OK', rows_affected: rows } };
   }
 
   async query(sql: string): Promise<QueryResult> {
@@ -90,9 +103,7 @@ export class DuckDBConnection implements Connection {
     if (options.columnTypes && Object.keys(options.columnTypes).length) {
       args.push(`types = {${Object.entries(options.columnTypes).map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
     }
-    const result = await this.driver.run(`create table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`);
-    const count = await this.query(`select count(*) as n from ${d.renderRelation(relation)}`);
-    const n = Number(count.rows[0]?.n ?? result.rowsChanged);
+    const n = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
     return { rowsAffected: n, response: { code: 'INSERT', rows_affected: n } };
   }
 

@@ -5,7 +5,7 @@ import { acceptsType, readFileSql } from './duckdb-file-reader.js';
 /** DuckDB SQL, as strings. No driver here. */
 export class DuckDBDialect implements Dialect {
   readonly name = 'duckdb';
-  readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: false, dryRun: false };
+  readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: true, ctasRowCount: true, dryRun: false };
   readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', check: 'enforced', foreign_key: 'unsupported', custom: 'enforced' };
   readonly constraintNotes = { foreign_key: 'Strata rebuilds a table by swapping in a new one, and DuckDB cannot drop a table that another references' };
 
@@ -37,15 +37,16 @@ export class DuckDBDialect implements Dialect {
   createTableAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
     if (options.contract && !options.temporary) {
       // Created with its columns' types and constraints, then filled: a row breaking one fails the build.
+      // Two statements: the caller runs them in one transaction so the old table survives a failure.
       const definitions = contractDefinitions(options.contract, this.constraintSupport, (n) => this.quoteIdentifier(n), { notEnforced: '', namedTypes: ['primary_key', 'unique', 'check'] });
       const target = this.renderRelation(relation);
-      return `create table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
+      return `create or replace table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
     }
-    return `create ${options.temporary ? 'temp ' : ''}table ${options.temporary ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation)} as (\n${sql}\n)`;
+    return `create or replace ${options.temporary ? 'temp ' : ''}table ${options.temporary ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation)} as (\n${sql}\n)`;
   }
 
   createViewAs(relation: Relation, sql: string): string {
-    return `create view ${this.renderRelation(relation)} as (\n${sql}\n)`;
+    return `create or replace view ${this.renderRelation(relation)} as (\n${sql}\n)`;
   }
 
   dropRelation(relation: Relation, kind: RelationKind): string {

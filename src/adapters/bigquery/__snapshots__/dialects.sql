@@ -6,7 +6,7 @@ create schema if not exists `acme-prod`.`silver`;
 
 -- view
 -- duckdb:
---   create view "acme-prod"."gold"."fct_complaints" as (
+--   create or replace view "acme-prod"."gold"."fct_complaints" as (
 --   select complaint_id, opened_at, status, 'it\'s' as note
 --   from `acme-prod`.`silver`.`complaints`
 --   where true
@@ -27,7 +27,7 @@ qualify row_number() over (partition by complaint_id order by opened_at desc) = 
 
 -- table
 -- duckdb:
---   create table "acme-prod"."gold"."fct_complaints" as (
+--   create or replace table "acme-prod"."gold"."fct_complaints" as (
 --   select complaint_id, opened_at, status, 'it\'s' as note
 --   from `acme-prod`.`silver`.`complaints`
 --   where true
@@ -44,7 +44,7 @@ qualify row_number() over (partition by complaint_id order by opened_at desc) = 
 
 -- table, partitioned by day, clustered, options
 -- duckdb:
---   create table "acme-prod"."gold"."fct_complaints" as (
+--   create or replace table "acme-prod"."gold"."fct_complaints" as (
 --   select complaint_id, opened_at, status, 'it\'s' as note
 --   from `acme-prod`.`silver`.`complaints`
 --   where true
@@ -69,7 +69,7 @@ qualify row_number() over (partition by complaint_id order by opened_at desc) = 
 
 -- table, partitioned by month (date)
 -- duckdb:
---   create table "acme-prod"."gold"."fct_complaints" as (
+--   create or replace table "acme-prod"."gold"."fct_complaints" as (
 --   select complaint_id, opened_at, status, 'it\'s' as note
 --   from `acme-prod`.`silver`.`complaints`
 --   where true
@@ -87,7 +87,7 @@ qualify row_number() over (partition by complaint_id order by opened_at desc) = 
 
 -- table, integer range partitions
 -- duckdb:
---   create table "acme-prod"."gold"."fct_complaints" as (
+--   create or replace table "acme-prod"."gold"."fct_complaints" as (
 --   select complaint_id, opened_at, status, 'it\'s' as note
 --   from `acme-prod`.`silver`.`complaints`
 --   where true
