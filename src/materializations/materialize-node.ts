@@ -2,7 +2,7 @@ import { checkSeedCsv } from './seed-csv-check.js';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { Connection } from '../adapters/contract.js';
-import type { MaterializeInput, MaterializeResult } from './types.js';
+import type { AlongsideStatements, MaterializeInput, MaterializeResult } from './types.js';
 import { buildAndSwap } from './swap.js';
 import { applyIncremental } from './incremental.js';
 import { contractDdl, enforceContract } from './contract.js';
@@ -108,21 +108,9 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
       result = { status: 'success', message: `INSERT ${loaded}`, rowsAffected: loaded, adapterResponse: { code: 'INSERT', rows_affected: loaded }, relationKind: 'table' };
       break;
     }
-    case 'incremental': {
-      if (input.quarantine) throw new UserError({ code: 'quarantine-unsupported', severity: 'error', message: `quarantine: true works with materialized='table'; '${node.name}' is incremental`, file: node.originalFilePath, hint: "use materialized='table' for the quarantining model and make a downstream model incremental" });
-      const existing = await connection.getRelation(relation);
-      const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
-      if (!existing || existing.kind !== 'table' || fullRefresh) {
-        await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, contract: contractDdl(node, input.relationOf, (c) => dialect.quoteIdentifier(c)) })));
-        const n = await countRows(input);
-        result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
-      } else {
-        const { rows, strategy } = await applyIncremental(node, sql, relation, dialect, connection);
-        const word = strategy === 'merge' ? 'MERGE' : 'INSERT';
-        result = { status: 'success', message: `${word} ${rows}`, rowsAffected: rows, adapterResponse: { code: word, rows_affected: rows, strategy }, relationKind: 'table' };
-      }
+    case 'incremental':
+      result = await materializeIncremental(input, sql);
       break;
-    }
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection);
       result = { status: 'success', message: created ? `SNAPSHOT ${rows}` : `INSERT ${rows}`, rowsAffected: rows, adapterResponse: { code: created ? 'CREATE TABLE' : 'MERGE', rows_affected: rows }, relationKind: 'table' };
@@ -133,4 +121,32 @@ async function materializeWith(input: MaterializeInput): Promise<MaterializeResu
   }
   await runHooks(input, node.config.post_hook ?? []);
   return result;
+}
+
+async function materializeIncremental(input: MaterializeInput, sql: string): Promise<MaterializeResult> {
+  const { node, relation, dialect, connection } = input;
+  const existing = await connection.getRelation(relation);
+  const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
+  if (!existing || existing.kind !== 'table' || fullRefresh) {
+    if (input.quarantine) {
+      const { kept, quarantined } = await input.quarantine(relation, sql);
+      return { status: 'success', message: quarantined ? `OK, ${quarantined} quarantined` : 'OK', rowsAffected: kept, adapterResponse: { code: 'CREATE TABLE', rows_affected: kept, rows_quarantined: quarantined }, relationKind: 'table' };
+    }
+    await buildAndSwap(connection, dialect, relation, 'table', (target) => connection.execute(dialect.createTableAs(target, sql, { config: node.config, contract: contractDdl(node, input.relationOf, (c) => dialect.quoteIdentifier(c)) })));
+    const n = await countRows(input);
+    return { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
+  }
+  let strategy = '';
+  const apply = async (body: string, alongside?: AlongsideStatements): Promise<{ rows: number }> => {
+    const r = await applyIncremental(node, body, relation, dialect, connection, alongside);
+    strategy = r.strategy;
+    return r;
+  };
+  const word = (): string => (strategy === 'merge' ? 'MERGE' : 'INSERT');
+  if (input.quarantine) {
+    const { kept, quarantined } = await input.quarantine(relation, sql, apply);
+    return { status: 'success', message: `${word()} ${kept}${quarantined ? `, ${quarantined} quarantined` : ''}`, rowsAffected: kept, adapterResponse: { code: word(), rows_affected: kept, rows_quarantined: quarantined, strategy }, relationKind: 'table' };
+  }
+  const { rows } = await apply(sql);
+  return { status: 'success', message: `${word()} ${rows}`, rowsAffected: rows, adapterResponse: { code: word(), rows_affected: rows, strategy }, relationKind: 'table' };
 }
