@@ -5,13 +5,17 @@
 {{ config(materialized='incremental', unique_key='customer_id', on_schema_change='append_new_columns') }}
 
 {% if is_incremental() %}
-with touched as (
+with changed as (
+    select complaint_id, opened_at from {{ ref('fct_complaints') }}
+    where last_changed_at > (select max(last_changed_at) from {{ this }})
+),
+
+touched as (
     select distinct e.customer_id
     from {{ ref('complaint_events') }} as e
-    where e.complaint_id in (
-        select complaint_id from {{ ref('fct_complaints') }}
-        where last_changed_at > (select max(last_changed_at) from {{ this }})
-    )
+    inner join changed as c on c.complaint_id = e.complaint_id
+    {#- Every change of a complaint carries its opening time: this bound lets the scan skip the older events. #}
+    where e.opened_at >= (select min(opened_at) from changed)
     union all
     select customer_id from {{ ref('dim_customers') }}
     where dbt_valid_to is null and dbt_valid_from > (select max(customer_valid_from) from {{ this }})

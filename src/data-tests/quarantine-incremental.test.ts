@@ -99,6 +99,14 @@ describe('quarantine on an incremental model', () => {
     ]);
   });
 
+  it('a run with no new rows leaves both tables as they are', async () => {
+    const before = await tables(dir);
+    const result = await build({ projectDir: dir, profilesDir: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.results.find((x) => x.uniqueId === 'model.p.orders')?.adapterResponse).toMatchObject({ rows_affected: 0, rows_quarantined: 0 });
+    expect(await tables(dir)).toEqual(before);
+  });
+
   it('ends where one build over all the rows ends (--full-refresh)', async () => {
     writeFileSync(join(copy, 'models', 'raw_orders.sql'), raw(`${batch1}, ${batch2}`));
     expect((await build({ projectDir: copy, profilesDir: copy })).exitCode).toBe(0);

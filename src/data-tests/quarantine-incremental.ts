@@ -12,7 +12,7 @@
  */
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import { type CheckedRows, type QuarantineRule, QUARANTINE_SUFFIX, cleanRowsSql, countRows, dropChecked, dropIfExists, failedRowsSql, stageAndCheck } from './quarantine.js';
+import { type CheckedRows, type QuarantineRule, QUARANTINE_SUFFIX, cleanRowsSql, countRows, dropChecked, dropWorkTable, failedRowsSql, stageAndCheck } from './quarantine.js';
 
 /** Statements the incremental strategy runs with its own, in its transaction where the warehouse has one. */
 export interface AlongsideStatements {
@@ -79,7 +79,9 @@ export async function mergeWithQuarantine(
   let checked: CheckedRows | undefined;
   try {
     checked = await stageAndCheck(connection, dialect, relation, sql, rules, '__strata_qstage');
-    await dropIfExists(connection, dialect, rows);
+    // Nothing new (a static export already landed): both tables stay as they are.
+    if ((await countRows(connection, dialect, checked.stage)) === 0) return { kept: 0, quarantined: 0 };
+    await dropWorkTable(connection, dialect, rows);
     await connection.execute(dialect.createTableAs(rows, failedRowsSql(dialect, checked)));
     const columns = await ensureQuarantine(connection, dialect, quarantine, rows);
     const own = quarantineStatements(dialect, { relation, quarantine, rows, stage: checked.stage }, keys, columns);
@@ -93,6 +95,6 @@ export async function mergeWithQuarantine(
     return { kept, quarantined };
   } finally {
     if (checked) await dropChecked(connection, dialect, checked);
-    await dropIfExists(connection, dialect, rows).catch(() => undefined);
+    await dropWorkTable(connection, dialect, rows).catch(() => undefined);
   }
 }

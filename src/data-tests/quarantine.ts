@@ -60,6 +60,11 @@ export async function dropIfExists(connection: Connection, dialect: Dialect, rel
   if (existing) await connection.execute(dialect.dropRelation(rel, existing.kind));
 }
 
+/** Drops a work table of Strata's own (always a table): `drop table if exists`, without asking the catalog first. */
+export async function dropWorkTable(connection: Connection, dialect: Dialect, rel: Relation): Promise<void> {
+  await connection.execute(dialect.dropRelation(rel, 'table'));
+}
+
 export const QUARANTINE_SUFFIX = '__quarantine';
 
 /** The model's rows numbered (`stage`) and the ids of those failing a rule with the tests they failed (`failed`). */
@@ -81,8 +86,8 @@ export async function stageAndCheck(connection: Connection, dialect: Dialect, re
   const failed: Relation = { ...relation, identifier: `${relation.identifier}__strata_qfail` };
   const r = (x: Relation): string => dialect.renderRelation(x);
   const id = dialect.quoteIdentifier(ROW_ID);
-  await dropIfExists(connection, dialect, stage);
-  await dropIfExists(connection, dialect, failed);
+  await dropWorkTable(connection, dialect, stage);
+  await dropWorkTable(connection, dialect, failed);
   await connection.execute(dialect.createTableAs(stage, `select strata_src.*, row_number() over () as ${id} from (\n${sql}\n) as strata_src`));
   const checks = rules.length
     ? rules.map((rule) => `select strata_row.${id}, ${dialect.quoteString(rule.testName)} as test_name from ${r(stage)} as strata_row where ${rule.predicate}`).join('\nunion all\n')
@@ -93,8 +98,8 @@ export async function stageAndCheck(connection: Connection, dialect: Dialect, re
 }
 
 export async function dropChecked(connection: Connection, dialect: Dialect, checked: { stage: Relation; failed: Relation }): Promise<void> {
-  await dropIfExists(connection, dialect, checked.stage).catch(() => undefined);
-  await dropIfExists(connection, dialect, checked.failed).catch(() => undefined);
+  await dropWorkTable(connection, dialect, checked.stage).catch(() => undefined);
+  await dropWorkTable(connection, dialect, checked.failed).catch(() => undefined);
 }
 
 /** The staged rows that pass every rule. */

@@ -145,7 +145,7 @@ async function materializeIncremental(input: MaterializeInput, sql: string): Pro
   const word = (): string => (strategy === 'merge' ? 'MERGE' : 'INSERT');
   if (input.quarantine) {
     const { kept, quarantined } = await input.quarantine(relation, sql, apply);
-    return { status: 'success', message: `${word()} ${kept}${quarantined ? `, ${quarantined} quarantined` : ''}`, rowsAffected: kept, adapterResponse: { code: word(), rows_affected: kept, rows_quarantined: quarantined, strategy }, relationKind: 'table' };
+    return { status: 'success', message: `${word()} ${kept}${quarantined ? `, ${quarantined} quarantined` : ''}`, rowsAffected: kept, adapterResponse: { code: word(), rows_affected: kept, rows_quarantined: quarantined, ...(strategy ? { strategy } : {}) }, relationKind: 'table' };
   }
   const { rows } = await apply(sql);
   return { status: 'success', message: `${word()} ${rows}`, rowsAffected: rows, adapterResponse: { code: word(), rows_affected: rows, strategy }, relationKind: 'table' };
