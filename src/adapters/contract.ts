@@ -139,6 +139,25 @@ export interface Dialect {
   secondsSince(timestampExpr: string): string;
   /** The statement that sets a session secret, or undefined where the connection passes it another way. */
   setSecret?(name: string, value: string): string;
+  /**
+   * SQL that reads one local file (landing). Present: the warehouse reads files itself, and landing loads
+   * each file in one transaction with its ledger row. Absent: files go through the object store and a
+   * load job (`Connection.loadFiles`).
+   */
+  readFileSql?(file: string, read: FileRead): string;
+  /** Landing: whether a table column of `tableType` takes a file's column of `fileType` as it is. */
+  acceptsType?(tableType: string, fileType: string): boolean;
+}
+
+/** One local file to read in SQL: its format and reader options as the source's `external:` gives them. */
+export interface FileRead {
+  format: string;
+  options: Record<string, unknown>;
+  hivePartitioned: boolean;
+  /** Lower-cased column name → type, of the table the file lands in (empty when it does not exist yet). */
+  tableTypes: Map<string, string>;
+  /** The column names on a CSV file's first line (an error when it has none, or one is empty or repeated). */
+  csvHeader(delim: string, quote: string): string[];
 }
 
 export interface ExecuteResult {

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ExitCode } from './types.js';
-import { analyzerUnavailableReason, AnalyzerUnavailable } from '../bigquery-local/zetasql-service.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../bigquery-local/local-bigquery-server.js';
-import { startLocalGcs, type LocalGcs } from '../bigquery-local/local-gcs-server.js';
+import { analyzerUnavailableReason, AnalyzerUnavailable } from '../adapters/bigquery/local/zetasql-service.js';
+import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { startLocalGcs, type LocalGcs } from '../adapters/bigquery/local/local-gcs-server.js';
 
 export interface BigQueryLocalOptions {
   /** BigQuery REST port (default 9050; 0 picks a free one). */

@@ -1,16 +1,16 @@
-import { templateContext } from './template-context.js';
+import { runCompiler } from '../execute/run-context.js';
 import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand } from './state-option.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { join } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
-import { Compiler, RelationIndex } from '../compile/index.js';
+import { RelationIndex } from '../compile/index.js';
 import type { Warehouse, Connection } from '../adapters/contract.js';
-import { prepareProject, type PreparedProject } from './prepare.js';
+import { prepareProject } from './prepare.js';
 import { inlineNode } from './show-command.js';
 import { writeManifest } from './run-artifacts.js';
-import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 
 export interface CompileOptions extends CommonOptions, SelectionOptions {
@@ -32,21 +32,6 @@ export interface CompileResult {
  * A compiler outside a run (`compile`, `show`): no full refresh, `is_incremental()` true where the
  * warehouse has the model's table, templates seeing `selected` as `selected_resources`.
  */
-export function compilerFor(p: PreparedProject, relations: RelationIndex, state: WarehouseState, selected: string[], compiledDir?: string): Compiler {
-  return new Compiler({
-    manifest: p.graph.manifest,
-    scrub: (t) => p.scrubber.scrub(t),
-    engine: p.engine,
-    dialect: p.adapter.dialect,
-    relations,
-    fullRefresh: false,
-    packageVars: p.project.config.packageVars,
-    ...(compiledDir ? { compiledDir, compiledPathPrefix: join(p.project.config.targetPath, 'compiled') } : {}),
-    context: templateContext(p, selected),
-    isIncremental: (node) => node.config.materialized === 'incremental' && state.get(relations.relationOf(node))?.kind === 'table',
-  });
-}
-
 /** `strata compile`: renders selected models, tests and analyses to `target/compiled/`, writes manifest.json. */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const outcome = await prepareProject(options);
@@ -77,10 +62,10 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     if (options.defer && selection.state) await applyDeferral(p, selection.ids, selection.state, options.favorState === true, connection, relations);
     if (options.inline !== undefined) {
       const node = inlineNode(p, options.inline);
-      const sql = await compilerFor(p, relations, state, []).compileDetached(node, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
+      const sql = await runCompiler(p, { relations, state, selected: [] }).compileDetached(node, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
       return { exitCode: 0, diagnostics, compiled: new Map([[node.uniqueId, sql]]), invocationId: p.invocationId };
     }
-    const compiler = compilerFor(p, relations, state, selection.ids, join(p.targetDir, 'compiled'));
+    const compiler = runCompiler(p, { relations, state, selected: selection.ids, compiledDir: join(p.targetDir, 'compiled') });
     const result = await compiler.compileAll(selection.ids, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
     diagnostics.push(...result.diagnostics);
     writeManifest(p);

@@ -3,7 +3,7 @@ import type { RelationIndex } from '../compile/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { StateManifest } from '../select/index.js';
 import type { PreparedProject } from './prepare.js';
-import { WarehouseState } from './warehouse-state.js';
+import { WarehouseState } from '../execute/warehouse-state.js';
 
 /** Built nodes the selected ones read (directly) that this command does not build. */
 function unselectedParents(p: PreparedProject, ids: string[]): ManifestNode[] {

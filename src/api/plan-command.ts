@@ -7,7 +7,8 @@ import { Compiler, RelationIndex } from '../compile/index.js';
 import { testQuery } from '../data-tests/index.js';
 import { writeJsonArtifact } from '../artifacts/index.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
+import { runCompiler } from '../execute/run-context.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 
 export interface PlanOptions extends CommonOptions, SelectionOptions {
@@ -82,17 +83,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     for (const [name, value] of p.sessionSecrets) connection.setSessionSecret?.(name, value);
     const targets = selection.ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n);
     const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
-    const compiler = new Compiler({
-      manifest,
-      scrub: (t) => p.scrubber.scrub(t),
-      engine: p.engine,
-      dialect,
-      relations,
-      packageVars: p.project.config.packageVars,
-      fullRefresh: options.fullRefresh ?? false,
-      compiledDir: join(p.targetDir, 'compiled'),
-      isIncremental: (node) => node.config.materialized === 'incremental' && !(node.config.full_refresh ?? options.fullRefresh) && state.get(relations.relationOf(node))?.kind === 'table',
-    });
+    const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled') });
     const tw = templateWarehouse(connection, dialect);
     for (const node of targets) {
       const planned = await planNode(node, compiler, tw, connection, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);

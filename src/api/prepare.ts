@@ -1,9 +1,8 @@
 import { installedVersionWarnings } from '../packages/semver.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import { resolve } from 'node:path';
-import type { Adapter } from '../adapters/contract.js';
 import { loadAdapter, adapterTypes } from '../adapters/registry.js';
-import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic, type Reporter } from '../diagnostics/index.js';
+import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { createTemplateEngine } from '../templating/index.js';
@@ -16,29 +15,18 @@ import { readGraphSnapshot, writeGraphSnapshot, type LoadedSnapshot, type PatchC
 import { builtinTestMacros } from '../data-tests/index.js';
 import { envDigest, varDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
-import { parseToGraph } from './parse-to-graph.js';
+import { parseToGraph } from '../graph/parse-to-graph.js';
 import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
+import type { RunProject } from '../execute/index.js';
 import { newInvocationId } from './invocation.js';
 import { ensureDir } from '../adapters/ensure-dir.js';
 import { profileLine, settingOf } from './profile-line.js';
 import { templateTarget } from './template-target.js';
 
 /** Everything known before a warehouse is opened. */
-export interface PreparedProject {
-  project: LoadedProject;
-  adapter: Adapter;
-  engine: TemplateEngine;
-  graph: ProjectGraph;
-  scrubber: SecretScrubber;
-  reporter: Reporter;
-  invocationId: string;
-  targetDir: string;
+export interface PreparedProject extends RunProject {
   diagnostics: Diagnostic[];
-  /** Values of `secret('NAME')` calls, set on each connection as session variables, never written into SQL. */
-  sessionSecrets: Map<string, string>;
-  /** The environment `env_var()` reads (the process's unless a caller passed one). */
-  env: NodeJS.ProcessEnv;
   /** `snapshot` when no project file changed since the last clean parse and its result was reused. */
   /** The stored graph as it was, the stored graph with edited models' SQL (partial parsing), or a parse of the files. */
   parsedFrom: 'snapshot' | 'patched' | 'files';

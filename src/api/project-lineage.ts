@@ -5,9 +5,9 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { RelationIndex } from '../compile/index.js';
 import { traceProject, type KnownRelation, type LineageArtifact, type LineageDialect, type TraceableNode } from '../lineage/index.js';
 import type { ManifestNode } from '../parse/types.js';
-import { compilerFor } from './compile-command.js';
+import { runCompiler } from '../execute/run-context.js';
 import type { PreparedProject } from './prepare.js';
-import { WarehouseState } from './warehouse-state.js';
+import { WarehouseState } from '../execute/warehouse-state.js';
 
 /** unique id → column names in the warehouse's order, lower-cased. */
 export type CatalogColumns = Map<string, string[]>;
@@ -79,7 +79,7 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
   }
   // Compiled as on a first build, without touching the warehouse or target/compiled; the manifest keeps its compiled code.
   const saved = traced.map((n) => [n, n.compiledCode, n.compiledPath] as const);
-  const compiler = compilerFor(p, index, new WarehouseState(), traced.map((n) => n.uniqueId));
+  const compiler = runCompiler(p, { relations: index, state: new WarehouseState(), selected: traced.map((n) => n.uniqueId) });
   const compiled = await compiler.compileAll(traced.map((n) => n.uniqueId));
   for (const [n, code, path] of saved) Object.assign(n, { compiledCode: code, compiledPath: path });
   const nodes: TraceableNode[] = [];

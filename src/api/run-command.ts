@@ -1,31 +1,24 @@
-import { templateContext } from './template-context.js';
+import { join } from 'node:path';
 import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand, stateOption } from './state-option.js';
-import { Ledger } from '../landing/index.js';
-import type { Connection, Warehouse } from '../adapters/contract.js';
 import type { StateManifest } from '../select/index.js';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
-import { Compiler, RelationIndex } from '../compile/index.js';
-import { runGraph } from '../execute/index.js';
+import { RelationIndex } from '../compile/index.js';
 import { constraintWarnings, grantWarnings } from '../materializations/index.js';
-import { checkFreshness, hasFreshness, recordTestHistory } from '../data-tests/index.js';
-import type { SourceDefinition } from '../parse/types.js';
-import type { NodeOutcome } from '../execute/index.js';
-import type { NodeRunRecord } from '../artifacts/index.js';
-import { countStatuses, runRecord, testHistory, writeRunArtifacts } from './run-artifacts.js';
-import { join } from 'node:path';
+import { hasFreshness } from '../data-tests/index.js';
+import { countStatuses, writeRunArtifacts } from './run-artifacts.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { planPrepared } from './plan-command.js';
-import { hookResults, runProjectHooks } from './project-hooks.js';
-import { schedulingParents } from './build-order.js';
-import { WarehouseState } from './warehouse-state.js';
-import { runOneNode, describeNode, relationOfCall, type NodeRunContext } from './node-runner.js';
+import { relationOfCall, type NodeRunContext } from '../execute/node-runner.js';
+import { RunSession } from '../execute/run-session.js';
+import { runCompiler } from '../execute/run-context.js';
+import { templateContext } from '../execute/template-context.js';
+import { executeSelection, type ExecuteSelectionResult } from '../execute/execute-selection.js';
+import { landingLocationDiagnostics } from '../execute/landing-check.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
-import { landingLocationDiagnostics } from './landing-check.js';
 import { resourceTypeFilter } from './resource-types.js';
-import { observeConnection, writeRunFile } from './statement-log.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
 
@@ -56,173 +49,137 @@ export interface RunCommandOptions extends RunOptions {
   onlyIds?: string[];
 }
 
-/** `run`, `build`, `seed`, `test`, `land`: prepare, select, open the warehouse, execute, write artifacts. */
+/** Nodes chosen for a command, and the saved state `--defer` reads. */
+interface RunSelection {
+  ids: string[];
+  state?: StateManifest;
+}
+
+/** A phase's early end: the command's result. */
+type Stop = { stop: CommandResult };
+const stopped = <T extends object>(x: T | Stop): x is Stop => 'stop' in x;
+
+/**
+ * `run`, `build`, `seed`, `test`, `land`, `snapshot`: load → select → open warehouse → compile → execute →
+ * write artifacts. A mistake found before the warehouse opens ends the command with nothing written to it.
+ */
 export async function runCommand(kind: RunKind, options: RunCommandOptions): Promise<CommandResult> {
   const started = Date.now();
+  const loaded = await load(kind, options);
+  if (stopped(loaded)) return loaded.stop;
+  const { p, types, diagnostics } = loaded;
+  const selection = await select(p, kind, options, types, diagnostics);
+  if (stopped(selection)) return selection.stop;
+  if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started);
+  const checked = await checkBeforeRun(p, options, types, selection.ids, diagnostics);
+  if (checked) return checked;
+  const relations = new RelationIndex(p.graph.manifest);
+  const threads = Math.max(1, options.threads ?? p.project.target.threads);
+  const session = new RunSession(p);
+  let executed: ExecuteSelectionResult;
+  try {
+    await openWarehouse(p, session, selection, options, relations, threads);
+    const { node, context } = compilePhase(p, session, selection.ids, options, relations);
+    executed = await executeSelection(p, {
+      command: kind, ids: selection.ids, session, node, context, threads,
+      failFast: options.failFast ?? false, signal: options.signal, testsGateChildren: kind === 'build',
+    });
+  } catch (e) {
+    return warehouseFailure(e, p, diagnostics);
+  } finally {
+    await session.close();
+  }
+  diagnostics.push(...executed.diagnostics);
+  return writeArtifacts(p, kind, options, executed, diagnostics, started);
+}
+
+/** Load: the resource types the command runs, and the project prepared (parsed, graph built). */
+async function load(kind: RunKind, options: RunCommandOptions): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[] } | Stop> {
   const typeProblems = [...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
-  if (typeProblems.length) return { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] };
+  if (typeProblems.length) return { stop: { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] } };
   const outcome = await prepareProject(options);
-  if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
-  const p = outcome.prepared;
-  const diagnostics: Diagnostic[] = [...p.diagnostics];
+  if (!outcome.ok) return { stop: { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] } };
   const kindTypes = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
   // `unit_test` follows `test` when only one is named, as the two are one kind to a user choosing types.
   const named = (list?: string[]): string[] | undefined => (list?.length ? [...list, ...(list.includes('test') ? ['unit_test'] : [])] : undefined);
   const only = named(resourceTypeFilter(options.resourceTypes).types);
   const without = named(options.excludeResourceTypes) ?? [];
   const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
+  return { p: outcome.prepared, types, diagnostics: [...outcome.prepared.diagnostics] };
+}
+
+/** Select: the nodes of the selection (or of the retried run), stopping on a selection error or `--warn-error`. */
+async function select(p: PreparedProject, kind: RunKind, options: RunCommandOptions, types: string[], diagnostics: Diagnostic[]): Promise<RunSelection | Stop> {
   const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types, await columnSelectionFor(p, options));
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
-  if (selection.diagnostics.some((d) => d.severity === 'error')) {
-    return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
-  }
+  if (selection.diagnostics.some((d) => d.severity === 'error')) return { stop: { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] } };
   // --warn-error: a warning about the project or the selection stops the command before anything runs.
   const strict = warningsAsErrors(diagnostics, options.warnError);
-  if (strict) return { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] };
-  const ids = selection.ids;
-  const manifest = p.graph.manifest;
+  if (strict) return { stop: { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] } };
   // A model whose materialization Strata cannot build stops the command before anything runs.
-  const unbuildable = [...unknownMaterializations(p, ids), ...landingLocationDiagnostics(p, ids)];
-  if (unbuildable.length) return { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] };
-  if (!ids.length) return nothingToDo(p, kind, options, diagnostics, started);
+  const unbuildable = [...unknownMaterializations(p, selection.ids), ...landingLocationDiagnostics(p, selection.ids)];
+  if (unbuildable.length) return { stop: { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] } };
+  return { ids: selection.ids, state: selection.state };
+}
+
+/** Before the warehouse opens: warnings about what it will not enforce, and the `--max-bytes` budget. */
+async function checkBeforeRun(p: PreparedProject, options: RunCommandOptions, types: string[], ids: string[], diagnostics: Diagnostic[]): Promise<CommandResult | undefined> {
+  const manifest = p.graph.manifest;
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
   const relationOf = relationOfCall(new RelationIndex(manifest), p.adapter.dialect);
   for (const id of ids) if (manifest.nodes[id]?.resourceType === 'model') diagnostics.push(...constraintWarnings(manifest.nodes[id]!, p.adapter.dialect, relationOf));
   diagnostics.push(...grantWarnings(ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n), p.adapter.dialect));
-  if (options.maxBytes !== undefined) {
-    const estimate = await planPrepared(p, { ...options, resourceTypes: types });
-    if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };
-    if (estimate.overBudget) {
-      const top = [...estimate.nodes].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 3).map((n) => `${n.name} ${(n.bytes ?? 0).toLocaleString('en-US')} bytes`).join(', ');
-      diagnostics.push({ code: 'over-budget', severity: 'error', message: `the selected nodes would process ${estimate.totalBytes.toLocaleString('en-US')} bytes (≈ $${estimate.totalCostUsd.toFixed(4)}), more than --max-bytes ${options.maxBytes.toLocaleString('en-US')}; nothing was run. Largest: ${top}`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'narrow the selection, add partition filters, or raise --max-bytes (see strata plan)' });
-      return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
-    }
+  if (options.maxBytes === undefined) return undefined;
+  const estimate = await planPrepared(p, { ...options, resourceTypes: types });
+  if (estimate.exitCode === 2) return { exitCode: 2, diagnostics: [...diagnostics, ...estimate.diagnostics.filter((d) => !diagnostics.includes(d))], invocationId: p.invocationId, results: [] };
+  if (!estimate.overBudget) return undefined;
+  const top = [...estimate.nodes].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 3).map((n) => `${n.name} ${(n.bytes ?? 0).toLocaleString('en-US')} bytes`).join(', ');
+  diagnostics.push({ code: 'over-budget', severity: 'error', message: `the selected nodes would process ${estimate.totalBytes.toLocaleString('en-US')} bytes (≈ $${estimate.totalCostUsd.toFixed(4)}), more than --max-bytes ${options.maxBytes.toLocaleString('en-US')}; nothing was run. Largest: ${top}`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'narrow the selection, add partition filters, or raise --max-bytes (see strata plan)' });
+  return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
+}
+
+/** Open warehouse: schemas, what exists, `--defer`'s relations, a connection per thread. */
+async function openWarehouse(p: PreparedProject, session: RunSession, selection: RunSelection, options: RunCommandOptions, relations: RelationIndex, threads: number): Promise<void> {
+  await session.open(selection.ids.map((id) => p.graph.manifest.nodes[id]).filter((n): n is ManifestNode => !!n));
+  // --defer: unselected parents this target lacks are read where the saved manifest says they are.
+  if (options.defer && selection.state) await applyDeferral(p, selection.ids, selection.state, options.favorState === true, session.admin, relations);
+  await session.openThreads(threads);
+}
+
+/** Compile: the command's compiler, and what each node runner is given. */
+function compilePhase(p: PreparedProject, session: RunSession, ids: string[], options: RunCommandOptions, relations: RelationIndex): { node: NodeRunContext; context: ReturnType<typeof templateContext> } {
+  const fullRefresh = options.fullRefresh ?? false;
+  const context = templateContext(p, ids);
+  const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, context });
+  const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse! };
+  return { node, context };
+}
+
+/** A user mistake the warehouse found (its profile settings), or a warehouse refusing before any node ran. */
+function warehouseFailure(e: unknown, p: PreparedProject, diagnostics: Diagnostic[]): CommandResult {
+  if (e instanceof UserError) {
+    // The warehouse refused its profile settings (a DuckDB path that is a folder): point at the line.
+    diagnostics.push(...e.diagnostics.map((d) => (d.code === 'profile-invalid' && !d.line ? { ...d, file: p.project.profilesFile ?? d.file, line: profileLine(p.project.profilesFile, p.project.target.name, settingOf(d.message)) } : d)));
+    return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
   }
-  const relations = new RelationIndex(manifest);
-  const threads = Math.max(1, options.threads ?? p.project.target.threads);
+  // Permissions, quota, a missing project: one line with the fix.
+  const described = (e as { describe?: () => string }).describe;
+  if (typeof described !== 'function') throw e;
+  diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(described.call(e)), file: p.project.profilesFile ?? 'profiles.yml' });
+  return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
+}
 
-  let warehouse: Warehouse | undefined;
-  const connections: Connection[] = [];
-  const records: NodeRunRecord[] = [];
-  // on-run-start results first, on-run-end results last, as dbt orders them in run_results.json.
-  const hookRecords: NodeRunRecord[] = [];
-  const endHookRecords: NodeRunRecord[] = [];
-  let interrupted = false;
-  let hookFailed = false;
-  try {
-    warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    const admin = await warehouse.connect();
-    connections.push(admin);
-    const targets = ids.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => !!n && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
-    const schemas = uniqueSchemas(targets);
-    for (const s of schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
-    // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
-    if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
-    const state = await WarehouseState.introspect(admin, schemas);
-    // --defer: unselected parents this target lacks are read where the saved manifest says they are.
-    if (options.defer && selection.state) await applyDeferral(p, ids, selection.state, options.favorState === true, admin, relations);
-    for (let i = 1; i < threads; i++) connections.push(await warehouse.connect());
-
-    const fullRefresh = options.fullRefresh ?? false;
-    const context = templateContext(p, ids);
-    const compiler = new Compiler({
-      manifest,
-      scrub: (t) => p.scrubber.scrub(t),
-      engine: p.engine,
-      dialect: p.adapter.dialect,
-      relations,
-      fullRefresh,
-      packageVars: p.project.config.packageVars,
-      compiledDir: join(p.targetDir, 'compiled'),
-      compiledPathPrefix: join(p.project.config.targetPath, 'compiled'),
-      context,
-      emptyInputs: options.empty,
-      isIncremental: (node) => {
-        if (node.config.materialized !== 'incremental') return false;
-        const full = node.config.full_refresh ?? fullRefresh;
-        if (full) return false;
-        return state.get(relations.relationOf(node))?.kind === 'table';
-      },
-    });
-    const ctx: NodeRunContext = { prepared: p, compiler, relations, state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse };
-    const start = await runProjectHooks(p, relations, admin, 'on-run-start', {}, context);
-    hookRecords.push(...start.records);
-    p.reporter.emit({ type: 'run-started', command: kind, total: ids.length, threads, invocationId: p.invocationId });
-    if (start.failure) {
-      // As dbt 1.9: no node runs after a failed on-run-start hook; each is skipped, and on-run-end still runs.
-      diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, file: p.project.config.configFile, hint: 'fix the on-run-start hook; no node ran' });
-      hookFailed = true;
-      const at = new Date().toISOString();
-      for (const id of ids) records.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
-    } else {
-      const outcome = await runGraph({
-        ids,
-        parents: schedulingParents(p.graph, new Set(ids), kind === 'build'),
-        threads,
-        failFast: options.failFast ?? false,
-        signal: options.signal,
-        reporter: p.reporter,
-        describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
-        label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
-        runNode: async (id, worker) => {
-          const source = manifest.sources[id];
-          if (source) return runFreshnessNode(p, source, connections[worker % connections.length]!);
-          // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
-          const ran: string[] = [];
-          const connection = observeConnection(connections[worker % connections.length]!, (s) => {
-            ran.push(s.sql);
-            p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok });
-          });
-          try {
-            return await runOneNode(ctx, manifest.nodes[id]!, connection);
-          } finally {
-            writeRunFile(p, manifest.nodes[id]!, ran);
-          }
-        },
-      });
-      interrupted = outcome.interrupted;
-      compiler.saveCompiledIndex();
-      await recordTestHistory(admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
-      for (const r of outcome.results) records.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
-    }
-    const end = await runProjectHooks(p, relations, admin, 'on-run-end', {
-      results: hookResults(records, (id) => manifest.nodes[id] ?? manifest.sources[id]),
-      schemas: schemas.map((s) => s.schema),
-      database_schemas: schemas.map((s) => [s.database ?? null, s.schema]),
-    }, context);
-    if (end.failure) {
-      hookFailed = true;
-      diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
-    }
-    endHookRecords.push(...end.records);
-  } catch (e) {
-    if (e instanceof UserError) {
-      // The warehouse refused its profile settings (a DuckDB path that is a folder): point at the line.
-      diagnostics.push(...e.diagnostics.map((d) => (d.code === 'profile-invalid' && !d.line ? { ...d, file: p.project.profilesFile ?? d.file, line: profileLine(p.project.profilesFile, p.project.target.name, settingOf(d.message)) } : d)));
-      return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: records };
-    }
-    // A warehouse refusing before any node ran (permissions, quota, a missing project): one line with the fix.
-    const described = (e as { describe?: () => string }).describe;
-    if (typeof described === 'function') {
-      diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(described.call(e)), file: p.project.profilesFile ?? 'profiles.yml' });
-      return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: records };
-    }
-    throw e;
-  } finally {
-    for (const c of connections) await c.close().catch(() => undefined);
-    await warehouse?.close().catch(() => undefined);
-  }
-
+/** Write artifacts: manifest.json and run_results.json (hooks count as results, as in dbt 1.9), and the summary event. */
+function writeArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, executed: ExecuteSelectionResult, diagnostics: Diagnostic[], started: number): CommandResult {
   const elapsed = (Date.now() - started) / 1000;
-  // Hook results count like node results, in run_results.json and in the summary line, as in dbt 1.9.
-  const all = [...hookRecords, ...records, ...endHookRecords];
+  const all = executed.records;
   writeRunArtifacts(p, kind, options, all, elapsed);
   // --warn-error: a test that warned fails the command too.
-  const failed = hookFailed || records.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || (options.warnError === true && r.status === 'warn'));
-  const counts = countStatuses(all);
-  p.reporter.emit({ type: 'run-finished', elapsed, counts, status: failed || interrupted ? 'error' : 'success' });
-  return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
+  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || (options.warnError === true && r.status === 'warn'));
+  const status = failed || executed.interrupted ? 'error' : 'success';
+  p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(all), status });
+  return { exitCode: status === 'error' ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
 }
 
 /**
@@ -250,13 +207,6 @@ function retrySelection(p: PreparedProject, ids: string[], types: string[], opti
   return { ids: kept, diagnostics, state: saved.state };
 }
 
-async function runFreshnessNode(p: PreparedProject, source: SourceDefinition, connection: Connection): Promise<NodeOutcome> {
-  const r = await checkFreshness(connection, p.adapter.dialect, source);
-  if (r.status === 'pass') return { status: 'pass', message: r.message };
-  if (r.status === 'warn') return { status: 'warn', message: r.message };
-  return { status: 'error', message: `source ${source.sourceName}.${source.name} is stale: ${r.message}` };
-}
-
 const MODEL_MATERIALIZATIONS = new Set(['view', 'table', 'incremental', 'ephemeral']);
 
 /**
@@ -279,15 +229,6 @@ function unknownMaterializations(p: PreparedProject, ids: string[]): Diagnostic[
     });
   }
   return out;
-}
-
-function uniqueSchemas(nodes: ManifestNode[]): { schema: string; database?: string }[] {
-  const seen = new Map<string, { schema: string; database?: string }>();
-  for (const n of nodes) {
-    if (n.config.materialized === 'ephemeral' || !n.schema) continue;
-    seen.set(`${n.database ?? ''}.${n.schema}`, { schema: n.schema, database: n.database });
-  }
-  return [...seen.values()];
 }
 
 export { formatDiagnostic };

@@ -1,4 +1,4 @@
-import { withSessionSecrets } from './node-runner.js';
+import { withSessionSecrets } from '../execute/node-runner.js';
 import { join } from 'node:path';
 import { didYouMean, UserError, type Diagnostic } from '../diagnostics/index.js';
 import { RelationIndex } from '../compile/index.js';
@@ -6,8 +6,8 @@ import type { Warehouse } from '../adapters/contract.js';
 import { runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
 import { yamlPackage } from '../project/yaml-package.js';
 import { prepareProject } from './prepare.js';
-import { operationContext } from './project-hooks.js';
-import { templateContext } from './template-context.js';
+import { operationContext } from '../execute/project-hooks.js';
+import { templateContext } from '../execute/template-context.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
 export interface RunOperationOptions extends CommonOptions {

@@ -1,15 +1,15 @@
-import { withSessionSecrets } from './node-runner.js';
+import { withSessionSecrets } from '../execute/node-runner.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { selectForCommand } from './state-option.js';
 import { applyDeferral } from './defer.js';
 import type { StateManifest } from '../select/index.js';
 import { RelationIndex } from '../compile/index.js';
-import { compilerFor } from './compile-command.js';
+import { runCompiler } from '../execute/run-context.js';
 import type { ColumnDef, Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { defaultConfig } from '../parse/node-config.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { WarehouseState, templateWarehouse } from './warehouse-state.js';
+import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 
 export interface ShowOptions extends CommonOptions, SelectionOptions {
@@ -66,7 +66,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     const relations = new RelationIndex(manifest);
     const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
     if (options.defer && saved) await applyDeferral(p, nodes.map((n) => n.uniqueId), saved, options.favorState === true, connection, relations);
-    const compiler = compilerFor(p, relations, state, nodes.map((n) => n.uniqueId));
+    const compiler = runCompiler(p, { relations, state, selected: nodes.map((n) => n.uniqueId) });
     const tw = templateWarehouse(connection, p.adapter.dialect);
     for (const node of nodes) {
       try {

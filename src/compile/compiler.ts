@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { CompiledFileWriter } from './compiled-file-writer.js';
 import type { Dialect, Relation } from '../adapters/contract.js';
-import type { Manifest, ManifestNode } from '../parse/types.js';
+import type { Manifest, ManifestNode, SourceDefinition } from '../parse/types.js';
 import type { RenderNode, RunRenderContext, TemplateEngine, TemplateWarehouse } from '../templating/types.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import type { RelationIndex } from './relations.js';
+import { indexResolver, runRenderContext } from './run-render-context.js';
 
 export interface CompilerOptions {
   manifest: Manifest;
@@ -121,35 +122,27 @@ export class Compiler {
     const file = node.originalFilePath;
     const empty = this.options.emptyInputs === true && node.resourceType === 'model';
     const emptyRead = (r: Relation): EmptyRead => (empty ? { ...r, emptyRead: true } : r);
-    const sql = await engine.runRender(renderNodeOf(node), node.rawCode, {
-      thisRelation: relations.relationOf(node),
-      renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : dialect.renderRelation(r)),
-      quoteIdentifier: (n) => dialect.quoteIdentifier(n),
-      resolveRef: (ref) => {
-        const target = relations.resolveRef(ref, node.packageName);
-        if ('error' in target) return target;
-        if (target.config.materialized === 'ephemeral') {
-          pending.push(
-            this.ephemeral(target, warehouse).then((body) => {
-              addCtes(body.ctes);
-              addCtes([{ id: target.uniqueId, name: `__dbt__cte__${target.name}`, sql: body.sql }]);
-            }),
-          );
-          return { schema: '', identifier: `__dbt__cte__${target.name}` };
-        }
-        return emptyRead(relations.relationOf(target));
+    // Ephemeral refs become CTE names (rendered alongside); with --empty, reads of real relations read no rows.
+    const place = (found: ManifestNode | SourceDefinition): Relation => {
+      if (found.resourceType === 'source' || found.config.materialized !== 'ephemeral') return emptyRead(relations.relationOf(found));
+      pending.push(
+        this.ephemeral(found, warehouse).then((body) => {
+          addCtes(body.ctes);
+          addCtes([{ id: found.uniqueId, name: `__dbt__cte__${found.name}`, sql: body.sql }]);
+        }),
+      );
+      return { schema: '', identifier: `__dbt__cte__${found.name}` };
+    };
+    const context = runRenderContext(
+      { dialect, thisRelation: relations.relationOf(node), resolver: indexResolver(relations, node.packageName, place), warehouse, isIncremental: this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
+      {
+        renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : dialect.renderRelation(r)),
+        isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
+        ...this.options.context,
+        ...(this.options.packageVars?.[node.packageName] ? { varsOverride: this.options.packageVars[node.packageName] } : {}),
       },
-      resolveSource: (s, t) => {
-        const src = relations.resolveSource(s, t);
-        return 'error' in src ? src : emptyRead(relations.relationOf(src));
-      },
-      isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
-      isIncremental: this.options.isIncremental(node),
-      fullRefresh: this.options.fullRefresh,
-      warehouse,
-      ...this.options.context,
-      ...(this.options.packageVars?.[node.packageName] ? { varsOverride: this.options.packageVars[node.packageName] } : {}),
-    });
+    );
+    const sql = await engine.runRender(renderNodeOf(node), node.rawCode, context);
     try {
       await Promise.all(pending);
     } catch (e) {

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../bigquery-local/local-bigquery-server.js';
+import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
 import { analyzerPlatformGap } from '../test-support/local-bigquery-client.js';
 import { build } from '../api/index.js';
 

@@ -1,2 +1,2 @@
 export { runGraph } from './run-graph.js';
-export type { NodeOutcome, RunGraphOptions, RunGraphResult, NodeRunResult } from './types.js';
+export type { RunProject, NodeOutcome, RunGraphOptions, RunGraphResult, NodeRunResult } from './types.js';

@@ -1,4 +1,24 @@
-import type { NodeStatus, Reporter } from '../diagnostics/index.js';
+import type { NodeStatus, Reporter, SecretScrubber } from '../diagnostics/index.js';
+import type { Adapter } from '../adapters/contract.js';
+import type { ProjectGraph } from '../graph/index.js';
+import type { LoadedProject } from '../project/types.js';
+import type { TemplateEngine } from '../templating/types.js';
+
+/** What execution reads of a prepared project: api/'s `PreparedProject` is one (it adds the parse's diagnostics and figures). */
+export interface RunProject {
+  project: LoadedProject;
+  adapter: Adapter;
+  engine: TemplateEngine;
+  graph: ProjectGraph;
+  scrubber: SecretScrubber;
+  reporter: Reporter;
+  invocationId: string;
+  targetDir: string;
+  /** Values of `secret('NAME')` calls, set on each connection as session variables, never written into SQL. */
+  sessionSecrets: Map<string, string>;
+  /** The environment `env_var()` reads (the process's unless a caller passed one). */
+  env: NodeJS.ProcessEnv;
+}
 
 export interface NodeOutcome {
   status: NodeStatus;

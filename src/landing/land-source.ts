@@ -10,9 +10,9 @@ import { Ledger } from './ledger.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
-import { csvReaderSql } from './csv-reader.js';
+import { headerNames } from './csv-header.js';
 
-/** A driver's error on one line: DuckDB's CSV errors span lines (`CSV Error on Line: 3`, `Original Line: …`). */
+/** A driver's error on one line: CSV errors may span lines (`CSV Error on Line: 3`, `Original Line: …`). */
 const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
 
 export interface LandSourceOptions {
@@ -28,7 +28,7 @@ export interface LandSourceOptions {
   concurrency: number;
   reporter: Reporter;
   signal?: AbortSignal;
-  /** Where files wait for the warehouse's load job (BigQuery: the profile's gcs_staging_bucket). */
+  /** Where files wait for the warehouse's load job (the profile's gcs_staging_bucket). */
   staging?: GcsStaging;
 }
 
@@ -47,16 +47,9 @@ export interface LandingResult {
 }
 
 
+/** How the warehouse reads one local file, with the source's reader options and the table's current types. */
 function readerSql(dialect: Dialect, file: string, spec: ExternalSpec, tableTypes: Map<string, string>): string {
-  const format = formatOf(spec, file);
-  const hive = isHivePartitioned(spec);
-  if (format === 'csv') return csvReaderSql(dialect, file, spec.options ?? {}, tableTypes, hive);
-  const opts = Object.entries(spec.options ?? {}).map(([k, v]) => `, ${k} = ${typeof v === 'string' ? dialect.quoteString(v) : String(v)}`).join('');
-  const f = dialect.quoteString(file);
-  // Partition columns only when declared: DuckDB would otherwise guess from any key=value folder.
-  const h = `, hive_partitioning = ${hive ? 'true' : 'false'}`;
-  if (format === 'json' || format === 'ndjson') return `read_json_auto(${f}${format === 'ndjson' ? ", format = 'newline_delimited'" : ''}${h}${opts})`;
-  return `read_parquet(${f}${h}${opts})`;
+  return dialect.readFileSql!(file, { format: formatOf(spec, file), options: spec.options ?? {}, hivePartitioned: isHivePartitioned(spec), tableTypes, csvHeader: (delim, quote) => headerNames(file, delim, quote) });
 }
 
 /**
@@ -86,7 +79,9 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     }
   }
   todo.sort((a, b) => a.key.localeCompare(b.key));
-  if (!o.dialect.capabilities.transactionalDdl) await dropLeftoverStaging(o);
+  // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
+  const readsFiles = o.dialect.readFileSql !== undefined;
+  if (!readsFiles) await dropLeftoverStaging(o);
   const bytesTotal = todo.reduce((n, x) => n + x.size, 0);
   const dir = join(o.cacheDir, `${o.source.sourceName}__${o.source.name}`);
   let done = 0;
@@ -122,7 +117,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     startDownload();
     const loadStart = performance.now();
     try {
-      const load = o.dialect.capabilities.transactionalDdl ? loadFile : loadViaStaging;
+      const load = readsFiles ? loadFile : loadViaStaging;
       const rows = await load(o, ledger, label, obj, file, spec, landed.has(o.store.uri(obj.key)));
       result.loadMs += performance.now() - loadStart;
       result.landed++;
@@ -161,7 +156,7 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
       if (added.length) await c.execute(d.addColumns(relation, added));
       for (const col of fileCols) {
         const current = have.get(col.name.toLowerCase());
-        if (current && !compatible(current.dataType, col.dataType)) {
+        if (current && !d.acceptsType!(current.dataType, col.dataType)) {
           // Try the cast now so an incompatible change names the column instead of a generic error.
           const bad = await c.query(`select count(*) as n from ${reader} where ${d.quoteIdentifier(col.name)} is not null and try_cast(${d.quoteIdentifier(col.name)} as ${current.dataType}) is null`);
           if (Number(bad.rows[0]?.n ?? 0) > 0) throw new Error(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}; ${bad.rows[0]?.n} values cannot be converted`);
@@ -178,16 +173,6 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
     return rows;
   });
 }
-
-function compatible(tableType: string, fileType: string): boolean {
-  const t = tableType.toUpperCase();
-  const f = fileType.toUpperCase();
-  if (t === f) return true;
-  const ints = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
-  if (ints.includes(t) && ints.includes(f)) return ints.indexOf(f) <= ints.indexOf(t);
-  return t === 'VARCHAR' || t === 'DOUBLE' && (ints.includes(f) || f === 'FLOAT');
-}
-
 
 /** Per-file staging tables a killed landing left behind (`<table>__strata_land_<hash>`): dropped before landing again. */
 async function dropLeftoverStaging(o: LandSourceOptions): Promise<void> {

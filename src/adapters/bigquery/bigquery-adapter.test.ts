@@ -1,6 +1,6 @@
 /**
  * `strata build --target bigquery` through the real @google-cloud/bigquery client against the local
- * BigQuery (src/bigquery-local/: every statement checked by BigQuery's analyzer): which jobs, in which
+ * BigQuery (src/adapters/bigquery/local/: every statement checked by BigQuery's analyzer): which jobs, in which
  * order, with which configuration; retries; job-id idempotency; secrets.
  */
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../../bigquery-local/local-bigquery-server.js';
+import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
 import { build, docsGenerate, plan, snapshot } from '../../api/index.js';
 import { execFile } from 'node:child_process';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { repoRoot } from '../../test-support/demo-project.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../../bigquery-local/local-bigquery-server.js';
+import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 
 const profile = (endpoint: string): string =>
   `shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/dev.duckdb\n      schema: main\n    bigquery:\n      type: bigquery\n      method: oauth-secrets\n      token: local-token\n      project: acme-local\n      dataset: analytics\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`;

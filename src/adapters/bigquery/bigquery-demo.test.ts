@@ -10,15 +10,15 @@ import { promisify } from 'node:util';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDemo, repoRoot } from '../../test-support/demo-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../../bigquery-local/local-bigquery-server.js';
+import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
-import { startLocalGcs, type LocalGcs } from '../../bigquery-local/local-gcs-server.js';
+import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
 import { build } from '../../api/index.js';
 import { queryDuckDb } from '../../test-support/duckdb-query.js';
-import { acquireZetaSql } from '../../bigquery-local/zetasql-service.js';
-import { analyzerSettings } from '../../bigquery-local/analyzer-options.js';
-import { evaluateSelect } from '../../bigquery-local/reference-evaluator.js';
-import type { TableField } from '../../bigquery-local/bigquery-types.js';
+import { acquireZetaSql } from './local/zetasql-service.js';
+import { analyzerSettings } from './local/analyzer-options.js';
+import { evaluateSelect } from './local/reference-evaluator.js';
+import type { TableField } from './local/bigquery-types.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 

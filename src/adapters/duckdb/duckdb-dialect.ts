@@ -1,5 +1,6 @@
-import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, MergeOptions, Relation, RelationKind, RelationOptions } from '../contract.js';
+import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, FileRead, MergeOptions, Relation, RelationKind, RelationOptions } from '../contract.js';
 import { contractDefinitions } from '../contract-ddl.js';
+import { acceptsType, readFileSql } from './duckdb-file-reader.js';
 
 /** DuckDB SQL, as strings. No driver here. */
 export class DuckDBDialect implements Dialect {
@@ -7,6 +8,14 @@ export class DuckDBDialect implements Dialect {
   readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: false, dryRun: false };
   readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', check: 'enforced', foreign_key: 'unsupported', custom: 'enforced' };
   readonly constraintNotes = { foreign_key: 'Strata rebuilds a table by swapping in a new one, and DuckDB cannot drop a table that another references' };
+
+  readFileSql(file: string, read: FileRead): string {
+    return readFileSql(this, file, read);
+  }
+
+  acceptsType(tableType: string, fileType: string): boolean {
+    return acceptsType(tableType, fileType);
+  }
 
   quoteIdentifier(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { NodeOutcome } from '../execute/index.js';
+import type { NodeOutcome } from './index.js';
 import { GcsStaging, formatOf, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';

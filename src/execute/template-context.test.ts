@@ -3,7 +3,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { join } from 'node:path';
 import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build, compile } from './index.js';
+import { build, compile } from '../api/index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));

@@ -4,7 +4,7 @@ import type { TemplateEngine } from '../templating/types.js';
 import { RelationNamer, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { packageTestConfig } from '../parse/package-project.js';
 import type { ManifestNode } from '../parse/types.js';
-import { buildGraph, type ProjectGraph } from '../graph/index.js';
+import { buildGraph, type ProjectGraph } from './index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/index.js';
 

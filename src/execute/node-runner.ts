@@ -3,19 +3,19 @@ import { readDependency } from '../parse/index.js';
 import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { Compiler, RelationIndex } from '../compile/index.js';
+import { indexResolver, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
 import { materializeNode } from '../materializations/index.js';
 import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, uniqueKeyOf, type ApplyIncremental } from '../data-tests/index.js';
-import type { NodeOutcome } from '../execute/index.js';
+import type { NodeOutcome } from './index.js';
 import { UserError, formatDiagnostic } from '../diagnostics/index.js';
-import type { PreparedProject } from './prepare.js';
+import type { RunProject } from './types.js';
 import type { WarehouseState } from './warehouse-state.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { runTestNode } from './test-runner.js';
 import { runLandingNode } from './landing-runner.js';
 
 export interface NodeRunContext {
-  prepared: PreparedProject;
+  prepared: RunProject;
   compiler: Compiler;
   relations: RelationIndex;
   state: WarehouseState;
@@ -75,7 +75,7 @@ export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connec
 const appliedSecrets = new WeakMap<Connection, Set<string>>();
 
 /** Sets `secret()` values on the connection as session variables, once per connection. */
-export async function applySessionSecrets(ctx: { prepared: Pick<PreparedProject, 'adapter' | 'sessionSecrets'> }, connection: Connection): Promise<void> {
+export async function applySessionSecrets(ctx: { prepared: Pick<RunProject, 'adapter' | 'sessionSecrets'> }, connection: Connection): Promise<void> {
   const { dialect } = ctx.prepared.adapter;
   if (connection.setSessionSecret) {
     for (const [name, value] of ctx.prepared.sessionSecrets) connection.setSessionSecret(name, value);
@@ -95,7 +95,7 @@ export async function applySessionSecrets(ctx: { prepared: Pick<PreparedProject,
  * The connection, setting the `secret()` values known so far before each statement: for SQL run while a
  * template renders (`run_query` in `run-operation`, `show`), whose secrets are known only as it renders.
  */
-export function withSessionSecrets(p: Pick<PreparedProject, 'adapter' | 'sessionSecrets'>, connection: Connection): Connection {
+export function withSessionSecrets(p: Pick<RunProject, 'adapter' | 'sessionSecrets'>, connection: Connection): Connection {
   return new Proxy(connection, {
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
@@ -149,22 +149,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
       { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config },
       hook,
-      {
-        thisRelation: relation,
-        renderRelation: (r) => dialect.renderRelation(r),
-        quoteIdentifier: (n) => dialect.quoteIdentifier(n),
-        resolveRef: (ref) => {
-          const t = ctx.relations.resolveRef(ref);
-          return 'error' in t ? t : ctx.relations.relationOf(t);
-        },
-        resolveSource: (s, t) => {
-          const src = ctx.relations.resolveSource(s, t);
-          return 'error' in src ? src : ctx.relations.relationOf(src);
-        },
-        isIncremental: false,
-        fullRefresh: ctx.fullRefresh,
-        warehouse: tw,
-      },
+      runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }),
     ),
   });
   return {

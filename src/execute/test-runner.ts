@@ -1,6 +1,6 @@
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { NodeOutcome } from '../execute/index.js';
+import type { NodeOutcome } from './index.js';
 import { evaluateTest, testQuery } from '../data-tests/index.js';
 import { buildAndSwap } from '../materializations/index.js';
 import { templateWarehouse } from './warehouse-state.js';

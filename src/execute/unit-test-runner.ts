@@ -2,8 +2,8 @@ import type { ColumnDef, Connection, Relation } from '../adapters/contract.js';
 import { duckdbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
 import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { NodeOutcome } from '../execute/index.js';
-import { renderNodeOf } from '../compile/index.js';
+import type { NodeOutcome } from './index.js';
+import { renderNodeOf, runRenderContext } from '../compile/index.js';
 import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import type { NodeRunContext } from './node-runner.js';
@@ -29,20 +29,20 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     }
     const missing = (what: string): { error: string; hint: string } => ({ error: `unit test '${def.name}' gives no rows for ${what}`, hint: `add under given:  - input: ${what}\n      rows: []` });
     const isIncremental = def.overrides.macros?.is_incremental === true;
-    const sql = await ctx.prepared.engine.runRender(renderNodeOf(model), model.rawCode, {
-      thisRelation: tables.get('this') ?? { schema: 'main', identifier: '__strata_this_not_given' },
-      renderRelation: (r) => duckdbDialect.renderRelation(r),
-      quoteIdentifier: (n) => duckdbDialect.quoteIdentifier(n),
-      resolveRef: (ref) => tables.get(`ref('${ref.name}')`) ?? missing(`ref('${ref.name}')`),
-      resolveSource: (s, t) => tables.get(`source('${s}', '${t}')`) ?? missing(`source('${s}', '${t}')`),
-      isIncremental,
-      fullRefresh: false,
-      varsOverride: def.overrides.vars,
-      // DuckDB runs the test, so the model renders as DuckDB SQL even on a BigQuery target.
-      adapterType: 'duckdb',
-      secretReference: (name) => duckdbDialect.secretReference(name),
-      warehouse: templateWarehouse(conn, duckdbDialect),
-    });
+    const resolver = {
+      ref: (ref: { name: string }) => tables.get(`ref('${ref.name}')`) ?? missing(`ref('${ref.name}')`),
+      source: (s: string, t: string) => tables.get(`source('${s}', '${t}')`) ?? missing(`source('${s}', '${t}')`),
+    };
+    const thisRelation = tables.get('this') ?? { schema: 'main', identifier: '__strata_this_not_given' };
+    const sql = await ctx.prepared.engine.runRender(renderNodeOf(model), model.rawCode, runRenderContext(
+      { dialect: duckdbDialect, thisRelation, resolver, warehouse: templateWarehouse(conn, duckdbDialect), isIncremental },
+      {
+        varsOverride: def.overrides.vars,
+        // DuckDB runs the test, so the model renders as DuckDB SQL even on a BigQuery target.
+        adapterType: 'duckdb',
+        secretReference: (name) => duckdbDialect.secretReference(name),
+      },
+    ));
     for (const [name, value] of ctx.prepared.sessionSecrets) await conn.execute(duckdbDialect.setSecret(name, value));
     const actual = await conn.query(sql);
     const cmp = compareRows(def.expect, actual.rows);

@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startLocalBigQuery, type LocalBigQuery } from './local-bigquery-server.js';
 import { analyzerProcessId } from './zetasql-service.js';
 import { startLocalGcs } from './local-gcs-server.js';
-import { analyzerPlatformGap, getTable, query } from '../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, getTable, query } from '../../../test-support/local-bigquery-client.js';
 
 describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job with BigQuery\u2019s analyzer', () => {
   let bq: LocalBigQuery;

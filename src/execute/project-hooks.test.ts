@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build } from './index.js';
+import { build } from '../api/index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));

@@ -5,10 +5,10 @@ import picomatch from 'picomatch';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import { renderYamlTree } from '../project/index.js';
-import type { PreparedProject } from './prepare.js';
+import type { RunProject } from './types.js';
 
 /** A source's `external:` block with env_var()/var() rendered (at run time, so the parse cache never pins a location). */
-export function renderExternal(p: PreparedProject, source: SourceDefinition): { external: ExternalSpec; missing?: string } {
+export function renderExternal(p: RunProject, source: SourceDefinition): { external: ExternalSpec; missing?: string } {
   let missing: string | undefined;
   const external = renderYamlTree(source.external, { env: p.env, vars: p.project.config.vars }, [], (_path, name, kind) => {
     missing ??= kind === 'template' ? `a template error (${name})` : `${kind}('${name}')`;
@@ -21,7 +21,7 @@ export function renderExternal(p: PreparedProject, source: SourceDefinition): { 
  * is missing, unrendered, not a folder, or a pattern that is not a glob, is a located error (exit 2) —
  * never "landed 0 files".
  */
-export function landingLocationDiagnostics(p: PreparedProject, ids: string[]): Diagnostic[] {
+export function landingLocationDiagnostics(p: RunProject, ids: string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const id of ids) {
     const node = p.graph.manifest.nodes[id];
@@ -42,7 +42,7 @@ interface Problem {
   hint: string;
 }
 
-function locationProblem(p: PreparedProject, source: SourceDefinition): Problem | undefined {
+function locationProblem(p: RunProject, source: SourceDefinition): Problem | undefined {
   const { external, missing } = renderExternal(p, source);
   if (missing) return { key: 'location', message: `${missing} in its external: settings is not set`, hint: 'set it, or give env_var()/var() a default' };
   const raw = external.location;

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import type { PreparedProject } from './prepare.js';
+import type { RunProject } from './types.js';
 
 export interface Statement {
   sql: string;
@@ -40,13 +40,13 @@ export function observeConnection(connection: Connection, onStatement: (s: State
 }
 
 /** Where dbt writes the SQL a node ran: `target/run/<package>/<path>` (a generic test: a file per test, as compiled/). */
-export function runFilePath(p: PreparedProject, node: ManifestNode): string {
+export function runFilePath(p: RunProject, node: ManifestNode): string {
   const rel = node.resourceType === 'test' && node.testMetadata ? join(node.originalFilePath, `${node.alias}.sql`) : node.originalFilePath;
   return join(p.targetDir, 'run', node.packageName, rel);
 }
 
 /** Writes the statements a node ran to target/run/ (secrets scrubbed); nothing when it ran none. */
-export function writeRunFile(p: PreparedProject, node: ManifestNode, statements: string[]): void {
+export function writeRunFile(p: RunProject, node: ManifestNode, statements: string[]): void {
   if (!statements.length) return;
   const path = runFilePath(p, node);
   try {

@@ -1,8 +1,8 @@
 import type { RunRenderContext } from '../templating/types.js';
 import type { Connection } from '../adapters/contract.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
-import type { RelationIndex } from '../compile/index.js';
-import type { PreparedProject } from './prepare.js';
+import { indexResolver, runRenderContext, type RelationIndex } from '../compile/index.js';
+import type { RunProject } from './types.js';
 import { templateWarehouse } from './warehouse-state.js';
 
 export type ProjectHook = 'on-run-start' | 'on-run-end';
@@ -18,26 +18,12 @@ export interface ProjectHooksOutcome {
  * What a template run outside any node sees (a project hook, `strata run-operation`): the target's schema
  * as `this`, refs and sources resolved, and the warehouse for `run_query` and `statement`.
  */
-export function operationContext(p: PreparedProject, relations: RelationIndex, connection: Connection, extra: Record<string, unknown> = {}, context: Pick<RunRenderContext, 'graph' | 'selectedResources'> = {}): RunRenderContext {
+export function operationContext(p: RunProject, relations: RelationIndex, connection: Connection, extra: Record<string, unknown> = {}, context: Pick<RunRenderContext, 'graph' | 'selectedResources'> = {}): RunRenderContext {
   const { dialect } = p.adapter;
-  return {
-    thisRelation: { database: p.project.target.database, schema: p.project.target.schema, identifier: '' },
-    renderRelation: (r) => dialect.renderRelation(r),
-    quoteIdentifier: (n) => dialect.quoteIdentifier(n),
-    resolveRef: (ref) => {
-      const t = relations.resolveRef(ref);
-      return 'error' in t ? t : relations.relationOf(t);
-    },
-    resolveSource: (s, t) => {
-      const src = relations.resolveSource(s, t);
-      return 'error' in src ? src : relations.relationOf(src);
-    },
-    isIncremental: false,
-    fullRefresh: false,
-    warehouse: templateWarehouse(connection, dialect),
-    extraContext: extra,
-    ...context,
-  };
+  return runRenderContext(
+    { dialect, thisRelation: { database: p.project.target.database, schema: p.project.target.schema, identifier: '' }, resolver: indexResolver(relations), warehouse: templateWarehouse(connection, dialect) },
+    { extraContext: extra, ...context },
+  );
 }
 
 /** One project's hooks of a kind: an installed package's or the root project's. */
@@ -49,7 +35,7 @@ interface HookGroup {
 }
 
 /** dbt's order: installed packages' hooks first, by package name, then the root project's. */
-function hookGroups(p: PreparedProject, which: ProjectHook): HookGroup[] {
+function hookGroups(p: RunProject, which: ProjectHook): HookGroup[] {
   const cfg = p.project.config;
   const packages = [...cfg.installedPackages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return [
@@ -64,7 +50,7 @@ function hookGroups(p: PreparedProject, which: ProjectHook): HookGroup[] {
  * `schemas`), then executed on the warehouse. Stops at the first hook that fails.
  */
 export async function runProjectHooks(
-  p: PreparedProject,
+  p: RunProject,
   relations: RelationIndex,
   connection: Connection,
   which: ProjectHook,

@@ -8,10 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../test-support/demo-project.js';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { analyzerPlatformGap, getTable, query } from '../test-support/local-bigquery-client.js';
-import { build } from '../api/index.js';
+import { repoRoot } from '../../../test-support/demo-project.js';
+import { writeProject, removeProject } from '../../../test-support/fixture-project.js';
+import { analyzerPlatformGap, getTable, query } from '../../../test-support/local-bigquery-client.js';
+import { build } from '../../../api/index.js';
 
 interface Running {
   child: ChildProcess;

@@ -1,0 +1,49 @@
+import type { Dialect, FileRead } from '../contract.js';
+
+/** Options that say the project reads its CSV files its own way: then they are passed as given. */
+const OWN_WAY = ['columns', 'types', 'column_types', 'dtypes', 'auto_detect', 'all_varchar', 'names', 'column_names'];
+
+/**
+ * The DuckDB reader of one landed CSV file, read with the bronze table's types (columns it does not have
+ * yet: as text), strictly: a row with too many or too few fields, a value that does not convert, or a file
+ * with no header is an error naming the line — never a guessed type that rewrites the text (`f` → `false`,
+ * `1.50` → `1.5`) or a junk column. `tableTypes`: lower-cased column name → type of the bronze table.
+ */
+function csvReaderSql(dialect: Dialect, file: string, read: FileRead): string {
+  const { options, tableTypes } = read;
+  const hive = read.hivePartitioned;
+  const lit = (v: unknown): string => (typeof v === 'string' ? dialect.quoteString(v) : String(v));
+  const user = (skip: string[]): string => Object.entries(options).filter(([k]) => !skip.includes(k)).map(([k, v]) => `, ${k} = ${lit(v)}`).join('');
+  const h = `, hive_partitioning = ${hive ? 'true' : 'false'}`;
+  if (options.header === false || Object.keys(options).some((k) => OWN_WAY.includes(k))) {
+    return `read_csv(${dialect.quoteString(file)}, header = true${h}${user([])})`;
+  }
+  const delim = String(options.delim ?? options.sep ?? options.delimiter ?? ',');
+  const quote = String(options.quote ?? '"');
+  const names = read.csvHeader(delim, quote);
+  const columns = names.map((n) => `${dialect.quoteString(n)}: ${dialect.quoteString(tableTypes.get(n.toLowerCase()) ?? 'VARCHAR')}`).join(', ');
+  const fixed = `header = true, auto_detect = false, delim = ${lit(delim)}, quote = ${lit(quote)}, escape = ${lit(String(options.escape ?? quote))}, strict_mode = true, null_padding = false`;
+  return `read_csv(${dialect.quoteString(file)}, ${fixed}, columns = {${columns}}${h}${user(['delim', 'sep', 'delimiter', 'quote', 'escape', 'header', 'strict_mode', 'null_padding'])})`;
+}
+
+/** DuckDB's reader of one local file: `read_csv` (strict, with the table's types), `read_json_auto`, `read_parquet`. */
+export function readFileSql(dialect: Dialect, file: string, read: FileRead): string {
+  if (read.format === 'csv') return csvReaderSql(dialect, file, read);
+  const opts = Object.entries(read.options).map(([k, v]) => `, ${k} = ${typeof v === 'string' ? dialect.quoteString(v) : String(v)}`).join('');
+  const f = dialect.quoteString(file);
+  // Partition columns only when declared: DuckDB would otherwise guess from any key=value folder.
+  const h = `, hive_partitioning = ${read.hivePartitioned ? 'true' : 'false'}`;
+  if (read.format === 'json' || read.format === 'ndjson') return `read_json_auto(${f}${read.format === 'ndjson' ? ", format = 'newline_delimited'" : ''}${h}${opts})`;
+  return `read_parquet(${f}${h}${opts})`;
+}
+
+const INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
+
+/** Whether a table column of `tableType` takes a file's `fileType` as it is: the same, a narrower integer, or into text or double. */
+export function acceptsType(tableType: string, fileType: string): boolean {
+  const t = tableType.toUpperCase();
+  const f = fileType.toUpperCase();
+  if (t === f) return true;
+  if (INTEGERS.includes(t) && INTEGERS.includes(f)) return INTEGERS.indexOf(f) <= INTEGERS.indexOf(t);
+  return t === 'VARCHAR' || (t === 'DOUBLE' && (INTEGERS.includes(f) || f === 'FLOAT'));
+}

@@ -1,0 +1,115 @@
+import type { Connection } from '../adapters/contract.js';
+import type { NodeRunRecord } from '../artifacts/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { SourceDefinition } from '../parse/types.js';
+import type { RunRenderContext } from '../templating/types.js';
+import { checkFreshness, recordTestHistory } from '../data-tests/index.js';
+import { runGraph } from './run-graph.js';
+import { schedulingParents } from './build-order.js';
+import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js';
+import { hookResults, runProjectHooks } from './project-hooks.js';
+import { observeConnection, writeRunFile } from './statement-log.js';
+import { runRecord, testHistory } from './run-records.js';
+import type { RunSession } from './run-session.js';
+import type { NodeOutcome, RunProject } from './types.js';
+
+export interface ExecuteSelectionInput {
+  /** The command's name, for the `run-started` event. */
+  command: string;
+  ids: string[];
+  session: RunSession;
+  node: NodeRunContext;
+  /** dbt's `graph` and `selected_resources`, for the project hooks. */
+  context: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
+  threads: number;
+  failFast: boolean;
+  signal?: AbortSignal;
+  /** `build`: a test's failure skips the children of the node it tests. */
+  testsGateChildren: boolean;
+}
+
+export interface ExecuteSelectionResult {
+  /** on-run-start results, then the nodes', then on-run-end's, as dbt orders them in run_results.json. */
+  records: NodeRunRecord[];
+  /** The nodes' own results. */
+  nodeRecords: NodeRunRecord[];
+  diagnostics: Diagnostic[];
+  interrupted: boolean;
+  hookFailed: boolean;
+}
+
+/** on-run-start hooks, the selected nodes in dependency order on the session's threads, on-run-end hooks. */
+export async function executeSelection(p: RunProject, input: ExecuteSelectionInput): Promise<ExecuteSelectionResult> {
+  const { ids, session, context } = input;
+  const { relations } = input.node;
+  const manifest = p.graph.manifest;
+  const diagnostics: Diagnostic[] = [];
+  const nodeRecords: NodeRunRecord[] = [];
+  let interrupted = false;
+  let hookFailed = false;
+  const start = await runProjectHooks(p, relations, session.admin, 'on-run-start', {}, context);
+  p.reporter.emit({ type: 'run-started', command: input.command, total: ids.length, threads: input.threads, invocationId: p.invocationId });
+  if (start.failure) {
+    // As dbt 1.9: no node runs after a failed on-run-start hook; each is skipped, and on-run-end still runs.
+    diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, file: p.project.config.configFile, hint: 'fix the on-run-start hook; no node ran' });
+    hookFailed = true;
+    const at = new Date().toISOString();
+    for (const id of ids) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
+  } else {
+    const outcome = await runNodes(p, input);
+    interrupted = outcome.interrupted;
+    input.node.compiler.saveCompiledIndex();
+    await recordTestHistory(session.admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
+    for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
+  }
+  const end = await runProjectHooks(p, relations, session.admin, 'on-run-end', {
+    results: hookResults(nodeRecords, (id) => manifest.nodes[id] ?? manifest.sources[id]),
+    schemas: session.schemas.map((s) => s.schema),
+    database_schemas: session.schemas.map((s) => [s.database ?? null, s.schema]),
+  }, context);
+  if (end.failure) {
+    hookFailed = true;
+    diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
+  }
+  return { records: [...start.records, ...nodeRecords, ...end.records], nodeRecords, diagnostics, interrupted, hookFailed };
+}
+
+/** The scheduler over the selection: each node on its worker's connection, its statements logged to `target/run/`. */
+function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType<typeof runGraph> {
+  const { ids, session } = input;
+  const { relations } = input.node;
+  const manifest = p.graph.manifest;
+  return runGraph({
+    ids,
+    parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
+    threads: input.threads,
+    failFast: input.failFast,
+    signal: input.signal,
+    reporter: p.reporter,
+    describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
+    label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
+    runNode: async (id, worker) => {
+      const source = manifest.sources[id];
+      if (source) return runFreshnessNode(p, source, session.connectionOf(worker));
+      // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
+      const ran: string[] = [];
+      const connection = observeConnection(session.connectionOf(worker), (s) => {
+        ran.push(s.sql);
+        p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok });
+      });
+      try {
+        return await runOneNode(input.node, manifest.nodes[id]!, connection);
+      } finally {
+        writeRunFile(p, manifest.nodes[id]!, ran);
+      }
+    },
+  });
+}
+
+/** `build --check-freshness`: a source past `error_after` is an error, and skips what reads it. */
+async function runFreshnessNode(p: RunProject, source: SourceDefinition, connection: Connection): Promise<NodeOutcome> {
+  const r = await checkFreshness(connection, p.adapter.dialect, source);
+  if (r.status === 'pass') return { status: 'pass', message: r.message };
+  if (r.status === 'warn') return { status: 'warn', message: r.message };
+  return { status: 'error', message: `source ${source.sourceName}.${source.name} is stale: ${r.message}` };
+}

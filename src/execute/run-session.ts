@@ -1,0 +1,68 @@
+import type { Connection, Warehouse } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import { Ledger } from '../landing/index.js';
+import { WarehouseState } from './warehouse-state.js';
+import type { RunProject } from './types.js';
+
+export interface SchemaRef {
+  schema: string;
+  database?: string;
+}
+
+/**
+ * The warehouse side of one command: the opened target, one connection per thread (the first is the
+ * admin connection hooks and bookkeeping use), the schemas the selection builds into and what exists.
+ * `open` may fail half way; `close` closes whatever was opened.
+ */
+export class RunSession {
+  warehouse?: Warehouse;
+  readonly connections: Connection[] = [];
+  schemas: SchemaRef[] = [];
+  state = new WarehouseState();
+
+  constructor(private readonly p: RunProject) {}
+
+  get admin(): Connection {
+    const admin = this.connections[0];
+    if (!admin) throw new Error('RunSession: not open');
+    return admin;
+  }
+
+  /** Opens the target, creates the schemas the selected nodes build into (and the landing ledger), reads what exists. */
+  async open(selected: ManifestNode[]): Promise<void> {
+    const p = this.p;
+    const targets = selected.filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+    this.warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
+    const admin = await this.warehouse.connect();
+    this.connections.push(admin);
+    this.schemas = uniqueSchemas(targets);
+    for (const s of this.schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
+    // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
+    if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
+    this.state = await WarehouseState.introspect(admin, this.schemas);
+  }
+
+  /** Opens the other threads' connections. */
+  async openThreads(threads: number): Promise<void> {
+    for (let i = this.connections.length; i < threads; i++) this.connections.push(await this.warehouse!.connect());
+  }
+
+  /** The connection of a scheduler worker. */
+  connectionOf(worker: number): Connection {
+    return this.connections[worker % this.connections.length]!;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) await c.close().catch(() => undefined);
+    await this.warehouse?.close().catch(() => undefined);
+  }
+}
+
+function uniqueSchemas(nodes: ManifestNode[]): SchemaRef[] {
+  const seen = new Map<string, SchemaRef>();
+  for (const n of nodes) {
+    if (n.config.materialized === 'ephemeral' || !n.schema) continue;
+    seen.set(`${n.database ?? ''}.${n.schema}`, { schema: n.schema, database: n.database });
+  }
+  return [...seen.values()];
+}
