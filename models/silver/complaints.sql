@@ -8,9 +8,10 @@
 
 {% if is_incremental() %}
 with touched as (
-    select distinct complaint_id
+    select complaint_id, min(opened_at) as opened_at
     from {{ ref('complaint_events') }}
     where loaded_at > (select max(loaded_at) from {{ this }})
+    group by complaint_id
 )
 {% endif %}
 
@@ -29,5 +30,7 @@ from {{ ref('complaint_events') }}
 where complaint_id is not null
 {% if is_incremental() %}
   and complaint_id in (select complaint_id from touched)
+  {#- Every change of a complaint carries its opening time: this bound lets the scan skip the older events. #}
+  and opened_at >= (select min(opened_at) from touched)
 {% endif %}
 qualify row_number() over (partition by complaint_id order by event_at desc) = 1
