@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ExitCode } from './types.js';
-import { analyzerUnavailableReason, AnalyzerUnavailable } from '../adapters/bigquery/local/zetasql-service.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
-import { startLocalGcs, type LocalGcs } from '../adapters/bigquery/local/local-gcs-server.js';
+// Types only: the servers (and the GCS SDK they use) load when the command runs, not with every command.
+import type { LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import type { LocalGcs } from '../adapters/bigquery/local/local-gcs-server.js';
 
 export interface BigQueryLocalOptions {
   /** BigQuery REST port (default 9050; 0 picks a free one). */
@@ -32,6 +32,9 @@ function problem(code: string, message: string, hint: string): { exitCode: ExitC
  * diagnostics when the analyzer cannot run here or a port is taken.
  */
 export async function bigqueryLocal(options: BigQueryLocalOptions = {}): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; servers?: BigQueryLocalServers }> {
+  const { analyzerUnavailableReason, AnalyzerUnavailable } = await import('../adapters/bigquery/local/zetasql-service.js');
+  const { startLocalBigQuery } = await import('../adapters/bigquery/local/local-bigquery-server.js');
+  const { startLocalGcs } = await import('../adapters/bigquery/local/local-gcs-server.js');
   const missing = analyzerUnavailableReason();
   if (missing) return problem('analyzer-unavailable', missing, 'the local BigQuery needs BigQuery\u2019s analyzer: install the optional dependency on Linux or macOS (npm install @fivetrandevelopers/zetasql)');
   const host = options.host ?? '127.0.0.1';
