@@ -7,7 +7,7 @@
 {% if is_incremental() %}
 with changed as (
     select complaint_id, opened_at from {{ ref('fct_complaints') }}
-    where last_changed_at > (select max(last_changed_at) from {{ this }})
+    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
 ),
 
 touched as (
@@ -18,7 +18,7 @@ touched as (
     where e.opened_at >= (select min(opened_at) from changed)
     union all
     select agent_id from {{ ref('dim_agents') }}
-    where dbt_valid_to is null and dbt_valid_from > (select max(agent_valid_from) from {{ this }})
+    where dbt_valid_to is null and dbt_valid_from > coalesce((select max(agent_valid_from) from {{ this }}), cast('1900-01-01' as timestamp))
 )
 {% endif %}
 

@@ -19,7 +19,7 @@ from {{ ref('fct_complaints') }}
 {% if is_incremental() %}
 where opened_date in (
     select distinct opened_date from {{ ref('fct_complaints') }}
-    where last_changed_at > (select max(last_changed_at) from {{ this }})
+    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
 )
 {% endif %}
 group by channel, status, opened_date, agent_id

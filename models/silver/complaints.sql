@@ -10,7 +10,7 @@
 with touched as (
     select complaint_id, min(opened_at) as opened_at
     from {{ ref('complaint_events') }}
-    where loaded_at > (select max(loaded_at) from {{ this }})
+    where loaded_at > coalesce((select max(loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
     group by complaint_id
 )
 {% endif %}

@@ -8,7 +8,7 @@ with deduplicated as (
     select customer_id, full_name, email, phone, plan, region, signup_date, updated_at, max(_strata_loaded_at) as loaded_at
     from {{ ref('brz_customers') }}
     {% if is_incremental() %}
-    where _strata_loaded_at > (select max(loaded_at) from {{ this }})
+    where _strata_loaded_at > coalesce((select max(loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
     {% endif %}
     group by customer_id, full_name, email, phone, plan, region, signup_date, updated_at
 )
