@@ -109,6 +109,8 @@ export interface Dialect {
   readonly incrementalStrategies?: string[];
   /** Replace the partitions present in `source` (or the static list) with its rows (BigQuery). */
   insertOverwrite?(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string;
+  /** A zero-copy clone of a table (BigQuery's `create or replace table … clone …`), where the warehouse has one (`strata clone`). */
+  cloneTable?(target: Relation, source: Relation): string;
   /** An external table over object-store files (BigQuery over `gs://`). */
   createExternalTable?(relation: Relation, uris: string[], format: string, hivePrefix?: string): string;
   /** Statements that persist column descriptions (`persist_docs: {columns: true}`). */
@@ -225,6 +227,60 @@ export interface OpenOptions {
   secrets?: string[];
   /** The invocation, for deterministic job ids (BigQuery). */
   invocationId?: string;
+}
+
+/** A file of macros an adapter contributes to package `dbt` (its `<type>__<name>` cross-database macros). */
+export interface AdapterMacroFile {
+  path: string;
+  contents: string;
+}
+
+/** dbt's `api.Column` on a warehouse: its labels for generic types, its string type, how it quotes a column. */
+export interface ColumnConventions {
+  /** `translate_type`: an upper-cased generic label → this warehouse's. */
+  labels: Record<string, string>;
+  stringType(size: number): string;
+  quote(name: string): string;
+}
+
+/** Files and lines `strata init` writes for a new project on this warehouse. */
+export interface ProjectScaffold {
+  /** The `dev` output of profiles.yml, as YAML lines indented under `outputs:`. */
+  profileOutput(projectName: string): string;
+  /** Lines of .gitignore for the files the warehouse writes in the project. */
+  gitignore: string[];
+}
+
+/**
+ * What Strata knows of a warehouse without loading its driver: plain data and pure functions, imported
+ * eagerly by the registry (the `Adapter`, with its connection, loads only when a target opens). Each
+ * optional member is a capability; callers branch on its presence, never on the adapter's name.
+ */
+export interface AdapterConventions {
+  readonly type: string;
+  /** Cross-database macros dispatched to on this warehouse. */
+  readonly macroFiles: AdapterMacroFile[];
+  /** dbt's api.Column here; absent: dbt's base Column. */
+  readonly column?: ColumnConventions;
+  /** profiles.yml: an output's schema and database, with the warehouse's aliases and defaults. */
+  targetNames(settings: Record<string, unknown>): { schema: string; database?: string };
+  /** The `target.database` templates see when the profile sets none. */
+  templateDatabase?(settings: Record<string, unknown>): string | undefined;
+  /**
+   * Embedded in this process: it runs in memory, so unit tests of every target run on it, and a project
+   * with no profile builds on it (`zeroSetupTarget`) — `npm install && strata build` needs nothing else.
+   */
+  readonly embedded?: { memoryTarget: TargetConfig; zeroSetupTarget(profileName: string): TargetConfig; scaffold: ProjectScaffold };
+  /** Unit tests run on the embedded warehouse: this warehouse's column types as that one spells them. */
+  readonly unitTestTypes?: Record<string, string>;
+  /** A file in the project folder holds the database (`strata clean` keeps it): its absolute path. */
+  databaseFile?(settings: Record<string, unknown>, projectRoot: string): string | undefined;
+  /** One writer at a time (a database file): Airflow runs one task at a time by default. */
+  readonly singleWriter?: boolean;
+  /** The URI Airflow knows a relation by (its Dataset / Asset). */
+  relationUri?(relation: Relation, target: { database?: string; settings: Record<string, unknown> }, workerProjectDir: string): string;
+  /** The SQL grammar column lineage reads this warehouse's SQL with. */
+  readonly lineageDialect?: string;
 }
 
 /** What a warehouse folder exports. Registered lazily so a DuckDB user never loads Google clients. */

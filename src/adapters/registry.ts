@@ -1,17 +1,45 @@
-import type { Adapter } from './contract.js';
+import type { Adapter, AdapterConventions, AdapterMacroFile } from './contract.js';
+import type { TargetConfig } from '../project/types.js';
+import { duckdbConventions } from './duckdb/duckdb-conventions.js';
+import { bigqueryConventions } from './bigquery/bigquery-conventions.js';
 
 /**
- * Adapters load on demand: importing the BigQuery client costs hundreds of milliseconds
- * and a DuckDB user should never pay it.
+ * The warehouses Strata knows. Conventions (macros, profile rules: plain data) are imported now; adapters
+ * load on demand: importing the BigQuery client costs hundreds of milliseconds and a DuckDB user should
+ * never pay it. A new warehouse is a folder under adapters/ and one entry here.
  */
-const loaders: Record<string, () => Promise<Adapter>> = {
-  duckdb: async () => (await import('./duckdb/duckdb-adapter.js')).duckdbAdapter,
-  bigquery: async () => (await import('./bigquery/bigquery-adapter.js')).bigqueryAdapter,
-};
+const registered: { conventions: AdapterConventions; load: () => Promise<Adapter> }[] = [
+  { conventions: duckdbConventions, load: async () => (await import('./duckdb/duckdb-adapter.js')).duckdbAdapter },
+  { conventions: bigqueryConventions, load: async () => (await import('./bigquery/bigquery-adapter.js')).bigqueryAdapter },
+];
 
-export const adapterTypes = Object.keys(loaders);
+export const adapterTypes = registered.map((r) => r.conventions.type);
 
 export async function loadAdapter(type: string): Promise<Adapter | undefined> {
-  const load = loaders[type];
-  return load ? load() : undefined;
+  return registered.find((r) => r.conventions.type === type)?.load();
 }
+
+/** A warehouse's conventions, without loading it. */
+export function conventionsOf(type: string): AdapterConventions | undefined {
+  return registered.find((r) => r.conventions.type === type)?.conventions;
+}
+
+/** Every warehouse's macro files: a unit test renders for the embedded warehouse whatever the target. */
+export function adapterMacroFiles(): AdapterMacroFile[] {
+  return registered.flatMap((r) => r.conventions.macroFiles);
+}
+
+/** The warehouse embedded in this process: unit tests run on it; a project with no profile builds on it. */
+export function embeddedConventions(): AdapterConventions & { embedded: NonNullable<AdapterConventions['embedded']> } {
+  const found = registered.find((r) => r.conventions.embedded)?.conventions;
+  if (!found?.embedded) throw new Error('no embedded adapter is registered');
+  return found as AdapterConventions & { embedded: NonNullable<AdapterConventions['embedded']> };
+}
+
+/** profiles.yml rules of every warehouse, for project/ (which imports no adapter). */
+export const targetRules = {
+  types: adapterTypes,
+  zeroSetupTarget: (profileName: string): TargetConfig => embeddedConventions().embedded.zeroSetupTarget(profileName),
+  targetNames: (type: string, settings: Record<string, unknown>): { schema: string; database?: string } =>
+    conventionsOf(type)?.targetNames(settings) ?? { schema: String(settings.schema ?? ''), ...(settings.database !== undefined ? { database: String(settings.database) } : {}) },
+};

@@ -1,3 +1,4 @@
+import { conventionsOf } from '../adapters/registry.js';
 import { pyLiteral } from './python-literal.js';
 import { pythonImports, pythonRuntime } from './python-runtime.js';
 import type { AirflowPlan, AirflowSettings, PlannedTask, Schedule } from './types.js';
@@ -46,7 +47,7 @@ function defaultArgs(s: AirflowSettings): string {
 }
 
 function dagBlock(plan: AirflowPlan, s: AirflowSettings): string {
-  const maxTasks = s.maxActiveTasks ?? (plan.adapterType === 'duckdb' ? 1 : undefined);
+  const maxTasks = s.maxActiveTasks ?? (conventionsOf(plan.adapterType)?.singleWriter ? 1 : undefined);
   const args = [
     `dag_id=${pyLiteral(s.dagId)}`,
     `schedule=${pySchedule(s.schedule)}`,
@@ -58,7 +59,7 @@ function dagBlock(plan: AirflowPlan, s: AirflowSettings): string {
     `default_args=${defaultArgs(s)}`,
     'doc_md=__doc__',
   ];
-  const why = maxTasks === 1 && s.maxActiveTasks === undefined ? '# One task at a time: a DuckDB file has one writer (--max-active-tasks changes it).\n' : '';
+  const why = maxTasks === 1 && s.maxActiveTasks === undefined ? '# One task at a time: the database file has one writer (--max-active-tasks changes it).\n' : '';
   return `${why}with DAG(\n${args.map((a) => `    ${a},`).join('\n')}\n) as dag:\n    _add_tasks()\n`;
 }
 

@@ -1,3 +1,4 @@
+import { conventionsOf, targetRules } from '../adapters/registry.js';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
@@ -10,7 +11,7 @@ import type { CommonOptions, ExitCode } from './types.js';
  * never deletes the profile's DuckDB file (nor its WAL): a clean target holding it is emptied around it, with a warning.
  */
 export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCode; removed: string[]; diagnostics: Diagnostic[] }> {
-  const loaded = loadProject({ ...options, profileOptional: true });
+  const loaded = loadProject({ ...options, profileOptional: true, targetRules });
   const project = loaded.project;
   if (!project) return { exitCode: 2, removed: [], diagnostics: loaded.diagnostics };
   const root = project.config.rootDir;
@@ -42,13 +43,10 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
   return { exitCode: diagnostics.some((d) => d.severity === 'error') ? 2 : 0, removed, diagnostics };
 }
 
-/** The DuckDB file of the active target (absolute), if it has one on disk. */
+/** The database file of the active target (absolute), if its warehouse keeps one on disk. */
 function databaseFile(project: LoadedProject): string | undefined {
   const t = project.target;
-  if (t?.type !== 'duckdb') return undefined;
-  const p = String(t.settings.path ?? '');
-  if (!p || p === ':memory:' || p.startsWith('md:')) return undefined;
-  return isAbsolute(p) ? p : resolve(project.config.rootDir, p);
+  return t ? conventionsOf(t.type)?.databaseFile?.(t.settings, project.config.rootDir) : undefined;
 }
 
 /** Deletes everything under `dir` except the `keep` files (and the folders leading to them). */

@@ -1,6 +1,6 @@
 import { runCompiler } from '../execute/run-context.js';
 import { columnSelectionFor } from './column-selection.js';
-import { selectForCommand } from './state-option.js';
+import { selectForCommand, stateOption } from './state-option.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ export interface CompileResult {
   /** unique id → compiled SQL, in graph order. */
   compiled: Map<string, string>;
   invocationId: string;
+  /** Where the compiled files went, as the user named the target path (`target/compiled`, or under `--target-path`). */
+  compiledPath?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   if (options.inline !== undefined && (options.select?.length || options.selector)) {
     return { exitCode: 2, diagnostics: [...p.diagnostics, { code: 'compile-invalid', severity: 'error', message: '--inline and --select cannot be used together', file: '--inline', hint: 'compile either a query (--inline "select …") or nodes (--select name)' }], compiled: new Map(), invocationId: p.invocationId };
   }
-  const selection = options.inline !== undefined ? { ids: [], diagnostics: [] } : selectForCommand(p, options, ['model', 'test', 'analysis', 'snapshot'], await columnSelectionFor(p, options));
+  const selection = options.inline !== undefined ? { ids: [], ...stateOption(options) } : selectForCommand(p, options, ['model', 'test', 'analysis', 'snapshot'], await columnSelectionFor(p, options));
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, compiled: new Map(), invocationId: p.invocationId };
@@ -59,7 +61,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       const schemas = selection.ids.map((id) => manifest.nodes[id]!).map((n) => ({ schema: n.schema, database: n.database }));
       state = await WarehouseState.introspect(connection, schemas.filter((s) => s.schema));
     }
-    if (options.defer && selection.state) await applyDeferral(p, selection.ids, selection.state, options.favorState === true, connection, relations);
+    if (options.defer && selection.state) await applyDeferral(p, options.inline !== undefined ? undefined : selection.ids, selection.state, options.favorState === true, connection, relations);
     if (options.inline !== undefined) {
       const node = inlineNode(p, options.inline);
       const sql = await runCompiler(p, { relations, state, selected: [] }).compileDetached(node, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
@@ -70,7 +72,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     diagnostics.push(...result.diagnostics);
     writeManifest(p);
     const failed = result.diagnostics.some((d) => d.severity === 'error');
-    return { exitCode: failed ? 2 : 0, diagnostics, compiled: result.compiled, invocationId: p.invocationId };
+    return { exitCode: failed ? 2 : 0, diagnostics, compiled: result.compiled, invocationId: p.invocationId, compiledPath: join(p.project.config.targetPath, 'compiled') };
   } catch (e) {
     if (e instanceof UserError) return { exitCode: 2, diagnostics: [...diagnostics, ...e.diagnostics], compiled: new Map(), invocationId: p.invocationId };
     throw e;

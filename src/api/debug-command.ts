@@ -1,4 +1,4 @@
-import { loadAdapter } from '../adapters/registry.js';
+import { loadAdapter, targetRules } from '../adapters/registry.js';
 import { scrubberFor, type Diagnostic } from '../diagnostics/index.js';
 import { loadProject } from '../project/index.js';
 import type { CommonOptions, ExitCode } from './types.js';
@@ -12,7 +12,7 @@ export interface DebugCheck {
 /** `strata debug`: is the project readable, the profile complete, the warehouse reachable? */
 export async function debug(options: CommonOptions): Promise<{ exitCode: ExitCode; checks: DebugCheck[]; diagnostics: Diagnostic[] }> {
   const checks: DebugCheck[] = [];
-  const loaded = loadProject({ ...options });
+  const loaded = loadProject({ ...options, targetRules });
   const project = loaded.project;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   checks.push({ name: 'project', ok: !!project && errors.length === 0, detail: project ? `${project.config.name} (${project.config.configFile})` : 'not loaded' });

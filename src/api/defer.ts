@@ -5,8 +5,12 @@ import type { StateManifest } from '../select/index.js';
 import type { PreparedProject } from './prepare.js';
 import { WarehouseState } from '../execute/warehouse-state.js';
 
-/** Built nodes the selected ones read (directly) that this command does not build. */
-function unselectedParents(p: PreparedProject, ids: string[]): ManifestNode[] {
+/**
+ * Built nodes the selected ones read (directly) that this command does not build; with no selection (an
+ * `--inline` query, whose refs are known only once it renders), every built node of the project.
+ */
+function unselectedParents(p: PreparedProject, ids: string[] | undefined): ManifestNode[] {
+  if (!ids) return Object.values(p.graph.manifest.nodes).filter((n) => ['model', 'seed', 'snapshot'].includes(n.resourceType) && n.config.materialized !== 'ephemeral');
   const selected = new Set(ids);
   const out = new Map<string, ManifestNode>();
   for (const id of ids) {
@@ -22,7 +26,7 @@ function unselectedParents(p: PreparedProject, ids: string[]): ManifestNode[] {
  * dbt's `--defer`: each unselected parent of the selection that this target has not built (any, with
  * `--favor-state`) is read where the saved manifest says it is built. Returns how many were deferred.
  */
-export async function applyDeferral(p: PreparedProject, ids: string[], state: StateManifest, favorState: boolean, connection: Connection | undefined, relations: RelationIndex): Promise<number> {
+export async function applyDeferral(p: PreparedProject, ids: string[] | undefined, state: StateManifest, favorState: boolean, connection: Connection | undefined, relations: RelationIndex): Promise<number> {
   const parents = unselectedParents(p, ids);
   if (!parents.length) return 0;
   // Without a connection (compile --offline) nothing is known to be built here: every parent defers.

@@ -1,3 +1,4 @@
+import { targetRules } from '../adapters/registry.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
@@ -69,7 +70,7 @@ function lockedSpecs(entries: Record<string, unknown>[], ctx: ResolveContext): {
  */
 export async function deps(options: DepsOptions): Promise<DepsResult> {
   const env = options.env ?? process.env;
-  const loaded = loadProject({ ...options, profileOptional: true });
+  const loaded = loadProject({ ...options, profileOptional: true, targetRules });
   const none = (exitCode: ExitCode, diagnostics: Diagnostic[]): DepsResult => ({ exitCode, diagnostics, installed: [], messages: [] });
   if (!loaded.project) return none(2, loaded.diagnostics);
   const { config } = loaded.project;

@@ -1,3 +1,4 @@
+import { warningsAsErrors } from './warn-error.js';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
@@ -43,6 +44,9 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
   const diagnostics = [...p.diagnostics];
+  // --warn-error: a warning about the project stops the command before anything is written.
+  const strict = warningsAsErrors(diagnostics, options.warnError);
+  if (strict) return { exitCode: 2, diagnostics: strict, nodes: 0, sources: 0 };
   writeManifest(p);
   const manifest = p.graph.manifest;
   const relations = new RelationIndex(manifest);

@@ -1,3 +1,4 @@
+import { targetRules } from '../adapters/registry.js';
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { Diagnostic } from '../diagnostics/index.js';
@@ -15,7 +16,7 @@ export interface DocsServeOptions extends CommonOptions {
  * default. Returns the running server; the caller closes it.
  */
 export async function docsServe(options: DocsServeOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; url?: string; server?: Server; dir?: string }> {
-  const loaded = loadProject({ ...options, profileOptional: true });
+  const loaded = loadProject({ ...options, profileOptional: true, targetRules });
   const project = loaded.project;
   if (!project) return { exitCode: 2, diagnostics: loaded.diagnostics };
   const diagnostics = [...loaded.diagnostics];

@@ -20,6 +20,7 @@ export const test = (o: RunCommandOptions): Promise<CommandResult> => runCommand
 export const land = (o: RunCommandOptions): Promise<CommandResult> => runCommand('land', o);
 export const snapshot = (o: RunCommandOptions): Promise<CommandResult> => runCommand('snapshot', o);
 export { sourceFreshness } from './freshness-command.js';
+export { clone, type CloneOptions } from './clone-command.js';
 export { runOperation, type RunOperationOptions } from './run-operation.js';
 export { retry } from './retry-command.js';
 export { show, type ShowOptions, type ShowPreview } from './show-command.js';

@@ -65,7 +65,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
   const diagnostics = [...p.diagnostics];
   const { dialect } = p.adapter;
   if (!dialect.capabilities.dryRun) {
-    diagnostics.push({ code: 'dry-run-unsupported', severity: 'error', message: `target '${p.project.target.name}' is ${p.project.target.type}, which has no dry-run cost estimates`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'use --target with a bigquery output; DuckDB runs locally and bills nothing' });
+    diagnostics.push({ code: 'dry-run-unsupported', severity: 'error', message: `target '${p.project.target.name}' is ${p.project.target.type}, which has no dry-run cost estimates`, file: p.project.profilesFile ?? 'profiles.yml', hint: 'use --target with an output whose warehouse estimates cost by dry runs (see docs/profiles.md); a local warehouse bills nothing' });
     return empty(2, diagnostics, p.invocationId);
   }
   const selection = selectForCommand(p, options, options.resourceTypes ?? ['landing', 'seed', 'model', 'snapshot', 'test']);

@@ -1,7 +1,7 @@
 import { installedVersionWarnings } from '../packages/semver.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import { resolve } from 'node:path';
-import { loadAdapter, adapterTypes } from '../adapters/registry.js';
+import { adapterMacroFiles, conventionsOf, loadAdapter, adapterTypes, targetRules } from '../adapters/registry.js';
 import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
@@ -120,6 +120,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   const reporter = options.reporter ?? silentReporter;
   const bag = new DiagnosticBag();
   const loaded = time('load_project', () => loadProject({
+    targetRules,
     projectDir: options.projectDir,
     profilesDir: options.profilesDir,
     target: options.target,
@@ -163,6 +164,8 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
 
   const macroFiles: MacroFile[] = [
     ...builtinTestMacros,
+    // Each warehouse's cross-database macros (a unit test renders for the embedded one whatever the target).
+    ...adapterMacroFiles().map((f) => ({ ...f, packageName: 'dbt' })),
     ...project.files
       .filter((f) => f.kind === 'macro')
       .map((f) => ({ path: f.path, contents: f.contents, packageName: f.packageName ?? project.config.name })),
@@ -177,6 +180,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       },
       projectName: project.config.name,
       adapterType: adapter.type,
+      columnConventions: (type) => conventionsOf(type)?.column,
       target: templateTarget(project),
       // Packages' own vars too, under the root project's: dbt scopes them to each package, which a run render does (varsOverride).
       vars: Object.assign({}, ...Object.values(project.config.packageVars), project.config.vars) as Record<string, unknown>,

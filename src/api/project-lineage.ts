@@ -1,3 +1,4 @@
+import { conventionsOf } from '../adapters/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -38,7 +39,6 @@ function seedHeader(node: ManifestNode): string[] | undefined {
   return rows[0]?.map((c) => c.trim().toLowerCase());
 }
 
-const DIALECTS: Record<string, LineageDialect> = { duckdb: 'duckdb', bigquery: 'bigquery' };
 
 /** A snapshot's dbt_ columns and the columns of its query they are computed from. */
 function snapshotColumns(node: ManifestNode): Record<string, string[]> {
@@ -87,7 +87,7 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
     const sql = compiled.compiled.get(n.uniqueId);
     nodes.push({ uniqueId: n.uniqueId, sql: sql ?? '', parents: n.dependsOn.nodes, ...(n.resourceType === 'snapshot' ? { extraColumns: snapshotColumns(n) } : {}) });
   }
-  const lineage = await traceProject({ dialect: DIALECTS[p.adapter.type] ?? 'generic', adapterType: p.adapter.type, invocationId: p.invocationId, relations, nodes, ephemerals });
+  const lineage = await traceProject({ dialect: (conventionsOf(p.adapter.type)?.lineageDialect ?? 'generic') as LineageDialect, adapterType: p.adapter.type, invocationId: p.invocationId, relations, nodes, ephemerals });
   for (const n of traced) {
     if (compiled.compiled.has(n.uniqueId)) continue;
     const problem = compiled.diagnostics.find((d) => d.file === n.originalFilePath);

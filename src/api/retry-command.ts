@@ -1,3 +1,4 @@
+import { targetRules } from '../adapters/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
@@ -21,7 +22,7 @@ interface LastRun {
  * `--threads`) wins. Nothing to retry is exit 0.
  */
 export async function retry(options: CommonOptions): Promise<CommandResult> {
-  const loaded = loadProject({ ...options, profileOptional: true });
+  const loaded = loadProject({ ...options, profileOptional: true, targetRules });
   if (!loaded.project) return { exitCode: 2, diagnostics: loaded.diagnostics, invocationId: '', results: [] };
   const path = join(resolve(loaded.project.config.rootDir, loaded.project.config.targetPath), 'run_results.json');
   const refuse = (message: string, hint: string): CommandResult => ({ exitCode: 2, diagnostics: [{ code: 'retry-impossible', severity: 'error', message, file: join(loaded.project!.config.targetPath, 'run_results.json'), hint }], invocationId: '', results: [] });

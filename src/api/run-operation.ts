@@ -1,6 +1,7 @@
 import { withSessionSecrets } from '../execute/node-runner.js';
 import { join } from 'node:path';
 import { didYouMean, UserError, type Diagnostic } from '../diagnostics/index.js';
+import { warningsAsErrors } from './warn-error.js';
 import { RelationIndex } from '../compile/index.js';
 import type { Warehouse } from '../adapters/contract.js';
 import { runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
@@ -46,6 +47,9 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics };
   const p = outcome.prepared;
   const diagnostics = [...p.diagnostics];
+  // --warn-error: a warning about the project stops the operation before it runs, as in dbt.
+  const strict = warningsAsErrors(diagnostics, options.warnError);
+  if (strict) return { exitCode: 2, diagnostics: strict };
   const usage = (message: string, hint: string): { exitCode: ExitCode; diagnostics: Diagnostic[] } => ({ exitCode: 2, diagnostics: [...diagnostics, { code: 'operation-invalid', severity: 'error', message, file: 'run-operation', hint }] });
 
   const m = NAME.exec(options.macro);

@@ -1,7 +1,8 @@
 import { withSessionSecrets } from '../execute/node-runner.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
-import { selectForCommand } from './state-option.js';
+import { selectForCommand, stateOption } from './state-option.js';
 import { applyDeferral } from './defer.js';
+import { warningsAsErrors } from './warn-error.js';
 import type { StateManifest } from '../select/index.js';
 import { RelationIndex } from '../compile/index.js';
 import { runCompiler } from '../execute/run-context.js';
@@ -40,8 +41,13 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
   }
   let nodes: ManifestNode[];
   let saved: StateManifest | undefined;
-  if (options.inline !== undefined) nodes = [inlineNode(p, options.inline)];
-  else {
+  if (options.inline !== undefined) {
+    nodes = [inlineNode(p, options.inline)];
+    const loaded = stateOption(options);
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.diagnostics.length) return { exitCode: 2, diagnostics, previews: [] };
+    saved = loaded.state;
+  } else {
     if (!options.select?.length) return { exitCode: 2, diagnostics: [...diagnostics, { code: 'show-invalid', severity: 'error', message: 'show needs --select or --inline', file: 'show', hint: "strata show --select my_model, or strata show --inline \"select * from {{ ref('my_model') }}\"" }], previews: [] };
     const selection = selectForCommand(p, options, ['model', 'analysis']);
     diagnostics.push(...selection.diagnostics);
@@ -53,6 +59,9 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
       return { exitCode: 0, diagnostics, previews: [] };
     }
   }
+  // --warn-error: a warning about the project or the selection stops the preview before any query runs.
+  const strict = warningsAsErrors(diagnostics, options.warnError);
+  if (strict) return { exitCode: 2, diagnostics: strict, previews: [] };
   const limit = options.limit ?? 5;
   const previews: ShowPreview[] = [];
   let warehouse: Warehouse | undefined;
@@ -65,7 +74,8 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     const manifest = p.graph.manifest;
     const relations = new RelationIndex(manifest);
     const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
-    if (options.defer && saved) await applyDeferral(p, nodes.map((n) => n.uniqueId), saved, options.favorState === true, connection, relations);
+    // An --inline query's refs are known only once it renders: every node this target lacks may defer.
+    if (options.defer && saved) await applyDeferral(p, options.inline !== undefined ? undefined : nodes.map((n) => n.uniqueId), saved, options.favorState === true, connection, relations);
     const compiler = runCompiler(p, { relations, state, selected: nodes.map((n) => n.uniqueId) });
     const tw = templateWarehouse(connection, p.adapter.dialect);
     for (const node of nodes) {

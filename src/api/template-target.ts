@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { conventionsOf } from '../adapters/registry.js';
 import { SECRET_KEYS } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 
@@ -10,7 +10,7 @@ import type { LoadedProject } from '../project/types.js';
 export function templateTarget(project: LoadedProject): Record<string, unknown> {
   const t = project.target;
   const visible = withoutSecrets(t.settings) as Record<string, unknown>;
-  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database ?? duckdbDatabase(t.type, visible.path), threads: t.threads, profile_name: project.config.profile };
+  return { ...visible, name: t.name, type: t.type, schema: t.schema, database: t.database ?? visible.database ?? conventionsOf(t.type)?.templateDatabase?.(visible), threads: t.threads, profile_name: project.config.profile };
 }
 
 function withoutSecrets(value: unknown): unknown {
@@ -19,11 +19,4 @@ function withoutSecrets(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (!SECRET_KEYS.test(k)) out[k] = withoutSecrets(v);
   return out;
-}
-
-/** dbt-duckdb's `target.database`: the database file's stem (`memory` in memory), as DuckDB names the attached file. */
-function duckdbDatabase(type: string, path: unknown): string | undefined {
-  if (type !== 'duckdb') return undefined;
-  if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
-  return basename(path).replace(/\.[^.]*$/, '');
 }

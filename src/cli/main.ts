@@ -4,6 +4,7 @@ import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/ind
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { retryCommand, runCommands } from './commands/run-commands.js';
 import { showCommand } from './commands/show-command.js';
+import { cloneCommand } from './commands/clone-command.js';
 import { docsCommand } from './commands/docs-command.js';
 import { compileCommand } from './commands/compile-command.js';
 import { lsCommand } from './commands/ls-command.js';
@@ -22,7 +23,7 @@ export function program(): Command {
     .version(STRATA_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand(), lineageCommand(), bigqueryLocalCommand()]) {
+  for (const c of [...runCommands(), compileCommand(), parseCommand(), lsCommand(), cleanCommand(), debugCommand(), initCommand(), sourceCommand(), planCommand(), runOperationCommand(), retryCommand(), cloneCommand(), showCommand(), docsCommand(), depsCommand(), airflowCommand(), lineageCommand(), bigqueryLocalCommand()]) {
     root.addCommand(c.exitOverride());
   }
   return root;

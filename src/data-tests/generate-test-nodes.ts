@@ -5,6 +5,8 @@ import type { ManifestNode, RefCall, SourceCall, SourceDefinition } from '../par
 import type { RawTest } from '../parse/schema-yaml.js';
 import { finalConfig, folderConfig } from '../parse/node-config.js';
 import { hashable, pyRepr } from './python-repr.js';
+import { testArgumentDiagnostics, type TestMacro } from './test-arguments.js';
+import { configMappingProblems, describeConfigProblem } from '../project/config-values.js';
 
 const md5 = (s: string): string => hexDigest('md5', s);
 const TEST_CONFIG_KEYS = new Set(['severity', 'warn_if', 'error_if', 'where', 'limit', 'fail_calc', 'store_failures', 'store_failures_as', 'tags', 'enabled', 'meta', 'alias', 'schema', 'database', 'row_level']);
@@ -20,6 +22,8 @@ export interface GenerateTestsInput {
    * missing name at the test's line. Without it, configs are taken as written.
    */
   renderConfig?: (config: Record<string, unknown>, at: { file: string; line?: number }) => Record<string, unknown>;
+  /** The test macros (`{% test %}`, `{% macro test_x %}`): each entry's arguments are checked against its macro's. */
+  testMacros?: TestMacro[];
 }
 
 /**
@@ -94,6 +98,11 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       delete args[k];
     }
     if (columnName !== undefined) args.column_name = columnName;
+    if (typeof entryConfig !== 'object' || Array.isArray(entryConfig)) diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': config: must be a mapping, not ${JSON.stringify(entryConfig)}`, file: raw.file, line: raw.line ?? 1, hint: 'config:\n  severity: warn' });
+    if (input.testMacros) diagnostics.push(...testArgumentDiagnostics(shortType, namespace, args, input.testMacros, raw));
+    for (const p of configMappingProblems({ ...legacyConfig, ...(entryConfig && typeof entryConfig === 'object' ? entryConfig : {}) })) {
+      diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': ${describeConfigProblem(p.path, p.value, p.problem)}`, file: raw.file, line: raw.line ?? 1, hint: p.problem.example });
+    }
     // A model version's tests are named after `<model>_v<v>` and ref that version, as dbt's.
     const version = parent.kind === 'node' ? parent.node.version : undefined;
     const targetName = parent.kind === 'node' ? (version !== undefined ? `${parent.node.name}_v${version}` : parent.node.name) : `${parent.source.sourceName}_${parent.source.name}`;

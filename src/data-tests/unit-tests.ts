@@ -4,10 +4,11 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
-import type { Diagnostic } from '../diagnostics/index.js';
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode, RefCall } from '../parse/types.js';
 import type { RawUnitTest } from '../parse/schema-yaml.js';
 import { finalConfig } from '../parse/node-config.js';
+import { unitTestProblems } from './unit-test-checks.js';
 
 export interface UnitTestInput {
   /** `ref('x')`, `source('a', 'b')` or `this`. */
@@ -47,7 +48,12 @@ export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: M
     }
     const model = models.get(modelName);
     if (!model) {
-      diagnostics.push({ code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}' tests '${modelName}', which is not a model`, ...where });
+      diagnostics.push({ code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}' tests '${modelName}', which is not a model`, ...where, line: r.lines?.model ?? r.line, hint: didYouMean(modelName, models.keys()) ?? 'model: must name a SQL model of this project' });
+      continue;
+    }
+    const problems = unitTestProblems(r, model);
+    if (problems.length) {
+      diagnostics.push(...problems);
       continue;
     }
     const given = Array.isArray(d.given) ? (d.given as Record<string, unknown>[]).map((g) => ({ input: String(g.input ?? ''), rows: rowsOf(g) })) : [];

@@ -58,12 +58,12 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
 
 const secs = (ms: number): number => Math.round(ms) / 1000;
 
-/** `materialized: external` on a gs:// source (BigQuery): an external table over the files instead of a load. */
+/** `materialized: external` on a gs:// source: an external table over the files instead of a load, where the dialect makes them. */
 async function createExternal(ctx: NodeRunContext, node: ManifestNode, connection: Connection, source: SourceDefinition, external: ExternalSpec): Promise<NodeOutcome> {
   const d = ctx.prepared.adapter.dialect;
   const location = String(external.location ?? '');
   if (!d.createExternalTable || !location.startsWith('gs://')) {
-    return { status: 'error', message: `landing ${node.name}: materialized: external needs a bigquery target and a gs:// location (${source.originalFilePath}); remove it to land the files instead` };
+    return { status: 'error', message: `landing ${node.name}: materialized: external needs a target whose warehouse makes external tables over object-store files, and a gs:// location (${source.originalFilePath}); remove it to land the files instead` };
   }
   const base = location.endsWith('/') ? location : `${location}/`;
   const hive = isHivePartitioned(external);

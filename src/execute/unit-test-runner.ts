@@ -1,6 +1,5 @@
 import type { ColumnDef, Connection, Relation } from '../adapters/contract.js';
-import { duckdbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
-import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
+import { conventionsOf, embeddedConventions, loadAdapter } from '../adapters/registry.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
@@ -8,12 +7,18 @@ import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } f
 import { templateWarehouse } from './warehouse-state.js';
 import type { NodeRunContext } from './node-runner.js';
 
-/** Runs a unit test on an in-memory DuckDB: given rows as tables, the model rendered against them, rows compared. */
+/**
+ * Runs a unit test on the embedded warehouse in memory, whatever the target: given rows as tables, the
+ * model rendered for that warehouse against them, rows compared.
+ */
 export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, warehouseConnection: Connection): Promise<NodeOutcome> {
   const def = node.extra?.unitTest as UnitTestDefinition;
   const manifest = ctx.prepared.graph.manifest;
   const model = manifest.nodes[node.attachedNode!]!;
-  const memory = await duckdbAdapter.open({ type: 'duckdb', name: 'unit_test', schema: 'main', threads: 1, settings: { path: ':memory:' } }, { projectRoot: ctx.prepared.project.config.rootDir });
+  const embedded = embeddedConventions();
+  const adapter = (await loadAdapter(embedded.type))!;
+  const dialect = adapter.dialect;
+  const memory = await adapter.open(embedded.embedded.memoryTarget, { projectRoot: ctx.prepared.project.config.rootDir });
   const conn = await memory.connect();
   try {
     const tables = new Map<string, Relation>();
@@ -22,9 +27,9 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       const key = normaliseInput(given.input);
       const real = realRelation(ctx, model, key);
       // Types come from the real relation when the warehouse has it (as dbt does); otherwise from the values.
-      const columns = real && (await warehouseConnection.getRelation(real)) ? asDuckDbTypes(ctx.prepared.adapter.type, await warehouseConnection.getColumns(real)) : undefined;
+      const columns = real && (await warehouseConnection.getRelation(real)) ? embeddedTypes(ctx.prepared.adapter.type, embedded.type, await warehouseConnection.getColumns(real)) : undefined;
       const rel = { schema: 'main', identifier: `__strata_given_${index++}` };
-      await conn.execute(duckdbDialect.createTableAs(rel, givenTableSql(duckdbDialect, given.rows, columns)));
+      await conn.execute(dialect.createTableAs(rel, givenTableSql(dialect, given.rows, columns)));
       tables.set(key, rel);
     }
     const missing = (what: string): { error: string; hint: string } => ({ error: `unit test '${def.name}' gives no rows for ${what}`, hint: `add under given:  - input: ${what}\n      rows: []` });
@@ -35,15 +40,18 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     };
     const thisRelation = tables.get('this') ?? { schema: 'main', identifier: '__strata_this_not_given' };
     const sql = await ctx.prepared.engine.runRender(renderNodeOf(model), model.rawCode, runRenderContext(
-      { dialect: duckdbDialect, thisRelation, resolver, warehouse: templateWarehouse(conn, duckdbDialect), isIncremental },
+      { dialect: dialect, thisRelation, resolver, warehouse: templateWarehouse(conn, dialect), isIncremental },
       {
         varsOverride: def.overrides.vars,
-        // DuckDB runs the test, so the model renders as DuckDB SQL even on a BigQuery target.
-        adapterType: 'duckdb',
-        secretReference: (name) => duckdbDialect.secretReference(name),
+        // The embedded warehouse runs the test, so the model renders in its SQL whatever the target's.
+        adapterType: embedded.type,
+        secretReference: (name) => dialect.secretReference(name),
       },
     ));
-    for (const [name, value] of ctx.prepared.sessionSecrets) await conn.execute(duckdbDialect.setSecret(name, value));
+    for (const [name, value] of ctx.prepared.sessionSecrets) {
+      if (dialect.setSecret) await conn.execute(dialect.setSecret(name, value));
+      else conn.setSessionSecret?.(name, value);
+    }
     const actual = await conn.query(sql);
     const cmp = compareRows(def.expect, actual.rows);
     if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
@@ -69,11 +77,10 @@ function realRelation(ctx: NodeRunContext, model: ManifestNode, key: string): Re
   return undefined;
 }
 
-const BIGQUERY_TO_DUCKDB: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', NUMERIC: 'DECIMAL(38, 9)', BIGNUMERIC: 'DOUBLE', TIMESTAMP: 'TIMESTAMP', DATETIME: 'TIMESTAMP', DATE: 'DATE', TIME: 'TIME', BYTES: 'BLOB', JSON: 'VARCHAR' };
-
-/** The real relation's column types as DuckDB spells them (unknown types are left to inference). */
-function asDuckDbTypes(adapterType: string, columns: ColumnDef[]): ColumnDef[] | undefined {
-  if (adapterType === 'duckdb') return columns;
-  const mapped = columns.filter((c) => BIGQUERY_TO_DUCKDB[c.dataType.toUpperCase()]).map((c) => ({ ...c, dataType: BIGQUERY_TO_DUCKDB[c.dataType.toUpperCase()]! }));
+/** The real relation's column types as the embedded warehouse spells them (types it has no name for are left to inference). */
+function embeddedTypes(targetType: string, embeddedType: string, columns: ColumnDef[]): ColumnDef[] | undefined {
+  if (targetType === embeddedType) return columns;
+  const names = conventionsOf(targetType)?.unitTestTypes ?? {};
+  const mapped = columns.filter((c) => names[c.dataType.toUpperCase()]).map((c) => ({ ...c, dataType: names[c.dataType.toUpperCase()]! }));
   return mapped.length ? mapped : undefined;
 }

@@ -49,6 +49,7 @@ export function parseToGraph(
         sources: sources.filter((s) => s.packageName === name),
         projectTestConfig: unit === project ? project.config.dataTests : packageTestConfig(unit.config.dataTests, project.config.dataTests, name),
         knownTestMacros,
+        testMacros: engine.macros,
         renderConfig: (config, at) => renderProperty(config, 'a test config', at),
       });
       out.nodes.push(...own.nodes);

@@ -45,5 +45,5 @@ export function grantWarnings(nodes: ManifestNode[], dialect: Pick<Dialect, 'nam
   if (dialect.grantSql) return [];
   const withGrants = nodes.filter((n) => grantsOf(n));
   if (!withGrants.length) return [];
-  return [{ code: 'grants-unsupported', severity: 'warn', message: `${withGrants.length} selected node(s) set grants (${withGrants.slice(0, 3).map((n) => n.name).join(', ')}${withGrants.length > 3 ? ', …' : ''}), which ${dialect.name} does not have: they are not applied`, file: withGrants[0]!.patchPath ?? withGrants[0]!.originalFilePath, hint: 'grants apply on BigQuery; leave them in the config for that target' }];
+  return [{ code: 'grants-unsupported', severity: 'warn', message: `${withGrants.length} selected node(s) set grants (${withGrants.slice(0, 3).map((n) => n.name).join(', ')}${withGrants.length > 3 ? ', …' : ''}), which ${dialect.name} does not have: they are not applied`, file: withGrants[0]!.patchPath ?? withGrants[0]!.originalFilePath, hint: 'grants apply on a target whose warehouse has them; leave them in the config for that target' }];
 }

@@ -67,7 +67,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   try {
     partitionBy = partitionSpecOf(node.config.partition_by);
   } catch (e) {
-    fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in docs/profiles.md (BigQuery)");
+    fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in docs/profiles.md");
   }
   // As dbt: they narrow the match of merge and delete+insert; append and insert_overwrite match nothing.
   const predicates = predicatesOf(node);

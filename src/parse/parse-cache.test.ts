@@ -1,4 +1,5 @@
 /** The partial-parse cache under target/: reused when nothing changed, never stale when a file changes. */
+import { targetRules } from '../adapters/registry.js';
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +63,7 @@ describe('partial parse cache', () => {
   it('is not used by another build of Strata: its renders and property-file results may differ', () => {
     const dir = writeProject({ 'models/a.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n' });
     dirs.push(dir);
-    const project = loadProject({ projectDir: dir, profilesDir: dir }).project!;
+    const project = loadProject({ projectDir: dir, profilesDir: dir, targetRules }).project!;
     const engine = createTemplateEngine({ projectName: 'p', adapterType: 'duckdb', target: {}, vars: {}, env: {}, macroFiles: [], docs: {} });
     const model = project.files.find((f) => f.kind === 'model')!;
     const schema = project.files.find((f) => f.kind === 'schema')!;

@@ -16,6 +16,7 @@ import { hexDigest } from '../project/index.js';
 import { propertyRenderer, type PropertyReads } from './property-render.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 import { overrideTree, type RootOverrides } from './package-project.js';
+import { nodeConfigDiagnostics } from './node-checks.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -60,6 +61,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   const props = readSchemaFiles(project.files, cache);
   diagnostics.push(...props.diagnostics);
   const namer = new RelationNamer(project, engine);
+  const customMaterializations = new Set((engine.materializations ?? []).map((m) => m.name));
 
   // Docs blocks first: descriptions may use doc().
   const docs: Record<string, string> = {};
@@ -197,6 +199,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     // A snapshot's legacy target_schema / target_database are used as written, without generate_schema_name (as dbt).
     if (resourceType === 'snapshot' && config.target_schema) node.schema = String(config.target_schema);
     if (resourceType === 'snapshot' && config.target_database) node.database = String(config.target_database);
+    diagnostics.push(...nodeConfigDiagnostics({ resourceType, name, config, columns: node.columns, file: f.path, fileConfig: rendered.config, text: () => f.contents, patch: patch ? { file: patch.file, line: patch.line, config: patch.config ?? {} } : undefined, adapterType: project.target.type, customMaterializations }));
     // Models and singular tests can be parsed again on their own (reparse-model.ts).
     if (resourceType === 'model' || resourceType === 'test') {
       const facts: ModelParseFacts = {};

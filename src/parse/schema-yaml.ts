@@ -1,10 +1,10 @@
 /** Reads `version: 2` property files: model/seed/snapshot patches, sources, unit tests. */
 import type { Diagnostic } from '../diagnostics/index.js';
-import { parseYamlFile } from '../project/yaml-file.js';
+import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
-import { checkEntryShape, columnsOf, rawTests, readVersions, type RawTest, type VersionPatch } from './yaml-entries.js';
+import { checkEntryShape, checkFreshness, columnsOf, rawTests, readVersions, type RawTest, type VersionPatch } from './yaml-entries.js';
 
 export type { RawTest, VersionPatch } from './yaml-entries.js';
 
@@ -44,6 +44,22 @@ export interface RawUnitTest {
   definition: Record<string, unknown>;
   file: string;
   line?: number;
+  /** Lines of its parts, for diagnostics: `given.0`, `given.0.rows`, `expect`, `expect.rows`, `model`. */
+  lines?: Record<string, number>;
+}
+
+/** The lines of a unit test's parts (read only for the few entries of `unit_tests:`). */
+function unitTestLines(yaml: YamlFile, i: number, u: unknown): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const put = (key: string, path: (string | number)[]): void => {
+    const line = yaml.lineOf(['unit_tests', i, ...path]);
+    if (line !== undefined) lines[key] = line;
+  };
+  const d = u && typeof u === 'object' ? (u as Record<string, unknown>) : {};
+  for (const key of ['model', 'given', 'expect', 'overrides']) put(key, [key]);
+  put('expect.rows', ['expect', 'rows']);
+  if (Array.isArray(d.given)) d.given.forEach((_g, j) => { put(`given.${j}`, ['given', j]); put(`given.${j}.rows`, ['given', j, 'rows']); put(`given.${j}.format`, ['given', j, 'format']); });
+  return lines;
 }
 
 /** An `exposures:` entry as written, with where it was written (built into an Exposure by exposures.ts). */
@@ -122,8 +138,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
     }
     return props;
   }
-  const invalid = (key: (string | number)[], message: string, hint: string): void => {
-    props.diagnostics.push({ code: 'schema-yaml-invalid', severity: 'error', message, file: f.path, line: yaml.lineOf(key), hint });
+  const invalid = (key: (string | number)[], message: string, hint: string, code = 'schema-yaml-invalid'): void => {
+    props.diagnostics.push({ code, severity: 'error', message, file: f.path, line: yaml.lineOf(key) ?? yaml.lineOf(key.slice(0, -1)), hint });
   };
   for (const kind of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
     const list = doc[kind];
@@ -179,6 +195,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
           return;
         }
         const src = s as Record<string, unknown>;
+        checkFreshness(src.freshness, ['sources', i, 'freshness'], `source '${String(src.name)}'`, invalid);
+        checkEntryShape({ ...src, columns: undefined }, ['sources', i], invalid);
         const tables = src.tables ?? [];
         if (!Array.isArray(tables)) {
           invalid(['sources', i, 'tables'], `tables of source '${String(src.name)}' must be a list`, 'write tables:\n  - name: my_table');
@@ -190,6 +208,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
             return;
           }
           const table = t as Record<string, unknown>;
+          checkFreshness(table.freshness, ['sources', i, 'tables', j, 'freshness'], `table '${String(src.name)}.${String(table.name)}'`, invalid);
+          checkEntryShape(table, ['sources', i, 'tables', j], invalid);
           const columnTests: Record<string, RawTest[]> = {};
           props.sources.push({
             sourceName: String(src.name),
@@ -205,7 +225,8 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
       });
   }
   if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), { description: String((m as { description?: unknown }).description ?? '') }]);
-  if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]) }));
+  if (doc.unit_tests !== undefined && doc.unit_tests !== null && !Array.isArray(doc.unit_tests)) invalid(['unit_tests'], "'unit_tests:' must be a list of entries starting with '- name:'", 'unit_tests:\n  - name: my_test\n    model: my_model');
+  if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, line: yaml.lineOf(['unit_tests', i]), lines: unitTestLines(yaml, i, u) }));
   const exposures = doc.exposures;
   if (exposures !== undefined && exposures !== null) {
     if (!Array.isArray(exposures)) invalid(['exposures'], "'exposures:' must be a list of entries starting with '- name:'", 'write:\nexposures:\n  - name: weekly_report\n    type: dashboard\n    owner: {email: data@example.com}');

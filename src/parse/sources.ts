@@ -43,7 +43,7 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       description: describe(String(t.description ?? '')),
       sourceDescription: describe(String(s.description ?? '')),
       columns: r.columns,
-      tags: [...new Set([...((s.tags as string[]) ?? []), ...((t.tags as string[]) ?? [])])],
+      tags: [...new Set([...tagsOf(s.tags), ...tagsOf(t.tags)])],
       meta: { ...((s.meta as object) ?? {}), ...((t.meta as object) ?? {}) },
       config: { ...config, enabled: config.enabled !== false },
       fqn: [cfg.name, r.sourceName, String(t.name)],
@@ -54,4 +54,9 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
     } as SourceDefinition);
   }
   return { sources: out, diagnostics };
+}
+
+/** `tags:` as written: a tag or a list of them (anything else is reported by the property file's checks). */
+function tagsOf(v: unknown): string[] {
+  return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

@@ -5,6 +5,7 @@
 import type { YamlFile } from '../project/yaml-file.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
+import { configMappingProblems, describeConfigProblem } from '../project/config-values.js';
 
 /** A raw test entry as written (`not_null`, `{relationships: {to: …}}`) with where it was written. */
 export interface RawTest {
@@ -32,7 +33,8 @@ export interface VersionPatch {
   deprecationDate?: string;
 }
 
-export type Report = (key: (string | number)[], message: string, hint: string) => void;
+/** Reports a problem at a key's line; `code` defaults to schema-yaml-invalid. */
+export type Report = (key: (string | number)[], message: string, hint: string, code?: string) => void;
 
 /**
  * Where an entry's tests are: `data_tests`, or its old name `tests`. Both at once is an error, as in dbt
@@ -51,12 +53,17 @@ export function testsKey(obj: Record<string, unknown>, path: (string | number)[]
 export function checkEntryShape(e: Record<string, unknown>, path: (string | number)[], report: Report): void {
   const mapping = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
   for (const key of ['config', 'meta', 'docs']) if (!mapping(e[key])) report([...path, key], `'${key}:' of '${String(e.name)}' must be a mapping`, `write ${key}: followed by indented key: value lines`);
+  // The config's values, each at its own line (`severity: fatal`, `materialized: [table]`).
+  if (e.config && mapping(e.config)) for (const p of configMappingProblems(e.config as Record<string, unknown>)) report([...path, 'config', ...p.path.split('.')], `${describeConfigProblem(`config.${p.path}`, p.value, p.problem)} ('${String(e.name)}')`, p.problem.example, 'config-invalid');
+  if (e.tags !== undefined && e.tags !== null && typeof e.tags !== 'string' && !(Array.isArray(e.tags) && e.tags.every((t) => typeof t === 'string'))) report([...path, 'tags'], `tags: of '${String(e.name)}' must be a tag or a list of tags`, 'tags: [nightly, finance]', 'config-invalid');
   for (const key of ['data_tests', 'tests']) if (e[key] !== undefined && e[key] !== null && !Array.isArray(e[key])) report([...path, key], `'${key}:' of '${String(e.name)}' must be a list of tests`, `write ${key}:\n  - unique`);
+  textKeys(e, path, ['description', 'identifier', 'schema', 'database', 'loader', 'loaded_at_field', 'project', 'dataset'], report);
   if (e.columns === undefined || e.columns === null) return;
   if (!Array.isArray(e.columns)) return report([...path, 'columns'], `'columns:' of '${String(e.name)}' must be a list of entries starting with '- name:'`, 'write columns:\n  - name: id');
   e.columns.forEach((c, i) => {
     if (!c || typeof c !== 'object' || typeof (c as { name?: unknown }).name !== 'string') report([...path, 'columns', i], `each column of '${String(e.name)}' needs a name`, 'write - name: my_column');
-    else for (const key of ['data_tests', 'tests']) {
+    else columnKeys(c as Record<string, unknown>, [...path, 'columns', i], report);
+    if (c && typeof c === 'object') for (const key of ['data_tests', 'tests']) {
       const t = (c as Record<string, unknown>)[key];
       if (t !== undefined && t !== null && !Array.isArray(t)) report([...path, 'columns', i, key], `'${key}:' of column '${(c as { name: string }).name}' must be a list of tests`, `write ${key}:\n  - not_null`);
     }
@@ -149,4 +156,38 @@ export function rawTests(yaml: YamlFile, path: (string | number)[], obj: Record<
   const list = obj[key];
   if (!Array.isArray(list)) return [];
   return list.map((t, j) => ({ entry: t, file: yaml.path, line: yaml.lineOf([...path, key, j]) }));
+}
+
+/** A source's or table's `freshness:` (dbt: warn_after / error_after, each a count and a period; filter). */
+export function checkFreshness(value: unknown, path: (string | number)[], what: string, report: Report): void {
+  if (value === undefined || value === null) return;
+  const example = 'freshness:\n  warn_after: {count: 12, period: hour}\n  error_after: {count: 24, period: hour}';
+  if (typeof value !== 'object' || Array.isArray(value)) return report(path, `freshness: of ${what} must be a mapping`, example, 'config-invalid');
+  const f = value as Record<string, unknown>;
+  for (const key of ['warn_after', 'error_after']) {
+    const after = f[key];
+    if (after === undefined || after === null) continue;
+    const a = after as Record<string, unknown>;
+    if (typeof after !== 'object' || Array.isArray(after)) report([...path, key], `freshness.${key} of ${what} must be a mapping with count: and period:`, example, 'config-invalid');
+    else if (a.count !== undefined && a.count !== null && !(typeof a.count === 'number' && Number.isInteger(a.count) && a.count > 0)) report([...path, key, 'count'], `freshness.${key}.count of ${what} must be a whole number above 0, not ${JSON.stringify(a.count)}`, example, 'config-invalid');
+    else if (a.count !== undefined && a.count !== null && !['minute', 'hour', 'day'].includes(a.period as string)) report([...path, key, 'period'], `freshness.${key}.period of ${what} must be minute, hour or day, not ${JSON.stringify(a.period ?? null)}`, example, 'config-invalid');
+  }
+  if (f.filter !== undefined && f.filter !== null && typeof f.filter !== 'string') report([...path, 'filter'], `freshness.filter of ${what} must be a SQL condition as text`, "filter: \"_etl_loaded_at >= date_sub(current_date(), interval 1 day)\"", 'config-invalid');
+}
+
+/** Keys whose value is text (a description, a relation's parts); Jinja inside is rendered later. */
+function textKeys(e: Record<string, unknown>, path: (string | number)[], keys: string[], report: Report): void {
+  for (const key of keys) {
+    const v = e[key];
+    if (v === undefined || v === null || typeof v === 'string' || (key !== 'description' && typeof v === 'number')) continue;
+    report([...path, key], `${key}: of '${String(e.name)}' must be text, not ${JSON.stringify(v)}`, `${key}: ${key === 'description' ? '"…"' : 'my_name'}`, 'config-invalid');
+  }
+}
+
+/** A column's `data_type`, `description` (text) and `quote` (true or false). */
+function columnKeys(c: Record<string, unknown>, path: (string | number)[], report: Report): void {
+  textKeys(c, path, ['data_type', 'description'], report);
+  if (c.quote !== undefined && c.quote !== null && typeof c.quote !== 'boolean') report([...path, 'quote'], `quote: of column '${String(c.name)}' must be true or false, not ${JSON.stringify(c.quote)}`, 'quote: true', 'config-invalid');
+  for (const key of ['meta']) if (c[key] !== undefined && c[key] !== null && (typeof c[key] !== 'object' || Array.isArray(c[key]))) report([...path, key], `${key}: of column '${String(c.name)}' must be a mapping`, `${key}: {owner: data-team}`, 'config-invalid');
+  if (c.tags !== undefined && c.tags !== null && typeof c.tags !== 'string' && !(Array.isArray(c.tags) && c.tags.every((t) => typeof t === 'string'))) report([...path, 'tags'], `tags: of column '${String(c.name)}' must be a tag or a list of tags`, 'tags: [pii]', 'config-invalid');
 }

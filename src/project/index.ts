@@ -3,7 +3,7 @@ export { diskFileSource } from './file-source.js';
 export { replaceFile } from './replace-file.js';
 export { parseYamlFile, type YamlFile } from './yaml-file.js';
 export { renderFailure, renderYamlString, renderYamlTree, type RenderYamlContext } from './render-yaml-value.js';
-export { profileSearchPath } from './profiles.js';
+export { loadProfile, profileSearchPath } from './profiles.js';
 export type * from './types.js';
 export { LazyProjectFile } from './project-file.js';
 export { hexDigest } from './digest.js';

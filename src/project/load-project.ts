@@ -48,7 +48,8 @@ function stringList(v: unknown, fallback: string[]): string[] | undefined {
   return undefined;
 }
 
-const toHooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+// A hook of another type is reported by projectShapeDiagnostics; it is left out here rather than run as text.
+const toHooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).filter((h): h is string => typeof h === 'string');
 
 /** Reads the project file, the profile and every file of the project. Never touches a warehouse. */
 export function loadProject(options: LoadOptions): { project?: LoadedProject; diagnostics: Diagnostic[] } {
@@ -156,7 +157,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
   };
 
-  const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional });
+  const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
   diagnostics.push(...profile.diagnostics);
   const files = listProjectFiles(config, fs);
   diagnostics.push(...pythonModelDiagnostics(config, fs));

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { FileSource } from './types.js';
 import { parseYamlFile } from './yaml-file.js';
+import { packagesSchemaDiagnostics } from './packages-schema.js';
 
 /** The names package-lock.yml says the packages install as (undefined: no lock, or one without names). */
 function lockedNames(root: string, fs: FileSource): string[] | undefined {
@@ -31,6 +32,8 @@ export function readPackagesFile(root: string, fs: FileSource, installed: string
     if (!fs.exists(join(root, file))) continue;
     const parsed = parseYamlFile(file, fs.read(join(root, file)));
     if (!parsed.file) return { packages: [], diagnostics: parsed.diagnostics };
+    const invalid = [...packagesSchemaDiagnostics(file, parsed.file), ...bothFiles(root, fs, file, parsed.file.value)];
+    if (invalid.length) return { packages: [], diagnostics: invalid };
     const list = (parsed.file.value as { packages?: unknown } | null)?.packages;
     if (!Array.isArray(list) || !list.length) return { packages: [], diagnostics: [] };
     const names = lockedNames(root, fs) ?? list
@@ -45,4 +48,17 @@ export function readPackagesFile(root: string, fs: FileSource, installed: string
     };
   }
   return { packages: [], diagnostics: [] };
+}
+
+/** dbt reads packages from one file: packages: in both packages.yml and dependencies.yml is an error; dependencies.yml is checked too. */
+function bothFiles(root: string, fs: FileSource, first: string, value: unknown): Diagnostic[] {
+  const other = 'dependencies.yml';
+  if (first === other || !fs.exists(join(root, other))) return [];
+  const parsed = parseYamlFile(other, fs.read(join(root, other)));
+  if (!parsed.file) return parsed.diagnostics;
+  const schema = packagesSchemaDiagnostics(other, parsed.file);
+  if (schema.length) return schema;
+  const has = (v: unknown): boolean => Array.isArray((v as { packages?: unknown } | null)?.packages);
+  if (!has(value) || !has(parsed.file.value)) return [];
+  return [{ code: 'packages-invalid', severity: 'error', message: 'packages are listed in both packages.yml and dependencies.yml', file: other, line: parsed.file.lineOf(['packages']) ?? 1, hint: 'keep packages: in one of them (dependencies.yml may keep its projects:)' }];
 }

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { SECRET_KEYS } from '../diagnostics/index.js';
-import type { FileSource, TargetConfig } from './types.js';
+import type { FileSource, TargetConfig, TargetRules } from './types.js';
 import { parseYamlFile } from './yaml-file.js';
 import { renderFailure, renderYamlTree } from './render-yaml-value.js';
 
@@ -15,11 +15,7 @@ export interface ProfileLookup {
   env: NodeJS.ProcessEnv;
   fs: FileSource;
   optional?: boolean;
-}
-
-/** The zero-setup default: a DuckDB file in the project folder (not under target/, which `clean` deletes). */
-function defaultTarget(profileName: string): TargetConfig {
-  return { type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `${profileName || 'strata'}.duckdb` } };
+  rules: TargetRules;
 }
 
 /** Folders searched for profiles.yml, in order. */
@@ -42,7 +38,7 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
       diagnostics.push({ code: 'profiles-not-found', severity: 'error', message: `no profiles.yml in ${o.profilesDir}`, hint: 'check --profiles-dir, or drop it to use the project folder' });
       return { secrets, diagnostics };
     }
-    const t = defaultTarget(o.profileName);
+    const t = o.rules.zeroSetupTarget(o.profileName);
     if (o.target && o.target !== t.name) {
       diagnostics.push({ code: 'target-not-found', severity: 'error', message: `no profiles.yml found, so target '${o.target}' does not exist`, hint: `create profiles.yml in ${o.projectRoot} or ~/.strata/` });
     }
@@ -56,7 +52,7 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
   const yaml = parsed.file;
   const all = (yaml.value ?? {}) as Record<string, unknown>;
   if (typeof all !== 'object' || Array.isArray(all)) {
-    diagnostics.push({ code: 'profile-invalid', severity: 'error', message: `${shown} must be a mapping of profile names to profiles, not ${Array.isArray(all) ? 'a list' : 'text'}`, file: shown, line: 1, hint: `${o.profileName}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb` });
+    diagnostics.push({ code: 'profile-invalid', severity: 'error', message: `${shown} must be a mapping of profile names to profiles, not ${Array.isArray(all) ? 'a list' : 'text'}`, file: shown, line: 1, hint: `${o.profileName}:\n  target: dev\n  outputs:\n    dev:\n      type: ${o.rules.types[0]}` });
     return { secrets, diagnostics, file };
   }
   const profile = all[o.profileName] as Record<string, unknown> | undefined;
@@ -78,14 +74,13 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
   collectSecrets(settings, secrets);
   const type = settings.type;
   if (typeof type !== 'string') {
-    diagnostics.push({ code: 'profile-invalid', severity: 'error', message: `output '${targetName}' of profile '${o.profileName}' has no type`, file: shown, line: yaml.lineOf([o.profileName, 'outputs', targetName]), hint: 'add type: duckdb (or bigquery)' });
+    diagnostics.push({ code: 'profile-invalid', severity: 'error', message: `output '${targetName}' of profile '${o.profileName}' has no type`, file: shown, line: yaml.lineOf([o.profileName, 'outputs', targetName]), hint: `add type: ${o.rules.types.join(' or ')}` });
     return { secrets, diagnostics, file };
   }
-  const schema = String(settings.schema ?? settings.dataset ?? (type === 'duckdb' ? 'main' : ''));
-  const database = settings.database ?? settings.project;
+  const { schema, database } = o.rules.targetNames(type, settings);
   const threads = o.threads ?? (Number(settings.threads) || 4);
   return {
-    target: { type, name: targetName, schema, database: database === undefined ? undefined : String(database), threads, settings },
+    target: { type, name: targetName, schema, database, threads, settings },
     file,
     secrets,
     diagnostics,

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
+import { configValueProblem, describeConfigProblem, nestedConfigProblem } from './config-values.js';
 
 /** Keys of the project file whose value is a mapping of configs (by package and folder). */
 const CONFIG_MAPS = ['models', 'seeds', 'snapshots', 'sources', 'data_tests', 'tests', 'exposures', 'unit_tests', 'quoting', 'flags', 'saved-queries', 'semantic-models', 'metrics'];
@@ -6,39 +7,44 @@ const CONFIG_MAPS = ['models', 'seeds', 'snapshots', 'sources', 'data_tests', 't
 /** Keys of the project file whose value is a string. */
 const STRINGS = ['profile', 'target-path', 'packages-install-path', 'log-path', 'docs-path', 'config-version', 'require-dbt-version'];
 
-/** Configs whose value has one type, wherever they are set in the project file (`+materialized: table`). */
-const TYPED_CONFIGS: Record<string, 'text' | 'boolean' | 'texts'> = {
-  materialized: 'text', schema: 'text', alias: 'text', database: 'text', incremental_strategy: 'text', on_schema_change: 'text', severity: 'text', store_failures_as: 'text',
-  enabled: 'boolean', full_refresh: 'boolean', store_failures: 'boolean', quote_columns: 'boolean',
-  tags: 'texts',
-};
+/** Folder keys that are configs even without '+' when their value is a mapping (dbt's dict configs). */
+const MAPPING_CONFIGS = new Set(['meta', 'persist_docs', 'grants', 'column_types', 'docs', 'contract', 'partition_by']);
 
-function typeProblem(kind: 'text' | 'boolean' | 'texts', v: unknown): string | undefined {
-  // Jinja (`+enabled: "{{ target.name == 'prod' }}"`) is rendered later; its result is not known here.
-  if (typeof v === 'string' && v.includes('{{')) return undefined;
-  if (kind === 'text') return typeof v === 'string' || v === null ? undefined : 'text';
-  if (kind === 'boolean') return typeof v === 'boolean' || v === null ? undefined : 'true or false';
-  return typeof v === 'string' || v === null || (Array.isArray(v) && v.every((x) => typeof x === 'string')) ? undefined : 'a tag or a list of tags';
-}
-
-/** `+materialized: [table]`, `+enabled: 'maybe'` under models:/seeds:/snapshots:/data_tests:, each with its line. */
+/** `+materialized: [table]`, `+enabled: 'maybe'`, `+severity: fatal` under models:/seeds:/snapshots:/data_tests:, each with its line. */
 function configTypeDiagnostics(raw: Record<string, unknown>, file: string, lineOf: (path: (string | number)[]) => number | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const report = (path: (string | number)[], message: string, example: string): void => {
+    out.push({ code: 'config-invalid', severity: 'error', message, file, line: lineOf(path) ?? lineOf(path.slice(0, -1)) ?? 1, hint: example });
+  };
   const walk = (v: unknown, path: string[]): void => {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return;
     for (const [k, child] of Object.entries(v)) {
       const name = k.startsWith('+') ? k.slice(1) : k;
-      const kind = TYPED_CONFIGS[name];
+      const isMapping = !!child && typeof child === 'object' && !Array.isArray(child);
       // A folder may share a config's name only without '+' and as a mapping: then it is a folder.
-      if (kind && (k.startsWith('+') || !child || typeof child !== 'object' || Array.isArray(child))) {
-        const want = typeProblem(kind, child);
-        if (want) out.push({ code: 'config-invalid', severity: 'error', message: `${[...path, k].join('.')} must be ${want}, not ${JSON.stringify(child)}`, file, line: lineOf([...path, k]) ?? 1, hint: kind === 'boolean' ? `${k}: true` : kind === 'text' ? `${k}: ${Array.isArray(child) ? String(child[0] ?? 'table') : 'table'}` : `${k}: [nightly, finance]` });
+      const folder = isMapping && (!MAPPING_CONFIGS.has(name) || Object.keys(child).some((c) => c.startsWith('+')));
+      if (!k.startsWith('+') && folder) {
+        walk(child, [...path, k]);
         continue;
       }
-      walk(child, [...path, k]);
+      const problem = configValueProblem(name, child);
+      if (problem) {
+        report([...path, k], describeConfigProblem([...path, k].join('.'), child, problem), problem.example);
+        continue;
+      }
+      const nested = nestedConfigProblem(name, child);
+      if (nested) report([...path, k, nested.key], describeConfigProblem([...path, k, nested.key].join('.'), (child as Record<string, unknown>)[nested.key], nested.problem), nested.problem.example);
     }
   };
   for (const key of ['models', 'seeds', 'snapshots', 'data_tests', 'tests', 'sources', 'unit_tests']) walk(raw[key], [key]);
+  for (const key of ['on-run-start', 'on-run-end']) {
+    const hooks = raw[key];
+    const list = Array.isArray(hooks) ? hooks : [hooks];
+    list.forEach((h, i) => {
+      if (h === undefined || h === null || typeof h === 'string') return;
+      report(Array.isArray(hooks) ? [key, i] : [key], `${key} must be SQL text or a list of SQL texts, not ${JSON.stringify(h)}`, `${key}:\n  - "grant usage on schema {{ target.schema }} to role reporter"`);
+    });
+  }
   return out;
 }
 
@@ -59,6 +65,31 @@ export function projectShapeDiagnostics(raw: Record<string, unknown>, file: stri
     if (v === undefined || typeof v === 'string' || (key === 'config-version' && typeof v === 'number') || (key === 'require-dbt-version' && Array.isArray(v))) continue;
     out.push({ code: 'project-invalid', severity: 'error', message: `${key} must be text, not ${describe(v)}`, file, line: lineOf([key]) ?? 1, hint: v !== null && typeof v === 'object' ? `${key}: my_value` : `quote it: ${key}: "${String(v)}"` });
   }
-  out.push(...configTypeDiagnostics(raw, file, lineOf));
+  out.push(...configTypeDiagnostics(raw, file, lineOf), ...settingDiagnostics(raw, file, lineOf));
+  return out;
+}
+
+/** `config-version` (dbt reads 2 only), `quoting:` (true or false each), `dispatch:` (namespaces and their search orders). */
+function settingDiagnostics(raw: Record<string, unknown>, file: string, lineOf: (path: (string | number)[]) => number | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (path: (string | number)[], message: string, hint: string): void => {
+    out.push({ code: 'project-invalid', severity: 'error', message, file, line: lineOf(path) ?? lineOf(path.slice(0, -1)) ?? 1, hint });
+  };
+  const version = raw['config-version'];
+  if (version !== undefined && version !== null && String(version) !== '2') report(['config-version'], `config-version must be 2, not ${JSON.stringify(version)}`, 'config-version: 2 (or remove it)');
+  const quoting = raw.quoting;
+  if (quoting && typeof quoting === 'object' && !Array.isArray(quoting)) {
+    for (const [k, v] of Object.entries(quoting)) {
+      if (!['database', 'schema', 'identifier', 'snowflake_ignore_case'].includes(k)) report(['quoting', k], `quoting.${k} is not a quoting setting (database, schema, identifier)`, 'quoting:\n  identifier: true');
+      else if (typeof v !== 'boolean' && v !== null) report(['quoting', k], `quoting.${k} must be true or false, not ${JSON.stringify(v)}`, `${k}: true`);
+    }
+  }
+  const dispatch = raw.dispatch;
+  if (dispatch !== undefined && dispatch !== null && !Array.isArray(dispatch)) report(['dispatch'], 'dispatch must be a list of {macro_namespace, search_order}', 'dispatch:\n  - macro_namespace: dbt_utils\n    search_order: [my_project, dbt_utils]');
+  (Array.isArray(dispatch) ? dispatch : []).forEach((d, i) => {
+    const e = d && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : undefined;
+    if (!e || typeof e.macro_namespace !== 'string') report(['dispatch', i], 'each dispatch entry needs macro_namespace: (text)', '- macro_namespace: dbt_utils\n  search_order: [my_project, dbt_utils]');
+    else if (!Array.isArray(e.search_order) || !e.search_order.every((x) => typeof x === 'string')) report(['dispatch', i, 'search_order'], `search_order of dispatch '${e.macro_namespace}' must be a list of package names`, `search_order: [my_project, ${e.macro_namespace}]`);
+  });
   return out;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { FileSource } from './types.js';
 import { parseYamlFile } from './yaml-file.js';
+import { selectorsSchemaDiagnostics } from './selectors-schema.js';
 
 /** One named selector of `selectors.yml`, its definition as written (evaluated by select/). */
 export interface SelectorDefinition {
@@ -23,6 +24,7 @@ export function readSelectorsFile(root: string, fs: FileSource): { selectors: Se
   const invalid = (key: (string | number)[], message: string, hint: string): void => {
     diagnostics.push({ code: 'selectors-invalid', severity: 'error', message, file: path, line: yaml.lineOf(key) ?? 1, hint });
   };
+  diagnostics.push(...selectorsSchemaDiagnostics(yaml));
   const list = (yaml.value as { selectors?: unknown } | null)?.selectors;
   if (!Array.isArray(list)) {
     invalid([], 'selectors.yml must have a selectors: list', 'write selectors:\n  - name: nightly\n    definition: tag:nightly');

@@ -125,6 +125,18 @@ export interface LoadOptions {
   profile?: string;
   /** `--target-path`: where artifacts and caches go, over $STRATA_TARGET_PATH, $DBT_TARGET_PATH and the project file. */
   targetPath?: string;
-  /** Skip reading profiles.yml (e.g. `ls`, `compile` without warehouse); a duckdb default is used if absent. */
+  /** Skip reading profiles.yml (e.g. `ls`, `compile` without warehouse); the zero-setup target is used if absent. */
   profileOptional?: boolean;
+  /** The warehouses' profile rules: given by the adapters' registry, as project/ imports no adapter. */
+  targetRules: TargetRules;
+}
+
+/** How profiles.yml outputs read on each warehouse. */
+export interface TargetRules {
+  /** The warehouse types there are adapters for (hints name them). */
+  types: string[];
+  /** The target of a project with no profiles.yml: the embedded warehouse, on a file in the project folder. */
+  zeroSetupTarget(profileName: string): TargetConfig;
+  /** An output's schema and database, with its warehouse's aliases and defaults. */
+  targetNames(type: string, settings: Record<string, unknown>): { schema: string; database?: string };
 }

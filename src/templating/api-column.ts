@@ -1,12 +1,15 @@
+import type { ColumnConventions } from '../adapters/contract.js';
+
 /**
  * dbt's `api.Column` for the adapter at hand: `translate_type`, `string_type`, `numeric_type` and `create`,
  * as packages call them (`api.Column.translate_type('string')`), and the Column objects that
  * `adapter.get_columns_in_relation` returns (`is_string()`, `is_number()`, `string_size()`, `data_type`).
- * The labels are dbt's base Column's, with dbt-bigquery's BigQueryColumn for BigQuery.
+ * dbt's base Column, unless the adapter's conventions say otherwise (its labels, string type and quoting).
  */
-const LABELS: Record<string, Record<string, string>> = {
-  default: { STRING: 'TEXT', TIMESTAMP: 'TIMESTAMP', FLOAT: 'FLOAT', INTEGER: 'INT' },
-  bigquery: { TEXT: 'STRING', FLOAT: 'FLOAT64', INTEGER: 'INT64' },
+const BASE: ColumnConventions = {
+  labels: { STRING: 'TEXT', TIMESTAMP: 'TIMESTAMP', FLOAT: 'FLOAT', INTEGER: 'INT' },
+  stringType: (size) => `character varying(${size})`,
+  quote: (name) => `"${name}"`,
 };
 
 const STRING_TYPES = /^(character varying|varchar|text|string|char|character|nvarchar|bpchar)\b/i;
@@ -60,13 +63,11 @@ export class ColumnValue {
   }
 }
 
-export function columnApi(adapterType: string): Record<string, unknown> {
-  const labels = LABELS[adapterType] ?? LABELS.default!;
-  const bigquery = adapterType === 'bigquery';
-  const quote = (name: string): string => (bigquery ? `\`${name}\`` : `"${name}"`);
+export function columnApi(conventions: ColumnConventions = BASE): Record<string, unknown> {
+  const { labels, quote } = conventions;
   return {
     translate_type: (dtype: unknown): string => labels[String(dtype).toUpperCase()] ?? String(dtype),
-    string_type: (size?: unknown): string => (bigquery ? 'STRING' : `character varying(${String(size ?? 256)})`),
+    string_type: (size?: unknown): string => conventions.stringType(Number(size ?? 256)),
     numeric_type: (dtype: unknown, precision?: unknown, scale?: unknown): string =>
       precision === undefined || precision === null || scale === undefined || scale === null ? String(dtype) : `${String(dtype)}(${String(precision)},${String(scale)})`,
     create: (name: unknown, dataType: unknown): ColumnValue => new ColumnValue(String(name), String(dataType), quote(String(name))),

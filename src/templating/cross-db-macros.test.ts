@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'sql-parser-cst';
 import { createTemplateEngine } from './index.js';
+import { adapterMacroFiles } from '../adapters/registry.js';
 import type { RenderNode, RunRenderContext } from './types.js';
 
 const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: {} };
@@ -16,7 +17,7 @@ const context: RunRenderContext = {
   fullRefresh: false,
 };
 const render = (adapterType: string, sql: string): Promise<string> =>
-  createTemplateEngine({ projectName: 'p', adapterType, target: { name: 'dev', type: adapterType }, vars: {}, env: {}, docs: {}, macroFiles: [] }).runRender(node, sql, context);
+  createTemplateEngine({ projectName: 'p', adapterType, target: { name: 'dev', type: adapterType }, vars: {}, env: {}, docs: {}, macroFiles: adapterMacroFiles().map((f) => ({ ...f, packageName: 'dbt' })) }).runRender(node, sql, context);
 
 const SELECT = `select
   {{ dbt.dateadd('day', 1, "date '2024-01-31'") }} as d1,

@@ -5,7 +5,7 @@ import { columnApi } from './api-column.js';
 import { templateAdapter } from './template-adapter.js';
 import { setFunction } from './python-set.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
-import { didYouMean } from '../diagnostics/index.js';
+import { SECRET_ENV_NAME, didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { splitArgs } from './call-args.js';
@@ -180,6 +180,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   );
 
   const envVar = (name: string, ...rest: Args): unknown => {
+    // A parse render records the read and the parse reports it at its line (parse/secret-env-check.ts); any
+    // other render would put the value into SQL that runs: refused, as dbt refuses it outside profiles and packages.
+    if (!recorder && SECRET_ENV_NAME.test(name)) {
+      throw new TemplateUserError('env-secret-in-sql', `env_var('${name}') would write a secret into SQL: secret env vars (DBT_ENV_SECRET_*, STRATA_ENV_SECRET_*) are allowed only in profiles.yml or packages.yml`, `use {{ secret('${name}') }}: the warehouse session gets the value and the SQL only a reference to it`);
+    }
     const { pos } = splitArgs(rest);
     const v = options.env[name];
     if (recorder) (recorder.env ??= {})[name] = envDigest(v);
@@ -254,7 +259,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,
     adapter,
-    api: { Column: columnApi(adapterType), Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
+    api: { Column: columnApi(options.columnConventions?.(adapterType)), Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
     run_query: runQuery,
     statement,
     load_result: (name: string) => results.get(name) ?? null,

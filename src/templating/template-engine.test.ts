@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createTemplateEngine } from './index.js';
+import { conventionsOf } from '../adapters/registry.js';
 import type { RenderNode, RunRenderContext, TemplateWarehouse } from './types.js';
 
 const macros = `
@@ -17,6 +18,7 @@ const engine = (extra: { vars?: Record<string, unknown>; env?: Record<string, st
   createTemplateEngine({
     projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: extra.vars ?? { region: 'eu' }, env: extra.env ?? {}, docs: { about: 'About text' },
     macroFiles: [{ path: 'macros/m.sql', packageName: 'p', contents: extra.files ?? macros }],
+    columnConventions: (type) => conventionsOf(type)?.column,
   });
 const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: { materialized: 'view' } };
 

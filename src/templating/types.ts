@@ -5,7 +5,7 @@
  *    `adapter.get_columns_in_relation` reach the warehouse through `TemplateWarehouse`.
  */
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Relation, QueryResult, ColumnDef } from '../adapters/contract.js';
+import type { Relation, QueryResult, ColumnDef, ColumnConventions } from '../adapters/contract.js';
 import type { RefCall, SourceCall, ResourceType } from '../parse/types.js';
 
 /** A macro file to register: from the project's macro-paths, a package, or Strata's built-ins. */
@@ -42,6 +42,8 @@ export interface TemplateEnvironmentOptions {
   declaredPackages?: string[];
   env: NodeJS.ProcessEnv;
   macroFiles: MacroFile[];
+  /** dbt's `api.Column` on a warehouse type (its adapter's conventions); absent: dbt's base Column. */
+  columnConventions?: (adapterType: string) => ColumnConventions | undefined;
   /**
    * The macro files are known to compile (the last clean parse's graph snapshot is valid for them): each is
    * compiled on its first call instead of up front. A warm parse that renders nothing then compiles none.

@@ -38,3 +38,23 @@ export async function getTable(endpoint: string, key: string): Promise<any> {
 /** Non-empty on a platform ZetaSQL ships no analyzer for: the reason to print when skipping. */
 export const analyzerPlatformGap = ['linux', 'darwin'].includes(process.platform) && ['x64', 'arm64'].includes(process.arch) ? '' : `BigQuery's analyzer (ZetaSQL) has no executable for ${process.platform}/${process.arch}: tests of the local BigQuery are skipped here`;
 if (analyzerPlatformGap) console.warn(analyzerPlatformGap);
+
+/** A REST cell as a plain value: TIMESTAMP (float seconds) as an ISO instant, arrays and records unwrapped. */
+function plain(v: unknown, f: { type: string; mode?: string; fields?: unknown[] }): unknown {
+  if (v === null || v === undefined) return null;
+  if (f.mode === 'REPEATED') return (v as { v: unknown }[]).map((x) => plain(x.v, { ...f, mode: 'NULLABLE' }));
+  if (f.type === 'RECORD') {
+    const fields = (f.fields ?? []) as { name: string; type: string; mode?: string }[];
+    return Object.fromEntries(fields.map((c, i) => [c.name, plain((v as { f: { v: unknown }[] }).f[i]!.v, c)]));
+  }
+  if (f.type === 'TIMESTAMP') return new Date(Number(v) * 1000).toISOString();
+  return v;
+}
+
+/** A query's rows as records by column name (values as the REST API gives them, timestamps as ISO instants). */
+export async function queryRows(endpoint: string, sql: string, options: Parameters<typeof query>[2] = {}): Promise<Record<string, unknown>[]> {
+  const answer = await query(endpoint, sql, options);
+  if (answer.error) throw new Error(`${answer.error.reason}: ${answer.error.message}`);
+  const schema = answer.schema ?? [];
+  return (answer.rows ?? []).map((r) => Object.fromEntries(schema.map((f, i) => [f.name, plain(r.f[i]!.v, f)])));
+}

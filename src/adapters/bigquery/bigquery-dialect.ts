@@ -50,6 +50,11 @@ export class BigQueryDialect implements Dialect {
     return `create or replace view ${this.renderRelation(relation)}${opts ? `\n${opts}` : ''}\nas (\n${sql}\n)`;
   }
 
+  /** Zero-copy: the clone shares the source's storage until either changes (dbt-bigquery's `create_or_replace_clone`). */
+  cloneTable(target: Relation, source: Relation): string {
+    return `create or replace table ${this.renderRelation(target)}\nclone ${this.renderRelation(source)}`;
+  }
+
   /** A source with `materialized: external`: an external table over the files, nothing loaded. */
   createExternalTable(relation: Relation, uris: string[], format: string, hivePrefix?: string): string {
     const fmt = bigquerySourceFormat(format);

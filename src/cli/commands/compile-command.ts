@@ -16,7 +16,7 @@ export function compileCommand(): Command {
       const result = await compile({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, defer: flags.defer, favorState: flags.favorState, offline: flags.offline, inline: flags.inline });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) {
-        if (flags.inline === undefined) reporter.emit({ type: 'info', message: `Compiled ${result.compiled.size} nodes to target/compiled/` });
+        if (flags.inline === undefined) reporter.emit({ type: 'info', message: `Compiled ${result.compiled.size} nodes to ${result.compiledPath ?? 'target/compiled'}/` });
         printNamed(reporter, result, flags);
       }
       process.exitCode = result.exitCode;

@@ -59,7 +59,7 @@ export class CodeGenerator {
     const buf = this.fresh('b');
     const code = this.stmts(body, frame, buf);
     const { temps } = this.fns.pop()!;
-    return `let L = ${line}; let ${buf} = '';${temps.length ? ` let ${temps.join(', ')};` : ''}\ntry {\n${prelude}${code}\n} catch (e) { throw rt.locate(e, ${q(this.file)}, L); }\nreturn ${result(buf)};`;
+    return `let L = ${line}; let ${buf} = '';${temps.length ? ` let ${temps.join(', ')};` : ''}\ntry {\n${prelude}${code}\nif (${buf}.length > rt.limits.output) rt.outputTooLarge(${buf}.length);\n} catch (e) { throw rt.locate(e, ${q(this.file)}, L); }\nreturn ${result(buf)};`;
   }
 
   private stmts(list: Stmt[], f: string, buf: string): string {
@@ -122,12 +122,12 @@ export class CodeGenerator {
       ? `{ const kept = []; for (const x of items) { ${this.assign(s.target, 'x', inner)} if (rt.truthy(${this.expr(s.filter, inner)})) kept.push(x); } items = kept; }\n`
       : '';
     const recurse = s.recursive ? `, ${this.isAsync ? 'async ' : ''}(it, d) => (${this.A}${fn}(rt.iter(it), d))[0]` : '';
-    const prelude = `let ${inner} = Object.create(${f});\n${filter}const loop = rt.loop(items, depth0${recurse});\n`;
+    const prelude = `let ${inner} = Object.create(${f});\n${filter}const loop = rt.loop(items, depth0${recurse}); const budget = rt.budget(), maxIterations = rt.limits.iterations, maxOutput = rt.limits.output;\n`;
     this.fns.push({ temps: [] });
     const b = this.fresh('b');
     const body = this.stmts(s.body, inner, b);
     const { temps } = this.fns.pop()!;
-    const code = `let L = ${s.line}; let ${b} = ''; let iterated = false;${temps.length ? ` let ${temps.join(', ')};` : ''}\ntry {\n${prelude}for (let ${item} = 0; ${item} < items.length; ${item}++) { loop.index0 = ${item}; ${inner} = Object.create(${f}); ${inner}.loop = loop; ${this.assign(s.target, `items[${item}]`, inner)}\n${body}\niterated = true;\n}\n} catch (e) { throw rt.locate(e, ${q(this.file)}, L); }\nreturn [${b}, iterated];`;
+    const code = `let L = ${s.line}; let ${b} = ''; let iterated = false;${temps.length ? ` let ${temps.join(', ')};` : ''}\ntry {\n${prelude}for (let ${item} = 0; ${item} < items.length; ${item}++) { if (++budget.iterations > maxIterations) rt.tooManyIterations(); if (${b}.length > maxOutput) rt.outputTooLarge(${b}.length); loop.index0 = ${item}; ${inner} = Object.create(${f}); ${inner}.loop = loop; ${this.assign(s.target, `items[${item}]`, inner)}\n${body}\niterated = true;\n}\n} catch (e) { throw rt.locate(e, ${q(this.file)}, L); }\nreturn [${b}, iterated];`;
     const decl = `const ${fn} = ${this.isAsync ? 'async ' : ''}function (items, depth0) {\n${code}\n};`;
     const r = this.fresh('r');
     return `${decl}\nL = ${s.line}; const ${r} = ${this.A}${fn}(rt.iter(${this.expr(s.iter, f)}), 0); ${buf} += ${r}[0];${s.else ? ` if (!${r}[1]) {\n${this.stmts(s.else, f, buf)}\n}` : ''}`;

@@ -10,6 +10,7 @@ import { Undefined } from './values.js';
 import { MacroReturn } from './macro.js';
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
+import { withBudget } from './budget.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
 export { Macro, MacroReturn } from './macro.js';
@@ -18,6 +19,7 @@ export { PyFloat } from './py-number.js';
 export { markPython } from './methods.js';
 export { splitKw, type Kw } from './call-args.js';
 export { defaultGlobals } from './globals.js';
+export { limits as templateLimits, limitsFrom, DEFAULT_LIMITS, type TemplateLimits } from './budget.js';
 export { pyJsonDumps } from './json.js';
 export { percentFormat, pyFormat } from './formatting.js';
 
@@ -44,7 +46,8 @@ export class CompiledTemplate {
 
   renderSync(frame: Record<string, unknown>): string {
     this.syncFn ??= new Function(this.code(false))() as RenderFn;
-    return this.syncFn(runtime, frame);
+    const fn = this.syncFn;
+    return withBudget(false, () => fn(runtime, frame));
   }
 
   /**
@@ -55,13 +58,15 @@ export class CompiledTemplate {
     const only = this.ast.length === 1 ? this.ast[0]! : undefined;
     if (only?.t !== 'output') return this.renderSync(frame);
     this.valueFn ??= new Function(new CodeGenerator(false, this.name).value(only.expr))() as (rt: typeof runtime, f: Record<string, unknown>) => unknown;
-    const v = this.valueFn(runtime, frame);
+    const valueFn = this.valueFn;
+    const v = withBudget(false, () => valueFn(runtime, frame));
     return v instanceof Undefined ? '' : v;
   }
 
   renderAsync(frame: Record<string, unknown>): Promise<string> {
     this.asyncFn ??= new Function(this.code(true))() as AsyncRenderFn;
-    return this.asyncFn(runtime, frame);
+    const fn = this.asyncFn;
+    return withBudget(true, () => fn(runtime, frame));
   }
 }
 

@@ -4,6 +4,7 @@ import { isPythonCallable } from './methods.js';
 import { PyFloat } from './py-number.js';
 import { Undefined, isDict, tuple, typeName } from './values.js';
 import { withKw } from './call-args.js';
+import { currentBudget, limits, tooDeep, withBudget } from './budget.js';
 
 /** dbt's `{{ return(x) }}`: ends the macro that is running, whose value is `x`. */
 export class MacroReturn {
@@ -71,15 +72,26 @@ export class Macro {
 
   /** Calls the macro: its output, or the value given to `return()`. A Promise in an async render. */
   invoke(args: unknown[], kw?: Record<string, unknown>): unknown {
+    // Called from Strata outside any render (run-operation): the call is a render of its own, with its own budget.
+    const budget = currentBudget();
+    if (!budget) return withBudget(true, () => this.invoke(args, kw));
     const bound = this.bind(args, kw);
+    if (++budget.depth > limits.depth) tooDeep(budget, this.name);
     let out: unknown;
     try {
       out = this.body(bound);
     } catch (e) {
+      budget.depth--;
       if (e instanceof MacroReturn) return e.value;
       throw e;
     }
-    if (out instanceof Promise) return out.catch((e: unknown) => (e instanceof MacroReturn ? e.value : Promise.reject(e)));
+    if (out instanceof Promise) {
+      return out.then(
+        (v) => ((budget.depth--), v),
+        (e: unknown) => ((budget.depth--), e instanceof MacroReturn ? e.value : Promise.reject(e)),
+      );
+    }
+    budget.depth--;
     return out;
   }
 

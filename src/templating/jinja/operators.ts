@@ -1,5 +1,6 @@
 /** Python's arithmetic operators with their types, errors and int/float results. */
 import { JinjaError } from './errors.js';
+import { checkItems, checkLength } from './budget.js';
 import { PyFloat, intResult, isFloat } from './py-number.js';
 import { Undefined, isTuple, tuple, typeName } from './values.js';
 import { percentFormat } from './formatting.js';
@@ -53,7 +54,10 @@ export function add(a: unknown, b: unknown): unknown {
     if (r !== undefined) return r;
   }
   if (typeof a === 'string') {
-    if (typeof b === 'string') return a + b;
+    if (typeof b === 'string') {
+      checkLength(a.length + b.length);
+      return a + b;
+    }
     throw new JinjaError('type', `can only concatenate str (not "${typeName(b)}") to str`);
   }
   if (Array.isArray(a)) {
@@ -74,8 +78,12 @@ export function sub(a: unknown, b: unknown): unknown {
 
 function repeat(seq: unknown, times: unknown): unknown {
   const n = Math.max(0, Number(operand(times)));
-  if (typeof seq === 'string') return seq.repeat(n);
+  if (typeof seq === 'string') {
+    checkLength(seq.length * n);
+    return seq.repeat(n);
+  }
   const arr = seq as unknown[];
+  checkItems(arr.length * n);
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) out.push(...arr);
   return isTuple(arr) ? tuple(out) : out;

@@ -1,6 +1,7 @@
 /** What compiled templates call: one object of functions, so the generated code stays small. */
 import { getattr, getitem, slice, SliceKey } from './access.js';
 import { JinjaError, locateError } from './errors.js';
+import { checkLength, limits, loopBudget, outputTooLarge, tooManyIterations } from './budget.js';
 import { FILTERS, applyFilter } from './filters.js';
 import { LoopContext } from './loop.js';
 import { Macro, MISSING, callValue, type BoundArgs } from './macro.js';
@@ -91,7 +92,11 @@ export const runtime = {
   pow: ops.pow,
   neg: ops.neg,
   pos: ops.pos,
-  concat: (...items: unknown[]) => items.map(output).join(''),
+  concat: (...items: unknown[]) => {
+    const strings = items.map(output);
+    checkLength(strings.reduce((n, x) => n + x.length, 0));
+    return strings.join('');
+  },
   tuple,
   dict,
   iter: iterate,
@@ -104,6 +109,11 @@ export const runtime = {
   loop: (items: unknown[], depth0: number, recurse?: (items: unknown, depth: number) => unknown) => new LoopContext(items, depth0, recurse),
   locate: locateError,
   Undefined,
+  // Bounds of one render (budget.ts): loops count into the render's budget, text is checked as it grows.
+  budget: loopBudget,
+  limits,
+  tooManyIterations,
+  outputTooLarge,
 };
 
 export type Runtime = typeof runtime;

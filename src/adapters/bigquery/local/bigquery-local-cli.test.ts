@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../../test-support/demo-project.js';
@@ -111,6 +111,9 @@ describe.skipIf(analyzerPlatformGap)('strata bigquery-local', () => {
       expect(t.schema.fields.map((f: { name: string; type: string }) => `${f.name} ${f.type}`)).toEqual(['id INTEGER', 'amount FLOAT', 'ordered_at TIMESTAMP', 'order_date DATE']);
       const q = await query(second.bigquery, 'select order_date, sum(amount) as total from `acme-local.analytics.orders` group by order_date', { project: 'acme-local' });
       expect(q.schema).toEqual([{ name: 'order_date', type: 'DATE', mode: 'NULLABLE' }, { name: 'total', type: 'FLOAT', mode: 'NULLABLE' }]);
+      // The rows too: each project's DuckDB file is in --data.
+      expect(q.rows?.length).toBeGreaterThan(0);
+      expect(readdirSync(data)).toContain('acme-local.duckdb');
 
       const taken = /:(\d+)$/.exec(second.bigquery)![1]!;
       const third = await startCli('--port', taken, '--gcs-port', '0');
@@ -121,6 +124,31 @@ describe.skipIf(analyzerPlatformGap)('strata bigquery-local', () => {
       second.child.kill('SIGINT');
     }
     expect(await second.exited).toBe(0);
+  });
+
+  it('without the optional analyzer package says what is missing and how to get it (exit 2, no stack trace)', async () => {
+    // An install without @fivetrandevelopers/zetasql: the compiled CLI beside a node_modules holding every other package.
+    const root = mkdtempSync(join(tmpdir(), 'strata-no-analyzer-'));
+    try {
+      cpSync(join(repoRoot, 'dist'), join(root, 'dist'), { recursive: true });
+      cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
+      cpSync(join(repoRoot, 'package.json'), join(root, 'package.json'));
+      mkdirSync(join(root, 'node_modules'));
+      for (const name of readdirSync(join(repoRoot, 'node_modules'))) {
+        if (name === '@fivetrandevelopers') continue;
+        symlinkSync(join(repoRoot, 'node_modules', name), join(root, 'node_modules', name));
+      }
+      const child = spawn(process.execPath, [join(root, 'bin', 'strata.js'), 'bigquery-local', '--port', '0', '--gcs-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? -1)));
+      expect(code, out).toBe(2);
+      expect(out).toContain('error [analyzer-unavailable] the optional package @fivetrandevelopers/zetasql is not installed (npm install @fivetrandevelopers/zetasql)');
+      expect(out).not.toMatch(/\n\s+at .*\.js:\d+/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   // Linux with util-linux's setpriv (Debian's essential set): the analyzer gets a parent-death signal.

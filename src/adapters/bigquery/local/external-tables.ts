@@ -5,6 +5,8 @@
  */
 import type { TableField } from './bigquery-types.js';
 import { describeFile, type ObjectSource } from './load-jobs.js';
+import type { DuckWarehouse } from './duckdb-warehouse.js';
+import { loadFiles } from './file-loads.js';
 
 function option(text: string, name: string): string | undefined {
   return new RegExp(`\\b${name}\\s*=\\s*'([^']*)'`, 'i').exec(text)?.[1];
@@ -46,4 +48,17 @@ export async function externalTableSchema(statement: string, objects: ObjectSour
     for (const seg of first.slice(prefix.length).split('/').slice(0, -1)) if (seg.includes('=')) fields.push({ name: seg.split('=')[0]!, type: 'STRING', mode: 'NULLABLE' });
   }
   return { fields, rows };
+}
+
+/** An external table's rows, read from the local GCS once when it is created (missing files: an empty table). */
+export async function createExternalRows(wh: DuckWarehouse, statement: string, key: string, fields: TableField[], objects: ObjectSource | undefined): Promise<void> {
+  const format = (option(statement, 'format') ?? 'PARQUET').toUpperCase();
+  const files = objects ? uris(statement).flatMap((u) => matching(u, objects)) : [];
+  if (!files.length) {
+    await wh.ensureTable(key, fields);
+    return;
+  }
+  const staged = files.map((f) => ({ uri: `gs://${f.bucket}/${f.name}`, bytes: objects!.get(f.bucket, f.name)! }));
+  const skip = Number(/\bskip_leading_rows\s*=\s*(\d+)/i.exec(statement)?.[1] ?? 0);
+  await loadFiles(wh, key, staged, format === 'JSON' ? 'NEWLINE_DELIMITED_JSON' : format, { replace: true, hivePrefix: option(statement, 'hive_partition_uri_prefix'), ...(format === 'CSV' && skip !== 1 ? { skip } : {}) });
 }

@@ -1,6 +1,7 @@
 /** Job resources as BigQuery's REST API returns them, for the local server's load jobs. */
 import type { QueryAnswer } from './query-jobs.js';
 import type { TableStore } from './table-store.js';
+import type { DuckWarehouse } from './duckdb-warehouse.js';
 import { loadFromUpload, loadFromUris, type ObjectSource } from './load-jobs.js';
 
 export interface JobRecord {
@@ -11,10 +12,10 @@ export interface JobRecord {
 }
 
 /** A load job from gs:// URIs: done at once, its error (if any) in the job's status. */
-export async function loadFromUrisJob(project: string, location: string, body: any, objects: ObjectSource | undefined, store: TableStore): Promise<JobRecord> {
+export async function loadFromUrisJob(project: string, location: string, body: any, objects: ObjectSource | undefined, store: TableStore, wh: DuckWarehouse): Promise<JobRecord> {
   const ref = body.jobReference ?? {};
   const cfg = body.configuration;
-  const { error, rows } = await loadFromUris(cfg.load, objects, store);
+  const { error, rows } = await loadFromUris(cfg.load, objects, store, wh);
   return {
     resource: {
       kind: 'bigquery#job',
@@ -28,9 +29,9 @@ export async function loadFromUrisJob(project: string, location: string, body: a
 }
 
 /** A multipart upload load job (seeds). */
-export function loadFromUploadJob(project: string, meta: any, data: Buffer, store: TableStore): JobRecord {
+export async function loadFromUploadJob(project: string, meta: any, data: Buffer, store: TableStore, wh: DuckWarehouse): Promise<JobRecord> {
   const ref = meta.jobReference ?? {};
-  const rows = loadFromUpload(meta.configuration.load, data, store);
+  const rows = await loadFromUpload(meta.configuration.load, data, store, wh);
   return {
     resource: {
       kind: 'bigquery#job',

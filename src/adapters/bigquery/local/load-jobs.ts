@@ -5,6 +5,8 @@
  */
 import type { TableField } from './bigquery-types.js';
 import type { TableStore } from './table-store.js';
+import type { DuckWarehouse } from './duckdb-warehouse.js';
+import { loadFiles, type StagedFile } from './file-loads.js';
 
 /** Where load jobs read `gs://bucket/name` from (the local GCS server). */
 export interface ObjectSource {
@@ -78,13 +80,15 @@ function fieldOf(name: string, duckType: string): TableField {
 }
 
 /** A load job from GCS URIs into its destination table; returns the job's error, if any, and the rows loaded. */
-export async function loadFromUris(load: any, objects: ObjectSource | undefined, store: TableStore): Promise<{ error?: { reason: string; message: string }; rows: number }> {
+export async function loadFromUris(load: any, objects: ObjectSource | undefined, store: TableStore, wh: DuckWarehouse): Promise<{ error?: { reason: string; message: string }; rows: number }> {
   let fields: TableField[] = [];
   let rows = 0;
+  const files: StagedFile[] = [];
   for (const uri of load.sourceUris as string[]) {
     const m = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
     const bytes = m ? objects?.get(m[1]!, m[2]!) : undefined;
     if (!bytes) return { error: { reason: 'notFound', message: `Not found: URI ${uri}` }, rows: 0 };
+    files.push({ uri, bytes });
     try {
       const d = await describeFile(bytes, load.sourceFormat);
       fields = d.fields;
@@ -96,19 +100,30 @@ export async function loadFromUris(load: any, objects: ObjectSource | undefined,
     }
   }
   const t = load.destinationTable;
-  store.tables.set(`${t.projectId}.${t.datasetId}.${t.tableId}`, { type: 'TABLE', fields: load.schema?.fields ?? fields, numRows: rows, numBytes: rows * 10 });
+  const key = `${t.projectId}.${t.datasetId}.${t.tableId}`;
+  const schema: TableField[] = load.schema?.fields ?? fields;
+  const replace = (load.writeDisposition ?? 'WRITE_APPEND') !== 'WRITE_APPEND' || !store.tables.has(key);
+  try {
+    await wh.exclusive(() => loadFiles(wh, key, files, load.sourceFormat ?? 'CSV', { replace, fields: schema, csvSchema: !!load.schema, skip: load.skipLeadingRows, delimiter: load.fieldDelimiter, hivePrefix: load.hivePartitioningOptions?.sourceUriPrefix }));
+  } catch (e) {
+    return { error: { reason: 'invalid', message: `Error while reading data, error message: ${(e as Error).message.split('\n')[0]}` }, rows: 0 };
+  }
+  store.tables.set(key, { type: 'TABLE', fields: replace ? schema : store.tables.get(key)!.fields, numRows: (await wh.exclusive(() => wh.count(key))) ?? rows, numBytes: rows * 10 });
   store.save();
   return { rows };
 }
 
 /** A multipart upload load job (CSV): the table gets the client's schema, or STRING columns named by the header. */
-export function loadFromUpload(load: any, data: Buffer, store: TableStore): number {
+export async function loadFromUpload(load: any, data: Buffer, store: TableStore, wh: DuckWarehouse): Promise<number> {
   const lines = data.toString('utf8').split(/\r?\n/).filter((l) => l.length);
   const header = (lines[0] ?? '').split(load.fieldDelimiter ?? ',');
   const t = load.destinationTable;
   const fields = load.schema?.fields ?? header.map((h: string) => ({ name: h.replace(/^"|"$/g, ''), type: 'STRING', mode: 'NULLABLE' }));
-  const rows = Math.max(0, lines.length - (load.skipLeadingRows ?? 0));
-  store.tables.set(`${t.projectId}.${t.datasetId}.${t.tableId}`, { type: 'TABLE', fields, numRows: rows, numBytes: data.length });
+  const key = `${t.projectId}.${t.datasetId}.${t.tableId}`;
+  const replace = (load.writeDisposition ?? 'WRITE_APPEND') !== 'WRITE_APPEND' || !store.tables.has(key);
+  await wh.exclusive(() => loadFiles(wh, key, [{ uri: 'upload', bytes: data }], 'CSV', { replace, fields, csvSchema: true, skip: load.skipLeadingRows ?? (load.schema ? 0 : 1), delimiter: load.fieldDelimiter }));
+  const rows = (await wh.exclusive(() => wh.count(key))) ?? Math.max(0, lines.length - (load.skipLeadingRows ?? 0));
+  store.tables.set(key, { type: 'TABLE', fields, numRows: rows, numBytes: data.length });
   store.save();
   return rows;
 }

@@ -14,6 +14,9 @@ import { TableStore, type StoredTable } from './table-store.js';
 import { runQueryJob, type QueryAnswer } from './query-jobs.js';
 import { loadFromUploadJob, loadFromUrisJob, type JobRecord } from './job-records.js';
 import { multipart, type ObjectSource } from './load-jobs.js';
+import { DuckWarehouse } from './duckdb-warehouse.js';
+import { tableRows } from './execute-job.js';
+import { cellValue, restRows } from './rest-values.js';
 
 export interface RecordedRequest {
   method: string;
@@ -35,7 +38,7 @@ export interface LocalBigQuery {
   failInserts(n: number, status?: number, reason?: string, message?: string): void;
   /** Create the next n jobs, then answer 503 as if the response was lost. */
   loseInsertResponses(n: number): void;
-  /** Rows for a SELECT the analyzer accepted (the server keeps no rows); default: `count(*) as n` gets the table's numRows. */
+  /** Rows for a SELECT the analyzer accepted, instead of the rows its execution gives. */
   answer?: (sql: string) => QueryAnswer | undefined;
   close(): Promise<void>;
 }
@@ -62,10 +65,11 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
   const zs = await acquireZetaSql();
   const settings = analyzerSettings(zs);
   const store = new TableStore(options.dataDir);
+  const wh = await DuckWarehouse.open(options.dataDir);
   const state = { failing: 0, failure: { status: 503, reason: 'backendError', message: 'Backend error (injected by the test server)' }, losing: 0 };
   const jobById = new Map<string, JobRecord>();
   const api = { requests: [] as RecordedRequest[], jobs: [] as any[], tables: store.tables, datasets: store.datasets } as LocalBigQuery;
-  const ctx: RouteContext = { zs, settings, store, jobById, api, state, options };
+  const ctx: RouteContext = { zs, settings, store, wh, jobById, api, state, options };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -85,6 +89,7 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
     });
   } catch (e) {
     await zs.release();
+    await wh.close();
     throw e;
   }
   const { port } = server.address() as AddressInfo;
@@ -98,6 +103,7 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
       await zs.release();
+      await wh.exclusive(() => wh.close());
     },
   });
   return api;
@@ -107,6 +113,7 @@ interface RouteContext {
   zs: ZetaSql;
   settings: AnalyzerSettings;
   store: TableStore;
+  wh: DuckWarehouse;
   jobById: Map<string, JobRecord>;
   api: LocalBigQuery;
   state: { failing: number; failure: { status: number; reason: string; message: string }; losing: number };
@@ -126,13 +133,14 @@ async function route(ctx: RouteContext, req: http.IncomingMessage, raw: Buffer, 
     const { meta, data } = multipart(raw, ctype);
     const ref = meta.jobReference ?? {};
     if (ctx.jobById.has(ref.jobId)) return apiError(send, 409, 'duplicate', `Already Exists: Job ${dec(m[1]!)}:${ref.location ?? 'US'}.${ref.jobId}`);
-    return send(200, remember(ctx, loadFromUploadJob(dec(m[1]!), meta, data, ctx.store)));
+    return send(200, remember(ctx, await loadFromUploadJob(dec(m[1]!), meta, data, ctx.store, ctx.wh)));
   }
   if ((m = /^\/projects\/([^/]+)\/jobs\/([^/]+)$/.exec(path)) && req.method === 'GET') {
     const job = ctx.jobById.get(dec(m[2]!));
     return job ? send(200, job.resource) : apiError(send, 404, 'notFound', `Not found: Job ${m[2]}`);
   }
   if ((m = /^\/projects\/([^/]+)\/queries\/([^/]+)$/.exec(path)) && req.method === 'GET') return queryResults(ctx, dec(m[2]!), url, send);
+  if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)\/data$/.exec(path)) && req.method === 'GET') return tableData(ctx, [m[1]!, m[2]!, m[3]!].map(dec).join('.'), url, send);
   if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && req.method === 'GET') {
     const [p, d, t] = [m[1]!, m[2]!, m[3]!].map(dec);
     const table = ctx.store.tables.get(`${p}.${d}.${t}`);
@@ -172,14 +180,14 @@ async function insertJob(ctx: RouteContext, project: string, body: any, send: Se
   const cfg = body.configuration ?? {};
   const location = ref.location ?? ctx.options.location ?? 'US';
   if (cfg.dryRun) {
-    const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, { project, location, sql: cfg.query?.query ?? '', dryRun: true, parameters: cfg.query?.queryParameters });
+    const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, ctx.wh, { project, location, sql: cfg.query?.query ?? '', dryRun: true, parameters: cfg.query?.queryParameters });
     if (out.error) return apiError(send, out.error.status, out.error.reason, out.error.message);
     return send(200, { kind: 'bigquery#job', jobReference: { projectId: project, location: ref.location }, configuration: cfg, status: { state: 'DONE' }, statistics: out.stats });
   }
   if (ctx.jobById.has(ref.jobId)) return apiError(send, 409, 'duplicate', `Already Exists: Job ${project}:${location}.${ref.jobId}`);
-  if (cfg.load?.sourceUris) return send(200, remember(ctx, await loadFromUrisJob(project, location, body, ctx.options.gcs, ctx.store)));
+  if (cfg.load?.sourceUris) return send(200, remember(ctx, await loadFromUrisJob(project, location, body, ctx.options.gcs, ctx.store, ctx.wh)));
   const now = String(Date.now());
-  const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, { project, location, sql: cfg.query?.query ?? '', dryRun: false, parameters: cfg.query?.queryParameters, answer: ctx.api.answer, objects: ctx.options.gcs });
+  const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, ctx.wh, { project, location, sql: cfg.query?.query ?? '', dryRun: false, parameters: cfg.query?.queryParameters, answer: ctx.api.answer, objects: ctx.options.gcs });
   const resource = {
     kind: 'bigquery#job',
     id: `${project}:${location}.${ref.jobId}`,
@@ -203,7 +211,8 @@ function queryResults(ctx: RouteContext, jobId: string, url: URL, send: Send): v
   if (err) return apiError(send, 400, err.reason, err.message);
   const r = job.result ?? { fields: [], rows: [] };
   const wantRows = url.searchParams.get('maxResults') !== '0';
-  const cell = (v: unknown): unknown => (v === null || v === undefined ? null : Array.isArray(v) ? v.map((x) => ({ v: cell(x) })) : String(v));
+  const int64 = url.searchParams.get('formatOptions.useInt64Timestamp') === 'true';
+  const cell = (v: unknown): unknown => cellValue(v, int64);
   send(200, {
     kind: 'bigquery#getQueryResultsResponse',
     jobReference: job.resource.jobReference,
@@ -213,4 +222,13 @@ function queryResults(ctx: RouteContext, jobId: string, url: URL, send: Send): v
     ...(wantRows ? { rows: r.rows.map((row) => ({ f: r.fields.map((f) => ({ v: cell(row[f.name]) })) })) } : {}),
     ...(job.resource.statistics.query?.numDmlAffectedRows ? { numDmlAffectedRows: job.resource.statistics.query.numDmlAffectedRows } : {}),
   });
+}
+
+/** tabledata.list: a stored table's rows (all of them: the tables here are small). */
+async function tableData(ctx: RouteContext, key: string, url: URL, send: Send): Promise<void> {
+  const table = ctx.store.tables.get(key);
+  if (!table) return apiError(send, 404, 'notFound', `Not found: Table ${key}`);
+  const rows = restRows(await ctx.wh.exclusive(() => tableRows(ctx.wh, key)), table.fields);
+  const int64 = url.searchParams.get('formatOptions.useInt64Timestamp') === 'true';
+  send(200, { kind: 'bigquery#tableDataList', totalRows: String(rows.length), rows: rows.map((r) => ({ f: table.fields.map((f) => ({ v: cellValue(r[f.name], int64) })) })) });
 }

@@ -14,12 +14,11 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
   const q = (sql: string, o?: Parameters<typeof query>[2]) => query(bq.endpoint, sql, o);
   beforeAll(async () => {
     bq = await startLocalBigQuery();
-    bq.tables.set('p.d.events', {
-      type: 'TABLE',
-      fields: [{ name: 'id', type: 'INTEGER', mode: 'NULLABLE' }, { name: 'name', type: 'STRING' }, { name: 'ts', type: 'TIMESTAMP' }, { name: 'tags', type: 'STRING', mode: 'REPEATED' }, { name: 'amount', type: 'FLOAT' }],
-      numRows: 3,
-      numBytes: 300,
-    });
+    const made = await q(
+      "create schema `p`.`d`;\ncreate table `p`.`d`.`events` (id INT64, name STRING, ts TIMESTAMP, tags ARRAY<STRING>, amount FLOAT64);\n" +
+        "insert into `p`.`d`.`events` values (1, 'a', timestamp '2026-01-01 10:00:00', ['x'], 1.5), (2, 'b', timestamp '2026-01-02 10:00:00', [], 2.5), (3, null, null, ['y', 'z'], null)",
+    );
+    expect(made.error).toBeUndefined();
   });
   afterAll(async () => bq.close());
 
@@ -122,6 +121,18 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     const outside = await q('insert into `p`.`d`.`events` (id) values (1), (2);\nselect nope from `p`.`d`.`events`');
     expect(outside.error?.message).toBe('Unrecognized name: nope; Did you mean name? at [2:8]');
     expect(bq.tables.get('p.d.events')!.numRows).toBe(5); // outside a transaction, what ran before the failure stays
+  });
+
+  it('refuses, as BigQuery’s engine does, a MERGE matching one target row to several source rows; one match per row merges', async () => {
+    const merge = (source: string): Promise<Awaited<ReturnType<typeof q>>> =>
+      q(`merge into \`p\`.\`d\`.\`events\` as DBT_INTERNAL_DEST\nusing (${source}) as DBT_INTERNAL_SOURCE\non DBT_INTERNAL_DEST.id = DBT_INTERNAL_SOURCE.id\nwhen matched then update set name = DBT_INTERNAL_SOURCE.name\nwhen not matched then insert (id, name) values (DBT_INTERNAL_SOURCE.id, DBT_INTERNAL_SOURCE.name)`);
+    const twice = await merge("select 3 as id, 'x' as name union all select 3, 'y'");
+    expect(twice.error).toEqual({ reason: 'invalidQuery', message: 'UPDATE/MERGE must match at most one source row for each target row', location: 'query' });
+    const once = await merge("select 3 as id, 'c3' as name union all select 9, 'new'");
+    expect(once.error).toBeUndefined();
+    expect(once.job.statistics.query.numDmlAffectedRows).toBe('2');
+    const rows = await q('select id, name from `p`.`d`.`events` where id in (3, 9) order by id');
+    expect(rows.rows!.map((r) => r.f.map((c) => c.v))).toEqual([['3', 'c3'], ['9', 'new']]);
   });
 
   it('restarts the analyzer when it dies, and stops it when the last server closes', async () => {

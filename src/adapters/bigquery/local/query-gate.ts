@@ -28,6 +28,8 @@ export interface AnalyzedStatement {
   text: string;
   effects: SchemaEffect[];
   inTransaction: boolean;
+  /** A DECLARE or SET of the script (node kind `script_declare` / `script_set`): names, type and value as written. */
+  variable?: { names: string[]; type?: string; value?: string };
 }
 
 export interface GateError {
@@ -163,8 +165,21 @@ class ScriptAnalysis {
     const byDefault = body.default_value ? await this.expression(body.default_value) : undefined;
     for (const r of [typed, byDefault]) if (r && 'reason' in r) return r;
     const type = ((typed ?? byDefault) as TypeProto | undefined) ?? { type_kind: 'TYPE_INT64' };
-    for (const id of body.variable_list?.identifier_list ?? []) this.constants.push({ name: id.id_string, type });
+    const names: string[] = (body.variable_list?.identifier_list ?? []).map((id: { id_string: string }) => id.id_string);
+    for (const name of names) this.constants.push({ name, type });
+    this.step('script_declare', body, { names, type: body.type ? this.slice(body.type) : undefined, value: body.default_value ? this.slice(body.default_value) : undefined });
     return undefined;
+  }
+
+  private slice(wrapper: any): string {
+    const { start, end } = rangeOf(wrapper);
+    return this.bytes.subarray(start, end).toString('utf8');
+  }
+
+  /** A DECLARE or SET, kept for execution (no schema effect). */
+  private step(kind: string, body: any, variable: NonNullable<AnalyzedStatement['variable']>): void {
+    const r = attr(body, 'parse_location_range');
+    this.statements.push({ node: { kind, body }, text: this.bytes.subarray(Number(r?.start ?? 0), Number(r?.end ?? 0)).toString('utf8'), effects: [], inTransaction: this.inTransaction, variable });
   }
 
   /** A statement of the script, analyzed in place (positions count in the whole script), then the engine rules. */
@@ -195,7 +210,9 @@ class ScriptAnalysis {
     if (ast.kind === 'ast_variable_declaration_node') return this.declaration(ast.body);
     if (ast.kind === 'ast_single_assignment_node') {
       const r = await this.expression(ast.body.expression);
-      return 'reason' in r ? r : undefined;
+      if ('reason' in r) return r;
+      this.step('script_set', ast.body, { names: [ast.body.variable?.id_string], value: this.slice(ast.body.expression) });
+      return undefined;
     }
     const { start, end } = rangeOf(wrapper);
     return this.statement(start, end);

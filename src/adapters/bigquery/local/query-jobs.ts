@@ -1,8 +1,8 @@
 /**
- * A query job on the local BigQuery: the SQL through the analyzer gate, then its effects on the store
- * (schemas from the analyzer; row counts approximated: this server keeps no rows), its statistics and,
- * for a SELECT, its result schema (and rows for INFORMATION_SCHEMA). Dry runs are analyzed the same way
- * and change nothing.
+ * A query job on the local BigQuery: the SQL through the analyzer gate, then executed on the server's
+ * DuckDB (execute-job.ts), then its effects on the catalog (schemas from the analyzer, row counts from
+ * the data), its statistics and, for a SELECT, its rows (INFORMATION_SCHEMA: from the catalog). Dry runs
+ * are analyzed the same way and change nothing.
  */
 import type { ZetaSql } from './zetasql-service.js';
 import type { AnalyzerSettings } from './analyzer-options.js';
@@ -13,6 +13,10 @@ import { externalTableSchema } from './external-tables.js';
 import type { ObjectSource } from './load-jobs.js';
 import { scalarType, type TableField, type TypeProto } from './bigquery-types.js';
 import { attr, outputFields } from './resolved-ast.js';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { DuckWarehouse } from './duckdb-warehouse.js';
+import { executeStatements, refreshCounts, type JobParameter } from './execute-job.js';
+import { restRows } from './rest-values.js';
 
 export interface QueryAnswer {
   fields: { name: string; type: string; mode?: string; fields?: TableField[] }[];
@@ -31,7 +35,7 @@ export interface QueryJob {
   sql: string;
   dryRun: boolean;
   /** The job's `queryParameters` (REST form). */
-  parameters?: { name: string; parameterType: { type: string; arrayType?: { type: string } } }[];
+  parameters?: JobParameter[];
   /** The local GCS, for external tables' files. */
   objects?: ObjectSource;
   /** A test's rows for a SELECT (the server keeps no rows of its own). */
@@ -66,30 +70,11 @@ function referencedTables(sql: string): string[] {
   return [...out];
 }
 
-/** Rows a DML statement changes, roughly: VALUES count their rows, INSERT … SELECT from one table copies its count. */
-function applyRowCounts(store: TableStore, s: AnalyzedStatement, project: string): number {
-  if (s.node.kind === 'resolved_insert_stmt_node') {
-    const target = referencedTables(s.text)[0] ?? (/insert into `([^`]+)`\.`([^`]+)`/i.exec(s.text)?.slice(1, 3).join('.') ?? '');
-    const key = target.split('.').length === 2 ? `${project}.${target}` : target;
-    const rows = attr(s.node.body, 'row_list') as unknown[] | undefined;
-    const from = referencedTables(s.text).filter((r) => r !== key);
-    const n = rows?.length ? rows.length : from.length === 1 ? (store.tables.get(from[0]!)?.numRows ?? 0) : 0;
-    const t = store.tables.get(key);
-    if (t) t.numRows += n;
-    return n;
-  }
-  if (s.node.kind === 'resolved_delete_stmt_node') {
-    const t = store.tables.get(referencedTables(s.text)[0] ?? '');
-    if (t && /where true\s*$/i.test(s.text)) t.numRows = 0;
-  }
-  return 0;
-}
-
-async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStatement, job: QueryJob, store: TableStore, gate: GateOutcome): Promise<QueryAnswer> {
+async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStatement, job: QueryJob, store: TableStore, gate: GateOutcome, rows: DuckDBValue[][] | undefined): Promise<QueryAnswer> {
   const custom = job.answer?.(job.sql);
   if (custom) return custom;
   const fields = outputFields(s.node) ?? [];
-  if (/count\(\*\) as n/i.test(job.sql)) return { fields, rows: [{ n: gate.tables.map((r) => store.tables.get(r)).find(Boolean)?.numRows ?? 0 }] };
+  if (rows) return { fields, rows: restRows(rows, fields) };
   const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.map((f) => f.name));
   return { fields, rows: info ?? [] };
 }
@@ -105,7 +90,7 @@ async function describeExternal(s: AnalyzedStatement, job: QueryJob, store: Tabl
 }
 
 /** Runs one query job (or dry run) through the gate against the store. */
-export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store: TableStore, job: QueryJob): Promise<QueryOutcome> {
+export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store: TableStore, wh: DuckWarehouse, job: QueryJob): Promise<QueryOutcome> {
   const gate = await analyzeJob(zs, settings, job.sql, { project: job.project, location: job.location, parameters: parameterTypes(job), columnsOf: (k) => store.columnsOf(k) });
   const refs = gate.tables;
   const bytes = refs.reduce((n, r) => n + (store.tables.get(r)?.numBytes ?? 0), 0);
@@ -117,15 +102,20 @@ export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store
   }
   // A failed script keeps what its statements before the failure did, except inside an open transaction.
   const done = gate.error ? gate.statements.filter((s) => !s.inTransaction) : gate.statements;
-  let dml: number | undefined;
-  let result: QueryAnswer | undefined;
-  for (const s of done) {
-    store.apply(s.effects);
-    await describeExternal(s, job, store);
-    if (/insert|update|delete|merge/.test(s.node.kind)) dml = (dml ?? 0) + applyRowCounts(store, s, job.project);
-    if (s.node.kind === 'resolved_query_stmt_node') result = await resultOf(zs, settings, s, job, store, gate);
-  }
+  const ran = await wh.exclusive(async () => {
+    const out = await executeStatements(wh, store, job, done, gate.tables, job.objects);
+    for (const s of done.slice(0, out.executed)) {
+      store.apply(s.effects);
+      await describeExternal(s, job, store);
+    }
+    await refreshCounts(wh, store, [...new Set([...gate.tables, ...done.flatMap((s) => s.effects.map((e) => e.key))])]);
+    return out;
+  });
+  const last = done.slice(0, ran.executed).filter((s) => s.node.kind === 'resolved_query_stmt_node').at(-1);
+  const result = last ? await resultOf(zs, settings, last, job, store, gate, ran.rows) : undefined;
   store.save();
   if (gate.error) return { error: { ...gate.error, status: 400 } };
+  if (ran.error) return { error: { ...ran.error, status: 400 } };
+  const dml = ran.dmlRows;
   return { stats: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, bytes ? 10 * 1024 * 1024 : 0)), statementType: type, ...(dml !== undefined ? { numDmlAffectedRows: String(dml) } : {}) } }, result };
 }

@@ -25,6 +25,13 @@ function createKind(kind: string): TableKind | undefined {
   return undefined;
 }
 
+/** `create table … clone source`: the columns of the source, as the analyzer scanned them. */
+function cloneFields(node: ResolvedNode): TableField[] | undefined {
+  const scan = (attr(node.body, 'clone_from') as any)?.resolved_table_scan_node;
+  const columns = scan?.parent?.column_list as { name: string; type: Parameters<typeof typeToField>[1] }[] | undefined;
+  return columns?.map((c) => typeToField(c.name, c.type));
+}
+
 /** The schema changes of one statement, with names resolved against the job's project. */
 export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect[] {
   const path = attr(node.body, 'name_path') as string[] | undefined;
@@ -36,7 +43,7 @@ export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect
       op: 'create',
       key: temp ? path.join('.') : canonicalName(path, project),
       kind,
-      fields: outputFields(node) ?? [],
+      fields: outputFields(node) ?? cloneFields(node) ?? [],
       ifNotExists: attr(node.body, 'create_mode') === 'CREATE_IF_NOT_EXISTS',
       temp,
       partitioned: ((attr(node.body, 'partition_by_list') ?? []) as unknown[]).length > 0,

@@ -1,0 +1,67 @@
+/**
+ * DuckDB values as BigQuery's REST API writes cells (`{f: [{v}]}`): scalars as strings, TIMESTAMP as
+ * microseconds since the epoch (or float seconds when the client did not ask for int64 timestamps),
+ * DATETIME with a `T`, NUMERIC without trailing zeros, BYTES in base64, arrays as `[{v}]`, structs as
+ * `{f: [{v}]}`. Typed by the analyzer's output schema, by position.
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { TableField } from './bigquery-types.js';
+
+/** A timestamp cell, for the answer: micros (`1577836800000000`) or seconds (`1577836800.0`). */
+export class TimestampCell {
+  constructor(readonly micros: bigint) {}
+  text(int64: boolean): string {
+    if (int64) return String(this.micros);
+    const sign = this.micros < 0n ? '-' : '';
+    const abs = this.micros < 0n ? -this.micros : this.micros;
+    return `${sign}${abs / 1_000_000n}.${String(abs % 1_000_000n).padStart(6, '0')}`;
+  }
+}
+
+function scalar(v: DuckDBValue, type: string): unknown {
+  if (v === null || v === undefined) return null;
+  const t = type.toUpperCase();
+  if (t === 'TIMESTAMP') {
+    const micros = (v as { micros?: bigint }).micros;
+    return new TimestampCell(typeof micros === 'bigint' ? micros : BigInt(Math.round(new Date(String(v)).getTime() * 1000)));
+  }
+  if (t === 'DATETIME') return String(v).replace(' ', 'T');
+  if (t === 'NUMERIC' || t === 'BIGNUMERIC') return String(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  if (t === 'BYTES') {
+    const bytes = (v as { bytes?: Uint8Array }).bytes;
+    return bytes ? Buffer.from(bytes).toString('base64') : String(v);
+  }
+  if (t === 'FLOAT' || t === 'FLOAT64') {
+    const n = Number(v);
+    return Number.isNaN(n) ? 'NaN' : n === Infinity ? 'Infinity' : n === -Infinity ? '-Infinity' : String(n);
+  }
+  return String(v);
+}
+
+/** One value as a REST cell's `v`. */
+export function restValue(v: DuckDBValue, f: TableField): unknown {
+  if (v === null || v === undefined) return (f.mode ?? '').toUpperCase() === 'REPEATED' ? [] : null;
+  if ((f.mode ?? '').toUpperCase() === 'REPEATED') {
+    const items = (v as { items?: readonly DuckDBValue[] }).items ?? [];
+    return items.map((x) => ({ v: restValue(x, { ...f, mode: 'NULLABLE' }) }));
+  }
+  if (f.type.toUpperCase() === 'RECORD' || f.type.toUpperCase() === 'STRUCT') {
+    const entries = (v as { entries?: Record<string, DuckDBValue> }).entries ?? {};
+    return { f: (f.fields ?? []).map((c) => ({ v: restValue(entries[c.name] ?? null, c) })) };
+  }
+  return scalar(v, f.type);
+}
+
+/** Rows by position as records by field name (cells ready for the REST answer). */
+export function restRows(rows: DuckDBValue[][], fields: TableField[]): Record<string, unknown>[] {
+  return rows.map((r) => Object.fromEntries(fields.map((f, i) => [f.name, restValue(r[i] ?? null, f)])));
+}
+
+/** A record's value as the cell the answer carries (timestamps in the format the request asked for). */
+export function cellValue(v: unknown, int64Timestamps: boolean): unknown {
+  if (v === null || v === undefined) return null;
+  if (v instanceof TimestampCell) return v.text(int64Timestamps);
+  if (Array.isArray(v)) return v.map((x) => (x && typeof x === 'object' && 'v' in x ? { v: cellValue((x as { v: unknown }).v, int64Timestamps) } : { v: cellValue(x, int64Timestamps) }));
+  if (typeof v === 'object' && 'f' in (v as object)) return { f: ((v as { f: { v: unknown }[] }).f).map((c) => ({ v: cellValue(c.v, int64Timestamps) })) };
+  return String(v);
+}

@@ -1,0 +1,162 @@
+/**
+ * Each statement the analyzer accepted, as the DuckDB statements that do the same to the rows. Tables are
+ * created with the analyzer's column types (the query's rows are staged, then inserted with casts), so
+ * the data keeps BigQuery's types whatever DuckDB would have inferred. PARTITION BY, CLUSTER BY and
+ * OPTIONS change no rows and are dropped; GRANT, REVOKE and column options are no-ops on data.
+ */
+import type { AnalyzedStatement } from './query-gate.js';
+import type { SchemaEffect } from './statement-effects.js';
+import { tokenize, wordOf, type Token } from './sql-tokens.js';
+import { quoteIdent, translateRange, Untranslatable, type TranslateContext } from './to-duckdb.js';
+import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
+
+export interface Plan {
+  /** DuckDB statements, in order. */
+  sql: string[];
+  /** The last statement returns the job's rows. */
+  query?: boolean;
+  /** Count the rows the statements change (DML). */
+  dml?: boolean;
+  /** Only when the target does not exist yet (CREATE … IF NOT EXISTS). */
+  unlessExists?: string;
+  /** Catalogs (projects) the statements need. */
+  projects: string[];
+  /** A query run first: any row means BigQuery would refuse the statement with this message. */
+  refuseIf?: { sql: string; message: string };
+}
+
+/**
+ * BigQuery refuses a MERGE whose ON matches a target row to several source rows (DuckDB would apply
+ * each): `merge [into] T [as] A using S [as] B on … when matched …` is checked first.
+ */
+function mergeCheck(tokens: Token[], ctx: TranslateContext): Plan['refuseIf'] {
+  const sig = tokens.map((t, i) => [t, i] as const).filter(([t]) => t.kind !== 'space' && t.kind !== 'comment');
+  const at = (word: string, from = 0): number => {
+    let depth = 0;
+    for (let k = from; k < sig.length; k++) {
+      const [t] = sig[k]!;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      else if (t.kind === 'punct' && t.text === ')') depth--;
+      else if (depth === 0 && wordOf(t) === word) return k;
+    }
+    return -1;
+  };
+  const using = at('using');
+  const on = at('on', using);
+  const when = at('when', on);
+  const matched = sig.some(([t], k) => k > when && wordOf(t) === 'matched' && wordOf(sig[k - 1]![0]) === 'when');
+  if (using < 0 || on < 0 || when < 0 || !matched) return undefined;
+  const part = (from: number, to: number): string => translateRange(tokens, sig[from]![1], sig[to]![1], ctx).trim();
+  const start = wordOf(sig[1]?.[0]) === 'into' ? 2 : 1;
+  const target = part(start, using);
+  const source = part(using + 1, on);
+  const targetAlias = /\s(?:as\s+)?("[^"]+"|\w+)$/i.exec(target)?.[1] ?? target;
+  return {
+    sql: `select 1 from ${target} join ${source} on ${part(on + 1, when)} group by ${targetAlias}.rowid having count(*) > 1 limit 1`,
+    message: 'UPDATE/MERGE must match at most one source row for each target row',
+  };
+}
+
+/** The index of the first `AS` at bracket depth 0 (the query of a CTAS or a view), or -1. */
+function topLevelAs(tokens: Token[]): number {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    else if (depth === 0 && wordOf(t) === 'as') return i;
+  }
+  return -1;
+}
+
+function projectOf(key: string): string[] {
+  return key.split('.').length === 3 ? [key.split('.')[0]!] : [];
+}
+
+function createPlan(s: AnalyzedStatement, e: Extract<SchemaEffect, { op: 'create' }>, ctx: TranslateContext): Plan {
+  const target = e.temp ? quoteIdent(e.key) : duckRelation(e.key);
+  const tokens = tokenize(s.text);
+  const as = topLevelAs(tokens);
+  const query = as >= 0 ? translateRange(tokens, as + 1, tokens.length, ctx).trim() : undefined;
+  const base = { projects: projectOf(e.key), ...(e.ifNotExists ? { unlessExists: e.key } : {}) };
+  if (e.kind === 'VIEW') {
+    if (!query) throw new Untranslatable('a view without a query');
+    return { ...base, sql: [`create or replace ${e.temp ? 'temp ' : ''}view ${target} as ${query}`] };
+  }
+  if (e.kind === 'EXTERNAL') throw new Untranslatable('external tables are created from their files by the load path');
+  const create = `create or replace ${e.temp ? 'temp ' : ''}table ${target} (${columnDefinitions(e.fields)})`;
+  const clone = tokens.findIndex((t) => t.kind === 'word' && t.text.toLowerCase() === 'clone');
+  if (!query && clone >= 0) {
+    // `create table t clone s`: a copy of the source's rows (BigQuery shares storage; here the rows are copied).
+    const source = translateRange(tokens, clone + 1, tokens.length, ctx).trim();
+    return { ...base, sql: [create, `insert into ${target} select * from ${source}`] };
+  }
+  if (!query) return { ...base, sql: [create] };
+  // Stage the rows first: the query may read the table it replaces.
+  return {
+    ...base,
+    sql: [`create or replace temp table strata_stage as select * from (${query}) as strata_q`, create, `insert into ${target} select * from strata_stage`, 'drop table strata_stage'],
+  };
+}
+
+function schemaPlan(s: AnalyzedStatement): Plan | undefined {
+  for (const e of s.effects) {
+    if (e.op === 'create-dataset') {
+      const [p, d] = e.key.split('.') as [string, string];
+      return { projects: [p], sql: [`create schema if not exists ${quoteIdent(p)}.${quoteIdent(d)}`] };
+    }
+    if (e.op === 'drop-dataset') {
+      const [p, d] = e.key.split('.') as [string, string];
+      return { projects: [p], sql: [`drop schema if exists ${quoteIdent(p)}.${quoteIdent(d)} cascade`] };
+    }
+  }
+  return undefined;
+}
+
+/** The DuckDB statements for one accepted statement. */
+export function planStatement(s: AnalyzedStatement, ctx: TranslateContext): Plan {
+  const kind = s.node.kind;
+  const text = (sql: string): string => {
+    const tokens = tokenize(sql);
+    return translateRange(tokens, 0, tokens.length, ctx).trim();
+  };
+  if (s.variable) {
+    const names = s.variable.names.map((n) => n.toLowerCase());
+    for (const n of names) ctx.variables.add(n);
+    const type = s.variable.type ? text(s.variable.type) : undefined;
+    const value = s.variable.value ? `(${text(s.variable.value)})` : 'NULL';
+    return { projects: [], sql: names.map((n) => `set variable ${quoteIdent(n)} = ${type ? `CAST(${value} AS ${type})` : value}`) };
+  }
+  const create = s.effects.find((e): e is Extract<SchemaEffect, { op: 'create' }> => e.op === 'create');
+  if (create) return createPlan(s, create, ctx);
+  const schema = schemaPlan(s);
+  if (schema) return schema;
+  if (kind === 'resolved_query_stmt_node') return { projects: [], sql: [text(s.text)], query: true };
+  if (kind === 'resolved_merge_stmt_node') return { projects: [], sql: [text(s.text)], dml: true, refuseIf: mergeCheck(tokenize(s.text), ctx) };
+  if (/resolved_(insert|update|delete)_stmt_node/.test(kind)) return { projects: [], sql: [text(s.text)], dml: true };
+  if (kind === 'resolved_begin_stmt_node') return { projects: [], sql: ['begin transaction'] };
+  if (kind === 'resolved_commit_stmt_node') return { projects: [], sql: ['commit'] };
+  if (kind === 'resolved_rollback_stmt_node') return { projects: [], sql: ['rollback'] };
+  if (/grant|revoke/.test(kind)) return { projects: [], sql: [] };
+  const drop = s.effects.find((e) => e.op === 'drop');
+  if (drop) {
+    const type = /\bview\b/i.test(s.text.split('\n')[0]!) ? 'view' : 'table';
+    return { projects: projectOf(drop.key), sql: [`drop ${type} if exists ${drop.key.includes('.') ? duckRelation(drop.key) : quoteIdent(drop.key)}`] };
+  }
+  if (kind === 'resolved_alter_table_stmt_node' || kind === 'resolved_alter_table_set_options_stmt_node') {
+    const sql: string[] = [];
+    for (const e of s.effects) {
+      if (e.op === 'add-columns') for (const f of e.fields) sql.push(`alter table ${duckRelation(e.key)} add column if not exists ${quoteIdent(f.name)} ${columnDefinitions([f]).replace(/^"[^"]*" /, '')}`);
+      if (e.op === 'rename') sql.push(`alter table ${duckRelation(e.key)} rename to ${quoteIdent(e.to.split('.').at(-1)!)}`);
+    }
+    return { projects: s.effects.flatMap((e) => projectOf(e.key)), sql };
+  }
+  if (kind === 'resolved_alter_column_options_action_node' || /set_options|alter_(view|schema)/.test(kind)) return { projects: [], sql: [] };
+  throw new Untranslatable(`${kind.replace(/^resolved_|_node$/g, '').replace(/_/g, ' ')}`);
+}
+
+/** A statement's first line without comments (for messages). */
+export function firstLine(sql: string): string {
+  const line = tokenize(sql).filter((t) => t.kind !== 'comment').map((t) => (t.kind === 'ident' ? `\`${t.text}\`` : t.kind === 'string' ? `'…'` : t.text)).join('').trim().split('\n')[0]!;
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}

@@ -1,0 +1,42 @@
+import { basename, isAbsolute, posix, resolve } from 'node:path';
+import type { AdapterConventions } from '../contract.js';
+import { duckdbMacroFiles } from './duckdb-macros.js';
+
+/** The database file a DuckDB output names (`path:`), or undefined in memory and on MotherDuck. */
+function pathOf(settings: Record<string, unknown>): string | undefined {
+  const p = typeof settings.path === 'string' ? settings.path : '';
+  return !p || p === ':memory:' || p.startsWith('md:') ? undefined : p;
+}
+
+/** DuckDB without its driver: macros, profile rules, the embedded warehouse unit tests run on. */
+export const duckdbConventions: AdapterConventions = {
+  type: 'duckdb',
+  macroFiles: duckdbMacroFiles,
+  targetNames: (settings) => ({ schema: String(settings.schema ?? 'main'), ...(settings.database !== undefined ? { database: String(settings.database) } : {}) }),
+  // dbt-duckdb's `target.database`: the database file's stem (`memory` in memory), as DuckDB names the attached file.
+  templateDatabase: (settings) => {
+    const path = settings.path;
+    if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
+    return basename(path).replace(/\.[^.]*$/, '');
+  },
+  embedded: {
+    memoryTarget: { type: 'duckdb', name: 'unit_test', schema: 'main', threads: 1, settings: { path: ':memory:' } },
+    // The zero-setup default: a DuckDB file in the project folder (not under target/, which `clean` deletes).
+    zeroSetupTarget: (profileName) => ({ type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `${profileName || 'strata'}.duckdb` } }),
+    scaffold: {
+      profileOutput: (name) => `      type: duckdb\n      path: ${name}.duckdb\n      schema: main\n      threads: 4\n`,
+      gitignore: ['*.duckdb', '*.duckdb.wal'],
+    },
+  },
+  databaseFile: (settings, projectRoot) => {
+    const p = pathOf(settings);
+    return p === undefined ? undefined : isAbsolute(p) ? p : resolve(projectRoot, p);
+  },
+  singleWriter: true,
+  relationUri: (relation, target, workerProjectDir) => {
+    const path = typeof target.settings.path === 'string' && target.settings.path ? target.settings.path : ':memory:';
+    const file = path === ':memory:' ? 'memory' : isAbsolute(path) ? path : posix.join(workerProjectDir, path);
+    return `duckdb://${file}/${relation.schema}.${relation.identifier}`;
+  },
+  lineageDialect: 'duckdb',
+};

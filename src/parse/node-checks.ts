@@ -1,0 +1,116 @@
+/**
+ * A node's config checked as a whole at parse time, as dbt documents each rule: a snapshot's unique_key and
+ * strategy, an incremental model's strategy and key, an enforced contract's columns, the materialization's
+ * name, and the values its file's `config()` call gives. Before, these failed when the node ran (exit 1,
+ * after earlier nodes were written). Cheap: a few property reads per node; text is searched only for a
+ * problem's line.
+ */
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
+import { configMappingProblems, describeConfigProblem } from '../project/config-values.js';
+import type { ColumnInfo, NodeConfig, ResourceType } from './types.js';
+
+/** What one node's checks read. */
+export interface NodeCheckInput {
+  resourceType: Exclude<ResourceType, 'source'>;
+  name: string;
+  config: NodeConfig;
+  columns: Record<string, ColumnInfo>;
+  /** The node's file, and the configs its `config()` calls gave (their keys are located in its text). */
+  file: string;
+  fileConfig: Record<string, unknown>;
+  text: () => string;
+  /** The property-file entry that described it, and its config. */
+  patch?: { file: string; line?: number; config: Record<string, unknown> };
+  /** Where in its file the node starts (a snapshot block). */
+  line?: number;
+  adapterType: string;
+  /** Names of custom `{% materialization %}` blocks of the project's macros. */
+  customMaterializations: ReadonlySet<string>;
+}
+
+/** dbt's built-in materializations of models (materialized_view is reported, selected, at run time). */
+const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'materialized_view'];
+
+/**
+ * The incremental strategies each adapter's dialect carries out (its `incrementalStrategies`, checked equal by
+ * node-checks.test.ts); parse/ reads no adapter. An adapter not listed is not checked.
+ */
+export const INCREMENTAL_STRATEGIES: Record<string, string[]> = {
+  duckdb: ['append', 'merge', 'delete+insert'],
+  bigquery: ['merge', 'insert_overwrite', 'append'],
+};
+
+/** 1-based line of `key=` (or `key:`) in a text, else of its first `config(`, else undefined. */
+function lineOfKey(text: string, key: string): number | undefined {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`\\b${escaped}\\s*[=:]`).exec(text) ?? /\bconfig\s*\(/.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : undefined;
+}
+
+/** Every config problem of one node, each located where the offending (or missing) key is written. */
+export function nodeConfigDiagnostics(n: NodeCheckInput): Diagnostic[] {
+  if (!n.config.enabled) return [];
+  const out: Diagnostic[] = [];
+  const at = (key?: string): { file: string; line: number } => {
+    if (key !== undefined && key in n.fileConfig) return { file: n.file, line: lineOfKey(n.text(), key) ?? n.line ?? 1 };
+    if (key !== undefined && n.patch && key in n.patch.config) return { file: n.patch.file, line: n.patch.line ?? 1 };
+    if (Object.keys(n.fileConfig).length) return { file: n.file, line: lineOfKey(n.text(), 'config') ?? n.line ?? 1 };
+    if (n.patch) return { file: n.patch.file, line: n.patch.line ?? 1 };
+    return { file: n.file, line: n.line ?? 1 };
+  };
+  const what = `${n.resourceType} '${n.name}'`;
+  const problem = (code: string, key: string | undefined, message: string, hint: string): void => {
+    out.push({ code, severity: 'error', message: `${what}: ${message}`, ...at(key), hint });
+  };
+  for (const p of configMappingProblems(n.fileConfig)) problem('config-invalid', p.key, describeConfigProblem(p.path, p.value, p.problem), p.problem.example);
+  if (out.length) return out;
+  if (n.resourceType === 'model') modelChecks(n, problem);
+  if (n.resourceType === 'snapshot') snapshotChecks(n.config, problem);
+  return out;
+}
+
+type Problem = (code: string, key: string | undefined, message: string, hint: string) => void;
+
+const keysOf = (v: unknown): string[] => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+function modelChecks(n: NodeCheckInput, problem: Problem): void {
+  const c = n.config;
+  const m = c.materialized;
+  if (typeof m === 'string' && !MODEL_MATERIALIZATIONS.includes(m) && !n.customMaterializations.has(m)) {
+    problem('materialization-unknown', 'materialized', `materialized='${m}' is not a materialization`, didYouMean(m, MODEL_MATERIALIZATIONS) ?? 'use view, table, incremental or ephemeral');
+  }
+  if (m === 'incremental') incrementalChecks(n, problem);
+  const contract = c.contract as { enforced?: unknown } | undefined;
+  if (contract && typeof contract === 'object' && contract.enforced === true) {
+    if (m === 'ephemeral') problem('contract-invalid', 'contract', 'an ephemeral model cannot have an enforced contract: it is no relation whose columns could be checked', "materialize it as a view or table, or set contract: {enforced: false}");
+    const columns = Object.values(n.columns);
+    const untyped = columns.filter((col) => !col.dataType).map((col) => col.name);
+    if (!columns.length) problem('contract-invalid', 'contract', 'its contract is enforced, which needs every column listed with a data_type, and it lists none', 'list the columns under the model in its property file, each with data_type');
+    else if (untyped.length) problem('contract-invalid', 'contract', `its contract is enforced, which needs a data_type for every column; missing for: ${untyped.join(', ')}`, 'add data_type: to each of those columns in the property file');
+  }
+}
+
+function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
+  const c = n.config;
+  const supported = INCREMENTAL_STRATEGIES[n.adapterType];
+  const strategy = c.incremental_strategy;
+  if (typeof strategy === 'string' && !strategy.includes('{{') && supported && !supported.includes(strategy)) {
+    problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' is not one ${n.adapterType} supports`, `use one of ${supported.join(', ')}`);
+    return;
+  }
+  if ((strategy === 'merge' || strategy === 'delete+insert') && !keysOf(c.unique_key).length) problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list of columns) to its config");
+  if (strategy === 'insert_overwrite' && (c.partition_by === undefined || c.partition_by === null)) problem('config-invalid', 'incremental_strategy', "incremental_strategy 'insert_overwrite' needs partition_by", "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to its config");
+}
+
+/** dbt's snapshot rules (as materializations/snapshot.ts applies them when it runs). */
+function snapshotChecks(c: NodeConfig, problem: Problem): void {
+  if (!keysOf(c.unique_key).length) problem('snapshot-invalid', 'unique_key', 'unique_key is not set', "add unique_key='id' (or a list of columns) to its config");
+  const strategy = c.strategy;
+  if (strategy !== 'timestamp' && strategy !== 'check') {
+    const hint = "set strategy='timestamp' with updated_at='<column>', or strategy='check' with check_cols=['col', …] or 'all'";
+    problem('snapshot-invalid', 'strategy', strategy === undefined || strategy === null ? 'strategy is not set' : `strategy '${String(strategy)}' is not timestamp or check`, hint);
+  }
+  if (strategy === 'timestamp' && !c.updated_at) problem('snapshot-invalid', 'strategy', 'the timestamp strategy needs updated_at', "add updated_at='updated_at' (the column that changes when a row does)");
+  if (strategy === 'check' && c.check_cols !== 'all' && !(Array.isArray(c.check_cols) && c.check_cols.length)) problem('snapshot-invalid', c.check_cols === undefined ? 'strategy' : 'check_cols', "the check strategy needs check_cols: 'all' or a list of columns", "add check_cols=['status', 'plan'] or check_cols='all'");
+  if (c.snapshot_meta_column_names !== undefined && c.snapshot_meta_column_names !== null) problem('snapshot-invalid', 'snapshot_meta_column_names', 'snapshot_meta_column_names is not supported yet: the columns are named dbt_scd_id, dbt_updated_at, dbt_valid_from and dbt_valid_to', 'remove snapshot_meta_column_names');
+}
