@@ -73,6 +73,10 @@ describe.skipIf(analyzerPlatformGap)('materializations on BigQuery, on data (loc
     expect(await table('customers_clean', 'id, name')).toEqual([{ id: '1', name: 'Ada' }, { id: '2', name: 'Grace' }, { id: '3', name: 'Linus' }]);
     expect(await table('customers_clean__quarantine', 'id, _strata_failed_tests')).toEqual([{ id: '5', _strata_failed_tests: 'not_null_customers_clean_name' }]);
     expect(bq.tables.get('acme-data.analytics.orders_merge')?.numRows).toBe(3);
+    // tabledata.list (the client's table.getRows) reads the rows too; timestamps as int64 micros when asked.
+    const listed = (await (await fetch(`${bq.endpoint}/bigquery/v2/projects/acme-data/datasets/analytics/tables/raw_orders/data?formatOptions.useInt64Timestamp=true`)).json()) as { totalRows: string; rows: { f: { v: unknown }[] }[] };
+    expect(listed.totalRows).toBe('3');
+    expect(listed.rows.map((r) => r.f.map((c) => c.v)).sort()).toEqual([['1', '10', String(Date.UTC(2026, 0, 1, 9) * 1000)], ['2', '20', String(Date.UTC(2026, 0, 1, 10) * 1000)], ['3', '30', String(Date.UTC(2026, 0, 2, 11) * 1000)]]);
   });
 
   it('a second build: merge (pruned and whole), insert_overwrite (dynamic and static), append and snapshots leave BigQuery’s rows', async () => {

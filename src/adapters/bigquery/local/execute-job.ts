@@ -98,6 +98,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       if (/resolved_(commit|rollback)_stmt_node/.test(s.node.kind)) inTransaction = false;
       executed++;
     }
+    if (inTransaction) throw new Refused('Transaction is still active at the end of the script; it was rolled back');
     return { rows, dmlRows, executed };
   } catch (e) {
     if (inTransaction) await wh.run('rollback').catch(() => undefined);

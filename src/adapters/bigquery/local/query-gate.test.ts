@@ -121,6 +121,9 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     const outside = await q('insert into `p`.`d`.`events` (id) values (1), (2);\nselect nope from `p`.`d`.`events`');
     expect(outside.error?.message).toBe('Unrecognized name: nope; Did you mean name? at [2:8]');
     expect(bq.tables.get('p.d.events')!.numRows).toBe(5); // outside a transaction, what ran before the failure stays
+    const open = await q('begin transaction;\ninsert into `p`.`d`.`events` (id) values (7)');
+    expect(open.error?.message).toBe('Transaction is still active at the end of the script; it was rolled back');
+    expect(bq.tables.get('p.d.events')!.numRows).toBe(5);
   });
 
   it('refuses, as BigQuery’s engine does, a MERGE matching one target row to several source rows; one match per row merges', async () => {
