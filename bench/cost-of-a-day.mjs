@@ -6,7 +6,7 @@
 // where the full build takes at least 30 s. `--runs N` repeats the pair (a fresh full build, then the daily
 // run on a copy of its result), interleaved, and reports each pair and the best of each.
 //
-//   node bench/cost-of-a-day.mjs [--scale 100] [--days 100] [--start 2026-01-05] [--runs 1]
+//   node bench/cost-of-a-day.mjs [--scale 120] [--days 100] [--start 2026-01-05] [--runs 1]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '100' }, days: { type: 'string', default: '100' }, start: { type: 'string', default: '2026-01-05' }, runs: { type: 'string', default: '1' } } });
+const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '120' }, days: { type: 'string', default: '100' }, start: { type: 'string', default: '2026-01-05' }, runs: { type: 'string', default: '1' } } });
 const days = Number(args.days);
 const work = mkdtempSync(join(tmpdir(), 'strata-bench-day-'));
 const project = join(work, 'project');
