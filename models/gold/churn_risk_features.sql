@@ -1,4 +1,27 @@
 -- Features per customer for the churn-risk model: how often and how badly their complaints went.
+{#- Incremental by customer: a run recomputes the customers of the complaints changed since the last run
+    and the customers whose current version in dim_customers is new, and replaces their rows (delete+insert
+    on customer_id). A customer removed from the CRM export keeps its row until a --full-refresh. -#}
+{{ config(materialized='incremental', unique_key='customer_id', on_schema_change='append_new_columns') }}
+
+{% if is_incremental() %}
+with changed as (
+    select complaint_id, opened_at from {{ ref('fct_complaints') }}
+    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
+),
+
+touched as (
+    select distinct e.customer_id
+    from {{ ref('complaint_events') }} as e
+    inner join changed as c on c.complaint_id = e.complaint_id
+    {#- Every change of a complaint carries its opening time: this bound lets the scan skip the older events. #}
+    where e.opened_at >= (select min(opened_at) from changed)
+    union all
+    select customer_id from {{ ref('dim_customers') }}
+    where dbt_valid_to is null and dbt_valid_from > coalesce((select max(customer_valid_from) from {{ this }}), cast('1900-01-01' as timestamp))
+)
+{% endif %}
+
 select
     d.customer_id,
     d.plan,
@@ -9,9 +32,14 @@ select
     sum(case when f.sla_breached then 1 else 0 end) as sla_breaches,
     {{ round_average('f.resolution_hours', 2) }} as avg_resolution_hours,
     max(f.opened_at) as last_complaint_at,
-    count(distinct f.channel) as channels_used
+    count(distinct f.channel) as channels_used,
+    max(f.last_changed_at) as last_changed_at,
+    d.dbt_valid_from as customer_valid_from
 from {{ ref('dim_customers') }} as d
 left join {{ ref('fct_complaints') }} as f
     on f.customer_id = d.customer_id
 where d.dbt_valid_to is null
-group by d.customer_id, d.plan, d.region
+{% if is_incremental() %}
+  and d.customer_id in (select customer_id from touched)
+{% endif %}
+group by d.customer_id, d.plan, d.region, d.dbt_valid_from

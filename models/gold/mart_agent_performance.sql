@@ -1,12 +1,41 @@
+{#- Incremental by agent: a run recomputes the agents who ever handled a complaint changed since the last
+    run (its earlier agents too: a complaint handed over changes both) and the agents whose current version
+    in dim_agents is new, and replaces their rows (delete+insert on agent_id). An agent removed from the
+    lookup sheet keeps its row until a --full-refresh. -#}
+{{ config(materialized='incremental', unique_key='agent_id', on_schema_change='append_new_columns') }}
+
+{% if is_incremental() %}
+with changed as (
+    select complaint_id, opened_at from {{ ref('fct_complaints') }}
+    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
+),
+
+touched as (
+    select distinct e.agent_id
+    from {{ ref('complaint_events') }} as e
+    inner join changed as c on c.complaint_id = e.complaint_id
+    {#- Every change of a complaint carries its opening time: this bound lets the scan skip the older events. #}
+    where e.opened_at >= (select min(opened_at) from changed)
+    union all
+    select agent_id from {{ ref('dim_agents') }}
+    where dbt_valid_to is null and dbt_valid_from > coalesce((select max(agent_valid_from) from {{ this }}), cast('1900-01-01' as timestamp))
+)
+{% endif %}
+
 select
     a.agent_id,
     a.team,
     count(f.complaint_id) as complaints_handled,
     count(f.resolved_at) as complaints_resolved,
     {{ round_average('f.resolution_hours', 2) }} as avg_resolution_hours,
-    sum(case when f.sla_breached then 1 else 0 end) as sla_breaches
+    sum(case when f.sla_breached then 1 else 0 end) as sla_breaches,
+    max(f.last_changed_at) as last_changed_at,
+    a.dbt_valid_from as agent_valid_from
 from {{ ref('dim_agents') }} as a
 left join {{ ref('fct_complaints') }} as f
     on f.agent_id = a.agent_id
 where a.dbt_valid_to is null
-group by a.agent_id, a.team
+{% if is_incremental() %}
+  and a.agent_id in (select agent_id from touched)
+{% endif %}
+group by a.agent_id, a.team, a.dbt_valid_from

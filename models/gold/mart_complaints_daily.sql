@@ -1,3 +1,7 @@
+{#- Incremental by day opened, as mart_ticket_summary: the days with a complaint changed since the last
+    run are recomputed and replace their rows (delete+insert on opened_date). -#}
+{{ config(materialized='incremental', unique_key='opened_date', on_schema_change='append_new_columns') }}
+
 select
     opened_date,
     channel,
@@ -5,6 +9,13 @@ select
     count(*) as complaints,
     count(resolved_at) as resolved,
     {{ median('resolution_hours') }} as median_resolution_hours,
-    round(avg(case when sla_breached then 1.0 when sla_breached is not null then 0.0 end), 3) as sla_breach_rate
+    round(avg(case when sla_breached then 1.0 when sla_breached is not null then 0.0 end), 3) as sla_breach_rate,
+    max(last_changed_at) as last_changed_at
 from {{ ref('fct_complaints') }}
+{% if is_incremental() %}
+where opened_date in (
+    select distinct opened_date from {{ ref('fct_complaints') }}
+    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
+)
+{% endif %}
 group by opened_date, channel, category_code

@@ -1,4 +1,9 @@
 -- Complaints by channel, current status, day opened and agent, with the time spent in each status.
+{#- Incremental by day opened: a run recomputes every group of the days that have a complaint changed
+    since the last run (a status change moves a complaint between groups of its day) and replaces those
+    days' rows (delete+insert on opened_date); the other days stay as they are. -#}
+{{ config(materialized='incremental', unique_key='opened_date', on_schema_change='append_new_columns') }}
+
 select
     channel,
     status,
@@ -8,6 +13,13 @@ select
     count(entered_resolved_at) as resolved,
     {{ round_average('hours_in_backlog', 2) }} as avg_hours_in_backlog,
     {{ round_average('hours_in_progress', 2) }} as avg_hours_in_progress,
-    sum(case when sla_breached then 1 else 0 end) as sla_breaches
+    sum(case when sla_breached then 1 else 0 end) as sla_breaches,
+    max(last_changed_at) as last_changed_at
 from {{ ref('fct_complaints') }}
+{% if is_incremental() %}
+where opened_date in (
+    select distinct opened_date from {{ ref('fct_complaints') }}
+    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
+)
+{% endif %}
 group by channel, status, opened_date, agent_id

@@ -1,10 +1,16 @@
 -- Conformed customers with PII protected: no full names, raw e-mail addresses or raw phone numbers leave
 -- bronze. Re-sent rows collapse; a row without a customer id is quarantined (customers__quarantine).
-{{ config(quarantine=true) }}
+-- Incremental: a run reads only the rows landed since the last one (the export is static, so after the
+-- first run that is usually none), and a customer's newer row replaces the older.
+{{ config(materialized='incremental', unique_key='customer_id', quarantine=true) }}
 
 with deduplicated as (
-    select distinct customer_id, full_name, email, phone, plan, region, signup_date, updated_at
+    select customer_id, full_name, email, phone, plan, region, signup_date, updated_at, max(_strata_loaded_at) as loaded_at
     from {{ ref('brz_customers') }}
+    {% if is_incremental() %}
+    where _strata_loaded_at > coalesce((select max(loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
+    {% endif %}
+    group by customer_id, full_name, email, phone, plan, region, signup_date, updated_at
 )
 
 select
@@ -16,5 +22,6 @@ select
     lower(trim(plan)) as plan,
     lower(trim(region)) as region,
     cast(signup_date as date) as signup_date,
-    cast(updated_at as timestamp) as updated_at
+    cast(updated_at as timestamp) as updated_at,
+    loaded_at
 from deduplicated

@@ -207,11 +207,22 @@ describe('the bundled demo, day by day', () => {
       // Each day lands its own three complaint files; the static exports land on the first day only.
       const landed = result.results.filter((r) => r.uniqueId.startsWith('landing.')).map((r) => `${r.uniqueId.split('.').pop()}:${String(r.adapterResponse?.files_landed)}`);
       expect(landed.sort(), ds).toEqual([`agents:${ds === days[0] ? 1 : 0}`, 'call_logs:1', `customers:${ds === days[0] ? 1 : 0}`, 'social_complaints:1', 'web_complaints:1']);
-      if (ds !== days[0]) expect(result.results.find((r) => r.uniqueId === 'landing.complaints.landing.customers')?.message).toBe('nothing new: 1 file already landed');
+      if (ds !== days[0]) {
+        expect(result.results.find((r) => r.uniqueId === 'landing.complaints.landing.customers')?.message).toBe('nothing new: 1 file already landed');
+        expect(result.results.find((r) => r.uniqueId === 'model.complaints.complaints')?.adapterResponse).toMatchObject({ code: 'INSERT', strategy: 'delete+insert' });
+      }
     }
     const [a, b] = [await goldTables(join(full, 'complaints.duckdb')), await goldTables(join(daily, 'complaints.duckdb'))];
     expect(Object.keys(b)).toEqual(['churn_risk_features', 'dim_agents', 'dim_customers', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
     for (const t of Object.keys(a)) expect(b[t], t).toEqual(a[t]);
+    // Silver's quarantining models are incremental: each day checked its own rows, and the complaints and
+    // their quarantine end as one build over all the files leaves them (the load times aside).
+    const cols = 'complaint_id, channel, customer_id, opened_at, category_code, status, agent_id, updated_at';
+    for (const sql of [`select ${cols} from silver.complaints order by all`, `select ${cols}, _strata_failed_tests from silver.complaints__quarantine order by all`, 'select * exclude (loaded_at) from silver.customers order by all']) {
+      const [x, y] = [await queryDuckDb(join(full, 'complaints.duckdb'), sql), await queryDuckDb(join(daily, 'complaints.duckdb'), sql)];
+      expect(y.length, sql).toBeGreaterThan(0);
+      expect(y, sql).toEqual(x);
+    }
     // Complaints changed status across days: the daily runs updated rows already in the snapshot.
     const [moved] = await queryDuckDb(join(daily, 'complaints.duckdb'), "select count(*)::int as n from gold.fct_complaints where cast(entered_resolved_at as date) > opened_date");
     expect((moved as { n: number }).n).toBeGreaterThan(5);

@@ -55,41 +55,86 @@ export function quarantineRules(tests: ManifestNode[], dialect: Dialect, relatio
   });
 }
 
-async function dropIfExists(connection: Connection, dialect: Dialect, rel: Relation): Promise<void> {
+export async function dropIfExists(connection: Connection, dialect: Dialect, rel: Relation): Promise<void> {
   const existing = await connection.getRelation(rel);
   if (existing) await connection.execute(dialect.dropRelation(rel, existing.kind));
 }
 
-/** Builds `relation` from `sql`, moving rows that fail any rule into `<relation>__quarantine`. */
-export async function buildWithQuarantine(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[]): Promise<{ kept: number; quarantined: number }> {
-  const stage: Relation = { ...relation, identifier: `${relation.identifier}__strata_tmp` };
+/** Drops a work table of Strata's own (always a table): `drop table if exists`, without asking the catalog first. */
+export async function dropWorkTable(connection: Connection, dialect: Dialect, rel: Relation): Promise<void> {
+  await connection.execute(dialect.dropRelation(rel, 'table'));
+}
+
+export const QUARANTINE_SUFFIX = '__quarantine';
+
+/** The model's rows numbered (`stage`) and the ids of those failing a rule with the tests they failed (`failed`). */
+export interface CheckedRows {
+  stage: Relation;
+  failed: Relation;
+  /** The model's columns, quoted, without the row id. */
+  cols: string[];
+  /** The row id column, quoted. */
+  id: string;
+}
+
+/**
+ * Stages the rows of `sql` under `<relation><suffix>` with a row id, and lists the failing ids with their
+ * tests in `<relation>__strata_qfail`. The caller drops both (`dropChecked`).
+ */
+export async function stageAndCheck(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[], suffix: string): Promise<CheckedRows> {
+  const stage: Relation = { ...relation, identifier: `${relation.identifier}${suffix}` };
   const failed: Relation = { ...relation, identifier: `${relation.identifier}__strata_qfail` };
-  const quarantine: Relation = { ...relation, identifier: `${relation.identifier}__quarantine` };
   const r = (x: Relation): string => dialect.renderRelation(x);
   const id = dialect.quoteIdentifier(ROW_ID);
-  await dropIfExists(connection, dialect, stage);
-  await dropIfExists(connection, dialect, failed);
+  await dropWorkTable(connection, dialect, stage);
+  await dropWorkTable(connection, dialect, failed);
+  await connection.execute(dialect.createTableAs(stage, `select strata_src.*, row_number() over () as ${id} from (\n${sql}\n) as strata_src`));
+  const checks = rules.length
+    ? rules.map((rule) => `select strata_row.${id}, ${dialect.quoteString(rule.testName)} as test_name from ${r(stage)} as strata_row where ${rule.predicate}`).join('\nunion all\n')
+    : `select cast(null as ${dialect.typeName('integer')}) as ${id}, cast(null as ${dialect.typeName('string')}) as test_name where false`;
+  await connection.execute(dialect.createTableAs(failed, `select ${id}, string_agg(test_name, ',' order by test_name) as _strata_failed_tests from (\n${checks}\n) as strata_checks group by ${id}`));
+  const cols = (await connection.getColumns(stage)).map((c) => c.name).filter((c) => c !== ROW_ID).map((c) => dialect.quoteIdentifier(c));
+  return { stage, failed, cols, id };
+}
+
+export async function dropChecked(connection: Connection, dialect: Dialect, checked: { stage: Relation; failed: Relation }): Promise<void> {
+  await dropWorkTable(connection, dialect, checked.stage).catch(() => undefined);
+  await dropWorkTable(connection, dialect, checked.failed).catch(() => undefined);
+}
+
+/** The staged rows that pass every rule. */
+export function cleanRowsSql(dialect: Dialect, c: CheckedRows): string {
+  return `select ${c.cols.join(', ')} from ${dialect.renderRelation(c.stage)} where ${c.id} not in (select ${c.id} from ${dialect.renderRelation(c.failed)})`;
+}
+
+/** The staged rows that fail a rule, with the tests they failed and the time. */
+export function failedRowsSql(dialect: Dialect, c: CheckedRows, now = 'current_timestamp'): string {
+  return `select ${c.cols.map((col) => `s.${col}`).join(', ')}, f._strata_failed_tests, ${now} as _strata_quarantined_at from ${dialect.renderRelation(c.stage)} as s join ${dialect.renderRelation(c.failed)} as f on s.${c.id} = f.${c.id}`;
+}
+
+export async function countRows(connection: Connection, dialect: Dialect, x: Relation): Promise<number> {
+  return Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(x)}`)).rows[0]?.n ?? 0);
+}
+
+/** Builds `relation` from `sql`, moving rows that fail any rule into `<relation>__quarantine`. */
+export async function buildWithQuarantine(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[]): Promise<{ kept: number; quarantined: number }> {
+  const quarantine: Relation = { ...relation, identifier: `${relation.identifier}${QUARANTINE_SUFFIX}` };
+  let checked: CheckedRows | undefined;
   try {
-    await connection.execute(dialect.createTableAs(stage, `select strata_src.*, row_number() over () as ${id} from (\n${sql}\n) as strata_src`));
-    const checks = rules.length
-      ? rules.map((rule) => `select strata_row.${id}, ${dialect.quoteString(rule.testName)} as test_name from ${r(stage)} as strata_row where ${rule.predicate}`).join('\nunion all\n')
-      : `select cast(null as ${dialect.typeName('integer')}) as ${id}, cast(null as ${dialect.typeName('string')}) as test_name where false`;
-    await connection.execute(dialect.createTableAs(failed, `select ${id}, string_agg(test_name, ',' order by test_name) as _strata_failed_tests from (\n${checks}\n) as strata_checks group by ${id}`));
-    const cols = (await connection.getColumns(stage)).map((c) => c.name).filter((c) => c !== ROW_ID).map((c) => dialect.quoteIdentifier(c));
+    checked = await stageAndCheck(connection, dialect, relation, sql, rules, '__strata_tmp');
+    const c = checked;
     const swap = async (): Promise<void> => {
       await dropIfExists(connection, dialect, relation);
-      await connection.execute(dialect.createTableAs(relation, `select ${cols.join(', ')} from ${r(stage)} where ${id} not in (select ${id} from ${r(failed)})`));
+      await connection.execute(dialect.createTableAs(relation, cleanRowsSql(dialect, c)));
       await dropIfExists(connection, dialect, quarantine);
-      await connection.execute(dialect.createTableAs(quarantine, `select ${cols.map((c) => `s.${c}`).join(', ')}, f._strata_failed_tests, current_timestamp as _strata_quarantined_at from ${r(stage)} as s join ${r(failed)} as f on s.${id} = f.${id}`));
+      await connection.execute(dialect.createTableAs(quarantine, failedRowsSql(dialect, c)));
     };
     if (dialect.capabilities.transactionalDdl) await connection.transaction(swap);
-    else await swapWithDml(connection, dialect, { relation, quarantine, stage, failed }, cols, id);
+    else await swapWithDml(connection, dialect, { relation, quarantine, stage: c.stage, failed: c.failed }, c.cols, c.id);
   } finally {
-    await dropIfExists(connection, dialect, stage).catch(() => undefined);
-    await dropIfExists(connection, dialect, failed).catch(() => undefined);
+    await dropChecked(connection, dialect, checked ?? { stage: { ...relation, identifier: `${relation.identifier}__strata_tmp` }, failed: { ...relation, identifier: `${relation.identifier}__strata_qfail` } });
   }
-  const count = async (x: Relation): Promise<number> => Number((await connection.query(`select count(*) as n from ${r(x)}`)).rows[0]?.n ?? 0);
-  return { kept: await count(relation), quarantined: await count(quarantine) };
+  return { kept: await countRows(connection, dialect, relation), quarantined: await countRows(connection, dialect, quarantine) };
 }
 
 /**

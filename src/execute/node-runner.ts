@@ -5,7 +5,7 @@ import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { indexResolver, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
 import { materializeNode } from '../materializations/index.js';
-import { buildWithQuarantine, quarantineRules, rowLevelTests } from '../data-tests/index.js';
+import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, uniqueKeyOf, type ApplyIncremental } from '../data-tests/index.js';
 import type { NodeOutcome } from './index.js';
 import { UserError, formatDiagnostic } from '../diagnostics/index.js';
 import type { RunProject } from './types.js';
@@ -138,7 +138,8 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
           const t = ctx.relations.resolveRef(ref);
           return 'error' in t ? undefined : ctx.relations.relationOf(t);
         });
-        return (rel: typeof relation, body: string) => buildWithQuarantine(connection, dialect, rel, body, rules);
+        return (rel: typeof relation, body: string, incremental?: ApplyIncremental) =>
+          incremental ? mergeWithQuarantine(connection, dialect, rel, body, rules, uniqueKeyOf(node), incremental) : buildWithQuarantine(connection, dialect, rel, body, rules);
       })()
     : undefined;
   const result = await materializeNode({

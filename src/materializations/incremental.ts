@@ -4,7 +4,7 @@ import type { PartitionSpec } from '../adapters/contract.js';
 import { partitionSpecOf } from '../adapters/partition-spec.js';
 import { UserError } from '../diagnostics/index.js';
 import { directLookup, dropStaging, stagingRelation } from './swap.js';
-import type { RelationLookup } from './types.js';
+import type { AlongsideStatements, RelationLookup } from './types.js';
 
 const STRATEGIES = ['append', 'merge', 'delete+insert'];
 
@@ -52,8 +52,11 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
   return { columns: shared, ddl: [] };
 }
 
-/** Applies new rows to an existing table with the configured strategy, in one transaction. */
-export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection)): Promise<{ rows: number; strategy: string }> {
+/**
+ * Applies new rows to an existing table with the configured strategy, in one transaction. `alongside`
+ * statements (a quarantine's) run in that transaction too, before and after the strategy's.
+ */
+export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection), alongside: AlongsideStatements = { before: [], after: [] }): Promise<{ rows: number; strategy: string }> {
   const keys = keyList(node);
   const supported = dialect.incrementalStrategies ?? STRATEGIES;
   const defaultStrategy = keys.length ? (supported.includes('delete+insert') ? 'delete+insert' : 'merge') : 'append';
@@ -81,6 +84,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     const stagingSelect = `select * from ${dialect.renderRelation(staging)}`;
     const run = async (): Promise<void> => {
       for (const s of ddl) await connection.execute(s);
+      for (const s of alongside.before) await connection.execute(s);
       if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
       else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy, predicates }));
       else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
@@ -88,6 +92,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
         await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys, predicates));
         await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
       }
+      for (const s of alongside.after) await connection.execute(s);
     };
     if (dialect.capabilities.transactionalDdl) await connection.transaction(run);
     else await run();

@@ -2,7 +2,7 @@ import { checkSeedCsv } from './seed-csv-check.js';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { Connection, Relation } from '../adapters/contract.js';
-import type { MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
+import type { AlongsideStatements, MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 import { buildAndSwap, directLookup, stagingRelation } from './swap.js';
 import { applyIncremental } from './incremental.js';
 import { contractDdl, enforceContract } from './contract.js';
@@ -137,22 +137,9 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       result = { status: 'success', message: `INSERT ${loaded}`, rowsAffected: loaded, adapterResponse: { code: 'INSERT', rows_affected: loaded }, relationKind: 'table' };
       break;
     }
-    case 'incremental': {
-      if (input.quarantine) throw new UserError({ code: 'quarantine-unsupported', severity: 'error', message: `quarantine: true works with materialized='table'; '${node.name}' is incremental`, file: node.originalFilePath, hint: "use materialized='table' for the quarantining model and make a downstream model incremental" });
-      const existing = await relations.get(relation);
-      const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
-      if (!existing || existing.kind !== 'table' || fullRefresh) {
-        let answered: number | undefined;
-        await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, false)), relations);
-        const n = await countRows(input, answered);
-        result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
-      } else {
-        const { rows, strategy } = await applyIncremental(node, sql, relation, dialect, connection, relations);
-        const word = strategy === 'merge' ? 'MERGE' : 'INSERT';
-        result = { status: 'success', message: `${word} ${rows}`, rowsAffected: rows, adapterResponse: { code: word, rows_affected: rows, strategy }, relationKind: 'table' };
-      }
+    case 'incremental':
+      result = await materializeIncremental(input, sql);
       break;
-    }
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);
       result = { status: 'success', message: created ? `SNAPSHOT ${rows}` : `INSERT ${rows}`, rowsAffected: rows, adapterResponse: { code: created ? 'CREATE TABLE' : 'MERGE', rows_affected: rows }, relationKind: 'table' };
@@ -163,4 +150,33 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
   }
   await runHooks(input, node.config.post_hook ?? []);
   return result;
+}
+
+async function materializeIncremental(input: MaterializeInput & { relations: RelationLookup }, sql: string): Promise<MaterializeResult> {
+  const { node, relation, dialect, connection, relations } = input;
+  const existing = await relations.get(relation);
+  const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
+  if (!existing || existing.kind !== 'table' || fullRefresh) {
+    if (input.quarantine) {
+      const { kept, quarantined } = await input.quarantine(relation, sql);
+      return { status: 'success', message: quarantined ? `OK, ${quarantined} quarantined` : 'OK', rowsAffected: kept, adapterResponse: { code: 'CREATE TABLE', rows_affected: kept, rows_quarantined: quarantined }, relationKind: 'table' };
+    }
+    let answered: number | undefined;
+    await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, false)), relations);
+    const n = await countRows(input, answered);
+    return { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
+  }
+  let strategy = '';
+  const apply = async (body: string, alongside?: AlongsideStatements): Promise<{ rows: number }> => {
+    const r = await applyIncremental(node, body, relation, dialect, connection, relations, alongside);
+    strategy = r.strategy;
+    return r;
+  };
+  const word = (): string => (strategy === 'merge' ? 'MERGE' : 'INSERT');
+  if (input.quarantine) {
+    const { kept, quarantined } = await input.quarantine(relation, sql, apply);
+    return { status: 'success', message: `${word()} ${kept}${quarantined ? `, ${quarantined} quarantined` : ''}`, rowsAffected: kept, adapterResponse: { code: word(), rows_affected: kept, rows_quarantined: quarantined, ...(strategy ? { strategy } : {}) }, relationKind: 'table' };
+  }
+  const { rows } = await apply(sql);
+  return { status: 'success', message: `${word()} ${rows}`, rowsAffected: rows, adapterResponse: { code: word(), rows_affected: rows, strategy }, relationKind: 'table' };
 }

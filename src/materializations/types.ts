@@ -25,9 +25,10 @@ export interface MaterializeInput {
   fullRefresh: boolean;
   /**
    * With `quarantine: true`: builds the table through this function instead (rows failing row-level
-   * tests go to `<name>__quarantine`); it returns the counts.
+   * tests go to `<name>__quarantine`); it returns the counts. For an incremental run into an existing
+   * table, `incremental` applies the clean rows with the model's strategy, with the quarantine's statements.
    */
-  quarantine?: (relation: Relation, sql: string) => Promise<{ kept: number; quarantined: number }>;
+  quarantine?: (relation: Relation, sql: string, incremental?: (cleanSql: string, alongside: AlongsideStatements) => Promise<{ rows: number }>) => Promise<{ kept: number; quarantined: number }>;
   /** A `ref('x')` / `source('s', 't')` call as written in YAML (a foreign key's `to:`), rendered as its relation. */
   relationOf?: (call: string) => string | undefined;
   /** Renders a hook (hooks may be Jinja). */
@@ -41,4 +42,12 @@ export interface MaterializeResult {
   rowsAffected?: number;
   adapterResponse: Record<string, unknown>;
   relationKind: RelationKind;
+}
+
+/** Statements run with an incremental strategy's own, in its transaction where the warehouse has one. */
+export interface AlongsideStatements {
+  /** Run before the strategy's statements (after its column changes). */
+  before: string[];
+  /** Run after them. */
+  after: string[];
 }
