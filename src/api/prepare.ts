@@ -2,6 +2,7 @@ import { installedVersionWarnings } from '../packages/semver.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import { resolve } from 'node:path';
 import { adapterMacroFiles, conventionsOf, loadAdapter, adapterTypes, targetRules } from '../adapters/registry.js';
+import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
@@ -223,7 +224,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     useSecrets(snapshot.secrets);
   } else {
     const before = bag.items.length;
-    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, cacheDir: options.noParseCache ? undefined : targetDir, buildId: STRATA_BUILD, env, time });
+    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, incrementalStrategies: incrementalStrategiesOf(adapter.dialect), cacheDir: options.noParseCache ? undefined : targetDir, buildId: STRATA_BUILD, env, time });
     counts = parsed.counts;
     bag.merge(parsed.diagnostics);
     graph = parsed.graph;

@@ -2,11 +2,10 @@ import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contr
 import type { ManifestNode } from '../parse/types.js';
 import type { PartitionSpec } from '../adapters/contract.js';
 import { partitionSpecOf } from '../adapters/partition-spec.js';
+import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { UserError } from '../diagnostics/index.js';
 import { directLookup, dropStaging, stagingRelation } from './swap.js';
 import type { AlongsideStatements, RelationLookup } from './types.js';
-
-const STRATEGIES = ['append', 'merge', 'delete+insert'];
 
 function keyList(node: ManifestNode): string[] {
   const k = node.config.unique_key;
@@ -58,7 +57,7 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
  */
 export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection), alongside: AlongsideStatements = { before: [], after: [] }): Promise<{ rows: number; strategy: string }> {
   const keys = keyList(node);
-  const supported = dialect.incrementalStrategies ?? STRATEGIES;
+  const supported = incrementalStrategiesOf(dialect);
   const defaultStrategy = keys.length ? (supported.includes('delete+insert') ? 'delete+insert' : 'merge') : 'append';
   const strategy = String(node.config.incremental_strategy ?? defaultStrategy);
   if (!supported.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${supported.join(', ')}`);

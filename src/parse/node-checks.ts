@@ -24,21 +24,14 @@ export interface NodeCheckInput {
   /** Where in its file the node starts (a snapshot block). */
   line?: number;
   adapterType: string;
+  /** The incremental strategies the target's warehouse carries out (from its adapter, as plain data); unset: not checked. */
+  incrementalStrategies?: readonly string[];
   /** Names of custom `{% materialization %}` blocks of the project's macros. */
   customMaterializations: ReadonlySet<string>;
 }
 
 /** dbt's built-in materializations of models (materialized_view is reported, selected, at run time). */
 const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'materialized_view'];
-
-/**
- * The incremental strategies each adapter's dialect carries out (its `incrementalStrategies`, checked equal by
- * node-checks.test.ts); parse/ reads no adapter. An adapter not listed is not checked.
- */
-export const INCREMENTAL_STRATEGIES: Record<string, string[]> = {
-  duckdb: ['append', 'merge', 'delete+insert'],
-  bigquery: ['merge', 'insert_overwrite', 'append'],
-};
 
 /** 1-based line of `key=` (or `key:`) in a text, else of its first `config(`, else undefined. */
 function lineOfKey(text: string, key: string): number | undefined {
@@ -96,7 +89,7 @@ function modelChecks(n: NodeCheckInput, problem: Problem): void {
 
 function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
   const c = n.config;
-  const supported = INCREMENTAL_STRATEGIES[n.adapterType];
+  const supported = n.incrementalStrategies;
   const strategy = c.incremental_strategy;
   if (typeof strategy === 'string' && !strategy.includes('{{') && supported && !supported.includes(strategy)) {
     problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' is not one ${n.adapterType} supports`, `use one of ${supported.join(', ')}`);

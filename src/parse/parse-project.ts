@@ -34,6 +34,8 @@ export interface ParseOptions {
   env?: NodeJS.ProcessEnv;
   /** Parsing an installed package: the root project's folder configs, over everything the package says (as dbt). */
   rootOverrides?: RootOverrides;
+  /** The incremental strategies the target's warehouse carries out (the api reads them from its adapter); unset: not checked. */
+  incrementalStrategies?: readonly string[];
 }
 
 const configDigest = (config: Record<string, unknown>): string => hexDigest('sha1', JSON.stringify(config)).slice(0, 16);
@@ -216,7 +218,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     // A snapshot's legacy target_schema / target_database are used as written, without generate_schema_name (as dbt).
     if (resourceType === 'snapshot' && config.target_schema) node.schema = String(config.target_schema);
     if (resourceType === 'snapshot' && config.target_database) node.database = String(config.target_database);
-    diagnostics.push(...nodeConfigDiagnostics({ resourceType, name, config, columns: node.columns, file: f.path, fileConfig: rendered.config, text: () => f.contents, patch: patch ? { file: patch.file, line: patch.line, config: patch.config ?? {} } : undefined, adapterType: project.target.type, customMaterializations }));
+    diagnostics.push(...nodeConfigDiagnostics({ resourceType, name, config, columns: node.columns, file: f.path, fileConfig: rendered.config, text: () => f.contents, patch: patch ? { file: patch.file, line: patch.line, config: patch.config ?? {} } : undefined, adapterType: project.target.type, incrementalStrategies: options.incrementalStrategies, customMaterializations }));
     // Models and singular tests can be parsed again on their own (reparse-model.ts).
     if (resourceType === 'model' || resourceType === 'test') {
       const facts: ModelParseFacts = {};
