@@ -7,7 +7,7 @@ type CloneFlags = GlobalFlags & { select?: string[]; exclude?: string[]; state?:
 /** `strata clone --state DIR`: dbt 1.6's clone of the state's relations into this target. */
 export function cloneCommand(): Command {
   return withSelectionFlags(withCommonFlags(new Command('clone')))
-    .description("create the selected models, seeds and snapshots in this target from the relations of the --state manifest (a zero-copy clone on BigQuery, a copy on DuckDB); relations the target has are kept unless --full-refresh")
+    .description("create the selected models, seeds and snapshots in this target from the relations of the --state manifest (a zero-copy clone where the warehouse supports it, a copy otherwise); relations the target has are kept unless --full-refresh")
     .option('--full-refresh', 'replace relations this target already has')
     .action(async (flags: CloneFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
