@@ -234,7 +234,7 @@ export interface OpenOptions {
   invocationId?: string;
 }
 
-export type { AdapterMacroFile, ColumnConventions, ProjectScaffold, AdapterCommandOption, CommandIo, AdapterCommand, AdapterConventions } from './conventions.js';
+export type { AdapterMacroFile, ColumnConventions, ProjectScaffold, AdapterCommandOption, CommandIo, AdapterCommand, AdapterConventions, StateSources, StateSourcesInput } from './conventions.js';
 
 /** What a warehouse folder exports. Registered lazily so a DuckDB user never loads Google clients. */
 export interface Adapter {

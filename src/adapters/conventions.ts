@@ -1,10 +1,34 @@
+/** What `strata clone` knows of the state it clones from, as plain data (the api reads the files). */
+export interface StateSourcesInput {
+  /** The state's manifest.json: diagnostics point at it. */
+  stateManifestPath: string;
+  /** The target that built the state (`args.target` of the run_results.json beside it), when known. */
+  stateTarget?: string;
+  /** The `database` of each state relation that names one. */
+  stateDatabases: string[];
+  /** This target's name, the profile's name and every output of the profile, resolved. */
+  targetName: string;
+  profileName: string;
+  profileOutputs: { name: string; target: TargetConfig }[];
+  projectRoot: string;
+}
+
+/** How the state's relations are named from this target's connection, and what to undo afterwards. */
+export interface StateSources {
+  /** The state relation as this connection reads it (its database qualified where it is elsewhere). */
+  locate(relation: Relation): Relation;
+  diagnostics: Diagnostic[];
+  /** Undoes what was done to read the state (detaches what was attached). */
+  release(connection: Connection): Promise<void>;
+}
+
 /**
  * What Strata knows of a warehouse without loading its driver (its conventions), and the commands it adds
  * to the CLI. Each warehouse folder exports one `AdapterConventions`; the registry lists them.
  */
 import type { TargetConfig } from '../project/types.js';
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Relation } from './contract.js';
+import type { Connection, Relation } from './contract.js';
 
 /** A file of macros an adapter contributes to package `dbt` (its `<type>__<name>` cross-database macros). */
 export interface AdapterMacroFile {
@@ -86,6 +110,11 @@ export interface AdapterConventions {
   relationUri?(relation: Relation, target: { database?: string; settings: Record<string, unknown> }, workerProjectDir: string): string;
   /** Column lineage: the SQL parser's grammar for this warehouse, and whether it renames a repeated output column (`x_1`) instead of refusing it. */
   readonly lineage?: { grammar: string; renamesRepeatedColumns: boolean };
+  /**
+   * `strata clone`: makes the state's relations readable from this target's open connection (another
+   * database file attached…). Absent: the state's relations are named in full and readable as they are.
+   */
+  stateSources?(input: StateSourcesInput, connection: Connection): Promise<StateSources>;
   /** Commands this warehouse adds to the CLI (a local emulator…). */
   readonly commands?: AdapterCommand[];
 }

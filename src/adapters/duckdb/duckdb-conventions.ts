@@ -40,4 +40,6 @@ export const duckdbConventions: AdapterConventions = {
     return `duckdb://${file}/${relation.schema}.${relation.identifier}`;
   },
   lineage: { grammar: 'duckdb', renamesRepeatedColumns: true },
+  // Loaded when `strata clone` runs.
+  stateSources: async (input, connection) => (await import('./duckdb-state-sources.js')).duckdbStateSources(input, connection),
 };
