@@ -2,7 +2,8 @@
  * Configuration mistakes that used to be found only when their node ran (exit 1, after earlier nodes were
  * written) or never (exit 0): snapshot configs, generic-test arguments and configs, enforced contracts,
  * hooks, unit tests, incremental configs, materialization names, config values, and the schemas of
- * packages.yml, dependencies.yml and selectors.yml (issue 20, item 5). Each must stop at parse time: exit 2,
+ * packages.yml, dependencies.yml and selectors.yml, the project file's require-dbt-version and flags, and
+ * groups (issue 20, item 5). Each must stop at parse time: exit 2,
  * its file and line, no crash text, and the warehouse file neither created nor modified.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -224,7 +225,16 @@ const projectFileCases: Case[] = [
   ['flags.indirect_selection lazy', proj('flags:\n  indirect_selection: lazy\n'), 'project.yml', 4, 'project-invalid'],
 ];
 
-const cases: Case[] = [...propertyCases, ...projectFileCases, ...snapshotCases, ...testCases, ...contractCases, ...hookCases, ...unitCases, ...incrementalCases, ...valueCases, ...packageCases, ...selectorCases];
+const GROUPS = 'models/groups.yml';
+const groupDefs = { [GROUPS]: 'groups:\n  - name: finance\n    owner: {email: f@example.com}\n  - name: marketing\n    owner: {name: M}\n' };
+const groupCases: Case[] = [
+  ["a model's config() naming an undefined group", { ...groupDefs, 'models/m.sql': "-- a model\n{{ config(group='fiance') }}\nselect 1 as id" }, 'models/m.sql', 2, 'group-not-found'],
+  ['a property entry naming an undefined group', { ...groupDefs, 'models/m.sql': 'select 1 as id', 'models/m.yml': 'models:\n  - name: m\n    config:\n      group: sales\n' }, 'models/m.yml', 2, 'group-not-found'],
+  ['a project folder naming a group with no groups defined', proj('models:\n  p:\n    +group: finance\n'), 'project.yml', 5, 'group-not-found'],
+  ['groups: not a list', { [GROUPS]: 'groups:\n  finance: {}\n' }, GROUPS, 2, 'schema-yaml-invalid'],
+];
+
+const cases: Case[] = [...propertyCases, ...projectFileCases, ...groupCases, ...snapshotCases, ...testCases, ...contractCases, ...hookCases, ...unitCases, ...incrementalCases, ...valueCases, ...packageCases, ...selectorCases];
 
 const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -304,6 +314,18 @@ describe('project-file settings dbt accepts with a warning', () => {
     const strict = projectWith(files);
     expect((await build({ projectDir: strict, profilesDir: strict, env: {}, warnError: true })).exitCode).toBe(2);
     expect(existsSync(join(strict, 'wh.duckdb'))).toBe(false);
+  });
+});
+
+describe("a group no property file defines", () => {
+  it("is reported in dbt's words, with the likely group as hint; a defined group builds", async () => {
+    const dir = projectWith({ ...groupDefs, 'models/m.sql': "{{ config(group='fiance') }}\nselect 1 as id" });
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.diagnostics.find((d) => d.code === 'group-not-found')).toMatchObject({ message: expect.stringContaining("Invalid group 'fiance', expected one of ['finance', 'marketing']"), hint: "did you mean 'finance'?" });
+    const ok = projectWith({ ...groupDefs, 'models/m.sql': "{{ config(group='finance') }}\nselect 1 as id", 'models/m.yml': 'models:\n  - name: m\n    config:\n      group: finance\n' });
+    const built = await build({ projectDir: ok, profilesDir: ok, env: {} });
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(built.exitCode).toBe(0);
   });
 });
 
