@@ -2,7 +2,8 @@
  * Configuration mistakes that used to be found only when their node ran (exit 1, after earlier nodes were
  * written) or never (exit 0): snapshot configs, generic-test arguments and configs, enforced contracts,
  * hooks, unit tests, incremental configs, materialization names, config values, and the schemas of
- * packages.yml, dependencies.yml and selectors.yml (issue 20, item 5). Each must stop at parse time: exit 2,
+ * packages.yml, dependencies.yml and selectors.yml, the project file's require-dbt-version and flags, and
+ * groups (issue 20, item 5). Each must stop at parse time: exit 2,
  * its file and line, no crash text, and the warehouse file neither created nor modified.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -210,7 +211,30 @@ const propertyCases: Case[] = [
   ['unit_tests: not a list', { 'models/unit.yml': 'unit_tests: 3\n' }, 'models/unit.yml', 1, 'schema-yaml-invalid'],
 ];
 
-const cases: Case[] = [...propertyCases, ...snapshotCases, ...testCases, ...contractCases, ...hookCases, ...unitCases, ...incrementalCases, ...valueCases, ...packageCases, ...selectorCases];
+const proj = (rest: string): Record<string, string> => ({ 'project.yml': `name: p\nprofile: p\n${rest}` });
+const projectFileCases: Case[] = [
+  ['require-dbt-version banana', proj('require-dbt-version: banana\n'), 'project.yml', 3, 'project-invalid'],
+  ['require-dbt-version with a malformed list entry', proj('require-dbt-version:\n  - ">=1.0.0"\n  - ">=1.x.y!"\n'), 'project.yml', 5, 'project-invalid'],
+  ['require-dbt-version with a malformed comma-separated part', proj('require-dbt-version: ">=1.0.0, <2"\n'), 'project.yml', 3, 'project-invalid'],
+  ['require-dbt-version a number', proj('require-dbt-version: 1.5\n'), 'project.yml', 3, 'project-invalid'],
+  ['flags.use_colors maybe', proj('flags:\n  use_colors: maybe\n'), 'project.yml', 4, 'project-invalid'],
+  ['flags.printer_width text', proj('flags:\n  send_anonymous_usage_stats: false\n  printer_width: wide\n'), 'project.yml', 5, 'project-invalid'],
+  ['flags.warn_error_options a list', proj('flags:\n  warn_error_options: [NoNodesForSelectionCriteria]\n'), 'project.yml', 4, 'project-invalid'],
+  ['flags.warn_error_options.include a number', proj('flags:\n  warn_error_options:\n    include: 3\n'), 'project.yml', 5, 'project-invalid'],
+  ['flags.source_freshness_run_project_hooks text', proj('flags:\n  source_freshness_run_project_hooks: "yes"\n'), 'project.yml', 4, 'project-invalid'],
+  ['flags.indirect_selection lazy', proj('flags:\n  indirect_selection: lazy\n'), 'project.yml', 4, 'project-invalid'],
+];
+
+const GROUPS = 'models/groups.yml';
+const groupDefs = { [GROUPS]: 'groups:\n  - name: finance\n    owner: {email: f@example.com}\n  - name: marketing\n    owner: {name: M}\n' };
+const groupCases: Case[] = [
+  ["a model's config() naming an undefined group", { ...groupDefs, 'models/m.sql': "-- a model\n{{ config(group='fiance') }}\nselect 1 as id" }, 'models/m.sql', 2, 'group-not-found'],
+  ['a property entry naming an undefined group', { ...groupDefs, 'models/m.sql': 'select 1 as id', 'models/m.yml': 'models:\n  - name: m\n    config:\n      group: sales\n' }, 'models/m.yml', 2, 'group-not-found'],
+  ['a project folder naming a group with no groups defined', proj('models:\n  p:\n    +group: finance\n'), 'project.yml', 5, 'group-not-found'],
+  ['groups: not a list', { [GROUPS]: 'groups:\n  finance: {}\n' }, GROUPS, 2, 'schema-yaml-invalid'],
+];
+
+const cases: Case[] = [...propertyCases, ...projectFileCases, ...groupCases, ...snapshotCases, ...testCases, ...contractCases, ...hookCases, ...unitCases, ...incrementalCases, ...valueCases, ...packageCases, ...selectorCases];
 
 const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -276,10 +300,39 @@ describe('a config key that is no config but close to one', () => {
   });
 });
 
+describe('project-file settings dbt accepts with a warning', () => {
+  it.each([
+    ['an unknown flag', proj('flags:\n  use_colours: false\n'), 'project-unknown-flag', 4, "did you mean 'use_colors'?"],
+    ["a require-dbt-version that excludes Strata's dbt version", proj('require-dbt-version: [">=1.0.0", "<1.5.0"]\n'), 'project-dbt-version', 3, undefined],
+  ])('%s is a located warning; the build goes on (--warn-error stops it)', async (_what, files, code, line, hint) => {
+    const dir = projectWith(files);
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
+    const d = r.diagnostics.find((x) => x.code === code);
+    expect(d, JSON.stringify(r.diagnostics)).toMatchObject({ severity: 'warn', file: 'project.yml', line });
+    if (hint) expect(d!.hint).toBe(hint);
+    const strict = projectWith(files);
+    expect((await build({ projectDir: strict, profilesDir: strict, env: {}, warnError: true })).exitCode).toBe(2);
+    expect(existsSync(join(strict, 'wh.duckdb'))).toBe(false);
+  });
+});
+
+describe("a group no property file defines", () => {
+  it("is reported in dbt's words, with the likely group as hint; a defined group builds", async () => {
+    const dir = projectWith({ ...groupDefs, 'models/m.sql': "{{ config(group='fiance') }}\nselect 1 as id" });
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.diagnostics.find((d) => d.code === 'group-not-found')).toMatchObject({ message: expect.stringContaining("Invalid group 'fiance', expected one of ['finance', 'marketing']"), hint: "did you mean 'finance'?" });
+    const ok = projectWith({ ...groupDefs, 'models/m.sql': "{{ config(group='finance') }}\nselect 1 as id", 'models/m.yml': 'models:\n  - name: m\n    config:\n      group: finance\n' });
+    const built = await build({ projectDir: ok, profilesDir: ok, env: {} });
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(built.exitCode).toBe(0);
+  });
+});
+
 describe('configs written right are accepted', () => {
   it('a project using each checked config with a valid value builds', async () => {
     const dir = projectWith({
-      'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    +persist_docs: {relation: true}\n    +grants: {}\n    docs:\n      +tags: [docs]\n    +on_schema_change: append_new_columns\n    +docs: {show: true, node_color: "#cd7f32"}\ndata_tests:\n  p:\n    +severity: warn\n    +warn_if: ">10"\n    +error_if: "!= 0"\nseeds:\n  p:\n    +delimiter: ","\n    +column_types: {id: bigint}\non-run-start: ["select 1"]\n',
+      'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    +persist_docs: {relation: true}\n    +grants: {}\n    docs:\n      +tags: [docs]\n    +on_schema_change: append_new_columns\n    +docs: {show: true, node_color: "#cd7f32"}\ndata_tests:\n  p:\n    +severity: warn\n    +warn_if: ">10"\n    +error_if: "!= 0"\nseeds:\n  p:\n    +delimiter: ","\n    +column_types: {id: bigint}\non-run-start: ["select 1"]\nrequire-dbt-version: [">=1.5.0", "<2.0.0"]\nflags:\n  send_anonymous_usage_stats: false\n  printer_width: 100\n  require_explicit_package_overrides_for_builtin_materializations: true\n  warn_error_options: {warn: [NoNodesForSelectionCriteria]}\n',
       'models/docs/d.sql': 'select 1 as id',
       'models/m.sql': "{{ config(materialized='incremental', incremental_strategy='merge', unique_key=['id'], on_schema_change='fail', access='protected', pre_hook={'sql': 'select 1', 'transaction': true}, post_hook=['select 2'], tags='t', meta={'a': 1}, full_refresh=false, enabled=true, contract={'enforced': true}) }}\nselect * from {{ ref('a') }}",
       'models/m.yml': "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_type: integer\n        data_tests:\n          - not_null:\n              config: {where: 'id > 0', limit: 10, store_failures: false, store_failures_as: view}\n          - accepted_values:\n              values: [1]\n              quote: false\n          - relationships:\n              to: ref('a')\n              field: id\n      - name: status\n        data_type: varchar\n      - name: updated_at\n        data_type: timestamp with time zone\nunit_tests:\n  - name: t\n    model: m\n    given:\n      - input: ref('a')\n        format: csv\n        rows: |\n          id,status\n          1,x\n    expect:\n      rows: [{id: 1}]\n  - name: from_fixtures\n    model: m\n    given:\n      - input: ref('a')\n        format: csv\n        fixture: a_rows\n    expect:\n      format: csv\n      fixture: m_rows\n",

@@ -36,6 +36,9 @@ describe('semver as dbt reads it', () => {
     expect(dbtVersionProblem(['>=1.3.0', '<2.0.0'], '1.8.0')).toBeUndefined();
     expect(dbtVersionProblem('>=1.9.0', '1.8.0')).toContain('requires dbt >=1.9.0');
     expect(dbtVersionProblem(undefined, '1.8.0')).toBeUndefined();
+    // dbt splits a single text at commas: ">=1.3.0,<2.0.0" is two specifiers.
+    expect(dbtVersionProblem('>=1.3.0, <2.0.0', '1.8.0')).toBeUndefined();
+    expect(dbtVersionProblem('>=1.3.0,<1.5.0', '1.8.0')).toContain('requires dbt >=1.3.0, <1.5.0');
     expect(installedVersionWarnings([{ name: 'new_pkg', dir: 'dbt_packages/new_pkg', requireDbtVersion: '>=1.9.0' }, { name: 'ok', dir: 'dbt_packages/ok' }], '1.8.0')).toEqual([
       expect.objectContaining({ code: 'package-dbt-version', severity: 'warn', file: 'dbt_packages/new_pkg/dbt_project.yml' }),
     ]);

@@ -3,18 +3,9 @@
  * them is their intersection). Pre-releases (`1.0.0-rc1`) sort before their release and are installed only
  * when a specifier names one or `install-prerelease: true`.
  */
-export interface Version {
-  major: number;
-  minor: number;
-  patch: number;
-  prerelease?: string;
-}
+import { compareVersions, parseSpecifier, parseVersion, versionSpecEntries, type Specifier, type Version } from '../project/version-spec.js';
 
-export type Matcher = '>=' | '>' | '<=' | '<' | '=';
-
-export interface Specifier extends Version {
-  matcher: Matcher;
-}
+export { compareVersions, parseSpecifier, parseVersion, type Matcher, type Specifier, type Version } from '../project/version-spec.js';
 
 /** A bound of a range; undefined: unbounded. */
 interface Bound {
@@ -25,47 +16,6 @@ interface Bound {
 export interface VersionRange {
   start?: Bound;
   end?: Bound;
-}
-
-const VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
-
-export function parseVersion(text: string): Version | undefined {
-  const m = VERSION.exec(text.trim());
-  if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), ...(m[4] ? { prerelease: m[4] } : {}) };
-}
-
-/** `>=1.0.0` → a specifier; undefined if it is not one dbt reads. */
-export function parseSpecifier(text: string): Specifier | undefined {
-  const m = /^\s*(>=|<=|>|<|=)?\s*(.*)$/.exec(String(text));
-  const version = m ? parseVersion(m[2]!) : undefined;
-  return version ? { ...version, matcher: (m![1] as Matcher | undefined) ?? '=' } : undefined;
-}
-
-function comparePrerelease(a?: string, b?: string): number {
-  if (a === b) return 0;
-  if (!a) return 1;
-  if (!b) return -1;
-  const pa = a.split('.');
-  const pb = b.split('.');
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    const nx = /^\d+$/.test(x) ? Number(x) : undefined;
-    const ny = /^\d+$/.test(y) ? Number(y) : undefined;
-    if (nx !== undefined && ny !== undefined) return nx - ny;
-    if (nx !== undefined) return -1;
-    if (ny !== undefined) return 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-export function compareVersions(a: Version, b: Version): number {
-  return a.major - b.major || a.minor - b.minor || a.patch - b.patch || comparePrerelease(a.prerelease, b.prerelease);
 }
 
 export const formatVersion = (v: Version): string => `${v.major}.${v.minor}.${v.patch}${v.prerelease ? `-${v.prerelease}` : ''}`;
@@ -132,8 +82,8 @@ export function highestIn(range: VersionRange, available: string[], prerelease: 
 
 /** `require-dbt-version` (a string or a list) against a dbt version: undefined if it holds, else why not. */
 export function dbtVersionProblem(required: unknown, dbtVersion: string): string | undefined {
-  if (required === undefined || required === null || required === '') return undefined;
-  const list = (Array.isArray(required) ? required : [required]).map(String);
+  const list = versionSpecEntries(required).map((e) => String(e.text).trim());
+  if (!list.length) return undefined;
   let range: VersionRange | undefined = {};
   for (const text of list) {
     const spec = parseSpecifier(text);

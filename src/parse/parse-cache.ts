@@ -8,7 +8,7 @@ import type { SchemaFileProps } from './schema-yaml.js';
 import { envDigest, varDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
-const FORMAT = 5;
+const FORMAT = 6;
 
 interface CacheData {
   format: number;

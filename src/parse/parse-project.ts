@@ -17,6 +17,9 @@ import { propertyRenderer, type PropertyReads } from './property-render.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 import { overrideTree, type RootOverrides } from './package-project.js';
 import { nodeConfigDiagnostics } from './node-checks.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { groupConfigSite, groupDiagnostics, type GroupUse } from './group-checks.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -94,6 +97,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   const seenNames = new Map<string, string>();
   // Every name a file gave a node, enabled or not (property files may describe either).
   const nodeNames = new Set<string>();
+  const groupUses: GroupUse[] = [];
   const addNode = (node: ManifestNode): void => {
     nodeNames.add(node.name);
     // Models, seeds and snapshots share one namespace: ref() could not tell them apart.
@@ -216,6 +220,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     // A snapshot's legacy target_schema / target_database are used as written, without generate_schema_name (as dbt).
     if (resourceType === 'snapshot' && config.target_schema) node.schema = String(config.target_schema);
     if (resourceType === 'snapshot' && config.target_database) node.database = String(config.target_database);
+    if (config.enabled && config.group !== undefined) groupUses.push({ group: config.group, node: node.uniqueId, ...groupConfigSite(rendered.config, () => f.contents, f.path, patch, cfg.configFile) });
     diagnostics.push(...nodeConfigDiagnostics({ resourceType, name, config, columns: node.columns, file: f.path, fileConfig: rendered.config, text: () => f.contents, patch: patch ? { file: patch.file, line: patch.line, config: patch.config ?? {} } : undefined, adapterType: project.target.type, customMaterializations }));
     // Models and singular tests can be parsed again on their own (reparse-model.ts).
     if (resourceType === 'model' || resourceType === 'test') {
@@ -274,6 +279,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
   }
+  diagnostics.push(...groupDiagnostics(props.groups, groupUses, () => { try { return readFileSync(join(cfg.rootDir, cfg.configFile), 'utf8'); } catch { return ''; } }));
   const sources = buildSources(project, props.sources, describe, renderProperty);
   diagnostics.push(...sources.diagnostics);
   for (const s of sources.sources) {

@@ -73,6 +73,13 @@ export interface RawExposure {
   dependsOnLines: (number | undefined)[];
 }
 
+/** A `groups:` entry's name and where it was written (dbt: a group has a name and an owner). */
+export interface RawGroup {
+  name: string;
+  file: string;
+  line?: number;
+}
+
 export interface SchemaProperties {
   models: Map<string, Patch>;
   seeds: Map<string, Patch>;
@@ -81,6 +88,7 @@ export interface SchemaProperties {
   macros: Map<string, { description: string }>;
   unitTests: RawUnitTest[];
   exposures: RawExposure[];
+  groups: RawGroup[];
   diagnostics: Diagnostic[];
 }
 
@@ -91,6 +99,7 @@ export interface SchemaFileProps {
   macros: [string, { description: string }][];
   unitTests: RawUnitTest[];
   exposures: RawExposure[];
+  groups?: RawGroup[];
   diagnostics: Diagnostic[];
 }
 
@@ -101,7 +110,7 @@ export interface SchemaFileCache {
 }
 
 export function readSchemaFiles(files: ProjectFile[], cache?: SchemaFileCache): SchemaProperties {
-  const props: SchemaProperties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], macros: new Map(), unitTests: [], exposures: [], diagnostics: [] };
+  const props: SchemaProperties = { models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], macros: new Map(), unitTests: [], exposures: [], groups: [], diagnostics: [] };
   for (const f of files) {
     if (f.kind !== 'schema') continue;
     let one = cache?.getSchema(f);
@@ -120,12 +129,13 @@ export function readSchemaFiles(files: ProjectFile[], cache?: SchemaFileCache): 
     for (const [name, m] of one.macros) props.macros.set(name, m);
     props.unitTests.push(...one.unitTests);
     props.exposures.push(...(one.exposures ?? []));
+    props.groups.push(...(one.groups ?? []));
   }
   return props;
 }
 
 function readSchemaFile(f: ProjectFile): SchemaFileProps {
-  const props: SchemaFileProps = { patches: [], sources: [], macros: [], unitTests: [], exposures: [], diagnostics: [] };
+  const props: SchemaFileProps = { patches: [], sources: [], macros: [], unitTests: [], exposures: [], groups: [], diagnostics: [] };
   const parsed = parseYamlFile(f.path, f.contents);
   props.diagnostics.push(...parsed.diagnostics);
   if (!parsed.file) return props;
@@ -241,5 +251,12 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         props.exposures.push({ entry, file: f.path, pathInResource: f.pathInResource, line: yaml.lineOf(['exposures', i]), dependsOnLines: deps.map((_d, j) => yaml.lineOf(['exposures', i, 'depends_on', j])) });
       });
   }
+  const groups = doc.groups;
+  if (groups !== undefined && groups !== null && !Array.isArray(groups)) invalid(['groups'], "'groups:' must be a list of entries starting with '- name:'", 'groups:\n  - name: finance\n    owner: {email: finance@example.com}');
+  (Array.isArray(groups) ? groups : []).forEach((g, i) => {
+    const name = g && typeof g === 'object' && !Array.isArray(g) ? (g as Record<string, unknown>).name : undefined;
+    if (typeof name === 'string' && name) props.groups!.push({ name, file: f.path, line: yaml.lineOf(['groups', i]) });
+    else invalid(['groups', i], 'each entry of groups: must be a mapping with a name', '- name: finance\n  owner: {email: finance@example.com}');
+  });
   return props;
 }

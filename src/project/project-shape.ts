@@ -1,4 +1,7 @@
 import type { Diagnostic } from '../diagnostics/index.js';
+import { projectFlagDiagnostics } from './project-flags.js';
+import { DBT_COMPAT_VERSION } from './dbt-compat.js';
+import { badVersionSpecs, meetsSpecifier, parseSpecifier, parseVersion, versionSpecEntries } from './version-spec.js';
 import { configValueProblem, describeConfigProblem, misspeltConfig, nestedConfigProblem } from './config-values.js';
 
 /** Keys of the project file whose value is a mapping of configs (by package and folder). */
@@ -67,8 +70,28 @@ export function projectShapeDiagnostics(raw: Record<string, unknown>, file: stri
     if (v === undefined || typeof v === 'string' || (key === 'config-version' && typeof v === 'number') || (key === 'require-dbt-version' && Array.isArray(v))) continue;
     out.push({ code: 'project-invalid', severity: 'error', message: `${key} must be text, not ${describe(v)}`, file, line: lineOf([key]) ?? 1, hint: v !== null && typeof v === 'object' ? `${key}: my_value` : `quote it: ${key}: "${String(v)}"` });
   }
-  out.push(...configTypeDiagnostics(raw, file, lineOf), ...settingDiagnostics(raw, file, lineOf));
+  out.push(...configTypeDiagnostics(raw, file, lineOf), ...settingDiagnostics(raw, file, lineOf), ...projectFlagDiagnostics(raw.flags, file, lineOf));
+  out.push(...requireDbtVersionDiagnostics(raw['require-dbt-version'], file, lineOf));
   return out;
+}
+
+/**
+ * Each malformed specifier of `require-dbt-version:` ("banana", ">=1.x.y!") is an error; a well-formed one that
+ * excludes the dbt version Strata follows is a warning, as for installed packages (dbt stops there; such a
+ * project often works all the same). A non-text value is reported above.
+ */
+function requireDbtVersionDiagnostics(required: unknown, file: string, lineOf: (path: (string | number)[]) => number | undefined): Diagnostic[] {
+  if (typeof required !== 'string' && !Array.isArray(required)) return [];
+  const at = (index?: number): number => (index !== undefined ? lineOf(['require-dbt-version', index]) : undefined) ?? lineOf(['require-dbt-version']) ?? 1;
+  const bad = badVersionSpecs(required);
+  if (bad.length) {
+    const hint = 'write a version with an optional comparison, or a list of them: require-dbt-version: [">=1.5.0", "<2.0.0"]';
+    return bad.map((b) => ({ code: 'project-invalid', severity: 'error' as const, message: `require-dbt-version: ${JSON.stringify(b.text)} is not a version specifier`, file, line: at(b.index), hint }));
+  }
+  const strata = parseVersion(DBT_COMPAT_VERSION)!;
+  const excluding = versionSpecEntries(required).find((e) => !meetsSpecifier(strata, parseSpecifier(String(e.text))!));
+  if (!excluding) return [];
+  return [{ code: 'project-dbt-version', severity: 'warn', message: `require-dbt-version ${JSON.stringify(required)} excludes dbt ${DBT_COMPAT_VERSION}, the version Strata follows`, file, line: at(excluding.index), hint: `allow it (e.g. require-dbt-version: ">=1.5.0"); Strata goes on, but dbt ${DBT_COMPAT_VERSION} features are what it offers` }];
 }
 
 /** `config-version` (dbt reads 2 only), `quoting:` (true or false each), `dispatch:` (namespaces and their search orders). */
