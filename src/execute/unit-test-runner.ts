@@ -6,16 +6,19 @@ import { renderNodeOf, runRenderContext } from '../compile/index.js';
 import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import type { NodeRunContext } from './node-runner.js';
+import { runUnitTestOnTarget } from './unit-test-on-target.js';
 
 /**
- * Runs a unit test on the embedded warehouse in memory, whatever the target: given rows as tables, the
- * model rendered for that warehouse against them, rows compared.
+ * Runs a unit test. On the embedded warehouse: in memory, given rows as tables, the model rendered for that
+ * warehouse against them, rows compared. On any other target (BigQuery): on the target itself, given rows as
+ * CTEs (unit-test-on-target.ts).
  */
 export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, warehouseConnection: Connection): Promise<NodeOutcome> {
   const def = node.extra?.unitTest as UnitTestDefinition;
   const manifest = ctx.prepared.graph.manifest;
   const model = manifest.nodes[node.attachedNode!]!;
   const embedded = embeddedConventions();
+  if (ctx.prepared.adapter.type !== embedded.type) return runUnitTestOnTarget(ctx, node, warehouseConnection, (key) => realRelation(ctx, model, key));
   const adapter = (await loadAdapter(embedded.type))!;
   const dialect = adapter.dialect;
   const memory = await adapter.open(embedded.embedded.memoryTarget, { projectRoot: ctx.prepared.project.config.rootDir });

@@ -1,0 +1,87 @@
+/**
+ * Unit tests on the BigQuery target itself: given rows become CTEs, the model's BigQuery SQL (SAFE_CAST,
+ * TIMESTAMP_DIFF, `* EXCEPT`, its own WITH) runs against them on the local BigQuery, rows are compared.
+ * Nothing is created for a unit test. TIMESTAMP and NUMERIC cells compare as on the embedded path (ISO
+ * instants, numbers). A wrong expected row fails the command (exit 1) with a diff.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../test-support/demo-project.js';
+import { writeProject, removeProject } from '../../test-support/fixture-project.js';
+import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
+import { build } from '../../api/index.js';
+
+process.env.STRATA_BQ_BACKOFF_MS = '5';
+
+const MODEL = `with parsed as (
+  select * except (raw_amount), safe_cast(raw_amount as int64) as amount,
+    timestamp_diff(shipped_at, ordered_at, hour) as hours_to_ship
+  from {{ ref('raw_orders') }}
+)
+select id, amount, hours_to_ship, date(ordered_at) as order_day, ordered_at, cast(amount as numeric) / 4 as quarter from parsed where amount is not null`;
+
+const unitTests = (expectSecond: string): string => `version: 2
+unit_tests:
+  - name: parses_and_times_orders
+    model: orders
+    given:
+      - input: ref('raw_orders')
+        rows:
+          - {id: 1, raw_amount: '10', ordered_at: '2026-01-01 09:00:00', shipped_at: '2026-01-01 12:00:00'}
+          - {id: 2, raw_amount: 'n/a', ordered_at: '2026-01-01 10:00:00', shipped_at: '2026-01-02 10:00:00'}
+          - {id: 3, raw_amount: '30', ordered_at: '2026-01-02 11:00:00', shipped_at: '2026-01-03 12:00:00'}
+    expect:
+      rows:
+        - {id: 1, amount: 10, hours_to_ship: 3, order_day: '2026-01-01', ordered_at: '2026-01-01T09:00:00.000Z', quarter: 2.5}
+        - ${expectSecond}
+`;
+
+function project(endpoint: string): string {
+  return writeProject({
+    'project.yml': 'name: shop\nprofile: shop\nseeds:\n  shop:\n    raw_orders:\n      +column_types: {id: INT64, raw_amount: STRING, ordered_at: TIMESTAMP, shipped_at: TIMESTAMP}\n',
+    'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.unit\n      project: acme-data\n      dataset: analytics\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`,
+    'seeds/raw_orders.csv': 'id,raw_amount,ordered_at,shipped_at\n1,10,2026-01-01 09:00:00,2026-01-01 12:00:00\n',
+    'models/orders.sql': MODEL,
+    'models/unit_tests.yml': unitTests("{id: 3, amount: 30, hours_to_ship: 25, order_day: '2026-01-02', ordered_at: '2026-01-02T11:00:00.000Z', quarter: 7.5}"),
+  });
+}
+
+const strata = (args: string[], cwd: string): Promise<{ code: number; out: string }> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [join(repoRoot, 'bin', 'strata.js'), ...args], { cwd, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+
+describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local BigQuery)', () => {
+  let bq: LocalBigQuery;
+  let dir: string;
+  beforeAll(async () => {
+    bq = await startLocalBigQuery();
+    dir = project(bq.endpoint);
+  });
+  afterAll(async () => {
+    await bq.close();
+    if (dir) removeProject(dir);
+  });
+
+  it('passes on BigQuery-only SQL, typed from the real seed table, and creates nothing for the test', async () => {
+    const result = await build({ projectDir: dir, profilesDir: dir });
+    expect(result.results.map((r) => `${r.uniqueId}: ${r.status}`).sort()).toEqual([
+      'model.shop.orders: success', 'seed.shop.raw_orders: success', 'unit_test.shop.orders.parses_and_times_orders: pass',
+    ]);
+    expect([...bq.tables.keys()].filter((k) => k.includes('__strata'))).toEqual([]);
+  });
+
+  it('a wrong expected row fails the build with exit 1 and a diff of the rows', async () => {
+    writeFileSync(join(dir, 'models', 'unit_tests.yml'), unitTests("{id: 3, amount: 30, hours_to_ship: 24, order_day: '2026-01-02', ordered_at: '2026-01-02T11:00:00.000Z', quarter: 7.5}"));
+    const r = await strata(['build', '--select', 'orders'], dir);
+    expect(r.out).toContain('actual rows differ from expected');
+    expect(r.out).toContain('- expected, missing: {id: "3", amount: "30", hours_to_ship: "24", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
+    expect(r.out).toContain('+ actual, unexpected: {id: "3", amount: "30", hours_to_ship: "25", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
+    expect(r.code).toBe(1);
+  });
+});
