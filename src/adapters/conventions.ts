@@ -96,12 +96,10 @@ export interface AdapterConventions {
   /** The `target.database` templates see when the profile sets none. */
   templateDatabase?(settings: Record<string, unknown>): string | undefined;
   /**
-   * Embedded in this process: it runs in memory, so unit tests of every target run on it, and a project
+   * Embedded in this process: it runs in memory, so its own unit tests run on it, and a project
    * with no profile builds on it (`zeroSetupTarget`) — `npm install && strata build` needs nothing else.
    */
   readonly embedded?: { memoryTarget: TargetConfig; zeroSetupTarget(profileName: string): TargetConfig; scaffold: ProjectScaffold };
-  /** Unit tests run on the embedded warehouse: this warehouse's column types as that one spells them. */
-  readonly unitTestTypes?: Record<string, string>;
   /** A file in the project folder holds the database (`strata clean` keeps it): its absolute path. */
   databaseFile?(settings: Record<string, unknown>, projectRoot: string): string | undefined;
   /** One writer at a time (a database file): Airflow runs one task at a time by default. */

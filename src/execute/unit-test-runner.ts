@@ -1,5 +1,5 @@
-import type { ColumnDef, Connection, Relation } from '../adapters/contract.js';
-import { conventionsOf, embeddedConventions, loadAdapter } from '../adapters/registry.js';
+import type { Connection, Relation } from '../adapters/contract.js';
+import { embeddedConventions, loadAdapter } from '../adapters/registry.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
@@ -30,7 +30,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       const key = normaliseInput(given.input);
       const real = realRelation(ctx, model, key);
       // Types come from the real relation when the warehouse has it (as dbt does); otherwise from the values.
-      const columns = real && (await warehouseConnection.getRelation(real)) ? embeddedTypes(ctx.prepared.adapter.type, embedded.type, await warehouseConnection.getColumns(real)) : undefined;
+      const columns = real && (await warehouseConnection.getRelation(real)) ? await warehouseConnection.getColumns(real) : undefined;
       const rel = { schema: 'main', identifier: `__strata_given_${index++}` };
       await conn.execute(dialect.createTableAs(rel, givenTableSql(dialect, given.rows, columns)));
       tables.set(key, rel);
@@ -78,12 +78,4 @@ function realRelation(ctx: NodeRunContext, model: ManifestNode, key: string): Re
     return 'error' in s ? undefined : ctx.relations.relationOf(s);
   }
   return undefined;
-}
-
-/** The real relation's column types as the embedded warehouse spells them (types it has no name for are left to inference). */
-function embeddedTypes(targetType: string, embeddedType: string, columns: ColumnDef[]): ColumnDef[] | undefined {
-  if (targetType === embeddedType) return columns;
-  const names = conventionsOf(targetType)?.unitTestTypes ?? {};
-  const mapped = columns.filter((c) => names[c.dataType.toUpperCase()]).map((c) => ({ ...c, dataType: names[c.dataType.toUpperCase()]! }));
-  return mapped.length ? mapped : undefined;
 }
