@@ -1,18 +1,23 @@
 /** The bundled demo and a standard dbt example project, built end to end on a real DuckDB file. */
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { build, land, run, test as runTests } from './index.js';
 import { CapturingReporter } from '../diagnostics/index.js';
 import { copyDemo, copyFixture, repoRoot } from '../test-support/demo-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { landingFigures, type LandingFigures } from '../test-support/landing-figures.js';
 
 describe('the bundled demo', () => {
   let dir: string;
+  /** The landing files' own figures, counted from the files by DuckDB, not by Strata. */
+  let raw: LandingFigures;
   const db = (): string => join(dir, 'complaints.duckdb');
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = copyDemo();
+    raw = await landingFigures(join(dir, 'landing'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,30 +31,28 @@ describe('the bundled demo', () => {
     const [{ n, ids }] = (await queryDuckDb(db(), 'select count(*)::int as n, count(distinct complaint_id)::int as ids from silver.complaints')) as { n: number; ids: number }[];
     expect(n).toBe(ids);
     expect(n).toBeGreaterThan(500);
+    // Every complaint in the files is either in silver or in its quarantine: the orphans.
+    expect(raw.orphans).toBeGreaterThan(10);
+    expect(n).toBe(raw.complaints - raw.orphans);
     // Quarantine: every complaint is in exactly one of the two tables, orphans with the reason per row.
     const [q] = await queryDuckDb(db(), `select
       (select count(*) from silver.complaints__quarantine)::int as quarantined,
       (select count(*) from silver.complaints__quarantine where customer_id = 9999009 or customer_id is null or agent_id = 'A99')::int as orphans,
       (select count(*) from silver.complaints__quarantine where _strata_failed_tests is null)::int as without_reason,
       (select count(*) from silver.complaints c join silver.complaints__quarantine q using (complaint_id))::int as both_tables`);
-    expect(q).toEqual({ quarantined: 17, orphans: 17, without_reason: 0, both_tables: 0 });
+    expect(q).toEqual({ quarantined: raw.orphans, orphans: raw.orphans, without_reason: 0, both_tables: 0 });
     const complaintsResult = result.results.find((r) => r.uniqueId === 'model.complaints.complaints');
-    expect(complaintsResult?.adapterResponse).toMatchObject({ rows_quarantined: 17, rows_affected: n });
+    expect(complaintsResult?.adapterResponse).toMatchObject({ rows_quarantined: raw.orphans, rows_affected: n });
     const history = await queryDuckDb(db(), `select count(*)::int as n, count(distinct invocation_id)::int as runs from strata_dq.test_results`);
     expect(history[0]).toEqual({ n: 27, runs: 1 });
     const statuses = await queryDuckDb(db(), 'select distinct status from silver.complaints order by 1');
     expect(statuses.map((r) => r.status)).toEqual(['backlog', 'in_progress', 'resolved']);
     const customers = await queryDuckDb(db(), "select count(*)::int as n, count(*) filter (where customer_name_masked not like '_***')::int as unmasked, count(*) filter (where email_hash like '%@%')::int as raw_emails, count(*) filter (where phone_e164 not like '+316%')::int as odd_phones from silver.customers");
-    expect(customers[0]).toEqual({ n: 200, unmasked: 0, raw_emails: 0, odd_phones: 0 });
+    expect(customers[0]).toEqual({ n: raw.customers, unmasked: 0, raw_emails: 0, odd_phones: 0 });
     // Landing: the five sources came from the CSV, JSON and Parquet files under landing/, one ledger row per file.
     const ledger = await queryDuckDb(db(), "select source, count(*)::int as files, sum(row_count)::int as landed, count(*) filter (where status <> 'loaded')::int as bad from strata_meta.landed_files group by 1 order by 1");
-    expect(ledger).toEqual([
-      { source: 'landing.agents', files: 1, landed: 20, bad: 0 },
-      { source: 'landing.call_logs', files: 10, landed: 513, bad: 0 },
-      { source: 'landing.customers', files: 1, landed: 211, bad: 0 },
-      { source: 'landing.social_complaints', files: 10, landed: 304, bad: 0 },
-      { source: 'landing.web_complaints', files: 10, landed: 579, bad: 0 },
-    ]);
+    expect(raw.files).toEqual({ 'landing.agents': 1, 'landing.call_logs': 10, 'landing.customers': 1, 'landing.social_complaints': 10, 'landing.web_complaints': 10 });
+    expect(ledger).toEqual(Object.keys(raw.files).map((source) => ({ source, files: raw.files[source], landed: raw.rows[source], bad: 0 })));
     // The accumulating snapshot: a complaint's hours in each status add up to its resolution time.
     const [fct] = await queryDuckDb(db(), `select count(*)::int as n,
       count(*) filter (where status = 'resolved' and abs(hours_in_backlog + hours_in_progress - resolution_hours) > 0.011)::int as inconsistent,
@@ -63,7 +66,7 @@ describe('the bundled demo', () => {
     expect(again.exitCode).toBe(0);
     expect(again.results.map((r) => r.adapterResponse?.files_landed)).toEqual([0, 0, 0, 0, 0]);
     const [{ n }] = (await queryDuckDb(db(), 'select count(*)::int as n from bronze.raw_social_complaints')) as { n: number }[];
-    expect(n).toBe(304);
+    expect(n).toBe(raw.rows['landing.social_complaints']);
   });
 
   it('never writes the pepper into compiled SQL or artifacts', () => {
@@ -165,13 +168,31 @@ describe('the bundled demo, landing from the local S3 server', () => {
     const result = await build({ projectDir: dir, env });
     expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status === 'error'))).toBe(0);
     const db = join(dir, 'complaints.duckdb');
+    // The generator's default output is the repository's landing/ folder (checked below): its figures are the bucket's.
+    const raw = await landingFigures(join(repoRoot, 'landing'));
     const files = await queryDuckDb(db, `select count(*)::int as n, count(*) filter (where _strata_source_file like 's3://${bucket}/drop/social/social_complaints_day_2026-01-%.json')::int as from_s3 from bronze.raw_social_complaints`);
-    expect(files[0]).toEqual({ n: 304, from_s3: 304 });
+    expect(files[0]).toEqual({ n: raw.rows['landing.social_complaints'], from_s3: raw.rows['landing.social_complaints'] });
     const [q] = await queryDuckDb(db, 'select count(*)::int as n from silver.complaints__quarantine');
-    expect(q).toEqual({ n: 17 });
+    expect(q).toEqual({ n: raw.orphans });
     const again = await land({ projectDir: dir, env });
     expect(again.results.map((r) => r.adapterResponse?.files_landed)).toEqual([0, 0, 0, 0, 0]);
     expect(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).not.toContain('S3RVER');
+  });
+});
+
+describe('the bundled demo, its data', () => {
+  it("the repository's landing/ folder is the generator's default output (deterministic), not a stale copy", () => {
+    const out = mkdtempSync(join(tmpdir(), 'strata-demo-data-'));
+    try {
+      const gen = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--out', out], { encoding: 'utf8' });
+      expect(gen.status, gen.stderr).toBe(0);
+      const list = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(d, join(e.parentPath, e.name))).sort();
+      expect(list(out)).toEqual(list(join(repoRoot, 'landing')));
+      // Byte for byte (the Parquet files too: the DuckDB that writes them is pinned).
+      for (const f of list(out)) expect(readFileSync(join(out, f)).equals(readFileSync(join(repoRoot, 'landing', f))), f).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 
