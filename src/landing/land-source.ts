@@ -137,21 +137,43 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   return result;
 }
 
+/**
+ * Loads one local file and its ledger row in one transaction. A file shaped like the table (a day's file
+ * of a source already landed: the usual case) is read once, by the insert itself. Only when that insert
+ * fails, or the table is new, is the file described and compared with the table: a new column is added,
+ * and a type the table cannot take is named in the error. Either way the rows and the ledger row commit
+ * together or not at all.
+ */
 async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean): Promise<number> {
   const { connection: c, dialect: d, relation } = o;
   const target = d.renderRelation(relation);
-  const before = await c.getRelation(relation);
-  const tableTypes = new Map(before ? (await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col.dataType]) : []);
-  const reader = readerSql(d, file, spec, tableTypes);
+  const existing = await c.getRelation(relation);
+  const columns = existing ? await c.getColumns(relation) : [];
+  const reader = readerSql(d, file, spec, new Map(columns.map((col) => [col.name.toLowerCase(), col.dataType])));
   const uri = d.quoteString(o.store.uri(obj.key));
   const select = `select *, ${uri} as _strata_source_file, current_timestamp as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${reader}`;
+  const insert = async (): Promise<number> => {
+    if (reland) {
+      await c.execute(`delete from ${target} where _strata_source_file = ${uri}`);
+      await c.execute(ledger.supersedeSql(label, obj.key, o.store.uri(obj.key)));
+    }
+    const rows = (await c.execute(`insert into ${target} by name ${select}`)).rowsAffected ?? 0;
+    await c.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
+    return rows;
+  };
+  if (existing) {
+    try {
+      return await c.transaction(insert);
+    } catch {
+      // Rolled back: a new column or another type, most likely; the comparison below finds out which.
+    }
+  }
   const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
   return c.transaction(async () => {
-    const existing = await c.getRelation(relation);
     if (!existing) {
       await c.execute(d.createTableAs(relation, `${select} limit 0`));
     } else {
-      const have = new Map((await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col]));
+      const have = new Map(columns.map((col) => [col.name.toLowerCase(), col]));
       const added = fileCols.filter((col) => !have.has(col.name.toLowerCase()));
       if (added.length) await c.execute(d.addColumns(relation, added));
       for (const col of fileCols) {
@@ -163,14 +185,7 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
         }
       }
     }
-    if (reland) {
-      await c.execute(`delete from ${target} where _strata_source_file = ${uri}`);
-      await c.execute(ledger.supersedeSql(label, obj.key, o.store.uri(obj.key)));
-    }
-    const inserted = await c.execute(`insert into ${target} by name ${select}`);
-    const rows = inserted.rowsAffected ?? 0;
-    await c.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
-    return rows;
+    return insert();
   });
 }
 
