@@ -18,9 +18,6 @@ export interface LedgerEntry {
   error: string | null;
 }
 
-/** Connections whose warehouse has the ledger as this version writes it (a connection never outlives its warehouse). */
-const ensured = new WeakSet<Connection>();
-
 /**
  * The ledger of landed files: one row per attempt; an object counts as landed when a `loaded` row has its URI
  * and ETag. Ledgers written before the `uri` column existed have it null: those rows are read as objects of
@@ -36,9 +33,7 @@ export class Ledger {
     return this.dialect.renderRelation(LEDGER);
   }
 
-  /** Creates the ledger (or adds its `uri` column) once per connection: every landing node of a run asks. */
   async ensure(): Promise<void> {
-    if (ensured.has(this.connection)) return;
     const d = this.dialect;
     await this.connection.execute(d.createSchema(LEDGER.schema));
     await this.connection.execute(
@@ -46,7 +41,6 @@ export class Ledger {
     );
     const columns = await this.connection.getColumns(LEDGER);
     if (!columns.some((c) => c.name.toLowerCase() === 'uri')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'uri', dataType: d.typeName('string') }]));
-    ensured.add(this.connection);
   }
 
   /** URI → ETag of every object currently landed for the source; `uriOf` gives legacy rows (no URI) one. */
