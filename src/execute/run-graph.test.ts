@@ -74,4 +74,26 @@ describe('runGraph', () => {
     expect(r.results.find((x) => x.uniqueId === 'a')?.status).toBe('success');
     expect(r.results.filter((x) => x.status === 'skipped')).toHaveLength(4);
   });
+
+  it('tells `ahead` of nodes waiting for a thread once the started ones run, never of one already started or below a failure', async () => {
+    const told: string[][] = [];
+    const started: string[] = [];
+    const r = await runGraph(options(async (id) => {
+      started.push(id);
+      await sleep(10);
+      return id === 'b' ? { status: 'error', message: 'boom' } : { status: 'success', message: 'OK' };
+    }, {
+      threads: 1,
+      ahead: (next) => {
+        told.push(next);
+        for (const id of next) expect(started).not.toContain(id);
+      },
+    }));
+    // a runs alone first: e (then b, c) wait for the one thread.
+    expect(told[0]).toEqual(['e']);
+    expect(told.flat()).toEqual(expect.arrayContaining(['e', 'b', 'c']));
+    expect(told.flat()).not.toContain('d');
+    expect(r.results.find((x) => x.uniqueId === 'd')!.status).toBe('skipped');
+  });
 });
+

@@ -1,6 +1,8 @@
 import type { NodeRunResult, RunGraphOptions, RunGraphResult, NodeOutcome } from './types.js';
 
 const FAILED = new Set(['error', 'fail', 'runtime error']);
+/** How many waiting nodes `ahead` is told of at a time. */
+const AHEAD = 2;
 
 /**
  * Runs nodes as soon as their parents finish, up to `threads` at once, in a deterministic order.
@@ -81,6 +83,19 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
           });
       }
       if (running === 0 && ready.length === 0) finish();
+      else if (o.ahead && ready.length && !freeWorkers.length && !stopping) lookAhead();
+    };
+
+    // Once the nodes just started have reached the warehouse: the next nodes still waiting for a thread.
+    let lookingAhead = false;
+    const lookAhead = (): void => {
+      if (lookingAhead) return;
+      lookingAhead = true;
+      setImmediate(() => {
+        lookingAhead = false;
+        if (stopping || o.signal?.aborted) return;
+        o.ahead!(ready.filter((id) => !failedBecause.has(id)).slice(0, AHEAD));
+      });
     };
     pump();
   });

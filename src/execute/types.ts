@@ -46,6 +46,8 @@ export interface RunGraphOptions {
   label?: (id: string) => { name: string; resourceType: string };
   reporter: Reporter;
   signal?: AbortSignal;
+  /** Told, while every thread is busy, the next nodes ready to run: work that can be done for them ahead of their turn. */
+  ahead?: (ids: string[]) => void;
 }
 
 export interface NodeRunResult extends NodeOutcome {
