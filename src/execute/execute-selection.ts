@@ -11,6 +11,7 @@ import { hookResults, runProjectHooks } from './project-hooks.js';
 import { observeConnection, runFileWriter } from './statement-log.js';
 import { runRecord, testHistory } from './run-records.js';
 import { RenderAhead } from './render-ahead.js';
+import { Later } from './later.js';
 import type { RunSession } from './run-session.js';
 import type { NodeOutcome, RunProject } from './types.js';
 
@@ -83,6 +84,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const runFiles = runFileWriter(p);
   const renderAhead = new RenderAhead(input.node.compiler, manifest);
   const nodeContext = { ...input.node, renderAhead };
+  const later = new Later();
   const outcome = await runGraph({
     ids,
     parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
@@ -90,6 +92,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
     failFast: input.failFast,
     signal: input.signal,
     reporter: p.reporter,
+    later,
     describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
     label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
     ahead: (next) => renderAhead.start(next.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => n !== undefined)),
@@ -100,12 +103,12 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
       const ran: string[] = [];
       const connection = observeConnection(session.connectionOf(worker), (s) => {
         ran.push(s.sql);
-        p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok });
+        later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }));
       });
       try {
         return await runOneNode(nodeContext, manifest.nodes[id]!, connection);
       } finally {
-        runFiles.write(manifest.nodes[id]!, ran);
+        later.add(() => runFiles.write(manifest.nodes[id]!, ran));
       }
     },
   });

@@ -95,5 +95,20 @@ describe('runGraph', () => {
     expect(told.flat()).not.toContain('d');
     expect(r.results.find((x) => x.uniqueId === 'd')!.status).toBe('skipped');
   });
+
+  it('starts the next node before telling of the last one, and tells every event in order by the time it returns', async () => {
+    const reporter = new CapturingReporter();
+    const seenWhenStarted: Record<string, string[]> = {};
+    const tell = (): string[] => reporter.events.filter((e) => e.type === 'node-started' || e.type === 'node-finished').map((e) => `${e.type === 'node-started' ? 'start' : 'done'} ${e.type === 'node-started' ? e.uniqueId : e.result.uniqueId}`);
+    const r = await runGraph(options(async (id) => {
+      seenWhenStarted[id] = tell();
+      await sleep(5);
+      return { status: 'success', message: 'OK' };
+    }, { threads: 1, reporter }));
+    expect(r.results).toHaveLength(5);
+    // b starts in the same turn a finished: a's end (and b's start) are told after.
+    expect(seenWhenStarted.e).not.toContain('done a');
+    expect(tell()).toEqual(['start a', 'done a', 'start e', 'done e', 'start b', 'done b', 'start c', 'done c', 'start d', 'done d']);
+  });
 });
 
