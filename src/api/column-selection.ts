@@ -1,7 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import { resolveColumnAddress } from '../lineage/index.js';
 import type { ColumnSelector } from '../select/index.js';
-import { addressableNodes, projectColumnGraph } from './lineage-command.js';
 import type { PreparedProject } from './prepare.js';
 import type { SelectionOptions } from './types.js';
 
@@ -28,6 +26,8 @@ const benign = (reason: string | undefined): boolean => reason !== undefined && 
  */
 export async function columnSelectionFor(p: PreparedProject, options: SelectionOptions): Promise<ColumnSelection | undefined> {
   if (!usesColumns(p, options)) return undefined;
+  // Loaded only here: a command without a `column:` selector never pays for the SQL parser and lineage.
+  const [{ resolveColumnAddress }, { addressableNodes, projectColumnGraph }] = await Promise.all([import('../lineage/index.js'), import('./lineage-command.js')]);
   // A model that does not compile offline is untraced; the warning below names it if it matters here.
   const { graph } = await projectColumnGraph(p);
   const diagnostics: Diagnostic[] = [];

@@ -31,5 +31,5 @@ export { docsServe, type DocsServeOptions } from './docs-serve-command.js';
 export { plan, type PlanOptions, type PlanResult, type PlannedNode } from './plan-command.js';
 export { airflowDag, type AirflowOptions, type AirflowResult } from './airflow-command.js';
 /** The warehouses Strata has adapters for: their names, conventions and the commands they add to the CLI. */
-export { adapterCommands, allConventions, embeddedConventions } from '../adapters/registry.js';
+export { adapterCommands, allConventions, embeddedConventions } from './conventions.js';
 export type { AdapterCommand, AdapterConventions } from '../adapters/contract.js';

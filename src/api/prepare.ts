@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { diskFileSource } from '../project/index.js';
 import { readGraphSnapshot, writeGraphSnapshot, type LoadedSnapshot, type PatchCandidate, type ProjectGraph, type SnapshotCheck, type SnapshotInputs } from '../graph/index.js';
 import { builtinTestMacros } from '../data-tests/index.js';
-import { envDigest, varDigest } from '../templating/render-scope.js';
+import { envDigest, parseCacheVars, varDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { parseToGraph } from '../graph/parse-to-graph.js';
 import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
@@ -64,9 +64,10 @@ const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url
 
 /** What, besides project files and env vars, a parse depends on. */
 function snapshotKey(project: LoadedProject, adapterType: string): string {
-  // Vars are left out: the snapshot records the vars its parse read, and only those void it. The target path and the
-  // airflow: block change nothing a parse reads, so a cache copied into another target path (one per Airflow task) stays valid.
-  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: { ...project.config, vars: undefined, targetPath: undefined, airflow: undefined }, target: templateTarget(project), adapterType })).digest('hex');
+  // Vars are left out: the snapshot records the vars its parse read, and only those void it; so are the threads
+  // (`--threads`), recorded as a var when a render reads `target.threads`. The target path and the airflow: block
+  // change nothing a parse reads, so a cache copied into another target path (one per Airflow task) stays valid.
+  return createHash('sha256').update(JSON.stringify({ build: STRATA_BUILD, config: { ...project.config, vars: undefined, targetPath: undefined, airflow: undefined }, target: { ...templateTarget(project), threads: undefined }, adapterType })).digest('hex');
 }
 
 /**
@@ -159,7 +160,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     return { ok: false, diagnostics: bag.items, invocationId };
   }
   const env = options.env ?? process.env;
-  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: project.config.vars, fs: diskFileSource, envDigest, varDigest };
+  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: parseCacheVars(project.config.vars, project.target.threads), fs: diskFileSource, envDigest, varDigest };
   const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
   let snapshot = check.snapshot;
   // A full parse is coming: its SQL files are read on another thread meanwhile.

@@ -14,7 +14,7 @@ import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { airflowCommand } from './commands/airflow-command.js';
 import { adapterCommands } from './commands/adapter-commands.js';
-import { allConventions } from '../api/index.js';
+import { allConventions } from '../api/conventions.js';
 import { SHORT_USAGE, hoistGlobalFlags } from './global-flags.js';
 import { currentLog } from './shared-options.js';
 

@@ -86,6 +86,22 @@ describe('seeing what ran', () => {
     expect(written.slice(written.lastIndexOf('\x1b[2K\r'))).not.toContain('running ·');
   });
 
+  it('writes node lines to a pipe or file together, in order, before any other line and by the next turn', async () => {
+    const writes: string[] = [];
+    const pipe = { isTTY: false, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
+    const r = new TerminalReporter(pipe, new SecretScrubber());
+    r.emit({ type: 'node-started', index: 1, total: 2, uniqueId: 'model.p.a', description: 'model a' });
+    r.emit({ type: 'node-finished', index: 1, total: 2, result: { uniqueId: 'model.p.a', name: 'a', resourceType: 'model', status: 'success', message: 'OK', executionTime: 0.1 } });
+    expect(writes).toEqual([]);
+    r.emit({ type: 'info', message: 'a note' });
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toMatch(/^1 of 2 START model a \.+ \[RUN\]\n1 of 2 OK created model a \.+ \[OK in 0\.10s\]\n$/);
+    expect(writes[1]).toBe('a note\n');
+    r.emit({ type: 'node-started', index: 2, total: 2, uniqueId: 'model.p.b', description: 'model b' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes[2]).toMatch(/^2 of 2 START model b/);
+  });
+
   it('keeps third-party runtime warnings out of the output', () => {
     const d = project();
     const script = `import(${JSON.stringify(join(repoRoot, 'dist', 'cli', 'main.js'))}).then(async (m) => { const run = m.main(['node', 'strata', 'ls']); process.emitWarning('The AWS SDK for JavaScript (v3) will no longer support Node.js 18', { type: 'NodeDeprecationWarning' }); process.exitCode = await run; });`;

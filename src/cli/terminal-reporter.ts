@@ -105,8 +105,41 @@ export class TerminalReporter implements Reporter {
   }
 
   private write(line: string): void {
+    this.flush();
     this.live.clear();
     this.out.write(this.scrubber.scrub(line) + '\n');
+    if (!this.bar) this.live.draw();
+  }
+
+  /**
+   * A node's START and OK lines, written together once the scheduler has moved on (at the latest before any
+   * other line, and at exit): a write to a pipe or file is a system call that blocks the run, two per node.
+   * A terminal gets each line at once, as a person watches it.
+   */
+  private pending = '';
+  private flushing = false;
+  private exitHooked = false;
+  private writeNodeLine(line: string): void {
+    if (this.out.isTTY) return this.write(line);
+    this.pending += this.scrubber.scrub(line) + '\n';
+    if (this.pending.length > 16 * 1024) return this.flush();
+    if (this.flushing) return;
+    this.flushing = true;
+    if (!this.exitHooked) {
+      this.exitHooked = true;
+      process.once('exit', () => this.flush());
+    }
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes the node lines not yet written. */
+  flush(): void {
+    this.flushing = false;
+    if (!this.pending) return;
+    const text = this.pending;
+    this.pending = '';
+    this.live.clear();
+    this.out.write(text);
     if (!this.bar) this.live.draw();
   }
 
@@ -126,7 +159,7 @@ export class TerminalReporter implements Reporter {
         if (!this.quiet) this.write(`Running ${event.command} on ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`);
         break;
       case 'node-started':
-        if (!this.quiet) this.write(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
+        if (!this.quiet) this.writeNodeLine(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
         break;
       case 'node-finished': {
         const r = event.result;
@@ -134,7 +167,7 @@ export class TerminalReporter implements Reporter {
         const what = r.description ?? `${r.resourceType} ${r.name}`;
         const landing = r.resourceType === 'landing';
         const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : word;
-        if (!this.quiet || r.status === 'error' || r.status === 'fail') this.write(this.colourTag(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag), tag, r.status));
+        if (!this.quiet || r.status === 'error' || r.status === 'fail') this.writeNodeLine(this.colourTag(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag), tag, r.status));
         if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
         break;
       }
@@ -142,6 +175,7 @@ export class TerminalReporter implements Reporter {
         this.progress(event);
         break;
       case 'run-finished': {
+        this.flush();
         this.bar?.stop();
         this.live.stop();
         if (this.errors.length) {
@@ -169,6 +203,7 @@ export class TerminalReporter implements Reporter {
 
   private progress(e: Extract<StrataEvent, { type: 'progress' }>): void {
     if (this.quiet) return;
+    this.flush();
     const mb = (n?: number): string => ((n ?? 0) / 1e6).toFixed(1);
     if (this.out.isTTY) {
       if (!this.bar) {

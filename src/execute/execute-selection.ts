@@ -10,6 +10,8 @@ import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js'
 import { hookResults, runProjectHooks } from './project-hooks.js';
 import { observeConnection, runFileWriter } from './statement-log.js';
 import { runRecord, testHistory } from './run-records.js';
+import { RenderAhead } from './render-ahead.js';
+import { Later } from './later.js';
 import type { RunSession } from './run-session.js';
 import type { NodeOutcome, RunProject } from './types.js';
 
@@ -80,6 +82,9 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const { relations } = input.node;
   const manifest = p.graph.manifest;
   const runFiles = runFileWriter(p);
+  const renderAhead = new RenderAhead(input.node.compiler, manifest);
+  const nodeContext = { ...input.node, renderAhead };
+  const later = new Later();
   const outcome = await runGraph({
     ids,
     parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
@@ -87,8 +92,10 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
     failFast: input.failFast,
     signal: input.signal,
     reporter: p.reporter,
+    later,
     describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
     label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
+    ahead: (next) => renderAhead.start(next.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => n !== undefined)),
     runNode: async (id, worker) => {
       const source = manifest.sources[id];
       if (source) return runFreshnessNode(p, source, session.connectionOf(worker));
@@ -96,12 +103,12 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
       const ran: string[] = [];
       const connection = observeConnection(session.connectionOf(worker), (s) => {
         ran.push(s.sql);
-        p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok });
+        later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }));
       });
       try {
-        return await runOneNode(input.node, manifest.nodes[id]!, connection);
+        return await runOneNode(nodeContext, manifest.nodes[id]!, connection);
       } finally {
-        runFiles.write(manifest.nodes[id]!, ran);
+        later.add(() => runFiles.write(manifest.nodes[id]!, ran));
       }
     },
   });

@@ -13,6 +13,7 @@ import type { RelationCache } from './relation-cache.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { runTestNode } from './test-runner.js';
 import { runLandingNode } from './landing-runner.js';
+import type { RenderAhead } from './render-ahead.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -25,6 +26,8 @@ export interface NodeRunContext {
   /** `--store-failures`: tests whose config does not say store their failing rows. */
   storeFailures?: boolean;
   warehouse: Warehouse;
+  /** Models rendered while they waited for a thread (render-ahead.ts). */
+  renderAhead?: RenderAhead;
 }
 
 /** A `ref('x')` or `source('s', 't')` written in YAML (a foreign key's `to:`), as the dialect renders its relation. */
@@ -116,7 +119,7 @@ export function withSessionSecrets(p: Pick<RunProject, 'adapter' | 'sessionSecre
 
 async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const tw = templateWarehouse(connection, ctx.prepared.adapter.dialect);
-  const sql = await ctx.compiler.compile(node.uniqueId, tw);
+  const sql = (await ctx.renderAhead?.take(node.uniqueId)) ?? (await ctx.compiler.compile(node.uniqueId, tw));
   try {
     return await materializeCompiled(ctx, node, connection, sql, tw);
   } catch (e) {

@@ -74,4 +74,41 @@ describe('runGraph', () => {
     expect(r.results.find((x) => x.uniqueId === 'a')?.status).toBe('success');
     expect(r.results.filter((x) => x.status === 'skipped')).toHaveLength(4);
   });
+
+  it('tells `ahead` of nodes waiting for a thread once the started ones run, never of one already started or below a failure', async () => {
+    const told: string[][] = [];
+    const started: string[] = [];
+    const r = await runGraph(options(async (id) => {
+      started.push(id);
+      await sleep(10);
+      return id === 'b' ? { status: 'error', message: 'boom' } : { status: 'success', message: 'OK' };
+    }, {
+      threads: 1,
+      ahead: (next) => {
+        told.push(next);
+        for (const id of next) expect(started).not.toContain(id);
+      },
+    }));
+    // a runs alone first: e (then b, c) wait for the one thread.
+    expect(told[0]).toEqual(['e']);
+    expect(told.flat()).toEqual(expect.arrayContaining(['e', 'b', 'c']));
+    expect(told.flat()).not.toContain('d');
+    expect(r.results.find((x) => x.uniqueId === 'd')!.status).toBe('skipped');
+  });
+
+  it('starts the next node before telling of the last one, and tells every event in order by the time it returns', async () => {
+    const reporter = new CapturingReporter();
+    const seenWhenStarted: Record<string, string[]> = {};
+    const tell = (): string[] => reporter.events.filter((e) => e.type === 'node-started' || e.type === 'node-finished').map((e) => `${e.type === 'node-started' ? 'start' : 'done'} ${e.type === 'node-started' ? e.uniqueId : e.result.uniqueId}`);
+    const r = await runGraph(options(async (id) => {
+      seenWhenStarted[id] = tell();
+      await sleep(5);
+      return { status: 'success', message: 'OK' };
+    }, { threads: 1, reporter }));
+    expect(r.results).toHaveLength(5);
+    // b starts in the same turn a finished: a's end (and b's start) are told after.
+    expect(seenWhenStarted.e).not.toContain('done a');
+    expect(tell()).toEqual(['start a', 'done a', 'start e', 'done e', 'start b', 'done b', 'start c', 'done c', 'start d', 'done d']);
+  });
 });
+

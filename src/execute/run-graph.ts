@@ -1,6 +1,9 @@
 import type { NodeRunResult, RunGraphOptions, RunGraphResult, NodeOutcome } from './types.js';
+import { Later } from './later.js';
 
 const FAILED = new Set(['error', 'fail', 'runtime error']);
+/** How many waiting nodes `ahead` is told of at a time. */
+const AHEAD = 2;
 
 /**
  * Runs nodes as soon as their parents finish, up to `threads` at once, in a deterministic order.
@@ -25,15 +28,20 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   const freeWorkers = Array.from({ length: Math.max(1, o.threads) }, (_, i) => i).reverse();
   const label = (id: string): { name: string; resourceType: string } => o.label?.(id) ?? { name: id.split('.').pop() ?? id, resourceType: id.split('.')[0] ?? 'node' };
 
+  // Events are told once the next nodes have started: the warehouse waits for no output.
+  const later = o.later ?? new Later();
   return new Promise<RunGraphResult>((resolve) => {
-    const finish = (): void => resolve({ results, elapsed: (Date.now() - started) / 1000, interrupted: !!o.signal?.aborted });
+    const finish = (): void => {
+      later.flush();
+      resolve({ results, elapsed: (Date.now() - started) / 1000, interrupted: !!o.signal?.aborted });
+    };
 
     const record = (id: string, outcome: NodeOutcome, t0: number, worker: number, position: number): void => {
       const now = Date.now();
       const r: NodeRunResult = { ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - t0) / 1000, threadId: `Thread-${worker + 1}` };
       results.push(r);
       const l = label(id);
-      o.reporter.emit({ type: 'node-finished', index: position, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: r.status, message: r.message, executionTime: r.executionTime, relation: r.relation, materialized: r.materialized, failures: r.failures, rowsAffected: r.rowsAffected } });
+      later.add(() => o.reporter.emit({ type: 'node-finished', index: position, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: r.status, message: r.message, executionTime: r.executionTime, relation: r.relation, materialized: r.materialized, failures: r.failures, rowsAffected: r.rowsAffected } }));
     };
 
     const settle = (id: string, outcome: NodeOutcome): void => {
@@ -69,7 +77,7 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
         running++;
         const t0 = Date.now();
         const position = ++index;
-        o.reporter.emit({ type: 'node-started', index: position, total, uniqueId: id, description: o.describe(id) });
+        later.add(() => o.reporter.emit({ type: 'node-started', index: position, total, uniqueId: id, description: o.describe(id) }));
         o.runNode(id, worker)
           .catch((e: unknown): NodeOutcome => ({ status: 'error', message: e instanceof Error ? e.message : String(e) }))
           .then((outcome) => {
@@ -81,6 +89,19 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
           });
       }
       if (running === 0 && ready.length === 0) finish();
+      else if (o.ahead && ready.length && !freeWorkers.length && !stopping) lookAhead();
+    };
+
+    // Once the nodes just started have reached the warehouse: the next nodes still waiting for a thread.
+    let lookingAhead = false;
+    const lookAhead = (): void => {
+      if (lookingAhead) return;
+      lookingAhead = true;
+      setImmediate(() => {
+        lookingAhead = false;
+        if (stopping || o.signal?.aborted) return;
+        o.ahead!(ready.filter((id) => !failedBecause.has(id)).slice(0, AHEAD));
+      });
     };
     pump();
   });

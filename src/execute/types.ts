@@ -1,3 +1,4 @@
+import type { Later } from './later.js';
 import type { NodeStatus, Reporter, SecretScrubber } from '../diagnostics/index.js';
 import type { Adapter } from '../adapters/contract.js';
 import type { ProjectGraph } from '../graph/index.js';
@@ -46,6 +47,10 @@ export interface RunGraphOptions {
   label?: (id: string) => { name: string; resourceType: string };
   reporter: Reporter;
   signal?: AbortSignal;
+  /** Told, while every thread is busy, the next nodes ready to run: work that can be done for them ahead of their turn. */
+  ahead?: (ids: string[]) => void;
+  /** Where the scheduler queues its events, so the warehouse gets its next statement first (one of its own if not given). */
+  later?: Later;
 }
 
 export interface NodeRunResult extends NodeOutcome {

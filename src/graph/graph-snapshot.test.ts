@@ -9,7 +9,7 @@ import { prepareProject, type PreparedProject } from '../api/index.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
-async function prepare(dir: string, extra: { env?: NodeJS.ProcessEnv; vars?: string; noParseCache?: boolean } = {}): Promise<PreparedProject> {
+async function prepare(dir: string, extra: { env?: NodeJS.ProcessEnv; vars?: string; noParseCache?: boolean; threads?: number } = {}): Promise<PreparedProject> {
   const out = await prepareProject({ projectDir: dir, profilesDir: dir, ...extra });
   if (!out.ok) throw new Error(JSON.stringify(out.diagnostics));
   return out.prepared;
@@ -164,6 +164,22 @@ describe('graph snapshot', () => {
     expect(suffixed.parsedFrom).toBe('files');
     expect(suffixed.graph.manifest.nodes['model.p.a']!.schema).toBe('main_x');
     expect(shape(suffixed)).toEqual(shape(await prepare(dir, { vars: '{n: 2, use_b: true, suffix: _x}', noParseCache: true })));
+  });
+
+  it('is kept across --threads unless a template read target.threads; then only its readers render again', async () => {
+    const dir = await storedProject(FILES);
+    // As dbt's partial parsing: the thread count is not part of what a parse depends on.
+    expect((await prepare(dir, { threads: 1 })).parsedFrom).toBe('snapshot');
+    expect((await prepare(dir, { threads: 7 })).parsedFrom).toBe('snapshot');
+    // A model whose refs depend on it: its parse is redone when the count changes.
+    const t = await storedProject({ ...FILES, 'models/t.sql': "{% if target.threads > 2 %}select * from {{ ref('b') }}{% else %}select * from {{ ref('a') }}{% endif %}" });
+    expect((await prepare(t, { threads: 4 })).graph.parentMap['model.p.t']).toEqual(['model.p.b']);
+    const one = await prepare(t, { threads: 1 });
+    expect(one.parsedFrom).toBe('files');
+    expect(one.graph.parentMap['model.p.t']).toEqual(['model.p.a']);
+    expect(shape(one)).toEqual(shape(await prepare(t, { threads: 1, noParseCache: true })));
+    expect((await prepare(t, { threads: 1 })).parsedFrom).toBe('snapshot');
+    expect((await prepare(t, { threads: 8 })).graph.parentMap['model.p.t']).toEqual(['model.p.b']);
   });
 
   it('renders var() and env_var() in source properties as dbt does, and a change to one is a full parse', async () => {

@@ -5,7 +5,7 @@ import { replaceFile } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, TemplateEngine } from '../templating/types.js';
 import type { SchemaFileProps } from './schema-yaml.js';
-import { envDigest, varDigest } from '../templating/render-scope.js';
+import { envDigest, parseCacheVars, varDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
 const FORMAT = 6;
@@ -24,7 +24,8 @@ interface CacheData {
 /**
  * Parse-render results keyed by file checksum. The whole cache is void when anything that can change a
  * render changes: project config, target, macro files, the build of Strata that wrote it. Vars and env vars
- * are checked per entry: a render is reused unless a var or env var it read has another value now.
+ * (and `target.threads`, recorded as a var) are checked per entry: a render is reused unless one it read has
+ * another value now.
  */
 export class ParseCache {
   private readonly next: Record<string, ParseRenderResult> = {};
@@ -41,7 +42,7 @@ export class ParseCache {
 
   static open(dir: string, project: LoadedProject, engine: TemplateEngine, buildId = ''): ParseCache {
     const h = createHash('sha256');
-    h.update(JSON.stringify({ c: { ...project.config, rootDir: '', vars: undefined }, t: { ...project.target, settings: undefined }, f: FORMAT, b: buildId }));
+    h.update(JSON.stringify({ c: { ...project.config, rootDir: '', vars: undefined }, t: { ...project.target, settings: undefined, threads: undefined }, f: FORMAT, b: buildId }));
     for (const f of project.files) if (f.kind === 'macro' || f.kind === 'doc') h.update(f.path).update(f.checksum);
     h.update(String(engine.macros.length));
     const key = h.digest('hex');
@@ -59,7 +60,7 @@ export class ParseCache {
         entries = {};
       }
     }
-    return new ParseCache(dir, key, entries, schemas, project.config.vars);
+    return new ParseCache(dir, key, entries, schemas, parseCacheVars(project.config.vars, project.target.threads));
   }
 
   getSchema(file: ProjectFile): SchemaFileProps | undefined {

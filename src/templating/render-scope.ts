@@ -39,6 +39,30 @@ export function varDigest(value: unknown): string | null {
   return value === undefined ? null : createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('hex').slice(0, 16);
 }
 
+/**
+ * `target.threads` as a var only the parse's caches see: `--threads` changes no parse that never read it, so the
+ * caches leave it out of their keys and watch this entry instead, as they watch the vars a render read.
+ */
+export const THREADS_VAR = '\u0000target.threads';
+
+/** The vars the parse caches compare: the project's and `--vars`, and the threads of this invocation. */
+export function parseCacheVars(vars: Record<string, unknown>, threads: unknown): Record<string, unknown> {
+  return { ...vars, [THREADS_VAR]: threads };
+}
+
+/** The target a parse render sees: reading `threads` is recorded like reading a var. */
+function recordedTarget(target: Record<string, unknown>, recorder: ParseRecorder): Record<string, unknown> {
+  const view = { ...target };
+  Object.defineProperty(view, 'threads', {
+    enumerable: true,
+    get: () => {
+      (recorder.vars ??= {})[THREADS_VAR] = varDigest(target.threads);
+      return target.threads;
+    },
+  });
+  return view;
+}
+
 /** A short digest of an env value: enough to notice a change, without writing the value anywhere. */
 export function envDigest(value: string | undefined): string | null {
   return value === undefined ? null : createHash('sha256').update(value).digest('hex').slice(0, 16);
@@ -244,7 +268,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     this: thisRel,
     // The built-in ref, source and config, for projects that override them with macros of the same name.
     builtins: { ref, source, config: configFn },
-    target: options.target,
+    target: recorder ? recordedTarget(options.target, recorder) : options.target,
     project_name: options.projectName,
     execute,
     is_incremental: () => !!run?.isIncremental,

@@ -19,9 +19,10 @@ function catalogOf(database: string | undefined): string {
  * Rows a statement wrote. DuckDB answers `CREATE TABLE … AS` and DML with one `Count` row (the driver's
  * `rowsChanged` is 0 for CTAS); other statements answer otherwise and report none.
  */
-async function rowsWritten(result: Awaited<ReturnType<DriverConnection['run']>>): Promise<number | undefined> {
+function rowsWritten(result: Awaited<ReturnType<DriverConnection['run']>>): number | undefined {
   if (result.columnCount !== 1 || result.columnName(0) !== 'Count') return undefined;
-  const chunk = await result.fetchChunk();
+  // The result is materialized: its chunk is read here, without another round trip through the driver's threads.
+  const chunk = result.chunkCount > 0 ? result.getChunk(0) : null;
   // `create schema` and other DDL answer with a `Count` column and no rows.
   if (!chunk || chunk.columnCount !== 1 || chunk.rowCount === 0) return undefined;
   const first = chunk.getColumnValues(0)[0];
@@ -39,7 +40,7 @@ export class DuckDBConnection implements Connection {
 
   async execute(sql: string): Promise<ExecuteResult> {
     const result = await this.driver.run(sql);
-    const rows = await rowsWritten(result);
+    const rows = rowsWritten(result);
     return { rowsAffected: rows, response: { code: 'OK', rows_affected: rows } };
   }
 

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { adapterCommands as registeredCommands, type AdapterCommand } from '../../api/index.js';
+import { adapterCommands as registeredCommands } from '../../api/conventions.js';
+import type { AdapterCommand } from '../../api/index.js';
 import { commonOptions, reportDiagnostics } from '../shared-options.js';
 
 const port = (name: string) => (v: string): number => {

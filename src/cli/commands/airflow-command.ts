@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { airflowDag, allConventions } from '../../api/index.js';
+import { allConventions } from '../../api/conventions.js';
 import type { AirflowInput } from '../../airflow/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
@@ -58,7 +58,7 @@ function subcommand(kind: 'dag' | 'task-group', description: string): Command {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const commandLine = ['strata', 'airflow', kind, ...process.argv.slice(4)].join(' ');
-      const result = await airflowDag({ ...options, kind, select: flags.select, exclude: flags.exclude, selector: flags.selector, airflow: airflowInput(flags), out: flags.out, commandLine });
+      const result = await (await import('../../api/airflow-command.js')).airflowDag({ ...options, kind, select: flags.select, exclude: flags.exclude, selector: flags.selector, airflow: airflowInput(flags), out: flags.out, commandLine });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.source !== undefined && !result.written) process.stdout.write(result.source);
       if (result.written) reporter.emit({ type: 'info', message: `Wrote ${result.written}: ${result.plan!.tasks.length} tasks` });

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { clone } from '../../api/index.js';
 import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 type CloneFlags = GlobalFlags & { select?: string[]; exclude?: string[]; state?: string; selector?: string; fullRefresh?: boolean };
@@ -12,7 +11,7 @@ export function cloneCommand(): Command {
     .action(async (flags: CloneFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await clone({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, fullRefresh: flags.fullRefresh });
+      const result = await (await import('../../api/clone-command.js')).clone({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, fullRefresh: flags.fullRefresh });
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
     });

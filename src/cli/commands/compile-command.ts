@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { compile, type CompileResult } from '../../api/index.js';
+import type { CompileResult } from '../../api/index.js';
 import type { Reporter } from '../../diagnostics/index.js';
 import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
@@ -13,7 +13,7 @@ export function compileCommand(): Command {
     .action(async (flags: CompileFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await compile({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, defer: flags.defer, favorState: flags.favorState, offline: flags.offline, inline: flags.inline });
+      const result = await (await import('../../api/compile-command.js')).compile({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, defer: flags.defer, favorState: flags.favorState, offline: flags.offline, inline: flags.inline });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) {
         if (flags.inline === undefined) reporter.emit({ type: 'info', message: `Compiled ${result.compiled.size} nodes to ${result.compiledPath ?? 'target/compiled'}/` });

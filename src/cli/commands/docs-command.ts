@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { docsGenerate, docsServe } from '../../api/index.js';
-import { openBrowser } from '../../docs/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 function generateCommand(): Command {
@@ -9,7 +7,7 @@ function generateCommand(): Command {
     .action(async (flags: GlobalFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await docsGenerate(options);
+      const result = await (await import('../../api/docs-command.js')).docsGenerate(options);
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Catalog written to target/catalog.json: ${result.nodes} nodes, ${result.sources} sources` });
       if (result.lineage) reporter.emit({ type: 'info', message: `Column lineage written to target/lineage.json: ${result.lineage.traced} traced, ${result.lineage.partial} partial, ${result.lineage.untraced} untraced` });
@@ -29,14 +27,14 @@ function serveCommand(): Command {
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) return command.error(`--port '${flags.port}' is not a port number (0-65535)`, { exitCode: 2 });
-      const result = await docsServe({ ...options, port, host: flags.host });
+      const result = await (await import('../../api/docs-serve-command.js')).docsServe({ ...options, port, host: flags.host });
       reportDiagnostics(reporter, result.diagnostics);
       if (!result.server) {
         process.exitCode = result.exitCode;
         return;
       }
       reporter.emit({ type: 'info', message: `Serving ${result.dir} at ${result.url} (Ctrl-C to stop)` });
-      if (flags.browser) openBrowser(result.url!);
+      if (flags.browser) (await import('../../api/open-browser.js')).openBrowser(result.url!);
       await new Promise<void>((resolve) => {
         const stop = () => {
           result.server!.close(() => resolve());

@@ -1,6 +1,4 @@
 import { Command, Option } from 'commander';
-import { lineageOfColumn } from '../../api/index.js';
-import { columnLabel, formatLineageTree, nodeLabel } from '../../lineage/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function lineageCommand(): Command {
@@ -12,8 +10,9 @@ export function lineageCommand(): Command {
     .action(async (column: string, flags: GlobalFlags & { downstream?: boolean; output: 'text' | 'json' }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await lineageOfColumn({ ...options, column, downstream: flags.downstream });
+      const result = await (await import('../../api/lineage-command.js')).lineageOfColumn({ ...options, column, downstream: flags.downstream });
       if (result.column) {
+        const { columnLabel, formatLineageTree, nodeLabel } = await import('../../api/lineage-format.js');
         if (flags.output === 'json') {
           const { column: ref, direction, steps, usedBy, incomplete } = result;
           process.stdout.write(`${JSON.stringify({ column: ref, direction, [direction]: steps, used_by: usedBy, incomplete }, null, 2)}\n`);

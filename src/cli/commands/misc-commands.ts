@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clean, debug, deps, embeddedConventions, init, runOperation } from '../../api/index.js';
+import { embeddedConventions } from '../../api/conventions.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function cleanCommand(): Command {
@@ -7,7 +7,7 @@ export function cleanCommand(): Command {
     .description('delete the clean-targets folders (default: target/)')
     .action(async (flags: GlobalFlags) => {
       const { options, reporter } = commonOptions(flags);
-      const result = await clean(options);
+      const result = await (await import('../../api/clean-command.js')).clean(options);
       for (const r of result.removed) reporter.emit({ type: 'info', message: `removed ${r}` });
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
@@ -19,7 +19,7 @@ export function debugCommand(): Command {
     .description('check the project, the profile and the warehouse connection')
     .action(async (flags: GlobalFlags) => {
       const { options, reporter } = commonOptions(flags);
-      const result = await debug(options);
+      const result = await (await import('../../api/debug-command.js')).debug(options);
       for (const c of result.checks) reporter.emit({ type: 'info', message: `${c.ok ? 'OK   ' : 'FAIL '} ${c.name.padEnd(10)} ${c.detail}` });
       reportDiagnostics(reporter, result.diagnostics);
       reporter.emit({ type: 'info', message: result.exitCode === 0 ? 'All checks passed!' : 'Some checks failed.' });
@@ -33,9 +33,9 @@ export function initCommand(): Command {
     .argument('<name>', 'project name (letters, digits, underscores)')
     .option('--dir <dir>', 'parent folder (default: current folder)')
     .option('--demo', "the bundled telecom demo (models, macros, seeds, snapshots, tests and its landing files) instead of a starter project")
-    .action((name: string, flags: { dir?: string; demo?: boolean }) => {
+    .action(async (name: string, flags: { dir?: string; demo?: boolean }) => {
       const { reporter } = commonOptions({});
-      const result = init({ name, dir: flags.dir, demo: flags.demo === true });
+      const result = (await import('../../api/init-command.js')).init({ name, dir: flags.dir, demo: flags.demo === true });
       for (const f of result.created) reporter.emit({ type: 'info', message: `created ${name}/${f}` });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Next: cd ${name} && strata build` });
@@ -50,7 +50,7 @@ export function runOperationCommand(): Command {
     .option('--args <yaml>', "the macro's arguments by name, as YAML or JSON: '{days: 7}'")
     .action(async (macro: string, flags: GlobalFlags & { args?: string }) => {
       const { options, reporter } = commonOptions(flags);
-      const result = await runOperation({ ...options, macro, args: flags.args });
+      const result = await (await import('../../api/run-operation.js')).runOperation({ ...options, macro, args: flags.args });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `run-operation ${macro} OK` });
       process.exitCode = result.exitCode;
@@ -72,7 +72,7 @@ export function depsCommand(): Command {
         process.exitCode = 2;
         return;
       }
-      const result = await deps({ ...options, upgrade: flags.upgrade, lock: flags.lock, addPackage: flags.addPackage, source: flags.source as 'hub' | 'git' | 'local' | 'tarball', versionCheck: flags.versionCheck });
+      const result = await (await import('../../api/deps-command.js')).deps({ ...options, upgrade: flags.upgrade, lock: flags.lock, addPackage: flags.addPackage, source: flags.source as 'hub' | 'git' | 'local' | 'tarball', versionCheck: flags.versionCheck });
       for (const message of result.messages) reporter.emit({ type: 'info', message });
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;

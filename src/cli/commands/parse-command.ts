@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { parse } from '../../api/index.js';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function parseCommand(): Command {
@@ -8,7 +7,7 @@ export function parseCommand(): Command {
     .action(async (flags: GlobalFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await parse(options);
+      const result = await (await import('../../api/parse-command.js')).parse(options);
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) {
         const how = result.parsedFrom === 'snapshot' ? 'nothing changed since the last parse' : result.parsedFrom === 'patched' ? 'only model SQL, or vars models read, changed: those models parsed again' : 'parsed from the files';

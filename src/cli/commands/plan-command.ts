@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { plan, type PlanResult } from '../../api/index.js';
+import type { PlanResult } from '../../api/index.js';
 import type { Reporter } from '../../diagnostics/index.js';
 import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
@@ -48,7 +48,7 @@ export function planCommand(): Command {
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
-      const result = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes });
+      const result = await (await import('../../api/plan-command.js')).plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode !== 2) printPlan(reporter, result, maxBytes);
       process.exitCode = result.exitCode;

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { plan, retry, runCommand, type RunKind } from '../../api/index.js';
+import type { RunKind } from '../../api/index.js';
 import { parseByteSize, printPlan } from './plan-command.js';
 import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 import type { Reporter } from '../../diagnostics/index.js';
@@ -73,13 +73,13 @@ export function runCommands(): Command[] {
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
       if (flags.dryRun) {
-        const planned = await plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
+        const planned = await (await import('../../api/plan-command.js')).plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
         reportDiagnostics(reporter, planned.diagnostics);
         if (planned.exitCode !== 2) printPlan(reporter, planned, maxBytes);
         process.exitCode = planned.exitCode;
         return;
       }
-      const result = await interruptible(reporter, (signal) => runCommand(kind, {
+      const result = await interruptible(reporter, async (signal) => (await import('../../api/run-command.js')).runCommand(kind, {
         ...options,
         select: flags.select,
         exclude: flags.exclude,
@@ -110,7 +110,7 @@ export function retryCommand(): Command {
     .action(async (flags: GlobalFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await interruptible(reporter, (signal) => retry({ ...options, signal }));
+      const result = await interruptible(reporter, async (signal) => (await import('../../api/retry-command.js')).retry({ ...options, signal }));
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
     });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { show, type ShowPreview } from '../../api/index.js';
+import type { ShowPreview } from '../../api/index.js';
 import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 /** A cell as a preview prints it: blank for null, ISO for dates, JSON for lists and structs. */
@@ -30,7 +30,7 @@ export function showCommand(): Command {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
       if (flags.limit !== undefined && !Number.isInteger(flags.limit)) return command.error('--limit takes a whole number of rows (-1 for all)', { exitCode: 2 });
-      const result = await show({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, defer: flags.defer, favorState: flags.favorState, inline: flags.inline, limit: flags.limit });
+      const result = await (await import('../../api/show-command.js')).show({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, defer: flags.defer, favorState: flags.favorState, inline: flags.inline, limit: flags.limit });
       for (const p of result.previews) {
         if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ node: p.node, show: p.rows }, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))}\n`);
         else process.stdout.write(`${p.node === 'inline_query' ? 'Previewing inline node:' : `Previewing node '${p.node}':`}\n${previewTable(p)}\n\n`);

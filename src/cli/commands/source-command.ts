@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { sourceFreshness } from '../../api/index.js';
 import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
 export function sourceCommand(): Command {
@@ -8,7 +7,7 @@ export function sourceCommand(): Command {
     .action(async (flags: GlobalFlags & { select?: string[]; exclude?: string[] }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await sourceFreshness({ ...options, select: flags.select, exclude: flags.exclude });
+      const result = await (await import('../../api/freshness-command.js')).sourceFreshness({ ...options, select: flags.select, exclude: flags.exclude });
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
     });

@@ -1,0 +1,2 @@
+/** `strata docs serve --browser`: loaded by that command alone. */
+export { openBrowser } from '../docs/index.js';

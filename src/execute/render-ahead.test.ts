@@ -1,0 +1,81 @@
+/**
+ * Rendering ahead: a model waiting for a thread is rendered while the warehouse works on others, unless its
+ * render asks the warehouse something; then it renders in its turn, after its parents are built.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { run } from '../api/index.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { TemplateWarehouse } from '../templating/types.js';
+import { RenderAhead } from './render-ahead.js';
+
+const model = (id: string, materialized = 'table', parents: string[] = []): ManifestNode => ({ uniqueId: id, resourceType: 'model', config: { materialized }, dependsOn: { nodes: parents, macros: [] } }) as unknown as ManifestNode;
+
+/** A compiler whose render of each node is the given function of the warehouse it is handed. */
+function compiler(renders: Record<string, (w: TemplateWarehouse) => Promise<string>>): { compile: (id: string, w?: TemplateWarehouse) => Promise<string>; calls: string[] } {
+  const calls: string[] = [];
+  return { calls, compile: async (id, w) => { calls.push(id); return renders[id]!(w!); } };
+}
+
+describe('RenderAhead', () => {
+  it('keeps a render that asked the warehouse nothing, once', async () => {
+    const c = compiler({ 'model.p.a': async () => 'select 1' });
+    const ahead = new RenderAhead(c, { nodes: {} });
+    ahead.start([model('model.p.a')]);
+    ahead.start([model('model.p.a')]);
+    expect(c.calls).toEqual(['model.p.a']);
+    expect(await ahead.take('model.p.a')).toBe('select 1');
+    expect(await ahead.take('model.p.a')).toBeUndefined();
+  });
+
+  it('drops a render that asked the warehouse (even one that swallowed the refusal) or failed', async () => {
+    const c = compiler({
+      'model.p.q': async (w) => `select ${(await w.query('select 1')).rows.length}`,
+      'model.p.s': async (w) => {
+        const cols = await w.getColumns({ schema: 'main', identifier: 'a' }).catch(() => []);
+        return `select ${cols.length} as n`;
+      },
+      'model.p.f': async () => {
+        throw new Error('boom');
+      },
+    });
+    const ahead = new RenderAhead(c, { nodes: {} });
+    ahead.start([model('model.p.q'), model('model.p.s'), model('model.p.f')]);
+    expect(c.calls).toEqual(['model.p.q', 'model.p.s', 'model.p.f']);
+    for (const id of ['model.p.q', 'model.p.s', 'model.p.f']) expect(await ahead.take(id)).toBeUndefined();
+  });
+
+  it('renders ahead neither ephemeral models nor models that read one', async () => {
+    const eph = model('model.p.e', 'ephemeral');
+    const c = compiler({});
+    const ahead = new RenderAhead(c, { nodes: { 'model.p.e': eph } });
+    ahead.start([eph, model('model.p.r', 'table', ['model.p.e']), { ...model('test.p.t'), resourceType: 'test' } as ManifestNode]);
+    expect(c.calls).toEqual([]);
+  });
+});
+
+describe('a run with one thread', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeProject));
+
+  it('builds models whose renders read the warehouse from what their parents built', async () => {
+    // a and z are roots: while a builds, z waits, and once a is built b and c wait while z builds.
+    const dir = writeProject({
+      'models/a.sql': "select 1 as id, 'x' as name",
+      'models/z.sql': 'select 42 as answer',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': "{% set cols = adapter.get_columns_in_relation(ref('a')) %}select {% for col in cols %}{{ col.name }}{% if not loop.last %}, {% endif %}{% endfor %} from {{ ref('a') }}",
+      'models/d.sql': "{% if execute %}{% set n = run_query('select count(*) from ' ~ ref('b')).columns[0].values()[0] %}{% else %}{% set n = -1 %}{% endif %}select {{ n }} as n, * from {{ ref('z') }}",
+    });
+    dirs.push(dir);
+    const r = await run({ projectDir: dir, profilesDir: dir, threads: 1 });
+    expect(r.results.map((x) => `${x.uniqueId.split('.').pop()} ${x.status}`).sort()).toEqual(['a success', 'b success', 'c success', 'd success', 'z success']);
+    const db = join(dir, 'target', 'test.duckdb');
+    expect(await queryDuckDb(db, 'select * from main.c')).toEqual([{ id: 1, name: 'x' }]);
+    expect(await queryDuckDb(db, 'select * from main.d')).toEqual([{ n: 1, answer: 42 }]);
+    expect(readFileSync(join(dir, 'target', 'compiled', 'p', 'models', 'c.sql'), 'utf8')).toMatch(/^select id, name from/);
+  });
+});

@@ -1,0 +1,65 @@
+import type { Manifest, ManifestNode } from '../parse/types.js';
+import type { TemplateWarehouse } from '../templating/types.js';
+import type { Compiler } from '../compile/index.js';
+
+/**
+ * Renders models that are ready to run while the warehouse is busy with others: a node waiting for a free thread
+ * has every parent built, so its SQL is what its own turn would render. A render that asks the warehouse anything
+ * (`run_query`, `adapter.get_columns_in_relation`, …) is dropped and done again in the node's turn, so that what
+ * it reads is read then; so is one that fails, so its error is reported in the node's turn. Rendering is
+ * JavaScript on the main thread and the warehouse works on threads of its own: ahead of time, a render costs the
+ * run no time at all, where in its turn it would keep the warehouse waiting (with one thread, for each node).
+ */
+export class RenderAhead {
+  private readonly rendered = new Map<string, Promise<string | undefined>>();
+
+  constructor(
+    private readonly compiler: Pick<Compiler, 'compile'>,
+    private readonly manifest: Pick<Manifest, 'nodes'>,
+  ) {}
+
+  /** Starts rendering these nodes (those that can be rendered ahead and are not yet). */
+  start(nodes: ManifestNode[]): void {
+    for (const node of nodes) {
+      if (this.rendered.has(node.uniqueId) || !this.rendersAhead(node)) continue;
+      const probe = refusingWarehouse();
+      const sql = this.compiler.compile(node.uniqueId, probe.warehouse).then(
+        (text) => (probe.asked ? undefined : text),
+        () => undefined,
+      );
+      this.rendered.set(node.uniqueId, sql);
+    }
+  }
+
+  /**
+   * Tables, views and incremental models: what `node-runner.ts` compiles itself before materializing. Not one
+   * that reads an ephemeral model: the compiler keeps an ephemeral's body for every later render, and that body
+   * must come from a render in turn.
+   */
+  private rendersAhead(node: ManifestNode): boolean {
+    if (node.resourceType !== 'model' || node.config.materialized === 'ephemeral') return false;
+    return !node.dependsOn.nodes.some((id) => this.manifest.nodes[id]?.config.materialized === 'ephemeral');
+  }
+
+  /** The SQL rendered ahead for this node, once; undefined when it must render in its turn. */
+  async take(id: string): Promise<string | undefined> {
+    const sql = this.rendered.get(id);
+    if (!sql) return undefined;
+    this.rendered.delete(id);
+    return sql;
+  }
+}
+
+/**
+ * A warehouse that answers nothing: any question marks the render as one that must run in its turn. The mark is
+ * kept even if a template swallowed the error, so no answer made up here can reach SQL that runs.
+ */
+function refusingWarehouse(): { warehouse: TemplateWarehouse; asked: boolean } {
+  const probe = { asked: false, warehouse: undefined as unknown as TemplateWarehouse };
+  const refuse = (): never => {
+    probe.asked = true;
+    throw new Error('rendered ahead: this render asks the warehouse, so it runs in its turn');
+  };
+  probe.warehouse = { query: async () => refuse(), getColumns: async () => refuse(), relationExists: async () => refuse() };
+  return probe;
+}
