@@ -6,7 +6,7 @@
 // where the full build takes at least 30 s. `--runs N` repeats the pair (a fresh full build, then the daily
 // run on a copy of its result), interleaved, and reports each pair and the best of each.
 //
-//   node bench/cost-of-a-day.mjs [--scale 120] [--days 100] [--start 2026-01-05] [--runs 1]
+//   node bench/cost-of-a-day.mjs [--scale 300] [--days 100] [--start 2026-01-05] [--runs 1]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '120' }, days: { type: 'string', default: '100' }, start: { type: 'string', default: '2026-01-05' }, runs: { type: 'string', default: '1' } } });
+const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '300' }, days: { type: 'string', default: '100' }, start: { type: 'string', default: '2026-01-05' }, runs: { type: 'string', default: '1' } } });
 const days = Number(args.days);
 const work = mkdtempSync(join(tmpdir(), 'strata-bench-day-'));
 const project = join(work, 'project');
@@ -26,6 +26,7 @@ for (const entry of ['project.yml', 'profiles.yml', 'models', 'macros', 'seeds',
 // Wall time, and the CPU time the process used (user + system, DuckDB's threads included; bash's `times`
 // reports its children's): on a shared machine the wall time depends on what else runs, the CPU time less.
 const run = (label, cmd, argv) => {
+  const startedAt = Date.now();
   const t0 = performance.now();
   const r = spawnSync('bash', ['-c', 'node "$@"; s=$?; times >&2; exit $s', 'bash', cmd, ...argv], { cwd: project, encoding: 'utf8', env: { ...process.env, STRATA_PII_PEPPER: 'bench-pepper' } });
   const ms = performance.now() - t0;
@@ -35,7 +36,24 @@ const run = (label, cmd, argv) => {
   }
   const seconds = (t) => { const m = /^(\d+)m([\d.]+)s$/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : NaN; };
   const children = r.stderr.trim().split('\n').at(-1).trim().split(/\s+/);
-  return { ms, cpuMs: (seconds(children[0]) + seconds(children[1])) * 1000 };
+  return { ms, cpuMs: (seconds(children[0]) + seconds(children[1])) * 1000, startedAt, endedAt: startedAt + ms };
+};
+
+// Where a run's wall time went: before its first node started (process start, parse, opening the warehouse),
+// from the first node's start to the last node's end, and after it (artifacts, closing the warehouse: DuckDB
+// checkpoints its write-ahead log at close); and the node time (summed over threads) by kind of node.
+const breakdown = (nodes, { startedAt, endedAt }) => {
+  const times = nodes.flatMap((r) => r.timing.flatMap((t) => [Date.parse(t.started_at), Date.parse(t.completed_at)])).filter(Number.isFinite);
+  const [first, last] = [Math.min(...times), Math.max(...times)];
+  const byKind = {};
+  for (const r of nodes) {
+    const kind = r.unique_id.split('.')[0];
+    byKind[kind] = byKind[kind] ?? { n: 0, s: 0 };
+    byKind[kind].n++;
+    byKind[kind].s += r.execution_time;
+  }
+  const s = (ms) => (ms / 1000).toFixed(2);
+  return `${s(first - startedAt)} s before the first node, ${s(last - first)} s of nodes, ${s(endedAt - last)} s after the last; node time by kind: ${Object.entries(byKind).map(([k, v]) => `${v.n} ${k} ${v.s.toFixed(2)} s`).join(', ')}`;
 };
 
 try {
@@ -66,13 +84,15 @@ try {
     const rows = results().filter((r) => r.unique_id.startsWith('landing.')).reduce((n, r) => n + (r.adapter_response?.rows_affected ?? 0), 0);
     for (const [from, to] of dayFiles) copyFileSync(to, from);
     const loadDay = load();
-    const { ms: dayMs, cpuMs: dayCpu } = run('daily run', bin, ['build', '-q', '--vars', `{ds: ${lastDay}}`]);
+    const daily = run('daily run', bin, ['build', '-q', '--vars', `{ds: ${lastDay}}`]);
+    const { ms: dayMs, cpuMs: dayCpu } = daily;
     const nodes = results();
     const slow = [...nodes].sort((a, b) => b.execution_time - a.execution_time).slice(0, 8);
     pairs.push({ fullMs, dayMs, fullCpu, dayCpu });
     console.log(`run ${i + 1}: full build (${rows.toLocaleString('en')} landed rows; load average ${loadFull}): ${(fullMs / 1000).toFixed(1)} s (CPU ${(fullCpu / 1000).toFixed(1)} s)`);
     console.log(`run ${i + 1}: daily run, one more day (load average ${loadDay}): ${(dayMs / 1000).toFixed(1)} s = ${((dayMs / fullMs) * 100).toFixed(1)} % of the full build's ${(fullMs / 1000).toFixed(1)} s (target: ≤ 5 %); CPU ${(dayCpu / 1000).toFixed(1)} s = ${((dayCpu / fullCpu) * 100).toFixed(1)} % of the full build's ${(fullCpu / 1000).toFixed(1)} s`);
     console.log(`run ${i + 1}: daily run, ${nodes.length} nodes, slowest: ${slow.map((r) => `${r.unique_id.split('.').pop()} ${r.execution_time.toFixed(2)} s`).join(', ')}`);
+    console.log(`run ${i + 1}: daily run: ${breakdown(nodes, daily)}`);
   }
   if (pairs.length > 1) {
     const full = Math.min(...pairs.map((p) => p.fullMs));
