@@ -164,8 +164,9 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
   if (existing) {
     try {
       return await c.transaction(insert);
-    } catch {
+    } catch (e) {
       // Rolled back: a new column or another type, most likely; the comparison below finds out which.
+      if (o.signal?.aborted) throw e;
     }
   }
   const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
