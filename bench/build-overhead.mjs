@@ -5,8 +5,9 @@
 // Node process of its own), in the same run: both whole processes, timed alike.
 // Each build starts from a fresh copy of one database file holding only the landing tables; the project's
 // parse cache is warm (a developer's loop), so Strata's time is the whole process as a user waits for it.
-// Runs are interleaved (each Strata build with 1 and 4 threads, then the raw SQL) and the best of --runs is kept,
-// for wall clock and, less sensitive to a busy machine, CPU time (user + system, all threads);
+// Runs are interleaved (each Strata run followed by a run of the raw SQL: a pair) and the best of --runs is kept,
+// for wall clock and, less sensitive to a busy machine, CPU time (user + system, all threads); the median of the
+// pairs' ratios is printed too, as it is less sensitive to a machine whose speed drifts between runs;
 // `--baseline DIR` (a checkout with dist/) adds another Strata build measured in the same rounds.
 // Usage: node bench/build-overhead.mjs [--models 1000] [--runs 3] [--threads 1,4] [--baseline DIR] [--keep]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -118,7 +119,6 @@ for (let round = 0; round < runs; round++) {
   for (const b of order) {
     for (const t of threadCounts) {
       const r = runStrata(b, dirs[b], template, t);
-      times[`${b}:${t}`].push({ ...r, load: load() });
       if (!statements) {
         statements = directStatements(join(dirs[b], 'target', 'manifest.json'));
         writeFileSync(statementsFile, JSON.stringify(statements));
@@ -127,10 +127,17 @@ for (let round = 0; round < runs; round++) {
           kinds[k] = (kinds[k] ?? 0) + 1;
         }
       }
+      // Each Strata run is paired with a direct run right after it: the pair saw the same machine.
+      const d = { ...runDirect(template, statementsFile), load: load() };
+      times.direct.push(d);
+      times[`${b}:${t}`].push({ ...r, load: d.load, pairRatio: r.ms / d.ms });
     }
   }
-  times.direct.push({ ...runDirect(template, statementsFile), load: load() });
 }
+const median = (xs) => {
+  const o = [...xs].sort((a, b) => a - b);
+  return o.length % 2 ? o[(o.length - 1) / 2] : (o[o.length / 2 - 1] + o[o.length / 2]) / 2;
+};
 const best = (xs, key = 'ms') => xs.reduce((a, b) => (b[key] < a[key] ? b : a));
 const direct = best(times.direct);
 const directCpu = best(times.direct, 'cpuMs').cpuMs;
@@ -138,13 +145,13 @@ const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const directIn = best(times.direct, 'inProcessMs').inProcessMs;
 console.log(`direct SQL: ${statements.length} statements (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}) on one connection, in a Node process of their own; best ${s(direct.ms)} (load ${direct.load}), CPU ${s(directCpu)}; open to close inside the process ${s(directIn)}; all: ${times.direct.map((x) => s(x.ms)).join(', ')}`);
 console.log('\nBoth sides are whole processes, as a user waits for them (the last column compares with the direct run\'s open-to-close time alone, without starting Node and loading the driver).');
-console.log('\n| build | threads | strata run (best) | direct SQL (best) | ratio | CPU time: strata / direct | peak RSS | load avg | all strata runs | ratio to open-to-close |\n|---|---|---|---|---|---|---|---|---|---|');
+console.log('\n| build | threads | strata run (best) | direct SQL (best) | ratio of bests | median ratio of pairs | CPU time: strata / direct | peak RSS | load avg | all strata runs | ratio to open-to-close |\n|---|---|---|---|---|---|---|---|---|---|---|');
 for (const b of Object.keys(builds)) {
   for (const t of threadCounts) {
     const xs = times[`${b}:${t}`];
     const x = best(xs);
     const cpu = xs[0].cpuMs === undefined ? '?' : `${s(best(xs, 'cpuMs').cpuMs)} / ${s(directCpu)} = ${(best(xs, 'cpuMs').cpuMs / directCpu).toFixed(2)}×`;
-    console.log(`| ${b} | ${t} | ${s(x.ms)} | ${s(direct.ms)} | **${(x.ms / direct.ms).toFixed(2)}×** | ${cpu} | ${x.rssMb ?? '?'} MB | ${x.load} | ${xs.map((y) => s(y.ms)).join(', ')} | ${(x.ms / directIn).toFixed(2)}× |`);
+    console.log(`| ${b} | ${t} | ${s(x.ms)} | ${s(direct.ms)} | **${(x.ms / direct.ms).toFixed(2)}×** | ${median(xs.map((y) => y.pairRatio)).toFixed(2)}× (${xs.map((y) => y.pairRatio.toFixed(2)).join(', ')}) | ${cpu} | ${x.rssMb ?? '?'} MB | ${x.load} | ${xs.map((y) => s(y.ms)).join(', ')} | ${(x.ms / directIn).toFixed(2)}× |`);
   }
 }
 if (process.argv.includes('--keep')) console.log(`kept ${base}`);

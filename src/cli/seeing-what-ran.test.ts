@@ -1,7 +1,7 @@
 /** Seeing what ran (issue 20, item 9): the log file, --debug SQL with timings, target/run/, colours, a live line. */
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test-support/demo-project.js';
@@ -64,6 +64,16 @@ describe('seeing what ran', () => {
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/^create or replace table "main"\."a" as/);
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'schema.yml', 'not_null_a_id.sql'), 'utf8')).toContain('is null');
     expect(r.out).toContain('compiled code at target/compiled/p/models/schema.yml/not_null_a_id.sql');
+    // The next run leaves a file that would get the same text alone, and rewrites one that would not.
+    const a = join(d, 'target', 'run', 'p', 'models', 'a.sql');
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(a, old, old);
+    const stamp = statSync(a).mtimeMs;
+    expect(strata(d, ['build']).code).toBe(1);
+    expect(statSync(a).mtimeMs).toBe(stamp);
+    writeFileSync(a, 'edited by hand;\n');
+    expect(strata(d, ['build']).code).toBe(1);
+    expect(readFileSync(a, 'utf8')).toMatch(/^create or replace table "main"\."a" as/);
   });
 
   it('colours with --use-colors, none with --no-use-colors, NO_COLOR or a pipe', () => {

@@ -2,13 +2,17 @@
  * dbt 1.8 unit tests: `unit_tests:` in YAML with `model`, `given` inputs (rows as dicts or CSV),
  * `expect` rows and `overrides`. They run on an in-memory DuckDB, never touching real tables.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode, RefCall } from '../parse/types.js';
 import type { RawUnitTest } from '../parse/schema-yaml.js';
 import { finalConfig } from '../parse/node-config.js';
 import { unitTestProblems } from './unit-test-checks.js';
+
+/** The CSV parser, loaded by the first unit test given rows as CSV: most runs have none. */
+let csv: typeof import('csv-parse/sync').parse | undefined;
+const csvParser = (): typeof import('csv-parse/sync').parse => (csv ??= (createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync')).parse);
 
 export interface UnitTestInput {
   /** `ref('x')`, `source('a', 'b')` or `this`. */
@@ -33,7 +37,7 @@ function rowsOf(block: Record<string, unknown>, fixtures: UnitTestFixtures): Rec
   if (block.format === 'csv' && typeof block.rows === 'string') {
     // Like a seed: an empty field is null, a plain number is a number, anything else stays text.
     const cast = (v: string): unknown => (v === '' ? null : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
-    return parseCsv(block.rows, { columns: true, skip_empty_lines: true, trim: true, cast }) as Record<string, unknown>[];
+    return csvParser()(block.rows, { columns: true, skip_empty_lines: true, trim: true, cast }) as Record<string, unknown>[];
   }
   return Array.isArray(block.rows) ? (block.rows as Record<string, unknown>[]) : [];
 }

@@ -12,7 +12,6 @@ import type { RunProject } from './types.js';
 import type { RelationCache } from './relation-cache.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { runTestNode } from './test-runner.js';
-import { runLandingNode } from './landing-runner.js';
 import type { RenderAhead } from './render-ahead.js';
 
 export interface NodeRunContext {
@@ -68,6 +67,8 @@ export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connec
     if (node.resourceType === 'landing') {
       // Landing replaces its table through its own path: the cache asks the warehouse next time.
       ctx.state.forget(ctx.relations.relationOf(node));
+      // Loaded with the first landing node: object stores and file formats are no concern of a run without one.
+      const { runLandingNode } = await import('./landing-runner.js');
       return await runLandingNode(ctx, node, connection);
     }
     return await runBuildableNode(ctx, node, connection);

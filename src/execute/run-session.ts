@@ -1,6 +1,6 @@
 import type { Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import { Ledger } from '../landing/index.js';
+import { Ledger } from '../landing/ledger.js';
 import { RelationCache } from './relation-cache.js';
 import type { RunProject } from './types.js';
 

@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { RunProject } from './types.js';
+import { CompiledFileWriter } from '../compile/index.js';
 
 export interface Statement {
   sql: string;
@@ -51,20 +51,24 @@ function runFileText(p: RunProject, statements: string[]): string {
 
 /**
  * Writes the statements each node ran to target/run/ (secrets scrubbed; nothing for a node that ran none),
- * in the background while the next nodes run (a file per node is half a
- * millisecond of blocking I/O on the event loop otherwise); `settled()` waits for all of them.
+ * leaving a file alone when it already holds the same text (as target/compiled/: an index beside the folder
+ * vouches for it without reading it). `settled()` waits for the writes and saves that index.
  */
 export function runFileWriter(p: RunProject): { write: (node: ManifestNode, statements: string[]) => void; settled: () => Promise<void> } {
+  const root = join(p.targetDir, 'run');
+  const files = new CompiledFileWriter(root);
   const pending = new Set<Promise<void>>();
-  const folders = new Map<string, Promise<unknown>>();
   const write = (node: ManifestNode, statements: string[]): void => {
     if (!statements.length) return;
-    const path = runFilePath(p, node);
-    const folder = dirname(path);
-    if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
     // A failed write never fails the node: target/run/ is a record for the user.
-    const done: Promise<void> = folders.get(folder)!.then(() => writeFile(path, runFileText(p, statements))).catch(() => undefined).finally(() => pending.delete(done));
+    const done: Promise<void> = files.write(relative(root, runFilePath(p, node)), runFileText(p, statements)).catch(() => undefined).finally(() => pending.delete(done));
     pending.add(done);
   };
-  return { write, settled: async () => void (await Promise.all([...pending])) };
+  return {
+    write,
+    settled: async () => {
+      await Promise.all([...pending]);
+      files.saveIndex();
+    },
+  };
 }

@@ -1,4 +1,5 @@
-import { Graph, alg } from '@dagrejs/graphlib';
+import { createRequire } from 'node:module';
+import type { Graph } from '@dagrejs/graphlib';
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { Manifest, ManifestNode, RefCall, SourceCall } from '../parse/types.js';
 import type { ProjectGraph } from './types.js';
@@ -104,7 +105,7 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   const order = topologicalOrder(ids, parentMap, childMap);
   const graph = assembleGraph(manifest, ids, parentMap, childMap, order.ids);
   // Kahn's order places every node unless there is a cycle; only then look for the cycles themselves.
-  const cycles = order.acyclic ? [] : alg.findCycles(graph.graph);
+  const cycles = order.acyclic ? [] : graphlib().alg.findCycles(graph.graph);
   for (const cycle of cycles) {
     const ids = [...cycle].sort();
     // Walk the cycle from its smallest id along child edges so the chain reads in dependency order.
@@ -125,12 +126,15 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   return { graph, diagnostics };
 }
 
+/** graphlib, loaded by the first command that needs a Graph object or looks for cycles. */
+const graphlib = (): typeof import('@dagrejs/graphlib') => createRequire(import.meta.url)('@dagrejs/graphlib') as typeof import('@dagrejs/graphlib');
+
 /** The graph object over already resolved edges. graphlib's Graph is built on first use: most commands never need it. */
 export function assembleGraph(manifest: Manifest, ids: string[], parentMap: Record<string, string[]>, childMap: Record<string, string[]>, order: string[]): ProjectGraph {
   let built: Graph | undefined;
   const graphOf = (): Graph => {
     if (!built) {
-      built = new Graph({ directed: true });
+      built = new (graphlib().Graph)({ directed: true });
       for (const id of ids) built.setNode(id);
       for (const id of ids) for (const p of parentMap[id]!) built.setEdge(p, id);
     }

@@ -6,7 +6,7 @@ import { packageTestConfig } from '../parse/package-project.js';
 import type { ManifestNode } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from './index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
-import { landingNodeFor } from '../landing/index.js';
+import { landingNodeFor } from '../landing/landing-node.js';
 
 /** parse → test nodes → landing nodes → graph: the full parse, when no snapshot of it is valid. */
 export function parseToGraph(
