@@ -29,7 +29,7 @@ export function indexResolver(relations: RelationIndex, fromPackage?: string, pl
 }
 
 export interface RunRenderInput {
-  /** Quotes relations and identifiers (the target's dialect; an in-memory DuckDB's for unit tests). */
+  /** Quotes relations and identifiers (the target's dialect; the embedded one's for its unit tests). */
   dialect: Pick<Dialect, 'renderRelation' | 'quoteIdentifier'>;
   thisRelation: Relation;
   resolver: RunResolver;

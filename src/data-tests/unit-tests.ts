@@ -1,6 +1,7 @@
 /**
  * dbt 1.8 unit tests: `unit_tests:` in YAML with `model`, `given` inputs (rows as dicts or CSV),
- * `expect` rows and `overrides`. They run on an in-memory DuckDB, never touching real tables.
+ * `expect` rows and `overrides`. They never touch real tables: on the embedded target they run in an in-memory
+ * database, on any other target as CTEs of given rows on the target itself (execute/unit-test-on-target.ts).
  */
 import { createRequire } from 'node:module';
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';

@@ -135,8 +135,8 @@ export interface RunRenderContext {
   /** Unit tests: vars that override the project's for this render. */
   varsOverride?: Record<string, unknown>;
   /**
-   * Unit tests run on an in-memory DuckDB whatever the target: dispatch and `adapter.type()` use this
-   * adapter, and secrets render as it reads them. `target` stays the real target.
+   * A unit test on the embedded target runs in an in-memory database of its own: dispatch and
+   * `adapter.type()` use this adapter, and secrets render as it reads them. `target` stays the real target.
    */
   adapterType?: string;
   secretReference?(name: string): string;
