@@ -37,6 +37,8 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
       staging: stagingBucket ? new GcsStaging(stagingBucket, gcsSettingsFrom(p.project.target.settings, p.env)) : undefined,
       concurrency: 4,
       reporter: p.reporter,
+      // RunSession.open created it, once for all landing nodes.
+      ledgerReady: true,
     });
     const changed = r.changedNotReloaded.length;
     // Static exports (a CRM dump landed once) say so on every later run rather than "landed 0 files".

@@ -30,6 +30,8 @@ export interface LandSourceOptions {
   signal?: AbortSignal;
   /** Where files wait for the warehouse's load job (the profile's gcs_staging_bucket). */
   staging?: GcsStaging;
+  /** The ledger table exists already (a run creates it once, before its landing nodes start). */
+  ledgerReady?: boolean;
 }
 
 export interface LandingResult {
@@ -61,7 +63,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const spec = o.source.external!;
   const label = `${o.source.sourceName}.${o.source.name}`;
   const ledger = new Ledger(o.connection, o.dialect);
-  await ledger.ensure();
+  if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
   const match = spec.pattern ? picomatch(String(spec.pattern), { dot: false, strictBrackets: true }) : () => true;
