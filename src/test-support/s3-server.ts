@@ -1,5 +1,6 @@
 /** Starts and stops the loopback S3 server (s3rver in a child process). */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +9,7 @@ export interface RunningS3 {
   port: number;
   /** Where the objects are kept; pass it to startS3Server again to restart with the same objects. */
   directory: string;
-  /** SIGTERM (a clean stop) by default; SIGKILL to simulate a crash. */
+  /** SIGTERM (a clean stop, which removes the data folder) by default; SIGKILL to simulate a crash (the folder stays for a restart). */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -36,8 +37,12 @@ export async function startS3Server(port = 0, directory?: string): Promise<Runni
     directory: info.directory,
     stop: (signal: NodeJS.Signals = 'SIGTERM') =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const done = (): void => {
+          if (signal !== 'SIGKILL') rmSync(info.directory, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
         child.kill(signal);
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       }),
