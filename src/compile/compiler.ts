@@ -67,13 +67,27 @@ export class Compiler {
 
   /** Compiles one node; throws UserError with the template's file and line on failure. */
   async compile(id: string, warehouse?: TemplateWarehouse): Promise<string> {
+    const { sql, record } = await this.compileUnrecorded(id, warehouse);
+    await record();
+    return sql;
+  }
+
+  /**
+   * Compiles one node without recording it: `record()` sets its `compiled_code` and writes its compiled file,
+   * as `compile` does. For a render done ahead of the node's turn, recorded only if the node does run.
+   */
+  async compileUnrecorded(id: string, warehouse?: TemplateWarehouse): Promise<{ sql: string; record: () => Promise<void> }> {
     const node = this.node(id);
-    if (!this.needsRender(node)) return '';
+    if (!this.needsRender(node)) return { sql: '', record: async () => undefined };
     const { sql, ctes } = await this.render(node, warehouse);
     const compiled = injectCtes(sql, ctes);
-    node.compiledCode = compiled;
-    if (this.files) await this.write(node, compiled);
-    return compiled;
+    return {
+      sql: compiled,
+      record: async () => {
+        node.compiledCode = compiled;
+        if (this.files) await this.write(node, compiled);
+      },
+    };
   }
 
   /** Compiles a node that is not in the manifest (`strata show --inline`): its refs resolved, ephemerals inlined, no file written. */

@@ -3,7 +3,7 @@
  * render asks the warehouse something; then it renders in its turn, after its parents are built.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -14,10 +14,19 @@ import { RenderAhead } from './render-ahead.js';
 
 const model = (id: string, materialized = 'table', parents: string[] = []): ManifestNode => ({ uniqueId: id, resourceType: 'model', config: { materialized }, dependsOn: { nodes: parents, macros: [] } }) as unknown as ManifestNode;
 
-/** A compiler whose render of each node is the given function of the warehouse it is handed. */
-function compiler(renders: Record<string, (w: TemplateWarehouse) => Promise<string>>): { compile: (id: string, w?: TemplateWarehouse) => Promise<string>; calls: string[] } {
+/** A compiler whose render of each node is the given function of the warehouse it is handed; `recorded` lists what was recorded. */
+function compiler(renders: Record<string, (w: TemplateWarehouse) => Promise<string>>): { compileUnrecorded: (id: string, w?: TemplateWarehouse) => Promise<{ sql: string; record: () => Promise<void> }>; calls: string[]; recorded: string[] } {
   const calls: string[] = [];
-  return { calls, compile: async (id, w) => { calls.push(id); return renders[id]!(w!); } };
+  const recorded: string[] = [];
+  return {
+    calls,
+    recorded,
+    compileUnrecorded: async (id, w) => {
+      calls.push(id);
+      const sql = await renders[id]!(w!);
+      return { sql, record: async () => void recorded.push(id) };
+    },
+  };
 }
 
 describe('RenderAhead', () => {
@@ -27,7 +36,11 @@ describe('RenderAhead', () => {
     ahead.start([model('model.p.a')]);
     ahead.start([model('model.p.a')]);
     expect(c.calls).toEqual(['model.p.a']);
+    // Recorded (compiled_code, the compiled file) only when taken: a node skipped meanwhile leaves no trace.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(c.recorded).toEqual([]);
     expect(await ahead.take('model.p.a')).toBe('select 1');
+    expect(c.recorded).toEqual(['model.p.a']);
     expect(await ahead.take('model.p.a')).toBeUndefined();
   });
 
@@ -46,6 +59,7 @@ describe('RenderAhead', () => {
     ahead.start([model('model.p.q'), model('model.p.s'), model('model.p.f')]);
     expect(c.calls).toEqual(['model.p.q', 'model.p.s', 'model.p.f']);
     for (const id of ['model.p.q', 'model.p.s', 'model.p.f']) expect(await ahead.take(id)).toBeUndefined();
+    expect(c.recorded).toEqual([]);
   });
 
   it('renders ahead neither ephemeral models nor models that read one', async () => {
@@ -78,4 +92,18 @@ describe('a run with one thread', () => {
     expect(await queryDuckDb(db, 'select * from main.d')).toEqual([{ n: 1, answer: 42 }]);
     expect(readFileSync(join(dir, 'target', 'compiled', 'p', 'models', 'c.sql'), 'utf8')).toMatch(/^select id, name from/);
   });
+
+  it('leaves no compiled SQL for a model rendered ahead and then skipped by --fail-fast', async () => {
+    const dir = writeProject({
+      'models/a_fails.sql': 'select * from no_such_table',
+      'models/b_ok.sql': 'select 1 as id',
+    });
+    dirs.push(dir);
+    const r = await run({ projectDir: dir, profilesDir: dir, threads: 1, failFast: true });
+    expect(r.results.map((x) => `${x.uniqueId.split('.').pop()} ${x.status}`).sort()).toEqual(['a_fails error', 'b_ok skipped']);
+    expect(existsSync(join(dir, 'target', 'compiled', 'p', 'models', 'b_ok.sql'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string }> };
+    expect(manifest.nodes['model.p.b_ok']!.compiled_code ?? null).toBeNull();
+  });
 });
+

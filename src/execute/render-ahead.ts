@@ -11,10 +11,10 @@ import type { Compiler } from '../compile/index.js';
  * run no time at all, where in its turn it would keep the warehouse waiting (with one thread, for each node).
  */
 export class RenderAhead {
-  private readonly rendered = new Map<string, Promise<string | undefined>>();
+  private readonly rendered = new Map<string, Promise<{ sql: string; record: () => Promise<void> } | undefined>>();
 
   constructor(
-    private readonly compiler: Pick<Compiler, 'compile'>,
+    private readonly compiler: Pick<Compiler, 'compileUnrecorded'>,
     private readonly manifest: Pick<Manifest, 'nodes'>,
   ) {}
 
@@ -23,11 +23,12 @@ export class RenderAhead {
     for (const node of nodes) {
       if (this.rendered.has(node.uniqueId) || !this.rendersAhead(node)) continue;
       const probe = refusingWarehouse();
-      const sql = this.compiler.compile(node.uniqueId, probe.warehouse).then(
-        (text) => (probe.asked ? undefined : text),
+      // Nothing is recorded yet (compiled_code, the compiled file): the node may still be skipped.
+      const done = this.compiler.compileUnrecorded(node.uniqueId, probe.warehouse).then(
+        (compiled) => (probe.asked ? undefined : compiled),
         () => undefined,
       );
-      this.rendered.set(node.uniqueId, sql);
+      this.rendered.set(node.uniqueId, done);
     }
   }
 
@@ -41,12 +42,15 @@ export class RenderAhead {
     return !node.dependsOn.nodes.some((id) => this.manifest.nodes[id]?.config.materialized === 'ephemeral');
   }
 
-  /** The SQL rendered ahead for this node, once; undefined when it must render in its turn. */
+  /** The SQL rendered ahead for this node, once, recorded now as its turn's render would be; undefined when it must render in its turn. */
   async take(id: string): Promise<string | undefined> {
-    const sql = this.rendered.get(id);
-    if (!sql) return undefined;
+    const pending = this.rendered.get(id);
+    if (!pending) return undefined;
     this.rendered.delete(id);
-    return sql;
+    const compiled = await pending;
+    if (!compiled) return undefined;
+    await compiled.record();
+    return compiled.sql;
   }
 }
 
