@@ -88,6 +88,19 @@ class LiveLine {
   }
 }
 
+/** Reporters holding node lines not yet written: written at exit whatever happens (one listener for all of them, added with the first). */
+const unflushed = new Set<{ flush(): void }>();
+function flushAtExit(r: { flush(): void }): void {
+  if (!flushAtExit.hooked) {
+    flushAtExit.hooked = true;
+    process.once('exit', () => {
+      for (const x of unflushed) x.flush();
+    });
+  }
+  unflushed.add(r);
+}
+flushAtExit.hooked = false;
+
 /** Human output: one line per node start/finish, dbt-style, a summary, and a progress bar on a TTY. */
 export class TerminalReporter implements Reporter {
   private bar?: cliProgressModule.SingleBar;
@@ -118,23 +131,20 @@ export class TerminalReporter implements Reporter {
    */
   private pending = '';
   private flushing = false;
-  private exitHooked = false;
   private writeNodeLine(line: string): void {
     if (this.out.isTTY) return this.write(line);
     this.pending += this.scrubber.scrub(line) + '\n';
     if (this.pending.length > 16 * 1024) return this.flush();
     if (this.flushing) return;
     this.flushing = true;
-    if (!this.exitHooked) {
-      this.exitHooked = true;
-      process.once('exit', () => this.flush());
-    }
+    flushAtExit(this);
     setImmediate(() => this.flush());
   }
 
   /** Writes the node lines not yet written. */
   flush(): void {
     this.flushing = false;
+    unflushed.delete(this);
     if (!this.pending) return;
     const text = this.pending;
     this.pending = '';
