@@ -5,21 +5,7 @@
 {{ config(materialized='incremental', unique_key='customer_id', on_schema_change='append_new_columns') }}
 
 {% if is_incremental() %}
-with changed as (
-    select complaint_id, opened_at from {{ ref('fct_complaints') }}
-    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
-),
-
-touched as (
-    select distinct e.customer_id
-    from {{ ref('complaint_events') }} as e
-    inner join changed as c on c.complaint_id = e.complaint_id
-    {#- Every change of a complaint carries its opening time: this bound lets the scan skip the older events. #}
-    where e.opened_at >= (select min(opened_at) from changed)
-    union all
-    select customer_id from {{ ref('dim_customers') }}
-    where dbt_valid_to is null and dbt_valid_from > coalesce((select max(customer_valid_from) from {{ this }}), cast('1900-01-01' as timestamp))
-)
+{{ touched_keys('customer_id', ref('fct_complaints'), ref('complaint_events'), ref('dim_customers'), 'customer_valid_from') }}
 {% endif %}
 
 select
