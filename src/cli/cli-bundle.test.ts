@@ -1,0 +1,81 @@
+/**
+ * The bundled CLI (dist/cli-bundle/, scripts/bundle-cli.mjs) that bin/strata.js starts: on its own, without the
+ * compiled modules of dist/ beside it, it parses on worker threads, builds on a real DuckDB file and writes
+ * compiled SQL; a bundle older than dist/cli/main.js (tsc run again) is passed over.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../test-support/demo-project.js';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+/** A copy of the package (bin/, dist/, package.json; node_modules linked), to change its dist/ safely. */
+function packageCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-bundle-'));
+  dirs.push(dir);
+  for (const f of ['bin', 'dist', 'package.json']) cpSync(join(repoRoot, f), join(dir, f), { recursive: true });
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+function strata(pkg: string, project: string, args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(pkg, 'bin', 'strata.js'), ...args, '--project-dir', project, '--profiles-dir', project], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+function models(): Record<string, string> {
+  const out: Record<string, string> = { 'macros/m.sql': '{% macro cents(col) %}({{ col }} / 100.0){% endmacro %}', 'models/base.sql': 'select 1 as id, 250 as amount' };
+  for (let i = 0; i < 40; i++) out[`models/m_${i}.sql`] = `{% set parents = ['base'] %}\nselect id, {{ cents('amount') }} as amount from {% for p in parents %}{{ ref(p) }}{% endfor %}\n`;
+  return out;
+}
+
+describe('the bundled CLI', () => {
+  it('is built with dist/ and is what bin/strata.js starts', () => {
+    expect(existsSync(join(repoRoot, 'dist', 'cli-bundle', 'main.js'))).toBe(true);
+    // A few files instead of the ~200 modules of dist/: the point of it.
+    const files = readdirSync(join(repoRoot, 'dist', 'cli-bundle'));
+    expect(files.filter((f) => f.endsWith('.js')).length).toBeLessThan(100);
+    // Worker threads start from a file beside the code that starts them.
+    for (const worker of ['parse-render-worker.js', 'file-read-worker.js', 'compiled-file-worker.js']) expect(files).toContain(worker);
+  });
+
+  it('runs on its own: parse on worker threads, build on DuckDB, compiled SQL written', async () => {
+    const pkg = packageCopy();
+    // Without the compiled modules, only the bundle can answer (and it must not be passed over as stale).
+    for (const f of readdirSync(join(pkg, 'dist'))) if (f !== 'cli-bundle' && f !== 'docs-site') rmSync(join(pkg, 'dist', f), { recursive: true });
+    const project = writeProject(models());
+    dirs.push(project);
+    const parsed = strata(pkg, project, ['parse'], { STRATA_PARSE_PARALLEL_AFTER: '1', STRATA_PARSE_WORKERS: '2', STRATA_PARSE_RENDER_HERE: '0' });
+    expect(parsed.out).toContain('Parsed');
+    expect(parsed.status).toBe(0);
+    const perf = JSON.parse(readFileSync(join(project, 'target', 'perf_info.json'), 'utf8')) as { worker_rendered_path_count: number };
+    expect(perf.worker_rendered_path_count).toBeGreaterThan(0);
+    const built = strata(pkg, project, ['build']);
+    expect(built.out).toContain('PASS=41');
+    expect(built.status).toBe(0);
+    expect(await queryDuckDb(join(project, 'target', 'test.duckdb'), 'select amount from main.m_39')).toEqual([{ amount: 2.5 }]);
+    expect(readFileSync(join(project, 'target', 'compiled', 'p', 'models', 'm_39.sql'), 'utf8')).toContain('(amount / 100.0)');
+  });
+
+  it('is passed over when the compiled CLI is newer (tsc run again after the bundle)', () => {
+    const pkg = packageCopy();
+    const main = join(pkg, 'dist', 'cli-bundle', 'main.js');
+    writeFileSync(main, "throw new Error('the stale bundle was loaded');\n");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(main, old, old);
+    const project = writeProject(models());
+    dirs.push(project);
+    const r = strata(pkg, project, ['parse']);
+    expect(r.out).not.toContain('stale bundle');
+    expect(r.status).toBe(0);
+    // And the same bundle, newer than dist/cli/main.js, is the one started.
+    utimesSync(main, new Date(), new Date());
+    expect(strata(pkg, project, ['parse']).out).toContain('the stale bundle was loaded');
+  });
+});
