@@ -70,6 +70,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     const compiler = runCompiler(p, { relations, state, selected: selection.ids, compiledDir: join(p.targetDir, 'compiled') });
     const result = await compiler.compileAll(selection.ids, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
     diagnostics.push(...result.diagnostics);
+    p.templateCode?.save();
     writeManifest(p);
     const failed = result.diagnostics.some((d) => d.severity === 'error');
     return { exitCode: failed ? 2 : 0, diagnostics, compiled: result.compiled, invocationId: p.invocationId, compiledPath: join(p.project.config.targetPath, 'compiled') };

@@ -6,7 +6,7 @@ import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
-import { createTemplateEngine } from '../templating/index.js';
+import { createTemplateEngine, TemplateCodeCache } from '../templating/index.js';
 import type { MacroFile, TemplateEngine } from '../templating/types.js';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,8 @@ export interface PreparedProject extends RunProject {
   graphId?: string;
   /** What the parse did and how long each phase took (seconds), for `target/perf_info.json`. */
   perf: ParsePerf;
+  /** Run renders' compiled templates, kept for the next command: a command that renders saves it when done. */
+  templateCode?: { save(): void };
 }
 
 export interface ParsePerf {
@@ -175,6 +177,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       .map((f) => ({ path: f.path, contents: f.contents, packageName: f.packageName ?? project.config.name })),
   ];
   const sessionSecrets = new Map<string, string>();
+  const templateCode = options.noParseCache ? undefined : TemplateCodeCache.open(targetDir, STRATA_BUILD, (text) => scrubber.scrub(text) === text);
   const engine = time('load_macros', () =>
     createTemplateEngine({
       secretReference: (name) => adapter.dialect.secretReference(name),
@@ -192,6 +195,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       env: options.env ?? process.env,
       macroFiles,
       deferMacroCompile: snapshot !== undefined || check.patchable !== undefined,
+      codeCache: templateCode,
       docs: {},
       dispatch: project.config.dispatch,
       log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
@@ -243,6 +247,6 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
   return {
     ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
+    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, templateCode, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
 }

@@ -90,6 +90,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
     await session.close();
   }
   diagnostics.push(...executed.diagnostics);
+  p.templateCode?.save();
   return writeArtifacts(p, kind, options, executed, diagnostics, started);
 }
 

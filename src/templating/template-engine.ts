@@ -14,6 +14,8 @@ import { TemplateUserError } from './signals.js';
 import { renderErrorDiagnostic } from './render-errors.js';
 import { literalShape } from './literal-shapes.js';
 
+type TemplateCodeCacheLike = NonNullable<TemplateEnvironmentOptions['codeCache']>;
+
 /** Names a project may define as its own macros, overriding dbt's (then the fast path steps aside). */
 const OVERRIDABLE = ['ref', 'source', 'config'];
 
@@ -28,6 +30,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
   readonly varsRead: Record<string, string | null> = {};
   private readonly registry: MacroRegistry;
   private readonly templates = new Map<string, CompiledTemplate>();
+  /** Templates (file and text) the code cache holds, or was given, this command. */
+  private readonly inCodeCache = new Set<string>();
   private readonly invocationId: string;
   private readonly runStartedAt: Date;
   /** Jinja's globals and every macro by name and by package: the same for every render. */
@@ -130,7 +134,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
 
   /** The options a worker's engine is built from: data only, with this engine's invocation id and start time. */
   private workerOptions(): WorkerEngineOptions {
-    const data = Object.fromEntries(Object.entries(this.options).filter(([, v]) => typeof v !== 'function')) as WorkerEngineOptions;
+    // Not the code cache: workers render for the parse, which never uses it.
+    const data = Object.fromEntries(Object.entries(this.options).filter(([k, v]) => typeof v !== 'function' && k !== 'codeCache')) as WorkerEngineOptions;
     const columnLabels = this.options.columnConventions?.(this.options.adapterType)?.labels;
     return { ...data, ...(columnLabels ? { columnLabels } : {}), identity: { invocationId: this.invocationId, runStartedAt: this.runStartedAt.getTime() } };
   }
@@ -185,7 +190,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     }
     let compiled: { template: CompiledTemplate; values?: Record<string, string> };
     try {
-      compiled = this.compile(node.file, text);
+      compiled = this.compile(node.file, text, this.options.codeCache);
     } catch (e) {
       throw new UserError(this.toDiagnostic(e, node.file, text));
     }
@@ -228,29 +233,39 @@ export class JinjaTemplateEngine implements TemplateEngine {
     return ctx.renderRelation(resolved);
   }
 
-  /** A compiled template and the literal values its shape needs (see literal-shapes.ts). */
-  private compile(file: string, source: string): { template: CompiledTemplate; values?: Record<string, string> } {
+  /**
+   * A compiled template and the literal values its shape needs (see literal-shapes.ts). With a code cache (run
+   * renders), a template compiled by an earlier command is not parsed again, and one compiled now is kept.
+   */
+  private compile(file: string, source: string, cache?: TemplateCodeCacheLike): { template: CompiledTemplate; values?: Record<string, string> } {
     const shaped = literalShape(source);
     if (shaped) {
-      const key = `${file}\u0000${shaped.shape}`;
-      let t = this.templates.get(key);
-      if (!t) {
-        try {
-          t = new CompiledTemplate(shaped.shape, file);
-          this.templates.set(key, t);
-        } catch {
-          // reported against the text as written, below
-        }
+      let t: CompiledTemplate | undefined;
+      try {
+        t = this.template(file, shaped.shape, cache);
+      } catch {
+        // reported against the text as written, below
       }
       if (t) return { template: t, values: shaped.values };
     }
-    const key = `${file}\u0000${source}`;
+    return { template: this.template(file, source, cache) };
+  }
+
+  private template(file: string, text: string, cache?: TemplateCodeCacheLike): CompiledTemplate {
+    const key = `${file}\u0000${text}`;
     let t = this.templates.get(key);
-    if (!t) {
-      t = new CompiledTemplate(source, file);
-      this.templates.set(key, t);
+    if (!cache) {
+      if (!t) this.templates.set(key, (t = new CompiledTemplate(text, file)));
+      return t;
     }
-    return { template: t };
+    if (this.inCodeCache.has(key)) return t!;
+    const code = cache.get(file, text);
+    // Compiled already by this command's parse, or by none: kept for the next command either way.
+    if (!t) t = code === undefined ? new CompiledTemplate(text, file) : new CompiledTemplate(text, file, code);
+    if (code === undefined) cache.put(file, text, t.code(true));
+    this.templates.set(key, t);
+    this.inCodeCache.add(key);
+    return t;
   }
 
   /** Macros the template calls: names followed by `(` inside its tags (SQL's own `length(x)` is not a call of dbt.length). */

@@ -63,6 +63,11 @@ export interface TemplateEnvironmentOptions {
   log?: (message: string) => void;
   /** `invocation_id` and `run_started_at` (ms) of another engine of this invocation (a parse worker's); new ones if absent. */
   identity?: { invocationId: string; runStartedAt: number };
+  /**
+   * Run renders' generated code kept across commands (template-code-cache.ts): a template whose file and text
+   * are unchanged is not compiled again. Parse renders never use it.
+   */
+  codeCache?: { get(file: string, text: string): string | undefined; put(file: string, text: string, code: string): void };
 }
 
 /** The node being rendered, as the template sees it (`model.name`, `this`, `config.get`). */

@@ -31,16 +31,27 @@ export class CompiledTemplate {
   private syncFn?: RenderFn;
   private asyncFn?: AsyncRenderFn;
   private valueFn?: (rt: typeof runtime, f: Record<string, unknown>) => unknown;
-  private readonly ast;
+  private parsed?: ReturnType<typeof parseTemplate>;
+  /**
+   * Parses the template: a syntax error throws here. Given `asyncCode`, the asynchronous render's JavaScript
+   * generated before from this very text and name (a cache across commands), it is parsed only if rendered
+   * another way.
+   */
   constructor(
     readonly source: string,
     readonly name: string,
+    private asyncCode?: string,
   ) {
-    this.ast = parseTemplate(source);
+    if (asyncCode === undefined) this.parsed = parseTemplate(source);
+  }
+
+  private get ast(): ReturnType<typeof parseTemplate> {
+    return (this.parsed ??= parseTemplate(this.source));
   }
 
   /** The generated JavaScript (for caching and debugging). */
   code(isAsync: boolean): string {
+    if (isAsync) return (this.asyncCode ??= new CodeGenerator(true, this.name).template(this.ast));
     return new CodeGenerator(isAsync, this.name).template(this.ast);
   }
 

@@ -1,0 +1,98 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTemplateEngine, TemplateCodeCache } from './index.js';
+import type { RenderNode, RunRenderContext } from './types.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const target = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'strata-code-cache-'));
+  dirs.push(d);
+  return d;
+};
+
+const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: { materialized: 'incremental' } };
+const context = (incremental: boolean): RunRenderContext => ({
+  thisRelation: { schema: 'main', identifier: 'm' },
+  renderRelation: (r) => `"${r.schema}"."${r.identifier}"`,
+  quoteIdentifier: (n) => `"${n}"`,
+  resolveRef: (r) => ({ schema: 'main', identifier: r.name }),
+  resolveSource: (s, t) => ({ schema: s, identifier: t }),
+  isIncremental: incremental,
+  fullRefresh: false,
+});
+const MODEL = "select id, {{ cents('amount') }} as amount\nfrom {% for p in ['a', 'b'] %}{{ ref(p) }}{% if not loop.last %}, {% endif %}{% endfor %}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}";
+
+/** One command: an engine with the target folder's cache, run renders, then the cache saved as a command does. */
+async function command(dir: string, texts: string[], o: { build?: string; incremental?: boolean; secret?: string } = {}): Promise<string[]> {
+  const cache = TemplateCodeCache.open(dir, o.build ?? 'b1', (t) => !o.secret || !t.includes(o.secret));
+  const engine = createTemplateEngine({
+    projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {},
+    macroFiles: [{ path: 'macros/m.sql', packageName: 'p', contents: '{% macro cents(c) %}({{ c }} / 100.0){% endmacro %}' }],
+    codeCache: cache,
+  });
+  const out: string[] = [];
+  for (const t of texts) out.push(await engine.runRender(node, t, context(o.incremental ?? false)));
+  cache.save();
+  return out;
+}
+
+const cacheFile = (dir: string): string => join(dir, 'template_code.strata.json');
+
+/** Alters the stored code (not the text it was compiled from). */
+function alterStoredCode(dir: string): void {
+  const stored = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { entries: string[][] };
+  for (const e of stored.entries) e[2] = e[2]!.replaceAll(' as amount', ' as amount_from_cache');
+  writeFileSync(cacheFile(dir), JSON.stringify(stored));
+}
+
+describe('the template code cache across commands', () => {
+  it('renders what a compile from the text renders, first run and incremental run alike', async () => {
+    const dir = target();
+    const [first] = await command(dir, [MODEL]);
+    expect(first).toBe('select id, (amount / 100.0) as amount\nfrom "main"."a", "main"."b"\n');
+    expect(existsSync(cacheFile(dir))).toBe(true);
+    expect(await command(dir, [MODEL])).toEqual([first]);
+    expect(await command(dir, [MODEL], { incremental: true })).toEqual(['select id, (amount / 100.0) as amount\nfrom "main"."a", "main"."b"\nwhere id > (select max(id) from "main"."m")']);
+  });
+
+  it('is what the next command runs (its code is not generated again), and is left alone when nothing is new', async () => {
+    const dir = target();
+    await command(dir, [MODEL]);
+    // The stored code, altered: a command that used it renders the alteration.
+    alterStoredCode(dir);
+    const before = readFileSync(cacheFile(dir), 'utf8');
+    const [out] = await command(dir, [MODEL]);
+    expect(out).toContain('amount_from_cache');
+    expect(readFileSync(cacheFile(dir), 'utf8')).toBe(before);
+  });
+
+  it('compiles an edited template from its text, and keeps both', async () => {
+    const dir = target();
+    await command(dir, [MODEL]);
+    const edited = MODEL.replace('as amount', 'as dollars');
+    expect((await command(dir, [edited]))[0]).toContain('as dollars');
+    const entries = (JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { entries: string[][] }).entries;
+    expect(entries.map((e) => e[1])).toEqual([MODEL, edited]);
+  });
+
+  it('is ignored after Strata was rebuilt', async () => {
+    const dir = target();
+    await command(dir, [MODEL]);
+    alterStoredCode(dir);
+    const [out] = await command(dir, [MODEL], { build: 'b2' });
+    expect(out).not.toContain('amount_from_cache');
+    expect((JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { build: string }).build).toBe('b2');
+  });
+
+  it('never stores a template holding a secret, and still reports a syntax error', async () => {
+    const dir = target();
+    await command(dir, ["{% set p = 'hunter2-pepper' %}select '{{ p }}' as p", '{% set x = 1 %}select {{ x }} as one'], { secret: 'hunter2-pepper' });
+    const text = readFileSync(cacheFile(dir), 'utf8');
+    expect(text).not.toContain('hunter2-pepper');
+    expect(text).toContain('as one');
+    await expect(command(dir, ['select {{ 1 + }}'])).rejects.toThrow(/models\/m\.sql/);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The JavaScript that run renders compiled their templates to, kept from one command to the next in
+ * `target/template_code.strata.json`: a template whose text is unchanged is not lexed, parsed and generated
+ * again (about 0.1 ms of each model's render, the larger part of it). The code depends only on the template's
+ * text, its file name and the engine, so an entry is found by file and text, and the whole file is dropped when
+ * Strata is rebuilt (`build`). It holds what the project's files hold, compiled: never a rendered value, and no
+ * template whose text holds a secret's value (`secret()`, a secret env var), as compiled SQL would not.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { replaceFile } from '../project/replace-file.js';
+
+const FILE = 'template_code.strata.json';
+/** Kept beyond those this command used, so a `--select` does not empty the cache: up to this many, oldest first out. */
+const SPARE = 2000;
+
+interface Stored {
+  build: string;
+  /** [file, template text, generated code], most recently used last. */
+  entries: [string, string, string][];
+}
+
+export class TemplateCodeCache {
+  private loaded?: Map<string, [string, string, string]>;
+  private readonly used = new Map<string, [string, string, string]>();
+  private changed = false;
+
+  private constructor(
+    private readonly path: string,
+    private readonly build: string,
+    private readonly clean: (text: string) => boolean,
+  ) {}
+
+  /**
+   * The cache of a target folder, for this build of Strata; read on first use. `clean` tells a text that
+   * holds no secret (checked when saving, once every secret of the command is known).
+   */
+  static open(dir: string, build: string, clean: (text: string) => boolean): TemplateCodeCache {
+    return new TemplateCodeCache(join(dir, FILE), build, clean);
+  }
+
+  /** The generated code of this file's template text, if a command compiled it before. */
+  get(file: string, text: string): string | undefined {
+    const key = `${file}\u0000${text}`;
+    const found = this.used.get(key) ?? this.stored().get(key);
+    if (found) this.used.set(key, found);
+    return found?.[2];
+  }
+
+  put(file: string, text: string, code: string): void {
+    this.used.set(`${file}\u0000${text}`, [file, text, code]);
+    this.changed = true;
+  }
+
+  /** Writes the cache when this command compiled a template it lacked (whole, or not at all). */
+  save(): void {
+    if (!this.changed) return;
+    const spare = [...this.stored()].filter(([k]) => !this.used.has(k)).slice(-SPARE);
+    const entries = [...spare.map(([, e]) => e), ...this.used.values()].filter((e) => this.clean(e[1]) && this.clean(e[2]));
+    const stored: Stored = { build: this.build, entries };
+    try {
+      replaceFile(this.path, JSON.stringify(stored));
+      this.changed = false;
+    } catch {
+      // A cache that cannot be written costs the next command time, nothing else.
+    }
+  }
+
+  private stored(): Map<string, [string, string, string]> {
+    if (this.loaded) return this.loaded;
+    this.loaded = new Map();
+    try {
+      const stored = JSON.parse(readFileSync(this.path, 'utf8')) as Stored;
+      if (stored.build === this.build && Array.isArray(stored.entries)) {
+        for (const e of stored.entries) if (Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === 'string')) this.loaded.set(`${e[0]}\u0000${e[1]}`, e);
+      }
+    } catch {
+      // No cache yet, or an unreadable one: templates are compiled from their text.
+    }
+    return this.loaded;
+  }
+}
