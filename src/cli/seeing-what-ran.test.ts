@@ -96,7 +96,7 @@ describe('seeing what ran', () => {
     expect(written.slice(written.lastIndexOf('\x1b[2K\r'))).not.toContain('running ·');
   });
 
-  it('writes node lines to a pipe or file together, in order, before any other line and by the next turn', async () => {
+  it('writes node lines to a pipe or file together, in order, before any other line and within 0.1 s', async () => {
     const writes: string[] = [];
     const pipe = { isTTY: false, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
     const r = new TerminalReporter(pipe, new SecretScrubber());
@@ -108,8 +108,13 @@ describe('seeing what ran', () => {
     expect(writes[0]).toMatch(/^1 of 2 START model a \.+ \[RUN\]\n1 of 2 OK created model a \.+ \[OK in 0\.10s\]\n$/);
     expect(writes[1]).toBe('a note\n');
     r.emit({ type: 'node-started', index: 2, total: 2, uniqueId: 'model.p.b', description: 'model b' });
+    // Not at the next turn (a write per node is what this saves), but soon after, with whatever followed it.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(writes[2]).toMatch(/^2 of 2 START model b/);
+    expect(writes).toHaveLength(2);
+    r.emit({ type: 'node-finished', index: 2, total: 2, result: { uniqueId: 'model.p.b', name: 'b', resourceType: 'model', status: 'success', message: 'OK', executionTime: 0.1 } });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(writes).toHaveLength(3);
+    expect(writes[2]).toMatch(/^2 of 2 START model b .*\n2 of 2 OK created model b /);
   });
 
   it('keeps third-party runtime warnings out of the output', () => {

@@ -3,6 +3,8 @@ import type cliProgressModule from 'cli-progress';
 import { formatDiagnostic, type Reporter, type StrataEvent, type SecretScrubber, type NodeResultSummary } from '../diagnostics/index.js';
 
 const WIDTH = 80;
+/** How long a node line for a pipe or file may wait to be written with the next ones. */
+const PIPE_LINGER_MS = 100;
 
 /** cli-progress, loaded when a progress bar is first shown: most commands never show one. */
 let progressModule: typeof cliProgressModule | undefined;
@@ -125,9 +127,10 @@ export class TerminalReporter implements Reporter {
   }
 
   /**
-   * A node's START and OK lines, written together once the scheduler has moved on (at the latest before any
-   * other line, and at exit): a write to a pipe or file is a system call that blocks the run, two per node.
-   * A terminal gets each line at once, as a person watches it.
+   * Node lines for a pipe or file (CI logs, `| tee`), written together at most PIPE_LINGER_MS after the first
+   * of them (at the latest before any other line, and at exit): a write to a pipe is a system call that blocks
+   * the run and wakes the reader, and one per node cost more than a fast node's statement. A terminal gets each
+   * line at once, as a person watches it.
    */
   private pending = '';
   private flushing = false;
@@ -138,7 +141,7 @@ export class TerminalReporter implements Reporter {
     if (this.flushing) return;
     this.flushing = true;
     flushAtExit(this);
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), PIPE_LINGER_MS).unref();
   }
 
   /** Writes the node lines not yet written. */
