@@ -95,4 +95,27 @@ describe('the template code cache across commands', () => {
     expect(text).toContain('as one');
     await expect(command(dir, ['select {{ 1 + }}'])).rejects.toThrow(/models\/m\.sql/);
   });
+
+  it("keeps V8's compiled code of the stored templates, checked against their text", async () => {
+    const dir = target();
+    const v8 = join(dir, 'template_code.strata.v8');
+    const [first] = await command(dir, [MODEL]);
+    // The code is stored first; its bytecode once a command has run it from the store.
+    expect(existsSync(v8)).toBe(false);
+    expect(await command(dir, [MODEL])).toEqual([first]);
+    expect(existsSync(v8)).toBe(true);
+    const blob = readFileSync(v8);
+    expect(await command(dir, [MODEL])).toEqual([first]);
+    expect(readFileSync(v8).equals(blob)).toBe(true);
+    // Bytecode that is not V8's changes nothing (V8 refuses it; in one process it reuses what it compiled),
+    // and bytecode made from another text is never used.
+    writeFileSync(v8, Buffer.concat([blob.subarray(0, 40), Buffer.from('not bytecode')]));
+    expect(await command(dir, [MODEL])).toEqual([first]);
+    alterStoredCode(dir);
+    const [altered] = await command(dir, [MODEL]);
+    expect(altered).toContain('amount_from_cache');
+    // An edit drops the bytecode with the code it was made from.
+    await command(dir, [MODEL.replace('as amount', 'as dollars')]);
+    expect(existsSync(v8)).toBe(false);
+  });
 });

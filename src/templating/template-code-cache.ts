@@ -6,11 +6,19 @@
  * Strata is rebuilt (`build`). It holds what the project's files hold, compiled: never a rendered value, and no
  * template whose text holds a secret's value (`secret()`, a secret env var), as compiled SQL would not.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import { replaceFile } from '../project/replace-file.js';
 
 const FILE = 'template_code.strata.json';
+/**
+ * V8's code cache of the stored templates compiled as one script (their bytecode), after the sha1 of that
+ * script's text: V8 checks only a script's length, so the digest is what ties the two.
+ */
+const V8_FILE = 'template_code.strata.v8';
+const DIGEST_BYTES = 40;
 /** Kept beyond those this command used, so a `--select` does not empty the cache: up to this many, oldest first out. */
 const SPARE = 2000;
 
@@ -20,10 +28,15 @@ interface Stored {
   entries: [string, string, string][];
 }
 
+/** A render function's maker: the generated code's body, compiled. */
+export type RenderMaker = () => unknown;
+
 export class TemplateCodeCache {
   private loaded?: Map<string, [string, string, string]>;
   private readonly used = new Map<string, [string, string, string]>();
   private changed = false;
+  /** The stored templates as one compiled script: its makers by key, and whether V8's cache of it should be (re)written. */
+  private script?: { makers: Map<string, RenderMaker>; compiled?: Script; digest: string; writeCache: boolean };
 
   private constructor(
     private readonly path: string,
@@ -47,23 +60,69 @@ export class TemplateCodeCache {
     return found?.[2];
   }
 
+  /**
+   * The render function's maker of a stored template, compiled with every stored template as one script (with
+   * V8's cached bytecode of it when a command left one): none of them is parsed by V8 again.
+   */
+  maker(file: string, text: string): RenderMaker | undefined {
+    return (this.script ??= this.compileStored()).makers.get(`${file}\u0000${text}`);
+  }
+
   put(file: string, text: string, code: string): void {
     this.used.set(`${file}\u0000${text}`, [file, text, code]);
     this.changed = true;
   }
 
-  /** Writes the cache when this command compiled a template it lacked (whole, or not at all). */
+  /**
+   * Writes the cache when this command compiled a template it lacked (whole, or not at all), and V8's cache of
+   * the stored templates' script once a command ran them without one (its bytecode is made as they run).
+   */
   save(): void {
-    if (!this.changed) return;
+    if (!this.changed) return this.saveV8();
     const spare = [...this.stored()].filter(([k]) => !this.used.has(k)).slice(-SPARE);
     const entries = [...spare.map(([, e]) => e), ...this.used.values()].filter((e) => this.clean(e[1]) && this.clean(e[2]));
     const stored: Stored = { build: this.build, entries };
     try {
+      rmSync(this.v8Path, { force: true });
       replaceFile(this.path, JSON.stringify(stored));
       this.changed = false;
     } catch {
       // A cache that cannot be written costs the next command time, nothing else.
     }
+  }
+
+  private get v8Path(): string {
+    return join(this.path, '..', V8_FILE);
+  }
+
+  private saveV8(): void {
+    const s = this.script;
+    if (!s?.compiled || !s.writeCache || !this.used.size) return;
+    try {
+      replaceFile(this.v8Path, Buffer.concat([Buffer.from(s.digest, 'latin1'), s.compiled.createCachedData()]));
+    } catch {
+      // As above: only time is lost.
+    }
+  }
+
+  /** Every stored template's generated code as one script, compiled with V8's cache of it if that matches. */
+  private compileStored(): NonNullable<TemplateCodeCache['script']> {
+    const entries = [...this.stored()];
+    const source = `[${entries.map(([, e]) => `(function () {\n${e[2]}\n})`).join(',\n')}]`;
+    const digest = createHash('sha1').update(source).digest('hex');
+    let cachedData: Buffer | undefined;
+    try {
+      const blob = readFileSync(this.v8Path);
+      if (blob.subarray(0, DIGEST_BYTES).toString('latin1') === digest) cachedData = blob.subarray(DIGEST_BYTES);
+    } catch {
+      // none yet
+    }
+    const makers = new Map<string, RenderMaker>();
+    if (!entries.length) return { makers, digest, writeCache: false };
+    const compiled = new Script(source, { filename: 'strata-templates.js', cachedData });
+    const fns = compiled.runInThisContext() as RenderMaker[];
+    entries.forEach(([key], i) => makers.set(key, fns[i]!));
+    return { makers, compiled, digest, writeCache: cachedData === undefined || compiled.cachedDataRejected === true };
   }
 
   private stored(): Map<string, [string, string, string]> {

@@ -261,7 +261,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     if (this.inCodeCache.has(key)) return t!;
     const code = cache.get(file, text);
     // Compiled already by this command's parse, or by none: kept for the next command either way.
-    if (!t) t = code === undefined ? new CompiledTemplate(text, file) : new CompiledTemplate(text, file, code);
+    if (!t) t = code === undefined ? new CompiledTemplate(text, file) : new CompiledTemplate(text, file, { code, maker: cache.maker?.(file, text) });
     if (code === undefined) cache.put(file, text, t.code(true));
     this.templates.set(key, t);
     this.inCodeCache.add(key);

@@ -67,7 +67,12 @@ export interface TemplateEnvironmentOptions {
    * Run renders' generated code kept across commands (template-code-cache.ts): a template whose file and text
    * are unchanged is not compiled again. Parse renders never use it.
    */
-  codeCache?: { get(file: string, text: string): string | undefined; put(file: string, text: string, code: string): void };
+  codeCache?: {
+    get(file: string, text: string): string | undefined;
+    /** That code compiled: a function that returns the render function. */
+    maker?(file: string, text: string): (() => unknown) | undefined;
+    put(file: string, text: string, code: string): void;
+  };
 }
 
 /** The node being rendered, as the template sees it (`model.name`, `this`, `config.get`). */

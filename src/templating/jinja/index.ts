@@ -32,17 +32,21 @@ export class CompiledTemplate {
   private asyncFn?: AsyncRenderFn;
   private valueFn?: (rt: typeof runtime, f: Record<string, unknown>) => unknown;
   private parsed?: ReturnType<typeof parseTemplate>;
+  private asyncCode?: string;
+  private asyncMaker?: () => AsyncRenderFn;
   /**
-   * Parses the template: a syntax error throws here. Given `asyncCode`, the asynchronous render's JavaScript
-   * generated before from this very text and name (a cache across commands), it is parsed only if rendered
-   * another way.
+   * Parses the template: a syntax error throws here. Given the asynchronous render's JavaScript generated before
+   * from this very text and name (a cache across commands), and possibly that code already compiled (`maker`,
+   * which returns the render function), it is parsed only if rendered another way.
    */
   constructor(
     readonly source: string,
     readonly name: string,
-    private asyncCode?: string,
+    cached?: { code: string; maker?: () => unknown },
   ) {
-    if (asyncCode === undefined) this.parsed = parseTemplate(source);
+    if (!cached) this.parsed = parseTemplate(source);
+    this.asyncCode = cached?.code;
+    this.asyncMaker = cached?.maker as (() => AsyncRenderFn) | undefined;
   }
 
   private get ast(): ReturnType<typeof parseTemplate> {
@@ -75,7 +79,7 @@ export class CompiledTemplate {
   }
 
   renderAsync(frame: Record<string, unknown>): Promise<string> {
-    this.asyncFn ??= new Function(this.code(true))() as AsyncRenderFn;
+    this.asyncFn ??= this.asyncMaker ? this.asyncMaker() : (new Function(this.code(true))() as AsyncRenderFn);
     const fn = this.asyncFn;
     return withBudget(true, () => fn(runtime, frame));
   }
