@@ -43,6 +43,8 @@ describe('the bundled CLI', () => {
     expect(files.filter((f) => f.endsWith('.js')).length).toBeLessThan(100);
     // Worker threads start from a file beside the code that starts them.
     for (const worker of ['parse-render-worker.js', 'file-read-worker.js', 'compiled-file-worker.js']) expect(files).toContain(worker);
+    // DuckDB's driver, as one file the DuckDB adapter loads from beside itself.
+    expect(files).toContain('duckdb-node-api.cjs');
   });
 
   it('runs on its own: parse on worker threads, build on DuckDB, compiled SQL written', async () => {
