@@ -22,7 +22,11 @@ select
     max(f.last_changed_at) as last_changed_at,
     d.dbt_valid_from as customer_valid_from
 from {{ ref('dim_customers') }} as d
-left join {{ ref('fct_complaints') }} as f
+left join (
+    select * from {{ ref('fct_complaints') }}
+    {#- Only the touched customers' complaints are joined, not every complaint. #}
+    {% if is_incremental() %}where customer_id in (select customer_id from touched){% endif %}
+) as f
     on f.customer_id = d.customer_id
 where d.dbt_valid_to is null
 {% if is_incremental() %}

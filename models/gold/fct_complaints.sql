@@ -1,8 +1,9 @@
 {#- An accumulating snapshot: one row per complaint with the time it entered each status and the hours it
     spent in each ("how long did this complaint spend in each status?"). Incremental: a run recomputes the
     complaints with a status change newer than the last one already here, from all their changes, and
-    merges them by complaint_id; the others stay as they are. -#}
-{{ config(materialized='incremental', unique_key='complaint_id', on_schema_change='append_new_columns') }}
+    merges them by complaint_id (with opened_at, which never changes for a complaint, so that the merge
+    skips the blocks of older complaints); the others stay as they are. -#}
+{{ config(materialized='incremental', unique_key=['complaint_id', 'opened_at'], on_schema_change='append_new_columns') }}
 
 with touched as (
     select *
