@@ -102,12 +102,14 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
   const deleted = newRecord ? ', c.strata_current_is_deleted as dbt_is_deleted' : '';
   // A key with a null part never matches, as in dbt: such a row is new on every run.
   const sourceKeyNull = spec.keys.map((k) => `strata_source.${q(k)} is null`).join(' or ');
+  const sourceKeyCols = spec.keys.map((k, i) => `strata_source.${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
   const parts = [
     `with snapshot_query as (\n${sql}\n),`,
     `snapshotted_data as (select ${keyCols}, dbt_scd_id, dbt_valid_from, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? ['dbt_is_deleted'] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
     `source_keys as (select ${keyCols}, true as strata_in_source${compares.map((c) => `, ${c}`).join('')} from snapshot_query),`,
     `compared as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.dbt_scd_id as strata_current_scd_id${newRecord ? ', snapshotted_data.dbt_is_deleted as strata_current_is_deleted' : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
-    `changed_source as (select *, ${keyCols} from snapshot_query as strata_source where exists (select 1 from compared as c where c.strata_in_source is not null and ${spec.keys.map((k, i) => `c.strata_source_key_${i + 1} = strata_source.${q(k)}`).join(' and ')}) or ${sourceKeyNull}),`,
+    `changed_source as (select strata_source.*, ${sourceKeyCols} from snapshot_query as strata_source join (select distinct ${n.map((i) => `strata_source_key_${i}`).join(', ')} from compared where strata_in_source is not null) as c on ${spec.keys.map((k, i) => `c.strata_source_key_${i + 1} = strata_source.${q(k)}`).join(' and ')}`,
+    `union all select strata_source.*, ${sourceKeyCols} from snapshot_query as strata_source where ${sourceKeyNull}),`,
     `insertions as (select 'insert' as dbt_change_type, source_data.*, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to, ${scdId(spec, d)} as dbt_scd_id${newRecord ? ", 'False' as dbt_is_deleted" : ''} from changed_source as source_data),`,
     `updates as (select 'update' as dbt_change_type, source_data.*, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${t} as dbt_valid_to, c.strata_current_scd_id as dbt_scd_id${deleted} from changed_source as source_data join compared as c on ${n.map((i) => `c.strata_source_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where c.strata_in_current is not null)${deletes ? ',' : ''}`,
     ...(deletes
