@@ -5,7 +5,7 @@
     their latest state from all their changes; only those rows are checked. A complaint's newest state
     decides where it lives (here or in the quarantine), as in one build over all the data. The key includes
     opened_at, which never changes for a complaint, so the merge skips the blocks of older complaints. -#}
-{{ config(materialized='incremental', unique_key=['complaint_id', 'opened_at'], quarantine=true) }}
+{{ config(materialized='incremental', unique_key=['complaint_id', 'opened_at'], incremental_strategy='merge', quarantine=true) }}
 
 {% if is_incremental() %}
 with touched as (
