@@ -6,7 +6,8 @@
 // start it. The target: a daily run costs at most 5 % of the full build, at a scale where the full build
 // takes at least 30 s. The first day after a full build also pays for what the full build left to DuckDB's
 // row-group compaction, so the later days show the steady state. `--runs N` repeats the whole sequence (a
-// fresh full build, then the K daily runs) and reports each run and the best of each day.
+// fresh full build, then the K daily runs) and reports each run and the best of each day. For each daily run
+// it also prints what DuckDB's checkpoints rewrote, table by table (bench/checkpoint-rewrites.mjs).
 //
 //   node bench/cost-of-a-day.mjs [--scale 300] [--days 100] [--then 3] [--start 2026-01-05] [--runs 1]
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { checkpointRewrites, describeRewrites } from './checkpoint-rewrites.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '300' }, days: { type: 'string', default: '100' }, start: { type: 'string', default: '2026-01-05' }, runs: { type: 'string', default: '1' }, then: { type: 'string', default: '3' } } });
@@ -97,6 +99,9 @@ try {
     for (const [k, day] of extraDays.entries()) {
       for (const [from, to] of dayFiles.get(day)) copyFileSync(to, from);
       const loadDay = load();
+      // The file before the run, to see afterwards what its checkpoints rewrote (copied outside the timing).
+      const before = join(work, 'before-day.duckdb');
+      copyFileSync(db, before);
       const daily = run('daily run', bin, ['build', '-q', '--vars', `{ds: ${day}}`]);
       const nodes = results();
       const slow = [...nodes].sort((a, b) => b.execution_time - a.execution_time).slice(0, 8);
@@ -105,6 +110,8 @@ try {
       console.log(`${label}: daily run (load average ${loadDay}): ${(daily.ms / 1000).toFixed(1)} s = ${pct(daily.ms, fullMs)} of the full build's ${(fullMs / 1000).toFixed(1)} s (target: ≤ 5 %); CPU ${(daily.cpuMs / 1000).toFixed(1)} s = ${pct(daily.cpuMs, fullCpu)} of the full build's ${(fullCpu / 1000).toFixed(1)} s`);
       console.log(`${label}: ${nodes.length} nodes, slowest: ${slow.map((r) => `${r.unique_id.split('.').pop()} ${r.execution_time.toFixed(2)} s`).join(', ')}`);
       console.log(`${label}: ${breakdown(nodes, daily)}`);
+      console.log(`${label}: ${describeRewrites(await checkpointRewrites(before, db))}`);
+      rmSync(before, { force: true });
     }
     pairs.push({ fullMs, fullCpu, dailies });
   }

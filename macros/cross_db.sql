@@ -55,6 +55,11 @@
 {% macro round_average(column, digits) -%}
     round(cast(avg({{ column }}) as {{ adapter.dispatch('numeric_9', 'complaints')() }}), {{ digits }})
 {%- endmacro %}
+{#- total / count rounded as round_average rounds a mean (null when count is 0): the mean of exact decimals
+    from their sum and count, for rollups of partial sums. -#}
+{% macro round_ratio(total, count, digits) -%}
+    round(cast({{ total }} / nullif({{ count }}, 0) as {{ adapter.dispatch('numeric_9', 'complaints')() }}), {{ digits }})
+{%- endmacro %}
 {% macro default__numeric_9() -%}
     decimal(38, 9)
 {%- endmacro %}

@@ -1,7 +1,9 @@
 -- Features per customer for the churn-risk model: how often and how badly their complaints went.
 {#- Incremental by customer: a run recomputes the customers of the complaints changed since the last run
     and the customers whose current version in dim_customers is new, and replaces their rows (delete+insert
-    on customer_id). A customer removed from the CRM export keeps its row until a --full-refresh. -#}
+    on customer_id: the touched customers are spread over the whole table, where DuckDB updates in place
+    cost more than deleting and appending). A customer removed from the CRM export keeps its row until a
+    --full-refresh. -#}
 {{ config(materialized='incremental', unique_key='customer_id', on_schema_change='append_new_columns') }}
 
 {% if is_incremental() %}
@@ -21,11 +23,16 @@ select
     count(distinct f.channel) as channels_used,
     max(f.last_changed_at) as last_changed_at,
     d.dbt_valid_from as customer_valid_from
-from {{ ref('dim_customers') }} as d
-left join {{ ref('fct_complaints') }} as f
+from (
+    select * from {{ ref('dim_customers') }}
+    {#- The touched customers first: filtered after the join, every customer would be joined. #}
+    {% if is_incremental() %}where customer_id in (select customer_id from touched){% endif %}
+) as d
+left join (
+    select * from {{ ref('fct_complaints') }}
+    {#- Only the touched customers' complaints are joined, not every complaint. #}
+    {% if is_incremental() %}where customer_id in (select customer_id from touched){% endif %}
+) as f
     on f.customer_id = d.customer_id
 where d.dbt_valid_to is null
-{% if is_incremental() %}
-  and d.customer_id in (select customer_id from touched)
-{% endif %}
 group by d.customer_id, d.plan, d.region, d.dbt_valid_from

@@ -11,6 +11,8 @@ select
     agent_id,
     count(*) as complaints,
     count(entered_resolved_at) as resolved,
+    {#- Additive, so that rollups (mart_agent_performance) stay exact: an average of averages would not be. #}
+    sum(resolution_hours) as total_resolution_hours,
     {{ round_average('hours_in_backlog', 2) }} as avg_hours_in_backlog,
     {{ round_average('hours_in_progress', 2) }} as avg_hours_in_progress,
     sum(case when sla_breached then 1 else 0 end) as sla_breaches,

@@ -100,6 +100,13 @@ export interface Dialect {
   quoteString(value: string): string;
   createSchema(schema: string, database?: string): string;
   createTableAs(relation: Relation, sql: string, options?: RelationOptions): string;
+  /**
+   * Where the warehouse has session-temporary tables (DuckDB): the name of one. `createTableAs` makes it
+   * temporary: only the connection that created it sees it, nothing of it reaches the database file or its
+   * log, and it is gone when the connection closes (or the process dies). Strata keeps a node's work tables
+   * (incremental staging, quarantine checks, snapshot changes) there.
+   */
+  temporaryRelation?(identifier: string): Relation;
   /** What each constraint type of a contract becomes here (dbt's adapter constraint support). */
   readonly constraintSupport: ConstraintSupport;
   /** Why an unsupported constraint type is left out, where there is more to say than that. */

@@ -230,7 +230,7 @@ describe('the bundled demo, day by day', () => {
       expect(landed.sort(), ds).toEqual([`agents:${ds === days[0] ? 1 : 0}`, 'call_logs:1', `customers:${ds === days[0] ? 1 : 0}`, 'social_complaints:1', 'web_complaints:1']);
       if (ds !== days[0]) {
         expect(result.results.find((r) => r.uniqueId === 'landing.complaints.landing.customers')?.message).toBe('nothing new: 1 file already landed');
-        expect(result.results.find((r) => r.uniqueId === 'model.complaints.complaints')?.adapterResponse).toMatchObject({ code: 'INSERT', strategy: 'delete+insert' });
+        expect(result.results.find((r) => r.uniqueId === 'model.complaints.complaints')?.adapterResponse).toMatchObject({ code: 'MERGE', strategy: 'merge' });
       }
     }
     const [a, b] = [await goldTables(join(full, 'complaints.duckdb')), await goldTables(join(daily, 'complaints.duckdb'))];

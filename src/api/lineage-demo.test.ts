@@ -71,14 +71,16 @@ describe('column lineage on the demo', () => {
     // churn_risk_features reads the current plan of the dim_customers snapshot (plan, is_premium).
     expect(await models('column:customers.plan+')).toEqual(['churn_risk_features', 'customers', 'dim_customers']);
     // Upstream is what the value is computed from: not dim_agents, which the mart only joins and filters on.
-    expect(await models('+column:mart_agent_performance.avg_resolution_hours')).toEqual(['brz_call_logs', 'brz_social_complaints', 'brz_web_complaints', 'complaint_events', 'complaints', 'fct_complaints', 'mart_agent_performance']);
+    // The mart rolls up mart_ticket_summary's additive sums, which come from fct_complaints.
+    expect(await models('+column:mart_agent_performance.avg_resolution_hours')).toEqual(['brz_call_logs', 'brz_social_complaints', 'brz_web_complaints', 'complaint_events', 'complaints', 'fct_complaints', 'mart_agent_performance', 'mart_ticket_summary']);
     expect(await models('column:complaints.opened_at+1')).toEqual(['complaints', 'fct_complaints']);
     expect(await models('column:complaints.opened_at+')).toEqual(['churn_risk_features', 'complaints', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
     // complaint_categories.category_code is only a join key of fct_complaints: fct_complaints is selected, nothing past it.
     expect(await models('column:complaint_categories.category_code+')).toEqual(['complaint_categories', 'fct_complaints']);
     expect(await models('column:fct_complaints.sla_breached+,tag:gold')).toEqual(['churn_risk_features', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
-    // mart_ticket_summary reads hours_in_backlog, not resolution_hours.
-    expect(await models('column:fct_complaints.resolution_hours+')).toEqual(['churn_risk_features', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily']);
+    // mart_ticket_summary sums it (total_resolution_hours), and mart_agent_performance rolls that up.
+    expect(await models('column:fct_complaints.resolution_hours+')).toEqual(['churn_risk_features', 'fct_complaints', 'mart_agent_performance', 'mart_complaints_daily', 'mart_ticket_summary']);
+    expect(await models('column:fct_complaints.hours_in_backlog+')).toEqual(['fct_complaints', 'mart_ticket_summary']);
   });
 
   it('an unknown column is a usage error with a hint', async () => {
@@ -121,7 +123,7 @@ describe('column lineage on the demo', () => {
     expect(Object.keys(lineage.nodes['model.complaints.brz_agents']!.columns)).toContain('_strata_loaded_at');
     expect(lineage.nodes['model.complaints.brz_complaint_categories']!.columns.sla_hours).toEqual({ upstream: [{ node: 'seed.complaints.raw_complaint_categories', column: 'sla_hours', kind: 'direct' }] });
     expect(lineage.nodes['model.complaints.mart_agent_performance']!.filters).toEqual([
-      { node: 'model.complaints.fct_complaints', column: 'agent_id', kind: 'join_key' },
+      { node: 'model.complaints.mart_ticket_summary', column: 'agent_id', kind: 'join_key' },
       { node: 'snapshot.complaints.dim_agents', column: 'agent_id', kind: 'join_key' },
       { node: 'snapshot.complaints.dim_agents', column: 'dbt_valid_to', kind: 'filter' },
     ]);
@@ -139,7 +141,6 @@ describe('column lineage on the demo', () => {
         { node: 'snapshot.complaints.dim_customers', column: 'email_is_valid', kind: 'direct', children: [] }] }] }]));
     const filters = strata(['lineage', 'complaints.complaint_id', '--downstream']);
     expect(filters.out).toContain('fct_complaints.complaint_id  [direct]');
-    expect(filters.out).toContain('mart_agent_performance.complaints_handled  [aggregated]');
     expect(filters.out).toContain('churn_risk_features.complaints  [aggregated]');
     // fct_complaints joins complaints to their status changes on complaint_id.
     expect(filters.out).toContain('complaints.complaint_id is a join key of fct_complaints');

@@ -1,6 +1,6 @@
 /** Quarantine on incremental models, on a real DuckDB file: each run checks its new rows only, keys live where their newest version belongs. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -97,6 +97,15 @@ describe('quarantine on an incremental model', () => {
       { b: 1, id: 3 },
       { b: 2, id: 5 },
     ]);
+  });
+
+  it('on DuckDB its work tables are session-temporary: none is ever created in the database file', () => {
+    // What the later run sent for the model (target/run/), its work tables included.
+    const log = readFileSync(join(dir, 'target', 'run', 'p', 'models', 'orders.sql'), 'utf8');
+    const created = [...log.matchAll(/create or replace (temp )?table ("[^"]+"(?:\."[^"]+")*) as/g)].filter((m) => m[2]!.includes('__strata_'));
+    // The later run staged, checked and split its new rows: each work table once.
+    expect(created.map((m) => m[2]).sort()).toEqual(['"temp"."main"."orders__strata_qfail"', '"temp"."main"."orders__strata_qrows"', '"temp"."main"."orders__strata_qstage"', '"temp"."main"."orders__strata_tmp"']);
+    expect(created.every((m) => m[1] === 'temp ')).toBe(true);
   });
 
   it('a run with no new rows leaves both tables as they are', async () => {

@@ -12,6 +12,7 @@
  */
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
+import { isTemporary, workRelation } from '../adapters/work-relation.js';
 import { type CheckedRows, type QuarantineRule, QUARANTINE_SUFFIX, cleanRowsSql, countRows, dropChecked, dropWorkTable, failedRowsSql, stageAndCheck } from './quarantine.js';
 
 /** Statements the incremental strategy runs with its own, in its transaction where the warehouse has one. */
@@ -75,13 +76,13 @@ export async function mergeWithQuarantine(
   apply: ApplyIncremental,
 ): Promise<{ kept: number; quarantined: number }> {
   const quarantine: Relation = { ...relation, identifier: `${relation.identifier}${QUARANTINE_SUFFIX}` };
-  const rows: Relation = { ...relation, identifier: `${relation.identifier}__strata_qrows` };
+  const rows = workRelation(dialect, relation, '__strata_qrows');
   let checked: CheckedRows | undefined;
   try {
     checked = await stageAndCheck(connection, dialect, relation, sql, rules, '__strata_qstage');
     // Nothing new (a static export already landed): both tables stay as they are.
     if ((await countRows(connection, dialect, checked.stage)) === 0) return { kept: 0, quarantined: 0 };
-    await dropWorkTable(connection, dialect, rows);
+    if (!isTemporary(dialect, rows)) await dropWorkTable(connection, dialect, rows);
     await connection.execute(dialect.createTableAs(rows, failedRowsSql(dialect, checked)));
     const columns = await ensureQuarantine(connection, dialect, quarantine, rows);
     const own = quarantineStatements(dialect, { relation, quarantine, rows, stage: checked.stage }, keys, columns);

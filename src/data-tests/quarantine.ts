@@ -7,6 +7,7 @@
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { ManifestNode, RefCall } from '../parse/types.js';
 import { UserError } from '../diagnostics/index.js';
+import { STAGING_SUFFIX, isTemporary, workRelation } from '../adapters/work-relation.js';
 import { ROW_LEVEL_TESTS } from './builtin-tests.js';
 
 export interface QuarantineRule {
@@ -66,6 +67,7 @@ export async function dropWorkTable(connection: Connection, dialect: Dialect, re
 }
 
 export const QUARANTINE_SUFFIX = '__quarantine';
+const FAILED_SUFFIX = '__strata_qfail';
 
 /** The model's rows numbered (`stage`) and the ids of those failing a rule with the tests they failed (`failed`). */
 export interface CheckedRows {
@@ -82,12 +84,14 @@ export interface CheckedRows {
  * tests in `<relation>__strata_qfail`. The caller drops both (`dropChecked`).
  */
 export async function stageAndCheck(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[], suffix: string): Promise<CheckedRows> {
-  const stage: Relation = { ...relation, identifier: `${relation.identifier}${suffix}` };
-  const failed: Relation = { ...relation, identifier: `${relation.identifier}__strata_qfail` };
+  const stage = workRelation(dialect, relation, suffix);
+  const failed = workRelation(dialect, relation, FAILED_SUFFIX);
   const r = (x: Relation): string => dialect.renderRelation(x);
   const id = dialect.quoteIdentifier(ROW_ID);
-  await dropWorkTable(connection, dialect, stage);
-  await dropWorkTable(connection, dialect, failed);
+  if (!isTemporary(dialect, stage)) {
+    await dropWorkTable(connection, dialect, stage);
+    await dropWorkTable(connection, dialect, failed);
+  }
   await connection.execute(dialect.createTableAs(stage, `select strata_src.*, row_number() over () as ${id} from (\n${sql}\n) as strata_src`));
   const checks = rules.length
     ? rules.map((rule) => `select strata_row.${id}, ${dialect.quoteString(rule.testName)} as test_name from ${r(stage)} as strata_row where ${rule.predicate}`).join('\nunion all\n')
@@ -121,7 +125,7 @@ export async function buildWithQuarantine(connection: Connection, dialect: Diale
   const quarantine: Relation = { ...relation, identifier: `${relation.identifier}${QUARANTINE_SUFFIX}` };
   let checked: CheckedRows | undefined;
   try {
-    checked = await stageAndCheck(connection, dialect, relation, sql, rules, '__strata_tmp');
+    checked = await stageAndCheck(connection, dialect, relation, sql, rules, STAGING_SUFFIX);
     const c = checked;
     const swap = async (): Promise<void> => {
       await dropIfExists(connection, dialect, relation);
@@ -132,7 +136,7 @@ export async function buildWithQuarantine(connection: Connection, dialect: Diale
     if (dialect.capabilities.transactionalDdl) await connection.transaction(swap);
     else await swapWithDml(connection, dialect, { relation, quarantine, stage: c.stage, failed: c.failed }, c.cols, c.id);
   } finally {
-    await dropChecked(connection, dialect, checked ?? { stage: { ...relation, identifier: `${relation.identifier}__strata_tmp` }, failed: { ...relation, identifier: `${relation.identifier}__strata_qfail` } });
+    await dropChecked(connection, dialect, checked ?? { stage: workRelation(dialect, relation, STAGING_SUFFIX), failed: workRelation(dialect, relation, FAILED_SUFFIX) });
   }
   return { kept: await countRows(connection, dialect, relation), quarantined: await countRows(connection, dialect, quarantine) };
 }

@@ -4,7 +4,7 @@ import type { PartitionSpec } from '../adapters/contract.js';
 import { partitionSpecOf } from '../adapters/partition-spec.js';
 import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { UserError } from '../diagnostics/index.js';
-import { directLookup, dropStaging, stagingRelation } from './swap.js';
+import { STAGING_SUFFIX, directLookup, dropStaging, isTemporary, workRelation } from './swap.js';
 import type { AlongsideStatements, RelationLookup } from './types.js';
 
 function keyList(node: ManifestNode): string[] {
@@ -71,10 +71,12 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   // As dbt: they narrow the match of merge and delete+insert; append and insert_overwrite match nothing.
   const predicates = predicatesOf(node);
   if (strategy === 'insert_overwrite' && !partitionBy) fail(node, `incremental_strategy 'insert_overwrite' needs partition_by`, "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to the model's config");
-  const staging = stagingRelation(relation);
-  await dropStaging(connection, dialect, staging, relations);
+  const staging = workRelation(dialect, relation, STAGING_SUFFIX);
+  // A temporary one is replaced by its `create or replace`, and the catalog does not list it.
+  const temporary = isTemporary(dialect, staging);
+  if (!temporary) await dropStaging(connection, dialect, staging, relations);
   const created = await connection.execute(dialect.createTableAs(staging, sql));
-  relations.added(staging, 'table');
+  if (!temporary) relations.added(staging, 'table');
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];
     const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);

@@ -1,7 +1,9 @@
 import type { Connection, Dialect, Relation, RelationKind } from '../adapters/contract.js';
 import type { RelationLookup } from './types.js';
+import { STAGING_SUFFIX, isTemporary } from '../adapters/work-relation.js';
 
-export const STAGING_SUFFIX = '__strata_tmp';
+export { STAGING_SUFFIX, isTemporary, workRelation } from '../adapters/work-relation.js';
+
 
 export function stagingRelation(relation: Relation): Relation {
   return { ...relation, identifier: `${relation.identifier}${STAGING_SUFFIX}` };
@@ -14,6 +16,10 @@ export function directLookup(connection: Connection): RelationLookup {
 
 /** Drops whatever a previous, interrupted run left at the staging name. */
 export async function dropStaging(connection: Connection, dialect: Dialect, staging: Relation, relations: RelationLookup = directLookup(connection)): Promise<void> {
+  if (isTemporary(dialect, staging)) {
+    await connection.execute(dialect.dropRelation(staging, 'table'));
+    return;
+  }
   const left = await relations.get(staging);
   if (!left) return;
   await connection.execute(dialect.dropRelation(staging, left.kind));

@@ -2,6 +2,8 @@ import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, FileRead, Mer
 import { contractDefinitions } from '../contract-ddl.js';
 import { acceptsType, readFileSql } from './duckdb-file-reader.js';
 
+const TEMP_CATALOG = 'temp';
+
 /** DuckDB SQL, as strings. No driver here. */
 export class DuckDBDialect implements Dialect {
   readonly name = 'duckdb';
@@ -42,7 +44,13 @@ export class DuckDBDialect implements Dialect {
       const target = this.renderRelation(relation);
       return `create or replace table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
     }
+    if (relation.database === TEMP_CATALOG) return `create or replace temp table ${this.renderRelation(relation)} as (\n${sql}\n)`;
     return `create or replace ${options.temporary ? 'temp ' : ''}table ${options.temporary ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation)} as (\n${sql}\n)`;
+  }
+
+  /** DuckDB's `temp` catalog holds only temporary tables (it cannot be attached under another name). */
+  temporaryRelation(identifier: string): Relation {
+    return { database: TEMP_CATALOG, schema: 'main', identifier };
   }
 
   createViewAs(relation: Relation, sql: string): string {
