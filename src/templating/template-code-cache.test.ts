@@ -118,4 +118,14 @@ describe('the template code cache across commands', () => {
     await command(dir, [MODEL.replace('as amount', 'as dollars')]);
     expect(existsSync(v8)).toBe(false);
   });
+
+  it('drops a damaged store: templates compile from their text, and the store is written again', async () => {
+    const dir = target();
+    const [first] = await command(dir, [MODEL]);
+    const stored = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { entries: string[][] };
+    stored.entries[0]![2] = 'return async function render( {';
+    writeFileSync(cacheFile(dir), JSON.stringify(stored));
+    expect(await command(dir, [MODEL])).toEqual([first]);
+    expect(readFileSync(cacheFile(dir), 'utf8')).not.toContain('render( {');
+  });
 });

@@ -119,10 +119,17 @@ export class TemplateCodeCache {
     }
     const makers = new Map<string, RenderMaker>();
     if (!entries.length) return { makers, digest, writeCache: false };
-    const compiled = new Script(source, { filename: 'strata-templates.js', cachedData });
-    const fns = compiled.runInThisContext() as RenderMaker[];
-    entries.forEach(([key], i) => makers.set(key, fns[i]!));
-    return { makers, compiled, digest, writeCache: cachedData === undefined || compiled.cachedDataRejected === true };
+    try {
+      const compiled = new Script(source, { filename: 'strata-templates.js', cachedData });
+      const fns = compiled.runInThisContext() as RenderMaker[];
+      entries.forEach(([key], i) => makers.set(key, fns[i]!));
+      return { makers, compiled, digest, writeCache: cachedData === undefined || compiled.cachedDataRejected === true };
+    } catch {
+      // Code that is not JavaScript (a damaged file): nothing of it is used, templates compile from their text.
+      this.loaded = new Map();
+      this.changed = true;
+      return { makers, digest, writeCache: false };
+    }
   }
 
   private stored(): Map<string, [string, string, string]> {

@@ -259,9 +259,11 @@ export class JinjaTemplateEngine implements TemplateEngine {
       return t;
     }
     if (this.inCodeCache.has(key)) return t!;
+    // The compiled store first: a store that does not compile is dropped, and then holds no code either.
+    const maker = cache.maker?.(file, text);
     const code = cache.get(file, text);
     // Compiled already by this command's parse, or by none: kept for the next command either way.
-    if (!t) t = code === undefined ? new CompiledTemplate(text, file) : new CompiledTemplate(text, file, { code, maker: cache.maker?.(file, text) });
+    if (!t) t = code === undefined ? new CompiledTemplate(text, file) : new CompiledTemplate(text, file, { code, maker });
     if (code === undefined) cache.put(file, text, t.code(true));
     this.templates.set(key, t);
     this.inCodeCache.add(key);
