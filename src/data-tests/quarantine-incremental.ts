@@ -11,7 +11,6 @@
  * new rows only; the next version of the row, or `--full-refresh`, checks it again.
  */
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
-import type { ManifestNode } from '../parse/types.js';
 import { isTemporary, workRelation } from '../adapters/work-relation.js';
 import { type CheckedRows, type QuarantineRule, QUARANTINE_SUFFIX, cleanRowsSql, countRows, dropChecked, dropWorkTable, failedRowsSql, stageAndCheck } from './quarantine.js';
 
@@ -25,13 +24,6 @@ export interface AlongsideStatements {
 
 /** Applies `cleanSql` to the model with its incremental strategy, running `alongside` with it; returns the rows applied. */
 export type ApplyIncremental = (cleanSql: string, alongside: AlongsideStatements) => Promise<{ rows: number }>;
-
-/** A model's `unique_key` as a list of columns (none: rows are appended). */
-export function uniqueKeyOf(node: ManifestNode): string[] {
-  const k = node.config.unique_key;
-  if (k === undefined || k === null || k === '') return [];
-  return (Array.isArray(k) ? k : String(k).split(',')).map((x) => String(x).trim()).filter(Boolean);
-}
 
 /** Creates the quarantine table when missing, and adds the columns the model gained since; returns the columns to insert. */
 async function ensureQuarantine(connection: Connection, dialect: Dialect, quarantine: Relation, rows: Relation): Promise<string[]> {

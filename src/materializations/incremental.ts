@@ -7,7 +7,8 @@ import { UserError } from '../diagnostics/index.js';
 import { STAGING_SUFFIX, directLookup, dropStaging, isTemporary, workRelation } from './swap.js';
 import type { AlongsideStatements, RelationLookup } from './types.js';
 
-function keyList(node: ManifestNode): string[] {
+/** A model's `unique_key` as a list of columns (a list, or a text split at commas, as dbt); none: rows are appended. */
+export function uniqueKeyOf(node: ManifestNode): string[] {
   const k = node.config.unique_key;
   if (k === undefined || k === null || k === '') return [];
   return (Array.isArray(k) ? k : String(k).split(',')).map((x) => String(x).trim()).filter(Boolean);
@@ -56,7 +57,7 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
  * statements (a quarantine's) run in that transaction too, before and after the strategy's.
  */
 export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection), alongside: AlongsideStatements = { before: [], after: [] }): Promise<{ rows: number; strategy: string }> {
-  const keys = keyList(node);
+  const keys = uniqueKeyOf(node);
   const supported = incrementalStrategiesOf(dialect);
   const defaultStrategy = keys.length ? (supported.includes('delete+insert') ? 'delete+insert' : 'merge') : 'append';
   const strategy = String(node.config.incremental_strategy ?? defaultStrategy);

@@ -115,17 +115,16 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
     ...(deletes
       ? [`deletes as (select 'delete' as dbt_change_type, source_data.*, ${now} as dbt_updated_at, ${now} as dbt_valid_from, ${now} as dbt_valid_to, c.strata_current_scd_id as dbt_scd_id${deleted} from compared as c left join (select *, ${keyCols} from snapshot_query where false) as source_data on true where c.strata_in_source is null${newRecord ? " and not (c.strata_current_is_deleted = 'True')" : ''})${newRecord ? ',' : ''}`]
       : []),
-    ...(newRecord ? [deletionRecords(spec, d, queryColumns, current)] : []),
+    ...(newRecord ? [deletionRecords(spec, d, queryColumns, current, keyCols)] : []),
     `select * from insertions\nunion all\nselect * from updates${deletes ? '\nunion all\nselect * from deletes' : ''}${newRecord ? '\nunion all\nselect * from deletion_records' : ''}`,
   ];
   return parts.join('\n');
 }
 
 /** `new_record`: a deletion record for each key gone from the query whose current version is not one already. */
-function deletionRecords(spec: SnapshotSpec, d: Sql, queryColumns: string[], current: string): string {
+function deletionRecords(spec: SnapshotSpec, d: Sql, queryColumns: string[], current: string, keyCols: string): string {
   const q = (c: string): string => d.quoteIdentifier(c);
   const now = d.snapshotTime();
-  const keyCols = spec.keys.map((k, i) => `${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
   const newScdId = d.md5Hex(`coalesce(cast(snapshotted_data.dbt_scd_id as ${d.typeName('string')}), '') || '|' || coalesce(cast(${now} as ${d.typeName('string')}), '')`);
   const columns = [...queryColumns.map((c) => `snapshotted_data.${q(c)}`), ...spec.keys.map((_k, i) => `snapshotted_data.dbt_unique_key_${i + 1}`)].join(', ');
   return `deletion_records as (select 'insert' as dbt_change_type, ${columns}, ${now} as dbt_updated_at, ${now} as dbt_valid_from, snapshotted_data.dbt_valid_to as dbt_valid_to, ${newScdId} as dbt_scd_id, 'True' as dbt_is_deleted from (select *, ${keyCols} ${current}) as snapshotted_data join compared as c on c.strata_current_scd_id = snapshotted_data.dbt_scd_id where c.strata_in_source is null and not (snapshotted_data.dbt_is_deleted = 'True'))`;

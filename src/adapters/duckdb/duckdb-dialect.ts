@@ -44,8 +44,10 @@ export class DuckDBDialect implements Dialect {
       const target = this.renderRelation(relation);
       return `create or replace table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
     }
-    if (relation.database === TEMP_CATALOG) return `create or replace temp table ${this.renderRelation(relation)} as (\n${sql}\n)`;
-    return `create or replace ${options.temporary ? 'temp ' : ''}table ${options.temporary ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation)} as (\n${sql}\n)`;
+    // A relation in the temp catalog (temporaryRelation) can only be a temporary table.
+    const temporary = options.temporary || relation.database === TEMP_CATALOG;
+    const name = options.temporary && relation.database !== TEMP_CATALOG ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation);
+    return `create or replace ${temporary ? 'temp ' : ''}table ${name} as (\n${sql}\n)`;
   }
 
   /** DuckDB's `temp` catalog holds only temporary tables (it cannot be attached under another name). */
