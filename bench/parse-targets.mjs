@@ -46,16 +46,16 @@ function timed(b, args) {
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const cpu = ['User', 'System'].map((k) => Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? NaN));
-  return { wall: Math.round(wall), rssMb: rss ? Math.round(Number(rss[1]) / 1024) : undefined, cpuMs: Math.round((cpu[0] + cpu[1]) * 1000), out: r.stdout };
+  return { wall: Math.round(wall), rssMb: rss ? Math.round(Number(rss[1]) / 1024) : undefined, cpuMs: Math.round((cpu[0] + cpu[1]) * 1000), sysMs: Math.round(cpu[1] * 1000), out: r.stdout };
 }
 const measure = (b, ...args) => {
   const t = timed(b, [join(builds[b].root, 'bench', 'measure.mjs'), ...args]);
   const m = JSON.parse(t.out.trim().split('\n').pop());
-  return { ms: m.ms, rssMb: t.rssMb ?? m.rssMb, cpuMs: t.cpuMs };
+  return { ms: m.ms, rssMb: t.rssMb ?? m.rssMb, cpuMs: t.cpuMs, sysMs: t.sysMs };
 };
 const cli = (b, ...args) => timed(b, [join(builds[b].root, 'bin', 'strata.js'), ...args, '--project-dir', dirs[b], '--profiles-dir', dirs[b]]);
 
-const steps = ['coldParse', 'coldParseCpu', 'coldParseRss', 'coldLs', 'coldLsRss', 'warmParsePhase', 'warmParseProcess', 'compile'];
+const steps = ['coldParse', 'coldParseCpu', 'coldParseRss', 'coldLs', 'coldLsRss', 'warmParsePhase', 'warmParseProcess', 'compile', 'compileCpu', 'compileSys'];
 const times = Object.fromEntries(Object.keys(builds).map((b) => [b, Object.fromEntries(steps.map((s) => [s, []]))]));
 const loads = [];
 for (let i = 0; i < runs; i++) {
@@ -76,7 +76,12 @@ for (let i = 0; i < runs; i++) {
     const perf = JSON.parse(readFileSync(join(dirs[b], 'target', 'perf_info.json'), 'utf8'));
     t.warmParsePhase.push(perf.used_graph_snapshot ? Math.round(perf.load_all_elapsed * 1000) : NaN);
     if (!perf.used_graph_snapshot) console.log(`${b}: the parse after a cold ls did not use the graph snapshot (rendered ${perf.parsed_path_count - perf.static_analysis_path_count}, from the render cache ${perf.cached_path_count})`);
-    if (withCompile) t.compile.push(measure(b, 'compile', dirs[b], '--fresh').ms);
+    if (withCompile) {
+      const c = measure(b, 'compile', dirs[b], '--fresh');
+      t.compile.push(c.ms);
+      t.compileCpu.push(c.cpuMs);
+      t.compileSys.push(c.sysMs);
+    }
   }
 }
 
@@ -90,9 +95,9 @@ const fmt = (xs, unit = 'ms') => {
 const maxOf = (xs) => (sorted(xs).length ? `${sorted(xs).pop()} MB` : '–');
 console.log(`realistic project: ${models} models, ${runs} interleaved runs per build; load average (1 min) before each: ${loads.join(', ')}`);
 console.log('best (median) of the runs; peak memory is the largest of the runs');
-console.log('| build | cold parse (target ≤ 3 s) | CPU time of that process (all threads) | peak memory, cold parse (≤ 1 GB) | cold `ls`, whole process | peak memory, cold `ls` | warm parse after that `ls`: parse phase (≤ 0.3 s) | the same `strata parse`, whole process | full compile (≤ 4 s) |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| build | cold parse (target ≤ 3 s) | CPU time of that process (all threads) | peak memory, cold parse (≤ 1 GB) | cold `ls`, whole process | peak memory, cold `ls` | warm parse after that `ls`: parse phase (≤ 0.3 s) | the same `strata parse`, whole process | full compile (≤ 4 s) | CPU time of that process (of which system) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const [b, t] of Object.entries(times)) {
-  console.log(`| ${b} | ${fmt(t.coldParse)} | ${fmt(t.coldParseCpu)} | ${maxOf(t.coldParseRss)} | ${fmt(t.coldLs)} | ${maxOf(t.coldLsRss)} | ${fmt(t.warmParsePhase)} | ${fmt(t.warmParseProcess)} | ${withCompile ? fmt(t.compile) : '–'} |`);
+  console.log(`| ${b} | ${fmt(t.coldParse)} | ${fmt(t.coldParseCpu)} | ${maxOf(t.coldParseRss)} | ${fmt(t.coldLs)} | ${maxOf(t.coldLsRss)} | ${fmt(t.warmParsePhase)} | ${fmt(t.warmParseProcess)} | ${withCompile ? fmt(t.compile) : '–'} | ${withCompile ? `${fmt(t.compileCpu)} (${fmt(t.compileSys)})` : '–'} |`);
 }
 rmSync(base, { recursive: true, force: true });

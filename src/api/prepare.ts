@@ -61,8 +61,16 @@ export interface PrepareOptions extends CommonOptions {
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
 
-/** This build of Strata: its version and when this module was built, so a rebuilt Strata never trusts an old snapshot. */
-const STRATA_BUILD = `${STRATA_VERSION}:${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0}`;
+/**
+ * This build of Strata: its version and when this module was compiled, so a rebuilt Strata never trusts an old
+ * snapshot. The CLI's bundle (dist/cli-bundle/, one folder below dist/ as dist/api/ is) names the same file, so the
+ * library and the CLI of one build share their caches; run from its sources, this module is its own witness.
+ */
+const STRATA_BUILD = `${STRATA_VERSION}:${builtAt(new URL('../api/prepare.js', import.meta.url)) ?? builtAt(new URL(import.meta.url)) ?? 0}`;
+
+function builtAt(file: URL): number | undefined {
+  return statSync(fileURLToPath(file), { throwIfNoEntry: false })?.mtimeMs;
+}
 
 /** What, besides project files and env vars, a parse depends on. */
 function snapshotKey(project: LoadedProject, adapterType: string): string {

@@ -65,6 +65,22 @@ describe('the bundled CLI', () => {
     expect(readFileSync(join(project, 'target', 'compiled', 'p', 'models', 'm_39.sql'), 'utf8')).toContain('(amount / 100.0)');
   });
 
+  it('shares its caches with the library of the same build (dist/api/): a parse by one is a snapshot for the other', () => {
+    const project = writeProject(models());
+    dirs.push(project);
+    expect(strata(repoRoot, project, ['parse']).status).toBe(0);
+    const script = `const api = await import(${JSON.stringify(join(repoRoot, 'dist', 'api', 'index.js'))});
+      const out = await api.prepareProject({ projectDir: ${JSON.stringify(project)}, profilesDir: ${JSON.stringify(project)} });
+      console.log(out.ok ? out.prepared.parsedFrom : 'failed');`;
+    const library = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(library.stdout.trim()).toBe('snapshot');
+    // And the other way round: the CLI after the library's parse, without a file changed, reads the snapshot.
+    writeFileSync(join(project, 'models', 'm_0.sql'), 'select 2 as id, 1 as amount\n');
+    expect(spawnSync(process.execPath, ['--input-type=module', '-e', script.replace('prepareProject({', 'prepareProject({ storeGraph: true,')], { encoding: 'utf8' }).stdout.trim()).not.toBe('failed');
+    expect(strata(repoRoot, project, ['parse']).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, 'target', 'perf_info.json'), 'utf8')).used_graph_snapshot).toBe(true);
+  });
+
   it('is passed over when the compiled CLI is newer (tsc run again after the bundle)', () => {
     const pkg = packageCopy();
     const main = join(pkg, 'dist', 'cli-bundle', 'main.js');
