@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { MacroFile, MacroInfo } from './types.js';
 import { scanMacros } from './macro-scan.js';
 import { CompiledTemplate, JinjaError, Macro, markPython, splitKw } from './jinja/index.js';
+import { RenderLocalStorage } from './jinja/render-local-storage.js';
 
 /** What a render is doing right now: its root frame, its mode and the macro files instantiated for it. */
 export interface RenderState {
@@ -12,7 +12,7 @@ export interface RenderState {
 }
 
 let syncState: RenderState | undefined;
-const asyncState = new AsyncLocalStorage<RenderState>();
+const asyncState = new RenderLocalStorage<RenderState>();
 
 /** Runs `fn` as the render `state`: sync renders by a module variable, async ones by async context. */
 export function withRenderState<T>(state: RenderState, fn: () => T): T {

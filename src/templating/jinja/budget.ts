@@ -4,7 +4,7 @@
  * render, macros' included), macro call depth, and the size of the text and lists it builds. dbt's sandbox
  * bounds only `range()` (at 100,000 items, as `MAX_RANGE` here); the rest are Strata's, set by env vars.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { RenderLocalStorage } from './render-local-storage.js';
 import { JinjaError } from './errors.js';
 
 export interface TemplateLimits {
@@ -45,7 +45,7 @@ export class RenderBudget {
 }
 
 let syncBudget: RenderBudget | undefined;
-const asyncBudget = new AsyncLocalStorage<RenderBudget>();
+const asyncBudget = new RenderLocalStorage<RenderBudget>();
 
 /** The budget of the render running now, if any. */
 export function currentBudget(): RenderBudget | undefined {
