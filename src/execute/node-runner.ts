@@ -120,15 +120,28 @@ export function withSessionSecrets(p: Pick<RunProject, 'adapter' | 'sessionSecre
 
 async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const tw = templateWarehouse(connection, ctx.prepared.adapter.dialect);
-  const sql = (await ctx.renderAhead?.take(node.uniqueId)) ?? (await ctx.compiler.compile(node.uniqueId, tw));
+  const ahead = await ctx.renderAhead?.takeUnrecorded(node.uniqueId);
+  const sql = ahead?.sql ?? (await ctx.compiler.compile(node.uniqueId, tw));
+  // A render done ahead is recorded (compiled_code, its compiled file) once its statement is on its way to the
+  // warehouse, which then need not wait for the file; the node finishes only when it is recorded.
+  const recorded = ahead ? afterThisTurn(ahead.record) : undefined;
+  let outcome: NodeOutcome;
   try {
-    return await materializeCompiled(ctx, node, connection, sql, tw);
+    outcome = await materializeCompiled(ctx, node, connection, sql, tw);
   } catch (e) {
+    await recorded?.catch(() => undefined);
     const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', node.packageName, node.originalFilePath);
     const mapped = describeWarehouseError(e, node, sql, compiledPath);
     if (mapped === undefined) throw e;
     return { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
   }
+  await recorded;
+  return outcome;
+}
+
+/** `work` once this turn of the event loop is over: after the statements the current code is sending have gone out. */
+function afterThisTurn(work: () => Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => setImmediate(() => work().then(resolve, reject)));
 }
 
 async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: ReturnType<typeof templateWarehouse>): Promise<NodeOutcome> {

@@ -44,13 +44,18 @@ export class RenderAhead {
 
   /** The SQL rendered ahead for this node, once, recorded now as its turn's render would be; undefined when it must render in its turn. */
   async take(id: string): Promise<string | undefined> {
-    const pending = this.rendered.get(id);
-    if (!pending) return undefined;
-    this.rendered.delete(id);
-    const compiled = await pending;
+    const compiled = await this.takeUnrecorded(id);
     if (!compiled) return undefined;
     await compiled.record();
     return compiled.sql;
+  }
+
+  /** As `take`, leaving the recording (`compiled_code`, the compiled file) to the caller: `record()` must be called once the node runs. */
+  async takeUnrecorded(id: string): Promise<{ sql: string; record: () => Promise<void> } | undefined> {
+    const pending = this.rendered.get(id);
+    if (!pending) return undefined;
+    this.rendered.delete(id);
+    return pending;
   }
 }
 

@@ -100,7 +100,10 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
       setImmediate(() => {
         lookingAhead = false;
         if (stopping || o.signal?.aborted) return;
-        o.ahead!(ready.filter((id) => !failedBecause.has(id)).slice(0, AHEAD));
+        // The first few waiting nodes, not a copy of the whole ready list: that list holds hundreds at a time.
+        const next: string[] = [];
+        for (let i = 0; i < ready.length && next.length < AHEAD; i++) if (!failedBecause.has(ready[i]!)) next.push(ready[i]!);
+        o.ahead!(next);
       });
     };
     pump();
