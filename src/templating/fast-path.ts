@@ -105,9 +105,22 @@ export function readLiteralArgs(text: string): { pos: unknown[]; kw: Record<stri
   }
 }
 
+/** A statement tag, or an expression other than ref/source/config: known without reading any call. */
+const OTHER_TAG = /\{%|\{\{(?!\s*(?:ref|source|config)\s*\()/;
+
+/**
+ * Whether a file certainly needs a real render, told by one search of its text, so that a run does not read the
+ * arguments of a model's `config()` and refs before finding its macro call. Without comments or `{{{` in the
+ * text, no tag the scan below would take can hold or overlap such a tag, so the scan would give up on it too.
+ */
+function needsRender(source: string): boolean {
+  return !source.includes('{#') && !source.includes('{{{') && OTHER_TAG.test(source);
+}
+
 /** The calls of a simple file, or undefined when the file needs a real render. */
 export function scanSimpleTemplate(source: string, file: string): FastCall[] | undefined {
   if (!source.includes('{')) return [];
+  if (needsRender(source)) return undefined;
   const calls: FastCall[] = [];
   let rest = '';
   let last = 0;
