@@ -78,3 +78,9 @@
 {% macro bigquery__timestamp_text(column) -%}
     format_timestamp('%Y-%m-%d %H:%M:%E*S', {{ column }})
 {%- endmacro %}
+
+{#- The day a daily run processes (--vars '{ds: 2026-01-05}'), as a date; null in a build without ds. The
+    rows a run writes carry it (batch_ds), so that a test's `where` can keep to them. -#}
+{% macro batch_ds() -%}
+{% if var('ds', '') %}cast('{{ var("ds") }}' as date){% else %}cast(null as date){% endif %}
+{%- endmacro %}
