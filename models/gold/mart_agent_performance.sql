@@ -10,7 +10,7 @@ select
     cast(coalesce(sum(s.complaints), 0) as {{ dbt.type_bigint() }}) as complaints_handled,
     cast(coalesce(sum(s.resolved), 0) as {{ dbt.type_bigint() }}) as complaints_resolved,
     {{ round_ratio('sum(s.total_resolution_hours)', 'sum(s.resolved)', 2) }} as avg_resolution_hours,
-    coalesce(sum(s.sla_breaches), 0) as sla_breaches,
+    cast(coalesce(sum(s.sla_breaches), 0) as {{ dbt.type_bigint() }}) as sla_breaches,
     max(s.last_changed_at) as last_changed_at,
     a.dbt_valid_from as agent_valid_from
 from {{ ref('dim_agents') }} as a

@@ -12,10 +12,11 @@ select
     count(*) as complaints,
     count(entered_resolved_at) as resolved,
     {#- Additive, so that rollups (mart_agent_performance) stay exact: an average of averages would not be. #}
-    sum(resolution_hours) as total_resolution_hours,
+    cast(sum(resolution_hours) as {{ exact_decimal(2) }}) as total_resolution_hours,
     {{ round_average('hours_in_backlog', 2) }} as avg_hours_in_backlog,
     {{ round_average('hours_in_progress', 2) }} as avg_hours_in_progress,
-    sum(case when sla_breached then 1 else 0 end) as sla_breaches,
+    {#- A count (BIGINT, INT64): DuckDB's sum of integers is a HUGEINT, slow to sum again and to store. #}
+    count(case when sla_breached then 1 end) as sla_breaches,
     max(last_changed_at) as last_changed_at
 from {{ ref('fct_complaints') }}
 {% if is_incremental() %}

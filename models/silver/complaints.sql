@@ -5,7 +5,7 @@
     their latest state from all their changes; only those rows are checked. A complaint's newest state
     decides where it lives (here or in the quarantine), as in one build over all the data. The key includes
     opened_at, which never changes for a complaint, so the merge skips the blocks of older complaints. -#}
-{{ config(materialized='incremental', unique_key=['complaint_id', 'opened_at'], incremental_strategy='merge', quarantine=true) }}
+{{ config(materialized='incremental', unique_key=['complaint_id', 'opened_at'], incremental_strategy='merge', quarantine=true, on_schema_change='append_new_columns') }}
 
 {% if is_incremental() %}
 with touched as (
@@ -26,7 +26,9 @@ select
     status,
     agent_id,
     event_at as updated_at,
-    loaded_at
+    loaded_at,
+    {#- The day of the daily run that wrote the row: the tests in schema.yml check that run's rows. #}
+    {{ batch_ds() }} as batch_ds
 from {{ ref('complaint_events') }}
 where complaint_id is not null
 {% if is_incremental() %}

@@ -1,8 +1,9 @@
 -- Conformed customers with PII protected: no full names, raw e-mail addresses or raw phone numbers leave
 -- bronze. Re-sent rows collapse; a row without a customer id is quarantined (customers__quarantine).
 -- Incremental: a run reads only the rows landed since the last one (the export is static, so after the
--- first run that is usually none), and a customer's newer row replaces the older.
-{{ config(materialized='incremental', unique_key='customer_id', quarantine=true) }}
+-- first run that is usually none), and a customer's newer row replaces the older. batch_ds: the day
+-- of the daily run that wrote the row (the tests in schema.yml check that run's rows).
+{{ config(materialized='incremental', unique_key='customer_id', quarantine=true, on_schema_change='append_new_columns') }}
 
 with deduplicated as (
     select customer_id, full_name, email, phone, plan, region, signup_date, updated_at, max(_strata_loaded_at) as loaded_at
@@ -23,5 +24,6 @@ select
     lower(trim(region)) as region,
     cast(signup_date as date) as signup_date,
     cast(updated_at as timestamp) as updated_at,
-    loaded_at
+    loaded_at,
+    {{ batch_ds() }} as batch_ds
 from deduplicated

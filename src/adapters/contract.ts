@@ -88,6 +88,8 @@ export interface MergeOptions {
   partitionBy?: PartitionSpec;
   /** dbt's `incremental_predicates`: conditions added to the match, over `DBT_INTERNAL_DEST` / `DBT_INTERNAL_SOURCE`. */
   predicates?: string[];
+  /** The columns a matched row gets from the source (dbt's `merge_update_columns` / `merge_exclude_columns`); all when absent, none: matched rows stay as they are. */
+  updateColumns?: string[];
 }
 
 export interface Dialect {

@@ -31,6 +31,31 @@ function predicatesOf(node: ManifestNode): string[] {
   return (Array.isArray(p) ? p : [p]).map(String).filter((x) => x.trim());
 }
 
+/** A config that lists columns (a list, or one name), as written; undefined when not set. */
+function columnList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  return (Array.isArray(value) ? value : [value]).map((x) => String(x).trim()).filter(Boolean);
+}
+
+/**
+ * dbt's `merge_update_columns` (only these) or `merge_exclude_columns` (all but these): the columns a
+ * matched row takes from the new rows, as named in the table; undefined: every column.
+ */
+function updateColumnsOf(node: ManifestNode, columns: string[]): string[] | undefined {
+  const only = columnList(node.config.merge_update_columns);
+  const except = columnList(node.config.merge_exclude_columns);
+  if (only && except) fail(node, `${node.name} sets both merge_update_columns and merge_exclude_columns`, 'keep one: the columns a matched row takes from the new rows, or the columns it keeps');
+  const named = only ?? except;
+  if (!named) return undefined;
+  const byLower = new Map(columns.map((c) => [c.toLowerCase(), c]));
+  const unknown = named.filter((c) => !byLower.has(c.toLowerCase()));
+  const key = only ? 'merge_update_columns' : 'merge_exclude_columns';
+  if (unknown.length) fail(node, `${key} of ${node.name} names ${unknown.join(', ')}, which its table does not have (columns: ${columns.join(', ')})`, `correct the names in ${key}`);
+  if (only) return only.map((c) => byLower.get(c.toLowerCase())!);
+  const excluded = new Set(named.map((c) => c.toLowerCase()));
+  return columns.filter((c) => !excluded.has(c.toLowerCase()));
+}
+
 /** The columns to write after applying `on_schema_change`; returns statements to run first. */
 function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation, targetCols: ColumnDef[], newCols: ColumnDef[]): { columns: string[]; ddl: string[] } {
   const lower = (cols: ColumnDef[]): Map<string, ColumnDef> => new Map(cols.map((c) => [c.name.toLowerCase(), c]));
@@ -82,13 +107,14 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];
     const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);
     if (!columns.length) fail(node, `${node.name} and its existing table ${dialect.renderRelation(relation)} have no column in common`, 'run with --full-refresh to rebuild the table');
+    const updateColumns = strategy === 'merge' ? updateColumnsOf(node, columns) : undefined;
     const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount ? created.rowsAffected : Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`)).rows[0]?.n ?? 0);
     const stagingSelect = `select * from ${dialect.renderRelation(staging)}`;
     const run = async (): Promise<void> => {
       for (const s of ddl) await connection.execute(s);
       for (const s of alongside.before) await connection.execute(s);
       if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
-      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy, predicates }));
+      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy, predicates, updateColumns }));
       else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
       else {
         await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys, predicates));

@@ -68,6 +68,43 @@ describe('incremental', () => {
     });
   }
 
+  // dbt's merge_update_columns / merge_exclude_columns: a matched row takes only some columns from the new rows.
+  const withNote = (extra: string): string =>
+    `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='k'${extra}) }}\nselect k, v, note from {{ ref('src') }}{% if is_incremental() %} where v > (select max(v) from {{ this }}) or k = 1{% endif %}`;
+  for (const [name, extra, expected] of [
+    ['merge_update_columns', ", merge_update_columns=['v']", [{ k: 1, v: 30, note: 'old' }, { k: 2, v: 20, note: 'old' }, { k: 3, v: 40, note: 'new' }]],
+    ['merge_exclude_columns', ", merge_exclude_columns=['NOTE']", [{ k: 1, v: 30, note: 'old' }, { k: 2, v: 20, note: 'old' }, { k: 3, v: 40, note: 'new' }]],
+    ['merge_exclude_columns of every column', ", merge_exclude_columns=['k', 'v', 'note']", [{ k: 1, v: 10, note: 'old' }, { k: 2, v: 20, note: 'old' }, { k: 3, v: 40, note: 'new' }]],
+  ] as const) {
+    it(`merge with ${name} updates only those columns of matched rows and inserts new rows whole`, async () => {
+      const p = project({ 'seeds/src.csv': 'k,v,note\n1,10,old\n2,20,old\n', 'models/inc.sql': withNote(extra) });
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      expect((await go(p.dir)).exitCode).toBe(0);
+      p.write('seeds/src.csv', 'k,v,note\n1,30,new\n2,20,new\n3,40,new\n');
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      expect((await go(p.dir)).exitCode).toBe(0);
+      expect(await p.q('select k::int as k, v::int as v, note from main.inc order by k')).toEqual(expected);
+    });
+  }
+
+  for (const [extra, message] of [
+    [", merge_update_columns=['v'], merge_exclude_columns=['note']", 'sets both merge_update_columns and merge_exclude_columns'],
+    [", merge_update_columns=['v', 'nope']", 'merge_update_columns of inc names nope, which its table does not have'],
+    [", merge_exclude_columns=['nope']", 'merge_exclude_columns of inc names nope, which its table does not have'],
+  ] as const) {
+    it(`merge stops with a clear error, leaving the table as it was: ${message}`, async () => {
+      const p = project({ 'seeds/src.csv': 'k,v,note\n1,10,old\n', 'models/inc.sql': withNote(extra) });
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      expect((await go(p.dir)).exitCode).toBe(0);
+      p.write('seeds/src.csv', 'k,v,note\n1,30,new\n');
+      await seed({ projectDir: p.dir, profilesDir: p.dir });
+      const r = await go(p.dir);
+      expect(r.exitCode).toBe(1);
+      expect(r.results[0]?.message).toContain(message);
+      expect(await p.q('select k::int as k, v::int as v, note from main.inc')).toEqual([{ k: 1, v: 10, note: 'old' }]);
+    });
+  }
+
   it('append adds rows without a key', async () => {
     const p = project({ 'seeds/src.csv': 'k,k2,v\n1,a,10\n', 'models/inc.sql': model('append', '') });
     await seed({ projectDir: p.dir, profilesDir: p.dir });

@@ -35,6 +35,8 @@ function statements(d: Dialect): [string, string][] {
     ['insert (append)', d.insertInto(target, `select * from ${d.renderRelation(staging)}`, ['complaint_id', 'opened_at', 'status'])],
     ['merge on a key', d.merge(target, staging, ['complaint_id'], ['complaint_id', 'opened_at', 'status'])],
     ['merge on a composite key', d.merge(target, staging, ['complaint_id', 'channel'], ['complaint_id', 'channel', 'status'])],
+    ['merge updating some columns (merge_update_columns)', d.merge(target, staging, ['complaint_id'], ['complaint_id', 'opened_at', 'status'], { updateColumns: ['status'] })],
+    ['merge inserting new keys only (every column excluded)', d.merge(target, staging, ['complaint_id'], ['complaint_id', 'opened_at', 'status'], { updateColumns: [] })],
     ['delete+insert: delete', d.deleteWhereKeyIn(target, staging, ['complaint_id', 'channel'])],
     ['add columns', d.addColumns(target, [{ name: 'sla_breached', dataType: d.typeName('boolean') }, { name: 'resolution_hours', dataType: d.typeName('float') }])],
     ['count rows', d.countRows(model)],

@@ -1,6 +1,7 @@
 import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, MergeOptions, PartitionSpec, Relation, RelationKind, RelationOptions } from '../contract.js';
 import { partitionSpecOf } from '../partition-spec.js';
 import { contractDefinitions } from '../contract-ddl.js';
+import { whenMatched } from '../merge-sql.js';
 
 /** BigQuery Standard SQL, as strings. No client here: every statement is pinned and parsed in tests. */
 export class BigQueryDialect implements Dialect {
@@ -90,10 +91,9 @@ export class BigQueryDialect implements Dialect {
       on.push(`${this.partitionExpression(options.partitionBy, 'DBT_INTERNAL_DEST')} in unnest(strata_partitions)`);
     }
     for (const p of options.predicates ?? []) on.push(`(${p})`);
-    const updates = columns.map((c) => `${q(c)} = DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
     const cols = columns.map(q).join(', ');
     const vals = columns.map((c) => `DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
-    script.push(`merge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non ${on.join(' and ')}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`);
+    script.push(`merge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non ${on.join(' and ')}${whenMatched(options.updateColumns ?? columns, q)}\nwhen not matched then insert (${cols}) values (${vals})`);
     return script.join(';\n');
   }
 

@@ -1,6 +1,7 @@
 import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, FileRead, MergeOptions, Relation, RelationKind, RelationOptions } from '../contract.js';
 import { contractDefinitions } from '../contract-ddl.js';
 import { acceptsType, readFileSql } from './duckdb-file-reader.js';
+import { whenMatched } from '../merge-sql.js';
 
 const TEMP_CATALOG = 'temp';
 
@@ -75,10 +76,9 @@ export class DuckDBDialect implements Dialect {
   merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options: MergeOptions = {}): string {
     const q = (c: string): string => this.quoteIdentifier(c);
     const on = [...uniqueKey.map((k) => `DBT_INTERNAL_DEST.${q(k)} = DBT_INTERNAL_SOURCE.${q(k)}`), ...(options.predicates ?? []).map((p) => `(${p})`)].join(' and ');
-    const updates = columns.map((c) => `${q(c)} = DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
     const cols = columns.map(q).join(', ');
     const vals = columns.map((c) => `DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
-    return `merge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non ${on}\nwhen matched then update set ${updates}\nwhen not matched then insert (${cols}) values (${vals})`;
+    return `merge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non ${on}${whenMatched(options.updateColumns ?? columns, q)}\nwhen not matched then insert (${cols}) values (${vals})`;
   }
 
   deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates: string[] = []): string {

@@ -161,6 +161,32 @@ on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id` and DBT
 when matched then update set `complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`, `channel` = DBT_INTERNAL_SOURCE.`channel`, `status` = DBT_INTERNAL_SOURCE.`status`
 when not matched then insert (`complaint_id`, `channel`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`channel`, DBT_INTERNAL_SOURCE.`status`);
 
+-- merge updating some columns (merge_update_columns)
+-- duckdb:
+--   merge into "acme-prod"."gold"."fct_complaints" as DBT_INTERNAL_DEST
+--   using "acme-prod"."gold"."fct_complaints__strata_tmp" as DBT_INTERNAL_SOURCE
+--   on DBT_INTERNAL_DEST."complaint_id" = DBT_INTERNAL_SOURCE."complaint_id"
+--   when matched then update set "status" = DBT_INTERNAL_SOURCE."status"
+--   when not matched then insert ("complaint_id", "opened_at", "status") values (DBT_INTERNAL_SOURCE."complaint_id", DBT_INTERNAL_SOURCE."opened_at", DBT_INTERNAL_SOURCE."status")
+-- bigquery:
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
+on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`
+when matched then update set `status` = DBT_INTERNAL_SOURCE.`status`
+when not matched then insert (`complaint_id`, `opened_at`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`opened_at`, DBT_INTERNAL_SOURCE.`status`);
+
+-- merge inserting new keys only (every column excluded)
+-- duckdb:
+--   merge into "acme-prod"."gold"."fct_complaints" as DBT_INTERNAL_DEST
+--   using "acme-prod"."gold"."fct_complaints__strata_tmp" as DBT_INTERNAL_SOURCE
+--   on DBT_INTERNAL_DEST."complaint_id" = DBT_INTERNAL_SOURCE."complaint_id"
+--   when not matched then insert ("complaint_id", "opened_at", "status") values (DBT_INTERNAL_SOURCE."complaint_id", DBT_INTERNAL_SOURCE."opened_at", DBT_INTERNAL_SOURCE."status")
+-- bigquery:
+merge into `acme-prod`.`gold`.`fct_complaints` as DBT_INTERNAL_DEST
+using `acme-prod`.`gold`.`fct_complaints__strata_tmp` as DBT_INTERNAL_SOURCE
+on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`
+when not matched then insert (`complaint_id`, `opened_at`, `status`) values (DBT_INTERNAL_SOURCE.`complaint_id`, DBT_INTERNAL_SOURCE.`opened_at`, DBT_INTERNAL_SOURCE.`status`);
+
 -- delete+insert: delete
 -- duckdb:
 --   delete from "acme-prod"."gold"."fct_complaints" as DBT_INTERNAL_DEST where ("complaint_id", "channel") in (select distinct "complaint_id", "channel" from "acme-prod"."gold"."fct_complaints__strata_tmp")
