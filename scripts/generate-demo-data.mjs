@@ -105,42 +105,47 @@ for (let d = 0; d < days; d++) {
     if (steps.length === 2 && rand() < 0.75) steps.push(['resolved', steps[1][1]]);
     steps.forEach(([status, agent], k) => {
       if (k > 0) { day += int(0, k === 1 ? 2 : 3); at = Math.max(at + int(30, 600) * 60e3, startMs + day * 86400e3 + int(7 * 60, 23 * 60) * 60e3); day = Math.floor((at - startMs) / 86400e3); }
-      if (day < days) events[day][channel].push({ ...c, status, agent, at });
+      // The complaint itself is shared by its events, not copied into each (memory at large scales).
+      if (day < days) events[day][channel].push({ c, status, agent, at });
     });
   }
 }
 
-const tables = {};
-tables.customers = { file: 'customers/customers.csv', text: csvText(customerHeader, customers) };
-tables.agents = { file: 'agents/agents.csv', text: csvText(agentHeader, agents) };
-const webRows = {};
-for (let d = 0; d < days; d++) {
-  const day = dayOf(d);
-  const dup = (rows) => rows.flatMap((r) => (rand() < 0.03 ? [r, r] : [r]));
-  const calls = dup(events[d].call.sort((a, b) => a.at - b.at).map((e) => [e.id, e.customer ?? '', rand() < 0.3 ? dayFirst(e.opened) : iso(e.opened), e.category.toLowerCase(), pick(statusWords[e.status]), e.agent, rand() < 0.3 ? dayFirst(e.at) : iso(e.at)]));
-  tables[`call_logs_${day}`] = { file: `call_logs/call_logs_day_${day}.csv`, text: csvText(['call_ref', 'cust_no', 'call_start', 'reason_code', 'outcome', 'handled_by', 'logged_at'], calls) };
-  const social = dup(events[d].social.sort((a, b) => a.at - b.at).map((e) => JSON.stringify({ post: { id: e.id, posted_at: iso(e.opened).replace(' ', 'T'), text: `@telco my ${e.category.toLowerCase()} problem again` }, author: { customer_id: e.customer, handle: `@user${e.customer ?? 'anon'}` }, triage: { category: e.category, status: pick(statusWords[e.status]), agent: e.agent }, updated_at: iso(e.at).replace(' ', 'T') })));
-  tables[`social_${day}`] = { file: `social/social_complaints_day_${day}.json`, text: social.join('\n') + '\n' };
-  webRows[day] = dup(events[d].web.sort((a, b) => a.at - b.at).map((e) => [e.id, e.customer ?? '', iso(e.opened), e.category, pick(statusWords[e.status]), `Web complaint ${e.id}`, e.agent, iso(e.at)]));
-}
-
-if (args.seeds && !args.out && !args.s3) writeFileSync(join(root, 'seeds', 'raw_complaint_categories.csv'), csvText(['category_code', 'category_name', 'sla_hours'], categories));
+// Each file is written as soon as its text is made (the same random draws in the same order as ever), so
+// that a large scale does not hold every day's text in memory at once.
 const work = mkdtempSync(join(tmpdir(), 'strata-demo-data-'));
 const out = args.s3 ? join(work, 'landing') : resolve(args.out ?? join(root, 'landing'));
 for (const folder of ['customers', 'agents', 'call_logs', 'social', 'web', 'complaints_web', 'complaints_call_center', 'complaints_email']) rmSync(join(out, folder), { recursive: true, force: true });
-for (const { file, text } of Object.values(tables)) {
+const write = (file, text) => {
   mkdirSync(dirname(join(out, file)), { recursive: true });
   writeFileSync(join(out, file), text);
+};
+write('customers/customers.csv', csvText(customerHeader, customers));
+write('agents/agents.csv', csvText(agentHeader, agents));
+const webDays = [];
+const webCsv = (day) => join(work, `web_${day}.csv`);
+for (let d = 0; d < days; d++) {
+  const day = dayOf(d);
+  const dup = (rows) => rows.flatMap((r) => (rand() < 0.03 ? [r, r] : [r]));
+  const calls = dup(events[d].call.sort((a, b) => a.at - b.at).map(({ c, status, agent, at }) => [c.id, c.customer ?? '', rand() < 0.3 ? dayFirst(c.opened) : iso(c.opened), c.category.toLowerCase(), pick(statusWords[status]), agent, rand() < 0.3 ? dayFirst(at) : iso(at)]));
+  write(`call_logs/call_logs_day_${day}.csv`, csvText(['call_ref', 'cust_no', 'call_start', 'reason_code', 'outcome', 'handled_by', 'logged_at'], calls));
+  const social = dup(events[d].social.sort((a, b) => a.at - b.at).map(({ c, status, agent, at }) => JSON.stringify({ post: { id: c.id, posted_at: iso(c.opened).replace(' ', 'T'), text: `@telco my ${c.category.toLowerCase()} problem again` }, author: { customer_id: c.customer, handle: `@user${c.customer ?? 'anon'}` }, triage: { category: c.category, status: pick(statusWords[status]), agent }, updated_at: iso(at).replace(' ', 'T') })));
+  write(`social/social_complaints_day_${day}.json`, social.join('\n') + '\n');
+  const web = dup(events[d].web.sort((a, b) => a.at - b.at).map(({ c, status, agent, at }) => [c.id, c.customer ?? '', iso(c.opened), c.category, pick(statusWords[status]), `Web complaint ${c.id}`, agent, iso(at)]));
+  writeFileSync(webCsv(day), csvText(['ticket_id', 'customer_id', 'submitted_at', 'category', 'status', 'description', 'agent_id', 'updated_at'], web));
+  webDays.push(day);
+  events[d] = null;
 }
+
+if (args.seeds && !args.out && !args.s3) writeFileSync(join(root, 'seeds', 'raw_complaint_categories.csv'), csvText(['category_code', 'category_name', 'sla_hours'], categories));
 // The web form's daily table, typed as the operational database has it, exported as Parquet.
 const { DuckDBInstance } = await import('@duckdb/node-api');
 const db = await DuckDBInstance.create(':memory:', { threads: '1', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
 const con = await db.connect();
 const q = (s) => `'${s.replace(/'/g, "''")}'`;
 mkdirSync(join(out, 'web'), { recursive: true });
-for (const [day, rows] of Object.entries(webRows)) {
-  const csvFile = join(work, `web_${day}.csv`);
-  writeFileSync(csvFile, csvText(['ticket_id', 'customer_id', 'submitted_at', 'category', 'status', 'description', 'agent_id', 'updated_at'], rows));
+for (const day of webDays) {
+  const csvFile = webCsv(day);
   const select = "ticket_id, cast(nullif(customer_id, '') as integer) as customer_id, cast(submitted_at as timestamp) as submitted_at, category, status, description, agent_id, cast(updated_at as timestamp) as updated_at";
   await con.run(`copy (select ${select} from read_csv(${q(csvFile)}, header = true, all_varchar = true)) to ${q(join(out, 'web', `web_complaints_day_${day}.parquet`))} (format parquet, compression zstd)`);
 }
