@@ -97,6 +97,8 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
   }
   if ((strategy === 'merge' || strategy === 'delete+insert') && !keysOf(c.unique_key).length) problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list of columns) to its config");
   if (strategy === 'insert_overwrite' && (c.partition_by === undefined || c.partition_by === null)) problem('config-invalid', 'incremental_strategy', "incremental_strategy 'insert_overwrite' needs partition_by", "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to its config");
+  const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+  if (set(c.merge_update_columns) && set(c.merge_exclude_columns)) problem('config-invalid', 'merge_update_columns', 'it sets both merge_update_columns and merge_exclude_columns', 'keep one: the columns a matched row takes from the new rows, or the columns it keeps');
 }
 
 /** dbt's snapshot rules (as materializations/snapshot.ts applies them when it runs). */

@@ -51,6 +51,8 @@ const RULES: Record<string, [Check, string, string]> = {
   on_schema_change: [oneOf('ignore', 'fail', 'append_new_columns', 'sync_all_columns'), 'ignore, fail, append_new_columns or sync_all_columns', 'on_schema_change: append_new_columns'],
   unique_key: [textOrTexts, 'a column or a list of columns', 'unique_key: id'],
   cluster_by: [textOrTexts, 'a column or a list of columns', 'cluster_by: [customer_id]'],
+  merge_update_columns: [textOrTexts, 'a column or a list of columns', 'merge_update_columns: [status, updated_at]'],
+  merge_exclude_columns: [textOrTexts, 'a column or a list of columns', 'merge_exclude_columns: [created_at]'],
   access: [oneOf('private', 'protected', 'public'), 'private, protected or public', 'access: protected'],
   group: [isText, 'text', 'group: finance'],
   sql_header: [isText, 'text', "sql_header: \"set timezone = 'UTC'\""],
@@ -137,7 +139,7 @@ export function configMappingProblems(config: Record<string, unknown>): { key: s
  */
 const OTHER_CONFIGS = [
   'snapshot_meta_column_names', 'quoting', 'freshness', 'loaded_at_field', 'quarantine_tests', 'row_level', 'reland_changed', 'external',
-  'begin', 'concurrent_batches', 'incremental_predicates', 'predicates', 'merge_update_columns', 'merge_exclude_columns', 'partitions',
+  'begin', 'concurrent_batches', 'incremental_predicates', 'predicates', 'partitions',
   'require_partition_filter', 'partition_expiration_days', 'labels', 'kms_key_name', 'hours_to_expiration', 'enable_refresh',
   'refresh_interval_minutes', 'max_staleness', 'copy_grants', 'transient', 'query_tag', 'snowflake_warehouse', 'secure', 'target_lag',
   'automatic_clustering', 'file_format', 'location_root', 'tblproperties', 'indexes', 'unlogged', 'on_configuration_change', 'sort',
