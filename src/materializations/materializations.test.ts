@@ -139,31 +139,20 @@ describe('incremental', () => {
     }
   });
 
-  it('merge_update_columns with merge_exclude_columns is a clear error, found at parse time before anything is built', async () => {
-    const p = project({ 'models/inc.sql': "{{ config(materialized='incremental', incremental_strategy='merge', unique_key='a', merge_update_columns=['a'], merge_exclude_columns=['b']) }} select 1 as a, 2 as b" });
-    const r = await go(p.dir);
-    expect(r.exitCode).toBe(2);
-    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'config-invalid', file: 'models/inc.sql', line: 1 });
-    expect(r.diagnostics.find((d) => d.severity === 'error')?.message).toContain('sets both merge_update_columns and merge_exclude_columns');
-    expect(r.results).toEqual([]);
-  });
-
-  it('merge_update_columns that is not a column or a list of columns is a clear error at parse time', async () => {
-    const p = project({ 'models/inc.sql': "{{ config(materialized='incremental', incremental_strategy='merge', unique_key='a', merge_update_columns={'a': 1}) }} select 1 as a" });
-    const r = await go(p.dir);
-    expect(r.exitCode).toBe(2);
-    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'config-invalid', file: 'models/inc.sql' });
-    expect(r.diagnostics.find((d) => d.severity === 'error')?.message).toContain('merge_update_columns');
-  });
-
-  it('merge without unique_key is a clear error, found at parse time before anything is built', async () => {
-    const p = project({ 'models/inc.sql': "{{ config(materialized='incremental', incremental_strategy='merge') }} select 1 as a" });
-    const r = await go(p.dir);
-    expect(r.exitCode).toBe(2);
-    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'config-invalid', file: 'models/inc.sql', line: 1 });
-    expect(r.diagnostics.find((d) => d.severity === 'error')?.message).toContain('needs a unique_key');
-    expect(r.results).toEqual([]);
-  });
+  for (const [name, model, message] of [
+    ['merge without unique_key', "{{ config(materialized='incremental', incremental_strategy='merge') }} select 1 as a", 'needs a unique_key'],
+    ['merge_update_columns with merge_exclude_columns', "{{ config(materialized='incremental', incremental_strategy='merge', unique_key='a', merge_update_columns=['a'], merge_exclude_columns=['b']) }} select 1 as a, 2 as b", 'sets both merge_update_columns and merge_exclude_columns'],
+    ['merge_update_columns that is not a column or a list of columns', "{{ config(materialized='incremental', incremental_strategy='merge', unique_key='a', merge_update_columns={'a': 1}) }} select 1 as a", 'merge_update_columns'],
+  ] as const) {
+    it(`${name} is a clear error, found at parse time before anything is built`, async () => {
+      const p = project({ 'models/inc.sql': model });
+      const r = await go(p.dir);
+      expect(r.exitCode).toBe(2);
+      expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'config-invalid', file: 'models/inc.sql', line: 1 });
+      expect(r.diagnostics.find((d) => d.severity === 'error')?.message).toContain(message);
+      expect(r.results).toEqual([]);
+    });
+  }
 });
 
 describe('seeds', () => {
