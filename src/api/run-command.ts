@@ -85,13 +85,16 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
       failFast: options.failFast ?? false, signal: options.signal, testsGateChildren: kind === 'build',
     });
   } catch (e) {
-    return warehouseFailure(e, p, diagnostics);
-  } finally {
     await session.close();
+    return warehouseFailure(e, p, diagnostics);
   }
+  // The warehouse finishes its own writing (DuckDB's checkpoint, on the driver's thread) while the artifacts are written.
+  const closed = session.close();
   diagnostics.push(...executed.diagnostics);
   p.templateCode?.save();
-  return writeArtifacts(p, kind, options, executed, diagnostics, started);
+  const elapsed = writeArtifacts(p, kind, options, executed, started);
+  await closed;
+  return finish(p, options, executed, diagnostics, elapsed);
 }
 
 /** Load: the resource types the command runs, and the project prepared (parsed, graph built). */
@@ -171,11 +174,16 @@ function warehouseFailure(e: unknown, p: PreparedProject, diagnostics: Diagnosti
   return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
 }
 
-/** Write artifacts: manifest.json and run_results.json (hooks count as results, as in dbt 1.9), and the summary event. */
-function writeArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, executed: ExecuteSelectionResult, diagnostics: Diagnostic[], started: number): CommandResult {
+/** Write artifacts: manifest.json and run_results.json (hooks count as results, as in dbt 1.9). The run's elapsed time. */
+function writeArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, executed: ExecuteSelectionResult, started: number): number {
   const elapsed = (Date.now() - started) / 1000;
+  writeRunArtifacts(p, kind, options, executed.records, elapsed);
+  return elapsed;
+}
+
+/** The summary event, and the command's result. */
+function finish(p: PreparedProject, options: RunCommandOptions, executed: ExecuteSelectionResult, diagnostics: Diagnostic[], elapsed: number): CommandResult {
   const all = executed.records;
-  writeRunArtifacts(p, kind, options, all, elapsed);
   // --warn-error: a test that warned fails the command too.
   const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || (options.warnError === true && r.status === 'warn'));
   const status = failed || executed.interrupted ? 'error' : 'success';

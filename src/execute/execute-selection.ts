@@ -8,7 +8,7 @@ import { runGraph } from './run-graph.js';
 import { schedulingParents } from './build-order.js';
 import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js';
 import { hookResults, runProjectHooks } from './project-hooks.js';
-import { observeConnection, runFileWriter } from './statement-log.js';
+import { observeConnection, runFileWriter, type Statement } from './statement-log.js';
 import { runRecord, testHistory } from './run-records.js';
 import { RenderAhead } from './render-ahead.js';
 import { Later } from './later.js';
@@ -85,6 +85,10 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const renderAhead = new RenderAhead(input.node.compiler, manifest);
   const nodeContext = { ...input.node, renderAhead };
   const later = new Later();
+  // Each worker's connection, observed once: what it runs is told to the node it is running now.
+  const told: ((s: Statement) => void)[] = [];
+  const observed: Connection[] = [];
+  const observedOf = (worker: number): Connection => (observed[worker] ??= observeConnection(session.connectionOf(worker), (s) => told[worker]?.(s)));
   const outcome = await runGraph({
     ids,
     parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
@@ -101,12 +105,12 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
       if (source) return runFreshnessNode(p, source, session.connectionOf(worker));
       // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
       const ran: string[] = [];
-      const connection = observeConnection(session.connectionOf(worker), (s) => {
+      told[worker] = (s) => {
         ran.push(s.sql);
         later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }));
-      });
+      };
       try {
-        return await runOneNode(nodeContext, manifest.nodes[id]!, connection);
+        return await runOneNode(nodeContext, manifest.nodes[id]!, observedOf(worker));
       } finally {
         later.add(() => runFiles.write(manifest.nodes[id]!, ran));
       }

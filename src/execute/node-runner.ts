@@ -85,6 +85,7 @@ const appliedSecrets = new WeakMap<Connection, Set<string>>();
 
 /** Sets `secret()` values on the connection as session variables, once per connection. */
 export async function applySessionSecrets(ctx: { prepared: Pick<RunProject, 'adapter' | 'sessionSecrets'> }, connection: Connection): Promise<void> {
+  if (!ctx.prepared.sessionSecrets.size) return;
   const { dialect } = ctx.prepared.adapter;
   if (connection.setSessionSecret) {
     for (const [name, value] of ctx.prepared.sessionSecrets) connection.setSessionSecret(name, value);
@@ -120,7 +121,8 @@ export function withSessionSecrets(p: Pick<RunProject, 'adapter' | 'sessionSecre
 
 async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const tw = templateWarehouse(connection, ctx.prepared.adapter.dialect);
-  const ahead = await ctx.renderAhead?.takeUnrecorded(node.uniqueId);
+  const pending = ctx.renderAhead?.takeUnrecorded(node.uniqueId);
+  const ahead = pending && (await pending);
   const sql = ahead?.sql ?? (await ctx.compiler.compile(node.uniqueId, tw));
   // A render done ahead is recorded (compiled_code, its compiled file) once its statement is on its way to the
   // warehouse, which then need not wait for the file; the node finishes only when it is recorded.
@@ -147,7 +149,7 @@ function afterThisTurn(work: () => Promise<void>): Promise<void> {
 async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: ReturnType<typeof templateWarehouse>): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
   const relation = ctx.relations.relationOf(node);
-  await applySessionSecrets(ctx, connection);
+  if (ctx.prepared.sessionSecrets.size) await applySessionSecrets(ctx, connection);
   const wantsQuarantine = node.config.quarantine === true || node.config.quarantine === 'true';
   const quarantine = wantsQuarantine
     ? (() => {

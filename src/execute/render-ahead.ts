@@ -51,7 +51,7 @@ export class RenderAhead {
   }
 
   /** As `take`, leaving the recording (`compiled_code`, the compiled file) to the caller: `record()` must be called once the node runs. */
-  async takeUnrecorded(id: string): Promise<{ sql: string; record: () => Promise<void> } | undefined> {
+  takeUnrecorded(id: string): Promise<{ sql: string; record: () => Promise<void> } | undefined> | undefined {
     const pending = this.rendered.get(id);
     if (!pending) return undefined;
     this.rendered.delete(id);

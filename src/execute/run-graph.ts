@@ -19,7 +19,8 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   for (const [id, ps] of parents) for (const p of ps) children.set(p, [...(children.get(p) ?? []), id]);
   const waiting = new Map(o.ids.map((id) => [id, parents.get(id)!.length]));
   const failedBecause = new Map<string, string>();
-  const results: NodeRunResult[] = [];
+  // What each node's result is made of; the results themselves are made once the run is over, off the warehouse's way.
+  const finished: { id: string; outcome: NodeOutcome; t0: number; t1: number; worker: number }[] = [];
   const ready: string[] = o.ids.filter((id) => waiting.get(id) === 0);
   const total = o.ids.length;
   let index = 0;
@@ -33,15 +34,17 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   return new Promise<RunGraphResult>((resolve) => {
     const finish = (): void => {
       later.flush();
+      const results = finished.map(({ id, outcome, t0, t1, worker }): NodeRunResult => ({ ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(t1).toISOString(), executionTime: (t1 - t0) / 1000, threadId: `Thread-${worker + 1}` }));
       resolve({ results, elapsed: (Date.now() - started) / 1000, interrupted: !!o.signal?.aborted });
     };
 
     const record = (id: string, outcome: NodeOutcome, t0: number, worker: number, position: number): void => {
-      const now = Date.now();
-      const r: NodeRunResult = { ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - t0) / 1000, threadId: `Thread-${worker + 1}` };
-      results.push(r);
-      const l = label(id);
-      later.add(() => o.reporter.emit({ type: 'node-finished', index: position, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: r.status, message: r.message, executionTime: r.executionTime, relation: r.relation, materialized: r.materialized, failures: r.failures, rowsAffected: r.rowsAffected } }));
+      const t1 = Date.now();
+      finished.push({ id, outcome, t0, t1, worker });
+      later.add(() => {
+        const l = label(id);
+        o.reporter.emit({ type: 'node-finished', index: position, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: outcome.status, message: outcome.message, executionTime: (t1 - t0) / 1000, relation: outcome.relation, materialized: outcome.materialized, failures: outcome.failures, rowsAffected: outcome.rowsAffected } });
+      });
     };
 
     const settle = (id: string, outcome: NodeOutcome): void => {
@@ -78,15 +81,14 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
         const t0 = Date.now();
         const position = ++index;
         later.add(() => o.reporter.emit({ type: 'node-started', index: position, total, uniqueId: id, description: o.describe(id) }));
-        o.runNode(id, worker)
-          .catch((e: unknown): NodeOutcome => ({ status: 'error', message: e instanceof Error ? e.message : String(e) }))
-          .then((outcome) => {
-            running--;
-            freeWorkers.push(worker);
-            record(id, outcome, t0, worker, position);
-            settle(id, outcome);
-            pump();
-          });
+        const done = (outcome: NodeOutcome): void => {
+          running--;
+          freeWorkers.push(worker);
+          record(id, outcome, t0, worker, position);
+          settle(id, outcome);
+          pump();
+        };
+        o.runNode(id, worker).then(done, (e: unknown) => done({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
       }
       if (running === 0 && ready.length === 0) finish();
       else if (o.ahead && ready.length && !freeWorkers.length && !stopping) lookAhead();

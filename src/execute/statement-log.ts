@@ -17,13 +17,16 @@ export interface Statement {
  * see the wrapper as `this`, so statements they run (introspection, a landing's transaction) are told too.
  */
 export function observeConnection(connection: Connection, onStatement: (s: Statement) => void): Connection {
+  // One wrapper per method, made on first use: a node's statements go through it many times.
+  const made = new Map<PropertyKey, { fn: unknown; wrapper: unknown }>();
   const proxy: Connection = new Proxy(connection, {
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
       if (typeof value !== 'function') return value;
+      const known = made.get(key);
+      if (known?.fn === value) return known.wrapper;
       const fn = value as (...a: unknown[]) => Promise<unknown>;
-      if (key !== 'execute' && key !== 'query') return fn.bind(proxy);
-      return async (sql: string) => {
+      const wrapper = key !== 'execute' && key !== 'query' ? fn.bind(proxy) : async (sql: string) => {
         const t0 = performance.now();
         try {
           const r = await fn.call(proxy, sql);
@@ -34,6 +37,8 @@ export function observeConnection(connection: Connection, onStatement: (s: State
           throw e;
         }
       };
+      made.set(key, { fn: value, wrapper });
+      return wrapper;
     },
   });
   return proxy;

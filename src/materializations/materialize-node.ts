@@ -5,7 +5,7 @@ import type { Connection, Relation } from '../adapters/contract.js';
 import type { AlongsideStatements, MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 import { buildAndSwap, directLookup, stagingRelation } from './swap.js';
 import { applyIncremental } from './incremental.js';
-import { contractDdl, enforceContract } from './contract.js';
+import { contractDdl, contractEnforced, enforceContract } from './contract.js';
 import { applySnapshot } from './snapshot.js';
 import { applyGrants, grantsOf } from './grants.js';
 
@@ -22,10 +22,9 @@ async function runHooks(input: MaterializeInput, hooks: string[]): Promise<void>
 }
 
 /** Rows in the table just built: the driver's answer where the warehouse gives one, else a `count(*)`. */
-async function countRows(input: MaterializeInput, answered: number | undefined): Promise<number> {
+function countRows(input: MaterializeInput, answered: number | undefined): number | Promise<number> {
   if (answered !== undefined && input.dialect.capabilities.ctasRowCount) return answered;
-  const r = await input.connection.query(`select count(*) as n from ${input.dialect.renderRelation(input.relation)}`);
-  return Number(r.rows[0]?.n ?? 0);
+  return input.connection.query(`select count(*) as n from ${input.dialect.renderRelation(input.relation)}`).then((r) => Number(r.rows[0]?.n ?? 0));
 }
 
 /**
@@ -42,6 +41,7 @@ async function createTable(input: MaterializeInput, target: Relation, sql: strin
 
 /** A connection that adds up what the warehouse reports per job (BigQuery: bytes processed and billed). */
 function metered(connection: Connection): { connection: Connection; usage: () => Record<string, unknown> } {
+  const bound = new Map<PropertyKey, { value: unknown; fn: unknown }>();
   let processed = 0;
   let billed = 0;
   let seen = false;
@@ -59,7 +59,12 @@ function metered(connection: Connection): { connection: Connection; usage: () =>
     get(target, prop) {
       if (prop === 'execute') return execute;
       const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const known = bound.get(prop);
+      if (known?.value === value) return known.fn;
+      const fn = (value as (...a: unknown[]) => unknown).bind(target);
+      bound.set(prop, { value, fn });
+      return fn;
     },
   });
   return { connection: wrapped, usage: () => (seen ? { bytes_processed: processed, bytes_billed: billed, job_id: jobIds.at(-1), job_ids: jobIds } : {}) };
@@ -80,15 +85,20 @@ export async function materializeNode(input: MaterializeInput): Promise<Material
     throw e;
   }
   if (input.node.config.materialized !== 'ephemeral') relations.added(input.relation, result.relationKind);
-  await persistColumnDocs({ ...input, connection: meter.connection }, result);
+  if (persistsColumnDocs(input, result)) await persistColumnDocs({ ...input, connection: meter.connection }, result);
   if (grants) await applyGrants(meter.connection, input.dialect, input.relation, result.relationKind, grants, existed);
   return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
 }
 
+/** Whether the node has `persist_docs: {columns: true}` and the dialect can put them on its table (BigQuery). */
+function persistsColumnDocs(input: MaterializeInput, result: MaterializeResult): boolean {
+  const docs = input.node.config.persist_docs as { columns?: boolean } | undefined;
+  return !!docs?.columns && !!input.dialect.columnDescriptions && result.relationKind === 'table' && input.node.config.materialized !== 'ephemeral';
+}
+
 /** `persist_docs: {columns: true}` where the dialect can (BigQuery): column descriptions on the table. */
 async function persistColumnDocs(input: MaterializeInput, result: MaterializeResult): Promise<void> {
-  const docs = input.node.config.persist_docs as { columns?: boolean } | undefined;
-  if (!docs?.columns || !input.dialect.columnDescriptions || result.relationKind !== 'table' || input.node.config.materialized === 'ephemeral') return;
+  if (!persistsColumnDocs(input, result) || !input.dialect.columnDescriptions) return;
   const columns = Object.values(input.node.columns ?? {}).map((c) => ({ name: c.name, dataType: '', description: c.description }));
   for (const statement of input.dialect.columnDescriptions(input.relation, columns)) await input.connection.execute(statement);
 }
@@ -102,9 +112,9 @@ function forgetNode(relations: RelationLookup, relation: Relation): void {
 async function materializeWith(input: MaterializeInput & { relations: RelationLookup }): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   const materialized = String(node.config.materialized);
-  await runHooks(input, node.config.pre_hook ?? []);
+  if (node.config.pre_hook?.length) await runHooks(input, node.config.pre_hook);
   // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
-  const sql = materialized === 'seed' || materialized === 'ephemeral' ? input.sql : await enforceContract(node, input.sql, connection, dialect);
+  const sql = materialized === 'seed' || materialized === 'ephemeral' || !contractEnforced(node) ? input.sql : await enforceContract(node, input.sql, connection, dialect);
   let result: MaterializeResult;
   switch (materialized) {
     case 'ephemeral':
@@ -148,7 +158,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
     default:
       throw new UserError({ code: 'materialization-unknown', severity: 'error', message: `materialized='${materialized}' is not a materialization Strata knows`, file: node.originalFilePath, hint: 'use view, table, incremental, ephemeral (or seed for CSVs)' });
   }
-  await runHooks(input, node.config.post_hook ?? []);
+  if (node.config.post_hook?.length) await runHooks(input, node.config.post_hook);
   return result;
 }
 

@@ -8,7 +8,7 @@ import type { TargetConfig } from '../../project/types.js';
 import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { attachProblems, attachSpecs, attachSql } from './duckdb-attach.js';
-import { DuckDBConnection } from './duckdb-connection.js';
+import { DuckDBConnection, type DuckDBBindings } from './duckdb-connection.js';
 
 /** Where the database file lives: `path` relative to the project root; `:memory:` allowed. */
 export function duckdbPath(target: TargetConfig, projectRoot: string): string {
@@ -47,20 +47,47 @@ const BUNDLED_DRIVER = './duckdb-node-api.cjs';
  * which doubled its load time (about 100 ms of each command that opens DuckDB). From the CLI bundle, its copy
  * bundled beside it: one file instead of about ninety (about 40 ms less).
  */
-function loadDriver(): typeof import('@duckdb/node-api') {
+function loadDriver(): { api: typeof import('@duckdb/node-api'); native?: DuckDBBindings } {
   const require = createRequire(import.meta.url);
   const bundled = existsSync(new URL(BUNDLED_DRIVER, import.meta.url));
-  return require(bundled ? BUNDLED_DRIVER : '@duckdb/node-api') as typeof import('@duckdb/node-api');
+  const driverPath = require.resolve(bundled ? BUNDLED_DRIVER : '@duckdb/node-api');
+  const api = require(driverPath) as typeof import('@duckdb/node-api');
+  // The native module the driver itself loads (resolved from where the driver is): for reading row counts.
+  let native: DuckDBBindings | undefined;
+  try {
+    native = createRequire(driverPath)('@duckdb/node-bindings') as DuckDBBindings;
+  } catch {
+    native = undefined;
+  }
+  return { api, native };
 }
 
 class DuckDBWarehouse implements Warehouse {
   readonly type = 'duckdb';
   readonly dialect = duckdbDialect;
-  constructor(private readonly instance: DuckDBInstance) {}
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly native?: DuckDBBindings,
+  ) {}
   async connect(): Promise<Connection> {
-    return new DuckDBConnection(await this.instance.connect(), this.instance);
+    return new DuckDBConnection(await this.instance.connect(), this.instance, this.native);
   }
+  /**
+   * Closing writes the WAL into the database file (a checkpoint) on the calling thread. Done first as a
+   * statement, it runs on the driver's thread and the caller goes on meanwhile; the close then has nothing left
+   * to write. Should the checkpoint fail, the close makes its own.
+   */
   async close(): Promise<void> {
+    try {
+      const c = await this.instance.connect();
+      try {
+        await c.run('checkpoint');
+      } finally {
+        c.closeSync();
+      }
+    } catch {
+      // The close below checkpoints.
+    }
     this.instance.closeSync();
   }
 }
@@ -83,10 +110,10 @@ export const duckdbAdapter: Adapter = {
     };
     for (const [k, v] of Object.entries((target.settings.settings as Record<string, unknown>) ?? {})) settings[k] = String(v);
     try {
-      const { DuckDBInstance: Instance } = loadDriver();
-      const instance = await Instance.create(path, settings);
+      const { api, native } = loadDriver();
+      const instance = await api.DuckDBInstance.create(path, settings);
       await attachDatabases(instance, target, options.projectRoot);
-      return new DuckDBWarehouse(instance);
+      return new DuckDBWarehouse(instance, native);
     } catch (e) {
       if (e instanceof UserError) throw e;
       const msg = (e as Error).message;

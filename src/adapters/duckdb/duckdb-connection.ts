@@ -1,4 +1,5 @@
 import type { DuckDBConnection as DriverConnection, DuckDBInstance } from '@duckdb/node-api';
+import type * as Bindings from '@duckdb/node-bindings';
 import type { ColumnDef, Connection, ExecuteResult, ExistingRelation, QueryResult, Relation } from '../contract.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 
@@ -15,11 +16,28 @@ function catalogOf(database: string | undefined): string {
   return database ? duckdbDialect.quoteString(database) : 'current_database()';
 }
 
+/** The driver's native calls, for reading a statement's row count without building its vector objects. */
+export type DuckDBBindings = Pick<typeof Bindings, 'column_count' | 'column_name' | 'column_type' | 'result_chunk_count' | 'result_get_chunk' | 'data_chunk_get_size' | 'data_chunk_get_vector' | 'vector_get_data'> & { Type: { BIGINT: number } };
+
+type DriverResult = Awaited<ReturnType<DriverConnection['run']>>;
+
 /**
  * Rows a statement wrote. DuckDB answers `CREATE TABLE … AS` and DML with one `Count` row (the driver's
- * `rowsChanged` is 0 for CTAS); other statements answer otherwise and report none.
+ * `rowsChanged` is 0 for CTAS); other statements answer otherwise and report none. With the native calls at
+ * hand, the count is read from its chunk's data directly: the driver's own reading builds several objects per
+ * value, a cost paid on every table between its statement and the next.
  */
-function rowsWritten(result: Awaited<ReturnType<DriverConnection['run']>>): number | undefined {
+function rowsWritten(result: DriverResult, native?: DuckDBBindings): number | undefined {
+  const handle = native && (result as unknown as { result?: Bindings.Result }).result;
+  if (native && handle) {
+    if (native.column_count(handle) !== 1 || native.column_name(handle, 0) !== 'Count' || native.result_chunk_count(handle) === 0) return undefined;
+    const chunk = native.result_get_chunk(handle, 0);
+    if (native.data_chunk_get_size(chunk) === 0) return undefined;
+    if (native.column_type(handle, 0) === native.Type.BIGINT) {
+      const data = native.vector_get_data(native.data_chunk_get_vector(chunk, 0), 8);
+      return Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0, true));
+    }
+  }
   if (result.columnCount !== 1 || result.columnName(0) !== 'Count') return undefined;
   // The result is materialized: its chunk is read here, without another round trip through the driver's threads.
   const chunk = result.chunkCount > 0 ? result.getChunk(0) : null;
@@ -36,11 +54,12 @@ export class DuckDBConnection implements Connection {
   constructor(
     private readonly driver: DriverConnection,
     private readonly instance: DuckDBInstance,
+    private readonly native?: DuckDBBindings,
   ) {}
 
   async execute(sql: string): Promise<ExecuteResult> {
     const result = await this.driver.run(sql);
-    const rows = rowsWritten(result);
+    const rows = rowsWritten(result, this.native);
     return { rowsAffected: rows, response: { code: 'OK', rows_affected: rows } };
   }
 
