@@ -66,10 +66,14 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
-  const match = spec.pattern ? picomatch(String(spec.pattern), { dot: false, strictBrackets: true }) : () => true;
+  const pattern = spec.pattern ? String(spec.pattern) : '';
+  const match = pattern ? picomatch(pattern, { dot: false, strictBrackets: true }) : () => true;
+  // A pattern without wildcards names one object (a day's file: `call_logs_day_{{ var('ds') }}.csv`): the
+  // store may look it up instead of listing every file ever dropped there.
+  const only = /^[^*?[\]{}()!+@\\]+$/.test(pattern) && match(pattern) ? pattern : undefined;
   const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
   const todo: ObjectInfo[] = [];
-  for await (const obj of o.store.list()) {
+  for await (const obj of o.store.list(only)) {
     if (!match(obj.key)) continue;
     const prior = landed.get(o.store.uri(obj.key));
     if (prior === undefined) todo.push(obj);
