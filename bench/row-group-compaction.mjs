@@ -6,8 +6,8 @@
 // each) is merged when that lowers the count of row groups; a run that reaches the end of the table is merged
 // only once it holds twice the first group's rows (or a full group). It starts from the row groups of a real
 // table (read from a DuckDB file, opened read-only) and grows it by ~1 % a day, the cost-of-a-day benchmark's
-// growth, and compares: one table as today, one table per month, and no merging at all (one row group a day
-// kept as it is). Its first days match what DuckDB's own log showed after the benchmark's full build
+// growth, and compares: one table as today, one table per month, merges one day in 7 only, and no merging
+// at all (one row group a day kept as it is). Its first days match what DuckDB's own log showed after the benchmark's full build
 // (docs/benchmarks.md, "Cost of a day", stop 18).
 //
 //   node bench/row-group-compaction.mjs <file.duckdb> [--days 365] [--table schema.name …]
@@ -55,6 +55,22 @@ export function simulate(start, daily, days, restartEvery) {
   return perDay;
 }
 
+/** Rows written a day (new rows and merges) when the merges run one day in `every` (`max_vacuum_tasks: 0` on the others). */
+export function writtenWithCompactionEvery(start, daily, days, every) {
+  let groups = [...start];
+  let written = 0;
+  for (let d = 0; d < days; d++) {
+    groups.push(daily);
+    written += daily;
+    if ((d + 1) % every === 0) {
+      const { after, rewritten } = checkpoint(groups);
+      groups = after;
+      written += rewritten;
+    }
+  }
+  return written / days;
+}
+
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { days: { type: 'string', default: '365' }, table: { type: 'string', multiple: true } } });
@@ -78,7 +94,8 @@ if (isMain) {
     const daily = Math.round(start.reduce((a, b) => a + b, 0) / 100);
     const one = simulate(start, daily, days);
     const monthly = simulate(start, daily, days, 30);
-    console.log(`${t}: ${start.length} row groups, +${k(daily)} rows a day; rewritten by merges: first 3 days ${one.slice(0, 3).map(k).join(', ')}; mean over ${days} days ${k(mean(one))} a day (largest ${k(Math.max(...one))}); one table per month ${k(mean(monthly))} a day; no merging 0 (the day's ${k(daily)} rows written once)`);
+    const weekly = writtenWithCompactionEvery(start, daily, days, 7) - daily;
+    console.log(`${t}: ${start.length} row groups, +${k(daily)} rows a day; rewritten by merges: first 3 days ${one.slice(0, 3).map(k).join(', ')}; mean over ${days} days ${k(mean(one))} a day (largest ${k(Math.max(...one))}); one table per month ${k(mean(monthly))} a day; merges one day in 7 ${k(weekly)} a day; no merging 0 (the day's ${k(daily)} rows written once)`);
   }
   c.closeSync();
   instance.closeSync();
