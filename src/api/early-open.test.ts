@@ -62,6 +62,7 @@ describe('opening the warehouse while the project is read', () => {
     expect(opens({ path: 'target/test.duckdb' })).toBe(true);
     expect(opens({ path: join(dir, 'target', 'test.duckdb') })).toBe(true);
     expect(opens({ path: 'target' })).toBe(false);
+    expect(opens({ path: 'target/test.duckdb/inside.duckdb' })).toBe(false);
     expect(opens({ path: ':memory:' })).toBe(false);
     expect(opens({ path: 'target/test.duckdb', attach: [{ path: 'target/other.duckdb', alias: 'other' }] })).toBe(false);
   });

@@ -131,7 +131,12 @@ export const duckdbAdapter: Adapter = {
   opensWithoutWriting(target: TargetConfig, options: OpenOptions): boolean {
     const path = duckdbPath(target, options.projectRoot);
     if (path === ':memory:' || path.startsWith('md:') || attachSpecs(target, options.projectRoot).length) return false;
-    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    try {
+      return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    } catch {
+      // A path through a file (ENOTDIR), unreadable: the command reports it where it always has.
+      return false;
+    }
   },
   validateTarget(target: TargetConfig): string[] {
     const p = target.settings.path;
