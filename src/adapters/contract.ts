@@ -252,4 +252,9 @@ export interface Adapter {
   open(target: TargetConfig, options: OpenOptions): Promise<Warehouse>;
   /** Checks a profile target's settings and reports problems as messages (no I/O). */
   validateTarget?(target: TargetConfig): string[];
+  /**
+   * Whether opening this target leaves the warehouse as it is (an existing local database, nothing to create or
+   * attach): a command may then open it while it still reads the project, and close it unused if it stops first.
+   */
+  opensWithoutWriting?(target: TargetConfig, options: OpenOptions): boolean;
 }

@@ -6,6 +6,7 @@ import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
+import type { Adapter } from '../adapters/contract.js';
 import { createTemplateEngine, TemplateCodeCache } from '../templating/index.js';
 import type { MacroFile, TemplateEngine } from '../templating/types.js';
 import { statSync } from 'node:fs';
@@ -57,6 +58,8 @@ export interface PrepareOptions extends CommonOptions {
   profileOptional?: boolean;
   /** Store the parsed graph now, not only once a parse finds no file changed (`strata parse`). */
   storeGraph?: boolean;
+  /** Told the target and its adapter as soon as they are known and valid, while the project is still being read. */
+  onTarget?: (target: { project: LoadedProject; adapter: Adapter; invocationId: string }) => void;
 }
 
 export type PrepareOutcome = { ok: true; prepared: PreparedProject } | { ok: false; diagnostics: Diagnostic[]; invocationId: string };
@@ -160,6 +163,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   for (const problem of adapter.validateTarget?.(project.target) ?? []) {
     bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, settingOf(problem)) });
   }
+  if (!bag.hasErrors) options.onTarget?.({ project, adapter, invocationId });
 
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
   const targetDir = resolve(project.config.rootDir, project.config.targetPath);

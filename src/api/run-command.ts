@@ -8,7 +8,9 @@ import { RelationIndex } from '../compile/index.js';
 import { constraintWarnings, grantWarnings } from '../materializations/index.js';
 import { hasFreshness } from '../data-tests/index.js';
 import { countStatuses, writeRunArtifacts } from './run-artifacts.js';
-import { prepareProject, type PreparedProject } from './prepare.js';
+import { prepareProject, type PreparedProject, type PrepareOptions } from './prepare.js';
+import { EarlyOpen } from '../execute/early-open.js';
+import type { Warehouse } from '../adapters/contract.js';
 import { planPrepared } from './plan-command.js';
 import { relationOfCall, type NodeRunContext } from '../execute/node-runner.js';
 import { RunSession } from '../execute/run-session.js';
@@ -64,6 +66,16 @@ const stopped = <T extends object>(x: T | Stop): x is Stop => 'stop' in x;
  * write artifacts. A mistake found before the warehouse opens ends the command with nothing written to it.
  */
 export async function runCommand(kind: RunKind, options: RunCommandOptions): Promise<CommandResult> {
+  // The warehouse opens while the project is read, where opening it writes nothing (not beside --max-bytes's own dry run).
+  const early = new EarlyOpen();
+  try {
+    return await runPhases(kind, options.maxBytes === undefined ? { ...options, onTarget: early.start } : options, early);
+  } finally {
+    await early.discard();
+  }
+}
+
+async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<PrepareOptions, 'onTarget'>, early: EarlyOpen): Promise<CommandResult> {
   const started = Date.now();
   const loaded = await load(kind, options);
   if (stopped(loaded)) return loaded.stop;
@@ -78,7 +90,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
   const session = new RunSession(p);
   let executed: ExecuteSelectionResult;
   try {
-    await openWarehouse(p, session, selection, options, relations, threads);
+    await openWarehouse(p, session, selection, options, relations, threads, early.take());
     const { node, context } = compilePhase(p, session, selection.ids, options, relations);
     executed = await executeSelection(p, {
       command: kind, ids: selection.ids, session, node, context, threads,
@@ -98,7 +110,7 @@ export async function runCommand(kind: RunKind, options: RunCommandOptions): Pro
 }
 
 /** Load: the resource types the command runs, and the project prepared (parsed, graph built). */
-async function load(kind: RunKind, options: RunCommandOptions): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[] } | Stop> {
+async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOptions, 'onTarget'>): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[] } | Stop> {
   const typeProblems = [...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
   if (typeProblems.length) return { stop: { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] } };
   const outcome = await prepareProject(options);
@@ -144,8 +156,8 @@ async function checkBeforeRun(p: PreparedProject, options: RunCommandOptions, ty
 }
 
 /** Open warehouse: schemas, what exists, `--defer`'s relations, a connection per thread. */
-async function openWarehouse(p: PreparedProject, session: RunSession, selection: RunSelection, options: RunCommandOptions, relations: RelationIndex, threads: number): Promise<void> {
-  await session.open(selection.ids.map((id) => p.graph.manifest.nodes[id]).filter((n): n is ManifestNode => !!n));
+async function openWarehouse(p: PreparedProject, session: RunSession, selection: RunSelection, options: RunCommandOptions, relations: RelationIndex, threads: number, opening?: Promise<Warehouse>): Promise<void> {
+  await session.open(selection.ids.map((id) => p.graph.manifest.nodes[id]).filter((n): n is ManifestNode => !!n), opening);
   // --defer: unselected parents this target lacks are read where the saved manifest says they are.
   if (options.defer && selection.state) await applyDeferral(p, selection.ids, selection.state, options.favorState === true, session.admin, relations);
   await session.openThreads(threads);

@@ -29,11 +29,14 @@ export class RunSession {
     return admin;
   }
 
-  /** Opens the target, creates the schemas the selected nodes build into (and the landing ledger), reads what exists. */
-  async open(selected: ManifestNode[]): Promise<void> {
+  /**
+   * Opens the target (or takes it as `opening`, opened while the project was read), creates the schemas the
+   * selected nodes build into (and the landing ledger), reads what exists.
+   */
+  async open(selected: ManifestNode[], opening?: Promise<Warehouse>): Promise<void> {
     const p = this.p;
     const targets = selected.filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test');
-    this.warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
+    this.warehouse = await (opening ?? p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId }));
     const admin = await this.warehouse.connect();
     this.connections.push(admin);
     this.schemas = uniqueSchemas(targets);

@@ -127,6 +127,17 @@ export const duckdbAdapter: Adapter = {
       throw e;
     }
   },
+  /** An existing database file with nothing to attach: opening it creates nothing. */
+  opensWithoutWriting(target: TargetConfig, options: OpenOptions): boolean {
+    const path = duckdbPath(target, options.projectRoot);
+    if (path === ':memory:' || path.startsWith('md:') || attachSpecs(target, options.projectRoot).length) return false;
+    try {
+      return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    } catch {
+      // A path through a file (ENOTDIR), unreadable: the command reports it where it always has.
+      return false;
+    }
+  },
   validateTarget(target: TargetConfig): string[] {
     const p = target.settings.path;
     if (p === undefined) return attachProblems(target);
