@@ -102,7 +102,7 @@ try {
       // The file before the run, to see afterwards what its checkpoints rewrote (copied outside the timing).
       const before = join(work, 'before-day.duckdb');
       copyFileSync(db, before);
-      const daily = run('daily run', bin, ['build', '-q', '--vars', `{ds: ${day}}`]);
+      const daily = run('daily run', bin, ['build', '-q', '--vars', JSON.stringify({ ds: day })]);
       const nodes = results();
       const slow = [...nodes].sort((a, b) => b.execution_time - a.execution_time).slice(0, 8);
       dailies.push(daily);

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
-import type { Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -66,10 +66,14 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
-  const match = spec.pattern ? picomatch(String(spec.pattern), { dot: false, strictBrackets: true }) : () => true;
+  const pattern = spec.pattern ? String(spec.pattern) : '';
+  const match = pattern ? picomatch(pattern, { dot: false, strictBrackets: true }) : () => true;
+  // A pattern without wildcards names one object (a day's file: `call_logs_day_{{ var('ds') }}.csv`): the
+  // store may look it up instead of listing every file ever dropped there.
+  const only = /^[^*?[\]{}()!+@\\]+$/.test(pattern) && match(pattern) ? pattern : undefined;
   const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
   const todo: ObjectInfo[] = [];
-  for await (const obj of o.store.list()) {
+  for await (const obj of o.store.list(only)) {
     if (!match(obj.key)) continue;
     const prior = landed.get(o.store.uri(obj.key));
     if (prior === undefined) todo.push(obj);
@@ -150,8 +154,11 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
   const { connection: c, dialect: d, relation } = o;
   const target = d.renderRelation(relation);
   const existing = await c.getRelation(relation);
-  const columns = existing ? await c.getColumns(relation) : [];
-  const reader = readerSql(d, file, spec, new Map(columns.map((col) => [col.name.toLowerCase(), col.dataType])));
+  // The table's types are read by the strict CSV reader only; for other formats they are asked for when an
+  // insert fails (one catalog query less per file: a day's Parquet and JSON files land without it).
+  let columns = existing && formatOf(spec, file) === 'csv' ? await c.getColumns(relation) : undefined;
+  const tableColumns = async (): Promise<ColumnDef[]> => (columns ??= existing ? await c.getColumns(relation) : []);
+  const reader = readerSql(d, file, spec, new Map((columns ?? []).map((col) => [col.name.toLowerCase(), col.dataType])));
   const uri = d.quoteString(o.store.uri(obj.key));
   const select = `select *, ${uri} as _strata_source_file, current_timestamp as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${reader}`;
   const insert = async (): Promise<number> => {
@@ -176,7 +183,7 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
     if (!existing) {
       await c.execute(d.createTableAs(relation, `${select} limit 0`));
     } else {
-      const have = new Map(columns.map((col) => [col.name.toLowerCase(), col]));
+      const have = new Map((await tableColumns()).map((col) => [col.name.toLowerCase(), col]));
       const added = fileCols.filter((col) => !have.has(col.name.toLowerCase()));
       if (added.length) await c.execute(d.addColumns(relation, added));
       for (const col of fileCols) {

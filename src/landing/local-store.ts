@@ -1,4 +1,4 @@
-import { copyFile, readdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 
@@ -9,7 +9,12 @@ export class LocalStore implements ObjectStore {
     this.location = `file://${dir.endsWith('/') ? dir : `${dir}/`}`;
   }
 
-  async *list(): AsyncIterable<ObjectInfo> {
+  async *list(only?: string): AsyncIterable<ObjectInfo> {
+    if (only !== undefined) {
+      const found = await this.lookUp(only);
+      if (found) yield found;
+      return;
+    }
     const walk = async function* (d: string): AsyncIterable<string> {
       let entries;
       try {
@@ -32,6 +37,24 @@ export class LocalStore implements ObjectStore {
       const s = stats[i]!;
       yield { key: relative(this.dir, file).split(sep).join('/'), size: s.size, etag: `${s.size}-${Math.floor(s.mtimeMs)}` };
     }
+  }
+
+  /**
+   * One key as the listing would give it, without reading the folder (a day's file among every file ever
+   * dropped there): each folder on its way a real folder, the file a regular file, no name starting with a dot.
+   */
+  private async lookUp(key: string): Promise<ObjectInfo | undefined> {
+    const parts = key.split('/');
+    if (parts.some((p) => p === '' || p.startsWith('.'))) return undefined;
+    let path = this.dir;
+    for (const [i, part] of parts.entries()) {
+      path = join(path, part);
+      const s = await lstat(path).catch(() => undefined);
+      const last = i === parts.length - 1;
+      if (!s || !(last ? s.isFile() : s.isDirectory())) return undefined;
+      if (last) return { key, size: s.size, etag: `${s.size}-${Math.floor(s.mtimeMs)}` };
+    }
+    return undefined;
   }
 
   async download(key: string, toFile: string): Promise<void> {

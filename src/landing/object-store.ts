@@ -9,7 +9,11 @@ export interface ObjectInfo {
 export interface ObjectStore {
   /** `s3://bucket/prefix/`, `file:///abs/dir/` — the base of every object URI. */
   readonly location: string;
-  list(): AsyncIterable<ObjectInfo>;
+  /**
+   * Every object under the location. `only`: the one key the caller can use (its pattern has no wildcards);
+   * a store may then look that key up instead of listing, and yields it only if a full listing would.
+   */
+  list(only?: string): AsyncIterable<ObjectInfo>;
   /** Streams the object to `toFile` without holding it in memory. */
   download(key: string, toFile: string, signal?: AbortSignal): Promise<void>;
   uri(key: string): string;
