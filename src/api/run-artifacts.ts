@@ -24,6 +24,11 @@ export function writeManifest(p: PreparedProject): 'reused' | 'written' {
 
 export function writeRunArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, records: NodeRunRecord[], elapsed: number): void {
   writeManifest(p);
+  writeRunResults(p, kind, options, records, elapsed);
+}
+
+/** run_results.json alone. */
+export function writeRunResults(p: PreparedProject, kind: RunKind, options: RunCommandOptions, records: NodeRunRecord[], elapsed: number): void {
   writeJsonArtifact(
     join(p.targetDir, 'run_results.json'),
     runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: runArgs(kind, options, p) }),

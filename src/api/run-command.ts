@@ -7,7 +7,7 @@ import type { ManifestNode } from '../parse/types.js';
 import { RelationIndex } from '../compile/index.js';
 import { constraintWarnings, grantWarnings } from '../materializations/index.js';
 import { hasFreshness } from '../data-tests/index.js';
-import { countStatuses, writeRunArtifacts } from './run-artifacts.js';
+import { countStatuses, writeManifest, writeRunArtifacts, writeRunResults } from './run-artifacts.js';
 import { prepareProject, type PreparedProject, type PrepareOptions } from './prepare.js';
 import { EarlyOpen } from '../execute/early-open.js';
 import type { Warehouse } from '../adapters/contract.js';
@@ -100,12 +100,15 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
     await session.close();
     return warehouseFailure(e, p, diagnostics);
   }
-  // The warehouse finishes its own writing (DuckDB's checkpoint, on the driver's thread) while the artifacts are written.
+  // The warehouse finishes its own writing (DuckDB's checkpoint, on the driver's thread) while manifest.json and
+  // the template store are written; the elapsed time, as dbt's, counts the close, so run_results.json comes after.
   const closed = session.close();
   diagnostics.push(...executed.diagnostics);
   p.templateCode?.save();
-  const elapsed = writeArtifacts(p, kind, options, executed, started);
+  writeManifest(p);
   await closed;
+  const elapsed = (Date.now() - started) / 1000;
+  writeRunResults(p, kind, options, executed.records, elapsed);
   return finish(p, options, executed, diagnostics, elapsed);
 }
 
@@ -184,13 +187,6 @@ function warehouseFailure(e: unknown, p: PreparedProject, diagnostics: Diagnosti
   if (typeof described !== 'function') throw e;
   diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(described.call(e)), file: p.project.profilesFile ?? 'profiles.yml' });
   return { exitCode: 1, diagnostics, invocationId: p.invocationId, results: [] };
-}
-
-/** Write artifacts: manifest.json and run_results.json (hooks count as results, as in dbt 1.9). The run's elapsed time. */
-function writeArtifacts(p: PreparedProject, kind: RunKind, options: RunCommandOptions, executed: ExecuteSelectionResult, started: number): number {
-  const elapsed = (Date.now() - started) / 1000;
-  writeRunArtifacts(p, kind, options, executed.records, elapsed);
-  return elapsed;
 }
 
 /** The summary event, and the command's result. */
