@@ -85,7 +85,6 @@ const appliedSecrets = new WeakMap<Connection, Set<string>>();
 
 /** Sets `secret()` values on the connection as session variables, once per connection. */
 export async function applySessionSecrets(ctx: { prepared: Pick<RunProject, 'adapter' | 'sessionSecrets'> }, connection: Connection): Promise<void> {
-  if (!ctx.prepared.sessionSecrets.size) return;
   const { dialect } = ctx.prepared.adapter;
   if (connection.setSessionSecret) {
     for (const [name, value] of ctx.prepared.sessionSecrets) connection.setSessionSecret(name, value);
