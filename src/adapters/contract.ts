@@ -153,8 +153,6 @@ export interface Dialect {
   md5Hex(expr: string): string;
   /** Seconds between a timestamp expression and now (source freshness). */
   secondsSince(timestampExpr: string): string;
-  /** The statement that sets a session secret, or undefined where the connection passes it another way. */
-  setSecret?(name: string, value: string): string;
   /**
    * SQL that reads one local file (landing). Present: the warehouse reads files itself, and landing loads
    * each file in one transaction with its ledger row. Absent: files go through the object store and a
@@ -221,8 +219,12 @@ export interface Connection {
    * (BigQuery load job). `jobId` makes a retried load idempotent.
    */
   loadFiles?(relation: Relation, uris: string[], options: { format: string; jobId: string; hivePrefix?: string; options?: Record<string, unknown> }): Promise<{ rows: number; columns: ColumnDef[] }>;
-  /** Where secrets travel with each job instead of a session statement (BigQuery query parameters). */
-  setSessionSecret?(name: string, value: string): void;
+  /**
+   * Makes a `secret()` value available to this connection's statements, the value never in any statement's
+   * text (so in no log or query history of the warehouse): BigQuery passes it as a query parameter of each job,
+   * DuckDB sets a session variable with a prepared statement. Setting the same value again costs nothing.
+   */
+  setSessionSecret?(name: string, value: string): void | Promise<void>;
   close(): Promise<void>;
 }
 

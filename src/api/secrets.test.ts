@@ -112,3 +112,22 @@ describe('secret()', () => {
     expect(await queryDuckDb(join(d, 'target', 'test.duckdb'), 'select pepper from kept')).toEqual([{ pepper: 'pepper-value' }]);
   });
 });
+
+describe("secret() and DuckDB's own query log", () => {
+  it('sets the value with a prepared statement: a run with DuckDB logging queries has the value in no logged statement', async () => {
+    const d = project({
+      'project.yml': `${PROJECT_YML()}on-run-start: ["call enable_logging('QueryLog')"]\non-run-end: ["create or replace table main.query_log as select message from duckdb_logs"]\n`,
+      'models/m.sql': "{{ config(materialized='table') }} select {{ secret('MY_SECRET_PEPPER') }} as pepper",
+      'models/n.sql': "{{ config(materialized='table') }} select pepper || '!' as shout from {{ ref('m') }}",
+    });
+    const r = await build({ projectDir: d, profilesDir: d, env: { MY_SECRET_PEPPER: 'pepper-value-314' } });
+    expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
+    const db = join(d, 'target', 'test.duckdb');
+    expect(await queryDuckDb(db, 'select pepper from m')).toEqual([{ pepper: 'pepper-value-314' }]);
+    const logged = (await queryDuckDb(db, 'select message from query_log')).map((x) => String(x.message));
+    // The log holds the run's statements (the model's, and the variable's set), none of them with the value.
+    expect(logged.some((m) => m.includes('"main"."m"'))).toBe(true);
+    expect(logged.some((m) => /set variable "MY_SECRET_PEPPER" = \$1/.test(m))).toBe(true);
+    expect(logged.filter((m) => m.includes('pepper-value-314'))).toEqual([]);
+  });
+});

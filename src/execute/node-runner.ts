@@ -81,23 +81,10 @@ export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connec
   }
 }
 
-const appliedSecrets = new WeakMap<Connection, Set<string>>();
-
-/** Sets `secret()` values on the connection as session variables, once per connection. */
-export async function applySessionSecrets(ctx: { prepared: Pick<RunProject, 'adapter' | 'sessionSecrets'> }, connection: Connection): Promise<void> {
-  const { dialect } = ctx.prepared.adapter;
-  if (connection.setSessionSecret) {
-    for (const [name, value] of ctx.prepared.sessionSecrets) connection.setSessionSecret(name, value);
-    return;
-  }
-  if (!dialect.setSecret) return;
-  const done = appliedSecrets.get(connection) ?? new Set<string>();
-  appliedSecrets.set(connection, done);
-  for (const [name, value] of ctx.prepared.sessionSecrets) {
-    if (done.has(name)) continue;
-    await connection.execute(dialect.setSecret(name, value));
-    done.add(name);
-  }
+/** Makes the `secret()` values known so far available to the connection's statements. */
+export async function applySessionSecrets(ctx: { prepared: Pick<RunProject, 'sessionSecrets'> }, connection: Connection): Promise<void> {
+  if (!connection.setSessionSecret) return;
+  for (const [name, value] of ctx.prepared.sessionSecrets) await connection.setSessionSecret(name, value);
 }
 
 /**

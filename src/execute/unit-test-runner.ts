@@ -51,10 +51,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
         secretReference: (name) => dialect.secretReference(name),
       },
     ));
-    for (const [name, value] of ctx.prepared.sessionSecrets) {
-      if (dialect.setSecret) await conn.execute(dialect.setSecret(name, value));
-      else conn.setSessionSecret?.(name, value);
-    }
+    for (const [name, value] of ctx.prepared.sessionSecrets) await conn.setSessionSecret?.(name, value);
     const actual = await conn.query(sql);
     const cmp = compareRows(def.expect, actual.rows);
     if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };

@@ -50,6 +50,8 @@ function rowsWritten(result: DriverResult, native?: DuckDBBindings): number | un
 /** One DuckDB connection. Not for concurrent use: the scheduler gives each thread its own. */
 export class DuckDBConnection implements Connection {
   private inTransaction = false;
+  /** The session variables set for `secret()` values, and their values. */
+  private readonly secrets = new Map<string, string>();
 
   constructor(
     private readonly driver: DriverConnection,
@@ -61,6 +63,13 @@ export class DuckDBConnection implements Connection {
     const result = await this.driver.run(sql);
     const rows = rowsWritten(result, this.native);
     return { rowsAffected: rows, response: { code: 'OK', rows_affected: rows } };
+  }
+
+  /** A `secret()` value as a session variable, set by a prepared statement: its text holds `$1`, not the value. */
+  async setSessionSecret(name: string, value: string): Promise<void> {
+    if (this.secrets.get(name) === value) return;
+    await this.driver.run(`set variable ${duckdbDialect.quoteIdentifier(name)} = $1`, [value]);
+    this.secrets.set(name, value);
   }
 
   async query(sql: string): Promise<QueryResult> {

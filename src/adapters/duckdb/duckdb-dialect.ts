@@ -121,10 +121,6 @@ export class DuckDBDialect implements Dialect {
     return `getvariable(${this.quoteString(name)})`;
   }
 
-  setSecret(name: string, value: string): string {
-    return `set variable ${this.quoteIdentifier(name)} = ${this.quoteString(value)}`;
-  }
-
   countRows(sql: string): string {
     return `select count(*) as n from (\n${sql}\n) as strata_count`;
   }
