@@ -1,3 +1,4 @@
+import { applySessionSecrets } from '../execute/node-runner.js';
 import { adapterTypesWith } from '../adapters/registry.js';
 import { join } from 'node:path';
 import { selectForCommand } from './state-option.js';
@@ -81,7 +82,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
     connection = await warehouse.connect();
-    for (const [name, value] of p.sessionSecrets) await connection.setSessionSecret?.(name, value);
+    await applySessionSecrets({ prepared: p }, connection);
     const targets = selection.ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n);
     const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
     const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled') });

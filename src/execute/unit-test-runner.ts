@@ -5,7 +5,7 @@ import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
 import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
-import type { NodeRunContext } from './node-runner.js';
+import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 import { runUnitTestOnTarget } from './unit-test-on-target.js';
 
 /**
@@ -51,7 +51,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
         secretReference: (name) => dialect.secretReference(name),
       },
     ));
-    for (const [name, value] of ctx.prepared.sessionSecrets) await conn.setSessionSecret?.(name, value);
+    await applySessionSecrets(ctx, conn);
     const actual = await conn.query(sql);
     const cmp = compareRows(def.expect, actual.rows);
     if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
