@@ -58,4 +58,5 @@ export const targetRules = {
   zeroSetupTarget: (profileName: string): TargetConfig => embeddedConventions().embedded.zeroSetupTarget(profileName),
   targetNames: (type: string, settings: Record<string, unknown>): { schema: string; database?: string } =>
     conventionsOf(type)?.targetNames(settings) ?? { schema: String(settings.schema ?? ''), ...(settings.database !== undefined ? { database: String(settings.database) } : {}) },
+  templateDatabase: (type: string, settings: Record<string, unknown>): string | undefined => conventionsOf(type)?.templateDatabase?.(settings),
 };

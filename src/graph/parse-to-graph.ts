@@ -36,7 +36,7 @@ export function parseToGraph(
   const fileNodes = Object.values(manifest.nodes);
   const sources = Object.values(manifest.sources);
   // Test configs in property files may read vars and env vars too, recorded with the parse's other reads.
-  const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d));
+  const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d), project.targetView);
   // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
   const knownTestMacros = engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : []));
   const tests = time('generate_tests', () => {

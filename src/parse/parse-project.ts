@@ -90,7 +90,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   const varsRead: Record<string, string | null> = {};
   // Property files (a model's YAML `config:`, source properties) may read vars and env vars, rendered as dbt does.
   const reads: PropertyReads = { envRead, varsRead, parseVars: [] };
-  const renderProperty = propertyRenderer(options.env ?? process.env, cfg.vars, reads, (d) => diagnostics.push(d));
+  const renderProperty = propertyRenderer(options.env ?? process.env, cfg.vars, reads, (d) => diagnostics.push(d), project.targetView);
   // Per var, the nodes whose render read it.
   const varReaders: Record<string, string[]> = {};
   const secrets = new Set<string>();

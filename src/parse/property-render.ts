@@ -11,14 +11,15 @@ export interface PropertyReads {
 }
 
 /**
- * Renders `{{ var() }}` / `{{ env_var() }}` in a value from a property file (a model's or test's `config:`,
+ * Renders `{{ var() }}` / `{{ env_var() }}` / `target` in a value from a property file (a model's or test's `config:`,
  * a source's schema…) as dbt does, records every name read in `reads`, and reports a name that is not set
  * and has no default as a diagnostic at `at`. `what` names the value in that message.
  */
-export function propertyRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unknown>, reads: PropertyReads, report: (d: Diagnostic) => void): <T>(value: T, what: string, at: { file: string; line?: number }) => T {
+export function propertyRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unknown>, reads: PropertyReads, report: (d: Diagnostic) => void, target?: Record<string, unknown>): <T>(value: T, what: string, at: { file: string; line?: number }) => T {
   const ctx = {
     env,
     vars,
+    ...(target ? { target } : {}),
     onRead: (kind: 'env_var' | 'var', name: string, value: unknown): void => {
       if (kind === 'env_var') reads.envRead[name] = envDigest(value as string | undefined);
       else {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { FileSource, FolderConfigTree } from './types.js';
-import { parseYamlFile } from './yaml-file.js';
+import { parseYamlFile, type YamlFile } from './yaml-file.js';
+import { renderFailure, renderYamlTree, type RenderYamlContext } from './render-yaml-value.js';
 
 /** A package `strata deps` installed under the packages-install-path (default `dbt_packages/`). */
 export interface InstalledPackage {
@@ -54,7 +55,7 @@ export function installedPackages(root: string, installPath: string, fs: FileSou
     const raw = (parsed.file?.value ?? {}) as Record<string, unknown>;
     if (typeof raw.name !== 'string' || seen.has(raw.name)) continue;
     seen.add(raw.name);
-    out.push({
+    const pkg: InstalledPackage = {
       name: raw.name,
       dir,
       macroPaths: paths(raw['macro-paths'], ['macros']),
@@ -73,7 +74,9 @@ export function installedPackages(root: string, installPath: string, fs: FileSou
       onRunStart: hooks(raw['on-run-start']),
       onRunEnd: hooks(raw['on-run-end']),
       ...(raw['require-dbt-version'] !== undefined ? { requireDbtVersion: raw['require-dbt-version'] } : {}),
-    });
+    };
+    if (parsed.file) projectFiles.set(pkg, parsed.file);
+    out.push(pkg);
   }
   return { packages: out, diagnostics };
 }
@@ -86,4 +89,21 @@ export function packageVars(pkg: InstalledPackage, rootVarsTree: Record<string, 
   const scoped = (t: Record<string, unknown>, name: string): Record<string, unknown> => tree(t[name]);
   const globals = (t: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(t).filter(([k]) => k !== rootName && !packageNames.includes(k)));
   return { ...globals(pkg.vars), ...scoped(pkg.vars, pkg.name), ...globals(rootVarsTree), ...scoped(rootVarsTree, pkg.name), ...cli };
+}
+
+/** Each package's dbt_project.yml as read, for the lines of its diagnostics. */
+const projectFiles = new WeakMap<InstalledPackage, YamlFile>();
+
+/**
+ * A package's folder configs with their Jinja rendered (`+materialized: "{{ 'table' if target.type == 'duckdb'
+ * else 'view' }}"`), as dbt renders every project's dbt_project.yml: with the package's vars and the target.
+ */
+export function renderPackageConfigs(pkg: InstalledPackage, ctx: RenderYamlContext, report: (d: Diagnostic) => void): InstalledPackage {
+  const file = `${pkg.dir}/dbt_project.yml`;
+  const yaml = projectFiles.get(pkg);
+  const render = (v: FolderConfigTree, key: string): FolderConfigTree =>
+    JSON.stringify(v).includes('{') ? tree(renderYamlTree(v, ctx, [key], (path, name, kind) => report(renderFailure(kind, name, { file, line: yaml?.lineOf(path) ?? 1 }, `add ${name} under vars: in ${file} or the root project's, or pass --vars '{${name}: …}'`)))) : v;
+  const rendered: InstalledPackage = { ...pkg, models: render(pkg.models, 'models'), seeds: render(pkg.seeds, 'seeds'), snapshots: render(pkg.snapshots, 'snapshots'), dataTests: render(pkg.dataTests, (yaml?.value as Record<string, unknown> | undefined)?.data_tests !== undefined ? 'data_tests' : 'tests'), sources: render(pkg.sources, 'sources') };
+  if (yaml) projectFiles.set(rendered, yaml);
+  return rendered;
 }

@@ -10,7 +10,8 @@ import { renderFailure, renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
-import { installedPackages, packageVars, type InstalledPackage } from './installed-packages.js';
+import { installedPackages, packageVars, renderPackageConfigs, type InstalledPackage } from './installed-packages.js';
+import { targetView } from './target-view.js';
 
 const KNOWN_KEYS = new Set([
   'name', 'version', 'profile', 'config-version', 'require-dbt-version', 'model-paths', 'source-paths', 'seed-paths', 'data-paths',
@@ -105,8 +106,13 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
   const scoped = varsTree[name] && typeof varsTree[name] === 'object' && !Array.isArray(varsTree[name]) ? (varsTree[name] as Record<string, unknown>) : {};
   const vars = { ...varsTree, ...scoped, ...cli.value };
-  const ctx = { env, vars };
+  // The profile comes before the folder configs: they may read `target` (`+enabled: "{{ target.name == 'prod' }}"`), as in dbt.
+  const profileName = typeof raw.profile === 'string' ? raw.profile : name;
+  const profile = loadProfile({ profileName: options.profile || profileName, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
+  const target = profile.target ? targetView(profile.target, profileName, options.targetRules.templateDatabase) : undefined;
+  const ctx = { env, vars, ...(target ? { target } : {}) };
   const cfg = (key: string): unknown => renderYamlTree(raw[key], ctx, [key], renderMissing);
+  const packageVarsOf = (p: InstalledPackage): Record<string, unknown> => packageVars(p, varsTree, name, cli.value, installed.packages.map((q) => q.name));
 
   const paths: Record<string, string[]> = {};
   const pathKey = (key: string, legacy: string | undefined, def: string[]): void => {
@@ -128,7 +134,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const config: ProjectConfig = {
     name,
     version: raw.version === undefined ? undefined : String(raw.version),
-    profile: typeof raw.profile === 'string' ? raw.profile : name,
+    profile: profileName,
     rootDir: root,
     configFile,
     modelPaths: paths['model-paths']!,
@@ -151,8 +157,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     selectors: selectorsFile.selectors,
     declaredPackages: packagesFile.packages,
     packagesInstallPath: installPath,
-    installedPackages: installed.packages,
-    packageVars: Object.fromEntries(installed.packages.map((p) => [p.name, packageVars(p, varsTree, name, cli.value, installed.packages.map((q) => q.name))])),
+    installedPackages: installed.packages.map((p) => renderPackageConfigs(p, { ...ctx, vars: packageVarsOf(p) }, (d) => diagnostics.push(d))),
+    packageVars: Object.fromEntries(installed.packages.map((p) => [p.name, packageVarsOf(p)])),
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
@@ -160,13 +166,12 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
   };
 
-  const profile = loadProfile({ profileName: options.profile || config.profile, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
   diagnostics.push(...profile.diagnostics);
   const files = listProjectFiles(config, fs);
   diagnostics.push(...pythonModelDiagnostics(config, fs));
   if (!profile.target || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return {
-    project: { config, target: profile.target, profilesFile: profile.file, files, secrets: profile.secrets },
+    project: { config, target: profile.target, ...(target ? { targetView: target } : {}), profilesFile: profile.file, files, secrets: profile.secrets },
     diagnostics,
   };
 }

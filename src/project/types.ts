@@ -105,6 +105,8 @@ export interface FileSource {
 export interface LoadedProject {
   config: ProjectConfig;
   target: TargetConfig;
+  /** `target` as templates see it (project/target-view.ts): YAML values rendered at parse time read it. */
+  targetView?: Record<string, unknown>;
   /** Where profiles.yml was found (for `debug`). */
   profilesFile?: string;
   files: ProjectFile[];
@@ -140,4 +142,6 @@ export interface TargetRules {
   zeroSetupTarget(profileName: string): TargetConfig;
   /** An output's schema and database, with its warehouse's aliases and defaults. */
   targetNames(type: string, settings: Record<string, unknown>): { schema: string; database?: string };
+  /** The database `target.database` shows when the output names none (DuckDB: the file's name). */
+  templateDatabase?(type: string, settings: Record<string, unknown>): string | undefined;
 }

@@ -1,0 +1,44 @@
+/**
+ * Constructs met in widely used dbt packages (dbt-project-evaluator, dbt-expectations, dbt-date), each
+ * reproduced in a few lines of our own, built on a real DuckDB file. The packages sit in dbt_packages/ as
+ * `strata deps` leaves them, so nothing is resolved or downloaded.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { join } from 'node:path';
+import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { build } from '../api/index.js';
+import { CapturingReporter } from '../diagnostics/index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+async function built(files: Record<string, string>): Promise<{ dir: string; exitCode: number; messages: string[] }> {
+  const dir = writeProject({ 'dbt_project.yml': 'name: p\nprofile: p\n', ...files }, false);
+  dirs.push(dir);
+  const reporter = new CapturingReporter();
+  const result = await build({ projectDir: dir, profilesDir: dir, reporter });
+  return { dir, exitCode: result.exitCode, messages: reporter.events.flatMap((e) => (e.type === 'diagnostic' ? [e.diagnostic] : [])).map((d) => `${d.file}:${d.line ?? ''} ${d.code} ${d.message}`) };
+}
+
+describe('constructs of real dbt packages', () => {
+  it('renders target in dbt_project.yml folder configs (root and package) and in property-file configs', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'dbt_project.yml': "name: p\nprofile: p\nmodels:\n  p:\n    +materialized: \"{{ 'table' if target.type == 'duckdb' else 'view' }}\"\n",
+      'models/root_model.sql': 'select 1 as id',
+      'models/props.sql': 'select 2 as id',
+      'models/props.yml': "version: 2\nmodels:\n  - name: props\n    config:\n      alias: \"props_{{ target.name }}\"\n",
+      'dbt_packages/pkg/dbt_project.yml': "name: pkg\nmodels:\n  pkg:\n    +materialized: \"{{ 'table' if target.type in ['duckdb'] else 'view' }}\"\n    +schema: \"{{ target.schema }}_pkg\"\n",
+      'dbt_packages/pkg/models/pkg_model.sql': 'select 3 as id',
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    const rows = await queryDuckDb(join(r.dir, 'target/test.duckdb'), "select table_schema, table_name, table_type from information_schema.tables where table_name in ('root_model', 'props_dev', 'pkg_model') order by table_name");
+    expect(rows).toEqual([
+      { table_schema: 'main_main_pkg', table_name: 'pkg_model', table_type: 'BASE TABLE' },
+      { table_schema: 'main', table_name: 'props_dev', table_type: 'BASE TABLE' },
+      { table_schema: 'main', table_name: 'root_model', table_type: 'BASE TABLE' },
+    ]);
+  });
+});
