@@ -44,6 +44,38 @@ export function testName(testType: string, target: string, args: Record<string, 
   return { name: full, alias: full.length >= 64 ? `${identifier.slice(0, 30)}_${md5(full)}` : full };
 }
 
+/**
+ * A `data_tests:` entry as dbt reads it: `unique`, `{unique: {…}}`, or `{test_name: unique, …}`. Of the body,
+ * `name:` names the test (instead of the synthetic name), `description:` describes it, and `arguments:` holds
+ * the macro's arguments (dbt 1.10's form, which packages such as dbt-date write; the older form has them beside
+ * `config:`). Undefined: not a test entry.
+ */
+export function testEntry(entry: unknown): { testType: string; args: Record<string, unknown>; customName?: string } | undefined {
+  if (typeof entry === 'string') return { testType: entry, args: {} };
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry) || Object.keys(entry).length === 0) return undefined;
+  const fields = entry as Record<string, unknown>;
+  let testType: string;
+  let body: unknown;
+  if (typeof fields.test_name === 'string') {
+    testType = fields.test_name;
+    body = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== 'test_name'));
+  } else {
+    const named = Object.entries(fields).find(([k]) => k !== 'name' && k !== 'config' && k !== 'description');
+    if (!named) return undefined;
+    [testType, body] = named;
+  }
+  const args: Record<string, unknown> = body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : {};
+  const customName = typeof args.name === 'string' ? args.name : undefined;
+  delete args.name;
+  delete args.description;
+  const nested = args.arguments;
+  if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
+    delete args.arguments;
+    Object.assign(args, nested);
+  }
+  return { testType, args, ...(customName !== undefined ? { customName } : {}) };
+}
+
 /** Jinja for a kwarg: `ref('x')`/`source('a','b')` stay expressions (as dbt renders them), the rest are literals. */
 function jinjaValue(v: unknown): string {
   if (typeof v === 'string') return /^\s*(ref|source)\s*\(.*\)\s*$/.test(v) ? v.trim() : JSON.stringify(v);
@@ -70,19 +102,12 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
   const seen = new Set<string>();
 
   const make = (raw: RawTest, parent: { kind: 'node'; node: ManifestNode } | { kind: 'source'; source: SourceDefinition }, columnName?: string): void => {
-    let testType: string;
-    let args: Record<string, unknown> = {};
-    if (typeof raw.entry === 'string') testType = raw.entry;
-    else if (raw.entry && typeof raw.entry === 'object' && Object.keys(raw.entry).length >= 1) {
-      const entries = Object.entries(raw.entry as Record<string, unknown>);
-      const named = entries.find(([k]) => k !== 'name' && k !== 'config' && k !== 'description');
-      [testType, ] = named ?? ['', {}];
-      const body = (named?.[1] ?? {}) as Record<string, unknown>;
-      args = body && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
-    } else {
+    const parsedEntry = testEntry(raw.entry);
+    if (!parsedEntry) {
       diagnostics.push({ code: 'test-invalid', severity: 'error', message: 'a test entry must be a test name or a mapping like {accepted_values: {values: [...]}}', file: raw.file, line: raw.line });
       return;
     }
+    const { testType, args, customName } = parsedEntry;
     const pkgSplit = testType.includes('.') ? testType.split('.') : [undefined, testType];
     const namespace = pkgSplit.length === 2 ? pkgSplit[0] : undefined;
     const shortType = pkgSplit[pkgSplit.length - 1]!;
@@ -108,7 +133,9 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
     const targetName = parent.kind === 'node' ? (version !== undefined ? `${parent.node.name}_v${version}` : parent.node.name) : `${parent.source.sourceName}_${parent.source.name}`;
     const modelExpr = parent.kind === 'node' ? `ref('${parent.node.name}'${version !== undefined ? `, v=${jinjaValue(version)}` : ''})` : `source('${parent.source.sourceName}', '${parent.source.name}')`;
     const kwargs = { ...args, model: `{{ get_where_subquery(${modelExpr}) }}` };
-    const { name, alias } = testName(parent.kind === 'source' ? `source_${shortType}` : shortType, targetName, kwargs);
+    // dbt's synthetic name carries the namespace (`dbt_utils_equality_…`); a `name:` of the entry replaces it.
+    const synthetic = testName(`${namespace ? `${namespace}_` : ''}${parent.kind === 'source' ? `source_${shortType}` : shortType}`, targetName, kwargs);
+    const { name, alias } = customName !== undefined ? { name: customName, alias: customName } : synthetic;
     const metadata = { name: shortType, kwargs, namespace: namespace ?? null };
     const hash = md5(name + pyRepr(hashable(metadata))).slice(-10);
     const uniqueId = `test.${input.projectName}.${name}.${hash}`;

@@ -4,6 +4,7 @@
  * `strata deps` leaves them, so nothing is resolved or downloaded.
  */
 import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -40,5 +41,41 @@ describe('constructs of real dbt packages', () => {
       { table_schema: 'main', table_name: 'props_dev', table_type: 'BASE TABLE' },
       { table_schema: 'main', table_name: 'root_model', table_type: 'BASE TABLE' },
     ]);
+  });
+});
+
+describe('generic test entries as dbt 1.8–1.10 write them', () => {
+  it('reads name:, arguments:, description: and test_name:, and names namespaced tests as dbt (<namespace>_<test>_…)', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/m.sql': 'select 1 as id union all select 2',
+      'models/m.yml': [
+        'version: 2',
+        'models:',
+        '  - name: m',
+        '    data_tests:',
+        '      - pkg.at_least:',
+        '          name: m_has_two_rows',
+        '          description: two rows or more',
+        '          config: {severity: warn}',
+        '          arguments: {n: 2}',
+        '      - test_name: pkg.at_least',
+        '        name: m_has_five_rows',
+        '        arguments: {n: 5}',
+        '    columns:',
+        '      - name: id',
+        '        data_tests:',
+        '          - pkg.at_least:',
+        '              arguments: {n: 1}',
+        '',
+      ].join('\n'),
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
+      'dbt_packages/pkg/macros/at_least.sql': '{% test at_least(model, n, column_name=none) %}select 1 from (select count(*) as c from {{ model }}) where c < {{ n }}{% endtest %}',
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(1);
+    const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    const statuses = Object.fromEntries(results.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => [x.unique_id.split('.')[2], x.status]));
+    expect(statuses).toEqual({ m_has_two_rows: 'pass', m_has_five_rows: 'fail', pkg_at_least_m_id__1: 'pass' });
   });
 });
