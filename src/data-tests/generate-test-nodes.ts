@@ -6,6 +6,7 @@ import type { RawTest } from '../parse/schema-yaml.js';
 import { finalConfig, folderConfig } from '../parse/node-config.js';
 import { hashable, pyRepr } from './python-repr.js';
 import { testArgumentDiagnostics, type TestMacro } from './test-arguments.js';
+import { kwargExpression } from './test-kwarg-expression.js';
 import { configMappingProblems, describeConfigProblem } from '../project/config-values.js';
 
 const md5 = (s: string): string => hexDigest('md5', s);
@@ -24,6 +25,8 @@ export interface GenerateTestsInput {
   renderConfig?: (config: Record<string, unknown>, at: { file: string; line?: number }) => Record<string, unknown>;
   /** The test macros (`{% test %}`, `{% macro test_x %}`): each entry's arguments are checked against its macro's. */
   testMacros?: TestMacro[];
+  /** The root project: its test macros are held to their signatures; other packages' get missing arguments undefined, as Jinja passes them. */
+  rootProject?: string;
 }
 
 /**
@@ -76,15 +79,21 @@ export function testEntry(entry: unknown): { testType: string; args: Record<stri
   return { testType, args, ...(customName !== undefined ? { customName } : {}) };
 }
 
-/** Jinja for a kwarg: `ref('x')`/`source('a','b')` stay expressions (as dbt renders them), the rest are literals. */
-function jinjaValue(v: unknown): string {
-  if (typeof v === 'string') return /^\s*(ref|source)\s*\(.*\)\s*$/.test(v) ? v.trim() : JSON.stringify(v);
-  return JSON.stringify(v ?? null);
-}
+/** A model version as a Jinja literal. */
+const jinjaValue = (v: unknown): string => JSON.stringify(v ?? null);
 
 function refsIn(v: unknown, file: string, line: number | undefined): { refs: RefCall[]; sources: SourceCall[] } {
   const refs: RefCall[] = [];
   const sources: SourceCall[] = [];
+  // In lists and mappings too: dbt renders every string of the arguments (test-kwarg-expression.ts).
+  if (v && typeof v === 'object') {
+    for (const item of Object.values(v)) {
+      const inner = refsIn(item, file, line);
+      refs.push(...inner.refs);
+      sources.push(...inner.sources);
+    }
+    return { refs, sources };
+  }
   if (typeof v !== 'string') return { refs, sources };
   const at = { file, line: line ?? 1, column: 1 };
   const r = /^\s*ref\(\s*['"]([^'"]+)['"](?:\s*,\s*['"]([^'"]+)['"])?\s*\)\s*$/.exec(v);
@@ -124,7 +133,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
     }
     if (columnName !== undefined) args.column_name = columnName;
     if (typeof entryConfig !== 'object' || Array.isArray(entryConfig)) diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': config: must be a mapping, not ${JSON.stringify(entryConfig)}`, file: raw.file, line: raw.line ?? 1, hint: 'config:\n  severity: warn' });
-    if (input.testMacros) diagnostics.push(...testArgumentDiagnostics(shortType, namespace, args, input.testMacros, raw));
+    if (input.testMacros) diagnostics.push(...testArgumentDiagnostics(shortType, namespace, args, input.testMacros, raw, input.rootProject));
     for (const p of configMappingProblems({ ...legacyConfig, ...(entryConfig && typeof entryConfig === 'object' ? entryConfig : {}) })) {
       diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': ${describeConfigProblem(p.path, p.value, p.problem)}`, file: raw.file, line: raw.line ?? 1, hint: p.problem.example });
     }
@@ -144,7 +153,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
     const fqn = [input.projectName, ...(parent.kind === 'node' ? parent.node.fqn.slice(1, -1) : []), name];
     const render = (c: Record<string, unknown>): Record<string, unknown> => (input.renderConfig ? input.renderConfig(c, { file: raw.file, line: raw.line }) : c);
     const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), render(legacyConfig), render(entryConfig));
-    const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${jinjaValue(v)}`)];
+    const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${kwargExpression(v, k)}`)];
     const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, ...(version !== undefined ? { version } : {}), at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
     const sources: SourceCall[] = parent.kind === 'source' ? [{ source: parent.source.sourceName, table: parent.source.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
     for (const v of Object.values(args)) {

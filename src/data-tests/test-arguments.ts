@@ -84,8 +84,12 @@ function macroFor(type: string, namespace: string | undefined, macros: TestMacro
   return found.length === 1 || (found.length > 1 && found.every((m) => m.sql.slice(0, m.sql.indexOf('%}')).replace(/\w+\s*\(/, '(') === found[0]!.sql.slice(0, found[0]!.sql.indexOf('%}')).replace(/\w+\s*\(/, '('))) ? found[0] : undefined;
 }
 
-/** The problems with a generic test entry's arguments (`args` as dbt passes them: with column_name, without model). */
-export function testArgumentDiagnostics(type: string, namespace: string | undefined, args: Record<string, unknown>, macros: TestMacro[], at: { file: string; line?: number }): Diagnostic[] {
+/**
+ * The problems with a generic test entry's arguments (`args` as dbt passes them: with column_name, without
+ * model). A required argument not given is an error for dbt's tests and `strictPackage`'s (the root project's);
+ * for another package's macro it is a warning. Undefined `strictPackage`: every macro is held to its signature.
+ */
+export function testArgumentDiagnostics(type: string, namespace: string | undefined, args: Record<string, unknown>, macros: TestMacro[], at: { file: string; line?: number }, strictPackage?: string): Diagnostic[] {
   const macro = macroFor(type, namespace, macros);
   const sig = macro && signatureOf(macro);
   if (!sig) return [];
@@ -93,9 +97,13 @@ export function testArgumentDiagnostics(type: string, namespace: string | undefi
   const error = (message: string, hint: string): void => {
     out.push({ code: 'test-invalid', severity: 'error', message: `test '${type}': ${message}`, file: at.file, line: at.line ?? 1, hint });
   };
+  // Jinja passes a missing argument as undefined, and packages' tests rely on it (dbt-expectations' compare
+  // tests default to the model): only the project's own and dbt's tests are held to their signatures.
+  const strict = macro.packageName === 'dbt' || strictPackage === undefined || macro.packageName === strictPackage;
   for (const name of sig.required) {
     if (name === 'model' || name in args) continue;
-    if (name === 'column_name') error('it needs a column, and this entry is not under one', `move it under a column's data_tests:, or write - ${type}:\n    column_name: id`);
+    if (!strict) out.push({ code: 'test-invalid', severity: 'warn', message: `test '${type}': the argument '${name}' is not given, so ${macro.packageName}'s macro gets it undefined (as in dbt)`, file: at.file, line: at.line ?? 1, hint: `if the test needs it, write - ${type}:\n    ${name}: …` });
+    else if (name === 'column_name') error('it needs a column, and this entry is not under one', `move it under a column's data_tests:, or write - ${type}:\n    column_name: id`);
     else error(`the argument '${name}' is missing`, `write - ${type}:\n    ${name}: …`);
   }
   if (!sig.open) {
@@ -109,7 +117,9 @@ export function testArgumentDiagnostics(type: string, namespace: string | undefi
 }
 
 /** dbt's built-in tests: the types their SQL needs. */
-function builtinValueChecks(type: string, args: Record<string, unknown>, error: (message: string, hint: string) => void): void {
+function builtinValueChecks(type: string, written: Record<string, unknown>, error: (message: string, hint: string) => void): void {
+  // A value with Jinja (`values: "{{ var('model_types') }}"`) is known when the test renders, not here.
+  const args = Object.fromEntries(Object.entries(written).filter(([, v]) => !(typeof v === 'string' && /\{\{|^\s*(env_var|var)\s*\(/.test(v))));
   if (type === 'accepted_values' && 'values' in args && !(Array.isArray(args.values) && args.values.length)) error(`values must be a list of at least one value, not ${JSON.stringify(args.values)}`, 'values: [placed, shipped]');
   if (type === 'accepted_values' && args.quote !== undefined && typeof args.quote !== 'boolean') error(`quote must be true or false, not ${JSON.stringify(args.quote)}`, 'quote: false');
   if (type === 'relationships') {

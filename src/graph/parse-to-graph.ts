@@ -50,6 +50,7 @@ export function parseToGraph(
         projectTestConfig: unit === project ? project.config.dataTests : packageTestConfig(unit.config.dataTests, project.config.dataTests, name),
         knownTestMacros,
         testMacros: engine.macros,
+        rootProject: project.config.name,
         renderConfig: (config, at) => renderProperty(config, 'a test config', at),
       });
       out.nodes.push(...own.nodes);

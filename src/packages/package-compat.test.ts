@@ -17,9 +17,8 @@ afterAll(() => dirs.forEach(removeProject));
 async function built(files: Record<string, string>): Promise<{ dir: string; exitCode: number; messages: string[] }> {
   const dir = writeProject({ 'dbt_project.yml': 'name: p\nprofile: p\n', ...files }, false);
   dirs.push(dir);
-  const reporter = new CapturingReporter();
-  const result = await build({ projectDir: dir, profilesDir: dir, reporter });
-  return { dir, exitCode: result.exitCode, messages: reporter.events.flatMap((e) => (e.type === 'diagnostic' ? [e.diagnostic] : [])).map((d) => `${d.file}:${d.line ?? ''} ${d.code} ${d.message}`) };
+  const result = await build({ projectDir: dir, profilesDir: dir, reporter: new CapturingReporter() });
+  return { dir, exitCode: result.exitCode, messages: result.diagnostics.map((d) => `${d.file}:${d.line ?? ''} ${d.code} ${d.message}`) };
 }
 
 describe('constructs of real dbt packages', () => {
@@ -77,5 +76,48 @@ describe('generic test entries as dbt 1.8–1.10 write them', () => {
     const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
     const statuses = Object.fromEntries(results.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => [x.unique_id.split('.')[2], x.status]));
     expect(statuses).toEqual({ m_has_two_rows: 'pass', m_has_five_rows: 'fail', pkg_at_least_m_id__1: 'pass' });
+  });
+
+  it('renders Jinja in test arguments natively, as dbt (a var list, a macro value, refs in a list), and lets a package macro get a missing argument undefined', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'dbt_project.yml': 'name: p\nprofile: p\nvars:\n  kinds: [a, b]\n',
+      'models/m.sql': "select 'a' as kind union all select 'b'",
+      'models/other.sql': "select 'a' as kind",
+      'macros/type_text.sql': "{% macro type_text() %}varchar{% endmacro %}",
+      'models/m.yml': [
+        'version: 2',
+        'models:',
+        '  - name: m',
+        '    data_tests:',
+        '      - pkg.same_rows:',
+        '          arguments: {models: [ref("m"), "ref(\'other\')"]}',
+        '      - pkg.same_rows:',
+        '          arguments: {models: [ref("m")], expect_type: "{{ type_text() }}", label: "kinds {{ var(\'kinds\') | length }}"}',
+        '      - pkg.compare_to',
+        '    columns:',
+        '      - name: kind',
+        '        data_tests:',
+        '          - accepted_values:',
+        '              values: "{{ var(\'kinds\') }}"',
+        '',
+      ].join('\n'),
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
+      // Fails (returns a row) unless every argument arrived as a value, not as the text written in YAML.
+      'dbt_packages/pkg/macros/same_rows.sql': [
+        "{% test same_rows(model, models, expect_type='varchar', label='kinds 2') %}",
+        "{% if models is string or expect_type != 'varchar' or label != 'kinds 2' %}select 'bad arguments' as problem",
+        "{% else %}select 1 as problem from (select count(*) as n from {{ model }}) where n < {{ models | length }} - 1{% endif %}",
+        '{% endtest %}',
+        // compare_model is required, and not given: undefined, so the macro falls back to the model, as dbt-expectations' do.
+        '{% test compare_to(model, compare_model) %}',
+        'select 1 from {{ model }} where 1 = 0 and (select count(*) from {{ compare_model if compare_model else model }}) = 0',
+        '{% endtest %}',
+      ].join('\n'),
+    });
+    expect(r.messages).toEqual([expect.stringMatching(/models\/m\.yml:\d+ test-invalid test 'compare_to': the argument 'compare_model' is not given, so pkg's macro gets it undefined/)]);
+    const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    expect(results.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => x.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(r.exitCode).toBe(0);
   });
 });
