@@ -4,7 +4,7 @@
  * `strata deps` leaves them, so nothing is resolved or downloaded.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -18,7 +18,9 @@ async function built(files: Record<string, string>): Promise<{ dir: string; exit
   const dir = writeProject({ 'dbt_project.yml': 'name: p\nprofile: p\n', ...files }, false);
   dirs.push(dir);
   const result = await build({ projectDir: dir, profilesDir: dir, reporter: new CapturingReporter() });
-  return { dir, exitCode: result.exitCode, messages: result.diagnostics.map((d) => `${d.file}:${d.line ?? ''} ${d.code} ${d.message}`) };
+  const run = existsSync(join(dir, 'target/run_results.json')) ? (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message?: string }[] }).results : [];
+  const failures = run.filter((x) => x.status === 'error').map((x) => `${x.unique_id}: ${x.message}`);
+  return { dir, exitCode: result.exitCode, messages: [...failures, ...result.diagnostics.map((d) => `${d.file}:${d.line ?? ''} ${d.code} ${d.message}`)] };
 }
 
 describe('constructs of real dbt packages', () => {
@@ -119,5 +121,36 @@ describe('generic test entries as dbt 1.8–1.10 write them', () => {
     const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
     expect(results.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => x.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
     expect(r.exitCode).toBe(0);
+  });
+});
+
+describe('template constructs of real packages', () => {
+  it('iterates run_query rows, reads dates and timestamps as Python datetimes, set_strict, datetime() by keyword', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'seeds/exceptions.csv': 'column_name,pattern\nname,x%\nname,y%\n',
+      'models/m.sql': [
+        "-- depends_on: {{ ref('exceptions') }}",
+        "{% set kept = [] %}",
+        "{% if execute %}",
+        // dbt-project-evaluator's filter_exceptions: a for loop over the table itself.
+        "{% for row in run_query('select column_name, pattern from ' ~ ref('exceptions') ~ ' order by 2') %}{% do kept.append(row[1]) %}{% endfor %}",
+        // dbt-expectations' date checks: DATE and TIMESTAMP values are date / datetime objects.
+        "{% set dr = run_query(\"select cast('2021-10-19' as date) as d, cast('2021-10-19 01:02:03.456789' as timestamp) as t\") %}",
+        "{% set d = dr.columns[0].values()[0] %}{% set t = dr.rows[0][1] %}",
+        "{% endif %}",
+        "select '{{ kept | join(',') }}' as kept,",
+        "  '{{ d.strftime('%Y/%m/%d') if execute }}|{{ d is string }}' as d,",
+        "  '{{ t if execute }}|{{ t.microsecond if execute }}' as t,",
+        "  {{ set_strict([1, 1, 2]) | length }} as n,",
+        "  '{{ modules.datetime.datetime(year=2024, month=2, day=3, hour=4, microsecond=5, tzinfo=modules.pytz.utc) }}' as dt,",
+        "  '{{ modules.datetime.date(year=2024, month=2, day=3) }}' as dd",
+      ].join('\n'),
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select * from main.m')).toEqual([
+      { kept: 'x%,y%', d: '2021/10/19|False', t: '2021-10-19 01:02:03.456789|456789', n: 2, dt: '2024-02-03 04:00:00.000005+00:00', dd: '2024-02-03' },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { QueryResult } from '../adapters/contract.js';
 import { tuple } from './jinja/index.js';
+import { warehouseDateTime } from './python-datetime.js';
 
 /** A result row as agate's: a tuple that is also read by column name (`row[0]`, `row['name']`, `row.name`). */
 type Row = unknown[] & Record<string, unknown>;
@@ -55,8 +56,9 @@ class MappedColumns {
 /** A query result shaped like dbt's agate table: `table.rows[0][0]`, `table.columns[0].values()`, `row['name']`, `table.columns.items()`. */
 export function agateTable(result: QueryResult): Record<string, unknown> {
   const names = result.columns.map((c) => c.name);
+  const types = result.columns.map((c) => c.dataType);
   const rows: Row[] = result.rows.map((r) => {
-    const values = names.map((n) => normalise(r[n]));
+    const values = names.map((n, i) => normalise(r[n], types[i]));
     return Object.assign(tuple([...values]), Object.fromEntries(names.map((n, i) => [n, values[i]]))) as Row;
   });
   const columns = names.map((name, i) => new AgateColumn(name, rows, i, result.columns[i]?.dataType));
@@ -66,13 +68,16 @@ export function agateTable(result: QueryResult): Record<string, unknown> {
     column_names: tuple([...names]),
     column_types: tuple(result.columns.map((c) => c.dataType)),
     length: rows.length,
+    // `{% for row in run_query(…) %}` iterates the rows, as agate's Table does.
+    [Symbol.iterator]: () => rows[Symbol.iterator](),
     __len__: () => rows.length,
     print_table: () => '',
     toString: () => `<agate.Table of ${rows.length} rows>`,
   };
 }
 
-function normalise(v: unknown): unknown {
+/** As agate holds them: numbers, and dates and timestamps as Python's date / datetime (with strftime). */
+function normalise(v: unknown, dataType: string | undefined): unknown {
   if (typeof v === 'bigint') return Number(v);
-  return v;
+  return warehouseDateTime(v, dataType) ?? v;
 }

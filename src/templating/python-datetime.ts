@@ -36,15 +36,18 @@ export class PyTimedelta {
 }
 
 export class PyDateTime {
-  /** `dateOnly`: a `date`, printed without a time; `utc`: aware (`+00:00`), as dbt's `run_started_at`. */
-  constructor(readonly d: Date, readonly dateOnly = false, readonly utc = false) {}
+  /**
+   * `dateOnly`: a `date`, printed without a time; `utc`: aware (`+00:00`), as dbt's `run_started_at`;
+   * `micros`: the microseconds below the Date's millisecond (a warehouse timestamp keeps all six digits).
+   */
+  constructor(readonly d: Date, readonly dateOnly = false, readonly utc = false, readonly micros = 0) {}
   get year(): number { return this.d.getUTCFullYear(); }
   get month(): number { return this.d.getUTCMonth() + 1; }
   get day(): number { return this.d.getUTCDate(); }
   get hour(): number { return this.d.getUTCHours(); }
   get minute(): number { return this.d.getUTCMinutes(); }
   get second(): number { return this.d.getUTCSeconds(); }
-  get microsecond(): number { return this.d.getUTCMilliseconds() * 1000; }
+  get microsecond(): number { return this.d.getUTCMilliseconds() * 1000 + this.micros; }
   weekday(): number {
     return (this.d.getUTCDay() + 6) % 7;
   }
@@ -60,8 +63,9 @@ export class PyDateTime {
   replace(...args: unknown[]): PyDateTime {
     const { kw } = splitArgs(args);
     const get = (k: string, v: number): number => (kw[k] === undefined ? v : Number(kw[k]));
-    const d = new Date(Date.UTC(get('year', this.year), get('month', this.month) - 1, get('day', this.day), get('hour', this.hour), get('minute', this.minute), get('second', this.second), get('microsecond', this.microsecond) / 1000));
-    return new PyDateTime(d, this.dateOnly, kw.tzinfo === null ? false : this.utc);
+    const us = get('microsecond', this.microsecond);
+    const d = new Date(Date.UTC(get('year', this.year), get('month', this.month) - 1, get('day', this.day), get('hour', this.hour), get('minute', this.minute), get('second', this.second), Math.floor(us / 1000)));
+    return new PyDateTime(d, this.dateOnly, kw.tzinfo === undefined ? this.utc : kw.tzinfo !== null && isUtc(kw.tzinfo), us % 1000);
   }
   strftime(fmt: string): string {
     const map: Record<string, () => string> = {
@@ -79,15 +83,15 @@ export class PyDateTime {
     return `${date}${sep}${p2(this.hour)}:${p2(this.minute)}:${p2(this.second)}${fraction}${this.utc ? '+00:00' : ''}`;
   }
   __add__(other: unknown): unknown {
-    return other instanceof PyTimedelta ? new PyDateTime(new Date(this.d.getTime() + other.ms), this.dateOnly, this.utc) : undefined;
+    return other instanceof PyTimedelta ? new PyDateTime(new Date(this.d.getTime() + other.ms), this.dateOnly, this.utc, this.micros) : undefined;
   }
   __sub__(other: unknown): unknown {
-    if (other instanceof PyTimedelta) return new PyDateTime(new Date(this.d.getTime() - other.ms), this.dateOnly, this.utc);
-    return other instanceof PyDateTime ? new PyTimedelta(this.d.getTime() - other.d.getTime()) : undefined;
+    if (other instanceof PyTimedelta) return new PyDateTime(new Date(this.d.getTime() - other.ms), this.dateOnly, this.utc, this.micros);
+    return other instanceof PyDateTime ? new PyTimedelta(this.valueOf() - other.valueOf()) : undefined;
   }
   /** Comparisons (`<`, `>`) and sorting see the instant. */
   valueOf(): number {
-    return this.d.getTime();
+    return this.d.getTime() + this.micros / 1000;
   }
   toString(): string {
     return this.isoformat(' ');
@@ -149,10 +153,35 @@ function checkedDate(y: number, mo: number, d: number): [number, number, number]
   return [Number(y), Number(mo) - 1, Number(d)];
 }
 
+/** A Python call's arguments by parameter name, positional or keyword (`datetime(2024, 1, 2, hour=3)`). */
+function fields(args: unknown[], names: string[]): Record<string, unknown> {
+  const { pos, kw } = splitArgs(args);
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => {
+    const v = kw[n] ?? pos[i];
+    if (v !== undefined) out[n] = v;
+  });
+  return out;
+}
+
+const num = (v: unknown): number => (v === undefined || v === null ? 0 : Number(v));
+
+/** Only UTC is a time zone Strata's datetimes carry; another one is an error rather than a wrong instant. */
+function isUtc(tz: unknown): boolean {
+  const name = String(tz);
+  if (/^(UTC|Etc\/UTC|GMT|Z)$/i.test(name)) return true;
+  throw new JinjaError('value', `time zone '${name}': modules.datetime in Strata carries UTC only`);
+}
+
 /** The `datetime` module: `datetime` and `date` are callable classes with their class methods, as in Python. */
 export function datetimeModule(now: () => Date): Record<string, unknown> {
   const datetime = Object.assign(
-    (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0) => new PyDateTime(new Date(Date.UTC(...checkedDate(y, mo, d), checkRange('hour', h, 0, 23), checkRange('minute', mi, 0, 59), checkRange('second', s, 0, 59), checkRange('microsecond', us, 0, 999999) / 1000))),
+    (...args: unknown[]) => {
+      const v = fields(args, ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo']);
+      const us = checkRange('microsecond', num(v.microsecond), 0, 999999);
+      const clock = [checkRange('hour', num(v.hour), 0, 23), checkRange('minute', num(v.minute), 0, 59), checkRange('second', num(v.second), 0, 59), Math.floor(us / 1000)] as const;
+      return new PyDateTime(new Date(Date.UTC(...checkedDate(num(v.year), num(v.month), num(v.day)), ...clock)), false, v.tzinfo === undefined || v.tzinfo === null ? false : isUtc(v.tzinfo), us % 1000);
+    },
     {
       now: () => new PyDateTime(now()),
       utcnow: () => new PyDateTime(now()),
@@ -162,7 +191,10 @@ export function datetimeModule(now: () => Date): Record<string, unknown> {
       fromtimestamp: (t: number) => new PyDateTime(new Date(t * 1000)),
     },
   );
-  const date = Object.assign((y: number, mo: number, d: number) => new PyDateTime(new Date(Date.UTC(...checkedDate(y, mo, d))), true), {
+  const date = Object.assign((...args: unknown[]) => {
+    const v = fields(args, ['year', 'month', 'day']);
+    return new PyDateTime(new Date(Date.UTC(...checkedDate(num(v.year), num(v.month), num(v.day)))), true);
+  }, {
     today: () => new PyDateTime(now()).date(),
     fromisoformat: (s: string) => fromIso(s, true),
   });
@@ -174,6 +206,25 @@ export function datetimeModule(now: () => Date): Record<string, unknown> {
     // Strata's older spelling of `d + delta`, kept for templates written against it.
     add: (d: PyDateTime, delta: PyTimedelta) => d.__add__(delta),
   };
+}
+
+/**
+ * A warehouse's DATE or TIMESTAMP value as a Python `date` / `datetime`, as dbt's agate tables hold them
+ * (`run_query(…).columns[0].values()[0].strftime('%Y-%m-%d')`). Undefined: the type is neither, or the text
+ * is not one of those values.
+ */
+export function warehouseDateTime(value: unknown, dataType: string | undefined): PyDateTime | undefined {
+  const type = (dataType ?? '').toUpperCase();
+  if (value === null || value === undefined || !/^(DATE|TIMESTAMP|DATETIME)\b/.test(type)) return undefined;
+  const text = String(value instanceof Date ? value.toISOString() : value).trim();
+  const m = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d+)?)?))?\s*(Z|UTC|[+-]\d\d(?::?\d\d)?)?$/.exec(text);
+  if (!m) return undefined;
+  if (type === 'DATE') return new PyDateTime(new Date(`${m[1]}T00:00:00Z`), true);
+  const zone = m[3] === undefined ? undefined : m[3] === 'Z' || m[3] === 'UTC' ? 'Z' : m[3].length === 3 ? `${m[3]}:00` : m[3].replace(/^([+-]\d\d)(\d\d)$/, '$1:$2');
+  const fraction = /\.(\d+)$/.exec(m[2] ?? '')?.[1] ?? '';
+  const clock = (m[2] ?? '00:00:00').replace(/\.\d+$/, '');
+  const d = new Date(`${m[1]}T${clock}.${fraction.padEnd(3, '0').slice(0, 3)}${zone ?? 'Z'}`);
+  return Number.isNaN(d.getTime()) ? undefined : new PyDateTime(d, false, zone !== undefined, Number(fraction.padEnd(6, '0').slice(3, 6)));
 }
 
 /** dbt's `run_started_at`: an aware UTC datetime (`2024-01-02 03:04:05.123000+00:00`). */

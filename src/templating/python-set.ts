@@ -1,5 +1,6 @@
 /** Python's `set` as dbt's context has it (`set(a) != set(b)` compares members, not order). */
-import { markPython, pyRepr } from './jinja/index.js';
+import { JinjaError, markPython, pyRepr } from './jinja/index.js';
+import { splitKw } from './jinja/call-args.js';
 
 const keyOf = (v: unknown): string => (typeof v === 'string' ? `s:${v}` : `r:${pyRepr(v)}`);
 
@@ -54,4 +55,19 @@ export class PySet {
   }
 }
 
-export const setFunction = markPython((items?: unknown) => new PySet(items === undefined || items === null ? [] : typeof items === 'string' ? [...items] : (items as Iterable<unknown>)));
+const iterable = (v: unknown): v is Iterable<unknown> => v !== null && v !== undefined && typeof (v as Record<symbol, unknown>)[Symbol.iterator] === 'function';
+
+/** dbt's `set(value, default=None)`: a set of the items, or `default` when the value is not iterable (Python's TypeError). */
+export const setFunction = markPython((...args: unknown[]) => {
+  const { pos, kw } = splitKw(args);
+  const items = pos[0];
+  if (items === undefined) return new PySet([]);
+  return iterable(items) ? new PySet(items) : (kw.default ?? pos[1] ?? null);
+});
+
+/** dbt's `set_strict(value)`: a set of the items; a value that is not iterable is an error. */
+export const setStrictFunction = markPython((items?: unknown) => {
+  if (items === undefined) return new PySet([]);
+  if (!iterable(items)) throw new JinjaError('type', `'${items === null ? 'NoneType' : typeof items}' object is not iterable`);
+  return new PySet(items);
+});

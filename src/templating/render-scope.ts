@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Relation } from '../adapters/contract.js';
 import { columnApi } from './api-column.js';
 import { templateAdapter } from './template-adapter.js';
-import { setFunction } from './python-set.js';
+import { setFunction, setStrictFunction } from './python-set.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import { SECRET_ENV_NAME, didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
@@ -343,7 +343,9 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       }
     },
     zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
+    zip_strict: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
     set: setFunction,
+    set_strict: setStrictFunction,
     local_md5: (s: unknown) => hexDigest('md5', String(s)),
   };
   if (run?.extraContext) Object.assign(scope, run.extraContext);
