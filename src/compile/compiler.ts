@@ -126,6 +126,12 @@ export class Compiler {
     return node;
   }
 
+  /** What a node's hooks see beside its own context, as its SQL does: dbt's `graph`, `selected_resources`, its package's vars. */
+  hookContext(node: ManifestNode): Partial<RunRenderContext> {
+    const vars = this.options.packageVars?.[node.packageName];
+    return { ...this.options.context, ...(vars ? { varsOverride: vars } : {}) };
+  }
+
   private async render(node: ManifestNode, warehouse?: TemplateWarehouse): Promise<{ sql: string; ctes: Cte[] }> {
     const { relations, dialect, engine } = this.options;
     const ctes: Cte[] = [];

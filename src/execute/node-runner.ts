@@ -160,7 +160,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
       { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config },
       hook,
-      runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }),
+      runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, ctx.compiler.hookContext(node)),
     ),
   });
   return {

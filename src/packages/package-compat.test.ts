@@ -153,4 +153,49 @@ describe('template constructs of real packages', () => {
       { kept: 'x%,y%', d: '2021/10/19|False', t: '2021-10-19 01:02:03.456789|456789', n: 2, dt: '2024-02-03 04:00:00.000005+00:00', dd: '2024-02-03' },
     ]);
   });
+
+  it('post-hooks see graph and their package vars; package vars render target; column data_type renders; sources have config.freshness', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/m.yml': [
+        'version: 2',
+        'models:',
+        '  - name: typed',
+        '    config: {contract: {enforced: true}}',
+        '    columns:',
+        '      - name: id',
+        "        data_type: \"{{ 'integer' if target.type == 'duckdb' else 'int64' }}\"",
+        'sources:',
+        '  - name: raw',
+        '    schema: main',
+        '    freshness: {warn_after: {count: 1, period: day}}',
+        '    loaded_at_field: at',
+        '    tables: [{name: events}]',
+        '',
+      ].join('\n'),
+      'models/typed.sql': 'select 1 as id',
+      'dbt_packages/pkg/dbt_project.yml': "name: pkg\nvars:\n  batch: \"{{ 500 if target.type == 'bigquery' else 2 }}\"\n",
+      // dbt-project-evaluator's shape: an empty table, filled by its post-hook from the graph, in batches of a package var.
+      'dbt_packages/pkg/models/resources.sql': "{{ config(materialized='table', post_hook=\"{{ pkg.fill(this) }}\") }}select cast(null as varchar) as id, cast(null as varchar) as freshness where 1 = 0",
+      'dbt_packages/pkg/macros/fill.sql': [
+        '{% macro fill(relation, batch_size=var("batch") | int) %}',
+        '  {%- set values = [] -%}',
+        "  {%- for n in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') -%}{%- do values.append(\"('\" ~ n.unique_id ~ \"', null)\") -%}{%- endfor -%}",
+        "  {%- for s in graph.sources.values() -%}{%- do values.append(\"('\" ~ s.unique_id ~ \"', '\" ~ s.config.freshness.warn_after.period ~ \"')\") -%}{%- endfor -%}",
+        '  {%- for batch in values | batch(batch_size) -%}',
+        "    {% call statement('insert') %}insert into {{ relation }} values {{ batch | join(', ') }}{% endcall %}",
+        '  {%- endfor -%}',
+        '{% endmacro %}',
+      ].join('\n'),
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    const db = join(r.dir, 'target/test.duckdb');
+    expect(await queryDuckDb(db, 'select * from main.resources order by id')).toEqual([
+      { id: 'model.p.typed', freshness: null },
+      { id: 'model.pkg.resources', freshness: null },
+      { id: 'source.p.raw.events', freshness: 'day' },
+    ]);
+    expect(await queryDuckDb(db, "select data_type from information_schema.columns where table_name = 'typed'")).toEqual([{ data_type: 'INTEGER' }]);
+  });
 });

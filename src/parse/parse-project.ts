@@ -202,7 +202,8 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       unrenderedConfig: { ...folderConfig(tree, fqn), ...(patch?.config ?? {}), ...rendered.config },
       tags: config.tags,
       description: describe(patch?.description ?? ''),
-      columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...c, description: describe(c.description) }])),
+      // A column's properties are rendered as dbt renders property files (`data_type: "{{ 'int' if … }}"`); descriptions are docs.
+      columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...renderProperty({ ...c, description: '' }, `column '${k}' of '${name}'`, { file: patch!.file, line: patch!.line }), description: describe(c.description) }])),
       meta: config.meta,
       patchPath: patch?.file,
       refs: rendered.refs,

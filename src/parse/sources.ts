@@ -45,7 +45,8 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       columns: r.columns,
       tags: [...new Set([...tagsOf(s.tags), ...tagsOf(t.tags)])],
       meta: { ...((s.meta as object) ?? {}), ...((t.meta as object) ?? {}) },
-      config: { ...config, enabled: config.enabled !== false },
+      // dbt 1.10 keeps the freshness in the source's config too (packages read `node.config.freshness`).
+      config: { ...config, enabled: config.enabled !== false, freshness: (config.freshness as Record<string, unknown> | undefined) ?? freshness ?? null },
       fqn: [cfg.name, r.sourceName, String(t.name)],
       path: r.file,
       originalFilePath: r.file,

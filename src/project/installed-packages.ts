@@ -94,6 +94,17 @@ export function packageVars(pkg: InstalledPackage, rootVarsTree: Record<string, 
 /** Each package's dbt_project.yml as read, for the lines of its diagnostics. */
 const projectFiles = new WeakMap<InstalledPackage, YamlFile>();
 
+/** A package's `vars:` with their Jinja rendered (the root project's vars, `target`, `env_var`), as the root's are. */
+export function renderPackageVars(pkg: InstalledPackage, ctx: RenderYamlContext, report: (d: Diagnostic) => void): InstalledPackage {
+  if (!JSON.stringify(pkg.vars).includes('{')) return pkg;
+  const file = `${pkg.dir}/dbt_project.yml`;
+  const yaml = projectFiles.get(pkg);
+  const vars = tree(renderYamlTree(pkg.vars, { ...ctx, vars: { ...pkg.vars, ...ctx.vars } }, ['vars'], (path, name, kind) => report(renderFailure(kind, name, { file, line: yaml?.lineOf(path) ?? 1 }, `pass --vars '{${name}: …}'`))));
+  const rendered = { ...pkg, vars };
+  if (yaml) projectFiles.set(rendered, yaml);
+  return rendered;
+}
+
 /**
  * A package's folder configs with their Jinja rendered (`+materialized: "{{ 'table' if target.type == 'duckdb'
  * else 'view' }}"`), as dbt renders every project's dbt_project.yml: with the package's vars and the target.

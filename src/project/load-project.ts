@@ -10,7 +10,7 @@ import { renderFailure, renderYamlTree } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
-import { installedPackages, packageVars, renderPackageConfigs, type InstalledPackage } from './installed-packages.js';
+import { installedPackages, packageVars, renderPackageConfigs, renderPackageVars, type InstalledPackage } from './installed-packages.js';
 import { targetView } from './target-view.js';
 
 const KNOWN_KEYS = new Set([
@@ -102,17 +102,20 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const renderMissing = (path: (string | number)[], n: string, kind: 'env_var' | 'var' | 'template'): void => {
     diagnostics.push(renderFailure(kind, n, { file: configFile, line: yaml.lineOf(path) }, `pass --vars '{${n}: …}'`));
   };
-  const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value }, ['vars'], renderMissing) as Record<string, unknown>;
-  // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
-  const scoped = varsTree[name] && typeof varsTree[name] === 'object' && !Array.isArray(varsTree[name]) ? (varsTree[name] as Record<string, unknown>) : {};
-  const vars = { ...varsTree, ...scoped, ...cli.value };
-  // The profile comes before the folder configs: they may read `target` (`+enabled: "{{ target.name == 'prod' }}"`), as in dbt.
+  // The profile comes before vars and folder configs: they may read `target` (`+enabled: "{{ target.name == 'prod' }}"`), as in dbt.
   const profileName = typeof raw.profile === 'string' ? raw.profile : name;
   const profile = loadProfile({ profileName: options.profile || profileName, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
   const target = profile.target ? targetView(profile.target, profileName, options.targetRules.templateDatabase) : undefined;
-  const ctx = { env, vars, ...(target ? { target } : {}) };
+  const withTarget = target ? { target } : {};
+  const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value, ...withTarget }, ['vars'], renderMissing) as Record<string, unknown>;
+  // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
+  const scoped = varsTree[name] && typeof varsTree[name] === 'object' && !Array.isArray(varsTree[name]) ? (varsTree[name] as Record<string, unknown>) : {};
+  const vars = { ...varsTree, ...scoped, ...cli.value };
+  const ctx = { env, vars, ...withTarget };
   const cfg = (key: string): unknown => renderYamlTree(raw[key], ctx, [key], renderMissing);
-  const packageVarsOf = (p: InstalledPackage): Record<string, unknown> => packageVars(p, varsTree, name, cli.value, installed.packages.map((q) => q.name));
+  // Packages' own vars are rendered too (`insert_batch_size: "{{ 500 if target.type == 'bigquery' else 10000 }}"`).
+  const packages = installed.packages.map((p) => renderPackageVars(p, ctx, (d) => diagnostics.push(d)));
+  const packageVarsOf = (p: InstalledPackage): Record<string, unknown> => packageVars(p, varsTree, name, cli.value, packages.map((q) => q.name));
 
   const paths: Record<string, string[]> = {};
   const pathKey = (key: string, legacy: string | undefined, def: string[]): void => {
@@ -157,8 +160,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     selectors: selectorsFile.selectors,
     declaredPackages: packagesFile.packages,
     packagesInstallPath: installPath,
-    installedPackages: installed.packages.map((p) => renderPackageConfigs(p, { ...ctx, vars: packageVarsOf(p) }, (d) => diagnostics.push(d))),
-    packageVars: Object.fromEntries(installed.packages.map((p) => [p.name, packageVarsOf(p)])),
+    installedPackages: packages.map((p) => renderPackageConfigs(p, { ...ctx, vars: packageVarsOf(p) }, (d) => diagnostics.push(d))),
+    packageVars: Object.fromEntries(packages.map((p) => [p.name, packageVarsOf(p)])),
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
