@@ -79,6 +79,31 @@ export function testEntry(entry: unknown): { testType: string; args: Record<stri
   return { testType, args, ...(customName !== undefined ? { customName } : {}) };
 }
 
+/**
+ * The package whose macro a test calls, for `depends_on.macros` (dbt-project-evaluator reads it to find
+ * primary-key tests): the namespace written, else the root project's own, else the one package defining
+ * it, else dbt's built-in.
+ */
+const definersIndex = new WeakMap<TestMacro[], Map<string, Set<string>>>();
+
+function testMacroPackage(type: string, namespace: string | undefined, input: GenerateTestsInput): string {
+  if (namespace) return namespace;
+  const macros = input.testMacros ?? [];
+  let index = definersIndex.get(macros);
+  if (!index) {
+    index = new Map();
+    for (const m of macros) {
+      const name = m.kind === 'test' ? m.name : m.kind === 'macro' && m.name.startsWith('test_') ? m.name.slice(5) : undefined;
+      if (name !== undefined) index.set(name, new Set([...(index.get(name) ?? []), m.packageName]));
+    }
+    definersIndex.set(macros, index);
+  }
+  const defining = index.get(type) ?? new Set<string>();
+  if (input.rootProject && defining.has(input.rootProject)) return input.rootProject;
+  const others = [...defining].filter((p) => p !== 'dbt');
+  return others.length === 1 ? others[0]! : 'dbt';
+}
+
 /** A model version as a Jinja literal. */
 const jinjaValue = (v: unknown): string => JSON.stringify(v ?? null);
 
@@ -181,7 +206,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       meta: config.meta,
       refs,
       sources,
-      dependsOn: { nodes: [], macros: [`macro.dbt.test_${shortType}`] },
+      dependsOn: { nodes: [], macros: [`macro.${testMacroPackage(shortType, namespace, input)}.test_${shortType}`] },
       schema: `${parent.kind === 'node' ? parent.node.schema : parent.source.schema}_dbt_test__audit`,
       alias,
       testMetadata: metadata,
