@@ -3,8 +3,9 @@
  * dates you can construct, format, compare and shift with `timedelta` (`now - modules.datetime.timedelta(days=7)`).
  * Times are UTC. Precision is milliseconds (JavaScript's), printed as Python's microseconds.
  */
-import { splitArgs } from './call-args.js';
-import { JinjaError } from './jinja/index.js';
+import { isKw, splitArgs } from './call-args.js';
+import { PyTimezone, UTC, offsetText, tzOf } from './python-timezone.js';
+import { JinjaError, PyFloat } from './jinja/index.js';
 
 const p2 = (n: number, w = 2): string => String(n).padStart(w, '0');
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -37,10 +38,19 @@ export class PyTimedelta {
 
 export class PyDateTime {
   /**
-   * `dateOnly`: a `date`, printed without a time; `utc`: aware (`+00:00`), as dbt's `run_started_at`;
-   * `micros`: the microseconds below the Date's millisecond (a warehouse timestamp keeps all six digits).
+   * `d`: the wall time, in the Date's UTC fields. `dateOnly`: a `date`, printed without a time; `tz`: aware,
+   * `offset` minutes east of UTC (`run_started_at` is UTC); `micros`: the microseconds below the Date's
+   * millisecond (a warehouse timestamp keeps all six digits).
    */
-  constructor(readonly d: Date, readonly dateOnly = false, readonly utc = false, readonly micros = 0) {}
+  constructor(
+    readonly d: Date,
+    readonly dateOnly = false,
+    readonly tz: PyTimezone | null = null,
+    readonly micros = 0,
+    readonly offset = tz ? tz.offsetForWall(d.getTime()) : 0,
+  ) {}
+  /** Python's `tzinfo`: the zone, or None for a naive datetime. */
+  get tzinfo(): PyTimezone | null { return this.tz; }
   get year(): number { return this.d.getUTCFullYear(); }
   get month(): number { return this.d.getUTCMonth() + 1; }
   get day(): number { return this.d.getUTCDate(); }
@@ -54,8 +64,23 @@ export class PyDateTime {
   isoweekday(): number {
     return this.weekday() + 1;
   }
-  timestamp(): number {
-    return this.d.getTime() / 1000;
+  /** Seconds since the epoch (a naive datetime is read as UTC, not the machine's zone). */
+  timestamp(): number | PyFloat {
+    return PyFloat.of(this.valueOf() / 1000);
+  }
+  /** The same instant as a wall time in `tz` (a naive datetime is read as UTC). */
+  astimezone(tz?: unknown): PyDateTime {
+    const zone = tzOf(tz) ?? UTC;
+    const instant = this.d.getTime() - this.offset * 60000;
+    const offset = zone.offsetAt(instant);
+    return new PyDateTime(new Date(instant + offset * 60000), false, zone, this.micros, offset);
+  }
+  /** This wall time in `tz` (pytz's `localize`). */
+  localizedIn(tz: PyTimezone): PyDateTime {
+    return new PyDateTime(this.d, false, tz, this.micros);
+  }
+  utcoffset(): PyTimedelta | null {
+    return this.tz ? new PyTimedelta(this.offset * 60000) : null;
   }
   date(): PyDateTime {
     return new PyDateTime(new Date(Date.UTC(this.year, this.month - 1, this.day)), true);
@@ -65,14 +90,14 @@ export class PyDateTime {
     const get = (k: string, v: number): number => (kw[k] === undefined ? v : Number(kw[k]));
     const us = get('microsecond', this.microsecond);
     const d = new Date(Date.UTC(get('year', this.year), get('month', this.month) - 1, get('day', this.day), get('hour', this.hour), get('minute', this.minute), get('second', this.second), Math.floor(us / 1000)));
-    return new PyDateTime(d, this.dateOnly, kw.tzinfo === undefined ? this.utc : kw.tzinfo !== null && isUtc(kw.tzinfo), us % 1000);
+    return new PyDateTime(d, this.dateOnly, kw.tzinfo === undefined ? this.tz : tzOf(kw.tzinfo), us % 1000);
   }
   strftime(fmt: string): string {
     const map: Record<string, () => string> = {
       Y: () => String(this.year), m: () => p2(this.month), d: () => p2(this.day), H: () => p2(this.hour), M: () => p2(this.minute), S: () => p2(this.second),
       f: () => p2(this.microsecond, 6), y: () => p2(this.year % 100), j: () => p2(Math.floor((this.d.getTime() - Date.UTC(this.year, 0, 1)) / 864e5) + 1, 3),
       b: () => MONTHS[this.month - 1]!.slice(0, 3), B: () => MONTHS[this.month - 1]!, a: () => DAYS[this.weekday()]!.slice(0, 3), A: () => DAYS[this.weekday()]!,
-      I: () => p2(this.hour % 12 || 12), p: () => (this.hour < 12 ? 'AM' : 'PM'), w: () => String((this.weekday() + 1) % 7), z: () => (this.utc ? '+0000' : ''), Z: () => (this.utc ? 'UTC' : ''), '%': () => '%',
+      I: () => p2(this.hour % 12 || 12), p: () => (this.hour < 12 ? 'AM' : 'PM'), w: () => String((this.weekday() + 1) % 7), z: () => (this.tz ? offsetText(this.offset, '') : ''), Z: () => (this.tz ? this.tz.abbreviation(this.valueOf()) : ''), '%': () => '%',
     };
     return fmt.replace(/%([A-Za-z%])/g, (m, k: string) => map[k]?.() ?? m);
   }
@@ -80,18 +105,18 @@ export class PyDateTime {
     const date = `${p2(this.year, 4)}-${p2(this.month)}-${p2(this.day)}`;
     if (this.dateOnly) return date;
     const fraction = this.microsecond ? `.${p2(this.microsecond, 6)}` : '';
-    return `${date}${sep}${p2(this.hour)}:${p2(this.minute)}:${p2(this.second)}${fraction}${this.utc ? '+00:00' : ''}`;
+    return `${date}${sep}${p2(this.hour)}:${p2(this.minute)}:${p2(this.second)}${fraction}${this.tz ? offsetText(this.offset, ':') : ''}`;
   }
   __add__(other: unknown): unknown {
-    return other instanceof PyTimedelta ? new PyDateTime(new Date(this.d.getTime() + other.ms), this.dateOnly, this.utc, this.micros) : undefined;
+    return other instanceof PyTimedelta ? new PyDateTime(new Date(this.d.getTime() + other.ms), this.dateOnly, this.tz, this.micros, this.offset) : undefined;
   }
   __sub__(other: unknown): unknown {
-    if (other instanceof PyTimedelta) return new PyDateTime(new Date(this.d.getTime() - other.ms), this.dateOnly, this.utc, this.micros);
+    if (other instanceof PyTimedelta) return new PyDateTime(new Date(this.d.getTime() - other.ms), this.dateOnly, this.tz, this.micros, this.offset);
     return other instanceof PyDateTime ? new PyTimedelta(this.valueOf() - other.valueOf()) : undefined;
   }
   /** Comparisons (`<`, `>`) and sorting see the instant. */
   valueOf(): number {
-    return this.d.getTime() + this.micros / 1000;
+    return this.d.getTime() - this.offset * 60000 + this.micros / 1000;
   }
   toString(): string {
     return this.isoformat(' ');
@@ -131,12 +156,27 @@ function strptime(text: string, fmt: string): PyDateTime {
   return new PyDateTime(d);
 }
 
+/** ISO text (`2024-01-02`, `2024-01-02 03:04:05.123456`, `…+05:30`, `…Z`, DuckDB's `…+00`): wall time, microseconds below the millisecond, offset in minutes if any. */
+function parseIso(text: string): { wall: number; micros: number; offset?: number } | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d\d(?::?\d\d)?)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const fraction = (m[7] ?? '').padEnd(6, '0');
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number(fraction.slice(0, 3)));
+  if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== Number(m[3])) return undefined;
+  const z = m[8];
+  const offset = z === undefined ? undefined : z === 'Z' || z === 'UTC' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
+  return { wall, micros: Number(fraction.slice(3, 6)), ...(offset !== undefined ? { offset } : {}) };
+}
+
+/** An offset as Python's fixed-offset `datetime.timezone` (`timezone.utc` for zero). */
+const fixedZone = (offset: number): PyTimezone => (offset === 0 ? UTC : new PyTimezone(`UTC${offsetText(offset, ':')}`, offset));
+
 function fromIso(s: string, dateOnly: boolean): PyDateTime {
-  const utc = /(?:Z|[+-]00:?00)$/.test(s);
-  const text = s.length === 10 ? `${s}T00:00:00Z` : /(?:Z|[+-]\d\d:?\d\d)$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`;
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Error(`Invalid isoformat string: '${s}'`);
-  return new PyDateTime(d, dateOnly, utc && !dateOnly);
+  const parsed = parseIso(s);
+  if (!parsed) throw new JinjaError('value', `Invalid isoformat string: '${s}'`);
+  if (dateOnly) return new PyDateTime(new Date(parsed.wall), true).date();
+  const tz = parsed.offset === undefined ? null : fixedZone(parsed.offset);
+  return new PyDateTime(new Date(parsed.wall), false, tz, parsed.micros, parsed.offset ?? 0);
 }
 
 function checkRange(what: string, v: number, lo: number, hi: number): number {
@@ -166,13 +206,6 @@ function fields(args: unknown[], names: string[]): Record<string, unknown> {
 
 const num = (v: unknown): number => (v === undefined || v === null ? 0 : Number(v));
 
-/** Only UTC is a time zone Strata's datetimes carry; another one is an error rather than a wrong instant. */
-function isUtc(tz: unknown): boolean {
-  const name = String(tz);
-  if (/^(UTC|Etc\/UTC|GMT|Z)$/i.test(name)) return true;
-  throw new JinjaError('value', `time zone '${name}': modules.datetime in Strata carries UTC only`);
-}
-
 /** The `datetime` module: `datetime` and `date` are callable classes with their class methods, as in Python. */
 export function datetimeModule(now: () => Date): Record<string, unknown> {
   const datetime = Object.assign(
@@ -180,10 +213,10 @@ export function datetimeModule(now: () => Date): Record<string, unknown> {
       const v = fields(args, ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo']);
       const us = checkRange('microsecond', num(v.microsecond), 0, 999999);
       const clock = [checkRange('hour', num(v.hour), 0, 23), checkRange('minute', num(v.minute), 0, 59), checkRange('second', num(v.second), 0, 59), Math.floor(us / 1000)] as const;
-      return new PyDateTime(new Date(Date.UTC(...checkedDate(num(v.year), num(v.month), num(v.day)), ...clock)), false, v.tzinfo === undefined || v.tzinfo === null ? false : isUtc(v.tzinfo), us % 1000);
+      return new PyDateTime(new Date(Date.UTC(...checkedDate(num(v.year), num(v.month), num(v.day)), ...clock)), false, tzOf(v.tzinfo), us % 1000);
     },
     {
-      now: () => new PyDateTime(now()),
+      now: (tz?: unknown) => (tz === undefined || tz === null || isKw(tz) && !tz.tz ? new PyDateTime(now()) : new PyDateTime(now(), false, UTC).astimezone(isKw(tz) ? tz.tz : tz)),
       utcnow: () => new PyDateTime(now()),
       today: () => new PyDateTime(now()),
       strptime,
@@ -202,7 +235,7 @@ export function datetimeModule(now: () => Date): Record<string, unknown> {
     datetime,
     date,
     timedelta,
-    timezone: { utc: 'UTC' },
+    timezone: Object.assign((delta: PyTimedelta) => fixedZone(Math.round(delta.ms / 60000)), { utc: UTC }),
     // Strata's older spelling of `d + delta`, kept for templates written against it.
     add: (d: PyDateTime, delta: PyTimedelta) => d.__add__(delta),
   };
@@ -216,16 +249,11 @@ export function datetimeModule(now: () => Date): Record<string, unknown> {
 export function warehouseDateTime(value: unknown, dataType: string | undefined): PyDateTime | undefined {
   const type = (dataType ?? '').toUpperCase();
   if (value === null || value === undefined || !/^(DATE|TIMESTAMP|DATETIME)\b/.test(type)) return undefined;
-  const text = String(value instanceof Date ? value.toISOString() : value).trim();
-  const m = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d+)?)?))?\s*(Z|UTC|[+-]\d\d(?::?\d\d)?)?$/.exec(text);
-  if (!m) return undefined;
-  if (type === 'DATE') return new PyDateTime(new Date(`${m[1]}T00:00:00Z`), true);
-  const zone = m[3] === undefined ? undefined : m[3] === 'Z' || m[3] === 'UTC' ? 'Z' : m[3].length === 3 ? `${m[3]}:00` : m[3].replace(/^([+-]\d\d)(\d\d)$/, '$1:$2');
-  const fraction = /\.(\d+)$/.exec(m[2] ?? '')?.[1] ?? '';
-  const clock = (m[2] ?? '00:00:00').replace(/\.\d+$/, '');
-  const d = new Date(`${m[1]}T${clock}.${fraction.padEnd(3, '0').slice(0, 3)}${zone ?? 'Z'}`);
-  return Number.isNaN(d.getTime()) ? undefined : new PyDateTime(d, false, zone !== undefined, Number(fraction.padEnd(6, '0').slice(3, 6)));
+  const parsed = parseIso(String(value instanceof Date ? value.toISOString() : value));
+  if (!parsed) return undefined;
+  if (type === 'DATE') return new PyDateTime(new Date(parsed.wall), true).date();
+  return new PyDateTime(new Date(parsed.wall), false, parsed.offset === undefined ? null : fixedZone(parsed.offset), parsed.micros, parsed.offset ?? 0);
 }
 
 /** dbt's `run_started_at`: an aware UTC datetime (`2024-01-02 03:04:05.123000+00:00`). */
-export const runStartedAt = (d: Date): PyDateTime => new PyDateTime(d, false, true);
+export const runStartedAt = (d: Date): PyDateTime => new PyDateTime(d, false, UTC);

@@ -132,6 +132,18 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     expect(await render("{{ run_started_at.strftime('%Y') | length }} {{ run_started_at.isoformat()[-6:] }}")).toBe('4 +00:00');
   });
 
+  it('time zones as pytz and datetime.timezone give them (expected values printed by CPython with zoneinfo)', async () => {
+    const la = "modules.pytz.timezone('America/Los_Angeles')";
+    expect(await render(`{% set a = ${la}.localize(modules.datetime.datetime(2026, 9, 1)) %}{{ a }}|{{ a.strftime('%z %Z') }}|{{ a.timestamp() }}`)).toBe('2026-09-01 00:00:00-07:00|-0700 PDT|1788246000.0');
+    expect(await render(`{% set b = ${la}.localize(modules.datetime.datetime(2026, 1, 15, 8, 30)) %}{{ b }}|{{ b.astimezone(modules.pytz.utc) }}`)).toBe('2026-01-15 08:30:00-08:00|2026-01-15 16:30:00+00:00');
+    expect(await render("{% set f = modules.datetime.datetime.fromisoformat('2026-08-15T12:00:00+05:30') %}{{ f }}|{{ modules.datetime.datetime.fromisoformat('2026-08-15T12:00:00+00:00').tzinfo }}|{{ f.tzinfo }}|{{ modules.datetime.datetime.fromisoformat('2026-08-15').tzinfo is none }}"))
+      .toBe('2026-08-15 12:00:00+05:30|UTC|UTC+05:30|True');
+    expect(await render("{{ modules.datetime.datetime(2026, 9, 1, tzinfo=modules.pytz.utc).astimezone(modules.pytz.timezone('Asia/Tokyo')) }}")).toBe('2026-09-01 09:00:00+09:00');
+    // The same instant compares equal whatever its zone; before and after are instants too.
+    expect(await render(`{{ ${la}.localize(modules.datetime.datetime(2026, 8, 31, 17)) == modules.datetime.datetime(2026, 9, 1, tzinfo=modules.pytz.utc) }} {{ ${la}.localize(modules.datetime.datetime(2026, 8, 31, 23)) > modules.datetime.datetime(2026, 9, 1, 5, tzinfo=modules.pytz.utc) }}`)).toBe('True True');
+    await expect(render("{{ modules.pytz.timezone('Mars/Olympus') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'jinja-render-error', message: expect.stringContaining("UnknownTimeZoneError: 'Mars/Olympus'") }] });
+  });
+
   it('this and ref() are relations while parsing too; include(), builtins and config.require as dbt', async () => {
     const r = engine().parseRender(node, "{{ config(materialized='table') }}select '{{ this.name }}', '{{ this.render() }}', '{{ ref('orders').identifier }}', '{{ config.require('unique_key') }}' from {{ builtins.ref('orders') }}");
     expect(r.diagnostics).toEqual([]);
