@@ -10,8 +10,8 @@ const FLAGS = { I: 2, IGNORECASE: 2, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, X: 6
 function translate(pattern: string, flags: number): RegExp {
   let p = pattern;
   let f = 'u';
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(p);
-  if (inline) {
+  // Global flags lead the pattern, in one group or several (`(?i)(?s)…`, as dbt-codegen writes them).
+  for (let inline = /^\(\?([aiLmsux]+)\)/.exec(p); inline; inline = /^\(\?([aiLmsux]+)\)/.exec(p)) {
     p = p.slice(inline[0].length);
     for (const c of inline[1]!) flags |= c === 'i' ? 2 : c === 'm' ? 8 : c === 's' ? 16 : c === 'x' ? 64 : 0;
   }

@@ -144,6 +144,10 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     await expect(render("{{ modules.pytz.timezone('Mars/Olympus') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'jinja-render-error', message: expect.stringContaining("UnknownTimeZoneError: 'Mars/Olympus'") }] });
   });
 
+  it('modules.re takes global flags in several leading groups, as Python (expected values printed by CPython)', async () => {
+    expect(await render("{{ modules.re.search('(?i)(?s)(^.*\\s*|\\s+|,)with\\s', 'a\\nWITH x as').group(0) | tojson }}|{{ modules.re.findall('(?i)(?m)^b', 'a\\nB\\nb') }}")).toBe('"a\\nWITH "|[\'B\', \'b\']');
+  });
+
   it('this and ref() are relations while parsing too; include(), builtins and config.require as dbt', async () => {
     const r = engine().parseRender(node, "{{ config(materialized='table') }}select '{{ this.name }}', '{{ this.render() }}', '{{ ref('orders').identifier }}', '{{ config.require('unique_key') }}' from {{ builtins.ref('orders') }}");
     expect(r.diagnostics).toEqual([]);
