@@ -55,21 +55,22 @@ export function unitTestProblems(r: RawUnitTest, model: ManifestNode, fixtures: 
   return out;
 }
 
-/** `format:` and `rows:` of a given input or of expect; `fixture:` files are not read yet. */
+/** `format:` and `rows:` of a given input or of expect, or its `fixture:` (`fixtures/<name>.csv` or `.sql`). */
 function rowProblems(entry: Record<string, unknown>, at: string, what: string, fixtures: ReadonlySet<string>, error: (where: string | undefined, message: string, hint: string) => void): void {
   const format = entry.format ?? 'dict';
   if (typeof format !== 'string' || !FORMATS.includes(format)) return error(`${at}.format`, `format: of ${what} must be dict, csv or sql, not ${JSON.stringify(format)}`, 'format: csv');
   if (entry.fixture !== undefined && entry.fixture !== null) {
-    if (format !== 'csv') return error(at, `fixture: files are read for format: csv only (${what} is ${format})`, 'add format: csv, or write the rows inline under rows:');
+    if (format === 'dict') return error(at, `fixture: files are read for format: csv or sql (${what} is dict)`, 'add format: csv, or write the rows inline under rows:');
     if (entry.rows !== undefined) return error(at, `${what} has both rows: and fixture:`, 'keep one of them');
-    if (typeof entry.fixture !== 'string' || !fixtures.has(entry.fixture)) return error(at, `there is no fixture file ${String(entry.fixture)}.csv in a fixtures/ folder of the test paths`, `create tests/fixtures/${String(entry.fixture)}.csv${fixtures.size ? ` (there are: ${[...fixtures].join(', ')})` : ''}`);
+    const file = `${String(entry.fixture)}.${format}`;
+    if (typeof entry.fixture !== 'string' || !fixtures.has(file)) return error(at, `there is no fixture file ${file} in a fixtures/ folder of the test paths`, `create tests/fixtures/${file}${fixtures.size ? ` (there are: ${[...fixtures].join(', ')})` : ''}`);
     return;
   }
   const rows = entry.rows;
   if (rows === undefined || rows === null) return error(at, `${what} has no rows:`, format === 'dict' ? 'rows:\n  - {id: 1}' : 'rows: |\n  id\n  1');
   if (format === 'dict' && !(Array.isArray(rows) && rows.every((x) => x && typeof x === 'object' && !Array.isArray(x)))) return error(`${at}.rows`, `rows: of ${what} must be a list of mappings (format dict), not ${JSON.stringify(rows).slice(0, 60)}`, 'rows:\n  - {id: 1, status: placed}');
   if (format === 'csv' && typeof rows !== 'string') return error(`${at}.rows`, `rows: of ${what} must be CSV text (format csv)`, 'rows: |\n  id,status\n  1,placed');
-  if (format === 'sql') error(at, 'format: sql is not supported yet', 'use format: dict or csv');
+  if (format === 'sql' && typeof rows !== 'string') return error(`${at}.rows`, `rows: of ${what} must be a SQL query (format sql)`, "rows: |\n  select 1 as id, 'placed' as status");
 }
 
 /** `overrides:` a mapping of macros, vars and env_vars, each a mapping. */

@@ -19,6 +19,8 @@ export interface UnitTestInput {
   /** `ref('x')`, `source('a', 'b')` or `this`. */
   input: string;
   rows: Record<string, unknown>[];
+  /** `format: sql`: the query whose rows are the input (then `rows` is empty). */
+  sql?: string;
 }
 
 export interface UnitTestDefinition {
@@ -26,14 +28,24 @@ export interface UnitTestDefinition {
   model: string;
   given: UnitTestInput[];
   expect: Record<string, unknown>[];
+  /** `format: sql`: the query whose rows are expected (then `expect` is empty). */
+  expectSql?: string;
   overrides: { vars?: Record<string, unknown>; macros?: Record<string, unknown> };
 }
 
-/** A unit test's CSV fixture files (`fixtures/<name>.csv` under the test paths), by name: their text, read when used. */
+/** A unit test's fixture files (`fixtures/<name>.csv` or `.sql` under the test paths), by file name: their text, read when used. */
 export type UnitTestFixtures = ReadonlyMap<string, () => string>;
 
+/** A `format: sql` block's query (its rows: text, or its fixture file's). */
+function sqlOf(block: Record<string, unknown>, fixtures: UnitTestFixtures): string | undefined {
+  if (block.format !== 'sql') return undefined;
+  const fixture = typeof block.fixture === 'string' ? fixtures.get(`${block.fixture}.sql`) : undefined;
+  return (fixture ? fixture() : String(block.rows ?? '')).trim().replace(/;\s*$/, '');
+}
+
 function rowsOf(block: Record<string, unknown>, fixtures: UnitTestFixtures): Record<string, unknown>[] {
-  const fixture = block.format === 'csv' && typeof block.fixture === 'string' ? fixtures.get(block.fixture) : undefined;
+  if (block.format === 'sql') return [];
+  const fixture = block.format === 'csv' && typeof block.fixture === 'string' ? fixtures.get(`${block.fixture}.csv`) : undefined;
   if (fixture) block = { ...block, rows: fixture() };
   if (block.format === 'csv' && typeof block.rows === 'string') {
     // Like a seed: an empty field is null, a plain number is a number, anything else stays text.
@@ -42,6 +54,8 @@ function rowsOf(block: Record<string, unknown>, fixtures: UnitTestFixtures): Rec
   }
   return Array.isArray(block.rows) ? (block.rows as Record<string, unknown>[]) : [];
 }
+
+const optional = <K extends string>(key: K, v: string | undefined): Partial<Record<K, string>> => (v === undefined ? {} : ({ [key]: v } as Record<K, string>));
 
 /** `unit_tests:` entries → unit_test nodes (`unit_test.<project>.<model>.<name>`), children of their model. */
 export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: Map<string, ManifestNode>, fixtures: UnitTestFixtures = new Map()): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
@@ -66,8 +80,9 @@ export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: M
       diagnostics.push(...problems);
       continue;
     }
-    const given = Array.isArray(d.given) ? (d.given as Record<string, unknown>[]).map((g) => ({ input: String(g.input ?? ''), rows: rowsOf(g, fixtures) })) : [];
-    const definition: UnitTestDefinition = { name, model: modelName, given, expect: rowsOf((d.expect as Record<string, unknown>) ?? {}, fixtures), overrides: (d.overrides as UnitTestDefinition['overrides']) ?? {} };
+    const given = Array.isArray(d.given) ? (d.given as Record<string, unknown>[]).map((g) => ({ input: String(g.input ?? ''), rows: rowsOf(g, fixtures), ...optional('sql', sqlOf(g, fixtures)) })) : [];
+    const expect = (d.expect as Record<string, unknown>) ?? {};
+    const definition: UnitTestDefinition = { name, model: modelName, given, expect: rowsOf(expect, fixtures), ...optional('expectSql', sqlOf(expect, fixtures)), overrides: (d.overrides as UnitTestDefinition['overrides']) ?? {} };
     nodes.push({
       uniqueId: `unit_test.${projectName}.${modelName}.${name}`,
       resourceType: 'unit_test',

@@ -28,7 +28,7 @@ export async function runUnitTestOnTarget(
     // Types come from the real relation when the warehouse has it, in its own spelling; else from the values.
     const columns = real && (await connection.getRelation(real)) ? await connection.getColumns(real) : undefined;
     const rel = { schema: '', identifier: `__strata_given_${ctes.length}` };
-    ctes.push(`${dialect.quoteIdentifier(rel.identifier)} as (\n${givenTableSql(dialect, given.rows, columns)}\n)`);
+    ctes.push(`${dialect.quoteIdentifier(rel.identifier)} as (\n${given.sql ?? givenTableSql(dialect, given.rows, columns)}\n)`);
     names.set(key, rel);
   }
   const missing = (what: string): { error: string; hint: string } => ({ error: `unit test '${def.name}' gives no rows for ${what}`, hint: `add under given:  - input: ${what}\n      rows: []` });
@@ -45,7 +45,8 @@ export async function runUnitTestOnTarget(
   const sql = `${ctes.length ? `with ${ctes.join(',\n')}\n` : ''}select * from (\n${modelSql}\n) as strata_unit`;
   await applySessionSecrets(ctx, connection);
   const actual = await connection.query(sql);
-  const cmp = compareRows(def.expect, actual.rows.map(plainRow));
+  const expected = def.expectSql ? (await connection.query(def.expectSql)).rows.map(plainRow) : def.expect;
+  const cmp = compareRows(expected, actual.rows.map(plainRow));
   if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
   return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
 }

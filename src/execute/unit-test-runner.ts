@@ -32,7 +32,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       // Types come from the real relation when the warehouse has it (as dbt does); otherwise from the values.
       const columns = real && (await warehouseConnection.getRelation(real)) ? await warehouseConnection.getColumns(real) : undefined;
       const rel = { schema: 'main', identifier: `__strata_given_${index++}` };
-      await conn.execute(dialect.createTableAs(rel, givenTableSql(dialect, given.rows, columns)));
+      await conn.execute(dialect.createTableAs(rel, given.sql ?? givenTableSql(dialect, given.rows, columns)));
       tables.set(key, rel);
     }
     const missing = (what: string): { error: string; hint: string } => ({ error: `unit test '${def.name}' gives no rows for ${what}`, hint: `add under given:  - input: ${what}\n      rows: []` });
@@ -53,7 +53,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     ));
     await applySessionSecrets(ctx, conn);
     const actual = await conn.query(sql);
-    const cmp = compareRows(def.expect, actual.rows);
+    const cmp = compareRows(def.expectSql ? (await conn.query(def.expectSql)).rows : def.expect, actual.rows);
     if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
     return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
   } finally {

@@ -70,7 +70,7 @@ export function parseToGraph(
 
   // Unit tests, each project's (the root's and every package's) on its own models.
   // CSV fixtures of unit tests (`fixture: <name>`) in the project's and its packages' test paths, by file name.
-  const fixtures = new Map(project.files.filter((f) => f.kind === 'fixture').map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.csv$/i, ''), () => f.contents] as const));
+  const fixtures = new Map(project.files.filter((f) => f.kind === 'fixture').map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.(csv|sql)$/i, (m) => m.toLowerCase()), () => f.contents] as const));
   const unitTestsOf = (m: object): RawUnitTest[] => (m as { unitTests?: RawUnitTest[] }).unitTests ?? [];
   for (const [name, raw] of [[project.config.name, unitTestsOf(manifest)], ...packageParses.map((p) => [p.manifest.projectName, unitTestsOf(p.manifest)] as const)] as const) {
     if (!raw.length) continue;

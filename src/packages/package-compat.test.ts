@@ -202,4 +202,40 @@ describe('template constructs of real packages', () => {
     ]);
     expect(await queryDuckDb(db, "select data_type from information_schema.columns where table_name = 'typed'")).toEqual([{ data_type: 'INTEGER' }]);
   });
+
+  it('unit tests in format: sql, inline and as fixtures/*.sql files (which are not singular tests), as dbt-audit-helper writes them', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select id, {'k': id} as s from {{ ref('a') }}",
+      'tests/fixtures/struct_rows.sql': "select 1 as id union all select 2 as id;\n",
+      'models/unit.yml': [
+        'unit_tests:',
+        '  - name: from_fixture',
+        '    model: b',
+        '    given:',
+        "      - input: ref('a')",
+        '        format: sql',
+        '        fixture: struct_rows',
+        '    expect:',
+        '      format: sql',
+        '      rows: |',
+        "        select 1 as id, {'k': 1} as s union all select 2, {'k': 2}",
+        '  - name: inline_and_wrong',
+        '    model: b',
+        '    given:',
+        "      - input: ref('a')",
+        '        format: sql',
+        '        rows: select 3 as id',
+        '    expect:',
+        '      rows: [{id: 4}]',
+        '',
+      ].join('\n'),
+    });
+    expect(r.messages).toEqual([]);
+    const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    expect(Object.fromEntries(results.results.map((x) => [x.unique_id, x.status]))).toEqual({
+      'model.p.a': 'success', 'model.p.b': 'success', 'unit_test.p.b.from_fixture': 'pass', 'unit_test.p.b.inline_and_wrong': 'fail',
+    });
+  });
 });

@@ -184,7 +184,9 @@ function kindOf(resource: 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'an
   if (ext === 'yml' || ext === 'yaml') return 'schema';
   if (ext === 'md') return 'doc';
   if (resource === 'seed') return ext === 'csv' ? 'seed' : undefined;
-  if (resource === 'test' && ext === 'csv') return rel.split('/').includes('fixtures') ? 'fixture' : undefined;
+  // A unit test's fixtures (`tests/fixtures/x.csv` or `.sql`) are data, not tests, as in dbt.
+  if (resource === 'test' && (ext === 'csv' || ext === 'sql') && rel.split('/').includes('fixtures')) return 'fixture';
+  if (resource === 'test' && ext === 'csv') return undefined;
   if (ext !== 'sql') return undefined;
   if (resource === 'test') return rel.split('/').includes('generic') ? 'macro' : 'test';
   if (resource === 'docs') return undefined;
