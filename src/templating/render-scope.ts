@@ -110,6 +110,16 @@ export function relationObject(rel: Relation, render: (r: Relation) => string, q
   return obj;
 }
 
+/** `api.Relation.create(database=…, schema=…, identifier=…, type=…)`; without an identifier it names the schema (`"db"."s"`), as dbt's. */
+function createRelation(kw: Record<string, unknown>, render: (r: Relation) => string): unknown {
+  const given = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+  const identifier = given(kw.identifier);
+  const rel: Relation = { ...(given(kw.database) !== undefined ? { database: given(kw.database) } : {}), schema: given(kw.schema) ?? '', identifier: identifier ?? '' };
+  if (identifier !== undefined) return relationObject(rel, render, undefined, given(kw.type) ?? null);
+  // The dialect renders whole relations: render one with a stand-in identifier and drop it.
+  return relationObject(rel, (r) => render({ ...r, identifier: 'x' }).split('.').slice(0, -1).join('.'), undefined, given(kw.type) ?? null);
+}
+
 export interface ScopeInput {
   options: TemplateEnvironmentOptions;
   registry: MacroRegistry;
@@ -283,7 +293,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,
     adapter,
-    api: { Column: columnApi(options.columnConventions?.(adapterType)), Relation: { create: (...a: Args) => { const { kw } = splitArgs(a); return relationObject({ database: kw.database as string, schema: String(kw.schema), identifier: String(kw.identifier) }, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])); } } },
+    api: { Column: columnApi(options.columnConventions?.(adapterType)), Relation: { create: (...a: Args) => createRelation(splitArgs(a).kw, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])) } },
     run_query: runQuery,
     statement,
     load_result: (name: string) => results.get(name) ?? null,

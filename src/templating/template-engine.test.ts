@@ -144,6 +144,10 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     await expect(render("{{ modules.pytz.timezone('Mars/Olympus') }}")).rejects.toMatchObject({ diagnostics: [{ code: 'jinja-render-error', message: expect.stringContaining("UnknownTimeZoneError: 'Mars/Olympus'") }] });
   });
 
+  it('api.Relation.create without an identifier names the schema, as dbt (dbt-codegen creates its source schema so)', async () => {
+    expect(await render("{{ api.Relation.create(schema='raw') }}|{{ api.Relation.create(schema='raw', identifier='t') }}|{{ api.Relation.create(database=none, schema='raw', identifier=none).schema }}")).toBe('"raw"|"raw"."t"|raw');
+  });
+
   it('modules.re takes global flags in several leading groups, as Python (expected values printed by CPython)', async () => {
     expect(await render("{{ modules.re.search('(?i)(?s)(^.*\\s*|\\s+|,)with\\s', 'a\\nWITH x as').group(0) | tojson }}|{{ modules.re.findall('(?i)(?m)^b', 'a\\nB\\nb') }}")).toBe('"a\\nWITH "|[\'B\', \'b\']');
   });
