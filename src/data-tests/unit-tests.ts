@@ -112,6 +112,12 @@ export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: M
   return { nodes, diagnostics };
 }
 
+/** `overrides.macros` other than is_incremental (which picks the model's incremental branch): what those macros return instead. */
+export function macroOverrides(def: UnitTestDefinition): { macroOverrides?: Record<string, unknown> } {
+  const rest = Object.entries(def.overrides.macros ?? {}).filter(([name]) => name !== 'is_incremental');
+  return rest.length ? { macroOverrides: Object.fromEntries(rest) } : {};
+}
+
 const literal = (dialect: Dialect, v: unknown): string =>
   v === null || v === undefined ? 'null' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : dialect.quoteString(String(v));
 

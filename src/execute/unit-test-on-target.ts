@@ -2,7 +2,7 @@ import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
-import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { compareRows, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 
@@ -40,7 +40,7 @@ export async function runUnitTestOnTarget(
   const isIncremental = def.overrides.macros?.is_incremental === true;
   const modelSql = await ctx.prepared.engine.runRender(renderNodeOf(model), model.rawCode, runRenderContext(
     { dialect, thisRelation, resolver, warehouse: templateWarehouse(connection, dialect), isIncremental },
-    { varsOverride: def.overrides.vars, secretReference: (name) => dialect.secretReference(name) },
+    { varsOverride: def.overrides.vars, ...macroOverrides(def), secretReference: (name) => dialect.secretReference(name) },
   ));
   const sql = `${ctes.length ? `with ${ctes.join(',\n')}\n` : ''}select * from (\n${modelSql}\n) as strata_unit`;
   await applySessionSecrets(ctx, connection);

@@ -3,7 +3,7 @@ import { embeddedConventions, loadAdapter } from '../adapters/registry.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
-import { compareRows, givenTableSql, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { compareRows, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 import { runUnitTestOnTarget } from './unit-test-on-target.js';
@@ -46,6 +46,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       { dialect: dialect, thisRelation, resolver, warehouse: templateWarehouse(conn, dialect), isIncremental },
       {
         varsOverride: def.overrides.vars,
+        ...macroOverrides(def),
         // The embedded warehouse runs the test, so the model renders in its SQL whatever the target's.
         adapterType: embedded.type,
         secretReference: (name) => dialect.secretReference(name),

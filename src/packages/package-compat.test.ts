@@ -238,4 +238,32 @@ describe('template constructs of real packages', () => {
       'model.p.a': 'success', 'model.p.b': 'success', 'unit_test.p.b.from_fixture': 'pass', 'unit_test.p.b.inline_and_wrong': 'fail',
     });
   });
+
+  it("unit tests' overrides.macros replace any macro by its value, called by name or through its package", async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
+      'dbt_packages/pkg/macros/bounds.sql': "{% macro bounds() %}{{ return({'lo': 0, 'hi': 100}) }}{% endmacro %}\n{% macro lo_of() %}{{ return(pkg.bounds()['lo']) }}{% endmacro %}",
+      'macros/label.sql': "{% macro label() %}real{% endmacro %}",
+      'models/src.sql': 'select 5 as n',
+      'models/m.sql': "select n, '{{ label() }}' as label from {{ ref('src') }} where n between {{ pkg.lo_of() }} and {{ pkg.bounds()['hi'] }}",
+      'models/unit.yml': [
+        'unit_tests:',
+        '  - name: narrowed',
+        '    model: m',
+        '    overrides:',
+        '      macros:',
+        "        pkg.bounds: {lo: 2, hi: 3}",
+        '        label: fake',
+        '    given:',
+        "      - input: ref('src')",
+        '        rows: [{n: 1}, {n: 2}, {n: 3}, {n: 4}]',
+        '    expect:',
+        '      rows: [{n: 2, label: fake}, {n: 3, label: fake}]',
+        '',
+      ].join('\n'),
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
 });

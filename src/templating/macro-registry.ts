@@ -9,6 +9,8 @@ export interface RenderState {
   scope: Record<string, unknown>;
   async: boolean;
   instances: Map<number, Record<string, Macro> | Promise<Record<string, Macro>>>;
+  /** Unit tests' `overrides.macros`, by `name` and `package.name`: the value such a call returns. */
+  macroOverrides?: Record<string, unknown>;
 }
 
 let syncState: RenderState | undefined;
@@ -124,6 +126,11 @@ export class MacroRegistry {
   invoke(name: string, pkg: string | undefined, args: unknown[], kw: Record<string, unknown> = {}): unknown {
     const state = currentState();
     if (!state) throw new Error(`macro ${name} called outside a render`);
+    const overrides = state.macroOverrides;
+    if (overrides) {
+      if (pkg !== undefined && `${pkg}.${name}` in overrides) return overrides[`${pkg}.${name}`];
+      if (name in overrides) return overrides[name];
+    }
     const index = pkg === undefined ? undefined : this.byPackage.get(pkg)?.get(name);
     if (index === undefined) throw new JinjaError('undefined', `'${name}' is undefined`);
     const exported = this.instance(state, index);

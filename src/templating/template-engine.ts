@@ -197,7 +197,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const { template, values } = compiled;
     const frame = this.frame(node, undefined, context, values);
     try {
-      return await withRenderState({ scope: frame, async: true, instances: new Map() }, () => template.renderAsync(frame));
+      return await withRenderState({ scope: frame, async: true, instances: new Map(), ...(context.macroOverrides ? { macroOverrides: context.macroOverrides } : {}) }, () => template.renderAsync(frame));
     } catch (e) {
       // A warehouse error met while rendering (run_query) describes itself: it is not a template mistake.
       if (isWarehouseError(e)) throw e;

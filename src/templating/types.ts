@@ -145,6 +145,11 @@ export interface RunRenderContext {
   /** Unit tests: vars that override the project's for this render. */
   varsOverride?: Record<string, unknown>;
   /**
+   * Unit tests' `overrides.macros`: a macro (`name` or `package.name`) that returns this value instead of
+   * running, wherever it is called from another file or through its package (`audit_helper._x()`).
+   */
+  macroOverrides?: Record<string, unknown>;
+  /**
    * A unit test on the embedded target runs in an in-memory database of its own: dispatch and
    * `adapter.type()` use this adapter, and secrets render as it reads them. `target` stays the real target.
    */
