@@ -78,6 +78,15 @@ describe('strata CLI', () => {
     expect(r.out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
   });
 
+  it("prints the project's warnings before the run, as dbt does, and not again after the summary", () => {
+    const d = project({ 'project.yml': 'name: p\nprofile: p\nbogus_key: 1\n', 'models/a.sql': 'select 1 as id' });
+    const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);
+    expect(r.code, r.out + r.err).toBe(0);
+    const warning = "project.yml:3: warn [project-unknown-key] unknown key 'bogus_key'";
+    expect(r.out.split(warning).length - 1, r.out).toBe(1);
+    expect(r.out.indexOf(warning)).toBeLessThan(r.out.indexOf('Running build on 1 node'));
+  });
+
   it('exits 1 when a node fails and names the file', () => {
     const d = project({ 'models/a.sql': 'select * from no_such_table' });
     const r = strata(['run', '--project-dir', d, '--profiles-dir', d]);

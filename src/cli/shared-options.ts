@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { SecretScrubber, formatDiagnostic, type Diagnostic, type Reporter } from '../diagnostics/index.js';
+import { SecretScrubber, formatDiagnostic, wasReported, type Diagnostic, type Reporter } from '../diagnostics/index.js';
 import { TerminalReporter, JsonReporter } from './terminal-reporter.js';
 import { LogFileReporter, TeeReporter, logDirOf } from './log-file.js';
 
@@ -99,9 +99,9 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
   };
 }
 
-/** Prints diagnostics (each once) through the reporter. */
+/** Prints diagnostics (each once) through the reporter, except those the command showed while it ran. */
 export function reportDiagnostics(reporter: Reporter, diagnostics: Diagnostic[]): void {
-  const seen = new Set<string>();
+  const seen = new Set<string>(diagnostics.filter(wasReported).map(formatDiagnostic));
   for (const d of diagnostics) {
     const key = formatDiagnostic(d);
     if (seen.has(key)) continue;
