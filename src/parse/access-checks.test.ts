@@ -4,7 +4,7 @@
  * `group_map` and each node's group and access are written to manifest.json and seen by `graph`.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, readFileSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { build, parse, prepareProject } from '../api/index.js';
@@ -113,6 +113,33 @@ describe('a private model', () => {
     expect(errors.find((d) => d.file === 'models/exposures.yml')!.hint).toMatch(/^an exposure belongs to no group/);
     // A singular test in the group may.
     await builds({ ...BASE, 'models/campaigns.sql': 'select 1 as id', 'tests/no_negative.sql': "{{ config(group='finance') }}\nselect * from {{ ref('ledger') }} where id < 0" });
+  });
+});
+
+describe('a private model, later', () => {
+  it('an edit that adds a ref to it is checked, though the stored graph would take a SQL-only edit', async () => {
+    const files = { ...BASE, 'models/campaigns.sql': 'select 1 as id' };
+    const dir = project(files);
+    const old = new Date(Date.now() - 3600_000);
+    for (const f of [...Object.keys(files), 'project.yml', 'profiles.yml']) utimesSync(join(dir, f), old, old);
+    for (let i = 0; i < 2; i++) expect((await parse({ projectDir: dir, profilesDir: dir, env: {} })).exitCode).toBe(0);
+    // A SQL-only edit is taken by the stored graph (the setup reaches it)…
+    writeFileSync(join(dir, 'models/campaigns.sql'), 'select 2 as id');
+    expect((await parse({ projectDir: dir, profilesDir: dir, env: {} })).parsedFrom).toBe('patched');
+    // …an edit that adds a ref is not, so the ref is checked.
+    writeFileSync(join(dir, 'models/campaigns.sql'), "select * from {{ ref('ledger') }}");
+    const r = await build({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.exitCode).toBe(2);
+    expect(located(r.diagnostics)).toEqual(['ref-access-denied models/campaigns.sql:1']);
+  });
+
+  it("of a versioned model: a version's own access: applies to that version", async () => {
+    const yml = 'models:\n  - name: ledger\n    config: {group: finance}\n    latest_version: 1\n    versions:\n      - v: 1\n      - v: 2\n        access: private\n';
+    const files = { ...BASE, 'models/finance/ledger_v1.sql': 'select 1 as id', 'models/finance/ledger_v2.sql': 'select 2 as id', 'models/finance/ledger.yml': yml };
+    delete (files as Record<string, string>)['models/finance/ledger.sql'];
+    await builds(files);
+    const { errors } = await refused({ ...files, 'models/campaigns.sql': "-- v2\nselect * from {{ ref('ledger', v=2) }}" });
+    expect(errors[0]!.message).toContain('reference node model.p.ledger.v2, which is not allowed');
   });
 });
 
