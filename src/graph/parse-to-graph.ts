@@ -80,7 +80,7 @@ export function parseToGraph(
   }
 
   // dbt's model access (private, protected, restrict-access), once every project's nodes and tests are known.
-  bag.merge(accessDiagnostics(manifest, project.config));
+  bag.merge(accessDiagnostics(manifest, project.config, [...fileNodes, ...tests.nodes.filter((t) => t.config.enabled)]));
 
   // A quarantining model reads the targets of its relationships tests while it builds.
   for (const node of Object.values(manifest.nodes)) {

@@ -41,10 +41,12 @@ interface Referrer {
   group: string | undefined;
 }
 
-/** Every `ref()` the access rules forbid, located at the ref, with dbt's message and a way out. */
-export function accessDiagnostics(manifest: Manifest, settings: AccessSettings): Diagnostic[] {
+/**
+ * Every `ref()` the access rules forbid, located at the ref, with dbt's message and a way out. `nodes`: the
+ * manifest's enabled nodes when the caller has them in a list (listing 12,000 record keys costs ~3 ms).
+ */
+export function accessDiagnostics(manifest: Manifest, settings: AccessSettings, nodes: ManifestNode[] = Object.values(manifest.nodes)): Diagnostic[] {
   const restricted = new Set([...settings.installedPackages.filter((p) => p.restrictAccess).map((p) => p.name), ...(settings.restrictAccess ? [settings.name] : [])]);
-  const nodes = Object.values(manifest.nodes);
   // Names of the models some ref could be refused: private ones, and the non-public ones of restricted packages.
   const guarded = new Set<string>();
   for (const n of nodes) {
