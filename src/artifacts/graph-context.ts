@@ -1,5 +1,6 @@
 import type { Manifest, ManifestNode, SourceDefinition } from '../parse/types.js';
-import { exposureJson, groupJson, nodeJson, sourceJson } from './manifest-writer.js';
+import { exposureJson, nodeJson, sourceJson } from './manifest-writer.js';
+import { groupJson } from './group-json.js';
 import { groupOf } from '../parse/access-checks.js';
 
 /**

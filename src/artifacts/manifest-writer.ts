@@ -1,5 +1,6 @@
-import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, MacroDefinition, DocBlock, Exposure, GroupDefinition } from '../parse/types.js';
+import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, MacroDefinition, DocBlock, Exposure } from '../parse/types.js';
 import { accessOf, groupOf } from '../parse/access-checks.js';
+import { groupJson, groupMap } from './group-json.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
@@ -216,34 +217,6 @@ function macroJson(m: MacroDefinition): Record<string, unknown> {
     created_at: 0,
     supported_languages: null,
   };
-}
-
-/** A group as dbt writes it: the owner's extra keys (slack, github, …) beside its name and email. */
-export function groupJson(g: GroupDefinition): Record<string, unknown> {
-  return {
-    name: g.name,
-    resource_type: 'group',
-    package_name: g.packageName,
-    path: g.path,
-    original_file_path: g.originalFilePath,
-    unique_id: g.uniqueId,
-    owner: { ...g.owner, email: g.owner.email ?? null, name: g.owner.name ?? null },
-    description: g.description ?? null,
-    config: { meta: g.config.meta },
-  };
-}
-
-/** dbt's `group_map`: each group's name → the unique ids of the enabled nodes in it (every group listed, empty or not). */
-export function groupMap(manifest: Manifest): Record<string, string[]> {
-  const map: Record<string, string[]> = {};
-  for (const g of Object.values(manifest.groups ?? {})) map[g.name] = [];
-  if (!Object.keys(map).length) return map;
-  for (const node of Object.values(manifest.nodes)) {
-    if (node.resourceType === 'unit_test') continue;
-    const group = groupOf(node, manifest.nodes);
-    if (group !== undefined) map[group]?.push(node.uniqueId);
-  }
-  return map;
 }
 
 function docJson(d: DocBlock): Record<string, unknown> {
