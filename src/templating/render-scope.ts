@@ -291,11 +291,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     return: dbtReturn,
     log: (msg: unknown, ...rest: Args) => {
       const { pos, kw } = splitArgs(rest);
-      if (pos[0] || kw.info) options.log?.(String(msg));
+      if (pos[0] || kw.info) (run?.log ?? options.log)?.(String(msg));
       return '';
     },
     print: (msg: unknown) => {
-      options.log?.(String(msg));
+      (run?.log ?? options.log)?.(String(msg));
       return '';
     },
     exceptions: {
