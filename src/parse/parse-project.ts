@@ -20,6 +20,7 @@ import { nodeConfigDiagnostics } from './node-checks.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupConfigSite, groupDiagnostics, type GroupUse } from './group-checks.js';
+import { groupDefinitions } from './group-entries.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -281,6 +282,9 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
   }
+  const groups = groupDefinitions(props.groups, cfg.name);
+  manifest.groups = groups.groups;
+  diagnostics.push(...groups.diagnostics);
   diagnostics.push(...groupDiagnostics(props.groups, groupUses, () => { try { return readFileSync(join(cfg.rootDir, cfg.configFile), 'utf8'); } catch { return ''; } }));
   const sources = buildSources(project, props.sources, describe, renderProperty);
   diagnostics.push(...sources.diagnostics);
