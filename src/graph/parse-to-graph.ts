@@ -23,6 +23,9 @@ export function parseToGraph(
   const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, buildId: options.buildId, env: options.env, incrementalStrategies: options.incrementalStrategies }));
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;
+  // Groups are global, as in dbt: a node may name a group another package (or the root) defines.
+  const groupNames = [parsed, ...packageParses].flatMap((p) => Object.values(p.manifest.groups ?? {}).map((g) => g.name));
+  for (const p of [...packageParses, parsed]) bag.merge(p.checkGroups(groupNames));
   for (const p of packageParses) {
     bag.merge(p.diagnostics);
     mergeManifest(manifest, p.manifest);

@@ -181,6 +181,10 @@ describe("a package's models", () => {
     await builds(pkg('name: pkg\nrestrict-access: true\n', 'public'));
   });
 
+  it("a root model may name a group only the package defines (groups are global, as in dbt)", async () => {
+    await builds({ ...pkg('name: pkg\n', 'private', 'shared'), 'models/uses_pkg.yml': 'models:\n  - name: uses_pkg\n    group: shared\n' });
+  });
+
   it('private ones are referenced from the same group without restrict-access, refused from another', async () => {
     const rootIn = (group: string): Record<string, string> => ({ 'models/uses_pkg.yml': `groups:\n  - name: ${group}\n    owner: {name: Us}\nmodels:\n  - name: uses_pkg\n    group: ${group}\n` });
     await builds({ ...pkg('name: pkg\n', 'private', 'shared'), ...rootIn('shared') });

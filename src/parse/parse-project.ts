@@ -57,7 +57,7 @@ export interface ModelParseFacts {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(whole: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+export function parseProject(whole: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; /** Uses of undefined groups, given every group name of the root and its packages. */ checkGroups: (known: readonly string[]) => Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   // This project's files alone: an installed package's are parsed as a project of their own.
   const project: LoadedProject = { ...whole, files: whole.files.filter((f) => (f.packageName ?? whole.config.name) === whole.config.name) };
   const cfg = project.config;
@@ -285,7 +285,8 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   const groups = groupDefinitions(props.groups, cfg.name);
   manifest.groups = groups.groups;
   diagnostics.push(...groups.diagnostics);
-  diagnostics.push(...groupDiagnostics(props.groups, groupUses, () => { try { return readFileSync(join(cfg.rootDir, cfg.configFile), 'utf8'); } catch { return ''; } }));
+  // Checked once every project's groups are known (parse-to-graph): a node may name another package's group.
+  const checkGroups = (known: readonly string[]): Diagnostic[] => groupDiagnostics(known, groupUses, () => { try { return readFileSync(join(cfg.rootDir, cfg.configFile), 'utf8'); } catch { return ''; } });
   const sources = buildSources(project, props.sources, describe, renderProperty);
   diagnostics.push(...sources.diagnostics);
   for (const s of sources.sources) {
@@ -300,7 +301,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
+  return { manifest, diagnostics, checkGroups, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
 }
 
 /** A model's latest version: `latest_version`, or the highest `v` (numerically where they are numbers). */
