@@ -122,7 +122,8 @@ export function nodeJson(node: ManifestNode, relationName: string | null, group:
     extra_ctes_injected: node.compiledCode !== undefined,
     extra_ctes: [],
     contract: { enforced: (node.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
-    access: accessOf(node) ?? 'protected',
+    // A model's access (dbt's ModelNode field; other nodes have none).
+    access: accessOf(node),
     constraints: (node.constraints ?? []).map(constraintJson),
     version: versionJson(node.version),
     latest_version: versionJson(node.latestVersion),

@@ -220,6 +220,8 @@ describe('groups in manifest.json and graph', () => {
     expect(m.nodes!['model.p.summary']).toMatchObject({ group: 'finance', access: 'public' });
     expect(m.nodes!['model.p.campaigns']).toMatchObject({ group: null, access: 'protected' });
     expect(m.nodes![testId]).toMatchObject({ group: 'finance' });
+    // access is a model's field in dbt's manifest: a test has none.
+    expect('access' in m.nodes![testId]!).toBe(false);
     // The `graph` variable has them too: the model wrote the names it read.
     const rows = await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select groups from main.summary');
     expect(rows).toEqual([{ groups: 'finance,marketing' }]);
