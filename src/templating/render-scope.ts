@@ -3,19 +3,18 @@ import { createHash } from 'node:crypto';
 import type { Relation } from '../adapters/contract.js';
 import { columnApi } from './api-column.js';
 import { templateAdapter } from './template-adapter.js';
-import { setFunction } from './python-set.js';
+import { DATA_FUNCTIONS, messageFunctions } from './context-functions.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import { SECRET_ENV_NAME, didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { splitArgs } from './call-args.js';
 import { runStartedAt } from './python-datetime.js';
-import { ReturnSignal, TemplateUserError } from './signals.js';
+import { TemplateUserError } from './signals.js';
 import { pythonModules } from './python-modules.js';
 import { agateTable } from './agate-table.js';
-import { Namespace, dbtReturn, pyJsonDumps, tuple as pyTuple } from './jinja/index.js';
-import { DBT_COMPAT_VERSION, hexDigest, parseYamlFile } from '../project/index.js';
-import { yamlPackage } from '../project/yaml-package.js';
+import { Namespace, dbtReturn } from './jinja/index.js';
+import { DBT_COMPAT_VERSION } from '../project/index.js';
 
 type Args = unknown[];
 
@@ -289,62 +288,14 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     load_result: (name: string) => results.get(name) ?? null,
     load_relation: (rel: unknown) => rel,
     return: dbtReturn,
-    log: (msg: unknown, ...rest: Args) => {
-      const { pos, kw } = splitArgs(rest);
-      if (pos[0] || kw.info) (run?.log ?? options.log)?.(String(msg));
-      return '';
-    },
-    print: (msg: unknown) => {
-      (run?.log ?? options.log)?.(String(msg));
-      return '';
-    },
-    exceptions: {
-      raise_compiler_error: (msg: unknown) => {
-        throw new TemplateUserError('compiler-error', String(msg));
-      },
-      warn: (msg: unknown) => {
-        options.log?.(`warning: ${String(msg)}`);
-        return '';
-      },
-    },
+    ...messageFunctions(options, run),
     doc: (name: string) => {
       recorder?.docRefs.push(name);
       if (name in options.docs) return options.docs[name];
       if (recorder) return '';
       throw new TemplateUserError('doc-not-found', `doc('${name}') has no {% docs ${name} %} block`, didYouMean(name, Object.keys(options.docs)));
     },
-    // dbt's context functions: json.dumps, yaml.safe_load / safe_dump, hashlib.md5, as dbt calls them.
-    tojson: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      try {
-        return pyJsonDumps(pos[0], { sortKeys: Boolean(kw.sort_keys ?? pos[2]) });
-      } catch {
-        return kw.default ?? pos[1] ?? null;
-      }
-    },
-    fromjson: (s: string, def?: unknown) => {
-      try {
-        return JSON.parse(s);
-      } catch {
-        return def ?? null;
-      }
-    },
-    fromyaml: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      const parsed = typeof pos[0] === 'string' ? parseYamlFile('fromyaml', pos[0]) : undefined;
-      return parsed?.file && !parsed.diagnostics.length ? parsed.file.value : (kw.default ?? pos[1] ?? null);
-    },
-    toyaml: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      try {
-        return yamlPackage().stringify(pos[0], { indentSeq: false, sortMapEntries: Boolean(kw.sort_keys ?? pos[2]) });
-      } catch {
-        return kw.default ?? pos[1] ?? null;
-      }
-    },
-    zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
-    set: setFunction,
-    local_md5: (s: unknown) => hexDigest('md5', String(s)),
+    ...DATA_FUNCTIONS,
   };
   if (run?.extraContext) Object.assign(scope, run.extraContext);
   void Namespace;
