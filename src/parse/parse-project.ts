@@ -4,7 +4,8 @@ import type { ParseRenderResult, RenderNode, TemplateEngine } from '../templatin
 import { extractDocBlocks } from '../templating/index.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, NodeConfig, ResourceType, SourceDefinition } from './types.js';
 import { finalConfig, folderConfig } from './node-config.js';
-import { readSchemaFiles, type Patch, type RawTest, type VersionPatch } from './schema-yaml.js';
+import { readSchemaFiles, type Patch, type VersionPatch } from './schema-yaml.js';
+import { latestOf, versionedPatch } from './model-versions.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
@@ -302,35 +303,6 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
   return { manifest, diagnostics, checkGroups, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
-}
-
-/** A model's latest version: `latest_version`, or the highest `v` (numerically where they are numbers). */
-function latestOf(p: Patch): string {
-  if (p.latestVersion !== undefined) return p.latestVersion;
-  return [...p.versions!.map((v) => v.v)].sort((a, b) => (Number.isNaN(Number(a)) || Number.isNaN(Number(b)) ? (a < b ? -1 : 1) : Number(a) - Number(b))).at(-1)!;
-}
-
-/**
- * A version's properties, as dbt derives them: the model's top-level ones, with the version's config,
- * description and constraints over them; its columns are the top-level ones it includes (`include`, default
- * all, minus `exclude`) with its own on top; the model's tests apply to every version, with the version's own.
- */
-function versionedPatch(p: Patch, v: VersionPatch): Patch {
-  const inherited = Object.fromEntries(Object.entries(p.columns).filter(([n]) => (v.include === 'all' || v.include.includes(n)) && !v.exclude.includes(n)));
-  const columnTests: Record<string, RawTest[]> = {};
-  for (const n of Object.keys(inherited)) if (p.columnTests[n] && !v.columns?.[n]) columnTests[n] = p.columnTests[n]!;
-  Object.assign(columnTests, v.columnTests);
-  const constraints = v.constraints ?? p.constraints;
-  return {
-    ...p,
-    line: v.line ?? p.line,
-    description: v.description ?? p.description,
-    config: { ...p.config, ...v.config },
-    columns: { ...inherited, ...(v.columns ?? {}) },
-    tests: [...p.tests, ...v.tests],
-    columnTests,
-    ...(constraints ? { constraints } : {}),
-  };
 }
 
 /** A snapshot block as a file of its own: its body as text, a checksum of its own (the parse cache keys by it). */
