@@ -67,8 +67,9 @@ group('strata airflow dag on the demo', () => {
 
 group('strata airflow dag on generated projects', () => {
   it('a 150-model generated project, with a selection, gives the manifest graph of the selection', async () => {
-    const dir = join(writeProject({}), 'bench');
-    dirs.push(dir);
+    const root = writeProject({});
+    dirs.push(root);
+    const dir = join(root, 'bench');
     generateProject(dir, { models: 150, seed: 3 });
     const select = ['+gld_3', '+gld_9', 'slv_1+'];
     const exclude = ['brz_1'];

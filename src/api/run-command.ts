@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand, stateOption } from './state-option.js';
 import type { StateManifest } from '../select/index.js';
-import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { UserError, emitDiagnostics, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { RelationIndex } from '../compile/index.js';
 import { constraintWarnings, grantWarnings } from '../materializations/index.js';
@@ -85,6 +85,8 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   const checked = await checkBeforeRun(p, options, types, selection.ids, diagnostics);
   if (checked) return checked;
+  // The project's warnings before the run's output, as dbt prints them; the closing report leaves them out.
+  emitDiagnostics(p.reporter, diagnostics.filter((d) => d.severity !== 'error'));
   const relations = new RelationIndex(p.graph.manifest);
   const threads = Math.max(1, options.threads ?? p.project.target.threads);
   const session = new RunSession(p);

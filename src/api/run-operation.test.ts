@@ -42,7 +42,8 @@ describe('run-operation', () => {
     expect(refused.diagnostics.map((d) => [d.code, d.file, d.line, d.message])).toEqual([['compiler-error', 'macros/ops.sql', 6, 'run-operation refuse failed: refusing to run (raised in macros/ops.sql:7)']]);
     const bad = await runOperation({ projectDir: dir, profilesDir: dir, macro: 'bad_sql' });
     expect(bad.exitCode).toBe(1);
-    expect(bad.diagnostics[0]).toMatchObject({ code: 'operation-failed', file: 'macros/ops.sql', line: 9 });
+    // The line of the run_query that failed, not the macro's first line (9).
+    expect(bad.diagnostics[0]).toMatchObject({ code: 'operation-failed', file: 'macros/ops.sql', line: 10 });
     expect(bad.diagnostics[0]!.message).toContain('no_such_table');
 
     const unknown = await runOperation({ projectDir: dir, profilesDir: dir, macro: 'record_audt' });

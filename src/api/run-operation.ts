@@ -90,8 +90,11 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
     const describe = (e as { describe?: () => string }).describe;
     const message = typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!;
     const macroAt = { file: candidates[0]!.path, line: candidates[0]!.line };
+    // A warehouse error met in a macro (run_query, statement): the line of the call that met it, as templates locate it.
+    const inner = (e as { templateStack?: { file?: string; line: number }[] }).templateStack?.[0];
+    const failedAt = inner?.file && inner.file !== CALL_FILE && inner.file !== '<template>' ? { file: inner.file, line: inner.line } : macroAt;
     // An error placed in the one-line call itself is the macro's: point at its definition.
-    const reported: Diagnostic[] = e instanceof UserError ? e.diagnostics.map((d) => (d.file === CALL_FILE ? { ...d, ...macroAt, column: undefined } : d)) : [{ code: 'operation-failed', severity: 'error', message, ...macroAt }];
+    const reported: Diagnostic[] = e instanceof UserError ? e.diagnostics.map((d) => (d.file === CALL_FILE ? { ...d, ...macroAt, column: undefined } : d)) : [{ code: 'operation-failed', severity: 'error', message, ...failedAt }];
     for (const d of reported) diagnostics.push({ ...d, message: p.scrubber.scrub(`run-operation ${options.macro} failed: ${d.message}`) });
     record = result(uniqueId, 'error', p.scrubber.scrub(e instanceof UserError ? e.diagnostics[0]!.message : message), t0);
   } finally {

@@ -1,4 +1,6 @@
 import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, MacroDefinition, DocBlock, Exposure } from '../parse/types.js';
+import { accessOf, groupOf } from '../parse/access-checks.js';
+import { groupJson, groupMap } from './group-json.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
@@ -79,7 +81,11 @@ function columnsJson(columns: Record<string, ColumnInfo>): Record<string, unknow
 /** A model version as dbt writes it: a number where it is one (`v: 2`), else the string. */
 const versionJson = (v: string | undefined): string | number | null => (v === undefined ? null : /^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 
-export function nodeJson(node: ManifestNode, relationName: string | null): Record<string, unknown> {
+/**
+ * A node as manifest.json has it. `group`: its group as dbt gives it (a generic test takes its attached node's,
+ * which only the whole manifest knows); by default its config's.
+ */
+export function nodeJson(node: ManifestNode, relationName: string | null, group: string | null = typeof node.config.group === 'string' ? node.config.group : null): Record<string, unknown> {
   const json: Record<string, unknown> = {
     database: node.database ?? null,
     schema: node.schema,
@@ -97,7 +103,7 @@ export function nodeJson(node: ManifestNode, relationName: string | null): Recor
     description: node.description,
     columns: columnsJson(node.columns),
     meta: node.meta,
-    group: null,
+    group,
     docs: { show: true, node_color: null },
     patch_path: node.patchPath ? `${node.packageName}://${node.patchPath}` : null,
     build_path: null,
@@ -116,7 +122,8 @@ export function nodeJson(node: ManifestNode, relationName: string | null): Recor
     extra_ctes_injected: node.compiledCode !== undefined,
     extra_ctes: [],
     contract: { enforced: (node.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
-    access: 'protected',
+    // A model's access (dbt's ModelNode field; other nodes have none).
+    access: accessOf(node),
     constraints: (node.constraints ?? []).map(constraintJson),
     version: versionJson(node.version),
     latest_version: versionJson(node.latestVersion),
@@ -244,7 +251,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
   const nodes: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
   for (const node of Object.values(manifest.nodes)) {
-    const json = nodeJson(node, input.relationName(node));
+    const json = nodeJson(node, input.relationName(node), groupOf(node, manifest.nodes) ?? null);
     if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = json;
     else nodes[node.uniqueId] = json;
   }
@@ -278,12 +285,12 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     docs: Object.fromEntries(Object.values(manifest.docs).map((d) => [d.uniqueId, docJson(d)])),
     exposures: Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e)])),
     metrics: {},
-    groups: {},
+    groups: Object.fromEntries(Object.values(manifest.groups ?? {}).map((g) => [g.uniqueId, groupJson(g)])),
     selectors: Object.fromEntries((input.selectors ?? []).map((s) => [s.name, { name: s.name, description: s.description, definition: s.definition, ...(s.default ? { default: true } : {}) }])),
     disabled,
     parent_map: parentMap,
     child_map: childMap,
-    group_map: {},
+    group_map: groupMap(manifest),
     saved_queries: {},
     semantic_models: {},
     unit_tests: unitTests,

@@ -78,6 +78,35 @@ describe('strata CLI', () => {
     expect(r.out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
   });
 
+  it("prints the project's warnings before the run, as dbt does, and not again after the summary", () => {
+    const d = project({ 'project.yml': 'name: p\nprofile: p\nbogus_key: 1\n', 'models/a.sql': 'select 1 as id' });
+    const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);
+    expect(r.code, r.out + r.err).toBe(0);
+    const warning = "project.yml:3: warn [project-unknown-key] unknown key 'bogus_key'";
+    expect(r.out.split(warning).length - 1, r.out).toBe(1);
+    expect(r.out.indexOf(warning)).toBeLessThan(r.out.indexOf('Running build on 1 node'));
+  });
+
+  it("takes dbt's global configs from DBT_* variables and the project's flags:, the command line first", () => {
+    const failing = { 'models/a.sql': 'select * from no_such_table', 'models/b.sql': 'select 1 as id' };
+    // flags: fail_fast stops the run at the first failure (one thread: b waits behind a).
+    const d = project({ 'project.yml': 'name: p\nprofile: p\nflags:\n  fail_fast: true\n', ...failing });
+    const stopped = strata(['run', '--threads', '1', '--project-dir', d, '--profiles-dir', d]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.out).toMatch(/SKIP=1/);
+    // DBT_FAIL_FAST=false outranks the project file.
+    expect(strata(['run', '--threads', '1', '--project-dir', d, '--profiles-dir', d], repoRoot, { DBT_FAIL_FAST: 'false' }).out).toMatch(/PASS=1 WARN=0 ERROR=1 SKIP=0/);
+    // DBT_WARN_ERROR makes a project warning stop the command, as --warn-error does.
+    const warned = project({ 'project.yml': 'name: p\nprofile: p\nbogus_key: 1\n', 'models/a.sql': 'select 1 as id' });
+    expect(strata(['build', '--project-dir', warned, '--profiles-dir', warned]).code).toBe(0);
+    expect(strata(['build', '--project-dir', warned, '--profiles-dir', warned], repoRoot, { DBT_WARN_ERROR: 'true' }).code).toBe(2);
+    // log_format: json in flags: one JSON event per line; the command line's --log-format text wins over it.
+    const json = project({ 'project.yml': 'name: p\nprofile: p\nflags:\n  log_format: json\n', 'models/a.sql': 'select 1 as id' });
+    const lines = strata(['build', '--project-dir', json, '--profiles-dir', json]).out.trim().split('\n');
+    expect(lines.every((l) => l.startsWith('{'))).toBe(true);
+    expect(strata(['build', '--log-format', 'text', '--project-dir', json, '--profiles-dir', json]).out).toContain('Done. PASS=1');
+  });
+
   it('exits 1 when a node fails and names the file', () => {
     const d = project({ 'models/a.sql': 'select * from no_such_table' });
     const r = strata(['run', '--project-dir', d, '--profiles-dir', d]);

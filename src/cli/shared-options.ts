@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { SecretScrubber, formatDiagnostic, type Diagnostic, type Reporter } from '../diagnostics/index.js';
+import { SecretScrubber, formatDiagnostic, wasReported, type Diagnostic, type Reporter } from '../diagnostics/index.js';
 import { TerminalReporter, JsonReporter } from './terminal-reporter.js';
 import { LogFileReporter, TeeReporter, logDirOf } from './log-file.js';
+import { applyGlobalConfigs } from './global-configs.js';
 
 /** The log file of this invocation, once a command has made one (for notes such as third-party warnings). */
 export let currentLog: LogFileReporter | undefined;
@@ -37,7 +38,7 @@ export function withCommonFlags(cmd: Command): Command {
     .option('--vars <yaml>', "variables as YAML or JSON, e.g. '{start_date: 2024-01-01}'")
     .option('--threads <n>', 'nodes to run at once (default: the profile)')
     .option('--target-path <dir>', 'where artifacts and parse caches go (default: $STRATA_TARGET_PATH, $DBT_TARGET_PATH, target-path in the project file, target/)')
-    .addOption(new Option('--log-format <format>', 'text or json (one event per line)').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--log-format <format>', 'text (default) or json (one event per line)').choices(['text', 'json']))
     .option('-q, --quiet', 'print only errors and the summary')
     .option('--no-partial-parse', 'parse every file afresh; ignore and do not write the parse caches in target/')
     .option('--profile <name>', "the profile of profiles.yml to use instead of the project file's profile:")
@@ -76,6 +77,7 @@ export function withDeferFlags(cmd: Command): Command {
 
 /** Turns flags into api options plus a reporter; a bad `--threads` is a usage error. */
 export function commonOptions(flags: GlobalFlags): { options: CommonOptions; reporter: Reporter; scrubber: SecretScrubber; usageError?: string } {
+  applyGlobalConfigs(flags);
   const scrubber = new SecretScrubber();
   const quiet = flags.quiet || flags.logLevel === 'warn' || flags.logLevel === 'error' || flags.logLevel === 'none';
   const debug = flags.debug === true || flags.logLevel === 'debug';
@@ -99,9 +101,9 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
   };
 }
 
-/** Prints diagnostics (each once) through the reporter. */
+/** Prints diagnostics (each once) through the reporter, except those the command showed while it ran. */
 export function reportDiagnostics(reporter: Reporter, diagnostics: Diagnostic[]): void {
-  const seen = new Set<string>();
+  const seen = new Set<string>(diagnostics.filter(wasReported).map(formatDiagnostic));
   for (const d of diagnostics) {
     const key = formatDiagnostic(d);
     if (seen.has(key)) continue;

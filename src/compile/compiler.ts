@@ -65,9 +65,9 @@ export class Compiler {
     return RENDERED.has(node.resourceType) && node.config.materialized !== 'seed';
   }
 
-  /** Compiles one node; throws UserError with the template's file and line on failure. */
-  async compile(id: string, warehouse?: TemplateWarehouse): Promise<string> {
-    const { sql, record } = await this.compileUnrecorded(id, warehouse);
+  /** Compiles one node; throws UserError with the template's file and line on failure. `log`: where its `log()` goes. */
+  async compile(id: string, warehouse?: TemplateWarehouse, log?: (message: string) => void): Promise<string> {
+    const { sql, record } = await this.compileUnrecorded(id, warehouse, log);
     await record();
     return sql;
   }
@@ -76,10 +76,10 @@ export class Compiler {
    * Compiles one node without recording it: `record()` sets its `compiled_code` and writes its compiled file,
    * as `compile` does. For a render done ahead of the node's turn, recorded only if the node does run.
    */
-  async compileUnrecorded(id: string, warehouse?: TemplateWarehouse): Promise<{ sql: string; record: () => Promise<void> }> {
+  async compileUnrecorded(id: string, warehouse?: TemplateWarehouse, log?: (message: string) => void): Promise<{ sql: string; record: () => Promise<void> }> {
     const node = this.node(id);
     if (!this.needsRender(node)) return { sql: '', record: async () => undefined };
-    const { sql, ctes } = await this.render(node, warehouse);
+    const { sql, ctes } = await this.render(node, warehouse, log);
     const compiled = injectCtes(sql, ctes);
     return {
       sql: compiled,
@@ -132,7 +132,7 @@ export class Compiler {
     return { ...this.options.context, ...(vars ? { varsOverride: vars } : {}) };
   }
 
-  private async render(node: ManifestNode, warehouse?: TemplateWarehouse): Promise<{ sql: string; ctes: Cte[] }> {
+  private async render(node: ManifestNode, warehouse?: TemplateWarehouse, log?: (message: string) => void): Promise<{ sql: string; ctes: Cte[] }> {
     const { relations, dialect, engine } = this.options;
     const ctes: Cte[] = [];
     const addCtes = (more: Cte[]): void => {
@@ -160,6 +160,7 @@ export class Compiler {
         isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
         ...this.options.context,
         ...(this.options.packageVars?.[node.packageName] ? { varsOverride: this.options.packageVars[node.packageName] } : {}),
+        ...(log ? { log } : {}),
       },
     );
     const sql = await engine.runRender(renderNodeOf(node), node.rawCode, context);

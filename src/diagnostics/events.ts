@@ -46,3 +46,23 @@ export class CapturingReporter implements Reporter {
 }
 
 export const silentReporter: Reporter = { emit() {} };
+
+/** Diagnostics already shown through a reporter: a command's closing report leaves them out. */
+const reported = new WeakSet<Diagnostic>();
+
+/**
+ * Shows diagnostics now (a run's parse warnings before its first node, as dbt prints them) and remembers them,
+ * so the command's closing report does not repeat them.
+ */
+export function emitDiagnostics(reporter: Reporter, diagnostics: Iterable<Diagnostic>): void {
+  for (const diagnostic of diagnostics) {
+    if (reported.has(diagnostic)) continue;
+    reported.add(diagnostic);
+    reporter.emit({ type: 'diagnostic', diagnostic });
+  }
+}
+
+/** Whether `emitDiagnostics` showed this diagnostic already. */
+export function wasReported(diagnostic: Diagnostic): boolean {
+  return reported.has(diagnostic);
+}

@@ -53,7 +53,7 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
   p.reporter.emit({ type: 'run-started', command: input.command, total: ids.length, threads: input.threads, invocationId: p.invocationId });
   if (start.failure) {
     // As dbt 1.9: no node runs after a failed on-run-start hook; each is skipped, and on-run-end still runs.
-    diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, file: p.project.config.configFile, hint: 'fix the on-run-start hook; no node ran' });
+    diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, ...start.failureAt, hint: 'fix the on-run-start hook; no node ran' });
     hookFailed = true;
     const at = new Date().toISOString();
     for (const id of ids) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
@@ -71,7 +71,7 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
   }, context);
   if (end.failure) {
     hookFailed = true;
-    diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, file: p.project.config.configFile, hint: 'fix the on-run-end hook' });
+    diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, ...end.failureAt, hint: 'fix the on-run-end hook' });
   }
   return { records: [...start.records, ...nodeRecords, ...end.records], nodeRecords, diagnostics, interrupted, hookFailed };
 }

@@ -109,7 +109,10 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
   const tw = templateWarehouse(connection, ctx.prepared.adapter.dialect);
   const pending = ctx.renderAhead?.takeUnrecorded(node.uniqueId);
   const ahead = pending && (await pending);
-  const sql = ahead?.sql ?? (await ctx.compiler.compile(node.uniqueId, tw));
+  const log = nodeLog(ctx);
+  // What a render done ahead logged, shown now as if it had rendered in its turn.
+  for (const message of ahead?.logs ?? []) log(message);
+  const sql = ahead?.sql ?? (await ctx.compiler.compile(node.uniqueId, tw, log));
   // A render done ahead is recorded (compiled_code, its compiled file) once its statement is on its way to the
   // warehouse, which then need not wait for the file; the node finishes only when it is recorded.
   const recorded = ahead ? afterThisTurn(ahead.record) : undefined;
@@ -125,6 +128,15 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
   }
   await recorded;
   return outcome;
+}
+
+/**
+ * Where a node's render logs (`log(…, info=True)`, `print()`): shown after its START line, which the scheduler
+ * queues for the end of this turn of the event loop (later.ts), so each line waits for that turn too.
+ */
+export function nodeLog(ctx: NodeRunContext): (message: string) => void {
+  const { reporter, scrubber } = ctx.prepared;
+  return (message) => setImmediate(() => reporter.emit({ type: 'info', message: scrubber.scrub(message) }));
 }
 
 /** `work` once this turn of the event loop is over: after the statements the current code is sending have gone out. */

@@ -50,7 +50,12 @@ describe('project hooks', () => {
     dirs.push(dir);
     const r = await build({ projectDir: dir, profilesDir: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.diagnostics.find((d) => d.code === 'hook-failed')?.message).toMatch(/^on-run-start hook 2 \(project\.yml\) failed: .*no_such_table/);
+    const failed = r.diagnostics.find((d) => d.code === 'hook-failed');
+    expect(failed?.message).toMatch(/^on-run-start hook 2 \(project\.yml\) failed: .*no_such_table/);
+    // Its file and the line of its list entry, not the top of the file.
+    const lines = readFileSync(join(dir, 'project.yml'), 'utf8').split('\n');
+    expect(failed).toMatchObject({ file: 'project.yml', line: lines.findIndex((l) => l.includes('no_such_table')) + 1 });
+    expect(failed!.line).toBeGreaterThan(1);
     const db = join(dir, 'target', 'test.duckdb');
     expect(await queryDuckDb(db, "select count(*)::int as n from information_schema.tables where table_name = 'a'")).toEqual([{ n: 0 }]);
     // on-run-end ran, and saw the model as skipped.

@@ -3,6 +3,7 @@ import type { Connection } from '../adapters/contract.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
 import { indexResolver, runRenderContext, type RelationIndex } from '../compile/index.js';
 import type { RunProject } from './types.js';
+import { hookLine } from './hook-line.js';
 import { templateWarehouse } from './warehouse-state.js';
 
 export type ProjectHook = 'on-run-start' | 'on-run-end';
@@ -10,6 +11,8 @@ export type ProjectHook = 'on-run-start' | 'on-run-end';
 export interface ProjectHooksOutcome {
   /** The first hook that failed, as a message naming it; the hooks after it did not run. */
   failure?: string;
+  /** Where that hook is written: its project file and the line of its entry. */
+  failureAt?: { file: string; line?: number };
   /** One result per hook that ran, as dbt (1.9+) writes them to run_results.json: `operation.<project>.<project>-<hook>-<n>`. */
   records: NodeRunRecord[];
 }
@@ -86,7 +89,7 @@ export async function runProjectHooks(
         const at = new Date().toISOString();
         records.push({ uniqueId: idOf(later.group, later.index), status: 'skipped', message: `skipped: ${which} hook ${n + 1} failed`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: null });
       }
-      return { failure, records };
+      return { failure, failureAt: { file: group.file, line: hookLine(p.project.config.rootDir, group.file, which, index) }, records };
     }
   }
   return { records };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { run } from '../api/index.js';
+import { CapturingReporter } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { TemplateWarehouse } from '../templating/types.js';
 import { RenderAhead } from './render-ahead.js';
@@ -91,6 +92,22 @@ describe('a run with one thread', () => {
     expect(await queryDuckDb(db, 'select * from main.c')).toEqual([{ id: 1, name: 'x' }]);
     expect(await queryDuckDb(db, 'select * from main.d')).toEqual([{ n: 1, answer: 42 }]);
     expect(readFileSync(join(dir, 'target', 'compiled', 'p', 'models', 'c.sql'), 'utf8')).toMatch(/^select id, name from/);
+  });
+
+  it("shows a model's log() in its own turn, after its START line, even when rendered ahead", async () => {
+    // b waits for the one thread while a builds: it is rendered ahead, and its log must not come before its START.
+    const dir = writeProject({
+      'models/a.sql': "{{ log('a says hello', info=True) }}select 1 as id",
+      'models/b.sql': "{{ log('b says hello', info=True) }}select 2 as id",
+    });
+    dirs.push(dir);
+    const reporter = new CapturingReporter();
+    const r = await run({ projectDir: dir, profilesDir: dir, threads: 1, reporter });
+    expect(r.exitCode).toBe(0);
+    const seen = reporter.events.flatMap((e) => (e.type === 'node-started' ? [`start ${e.uniqueId}`] : e.type === 'info' && e.message.endsWith(' says hello') ? [e.message] : []));
+    // Once while parsing (as dbt's parse renders them too), then each in its node's turn: a rendered in turn, b ahead.
+    expect(seen.slice(2)).toEqual(['start model.p.a', 'a says hello', 'start model.p.b', 'b says hello']);
+    expect(seen.slice(0, 2).sort()).toEqual(['a says hello', 'b says hello']);
   });
 
   it('leaves no compiled SQL for a model rendered ahead and then skipped by --fail-fast', async () => {

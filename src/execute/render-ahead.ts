@@ -9,9 +9,18 @@ import type { Compiler } from '../compile/index.js';
  * it reads is read then; so is one that fails, so its error is reported in the node's turn. Rendering is
  * JavaScript on the main thread and the warehouse works on threads of its own: ahead of time, a render costs the
  * run no time at all, where in its turn it would keep the warehouse waiting (with one thread, for each node).
+ * What a render logs (`log(…, info=True)`, `print()`) is kept and shown in the node's turn, after its START line,
+ * as dbt shows it; a dropped render's log is dropped with it (its render in turn logs again).
  */
+/** A node's SQL rendered ahead: `record()` stores it as its turn's render would; `logs`, what the render logged. */
+export interface RenderedAhead {
+  sql: string;
+  record: () => Promise<void>;
+  logs: string[];
+}
+
 export class RenderAhead {
-  private readonly rendered = new Map<string, Promise<{ sql: string; record: () => Promise<void> } | undefined>>();
+  private readonly rendered = new Map<string, Promise<RenderedAhead | undefined>>();
 
   constructor(
     private readonly compiler: Pick<Compiler, 'compileUnrecorded'>,
@@ -23,9 +32,10 @@ export class RenderAhead {
     for (const node of nodes) {
       if (this.rendered.has(node.uniqueId) || !this.rendersAhead(node)) continue;
       const probe = refusingWarehouse();
+      const logs: string[] = [];
       // Nothing is recorded yet (compiled_code, the compiled file): the node may still be skipped.
-      const done = this.compiler.compileUnrecorded(node.uniqueId, probe.warehouse).then(
-        (compiled) => (probe.asked ? undefined : compiled),
+      const done = this.compiler.compileUnrecorded(node.uniqueId, probe.warehouse, (message) => logs.push(message)).then(
+        (compiled) => (probe.asked ? undefined : { ...compiled, logs }),
         () => undefined,
       );
       this.rendered.set(node.uniqueId, done);
@@ -50,8 +60,8 @@ export class RenderAhead {
     return compiled.sql;
   }
 
-  /** As `take`, leaving the recording (`compiled_code`, the compiled file) to the caller: `record()` must be called once the node runs. */
-  takeUnrecorded(id: string): Promise<{ sql: string; record: () => Promise<void> } | undefined> | undefined {
+  /** As `take`, leaving the recording (`compiled_code`, the compiled file) and the render's `logs` to the caller: `record()` must be called once the node runs. */
+  takeUnrecorded(id: string): Promise<RenderedAhead | undefined> | undefined {
     const pending = this.rendered.get(id);
     if (!pending) return undefined;
     this.rendered.delete(id);

@@ -5,7 +5,7 @@ import { evaluateTest, testQuery } from '../data-tests/index.js';
 import { buildAndSwap } from '../materializations/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { runUnitTestNode } from './unit-test-runner.js';
-import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
+import { applySessionSecrets, nodeLog, type NodeRunContext } from './node-runner.js';
 
 /**
  * Where a test keeps its failing rows, as dbt 1.7+: `store_failures_as` (table, view, or ephemeral for
@@ -23,7 +23,7 @@ function storedAs(node: ManifestNode, flag: boolean): 'table' | 'view' | undefin
 export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
   if (node.resourceType === 'unit_test') return runUnitTestNode(ctx, node, connection);
-  const sql = await ctx.compiler.compile(node.uniqueId, templateWarehouse(connection, dialect));
+  const sql = await ctx.compiler.compile(node.uniqueId, templateWarehouse(connection, dialect), nodeLog(ctx));
   await applySessionSecrets(ctx, connection);
   const result = await connection.query(testQuery(sql, node.config));
   const verdict = evaluateTest(result.rows[0] ?? {}, node.config);

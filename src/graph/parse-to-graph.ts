@@ -1,7 +1,7 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { RelationNamer, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, accessDiagnostics, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { packageTestConfig } from '../parse/package-project.js';
 import type { ManifestNode } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from './index.js';
@@ -23,6 +23,9 @@ export function parseToGraph(
   const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, buildId: options.buildId, env: options.env, incrementalStrategies: options.incrementalStrategies }));
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;
+  // Groups are global, as in dbt: a node may name a group another package (or the root) defines.
+  const groupNames = [parsed, ...packageParses].flatMap((p) => Object.values(p.manifest.groups ?? {}).map((g) => g.name));
+  for (const p of [...packageParses, parsed]) bag.merge(p.checkGroups(groupNames));
   for (const p of packageParses) {
     bag.merge(p.diagnostics);
     mergeManifest(manifest, p.manifest);
@@ -79,6 +82,9 @@ export function parseToGraph(
     bag.merge(unit.diagnostics);
     for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
   }
+
+  // dbt's model access (private, protected, restrict-access), once every project's nodes and tests are known.
+  bag.merge(accessDiagnostics(manifest, project.config, [...fileNodes, ...tests.nodes.filter((t) => t.config.enabled)]));
 
   // A quarantining model reads the targets of its relationships tests while it builds.
   for (const node of Object.values(manifest.nodes)) {

@@ -33,6 +33,7 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
     const { rows, columns } = await c.loadFiles(stage, [uri], {
       format,
       jobId: `strata_land_${o.invocationId.replace(/-/g, '')}_${hash}`,
+      ...(spec.options ? { options: spec.options } : {}),
       ...(hive ? { hivePrefix: `gs://${o.staging.bucket}/strata-landing/${base}/` } : {}),
     });
     const target = d.renderRelation(relation);

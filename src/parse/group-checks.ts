@@ -3,7 +3,6 @@
  * 'x', expected one of ['a', 'b']"). One pass over the nodes that set a group, after all are parsed.
  */
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
-import type { RawGroup } from './schema-yaml.js';
 
 /** 1-based line of the first match in a text, else 1. */
 const lineIn = (text: string, re: RegExp): number => {
@@ -30,11 +29,12 @@ export function groupConfigSite(fileConfig: Record<string, unknown>, fileText: (
 }
 
 /**
- * Each use of a group no property file defines, located where the `group` config is written; a use set by
- * the project file's folder configs is located at its `+group:` (the file is read only then).
+ * Each use of a group no property file defines (`groups`: the names defined by the root project and every
+ * installed package: as in dbt, a node may name another package's group), located where the `group` config is
+ * written; a use set by the project file's folder configs is located at its `+group:` (the file is read only then).
  */
-export function groupDiagnostics(groups: RawGroup[], uses: GroupUse[], projectText: () => string = () => ''): Diagnostic[] {
-  const names = [...new Set(groups.map((g) => g.name))].sort();
+export function groupDiagnostics(groups: readonly string[], uses: GroupUse[], projectText: () => string = () => ''): Diagnostic[] {
+  const names = [...new Set(groups)].sort();
   const known = new Set(names);
   return uses.flatMap((u) => {
     if (u.group === undefined || u.group === null || (typeof u.group === 'string' && known.has(u.group))) return [];

@@ -9,3 +9,4 @@ export { propertyRenderer, type PropertyReads } from './property-render.js';
 export { refTarget } from './ref-target.js';
 export { readDependency } from './exposures.js';
 export { packageProject, rootOverrides, mergeManifest } from './package-project.js';
+export { accessDiagnostics, accessOf, groupOf, type AccessSettings } from './access-checks.js';

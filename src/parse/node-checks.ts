@@ -77,6 +77,8 @@ function modelChecks(n: NodeCheckInput, problem: Problem): void {
     problem('materialization-unknown', 'materialized', `materialized='${m}' is not a materialization`, didYouMean(m, MODEL_MATERIALIZATIONS) ?? 'use view, table, incremental or ephemeral');
   }
   if (m === 'incremental') incrementalChecks(n, problem);
+  // dbt: "Node … with 'ephemeral' materialization has an invalid value (public) for the access field".
+  if (c.access === 'public' && m === 'ephemeral') problem('access-invalid', 'access', "an ephemeral model cannot be public (dbt: 'ephemeral' materialization has an invalid value (public) for the access field): it is no relation others could read", 'make it protected (the default) or private, or materialize it as a view or table');
   const contract = c.contract as { enforced?: unknown } | undefined;
   if (contract && typeof contract === 'object' && contract.enforced === true) {
     if (m === 'ephemeral') problem('contract-invalid', 'contract', 'an ephemeral model cannot have an enforced contract: it is no relation whose columns could be checked', "materialize it as a view or table, or set contract: {enforced: false}");

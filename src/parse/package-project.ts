@@ -53,13 +53,14 @@ export function overrideTree(overrides: RootOverrides | undefined, resourceType:
   return resourceType === 'model' ? overrides.models : resourceType === 'seed' ? overrides.seeds : resourceType === 'snapshot' ? overrides.snapshots : resourceType === 'test' ? overrides.dataTests : {};
 }
 
-/** Adds a package's manifest to the root's: its nodes, sources, macros, docs and disabled nodes. */
+/** Adds a package's manifest to the root's: its nodes, sources, macros, docs, exposures, groups and disabled nodes. */
 export function mergeManifest(into: Manifest, from: Manifest): void {
   Object.assign(into.nodes, from.nodes);
   Object.assign(into.sources, from.sources);
   Object.assign(into.macros, from.macros);
   Object.assign(into.docs, from.docs);
   Object.assign(into.exposures, from.exposures);
+  if (from.groups) into.groups = Object.assign(into.groups ?? {}, from.groups);
   Object.assign(into.disabled, from.disabled);
 }
 

@@ -4,7 +4,8 @@ import type { ParseRenderResult, RenderNode, TemplateEngine } from '../templatin
 import { extractDocBlocks } from '../templating/index.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, NodeConfig, ResourceType, SourceDefinition } from './types.js';
 import { finalConfig, folderConfig } from './node-config.js';
-import { readSchemaFiles, type Patch, type RawTest, type VersionPatch } from './schema-yaml.js';
+import { readSchemaFiles, type Patch, type VersionPatch } from './schema-yaml.js';
+import { latestOf, versionedPatch } from './model-versions.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
@@ -20,6 +21,7 @@ import { nodeConfigDiagnostics } from './node-checks.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupConfigSite, groupDiagnostics, type GroupUse } from './group-checks.js';
+import { groupDefinitions } from './group-entries.js';
 
 /** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
 export interface ParseCounts {
@@ -56,7 +58,7 @@ export interface ModelParseFacts {
 }
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
-export function parseProject(whole: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
+export function parseProject(whole: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; /** Uses of undefined groups, given every group name of the root and its packages. */ checkGroups: (known: readonly string[]) => Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   // This project's files alone: an installed package's are parsed as a project of their own.
   const project: LoadedProject = { ...whole, files: whole.files.filter((f) => (f.packageName ?? whole.config.name) === whole.config.name) };
   const cfg = project.config;
@@ -282,7 +284,11 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       if (!nodeNames.has(patch.name)) diagnostics.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
     }
   }
-  diagnostics.push(...groupDiagnostics(props.groups, groupUses, () => { try { return readFileSync(join(cfg.rootDir, cfg.configFile), 'utf8'); } catch { return ''; } }));
+  const groups = groupDefinitions(props.groups, cfg.name);
+  manifest.groups = groups.groups;
+  diagnostics.push(...groups.diagnostics);
+  // Checked once every project's groups are known (parse-to-graph): a node may name another package's group.
+  const checkGroups = (known: readonly string[]): Diagnostic[] => groupDiagnostics(known, groupUses, () => { try { return readFileSync(join(cfg.rootDir, cfg.configFile), 'utf8'); } catch { return ''; } });
   const sources = buildSources(project, props.sources, describe, renderProperty);
   diagnostics.push(...sources.diagnostics);
   for (const s of sources.sources) {
@@ -297,36 +303,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   }
   (manifest as Manifest & { unitTests?: unknown }).unitTests = props.unitTests;
   cache?.save();
-  return { manifest, diagnostics, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
-}
-
-/** A model's latest version: `latest_version`, or the highest `v` (numerically where they are numbers). */
-function latestOf(p: Patch): string {
-  if (p.latestVersion !== undefined) return p.latestVersion;
-  return [...p.versions!.map((v) => v.v)].sort((a, b) => (Number.isNaN(Number(a)) || Number.isNaN(Number(b)) ? (a < b ? -1 : 1) : Number(a) - Number(b))).at(-1)!;
-}
-
-/**
- * A version's properties, as dbt derives them: the model's top-level ones, with the version's config,
- * description and constraints over them; its columns are the top-level ones it includes (`include`, default
- * all, minus `exclude`) with its own on top; the model's tests apply to every version, with the version's own.
- */
-function versionedPatch(p: Patch, v: VersionPatch): Patch {
-  const inherited = Object.fromEntries(Object.entries(p.columns).filter(([n]) => (v.include === 'all' || v.include.includes(n)) && !v.exclude.includes(n)));
-  const columnTests: Record<string, RawTest[]> = {};
-  for (const n of Object.keys(inherited)) if (p.columnTests[n] && !v.columns?.[n]) columnTests[n] = p.columnTests[n]!;
-  Object.assign(columnTests, v.columnTests);
-  const constraints = v.constraints ?? p.constraints;
-  return {
-    ...p,
-    line: v.line ?? p.line,
-    description: v.description ?? p.description,
-    config: { ...p.config, ...v.config },
-    columns: { ...inherited, ...(v.columns ?? {}) },
-    tests: [...p.tests, ...v.tests],
-    columnTests,
-    ...(constraints ? { constraints } : {}),
-  };
+  return { manifest, diagnostics, checkGroups, envRead, varsRead, varReaders, parseVars: reads.parseVars, secrets: [...secrets], counts, modelFacts };
 }
 
 /** A snapshot block as a file of its own: its body as text, a checksum of its own (the parse cache keys by it). */

@@ -4,6 +4,9 @@ import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
+import { liftedGovernance, readGroupEntries, type RawGroup } from './group-entries.js';
+
+export type { RawGroup } from './group-entries.js';
 import { checkEntryShape, checkFreshness, columnsOf, rawTests, readVersions, type RawTest, type VersionPatch } from './yaml-entries.js';
 
 export type { RawTest, VersionPatch } from './yaml-entries.js';
@@ -73,12 +76,6 @@ export interface RawExposure {
   dependsOnLines: (number | undefined)[];
 }
 
-/** A `groups:` entry's name and where it was written (dbt: a group has a name and an owner). */
-export interface RawGroup {
-  name: string;
-  file: string;
-  line?: number;
-}
 
 export interface SchemaProperties {
   models: Map<string, Patch>;
@@ -171,7 +168,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         file: f.path,
         line: yaml.lineOf([kind, i]),
         description: String(e.description ?? ''),
-        config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}) },
+        config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}), ...liftedGovernance(e, [kind, i], invalid) },
         columns: columnsOf(yaml, [kind, i, 'columns'], e.columns, columnTests, invalid),
         tests: rawTests(yaml, [kind, i], e, invalid),
         columnTests,
@@ -251,12 +248,6 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
         props.exposures.push({ entry, file: f.path, pathInResource: f.pathInResource, line: yaml.lineOf(['exposures', i]), dependsOnLines: deps.map((_d, j) => yaml.lineOf(['exposures', i, 'depends_on', j])) });
       });
   }
-  const groups = doc.groups;
-  if (groups !== undefined && groups !== null && !Array.isArray(groups)) invalid(['groups'], "'groups:' must be a list of entries starting with '- name:'", 'groups:\n  - name: finance\n    owner: {email: finance@example.com}');
-  (Array.isArray(groups) ? groups : []).forEach((g, i) => {
-    const name = g && typeof g === 'object' && !Array.isArray(g) ? (g as Record<string, unknown>).name : undefined;
-    if (typeof name === 'string' && name) props.groups!.push({ name, file: f.path, line: yaml.lineOf(['groups', i]) });
-    else invalid(['groups', i], 'each entry of groups: must be a mapping with a name', '- name: finance\n  owner: {email: finance@example.com}');
-  });
+  props.groups!.push(...readGroupEntries(yaml, f, invalid));
   return props;
 }

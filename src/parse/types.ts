@@ -223,6 +223,22 @@ export interface Exposure {
   at?: SourceLocation;
 }
 
+/** A `groups:` entry of a property file (dbt: `group.<package>.<name>`): an owner for the nodes whose `group` config names it. */
+export interface GroupDefinition {
+  uniqueId: string;
+  resourceType: 'group';
+  packageName: string;
+  name: string;
+  /** `name`, `email` (text or a list), and any other keys as written (slack, github, …). */
+  owner: Record<string, unknown>;
+  description?: string;
+  config: { meta: Record<string, unknown> };
+  /** Of the property file: relative to its resource path, and to the project root. */
+  path: string;
+  originalFilePath: string;
+  at?: SourceLocation;
+}
+
 export interface Manifest {
   projectName: string;
   adapterType: string;
@@ -231,6 +247,8 @@ export interface Manifest {
   macros: Record<string, MacroDefinition>;
   docs: Record<string, DocBlock>;
   exposures: Record<string, Exposure>;
+  /** The `groups:` of every property file, the packages' included; absent in a manifest built by hand. */
+  groups?: Record<string, GroupDefinition>;
   /** Nodes switched off with `enabled: false` (dbt keeps them apart so refs to them get a clear error). */
   disabled: Record<string, ManifestNode | SourceDefinition | Exposure>;
 }

@@ -6,6 +6,7 @@ import type { YamlFile } from '../project/yaml-file.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
 import { configMappingProblems, describeConfigProblem, misspeltConfig } from '../project/config-values.js';
+import { liftedGovernance } from './group-entries.js';
 
 /** A raw test entry as written (`not_null`, `{relationships: {to: …}}`) with where it was written. */
 export interface RawTest {
@@ -142,7 +143,8 @@ export function readVersions(yaml: YamlFile, path: (string | number)[], model: R
       ...(entry.defined_in !== undefined ? { definedIn: String(entry.defined_in) } : {}),
       line: yaml.lineOf(at),
       ...(entry.description !== undefined ? { description: String(entry.description) } : {}),
-      config: { ...((entry.config as Record<string, unknown>) ?? {}) },
+      // dbt: a version's own top-level `access:` over the model's.
+      config: { ...((entry.config as Record<string, unknown>) ?? {}), ...liftedGovernance({ ...entry, name: `${name} v${v}` }, at, report) },
       columns,
       columnTests,
       include,

@@ -29,6 +29,8 @@ export interface InstalledPackage {
   onRunEnd: string[];
   /** `require-dbt-version` as written, if any. */
   requireDbtVersion?: unknown;
+  /** `restrict-access: true`: only its public models may be referenced from outside it (dbt's model access). */
+  restrictAccess?: boolean;
 }
 
 const paths = (v: unknown, fallback: string[]): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : fallback);
@@ -74,6 +76,7 @@ export function installedPackages(root: string, installPath: string, fs: FileSou
       onRunStart: hooks(raw['on-run-start']),
       onRunEnd: hooks(raw['on-run-end']),
       ...(raw['require-dbt-version'] !== undefined ? { requireDbtVersion: raw['require-dbt-version'] } : {}),
+      ...(raw['restrict-access'] === true ? { restrictAccess: true } : {}),
     };
     if (parsed.file) projectFiles.set(pkg, parsed.file);
     out.push(pkg);

@@ -166,6 +166,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
     quoting: (raw.quoting ?? {}) as Record<string, boolean>,
+    ...(raw['restrict-access'] === true ? { restrictAccess: true } : {}),
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
   };
 

@@ -48,6 +48,8 @@ export interface ProjectConfig {
   dispatch: { macro_namespace: string; search_order: string[] }[];
   /** `quoting:` */
   quoting: Record<string, boolean>;
+  /** `restrict-access: true`: only this project's public models may be referenced from other packages (dbt's model access). */
+  restrictAccess?: boolean;
   /** `airflow:` defaults for `strata airflow dag|task-group`, as written; `valid` is false when it is not a mapping. */
   airflow?: { settings: Record<string, unknown>; line: number; lines: Record<string, number>; valid: boolean };
 }

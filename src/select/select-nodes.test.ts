@@ -131,3 +131,30 @@ describe('column: selectors', () => {
     expect(selectNodes(p.graph, { select: ['column:int.id'] }).diagnostics[0]!.message).toContain('column: needs column lineage');
   });
 });
+
+describe('group: and access: (dbt selector methods)', () => {
+  let gdir: string;
+  let gp: PreparedProject;
+  beforeAll(async () => {
+    gdir = writeProject({
+      'models/ledger.sql': "{{ config(group='finance', access='private') }} select 1 as id",
+      'models/revenue.sql': "{{ config(group='finance', access='public') }} select * from {{ ref('ledger') }}",
+      'models/loose.sql': 'select 1 as id',
+      'models/schema.yml': 'version: 2\ngroups:\n  - name: finance\n    owner: {name: Fin}\nmodels:\n  - name: ledger\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    const outcome = await prepareProject({ projectDir: gdir, profilesDir: gdir });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.diagnostics));
+    gp = outcome.prepared;
+  });
+  afterAll(() => removeProject(gdir));
+  const pick = (select: string[]) => selectNodes(gp.graph, { select }).ids.map((id) => gp.graph.manifest.nodes[id]?.name ?? id).sort();
+
+  it("group: selects a group's nodes, a model's tests with it; access: selects models by access (protected by default)", () => {
+    expect(pick(['group:finance'])).toEqual(['ledger', 'not_null_ledger_id', 'revenue']);
+    expect(pick(['group:fin*'])).toEqual(['ledger', 'not_null_ledger_id', 'revenue']);
+    expect(pick(['access:private'])).toEqual(['ledger', 'not_null_ledger_id']);
+    expect(pick(['access:public'])).toEqual(['revenue']);
+    expect(pick(['access:protected'])).toEqual(['loose']);
+    expect(selectNodes(gp.graph, { select: ['access:secret'] }).diagnostics[0]?.message).toMatch(/access:secret is not one of private, protected, public/);
+  });
+});

@@ -46,7 +46,16 @@ interface Context {
   columns?: ColumnSelector;
 }
 
-const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'selector', 'column', 'config.<key>'];
+const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'group', 'access', 'selector', 'column', 'config.<key>'];
+
+/** A node's group as dbt gives it: its config's, or for a generic test the group of the node it tests. */
+function groupOfItem(ctx: Context, item: Item): string | undefined {
+  if (item.resourceType === 'source' || item.resourceType === 'exposure') return undefined;
+  const node = item as ManifestNode;
+  const own = node.resourceType === 'test' && node.attachedNode ? (ctx.graph.manifest.nodes[node.attachedNode] ?? node) : node;
+  const group = own.config.group;
+  return typeof group === 'string' && group ? group : undefined;
+}
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]*?)(?:\+(\d*))?$/;
 
 function globOrEqual(pattern: string, value: string): boolean {
@@ -117,6 +126,14 @@ function matches(ctx: Context, item: Item, method: string, value: string): boole
       if (value === 'old') return order < 0;
       throw new Error(`version:${value} is not one of latest, prerelease, old, none`);
     }
+    case 'group': {
+      const group = groupOfItem(ctx, item);
+      return group !== undefined && globOrEqual(value, group);
+    }
+    case 'access':
+      // dbt's: models only, protected unless their config says otherwise.
+      if (!['private', 'protected', 'public'].includes(value)) throw new Error(`access:${value} is not one of private, protected, public`);
+      return item.resourceType === 'model' && (typeof item.config.access === 'string' ? item.config.access : 'protected') === value;
     case 'metric':
     case 'semantic_model':
       return false;

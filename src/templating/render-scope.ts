@@ -3,19 +3,19 @@ import { createHash } from 'node:crypto';
 import type { Relation } from '../adapters/contract.js';
 import { columnApi } from './api-column.js';
 import { templateAdapter } from './template-adapter.js';
-import { setFunction, setStrictFunction } from './python-set.js';
+import { createRelation, relationObject } from './template-relation.js';
+import { DATA_FUNCTIONS, messageFunctions } from './context-functions.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import { SECRET_ENV_NAME, didYouMean } from '../diagnostics/index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { splitArgs } from './call-args.js';
 import { runStartedAt } from './python-datetime.js';
-import { ReturnSignal, TemplateUserError } from './signals.js';
+import { TemplateUserError } from './signals.js';
 import { pythonModules } from './python-modules.js';
 import { agateTable } from './agate-table.js';
-import { Namespace, dbtReturn, pyJsonDumps, tuple as pyTuple } from './jinja/index.js';
-import { DBT_COMPAT_VERSION, hexDigest, parseYamlFile } from '../project/index.js';
-import { yamlPackage } from '../project/yaml-package.js';
+import { Namespace, dbtReturn } from './jinja/index.js';
+import { DBT_COMPAT_VERSION } from '../project/index.js';
 
 type Args = unknown[];
 
@@ -66,58 +66,6 @@ function recordedTarget(target: Record<string, unknown>, recorder: ParseRecorder
 /** A short digest of an env value: enough to notice a change, without writing the value anywhere. */
 export function envDigest(value: string | undefined): string | null {
   return value === undefined ? null : createHash('sha256').update(value).digest('hex').slice(0, 16);
-}
-
-/**
- * A relation object for templates, as dbt's BaseRelation: renders as quoted SQL, exposes dbt's attributes,
- * and is a mapping (`obj is mapping`, `obj.get('metadata')` — how dbt_utils._is_relation recognises one).
- * `include(database=False)` (and `schema=False`) renders without those parts; `incorporate(path=…, type=…)`
- * returns a changed copy.
- */
-export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string, type: string | null = null): Record<string, unknown> {
-  const again = (r: Relation, t = type): Record<string, unknown> => relationObject(r, render, quoteIdentifier, t);
-  const obj: Record<string, unknown> = {
-    database: rel.database ?? null,
-    schema: rel.schema,
-    identifier: rel.identifier,
-    name: rel.identifier,
-    table: rel.identifier,
-    type,
-    is_table: type === 'table',
-    is_view: type === 'view',
-    is_cte: false,
-    is_materialized_view: false,
-    path: { database: rel.database ?? null, schema: rel.schema, identifier: rel.identifier },
-    metadata: { type: 'BaseRelation' },
-    include: (...a: Args) => {
-      const { kw } = splitArgs(a);
-      const kept: Relation = { ...rel, ...(kw.database === false ? { database: undefined } : {}) };
-      if (kw.schema !== false) return again(kept);
-      const alone = quoteIdentifier ?? ((n: string) => `"${n}"`);
-      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier, type);
-    },
-    incorporate: (...a: Args) => {
-      const { kw } = splitArgs(a);
-      const path = (kw.path ?? {}) as Partial<Record<'database' | 'schema' | 'identifier', string>>;
-      return again({ ...rel, ...path }, (kw.type as string | undefined) ?? type);
-    },
-    without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
-    get: (key: string, def: unknown = null) => (key in obj ? obj[key] : def),
-    quote: () => obj,
-    render: () => render(rel),
-    toString: () => render(rel),
-  };
-  return obj;
-}
-
-/** `api.Relation.create(database=…, schema=…, identifier=…, type=…)`; without an identifier it names the schema (`"db"."s"`), as dbt's. */
-function createRelation(kw: Record<string, unknown>, render: (r: Relation) => string): unknown {
-  const given = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
-  const identifier = given(kw.identifier);
-  const rel: Relation = { ...(given(kw.database) !== undefined ? { database: given(kw.database) } : {}), schema: given(kw.schema) ?? '', identifier: identifier ?? '' };
-  if (identifier !== undefined) return relationObject(rel, render, undefined, given(kw.type) ?? null);
-  // The dialect renders whole relations: render one with a stand-in identifier and drop it.
-  return relationObject(rel, (r) => render({ ...r, identifier: 'x' }).split('.').slice(0, -1).join('.'), undefined, given(kw.type) ?? null);
 }
 
 export interface ScopeInput {
@@ -299,64 +247,14 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     load_result: (name: string) => results.get(name) ?? null,
     load_relation: (rel: unknown) => rel,
     return: dbtReturn,
-    log: (msg: unknown, ...rest: Args) => {
-      const { pos, kw } = splitArgs(rest);
-      if (pos[0] || kw.info) options.log?.(String(msg));
-      return '';
-    },
-    print: (msg: unknown) => {
-      options.log?.(String(msg));
-      return '';
-    },
-    exceptions: {
-      raise_compiler_error: (msg: unknown) => {
-        throw new TemplateUserError('compiler-error', String(msg));
-      },
-      warn: (msg: unknown) => {
-        options.log?.(`warning: ${String(msg)}`);
-        return '';
-      },
-    },
+    ...messageFunctions(options, run),
     doc: (name: string) => {
       recorder?.docRefs.push(name);
       if (name in options.docs) return options.docs[name];
       if (recorder) return '';
       throw new TemplateUserError('doc-not-found', `doc('${name}') has no {% docs ${name} %} block`, didYouMean(name, Object.keys(options.docs)));
     },
-    // dbt's context functions: json.dumps, yaml.safe_load / safe_dump, hashlib.md5, as dbt calls them.
-    tojson: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      try {
-        return pyJsonDumps(pos[0], { sortKeys: Boolean(kw.sort_keys ?? pos[2]) });
-      } catch {
-        return kw.default ?? pos[1] ?? null;
-      }
-    },
-    fromjson: (s: string, def?: unknown) => {
-      try {
-        return JSON.parse(s);
-      } catch {
-        return def ?? null;
-      }
-    },
-    fromyaml: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      const parsed = typeof pos[0] === 'string' ? parseYamlFile('fromyaml', pos[0]) : undefined;
-      return parsed?.file && !parsed.diagnostics.length ? parsed.file.value : (kw.default ?? pos[1] ?? null);
-    },
-    toyaml: (...args: Args) => {
-      const { pos, kw } = splitArgs(args);
-      try {
-        return yamlPackage().stringify(pos[0], { indentSeq: false, sortMapEntries: Boolean(kw.sort_keys ?? pos[2]) });
-      } catch {
-        return kw.default ?? pos[1] ?? null;
-      }
-    },
-    zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
-    zip_strict: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
-    set: setFunction,
-    set_strict: setStrictFunction,
-    local_md5: (s: unknown) => hexDigest('md5', String(s)),
+    ...DATA_FUNCTIONS,
   };
   if (run?.extraContext) Object.assign(scope, run.extraContext);
   void Namespace;

@@ -7,7 +7,7 @@
 import type { Relation } from '../adapters/contract.js';
 import { splitArgs } from './call-args.js';
 import { ColumnValue } from './api-column.js';
-import { relationObject } from './render-scope.js';
+import { relationObject } from './template-relation.js';
 import type { RunRenderContext } from './types.js';
 import { TemplateUserError } from './signals.js';
 

@@ -163,6 +163,8 @@ export interface RunRenderContext {
   selectedResources?: string[];
   /** Absent: `execute` is false and run_query returns none (like dbt at parse time). */
   warehouse?: TemplateWarehouse;
+  /** Where this render's `log(…, info=True)` and `print()` go (a render done ahead keeps them for its node's turn); absent: the engine's `log`. */
+  log?(message: string): void;
 }
 
 export interface TemplateEngine {

@@ -6,6 +6,7 @@ import type { BigQuerySettings } from './bigquery-profile.js';
 import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
 import { seedSchema } from './bigquery-seed-schema.js';
 import { bigquerySourceFormat, bigqueryDialect } from './bigquery-dialect.js';
+import { loadJobOptions } from './bigquery-load-options.js';
 
 /** Legacy type names the REST API returns, as Standard SQL spells them. */
 const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
@@ -212,7 +213,7 @@ export class BigQueryConnection implements Connection {
         createDisposition: 'CREATE_IF_NEEDED',
         ...(format === 'CSV' ? { skipLeadingRows: 1, autodetect: true } : format === 'NEWLINE_DELIMITED_JSON' ? { autodetect: true } : {}),
         ...(o.hivePrefix ? { hivePartitioningOptions: { mode: 'AUTO', sourceUriPrefix: o.hivePrefix } } : {}),
-        ...(o.options ?? {}),
+        ...loadJobOptions(o.options ?? {}),
       },
       ...(Object.keys(this.settings.labels).length ? { labels: this.settings.labels } : {}),
     };

@@ -6,7 +6,7 @@
  * Credentials: the key file when STRATA_BQ_KEYFILE is set, else application default credentials.
  * It creates a dataset `strata_live_<random>` and deletes it afterwards. Skipped when STRATA_BQ_PROJECT is unset.
  */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { build, plan } from '../../api/index.js';
@@ -15,14 +15,18 @@ const project = process.env.STRATA_BQ_PROJECT;
 const dataset = `strata_live_${randomBytes(4).toString('hex')}`;
 
 describe.skipIf(!project)('live BigQuery', () => {
-  const dir = writeProject({
-    'project.yml': 'name: live\nprofile: live\n',
-    'profiles.yml': `live:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: ${process.env.STRATA_BQ_KEYFILE ? 'service-account' : 'oauth'}\n${process.env.STRATA_BQ_KEYFILE ? `      keyfile: ${process.env.STRATA_BQ_KEYFILE}\n` : ''}      project: ${project}\n      dataset: ${dataset}\n      location: ${process.env.STRATA_BQ_LOCATION ?? 'US'}\n      threads: 4\n      maximum_bytes_billed: 1000000000\n      labels: {suite: strata-live}\n`,
-    'seeds/raw_people.csv': 'id,name,joined\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n3,Linus,2026-01-03\n',
-    'models/people.sql': "{{ config(materialized='table', partition_by={'field': 'joined', 'data_type': 'date'}, cluster_by=['id']) }}\nselect id, name, cast(joined as date) as joined from {{ ref('raw_people') }}",
-    'models/people_v.sql': "{{ config(materialized='view') }}\nselect * from {{ ref('people') }}",
-    'models/people_inc.sql': "{{ config(materialized='incremental', unique_key='id', partition_by={'field': 'joined', 'data_type': 'date'}) }}\nselect id, name, joined from {{ ref('people') }}{% if is_incremental() %} where joined >= (select max(joined) from {{ this }}){% endif %}",
-    'models/schema.yml': 'version: 2\nmodels:\n  - name: people\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+  // Written when the suite runs: a skipped suite's body still runs, and its afterAll does not.
+  let dir = '';
+  beforeAll(() => {
+    dir = writeProject({
+      'project.yml': 'name: live\nprofile: live\n',
+      'profiles.yml': `live:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: ${process.env.STRATA_BQ_KEYFILE ? 'service-account' : 'oauth'}\n${process.env.STRATA_BQ_KEYFILE ? `      keyfile: ${process.env.STRATA_BQ_KEYFILE}\n` : ''}      project: ${project}\n      dataset: ${dataset}\n      location: ${process.env.STRATA_BQ_LOCATION ?? 'US'}\n      threads: 4\n      maximum_bytes_billed: 1000000000\n      labels: {suite: strata-live}\n`,
+      'seeds/raw_people.csv': 'id,name,joined\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n3,Linus,2026-01-03\n',
+      'models/people.sql': "{{ config(materialized='table', partition_by={'field': 'joined', 'data_type': 'date'}, cluster_by=['id']) }}\nselect id, name, cast(joined as date) as joined from {{ ref('raw_people') }}",
+      'models/people_v.sql': "{{ config(materialized='view') }}\nselect * from {{ ref('people') }}",
+      'models/people_inc.sql': "{{ config(materialized='incremental', unique_key='id', partition_by={'field': 'joined', 'data_type': 'date'}) }}\nselect id, name, joined from {{ ref('people') }}{% if is_incremental() %} where joined >= (select max(joined) from {{ this }}){% endif %}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: people\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+    });
   });
   afterAll(async () => {
     const { BigQuery } = await import('@google-cloud/bigquery');

@@ -1,0 +1,74 @@
+/**
+ * dbt's context functions that keep no state of their own: serialisation (`tojson`, `fromjson`, `fromyaml`,
+ * `toyaml`), `zip`, `set`, `local_md5`, and the message functions (`log`, `print`, `exceptions`).
+ */
+import { setFunction, setStrictFunction } from './python-set.js';
+import { splitArgs } from './call-args.js';
+import { TemplateUserError } from './signals.js';
+import type { RunRenderContext, TemplateEnvironmentOptions } from './types.js';
+import { pyJsonDumps, tuple as pyTuple } from './jinja/index.js';
+import { hexDigest, parseYamlFile } from '../project/index.js';
+import { yamlPackage } from '../project/yaml-package.js';
+
+type Args = unknown[];
+
+/** json.dumps, yaml.safe_load / safe_dump, zip, set and hashlib.md5, as dbt calls them. */
+export const DATA_FUNCTIONS: Record<string, unknown> = {
+  tojson: (...args: Args) => {
+    const { pos, kw } = splitArgs(args);
+    try {
+      return pyJsonDumps(pos[0], { sortKeys: Boolean(kw.sort_keys ?? pos[2]) });
+    } catch {
+      return kw.default ?? pos[1] ?? null;
+    }
+  },
+  fromjson: (s: string, def?: unknown) => {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return def ?? null;
+    }
+  },
+  fromyaml: (...args: Args) => {
+    const { pos, kw } = splitArgs(args);
+    const parsed = typeof pos[0] === 'string' ? parseYamlFile('fromyaml', pos[0]) : undefined;
+    return parsed?.file && !parsed.diagnostics.length ? parsed.file.value : (kw.default ?? pos[1] ?? null);
+  },
+  toyaml: (...args: Args) => {
+    const { pos, kw } = splitArgs(args);
+    try {
+      return yamlPackage().stringify(pos[0], { indentSeq: false, sortMapEntries: Boolean(kw.sort_keys ?? pos[2]) });
+    } catch {
+      return kw.default ?? pos[1] ?? null;
+    }
+  },
+  zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
+  zip_strict: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
+  set: setFunction,
+  set_strict: setStrictFunction,
+  local_md5: (s: unknown) => hexDigest('md5', String(s)),
+};
+
+/** `log(msg, info=True)` and `print()` to the render's sink (a render done ahead keeps them), `exceptions.*`. */
+export function messageFunctions(options: TemplateEnvironmentOptions, run: RunRenderContext | undefined): Record<string, unknown> {
+  return {
+    log: (msg: unknown, ...rest: Args) => {
+      const { pos, kw } = splitArgs(rest);
+      if (pos[0] || kw.info) (run?.log ?? options.log)?.(String(msg));
+      return '';
+    },
+    print: (msg: unknown) => {
+      (run?.log ?? options.log)?.(String(msg));
+      return '';
+    },
+    exceptions: {
+      raise_compiler_error: (msg: unknown) => {
+        throw new TemplateUserError('compiler-error', String(msg));
+      },
+      warn: (msg: unknown) => {
+        options.log?.(`warning: ${String(msg)}`);
+        return '';
+      },
+    },
+  };
+}

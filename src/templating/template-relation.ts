@@ -1,0 +1,56 @@
+import type { Relation } from '../adapters/contract.js';
+import { splitArgs } from './call-args.js';
+
+type Args = unknown[];
+
+/**
+ * A relation object for templates, as dbt's BaseRelation: renders as quoted SQL, exposes dbt's attributes,
+ * and is a mapping (`obj is mapping`, `obj.get('metadata')` — how dbt_utils._is_relation recognises one).
+ * `include(database=False)` (and `schema=False`) renders without those parts; `incorporate(path=…, type=…)`
+ * returns a changed copy.
+ */
+export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string, type: string | null = null): Record<string, unknown> {
+  const again = (r: Relation, t = type): Record<string, unknown> => relationObject(r, render, quoteIdentifier, t);
+  const obj: Record<string, unknown> = {
+    database: rel.database ?? null,
+    schema: rel.schema,
+    identifier: rel.identifier,
+    name: rel.identifier,
+    table: rel.identifier,
+    type,
+    is_table: type === 'table',
+    is_view: type === 'view',
+    is_cte: false,
+    is_materialized_view: false,
+    path: { database: rel.database ?? null, schema: rel.schema, identifier: rel.identifier },
+    metadata: { type: 'BaseRelation' },
+    include: (...a: Args) => {
+      const { kw } = splitArgs(a);
+      const kept: Relation = { ...rel, ...(kw.database === false ? { database: undefined } : {}) };
+      if (kw.schema !== false) return again(kept);
+      const alone = quoteIdentifier ?? ((n: string) => `"${n}"`);
+      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier, type);
+    },
+    incorporate: (...a: Args) => {
+      const { kw } = splitArgs(a);
+      const path = (kw.path ?? {}) as Partial<Record<'database' | 'schema' | 'identifier', string>>;
+      return again({ ...rel, ...path }, (kw.type as string | undefined) ?? type);
+    },
+    without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
+    get: (key: string, def: unknown = null) => (key in obj ? obj[key] : def),
+    quote: () => obj,
+    render: () => render(rel),
+    toString: () => render(rel),
+  };
+  return obj;
+}
+
+/** `api.Relation.create(database=…, schema=…, identifier=…, type=…)`; without an identifier it names the schema (`"db"."s"`), as dbt's. */
+export function createRelation(kw: Record<string, unknown>, render: (r: Relation) => string): unknown {
+  const given = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+  const identifier = given(kw.identifier);
+  const rel: Relation = { ...(given(kw.database) !== undefined ? { database: given(kw.database) } : {}), schema: given(kw.schema) ?? '', identifier: identifier ?? '' };
+  if (identifier !== undefined) return relationObject(rel, render, undefined, given(kw.type) ?? null);
+  // The dialect renders whole relations: render one with a stand-in identifier and drop it.
+  return relationObject(rel, (r) => render({ ...r, identifier: 'x' }).split('.').slice(0, -1).join('.'), undefined, given(kw.type) ?? null);
+}
