@@ -45,6 +45,32 @@ describe('constructs of real dbt packages', () => {
   });
 });
 
+describe('project configs as packages write them', () => {
+  it('applies configs at the top of seeds: / models: (beside the project names) to every node, packages too', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      // dbt-codegen's integration project: `seeds: {+schema: raw_data}`, not under its name.
+      'dbt_project.yml': 'name: p\nprofile: p\nseeds:\n  +schema: raw\nmodels:\n  +materialized: table\n  pkg:\n    +materialized: view\n  p:\n    views:\n      +materialized: view\n',
+      'seeds/s.csv': 'id\n1\n',
+      'models/t.sql': 'select 1 as id',
+      'models/views/v.sql': 'select 1 as id',
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
+      'dbt_packages/pkg/models/pkg_view.sql': 'select 1 as id',
+      'dbt_packages/other/dbt_project.yml': 'name: other\n',
+      'dbt_packages/other/models/other_table.sql': 'select 1 as id',
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), "select table_schema, table_name, table_type from information_schema.tables where table_name in ('s', 't', 'v', 'pkg_view', 'other_table') order by table_name")).toEqual([
+      { table_schema: 'main', table_name: 'other_table', table_type: 'BASE TABLE' },
+      { table_schema: 'main', table_name: 'pkg_view', table_type: 'VIEW' },
+      { table_schema: 'main_raw', table_name: 's', table_type: 'BASE TABLE' },
+      { table_schema: 'main', table_name: 't', table_type: 'BASE TABLE' },
+      { table_schema: 'main', table_name: 'v', table_type: 'VIEW' },
+    ]);
+  });
+});
+
 describe('generic test entries as dbt 1.8–1.10 write them', () => {
   it('reads name:, arguments:, description: and test_name:, and names namespaced tests as dbt (<namespace>_<test>_…)', async () => {
     const r = await built({

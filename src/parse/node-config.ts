@@ -58,7 +58,8 @@ export function folderConfig(tree: Record<string, unknown>, fqn: string[]): Reco
 }
 
 function walkTree(tree: Record<string, unknown>, fqn: string[]): { config: Record<string, unknown>; level: unknown } {
-  let config: Record<string, unknown> = {};
+  // Configs at the top (`seeds: {+schema: raw}`, beside the project names) apply to every node, as dbt's.
+  let config: Record<string, unknown> = configKeysOf(tree);
   let level: unknown = tree;
   for (const part of fqn) {
     const next = level && typeof level === 'object' ? (level as Record<string, unknown>)[part] : undefined;
