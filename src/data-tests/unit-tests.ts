@@ -134,6 +134,16 @@ export function givenTableSql(dialect: Dialect, rows: Record<string, unknown>[],
   return rows.map(select).join('\nunion all\n');
 }
 
+/**
+ * The expected rows as a query typed like the model's result, as dbt builds its expected fixture: each value
+ * cast to the type of the column the model returned (`'2016-09-01'` is a TIMESTAMP where the model returns
+ * one), so rows compare as the warehouse sees them, not as written in YAML. Columns the model lacks stay untyped.
+ */
+export function expectedRowsSql(dialect: Dialect, expected: Record<string, unknown>[], actual: ColumnDef[]): string {
+  const names = new Set(expected.flatMap((r) => Object.keys(r)));
+  return givenTableSql(dialect, expected, actual.filter((c) => names.has(c.name)));
+}
+
 const norm = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : String(v));
 
 /** Compares rows on the expected columns, ignoring order; a readable diff when they differ. */

@@ -292,4 +292,35 @@ describe('template constructs of real packages', () => {
     expect(r.messages).toEqual([]);
     expect(r.exitCode).toBe(0);
   });
+
+  it("unit tests compare expected rows typed as the model's columns, as dbt (jaffle-shop's date_trunc returns a TIMESTAMP on DuckDB)", async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/raw.sql': "select 1 as id, timestamp '2016-09-01 10:00:00' as opened_at, 0.2 as rate",
+      'models/m.sql': "select id, {{ dbt.date_trunc('day', 'opened_at') }} as opened_date, rate from {{ ref('raw') }}",
+      'models/unit.yml': [
+        'unit_tests:',
+        '  - name: truncates',
+        '    model: m',
+        '    given:',
+        "      - input: ref('raw')",
+        "        rows: [{id: 1, opened_at: '2016-09-01T23:59:59.9999', rate: 0.20}]",
+        '    expect:',
+        "      rows: [{id: 1, opened_date: '2016-09-01', rate: 0.2}]",
+        '  - name: still_fails_on_another_day',
+        '    model: m',
+        '    given:',
+        "      - input: ref('raw')",
+        "        rows: [{id: 1, opened_at: '2016-09-02T00:00:01', rate: 0.2}]",
+        '    expect:',
+        "      rows: [{id: 1, opened_date: '2016-09-01'}]",
+        '',
+      ].join('\n'),
+    });
+    expect(r.messages).toEqual([]);
+    const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    expect(Object.fromEntries(results.results.filter((x) => x.unique_id.startsWith('unit_test.')).map((x) => [x.unique_id, x.status]))).toEqual({
+      'unit_test.p.m.truncates': 'pass', 'unit_test.p.m.still_fails_on_another_day': 'fail',
+    });
+  });
 });
