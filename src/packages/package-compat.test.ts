@@ -27,7 +27,8 @@ describe('constructs of real dbt packages', () => {
   it('renders target in dbt_project.yml folder configs (root and package) and in property-file configs', async () => {
     const r = await built({
       'profiles.yml': DUCKDB_PROFILE(),
-      'dbt_project.yml': "name: p\nprofile: p\nmodels:\n  p:\n    +materialized: \"{{ 'table' if target.type == 'duckdb' else 'view' }}\"\n",
+      // dbt-cloud: is dbt's too (jaffle-shop has it): no unknown-key warning.
+      'dbt_project.yml': "name: p\nprofile: p\ndbt-cloud:\n  project-id: 1\nmodels:\n  p:\n    +materialized: \"{{ 'table' if target.type == 'duckdb' else 'view' }}\"\n",
       'models/root_model.sql': 'select 1 as id',
       'models/props.sql': 'select 2 as id',
       'models/props.yml': "version: 2\nmodels:\n  - name: props\n    config:\n      alias: \"props_{{ target.name }}\"\n",

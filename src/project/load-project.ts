@@ -18,7 +18,7 @@ const KNOWN_KEYS = new Set([
   'macro-paths', 'test-paths', 'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'log-path',
   'packages-install-path', 'clean-targets', 'vars', 'models', 'seeds', 'data_tests', 'tests', 'sources', 'snapshots', 'on-run-start',
   'on-run-end', 'dispatch', 'quoting', 'query-comment', 'flags', 'restrict-access', 'exposures', 'metrics', 'semantic-models', 'saved-queries',
-  'unit_tests', 'analyses', 'airflow',
+  'unit_tests', 'analyses', 'airflow', 'dbt-cloud',
 ]);
 
 /** The `airflow:` block as written, with the line of each key, for `strata airflow` (airflow/airflow-settings.ts checks it). */
