@@ -210,6 +210,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       codeCache: templateCode,
       docs: {},
       dispatch: project.config.dispatch,
+      runtimeConfig: runtimeConfig(project),
       log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
     }),
   );
@@ -261,4 +262,11 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     ok: true,
     prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, templateCode, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
   };
+}
+
+/** dbt's RuntimeConfig as `builtins.ref.config` shows it: the project's name and version, and its packages'. */
+function runtimeConfig(project: LoadedProject): Record<string, unknown> {
+  const c = project.config;
+  const entry = (name: string, version: string | undefined): Record<string, unknown> => ({ project_name: name, version: version ?? null });
+  return { ...entry(c.name, c.version), dependencies: Object.fromEntries([[c.name, entry(c.name, c.version)], ...c.installedPackages.map((p) => [p.name, entry(p.name, p.version)])]) };
 }

@@ -72,6 +72,24 @@ describe('project configs as packages write them', () => {
   });
 });
 
+describe('the Tuva project', () => {
+  it("renders vars where var() reads them, skips disabled models' missing vars, shows builtins.ref.config, leaves seeds' batch_size alone", async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'dbt_project.yml': 'name: p\nprofile: p\nversion: 2.5.0\nseeds:\n  p:\n    +batch_size: 200\n',
+      'seeds/s.csv': 'id\n1\n',
+      'dbt_packages/pkg/dbt_project.yml': "name: pkg\nversion: '1.2.3'\nvars:\n  payment_year: '{{ run_started_at.strftime(\"%Y\") }}'\n  last_run: '{{ run_started_at.astimezone(modules.pytz.timezone(\"UTC\")) }}'\n",
+      'dbt_packages/pkg/macros/version.sql': "{% macro package_version() %}{{ return(builtins.ref.config.dependencies['pkg'].version) }}{% endmacro %}",
+      'dbt_packages/pkg/models/pkg_m.sql': "select {{ var('payment_year') | int }} as y, '{{ var('last_run') }}' as last_run, '{{ pkg.package_version() }}' as v, '{{ builtins.ref.config.version }}' as root_v",
+      'dbt_packages/pkg/models/predictions.sql': "{{ config(enabled=var('predictions_ready', false)) }}select * from {{ var('predictions_table') }}",
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    const [row] = await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select * from main.pkg_m');
+    expect(row).toEqual({ y: new Date().getUTCFullYear(), last_run: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00$/), v: '1.2.3', root_v: '2.5.0' });
+  });
+});
+
 describe('generic test entries as dbt 1.8–1.10 write them', () => {
   it('reads name:, arguments:, description: and test_name:, and names namespaced tests as dbt (<namespace>_<test>_…)', async () => {
     const r = await built({

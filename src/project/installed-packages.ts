@@ -29,6 +29,8 @@ export interface InstalledPackage {
   onRunEnd: string[];
   /** `require-dbt-version` as written, if any. */
   requireDbtVersion?: unknown;
+  /** Its dbt_project.yml's `version:`, if any. */
+  version?: string;
   /** `restrict-access: true`: only its public models may be referenced from outside it (dbt's model access). */
   restrictAccess?: boolean;
 }
@@ -77,6 +79,7 @@ export function installedPackages(root: string, installPath: string, fs: FileSou
       onRunEnd: hooks(raw['on-run-end']),
       ...(raw['require-dbt-version'] !== undefined ? { requireDbtVersion: raw['require-dbt-version'] } : {}),
       ...(raw['restrict-access'] === true ? { restrictAccess: true } : {}),
+      ...(raw.version !== undefined && raw.version !== null ? { version: String(raw.version) } : {}),
     };
     if (parsed.file) projectFiles.set(pkg, parsed.file);
     out.push(pkg);
@@ -102,7 +105,10 @@ export function renderPackageVars(pkg: InstalledPackage, ctx: RenderYamlContext,
   if (!JSON.stringify(pkg.vars).includes('{')) return pkg;
   const file = `${pkg.dir}/dbt_project.yml`;
   const yaml = projectFiles.get(pkg);
-  const vars = tree(renderYamlTree(pkg.vars, { ...ctx, vars: { ...pkg.vars, ...ctx.vars } }, ['vars'], (path, name, kind) => report(renderFailure(kind, name, { file, line: yaml?.lineOf(path) ?? 1 }, `pass --vars '{${name}: …}'`))));
+  const vars = tree(renderYamlTree(pkg.vars, { ...ctx, vars: { ...pkg.vars, ...ctx.vars } }, ['vars'], (path, name, kind) => {
+    // Text needing more than env_var, var and target is rendered by var() where it is read (templating/var-text.ts).
+    if (kind !== 'template') report(renderFailure(kind, name, { file, line: yaml?.lineOf(path) ?? 1 }, `pass --vars '{${name}: …}'`));
+  }));
   const rendered = { ...pkg, vars };
   if (yaml) projectFiles.set(rendered, yaml);
   return rendered;

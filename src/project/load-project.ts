@@ -107,7 +107,10 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const profile = loadProfile({ profileName: options.profile || profileName, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
   const target = profile.target ? targetView(profile.target, profileName, options.targetRules.templateDatabase) : undefined;
   const withTarget = target ? { target } : {};
-  const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value, ...withTarget }, ['vars'], renderMissing) as Record<string, unknown>;
+  // A var's text that needs more than env_var, var and target (`{{ run_started_at.strftime('%Y') }}`) is kept as
+  // written: var() renders it where it is read, as dbt renders every var (templating/var-text.ts).
+  const varMissing: typeof renderMissing = (path, n, kind) => (kind === 'template' ? undefined : renderMissing(path, n, kind));
+  const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value, ...withTarget }, ['vars'], varMissing) as Record<string, unknown>;
   // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
   const scoped = varsTree[name] && typeof varsTree[name] === 'object' && !Array.isArray(varsTree[name]) ? (varsTree[name] as Record<string, unknown>) : {};
   const vars = { ...varsTree, ...scoped, ...cli.value };

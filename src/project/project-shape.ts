@@ -10,6 +10,9 @@ const CONFIG_MAPS = ['models', 'seeds', 'snapshots', 'sources', 'data_tests', 't
 /** Keys of the project file whose value is a string. */
 const STRINGS = ['profile', 'target-path', 'packages-install-path', 'log-path', 'docs-path', 'config-version', 'require-dbt-version'];
 
+/** Configs whose values are checked on models only. */
+const MODEL_ONLY = new Set(['batch_size', 'lookback']);
+
 /** Folder keys that are configs even without '+' when their value is a mapping (dbt's dict configs). */
 const MAPPING_CONFIGS = new Set(['meta', 'persist_docs', 'grants', 'column_types', 'docs', 'contract', 'partition_by']);
 
@@ -32,7 +35,8 @@ function configTypeDiagnostics(raw: Record<string, unknown>, file: string, lineO
       }
       const known = k.startsWith('+') ? misspeltConfig(name) : undefined;
       if (known) out.push({ code: 'config-unknown-key', severity: 'warn', message: `${[...path, k].join('.')}: '${name}' is no config, so it has no effect`, file, line: lineOf([...path, k]) ?? 1, hint: `did you mean '+${known}'?` });
-      const problem = configValueProblem(name, child);
+      // Microbatch settings are models'; a seed's `+batch_size: 200` is another thing (adapters' seed batches, as Tuva's), unchecked as in dbt.
+      const problem = path[0] !== 'models' && MODEL_ONLY.has(name) ? undefined : configValueProblem(name, child);
       if (problem) {
         report([...path, k], describeConfigProblem([...path, k].join('.'), child, problem), problem.example);
         continue;

@@ -14,6 +14,7 @@ import { runStartedAt } from './python-datetime.js';
 import { TemplateUserError } from './signals.js';
 import { pythonModules } from './python-modules.js';
 import { agateTable } from './agate-table.js';
+import { renderedVar } from './var-text.js';
 import { Namespace, dbtReturn } from './jinja/index.js';
 import { DBT_COMPAT_VERSION } from '../project/index.js';
 
@@ -147,9 +148,9 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const varFn = Object.assign(
     (name: string, ...rest: Args): unknown => {
       const { pos } = splitArgs(rest);
-      if (run?.varsOverride && name in run.varsOverride) return run.varsOverride[name];
+      if (run?.varsOverride && name in run.varsOverride) return renderedVar(run.varsOverride[name], scope);
       if (recorder) (recorder.vars ??= {})[name] = varDigest(options.vars[name]);
-      if (name in options.vars) return options.vars[name];
+      if (name in options.vars) return renderedVar(options.vars[name], scope);
       if (pos.length) return pos[0];
       throw new TemplateUserError('var-not-found', `var('${name}') is not defined`, `add it under vars: in the project file, pass --vars '{${name}: …}', or give a default: var('${name}', …)`);
     },
@@ -225,7 +226,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     secret,
     this: thisRel,
     // The built-in ref, source and config, for projects that override them with macros of the same name.
-    builtins: { ref, source, config: configFn },
+    builtins: { ref: options.runtimeConfig ? Object.assign((...a: Args) => ref(...a), { config: options.runtimeConfig }) : ref, source, config: configFn },
     target: recorder ? recordedTarget(options.target, recorder) : options.target,
     project_name: options.projectName,
     execute,

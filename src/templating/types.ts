@@ -51,6 +51,11 @@ export interface TemplateEnvironmentOptions {
   deferMacroCompile?: boolean;
   /** `{% docs name %}` blocks, for `doc('name')`. */
   docs: Record<string, string>;
+  /**
+   * dbt's RuntimeConfig as templates reach it through `builtins.ref.config` (the Tuva project reads its
+   * version so): `project_name`, `version`, and `dependencies` by package name, each with its own.
+   */
+  runtimeConfig?: Record<string, unknown>;
   /** `dispatch:` search orders from project config. */
   dispatch?: { macro_namespace: string; search_order: string[] }[];
   /**

@@ -1,0 +1,19 @@
+/**
+ * dbt renders a var's text when `var()` reads it, with the reading template's context (dbt's
+ * `Var.get_rendered_var`): a project file may say `cms_hcc_payment_year: '{{ run_started_at.strftime("%Y") }}'`
+ * (the Tuva project does), which no load-time render can know. The result is text, as dbt's.
+ */
+import { CompiledTemplate, defaultGlobals, rootFrame } from './jinja/index.js';
+
+const compiled = new Map<string, CompiledTemplate>();
+
+export function renderedVar(value: unknown, context: Record<string, unknown>): unknown {
+  if (typeof value !== 'string' || (!value.includes('{{') && !value.includes('{%'))) return value;
+  let t = compiled.get(value);
+  if (!t) {
+    t = new CompiledTemplate(value, '<var>');
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(value, t);
+  }
+  return t.renderSync(rootFrame(defaultGlobals(), context));
+}
