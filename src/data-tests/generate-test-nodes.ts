@@ -53,7 +53,7 @@ export function testName(testType: string, target: string, args: Record<string, 
  * the macro's arguments (dbt 1.10's form, which packages such as dbt-date write; the older form has them beside
  * `config:`). Undefined: not a test entry.
  */
-export function testEntry(entry: unknown): { testType: string; args: Record<string, unknown>; customName?: string } | undefined {
+export function testEntry(entry: unknown): { testType: string; args: Record<string, unknown>; customName?: string; description?: string } | undefined {
   if (typeof entry === 'string') return { testType: entry, args: {} };
   if (!entry || typeof entry !== 'object' || Array.isArray(entry) || Object.keys(entry).length === 0) return undefined;
   const fields = entry as Record<string, unknown>;
@@ -69,6 +69,7 @@ export function testEntry(entry: unknown): { testType: string; args: Record<stri
   }
   const args: Record<string, unknown> = body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : {};
   const customName = typeof args.name === 'string' ? args.name : undefined;
+  const description = typeof args.description === 'string' ? args.description : undefined;
   delete args.name;
   delete args.description;
   const nested = args.arguments;
@@ -76,7 +77,7 @@ export function testEntry(entry: unknown): { testType: string; args: Record<stri
     delete args.arguments;
     Object.assign(args, nested);
   }
-  return { testType, args, ...(customName !== undefined ? { customName } : {}) };
+  return { testType, args, ...(customName !== undefined ? { customName } : {}), ...(description !== undefined ? { description } : {}) };
 }
 
 /**
@@ -141,7 +142,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       diagnostics.push({ code: 'test-invalid', severity: 'error', message: 'a test entry must be a test name or a mapping like {accepted_values: {values: [...]}}', file: raw.file, line: raw.line });
       return;
     }
-    const { testType, args, customName } = parsedEntry;
+    const { testType, args, customName, description } = parsedEntry;
     const pkgSplit = testType.includes('.') ? testType.split('.') : [undefined, testType];
     const namespace = pkgSplit.length === 2 ? pkgSplit[0] : undefined;
     const shortType = pkgSplit[pkgSplit.length - 1]!;
@@ -201,7 +202,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       config,
       unrenderedConfig: { ...legacyConfig, ...entryConfig },
       tags: config.tags,
-      description: '',
+      description: description ?? '',
       columns: {},
       meta: config.meta,
       refs,

@@ -124,7 +124,8 @@ describe('generic test entries as dbt 1.8–1.10 write them', () => {
     const statuses = Object.fromEntries(results.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => [x.unique_id.split('.')[2], x.status]));
     expect(statuses).toEqual({ m_has_two_rows: 'pass', m_has_five_rows: 'fail', pkg_at_least_m_id__1: 'pass' });
     // depends_on.macros names the package's test macro, as dbt's (dbt-project-evaluator finds primary-key tests by it).
-    const manifest = JSON.parse(readFileSync(join(r.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { name: string; depends_on: { macros: string[] } }> };
+    const manifest = JSON.parse(readFileSync(join(r.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { name: string; description: string; depends_on: { macros: string[] } }> };
+    expect(Object.values(manifest.nodes).find((n) => n.name === 'm_has_two_rows')?.description).toBe('two rows or more');
     const macrosOf = Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.name.includes('least') || n.name.includes('rows')).map((n) => [n.name, n.depends_on.macros]));
     expect(macrosOf).toEqual({ m_has_two_rows: ['macro.pkg.test_at_least'], m_has_five_rows: ['macro.pkg.test_at_least'], pkg_at_least_m_id__1: ['macro.pkg.test_at_least'] });
   });
