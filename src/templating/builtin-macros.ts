@@ -57,6 +57,10 @@ export const builtinMacroFiles: MacroFile[] = [
 {% macro type_boolean() -%}{{ adapter.dispatch('type_boolean', 'dbt')() }}{%- endmacro %}
 {% macro default__type_boolean() -%}boolean{%- endmacro %}
 {% macro cast(field, type) -%}cast({{ field }} as {{ type }}){%- endmacro %}
+{% macro current_timestamp_backcompat() -%}{{ return(adapter.dispatch('current_timestamp_backcompat', 'dbt')()) }}{%- endmacro %}
+{% macro default__current_timestamp_backcompat() -%}cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}){%- endmacro %}
+{% macro current_timestamp_in_utc_backcompat() -%}{{ return(adapter.dispatch('current_timestamp_in_utc_backcompat', 'dbt')()) }}{%- endmacro %}
+{% macro default__current_timestamp_in_utc_backcompat() -%}{{ return(adapter.dispatch('current_timestamp_backcompat', 'dbt')()) }}{%- endmacro %}
 {% macro any_value(expression) -%}any_value({{ expression }}){%- endmacro %}
 {% macro bool_or(expression) -%}{{ adapter.dispatch('bool_or', 'dbt')(expression) }}{%- endmacro %}
 {% macro default__bool_or(expression) -%}bool_or({{ expression }}){%- endmacro %}

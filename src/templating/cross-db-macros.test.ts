@@ -46,6 +46,14 @@ describe("dbt's cross-database macros", () => {
     expect(rows).toEqual([{ d1: '2024-02-01 00:00:00', ld: '2024-02-29', sp: 'b', sp_neg: 'c', pos: '2', r: 'ef', rep: 'a-a', len: '3', esc: "it's", num: '1.500000', bt: 'true', arr: [1, 2, 3], eqn: 'eq', la: 'a,b', bo: true, av: 1 }]);
   });
 
+  it("dbt's backcompat timestamps, as elementary reads them (dbt.current_timestamp_backcompat or dbt_utils.current_timestamp)", async () => {
+    const sql = await render('duckdb', "{% set m = dbt.current_timestamp_backcompat or dbt_utils.current_timestamp %}select typeof({{ m() }}) as t, typeof({{ dbt.current_timestamp_in_utc_backcompat() }}) as u");
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    expect((await conn.runAndReadAll(sql)).getRowObjectsJson()).toEqual([{ t: 'TIMESTAMP', u: 'TIMESTAMP' }]);
+    const bigquery = await render('bigquery', 'select {{ dbt.current_timestamp_backcompat() }}');
+    expect(() => parse(bigquery, { dialect: 'bigquery' })).not.toThrow();
+  });
+
   it('are valid BigQuery SQL in BigQuery spelling', async () => {
     const sql = await render('bigquery', SELECT);
     expect(() => parse(sql, { dialect: 'bigquery' })).not.toThrow();
