@@ -148,6 +148,19 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     expect(await render("{{ api.Relation.create(schema='raw') }}|{{ api.Relation.create(schema='raw', identifier='t') }}|{{ api.Relation.create(database=none, schema='raw', identifier=none).schema }}")).toBe('"raw"|"raw"."t"|raw');
   });
 
+  it("dbt's global-project macros that are context functions here answer through dbt. too (dbt.run_query, dbt.is_incremental)", async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const warehouse: TemplateWarehouse = {
+      query: async (sql) => ({ columns: [{ name: 'n', dataType: 'INTEGER' }], rows: (await conn.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[] }),
+      getColumns: async () => [],
+      relationExists: async () => true,
+    };
+    expect(await render('{{ dbt.run_query("select 42 as n").rows[0][0] }} {{ dbt.is_incremental() }} {{ dbt.current_timestamp() }}', runContext(warehouse))).toBe('42 False current_timestamp');
+    conn.closeSync();
+    instance.closeSync();
+  });
+
   it('modules.re takes global flags in several leading groups, as Python (expected values printed by CPython)', async () => {
     expect(await render("{{ modules.re.search('(?i)(?s)(^.*\\s*|\\s+|,)with\\s', 'a\\nWITH x as').group(0) | tojson }}|{{ modules.re.findall('(?i)(?m)^b', 'a\\nB\\nb') }}")).toBe('"a\\nWITH "|[\'B\', \'b\']');
   });

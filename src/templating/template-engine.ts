@@ -19,6 +19,9 @@ type TemplateCodeCacheLike = NonNullable<TemplateEnvironmentOptions['codeCache']
 /** Names a project may define as its own macros, overriding dbt's (then the fast path steps aside). */
 const OVERRIDABLE = ['ref', 'source', 'config'];
 
+/** Context functions that dbt's global project defines as macros (`dbt.run_query`, `dbt.is_incremental`). */
+const DBT_CONTEXT_MACROS = ['run_query', 'is_incremental', 'should_full_refresh', 'should_store_failures', 'statement'];
+
 /** Strata's dbt engine: Jinja2's semantics (templating/jinja/), dbt's context and macro namespace. */
 export class JinjaTemplateEngine implements TemplateEngine {
   readonly macros: MacroInfo[];
@@ -225,6 +228,9 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const scope = buildScope({ options, registry: this.registry, node, recorder, run, invocationId: this.invocationId, runStartedAt: this.runStartedAt });
     const layer: Record<string, unknown> = Object.assign(Object.create(this.globals) as Record<string, unknown>, scope, literals);
     for (const name of this.overrides) if (name in scope) layer[name] = this.registry.callable(name, this.options.projectName);
+    // dbt's global project defines these as macros, so packages call them as `dbt.run_query(…)` (elementary does).
+    const dbtMacros = this.globals.dbt as Record<string, unknown> | undefined;
+    layer.dbt = Object.assign(Object.create(dbtMacros ?? null) as Record<string, unknown>, ...DBT_CONTEXT_MACROS.filter((n) => !dbtMacros || !Object.hasOwn(dbtMacros, n)).map((n) => ({ [n]: scope[n] })));
     return Object.create(layer) as Record<string, unknown>;
   }
 
