@@ -1,5 +1,5 @@
 import type { QueryResult } from '../adapters/contract.js';
-import { tuple } from './jinja/index.js';
+import { splitKw, tuple } from './jinja/index.js';
 import { warehouseDateTime } from './python-datetime.js';
 
 /** A result row as agate's: a tuple that is also read by column name (`row[0]`, `row['name']`, `row.name`). */
@@ -57,16 +57,24 @@ class MappedColumns {
 export function agateTable(result: QueryResult): Record<string, unknown> {
   const names = result.columns.map((c) => c.name);
   const types = result.columns.map((c) => c.dataType);
-  const rows: Row[] = result.rows.map((r) => {
-    const values = names.map((n, i) => normalise(r[n], types[i]));
-    return Object.assign(tuple([...values]), Object.fromEntries(names.map((n, i) => [n, values[i]]))) as Row;
-  });
-  const columns = names.map((name, i) => new AgateColumn(name, rows, i, result.columns[i]?.dataType));
+  return tableOf(names, types, result.rows.map((r) => names.map((n, i) => normalise(r[n], types[i]))));
+}
+
+function tableOf(names: string[], types: (string | undefined)[], values: unknown[][]): Record<string, unknown> {
+  const rows: Row[] = values.map((v) => Object.assign(tuple([...v]), Object.fromEntries(names.map((n, i) => [n, v[i]]))) as Row);
+  const columns = names.map((name, i) => new AgateColumn(name, rows, i, types[i]));
   return {
     rows,
     columns: new MappedColumns(columns),
     column_names: tuple([...names]),
-    column_types: tuple(result.columns.map((c) => c.dataType)),
+    column_types: tuple([...types]),
+    // agate's rename(column_names): a mapping of old names to new ones, or the new names in order.
+    rename: (...args: unknown[]) => {
+      const { pos, kw } = splitKw(args);
+      const given = kw.column_names ?? pos[0];
+      const renamed = Array.isArray(given) ? names.map((n, i) => String(given[i] ?? n)) : given && typeof given === 'object' ? names.map((n) => String((given as Record<string, unknown>)[n] ?? n)) : names;
+      return tableOf(renamed, types, values);
+    },
     length: rows.length,
     // `{% for row in run_query(…) %}` iterates the rows, as agate's Table does.
     [Symbol.iterator]: () => rows[Symbol.iterator](),
