@@ -16,6 +16,20 @@ class AgateColumn {
   values(): unknown[] {
     return tuple(this.rows.map((r) => r[this.index]));
   }
+  // A column is agate's MappedSequence of its values: iterated, indexed, counted, searched.
+  [Symbol.iterator](): Iterator<unknown> {
+    return this.values()[Symbol.iterator]();
+  }
+  __getitem__(i: unknown): unknown {
+    const n = Number(i);
+    return this.rows[n < 0 ? this.rows.length + n : n]?.[this.index];
+  }
+  __len__(): number {
+    return this.rows.length;
+  }
+  __contains__(v: unknown): boolean {
+    return this.rows.some((r) => r[this.index] === v);
+  }
   toString(): string {
     return `<agate.Column ${this.name}>`;
   }
