@@ -35,7 +35,7 @@ function usage(message: string, file: string, hint: string, invocationId = ''): 
 export async function clone(options: CloneOptions): Promise<CommandResult> {
   const started = Date.now();
   if (!options.state) return usage('clone needs --state: the folder of the manifest.json whose relations to clone', '--state', 'strata clone --state path/to/prod-target');
-  const outcome = await prepareProject(options);
+  const outcome = await prepareProject({ ...options, command: 'clone' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
   const p = outcome.prepared;
   const selection = selectForCommand(p, options, CLONE_TYPES);

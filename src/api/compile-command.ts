@@ -36,7 +36,7 @@ export interface CompileResult {
  */
 /** `strata compile`: renders selected models, tests and analyses to `target/compiled/`, writes manifest.json. */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
-  const outcome = await prepareProject(options);
+  const outcome = await prepareProject({ ...options, command: 'compile' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, compiled: new Map(), invocationId: outcome.invocationId };
   const p = outcome.prepared;
   if (options.inline !== undefined && (options.select?.length || options.selector)) {

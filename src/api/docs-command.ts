@@ -40,7 +40,7 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
  * which embeds every artifact written before it. Never builds anything.
  */
 export async function docsGenerate(options: CommonOptions): Promise<DocsGenerateResult> {
-  const outcome = await prepareProject(options);
+  const outcome = await prepareProject({ ...options, command: 'generate' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
   const diagnostics = [...p.diagnostics];

@@ -9,7 +9,7 @@ import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 /** `strata source freshness`: checks sources with `freshness:` and `loaded_at_field`, writes target/sources.json. */
 export async function sourceFreshness(options: CommonOptions & SelectionOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; results: FreshnessResult[] }> {
   const started = Date.now();
-  const outcome = await prepareProject(options);
+  const outcome = await prepareProject({ ...options, command: 'freshness' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, results: [] };
   const p = outcome.prepared;
   const selection = selectForCommand(p, options, ['source']);

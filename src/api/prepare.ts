@@ -58,6 +58,8 @@ export interface PrepareOptions extends CommonOptions {
   profileOptional?: boolean;
   /** Store the parsed graph now, not only once a parse finds no file changed (`strata parse`). */
   storeGraph?: boolean;
+  /** The command, as dbt's `flags.WHICH` shows it to run renders (`build`, `test`, `compile`, `run-operation`…). */
+  command?: string;
   /** Told the target and its adapter as soon as they are known and valid, while the project is still being read. */
   onTarget?: (target: { project: LoadedProject; adapter: Adapter; invocationId: string }) => void;
 }
@@ -211,6 +213,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       docs: {},
       dispatch: project.config.dispatch,
       runtimeConfig: runtimeConfig(project),
+      ...(options.command ? { command: options.command } : {}),
       log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
     }),
   );

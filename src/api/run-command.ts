@@ -118,7 +118,7 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
 async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOptions, 'onTarget'>): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[] } | Stop> {
   const typeProblems = [...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
   if (typeProblems.length) return { stop: { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] } };
-  const outcome = await prepareProject(options);
+  const outcome = await prepareProject({ ...options, command: kind });
   if (!outcome.ok) return { stop: { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] } };
   const kindTypes = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
   // `unit_test` follows `test` when only one is named, as the two are one kind to a user choosing types.

@@ -43,7 +43,7 @@ function readArgs(args: RunOperationOptions['args']): { value?: Record<string, u
  */
 export async function runOperation(options: RunOperationOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[] }> {
   const started = Date.now();
-  const outcome = await prepareProject(options);
+  const outcome = await prepareProject({ ...options, command: 'run-operation' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics };
   const p = outcome.prepared;
   const diagnostics = [...p.diagnostics];

@@ -32,7 +32,7 @@ export interface ShowPreview {
  * row limit and returns the rows. Nothing is built or written. Exit 1 when a query fails, 2 for a bad selection.
  */
 export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; previews: ShowPreview[] }> {
-  const outcome = await prepareProject(options);
+  const outcome = await prepareProject({ ...options, command: 'show' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, previews: [] };
   const p = outcome.prepared;
   const diagnostics = [...p.diagnostics];

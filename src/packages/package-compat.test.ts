@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build } from '../api/index.js';
+import { build, run } from '../api/index.js';
 import { CapturingReporter } from '../diagnostics/index.js';
 
 const dirs: string[] = [];
@@ -344,5 +344,14 @@ describe('template constructs of real packages', () => {
     expect(Object.fromEntries(results.results.filter((x) => x.unique_id.startsWith('unit_test.')).map((x) => [x.unique_id, x.status]))).toEqual({
       'unit_test.p.m.truncates': 'pass', 'unit_test.p.m.still_fails_on_another_day': 'fail',
     });
+  });
+
+  it('flags.WHICH names the command in run renders, as dbt (elementary runs its tests only under test and build)', async () => {
+    const r = await built({ 'profiles.yml': DUCKDB_PROFILE(), 'models/w.sql': "select '{{ flags.WHICH }}' as which" });
+    expect(r.messages).toEqual([]);
+    const db = join(r.dir, 'target/test.duckdb');
+    expect(await queryDuckDb(db, 'select which from main.w')).toEqual([{ which: 'build' }]);
+    expect((await run({ projectDir: r.dir, profilesDir: r.dir, reporter: new CapturingReporter() })).exitCode).toBe(0);
+    expect(await queryDuckDb(db, 'select which from main.w')).toEqual([{ which: 'run' }]);
   });
 });

@@ -233,7 +233,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     is_incremental: () => !!run?.isIncremental,
     should_store_failures: () => Boolean(node.config.store_failures ?? false),
     should_full_refresh: () => !!run?.fullRefresh,
-    flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: 'run' },
+    flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: (run && options.command) || 'run' },
     invocation_id: input.invocationId,
     run_started_at: runStartedAt(input.runStartedAt),
     modules: MODULES,

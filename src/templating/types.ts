@@ -56,6 +56,8 @@ export interface TemplateEnvironmentOptions {
    * version so): `project_name`, `version`, and `dependencies` by package name, each with its own.
    */
   runtimeConfig?: Record<string, unknown>;
+  /** The command, for `flags.WHICH` in run renders (a parse render, cached across commands, sees 'run'). */
+  command?: string;
   /** `dispatch:` search orders from project config. */
   dispatch?: { macro_namespace: string; search_order: string[] }[];
   /**
