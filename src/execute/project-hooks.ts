@@ -99,7 +99,11 @@ export async function runProjectHooks(
 export function hookResults(outcomes: { uniqueId: string; status: string; message?: string; executionTime: number; adapterResponse?: Record<string, unknown>; failures?: number | null }[], nodeOf: (id: string) => { name: string; resourceType: string } | undefined): Record<string, unknown>[] {
   return outcomes.map((r) => {
     const n = nodeOf(r.uniqueId);
-    return { node: { unique_id: r.uniqueId, name: n?.name, resource_type: n?.resourceType }, status: r.status, message: r.message ?? null, execution_time: r.executionTime, adapter_response: r.adapterResponse ?? {}, failures: r.failures ?? null };
+    return withToDict({ node: withToDict({ unique_id: r.uniqueId, name: n?.name, resource_type: n?.resourceType }), status: r.status, message: r.message ?? null, execution_time: r.executionTime, adapter_response: r.adapterResponse ?? {}, failures: r.failures ?? null });
   });
 }
 
+/** dbt's result and node objects have `to_dict()` (elementary calls it); hidden from iteration and JSON. */
+function withToDict<T extends Record<string, unknown>>(value: T): T {
+  return Object.defineProperty(value, 'to_dict', { value: () => ({ ...value }), enumerable: false });
+}

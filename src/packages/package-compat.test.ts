@@ -354,4 +354,46 @@ describe('template constructs of real packages', () => {
     expect((await run({ projectDir: r.dir, profilesDir: r.dir, reporter: new CapturingReporter() })).exitCode).toBe(0);
     expect(await queryDuckDb(db, 'select which from main.w')).toEqual([{ which: 'run' }]);
   });
+
+  it("on-run-end results and their nodes have to_dict(), as dbt's (elementary uploads run results so)", async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'dbt_project.yml': [
+        'name: p',
+        'profile: p',
+        'on-run-end:',
+        '  - "create table main.uploaded as select {% for r in results %}{% set d = r.to_dict() %}\'{{ d.status }}:{{ r.node.to_dict()[\'unique_id\'] }}:{{ d | length }}\' as c{{ loop.index }}{% endfor %}"',
+        '',
+      ].join('\n'),
+      'models/m.sql': 'select 1 as id',
+    });
+    expect(r.messages).toEqual([]);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select * from main.uploaded')).toEqual([{ c1: 'success:model.p.m:6' }]);
+  });
+
+  it("dbt's relation macros as elementary calls them: make_temp_relation, get_create_table_as_sql, get_or_create_relation, load_relation, drop_relation_if_exists", async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/src.sql': 'select 1 as id union all select 2',
+      'models/m.sql': [
+        "{{ config(post_hook=\"{{ copy_through_temp(this) }}\") }}",
+        "select count(*) as n from {{ ref('src') }}",
+      ].join('\n'),
+      'macros/copy.sql': [
+        '{% macro copy_through_temp(rel) %}',
+        "  {% set tmp = dbt.make_temp_relation(rel) %}",
+        "  {% do run_query(dbt.get_create_table_as_sql(true, tmp, 'select n * 10 as n from ' ~ rel)) %}",
+        "  {% set existed, copy = dbt.get_or_create_relation(database=rel.database, schema=rel.schema, identifier='m_copy', type='table') %}",
+        "  {% do run_query('create table ' ~ copy ~ ' as select n, ' ~ existed ~ ' as existed, ' ~ (dbt.load_relation(tmp) is none) ~ ' as tmp_unseen from ' ~ tmp) %}",
+        '  {% do dbt.drop_relation_if_exists(tmp) %}',
+        '  select 1',
+        '{% endmacro %}',
+      ].join('\n'),
+    });
+    expect(r.messages).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    const db = join(r.dir, 'target/test.duckdb');
+    // The temporary table lived in DuckDB's temp catalog (no schema), as dbt-duckdb makes it.
+    expect(await queryDuckDb(db, 'select * from main.m_copy')).toEqual([{ n: '20', existed: false, tmp_unseen: true }]);
+  });
 });

@@ -6,6 +6,34 @@ import type { MacroFile } from './types.js';
  */
 export const builtinMacroFiles: MacroFile[] = [
   {
+    // dbt's global-project relation macros, as packages call them (elementary: dbt.make_temp_relation,
+    // dbt.get_create_table_as_sql…), built on the adapter methods Strata has. Strata's materializations are
+    // its own; these serve templates. A "temporary" table is an ordinary one (the caller drops it), as
+    // temporary tables cannot take a schema-qualified name on DuckDB nor live outside a script on BigQuery.
+    path: 'strata/builtins/relations.sql',
+    packageName: 'dbt',
+    contents: `{% macro make_temp_relation(base_relation, suffix='__dbt_tmp') -%}{{ return(adapter.dispatch('make_temp_relation', 'dbt')(base_relation, suffix)) }}{%- endmacro %}
+{% macro default__make_temp_relation(base_relation, suffix) -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix})) }}{%- endmacro %}
+{% macro make_intermediate_relation(base_relation, suffix='__dbt_tmp') -%}{{ return(dbt.make_temp_relation(base_relation, suffix)) }}{%- endmacro %}
+{% macro make_backup_relation(base_relation, backup_relation_type, suffix='__dbt_backup') -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix}, type=backup_relation_type)) }}{%- endmacro %}
+{% macro create_table_as(temporary, relation, compiled_code, language='sql') -%}{{ adapter.dispatch('create_table_as', 'dbt')(temporary, relation, compiled_code, language) }}{%- endmacro %}
+{% macro default__create_table_as(temporary, relation, sql, language='sql') -%}create or replace table {{ relation }} as ({{ sql }}){%- endmacro %}
+{% macro get_create_table_as_sql(temporary, relation, sql) -%}{{ return(dbt.create_table_as(temporary, relation, sql)) }}{%- endmacro %}
+{% macro create_view_as(relation, sql) -%}create or replace view {{ relation }} as ({{ sql }}){%- endmacro %}
+{% macro get_create_view_as_sql(relation, sql) -%}{{ return(dbt.create_view_as(relation, sql)) }}{%- endmacro %}
+{% macro get_or_create_relation(database, schema, identifier, type) -%}
+{%- set found = adapter.get_relation(database=database, schema=schema, identifier=identifier) -%}
+{%- if found -%}{{ return((true, found)) }}{%- endif -%}
+{{ return((false, api.Relation.create(database=database, schema=schema, identifier=identifier, type=type))) }}
+{%- endmacro %}
+{% macro load_relation(relation) -%}{{ return(adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier)) }}{%- endmacro %}
+{% macro load_cached_relation(relation) -%}{{ return(dbt.load_relation(relation)) }}{%- endmacro %}
+{% macro truncate_relation(relation) -%}{% do adapter.truncate_relation(relation) %}{%- endmacro %}
+{% macro drop_relation_if_exists(relation) -%}{% if relation is not none %}{% do adapter.drop_relation(relation) %}{% endif %}{%- endmacro %}
+{% macro create_schema(relation) -%}{% do adapter.create_schema(relation) %}{%- endmacro %}
+`,
+  },
+  {
     path: 'strata/builtins/naming.sql',
     packageName: 'dbt',
     contents: `{% macro generate_schema_name(custom_schema_name, node) -%}

@@ -10,4 +10,11 @@ export const duckdbMacroFiles: AdapterMacroFile[] = [
     contents: `{% macro duckdb__datediff(first_date, second_date, datepart) -%}date_diff('{{ datepart }}', ({{ first_date }})::timestamp, ({{ second_date }})::timestamp){%- endmacro %}
 `,
   },
+  {
+    // As dbt-duckdb: a temporary relation has no schema or database (DuckDB keeps temporary tables in its temp catalog).
+    path: 'strata/adapters/duckdb/relations.sql',
+    contents: `{% macro duckdb__make_temp_relation(base_relation, suffix) -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix, "schema": none, "database": none})) }}{%- endmacro %}
+{% macro duckdb__create_table_as(temporary, relation, sql, language='sql') -%}create or replace {% if temporary %}temporary {% endif %}table {{ relation }} as ({{ sql }}){%- endmacro %}
+`,
+  },
 ];
