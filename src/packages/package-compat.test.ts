@@ -384,7 +384,7 @@ describe('template constructs of real packages', () => {
         "  {% set tmp = dbt.make_temp_relation(rel) %}",
         "  {% do run_query(dbt.get_create_table_as_sql(true, tmp, 'select n * 10 as n from ' ~ rel)) %}",
         "  {% set existed, copy = dbt.get_or_create_relation(database=rel.database, schema=rel.schema, identifier='m_copy', type='table') %}",
-        "  {% do run_query('create table ' ~ copy ~ ' as select n, ' ~ existed ~ ' as existed, ' ~ (dbt.load_relation(tmp) is none) ~ ' as tmp_unseen from ' ~ tmp) %}",
+        "  {% do run_query('create table ' ~ copy ~ ' as select n, ' ~ existed ~ ' as existed, ' ~ (dbt.load_relation(tmp) is not none) ~ ' as tmp_found, ' ~ (adapter.get_columns_in_relation(tmp) | length) ~ ' as tmp_columns from ' ~ tmp) %}",
         '  {% do dbt.drop_relation_if_exists(tmp) %}',
         '  select 1',
         '{% endmacro %}',
@@ -393,7 +393,8 @@ describe('template constructs of real packages', () => {
     expect(r.messages).toEqual([]);
     expect(r.exitCode).toBe(0);
     const db = join(r.dir, 'target/test.duckdb');
-    // The temporary table lived in DuckDB's temp catalog (no schema), as dbt-duckdb makes it.
-    expect(await queryDuckDb(db, 'select * from main.m_copy')).toEqual([{ n: '20', existed: false, tmp_unseen: true }]);
+    // The temporary table lived in DuckDB's temp catalog, where the catalog queries find it too.
+    expect(await queryDuckDb(db, 'select * from main.m_copy')).toEqual([{ n: '20', existed: false, tmp_found: true, tmp_columns: 1 }]);
+    expect(await queryDuckDb(db, "select count(*) as n from information_schema.tables where table_name like 'm__dbt_tmp%'")).toEqual([{ n: '0' }]);
   });
 });

@@ -11,9 +11,10 @@ export const duckdbMacroFiles: AdapterMacroFile[] = [
 `,
   },
   {
-    // As dbt-duckdb: a temporary relation has no schema or database (DuckDB keeps temporary tables in its temp catalog).
+    // DuckDB keeps temporary tables in its temp catalog: a temporary relation is "temp"."main"."<name>", which
+    // DDL, queries and the catalog (columns, existence) all name alike.
     path: 'strata/adapters/duckdb/relations.sql',
-    contents: `{% macro duckdb__make_temp_relation(base_relation, suffix) -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix, "schema": none, "database": none})) }}{%- endmacro %}
+    contents: `{% macro duckdb__make_temp_relation(base_relation, suffix) -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix, "schema": "main", "database": "temp"})) }}{%- endmacro %}
 {% macro duckdb__create_table_as(temporary, relation, sql, language='sql') -%}create or replace {% if temporary %}temporary {% endif %}table {{ relation }} as ({{ sql }}){%- endmacro %}
 `,
   },
