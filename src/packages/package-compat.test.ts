@@ -196,13 +196,13 @@ describe('template constructs of real packages', () => {
         "  '{{ modules.datetime.datetime(year=2024, month=2, day=3, hour=4, microsecond=5, tzinfo=modules.pytz.utc) }}' as dt,",
         "  '{{ modules.datetime.date(year=2024, month=2, day=3) }}' as dd,",
         // elementary lowercases a result's column names with agate's rename().
-        "  '{% if execute %}{% set t = run_query('select 1 as A, 2 as B').rename({'A': 'a'}) %}{{ t.column_names | join(',') }}:{{ t.rows[0]['a'] }}:{{ t.columns['B'] | list }}:{{ t.columns['a'] | length }}:{{ 2 in t.columns['B'] }}{% endif %}' as renamed",
+        "  '{% if execute %}{% set t = run_query('select 1 as A, 2 as B').rename({'A': 'a'}) %}{{ t.column_names | join(',') }}:{{ t.rows[0]['a'] }}:{{ t.columns['B'] | list }}:{{ t.columns['a'] | length }}:{{ 2 in t.columns['B'] }}:{% for k, v in t.rows[0].items() %}{{ k }}={{ v }};{% endfor %}{{ t.rows[0].get('B') }}{% endif %}' as renamed",
       ].join('\n'),
     });
     expect(r.messages).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select * from main.m')).toEqual([
-      { kept: 'x%,y%', d: '2021/10/19|False', t: '2021-10-19 01:02:03.456789|456789', n: 2, dt: '2024-02-03 04:00:00.000005+00:00', dd: '2024-02-03', renamed: 'a,B:1:[2]:1:True' },
+      { kept: 'x%,y%', d: '2021/10/19|False', t: '2021-10-19 01:02:03.456789|456789', n: 2, dt: '2024-02-03 04:00:00.000005+00:00', dd: '2024-02-03', renamed: 'a,B:1:[2]:1:True:a=1;B=2;2' },
     ]);
   });
 

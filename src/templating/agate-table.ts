@@ -74,8 +74,21 @@ export function agateTable(result: QueryResult): Record<string, unknown> {
   return tableOf(names, types, result.rows.map((r) => names.map((n, i) => normalise(r[n], types[i]))));
 }
 
+/** agate's Row is a MappedSequence too: `row.items()`, `keys()`, `values()`, `get(name)` (elementary's agate_to_dicts). */
+function withRowMethods(row: Row, names: string[]): Row {
+  const methods: Record<string, (...a: unknown[]) => unknown> = {
+    items: () => names.map((n) => tuple([n, row[n]])),
+    keys: () => [...names],
+    values: () => [...row],
+    get: (key: unknown, def: unknown = null) => (typeof key === 'string' && names.includes(key) ? row[key] : def),
+  };
+  // Own and hidden (the template engine reads a list's own attributes); a column of the same name keeps its value.
+  for (const [k, fn] of Object.entries(methods)) if (!names.includes(k)) Object.defineProperty(row, k, { value: fn, enumerable: false });
+  return row;
+}
+
 function tableOf(names: string[], types: (string | undefined)[], values: unknown[][]): Record<string, unknown> {
-  const rows: Row[] = values.map((v) => Object.assign(tuple([...v]), Object.fromEntries(names.map((n, i) => [n, v[i]]))) as Row);
+  const rows: Row[] = values.map((v) => withRowMethods(Object.assign(tuple([...v]), Object.fromEntries(names.map((n, i) => [n, v[i]]))) as Row, names));
   const columns = names.map((name, i) => new AgateColumn(name, rows, i, types[i]));
   return {
     rows,
