@@ -14,7 +14,7 @@ import { secretEnvDiagnostics } from './secret-env-check.js';
 import { notUtf8Diagnostics } from './text-check.js';
 import { rawCodeFromFile } from './raw-code.js';
 import { hexDigest } from '../project/index.js';
-import { propertyRenderer, type PropertyReads } from './property-render.js';
+import { columnHasJinja, propertyRenderer, type PropertyReads } from './property-render.js';
 import { RelationNamer, fqnOf, nodeNameOf } from './relation-namer.js';
 import { overrideTree, type RootOverrides } from './package-project.js';
 import { nodeConfigDiagnostics } from './node-checks.js';
@@ -206,7 +206,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       tags: config.tags,
       description: describe(patch?.description ?? ''),
       // A column's properties are rendered as dbt renders property files (`data_type: "{{ 'int' if … }}"`); descriptions are docs.
-      columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...renderProperty({ ...c, description: '' }, `column '${k}' of '${name}'`, { file: patch!.file, line: patch!.line }), description: describe(c.description) }])),
+      columns: Object.fromEntries(Object.entries(patch?.columns ?? {}).map(([k, c]) => [k, { ...(columnHasJinja(c) ? renderProperty({ ...c, description: '' }, `column '${k}' of '${name}'`, { file: patch!.file, line: patch!.line }) : c), description: describe(c.description) }])),
       meta: config.meta,
       patchPath: patch?.file,
       refs: rendered.refs,

@@ -35,3 +35,12 @@ export function propertyRenderer(env: NodeJS.ProcessEnv, vars: Record<string, un
     }) as T;
   };
 }
+
+/** Whether a column's properties (its description aside) hold Jinja: most do not, and are kept as they are. */
+export function columnHasJinja(c: object): boolean {
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'description' || v === null || v === undefined) continue;
+    if (typeof v === 'string' ? v.includes('{{') : typeof v === 'object' && JSON.stringify(v).includes('{{')) return true;
+  }
+  return false;
+}
