@@ -28,7 +28,8 @@ describe('constructs of real dbt packages', () => {
     const r = await built({
       'profiles.yml': DUCKDB_PROFILE(),
       // dbt-cloud: is dbt's too (jaffle-shop has it): no unknown-key warning.
-      'dbt_project.yml': "name: p\nprofile: p\ndbt-cloud:\n  project-id: 1\nmodels:\n  p:\n    +materialized: \"{{ 'table' if target.type == 'duckdb' else 'view' }}\"\n",
+      // +persist_docs with Jinja inside, as Fivetran's integration projects write it: rendered, not refused.
+      'dbt_project.yml': "name: p\nprofile: p\ndbt-cloud:\n  project-id: 1\nmodels:\n  +persist_docs:\n    columns: \"{{ false if target.type in ('databricks') else true }}\"\n  p:\n    +materialized: \"{{ 'table' if target.type == 'duckdb' else 'view' }}\"\n",
       'models/root_model.sql': 'select 1 as id',
       'models/props.sql': 'select 2 as id',
       'models/props.yml': "version: 2\nmodels:\n  - name: props\n    config:\n      alias: \"props_{{ target.name }}\"\n",

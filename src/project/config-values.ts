@@ -101,7 +101,8 @@ export function configValueProblem(key: string, value: unknown): ConfigValueProb
 /** dbt's own mapping configs whose keys are checked too. */
 export function nestedConfigProblem(key: string, value: unknown): { key: string; problem: ConfigValueProblem } | undefined {
   if (!isMapping(value)) return undefined;
-  const v = value as Record<string, unknown>;
+  // Text holding Jinja (`columns: "{{ target.type != 'databricks' }}"`, as Fivetran's packages write) is rendered later.
+  const v = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, x]) => !(typeof x === 'string' && x.includes('{{'))));
   if (key === 'contract' && v.enforced !== undefined && !isBool(v.enforced) && !(typeof v.enforced === 'string' && v.enforced.includes('{{'))) return { key: 'enforced', problem: { want: 'true or false', example: 'contract: {enforced: true}' } };
   if (key === 'docs' && v.show !== undefined && !isBool(v.show)) return { key: 'show', problem: { want: 'true or false', example: 'docs: {show: false}' } };
   if (key === 'docs' && v.node_color !== undefined && v.node_color !== null && !isText(v.node_color)) return { key: 'node_color', problem: { want: 'a colour name or #hex code as text', example: "docs: {node_color: '#cd7f32'}" } };
