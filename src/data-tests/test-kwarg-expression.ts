@@ -14,7 +14,8 @@ export function kwargExpression(value: unknown, key?: string): string {
   if (typeof value === 'string') return key === 'column_name' ? JSON.stringify(value) : stringExpression(value);
   if (Array.isArray(value)) return `[${value.map((v) => kwargExpression(v)).join(', ')}]`;
   if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${kwargExpression(v)}`).join(', ')}}`;
-  return JSON.stringify(value ?? null);
+  // YAML's null is Python's None (Jinja has no `null`).
+  return value === null || value === undefined ? 'none' : JSON.stringify(value);
 }
 
 function stringExpression(text: string): string {

@@ -144,9 +144,9 @@ describe('generic test entries as dbt 1.8–1.10 write them', () => {
         '  - name: m',
         '    data_tests:',
         '      - pkg.same_rows:',
-        '          arguments: {models: [ref("m"), "ref(\'other\')"]}',
+        '          arguments: {models: [ref("m"), "ref(\'other\')"], nothing: null}',
         '      - pkg.same_rows:',
-        '          arguments: {models: [ref("m")], expect_type: "{{ type_text() }}", label: "kinds {{ var(\'kinds\') | length }}"}',
+        '          arguments: {models: [ref("m")], expect_type: "{{ type_text() }}", label: "kinds {{ var(\'kinds\') | length }}", nothing: ~}',
         '      - pkg.compare_to',
         '    columns:',
         '      - name: kind',
@@ -158,8 +158,8 @@ describe('generic test entries as dbt 1.8–1.10 write them', () => {
       'dbt_packages/pkg/dbt_project.yml': 'name: pkg\n',
       // Fails (returns a row) unless every argument arrived as a value, not as the text written in YAML.
       'dbt_packages/pkg/macros/same_rows.sql': [
-        "{% test same_rows(model, models, expect_type='varchar', label='kinds 2') %}",
-        "{% if models is string or expect_type != 'varchar' or label != 'kinds 2' %}select 'bad arguments' as problem",
+        "{% test same_rows(model, models, expect_type='varchar', label='kinds 2', nothing=1) %}",
+        "{% if models is string or expect_type != 'varchar' or label != 'kinds 2' or nothing is not none %}select 'bad arguments' as problem",
         "{% else %}select 1 as problem from (select count(*) as n from {{ model }}) where n < {{ models | length }} - 1{% endif %}",
         '{% endtest %}',
         // compare_model is required, and not given: undefined, so the macro falls back to the model, as dbt-expectations' do.
