@@ -1,18 +1,14 @@
 /** Malformed input (issue 20, item 5): the crashes and silent acceptances found by a hostile user, each a located error. */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject, DUCKDB_PROFILE, PROJECT_YML } from '../test-support/fixture-project.js';
+import { DUCKDB_PROFILE, PROJECT_YML } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, seed } from './index.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const d = writeProject({ 'models/a.sql': 'select 1 as id', 'seeds/s.csv': 'id,name\n1,a\n', ...files });
-  dirs.push(d);
-  return d;
-};
+const written = projectsRemovedAfterAll();
+const project = (files: Record<string, string>): string => written({ 'models/a.sql': 'select 1 as id', 'seeds/s.csv': 'id,name\n1,a\n', ...files });
 const profile = (settings: string): string => `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n${settings}`;
 /** Files a failed command must not have created: any database file anywhere in the project. */
 const databases = (d: string): string[] => readdirSync(d, { recursive: true }).map(String).filter((f) => /\.duckdb|\{\{/.test(f));

@@ -2,20 +2,14 @@
  * DBT_ENV_SECRET_* / STRATA_ENV_SECRET_* read at run time (inside `{% if execute %}`, in a macro, in
  * run-operation) are refused as at parse time, with the file and line: the value never reaches the warehouse.
  */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, runOperation } from './index.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const d = writeProject(files);
-  dirs.push(d);
-  return d;
-};
+const project = projectsRemovedAfterAll();
 const allText = (dir: string): string => readdirSync(dir).map((n) => join(dir, n)).map((p) => (statSync(p).isDirectory() ? allText(p) : readFileSync(p, 'latin1'))).join('\n');
 const ENV = { DBT_ENV_SECRET_TOKEN: 'tok-run-value', STRATA_ENV_SECRET_KEY: 'key-run-value' };
 

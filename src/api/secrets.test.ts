@@ -1,19 +1,14 @@
 /** Secrets stay secret (issue 20, item 3): `target` without credentials, DBT_ENV_SECRET_* scrubbed and refused in SQL, secret() everywhere. */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
+import { PROJECT_YML } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, compile, debug, runOperation, show } from './index.js';
 import { SecretScrubber } from '../diagnostics/index.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const d = writeProject(files);
-  dirs.push(d);
-  return d;
-};
+const project = projectsRemovedAfterAll();
 
 const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
 

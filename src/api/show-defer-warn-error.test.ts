@@ -2,21 +2,16 @@
  * Issue 20's small items: `show --inline` and `compile --inline` honour `--defer`; `--warn-error` stops show,
  * docs generate and run-operation; `compile` names the compiled folder it really wrote.
  */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
+import { PROJECT_YML } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { repoRoot } from '../test-support/demo-project.js';
 import { build, compile, docsGenerate, runOperation, show } from './index.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const d = writeProject(files);
-  dirs.push(d);
-  return d;
-};
+const project = projectsRemovedAfterAll();
 
 /** prod builds into schema main, ci into schema ci of the same file. */
 const PROFILE = 'p:\n  target: ci\n  outputs:\n    ci:\n      type: duckdb\n      path: wh.duckdb\n      schema: ci\n    prod:\n      type: duckdb\n      path: wh.duckdb\n      schema: main\n';

@@ -2,22 +2,16 @@
  * Bounds on template execution (issue 20): a runaway template stops with a located error, quickly, instead of
  * running for hours, exhausting memory or overflowing the native stack. Exit 2 at parse, nothing written.
  */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { repoRoot } from '../test-support/demo-project.js';
 import { limitsFrom, DEFAULT_LIMITS } from '../templating/jinja/index.js';
 import { build } from './index.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const d = writeProject(files);
-  dirs.push(d);
-  return d;
-};
+const project = projectsRemovedAfterAll();
 const databases = (d: string): string[] => readdirSync(d, { recursive: true }).map(String).filter((f) => f.endsWith('.duckdb'));
 
 const RECURSIVE = '{% macro f(n) %}\n{{ n }}\n{{ f(n + 1) }}\n{% endmacro %}\n';

@@ -1,24 +1,18 @@
 /** The packaged CLI (bin/strata.js over dist/), as a user runs it: output, exit codes, no stack traces. */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test-support/demo-project.js';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 
 const bin = join(repoRoot, 'bin', 'strata.js');
 const strata = (args: string[], cwd = repoRoot, env: Record<string, string> = {}) => {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const d = writeProject(files);
-  dirs.push(d);
-  return d;
-};
+const project = projectsRemovedAfterAll();
 
 describe('strata CLI', () => {
   it('prints its version and help', () => {

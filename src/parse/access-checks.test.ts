@@ -3,21 +3,16 @@
  * rules forbid stops the build at parse time (exit 2, located at the ref, no warehouse file); groups,
  * `group_map` and each node's group and access are written to manifest.json and seen by `graph`.
  */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
+import { PROJECT_YML } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { build, parse, prepareProject } from '../api/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const dir = writeProject(files);
-  dirs.push(dir);
-  return dir;
-};
+const project = projectsRemovedAfterAll();
 
 const GROUPS = `groups:
   - name: finance

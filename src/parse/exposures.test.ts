@@ -1,18 +1,13 @@
 /** Exposures: parsed from property files, resolved, selectable (`+exposure:x`), listed, written to manifest.json, never run. */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
+import { PROJECT_YML } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { build, list, prepareProject } from '../api/index.js';
 import { readDependency } from './exposures.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const dir = writeProject(files);
-  dirs.push(dir);
-  return dir;
-};
+const project = projectsRemovedAfterAll();
 
 const EXPOSURES = `version: 2
 exposures:
