@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build, run } from '../api/index.js';
+import { build, run, runOperation } from '../api/index.js';
 import { CapturingReporter } from '../diagnostics/index.js';
 
 const dirs: string[] = [];
@@ -370,6 +370,19 @@ describe('template constructs of real packages', () => {
     });
     expect(r.messages).toEqual([]);
     expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select * from main.uploaded')).toEqual([{ c1: 'success:model.p.m:6' }]);
+  });
+
+  it('dbt.create_table_as creates, never replaces: an existing table is an error and keeps its rows, as dbt and dbt-duckdb', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/keep.sql': "{{ config(materialized='table') }} select 1 as id",
+      'macros/overwrite.sql': "{% macro overwrite() %}{% do run_query(dbt.create_table_as(false, ref('keep'), 'select 2 as id')) %}{% endmacro %}",
+    });
+    expect(r.exitCode).toBe(0);
+    const op = await runOperation({ projectDir: r.dir, profilesDir: r.dir, macro: 'overwrite' });
+    expect(op.exitCode).toBe(1);
+    expect(op.diagnostics[0]?.message).toMatch(/already exists/);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select id from main.keep')).toEqual([{ id: 1 }]);
   });
 
   it("dbt's relation macros as elementary calls them: make_temp_relation, get_create_table_as_sql, get_or_create_relation, load_relation, drop_relation_if_exists", async () => {

@@ -8,8 +8,8 @@ export const builtinMacroFiles: MacroFile[] = [
   {
     // dbt's global-project relation macros, as packages call them (elementary: dbt.make_temp_relation,
     // dbt.get_create_table_as_sql…), built on the adapter methods Strata has. Strata's materializations are
-    // its own; these serve templates. A "temporary" table is an ordinary one (the caller drops it), as
-    // temporary tables cannot take a schema-qualified name on DuckDB nor live outside a script on BigQuery.
+    // its own; these serve templates. As dbt's, they create (never replace) a table or view: an existing one is an
+    // error, not overwritten. Each warehouse's own versions (`duckdb__`, `bigquery__`) are in its adapter folder.
     path: 'strata/builtins/relations.sql',
     packageName: 'dbt',
     contents: `{% macro make_temp_relation(base_relation, suffix='__dbt_tmp') -%}{{ return(adapter.dispatch('make_temp_relation', 'dbt')(base_relation, suffix)) }}{%- endmacro %}
@@ -17,9 +17,10 @@ export const builtinMacroFiles: MacroFile[] = [
 {% macro make_intermediate_relation(base_relation, suffix='__dbt_tmp') -%}{{ return(dbt.make_temp_relation(base_relation, suffix)) }}{%- endmacro %}
 {% macro make_backup_relation(base_relation, backup_relation_type, suffix='__dbt_backup') -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix}, type=backup_relation_type)) }}{%- endmacro %}
 {% macro create_table_as(temporary, relation, compiled_code, language='sql') -%}{{ adapter.dispatch('create_table_as', 'dbt')(temporary, relation, compiled_code, language) }}{%- endmacro %}
-{% macro default__create_table_as(temporary, relation, sql, language='sql') -%}create or replace table {{ relation }} as ({{ sql }}){%- endmacro %}
+{% macro default__create_table_as(temporary, relation, sql, language='sql') -%}create {% if temporary %}temporary {% endif %}table {{ relation }} as ({{ sql }}){%- endmacro %}
 {% macro get_create_table_as_sql(temporary, relation, sql) -%}{{ return(dbt.create_table_as(temporary, relation, sql)) }}{%- endmacro %}
-{% macro create_view_as(relation, sql) -%}create or replace view {{ relation }} as ({{ sql }}){%- endmacro %}
+{% macro create_view_as(relation, sql) -%}{{ adapter.dispatch('create_view_as', 'dbt')(relation, sql) }}{%- endmacro %}
+{% macro default__create_view_as(relation, sql) -%}create view {{ relation }} as ({{ sql }}){%- endmacro %}
 {% macro get_create_view_as_sql(relation, sql) -%}{{ return(dbt.create_view_as(relation, sql)) }}{%- endmacro %}
 {% macro get_or_create_relation(database, schema, identifier, type) -%}
 {%- set found = adapter.get_relation(database=database, schema=schema, identifier=identifier) -%}

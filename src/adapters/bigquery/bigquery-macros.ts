@@ -6,6 +6,14 @@ import type { AdapterMacroFile } from '../contract.js';
  */
 export const bigqueryMacroFiles: AdapterMacroFile[] = [
   {
+    // dbt-bigquery's: tables and views are created or replaced, and a "temporary" table is a real one that expires
+    // after 12 hours (BigQuery's temporary tables live only inside a script).
+    path: 'strata/adapters/bigquery/relations.sql',
+    contents: `{% macro bigquery__create_table_as(temporary, relation, sql, language='sql') -%}create or replace table {{ relation }}{% if temporary %} options(expiration_timestamp = timestamp_add(current_timestamp(), interval 12 hour)){% endif %} as ({{ sql }}){%- endmacro %}
+{% macro bigquery__create_view_as(relation, sql) -%}create or replace view {{ relation }} as ({{ sql }}){%- endmacro %}
+`,
+  },
+  {
     path: 'strata/adapters/bigquery/cross-db.sql',
     contents: `{% macro bigquery__current_timestamp() -%}current_timestamp(){%- endmacro %}
 {% macro bigquery__concat(fields) -%}concat({{ fields | join(', ') }}){%- endmacro %}

@@ -15,7 +15,7 @@ export const duckdbMacroFiles: AdapterMacroFile[] = [
     // DDL, queries and the catalog (columns, existence) all name alike.
     path: 'strata/adapters/duckdb/relations.sql',
     contents: `{% macro duckdb__make_temp_relation(base_relation, suffix) -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix, "schema": "main", "database": "temp"})) }}{%- endmacro %}
-{% macro duckdb__create_table_as(temporary, relation, sql, language='sql') -%}create or replace {% if temporary %}temporary {% endif %}table {{ relation }} as ({{ sql }}){%- endmacro %}
+{% macro duckdb__create_table_as(temporary, relation, sql, language='sql') -%}create {% if temporary %}temporary {% endif %}table {{ relation }} as ({{ sql }}){%- endmacro %}
 `,
   },
 ];
