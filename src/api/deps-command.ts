@@ -55,7 +55,7 @@ function lockedSpecs(entries: Record<string, unknown>[], ctx: ResolveContext): {
   const specs: PackageSpec[] = [];
   const diagnostics: Diagnostic[] = [];
   entries.forEach((entry, i) => {
-    const rendered = renderYamlTree(entry, ctx, ['packages', i], (_p, name, kind) => diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${name}') in ${LOCK_FILE} is not set`, file: LOCK_FILE, hint: `export ${name}=…` })) as Record<string, unknown>;
+    const rendered = renderYamlTree(entry, { ...ctx, allowSecretEnv: true }, ['packages', i], (_p, name, kind) => diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${name}') in ${LOCK_FILE} is not set`, file: LOCK_FILE, hint: `export ${name}=…` })) as Record<string, unknown>;
     const spec = specOf(entry, rendered, { file: LOCK_FILE, by: String(entry.name ?? LOCK_FILE) }, ctx.rootDir);
     if ('code' in spec) diagnostics.push(spec);
     else specs.push(spec);

@@ -1,6 +1,6 @@
 /** Secrets stay secret (issue 20, item 3): `target` without credentials, DBT_ENV_SECRET_* scrubbed and refused in SQL, secret() everywhere. */
 import { describe, it, expect } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_YML } from '../test-support/fixture-project.js';
 import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
@@ -64,6 +64,22 @@ describe('DBT_ENV_SECRET_* and STRATA_ENV_SECRET_*', () => {
     expect(e).toMatchObject({ file: 'models/a.sql', line: 2 });
     expect(e?.hint).toMatch(/secret\(/);
     expect(JSON.stringify(r)).not.toContain('tok-value');
+  });
+
+  it('are refused in the project file and property files, as dbt refuses them outside profiles.yml and packages.yml', async () => {
+    const d = project({
+      'project.yml': 'name: p\nprofile: p\nvars:\n  tok: "{{ env_var(\'DBT_ENV_SECRET_TOKEN\') }}"\n',
+      'models/a.sql': "select '{{ var(\"tok\") }}' as token",
+    });
+    const r = await build({ projectDir: d, profilesDir: d, env: { DBT_ENV_SECRET_TOKEN: 'tok-value-77' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics.find((x) => x.code === 'env-secret-in-yaml')).toMatchObject({ file: 'project.yml', line: 4 });
+    expect(JSON.stringify(r)).not.toContain('tok-value-77');
+    expect(existsSync(join(d, 'target', 'test.duckdb'))).toBe(false);
+    const props = project({ 'models/a.sql': 'select 1 as id', 'models/a.yml': "models:\n  - name: a\n    config:\n      alias: \"{{ env_var('DBT_ENV_SECRET_TOKEN') }}\"\n" });
+    const p = await build({ projectDir: props, profilesDir: props, env: { DBT_ENV_SECRET_TOKEN: 'tok-value-77' } });
+    expect(p.exitCode).toBe(2);
+    expect(p.diagnostics.map((x) => x.code)).toContain('env-secret-in-yaml');
   });
 
   it('a short secret is masked; an empty or one-character value, and an endpoint URL, never are', () => {

@@ -11,7 +11,7 @@ import type { RunProject } from './types.js';
 export function renderExternal(p: RunProject, source: SourceDefinition): { external: ExternalSpec; missing?: string } {
   let missing: string | undefined;
   const external = renderYamlTree(source.external, { env: p.env, vars: p.project.config.vars }, [], (_path, name, kind) => {
-    missing ??= kind === 'template' ? `a template error (${name})` : `${kind}('${name}')`;
+    missing ??= kind === 'template' ? `a template error (${name})` : kind === 'secret' ? `env_var('${name}'), a secret env var (allowed only in profiles.yml and packages.yml)` : `${kind}('${name}')`;
   }) as ExternalSpec;
   return { external, missing };
 }

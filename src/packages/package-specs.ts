@@ -84,7 +84,8 @@ export function readPackagesList(dir: string, by: string, baseDir: string, ctx: 
     (Array.isArray(list) ? list : []).forEach((raw, i) => {
       const entry = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
       const line = parsed.file!.lineOf(['packages', i]);
-      const rendered = renderYamlTree(entry, ctx, ['packages', i], (_p, name, kind) => {
+      // packages.yml may read secret env vars (a token in a git URL), as in dbt.
+      const rendered = renderYamlTree(entry, { ...ctx, allowSecretEnv: true }, ['packages', i], (_p, name, kind) => {
         diagnostics.push({ code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found', severity: 'error', message: `${kind}('${name}') in ${shown} is not set and has no default`, file: shown, line, hint: kind === 'env_var' ? `export ${name}=…` : `pass --vars '{${name}: …}'` });
       }) as Record<string, unknown>;
       const spec = specOf(entry, rendered, { file: shown, line, by }, baseDir);

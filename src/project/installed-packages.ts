@@ -97,12 +97,18 @@ export function packageVars(pkg: InstalledPackage, rootVarsTree: Record<string, 
   return { ...globals(pkg.vars), ...scoped(pkg.vars, pkg.name), ...globals(rootVarsTree), ...scoped(rootVarsTree, pkg.name), ...cli };
 }
 
+/** Whether a value tree holds Jinja anywhere (most packages' vars and configs do not: they are kept as they are). */
+const hasJinja = (v: unknown): boolean => {
+  const text = JSON.stringify(v) ?? '';
+  return text.includes('{{') || text.includes('{%');
+};
+
 /** Each package's dbt_project.yml as read, for the lines of its diagnostics. */
 const projectFiles = new WeakMap<InstalledPackage, YamlFile>();
 
 /** A package's `vars:` with their Jinja rendered (the root project's vars, `target`, `env_var`), as the root's are. */
 export function renderPackageVars(pkg: InstalledPackage, ctx: RenderYamlContext, report: (d: Diagnostic) => void): InstalledPackage {
-  if (!JSON.stringify(pkg.vars).includes('{')) return pkg;
+  if (!hasJinja(pkg.vars)) return pkg;
   const file = `${pkg.dir}/dbt_project.yml`;
   const yaml = projectFiles.get(pkg);
   const vars = tree(renderYamlTree(pkg.vars, { ...ctx, vars: { ...pkg.vars, ...ctx.vars } }, ['vars'], (path, name, kind) => {
@@ -122,7 +128,7 @@ export function renderPackageConfigs(pkg: InstalledPackage, ctx: RenderYamlConte
   const file = `${pkg.dir}/dbt_project.yml`;
   const yaml = projectFiles.get(pkg);
   const render = (v: FolderConfigTree, key: string): FolderConfigTree =>
-    JSON.stringify(v).includes('{') ? tree(renderYamlTree(v, ctx, [key], (path, name, kind) => report(renderFailure(kind, name, { file, line: yaml?.lineOf(path) ?? 1 }, `add ${name} under vars: in ${file} or the root project's, or pass --vars '{${name}: …}'`)))) : v;
+    hasJinja(v) ? tree(renderYamlTree(v, ctx, [key], (path, name, kind) => report(renderFailure(kind, name, { file, line: yaml?.lineOf(path) ?? 1 }, `add ${name} under vars: in ${file} or the root project's, or pass --vars '{${name}: …}'`)))) : v;
   const rendered: InstalledPackage = { ...pkg, models: render(pkg.models, 'models'), seeds: render(pkg.seeds, 'seeds'), snapshots: render(pkg.snapshots, 'snapshots'), dataTests: render(pkg.dataTests, (yaml?.value as Record<string, unknown> | undefined)?.data_tests !== undefined ? 'data_tests' : 'tests'), sources: render(pkg.sources, 'sources') };
   if (yaml) projectFiles.set(rendered, yaml);
   return rendered;

@@ -6,7 +6,7 @@ import { diskFileSource } from './file-source.js';
 import { LazyProjectFile } from './project-file.js';
 import { parseYamlFile, type YamlFile } from './yaml-file.js';
 import { yamlPackage } from './yaml-package.js';
-import { renderFailure, renderYamlTree } from './render-yaml-value.js';
+import { renderFailure, renderYamlTree, type RenderProblem } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
@@ -99,7 +99,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   if (cli.error) diagnostics.push({ code: 'vars-invalid', severity: 'error', message: cli.error, file: '--vars', hint: `example: --vars '{start_date: "2024-01-01"}'` });
   const rawVars = raw.vars ?? {};
   if (typeof rawVars !== 'object' || Array.isArray(rawVars)) invalid('vars', 'vars must be a mapping of names to values');
-  const renderMissing = (path: (string | number)[], n: string, kind: 'env_var' | 'var' | 'template'): void => {
+  const renderMissing = (path: (string | number)[], n: string, kind: RenderProblem): void => {
     diagnostics.push(renderFailure(kind, n, { file: configFile, line: yaml.lineOf(path) }, `pass --vars '{${n}: …}'`));
   };
   // The profile comes before vars and folder configs: they may read `target` (`+enabled: "{{ target.name == 'prod' }}"`), as in dbt.

@@ -68,7 +68,7 @@ export function loadProfile(o: ProfileLookup): { target?: TargetConfig; file?: s
     diagnostics.push({ code: 'target-not-found', severity: 'error', message: `target '${targetName}' is not an output of profile '${o.profileName}'`, file: shown, line: yaml.lineOf([o.profileName]), hint: Object.keys(outputs).length ? `outputs: ${Object.keys(outputs).join(', ')}` : 'add an outputs: section with a dev output' });
     return { secrets, diagnostics, file };
   }
-  const settings = renderYamlTree(raw, { env: o.env, vars: {} }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
+  const settings = renderYamlTree(raw, { env: o.env, vars: {}, allowSecretEnv: true }, [o.profileName, 'outputs', targetName], (path, name, kind) => {
     diagnostics.push(renderFailure(kind, name, { file: shown, line: yaml.lineOf(path) }, 'vars are not available in profiles.yml'));
   }) as Record<string, unknown>;
   collectSecrets(settings, secrets);

@@ -5,7 +5,7 @@
  * A value that is one `{{ expression }}` keeps the expression's type, as dbt's native rendering does; what
  * cannot be evaluated (a syntax error, an unknown name) is an error, never literal text.
  */
-import type { Diagnostic } from '../diagnostics/index.js';
+import { SECRET_ENV_NAME, type Diagnostic } from '../diagnostics/index.js';
 import { CompiledTemplate, JinjaError, PyFloat, markPython, rootFrame, defaultGlobals } from '../templating/jinja/index.js';
 
 export interface RenderYamlContext {
@@ -17,14 +17,19 @@ export interface RenderYamlContext {
   onEnvValue?: (value: string) => void;
   /** Called for every env_var() or var() read, with the value found (undefined: not set), so a cached parse knows what it depends on. */
   onRead?: (kind: 'env_var' | 'var', name: string, value: unknown) => void;
+  /** profiles.yml and packages.yml only: they may read secret env vars (`DBT_ENV_SECRET_*`), as in dbt. */
+  allowSecretEnv?: boolean;
 }
 
+/** Why a value did not render: a name not set, a secret env var read outside profiles/packages, or a template error. */
+export type RenderProblem = 'env_var' | 'var' | 'template' | 'secret';
+
 /** `kind: 'template'`: the text could not be rendered; `missing` is then the engine's message. */
-export type RenderOutcome = { ok: true; value: unknown } | { ok: false; missing: string; kind: 'env_var' | 'var' | 'template' };
+export type RenderOutcome = { ok: true; value: unknown } | { ok: false; missing: string; kind: RenderProblem };
 
 class MissingName extends Error {
   constructor(
-    readonly kind: 'env_var' | 'var',
+    readonly kind: 'env_var' | 'var' | 'secret',
     readonly missingName: string,
   ) {
     super(`${kind}('${missingName}') is not set`);
@@ -47,6 +52,8 @@ function contextOf(ctx: RenderYamlContext): Record<string, unknown> {
   return {
     env_var: markPython((name: unknown, ...rest: unknown[]) => {
       const key = String(name);
+      // As dbt (SecretEnvVarLocationError): a secret may reach the warehouse's session or a package download, never a value of the project.
+      if (SECRET_ENV_NAME.test(key) && !ctx.allowSecretEnv) throw new MissingName('secret', key);
       const v = ctx.env[key];
       ctx.onRead?.('env_var', key, v);
       if (v !== undefined) {
@@ -86,7 +93,7 @@ export function renderYamlTree(
   value: unknown,
   ctx: RenderYamlContext,
   path: (string | number)[] = [],
-  onMissing: (path: (string | number)[], name: string, kind: 'env_var' | 'var' | 'template') => void,
+  onMissing: (path: (string | number)[], name: string, kind: RenderProblem) => void,
 ): unknown {
   if (typeof value === 'string') {
     if (!value.includes('{{') && !value.includes('{%')) return value;
@@ -107,8 +114,9 @@ export function renderYamlTree(
 }
 
 /** The diagnostic for a value that did not render: a name not set, or a template the engine rejected. */
-export function renderFailure(kind: 'env_var' | 'var' | 'template', name: string, at: { file: string; line?: number }, varHint: string, what = ''): Diagnostic {
+export function renderFailure(kind: RenderProblem, name: string, at: { file: string; line?: number }, varHint: string, what = ''): Diagnostic {
   const subject = what ? `${what} uses ` : '';
+  if (kind === 'secret') return { code: 'env-secret-in-yaml', severity: 'error', message: `${subject}env_var('${name}'), a secret env var: they may be read only in profiles.yml and packages.yml`, ...at, hint: `read it in profiles.yml, or hand it to SQL with {{ secret('${name}') }}, which keeps it out of the SQL text` };
   if (kind === 'template') return { code: 'jinja-render-error', severity: 'error', message: `${what ? `${what}: ` : ''}cannot render the template expression in this value: ${name}`, ...at, hint: 'fix the {{ }} expression (YAML values may use env_var(), var() and filters such as as_number)' };
   return {
     code: kind === 'env_var' ? 'env-var-not-found' : 'var-not-found',
