@@ -122,10 +122,13 @@ function refsIn(v: unknown, file: string, line: number | undefined): { refs: Ref
   }
   if (typeof v !== 'string') return { refs, sources };
   const at = { file, line: line ?? 1, column: 1 };
-  const r = /^\s*ref\(\s*['"]([^'"]+)['"](?:\s*,\s*['"]([^'"]+)['"])?\s*\)\s*$/.exec(v);
-  if (r) refs.push(r[2] ? { package: r[1], name: r[2], at } : { name: r[1]!, at });
-  const s = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(v);
-  if (s) sources.push({ source: s[1]!, table: s[2]!, at });
+  // A whole value `ref('x')`, or refs inside its {{ }} parts (`"{{ ref('x') }}"`, `"select … from {{ ref('x') }}"`):
+  // dbt renders both, and the test depends on what they name.
+  const code = /^\s*(?:ref|source)\(/.test(v) ? [v] : [...v.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => m[1]!);
+  for (const text of code) {
+    for (const r of text.matchAll(/\bref\(\s*['"]([^'"]+)['"](?:\s*,\s*['"]([^'"]+)['"])?\s*\)/g)) refs.push(r[2] ? { package: r[1], name: r[2], at } : { name: r[1]!, at });
+    for (const m of text.matchAll(/\bsource\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)/g)) sources.push({ source: m[1]!, table: m[2]!, at });
+  }
   return { refs, sources };
 }
 

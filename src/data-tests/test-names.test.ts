@@ -36,6 +36,21 @@ describe('generic test names and unique ids match dbt', () => {
     expect(rel.attachedNode).toBe('model.jaffle_shop.orders');
   });
 
+  it("records refs and sources written inside {{ }} in test arguments, as dbt's render of them does", () => {
+    const { nodes } = generateTestNodes({
+      projectName: 'jaffle_shop',
+      nodes: [model('orders', { customer_id: [{ relationships: { to: "{{ ref('customers') }}", field: 'customer_id' } }, { some_check: { compare: "select id from {{ ref('shop', 'payments') }} join {{ source('raw', 'refunds') }} using (id)" } }] })],
+      sources: [],
+      projectTestConfig: {},
+      knownTestMacros: ['relationships', 'some_check'],
+    });
+    const rel = nodes.find((n) => n.testMetadata?.name === 'relationships')!;
+    expect(rel.refs.map((r) => r.name)).toEqual(['orders', 'customers']);
+    const check = nodes.find((n) => n.testMetadata?.name === 'some_check')!;
+    expect(check.refs.map((r) => [r.package ?? null, r.name])).toEqual([[null, 'orders'], ['shop', 'payments']]);
+    expect(check.sources.map((x) => [x.source, x.table])).toEqual([['raw', 'refunds']]);
+  });
+
   it('names source tests with the source_ prefix', () => {
     expect(testName('source_not_null', 'crm_customers', { column_name: 'id', model: 'x' })).toEqual({ name: 'source_not_null_crm_customers_id', alias: 'source_not_null_crm_customers_id' });
   });
