@@ -109,7 +109,9 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const withTarget = target ? { target } : {};
   // A var's text that needs more than env_var, var and target (`{{ run_started_at.strftime('%Y') }}`) is kept as
   // written: var() renders it where it is read, as dbt renders every var (templating/var-text.ts).
-  const varMissing: typeof renderMissing = (path, n, kind) => (kind === 'template' ? undefined : renderMissing(path, n, kind));
+  // So is one reading another project var (`b: "{{ var('a') }}"`): var() knows them all when it reads.
+  const projectVar = (n: string): boolean => typeof rawVars === 'object' && rawVars !== null && n in (rawVars as Record<string, unknown>);
+  const varMissing: typeof renderMissing = (path, n, kind) => (kind === 'template' || (kind === 'var' && projectVar(n)) ? undefined : renderMissing(path, n, kind));
   const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value, ...withTarget }, ['vars'], varMissing) as Record<string, unknown>;
   // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
   const scoped = varsTree[name] && typeof varsTree[name] === 'object' && !Array.isArray(varsTree[name]) ? (varsTree[name] as Record<string, unknown>) : {};

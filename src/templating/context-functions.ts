@@ -66,7 +66,7 @@ export function messageFunctions(options: TemplateEnvironmentOptions, run: RunRe
         throw new TemplateUserError('compiler-error', String(msg));
       },
       warn: (msg: unknown) => {
-        options.log?.(`warning: ${String(msg)}`);
+        (run?.log ?? options.log)?.(`warning: ${String(msg)}`);
         return '';
       },
     },

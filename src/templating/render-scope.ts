@@ -246,7 +246,6 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     run_query: runQuery,
     statement,
     load_result: (name: string) => results.get(name) ?? null,
-    load_relation: (rel: unknown) => rel,
     return: dbtReturn,
     ...messageFunctions(options, run),
     doc: (name: string) => {

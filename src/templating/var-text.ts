@@ -6,6 +6,8 @@
 import { CompiledTemplate, defaultGlobals, rootFrame } from './jinja/index.js';
 
 const compiled = new Map<string, CompiledTemplate>();
+/** Jinja's globals (range, dict, …), made once: a var read in a loop renders often. */
+let globals: Record<string, unknown> | undefined;
 
 export function renderedVar(value: unknown, context: Record<string, unknown>): unknown {
   if (typeof value !== 'string' || (!value.includes('{{') && !value.includes('{%'))) return value;
@@ -15,5 +17,5 @@ export function renderedVar(value: unknown, context: Record<string, unknown>): u
     if (compiled.size > 1000) compiled.clear();
     compiled.set(value, t);
   }
-  return t.renderSync(rootFrame(defaultGlobals(), context));
+  return t.renderSync(rootFrame((globals ??= defaultGlobals()), context));
 }
