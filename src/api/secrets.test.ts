@@ -22,7 +22,7 @@ function allText(dir: string): string {
   return out;
 }
 
-const S3_PROFILE = "p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/test.duckdb\n      s3:\n        endpoint: http://127.0.0.1:9\n        access_key_id: AKIAKEYIDVALUE\n        secret_access_key: SECRETKEYVALUE123\n";
+const S3_PROFILE = "p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/test.duckdb\n      s3:\n        endpoint: http://127.0.0.1:9\n        access_key_id: AKIAKEYIDVALUE\n        secret_access_key: SECRETKEYVALUE123\n      api_key: APIKEYVALUE4242\n";
 
 describe('target in templates', () => {
   it('has no credentials, nested ones included, and keeps the endpoint', async () => {
@@ -34,6 +34,7 @@ describe('target in templates', () => {
     expect(t).toContain('http://127.0.0.1:9');
     expect(t).not.toContain('AKIAKEYIDVALUE');
     expect(t).not.toContain('SECRETKEYVALUE123');
+    expect(t).not.toContain('APIKEYVALUE4242');
     expect(allText(join(d, 'target', 'compiled'))).not.toContain('SECRETKEYVALUE123');
   });
 });

@@ -37,7 +37,7 @@ export class SecretScrubber {
 }
 
 /** Profile keys whose values are secrets. */
-export const SECRET_KEYS = /(password|passwd|secret|token|keyfile_json|private_key|pepper|access_key|credentials)/i;
+export const SECRET_KEYS = /(password|passwd|secret|token|keyfile_json|private_key|pepper|access_key|credentials|api_?key)/i;
 
 /** Environment variables whose values are secrets wherever they appear, as dbt's `DBT_ENV_SECRET_` prefix. */
 export const SECRET_ENV_NAME = /^(DBT|STRATA)_ENV_SECRET_/;
