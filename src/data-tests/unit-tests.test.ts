@@ -79,3 +79,20 @@ describe('unit tests', () => {
     expect(Object.keys(m.unit_tests).sort()).toEqual(['unit_test.p.orders.a_wrong_expectation', 'unit_test.p.orders.doubles_amounts', 'unit_test.p.orders.incremental_branch_keeps_only_new_rows']);
   });
 });
+
+describe('expected rows typed like the model', () => {
+  it('casts to scalar result types, and leaves nested ones (STRUCT, RECORD, repeated, lists) as written', async () => {
+    const { expectedRowsSql } = await import('./unit-tests.js');
+    const { bigqueryDialect } = await import('../adapters/bigquery/bigquery-dialect.js');
+    const sql = expectedRowsSql(bigqueryDialect, [{ d: '2026-01-01', s: null, r: null, n: 1 }], [
+      { name: 'd', dataType: 'DATE' },
+      { name: 's', dataType: 'STRUCT<a INT64>' },
+      { name: 'r', dataType: 'ARRAY<STRING>' },
+      { name: 'n', dataType: 'INT64' },
+    ] as never);
+    expect(sql).toContain('cast(');
+    expect(sql).toMatch(/cast\('2026-01-01' as DATE\)/);
+    expect(sql).toMatch(/cast\(1 as INT64\)/);
+    expect(sql).not.toMatch(/as STRUCT|as ARRAY/);
+  });
+});
