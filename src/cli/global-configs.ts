@@ -50,7 +50,10 @@ function projectFlags(projectDir: string | undefined): Record<string, unknown> {
   const file = ['project.yml', 'dbt_project.yml'].find((f) => existsSync(join(root, f)));
   if (!file) return {};
   try {
-    const value = parseYamlFile(file, readFileSync(join(root, file), 'utf8')).file?.value as Record<string, unknown> | undefined;
+    const text = readFileSync(join(root, file), 'utf8');
+    // Most project files have no flags: read as text, the YAML is parsed only when it may hold them.
+    if (!/^flags\s*:/m.test(text)) return {};
+    const value = parseYamlFile(file, text).file?.value as Record<string, unknown> | undefined;
     const flags = value?.flags;
     return flags && typeof flags === 'object' && !Array.isArray(flags) ? (flags as Record<string, unknown>) : {};
   } catch {
