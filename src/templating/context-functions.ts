@@ -42,12 +42,32 @@ export const DATA_FUNCTIONS: Record<string, unknown> = {
       return kw.default ?? pos[1] ?? null;
     }
   },
-  zip: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
-  zip_strict: (...lists: unknown[][]) => (lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : []),
+  // dbt's: zip(*args, default=None) gives `default` when an argument is not iterable; zip_strict raises then.
+  zip: (...args: Args) => {
+    const { pos, kw } = splitArgs(args);
+    const lists = iterables(pos);
+    return lists ? zipped(lists) : (kw.default ?? null);
+  },
+  zip_strict: (...args: Args) => {
+    const lists = iterables(args);
+    if (!lists) throw new TemplateUserError('compiler-error', 'zip_strict: every argument must be iterable (a list, a tuple or a string)');
+    return zipped(lists);
+  },
   set: setFunction,
   set_strict: setStrictFunction,
   local_md5: (s: unknown) => hexDigest('md5', String(s)),
 };
+
+/** The arguments as lists (a string is its characters, as in Python), or undefined when one is not iterable. */
+function iterables(args: unknown[]): unknown[][] | undefined {
+  const lists = args.map((a) => (Array.isArray(a) ? a : typeof a === 'string' ? [...a] : undefined));
+  return lists.every((l) => l !== undefined) ? (lists as unknown[][]) : undefined;
+}
+
+/** Python's zip: tuples of the i-th items, as many as the shortest list has. */
+function zipped(lists: unknown[][]): unknown[] {
+  return lists.length ? lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_, i) => pyTuple(lists.map((l) => l[i]))) : [];
+}
 
 /** `log(msg, info=True)` and `print()` to the render's sink (a render done ahead keeps them), `exceptions.*`. */
 export function messageFunctions(options: TemplateEnvironmentOptions, run: RunRenderContext | undefined): Record<string, unknown> {

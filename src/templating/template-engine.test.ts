@@ -83,6 +83,11 @@ from "main"."payments" -- "main"."m" eu left(name, 1) || '***'`);
     expect(await render('{% set xs = numbers() %}{{ xs | length }} {{ xs[2] }} {{ total(xs) + 1 }}')).toBe('3 3 7');
   });
 
+  it("zip gives its default when an argument is not iterable, zip_strict raises, as dbt's", async () => {
+    expect(await render("{{ zip([1, 2], 'ab') | list }} {{ zip([1], 5, default='none') }} {{ zip([1], 5) }} {{ zip_strict([1, 2], [3, 4]) | list }}")).toBe("[(1, 'a'), (2, 'b')] none None [(1, 3), (2, 4)]");
+    await expect(render('{{ zip_strict([1], 5) }}')).rejects.toThrow(/zip_strict: every argument must be iterable/);
+  });
+
   it('adapter.dispatch prefers <adapter>__ over default__', async () => {
     expect(await render('{{ greet() }}')).toBe('quack');
     expect(await render('{{ greet() }}', runContext(), createTemplateEngine({ projectName: 'p', adapterType: 'bigquery', target: {}, vars: {}, env: {}, docs: {}, macroFiles: [{ path: 'm.sql', packageName: 'p', contents: macros }] }))).toBe('hello');
