@@ -161,6 +161,10 @@ export interface Dialect {
   readFileSql?(file: string, read: FileRead): string;
   /** Landing: whether a table column of `tableType` takes a file's column of `fileType` as it is. */
   acceptsType?(tableType: string, fileType: string): boolean;
+  /** Landing with `land_as: parquet`: writes a query's rows to one local Parquet file. */
+  copyToParquetSql?(select: string, file: string): string;
+  /** Landing with `land_as: parquet`: the listed local Parquet files read as one relation, columns matched by name. */
+  readParquetFilesSql?(files: string[]): string;
 }
 
 /** One local file to read in SQL: its format and reader options as the source's `external:` gives them. */
@@ -259,4 +263,9 @@ export interface Adapter {
    * attach): a command may then open it while it still reads the project, and close it unused if it stops first.
    */
   opensWithoutWriting?(target: TargetConfig, options: OpenOptions): boolean;
+  /**
+   * The folder a source landed with `land_as: parquet` keeps its bronze files in (one subfolder per
+   * relation). Absent, or undefined for a target (an in-memory database): bronze stays in tables.
+   */
+  landedFilesFolder?(target: TargetConfig, options: OpenOptions): string | undefined;
 }

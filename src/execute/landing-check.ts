@@ -37,7 +37,7 @@ export function landingLocationDiagnostics(p: RunProject, ids: string[]): Diagno
 }
 
 interface Problem {
-  key: 'location' | 'pattern';
+  key: 'location' | 'pattern' | 'land_as';
   message: string;
   hint: string;
 }
@@ -52,6 +52,10 @@ function locationProblem(p: RunProject, source: SourceDefinition): Problem | und
   const location = String(raw);
   if (/\{\{|\}\}|\{%|%\}/.test(location)) {
     return { key: 'location', message: `its location '${location}' has a template expression Strata cannot render`, hint: "only {{ env_var('NAME', 'default') }} and {{ var('name') }} are rendered in external: settings" };
+  }
+  const landAs = external.land_as ?? source.config.land_as;
+  if (landAs !== undefined && landAs !== null && landAs !== 'parquet' && landAs !== 'table') {
+    return { key: 'land_as', message: `its land_as '${String(landAs)}' is not one of parquet, table`, hint: 'land_as: parquet keeps bronze as one Parquet file per landed object (where the warehouse reads local files); land_as: table (the default) appends to a table' };
   }
   if (external.pattern !== undefined && external.pattern !== null) {
     try {

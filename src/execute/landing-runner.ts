@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
-import { GcsStaging, formatOf, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
+import { GcsStaging, formatOf, relationFolder, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
 import { renderExternal } from './landing-check.js';
@@ -25,6 +25,8 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   const stagingBucket = p.project.target.settings.gcs_staging_bucket ? String(p.project.target.settings.gcs_staging_bucket) : undefined;
   try {
     const relation = ctx.relations.relationOf(source);
+    const filesRoot = p.adapter.landedFilesFolder?.(p.project.target, { projectRoot: p.project.config.rootDir });
+    const landAs = external.land_as ?? source.config.land_as;
     const r = await landSource({
       source: { ...source, external },
       store,
@@ -39,8 +41,21 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
       reporter: p.reporter,
       // RunSession.open created it, once for all landing nodes.
       ledgerReady: true,
+      bronzeFiles: filesRoot ? { folder: relationFolder(filesRoot, relation), asParquet: landAs === 'parquet' } : undefined,
     });
     const changed = r.changedNotReloaded.length;
+    const folder = filesRoot ? relationFolder(filesRoot, relation) : '';
+    if (r.missingFiles) {
+      p.reporter.emit({ type: 'info', message: `warning: the bronze files of ${r.missingFiles} landed object(s) of ${r.source} are missing from ${folder}, so their rows are not in bronze; they land again when a run lists them (without --vars ds, for a daily pattern) and are still in the source location` });
+    }
+    if (r.strayFiles?.length) {
+      const n = r.strayFiles.length;
+      p.reporter.emit({ type: 'info', message: `warning: ${n} Parquet file(s) in ${folder} belong to no object the ledger says is landed (${r.strayFiles.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}), so they are not read: left by an earlier database file or another source location? Move them out of the folder, or delete them if their rows are landed again` });
+    }
+    if (r.moved) {
+      const where = r.moved.to === 'parquet' ? `into ${r.moved.files} Parquet file(s) under ${folder} (land_as: parquet); the table is now a view over them` : `from its Parquet files into a table (land_as: table); the files were left where they are`;
+      p.reporter.emit({ type: 'info', message: `${r.source}: moved ${r.moved.rows} bronze rows ${where}` });
+    }
     // Static exports (a CRM dump landed once) say so on every later run rather than "landed 0 files".
     const plural = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
     const summary = r.landed === 0 && r.skipped > 0 && !r.failed.length && !changed

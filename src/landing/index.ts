@@ -8,3 +8,4 @@ export { S3Store, parseS3Location } from './s3-store.js';
 export type { ObjectStore, ObjectInfo, S3Settings, GcsSettings } from './object-store.js';
 export { GcsStaging } from './gcs-staging.js';
 export { formatOf, isHivePartitioned } from './external-spec.js';
+export { relationFolder, bronzeFileName } from './parquet-bronze.js';

@@ -11,6 +11,7 @@ import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
+import { type BronzeFolder, hasBronzeFiles, openBronzeFolder, publishBronzeView, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
 /** A driver's error on one line: CSV errors may span lines (`CSV Error on Line: 3`, `Original Line: …`). */
 const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
@@ -32,6 +33,12 @@ export interface LandSourceOptions {
   staging?: GcsStaging;
   /** The ledger table exists already (a run creates it once, before its landing nodes start). */
   ledgerReady?: boolean;
+  /**
+   * The relation's folder of bronze Parquet files (a warehouse that reads local files, on disk), and
+   * whether the source lands there (`land_as: parquet`) or into a table (then a view an earlier
+   * `land_as: parquet` left becomes a table again).
+   */
+  bronzeFiles?: { folder: string; asParquet: boolean };
 }
 
 export interface LandingResult {
@@ -46,6 +53,11 @@ export interface LandingResult {
   /** Where the time went: waiting for downloads, and loading into the warehouse (ms). */
   waitMs: number;
   loadMs: number;
+  /** `land_as: parquet`: landed objects whose bronze file was missing (landed again if still there), and files no landed object owns (not read). */
+  missingFiles?: number;
+  strayFiles?: string[];
+  /** Rows moved between a bronze table and bronze files because `land_as` changed (and in which direction). */
+  moved?: { rows: number; to: 'parquet' | 'table'; files?: number };
 }
 
 
@@ -66,6 +78,10 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
+  // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
+  const readsFiles = o.dialect.readFileSql !== undefined;
+  // land_as: parquet — before the listing, as a landed object whose bronze file is gone lands again.
+  const bronze = readsFiles && o.bronzeFiles?.asParquet ? await openBronzeFolder(o.connection, o.dialect, o.relation, o.bronzeFiles.folder, landed) : undefined;
   const pattern = spec.pattern ? String(spec.pattern) : '';
   const match = pattern ? picomatch(pattern, { dot: false, strictBrackets: true }) : () => true;
   // A pattern without wildcards names one object (a day's file: `call_logs_day_{{ var('ds') }}.csv`): the
@@ -85,9 +101,11 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     }
   }
   todo.sort((a, b) => a.key.localeCompare(b.key));
-  // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
-  const readsFiles = o.dialect.readFileSql !== undefined;
   if (!readsFiles) await dropLeftoverStaging(o);
+  if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
+  if (readsFiles && o.bronzeFiles && !o.bronzeFiles.asParquet && (await o.connection.getRelation(o.relation))?.kind === 'view' && hasBronzeFiles(o.bronzeFiles.folder)) {
+    result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation), to: 'table' };
+  }
   const bytesTotal = todo.reduce((n, x) => n + x.size, 0);
   const dir = join(o.cacheDir, `${o.source.sourceName}__${o.source.name}`);
   let done = 0;
@@ -123,8 +141,8 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     startDownload();
     const loadStart = performance.now();
     try {
-      const load = readsFiles ? loadFile : loadViaStaging;
-      const rows = await load(o, ledger, label, obj, file, spec, landed.has(o.store.uri(obj.key)));
+      const reland = landed.has(o.store.uri(obj.key)) || bronze?.missing.has(o.store.uri(obj.key)) === true;
+      const rows = bronze ? await loadAsParquet(o, ledger, label, obj, file, spec, reland, bronze) : await (readsFiles ? loadFile : loadViaStaging)(o, ledger, label, obj, file, spec, reland);
       result.loadMs += performance.now() - loadStart;
       result.landed++;
       result.rows += rows;
@@ -140,7 +158,31 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     progress();
   }
   rmSync(dir, { recursive: true, force: true });
+  if (bronze) {
+    await publishBronzeView(o.connection, o.dialect, bronze);
+    Object.assign(result, { missingFiles: bronze.missing.size, strayFiles: bronze.strays });
+  }
   return result;
+}
+
+/** The rows of one landed file, with the landing columns: which object, when, by which invocation. */
+function landedSelect(o: LandSourceOptions, reader: string, uri: string): string {
+  const d = o.dialect;
+  return `select *, ${d.quoteString(uri)} as _strata_source_file, current_timestamp as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${reader}`;
+}
+
+/**
+ * `land_as: parquet`: one local file becomes the object's bronze file (typed as the view's columns), then its
+ * ledger row is written; a crash in between lands the object again into the same file, never a second one.
+ */
+async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean, bronze: BronzeFolder): Promise<number> {
+  const uri = o.store.uri(obj.key);
+  const rows = await writeBronzeFile(o.connection, o.dialect, bronze, landedSelect(o, readerSql(o.dialect, file, spec, bronze.columns), uri), uri);
+  await o.connection.transaction(async () => {
+    if (reland) await o.connection.execute(ledger.supersedeSql(label, obj.key, uri));
+    await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, uri, etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
+  });
+  return rows;
 }
 
 /**
@@ -160,7 +202,7 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
   const tableColumns = async (): Promise<ColumnDef[]> => (columns ??= existing ? await c.getColumns(relation) : []);
   const reader = readerSql(d, file, spec, new Map((columns ?? []).map((col) => [col.name.toLowerCase(), col.dataType])));
   const uri = d.quoteString(o.store.uri(obj.key));
-  const select = `select *, ${uri} as _strata_source_file, current_timestamp as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${reader}`;
+  const select = landedSelect(o, reader, o.store.uri(obj.key));
   const insert = async (): Promise<number> => {
     if (reland) {
       await c.execute(`delete from ${target} where _strata_source_file = ${uri}`);

@@ -8,7 +8,7 @@ const KNOWN_SCALAR_CONFIGS = new Set([
   'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'cluster_by', 'quote_columns', 'delimiter', 'severity', 'warn_if', 'error_if', 'where', 'limit',
   'fail_calc', 'store_failures', 'store_failures_as', 'quarantine', 'require_partition_filter', 'partition_expiration_days', 'partitions', 'sql_header',
   'access', 'group', 'docs', 'event_time', 'batch_size', 'lookback', 'begin', 'strategy', 'updated_at', 'check_cols', 'target_schema', 'target_database',
-  'snapshot_meta_column_names', 'hard_deletes', 'invalidate_hard_deletes', 'row_level', 'reland_changed', 'loaded_at_field',
+  'snapshot_meta_column_names', 'hard_deletes', 'invalidate_hard_deletes', 'row_level', 'reland_changed', 'land_as', 'loaded_at_field',
 ]);
 
 export function normaliseKey(key: string): string {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ensureDir } from '../ensure-dir.js';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js';
 import type { TargetConfig } from '../../project/types.js';
@@ -138,7 +138,17 @@ export const duckdbAdapter: Adapter = {
       return false;
     }
   },
+  /** `bronze_path:` (relative to the project), else `<database file's name>_bronze/` beside the database file. */
+  landedFilesFolder(target: TargetConfig, options: OpenOptions): string | undefined {
+    const own = target.settings.bronze_path;
+    if (typeof own === 'string' && own.trim()) return isAbsolute(own) ? own : resolve(options.projectRoot, own);
+    const path = duckdbPath(target, options.projectRoot);
+    if (path === ':memory:' || path.startsWith('md:')) return undefined;
+    return join(dirname(path), `${basename(path).replace(/\.[^.]*$/, '')}_bronze`);
+  },
   validateTarget(target: TargetConfig): string[] {
+    const b = target.settings.bronze_path;
+    if (b !== undefined && (typeof b !== 'string' || !b.trim())) return ['duckdb bronze_path must be a folder path (relative to the project, or absolute)'];
     const p = target.settings.path;
     if (p === undefined) return attachProblems(target);
     if (typeof p !== 'string') return ['duckdb path must be a string'];

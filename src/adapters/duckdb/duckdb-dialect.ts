@@ -20,6 +20,14 @@ export class DuckDBDialect implements Dialect {
     return acceptsType(tableType, fileType);
   }
 
+  copyToParquetSql(select: string, file: string): string {
+    return `copy (${select}) to ${this.quoteString(file)} (format parquet)`;
+  }
+
+  readParquetFilesSql(files: string[]): string {
+    return `read_parquet([${files.map((f) => this.quoteString(f)).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+  }
+
   quoteIdentifier(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;
   }
