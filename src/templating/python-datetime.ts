@@ -40,7 +40,8 @@ export class PyDateTime {
   /**
    * `d`: the wall time, in the Date's UTC fields. `dateOnly`: a `date`, printed without a time; `tz`: aware,
    * `offset` minutes east of UTC (`run_started_at` is UTC); `micros`: the microseconds below the Date's
-   * millisecond (a warehouse timestamp keeps all six digits).
+   * millisecond (a warehouse timestamp keeps all six digits); `nanos`: the nanoseconds below the microsecond
+   * (DuckDB's TIMESTAMP_NS keeps them, printed as nine digits; Python's fields and `%f` stop at microseconds).
    */
   constructor(
     readonly d: Date,
@@ -48,6 +49,7 @@ export class PyDateTime {
     readonly tz: PyTimezone | null = null,
     readonly micros = 0,
     readonly offset = tz ? tz.offsetForWall(d.getTime()) : 0,
+    readonly nanos = 0,
   ) {}
   /** Python's `tzinfo`: the zone, or None for a naive datetime. */
   get tzinfo(): PyTimezone | null { return this.tz; }
@@ -73,11 +75,11 @@ export class PyDateTime {
     const zone = tzOf(tz) ?? UTC;
     const instant = this.d.getTime() - this.offset * 60000;
     const offset = zone.offsetAt(instant);
-    return new PyDateTime(new Date(instant + offset * 60000), false, zone, this.micros, offset);
+    return new PyDateTime(new Date(instant + offset * 60000), false, zone, this.micros, offset, this.nanos);
   }
   /** This wall time in `tz` (pytz's `localize`). */
   localizedIn(tz: PyTimezone): PyDateTime {
-    return new PyDateTime(this.d, false, tz, this.micros);
+    return new PyDateTime(this.d, false, tz, this.micros, undefined, this.nanos);
   }
   utcoffset(): PyTimedelta | null {
     return this.tz ? new PyTimedelta(this.offset * 60000) : null;
@@ -90,7 +92,8 @@ export class PyDateTime {
     const get = (k: string, v: number): number => (kw[k] === undefined ? v : Number(kw[k]));
     const us = get('microsecond', this.microsecond);
     const d = new Date(Date.UTC(get('year', this.year), get('month', this.month) - 1, get('day', this.day), get('hour', this.hour), get('minute', this.minute), get('second', this.second), Math.floor(us / 1000)));
-    return new PyDateTime(d, this.dateOnly, kw.tzinfo === undefined ? this.tz : tzOf(kw.tzinfo), us % 1000);
+    const tz = kw.tzinfo === undefined ? this.tz : tzOf(kw.tzinfo);
+    return new PyDateTime(d, this.dateOnly, tz, us % 1000, undefined, kw.microsecond === undefined ? this.nanos : 0);
   }
   strftime(fmt: string): string {
     const map: Record<string, () => string> = {
@@ -104,19 +107,19 @@ export class PyDateTime {
   isoformat(sep = 'T'): string {
     const date = `${p2(this.year, 4)}-${p2(this.month)}-${p2(this.day)}`;
     if (this.dateOnly) return date;
-    const fraction = this.microsecond ? `.${p2(this.microsecond, 6)}` : '';
+    const fraction = this.microsecond || this.nanos ? `.${p2(this.microsecond, 6)}${this.nanos ? p2(this.nanos, 3) : ''}` : '';
     return `${date}${sep}${p2(this.hour)}:${p2(this.minute)}:${p2(this.second)}${fraction}${this.tz ? offsetText(this.offset, ':') : ''}`;
   }
   __add__(other: unknown): unknown {
-    return other instanceof PyTimedelta ? new PyDateTime(new Date(this.d.getTime() + other.ms), this.dateOnly, this.tz, this.micros, this.offset) : undefined;
+    return other instanceof PyTimedelta ? new PyDateTime(new Date(this.d.getTime() + other.ms), this.dateOnly, this.tz, this.micros, this.offset, this.nanos) : undefined;
   }
   __sub__(other: unknown): unknown {
-    if (other instanceof PyTimedelta) return new PyDateTime(new Date(this.d.getTime() - other.ms), this.dateOnly, this.tz, this.micros, this.offset);
+    if (other instanceof PyTimedelta) return new PyDateTime(new Date(this.d.getTime() - other.ms), this.dateOnly, this.tz, this.micros, this.offset, this.nanos);
     return other instanceof PyDateTime ? new PyTimedelta(this.valueOf() - other.valueOf()) : undefined;
   }
   /** Comparisons (`<`, `>`) and sorting see the instant. */
   valueOf(): number {
-    return this.d.getTime() - this.offset * 60000 + this.micros / 1000;
+    return this.d.getTime() - this.offset * 60000 + this.micros / 1000 + this.nanos / 1e6;
   }
   toString(): string {
     return this.isoformat(' ');
@@ -156,16 +159,16 @@ function strptime(text: string, fmt: string): PyDateTime {
   return new PyDateTime(d);
 }
 
-/** ISO text (`2024-01-02`, `2024-01-02 03:04:05.123456`, `…+05:30`, `…Z`, DuckDB's `…+00`): wall time, microseconds below the millisecond, offset in minutes if any. */
-function parseIso(text: string): { wall: number; micros: number; offset?: number } | undefined {
+/** ISO text (`2024-01-02`, `2024-01-02 03:04:05.123456789`, `…+05:30`, `…Z`, DuckDB's `…+00`): wall time, microseconds below the millisecond, nanoseconds below the microsecond, offset in minutes if any. */
+function parseIso(text: string): { wall: number; micros: number; nanos: number; offset?: number } | undefined {
   const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d\d(?::?\d\d)?)?$/.exec(text.trim());
   if (!m) return undefined;
-  const fraction = (m[7] ?? '').padEnd(6, '0');
+  const fraction = (m[7] ?? '').padEnd(9, '0');
   const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number(fraction.slice(0, 3)));
   if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== Number(m[3])) return undefined;
   const z = m[8];
   const offset = z === undefined ? undefined : z === 'Z' || z === 'UTC' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
-  return { wall, micros: Number(fraction.slice(3, 6)), ...(offset !== undefined ? { offset } : {}) };
+  return { wall, micros: Number(fraction.slice(3, 6)), nanos: Number(fraction.slice(6, 9)), ...(offset !== undefined ? { offset } : {}) };
 }
 
 /** An offset as Python's fixed-offset `datetime.timezone` (`timezone.utc` for zero). */
@@ -242,17 +245,29 @@ export function datetimeModule(now: () => Date): Record<string, unknown> {
 }
 
 /**
+ * Which Python type a warehouse column type reads as in an agate table: `date` for DATE, `datetime` for
+ * TIMESTAMP in every precision and zone DuckDB names (`TIMESTAMP_S`, `TIMESTAMP_MS`, `TIMESTAMP_NS`,
+ * `TIMESTAMP WITH TIME ZONE`) and BigQuery's DATETIME; undefined for any other type. Decided once per column.
+ */
+export function warehouseDateTimeKind(dataType: string | undefined): 'date' | 'datetime' | undefined {
+  const type = (dataType ?? '').trim().toUpperCase();
+  if (type === 'DATE') return 'date';
+  return /^(DATETIME|TIMESTAMP(_S|_MS|_NS|_US|TZ)?)\b/.test(type) ? 'datetime' : undefined;
+}
+
+/**
  * A warehouse's DATE or TIMESTAMP value as a Python `date` / `datetime`, as dbt's agate tables hold them
  * (`run_query(…).columns[0].values()[0].strftime('%Y-%m-%d')`). Undefined: the type is neither, or the text
- * is not one of those values.
+ * is not one of those values. A TIMESTAMP_NS value keeps its nanoseconds where it is printed.
  */
 export function warehouseDateTime(value: unknown, dataType: string | undefined): PyDateTime | undefined {
-  const type = (dataType ?? '').toUpperCase();
-  if (value === null || value === undefined || !/^(DATE|TIMESTAMP|DATETIME)\b/.test(type)) return undefined;
+  const kind = warehouseDateTimeKind(dataType);
+  if (value === null || value === undefined || !kind) return undefined;
   const parsed = parseIso(String(value instanceof Date ? value.toISOString() : value));
   if (!parsed) return undefined;
-  if (type === 'DATE') return new PyDateTime(new Date(parsed.wall), true).date();
-  return new PyDateTime(new Date(parsed.wall), false, parsed.offset === undefined ? null : fixedZone(parsed.offset), parsed.micros, parsed.offset ?? 0);
+  if (kind === 'date') return new PyDateTime(new Date(parsed.wall), true).date();
+  const tz = parsed.offset === undefined ? null : fixedZone(parsed.offset);
+  return new PyDateTime(new Date(parsed.wall), false, tz, parsed.micros, parsed.offset ?? 0, parsed.nanos);
 }
 
 /** dbt's `run_started_at`: an aware UTC datetime (`2024-01-02 03:04:05.123000+00:00`). */
