@@ -63,6 +63,9 @@ function projectFlags(projectDir: string | undefined): Record<string, unknown> {
 
 /** Fills the flags the command line left unset (in place, so a command's own flags object sees them too). */
 export function applyGlobalConfigs(flags: ConfigurableFlags, env: NodeJS.ProcessEnv = process.env): void {
+  // dbt's `--profile` and `--target` read DBT_PROFILE and DBT_TARGET; they are not project flags.
+  flags.profile ??= env.STRATA_PROFILE || env.DBT_PROFILE || undefined;
+  flags.target ??= env.STRATA_TARGET || env.DBT_TARGET || undefined;
   let fromProject: Record<string, unknown> | undefined;
   for (const { name, field, kind } of CONFIGS) {
     // `--no-partial-parse` is the only spelling of that flag: `true` is commander's default, not a choice.

@@ -34,14 +34,14 @@ export function withCommonFlags(cmd: Command): Command {
   return cmd
     .option('--project-dir <dir>', 'folder holding project.yml or dbt_project.yml (default: current folder)')
     .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: $STRATA_PROFILES_DIR, the project, ~/.strata)')
-    .option('-t, --target <name>', 'output of the profile to use')
+    .option('-t, --target <name>', 'output of the profile to use (default: $DBT_TARGET, the profile\'s target:)')
     .option('--vars <yaml>', "variables as YAML or JSON, e.g. '{start_date: 2024-01-01}'")
     .option('--threads <n>', 'nodes to run at once (default: the profile)')
     .option('--target-path <dir>', 'where artifacts and parse caches go (default: $STRATA_TARGET_PATH, $DBT_TARGET_PATH, target-path in the project file, target/)')
     .addOption(new Option('--log-format <format>', 'text (default) or json (one event per line)').choices(['text', 'json']))
     .option('-q, --quiet', 'print only errors and the summary')
     .option('--no-partial-parse', 'parse every file afresh; ignore and do not write the parse caches in target/')
-    .option('--profile <name>', "the profile of profiles.yml to use instead of the project file's profile:")
+    .option('--profile <name>', "the profile of profiles.yml to use instead of the project file's profile: (or $DBT_PROFILE)")
     .option('--warn-error', 'treat warnings as errors: a warning in the project stops the command (exit 2), a warning test fails it (exit 1)')
     .addOption(new Option('--log-level <level>', 'debug, info (default), warn or error: warn and error print only problems and the summary, like --quiet').choices(['debug', 'info', 'warn', 'error', 'none']))
     // Accepted so that commands written for dbt run unchanged: Strata has no version check, and colours follow the terminal.

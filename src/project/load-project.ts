@@ -103,8 +103,9 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     diagnostics.push(renderFailure(kind, n, { file: configFile, line: yaml.lineOf(path) }, `pass --vars '{${n}: …}'`));
   };
   // The profile comes before vars and folder configs: they may read `target` (`+enabled: "{{ target.name == 'prod' }}"`), as in dbt.
-  const profileName = typeof raw.profile === 'string' ? raw.profile : name;
-  const profile = loadProfile({ profileName: options.profile || profileName, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
+  // `--profile` (or DBT_PROFILE) chooses another profile than the project file's; `target.profile_name` is the one used.
+  const profileName = options.profile || (typeof raw.profile === 'string' ? raw.profile : name);
+  const profile = loadProfile({ profileName, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
   const target = profile.target ? targetView(profile.target, profileName, options.targetRules.templateDatabase) : undefined;
   const withTarget = target ? { target } : {};
   // A var's text that needs more than env_var, var and target (`{{ run_started_at.strftime('%Y') }}`) is kept as

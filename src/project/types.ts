@@ -6,6 +6,7 @@ export type FolderConfigTree = Record<string, unknown>;
 export interface ProjectConfig {
   name: string;
   version?: string;
+  /** The profile used: `--profile` (or DBT_PROFILE) if given, else the project file's `profile:`, else the project's name. */
   profile: string;
   /** Absolute path of the project root. */
   rootDir: string;
