@@ -1,4 +1,4 @@
-import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, MacroDefinition, DocBlock, Exposure } from '../parse/types.js';
+import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, MacroDefinition, DocBlock, Exposure, TimeSpine } from '../parse/types.js';
 import { accessOf, groupOf } from '../parse/access-checks.js';
 import { groupJson, groupMap } from './group-json.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
@@ -72,10 +72,19 @@ function columnsJson(columns: Record<string, ColumnInfo>): Record<string, unknow
       data_type: c.dataType ?? null,
       constraints: (c.constraints ?? []).map(constraintJson),
       quote: c.quote ?? null,
+      // dbt 1.10's ColumnInfo.config: the merged meta and tags again, as templates read them (`column.config.meta`).
+      config: { ...c.config, meta: c.meta, tags: c.tags },
       tags: c.tags,
+      granularity: c.granularity ?? null,
     };
   }
   return out;
+}
+
+/** dbt 1.9's ModelNode.time_spine: null for a model that is none, as dbt-project-evaluator's `rejectattr("time_spine", "none")` reads it. */
+function timeSpineJson(t: TimeSpine | undefined): Record<string, unknown> | null {
+  if (!t) return null;
+  return { standard_granularity_column: t.standardGranularityColumn, custom_granularities: t.customGranularities.map((g) => ({ name: g.name, column_name: g.columnName ?? null })) };
 }
 
 /** A model version as dbt writes it: a number where it is one (`v: 2`), else the string. */
@@ -129,6 +138,7 @@ export function nodeJson(node: ManifestNode, relationName: string | null, group:
     latest_version: versionJson(node.latestVersion),
     deprecation_date: node.deprecationDate ?? null,
   };
+  if (node.resourceType === 'model') json.time_spine = timeSpineJson(node.timeSpine);
   if (node.resourceType === 'test') {
     json.test_metadata = node.testMetadata
       ? { name: node.testMetadata.name, kwargs: node.testMetadata.kwargs, namespace: node.testMetadata.namespace ?? null }

@@ -217,6 +217,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       alias: namer.alias(config.alias, nodeInfo),
       docRefs: rendered.docRefs,
       ...(patch?.constraints ? { constraints: patch.constraints } : {}),
+      ...(patch?.timeSpine && resourceType === 'model' ? { timeSpine: patch.timeSpine } : {}),
       ...(version ? { version: version.v.v, latestVersion: latestOf(version.of), ...(version.v.deprecationDate ? { deprecationDate: version.v.deprecationDate } : {}) } : {}),
       extra: { dataTests: patch?.tests ?? [], columnTests: patch?.columnTests ?? {}, fastPath: rendered.fastPath },
     };

@@ -2,7 +2,8 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
-import type { ColumnInfo, Constraint } from './types.js';
+import type { ColumnInfo, Constraint, TimeSpine } from './types.js';
+import { readTimeSpine } from './time-spine.js';
 import { readConstraints } from './constraints.js';
 import { liftedGovernance, readGroupEntries, type RawGroup } from './group-entries.js';
 
@@ -30,6 +31,8 @@ export interface Patch {
   /** Model versions (`versions:`), and `latest_version`. */
   versions?: VersionPatch[];
   latestVersion?: string;
+  /** A model's `time_spine:` (dbt 1.9). */
+  timeSpine?: TimeSpine;
 }
 
 export interface RawSourceTable {
@@ -185,6 +188,10 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
           if (latest !== undefined && !versions.some((v) => v.v === latest)) invalid([kind, i, 'latest_version'], `latest_version ${latest} of model '${patch.name}' is not one of its versions (${versions.map((v) => v.v).join(', ')})`, 'set latest_version: to one of the v: values, or remove it to use the highest');
           else patch.latestVersion = latest;
         }
+      }
+      if (kind === 'models' && e.time_spine !== undefined && e.time_spine !== null) {
+        const spine = readTimeSpine(e.time_spine, patch, [kind, i], invalid);
+        if (spine) patch.timeSpine = spine;
       }
       const constraints = readConstraints(e.constraints, [kind, i, 'constraints'], `'${patch.name}'`, true, invalid);
       if (constraints?.length) patch.constraints = constraints;

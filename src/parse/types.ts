@@ -44,10 +44,22 @@ export interface ColumnInfo {
   name: string;
   description: string;
   dataType?: string;
+  /** The column's `meta:` merged with its `config: {meta:}` (dbt 1.10), the config's keys winning, as dbt merges them. */
   meta: Record<string, unknown>;
+  /** The column's `tags:` and its `config: {tags:}`, each once. */
   tags: string[];
   quote?: boolean;
   constraints?: Constraint[];
+  /** Keys of the column's `config:` other than meta and tags, as written. */
+  config?: Record<string, unknown>;
+  /** MetricFlow's time granularity of the column (`granularity: day`), dbt 1.9. */
+  granularity?: string;
+}
+
+/** A model's `time_spine:` (dbt 1.9, MetricFlow): its standard granularity column and custom granularities. */
+export interface TimeSpine {
+  standardGranularityColumn: string;
+  customGranularities: { name: string; columnName?: string }[];
 }
 
 /**
@@ -123,6 +135,8 @@ export interface ManifestNode {
   version?: string;
   latestVersion?: string;
   deprecationDate?: string;
+  /** A model's `time_spine:` (models only). */
+  timeSpine?: TimeSpine;
   /** Tests only. */
   testMetadata?: TestMetadata;
   attachedNode?: string;

@@ -75,6 +75,20 @@ export function checkEntryShape(e: Record<string, unknown>, path: (string | numb
   });
 }
 
+const mappingOf = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const tagList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
+
+/**
+ * A column's meta and tags as dbt 1.10 merges them: `meta:` and `config: {meta:}` (the config's keys win), `tags:`
+ * and `config: {tags:}` (each tag once); the config's other keys are kept as written.
+ */
+function columnMetaAndTags(col: Record<string, unknown>): Pick<ColumnInfo, 'meta' | 'tags' | 'config'> {
+  const { meta, tags, ...rest } = mappingOf(col.config);
+  const out: Pick<ColumnInfo, 'meta' | 'tags' | 'config'> = { meta: { ...mappingOf(col.meta), ...mappingOf(meta) }, tags: [...new Set([...tagList(col.tags), ...tagList(tags)])] };
+  if (Object.keys(rest).length) out.config = rest;
+  return out;
+}
+
 export function columnsOf(yaml: YamlFile, path: (string | number)[], list: unknown, testsOut: Record<string, RawTest[]>, report: Report): Record<string, ColumnInfo> {
   const columns: Record<string, ColumnInfo> = {};
   if (!Array.isArray(list)) return columns;
@@ -87,9 +101,9 @@ export function columnsOf(yaml: YamlFile, path: (string | number)[], list: unkno
       name,
       description: String(col.description ?? ''),
       dataType: col.data_type === undefined ? undefined : String(col.data_type),
-      meta: (col.meta as Record<string, unknown>) ?? {},
-      tags: Array.isArray(col.tags) ? col.tags.map(String) : [],
+      ...columnMetaAndTags(col),
       quote: col.quote === undefined ? undefined : Boolean(col.quote),
+      ...(typeof col.granularity === 'string' ? { granularity: col.granularity.toLowerCase() } : {}),
     };
     const constraints = readConstraints(col.constraints, [...path, i, 'constraints'], `column '${name}'`, false, report);
     if (constraints?.length) columns[name]!.constraints = constraints;
@@ -195,5 +209,16 @@ function columnKeys(c: Record<string, unknown>, path: (string | number)[], repor
   textKeys(c, path, ['data_type', 'description'], report);
   if (c.quote !== undefined && c.quote !== null && typeof c.quote !== 'boolean') report([...path, 'quote'], `quote: of column '${String(c.name)}' must be true or false, not ${JSON.stringify(c.quote)}`, 'quote: true', 'config-invalid');
   for (const key of ['meta']) if (c[key] !== undefined && c[key] !== null && (typeof c[key] !== 'object' || Array.isArray(c[key]))) report([...path, key], `${key}: of column '${String(c.name)}' must be a mapping`, `${key}: {owner: data-team}`, 'config-invalid');
-  if (c.tags !== undefined && c.tags !== null && typeof c.tags !== 'string' && !(Array.isArray(c.tags) && c.tags.every((t) => typeof t === 'string'))) report([...path, 'tags'], `tags: of column '${String(c.name)}' must be a tag or a list of tags`, 'tags: [pii]', 'config-invalid');
+  const isTags = (t: unknown): boolean => t === undefined || t === null || typeof t === 'string' || (Array.isArray(t) && t.every((x) => typeof x === 'string'));
+  if (!isTags(c.tags)) report([...path, 'tags'], `tags: of column '${String(c.name)}' must be a tag or a list of tags`, 'tags: [pii]', 'config-invalid');
+  const g = c.granularity;
+  if (g !== undefined && g !== null && !(typeof g === 'string' && GRANULARITIES.includes(g.toLowerCase()))) report([...path, 'granularity'], `granularity: of column '${String(c.name)}' is not a time granularity: ${JSON.stringify(g)}`, `one of ${GRANULARITIES.join(', ')}`, 'config-invalid');
+  const isMapping = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
+  if (!isMapping(c.config)) return report([...path, 'config'], `config: of column '${String(c.name)}' must be a mapping`, 'config: {meta: {owner: data-team}, tags: [pii]}', 'config-invalid');
+  const config = (c.config ?? {}) as Record<string, unknown>;
+  if (!isMapping(config.meta)) report([...path, 'config', 'meta'], `config.meta of column '${String(c.name)}' must be a mapping`, 'config: {meta: {owner: data-team}}', 'config-invalid');
+  if (!isTags(config.tags)) report([...path, 'config', 'tags'], `config.tags of column '${String(c.name)}' must be a tag or a list of tags`, 'config: {tags: [pii]}', 'config-invalid');
 }
+
+/** MetricFlow's time granularities (dbt's TimeGranularity). */
+const GRANULARITIES = ['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
