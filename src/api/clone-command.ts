@@ -41,7 +41,7 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
   const selection = selectForCommand(p, options, CLONE_TYPES);
   const diagnostics: Diagnostic[] = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error') || !selection.state) return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
-  const strict = warningsAsErrors(diagnostics, options.warnError);
+  const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] };
   const manifest = p.graph.manifest;
   const nodes = selection.ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n && n.config.materialized !== 'ephemeral');

@@ -47,7 +47,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   if (selection.diagnostics.some((d) => d.severity === 'error')) {
     return { exitCode: 2, diagnostics, compiled: new Map(), invocationId: p.invocationId };
   }
-  const strict = warningsAsErrors(diagnostics, options.warnError);
+  const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, compiled: new Map(), invocationId: p.invocationId };
   const manifest = p.graph.manifest;
   const relations = new RelationIndex(manifest);

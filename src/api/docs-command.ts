@@ -45,7 +45,7 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
   const p = outcome.prepared;
   const diagnostics = [...p.diagnostics];
   // --warn-error: a warning about the project stops the command before anything is written.
-  const strict = warningsAsErrors(diagnostics, options.warnError);
+  const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, nodes: 0, sources: 0 };
   writeManifest(p);
   const manifest = p.graph.manifest;

@@ -25,7 +25,7 @@ export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; 
   const selection = selectForCommand(p, options, filter.types, await columnSelectionFor(p, options));
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };
-  const strict = warningsAsErrors(diagnostics, options.warnError);
+  const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, lines: [] };
   return { exitCode: 0, diagnostics, lines: formatList(p.graph, selection.ids, options.output ?? 'selector', options.outputKeys?.flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean)) };
 }

@@ -1,3 +1,4 @@
+import { readWarnErrorOptions } from './warn-error-options.js';
 import { targetRules } from '../adapters/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -70,5 +71,7 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     favorState: args.favor_state === true,
     storeFailures: args.store_failures === true,
     warnError: options.warnError ?? args.warn_error === true,
+    // As the retried run had them, unless this command gives its own.
+    warnErrorOptions: options.warnErrorOptions ?? readWarnErrorOptions(args.warn_error_options, JSON.parse).options,
   });
 }

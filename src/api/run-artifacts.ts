@@ -55,6 +55,7 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     ...(options.indirectSelection ? { indirect_selection: options.indirectSelection } : {}),
     ...(options.storeFailures ? { store_failures: true } : {}),
     ...(options.warnError ? { warn_error: true } : {}),
+    ...(options.warnErrorOptions ? { warn_error_options: options.warnErrorOptions } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.state ? { state: options.state } : {}),
     ...(options.defer ? { defer: true } : {}),

@@ -20,6 +20,7 @@ import { executeSelection, type ExecuteSelectionResult } from '../execute/execut
 import { landingLocationDiagnostics } from '../execute/landing-check.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
+import { warningFails } from './warn-error-options.js';
 import { resourceTypeFilter } from './resource-types.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
@@ -85,6 +86,9 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started);
   const checked = await checkBeforeRun(p, options, types, selection.ids, diagnostics);
   if (checked) return checked;
+  // Warnings about what the warehouse will not enforce fail here, before it opens, when --warn-error(-options) says so.
+  const strictBeforeRun = warningsAsErrors(diagnostics, options);
+  if (strictBeforeRun) return { exitCode: 2, diagnostics: strictBeforeRun, invocationId: p.invocationId, results: [] };
   // The project's warnings before the run's output, as dbt prints them; the closing report leaves them out.
   emitDiagnostics(p.reporter, diagnostics.filter((d) => d.severity !== 'error'));
   const relations = new RelationIndex(p.graph.manifest);
@@ -136,7 +140,7 @@ async function select(p: PreparedProject, kind: RunKind, options: RunCommandOpti
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { stop: { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] } };
   // --warn-error: a warning about the project or the selection stops the command before anything runs.
-  const strict = warningsAsErrors(diagnostics, options.warnError);
+  const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { stop: { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] } };
   // A model whose materialization Strata cannot build stops the command before anything runs.
   const unbuildable = [...unknownMaterializations(p, selection.ids), ...landingLocationDiagnostics(p, selection.ids)];
@@ -195,7 +199,7 @@ function warehouseFailure(e: unknown, p: PreparedProject, diagnostics: Diagnosti
 function finish(p: PreparedProject, options: RunCommandOptions, executed: ExecuteSelectionResult, diagnostics: Diagnostic[], elapsed: number): CommandResult {
   const all = executed.records;
   // --warn-error: a test that warned fails the command too.
-  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || (options.warnError === true && r.status === 'warn'));
+  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || (r.status === 'warn' && warningFails('test-warned', options)));
   const status = failed || executed.interrupted ? 'error' : 'success';
   p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(all), status });
   return { exitCode: status === 'error' ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
@@ -209,7 +213,9 @@ function nothingToDo(p: PreparedProject, kind: RunKind, options: RunCommandOptio
   const what = options.select?.length || options.exclude?.length ? 'no node matches the selection' : `the project has no node that ${kind} runs`;
   diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: `nothing to do: ${what}`, file: options.select?.length ? '--select' : p.project.config.configFile, hint: 'check --select and --exclude, and that the models are enabled' });
   writeRunArtifacts(p, kind, options, [], (Date.now() - started) / 1000);
-  return { exitCode: 0, diagnostics, invocationId: p.invocationId, results: [] };
+  // dbt's NothingToDo is a warning --warn-error (or warn_error_options naming it) turns into an error.
+  const strict = warningsAsErrors(diagnostics, options);
+  return { exitCode: strict ? 2 : 0, diagnostics: strict ?? diagnostics, invocationId: p.invocationId, results: [] };
 }
 
 /** The nodes a retry runs, in graph order: those still in the project, of the command's resource types. */

@@ -48,7 +48,7 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   const p = outcome.prepared;
   const diagnostics = [...p.diagnostics];
   // --warn-error: a warning about the project stops the operation before it runs, as in dbt.
-  const strict = warningsAsErrors(diagnostics, options.warnError);
+  const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict };
   const usage = (message: string, hint: string): { exitCode: ExitCode; diagnostics: Diagnostic[] } => ({ exitCode: 2, diagnostics: [...diagnostics, { code: 'operation-invalid', severity: 'error', message, file: 'run-operation', hint }] });
 

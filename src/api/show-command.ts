@@ -60,7 +60,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     }
   }
   // --warn-error: a warning about the project or the selection stops the preview before any query runs.
-  const strict = warningsAsErrors(diagnostics, options.warnError);
+  const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, previews: [] };
   const limit = options.limit ?? 5;
   const previews: ShowPreview[] = [];

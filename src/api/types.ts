@@ -1,5 +1,6 @@
 import type { Diagnostic, Reporter, SecretScrubber } from '../diagnostics/index.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
+import type { WarnErrorOptions } from './warn-error-options.js';
 
 /** Options every command takes (the CLI's global flags). */
 export interface CommonOptions {
@@ -19,6 +20,8 @@ export interface CommonOptions {
   profile?: string;
   /** `--warn-error`: warnings fail the command as errors would (dbt's flag). */
   warnError?: boolean;
+  /** `--warn-error-options`: the warnings that fail the command, by dbt event name or Strata code (api/warn-error-options.ts). */
+  warnErrorOptions?: WarnErrorOptions;
   /** `--target-path`: where artifacts and caches go (default: the project file's target-path, `target`). */
   targetPath?: string;
   /** `--no-partial-parse`: parse every file afresh, reading and writing no parse cache. */

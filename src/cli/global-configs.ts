@@ -76,4 +76,11 @@ export function applyGlobalConfigs(flags: ConfigurableFlags, env: NodeJS.Process
     if (value === undefined) value = valueOf(kind, (fromProject ??= projectFlags(flags.projectDir))[name]);
     if (value !== undefined) (flags as Record<string, unknown>)[field] = value;
   }
+  // warn_error_options: a mapping (checked where the command's options are made, a bad one a usage error).
+  if (flags.warnErrorOptions === undefined) {
+    const fromEnv = env.STRATA_WARN_ERROR_OPTIONS || env.DBT_WARN_ERROR_OPTIONS || undefined;
+    const fromFlags = fromEnv === undefined ? (fromProject ??= projectFlags(flags.projectDir)).warn_error_options : undefined;
+    const value = fromEnv ?? fromFlags;
+    if (typeof value === 'string' || (value && typeof value === 'object' && !Array.isArray(value))) flags.warnErrorOptions = value as string | Record<string, unknown>;
+  }
 }

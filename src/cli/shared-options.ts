@@ -3,6 +3,8 @@ import { SecretScrubber, formatDiagnostic, wasReported, type Diagnostic, type Re
 import { TerminalReporter, JsonReporter } from './terminal-reporter.js';
 import { LogFileReporter, TeeReporter, logDirOf } from './log-file.js';
 import { applyGlobalConfigs } from './global-configs.js';
+import { readWarnErrorOptions } from '../api/warn-error-options.js';
+import { parseYamlFile } from '../project/yaml-file.js';
 
 /** The log file of this invocation, once a command has made one (for notes such as third-party warnings). */
 export let currentLog: LogFileReporter | undefined;
@@ -21,6 +23,8 @@ export interface GlobalFlags {
   targetPath?: string;
   profile?: string;
   warnError?: boolean;
+  /** `--warn-error-options` as given (YAML/JSON text), or the project file's `flags: {warn_error_options: …}` mapping. */
+  warnErrorOptions?: string | Record<string, unknown>;
   logLevel?: string;
   useColors?: boolean;
   versionCheck?: boolean;
@@ -43,6 +47,7 @@ export function withCommonFlags(cmd: Command): Command {
     .option('--no-partial-parse', 'parse every file afresh; ignore and do not write the parse caches in target/')
     .option('--profile <name>', "the profile of profiles.yml to use instead of the project file's profile: (or $DBT_PROFILE)")
     .option('--warn-error', 'treat warnings as errors: a warning in the project stops the command (exit 2), a warning test fails it (exit 1)')
+    .option('--warn-error-options <yaml>', 'only these warnings fail, as --warn-error: \'{"error": [NoNodesForSelectionCriteria, LogTestResult]}\' or \'{"error": all, "warn": [...]}\' (dbt event names or Strata codes; or $DBT_WARN_ERROR_OPTIONS)')
     .addOption(new Option('--log-level <level>', 'debug, info (default), warn or error: warn and error print only problems and the summary, like --quiet').choices(['debug', 'info', 'warn', 'error', 'none']))
     // Accepted so that commands written for dbt run unchanged: Strata has no version check, and colours follow the terminal.
     .option('-d, --debug', 'print each SQL statement Strata runs, with its timing (as --log-level debug)')
@@ -93,8 +98,14 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
     threads = Number(flags.threads);
     if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
   }
+  const warnErrorOptions = readWarnErrorOptions(flags.warnErrorOptions, (text) => {
+    const parsed = parseYamlFile('--warn-error-options', text);
+    if (!parsed.file) throw new Error('not YAML');
+    return parsed.file.value;
+  });
+  if (warnErrorOptions.problem) usageError ??= `--warn-error-options ${warnErrorOptions.problem}`;
   return {
-    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false, targetPath: flags.targetPath, profile: flags.profile, warnError: flags.warnError },
+    options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false, targetPath: flags.targetPath, profile: flags.profile, warnError: flags.warnError, ...(warnErrorOptions.options ? { warnErrorOptions: warnErrorOptions.options } : {}) },
     reporter,
     scrubber,
     usageError,

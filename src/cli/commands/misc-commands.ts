@@ -48,8 +48,9 @@ export function runOperationCommand(): Command {
     .description("call a macro with the warehouse open (what it runs runs; what it renders is dropped)")
     .argument('<macro>', 'the macro, or package.macro')
     .option('--args <yaml>', "the macro's arguments by name, as YAML or JSON: '{days: 7}'")
-    .action(async (macro: string, flags: GlobalFlags & { args?: string }) => {
-      const { options, reporter } = commonOptions(flags);
+    .action(async function (this: Command, macro: string, flags: GlobalFlags & { args?: string }) {
+      const { options, reporter, usageError } = commonOptions(flags);
+      if (usageError) return this.error(usageError, { exitCode: 2 });
       const result = await (await import('../../api/run-operation.js')).runOperation({ ...options, macro, args: flags.args });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `run-operation ${macro} OK` });

@@ -1,0 +1,79 @@
+/** dbt's `warn_error_options`, from the command line, the environment and the project's flags:, as a user runs them. */
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../test-support/demo-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
+import { readWarnErrorOptions, warningFails } from '../api/warn-error-options.js';
+
+const bin = join(repoRoot, 'bin', 'strata.js');
+const project = projectsRemovedAfterAll();
+const CLEAN_ENV = { DBT_WARN_ERROR_OPTIONS: '', STRATA_WARN_ERROR_OPTIONS: '', DBT_WARN_ERROR: '', STRATA_WARN_ERROR: '' };
+
+const strata = (d: string, args: string[], env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [bin, ...args, '--project-dir', d, '--profiles-dir', d], { encoding: 'utf8', env: { ...process.env, ...CLEAN_ENV, ...env } });
+  return { code: r.status, out: r.stdout + r.stderr };
+};
+
+// A test that warns (severity: warn), and a model.
+const WARNING_TEST = {
+  'models/a.sql': 'select null as id',
+  'models/a.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - not_null: {config: {severity: warn}}\n',
+};
+
+describe('warn_error_options', () => {
+  it('fails the command for the warnings it names (dbt event names or Strata codes), and only those', () => {
+    const d = project(WARNING_TEST);
+    const weo = (json: string, extra: string[] = []) => strata(d, ['build', ...extra, '--warn-error-options', json]);
+    expect(strata(d, ['build']).code).toBe(0);
+    // A test that warns: dbt's LogTestResult.
+    const failed = weo('{"error": ["LogTestResult"]}');
+    expect(failed.code, failed.out).toBe(1);
+    expect(weo('{"error": ["NoNodesForSelectionCriteria"]}').code).toBe(0);
+    expect(weo('{"include": "all", "exclude": ["LogTestResult"]}').code).toBe(0);
+    expect(weo('{error: all}').code).toBe(1);
+    // A selector that matches nothing: NoNodesForSelectionCriteria, or Strata's selector-matched-nothing; exit 2 before anything runs.
+    const none = weo('{"error": ["NoNodesForSelectionCriteria"]}', ['-s', 'a', 'nosuch']);
+    expect(none.code, none.out).toBe(2);
+    expect(none.out).toContain("'nosuch' does not match any node (a warning, an error by warn_error_options)");
+    expect(weo('{"error": ["selector-matched-nothing"]}', ['-s', 'a', 'nosuch']).code).toBe(2);
+    expect(weo('{"error": "all", "warn": ["NoNodesForSelectionCriteria", "LogTestResult"]}', ['-s', 'a', 'nosuch']).code).toBe(0);
+    // As given to the retried run's arguments, with dbt's names.
+    const args = (JSON.parse(readFileSync(join(d, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown> }).args;
+    expect(args.warn_error_options).toEqual({ error: 'all', warn: ['NoNodesForSelectionCriteria', 'LogTestResult'], silence: [] });
+  });
+
+  it('is read from DBT_WARN_ERROR_OPTIONS and the project file flags:, the command line first', () => {
+    const d = project({ ...WARNING_TEST, 'project.yml': 'name: p\nprofile: p\nflags:\n  warn_error_options:\n    error: [NoNodeForYamlKey]\n', 'models/ghost.yml': 'models:\n  - name: ghost\n    description: no such model\n' });
+    // A property entry for a model that does not exist: dbt's NoNodeForYamlKey.
+    const fromFlags = strata(d, ['build']);
+    expect(fromFlags.code, fromFlags.out).toBe(2);
+    expect(fromFlags.out).toContain("'ghost' is described in models/ghost.yml");
+    expect(strata(d, ['build'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' }).code).toBe(1);
+    expect(strata(d, ['build', '--warn-error-options', '{"error": []}'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' }).code).toBe(0);
+  });
+
+  it('is a usage error (exit 2) naming what is wrong: an unknown name, error beside include', () => {
+    const d = project({ 'models/a.sql': 'select 1 as id' });
+    const unknown = strata(d, ['build', '--warn-error-options', '{"error": ["NoNodesForSelectionCriterion"]}']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain("names 'NoNodesForSelectionCriterion', which is not a valid dbt error name nor a Strata warning code (did you mean 'NoNodesForSelectionCriteria'?)");
+    const both = strata(d, ['run', '--warn-error-options', '{"error": ["NothingToDo"], "include": ["NothingToDo"]}']);
+    expect(both.code).toBe(2);
+    expect(both.out).toContain("has both 'include' and 'error'");
+    expect(strata(d, ['build'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["nothing-to-du"]}' }).code).toBe(2);
+    expect(strata(d, ['run-operation', 'x', '--warn-error-options', '{"warn": ["NothingToDo"]}']).out).toContain("'warn' (or 'exclude') can only be given when 'error' is \"all\"");
+  });
+
+  it('decides as dbt does: a name beats all, warn and silence beat error', () => {
+    const o = (v: unknown) => readWarnErrorOptions(v, JSON.parse).options!;
+    expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: 'all' }) })).toBe(true);
+    expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: '*', warn: ['NothingToDo'] }) })).toBe(false);
+    expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: 'all', silence: ['nothing-to-do'] }) })).toBe(false);
+    expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: ['NothingToDo'] }) })).toBe(true);
+    expect(warningFails('grants-unsupported', { warnErrorOptions: o({ error: ['NothingToDo'] }) })).toBe(false);
+    expect(warningFails('grants-unsupported', { warnError: true })).toBe(true);
+    expect(warningFails('grants-unsupported', {})).toBe(false);
+  });
+});
