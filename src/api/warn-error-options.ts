@@ -25,6 +25,7 @@ export const STRATA_WARNINGS: Readonly<Record<string, string | null>> = {
   'package-unpinned': 'DepsUnpinned',
   'constraint-not-enforced': 'ConstraintNotEnforced',
   'constraint-not-created': 'ConstraintNotSupported',
+  'test-target-disabled': 'NodeNotFoundOrDisabled',
   // A test that warned (a node's status, not a diagnostic).
   'test-warned': 'LogTestResult',
   'project-unknown-key': null, 'project-unknown-flag': null, 'project-dbt-version': null, 'package-dbt-version': null,

@@ -7,6 +7,7 @@ import type { ManifestNode } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from './index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/landing-node.js';
+import { disableTestsOfDisabledNodes } from './tests-on-disabled.js';
 
 /** parse → test nodes → landing nodes → graph: the full parse, when no snapshot of it is valid. */
 export function parseToGraph(
@@ -70,6 +71,7 @@ export function parseToGraph(
     if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
     else manifest.disabled[t.uniqueId] = t;
   }
+  bag.merge(disableTestsOfDisabledNodes(manifest));
 
   // Unit tests, each project's (the root's and every package's) on its own models.
   // CSV fixtures of unit tests (`fixture: <name>`) in the project's and its packages' test paths, by file name.
