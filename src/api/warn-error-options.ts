@@ -89,7 +89,9 @@ export function warningFails(code: string, settings: { warnError?: boolean; warn
   if (settings.warnError) return true;
   const o = settings.warnErrorOptions;
   if (!o) return false;
-  const names = [code, STRATA_WARNINGS[code] ?? undefined].filter((n): n is string => !!n);
+  const dbtName = STRATA_WARNINGS[code] ?? undefined;
+  // `Deprecations` names every deprecation event, as dbt's group of them.
+  const names = [code, dbtName, dbtName?.endsWith('Deprecation') ? 'Deprecations' : undefined].filter((n): n is string => !!n);
   if (names.some((n) => o.warn.includes(n) || o.silence.includes(n))) return false;
   return o.error === 'all' || names.some((n) => (o.error as string[]).includes(n));
 }
