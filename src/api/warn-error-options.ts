@@ -12,7 +12,7 @@ export interface WarnErrorOptions {
   /** `all` (or `*`): every warning, except those under `warn` or `silence`. */
   error: 'all' | string[];
   warn: string[];
-  /** Accepted and checked as dbt's; Strata still prints these warnings. */
+  /** Warnings not shown (and never failing), as dbt silences them. */
   silence: string[];
 }
 
@@ -89,9 +89,18 @@ export function warningFails(code: string, settings: { warnError?: boolean; warn
   if (settings.warnError) return true;
   const o = settings.warnErrorOptions;
   if (!o) return false;
-  const dbtName = STRATA_WARNINGS[code] ?? undefined;
-  // `Deprecations` names every deprecation event, as dbt's group of them.
-  const names = [code, dbtName, dbtName?.endsWith('Deprecation') ? 'Deprecations' : undefined].filter((n): n is string => !!n);
+  const names = namesOf(code);
   if (names.some((n) => o.warn.includes(n) || o.silence.includes(n))) return false;
   return o.error === 'all' || names.some((n) => (o.error as string[]).includes(n));
+}
+
+/** Whether `silence` names this warning (by code, dbt event name, or Deprecations): it is then not shown. */
+export function warningSilenced(code: string, options: WarnErrorOptions): boolean {
+  return namesOf(code).some((n) => options.silence.includes(n));
+}
+
+/** A warning's names: its Strata code, its dbt event name, and `Deprecations` (dbt's group) for a deprecation. */
+function namesOf(code: string): string[] {
+  const dbtName = STRATA_WARNINGS[code] ?? undefined;
+  return [code, dbtName, dbtName?.endsWith('Deprecation') ? 'Deprecations' : undefined].filter((n): n is string => !!n);
 }

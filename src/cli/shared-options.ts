@@ -3,7 +3,8 @@ import { SecretScrubber, formatDiagnostic, wasReported, type Diagnostic, type Re
 import { TerminalReporter, JsonReporter } from './terminal-reporter.js';
 import { LogFileReporter, TeeReporter, logDirOf } from './log-file.js';
 import { applyGlobalConfigs } from './global-configs.js';
-import { readWarnErrorOptions } from '../api/warn-error-options.js';
+import { readWarnErrorOptions, warningSilenced } from '../api/warn-error-options.js';
+import { SilencingReporter } from './silencing-reporter.js';
 import { parseYamlFile } from '../project/yaml-file.js';
 
 /** The log file of this invocation, once a command has made one (for notes such as third-party warnings). */
@@ -91,25 +92,30 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
   const colors = flags.useColors ?? (tty && !env.NO_COLOR);
   const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout, scrubber, debug) : new TerminalReporter(process.stdout, scrubber, quiet, { colors, debug, live: tty && !env.CI && !quiet });
   const logDir = flags.logLevelFile === 'none' ? undefined : logDirOf(flags, env);
-  const reporter = logDir ? new TeeReporter([screen, currentLog = new LogFileReporter(logDir, scrubber, flags.logLevelFile)]) : screen;
+  const output = logDir ? new TeeReporter([screen, currentLog = new LogFileReporter(logDir, scrubber, flags.logLevelFile)]) : screen;
   let threads: number | undefined;
   let usageError: string | undefined;
   if (flags.threads !== undefined) {
     threads = Number(flags.threads);
     if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
   }
-  const warnErrorOptions = readWarnErrorOptions(flags.warnErrorOptions, (text) => {
-    const parsed = parseYamlFile('--warn-error-options', text);
-    if (!parsed.file) throw new Error('not YAML');
-    return parsed.file.value;
-  });
+  const warnErrorOptions = readWarnErrorOptions(flags.warnErrorOptions, yamlValue);
   if (warnErrorOptions.problem) usageError ??= `--warn-error-options ${warnErrorOptions.problem}`;
+  const silence = warnErrorOptions.options?.silence.length ? warnErrorOptions.options : undefined;
+  const reporter = silence ? new SilencingReporter(output, (code) => warningSilenced(code, silence)) : output;
   return {
     options: { projectDir: flags.projectDir, profilesDir: flags.profilesDir, target: flags.target, vars: flags.vars, threads, reporter, scrubber, noParseCache: flags.partialParse === false, targetPath: flags.targetPath, profile: flags.profile, warnError: flags.warnError, ...(warnErrorOptions.options ? { warnErrorOptions: warnErrorOptions.options } : {}) },
     reporter,
     scrubber,
     usageError,
   };
+}
+
+/** A YAML or JSON text's value (`--warn-error-options '{error: all}'`); throws when it is neither. */
+function yamlValue(text: string): unknown {
+  const parsed = parseYamlFile('--warn-error-options', text);
+  if (!parsed.file) throw new Error('not YAML');
+  return parsed.file.value;
 }
 
 /** Prints diagnostics (each once) through the reporter, except those the command showed while it ran. */

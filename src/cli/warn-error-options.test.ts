@@ -51,7 +51,13 @@ describe('warn_error_options', () => {
     expect(fromFlags.code, fromFlags.out).toBe(2);
     expect(fromFlags.out).toContain("'ghost' is described in models/ghost.yml");
     expect(strata(d, ['build'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' }).code).toBe(1);
-    expect(strata(d, ['build', '--warn-error-options', '{"error": []}'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' }).code).toBe(0);
+    const quiet = strata(d, ['build', '--warn-error-options', '{"error": []}'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' });
+    expect(quiet.code).toBe(0);
+    expect(quiet.out).toContain("'ghost' is described");
+    // silence: the warning is not shown, and does not fail.
+    const silenced = strata(d, ['build', '--warn-error-options', '{"error": "all", "silence": ["NoNodeForYamlKey"], "warn": ["LogTestResult"]}']);
+    expect(silenced.code, silenced.out).toBe(0);
+    expect(silenced.out).not.toContain('ghost');
   });
 
   it('is a usage error (exit 2) naming what is wrong: an unknown name, error beside include', () => {
