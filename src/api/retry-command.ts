@@ -72,6 +72,6 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     storeFailures: args.store_failures === true,
     warnError: options.warnError ?? args.warn_error === true,
     // As the retried run had them, unless this command gives its own.
-    warnErrorOptions: options.warnErrorOptions ?? readWarnErrorOptions(args.warn_error_options, JSON.parse).options,
+    warnErrorOptions: options.warnErrorOptions ?? readWarnErrorOptions(args.warn_error_options).options,
   });
 }

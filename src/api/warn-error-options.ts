@@ -6,6 +6,7 @@
  */
 import { didYouMean } from '../diagnostics/index.js';
 import { DBT_WARNING_EVENTS } from './dbt-warning-events.js';
+import { parseYamlFile } from '../project/yaml-file.js';
 
 /** As dbt normalizes them: `include` is `error`'s older name, `exclude` `warn`'s. */
 export interface WarnErrorOptions {
@@ -38,14 +39,12 @@ const KEYS = ['error', 'include', 'warn', 'exclude', 'silence'];
 const ALL = new Set(['all', '*']);
 
 /** The options from a YAML/JSON text (command line, environment) or a mapping (project flags); `problem`: why not. */
-export function readWarnErrorOptions(value: unknown, parseText: (text: string) => unknown): { options?: WarnErrorOptions; problem?: string } {
+export function readWarnErrorOptions(value: unknown): { options?: WarnErrorOptions; problem?: string } {
   let raw: unknown = value;
   if (typeof value === 'string') {
-    try {
-      raw = parseText(value);
-    } catch {
-      return { problem: `is not YAML or JSON: ${value}` };
-    }
+    const parsed = parseYamlFile('--warn-error-options', value);
+    if (!parsed.file) return { problem: `is not YAML or JSON: ${value}` };
+    raw = parsed.file.value;
   }
   if (raw === null || raw === undefined || raw === '') return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) return { problem: `must be a mapping of ${KEYS.join('/')}, not ${JSON.stringify(raw)}` };

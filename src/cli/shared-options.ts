@@ -5,7 +5,6 @@ import { LogFileReporter, TeeReporter, logDirOf } from './log-file.js';
 import { applyGlobalConfigs } from './global-configs.js';
 import { readWarnErrorOptions, warningSilenced } from '../api/warn-error-options.js';
 import { SilencingReporter } from './silencing-reporter.js';
-import { parseYamlFile } from '../project/yaml-file.js';
 
 /** The log file of this invocation, once a command has made one (for notes such as third-party warnings). */
 export let currentLog: LogFileReporter | undefined;
@@ -99,7 +98,7 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
     threads = Number(flags.threads);
     if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
   }
-  const warnErrorOptions = readWarnErrorOptions(flags.warnErrorOptions, yamlValue);
+  const warnErrorOptions = readWarnErrorOptions(flags.warnErrorOptions);
   if (warnErrorOptions.problem) usageError ??= `--warn-error-options ${warnErrorOptions.problem}`;
   const silence = warnErrorOptions.options?.silence.length ? warnErrorOptions.options : undefined;
   const reporter = silence ? new SilencingReporter(output, (code) => warningSilenced(code, silence)) : output;
@@ -109,13 +108,6 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
     scrubber,
     usageError,
   };
-}
-
-/** A YAML or JSON text's value (`--warn-error-options '{error: all}'`); throws when it is neither. */
-function yamlValue(text: string): unknown {
-  const parsed = parseYamlFile('--warn-error-options', text);
-  if (!parsed.file) throw new Error('not YAML');
-  return parsed.file.value;
 }
 
 /** Prints diagnostics (each once) through the reporter, except those the command showed while it ran. */

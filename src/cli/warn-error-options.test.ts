@@ -73,7 +73,7 @@ describe('warn_error_options', () => {
   });
 
   it('decides as dbt does: a name beats all, warn and silence beat error', () => {
-    const o = (v: unknown) => readWarnErrorOptions(v, JSON.parse).options!;
+    const o = (v: unknown) => readWarnErrorOptions(v).options!;
     expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: 'all' }) })).toBe(true);
     expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: '*', warn: ['NothingToDo'] }) })).toBe(false);
     expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: 'all', silence: ['nothing-to-do'] }) })).toBe(false);

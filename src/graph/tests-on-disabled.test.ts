@@ -28,7 +28,7 @@ describe('tests on disabled nodes', () => {
     expect(r.results.map((x) => x.uniqueId.replace(/\.[0-9a-f]{10}$/, '')).sort()).toEqual(['model.p.b', 'test.p.not_null_b_id']);
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { disabled: Record<string, unknown[]> };
     expect(Object.keys(manifest.disabled).filter((id) => id.startsWith('test.')).length).toBe(2);
-    const strict = await build({ projectDir: dir, profilesDir: dir, warnErrorOptions: readWarnErrorOptions({ error: ['NodeNotFoundOrDisabled'] }, JSON.parse).options! });
+    const strict = await build({ projectDir: dir, profilesDir: dir, warnErrorOptions: readWarnErrorOptions({ error: ['NodeNotFoundOrDisabled'] }).options! });
     expect(strict.exitCode).toBe(2);
   });
 });
