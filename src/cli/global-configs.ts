@@ -81,6 +81,9 @@ export function applyGlobalConfigs(flags: ConfigurableFlags, env: NodeJS.Process
     const fromEnv = env.STRATA_WARN_ERROR_OPTIONS || env.DBT_WARN_ERROR_OPTIONS || undefined;
     const fromFlags = fromEnv === undefined ? (fromProject ??= projectFlags(flags.projectDir)).warn_error_options : undefined;
     const value = fromEnv ?? fromFlags;
-    if (typeof value === 'string' || (value && typeof value === 'object' && !Array.isArray(value))) flags.warnErrorOptions = value as string | Record<string, unknown>;
+    if (typeof value === 'string' || (value && typeof value === 'object' && !Array.isArray(value))) {
+      flags.warnErrorOptions = value as string | Record<string, unknown>;
+      flags.warnErrorOptionsFrom = fromEnv !== undefined ? (env.STRATA_WARN_ERROR_OPTIONS ? 'STRATA_WARN_ERROR_OPTIONS' : 'DBT_WARN_ERROR_OPTIONS') : "the project file's flags.warn_error_options";
+    }
   }
 }

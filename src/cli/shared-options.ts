@@ -25,6 +25,8 @@ export interface GlobalFlags {
   warnError?: boolean;
   /** `--warn-error-options` as given (YAML/JSON text), or the project file's `flags: {warn_error_options: …}` mapping. */
   warnErrorOptions?: string | Record<string, unknown>;
+  /** Where warnErrorOptions came from when not the command line (for its usage error). */
+  warnErrorOptionsFrom?: string;
   logLevel?: string;
   useColors?: boolean;
   versionCheck?: boolean;
@@ -99,7 +101,7 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
     if (!Number.isInteger(threads) || threads < 1) usageError = `--threads must be a whole number ≥ 1, not '${flags.threads}'`;
   }
   const warnErrorOptions = readWarnErrorOptions(flags.warnErrorOptions);
-  if (warnErrorOptions.problem) usageError ??= `--warn-error-options ${warnErrorOptions.problem}`;
+  if (warnErrorOptions.problem) usageError ??= `${flags.warnErrorOptionsFrom ?? '--warn-error-options'} ${warnErrorOptions.problem}`;
   const silence = warnErrorOptions.options?.silence.length ? warnErrorOptions.options : undefined;
   const reporter = silence ? new SilencingReporter(output, (code) => warningSilenced(code, silence)) : output;
   return {

@@ -68,7 +68,9 @@ describe('warn_error_options', () => {
     const both = strata(d, ['run', '--warn-error-options', '{"error": ["NothingToDo"], "include": ["NothingToDo"]}']);
     expect(both.code).toBe(2);
     expect(both.out).toContain("has both 'include' and 'error'");
-    expect(strata(d, ['build'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["nothing-to-du"]}' }).code).toBe(2);
+    const fromEnv = strata(d, ['build'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["nothing-to-du"]}' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.out).toContain("DBT_WARN_ERROR_OPTIONS names 'nothing-to-du', which is not a valid dbt error name nor a Strata warning code (did you mean 'nothing-to-do'?)");
     expect(strata(d, ['run-operation', 'x', '--warn-error-options', '{"warn": ["NothingToDo"]}']).out).toContain("'warn' (or 'exclude') can only be given when 'error' is \"all\"");
   });
 
