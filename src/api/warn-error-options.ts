@@ -51,13 +51,15 @@ export function readWarnErrorOptions(value: unknown): { options?: WarnErrorOptio
   const given = raw as Record<string, unknown>;
   const unknownKey = Object.keys(given).find((k) => !KEYS.includes(k));
   if (unknownKey) return { problem: `has '${unknownKey}', which is none of ${KEYS.join(', ')}` };
+  // As Python's truth: an empty list is no value (`{error: [], include: [X]}` is include's).
+  const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && !v.length);
   for (const [primary, alt] of [['error', 'include'], ['warn', 'exclude']] as const) {
-    if (given[primary] && given[alt]) return { problem: `has both '${alt}' and '${primary}': only one of them can be given (${alt} is ${primary}'s older name)` };
+    if (present(given[primary]) && present(given[alt])) return { problem: `has both '${alt}' and '${primary}': only one of them can be given (${alt} is ${primary}'s older name)` };
   }
   const list = (key: 'error' | 'warn' | 'silence', alt?: string): string[] | 'all' | string => {
-    const v = given[key] ?? (alt ? given[alt] : undefined);
+    const v = alt && present(given[alt]) ? given[alt] : given[key];
     if (v === null || v === undefined) return [];
-    if (typeof v === 'string') return ALL.has(v) ? 'all' : `'${alt && given[alt] !== undefined ? alt : key}' must be "all", "*" or a list of names, not '${v}'`;
+    if (typeof v === 'string') return ALL.has(v) ? 'all' : `'${alt && present(given[alt]) ? alt : key}' must be "all", "*" or a list of names, not '${v}'`;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return `'${key}' must be "all", "*" or a list of names`;
     return v as string[];
   };

@@ -83,6 +83,9 @@ describe('warn_error_options', () => {
     expect(warningFails('grants-unsupported', { warnErrorOptions: o({ error: ['NothingToDo'] }) })).toBe(false);
     expect(warningFails('grants-unsupported', { warnError: true })).toBe(true);
     expect(warningFails('grants-unsupported', {})).toBe(false);
+    // An empty list is no value, as in Python: include's list is the one that counts.
+    expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: [], include: ['NothingToDo'] }) })).toBe(true);
+    expect(readWarnErrorOptions({ error: ['NothingToDo'], include: ['NothingToDo'] }).problem).toContain("has both 'include' and 'error'");
     // Deprecations: dbt's group of deprecation events (a config key that is no config is one in dbt 1.10).
     expect(warningFails('config-unknown-key', { warnErrorOptions: o({ error: ['Deprecations'] }) })).toBe(true);
     expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: ['Deprecations'] }) })).toBe(false);
