@@ -4,7 +4,7 @@
  */
 
 /** Global flags that take a value. */
-const WITH_VALUE = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--vars', '--threads', '--target-path', '--log-format', '--profile', '--log-level', '--log-path', '--log-level-file', '--state']);
+const WITH_VALUE = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--vars', '--threads', '--target-path', '--log-format', '--profile', '--log-level', '--log-path', '--log-level-file', '--state', '--warn-error-options']);
 
 /** Global flags that take none. */
 const SWITCHES = new Set(['-q', '--quiet', '--no-partial-parse', '--warn-error', '--no-version-check', '--use-colors', '--no-use-colors', '-d', '--debug']);

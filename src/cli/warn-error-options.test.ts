@@ -33,6 +33,8 @@ describe('warn_error_options', () => {
     expect(weo('{"error": ["NoNodesForSelectionCriteria"]}').code).toBe(0);
     expect(weo('{"include": "all", "exclude": ["LogTestResult"]}').code).toBe(0);
     expect(weo('{error: all}').code).toBe(1);
+    // Before the command too, as dbt's global flag.
+    expect(strata(d, ['--warn-error-options', '{"error": ["LogTestResult"]}', 'build']).code).toBe(1);
     // A selector that matches nothing: NoNodesForSelectionCriteria, or Strata's selector-matched-nothing; exit 2 before anything runs.
     const none = weo('{"error": ["NoNodesForSelectionCriteria"]}', ['-s', 'a', 'nosuch']);
     expect(none.code, none.out).toBe(2);
