@@ -1,3 +1,4 @@
+import { warningsAsErrors } from './warn-error.js';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { writeJsonArtifact } from '../artifacts/index.js';
@@ -52,6 +53,9 @@ export async function parse(options: CommonOptions): Promise<ParseResult> {
   const outcome = await prepareProject({ ...options, profileOptional: true, storeGraph: true });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, milliseconds: Math.round(performance.now() - started) };
   const p = outcome.prepared;
+  // --warn-error (or warn_error_options): a warning about the project fails the parse, as in dbt.
+  const strict = warningsAsErrors(p.diagnostics, options);
+  if (strict) return { exitCode: 2, diagnostics: strict, nodes: 0, milliseconds: Math.round(performance.now() - started) };
   const milliseconds = Math.round(performance.now() - started);
   writeManifest(p);
   writeJsonArtifact(join(p.targetDir, 'perf_info.json'), perfInfo(p));

@@ -52,6 +52,7 @@ describe('warn_error_options', () => {
     const fromFlags = strata(d, ['build']);
     expect(fromFlags.code, fromFlags.out).toBe(2);
     expect(fromFlags.out).toContain("'ghost' is described in models/ghost.yml");
+    expect(strata(d, ['parse']).code).toBe(2);
     expect(strata(d, ['build'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' }).code).toBe(1);
     const quiet = strata(d, ['build', '--warn-error-options', '{"error": []}'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' });
     expect(quiet.code).toBe(0);
