@@ -79,6 +79,11 @@ describe('run_query tables as agate tables', () => {
     expect(await render(src)).toBe('1|2024-02-29|(1, 2)|2');
   });
 
+  it('converts every date and timestamp of a long result, repeated or distinct', async () => {
+    const src = "{% set r = run_query('select date \\'2024-01-01\\' + cast(i % 3 as integer) as d, timestamp \\'2024-01-01\\' + to_seconds(i) as ts, i from range(5000) t(i) order by i') %}{% set ns = namespace(days=0) %}{% for row in r %}{% set ns.days = ns.days + row.d.day %}{% endfor %}{{ ns.days }}|{{ r.columns['d'].values()[4999].isoformat() }}|{{ r.rows[4999]['ts'].strftime('%H:%M:%S') }}|{{ r.rows[4097].ts.minute }}";
+    expect(await render(src)).toBe('9999|2024-01-02|01:23:19|8');
+  });
+
   it('an empty result has its columns and no rows', async () => {
     expect(await render("{% set e = run_query('select * from t where false') %}{{ e.rows | length }}|{{ e.column_names | join(',') }}|{{ e.columns[0].values() }}|{% for r in e %}x{% endfor %}")).toBe('0|id,name,ts,day,amount|()|');
   });
