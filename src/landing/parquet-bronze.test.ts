@@ -82,6 +82,23 @@ describe('land_as: parquet', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('a landing interrupted before its view was made again: the next landing, even with nothing new, mends the view', async () => {
+    const { dir, db, folder, drop } = project('parquet');
+    writeFileSync(join(drop, 'day_1.parquet'), await parquetBytes('select range as id from range(0, 30)'));
+    await land({ projectDir: dir, profilesDir: dir });
+    const first = join(folder, files(folder)[0]!);
+    writeFileSync(join(drop, 'day_2.parquet'), await parquetBytes('select range as id from range(30, 40)'));
+    await land({ projectDir: dir, profilesDir: dir });
+    // What a process killed after day_2's ledger row and before the view was made again leaves: the old view.
+    await write(db, `create or replace view bronze.events as select * from read_parquet(['${first}'])`);
+    expect(await queryDuckDb(db, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 30 }]);
+    const r = await land({ projectDir: dir, profilesDir: dir });
+    expect(r.results[0]?.message).toBe('nothing new: 2 files already landed');
+    const state = await bronzeAndLedger(db);
+    expect(state.bronze).toEqual(state.ledger);
+    expect(Object.values(state.bronze).sort()).toEqual([10, 30]);
+  });
+
   it('lands again an object whose bronze file is gone; a file no landed object owns is not read, and said', async () => {
     const { dir, db, folder, drop } = project('parquet');
     writeFileSync(join(drop, 'day_1.parquet'), await parquetBytes('select range as id from range(0, 30)'));

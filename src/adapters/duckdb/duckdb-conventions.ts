@@ -26,7 +26,7 @@ export const duckdbConventions: AdapterConventions = {
     zeroSetupTarget: (profileName) => ({ type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `${profileName || 'strata'}.duckdb` } }),
     scaffold: {
       profileOutput: (name) => `      type: duckdb\n      path: ${name}.duckdb\n      schema: main\n      threads: 4\n`,
-      gitignore: ['*.duckdb', '*.duckdb.wal'],
+      gitignore: ['*.duckdb', '*.duckdb.wal', '*_bronze/'],
     },
   },
   databaseFile: (settings, projectRoot) => {

@@ -2,7 +2,8 @@
 import type { Expr, MacroDef, Stmt, Target } from './ast.js';
 import { JinjaError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
-import { ExpressionParser, TokenStream, describe } from './parse-expression.js';
+import { ExpressionParser } from './parse-expression.js';
+import { TokenStream, describe } from './token-stream.js';
 
 /** Blocks that dbt adds and that render nothing in a model or macro file (their contents are read elsewhere). */
 const SKIPPED_BLOCKS: Record<string, string> = { materialization: 'endmaterialization', docs: 'enddocs' };

@@ -8,33 +8,21 @@
  * faithfully throws `Untranslatable`: the job says so instead of running something else.
  */
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
-import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, RENAMED, timeFormat, TYPES } from './duckdb-spelling.js';
+import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, RENAMED, TYPES } from './duckdb-spelling.js';
+import { timeCall, valueCall, type Call } from './function-calls.js';
+import { Untranslatable } from './untranslatable.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
-export class Untranslatable extends Error {}
+export { Untranslatable } from './untranslatable.js';
 
 export interface TranslateContext {
   /** Script variables (DECLARE): read with getvariable(). */
   variables: Set<string>;
 }
 
-/** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
-interface Call {
-  name: string;
-  f: string;
-  open: number;
-  close: number;
-  r: [number, number][];
-  /** Argument k as DuckDB SQL. */
-  a(k: number): string;
-  /** Argument k as a date part word (`day`). */
-  part(k: number): string;
-  /** Argument k's value if it is a string literal. */
-  literal(k: number): string | undefined;
-}
-
-class Translator {
+/** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
+export class Translator {
   constructor(private readonly t: Token[], private readonly ctx: TranslateContext) {}
 
   private next(i: number): number {
@@ -65,7 +53,7 @@ class Translator {
     return out;
   }
 
-  private arg(r: [number, number] | undefined): string {
+  arg(r: [number, number] | undefined): string {
     return r ? this.emit(r[0], r[1]).trim() : '';
   }
 
@@ -167,117 +155,14 @@ class Translator {
     };
     if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
     if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, close + 1];
-    return [this.timeCall(c) ?? this.valueCall(c), close + 1];
-  }
-
-  /** Date and time functions. */
-  private timeCall(c: Call): string | undefined {
-    switch (c.f) {
-      case 'date_trunc':
-      case 'timestamp_trunc':
-      case 'datetime_trunc':
-        return this.trunc(c.f, c.a(0), c.part(1));
-      case 'timestamp_diff':
-        return `date_sub(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
-      case 'datetime_diff':
-      case 'date_diff':
-      case 'time_diff':
-        if (c.part(2) === 'week') return `date_diff('day', (${c.a(1)}) - CAST(dayofweek(${c.a(1)}) AS INTEGER), (${c.a(0)}) - CAST(dayofweek(${c.a(0)}) AS INTEGER)) // 7`;
-        return `date_diff(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
-      case 'timestamp_add':
-      case 'datetime_add':
-      case 'timestamp_sub':
-      case 'datetime_sub':
-        return `((${c.a(0)}) ${c.f.endsWith('add') ? '+' : '-'} ${c.a(1)})`;
-      case 'date_add':
-      case 'date_sub':
-        return `CAST((${c.a(0)}) ${c.f.endsWith('add') ? '+' : '-'} ${c.a(1)} AS DATE)`;
-      case 'parse_timestamp':
-      case 'parse_datetime':
-      case 'parse_date': {
-        const fmt = c.literal(0);
-        if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
-        const type = c.f === 'parse_timestamp' ? 'TIMESTAMPTZ' : c.f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
-        return `CAST(strptime(${c.a(1)}, ${quoteString(timeFormat(fmt))}) AS ${type})`;
-      }
-      case 'format_timestamp':
-      case 'format_datetime':
-      case 'format_date': {
-        const fmt = c.literal(0);
-        if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
-        return `strftime(${c.a(1)}, ${quoteString(timeFormat(fmt))})`;
-      }
-      case 'date':
-        if (c.r.length === 3) return `make_date(${c.a(0)}, ${c.a(1)}, ${c.a(2)})`;
-        if (c.r.length === 1) return `CAST(${c.a(0)} AS DATE)`;
-        throw new Untranslatable('date() with a time zone');
-      case 'timestamp':
-      case 'datetime':
-      case 'string':
-        if (c.r.length !== 1) throw new Untranslatable(`${c.name}() with ${c.r.length} arguments`);
-        return `CAST(${c.a(0)} AS ${TYPES[c.f]})`;
-      case 'current_timestamp':
-      case 'current_date':
-        return c.f;
-      case 'current_datetime':
-        return 'CAST(current_timestamp AS TIMESTAMP)';
-      case 'extract':
-        return this.extract(c.open, c.close);
-      default:
-        return undefined;
-    }
-  }
-
-  /** The other functions (text, hashes, arithmetic, arrays, casts); the rest as written. */
-  private valueCall(c: Call): string {
-    switch (c.f) {
-      case 'cast':
-      case 'safe_cast':
-        return this.cast(c.f === 'safe_cast', c.open, c.close);
-      case 'concat':
-        return `(${c.r.map((_, k) => `(${c.a(k)})`).join(' || ')})`;
-      case 'regexp_replace':
-        return `regexp_replace(${c.a(0)}, ${c.a(1)}, ${c.a(2)}, 'g')`;
-      case 'regexp_extract': {
-        const pattern = c.literal(1);
-        if (pattern === undefined || c.r.length > 2) throw new Untranslatable('regexp_extract with a computed pattern or a position');
-        const group = /\((?!\?)/.test(pattern.replace(/\\\\|\\\(/g, '')) ? 1 : 0;
-        return `(CASE WHEN regexp_matches(${c.a(0)}, ${c.a(1)}) THEN regexp_extract(${c.a(0)}, ${c.a(1)}, ${group}) END)`;
-      }
-      case 'to_hex':
-        return `lower(hex(${c.a(0)}))`;
-      case 'md5':
-      case 'sha256':
-      case 'sha1':
-        return `unhex(${c.f}(${c.a(0)}))`;
-      case 'safe_divide':
-        return `(CASE WHEN (${c.a(1)}) = 0 THEN NULL ELSE (${c.a(0)}) / (${c.a(1)}) END)`;
-      case 'div':
-        return `((${c.a(0)}) // (${c.a(1)}))`;
-      case 'ieee_divide':
-        return `((${c.a(0)}) / (${c.a(1)}))`;
-      case 'split':
-        return `string_split(${c.a(0)}, ${c.r.length > 1 ? c.a(1) : "','"})`;
-      case 'approx_count_distinct':
-        return `count(distinct ${c.a(0)})`;
-      case 'approx_quantiles': {
-        const n = Number(this.arg(c.r[1]));
-        if (!Number.isInteger(n) || n < 1) throw new Untranslatable('approx_quantiles with a computed number of quantiles');
-        // Exact quantiles (BigQuery's are approximate): equal on small inputs.
-        return `quantile_disc(${c.a(0)}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}])`;
-      }
-      case 'struct':
-        return this.struct(c.r);
-      default:
-        return `${c.name}(${this.emit(c.open + 1, c.close)})`;
-    }
+    return [timeCall(c, this) ?? valueCall(c, this), close + 1];
   }
 
   /**
    * CAST / SAFE_CAST. To an integer, text must be an integer literal in BigQuery ('1.5' is an error, or
    * NULL when safe), where DuckDB would round; a FLOAT64 rounds half away from zero.
    */
-  private cast(safe: boolean, open: number, close: number): string {
+  cast(safe: boolean, open: number, close: number): string {
     let as = -1;
     let depth = 0;
     for (let j = open + 1; j < close; j++) {
@@ -309,7 +194,7 @@ class Translator {
   }
 
   /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
-  private struct(r: [number, number][]): string {
+  struct(r: [number, number][]): string {
     const fields = r.map(([start, end], k) => {
       const sig = [];
       for (let j = start; j < end; j++) if (significant(this.t[j]!)) sig.push(j);
@@ -322,20 +207,8 @@ class Translator {
     return `struct_pack(${fields.join(', ')})`;
   }
 
-  private trunc(f: string, x: string, part: string): string {
-    if (part === 'week') {
-      const day = `(CAST(dayofweek(${x}) AS INTEGER))`;
-      return f === 'date_trunc' ? `(CAST(${x} AS DATE) - ${day})` : `(date_trunc('day', ${x}) - to_days(${day}))`;
-    }
-    if (part.startsWith('week') || part === 'isoweek') {
-      if (part !== 'isoweek' && part !== 'week_monday') throw new Untranslatable(`${f} by ${part}`);
-      part = 'week';
-    }
-    return f === 'date_trunc' ? `CAST(date_trunc(${quoteString(part)}, ${x}) AS DATE)` : `date_trunc(${quoteString(part)}, ${x})`;
-  }
-
   /** EXTRACT(part FROM x): DAYOFWEEK counts from 1 on Sunday. */
-  private extract(open: number, close: number): string {
+  extract(open: number, close: number): string {
     const first = this.next(open);
     const part = wordOf(this.t[first]);
     const from = this.next(first);

@@ -1,0 +1,138 @@
+/**
+ * BigQuery's functions as DuckDB SQL, with BigQuery's semantics (see to-duckdb.ts): date and time
+ * functions, then the others (text, hashes, arithmetic, arrays, casts); the rest as written.
+ */
+import { quoteString, timeFormat, TYPES } from './duckdb-spelling.js';
+import type { Translator } from './to-duckdb.js';
+import { Untranslatable } from './untranslatable.js';
+
+/** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
+export interface Call {
+  name: string;
+  f: string;
+  open: number;
+  close: number;
+  r: [number, number][];
+  /** Argument k as DuckDB SQL. */
+  a(k: number): string;
+  /** Argument k as a date part word (`day`). */
+  part(k: number): string;
+  /** Argument k's value if it is a string literal. */
+  literal(k: number): string | undefined;
+}
+
+/** Date and time functions. */
+export function timeCall(c: Call, tr: Translator): string | undefined {
+  switch (c.f) {
+    case 'date_trunc':
+    case 'timestamp_trunc':
+    case 'datetime_trunc':
+      return trunc(c.f, c.a(0), c.part(1));
+    case 'timestamp_diff':
+      return `date_sub(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
+    case 'datetime_diff':
+    case 'date_diff':
+    case 'time_diff':
+      if (c.part(2) === 'week') return `date_diff('day', (${c.a(1)}) - CAST(dayofweek(${c.a(1)}) AS INTEGER), (${c.a(0)}) - CAST(dayofweek(${c.a(0)}) AS INTEGER)) // 7`;
+      return `date_diff(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
+    case 'timestamp_add':
+    case 'datetime_add':
+    case 'timestamp_sub':
+    case 'datetime_sub':
+      return `((${c.a(0)}) ${c.f.endsWith('add') ? '+' : '-'} ${c.a(1)})`;
+    case 'date_add':
+    case 'date_sub':
+      return `CAST((${c.a(0)}) ${c.f.endsWith('add') ? '+' : '-'} ${c.a(1)} AS DATE)`;
+    case 'parse_timestamp':
+    case 'parse_datetime':
+    case 'parse_date': {
+      const fmt = c.literal(0);
+      if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
+      const type = c.f === 'parse_timestamp' ? 'TIMESTAMPTZ' : c.f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
+      return `CAST(strptime(${c.a(1)}, ${quoteString(timeFormat(fmt))}) AS ${type})`;
+    }
+    case 'format_timestamp':
+    case 'format_datetime':
+    case 'format_date': {
+      const fmt = c.literal(0);
+      if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
+      return `strftime(${c.a(1)}, ${quoteString(timeFormat(fmt))})`;
+    }
+    case 'date':
+      if (c.r.length === 3) return `make_date(${c.a(0)}, ${c.a(1)}, ${c.a(2)})`;
+      if (c.r.length === 1) return `CAST(${c.a(0)} AS DATE)`;
+      throw new Untranslatable('date() with a time zone');
+    case 'timestamp':
+    case 'datetime':
+    case 'string':
+      if (c.r.length !== 1) throw new Untranslatable(`${c.name}() with ${c.r.length} arguments`);
+      return `CAST(${c.a(0)} AS ${TYPES[c.f]})`;
+    case 'current_timestamp':
+    case 'current_date':
+      return c.f;
+    case 'current_datetime':
+      return 'CAST(current_timestamp AS TIMESTAMP)';
+    case 'extract':
+      return tr.extract(c.open, c.close);
+    default:
+      return undefined;
+  }
+}
+
+/** The other functions (text, hashes, arithmetic, arrays, casts); the rest as written. */
+export function valueCall(c: Call, tr: Translator): string {
+  switch (c.f) {
+    case 'cast':
+    case 'safe_cast':
+      return tr.cast(c.f === 'safe_cast', c.open, c.close);
+    case 'concat':
+      return `(${c.r.map((_, k) => `(${c.a(k)})`).join(' || ')})`;
+    case 'regexp_replace':
+      return `regexp_replace(${c.a(0)}, ${c.a(1)}, ${c.a(2)}, 'g')`;
+    case 'regexp_extract': {
+      const pattern = c.literal(1);
+      if (pattern === undefined || c.r.length > 2) throw new Untranslatable('regexp_extract with a computed pattern or a position');
+      const group = /\((?!\?)/.test(pattern.replace(/\\\\|\\\(/g, '')) ? 1 : 0;
+      return `(CASE WHEN regexp_matches(${c.a(0)}, ${c.a(1)}) THEN regexp_extract(${c.a(0)}, ${c.a(1)}, ${group}) END)`;
+    }
+    case 'to_hex':
+      return `lower(hex(${c.a(0)}))`;
+    case 'md5':
+    case 'sha256':
+    case 'sha1':
+      return `unhex(${c.f}(${c.a(0)}))`;
+    case 'safe_divide':
+      return `(CASE WHEN (${c.a(1)}) = 0 THEN NULL ELSE (${c.a(0)}) / (${c.a(1)}) END)`;
+    case 'div':
+      return `((${c.a(0)}) // (${c.a(1)}))`;
+    case 'ieee_divide':
+      return `((${c.a(0)}) / (${c.a(1)}))`;
+    case 'split':
+      return `string_split(${c.a(0)}, ${c.r.length > 1 ? c.a(1) : "','"})`;
+    case 'approx_count_distinct':
+      return `count(distinct ${c.a(0)})`;
+    case 'approx_quantiles': {
+      const n = Number(tr.arg(c.r[1]));
+      if (!Number.isInteger(n) || n < 1) throw new Untranslatable('approx_quantiles with a computed number of quantiles');
+      // Exact quantiles (BigQuery's are approximate): equal on small inputs.
+      return `quantile_disc(${c.a(0)}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}])`;
+    }
+    case 'struct':
+      return tr.struct(c.r);
+    default:
+      return `${c.name}(${tr.emit(c.open + 1, c.close)})`;
+  }
+}
+
+/** DATE_TRUNC / TIMESTAMP_TRUNC / DATETIME_TRUNC: WEEK starts on Sunday, as in BigQuery. */
+function trunc(f: string, x: string, part: string): string {
+  if (part === 'week') {
+    const day = `(CAST(dayofweek(${x}) AS INTEGER))`;
+    return f === 'date_trunc' ? `(CAST(${x} AS DATE) - ${day})` : `(date_trunc('day', ${x}) - to_days(${day}))`;
+  }
+  if (part.startsWith('week') || part === 'isoweek') {
+    if (part !== 'isoweek' && part !== 'week_monday') throw new Untranslatable(`${f} by ${part}`);
+    part = 'week';
+  }
+  return f === 'date_trunc' ? `CAST(date_trunc(${quoteString(part)}, ${x}) AS DATE)` : `date_trunc(${quoteString(part)}, ${x})`;
+}
