@@ -5,7 +5,8 @@
 // (`for row in result.rows`, `row['name']`, `row[0]`, `result.columns[0].values()`, `result.rows | length`).
 // Each run is a fresh process that times, in this order: the DuckDB driver alone fetching the same rows as
 // objects (the baseline), Strata's connection fetching them (`connection.query`), and the model's render
-// (the query, the agate table and the template's loops). With --baseline <checkout> (another checkout of
+// (the query, the agate table and the template's loops), then a render that reads one column's values only
+// (dbt-utils' get_column_values). With --baseline <checkout> (another checkout of
 // Strata, built), its figures are measured interleaved with this one's, run for run.
 // Usage: node bench/run-query.mjs [--rows 100000] [--reps 5] [--baseline /path/to/checkout]
 import { execFileSync } from 'node:child_process';
@@ -34,15 +35,23 @@ const MODEL = `{%- set result = run_query(${JSON.stringify(SQL).replace(/"/g, "'
 select {{ result.rows | length }} as n, {{ ns.ids }} as ids, {{ ns.chars }} as chars, {{ firsts | length }} as firsts, '{{ days[-1] }}' as last_day, '{{ result.rows[-1]['at'] }}' as last_at
 {%- endif -%}`;
 
+/** The same result read only as dbt-utils' get_column_values reads it: one column's values. */
+const ONE_COLUMN = `{%- set result = run_query(${JSON.stringify(SQL).replace(/"/g, "'")}) -%}
+{%- if execute -%}select {{ result.columns[0].values() | length }} as n{%- endif -%}`;
+
 async function worker(root, dir) {
   const require = createRequire(join(root, 'package.json'));
   const { DuckDBInstance } = require('@duckdb/node-api');
   const { duckdbAdapter } = await import(pathToFileURL(join(root, 'dist/adapters/duckdb/duckdb-adapter.js')).href);
   const { createTemplateEngine } = await import(pathToFileURL(join(root, 'dist/templating/index.js')).href);
   const db = join(dir, 'bench.duckdb');
-  const time = async (fn) => {
+  const cpu = {};
+  const time = async (fn, name) => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const out = await fn();
+    const c = process.cpuUsage(c0);
+    if (name) cpu[name] = (c.user + c.system) / 1000;
     return [performance.now() - t0, out];
   };
   // The baseline: the driver alone, rows as objects, nothing converted.
@@ -54,7 +63,7 @@ async function worker(root, dir) {
   const target = { type: 'duckdb', name: 'dev', schema: 'main', threads: 1, settings: { path: db } };
   const warehouse = await duckdbAdapter.open(target, { projectRoot: dir });
   const conn = await warehouse.connect();
-  const [connection] = await time(() => conn.query(SQL));
+  const [connection] = await time(() => conn.query(SQL), 'connectionCpu');
   const engine = createTemplateEngine({ projectName: 'bench', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {}, macroFiles: [] });
   const node = { uniqueId: 'model.bench.m', name: 'm', resourceType: 'model', packageName: 'bench', file: 'models/m.sql', fqn: ['bench', 'm'], config: { materialized: 'view' } };
   const ctx = {
@@ -67,9 +76,10 @@ async function worker(root, dir) {
     fullRefresh: false,
     warehouse: { query: (sql) => conn.query(sql), getColumns: async () => [], relationExists: async () => true },
   };
-  const [render, sql] = await time(() => engine.runRender(node, MODEL, ctx));
+  const [render, sql] = await time(() => engine.runRender(node, MODEL, ctx), 'renderCpu');
+  const [column] = await time(() => engine.runRender(node, ONE_COLUMN, ctx), 'columnCpu');
   await warehouse.close();
-  console.log(JSON.stringify({ driver, connection, render, rows: rows.length, sql: String(sql).trim() }));
+  console.log(JSON.stringify({ driver, connection, render, column, ...cpu, rows: rows.length, sql: String(sql).trim() }));
 }
 
 function createTable(dir, rows) {
@@ -100,11 +110,11 @@ async function main() {
   }
   const best = (xs, k) => Math.min(...xs.map((x) => x[k]));
   const median = (xs, k) => [...xs.map((x) => x[k])].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const fmt = (xs, k) => `${best(xs, k).toFixed(0)} ms (median ${median(xs, k).toFixed(0)})`;
+  const fmt = (xs, k) => `${best(xs, k).toFixed(0)} ms (median ${median(xs, k).toFixed(0)})${xs[0][k + 'Cpu'] === undefined ? '' : `, CPU ${best(xs, k + 'Cpu').toFixed(0)} ms`}`;
   console.log(`node ${process.version}, ${rows.toLocaleString('en')} rows × 5 columns, ${reps} runs each, best (median); load average ${Math.min(...[...runs.values()].flat().map((r) => r.load)).toFixed(1)}–${Math.max(...[...runs.values()].flat().map((r) => r.load)).toFixed(1)} on ${cpus().length} cores`);
-  console.log('| checkout | DuckDB driver fetch (baseline) | Strata connection.query | render with run_query and loops | render ÷ driver fetch |');
-  console.log('| --- | --- | --- | --- | --- |');
-  for (const [name, xs] of runs) console.log(`| ${name} | ${fmt(xs, 'driver')} | ${fmt(xs, 'connection')} | ${fmt(xs, 'render')} | ${(best(xs, 'render') / best(xs, 'driver')).toFixed(1)}× |`);
+  console.log('| checkout | DuckDB driver fetch (baseline) | Strata connection.query | render: run_query and every loop | render ÷ driver fetch | render: run_query, one column\'s values |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const [name, xs] of runs) console.log(`| ${name} | ${fmt(xs, 'driver')} | ${fmt(xs, 'connection')} | ${fmt(xs, 'render')} | ${(best(xs, 'render') / best(xs, 'driver')).toFixed(1)}× | ${fmt(xs, 'column')} |`);
   const sqls = new Set([...runs.values()].flat().map((r) => r.sql));
   console.log(`rendered: ${[...sqls].join(' / ')}`);
   rmSync(dir, { recursive: true, force: true });
