@@ -163,8 +163,12 @@ export interface Dialect {
   acceptsType?(tableType: string, fileType: string): boolean;
   /** Landing with `land_as: parquet`: writes a query's rows to one local Parquet file. */
   copyToParquetSql?(select: string, file: string): string;
-  /** Landing with `land_as: parquet`: the listed local Parquet files read as one relation, columns matched by name. */
-  readParquetFilesSql?(files: string[]): string;
+  /**
+   * Landing with `land_as: parquet`: the bronze view's query over `<root>/<folder>/*.parquet` — the files the
+   * ledger lists as landed (`bronze_file`, relative to `root`), columns matched by name — failing on read
+   * when a listed file is missing.
+   */
+  bronzeViewSql?(root: string, folder: string, ledger: string): string;
 }
 
 /** One local file to read in SQL: its format and reader options as the source's `external:` gives them. */

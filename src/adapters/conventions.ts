@@ -102,6 +102,11 @@ export interface AdapterConventions {
   readonly embedded?: { memoryTarget: TargetConfig; zeroSetupTarget(profileName: string): TargetConfig; scaffold: ProjectScaffold };
   /** A file in the project folder holds the database (`strata clean` keeps it): its absolute path. */
   databaseFile?(settings: Record<string, unknown>, projectRoot: string): string | undefined;
+  /**
+   * The folder sources landed with `land_as: parquet` keep their files in (absolute), where the warehouse
+   * writes Parquet beside its database file; undefined in memory. `strata clean` keeps it, as the database.
+   */
+  bronzeFolder?(settings: Record<string, unknown>, projectRoot: string): string | undefined;
   /** One writer at a time (a database file): Airflow runs one task at a time by default. */
   readonly singleWriter?: boolean;
   /** The URI Airflow knows a relation by (its Dataset / Asset). */

@@ -33,7 +33,7 @@ describe('strata clean', () => {
     expect(init({ name: 'shop', dir: parent }).exitCode).toBe(0);
     const dir = join(parent, 'shop');
     expect(readFileSync(join(dir, 'profiles.yml'), 'utf8')).toContain('path: shop.duckdb');
-    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['*.duckdb', '*.duckdb.wal', '*_bronze/']));
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['*.duckdb', '*.duckdb.wal', '/*_bronze/']));
     expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     const r = await clean({ projectDir: dir, profilesDir: dir });
     expect(r.diagnostics).toEqual([]);

@@ -19,6 +19,7 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
   const diagnostics = [...loaded.diagnostics];
   const targets = project.config.cleanTargets.length ? project.config.cleanTargets : [project.config.targetPath];
   const database = databaseFile(project);
+  const bronze = bronzeFolder(project);
   for (const t of targets) {
     const abs = resolve(root, t);
     const rel = relative(root, abs);
@@ -27,7 +28,13 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
       continue;
     }
     if (!existsSync(abs)) continue;
-    if (database && (database === abs || database.startsWith(abs + sep))) {
+    const inside = (p: string | undefined): p is string => !!p && (p === abs || p.startsWith(abs + sep));
+    if (inside(bronze)) {
+      // Bronze kept as Parquet files (land_as: parquet) is landed data, as the database is: never cleaned.
+      const shown = relative(root, bronze).split(sep).join('/');
+      diagnostics.push({ code: 'clean-keeps-bronze', severity: 'warn', message: `clean-targets entry '${t}' holds the bronze files of target '${project.target.name}' (${shown}): they were kept`, file: project.profilesFile ?? project.config.configFile, hint: `set bronze_path: in profiles.yml to a folder outside '${t}'` });
+    }
+    if (inside(database)) {
       const shown = relative(root, database).split(sep).join('/');
       diagnostics.push({
         code: 'clean-keeps-database',
@@ -36,8 +43,9 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
         file: project.profilesFile ?? project.config.configFile,
         hint: `move the database out of '${t}' (path: ${shown.split('/').pop()} in profiles.yml keeps it in the project folder) so clean can delete all of it`,
       });
-      removeAllBut(abs, new Set([database, `${database}.wal`]));
-    } else rmSync(abs, { recursive: true, force: true });
+    }
+    if (inside(database) || inside(bronze)) removeAllBut(abs, new Set([database, database && `${database}.wal`, bronze].filter((p): p is string => !!p)));
+    else rmSync(abs, { recursive: true, force: true });
     removed.push(rel);
   }
   return { exitCode: diagnostics.some((d) => d.severity === 'error') ? 2 : 0, removed, diagnostics };
@@ -47,6 +55,12 @@ export async function clean(options: CommonOptions): Promise<{ exitCode: ExitCod
 function databaseFile(project: LoadedProject): string | undefined {
   const t = project.target;
   return t ? conventionsOf(t.type)?.databaseFile?.(t.settings, project.config.rootDir) : undefined;
+}
+
+/** The bronze folder of the active target (land_as: parquet), if its warehouse keeps one on disk. */
+function bronzeFolder(project: LoadedProject): string | undefined {
+  const t = project.target;
+  return t ? conventionsOf(t.type)?.bronzeFolder?.(t.settings, project.config.rootDir) : undefined;
 }
 
 /** Deletes everything under `dir` except the `keep` files (and the folders leading to them). */

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import type { Diagnostic } from '../diagnostics/index.js';
@@ -72,6 +72,10 @@ function locationProblem(p: RunProject, source: SourceDefinition): Problem | und
   const stat = statSync(dir, { throwIfNoEntry: false });
   if (!stat) return { key: 'location', message: `its location '${location}' does not exist (${dir})`, hint: 'create the folder, or point location: at the folder the files arrive in' };
   if (!stat.isDirectory()) return { key: 'location', message: `its location '${location}' is a file, not a folder`, hint: 'point location: at the folder holding the files, and use pattern: to choose among them' };
+  const bronze = landAs === 'parquet' ? p.adapter.landedFilesFolder?.(p.project.target, { projectRoot: p.project.config.rootDir }) : undefined;
+  if (bronze && (resolve(bronze) === resolve(dir) || resolve(bronze).startsWith(resolve(dir) + sep))) {
+    return { key: 'location', message: `the bronze folder ${bronze} (land_as: parquet) is inside its location '${location}': each landing would land its own files again`, hint: 'set bronze_path: in profiles.yml to a folder outside the location' };
+  }
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
-import { GcsStaging, formatOf, relationFolder, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor } from '../landing/index.js';
+import { GcsStaging, formatOf, relationFolder, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor, type LandingResult } from '../landing/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
 import { renderExternal } from './landing-check.js';
@@ -41,36 +41,41 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
       reporter: p.reporter,
       // RunSession.open created it, once for all landing nodes.
       ledgerReady: true,
-      bronzeFiles: filesRoot ? { folder: relationFolder(filesRoot, relation), asParquet: landAs === 'parquet' } : undefined,
+      bronzeFiles: filesRoot ? { root: filesRoot, asParquet: landAs === 'parquet' } : undefined,
     });
-    const changed = r.changedNotReloaded.length;
-    const folder = filesRoot ? relationFolder(filesRoot, relation) : '';
-    if (r.missingFiles) {
-      p.reporter.emit({ type: 'info', message: `warning: the bronze files of ${r.missingFiles} landed object(s) of ${r.source} are missing from ${folder}, so their rows are not in bronze; they land again when a run lists them (without --vars ds, for a daily pattern) and are still in the source location` });
-    }
-    if (r.strayFiles?.length) {
-      const n = r.strayFiles.length;
-      p.reporter.emit({ type: 'info', message: `warning: ${n} Parquet file(s) in ${folder} belong to no object the ledger says is landed (${r.strayFiles.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}), so they are not read: left by an earlier database file or another source location? Move them out of the folder, or delete them if their rows are landed again` });
-    }
-    if (r.moved) {
-      const where = r.moved.to === 'parquet' ? `into ${r.moved.files} Parquet file(s) under ${folder} (land_as: parquet); the table is now a view over them` : `from its Parquet files into a table (land_as: table); the files were left where they are`;
-      p.reporter.emit({ type: 'info', message: `${r.source}: moved ${r.moved.rows} bronze rows ${where}` });
-    }
-    // Static exports (a CRM dump landed once) say so on every later run rather than "landed 0 files".
-    const plural = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
-    const summary = r.landed === 0 && r.skipped > 0 && !r.failed.length && !changed
-      ? `nothing new: ${plural(r.skipped)} already landed`
-      : `landed ${plural(r.landed)} (${r.rows} rows), skipped ${r.skipped}${changed ? ` (${changed} changed since landed, not reloaded)` : ''}`;
-    if (r.changedNotReloaded.length) {
-      p.reporter.emit({ type: 'info', message: `warning: ${changed} object(s) of ${r.source} changed since they were landed and were not reloaded (${r.changedNotReloaded.slice(0, 3).join(', ')}${changed > 3 ? ', …' : ''}); use --reland-changed to replace their rows` });
-    }
-    if (r.failed.length) {
-      return { status: 'error', message: `${summary}, ${r.failed.length} failed:\n${r.failed.map((f) => `  ${f.error}`).join('\n')}`, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_changed_not_reloaded: changed, files_failed: r.failed.length, rows_affected: r.rows, bytes: r.bytes }, relation: p.adapter.dialect.renderRelation(relation) };
-    }
-    return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { files_landed: r.landed, files_skipped: r.skipped, files_changed_not_reloaded: changed, files_failed: 0, rows_affected: r.rows, bytes: r.bytes, download_wait_s: secs(r.waitMs), load_s: secs(r.loadMs) }, relation: p.adapter.dialect.renderRelation(relation) };
+    return landingOutcome(ctx, r, filesRoot ? join(filesRoot, relationFolder(relation)) : '', p.adapter.dialect.renderRelation(relation));
   } finally {
     (store as { close?: () => void }).close?.();
   }
+}
+
+/** A landing's outcome: its summary line, its warnings, and an error when a file failed or bronze lacks a landed object's file. */
+function landingOutcome(ctx: NodeRunContext, r: LandingResult, folder: string, relation: string): NodeOutcome {
+  const p = ctx.prepared;
+  const changed = r.changedNotReloaded.length;
+  if (r.moved) {
+    const where = r.moved.to === 'parquet' ? `into ${r.moved.files} Parquet file(s) under ${folder} (land_as: parquet); the table is now a view over them` : `from its Parquet files into a table (land_as: table); the files were left where they are`;
+    p.reporter.emit({ type: 'info', message: `${r.source}: moved ${r.moved.rows} bronze rows ${where}` });
+  }
+  // Static exports (a CRM dump landed once) say so on every later run rather than "landed 0 files".
+  const plural = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+  const summary = r.landed === 0 && r.skipped > 0 && !r.failed.length && !changed
+    ? `nothing new: ${plural(r.skipped)} already landed`
+    : `landed ${plural(r.landed)} (${r.rows} rows), skipped ${r.skipped}${changed ? ` (${changed} changed since landed, not reloaded)` : ''}`;
+  if (changed) {
+    p.reporter.emit({ type: 'info', message: `warning: ${changed} object(s) of ${r.source} changed since they were landed and were not reloaded (${r.changedNotReloaded.slice(0, 3).join(', ')}${changed > 3 ? ', …' : ''}); use --reland-changed to replace their rows` });
+  }
+  const missing = r.missingFiles ?? [];
+  const response = { files_landed: r.landed, files_skipped: r.skipped, files_changed_not_reloaded: changed, files_failed: r.failed.length, ...(r.missingFiles ? { files_missing: missing.length } : {}), rows_affected: r.rows, bytes: r.bytes };
+  const problems = [
+    ...r.failed.map((f) => `  ${f.error}`),
+    ...(missing.length ? [`  the bronze files of ${missing.length} landed object(s) are missing from ${folder} (${missing.slice(0, 2).join(', ')}${missing.length > 2 ? ', …' : ''}), so bronze cannot be read: restore the folder, or land them again with a run that lists them (without --vars ds for a daily pattern); objects gone from the source too stay missing until their ledger rows are marked replaced (update strata_meta.landed_files set status = 'replaced' where uri = …)`] : []),
+  ];
+  if (problems.length) {
+    const failed = r.failed.length ? `, ${r.failed.length} failed` : '';
+    return { status: 'error', message: `${summary}${failed}:\n${problems.join('\n')}`, rowsAffected: r.rows, adapterResponse: response, relation };
+  }
+  return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { ...response, download_wait_s: secs(r.waitMs), load_s: secs(r.loadMs) }, relation };
 }
 
 const secs = (ms: number): number => Math.round(ms) / 1000;

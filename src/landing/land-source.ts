@@ -11,7 +11,7 @@ import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
-import { type BronzeFolder, hasBronzeFiles, openBronzeFolder, publishBronzeView, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
+import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
 /** A driver's error on one line: CSV errors may span lines (`CSV Error on Line: 3`, `Original Line: …`). */
 const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
@@ -34,11 +34,11 @@ export interface LandSourceOptions {
   /** The ledger table exists already (a run creates it once, before its landing nodes start). */
   ledgerReady?: boolean;
   /**
-   * The relation's folder of bronze Parquet files (a warehouse that reads local files, on disk), and
+   * The target's bronze folder (a warehouse that writes Parquet beside its database file), and
    * whether the source lands there (`land_as: parquet`) or into a table (then a view an earlier
    * `land_as: parquet` left becomes a table again).
    */
-  bronzeFiles?: { folder: string; asParquet: boolean };
+  bronzeFiles?: { root: string; asParquet: boolean };
 }
 
 export interface LandingResult {
@@ -53,9 +53,8 @@ export interface LandingResult {
   /** Where the time went: waiting for downloads, and loading into the warehouse (ms). */
   waitMs: number;
   loadMs: number;
-  /** `land_as: parquet`: landed objects whose bronze file was missing (landed again if still there), and files no landed object owns (not read). */
-  missingFiles?: number;
-  strayFiles?: string[];
+  /** `land_as: parquet`: landed objects whose bronze file is missing after the landing (their URIs). */
+  missingFiles?: string[];
   /** Rows moved between a bronze table and bronze files because `land_as` changed (and in which direction). */
   moved?: { rows: number; to: 'parquet' | 'table'; files?: number };
 }
@@ -80,32 +79,55 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;
-  // land_as: parquet — before the listing, as a landed object whose bronze file is gone lands again.
-  const bronze = readsFiles && o.bronzeFiles?.asParquet ? await openBronzeFolder(o.connection, o.dialect, o.relation, o.bronzeFiles.folder, landed) : undefined;
+  const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
+  // land_as: parquet — opened before the listing, as a landed object whose bronze file is gone lands again.
+  const bronze = o.bronzeFiles?.asParquet && o.dialect.copyToParquetSql ? await openBronzeFolder(o.connection, o.dialect, ledger, o.relation, o.bronzeFiles.root, o.invocationId) : undefined;
+  if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
+  const todo = await listTodo(o, landed, bronze, result);
+  if (!readsFiles) await dropLeftoverStaging(o);
+  if (o.bronzeFiles && !o.bronzeFiles.asParquet && (await o.connection.getRelation(o.relation))?.kind === 'view' && hasBronzeFiles(join(o.bronzeFiles.root, relationFolder(o.relation)))) {
+    result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation), to: 'table' };
+  }
+  await loadAll(o, ledger, label, todo, landed, bronze, result);
+  if (bronze) {
+    await publishBronzeView(o.connection, o.dialect, bronze);
+    result.missingFiles = [...bronze.missing.keys()];
+  }
+  return result;
+}
+
+/**
+ * The objects to land, in key order: those the ledger does not have, a changed one when relanding is asked
+ * for (else counted as skipped and listed), and — bronze as files — one whose file is missing, as the
+ * version the ledger has (a changed one only when relanding is asked for, as any changed object).
+ */
+async function listTodo(o: LandSourceOptions, landed: Map<string, string>, bronze: BronzeFolder | undefined, result: LandingResult): Promise<ObjectInfo[]> {
+  const spec = o.source.external!;
   const pattern = spec.pattern ? String(spec.pattern) : '';
   const match = pattern ? picomatch(pattern, { dot: false, strictBrackets: true }) : () => true;
   // A pattern without wildcards names one object (a day's file: `call_logs_day_{{ var('ds') }}.csv`): the
   // store may look it up instead of listing every file ever dropped there.
   const only = /^[^*?[\]{}()!+@\\]+$/.test(pattern) && match(pattern) ? pattern : undefined;
-  const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
+  const reland = o.relandChanged || o.source.config.reland_changed === true || spec.reland_changed === true;
   const todo: ObjectInfo[] = [];
   for await (const obj of o.store.list(only)) {
     if (!match(obj.key)) continue;
     const prior = landed.get(o.store.uri(obj.key));
     if (prior === undefined) todo.push(obj);
-    else if (prior === obj.etag) result.skipped++;
-    else if (o.relandChanged || o.source.config.reland_changed === true || spec.reland_changed === true) todo.push(obj);
+    else if (prior === obj.etag && !bronze?.missing.has(o.store.uri(obj.key))) result.skipped++;
+    else if (prior === obj.etag || reland) todo.push(obj);
     else {
       result.skipped++;
       result.changedNotReloaded.push(obj.key);
     }
   }
-  todo.sort((a, b) => a.key.localeCompare(b.key));
-  if (!readsFiles) await dropLeftoverStaging(o);
-  if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
-  if (readsFiles && o.bronzeFiles && !o.bronzeFiles.asParquet && (await o.connection.getRelation(o.relation))?.kind === 'view' && hasBronzeFiles(o.bronzeFiles.folder)) {
-    result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation), to: 'table' };
-  }
+  return todo.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** Downloads the objects (at most `concurrency` at once, ahead of the loads) and loads them one by one, in key order. */
+async function loadAll(o: LandSourceOptions, ledger: Ledger, label: string, todo: ObjectInfo[], landed: Map<string, string>, bronze: BronzeFolder | undefined, result: LandingResult): Promise<void> {
+  const spec = o.source.external!;
+  const readsFiles = o.dialect.readFileSql !== undefined;
   const bytesTotal = todo.reduce((n, x) => n + x.size, 0);
   const dir = join(o.cacheDir, `${o.source.sourceName}__${o.source.name}`);
   let done = 0;
@@ -141,7 +163,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     startDownload();
     const loadStart = performance.now();
     try {
-      const reland = landed.has(o.store.uri(obj.key)) || bronze?.missing.has(o.store.uri(obj.key)) === true;
+      const reland = landed.has(o.store.uri(obj.key));
       const rows = bronze ? await loadAsParquet(o, ledger, label, obj, file, spec, reland, bronze) : await (readsFiles ? loadFile : loadViaStaging)(o, ledger, label, obj, file, spec, reland);
       result.loadMs += performance.now() - loadStart;
       result.landed++;
@@ -158,11 +180,6 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     progress();
   }
   rmSync(dir, { recursive: true, force: true });
-  if (bronze) {
-    await publishBronzeView(o.connection, o.dialect, bronze);
-    Object.assign(result, { missingFiles: bronze.missing.size, strayFiles: bronze.strays });
-  }
-  return result;
 }
 
 /** The rows of one landed file, with the landing columns: which object, when, by which invocation. */
@@ -172,17 +189,23 @@ function landedSelect(o: LandSourceOptions, reader: string, uri: string): string
 }
 
 /**
- * `land_as: parquet`: one local file becomes the object's bronze file (typed as the view's columns), then its
- * ledger row is written; a crash in between lands the object again into the same file, never a second one.
+ * `land_as: parquet`: one local file becomes the object version's bronze file (typed as the view's
+ * columns), which joins bronze when its ledger row commits (the view reads the ledger); the first file
+ * of a relation makes the view in that commit. A crash before it lands the object again into the same file.
  */
 async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean, bronze: BronzeFolder): Promise<number> {
+  const { connection: c, dialect: d } = o;
   const uri = o.store.uri(obj.key);
-  const rows = await writeBronzeFile(o.connection, o.dialect, bronze, landedSelect(o, readerSql(o.dialect, file, spec, bronze.columns), uri), uri);
-  await o.connection.transaction(async () => {
-    if (reland) await o.connection.execute(ledger.supersedeSql(label, obj.key, uri));
-    await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, uri, etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
-  });
-  return rows;
+  const written = await writeBronzeFile(c, d, bronze, landedSelect(o, readerSql(d, file, spec, bronze.columns), uri), uri, obj.etag);
+  // Two sources landing into one relation may both make its view with their first file: one is tried again.
+  await retryingConflicts(() => c.transaction(async () => {
+    if (reland) await c.execute(ledger.supersedeSql(label, obj.key, uri));
+    await c.execute(ledger.insertSql({ source: label, key: obj.key, uri, etag: obj.etag, size: obj.size, rowCount: written.rows, invocationId: o.invocationId, status: 'loaded', error: null, bronzeFile: written.file }));
+    if (!(await c.getRelation(o.relation))) await c.execute(d.createViewAs(o.relation, bronzeView(d, bronze)));
+  }));
+  bronze.files.set(uri, { etag: obj.etag, file: written.file });
+  bronze.missing.delete(uri);
+  return written.rows;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface LedgerEntry {
   invocationId: string;
   status: 'loaded' | 'failed' | 'replaced';
   error: string | null;
+  /** `land_as: parquet`: the object's bronze file, relative to the bronze folder (`bronze/raw_x/name.parquet`). */
+  bronzeFile?: string | null;
 }
 
 /**
@@ -40,7 +42,9 @@ export class Ledger {
       `create table if not exists ${this.rel} (source ${d.typeName('string')}, key ${d.typeName('string')}, etag ${d.typeName('string')}, size ${d.typeName('integer')}, row_count ${d.typeName('integer')}, loaded_at ${d.typeName('timestamp')}, invocation_id ${d.typeName('string')}, status ${d.typeName('string')}, error ${d.typeName('string')}, uri ${d.typeName('string')})`,
     );
     const columns = await this.connection.getColumns(LEDGER);
-    if (!columns.some((c) => c.name.toLowerCase() === 'uri')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'uri', dataType: d.typeName('string') }]));
+    const has = (name: string): boolean => columns.some((c) => c.name.toLowerCase() === name);
+    if (!has('uri')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'uri', dataType: d.typeName('string') }]));
+    if (!has('bronze_file')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'bronze_file', dataType: d.typeName('string') }]));
   }
 
   /** URI → ETag of every object currently landed for the source; `uriOf` gives legacy rows (no URI) one. */
@@ -51,7 +55,28 @@ export class Ledger {
 
   insertSql(e: LedgerEntry): string {
     const q = (v: string | null): string => (v === null ? 'null' : this.dialect.quoteString(v));
-    return `insert into ${this.rel} values (${q(e.source)}, ${q(e.key)}, ${q(e.etag)}, ${e.size}, ${e.rowCount ?? 'null'}, current_timestamp, ${q(e.invocationId)}, ${q(e.status)}, ${q(e.error)}, ${q(e.uri)})`;
+    return `insert into ${this.rel} (source, key, etag, size, row_count, loaded_at, invocation_id, status, error, uri, bronze_file) values (${q(e.source)}, ${q(e.key)}, ${q(e.etag)}, ${e.size}, ${e.rowCount ?? 'null'}, current_timestamp, ${q(e.invocationId)}, ${q(e.status)}, ${q(e.error)}, ${q(e.uri)}, ${q(e.bronzeFile ?? null)})`;
+  }
+
+  /**
+   * Every object landed as a bronze file under `folder` (relative to the bronze root), whichever source landed
+   * it: URI → its ETag and file. Two sources may land into one relation.
+   */
+  async bronzeFiles(folder: string): Promise<Map<string, { etag: string; file: string }>> {
+    const { rows } = await this.connection.query(`select uri, etag, bronze_file from ${this.rel} where status = 'loaded' and substr(bronze_file, 1, ${folder.length + 1}) = ${this.dialect.quoteString(`${folder}/`)}`);
+    return new Map(rows.map((r) => [String(r.uri), { etag: String(r.etag), file: String(r.bronze_file) }]));
+  }
+
+  /** Every object currently landed, by any source: URI → ETag. */
+  async loadedObjects(): Promise<Map<string, string>> {
+    const { rows } = await this.connection.query(`select uri, etag from ${this.rel} where status = 'loaded' and uri is not null`);
+    return new Map(rows.map((r) => [String(r.uri), String(r.etag)]));
+  }
+
+  /** Records the bronze files of objects landed into a table before `land_as: parquet`: URI → file. */
+  recordBronzeFilesSql(files: Map<string, string>): string[] {
+    const q = (v: string): string => this.dialect.quoteString(v);
+    return [...files].map(([uri, file]) => `update ${this.rel} set bronze_file = ${q(file)} where status = 'loaded' and uri = ${q(uri)}`);
   }
 
   /** Marks earlier `loaded` rows of an object as replaced (reland of a changed object); legacy rows match by key. */

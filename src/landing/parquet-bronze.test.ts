@@ -1,21 +1,21 @@
 /** `land_as: parquet`: bronze as one Parquet file per landed object under a view — exactly once, typed, switchable. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { land } from '../api/index.js';
+import { clean, land } from '../api/index.js';
 import { parquetBytes } from './test-support/s3-fixtures.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
-const sources = (landAs: string | undefined, format = 'parquet'): string =>
-  `version: 2\nsources:\n  - name: landing\n    schema: bronze\n    tables:\n      - name: events\n        external:\n          location: landing/events/\n          format: ${format}\n${landAs ? `          land_as: ${landAs}\n` : ''}`;
+const sources = (landAs: string | undefined, format = 'parquet', pattern?: string): string =>
+  `version: 2\nsources:\n  - name: landing\n    schema: bronze\n    tables:\n      - name: events\n        external:\n          location: landing/events/\n          format: ${format}\n${pattern ? `          pattern: "${pattern}"\n` : ''}${landAs ? `          land_as: ${landAs}\n` : ''}`;
 
-function project(landAs: string | undefined, format = 'parquet'): { dir: string; db: string; folder: string; drop: string } {
-  const dir = writeProject({ 'models/sources.yml': sources(landAs, format) });
+function project(landAs: string | undefined, format = 'parquet', pattern?: string): { dir: string; db: string; folder: string; drop: string } {
+  const dir = writeProject({ 'models/sources.yml': sources(landAs, format, pattern) });
   dirs.push(dir);
   const drop = join(dir, 'landing', 'events');
   mkdirSync(drop, { recursive: true });
@@ -99,7 +99,7 @@ describe('land_as: parquet', () => {
     expect(Object.values(state.bronze).sort()).toEqual([10, 30]);
   });
 
-  it('lands again an object whose bronze file is gone; a file no landed object owns is not read, and said', async () => {
+  it('lands again an object whose bronze file is gone; a file no landed object owns is not read', async () => {
     const { dir, db, folder, drop } = project('parquet');
     writeFileSync(join(drop, 'day_1.parquet'), await parquetBytes('select range as id from range(0, 30)'));
     writeFileSync(join(drop, 'day_2.parquet'), await parquetBytes('select range as id from range(30, 40)'));
@@ -112,19 +112,73 @@ describe('land_as: parquet', () => {
     expect(state.bronze).toEqual(state.ledger);
     expect(Object.values(state.bronze).sort()).toEqual([10, 30]);
     // The database deleted but its bronze folder kept, and the files now arrive from another location: the old
-    // location's files are not read (their rows would come twice), and the run says so.
+    // location's files are not read (their rows would come twice).
     rmSync(db);
     mkdirSync(join(dir, 'moved'));
     renameSync(drop, join(dir, 'moved', 'events'));
     writeFileSync(join(dir, 'models', 'sources.yml'), sources('parquet').replace('landing/events/', 'moved/events/'));
-    const warnings: string[] = [];
-    const moved = await land({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => { if (e.type === 'info') warnings.push(e.message); } } });
+    const moved = await land({ projectDir: dir, profilesDir: dir });
     expect(moved.results[0]?.message).toBe('landed 2 files (40 rows), skipped 0');
     expect(files(folder)).toHaveLength(4);
     state = await bronzeAndLedger(db);
     expect(state.bronze).toEqual(state.ledger);
     expect(Object.keys(state.bronze).every((uri) => uri.includes('/moved/events/'))).toBe(true);
-    expect(warnings.join('\n')).toMatch(/warning: 2 Parquet file\(s\) in .*test_bronze\/bronze\/events belong to no object the ledger says is landed \(day_1\.[0-9a-f]{16}\.parquet, day_2\.[0-9a-f]{16}\.parquet\), so they are not read/);
+  });
+
+  it('a landed object whose file is missing fails the landing and every read of bronze, until it lands again', async () => {
+    const { dir, db, folder, drop } = project('parquet', 'parquet', "day_{{ var('ds', '*') }}.parquet");
+    for (const day of [1, 2]) writeFileSync(join(drop, `day_${day}.parquet`), await parquetBytes(`select range as id from range(${day * 10}, ${day * 10 + 5})`));
+    await land({ projectDir: dir, profilesDir: dir });
+    rmSync(join(folder, files(folder).find((f) => f.startsWith('day_1.'))!));
+    // A daily run does not list day_1: the landing fails, naming the folder, and bronze cannot be read.
+    writeFileSync(join(drop, 'day_3.parquet'), await parquetBytes('select range as id from range(30, 35)'));
+    const daily = await land({ projectDir: dir, profilesDir: dir, vars: { ds: 3 } });
+    expect(daily.exitCode).toBe(1);
+    expect(daily.results[0]?.message).toMatch(/landed 1 file \(5 rows\), skipped 0:\n {2}the bronze files of 1 landed object\(s\) are missing from .*test_bronze\/bronze\/events \(file:.*day_1\.parquet\)/);
+    await expect(queryDuckDb(db, 'select count(*) from bronze.events')).rejects.toThrow(/bronze files of landed objects are missing from .*test_bronze\/bronze\/events/);
+    // A run that lists every file lands day_1 again (the version the ledger has), and bronze is whole.
+    const full = await land({ projectDir: dir, profilesDir: dir });
+    expect(full.exitCode).toBe(0);
+    expect(full.results[0]?.message).toBe('landed 1 file (5 rows), skipped 2');
+    const state = await bronzeAndLedger(db);
+    expect(state.bronze).toEqual(state.ledger);
+    expect(Object.values(state.bronze)).toEqual([5, 5, 5]);
+  });
+
+  it('two sources landing into one relation both stay in it', async () => {
+    const { dir, db, drop } = project('parquet');
+    mkdirSync(join(dir, 'landing', 'eu'));
+    writeFileSync(join(dir, 'models', 'sources.yml'), `${sources('parquet')}      - name: events_eu\n        identifier: events\n        external:\n          location: landing/eu/\n          land_as: parquet\n`);
+    writeFileSync(join(drop, 'day_1.parquet'), await parquetBytes('select range as id from range(0, 3)'));
+    writeFileSync(join(dir, 'landing', 'eu', 'day_1.parquet'), await parquetBytes('select range as id from range(100, 104)'));
+    const r = await land({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode, r.results.map((x) => x.message).join('\n')).toBe(0);
+    const state = await bronzeAndLedger(db);
+    expect(state.bronze).toEqual(state.ledger);
+    expect(Object.values(state.bronze).sort()).toEqual([3, 4]);
+  });
+
+  it('keeps a new field inside a nested JSON struct', async () => {
+    const { dir, db, drop } = project('parquet', 'ndjson');
+    writeFileSync(join(drop, 'day_1.json'), '{"id": 1, "s": {"a": 1}}\n');
+    await land({ projectDir: dir, profilesDir: dir });
+    writeFileSync(join(drop, 'day_2.json'), '{"id": 2, "s": {"a": 2, "b": "x"}}\n');
+    expect((await land({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(await queryDuckDb(db, 'select id::int as id, s.a::int as a, s.b as b from bronze.events order by id')).toEqual([{ id: 1, a: 1, b: null }, { id: 2, a: 2, b: 'x' }]);
+  });
+
+  it('strata clean keeps the bronze files of a database it keeps; a bronze folder inside the location is refused', async () => {
+    const { dir, db, folder, drop } = project('parquet');
+    writeFileSync(join(drop, 'day_1.parquet'), await parquetBytes('select range as id from range(0, 3)'));
+    await land({ projectDir: dir, profilesDir: dir });
+    const cleaned = await clean({ projectDir: dir, profilesDir: dir });
+    expect(cleaned.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['clean-keeps-bronze', 'clean-keeps-database']));
+    expect(files(folder)).toHaveLength(1);
+    expect(await queryDuckDb(db, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 3 }]);
+    writeFileSync(join(dir, 'profiles.yml'), readFileSync(join(dir, 'profiles.yml'), 'utf8').replace('path: target/test.duckdb', 'path: target/test.duckdb\n      bronze_path: landing/events/bronze'));
+    const r = await land({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics.map((d) => d.message).join('\n')).toMatch(/the bronze folder .*landing\/events\/bronze \(land_as: parquet\) is inside its location/);
   });
 
   it('a changed object relanded replaces its file; without --reland-changed it is kept and reported', async () => {
@@ -136,7 +190,8 @@ describe('land_as: parquet', () => {
     expect(await queryDuckDb(db, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 30 }]);
     const r = await land({ projectDir: dir, profilesDir: dir, relandChanged: true });
     expect(r.results[0]?.message).toBe('landed 1 file (12 rows), skipped 0');
-    expect(files(folder)).toHaveLength(1);
+    // The new version is a file of its own, in bronze from the commit of its ledger row; the old one stays, unread.
+    expect(files(folder)).toHaveLength(2);
     const state = await bronzeAndLedger(db);
     expect(state.bronze).toEqual(state.ledger);
     expect(Object.values(state.bronze)).toEqual([12]);

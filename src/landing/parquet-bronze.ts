@@ -1,159 +1,181 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
+import { LEDGER, type Ledger } from './ledger.js';
 
 /**
- * Bronze kept as Parquet files (`land_as: parquet`, on a warehouse that reads local files): each landed
- * object becomes one file of the relation's folder, and the bronze relation is a view over the files of the
- * objects the ledger says are landed. A day's landing then writes a file instead of appending a small row
+ * Bronze kept as Parquet files (`land_as: parquet`, on a warehouse that writes them): each landed object
+ * version becomes one file of the relation's folder, and the bronze relation is a view over the folder's
+ * files that the ledger lists as landed. A day's landing then writes a file instead of appending a small row
  * group to a table the database must merge and checkpoint.
  *
- * Exactly once, as with tables: a file is written under a temporary name, renamed, and only then recorded in
- * the ledger; its name comes from the object's URI, so a rerun after a crash in between writes the same file
- * again, never a second one. The view lists the ledger's files by name, so a file the ledger does not know
- * (a database deleted while its bronze folder was kept, then the source moved) is never read twice; a landed
- * object whose file has gone is landed again.
+ * Exactly once, as with tables: a file is written under a temporary name and renamed, and becomes part of
+ * bronze only when its ledger row commits (the view reads the ledger). Its name comes from the object's URI
+ * and ETag, so a rerun after a crash writes the same file again, and a reland writes a new file that
+ * replaces the old one in the view in the same commit as the ledger's. A landed object whose file has gone
+ * makes every read of the view fail, naming the folder, instead of shrinking bronze silently.
  */
 export interface BronzeFolder {
+  /** The target's bronze folder (absolute), and this relation's folder below it (`bronze/raw_x`). */
+  root: string;
   folder: string;
   relation: Relation;
   /** Lower-cased column name → type: the view's, plus the columns files of this run added. */
   columns: Map<string, string>;
-  /** URIs whose files the view reads: the ledger's landed objects, then those landed by this run. */
-  uris: Set<string>;
-  /** Landed objects (by the ledger) whose file is missing: they land again, replacing their ledger row. */
-  missing: Set<string>;
-  /** Parquet files of the folder that no landed object owns: left out of the view, and reported. */
-  strays: string[];
-  /** Rows and files moved out of a table landed before `land_as: parquet`, one file per landed object. */
+  /** Objects landed into this folder, by any source: URI → ETag and file (relative to `root`). */
+  files: Map<string, { etag: string; file: string }>;
+  /** Landed objects whose file is missing: URI → ETag. */
+  missing: Map<string, string>;
+  /** Rows and files moved out of a table landed before `land_as: parquet`. */
   moved: { rows: number; files: number };
+  invocationId: string;
 }
 
-/** The file of one landed object: readable, and unique to its URI. */
-export function bronzeFileName(uri: string): string {
+/** The file of one version of a landed object: readable, and unique to its URI and ETag. */
+export function bronzeFileName(uri: string, etag: string): string {
   const base = (uri.split('/').pop() ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.parquet$/i, '').slice(0, 80) || 'object';
-  return `${base}.${createHash('sha256').update(uri).digest('hex').slice(0, 16)}.parquet`;
+  return `${base}.${createHash('sha256').update(`${uri}\n${etag}`).digest('hex').slice(0, 16)}.parquet`;
 }
 
-/** The relation's own folder under the target's bronze folder. */
-export function relationFolder(root: string, relation: Relation): string {
-  return join(root, ...[relation.database, relation.schema, relation.identifier].filter((p): p is string => !!p));
+/** The relation's own folder below the bronze folder, with forward slashes (`bronze/raw_call_logs`). */
+export function relationFolder(relation: Relation): string {
+  return [relation.database, relation.schema, relation.identifier].filter((p): p is string => !!p).join('/');
 }
 
 /** Whether a relation's folder holds bronze files (an earlier `land_as: parquet`). */
-export const hasBronzeFiles = (folder: string): boolean => existsSync(folder) && readdirSync(folder).some((f) => f.endsWith('.parquet'));
+export const hasBronzeFiles = (dir: string): boolean => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.parquet'));
 
-/** How the dialect reads one Parquet file. */
-function readParquet(d: Dialect, file: string): string {
-  return d.readFileSql!(file, { format: 'parquet', options: {}, hivePartitioned: false, tableTypes: new Map(), csvHeader: () => [] });
+/** DuckDB refuses one of two transactions that change the same catalog entry at once (two sources landing into one relation): tried again. */
+export async function retryingConflicts<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= 5 || !/conflict/i.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
 }
 
 /**
- * Opens a relation's folder before its files land, given the ledger's landed objects (URI → ETag): what an
- * interrupted landing left half-written is removed; the rows of a bronze table landed before
- * `land_as: parquet` are written out, one file per object, for the view that replaces the table at the end;
- * a landed object whose file is missing is taken out of `landed`, so that it lands again.
+ * Opens a relation's folder before its files land: half-written files of earlier runs are removed; a bronze
+ * table landed before `land_as: parquet` is written out one file per object and replaced by the view at
+ * once (so a crash later cannot leave new objects outside the table); files the ledger lists but the folder
+ * lacks are found.
  */
-export async function openBronzeFolder(c: Connection, d: Dialect, relation: Relation, folder: string, landed: Map<string, string>): Promise<BronzeFolder> {
-  mkdirSync(folder, { recursive: true });
-  for (const f of readdirSync(folder)) if (f.endsWith('.tmp')) rmSync(join(folder, f), { force: true });
+export async function openBronzeFolder(c: Connection, d: Dialect, ledger: Ledger, relation: Relation, root: string, invocationId: string): Promise<BronzeFolder> {
+  const folder = relationFolder(relation);
+  const dir = join(root, folder);
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f.endsWith('.tmp') && !f.includes(invocationId)) rmSync(join(dir, f), { force: true });
   const existing = await c.getRelation(relation);
   const columns = new Map(existing ? (await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col.dataType]) : []);
-  const state: BronzeFolder = { folder, relation, columns, uris: new Set(), missing: new Set(), strays: [], moved: { rows: 0, files: 0 } };
-  if (existing?.kind === 'table') await moveTableToFiles(c, d, state);
-  const present = new Set(readdirSync(folder).filter((f) => f.endsWith('.parquet')));
-  for (const uri of landed.keys()) {
-    if (present.delete(bronzeFileName(uri))) state.uris.add(uri);
-    else state.missing.add(uri);
-  }
-  for (const uri of state.missing) landed.delete(uri);
-  state.strays = [...present].sort();
+  const state: BronzeFolder = { root, folder, relation, columns, files: await ledger.bronzeFiles(folder), missing: new Map(), moved: { rows: 0, files: 0 }, invocationId };
+  if (existing?.kind === 'table') await moveTableToFiles(c, d, ledger, state);
+  for (const [uri, f] of state.files) if (!existsSync(join(root, f.file))) state.missing.set(uri, f.etag);
   return state;
 }
 
-/** A bronze table's rows, written out one file per `_strata_source_file`. */
-async function moveTableToFiles(c: Connection, d: Dialect, state: BronzeFolder): Promise<void> {
+/** A bronze table's rows, one file per landed object, then the view in the table's place (one transaction with the ledger's record of the files). */
+async function moveTableToFiles(c: Connection, d: Dialect, ledger: Ledger, state: BronzeFolder): Promise<void> {
   const target = d.renderRelation(state.relation);
   if (!state.columns.has('_strata_source_file')) {
     throw new Error(`${target} is a table without _strata_source_file: it was not landed by Strata, so its rows cannot be kept as one file per landed object; rename or drop it, or set land_as: table`);
   }
-  const uris = (await c.query(`select distinct _strata_source_file as f from ${target} where _strata_source_file is not null`)).rows.map((r) => String(r.f));
-  for (const uri of uris) {
-    state.moved.rows += await writeParquet(c, d, `select * from ${target} where _strata_source_file = ${d.quoteString(uri)}`, state.folder, bronzeFileName(uri));
-    state.moved.files++;
+  const loaded = await ledger.loadedObjects();
+  const uris = (await c.query(`select distinct _strata_source_file as f from ${target}`)).rows.map((r) => (r.f === null || r.f === undefined ? null : String(r.f)));
+  const unknown = uris.filter((u) => u === null || !loaded.has(u));
+  if (unknown.length) {
+    throw new Error(`${target} has rows of ${unknown.length} object(s) the ledger does not list as landed (${unknown.slice(0, 2).map(String).join(', ')}): no file could own them; move or delete those rows, or set land_as: table`);
   }
-  const orphans = Number((await c.query(`select count(*) as n from ${target} where _strata_source_file is null`)).rows[0]?.n ?? 0);
-  if (orphans > 0) throw new Error(`${target} has ${orphans} rows without _strata_source_file, which no landed object owns; move or delete them, or set land_as: table`);
+  const recorded = new Map<string, string>();
+  for (const uri of uris as string[]) {
+    const etag = loaded.get(uri)!;
+    const file = `${state.folder}/${bronzeFileName(uri, etag)}`;
+    state.moved.rows += await writeParquet(c, d, state, `select * from ${target} where _strata_source_file = ${d.quoteString(uri)}`, file);
+    state.moved.files++;
+    recorded.set(uri, file);
+    state.files.set(uri, { etag, file });
+  }
+  await retryingConflicts(() => c.transaction(async () => {
+    for (const sql of ledger.recordBronzeFilesSql(recorded)) await c.execute(sql);
+    await c.execute(d.dropRelation(state.relation, 'table'));
+    if (recorded.size) await c.execute(d.createViewAs(state.relation, bronzeView(d, state)));
+  }));
 }
 
-/** Writes a query's rows to `name` in the folder, under a temporary name first; the row count. */
-async function writeParquet(c: Connection, d: Dialect, select: string, folder: string, name: string): Promise<number> {
-  const tmp = join(folder, `${name}.tmp`);
+/** Writes a query's rows to `file` (relative to the bronze folder), under a temporary name first; the row count. */
+async function writeParquet(c: Connection, d: Dialect, state: BronzeFolder, select: string, file: string): Promise<number> {
+  const path = join(state.root, file);
+  const tmp = `${path}.${state.invocationId}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const rows = (await c.execute(d.copyToParquetSql!(select, tmp))).rowsAffected ?? 0;
-    renameSync(tmp, join(folder, name));
+    renameSync(tmp, path);
     return rows;
   } finally {
     rmSync(tmp, { force: true });
   }
 }
 
+const NESTED = /^(STRUCT|MAP|UNION)\b|\[\d*\]$/i;
+
 /**
- * Writes one landed object's rows (the `select` of the file with its landing columns) as its bronze file. A
- * column the view already has keeps the view's type: a file whose values convert is written with them
- * converted, one whose values do not is refused with the column named and nothing written. The row count.
+ * Writes one landed object version's rows (the `select` of the file with its landing columns) as its bronze
+ * file; it joins bronze when its ledger row commits. A scalar column the view already has keeps the view's
+ * type: a file whose values convert is written with them converted, one whose values do not is refused with
+ * the column named and nothing written. Nested columns are kept as the file has them, and the view widens
+ * to hold both (a new field inside a struct is kept). The row count and the file (relative to the root).
  */
-export async function writeBronzeFile(c: Connection, d: Dialect, state: BronzeFolder, select: string, uri: string): Promise<number> {
-  const name = bronzeFileName(uri);
-  const first = join(state.folder, `${name}.first.tmp`);
+export async function writeBronzeFile(c: Connection, d: Dialect, state: BronzeFolder, select: string, uri: string, etag: string): Promise<{ rows: number; file: string }> {
+  const file = `${state.folder}/${bronzeFileName(uri, etag)}`;
+  const first = `${file}.first`;
+  const firstPath = join(state.root, first);
+  const read = d.readFileSql!(firstPath, { format: 'parquet', options: {}, hivePartitioned: false, tableTypes: new Map(), csvHeader: () => [] });
   try {
-    const rows = await writeParquet(c, d, select, state.folder, `${name}.first.tmp`);
-    const fileCols = (await c.query(`describe select * from ${readParquet(d, first)}`)).rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const rows = await writeParquet(c, d, state, select, first);
+    const fileCols = (await c.query(`describe select * from ${read}`)).rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     const casts: string[] = [];
     for (const col of fileCols) {
       const have = state.columns.get(col.name.toLowerCase());
-      if (have === undefined || have.toUpperCase() === col.type.toUpperCase()) continue;
+      if (have === undefined || have.toUpperCase() === col.type.toUpperCase() || NESTED.test(have) || NESTED.test(col.type)) continue;
       const q = d.quoteIdentifier(col.name);
-      const bad = Number((await c.query(`select count(*) as n from ${readParquet(d, first)} where ${q} is not null and try_cast(${q} as ${have}) is null`)).rows[0]?.n ?? 0);
+      const bad = Number((await c.query(`select count(*) as n from ${read} where ${q} is not null and try_cast(${q} as ${have}) is null`)).rows[0]?.n ?? 0);
       if (bad > 0) throw new Error(`column ${col.name} is ${col.type} in this file but ${have} in ${d.renderRelation(state.relation)}; ${bad} values cannot be converted`);
       casts.push(`cast(${q} as ${have}) as ${q}`);
     }
-    if (casts.length) await writeParquet(c, d, `select * replace (${casts.join(', ')}) from ${readParquet(d, first)}`, state.folder, name);
-    else renameSync(first, join(state.folder, name));
-    for (const col of fileCols) {
-      if (!state.columns.has(col.name.toLowerCase())) state.columns.set(col.name.toLowerCase(), col.type);
-    }
-    state.uris.add(uri);
-    state.missing.delete(uri);
-    state.strays = state.strays.filter((f) => f !== name);
-    return rows;
+    if (casts.length) await writeParquet(c, d, state, `select * replace (${casts.join(', ')}) from ${read}`, file);
+    else renameSync(firstPath, join(state.root, file));
+    for (const col of fileCols) if (!state.columns.has(col.name.toLowerCase())) state.columns.set(col.name.toLowerCase(), col.type);
+    return { rows, file };
   } finally {
-    rmSync(first, { force: true });
+    rmSync(firstPath, { force: true });
   }
 }
 
+/** The bronze view's SQL: the folder's files the ledger lists as landed, and an error on read when one is missing. */
+export function bronzeView(d: Dialect, state: BronzeFolder): string {
+  return d.bronzeViewSql!(state.root, state.folder, d.renderRelation(LEDGER));
+}
+
 /**
- * Makes the bronze relation the view over the landed objects' files, in one transaction with dropping the
- * table it replaces, so readers see the table or the view, never neither. At the end of every landing, not
- * only one that landed files: a landing interrupted between a file's ledger row and this view leaves the
- * view without that file, and the next landing mends it (about 10 ms for a hundred files). New columns of
- * later files come out null for earlier ones (`union_by_name`).
+ * Makes the bronze relation the view over its landed files (when it has any): the view reads the ledger, so a
+ * file joins it with its ledger row and nothing else is needed for that; made again at the end of every
+ * landing so that it follows a project folder that moved (its file paths are absolute).
  */
 export async function publishBronzeView(c: Connection, d: Dialect, state: BronzeFolder): Promise<void> {
-  if (!state.uris.size) return;
-  const files = [...state.uris].map((uri) => join(state.folder, bronzeFileName(uri))).sort();
-  const sql = `select * from ${d.readParquetFilesSql!(files)}`;
-  await c.transaction(async () => {
+  if (!state.files.size) return;
+  await retryingConflicts(() => c.transaction(async () => {
     const existing = await c.getRelation(state.relation);
     if (existing?.kind === 'table') await c.execute(d.dropRelation(state.relation, 'table'));
-    await c.execute(d.createViewAs(state.relation, sql));
-  });
+    await c.execute(d.createViewAs(state.relation, bronzeView(d, state)));
+  }));
 }
 
 /**
  * `land_as: table` where an earlier landing left the view over files: the view's rows become the table,
- * in one transaction; the files stay where they are (nothing is deleted). The number of rows.
+ * in one transaction; the files stay where they are (nothing is deleted). The number of rows. The view
+ * reads the ledger's files, so the table has every landed object, and a missing file stops the switch.
  */
 export async function tableFromBronzeView(c: Connection, d: Dialect, relation: Relation): Promise<number> {
   const work: Relation = { ...relation, identifier: `${relation.identifier}__strata_from_files` };

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ensureDir } from '../ensure-dir.js';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js';
 import type { TargetConfig } from '../../project/types.js';
 import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { duckdbConventions } from './duckdb-conventions.js';
 import { attachProblems, attachSpecs, attachSql } from './duckdb-attach.js';
 import { DuckDBConnection, type DuckDBBindings } from './duckdb-connection.js';
 
@@ -138,13 +139,8 @@ export const duckdbAdapter: Adapter = {
       return false;
     }
   },
-  /** `bronze_path:` (relative to the project), else `<database file's name>_bronze/` beside the database file. */
   landedFilesFolder(target: TargetConfig, options: OpenOptions): string | undefined {
-    const own = target.settings.bronze_path;
-    if (typeof own === 'string' && own.trim()) return isAbsolute(own) ? own : resolve(options.projectRoot, own);
-    const path = duckdbPath(target, options.projectRoot);
-    if (path === ':memory:' || path.startsWith('md:')) return undefined;
-    return join(dirname(path), `${basename(path).replace(/\.[^.]*$/, '')}_bronze`);
+    return duckdbConventions.bronzeFolder!(target.settings, options.projectRoot);
   },
   validateTarget(target: TargetConfig): string[] {
     const b = target.settings.bronze_path;

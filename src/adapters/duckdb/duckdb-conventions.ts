@@ -1,4 +1,4 @@
-import { basename, isAbsolute, posix, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import type { AdapterConventions } from '../contract.js';
 import { duckdbMacroFiles } from './duckdb-macros.js';
 
@@ -26,12 +26,21 @@ export const duckdbConventions: AdapterConventions = {
     zeroSetupTarget: (profileName) => ({ type: 'duckdb', name: 'dev', schema: 'main', threads: 4, settings: { type: 'duckdb', path: `${profileName || 'strata'}.duckdb` } }),
     scaffold: {
       profileOutput: (name) => `      type: duckdb\n      path: ${name}.duckdb\n      schema: main\n      threads: 4\n`,
-      gitignore: ['*.duckdb', '*.duckdb.wal', '*_bronze/'],
+      gitignore: ['*.duckdb', '*.duckdb.wal', '/*_bronze/'],
     },
   },
   databaseFile: (settings, projectRoot) => {
     const p = pathOf(settings);
     return p === undefined ? undefined : isAbsolute(p) ? p : resolve(projectRoot, p);
+  },
+  // `bronze_path:` (relative to the project), else `<database file's name>_bronze/` beside the database file.
+  bronzeFolder: (settings, projectRoot) => {
+    const own = settings.bronze_path;
+    if (typeof own === 'string' && own.trim()) return isAbsolute(own) ? own : resolve(projectRoot, own);
+    const p = pathOf(settings);
+    if (p === undefined) return undefined;
+    const file = isAbsolute(p) ? p : resolve(projectRoot, p);
+    return join(dirname(file), `${basename(file)}_bronze`.replace(/\.duckdb_bronze$/, '_bronze'));
   },
   singleWriter: true,
   relationUri: (relation, target, workerProjectDir) => {

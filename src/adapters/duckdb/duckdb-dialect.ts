@@ -24,8 +24,18 @@ export class DuckDBDialect implements Dialect {
     return `copy (${select}) to ${this.quoteString(file)} (format parquet)`;
   }
 
-  readParquetFilesSql(files: string[]): string {
-    return `read_parquet([${files.map((f) => this.quoteString(f)).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+  bronzeViewSql(root: string, folder: string, ledger: string): string {
+    const q = (v: string): string => this.quoteString(v);
+    const base = `${root.replace(/\/+$/, '')}/`;
+    const glob = q(`${base}${folder}/*.parquet`);
+    const listed = `${ledger}.status = 'loaded' and substr(${ledger}.bronze_file, 1, ${folder.length + 1}) = ${q(`${folder}/`)}`;
+    const missing = `select count(*) from ${ledger} where ${listed} and ${q(base)} || ${ledger}.bronze_file not in (select file from glob(${glob}))`;
+    const message = `bronze files of landed objects are missing from ${base}${folder}: run strata land to see which, and how to mend it`;
+    return [
+      `select * exclude (_strata_bronze_file) from read_parquet(${glob}, union_by_name = true, hive_partitioning = false, filename = '_strata_bronze_file')`,
+      `where _strata_bronze_file in (select ${q(base)} || ${ledger}.bronze_file from ${ledger} where ${listed})`,
+      `and (select case when (${missing}) > 0 then error(${q(message)}) else true end)`,
+    ].join('\n');
   }
 
   quoteIdentifier(name: string): string {
