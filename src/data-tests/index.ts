@@ -5,5 +5,6 @@ export { pyRepr, hashable } from './python-repr.js';
 export { recordTestHistory, HISTORY_SCHEMA, HISTORY_TABLE, type TestHistoryRow } from './test-history.js';
 export { rowLevelTests, quarantineRules, buildWithQuarantine, relationshipTarget, type QuarantineRule } from './quarantine.js';
 export { mergeWithQuarantine, type ApplyIncremental } from './quarantine-incremental.js';
+export { compareUnitTestRows } from './unit-test-compare.js';
 export { unitTestNodes, givenTableSql, expectedRowsSql, compareRows, macroOverrides, normaliseInput, type UnitTestDefinition } from './unit-tests.js';
 export { checkFreshness, hasFreshness, sourcesArtifact, type FreshnessResult } from './freshness.js';

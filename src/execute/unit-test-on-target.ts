@@ -2,7 +2,7 @@ import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
-import { compareRows, expectedRowsSql, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { compareUnitTestRows, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 
@@ -45,9 +45,7 @@ export async function runUnitTestOnTarget(
   const sql = `${ctes.length ? `with ${ctes.join(',\n')}\n` : ''}select * from (\n${modelSql}\n) as strata_unit`;
   await applySessionSecrets(ctx, connection);
   const actual = await connection.query(sql);
-  const expectedSql = def.expectSql ?? (def.expect.length ? expectedRowsSql(dialect, def.expect, actual.columns) : undefined);
-  const expected = expectedSql ? (await connection.query(expectedSql)).rows.map(plainRow) : [];
-  const cmp = compareRows(expected, actual.rows.map(plainRow));
+  const cmp = await compareUnitTestRows(def, dialect, actual, async (expectedSql) => (await connection.query(expectedSql)).rows, plainRow);
   if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
   return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
 }

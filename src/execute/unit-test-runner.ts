@@ -3,7 +3,7 @@ import { embeddedConventions, loadAdapter } from '../adapters/registry.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
-import { compareRows, expectedRowsSql, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { compareUnitTestRows, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 import { runUnitTestOnTarget } from './unit-test-on-target.js';
@@ -54,8 +54,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     ));
     await applySessionSecrets(ctx, conn);
     const actual = await conn.query(sql);
-    const expected = def.expectSql ?? (def.expect.length ? expectedRowsSql(dialect, def.expect, actual.columns) : undefined);
-    const cmp = compareRows(expected ? (await conn.query(expected)).rows : [], actual.rows);
+    const cmp = await compareUnitTestRows(def, dialect, actual, async (expectedSql) => (await conn.query(expectedSql)).rows);
     if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
     return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
   } finally {

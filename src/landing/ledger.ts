@@ -39,7 +39,7 @@ export class Ledger {
     const d = this.dialect;
     await this.connection.execute(d.createSchema(LEDGER.schema));
     await this.connection.execute(
-      `create table if not exists ${this.rel} (source ${d.typeName('string')}, key ${d.typeName('string')}, etag ${d.typeName('string')}, size ${d.typeName('integer')}, row_count ${d.typeName('integer')}, loaded_at ${d.typeName('timestamp')}, invocation_id ${d.typeName('string')}, status ${d.typeName('string')}, error ${d.typeName('string')}, uri ${d.typeName('string')})`,
+      `create table if not exists ${this.rel} (source ${d.typeName('string')}, key ${d.typeName('string')}, etag ${d.typeName('string')}, size ${d.typeName('integer')}, row_count ${d.typeName('integer')}, loaded_at ${d.typeName('timestamp')}, invocation_id ${d.typeName('string')}, status ${d.typeName('string')}, error ${d.typeName('string')}, uri ${d.typeName('string')}, bronze_file ${d.typeName('string')})`,
     );
     const columns = await this.connection.getColumns(LEDGER);
     const has = (name: string): boolean => columns.some((c) => c.name.toLowerCase() === name);

@@ -88,7 +88,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     // …each followed by one transaction that inserts the rows and the ledger row together.
     const txns = sqls.filter((s) => s.startsWith('begin transaction;') && s.includes('`strata_meta`.`landed_files`'));
     expect(txns).toHaveLength(32);
-    for (const t of txns) expect(t).toMatch(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_[a-z_]+` \([^)]*`_strata_source_file`, `_strata_loaded_at`, `_strata_invocation_id`\)\nselect .* from `acme-demo`\.`bronze`\.`raw_[a-z_]+__strata_land_[0-9a-f]{16}`;\ninsert into `strata_meta`\.`landed_files` values \('landing\.[a-z_]+', '[^']+', '[^']+', \d+, \d+, current_timestamp, '[0-9a-f-]{36}', 'loaded', null, 's3:\/\/[^']+'\);\ncommit transaction$/s);
+    for (const t of txns) expect(t).toMatch(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_[a-z_]+` \([^)]*`_strata_source_file`, `_strata_loaded_at`, `_strata_invocation_id`\)\nselect .* from `acme-demo`\.`bronze`\.`raw_[a-z_]+__strata_land_[0-9a-f]{16}`;\ninsert into `strata_meta`\.`landed_files` \(source, key, etag, size, row_count, loaded_at, invocation_id, status, error, uri, bronze_file\) values \('landing\.[a-z_]+', '[^']+', '[^']+', \d+, \d+, current_timestamp, '[0-9a-f-]{36}', 'loaded', null, 's3:\/\/[^']+', null\);\ncommit transaction$/s);
     expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.numRows).toBe((await landingFigures(join(repoRoot, 'landing'))).rows['landing.web_complaints']);
     expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.fields.map((f) => f.name)).toContain('updated_at');
     expect(gcs.list('acme-staging')).toEqual([]); // staged files are deleted once loaded

@@ -2,7 +2,8 @@
  * Unit tests on the BigQuery target itself: given rows become CTEs, the model's BigQuery SQL (SAFE_CAST,
  * TIMESTAMP_DIFF, `* EXCEPT`, its own WITH) runs against them on the local BigQuery, rows are compared.
  * Nothing is created for a unit test. TIMESTAMP and NUMERIC cells compare as on the embedded path (ISO
- * instants, numbers). A wrong expected row fails the command (exit 1) with a diff.
+ * instants, numbers). A passing unit test is one query job, nested columns (STRUCT, ARRAY) in its result too.
+ * A wrong expected row fails the command (exit 1) with a diff.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -13,6 +14,7 @@ import { writeProject, removeProject } from '../../test-support/fixture-project.
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
 import { build } from '../../api/index.js';
+import { CapturingReporter } from '../../diagnostics/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -37,6 +39,13 @@ unit_tests:
       rows:
         - {id: 1, amount: 10, hours_to_ship: 3, order_day: '2026-01-01', ordered_at: '2026-01-01T09:00:00.000Z', quarter: 2.5}
         - ${expectSecond}
+  - name: keeps_nested_columns
+    model: nested
+    given:
+      - input: ref('raw_orders')
+        rows: [{id: 4, raw_amount: '1'}, {id: 5, raw_amount: '2'}]
+    expect:
+      rows: [{id: 4, tag: 'x'}, {id: 5, tag: 'x'}]
 `;
 
 function project(endpoint: string): string {
@@ -45,6 +54,7 @@ function project(endpoint: string): string {
     'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.unit\n      project: acme-data\n      dataset: analytics\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`,
     'seeds/raw_orders.csv': 'id,raw_amount,ordered_at,shipped_at\n1,10,2026-01-01 09:00:00,2026-01-01 12:00:00\n',
     'models/orders.sql': MODEL,
+    'models/nested.sql': "select id, 'x' as tag, struct(id as a, raw_amount as b) as s, [id, id + 1] as l from {{ ref('raw_orders') }}",
     'models/unit_tests.yml': unitTests("{id: 3, amount: 30, hours_to_ship: 25, order_day: '2026-01-02', ordered_at: '2026-01-02T11:00:00.000Z', quarter: 7.5}"),
   });
 }
@@ -69,11 +79,17 @@ describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local B
   });
 
   it('passes on BigQuery-only SQL, typed from the real seed table, and creates nothing for the test', async () => {
-    const result = await build({ projectDir: dir, profilesDir: dir });
+    const reporter = new CapturingReporter();
+    const result = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(result.results.map((r) => `${r.uniqueId}: ${r.status}`).sort()).toEqual([
-      'model.shop.orders: success', 'seed.shop.raw_orders: success', 'unit_test.shop.orders.parses_and_times_orders: pass',
+      'model.shop.nested: success', 'model.shop.orders: success', 'seed.shop.raw_orders: success', 'unit_test.shop.nested.keeps_nested_columns: pass', 'unit_test.shop.orders.parses_and_times_orders: pass',
     ]);
     expect([...bq.tables.keys()].filter((k) => k.includes('__strata'))).toEqual([]);
+    // One query job for the unit test: its expected rows, given as values, are not a second job.
+    for (const id of ['unit_test.shop.orders.parses_and_times_orders', 'unit_test.shop.nested.keeps_nested_columns']) {
+      const unitSql = reporter.events.filter((e) => e.type === 'sql' && e.uniqueId === id);
+      expect(unitSql.map((e) => (e as { sql: string }).sql.trimStart().slice(0, 30))).toEqual([expect.stringMatching(/^with `__strata_given_0`/)]);
+    }
   });
 
   it('a wrong expected row fails the build with exit 1 and a diff of the rows', async () => {

@@ -11,6 +11,9 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** Types the driver gives as JavaScript numbers, strings and booleans: their cells need no conversion. */
+const PRIMITIVE_TYPES = new Set(['BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'FLOAT', 'DOUBLE', 'VARCHAR']);
+
 /** A relation without a database is in the main file's catalog, not in one of the attached databases. */
 function catalogOf(database: string | undefined): string {
   return database ? duckdbDialect.quoteString(database) : 'current_database()';
@@ -76,11 +79,10 @@ export class DuckDBConnection implements Connection {
     const reader = await this.driver.runAndReadAll(sql);
     const names = reader.columnNames();
     const types = reader.columnTypes().map(String);
-    const rows = reader.getRowObjects().map((r) => {
-      const out: Record<string, unknown> = {};
-      for (const n of names) out[n] = plain(r[n]);
-      return out;
-    });
+    const rows = reader.getRowObjects() as Record<string, unknown>[];
+    // The driver's row objects are this call's own: the cells of other types are converted in place, not copied.
+    const converted = names.filter((_, i) => !PRIMITIVE_TYPES.has(types[i]!));
+    if (converted.length) for (const r of rows) for (const n of converted) r[n] = plain(r[n]);
     return { columns: names.map((name, i) => ({ name, dataType: types[i]! })), rows };
   }
 

@@ -2,7 +2,7 @@
 import { JinjaError } from './errors.js';
 import { boundMethod } from './methods.js';
 import { PyFloat, isFloat, num } from './py-number.js';
-import { Namespace, Undefined, isDict, isTuple, repr, str, tuple, typeName } from './values.js';
+import { NAMED, Namespace, Undefined, isDict, isTuple, repr, str, tuple, typeName, type NamedMembers } from './values.js';
 
 const missingAttr = (obj: unknown, name: string): Undefined => new Undefined(`'${typeName(obj) === 'dict' ? 'dict object' : typeName(obj) === 'list' ? 'list object' : typeName(obj) === 'str' ? 'str object' : typeName(obj) + ' object'}' has no attribute '${name}'`, name);
 
@@ -15,7 +15,12 @@ function bindIfFunction(obj: object, v: unknown): unknown {
 export function getattr(obj: unknown, name: string): unknown {
   if (obj instanceof Undefined) obj.fail();
   if (obj === null || obj === undefined) return missingAttr(obj, name);
-  if (Array.isArray(obj) && hasOwn(obj, name) && !/^\d+$/.test(name) && name !== 'length') return (obj as unknown as Record<string, unknown>)[name];
+  if (Array.isArray(obj)) {
+    const named = (obj as unknown as { [NAMED]?: NamedMembers })[NAMED];
+    const v = named === undefined ? undefined : named.call(obj, name);
+    if (v !== undefined) return v;
+    if (hasOwn(obj, name) && !/^\d+$/.test(name) && name !== 'length') return (obj as unknown as Record<string, unknown>)[name];
+  }
   if (name.startsWith('__')) return new Undefined(`access to attribute '${name}' of '${typeName(obj)}' object is unsafe.`, name, 'security');
   if (typeof obj === 'string' || Array.isArray(obj)) return boundMethod(obj, name) ?? missingAttr(obj, name);
   if (isDict(obj)) {

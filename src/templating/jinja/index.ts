@@ -14,7 +14,7 @@ import { withBudget } from './budget.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
 export { Macro, MacroReturn } from './macro.js';
-export { Undefined, Namespace, tuple, isTuple, str as pyStr, repr as pyRepr, truthy as pyTruthy, isDict } from './values.js';
+export { Undefined, Namespace, tuple, isTuple, NAMED, type NamedMembers, str as pyStr, repr as pyRepr, truthy as pyTruthy, isDict } from './values.js';
 export { PyFloat } from './py-number.js';
 export { markPython } from './methods.js';
 export { splitKw, type Kw } from './call-args.js';

@@ -28,6 +28,13 @@ export function tuple<T extends unknown[]>(items: T): T {
 }
 export const isTuple = (v: unknown): boolean => Array.isArray(v) && (v as unknown as Record<symbol, unknown>)[TUPLE] === true;
 
+/**
+ * A list's members by name (an agate row's columns and methods), held by its prototype and shared by every list
+ * of that kind: `[NAMED](name)` answers `row.name` and `row['name']`, or undefined when there is none.
+ */
+export const NAMED = Symbol.for('strata.python.named');
+export type NamedMembers = (this: unknown[], name: string) => unknown;
+
 const VIEW = Symbol.for('strata.python.view');
 /** A list that prints as a Python view or range: `dict_items([...])`, `range(0, 3)`. */
 export function view<T extends unknown[]>(items: T, label: string): T {
