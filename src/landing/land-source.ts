@@ -201,8 +201,11 @@ async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string
   await retryingConflicts(() => c.transaction(async () => {
     if (reland) await c.execute(ledger.supersedeSql(label, obj.key, uri));
     await c.execute(ledger.insertSql({ source: label, key: obj.key, uri, etag: obj.etag, size: obj.size, rowCount: written.rows, invocationId: o.invocationId, status: 'loaded', error: null, bronzeFile: written.file }));
-    if (!(await c.getRelation(o.relation))) await c.execute(d.createViewAs(o.relation, bronzeView(d, bronze)));
+    const existing = await c.getRelation(o.relation);
+    if (existing?.kind === 'table' && bronze.emptyTable) await c.execute(d.dropRelation(o.relation, 'table'));
+    if (!existing || (existing.kind === 'table' && bronze.emptyTable)) await c.execute(d.createViewAs(o.relation, bronzeView(d, bronze)));
   }));
+  bronze.emptyTable = false;
   bronze.files.set(uri, { etag: obj.etag, file: written.file });
   bronze.missing.delete(uri);
   return written.rows;

@@ -248,6 +248,22 @@ describe('land_as: parquet', () => {
     expect(await bronzeAndLedger(db)).toEqual(before);
   });
 
+  it('an empty bronze table stays until the commit of the first file landed after land_as: parquet makes it the view', async () => {
+    const { dir, db, drop } = project(undefined);
+    writeFileSync(join(drop, 'day_0.parquet'), await parquetBytes('select range as id from range(0)'));
+    await land({ projectDir: dir, profilesDir: dir });
+    expect(await kind(db)).toBe('BASE TABLE');
+    writeFileSync(join(dir, 'models', 'sources.yml'), sources('parquet'));
+    // Nothing new: the empty table stays (models reading bronze still find it).
+    expect((await land({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(await kind(db)).toBe('BASE TABLE');
+    writeFileSync(join(drop, 'day_1.parquet'), await parquetBytes('select range as id from range(0, 7)'));
+    const r = await land({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode, r.results[0]?.message).toBe(0);
+    expect(await kind(db)).toBe('VIEW');
+    expect(await queryDuckDb(db, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 7 }]);
+  });
+
   it('refuses a land_as it does not know, at its line, before opening the warehouse', async () => {
     const { dir, db } = project('files');
     const r = await land({ projectDir: dir, profilesDir: dir });

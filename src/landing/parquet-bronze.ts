@@ -29,6 +29,8 @@ export interface BronzeFolder {
   missing: Map<string, string>;
   /** Rows and files moved out of a table landed before `land_as: parquet`. */
   moved: { rows: number; files: number };
+  /** The relation is still a table that had no rows to move: the first file's commit replaces it by the view. */
+  emptyTable: boolean;
   invocationId: string;
 }
 
@@ -71,7 +73,7 @@ export async function openBronzeFolder(c: Connection, d: Dialect, ledger: Ledger
   for (const f of readdirSync(dir)) if (f.endsWith('.tmp') && !f.includes(invocationId)) rmSync(join(dir, f), { force: true });
   const existing = await c.getRelation(relation);
   const columns = new Map(existing ? (await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col.dataType]) : []);
-  const state: BronzeFolder = { root, folder, relation, columns, files: await ledger.bronzeFiles(folder), missing: new Map(), moved: { rows: 0, files: 0 }, invocationId };
+  const state: BronzeFolder = { root, folder, relation, columns, files: await ledger.bronzeFiles(folder), missing: new Map(), moved: { rows: 0, files: 0 }, emptyTable: false, invocationId };
   if (existing?.kind === 'table') await moveTableToFiles(c, d, ledger, state);
   for (const [uri, f] of state.files) if (!existsSync(join(root, f.file))) state.missing.set(uri, f.etag);
   return state;
@@ -98,10 +100,15 @@ async function moveTableToFiles(c: Connection, d: Dialect, ledger: Ledger, state
     recorded.set(uri, file);
     state.files.set(uri, { etag, file });
   }
+  // A table without rows stays until the first file's commit replaces it (a view needs a file to read).
+  if (!recorded.size) {
+    state.emptyTable = true;
+    return;
+  }
   await retryingConflicts(() => c.transaction(async () => {
     for (const sql of ledger.recordBronzeFilesSql(recorded)) await c.execute(sql);
     await c.execute(d.dropRelation(state.relation, 'table'));
-    if (recorded.size) await c.execute(d.createViewAs(state.relation, bronzeView(d, state)));
+    await c.execute(d.createViewAs(state.relation, bronzeView(d, state)));
   }));
 }
 
