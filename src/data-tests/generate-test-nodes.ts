@@ -133,6 +133,17 @@ function refsIn(v: unknown, file: string, line: number | undefined): { refs: Ref
 }
 
 /** Turns `data_tests:` entries of models, seeds and sources into test nodes with dbt's names and ids. */
+/**
+ * A generic test's tags, as dbt gives them: its config's, plus its column's (a column's tags apply to the
+ * tests of that column only), plus its source's and table's for a test on a source; sorted, each once.
+ */
+function testTags(own: string[], parent: { kind: 'node'; node: ManifestNode } | { kind: 'source'; source: SourceDefinition }, columnName?: string): string[] {
+  const columns = parent.kind === 'node' ? parent.node.columns : parent.source.columns;
+  const column = columnName === undefined ? undefined : (columns[columnName] ?? Object.values(columns).find((c) => c.name.toLowerCase() === columnName.toLowerCase()));
+  const inherited = [...(column?.tags ?? []), ...(parent.kind === 'source' ? parent.source.tags : [])];
+  return inherited.length ? [...new Set([...own, ...inherited])].sort() : own;
+}
+
 export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const out: ManifestNode[] = [];
@@ -204,7 +215,7 @@ export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestN
       checksum: { name: 'sha256', checksum: '' },
       config,
       unrenderedConfig: { ...legacyConfig, ...entryConfig },
-      tags: config.tags,
+      tags: testTags(config.tags as string[], parent, columnName),
       description: description ?? '',
       columns: {},
       meta: config.meta,

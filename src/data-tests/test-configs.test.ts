@@ -89,3 +89,45 @@ describe('test configs', () => {
     expect(testResult(result).uniqueId).toMatch(/^test\.p\.at_least_m_id__3\.[0-9a-f]{10}$/);
   });
 });
+
+describe('test tags', () => {
+  it("a column's tags go to the tests of that column, a source's to its tests, as dbt gives them", async () => {
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\n',
+      'models/m.sql': model,
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: m',
+        '    columns:',
+        '      - name: id',
+        '        tags: [pii]',
+        '        data_tests: [not_null]',
+        '      - name: v',
+        '        data_tests:',
+        '          - accepted_values:',
+        "              arguments: {values: ['a', 'c']}",
+        '              config: {tags: [own]}',
+        'sources:',
+        '  - name: raw',
+        '    tags: [landed]',
+        '    tables:',
+        '      - name: t',
+        '        columns:',
+        '          - name: id',
+        '            config: {tags: [key]}',
+        '            data_tests: [unique]',
+        '',
+      ].join('\n'),
+    });
+    dirs.push(dir);
+    const manifestTags = async (): Promise<Record<string, string[]>> => {
+      const { readFileSync } = await import('node:fs');
+      const nodes = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).nodes as Record<string, { resource_type: string; name: string; tags: string[] }>;
+      return Object.fromEntries(Object.values(nodes).filter((n) => n.resource_type === 'test').map((n) => [n.name, n.tags]));
+    };
+    const r = await runTests({ projectDir: dir, profilesDir: dir, select: ['tag:pii', 'tag:landed'] });
+    expect(r.results.map((x) => x.uniqueId.split('.')[2]).sort()).toEqual(['not_null_m_id', 'source_unique_raw_t_id']);
+    expect(await manifestTags()).toEqual({ not_null_m_id: ['pii'], accepted_values_m_v__a__c: ['own'], source_unique_raw_t_id: ['key', 'landed'] });
+  });
+});
