@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
@@ -84,6 +84,12 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const bronze = o.bronzeFiles?.asParquet && o.dialect.copyToParquetSql ? await openBronzeFolder(o.connection, o.dialect, ledger, o.relation, o.bronzeFiles.root, o.invocationId) : undefined;
   if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
   const todo = await listTodo(o, landed, bronze, result);
+  const moved = await movedProject(o, ledger, label, todo.filter((obj) => !landed.has(o.store.uri(obj.key))));
+  if (moved) {
+    // The bronze view follows the project folder even so: its files moved with it.
+    if (bronze) await publishBronzeView(o.connection, o.dialect, bronze);
+    throw new Error(moved);
+  }
   if (!readsFiles) await dropLeftoverStaging(o);
   if (o.bronzeFiles && !o.bronzeFiles.asParquet && (await o.connection.getRelation(o.relation))?.kind === 'view' && hasBronzeFiles(join(o.bronzeFiles.root, relationFolder(o.relation)))) {
     result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation), to: 'table' };
@@ -122,6 +128,32 @@ async function listTodo(o: LandSourceOptions, landed: Map<string, string>, bronz
     }
   }
   return todo.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/**
+ * A local location written relative to the project names its objects by absolute `file://` URIs: after the
+ * project folder moved, every object would look new and land a second time. When objects not landed yet have
+ * the key of a landed one whose URI is the same location under another folder: the error that stops the
+ * landing before anything lands, with the one-off fix (the ledger, and a bronze table's rows, pointed at the
+ * new folder).
+ */
+async function movedProject(o: LandSourceOptions, ledger: Ledger, label: string, fresh: ObjectInfo[]): Promise<string | undefined> {
+  const location = String(o.source.external?.location ?? '').replace(/\\/g, '/');
+  if (!fresh.length || /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)) return undefined;
+  const tail = (key: string): string => `/${posix.normalize(`${location}/`).replace(/^\.\//, '')}${key}`;
+  const old = new Map((await ledger.landedKeys(label)).map((r) => [r.key, r.uri]));
+  const moved = fresh.filter((obj) => {
+    const uri = old.get(obj.key);
+    return !!uri && uri.startsWith('file://') && uri !== o.store.uri(obj.key) && uri.endsWith(tail(obj.key));
+  });
+  if (!moved.length) return undefined;
+  const first = moved[0]!;
+  const from = old.get(first.key)!.slice(0, -tail(first.key).length);
+  const to = o.store.uri(first.key).slice(0, -tail(first.key).length);
+  const q = (v: string): string => o.dialect.quoteString(v);
+  const fix = `update strata_meta.landed_files set uri = replace(uri, ${q(`${from}/`)}, ${q(`${to}/`)}) where starts_with(uri, ${q(`${from}/`)})`;
+  const rows = `update ${o.dialect.renderRelation(o.relation)} set _strata_source_file = replace(_strata_source_file, ${q(`${from}/`)}, ${q(`${to}/`)})`;
+  return `${moved.length} object(s) of ${label} (${first.key}${moved.length > 1 ? ', …' : ''}) were landed from the same location in another folder, ${from}: the project folder moved to ${to}, and landing them again would land their rows twice; nothing was landed. Point the ledger at the new folder once, then land again: ${fix}; and for a bronze table (not land_as: parquet): ${rows}`;
 }
 
 /** Downloads the objects (at most `concurrency` at once, ahead of the loads) and loads them one by one, in key order. */

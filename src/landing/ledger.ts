@@ -58,6 +58,12 @@ export class Ledger {
     return `insert into ${this.rel} (source, key, etag, size, row_count, loaded_at, invocation_id, status, error, uri, bronze_file) values (${q(e.source)}, ${q(e.key)}, ${q(e.etag)}, ${e.size}, ${e.rowCount ?? 'null'}, current_timestamp, ${q(e.invocationId)}, ${q(e.status)}, ${q(e.error)}, ${q(e.uri)}, ${q(e.bronzeFile ?? null)})`;
   }
 
+  /** The source's landed objects as the ledger names them: key and URI (null in rows older than the URI). */
+  async landedKeys(source: string): Promise<{ key: string; uri: string | null }[]> {
+    const { rows } = await this.connection.query(`select key, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
+    return rows.map((r) => ({ key: String(r.key), uri: r.uri === null || r.uri === undefined ? null : String(r.uri) }));
+  }
+
   /**
    * Every object landed as a bronze file under `folder` (relative to the bronze root), whichever source landed
    * it: URI → its ETag and file. Two sources may land into one relation.
