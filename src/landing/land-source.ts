@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
@@ -133,9 +134,9 @@ async function listTodo(o: LandSourceOptions, landed: Map<string, string>, bronz
 /**
  * A local location written relative to the project names its objects by absolute `file://` URIs: after the
  * project folder moved, every object would look new and land a second time. When objects not landed yet have
- * the key of a landed one whose URI is the same location under another folder: the error that stops the
- * landing before anything lands, with the one-off fix (the ledger, and a bronze table's rows, pointed at the
- * new folder).
+ * the key of a landed one whose URI is the same location under another folder that no longer exists: the
+ * error that stops the landing before anything lands, with the one-off fix (the ledger, and a bronze table's
+ * rows, pointed at the new folder).
  */
 async function movedProject(o: LandSourceOptions, ledger: Ledger, label: string, fresh: ObjectInfo[]): Promise<string | undefined> {
   const location = String(o.source.external?.location ?? '').replace(/\\/g, '/');
@@ -150,6 +151,8 @@ async function movedProject(o: LandSourceOptions, ledger: Ledger, label: string,
   const first = moved[0]!;
   const from = old.get(first.key)!.slice(0, -tail(first.key).length);
   const to = o.store.uri(first.key).slice(0, -tail(first.key).length);
+  // The old folder still there is another copy of the project landing into this warehouse, not a move.
+  if (existsSync(fileURLToPath(from))) return undefined;
   const q = (v: string): string => o.dialect.quoteString(v);
   const fix = `update strata_meta.landed_files set uri = replace(uri, ${q(`${from}/`)}, ${q(`${to}/`)}) where starts_with(uri, ${q(`${from}/`)})`;
   const rows = `update ${o.dialect.renderRelation(o.relation)} set _strata_source_file = replace(_strata_source_file, ${q(`${from}/`)}, ${q(`${to}/`)})`;
