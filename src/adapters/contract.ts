@@ -267,9 +267,4 @@ export interface Adapter {
    * attach): a command may then open it while it still reads the project, and close it unused if it stops first.
    */
   opensWithoutWriting?(target: TargetConfig, options: OpenOptions): boolean;
-  /**
-   * The folder a source landed with `land_as: parquet` keeps its bronze files in (one subfolder per
-   * relation). Absent, or undefined for a target (an in-memory database): bronze stays in tables.
-   */
-  landedFilesFolder?(target: TargetConfig, options: OpenOptions): string | undefined;
 }

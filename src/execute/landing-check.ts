@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import { renderYamlTree } from '../project/index.js';
 import type { RunProject } from './types.js';
+import { conventionsOf } from '../adapters/registry.js';
 
 /** A source's `external:` block with env_var()/var() rendered (at run time, so the parse cache never pins a location). */
 export function renderExternal(p: RunProject, source: SourceDefinition): { external: ExternalSpec; missing?: string } {
@@ -14,6 +15,11 @@ export function renderExternal(p: RunProject, source: SourceDefinition): { exter
     missing ??= kind === 'template' ? `a template error (${name})` : kind === 'secret' ? `env_var('${name}'), a secret env var (allowed only in profiles.yml and packages.yml)` : `${kind}('${name}')`;
   }) as ExternalSpec;
   return { external, missing };
+}
+
+/** Where the target keeps bronze files (`land_as: parquet`): its warehouse's convention, as `strata clean` reads it. */
+export function bronzeRoot(p: RunProject): string | undefined {
+  return conventionsOf(p.adapter.type)?.bronzeFolder?.(p.project.target.settings, p.project.config.rootDir);
 }
 
 /**
@@ -72,7 +78,7 @@ function locationProblem(p: RunProject, source: SourceDefinition): Problem | und
   const stat = statSync(dir, { throwIfNoEntry: false });
   if (!stat) return { key: 'location', message: `its location '${location}' does not exist (${dir})`, hint: 'create the folder, or point location: at the folder the files arrive in' };
   if (!stat.isDirectory()) return { key: 'location', message: `its location '${location}' is a file, not a folder`, hint: 'point location: at the folder holding the files, and use pattern: to choose among them' };
-  const bronze = landAs === 'parquet' ? p.adapter.landedFilesFolder?.(p.project.target, { projectRoot: p.project.config.rootDir }) : undefined;
+  const bronze = landAs === 'parquet' ? bronzeRoot(p) : undefined;
   if (bronze && (resolve(bronze) === resolve(dir) || resolve(bronze).startsWith(resolve(dir) + sep))) {
     return { key: 'location', message: `the bronze folder ${bronze} (land_as: parquet) is inside its location '${location}': each landing would land its own files again`, hint: 'set bronze_path: in profiles.yml to a folder outside the location' };
   }

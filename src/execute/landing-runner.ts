@@ -5,7 +5,7 @@ import type { NodeOutcome } from './index.js';
 import { GcsStaging, formatOf, relationFolder, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor, type LandingResult } from '../landing/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { NodeRunContext } from './node-runner.js';
-import { renderExternal } from './landing-check.js';
+import { bronzeRoot, renderExternal } from './landing-check.js';
 
 /** Lands one external source's new files into its bronze relation. */
 export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
@@ -25,7 +25,7 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   const stagingBucket = p.project.target.settings.gcs_staging_bucket ? String(p.project.target.settings.gcs_staging_bucket) : undefined;
   try {
     const relation = ctx.relations.relationOf(source);
-    const filesRoot = p.adapter.landedFilesFolder?.(p.project.target, { projectRoot: p.project.config.rootDir });
+    const filesRoot = bronzeRoot(p);
     const landAs = external.land_as ?? source.config.land_as;
     const r = await landSource({
       source: { ...source, external },

@@ -14,6 +14,9 @@ import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
+/** The ledger's landed objects of a source: URI → ETag and key. */
+type Landed = Map<string, { etag: string; key: string }>;
+
 /** A driver's error on one line: CSV errors may span lines (`CSV Error on Line: 3`, `Original Line: …`). */
 const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
 
@@ -85,7 +88,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const bronze = o.bronzeFiles?.asParquet && o.dialect.copyToParquetSql ? await openBronzeFolder(o.connection, o.dialect, ledger, o.relation, o.bronzeFiles.root, o.invocationId) : undefined;
   if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
   const todo = await listTodo(o, landed, bronze, result);
-  const moved = await movedProject(o, ledger, label, todo.filter((obj) => !landed.has(o.store.uri(obj.key))));
+  const moved = movedProject(o, landed, label, todo.filter((obj) => !landed.has(o.store.uri(obj.key))));
   if (moved) {
     // The bronze view follows the project folder even so: its files moved with it.
     if (bronze) await publishBronzeView(o.connection, o.dialect, bronze);
@@ -108,7 +111,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
  * for (else counted as skipped and listed), and — bronze as files — one whose file is missing, as the
  * version the ledger has (a changed one only when relanding is asked for, as any changed object).
  */
-async function listTodo(o: LandSourceOptions, landed: Map<string, string>, bronze: BronzeFolder | undefined, result: LandingResult): Promise<ObjectInfo[]> {
+async function listTodo(o: LandSourceOptions, landed: Landed, bronze: BronzeFolder | undefined, result: LandingResult): Promise<ObjectInfo[]> {
   const spec = o.source.external!;
   const pattern = spec.pattern ? String(spec.pattern) : '';
   const match = pattern ? picomatch(pattern, { dot: false, strictBrackets: true }) : () => true;
@@ -119,7 +122,7 @@ async function listTodo(o: LandSourceOptions, landed: Map<string, string>, bronz
   const todo: ObjectInfo[] = [];
   for await (const obj of o.store.list(only)) {
     if (!match(obj.key)) continue;
-    const prior = landed.get(o.store.uri(obj.key));
+    const prior = landed.get(o.store.uri(obj.key))?.etag;
     if (prior === undefined) todo.push(obj);
     else if (prior === obj.etag && !bronze?.missing.has(o.store.uri(obj.key))) result.skipped++;
     else if (prior === obj.etag || reland) todo.push(obj);
@@ -138,11 +141,11 @@ async function listTodo(o: LandSourceOptions, landed: Map<string, string>, bronz
  * error that stops the landing before anything lands, with the one-off fix (the ledger, and a bronze table's
  * rows, pointed at the new folder).
  */
-async function movedProject(o: LandSourceOptions, ledger: Ledger, label: string, fresh: ObjectInfo[]): Promise<string | undefined> {
+function movedProject(o: LandSourceOptions, landed: Landed, label: string, fresh: ObjectInfo[]): string | undefined {
   const location = String(o.source.external?.location ?? '').replace(/\\/g, '/');
   if (!fresh.length || /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)) return undefined;
   const tail = (key: string): string => `/${posix.normalize(`${location}/`).replace(/^\.\//, '')}${key}`;
-  const old = new Map((await ledger.landedKeys(label)).map((r) => [r.key, r.uri]));
+  const old = new Map([...landed].map(([uri, { key }]) => [key, uri]));
   const moved = fresh.filter((obj) => {
     const uri = old.get(obj.key);
     return !!uri && uri.startsWith('file://') && uri !== o.store.uri(obj.key) && uri.endsWith(tail(obj.key));
@@ -160,7 +163,7 @@ async function movedProject(o: LandSourceOptions, ledger: Ledger, label: string,
 }
 
 /** Downloads the objects (at most `concurrency` at once, ahead of the loads) and loads them one by one, in key order. */
-async function loadAll(o: LandSourceOptions, ledger: Ledger, label: string, todo: ObjectInfo[], landed: Map<string, string>, bronze: BronzeFolder | undefined, result: LandingResult): Promise<void> {
+async function loadAll(o: LandSourceOptions, ledger: Ledger, label: string, todo: ObjectInfo[], landed: Landed, bronze: BronzeFolder | undefined, result: LandingResult): Promise<void> {
   const spec = o.source.external!;
   const readsFiles = o.dialect.readFileSql !== undefined;
   const bytesTotal = todo.reduce((n, x) => n + x.size, 0);

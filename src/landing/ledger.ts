@@ -47,21 +47,15 @@ export class Ledger {
     if (!has('bronze_file')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'bronze_file', dataType: d.typeName('string') }]));
   }
 
-  /** URI → ETag of every object currently landed for the source; `uriOf` gives legacy rows (no URI) one. */
-  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, string>> {
+  /** URI → ETag and key of every object currently landed for the source; `uriOf` gives legacy rows (no URI) one. */
+  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, { etag: string; key: string }>> {
     const { rows } = await this.connection.query(`select key, etag, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
-    return new Map(rows.map((r) => [r.uri === null || r.uri === undefined ? uriOf(String(r.key)) : String(r.uri), String(r.etag)]));
+    return new Map(rows.map((r) => [r.uri === null || r.uri === undefined ? uriOf(String(r.key)) : String(r.uri), { etag: String(r.etag), key: String(r.key) }]));
   }
 
   insertSql(e: LedgerEntry): string {
     const q = (v: string | null): string => (v === null ? 'null' : this.dialect.quoteString(v));
     return `insert into ${this.rel} (source, key, etag, size, row_count, loaded_at, invocation_id, status, error, uri, bronze_file) values (${q(e.source)}, ${q(e.key)}, ${q(e.etag)}, ${e.size}, ${e.rowCount ?? 'null'}, current_timestamp, ${q(e.invocationId)}, ${q(e.status)}, ${q(e.error)}, ${q(e.uri)}, ${q(e.bronzeFile ?? null)})`;
-  }
-
-  /** The source's landed objects as the ledger names them: key and URI (null in rows older than the URI). */
-  async landedKeys(source: string): Promise<{ key: string; uri: string | null }[]> {
-    const { rows } = await this.connection.query(`select key, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
-    return rows.map((r) => ({ key: String(r.key), uri: r.uri === null || r.uri === undefined ? null : String(r.uri) }));
   }
 
   /**

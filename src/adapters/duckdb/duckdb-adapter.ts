@@ -7,7 +7,6 @@ import type { Adapter, Connection, OpenOptions, Warehouse } from '../contract.js
 import type { TargetConfig } from '../../project/types.js';
 import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
-import { duckdbConventions } from './duckdb-conventions.js';
 import { attachProblems, attachSpecs, attachSql } from './duckdb-attach.js';
 import { DuckDBConnection, type DuckDBBindings } from './duckdb-connection.js';
 
@@ -138,9 +137,6 @@ export const duckdbAdapter: Adapter = {
       // A path through a file (ENOTDIR), unreadable: the command reports it where it always has.
       return false;
     }
-  },
-  landedFilesFolder(target: TargetConfig, options: OpenOptions): string | undefined {
-    return duckdbConventions.bronzeFolder!(target.settings, options.projectRoot);
   },
   validateTarget(target: TargetConfig): string[] {
     const b = target.settings.bronze_path;
