@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, isAbsolute, join, posix } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
@@ -8,6 +7,7 @@ import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { Ledger } from './ledger.js';
+import { adoptAbsoluteUris } from './legacy-file-uris.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
@@ -80,6 +80,10 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const ledger = new Ledger(o.connection, o.dialect);
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
+  // Ledgers of earlier versions name a folder of the project by absolute URIs: adopted before anything is compared.
+  if (o.store.relativeLocation !== undefined) {
+    await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  }
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;
@@ -88,12 +92,6 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const bronze = o.bronzeFiles?.asParquet && o.dialect.copyToParquetSql ? await openBronzeFolder(o.connection, o.dialect, ledger, o.relation, o.bronzeFiles.root, o.invocationId) : undefined;
   if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
   const todo = await listTodo(o, landed, bronze, result);
-  const moved = movedProject(o, landed, label, todo.filter((obj) => !landed.has(o.store.uri(obj.key))));
-  if (moved) {
-    // The bronze view follows the project folder even so: its files moved with it.
-    if (bronze) await publishBronzeView(o.connection, o.dialect, bronze);
-    throw new Error(moved);
-  }
   if (!readsFiles) await dropLeftoverStaging(o);
   if (o.bronzeFiles && !o.bronzeFiles.asParquet && (await o.connection.getRelation(o.relation))?.kind === 'view' && hasBronzeFiles(join(o.bronzeFiles.root, relationFolder(o.relation)))) {
     result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation), to: 'table' };
@@ -132,34 +130,6 @@ async function listTodo(o: LandSourceOptions, landed: Landed, bronze: BronzeFold
     }
   }
   return todo.sort((a, b) => a.key.localeCompare(b.key));
-}
-
-/**
- * A local location written relative to the project names its objects by absolute `file://` URIs: after the
- * project folder moved, every object would look new and land a second time. When objects not landed yet have
- * the key of a landed one whose URI is the same location under another folder that no longer exists: the
- * error that stops the landing before anything lands, with the one-off fix (the ledger, and a bronze table's
- * rows, pointed at the new folder).
- */
-function movedProject(o: LandSourceOptions, landed: Landed, label: string, fresh: ObjectInfo[]): string | undefined {
-  const location = String(o.source.external?.location ?? '').replace(/\\/g, '/');
-  if (!fresh.length || /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)) return undefined;
-  const tail = (key: string): string => `/${posix.normalize(`${location}/`).replace(/^\.\//, '')}${key}`;
-  const old = new Map([...landed].map(([uri, { key }]) => [key, uri]));
-  const moved = fresh.filter((obj) => {
-    const uri = old.get(obj.key);
-    return !!uri && uri.startsWith('file://') && uri !== o.store.uri(obj.key) && uri.endsWith(tail(obj.key));
-  });
-  if (!moved.length) return undefined;
-  const first = moved[0]!;
-  const from = old.get(first.key)!.slice(0, -tail(first.key).length);
-  const to = o.store.uri(first.key).slice(0, -tail(first.key).length);
-  // The old folder still there is another copy of the project landing into this warehouse, not a move.
-  if (existsSync(fileURLToPath(from))) return undefined;
-  const q = (v: string): string => o.dialect.quoteString(v);
-  const fix = `update strata_meta.landed_files set uri = replace(uri, ${q(`${from}/`)}, ${q(`${to}/`)}) where starts_with(uri, ${q(`${from}/`)})`;
-  const rows = `update ${o.dialect.renderRelation(o.relation)} set _strata_source_file = replace(_strata_source_file, ${q(`${from}/`)}, ${q(`${to}/`)})`;
-  return `${moved.length} object(s) of ${label} (${first.key}${moved.length > 1 ? ', …' : ''}) were landed from the same location in another folder, ${from}: the project folder moved to ${to}, and landing them again would land their rows twice; nothing was landed. Point the ledger at the new folder once, then land again: ${fix}; and for a bronze table (not land_as: parquet): ${rows}`;
 }
 
 /** Downloads the objects (at most `concurrency` at once, ahead of the loads) and loads them one by one, in key order. */

@@ -8,7 +8,10 @@ export const LANDING_COLUMNS = ['_strata_source_file', '_strata_loaded_at', '_st
 export interface LedgerEntry {
   source: string;
   key: string;
-  /** The object's full URI (`s3://bucket/prefix/key`, `file:///…`): an object's identity, as a file at another location is another object. */
+  /**
+   * The object's URI (`s3://bucket/prefix/key`, `gs://…`, `file:///abs/dir/key`, or for a location relative to the
+   * project `file:landing/x/key`, relative to the project root): its identity, as a file at another location is another object.
+   */
   uri: string;
   etag: string;
   size: number;
@@ -51,6 +54,12 @@ export class Ledger {
   async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, { etag: string; key: string }>> {
     const { rows } = await this.connection.query(`select key, etag, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
     return new Map(rows.map((r) => [r.uri === null || r.uri === undefined ? uriOf(String(r.key)) : String(r.uri), { etag: String(r.etag), key: String(r.key) }]));
+  }
+
+  /** Every row of the source with an absolute `file://` URI (any status): URI, key, status, ETag and bronze file. */
+  async absoluteFileRows(source: string): Promise<{ uri: string; key: string; status: string; etag: string; bronzeFile: string | null }[]> {
+    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file from ${this.rel} where source = ${this.dialect.quoteString(source)} and substr(uri, 1, 7) = 'file://'`);
+    return rows.map((r) => ({ uri: String(r.uri), key: String(r.key), status: String(r.status), etag: String(r.etag), bronzeFile: r.bronze_file === null || r.bronze_file === undefined ? null : String(r.bronze_file) }));
   }
 
   insertSql(e: LedgerEntry): string {

@@ -113,7 +113,7 @@ async function moveTableToFiles(c: Connection, d: Dialect, ledger: Ledger, state
 }
 
 /** Writes a query's rows to `file` (relative to the bronze folder), under a temporary name first; the row count. */
-async function writeParquet(c: Connection, d: Dialect, state: BronzeFolder, select: string, file: string): Promise<number> {
+async function writeParquet(c: Connection, d: Dialect, state: Pick<BronzeFolder, 'root' | 'invocationId'>, select: string, file: string): Promise<number> {
   const path = join(state.root, file);
   const tmp = `${path}.${state.invocationId}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -158,6 +158,16 @@ export async function writeBronzeFile(c: Connection, d: Dialect, state: BronzeFo
   } finally {
     rmSync(firstPath, { force: true });
   }
+}
+
+/**
+ * A bronze file written again as `to` (both relative to the root) with `_strata_source_file` set to `uri`: the
+ * object's URI as it is spelled now (a ledger of an earlier version). The old file stays until its caller's
+ * ledger commit. The row count.
+ */
+export async function copyBronzeFileAs(c: Connection, d: Dialect, at: Pick<BronzeFolder, 'root' | 'invocationId'>, from: string, to: string, uri: string): Promise<number> {
+  const read = d.readFileSql!(join(at.root, from), { format: 'parquet', options: {}, hivePartitioned: false, tableTypes: new Map(), csvHeader: () => [] });
+  return writeParquet(c, d, at, `select * replace (${d.quoteString(uri)} as _strata_source_file) from ${read}`, to);
 }
 
 /** The bronze view's SQL: the folder's files the ledger lists as landed, and an error on read when one is missing. */

@@ -1,0 +1,114 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { Ledger } from './ledger.js';
+import { LEDGER } from './ledger.js';
+import { bronzeFileName, copyBronzeFileAs, relationFolder, retryingConflicts } from './parquet-bronze.js';
+
+/** What a source's objects are adopted into: its ledger label, its location relative to the project, its bronze relation. */
+export interface AdoptTarget {
+  connection: Connection;
+  dialect: Dialect;
+  ledger: Ledger;
+  source: string;
+  /** `landing/call_logs/` (the store's `relativeLocation`). */
+  relativeLocation: string;
+  relation: Relation;
+  /** The bronze folder (DuckDB files): where a bronze view's files are. */
+  bronzeRoot?: string;
+  invocationId: string;
+}
+
+/** One object an earlier version recorded by its absolute URI: that URI, the one it has now, and its current bronze file. */
+interface Adopted {
+  from: string;
+  to: string;
+  etag: string;
+  bronzeFile: string | null;
+}
+
+const CHUNK = 500;
+
+/**
+ * Ledgers written before local objects were named relative to the project recorded a location of the project
+ * (`landing/call_logs/`) by absolute URIs (`file:///old/checkout/landing/call_logs/day_1.csv`). A row of the
+ * source whose URI ends with `/<location><its key>` is the object `file:<location><key>`, whatever folder the
+ * project was in then: the same folder, one it moved from, or another copy of it landing into this warehouse
+ * (whose objects are then landed once, not once per copy). Its ledger rows and its bronze rows'
+ * `_strata_source_file` (a bronze table's rows, or a bronze view's files, written again under their new
+ * names) are rewritten in one transaction, before anything lands: a crash before the commit leaves the old
+ * rows, which the next landing adopts. The number of objects adopted.
+ */
+export async function adoptAbsoluteUris(t: AdoptTarget): Promise<number> {
+  const adopted = new Map<string, Adopted>();
+  for (const row of await t.ledger.absoluteFileRows(t.source)) {
+    const tail = `/${t.relativeLocation}${row.key}`;
+    if (!row.uri.endsWith(tail)) continue;
+    const entry = adopted.get(row.uri) ?? { from: row.uri, to: `file:${t.relativeLocation}${row.key}`, etag: row.etag, bronzeFile: null };
+    if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile });
+    adopted.set(row.uri, entry);
+  }
+  if (!adopted.size) return 0;
+  const { connection: c, dialect: d } = t;
+  const kind = (await c.getRelation(t.relation))?.kind;
+  const statements: string[] = [];
+  const written = new Map<string, string>();
+  if (kind === 'view' && t.bronzeRoot && d.copyToParquetSql) {
+    await rewriteBronzeFiles(t, [...adopted.values()], written);
+  } else if (kind === 'table' && (await c.getColumns(t.relation)).some((col) => col.name.toLowerCase() === '_strata_source_file')) {
+    statements.push(...renameSql(d, d.renderRelation(t.relation), '_strata_source_file', '', [...adopted.values()]));
+  }
+  const q = (v: string): string => d.quoteString(v);
+  statements.push(...renameSql(d, d.renderRelation(LEDGER), 'uri', `source = ${q(t.source)} and `, [...adopted.values()]));
+  for (const [from, to] of written) statements.push(`update ${d.renderRelation(LEDGER)} set bronze_file = ${q(to)} where status = 'loaded' and bronze_file = ${q(from)}`);
+  await atomically(c, d, statements);
+  // The old files are no longer listed by the ledger (so never read); removed so they do not take the space twice.
+  for (const from of written.keys()) rmSync(join(t.bronzeRoot!, from), { force: true });
+  return adopted.size;
+}
+
+/**
+ * `column = 'file:' || the part after the old folder`, for the adopted values, in statements of at most
+ * CHUNK values each (one pass over a bronze table per CHUNK objects, not one per object).
+ */
+function renameSql(d: Dialect, relation: string, column: string, where: string, objects: Adopted[]): string[] {
+  const byCut = new Map<number, string[]>();
+  for (const o of objects) {
+    const cut = o.from.length - (o.to.length - 'file:'.length);
+    byCut.set(cut, [...(byCut.get(cut) ?? []), o.from]);
+  }
+  const out: string[] = [];
+  for (const [cut, uris] of byCut) {
+    for (let i = 0; i < uris.length; i += CHUNK) {
+      const list = uris.slice(i, i + CHUNK).map((u) => d.quoteString(u)).join(', ');
+      out.push(`update ${relation} set ${column} = 'file:' || substr(${column}, ${cut + 1}) where ${where}${column} in (${list})`);
+    }
+  }
+  return out;
+}
+
+/**
+ * A bronze view's files of adopted objects, written again under the name their new URI gives them, with the new
+ * `_strata_source_file` (old file → new file, relative to the bronze root). A file already gone is left to the
+ * landing, which lands its object again as any landed object whose file is missing.
+ */
+async function rewriteBronzeFiles(t: AdoptTarget, objects: Adopted[], written: Map<string, string>): Promise<void> {
+  const folder = `${relationFolder(t.relation)}/`;
+  for (const o of objects) {
+    if (!o.bronzeFile?.startsWith(folder) || !existsSync(join(t.bronzeRoot!, o.bronzeFile))) continue;
+    const to = `${posix.dirname(o.bronzeFile)}/${bronzeFileName(o.to, o.etag)}`;
+    await copyBronzeFileAs(t.connection, t.dialect, { root: t.bronzeRoot!, invocationId: t.invocationId }, o.bronzeFile, to, o.to);
+    written.set(o.bronzeFile, to);
+  }
+}
+
+/** Statements in one transaction: the connection's where DDL and DML roll back together, else one script (BigQuery). */
+async function atomically(c: Connection, d: Dialect, statements: string[]): Promise<void> {
+  if (d.capabilities.transactionalDdl) {
+    await retryingConflicts(() => c.transaction(async () => {
+      for (const sql of statements) await c.execute(sql);
+    }));
+  } else {
+    await c.execute([d.beginTransaction(), ...statements, d.commitTransaction()].join(';\n'));
+  }
+}
