@@ -80,11 +80,12 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const ledger = new Ledger(o.connection, o.dialect);
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
-  // Ledgers of earlier versions name a folder of the project by absolute URIs: adopted before anything is compared.
-  if (o.store.relativeLocation !== undefined) {
-    await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  let landed = await ledger.landed(label, (key) => o.store.uri(key));
+  // Ledgers of earlier versions named a folder of the project by absolute URIs: adopted before anything is compared.
+  if (o.store.relativeLocation !== undefined && [...landed.keys()].some((uri) => uri.startsWith('file://'))) {
+    const adopted = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+    if (adopted) landed = await ledger.landed(label, (key) => o.store.uri(key));
   }
-  const landed = await ledger.landed(label, (key) => o.store.uri(key));
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;
   const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
