@@ -14,8 +14,8 @@ import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
-/** The ledger's landed objects of a source: URI → ETag and key. */
-type Landed = Map<string, { etag: string; key: string }>;
+/** The ledger's landed objects of a source: URI → ETag and key (`unnamed`: a row written before the `uri` column). */
+type Landed = Map<string, { etag: string; key: string; unnamed?: true }>;
 
 /** A driver's error on one line: CSV errors may span lines (`CSV Error on Line: 3`, `Original Line: …`). */
 const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
@@ -82,7 +82,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
   let landed = await ledger.landed(label, (key) => o.store.uri(key));
   // Ledgers of earlier versions named a folder of the project by absolute URIs: adopted before anything is compared.
-  if (o.store.relativeLocation !== undefined && [...landed.keys()].some((uri) => uri.startsWith('file://'))) {
+  if (o.store.relativeLocation !== undefined && [...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) {
     const adopted = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
     if (adopted) landed = await ledger.landed(label, (key) => o.store.uri(key));
   }

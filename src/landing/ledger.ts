@@ -50,16 +50,20 @@ export class Ledger {
     if (!has('bronze_file')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'bronze_file', dataType: d.typeName('string') }]));
   }
 
-  /** URI → ETag and key of every object currently landed for the source; `uriOf` gives legacy rows (no URI) one. */
-  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, { etag: string; key: string }>> {
+  /** URI → ETag and key of every object currently landed for the source; `uriOf` gives legacy rows (no URI, `unnamed`) one. */
+  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, { etag: string; key: string; unnamed?: true }>> {
     const { rows } = await this.connection.query(`select key, etag, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
-    return new Map(rows.map((r) => [r.uri === null || r.uri === undefined ? uriOf(String(r.key)) : String(r.uri), { etag: String(r.etag), key: String(r.key) }]));
+    return new Map(rows.map((r) => (r.uri === null || r.uri === undefined ? [uriOf(String(r.key)), { etag: String(r.etag), key: String(r.key), unnamed: true }] : [String(r.uri), { etag: String(r.etag), key: String(r.key) }])));
   }
 
-  /** Every row of the source with an absolute `file://` URI (any status): URI, key, status, ETag and bronze file. */
-  async absoluteFileRows(source: string): Promise<{ uri: string; key: string; status: string; etag: string; bronzeFile: string | null }[]> {
-    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file from ${this.rel} where source = ${this.dialect.quoteString(source)} and substr(uri, 1, 7) = 'file://'`);
-    return rows.map((r) => ({ uri: String(r.uri), key: String(r.key), status: String(r.status), etag: String(r.etag), bronzeFile: r.bronze_file === null || r.bronze_file === undefined ? null : String(r.bronze_file) }));
+  /**
+   * Every row of the source with an absolute `file://` URI, or none (written before the `uri` column), any
+   * status: URI (null: none), key, status, ETag and bronze file.
+   */
+  async rowsToAdopt(source: string): Promise<{ uri: string | null; key: string; status: string; etag: string; bronzeFile: string | null }[]> {
+    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file from ${this.rel} where source = ${this.dialect.quoteString(source)} and (uri is null or substr(uri, 1, 7) = 'file://')`);
+    const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+    return rows.map((r) => ({ uri: str(r.uri), key: String(r.key), status: String(r.status), etag: String(r.etag), bronzeFile: str(r.bronze_file) }));
   }
 
   insertSql(e: LedgerEntry): string {

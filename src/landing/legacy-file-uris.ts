@@ -41,15 +41,21 @@ const CHUNK = 500;
  */
 export async function adoptAbsoluteUris(t: AdoptTarget): Promise<number> {
   const adopted = new Map<string, Adopted>();
-  for (const row of await t.ledger.absoluteFileRows(t.source)) {
-    const tail = `/${t.relativeLocation}${row.key}`;
-    if (!row.uri.endsWith(tail)) continue;
+  // Rows written before the ledger had a `uri` column: their bronze rows have an absolute URI ending in the key.
+  const unnamed = new Set<string>();
+  for (const row of await t.ledger.rowsToAdopt(t.source)) {
+    if (row.uri === null) {
+      if (row.status === 'loaded') unnamed.add(row.key);
+      continue;
+    }
+    if (!row.uri.endsWith(`/${t.relativeLocation}${row.key}`)) continue;
     const entry = adopted.get(row.uri) ?? { from: row.uri, to: `file:${t.relativeLocation}${row.key}`, etag: row.etag, bronzeFile: null };
     if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile });
     adopted.set(row.uri, entry);
   }
-  if (!adopted.size) return 0;
+  if (!adopted.size && !unnamed.size) return 0;
   const { connection: c, dialect: d } = t;
+  const q = (v: string): string => d.quoteString(v);
   const kind = (await c.getRelation(t.relation))?.kind;
   const statements: string[] = [];
   const written = new Map<string, string>();
@@ -57,14 +63,38 @@ export async function adoptAbsoluteUris(t: AdoptTarget): Promise<number> {
     await rewriteBronzeFiles(t, [...adopted.values()], written);
   } else if (kind === 'table' && (await c.getColumns(t.relation)).some((col) => col.name.toLowerCase() === '_strata_source_file')) {
     statements.push(...renameSql(d, d.renderRelation(t.relation), '_strata_source_file', '', [...adopted.values()]));
+    statements.push(...suffixSql(d, d.renderRelation(t.relation), t.relativeLocation, [...unnamed]));
   }
-  const q = (v: string): string => d.quoteString(v);
-  statements.push(...renameSql(d, d.renderRelation(LEDGER), 'uri', `source = ${q(t.source)} and `, [...adopted.values()]));
-  for (const [from, to] of written) statements.push(`update ${d.renderRelation(LEDGER)} set bronze_file = ${q(to)} where status = 'loaded' and bronze_file = ${q(from)}`);
+  const ledger = d.renderRelation(LEDGER);
+  statements.push(...renameSql(d, ledger, 'uri', `source = ${q(t.source)} and `, [...adopted.values()]));
+  if (unnamed.size) statements.push(`update ${ledger} set uri = ${q(`file:${t.relativeLocation}`)} || key where source = ${q(t.source)} and uri is null`);
+  for (const [from, to] of written) statements.push(`update ${ledger} set bronze_file = ${q(to)} where status = 'loaded' and bronze_file = ${q(from)}`);
   await atomically(c, d, statements);
   // The old files are no longer listed by the ledger (so never read); removed so they do not take the space twice.
   for (const from of written.keys()) rmSync(join(t.bronzeRoot!, from), { force: true });
-  return adopted.size;
+  return adopted.size + unnamed.size;
+}
+
+/**
+ * Bronze rows of objects whose ledger rows have no URI: `_strata_source_file` is `file://<some folder>/<location><key>`;
+ * it becomes `file:<location><key>`. Grouped by the length of `<location><key>`, so that one pass over the
+ * table serves CHUNK objects.
+ */
+function suffixSql(d: Dialect, relation: string, location: string, keys: string[]): string[] {
+  const byLength = new Map<number, string[]>();
+  for (const key of keys) {
+    const tail = `${location}${key}`;
+    byLength.set(tail.length, [...(byLength.get(tail.length) ?? []), `/${tail}`]);
+  }
+  const out: string[] = [];
+  const f = '_strata_source_file';
+  for (const [n, tails] of byLength) {
+    for (let i = 0; i < tails.length; i += CHUNK) {
+      const list = tails.slice(i, i + CHUNK).map((x) => d.quoteString(x)).join(', ');
+      out.push(`update ${relation} set ${f} = 'file:' || substr(${f}, length(${f}) - ${n - 1}) where substr(${f}, 1, 7) = 'file://' and substr(${f}, length(${f}) - ${n}) in (${list})`);
+    }
+  }
+  return out;
 }
 
 /**

@@ -183,6 +183,23 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
     expect(after.bronze).toEqual({ [DAY_1]: 10, [DAY_2]: 2, 'file:landing/events/day_3.parquet': 1 });
   });
 
+  it('a ledger from before its uri column (bronze rows with absolute URIs): adopted by key, a reland replaces, nothing twice', async () => {
+    const { dir } = await project('table');
+    await dropDay2(dir);
+    expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 2 files (5 rows), skipped 0');
+    await asPreviousVersion(join(dir, 'target', 'test.duckdb'), dir, 'table');
+    await sql(join(dir, 'target', 'test.duckdb'), ['update strata_meta.landed_files set uri = null']);
+    const moved = `${dir}-moved`;
+    renameSync(dir, moved);
+    dirs.push(moved);
+    const db = join(moved, 'target', 'test.duckdb');
+    expect((await land({ projectDir: moved, profilesDir: moved })).results[0]?.message).toBe('nothing new: 2 files already landed');
+    expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
+    writeFileSync(join(moved, 'landing', 'events', 'day_1.parquet'), await parquetBytes('select range as id from range(100, 110)'));
+    expect((await land({ projectDir: moved, profilesDir: moved, relandChanged: true })).results[0]?.message).toBe('landed 1 file (10 rows), skipped 1');
+    expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 10, [DAY_2]: 2 }, ledger: { [DAY_1]: 10, [DAY_2]: 2 } });
+  });
+
   it('land_as: parquet, a bronze file of the old ledger gone: its object lands again, once', async () => {
     const { dir, db } = await project('parquet');
     await dropDay2(dir);
