@@ -83,8 +83,9 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   let landed = await ledger.landed(label, (key) => o.store.uri(key));
   // Ledgers of earlier versions named a folder of the project by absolute URIs: adopted before anything is compared.
   if (o.store.relativeLocation !== undefined && [...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) {
-    const adopted = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
-    if (adopted) landed = await ledger.landed(label, (key) => o.store.uri(key));
+    const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+    if (adoption.adopted || adoption.retired) landed = await ledger.landed(label, (key) => o.store.uri(key));
+    if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project; the rows of the earlier landing were removed, so each is in bronze once` });
   }
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;

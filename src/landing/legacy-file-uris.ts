@@ -25,6 +25,14 @@ interface Adopted {
   to: string;
   etag: string;
   bronzeFile: string | null;
+  /** Where its `loaded` row comes in the order the ledger's rows were written (-1: it has none). */
+  loaded: number;
+}
+
+/** What the adoption did: objects given their URI, and landings of one object from two folders retired (their rows were twice in bronze). */
+export interface Adoption {
+  adopted: number;
+  retired: number;
 }
 
 const CHUNK = 500;
@@ -39,40 +47,58 @@ const CHUNK = 500;
  * names) are rewritten in one transaction, before anything lands: a crash before the commit leaves the old
  * rows, which the next landing adopts. The number of objects adopted.
  */
-export async function adoptAbsoluteUris(t: AdoptTarget): Promise<number> {
+export async function adoptAbsoluteUris(t: AdoptTarget): Promise<Adoption> {
   const adopted = new Map<string, Adopted>();
   // Rows written before the ledger had a `uri` column: their bronze rows have an absolute URI ending in the key.
   const unnamed = new Set<string>();
-  for (const row of await t.ledger.rowsToAdopt(t.source)) {
+  for (const [i, row] of (await t.ledger.rowsToAdopt(t.source)).entries()) {
     if (row.uri === null) {
       if (row.status === 'loaded') unnamed.add(row.key);
       continue;
     }
     if (!row.uri.endsWith(`/${t.relativeLocation}${row.key}`)) continue;
-    const entry = adopted.get(row.uri) ?? { from: row.uri, to: `file:${t.relativeLocation}${row.key}`, etag: row.etag, bronzeFile: null };
-    if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile });
+    const entry = adopted.get(row.uri) ?? { from: row.uri, to: `file:${t.relativeLocation}${row.key}`, etag: row.etag, bronzeFile: null, loaded: -1 };
+    if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile, loaded: i });
     adopted.set(row.uri, entry);
   }
-  if (!adopted.size && !unnamed.size) return 0;
+  if (!adopted.size && !unnamed.size) return { adopted: 0, retired: 0 };
+  const retired = duplicateLandings([...adopted.values()]);
+  const gone = new Set(retired);
+  const kept = [...adopted.values()].filter((o) => !gone.has(o.from));
   const { connection: c, dialect: d } = t;
   const q = (v: string): string => d.quoteString(v);
+  const list = (uris: string[]): string => uris.map(q).join(', ');
   const kind = (await c.getRelation(t.relation))?.kind;
   const statements: string[] = [];
   const written = new Map<string, string>();
   if (kind === 'view' && t.bronzeRoot && d.copyToParquetSql) {
-    await rewriteBronzeFiles(t, [...adopted.values()], written);
+    await rewriteBronzeFiles(t, kept, written);
   } else if (kind === 'table' && (await c.getColumns(t.relation)).some((col) => col.name.toLowerCase() === '_strata_source_file')) {
-    statements.push(...renameSql(d, d.renderRelation(t.relation), '_strata_source_file', '', [...adopted.values()]));
-    statements.push(...suffixSql(d, d.renderRelation(t.relation), t.relativeLocation, [...unnamed]));
+    const bronze = d.renderRelation(t.relation);
+    for (let i = 0; i < retired.length; i += CHUNK) statements.push(`delete from ${bronze} where _strata_source_file in (${list(retired.slice(i, i + CHUNK))})`);
+    statements.push(...renameSql(d, bronze, '_strata_source_file', '', kept));
+    statements.push(...suffixSql(d, bronze, t.relativeLocation, [...unnamed]));
   }
   const ledger = d.renderRelation(LEDGER);
+  for (let i = 0; i < retired.length; i += CHUNK) statements.push(`update ${ledger} set status = 'replaced' where source = ${q(t.source)} and status = 'loaded' and uri in (${list(retired.slice(i, i + CHUNK))})`);
   statements.push(...renameSql(d, ledger, 'uri', `source = ${q(t.source)} and `, [...adopted.values()]));
   if (unnamed.size) statements.push(`update ${ledger} set uri = ${q(`file:${t.relativeLocation}`)} || key where source = ${q(t.source)} and uri is null`);
   for (const [from, to] of written) statements.push(`update ${ledger} set bronze_file = ${q(to)} where status = 'loaded' and bronze_file = ${q(from)}`);
   await atomically(c, d, statements);
   // The old files are no longer listed by the ledger (so never read); removed so they do not take the space twice.
   for (const from of written.keys()) rmSync(join(t.bronzeRoot!, from), { force: true });
-  return adopted.size + unnamed.size;
+  return { adopted: adopted.size - retired.length + unnamed.size, retired: retired.length };
+}
+
+/**
+ * One object landed from two folders by an earlier version (two copies of the project, or a project that moved
+ * and landed again): its rows are in bronze twice. The landing written last stays, as a reland would leave it;
+ * the earlier ones' old URIs are returned, to be retired (ledger rows `replaced`, bronze rows deleted).
+ */
+function duplicateLandings(objects: Adopted[]): string[] {
+  const last = new Map<string, Adopted>();
+  for (const o of objects) if (o.loaded >= 0 && o.loaded > (last.get(o.to)?.loaded ?? -1)) last.set(o.to, o);
+  return objects.filter((o) => o.loaded >= 0 && last.get(o.to) !== o).map((o) => o.from);
 }
 
 /**

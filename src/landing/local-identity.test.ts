@@ -87,6 +87,28 @@ async function asPreviousVersion(db: string, root: string, landAs: string): Prom
   expect(Object.keys((await bronzeAndLedger(db)).bronze).every((f) => f.startsWith('file:///'))).toBe(true);
 }
 
+/**
+ * The previous version landing the objects of a copy of the project in `copy` too (the defect): every loaded object
+ * of `root` once more, under the copy's absolute URI, a second later — its rows twice in bronze.
+ */
+async function landedAgainFromCopy(db: string, root: string, copy: string, landAs: string): Promise<void> {
+  const [from, to] = [root, copy].map((r) => pathToFileURL(r).href);
+  const rows = await queryDuckDb(db, "select uri, etag, bronze_file from strata_meta.landed_files where status = 'loaded'");
+  const q = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+  const statements: string[] = [];
+  const base = db.replace(/\.duckdb$/, '_bronze');
+  for (const r of rows) {
+    const uri = String(r.uri);
+    const other = uri.replace(from!, to!);
+    const file = landAs === 'table' ? null : `bronze/events/${bronzeFileName(other, String(r.etag))}`;
+    statements.push(`insert into strata_meta.landed_files select * replace (${q(other)} as uri, loaded_at + interval 1 second as loaded_at, ${file ? q(file) : 'null'} as bronze_file) from strata_meta.landed_files where uri = ${q(uri)} and status = 'loaded'`);
+    if (file) statements.push(`copy (select * replace (${q(other)} as _strata_source_file) from read_parquet(${q(join(base, String(r.bronze_file)))})) to ${q(join(base, file))} (format parquet)`);
+    else statements.push(`insert into bronze.events select * replace (${q(other)} as _strata_source_file) from bronze.events where _strata_source_file = ${q(uri)}`);
+  }
+  await sql(db, statements);
+  expect(Number((await queryDuckDb(db, 'select count(*)::int as n from bronze.events'))[0]!.n)).toBe(10);
+}
+
 describe('a project folder that moved', () => {
   for (const landAs of ['table', 'parquet']) {
     it(`lands nothing again, and a new file once (land_as: ${landAs})`, async () => {
@@ -199,6 +221,29 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
     expect((await land({ projectDir: moved, profilesDir: moved, relandChanged: true })).results[0]?.message).toBe('landed 1 file (10 rows), skipped 1');
     expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 10, [DAY_2]: 2 }, ledger: { [DAY_1]: 10, [DAY_2]: 2 } });
   });
+
+  for (const landAs of ['table', 'parquet']) {
+    it(`objects it landed twice, from two copies of the project, are in bronze once again (land_as: ${landAs})`, async () => {
+      const shared = mkdtempSync(join(tmpdir(), 'strata-shared-'));
+      dirs.push(shared);
+      const { dir, db } = await project(landAs, join(shared, 'warehouse.duckdb'));
+      await dropDay2(dir);
+      expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 2 files (5 rows), skipped 0');
+      await asPreviousVersion(db, dir, landAs);
+      const copy = `${dir}-copy`;
+      cpSync(dir, copy, { recursive: true, preserveTimestamps: true });
+      dirs.push(copy);
+      await landedAgainFromCopy(db, dir, copy, landAs);
+      const events: string[] = [];
+      const r = await land({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => { if (e.type === 'info') events.push(e.message); } } });
+      expect(r.exitCode, r.results[0]?.message).toBe(0);
+      expect(r.results[0]?.message).toBe('nothing new: 2 files already landed');
+      expect(events.join('\n')).toContain('landing.events: 2 object(s) had been landed twice by an earlier version');
+      expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
+      expect((await land({ projectDir: copy, profilesDir: copy })).results[0]?.message).toBe('nothing new: 2 files already landed');
+      expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
+    });
+  }
 
   it('land_as: parquet, a bronze file of the old ledger gone: its object lands again, once', async () => {
     const { dir, db } = await project('parquet');
