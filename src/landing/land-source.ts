@@ -85,7 +85,9 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   if (o.store.relativeLocation !== undefined && [...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) {
     const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
     if (adoption.adopted || adoption.retired) landed = await ledger.landed(label, (key) => o.store.uri(key));
-    if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project; the rows of the earlier landing were removed, so each is in bronze once` });
+    if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
+    const other = adoption.different;
+    if (other.length) o.reporter.emit({ type: 'info', message: `warning: ${label}: ${other.length} object(s) had been landed by an earlier version from another folder of the project too, with other rows (${other.slice(0, 2).join(', ')}${other.length > 2 ? ', …' : ''}); those rows stay in bronze under that URI, as another location's object: delete them (and mark their ledger rows replaced) if they are not wanted` });
   }
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;

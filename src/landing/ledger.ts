@@ -57,11 +57,12 @@ export class Ledger {
   }
 
   /**
-   * Every row of the source with an absolute `file://` URI, or none (written before the `uri` column), any
-   * status, in the order they were written: URI (null: none), key, status, ETag and bronze file.
+   * Every row of the source with a `file:` URI (absolute `file:///…` or relative to the project `file:landing/…`),
+   * or none (written before the `uri` column), any status, in the order they were written: URI (null: none),
+   * key, status, ETag and bronze file.
    */
   async rowsToAdopt(source: string): Promise<{ uri: string | null; key: string; status: string; etag: string; bronzeFile: string | null }[]> {
-    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file from ${this.rel} where source = ${this.dialect.quoteString(source)} and (uri is null or substr(uri, 1, 7) = 'file://') order by loaded_at`);
+    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file from ${this.rel} where source = ${this.dialect.quoteString(source)} and (uri is null or substr(uri, 1, 5) = 'file:') order by loaded_at`);
     const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
     return rows.map((r) => ({ uri: str(r.uri), key: String(r.key), status: String(r.status), etag: String(r.etag), bronzeFile: str(r.bronze_file) }));
   }

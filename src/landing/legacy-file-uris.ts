@@ -4,6 +4,7 @@ import type { Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { Ledger } from './ledger.js';
 import { LEDGER } from './ledger.js';
 import { bronzeFileName, copyBronzeFileAs, relationFolder, retryingConflicts } from './parquet-bronze.js';
+import { findDuplicates } from './legacy-duplicates.js';
 
 /** What a source's objects are adopted into: its ledger label, its location relative to the project, its bronze relation. */
 export interface AdoptTarget {
@@ -20,7 +21,7 @@ export interface AdoptTarget {
 }
 
 /** One object an earlier version recorded by its absolute URI: that URI, the one it has now, and its current bronze file. */
-interface Adopted {
+export interface Adopted {
   from: string;
   to: string;
   etag: string;
@@ -29,10 +30,14 @@ interface Adopted {
   loaded: number;
 }
 
-/** What the adoption did: objects given their URI, and landings of one object from two folders retired (their rows were twice in bronze). */
+/**
+ * What the adoption did: objects given their URI; earlier landings of one object from another folder retired
+ * (the same rows twice in bronze) or left as they were (other rows: their absolute URIs, for the run to name).
+ */
 export interface Adoption {
   adopted: number;
   retired: number;
+  different: string[];
 }
 
 const CHUNK = 500;
@@ -45,30 +50,21 @@ const CHUNK = 500;
  * (whose objects are then landed once, not once per copy). Its ledger rows and its bronze rows'
  * `_strata_source_file` (a bronze table's rows, or a bronze view's files, written again under their new
  * names) are rewritten in one transaction, before anything lands: a crash before the commit leaves the old
- * rows, which the next landing adopts. The number of objects adopted.
+ * rows, which the next landing adopts. An object landed twice (from two folders) is kept once when both
+ * landings have the same rows (see legacy-duplicates.ts).
  */
 export async function adoptAbsoluteUris(t: AdoptTarget): Promise<Adoption> {
-  const adopted = new Map<string, Adopted>();
-  // Rows written before the ledger had a `uri` column: their bronze rows have an absolute URI ending in the key.
-  const unnamed = new Set<string>();
-  for (const [i, row] of (await t.ledger.rowsToAdopt(t.source)).entries()) {
-    if (row.uri === null) {
-      if (row.status === 'loaded') unnamed.add(row.key);
-      continue;
-    }
-    if (!row.uri.endsWith(`/${t.relativeLocation}${row.key}`)) continue;
-    const entry = adopted.get(row.uri) ?? { from: row.uri, to: `file:${t.relativeLocation}${row.key}`, etag: row.etag, bronzeFile: null, loaded: -1 };
-    if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile, loaded: i });
-    adopted.set(row.uri, entry);
-  }
-  if (!adopted.size && !unnamed.size) return { adopted: 0, retired: 0 };
-  const retired = duplicateLandings([...adopted.values()]);
-  const gone = new Set(retired);
-  const kept = [...adopted.values()].filter((o) => !gone.has(o.from));
+  const { objects, unnamed } = await ledgerRows(t);
+  if (!objects.some((o) => o.from !== o.to) && !unnamed.size) return { adopted: 0, retired: 0, different: [] };
   const { connection: c, dialect: d } = t;
+  const kind = (await c.getRelation(t.relation))?.kind;
+  const twice = await findDuplicates(t, kind, objects);
+  const retired = twice.retired.map((o) => o.from);
+  // Renamed: absolute landings that are the object's only one or its kept one (and the retired, in the ledger).
+  const renamed = objects.filter((o) => o.from !== o.to && !twice.different.includes(o));
+  const kept = renamed.filter((o) => !twice.retired.includes(o));
   const q = (v: string): string => d.quoteString(v);
   const list = (uris: string[]): string => uris.map(q).join(', ');
-  const kind = (await c.getRelation(t.relation))?.kind;
   const statements: string[] = [];
   const written = new Map<string, string>();
   if (kind === 'view' && t.bronzeRoot && d.copyToParquetSql) {
@@ -81,24 +77,35 @@ export async function adoptAbsoluteUris(t: AdoptTarget): Promise<Adoption> {
   }
   const ledger = d.renderRelation(LEDGER);
   for (let i = 0; i < retired.length; i += CHUNK) statements.push(`update ${ledger} set status = 'replaced' where source = ${q(t.source)} and status = 'loaded' and uri in (${list(retired.slice(i, i + CHUNK))})`);
-  statements.push(...renameSql(d, ledger, 'uri', `source = ${q(t.source)} and `, [...adopted.values()]));
+  statements.push(...renameSql(d, ledger, 'uri', `source = ${q(t.source)} and `, renamed));
   if (unnamed.size) statements.push(`update ${ledger} set uri = ${q(`file:${t.relativeLocation}`)} || key where source = ${q(t.source)} and uri is null`);
   for (const [from, to] of written) statements.push(`update ${ledger} set bronze_file = ${q(to)} where status = 'loaded' and bronze_file = ${q(from)}`);
-  await atomically(c, d, statements);
+  if (statements.length) await atomically(c, d, statements);
   // The old files are no longer listed by the ledger (so never read); removed so they do not take the space twice.
   for (const from of written.keys()) rmSync(join(t.bronzeRoot!, from), { force: true });
-  return { adopted: adopted.size - retired.length + unnamed.size, retired: retired.length };
+  return { adopted: kept.length + unnamed.size, retired: retired.length, different: twice.different.map((o) => o.from) };
 }
 
 /**
- * One object landed from two folders by an earlier version (two copies of the project, or a project that moved
- * and landed again): its rows are in bronze twice. The landing written last stays, as a reland would leave it;
- * the earlier ones' old URIs are returned, to be retired (ledger rows `replaced`, bronze rows deleted).
+ * The source's ledger rows of this location, per URI in the order they were written: absolute ones (to adopt)
+ * and relative ones (the object as it is named now, which an absolute landing of it is compared with), and
+ * the keys of loaded rows without a URI.
  */
-function duplicateLandings(objects: Adopted[]): string[] {
-  const last = new Map<string, Adopted>();
-  for (const o of objects) if (o.loaded >= 0 && o.loaded > (last.get(o.to)?.loaded ?? -1)) last.set(o.to, o);
-  return objects.filter((o) => o.loaded >= 0 && last.get(o.to) !== o).map((o) => o.from);
+async function ledgerRows(t: AdoptTarget): Promise<{ objects: Adopted[]; unnamed: Set<string> }> {
+  const objects = new Map<string, Adopted>();
+  const unnamed = new Set<string>();
+  for (const [i, row] of (await t.ledger.rowsToAdopt(t.source)).entries()) {
+    if (row.uri === null) {
+      if (row.status === 'loaded') unnamed.add(row.key);
+      continue;
+    }
+    const to = `file:${t.relativeLocation}${row.key}`;
+    if (row.uri !== to && !(row.uri.startsWith('file://') && row.uri.endsWith(`/${t.relativeLocation}${row.key}`))) continue;
+    const entry = objects.get(row.uri) ?? { from: row.uri, to, etag: row.etag, bronzeFile: null, loaded: -1 };
+    if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile, loaded: i });
+    objects.set(row.uri, entry);
+  }
+  return { objects: [...objects.values()], unnamed };
 }
 
 /**

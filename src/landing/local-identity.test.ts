@@ -91,7 +91,8 @@ async function asPreviousVersion(db: string, root: string, landAs: string): Prom
  * The previous version landing the objects of a copy of the project in `copy` too (the defect): every loaded object
  * of `root` once more, under the copy's absolute URI, a second later — its rows twice in bronze.
  */
-async function landedAgainFromCopy(db: string, root: string, copy: string, landAs: string): Promise<void> {
+async function landedAgainFromCopy(db: string, root: string, copy: string, landAs: string, otherRows = false): Promise<void> {
+  const id = otherRows ? 'id + 100' : 'id';
   const [from, to] = [root, copy].map((r) => pathToFileURL(r).href);
   const rows = await queryDuckDb(db, "select uri, etag, bronze_file from strata_meta.landed_files where status = 'loaded'");
   const q = (v: string): string => `'${v.replace(/'/g, "''")}'`;
@@ -102,8 +103,8 @@ async function landedAgainFromCopy(db: string, root: string, copy: string, landA
     const other = uri.replace(from!, to!);
     const file = landAs === 'table' ? null : `bronze/events/${bronzeFileName(other, String(r.etag))}`;
     statements.push(`insert into strata_meta.landed_files select * replace (${q(other)} as uri, loaded_at + interval 1 second as loaded_at, ${file ? q(file) : 'null'} as bronze_file) from strata_meta.landed_files where uri = ${q(uri)} and status = 'loaded'`);
-    if (file) statements.push(`copy (select * replace (${q(other)} as _strata_source_file) from read_parquet(${q(join(base, String(r.bronze_file)))})) to ${q(join(base, file))} (format parquet)`);
-    else statements.push(`insert into bronze.events select * replace (${q(other)} as _strata_source_file) from bronze.events where _strata_source_file = ${q(uri)}`);
+    if (file) statements.push(`copy (select * replace (${q(other)} as _strata_source_file, ${id} as id) from read_parquet(${q(join(base, String(r.bronze_file)))})) to ${q(join(base, file))} (format parquet)`);
+    else statements.push(`insert into bronze.events select * replace (${q(other)} as _strata_source_file, ${id} as id) from bronze.events where _strata_source_file = ${q(uri)}`);
   }
   await sql(db, statements);
   expect(Number((await queryDuckDb(db, 'select count(*)::int as n from bronze.events'))[0]!.n)).toBe(10);
@@ -222,28 +223,36 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
     expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 10, [DAY_2]: 2 }, ledger: { [DAY_1]: 10, [DAY_2]: 2 } });
   });
 
-  for (const landAs of ['table', 'parquet']) {
-    it(`objects it landed twice, from two copies of the project, are in bronze once again (land_as: ${landAs})`, async () => {
-      const shared = mkdtempSync(join(tmpdir(), 'strata-shared-'));
-      dirs.push(shared);
-      const { dir, db } = await project(landAs, join(shared, 'warehouse.duckdb'));
-      await dropDay2(dir);
-      expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 2 files (5 rows), skipped 0');
-      await asPreviousVersion(db, dir, landAs);
-      const copy = `${dir}-copy`;
-      cpSync(dir, copy, { recursive: true, preserveTimestamps: true });
-      dirs.push(copy);
-      await landedAgainFromCopy(db, dir, copy, landAs);
+  const twice: [string, string][] = [['table', 'the same'], ['parquet', 'the same'], ['table', 'other'], ['parquet', 'other']];
+  it.each(twice)('objects it landed twice from two copies (land_as: %s, %s rows): once again if the same, else both kept', async (landAs, rows) => {
+    const shared = mkdtempSync(join(tmpdir(), 'strata-shared-'));
+    dirs.push(shared);
+    const { dir, db } = await project(landAs, join(shared, 'warehouse.duckdb'));
+    await dropDay2(dir);
+    expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 2 files (5 rows), skipped 0');
+    await asPreviousVersion(db, dir, landAs);
+    const copy = `${dir}-copy`;
+    cpSync(dir, copy, { recursive: true, preserveTimestamps: true });
+    dirs.push(copy);
+    await landedAgainFromCopy(db, dir, copy, landAs, rows === 'other');
+    for (const at of [dir, copy]) {
       const events: string[] = [];
-      const r = await land({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => { if (e.type === 'info') events.push(e.message); } } });
+      const r = await land({ projectDir: at, profilesDir: at, reporter: { emit: (e) => { if (e.type === 'info') events.push(e.message); } } });
       expect(r.exitCode, r.results[0]?.message).toBe(0);
       expect(r.results[0]?.message).toBe('nothing new: 2 files already landed');
-      expect(events.join('\n')).toContain('landing.events: 2 object(s) had been landed twice by an earlier version');
-      expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
-      expect((await land({ projectDir: copy, profilesDir: copy })).results[0]?.message).toBe('nothing new: 2 files already landed');
-      expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
-    });
-  }
+      if (rows === 'the same') {
+        if (at === dir) expect(events.join('\n')).toContain('landing.events: 2 object(s) had been landed twice by an earlier version');
+        expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
+      } else {
+        // The copy's landing (the later) is the object now; the earlier landing's other rows stay, under their URI.
+        expect(events.join('\n')).toContain('warning: landing.events: 2 object(s) had been landed by an earlier version from another folder of the project too, with other rows');
+        const earlier = (name: string): string => `${pathToFileURL(dir).href}/landing/events/${name}`;
+        const both = { [DAY_1]: 3, [DAY_2]: 2, [earlier('day_1.parquet')]: 3, [earlier('day_2.parquet')]: 2 };
+        expect(await bronzeAndLedger(db)).toEqual({ bronze: both, ledger: both });
+        expect(await queryDuckDb(db, `select min(id)::int as lo from bronze.events where _strata_source_file = '${DAY_1}'`)).toEqual([{ lo: 100 }]);
+      }
+    }
+  });
 
   it('land_as: parquet, a bronze file of the old ledger gone: its object lands again, once', async () => {
     const { dir, db } = await project('parquet');
