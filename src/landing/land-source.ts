@@ -98,7 +98,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const todo = await listTodo(o, landed, bronze, result);
   if (!readsFiles) await dropLeftoverStaging(o);
   if (o.bronzeFiles && !o.bronzeFiles.asParquet && (await o.connection.getRelation(o.relation))?.kind === 'view' && hasBronzeFiles(join(o.bronzeFiles.root, relationFolder(o.relation)))) {
-    result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation), to: 'table' };
+    result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation, o.bronzeFiles.root), to: 'table' };
   }
   await loadAll(o, ledger, label, todo, landed, bronze, result);
   if (bronze) {

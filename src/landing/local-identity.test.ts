@@ -131,6 +131,21 @@ describe('a project folder that moved', () => {
   }
 });
 
+describe('a project folder that moved, then land_as switched', () => {
+  it('from parquet to table: the rows of the files become the table, once', async () => {
+    const { dir } = await project('parquet');
+    await dropDay2(dir);
+    expect((await land({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    const moved = `${dir}-moved`;
+    renameSync(dir, moved);
+    dirs.push(moved);
+    writeFileSync(join(moved, 'models', 'sources.yml'), sources('table'));
+    const r = await land({ projectDir: moved, profilesDir: moved });
+    expect(r.exitCode, r.results[0]?.message).toBe(0);
+    expect(await bronzeAndLedger(join(moved, 'target', 'test.duckdb'))).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
+  });
+});
+
 describe('two copies of a project landing into one warehouse', () => {
   for (const landAs of ['table', 'parquet']) {
     it(`the second copy lands nothing twice; a new file lands once (land_as: ${landAs})`, async () => {

@@ -192,11 +192,14 @@ export async function publishBronzeView(c: Connection, d: Dialect, state: Bronze
 /**
  * `land_as: table` where an earlier landing left the view over files: the view's rows become the table,
  * in one transaction; the files stay where they are (nothing is deleted). The number of rows. The view
- * reads the ledger's files, so the table has every landed object, and a missing file stops the switch.
+ * reads the ledger's files (those under `root`, the bronze folder now), so the table has every landed
+ * object, and a missing file stops the switch.
  */
-export async function tableFromBronzeView(c: Connection, d: Dialect, relation: Relation): Promise<number> {
+export async function tableFromBronzeView(c: Connection, d: Dialect, relation: Relation, root: string): Promise<number> {
   const work: Relation = { ...relation, identifier: `${relation.identifier}__strata_from_files` };
   return c.transaction(async () => {
+    // Made again first: its file paths are absolute, and the bronze folder may have moved with the project.
+    await c.execute(d.createViewAs(relation, d.bronzeViewSql!(root, relationFolder(relation), d.renderRelation(LEDGER))));
     await c.execute(d.dropRelation(work, 'table'));
     await c.execute(d.createTableAs(work, `select * from ${d.renderRelation(relation)}`));
     await c.execute(d.dropRelation(relation, 'view'));
