@@ -80,15 +80,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const ledger = new Ledger(o.connection, o.dialect);
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
-  let landed = await ledger.landed(label, (key) => o.store.uri(key));
-  // Ledgers of earlier versions named a folder of the project by absolute URIs: adopted before anything is compared.
-  if (o.store.relativeLocation !== undefined && [...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) {
-    const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
-    if (adoption.adopted || adoption.retired) landed = await ledger.landed(label, (key) => o.store.uri(key));
-    if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
-    const other = adoption.different;
-    if (other.length) o.reporter.emit({ type: 'info', message: `warning: ${label}: ${other.length} object(s) had been landed by an earlier version from another folder of the project too, with other rows (${other.slice(0, 2).join(', ')}${other.length > 2 ? ', …' : ''}); those rows stay in bronze under that URI, as another location's object: delete them (and mark their ledger rows replaced) if they are not wanted` });
-  }
+  const landed = await landedObjects(o, ledger, label);
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;
   const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
@@ -106,6 +98,20 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     result.missingFiles = [...bronze.missing.keys()];
   }
   return result;
+}
+
+/**
+ * The source's landed objects, by URI. Ledgers of earlier versions named a folder of the project by absolute
+ * URIs: those rows are adopted first (legacy-file-uris.ts), before anything is compared with them.
+ */
+async function landedObjects(o: LandSourceOptions, ledger: Ledger, label: string): Promise<Landed> {
+  const landed = await ledger.landed(label, (key) => o.store.uri(key));
+  if (o.store.relativeLocation === undefined || ![...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) return landed;
+  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
+  const other = adoption.different;
+  if (other.length) o.reporter.emit({ type: 'info', message: `warning: ${label}: ${other.length} object(s) had been landed by an earlier version from another folder of the project too, with other rows (${other.slice(0, 2).join(', ')}${other.length > 2 ? ', …' : ''}); those rows stay in bronze under that URI, as another location's object: delete them (and mark their ledger rows replaced) if they are not wanted` });
+  return adoption.adopted || adoption.retired ? ledger.landed(label, (key) => o.store.uri(key)) : landed;
 }
 
 /**
