@@ -67,7 +67,8 @@ export async function adoptAbsoluteUris(t: AdoptTarget): Promise<Adoption> {
   const list = (uris: string[]): string => uris.map(q).join(', ');
   const statements: string[] = [];
   const written = new Map<string, string>();
-  if (kind === 'view' && t.bronzeRoot && d.copyToParquetSql) {
+  const files = kind === 'view' && !!t.bronzeRoot && !!d.copyToParquetSql;
+  if (files) {
     await rewriteBronzeFiles(t, kept, written);
   } else if (kind === 'table' && (await c.getColumns(t.relation)).some((col) => col.name.toLowerCase() === '_strata_source_file')) {
     const bronze = d.renderRelation(t.relation);
@@ -81,8 +82,10 @@ export async function adoptAbsoluteUris(t: AdoptTarget): Promise<Adoption> {
   if (unnamed.size) statements.push(`update ${ledger} set uri = ${q(`file:${t.relativeLocation}`)} || key where source = ${q(t.source)} and uri is null`);
   for (const [from, to] of written) statements.push(`update ${ledger} set bronze_file = ${q(to)} where status = 'loaded' and bronze_file = ${q(from)}`);
   if (statements.length) await atomically(c, d, statements);
-  // The old files are no longer listed by the ledger (so never read); removed so they do not take the space twice.
-  for (const from of written.keys()) rmSync(join(t.bronzeRoot!, from), { force: true });
+  // The old files (and a retired landing's) are no longer listed by the ledger, so never read: removed so they do not take the space twice.
+  const listed = new Set([...written.values(), ...objects.filter((o) => !twice.retired.includes(o) && !written.has(o.bronzeFile ?? '')).map((o) => o.bronzeFile)]);
+  const unlisted = [...written.keys(), ...(files ? twice.retired.map((o) => o.bronzeFile) : [])];
+  for (const file of unlisted) if (file && !listed.has(file) && file.startsWith(`${relationFolder(t.relation)}/`)) rmSync(join(t.bronzeRoot!, file), { force: true });
   return { adopted: kept.length + unnamed.size, retired: retired.length, different: twice.different.map((o) => o.from) };
 }
 

@@ -258,6 +258,11 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
       if (rows === 'the same') {
         if (at === dir) expect(events.join('\n')).toContain('landing.events: 2 object(s) had been landed twice by an earlier version');
         expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
+        // Files: those the ledger lists, named by the relative URIs (the old and the retired landing's are gone).
+        if (landAs === 'parquet') {
+          const listed = (await queryDuckDb(db, "select bronze_file as f from strata_meta.landed_files where status = 'loaded' order by 1")).map((x) => String(x.f).split('/').pop());
+          expect(files(bronzeFolder(db))).toEqual(listed.sort());
+        }
       } else {
         // The copy's landing (the later) is the object now; the earlier landing's other rows stay, under their URI.
         expect(events.join('\n')).toContain('warning: landing.events: 2 object(s) had been landed by an earlier version from another folder of the project too, with other rows');
