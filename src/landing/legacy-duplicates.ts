@@ -33,7 +33,7 @@ export async function findDuplicates(t: AdoptTarget, kind: RelationKind | undefi
   return out;
 }
 
-/** Whether two landings of one object have the same rows (as multisets where the warehouse can say so). */
+/** Whether two landings of one object have the same rows, as many times each (an error, such as nested columns a warehouse cannot group by: no). */
 async function sameRows(t: AdoptTarget, kind: RelationKind | undefined, a: Adopted, b: Adopted): Promise<boolean> {
   const { connection: c, dialect: d } = t;
   let from: (o: Adopted) => string;
@@ -50,8 +50,8 @@ async function sameRows(t: AdoptTarget, kind: RelationKind | undefined, a: Adopt
   } else return false;
   const count = async (o: Adopted): Promise<number> => Number((await c.query(`select count(*) as n from ${from(o)}`)).rows[0]?.n ?? -1);
   if ((await count(a)) !== (await count(b))) return false;
-  // Multisets where the warehouse has EXCEPT ALL; elsewhere sets, with the counts compared above.
-  const op = d.name === 'bigquery' ? 'except distinct' : 'except all';
-  const differ = `select count(*) as n from ((select ${columns} from ${from(a)} ${op} select ${columns} from ${from(b)}) union all (select ${columns} from ${from(b)} ${op} select ${columns} from ${from(a)})) as x`;
+  // As multisets: each distinct row with how often it occurs (EXCEPT ALL is not every warehouse's).
+  const rows = (o: Adopted): string => `select ${columns}, count(*) as _strata_times from ${from(o)} group by ${columns}`;
+  const differ = `select count(*) as n from ((${rows(a)} except distinct ${rows(b)}) union all (${rows(b)} except distinct ${rows(a)})) as x`;
   return Number((await c.query(differ)).rows[0]?.n ?? 1) === 0;
 }

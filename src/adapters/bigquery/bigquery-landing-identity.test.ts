@@ -1,7 +1,7 @@
 /**
  * A local source landed into BigQuery is named relative to the project, as on DuckDB, and a ledger an earlier
  * version wrote (absolute `file://` URIs) is adopted in one BigQuery transaction: a project folder that moved
- * lands nothing twice (loopback BigQuery and GCS servers).
+ * lands nothing twice, and an object it landed twice counts once (loopback BigQuery and GCS servers).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { renameSync, utimesSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,22 @@ describe.skipIf(analyzerPlatformGap)('local objects on BigQuery (loopback BigQue
     const again = await land({ projectDir: moved, profilesDir: moved });
     expect(again.exitCode, again.results[0]?.message).toBe(0);
     expect(again.results[0]?.message).toBe('nothing new: 1 file already landed');
+    expect(await state()).toEqual(relative);
+    // The previous version landing day1.csv again from a second copy (another absolute URI, a second later): adopted, it counts once.
+    const copy = `${pathToFileURL(dir).href}-copy/landing/orders/day1.csv`;
+    for (const sql of [
+      `update \`acme-ids\`.\`strata_meta\`.\`landed_files\` set uri = '${abs}' where true`,
+      `update \`acme-ids\`.\`bronze\`.\`orders\` set _strata_source_file = '${abs}' where true`,
+      `insert into \`acme-ids\`.\`strata_meta\`.\`landed_files\` select * replace ('${copy}' as uri, timestamp_add(loaded_at, interval 1 second) as loaded_at) from \`acme-ids\`.\`strata_meta\`.\`landed_files\``,
+      `insert into \`acme-ids\`.\`bronze\`.\`orders\` select * replace ('${copy}' as _strata_source_file) from \`acme-ids\`.\`bronze\`.\`orders\``,
+    ]) {
+      const r = await query(bq.endpoint, sql, { project: 'acme-ids' });
+      expect(r.error, sql).toBeUndefined();
+    }
+    const events: string[] = [];
+    const twice = await land({ projectDir: moved, profilesDir: moved, reporter: { emit: (e) => { if (e.type === 'info') events.push(e.message); } } });
+    expect(twice.results[0]?.message).toBe('nothing new: 1 file already landed');
+    expect(events.join('\n')).toContain('drop.orders: 1 object(s) had been landed twice by an earlier version');
     expect(await state()).toEqual(relative);
     writeFileSync(join(moved, 'landing/orders/day2.csv'), 'id,item\n3,plum\n');
     expect((await land({ projectDir: moved, profilesDir: moved })).results[0]?.message).toBe('landed 1 file (1 rows), skipped 1');
