@@ -1,12 +1,12 @@
 /**
  * The database of nodes on DuckDB, as dbt-duckdb gives it: the catalog DuckDB names the database file by (its
- * stem), in manifest.json (nodes, sources, tests, seeds, snapshots; relation_name in three parts), in
+ * stem), in manifest.json (nodes, sources, tests, seeds, snapshots, hooks; relation_name in three parts), in
  * `target.database` and `this.database`, and in the compiled SQL, which runs.
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
+import { writeProject, removeProject, DUCKDB_PROFILE, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, compile } from './index.js';
 
@@ -14,6 +14,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 const FILES = {
+  'project.yml': PROJECT_YML('p', 'on-run-start:\n  - "select 1"\n'),
   'seeds/raw.csv': 'id\n1\n2\n',
   'models/a.sql': "{{ config(materialized='table') }} select id, '{{ target.database }}' as target_db, '{{ this.database }}' as this_db, '{{ this }}' as this_name from {{ ref('raw') }}",
   'models/b.sql': "select count(*) as n from {{ ref('a') }} join {{ source('sys', 'schemata') }} s on s.schema_name = 'main' and s.catalog_name = '{{ target.database }}'",
@@ -37,6 +38,7 @@ describe('the database of DuckDB nodes', () => {
     expect(Object.values(m.nodes as Record<string, never>).map(row).sort()).toEqual([
       ['model', 'test', 'main', '"test"."main"."a"'],
       ['model', 'test', 'main', '"test"."main"."b"'],
+      ['operation', 'test', 'main', null],
       ['seed', 'test', 'main', '"test"."main"."raw"'],
       ['snapshot', 'test', 'main', '"test"."main"."s"'],
       ['test', 'test', 'main_dbt_test__audit', null],
