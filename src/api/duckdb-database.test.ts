@@ -50,6 +50,21 @@ describe('the database of DuckDB nodes', () => {
     expect(rr.results.find((x: { unique_id: string }) => x.unique_id === 'model.p.a').relation_name).toBe('"test"."main"."a"');
   });
 
+  it("follows the project's generate_database_name, as dbt: a model's database: names an attach: alias", async () => {
+    const dir = writeProject({
+      'profiles.yml': DUCKDB_PROFILE('p', '      attach:\n        - path: target/mart.duckdb\n          alias: analytics_mart\n'),
+      'macros/db.sql': "{% macro generate_database_name(custom_database_name=none, node=none) %}{{ 'analytics_' ~ custom_database_name if custom_database_name else target.database }}{% endmacro %}",
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "{{ config(database='mart', materialized='table') }} select id from {{ ref('a') }}",
+    });
+    dirs.push(dir);
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode, JSON.stringify([r.diagnostics, r.results.filter((x) => x.status === 'error')])).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
+    expect([m.nodes['model.p.a'].relation_name, m.nodes['model.p.b'].relation_name]).toEqual(['"test"."main"."a"', '"analytics_mart"."main"."b"']);
+    expect(await queryDuckDb(join(dir, 'target', 'mart.duckdb'), 'select id from main.b')).toEqual([{ id: 1 }]);
+  });
+
   it("is 'memory' in memory, and a database: that is not the file's name is a profile error before anything is written", async () => {
     const mem = writeProject({ 'profiles.yml': DUCKDB_PROFILE().replace('path: target/test.duckdb', "path: ':memory:'"), 'models/a.sql': "select '{{ target.database }}' as db" });
     dirs.push(mem);
