@@ -108,6 +108,7 @@ async function landedObjects(o: LandSourceOptions, ledger: Ledger, label: string
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
   if (o.store.relativeLocation === undefined || ![...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) return landed;
   const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  if (adoption.adopted) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.adopted} object(s) landed by an earlier version are now named relative to the project (file:${o.store.relativeLocation}…), so a moved or copied project lands them once` });
   if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
   const other = adoption.different;
   if (other.length) o.reporter.emit({ type: 'info', message: `warning: ${label}: ${other.length} object(s) had been landed by an earlier version from another folder of the project too, with other rows (${other.slice(0, 2).join(', ')}${other.length > 2 ? ', …' : ''}); those rows stay in bronze under that URI, as another location's object: delete them (and mark their ledger rows replaced) if they are not wanted` });

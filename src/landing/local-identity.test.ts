@@ -199,8 +199,11 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
       dirs.push(now);
     }
     const db = copy ? first : join(now, 'target', 'test.duckdb');
-    const r = await land({ projectDir: now, profilesDir: now });
+    const events: string[] = [];
+    const r = await land({ projectDir: now, profilesDir: now, reporter: { emit: (e) => { if (e.type === 'info') events.push(e.message); } } });
     expect(r.exitCode, r.results[0]?.message).toBe(0);
+    // The rewrite of the user's ledger (and bronze rows or files) is said, once.
+    expect(events.filter((m) => m.includes('landed by an earlier version are now named relative to the project'))).toEqual(['landing.events: 2 object(s) landed by an earlier version are now named relative to the project (file:landing/events/…), so a moved or copied project lands them once']);
     expect(r.results[0]?.message).toBe('nothing new: 2 files already landed');
     expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [DAY_2]: 2 }, ledger: { [DAY_1]: 3, [DAY_2]: 2 } });
     expect(await queryDuckDb(db, "select count(*)::int as n from strata_meta.landed_files where uri like 'file:///%'")).toEqual([{ n: 0 }]);
