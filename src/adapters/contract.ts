@@ -132,6 +132,8 @@ export interface Dialect {
   /** delete+insert's delete, the target aliased `DBT_INTERNAL_DEST`; `predicates` narrow it (incremental_predicates). */
   deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates?: string[]): string;
   addColumns(relation: Relation, columns: ColumnDef[]): string;
+  /** Landing: alters a column to a wider type (a struct with more fields), the old rows' values converted. */
+  alterColumnType?(relation: Relation, column: string, type: string): string;
   beginTransaction(): string;
   commitTransaction(): string;
   rollbackTransaction(): string;
@@ -159,8 +161,11 @@ export interface Dialect {
    * load job (`Connection.loadFiles`).
    */
   readFileSql?(file: string, read: FileRead): string;
-  /** Landing: whether a table column of `tableType` takes a file's column of `fileType` as it is. */
-  acceptsType?(tableType: string, fileType: string): boolean;
+  /**
+   * Landing: how a bronze table's column of `tableType` takes a file's column of `fileType` (nested types
+   * included): as it is, after widening the column, converted (a scalar: its values checked first), or not.
+   */
+  widenType?(column: string, tableType: string, fileType: string): TypeWidening;
   /** Landing with `land_as: parquet`: writes a query's rows to one local Parquet file. */
   copyToParquetSql?(select: string, file: string): string;
   /**
@@ -170,6 +175,19 @@ export interface Dialect {
    */
   bronzeViewSql?(root: string, folder: string, ledger: string): string;
 }
+
+/**
+ * Landing: how a table column takes a landed file's column. `takes`: as it is. `widen`: after the column is
+ * altered to `type` (old rows keep their values; a new field is null in them); `fields` names what is new or
+ * wider (`author.verified`). `convert`: a scalar converted to the table's type, whose values are checked
+ * first. `conflict`: `field` (a path inside the column) has a type the table cannot hold; `suggested` would
+ * hold both.
+ */
+export type TypeWidening =
+  | { kind: 'takes' }
+  | { kind: 'widen'; type: string; fields: string[] }
+  | { kind: 'convert' }
+  | { kind: 'conflict'; field: string; tableType: string; fileType: string; suggested: string };
 
 /** One local file to read in SQL: its format and reader options as the source's `external:` gives them. */
 export interface FileRead {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
-import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -12,6 +12,7 @@ import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
+import { evolveTable, LandingFileError } from './schema-evolution.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
 /** The ledger's landed objects of a source: URI → ETag and key. */
@@ -207,7 +208,7 @@ async function loadAll(o: LandSourceOptions, ledger: Ledger, label: string, todo
       result.landed++;
       result.rows += rows;
     } catch (e) {
-      const error = `${o.store.uri(obj.key)}: ${oneLine((e as Error).message)}`;
+      const error = `${o.store.uri(obj.key)}: ${e instanceof LandingFileError ? e.message : oneLine((e as Error).message)}`;
       result.failed.push({ key: obj.key, error });
       await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error }));
     } finally {
@@ -250,21 +251,22 @@ async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string
 }
 
 /**
- * Loads one local file and its ledger row in one transaction. A file shaped like the table (a day's file
- * of a source already landed: the usual case) is read once, by the insert itself. Only when that insert
- * fails, or the table is new, is the file described and compared with the table: a new column is added,
- * and a type the table cannot take is named in the error. Either way the rows and the ledger row commit
+ * Loads one local file and its ledger row in one transaction. A CSV file shaped like the table (a day's
+ * file of a source already landed: the usual case) is read once, with the table's types, by the insert
+ * itself; only when that insert fails, or the table is new, is the file described and compared with the
+ * table. A JSON or Parquet file carries its own types, which an insert would convert to the table's without
+ * a word (a struct's new field dropped, 1.5 rounded to 2): it is compared before the insert, and the table
+ * widened to hold it (`evolveTable`). Either way the table's changes, the rows and the ledger row commit
  * together or not at all.
  */
 async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean): Promise<number> {
   const { connection: c, dialect: d, relation } = o;
   const target = d.renderRelation(relation);
   const existing = await c.getRelation(relation);
-  // The table's types are read by the strict CSV reader only; for other formats they are asked for when an
-  // insert fails (one catalog query less per file: a day's Parquet and JSON files land without it).
-  let columns = existing && formatOf(spec, file) === 'csv' ? await c.getColumns(relation) : undefined;
-  const tableColumns = async (): Promise<ColumnDef[]> => (columns ??= existing ? await c.getColumns(relation) : []);
-  const reader = readerSql(d, file, spec, new Map((columns ?? []).map((col) => [col.name.toLowerCase(), col.dataType])));
+  const csv = formatOf(spec, file) === 'csv';
+  // The table's types are read by the strict CSV reader; for other formats, to compare with the file's.
+  const columns = existing ? await c.getColumns(relation) : [];
+  const reader = readerSql(d, file, spec, new Map((csv ? columns : []).map((col) => [col.name.toLowerCase(), col.dataType])));
   const uri = d.quoteString(o.store.uri(obj.key));
   const select = landedSelect(o, reader, o.store.uri(obj.key));
   const insert = async (): Promise<number> => {
@@ -276,7 +278,7 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
     await c.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
     return rows;
   };
-  if (existing) {
+  if (existing && csv) {
     try {
       return await c.transaction(insert);
     } catch (e) {
@@ -286,21 +288,8 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
   }
   const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
   return c.transaction(async () => {
-    if (!existing) {
-      await c.execute(d.createTableAs(relation, `${select} limit 0`));
-    } else {
-      const have = new Map((await tableColumns()).map((col) => [col.name.toLowerCase(), col]));
-      const added = fileCols.filter((col) => !have.has(col.name.toLowerCase()));
-      if (added.length) await c.execute(d.addColumns(relation, added));
-      for (const col of fileCols) {
-        const current = have.get(col.name.toLowerCase());
-        if (current && !d.acceptsType!(current.dataType, col.dataType)) {
-          // Try the cast now so an incompatible change names the column instead of a generic error.
-          const bad = await c.query(`select count(*) as n from ${reader} where ${d.quoteIdentifier(col.name)} is not null and try_cast(${d.quoteIdentifier(col.name)} as ${current.dataType}) is null`);
-          if (Number(bad.rows[0]?.n ?? 0) > 0) throw new Error(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}; ${bad.rows[0]?.n} values cannot be converted`);
-        }
-      }
-    }
+    if (!existing) await c.execute(d.createTableAs(relation, `${select} limit 0`));
+    else await evolveTable(c, d, relation, reader, columns, fileCols);
     return insert();
   });
 }

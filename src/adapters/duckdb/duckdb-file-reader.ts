@@ -36,14 +36,3 @@ export function readFileSql(dialect: Dialect, file: string, read: FileRead): str
   if (read.format === 'json' || read.format === 'ndjson') return `read_json_auto(${f}${read.format === 'ndjson' ? ", format = 'newline_delimited'" : ''}${h}${opts})`;
   return `read_parquet(${f}${h}${opts})`;
 }
-
-const INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
-
-/** Whether a table column of `tableType` takes a file's `fileType` as it is: the same, a narrower integer, or into text or double. */
-export function acceptsType(tableType: string, fileType: string): boolean {
-  const t = tableType.toUpperCase();
-  const f = fileType.toUpperCase();
-  if (t === f) return true;
-  if (INTEGERS.includes(t) && INTEGERS.includes(f)) return INTEGERS.indexOf(f) <= INTEGERS.indexOf(t);
-  return t === 'VARCHAR' || (t === 'DOUBLE' && (INTEGERS.includes(f) || f === 'FLOAT'));
-}
