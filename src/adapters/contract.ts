@@ -198,6 +198,11 @@ export interface FileRead {
   tableTypes: Map<string, string>;
   /** The column names on a CSV file's first line (an error when it has none, or one is empty or repeated). */
   csvHeader(delim: string, quote: string): string[];
+  /**
+   * The file's columns, as a `describe` of the same reader gave them: a reader that detects types (JSON) may
+   * take them instead of detecting them a second time.
+   */
+  detected?: ColumnDef[];
 }
 
 export interface ExecuteResult {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
-import type { Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -66,8 +66,8 @@ export interface LandingResult {
 
 
 /** How the warehouse reads one local file, with the source's reader options and the table's current types. */
-function readerSql(dialect: Dialect, file: string, spec: ExternalSpec, tableTypes: Map<string, string>): string {
-  return dialect.readFileSql!(file, { format: formatOf(spec, file), options: spec.options ?? {}, hivePartitioned: isHivePartitioned(spec), tableTypes, csvHeader: (delim, quote) => headerNames(file, delim, quote) });
+function readerSql(dialect: Dialect, file: string, spec: ExternalSpec, tableTypes: Map<string, string>, detected?: ColumnDef[]): string {
+  return dialect.readFileSql!(file, { format: formatOf(spec, file), options: spec.options ?? {}, hivePartitioned: isHivePartitioned(spec), tableTypes, csvHeader: (delim, quote) => headerNames(file, delim, quote), ...(detected ? { detected } : {}) });
 }
 
 /**
@@ -266,10 +266,10 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
   const csv = formatOf(spec, file) === 'csv';
   // The table's types are read by the strict CSV reader; for other formats, to compare with the file's.
   const columns = existing ? await c.getColumns(relation) : [];
-  const reader = readerSql(d, file, spec, new Map((csv ? columns : []).map((col) => [col.name.toLowerCase(), col.dataType])));
+  const tableTypes = new Map((csv ? columns : []).map((col) => [col.name.toLowerCase(), col.dataType]));
+  const reader = readerSql(d, file, spec, tableTypes);
   const uri = d.quoteString(o.store.uri(obj.key));
-  const select = landedSelect(o, reader, o.store.uri(obj.key));
-  const insert = async (): Promise<number> => {
+  const insert = async (select = landedSelect(o, reader, o.store.uri(obj.key))): Promise<number> => {
     if (reland) {
       await c.execute(`delete from ${target} where _strata_source_file = ${uri}`);
       await c.execute(ledger.supersedeSql(label, obj.key, o.store.uri(obj.key)));
@@ -280,17 +280,19 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
   };
   if (existing && csv) {
     try {
-      return await c.transaction(insert);
+      return await c.transaction(() => insert());
     } catch (e) {
       // Rolled back: a new column or another type, most likely; the comparison below finds out which.
       if (o.signal?.aborted) throw e;
     }
   }
   const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
+  // Read with the types just described: a JSON file's are not detected a second time.
+  const select = landedSelect(o, readerSql(d, file, spec, tableTypes, fileCols), o.store.uri(obj.key));
   return c.transaction(async () => {
     if (!existing) await c.execute(d.createTableAs(relation, `${select} limit 0`));
     else await evolveTable(c, d, relation, reader, columns, fileCols);
-    return insert();
+    return insert(select);
   });
 }
 

@@ -127,6 +127,16 @@ describe('landing into a bronze table: nested fields and wider types', () => {
     ]);
   });
 
+  it('reads a JSON file once detected with the types found, and dates in the format detection found', async () => {
+    const { dir, db, drop } = project();
+    writeFileSync(join(drop, 'day_1.json'), ndjson({ id: 1, day: '12-28-2024', author: { id: 1 } }));
+    writeFileSync(join(drop, 'day_2.json'), ndjson({ id: 2, day: '01-25-2025', author: { id: 2 } }, { id: 3, day: '12-31-2025', author: { id: 3 } }));
+    await landOk(dir);
+    expect(await queryDuckDb(db, "select id::int as id, strftime(day, '%Y-%m-%d') as day from bronze.posts order by id")).toEqual([
+      { id: 1, day: '2024-12-28' }, { id: 2, day: '2025-01-25' }, { id: 3, day: '2025-12-31' },
+    ]);
+  });
+
   it('keeps a new nested field of a Parquet file', async () => {
     const { dir, db, drop } = project('parquet');
     writeFileSync(join(drop, 'day_1.parquet'), await parquetBytes("select 1 as id, {'id': 1, 'handle': 'x'} as author"));
