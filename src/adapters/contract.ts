@@ -21,6 +21,10 @@ export interface ColumnDef {
   dataType: string;
   nullable?: boolean;
   description?: string;
+  /** A record's fields, where the warehouse names its type by kind only (BigQuery's RECORD: `STRUCT`). */
+  fields?: ColumnDef[];
+  /** A repeated field (BigQuery's REPEATED mode: an array of `dataType`). */
+  repeated?: boolean;
 }
 
 /** A column or model constraint of an enforced contract (dbt's `constraints:`), as the dialect renders it. */

@@ -1,16 +1,32 @@
 import { createHash } from 'node:crypto';
-import type { Relation } from '../adapters/contract.js';
+import type { ColumnDef, Relation } from '../adapters/contract.js';
 import type { ExternalSpec } from '../parse/types.js';
 import type { ObjectInfo } from './object-store.js';
 import { LANDING_COLUMNS, type Ledger } from './ledger.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { LandSourceOptions } from './land-source.js';
+import { LandingFileError } from './schema-evolution.js';
 
 
 function compatible(tableType: string, fileType: string): boolean {
   const t = tableType.toUpperCase();
   const f = fileType.toUpperCase();
   return t === f || t === 'STRING' || (t === 'FLOAT64' && f === 'INT64') || (t === 'NUMERIC' && f === 'INT64');
+}
+
+const typeOf = (c: ColumnDef): string => `${c.repeated ? 'repeated ' : ''}${c.fields ? 'RECORD' : c.dataType}`;
+
+/**
+ * What a file's RECORD column has that the table's lacks: a new field (at any depth), or a field of another
+ * type. An insert would refuse them with no word on what to do; BigQuery's SQL cannot add a nested field.
+ */
+function recordChanges(table: ColumnDef, file: ColumnDef, path: string): string[] {
+  if (!table.fields && !file.fields) return path === table.name || compatible(table.dataType, file.dataType) ? [] : [`${path} is ${file.dataType} in this file but ${table.dataType} in the table`];
+  if (!table.fields || !file.fields || !!table.repeated !== !!file.repeated) return [`${path} is ${typeOf(file)} in this file but ${typeOf(table)} in the table`];
+  return file.fields.flatMap((f) => {
+    const t = table.fields!.find((x) => x.name.toLowerCase() === f.name.toLowerCase());
+    return t ? recordChanges(t, f, `${path}.${f.name}`) : [`${path}.${f.name} (${typeOf(f)}) is new`];
+  });
 }
 
 /**
@@ -44,12 +60,20 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
     if (!existing) await c.execute(d.createTableAs(relation, `${select} where false`));
     else {
       const have = new Map((await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col]));
-      const added = columns.filter((col) => !have.has(col.name.toLowerCase()));
-      if (added.length) await c.execute(d.addColumns(relation, added));
+      // Checked before the table changes: a file refused leaves it as it was.
       for (const col of columns) {
         const current = have.get(col.name.toLowerCase());
         if (current && !compatible(current.dataType, col.dataType)) throw new Error(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}`);
+        const changes = current && (current.fields || col.fields) ? recordChanges(current, col, current.name) : [];
+        if (changes.length) {
+          const fix = changes.some((x) => x.endsWith(' is new'))
+            ? "BigQuery's SQL cannot add a field inside a RECORD: add the new field(s) to the table's schema once (the console's Edit schema, or bq update with the table's schema plus the new fields, NULLABLE), or fix the file"
+            : 'fix the file';
+          throw new LandingFileError(`column ${current!.name} of ${target} cannot take this file's ${col.name}, so nothing of the file was landed: ${changes.join('; ')}. What to do: ${fix}, and land again: failed files are retried`);
+        }
       }
+      const added = columns.filter((col) => !have.has(col.name.toLowerCase()));
+      if (added.length) await c.execute(d.addColumns(relation, added));
     }
     await c.execute(
       [

@@ -168,8 +168,7 @@ export class BigQueryConnection implements Connection {
 
   async getColumns(relation: Relation): Promise<ColumnDef[]> {
     const [meta] = await this.table(relation).getMetadata();
-    const fields = (meta.schema?.fields ?? []) as { name: string; type: string; mode?: string; description?: string }[];
-    return fields.map((f) => ({ name: f.name, dataType: STANDARD_TYPES[f.type] ?? f.type, nullable: f.mode !== 'REQUIRED', description: f.description }));
+    return ((meta.schema?.fields ?? []) as RestField[]).map(columnOf);
   }
 
   /** BigQuery DDL cannot roll back: statements run one by one; materializations rely on `create or replace` instead. */
@@ -226,6 +225,16 @@ export class BigQueryConnection implements Connection {
   }
 
   async close(): Promise<void> {}
+}
+
+interface RestField { name: string; type: string; mode?: string; description?: string; fields?: RestField[] }
+
+/** A REST schema field as a column: a RECORD's fields and a REPEATED mode kept (landing compares them). */
+function columnOf(f: RestField): ColumnDef {
+  const col: ColumnDef = { name: f.name, dataType: STANDARD_TYPES[f.type] ?? f.type, nullable: f.mode !== 'REQUIRED', description: f.description };
+  if (f.fields?.length) col.fields = f.fields.map(columnOf);
+  if (f.mode === 'REPEATED') col.repeated = true;
+  return col;
 }
 
 function kindOf(type: string | undefined): RelationKind {
