@@ -11,9 +11,9 @@ import { parquetBytes } from './test-support/s3-fixtures.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
-function project(format = 'ndjson'): { dir: string; db: string; drop: string } {
+function project(format = 'ndjson', landAs = 'table'): { dir: string; db: string; drop: string } {
   const dir = writeProject({
-    'models/sources.yml': `version: 2\nsources:\n  - name: landing\n    schema: bronze\n    tables:\n      - name: posts\n        external:\n          location: landing/posts/\n          format: ${format}\n`,
+    'models/sources.yml': `version: 2\nsources:\n  - name: landing\n    schema: bronze\n    tables:\n      - name: posts\n        external:\n          location: landing/posts/\n          format: ${format}\n          land_as: ${landAs}\n`,
   });
   dirs.push(dir);
   const drop = join(dir, 'landing', 'posts');
@@ -135,6 +135,22 @@ describe('landing into a bronze table: nested fields and wider types', () => {
     expect(await queryDuckDb(db, "select id::int as id, strftime(day, '%Y-%m-%d') as day from bronze.posts order by id")).toEqual([
       { id: 1, day: '2024-12-28' }, { id: 2, day: '2025-01-25' }, { id: 3, day: '2025-12-31' },
     ]);
+  });
+
+  it('land_as: parquet: an integer meeting doubles makes the view DOUBLE; text that would round fails by name', async () => {
+    const { dir, db, drop } = project('ndjson', 'parquet');
+    writeFileSync(join(drop, 'day_1.json'), ndjson({ id: 1, score: 1 }));
+    await landOk(dir);
+    writeFileSync(join(drop, 'day_2.json'), ndjson({ id: 2, score: 1.5 }));
+    await landOk(dir);
+    writeFileSync(join(drop, 'day_3.json'), ndjson({ id: 3, score: 3 }));
+    await landOk(dir);
+    expect(await queryDuckDb(db, 'select id::int as id, score from bronze.posts order by id')).toEqual([{ id: 1, score: 1 }, { id: 2, score: 1.5 }, { id: 3, score: 3 }]);
+    expect(await typeOf(db, 'score')).toBe('DOUBLE');
+    writeFileSync(join(drop, 'day_4.json'), ndjson({ id: '4.5', score: 4 }));
+    const r = await land({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.results[0]?.message).toMatch(/day_4\.json: column id is VARCHAR in this file but BIGINT in "bronze"\."posts"; 1 values cannot be converted as they are \(e\.g\. 4\.5\)/);
   });
 
   it('keeps a new nested field of a Parquet file', async () => {

@@ -20,6 +20,16 @@ export function lossyValuesSql(d: Dialect, reader: string, column: string, fileT
   return `select count(*) as n, cast(min(${q}) as varchar) as example from ${reader} where ${q} is not null and (${to} is null or ${changed})`;
 }
 
+/**
+ * Refuses a file whose column's values the table's type would not keep as they are (`lossyValuesSql`): the
+ * error names the column, both types, how many values and one of them, then `fix`.
+ */
+export async function checkConvertible(c: Connection, d: Dialect, reader: string, column: ColumnDef, tableType: string, target: string, fix: string): Promise<void> {
+  const bad = (await c.query(lossyValuesSql(d, reader, column.name, column.dataType, tableType))).rows[0];
+  const n = Number(bad?.n ?? 0);
+  if (n > 0) throw new LandingFileError(`column ${column.name} is ${column.dataType} in this file but ${tableType} in ${target}; ${n} values cannot be converted as they are (e.g. ${String(bad?.example)}): ${fix}`);
+}
+
 /** Where to go from a type the table cannot take: change the file, or the column once (failed files land again). */
 function fixHint(d: Dialect, relation: Relation, column: string, type: string): string {
   const alter = d.alterColumnType ? d.alterColumnType(relation, column, type) : undefined;
@@ -51,9 +61,7 @@ export async function evolveTable(c: Connection, d: Dialect, relation: Relation,
       const where = w.field === current.name ? `column ${current.name}` : `field ${w.field} of column ${current.name}`;
       throw new LandingFileError(`${where} is ${w.fileType} in this file but ${w.tableType} in ${target}; nothing of the file was landed: ${fixHint(d, relation, current.name, w.suggested)}`);
     } else if (w.kind === 'convert') {
-      const bad = (await c.query(lossyValuesSql(d, reader, col.name, col.dataType, current.dataType))).rows[0];
-      const n = Number(bad?.n ?? 0);
-      if (n > 0) throw new LandingFileError(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}; ${n} values cannot be converted as they are (e.g. ${String(bad?.example)}): ${fixHint(d, relation, current.name, col.dataType)}`);
+      await checkConvertible(c, d, reader, col, current.dataType, target, fixHint(d, relation, current.name, col.dataType));
     }
   }
   const added = fileCols.filter((col) => !byName.has(col.name.toLowerCase()));
