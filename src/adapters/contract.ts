@@ -255,6 +255,11 @@ export interface Connection {
    */
   loadFiles?(relation: Relation, uris: string[], options: { format: string; jobId: string; hivePrefix?: string; options?: Record<string, unknown> }): Promise<{ rows: number; columns: ColumnDef[] }>;
   /**
+   * Landing where SQL cannot add a field inside a record (BigQuery): the table's schema takes these RECORD
+   * columns' new fields, appended at the end of each record (at any depth), nullable; nothing else changes.
+   */
+  widenRecords?(relation: Relation, columns: ColumnDef[]): Promise<void>;
+  /**
    * Makes a `secret()` value available to this connection's statements, the value never in any statement's
    * text (so in no log or query history of the warehouse): BigQuery passes it as a query parameter of each job,
    * DuckDB sets a session variable with a prepared statement. Setting the same value again costs nothing.

@@ -171,6 +171,16 @@ export class BigQueryConnection implements Connection {
     return ((meta.schema?.fields ?? []) as RestField[]).map(columnOf);
   }
 
+  /** Landing: new fields inside RECORD columns, through the table's schema (tables.patch): BigQuery's SQL cannot add them. */
+  async widenRecords(relation: Relation, columns: ColumnDef[]): Promise<void> {
+    const [meta] = await this.table(relation).getMetadata();
+    const fields = ((meta.schema?.fields ?? []) as RestField[]).map((f) => {
+      const col = columns.find((c) => c.name.toLowerCase() === f.name.toLowerCase());
+      return col ? withFields(f, col) : f;
+    });
+    await this.table(relation).setMetadata({ schema: { fields } });
+  }
+
   /** BigQuery DDL cannot roll back: statements run one by one; materializations rely on `create or replace` instead. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     return fn();
@@ -235,6 +245,22 @@ function columnOf(f: RestField): ColumnDef {
   if (f.fields?.length) col.fields = f.fields.map(columnOf);
   if (f.mode === 'REPEATED') col.repeated = true;
   return col;
+}
+
+/** A column as a REST schema field (new fields are nullable, or repeated). */
+function restOf(c: ColumnDef): RestField {
+  return { name: c.name, type: c.fields ? 'RECORD' : c.dataType, mode: c.repeated ? 'REPEATED' : 'NULLABLE', ...(c.fields ? { fields: c.fields.map(restOf) } : {}) };
+}
+
+/** A REST field with the column's fields it lacks appended (at any depth); its own fields kept as they are. */
+function withFields(f: RestField, c: ColumnDef): RestField {
+  if (!f.fields || !c.fields) return f;
+  const kept = f.fields.map((x) => {
+    const sub = c.fields!.find((y) => y.name.toLowerCase() === x.name.toLowerCase());
+    return sub ? withFields(x, sub) : x;
+  });
+  const added = c.fields.filter((y) => !f.fields!.some((x) => x.name.toLowerCase() === y.name.toLowerCase())).map(restOf);
+  return { ...f, fields: [...kept, ...added] };
 }
 
 function kindOf(type: string | undefined): RelationKind {

@@ -1,7 +1,8 @@
 /**
- * Landing on BigQuery (loopback BigQuery and GCS servers): BigQuery's SQL cannot add a field inside a RECORD,
- * so a later file with one fails by name, saying what to do, and leaves the table as it was; a new top-level
- * RECORD or repeated column is added with its fields.
+ * Landing on BigQuery (loopback BigQuery and GCS servers): a later file's new field inside a RECORD is kept —
+ * BigQuery's SQL cannot add one, so the table's schema is widened (tables.patch) before the insert; a record
+ * whose fields come in another order or lack one is built by name (BigQuery inserts records by position);
+ * a field of another type fails the file by name.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync } from 'node:fs';
@@ -42,17 +43,51 @@ describe.skipIf(analyzerPlatformGap)('landing nested fields on BigQuery (loopbac
     return dir;
   };
 
-  it('a new field inside a RECORD fails the file by name with what to do, instead of a bare insert error; the table stays as it was', async () => {
+  it('keeps a new field inside a RECORD and inside a repeated RECORD: the schema widens, earlier rows have them null', async () => {
     const dir = project('posts');
+    writeFileSync(join(dir, 'landing', 'posts', 'day_1.json'), ndjson({ id: 1, author: { id: 1, handle: 'x' }, tags: [{ k: 'a' }] }));
     const a = await land({ projectDir: dir, profilesDir: dir });
     expect(a.exitCode, a.results[0]?.message).toBe(0);
-    writeFileSync(join(dir, 'landing', 'posts', 'day_2.json'), ndjson({ id: 2, author: { id: 2, handle: 'y', verified: true }, tags: ['a'] }));
+    writeFileSync(join(dir, 'landing', 'posts', 'day_2.json'), ndjson({ id: 2, author: { id: 2, handle: 'y', verified: true }, tags: [{ k: 'b', w: 2.5 }] }));
+    const b = await land({ projectDir: dir, profilesDir: dir });
+    expect(b.exitCode, b.results[0]?.message).toBe(0);
+    expect(await queryRows(bq.endpoint, 'select id, author.handle as handle, author.verified as verified, tags from `acme-test`.`bronze`.`posts` order by id')).toEqual([
+      { id: '1', handle: 'x', verified: null, tags: [{ k: 'a', w: null }] },
+      { id: '2', handle: 'y', verified: 'true', tags: [{ k: 'b', w: '2.5' }] },
+    ]);
+    expect(bq.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    // A later day without the new fields lands as before: they are null in its rows.
+    writeFileSync(join(dir, 'landing', 'posts', 'day_3.json'), ndjson({ id: 3, author: { id: 3, handle: 'z' }, tags: [{ k: 'c', w: 1.5 }] }));
+    const c = await land({ projectDir: dir, profilesDir: dir });
+    expect(c.exitCode, c.results[0]?.message).toBe(0);
+    expect(await queryRows(bq.endpoint, 'select author.verified as verified from `acme-test`.`bronze`.`posts` where id = 3')).toEqual([{ verified: null }]);
+  });
+
+  it('a RECORD whose fields come in another order or lack one is built by name; a field of another type fails by name', async () => {
+    const dir = project('threads');
+    expect((await land({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    writeFileSync(join(dir, 'landing', 'threads', 'day_2.json'), ndjson({ id: 2, author: { handle: 'y', id: 2 } }));
+    writeFileSync(join(dir, 'landing', 'threads', 'day_3.json'), ndjson({ id: 3, author: { id: 'u-3', handle: 'z', verified: true } }));
+    writeFileSync(join(dir, 'landing', 'threads', 'day_4.json'), ndjson({ id: 4, author: { id: 4 } }, { id: 5, author: null }));
+    writeFileSync(join(dir, 'landing', 'threads', 'day_6.json'), ndjson({ id: 6.5, author: { id: 6, handle: 'w' } }));
     const b = await land({ projectDir: dir, profilesDir: dir });
     expect(b.exitCode).toBe(1);
-    expect(b.results[0]?.message).toContain('day_2.json: column author of `acme-test`.`bronze`.`posts` cannot take this file\'s author, so nothing of the file was landed: author.verified (BOOL) is new.');
-    expect(b.results[0]?.message).toContain('bq update');
-    // Nothing changed: not even the new top-level column was added.
-    expect((await queryRows(bq.endpoint, 'select * from `acme-test`.`bronze`.`posts`')).map((r) => Object.keys(r).join(','))).toEqual(['id,author,_strata_source_file,_strata_loaded_at,_strata_invocation_id']);
+    const message = b.results[0]?.message ?? '';
+    expect(message).toContain('landed 2 files');
+    expect(message).toContain('day_6.json: column id is FLOAT64 in this file but INT64 in `acme-test`.`bronze`.`threads`; nothing of the file was landed: widen the column once (alter table `acme-test`.`bronze`.`threads` alter column `id` set data type FLOAT64), and land again');
+    expect(message).toContain('day_3.json: column author of `acme-test`.`bronze`.`threads` cannot take this file\'s author, so nothing of the file was landed: author.id is STRING in this file but INT64 in the table. What to do:');
+    expect(await queryRows(bq.endpoint, 'select id, author from `acme-test`.`bronze`.`threads` order by id')).toEqual([
+      { id: '1', author: { id: '1', handle: 'x' } },
+      { id: '2', author: { id: '2', handle: 'y' } },
+      { id: '4', author: { id: '4', handle: null } },
+      { id: '5', author: null },
+    ]);
+    // Built by name: BigQuery would put day 2's handle into id by position.
+    const inserts = bq.jobs.map((j) => String(j.configuration?.query?.query ?? '')).filter((sql) => sql.includes('insert into `acme-test`.`bronze`.`threads`'));
+    expect(inserts.filter((sql) => sql.includes('IF(`author` IS NULL, NULL, STRUCT(`author`.`id` AS `id`, `author`.`handle` AS `handle`))'))).toHaveLength(1);
+    expect(inserts.filter((sql) => sql.includes('CAST(NULL AS STRING) AS `handle`'))).toHaveLength(1);
+    // The refused file changed nothing: its new field (verified) was not added.
+    expect(bq.requests.filter((r) => r.method === 'PATCH' && r.pathname.endsWith('/threads'))).toEqual([]);
   });
 
   it('a new top-level RECORD or repeated column is added with its fields, and lands', async () => {
