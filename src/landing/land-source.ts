@@ -289,11 +289,14 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
   const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
   // Read with the types just described: a JSON file's are not detected a second time.
   const select = landedSelect(o, readerSql(d, file, spec, tableTypes, fileCols), o.store.uri(obj.key));
-  return c.transaction(async () => {
+  let widened: string[] = [];
+  const rows = await c.transaction(async () => {
     if (!existing) await c.execute(d.createTableAs(relation, `${select} limit 0`));
-    else await evolveTable(c, d, relation, reader, columns, fileCols);
+    else widened = await evolveTable(c, d, relation, reader, columns, fileCols);
     return insert(select);
   });
+  if (widened.length) o.reporter.emit({ type: 'info', message: `${label}: ${target} widened for ${obj.key}: ${widened.join(', ')} (new fields are null in earlier rows)` });
+  return rows;
 }
 
 /** Per-file staging tables a killed landing left behind (`<table>__strata_land_<hash>`): dropped before landing again. */

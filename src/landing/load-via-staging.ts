@@ -50,6 +50,7 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
       const have = new Map((await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col]));
       // Checked before the table changes: a file refused leaves it as it was.
       const records: ColumnDef[] = [];
+      const added: string[] = [];
       for (const col of columns) {
         const current = have.get(col.name.toLowerCase());
         if (current && !compatible(current.dataType, col.dataType)) {
@@ -63,14 +64,18 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
         if (plan.select) byName.set(col.name, plan.select);
         if (plan.problems.length) throw new LandingFileError(`column ${current.name} of ${target} cannot take this file's ${col.name}, so nothing of the file was landed: ${plan.problems.join('; ')}. What to do: fix the file, or the table's schema, and land again: failed files are retried`);
         if (plan.added.length) {
+          added.push(...plan.added.map((a) => a.replace(/ \(.*\)$/, '')));
           if (!c.widenRecords) throw new LandingFileError(`column ${current.name} of ${target} lacks this file's ${plan.added.join(', ')}, and ${d.name} cannot add them: add them to the table, and land again`);
           records.push(plan.widened);
         }
       }
-      const added = columns.filter((col) => !have.has(col.name.toLowerCase()));
-      if (added.length) await c.execute(d.addColumns(relation, added));
+      const newColumns = columns.filter((col) => !have.has(col.name.toLowerCase()));
+      if (newColumns.length) await c.execute(d.addColumns(relation, newColumns));
       // New fields inside records are added before the insert, as new columns are (nullable: harmless if it fails).
-      if (records.length) await c.widenRecords!(relation, records);
+      if (records.length) {
+        await c.widenRecords!(relation, records);
+        o.reporter.emit({ type: 'info', message: `${label}: ${target} widened for ${obj.key}: ${added.join(', ')} (new fields are null in earlier rows)` });
+      }
     }
     await c.execute(
       [

@@ -46,7 +46,10 @@ describe('landing into a bronze table: nested fields and wider types', () => {
     writeFileSync(join(drop, 'day_1.json'), ndjson({ id: 1, author: { id: 1, handle: 'x' } }));
     await landOk(dir);
     writeFileSync(join(drop, 'day_2.json'), ndjson({ id: 2, author: { id: 2, handle: 'y', verified: true } }));
-    await landOk(dir);
+    const events: string[] = [];
+    const r = await land({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => { if (e.type === 'info') events.push(e.message); } } });
+    expect(r.exitCode, r.results[0]?.message).toBe(0);
+    expect(events).toContain('landing.posts: "bronze"."posts" widened for day_2.json: author.verified (new fields are null in earlier rows)');
     expect(await queryDuckDb(db, 'select id::int as id, author.handle as handle, author.verified as verified from bronze.posts order by id')).toEqual([
       { id: 1, handle: 'x', verified: null },
       { id: 2, handle: 'y', verified: true },

@@ -100,5 +100,10 @@ describe.skipIf(analyzerPlatformGap)('landing nested fields on BigQuery (loopbac
       { id: '1', lat: null, tags: [], labels: [] },
       { id: '2', lat: '1.5', tags: ['a', 'b'], labels: ['x'] },
     ]);
+    // The local BigQuery takes schema additions only, as BigQuery does: dropping or retyping a field is refused.
+    const patch = (fields: unknown[]): Promise<Response> => fetch(`${bq.endpoint}/bigquery/v2/projects/acme-test/datasets/bronze/tables/notes`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ schema: { fields } }) });
+    const refused = await patch([{ name: 'id', type: 'STRING' }]);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Provided Schema does not match Table acme-test.bronze.notes: field id changed from NULLABLE INTEGER to NULLABLE STRING');
   });
 });
