@@ -30,6 +30,9 @@ export function withRenderState<T>(state: RenderState, fn: () => T): T {
 
 const currentState = (): RenderState | undefined => syncState ?? asyncState.getStore();
 
+/** The render under way, if any: its root frame (dbt's context with the macros) and whether it is async. */
+export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefined => currentState();
+
 interface CompiledFile {
   file: MacroFile;
   template?: CompiledTemplate;
