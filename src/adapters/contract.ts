@@ -21,6 +21,10 @@ export interface ColumnDef {
   dataType: string;
   nullable?: boolean;
   description?: string;
+  /** A record's fields, where the warehouse names its type by kind only (BigQuery's RECORD: `STRUCT`). */
+  fields?: ColumnDef[];
+  /** A repeated field (BigQuery's REPEATED mode: an array of `dataType`). */
+  repeated?: boolean;
 }
 
 /** A column or model constraint of an enforced contract (dbt's `constraints:`), as the dialect renders it. */
@@ -132,6 +136,8 @@ export interface Dialect {
   /** delete+insert's delete, the target aliased `DBT_INTERNAL_DEST`; `predicates` narrow it (incremental_predicates). */
   deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates?: string[]): string;
   addColumns(relation: Relation, columns: ColumnDef[]): string;
+  /** Landing: alters a column to a wider type (a struct with more fields), the old rows' values converted. */
+  alterColumnType?(relation: Relation, column: string, type: string): string;
   beginTransaction(): string;
   commitTransaction(): string;
   rollbackTransaction(): string;
@@ -159,8 +165,11 @@ export interface Dialect {
    * load job (`Connection.loadFiles`).
    */
   readFileSql?(file: string, read: FileRead): string;
-  /** Landing: whether a table column of `tableType` takes a file's column of `fileType` as it is. */
-  acceptsType?(tableType: string, fileType: string): boolean;
+  /**
+   * Landing: how a bronze table's column of `tableType` takes a file's column of `fileType` (nested types
+   * included): as it is, after widening the column, converted (a scalar: its values checked first), or not.
+   */
+  widenType?(column: string, tableType: string, fileType: string): TypeWidening;
   /** Landing with `land_as: parquet`: writes a query's rows to one local Parquet file. */
   copyToParquetSql?(select: string, file: string): string;
   /**
@@ -171,6 +180,19 @@ export interface Dialect {
   bronzeViewSql?(root: string, folder: string, ledger: string): string;
 }
 
+/**
+ * Landing: how a table column takes a landed file's column. `takes`: as it is. `widen`: after the column is
+ * altered to `type` (old rows keep their values; a new field is null in them); `fields` names what is new or
+ * wider (`author.verified`). `convert`: a scalar converted to the table's type, whose values are checked
+ * first. `conflict`: `field` (a path inside the column) has a type the table cannot hold; `suggested` would
+ * hold both.
+ */
+export type TypeWidening =
+  | { kind: 'takes' }
+  | { kind: 'widen'; type: string; fields: string[] }
+  | { kind: 'convert' }
+  | { kind: 'conflict'; field: string; tableType: string; fileType: string; suggested: string };
+
 /** One local file to read in SQL: its format and reader options as the source's `external:` gives them. */
 export interface FileRead {
   format: string;
@@ -180,6 +202,11 @@ export interface FileRead {
   tableTypes: Map<string, string>;
   /** The column names on a CSV file's first line (an error when it has none, or one is empty or repeated). */
   csvHeader(delim: string, quote: string): string[];
+  /**
+   * The file's columns, as a `describe` of the same reader gave them: a reader that detects types (JSON) may
+   * take them instead of detecting them a second time.
+   */
+  detected?: ColumnDef[];
 }
 
 export interface ExecuteResult {
@@ -227,6 +254,11 @@ export interface Connection {
    * (BigQuery load job). `jobId` makes a retried load idempotent.
    */
   loadFiles?(relation: Relation, uris: string[], options: { format: string; jobId: string; hivePrefix?: string; options?: Record<string, unknown> }): Promise<{ rows: number; columns: ColumnDef[] }>;
+  /**
+   * Landing where SQL cannot add a field inside a record (BigQuery): the table's schema takes these RECORD
+   * columns' new fields, appended at the end of each record (at any depth), nullable; nothing else changes.
+   */
+  widenRecords?(relation: Relation, columns: ColumnDef[]): Promise<void>;
   /**
    * Makes a `secret()` value available to this connection's statements, the value never in any statement's
    * text (so in no log or query history of the warehouse): BigQuery passes it as a query parameter of each job,

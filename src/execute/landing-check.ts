@@ -36,8 +36,8 @@ export function landingLocationDiagnostics(p: RunProject, ids: string[]): Diagno
     if (!source?.external) continue;
     const problem = locationProblem(p, source);
     if (!problem) continue;
-    const at = lineOf(p.project.config.rootDir, source, problem.key);
-    out.push({ code: 'landing-location-invalid', severity: 'error', message: `source ${source.sourceName}.${source.name}: ${problem.message}`, file: source.originalFilePath, line: at, hint: problem.hint });
+    const at = (problem.key === 'land_as' && landAsOrigin(p, source)) || { file: source.originalFilePath, line: lineOf(p.project.config.rootDir, source, problem.key) };
+    out.push({ code: 'landing-location-invalid', severity: 'error', message: `source ${source.sourceName}.${source.name}: ${problem.message}`, file: at.file, line: at.line, hint: problem.hint });
   }
   return out;
 }
@@ -81,6 +81,29 @@ function locationProblem(p: RunProject, source: SourceDefinition): Problem | und
   const bronze = landAs === 'parquet' ? bronzeRoot(p) : undefined;
   if (bronze && (resolve(bronze) === resolve(dir) || resolve(bronze).startsWith(resolve(dir) + sep))) {
     return { key: 'location', message: `the bronze folder ${bronze} (land_as: parquet) is inside its location '${location}': each landing would land its own files again`, hint: 'set bronze_path: in profiles.yml to a folder outside the location' };
+  }
+  return undefined;
+}
+
+/**
+ * Where a `land_as` set as a config was written: a `land_as:` line with its value in the property file (the
+ * source's or table's `config:`), else a `+land_as:` in project.yml's `sources:`. Undefined for one set
+ * under `external:` (found by `lineOf`), or when no line has it.
+ */
+function landAsOrigin(p: RunProject, source: SourceDefinition): { file: string; line: number } | undefined {
+  const value = source.external?.land_as ?? source.config.land_as;
+  if (source.external?.land_as !== undefined || value === undefined || value === null) return undefined;
+  const esc = String(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const line = new RegExp(`^\\s*\\+?land_as:\\s*['"]?${esc}['"]?\\s*(#.*)?$`);
+  for (const file of [source.originalFilePath, p.project.config.configFile]) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(p.project.config.rootDir, file), 'utf8');
+    } catch {
+      continue;
+    }
+    const i = text.split(/\r?\n/).findIndex((l) => line.test(l));
+    if (i !== -1) return { file, line: i + 1 };
   }
   return undefined;
 }

@@ -12,6 +12,7 @@ import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
+import { evolveTable, LandingFileError } from './schema-evolution.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
 /** The ledger's landed objects of a source: URI → ETag and key (`unnamed`: a row written before the `uri` column). */
@@ -65,8 +66,8 @@ export interface LandingResult {
 
 
 /** How the warehouse reads one local file, with the source's reader options and the table's current types. */
-function readerSql(dialect: Dialect, file: string, spec: ExternalSpec, tableTypes: Map<string, string>): string {
-  return dialect.readFileSql!(file, { format: formatOf(spec, file), options: spec.options ?? {}, hivePartitioned: isHivePartitioned(spec), tableTypes, csvHeader: (delim, quote) => headerNames(file, delim, quote) });
+function readerSql(dialect: Dialect, file: string, spec: ExternalSpec, tableTypes: Map<string, string>, detected?: ColumnDef[]): string {
+  return dialect.readFileSql!(file, { format: formatOf(spec, file), options: spec.options ?? {}, hivePartitioned: isHivePartitioned(spec), tableTypes, csvHeader: (delim, quote) => headerNames(file, delim, quote), ...(detected ? { detected } : {}) });
 }
 
 /**
@@ -188,7 +189,7 @@ async function loadAll(o: LandSourceOptions, ledger: Ledger, label: string, todo
       result.landed++;
       result.rows += rows;
     } catch (e) {
-      const error = `${o.store.uri(obj.key)}: ${oneLine((e as Error).message)}`;
+      const error = `${o.store.uri(obj.key)}: ${e instanceof LandingFileError ? e.message : oneLine((e as Error).message)}`;
       result.failed.push({ key: obj.key, error });
       await o.connection.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: null, invocationId: o.invocationId, status: 'failed', error }));
     } finally {
@@ -231,24 +232,25 @@ async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string
 }
 
 /**
- * Loads one local file and its ledger row in one transaction. A file shaped like the table (a day's file
- * of a source already landed: the usual case) is read once, by the insert itself. Only when that insert
- * fails, or the table is new, is the file described and compared with the table: a new column is added,
- * and a type the table cannot take is named in the error. Either way the rows and the ledger row commit
+ * Loads one local file and its ledger row in one transaction. A CSV file shaped like the table (a day's
+ * file of a source already landed: the usual case) is read once, with the table's types, by the insert
+ * itself; only when that insert fails, or the table is new, is the file described and compared with the
+ * table. A JSON or Parquet file carries its own types, which an insert would convert to the table's without
+ * a word (a struct's new field dropped, 1.5 rounded to 2): it is compared before the insert, and the table
+ * widened to hold it (`evolveTable`). Either way the table's changes, the rows and the ledger row commit
  * together or not at all.
  */
 async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean): Promise<number> {
   const { connection: c, dialect: d, relation } = o;
   const target = d.renderRelation(relation);
   const existing = await c.getRelation(relation);
-  // The table's types are read by the strict CSV reader only; for other formats they are asked for when an
-  // insert fails (one catalog query less per file: a day's Parquet and JSON files land without it).
-  let columns = existing && formatOf(spec, file) === 'csv' ? await c.getColumns(relation) : undefined;
-  const tableColumns = async (): Promise<ColumnDef[]> => (columns ??= existing ? await c.getColumns(relation) : []);
-  const reader = readerSql(d, file, spec, new Map((columns ?? []).map((col) => [col.name.toLowerCase(), col.dataType])));
+  const csv = formatOf(spec, file) === 'csv';
+  // The table's types are read by the strict CSV reader; for other formats, to compare with the file's.
+  const columns = existing ? await c.getColumns(relation) : [];
+  const tableTypes = new Map((csv ? columns : []).map((col) => [col.name.toLowerCase(), col.dataType]));
+  const reader = readerSql(d, file, spec, tableTypes);
   const uri = d.quoteString(o.store.uri(obj.key));
-  const select = landedSelect(o, reader, o.store.uri(obj.key));
-  const insert = async (): Promise<number> => {
+  const insert = async (select = landedSelect(o, reader, o.store.uri(obj.key))): Promise<number> => {
     if (reland) {
       await c.execute(`delete from ${target} where _strata_source_file = ${uri}`);
       await c.execute(ledger.supersedeSql(label, obj.key, o.store.uri(obj.key)));
@@ -257,33 +259,25 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
     await c.execute(ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }));
     return rows;
   };
-  if (existing) {
+  if (existing && csv) {
     try {
-      return await c.transaction(insert);
+      return await c.transaction(() => insert());
     } catch (e) {
       // Rolled back: a new column or another type, most likely; the comparison below finds out which.
       if (o.signal?.aborted) throw e;
     }
   }
   const fileCols = (await c.query(`describe select * from ${reader}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
-  return c.transaction(async () => {
-    if (!existing) {
-      await c.execute(d.createTableAs(relation, `${select} limit 0`));
-    } else {
-      const have = new Map((await tableColumns()).map((col) => [col.name.toLowerCase(), col]));
-      const added = fileCols.filter((col) => !have.has(col.name.toLowerCase()));
-      if (added.length) await c.execute(d.addColumns(relation, added));
-      for (const col of fileCols) {
-        const current = have.get(col.name.toLowerCase());
-        if (current && !d.acceptsType!(current.dataType, col.dataType)) {
-          // Try the cast now so an incompatible change names the column instead of a generic error.
-          const bad = await c.query(`select count(*) as n from ${reader} where ${d.quoteIdentifier(col.name)} is not null and try_cast(${d.quoteIdentifier(col.name)} as ${current.dataType}) is null`);
-          if (Number(bad.rows[0]?.n ?? 0) > 0) throw new Error(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}; ${bad.rows[0]?.n} values cannot be converted`);
-        }
-      }
-    }
-    return insert();
+  // Read with the types just described: a JSON file's are not detected a second time.
+  const select = landedSelect(o, readerSql(d, file, spec, tableTypes, fileCols), o.store.uri(obj.key));
+  let widened: string[] = [];
+  const rows = await c.transaction(async () => {
+    if (!existing) await c.execute(d.createTableAs(relation, `${select} limit 0`));
+    else widened = await evolveTable(c, d, relation, reader, columns, fileCols);
+    return insert(select);
   });
+  if (widened.length) o.reporter.emit({ type: 'info', message: `${label}: ${target} widened for ${obj.key}: ${widened.join(', ')} (new fields are null in earlier rows)` });
+  return rows;
 }
 
 /** Per-file staging tables a killed landing left behind (`<table>__strata_land_<hash>`): dropped before landing again. */

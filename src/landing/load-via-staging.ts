@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Relation } from '../adapters/contract.js';
+import type { ColumnDef, Relation } from '../adapters/contract.js';
 import type { ExternalSpec } from '../parse/types.js';
 import type { ObjectInfo } from './object-store.js';
 import { LANDING_COLUMNS, type Ledger } from './ledger.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { LandSourceOptions } from './land-source.js';
+import { LandingFileError } from './schema-evolution.js';
+import { planRecord } from './record-fields.js';
 
 
 function compatible(tableType: string, fileType: string): boolean {
@@ -39,23 +41,47 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
     const target = d.renderRelation(relation);
     const sourceUri = d.quoteString(o.store.uri(obj.key));
     const names = columns.map((col) => col.name);
-    const select = `select ${names.map(q).join(', ')}, ${sourceUri} as _strata_source_file, current_timestamp() as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${d.renderRelation(stage)}`;
+    // A record whose fields the file has in another order, or lacks, is built by name (see planRecord).
+    const byName = new Map<string, string>();
+    const selectOf = (): string => `select ${names.map((n) => (byName.has(n) ? `${byName.get(n)} as ${q(n)}` : q(n))).join(', ')}, ${sourceUri} as _strata_source_file, current_timestamp() as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${d.renderRelation(stage)}`;
     const existing = await c.getRelation(relation);
-    if (!existing) await c.execute(d.createTableAs(relation, `${select} where false`));
+    if (!existing) await c.execute(d.createTableAs(relation, `${selectOf()} where false`));
     else {
       const have = new Map((await c.getColumns(relation)).map((col) => [col.name.toLowerCase(), col]));
-      const added = columns.filter((col) => !have.has(col.name.toLowerCase()));
-      if (added.length) await c.execute(d.addColumns(relation, added));
+      // Checked before the table changes: a file refused leaves it as it was.
+      const records: ColumnDef[] = [];
+      const added: string[] = [];
       for (const col of columns) {
         const current = have.get(col.name.toLowerCase());
-        if (current && !compatible(current.dataType, col.dataType)) throw new Error(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}`);
+        if (current && !compatible(current.dataType, col.dataType)) {
+          // BigQuery widens INT64 in place to FLOAT64 or NUMERIC (ALTER COLUMN … SET DATA TYPE), nothing else.
+          const widen = current.dataType.toUpperCase() === 'INT64' && ['FLOAT64', 'NUMERIC', 'BIGNUMERIC'].includes(col.dataType.toUpperCase());
+          const fix = widen ? `widen the column once (alter table ${target} alter column ${q(current.name)} set data type ${col.dataType})` : 'fix the file';
+          throw new LandingFileError(`column ${col.name} is ${col.dataType} in this file but ${current.dataType} in ${target}; nothing of the file was landed: ${fix}, and land again: failed files are retried`);
+        }
+        if (!current || (!current.fields && !col.fields)) continue;
+        const plan = planRecord(current, col, compatible, q);
+        if (plan.select) byName.set(col.name, plan.select);
+        if (plan.problems.length) throw new LandingFileError(`column ${current.name} of ${target} cannot take this file's ${col.name}, so nothing of the file was landed: ${plan.problems.join('; ')}. What to do: fix the file, or the table's schema, and land again: failed files are retried`);
+        if (plan.added.length) {
+          added.push(...plan.added.map((a) => a.replace(/ \(.*\)$/, '')));
+          if (!c.widenRecords) throw new LandingFileError(`column ${current.name} of ${target} lacks this file's ${plan.added.join(', ')}, and ${d.name} cannot add them: add them to the table, and land again`);
+          records.push(plan.widened);
+        }
+      }
+      const newColumns = columns.filter((col) => !have.has(col.name.toLowerCase()));
+      if (newColumns.length) await c.execute(d.addColumns(relation, newColumns));
+      // New fields inside records are added before the insert, as new columns are (nullable: harmless if it fails).
+      if (records.length) {
+        await c.widenRecords!(relation, records);
+        o.reporter.emit({ type: 'info', message: `${label}: ${target} widened for ${obj.key}: ${added.join(', ')} (new fields are null in earlier rows)` });
       }
     }
     await c.execute(
       [
         d.beginTransaction(),
         ...(reland ? [`delete from ${target} where _strata_source_file = ${sourceUri}`, ledger.supersedeSql(label, obj.key, o.store.uri(obj.key))] : []),
-        `insert into ${target} (${[...names, ...LANDING_COLUMNS].map(q).join(', ')})\n${select}`,
+        `insert into ${target} (${[...names, ...LANDING_COLUMNS].map(q).join(', ')})\n${selectOf()}`,
         ledger.insertSql({ source: label, key: obj.key, uri: o.store.uri(obj.key), etag: obj.etag, size: obj.size, rowCount: rows, invocationId: o.invocationId, status: 'loaded', error: null }),
         d.commitTransaction(),
       ].join(';\n'),

@@ -271,4 +271,12 @@ describe('land_as: parquet', () => {
     expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join('\n')).toContain("models/sources.yml:10 source landing.events: its land_as 'files' is not one of parquet, table");
     expect(existsSync(db)).toBe(false);
   });
+
+  it('names the line of project.yml where a land_as it does not know was set', async () => {
+    const { dir } = project(undefined);
+    writeFileSync(join(dir, 'project.yml'), 'name: p\nprofile: p\nsources:\n  p:\n    landing:\n      +land_as: files\n');
+    const r = await land({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join('\n')).toContain("project.yml:6 source landing.events: its land_as 'files' is not one of parquet, table");
+  });
 });

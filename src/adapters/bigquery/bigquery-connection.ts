@@ -168,8 +168,17 @@ export class BigQueryConnection implements Connection {
 
   async getColumns(relation: Relation): Promise<ColumnDef[]> {
     const [meta] = await this.table(relation).getMetadata();
-    const fields = (meta.schema?.fields ?? []) as { name: string; type: string; mode?: string; description?: string }[];
-    return fields.map((f) => ({ name: f.name, dataType: STANDARD_TYPES[f.type] ?? f.type, nullable: f.mode !== 'REQUIRED', description: f.description }));
+    return ((meta.schema?.fields ?? []) as RestField[]).map(columnOf);
+  }
+
+  /** Landing: new fields inside RECORD columns, through the table's schema (tables.patch): BigQuery's SQL cannot add them. */
+  async widenRecords(relation: Relation, columns: ColumnDef[]): Promise<void> {
+    const [meta] = await this.table(relation).getMetadata();
+    const fields = ((meta.schema?.fields ?? []) as RestField[]).map((f) => {
+      const col = columns.find((c) => c.name.toLowerCase() === f.name.toLowerCase());
+      return col ? withFields(f, col) : f;
+    });
+    await this.table(relation).setMetadata({ schema: { fields } });
   }
 
   /** BigQuery DDL cannot roll back: statements run one by one; materializations rely on `create or replace` instead. */
@@ -226,6 +235,32 @@ export class BigQueryConnection implements Connection {
   }
 
   async close(): Promise<void> {}
+}
+
+interface RestField { name: string; type: string; mode?: string; description?: string; fields?: RestField[] }
+
+/** A REST schema field as a column: a RECORD's fields and a REPEATED mode kept (landing compares them). */
+function columnOf(f: RestField): ColumnDef {
+  const col: ColumnDef = { name: f.name, dataType: STANDARD_TYPES[f.type] ?? f.type, nullable: f.mode !== 'REQUIRED', description: f.description };
+  if (f.fields?.length) col.fields = f.fields.map(columnOf);
+  if (f.mode === 'REPEATED') col.repeated = true;
+  return col;
+}
+
+/** A column as a REST schema field (new fields are nullable, or repeated). */
+function restOf(c: ColumnDef): RestField {
+  return { name: c.name, type: c.fields ? 'RECORD' : c.dataType, mode: c.repeated ? 'REPEATED' : 'NULLABLE', ...(c.fields ? { fields: c.fields.map(restOf) } : {}) };
+}
+
+/** A REST field with the column's fields it lacks appended (at any depth); its own fields kept as they are. */
+function withFields(f: RestField, c: ColumnDef): RestField {
+  if (!f.fields || !c.fields) return f;
+  const kept = f.fields.map((x) => {
+    const sub = c.fields!.find((y) => y.name.toLowerCase() === x.name.toLowerCase());
+    return sub ? withFields(x, sub) : x;
+  });
+  const added = c.fields.filter((y) => !f.fields!.some((x) => x.name.toLowerCase() === y.name.toLowerCase())).map(restOf);
+  return { ...f, fields: [...kept, ...added] };
 }
 
 function kindOf(type: string | undefined): RelationKind {

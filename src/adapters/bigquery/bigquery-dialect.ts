@@ -118,7 +118,13 @@ export class BigQueryDialect implements Dialect {
   }
 
   addColumns(relation: Relation, columns: ColumnDef[]): string {
-    return `alter table ${this.renderRelation(relation)} ${columns.map((c) => `add column if not exists ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(', ')}`;
+    return `alter table ${this.renderRelation(relation)} ${columns.map((c) => `add column if not exists ${this.quoteIdentifier(c.name)} ${this.columnType(c)}`).join(', ')}`;
+  }
+
+  /** A column's type in DDL: a record's fields spelled out (`STRUCT<a INT64>`), a repeated field as an ARRAY. */
+  private columnType(c: ColumnDef): string {
+    const base = c.fields?.length ? `STRUCT<${c.fields.map((f) => `${this.quoteIdentifier(f.name)} ${this.columnType(f)}`).join(', ')}>` : c.dataType;
+    return c.repeated ? `ARRAY<${base}>` : base;
   }
 
   /** Column descriptions (`persist_docs: {columns: true}`), one statement per column. */

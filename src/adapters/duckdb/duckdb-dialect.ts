@@ -1,6 +1,7 @@
-import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, FileRead, MergeOptions, Relation, RelationKind, RelationOptions } from '../contract.js';
+import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, FileRead, MergeOptions, Relation, RelationKind, RelationOptions, TypeWidening } from '../contract.js';
 import { contractDefinitions } from '../contract-ddl.js';
-import { acceptsType, readFileSql } from './duckdb-file-reader.js';
+import { readFileSql } from './duckdb-file-reader.js';
+import { widenType } from './duckdb-type-widening.js';
 import { whenMatched } from '../merge-sql.js';
 
 const TEMP_CATALOG = 'temp';
@@ -16,8 +17,8 @@ export class DuckDBDialect implements Dialect {
     return readFileSql(this, file, read);
   }
 
-  acceptsType(tableType: string, fileType: string): boolean {
-    return acceptsType(tableType, fileType);
+  widenType(column: string, tableType: string, fileType: string): TypeWidening {
+    return widenType(column, tableType, fileType);
   }
 
   copyToParquetSql(select: string, file: string): string {
@@ -107,6 +108,11 @@ export class DuckDBDialect implements Dialect {
 
   addColumns(relation: Relation, columns: ColumnDef[]): string {
     return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(';\n');
+  }
+
+  alterColumnType(relation: Relation, column: string, type: string): string {
+    // A struct cast matches fields by name: old rows keep theirs, and a new field is null in them.
+    return `alter table ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(column)} set data type ${type}`;
   }
 
   beginTransaction(): string {

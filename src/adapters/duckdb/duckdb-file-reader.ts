@@ -26,6 +26,20 @@ function csvReaderSql(dialect: Dialect, file: string, read: FileRead): string {
   return `read_csv(${dialect.quoteString(file)}, ${fixed}, columns = {${columns}}${h}${user(['delim', 'sep', 'delimiter', 'quote', 'escape', 'header', 'strict_mode', 'null_padding'])})`;
 }
 
+/** Dates and times: their format is what detection found (`%m-%d-%Y`), which the type alone does not say. */
+const TEMPORAL = /\b(DATE|TIME)/i;
+
+/**
+ * A JSON file's columns as detected already (by a `describe` of the same reader), so that reading it does not
+ * detect them again — half the time of a day's JSON file. Not when the project reads it its own way, nor when
+ * a date or time was detected: its format is known to detection only.
+ */
+function detectedColumns(dialect: Dialect, read: FileRead): string {
+  const cols = read.detected;
+  if (!cols?.length || Object.keys(read.options).some((k) => OWN_WAY.includes(k)) || cols.some((c) => TEMPORAL.test(c.dataType))) return '';
+  return `, columns = {${cols.map((c) => `${dialect.quoteString(c.name)}: ${dialect.quoteString(c.dataType)}`).join(', ')}}`;
+}
+
 /** DuckDB's reader of one local file: `read_csv` (strict, with the table's types), `read_json_auto`, `read_parquet`. */
 export function readFileSql(dialect: Dialect, file: string, read: FileRead): string {
   if (read.format === 'csv') return csvReaderSql(dialect, file, read);
@@ -33,17 +47,6 @@ export function readFileSql(dialect: Dialect, file: string, read: FileRead): str
   const f = dialect.quoteString(file);
   // Partition columns only when declared: DuckDB would otherwise guess from any key=value folder.
   const h = `, hive_partitioning = ${read.hivePartitioned ? 'true' : 'false'}`;
-  if (read.format === 'json' || read.format === 'ndjson') return `read_json_auto(${f}${read.format === 'ndjson' ? ", format = 'newline_delimited'" : ''}${h}${opts})`;
+  if (read.format === 'json' || read.format === 'ndjson') return `read_json_auto(${f}${read.format === 'ndjson' ? ", format = 'newline_delimited'" : ''}${h}${opts}${detectedColumns(dialect, read)})`;
   return `read_parquet(${f}${h}${opts})`;
-}
-
-const INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
-
-/** Whether a table column of `tableType` takes a file's `fileType` as it is: the same, a narrower integer, or into text or double. */
-export function acceptsType(tableType: string, fileType: string): boolean {
-  const t = tableType.toUpperCase();
-  const f = fileType.toUpperCase();
-  if (t === f) return true;
-  if (INTEGERS.includes(t) && INTEGERS.includes(f)) return INTEGERS.indexOf(f) <= INTEGERS.indexOf(t);
-  return t === 'VARCHAR' || (t === 'DOUBLE' && (INTEGERS.includes(f) || f === 'FLOAT'));
 }

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { patchTableSchema } from './table-patch.js';
 import { acquireZetaSql, type ZetaSql } from './zetasql-service.js';
 import { analyzerSettings, type AnalyzerSettings } from './analyzer-options.js';
 import { TableStore, type StoredTable } from './table-store.js';
@@ -150,6 +151,14 @@ async function route(ctx: RouteContext, req: http.IncomingMessage, raw: Buffer, 
       numRows: String(table.numRows), numBytes: String(table.numBytes),
       ...(table.partitioned ? { timePartitioning: { type: 'DAY' } } : {}), ...(table.clustering ? { clustering: { fields: table.clustering } } : {}),
     });
+  }
+  if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && (req.method === 'PATCH' || req.method === 'PUT') && body?.schema) {
+    const [p, d, t] = [m[1]!, m[2]!, m[3]!].map(dec);
+    if (!ctx.store.tables.has(`${p}.${d}.${t}`)) return apiError(send, 404, 'notFound', `Not found: Table ${p}:${d}.${t}`);
+    const refused = await patchTableSchema(ctx.store, ctx.wh, `${p}.${d}.${t}`, body.schema.fields ?? []);
+    if (refused) return apiError(send, refused.status, refused.reason, refused.message);
+    const table = ctx.store.tables.get(`${p}.${d}.${t}`)!;
+    return send(200, { kind: 'bigquery#table', id: `${p}:${d}.${t}`, tableReference: { projectId: p, datasetId: d, tableId: t }, type: table.type, schema: { fields: table.fields }, numRows: String(table.numRows), numBytes: String(table.numBytes) });
   }
   if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/.exec(path)) && req.method === 'GET') {
     const [p, d] = [m[1]!, m[2]!].map(dec) as [string, string];
