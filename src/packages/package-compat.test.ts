@@ -360,13 +360,13 @@ describe('template constructs of real packages', () => {
     });
   });
 
-  it('flags.WHICH names the command in run renders, as dbt (elementary runs its tests only under test and build)', async () => {
-    const r = await built({ 'profiles.yml': DUCKDB_PROFILE(), 'models/w.sql': "select '{{ flags.WHICH }}' as which" });
+  it('flags.WHICH and invocation_args_dict.which name the command in run renders, as dbt (elementary runs its tests only under test and build; automate-dv logs its loads unless docs)', async () => {
+    const r = await built({ 'profiles.yml': DUCKDB_PROFILE(), 'models/w.sql': "select '{{ flags.WHICH }}' as which, '{{ invocation_args_dict.get(\"which\") }}' as args_which, {{ invocation_args_dict.get('full_refresh', false) }} as fr" });
     expect(r.messages).toEqual([]);
     const db = join(r.dir, 'target/test.duckdb');
-    expect(await queryDuckDb(db, 'select which from main.w')).toEqual([{ which: 'build' }]);
-    expect((await run({ projectDir: r.dir, profilesDir: r.dir, reporter: new CapturingReporter() })).exitCode).toBe(0);
-    expect(await queryDuckDb(db, 'select which from main.w')).toEqual([{ which: 'run' }]);
+    expect(await queryDuckDb(db, 'select which, args_which, fr from main.w')).toEqual([{ which: 'build', args_which: 'build', fr: false }]);
+    expect((await run({ projectDir: r.dir, profilesDir: r.dir, reporter: new CapturingReporter(), fullRefresh: true })).exitCode).toBe(0);
+    expect(await queryDuckDb(db, 'select which, args_which, fr from main.w')).toEqual([{ which: 'run', args_which: 'run', fr: true }]);
   });
 
   it("on-run-end results and their nodes have to_dict(), as dbt's (elementary uploads run results so)", async () => {

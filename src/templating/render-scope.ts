@@ -234,6 +234,8 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     should_store_failures: () => Boolean(node.config.store_failures ?? false),
     should_full_refresh: () => !!run?.fullRefresh,
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: (run && options.command) || 'run' },
+    // dbt's args_to_dict: the command as `which`; false flags are left out, as dbt leaves them.
+    invocation_args_dict: { which: (run && options.command) || 'run', ...(run?.fullRefresh ? { full_refresh: true } : {}) },
     invocation_id: input.invocationId,
     run_started_at: runStartedAt(input.runStartedAt),
     modules: MODULES,
