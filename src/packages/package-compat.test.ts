@@ -435,3 +435,20 @@ describe('template constructs of real packages', () => {
     expect(await queryDuckDb(db, "select count(*) as n from information_schema.tables where table_name like 'm__dbt_tmp%'")).toEqual([{ n: '0' }]);
   });
 });
+
+describe("dbt-unit-testing's ref() override", () => {
+  it('config.get() answers the empty string while parsing, as dbt: a ref() override that mocks tagged nodes still records the builtin ref', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      // As dbt-unit-testing's: while parsing (dbt's config.get() is ''), ref() is the builtin and records the
+      // edge; when run, a node tagged 'unit' reads a CTE in its place.
+      'macros/refs.sql': "{% macro ref(name) %}{% if 'unit' in config.get('tags', {}) %}{{ return('\"cte_' ~ name ~ '\"') }}{% else %}{{ return(builtins.ref(name)) }}{% endif %}{% endmacro %}",
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "{{ config(tags=['unit'], materialized='table') }}with \"cte_a\" as (select 42 as id) select id from {{ ref('a') }}",
+    });
+    expect(r.messages).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(r.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { nodes: string[] } }> };
+    expect(manifest.nodes['model.p.b']!.depends_on.nodes).toEqual(['model.p.a']);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select id from main.b')).toEqual([{ id: 42 }]);
+  });
+});

@@ -129,15 +129,16 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     },
     {
       get: (key: string, def?: unknown) => {
-        const fromFile = recorder?.config[key];
-        if (fromFile !== undefined) return fromFile;
+        // As dbt's ParseConfigObject: while parsing, config.get() answers '' (the final config is not known
+        // yet). dbt-unit-testing relies on it: its ref() override takes the builtin ref while parsing.
+        if (recorder) return '';
         const v = node.config[key];
         return v === undefined ? (def ?? null) : v;
       },
       require: (key: string) => {
-        const v = recorder?.config[key] ?? node.config[key];
-        // As dbt: while parsing, config.require() checks nothing (the final config is not known yet).
-        if (v === undefined && recorder) return '';
+        // As dbt: while parsing, config.require() checks nothing and answers '' (the final config is not known yet).
+        if (recorder) return '';
+        const v = node.config[key];
         if (v === undefined) throw new TemplateUserError('config-missing', `config '${key}' is required by ${node.name}`, `add {{ config(${key}=…) }}`);
         return v;
       },
