@@ -268,3 +268,16 @@ describe('one compile per shape', () => {
     expect(parsed.refs.map((r) => r.name)).toEqual(['orders']);
   });
 });
+
+describe("dbt's context dict", () => {
+  it('keeps what one macro stores for another in the same render, and reads the render\'s names through it (dbt-unit-testing)', async () => {
+    const files = `
+{% macro put(k, v) %}{% set c = context.get('__STATE__', {}) %}{% do c.update({k: v}) %}{% do context.update({'__STATE__': c}) %}{% endmacro %}
+{% macro take(k) %}{{ return(context.get('__STATE__', {}).get(k, 'none')) }}{% endmacro %}
+`;
+    const e = engine({ files });
+    expect(await render("{{ take('a') }} {% do put('a', 1) %}{{ take('a') }} {{ 'ref' in context }} {{ context['project_name'] }} {{ context.get('nope', 'dflt') }}", runContext(), e)).toBe('none 1 True p dflt');
+    // Nothing is left for the next render.
+    expect(await render("{{ take('a') }}", runContext(), e)).toBe('none');
+  });
+});

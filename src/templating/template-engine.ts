@@ -7,6 +7,7 @@ import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcom
 import { MacroRegistry, withRenderState } from './macro-registry.js';
 import { builtinMacroFiles } from './builtin-macros.js';
 import { buildScope, type ParseRecorder } from './render-scope.js';
+import { contextDict } from './context-dict.js';
 import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { isInertMacro, scanParseTemplate } from './parse-scan.js';
 import { CompiledTemplate, JinjaError, defaultGlobals } from './jinja/index.js';
@@ -231,7 +232,9 @@ export class JinjaTemplateEngine implements TemplateEngine {
     // dbt's global project defines these as macros, so packages call them as `dbt.run_query(…)` (elementary does).
     const dbtMacros = this.globals.dbt as Record<string, unknown> | undefined;
     layer.dbt = Object.assign(Object.create(dbtMacros ?? null) as Record<string, unknown>, ...DBT_CONTEXT_MACROS.filter((n) => !dbtMacros || !Object.hasOwn(dbtMacros, n)).map((n) => ({ [n]: scope[n] })));
-    return Object.create(layer) as Record<string, unknown>;
+    const frame = Object.create(layer) as Record<string, unknown>;
+    frame.context = contextDict(frame);
+    return frame;
   }
 
   private renderResolved(resolved: { error: string; hint?: string } | Relation, ctx: RunRenderContext, at: RefCall['at'], code: string): string {
