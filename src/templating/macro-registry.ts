@@ -30,6 +30,9 @@ export function withRenderState<T>(state: RenderState, fn: () => T): T {
 
 const currentState = (): RenderState | undefined => syncState ?? asyncState.getStore();
 
+/** Whether the render running now is asynchronous (a run render), for a template rendered inside it. */
+export const renderIsAsync = (): boolean => currentState()?.async ?? false;
+
 interface CompiledFile {
   file: MacroFile;
   template?: CompiledTemplate;

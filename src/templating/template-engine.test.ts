@@ -281,3 +281,14 @@ describe("dbt's context dict", () => {
     expect(await render("{{ take('a') }}", runContext(), e)).toBe('none');
   });
 });
+
+describe("dbt's render()", () => {
+  it('renders a text as a template with the names of the render that calls it, in parse and run renders', async () => {
+    const files = `{% macro twice(t) %}{{ return(render(t) ~ render(t)) }}{% endmacro %}`;
+    const e = engine({ files });
+    expect(await render("{{ render('{{ project_name }}-{{ this.name }}') }} {{ twice(\"{{ ref('orders') }}\") }}", runContext(), e)).toBe('p-m "main"."orders""main"."orders"');
+    const parsed = e.parseRender(node, "{{ render(\"{{ ref('customers') }}\") }}");
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.refs.map((r) => r.name)).toEqual(['customers']);
+  });
+});

@@ -4,7 +4,7 @@ import type { Relation } from '../adapters/contract.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import type { MacroInfo, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
 import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcome, type WorkerEngineOptions } from './parse-render-pool.js';
-import { MacroRegistry, withRenderState } from './macro-registry.js';
+import { MacroRegistry, renderIsAsync, withRenderState } from './macro-registry.js';
 import { builtinMacroFiles } from './builtin-macros.js';
 import { buildScope, type ParseRecorder } from './render-scope.js';
 import { contextDict } from './context-dict.js';
@@ -234,6 +234,12 @@ export class JinjaTemplateEngine implements TemplateEngine {
     layer.dbt = Object.assign(Object.create(dbtMacros ?? null) as Record<string, unknown>, ...DBT_CONTEXT_MACROS.filter((n) => !dbtMacros || !Object.hasOwn(dbtMacros, n)).map((n) => ({ [n]: scope[n] })));
     const frame = Object.create(layer) as Record<string, unknown>;
     frame.context = contextDict(frame);
+    // dbt's render(text): the text rendered as a template with this render's names (dbt-unit-testing renders
+    // a model's raw_code so, its ref() override in effect).
+    frame.render = (text: unknown): string | Promise<string> => {
+      const template = this.template(node.file, String(text));
+      return renderIsAsync() ? template.renderAsync(frame) : template.renderSync(frame);
+    };
     return frame;
   }
 
