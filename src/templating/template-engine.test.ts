@@ -292,3 +292,17 @@ describe("dbt's render()", () => {
     expect(parsed.refs.map((r) => r.name)).toEqual(['customers']);
   });
 });
+
+describe('macros of one file', () => {
+  it("a package's macro does not hide a context name from the macros beside it; a project macro does override it", async () => {
+    const e = createTemplateEngine({
+      projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {},
+      macroFiles: [
+        // As dbt-unit-testing's utils.sql: a macro named model beside one that reads the node's model.
+        { path: 'dbt_packages/pkg/macros/u.sql', packageName: 'pkg', contents: "{% macro model() %}{{ return('the macro') }}{% endmacro %}{% macro owner() %}{{ return(model.package_name ~ ' ' ~ helper()) }}{% endmacro %}{% macro helper() %}sibling{% endmacro %}" },
+        { path: 'macros/m.sql', packageName: 'p', contents: "{% macro this_name() %}{{ return('override') }}{% endmacro %}{% macro show() %}{{ return(this_name()) }}{% endmacro %}" },
+      ],
+    });
+    expect(await render('{{ pkg.owner() }} {{ pkg.model() }} {{ show() }}', runContext(), e)).toBe('p sibling the macro override');
+  });
+});
