@@ -51,6 +51,9 @@ describe('selectors', () => {
     expect(models(['p.marts.*'])).toEqual(['mart_a', 'mart_b']);
     expect(models(['mart_*'])).toEqual(['mart_a', 'mart_b']);
     expect(models(['file:int.sql'])).toEqual(['int']);
+    // As dbt: without a method, a value with a slash is a path, one ending in .sql/.csv a file name.
+    expect(models(['models/marts'])).toEqual(['mart_a', 'mart_b']);
+    expect(models(['seeds/raw.csv', 'int.sql'])).toEqual(['raw', 'int']);
   });
 
   it('unions on spaces and separate arguments, intersects on commas, subtracts --exclude', () => {
