@@ -452,3 +452,15 @@ describe("dbt-unit-testing's ref() override", () => {
     expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select id from main.b')).toEqual([{ id: 42 }]);
   });
 });
+
+describe("graph's nodes in a DuckDB file", () => {
+  it("name the target's database, as dbt-duckdb's (dbt-unit-testing quotes node.database.node.schema.name)", async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "-- depends_on: {{ ref('a') }}\n{% set n = graph.nodes['model.p.a'] if execute else {} %}{{ config(materialized='table') }}select '{{ n.database }}' as db, '{{ target.database }}' as target_db, (select id from \"{{ n.database }}\".\"{{ n.schema }}\".\"{{ n.name }}\") as id",
+    });
+    expect(r.messages).toEqual([]);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select db, target_db, id from main.b')).toEqual([{ db: 'test', target_db: 'test', id: 1 }]);
+  });
+});
