@@ -369,7 +369,7 @@ describe('template constructs of real packages', () => {
     expect(await queryDuckDb(db, 'select which, args_which, fr from main.w')).toEqual([{ which: 'run', args_which: 'run', fr: true }]);
   });
 
-  it("on-run-end results and their nodes have to_dict(), as dbt's (elementary uploads run results so)", async () => {
+  it("on-run-end results are dbt's RunResults, with to_dict() and their whole node (elementary and dbt_artifacts upload them)", async () => {
     const r = await built({
       'profiles.yml': DUCKDB_PROFILE(),
       'dbt_project.yml': [
@@ -377,12 +377,16 @@ describe('template constructs of real packages', () => {
         'profile: p',
         'on-run-end:',
         '  - "create table main.uploaded as select {% for r in results %}{% set d = r.to_dict() %}\'{{ d.status }}:{{ r.node.to_dict()[\'unique_id\'] }}:{{ d | length }}\' as c{{ loop.index }}{% endfor %}"',
+        // dbt_artifacts' model executions: the node's config, schema, alias and database; the result's timing and thread.
+        '  - "create table main.executions as select {% for r in results %}\'{{ r.node.config.materialized }}|{{ r.node.schema }}|{{ r.node.alias }}|{{ r.node.database }}|{{ r.node.original_file_path }}|{{ r.thread_id is string }}|{{ \'execute\' in (r.timing | map(attribute=\'name\') | list) }}\' as c{{ loop.index }}{% endfor %}"',
         '',
       ].join('\n'),
-      'models/m.sql': 'select 1 as id',
+      'models/m.sql': "{{ config(materialized='table') }}select 1 as id",
     });
     expect(r.messages).toEqual([]);
-    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select * from main.uploaded')).toEqual([{ c1: 'success:model.p.m:6' }]);
+    const db = join(r.dir, 'target/test.duckdb');
+    expect(await queryDuckDb(db, 'select * from main.uploaded')).toEqual([{ c1: 'success:model.p.m:9' }]);
+    expect(await queryDuckDb(db, 'select * from main.executions')).toEqual([{ c1: 'table|main|m|test|models/m.sql|True|True' }]);
   });
 
   it('load_relation() is dbt\'s: none for a relation that does not exist, the relation for one that does', async () => {
