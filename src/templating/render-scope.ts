@@ -238,6 +238,8 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     // dbt's args_to_dict: the command as `which`; false flags are left out, as dbt leaves them.
     invocation_args_dict: { which: (run && options.command) || 'run', ...(run?.fullRefresh ? { full_refresh: true } : {}) },
     invocation_id: input.invocationId,
+    // dbt's: the DBT_ENV_CUSTOM_ENV_* variables, without the prefix (dbt_artifacts uploads them with the invocation).
+    dbt_metadata_envs: Object.fromEntries(Object.entries(options.env).filter(([k, v]) => k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined).map(([k, v]) => [k.slice('DBT_ENV_CUSTOM_ENV_'.length), v])),
     run_started_at: runStartedAt(input.runStartedAt),
     modules: MODULES,
     model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.file, path: node.path, alias: node.name },

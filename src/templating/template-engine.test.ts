@@ -306,3 +306,10 @@ describe('macros of one file', () => {
     expect(await render('{{ pkg.owner() }} {{ pkg.model() }} {{ show() }}', runContext(), e)).toBe('p sibling the macro override');
   });
 });
+
+describe('dbt_metadata_envs', () => {
+  it('holds the DBT_ENV_CUSTOM_ENV_ variables without their prefix, and nothing else', async () => {
+    const e = engine({ env: { DBT_ENV_CUSTOM_ENV_JOB_ID: '42', DBT_ENV_SECRET_TOKEN: 'hidden', HOME: '/root' } });
+    expect(await render('{{ dbt_metadata_envs | tojson }}', runContext(), e)).toBe('{"JOB_ID": "42"}');
+  });
+});
