@@ -62,7 +62,7 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
     interrupted = outcome.interrupted;
     input.node.compiler.saveCompiledIndex();
     await recordTestHistory(session.admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
-    for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
+    for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber, input.node.compiler.compileTimings.get(r.uniqueId)));
   }
   const end = await runProjectHooks(p, relations, session.admin, 'on-run-end', {
     results: hookResults(nodeRecords, (id) => {

@@ -378,7 +378,7 @@ describe('template constructs of real packages', () => {
         'on-run-end:',
         '  - "create table main.uploaded as select {% for r in results %}{% set d = r.to_dict() %}\'{{ d.status }}:{{ r.node.to_dict()[\'unique_id\'] }}:{{ d | length }}\' as c{{ loop.index }}{% endfor %}"',
         // dbt_artifacts' model executions: the node's config, schema, alias and database; the result's timing and thread.
-        '  - "create table main.executions as select {% for r in results %}\'{{ r.node.config.materialized }}|{{ r.node.schema }}|{{ r.node.alias }}|{{ r.node.database }}|{{ r.node.original_file_path }}|{{ r.thread_id is string }}|{{ \'execute\' in (r.timing | map(attribute=\'name\') | list) }}\' as c{{ loop.index }}{% endfor %}"',
+        '  - "create table main.executions as select {% for r in results %}\'{{ r.node.config.materialized }}|{{ r.node.schema }}|{{ r.node.alias }}|{{ r.node.database }}|{{ r.node.original_file_path }}|{{ r.thread_id is string }}|{{ r.timing | map(attribute=\'name\') | join(\'+\') }}\' as c{{ loop.index }}{% endfor %}"',
         '',
       ].join('\n'),
       'models/m.sql': "{{ config(materialized='table') }}select 1 as id",
@@ -386,7 +386,10 @@ describe('template constructs of real packages', () => {
     expect(r.messages).toEqual([]);
     const db = join(r.dir, 'target/test.duckdb');
     expect(await queryDuckDb(db, 'select * from main.uploaded')).toEqual([{ c1: 'success:model.p.m:9' }]);
-    expect(await queryDuckDb(db, 'select * from main.executions')).toEqual([{ c1: 'table|main|m|test|models/m.sql|True|True' }]);
+    // As dbt's: a compile and an execute timing (dbt_artifacts' postgres SQL counts on both).
+    expect(await queryDuckDb(db, 'select * from main.executions')).toEqual([{ c1: 'table|main|m|test|models/m.sql|True|compile+execute' }]);
+    const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { timing: { name: string }[] }[] };
+    expect(results.results[0]!.timing.map((t) => t.name)).toEqual(['compile', 'execute']);
   });
 
   it('load_relation() is dbt\'s: none for a relation that does not exist, the relation for one that does', async () => {
