@@ -164,6 +164,13 @@ describe('seeds', () => {
     await seed({ projectDir: p.dir, profilesDir: p.dir });
     expect(await p.q('select id::int as id, code from main.s')).toEqual([{ id: 3, code: '999' }]);
   });
+
+  it('ignores a column type for a column the file does not have, as dbt (folder-wide +column_types, as Fivetran writes them)', async () => {
+    const p = project({ 'seeds/a.csv': 'id,created\n1,2024-01-02 03:04:05\n', 'seeds/b.csv': 'id,code\n1,007\n', 'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    +column_types: {created: timestamp, code: varchar, canceled_at: timestamp}\n' });
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q("select data_type from information_schema.columns where table_name = 'a' and column_name = 'created'")).toEqual([{ data_type: 'TIMESTAMP' }]);
+    expect(await p.q('select code from main.b')).toEqual([{ code: '007' }]);
+  });
 });
 
 describe('model contracts', () => {

@@ -132,7 +132,11 @@ export class DuckDBConnection implements Connection {
     const args = [d.quoteString(csvPath), 'header = true', 'auto_detect = true', "nullstr = ''"];
     if (options.delimiter) args.push(`delim = ${d.quoteString(options.delimiter)}`);
     if (options.columnTypes && Object.keys(options.columnTypes).length) {
-      args.push(`types = {${Object.entries(options.columnTypes).map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
+      // As dbt: a type for a column the file does not have is ignored (folder-wide +column_types name the
+      // columns of several seeds, as Fivetran's integration projects write them); DuckDB would refuse it.
+      const header = new Set((await this.query(`select * from read_csv(${args.join(', ')}) limit 0`)).columns.map((c) => c.name));
+      const types = Object.entries(options.columnTypes).filter(([k]) => header.has(k));
+      if (types.length) args.push(`types = {${types.map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
     }
     const n = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
     return { rowsAffected: n, response: { code: 'INSERT', rows_affected: n } };
