@@ -4,9 +4,7 @@
  * deployments and CI often set `DBT_FAIL_FAST` or `DBT_WARN_ERROR`; a dbt project may keep `fail_fast: true`
  * under `flags:`. Read before the command's output starts, since some of them shape it (`log_format`, `quiet`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseYamlFile } from '../project/yaml-file.js';
+import { projectFlags } from '../api/project-flags.js';
 import type { GlobalFlags } from './shared-options.js';
 
 /** The flags a global config sets: its name in `flags:` (and `DBT_<NAME>`), the flag's field, and its kind. */
@@ -42,23 +40,6 @@ function valueOf(kind: 'boolean' | readonly string[], v: unknown): boolean | str
   // dbt's log formats `default` and `debug` are its text output.
   const text = s === 'default' || s === 'debug' ? 'text' : s;
   return text !== undefined && kind.includes(text) ? text : undefined;
-}
-
-/** The project file's `flags:` mapping, if the file can be read (its mistakes are reported when the project loads). */
-function projectFlags(projectDir: string | undefined): Record<string, unknown> {
-  const root = resolve(projectDir ?? '.');
-  const file = ['project.yml', 'dbt_project.yml'].find((f) => existsSync(join(root, f)));
-  if (!file) return {};
-  try {
-    const text = readFileSync(join(root, file), 'utf8');
-    // Most project files have no flags: read as text, the YAML is parsed only when it may hold them.
-    if (!/^flags\s*:/m.test(text)) return {};
-    const value = parseYamlFile(file, text).file?.value as Record<string, unknown> | undefined;
-    const flags = value?.flags;
-    return flags && typeof flags === 'object' && !Array.isArray(flags) ? (flags as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 /** Fills the flags the command line left unset (in place, so a command's own flags object sees them too). */

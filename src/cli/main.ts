@@ -1,7 +1,7 @@
 import { lineageCommand } from './commands/lineage-command.js';
 import { Command, CommanderError } from 'commander';
 import { UserError, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
-import { STRATA_VERSION } from '../artifacts/index.js';
+import { STRATA_VERSION } from '../api/version.js';
 import { retryCommand, runCommands } from './commands/run-commands.js';
 import { showCommand } from './commands/show-command.js';
 import { cloneCommand } from './commands/clone-command.js';

@@ -1,0 +1,2 @@
+/** Strata's version, for `strata --version` without loading the commands. */
+export { STRATA_VERSION } from '../artifacts/version.js';
