@@ -91,7 +91,8 @@ function evalArgs(ctx: Context, args: string[], diagnostics: Diagnostic[], flag:
       let acc: Set<string> | undefined;
       try {
         for (const atom of token.split(',')) {
-          const s = evalAtom(ctx, atom);
+          // As dbt: an empty part (`tag:x,`) is an fqn selector that matches nothing, so the intersection is empty.
+          const s = atom === '' ? new Set<string>() : evalAtom(ctx, atom);
           acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
         }
       } catch (e) {
