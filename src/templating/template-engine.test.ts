@@ -313,3 +313,9 @@ describe('dbt_metadata_envs', () => {
     expect(await render('{{ dbt_metadata_envs | tojson }}', runContext(), e)).toBe('{"JOB_ID": "42"}');
   });
 });
+
+describe("a relation's information_schema()", () => {
+  it("renders dbt's InformationSchema: the database when the relation has one, INFORMATION_SCHEMA, the view (dbt-profiler reads its COLUMNS)", async () => {
+    expect(await render("{{ ref('orders').information_schema() }}.COLUMNS {{ this.information_schema('tables') }} {{ api.Relation.create(database='wh', schema='s', identifier='t').information_schema() }}")).toBe('INFORMATION_SCHEMA.COLUMNS INFORMATION_SCHEMA.tables "wh".INFORMATION_SCHEMA');
+  });
+});
