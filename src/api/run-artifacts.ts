@@ -18,7 +18,7 @@ export function writeManifest(p: PreparedProject): 'reused' | 'written' {
     graphId: p.graphId,
     scrubber: p.scrubber,
     selectors: p.project.config.selectors,
-    hooks: { onRunStart: p.project.config.onRunStart, onRunEnd: p.project.config.onRunEnd, configFile: p.project.config.configFile },
+    hooks: { onRunStart: p.project.config.onRunStart, onRunEnd: p.project.config.onRunEnd, configFile: p.project.config.configFile, database: p.project.target.database, schema: p.project.target.schema },
   });
 }
 

@@ -15,15 +15,17 @@ export interface ManifestArtifactInput {
   /** The project's YAML selectors (`selectors.yml`), as dbt lists them. */
   selectors?: { name: string; description: string; default: boolean; definition: unknown }[];
   /** The project's on-run-start / on-run-end hooks, written as dbt's `operation` nodes. */
-  hooks?: { onRunStart: string[]; onRunEnd: string[]; configFile: string };
+  hooks?: { onRunStart: string[]; onRunEnd: string[]; configFile: string; database?: string; schema?: string };
 }
 
 /** dbt's node for a project hook: `operation.<project>.<project>-on-run-start-<n>`, from the project file. */
-function hookJson(project: string, which: 'on-run-start' | 'on-run-end', index: number, sql: string, configFile: string): Record<string, unknown> {
+function hookJson(project: string, which: 'on-run-start' | 'on-run-end', index: number, sql: string, hooks: NonNullable<ManifestArtifactInput['hooks']>): Record<string, unknown> {
   const name = `${project}-${which}-${index}`;
+  const configFile = hooks.configFile;
   return {
-    database: null,
-    schema: null,
+    // As every dbt node, the target's database and schema (a hook has no config of its own to change them).
+    database: hooks.database ?? null,
+    schema: hooks.schema ?? null,
     name,
     resource_type: 'operation',
     package_name: project,
@@ -279,7 +281,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     for (const which of ['on-run-start', 'on-run-end'] as const) {
       const list = which === 'on-run-start' ? input.hooks.onRunStart : input.hooks.onRunEnd;
       list.forEach((sql, i) => {
-        const hook = hookJson(manifest.projectName, which, i, sql, input.hooks!.configFile);
+        const hook = hookJson(manifest.projectName, which, i, sql, input.hooks!);
         const id = hook.unique_id as string;
         nodes[id] = hook;
         parentMap[id] = [];

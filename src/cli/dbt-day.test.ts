@@ -77,9 +77,9 @@ describe("a dbt user's day", () => {
   it('compile -s prints the named node\'s SQL; compile --inline prints the query', () => {
     const one = strata('compile', '-s', 'b');
     expect(one.code).toBe(0);
-    expect(one.out).toContain("Compiled node 'b' is:\nselect id from \"main\".\"a\"");
+    expect(one.out).toContain("Compiled node 'b' is:\nselect id from \"test\".\"main\".\"a\"");
     const inline = strata('compile', '--inline', "select count(*) from {{ ref('b') }}");
     expect(inline.code).toBe(0);
-    expect(inline.out).toContain('select count(*) from "main"."b"');
+    expect(inline.out).toContain('select count(*) from "test"."main"."b"');
   });
 });

@@ -53,9 +53,13 @@ export function applyGlobalConfigs(flags: ConfigurableFlags, env: NodeJS.Process
     const given = field === 'partialParse' ? flags.partialParse === false : flags[field] !== undefined;
     if (given) continue;
     const upper = name.toUpperCase();
-    let value = valueOf(kind, env[`STRATA_${upper}`] ?? env[`DBT_${upper}`]);
+    // An empty variable is unset, as click reads DBT_* (so an empty STRATA_* does not hide DBT_*).
+    const envName = env[`STRATA_${upper}`] ? `STRATA_${upper}` : `DBT_${upper}`;
+    let value = valueOf(kind, env[envName] || undefined);
+    const from = value !== undefined ? envName : `the project file's flags.${name}`;
     if (value === undefined) value = valueOf(kind, (fromProject ??= projectFlags(flags.projectDir))[name]);
     if (value !== undefined) (flags as Record<string, unknown>)[field] = value;
+    if (value !== undefined && field === 'warnError') flags.warnErrorFrom = from;
   }
   // warn_error_options: a mapping (checked where the command's options are made, a bad one a usage error).
   if (flags.warnErrorOptions === undefined) {

@@ -33,7 +33,7 @@ describe('seeing what ran', () => {
     strata(d, ['ls']);
     const log = readFileSync(join(d, 'logs', 'strata.log'), 'utf8');
     expect(log.match(/==== strata /g)).toHaveLength(2);
-    expect(log).toMatch(/\[debug\] SQL ok in \d+\.\d{3}s \(model\.p\.a\):\ncreate or replace table "main"\."a" as/);
+    expect(log).toMatch(/\[debug\] SQL ok in \d+\.\d{3}s \(model\.p\.a\):\ncreate or replace table "test"\."main"\."a" as/);
     expect(log).toContain('[error] 2 of 2 FAIL');
   });
 
@@ -61,7 +61,7 @@ describe('seeing what ran', () => {
     const d = project();
     const r = strata(d, ['build']);
     expect(r.code).toBe(1);
-    expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/^create or replace table "main"\."a" as/);
+    expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/^create or replace table "test"\."main"\."a" as/);
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'schema.yml', 'not_null_a_id.sql'), 'utf8')).toContain('is null');
     expect(r.out).toContain('compiled code at target/compiled/p/models/schema.yml/not_null_a_id.sql');
     // The next run leaves a file that would get the same text alone, and rewrites one that would not.
@@ -73,7 +73,7 @@ describe('seeing what ran', () => {
     expect(statSync(a).mtimeMs).toBe(stamp);
     writeFileSync(a, 'edited by hand;\n');
     expect(strata(d, ['build']).code).toBe(1);
-    expect(readFileSync(a, 'utf8')).toMatch(/^create or replace table "main"\."a" as/);
+    expect(readFileSync(a, 'utf8')).toMatch(/^create or replace table "test"\."main"\."a" as/);
   });
 
   it('colours with --use-colors, none with --no-use-colors, NO_COLOR or a pipe', () => {

@@ -23,6 +23,8 @@ export interface GlobalFlags {
   targetPath?: string;
   profile?: string;
   warnError?: boolean;
+  /** Where warnError came from when not the command line (for the usage error of both being given). */
+  warnErrorFrom?: string;
   /** `--warn-error-options` as given (YAML/JSON text), or the project file's `flags: {warn_error_options: …}` mapping. */
   warnErrorOptions?: string | Record<string, unknown>;
   /** Where warnErrorOptions came from when not the command line (for its usage error). */
@@ -102,6 +104,10 @@ export function commonOptions(flags: GlobalFlags): { options: CommonOptions; rep
   }
   const warnErrorOptions = readWarnErrorOptions(flags.warnErrorOptions);
   if (warnErrorOptions.problem) usageError ??= `${flags.warnErrorOptionsFrom ?? '--warn-error-options'} ${warnErrorOptions.problem}`;
+  // dbt refuses the pair wherever each was set (command line, environment, project flags): "warn_error_options: not allowed with argument warn_error".
+  if (flags.warnError !== undefined && flags.warnErrorOptions !== undefined) {
+    usageError ??= `warn_error_options: not allowed with argument warn_error (${flags.warnErrorFrom ?? '--warn-error'} and ${flags.warnErrorOptionsFrom ?? '--warn-error-options'} are both set, which dbt refuses): keep one; --warn-error-options '{"error": "all"}' is --warn-error`;
+  }
   const silence = warnErrorOptions.options?.silence.length ? warnErrorOptions.options : undefined;
   const reporter = silence ? new SilencingReporter(output, (code) => warningSilenced(code, silence)) : output;
   return {

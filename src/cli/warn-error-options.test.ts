@@ -77,6 +77,41 @@ describe('warn_error_options', () => {
     expect(strata(d, ['run-operation', 'x', '--warn-error-options', '{"warn": ["NothingToDo"]}']).out).toContain("'warn' (or 'exclude') can only be given when 'error' is \"all\"");
   });
 
+  it('is refused beside --warn-error, wherever each is set, as dbt refuses the pair (exit 2, nothing run)', () => {
+    const d = project(WARNING_TEST);
+    const message = 'warn_error_options: not allowed with argument warn_error';
+    const both = strata(d, ['--warn-error', 'build', '--warn-error-options', '{"error": ["LogTestResult"]}']);
+    expect(both.code, both.out).toBe(2);
+    expect(both.out).toContain(`${message} (--warn-error and --warn-error-options are both set, which dbt refuses)`);
+    expect(both.out).not.toContain('START');
+    const envAndFlag = strata(d, ['build', '--warn-error-options', '{"error": "all"}'], { DBT_WARN_ERROR: 'false' });
+    expect(envAndFlag.code).toBe(2);
+    expect(envAndFlag.out).toContain(`${message} (DBT_WARN_ERROR and --warn-error-options are both set`);
+    const e = project({ ...WARNING_TEST, 'project.yml': 'name: p\nprofile: p\nflags:\n  warn_error: true\n' });
+    const projectAndEnv = strata(e, ['build'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["LogTestResult"]}' });
+    expect(projectAndEnv.code).toBe(2);
+    expect(projectAndEnv.out).toContain(`${message} (the project file's flags.warn_error and DBT_WARN_ERROR_OPTIONS are both set`);
+    // Each alone is as before.
+    expect(strata(e, ['build']).code).toBe(1);
+    expect(strata(d, ['build', '--warn-error-options', '{"error": ["LogTestResult"]}']).code).toBe(1);
+  });
+
+  it('leaves a source freshness warning a warning, as dbt (its LogFreshnessResult is no warn_or_error event)', () => {
+    const hoursAgo = (h: number): string => new Date(Date.now() - h * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+    const d = project({
+      'seeds/stale.csv': `id,loaded_at\n1,${hoursAgo(30)}\n`,
+      'models/sources.yml': 'version: 2\nsources:\n  - name: app\n    schema: main\n    loaded_at_field: loaded_at\n    freshness:\n      warn_after: {count: 12, period: hour}\n      error_after: {count: 3, period: day}\n    tables:\n      - name: stale\n',
+    });
+    expect(strata(d, ['seed']).code).toBe(0);
+    const plain = strata(d, ['source', 'freshness']);
+    expect(plain.code, plain.out).toBe(0);
+    expect(plain.out).toMatch(/WARN=1/);
+    for (const args of [['--warn-error', 'source', 'freshness'], ['source', 'freshness', '--warn-error-options', '{"error": ["LogFreshnessResult"]}'], ['source', 'freshness', '--warn-error-options', '{"error": "all"}']]) {
+      const r = strata(d, args);
+      expect({ args, code: r.code }).toEqual({ args, code: 0 });
+    }
+  });
+
   it('decides as dbt does: a name beats all, warn and silence beat error', () => {
     const o = (v: unknown) => readWarnErrorOptions(v).options!;
     expect(warningFails('nothing-to-do', { warnErrorOptions: o({ error: 'all' }) })).toBe(true);

@@ -30,7 +30,7 @@ describe('compiled files', () => {
     expect((await compile({ projectDir: dir, profilesDir: dir, offline: true })).exitCode).toBe(0);
     expect(readFileSync(file('a'), 'utf8')).toBe('select 2 as id');
     expect(statSync(file('a')).mtimeMs).not.toBe(stamped);
-    expect(readFileSync(file('b'), 'utf8')).toBe('select * from "main"."a"');
+    expect(readFileSync(file('b'), 'utf8')).toBe('select * from "test"."main"."a"');
   });
 });
 

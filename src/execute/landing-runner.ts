@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Connection } from '../adapters/contract.js';
+import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { GcsStaging, formatOf, relationFolder, gcsSettingsFrom, isHivePartitioned, landSource, s3SettingsFrom, storeFor, type LandingResult } from '../landing/index.js';
@@ -24,8 +24,8 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   if (wantsExternal) return createExternal(ctx, node, connection, source, external);
   const stagingBucket = p.project.target.settings.gcs_staging_bucket ? String(p.project.target.settings.gcs_staging_bucket) : undefined;
   try {
-    const relation = ctx.relations.relationOf(source);
     const filesRoot = bronzeRoot(p);
+    const relation = bronzeRelation(ctx.relations.relationOf(source), filesRoot ? p.project.target.database : undefined);
     const landAs = external.land_as ?? source.config.land_as;
     const r = await landSource({
       source: { ...source, external },
@@ -47,6 +47,17 @@ export async function runLandingNode(ctx: NodeRunContext, node: ManifestNode, co
   } finally {
     (store as { close?: () => void }).close?.();
   }
+}
+
+/**
+ * The relation a landing fills. Where bronze has a folder of its own (DuckDB), a relation in the target's own
+ * catalog is named without it, as before sources carried the catalog's name: its bronze files stay in
+ * `<bronze>/<schema>/<table>/`, where the ledger has them; another catalog keeps its own folder level.
+ */
+function bronzeRelation(relation: Relation, ownCatalog: string | undefined): Relation {
+  if (!ownCatalog || relation.database !== ownCatalog) return relation;
+  const { database: _own, ...rest } = relation;
+  return rest;
 }
 
 /** A landing's outcome: its summary line, its warnings, and an error when a file failed or bronze lacks a landed object's file. */

@@ -84,9 +84,9 @@ describe('a run with the relation cache', () => {
     const first = await run({ projectDir: dir, profilesDir: dir });
     expect(first.exitCode).toBe(0);
     for (const name of ['v', 't', 'inc']) expect(ran(name)).not.toMatch(/information_schema|count\(\*\)|strata_tmp/);
-    expect(ran('t').match(/create or replace table "main"\."t"/g)).toHaveLength(1);
+    expect(ran('t').match(/create or replace table "test"\."main"\."t"/g)).toHaveLength(1);
     expect(ran('t').split(';').filter((s) => s.trim())).toHaveLength(1);
-    expect(ran('v').split(';').filter((s) => s.trim())).toEqual([expect.stringMatching(/^create or replace view "main"\."v"/)]);
+    expect(ran('v').split(';').filter((s) => s.trim())).toEqual([expect.stringMatching(/^create or replace view "test"\."main"\."v"/)]);
     expect(rowsOf(first, 't')).toBe(4);
     expect(rowsOf(first, 'inc')).toBe(4);
 
@@ -105,7 +105,7 @@ describe('a run with the relation cache', () => {
     expect((await run({ projectDir: dir, profilesDir: dir, fullRefresh: true })).exitCode).toBe(0);
     const kinds = await queryDuckDb(join(dir, 'target', 'test.duckdb'), "select table_name, table_type from information_schema.tables where table_schema = 'main' order by table_name");
     expect(kinds).toEqual([{ table_name: 'inc', table_type: 'BASE TABLE' }, { table_name: 't', table_type: 'VIEW' }, { table_name: 'v', table_type: 'BASE TABLE' }]);
-    expect(ran('t')).toMatch(/^drop table if exists "main"\."t";\n\ncreate or replace view/);
+    expect(ran('t')).toMatch(/^drop table if exists "test"\."main"\."t";\n\ncreate or replace view/);
     expect(readdirSync(join(dir, 'target', 'run', 'p', 'models')).sort()).toEqual(['inc.sql', 't.sql', 'v.sql']);
   });
 });

@@ -24,7 +24,7 @@ describe('graph and selected_resources', () => {
     const r = await build({ projectDir: dir, profilesDir: dir, select: ['c'] });
     expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
     const db = join(dir, 'target', 'test.duckdb');
-    expect(await queryDuckDb(db, 'select nightly, selected::int as selected, b_relation from main.c')).toEqual([{ nightly: 'a:view,b:table', selected: 1, b_relation: '"main"."b"' }]);
+    expect(await queryDuckDb(db, 'select nightly, selected::int as selected, b_relation from main.c')).toEqual([{ nightly: 'a:view,b:table', selected: 1, b_relation: '"test"."main"."b"' }]);
     expect(await queryDuckDb(db, 'select selected::int as selected, ids from main.hook_saw')).toEqual([{ selected: 1, ids: 'model.p.c' }]);
 
     // While parsing and without execute, graph is empty, as in dbt.

@@ -68,6 +68,8 @@ export function parseToGraph(
   const namer = new RelationNamer(project, engine);
   for (const t of tests.nodes) {
     t.schema = namer.schema(String(t.config.schema ?? 'dbt_test__audit'), { name: t.name, resource_type: 'test' });
+    // Its database as a singular test's (dbt gives every test node the target's, or its config's).
+    t.database = namer.database(t.config.database === undefined || t.config.database === null ? undefined : String(t.config.database), { name: t.name, resource_type: 'test' });
     if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
     else manifest.disabled[t.uniqueId] = t;
   }

@@ -291,8 +291,8 @@ describe('--empty', () => {
     expect(await p.q("select column_name, data_type from information_schema.columns where table_name = 't' order by ordinal_position")).toEqual([{ column_name: 'id', data_type: 'BIGINT' }, { column_name: 'doubled', data_type: 'BIGINT' }]);
     expect(await p.q('select count(*)::int as n from main.raw')).toEqual([{ n: 2 }]);
     const compiled = readFileSync(join(p.dir, 'target', 'compiled', 'p', 'models', 't.sql'), 'utf8');
-    expect(compiled).toContain('from (select * from "main"."raw" where false limit 0) as r');
-    expect(compiled).toContain('(select * from "main"."raw" where false limit 0)');
+    expect(compiled).toContain('from (select * from "test"."main"."raw" where false limit 0) as r');
+    expect(compiled).toContain('(select * from "test"."main"."raw" where false limit 0)');
     // Without the flag, the same models read their rows.
     expect((await go(p.dir)).exitCode).toBe(0);
     expect(await p.q('select count(*)::int as n from main.v')).toEqual([{ n: 2 }]);

@@ -89,7 +89,7 @@ describe('packages as dbt', () => {
       'dbt_project.yml': "name: local_pkg\nversion: '1.0.0'\nconfig-version: 2\n",
       'models/local_model.sql': "select answer + 1 as answer from {{ ref('hub_utils', 'hub_model') }}",
       'models/from_source.sql': "select (select count(*)::int from {{ ref('local_seed') }}) as n, (select count(*) > 0 from {{ source('duck', 'schemata') }}) as has_schemas",
-      'models/sources.yml': 'version: 2\nsources:\n  - name: duck\n    schema: information_schema\n    tables:\n      - name: schemata\n  - name: unused\n    tables:\n      - name: nothing\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: duck\n    database: system\n    schema: information_schema\n    tables:\n      - name: schemata\n  - name: unused\n    tables:\n      - name: nothing\n',
       'seeds/local_seed.csv': 'id\n1\n2\n',
       'tests/assert_answer.sql': "select * from {{ ref('local_model') }} where answer <> 43",
       'models/common.sql': "select 'local_pkg' as who",

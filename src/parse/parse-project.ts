@@ -212,7 +212,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       refs: rendered.refs,
       sources: rendered.sources,
       dependsOn: { nodes: [], macros: rendered.macrosUsed },
-      database: namer.database(config.database),
+      database: namer.database(config.database, nodeInfo),
       schema: namer.schema(config.schema, nodeInfo),
       alias: namer.alias(config.alias, nodeInfo),
       docRefs: rendered.docRefs,

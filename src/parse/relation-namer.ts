@@ -14,7 +14,7 @@ export function fqnOf(packageName: string, pathInResource: string, name: string)
   return [packageName, ...parts, name];
 }
 
-/** Schema and alias for a node: dbt's generate_schema_name / generate_alias_name, overridable by the project. */
+/** Database, schema and alias for a node: dbt's generate_database_name / generate_schema_name / generate_alias_name, overridable by the project. */
 export class RelationNamer {
   private readonly memo = new Map<string, string>();
   /** Per macro name: whether the project overrides it, and whether its body reads `node`. Asked twice per node. */
@@ -52,8 +52,14 @@ export class RelationNamer {
     if (!this.overridden('generate_alias_name')) return custom ? String(custom).trim() : nodeInfo.version !== undefined && nodeInfo.version !== null ? `${String(nodeInfo.name)}_v${String(nodeInfo.version).replace(/\./g, '_')}` : String(nodeInfo.name);
     return String(this.engine.callMacro('generate_alias_name', [custom ?? null, nodeInfo]) ?? nodeInfo.name).trim();
   }
-  database(custom: string | null | undefined): string | undefined {
-    if (custom) return String(custom);
-    return this.project.target.database;
+  /** dbt's generate_database_name: the custom database, else the target's; a project's override decides instead. */
+  database(custom: string | null | undefined, nodeInfo: Record<string, unknown> = {}): string | undefined {
+    const target = this.project.target.database;
+    if (!this.overridden('generate_database_name')) return custom ? String(custom) : target;
+    const key = `database:${custom ?? ''}`;
+    if (!this.nodeSensitive('generate_database_name') && this.memo.has(key)) return this.memo.get(key)!;
+    const v = String(this.engine.callMacro('generate_database_name', [custom ?? null, nodeInfo]) ?? '').trim() || target;
+    if (v !== undefined) this.memo.set(key, v);
+    return v;
   }
 }

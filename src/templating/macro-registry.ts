@@ -39,6 +39,9 @@ function isContextName(scope: Record<string, unknown>, name: string): boolean {
 /** Whether the render running now is asynchronous (a run render), for a template rendered inside it. */
 export const renderIsAsync = (): boolean => currentState()?.async ?? false;
 
+/** The render under way, if any: its root frame (dbt's context with the macros) and whether it is async. */
+export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefined => currentState();
+
 interface CompiledFile {
   file: MacroFile;
   template?: CompiledTemplate;

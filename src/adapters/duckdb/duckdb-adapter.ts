@@ -9,10 +9,11 @@ import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { attachProblems, attachSpecs, attachSql } from './duckdb-attach.js';
 import { DuckDBConnection, type DuckDBBindings } from './duckdb-connection.js';
+import { DEFAULT_DUCKDB_PATH, catalogOf } from './duckdb-conventions.js';
 
 /** Where the database file lives: `path` relative to the project root; `:memory:` allowed. */
 export function duckdbPath(target: TargetConfig, projectRoot: string): string {
-  const p = String(target.settings.path ?? 'strata.duckdb');
+  const p = String(target.settings.path ?? DEFAULT_DUCKDB_PATH);
   if (p === ':memory:' || p.startsWith('md:')) return p;
   return isAbsolute(p) ? p : resolve(projectRoot, p);
 }
@@ -142,6 +143,11 @@ export const duckdbAdapter: Adapter = {
     const b = target.settings.bronze_path;
     if (b !== undefined && (typeof b !== 'string' || !b.trim())) return ['duckdb bronze_path must be a folder path (relative to the project, or absolute)'];
     const p = target.settings.path;
+    // As dbt-duckdb: the database is the catalog DuckDB names the file by; another name would not resolve.
+    const db = target.settings.database;
+    if (db !== undefined && (typeof p === 'string' || p === undefined) && String(db) !== catalogOf(p)) {
+      return [`duckdb database '${String(db)}' does not match the database file: DuckDB names ${String(p ?? DEFAULT_DUCKDB_PATH)} '${catalogOf(p)}'; remove database: or set it to '${catalogOf(p)}' (a further file goes under attach:)`];
+    }
     if (p === undefined) return attachProblems(target);
     if (typeof p !== 'string') return ['duckdb path must be a string'];
     if (!p.trim()) return ["duckdb path is empty: set it to a file such as my_project.duckdb, or ':memory:'"];

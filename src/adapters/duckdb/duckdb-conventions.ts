@@ -8,18 +8,26 @@ function pathOf(settings: Record<string, unknown>): string | undefined {
   return !p || p === ':memory:' || p.startsWith('md:') ? undefined : p;
 }
 
+/** The database file of a DuckDB output without `path:`, relative to the project. */
+export const DEFAULT_DUCKDB_PATH = 'strata.duckdb';
+
+/** The catalog DuckDB gives the database file a profile's `path:` names (dbt-duckdb's default `database`). */
+export function catalogOf(path: unknown = DEFAULT_DUCKDB_PATH): string {
+  if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
+  const md = /^(md|motherduck):/i.exec(path);
+  const file = basename((md ? path.slice(md[0].length) : path).replace(/\?.*$/, '')).replace(/\.[^.]*$/, '');
+  return file || (md ? 'my_db' : 'memory');
+}
+
 /** DuckDB without its driver: macros, profile rules, the embedded warehouse unit tests run on. */
 export const duckdbConventions: AdapterConventions = {
   type: 'duckdb',
   displayName: 'DuckDB',
   macroFiles: duckdbMacroFiles,
-  targetNames: (settings) => ({ schema: String(settings.schema ?? 'main'), ...(settings.database !== undefined ? { database: String(settings.database) } : {}) }),
-  // dbt-duckdb's `target.database`: the database file's stem (`memory` in memory), as DuckDB names the attached file.
-  templateDatabase: (settings) => {
-    const path = settings.path;
-    if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
-    return basename(path).replace(/\.[^.]*$/, '');
-  },
+  // dbt-duckdb's `database`: the profile's `database:`, else the catalog DuckDB names the database file by (its
+  // stem; `memory` in memory), so nodes, sources and `target.database` name it, and relations render in three parts.
+  targetNames: (settings) => ({ schema: String(settings.schema ?? 'main'), database: settings.database !== undefined ? String(settings.database) : catalogOf(settings.path) }),
+  templateDatabase: (settings) => catalogOf(settings.path),
   embedded: {
     memoryTarget: { type: 'duckdb', name: 'unit_test', schema: 'main', threads: 1, settings: { path: ':memory:' } },
     // The zero-setup default: a DuckDB file in the project folder (not under target/, which `clean` deletes).
