@@ -90,8 +90,6 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const execute = !!run?.warehouse;
   const adapterType = run?.adapterType ?? options.adapterType;
 
-  // The target's database, which a relation in it shows as its `database` (DuckDB's render without it).
-  const shownDatabase = typeof options.target.database === 'string' ? options.target.database : undefined;
   // While parsing, relations render as a placeholder (the warehouse names are not known yet) but have dbt's attributes.
   const parseRelation = (rel: Relation, shown: string[]): Record<string, unknown> => relationObject(rel, () => placeholder(shown));
 
@@ -107,7 +105,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     }
     const resolved = run!.resolveRef(call);
     if ('error' in resolved) throw new TemplateUserError('ref-not-found', resolved.error, resolved.hint);
-    return relationObject(resolved, run!.renderRelation, run!.quoteIdentifier, null, shownDatabase);
+    return relationObject(resolved, run!.renderRelation, run!.quoteIdentifier);
   };
 
   const source = (...args: Args): unknown => {
@@ -120,7 +118,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     }
     const resolved = run!.resolveSource(call.source, call.table);
     if ('error' in resolved) throw new TemplateUserError('source-not-found', resolved.error, resolved.hint);
-    return relationObject(resolved, run!.renderRelation, run!.quoteIdentifier, null, shownDatabase);
+    return relationObject(resolved, run!.renderRelation, run!.quoteIdentifier);
   };
 
   const configFn = Object.assign(
@@ -198,7 +196,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     throw new TemplateUserError('macro-not-found', `adapter.dispatch('${name}') found no ${adapterType}__${name} or default__${name} macro`, 'define default__' + name);
   };
 
-  const thisRel = run ? relationObject(run.thisRelation, run.renderRelation, run.quoteIdentifier, null, shownDatabase) : parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: node.name }, [String(node.config.schema ?? 'schema'), node.name]);
+  const thisRel = run ? relationObject(run.thisRelation, run.renderRelation, run.quoteIdentifier) : parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: node.name }, [String(node.config.schema ?? 'schema'), node.name]);
 
   // The run render is asynchronous: a warehouse call returns a Promise, which the template awaits once.
   const runQuery = (sql: unknown): unknown => {

@@ -319,12 +319,3 @@ describe("a relation's information_schema()", () => {
     expect(await render("{{ ref('orders').information_schema() }}.COLUMNS {{ this.information_schema('tables') }} {{ api.Relation.create(database='wh', schema='s', identifier='t').information_schema() }}")).toBe('INFORMATION_SCHEMA.COLUMNS INFORMATION_SCHEMA.tables "wh".INFORMATION_SCHEMA');
   });
 });
-
-describe("relations in the target's database", () => {
-  it("say which database they are in, as dbt-duckdb's, and still render without it (automate-dv logs this.database)", async () => {
-    const e = createTemplateEngine({
-      projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb', database: 'wh' }, vars: {}, env: {}, docs: {}, macroFiles: [],
-    });
-    expect(await render("{{ this.database }}.{{ this.schema }}.{{ this.identifier }} {{ ref('orders').database }} {{ source('crm', 'c').path.database }} {{ this }} {{ this.include(database=false).database }} {{ this.incorporate(type='table').database }}", runContext(), e)).toBe('wh.main.m wh wh "main"."m" None wh');
-  });
-});

@@ -9,13 +9,10 @@ type Args = unknown[];
  * `include(database=False)` (and `schema=False`) renders without those parts; `incorporate(path=…, type=…)`
  * returns a changed copy.
  */
-export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string, type: string | null = null, shownDatabase?: string): Record<string, unknown> {
-  const again = (r: Relation, t = type): Record<string, unknown> => relationObject(r, render, quoteIdentifier, t, shownDatabase);
-  // A relation in the target's own database renders without it (DuckDB: the file can be renamed) but says which
-  // database it is in, as dbt-duckdb's do (`this.database` is the file's name).
-  const database = rel.database ?? shownDatabase ?? null;
+export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string, type: string | null = null): Record<string, unknown> {
+  const again = (r: Relation, t = type): Record<string, unknown> => relationObject(r, render, quoteIdentifier, t);
   const obj: Record<string, unknown> = {
-    database,
+    database: rel.database ?? null,
     schema: rel.schema,
     identifier: rel.identifier,
     name: rel.identifier,
@@ -25,23 +22,21 @@ export function relationObject(rel: Relation, render: (r: Relation) => string, q
     is_view: type === 'view',
     is_cte: false,
     is_materialized_view: false,
-    path: { database, schema: rel.schema, identifier: rel.identifier },
+    path: { database: rel.database ?? null, schema: rel.schema, identifier: rel.identifier },
     metadata: { type: 'BaseRelation' },
     include: (...a: Args) => {
       const { kw } = splitArgs(a);
-      const dropDatabase = kw.database === false;
-      const kept: Relation = { ...rel, ...(dropDatabase ? { database: undefined } : {}) };
-      const shown = dropDatabase ? undefined : shownDatabase;
-      if (kw.schema !== false) return relationObject(kept, render, quoteIdentifier, type, shown);
+      const kept: Relation = { ...rel, ...(kw.database === false ? { database: undefined } : {}) };
+      if (kw.schema !== false) return again(kept);
       const alone = quoteIdentifier ?? ((n: string) => `"${n}"`);
-      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier, type, shown);
+      return relationObject(kept, (r) => alone(r.identifier), quoteIdentifier, type);
     },
     incorporate: (...a: Args) => {
       const { kw } = splitArgs(a);
       const path = (kw.path ?? {}) as Partial<Record<'database' | 'schema' | 'identifier', string>>;
       return again({ ...rel, ...path }, (kw.type as string | undefined) ?? type);
     },
-    without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type, shownDatabase),
+    without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
     // dbt's InformationSchema: the relation's database (when it has one), then INFORMATION_SCHEMA and the view, unquoted.
     information_schema: (view?: unknown) => {
       const quote = quoteIdentifier ?? ((n: string) => `"${n}"`);
