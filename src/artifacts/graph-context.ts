@@ -8,20 +8,18 @@ import { groupOf } from '../parse/access-checks.js';
  * (`graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')`). Each part is built when a
  * template first reads it, so commands whose templates never do pay nothing.
  */
-export function graphContext(manifest: Manifest, relationName: (n: ManifestNode | SourceDefinition) => string | null, defaultDatabase?: string): Record<string, unknown> {
-  // A node without a database of its own is in the target's (DuckDB: the file's name), as dbt-duckdb's nodes say.
-  const located = <T extends Record<string, unknown>>(json: T): T => (defaultDatabase !== undefined && json.database == null ? { ...json, database: defaultDatabase } : json);
+export function graphContext(manifest: Manifest, relationName: (n: ManifestNode | SourceDefinition) => string | null): Record<string, unknown> {
   let nodes: Record<string, unknown> | undefined;
   let sources: Record<string, unknown> | undefined;
   let exposures: Record<string, unknown> | undefined;
   let groups: Record<string, unknown> | undefined;
   return {
     get nodes(): Record<string, unknown> {
-      nodes ??= Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.resourceType !== 'unit_test').map((n) => [n.uniqueId, located(nodeJson(n, relationName(n), groupOf(n, manifest.nodes) ?? null))]));
+      nodes ??= Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.resourceType !== 'unit_test').map((n) => [n.uniqueId, nodeJson(n, relationName(n), groupOf(n, manifest.nodes) ?? null)]));
       return nodes;
     },
     get sources(): Record<string, unknown> {
-      sources ??= Object.fromEntries(Object.values(manifest.sources).map((s) => [s.uniqueId, located(sourceJson(s, relationName(s)))]));
+      sources ??= Object.fromEntries(Object.values(manifest.sources).map((s) => [s.uniqueId, sourceJson(s, relationName(s))]));
       return sources;
     },
     get exposures(): Record<string, unknown> {

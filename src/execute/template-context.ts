@@ -16,6 +16,5 @@ export function relationNamer(p: RunProject): (n: ManifestNode | SourceDefinitio
 
 /** What templates see of the whole command: dbt's `graph` (built when first read) and `selected_resources`. */
 export function templateContext(p: RunProject, selected: string[]): Pick<RunRenderContext, 'graph' | 'selectedResources'> {
-  const database = p.project.targetView?.database;
-  return { graph: graphContext(p.graph.manifest, relationNamer(p), typeof database === 'string' ? database : undefined), selectedResources: selected };
+  return { graph: graphContext(p.graph.manifest, relationNamer(p)), selectedResources: selected };
 }
