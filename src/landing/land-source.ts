@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, isAbsolute, join, posix } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
@@ -8,14 +7,15 @@ import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { Ledger } from './ledger.js';
+import { adoptAbsoluteUris } from './legacy-file-uris.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
-/** The ledger's landed objects of a source: URI → ETag and key. */
-type Landed = Map<string, { etag: string; key: string }>;
+/** The ledger's landed objects of a source: URI → ETag and key (`unnamed`: a row written before the `uri` column). */
+type Landed = Map<string, { etag: string; key: string; unnamed?: true }>;
 
 /** A driver's error on one line: CSV errors may span lines (`CSV Error on Line: 3`, `Original Line: …`). */
 const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
@@ -80,7 +80,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const ledger = new Ledger(o.connection, o.dialect);
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
-  const landed = await ledger.landed(label, (key) => o.store.uri(key));
+  const landed = await landedObjects(o, ledger, label);
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;
   const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
@@ -88,15 +88,9 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const bronze = o.bronzeFiles?.asParquet && o.dialect.copyToParquetSql ? await openBronzeFolder(o.connection, o.dialect, ledger, o.relation, o.bronzeFiles.root, o.invocationId) : undefined;
   if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
   const todo = await listTodo(o, landed, bronze, result);
-  const moved = movedProject(o, landed, label, todo.filter((obj) => !landed.has(o.store.uri(obj.key))));
-  if (moved) {
-    // The bronze view follows the project folder even so: its files moved with it.
-    if (bronze) await publishBronzeView(o.connection, o.dialect, bronze);
-    throw new Error(moved);
-  }
   if (!readsFiles) await dropLeftoverStaging(o);
   if (o.bronzeFiles && !o.bronzeFiles.asParquet && (await o.connection.getRelation(o.relation))?.kind === 'view' && hasBronzeFiles(join(o.bronzeFiles.root, relationFolder(o.relation)))) {
-    result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation), to: 'table' };
+    result.moved = { rows: await tableFromBronzeView(o.connection, o.dialect, o.relation, o.bronzeFiles.root), to: 'table' };
   }
   await loadAll(o, ledger, label, todo, landed, bronze, result);
   if (bronze) {
@@ -104,6 +98,21 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
     result.missingFiles = [...bronze.missing.keys()];
   }
   return result;
+}
+
+/**
+ * The source's landed objects, by URI. Ledgers of earlier versions named a folder of the project by absolute
+ * URIs: those rows are adopted first (legacy-file-uris.ts), before anything is compared with them.
+ */
+async function landedObjects(o: LandSourceOptions, ledger: Ledger, label: string): Promise<Landed> {
+  const landed = await ledger.landed(label, (key) => o.store.uri(key));
+  if (o.store.relativeLocation === undefined || ![...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) return landed;
+  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  if (adoption.adopted) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.adopted} object(s) landed by an earlier version are now named relative to the project (file:${o.store.relativeLocation}…), so a moved or copied project lands them once` });
+  if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
+  const other = adoption.different;
+  if (other.length) o.reporter.emit({ type: 'info', message: `warning: ${label}: ${other.length} object(s) had been landed by an earlier version from another folder of the project too, with other rows (${other.slice(0, 2).join(', ')}${other.length > 2 ? ', …' : ''}); those rows stay in bronze under that URI, as another location's object: delete them (and mark their ledger rows replaced) if they are not wanted` });
+  return adoption.adopted || adoption.retired ? ledger.landed(label, (key) => o.store.uri(key)) : landed;
 }
 
 /**
@@ -132,34 +141,6 @@ async function listTodo(o: LandSourceOptions, landed: Landed, bronze: BronzeFold
     }
   }
   return todo.sort((a, b) => a.key.localeCompare(b.key));
-}
-
-/**
- * A local location written relative to the project names its objects by absolute `file://` URIs: after the
- * project folder moved, every object would look new and land a second time. When objects not landed yet have
- * the key of a landed one whose URI is the same location under another folder that no longer exists: the
- * error that stops the landing before anything lands, with the one-off fix (the ledger, and a bronze table's
- * rows, pointed at the new folder).
- */
-function movedProject(o: LandSourceOptions, landed: Landed, label: string, fresh: ObjectInfo[]): string | undefined {
-  const location = String(o.source.external?.location ?? '').replace(/\\/g, '/');
-  if (!fresh.length || /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)) return undefined;
-  const tail = (key: string): string => `/${posix.normalize(`${location}/`).replace(/^\.\//, '')}${key}`;
-  const old = new Map([...landed].map(([uri, { key }]) => [key, uri]));
-  const moved = fresh.filter((obj) => {
-    const uri = old.get(obj.key);
-    return !!uri && uri.startsWith('file://') && uri !== o.store.uri(obj.key) && uri.endsWith(tail(obj.key));
-  });
-  if (!moved.length) return undefined;
-  const first = moved[0]!;
-  const from = old.get(first.key)!.slice(0, -tail(first.key).length);
-  const to = o.store.uri(first.key).slice(0, -tail(first.key).length);
-  // The old folder still there is another copy of the project landing into this warehouse, not a move.
-  if (existsSync(fileURLToPath(from))) return undefined;
-  const q = (v: string): string => o.dialect.quoteString(v);
-  const fix = `update strata_meta.landed_files set uri = replace(uri, ${q(`${from}/`)}, ${q(`${to}/`)}) where starts_with(uri, ${q(`${from}/`)})`;
-  const rows = `update ${o.dialect.renderRelation(o.relation)} set _strata_source_file = replace(_strata_source_file, ${q(`${from}/`)}, ${q(`${to}/`)})`;
-  return `${moved.length} object(s) of ${label} (${first.key}${moved.length > 1 ? ', …' : ''}) were landed from the same location in another folder, ${from}: the project folder moved to ${to}, and landing them again would land their rows twice; nothing was landed. Point the ledger at the new folder once, then land again: ${fix}; and for a bronze table (not land_as: parquet): ${rows}`;
 }
 
 /** Downloads the objects (at most `concurrency` at once, ahead of the loads) and loads them one by one, in key order. */

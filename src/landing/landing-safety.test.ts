@@ -1,6 +1,6 @@
 /** Landing never duplicates, rewrites or silently skips data (issue 20, item 1): local folders, a real DuckDB file. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { copyFileSync, mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
@@ -135,40 +135,4 @@ describe('landing locations', () => {
   });
 });
 
-describe('a project folder that moved', () => {
-  for (const landAs of ['table', 'parquet']) {
-    it(`refuses to land its objects a second time, and says how to point the ledger at the new folder (land_as: ${landAs})`, async () => {
-      const { dir } = project({ 'models/sources.yml': source('events', `          location: landing/events/\n          land_as: ${landAs}\n`) });
-      mkdirSync(join(dir, 'landing', 'events'), { recursive: true });
-      writeFileSync(join(dir, 'landing', 'events', 'day_1.parquet'), await parquetBytes('select range as id from range(0, 3)'));
-      expect((await land({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
-      const moved = `${dir}-moved`;
-      renameSync(dir, moved);
-      dirs.push(moved);
-      const db = join(moved, 'target', 'test.duckdb');
-      const r = await land({ projectDir: moved, profilesDir: moved });
-      expect(r.exitCode).toBe(1);
-      const message = (r.results[0]?.message ?? '').split('\n')[0]!;
-      expect(message).toContain(`1 object(s) of landing.events (day_1.parquet) were landed from the same location in another folder, ${pathToFileURL(dir).href}: the project folder moved to ${pathToFileURL(moved).href}`);
-      expect(await queryDuckDb(db, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 3 }]);
-      // The fix the message gives, as a user would run it: then nothing is new.
-      const statements = [...message.matchAll(/(update [^;]+?)(?:;|$)/g)].map((m) => m[1]!.trim());
-      await writeDuckDb(db, landAs === 'table' ? statements : statements.slice(0, 1));
-      const again = await land({ projectDir: moved, profilesDir: moved });
-      expect(again.results[0]?.message).toBe('nothing new: 1 file already landed');
-      expect(await queryDuckDb(db, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 3 }]);
-    });
-  }
-});
-
-async function writeDuckDb(db: string, statements: string[]): Promise<void> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(db);
-  try {
-    const c = await instance.connect();
-    for (const sql of statements) await c.run(sql);
-    c.closeSync();
-  } finally {
-    instance.closeSync();
-  }
-}
+// A project folder that moved, two copies of a project, and ledgers of earlier versions: local-identity.test.ts.

@@ -8,7 +8,10 @@ export const LANDING_COLUMNS = ['_strata_source_file', '_strata_loaded_at', '_st
 export interface LedgerEntry {
   source: string;
   key: string;
-  /** The object's full URI (`s3://bucket/prefix/key`, `file:///…`): an object's identity, as a file at another location is another object. */
+  /**
+   * The object's URI (`s3://bucket/prefix/key`, `gs://…`, `file:///abs/dir/key`, or for a location relative to the
+   * project `file:landing/x/key`, relative to the project root): its identity, as a file at another location is another object.
+   */
   uri: string;
   etag: string;
   size: number;
@@ -47,10 +50,21 @@ export class Ledger {
     if (!has('bronze_file')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'bronze_file', dataType: d.typeName('string') }]));
   }
 
-  /** URI → ETag and key of every object currently landed for the source; `uriOf` gives legacy rows (no URI) one. */
-  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, { etag: string; key: string }>> {
+  /** URI → ETag and key of every object currently landed for the source; `uriOf` gives legacy rows (no URI, `unnamed`) one. */
+  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, { etag: string; key: string; unnamed?: true }>> {
     const { rows } = await this.connection.query(`select key, etag, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
-    return new Map(rows.map((r) => [r.uri === null || r.uri === undefined ? uriOf(String(r.key)) : String(r.uri), { etag: String(r.etag), key: String(r.key) }]));
+    return new Map(rows.map((r) => (r.uri === null || r.uri === undefined ? [uriOf(String(r.key)), { etag: String(r.etag), key: String(r.key), unnamed: true }] : [String(r.uri), { etag: String(r.etag), key: String(r.key) }])));
+  }
+
+  /**
+   * Every row of the source with a `file:` URI (absolute `file:///…` or relative to the project `file:landing/…`),
+   * or none (written before the `uri` column), any status, in the order they were written: URI (null: none),
+   * key, status, ETag and bronze file.
+   */
+  async rowsToAdopt(source: string): Promise<{ uri: string | null; key: string; status: string; etag: string; bronzeFile: string | null }[]> {
+    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file from ${this.rel} where source = ${this.dialect.quoteString(source)} and (uri is null or substr(uri, 1, 5) = 'file:') order by loaded_at`);
+    const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+    return rows.map((r) => ({ uri: str(r.uri), key: String(r.key), status: String(r.status), etag: String(r.etag), bronzeFile: str(r.bronze_file) }));
   }
 
   insertSql(e: LedgerEntry): string {

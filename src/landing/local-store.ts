@@ -2,11 +2,28 @@ import { copyFile, lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 
-/** A local folder (`file:///abs/dir/` or a path relative to the project). ETag: size and modification time. */
+/**
+ * A local folder. ETag: size and modification time. Its objects' URIs: for a folder of the project named by a
+ * relative location (`landing/call_logs/`), the path relative to the project root (`file:landing/call_logs/x.csv`),
+ * so a project folder that moved, or another copy of it, names the same objects; otherwise (`file:///abs/dir/`,
+ * `/abs/dir`, `../elsewhere`) the absolute `file:///abs/dir/x.csv`.
+ */
 export class LocalStore implements ObjectStore {
   readonly location: string;
-  constructor(private readonly dir: string) {
-    this.location = `file://${dir.endsWith('/') ? dir : `${dir}/`}`;
+  /** The folder relative to the project root, forward slashes, ending in `/` (`landing/call_logs/`); unset for an absolute location. */
+  readonly relativeLocation?: string;
+
+  /** `dir`: the folder (absolute); `relativeDir`: the same folder relative to the project root, when it lies inside it. */
+  constructor(
+    private readonly dir: string,
+    relativeDir?: string,
+  ) {
+    if (relativeDir === undefined) {
+      this.location = `file://${dir.endsWith('/') ? dir : `${dir}/`}`;
+    } else {
+      this.relativeLocation = relativeDir === '' ? '' : `${relativeDir.replace(/\/+$/, '')}/`;
+      this.location = `file:${this.relativeLocation}`;
+    }
   }
 
   async *list(only?: string): AsyncIterable<ObjectInfo> {

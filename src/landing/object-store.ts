@@ -7,8 +7,10 @@ export interface ObjectInfo {
 }
 
 export interface ObjectStore {
-  /** `s3://bucket/prefix/`, `file:///abs/dir/` — the base of every object URI. */
+  /** `s3://bucket/prefix/`, `file:///abs/dir/`, `file:landing/x/` (a folder of the project) — the base of every object URI. */
   readonly location: string;
+  /** A local folder named relative to the project (`landing/x/`): its objects' URIs are `file:landing/x/<key>`. */
+  readonly relativeLocation?: string;
   /**
    * Every object under the location. `only`: the one key the caller can use (its pattern has no wildcards);
    * a store may then look that key up instead of listing, and yields it only if a full listing would.

@@ -122,7 +122,7 @@ describe('land_as: parquet', () => {
     expect(files(folder)).toHaveLength(4);
     state = await bronzeAndLedger(db);
     expect(state.bronze).toEqual(state.ledger);
-    expect(Object.keys(state.bronze).every((uri) => uri.includes('/moved/events/'))).toBe(true);
+    expect(Object.keys(state.bronze).every((uri) => uri.startsWith('file:moved/events/'))).toBe(true);
   });
 
   it('a landed object whose file is missing fails the landing and every read of bronze, until it lands again', async () => {

@@ -113,7 +113,7 @@ async function moveTableToFiles(c: Connection, d: Dialect, ledger: Ledger, state
 }
 
 /** Writes a query's rows to `file` (relative to the bronze folder), under a temporary name first; the row count. */
-async function writeParquet(c: Connection, d: Dialect, state: BronzeFolder, select: string, file: string): Promise<number> {
+async function writeParquet(c: Connection, d: Dialect, state: Pick<BronzeFolder, 'root' | 'invocationId'>, select: string, file: string): Promise<number> {
   const path = join(state.root, file);
   const tmp = `${path}.${state.invocationId}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -160,6 +160,16 @@ export async function writeBronzeFile(c: Connection, d: Dialect, state: BronzeFo
   }
 }
 
+/**
+ * A bronze file written again as `to` (both relative to the root) with `_strata_source_file` set to `uri`: the
+ * object's URI as it is spelled now (a ledger of an earlier version). The old file stays until its caller's
+ * ledger commit. The row count.
+ */
+export async function copyBronzeFileAs(c: Connection, d: Dialect, at: Pick<BronzeFolder, 'root' | 'invocationId'>, from: string, to: string, uri: string): Promise<number> {
+  const read = d.readFileSql!(join(at.root, from), { format: 'parquet', options: {}, hivePartitioned: false, tableTypes: new Map(), csvHeader: () => [] });
+  return writeParquet(c, d, at, `select * replace (${d.quoteString(uri)} as _strata_source_file) from ${read}`, to);
+}
+
 /** The bronze view's SQL: the folder's files the ledger lists as landed, and an error on read when one is missing. */
 export function bronzeView(d: Dialect, state: BronzeFolder): string {
   return d.bronzeViewSql!(state.root, state.folder, d.renderRelation(LEDGER));
@@ -182,11 +192,14 @@ export async function publishBronzeView(c: Connection, d: Dialect, state: Bronze
 /**
  * `land_as: table` where an earlier landing left the view over files: the view's rows become the table,
  * in one transaction; the files stay where they are (nothing is deleted). The number of rows. The view
- * reads the ledger's files, so the table has every landed object, and a missing file stops the switch.
+ * reads the ledger's files (those under `root`, the bronze folder now), so the table has every landed
+ * object, and a missing file stops the switch.
  */
-export async function tableFromBronzeView(c: Connection, d: Dialect, relation: Relation): Promise<number> {
+export async function tableFromBronzeView(c: Connection, d: Dialect, relation: Relation, root: string): Promise<number> {
   const work: Relation = { ...relation, identifier: `${relation.identifier}__strata_from_files` };
   return c.transaction(async () => {
+    // Made again first: its file paths are absolute, and the bronze folder may have moved with the project.
+    await c.execute(d.createViewAs(relation, d.bronzeViewSql!(root, relationFolder(relation), d.renderRelation(LEDGER))));
     await c.execute(d.dropRelation(work, 'table'));
     await c.execute(d.createTableAs(work, `select * from ${d.renderRelation(relation)}`));
     await c.execute(d.dropRelation(relation, 'view'));

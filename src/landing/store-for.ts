@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExternalSpec } from '../parse/types.js';
 import type { GcsSettings, ObjectStore, S3Settings } from './object-store.js';
@@ -19,7 +19,18 @@ export function storeFor(spec: ExternalSpec, projectRoot: string, s3: S3Settings
   }
   if (location.startsWith('file://')) return new LocalStore(fileURLToPath(location));
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`unsupported location scheme in ${location}; use s3://, gs://, file:// or a local path`);
-  return new LocalStore(isAbsolute(location) ? location : resolve(projectRoot, location));
+  return isAbsolute(location) ? new LocalStore(location) : projectLocalStore(resolve(projectRoot), location);
+}
+
+/**
+ * A location written relative to the project: its objects are named relative to the project root
+ * (`file:landing/x/key`), the same in every folder the project is checked out or moved to. One that leaves
+ * the project (`../shared/`) is named by its absolute path, as it does not move with the project.
+ */
+function projectLocalStore(root: string, location: string): LocalStore {
+  const dir = resolve(root, location);
+  const rel = relative(root, dir).split(sep).join('/');
+  return rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? new LocalStore(dir) : new LocalStore(dir, rel);
 }
 
 /** S3 settings from the profile output's `s3:` block; unset values fall back to the AWS default chain. */

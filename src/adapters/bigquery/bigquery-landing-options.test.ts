@@ -3,6 +3,8 @@
  * BigQuery's load job does not have is refused by name instead of dropped (loopback BigQuery and GCS servers).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
@@ -48,8 +50,10 @@ describe.skipIf(analyzerPlatformGap)('external.options on BigQuery (loopback Big
   });
 
   it('a DuckDB reader option is refused by name, the file is not landed, exit 1', async () => {
+    // Another object than the first test's: in one warehouse, a file of the project is the same object in every project folder.
     const dir = writeProject(files(bq, gcs, '{union_by_name: true}'), false);
     dirs.push(dir);
+    renameSync(join(dir, 'landing/orders/day1.csv'), join(dir, 'landing/orders/day2.csv'));
     const before = bq.jobs.length;
     const r = await build({ projectDir: dir, profilesDir: dir });
     expect(r.exitCode).toBe(1);
