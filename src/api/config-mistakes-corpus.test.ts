@@ -366,5 +366,10 @@ describe('configs written right are accepted', () => {
       expect(found.map((d) => [d.message, d.hint]), type).toEqual([[`model 'm': incremental_strategy 'nope' is not one ${type} supports`, `use one of ${of(dialect).join(', ')}`]]);
       expect(r.exitCode).toBe(2);
     }
+    // dbt 1.9's microbatch (dbt_artifacts' integration project has one) is named as Strata's gap, not as a typo.
+    const dir = writeProject({ ...BASE, 'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      ${outputs.duckdb![0]}\n      threads: 1\n`, ...model("materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day'") });
+    dirs.push(dir);
+    const r = await parse({ projectDir: dir, profilesDir: dir, env: {} });
+    expect(r.diagnostics.filter((d) => d.code === 'config-invalid').map((d) => d.message)).toEqual(["model 'm': incremental_strategy 'microbatch' (dbt 1.9) is not supported by Strata yet"]);
   });
 });

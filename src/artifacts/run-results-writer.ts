@@ -18,32 +18,35 @@ export interface NodeRunRecord {
   relationName?: string | null;
 }
 
+/** One node's entry of run_results.json (and of on-run-end's `results`). */
+export function runResultEntry(r: NodeRunRecord): RunResultEntry {
+  const timing: RunResultEntry['timing'] = [];
+  if (r.compileStartedAt && r.compileCompletedAt) {
+    timing.push({ name: 'compile', started_at: r.compileStartedAt, completed_at: r.compileCompletedAt });
+  }
+  if (r.status !== 'skipped') timing.push({ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt });
+  return {
+    status: r.status,
+    timing,
+    thread_id: r.threadId,
+    execution_time: r.executionTime,
+    adapter_response: r.adapterResponse ?? {},
+    message: r.message ?? null,
+    failures: r.failures ?? null,
+    unique_id: r.uniqueId,
+    compiled: r.compiledCode !== undefined,
+    compiled_code: r.compiledCode ?? null,
+    relation_name: r.relationName ?? null,
+  };
+}
+
 export function runResultsArtifact(input: {
   invocationId: string;
   records: NodeRunRecord[];
   elapsed: number;
   args: Record<string, unknown>;
 }): RunResultsArtifact {
-  const results: RunResultEntry[] = input.records.map((r) => {
-    const timing: RunResultEntry['timing'] = [];
-    if (r.compileStartedAt && r.compileCompletedAt) {
-      timing.push({ name: 'compile', started_at: r.compileStartedAt, completed_at: r.compileCompletedAt });
-    }
-    if (r.status !== 'skipped') timing.push({ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt });
-    return {
-      status: r.status,
-      timing,
-      thread_id: r.threadId,
-      execution_time: r.executionTime,
-      adapter_response: r.adapterResponse ?? {},
-      message: r.message ?? null,
-      failures: r.failures ?? null,
-      unique_id: r.uniqueId,
-      compiled: r.compiledCode !== undefined,
-      compiled_code: r.compiledCode ?? null,
-      relation_name: r.relationName ?? null,
-    };
-  });
+  const results: RunResultEntry[] = input.records.map(runResultEntry);
   return {
     metadata: {
       dbt_schema_version: RUN_RESULTS_SCHEMA,

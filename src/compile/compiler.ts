@@ -56,6 +56,8 @@ export function renderNodeOf(node: ManifestNode): RenderNode {
 export class Compiler {
   private readonly ephemeralBodies = new Map<string, Promise<{ sql: string; ctes: Cte[] }>>();
   private readonly files?: CompiledFileWriter;
+  /** When each node compiled (ISO times), for the `compile` timing of run_results and on-run-end results, as dbt's. */
+  readonly compileTimings = new Map<string, { startedAt: string; completedAt: string }>();
 
   constructor(private readonly options: CompilerOptions) {
     if (options.compiledDir) this.files = new CompiledFileWriter(options.compiledDir);
@@ -78,9 +80,15 @@ export class Compiler {
    */
   async compileUnrecorded(id: string, warehouse?: TemplateWarehouse, log?: (message: string) => void): Promise<{ sql: string; record: () => Promise<void> }> {
     const node = this.node(id);
-    if (!this.needsRender(node)) return { sql: '', record: async () => undefined };
+    const startedAt = new Date().toISOString();
+    // A seed compiles to nothing, and says so in no time, as dbt's.
+    if (!this.needsRender(node)) {
+      this.compileTimings.set(id, { startedAt, completedAt: startedAt });
+      return { sql: '', record: async () => undefined };
+    }
     const { sql, ctes } = await this.render(node, warehouse, log);
     const compiled = injectCtes(sql, ctes);
+    this.compileTimings.set(id, { startedAt, completedAt: new Date().toISOString() });
     return {
       sql: compiled,
       record: async () => {

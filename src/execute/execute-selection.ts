@@ -62,10 +62,14 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
     interrupted = outcome.interrupted;
     input.node.compiler.saveCompiledIndex();
     await recordTestHistory(session.admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
-    for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));
+    for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber, input.node.compiler.compileTimings.get(r.uniqueId)));
   }
   const end = await runProjectHooks(p, relations, session.admin, 'on-run-end', {
-    results: hookResults(nodeRecords, (id) => manifest.nodes[id] ?? manifest.sources[id]),
+    results: hookResults(nodeRecords, (id) => {
+      const graph = context.graph as { nodes: Record<string, Record<string, unknown>>; sources: Record<string, Record<string, unknown>> } | undefined;
+      const n = manifest.nodes[id] ?? manifest.sources[id];
+      return graph?.nodes[id] ?? graph?.sources[id] ?? (n ? { unique_id: id, name: n.name, resource_type: n.resourceType } : undefined);
+    }),
     schemas: session.schemas.map((s) => s.schema),
     database_schemas: session.schemas.map((s) => [s.database ?? null, s.schema]),
   }, context);

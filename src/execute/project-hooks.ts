@@ -1,6 +1,6 @@
 import type { RunRenderContext } from '../templating/types.js';
 import type { Connection } from '../adapters/contract.js';
-import type { NodeRunRecord } from '../artifacts/index.js';
+import { runResultEntry, type NodeRunRecord } from '../artifacts/index.js';
 import { indexResolver, runRenderContext, type RelationIndex } from '../compile/index.js';
 import type { RunProject } from './types.js';
 import { hookLine } from './hook-line.js';
@@ -95,11 +95,17 @@ export async function runProjectHooks(
   return { records };
 }
 
-/** The `results` an on-run-end hook sees: dbt's attribute names on each result. */
-export function hookResults(outcomes: { uniqueId: string; status: string; message?: string; executionTime: number; adapterResponse?: Record<string, unknown>; failures?: number | null }[], nodeOf: (id: string) => { name: string; resourceType: string } | undefined): Record<string, unknown>[] {
-  return outcomes.map((r) => {
-    const n = nodeOf(r.uniqueId);
-    return withToDict({ node: withToDict({ unique_id: r.uniqueId, name: n?.name, resource_type: n?.resourceType }), status: r.status, message: r.message ?? null, execution_time: r.executionTime, adapter_response: r.adapterResponse ?? {}, failures: r.failures ?? null });
+/**
+ * The `results` an on-run-end hook sees: each node's run_results.json entry (dbt's attribute names: `status`,
+ * `timing`, `thread_id`, `adapter_response`, …) with its `node` as `graph` has it (`config`, `schema`, `alias`,
+ * `original_file_path`: dbt_artifacts uploads them).
+ */
+export function hookResults(records: NodeRunRecord[], nodeOf: (id: string) => Record<string, unknown> | undefined): Record<string, unknown>[] {
+  return records.map((r) => {
+    const e = runResultEntry(r);
+    const node = nodeOf(r.uniqueId) ?? { unique_id: r.uniqueId };
+    // dbt's RunResult: these fields, its node and (dbt 1.9) batch_results.
+    return withToDict({ status: e.status, timing: e.timing, thread_id: e.thread_id, execution_time: e.execution_time, adapter_response: e.adapter_response, message: e.message, failures: e.failures, node: withToDict({ ...node }), batch_results: null });
   });
 }
 

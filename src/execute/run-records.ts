@@ -26,8 +26,9 @@ export function testHistory(results: NodeRunResult[], nodes: Record<string, Mani
 }
 
 /** A node's result as run_results.json records it (its message scrubbed of secrets). */
-export function runRecord(r: NodeRunResult, node: ManifestNode | undefined, scrubber: SecretScrubber): NodeRunRecord {
+export function runRecord(r: NodeRunResult, node: ManifestNode | undefined, scrubber: SecretScrubber, compiled?: { startedAt: string; completedAt: string }): NodeRunRecord {
   return {
+    ...(compiled && r.status !== 'skipped' ? { compileStartedAt: compiled.startedAt, compileCompletedAt: compiled.completedAt } : {}),
     uniqueId: r.uniqueId,
     status: r.status,
     message: scrubber.scrub(r.message),

@@ -203,8 +203,9 @@ describe('graph snapshot', () => {
     const files = {
       'models/a.sql': 'select 1 as id',
       'models/b.sql': 'select 2 as id',
-      // The template reads its own config, which comes from the YAML below.
-      'models/c.sql': "{% if config.get('materialized') == 'table' %}select * from {{ ref('a') }}{% else %}select * from {{ ref('b') }}{% endif %}",
+      // The template reads its own config, which comes from the YAML below (through `model.config`: while
+      // parsing, config.get() answers '', as dbt's).
+      'models/c.sql': "{% if model.config.materialized == 'table' %}select * from {{ ref('a') }}{% else %}select * from {{ ref('b') }}{% endif %}",
       'models/props.yml': "version: 2\nmodels:\n  - name: c\n    config:\n      materialized: table\n      schema: \"{{ var('c_schema', 'gold') }}\"\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                where: \"id > {{ var('min_id', 0) }}\"\n",
     };
     const whereOf = (p: PreparedProject): unknown => Object.values(p.graph.manifest.nodes).find((n) => n.resourceType === 'test')?.config.where;

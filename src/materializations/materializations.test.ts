@@ -164,6 +164,23 @@ describe('seeds', () => {
     await seed({ projectDir: p.dir, profilesDir: p.dir });
     expect(await p.q('select id::int as id, code from main.s')).toEqual([{ id: 3, code: '999' }]);
   });
+
+  it('makes a column with no value an integer, as dbt (agate), unless column_types says otherwise', async () => {
+    const p = project({ 'seeds/s.csv': 'id,estimate,note,label\n1,,,a\n2,,,b\n', 'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    +column_types: {note: varchar}\n' });
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q("select column_name, data_type from information_schema.columns where table_name = 's' order by ordinal_position")).toEqual([
+      { column_name: 'id', data_type: 'BIGINT' }, { column_name: 'estimate', data_type: 'INTEGER' }, { column_name: 'note', data_type: 'VARCHAR' }, { column_name: 'label', data_type: 'VARCHAR' },
+    ]);
+    // Fivetran's jira: sum(case when estimate is null then 0 else estimate end) over such a column.
+    expect(await p.q('select sum(case when estimate is null then 0 else estimate end)::int as total from main.s')).toEqual([{ total: 0 }]);
+  });
+
+  it('ignores a column type for a column the file does not have, as dbt (folder-wide +column_types, as Fivetran writes them)', async () => {
+    const p = project({ 'seeds/a.csv': 'id,created\n1,2024-01-02 03:04:05\n', 'seeds/b.csv': 'id,code\n1,007\n', 'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    +column_types: {created: timestamp, code: varchar, canceled_at: timestamp}\n' });
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q("select data_type from information_schema.columns where table_name = 'a' and column_name = 'created'")).toEqual([{ data_type: 'TIMESTAMP' }]);
+    expect(await p.q('select code from main.b')).toEqual([{ code: '007' }]);
+  });
 });
 
 describe('model contracts', () => {

@@ -360,16 +360,16 @@ describe('template constructs of real packages', () => {
     });
   });
 
-  it('flags.WHICH names the command in run renders, as dbt (elementary runs its tests only under test and build)', async () => {
-    const r = await built({ 'profiles.yml': DUCKDB_PROFILE(), 'models/w.sql': "select '{{ flags.WHICH }}' as which" });
+  it('flags.WHICH and invocation_args_dict.which name the command in run renders, as dbt (elementary runs its tests only under test and build; automate-dv logs its loads unless docs)', async () => {
+    const r = await built({ 'profiles.yml': DUCKDB_PROFILE(), 'models/w.sql': "select '{{ flags.WHICH }}' as which, '{{ invocation_args_dict.get(\"which\") }}' as args_which, {{ invocation_args_dict.get('full_refresh', false) }} as fr" });
     expect(r.messages).toEqual([]);
     const db = join(r.dir, 'target/test.duckdb');
-    expect(await queryDuckDb(db, 'select which from main.w')).toEqual([{ which: 'build' }]);
-    expect((await run({ projectDir: r.dir, profilesDir: r.dir, reporter: new CapturingReporter() })).exitCode).toBe(0);
-    expect(await queryDuckDb(db, 'select which from main.w')).toEqual([{ which: 'run' }]);
+    expect(await queryDuckDb(db, 'select which, args_which, fr from main.w')).toEqual([{ which: 'build', args_which: 'build', fr: false }]);
+    expect((await run({ projectDir: r.dir, profilesDir: r.dir, reporter: new CapturingReporter(), fullRefresh: true })).exitCode).toBe(0);
+    expect(await queryDuckDb(db, 'select which, args_which, fr from main.w')).toEqual([{ which: 'run', args_which: 'run', fr: true }]);
   });
 
-  it("on-run-end results and their nodes have to_dict(), as dbt's (elementary uploads run results so)", async () => {
+  it("on-run-end results are dbt's RunResults, with to_dict() and their whole node (elementary and dbt_artifacts upload them)", async () => {
     const r = await built({
       'profiles.yml': DUCKDB_PROFILE(),
       'dbt_project.yml': [
@@ -377,12 +377,19 @@ describe('template constructs of real packages', () => {
         'profile: p',
         'on-run-end:',
         '  - "create table main.uploaded as select {% for r in results %}{% set d = r.to_dict() %}\'{{ d.status }}:{{ r.node.to_dict()[\'unique_id\'] }}:{{ d | length }}\' as c{{ loop.index }}{% endfor %}"',
+        // dbt_artifacts' model executions: the node's config, schema, alias and database; the result's timing and thread.
+        '  - "create table main.executions as select {% for r in results %}\'{{ r.node.config.materialized }}|{{ r.node.schema }}|{{ r.node.alias }}|{{ r.node.database }}|{{ r.node.original_file_path }}|{{ r.thread_id is string }}|{{ r.timing | map(attribute=\'name\') | join(\'+\') }}\' as c{{ loop.index }}{% endfor %}"',
         '',
       ].join('\n'),
-      'models/m.sql': 'select 1 as id',
+      'models/m.sql': "{{ config(materialized='table') }}select 1 as id",
     });
     expect(r.messages).toEqual([]);
-    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select * from main.uploaded')).toEqual([{ c1: 'success:model.p.m:6' }]);
+    const db = join(r.dir, 'target/test.duckdb');
+    expect(await queryDuckDb(db, 'select * from main.uploaded')).toEqual([{ c1: 'success:model.p.m:9' }]);
+    // As dbt's: a compile and an execute timing (dbt_artifacts' postgres SQL counts on both).
+    expect(await queryDuckDb(db, 'select * from main.executions')).toEqual([{ c1: 'table|main|m|test|models/m.sql|True|compile+execute' }]);
+    const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { timing: { name: string }[] }[] };
+    expect(results.results[0]!.timing.map((t) => t.name)).toEqual(['compile', 'execute']);
   });
 
   it('load_relation() is dbt\'s: none for a relation that does not exist, the relation for one that does', async () => {
@@ -433,5 +440,34 @@ describe('template constructs of real packages', () => {
     // The temporary table lived in DuckDB's temp catalog, where the catalog queries find it too.
     expect(await queryDuckDb(db, 'select * from main.m_copy')).toEqual([{ n: '20', existed: false, tmp_found: true, tmp_columns: 1 }]);
     expect(await queryDuckDb(db, "select count(*) as n from information_schema.tables where table_name like 'm__dbt_tmp%'")).toEqual([{ n: '0' }]);
+  });
+});
+
+describe("dbt-unit-testing's ref() override", () => {
+  it('config.get() answers the empty string while parsing, as dbt: a ref() override that mocks tagged nodes still records the builtin ref', async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      // As dbt-unit-testing's: while parsing (dbt's config.get() is ''), ref() is the builtin and records the
+      // edge; when run, a node tagged 'unit' reads a CTE in its place.
+      'macros/refs.sql': "{% macro ref(name) %}{% if 'unit' in config.get('tags', {}) %}{{ return('\"cte_' ~ name ~ '\"') }}{% else %}{{ return(builtins.ref(name)) }}{% endif %}{% endmacro %}",
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "{{ config(tags=['unit'], materialized='table') }}with \"cte_a\" as (select 42 as id) select id from {{ ref('a') }}",
+    });
+    expect(r.messages).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(r.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { nodes: string[] } }> };
+    expect(manifest.nodes['model.p.b']!.depends_on.nodes).toEqual(['model.p.a']);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select id from main.b')).toEqual([{ id: 42 }]);
+  });
+});
+
+describe("graph's nodes in a DuckDB file", () => {
+  it("name the target's database, as dbt-duckdb's (dbt-unit-testing quotes node.database.node.schema.name)", async () => {
+    const r = await built({
+      'profiles.yml': DUCKDB_PROFILE(),
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "-- depends_on: {{ ref('a') }}\n{% set n = graph.nodes['model.p.a'] if execute else {} %}{{ config(materialized='table') }}select '{{ n.database }}' as db, '{{ target.database }}' as target_db, (select id from \"{{ n.database }}\".\"{{ n.schema }}\".\"{{ n.name }}\") as id",
+    });
+    expect(r.messages).toEqual([]);
+    expect(await queryDuckDb(join(r.dir, 'target/test.duckdb'), 'select db, target_db, id from main.b')).toEqual([{ db: 'test', target_db: 'test', id: 1 }]);
   });
 });

@@ -93,6 +93,11 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
   const c = n.config;
   const supported = n.incrementalStrategies;
   const strategy = c.incremental_strategy;
+  if (strategy === 'microbatch' && supported && !supported.includes(strategy)) {
+    // dbt 1.9's strategy (dbt-duckdb has it): not a mistake in the project, a gap in Strata.
+    problem('config-invalid', 'incremental_strategy', "incremental_strategy 'microbatch' (dbt 1.9) is not supported by Strata yet", `use one of ${supported.join(', ')} with an is_incremental() filter on the event time, or disable this model`);
+    return;
+  }
   if (typeof strategy === 'string' && !strategy.includes('{{') && supported && !supported.includes(strategy)) {
     problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' is not one ${n.adapterType} supports`, `use one of ${supported.join(', ')}`);
     return;

@@ -51,6 +51,9 @@ describe('selectors', () => {
     expect(models(['p.marts.*'])).toEqual(['mart_a', 'mart_b']);
     expect(models(['mart_*'])).toEqual(['mart_a', 'mart_b']);
     expect(models(['file:int.sql'])).toEqual(['int']);
+    // As dbt: without a method, a value with a slash is a path, one ending in .sql/.csv a file name.
+    expect(models(['models/marts'])).toEqual(['mart_a', 'mart_b']);
+    expect(models(['seeds/raw.csv', 'int.sql'])).toEqual(['raw', 'int']);
   });
 
   it('unions on spaces and separate arguments, intersects on commas, subtracts --exclude', () => {
@@ -76,6 +79,10 @@ describe('selectors', () => {
     expect(bad.diagnostics[0]).toMatchObject({ code: 'selector-invalid', severity: 'error' });
     const empty = selectNodes(p.graph, { select: ['nothing_here'] });
     expect(empty.diagnostics[0]).toMatchObject({ code: 'selector-matched-nothing', severity: 'warn' });
+    // As dbt: a trailing comma intersects with an empty fqn selector, which matches nothing (a warning, not an error).
+    const trailing = selectNodes(p.graph, { select: ['tag:marts,'] });
+    expect(trailing.ids).toEqual([]);
+    expect(trailing.diagnostics).toMatchObject([{ code: 'selector-matched-nothing', severity: 'warn' }]);
     // state: needs --state; result: is not built yet.
     expect(selectNodes(p.graph, { select: ['state:modified'] }).diagnostics[0]).toMatchObject({ code: 'selector-invalid', message: expect.stringContaining('pass --state') });
     expect(selectNodes(p.graph, { select: ['result:error'] }).diagnostics[0]?.code).toBe('selector-unsupported');

@@ -44,6 +44,12 @@ function walk(start: Set<string>, next: Record<string, string[]>, depth: number 
   return out;
 }
 
+/** dbt's method for a value without one: a path if it has a slash (`seeds/real_seeds`), a file name if it ends in .sql, .py or .csv, else fqn. */
+function defaultMethod(value: string): string {
+  if (value.includes('/') || value.includes('\\')) return 'path';
+  return /\.(sql|py|csv)$/i.test(value) ? 'file' : '';
+}
+
 /** One atom: `[@][N+]method:value[+N]`. */
 function evalAtom(ctx: Context, atom: string): Set<string> {
   const { maps, items } = ctx;
@@ -51,8 +57,8 @@ function evalAtom(ctx: Context, atom: string): Set<string> {
   if (!m || !m[3]) throw new Error(`cannot read selector '${atom}'`);
   const [, at, up, body, down] = m;
   const colon = body!.indexOf(':');
-  const method = colon > 0 ? body!.slice(0, colon) : '';
   const value = colon > 0 ? body!.slice(colon + 1) : body!;
+  const method = colon > 0 ? body!.slice(0, colon) : defaultMethod(value);
   if (!value || /\+/.test(value)) throw new Error(`cannot read selector '${atom}'`);
   if (method === 'result' || method === 'source_status') throw Object.assign(new Error(`selector method '${method}:' needs saved results, which Strata does not support yet`), { unsupported: true });
   if (method === 'state') {
@@ -85,7 +91,8 @@ function evalArgs(ctx: Context, args: string[], diagnostics: Diagnostic[], flag:
       let acc: Set<string> | undefined;
       try {
         for (const atom of token.split(',')) {
-          const s = evalAtom(ctx, atom);
+          // As dbt: an empty part (`tag:x,`) is an fqn selector that matches nothing, so the intersection is empty.
+          const s = atom === '' ? new Set<string>() : evalAtom(ctx, atom);
           acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
         }
       } catch (e) {

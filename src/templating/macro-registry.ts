@@ -30,6 +30,15 @@ export function withRenderState<T>(state: RenderState, fn: () => T): T {
 
 const currentState = (): RenderState | undefined => syncState ?? asyncState.getStore();
 
+/** A name of the render's own context (dbt's, or a project override): its frame's layer holds them. */
+function isContextName(scope: Record<string, unknown>, name: string): boolean {
+  const layer = Object.getPrototypeOf(scope) as Record<string, unknown> | null;
+  return layer !== null && Object.hasOwn(layer, name);
+}
+
+/** Whether the render running now is asynchronous (a run render), for a template rendered inside it. */
+export const renderIsAsync = (): boolean => currentState()?.async ?? false;
+
 /** The render under way, if any: its root frame (dbt's context with the macros) and whether it is async. */
 export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefined => currentState();
 
@@ -156,9 +165,14 @@ export class MacroRegistry {
       throw e;
     }
     const frame = Object.create(state.scope) as Record<string, unknown>;
+    const shadows = compiled.file.packageName !== this.projectName && compiled.file.packageName !== 'dbt';
     const collect = (): Record<string, Macro> => {
       const out: Record<string, Macro> = {};
       for (const key of Object.keys(frame)) if (frame[key] instanceof Macro) out[key] = frame[key];
+      // dbt compiles each macro alone: a package's macro does not hide a name of the render's context (`model`,
+      // `ref`) from the other macros of its file (dbt-unit-testing's utils.sql has a model() macro beside
+      // macros that read model.package_name). The project's own macros do override those names, as in dbt.
+      if (shadows) for (const key of Object.keys(out)) if (isContextName(state.scope, key)) delete frame[key];
       return out;
     };
     const made = state.async ? compiled.template.renderAsync(frame).then(collect) : (compiled.template.renderSync(frame), collect());

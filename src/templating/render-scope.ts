@@ -129,15 +129,16 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     },
     {
       get: (key: string, def?: unknown) => {
-        const fromFile = recorder?.config[key];
-        if (fromFile !== undefined) return fromFile;
+        // As dbt's ParseConfigObject: while parsing, config.get() answers '' (the final config is not known
+        // yet). dbt-unit-testing relies on it: its ref() override takes the builtin ref while parsing.
+        if (recorder) return '';
         const v = node.config[key];
         return v === undefined ? (def ?? null) : v;
       },
       require: (key: string) => {
-        const v = recorder?.config[key] ?? node.config[key];
-        // As dbt: while parsing, config.require() checks nothing (the final config is not known yet).
-        if (v === undefined && recorder) return '';
+        // As dbt: while parsing, config.require() checks nothing and answers '' (the final config is not known yet).
+        if (recorder) return '';
+        const v = node.config[key];
         if (v === undefined) throw new TemplateUserError('config-missing', `config '${key}' is required by ${node.name}`, `add {{ config(${key}=…) }}`);
         return v;
       },
@@ -234,7 +235,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     should_store_failures: () => Boolean(node.config.store_failures ?? false),
     should_full_refresh: () => !!run?.fullRefresh,
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: (run && options.command) || 'run' },
+    // dbt's args_to_dict: the command as `which`; false flags are left out, as dbt leaves them.
+    invocation_args_dict: { which: (run && options.command) || 'run', ...(run?.fullRefresh ? { full_refresh: true } : {}) },
     invocation_id: input.invocationId,
+    // dbt's: the DBT_ENV_CUSTOM_ENV_* variables, without the prefix (dbt_artifacts uploads them with the invocation).
+    dbt_metadata_envs: Object.fromEntries(Object.entries(options.env).filter(([k, v]) => k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined).map(([k, v]) => [k.slice('DBT_ENV_CUSTOM_ENV_'.length), v])),
     run_started_at: runStartedAt(input.runStartedAt),
     modules: MODULES,
     model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.file, path: node.path, alias: node.name },

@@ -268,3 +268,54 @@ describe('one compile per shape', () => {
     expect(parsed.refs.map((r) => r.name)).toEqual(['orders']);
   });
 });
+
+describe("dbt's context dict", () => {
+  it('keeps what one macro stores for another in the same render, and reads the render\'s names through it (dbt-unit-testing)', async () => {
+    const files = `
+{% macro put(k, v) %}{% set c = context.get('__STATE__', {}) %}{% do c.update({k: v}) %}{% do context.update({'__STATE__': c}) %}{% endmacro %}
+{% macro take(k) %}{{ return(context.get('__STATE__', {}).get(k, 'none')) }}{% endmacro %}
+`;
+    const e = engine({ files });
+    expect(await render("{{ take('a') }} {% do put('a', 1) %}{{ take('a') }} {{ 'ref' in context }} {{ context['project_name'] }} {{ context.get('nope', 'dflt') }}", runContext(), e)).toBe('none 1 True p dflt');
+    // Nothing is left for the next render.
+    expect(await render("{{ take('a') }}", runContext(), e)).toBe('none');
+  });
+});
+
+describe("dbt's render()", () => {
+  it('renders a text as a template with the names of the render that calls it, in parse and run renders', async () => {
+    const files = `{% macro twice(t) %}{{ return(render(t) ~ render(t)) }}{% endmacro %}`;
+    const e = engine({ files });
+    expect(await render("{{ render('{{ project_name }}-{{ this.name }}') }} {{ twice(\"{{ ref('orders') }}\") }}", runContext(), e)).toBe('p-m "main"."orders""main"."orders"');
+    const parsed = e.parseRender(node, "{{ render(\"{{ ref('customers') }}\") }}");
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.refs.map((r) => r.name)).toEqual(['customers']);
+  });
+});
+
+describe('macros of one file', () => {
+  it("a package's macro does not hide a context name from the macros beside it; a project macro does override it", async () => {
+    const e = createTemplateEngine({
+      projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {},
+      macroFiles: [
+        // As dbt-unit-testing's utils.sql: a macro named model beside one that reads the node's model.
+        { path: 'dbt_packages/pkg/macros/u.sql', packageName: 'pkg', contents: "{% macro model() %}{{ return('the macro') }}{% endmacro %}{% macro owner() %}{{ return(model.package_name ~ ' ' ~ helper()) }}{% endmacro %}{% macro helper() %}sibling{% endmacro %}" },
+        { path: 'macros/m.sql', packageName: 'p', contents: "{% macro this_name() %}{{ return('override') }}{% endmacro %}{% macro show() %}{{ return(this_name()) }}{% endmacro %}" },
+      ],
+    });
+    expect(await render('{{ pkg.owner() }} {{ pkg.model() }} {{ show() }}', runContext(), e)).toBe('p sibling the macro override');
+  });
+});
+
+describe('dbt_metadata_envs', () => {
+  it('holds the DBT_ENV_CUSTOM_ENV_ variables without their prefix, and nothing else', async () => {
+    const e = engine({ env: { DBT_ENV_CUSTOM_ENV_JOB_ID: '42', DBT_ENV_SECRET_TOKEN: 'hidden', HOME: '/root' } });
+    expect(await render('{{ dbt_metadata_envs | tojson }}', runContext(), e)).toBe('{"JOB_ID": "42"}');
+  });
+});
+
+describe("a relation's information_schema()", () => {
+  it("renders dbt's InformationSchema: the database when the relation has one, INFORMATION_SCHEMA, the view (dbt-profiler reads its COLUMNS)", async () => {
+    expect(await render("{{ ref('orders').information_schema() }}.COLUMNS {{ this.information_schema('tables') }} {{ api.Relation.create(database='wh', schema='s', identifier='t').information_schema() }}")).toBe('INFORMATION_SCHEMA.COLUMNS INFORMATION_SCHEMA.tables "wh".INFORMATION_SCHEMA');
+  });
+});

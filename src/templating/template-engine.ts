@@ -4,9 +4,10 @@ import type { Relation } from '../adapters/contract.js';
 import type { RefCall, SourceCall } from '../parse/types.js';
 import type { MacroInfo, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
 import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcome, type WorkerEngineOptions } from './parse-render-pool.js';
-import { MacroRegistry, withRenderState } from './macro-registry.js';
+import { MacroRegistry, renderIsAsync, withRenderState } from './macro-registry.js';
 import { builtinMacroFiles } from './builtin-macros.js';
 import { buildScope, type ParseRecorder } from './render-scope.js';
+import { contextDict } from './context-dict.js';
 import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { isInertMacro, scanParseTemplate } from './parse-scan.js';
 import { CompiledTemplate, JinjaError, defaultGlobals } from './jinja/index.js';
@@ -231,7 +232,15 @@ export class JinjaTemplateEngine implements TemplateEngine {
     // dbt's global project defines these as macros, so packages call them as `dbt.run_query(…)` (elementary does).
     const dbtMacros = this.globals.dbt as Record<string, unknown> | undefined;
     layer.dbt = Object.assign(Object.create(dbtMacros ?? null) as Record<string, unknown>, ...DBT_CONTEXT_MACROS.filter((n) => !dbtMacros || !Object.hasOwn(dbtMacros, n)).map((n) => ({ [n]: scope[n] })));
-    return Object.create(layer) as Record<string, unknown>;
+    const frame = Object.create(layer) as Record<string, unknown>;
+    frame.context = contextDict(frame);
+    // dbt's render(text): the text rendered as a template with this render's names (dbt-unit-testing renders
+    // a model's raw_code so, its ref() override in effect).
+    frame.render = (text: unknown): string | Promise<string> => {
+      const template = this.template(node.file, String(text));
+      return renderIsAsync() ? template.renderAsync(frame) : template.renderSync(frame);
+    };
+    return frame;
   }
 
   private renderResolved(resolved: { error: string; hint?: string } | Relation, ctx: RunRenderContext, at: RefCall['at'], code: string): string {

@@ -37,6 +37,12 @@ export function relationObject(rel: Relation, render: (r: Relation) => string, q
       return again({ ...rel, ...path }, (kw.type as string | undefined) ?? type);
     },
     without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
+    // dbt's InformationSchema: the relation's database (when it has one), then INFORMATION_SCHEMA and the view, unquoted.
+    information_schema: (view?: unknown) => {
+      const quote = quoteIdentifier ?? ((n: string) => `"${n}"`);
+      const text = [...(rel.database ? [quote(rel.database)] : []), 'INFORMATION_SCHEMA', ...(view === undefined || view === null ? [] : [String(view)])].join('.');
+      return relationObject({ ...rel, identifier: 'INFORMATION_SCHEMA' }, () => text, quoteIdentifier, null);
+    },
     get: (key: string, def: unknown = null) => (key in obj ? obj[key] : def),
     quote: () => obj,
     render: () => render(rel),
