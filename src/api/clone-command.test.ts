@@ -105,6 +105,15 @@ describe('clone', () => {
     expect(bad.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'clone-state-unreadable', file: manifestFile, message: expect.stringContaining("'elsewhere'") });
   });
 
+  it('finds the state of an output without path: in the file DuckDB opens for it (strata.duckdb)', async () => {
+    const files = { ...FILES, 'profiles.yml': PROFILE.replace('      path: prod.duckdb\n', '') };
+    const { dir, state } = await prodState(files);
+    const r = await clone({ projectDir: dir, profilesDir: dir, state, select: ['raw'] });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(await rowsOf(dir, 'select count(*)::int as n from ci.raw')).toEqual([{ n: 3 }]);
+  });
+
   it('skips nodes the state lacks, fails (exit 1) on a state relation that is gone, and needs --state (exit 2)', async () => {
     const { dir, state } = await prodState();
     writeFileSync(join(dir, 'models', 'n.sql'), "{{ config(materialized='table') }} select 1 as x");

@@ -4,6 +4,7 @@ import type { Connection } from '../contract.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import type { StateSources, StateSourcesInput } from '../conventions.js';
 import { attachSql } from './duckdb-attach.js';
+import { DEFAULT_DUCKDB_PATH } from './duckdb-conventions.js';
 
 /** The catalog a state relation without a database is read from, when it lives in another DuckDB file. */
 const STATE_ALIAS = 'strata_state';
@@ -13,7 +14,8 @@ function duckdbFiles(input: StateSourcesInput): { name: string; path: string; ca
   const out: { name: string; path: string; catalog: string }[] = [];
   for (const { name, target } of input.profileOutputs) {
     if (target.type !== 'duckdb') continue;
-    const raw = String(target.settings.path ?? `${input.profileName}.duckdb`);
+    // Without `path:`, the file the adapter opens for the output.
+    const raw = String(target.settings.path ?? DEFAULT_DUCKDB_PATH);
     if (raw === ':memory:' || raw.startsWith('md:')) continue;
     const path = isAbsolute(raw) ? raw : resolve(input.projectRoot, raw);
     out.push({ name, path, catalog: target.database ?? basename(path, extname(path)) });
