@@ -78,15 +78,18 @@ function landingOutcome(ctx: NodeRunContext, r: LandingResult, folder: string, r
   }
   const missing = r.missingFiles ?? [];
   const response = { files_landed: r.landed, files_skipped: r.skipped, files_changed_not_reloaded: changed, files_failed: r.failed.length, ...(r.missingFiles ? { files_missing: missing.length } : {}), rows_affected: r.rows, bytes: r.bytes };
+  // Said once, by the landing that kept them apart (the ledger remembers): a warning, an error with --warn-error.
+  const apart = r.keptApart ?? [];
+  const warning = apart.length ? `warning: ${apart.length} object(s) of ${r.source} had been landed by an earlier version from another folder of the project too, with other rows (${apart.slice(0, 2).join(', ')}${apart.length > 2 ? ', …' : ''}); those rows stay in bronze under that URI, as another location's object, and their ledger rows say so (error: kept apart: …): delete them from bronze and mark those rows replaced if they are not wanted` : '';
   const problems = [
     ...r.failed.map((f) => `  ${f.error}`),
     ...(missing.length ? [`  the bronze files of ${missing.length} landed object(s) are missing from ${folder} (${missing.slice(0, 2).join(', ')}${missing.length > 2 ? ', …' : ''}), so bronze cannot be read: restore the folder, or land them again with a run that lists them (without --vars ds for a daily pattern); objects gone from the source too stay missing until their ledger rows are marked replaced (update strata_meta.landed_files set status = 'replaced' where uri = …)`] : []),
   ];
   if (problems.length) {
     const failed = r.failed.length ? `, ${r.failed.length} failed` : '';
-    return { status: 'error', message: `${summary}${failed}:\n${problems.join('\n')}`, rowsAffected: r.rows, adapterResponse: response, relation };
+    return { status: 'error', message: `${summary}${failed}:\n${[...problems, ...(warning ? [`  ${warning}`] : [])].join('\n')}`, rowsAffected: r.rows, adapterResponse: response, relation };
   }
-  return { status: 'success', message: summary, rowsAffected: r.rows, adapterResponse: { ...response, download_wait_s: secs(r.waitMs), load_s: secs(r.loadMs) }, relation };
+  return { status: warning ? 'warn' : 'success', message: warning ? `${summary}:\n  ${warning}` : summary, rowsAffected: r.rows, adapterResponse: { ...response, download_wait_s: secs(r.waitMs), load_s: secs(r.loadMs) }, relation };
 }
 
 const secs = (ms: number): number => Math.round(ms) / 1000;

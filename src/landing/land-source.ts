@@ -6,8 +6,8 @@ import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contr
 import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { Ledger } from './ledger.js';
-import { adoptAbsoluteUris } from './legacy-file-uris.js';
+import { Ledger, type LandedObject } from './ledger.js';
+import { adoptAbsoluteUris, isAbsoluteUriOf } from './legacy-file-uris.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
 import { loadViaStaging } from './load-via-staging.js';
@@ -16,7 +16,7 @@ import { evolveTable, LandingFileError } from './schema-evolution.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 
 /** The ledger's landed objects of a source: URI → ETag and key (`unnamed`: a row written before the `uri` column). */
-type Landed = Map<string, { etag: string; key: string; unnamed?: true }>;
+type Landed = Map<string, LandedObject>;
 
 /** A driver's error on one line: CSV errors may span lines (`CSV Error on Line: 3`, `Original Line: …`). */
 const oneLine = (message: string): string => message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' — ').slice(0, 400);
@@ -60,6 +60,11 @@ export interface LandingResult {
   loadMs: number;
   /** `land_as: parquet`: landed objects whose bronze file is missing after the landing (their URIs). */
   missingFiles?: string[];
+  /**
+   * Landings of the source's objects an earlier version made from another folder of the project, with other rows,
+   * kept apart by this landing's adoption of its ledger (their absolute URIs): a warning, once.
+   */
+  keptApart?: string[];
   /** Rows moved between a bronze table and bronze files because `land_as` changed (and in which direction). */
   moved?: { rows: number; to: 'parquet' | 'table'; files?: number };
 }
@@ -81,10 +86,10 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
   const ledger = new Ledger(o.connection, o.dialect);
   if (!o.ledgerReady) await ledger.ensure();
   await o.connection.execute(o.dialect.createSchema(o.relation.schema, o.relation.database));
-  const landed = await landedObjects(o, ledger, label);
+  const { landed, keptApart } = await landedObjects(o, ledger, label);
   // A warehouse that reads files itself loads each in a transaction; elsewhere, through a load job and a staging table.
   const readsFiles = o.dialect.readFileSql !== undefined;
-  const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0 };
+  const result: LandingResult = { source: label, landed: 0, skipped: 0, failed: [], changedNotReloaded: [], rows: 0, bytes: 0, waitMs: 0, loadMs: 0, ...(keptApart.length ? { keptApart } : {}) };
   // land_as: parquet — opened before the listing, as a landed object whose bronze file is gone lands again.
   const bronze = o.bronzeFiles?.asParquet && o.dialect.copyToParquetSql ? await openBronzeFolder(o.connection, o.dialect, ledger, o.relation, o.bronzeFiles.root, o.invocationId) : undefined;
   if (bronze?.moved.files) result.moved = { ...bronze.moved, to: 'parquet' };
@@ -103,17 +108,19 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
 
 /**
  * The source's landed objects, by URI. Ledgers of earlier versions named a folder of the project by absolute
- * URIs: those rows are adopted first (legacy-file-uris.ts), before anything is compared with them.
+ * URIs: those rows are adopted first (legacy-file-uris.ts), before anything is compared with them. Only a
+ * loaded row of this location with such a URI (not kept apart by an earlier adoption), or without a URI, sends
+ * a landing there: once adopted, later landings cost nothing more.
  */
-async function landedObjects(o: LandSourceOptions, ledger: Ledger, label: string): Promise<Landed> {
+async function landedObjects(o: LandSourceOptions, ledger: Ledger, label: string): Promise<{ landed: Landed; keptApart: string[] }> {
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
-  if (o.store.relativeLocation === undefined || ![...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) return landed;
-  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
-  if (adoption.adopted) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.adopted} object(s) landed by an earlier version are now named relative to the project (file:${o.store.relativeLocation}…), so a moved or copied project lands them once` });
+  const location = o.store.relativeLocation;
+  if (location === undefined || ![...landed].some(([uri, row]) => row.unnamed || (!row.apart && isAbsoluteUriOf(uri, location, row.key)))) return { landed, keptApart: [] };
+  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: location, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  if (adoption.adopted) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.adopted} object(s) landed by an earlier version are now named relative to the project (file:${location}…), so a moved or copied project lands them once` });
   if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
-  const other = adoption.different;
-  if (other.length) o.reporter.emit({ type: 'info', message: `warning: ${label}: ${other.length} object(s) had been landed by an earlier version from another folder of the project too, with other rows (${other.slice(0, 2).join(', ')}${other.length > 2 ? ', …' : ''}); those rows stay in bronze under that URI, as another location's object: delete them (and mark their ledger rows replaced) if they are not wanted` });
-  return adoption.adopted || adoption.retired ? ledger.landed(label, (key) => o.store.uri(key)) : landed;
+  const again = adoption.adopted || adoption.retired || adoption.different.length;
+  return { landed: again ? await ledger.landed(label, (key) => o.store.uri(key)) : landed, keptApart: adoption.different };
 }
 
 /**

@@ -5,6 +5,13 @@ export const LEDGER = { schema: 'strata_meta', identifier: 'landed_files' };
 /** The columns landing adds to every bronze row: which file, when, and by which invocation. */
 export const LANDING_COLUMNS = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
 
+/**
+ * How the `error` column of a `loaded` row begins when the adoption of an earlier ledger kept that landing apart
+ * (another folder's landing of an object, with other rows than the object's): its rows stay in bronze, and it is
+ * not compared, nor warned about, again.
+ */
+export const KEPT_APART = 'kept apart: ';
+
 export interface LedgerEntry {
   source: string;
   key: string;
@@ -21,6 +28,14 @@ export interface LedgerEntry {
   error: string | null;
   /** `land_as: parquet`: the object's bronze file, relative to the bronze folder (`bronze/raw_x/name.parquet`). */
   bronzeFile?: string | null;
+}
+
+/** A landed object: its ETag and key; `unnamed`: its row has no URI (a ledger from before the column); `apart`: kept apart (KEPT_APART). */
+export interface LandedObject {
+  etag: string;
+  key: string;
+  unnamed?: true;
+  apart?: true;
 }
 
 /**
@@ -50,21 +65,25 @@ export class Ledger {
     if (!has('bronze_file')) await this.connection.execute(d.addColumns(LEDGER, [{ name: 'bronze_file', dataType: d.typeName('string') }]));
   }
 
-  /** URI → ETag and key of every object currently landed for the source; `uriOf` gives legacy rows (no URI, `unnamed`) one. */
-  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, { etag: string; key: string; unnamed?: true }>> {
-    const { rows } = await this.connection.query(`select key, etag, uri from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
-    return new Map(rows.map((r) => (r.uri === null || r.uri === undefined ? [uriOf(String(r.key)), { etag: String(r.etag), key: String(r.key), unnamed: true }] : [String(r.uri), { etag: String(r.etag), key: String(r.key) }])));
+  /**
+   * URI → ETag and key of every object currently landed for the source; `uriOf` gives legacy rows (no URI, `unnamed`)
+   * one; `apart`: a landing an adoption kept apart (KEPT_APART).
+   */
+  async landed(source: string, uriOf: (key: string) => string): Promise<Map<string, LandedObject>> {
+    const { rows } = await this.connection.query(`select key, etag, uri, error from ${this.rel} where source = ${this.dialect.quoteString(source)} and status = 'loaded'`);
+    const apart = (r: Record<string, unknown>): { apart?: true } => (typeof r.error === 'string' && r.error.startsWith(KEPT_APART) ? { apart: true } : {});
+    return new Map(rows.map((r): [string, LandedObject] => (r.uri === null || r.uri === undefined ? [uriOf(String(r.key)), { etag: String(r.etag), key: String(r.key), unnamed: true }] : [String(r.uri), { etag: String(r.etag), key: String(r.key), ...apart(r) }])));
   }
 
   /**
    * Every row of the source with a `file:` URI (absolute `file:///…` or relative to the project `file:landing/…`),
    * or none (written before the `uri` column), any status, in the order they were written: URI (null: none),
-   * key, status, ETag and bronze file.
+   * key, status, ETag, bronze file and error.
    */
-  async rowsToAdopt(source: string): Promise<{ uri: string | null; key: string; status: string; etag: string; bronzeFile: string | null }[]> {
-    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file from ${this.rel} where source = ${this.dialect.quoteString(source)} and (uri is null or substr(uri, 1, 5) = 'file:') order by loaded_at`);
+  async rowsToAdopt(source: string): Promise<{ uri: string | null; key: string; status: string; etag: string; bronzeFile: string | null; error: string | null }[]> {
+    const { rows } = await this.connection.query(`select uri, key, status, etag, bronze_file, error from ${this.rel} where source = ${this.dialect.quoteString(source)} and (uri is null or substr(uri, 1, 5) = 'file:') order by loaded_at`);
     const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-    return rows.map((r) => ({ uri: str(r.uri), key: String(r.key), status: String(r.status), etag: String(r.etag), bronzeFile: str(r.bronze_file) }));
+    return rows.map((r) => ({ uri: str(r.uri), key: String(r.key), status: String(r.status), etag: String(r.etag), bronzeFile: str(r.bronze_file), error: str(r.error) }));
   }
 
   insertSql(e: LedgerEntry): string {

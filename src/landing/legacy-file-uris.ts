@@ -2,9 +2,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
 import type { Ledger } from './ledger.js';
-import { LEDGER } from './ledger.js';
+import { KEPT_APART, LEDGER } from './ledger.js';
 import { bronzeFileName, copyBronzeFileAs, relationFolder, retryingConflicts } from './parquet-bronze.js';
-import { findDuplicates } from './legacy-duplicates.js';
+import { findDuplicates, type Duplicates } from './legacy-duplicates.js';
 
 /** What a source's objects are adopted into: its ledger label, its location relative to the project, its bronze relation. */
 export interface AdoptTarget {
@@ -32,7 +32,7 @@ export interface Adopted {
 
 /**
  * What the adoption did: objects given their URI; earlier landings of one object from another folder retired
- * (the same rows twice in bronze) or left as they were (other rows: their absolute URIs, for the run to name).
+ * (the same rows twice in bronze) or kept apart (other rows: their absolute URIs, for the run to name).
  */
 export interface Adoption {
   adopted: number;
@@ -40,7 +40,16 @@ export interface Adoption {
   different: string[];
 }
 
-const CHUNK = 500;
+/** How bronze holds the source's rows: a table with `_strata_source_file`, files behind a view, or neither yet. */
+type BronzeKind = 'table' | 'files' | undefined;
+
+/** Objects per transaction (a BigQuery script stays far below its query text limit); tests set it small. */
+const chunkSize = (): number => Number(process.env.STRATA_ADOPT_CHUNK) || 500;
+
+/** Whether a ledger URI is one an earlier version gave the object `<location><key>` (`file://<any folder>/<location><key>`). */
+export function isAbsoluteUriOf(uri: string, location: string, key: string): boolean {
+  return uri.startsWith('file://') && uri.endsWith(`/${location}${key}`);
+}
 
 /**
  * Ledgers written before local objects were named relative to the project recorded a location of the project
@@ -49,107 +58,139 @@ const CHUNK = 500;
  * project was in then: the same folder, one it moved from, or another copy of it landing into this warehouse
  * (whose objects are then landed once, not once per copy). Its ledger rows and its bronze rows'
  * `_strata_source_file` (a bronze table's rows, or a bronze view's files, written again under their new
- * names) are rewritten in one transaction, before anything lands: a crash before the commit leaves the old
- * rows, which the next landing adopts. An object landed twice (from two folders) is kept once when both
- * landings have the same rows (see legacy-duplicates.ts).
+ * names) are rewritten before anything lands, in one transaction per chunk of objects (all the landings of
+ * an object in one): a crash between chunks leaves the later chunks' old rows, which the next landing
+ * adopts. An object landed twice (from two folders) is kept once when both landings have the same rows,
+ * else the other landing is kept apart, marked so in its ledger row, never compared again (see
+ * legacy-duplicates.ts).
  */
 export async function adoptAbsoluteUris(t: AdoptTarget): Promise<Adoption> {
-  const { objects, unnamed } = await ledgerRows(t);
-  if (!objects.some((o) => o.from !== o.to) && !unnamed.size) return { adopted: 0, retired: 0, different: [] };
+  const { objects, unnamed, apart } = await ledgerRows(t);
+  const out: Adoption = { adopted: 0, retired: 0, different: [] };
+  if (!objects.some((o) => o.from !== o.to) && !unnamed.size) return out;
   const { connection: c, dialect: d } = t;
   const kind = (await c.getRelation(t.relation))?.kind;
+  const bronze: BronzeKind = kind === 'view' && !!t.bronzeRoot && !!d.copyToParquetSql ? 'files'
+    : kind === 'table' && (await c.getColumns(t.relation)).some((col) => col.name.toLowerCase() === '_strata_source_file') ? 'table' : undefined;
   const twice = await findDuplicates(t, kind, objects);
-  const retired = twice.retired.map((o) => o.from);
-  // Renamed: absolute landings that are the object's only one or its kept one (and the retired, in the ledger).
-  const renamed = objects.filter((o) => o.from !== o.to && !twice.different.includes(o));
-  const kept = renamed.filter((o) => !twice.retired.includes(o));
+  // Per object (its URI now), all its landings: adopted together.
+  const byObject = new Map<string, Adopted[]>();
+  for (const o of objects) byObject.set(o.to, [...(byObject.get(o.to) ?? []), o]);
+  const pending = [...byObject.values()].filter((landings) => landings.some((o) => o.from !== o.to));
+  for (const chunk of chunks(pending)) {
+    const done = await adoptChunk(t, bronze, chunk.flat(), objects, twice);
+    out.adopted += done.adopted;
+    out.retired += done.retired;
+    out.different.push(...done.different);
+  }
+  if (unnamed.size) out.adopted += await adoptUnnamed(t, bronze, new Set([...objects.map((o) => o.from), ...apart]), unnamed);
+  return out;
+}
+
+/** One chunk's landings: bronze and ledger statements in one transaction, then the old bronze files no longer listed removed. */
+async function adoptChunk(t: AdoptTarget, bronze: BronzeKind, landings: Adopted[], objects: Adopted[], twice: Duplicates): Promise<Adoption> {
+  const d = t.dialect;
   const q = (v: string): string => d.quoteString(v);
-  const list = (uris: string[]): string => uris.map(q).join(', ');
+  const retired = landings.filter((o) => twice.retired.includes(o));
+  const apart = landings.filter((o) => twice.different.includes(o));
+  // Renamed: absolute landings that are the object's only one or its kept one (and the retired, in the ledger).
+  const renamed = landings.filter((o) => o.from !== o.to && !apart.includes(o));
+  const kept = renamed.filter((o) => !retired.includes(o));
   const statements: string[] = [];
   const written = new Map<string, string>();
-  const files = kind === 'view' && !!t.bronzeRoot && !!d.copyToParquetSql;
-  if (files) {
-    await rewriteBronzeFiles(t, kept, written);
-  } else if (kind === 'table' && (await c.getColumns(t.relation)).some((col) => col.name.toLowerCase() === '_strata_source_file')) {
-    const bronze = d.renderRelation(t.relation);
-    for (let i = 0; i < retired.length; i += CHUNK) statements.push(`delete from ${bronze} where _strata_source_file in (${list(retired.slice(i, i + CHUNK))})`);
-    statements.push(...renameSql(d, bronze, '_strata_source_file', '', kept));
-    statements.push(...suffixSql(d, bronze, t.relativeLocation, [...unnamed]));
+  const list = (os: Adopted[]): string => os.map((o) => q(o.from)).join(', ');
+  if (bronze === 'files') await rewriteBronzeFiles(t, kept, written);
+  else if (bronze === 'table') {
+    const rel = d.renderRelation(t.relation);
+    if (retired.length) statements.push(`delete from ${rel} where _strata_source_file in (${list(retired)})`);
+    statements.push(...renameSql(d, rel, '_strata_source_file', '', kept.map((o) => [o.from, o.to])));
   }
   const ledger = d.renderRelation(LEDGER);
-  for (let i = 0; i < retired.length; i += CHUNK) statements.push(`update ${ledger} set status = 'replaced' where source = ${q(t.source)} and status = 'loaded' and uri in (${list(retired.slice(i, i + CHUNK))})`);
-  statements.push(...renameSql(d, ledger, 'uri', `source = ${q(t.source)} and `, renamed));
-  if (unnamed.size) statements.push(`update ${ledger} set uri = ${q(`file:${t.relativeLocation}`)} || key where source = ${q(t.source)} and uri is null`);
+  const ofSource = `source = ${q(t.source)} and `;
+  if (retired.length) statements.push(`update ${ledger} set status = 'replaced' where ${ofSource}status = 'loaded' and uri in (${list(retired)})`);
+  statements.push(...renameSql(d, ledger, 'uri', ofSource, renamed.map((o) => [o.from, o.to])));
+  // The verdict is kept: later landings neither compare these again nor warn.
+  for (const o of apart) statements.push(`update ${ledger} set error = ${q(`${KEPT_APART}other rows than ${o.to}, the same object landed from this project's folder; they stay in bronze under this URI`)} where ${ofSource}status = 'loaded' and uri = ${q(o.from)}`);
   for (const [from, to] of written) statements.push(`update ${ledger} set bronze_file = ${q(to)} where status = 'loaded' and bronze_file = ${q(from)}`);
-  if (statements.length) await atomically(c, d, statements);
+  if (statements.length) await atomically(t.connection, d, statements);
   // The old files (and a retired landing's) are no longer listed by the ledger, so never read: removed so they do not take the space twice.
   const listed = new Set([...written.values(), ...objects.filter((o) => !twice.retired.includes(o) && !written.has(o.bronzeFile ?? '')).map((o) => o.bronzeFile)]);
-  const unlisted = [...written.keys(), ...(files ? twice.retired.map((o) => o.bronzeFile) : [])];
+  const unlisted = [...written.keys(), ...(bronze === 'files' ? retired.map((o) => o.bronzeFile) : [])];
   for (const file of unlisted) if (file && !listed.has(file) && file.startsWith(`${relationFolder(t.relation)}/`)) rmSync(join(t.bronzeRoot!, file), { force: true });
-  return { adopted: kept.length + unnamed.size, retired: retired.length, different: twice.different.map((o) => o.from) };
+  return { adopted: kept.length, retired: retired.length, different: apart.map((o) => o.from) };
 }
 
 /**
  * The source's ledger rows of this location, per URI in the order they were written: absolute ones (to adopt)
  * and relative ones (the object as it is named now, which an absolute landing of it is compared with), and
- * the keys of loaded rows without a URI.
+ * the keys of rows without a URI (whether each has a loaded row). A landing kept apart by an earlier adoption
+ * is left out, with all its rows.
  */
-async function ledgerRows(t: AdoptTarget): Promise<{ objects: Adopted[]; unnamed: Set<string> }> {
+async function ledgerRows(t: AdoptTarget): Promise<{ objects: Adopted[]; unnamed: Map<string, boolean>; apart: Set<string> }> {
   const objects = new Map<string, Adopted>();
-  const unnamed = new Set<string>();
+  const unnamed = new Map<string, boolean>();
+  const apart = new Set<string>();
   for (const [i, row] of (await t.ledger.rowsToAdopt(t.source)).entries()) {
     if (row.uri === null) {
-      if (row.status === 'loaded') unnamed.add(row.key);
+      unnamed.set(row.key, unnamed.get(row.key) === true || row.status === 'loaded');
       continue;
     }
     const to = `file:${t.relativeLocation}${row.key}`;
-    if (row.uri !== to && !(row.uri.startsWith('file://') && row.uri.endsWith(`/${t.relativeLocation}${row.key}`))) continue;
+    if (row.uri !== to && !isAbsoluteUriOf(row.uri, t.relativeLocation, row.key)) continue;
+    if (row.status === 'loaded' && row.error?.startsWith(KEPT_APART)) apart.add(row.uri);
     const entry = objects.get(row.uri) ?? { from: row.uri, to, etag: row.etag, bronzeFile: null, loaded: -1 };
     if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile, loaded: i });
     objects.set(row.uri, entry);
   }
-  return { objects: [...objects.values()], unnamed };
+  return { objects: [...objects.values()].filter((o) => !apart.has(o.from)), unnamed, apart };
 }
 
 /**
- * Bronze rows of objects whose ledger rows have no URI: `_strata_source_file` is `file://<some folder>/<location><key>`;
- * it becomes `file:<location><key>`. Grouped by the length of `<location><key>`, so that one pass over the
- * table serves CHUNK objects.
+ * Rows without a URI (a ledger from before the `uri` column) get `file:<location><key>`; a bronze table's rows
+ * of a loaded one, whose `_strata_source_file` is `file://<some folder>/<location><key>`, the same: the table's
+ * absolute values are read once and each is given its new value here (no lengths counted in SQL, where a
+ * character is not what it is in JavaScript). Values the ledger knows as another landing's URI are left to it.
+ * Returns how many loaded objects were adopted.
  */
-function suffixSql(d: Dialect, relation: string, location: string, keys: string[]): string[] {
-  const byLength = new Map<number, string[]>();
-  for (const key of keys) {
-    const tail = `${location}${key}`;
-    byLength.set(tail.length, [...(byLength.get(tail.length) ?? []), `/${tail}`]);
-  }
-  const out: string[] = [];
-  const f = '_strata_source_file';
-  for (const [n, tails] of byLength) {
-    for (let i = 0; i < tails.length; i += CHUNK) {
-      const list = tails.slice(i, i + CHUNK).map((x) => d.quoteString(x)).join(', ');
-      out.push(`update ${relation} set ${f} = 'file:' || substr(${f}, length(${f}) - ${n - 1}) where substr(${f}, 1, 7) = 'file://' and substr(${f}, length(${f}) - ${n}) in (${list})`);
+async function adoptUnnamed(t: AdoptTarget, bronze: BronzeKind, known: Set<string>, unnamed: Map<string, boolean>): Promise<number> {
+  const { connection: c, dialect: d } = t;
+  const rel = d.renderRelation(t.relation);
+  const values = new Map<string, string[]>();
+  if (bronze === 'table') {
+    const tails = new Map([...unnamed].filter(([, loaded]) => loaded).map(([key]) => [`${t.relativeLocation}${key}`, key]));
+    const { rows } = await c.query(`select distinct _strata_source_file as f from ${rel} where substr(_strata_source_file, 1, 7) = 'file://'`);
+    for (const f of rows.map((r) => String(r.f)).filter((f) => !known.has(f))) {
+      // The key is what follows `/<location>` at one of the value's slashes.
+      for (let at = f.indexOf('/', 'file://'.length); at >= 0; at = f.indexOf('/', at + 1)) {
+        const key = tails.get(f.slice(at + 1));
+        if (key !== undefined) {
+          values.set(key, [...(values.get(key) ?? []), f]);
+          break;
+        }
+      }
     }
   }
-  return out;
+  const ledger = d.renderRelation(LEDGER);
+  const q = (v: string): string => d.quoteString(v);
+  for (const keys of chunks([...unnamed.keys()])) {
+    const statements = renameSql(d, rel, '_strata_source_file', '', keys.flatMap((key) => (values.get(key) ?? []).map((f): [string, string] => [f, `file:${t.relativeLocation}${key}`])));
+    statements.push(`update ${ledger} set uri = ${q(`file:${t.relativeLocation}`)} || key where source = ${q(t.source)} and uri is null and key in (${keys.map(q).join(', ')})`);
+    await atomically(c, d, statements);
+  }
+  return [...unnamed.values()].filter(Boolean).length;
 }
 
-/**
- * `column = 'file:' || the part after the old folder`, for the adopted values, in statements of at most
- * CHUNK values each (one pass over a bronze table per CHUNK objects, not one per object).
- */
-function renameSql(d: Dialect, relation: string, column: string, where: string, objects: Adopted[]): string[] {
-  const byCut = new Map<number, string[]>();
-  for (const o of objects) {
-    const cut = o.from.length - (o.to.length - 'file:'.length);
-    byCut.set(cut, [...(byCut.get(cut) ?? []), o.from]);
-  }
-  const out: string[] = [];
-  for (const [cut, uris] of byCut) {
-    for (let i = 0; i < uris.length; i += CHUNK) {
-      const list = uris.slice(i, i + CHUNK).map((u) => d.quoteString(u)).join(', ');
-      out.push(`update ${relation} set ${column} = 'file:' || substr(${column}, ${cut + 1}) where ${where}${column} in (${list})`);
-    }
-  }
+/** `column = <its new value>`, each old value given its own (a literal): one pass over the relation per chunk. */
+function renameSql(d: Dialect, relation: string, column: string, where: string, pairs: [string, string][]): string[] {
+  if (!pairs.length) return [];
+  const q = (v: string): string => d.quoteString(v);
+  return [`update ${relation} set ${column} = case ${column} ${pairs.map(([from, to]) => `when ${q(from)} then ${q(to)}`).join(' ')} end where ${where}${column} in (${pairs.map(([from]) => q(from)).join(', ')})`];
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const n = chunkSize();
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
   return out;
 }
 
