@@ -1,6 +1,6 @@
 /**
  * A local source landed into BigQuery is named relative to the project, as on DuckDB, and a ledger an earlier
- * version wrote (absolute `file://` URIs) is adopted in one BigQuery transaction: a project folder that moved
+ * version wrote (absolute `file://` URIs) is adopted in BigQuery transactions (one per chunk of objects): a project folder that moved
  * lands nothing twice, and an object it landed twice counts once (loopback BigQuery and GCS servers).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -81,5 +81,59 @@ describe.skipIf(analyzerPlatformGap)('local objects on BigQuery (loopback BigQue
     writeFileSync(join(moved, 'landing/orders/day2.csv'), 'id,item\n3,plum\n');
     expect((await land({ projectDir: moved, profilesDir: moved })).results[0]?.message).toBe('landed 1 file (1 rows), skipped 1');
     expect((await state()).bronze).toEqual([{ f: 'file:landing/orders/day1.csv', n: '2' }, { f: 'file:landing/orders/day2.csv', n: '1' }]);
+  });
+
+  it('adopts in one transaction per chunk of objects: a crash between chunks is resumed by the next landing', async () => {
+    const dir = writeProject({ ...files(bq, gcs), 'models/sources.yml': files(bq, gcs)['models/sources.yml']!.replace('name: orders', 'name: lines'), 'landing/orders/day2.csv': 'id,item\n3,plum\n', 'landing/orders/day3.csv': 'id,item\n4,fig\n5,kiwi\n6,lime\n' }, false);
+    dirs.push(dir);
+    expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 3 files (6 rows), skipped 0');
+    const table = '`acme-ids`.`bronze`.`lines`';
+    const ledger = '`acme-ids`.`strata_meta`.`landed_files`';
+    // As the previous version left them: absolute URIs, each object landed a second time from a copy (the same rows, a second later).
+    const [abs, copy] = [pathToFileURL(dir).href, `${pathToFileURL(dir).href}-copy`];
+    for (const sql of [
+      `update ${ledger} set uri = replace(uri, 'file:', '${abs}/') where source = 'drop.lines'`,
+      `update ${table} set _strata_source_file = replace(_strata_source_file, 'file:', '${abs}/') where true`,
+      `insert into ${ledger} select * replace (replace(uri, '${abs}', '${copy}') as uri, timestamp_add(loaded_at, interval 1 second) as loaded_at) from ${ledger} where source = 'drop.lines'`,
+      `insert into ${table} select * replace (replace(_strata_source_file, '${abs}', '${copy}') as _strata_source_file) from ${table}`,
+    ]) {
+      const r = await query(bq.endpoint, sql, { project: 'acme-ids' });
+      expect(r.error, sql).toBeUndefined();
+    }
+    const rows = async (): Promise<unknown[]> => [
+      ...(await queryRows(bq.endpoint, `select 'bronze' as t, _strata_source_file as f, count(*) as n from ${table} group by 2 order by 2`, { project: 'acme-ids' })),
+      ...(await queryRows(bq.endpoint, `select 'ledger' as t, uri as f, count(*) as n from ${ledger} where source = 'drop.lines' and status = 'loaded' group by 2 order by 2`, { project: 'acme-ids' })),
+    ];
+    const before = await rows();
+    expect(before).toHaveLength(12);
+    // One object per chunk; the second chunk's script fails as a crash would stop it.
+    process.env.STRATA_ADOPT_CHUNK = '1';
+    const scripts: string[] = [];
+    const record = bq.requests.push.bind(bq.requests);
+    bq.requests.push = (...requests) => {
+      const sql = String(requests[0]?.body?.configuration?.query?.query ?? '');
+      if (/BEGIN TRANSACTION/i.test(sql) && sql.includes('landed_files')) {
+        scripts.push(sql);
+        if (scripts.length === 2) bq.failInserts(1, 400, 'invalidQuery', 'the test stops this script');
+      }
+      return record(...requests);
+    };
+    try {
+      const crashed = await land({ projectDir: dir, profilesDir: dir });
+      expect(crashed.exitCode).toBe(1);
+      // Each script names one object (its two landings), and the first committed: day1 is once, named relative.
+      expect(scripts.map((x) => ['day1', 'day2', 'day3'].filter((d) => x.includes(`${d}.csv`)))).toEqual([['day1'], ['day2']]);
+      const first = [{ t: 'bronze', f: 'file:landing/orders/day1.csv', n: '2' }, { t: 'ledger', f: 'file:landing/orders/day1.csv', n: '1' }];
+      const after = await rows();
+      expect(after).toEqual(expect.arrayContaining(first));
+      expect(after.filter((r) => !String((r as { f: string }).f).includes('day1'))).toEqual(before.filter((r) => !String((r as { f: string }).f).includes('day1')));
+      const again = await land({ projectDir: dir, profilesDir: dir });
+      expect(again.exitCode, again.results[0]?.message).toBe(0);
+      expect(again.results[0]?.message).toBe('nothing new: 3 files already landed');
+      expect(await rows()).toEqual(['bronze', 'ledger'].flatMap((t) => [['day1', t === 'bronze' ? 2 : 1], ['day2', 1], ['day3', t === 'bronze' ? 3 : 1]].map(([d, n]) => ({ t, f: `file:landing/orders/${d}.csv`, n: String(n) }))));
+    } finally {
+      delete process.env.STRATA_ADOPT_CHUNK;
+      bq.requests.push = record;
+    }
   });
 });
