@@ -109,14 +109,16 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
 /**
  * The source's landed objects, by URI. Ledgers of earlier versions named a folder of the project by absolute
  * URIs: those rows are adopted first (legacy-file-uris.ts), before anything is compared with them. Only a
- * loaded row of this location with such a URI (not kept apart by an earlier adoption), or without a URI, sends
- * a landing there: once adopted, later landings cost nothing more.
+ * loaded row with such a URI of this location and project (not kept apart by an earlier adoption), or without a
+ * URI, sends a landing there: once adopted, later landings cost nothing more.
  */
 async function landedObjects(o: LandSourceOptions, ledger: Ledger, label: string): Promise<{ landed: Landed; keptApart: string[] }> {
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
   const location = o.store.relativeLocation;
-  if (location === undefined || ![...landed].some(([uri, row]) => row.unnamed || (!row.apart && isAbsoluteUriOf(uri, location, row.key)))) return { landed, keptApart: [] };
-  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: location, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  const at = { relativeLocation: location ?? '', projectRoot: o.store.projectRoot };
+  const roots = new Map<string, boolean>();
+  if (location === undefined || ![...landed].some(([uri, row]) => row.unnamed || (!row.apart && isAbsoluteUriOf(uri, at, row.key, roots)))) return { landed, keptApart: [] };
+  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: location, projectRoot: o.store.projectRoot, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
   if (adoption.adopted) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.adopted} object(s) landed by an earlier version are now named relative to the project (file:${location}…), so a moved or copied project lands them once` });
   if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
   const again = adoption.adopted || adoption.retired || adoption.different.length;

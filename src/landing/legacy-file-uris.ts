@@ -14,6 +14,8 @@ export interface AdoptTarget {
   source: string;
   /** `landing/call_logs/` (the store's `relativeLocation`). */
   relativeLocation: string;
+  /** The project root now (absolute): an old folder is this project's when it is this root, gone, or a copy of it. */
+  projectRoot?: string;
   relation: Relation;
   /** The bronze folder (DuckDB files): where a bronze view's files are. */
   bronzeRoot?: string;
@@ -46,9 +48,18 @@ type BronzeKind = 'table' | 'files' | undefined;
 /** Objects per transaction (a BigQuery script stays far below its query text limit); tests set it small. */
 const chunkSize = (): number => Number(process.env.STRATA_ADOPT_CHUNK) || 500;
 
-/** Whether a ledger URI is one an earlier version gave the object `<location><key>` (`file://<any folder>/<location><key>`). */
-export function isAbsoluteUriOf(uri: string, location: string, key: string): boolean {
-  return uri.startsWith('file://') && uri.endsWith(`/${location}${key}`);
+/**
+ * Whether a ledger URI is one an earlier version gave the object `<location><key>` of this project:
+ * `file://<folder>/<location><key>`, where the folder was this project: its root now, a folder that no longer
+ * exists (the project moved), or a folder with a project file (another copy). A folder outside any project that
+ * happens to end in the same path is another location's, kept as it is. `roots`: each folder's verdict, once.
+ */
+export function isAbsoluteUriOf(uri: string, at: { relativeLocation: string; projectRoot?: string }, key: string, roots = new Map<string, boolean>()): boolean {
+  const tail = `/${at.relativeLocation}${key}`;
+  if (!uri.startsWith('file://') || !uri.endsWith(tail)) return false;
+  const old = uri.slice('file://'.length, uri.length - tail.length);
+  if (!roots.has(old)) roots.set(old, old === at.projectRoot || !existsSync(old) || ['project.yml', 'dbt_project.yml'].some((f) => existsSync(join(old, f))));
+  return roots.get(old)!;
 }
 
 /**
@@ -130,13 +141,14 @@ async function ledgerRows(t: AdoptTarget): Promise<{ objects: Adopted[]; unnamed
   const objects = new Map<string, Adopted>();
   const unnamed = new Map<string, boolean>();
   const apart = new Set<string>();
+  const roots = new Map<string, boolean>();
   for (const [i, row] of (await t.ledger.rowsToAdopt(t.source)).entries()) {
     if (row.uri === null) {
       unnamed.set(row.key, unnamed.get(row.key) === true || row.status === 'loaded');
       continue;
     }
     const to = `file:${t.relativeLocation}${row.key}`;
-    if (row.uri !== to && !isAbsoluteUriOf(row.uri, t.relativeLocation, row.key)) continue;
+    if (row.uri !== to && !isAbsoluteUriOf(row.uri, t, row.key, roots)) continue;
     if (row.status === 'loaded' && row.error?.startsWith(KEPT_APART)) apart.add(row.uri);
     const entry = objects.get(row.uri) ?? { from: row.uri, to, etag: row.etag, bronzeFile: null, loaded: -1 };
     if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile, loaded: i });
