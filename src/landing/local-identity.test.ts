@@ -281,6 +281,7 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
           expect(r.results[0]?.status).toBe('success');
           expect(r.results[0]?.message).toBe('nothing new: 2 files already landed');
           expect(statements.filter((x) => /except distinct|substr\(uri, 1, 5\)/.test(x))).toEqual([]);
+          expect(statements.some((x) => x.includes('strata_meta') && x.includes('landed_files'))).toBe(true);
         }
         const earlier = (name: string): string => `${pathToFileURL(dir).href}/landing/events/${name}`;
         const both = { [DAY_1]: 3, [DAY_2]: 2, [earlier('day_1.parquet')]: 3, [earlier('day_2.parquet')]: 2 };
@@ -345,9 +346,13 @@ describe('identities that stay absolute', () => {
     writeFileSync(join(dir, 'models', 'sources.yml'), sources('table', join(outside, 'landing', 'events') + '/'));
     expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 1 file (1 rows), skipped 0');
     writeFileSync(join(dir, 'models', 'sources.yml'), sources('table'));
-    const r = await land({ projectDir: dir, profilesDir: dir });
+    const statements: string[] = [];
+    const r = await land({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => { if (e.type === 'sql') statements.push(e.sql); } } });
     expect(r.exitCode, r.results[0]?.message).toBe(0);
     expect(r.results[0]?.message).toBe('landed 1 file (3 rows), skipped 0');
+    // Not this project's rows: no landing reads the ledger again for an adoption.
+    expect(statements.filter((x) => x.includes('substr(uri, 1, 5)'))).toEqual([]);
+    expect(statements.some((x) => x.includes('strata_meta') && x.includes('landed_files'))).toBe(true);
     const theirs = `file://${join(outside, 'landing', 'events', 'day_1.parquet')}`;
     expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [theirs]: 1 }, ledger: { [DAY_1]: 3, [theirs]: 1 } });
   });
