@@ -160,8 +160,8 @@ async function ledgerRows(t: AdoptTarget): Promise<{ objects: Adopted[]; unnamed
 /**
  * Rows without a URI (a ledger from before the `uri` column) get `file:<location><key>`; a bronze table's rows
  * of a loaded one, whose `_strata_source_file` is `file://<some folder>/<location><key>`, the same: the table's
- * absolute values are read once and each is given its new value here (no lengths counted in SQL, where a
- * character is not what it is in JavaScript). Values the ledger knows as another landing's URI are left to it.
+ * absolute values are read once and matched to their keys here, so each old folder is known (renameSql).
+ * Values the ledger knows as another landing's URI are left to it.
  * Returns how many loaded objects were adopted.
  */
 async function adoptUnnamed(t: AdoptTarget, bronze: BronzeKind, known: Set<string>, unnamed: Map<string, boolean>): Promise<number> {
@@ -192,11 +192,21 @@ async function adoptUnnamed(t: AdoptTarget, bronze: BronzeKind, known: Set<strin
   return [...unnamed.values()].filter(Boolean).length;
 }
 
-/** `column = <its new value>`, each old value given its own (a literal): one pass over the relation per chunk. */
+/**
+ * `column = <its new value>` for old values `<old folder>/<location><key>` becoming `file:<location><key>`: per old
+ * folder, `'file:' || substr(column, length('<old folder>/') + 1)`, both counted by the warehouse in its own
+ * characters (JavaScript counts a character outside the BMP as two), one pass over the relation per chunk.
+ */
 function renameSql(d: Dialect, relation: string, column: string, where: string, pairs: [string, string][]): string[] {
-  if (!pairs.length) return [];
   const q = (v: string): string => d.quoteString(v);
-  return [`update ${relation} set ${column} = case ${column} ${pairs.map(([from, to]) => `when ${q(from)} then ${q(to)}`).join(' ')} end where ${where}${column} in (${pairs.map(([from]) => q(from)).join(', ')})`];
+  const byFolder = new Map<string, string[]>();
+  for (const [from, to] of pairs) {
+    const rest = to.slice('file:'.length);
+    if (!to.startsWith('file:') || !from.endsWith(rest)) throw new Error(`adoption: ${from} does not end with ${rest}`);
+    const folder = from.slice(0, from.length - rest.length);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), from]);
+  }
+  return [...byFolder].map(([folder, froms]) => `update ${relation} set ${column} = 'file:' || substr(${column}, length(${q(folder)}) + 1) where ${where}${column} in (${froms.map(q).join(', ')})`);
 }
 
 function chunks<T>(items: T[]): T[][] {
