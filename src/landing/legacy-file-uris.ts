@@ -65,9 +65,9 @@ export function isAbsoluteUriOf(uri: string, at: { relativeLocation: string; pro
 /**
  * Ledgers written before local objects were named relative to the project recorded a location of the project
  * (`landing/call_logs/`) by absolute URIs (`file:///old/checkout/landing/call_logs/day_1.csv`). A row of the
- * source whose URI ends with `/<location><its key>` is the object `file:<location><key>`, whatever folder the
- * project was in then: the same folder, one it moved from, or another copy of it landing into this warehouse
- * (whose objects are then landed once, not once per copy). Its ledger rows and its bronze rows'
+ * source whose URI ends with `/<location><its key>` is the object `file:<location><key>` when that folder was
+ * this project's (isAbsoluteUriOf): the same folder, one it moved from, or another copy of it landing into this
+ * warehouse (whose objects are then landed once, not once per copy). Its ledger rows and its bronze rows'
  * `_strata_source_file` (a bronze table's rows, or a bronze view's files, written again under their new
  * names) are rewritten before anything lands, in one transaction per chunk of objects (all the landings of
  * an object in one): a crash between chunks leaves the later chunks' old rows, which the next landing
