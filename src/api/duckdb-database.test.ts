@@ -50,6 +50,14 @@ describe('the database of DuckDB nodes', () => {
     expect(rr.results.find((x: { unique_id: string }) => x.unique_id === 'model.p.a').relation_name).toBe('"test"."main"."a"');
   });
 
+  it('is the name DuckDB gives a file with dots in its name (the part before the first dot), and builds', async () => {
+    const dir = writeProject({ ...FILES, 'profiles.yml': DUCKDB_PROFILE().replace('target/test.duckdb', 'target/my.data.duckdb') });
+    dirs.push(dir);
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode, JSON.stringify([r.diagnostics, r.results.filter((x) => x.status === 'error').map((x) => x.message)])).toBe(0);
+    expect(await queryDuckDb(join(dir, 'target', 'my.data.duckdb'), 'select target_db, this_name from main.a limit 1')).toEqual([{ target_db: 'my', this_name: '"my"."main"."a"' }]);
+  });
+
   it("follows the project's generate_database_name, as dbt: a model's database: names an attach: alias", async () => {
     const dir = writeProject({
       'profiles.yml': DUCKDB_PROFILE('p', '      attach:\n        - path: target/mart.duckdb\n          alias: analytics_mart\n'),

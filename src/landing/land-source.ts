@@ -108,7 +108,7 @@ export async function landSource(o: LandSourceOptions): Promise<LandingResult> {
 async function landedObjects(o: LandSourceOptions, ledger: Ledger, label: string): Promise<Landed> {
   const landed = await ledger.landed(label, (key) => o.store.uri(key));
   if (o.store.relativeLocation === undefined || ![...landed].some(([uri, row]) => uri.startsWith('file://') || row.unnamed)) return landed;
-  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
+  const adoption = await adoptAbsoluteUris({ connection: o.connection, dialect: o.dialect, ledger, source: label, relativeLocation: o.store.relativeLocation, projectRoot: o.store.projectRoot, relation: o.relation, bronzeRoot: o.bronzeFiles?.root, invocationId: o.invocationId });
   if (adoption.adopted) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.adopted} object(s) landed by an earlier version are now named relative to the project (file:${o.store.relativeLocation}…), so a moved or copied project lands them once` });
   if (adoption.retired) o.reporter.emit({ type: 'info', message: `${label}: ${adoption.retired} object(s) had been landed twice by an earlier version, from two folders of the project, with the same rows; the rows of the earlier landing were removed, so each is in bronze once` });
   const other = adoption.different;

@@ -14,6 +14,8 @@ export interface AdoptTarget {
   source: string;
   /** `landing/call_logs/` (the store's `relativeLocation`). */
   relativeLocation: string;
+  /** The project root now (absolute): an old folder is this project's when it is this root, gone, or a copy of it. */
+  projectRoot?: string;
   relation: Relation;
   /** The bronze folder (DuckDB files): where a bronze view's files are. */
   bronzeRoot?: string;
@@ -97,18 +99,33 @@ export async function adoptAbsoluteUris(t: AdoptTarget): Promise<Adoption> {
 async function ledgerRows(t: AdoptTarget): Promise<{ objects: Adopted[]; unnamed: Set<string> }> {
   const objects = new Map<string, Adopted>();
   const unnamed = new Set<string>();
+  const roots = new Map<string, boolean>();
   for (const [i, row] of (await t.ledger.rowsToAdopt(t.source)).entries()) {
     if (row.uri === null) {
       if (row.status === 'loaded') unnamed.add(row.key);
       continue;
     }
     const to = `file:${t.relativeLocation}${row.key}`;
-    if (row.uri !== to && !(row.uri.startsWith('file://') && row.uri.endsWith(`/${t.relativeLocation}${row.key}`))) continue;
+    if (row.uri !== to && !(row.uri.startsWith('file://') && row.uri.endsWith(`/${t.relativeLocation}${row.key}`) && ownFolder(t, row.uri, row.key, roots))) continue;
     const entry = objects.get(row.uri) ?? { from: row.uri, to, etag: row.etag, bronzeFile: null, loaded: -1 };
     if (row.status === 'loaded') Object.assign(entry, { etag: row.etag, bronzeFile: row.bronzeFile, loaded: i });
     objects.set(row.uri, entry);
   }
   return { objects: [...objects.values()], unnamed };
+}
+
+/**
+ * Whether the folder an absolute URI was landed from (the URI without `/<location><key>`) was this project: its
+ * root now, a folder that no longer exists (the project moved), or a folder with a project file (another copy).
+ * A folder outside any project that happens to end in the same path is another location's objects, kept as they are.
+ */
+function ownFolder(t: AdoptTarget, uri: string, key: string, roots: Map<string, boolean>): boolean {
+  const old = uri.slice('file://'.length, uri.length - `/${t.relativeLocation}${key}`.length);
+  if (!roots.has(old)) {
+    const isProject = old === t.projectRoot || !existsSync(old) || ['project.yml', 'dbt_project.yml'].some((f) => existsSync(join(old, f)));
+    roots.set(old, isProject);
+  }
+  return roots.get(old)!;
 }
 
 /**

@@ -306,6 +306,23 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
 });
 
 describe('identities that stay absolute', () => {
+  it('a source that landed an absolute folder outside any project, then points into the project: the outside rows stay theirs, the project file lands', async () => {
+    const { dir, db } = await project('table');
+    const outside = mkdtempSync(join(tmpdir(), 'strata-outside-'));
+    dirs.push(outside);
+    mkdirSync(join(outside, 'landing', 'events'), { recursive: true });
+    writeFileSync(join(outside, 'landing', 'events', 'day_1.parquet'), await parquetBytes('select 100 as id'));
+    writeFileSync(join(dir, 'models', 'sources.yml'), sources('table', join(outside, 'landing', 'events') + '/'));
+    expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 1 file (1 rows), skipped 0');
+    writeFileSync(join(dir, 'models', 'sources.yml'), sources('table'));
+    const r = await land({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode, r.results[0]?.message).toBe(0);
+    expect(r.results[0]?.message).toBe('landed 1 file (3 rows), skipped 0');
+    const theirs = `file://${join(outside, 'landing', 'events', 'day_1.parquet')}`;
+    expect(await bronzeAndLedger(db)).toEqual({ bronze: { [DAY_1]: 3, [theirs]: 1 }, ledger: { [DAY_1]: 3, [theirs]: 1 } });
+  });
+
+
   it('S3 objects, a file:/// location and a folder outside the project keep their absolute URIs', async () => {
     const client = s3Client(inject('s3Endpoint'));
     const bucket = await newBucket(client);

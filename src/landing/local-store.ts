@@ -13,10 +13,14 @@ export class LocalStore implements ObjectStore {
   /** The folder relative to the project root, forward slashes, ending in `/` (`landing/call_logs/`); unset for an absolute location. */
   readonly relativeLocation?: string;
 
-  /** `dir`: the folder (absolute); `relativeDir`: the same folder relative to the project root, when it lies inside it. */
+  /**
+   * `dir`: the folder (absolute); `relativeDir`: the same folder relative to the project root, when it lies inside
+   * it; `projectRoot`: that root (absolute).
+   */
   constructor(
     private readonly dir: string,
     relativeDir?: string,
+    readonly projectRoot?: string,
   ) {
     if (relativeDir === undefined) {
       this.location = `file://${dir.endsWith('/') ? dir : `${dir}/`}`;

@@ -11,6 +11,8 @@ export interface ObjectStore {
   readonly location: string;
   /** A local folder named relative to the project (`landing/x/`): its objects' URIs are `file:landing/x/<key>`. */
   readonly relativeLocation?: string;
+  /** With `relativeLocation`: the project root it is relative to (absolute). */
+  readonly projectRoot?: string;
   /**
    * Every object under the location. `only`: the one key the caller can use (its pattern has no wildcards);
    * a store may then look that key up instead of listing, and yields it only if a full listing would.

@@ -30,7 +30,7 @@ export function storeFor(spec: ExternalSpec, projectRoot: string, s3: S3Settings
 function projectLocalStore(root: string, location: string): LocalStore {
   const dir = resolve(root, location);
   const rel = relative(root, dir).split(sep).join('/');
-  return rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? new LocalStore(dir) : new LocalStore(dir, rel);
+  return rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? new LocalStore(dir) : new LocalStore(dir, rel, root);
 }
 
 /** S3 settings from the profile output's `s3:` block; unset values fall back to the AWS default chain. */

@@ -9,7 +9,7 @@ import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { attachProblems, attachSpecs, attachSql } from './duckdb-attach.js';
 import { DuckDBConnection, type DuckDBBindings } from './duckdb-connection.js';
-import { DEFAULT_DUCKDB_PATH, catalogOf } from './duckdb-conventions.js';
+import { DEFAULT_DUCKDB_PATH, fileCatalogName } from './duckdb-conventions.js';
 
 /** Where the database file lives: `path` relative to the project root; `:memory:` allowed. */
 export function duckdbPath(target: TargetConfig, projectRoot: string): string {
@@ -145,8 +145,8 @@ export const duckdbAdapter: Adapter = {
     const p = target.settings.path;
     // As dbt-duckdb: the database is the catalog DuckDB names the file by; another name would not resolve.
     const db = target.settings.database;
-    if (db !== undefined && (typeof p === 'string' || p === undefined) && String(db) !== catalogOf(p)) {
-      return [`duckdb database '${String(db)}' does not match the database file: DuckDB names ${String(p ?? DEFAULT_DUCKDB_PATH)} '${catalogOf(p)}'; remove database: or set it to '${catalogOf(p)}' (a further file goes under attach:)`];
+    if (db !== undefined && (typeof p === 'string' || p === undefined) && String(db) !== fileCatalogName(p)) {
+      return [`duckdb database '${String(db)}' does not match the database file: DuckDB names ${String(p ?? DEFAULT_DUCKDB_PATH)} '${fileCatalogName(p)}'; remove database: or set it to '${fileCatalogName(p)}' (a further file goes under attach:)`];
     }
     if (p === undefined) return attachProblems(target);
     if (typeof p !== 'string') return ['duckdb path must be a string'];

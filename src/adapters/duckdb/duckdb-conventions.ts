@@ -11,11 +11,14 @@ function pathOf(settings: Record<string, unknown>): string | undefined {
 /** The database file of a DuckDB output without `path:`, relative to the project. */
 export const DEFAULT_DUCKDB_PATH = 'strata.duckdb';
 
-/** The catalog DuckDB gives the database file a profile's `path:` names (dbt-duckdb's default `database`). */
-export function catalogOf(path: unknown = DEFAULT_DUCKDB_PATH): string {
+/**
+ * The catalog DuckDB gives the database file a profile's `path:` names (dbt-duckdb's default `database`): as
+ * DuckDB names it, the file name's first non-empty part before a dot (`my.data.duckdb` is `my`); `memory` in memory.
+ */
+export function fileCatalogName(path: unknown = DEFAULT_DUCKDB_PATH): string {
   if (typeof path !== 'string' || path === '' || path === ':memory:') return 'memory';
   const md = /^(md|motherduck):/i.exec(path);
-  const file = basename((md ? path.slice(md[0].length) : path).replace(/\?.*$/, '')).replace(/\.[^.]*$/, '');
+  const file = basename((md ? path.slice(md[0].length) : path).replace(/\?.*$/, '')).split('.').find((part) => part !== '');
   return file || (md ? 'my_db' : 'memory');
 }
 
@@ -26,8 +29,8 @@ export const duckdbConventions: AdapterConventions = {
   macroFiles: duckdbMacroFiles,
   // dbt-duckdb's `database`: the profile's `database:`, else the catalog DuckDB names the database file by (its
   // stem; `memory` in memory), so nodes, sources and `target.database` name it, and relations render in three parts.
-  targetNames: (settings) => ({ schema: String(settings.schema ?? 'main'), database: settings.database !== undefined ? String(settings.database) : catalogOf(settings.path) }),
-  templateDatabase: (settings) => catalogOf(settings.path),
+  targetNames: (settings) => ({ schema: String(settings.schema ?? 'main'), database: settings.database !== undefined ? String(settings.database) : fileCatalogName(settings.path) }),
+  templateDatabase: (settings) => fileCatalogName(settings.path),
   embedded: {
     memoryTarget: { type: 'duckdb', name: 'unit_test', schema: 'main', threads: 1, settings: { path: ':memory:' } },
     // The zero-setup default: a DuckDB file in the project folder (not under target/, which `clean` deletes).

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { basename, extname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Connection } from '../contract.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import type { StateSources, StateSourcesInput } from '../conventions.js';
 import { attachSql } from './duckdb-attach.js';
-import { DEFAULT_DUCKDB_PATH } from './duckdb-conventions.js';
+import { DEFAULT_DUCKDB_PATH, fileCatalogName } from './duckdb-conventions.js';
 
 /** The catalog a state relation without a database is read from, when it lives in another DuckDB file. */
 const STATE_ALIAS = 'strata_state';
@@ -18,7 +18,7 @@ function duckdbFiles(input: StateSourcesInput): { name: string; path: string; ca
     const raw = String(target.settings.path ?? DEFAULT_DUCKDB_PATH);
     if (raw === ':memory:' || raw.startsWith('md:')) continue;
     const path = isAbsolute(raw) ? raw : resolve(input.projectRoot, raw);
-    out.push({ name, path, catalog: target.database ?? basename(path, extname(path)) });
+    out.push({ name, path, catalog: target.database ?? fileCatalogName(path) });
   }
   return out;
 }
