@@ -5,17 +5,22 @@ export class LandingFileError extends Error {}
 
 /** The numeric types whose text a file may carry as VARCHAR: `'1.5'` into BIGINT would round without a word. */
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL|NUMERIC|REAL|INT\d*|FLOAT\d*)\b/i;
+/** Dates and timestamps, whose text may carry more than they keep: `'2024-01-02 10:30'` into a DATE, an offset into a TIMESTAMP. */
+const TEMPORAL = /^(DATE|TIMESTAMP)\b/i;
 
 /**
  * The values of a file's column that its table's type would not keep as they are: not converting at all, or
  * converting to another value (1.5 into an integer column, a timestamp into a date). Text is compared as a
- * number for a numeric column (`'1.50'` is kept as 1.5), otherwise only its converting at all is asked.
+ * number for a numeric column (`'1.50'` is kept as 1.5), as an instant for a date or timestamp column (a time of
+ * day into a DATE, an offset into a TIMESTAMP are lost), otherwise only its converting at all is asked.
  */
 export function lossyValuesSql(d: Dialect, reader: string, column: string, fileType: string, tableType: string): string {
   const q = d.quoteIdentifier(column);
   const to = `try_cast(${q} as ${tableType})`;
   const changed = fileType.toUpperCase() === 'VARCHAR'
-    ? (NUMERIC.test(tableType) ? `try_cast(${q} as double) is distinct from try_cast(${to} as double)` : 'false')
+    ? NUMERIC.test(tableType)
+      ? `try_cast(${q} as double) is distinct from try_cast(${to} as double)`
+      : TEMPORAL.test(tableType) ? `try_cast(${q} as timestamptz) is distinct from try_cast(${to} as timestamptz)` : 'false'
     : `try_cast(${to} as ${fileType}) is distinct from ${q}`;
   return `select count(*) as n, cast(min(${q}) as varchar) as example from ${reader} where ${q} is not null and (${to} is null or ${changed})`;
 }
