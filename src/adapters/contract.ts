@@ -183,15 +183,30 @@ export interface Dialect {
 /**
  * Landing: how a table column takes a landed file's column. `takes`: as it is. `widen`: after the column is
  * altered to `type` (old rows keep their values; a new field is null in them); `fields` names what is new or
- * wider (`author.verified`). `convert`: a scalar converted to the table's type, whose values are checked
- * first. `conflict`: `field` (a path inside the column) has a type the table cannot hold; `suggested` would
- * hold both.
+ * wider (`author.verified (new)`, `score (BIGINT → DOUBLE)`). `convert`: a scalar converted to the table's
+ * type, whose values are checked first. `conflict`: `field` (a path inside the column) has a type the table
+ * cannot hold; `suggested` would hold both. `takes` and `widen` may come with `rounding` checks: values a
+ * double cannot hold exactly (a BIGINT of 2^53 + 1), the table's to be widened or the file's to be
+ * inserted, which refuse the file when any is found; `suggested` then holds them all (as text).
  */
 export type TypeWidening =
-  | { kind: 'takes' }
-  | { kind: 'widen'; type: string; fields: string[] }
+  | { kind: 'takes'; rounding?: RoundingCheck[]; suggested?: string }
+  | { kind: 'widen'; type: string; fields: string[]; rounding?: RoundingCheck[]; suggested?: string }
   | { kind: 'convert' }
   | { kind: 'conflict'; field: string; tableType: string; fileType: string; suggested: string };
+
+/**
+ * Values of one field (`score`, `author.karma`) that a conversion between numeric types could round: the
+ * table's rows (`side: 'table'`: its integers, the field becoming DOUBLE) or the file's (`side: 'file'`: its
+ * integers, inserted into a DOUBLE). `where` is SQL over the column, true for a row holding such a value.
+ */
+export interface RoundingCheck {
+  side: 'table' | 'file';
+  field: string;
+  tableType: string;
+  fileType: string;
+  where: string;
+}
 
 /** One local file to read in SQL: its format and reader options as the source's `external:` gives them. */
 export interface FileRead {

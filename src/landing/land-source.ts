@@ -285,7 +285,8 @@ async function loadFile(o: LandSourceOptions, ledger: Ledger, label: string, obj
     else widened = await evolveTable(c, d, relation, reader, columns, fileCols);
     return insert(select);
   });
-  if (widened.length) o.reporter.emit({ type: 'info', message: `${label}: ${target} widened for ${obj.key}: ${widened.join(', ')} (new fields are null in earlier rows)` });
+  const added = widened.some((w) => w.endsWith(' (new)')) ? '; new fields are null in earlier rows' : '';
+  if (widened.length) o.reporter.emit({ type: 'info', message: `${label}: ${target} widened for ${obj.key}: ${widened.join(', ')}${added}` });
   return rows;
 }
 

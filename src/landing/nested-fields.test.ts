@@ -49,7 +49,7 @@ describe('landing into a bronze table: nested fields and wider types', () => {
     const events: string[] = [];
     const r = await land({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => { if (e.type === 'info') events.push(e.message); } } });
     expect(r.exitCode, r.results[0]?.message).toBe(0);
-    expect(events).toContain('landing.posts: "bronze"."posts" widened for day_2.json: author.verified (new fields are null in earlier rows)');
+    expect(events).toContain('landing.posts: "bronze"."posts" widened for day_2.json: author.verified (new); new fields are null in earlier rows');
     expect(await queryDuckDb(db, 'select id::int as id, author.handle as handle, author.verified as verified from bronze.posts order by id')).toEqual([
       { id: 1, handle: 'x', verified: null },
       { id: 2, handle: 'y', verified: true },

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection, Dialect, Relation } from '../adapters/contract.js';
-import { checkConvertible } from './schema-evolution.js';
+import { checkConvertible, checkRounding, LandingFileError } from './schema-evolution.js';
 import { LEDGER, type Ledger } from './ledger.js';
 
 /**
@@ -126,14 +126,15 @@ async function writeParquet(c: Connection, d: Dialect, state: Pick<BronzeFolder,
   }
 }
 
-const NESTED = /^(STRUCT|MAP|UNION)\b|\[\d*\]$/i;
-
 /**
  * Writes one landed object version's rows (the `select` of the file with its landing columns) as its bronze
- * file; it joins bronze when its ledger row commits. A scalar column the view already has keeps the view's
- * type: a file whose values convert is written with them converted, one whose values do not is refused with
- * the column named and nothing written. Nested columns are kept as the file has them, and the view widens
- * to hold both (a new field inside a struct is kept). The row count and the file (relative to the root).
+ * file; it joins bronze when its ledger row commits. A column the view already has is compared with it as a
+ * table's would be (`widenType`): the file is written with the view's type (its values converted once checked:
+ * a file whose values do not convert is refused with the column named and nothing written), or with the type
+ * that holds both, which the view (its files by name) then takes: a struct's new field, an integer meeting
+ * doubles once the landed integers are known to fit in a double. A nested field of another type fails the file
+ * by name, as in a table: the view would change its type, or read earlier values as null. The row count and
+ * the file (relative to the root).
  */
 export async function writeBronzeFile(c: Connection, d: Dialect, state: BronzeFolder, select: string, uri: string, etag: string): Promise<{ rows: number; file: string }> {
   const file = `${state.folder}/${bronzeFileName(uri, etag)}`;
@@ -147,16 +148,11 @@ export async function writeBronzeFile(c: Connection, d: Dialect, state: BronzeFo
     const widened = new Map<string, string>();
     for (const col of fileCols) {
       const have = state.columns.get(col.name.toLowerCase());
-      if (have === undefined || have.toUpperCase() === col.type.toUpperCase() || NESTED.test(have) || NESTED.test(col.type)) continue;
-      const w = d.widenType?.(col.name, have, col.type);
-      // An integer column meeting doubles: the file keeps them, and the view (its files by name) becomes DOUBLE.
-      if (w?.kind === 'widen') {
-        widened.set(col.name.toLowerCase(), w.type);
-        continue;
-      }
-      if (w?.kind !== 'takes') await checkConvertible(c, d, read, { name: col.name, dataType: col.type }, have, d.renderRelation(state.relation), 'fix the file and land again: failed files are retried');
+      if (have === undefined || have.toUpperCase() === col.type.toUpperCase()) continue;
+      const type = await typeInView(c, d, state, read, col, have);
+      if (type !== have) widened.set(col.name.toLowerCase(), type);
       const q = d.quoteIdentifier(col.name);
-      casts.push(`cast(${q} as ${have}) as ${q}`);
+      casts.push(`cast(${q} as ${type}) as ${q}`);
     }
     for (const [name, type] of widened) state.columns.set(name, type);
     if (casts.length) await writeParquet(c, d, state, `select * replace (${casts.join(', ')}) from ${read}`, file);
@@ -166,6 +162,21 @@ export async function writeBronzeFile(c: Connection, d: Dialect, state: BronzeFo
   } finally {
     rmSync(firstPath, { force: true });
   }
+}
+
+const FIX = 'fix the file and land again: failed files are retried';
+
+/** The type a file's column is written with, in a view whose column is `have`; a `LandingFileError` when none keeps every value. */
+async function typeInView(c: Connection, d: Dialect, state: BronzeFolder, read: string, col: { name: string; type: string }, have: string): Promise<string> {
+  const target = d.renderRelation(state.relation);
+  const w = d.widenType?.(col.name, have, col.type) ?? { kind: 'convert' as const };
+  if (w.kind === 'conflict') {
+    const where = w.field === col.name ? `column ${col.name}` : `field ${w.field} of column ${col.name}`;
+    throw new LandingFileError(`${where} is ${w.fileType} in this file but ${w.tableType} in ${target}; nothing of the file was landed: ${FIX}`);
+  }
+  if (w.kind === 'convert') await checkConvertible(c, d, read, { name: col.name, dataType: col.type }, have, target, FIX);
+  else if (w.rounding) await checkRounding(c, d, target, read, col.name, w.rounding, FIX);
+  return w.kind === 'widen' ? w.type : have;
 }
 
 /**

@@ -26,6 +26,10 @@ describe('lossyValuesSql', () => {
     ['VARCHAR', 'BIGINT', ["'12'", "'012'", "'1.5'", "'abc'"], 2],
     ['VARCHAR', 'DOUBLE', ["'1.50'", "'2'"], 0],
     ['VARCHAR', 'DATE', ["'2024-01-01'", "'someday'"], 1],
+    // Text that says more than the column keeps: a time of day into a DATE, an offset into a TIMESTAMP.
+    ['VARCHAR', 'DATE', ["'2024-01-02'", "'2024-01-02 10:30:00'"], 1],
+    ['VARCHAR', 'TIMESTAMP', ["'2024-01-01 10:00:00'", "'2024-01-01 10:00:00+05'"], 1],
+    ['VARCHAR', 'TIMESTAMP WITH TIME ZONE', ["'2024-01-01 10:00:00+05'", "'2024-01-01'"], 0],
     ['JSON', 'BIGINT', ["'1'", "'1.5'", "'\"q\"'"], 2],
     ['VARCHAR', 'BIGINT', ['null'], 0],
   ])('%s values into %s: %j → %i lossy', async (fileType, tableType, values, n) => {

@@ -1,21 +1,26 @@
-import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { ColumnDef, Connection, Dialect, Relation, RoundingCheck } from '../adapters/contract.js';
 
 /** A landed file the bronze table cannot take as it is: its message is complete (the column, and what to do), shown whole. */
 export class LandingFileError extends Error {}
 
 /** The numeric types whose text a file may carry as VARCHAR: `'1.5'` into BIGINT would round without a word. */
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL|NUMERIC|REAL|INT\d*|FLOAT\d*)\b/i;
+/** Dates and timestamps, whose text may carry more than they keep: `'2024-01-02 10:30'` into a DATE, an offset into a TIMESTAMP. */
+const TEMPORAL = /^(DATE|TIMESTAMP)\b/i;
 
 /**
  * The values of a file's column that its table's type would not keep as they are: not converting at all, or
  * converting to another value (1.5 into an integer column, a timestamp into a date). Text is compared as a
- * number for a numeric column (`'1.50'` is kept as 1.5), otherwise only its converting at all is asked.
+ * number for a numeric column (`'1.50'` is kept as 1.5), as an instant for a date or timestamp column (a time of
+ * day into a DATE, an offset into a TIMESTAMP are lost), otherwise only its converting at all is asked.
  */
 export function lossyValuesSql(d: Dialect, reader: string, column: string, fileType: string, tableType: string): string {
   const q = d.quoteIdentifier(column);
   const to = `try_cast(${q} as ${tableType})`;
   const changed = fileType.toUpperCase() === 'VARCHAR'
-    ? (NUMERIC.test(tableType) ? `try_cast(${q} as double) is distinct from try_cast(${to} as double)` : 'false')
+    ? NUMERIC.test(tableType)
+      ? `try_cast(${q} as double) is distinct from try_cast(${to} as double)`
+      : TEMPORAL.test(tableType) ? `try_cast(${q} as timestamptz) is distinct from try_cast(${to} as timestamptz)` : 'false'
     : `try_cast(${to} as ${fileType}) is distinct from ${q}`;
   return `select count(*) as n, cast(min(${q}) as varchar) as example from ${reader} where ${q} is not null and (${to} is null or ${changed})`;
 }
@@ -30,6 +35,24 @@ export async function checkConvertible(c: Connection, d: Dialect, reader: string
   if (n > 0) throw new LandingFileError(`column ${column.name} is ${column.dataType} in this file but ${tableType} in ${target}; ${n} values cannot be converted as they are (e.g. ${String(bad?.example)}): ${fix}`);
 }
 
+/**
+ * Refuses a file when a widening or an insert would round a value (`rounding` of a `TypeWidening`): the
+ * table's (`table`: a relation, its rows widened) or the file's (`reader`, its rows inserted). The error names
+ * the field, both types, how many values and the column's value in one such row, then `fix`.
+ */
+export async function checkRounding(c: Connection, d: Dialect, table: string, reader: string, column: string, checks: RoundingCheck[], fix: string): Promise<void> {
+  const q = d.quoteIdentifier(column);
+  for (const check of checks) {
+    const from = check.side === 'table' ? table : reader;
+    const bad = (await c.query(`select count(*) as n, cast(min(${q}) as varchar) as example from ${from} where ${check.where}`)).rows[0];
+    const n = Number(bad?.n ?? 0);
+    if (n === 0) continue;
+    const where = check.field === column ? `column ${column}` : `field ${check.field} of column ${column}`;
+    const what = check.side === 'table' ? `widening it to DOUBLE would round ${n} values already landed` : `${n} values would be rounded`;
+    throw new LandingFileError(`${where} is ${check.fileType} in this file but ${check.tableType} in ${table}; ${what} (e.g. ${String(bad?.example)}), so nothing of the file was landed: ${fix}`);
+  }
+}
+
 /** Where to go from a type the table cannot take: change the file, or the column once (failed files land again). */
 function fixHint(d: Dialect, relation: Relation, column: string, type: string): string {
   const alter = d.alterColumnType ? d.alterColumnType(relation, column, type) : undefined;
@@ -40,9 +63,10 @@ function fixHint(d: Dialect, relation: Relation, column: string, type: string): 
  * Makes an existing bronze table ready for a file's columns, inside the landing's transaction (so a failure
  * leaves the table as it was): new columns are added (nullable), a column whose type is narrower than the
  * file's is widened — a struct gains the file's new fields at any depth (inside lists and maps too), old rows
- * having them null; an integer column meeting doubles becomes DOUBLE — and a scalar converted to the table's
- * type has its values checked first. A value that would change or be lost is a `LandingFileError` naming the
- * column and what to do. Never a silent drop. The columns widened (`author.verified`), for the report.
+ * having them null; an integer column meeting doubles becomes DOUBLE once its values are known to fit in a
+ * double — and a scalar converted to the table's type has its values checked first (a file's integers too,
+ * into a DOUBLE). A value that would change or be lost is a `LandingFileError` naming the column and what to
+ * do. Never a silent drop or rounding. What was widened (`author.verified (new)`), for the report.
  */
 export async function evolveTable(c: Connection, d: Dialect, relation: Relation, reader: string, have: ColumnDef[], fileCols: ColumnDef[]): Promise<string[]> {
   const target = d.renderRelation(relation);
@@ -53,6 +77,7 @@ export async function evolveTable(c: Connection, d: Dialect, relation: Relation,
     const current = byName.get(col.name.toLowerCase());
     if (!current || !d.widenType) continue;
     const w = d.widenType(current.name, current.dataType, col.dataType);
+    if ((w.kind === 'widen' || w.kind === 'takes') && w.rounding) await checkRounding(c, d, target, reader, current.name, w.rounding, fixHint(d, relation, current.name, w.suggested ?? 'VARCHAR'));
     if (w.kind === 'widen') {
       if (!d.alterColumnType) throw new LandingFileError(`column ${w.fields.join(', ')} is new or wider in this file (${col.dataType}) than in ${target} (${current.dataType}); ${fixHint(d, relation, current.name, w.type)}`);
       widen.push({ name: current.name, type: w.type });

@@ -138,8 +138,12 @@ export class DuckDBConnection implements Connection {
       const types = Object.entries(options.columnTypes).filter(([k]) => header.has(k));
       if (types.length) args.push(`types = {${types.map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
     }
-    const n = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
-    await this.typeEmptyColumns(relation, options.columnTypes ?? {});
+    // The table and its empty columns' types in one transaction: a kill between them leaves the previous table.
+    const n = await this.transaction(async () => {
+      const rows = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
+      await this.typeEmptyColumns(relation, options.columnTypes ?? {});
+      return rows;
+    });
     return { rowsAffected: n, response: { code: 'INSERT', rows_affected: n } };
   }
 
