@@ -15,13 +15,16 @@ export interface Duplicates {
 /**
  * Objects an earlier version landed from two folders (two copies of the project, or a project that moved and
  * landed again) have their rows in bronze twice. Per object one landing is kept: the one this version landed
- * or already adopted (named relative to the project), else the one written last, as a reland would leave it;
+ * or already adopted (named relative to the project), else the one landed from this folder, else the one
+ * written last, as a reland would leave it;
  * another is retired only when its rows are the same as the kept one's (compared without the landing
  * columns), so that nothing is dropped that only it had.
  */
 export async function findDuplicates(t: AdoptTarget, kind: RelationKind | undefined, objects: Adopted[]): Promise<Duplicates> {
-  // The landing kept: the one named as objects are now (landed by this version), else the last written.
-  const rank = (o: Adopted): number => (o.from === o.to ? Number.MAX_SAFE_INTEGER : o.loaded);
+  // The landing kept: the one named as objects are now (landed by this version), else this folder's own, else
+  // the last written.
+  const here = t.projectRoot ? `file://${t.projectRoot.replace(/\/+$/, '')}/` : undefined;
+  const rank = (o: Adopted): number => (o.from === o.to ? Number.MAX_SAFE_INTEGER : here && o.from.startsWith(here) ? Number.MAX_SAFE_INTEGER - 1 : o.loaded);
   const last = new Map<string, Adopted>();
   for (const o of objects) if (o.loaded >= 0 && rank(o) > rank(last.get(o.to) ?? { ...o, from: '', loaded: -1 })) last.set(o.to, o);
   const out: Duplicates = { retired: [], different: [] };

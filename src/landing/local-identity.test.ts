@@ -269,7 +269,8 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
           expect(files(bronzeFolder(db))).toEqual(listed.sort());
         }
       } else {
-        // The copy's landing (the later) is the object now; the earlier landing's other rows stay, under their URI.
+        // The landing from the folder landing now (dir's own, the earlier) is the object now; the copy's other
+        // rows stay, under their URI.
         // Said once, as a warning (WARN; an error with --warn-error); the ledger keeps the verdict, so the next
         // landing neither adopts nor compares again.
         if (at === dir) {
@@ -283,11 +284,11 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
           expect(statements.filter((x) => /except distinct|substr\(uri, 1, 5\)/.test(x))).toEqual([]);
           expect(statements.some((x) => x.includes('strata_meta') && x.includes('landed_files'))).toBe(true);
         }
-        const earlier = (name: string): string => `${pathToFileURL(dir).href}/landing/events/${name}`;
-        const both = { [DAY_1]: 3, [DAY_2]: 2, [earlier('day_1.parquet')]: 3, [earlier('day_2.parquet')]: 2 };
+        const fromCopy = (name: string): string => `${pathToFileURL(copy).href}/landing/events/${name}`;
+        const both = { [DAY_1]: 3, [DAY_2]: 2, [fromCopy('day_1.parquet')]: 3, [fromCopy('day_2.parquet')]: 2 };
         expect(await bronzeAndLedger(db)).toEqual({ bronze: both, ledger: both });
-        expect(await queryDuckDb(db, "select uri from strata_meta.landed_files where status = 'loaded' and error like 'kept apart: %' order by 1")).toEqual([{ uri: earlier('day_1.parquet') }, { uri: earlier('day_2.parquet') }]);
-        expect(await queryDuckDb(db, `select min(id)::int as lo from bronze.events where _strata_source_file = '${DAY_1}'`)).toEqual([{ lo: 100 }]);
+        expect(await queryDuckDb(db, "select uri from strata_meta.landed_files where status = 'loaded' and error like 'kept apart: %' order by 1")).toEqual([{ uri: fromCopy('day_1.parquet') }, { uri: fromCopy('day_2.parquet') }]);
+        expect(await queryDuckDb(db, `select min(id)::int as lo from bronze.events where _strata_source_file = '${DAY_1}'`)).toEqual([{ lo: 0 }]);
       }
     }
   });
