@@ -8,9 +8,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB_PROFILE, writeProject, removeProject } from '../test-support/fixture-project.js';
-import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { queryDuckDb, runDuckDb } from '../test-support/duckdb-query.js';
 import { land } from '../api/index.js';
 import { bronzeFileName } from './parquet-bronze.js';
 import { newBucket, parquetBytes, put, s3Client } from './test-support/s3-fixtures.js';
@@ -39,16 +38,6 @@ async function bronzeAndLedger(db: string): Promise<{ bronze: Record<string, num
   return { bronze: Object.fromEntries(bronze.map((r) => [r.f, r.n])), ledger: Object.fromEntries(ledger.map((r) => [r.f, r.n])) };
 }
 
-async function sql(db: string, statements: string[]): Promise<void> {
-  const instance = await DuckDBInstance.create(db);
-  try {
-    const c = await instance.connect();
-    for (const s of statements) await c.run(s);
-    c.closeSync();
-  } finally {
-    instance.closeSync();
-  }
-}
 
 const bronzeFolder = (db: string): string => join(db.replace(/\.duckdb$/, '_bronze'), 'bronze', 'events');
 const files = (folder: string): string[] => (existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.parquet')).sort() : []);
@@ -81,7 +70,7 @@ async function asPreviousVersion(db: string, root: string, landAs: string, oldFo
     }
   }
   const before = files(bronzeFolder(db));
-  await sql(db, statements);
+  await runDuckDb(db, statements);
   for (const f of before) rmSync(join(bronzeFolder(db), f));
   // What the earlier version wrote really is absolute, and the bronze files are its.
   expect(Object.keys((await bronzeAndLedger(db)).bronze).every((f) => f.startsWith('file:///'))).toBe(true);
@@ -106,7 +95,7 @@ async function landedAgainFromCopy(db: string, root: string, copy: string, landA
     if (file) statements.push(`copy (select * replace (${q(other)} as _strata_source_file, ${id} as id) from read_parquet(${q(join(base, String(r.bronze_file)))})) to ${q(join(base, file))} (format parquet)`);
     else statements.push(`insert into bronze.events select * replace (${q(other)} as _strata_source_file, ${id} as id) from bronze.events where _strata_source_file = ${q(uri)}`);
   }
-  await sql(db, statements);
+  await runDuckDb(db, statements);
   expect(Number((await queryDuckDb(db, 'select count(*)::int as n from bronze.events'))[0]!.n)).toBe(10);
 }
 
@@ -229,7 +218,7 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
     await dropDay2(dir);
     expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 2 files (5 rows), skipped 0');
     await asPreviousVersion(join(dir, 'target', 'test.duckdb'), dir, 'table');
-    await sql(join(dir, 'target', 'test.duckdb'), ['update strata_meta.landed_files set uri = null']);
+    await runDuckDb(join(dir, 'target', 'test.duckdb'), ['update strata_meta.landed_files set uri = null']);
     const moved = `${dir}-moved`;
     renameSync(dir, moved);
     dirs.push(moved);
@@ -301,7 +290,7 @@ describe('a ledger written by the previous version (absolute file:// URIs)', () 
     writeFileSync(join(dir, 'landing', 'events', wideKey), await parquetBytes('select range as id from range(3, 5)'));
     expect((await land({ projectDir: dir, profilesDir: dir })).results[0]?.message).toBe('landed 2 files (5 rows), skipped 0');
     await asPreviousVersion(db, dir, landAs, 'file:///home/me/\u{1F600}proj/');
-    if (ledger === 'no uri column') await sql(db, ['update strata_meta.landed_files set uri = null']);
+    if (ledger === 'no uri column') await runDuckDb(db, ['update strata_meta.landed_files set uri = null']);
     const r = await land({ projectDir: dir, profilesDir: dir });
     expect(r.exitCode, r.results[0]?.message).toBe(0);
     expect(r.results[0]?.message).toBe('nothing new: 2 files already landed');

@@ -2,9 +2,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { queryDuckDb, runDuckDb } from '../test-support/duckdb-query.js';
 import { land } from '../api/index.js';
 import { parquetBytes } from './test-support/s3-fixtures.js';
 
@@ -29,16 +28,6 @@ const landOk = async (dir: string): Promise<void> => {
   expect(r.exitCode, r.results[0]?.message).toBe(0);
 };
 
-async function execute(db: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(db);
-  try {
-    const c = await instance.connect();
-    await c.run(sql);
-    c.closeSync();
-  } finally {
-    instance.closeSync();
-  }
-}
 
 describe('landing into a bronze table: nested fields and wider types', () => {
   it('keeps a new field inside a struct: the column widens, earlier rows have it null', async () => {
@@ -104,7 +93,7 @@ describe('landing into a bronze table: nested fields and wider types', () => {
     expect(await queryDuckDb(db, 'select id::int as id from bronze.posts order by id')).toEqual([{ id: 1 }, { id: 3 }]);
     expect(await queryDuckDb(db, "select key, status from strata_meta.landed_files where key = 'day_2.json'")).toEqual([{ key: 'day_2.json', status: 'failed' }]);
     // The hint works: widened once, the failed file lands on the next run with its values as they are.
-    await execute(db, alter);
+    await runDuckDb(db, alter);
     await landOk(dir);
     expect(await queryDuckDb(db, 'select id::int as id, author.id as author_id, author.verified as v from bronze.posts order by id')).toEqual([
       { id: 1, author_id: '1', v: null }, { id: 2, author_id: 'u-2', v: true }, { id: 3, author_id: '3', v: null },

@@ -2,9 +2,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { queryDuckDb, runDuckDb } from '../test-support/duckdb-query.js';
 import { clean, land } from '../api/index.js';
 import { parquetBytes } from './test-support/s3-fixtures.js';
 
@@ -34,16 +33,6 @@ async function bronzeAndLedger(db: string): Promise<{ bronze: Record<string, num
 
 const kind = async (db: string): Promise<unknown> => (await queryDuckDb(db, "select table_type from information_schema.tables where table_schema = 'bronze' and table_name = 'events'"))[0]?.table_type;
 
-async function write(db: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(db);
-  try {
-    const c = await instance.connect();
-    await c.run(sql);
-    c.closeSync();
-  } finally {
-    instance.closeSync();
-  }
-}
 
 describe('land_as: parquet', () => {
   it('keeps each landed object as one Parquet file under a view, and lands each object once', async () => {
@@ -72,7 +61,7 @@ describe('land_as: parquet', () => {
     await land({ projectDir: dir, profilesDir: dir });
     // What a process killed after the rename and before the ledger's commit leaves: the file, no ledger row,
     // and a half-written temporary file of another object.
-    await write(db, 'delete from strata_meta.landed_files');
+    await runDuckDb(db, 'delete from strata_meta.landed_files');
     writeFileSync(join(folder, 'day_9.0123456789abcdef.parquet.tmp'), 'half a file');
     const warnings: string[] = [];
     const r = await land({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => { if (e.type === 'info') warnings.push(e.message); } } });
@@ -90,7 +79,7 @@ describe('land_as: parquet', () => {
     writeFileSync(join(drop, 'day_2.parquet'), await parquetBytes('select range as id from range(30, 40)'));
     await land({ projectDir: dir, profilesDir: dir });
     // What a process killed after day_2's ledger row and before the view was made again leaves: the old view.
-    await write(db, `create or replace view bronze.events as select * from read_parquet(['${first}'])`);
+    await runDuckDb(db, `create or replace view bronze.events as select * from read_parquet(['${first}'])`);
     expect(await queryDuckDb(db, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 30 }]);
     const r = await land({ projectDir: dir, profilesDir: dir });
     expect(r.results[0]?.message).toBe('nothing new: 2 files already landed');

@@ -2,9 +2,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { queryDuckDb, runDuckDb } from '../test-support/duckdb-query.js';
 import { land } from '../api/index.js';
 
 const dirs: string[] = [];
@@ -32,16 +31,6 @@ async function landing(dir: string): Promise<{ exitCode: number; message: string
   return { exitCode: r.exitCode, message: r.results[0]?.message ?? '', infos };
 }
 
-async function execute(db: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(db);
-  try {
-    const c = await instance.connect();
-    await c.run(sql);
-    c.closeSync();
-  } finally {
-    instance.closeSync();
-  }
-}
 
 describe.each(['table', 'parquet'] as const)('land_as: %s: widening to DOUBLE never rounds', (landAs) => {
   it('an integer column meeting doubles fails the file by name when its landed values would round; the VARCHAR hint lands it', async () => {
@@ -57,7 +46,7 @@ describe.each(['table', 'parquet'] as const)('land_as: %s: widening to DOUBLE ne
     if (landAs === 'parquet') return;
     const alter = 'alter table "bronze"."ev" alter column "id" set data type VARCHAR';
     expect(r.message).toContain(alter);
-    await execute(db, alter);
+    await runDuckDb(db, alter);
     expect((await landing(dir)).exitCode).toBe(0);
     expect(await queryDuckDb(db, 'select id from bronze.ev order by v')).toEqual([{ id: BIG }, { id: '1.5' }]);
   });

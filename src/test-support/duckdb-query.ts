@@ -13,3 +13,15 @@ export async function queryDuckDb(path: string, sql: string): Promise<Record<str
     instance.closeSync();
   }
 }
+
+/** Runs statements on a DuckDB file directly (not through Strata): a test's change to the warehouse behind Strata's back. */
+export async function runDuckDb(path: string, statements: string | string[]): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  try {
+    const conn = await instance.connect();
+    for (const sql of typeof statements === 'string' ? [statements] : statements) await conn.run(sql);
+    conn.closeSync();
+  } finally {
+    instance.closeSync();
+  }
+}
