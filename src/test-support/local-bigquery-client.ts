@@ -58,3 +58,8 @@ export async function queryRows(endpoint: string, sql: string, options: Paramete
   const schema = answer.schema ?? [];
   return (answer.rows ?? []).map((r) => Object.fromEntries(schema.map((f, i) => [f.name, plain(r.f[i]!.v, f)])));
 }
+
+/** A `profiles.yml` whose `prod` output is the loopback BigQuery (and GCS, for landing through a staging bucket). */
+export function loopbackBigQueryProfile(endpoints: { bigquery: string; gcs: string }, project = 'acme-test'): string {
+  return `p:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.test-token\n      project: ${project}\n      dataset: shop\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoints.bigquery}\n      gcs_api_endpoint: ${endpoints.gcs}\n      gcs_staging_bucket: acme-staging\n`;
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
-import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
 import { land } from '../../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -35,7 +35,7 @@ describe.skipIf(analyzerPlatformGap)('landing nested fields on BigQuery (loopbac
   const project = (table: string): string => {
     const dir = writeProject({
       'project.yml': 'name: p\nprofile: p\n',
-      'profiles.yml': `p:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.test-token\n      project: acme-test\n      dataset: shop\n      location: EU\n      threads: 1\n      api_endpoint: ${bq.endpoint}\n      gcs_api_endpoint: ${gcs.endpoint}\n      gcs_staging_bucket: acme-staging\n`,
+      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }),
       'models/sources.yml': `version: 2\nsources:\n  - name: drop\n    schema: bronze\n    tables:\n      - name: ${table}\n        external:\n          location: landing/${table}/\n          format: ndjson\n          pattern: '*.json'\n`,
       [`landing/${table}/day_1.json`]: ndjson({ id: 1, author: { id: 1, handle: 'x' } }),
     }, false);

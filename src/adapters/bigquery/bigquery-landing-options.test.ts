@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
-import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
 import { build } from '../../api/index.js';
 import { loadJobOptions } from './bigquery-load-options.js';
 
@@ -16,7 +16,7 @@ process.env.STRATA_BQ_BACKOFF_MS = '5';
 
 const files = (bq: LocalBigQuery, gcs: LocalGcs, options: string): Record<string, string> => ({
   'project.yml': 'name: p\nprofile: p\n',
-  'profiles.yml': `p:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.test-token\n      project: acme-test\n      dataset: shop\n      location: EU\n      threads: 1\n      api_endpoint: ${bq.endpoint}\n      gcs_api_endpoint: ${gcs.endpoint}\n      gcs_staging_bucket: acme-staging\n`,
+  'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }),
   'models/sources.yml': `version: 2\nsources:\n  - name: drop\n    schema: bronze\n    tables:\n      - name: orders\n        external:\n          location: landing/orders/\n          format: csv\n          pattern: '*.csv'\n          options: ${options}\n`,
   'landing/orders/day1.csv': 'id;item\n1;apple\n2;pear\n',
 });
