@@ -25,7 +25,7 @@ describe('docs generate', () => {
     expect(catalog.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/catalog/v1.json');
     expect(Object.keys(catalog.nodes).sort()).toEqual(['model.p.t', 'seed.p.raw']);
     expect(catalog.nodes['model.p.t']!.metadata).toMatchObject({ type: 'BASE TABLE', schema: 'main', name: 't' });
-    expect(catalog.nodes['model.p.t']!.columns).toEqual({ id: { type: 'BIGINT', index: 1, name: 'id', comment: null }, amount: { type: 'DOUBLE', index: 2, name: 'amount', comment: null } });
+    expect(catalog.nodes['model.p.t']!.columns).toEqual({ id: { type: 'INTEGER', index: 1, name: 'id', comment: null }, amount: { type: 'DOUBLE', index: 2, name: 'amount', comment: null } });
     expect(Object.keys(catalog.sources)).toEqual(['source.p.ext.raw']);
     expect(catalog.errors).toBeNull();
     // lineage.json: the ephemeral model, inlined as a CTE, is read as itself; models not built are traced too.

@@ -169,10 +169,29 @@ describe('seeds', () => {
     const p = project({ 'seeds/s.csv': 'id,estimate,note,label\n1,,,a\n2,,,b\n', 'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    +column_types: {note: varchar}\n' });
     expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
     expect(await p.q("select column_name, data_type from information_schema.columns where table_name = 's' order by ordinal_position")).toEqual([
-      { column_name: 'id', data_type: 'BIGINT' }, { column_name: 'estimate', data_type: 'INTEGER' }, { column_name: 'note', data_type: 'VARCHAR' }, { column_name: 'label', data_type: 'VARCHAR' },
+      { column_name: 'id', data_type: 'INTEGER' }, { column_name: 'estimate', data_type: 'INTEGER' }, { column_name: 'note', data_type: 'VARCHAR' }, { column_name: 'label', data_type: 'VARCHAR' },
     ]);
     // Fivetran's jira: sum(case when estimate is null then 0 else estimate end) over such a column.
     expect(await p.q('select sum(case when estimate is null then 0 else estimate end)::int as total from main.s')).toEqual([{ total: 0 }]);
+  });
+
+  it("types each column as dbt-duckdb does (agate's tester, dbt's type names), wider where dbt-duckdb's copy would fail", async () => {
+    const csv = [
+      'n,big,huge,amount,day,at,iso,flag,code,note,mixed,clock,us_day,empty',
+      '1,3000000000,99999999999999999999,1.5,2024-01-02,2024-01-02 03:04:05,2024-01-02T03:04:05Z,true,007,a,1,10:30:00,01/02/2024,',
+      '-2,4,5,2,2024-12-31,2024-12-31 23:59:59,2024-12-31T23:59,FALSE,010,b,null,11:00:00,12/31/2024,',
+    ].join('\n');
+    const p = project({ 'seeds/s.csv': `${csv}\n` });
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    const types = await p.q("select column_name as c, data_type as t from information_schema.columns where table_name = 's' order by ordinal_position");
+    expect(Object.fromEntries(types.map((r) => [r.c, r.t]))).toEqual({
+      n: 'INTEGER', big: 'BIGINT', huge: 'HUGEINT', amount: 'DOUBLE', day: 'DATE', at: 'TIMESTAMP', iso: 'TIMESTAMP', flag: 'BOOLEAN',
+      code: 'INTEGER', note: 'VARCHAR', mixed: 'VARCHAR', clock: 'VARCHAR', us_day: 'VARCHAR', empty: 'INTEGER',
+    });
+    expect(await p.q('select n, big::varchar as big, huge::varchar as huge, amount, day::varchar as day, "at"::varchar as "at", iso::varchar as iso, flag, code, mixed from main.s order by n')).toEqual([
+      { n: -2, big: '4', huge: '5', amount: 2, day: '2024-12-31', at: '2024-12-31 23:59:59', iso: '2024-12-31 23:59:00', flag: false, code: 10, mixed: 'null' },
+      { n: 1, big: '3000000000', huge: '99999999999999999999', amount: 1.5, day: '2024-01-02', at: '2024-01-02 03:04:05', iso: '2024-01-02 03:04:05', flag: true, code: 7, mixed: '1' },
+    ]);
   });
 
   it('ignores a column type for a column the file does not have, as dbt (folder-wide +column_types, as Fivetran writes them)', async () => {
@@ -288,7 +307,7 @@ describe('--empty', () => {
     await seed({ projectDir: p.dir, profilesDir: p.dir });
     expect((await go(p.dir, { empty: true })).exitCode).toBe(0);
     expect(await p.q('select count(*)::int as n from main.t')).toEqual([{ n: 0 }]);
-    expect(await p.q("select column_name, data_type from information_schema.columns where table_name = 't' order by ordinal_position")).toEqual([{ column_name: 'id', data_type: 'BIGINT' }, { column_name: 'doubled', data_type: 'BIGINT' }]);
+    expect(await p.q("select column_name, data_type from information_schema.columns where table_name = 't' order by ordinal_position")).toEqual([{ column_name: 'id', data_type: 'INTEGER' }, { column_name: 'doubled', data_type: 'INTEGER' }]);
     expect(await p.q('select count(*)::int as n from main.raw')).toEqual([{ n: 2 }]);
     const compiled = readFileSync(join(p.dir, 'target', 'compiled', 'p', 'models', 't.sql'), 'utf8');
     expect(compiled).toContain('from (select * from "test"."main"."raw" where false limit 0) as r');

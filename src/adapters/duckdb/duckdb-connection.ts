@@ -2,6 +2,7 @@ import type { DuckDBConnection as DriverConnection, DuckDBInstance } from '@duck
 import type * as Bindings from '@duckdb/node-bindings';
 import type { ColumnDef, Connection, ExecuteResult, ExistingRelation, QueryResult, Relation } from '../contract.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { inferSeedTypes } from './duckdb-seed-types.js';
 
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
@@ -131,35 +132,15 @@ export class DuckDBConnection implements Connection {
     const d = duckdbDialect;
     const args = [d.quoteString(csvPath), 'header = true', 'auto_detect = true', "nullstr = ''"];
     if (options.delimiter) args.push(`delim = ${d.quoteString(options.delimiter)}`);
-    if (options.columnTypes && Object.keys(options.columnTypes).length) {
-      // As dbt: a type for a column the file does not have is ignored (folder-wide +column_types name the
-      // columns of several seeds, as Fivetran's integration projects write them); DuckDB would refuse it.
-      const header = new Set((await this.query(`select * from read_csv(${args.join(', ')}) limit 0`)).columns.map((c) => c.name));
-      const types = Object.entries(options.columnTypes).filter(([k]) => header.has(k));
-      if (types.length) args.push(`types = {${types.map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
-    }
-    // The table and its empty columns' types in one transaction: a kill between them leaves the previous table.
-    const n = await this.transaction(async () => {
-      const rows = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
-      await this.typeEmptyColumns(relation, options.columnTypes ?? {});
-      return rows;
-    });
+    // dbt's types (agate's, as dbt-duckdb names them), then column_types over them; as dbt, a type for a column
+    // the file does not have is ignored (folder-wide +column_types name the columns of several seeds, as
+    // Fivetran's integration projects write them); DuckDB would refuse it.
+    const types = await inferSeedTypes(this, args);
+    for (const [k, v] of Object.entries(options.columnTypes ?? {})) if (k in types) types[k] = String(v);
+    if (Object.keys(types).length) args.push(`types = {${Object.entries(types).map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
+    // One statement, in its own transaction: a kill leaves the previous table.
+    const n = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
     return { rowsAffected: n, response: { code: 'INSERT', rows_affected: n } };
-  }
-
-  /**
-   * A seed column with no value at all is an integer, as dbt's agate type tester makes it (integer is the first
-   * type a column of nulls passes; Strata's BigQuery seeds do the same); DuckDB's sniffer would make it text,
-   * and `coalesce(that, 0)` or `sum(that)` would then fail. A column given in column_types keeps its type.
-   */
-  private async typeEmptyColumns(relation: Relation, columnTypes: Record<string, string>): Promise<void> {
-    const d = duckdbDialect;
-    const { columns } = await this.query(`select * from ${d.renderRelation(relation)} limit 0`);
-    const text = columns.filter((c) => c.dataType === 'VARCHAR' && !(c.name in columnTypes)).map((c) => c.name);
-    if (!text.length) return;
-    const { rows } = await this.query(`select ${text.map((c, i) => `count(${d.quoteIdentifier(c)}) as c${i}`).join(', ')} from ${d.renderRelation(relation)}`);
-    const empty = text.filter((_, i) => Number(rows[0]![`c${i}`]) === 0);
-    for (const c of empty) await this.execute(`alter table ${d.renderRelation(relation)} alter column ${d.quoteIdentifier(c)} set data type integer`);
   }
 
   async close(): Promise<void> {
