@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { build, deps, list } from '../api/index.js';
+import { build, deps, docsGenerate, list } from '../api/index.js';
 import { CapturingReporter } from '../diagnostics/index.js';
 
 const dirs: string[] = [];
@@ -88,6 +88,16 @@ describe("a package's paths as dbt gives them", () => {
     expect(ls.lines).toEqual(['models/staging/pkg_model.sql']);
     const byFile = await list({ projectDir: dir, profilesDir: dir, reporter: new CapturingReporter(), select: ['file:pkg_model.sql'], resourceTypes: ['model'], output: 'json', outputKeys: ['unique_id', 'original_file_path'] });
     expect(byFile.lines.map((l) => JSON.parse(l))).toEqual([{ unique_id: 'model.my_pkg.pkg_model', original_file_path: 'models/staging/pkg_model.sql' }]);
+
+    // The docs site names the file the user opens (its selector box selects `path:` as ls does), and shows the compiled SQL.
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir, reporter: new CapturingReporter() })).exitCode).toBe(0);
+    const script = readFileSync(join(dir, 'target/docs/data.js'), 'utf8');
+    const site = JSON.parse(JSON.parse(script.slice(script.indexOf('(') + 1, script.lastIndexOf(')')))) as Json;
+    const pathOf = (id: string): string => (site.nodes as Json[]).find((n) => n.id === id)!.path;
+    expect([pathOf('model.my_pkg.pkg_model'), pathOf('source.my_pkg.raw.events'), pathOf('model.p.root_model')]).toEqual(['dbt_packages/my_pkg/models/staging/pkg_model.sql', 'dbt_packages/my_pkg/models/schema.yml', 'models/root_model.sql']);
+    const sqlScript = readFileSync(join(dir, 'target/docs/data-sql.js'), 'utf8');
+    const sql = JSON.parse(JSON.parse(sqlScript.slice(sqlScript.indexOf('(') + 1, sqlScript.lastIndexOf(')')))) as Record<string, [string | null, string | null]>;
+    expect(sql['model.my_pkg.pkg_model']?.[1]).toContain("'models/staging/pkg_model.sql' as own_path");
   });
 
   it("names the package's file from the project root in errors, and its compiled SQL where dbt writes it", async () => {

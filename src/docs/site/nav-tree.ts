@@ -23,15 +23,11 @@ function place(root: Branch, path: string[], node: SiteNode): void {
 const FILE_TYPES = new Set(['model', 'seed', 'snapshot', 'analysis']);
 const GROUPS: Record<string, string> = { source: 'Sources', landing: 'Landing', exposure: 'Exposures', test: 'Data tests', unit_test: 'Unit tests', macro: 'Macros' };
 
-/**
- * Project files by folder (a package's under its name: its paths are relative to the package, as dbt's);
- * sources, landing nodes, exposures, tests and macros in groups of their own.
- */
+/** Project files by folder; sources, landing nodes, exposures, tests and macros in groups of their own. */
 export function folderTree(app: AppData): Branch {
   const root = branch('');
   for (const n of app.data.nodes) {
-    const own = !n.packageName || n.packageName === app.data.projectName;
-    if (FILE_TYPES.has(n.type)) place(root, [...(own ? [] : [n.packageName]), ...n.path.split('/').slice(0, -1)], n);
+    if (FILE_TYPES.has(n.type)) place(root, n.path.split('/').slice(0, -1), n);
     else if (n.type === 'source') place(root, [GROUPS.source!, String(n.extra.sourceName)], n);
     else if (GROUPS[n.type]) place(root, [GROUPS[n.type]!], n);
   }
