@@ -51,6 +51,7 @@ describe("a package's paths as dbt gives them", () => {
   it('writes original_file_path, path, patch_path and compiled_path relative to the package, and its SQL under target/<compiled|run>/<package>/', async () => {
     const pkg = packageDir('my_pkg', PKG_FILES);
     const dir = await project([pkg], {
+      'macros/root_macros.sql': '{% macro root_two() %}2{% endmacro %}\n',
       // graph, as dbt-project-evaluator reads it, has dbt's paths too.
       'models/root_model.sql': "{{ config(materialized='table') }}\nselect *, '{% if execute %}{{ graph.nodes['model.my_pkg.pkg_model'].original_file_path }}{% endif %}' as graph_path from {{ ref('pkg_model') }}",
     });
@@ -66,7 +67,9 @@ describe("a package's paths as dbt gives them", () => {
     const generic = Object.values(m.nodes as Json).find((n: Json) => n.unique_id.startsWith('test.my_pkg.not_null_pkg_model_id')) as Json;
     expect(pick(generic)).toMatchObject({ path: 'not_null_pkg_model_id.sql', original_file_path: 'models/schema.yml', compiled_path: 'target/compiled/my_pkg/models/schema.yml/not_null_pkg_model_id.sql' });
     expect(m.sources['source.my_pkg.raw.events']).toMatchObject({ path: 'models/schema.yml', original_file_path: 'models/schema.yml' });
+    // A macro's path is its original_file_path in dbt, the root project's too.
     expect(m.macros['macro.my_pkg.pkg_one']).toMatchObject({ path: 'macros/helpers.sql', original_file_path: 'macros/helpers.sql' });
+    expect(m.macros['macro.p.root_two']).toMatchObject({ path: 'macros/root_macros.sql', original_file_path: 'macros/root_macros.sql' });
     // The root project's own nodes are as before.
     expect(pick(node('model.p.root_model'))).toEqual({ path: 'root_model.sql', original_file_path: 'models/root_model.sql', patch_path: null, compiled_path: 'target/compiled/p/models/root_model.sql' });
 
