@@ -97,7 +97,7 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
   writeJsonArtifact(join(p.targetDir, 'lineage.json'), traced.lineage, p.scrubber);
   const lineage = lineageCounts(traced.lineage);
   // The site last: it embeds every artifact written before it (lineage.json included).
-  const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts);
+  const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts, p.graph.manifest.packageDirs);
   diagnostics.push(...site.diagnostics);
   if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length, lineage };
   return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, ...(site.written ? { site: site.dir } : {}) };

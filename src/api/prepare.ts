@@ -203,8 +203,9 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       adapterType: adapter.type,
       columnConventions: (type) => conventionsOf(type)?.column,
       target: templateTarget(project),
-      // Packages' own vars too, under the root project's: dbt scopes them to each package, which a run render does (varsOverride).
-      vars: Object.assign({}, ...Object.values(project.config.packageVars), project.config.vars) as Record<string, unknown>,
+      // The root's vars; a package's node sees its package's scope instead, as dbt scopes them.
+      vars: project.config.vars,
+      packageVars: project.config.packageVars,
       declaredPackages: project.config.declaredPackages,
       env: options.env ?? process.env,
       macroFiles,

@@ -15,19 +15,19 @@ export function graphContext(manifest: Manifest, relationName: (n: ManifestNode 
   let groups: Record<string, unknown> | undefined;
   return {
     get nodes(): Record<string, unknown> {
-      nodes ??= Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.resourceType !== 'unit_test').map((n) => [n.uniqueId, nodeJson(n, relationName(n), groupOf(n, manifest.nodes) ?? null)]));
+      nodes ??= Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.resourceType !== 'unit_test').map((n) => [n.uniqueId, nodeJson(n, relationName(n), groupOf(n, manifest.nodes) ?? null, manifest.packageDirs)]));
       return nodes;
     },
     get sources(): Record<string, unknown> {
-      sources ??= Object.fromEntries(Object.values(manifest.sources).map((s) => [s.uniqueId, sourceJson(s, relationName(s))]));
+      sources ??= Object.fromEntries(Object.values(manifest.sources).map((s) => [s.uniqueId, sourceJson(s, relationName(s), manifest.packageDirs)]));
       return sources;
     },
     get exposures(): Record<string, unknown> {
-      exposures ??= Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e)]));
+      exposures ??= Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e, manifest.packageDirs)]));
       return exposures;
     },
     get groups(): Record<string, unknown> {
-      groups ??= Object.fromEntries(Object.values(manifest.groups ?? {}).map((g) => [g.uniqueId, groupJson(g)]));
+      groups ??= Object.fromEntries(Object.values(manifest.groups ?? {}).map((g) => [g.uniqueId, groupJson(g, manifest.packageDirs)]));
       return groups;
     },
     metrics: {},

@@ -1,15 +1,16 @@
 /** Groups in manifest.json as dbt writes them: `groups` (`group.<package>.<name>`) and `group_map`. */
 import type { GroupDefinition, Manifest } from '../parse/types.js';
 import { groupOf } from '../parse/access-checks.js';
+import { dbtFilePath, type PackageDirs } from '../parse/package-paths.js';
 
 /** A group as dbt writes it: the owner's extra keys (slack, github, …) beside its name and email. */
-export function groupJson(g: GroupDefinition): Record<string, unknown> {
+export function groupJson(g: GroupDefinition, dirs?: PackageDirs): Record<string, unknown> {
   return {
     name: g.name,
     resource_type: 'group',
     package_name: g.packageName,
-    path: g.path,
-    original_file_path: g.originalFilePath,
+    path: dbtFilePath(dirs, g.packageName, g.path),
+    original_file_path: dbtFilePath(dirs, g.packageName, g.originalFilePath),
     unique_id: g.uniqueId,
     owner: { ...g.owner, email: g.owner.email ?? null, name: g.owner.name ?? null },
     description: g.description ?? null,

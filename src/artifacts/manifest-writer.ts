@@ -4,6 +4,7 @@ import { groupJson, groupMap } from './group-json.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
+import { dbtFilePath, dbtPatchPath, type PackageDirs } from '../parse/package-paths.js';
 
 export interface ManifestArtifactInput {
   manifest: Manifest;
@@ -94,17 +95,18 @@ const versionJson = (v: string | undefined): string | number | null => (v === un
 
 /**
  * A node as manifest.json has it. `group`: its group as dbt gives it (a generic test takes its attached node's,
- * which only the whole manifest knows); by default its config's.
+ * which only the whole manifest knows); by default its config's. `dirs`: the manifest's package folders, so a
+ * package's paths are dbt's (relative to the package).
  */
-export function nodeJson(node: ManifestNode, relationName: string | null, group: string | null = typeof node.config.group === 'string' ? node.config.group : null): Record<string, unknown> {
+export function nodeJson(node: ManifestNode, relationName: string | null, group: string | null = typeof node.config.group === 'string' ? node.config.group : null, dirs?: PackageDirs): Record<string, unknown> {
   const json: Record<string, unknown> = {
     database: node.database ?? null,
     schema: node.schema,
     name: node.name,
     resource_type: node.resourceType,
     package_name: node.packageName,
-    path: node.path,
-    original_file_path: node.originalFilePath,
+    path: dbtFilePath(dirs, node.packageName, node.path),
+    original_file_path: dbtFilePath(dirs, node.packageName, node.originalFilePath),
     unique_id: node.uniqueId,
     fqn: node.fqn,
     alias: node.alias,
@@ -116,7 +118,7 @@ export function nodeJson(node: ManifestNode, relationName: string | null, group:
     meta: node.meta,
     group,
     docs: { show: true, node_color: null },
-    patch_path: node.patchPath ? `${node.packageName}://${node.patchPath}` : null,
+    patch_path: dbtPatchPath(dirs, node),
     build_path: null,
     unrendered_config: node.unrenderedConfig,
     created_at: 0,
@@ -153,15 +155,15 @@ export function nodeJson(node: ManifestNode, relationName: string | null, group:
   return json;
 }
 
-export function sourceJson(source: SourceDefinition, relationName: string | null): Record<string, unknown> {
+export function sourceJson(source: SourceDefinition, relationName: string | null, dirs?: PackageDirs): Record<string, unknown> {
   return {
     database: source.database ?? null,
     schema: source.schema,
     name: source.name,
     resource_type: 'source',
     package_name: source.packageName,
-    path: source.path,
-    original_file_path: source.originalFilePath,
+    path: dbtFilePath(dirs, source.packageName, source.path),
+    original_file_path: dbtFilePath(dirs, source.packageName, source.originalFilePath),
     unique_id: source.uniqueId,
     fqn: source.fqn,
     source_name: source.sourceName,
@@ -185,13 +187,13 @@ export function sourceJson(source: SourceDefinition, relationName: string | null
   };
 }
 
-export function exposureJson(e: Exposure): Record<string, unknown> {
+export function exposureJson(e: Exposure, dirs?: PackageDirs): Record<string, unknown> {
   return {
     name: e.name,
     resource_type: 'exposure',
     package_name: e.packageName,
-    path: e.path,
-    original_file_path: e.originalFilePath,
+    path: dbtFilePath(dirs, e.packageName, e.path),
+    original_file_path: dbtFilePath(dirs, e.packageName, e.originalFilePath),
     unique_id: e.uniqueId,
     fqn: e.fqn,
     type: e.type,
@@ -212,13 +214,15 @@ export function exposureJson(e: Exposure): Record<string, unknown> {
   };
 }
 
-function macroJson(m: MacroDefinition): Record<string, unknown> {
+function macroJson(m: MacroDefinition, dirs?: PackageDirs): Record<string, unknown> {
+  const ofp = dbtFilePath(dirs, m.packageName, m.originalFilePath);
   return {
     name: m.name,
     resource_type: 'macro',
     package_name: m.packageName,
-    path: m.path,
-    original_file_path: m.originalFilePath,
+    // dbt's macro path is its original_file_path (`macros/x.sql`).
+    path: ofp,
+    original_file_path: ofp,
     unique_id: m.uniqueId,
     macro_sql: m.macroSql,
     depends_on: { macros: m.dependsOn.macros },
@@ -232,13 +236,13 @@ function macroJson(m: MacroDefinition): Record<string, unknown> {
   };
 }
 
-function docJson(d: DocBlock): Record<string, unknown> {
+function docJson(d: DocBlock, dirs?: PackageDirs): Record<string, unknown> {
   return {
     name: d.name,
     resource_type: 'doc',
     package_name: d.packageName,
     path: d.path,
-    original_file_path: d.originalFilePath,
+    original_file_path: dbtFilePath(dirs, d.packageName, d.originalFilePath),
     unique_id: d.uniqueId,
     block_contents: d.blockContents,
   };
@@ -260,18 +264,19 @@ export function manifestMetadata(input: { invocationId: string; projectName: str
 /** Builds the `manifest.json` object. */
 export function manifestArtifact(input: ManifestArtifactInput): Record<string, unknown> {
   const { manifest } = input;
+  const dirs = manifest.packageDirs;
   const nodes: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
   for (const node of Object.values(manifest.nodes)) {
-    const json = nodeJson(node, input.relationName(node), groupOf(node, manifest.nodes) ?? null);
+    const json = nodeJson(node, input.relationName(node), groupOf(node, manifest.nodes) ?? null, dirs);
     if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = json;
     else nodes[node.uniqueId] = json;
   }
   const sources: Record<string, unknown> = {};
-  for (const s of Object.values(manifest.sources)) sources[s.uniqueId] = sourceJson(s, input.relationName(s));
+  for (const s of Object.values(manifest.sources)) sources[s.uniqueId] = sourceJson(s, input.relationName(s), dirs);
   const disabled: Record<string, unknown[]> = {};
   for (const [id, d] of Object.entries(manifest.disabled)) {
-    disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null) : d.resourceType === 'exposure' ? exposureJson(d) : nodeJson(d, null)];
+    disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null, dirs) : d.resourceType === 'exposure' ? exposureJson(d, dirs) : nodeJson(d, null, undefined, dirs)];
   }
   let { parentMap, childMap } = input;
   if (input.hooks && (input.hooks.onRunStart.length || input.hooks.onRunEnd.length)) {
@@ -293,11 +298,11 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     metadata: manifestMetadata({ invocationId: input.invocationId, projectName: manifest.projectName, adapterType: manifest.adapterType }),
     nodes,
     sources,
-    macros: Object.fromEntries(Object.values(manifest.macros).map((m) => [m.uniqueId, macroJson(m)])),
-    docs: Object.fromEntries(Object.values(manifest.docs).map((d) => [d.uniqueId, docJson(d)])),
-    exposures: Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e)])),
+    macros: Object.fromEntries(Object.values(manifest.macros).map((m) => [m.uniqueId, macroJson(m, dirs)])),
+    docs: Object.fromEntries(Object.values(manifest.docs).map((d) => [d.uniqueId, docJson(d, dirs)])),
+    exposures: Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e, dirs)])),
     metrics: {},
-    groups: Object.fromEntries(Object.values(manifest.groups ?? {}).map((g) => [g.uniqueId, groupJson(g)])),
+    groups: Object.fromEntries(Object.values(manifest.groups ?? {}).map((g) => [g.uniqueId, groupJson(g, dirs)])),
     selectors: Object.fromEntries((input.selectors ?? []).map((s) => [s.name, { name: s.name, description: s.description, definition: s.definition, ...(s.default ? { default: true } : {}) }])),
     disabled,
     parent_map: parentMap,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { CompiledFileWriter } from './compiled-file-writer.js';
 import type { Dialect, Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode, SourceDefinition } from '../parse/types.js';
+import { dbtOriginalFilePath, targetFilePath, type PackageDirs } from '../parse/index.js';
 import type { RenderNode, RunRenderContext, TemplateEngine, TemplateWarehouse } from '../templating/types.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
@@ -39,13 +40,14 @@ type EmptyRead = Relation & { emptyRead?: true };
 /** Resource types whose code is SQL to render. Seeds and landings have none. */
 const RENDERED = new Set(['model', 'test', 'snapshot', 'analysis', 'operation', 'unit_test']);
 
-export function renderNodeOf(node: ManifestNode): RenderNode {
+export function renderNodeOf(node: ManifestNode, dirs?: PackageDirs): RenderNode {
   return {
     uniqueId: node.uniqueId,
     name: node.name,
     resourceType: node.resourceType,
     packageName: node.packageName,
     file: node.originalFilePath,
+    originalFilePath: dbtOriginalFilePath(dirs, node),
     fqn: node.fqn,
     config: node.config,
     path: node.path,
@@ -171,7 +173,7 @@ export class Compiler {
         ...(log ? { log } : {}),
       },
     );
-    const sql = await engine.runRender(renderNodeOf(node), node.rawCode, context);
+    const sql = await engine.runRender(renderNodeOf(node, this.options.manifest.packageDirs), node.rawCode, context);
     try {
       await Promise.all(pending);
     } catch (e) {
@@ -192,11 +194,10 @@ export class Compiler {
   }
 
   private async write(node: ManifestNode, sql: string): Promise<void> {
-    const rel = node.resourceType === 'test' && node.testMetadata
-      ? join(node.originalFilePath, `${node.alias}.sql`)
-      : node.originalFilePath;
-    node.compiledPath = join(this.options.compiledPathPrefix ?? join('target', 'compiled'), node.packageName, rel);
-    await this.files!.write(join(node.packageName, rel), this.options.scrub ? this.options.scrub(sql) : sql);
+    // dbt's place: `<package>/<path in the package>` (a package's file without its dbt_packages/<pkg>/ folder).
+    const rel = targetFilePath(this.options.manifest.packageDirs, node);
+    node.compiledPath = join(this.options.compiledPathPrefix ?? join('target', 'compiled'), rel);
+    await this.files!.write(rel, this.options.scrub ? this.options.scrub(sql) : sql);
   }
 }
 

@@ -38,7 +38,7 @@ export interface SiteNode {
   type: string;
   name: string;
   packageName: string;
-  /** original_file_path */
+  /** The file: original_file_path, for a package's node from the project root when `docs generate` knows its folder (write-site.ts). */
   path: string;
   fqn: string[];
   tags: string[];

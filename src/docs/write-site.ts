@@ -38,7 +38,7 @@ export interface WriteSiteResult {
  * data.js (every artifact the site needs but SQL, plus `facts` read from the warehouse) and data-sql.js
  * (raw and compiled SQL by unique id). `scrub` removes secrets from the embedded data.
  */
-export function writeDocsSite(targetDir: string, scrub: (text: string) => string = (t) => t, facts: WarehouseFacts = {}): WriteSiteResult {
+export function writeDocsSite(targetDir: string, scrub: (text: string) => string = (t) => t, facts: WarehouseFacts = {}, packageDirs: Record<string, string> = {}): WriteSiteResult {
   const dir = join(targetDir, 'docs');
   const { artifacts, diagnostics } = readDocsArtifacts(targetDir);
   if (!artifacts) return { ok: false, written: false, dir, nodes: 0, diagnostics };
@@ -50,6 +50,9 @@ export function writeDocsSite(targetDir: string, scrub: (text: string) => string
     return { ok: true, written: false, dir, nodes: 0, diagnostics };
   }
   const data = { ...buildSiteData(artifacts), ...facts };
+  // manifest.json names a package's files from the package (dbt's); the site names the file the user opens,
+  // from the project root, as `strata ls --select path:` selects it (its selector box is the same code).
+  for (const n of data.nodes) if (packageDirs[n.packageName] && !n.path.startsWith(`${packageDirs[n.packageName]}/`)) n.path = `${packageDirs[n.packageName]}/${n.path}`;
   mkdirSync(dir, { recursive: true });
   for (const f of SITE_ASSETS) copyFileSync(join(assets, f), join(dir, f));
   // SQL is most of the bytes and no page needs it to start: it goes to data-sql.js, loaded after first paint.

@@ -1,9 +1,9 @@
 import { join, relative } from 'node:path';
-import { readDependency } from '../parse/index.js';
+import { readDependency, targetFilePath } from '../parse/index.js';
 import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import { indexResolver, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
+import { indexResolver, renderNodeOf, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
 import { materializeNode, uniqueKeyOf } from '../materializations/index.js';
 import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, type ApplyIncremental } from '../data-tests/index.js';
 import type { NodeOutcome } from './index.js';
@@ -121,7 +121,7 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
     outcome = await materializeCompiled(ctx, node, connection, sql, tw);
   } catch (e) {
     await recorded?.catch(() => undefined);
-    const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', node.packageName, node.originalFilePath);
+    const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', targetFilePath(ctx.prepared.graph.manifest.packageDirs, node));
     const mapped = describeWarehouseError(e, node, sql, compiledPath);
     if (mapped === undefined) throw e;
     return { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
@@ -170,7 +170,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     fullRefresh: ctx.fullRefresh,
     relationOf: relationOfCall(ctx.relations, dialect),
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
-      { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config },
+      renderNodeOf(node, ctx.prepared.graph.manifest.packageDirs),
       hook,
       runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, ctx.compiler.hookContext(node)),
     ),

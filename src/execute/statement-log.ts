@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
+import { targetFilePath } from '../parse/index.js';
 import type { RunProject } from './types.js';
 import { CompiledFileWriter } from '../compile/index.js';
 
@@ -46,8 +47,7 @@ export function observeConnection(connection: Connection, onStatement: (s: State
 
 /** Where dbt writes the SQL a node ran: `target/run/<package>/<path>` (a generic test: a file per test, as compiled/). */
 export function runFilePath(p: RunProject, node: ManifestNode): string {
-  const rel = node.resourceType === 'test' && node.testMetadata ? join(node.originalFilePath, `${node.alias}.sql`) : node.originalFilePath;
-  return join(p.targetDir, 'run', node.packageName, rel);
+  return join(p.targetDir, 'run', targetFilePath(p.graph.manifest.packageDirs, node));
 }
 
 function runFileText(p: RunProject, statements: string[]): string {

@@ -38,7 +38,7 @@ export async function runUnitTestOnTarget(
   };
   const thisRelation = names.get('this') ?? { schema: '', identifier: '__strata_this_not_given' };
   const isIncremental = def.overrides.macros?.is_incremental === true;
-  const modelSql = await ctx.prepared.engine.runRender(renderNodeOf(model), model.rawCode, runRenderContext(
+  const modelSql = await ctx.prepared.engine.runRender(renderNodeOf(model, ctx.prepared.graph.manifest.packageDirs), model.rawCode, runRenderContext(
     { dialect, thisRelation, resolver, warehouse: templateWarehouse(connection, dialect), isIncremental },
     { varsOverride: def.overrides.vars, ...macroOverrides(def), secretReference: (name) => dialect.secretReference(name) },
   ));

@@ -42,7 +42,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       source: (s: string, t: string) => tables.get(`source('${s}', '${t}')`) ?? missing(`source('${s}', '${t}')`),
     };
     const thisRelation = tables.get('this') ?? { schema: 'main', identifier: '__strata_this_not_given' };
-    const sql = await ctx.prepared.engine.runRender(renderNodeOf(model), model.rawCode, runRenderContext(
+    const sql = await ctx.prepared.engine.runRender(renderNodeOf(model, ctx.prepared.graph.manifest.packageDirs), model.rawCode, runRenderContext(
       { dialect: dialect, thisRelation, resolver, warehouse: templateWarehouse(conn, dialect), isIncremental },
       {
         varsOverride: def.overrides.vars,

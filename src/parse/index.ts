@@ -10,3 +10,4 @@ export { refTarget } from './ref-target.js';
 export { readDependency } from './exposures.js';
 export { packageProject, rootOverrides, mergeManifest } from './package-project.js';
 export { accessDiagnostics, accessOf, groupOf, type AccessSettings } from './access-checks.js';
+export { dbtFilePath, dbtOriginalFilePath, dbtPatchPath, targetFilePath, type PackageDirs } from './package-paths.js';

@@ -10,6 +10,7 @@ export function packageProject(root: LoadedProject, pkg: InstalledPackage): Load
   const config = {
     ...root.config,
     name: pkg.name,
+    packageDir: pkg.dir,
     modelPaths: pkg.modelPaths,
     seedPaths: pkg.seedPaths,
     macroPaths: pkg.macroPaths,
@@ -62,6 +63,7 @@ export function mergeManifest(into: Manifest, from: Manifest): void {
   Object.assign(into.exposures, from.exposures);
   if (from.groups) into.groups = Object.assign(into.groups ?? {}, from.groups);
   Object.assign(into.disabled, from.disabled);
+  if (from.packageDirs) into.packageDirs = Object.assign(into.packageDirs ?? {}, from.packageDirs);
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

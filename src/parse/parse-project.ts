@@ -20,6 +20,7 @@ import { overrideTree, type RootOverrides } from './package-project.js';
 import { nodeConfigDiagnostics } from './node-checks.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dbtFilePath } from './package-paths.js';
 import { groupConfigSite, groupDiagnostics, type GroupUse } from './group-checks.js';
 import { groupDefinitions } from './group-entries.js';
 
@@ -63,7 +64,9 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   const project: LoadedProject = { ...whole, files: whole.files.filter((f) => (f.packageName ?? whole.config.name) === whole.config.name) };
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [...engine.diagnostics.filter(() => false)];
-  const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, exposures: {}, disabled: {} };
+  const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, exposures: {}, disabled: {}, ...(cfg.packageDir ? { packageDirs: { [cfg.name]: cfg.packageDir } } : {}) };
+  // dbt's path of one of this project's files (a package's: relative to its folder), as templates see it.
+  const dbtPath = (path: string): string => dbtFilePath(manifest.packageDirs, cfg.name, path);
   const cache = options.cacheDir ? ParseCache.open(options.cacheDir, whole, engine, options.buildId) : undefined;
   const props = readSchemaFiles(project.files, cache);
   diagnostics.push(...props.diagnostics);
@@ -158,7 +161,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       const seenConfig = (): Record<string, unknown> => ({ ...folderConfig(tree, fqn), ...patchConfig, ...(overrides ? folderConfig(overrideTree(overrides, resourceType), fqn) : {}) });
       cached = cache?.get(f, options.env, () => configDigest(seenConfig()));
       if (cached) counts.fromCache++;
-      else renderNode = { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, fqn, config: seenConfig(), path: f.pathInResource } satisfies RenderNode;
+      else renderNode = { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, originalFilePath: dbtPath(f.path), fqn, config: seenConfig(), path: f.pathInResource } satisfies RenderNode;
     }
     // The render is done with the others' (flushRenders), the node built after it, in this order.
     pending.push({ node: renderNode, source: renderNode ? f.contents : '', finish: (fresh) => finishUnit(f, name, resourceType, tree, ownCode, fqn, patch, patchConfig, uniqueId, version, fresh ? { fresh, config: renderNode!.config } : cached) });
@@ -189,7 +192,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     // A disabled node never runs: a var it reads without a default is no error (dbt's parse gives such a var None).
     diagnostics.push(...(config.enabled ? rendered.diagnostics : rendered.diagnostics.filter((d) => d.code !== 'var-not-found')));
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
-    const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: f.path, path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
+    const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: dbtPath(f.path), path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
     const fields: Omit<ManifestNode, 'rawCode'> = {
       uniqueId,
       resourceType,

@@ -104,7 +104,10 @@ export interface ManifestNode {
   name: string;
   /** Relative to its resource path: `silver/complaints.sql`. */
   path: string;
-  /** Relative to the project root: `models/silver/complaints.sql`. */
+  /**
+   * Relative to the project root: `models/silver/complaints.sql`; a package's `dbt_packages/<pkg>/models/x.sql`
+   * (a path the user can open; dbt's, relative to the package, comes from package-paths.ts).
+   */
   originalFilePath: string;
   fqn: string[];
   language: 'sql';
@@ -265,6 +268,11 @@ export interface Manifest {
   groups?: Record<string, GroupDefinition>;
   /** Nodes switched off with `enabled: false` (dbt keeps them apart so refs to them get a clear error). */
   disabled: Record<string, ManifestNode | SourceDefinition | Exposure>;
+  /**
+   * Each installed package's folder from the project root (`my_pkg` → `dbt_packages/my_pkg`): its files' paths
+   * start with it here, and not in dbt's artifacts (package-paths.ts). Absent in a manifest built by hand.
+   */
+  packageDirs?: Record<string, string>;
 }
 
 export interface ParseResult {

@@ -10,6 +10,8 @@ export interface ProjectConfig {
   profile: string;
   /** Absolute path of the project root. */
   rootDir: string;
+  /** An installed package parsed as a project of its own (parse/package-project.ts): its folder from rootDir (`dbt_packages/x`). */
+  packageDir?: string;
   /** `project.yml` or `dbt_project.yml`, relative to rootDir. */
   configFile: string;
   modelPaths: string[];

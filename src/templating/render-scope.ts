@@ -146,19 +146,27 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     },
   );
 
+  // A package's node sees exactly its package's vars, at parse time as in the final render (dbt scopes both).
+  // Its reads are not recorded: those vars are part of the project config, whose change voids the parse caches anyway.
+  const packageScope = options.packageVars?.[node.packageName];
+  const vars = packageScope ?? options.vars;
+  const record = (name: string): void => {
+    if (recorder && !packageScope) (recorder.vars ??= {})[name] = varDigest(vars[name]);
+  };
   const varFn = Object.assign(
     (name: string, ...rest: Args): unknown => {
       const { pos } = splitArgs(rest);
       if (run?.varsOverride && name in run.varsOverride) return renderedVar(run.varsOverride[name], scope);
-      if (recorder) (recorder.vars ??= {})[name] = varDigest(options.vars[name]);
-      if (name in options.vars) return renderedVar(options.vars[name], scope);
+      record(name);
+      if (name in vars) return renderedVar(vars[name], scope);
       if (pos.length) return pos[0];
       throw new TemplateUserError('var-not-found', `var('${name}') is not defined`, `add it under vars: in the project file, pass --vars '{${name}: …}', or give a default: var('${name}', …)`);
     },
     {
       has: (name: string) => {
-        if (recorder) (recorder.vars ??= {})[name] = varDigest(options.vars[name]);
-        return name in options.vars;
+        if (run?.varsOverride && name in run.varsOverride) return true;
+        record(name);
+        return name in vars;
       },
     },
   );
@@ -242,7 +250,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     dbt_metadata_envs: Object.fromEntries(Object.entries(options.env).filter(([k, v]) => k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined).map(([k, v]) => [k.slice('DBT_ENV_CUSTOM_ENV_'.length), v])),
     run_started_at: runStartedAt(input.runStartedAt),
     modules: MODULES,
-    model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.file, path: node.path, alias: node.name },
+    model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.originalFilePath ?? node.file, path: node.path, alias: node.name },
     graph: run?.graph ?? { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} },
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,

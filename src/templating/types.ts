@@ -37,7 +37,10 @@ export interface TemplateEnvironmentOptions {
   adapterType: string;
   /** Exposed as `target` (`target.name`, `target.schema`, `target.type`, `target.threads`, …). Secrets removed. */
   target: Record<string, unknown>;
+  /** The root project's vars (and `--vars`): what its nodes, macros run alone and operations see. */
   vars: Record<string, unknown>;
+  /** Per installed package, exactly the vars its nodes see (its own under the root's, under `--vars`), parse and run alike. */
+  packageVars?: Record<string, Record<string, unknown>>;
   /** Packages the project lists but that are not installed: a call to `name.macro()` says so. */
   declaredPackages?: string[];
   env: NodeJS.ProcessEnv;
@@ -90,6 +93,8 @@ export interface RenderNode {
   packageName: string;
   /** Relative to project root, for diagnostics. */
   file: string;
+  /** dbt's `original_file_path`, as templates read it (`model.original_file_path`): a package's is relative to its folder. Default: `file`. */
+  originalFilePath?: string;
   fqn: string[];
   /** Config known before rendering (project.yml + schema.yml), so `config.get('x')` works. */
   config: Record<string, unknown>;
