@@ -10,7 +10,7 @@ import { buildScope, type ParseRecorder } from './render-scope.js';
 import { contextDict } from './context-dict.js';
 import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { isInertMacro, scanParseTemplate } from './parse-scan.js';
-import { CompiledTemplate, JinjaError, defaultGlobals } from './jinja/index.js';
+import { CompiledTemplate, JinjaError, defaultGlobals, lenientRuntime, type Runtime } from './jinja/index.js';
 import { TemplateUserError } from './signals.js';
 import { renderErrorDiagnostic } from './render-errors.js';
 import { literalShape } from './literal-shapes.js';
@@ -47,6 +47,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
   readonly parallelStats = { workers: 0, byWorkers: 0 };
   /** Inert macros by name (parse-scan.ts), found on first use. */
   private inert?: Map<string, MacroInfo>;
+  /** Parse renders' runtime: dbt's chainable undefined, but a listed package that is not installed stays an error. */
+  private readonly parseRuntime: Runtime;
 
   constructor(private readonly options: TemplateEnvironmentOptions) {
     this.invocationId = options.identity?.invocationId ?? randomUUID();
@@ -59,6 +61,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     for (const pkg of this.registry.packages()) this.globals[pkg] = Object.fromEntries(this.registry.names(pkg).map((n) => [n, this.registry.callable(n, pkg)]));
     this.overrides = this.registry.names(options.projectName);
     this.fastPathAllowed = !OVERRIDABLE.some((n) => this.registry.has(n, options.projectName));
+    this.parseRuntime = lenientRuntime(new Set((options.declaredPackages ?? []).filter((p) => !this.registry.packages().includes(p))));
   }
 
   hasMacro(name: string): boolean {
@@ -86,7 +89,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     try {
       const { template, values } = this.compile(node.file, source);
       const frame = this.frame(node, recorder, undefined, values, options);
-      withRenderState({ scope: frame, async: false, instances: new Map() }, () => template.renderSync(frame));
+      withRenderState({ scope: frame, async: false, instances: new Map() }, () => template.renderSync(frame, { runtime: this.parseRuntime }));
     } catch (e) {
       result.diagnostics.push(this.toDiagnostic(e, node.file, source));
     }

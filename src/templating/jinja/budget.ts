@@ -38,10 +38,11 @@ export function limitsFrom(env: Record<string, string | undefined>): TemplateLim
 /** The limits in force; read once from the process environment. */
 export const limits: TemplateLimits = limitsFrom(process.env);
 
-/** What one render has spent so far. */
+/** What one render has spent so far, and the runtime its templates run with (nested renders use it too). */
 export class RenderBudget {
   iterations = 0;
   depth = 0;
+  constructor(readonly runtime?: object) {}
 }
 
 let syncBudget: RenderBudget | undefined;
@@ -52,10 +53,13 @@ export function currentBudget(): RenderBudget | undefined {
   return syncBudget ?? asyncBudget.getStore();
 }
 
-/** Runs `fn` with a fresh budget unless a render is already running (a nested render shares its budget). */
-export function withBudget<T>(isAsync: boolean, fn: () => T): T {
+/**
+ * Runs `fn` with a fresh budget (holding `runtime`, if given) unless a render is already running: a nested
+ * render shares its budget, and so its runtime.
+ */
+export function withBudget<T>(isAsync: boolean, fn: () => T, runtime?: object): T {
   if (currentBudget()) return fn();
-  const budget = new RenderBudget();
+  const budget = new RenderBudget(runtime);
   if (isAsync) return asyncBudget.run(budget, fn);
   syncBudget = budget;
   try {

@@ -10,7 +10,7 @@ import { Undefined } from './values.js';
 import { MacroReturn } from './macro.js';
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
-import { withBudget } from './budget.js';
+import { currentBudget, withBudget } from './budget.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
 export { Macro, MacroReturn } from './macro.js';
@@ -23,8 +23,22 @@ export { limits as templateLimits, limitsFrom, DEFAULT_LIMITS, type TemplateLimi
 export { pyJsonDumps } from './json.js';
 export { percentFormat, pyFormat } from './formatting.js';
 
+export { lenientRuntime } from './lenient-runtime.js';
+export type { Runtime } from './runtime.js';
+
 export type RenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => string;
 export type AsyncRenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => Promise<string>;
+
+/**
+ * How one render runs: `runtime` replaces Jinja2's (`lenientRuntime()` for dbt's parse-time undefined). It is
+ * the render's, so templates rendered inside it (macro files, `render()`) run with it too.
+ */
+export interface RenderOptions {
+  runtime?: typeof runtime;
+}
+
+/** The runtime of the render under way: the one it was started with, or Jinja2's. */
+const renderRuntime = (): typeof runtime => (currentBudget()?.runtime as typeof runtime | undefined) ?? runtime;
 
 /** Compiled template: a render function per mode, made on first use. */
 export class CompiledTemplate {
@@ -59,10 +73,10 @@ export class CompiledTemplate {
     return new CodeGenerator(isAsync, this.name).template(this.ast);
   }
 
-  renderSync(frame: Record<string, unknown>): string {
+  renderSync(frame: Record<string, unknown>, options?: RenderOptions): string {
     this.syncFn ??= new Function(this.code(false))() as RenderFn;
     const fn = this.syncFn;
-    return withBudget(false, () => fn(runtime, frame));
+    return withBudget(false, () => fn(renderRuntime(), frame), options?.runtime);
   }
 
   /**
@@ -74,14 +88,14 @@ export class CompiledTemplate {
     if (only?.t !== 'output') return this.renderSync(frame);
     this.valueFn ??= new Function(new CodeGenerator(false, this.name).value(only.expr))() as (rt: typeof runtime, f: Record<string, unknown>) => unknown;
     const valueFn = this.valueFn;
-    const v = withBudget(false, () => valueFn(runtime, frame));
+    const v = withBudget(false, () => valueFn(renderRuntime(), frame));
     return v instanceof Undefined ? '' : v;
   }
 
-  renderAsync(frame: Record<string, unknown>): Promise<string> {
+  renderAsync(frame: Record<string, unknown>, options?: RenderOptions): Promise<string> {
     this.asyncFn ??= this.asyncMaker ? this.asyncMaker() : (new Function(this.code(true))() as AsyncRenderFn);
     const fn = this.asyncFn;
-    return withBudget(true, () => fn(runtime, frame));
+    return withBudget(true, () => fn(renderRuntime(), frame), options?.runtime);
   }
 }
 
