@@ -47,7 +47,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
   readonly parallelStats = { workers: 0, byWorkers: 0 };
   /** Inert macros by name (parse-scan.ts), found on first use. */
   private inert?: Map<string, MacroInfo>;
-  /** Parse renders' runtime: dbt's chainable undefined, but a listed package that is not installed stays an error. */
+  /** Parse renders' runtime: dbt's chainable undefined; an unknown macro, or a listed package not installed, stays an error. */
   private readonly parseRuntime: Runtime;
 
   constructor(private readonly options: TemplateEnvironmentOptions) {
@@ -61,7 +61,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     for (const pkg of this.registry.packages()) this.globals[pkg] = Object.fromEntries(this.registry.names(pkg).map((n) => [n, this.registry.callable(n, pkg)]));
     this.overrides = this.registry.names(options.projectName);
     this.fastPathAllowed = !OVERRIDABLE.some((n) => this.registry.has(n, options.projectName));
-    this.parseRuntime = lenientRuntime(new Set((options.declaredPackages ?? []).filter((p) => !this.registry.packages().includes(p))));
+    this.parseRuntime = lenientRuntime({ unknownCalls: 'fail', strictNames: new Set((options.declaredPackages ?? []).filter((p) => !this.registry.packages().includes(p))) });
   }
 
   hasMacro(name: string): boolean {

@@ -11,6 +11,7 @@ import { MacroReturn } from './macro.js';
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
 import { currentBudget, withBudget } from './budget.js';
+import { lenientRuntime } from './lenient-runtime.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
 export { Macro, MacroReturn } from './macro.js';
@@ -23,7 +24,7 @@ export { limits as templateLimits, limitsFrom, DEFAULT_LIMITS, type TemplateLimi
 export { pyJsonDumps } from './json.js';
 export { percentFormat, pyFormat } from './formatting.js';
 
-export { lenientRuntime } from './lenient-runtime.js';
+export { lenientRuntime, type LenientOptions } from './lenient-runtime.js';
 export type { Runtime } from './runtime.js';
 
 export type RenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => string;
@@ -112,11 +113,14 @@ export const dbtReturn = markPython((...args: unknown[]): never => {
   throw new MacroReturn(args[0]);
 });
 
-/** Renders a template with Jinja2's default globals and a context: the conformance corpus' entry point. */
-export function renderJinja(source: string, context: Record<string, unknown>, options: { name?: string; dbt?: boolean } = {}): string {
+/**
+ * Renders a template with Jinja2's default globals and a context: the conformance corpus' entry point. `dbt`
+ * adds dbt's `return()`; `parse` renders with the undefined dbt uses while parsing (lenient-runtime.ts).
+ */
+export function renderJinja(source: string, context: Record<string, unknown>, options: { name?: string; dbt?: boolean; parse?: boolean } = {}): string {
   const template = new CompiledTemplate(source, options.name ?? '<template>');
   const dbt = options.dbt ? { return: dbtReturn } : {};
-  return template.renderSync(rootFrame(defaultGlobals(), dbt, context));
+  return template.renderSync(rootFrame(defaultGlobals(), dbt, context), options.parse ? { runtime: lenientRuntime() } : undefined);
 }
 
 export { runtime };

@@ -7,11 +7,12 @@
  * of a real value (None's `columns`) is such an undefined too. Printing, iterating, `length`, `==` and `is
  * defined` behave as Jinja2's undefined; arithmetic and ordering (`<`) still fail, as they do in dbt.
  *
- * Two cases stay strict, because dbt also rejects them, only later (at compile) or earlier (before parsing):
- * calling a name that is not defined at all (`{{ not_a_macro() }}`: a macro that does not exist, which Strata
- * reports at parse with a did-you-mean), and anything read from a name in `strictNames` (a package the
- * project lists but has not installed: `dbt_utils.star(…)`). An attribute the sandbox refuses (`x.__class__`)
- * fails as it does in any render.
+ * Options keep two cases strict that dbt also rejects, only later (at compile) or earlier (before parsing):
+ * `unknownCalls: 'fail'`, calling a name that is not defined at all (`{{ not_a_macro() }}`, a macro that does
+ * not exist: dbt's parse returns the undefined, its compile fails), and `strictNames`, anything read from such
+ * a name (a package the project lists but has not installed: `dbt_utils.star(…)`). Without them this is dbt's
+ * parse exactly (the corpus' `parse: true` cases). An attribute the sandbox refuses (`x.__class__`) fails as in
+ * any render, where dbt's parse gives an undefined.
  *
  * The runtime is an object of functions made once per engine: it holds no state of any render.
  */
@@ -29,8 +30,17 @@ class StrictName extends Undefined {}
 /** An undefined that a lenient render carries on with (a sandbox refusal is not one). */
 const chainable = (v: unknown): v is Undefined => v instanceof Undefined && !(v instanceof StrictName) && v.kind === 'undefined';
 
-/** A runtime whose undefined values chain, as dbt's while parsing; `strictNames` stay strict (see above). */
-export function lenientRuntime(strictNames: ReadonlySet<string> = new Set()): Runtime {
+export interface LenientOptions {
+  /** Names that stay strict: using them fails as in any render. */
+  strictNames?: ReadonlySet<string>;
+  /** `fail`: calling a name that is not defined fails as in any render (dbt's parse returns the undefined). */
+  unknownCalls?: 'fail' | 'undefined';
+}
+
+/** A runtime whose undefined values chain, as dbt's while parsing (see above). */
+export function lenientRuntime(options: LenientOptions = {}): Runtime {
+  const strictNames = options.strictNames ?? new Set<string>();
+  const callable = (fn: unknown): fn is Undefined => chainable(fn) && !(options.unknownCalls === 'fail' && fn instanceof MissingName);
   const missing = (name: string): Undefined => (strictNames.has(name) ? new StrictName(`'${name}' is undefined`, name) : new MissingName(`'${name}' is undefined`, name));
   return {
     ...runtime,
@@ -39,6 +49,6 @@ export function lenientRuntime(strictNames: ReadonlySet<string> = new Set()): Ru
     getattr: (obj: unknown, name: string): unknown => (chainable(obj) ? new Undefined(obj.hint, name) : getattr(obj, name)),
     getitem: (obj: unknown, key: unknown): unknown => (chainable(obj) ? obj : getitem(obj, key)),
     sliceValue: (obj: unknown, start: unknown, stop: unknown, step: unknown): unknown => (chainable(obj) ? obj : slice(obj, start, stop, step)),
-    call: (fn: unknown, args: unknown[], kw: Record<string, unknown> | undefined): unknown => (chainable(fn) && !(fn instanceof MissingName) ? fn : callValue(fn, args, kw)),
+    call: (fn: unknown, args: unknown[], kw: Record<string, unknown> | undefined): unknown => (callable(fn) ? fn : callValue(fn, args, kw)),
   };
 }
