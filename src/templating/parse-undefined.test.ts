@@ -10,6 +10,8 @@ import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from '.
 const macros = `
 {% macro latest(rel) %}{% set r = run_query('select max(d) from ' ~ rel) %}{{ return(r.columns[0].values()[0]) }}{% endmacro %}
 {% macro nothing() %}{{ return(none) }}{% endmacro %}
+{% macro first_value(columns) %}{{ return(columns[0].values()[0]) }}{% endmacro %}
+{% macro missing_param(x) %}{{ return(x) }}{% endmacro %}
 `;
 
 const engine = (extra: Partial<TemplateEnvironmentOptions> = {}) =>
@@ -37,7 +39,8 @@ const lenient: [string, string][] = [
   ['a relation get_relation did not find', `{% set r = adapter.get_relation(database=none, schema='main', identifier='x') %}select '{{ r.identifier.upper() }}' from {{ ref('x') }}`],
   ['a name set only when executing', `{% if execute %}{% set d = run_query('select 1') %}{% endif %}select '{{ d.columns[0].values()[0].strftime('%Y') }}' from {{ ref('x') }}`],
   ['slices, items and calls on an undefined', `{% set r = run_query('select 1') %}{% for row in r.rows[1:] %}{{ row[0]() }}{% endfor %}select {{ r.rows | length }}, {{ r.x == r.y }} from {{ ref('x') }}`],
-  ['inside a macro', `select '{{ latest(ref('x')) }}' as d from {{ ref('x') }}`],
+  ['an undefined passed to a macro', `{% set r = run_query('select 1') %}select '{{ first_value(r.columns) }}' as d from {{ ref('x') }}`],
+  ['a macro defined in the file', `{% macro m(r) %}{{ r.columns[0].values()[0] }}{% endmacro %}select '{{ m(none) }}', '{{ m() }}' from {{ ref('x') }}`],
   ['a missing dict key, chained', `{% set cfg = {'a': 1} %}select '{{ cfg.b.c[0].d() }}' from {{ ref('x') }}`],
 ];
 
@@ -58,6 +61,13 @@ describe('parse renders: dbt’s chainable undefined', () => {
     expect(r.diagnostics).toMatchObject([{ code: 'macro-not-found', line: 2, message: expect.stringContaining("there is no package 'dbt_utils'") }]);
   });
 
+  it('renders macro files strictly, as dbt’s own environment for macros: their undefined values fail', () => {
+    const inMacro = engine().parseRender(node, "select '{{ latest(ref('x')) }}' as d from {{ ref('x') }}");
+    expect(inMacro.diagnostics).toMatchObject([{ code: 'jinja-render-error', message: expect.stringContaining("has no attribute 'columns'") }]);
+    const returned = engine().parseRender(node, "select '{{ missing_param().attr }}' from {{ ref('x') }}");
+    expect(returned.diagnostics).toMatchObject([{ code: 'jinja-render-error', message: expect.stringContaining("parameter 'x' was not provided") }]);
+  });
+
   it('fails on arithmetic and ordering with an undefined, as dbt’s parse does', () => {
     const sum = engine().parseRender(node, "{% set r = run_query('select 1') %}\nselect {{ r.columns[0].values()[0] + 1 }}");
     expect(sum.diagnostics).toMatchObject([{ code: 'jinja-render-error', line: 2 }]);
@@ -70,8 +80,8 @@ describe('parse renders: dbt’s chainable undefined', () => {
     const src = `{% set r = load_result('never_run') %}select {{ r['data'][0][0] }}`;
     expect(e.parseRender(node, src).diagnostics).toEqual([]);
     await expect(e.runRender(node, src, runContext())).rejects.toThrow(/NoneType object' has no attribute 'data'/);
-    expect(e.parseRender(node, "select '{{ latest('t') }}'").diagnostics).toEqual([]);
-    expect(() => e.callMacro('latest', ['t'])).toThrow(/NoneType object' has no attribute 'columns'/);
+    expect(e.parseRender(node, "{% set r = run_query('select 1') %}select '{{ first_value(r.columns) }}'").diagnostics).toEqual([]);
+    expect(() => e.callMacro('first_value', [null])).toThrow(/'NoneType object' has no attribute 0/);
     // And lenient again at the next parse render.
     expect(e.parseRender(node, src).diagnostics).toEqual([]);
   });

@@ -38,11 +38,10 @@ export function limitsFrom(env: Record<string, string | undefined>): TemplateLim
 /** The limits in force; read once from the process environment. */
 export const limits: TemplateLimits = limitsFrom(process.env);
 
-/** What one render has spent so far, and the runtime its templates run with (nested renders use it too). */
+/** What one render has spent so far. */
 export class RenderBudget {
   iterations = 0;
   depth = 0;
-  constructor(readonly runtime?: object) {}
 }
 
 let syncBudget: RenderBudget | undefined;
@@ -53,13 +52,10 @@ export function currentBudget(): RenderBudget | undefined {
   return syncBudget ?? asyncBudget.getStore();
 }
 
-/**
- * Runs `fn` with a fresh budget (holding `runtime`, if given) unless a render is already running: a nested
- * render shares its budget, and so its runtime.
- */
-export function withBudget<T>(isAsync: boolean, fn: () => T, runtime?: object): T {
+/** Runs `fn` with a fresh budget unless a render is already running (a nested render shares its budget). */
+export function withBudget<T>(isAsync: boolean, fn: () => T): T {
   if (currentBudget()) return fn();
-  const budget = new RenderBudget(runtime);
+  const budget = new RenderBudget();
   if (isAsync) return asyncBudget.run(budget, fn);
   syncBudget = budget;
   try {

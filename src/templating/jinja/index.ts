@@ -10,7 +10,7 @@ import { Undefined } from './values.js';
 import { MacroReturn } from './macro.js';
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
-import { currentBudget, withBudget } from './budget.js';
+import { withBudget } from './budget.js';
 import { lenientRuntime } from './lenient-runtime.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
@@ -31,15 +31,12 @@ export type RenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => s
 export type AsyncRenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => Promise<string>;
 
 /**
- * How one render runs: `runtime` replaces Jinja2's (`lenientRuntime()` for dbt's parse-time undefined). It is
- * the render's, so templates rendered inside it (macro files, `render()`) run with it too.
+ * How one template renders: `runtime` replaces Jinja2's (`lenientRuntime()`: dbt's parse-time undefined). It is
+ * this template's only, as dbt's environment is: a macro file or a `render()` inside it renders with Jinja2's.
  */
 export interface RenderOptions {
   runtime?: typeof runtime;
 }
-
-/** The runtime of the render under way: the one it was started with, or Jinja2's. */
-const renderRuntime = (): typeof runtime => (currentBudget()?.runtime as typeof runtime | undefined) ?? runtime;
 
 /** Compiled template: a render function per mode, made on first use. */
 export class CompiledTemplate {
@@ -77,7 +74,8 @@ export class CompiledTemplate {
   renderSync(frame: Record<string, unknown>, options?: RenderOptions): string {
     this.syncFn ??= new Function(this.code(false))() as RenderFn;
     const fn = this.syncFn;
-    return withBudget(false, () => fn(renderRuntime(), frame), options?.runtime);
+    const rt = options?.runtime ?? runtime;
+    return withBudget(false, () => fn(rt, frame));
   }
 
   /**
@@ -89,14 +87,15 @@ export class CompiledTemplate {
     if (only?.t !== 'output') return this.renderSync(frame);
     this.valueFn ??= new Function(new CodeGenerator(false, this.name).value(only.expr))() as (rt: typeof runtime, f: Record<string, unknown>) => unknown;
     const valueFn = this.valueFn;
-    const v = withBudget(false, () => valueFn(renderRuntime(), frame));
+    const v = withBudget(false, () => valueFn(runtime, frame));
     return v instanceof Undefined ? '' : v;
   }
 
   renderAsync(frame: Record<string, unknown>, options?: RenderOptions): Promise<string> {
     this.asyncFn ??= this.asyncMaker ? this.asyncMaker() : (new Function(this.code(true))() as AsyncRenderFn);
     const fn = this.asyncFn;
-    return withBudget(true, () => fn(renderRuntime(), frame), options?.runtime);
+    const rt = options?.runtime ?? runtime;
+    return withBudget(true, () => fn(rt, frame));
   }
 }
 
