@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UserError, locate, type Diagnostic } from '../diagnostics/index.js';
 import type { Relation } from '../adapters/contract.js';
-import type { RefCall, SourceCall } from '../parse/types.js';
+import type { RefCall } from '../parse/types.js';
 import type { MacroInfo, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
 import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcome, type WorkerEngineOptions } from './parse-render-pool.js';
 import { MacroRegistry, renderIsAsync, withRenderState } from './macro-registry.js';
@@ -325,5 +325,3 @@ function isWarehouseError(e: unknown): boolean {
 export function createTemplateEngine(options: TemplateEnvironmentOptions): TemplateEngine {
   return new JinjaTemplateEngine(options);
 }
-
-export type { SourceCall };
