@@ -94,3 +94,36 @@ class DbtMaterializationTag(jinja2.ext.Extension):
 
 
 DBT_TAGS = [DbtTestTag, DbtDocsTag, DbtMaterializationTag]
+
+
+def _dunder(name):
+    return name.startswith('__') and name.endswith('__')
+
+
+class DbtParseUndefined(jinja2.Undefined):
+    """The undefined dbt renders with while it parses a node (`capture_macros`; dbt-common's
+    clients/jinja.py, create_undefined), for the cases marked `parse: true`. An item of it is itself; an
+    attribute of it is a new one (a dunder name, and `name`, stay Python's AttributeError); calling it
+    returns it. It keeps `name` and `hint` as plain attributes and clears the sandbox's unsafe flags, as
+    dbt's does; `obj` and `exc` are dropped, so a sandbox refusal is this undefined too. Printing,
+    iterating, truthiness, equality, arithmetic and ordering are Jinja2's Undefined."""
+
+    def __init__(self, hint=None, obj=None, name=None, exc=None):  # noqa: ARG002 - dbt drops obj and exc
+        super().__init__(hint=hint, name=name)
+        self.node = None
+        self.name = name
+        self.hint = hint
+        self.unsafe_callable = False
+        self.alters_data = False
+
+    def __getitem__(self, key):
+        return self
+
+    def __getattr__(self, name):
+        if name == 'name' or _dunder(name):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        self.name = name
+        return self.__class__(hint=self.hint, name=self.name)
+
+    def __call__(self, *args, **kwargs):
+        return self

@@ -7,7 +7,8 @@ Output: src/templating/jinja/corpus/<topic>.json (name, template, context, expec
 The environment is the one dbt renders with: a SandboxedEnvironment with the `do` and `loopcontrols`
 extensions and Jinja2's defaults otherwise (default Undefined, keep_trailing_newline=False,
 trim_blocks/lstrip_blocks off, no autoescape). Cases marked `dbt: true` also get dbt's `return()` and
-its block tags (dbt_mode.py). dbt's renaming of `{% macro %}` names is left out.
+its block tags (dbt_mode.py); cases marked `parse: true` render with the undefined dbt uses while it parses
+a node (dbt_mode.py's DbtParseUndefined). dbt's renaming of `{% macro %}` names is left out.
 
 Run: python3 scripts/jinja-corpus/generate.py   (uses Debian's python3-jinja2 under /usr/bin/python3)
 """
@@ -42,7 +43,7 @@ import jinja2.sandbox  # noqa: E402
 import yaml  # noqa: E402
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the script
-from dbt_mode import DBT_TAGS, DbtReturnEnvironment, _return  # noqa: E402
+from dbt_mode import DBT_TAGS, DbtParseUndefined, DbtReturnEnvironment, _return  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES_DIR = os.path.join(ROOT, 'scripts', 'jinja-corpus', 'cases')
@@ -113,7 +114,9 @@ def check_json_value(value, where):
 EXTENSIONS = ['jinja2.ext.do', 'jinja2.ext.loopcontrols']
 
 
-def make_environment(dbt=False):
+def make_environment(dbt=False, parse=False):
+    if parse:
+        return jinja2.sandbox.SandboxedEnvironment(extensions=EXTENSIONS, undefined=DbtParseUndefined)
     if dbt:
         env = DbtReturnEnvironment(extensions=[*EXTENSIONS, *DBT_TAGS])
         env.globals['return'] = _return
@@ -132,9 +135,9 @@ def template_line(exc):
     return line
 
 
-def render(template, context, dbt=False):
+def render(template, context, dbt=False, parse=False):
     try:
-        output = make_environment(dbt).from_string(template).render(copy.deepcopy(context))
+        output = make_environment(dbt, parse).from_string(template).render(copy.deepcopy(context))
         return {'output': output}
     except Exception as exc:  # noqa: BLE001 - every Jinja2 failure is a corpus result
         python = type(exc).__name__
@@ -162,7 +165,7 @@ def load_cases(path):
         name = f'{topic}/{what}'
         if isinstance(spec, str):
             spec = {'template': spec}
-        unknown = set(spec) - {'template', 'context', 'raises', 'output', 'dbt'}
+        unknown = set(spec) - {'template', 'context', 'raises', 'output', 'dbt', 'parse'}
         if unknown or 'template' not in spec:
             raise SystemExit(f'{name}: needs template; unknown keys {sorted(unknown)}')
         context = spec.get('context') or {}
@@ -173,8 +176,9 @@ def load_cases(path):
 
 def run_case(name, spec, context):
     dbt = bool(spec.get('dbt'))
-    expected = render(spec['template'], context, dbt)
-    again = render(spec['template'], context, dbt)
+    parse = bool(spec.get('parse'))
+    expected = render(spec['template'], context, dbt, parse)
+    again = render(spec['template'], context, dbt, parse)
     if again != expected:
         raise SystemExit(f'{name}: renders differently twice: {expected!r} vs {again!r}')
     text = json.dumps(expected)
@@ -191,6 +195,8 @@ def run_case(name, spec, context):
     case = {'name': name, 'template': spec['template'], 'context': context, 'expected': expected}
     if dbt:
         case['dbt'] = True
+    if parse:
+        case['parse'] = True
     return case
 
 

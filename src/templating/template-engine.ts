@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UserError, locate, type Diagnostic } from '../diagnostics/index.js';
 import type { Relation } from '../adapters/contract.js';
-import type { RefCall, SourceCall } from '../parse/types.js';
+import type { RefCall } from '../parse/types.js';
 import type { MacroInfo, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
 import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcome, type WorkerEngineOptions } from './parse-render-pool.js';
 import { MacroRegistry, renderIsAsync, withRenderState } from './macro-registry.js';
@@ -10,7 +10,7 @@ import { buildScope, type ParseRecorder } from './render-scope.js';
 import { contextDict } from './context-dict.js';
 import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { isInertMacro, scanParseTemplate } from './parse-scan.js';
-import { CompiledTemplate, JinjaError, defaultGlobals } from './jinja/index.js';
+import { CompiledTemplate, JinjaError, defaultGlobals, lenientRuntime, type Runtime } from './jinja/index.js';
 import { TemplateUserError } from './signals.js';
 import { renderErrorDiagnostic } from './render-errors.js';
 import { literalShape } from './literal-shapes.js';
@@ -47,6 +47,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
   readonly parallelStats = { workers: 0, byWorkers: 0 };
   /** Inert macros by name (parse-scan.ts), found on first use. */
   private inert?: Map<string, MacroInfo>;
+  /** Parse renders' runtime: dbt's chainable undefined; an unknown macro, or a listed package not installed, stays an error. */
+  private readonly parseRuntime: Runtime;
 
   constructor(private readonly options: TemplateEnvironmentOptions) {
     this.invocationId = options.identity?.invocationId ?? randomUUID();
@@ -59,6 +61,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     for (const pkg of this.registry.packages()) this.globals[pkg] = Object.fromEntries(this.registry.names(pkg).map((n) => [n, this.registry.callable(n, pkg)]));
     this.overrides = this.registry.names(options.projectName);
     this.fastPathAllowed = !OVERRIDABLE.some((n) => this.registry.has(n, options.projectName));
+    this.parseRuntime = lenientRuntime({ unknownCalls: 'fail', strictNames: new Set((options.declaredPackages ?? []).filter((p) => !this.registry.packages().includes(p))) });
   }
 
   hasMacro(name: string): boolean {
@@ -86,7 +89,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     try {
       const { template, values } = this.compile(node.file, source);
       const frame = this.frame(node, recorder, undefined, values, options);
-      withRenderState({ scope: frame, async: false, instances: new Map() }, () => template.renderSync(frame));
+      withRenderState({ scope: frame, async: false, instances: new Map() }, () => template.renderSync(frame, { runtime: this.parseRuntime }));
     } catch (e) {
       result.diagnostics.push(this.toDiagnostic(e, node.file, source));
     }
@@ -322,5 +325,3 @@ function isWarehouseError(e: unknown): boolean {
 export function createTemplateEngine(options: TemplateEnvironmentOptions): TemplateEngine {
   return new JinjaTemplateEngine(options);
 }
-
-export type { SourceCall };

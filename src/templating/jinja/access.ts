@@ -13,7 +13,7 @@ function bindIfFunction(obj: object, v: unknown): unknown {
 }
 
 export function getattr(obj: unknown, name: string): unknown {
-  if (obj instanceof Undefined) obj.fail();
+  if (obj instanceof Undefined) return obj.attr(name);
   if (obj === null || obj === undefined) return missingAttr(obj, name);
   if (Array.isArray(obj)) {
     const named = (obj as unknown as { [NAMED]?: NamedMembers })[NAMED];
@@ -60,7 +60,7 @@ function index(len: number, key: unknown): number | undefined {
 }
 
 export function getitem(obj: unknown, key: unknown): unknown {
-  if (obj instanceof Undefined) obj.fail();
+  if (obj instanceof Undefined) return obj.item();
   if (key instanceof SliceKey) {
     try {
       return slice(obj, key.start, key.stop, key.step);
@@ -103,7 +103,7 @@ export class SliceKey {
 }
 
 export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
-  if (obj instanceof Undefined) obj.fail();
+  if (obj instanceof Undefined) return obj.item();
   if (typeof obj !== 'string' && !Array.isArray(obj)) throw new JinjaError('type', `'${typeName(obj)}' object is not subscriptable`);
   const items: unknown[] = typeof obj === 'string' ? [...obj] : obj;
   const len = items.length;

@@ -22,12 +22,14 @@ interface CorpusCase {
   context: Record<string, unknown>;
   /** Rendered with dbt's `return()` and block tags (see corpus/README.md); the engine is given `{ dbt: true }`. */
   dbt?: boolean;
+  /** Rendered with the undefined dbt uses while parsing; the engine is given `{ parse: true }`. */
+  parse?: boolean;
   expected: { output: string } | { error: ExpectedError };
 }
 
 /** What the test needs of the engine (`./index.ts`). */
 interface JinjaEngine {
-  renderJinja(source: string, context: Record<string, unknown>, options?: { name?: string; dbt?: boolean }): unknown;
+  renderJinja(source: string, context: Record<string, unknown>, options?: { name?: string; dbt?: boolean; parse?: boolean }): unknown;
   JinjaError: new (...args: never[]) => Error & { kind: string; line?: number };
 }
 
@@ -40,7 +42,7 @@ const engine = (await import(enginePath)) as JinjaEngine;
 
 async function renderCase(c: CorpusCase): Promise<{ output: string } | { thrown: unknown }> {
   try {
-    const options = c.dbt ? { dbt: true } : undefined;
+    const options = c.dbt || c.parse ? { ...(c.dbt ? { dbt: true } : {}), ...(c.parse ? { parse: true } : {}) } : undefined;
     return { output: String(await engine.renderJinja(c.template, structuredClone(c.context), options)) };
   } catch (thrown) {
     return { thrown };

@@ -7,12 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-type CaseSpec = string | { template: string; context?: Record<string, unknown>; dbt?: boolean };
+type CaseSpec = string | { template: string; context?: Record<string, unknown>; dbt?: boolean; parse?: boolean };
 interface CorpusCase {
   name: string;
   template: string;
   context: Record<string, unknown>;
   dbt?: boolean;
+  parse?: boolean;
 }
 
 const casesDir = new URL('../../../scripts/jinja-corpus/cases/', import.meta.url);
@@ -22,13 +23,13 @@ function fromInput(topic: string): CorpusCase[] {
   const specs = parse(readFileSync(new URL(`${topic}.yml`, casesDir), 'utf8')) as Record<string, CaseSpec>;
   return Object.entries(specs).map(([what, spec]) => {
     const s = typeof spec === 'string' ? { template: spec } : spec;
-    return { name: `${topic}/${what}`, template: s.template, context: s.context ?? {}, ...(s.dbt ? { dbt: true } : {}) };
+    return { name: `${topic}/${what}`, template: s.template, context: s.context ?? {}, ...(s.dbt ? { dbt: true } : {}), ...(s.parse ? { parse: true } : {}) };
   });
 }
 
 function fromCorpus(topic: string): CorpusCase[] {
   const cases = JSON.parse(readFileSync(new URL(`${topic}.json`, corpusDir), 'utf8')) as CorpusCase[];
-  return cases.map((c) => ({ name: c.name, template: c.template, context: c.context, ...(c.dbt ? { dbt: true } : {}) }));
+  return cases.map((c) => ({ name: c.name, template: c.template, context: c.context, ...(c.dbt ? { dbt: true } : {}), ...(c.parse ? { parse: true } : {}) }));
 }
 
 const topicsOf = (dir: URL, ext: string): string[] =>

@@ -287,10 +287,13 @@ function htmlSafeJson(s: string): string {
   return s.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027');
 }
 
+/** Filters Jinja2 applies to an undefined as to an empty string or sequence (the others raise). */
+const ON_UNDEFINED = new Set(['default', 'd', 'length', 'count', 'list', 'string', 'items', 'join', 'first', 'last', 'lower', 'upper', 'trim', 'safe', 'e', 'escape', 'wordcount', 'striptags', 'capitalize', 'title', 'replace', 'urlencode', 'center', 'truncate', 'reverse', 'sort', 'unique', 'select', 'reject', 'selectattr', 'rejectattr', 'map', 'batch', 'slice', 'pprint', 'sum', 'min', 'max', 'groupby', 'format']);
+
 export function applyFilter(name: string, value: unknown, args: unknown[], kw: Record<string, unknown> | undefined): unknown {
   const f = FILTERS[name];
   if (!f) throw new JinjaError('runtime', `No filter named '${name}'.`);
-  if (value instanceof Undefined && !['default', 'd', 'length', 'count', 'list', 'string', 'items', 'join', 'first', 'last', 'lower', 'upper', 'trim', 'safe', 'e', 'escape', 'wordcount', 'striptags', 'capitalize', 'title', 'replace', 'indent', 'urlencode', 'center', 'truncate', 'reverse', 'sort', 'unique', 'select', 'reject', 'selectattr', 'rejectattr', 'map', 'batch', 'slice', 'pprint'].includes(name)) value.fail();
+  if (value instanceof Undefined && !ON_UNDEFINED.has(name)) value.fail();
   return f(value, args, kw ?? {});
 }
 

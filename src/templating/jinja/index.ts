@@ -11,6 +11,7 @@ import { MacroReturn } from './macro.js';
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
 import { withBudget } from './budget.js';
+import { lenientRuntime } from './lenient-runtime.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
 export { Macro, MacroReturn } from './macro.js';
@@ -23,8 +24,19 @@ export { limits as templateLimits, limitsFrom, DEFAULT_LIMITS, type TemplateLimi
 export { pyJsonDumps } from './json.js';
 export { percentFormat, pyFormat } from './formatting.js';
 
+export { lenientRuntime, type LenientOptions } from './lenient-runtime.js';
+export type { Runtime } from './runtime.js';
+
 export type RenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => string;
 export type AsyncRenderFn = (rt: typeof runtime, frame: Record<string, unknown>) => Promise<string>;
+
+/**
+ * How one template renders: `runtime` replaces Jinja2's (`lenientRuntime()`: dbt's parse-time undefined). It is
+ * this template's only, as dbt's environment is: a macro file or a `render()` inside it renders with Jinja2's.
+ */
+export interface RenderOptions {
+  runtime?: typeof runtime;
+}
 
 /** Compiled template: a render function per mode, made on first use. */
 export class CompiledTemplate {
@@ -59,10 +71,11 @@ export class CompiledTemplate {
     return new CodeGenerator(isAsync, this.name).template(this.ast);
   }
 
-  renderSync(frame: Record<string, unknown>): string {
+  renderSync(frame: Record<string, unknown>, options?: RenderOptions): string {
     this.syncFn ??= new Function(this.code(false))() as RenderFn;
     const fn = this.syncFn;
-    return withBudget(false, () => fn(runtime, frame));
+    const rt = options?.runtime ?? runtime;
+    return withBudget(false, () => fn(rt, frame));
   }
 
   /**
@@ -78,10 +91,11 @@ export class CompiledTemplate {
     return v instanceof Undefined ? '' : v;
   }
 
-  renderAsync(frame: Record<string, unknown>): Promise<string> {
+  renderAsync(frame: Record<string, unknown>, options?: RenderOptions): Promise<string> {
     this.asyncFn ??= this.asyncMaker ? this.asyncMaker() : (new Function(this.code(true))() as AsyncRenderFn);
     const fn = this.asyncFn;
-    return withBudget(true, () => fn(runtime, frame));
+    const rt = options?.runtime ?? runtime;
+    return withBudget(true, () => fn(rt, frame));
   }
 }
 
@@ -98,11 +112,14 @@ export const dbtReturn = markPython((...args: unknown[]): never => {
   throw new MacroReturn(args[0]);
 });
 
-/** Renders a template with Jinja2's default globals and a context: the conformance corpus' entry point. */
-export function renderJinja(source: string, context: Record<string, unknown>, options: { name?: string; dbt?: boolean } = {}): string {
+/**
+ * Renders a template with Jinja2's default globals and a context: the conformance corpus' entry point. `dbt`
+ * adds dbt's `return()`; `parse` renders with the undefined dbt uses while parsing (lenient-runtime.ts).
+ */
+export function renderJinja(source: string, context: Record<string, unknown>, options: { name?: string; dbt?: boolean; parse?: boolean } = {}): string {
   const template = new CompiledTemplate(source, options.name ?? '<template>');
   const dbt = options.dbt ? { return: dbtReturn } : {};
-  return template.renderSync(rootFrame(defaultGlobals(), dbt, context));
+  return template.renderSync(rootFrame(defaultGlobals(), dbt, context), options.parse ? { runtime: lenientRuntime() } : undefined);
 }
 
 export { runtime };

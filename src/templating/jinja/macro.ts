@@ -148,7 +148,7 @@ export function callValue(fn: unknown, args: unknown[], kw: Record<string, unkno
     const out = fn(...withKw(args.map(plainDeep), kw && Object.fromEntries(Object.entries(kw).map(([k, v]) => [k, plainDeep(v)]))));
     return out;
   }
-  if (fn instanceof Undefined) throw Object.assign(new JinjaError('undefined', fn.hint), { called: fn.name });
+  if (fn instanceof Undefined) return fn.called();
   const call = (fn as { __call__?: (...a: unknown[]) => unknown } | null)?.__call__;
   if (typeof call === 'function') return call.call(fn, ...withKw(args, kw));
   throw new JinjaError('type', `'${typeName(fn)}' object is not callable`);

@@ -13,6 +13,16 @@ export class Undefined {
   fail(): never {
     throw new JinjaError(this.kind, this.hint);
   }
+  /** `u.name`, `u[key]` and `u(…)`: Jinja2's undefined fails; dbt's parse-time one (lenient-runtime.ts) goes on. */
+  attr(_name: string): unknown {
+    this.fail();
+  }
+  item(): unknown {
+    this.fail();
+  }
+  called(): unknown {
+    throw Object.assign(new JinjaError(this.kind, this.hint), { called: this.name });
+  }
   toString(): string {
     return '';
   }
