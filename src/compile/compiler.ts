@@ -7,7 +7,10 @@ import type { RenderNode, RunRenderContext, TemplateEngine, TemplateWarehouse } 
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import type { RelationIndex } from './relations.js';
-import { indexResolver, runRenderContext } from './run-render-context.js';
+
+/** Resource types whose run-time refs must be ones their parse found (dbt's RuntimeRefResolver.validate). */
+const CHECKED_REFS = new Set(['model', 'snapshot', 'test', 'analysis']);
+import { indexResolver, parsedRefsOnly, runRenderContext, type RunResolver } from './run-render-context.js';
 
 export interface CompilerOptions {
   manifest: Manifest;
@@ -144,6 +147,8 @@ export class Compiler {
 
   private async render(node: ManifestNode, warehouse?: TemplateWarehouse, log?: (message: string) => void): Promise<{ sql: string; ctes: Cte[] }> {
     const { relations, dialect, engine } = this.options;
+    // Nodes dbt resolves refs of with its RuntimeRefResolver (operations and hooks may ref what they like).
+    const checked = (n: ManifestNode, r: RunResolver): RunResolver => (CHECKED_REFS.has(n.resourceType) ? parsedRefsOnly(r, relations, n) : r);
     const ctes: Cte[] = [];
     const addCtes = (more: Cte[]): void => {
       for (const c of more) if (!ctes.some((x) => x.id === c.id)) ctes.push(c);
@@ -164,7 +169,7 @@ export class Compiler {
       return { schema: '', identifier: `__dbt__cte__${found.name}` };
     };
     const context = runRenderContext(
-      { dialect, thisRelation: relations.relationOf(node), resolver: indexResolver(relations, node.packageName, place), warehouse, isIncremental: this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
+      { dialect, thisRelation: relations.relationOf(node), resolver: checked(node, indexResolver(relations, node.packageName, place)), warehouse, isIncremental: this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
       {
         renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : dialect.renderRelation(r)),
         isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',

@@ -3,7 +3,7 @@ import type { ManifestNode, RefCall, SourceDefinition } from '../parse/types.js'
 import type { RunRenderContext, TemplateWarehouse } from '../templating/types.js';
 import type { RelationIndex } from './relations.js';
 
-type Resolved = Relation | { error: string; hint?: string };
+type Resolved = Relation | { error: string; hint?: string; code?: string };
 
 /** How a run render finds what `ref()` and `source()` name. */
 export interface RunResolver {
@@ -24,6 +24,27 @@ export function indexResolver(relations: RelationIndex, fromPackage?: string, pl
     source: (s, t) => {
       const src = relations.resolveSource(s, t);
       return 'error' in src ? src : place(src);
+    },
+  };
+}
+
+/**
+ * dbt's check of a node's refs at run time: each must be one its parse found (in `depends_on`), else the node
+ * could run before what it reads. A ref the parse cannot see (inside `{% if execute %}`, an `is_incremental()`
+ * block, a statement's body) needs a `-- depends_on:` hint, as dbt says.
+ */
+export function parsedRefsOnly(resolver: RunResolver, relations: RelationIndex, node: ManifestNode): RunResolver {
+  return {
+    ...resolver,
+    ref: (ref) => {
+      const found = relations.findRef(ref, node.packageName);
+      if (!found || node.dependsOn.nodes.includes(found.uniqueId)) return resolver.ref(ref);
+      const args = [...(ref.package ? [ref.package] : []), ref.name].map((a) => `'${a}'`).join(', ') + (ref.version !== undefined ? `, v=${JSON.stringify(ref.version)}` : '');
+      return {
+        code: 'ref-not-inferred',
+        error: `Strata was unable to infer all dependencies for the ${node.resourceType} "${node.name}": ref(${args}) was not seen when the project was parsed (it is in a block that does not run at parse time, such as {% if execute %} or {% if is_incremental() %})`,
+        hint: `add this line at the top of ${node.originalFilePath}: -- depends_on: {{ ref(${args}) }}`,
+      };
     },
   };
 }

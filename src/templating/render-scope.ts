@@ -104,7 +104,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
       return parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: call.name }, [call.name]);
     }
     const resolved = run!.resolveRef(call);
-    if ('error' in resolved) throw new TemplateUserError('ref-not-found', resolved.error, resolved.hint);
+    if ('error' in resolved) throw new TemplateUserError(resolved.code ?? 'ref-not-found', resolved.error, resolved.hint);
     return relationObject(resolved, run!.renderRelation, run!.quoteIdentifier);
   };
 

@@ -189,7 +189,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
       const calls = scanSimpleTemplate(source, node.file);
       if (calls) {
         return substituteSimpleTemplate(source, calls, (c) => {
-          if (c.kind === 'ref') return this.renderResolved(context.resolveRef(c.ref), context, c.ref.at, 'ref-not-found');
+          if (c.kind === 'ref') { const r = context.resolveRef(c.ref); return this.renderResolved(r, context, c.ref.at, ('code' in r && r.code) || 'ref-not-found'); }
           if (c.kind === 'source') return this.renderResolved(context.resolveSource(c.source.source, c.source.table), context, c.source.at, 'source-not-found');
           return '';
         });

@@ -144,8 +144,8 @@ export interface RunRenderContext {
   /** Renders a relation as the dialect quotes it. */
   renderRelation(relation: Relation): string;
   quoteIdentifier(name: string): string;
-  /** Resolves a `ref()` call to a relation or returns a diagnostic message. */
-  resolveRef(ref: RefCall): Relation | { error: string; hint?: string };
+  /** Resolves a `ref()` call to a relation or returns a diagnostic message (`code`: its diagnostic code, else `ref-not-found`). */
+  resolveRef(ref: RefCall): Relation | { error: string; hint?: string; code?: string };
   resolveSource(source: string, table: string): Relation | { error: string; hint?: string };
   /**
    * Ephemeral models are not relations: their refs render as `__dbt__cte__<name>` and compile/

@@ -1,0 +1,55 @@
+/**
+ * A ref that the parse did not see (inside `{% if execute %}` or an `is_incremental()` block) is refused when
+ * the node runs, as dbt's RuntimeRefResolver refuses it: otherwise the node may run before what it reads.
+ * A `-- depends_on:` line makes the dependency known, and the node then waits for its parent.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { join } from 'node:path';
+import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { build } from '../api/index.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+const project = (files: Record<string, string>): string => {
+  const dir = writeProject(files);
+  dirs.push(dir);
+  return dir;
+};
+
+describe('refs the parse did not see', () => {
+  it('fail the node with the depends_on hint, and build once the hint is there', async () => {
+    const dir = project({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select {% if execute %}(select max(id) from {{ ref('a') }}){% else %}0{% endif %} as top",
+    });
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode).toBe(1);
+    const b = r.results.find((x) => x.uniqueId === 'model.p.b');
+    expect(b).toMatchObject({ status: 'error' });
+    expect(b?.message).toContain('unable to infer all dependencies for the model "b"');
+    expect(b?.message).toContain("-- depends_on: {{ ref('a') }}");
+    expect(r.results.find((x) => x.uniqueId === 'model.p.a')).toMatchObject({ status: 'success' });
+
+    const fixed = project({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "-- depends_on: {{ ref('a') }}\nselect {% if execute %}(select max(id) from {{ ref('a') }}){% else %}0{% endif %} as top",
+    });
+    expect((await build({ projectDir: fixed, profilesDir: fixed })).exitCode).toBe(0);
+    expect(await queryDuckDb(join(fixed, 'target', 'test.duckdb'), 'select top from main.b')).toEqual([{ top: 1 }]);
+  });
+
+  it('in an is_incremental() block: the first build passes, the incremental run names the missing dependency', async () => {
+    const dir = project({
+      'models/a.sql': 'select 1 as id',
+      'models/other.sql': 'select 5 as id',
+      'models/inc.sql': "{{ config(materialized='incremental') }}\nselect id from {{ ref('a') }}\n{% if is_incremental() %}where id > (select max(id) from {{ ref('other') }}){% endif %}",
+    });
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    const again = await build({ projectDir: dir, profilesDir: dir });
+    expect(again.exitCode).toBe(1);
+    expect(again.results.find((x) => x.uniqueId === 'model.p.inc')?.message).toContain("ref('other')");
+    // The failed incremental run left the table as it was.
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select id from main.inc')).toEqual([{ id: 1 }]);
+  });
+});
