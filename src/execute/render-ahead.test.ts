@@ -83,7 +83,8 @@ describe('a run with one thread', () => {
       'models/z.sql': 'select 42 as answer',
       'models/b.sql': "select * from {{ ref('a') }}",
       'models/c.sql': "{% set cols = adapter.get_columns_in_relation(ref('a')) %}select {% for col in cols %}{{ col.name }}{% if not loop.last %}, {% endif %}{% endfor %} from {{ ref('a') }}",
-      'models/d.sql': "{% if execute %}{% set n = run_query('select count(*) from ' ~ ref('b')).columns[0].values()[0] %}{% else %}{% set n = -1 %}{% endif %}select {{ n }} as n, * from {{ ref('z') }}",
+      // The ref in the execute block is unseen at parse: dbt and Strata need the depends_on line.
+      'models/d.sql': "-- depends_on: {{ ref('b') }}\n{% if execute %}{% set n = run_query('select count(*) from ' ~ ref('b')).columns[0].values()[0] %}{% else %}{% set n = -1 %}{% endif %}select {{ n }} as n, * from {{ ref('z') }}",
     });
     dirs.push(dir);
     const r = await run({ projectDir: dir, profilesDir: dir, threads: 1 });
