@@ -3,6 +3,10 @@
  * run of a microbatch model builds, each `[start, end)` in UTC, aligned to `batch_size`.
  */
 
+import { parseInstant } from '../project/index.js';
+
+export { parseInstant };
+
 export const BATCH_SIZES = ['hour', 'day', 'month', 'year'] as const;
 export type BatchSize = (typeof BATCH_SIZES)[number];
 
@@ -15,28 +19,6 @@ export interface Batch {
 
 export function isBatchSize(value: unknown): value is BatchSize {
   return typeof value === 'string' && (BATCH_SIZES as readonly string[]).includes(value);
-}
-
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * An ISO date or date-time as an instant (a time without an offset is UTC, as dbt reads `begin` and
- * `--event-time-start`); a Date as it is; a Python datetime of a template by its text. Undefined: not one.
- */
-export function parseInstant(value: unknown): Date | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return undefined;
-  const m = ISO.exec(String(value).trim());
-  if (!m) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3)));
-  const date = new Date(ms);
-  // Date.UTC rolls 2024-02-31 over to March: a day or hour that does not exist is no date.
-  if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d) || date.getUTCHours() !== Number(h) || Number(mi) > 59 || Number(s) > 59) return undefined;
-  if (!zone || zone.toUpperCase() === 'Z') return date;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return new Date(ms - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000);
 }
 
 /** The start of the batch `d` falls in. */
@@ -64,11 +46,14 @@ export function ceiling(d: Date, size: BatchSize): Date {
   return t.getTime() === d.getTime() ? t : offset(t, size, 1);
 }
 
+/** dbt's format of a batch's start (its compiled file's suffix): `2024`, `2024-01`, `2024-01-01` or `2024-01-01T05`. */
+export function formatBatchStart(start: Date, size: BatchSize): string {
+  return start.toISOString().slice(0, { year: 4, month: 7, day: 10, hour: 13 }[size]);
+}
+
 /** dbt's batch id: the batch's start as `2024`, `202401`, `20240101` or `20240101T05`. */
 export function batchId(start: Date, size: BatchSize): string {
-  const iso = start.toISOString();
-  const text = size === 'year' ? iso.slice(0, 4) : size === 'month' ? iso.slice(0, 7) : size === 'day' ? iso.slice(0, 10) : iso.slice(0, 13);
-  return text.replace(/-/g, '');
+  return formatBatchStart(start, size).replace(/-/g, '');
 }
 
 export interface WindowInput {
