@@ -120,3 +120,23 @@ describe('microbatch on DuckDB', () => {
     }
   });
 });
+
+describe('microbatch: a batch whose insert fails after its delete', () => {
+  it('rolls back the delete: the window keeps its previous rows', async () => {
+    // On the second run, day 2's batch makes qty text the integer column refuses: its insert fails after the delete.
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    events:\n      +event_time: ts\n      +column_types: {ts: timestamp, qty: integer}\n',
+      'seeds/events.csv': EVENTS_1,
+      'models/m.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }}\nselect id, ts, {{ \"'not a number'\" if var('broken', false) and model.batch.id == '20240102' else 'qty' }} as qty from {{ ref('events') }}",
+    });
+    dirs.push(dir);
+    const db = join(dir, 'target', 'test.duckdb');
+    const table = async (): Promise<unknown[]> => (await queryDuckDb(db, 'select id::int as id, qty::int as qty from m order by id')).map((r) => [r.id, r.qty]);
+    expect((await build({ projectDir: dir, profilesDir: dir, eventTimeStart: '2024-01-01', eventTimeEnd: '2024-01-04' })).exitCode).toBe(0);
+    expect(await table()).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]);
+    const r = await build({ projectDir: dir, profilesDir: dir, select: ['m'], eventTimeStart: '2024-01-02', eventTimeEnd: '2024-01-03', vars: { broken: true } });
+    expect(r.exitCode).toBe(1);
+    expect(r.results.find((x) => x.uniqueId === 'model.p.m')?.message).toMatch(/batch 20240102 failed: .*not a number/);
+    expect(await table()).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]);
+  });
+});
