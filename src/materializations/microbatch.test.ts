@@ -6,7 +6,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, retry } from '../api/index.js';
+import { build, retry, seed } from '../api/index.js';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb, runDuckDb } from '../test-support/duckdb-query.js';
 
@@ -138,5 +138,23 @@ describe('microbatch: a batch whose insert fails after its delete', () => {
     expect(r.exitCode).toBe(1);
     expect(r.results.find((x) => x.uniqueId === 'model.p.m')?.message).toMatch(/batch 20240102 failed: .*not a number/);
     expect(await table()).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]);
+  });
+});
+
+describe('microbatch: a source with event_time', () => {
+  it('is read in each batch’s window, as a ref is', async () => {
+    const dir = writeProject({
+      'seeds/events.csv': EVENTS_1,
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: events\n        config:\n          event_time: ts\n',
+      'models/m.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }}\nselect id, ts, '{{ model.batch.id }}' as batch_id from {{ source('raw', 'events') }}",
+    });
+    dirs.push(dir);
+    // The seed is the source's table, loaded first (the model does not depend on the seed).
+    expect((await seed({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    const r = await build({ projectDir: dir, profilesDir: dir, select: ['m'], eventTimeStart: '2024-01-01', eventTimeEnd: '2024-01-04' });
+    expect(r.results.map((x) => x.message)).toEqual(['INSERT 5 (3 batches)']);
+    const rows = await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select id::int as id, batch_id from m order by id');
+    expect(rows.map((r) => [r.id, r.batch_id])).toEqual([[1, '20240101'], [2, '20240101'], [3, '20240102'], [4, '20240103'], [5, '20240103']]);
+    expect(readFileSync(join(dir, 'target', 'compiled', 'p', 'models', 'm', 'm_2024-01-03.sql'), 'utf8')).toContain(`from (select * from "test"."main"."events" where ts >= '2024-01-03 00:00:00+00:00' and ts < '2024-01-04 00:00:00+00:00')`);
   });
 });
