@@ -117,6 +117,7 @@ const incrementalCases: Case[] = [
   ['microbatch without batch_size', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at', begin='2024-01-01'"), 'models/m.sql', 3, 'config-invalid'],
   ['microbatch without event_time', model("materialized='incremental', incremental_strategy='microbatch', batch_size='day', begin='2024-01-01'"), 'models/m.sql', 3, 'config-invalid'],
   ['microbatch batch_size week', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at',\n    batch_size='week', begin='2024-01-01'"), 'models/m.sql', 4, 'config-invalid'],
+  ['microbatch with quarantine', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at', batch_size='day', begin='2024-01-01',\n    quarantine=true"), 'models/m.sql', 4, 'config-invalid'],
   ['microbatch begin not a date', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at', batch_size='day',\n    begin='last tuesday'"), 'models/m.sql', 4, 'config-invalid'],
   ['microbatch begin in YAML not a date', { 'models/m.sql': "select * from {{ ref('a') }}", 'models/m.yml': "version: 2\nmodels:\n  - name: m\n    config:\n      materialized: incremental\n      incremental_strategy: microbatch\n      event_time: updated_at\n      batch_size: day\n      begin: 2024-02-31\n" }, 'models/m.yml', 9, 'config-invalid'],
   ['on_schema_change explode', model("materialized='incremental', on_schema_change='explode'"), 'models/m.sql', 3, 'config-invalid'],

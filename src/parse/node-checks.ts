@@ -120,6 +120,10 @@ function microbatchChecks(c: NodeConfig, problem: Problem): void {
     ['begin', "begin='2024-01-01' (where its first build starts)"],
   ];
   for (const [key, example] of needs) if (missing(c[key])) problem('config-invalid', 'incremental_strategy', `incremental_strategy 'microbatch' needs ${key}`, `add ${example} to its config`);
+  // Built batch by batch, a microbatch model has neither a quarantine nor a contract check yet: refused, not skipped.
+  if (c.quarantine === true || c.quarantine === 'true') problem('config-invalid', 'quarantine', 'quarantine is not supported on a microbatch model yet', "remove quarantine, or use incremental_strategy='merge' with an is_incremental() filter");
+  const contract = c.contract as { enforced?: unknown } | undefined;
+  if (contract && typeof contract === 'object' && contract.enforced === true) problem('contract-invalid', 'contract', 'an enforced contract is not checked on a microbatch model yet', "set contract: {enforced: false}, or use incremental_strategy='merge'");
 }
 
 /** dbt's snapshot rules (as materializations/snapshot.ts applies them when it runs). */
