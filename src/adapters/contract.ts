@@ -127,6 +127,11 @@ export interface Dialect {
   readonly incrementalStrategies?: string[];
   /** Replace the partitions present in `source` (or the static list) with its rows (BigQuery). */
   insertOverwrite?(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string;
+  /**
+   * Microbatch: rows whose `field` (an event_time, as written) is in `[start, end)`, both given as
+   * `2024-01-01 00:00:00+00:00`. Absent: dbt's plain comparison of the field with the two texts.
+   */
+  eventTimeFilter?(field: string, start: string, end: string): string;
   /** A zero-copy clone of a table (BigQuery's `create or replace table … clone …`), where the warehouse has one (`strata clone`). */
   cloneTable?(target: Relation, source: Relation): string;
   /** An external table over object-store files (BigQuery over `gs://`). */

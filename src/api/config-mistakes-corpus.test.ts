@@ -113,7 +113,13 @@ const incrementalCases: Case[] = [
   ['merge without unique_key', model("materialized='incremental', incremental_strategy='merge'"), 'models/m.sql', 3, 'config-invalid'],
   ['delete+insert without unique_key', model("materialized='incremental', incremental_strategy='delete+insert'"), 'models/m.sql', 3, 'config-invalid'],
   ['insert_overwrite on DuckDB', model("materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'id'}"), 'models/m.sql', 3, 'config-invalid'],
-  ['microbatch (not supported)', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at'"), 'models/m.sql', 3, 'config-invalid'],
+  ['microbatch without begin', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at', batch_size='day'"), 'models/m.sql', 3, 'config-invalid'],
+  ['microbatch without batch_size', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at', begin='2024-01-01'"), 'models/m.sql', 3, 'config-invalid'],
+  ['microbatch without event_time', model("materialized='incremental', incremental_strategy='microbatch', batch_size='day', begin='2024-01-01'"), 'models/m.sql', 3, 'config-invalid'],
+  ['microbatch batch_size week', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at',\n    batch_size='week', begin='2024-01-01'"), 'models/m.sql', 4, 'config-invalid'],
+  ['microbatch with quarantine', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at', batch_size='day', begin='2024-01-01',\n    quarantine=true"), 'models/m.sql', 4, 'config-invalid'],
+  ['microbatch begin not a date', model("materialized='incremental', incremental_strategy='microbatch', event_time='updated_at', batch_size='day',\n    begin='last tuesday'"), 'models/m.sql', 4, 'config-invalid'],
+  ['microbatch begin in YAML not a date', { 'models/m.sql': "select * from {{ ref('a') }}", 'models/m.yml': "version: 2\nmodels:\n  - name: m\n    config:\n      materialized: incremental\n      incremental_strategy: microbatch\n      event_time: updated_at\n      batch_size: day\n      begin: 2024-02-31\n" }, 'models/m.yml', 9, 'config-invalid'],
   ['on_schema_change explode', model("materialized='incremental', on_schema_change='explode'"), 'models/m.sql', 3, 'config-invalid'],
   ['unique_key a number', model("materialized='incremental', unique_key=3"), 'models/m.sql', 3, 'config-invalid'],
   ['incremental_strategy in the project file', { 'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    +materialized: incremental\n    +incremental_strategy: merge\n', 'models/m.sql': 'select 1 as id' }, 'models/m.sql', 1, 'config-invalid'],
@@ -366,10 +372,22 @@ describe('configs written right are accepted', () => {
       expect(found.map((d) => [d.message, d.hint]), type).toEqual([[`model 'm': incremental_strategy 'nope' is not one ${type} supports`, `use one of ${of(dialect).join(', ')}`]]);
       expect(r.exitCode).toBe(2);
     }
-    // dbt 1.9's microbatch (dbt_artifacts' integration project has one) is named as Strata's gap, not as a typo.
-    const dir = writeProject({ ...BASE, 'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      ${outputs.duckdb![0]}\n      threads: 1\n`, ...model("materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day'") });
-    dirs.push(dir);
-    const r = await parse({ projectDir: dir, profilesDir: dir, env: {} });
-    expect(r.diagnostics.filter((d) => d.code === 'config-invalid').map((d) => d.message)).toEqual(["model 'm': incremental_strategy 'microbatch' (dbt 1.9) is not supported by Strata yet"]);
+    // dbt 1.9's microbatch is on no warehouse's list (it is written once for all): accepted on each, as dbt_artifacts'
+    // integration project writes it (a begin computed by the template); only its own configs are required.
+    for (const [type, [output]] of Object.entries(outputs)) {
+      const begin = "(modules.datetime.datetime.now().replace(hour=6, minute=0, second=0) - modules.datetime.timedelta(2)).isoformat()";
+      const dir = writeProject({ ...BASE, 'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      ${output}\n      threads: 1\n`, ...model(`materialized='incremental', incremental_strategy='microbatch', event_time='ts', begin=${begin}, batch_size='day', unique_key='id'`) });
+      dirs.push(dir);
+      const r = await parse({ projectDir: dir, profilesDir: dir, env: {} });
+      expect(r.diagnostics.filter((d) => d.severity === 'error'), type).toEqual([]);
+      const missing = writeProject({ ...BASE, 'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      ${output}\n      threads: 1\n`, ...model("materialized='incremental', incremental_strategy='microbatch', event_time='ts'") });
+      dirs.push(missing);
+      const m = await parse({ projectDir: missing, profilesDir: missing, env: {} });
+      expect(m.diagnostics.filter((d) => d.code === 'config-invalid').map((d) => [d.message, d.hint]), type).toEqual([
+        ["model 'm': incremental_strategy 'microbatch' needs batch_size", "add batch_size='day' (or hour, month, year) to its config"],
+        ["model 'm': incremental_strategy 'microbatch' needs begin", "add begin='2024-01-01' (where its first build starts) to its config"],
+      ]);
+      expect(m.exitCode).toBe(2);
+    }
   });
 });

@@ -13,7 +13,18 @@ const KINDS = new Set<string>(['build', 'run', 'seed', 'test', 'land', 'snapshot
 
 interface LastRun {
   args?: Record<string, unknown>;
-  results?: { unique_id?: string; status?: string }[];
+  results?: { unique_id?: string; status?: string; batch_results?: { failed?: unknown } }[];
+}
+
+/** Per microbatch model the last run left with failed batches, those batches (dbt 1.9's retry runs only them). */
+function failedBatches(last: LastRun): Record<string, [string, string][]> | undefined {
+  const out: Record<string, [string, string][]> = {};
+  for (const r of last.results ?? []) {
+    const failed = r.batch_results?.failed;
+    if (typeof r.unique_id !== 'string' || !Array.isArray(failed) || !failed.length) continue;
+    out[r.unique_id] = failed.filter((b): b is [string, string] => Array.isArray(b) && b.length === 2 && b.every((x) => typeof x === 'string'));
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -66,6 +77,9 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     checkFreshness: args.check_freshness === true,
     relandChanged: args.reland_changed === true,
     empty: args.empty === true,
+    eventTimeStart: typeof args.event_time_start === 'string' ? args.event_time_start : undefined,
+    eventTimeEnd: typeof args.event_time_end === 'string' ? args.event_time_end : undefined,
+    retryBatches: failedBatches(last),
     state: typeof args.state === 'string' ? args.state : undefined,
     defer: args.defer === true,
     favorState: args.favor_state === true,

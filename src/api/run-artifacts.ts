@@ -51,6 +51,8 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     fail_fast: options.failFast ?? false,
     ...(options.empty ? { empty: true } : {}),
+    ...(options.eventTimeStart ? { event_time_start: options.eventTimeStart } : {}),
+    ...(options.eventTimeEnd ? { event_time_end: options.eventTimeEnd } : {}),
     ...(options.selector ? { selector: options.selector } : {}),
     ...(options.indirectSelection ? { indirect_selection: options.indirectSelection } : {}),
     ...(options.storeFailures ? { store_failures: true } : {}),

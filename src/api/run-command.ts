@@ -22,6 +22,8 @@ import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
 import { resourceTypeFilter } from './resource-types.js';
+import { microbatchTimes } from './event-time-options.js';
+import type { MicrobatchTimes } from '../execute/microbatch-runner.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
 
@@ -50,6 +52,8 @@ export interface RunCommandOptions extends RunOptions {
   storeFailures?: boolean;
   /** `strata retry`: run exactly these nodes (those of the last run that failed or were skipped), instead of a selection. */
   onlyIds?: string[];
+  /** `strata retry`: per microbatch model, the batches (`[start, end]`) the last run left failed: only those run. */
+  retryBatches?: Record<string, [string, string][]>;
 }
 
 /** Nodes chosen for a command, and the saved state `--defer` reads. */
@@ -80,7 +84,7 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   const started = Date.now();
   const loaded = await load(kind, options);
   if (stopped(loaded)) return loaded.stop;
-  const { p, types, diagnostics } = loaded;
+  const { p, types, diagnostics, times } = loaded;
   const selection = await select(p, kind, options, types, diagnostics);
   if (stopped(selection)) return selection.stop;
   if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started);
@@ -97,7 +101,7 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   let executed: ExecuteSelectionResult;
   try {
     await openWarehouse(p, session, selection, options, relations, threads, early.take());
-    const { node, context } = compilePhase(p, session, selection.ids, options, relations);
+    const { node, context } = compilePhase(p, session, selection.ids, options, relations, times);
     executed = await executeSelection(p, {
       command: kind, ids: selection.ids, session, node, context, threads,
       failFast: options.failFast ?? false, signal: options.signal, testsGateChildren: kind === 'build',
@@ -119,8 +123,11 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
 }
 
 /** Load: the resource types the command runs, and the project prepared (parsed, graph built). */
-async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOptions, 'onTarget'>): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[] } | Stop> {
-  const typeProblems = [...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
+async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOptions, 'onTarget'>): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[]; times: MicrobatchTimes } | Stop> {
+  // The run's one "now" for microbatch models, and --event-time-start/--event-time-end checked before anything is read.
+  const eventTimes = microbatchTimes(options, new Date());
+  const times = { ...eventTimes.times, ...(options.retryBatches ? { retryBatches: options.retryBatches } : {}) };
+  const typeProblems = [...eventTimes.diagnostics, ...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
   if (typeProblems.length) return { stop: { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] } };
   const outcome = await prepareProject({ ...options, command: kind });
   if (!outcome.ok) return { stop: { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] } };
@@ -130,7 +137,7 @@ async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOpti
   const only = named(resourceTypeFilter(options.resourceTypes).types);
   const without = named(options.excludeResourceTypes) ?? [];
   const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
-  return { p: outcome.prepared, types, diagnostics: [...outcome.prepared.diagnostics] };
+  return { p: outcome.prepared, types, diagnostics: [...outcome.prepared.diagnostics], times };
 }
 
 /** Select: the nodes of the selection (or of the retried run), stopping on a selection error or `--warn-error`. */
@@ -173,11 +180,11 @@ async function openWarehouse(p: PreparedProject, session: RunSession, selection:
 }
 
 /** Compile: the command's compiler, and what each node runner is given. */
-function compilePhase(p: PreparedProject, session: RunSession, ids: string[], options: RunCommandOptions, relations: RelationIndex): { node: NodeRunContext; context: ReturnType<typeof templateContext> } {
+function compilePhase(p: PreparedProject, session: RunSession, ids: string[], options: RunCommandOptions, relations: RelationIndex, microbatch: MicrobatchTimes): { node: NodeRunContext; context: ReturnType<typeof templateContext> } {
   const fullRefresh = options.fullRefresh ?? false;
   const context = templateContext(p, ids);
   const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, context });
-  const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse! };
+  const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse!, microbatch };
   return { node, context };
 }
 

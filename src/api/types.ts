@@ -48,6 +48,9 @@ export interface RunOptions extends CommonOptions, SelectionOptions {
   failFast?: boolean;
   /** `--empty` (dbt 1.8): models' refs and sources read no rows; every model is built, empty. */
   empty?: boolean;
+  /** `--event-time-start` / `--event-time-end` (dbt 1.9): the window microbatch models build (ISO dates or times, UTC unless offset). */
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
 }
 
 /** 0 success, 1 a node failed, 2 bad project or usage. */

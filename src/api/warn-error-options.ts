@@ -27,6 +27,7 @@ export const STRATA_WARNINGS: Readonly<Record<string, string | null>> = {
   'constraint-not-enforced': 'ConstraintNotEnforced',
   'constraint-not-created': 'ConstraintNotSupported',
   'test-target-disabled': 'NodeNotFoundOrDisabled',
+  'microbatch-no-event-time-input': 'MicrobatchModelNoEventTimeInputs',
   // A test that warned (a node's status, not a diagnostic).
   'test-warned': 'LogTestResult',
   'project-unknown-key': null, 'project-unknown-flag': null, 'project-dbt-version': null, 'package-dbt-version': null,

@@ -16,6 +16,8 @@ export interface NodeRunRecord {
   failures?: number | null;
   compiledCode?: string;
   relationName?: string | null;
+  /** A microbatch model's batches by outcome, each `[start, end]`. */
+  batchResults?: { successful: [string, string][]; failed: [string, string][] };
 }
 
 /** One node's entry of run_results.json (and of on-run-end's `results`). */
@@ -37,6 +39,8 @@ export function runResultEntry(r: NodeRunRecord): RunResultEntry {
     compiled: r.compiledCode !== undefined,
     compiled_code: r.compiledCode ?? null,
     relation_name: r.relationName ?? null,
+    // dbt 1.9 writes it for microbatch models (what `retry` reads to run only the failed batches).
+    ...(r.batchResults ? { batch_results: r.batchResults } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface RunResultEntry {
   compiled: boolean;
   compiled_code: string | null;
   relation_name: string | null;
+  /** dbt 1.9: a microbatch model's batches, `[start, end]`, by outcome. */
+  batch_results?: { successful: [string, string][]; failed: [string, string][] };
 }
 
 export interface RunResultsArtifact {

@@ -129,6 +129,20 @@ describe('strata CLI', () => {
     expect(JSON.parse(readFileSync(join(d, 'target', 'run_results.json'), 'utf8')).results).toEqual([]);
   });
 
+  it('builds a microbatch model over --event-time-start/--event-time-end; a bad one is exit 2 with no warehouse opened', () => {
+    const d = project({ 'models/m.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }}\nselect timestamp '2024-01-02 05:00:00' as ts" });
+    const bad = strata(['build', '--event-time-start', '2024-01-03', '--event-time-end', '2024-01-02', '--project-dir', d, '--profiles-dir', d]);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('--event-time-start: error [event-time-invalid] --event-time-start (2024-01-03) must be before --event-time-end (2024-01-02)');
+    expect(bad.out + bad.err).not.toMatch(/at .*\.js:\d+/);
+    expect(existsSync(join(d, 'target', 'test.duckdb'))).toBe(false);
+    const ok = strata(['build', '--event-time-start', '2024-01-01', '--event-time-end', '2024-01-03', '--project-dir', d, '--profiles-dir', d]);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    // No input has an event_time, so each of the two days reads the same row (as dbt's would), and dbt's warning says so.
+    expect(ok.out).toContain('[INSERT 2 (2 batches)');
+    expect(ok.out).toContain("models/m.sql:1: warn [microbatch-no-event-time-input] the microbatch model 'm' has no ref or source input with an event_time config");
+  });
+
   it('exits 2 on bad usage', () => {
     expect(strata(['build', '--threads', 'many']).code).toBe(2);
     expect(strata(['frobnicate']).code).toBe(2);

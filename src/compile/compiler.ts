@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CompiledFileWriter } from './compiled-file-writer.js';
 import type { Dialect, Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode, SourceDefinition } from '../parse/types.js';
@@ -37,8 +37,18 @@ export interface CompilerOptions {
   scrub?: (text: string) => string;
 }
 
-/** A relation that renders as an empty read of itself (`--empty`). */
-type EmptyRead = Relation & { emptyRead?: true };
+/** A relation that renders as an empty read of itself (`--empty`), or as its rows in a microbatch's window. */
+type EmptyRead = Relation & { emptyRead?: true; batchFilter?: string };
+
+/** A microbatch model's batch being compiled: its window, whether it is incremental, and its inputs' event_time filter. */
+export interface BatchCompile {
+  batch: { id: string; start: Date; end: Date };
+  incremental: boolean;
+  /** The condition on an input's event_time column that keeps the batch's rows (the dialect's form). */
+  filter: (field: string) => string;
+  /** The batch's start as dbt suffixes its compiled file (`2024-01-01`). */
+  suffix: string;
+}
 
 /** Resource types whose code is SQL to render. Seeds and landings have none. */
 const RENDERED = new Set(['model', 'test', 'snapshot', 'analysis', 'operation', 'unit_test']);
@@ -103,6 +113,26 @@ export class Compiler {
     };
   }
 
+  /**
+   * Compiles one batch of a microbatch model (dbt 1.9): refs and sources of inputs with an `event_time` read
+   * only the batch's window, `model.batch` is set, and `is_incremental()` is the batch's. Its SQL becomes the
+   * node's compiled code and is also written as `<name>/<name>_<batch start>.sql` beside the model's file, as dbt.
+   */
+  async compileBatch(id: string, batch: BatchCompile, warehouse?: TemplateWarehouse, log?: (message: string) => void): Promise<string> {
+    const node = this.node(id);
+    const startedAt = new Date().toISOString();
+    const { sql, ctes } = await this.render(node, warehouse, log, batch);
+    const compiled = injectCtes(sql, ctes);
+    this.compileTimings.set(id, { startedAt: this.compileTimings.get(id)?.startedAt ?? startedAt, completedAt: new Date().toISOString() });
+    node.compiledCode = compiled;
+    if (this.files) {
+      await this.write(node, compiled);
+      const text = this.options.scrub ? this.options.scrub(compiled) : compiled;
+      await this.files.write(join(node.packageName, dirname(node.originalFilePath), node.name, `${node.name}_${batch.suffix}.sql`), text);
+    }
+    return compiled;
+  }
+
   /** Compiles a node that is not in the manifest (`strata show --inline`): its refs resolved, ephemerals inlined, no file written. */
   async compileDetached(node: ManifestNode, warehouse?: TemplateWarehouse): Promise<string> {
     const { sql, ctes } = await this.render(node, warehouse);
@@ -145,7 +175,7 @@ export class Compiler {
     return { ...this.options.context, ...(vars ? { varsOverride: vars } : {}) };
   }
 
-  private async render(node: ManifestNode, warehouse?: TemplateWarehouse, log?: (message: string) => void): Promise<{ sql: string; ctes: Cte[] }> {
+  private async render(node: ManifestNode, warehouse?: TemplateWarehouse, log?: (message: string) => void, batch?: BatchCompile): Promise<{ sql: string; ctes: Cte[] }> {
     const { relations, dialect, engine } = this.options;
     // Nodes dbt resolves refs of with its RuntimeRefResolver (operations and hooks may ref what they like).
     const checked = (n: ManifestNode, r: RunResolver): RunResolver => (CHECKED_REFS.has(n.resourceType) ? parsedRefsOnly(r, relations, n) : r);
@@ -158,8 +188,13 @@ export class Compiler {
     const empty = this.options.emptyInputs === true && node.resourceType === 'model';
     const emptyRead = (r: Relation): EmptyRead => (empty ? { ...r, emptyRead: true } : r);
     // Ephemeral refs become CTE names (rendered alongside); with --empty, reads of real relations read no rows.
+    // In a batch, an input with an event_time is read in the batch's window only (dbt's event_time filter).
+    const inWindow = (found: ManifestNode | SourceDefinition, r: EmptyRead): EmptyRead => {
+      const field = found.config.event_time;
+      return batch && typeof field === 'string' && field.trim() && !r.emptyRead ? { ...r, batchFilter: batch.filter(field) } : r;
+    };
     const place = (found: ManifestNode | SourceDefinition): Relation => {
-      if (found.resourceType === 'source' || found.config.materialized !== 'ephemeral') return emptyRead(relations.relationOf(found));
+      if (found.resourceType === 'source' || found.config.materialized !== 'ephemeral') return inWindow(found, emptyRead(relations.relationOf(found)));
       pending.push(
         this.ephemeral(found, warehouse).then((body) => {
           addCtes(body.ctes);
@@ -169,9 +204,10 @@ export class Compiler {
       return { schema: '', identifier: `__dbt__cte__${found.name}` };
     };
     const context = runRenderContext(
-      { dialect, thisRelation: relations.relationOf(node), resolver: checked(node, indexResolver(relations, node.packageName, place)), warehouse, isIncremental: this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
+      { dialect, thisRelation: relations.relationOf(node), resolver: checked(node, indexResolver(relations, node.packageName, place)), warehouse, isIncremental: batch ? batch.incremental : this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
       {
-        renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : dialect.renderRelation(r)),
+        renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : r.batchFilter ? `(select * from ${dialect.renderRelation(r)} where ${r.batchFilter})` : dialect.renderRelation(r)),
+        ...(batch ? { batch: batch.batch } : {}),
         isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
         ...this.options.context,
         ...(this.options.packageVars?.[node.packageName] ? { varsOverride: this.options.packageVars[node.packageName] } : {}),

@@ -4,7 +4,8 @@ import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { indexResolver, renderNodeOf, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
-import { materializeNode, uniqueKeyOf } from '../materializations/index.js';
+import { isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
+import { microbatchRun, type MicrobatchTimes } from './microbatch-runner.js';
 import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, type ApplyIncremental } from '../data-tests/index.js';
 import type { NodeOutcome } from './index.js';
 import { UserError, formatDiagnostic } from '../diagnostics/index.js';
@@ -27,6 +28,8 @@ export interface NodeRunContext {
   warehouse: Warehouse;
   /** Models rendered while they waited for a thread (render-ahead.ts). */
   renderAhead?: RenderAhead;
+  /** The run's time for microbatch models ("now", `--event-time-start`/`--event-time-end`, retried batches). */
+  microbatch?: MicrobatchTimes;
 }
 
 /** A `ref('x')` or `source('s', 't')` written in YAML (a foreign key's `to:`), as the dialect renders its relation. */
@@ -107,6 +110,7 @@ export function withSessionSecrets(p: Pick<RunProject, 'adapter' | 'sessionSecre
 
 async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const tw = templateWarehouse(connection, ctx.prepared.adapter.dialect);
+  if (isMicrobatch(node)) return runMicrobatchNode(ctx, node, connection, tw);
   const pending = ctx.renderAhead?.takeUnrecorded(node.uniqueId);
   const ahead = pending && (await pending);
   const log = nodeLog(ctx);
@@ -130,6 +134,20 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
   return outcome;
 }
 
+/** A microbatch model: rendered batch by batch as it runs (never ahead); a failed batch fails the node, the others stay. */
+async function runMicrobatchNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection, tw: ReturnType<typeof templateWarehouse>): Promise<NodeOutcome> {
+  const times = ctx.microbatch ?? { now: new Date() };
+  const run = microbatchRun(node, times, ctx.compiler, ctx.prepared.adapter.dialect, tw, nodeLog(ctx));
+  try {
+    return await materializeCompiled(ctx, node, connection, '', tw, run);
+  } catch (e) {
+    const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', node.packageName, node.originalFilePath);
+    const mapped = describeWarehouseError(e, node, node.compiledCode ?? '', compiledPath);
+    if (mapped === undefined) throw e;
+    return { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+  }
+}
+
 /**
  * Where a node's render logs (`log(…, info=True)`, `print()`): shown after its START line, which the scheduler
  * queues for the end of this turn of the event loop (later.ts), so each line waits for that turn too.
@@ -144,7 +162,7 @@ function afterThisTurn(work: () => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => setImmediate(() => work().then(resolve, reject)));
 }
 
-async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: ReturnType<typeof templateWarehouse>): Promise<NodeOutcome> {
+async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: ReturnType<typeof templateWarehouse>, microbatch?: MicrobatchRun): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
   const relation = ctx.relations.relationOf(node);
   if (ctx.prepared.sessionSecrets.size) await applySessionSecrets(ctx, connection);
@@ -169,6 +187,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     quarantine,
     fullRefresh: ctx.fullRefresh,
     relationOf: relationOfCall(ctx.relations, dialect),
+    ...(microbatch ? { microbatch } : {}),
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
       renderNodeOf(node, ctx.prepared.graph.manifest.packageDirs),
       hook,
@@ -176,8 +195,9 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     ),
   });
   return {
-    status: 'success',
-    message: result.message,
+    status: result.failedBatches ? 'error' : 'success',
+    message: result.failedBatches ? ctx.prepared.scrubber.scrub(`${result.failedBatches}\n  in ${node.originalFilePath}`) : result.message,
+    ...(result.batchResults ? { batchResults: result.batchResults } : {}),
     rowsAffected: result.rowsAffected,
     adapterResponse: result.adapterResponse,
     relation: dialect.renderRelation(relation),

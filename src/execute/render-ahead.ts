@@ -1,4 +1,5 @@
 import type { Manifest, ManifestNode } from '../parse/types.js';
+import { isMicrobatch } from '../materializations/index.js';
 import type { TemplateWarehouse } from '../templating/types.js';
 import type { Compiler } from '../compile/index.js';
 
@@ -48,7 +49,8 @@ export class RenderAhead {
    * must come from a render in turn.
    */
   private rendersAhead(node: ManifestNode): boolean {
-    if (node.resourceType !== 'model' || node.config.materialized === 'ephemeral') return false;
+    // A microbatch model renders once per batch, in its turn.
+    if (node.resourceType !== 'model' || node.config.materialized === 'ephemeral' || isMicrobatch(node)) return false;
     return !node.dependsOn.nodes.some((id) => this.manifest.nodes[id]?.config.materialized === 'ephemeral');
   }
 

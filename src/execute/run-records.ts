@@ -40,5 +40,6 @@ export function runRecord(r: NodeRunResult, node: ManifestNode | undefined, scru
     failures: r.failures ?? null,
     compiledCode: node?.compiledCode,
     relationName: r.relation ?? null,
+    ...(r.batchResults ? { batchResults: r.batchResults } : {}),
   };
 }

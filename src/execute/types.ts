@@ -32,6 +32,8 @@ export interface NodeOutcome {
   materialized?: string;
   /** A non-error status that still stops descendants (an error-severity test failure). */
   blocksDownstream?: boolean;
+  /** A microbatch model's batches by outcome (run_results' `batch_results`, as dbt 1.9 writes it). */
+  batchResults?: { successful: [string, string][]; failed: [string, string][] };
 }
 
 export interface RunGraphOptions {

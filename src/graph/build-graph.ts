@@ -101,6 +101,7 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
     const children = childMap[id]!;
     if (children.length > 1) children.sort();
   }
+  for (const node of nodes) if (isMicrobatchModel(node)) diagnostics.push(...microbatchInputWarning(manifest, node));
 
   const order = topologicalOrder(ids, parentMap, childMap);
   const graph = assembleGraph(manifest, ids, parentMap, childMap, order.ids);
@@ -130,6 +131,23 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
 const graphlib = (): typeof import('@dagrejs/graphlib') => createRequire(import.meta.url)('@dagrejs/graphlib') as typeof import('@dagrejs/graphlib');
 
 /** The graph object over already resolved edges. graphlib's Graph is built on first use: most commands never need it. */
+function isMicrobatchModel(node: ManifestNode): boolean {
+  return node.resourceType === 'model' && node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
+}
+
+/**
+ * dbt's MicrobatchModelNoEventTimeInputs: a microbatch model none of whose refs or sources has an
+ * event_time reads every row in every batch, and each batch then writes them all into its window.
+ */
+function microbatchInputWarning(manifest: Manifest, node: ManifestNode): Diagnostic[] {
+  const timed = node.dependsOn.nodes.some((id) => {
+    const field = (manifest.nodes[id] ?? manifest.sources[id])?.config.event_time;
+    return typeof field === 'string' && field.trim() !== '';
+  });
+  if (timed) return [];
+  return [{ code: 'microbatch-no-event-time-input', severity: 'warn', message: `the microbatch model '${node.name}' has no ref or source input with an event_time config: no input can be filtered to a batch, which can write duplicate rows`, file: node.originalFilePath, line: 1, hint: "set +event_time: <column> on the inputs it should read a batch of (a model's, seed's or snapshot's config, or a source table's)" }];
+}
+
 export function assembleGraph(manifest: Manifest, ids: string[], parentMap: Record<string, string[]>, childMap: Record<string, string[]>, order: string[]): ProjectGraph {
   let built: Graph | undefined;
   const graphOf = (): Graph => {

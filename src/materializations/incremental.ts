@@ -78,15 +78,28 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
 }
 
 /**
+ * A microbatch batch: the rows of its window in the table deleted and the batch's inserted, together. Where
+ * DDL is transactional the caller's transaction holds both; elsewhere (BigQuery) they go as one
+ * multi-statement transaction, so a failed insert leaves the window's previous rows.
+ */
+async function replaceWindow(connection: Connection, dialect: Dialect, relation: Relation, window: string, insert: string): Promise<void> {
+  const statements = [`delete from ${dialect.renderRelation(relation)} where ${window}`, insert];
+  if (dialect.capabilities.transactionalDdl) for (const s of statements) await connection.execute(s);
+  else await connection.execute([dialect.beginTransaction(), ...statements, dialect.commitTransaction()].join(';\n'));
+}
+
+/**
  * Applies new rows to an existing table with the configured strategy, in one transaction. `alongside`
  * statements (a quarantine's) run in that transaction too, before and after the strategy's.
  */
-export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection), alongside: AlongsideStatements = { before: [], after: [] }): Promise<{ rows: number; strategy: string }> {
+export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection), alongside: AlongsideStatements = { before: [], after: [] }, batchWindow?: string): Promise<{ rows: number; strategy: string }> {
   const keys = uniqueKeyOf(node);
   const supported = incrementalStrategiesOf(dialect);
   const defaultStrategy = keys.length ? (supported.includes('delete+insert') ? 'delete+insert' : 'merge') : 'append';
   const strategy = String(node.config.incremental_strategy ?? defaultStrategy);
-  if (!supported.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${supported.join(', ')}`);
+  // Microbatch is written once for every warehouse (delete the batch's window, insert its rows): see microbatch.ts.
+  if (strategy === 'microbatch' && batchWindow === undefined) throw new Error(`${node.uniqueId}: a microbatch model is applied one batch at a time`);
+  if (strategy !== 'microbatch' && !supported.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${supported.join(', ')}`);
   if ((strategy === 'merge' || strategy === 'delete+insert') && !keys.length) fail(node, `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list) to the model's config");
   let partitionBy: PartitionSpec | undefined;
   try {
@@ -115,6 +128,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
       for (const s of alongside.before) await connection.execute(s);
       if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
       else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy, predicates, updateColumns }));
+      else if (strategy === 'microbatch') await replaceWindow(connection, dialect, relation, batchWindow!, dialect.insertInto(relation, stagingSelect, columns));
       else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
       else {
         await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys, predicates));

@@ -5,6 +5,7 @@ import type { Connection, Relation } from '../adapters/contract.js';
 import type { AlongsideStatements, MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 import { buildAndSwap, directLookup, stagingRelation } from './swap.js';
 import { applyIncremental } from './incremental.js';
+import { materializeMicrobatch } from './microbatch.js';
 import { contractDdl, contractEnforced, enforceContract } from './contract.js';
 import { applySnapshot } from './snapshot.js';
 import { applyGrants, grantsOf } from './grants.js';
@@ -84,7 +85,9 @@ export async function materializeNode(input: MaterializeInput): Promise<Material
     forgetNode(relations, input.relation);
     throw e;
   }
-  if (input.node.config.materialized !== 'ephemeral') relations.added(input.relation, result.relationKind);
+  // After a failed microbatch batch the table may or may not exist (its first batch creates it): asked again.
+  if (result.failedBatches) forgetNode(relations, input.relation);
+  else if (input.node.config.materialized !== 'ephemeral') relations.added(input.relation, result.relationKind);
   if (persistsColumnDocs(input, result)) await persistColumnDocs({ ...input, connection: meter.connection }, result);
   if (grants) await applyGrants(meter.connection, input.dialect, input.relation, result.relationKind, grants, existed);
   return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
@@ -114,7 +117,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
   const materialized = String(node.config.materialized);
   if (node.config.pre_hook?.length) await runHooks(input, node.config.pre_hook);
   // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
-  const sql = materialized === 'seed' || materialized === 'ephemeral' || !contractEnforced(node) ? input.sql : await enforceContract(node, input.sql, connection, dialect);
+  const sql = materialized === 'seed' || materialized === 'ephemeral' || input.microbatch || !contractEnforced(node) ? input.sql : await enforceContract(node, input.sql, connection, dialect);
   let result: MaterializeResult;
   switch (materialized) {
     case 'ephemeral':
@@ -148,7 +151,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       break;
     }
     case 'incremental':
-      result = await materializeIncremental(input, sql);
+      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch) : await materializeIncremental(input, sql);
       break;
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);

@@ -1,5 +1,6 @@
 import type { Connection, Dialect, ExistingRelation, Relation, RelationKind } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
+import type { MicrobatchRun } from './microbatch.js';
 
 /**
  * What a run knows of the warehouse's relations (dbt's relation cache): asked instead of the catalog, and
@@ -33,6 +34,14 @@ export interface MaterializeInput {
   relationOf?: (call: string) => string | undefined;
   /** Renders a hook (hooks may be Jinja). */
   renderHook?: (hook: string) => Promise<string>;
+  /** A microbatch model: its batches and how to render each (its `sql` is then unused). */
+  microbatch?: MicrobatchRun;
+}
+
+/** dbt's `batch_results` of a microbatch model: each batch's `[start, end]`, by outcome. */
+export interface BatchResults {
+  successful: [string, string][];
+  failed: [string, string][];
 }
 
 export interface MaterializeResult {
@@ -42,6 +51,10 @@ export interface MaterializeResult {
   rowsAffected?: number;
   adapterResponse: Record<string, unknown>;
   relationKind: RelationKind;
+  /** A microbatch model's batches by outcome. */
+  batchResults?: BatchResults;
+  /** Set when a microbatch batch failed: the node fails with this message (its other batches stay committed). */
+  failedBatches?: string;
 }
 
 /** Statements run with an incremental strategy's own, in its transaction where the warehouse has one. */

@@ -93,9 +93,8 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
   const c = n.config;
   const supported = n.incrementalStrategies;
   const strategy = c.incremental_strategy;
-  if (strategy === 'microbatch' && supported && !supported.includes(strategy)) {
-    // dbt 1.9's strategy (dbt-duckdb has it): not a mistake in the project, a gap in Strata.
-    problem('config-invalid', 'incremental_strategy', "incremental_strategy 'microbatch' (dbt 1.9) is not supported by Strata yet", `use one of ${supported.join(', ')} with an is_incremental() filter on the event time, or disable this model`);
+  if (strategy === 'microbatch') {
+    microbatchChecks(c, problem);
     return;
   }
   if (typeof strategy === 'string' && !strategy.includes('{{') && supported && !supported.includes(strategy)) {
@@ -106,6 +105,25 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
   if (strategy === 'insert_overwrite' && (c.partition_by === undefined || c.partition_by === null)) problem('config-invalid', 'incremental_strategy', "incremental_strategy 'insert_overwrite' needs partition_by", "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to its config");
   const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
   if (set(c.merge_update_columns) && set(c.merge_exclude_columns)) problem('config-invalid', 'merge_update_columns', 'it sets both merge_update_columns and merge_exclude_columns', 'keep one: the columns a matched row takes from the new rows, or the columns it keeps');
+}
+
+/**
+ * dbt 1.9's microbatch (written once for every warehouse, so on none's list of strategies): it needs the
+ * model's event_time, a batch_size and where its first build begins. The values themselves (a batch_size
+ * of hour, day, month or year; an ISO `begin`) are checked with every config, where they are written.
+ */
+function microbatchChecks(c: NodeConfig, problem: Problem): void {
+  const missing = (v: unknown): boolean => v === undefined || v === null || v === '';
+  const needs: [string, string][] = [
+    ['event_time', "event_time='created_at' (the column of this model's rows that says when each happened)"],
+    ['batch_size', "batch_size='day' (or hour, month, year)"],
+    ['begin', "begin='2024-01-01' (where its first build starts)"],
+  ];
+  for (const [key, example] of needs) if (missing(c[key])) problem('config-invalid', 'incremental_strategy', `incremental_strategy 'microbatch' needs ${key}`, `add ${example} to its config`);
+  // Built batch by batch, a microbatch model has neither a quarantine nor a contract check yet: refused, not skipped.
+  if (c.quarantine === true || c.quarantine === 'true') problem('config-invalid', 'quarantine', 'quarantine is not supported on a microbatch model yet', "remove quarantine, or use incremental_strategy='merge' with an is_incremental() filter");
+  const contract = c.contract as { enforced?: unknown } | undefined;
+  if (contract && typeof contract === 'object' && contract.enforced === true) problem('contract-invalid', 'contract', 'an enforced contract is not checked on a microbatch model yet', "set contract: {enforced: false}, or use incremental_strategy='merge'");
 }
 
 /** dbt's snapshot rules (as materializations/snapshot.ts applies them when it runs). */

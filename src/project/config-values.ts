@@ -4,6 +4,7 @@
  * at parse time (exit 2, nothing written) instead of when its node runs. Each check is one lookup and a
  * type test: they run for every config key a project writes, so they must stay cheap.
  */
+import { parseInstant } from './iso-instant.js';
 import { editDistance } from '../diagnostics/did-you-mean.js';
 
 /** What a config's value must be, for the message, and an example for the hint. */
@@ -70,6 +71,8 @@ const RULES: Record<string, [Check, string, string]> = {
   event_time: [isText, 'a column name', 'event_time: created_at'],
   batch_size: [oneOf('hour', 'day', 'month', 'year'), 'hour, day, month or year', 'batch_size: day'],
   lookback: [isCount, 'a whole number of batches', 'lookback: 1'],
+  begin: [(v) => parseInstant(v) !== undefined, 'an ISO date, or date and time (UTC unless it has an offset)', "begin: '2024-01-01'"],
+  concurrent_batches: [(v) => typeof v === 'boolean', 'true or false', 'concurrent_batches: false'],
   // Seeds.
   delimiter: [(v) => typeof v === 'string' && v.length === 1, 'one character', "delimiter: ';'"],
   // Data tests.
@@ -140,7 +143,7 @@ export function configMappingProblems(config: Record<string, unknown>): { key: s
  */
 const OTHER_CONFIGS = [
   'snapshot_meta_column_names', 'quoting', 'freshness', 'loaded_at_field', 'quarantine_tests', 'row_level', 'reland_changed', 'external',
-  'begin', 'concurrent_batches', 'incremental_predicates', 'predicates', 'partitions',
+  'incremental_predicates', 'predicates', 'partitions',
   'require_partition_filter', 'partition_expiration_days', 'labels', 'kms_key_name', 'hours_to_expiration', 'enable_refresh',
   'refresh_interval_minutes', 'max_staleness', 'copy_grants', 'transient', 'query_tag', 'snowflake_warehouse', 'secure', 'target_lag',
   'automatic_clustering', 'file_format', 'location_root', 'tblproperties', 'indexes', 'unlogged', 'on_configuration_change', 'sort',

@@ -9,3 +9,4 @@ export { LazyProjectFile } from './project-file.js';
 export { hexDigest } from './digest.js';
 export { FilePrefetch } from './file-prefetch.js';
 export { DBT_COMPAT_VERSION } from './dbt-compat.js';
+export { parseInstant } from './iso-instant.js';

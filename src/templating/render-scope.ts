@@ -250,7 +250,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     dbt_metadata_envs: Object.fromEntries(Object.entries(options.env).filter(([k, v]) => k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined).map(([k, v]) => [k.slice('DBT_ENV_CUSTOM_ENV_'.length), v])),
     run_started_at: runStartedAt(input.runStartedAt),
     modules: MODULES,
-    model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.originalFilePath ?? node.file, path: node.path, alias: node.name },
+    model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, package_name: node.packageName, fqn: node.fqn, config: node.config, original_file_path: node.originalFilePath ?? node.file, path: node.path, alias: node.name, ...modelBatch(node, run) },
     graph: run?.graph ?? { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} },
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,
@@ -272,4 +272,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   if (run?.extraContext) Object.assign(scope, run.extraContext);
   void Namespace;
   return scope;
+}
+
+/** dbt 1.9's `model.batch`: the batch of a microbatch model being built, else none. */
+function modelBatch(node: RenderNode, run: RunRenderContext | undefined): { batch?: Record<string, unknown> | null } {
+  if (run?.batch) return { batch: { id: run.batch.id, event_time_start: runStartedAt(run.batch.start), event_time_end: runStartedAt(run.batch.end) } };
+  // dbt's models always have one (None outside a batch): `model.batch.id` renders empty while parsing, not an error.
+  return node.resourceType === 'model' ? { batch: null } : {};
 }

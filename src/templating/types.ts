@@ -154,6 +154,8 @@ export interface RunRenderContext {
   isEphemeral?(ref: RefCall): boolean;
   isIncremental: boolean;
   fullRefresh: boolean;
+  /** A microbatch model's batch being rendered: `model.batch` (dbt 1.9: id, event_time_start, event_time_end). */
+  batch?: { id: string; start: Date; end: Date };
   /** Unit tests: vars that override the project's for this render. */
   varsOverride?: Record<string, unknown>;
   /**

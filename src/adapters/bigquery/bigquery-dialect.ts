@@ -97,6 +97,11 @@ export class BigQueryDialect implements Dialect {
     return script.join(';\n');
   }
 
+  /** As dbt-bigquery: the field cast to TIMESTAMP, so a DATE or DATETIME event_time compares with the UTC bounds. */
+  eventTimeFilter(field: string, start: string, end: string): string {
+    return `cast(${field} as timestamp) >= '${start}' and cast(${field} as timestamp) < '${end}'`;
+  }
+
   /**
    * insert_overwrite: replace exactly the partitions present in the new rows (or the static `partitions`
    * list), in one MERGE — atomic in BigQuery.

@@ -15,6 +15,8 @@ interface RunFlags extends GlobalFlags {
   dryRun?: boolean;
   maxBytes?: string;
   empty?: boolean;
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
   defer?: boolean;
   favorState?: boolean;
   storeFailures?: boolean;
@@ -58,7 +60,9 @@ export function runCommands(): Command[] {
       cmd = cmd
         .option('--dry-run', 'print the bytes each node would process and the estimated cost (a warehouse with dry runs), then stop: nothing runs')
         .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
-        .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)");
+        .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)")
+        .option('--event-time-start <time>', 'microbatch models build from this time (ISO date or time, UTC unless it has an offset) instead of their config\'s window')
+        .option('--event-time-end <time>', 'microbatch models build up to this time (default: now)');
     }
     if (kind === 'build') {
       cmd = cmd
@@ -95,6 +99,8 @@ export function runCommands(): Command[] {
         checkFreshness: flags.checkFreshness,
         maxBytes,
         empty: flags.empty,
+        eventTimeStart: flags.eventTimeStart,
+        eventTimeEnd: flags.eventTimeEnd,
         signal,
       }));
       reportDiagnostics(reporter, result.diagnostics);

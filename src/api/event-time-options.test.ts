@@ -1,0 +1,23 @@
+import { describe, it, expect } from 'vitest';
+import { microbatchTimes } from './event-time-options.js';
+
+const NOW = new Date('2024-06-01T12:00:00Z');
+
+describe('--event-time-start / --event-time-end', () => {
+  it('reads ISO dates and times as UTC instants (an offset applied), and none as the config window with the run\u2019s now', () => {
+    expect(microbatchTimes({}, NOW)).toEqual({ times: { now: NOW }, diagnostics: [] });
+    expect(microbatchTimes({ eventTimeStart: '2024-01-01', eventTimeEnd: '2024-01-02T06:00:00+02:00' }, NOW).times).toEqual({ now: NOW, eventTimeStart: new Date('2024-01-01T00:00:00Z'), eventTimeEnd: new Date('2024-01-02T04:00:00Z') });
+  });
+
+  it('a start alone runs to now, as dbt\u2019s; it must be in the past', () => {
+    expect(microbatchTimes({ eventTimeStart: '2024-05-30' }, NOW)).toEqual({ times: { now: NOW, eventTimeStart: new Date('2024-05-30T00:00:00Z') }, diagnostics: [] });
+    expect(microbatchTimes({ eventTimeStart: '2024-07-01' }, NOW).diagnostics.map((d) => d.message)).toEqual(['--event-time-start (2024-07-01) is not in the past, and without --event-time-end the window ends now']);
+  });
+
+  it('refuses text that is no date, and a start not before the end, each with the flag and a fix', () => {
+    const r = microbatchTimes({ eventTimeStart: 'monday', eventTimeEnd: '2024-01-01' }, NOW);
+    expect(r.diagnostics.map((d) => [d.code, d.file, d.message])).toEqual([['event-time-invalid', '--event-time-start', "--event-time-start 'monday' is not an ISO date or date and time"]]);
+    expect(r.diagnostics[0]!.hint).toContain('--event-time-start 2024-01-01');
+    expect(microbatchTimes({ eventTimeStart: '2024-01-02', eventTimeEnd: '2024-01-02' }, NOW).diagnostics.map((d) => d.message)).toEqual(['--event-time-start (2024-01-02) must be before --event-time-end (2024-01-02)']);
+  });
+});
