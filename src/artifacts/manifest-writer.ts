@@ -1,10 +1,13 @@
-import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, MacroDefinition, DocBlock, Exposure, TimeSpine } from '../parse/types.js';
+import type { Manifest, ManifestNode, SourceDefinition, ColumnInfo, Constraint, TimeSpine } from '../parse/types.js';
 import { accessOf, groupOf } from '../parse/access-checks.js';
 import { groupJson, groupMap } from './group-json.js';
 import { MANIFEST_SCHEMA, DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
 import { dbtFilePath, dbtPatchPath, type PackageDirs } from '../parse/package-paths.js';
+import { docJson, exposureJson, macroJson } from './manifest-resources.js';
+
+export { exposureJson };
 
 export interface ManifestArtifactInput {
   manifest: Manifest;
@@ -184,67 +187,6 @@ export function sourceJson(source: SourceDefinition, relationName: string | null
     unrendered_config: {},
     relation_name: relationName,
     created_at: 0,
-  };
-}
-
-export function exposureJson(e: Exposure, dirs?: PackageDirs): Record<string, unknown> {
-  return {
-    name: e.name,
-    resource_type: 'exposure',
-    package_name: e.packageName,
-    path: dbtFilePath(dirs, e.packageName, e.path),
-    original_file_path: dbtFilePath(dirs, e.packageName, e.originalFilePath),
-    unique_id: e.uniqueId,
-    fqn: e.fqn,
-    type: e.type,
-    owner: { email: e.owner.email ?? null, name: e.owner.name ?? null },
-    description: e.description,
-    label: e.label ?? null,
-    maturity: e.maturity ?? null,
-    meta: e.meta,
-    tags: e.tags,
-    config: e.config,
-    unrendered_config: e.unrenderedConfig,
-    url: e.url ?? null,
-    depends_on: { macros: [], nodes: e.dependsOn.nodes },
-    refs: e.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
-    sources: e.sources.map((s) => [s.source, s.table]),
-    metrics: e.metrics.map((m) => [m]),
-    created_at: 0,
-  };
-}
-
-function macroJson(m: MacroDefinition, dirs?: PackageDirs): Record<string, unknown> {
-  const ofp = dbtFilePath(dirs, m.packageName, m.originalFilePath);
-  return {
-    name: m.name,
-    resource_type: 'macro',
-    package_name: m.packageName,
-    // dbt's macro path is its original_file_path (`macros/x.sql`).
-    path: ofp,
-    original_file_path: ofp,
-    unique_id: m.uniqueId,
-    macro_sql: m.macroSql,
-    depends_on: { macros: m.dependsOn.macros },
-    description: m.description,
-    meta: {},
-    docs: { show: true, node_color: null },
-    patch_path: null,
-    arguments: m.arguments.map((a) => ({ name: a.name, type: null, description: '' })),
-    created_at: 0,
-    supported_languages: null,
-  };
-}
-
-function docJson(d: DocBlock, dirs?: PackageDirs): Record<string, unknown> {
-  return {
-    name: d.name,
-    resource_type: 'doc',
-    package_name: d.packageName,
-    path: d.path,
-    original_file_path: dbtFilePath(dirs, d.packageName, d.originalFilePath),
-    unique_id: d.uniqueId,
-    block_contents: d.blockContents,
   };
 }
 

@@ -1,0 +1,91 @@
+/** The relations, columns and constraints the warehouse contract (contract.ts) speaks of: plain shapes, no behaviour. */
+export interface Relation {
+  /** DuckDB: catalog (usually omitted); BigQuery: project. */
+  database?: string;
+  /** DuckDB: schema; BigQuery: dataset. */
+  schema: string;
+  identifier: string;
+}
+
+export type RelationKind = 'table' | 'view' | 'external';
+
+export interface ColumnDef {
+  name: string;
+  /** Warehouse type as the warehouse spells it (`VARCHAR`, `INT64`). */
+  dataType: string;
+  nullable?: boolean;
+  description?: string;
+  /** A record's fields, where the warehouse names its type by kind only (BigQuery's RECORD: `STRUCT`). */
+  fields?: ColumnDef[];
+  /** A repeated field (BigQuery's REPEATED mode: an array of `dataType`). */
+  repeated?: boolean;
+}
+
+/** A column or model constraint of an enforced contract (dbt's `constraints:`), as the dialect renders it. */
+export interface ConstraintDef {
+  type: 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key' | 'custom';
+  name?: string;
+  expression?: string;
+  /** On a model's constraint: its columns. */
+  columns?: string[];
+  to?: string;
+  toColumns?: string[];
+}
+
+/** A contracted table's column list: each column with its type and constraints, and the model's constraints. */
+export interface ContractDdl {
+  columns: { name: string; dataType: string; constraints: ConstraintDef[] }[];
+  constraints: ConstraintDef[];
+}
+
+/** How a warehouse treats each constraint type: checked on write, written but not checked, or not written at all. */
+export type ConstraintSupport = Record<ConstraintDef['type'], 'enforced' | 'not_enforced' | 'unsupported'>;
+
+export interface ExistingRelation extends Relation {
+  kind: RelationKind;
+}
+
+/** What differs between warehouses, stated once so strategies branch on facts, not names. */
+export interface Capabilities {
+  /** DDL can run inside a transaction and roll back (DuckDB yes, BigQuery no). */
+  transactionalDdl: boolean;
+  /** `MERGE` statement available. */
+  merge: boolean;
+  /**
+   * `CREATE OR REPLACE TABLE|VIEW … AS` swaps atomically, so a failed or killed build leaves the old relation
+   * (BigQuery; DuckDB, whose single statement runs in its own transaction).
+   */
+  atomicReplace: boolean;
+  /** `CREATE TABLE … AS` answers with the rows it wrote (DuckDB's `Count`), so no `count(*)` is needed after it. */
+  ctasRowCount?: boolean;
+  /** Dry-run cost estimates (BigQuery). */
+  dryRun: boolean;
+}
+
+/** Options a materialization passes to table/view creation (partitioning, clustering, labels…). */
+export interface RelationOptions {
+  config?: Record<string, unknown>;
+  description?: string;
+  columns?: ColumnDef[];
+  /** An enforced contract: the table is created with these column definitions and constraints, then filled. */
+  contract?: ContractDdl;
+  /** CREATE TEMP … where the warehouse has it. */
+  temporary?: boolean;
+}
+
+/** `partition_by` of a BigQuery table, normalised (dbt-bigquery's shape). */
+export interface PartitionSpec {
+  field: string;
+  dataType: 'date' | 'timestamp' | 'datetime' | 'int64';
+  granularity: 'hour' | 'day' | 'month' | 'year';
+  range?: { start: number; end: number; interval: number };
+}
+
+export interface MergeOptions {
+  /** Restrict the target scan to the partitions present in the source (BigQuery). */
+  partitionBy?: PartitionSpec;
+  /** dbt's `incremental_predicates`: conditions added to the match, over `DBT_INTERNAL_DEST` / `DBT_INTERNAL_SOURCE`. */
+  predicates?: string[];
+  /** The columns a matched row gets from the source (dbt's `merge_update_columns` / `merge_exclude_columns`); all when absent, none: matched rows stay as they are. */
+  updateColumns?: string[];
+}
