@@ -194,6 +194,18 @@ describe('seeds', () => {
     ]);
   });
 
+  it('loads what the sniffer would read otherwise (US dates beside ISO ones, spaces around booleans), whole decimals as integers, NaN as a number', async () => {
+    const csv = ['order_day,ship_date,flag,price,ratio,constructor', '01/31/2024,2024-02-01, true,10.00,NaN,a', '02/01/2024,2024-02-03,false ,20.,1.5,b'].join('\n');
+    const p = project({ 'seeds/s.csv': `${csv}\n` });
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    const types = await p.q("select column_name as c, data_type as t from information_schema.columns where table_name = 's' order by ordinal_position");
+    expect(Object.fromEntries(types.map((r) => [r.c, r.t]))).toEqual({ order_day: 'VARCHAR', ship_date: 'DATE', flag: 'BOOLEAN', price: 'INTEGER', ratio: 'DOUBLE', constructor: 'VARCHAR' });
+    expect(await p.q('select order_day, ship_date::varchar as ship_date, flag, price from main.s order by price')).toEqual([
+      { order_day: '01/31/2024', ship_date: '2024-02-01', flag: true, price: 10 },
+      { order_day: '02/01/2024', ship_date: '2024-02-03', flag: false, price: 20 },
+    ]);
+  });
+
   it('ignores a column type for a column the file does not have, as dbt (folder-wide +column_types, as Fivetran writes them)', async () => {
     const p = project({ 'seeds/a.csv': 'id,created\n1,2024-01-02 03:04:05\n', 'seeds/b.csv': 'id,code\n1,007\n', 'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    +column_types: {created: timestamp, code: varchar, canceled_at: timestamp}\n' });
     expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);

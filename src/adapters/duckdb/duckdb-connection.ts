@@ -2,7 +2,7 @@ import type { DuckDBConnection as DriverConnection, DuckDBInstance } from '@duck
 import type * as Bindings from '@duckdb/node-bindings';
 import type { ColumnDef, Connection, ExecuteResult, ExistingRelation, QueryResult, Relation } from '../contract.js';
 import { duckdbDialect } from './duckdb-dialect.js';
-import { inferSeedTypes } from './duckdb-seed-types.js';
+import { inferSeedTypes, seedColumnSql } from './duckdb-seed-types.js';
 
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
@@ -132,14 +132,16 @@ export class DuckDBConnection implements Connection {
     const d = duckdbDialect;
     const args = [d.quoteString(csvPath), 'header = true', 'auto_detect = true', "nullstr = ''"];
     if (options.delimiter) args.push(`delim = ${d.quoteString(options.delimiter)}`);
-    // dbt's types (agate's, as dbt-duckdb names them), then column_types over them; as dbt, a type for a column
-    // the file does not have is ignored (folder-wide +column_types name the columns of several seeds, as
-    // Fivetran's integration projects write them); DuckDB would refuse it.
-    const types = await inferSeedTypes(this, args);
-    for (const [k, v] of Object.entries(options.columnTypes ?? {})) if (k in types) types[k] = String(v);
-    if (Object.keys(types).length) args.push(`types = {${Object.entries(types).map(([k, v]) => `${d.quoteString(k)}: ${d.quoteString(v)}`).join(', ')}}`);
+    // column_types as given, read by DuckDB's reader; as dbt, a type for a column the file does not have is
+    // ignored (folder-wide +column_types name the columns of several seeds, as Fivetran's integration projects
+    // write them). The other columns are read as text and cast to dbt's types (agate's, as dbt-duckdb names them).
+    const given = new Map(Object.entries(options.columnTypes ?? {}).map(([k, v]) => [k, String(v)]));
+    const types = await inferSeedTypes(this, args, new Set(given.keys()));
+    const read = [...types].map(([k]) => `${d.quoteString(k)}: ${d.quoteString(given.get(k) ?? 'VARCHAR')}`);
+    if (read.length) args.push(`types = {${read.join(', ')}}`);
+    const select = [...types].map(([k, t]) => seedColumnSql(k, t, given.has(k))).join(', ') || '*';
     // One statement, in its own transaction: a kill leaves the previous table.
-    const n = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select * from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
+    const n = (await this.execute(`create or replace table ${d.renderRelation(relation)} as select ${select} from read_csv(${args.join(', ')})`)).rowsAffected ?? 0;
     return { rowsAffected: n, response: { code: 'INSERT', rows_affected: n } };
   }
 
