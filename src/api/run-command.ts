@@ -140,12 +140,12 @@ async function select(p: PreparedProject, kind: RunKind, options: RunCommandOpti
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { stop: { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] } };
+  const materializations = materializationDiagnostics(p, selection.ids);
+  diagnostics.push(...materializations.filter((d) => d.severity === 'warn'));
   // --warn-error: a warning about the project or the selection stops the command before anything runs.
   const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { stop: { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] } };
   // A model whose materialization Strata cannot build stops the command before anything runs.
-  const materializations = unknownMaterializations(p, selection.ids);
-  diagnostics.push(...materializations.filter((d) => d.severity === 'warn'));
   const unbuildable = [...materializations.filter((d) => d.severity === 'error'), ...landingLocationDiagnostics(p, selection.ids)];
   if (unbuildable.length) return { stop: { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] } };
   return { ids: selection.ids, state: selection.state };
@@ -240,7 +240,7 @@ function retrySelection(p: PreparedProject, ids: string[], types: string[], opti
  * block of that name), or a name with a `{% materialization %}` block only for other warehouses. An error each,
  * before any node runs. Blocks redefining a built-in that the selection uses: a warning each, once.
  */
-function unknownMaterializations(p: PreparedProject, ids: string[]): Diagnostic[] {
+function materializationDiagnostics(p: PreparedProject, ids: string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const blocks = p.engine.materializations ?? [];
   const used = new Set<string>();
