@@ -74,6 +74,42 @@ describe('a custom materialization', () => {
     expect(await p.q("select count(*)::int as n from information_schema.tables where table_name like 'audited__dbt%'")).toEqual([{ n: 0 }]);
   });
 
+  it('runs an insert_by_period-like block: config.require, fetched statements read with load_result, a loop of inserts', async () => {
+    const p = project({
+      'macros/by_period.sql': `{% macro period_bounds(relation) %}
+  {% call statement('bounds', fetch_result=True) %}select min(bucket), max(bucket) from ({{ sql }}) as s{% endcall %}
+  {{ return(load_result('bounds')['data'][0]) }}
+{% endmacro %}
+{% materialization by_period, default %}
+  {%- set column = config.require('period_column') -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- if load_relation(this) is none or should_full_refresh() -%}
+    {% call statement('create') %}{{ create_table_as(False, target_relation, 'select * from (' ~ sql ~ ') as s where false') }}{% endcall %}
+  {%- endif -%}
+  {%- set bounds = period_bounds(target_relation) -%}
+  {%- set columns = adapter.get_columns_in_relation(target_relation) | map(attribute='name') | join(', ') -%}
+  {%- set ns = namespace(rows=0) -%}
+  {%- for period in range(bounds[0], bounds[1] + 1) -%}
+    {% call statement('period') %}insert into {{ target_relation }} ({{ columns }}) select {{ columns }} from ({{ sql }}) as s where {{ column }} = {{ period }} and {{ column }} not in (select {{ column }} from {{ target_relation }}){% endcall %}
+    {%- set ns.rows = ns.rows + load_result('period')['response']['rows_affected'] -%}
+  {%- endfor -%}
+  {% call statement('main') %}select {{ ns.rows }} as inserted{% endcall %}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+`,
+      'models/events.sql': "{{ config(materialized='by_period', period_column='bucket') }} select range as id, range % 3 as bucket from range(7)",
+    });
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q('select bucket::int as bucket, count(*)::int as n from main.events group by 1 order by 1')).toEqual([{ bucket: 0, n: 3 }, { bucket: 1, n: 2 }, { bucket: 2, n: 2 }]);
+    // Again: every period is there already, nothing is inserted twice.
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q('select count(*)::int as n from main.events')).toEqual([{ n: 7 }]);
+    p.write('models/events.sql', "{{ config(materialized='by_period') }} select 1 as bucket");
+    const missing = await run({ projectDir: p.dir, profilesDir: p.dir });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.results[0]?.message).toContain("config 'period_column' is required");
+  });
+
   it("takes the warehouse's own block before a default one, and the root project's before a package's", async () => {
     const marker = (name: string, adapter: string, value: string): string =>
       `{% materialization ${name}, ${adapter} %}{% call statement('main') %}create or replace table {{ this }} as select '${value}' as picked{% endcall %}{{ return({'relations': [this.incorporate(type='table')]}) }}{% endmaterialization %}\n`;
