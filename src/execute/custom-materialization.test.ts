@@ -138,6 +138,7 @@ describe('a custom materialization', () => {
     const failed = r.results.find((x) => x.uniqueId === 'model.p.audited')!;
     expect(failed.status).toBe('error');
     expect(failed.message).toContain('Conversion Error');
+    expect(failed.message).toContain("raised in materialization 'audited_table' (macros/audited.sql:1)");
     expect(failed.message).not.toMatch(/\n\s+at /);
     expect(r.results.find((x) => x.uniqueId === 'model.p.child')?.status).toBe('skipped');
     expect(await p.q('select id from main.audited')).toEqual([{ id: 1 }]);

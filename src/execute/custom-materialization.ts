@@ -6,8 +6,10 @@
 import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { indexResolver, runRenderContext } from '../compile/index.js';
+import { applyGrants, grantMap } from '../materializations/index.js';
 import { BUILTIN_MATERIALIZATIONS, findMaterialization, type MacroInfo, type TemplateWarehouse } from '../templating/index.js';
 import type { NodeOutcome, RunProject } from './types.js';
+import { UserError } from '../diagnostics/index.js';
 import type { NodeRunContext } from './node-runner.js';
 
 /** The block a model runs with, where its `materialized` is none of Strata's own. */
@@ -22,6 +24,19 @@ function touched(relation: Relation): Relation[] {
   return ['', '__dbt_tmp', '__dbt_backup'].map((suffix) => ({ ...relation, identifier: relation.identifier + suffix }));
 }
 
+/** A warehouse error met in the block: its message (or its description, warehouse-error.ts) names the block as well. */
+function raisedIn(e: unknown, block: MacroInfo): unknown {
+  if (!(e instanceof Error) || e instanceof UserError) return e;
+  const where = `raised in materialization '${block.name}' (${block.path}:${block.line})`;
+  const err = e as Error & { describe?: () => string };
+  const wrapped = Object.create(err) as Error & { describe?: () => string };
+  if (typeof err.describe === 'function') {
+    const describe = err.describe.bind(err);
+    wrapped.describe = () => `${describe()}\n  ${where}`;
+  } else Object.defineProperty(wrapped, 'message', { value: `${err.message}\n  ${where}` });
+  return wrapped;
+}
+
 export async function runCustomMaterialization(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: TemplateWarehouse, block: MacroInfo): Promise<NodeOutcome> {
   const { engine } = ctx.prepared;
   const { dialect } = ctx.prepared.adapter;
@@ -32,7 +47,17 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
   const context = runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, ctx.compiler.hookContext(node));
   let outcome;
   try {
-    outcome = await engine.runMaterialization(renderNode, block, context, { sql, preHooks: node.config.pre_hook ?? [], postHooks: node.config.post_hook ?? [] });
+    outcome = await engine.runMaterialization(renderNode, block, context, {
+      sql,
+      preHooks: node.config.pre_hook ?? [],
+      postHooks: node.config.post_hook ?? [],
+      applyGrants: async (target, type, grants, shouldRevoke) => {
+        const wanted = grantMap(grants);
+        if (wanted) await applyGrants(connection, dialect, target, type === 'view' ? 'view' : 'table', wanted, shouldRevoke);
+      },
+    });
+  } catch (e) {
+    throw raisedIn(e, block);
   } finally {
     // The block ran its own DDL through the adapter: the cache asks the warehouse about these next time.
     for (const r of touched(relation)) cache.forget(r);

@@ -3,5 +3,5 @@ export { buildAndSwap, stagingRelation, STAGING_SUFFIX } from './swap.js';
 export { uniqueKeyOf } from './incremental.js';
 export type { MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 export { constraintWarnings } from './contract.js';
-export { grantWarnings } from './grants.js';
+export { applyGrants, grantMap, grantWarnings } from './grants.js';
 export { planClone, executeClone, type ClonePlan, type CloneInput } from './clone.js';

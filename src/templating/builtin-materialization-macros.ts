@@ -2,8 +2,9 @@ import type { MacroFile } from './types.js';
 
 /**
  * dbt's global-project macros that `{% materialization %}` blocks call besides the relation macros
- * (builtin-macros.ts): hooks, revoking, and the documentation and grant steps. Package `dbt`. `persist_docs` and
- * `apply_grants` do nothing here: Strata applies `grants` and column docs in its own materializations only.
+ * (builtin-macros.ts): hooks, revoking, and the documentation and grant steps. Package `dbt`. `persist_docs`
+ * does nothing (Strata applies column docs in its own materializations only); `apply_grants` does nothing
+ * outside a block, where materialization-call.ts gives the real one.
  */
 export const materializationMacroFile: MacroFile = {
   path: 'strata/builtins/materialization-helpers.sql',

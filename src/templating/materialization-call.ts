@@ -61,6 +61,20 @@ function statements(context: RunRenderContext): { statement: (...a: unknown[]) =
   return { statement, loadResult: (name) => results.get(name) ?? null, results };
 }
 
+type RelationLike = { database?: unknown; schema?: unknown; identifier?: unknown; type?: unknown } | null | undefined;
+
+const toRelation = (rel: NonNullable<RelationLike>): Relation => ({ ...(rel.database ? { database: String(rel.database) } : {}), schema: String(rel.schema), identifier: String(rel.identifier) });
+
+/** `apply_grants(relation, grant_config, should_revoke=True)`: the grants through the run (nothing where the warehouse has none). */
+function applyGrants(call: MaterializationCall, args: unknown[]): unknown {
+  const { pos, kw } = splitArgs(args);
+  const rel = (pos[0] ?? kw.relation) as RelationLike;
+  const grants = pos[1] ?? kw.grant_config;
+  const revoke = pos[2] ?? kw.should_revoke ?? true;
+  if (!call.applyGrants || !rel || !grants) return '';
+  return call.applyGrants(toRelation(rel), typeof rel.type === 'string' ? rel.type : null, grants, Boolean(revoke)).then(() => '');
+}
+
 /** dbt's hook objects: `sql`, `transaction` (Strata's hooks all run inside), `index`. */
 const hookObjects = (hooks: string[]): Record<string, unknown>[] => hooks.map((sql, index) => ({ sql, transaction: true, index }));
 
@@ -74,12 +88,11 @@ function returnedRelations(returned: unknown, block: MacroInfo, node: RenderNode
     throw new UserError({ code: 'materialization-no-return', severity: 'error', message: `Invalid return value from materialization "${block.name}", expected a dict with key "relations" (model '${node.name}')`, ...at, hint: "return({'relations': [target_relation]})" });
   }
   return list.map((r) => {
-    const rel = r as { database?: unknown; schema?: unknown; identifier?: unknown; type?: unknown } | null;
+    const rel = r as RelationLike;
     if (!rel || typeof rel !== 'object' || rel.identifier === undefined || rel.schema === undefined) {
       throw new UserError({ code: 'materialization-no-return', severity: 'error', message: `materialization "${block.name}" returned something that is not a relation in 'relations' (model '${node.name}')`, ...at, hint: 'return relation objects (this, api.Relation.create(…), make_temp_relation(…))' });
     }
-    const relation: Relation = { ...(rel.database ? { database: String(rel.database) } : {}), schema: String(rel.schema), identifier: String(rel.identifier) };
-    return { relation, type: typeof rel.type === 'string' ? rel.type : null };
+    return { relation: toRelation(rel), type: typeof rel.type === 'string' ? rel.type : null };
   });
 }
 
@@ -96,6 +109,7 @@ export function materializationRun(node: RenderNode, block: MacroInfo, context: 
     post_hooks: hookObjects(call.postHooks),
     statement,
     load_result: loadResult,
+    apply_grants: (...args: unknown[]) => applyGrants(call, args),
     // dbt's: the model's `full_refresh` config where set, else the command's --full-refresh.
     should_full_refresh: () => (node.config.full_refresh === undefined || node.config.full_refresh === null ? context.fullRefresh : Boolean(node.config.full_refresh)),
   };

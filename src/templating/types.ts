@@ -215,6 +215,8 @@ export interface MaterializationCall {
   sql: string;
   preHooks: string[];
   postHooks: string[];
+  /** dbt's `apply_grants(relation, grant_config, should_revoke)`, where the warehouse has grants. */
+  applyGrants?(relation: Relation, type: string | null, grants: unknown, shouldRevoke: boolean): Promise<void>;
 }
 
 /** What a custom materialization did: the relations it returned and its `statement('main')` response. */

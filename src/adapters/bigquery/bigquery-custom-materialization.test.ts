@@ -1,7 +1,7 @@
 /**
  * A project's `{% materialization %}` on BigQuery (the local BigQuery server, loopback only): the block for
  * adapter 'bigquery' is chosen over the default one, builds its table through the adapter's macros, and a
- * downstream model reads it.
+ * downstream model reads it; its `apply_grants` grants what the model's `grants` config says.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
@@ -18,15 +18,17 @@ const MATERIALIZATIONS = `{% materialization stamped, default %}
 {% materialization stamped, adapter='bigquery' %}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set intermediate = make_intermediate_relation(target_relation) -%}
+  {%- set existing = load_relation(this) -%}
   {{ drop_relation_if_exists(intermediate) }}
   {% call statement('main') -%}
     {{ create_table_as(False, intermediate, sql) }}
   {%- endcall %}
-  {{ drop_relation_if_exists(load_relation(this)) }}
+  {{ drop_relation_if_exists(existing) }}
   {% do adapter.rename_relation(intermediate, target_relation) %}
   {% call statement('stamp') -%}
     insert into {{ target_relation }} (id, label) values (99, 'stamped')
   {%- endcall %}
+  {% do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing, full_refresh_mode=True)) %}
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
 `;
@@ -50,15 +52,24 @@ describe.skipIf(analyzerPlatformGap)('a custom materialization on BigQuery (loop
       'project.yml': 'name: p\nprofile: p\n',
       'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }, 'acme-custom'),
       'macros/stamped.sql': MATERIALIZATIONS,
-      'models/base.sql': "{{ config(materialized='stamped') }}\nselect 1 as id, 'one' as label union all select 2, 'two'",
+      'models/base.sql': "{{ config(materialized='stamped', grants={'roles/bigquery.dataViewer': ['group:analysts@example.com']}) }}\nselect 1 as id, 'one' as label union all select 2, 'two'",
       'models/downstream.sql': "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('base') }}",
     }, false);
     dirs.push(dir);
+    const dcl: string[][] = [];
+    // The local server has no session_user(): the grants a table has are answered here (none).
+    bq.answer = (sql) => (sql.includes('OBJECT_PRIVILEGES') ? { fields: [{ name: 'privilege_type', type: 'STRING' }, { name: 'grantee', type: 'STRING' }], rows: [] } : undefined);
     for (let i = 0; i < 2; i++) {
+      const before = bq.jobs.length;
       const r = await run({ projectDir: dir, profilesDir: dir });
       expect(r.results.filter((x) => x.status !== 'success').map((x) => x.message)).toEqual([]);
       expect(r.exitCode).toBe(0);
+      dcl.push(bq.jobs.slice(before).map((j) => String(j.configuration.query?.query ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q)));
     }
+    // The first build only grants; the second asks what the table has first (should_revoke: it existed).
+    const grant = 'grant `roles/bigquery.dataViewer` on table `acme-custom`.`shop`.`base` to "group:analysts@example.com"';
+    expect(dcl[0]).toEqual([grant]);
+    expect(dcl[1]).toEqual([expect.stringContaining('INFORMATION_SCHEMA.OBJECT_PRIVILEGES'), grant]);
     expect(await queryRows(bq.endpoint, 'select id, label from `acme-custom`.`shop`.`base` order by id', { project: 'acme-custom' })).toEqual([{ id: '1', label: 'one' }, { id: '2', label: 'two' }, { id: '99', label: 'stamped' }]);
     expect(await queryRows(bq.endpoint, 'select n from `acme-custom`.`shop`.`downstream`', { project: 'acme-custom' })).toEqual([{ n: '3' }]);
   });
