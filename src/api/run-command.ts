@@ -18,6 +18,7 @@ import { runCompiler } from '../execute/run-context.js';
 import { templateContext } from '../execute/template-context.js';
 import { executeSelection, type ExecuteSelectionResult } from '../execute/execute-selection.js';
 import { landingLocationDiagnostics } from '../execute/landing-check.js';
+import { BUILTIN_MATERIALIZATIONS, findMaterialization, ignoredOverrides } from '../templating/index.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
@@ -146,11 +147,13 @@ async function select(p: PreparedProject, kind: RunKind, options: RunCommandOpti
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { stop: { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] } };
+  const materializations = materializationDiagnostics(p, selection.ids);
+  diagnostics.push(...materializations.filter((d) => d.severity === 'warn'));
   // --warn-error: a warning about the project or the selection stops the command before anything runs.
   const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { stop: { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] } };
   // A model whose materialization Strata cannot build stops the command before anything runs.
-  const unbuildable = [...unknownMaterializations(p, selection.ids), ...landingLocationDiagnostics(p, selection.ids)];
+  const unbuildable = [...materializations.filter((d) => d.severity === 'error'), ...landingLocationDiagnostics(p, selection.ids)];
   if (unbuildable.length) return { stop: { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] } };
   return { ids: selection.ids, state: selection.state };
 }
@@ -239,28 +242,31 @@ function retrySelection(p: PreparedProject, ids: string[], types: string[], opti
   return { ids: kept, diagnostics, state: saved.state };
 }
 
-const MODEL_MATERIALIZATIONS = new Set(['view', 'table', 'incremental', 'ephemeral']);
-
 /**
- * Selected models with a materialization Strata does not have: dbt's `materialized_view`, or a custom
- * `{% materialization %}` of the project (found, named, not run). An error each, before any node runs.
+ * Selected models whose materialization Strata cannot run: dbt's `materialized_view` (unless the project has a
+ * block of that name), or a name with a `{% materialization %}` block only for other warehouses. An error each,
+ * before any node runs. Blocks redefining a built-in that the selection uses: a warning each, once.
  */
-function unknownMaterializations(p: PreparedProject, ids: string[]): Diagnostic[] {
+function materializationDiagnostics(p: PreparedProject, ids: string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const blocks = p.engine.materializations ?? [];
+  const used = new Set<string>();
   for (const id of ids) {
     const n = p.graph.manifest.nodes[id];
-    if (!n || n.resourceType !== 'model' || MODEL_MATERIALIZATIONS.has(String(n.config.materialized))) continue;
+    if (!n) continue;
     const m = String(n.config.materialized);
-    const custom = p.engine.materializations?.find((x) => x.name === m);
+    used.add(m);
+    if (n.resourceType !== 'model' || BUILTIN_MATERIALIZATIONS.has(m) || findMaterialization(blocks, p.project.config.name, m, p.project.target.type)) continue;
+    const elsewhere = blocks.find((x) => x.name === m);
     out.push({
       code: 'materialization-unknown',
       severity: 'error',
-      message: custom ? `model '${n.name}' uses materialized='${m}', the custom materialization in ${custom.path}:${custom.line}: Strata does not run custom materializations yet` : `model '${n.name}' uses materialized='${m}', which is not a materialization Strata has`,
+      message: elsewhere ? `model '${n.name}' uses materialized='${m}', whose {% materialization %} in ${elsewhere.path}:${elsewhere.line} is for adapter '${elsewhere.adapter}', not '${p.project.target.type}'` : `model '${n.name}' uses materialized='${m}', which is not a materialization Strata has`,
       file: n.originalFilePath,
-      hint: custom ? 'use view, table, incremental or ephemeral for it, with pre_hook/post_hook for the extra statements, or keep it on dbt' : 'use view, table, incremental or ephemeral',
+      hint: elsewhere ? `add {% materialization ${m}, adapter='${p.project.target.type}' %} (or one with default) to the macros` : 'use view, table, incremental or ephemeral, or define it with {% materialization %} in a macro file',
     });
   }
-  return out;
+  return [...ignoredOverrides(blocks.filter((b) => used.has(b.name)), p.project.config.name, p.project.target.type), ...out];
 }
 
 export { formatDiagnostic };

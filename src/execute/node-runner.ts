@@ -14,6 +14,7 @@ import type { RelationCache } from './relation-cache.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { runTestNode } from './test-runner.js';
 import type { RenderAhead } from './render-ahead.js';
+import { customMaterializationOf, runCustomMaterialization } from './custom-materialization.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -166,6 +167,8 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
   const { dialect } = ctx.prepared.adapter;
   const relation = ctx.relations.relationOf(node);
   if (ctx.prepared.sessionSecrets.size) await applySessionSecrets(ctx, connection);
+  const custom = customMaterializationOf(ctx.prepared, node);
+  if (custom) return runCustomMaterialization(ctx, node, connection, sql, tw, custom);
   const wantsQuarantine = node.config.quarantine === true || node.config.quarantine === 'true';
   const quarantine = wantsQuarantine
     ? (() => {

@@ -33,5 +33,6 @@ export function templateWarehouse(connection: Connection, dialect: Dialect): Tem
     query: (sql) => connection.query(sql),
     getColumns: (relation) => connection.getColumns(relation),
     relationExists: async (relation) => (await connection.getRelation(relation)) !== undefined,
+    execute: (sql) => connection.execute(sql),
   };
 }

@@ -11,7 +11,11 @@ import type { ManifestNode } from '../parse/types.js';
 
 /** The node's `grants`, privilege → grantees; undefined when it sets none. */
 export function grantsOf(node: ManifestNode): Map<string, string[]> | undefined {
-  const raw = node.config.grants;
+  return grantMap(node.config.grants);
+}
+
+/** A `grants` config (privilege → a grantee or a list), privilege → grantees; undefined when it has none. */
+export function grantMap(raw: unknown): Map<string, string[]> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const out = new Map<string, string[]>();
   for (const [privilege, who] of Object.entries(raw as Record<string, unknown>)) {

@@ -5,5 +5,5 @@ export type { BatchResults, MaterializeInput, MaterializeResult, RelationLookup 
 export { isMicrobatch, type MicrobatchRun } from './microbatch.js';
 export { BATCH_SIZES, batchId, formatBatchStart, batchesBetween, isBatchSize, microbatchWindow, parseInstant, eventTimeCondition, type Batch, type BatchSize } from './microbatch-window.js';
 export { constraintWarnings } from './contract.js';
-export { grantWarnings } from './grants.js';
+export { applyGrants, grantMap, grantWarnings } from './grants.js';
 export { planClone, executeClone, type ClonePlan, type CloneInput } from './clone.js';

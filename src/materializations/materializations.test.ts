@@ -381,18 +381,3 @@ describe('a foreign key to: ref()', () => {
     expect(r.diagnostics.find((d) => d.code === 'constraint-not-created')!.message).toContain('DuckDB cannot drop a table that another references');
   });
 });
-
-describe('a custom materialization', () => {
-  it('stops the run before anything is built, naming where it is defined', async () => {
-    const p = project({
-      'macros/mat.sql': "{% materialization my_view, default %}\n{{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
-      'models/a.sql': "{{ config(materialized='table') }} select 1 as id",
-      'models/b.sql': "{{ config(materialized='my_view') }} select * from {{ ref('a') }}",
-    });
-    const r = await run({ projectDir: p.dir, profilesDir: p.dir });
-    expect(r.exitCode).toBe(2);
-    expect(r.results).toEqual([]);
-    expect(r.diagnostics.find((d) => d.code === 'materialization-unknown')).toMatchObject({ file: 'models/b.sql', message: expect.stringContaining('macros/mat.sql:1') });
-    expect(existsSync(p.db)).toBe(false);
-  });
-});

@@ -74,7 +74,7 @@ function modelChecks(n: NodeCheckInput, problem: Problem): void {
   const c = n.config;
   const m = c.materialized;
   if (typeof m === 'string' && !MODEL_MATERIALIZATIONS.includes(m) && !n.customMaterializations.has(m)) {
-    problem('materialization-unknown', 'materialized', `materialized='${m}' is not a materialization`, didYouMean(m, MODEL_MATERIALIZATIONS) ?? 'use view, table, incremental or ephemeral');
+    problem('materialization-unknown', 'materialized', `materialized='${m}' is not a materialization`, didYouMean(m, [...MODEL_MATERIALIZATIONS, ...n.customMaterializations]) ?? 'use view, table, incremental or ephemeral, or define it with {% materialization %} in a macro file');
   }
   if (m === 'incremental') incrementalChecks(n, problem);
   // dbt: "Node … with 'ephemeral' materialization has an invalid value (public) for the access field".

@@ -1,20 +1,24 @@
 import type { MacroFile } from './types.js';
+import { materializationMacroFile } from './builtin-materialization-macros.js';
 
 /**
  * dbt's global-project macros that projects commonly override, with dbt's default behaviour.
  * Package `dbt`: a project macro of the same name wins; `dbt.<name>()` reaches these explicitly.
  */
 export const builtinMacroFiles: MacroFile[] = [
+  materializationMacroFile,
   {
     // dbt's global-project relation macros, as packages call them (elementary: dbt.make_temp_relation,
     // dbt.get_create_table_as_sql…), built on the adapter methods Strata has. Strata's materializations are
-    // its own; these serve templates. As dbt's, they create (never replace) a table or view: an existing one is an
+    // its own; these serve templates. As dbt's, an intermediate relation is beside its base (never a temporary
+    // one), and they create (never replace) a table or view: an existing one is an
     // error, not overwritten. Each warehouse's own versions (`duckdb__`, `bigquery__`) are in its adapter folder.
     path: 'strata/builtins/relations.sql',
     packageName: 'dbt',
     contents: `{% macro make_temp_relation(base_relation, suffix='__dbt_tmp') -%}{{ return(adapter.dispatch('make_temp_relation', 'dbt')(base_relation, suffix)) }}{%- endmacro %}
 {% macro default__make_temp_relation(base_relation, suffix) -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix})) }}{%- endmacro %}
-{% macro make_intermediate_relation(base_relation, suffix='__dbt_tmp') -%}{{ return(dbt.make_temp_relation(base_relation, suffix)) }}{%- endmacro %}
+{% macro make_intermediate_relation(base_relation, suffix='__dbt_tmp') -%}{{ return(adapter.dispatch('make_intermediate_relation', 'dbt')(base_relation, suffix)) }}{%- endmacro %}
+{% macro default__make_intermediate_relation(base_relation, suffix) -%}{{ return(dbt.default__make_temp_relation(base_relation, suffix)) }}{%- endmacro %}
 {% macro make_backup_relation(base_relation, backup_relation_type, suffix='__dbt_backup') -%}{{ return(base_relation.incorporate(path={"identifier": base_relation.identifier ~ suffix}, type=backup_relation_type)) }}{%- endmacro %}
 {% macro create_table_as(temporary, relation, compiled_code, language='sql') -%}{{ adapter.dispatch('create_table_as', 'dbt')(temporary, relation, compiled_code, language) }}{%- endmacro %}
 {% macro default__create_table_as(temporary, relation, sql, language='sql') -%}create {% if temporary %}temporary {% endif %}table {{ relation }} as ({{ sql }}){%- endmacro %}

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { MacroFile, MacroInfo } from './types.js';
-import { scanMacros } from './macro-scan.js';
+import { macroNameOf, scanMacros } from './macro-scan.js';
 import { CompiledTemplate, JinjaError, Macro, markPython, splitKw } from './jinja/index.js';
 import { RenderLocalStorage } from './jinja/render-local-storage.js';
 
@@ -54,7 +54,7 @@ interface CompiledFile {
  */
 export class MacroRegistry {
   readonly macros: MacroInfo[] = [];
-  /** `{% materialization %}` blocks: found, not run (Strata has no custom materializations yet). */
+  /** `{% materialization %}` blocks, each callable as the macro `materialization_<name>_<adapter>` of its package. */
   readonly materializations: MacroInfo[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly files: CompiledFile[] = [];
@@ -72,8 +72,6 @@ export class MacroRegistry {
 
   private add(file: MacroFile, deferCompile: boolean): void {
     const scanned = scanMacros(file);
-    this.materializations.push(...scanned.filter((m) => m.kind === 'materialization'));
-    const found = scanned.filter((m) => m.kind !== 'materialization');
     const compiled: CompiledFile = { file };
     if (!deferCompile) {
       try {
@@ -87,16 +85,16 @@ export class MacroRegistry {
     const index = this.files.push(compiled) - 1;
     const pkg = this.byPackage.get(file.packageName) ?? new Map<string, number>();
     this.byPackage.set(file.packageName, pkg);
-    for (const m of found) {
-      const callable = m.kind === 'test' ? `test_${m.name}` : m.name;
+    for (const m of scanned) {
+      const callable = macroNameOf(m);
       const prior = pkg.get(callable);
       if (prior !== undefined && file.packageName !== 'dbt') {
-        const first = this.macros.find((x) => x.packageName === file.packageName && (x.kind === 'test' ? `test_${x.name}` : x.name) === callable);
+        const first = [...this.macros, ...this.materializations].find((x) => x.packageName === file.packageName && macroNameOf(x) === callable);
         this.diagnostics.push({ code: 'duplicate-macro', severity: 'error', message: `macro '${m.name}' is defined twice: ${first?.path}:${first?.line} and ${file.path}:${m.line}`, file: file.path, line: m.line, hint: 'rename or remove one of them' });
         continue;
       }
       pkg.set(callable, index);
-      this.macros.push(m);
+      (m.kind === 'materialization' ? this.materializations : this.macros).push(m);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { MacroFile, MacroInfo } from './types.js';
 
-const OPEN = /\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?[^%]*-?%\}/g;
+const OPEN = /\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?([^%]*)-?%\}/g;
 const END: Record<MacroInfo['kind'], RegExp> = {
   macro: /\{%-?\s*endmacro\s*-?%\}/g,
   test: /\{%-?\s*endtest\s*-?%\}/g,
@@ -21,6 +21,12 @@ function argNames(list: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** The name of the macro a block defines, as dbt names it: `test_<name>`, `materialization_<name>_<adapter>`. */
+export function macroNameOf(m: Pick<MacroInfo, 'name' | 'kind' | 'adapter'>): string {
+  if (m.kind === 'test') return `test_${m.name}`;
+  return m.kind === 'materialization' ? `materialization_${m.name}_${m.adapter ?? 'default'}` : m.name;
+}
+
 /** Finds `{% macro %}`, `{% test %}` and `{% materialization %}` blocks in a file. */
 export function scanMacros(file: MacroFile): MacroInfo[] {
   const out: MacroInfo[] = [];
@@ -32,7 +38,8 @@ export function scanMacros(file: MacroFile): MacroInfo[] {
     end.lastIndex = m.index + m[0].length;
     const e = end.exec(file.contents);
     const stop = e ? e.index + e[0].length : file.contents.length;
-    out.push({ name: m[2]!, packageName: file.packageName, path: file.path, line: lineAt(file.contents, m.index), arguments: argNames(m[3]), sql: file.contents.slice(m.index, stop), kind });
+    const adapter = kind === 'materialization' ? { adapter: /\badapter\s*=\s*['"]([^'"]*)['"]/.exec(m[4] ?? '')?.[1] ?? 'default' } : {};
+    out.push({ name: m[2]!, packageName: file.packageName, path: file.path, line: lineAt(file.contents, m.index), arguments: argNames(m[3]), sql: file.contents.slice(m.index, stop), kind, ...adapter });
     OPEN.lastIndex = stop;
   }
   return out;

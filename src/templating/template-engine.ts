@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { UserError, locate, type Diagnostic } from '../diagnostics/index.js';
 import type { Relation } from '../adapters/contract.js';
 import type { RefCall } from '../parse/types.js';
-import type { MacroInfo, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
+import type { MacroInfo, MaterializationCall, MaterializationOutcome, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
+import { materializationRun } from './materialization-call.js';
 import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcome, type WorkerEngineOptions } from './parse-render-pool.js';
 import { MacroRegistry, renderIsAsync, withRenderState } from './macro-registry.js';
 import { builtinMacroFiles } from './builtin-macros.js';
@@ -209,6 +210,17 @@ export class JinjaTemplateEngine implements TemplateEngine {
       // A warehouse error met while rendering (run_query) describes itself: it is not a template mistake.
       if (isWarehouseError(e)) throw e;
       throw new UserError(this.toDiagnostic(e, node.file, text));
+    }
+  }
+
+  async runMaterialization(node: RenderNode, block: MacroInfo, context: RunRenderContext, call: MaterializationCall): Promise<MaterializationOutcome> {
+    const run = materializationRun(node, block, context, call);
+    const frame = this.frame(node, undefined, run.context);
+    try {
+      return await withRenderState({ scope: frame, async: true, instances: new Map() }, () => run.invoke(this.registry));
+    } catch (e) {
+      if (isWarehouseError(e)) throw e;
+      throw new UserError(this.toDiagnostic(e, block.path, block.sql));
     }
   }
 

@@ -5,7 +5,7 @@
  *    `adapter.get_columns_in_relation` reach the warehouse through `TemplateWarehouse`.
  */
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Relation, QueryResult, ColumnDef, ColumnConventions } from '../adapters/contract.js';
+import type { Relation, QueryResult, ColumnDef, ColumnConventions, ExecuteResult } from '../adapters/contract.js';
 import type { RefCall, SourceCall, ResourceType } from '../parse/types.js';
 
 /** A macro file to register: from the project's macro-paths, a package, or Strata's built-ins. */
@@ -28,6 +28,8 @@ export interface MacroInfo {
   /** Full text from `{% macro` to `{% endmacro %}`. */
   sql: string;
   kind: 'macro' | 'test' | 'materialization';
+  /** A materialization's adapter type (`adapter='duckdb'`), or `default`. */
+  adapter?: string;
 }
 
 /** What the environment is created with, once per invocation. */
@@ -136,6 +138,8 @@ export interface TemplateWarehouse {
   getColumns(relation: Relation): Promise<ColumnDef[]>;
   /** Undefined if absent; used by `adapter.get_relation` / `load_relation`. */
   relationExists(relation: Relation): Promise<boolean>;
+  /** A statement whose rows are not fetched (a materialization's `statement('main')`): the warehouse's answer. */
+  execute?(sql: string): Promise<ExecuteResult>;
 }
 
 export interface RunRenderContext {
@@ -184,8 +188,10 @@ export interface RunRenderContext {
 export interface TemplateEngine {
   /** Macros found in the registered files (for the manifest and diagnostics). */
   readonly macros: MacroInfo[];
-  /** `{% materialization name, … %}` blocks of the macro files (not run: custom materializations are not supported yet). */
+  /** `{% materialization name, … %}` blocks of the macro files (the project's and its packages'). */
   readonly materializations?: MacroInfo[];
+  /** Runs a `{% materialization %}` block for a model (materialization-call.ts). */
+  runMaterialization?(node: RenderNode, block: MacroInfo, context: RunRenderContext, call: MaterializationCall): Promise<MaterializationOutcome>;
   /** Problems in macro files (syntax errors, duplicate names) found at creation. */
   readonly diagnostics: Diagnostic[];
   /** Parse render: extract refs/sources/config. Fast path for files with only literal ref/source/config calls. */
@@ -208,4 +214,21 @@ export interface TemplateEngine {
   readonly envRead?: Record<string, string | null>;
   /** var() names read by `callMacro` so far → digest of the value. */
   readonly varsRead?: Record<string, string | null>;
+}
+
+/** What a custom materialization is called with, besides the run context: dbt's `sql` and hooks. */
+export interface MaterializationCall {
+  /** The compiled model SQL (`sql`, `compiled_code`). */
+  sql: string;
+  preHooks: string[];
+  postHooks: string[];
+  /** dbt's `apply_grants(relation, grant_config, should_revoke)`, where the warehouse has grants. */
+  applyGrants?(relation: Relation, type: string | null, grants: unknown, shouldRevoke: boolean): Promise<void>;
+}
+
+/** What a custom materialization did: the relations it returned and its `statement('main')` response. */
+export interface MaterializationOutcome {
+  relations: { relation: Relation; type: string | null }[];
+  /** dbt's adapter response of `statement('main')`: `code`, `rows_affected` where the warehouse says. */
+  response: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import { ExpressionParser } from './parse-expression.js';
 import { TokenStream, describe } from './token-stream.js';
 
 /** Blocks that dbt adds and that render nothing in a model or macro file (their contents are read elsewhere). */
-const SKIPPED_BLOCKS: Record<string, string> = { materialization: 'endmaterialization', docs: 'enddocs' };
+const SKIPPED_BLOCKS: Record<string, string> = { docs: 'enddocs' };
 /** Blocks whose body renders as written (dbt's `{% snapshot %}`, Jinja's `{% autoescape %}`). */
 const TRANSPARENT_BLOCKS: Record<string, string> = { snapshot: 'endsnapshot', autoescape: 'endautoescape' };
 
@@ -92,6 +92,7 @@ class Parser {
       case 'set': return this.setStmt();
       case 'macro': return this.macroStmt('macro', 'endmacro');
       case 'test': return this.macroStmt('test', 'endtest');
+      case 'materialization': return this.materializationStmt();
       case 'call': return this.callStmt();
       case 'filter': return this.filterStmt();
       case 'with': return this.withStmt();
@@ -121,7 +122,7 @@ class Parser {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const tag = this.stack[i]!.tag;
       if (tag === 'for') return true;
-      if (tag === 'macro' || tag === 'test' || tag === 'call') return false;
+      if (tag === 'macro' || tag === 'test' || tag === 'materialization' || tag === 'call') return false;
     }
     return false;
   }
@@ -231,6 +232,31 @@ class Parser {
     else throw this.s.fail(`expected token '(', got '${describe(this.s.cur)}'`);
     this.endBlock();
     def.body = this.block(tag, line, [end]).body;
+    this.endBlock();
+    return { t: 'macro', def, line };
+  }
+
+  /**
+   * dbt's `{% materialization name, default %}` / `{% materialization name, adapter='duckdb' %}`: a macro
+   * without parameters named `materialization_<name>_<adapter>` (dbt's MaterializationExtension).
+   */
+  private materializationStmt(): Stmt {
+    const line = this.s.next().line;
+    const name = this.s.expectName().value;
+    let adapter = 'default';
+    while (this.s.skipOp(',')) {
+      const key = this.s.expectName().value;
+      if (key === 'default' && !this.s.isOp('=')) continue;
+      if (!this.s.skipOp('=') || (key !== 'adapter' && key !== 'supported_languages')) throw this.s.fail(`materialization '${name}' has an invalid argument '${key}': write {% materialization ${name}, default %} or {% materialization ${name}, adapter='<type>' %}`);
+      const value = this.e.expression();
+      if (key === 'adapter') {
+        if (value.t !== 'const' || typeof value.value !== 'string') throw this.s.fail(`materialization '${name}': adapter= takes a quoted adapter type`);
+        adapter = value.value;
+      }
+    }
+    this.endBlock();
+    const def: MacroDef = { name: `materialization_${name}_${adapter}`, params: [], body: [], line };
+    def.body = this.block('materialization', line, ['endmaterialization']).body;
     this.endBlock();
     return { t: 'macro', def, line };
   }

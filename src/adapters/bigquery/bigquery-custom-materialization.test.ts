@@ -1,0 +1,76 @@
+/**
+ * A project's `{% materialization %}` on BigQuery (the local BigQuery server, loopback only): the block for
+ * adapter 'bigquery' is chosen over the default one, builds its table through the adapter's macros, and a
+ * downstream model reads it; its `apply_grants` grants what the model's `grants` config says.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { writeProject, removeProject } from '../../test-support/fixture-project.js';
+import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
+import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
+import { run } from '../../api/index.js';
+
+process.env.STRATA_BQ_BACKOFF_MS = '5';
+
+const MATERIALIZATIONS = `{% materialization stamped, default %}
+  {{ exceptions.raise_compiler_error('the default block must not run on BigQuery') }}
+{% endmaterialization %}
+{% materialization stamped, adapter='bigquery' %}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set intermediate = make_intermediate_relation(target_relation) -%}
+  {%- set existing = load_relation(this) -%}
+  {{ drop_relation_if_exists(intermediate) }}
+  {% call statement('main') -%}
+    {{ create_table_as(False, intermediate, sql) }}
+  {%- endcall %}
+  {{ drop_relation_if_exists(existing) }}
+  {% do adapter.rename_relation(intermediate, target_relation) %}
+  {% call statement('stamp') -%}
+    insert into {{ target_relation }} (id, label) values (99, 'stamped')
+  {%- endcall %}
+  {% do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing, full_refresh_mode=True)) %}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+`;
+
+describe.skipIf(analyzerPlatformGap)('a custom materialization on BigQuery (loopback BigQuery)', () => {
+  let bq: LocalBigQuery;
+  let gcs: LocalGcs;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    gcs = await startLocalGcs();
+    bq = await startLocalBigQuery({ gcs });
+  });
+  afterAll(async () => {
+    await bq.close();
+    await gcs.close();
+    dirs.forEach(removeProject);
+  });
+
+  it("runs the block for adapter 'bigquery', twice, and a downstream model reads its table", async () => {
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\n',
+      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }, 'acme-custom'),
+      'macros/stamped.sql': MATERIALIZATIONS,
+      'models/base.sql': "{{ config(materialized='stamped', grants={'roles/bigquery.dataViewer': ['group:analysts@example.com']}) }}\nselect 1 as id, 'one' as label union all select 2, 'two'",
+      'models/downstream.sql': "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('base') }}",
+    }, false);
+    dirs.push(dir);
+    const dcl: string[][] = [];
+    // The local server has no session_user(): the grants a table has are answered here (none).
+    bq.answer = (sql) => (sql.includes('OBJECT_PRIVILEGES') ? { fields: [{ name: 'privilege_type', type: 'STRING' }, { name: 'grantee', type: 'STRING' }], rows: [] } : undefined);
+    for (let i = 0; i < 2; i++) {
+      const before = bq.jobs.length;
+      const r = await run({ projectDir: dir, profilesDir: dir });
+      expect(r.results.filter((x) => x.status !== 'success').map((x) => x.message)).toEqual([]);
+      expect(r.exitCode).toBe(0);
+      dcl.push(bq.jobs.slice(before).map((j) => String(j.configuration.query?.query ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q)));
+    }
+    // The first build only grants; the second asks what the table has first (should_revoke: it existed).
+    const grant = 'grant `roles/bigquery.dataViewer` on table `acme-custom`.`shop`.`base` to "group:analysts@example.com"';
+    expect(dcl[0]).toEqual([grant]);
+    expect(dcl[1]).toEqual([expect.stringContaining('INFORMATION_SCHEMA.OBJECT_PRIVILEGES'), grant]);
+    expect(await queryRows(bq.endpoint, 'select id, label from `acme-custom`.`shop`.`base` order by id', { project: 'acme-custom' })).toEqual([{ id: '1', label: 'one' }, { id: '2', label: 'two' }, { id: '99', label: 'stamped' }]);
+    expect(await queryRows(bq.endpoint, 'select n from `acme-custom`.`shop`.`downstream`', { project: 'acme-custom' })).toEqual([{ n: '3' }]);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Models whose `materialized` is a project's (or package's) `{% materialization %}` block: the block runs in the
+ * model's run context (templating/materialization-call.ts), its `statement('main')` response is the node's,
+ * and the relations it returns are told to the run's relation cache.
+ */
+import type { Connection, Relation } from '../adapters/contract.js';
+import type { ManifestNode } from '../parse/types.js';
+import { indexResolver, runRenderContext } from '../compile/index.js';
+import { applyGrants, grantMap } from '../materializations/index.js';
+import { BUILTIN_MATERIALIZATIONS, findMaterialization, type MacroInfo, type TemplateWarehouse } from '../templating/index.js';
+import type { NodeOutcome, RunProject } from './types.js';
+import { UserError } from '../diagnostics/index.js';
+import type { NodeRunContext } from './node-runner.js';
+
+/** The block a model runs with, where its `materialized` is none of Strata's own. */
+export function customMaterializationOf(p: Pick<RunProject, 'engine' | 'project'>, node: ManifestNode): MacroInfo | undefined {
+  const name = String(node.config.materialized);
+  if (node.resourceType !== 'model' || BUILTIN_MATERIALIZATIONS.has(name)) return undefined;
+  return findMaterialization(p.engine.materializations ?? [], p.project.config.name, name, p.project.target.type);
+}
+
+/** The relations a block may have changed besides those it returns: dbt's intermediate and backup names. */
+function touched(relation: Relation): Relation[] {
+  return ['', '__dbt_tmp', '__dbt_backup'].map((suffix) => ({ ...relation, identifier: relation.identifier + suffix }));
+}
+
+/** A warehouse error met in the block: its message (or its description, warehouse-error.ts) names the block as well. */
+function raisedIn(e: unknown, block: MacroInfo): unknown {
+  if (!(e instanceof Error) || e instanceof UserError) return e;
+  const where = `raised in materialization '${block.name}' (${block.path}:${block.line})`;
+  const err = e as Error & { describe?: () => string };
+  const wrapped = Object.create(err) as Error & { describe?: () => string };
+  if (typeof err.describe === 'function') {
+    const describe = err.describe.bind(err);
+    wrapped.describe = () => `${describe()}\n  ${where}`;
+  } else Object.defineProperty(wrapped, 'message', { value: `${err.message}\n  ${where}` });
+  return wrapped;
+}
+
+export async function runCustomMaterialization(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: TemplateWarehouse, block: MacroInfo): Promise<NodeOutcome> {
+  const { engine } = ctx.prepared;
+  const { dialect } = ctx.prepared.adapter;
+  const relation = ctx.relations.relationOf(node);
+  const cache = ctx.state.on(connection);
+  if (!engine.runMaterialization) throw new Error('the template engine cannot run materializations');
+  const renderNode = { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config };
+  const context = runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, ctx.compiler.hookContext(node));
+  let outcome;
+  try {
+    outcome = await engine.runMaterialization(renderNode, block, context, {
+      sql,
+      preHooks: node.config.pre_hook ?? [],
+      postHooks: node.config.post_hook ?? [],
+      applyGrants: async (target, type, grants, shouldRevoke) => {
+        const wanted = grantMap(grants);
+        if (wanted) await applyGrants(connection, dialect, target, type === 'view' ? 'view' : 'table', wanted, shouldRevoke);
+      },
+    });
+  } catch (e) {
+    throw raisedIn(e, block);
+  } finally {
+    // The block ran its own DDL through the adapter: the cache asks the warehouse about these next time.
+    for (const r of touched(relation)) cache.forget(r);
+  }
+  for (const r of outcome.relations) {
+    if (r.type === 'table' || r.type === 'view') cache.added(r.relation, r.type);
+    else cache.forget(r.relation);
+  }
+  const rows = outcome.response.rows_affected;
+  return {
+    status: 'success',
+    message: String(outcome.response._message ?? 'OK'),
+    ...(typeof rows === 'number' && rows >= 0 ? { rowsAffected: rows } : {}),
+    adapterResponse: outcome.response,
+    relation: dialect.renderRelation(relation),
+    materialized: String(node.config.materialized),
+  };
+}

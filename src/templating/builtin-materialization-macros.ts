@@ -1,0 +1,28 @@
+import type { MacroFile } from './types.js';
+
+/**
+ * dbt's global-project macros that `{% materialization %}` blocks call besides the relation macros
+ * (builtin-macros.ts): hooks, revoking, and the documentation and grant steps. Package `dbt`. `persist_docs`
+ * does nothing (Strata applies column docs in its own materializations only); `apply_grants` does nothing
+ * outside a block, where materialization-call.ts gives the real one.
+ */
+export const materializationMacroFile: MacroFile = {
+  path: 'strata/builtins/materialization-helpers.sql',
+  packageName: 'dbt',
+  contents: `{% macro run_hooks(hooks, inside_transaction=True) -%}
+{%- for hook in hooks if hook.transaction == inside_transaction -%}
+{%- set rendered = render(hook.sql) | trim -%}
+{%- if rendered | length > 0 -%}{% call statement(auto_begin=inside_transaction) %}{{ rendered }}{% endcall %}{%- endif -%}
+{%- endfor -%}
+{%- endmacro %}
+{% macro should_revoke(existing_relation, full_refresh_mode=True) -%}
+{%- if not existing_relation -%}{{ return(False) }}{%- endif -%}
+{{ return(True) }}
+{%- endmacro %}
+{% macro copy_grants() -%}{{ return(True) }}{%- endmacro %}
+{% macro apply_grants(relation, grant_config, should_revoke=True) -%}{%- endmacro %}
+{% macro persist_docs(relation, model, for_relation=True, for_columns=True) -%}{%- endmacro %}
+{% macro drop_relation(relation) -%}{% do adapter.drop_relation(relation) %}{%- endmacro %}
+{% macro rename_relation(from_relation, to_relation) -%}{% do adapter.rename_relation(from_relation, to_relation) %}{%- endmacro %}
+`,
+};
