@@ -77,6 +77,8 @@ describe('unit tests', () => {
     const { readFileSync } = await import('node:fs');
     const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
     expect(Object.keys(m.unit_tests).sort()).toEqual(['unit_test.p.orders.a_wrong_expectation', 'unit_test.p.orders.doubles_amounts', 'unit_test.p.orders.incremental_branch_keeps_only_new_rows']);
+    // dbt's path: the YAML file within its resource folder; original_file_path: from the project root.
+    expect(m.unit_tests['unit_test.p.orders.doubles_amounts']).toMatchObject({ path: 'unit.yml', original_file_path: 'models/unit.yml' });
   });
 });
 

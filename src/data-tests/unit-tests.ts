@@ -88,7 +88,7 @@ export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: M
       resourceType: 'unit_test',
       packageName: projectName,
       name,
-      path: r.file,
+      path: r.pathInResource ?? r.file,
       originalFilePath: r.file,
       fqn: [...model.fqn, name],
       language: 'sql',
