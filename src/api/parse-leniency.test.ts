@@ -57,4 +57,18 @@ describe('parse-time leniency, then real values at execution', () => {
     expect(built.exitCode).toBe(1);
     expect(built.results.find((r) => r.uniqueId === 'model.p.y')).toMatchObject({ status: 'error', message: expect.stringContaining("has no attribute 'data'") });
   });
+
+  it("lets a disabled model call a macro that exists nowhere (another warehouse's), as dbt's parse does", async () => {
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\nmodels:\n  p:\n    sf_only:\n      +enabled: false\n',
+      'models/sf_only.sql': 'select {{ snowflake_only_macro() }} as x',
+      'models/off.sql': "{{ config(enabled=false) }} select {{ other_missing() }} as y",
+      'models/ok.sql': 'select 1 as a',
+      'models/broken.sql': 'select {{ not_a_macro() }} as z',
+    });
+    dirs.push(dir);
+    const parsed = await parse({ projectDir: dir, profilesDir: dir });
+    // Only the enabled model's unknown macro is an error.
+    expect(parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}`)).toEqual(['macro-not-found models/broken.sql']);
+  });
 });

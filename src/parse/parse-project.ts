@@ -189,8 +189,9 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
       for (const name of rendered.secrets ?? []) secrets.add(name);
     }
     const config: NodeConfig = finalConfig(DEFAULT_MATERIALIZED[resourceType] ?? 'view', folderConfig(tree, fqn), patchConfig, rendered.config, ...(overrides ? [folderConfig(overrideTree(overrides, resourceType), fqn)] : []));
-    // A disabled node never runs: a var it reads without a default is no error (dbt's parse gives such a var None).
-    diagnostics.push(...(config.enabled ? rendered.diagnostics : rendered.diagnostics.filter((d) => d.code !== 'var-not-found')));
+    // A disabled node never runs: a var it reads without a default, or a macro that does not exist (another
+    // warehouse's, in a package that disables the model elsewhere), is no error, as dbt's lenient parse gives none.
+    diagnostics.push(...(config.enabled ? rendered.diagnostics : rendered.diagnostics.filter((d) => d.code !== 'var-not-found' && d.code !== 'macro-not-found')));
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
     const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: dbtPath(f.path), path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
     const fields: Omit<ManifestNode, 'rawCode'> = {
