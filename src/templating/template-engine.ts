@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UserError, locate, type Diagnostic } from '../diagnostics/index.js';
+import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import type { Relation } from '../adapters/contract.js';
 import type { RefCall } from '../parse/types.js';
 import type { MacroInfo, MaterializationCall, MaterializationOutcome, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
@@ -11,10 +11,10 @@ import { buildScope, type ParseRecorder } from './render-scope.js';
 import { contextDict } from './context-dict.js';
 import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { isInertMacro, scanParseTemplate } from './parse-scan.js';
-import { CompiledTemplate, JinjaError, defaultGlobals, lenientRuntime, type Runtime } from './jinja/index.js';
-import { TemplateUserError } from './signals.js';
+import { CompiledTemplate, defaultGlobals, lenientRuntime, type Runtime } from './jinja/index.js';
 import { renderErrorDiagnostic } from './render-errors.js';
 import { literalShape } from './literal-shapes.js';
+import { findCall, isWarehouseError, macrosCalled } from './template-source-calls.js';
 
 type TemplateCodeCacheLike = NonNullable<TemplateEnvironmentOptions['codeCache']>;
 
@@ -77,7 +77,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const scanned = this.parseScan(source, node.file);
     if (scanned) {
       // Past the simple shape, a file may call macros (inert ones): recorded as a render records them.
-      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: scanned.beyondSimple ? this.macrosCalled(source) : [], fastPath: true, diagnostics: [] };
+      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: scanned.beyondSimple ? macrosCalled(source, (n) => this.registry.resolvePackage(n)) : [], fastPath: true, diagnostics: [] };
       for (const c of scanned.calls) {
         if (c.kind === 'ref') result.refs.push(c.ref);
         else if (c.kind === 'source') result.sources.push(c.source);
@@ -86,7 +86,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
       return result;
     }
     const recorder: ParseRecorder = { refs: [], sources: [], config: {}, docRefs: [] };
-    const result: ParseRenderResult = { refs: recorder.refs, sources: recorder.sources, config: recorder.config, docRefs: recorder.docRefs, macrosUsed: this.macrosCalled(source), fastPath: false, diagnostics: [] };
+    const result: ParseRenderResult = { refs: recorder.refs, sources: recorder.sources, config: recorder.config, docRefs: recorder.docRefs, macrosUsed: macrosCalled(source, (n) => this.registry.resolvePackage(n)), fastPath: false, diagnostics: [] };
     try {
       const { template, values } = this.compile(node.file, source);
       const frame = this.frame(node, recorder, undefined, values, options);
@@ -97,8 +97,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
     if (recorder.env) result.envVars = recorder.env;
     if (recorder.vars) result.varsRead = recorder.vars;
     if (recorder.secrets) result.secrets = recorder.secrets;
-    for (const r of recorder.refs) r.at ??= this.findCall(source, node.file, 'ref', r.name);
-    for (const s of recorder.sources) s.at ??= this.findCall(source, node.file, 'source', s.source);
+    for (const r of recorder.refs) r.at ??= findCall(source, node.file, 'ref', r.name);
+    for (const s of recorder.sources) s.at ??= findCall(source, node.file, 'source', s.source);
     return result;
   }
 
@@ -300,38 +300,16 @@ export class JinjaTemplateEngine implements TemplateEngine {
     return t;
   }
 
-  /** Macros the template calls: names followed by `(` inside its tags (SQL's own `length(x)` is not a call of dbt.length). */
-  private macrosCalled(source: string): string[] {
-    const used = new Set<string>();
-    for (const tag of source.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-      for (const m of tag[0].matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
-        const pkg = this.registry.resolvePackage(m[1]!);
-        if (pkg) used.add(`macro.${pkg}.${m[1]}`);
-      }
-    }
-    return [...used];
-  }
-
-  private findCall(source: string, file: string, fn: string, first: string): { file: string; line: number; column: number } {
-    const exact = new RegExp(`${fn}\\s*\\(\\s*['"]${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).exec(source);
-    const any = exact ?? new RegExp(`${fn}\\s*\\(`).exec(source);
-    return { file, ...(any ? locate(source, any.index) : { line: 1, column: 1 }) };
-  }
-
   private toDiagnostic(e: unknown, file: string, source: string): Diagnostic {
     return renderErrorDiagnostic(e, {
       file,
       source,
-      findCall: (fn) => this.findCall(source, file, fn, ''),
+      findCall: (fn) => findCall(source, file, fn, ''),
       macroNames: () => this.registry.names(),
       declaredPackages: this.options.declaredPackages ?? [],
       installedPackages: () => this.registry.packages(),
     });
   }
-}
-
-function isWarehouseError(e: unknown): boolean {
-  return e instanceof Error && !(e instanceof UserError) && !(e instanceof JinjaError) && !(e instanceof TemplateUserError) && e.name !== 'TypeError' && e.name !== 'RangeError' && e.name !== 'ReferenceError';
 }
 
 export function createTemplateEngine(options: TemplateEnvironmentOptions): TemplateEngine {
