@@ -8,7 +8,7 @@ import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import type { RelationIndex } from './relations.js';
 
-/** Resource types whose run-time refs must be ones their parse found (dbt's RuntimeRefResolver.validate). */
+/** Resource types whose run-time refs must be ones their parse found (dbt's RuntimeRefResolver.validate); generic tests are not checked. */
 const CHECKED_REFS = new Set(['model', 'snapshot', 'test', 'analysis']);
 import { indexResolver, parsedRefsOnly, runRenderContext, type RunResolver } from './run-render-context.js';
 
@@ -178,7 +178,9 @@ export class Compiler {
   private async render(node: ManifestNode, warehouse?: TemplateWarehouse, log?: (message: string) => void, batch?: BatchCompile): Promise<{ sql: string; ctes: Cte[] }> {
     const { relations, dialect, engine } = this.options;
     // Nodes dbt resolves refs of with its RuntimeRefResolver (operations and hooks may ref what they like).
-    const checked = (n: ManifestNode, r: RunResolver): RunResolver => (CHECKED_REFS.has(n.resourceType) ? parsedRefsOnly(r, relations, n) : r);
+    // Generic tests are left out: their refs are read from their YAML arguments, not from a render of the test
+    // macro as dbt's parse does, so one the macro itself makes would be refused wrongly.
+    const checked = (n: ManifestNode, r: RunResolver): RunResolver => (CHECKED_REFS.has(n.resourceType) && !n.testMetadata ? parsedRefsOnly(r, relations, n) : r);
     const ctes: Cte[] = [];
     const addCtes = (more: Cte[]): void => {
       for (const c of more) if (!ctes.some((x) => x.id === c.id)) ctes.push(c);

@@ -52,4 +52,15 @@ describe('refs the parse did not see', () => {
     // The failed incremental run left the table as it was.
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select id from main.inc')).toEqual([{ id: 1 }]);
   });
+  it('leaves generic tests alone: a ref made by the test macro, to a version, or through var() passes, as in dbt', async () => {
+    const dir = project({
+      'macros/in_a.sql': '{% test in_a(model, column_name) %} select * from {{ model }} where {{ column_name }} not in (select id from {{ ref(\'a\') }}) {% endtest %}',
+      'models/a.sql': 'select 1 as id',
+      'models/c.sql': 'select 1 as id',
+      'models/s.yml': "version: 2\nmodels:\n  - name: c\n    columns:\n      - name: id\n        data_tests:\n          - in_a\n          - relationships:\n              to: \"ref(var('target_model', 'a'))\"\n              field: id\n",
+    });
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.results.filter((x) => x.status !== 'success' && x.status !== 'pass').map((x) => `${x.uniqueId} ${x.message ?? ''}`)).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
 });
