@@ -9,9 +9,9 @@ describe('--event-time-start / --event-time-end', () => {
     expect(microbatchTimes({ eventTimeStart: '2024-01-01', eventTimeEnd: '2024-01-02T06:00:00+02:00' }, NOW).times).toEqual({ now: NOW, eventTimeStart: new Date('2024-01-01T00:00:00Z'), eventTimeEnd: new Date('2024-01-02T04:00:00Z') });
   });
 
-  it('a start alone runs to now, as dbt\u2019s; it must be in the past', () => {
-    expect(microbatchTimes({ eventTimeStart: '2024-05-30' }, NOW)).toEqual({ times: { now: NOW, eventTimeStart: new Date('2024-05-30T00:00:00Z') }, diagnostics: [] });
-    expect(microbatchTimes({ eventTimeStart: '2024-07-01' }, NOW).diagnostics.map((d) => d.message)).toEqual(['--event-time-start (2024-07-01) is not in the past, and without --event-time-end the window ends now']);
+  it('needs both flags, as dbt\u2019s: one alone is a usage error naming the other', () => {
+    expect(microbatchTimes({ eventTimeStart: '2024-05-30' }, NOW).diagnostics.map((d) => [d.code, d.message])).toEqual([['event-time-invalid', 'the flag --event-time-end is required when using --event-time-start']]);
+    expect(microbatchTimes({ eventTimeEnd: '2024-05-30' }, NOW).diagnostics.map((d) => d.message)).toEqual(['the flag --event-time-start is required when using --event-time-end']);
   });
 
   it('refuses text that is no date, and a start not before the end, each with the flag and a fix', () => {

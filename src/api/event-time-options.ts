@@ -5,7 +5,7 @@ import { parseInstant } from '../project/index.js';
 /**
  * dbt's `--event-time-start` / `--event-time-end`: the window microbatch models build, instead of the one
  * their config gives. Each an ISO date or date and time (UTC unless it has an offset), start before end;
- * a start alone runs to now, as dbt's. `now`: the run's one current time (every microbatch model uses it).
+ * as dbt's, one needs the other. `now`: the run's one current time (every microbatch model uses it).
  */
 export function microbatchTimes(options: { eventTimeStart?: string; eventTimeEnd?: string }, now: Date): { times: MicrobatchTimes; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -18,6 +18,9 @@ export function microbatchTimes(options: { eventTimeStart?: string; eventTimeEnd
   const start = read('--event-time-start', options.eventTimeStart);
   const end = read('--event-time-end', options.eventTimeEnd);
   if (start && end && start >= end) diagnostics.push({ code: 'event-time-invalid', severity: 'error', message: `--event-time-start (${options.eventTimeStart}) must be before --event-time-end (${options.eventTimeEnd})`, file: '--event-time-start', hint: 'swap them, or widen the window' });
-  if (start && !end && start >= now) diagnostics.push({ code: 'event-time-invalid', severity: 'error', message: `--event-time-start (${options.eventTimeStart}) is not in the past, and without --event-time-end the window ends now`, file: '--event-time-start', hint: 'give an earlier start, or an --event-time-end after it' });
+  for (const [given, missing] of [['--event-time-start', '--event-time-end'], ['--event-time-end', '--event-time-start']] as const) {
+    const has = (flag: string): boolean => (flag === '--event-time-start' ? options.eventTimeStart : options.eventTimeEnd) !== undefined;
+    if (has(given) && !has(missing)) diagnostics.push({ code: 'event-time-invalid', severity: 'error', message: `the flag ${missing} is required when using ${given}`, file: given, hint: `give both, e.g. --event-time-start 2024-01-01 --event-time-end 2024-01-02` });
+  }
   return { times: { now, ...(start ? { eventTimeStart: start } : {}), ...(end ? { eventTimeEnd: end } : {}) }, diagnostics };
 }

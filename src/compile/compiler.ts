@@ -203,12 +203,13 @@ export class Compiler {
           addCtes([{ id: found.uniqueId, name: `__dbt__cte__${found.name}`, sql: body.sql }]);
         }),
       );
-      return { schema: '', identifier: `__dbt__cte__${found.name}` };
+      // An ephemeral input with an event_time is filtered too, around its CTE (as dbt's create_ephemeral_from).
+      return inWindow(found, { schema: '', identifier: `__dbt__cte__${found.name}` });
     };
     const context = runRenderContext(
       { dialect, thisRelation: relations.relationOf(node), resolver: checked(node, indexResolver(relations, node.packageName, place)), warehouse, isIncremental: batch ? batch.incremental : this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
       {
-        renderRelation: (r: EmptyRead) => (r.schema === '' ? r.identifier : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : r.batchFilter ? `(select * from ${dialect.renderRelation(r)} where ${r.batchFilter})` : dialect.renderRelation(r)),
+        renderRelation: (r: EmptyRead) => (r.schema === '' ? (r.batchFilter ? `(select * from ${r.identifier} where ${r.batchFilter})` : r.identifier) : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : r.batchFilter ? `(select * from ${dialect.renderRelation(r)} where ${r.batchFilter})` : dialect.renderRelation(r)),
         ...(batch ? { batch: batch.batch } : {}),
         isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
         ...this.options.context,

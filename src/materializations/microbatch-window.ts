@@ -81,8 +81,12 @@ export function microbatchWindow(w: WindowInput): { start: Date; end: Date } {
   return { start: offset(w.now, w.batchSize, -lookback), end };
 }
 
-/** The batches of `[start, end)`: one per batch_size, the last ending at `end` exactly; none when start >= end. */
+/**
+ * The batches of `[start, end)`: one per batch_size, the last ending at `end` exactly. As dbt's build_batches,
+ * always one at least (a `begin` in the future: one empty batch, so the table exists for what reads it).
+ */
 export function batchesBetween(start: Date, end: Date, size: BatchSize): Batch[] {
+  if (start >= end) return [{ id: batchId(start, size), start, end }];
   const out: Batch[] = [];
   for (let s = start; s < end; ) {
     const next = offset(s, size, 1);

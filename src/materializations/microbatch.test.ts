@@ -59,7 +59,7 @@ describe('microbatch on DuckDB', () => {
     ]);
     const daily = runResults().results.find((x) => x.unique_id === 'model.p.daily')!;
     expect(daily.batch_results).toEqual({
-      successful: [['2024-01-01 00:00:00+00:00', '2024-01-02 00:00:00+00:00'], ['2024-01-02 00:00:00+00:00', '2024-01-03 00:00:00+00:00'], ['2024-01-03 00:00:00+00:00', '2024-01-04 00:00:00+00:00']],
+      successful: [['2024-01-01T00:00:00+00:00', '2024-01-02T00:00:00+00:00'], ['2024-01-02T00:00:00+00:00', '2024-01-03T00:00:00+00:00'], ['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']],
       failed: [],
     });
     // Each batch's compiled SQL, as dbt writes it: the event_time input in the window, the other whole.
@@ -81,7 +81,7 @@ describe('microbatch on DuckDB', () => {
       { id: 5, ts: '2024-01-03 23:59', amount: 15, batch_id: '20240103', incremental: true },
       { id: 6, ts: '2024-01-02 12:00', amount: 120, batch_id: '20240102', incremental: true },
     ]);
-    expect(runResults().results.find((x) => x.unique_id === 'model.p.daily')!.batch_results).toEqual({ successful: [['2024-01-02 00:00:00+00:00', '2024-01-03 00:00:00+00:00']], failed: [] });
+    expect(runResults().results.find((x) => x.unique_id === 'model.p.daily')!.batch_results).toEqual({ successful: [['2024-01-02T00:00:00+00:00', '2024-01-03T00:00:00+00:00']], failed: [] });
   });
 
   it('a failed batch leaves its day\u2019s previous rows, the other days committed; exit 1; batch_results names it; retry runs only it', async () => {
@@ -92,8 +92,8 @@ describe('microbatch on DuckDB', () => {
     expect(daily.status).toBe('error');
     expect(daily.message).toMatch(/^1 of 3 batches failed: batch 20240103 failed: .*Could not convert string 'x'/);
     expect(daily.batch_results).toEqual({
-      successful: [['2024-01-01 00:00:00+00:00', '2024-01-02 00:00:00+00:00'], ['2024-01-02 00:00:00+00:00', '2024-01-03 00:00:00+00:00']],
-      failed: [['2024-01-03 00:00:00+00:00', '2024-01-04 00:00:00+00:00']],
+      successful: [['2024-01-01T00:00:00+00:00', '2024-01-02T00:00:00+00:00'], ['2024-01-02T00:00:00+00:00', '2024-01-03T00:00:00+00:00']],
+      failed: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']],
     });
     expect(runResults().args).toMatchObject({ event_time_start: '2024-01-01', event_time_end: '2024-01-04' });
     expect((await rows()).map((x) => [x.id, x.amount])).toEqual([[1, 100], [2, 200], [3, 600], [4, 12], [5, 15], [6, 1200]]);
@@ -103,7 +103,7 @@ describe('microbatch on DuckDB', () => {
     const again = await retry({ projectDir: dir, profilesDir: dir });
     expect(again.exitCode).toBe(0);
     expect((await rows()).map((x) => [x.id, x.amount])).toEqual([[1, 100], [2, 200], [3, 600], [4, 12], [5, 1500], [6, 1200]]);
-    expect(runResults().results.find((x) => x.unique_id === 'model.p.daily')!.batch_results).toEqual({ successful: [['2024-01-03 00:00:00+00:00', '2024-01-04 00:00:00+00:00']], failed: [] });
+    expect(runResults().results.find((x) => x.unique_id === 'model.p.daily')!.batch_results).toEqual({ successful: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']], failed: [] });
   });
 
   it('refuses bad --event-time-start / --event-time-end before anything runs (exit 2)', async () => {
@@ -156,5 +156,24 @@ describe('microbatch: a source with event_time', () => {
     const rows = await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select id::int as id, batch_id from m order by id');
     expect(rows.map((r) => [r.id, r.batch_id])).toEqual([[1, '20240101'], [2, '20240101'], [3, '20240102'], [4, '20240103'], [5, '20240103']]);
     expect(readFileSync(join(dir, 'target', 'compiled', 'p', 'models', 'm', 'm_2024-01-03.sql'), 'utf8')).toContain(`from (select * from "test"."main"."events" where ts >= '2024-01-03 00:00:00+00:00' and ts < '2024-01-04 00:00:00+00:00')`);
+  });
+  it('filters an ephemeral input with an event_time to the batch, and makes one empty batch for a begin in the future (as dbt)', async () => {
+    const dir = writeProject({
+      'models/ev.sql': "{{ config(materialized='table', event_time='ts') }} select * from (values (1, timestamp '2024-01-01 05:00:00'), (2, timestamp '2024-01-02 05:00:00'), (3, timestamp '2024-01-03 05:00:00')) t(id, ts)",
+      'models/eph.sql': "{{ config(materialized='ephemeral', event_time='ts') }} select * from {{ ref('ev') }}",
+      'models/mb.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }} select id, ts from {{ ref('eph') }}",
+      'models/fut.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2999-01-01') }} select id, ts from {{ ref('ev') }}",
+      'models/down.sql': "select count(*) as n from {{ ref('fut') }}",
+    });
+    dirs.push(dir);
+    const db = join(dir, 'target', 'test.duckdb');
+    // begin in the future: one empty batch creates the table, so what reads it builds.
+    const first = await build({ projectDir: dir, profilesDir: dir, select: ['+fut+'] });
+    expect(first.exitCode).toBe(0);
+    expect(await queryDuckDb(db, 'select n::int as n from main.down')).toEqual([{ n: 0 }]);
+    const r = await build({ projectDir: dir, profilesDir: dir, select: ['+mb'], eventTimeStart: '2024-01-01', eventTimeEnd: '2024-01-04' });
+    expect(r.exitCode).toBe(0);
+    // Each batch wrote its day's row once: 3 rows, not 3 x 3.
+    expect(await queryDuckDb(db, 'select id from main.mb order by id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
   });
 });

@@ -25,8 +25,8 @@ export function isMicrobatch(node: Pick<ManifestNode, 'resourceType' | 'config'>
   return node.resourceType === 'model' && node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
 }
 
-/** A batch's window as batch_results lists it: `['2024-01-01 00:00:00+00:00', '2024-01-02 00:00:00+00:00']`. */
-const windowOf = (b: Batch): [string, string] => [sqlTimestamp(b.start), sqlTimestamp(b.end)];
+/** A batch's window as dbt's batch_results lists it (Python's isoformat): `['2024-01-01T00:00:00+00:00', '2024-01-02T00:00:00+00:00']`. */
+const windowOf = (b: Batch): [string, string] => [sqlTimestamp(b.start).replace(' ', 'T'), sqlTimestamp(b.end).replace(' ', 'T')];
 
 /** The first line of what a failed batch threw (a warehouse error, or a user mistake in its render). */
 function reason(e: unknown): string {
@@ -35,8 +35,9 @@ function reason(e: unknown): string {
 }
 
 /**
- * Builds a microbatch model batch by batch. A failed batch is recorded and the next one runs; if the batch
- * that would create the table fails, there is no table for the others, which are recorded as failed too.
+ * Builds a microbatch model batch by batch. A failed batch is recorded and the next one runs; if the first
+ * batch fails (it may be the one that creates the table), the others do not run and are recorded as failed
+ * too, as in dbt 1.9.
  * The result says which batches failed (`failedBatches`), and lists every batch in `batchResults`.
  */
 export async function materializeMicrobatch(input: MaterializeInput & { relations: RelationLookup }, run: MicrobatchRun): Promise<MaterializeResult> {
@@ -58,9 +59,10 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
     } catch (e) {
       results.failed.push(windowOf(batch));
       errors.push(`batch ${batch.id} failed: ${reason(e)}`);
-      if (exists) continue;
-      for (const rest of batches.slice(i + 1)) results.failed.push(windowOf(rest));
-      if (i + 1 < batches.length) errors.push(`the ${batches.length - i - 1} later batches did not run: the first batch creates the table`);
+      // As dbt 1.9: when the first batch fails, the others are not run (listed as failed, for retry).
+      if (i > 0) continue;
+      for (const rest of batches.slice(1)) results.failed.push(windowOf(rest));
+      if (batches.length > 1) errors.push(`the ${batches.length - 1} later batches did not run: the first batch failed`);
       break;
     }
   }
