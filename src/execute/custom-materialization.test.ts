@@ -145,6 +145,18 @@ describe('a custom materialization', () => {
     expect(await p.q('select count(*)::int as n from main.audit_log')).toEqual([{ n: 1 }]);
   });
 
+  it('runs the block in one transaction on DuckDB: a block that drops the old table and then fails leaves it', async () => {
+    const p = project({
+      'macros/swapper.sql': "{% materialization swapper, default %}{% call statement('drop_old') %}drop table if exists {{ this }}{% endcall %}{% call statement('main') %}create table {{ this }} as ({{ sql }}){% endcall %}{{ adapter.commit() }}{{ return({'relations': [this]}) }}{% endmaterialization %}",
+      'models/m.sql': "{{ config(materialized='swapper') }} select {{ var('v', 1) }}::int as x",
+    });
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q('select x from main.m')).toEqual([{ x: 1 }]);
+    const failed = await run({ projectDir: p.dir, profilesDir: p.dir, vars: { v: '(select 1 from no_such_table)' } });
+    expect(failed.exitCode).toBe(1);
+    expect(await p.q('select x from main.m')).toEqual([{ x: 1 }]);
+  });
+
   it('is an error when the block returns no relations, or runs no main statement', async () => {
     const p = project({
       'macros/broken.sql': "{% materialization no_return, default %}\n{% call statement('main') %}create table {{ this }} as select 1 as x{% endcall %}\n{% endmaterialization %}\n{% materialization no_main, default %}\n{{ return({'relations': []}) }}\n{% endmaterialization %}\n",

@@ -47,7 +47,9 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
   const context = runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, ctx.compiler.hookContext(node));
   let outcome;
   try {
-    outcome = await engine.runMaterialization(renderNode, block, context, {
+    // In one transaction where the warehouse has them (DuckDB): a block that drops or renames the old table and
+    // then fails leaves it as it was, as dbt's rollback of the node's connection does.
+    outcome = await connection.transaction(() => engine.runMaterialization!(renderNode, block, context, {
       sql,
       preHooks: node.config.pre_hook ?? [],
       postHooks: node.config.post_hook ?? [],
@@ -55,7 +57,7 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
         const wanted = grantMap(grants);
         if (wanted) await applyGrants(connection, dialect, target, type === 'view' ? 'view' : 'table', wanted, shouldRevoke);
       },
-    });
+    }));
   } catch (e) {
     throw raisedIn(e, block);
   } finally {
