@@ -7,10 +7,10 @@ import type { RenderNode, RunRenderContext, TemplateEngine, TemplateWarehouse } 
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import type { RelationIndex } from './relations.js';
+import { indexResolver, parsedRefsOnly, runRenderContext, type RunResolver } from './run-render-context.js';
 
 /** Resource types whose run-time refs must be ones their parse found (dbt's RuntimeRefResolver.validate); generic tests are not checked. */
 const CHECKED_REFS = new Set(['model', 'snapshot', 'test', 'analysis']);
-import { indexResolver, parsedRefsOnly, runRenderContext, type RunResolver } from './run-render-context.js';
 
 export interface CompilerOptions {
   manifest: Manifest;
