@@ -3,10 +3,11 @@
  * adapter 'bigquery' is chosen over the default one, builds its table through the adapter's macros, and a
  * downstream model reads it; its `apply_grants` grants what the model's `grants` config says.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
-import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
+import { describe, it, expect } from 'vitest';
+import { writeProject } from '../../test-support/fixture-project.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalGcs } from './local/local-gcs-server.js';
+import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
 import { run } from '../../api/index.js';
 
@@ -36,16 +37,7 @@ const MATERIALIZATIONS = `{% materialization stamped, default %}
 describe.skipIf(analyzerPlatformGap)('a custom materialization on BigQuery (loopback BigQuery)', () => {
   let bq: LocalBigQuery;
   let gcs: LocalGcs;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    gcs = await startLocalGcs();
-    bq = await startLocalBigQuery({ gcs });
-  });
-  afterAll(async () => {
-    await bq.close();
-    await gcs.close();
-    dirs.forEach(removeProject);
-  });
+  const dirs = withLoopbackBigQuery((s) => ({ bq, gcs } = s));
 
   it("runs the block for adapter 'bigquery', twice, and a downstream model reads its table", async () => {
     const dir = writeProject({

@@ -3,13 +3,14 @@
  * version wrote (absolute `file://` URIs) is adopted in BigQuery transactions (one per chunk of objects): a project folder that moved
  * lands nothing twice, and an object it landed twice counts once (loopback BigQuery and GCS servers).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
-import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
+import { writeProject } from '../../test-support/fixture-project.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalGcs } from './local/local-gcs-server.js';
+import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, query, queryRows } from '../../test-support/local-bigquery-client.js';
 import { land } from '../../api/index.js';
 
@@ -25,16 +26,7 @@ const files = (bq: LocalBigQuery, gcs: LocalGcs): Record<string, string> => ({
 describe.skipIf(analyzerPlatformGap)('local objects on BigQuery (loopback BigQuery and GCS)', () => {
   let bq: LocalBigQuery;
   let gcs: LocalGcs;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    gcs = await startLocalGcs();
-    bq = await startLocalBigQuery({ gcs });
-  });
-  afterAll(async () => {
-    await bq.close();
-    await gcs.close();
-    dirs.forEach(removeProject);
-  });
+  const dirs = withLoopbackBigQuery((s) => ({ bq, gcs } = s));
 
   const state = async (): Promise<{ bronze: unknown[]; ledger: unknown[] }> => ({
     bronze: await queryRows(bq.endpoint, 'select _strata_source_file as f, count(*) as n from `acme-ids`.`bronze`.`orders` group by 1 order by 1', { project: 'acme-ids' }),

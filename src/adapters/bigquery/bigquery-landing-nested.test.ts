@@ -4,12 +4,13 @@
  * whose fields come in another order or lack one is built by name (BigQuery inserts records by position);
  * a field of another type fails the file by name.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
-import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
+import { writeProject } from '../../test-support/fixture-project.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalGcs } from './local/local-gcs-server.js';
+import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
 import { land } from '../../api/index.js';
 
@@ -20,16 +21,7 @@ const ndjson = (...rows: unknown[]): string => rows.map((r) => JSON.stringify(r)
 describe.skipIf(analyzerPlatformGap)('landing nested fields on BigQuery (loopback BigQuery and GCS)', () => {
   let bq: LocalBigQuery;
   let gcs: LocalGcs;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    gcs = await startLocalGcs();
-    bq = await startLocalBigQuery({ gcs });
-  });
-  afterAll(async () => {
-    await bq.close();
-    await gcs.close();
-    dirs.forEach(removeProject);
-  });
+  const dirs = withLoopbackBigQuery((s) => ({ bq, gcs } = s));
 
   // Each test its own table: the loopback BigQuery is shared by the file's tests.
   const project = (table: string): string => {

@@ -2,12 +2,13 @@
  * A landing source's `external.options` on BigQuery: they reach the load job (in BigQuery's spelling), and one
  * BigQuery's load job does not have is refused by name instead of dropped (loopback BigQuery and GCS servers).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
-import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
+import { writeProject } from '../../test-support/fixture-project.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalGcs } from './local/local-gcs-server.js';
+import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
 import { build } from '../../api/index.js';
 import { loadJobOptions } from './bigquery-load-options.js';
@@ -24,16 +25,7 @@ const files = (bq: LocalBigQuery, gcs: LocalGcs, options: string): Record<string
 describe.skipIf(analyzerPlatformGap)('external.options on BigQuery (loopback BigQuery and GCS)', () => {
   let bq: LocalBigQuery;
   let gcs: LocalGcs;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    gcs = await startLocalGcs();
-    bq = await startLocalBigQuery({ gcs });
-  });
-  afterAll(async () => {
-    await bq.close();
-    await gcs.close();
-    dirs.forEach(removeProject);
-  });
+  const dirs = withLoopbackBigQuery((s) => ({ bq, gcs } = s));
 
   it("a semicolon CSV lands in two columns with field_delimiter: ';' (the load job gets fieldDelimiter)", async () => {
     const dir = writeProject(files(bq, gcs, "{field_delimiter: ';'}"), false);
