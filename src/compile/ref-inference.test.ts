@@ -63,4 +63,17 @@ describe('refs the parse did not see', () => {
     expect(r.results.filter((x) => x.status !== 'success' && x.status !== 'pass').map((x) => `${x.uniqueId} ${x.message ?? ''}`)).toEqual([]);
     expect(r.exitCode).toBe(0);
   });
+  it("records a hook's refs as dependencies, as dbt's parse does: the hook's table is built first", async () => {
+    const dir = project({
+      'models/a.sql': 'select 1 as id',
+      // With one thread and no edge, b (alphabetically first) would run before z_audit exists.
+      'models/z_audit.sql': "{{ config(materialized='table') }} select cast(null as varchar) as model where false",
+      'models/b.sql': "{{ config(materialized='table', post_hook=\"insert into {{ ref('z_audit') }} values ('b')\") }} select * from {{ ref('a') }}",
+    });
+    const r = await build({ projectDir: dir, profilesDir: dir, threads: 1 });
+    expect(r.exitCode).toBe(0);
+    const manifest = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { nodes: string[] } }> };
+    expect(manifest.nodes['model.p.b']!.depends_on.nodes.sort()).toEqual(['model.p.a', 'model.p.z_audit']);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select model from main.z_audit')).toEqual([{ model: 'b' }]);
+  });
 });

@@ -193,6 +193,17 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     // warehouse's, in a package that disables the model elsewhere), is no error, as dbt's lenient parse gives none.
     diagnostics.push(...(config.enabled ? rendered.diagnostics : rendered.diagnostics.filter((d) => d.code !== 'var-not-found' && d.code !== 'macro-not-found')));
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
+    // As dbt's parse: the refs and sources of the node's hooks are its dependencies too (a post_hook that
+    // writes into ref('audit') runs after audit is built). Only hooks that name one are rendered.
+    if (config.enabled) {
+      const hooks = [...config.pre_hook, ...config.post_hook].filter((h) => /\b(ref|source)\s*\(/.test(h));
+      const hookNode: RenderNode = { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, originalFilePath: dbtPath(f.path), fqn, config, path: f.pathInResource };
+      for (const hook of hooks) {
+        const r = engine.parseRender(hookNode, hook);
+        rendered = { ...rendered, refs: [...rendered.refs, ...r.refs.map(({ at: _at, ...call }) => call)], sources: [...rendered.sources, ...r.sources.map(({ at: _at, ...call }) => call)], diagnostics: [...rendered.diagnostics] };
+        diagnostics.push(...r.diagnostics);
+      }
+    }
     const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: dbtPath(f.path), path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
     const fields: Omit<ManifestNode, 'rawCode'> = {
       uniqueId,
