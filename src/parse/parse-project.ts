@@ -23,40 +23,14 @@ import { join } from 'node:path';
 import { dbtFilePath } from './package-paths.js';
 import { groupConfigSite, groupDiagnostics, type GroupUse } from './group-checks.js';
 import { groupDefinitions } from './group-entries.js';
+import { hookCalls } from './hook-calls.js';
+import type { ModelParseFacts, ParseCounts, ParseOptions } from './parse-options.js';
 
-/** How the SQL files of a parse were read: from the render cache, by the ref/source scanner, or by nunjucks. */
-export interface ParseCounts {
-  fromCache: number;
-  scanned: number;
-  rendered: number;
-}
-
-export interface ParseOptions {
-  /** Folder for the partial-parse cache (the target path). Omit to parse without a cache. */
-  cacheDir?: string;
-  /** This build of Strata: a cache written by another build is not used (its renders may differ). */
-  buildId?: string;
-  /** The environment env_var() reads; a cached render is reused only if the values it read are unchanged. */
-  env?: NodeJS.ProcessEnv;
-  /** Parsing an installed package: the root project's folder configs, over everything the package says (as dbt). */
-  rootOverrides?: RootOverrides;
-  /** The incremental strategies the target's warehouse carries out (the api reads them from its adapter); unset: not checked. */
-  incrementalStrategies?: readonly string[];
-}
+export type { ModelParseFacts, ParseCounts, ParseOptions } from './parse-options.js';
 
 const configDigest = (config: Record<string, unknown>): string => hexDigest('sha1', JSON.stringify(config)).slice(0, 16);
 
 const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = { model: 'view', seed: 'seed', test: 'test', snapshot: 'snapshot', analysis: 'view' };
-
-/**
- * What a model's (or singular test's) node was built from besides its file and the project config: the
- * config its YAML patch gave and the config its `config()` calls gave. Stored with the graph snapshot, so
- * that a later edit of its SQL can be checked against them (see `reparse-model.ts`). Empty objects are left out.
- */
-export interface ModelParseFacts {
-  patchConfig?: Record<string, unknown>;
-  renderedConfig?: Record<string, unknown>;
-}
 
 /** project files → Manifest. Sync; renders each SQL file once in the parse context (or reuses the cache). */
 export function parseProject(whole: LoadedProject, engine: TemplateEngine, options: ParseOptions = {}): { manifest: Manifest; diagnostics: Diagnostic[]; /** Uses of undefined groups, given every group name of the root and its packages. */ checkGroups: (known: readonly string[]) => Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; /** Vars read outside any file's render (property files). */ parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
@@ -193,16 +167,11 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     // warehouse's, in a package that disables the model elsewhere), is no error, as dbt's lenient parse gives none.
     diagnostics.push(...(config.enabled ? rendered.diagnostics : rendered.diagnostics.filter((d) => d.code !== 'var-not-found' && d.code !== 'macro-not-found')));
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
-    // As dbt's parse: the refs and sources of the node's hooks are its dependencies too (a post_hook that
-    // writes into ref('audit') runs after audit is built). Only hooks that name one are rendered.
+    // As dbt's parse: the refs and sources of the node's hooks are its dependencies too.
     if (config.enabled) {
-      const hooks = [...config.pre_hook, ...config.post_hook].filter((h) => /\b(ref|source)\s*\(/.test(h));
-      const hookNode: RenderNode = { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, originalFilePath: dbtPath(f.path), fqn, config, path: f.pathInResource };
-      for (const hook of hooks) {
-        const r = engine.parseRender(hookNode, hook);
-        rendered = { ...rendered, refs: [...rendered.refs, ...r.refs.map(({ at: _at, ...call }) => call)], sources: [...rendered.sources, ...r.sources.map(({ at: _at, ...call }) => call)], diagnostics: [...rendered.diagnostics] };
-        diagnostics.push(...r.diagnostics);
-      }
+      const hooks = hookCalls(engine, { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, originalFilePath: dbtPath(f.path), fqn, config, path: f.pathInResource }, [...config.pre_hook, ...config.post_hook]);
+      rendered = { ...rendered, refs: [...rendered.refs, ...hooks.refs], sources: [...rendered.sources, ...hooks.sources] };
+      diagnostics.push(...hooks.diagnostics);
     }
     const nodeInfo = { name, resource_type: resourceType, package_name: cfg.name, fqn, config, original_file_path: dbtPath(f.path), path: f.pathInResource, ...(version ? { version: version.v.v } : {}) };
     const fields: Omit<ManifestNode, 'rawCode'> = {
