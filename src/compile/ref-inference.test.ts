@@ -76,4 +76,14 @@ describe('refs the parse did not see', () => {
     expect(manifest.nodes['model.p.b']!.depends_on.nodes.sort()).toEqual(['model.p.a', 'model.p.z_audit']);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select model from main.z_audit')).toEqual([{ model: 'b' }]);
   });
+  it('ignores a folder-wide hook\'s ref to the node itself (no cycle)', async () => {
+    const dir = project({
+      'project.yml': "name: p\nprofile: p\nmodels:\n  p:\n    +post-hook: \"insert into {{ ref('audit') }} values ('{{ this.name }}')\"\n    audit:\n      +materialized: table\n",
+      'models/audit.sql': 'select cast(null as varchar) as model where false',
+      'models/a.sql': "{{ config(materialized='table') }} select 1 as id",
+    });
+    const r = await build({ projectDir: dir, profilesDir: dir, threads: 1 });
+    expect(r.exitCode).toBe(0);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select model from main.audit order by model')).toEqual([{ model: 'a' }, { model: 'audit' }]);
+  });
 });
