@@ -18,7 +18,7 @@ import { runCompiler } from '../execute/run-context.js';
 import { templateContext } from '../execute/template-context.js';
 import { executeSelection, type ExecuteSelectionResult } from '../execute/execute-selection.js';
 import { landingLocationDiagnostics } from '../execute/landing-check.js';
-import { BUILTIN_MATERIALIZATIONS, findMaterialization, ignoredOverrides } from '../templating/index.js';
+import { BUILTIN_MATERIALIZATIONS, duplicateMaterialization, findMaterialization, ignoredOverrides } from '../templating/index.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
@@ -256,7 +256,10 @@ function materializationDiagnostics(p: PreparedProject, ids: string[]): Diagnost
     if (!n) continue;
     const m = String(n.config.materialized);
     used.add(m);
-    if (n.resourceType !== 'model' || BUILTIN_MATERIALIZATIONS.has(m) || findMaterialization(blocks, p.project.config.name, m, p.project.target.type)) continue;
+    if (n.resourceType !== 'model' || BUILTIN_MATERIALIZATIONS.has(m)) continue;
+    const duplicate = duplicateMaterialization(blocks, p.project.config.name, m, p.project.target.type);
+    if (duplicate && !out.some((d) => d.code === duplicate.code && d.message === duplicate.message)) out.push(duplicate);
+    if (findMaterialization(blocks, p.project.config.name, m, p.project.target.type)) continue;
     const elsewhere = blocks.find((x) => x.name === m);
     out.push({
       code: 'materialization-unknown',

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createTemplateEngine } from './index.js';
-import { findMaterialization } from './materialization-lookup.js';
+import { duplicateMaterialization, findMaterialization } from './materialization-lookup.js';
 import type { MacroInfo } from './types.js';
 
 const block = (name: string, packageName: string, adapter: string): MacroInfo => ({ name, packageName, adapter, path: `${packageName}/m.sql`, line: 1, arguments: [], sql: '', kind: 'materialization' });
@@ -24,5 +24,12 @@ describe('finding a materialization block, as dbt does', () => {
     expect(ok.materializations?.map((m) => [m.name, m.adapter, m.line])).toEqual([['audited', 'duckdb', 1], ['audited', 'default', 2]]);
     const bad = engine("\n{% materialization audited, colour='red' %}x{% endmaterialization %}\n");
     expect(bad.diagnostics).toEqual([expect.objectContaining({ code: 'macro-syntax-error', line: 2, message: expect.stringContaining("invalid argument 'colour'") })]);
+  });
+  it('refuses two packages defining the same materialization for the same adapter (dbt: DuplicateMaterializationNameError), unless the root project defines it', () => {
+    const two = [block('x', 'pkg_a', 'duckdb'), block('x', 'pkg_b', 'duckdb'), block('x', 'pkg_c', 'default')];
+    expect(duplicateMaterialization(two, 'p', 'x', 'duckdb')).toMatchObject({ code: 'materialization-duplicate', severity: 'error', file: 'pkg_b/m.sql' });
+    expect(duplicateMaterialization([...two, block('x', 'p', 'duckdb')], 'p', 'x', 'duckdb')).toBeUndefined();
+    // A default and an adapter-specific one are no duplicates: the specific one wins.
+    expect(duplicateMaterialization([block('x', 'pkg_a', 'duckdb'), block('x', 'pkg_c', 'default')], 'p', 'x', 'duckdb')).toBeUndefined();
   });
 });

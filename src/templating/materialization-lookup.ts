@@ -22,6 +22,25 @@ export function findMaterialization(blocks: readonly MacroInfo[], projectName: s
   return best;
 }
 
+/**
+ * dbt's DuplicateMaterializationNameError: the block `findMaterialization` picks has an equal (same adapter
+ * specificity, two packages), so which one runs would depend on the order packages were read.
+ */
+export function duplicateMaterialization(blocks: readonly MacroInfo[], projectName: string, name: string, adapterType: string): Diagnostic | undefined {
+  const best = findMaterialization(blocks, projectName, name, adapterType);
+  if (!best || best.packageName === projectName) return undefined;
+  const same = blocks.find((b) => b !== best && b.name === name && b.packageName !== 'dbt' && b.packageName !== projectName && (b.adapter ?? 'default') === (best.adapter ?? 'default'));
+  if (!same) return undefined;
+  return {
+    code: 'materialization-duplicate',
+    severity: 'error',
+    message: `materialization '${name}' (${best.adapter ?? 'default'}) is defined by two packages, '${best.packageName}' (${best.path}) and '${same.packageName}' (${same.path}): dbt refuses to choose`,
+    file: same.path,
+    line: same.line,
+    hint: `define '${name}' in the root project (it wins over packages), or remove one of the packages' blocks`,
+  };
+}
+
 /** The macro name dbt gives a materialization block: `materialization_<name>_<adapter>`. */
 export const materializationMacroName = (b: Pick<MacroInfo, 'name' | 'adapter'>): string => `materialization_${b.name}_${b.adapter ?? 'default'}`;
 
