@@ -157,6 +157,16 @@ describe('a custom materialization', () => {
     expect(await p.q('select x from main.m')).toEqual([{ x: 1 }]);
   });
 
+  it("gives the block the model's compiled code as model.compiled_code too, as dbt's", async () => {
+    const p = project({
+      'macros/from_model.sql': "{% materialization from_model, default %}{% call statement('main') %}create or replace table {{ this }} as ({{ model.compiled_code }}){% endcall %}{{ return({'relations': [this]}) }}{% endmaterialization %}",
+      'models/a.sql': 'select 7 as n',
+      'models/m.sql': "{{ config(materialized='from_model') }} select n * 2 as n from {{ ref('a') }}",
+    });
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q('select n from main.m')).toEqual([{ n: 14 }]);
+  });
+
   it('is an error when the block returns no relations, or runs no main statement', async () => {
     const p = project({
       'macros/broken.sql': "{% materialization no_return, default %}\n{% call statement('main') %}create table {{ this }} as select 1 as x{% endcall %}\n{% endmaterialization %}\n{% materialization no_main, default %}\n{{ return({'relations': []}) }}\n{% endmaterialization %}\n",

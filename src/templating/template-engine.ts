@@ -216,6 +216,8 @@ export class JinjaTemplateEngine implements TemplateEngine {
   async runMaterialization(node: RenderNode, block: MacroInfo, context: RunRenderContext, call: MaterializationCall): Promise<MaterializationOutcome> {
     const run = materializationRun(node, block, context, call);
     const frame = this.frame(node, undefined, run.context);
+    // dbt's model at this point has its compiled code (`model.compiled_code`, as blocks read it).
+    frame.model = { ...(frame.model as Record<string, unknown>), compiled_code: call.sql };
     try {
       return await withRenderState({ scope: frame, async: true, instances: new Map() }, () => run.invoke(this.registry));
     } catch (e) {
