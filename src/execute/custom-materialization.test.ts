@@ -167,6 +167,13 @@ describe('a custom materialization', () => {
     expect(await p.q('select n from main.m')).toEqual([{ n: 14 }]);
   });
 
+  it('lists the block in manifest.json under macros as dbt does (macro.<package>.materialization_<name>_<adapter>)', async () => {
+    const p = project({ 'macros/audited.sql': AUDITED, 'models/m.sql': "{{ config(materialized='audited_table') }} select 1 as id" });
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')) as { macros: Record<string, { name: string; original_file_path: string }> };
+    expect(manifest.macros['macro.p.materialization_audited_table_default']).toMatchObject({ name: 'materialization_audited_table_default', original_file_path: 'macros/audited.sql' });
+  });
+
   it('is an error when the block returns no relations, or runs no main statement', async () => {
     const p = project({
       'macros/broken.sql': "{% materialization no_return, default %}\n{% call statement('main') %}create table {{ this }} as select 1 as x{% endcall %}\n{% endmaterialization %}\n{% materialization no_main, default %}\n{{ return({'relations': []}) }}\n{% endmaterialization %}\n",

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, RenderNode, TemplateEngine } from '../templating/types.js';
-import { extractDocBlocks } from '../templating/index.js';
+import { extractDocBlocks, macroNameOf } from '../templating/index.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, NodeConfig, ResourceType, SourceDefinition } from './types.js';
 import { finalConfig, folderConfig } from './node-config.js';
 import { readSchemaFiles, type Patch, type VersionPatch } from './schema-yaml.js';
@@ -59,10 +59,11 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   engine.setDocs?.(docs);
   const describe = (text: string): string => text.replace(/\{\{\s*doc\(\s*['"]([\w]+)['"]\s*\)\s*\}\}/g, (_m, n: string) => docs[n] ?? '');
 
-  for (const m of engine.macros) {
+  // Macros, generic tests (`test_<name>`) and materialization blocks (`materialization_<name>_<adapter>`), named as dbt lists them.
+  for (const m of [...engine.macros, ...(engine.materializations ?? [])]) {
     if (m.packageName !== cfg.name) continue;
-    const id = `macro.${cfg.name}.${m.kind === 'test' ? `test_${m.name}` : m.name}`;
-    manifest.macros[id] = { uniqueId: id, name: m.kind === 'test' ? `test_${m.name}` : m.name, packageName: cfg.name, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: m.arguments.map((name) => ({ name })), dependsOn: { macros: [] }, description: props.macros.get(m.name)?.description ?? '' } satisfies MacroDefinition;
+    const id = `macro.${cfg.name}.${macroNameOf(m)}`;
+    manifest.macros[id] = { uniqueId: id, name: macroNameOf(m), packageName: cfg.name, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: m.arguments.map((name) => ({ name })), dependsOn: { macros: [] }, description: props.macros.get(m.name)?.description ?? '' } satisfies MacroDefinition;
   }
 
   const envRead: Record<string, string | null> = {};
