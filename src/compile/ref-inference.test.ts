@@ -62,6 +62,10 @@ describe('refs the parse did not see', () => {
     const r = await build({ projectDir: dir, profilesDir: dir });
     expect(r.results.filter((x) => x.status !== 'success' && x.status !== 'pass').map((x) => `${x.uniqueId} ${x.message ?? ''}`)).toEqual([]);
     expect(r.exitCode).toBe(0);
+    // The ref in the test macro's body is a dependency of the test, as dbt's parse records it.
+    const manifest = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { resource_type: string; test_metadata?: { name: string }; depends_on: { nodes: string[] } }> };
+    const inA = Object.values(manifest.nodes).find((n) => n.test_metadata?.name === 'in_a');
+    expect(inA?.depends_on.nodes.sort()).toEqual(['model.p.a', 'model.p.c']);
   });
   it("records a hook's refs as dependencies, as dbt's parse does: the hook's table is built first", async () => {
     const dir = project({

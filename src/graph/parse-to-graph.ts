@@ -125,17 +125,26 @@ export function parseToGraph(
 }
 
 /**
- * `{{ config(fail_calc=…, severity=…) }}` inside a generic test's own body (dbt_utils' equal_rowcount,
- * fewer_rows_than): dbt renders the test at parse time and takes those configs as defaults that the YAML
- * entry overrides. Only tests whose macro calls config() are rendered.
+ * What a generic test's own body says, as dbt's parse renders the test: `{{ config(fail_calc=…, severity=…) }}`
+ * (dbt_utils' equal_rowcount, fewer_rows_than) gives defaults that the YAML entry overrides; a `ref()` or
+ * `source()` in the body (a custom test reading another model) is a dependency of the test, besides those its
+ * YAML arguments name. Only tests whose macro calls config(), ref() or source() are rendered.
  */
 function applyTestMacroConfigs(nodes: ManifestNode[], engine: TemplateEngine): void {
-  const configuring = new Set(engine.macros.filter((m) => /\bconfig\s*\(/.test(m.sql)).map((m) => (m.kind === 'test' ? m.name : m.name.replace(/^[a-z0-9]+__/, '').replace(/^test_/, ''))));
-  if (!configuring.size) return;
+  const testNameOf = (m: { kind: string; name: string }): string => (m.kind === 'test' ? m.name : m.name.replace(/^[a-z0-9]+__/, '').replace(/^test_/, ''));
+  const configuring = new Set(engine.macros.filter((m) => /\bconfig\s*\(/.test(m.sql)).map(testNameOf));
+  const reading = new Set(engine.macros.filter((m) => /\b(ref|source)\s*\(/.test(m.sql)).map(testNameOf));
+  if (!configuring.size && !reading.size) return;
+  const key = (call: object): string => JSON.stringify({ ...call, at: undefined });
   for (const node of nodes) {
     const testName = node.testMetadata?.name;
-    if (!testName || !configuring.has(testName)) continue;
+    if (!testName || (!configuring.has(testName) && !reading.has(testName))) continue;
     const rendered = engine.parseRender({ uniqueId: node.uniqueId, name: node.name, resourceType: 'test', packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config }, node.rawCode);
-    for (const [key, value] of Object.entries(rendered.config)) if (!(key in node.unrenderedConfig)) node.config[key] = value;
+    if (configuring.has(testName)) for (const [k, value] of Object.entries(rendered.config)) if (!(k in node.unrenderedConfig)) node.config[k] = value;
+    if (!reading.has(testName)) continue;
+    const refs = new Set(node.refs.map(key));
+    const sources = new Set(node.sources.map(key));
+    for (const { at: _at, ...call } of rendered.refs) if (!refs.has(key(call))) (node.refs.push(call), refs.add(key(call)));
+    for (const { at: _at, ...call } of rendered.sources) if (!sources.has(key(call))) (node.sources.push(call), sources.add(key(call)));
   }
 }
