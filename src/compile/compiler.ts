@@ -178,8 +178,8 @@ export class Compiler {
   private async render(node: ManifestNode, warehouse?: TemplateWarehouse, log?: (message: string) => void, batch?: BatchCompile): Promise<{ sql: string; ctes: Cte[] }> {
     const { relations, dialect, engine } = this.options;
     // Nodes dbt resolves refs of with its RuntimeRefResolver (operations and hooks may ref what they like).
-    // Generic tests are left out: their refs are read from their YAML arguments, not from a render of the test
-    // macro as dbt's parse does, so one the macro itself makes would be refused wrongly.
+    // Generic tests are left out: their refs are read from their YAML arguments and their macro's own body, not
+    // from a full render as dbt's parse does, so a ref made through another macro would be refused wrongly.
     const checked = (n: ManifestNode, r: RunResolver): RunResolver => (CHECKED_REFS.has(n.resourceType) && !n.testMetadata ? parsedRefsOnly(r, relations, n) : r);
     const ctes: Cte[] = [];
     const addCtes = (more: Cte[]): void => {
