@@ -7,22 +7,29 @@ import { loadProject } from '../project/index.js';
 import { runCommand, type RunKind } from './run-command.js';
 import { runOperation } from './run-operation.js';
 import type { CommandResult, CommonOptions } from './types.js';
+import type { BatchResults } from '../materializations/index.js';
 
-const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error']);
+const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error', 'partial success']);
 const KINDS = new Set<string>(['build', 'run', 'seed', 'test', 'land', 'snapshot']);
 
 interface LastRun {
   args?: Record<string, unknown>;
-  results?: { unique_id?: string; status?: string; batch_results?: { failed?: unknown } }[];
+  results?: { unique_id?: string; status?: string; batch_results?: { successful?: unknown; failed?: unknown } }[];
 }
 
-/** Per microbatch model the last run left with failed batches, those batches (dbt 1.9's retry runs only them). */
-function failedBatches(last: LastRun): Record<string, [string, string][]> | undefined {
-  const out: Record<string, [string, string][]> = {};
+const windows = (list: unknown): [string, string][] =>
+  Array.isArray(list) ? list.filter((b): b is [string, string] => Array.isArray(b) && b.length === 2 && b.every((x) => typeof x === 'string')) : [];
+
+/**
+ * Per microbatch model the last run left with some batches successful and some failed, its batch_results:
+ * retry runs only the failed ones and lists the successful ones again (dbt 1.9). A model none of whose
+ * batches succeeded is built again whole, as dbt's retry does.
+ */
+function previousBatches(last: LastRun): Record<string, BatchResults> | undefined {
+  const out: Record<string, BatchResults> = {};
   for (const r of last.results ?? []) {
-    const failed = r.batch_results?.failed;
-    if (typeof r.unique_id !== 'string' || !Array.isArray(failed) || !failed.length) continue;
-    out[r.unique_id] = failed.filter((b): b is [string, string] => Array.isArray(b) && b.length === 2 && b.every((x) => typeof x === 'string'));
+    const [successful, failed] = [windows(r.batch_results?.successful), windows(r.batch_results?.failed)];
+    if (typeof r.unique_id === 'string' && successful.length && failed.length) out[r.unique_id] = { successful, failed };
   }
   return Object.keys(out).length ? out : undefined;
 }
@@ -79,7 +86,7 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     empty: args.empty === true,
     eventTimeStart: typeof args.event_time_start === 'string' ? args.event_time_start : undefined,
     eventTimeEnd: typeof args.event_time_end === 'string' ? args.event_time_end : undefined,
-    retryBatches: failedBatches(last),
+    retryBatches: previousBatches(last),
     state: typeof args.state === 'string' ? args.state : undefined,
     defer: args.defer === true,
     favorState: args.favor_state === true,

@@ -5,7 +5,7 @@ import type { StateManifest } from '../select/index.js';
 import { UserError, emitDiagnostics, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { RelationIndex } from '../compile/index.js';
-import { constraintWarnings, grantWarnings } from '../materializations/index.js';
+import { constraintWarnings, grantWarnings, type BatchResults } from '../materializations/index.js';
 import { hasFreshness } from '../data-tests/index.js';
 import { countStatuses, writeManifest, writeRunArtifacts, writeRunResults } from './run-artifacts.js';
 import { prepareProject, type PreparedProject, type PrepareOptions } from './prepare.js';
@@ -53,8 +53,8 @@ export interface RunCommandOptions extends RunOptions {
   storeFailures?: boolean;
   /** `strata retry`: run exactly these nodes (those of the last run that failed or were skipped), instead of a selection. */
   onlyIds?: string[];
-  /** `strata retry`: per microbatch model, the batches (`[start, end]`) the last run left failed: only those run. */
-  retryBatches?: Record<string, [string, string][]>;
+  /** `strata retry`: per microbatch model, the last run's batch_results: its failed batches alone run, its successful ones are listed again. */
+  retryBatches?: Record<string, BatchResults>;
 }
 
 /** Nodes chosen for a command, and the saved state `--defer` reads. */
@@ -209,7 +209,7 @@ function warehouseFailure(e: unknown, p: PreparedProject, diagnostics: Diagnosti
 function finish(p: PreparedProject, options: RunCommandOptions, executed: ExecuteSelectionResult, diagnostics: Diagnostic[], elapsed: number): CommandResult {
   const all = executed.records;
   // --warn-error: a test that warned fails the command too.
-  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || (r.status === 'warn' && warningFails('test-warned', options)));
+  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || r.status === 'partial success' || (r.status === 'warn' && warningFails('test-warned', options)));
   const status = failed || executed.interrupted ? 'error' : 'success';
   p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(all), status });
   return { exitCode: status === 'error' ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };

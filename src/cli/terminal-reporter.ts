@@ -28,6 +28,9 @@ function label(r: NodeResultSummary): { word: string; tag: string } {
       return { word: `FAIL ${r.failures ?? ''}`.trim(), tag: `[FAIL ${r.failures ?? ''} in ${t}s]`.replace('  ', ' ') };
     case 'skipped':
       return { word: 'SKIP', tag: '[SKIP]' };
+    case 'partial success':
+      // dbt 1.9: `[PARTIAL SUCCESS (2/3) in 0.52s]`; the message goes on with the failed batches' errors.
+      return { word: 'PARTIAL SUCCESS', tag: `[${/^PARTIAL SUCCESS \(\d+\/\d+\)/.exec(r.message)?.[0] ?? 'PARTIAL SUCCESS'} in ${t}s]` };
     default:
       return { word: 'ERROR', tag: `[ERROR in ${t}s]` };
   }
@@ -108,6 +111,7 @@ export class TerminalReporter implements Reporter {
   private bar?: cliProgressModule.SingleBar;
   private lastProgressLine = 0;
   private readonly errors: string[] = [];
+  private partials = 0;
   private readonly live: LiveLine;
 
   constructor(
@@ -179,9 +183,12 @@ export class TerminalReporter implements Reporter {
         const { word, tag } = label(r);
         const what = r.description ?? `${r.resourceType} ${r.name}`;
         const landing = r.resourceType === 'landing';
-        const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : word;
+        const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : r.status === 'partial success' ? 'PARTIALLY created' : word;
+        if (r.status === 'partial success') this.partials++;
         if (!this.quiet || r.status === 'error' || r.status === 'fail') this.writeNodeLine(this.colourTag(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag), tag, r.status));
         if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
+        // Its failed batches' errors: `PARTIAL SUCCESS (2/3) in model daily: batch 20240102 failed: …`.
+        if (r.status === 'partial success') this.errors.push(r.message.replace(/^(PARTIAL SUCCESS \(\d+\/\d+\)): /, `$1 in ${r.resourceType} ${r.name}: `));
         break;
       }
       case 'progress':
@@ -197,11 +204,19 @@ export class TerminalReporter implements Reporter {
         }
         const c = event.counts;
         this.write('');
-        this.write(`Finished in ${event.elapsed.toFixed(2)}s. ${event.status === 'success' ? 'Completed successfully' : 'Completed with errors'}`);
+        this.write(`Finished in ${event.elapsed.toFixed(2)}s. ${this.completion(event)}`);
         this.write(`Done. PASS=${c.PASS ?? 0} WARN=${c.WARN ?? 0} ERROR=${c.ERROR ?? 0} SKIP=${c.SKIP ?? 0} TOTAL=${c.TOTAL ?? 0}`);
         break;
       }
     }
+  }
+
+  /** `Completed successfully`, `Completed with errors`, and (dbt 1.9) the partial successes among them. */
+  private completion(e: Extract<StrataEvent, { type: 'run-finished' }>): string {
+    if (e.status === 'success') return 'Completed successfully';
+    if (!this.partials) return 'Completed with errors';
+    const partials = `${this.partials} partial ${this.partials === 1 ? 'success' : 'successes'}`;
+    return (e.counts.ERROR ?? 0) > this.partials ? `Completed with errors, ${partials}` : `Completed with ${partials}`;
   }
 
   /** ANSI colour (SGR code) when colours are on: --use-colors, or a terminal without NO_COLOR. */
@@ -210,7 +225,7 @@ export class TerminalReporter implements Reporter {
   }
 
   private colourTag(line: string, tag: string, status: string): string {
-    const code = status === 'success' || status === 'pass' ? '32' : status === 'warn' || status === 'skipped' ? '33' : '31';
+    const code = status === 'success' || status === 'pass' ? '32' : status === 'warn' || status === 'skipped' || status === 'partial success' ? '33' : '31';
     return this.style.colors ? line.slice(0, line.length - tag.length) + this.paint(code, tag) : line;
   }
 

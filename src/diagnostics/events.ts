@@ -1,7 +1,11 @@
 import type { Diagnostic } from './diagnostic.js';
 
-/** Outcome of one node. `skipped` means an upstream failed; `warn` is a test over its warn threshold. */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
+/**
+ * Outcome of one node. `skipped` means an upstream failed; `warn` is a test over its warn threshold;
+ * `partial success` (dbt 1.9) is a microbatch model some of whose batches failed: a failure for the exit code,
+ * its descendants and retry.
+ */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error' | 'partial success';
 
 export interface NodeResultSummary {
   uniqueId: string;

@@ -8,7 +8,7 @@ import type { Dialect } from '../adapters/contract.js';
 import type { Compiler } from '../compile/index.js';
 import type { TemplateWarehouse } from '../templating/types.js';
 import { UserError } from '../diagnostics/index.js';
-import { batchId, formatBatchStart, batchesBetween, eventTimeCondition, isBatchSize, microbatchWindow, parseInstant, type Batch, type BatchSize, type MicrobatchRun } from '../materializations/index.js';
+import { batchId, formatBatchStart, batchesBetween, eventTimeCondition, isBatchSize, microbatchWindow, parseInstant, type Batch, type BatchResults, type BatchSize, type MicrobatchRun } from '../materializations/index.js';
 
 /** What a run knows of time for its microbatch models (every one uses the same "now", as dbt's). */
 export interface MicrobatchTimes {
@@ -16,8 +16,8 @@ export interface MicrobatchTimes {
   /** `--event-time-start` / `--event-time-end`. */
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
-  /** `strata retry`: per model, the `[start, end]` of the batches the last run left failed (its batch_results). */
-  retryBatches?: Record<string, [string, string][]>;
+  /** `strata retry`: per model, the last run's batch_results: its failed batches run again, its successful ones are listed again. */
+  retryBatches?: Record<string, BatchResults>;
 }
 
 function invalid(node: ManifestNode, message: string, hint: string): never {
@@ -30,7 +30,7 @@ export function batchesOf(node: ManifestNode, times: MicrobatchTimes, incrementa
   if (!isBatchSize(size)) invalid(node, `batch_size ${JSON.stringify(size)} is not hour, day, month or year`, "set batch_size='day'");
   const retry = times.retryBatches?.[node.uniqueId];
   if (retry) {
-    return retry.flatMap(([s, e]) => {
+    return retry.failed.flatMap(([s, e]) => {
       const [start, end] = [parseInstant(s), parseInstant(e)];
       return start && end ? [{ id: batchId(start, size), start, end }] : [];
     });
@@ -44,8 +44,10 @@ export function batchesOf(node: ManifestNode, times: MicrobatchTimes, incrementa
 
 /** A microbatch model's run: its batches, each rendered by the compiler with the batch's window on its inputs. */
 export function microbatchRun(node: ManifestNode, times: MicrobatchTimes, compiler: Compiler, dialect: Dialect, warehouse: TemplateWarehouse, log: (message: string) => void): MicrobatchRun {
+  const previous = times.retryBatches?.[node.uniqueId]?.successful;
   return {
     batches: (incremental) => batchesOf(node, times, incremental),
+    ...(previous ? { previousSuccessful: previous } : {}),
     render: (batch, incremental) =>
       compiler.compileBatch(node.uniqueId, {
         batch,

@@ -198,7 +198,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     ),
   });
   return {
-    status: result.failedBatches ? 'error' : 'success',
+    status: result.failedBatches ? (result.partialSuccess ? 'partial success' : 'error') : 'success',
     message: result.failedBatches ? ctx.prepared.scrubber.scrub(`${result.failedBatches}\n  in ${node.originalFilePath}`) : result.message,
     ...(result.batchResults ? { batchResults: result.batchResults } : {}),
     rowsAffected: result.rowsAffected,

@@ -1,7 +1,8 @@
 import type { NodeRunResult, RunGraphOptions, RunGraphResult, NodeOutcome } from './types.js';
 import { Later } from './later.js';
 
-const FAILED = new Set(['error', 'fail', 'runtime error']);
+// A partial success (some microbatch batches failed) counts as a failure, as in dbt 1.9: descendants skip, --fail-fast stops.
+const FAILED = new Set(['error', 'fail', 'runtime error', 'partial success']);
 /** How many waiting nodes `ahead` is told of at a time: one render (a fraction of a statement's time) per node started, so the main thread notices the warehouse's answers without delay. */
 const AHEAD = 1;
 

@@ -84,13 +84,13 @@ describe('microbatch on DuckDB', () => {
     expect(runResults().results.find((x) => x.unique_id === 'model.p.daily')!.batch_results).toEqual({ successful: [['2024-01-02T00:00:00+00:00', '2024-01-03T00:00:00+00:00']], failed: [] });
   });
 
-  it('a failed batch leaves its day\u2019s previous rows, the other days committed; exit 1; batch_results names it; retry runs only it', async () => {
+  it('a failed batch leaves its day\u2019s previous rows, the other days committed; partial success, exit 1; batch_results names it; retry runs only it and lists all', async () => {
     seed(EVENTS_3);
     const r = await build({ projectDir: dir, profilesDir: dir, eventTimeStart: '2024-01-01', eventTimeEnd: '2024-01-04' });
     expect(r.exitCode).toBe(1);
     const daily = runResults().results.find((x) => x.unique_id === 'model.p.daily')!;
-    expect(daily.status).toBe('error');
-    expect(daily.message).toMatch(/^1 of 3 batches failed: batch 20240103 failed: .*Could not convert string 'x'/);
+    expect(daily.status).toBe('partial success');
+    expect(daily.message).toMatch(/^PARTIAL SUCCESS \(2\/3\): batch 20240103 failed: .*Could not convert string 'x'/);
     expect(daily.batch_results).toEqual({
       successful: [['2024-01-01T00:00:00+00:00', '2024-01-02T00:00:00+00:00'], ['2024-01-02T00:00:00+00:00', '2024-01-03T00:00:00+00:00']],
       failed: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']],
@@ -103,7 +103,13 @@ describe('microbatch on DuckDB', () => {
     const again = await retry({ projectDir: dir, profilesDir: dir });
     expect(again.exitCode).toBe(0);
     expect((await rows()).map((x) => [x.id, x.amount])).toEqual([[1, 100], [2, 200], [3, 600], [4, 12], [5, 1500], [6, 1200]]);
-    expect(runResults().results.find((x) => x.unique_id === 'model.p.daily')!.batch_results).toEqual({ successful: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00']], failed: [] });
+    // As dbt 1.9: this run's batch, then the earlier run's successful ones.
+    const retried = runResults().results.find((x) => x.unique_id === 'model.p.daily')!;
+    expect([retried.status, retried.message]).toEqual(['success', 'INSERT 2 (1 batch)']);
+    expect(retried.batch_results).toEqual({
+      successful: [['2024-01-03T00:00:00+00:00', '2024-01-04T00:00:00+00:00'], ['2024-01-01T00:00:00+00:00', '2024-01-02T00:00:00+00:00'], ['2024-01-02T00:00:00+00:00', '2024-01-03T00:00:00+00:00']],
+      failed: [],
+    });
   });
 
   it('refuses bad --event-time-start / --event-time-end before anything runs (exit 2)', async () => {
@@ -136,7 +142,9 @@ describe('microbatch: a batch whose insert fails after its delete', () => {
     expect(await table()).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]);
     const r = await build({ projectDir: dir, profilesDir: dir, select: ['m'], eventTimeStart: '2024-01-02', eventTimeEnd: '2024-01-03', vars: { broken: true } });
     expect(r.exitCode).toBe(1);
-    expect(r.results.find((x) => x.uniqueId === 'model.p.m')?.message).toMatch(/batch 20240102 failed: .*not a number/);
+    // Its one batch failed, none succeeded: an error, not a partial success (dbt 1.9).
+    expect(r.results.find((x) => x.uniqueId === 'model.p.m')?.status).toBe('error');
+    expect(r.results.find((x) => x.uniqueId === 'model.p.m')?.message).toMatch(/^1 of 1 batches failed: batch 20240102 failed: .*not a number/);
     expect(await table()).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]);
   });
 });

@@ -18,6 +18,8 @@ export interface MicrobatchRun {
   batches(incremental: boolean): Batch[];
   /** The model's SQL for one batch; `incremental`: `is_incremental()` inside it. */
   render(batch: Batch, incremental: boolean): Promise<string>;
+  /** On retry, the batches the earlier run built: listed as successful after this run's own, as dbt 1.9 does. */
+  previousSuccessful?: [string, string][];
 }
 
 /** Whether a node is a microbatch model (an incremental model with `incremental_strategy='microbatch'`). */
@@ -38,7 +40,8 @@ function reason(e: unknown): string {
  * Builds a microbatch model batch by batch. A failed batch is recorded and the next one runs; if the first
  * batch fails (it may be the one that creates the table), the others do not run and are recorded as failed
  * too, as in dbt 1.9.
- * The result says which batches failed (`failedBatches`), and lists every batch in `batchResults`.
+ * The result says which batches failed (`failedBatches`) and whether others succeeded (`partialSuccess`,
+ * dbt 1.9's `PARTIAL SUCCESS (2/3)`), and lists every batch in `batchResults`.
  */
 export async function materializeMicrobatch(input: MaterializeInput & { relations: RelationLookup }, run: MicrobatchRun): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
@@ -66,8 +69,14 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
       break;
     }
   }
-  const failed = results.failed.length;
-  const message = failed ? `${failed} of ${batches.length} batches failed: ${errors.join('; ')}` : `INSERT ${rows} (${batches.length} batch${batches.length === 1 ? '' : 'es'})`;
+  const [failed, succeeded] = [results.failed.length, results.successful.length];
+  const message = !failed
+    ? `INSERT ${rows} (${batches.length} batch${batches.length === 1 ? '' : 'es'})`
+    : succeeded
+      ? `PARTIAL SUCCESS (${succeeded}/${batches.length}): ${errors.join('; ')}`
+      : `${failed} of ${batches.length} batches failed: ${errors.join('; ')}`;
+  // The status counts this run's batches only; the earlier run's successes are listed after them (dbt 1.9's merge).
+  results.successful.push(...(run.previousSuccessful ?? []));
   return {
     status: 'success',
     message,
@@ -75,7 +84,7 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
     adapterResponse: { code: 'MICROBATCH', rows_affected: rows, strategy: 'microbatch' },
     relationKind: 'table',
     batchResults: results,
-    ...(failed ? { failedBatches: message } : {}),
+    ...(failed ? { failedBatches: message, partialSuccess: succeeded > 0 } : {}),
   };
 }
 

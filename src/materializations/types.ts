@@ -55,6 +55,8 @@ export interface MaterializeResult {
   batchResults?: BatchResults;
   /** Set when a microbatch batch failed: the node fails with this message (its other batches stay committed). */
   failedBatches?: string;
+  /** With `failedBatches`: some batches of this run succeeded (dbt 1.9's `partial success`), not none. */
+  partialSuccess?: boolean;
 }
 
 /** Statements run with an incremental strategy's own, in its transaction where the warehouse has one. */
