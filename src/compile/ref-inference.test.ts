@@ -3,19 +3,13 @@
  * the node runs, as dbt's RuntimeRefResolver refuses it: otherwise the node may run before what it reads.
  * A `-- depends_on:` line makes the dependency known, and the node then waits for its parent.
  */
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build } from '../api/index.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-const project = (files: Record<string, string>): string => {
-  const dir = writeProject(files);
-  dirs.push(dir);
-  return dir;
-};
+const project = projectsRemovedAfterAll();
 
 describe('refs the parse did not see', () => {
   it('fail the node with the depends_on hint, and build once the hint is there', async () => {

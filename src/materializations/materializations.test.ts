@@ -1,20 +1,11 @@
 /** Each materialization on a real DuckDB file, through the api (STYLE habit 11). */
-import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { queryDuckDb } from '../test-support/duckdb-query.js';
+import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { build, run, seed } from '../api/index.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-
-function project(files: Record<string, string>): { dir: string; db: string; write: (f: string, t: string) => void; q: (sql: string) => Promise<Record<string, unknown>[]> } {
-  const dir = writeProject(files);
-  dirs.push(dir);
-  const db = join(dir, 'target', 'test.duckdb');
-  return { dir, db, write: (f, t) => writeFileSync(join(dir, f), t), q: (sql) => queryDuckDb(db, sql) };
-}
+const project = duckDbProjectsRemovedAfterAll();
 const go = async (dir: string, extra: Record<string, unknown> = {}): Promise<Awaited<ReturnType<typeof run>>> => run({ projectDir: dir, profilesDir: dir, ...extra });
 
 describe('view and table', () => {
