@@ -48,6 +48,9 @@ export const bigqueryMacroFiles: AdapterMacroFile[] = [
 {% macro bigquery__array_construct(inputs, data_type) -%}{% if inputs | length > 0 %}[{{ inputs | join(' , ') }}]{% else %}array<{{ data_type or 'int64' }}>[]{% endif %}{%- endmacro %}
 {% macro bigquery__array_append(array, new_element) -%}array_concat({{ array }}, [{{ new_element }}]){%- endmacro %}
 {% macro bigquery__array_concat(array_1, array_2) -%}array_concat({{ array_1 }}, {{ array_2 }}){%- endmacro %}
+{% macro bigquery__date(year, month, day) -%}date({{ year }}, {{ month }}, {{ day }}){%- endmacro %}
+{% macro bigquery__string_literal(value) -%}'''{{ value }}'''{%- endmacro %}
+{% macro bigquery__equals(expr1, expr2) -%}({{ expr1 }} is not distinct from {{ expr2 }}){%- endmacro %}
 `,
   },
 ];
