@@ -90,7 +90,11 @@ export const crossDbMacroFiles: MacroFile[] = [
 {% macro array_concat(array_1, array_2) -%}{{ adapter.dispatch('array_concat', 'dbt')(array_1, array_2) }}{%- endmacro %}
 {% macro default__array_concat(array_1, array_2) -%}list_concat({{ array_1 }}, {{ array_2 }}){%- endmacro %}
 {% macro equals(expr1, expr2) -%}{{ adapter.dispatch('equals', 'dbt')(expr1, expr2) }}{%- endmacro %}
-{% macro default__equals(expr1, expr2) -%}(({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null)){%- endmacro %}
+{% macro default__equals(expr1, expr2) -%}
+{%- if adapter.behavior.enable_truthy_nulls_equals_macro.no_warn -%}(case when (({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null)) then 0 else 1 end = 0)
+{%- else -%}({{ expr1 }} = {{ expr2 }})
+{%- endif -%}
+{%- endmacro %}
 `,
   },
   {

@@ -16,8 +16,8 @@ const context: RunRenderContext = {
   isIncremental: false,
   fullRefresh: false,
 };
-const render = (adapterType: string, sql: string, projectMacros: MacroFile[] = []): Promise<string> =>
-  createTemplateEngine({ projectName: 'p', adapterType, target: { name: 'dev', type: adapterType }, vars: {}, env: {}, docs: {}, macroFiles: [...adapterMacroFiles().map((f) => ({ ...f, packageName: 'dbt' })), ...projectMacros] }).runRender(node, sql, context);
+const render = (adapterType: string, sql: string, projectMacros: MacroFile[] = [], behaviorFlags: Record<string, boolean> = {}): Promise<string> =>
+  createTemplateEngine({ projectName: 'p', adapterType, target: { name: 'dev', type: adapterType }, vars: {}, env: {}, docs: {}, behaviorFlags, macroFiles: [...adapterMacroFiles().map((f) => ({ ...f, packageName: 'dbt' })), ...projectMacros] }).runRender(node, sql, context);
 const duckRows = async (sql: string): Promise<Record<string, unknown>[]> => (await (await (await DuckDBInstance.create(':memory:')).connect()).runAndReadAll(sql)).getRowObjectsJson();
 
 const SELECT = `select
@@ -44,7 +44,7 @@ describe("dbt's cross-database macros", () => {
     const sql = await render('duckdb', SELECT);
     const conn = await (await DuckDBInstance.create(':memory:')).connect();
     const rows = (await conn.runAndReadAll(sql)).getRowObjectsJson();
-    expect(rows).toEqual([{ d1: '2024-02-01 00:00:00', ld: '2024-02-29', sp: 'b', sp_neg: 'c', pos: '2', r: 'ef', rep: 'a-a', len: '3', esc: "it's", num: '1.500000', bt: 'true', arr: [1, 2, 3], eqn: 'eq', la: 'a,b', bo: true, av: 1 }]);
+    expect(rows).toEqual([{ d1: '2024-02-01 00:00:00', ld: '2024-02-29', sp: 'b', sp_neg: 'c', pos: '2', r: 'ef', rep: 'a-a', len: '3', esc: "it's", num: '1.500000', bt: 'true', arr: [1, 2, 3], eqn: null, la: 'a,b', bo: true, av: 1 }]);
   });
 
   it("dbt's backcompat timestamps, as elementary reads them (dbt.current_timestamp_backcompat or dbt_utils.current_timestamp)", async () => {
@@ -76,6 +76,14 @@ describe("dbt's cross-database macros", () => {
       {{ dbt.string_literal("a b") }} as lit`);
     expect(await duckRows(sql)).toEqual([{ leap: '2024-02-29', p1: 1, p64: 6, p65: 7, series: '37:1-37', lit: 'a b' }]);
     await expect(render('duckdb', '{{ dbt.get_powers_of_two(0) }}')).rejects.toThrow(/upper bound must be positive/);
+  });
+
+  it("equals is SQL's = unless the project sets flags.enable_truthy_nulls_equals_macro (then nulls are equal), as dbt's; on BigQuery always null-safe, as dbt-bigquery's", async () => {
+    const sql = "select {% for p in [('1', '1'), ('1', '2'), ('null', 'null'), ('1', 'null')] %}{{ ', ' if not loop.first }}{{ dbt.equals(*p) }} as e{{ loop.index }}{% endfor %}";
+    expect(await duckRows(await render('duckdb', sql))).toEqual([{ e1: true, e2: false, e3: null, e4: null }]);
+    expect(await duckRows(await render('duckdb', sql, [], { enable_truthy_nulls_equals_macro: true }))).toEqual([{ e1: true, e2: false, e3: true, e4: false }]);
+    expect(await render('duckdb', '{% if adapter.behavior.enable_truthy_nulls_equals_macro %}on{% else %}off{% endif %}', [], { enable_truthy_nulls_equals_macro: false })).toBe('off');
+    expect(await render('bigquery', sql)).toContain('(null is not distinct from null)');
   });
 
   it("dispatch: a project's duckdb__ version of any dbt cross-database macro wins over dbt's", async () => {

@@ -1,6 +1,10 @@
-/** dbt.date_spine end to end on a real DuckDB file: the number of periods is asked of the warehouse while the model runs. */
+/**
+ * dbt's cross-database macros in fixture projects on a real DuckDB file: date_spine (the number of periods is asked
+ * of the warehouse while the model runs) and equals under the project's behaviour flag.
+ */
 import { describe, it, expect } from 'vitest';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
+import { PROJECT_YML } from '../test-support/fixture-project.js';
 import { build } from '../api/index.js';
 
 const project = duckDbProjectsRemovedAfterAll();
@@ -16,5 +20,19 @@ describe('dbt.date_spine on DuckDB', () => {
     expect(result.exitCode).toBe(0);
     expect(await p.q('select strftime(date_day, \'%m-%d\') as d from main.leap_days order by 1')).toEqual([{ d: '02-27' }, { d: '02-28' }, { d: '02-29' }, { d: '03-01' }]);
     expect(await p.q("select strftime(date_week, '%m-%d') as w from main.weeks order by 1")).toEqual([{ w: '01-03' }, { w: '01-10' }, { w: '01-17' }, { w: '01-24' }]);
+  });
+});
+
+describe('dbt.equals in a project', () => {
+  const model = "{{ config(materialized='table') }}\nselect count(*) as matched from (select 1 as k, null as a, null as b union all select 2, 1, 1) t where {{ dbt.equals('a', 'b') }}";
+  it("matches nulls only when dbt_project.yml sets flags.enable_truthy_nulls_equals_macro: true", async () => {
+    const off = project({ 'models/m.sql': model });
+    expect((await build({ projectDir: off.dir, profilesDir: off.dir })).exitCode).toBe(0);
+    expect(await off.q('select matched from main.m')).toEqual([{ matched: '1' }]);
+    const on = project({ 'project.yml': PROJECT_YML('p', 'flags:\n  enable_truthy_nulls_equals_macro: true\n'), 'models/m.sql': model });
+    const result = await build({ projectDir: on.dir, profilesDir: on.dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.diagnostics.filter((d) => d.code === 'project-unknown-flag')).toEqual([]);
+    expect(await on.q('select matched from main.m')).toEqual([{ matched: '2' }]);
   });
 });
