@@ -84,7 +84,7 @@ export const crossDbMacroFiles: MacroFile[] = [
 {%- endif -%}
 {%- endmacro %}
 {% macro array_construct(inputs=[], data_type=none) -%}{{ adapter.dispatch('array_construct', 'dbt')(inputs, data_type) }}{%- endmacro %}
-{% macro default__array_construct(inputs, data_type) -%}{% if inputs | length > 0 %}[{{ inputs | join(' , ') }}]{% else %}[]{% endif %}{%- endmacro %}
+{% macro default__array_construct(inputs, data_type) -%}{% if inputs | length > 0 %}[{{ inputs | join(' , ') }}]{% else %}cast([] as {{ data_type or 'integer' }}[]){% endif %}{%- endmacro %}
 {% macro array_append(array, new_element) -%}{{ adapter.dispatch('array_append', 'dbt')(array, new_element) }}{%- endmacro %}
 {% macro default__array_append(array, new_element) -%}list_append({{ array }}, {{ new_element }}){%- endmacro %}
 {% macro array_concat(array_1, array_2) -%}{{ adapter.dispatch('array_concat', 'dbt')(array_1, array_2) }}{%- endmacro %}

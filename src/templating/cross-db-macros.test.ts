@@ -86,6 +86,11 @@ describe("dbt's cross-database macros", () => {
     expect(await render('bigquery', sql)).toContain('(null is not distinct from null)');
   });
 
+  it('an empty array_construct has the element type asked for (integer by default), as dbt\'s array[]::<type>[]', async () => {
+    const sql = await render('duckdb', "select typeof({{ dbt.array_construct([], 'varchar') }}) as v, typeof({{ dbt.array_construct() }}) as i");
+    expect(await duckRows(sql)).toEqual([{ v: 'VARCHAR[]', i: 'INTEGER[]' }]);
+  });
+
   it("dispatch: a project's duckdb__ version of any dbt cross-database macro wins over dbt's", async () => {
     const names = ['any_value', 'cast', 'length', 'replace', 'last_day', 'string_literal', 'equals', 'type_timestamp', 'date_spine', 'generate_series'];
     const contents = names.map((n) => `{% macro duckdb__${n}() -%}mine_${n}{%- endmacro %}`).join('\n');
