@@ -213,6 +213,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       codeCache: templateCode,
       docs: {},
       dispatch: project.config.dispatch,
+      behaviorFlags: project.config.behaviorFlags ?? {},
       runtimeConfig: runtimeConfig(project),
       ...(options.command ? { command: options.command } : {}),
       log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),

@@ -172,6 +172,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
     quoting: (raw.quoting ?? {}) as Record<string, boolean>,
+    behaviorFlags: booleanFlags(raw.flags),
     ...(raw['restrict-access'] === true ? { restrictAccess: true } : {}),
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
   };
@@ -267,4 +268,10 @@ function listPackageFiles(rootDir: string, pkg: InstalledPackage, fs: FileSource
       }
     }
   }
+}
+
+/** The `flags:` whose values are true or false (a wrong value is reported by project-flags.ts). */
+function booleanFlags(flags: unknown): Record<string, boolean> {
+  if (!flags || typeof flags !== 'object' || Array.isArray(flags)) return {};
+  return Object.fromEntries(Object.entries(flags as Record<string, unknown>).filter(([, v]) => typeof v === 'boolean')) as Record<string, boolean>;
 }

@@ -22,6 +22,8 @@ const FLAGS: Record<string, FlagKind> = {
   state_modified_compare_vars: B, require_yaml_configuration_for_mf_time_spines: B, require_batched_execution_for_custom_microbatch_strategy: B,
   require_nested_cumulative_type_params: B, validate_macro_args: B, require_generic_test_arguments_property: B,
   require_model_names_without_spaces: B, restrict_direct_pg_catalog_access: B, require_all_warnings_handled_by_warn_error: B,
+  // The adapter's behaviour flags (templates read them as adapter.behavior.<name>).
+  enable_truthy_nulls_equals_macro: B,
 };
 
 const WARN_ERROR_KEYS = ['include', 'exclude', 'error', 'warn', 'silence'];

@@ -49,6 +49,8 @@ export interface ProjectConfig {
   onRunEnd: string[];
   /** `dispatch:` search orders for adapter.dispatch. */
   dispatch: { macro_namespace: string; search_order: string[] }[];
+  /** `flags:` that are true or false (behaviour-change flags): templates read the adapter's as `adapter.behavior.<name>`. */
+  behaviorFlags?: Record<string, boolean>;
   /** `quoting:` */
   quoting: Record<string, boolean>;
   /** `restrict-access: true`: only this project's public models may be referenced from other packages (dbt's model access). */

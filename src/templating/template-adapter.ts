@@ -17,7 +17,29 @@ type RelationLike = { database?: string | null; schema?: string; identifier?: st
 const toRelation = (rel: NonNullable<RelationLike>): Relation => ({ ...(rel.database ? { database: String(rel.database) } : {}), schema: String(rel.schema), identifier: String(rel.identifier) });
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined): Record<string, unknown> {
+/** dbt-adapters' behaviour flags and their defaults (a project sets them under `flags:`). */
+const ADAPTER_BEHAVIOR_FLAGS: Record<string, boolean> = { enable_truthy_nulls_equals_macro: false };
+
+/** dbt's BehaviorFlag: true or false in an `if`, and `.setting` / `.no_warn` (dbt's way to read it without a warning). */
+class BehaviorFlag {
+  constructor(readonly setting: boolean) {}
+  get no_warn(): boolean {
+    return this.setting;
+  }
+  __len__(): number {
+    return this.setting ? 1 : 0;
+  }
+  toString(): string {
+    return this.setting ? 'True' : 'False';
+  }
+}
+
+/** `adapter.behavior`: each of the adapter's behaviour flags, as the project sets it or by its default. */
+function behaviorObject(projectFlags: Record<string, boolean>): Record<string, BehaviorFlag> {
+  return Object.fromEntries(Object.entries(ADAPTER_BEHAVIOR_FLAGS).map(([name, byDefault]) => [name, new BehaviorFlag(projectFlags[name] ?? byDefault)]));
+}
+
+export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}): Record<string, unknown> {
   const execute = !!run?.warehouse;
   const wh = run?.warehouse;
   const columns = (rel: RelationLike): unknown => {
@@ -53,6 +75,7 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
   };
   return {
     dispatch,
+    behavior: behaviorObject(behaviorFlags),
     type: () => adapterType,
     quote: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
     quote_as_configured: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),

@@ -63,6 +63,8 @@ export interface TemplateEnvironmentOptions {
   runtimeConfig?: Record<string, unknown>;
   /** The command, for `flags.WHICH` in run renders (a parse render, cached across commands, sees 'run'). */
   command?: string;
+  /** The project's true/false `flags:`; the adapter's behaviour flags among them are `adapter.behavior.<name>`. */
+  behaviorFlags?: Record<string, boolean>;
   /** `dispatch:` search orders from project config. */
   dispatch?: { macro_namespace: string; search_order: string[] }[];
   /**

@@ -41,13 +41,16 @@ export const bigqueryMacroFiles: AdapterMacroFile[] = [
 {% macro bigquery__right(string_text, length_expression) -%}case when {{ length_expression }} = 0 then '' else substr({{ string_text }}, -1 * ({{ length_expression }})) end{%- endmacro %}
 {% macro bigquery__split_part(string_text, delimiter_text, part_number) -%}
 {%- if part_number >= 0 -%}split({{ string_text }}, {{ delimiter_text }})[safe_offset({{ part_number - 1 }})]
-{%- else -%}split({{ string_text }}, {{ delimiter_text }})[safe_offset(length({{ string_text }}) - length(replace({{ string_text }}, {{ delimiter_text }}, '')) / length({{ delimiter_text }}) + {{ part_number }})]
+{%- else -%}array_reverse(split({{ string_text }}, {{ delimiter_text }}))[safe_offset({{ -part_number - 1 }})]
 {%- endif -%}
 {%- endmacro %}
 {% macro bigquery__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}{% if limit_num %} limit {{ limit_num }}{% endif %}){%- endmacro %}
 {% macro bigquery__array_construct(inputs, data_type) -%}{% if inputs | length > 0 %}[{{ inputs | join(' , ') }}]{% else %}array<{{ data_type or 'int64' }}>[]{% endif %}{%- endmacro %}
 {% macro bigquery__array_append(array, new_element) -%}array_concat({{ array }}, [{{ new_element }}]){%- endmacro %}
 {% macro bigquery__array_concat(array_1, array_2) -%}array_concat({{ array_1 }}, {{ array_2 }}){%- endmacro %}
+{% macro bigquery__date(year, month, day) -%}date({{ year }}, {{ month }}, {{ day }}){%- endmacro %}
+{% macro bigquery__string_literal(value) -%}'''{{ value }}'''{%- endmacro %}
+{% macro bigquery__equals(expr1, expr2) -%}({{ expr1 }} is not distinct from {{ expr2 }}){%- endmacro %}
 `,
   },
 ];

@@ -7,7 +7,19 @@ import type { AdapterMacroFile } from '../contract.js';
 export const duckdbMacroFiles: AdapterMacroFile[] = [
   {
     path: 'strata/adapters/duckdb/cross-db.sql',
-    contents: `{% macro duckdb__datediff(first_date, second_date, datepart) -%}date_diff('{{ datepart }}', ({{ first_date }})::timestamp, ({{ second_date }})::timestamp){%- endmacro %}
+    // As dbt-duckdb's: now() (a bare current_timestamp would bind to a column of that name in the same select);
+    // datediff counts boundaries crossed, and weeks start on Sunday (DuckDB's own 'week' counts whole 7-day spans,
+    // and its week boundary is Monday), as dbt's other warehouses count them; generate_series is DuckDB's;
+    // split_part is an element of string_split's list: null past either end (DuckDB's split_part gives ''), from the end when negative.
+    contents: `{% macro duckdb__current_timestamp() -%}now(){%- endmacro %}
+{% macro duckdb__datediff(first_date, second_date, datepart) -%}
+{%- if datepart | lower == 'week' -%}(date_diff('day', date_trunc('week', ({{ first_date }})::timestamp + interval 1 day), date_trunc('week', ({{ second_date }})::timestamp + interval 1 day)) // 7)
+{%- else -%}date_diff('{{ datepart }}', ({{ first_date }})::timestamp, ({{ second_date }})::timestamp)
+{%- endif -%}
+{%- endmacro %}
+{% macro duckdb__split_part(string_text, delimiter_text, part_number) -%}string_split({{ string_text }}, {{ delimiter_text }})[{{ part_number }}]{%- endmacro %}
+{% macro duckdb__date(year, month, day) -%}make_date({{ year }}, {{ month }}, {{ day }}){%- endmacro %}
+{% macro duckdb__generate_series(upper_bound) -%}select g.n as generated_number from generate_series(1, {{ upper_bound }}) as g(n){%- endmacro %}
 `,
   },
   {
