@@ -18,7 +18,7 @@ import { runCompiler } from '../execute/run-context.js';
 import { templateContext } from '../execute/template-context.js';
 import { executeSelection, type ExecuteSelectionResult } from '../execute/execute-selection.js';
 import { landingLocationDiagnostics } from '../execute/landing-check.js';
-import { BUILTIN_MATERIALIZATIONS, duplicateMaterialization, findMaterialization, ignoredOverrides } from '../templating/index.js';
+import { isBuiltinMaterialization, duplicateMaterialization, findMaterialization, ignoredOverrides } from '../templating/index.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
@@ -256,7 +256,7 @@ function materializationDiagnostics(p: PreparedProject, ids: string[]): Diagnost
     if (!n) continue;
     const m = String(n.config.materialized);
     used.add(m);
-    if (n.resourceType !== 'model' || BUILTIN_MATERIALIZATIONS.has(m)) continue;
+    if (n.resourceType !== 'model' || isBuiltinMaterialization(m, p.project.target.type)) continue;
     const duplicate = duplicateMaterialization(blocks, p.project.config.name, m, p.project.target.type);
     if (duplicate && !out.some((d) => d.code === duplicate.code && d.message === duplicate.message)) out.push(duplicate);
     if (findMaterialization(blocks, p.project.config.name, m, p.project.target.type)) continue;
@@ -266,7 +266,7 @@ function materializationDiagnostics(p: PreparedProject, ids: string[]): Diagnost
       severity: 'error',
       message: elsewhere ? `model '${n.name}' uses materialized='${m}', whose {% materialization %} in ${elsewhere.path}:${elsewhere.line} is for adapter '${elsewhere.adapter}', not '${p.project.target.type}'` : `model '${n.name}' uses materialized='${m}', which is not a materialization Strata has`,
       file: n.originalFilePath,
-      hint: elsewhere ? `add {% materialization ${m}, adapter='${p.project.target.type}' %} (or one with default) to the macros` : 'use view, table, incremental or ephemeral, or define it with {% materialization %} in a macro file',
+      hint: elsewhere ? `add {% materialization ${m}, adapter='${p.project.target.type}' %} (or one with default) to the macros` : m === 'external' ? "external is dbt-duckdb's materialization (files written by DuckDB): on this target use table or view" : 'use view, table, incremental or ephemeral, or define it with {% materialization %} in a macro file',
     });
   }
   return [...ignoredOverrides(blocks.filter((b) => used.has(b.name)), p.project.config.name, p.project.target.type), ...out];

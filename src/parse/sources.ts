@@ -3,6 +3,7 @@ import type { LoadedProject } from '../project/types.js';
 import type { RawSourceTable } from './schema-yaml.js';
 import type { ExternalSpec, SourceDefinition } from './types.js';
 import { folderConfig, mergeConfig } from './node-config.js';
+import { externalLocationOf } from './external-location.js';
 
 /**
  * `sources:` entries → SourceDefinitions (`source.<project>.<source>.<table>`), table settings over source settings.
@@ -54,7 +55,20 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       ...({ extra: { dataTests: r.tests, columnTests: r.columnTests } } as object),
     } as SourceDefinition);
   }
+  if (project.target.type === 'duckdb') for (const s of out) readInPlace(s, diagnostics);
   return { sources: out, diagnostics };
+}
+
+/** dbt-duckdb's `external_location`: the source is read where it lies (and so is not landed). */
+function readInPlace(s: SourceDefinition, diagnostics: Diagnostic[]): void {
+  const { sql, diagnostic } = externalLocationOf(s);
+  if (diagnostic) diagnostics.push(diagnostic);
+  if (!sql) return;
+  if (s.external?.location) {
+    diagnostics.push({ code: 'source-external-location-invalid', severity: 'error', message: `source ${s.sourceName}.${s.name} has both external: (files Strata lands into a table) and external_location (files read in place)`, file: s.originalFilePath, ...(s.at?.line ? { line: s.at.line } : {}), hint: 'keep external: to land the files into bronze, or external_location to query them where they are' });
+    return;
+  }
+  s.externalLocation = sql;
 }
 
 /** `tags:` as written: a tag or a list of them (anything else is reported by the property file's checks). */

@@ -4,6 +4,14 @@ import type { MacroInfo } from './types.js';
 /** Materializations Strata runs with its own code, whatever a project's `{% materialization %}` blocks say. */
 export const BUILTIN_MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral', 'seed', 'snapshot', 'test', 'unit']);
 
+/** Built-in materializations of one adapter only, as dbt-duckdb's `external`. */
+const ADAPTER_MATERIALIZATIONS: Readonly<Record<string, readonly string[]>> = { duckdb: ['external'] };
+
+/** Whether Strata runs `name` with its own code on `adapterType`. */
+export function isBuiltinMaterialization(name: string, adapterType: string): boolean {
+  return BUILTIN_MATERIALIZATIONS.has(name) || (ADAPTER_MATERIALIZATIONS[adapterType]?.includes(name) ?? false);
+}
+
 /**
  * The `{% materialization %}` block dbt would run for `name` on `adapterType`, as dbt-core's
  * find_materialization_macro_by_name: an adapter-specific block before a `default` one, and among equals the
@@ -51,7 +59,7 @@ export const materializationMacroName = (b: Pick<MacroInfo, 'name' | 'adapter'>)
  */
 export function ignoredOverrides(blocks: readonly MacroInfo[], projectName: string, adapterType: string): Diagnostic[] {
   return blocks
-    .filter((b) => b.packageName === projectName && BUILTIN_MATERIALIZATIONS.has(b.name) && (b.adapter === undefined || b.adapter === 'default' || b.adapter === adapterType))
+    .filter((b) => b.packageName === projectName && isBuiltinMaterialization(b.name, adapterType) && (b.adapter === undefined || b.adapter === 'default' || b.adapter === adapterType))
     .map((b) => ({
       code: 'materialization-override-ignored',
       severity: 'warn',

@@ -17,7 +17,7 @@ type RelationLike = { database?: string | null; schema?: string; identifier?: st
 const toRelation = (rel: NonNullable<RelationLike>): Relation => ({ ...(rel.database ? { database: String(rel.database) } : {}), schema: String(rel.schema), identifier: String(rel.identifier) });
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined): Record<string, unknown> {
+export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, target?: Record<string, unknown>): Record<string, unknown> {
   const execute = !!run?.warehouse;
   const wh = run?.warehouse;
   const columns = (rel: RelationLike): unknown => {
@@ -75,5 +75,7 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     commit: () => null,
     get_incremental_strategy_macro: unsupported('get_incremental_strategy_macro'),
     submit_python_job: unsupported('submit_python_job'),
+    // dbt-duckdb's: where external models' files go (the profile's external_root, default '.').
+    ...(adapterType === 'duckdb' ? { external_root: () => String(target?.external_root ?? '.') } : {}),
   };
 }

@@ -108,6 +108,10 @@ export const duckdbAdapter: Adapter = {
       // No extension may be downloaded here: a stray s3:// path must fail clearly instead of fetching httpfs.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // Relative paths a query reads (a source's external_location, read_csv('data/x.csv')) are found in the
+      // working directory first, as dbt-duckdb finds them, then in the project's folder: the same files
+      // whatever folder strata runs from.
+      file_search_path: options.projectRoot,
     };
     for (const [k, v] of Object.entries((target.settings.settings as Record<string, unknown>) ?? {})) settings[k] = String(v);
     try {
@@ -140,6 +144,8 @@ export const duckdbAdapter: Adapter = {
     }
   },
   validateTarget(target: TargetConfig): string[] {
+    const er = target.settings.external_root;
+    if (er !== undefined && (typeof er !== 'string' || !er.trim())) return ['duckdb external_root must be a folder path or URL (relative to the project, or absolute), where external models write their files'];
     const b = target.settings.bronze_path;
     if (b !== undefined && (typeof b !== 'string' || !b.trim())) return ['duckdb bronze_path must be a folder path (relative to the project, or absolute)'];
     const p = target.settings.path;
