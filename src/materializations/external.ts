@@ -81,7 +81,7 @@ export async function planExternal(node: ManifestNode, identifier: string, proje
 export async function materializeExternal(input: MaterializeInput & { relations: RelationLookup }, sql: string): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   if (!dialect.externalModel || !dialect.temporaryRelation) {
-    throw configError(node, `materialized='external' writes files with DuckDB and is not available on ${dialect.name}`, 'use table or view on this target (external is dbt-duckdb\'s materialization)');
+    throw configError(node, `materialized='external' writes files and is not available on ${dialect.name}`, 'use table or view on this target');
   }
   const plan = await planExternal(node, relation.identifier, input.projectRoot ?? process.cwd(), input.externalRoot ?? '.', input.renderHook ?? (async (s) => s));
   const staged = dialect.temporaryRelation(`${relation.identifier}__strata_external`);

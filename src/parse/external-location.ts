@@ -69,7 +69,7 @@ export function externalLocationOf(s: SourceDefinition): { sql?: string; diagnos
   const where = { file: s.originalFilePath, ...(s.at?.line ? { line: s.at.line } : {}) };
   const what = `source ${s.sourceName}.${s.name}`;
   if (typeof pattern !== 'string' || !pattern.trim()) {
-    return { diagnostic: { code: 'source-external-location-invalid', severity: 'error', message: `external_location of ${what} must be a path or a DuckDB table function call`, ...where, hint: "e.g. external_location: 'data/{name}.parquet'" } };
+    return { diagnostic: { code: 'source-external-location-invalid', severity: 'error', message: `external_location of ${what} must be a path or a table function call`, ...where, hint: "e.g. external_location: 'data/{name}.parquet'" } };
   }
   const formatter = String(fields.formatter ?? 'newstyle');
   if (!(FORMATTERS as readonly string[]).includes(formatter)) {

@@ -8,9 +8,10 @@ import { externalLocationOf } from './external-location.js';
 /**
  * `sources:` entries → SourceDefinitions (`source.<project>.<source>.<table>`), table settings over source settings.
  * Where the relation is (`database`, `schema`, `identifier`) and `loader`, `loaded_at_field` may use
- * `{{ var() }}` and `{{ env_var() }}`, rendered by `renderProperty` (property-render.ts).
+ * `{{ var() }}` and `{{ env_var() }}`, rendered by `renderProperty` (property-render.ts). `readsExternalLocation`:
+ * the target's warehouse reads a source with `external_location` in place (its conventions say so).
  */
-export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string, renderProperty: <T>(value: T, what: string, at: { file: string; line?: number }) => T): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
+export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string, renderProperty: <T>(value: T, what: string, at: { file: string; line?: number }) => T, readsExternalLocation = false): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [];
   const render = (value: unknown, r: RawSourceTable, key: string): unknown => renderProperty(value, `${key} of source ${r.sourceName}.${String(r.table.name)}`, { file: r.file, line: r.line });
@@ -55,7 +56,7 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       ...({ extra: { dataTests: r.tests, columnTests: r.columnTests } } as object),
     } as SourceDefinition);
   }
-  if (project.target.type === 'duckdb') for (const s of out) readInPlace(s, diagnostics);
+  if (readsExternalLocation) for (const s of out) readInPlace(s, diagnostics);
   return { sources: out, diagnostics };
 }
 

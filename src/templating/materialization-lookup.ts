@@ -4,12 +4,9 @@ import type { MacroInfo } from './types.js';
 /** Materializations Strata runs with its own code, whatever a project's `{% materialization %}` blocks say. */
 export const BUILTIN_MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral', 'seed', 'snapshot', 'test', 'unit']);
 
-/** Built-in materializations of one adapter only, as dbt-duckdb's `external`. */
-const ADAPTER_MATERIALIZATIONS: Readonly<Record<string, readonly string[]>> = { duckdb: ['external'] };
-
-/** Whether Strata runs `name` with its own code on `adapterType`. */
-export function isBuiltinMaterialization(name: string, adapterType: string): boolean {
-  return BUILTIN_MATERIALIZATIONS.has(name) || (ADAPTER_MATERIALIZATIONS[adapterType]?.includes(name) ?? false);
+/** Whether Strata runs `name` with its own code: dbt's built-ins, and `adapterOwn`, the target warehouse's own (its conventions' `materializations`). */
+export function isBuiltinMaterialization(name: string, adapterOwn: readonly string[] = []): boolean {
+  return BUILTIN_MATERIALIZATIONS.has(name) || adapterOwn.includes(name);
 }
 
 /**
@@ -57,9 +54,9 @@ export const materializationMacroName = (b: Pick<MacroInfo, 'name' | 'adapter'>)
  * project's; Strata runs its own). Packages' are left alone: dbt itself ignores a package's override of a
  * built-in unless the root project wraps it (require_explicit_package_overrides_for_builtin_materializations).
  */
-export function ignoredOverrides(blocks: readonly MacroInfo[], projectName: string, adapterType: string): Diagnostic[] {
+export function ignoredOverrides(blocks: readonly MacroInfo[], projectName: string, adapterType: string, adapterOwn: readonly string[] = []): Diagnostic[] {
   return blocks
-    .filter((b) => b.packageName === projectName && isBuiltinMaterialization(b.name, adapterType) && (b.adapter === undefined || b.adapter === 'default' || b.adapter === adapterType))
+    .filter((b) => b.packageName === projectName && isBuiltinMaterialization(b.name, adapterOwn) && (b.adapter === undefined || b.adapter === 'default' || b.adapter === adapterType))
     .map((b) => ({
       code: 'materialization-override-ignored',
       severity: 'warn',

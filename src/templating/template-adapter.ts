@@ -75,7 +75,7 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     commit: () => null,
     get_incremental_strategy_macro: unsupported('get_incremental_strategy_macro'),
     submit_python_job: unsupported('submit_python_job'),
-    // dbt-duckdb's: where external models' files go (the profile's external_root, default '.').
-    ...(adapterType === 'duckdb' ? { external_root: () => String(target?.external_root ?? '.') } : {}),
+    // dbt-duckdb's: where external models' files go (the profile's external_root, default '.'); harmless elsewhere.
+    external_root: () => String(target?.external_root ?? '.'),
   };
 }

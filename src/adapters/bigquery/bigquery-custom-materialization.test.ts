@@ -78,7 +78,7 @@ describe.skipIf(analyzerPlatformGap)('a custom materialization on BigQuery (loop
     const before = bq.jobs.length;
     const r = await run({ projectDir: dir, profilesDir: dir, select: ['exported'] });
     expect(r.exitCode).toBe(2);
-    expect(r.diagnostics.find((d) => d.code === 'materialization-unknown')).toMatchObject({ file: 'models/exported.sql', hint: expect.stringContaining("external is dbt-duckdb's materialization") });
+    expect(r.diagnostics.find((d) => d.code === 'materialization-unknown')).toMatchObject({ file: 'models/exported.sql', hint: expect.stringContaining("'external' is built in on duckdb targets only") });
     expect(bq.jobs.length).toBe(before);
     const { compile } = await import('../../api/index.js');
     await compile({ projectDir: dir, profilesDir: dir, select: ['reader'] });
