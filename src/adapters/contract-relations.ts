@@ -5,6 +5,11 @@ export interface Relation {
   /** DuckDB: schema; BigQuery: dataset. */
   schema: string;
   identifier: string;
+  /**
+   * DuckDB: what the relation is read as instead of its name — a source's `external_location` (a quoted path,
+   * `read_csv(…)`). Rendered as it is; never created, dropped or listed.
+   */
+  external?: string;
 }
 
 export type RelationKind = 'table' | 'view' | 'external';

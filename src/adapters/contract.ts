@@ -95,6 +95,23 @@ export interface Dialect {
    * when a listed file is missing.
    */
   bronzeViewSql?(root: string, folder: string, ledger: string): string;
+  /**
+   * dbt-duckdb's `external` materialization: the statements that write `staging` (a temporary table's name)
+   * to the file (`empty`: it has no rows), and the query of the view over it.
+   */
+  externalModel?(staging: string, write: ExternalWrite, empty: boolean): { before: string[]; view: string };
+}
+
+/** Where and how an external model's rows are written, and how its view reads them back. */
+export interface ExternalWrite {
+  /** Absolute path, or an object-store URL. */
+  location: string;
+  format: 'parquet' | 'csv' | 'json';
+  /** `COPY … to location (<copyOptions>)`. */
+  copyOptions: string;
+  /** The location, or a glob over a partitioned or per-thread output's files. */
+  readLocation: string;
+  readOptions: Record<string, unknown>;
 }
 
 /**

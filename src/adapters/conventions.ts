@@ -118,6 +118,10 @@ export interface AdapterConventions {
    * database file attached…). Absent: the state's relations are named in full and readable as they are.
    */
   stateSources?(input: StateSourcesInput, connection: Connection): Promise<StateSources>;
+  /** Built-in materializations of this warehouse only, beyond dbt's (dbt-duckdb's `external`). */
+  readonly materializations?: readonly string[];
+  /** Sources may be read in place through their `external_location` setting (dbt-duckdb's), not a table. */
+  readonly readsExternalLocation?: boolean;
   /** Commands this warehouse adds to the CLI (a local emulator…). */
   readonly commands?: AdapterCommand[];
 }

@@ -247,7 +247,7 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     useSecrets(snapshot.secrets);
   } else {
     const before = bag.items.length;
-    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, incrementalStrategies: incrementalStrategiesOf(adapter.dialect), cacheDir: options.noParseCache ? undefined : targetDir, buildId: STRATA_BUILD, env, time });
+    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, incrementalStrategies: incrementalStrategiesOf(adapter.dialect), readsExternalLocation: conventionsOf(adapter.type)?.readsExternalLocation === true, cacheDir: options.noParseCache ? undefined : targetDir, buildId: STRATA_BUILD, env, time });
     counts = parsed.counts;
     bag.merge(parsed.diagnostics);
     graph = parsed.graph;

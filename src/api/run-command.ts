@@ -18,7 +18,8 @@ import { runCompiler } from '../execute/run-context.js';
 import { templateContext } from '../execute/template-context.js';
 import { executeSelection, type ExecuteSelectionResult } from '../execute/execute-selection.js';
 import { landingLocationDiagnostics } from '../execute/landing-check.js';
-import { BUILTIN_MATERIALIZATIONS, duplicateMaterialization, findMaterialization, ignoredOverrides } from '../templating/index.js';
+import { isBuiltinMaterialization, duplicateMaterialization, findMaterialization, ignoredOverrides } from '../templating/index.js';
+import { adapterTypes, conventionsOf } from '../adapters/registry.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
@@ -247,16 +248,20 @@ function retrySelection(p: PreparedProject, ids: string[], types: string[], opti
  * block of that name), or a name with a `{% materialization %}` block only for other warehouses. An error each,
  * before any node runs. Blocks redefining a built-in that the selection uses: a warning each, once.
  */
+/** The warehouses that have `name` as a materialization of their own (dbt-duckdb's `external`). */
+const otherWarehouses = (name: string): string[] => adapterTypes.filter((t) => conventionsOf(t)?.materializations?.includes(name));
+
 function materializationDiagnostics(p: PreparedProject, ids: string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const blocks = p.engine.materializations ?? [];
   const used = new Set<string>();
+  const own = conventionsOf(p.project.target.type)?.materializations;
   for (const id of ids) {
     const n = p.graph.manifest.nodes[id];
     if (!n) continue;
     const m = String(n.config.materialized);
     used.add(m);
-    if (n.resourceType !== 'model' || BUILTIN_MATERIALIZATIONS.has(m)) continue;
+    if (n.resourceType !== 'model' || isBuiltinMaterialization(m, own)) continue;
     const duplicate = duplicateMaterialization(blocks, p.project.config.name, m, p.project.target.type);
     if (duplicate && !out.some((d) => d.code === duplicate.code && d.message === duplicate.message)) out.push(duplicate);
     if (findMaterialization(blocks, p.project.config.name, m, p.project.target.type)) continue;
@@ -266,10 +271,10 @@ function materializationDiagnostics(p: PreparedProject, ids: string[]): Diagnost
       severity: 'error',
       message: elsewhere ? `model '${n.name}' uses materialized='${m}', whose {% materialization %} in ${elsewhere.path}:${elsewhere.line} is for adapter '${elsewhere.adapter}', not '${p.project.target.type}'` : `model '${n.name}' uses materialized='${m}', which is not a materialization Strata has`,
       file: n.originalFilePath,
-      hint: elsewhere ? `add {% materialization ${m}, adapter='${p.project.target.type}' %} (or one with default) to the macros` : 'use view, table, incremental or ephemeral, or define it with {% materialization %} in a macro file',
+      hint: elsewhere ? `add {% materialization ${m}, adapter='${p.project.target.type}' %} (or one with default) to the macros` : otherWarehouses(m).length ? `'${m}' is built in on ${otherWarehouses(m).join(', ')} targets only: on this target use table or view` : 'use view, table, incremental or ephemeral, or define it with {% materialization %} in a macro file',
     });
   }
-  return [...ignoredOverrides(blocks.filter((b) => used.has(b.name)), p.project.config.name, p.project.target.type), ...out];
+  return [...ignoredOverrides(blocks.filter((b) => used.has(b.name)), p.project.config.name, p.project.target.type, own), ...out];
 }
 
 export { formatDiagnostic };

@@ -96,4 +96,14 @@ describe('the bundled CLI', () => {
     utimesSync(main, new Date(), new Date());
     expect(strata(pkg, project, ['parse']).out).toContain('the stale bundle was loaded');
   });
+
+  it("gives DuckDB's dates, timestamps, times and decimals as text (the bundled driver's classes are named _DuckDB…)", () => {
+    const project = writeProject({ 'models/base.sql': 'select 1 as id' });
+    dirs.push(project);
+    const sql = "select timestamp '2024-01-02 03:04:05' as ts, date '2024-01-02' as d, time '10:30:00' as t, 12.5::decimal(5, 2) as amount";
+    const r = strata(repoRoot, project, ['show', '--inline', sql, '--output', 'json']);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.out.slice(r.out.indexOf('{'))) as { show: Record<string, unknown>[] };
+    expect(json.show).toEqual([{ ts: '2024-01-02 03:04:05', d: '2024-01-02', t: '10:30:00', amount: '12.50' }]);
+  });
 });

@@ -32,7 +32,7 @@ export class RelationIndex {
     const deferred = this.deferred.get(node.uniqueId);
     if (deferred) return deferred;
     if (node.resourceType === 'source') {
-      return { database: node.database, schema: node.schema, identifier: node.identifier };
+      return { database: node.database, schema: node.schema, identifier: node.identifier, ...(node.externalLocation ? { external: node.externalLocation } : {}) };
     }
     return { database: node.database, schema: node.schema, identifier: node.alias };
   }

@@ -7,15 +7,16 @@ import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { indexResolver, runRenderContext } from '../compile/index.js';
 import { applyGrants, grantMap } from '../materializations/index.js';
-import { BUILTIN_MATERIALIZATIONS, findMaterialization, type MacroInfo, type TemplateWarehouse } from '../templating/index.js';
+import { isBuiltinMaterialization, findMaterialization, type MacroInfo, type TemplateWarehouse } from '../templating/index.js';
 import type { NodeOutcome, RunProject } from './types.js';
+import { conventionsOf } from '../adapters/registry.js';
 import { UserError } from '../diagnostics/index.js';
 import type { NodeRunContext } from './node-runner.js';
 
 /** The block a model runs with, where its `materialized` is none of Strata's own. */
 export function customMaterializationOf(p: Pick<RunProject, 'engine' | 'project'>, node: ManifestNode): MacroInfo | undefined {
   const name = String(node.config.materialized);
-  if (node.resourceType !== 'model' || BUILTIN_MATERIALIZATIONS.has(name)) return undefined;
+  if (node.resourceType !== 'model' || isBuiltinMaterialization(name, conventionsOf(p.project.target.type)?.materializations)) return undefined;
   return findMaterialization(p.engine.materializations ?? [], p.project.config.name, name, p.project.target.type);
 }
 

@@ -191,6 +191,8 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     fullRefresh: ctx.fullRefresh,
     relationOf: relationOfCall(ctx.relations, dialect),
     ...(microbatch ? { microbatch } : {}),
+    projectRoot: ctx.prepared.project.config.rootDir,
+    ...(typeof ctx.prepared.project.target.settings.external_root === 'string' ? { externalRoot: ctx.prepared.project.target.settings.external_root } : {}),
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
       renderNodeOf(node, ctx.prepared.graph.manifest.packageDirs),
       hook,

@@ -13,15 +13,15 @@ import { disableTestsOfDisabledNodes } from './tests-on-disabled.js';
 export function parseToGraph(
   project: LoadedProject,
   engine: TemplateEngine,
-  options: { adapterType: string; /** The target warehouse's incremental strategies, checked at parse time. */ incrementalStrategies?: readonly string[]; cacheDir?: string; buildId?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
+  options: { adapterType: string; /** The target warehouse's incremental strategies, checked at parse time. */ incrementalStrategies?: readonly string[]; /** Sources with external_location are read in place (the warehouse's conventions). */ readsExternalLocation?: boolean; cacheDir?: string; buildId?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
 ): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const bag = new DiagnosticBag();
   const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
   // Installed packages first, each as a project of its own; the root project last (its docs are the ones doc() sees).
   const packages = project.config.installedPackages.map((pkg) => packageProject(project, pkg));
   const overrides = rootOverrides(project);
-  const packageParses = time('parse_packages', () => packages.map((p) => parseProject(p, engine, { env: options.env, rootOverrides: overrides, incrementalStrategies: options.incrementalStrategies })));
-  const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, buildId: options.buildId, env: options.env, incrementalStrategies: options.incrementalStrategies }));
+  const packageParses = time('parse_packages', () => packages.map((p) => parseProject(p, engine, { env: options.env, rootOverrides: overrides, incrementalStrategies: options.incrementalStrategies, readsExternalLocation: options.readsExternalLocation })));
+  const parsed = time('parse_files', () => parseProject(project, engine, { cacheDir: options.cacheDir, buildId: options.buildId, env: options.env, incrementalStrategies: options.incrementalStrategies, readsExternalLocation: options.readsExternalLocation }));
   const manifest = parsed.manifest;
   manifest.adapterType = options.adapterType;
   // Groups are global, as in dbt: a node may name a group another package (or the root) defines.

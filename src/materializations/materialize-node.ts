@@ -9,6 +9,7 @@ import { materializeMicrobatch } from './microbatch.js';
 import { contractDdl, contractEnforced, enforceContract } from './contract.js';
 import { applySnapshot } from './snapshot.js';
 import { applyGrants, grantsOf } from './grants.js';
+import { materializeExternal } from './external.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -150,6 +151,9 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       result = { status: 'success', message: `INSERT ${loaded}`, rowsAffected: loaded, adapterResponse: { code: 'INSERT', rows_affected: loaded }, relationKind: 'table' };
       break;
     }
+    case 'external':
+      result = await materializeExternal(input, sql);
+      break;
     case 'incremental':
       result = input.microbatch ? await materializeMicrobatch(input, input.microbatch) : await materializeIncremental(input, sql);
       break;

@@ -34,6 +34,10 @@ export interface MaterializeInput {
   relationOf?: (call: string) => string | undefined;
   /** Renders a hook (hooks may be Jinja). */
   renderHook?: (hook: string) => Promise<string>;
+  /** The project's folder: relative paths of files a materialization writes (`external`) are its. */
+  projectRoot?: string;
+  /** DuckDB: the profile's `external_root` (default `.`), where external models' files go. */
+  externalRoot?: string;
   /** A microbatch model: its batches and how to render each (its `sql` is then unused). */
   microbatch?: MicrobatchRun;
 }

@@ -30,8 +30,8 @@ export interface NodeCheckInput {
   customMaterializations: ReadonlySet<string>;
 }
 
-/** dbt's built-in materializations of models (materialized_view is reported, selected, at run time). */
-const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'materialized_view'];
+/** dbt's built-in materializations of models (materialized_view, and dbt-duckdb's external elsewhere than DuckDB, are reported, selected, at run time). */
+const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'materialized_view', 'external'];
 
 /** 1-based line of `key=` (or `key:`) in a text, else of its first `config(`, else undefined. */
 function lineOfKey(text: string, key: string): number | undefined {

@@ -18,6 +18,8 @@ export interface ParseOptions {
   rootOverrides?: RootOverrides;
   /** The incremental strategies the target's warehouse carries out (the api reads them from its adapter); unset: not checked. */
   incrementalStrategies?: readonly string[];
+  /** The target's warehouse reads sources with `external_location` in place (dbt-duckdb's; its conventions say so). */
+  readsExternalLocation?: boolean;
 }
 
 /**

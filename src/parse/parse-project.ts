@@ -276,7 +276,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   diagnostics.push(...groups.diagnostics);
   // Checked once every project's groups are known (parse-to-graph): a node may name another package's group.
   const checkGroups = (known: readonly string[]): Diagnostic[] => groupDiagnostics(known, groupUses, () => { try { return readFileSync(join(cfg.rootDir, cfg.configFile), 'utf8'); } catch { return ''; } });
-  const sources = buildSources(project, props.sources, describe, renderProperty);
+  const sources = buildSources(project, props.sources, describe, renderProperty, options.readsExternalLocation);
   diagnostics.push(...sources.diagnostics);
   for (const s of sources.sources) {
     if (s.config.enabled) manifest.sources[s.uniqueId] = s;

@@ -3,13 +3,15 @@ import type { LoadedProject } from '../project/types.js';
 import type { RawSourceTable } from './schema-yaml.js';
 import type { ExternalSpec, SourceDefinition } from './types.js';
 import { folderConfig, mergeConfig } from './node-config.js';
+import { externalLocationOf } from './external-location.js';
 
 /**
  * `sources:` entries → SourceDefinitions (`source.<project>.<source>.<table>`), table settings over source settings.
  * Where the relation is (`database`, `schema`, `identifier`) and `loader`, `loaded_at_field` may use
- * `{{ var() }}` and `{{ env_var() }}`, rendered by `renderProperty` (property-render.ts).
+ * `{{ var() }}` and `{{ env_var() }}`, rendered by `renderProperty` (property-render.ts). `readsExternalLocation`:
+ * the target's warehouse reads a source with `external_location` in place (its conventions say so).
  */
-export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string, renderProperty: <T>(value: T, what: string, at: { file: string; line?: number }) => T): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
+export function buildSources(project: LoadedProject, raw: RawSourceTable[], describe: (s: string) => string, renderProperty: <T>(value: T, what: string, at: { file: string; line?: number }) => T, readsExternalLocation = false): { sources: SourceDefinition[]; diagnostics: Diagnostic[] } {
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [];
   const render = (value: unknown, r: RawSourceTable, key: string): unknown => renderProperty(value, `${key} of source ${r.sourceName}.${String(r.table.name)}`, { file: r.file, line: r.line });
@@ -54,7 +56,20 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       ...({ extra: { dataTests: r.tests, columnTests: r.columnTests } } as object),
     } as SourceDefinition);
   }
+  if (readsExternalLocation) for (const s of out) readInPlace(s, diagnostics);
   return { sources: out, diagnostics };
+}
+
+/** dbt-duckdb's `external_location`: the source is read where it lies (and so is not landed). */
+function readInPlace(s: SourceDefinition, diagnostics: Diagnostic[]): void {
+  const { sql, diagnostic } = externalLocationOf(s);
+  if (diagnostic) diagnostics.push(diagnostic);
+  if (!sql) return;
+  if (s.external?.location) {
+    diagnostics.push({ code: 'source-external-location-invalid', severity: 'error', message: `source ${s.sourceName}.${s.name} has both external: (files Strata lands into a table) and external_location (files read in place)`, file: s.originalFilePath, ...(s.at?.line ? { line: s.at.line } : {}), hint: 'keep external: to land the files into bronze, or external_location to query them where they are' });
+    return;
+  }
+  s.externalLocation = sql;
 }
 
 /** `tags:` as written: a tag or a list of them (anything else is reported by the property file's checks). */

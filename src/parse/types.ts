@@ -176,6 +176,8 @@ export interface SourceDefinition {
   loadedAtField?: string;
   freshness?: Record<string, unknown> | null;
   external?: ExternalSpec;
+  /** DuckDB: dbt-duckdb's `external_location`, formatted — the SQL the source is read as (a quoted path or a table function call). */
+  externalLocation?: string;
   description: string;
   sourceDescription: string;
   columns: Record<string, ColumnInfo>;

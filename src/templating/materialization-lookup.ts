@@ -4,6 +4,11 @@ import type { MacroInfo } from './types.js';
 /** Materializations Strata runs with its own code, whatever a project's `{% materialization %}` blocks say. */
 export const BUILTIN_MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral', 'seed', 'snapshot', 'test', 'unit']);
 
+/** Whether Strata runs `name` with its own code: dbt's built-ins, and `adapterOwn`, the target warehouse's own (its conventions' `materializations`). */
+export function isBuiltinMaterialization(name: string, adapterOwn: readonly string[] = []): boolean {
+  return BUILTIN_MATERIALIZATIONS.has(name) || adapterOwn.includes(name);
+}
+
 /**
  * The `{% materialization %}` block dbt would run for `name` on `adapterType`, as dbt-core's
  * find_materialization_macro_by_name: an adapter-specific block before a `default` one, and among equals the
@@ -49,9 +54,9 @@ export const materializationMacroName = (b: Pick<MacroInfo, 'name' | 'adapter'>)
  * project's; Strata runs its own). Packages' are left alone: dbt itself ignores a package's override of a
  * built-in unless the root project wraps it (require_explicit_package_overrides_for_builtin_materializations).
  */
-export function ignoredOverrides(blocks: readonly MacroInfo[], projectName: string, adapterType: string): Diagnostic[] {
+export function ignoredOverrides(blocks: readonly MacroInfo[], projectName: string, adapterType: string, adapterOwn: readonly string[] = []): Diagnostic[] {
   return blocks
-    .filter((b) => b.packageName === projectName && BUILTIN_MATERIALIZATIONS.has(b.name) && (b.adapter === undefined || b.adapter === 'default' || b.adapter === adapterType))
+    .filter((b) => b.packageName === projectName && isBuiltinMaterialization(b.name, adapterOwn) && (b.adapter === undefined || b.adapter === 'default' || b.adapter === adapterType))
     .map((b) => ({
       code: 'materialization-override-ignored',
       severity: 'warn',

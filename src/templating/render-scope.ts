@@ -224,7 +224,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     });
   };
 
-  const adapter = templateAdapter(adapterType, dispatch, run, options.behaviorFlags ?? {});
+  const adapter = templateAdapter(adapterType, dispatch, run, options.behaviorFlags ?? {}, options.target);
 
   const scope: Record<string, unknown> = {
     ref,

@@ -39,7 +39,7 @@ function behaviorObject(projectFlags: Record<string, boolean>): Record<string, B
   return Object.fromEntries(Object.entries(ADAPTER_BEHAVIOR_FLAGS).map(([name, byDefault]) => [name, new BehaviorFlag(projectFlags[name] ?? byDefault)]));
 }
 
-export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}): Record<string, unknown> {
+export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}, target?: Record<string, unknown>): Record<string, unknown> {
   const execute = !!run?.warehouse;
   const wh = run?.warehouse;
   const columns = (rel: RelationLike): unknown => {
@@ -98,5 +98,7 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     commit: () => null,
     get_incremental_strategy_macro: unsupported('get_incremental_strategy_macro'),
     submit_python_job: unsupported('submit_python_job'),
+    // dbt-duckdb's: where external models' files go (the profile's external_root, default '.'); harmless elsewhere.
+    external_root: () => String(target?.external_root ?? '.'),
   };
 }

@@ -65,4 +65,24 @@ describe.skipIf(analyzerPlatformGap)('a custom materialization on BigQuery (loop
     expect(await queryRows(bq.endpoint, 'select id, label from `acme-custom`.`shop`.`base` order by id', { project: 'acme-custom' })).toEqual([{ id: '1', label: 'one' }, { id: '2', label: 'two' }, { id: '99', label: 'stamped' }]);
     expect(await queryRows(bq.endpoint, 'select n from `acme-custom`.`shop`.`downstream`', { project: 'acme-custom' })).toEqual([{ n: '3' }]);
   });
+
+  it("refuses dbt-duckdb's external materialization before anything runs, and reads an external_location source as the table it names", async () => {
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\n',
+      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }, 'acme-ext'),
+      'models/sources.yml': "version: 2\nsources:\n  - name: drops\n    schema: raw\n    meta:\n      external_location: 'data/{name}.csv'\n    tables:\n      - name: parcels\n",
+      'models/exported.sql': "{{ config(materialized='external') }}\nselect 1 as id",
+      'models/reader.sql': "select * from {{ source('drops', 'parcels') }}",
+    }, false);
+    dirs.push(dir);
+    const before = bq.jobs.length;
+    const r = await run({ projectDir: dir, profilesDir: dir, select: ['exported'] });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics.find((d) => d.code === 'materialization-unknown')).toMatchObject({ file: 'models/exported.sql', hint: expect.stringContaining("'external' is built in on duckdb targets only") });
+    expect(bq.jobs.length).toBe(before);
+    const { compile } = await import('../../api/index.js');
+    await compile({ projectDir: dir, profilesDir: dir, select: ['reader'] });
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(`${dir}/target/compiled/p/models/reader.sql`, 'utf8')).toContain('`acme-ext`.`raw`.`parcels`');
+  });
 });

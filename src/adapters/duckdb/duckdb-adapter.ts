@@ -8,6 +8,7 @@ import type { TargetConfig } from '../../project/types.js';
 import { UserError } from '../../diagnostics/index.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { attachProblems, attachSpecs, attachSql } from './duckdb-attach.js';
+import { extensionProblems, extensionSpecs, secretsSql } from './duckdb-extensions.js';
 import { DuckDBConnection, type DuckDBBindings } from './duckdb-connection.js';
 import { DEFAULT_DUCKDB_PATH, fileCatalogName } from './duckdb-conventions.js';
 
@@ -93,6 +94,42 @@ class DuckDBWarehouse implements Warehouse {
   }
 }
 
+/** The profile's `extensions:` (loaded; installed first where missing) and `secrets:`, once for the instance. */
+async function loadExtensionsAndSecrets(instance: DuckDBInstance, target: TargetConfig): Promise<void> {
+  const extensions = extensionSpecs(target);
+  const secrets = secretsSql(target);
+  if (!extensions.length && !secrets.length) return;
+  const conn = await instance.connect();
+  try {
+    for (const ext of extensions) {
+      try {
+        await conn.run(`load ${ext.name}`);
+      } catch {
+        try {
+          await conn.run(`install ${ext.name}${ext.repo ? ` from ${quoteRepo(ext.repo)}` : ''}`);
+          await conn.run(`load ${ext.name}`);
+        } catch (e) {
+          instance.closeSync();
+          throw new UserError({ code: 'warehouse-extension-failed', severity: 'error', message: `the DuckDB extension '${ext.name}' (extensions: of target '${target.name}') could not be loaded or installed: ${(e as Error).message.split('\n')[0]}`, file: 'profiles.yml', hint: `install it once where the machine can download it (duckdb -c "install ${ext.name}"), or remove it from extensions:` });
+        }
+      }
+    }
+    for (const [i, sql] of secrets.entries()) {
+      try {
+        await conn.run(sql);
+      } catch (e) {
+        instance.closeSync();
+        const type = String((target.settings.secrets as Record<string, unknown>[])[i]?.type);
+        throw new UserError({ code: 'profile-invalid', severity: 'error', message: `secret ${i + 1} (type ${type}) of target '${target.name}' was refused by DuckDB: ${(e as Error).message.split('\n')[0]}`, file: 'profiles.yml', hint: /httpfs/.test((e as Error).message) ? 'this secret type comes with the httpfs extension: add httpfs under extensions:' : 'check the keys of this secrets: entry against DuckDB\'s CREATE SECRET' });
+      }
+    }
+  } finally {
+    conn.closeSync();
+  }
+}
+
+const quoteRepo = (repo: string): string => (/^[A-Za-z_]+$/.test(repo) ? repo : `'${repo.replace(/'/g, "''")}'`);
+
 export const duckdbAdapter: Adapter = {
   type: 'duckdb',
   dialect: duckdbDialect,
@@ -108,11 +145,16 @@ export const duckdbAdapter: Adapter = {
       // No extension may be downloaded here: a stray s3:// path must fail clearly instead of fetching httpfs.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // Relative paths a query reads (a source's external_location, read_csv('data/x.csv')) are found in the
+      // working directory first, as dbt-duckdb finds them, then in the project's folder: the same files
+      // whatever folder strata runs from.
+      file_search_path: options.projectRoot,
     };
     for (const [k, v] of Object.entries((target.settings.settings as Record<string, unknown>) ?? {})) settings[k] = String(v);
     try {
       const { api, native } = loadDriver();
       const instance = await api.DuckDBInstance.create(path, settings);
+      await loadExtensionsAndSecrets(instance, target);
       await attachDatabases(instance, target, options.projectRoot);
       return new DuckDBWarehouse(instance, native);
     } catch (e) {
@@ -140,6 +182,8 @@ export const duckdbAdapter: Adapter = {
     }
   },
   validateTarget(target: TargetConfig): string[] {
+    const er = target.settings.external_root;
+    if (er !== undefined && (typeof er !== 'string' || !er.trim())) return ['duckdb external_root must be a folder path or URL (relative to the project, or absolute), where external models write their files'];
     const b = target.settings.bronze_path;
     if (b !== undefined && (typeof b !== 'string' || !b.trim())) return ['duckdb bronze_path must be a folder path (relative to the project, or absolute)'];
     const p = target.settings.path;
@@ -148,6 +192,8 @@ export const duckdbAdapter: Adapter = {
     if (db !== undefined && (typeof p === 'string' || p === undefined) && String(db) !== fileCatalogName(p)) {
       return [`duckdb database '${String(db)}' does not match the database file: DuckDB names ${String(p ?? DEFAULT_DUCKDB_PATH)} '${fileCatalogName(p)}'; remove database: or set it to '${fileCatalogName(p)}' (a further file goes under attach:)`];
     }
+    const problems = extensionProblems(target);
+    if (problems.length) return problems;
     if (p === undefined) return attachProblems(target);
     if (typeof p !== 'string') return ['duckdb path must be a string'];
     if (!p.trim()) return ["duckdb path is empty: set it to a file such as my_project.duckdb, or ':memory:'"];

@@ -6,7 +6,8 @@ import { inferSeedTypes, seedColumnSql } from './duckdb-seed-types.js';
 
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v && typeof v === 'object' && 'toString' in v && !(v instanceof Array) && !(v instanceof Date) && v.constructor?.name?.startsWith('DuckDB')) {
+  // The driver's value classes (DuckDBTimestampValue, …): bundled (dist/cli-bundle/), esbuild names them `_DuckDB…`.
+  if (v && typeof v === 'object' && 'toString' in v && !(v instanceof Array) && !(v instanceof Date) && /^_*DuckDB/.test(v.constructor?.name ?? '')) {
     return String(v);
   }
   return v;

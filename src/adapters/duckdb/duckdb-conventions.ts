@@ -54,6 +54,8 @@ export const duckdbConventions: AdapterConventions = {
     return join(dirname(file), `${basename(file)}_bronze`.replace(/\.duckdb_bronze$/, '_bronze'));
   },
   singleWriter: true,
+  materializations: ['external'],
+  readsExternalLocation: true,
   relationUri: (relation, target, workerProjectDir) => {
     const path = typeof target.settings.path === 'string' && target.settings.path ? target.settings.path : ':memory:';
     const file = path === ':memory:' ? 'memory' : isAbsolute(path) ? path : posix.join(workerProjectDir, path);

@@ -1,8 +1,9 @@
-import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, FileRead, MergeOptions, Relation, RelationKind, RelationOptions, TypeWidening } from '../contract.js';
+import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, ExternalWrite, FileRead, MergeOptions, Relation, RelationKind, RelationOptions, TypeWidening } from '../contract.js';
 import { contractDefinitions } from '../contract-ddl.js';
 import { readFileSql } from './duckdb-file-reader.js';
 import { widenType } from './duckdb-type-widening.js';
 import { whenMatched } from '../merge-sql.js';
+import { externalModelSql } from './duckdb-external.js';
 
 const TEMP_CATALOG = 'temp';
 
@@ -39,11 +40,16 @@ export class DuckDBDialect implements Dialect {
     ].join('\n');
   }
 
+  externalModel(staging: string, write: ExternalWrite, empty: boolean): { before: string[]; view: string } {
+    return externalModelSql(staging, write, empty);
+  }
+
   quoteIdentifier(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;
   }
 
   renderRelation(r: Relation): string {
+    if (r.external) return r.external;
     const parts = [r.database, r.schema, r.identifier].filter((p): p is string => !!p);
     return parts.map((p) => this.quoteIdentifier(p)).join('.');
   }

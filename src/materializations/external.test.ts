@@ -1,0 +1,125 @@
+/**
+ * dbt-duckdb's `external` materialization and `external_location` sources, on a real DuckDB file through the
+ * api: files written where dbt-duckdb writes them, a view over each, and a failed run that leaves both.
+ */
+import { describe, it, expect } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
+import { DUCKDB_PROFILE } from '../test-support/fixture-project.js';
+import { build, compile } from '../api/index.js';
+
+const project = duckDbProjectsRemovedAfterAll();
+const errors = (r: Awaited<ReturnType<typeof build>>): string[] => [...r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), ...r.results.filter((x) => x.status === 'error').map((x) => x.message)];
+const SHIPMENTS = "select * from (values (1, 'north', 12.5), (2, 'south', 3.0), (3, 'north', 7.25)) as t(shipment_id, region, weight)";
+
+describe('materialized: external (DuckDB)', () => {
+  it('writes Parquet, CSV and JSON files where dbt-duckdb would, with a view over each that reads the same rows', async () => {
+    const p = project({
+      'profiles.yml': DUCKDB_PROFILE('p', '      external_root: exports\n'),
+      'models/shipments.sql': `{{ config(materialized='table') }} ${SHIPMENTS}`,
+      'models/ship_default.sql': "{{ config(materialized='external') }} select * from {{ ref('shipments') }}",
+      'models/ship_csv.sql': "{{ config(materialized='external', format='csv') }} select * from {{ ref('shipments') }}",
+      'models/ship_piped.sql': "{{ config(materialized='external', location=\"{{ adapter.external_root() }}/piped.csv\", delimiter='|') }} select * from {{ ref('shipments') }}",
+      'models/ship_json.sql': "{{ config(materialized='external', location='out/ship.json') }} select * from {{ ref('shipments') }}",
+      'models/ship_parts.sql': "{{ config(materialized='external', options={'partition_by': 'region'}) }} select * from {{ ref('shipments') }}",
+      'models/heavy.sql': "select region, sum(weight) as w from {{ ref('ship_default') }} group by region",
+    });
+    const r = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(errors(r)).toEqual([]);
+    expect(existsSync(join(p.dir, 'exports', 'ship_default.parquet'))).toBe(true);
+    expect(readFileSync(join(p.dir, 'exports', 'ship_csv.csv'), 'utf8').split('\n')[0]).toBe('shipment_id,region,weight');
+    expect(readFileSync(join(p.dir, 'exports', 'piped.csv'), 'utf8').split('\n')[0]).toBe('shipment_id|region|weight');
+    expect(existsSync(join(p.dir, 'out', 'ship.json'))).toBe(true);
+    expect(existsSync(join(p.dir, 'exports', 'ship_parts', 'region=north'))).toBe(true);
+    const expected = [{ shipment_id: 1, region: 'north', weight: '12.5' }, { shipment_id: 2, region: 'south', weight: '3.0' }, { shipment_id: 3, region: 'north', weight: '7.25' }];
+    for (const m of ['ship_default', 'ship_csv', 'ship_piped', 'ship_json', 'ship_parts']) {
+      expect(await p.q(`select shipment_id::int as shipment_id, region, weight::decimal(5,2)::varchar as weight from main.${m} order by 1`), m).toEqual(expected.map((e) => ({ ...e, weight: Number(e.weight).toFixed(2) })));
+      expect(await p.q(`select table_type from information_schema.tables where table_name = '${m}'`), m).toEqual([{ table_type: 'VIEW' }]);
+    }
+    expect(await p.q('select region, w::double as w from main.heavy order by 1')).toEqual([{ region: 'north', w: 19.75 }, { region: 'south', w: 3 }]);
+    const result = r.results.find((x) => x.uniqueId === 'model.p.ship_default');
+    expect(result).toMatchObject({ status: 'success', message: 'OK', adapterResponse: { code: 'COPY', rows_affected: 3 } });
+  });
+
+  it('a model whose SQL fails leaves the previous file and view; an empty result keeps the columns', async () => {
+    const p = project({
+      'models/ship.sql': `{{ config(materialized='external', location='ship.parquet') }} ${SHIPMENTS}`,
+      'models/none.sql': `{{ config(materialized='external', location='none.csv') }} select * from (${SHIPMENTS}) where shipment_id > 10`,
+    });
+    expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir }))).toEqual([]);
+    const before = statSync(join(p.dir, 'ship.parquet')).mtimeMs;
+    expect(await p.q('select count(*)::int as n from main.none')).toEqual([{ n: 0 }]);
+    expect((await p.q("select column_name from information_schema.columns where table_name = 'none' order by ordinal_position")).map((c) => c.column_name)).toEqual(['shipment_id', 'region', 'weight']);
+
+    p.write('models/ship.sql', "{{ config(materialized='external', location='ship.parquet') }} select error('the feed is broken') as shipment_id");
+    const failed = await build({ projectDir: p.dir, profilesDir: p.dir, select: ['ship'] });
+    expect(failed.exitCode).toBe(1);
+    expect(statSync(join(p.dir, 'ship.parquet')).mtimeMs).toBe(before);
+    expect(await p.q('select count(*)::int as n from main.ship')).toEqual([{ n: 3 }]);
+  });
+
+  it('replaces a table of the same name, and refuses a format it cannot write before anything runs', async () => {
+    const p = project({ 'models/ship.sql': `{{ config(materialized='table') }} ${SHIPMENTS}` });
+    expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir }))).toEqual([]);
+    p.write('models/ship.sql', `{{ config(materialized='external') }} ${SHIPMENTS}`);
+    expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir }))).toEqual([]);
+    expect(await p.q("select table_type from information_schema.tables where table_name = 'ship'")).toEqual([{ table_type: 'VIEW' }]);
+    p.write('models/ship.sql', `{{ config(materialized='external', format='xlsx') }} ${SHIPMENTS}`);
+    const bad = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(bad.exitCode).toBe(1);
+    const message = bad.results.find((x) => x.uniqueId === 'model.p.ship')?.message ?? '';
+    expect(message).toContain("format 'xlsx' is not one of parquet, csv, json");
+    expect(await p.q('select count(*)::int as n from main.ship')).toEqual([{ n: 3 }]);
+  });
+});
+
+describe('external_location sources (DuckDB)', () => {
+  it('reads files in place, from the project folder whatever the working directory, with source tests on them', async () => {
+    const p = project({
+      'models/sources.yml': [
+        'version: 2',
+        'sources:',
+        '  - name: drops',
+        '    meta:',
+        "      external_location: 'landing/{name}_{batch}.csv'",
+        '    tables:',
+        '      - name: parcels',
+        '        config: {batch: b1}',
+        '        columns:',
+        '          - name: parcel_id',
+        '            data_tests: [unique, not_null]',
+        '      - name: depots',
+        '        config:',
+        "          external_location: \"read_csv('landing/depot_list.csv', types={'opened': 'DATE'})\"",
+        '          formatter: oldstyle',
+        '',
+      ].join('\n'),
+      // A table: a view would read the relative paths from the working directory of whoever queries it.
+      'models/parcel_depots.sql': "{{ config(materialized='table') }} select p.parcel_id, d.opened from {{ source('drops', 'parcels') }} p join {{ source('drops', 'depots') }} d using (depot)",
+    });
+    mkdirSync(join(p.dir, 'landing'));
+    writeFileSync(join(p.dir, 'landing', 'parcels_b1.csv'), 'parcel_id,depot\n10,a\n11,b\n');
+    writeFileSync(join(p.dir, 'landing', 'depot_list.csv'), 'depot,opened\na,2024-01-02\nb,2024-03-04\n');
+    const r = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(errors(r)).toEqual([]);
+    expect(r.results.filter((x) => x.uniqueId.startsWith('test.')).map((x) => x.status)).toEqual(['pass', 'pass']);
+    expect(await p.q('select parcel_id::int as parcel_id, opened::varchar as opened from main.parcel_depots order by 1')).toEqual([{ parcel_id: 10, opened: '2024-01-02' }, { parcel_id: 11, opened: '2024-03-04' }]);
+    const compiled = await compile({ projectDir: p.dir, profilesDir: p.dir, select: ['parcel_depots'] });
+    expect(compiled.exitCode).toBe(0);
+    expect(readFileSync(join(p.dir, 'target', 'compiled', 'p', 'models', 'parcel_depots.sql'), 'utf8')).toContain("from 'landing/parcels_b1.csv' p join read_csv('landing/depot_list.csv', types={'opened': 'DATE'}) d");
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')) as { sources: Record<string, { relation_name: string }> };
+    expect(manifest.sources['source.p.drops.parcels']?.relation_name).toBe("'landing/parcels_b1.csv'");
+  });
+
+  it('an unknown field in the pattern stops the parse with the file and line, nothing built', async () => {
+    const p = project({
+      'models/sources.yml': "version: 2\nsources:\n  - name: drops\n    tables:\n      - name: parcels\n        config:\n          external_location: \"read_csv('p.csv', types={'d': 'DATE'})\"\n",
+      'models/m.sql': "{{ config(materialized='table') }} select * from {{ source('drops', 'parcels') }}",
+    });
+    const r = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics.find((d) => d.code === 'source-external-location-invalid')).toMatchObject({ file: 'models/sources.yml' });
+    expect(existsSync(p.db)).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * dbt-duckdb's `external` materialization: the model's rows are written to a file (Parquet, CSV or JSON) with
+ * DuckDB's `COPY`, and the model's relation is a view over that file. `location` (default
+ * `<external_root>/<alias>.<format>`), `format` (else the location's extension, else Parquet), `delimiter`,
+ * `options` (more `COPY` options: `partition_by`, `codec`, `per_thread_output`, …) and
+ * `parquet_read_options` / `csv_read_options` / `json_read_options` (the view's reader) as dbt-duckdb reads
+ * them. Relative paths are the project's (so the view reads the same file whatever the working directory).
+ * The rows are built into a temporary table first: a model whose SQL fails writes nothing, and DuckDB writes
+ * an existing file through a temporary one, so the previous file and view stay as they were.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { UserError } from '../diagnostics/index.js';
+import type { ManifestNode } from '../parse/types.js';
+import type { ExternalWrite } from '../adapters/contract.js';
+import type { MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
+import { buildAndSwap } from './swap.js';
+
+export const EXTERNAL_FORMATS = ['parquet', 'csv', 'json'] as const;
+export type ExternalFormat = (typeof EXTERNAL_FORMATS)[number];
+
+export type ExternalPlan = ExternalWrite;
+
+const isFormat = (f: string): f is ExternalFormat => (EXTERNAL_FORMATS as readonly string[]).includes(f);
+const isUrl = (p: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(p);
+const extension = (p: string): string => /\.([A-Za-z0-9]+)$/.exec(p.split('/').pop() ?? '')?.[1]?.toLowerCase() ?? '';
+
+function configError(node: ManifestNode, message: string, hint: string): UserError {
+  return new UserError({ code: 'external-config-invalid', severity: 'error', message: `model '${node.name}': ${message}`, file: node.originalFilePath, hint });
+}
+
+/** dbt-duckdb's render_write_options and external_write_options: the `COPY` options, as SQL. */
+function copyOptionsOf(node: ManifestNode, location: string, rendered: Record<string, string>): { sql: string; options: Record<string, string> } {
+  const o = { ...rendered };
+  if (o.format === undefined) o.format = extension(location) || (o.delimiter !== undefined ? 'csv' : 'parquet');
+  if (o.format === 'csv' && o.header === undefined) o.header = '1';
+  if (o.partition_by !== undefined && o.partition_by.includes(',') && !o.partition_by.startsWith('(')) o.partition_by = `(${o.partition_by})`;
+  const parts = Object.entries(o).map(([k, v]) => (['delimiter', 'quote', 'escape', 'null'].includes(k.toLowerCase()) && !v.startsWith("'") ? `${k} '${v.replace(/'/g, "''")}'` : `${k} ${v}`));
+  if (parts.some((p) => /;/.test(p))) throw configError(node, `an external write option holds ';' (${parts.find((p) => p.includes(';'))})`, 'options are passed to COPY as they are: remove the semicolon');
+  return { sql: parts.join(', '), options: o };
+}
+
+/** Python's str() of a config value, as dbt-duckdb's Jinja writes it. */
+const optionText = (v: unknown): string => (v === true ? 'True' : v === false ? 'False' : v === null || v === undefined ? 'None' : String(v));
+
+/**
+ * The file, format and options of an external model. `render` renders a setting's Jinja in the model's
+ * context (dbt-duckdb renders `location` and each option again: `location: "{{ adapter.external_root() }}/x.parquet"`).
+ */
+export async function planExternal(node: ManifestNode, identifier: string, projectRoot: string, externalRoot: string, render: (s: string) => Promise<string>): Promise<ExternalPlan> {
+  const c = node.config;
+  const options = c.options ?? {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw configError(node, 'options must be a mapping of COPY options', "e.g. options: {partition_by: 'region', codec: 'zstd'}");
+  const rendered: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options as Record<string, unknown>)) rendered[k] = (await render(optionText(v))).trim();
+  const format = c.format === undefined || c.format === null ? undefined : (await render(String(c.format))).trim().toLowerCase();
+  if (format !== undefined && !isFormat(format)) throw configError(node, `format '${format}' is not one of ${EXTERNAL_FORMATS.join(', ')}`, 'set format to parquet, csv or json (or leave it out: the location\'s extension decides)');
+  if (format !== undefined) rendered.format = format;
+  if (c.delimiter !== undefined && c.delimiter !== null) rendered.delimiter = await render(String(c.delimiter));
+  const root = isUrl(externalRoot) || isAbsolute(externalRoot) ? externalRoot : resolve(projectRoot, externalRoot);
+  const partitioned = rendered.partition_by !== undefined;
+  const written = c.location === undefined || c.location === null ? `${root.replace(/\/+$/, '')}/${identifier}${partitioned ? '' : `.${format ?? 'parquet'}`}` : (await render(String(c.location))).trim();
+  if (!written) throw configError(node, 'location is empty', "set location to a file path, e.g. 'exports/orders.parquet'");
+  const location = isUrl(written) || isAbsolute(written) ? written : resolve(projectRoot, written);
+  const ext = extension(location);
+  const viewFormat: ExternalFormat = format !== undefined && isFormat(format) ? format : isFormat(ext) ? ext : 'parquet';
+  const copy = copyOptionsOf(node, location, rendered);
+  const globbed = copy.options.partition_by !== undefined || /^(true|1)$/i.test(copy.options.per_thread_output ?? '');
+  const readLocation = globbed ? `${[location, '*', ...(copy.options.partition_by !== undefined ? copy.options.partition_by.replace(/^\(|\)$/g, '').split(',').map(() => '*') : [])].join('/')}.${copy.options.format}` : location;
+  const readKey = `${viewFormat}_read_options`;
+  const readDefault = viewFormat === 'parquet' ? { union_by_name: false } : { auto_detect: true };
+  const readOptions = (c[readKey] as Record<string, unknown> | undefined) ?? readDefault;
+  if (readOptions === null || typeof readOptions !== 'object' || Array.isArray(readOptions)) throw configError(node, `${readKey} must be a mapping of ${viewFormat} reader options`, `e.g. ${readKey}: {union_by_name: true}`);
+  return { location, format: viewFormat, copyOptions: copy.sql, readLocation, readOptions };
+}
+
+/**
+ * Builds an external model: rows into a temporary table, the table written to the file, then the view over
+ * the file swapped in for the previous relation (a table or view of the model's name before, too).
+ */
+export async function materializeExternal(input: MaterializeInput & { relations: RelationLookup }, sql: string): Promise<MaterializeResult> {
+  const { node, relation, dialect, connection, relations } = input;
+  if (!dialect.externalModel || !dialect.temporaryRelation) {
+    throw configError(node, `materialized='external' writes files and is not available on ${dialect.name}`, 'use table or view on this target');
+  }
+  const plan = await planExternal(node, relation.identifier, input.projectRoot ?? process.cwd(), input.externalRoot ?? '.', input.renderHook ?? (async (s) => s));
+  const staged = dialect.temporaryRelation(`${relation.identifier}__strata_external`);
+  const staging = dialect.renderRelation(staged);
+  try {
+    const created = await connection.execute(dialect.createTableAs(staged, sql, { temporary: true }));
+    const rows = created.rowsAffected ?? Number((await connection.query(`select count(*) as n from ${staging}`)).rows[0]?.n ?? 0);
+    const sqls = dialect.externalModel(staging, plan, rows === 0);
+    // DuckDB's COPY does not create folders: the file's (or a partitioned output's) parent is made first.
+    if (!isUrl(plan.location)) mkdirSync(dirname(plan.location), { recursive: true });
+    for (const statement of sqls.before) await connection.execute(statement);
+    await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sqls.view, { config: node.config, description: node.description })), relations);
+    return { status: 'success', message: 'OK', rowsAffected: rows, adapterResponse: { code: 'COPY', rows_affected: rows, location: plan.location }, relationKind: 'view' };
+  } finally {
+    await connection.execute(dialect.dropRelation(staged, 'table')).catch(() => undefined);
+  }
+}
