@@ -37,7 +37,7 @@ export async function checkFreshness(connection: Connection, dialect: Dialect, s
   const criteria = { warn_after: threshold(f.warn_after), error_after: threshold(f.error_after), filter: typeof f.filter === 'string' ? f.filter : null };
   const snapshottedAt = new Date().toISOString();
   const field = source.loadedAtField!;
-  const relation = dialect.renderRelation({ database: source.database, schema: source.schema, identifier: source.identifier });
+  const relation = dialect.renderRelation({ database: source.database, schema: source.schema, identifier: source.identifier, ...(source.externalLocation ? { external: source.externalLocation } : {}) });
   const sql = `select cast(max(${field}) as ${dialect.typeName('string')}) as max_loaded_at, ${dialect.secondsSince(`max(${field})`)} as age from ${relation}${criteria.filter ? ` where ${criteria.filter}` : ''}`;
   try {
     const row = (await connection.query(sql)).rows[0] ?? {};

@@ -3,11 +3,11 @@
  * api: files written where dbt-duckdb writes them, a view over each, and a failed run that leaves both.
  */
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { DUCKDB_PROFILE } from '../test-support/fixture-project.js';
-import { build, compile } from '../api/index.js';
+import { build, compile, sourceFreshness } from '../api/index.js';
 
 const project = duckDbProjectsRemovedAfterAll();
 const errors = (r: Awaited<ReturnType<typeof build>>): string[] => [...r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), ...r.results.filter((x) => x.status === 'error').map((x) => x.message)];
@@ -38,12 +38,17 @@ describe('materialized: external (DuckDB)', () => {
       expect(await p.q(`select table_type from information_schema.tables where table_name = '${m}'`), m).toEqual([{ table_type: 'VIEW' }]);
     }
     expect(await p.q('select region, w::double as w from main.heavy order by 1')).toEqual([{ region: 'north', w: 19.75 }, { region: 'south', w: 3 }]);
+    // Again: each output replaced (a partitioned folder too, which DuckDB's COPY alone refuses to write over).
+    expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir }))).toEqual([]);
+    expect(await p.q('select count(*)::int as n from main.ship_parts')).toEqual([{ n: 3 }]);
     const result = r.results.find((x) => x.uniqueId === 'model.p.ship_default');
     expect(result).toMatchObject({ status: 'success', message: 'OK', adapterResponse: { code: 'COPY', rows_affected: 3 } });
   });
 
   it('a model whose SQL fails leaves the previous file and view; an empty result keeps the columns', async () => {
     const p = project({
+      // dbt-duckdb projects call this in on-run-start; Strata's views of external models stay in the database.
+      'project.yml': "name: p\nprofile: p\non-run-start:\n  - '{{ register_upstream_external_models() }}'\n",
       'models/ship.sql': `{{ config(materialized='external', location='ship.parquet') }} ${SHIPMENTS}`,
       'models/none.sql': `{{ config(materialized='external', location='none.csv') }} select * from (${SHIPMENTS}) where shipment_id > 10`,
     });
@@ -67,10 +72,37 @@ describe('materialized: external (DuckDB)', () => {
     expect(await p.q("select table_type from information_schema.tables where table_name = 'ship'")).toEqual([{ table_type: 'VIEW' }]);
     p.write('models/ship.sql', `{{ config(materialized='external', format='xlsx') }} ${SHIPMENTS}`);
     const bad = await build({ projectDir: p.dir, profilesDir: p.dir });
-    expect(bad.exitCode).toBe(1);
-    const message = bad.results.find((x) => x.uniqueId === 'model.p.ship')?.message ?? '';
-    expect(message).toContain("format 'xlsx' is not one of parquet, csv, json");
+    expect(bad.exitCode).toBe(2);
+    expect(bad.diagnostics.find((d) => d.code === 'external-config-invalid')).toMatchObject({ file: 'models/ship.sql', message: expect.stringContaining("format 'xlsx' is not one of parquet, csv, json") });
     expect(await p.q('select count(*)::int as n from main.ship')).toEqual([{ n: 3 }]);
+  });
+});
+
+describe('materialized: external keeps what it must not replace', () => {
+  it('a write whose file cannot be read back (a bad reader option) leaves the previous file and view', async () => {
+    const p = project({ 'models/ext1.sql': "{{ config(materialized='external', location='out/ext1.parquet') }} select 5 as id" });
+    expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir }))).toEqual([]);
+    const before = statSync(join(p.dir, 'out', 'ext1.parquet')).mtimeMs;
+    p.write('models/ext1.sql', "{{ config(materialized='external', location='out/ext1.parquet', parquet_read_options={'bogus_option': 1}) }} select 7 as id");
+    const r = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(r.exitCode).toBe(1);
+    expect(await p.q('select id from main.ext1')).toEqual([{ id: 5 }]);
+    expect(statSync(join(p.dir, 'out', 'ext1.parquet')).mtimeMs).toBe(before);
+    expect(readdirSync(join(p.dir, 'out'))).toEqual(['ext1.parquet']);
+  });
+
+  it("refuses a partitioned output in a folder holding other files, or the project's own folder", async () => {
+    const p = project({ 'models/seeds.sql': "{{ config(materialized='external', options={'partition_by': 'g', 'overwrite': true}) }} select 1 as id, 2 as g" });
+    mkdirSync(join(p.dir, 'seeds'));
+    writeFileSync(join(p.dir, 'seeds', 'keep_me.csv'), 'a\n1\n');
+    const r = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.results.find((x) => x.uniqueId === 'model.p.seeds')?.message).toContain('holds files that are no output of this model (keep_me.csv)');
+    expect(readdirSync(join(p.dir, 'seeds'))).toEqual(['keep_me.csv']);
+    p.write('models/seeds.sql', "{{ config(materialized='external', location='.', options={'partition_by': 'g'}) }} select 1 as id, 2 as g");
+    const t = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(t.results.find((x) => x.uniqueId === 'model.p.seeds')?.message).toContain("is the project's folder or one above it");
+    expect(existsSync(join(p.dir, 'models', 'seeds.sql'))).toBe(true);
   });
 });
 
@@ -108,8 +140,22 @@ describe('external_location sources (DuckDB)', () => {
     const compiled = await compile({ projectDir: p.dir, profilesDir: p.dir, select: ['parcel_depots'] });
     expect(compiled.exitCode).toBe(0);
     expect(readFileSync(join(p.dir, 'target', 'compiled', 'p', 'models', 'parcel_depots.sql'), 'utf8')).toContain("from 'landing/parcels_b1.csv' p join read_csv('landing/depot_list.csv', types={'opened': 'DATE'}) d");
+    // The file's columns, as dbt-duckdb's describe of the relation gives them (dbt_utils.star and the like read them).
+    p.write('models/parcel_cols.sql', "{{ config(materialized='table') }} select '{{ adapter.get_columns_in_relation(source('drops', 'parcels')) | map(attribute='name') | join(',') }}' as cols");
+    expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir, select: ['parcel_cols'] }))).toEqual([]);
+    expect(await p.q('select cols from main.parcel_cols')).toEqual([{ cols: 'parcel_id,depot' }]);
     const manifest = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')) as { sources: Record<string, { relation_name: string }> };
     expect(manifest.sources['source.p.drops.parcels']?.relation_name).toBe("'landing/parcels_b1.csv'");
+  });
+
+  it("source freshness reads the file's loaded_at_field", async () => {
+    const p = project({
+      'models/sources.yml': "version: 2\nsources:\n  - name: drops\n    meta:\n      external_location: 'landing/{name}.csv'\n    tables:\n      - name: parcels\n        loaded_at_field: \"cast(landed_at as timestamp)\"\n        freshness: {warn_after: {count: 1, period: day}}\n",
+    });
+    mkdirSync(join(p.dir, 'landing'));
+    writeFileSync(join(p.dir, 'landing', 'parcels.csv'), `parcel_id,landed_at\n10,${new Date(Date.now() - 3 * 86400e3).toISOString().slice(0, 19).replace('T', ' ')}\n`);
+    const r = await sourceFreshness({ projectDir: p.dir, profilesDir: p.dir });
+    expect(r.results.map((x) => [x.uniqueId, x.status])).toEqual([['source.p.drops.parcels', 'warn']]);
   });
 
   it('an unknown field in the pattern stops the parse with the file and line, nothing built', async () => {

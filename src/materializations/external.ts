@@ -8,7 +8,8 @@
  * The rows are built into a temporary table first: a model whose SQL fails writes nothing, and DuckDB writes
  * an existing file through a temporary one, so the previous file and view stay as they were.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
@@ -71,12 +72,17 @@ export async function planExternal(node: ManifestNode, identifier: string, proje
   const readDefault = viewFormat === 'parquet' ? { union_by_name: false } : { auto_detect: true };
   const readOptions = (c[readKey] as Record<string, unknown> | undefined) ?? readDefault;
   if (readOptions === null || typeof readOptions !== 'object' || Array.isArray(readOptions)) throw configError(node, `${readKey} must be a mapping of ${viewFormat} reader options`, `e.g. ${readKey}: {union_by_name: true}`);
+  const badKey = Object.keys(readOptions).find((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
+  if (badKey !== undefined) throw configError(node, `${readKey} has an option '${badKey}' that is not a name`, `the ${viewFormat} reader's options are names such as union_by_name or hive_partitioning`);
   return { location, format: viewFormat, copyOptions: copy.sql, readLocation, readOptions };
 }
 
 /**
- * Builds an external model: rows into a temporary table, the table written to the file, then the view over
- * the file swapped in for the previous relation (a table or view of the model's name before, too).
+ * Builds an external model: rows into a temporary table; the table written beside the location (a file, or a
+ * folder for a partitioned or per-thread output) and read back through the view's reader; only then moved onto
+ * the location, and the view over it swapped in for the previous relation. A failure before the move leaves the
+ * previous file and view as they were. Object-store URLs, and outputs written with `overwrite_or_ignore` or
+ * `append` (which keep what the folder holds), are written in place, as dbt-duckdb writes them.
  */
 export async function materializeExternal(input: MaterializeInput & { relations: RelationLookup }, sql: string): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
@@ -90,12 +96,60 @@ export async function materializeExternal(input: MaterializeInput & { relations:
     const created = await connection.execute(dialect.createTableAs(staged, sql, { temporary: true }));
     const rows = created.rowsAffected ?? Number((await connection.query(`select count(*) as n from ${staging}`)).rows[0]?.n ?? 0);
     const sqls = dialect.externalModel(staging, plan, rows === 0);
-    // DuckDB's COPY does not create folders: the file's (or a partitioned output's) parent is made first.
-    if (!isUrl(plan.location)) mkdirSync(dirname(plan.location), { recursive: true });
-    for (const statement of sqls.before) await connection.execute(statement);
+    const inPlace = isUrl(plan.location) || /(^|,\s*)(overwrite_or_ignore|append)\b/i.test(plan.copyOptions);
+    if (inPlace) for (const statement of sqls.before) await connection.execute(statement);
+    else await writeBeside(input, staging, plan, rows === 0);
     await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sqls.view, { config: node.config, description: node.description })), relations);
     return { status: 'success', message: 'OK', rowsAffected: rows, adapterResponse: { code: 'COPY', rows_affected: rows, location: plan.location }, relationKind: 'view' };
   } finally {
     await connection.execute(dialect.dropRelation(staged, 'table')).catch(() => undefined);
   }
 }
+
+/** An output folder holds only what a partitioned or per-thread write puts there: `key=value/` folders and `data_N.<format>` files. */
+const OUTPUT_ENTRY = /^([^=/]+=[^/]*|data_\d+\.[A-Za-z0-9]+)$/;
+
+/**
+ * Refuses a location whose write would replace what is not an earlier output of the model: the project's
+ * folder or one above it, a folder where one file goes, a folder holding other files (a `seeds/` with its CSVs).
+ */
+function checkLocation(node: ManifestNode, location: string, projectRoot: string, folder: boolean): void {
+  const root = resolve(projectRoot);
+  if (location === root || root.startsWith(`${location}/`)) throw configError(node, `location ${location} is the project's folder or one above it: writing there would replace it`, "set location to a file or folder of its own, e.g. 'exports/orders.parquet'");
+  const stat = statSync(location, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (!folder && stat.isDirectory()) throw configError(node, `location ${location} is a folder, and this model writes one file`, 'name a file (with its extension), or partition the output (options: {partition_by: …}) to write a folder');
+  if (folder && !stat.isDirectory()) throw configError(node, `location ${location} is a file, and this model writes a folder (partition_by or per_thread_output)`, 'name a folder, or remove the file');
+  const foreign = folder ? readdirSync(location).filter((e) => !OUTPUT_ENTRY.test(e)) : [];
+  if (foreign.length) throw configError(node, `location ${location} holds files that are no output of this model (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): the write replaces the whole folder`, 'point location at an empty or new folder of its own');
+}
+
+/** Writes the staged rows beside the location, reads them back with the view's reader, then moves them onto it. */
+async function writeBeside(input: MaterializeInput, staging: string, plan: ExternalPlan, empty: boolean): Promise<void> {
+  const { node, dialect, connection } = input;
+  const folder = plan.readLocation !== plan.location;
+  checkLocation(node, plan.location, input.projectRoot ?? process.cwd(), folder);
+  // DuckDB's COPY does not create folders: the parent is made first.
+  mkdirSync(dirname(plan.location), { recursive: true });
+  const tag = randomBytes(4).toString('hex');
+  const beside = `${plan.location}.strata-${tag}.tmp`;
+  const besidePlan = { ...plan, location: beside, readLocation: beside + plan.readLocation.slice(plan.location.length) };
+  const sqls = dialect.externalModel!(staging, besidePlan, empty);
+  try {
+    for (const statement of sqls.before) await connection.execute(statement);
+    // The reader's options and the written files are checked before anything of the previous output is touched.
+    await connection.query(`select * from (${sqls.view}) as strata_check limit 0`);
+    if (!folder) {
+      renameSync(beside, plan.location);
+      return;
+    }
+    const old = `${plan.location}.strata-${tag}.old`;
+    const had = statSync(plan.location, { throwIfNoEntry: false }) !== undefined;
+    if (had) renameSync(plan.location, old);
+    renameSync(beside, plan.location);
+    if (had) rmSync(old, { recursive: true, force: true });
+  } finally {
+    rmSync(beside, { recursive: true, force: true });
+  }
+}
+

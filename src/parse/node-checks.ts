@@ -77,6 +77,7 @@ function modelChecks(n: NodeCheckInput, problem: Problem): void {
     problem('materialization-unknown', 'materialized', `materialized='${m}' is not a materialization`, didYouMean(m, [...MODEL_MATERIALIZATIONS, ...n.customMaterializations]) ?? 'use view, table, incremental or ephemeral, or define it with {% materialization %} in a macro file');
   }
   if (m === 'incremental') incrementalChecks(n, problem);
+  if (m === 'external') externalChecks(c, problem);
   // dbt: "Node … with 'ephemeral' materialization has an invalid value (public) for the access field".
   if (c.access === 'public' && m === 'ephemeral') problem('access-invalid', 'access', "an ephemeral model cannot be public (dbt: 'ephemeral' materialization has an invalid value (public) for the access field): it is no relation others could read", 'make it protected (the default) or private, or materialize it as a view or table');
   const contract = c.contract as { enforced?: unknown } | undefined;
@@ -86,6 +87,21 @@ function modelChecks(n: NodeCheckInput, problem: Problem): void {
     const untyped = columns.filter((col) => !col.dataType).map((col) => col.name);
     if (!columns.length) problem('contract-invalid', 'contract', 'its contract is enforced, which needs every column listed with a data_type, and it lists none', 'list the columns under the model in its property file, each with data_type');
     else if (untyped.length) problem('contract-invalid', 'contract', `its contract is enforced, which needs a data_type for every column; missing for: ${untyped.join(', ')}`, 'add data_type: to each of those columns in the property file');
+  }
+}
+
+/** dbt-duckdb's external model settings that can be checked before anything runs (Jinja in them is rendered at run time). */
+function externalChecks(c: Record<string, unknown>, problem: Problem): void {
+  const isJinja = (v: unknown): boolean => typeof v === 'string' && v.includes('{{');
+  if (c.format !== undefined && c.format !== null && !isJinja(c.format) && !['parquet', 'csv', 'json'].includes(String(c.format).toLowerCase())) {
+    problem('external-config-invalid', 'format', `format '${String(c.format)}' is not one of parquet, csv, json`, "set format to parquet, csv or json (or leave it out: the location's extension decides)");
+  }
+  if (c.options !== undefined && c.options !== null && (typeof c.options !== 'object' || Array.isArray(c.options))) problem('external-config-invalid', 'options', 'options must be a mapping of COPY options', "e.g. options: {partition_by: 'region', codec: 'zstd'}");
+  for (const key of ['parquet_read_options', 'csv_read_options', 'json_read_options']) {
+    const v = c[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) problem('external-config-invalid', key, `${key} must be a mapping of reader options`, `e.g. ${key}: {union_by_name: true}`);
+    else for (const k of Object.keys(v)) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) problem('external-config-invalid', key, `${key} has an option '${k}' that is not a name`, 'reader options are names such as union_by_name or hive_partitioning');
   }
 }
 

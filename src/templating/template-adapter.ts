@@ -12,9 +12,9 @@ import type { RunRenderContext } from './types.js';
 import { TemplateUserError } from './signals.js';
 
 type Args = unknown[];
-type RelationLike = { database?: string | null; schema?: string; identifier?: string; type?: string | null } | null | undefined;
+type RelationLike = { database?: string | null; schema?: string; identifier?: string; type?: string | null; external?: string | null } | null | undefined;
 
-const toRelation = (rel: NonNullable<RelationLike>): Relation => ({ ...(rel.database ? { database: String(rel.database) } : {}), schema: String(rel.schema), identifier: String(rel.identifier) });
+const toRelation = (rel: NonNullable<RelationLike>): Relation => ({ ...(rel.database ? { database: String(rel.database) } : {}), schema: String(rel.schema), identifier: String(rel.identifier), ...(typeof rel.external === 'string' ? { external: rel.external } : {}) });
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** dbt-adapters' behaviour flags and their defaults (a project sets them under `flags:`). */

@@ -15,6 +15,8 @@ export function relationObject(rel: Relation, render: (r: Relation) => string, q
     database: rel.database ?? null,
     schema: rel.schema,
     identifier: rel.identifier,
+    // dbt-duckdb's: what a source read in place (external_location) is read as; none otherwise.
+    external: rel.external ?? null,
     name: rel.identifier,
     table: rel.identifier,
     type,

@@ -148,7 +148,8 @@ export const duckdbAdapter: Adapter = {
       // Relative paths a query reads (a source's external_location, read_csv('data/x.csv')) are found in the
       // working directory first, as dbt-duckdb finds them, then in the project's folder: the same files
       // whatever folder strata runs from.
-      file_search_path: options.projectRoot,
+      // (DuckDB splits the setting at commas: a project folder with one in its path is not added.)
+      ...(options.projectRoot.includes(',') ? {} : { file_search_path: options.projectRoot }),
     };
     for (const [k, v] of Object.entries((target.settings.settings as Record<string, unknown>) ?? {})) settings[k] = String(v);
     try {

@@ -106,6 +106,8 @@ export class DuckDBConnection implements Connection {
   }
 
   async getColumns(relation: Relation): Promise<ColumnDef[]> {
+    // A source read in place (external_location): its file's columns, as dbt-duckdb's describe of the relation gives them.
+    if (relation.external) return (await this.query(`describe select * from ${relation.external}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type), nullable: r.null !== 'NO' }));
     const q = duckdbDialect.quoteString.bind(duckdbDialect);
     const { rows } = await this.query(
       `select column_name, data_type, is_nullable from information_schema.columns where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)}) and table_catalog = ${catalogOf(relation.database)} order by ordinal_position`,

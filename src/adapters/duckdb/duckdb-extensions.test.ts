@@ -26,6 +26,7 @@ describe("DuckDB profiles' extensions: and secrets:", () => {
       'duckdb extensions: {"name":"x;drop"} is not an extension name or a {name, repo} entry',
       'duckdb secrets: entry 1 needs a type (s3, gcs, r2, azure, http, …)',
     ]);
+    expect(extensionProblems(target({ secrets: [{ type: 's3', name: 'my lake' }] }))).toEqual(['duckdb secrets: entry 1 has a name ("my lake") that is not a DuckDB name (letters, digits, _)']);
   });
 
   it('loads the listed extensions and creates the secrets before the first model; the secret never reaches a log or artifact', async () => {

@@ -28,7 +28,11 @@ export function extensionProblems(target: TargetConfig): string[] {
     if (!Array.isArray(secrets)) out.push('duckdb secrets must be a list of secrets, each with a type (s3, gcs, http, …)');
     else secrets.forEach((s, i) => {
       if (!s || typeof s !== 'object' || Array.isArray(s) || typeof (s as Record<string, unknown>).type !== 'string') out.push(`duckdb secrets: entry ${i + 1} needs a type (s3, gcs, r2, azure, http, …)`);
-      else for (const k of Object.keys(s as object)) if (!NAME.test(k)) out.push(`duckdb secrets: entry ${i + 1} has a key '${k}' that is not a name`);
+      else {
+        for (const k of Object.keys(s as object)) if (!NAME.test(k)) out.push(`duckdb secrets: entry ${i + 1} has a key '${k}' that is not a name`);
+        const name = (s as Record<string, unknown>).name;
+        if (name !== undefined && (typeof name !== 'string' || !NAME.test(name))) out.push(`duckdb secrets: entry ${i + 1} has a name (${JSON.stringify(name)}) that is not a DuckDB name (letters, digits, _)`);
+      }
     });
   }
   return out;
@@ -62,7 +66,7 @@ export function secretsSql(target: TargetConfig): string[] {
   if (!Array.isArray(secrets)) return [];
   return secrets.map((raw, i) => {
     const s = { ...(raw as Record<string, unknown>) };
-    const name = typeof s.name === 'string' && NAME.test(s.name) ? s.name : `_dbt_secret_${i + 1}`;
+    const name = typeof s.name === 'string' ? s.name : `_dbt_secret_${i + 1}`;
     const persistent = s.persistent === true ? ' persistent' : '';
     const scope = s.scope === undefined || s.scope === null ? [] : Array.isArray(s.scope) ? s.scope : [s.scope];
     delete s.name;

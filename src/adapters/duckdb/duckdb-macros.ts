@@ -23,6 +23,14 @@ export const duckdbMacroFiles: AdapterMacroFile[] = [
 `,
   },
   {
+    // dbt-duckdb's on-run-start hook for external models outside the selection: it makes their views over
+    // their files, which an in-memory database lacks. Strata keeps an external model's view in the database
+    // it was built in, so the hook has nothing to do (a fresh database builds the model, or selects it).
+    path: 'strata/adapters/duckdb/external.sql',
+    contents: `{% macro register_upstream_external_models() -%}{%- endmacro %}
+`,
+  },
+  {
     // DuckDB keeps temporary tables in its temp catalog: a temporary relation is "temp"."main"."<name>", which
     // DDL, queries and the catalog (columns, existence) all name alike.
     path: 'strata/adapters/duckdb/relations.sql',
