@@ -12,6 +12,7 @@ import type { MacroRegistry } from './macro-registry.js';
 import { splitArgs } from './call-args.js';
 import { runStartedAt } from './python-datetime.js';
 import { TemplateUserError } from './signals.js';
+import { hookSpelledTwice } from './fast-path.js';
 import { pythonModules } from './python-modules.js';
 import { agateTable } from './agate-table.js';
 import { renderedVar } from './var-text.js';
@@ -124,7 +125,13 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const configFn = Object.assign(
     (...args: Args): string => {
       const { pos, kw } = splitArgs(args);
-      if (recorder) Object.assign(recorder.config, (pos[0] as Record<string, unknown>) ?? {}, kw);
+      const call = { ...((pos[0] as Record<string, unknown>) ?? {}), ...kw };
+      // As dbt's ConflictingConfigKeysError: one config() call giving a hook under both spellings.
+      if (hookSpelledTwice(call)) {
+        const which = 'pre_hook' in call && 'pre-hook' in call ? 'pre' : 'post';
+        throw new TemplateUserError('config-invalid', `config() gives both ${which}_hook and ${which}-hook: they are the same config`, `keep one of ${which}_hook and ${which}-hook`);
+      }
+      if (recorder) Object.assign(recorder.config, call);
       return '';
     },
     {
@@ -246,6 +253,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     // dbt's args_to_dict: the command as `which`; false flags are left out, as dbt leaves them.
     invocation_args_dict: { which: (run && options.command) || 'run', ...(run?.fullRefresh ? { full_refresh: true } : {}) },
     invocation_id: input.invocationId,
+    // dbt's context members: the target's database and schema, and the Python thread's name (a node's hooks are
+    // told their worker's, `Thread-2`, through extraContext; on-run-start/end hooks and parsing run on the main one).
+    database: options.target.database,
+    schema: options.target.schema,
+    thread_id: 'MainThread',
     // dbt's: the DBT_ENV_CUSTOM_ENV_* variables, without the prefix (dbt_artifacts uploads them with the invocation).
     dbt_metadata_envs: Object.fromEntries(Object.entries(options.env).filter(([k, v]) => k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined).map(([k, v]) => [k.slice('DBT_ENV_CUSTOM_ENV_'.length), v])),
     run_started_at: runStartedAt(input.runStartedAt),

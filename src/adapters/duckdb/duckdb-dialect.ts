@@ -110,6 +110,16 @@ export class DuckDBDialect implements Dialect {
     return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(';\n');
   }
 
+  /** `persist_docs: {relation: true}`: the description as the table's or view's comment. */
+  relationComment(relation: Relation, kind: RelationKind, comment: string): string {
+    return `comment on ${kind === 'view' ? 'view' : 'table'} ${this.renderRelation(relation)} is ${this.quoteString(comment)}`;
+  }
+
+  /** `persist_docs: {columns: true}`: column comments, on a table's columns or a view's. */
+  columnDescriptions(relation: Relation, columns: ColumnDef[]): string[] {
+    return columns.filter((c) => c.description).map((c) => `comment on column ${this.renderRelation(relation)}.${this.quoteIdentifier(c.name)} is ${this.quoteString(c.description!)}`);
+  }
+
   alterColumnType(relation: Relation, column: string, type: string): string {
     // A struct cast matches fields by name: old rows keep theirs, and a new field is null in them.
     return `alter table ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(column)} set data type ${type}`;
