@@ -247,7 +247,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     project_name: options.projectName,
     execute,
     is_incremental: () => !!run?.isIncremental,
-    should_store_failures: () => Boolean(node.config.store_failures ?? false),
+    should_store_failures: () => storesFailures(node.config, run?.storeFailures === true),
     should_full_refresh: () => !!run?.fullRefresh,
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: (run && options.command) || 'run' },
     // dbt's args_to_dict: the command as `which`; false flags are left out, as dbt leaves them.
@@ -291,4 +291,15 @@ function modelBatch(node: RenderNode, run: RunRenderContext | undefined): { batc
   if (run?.batch) return { batch: { id: run.batch.id, event_time_start: runStartedAt(run.batch.start), event_time_end: runStartedAt(run.batch.end) } };
   // dbt's models always have one (None outside a batch): `model.batch.id` renders empty while parsing, not an error.
   return node.resourceType === 'model' ? { batch: null } : {};
+}
+
+/**
+ * dbt's `should_store_failures()`: `store_failures_as` table or view wins (ephemeral stores nothing), then
+ * `store_failures`, then `--store-failures` for a test whose config says neither.
+ */
+function storesFailures(config: Record<string, unknown>, flag: boolean): boolean {
+  const as = config.store_failures_as;
+  if (as === 'table' || as === 'view') return true;
+  if (as === 'ephemeral') return false;
+  return config.store_failures === true || (flag && (config.store_failures === undefined || config.store_failures === null));
 }
