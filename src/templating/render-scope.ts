@@ -149,7 +149,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
         if (v === undefined) throw new TemplateUserError('config-missing', `config '${key}' is required by ${node.name}`, `add {{ config(${key}=…) }}`);
         return v;
       },
-      set: () => '',
+      // As dbt's parse: config.set() records the value (set_sql_header's sql_header); at run time it changes nothing.
+      set: (key: string, value: unknown) => {
+        if (recorder) recorder.config[key] = value;
+        return '';
+      },
     },
   );
 
