@@ -4,13 +4,14 @@ import { build, show } from '../api/index.js';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 
 const project = duckDbProjectsRemovedAfterAll();
-const HEADER = '{% call set_sql_header(config) %}\ncreate or replace macro doubled(x) as x * 2;\n{%- endcall %}\n';
+// Each model its own macro: two headers replacing one macro at once conflict on DuckDB, as they would under dbt.
+const header = (name: string): string => `{% call set_sql_header(config) %}\ncreate or replace macro ${name}(x) as x * 2;\n{%- endcall %}\n`;
 
 describe('sql_header', () => {
   it('runs before a table or a view is created, so the model can use what it defines', async () => {
     const f = project({
-      'models/answer_table.sql': `{{ config(materialized='table') }}\n${HEADER}select doubled(21) as answer`,
-      'models/answer_view.sql': `${HEADER}select doubled(4) as answer`,
+      'models/answer_table.sql': `{{ config(materialized='table') }}\n${header('doubled_t')}select doubled_t(21) as answer`,
+      'models/answer_view.sql': `${header('doubled_v')}select doubled_v(4) as answer`,
     });
     const r = await build({ projectDir: f.dir, profilesDir: f.dir });
     expect(r.exitCode, JSON.stringify(r.results.map((x) => x.message))).toBe(0);
