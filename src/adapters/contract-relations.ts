@@ -48,6 +48,8 @@ export type ConstraintSupport = Record<ConstraintDef['type'], 'enforced' | 'not_
 
 export interface ExistingRelation extends Relation {
   kind: RelationKind;
+  /** Its comment, where the warehouse lists it with the relation (DuckDB: `persist_docs`). */
+  comment?: string;
 }
 
 /** What differs between warehouses, stated once so strategies branch on facts, not names. */

@@ -48,8 +48,10 @@ export interface Dialect {
   cloneTable?(target: Relation, source: Relation): string;
   /** An external table over object-store files (BigQuery over `gs://`). */
   createExternalTable?(relation: Relation, uris: string[], format: string, hivePrefix?: string): string;
-  /** Statements that persist column descriptions (`persist_docs: {columns: true}`). */
-  columnDescriptions?(relation: Relation, columns: ColumnDef[]): string[];
+  /** Statements that persist column descriptions (`persist_docs: {columns: true}`); `kind`: the relation's. */
+  columnDescriptions?(relation: Relation, columns: ColumnDef[], kind?: RelationKind): string[];
+  /** A statement that persists a relation's description after it is built (`persist_docs: {relation: true}`), where it is not given at creation. */
+  relationComment?(relation: Relation, kind: RelationKind, comment: string): string;
   /** delete+insert's delete, the target aliased `DBT_INTERNAL_DEST`; `predicates` narrow it (incremental_predicates). */
   deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates?: string[]): string;
   addColumns(relation: Relation, columns: ColumnDef[]): string;

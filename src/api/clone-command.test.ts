@@ -82,6 +82,13 @@ describe('clone', () => {
     expect(refreshed.results.map((r) => r.message)).toEqual(['CREATE TABLE (3 rows)']);
     expect(await rowsOf(dir, 'select name from ci.m order by id')).toEqual([{ name: 'A' }, { name: 'B' }, { name: 'C' }]);
 
+    // --resource-type, as dbt's clone takes it: only the seed this time; an unknown type is a usage error.
+    const seeds = await clone({ projectDir: dir, profilesDir: dir, state, fullRefresh: true, resourceTypes: ['seed'] });
+    expect(seeds.results.map((r) => [r.uniqueId, r.message])).toEqual([['seed.p.raw', 'CREATE TABLE (3 rows)']]);
+    const typo = await clone({ projectDir: dir, profilesDir: dir, state, resourceTypes: ['sede'] });
+    expect(typo.exitCode).toBe(2);
+    expect(typo.diagnostics.map((d) => d.code)).toContain('resource-type-unknown');
+
     // The copies need nothing of the state: its database file gone, they still read.
     rmSync(join(dir, 'prod.duckdb'));
     expect(await rowsOf(dir, 'select count(*)::int as n from ci.v')).toEqual([{ n: 2 }]);

@@ -13,11 +13,14 @@ import { runRecord } from '../execute/run-records.js';
 import { selectForCommand } from './state-option.js';
 import { observeConnection } from '../execute/statement-log.js';
 import { warningsAsErrors } from './warn-error.js';
+import { resourceTypeFilter } from './resource-types.js';
 import type { CommandResult, CommonOptions, SelectionOptions } from './types.js';
 
 export interface CloneOptions extends CommonOptions, Omit<SelectionOptions, 'defer' | 'favorState'> {
   /** Replace relations the target already has (else they are left alone, as dbt). */
   fullRefresh?: boolean;
+  /** `--resource-type`: clone only these of model, seed and snapshot. */
+  resourceTypes?: string[];
 }
 
 /** dbt's clone selects the relations a ref can name: models, seeds, snapshots. */
@@ -38,8 +41,10 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
   const outcome = await prepareProject({ ...options, command: 'clone' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] };
   const p = outcome.prepared;
-  const selection = selectForCommand(p, options, CLONE_TYPES);
-  const diagnostics: Diagnostic[] = [...p.diagnostics, ...selection.diagnostics];
+  const only = resourceTypeFilter(options.resourceTypes);
+  const selection = selectForCommand(p, options, only.types ? CLONE_TYPES.filter((t) => only.types!.includes(t)) : CLONE_TYPES);
+  const diagnostics: Diagnostic[] = [...p.diagnostics, ...only.diagnostics, ...selection.diagnostics];
+  if (only.diagnostics.length) return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
   if (selection.diagnostics.some((d) => d.severity === 'error') || !selection.state) return { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] };
   const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, invocationId: p.invocationId, results: [] };

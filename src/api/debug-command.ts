@@ -10,12 +10,14 @@ export interface DebugCheck {
 }
 
 /** `strata debug`: is the project readable, the profile complete, the warehouse reachable? */
-export async function debug(options: CommonOptions): Promise<{ exitCode: ExitCode; checks: DebugCheck[]; diagnostics: Diagnostic[] }> {
+export async function debug(options: CommonOptions & { connectionOnly?: boolean }): Promise<{ exitCode: ExitCode; checks: DebugCheck[]; diagnostics: Diagnostic[] }> {
   const checks: DebugCheck[] = [];
   const loaded = loadProject({ ...options, targetRules });
   const project = loaded.project;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  checks.push({ name: 'project', ok: !!project && errors.length === 0, detail: project ? `${project.config.name} (${project.config.configFile})` : 'not loaded' });
+  // With --connection, only the profile and the connection count: the project's own checks are not shown.
+  const projectOk = !!project && errors.length === 0;
+  if (!options.connectionOnly || !projectOk) checks.push({ name: options.connectionOnly ? 'profile' : 'project', ok: projectOk, detail: project ? `${project.config.name} (${project.config.configFile})` : 'not loaded' });
   if (!project || errors.length) return { exitCode: 2, checks, diagnostics: loaded.diagnostics };
   checks.push({ name: 'profile', ok: true, detail: `${project.profilesFile ?? 'built-in default'} → target '${project.target.name}' (${project.target.type})` });
   const adapter = await loadAdapter(project.target.type);

@@ -76,7 +76,7 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
         const found = present.get(w.relation.identifier.toLowerCase());
         if (!found) continue;
         const columns = await connection.getColumns(w.relation);
-        (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, columns });
+        (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, ...(found.comment !== undefined ? { comment: found.comment } : {}), columns });
       }
     }
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as

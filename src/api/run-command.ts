@@ -187,7 +187,7 @@ async function openWarehouse(p: PreparedProject, session: RunSession, selection:
 function compilePhase(p: PreparedProject, session: RunSession, ids: string[], options: RunCommandOptions, relations: RelationIndex, microbatch: MicrobatchTimes): { node: NodeRunContext; context: ReturnType<typeof templateContext> } {
   const fullRefresh = options.fullRefresh ?? false;
   const context = templateContext(p, ids);
-  const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, context });
+  const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, context: options.storeFailures ? { ...context, storeFailures: true } : context });
   const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse!, microbatch };
   return { node, context };
 }

@@ -11,6 +11,8 @@ export interface CatalogEntry {
   schema: string;
   identifier: string;
   kind: RelationKind;
+  /** The relation's comment (dbt's `metadata.comment`). */
+  comment?: string;
   columns: ColumnDef[];
   /** Table rows and bytes where the warehouse keeps them (BigQuery). */
   rows?: number;
@@ -33,7 +35,7 @@ function entryJson(e: CatalogEntry): Record<string, unknown> {
     columns[c.name] = { type: c.dataType, index: i + 1, name: c.name, comment: c.description ?? null };
   });
   return {
-    metadata: { type: e.kind === 'view' ? 'VIEW' : e.kind === 'external' ? 'EXTERNAL' : 'BASE TABLE', schema: e.schema, name: e.identifier, database: e.database ?? null, comment: null, owner: null },
+    metadata: { type: e.kind === 'view' ? 'VIEW' : e.kind === 'external' ? 'EXTERNAL' : 'BASE TABLE', schema: e.schema, name: e.identifier, database: e.database ?? null, comment: e.comment ?? null, owner: null },
     columns,
     stats: statsJson(e),
     unique_id: e.uniqueId,

@@ -243,6 +243,14 @@ describe('strata CLI', () => {
       const dbg = strata(['debug'], d);
       expect(dbg.code, dbg.out).toBe(0);
       expect(dbg.out).toContain('All checks passed!');
+      // dbt's debug --connection: the connection only; a target the profile lacks is one failed check.
+      const conn = strata(['debug', '--connection'], d);
+      expect(conn.code, conn.out).toBe(0);
+      expect(conn.out).toContain('Skipping steps before connection verification');
+      expect(conn.out).not.toMatch(/project\s+shop/);
+      const noTarget = strata(['debug', '--connection', '--target', 'nowhere'], d);
+      expect(noTarget.code).toBe(2);
+      expect(noTarget.out).toContain('1 check failed');
       const b = strata(['build'], d);
       expect(b.code, b.out).toBe(0);
       expect(b.out).toContain('PASS=4');

@@ -27,7 +27,7 @@ export interface CompilerOptions {
   /** Per installed package, the vars its nodes see (`var()` in a package's model reads its own vars first). */
   packageVars?: Record<string, Record<string, unknown>>;
   /** What templates see of the whole run: dbt's `graph` and `selected_resources`. */
-  context?: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
+  context?: Pick<RunRenderContext, 'graph' | 'selectedResources' | 'storeFailures'>;
   /**
    * dbt's `--empty`: a model's refs and sources read no rows (`(select * from x where false limit 0)`), so
    * every model is built, with its real columns, without reading data.

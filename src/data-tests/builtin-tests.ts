@@ -11,7 +11,8 @@ export const builtinTestMacros: MacroFile[] = [
 {%- endmacro %}
 
 {% test not_null(model, column_name) %}
-select {{ column_name }}
+{#- As dbt's: stored failures keep the whole row. -#}
+select {{ '*' if should_store_failures() else column_name }}
 from {{ model }}
 where {{ column_name }} is null
 {% endtest %}

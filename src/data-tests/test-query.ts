@@ -10,6 +10,11 @@ export function testQuery(compiledSql: string, config: ManifestNode['config']): 
   return `select\n  ${failCalc} as failures,\n  ${failCalc} ${warnIf} as should_warn,\n  ${failCalc} ${errorIf} as should_error\nfrom (\n${compiledSql.trim()}${limit}\n) dbt_internal_test`;
 }
 
+/** The failing rows a test stores (`store_failures`): its query, cut to `limit` rows where the config sets one, as dbt stores them. */
+export function failingRowsSql(compiledSql: string, config: ManifestNode['config']): string {
+  return config.limit === undefined || config.limit === null ? compiledSql : `${compiledSql.trim()}\nlimit ${Number(config.limit)}`;
+}
+
 export function evaluateTest(row: { failures?: unknown; should_warn?: unknown; should_error?: unknown }, config: ManifestNode['config']): { status: NodeStatus; failures: number; message: string } {
   const failures = Number(row.failures ?? 0);
   const severity = String(config.severity ?? 'error').toLowerCase();

@@ -9,6 +9,7 @@ import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode, RefCall } from '../parse/types.js';
 import type { RawUnitTest } from '../parse/schema-yaml.js';
 import { finalConfig } from '../parse/node-config.js';
+import { fixtureValueText } from './unit-test-fixture-rows.js';
 import { unitTestProblems } from './unit-test-checks.js';
 
 /** The CSV parser, loaded by the first unit test given rows as CSV: most runs have none. */
@@ -119,7 +120,7 @@ export function macroOverrides(def: UnitTestDefinition): { macroOverrides?: Reco
 }
 
 const literal = (dialect: Dialect, v: unknown): string =>
-  v === null || v === undefined ? 'null' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : dialect.quoteString(String(v));
+  v === null || v === undefined ? 'null' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : dialect.quoteString(fixtureValueText(v));
 
 /** A table of the given rows; with known column types (from the real relation) values are cast to them. */
 export function givenTableSql(dialect: Dialect, rows: Record<string, unknown>[], columns?: ColumnDef[]): string {

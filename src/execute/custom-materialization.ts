@@ -6,12 +6,13 @@
 import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { indexResolver, runRenderContext } from '../compile/index.js';
-import { applyGrants, grantMap } from '../materializations/index.js';
+import { applyGrants, grantMap, persistDocs } from '../materializations/index.js';
 import { isBuiltinMaterialization, findMaterialization, type MacroInfo, type TemplateWarehouse } from '../templating/index.js';
 import type { NodeOutcome, RunProject } from './types.js';
 import { conventionsOf } from '../adapters/registry.js';
 import { UserError } from '../diagnostics/index.js';
-import type { NodeRunContext } from './node-runner.js';
+import { nodeLog, type NodeRunContext } from './node-runner.js';
+import { nodeHookContext } from './node-hook-context.js';
 
 /** The block a model runs with, where its `materialized` is none of Strata's own. */
 export function customMaterializationOf(p: Pick<RunProject, 'engine' | 'project'>, node: ManifestNode): MacroInfo | undefined {
@@ -45,7 +46,7 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
   const cache = ctx.state.on(connection);
   if (!engine.runMaterialization) throw new Error('the template engine cannot run materializations');
   const renderNode = { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config };
-  const context = runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, ctx.compiler.hookContext(node));
+  const context = runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node));
   let outcome;
   try {
     // In one transaction where the warehouse has them (DuckDB): a block that drops or renames the old table and
@@ -69,6 +70,9 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
     if (r.type === 'table' || r.type === 'view') cache.added(r.relation, r.type);
     else cache.forget(r.relation);
   }
+  // dbt's blocks call persist_docs(); Strata's no-op macro leaves it to here, once the node's relation is built.
+  const built = outcome.relations.find((r) => dialect.renderRelation(r.relation) === dialect.renderRelation(relation));
+  if (node.config.persist_docs && (built?.type === 'table' || built?.type === 'view')) await persistDocs({ node, relation, kind: built.type, dialect, connection, log: nodeLog(ctx) });
   const rows = outcome.response.rows_affected;
   return {
     status: 'success',

@@ -114,7 +114,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
         later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }));
       };
       try {
-        return await runOneNode(nodeContext, manifest.nodes[id]!, observedOf(worker));
+        return await runOneNode({ ...nodeContext, threadId: `Thread-${worker + 1}` }, manifest.nodes[id]!, observedOf(worker));
       } finally {
         later.add(() => runFiles.write(manifest.nodes[id]!, ran));
       }

@@ -15,6 +15,7 @@ import { templateWarehouse } from './warehouse-state.js';
 import { runTestNode } from './test-runner.js';
 import type { RenderAhead } from './render-ahead.js';
 import { customMaterializationOf, runCustomMaterialization } from './custom-materialization.js';
+import { nodeHookContext } from './node-hook-context.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -31,7 +32,10 @@ export interface NodeRunContext {
   renderAhead?: RenderAhead;
   /** The run's time for microbatch models ("now", `--event-time-start`/`--event-time-end`, retried batches). */
   microbatch?: MicrobatchTimes;
+  /** dbt's `thread_id` in the node's hooks: the name of the thread running it (`Thread-2`), as run_results.json has it. */
+  threadId?: string;
 }
+
 
 /** A `ref('x')` or `source('s', 't')` written in YAML (a foreign key's `to:`), as the dialect renders its relation. */
 export function relationOfCall(relations: RelationIndex, dialect: Dialect): (call: string) => string | undefined {
@@ -190,13 +194,14 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     quarantine,
     fullRefresh: ctx.fullRefresh,
     relationOf: relationOfCall(ctx.relations, dialect),
+    log: nodeLog(ctx),
     ...(microbatch ? { microbatch } : {}),
     projectRoot: ctx.prepared.project.config.rootDir,
     ...(typeof ctx.prepared.project.target.settings.external_root === 'string' ? { externalRoot: ctx.prepared.project.target.settings.external_root } : {}),
     renderHook: async (hook: string) => ctx.prepared.engine.runRender(
       renderNodeOf(node, ctx.prepared.graph.manifest.packageDirs),
       hook,
-      runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, ctx.compiler.hookContext(node)),
+      runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node)),
     ),
   });
   return {

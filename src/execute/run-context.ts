@@ -18,7 +18,7 @@ export interface RunCompilerOptions {
   /** `--empty`: refs and sources of models read no rows. */
   emptyInputs?: boolean;
   /** dbt's `graph` and `selected_resources` when the caller shares them with hooks; else built from `selected`. */
-  context?: Pick<RunRenderContext, 'graph' | 'selectedResources'>;
+  context?: Pick<RunRenderContext, 'graph' | 'selectedResources' | 'storeFailures'>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
-import { evaluateTest, testQuery } from '../data-tests/index.js';
+import { evaluateTest, failingRowsSql, testQuery } from '../data-tests/index.js';
 import { buildAndSwap } from '../materializations/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { runUnitTestNode } from './unit-test-runner.js';
@@ -19,6 +19,27 @@ function storedAs(node: ManifestNode, flag: boolean): 'table' | 'view' | undefin
   return node.config.store_failures === true || (flag && node.config.store_failures === undefined) ? 'table' : undefined;
 }
 
+/** The schemas a run's tests have created for their failing rows, each once: by the run's relation cache. */
+const createdSchemas = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * Creates the schema of a test's stored failures once per run: tests on several threads creating the same
+ * schema at once conflict on DuckDB ("Catalog write-write conflict"), so the others wait for the first.
+ */
+function schemaCreated(ctx: NodeRunContext, connection: Connection, rel: { database?: string; schema: string }): Promise<unknown> {
+  let made = createdSchemas.get(ctx.state);
+  if (!made) createdSchemas.set(ctx.state, (made = new Map()));
+  const key = `${rel.database ?? ''}\u0000${rel.schema}`;
+  let pending = made.get(key);
+  if (!pending) {
+    pending = connection.execute(ctx.prepared.adapter.dialect.createSchema(rel.schema, rel.database));
+    // A failed create is tried again by the next test, not remembered.
+    pending.catch(() => made!.delete(key));
+    made.set(key, pending);
+  }
+  return pending;
+}
+
 /** Runs a data test: compile, count failures against thresholds, store failing rows when asked. */
 export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, connection: Connection): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
@@ -31,8 +52,9 @@ export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, conne
   const kind = storedAs(node, ctx.storeFailures === true);
   if (kind) {
     const rel = { database: node.database, schema: node.schema, identifier: node.alias };
-    await connection.execute(dialect.createSchema(rel.schema, rel.database));
-    await buildAndSwap(connection, dialect, rel, kind, (target) => connection.execute(kind === 'view' ? dialect.createViewAs(target, sql) : dialect.createTableAs(target, sql)));
+    await schemaCreated(ctx, connection, rel);
+    const rows = failingRowsSql(sql, node.config);
+    await buildAndSwap(connection, dialect, rel, kind, (target) => connection.execute(kind === 'view' ? dialect.createViewAs(target, rows) : dialect.createTableAs(target, rows)));
     relation = dialect.renderRelation(rel);
   }
   return {

@@ -3,7 +3,7 @@ import { embeddedConventions, loadAdapter } from '../adapters/registry.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
-import { compareUnitTestRows, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { compareUnitTestRows, foldFixtureColumns, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 import { runUnitTestOnTarget } from './unit-test-on-target.js';
@@ -32,7 +32,9 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
       // Types come from the real relation when the warehouse has it (as dbt does); otherwise from the values.
       const columns = real && (await warehouseConnection.getRelation(real)) ? await warehouseConnection.getColumns(real) : undefined;
       const rel = { schema: 'main', identifier: `__strata_given_${index++}` };
-      await conn.execute(dialect.createTableAs(rel, given.sql ?? givenTableSql(dialect, given.rows, columns)));
+      const rows = foldFixtureColumns(given.rows, columns?.map((c) => c.name), fixtureName(key));
+      if ('error' in rows) return { status: 'error', message: `${rows.error}\n  in unit test ${def.name}` };
+      await conn.execute(dialect.createTableAs(rel, given.sql ?? givenTableSql(dialect, rows.rows, columns)));
       tables.set(key, rel);
     }
     const missing = (what: string): { error: string; hint: string } => ({ error: `unit test '${def.name}' gives no rows for ${what}`, hint: `add under given:  - input: ${what}\n      rows: []` });
@@ -54,7 +56,9 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     ));
     await applySessionSecrets(ctx, conn);
     const actual = await conn.query(sql);
-    const cmp = await compareUnitTestRows(def, dialect, actual, async (expectedSql) => (await conn.query(expectedSql)).rows);
+    const expect = foldFixtureColumns(def.expect, actual.columns.map((c) => c.name));
+    if ('error' in expect) return { status: 'error', message: `${expect.error}\n  in unit test ${def.name}` };
+    const cmp = await compareUnitTestRows({ ...def, expect: expect.rows }, dialect, actual, async (expectedSql) => (await conn.query(expectedSql)).rows);
     if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
     return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
   } finally {
@@ -76,4 +80,9 @@ function realRelation(ctx: NodeRunContext, model: ManifestNode, key: string): Re
     return 'error' in s ? undefined : ctx.relations.relationOf(s);
   }
   return undefined;
+}
+
+/** The name dbt gives an input in its fixture errors: the model's or the source table's (`this`: the model tested). */
+function fixtureName(key: string): string {
+  return /^ref\('(.+)'\)$/.exec(key)?.[1] ?? /^source\('.+', '(.+)'\)$/.exec(key)?.[1] ?? key;
 }

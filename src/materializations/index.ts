@@ -7,3 +7,4 @@ export { BATCH_SIZES, batchId, formatBatchStart, batchesBetween, isBatchSize, mi
 export { constraintWarnings } from './contract.js';
 export { applyGrants, grantMap, grantWarnings } from './grants.js';
 export { planClone, executeClone, type ClonePlan, type CloneInput } from './clone.js';
+export { persistDocs } from './persist-docs.js';

@@ -10,6 +10,7 @@ import { contractDdl, contractEnforced, enforceContract } from './contract.js';
 import { applySnapshot } from './snapshot.js';
 import { applyGrants, grantsOf } from './grants.js';
 import { materializeExternal } from './external.js';
+import { persistDocs } from './persist-docs.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -89,22 +90,11 @@ export async function materializeNode(input: MaterializeInput): Promise<Material
   // After a failed microbatch batch the table may or may not exist (its first batch creates it): asked again.
   if (result.failedBatches) forgetNode(relations, input.relation);
   else if (input.node.config.materialized !== 'ephemeral') relations.added(input.relation, result.relationKind);
-  if (persistsColumnDocs(input, result)) await persistColumnDocs({ ...input, connection: meter.connection }, result);
+  if (input.node.config.persist_docs && input.node.config.materialized !== 'ephemeral' && !result.failedBatches) {
+    await persistDocs({ node: input.node, relation: input.relation, kind: result.relationKind, dialect: input.dialect, connection: meter.connection, ...(input.log ? { log: input.log } : {}) });
+  }
   if (grants) await applyGrants(meter.connection, input.dialect, input.relation, result.relationKind, grants, existed);
   return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
-}
-
-/** Whether the node has `persist_docs: {columns: true}` and the dialect can put them on its table (BigQuery). */
-function persistsColumnDocs(input: MaterializeInput, result: MaterializeResult): boolean {
-  const docs = input.node.config.persist_docs as { columns?: boolean } | undefined;
-  return !!docs?.columns && !!input.dialect.columnDescriptions && result.relationKind === 'table' && input.node.config.materialized !== 'ephemeral';
-}
-
-/** `persist_docs: {columns: true}` where the dialect can (BigQuery): column descriptions on the table. */
-async function persistColumnDocs(input: MaterializeInput, result: MaterializeResult): Promise<void> {
-  if (!persistsColumnDocs(input, result) || !input.dialect.columnDescriptions) return;
-  const columns = Object.values(input.node.columns ?? {}).map((c) => ({ name: c.name, dataType: '', description: c.description }));
-  for (const statement of input.dialect.columnDescriptions(input.relation, columns)) await input.connection.execute(statement);
 }
 
 /** After a failure the node's relation, and any staging one, may be in either state. */

@@ -32,6 +32,8 @@ export interface MaterializeInput {
   quarantine?: (relation: Relation, sql: string, incremental?: (cleanSql: string, alongside: AlongsideStatements) => Promise<{ rows: number }>) => Promise<{ kept: number; quarantined: number }>;
   /** A `ref('x')` / `source('s', 't')` call as written in YAML (a foreign key's `to:`), rendered as its relation. */
   relationOf?: (call: string) => string | undefined;
+  /** Where warnings about the node go (documented columns its relation lacks), shown with its output. */
+  log?: (message: string) => void;
   /** Renders a hook (hooks may be Jinja). */
   renderHook?: (hook: string) => Promise<string>;
   /** The project's folder: relative paths of files a materialization writes (`external`) are its. */

@@ -20,6 +20,7 @@ export const materializationMacroFile: MacroFile = {
 {{ return(True) }}
 {%- endmacro %}
 {% macro copy_grants() -%}{{ return(True) }}{%- endmacro %}
+{% macro set_sql_header(config) -%}{{ config.set('sql_header', caller()) }}{%- endmacro %}
 {% macro apply_grants(relation, grant_config, should_revoke=True) -%}{%- endmacro %}
 {% macro persist_docs(relation, model, for_relation=True, for_columns=True) -%}{%- endmacro %}
 {% macro drop_relation(relation) -%}{% do adapter.drop_relation(relation) %}{%- endmacro %}

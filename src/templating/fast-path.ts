@@ -117,6 +117,11 @@ function needsRender(source: string): boolean {
   return !source.includes('{#') && !source.includes('{{{') && OTHER_TAG.test(source);
 }
 
+/** A config giving a hook as both `pre_hook` and `pre-hook`: left to the render, which refuses it with a diagnostic. */
+export function hookSpelledTwice(config: Record<string, unknown>): boolean {
+  return ('pre_hook' in config && 'pre-hook' in config) || ('post_hook' in config && 'post-hook' in config);
+}
+
 /** The calls of a simple file, or undefined when the file needs a real render. */
 export function scanSimpleTemplate(source: string, file: string): FastCall[] | undefined {
   if (!source.includes('{')) return [];
@@ -154,7 +159,9 @@ export function scanSimpleTemplate(source: string, file: string): FastCall[] | u
       calls.push({ kind: 'source', start, end, source: { source: parsed.pos[0] as string, table: parsed.pos[1] as string, at } });
     } else {
       if (parsed.pos.length > 1 || (parsed.pos.length === 1 && (typeof parsed.pos[0] !== 'object' || parsed.pos[0] === null || Array.isArray(parsed.pos[0])))) return undefined;
-      calls.push({ kind: 'config', start, end, config: { ...((parsed.pos[0] as Record<string, unknown>) ?? {}), ...parsed.kw } });
+      const config = { ...((parsed.pos[0] as Record<string, unknown>) ?? {}), ...parsed.kw };
+      if (hookSpelledTwice(config)) return undefined;
+      calls.push({ kind: 'config', start, end, config });
     }
   }
   rest += source.slice(last);

@@ -10,7 +10,7 @@
  *   literal arguments that fit its signature outputs text, which a parse throws away.
  * Used for the parse render only; the run render substitutes only ref/source (fast-path.ts).
  */
-import { readLiteralArgs, scanSimpleTemplate, type FastCall } from './fast-path.js';
+import { hookSpelledTwice, readLiteralArgs, scanSimpleTemplate, type FastCall } from './fast-path.js';
 import type { MacroInfo } from './types.js';
 
 const IF_INCREMENTAL = /\{%-?\s*if\s+is_incremental\s*\(\s*\)\s*-?%\}/g;
@@ -92,7 +92,9 @@ function configCalls(text: string): FastCall[] | undefined {
     const parsed = readLiteralArgs(args!);
     const first = parsed?.pos[0];
     if (!parsed || parsed.pos.length > 1 || (parsed.pos.length === 1 && (typeof first !== 'object' || first === null || Array.isArray(first)))) return undefined;
-    out.push({ kind: 'config', start: m.index, end: end.index + end[0].length, config: { ...((first as Record<string, unknown>) ?? {}), ...parsed.kw } });
+    const config = { ...((first as Record<string, unknown>) ?? {}), ...parsed.kw };
+    if (hookSpelledTwice(config)) return undefined;
+    out.push({ kind: 'config', start: m.index, end: end.index + end[0].length, config });
     CONFIG_OPEN.lastIndex = end.index + end[0].length;
   }
   return out;

@@ -12,6 +12,7 @@ import type { MacroRegistry } from './macro-registry.js';
 import { splitArgs } from './call-args.js';
 import { runStartedAt } from './python-datetime.js';
 import { TemplateUserError } from './signals.js';
+import { hookSpelledTwice } from './fast-path.js';
 import { pythonModules } from './python-modules.js';
 import { agateTable } from './agate-table.js';
 import { renderedVar } from './var-text.js';
@@ -124,7 +125,13 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const configFn = Object.assign(
     (...args: Args): string => {
       const { pos, kw } = splitArgs(args);
-      if (recorder) Object.assign(recorder.config, (pos[0] as Record<string, unknown>) ?? {}, kw);
+      const call = { ...((pos[0] as Record<string, unknown>) ?? {}), ...kw };
+      // As dbt's ConflictingConfigKeysError: one config() call giving a hook under both spellings.
+      if (hookSpelledTwice(call)) {
+        const which = 'pre_hook' in call && 'pre-hook' in call ? 'pre' : 'post';
+        throw new TemplateUserError('config-invalid', `config() gives both ${which}_hook and ${which}-hook: they are the same config`, `keep one of ${which}_hook and ${which}-hook`);
+      }
+      if (recorder) Object.assign(recorder.config, call);
       return '';
     },
     {
@@ -142,7 +149,11 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
         if (v === undefined) throw new TemplateUserError('config-missing', `config '${key}' is required by ${node.name}`, `add {{ config(${key}=…) }}`);
         return v;
       },
-      set: () => '',
+      // As dbt's parse: config.set() records the value (set_sql_header's sql_header); at run time it changes nothing.
+      set: (key: string, value: unknown) => {
+        if (recorder) recorder.config[key] = value;
+        return '';
+      },
     },
   );
 
@@ -240,12 +251,17 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     project_name: options.projectName,
     execute,
     is_incremental: () => !!run?.isIncremental,
-    should_store_failures: () => Boolean(node.config.store_failures ?? false),
+    should_store_failures: () => storesFailures(node.config, run?.storeFailures === true),
     should_full_refresh: () => !!run?.fullRefresh,
     flags: { FULL_REFRESH: !!run?.fullRefresh, WHICH: (run && options.command) || 'run' },
     // dbt's args_to_dict: the command as `which`; false flags are left out, as dbt leaves them.
     invocation_args_dict: { which: (run && options.command) || 'run', ...(run?.fullRefresh ? { full_refresh: true } : {}) },
     invocation_id: input.invocationId,
+    // dbt's context members: the target's database and schema, and the Python thread's name (a node's hooks are
+    // told their worker's, `Thread-2`, through extraContext; on-run-start/end hooks and parsing run on the main one).
+    database: options.target.database,
+    schema: options.target.schema,
+    thread_id: 'MainThread',
     // dbt's: the DBT_ENV_CUSTOM_ENV_* variables, without the prefix (dbt_artifacts uploads them with the invocation).
     dbt_metadata_envs: Object.fromEntries(Object.entries(options.env).filter(([k, v]) => k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined).map(([k, v]) => [k.slice('DBT_ENV_CUSTOM_ENV_'.length), v])),
     run_started_at: runStartedAt(input.runStartedAt),
@@ -279,4 +295,15 @@ function modelBatch(node: RenderNode, run: RunRenderContext | undefined): { batc
   if (run?.batch) return { batch: { id: run.batch.id, event_time_start: runStartedAt(run.batch.start), event_time_end: runStartedAt(run.batch.end) } };
   // dbt's models always have one (None outside a batch): `model.batch.id` renders empty while parsing, not an error.
   return node.resourceType === 'model' ? { batch: null } : {};
+}
+
+/**
+ * dbt's `should_store_failures()`: `store_failures_as` table or view wins (ephemeral stores nothing), then
+ * `store_failures`, then `--store-failures` for a test whose config says neither.
+ */
+function storesFailures(config: Record<string, unknown>, flag: boolean): boolean {
+  const as = config.store_failures_as;
+  if (as === 'table' || as === 'view') return true;
+  if (as === 'ephemeral') return false;
+  return config.store_failures === true || (flag && (config.store_failures === undefined || config.store_failures === null));
 }

@@ -181,6 +181,8 @@ export interface RunRenderContext {
   graph?: Record<string, unknown>;
   /** dbt's `selected_resources`: the unique ids this command selected. */
   selectedResources?: string[];
+  /** `--store-failures`: tests whose config does not decide store their failing rows (`should_store_failures()`). */
+  storeFailures?: boolean;
   /** Absent: `execute` is false and run_query returns none (like dbt at parse time). */
   warehouse?: TemplateWarehouse;
   /** Where this render's `log(…, info=True)` and `print()` go (a render done ahead keeps them for its node's turn); absent: the engine's `log`. */

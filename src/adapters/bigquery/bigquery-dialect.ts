@@ -133,7 +133,9 @@ export class BigQueryDialect implements Dialect {
   }
 
   /** Column descriptions (`persist_docs: {columns: true}`), one statement per column. */
-  columnDescriptions(relation: Relation, columns: ColumnDef[]): string[] {
+  columnDescriptions(relation: Relation, columns: ColumnDef[], kind: RelationKind = 'table'): string[] {
+    // A view's column descriptions are set with the view (`alter table` refuses a view).
+    if (kind === 'view') return [];
     return columns
       .filter((c) => c.description)
       .map((c) => `alter table ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(c.name)} set options(description = ${this.quoteString(c.description!)})`);

@@ -100,9 +100,9 @@ export class DuckDBConnection implements Connection {
   async listRelations(schema: string, database?: string): Promise<ExistingRelation[]> {
     const q = duckdbDialect.quoteString.bind(duckdbDialect);
     const { rows } = await this.query(
-      `select table_schema, table_name, table_type from information_schema.tables where lower(table_schema) = lower(${q(schema)}) and table_catalog = ${catalogOf(database)}`,
+      `select table_schema, table_name, table_type, table_comment as "comment" from information_schema.tables where lower(table_schema) = lower(${q(schema)}) and table_catalog = ${catalogOf(database)}`,
     );
-    return rows.map((r) => ({ database, schema: String(r.table_schema), identifier: String(r.table_name), kind: String(r.table_type).toUpperCase() === 'VIEW' ? ('view' as const) : ('table' as const) }));
+    return rows.map((r) => ({ database, schema: String(r.table_schema), identifier: String(r.table_name), kind: String(r.table_type).toUpperCase() === 'VIEW' ? ('view' as const) : ('table' as const), ...commentOf(r.comment) }));
   }
 
   async getColumns(relation: Relation): Promise<ColumnDef[]> {
@@ -110,9 +110,9 @@ export class DuckDBConnection implements Connection {
     if (relation.external) return (await this.query(`describe select * from ${relation.external}`)).rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type), nullable: r.null !== 'NO' }));
     const q = duckdbDialect.quoteString.bind(duckdbDialect);
     const { rows } = await this.query(
-      `select column_name, data_type, is_nullable from information_schema.columns where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)}) and table_catalog = ${catalogOf(relation.database)} order by ordinal_position`,
+      `select column_name, data_type, is_nullable, column_comment as "comment" from information_schema.columns where lower(table_schema) = lower(${q(relation.schema)}) and lower(table_name) = lower(${q(relation.identifier)}) and table_catalog = ${catalogOf(relation.database)} order by ordinal_position`,
     );
-    return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type), nullable: r.is_nullable === 'YES' }));
+    return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type), nullable: r.is_nullable === 'YES', ...(typeof r.comment === 'string' ? { description: r.comment } : {}) }));
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -152,4 +152,9 @@ export class DuckDBConnection implements Connection {
     this.driver.closeSync();
     void this.instance;
   }
+}
+
+/** A relation's comment (`persist_docs`), where it has one. */
+function commentOf(comment: unknown): { comment?: string } {
+  return typeof comment === 'string' ? { comment } : {};
 }

@@ -68,12 +68,12 @@ export class DuckDBDialect implements Dialect {
       // Two statements: the caller runs them in one transaction so the old table survives a failure.
       const definitions = contractDefinitions(options.contract, this.constraintSupport, (n) => this.quoteIdentifier(n), { notEnforced: '', namedTypes: ['primary_key', 'unique', 'check'] });
       const target = this.renderRelation(relation);
-      return `create or replace table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
+      return `${sqlHeader(options)}create or replace table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
     }
     // A relation in the temp catalog (temporaryRelation) can only be a temporary table.
     const temporary = options.temporary || relation.database === TEMP_CATALOG;
     const name = options.temporary && relation.database !== TEMP_CATALOG ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation);
-    return `create or replace ${temporary ? 'temp ' : ''}table ${name} as (\n${sql}\n)`;
+    return `${temporary ? '' : sqlHeader(options)}create or replace ${temporary ? 'temp ' : ''}table ${name} as (\n${sql}\n)`;
   }
 
   /** DuckDB's `temp` catalog holds only temporary tables (it cannot be attached under another name). */
@@ -81,8 +81,8 @@ export class DuckDBDialect implements Dialect {
     return { database: TEMP_CATALOG, schema: 'main', identifier };
   }
 
-  createViewAs(relation: Relation, sql: string): string {
-    return `create or replace view ${this.renderRelation(relation)} as (\n${sql}\n)`;
+  createViewAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
+    return `${sqlHeader(options)}create or replace view ${this.renderRelation(relation)} as (\n${sql}\n)`;
   }
 
   dropRelation(relation: Relation, kind: RelationKind): string {
@@ -114,6 +114,16 @@ export class DuckDBDialect implements Dialect {
 
   addColumns(relation: Relation, columns: ColumnDef[]): string {
     return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(';\n');
+  }
+
+  /** `persist_docs: {relation: true}`: the description as the table's or view's comment. */
+  relationComment(relation: Relation, kind: RelationKind, comment: string): string {
+    return `comment on ${kind === 'view' ? 'view' : 'table'} ${this.renderRelation(relation)} is ${this.quoteString(comment)}`;
+  }
+
+  /** `persist_docs: {columns: true}`: column comments, on a table's columns or a view's. */
+  columnDescriptions(relation: Relation, columns: ColumnDef[]): string[] {
+    return columns.filter((c) => c.description).map((c) => `comment on column ${this.renderRelation(relation)}.${this.quoteIdentifier(c.name)} is ${this.quoteString(c.description!)}`);
   }
 
   alterColumnType(relation: Relation, column: string, type: string): string {
@@ -157,3 +167,9 @@ export class DuckDBDialect implements Dialect {
 }
 
 export const duckdbDialect = new DuckDBDialect();
+
+/** dbt's `sql_header` config (`{% call set_sql_header(config) %}`): statements run before the node's `create`, as dbt's create_table_as puts them. */
+function sqlHeader(options: RelationOptions): string {
+  const header = options.config?.sql_header;
+  return typeof header === 'string' && header.trim() ? `${header.trim()}\n` : '';
+}

@@ -17,12 +17,16 @@ export function cleanCommand(): Command {
 export function debugCommand(): Command {
   return withCommonFlags(new Command('debug'))
     .description('check the project, the profile and the warehouse connection')
-    .action(async (flags: GlobalFlags) => {
+    .option('--connection', "check only the warehouse connection (dbt's debug --connection)")
+    .action(async (flags: GlobalFlags & { connection?: boolean }) => {
       const { options, reporter } = commonOptions(flags);
-      const result = await (await import('../../api/debug-command.js')).debug(options);
+      if (flags.connection) reporter.emit({ type: 'info', message: 'Skipping steps before connection verification' });
+      const result = await (await import('../../api/debug-command.js')).debug({ ...options, connectionOnly: flags.connection === true });
       for (const c of result.checks) reporter.emit({ type: 'info', message: `${c.ok ? 'OK   ' : 'FAIL '} ${c.name.padEnd(10)} ${c.detail}` });
       reportDiagnostics(reporter, result.diagnostics);
-      reporter.emit({ type: 'info', message: result.exitCode === 0 ? 'All checks passed!' : 'Some checks failed.' });
+      // dbt's summary line: `All checks passed!` or `1 check failed:`.
+      const failed = result.checks.filter((c) => !c.ok).length || 1;
+      reporter.emit({ type: 'info', message: result.exitCode === 0 ? 'All checks passed!' : `${failed} check${failed === 1 ? '' : 's'} failed.` });
       process.exitCode = result.exitCode;
     });
 }
