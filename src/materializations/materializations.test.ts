@@ -340,6 +340,17 @@ describe('--empty', () => {
     expect((await go(p.dir)).exitCode).toBe(0);
     expect(await p.q('select count(*)::int as n from main.v')).toEqual([{ n: 2 }]);
   });
+
+  it('reads no rows from an ephemeral model either, even one that reads nothing itself', async () => {
+    const p = project({
+      'models/lit.sql': "{{ config(materialized='ephemeral') }} select 7 as id",
+      'models/t.sql': "{{ config(materialized='table') }} select id from {{ ref('lit') }} union all select 8 as id",
+    });
+    expect((await go(p.dir, { empty: true })).exitCode).toBe(0);
+    expect(await p.q('select id from main.t')).toEqual([{ id: 8 }]);
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q('select id from main.t order by id')).toEqual([{ id: 7 }, { id: 8 }]);
+  });
 });
 
 describe('--store-failures', () => {
