@@ -55,7 +55,10 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   const m = NAME.exec(options.macro);
   if (!m) return usage(`'${options.macro}' is not a macro name`, 'give the name of a macro, as in {% macro name(…) %}: strata run-operation grant_select --args "{role: reporter}"');
   const [, pkg, name] = m;
-  const candidates = p.engine.macros.filter((x) => x.kind === 'macro' && x.name === name && (!pkg || x.packageName === pkg));
+  const named = (x: { kind: string; name: string; packageName: string }): boolean => x.kind === 'macro' && x.name === name && (!pkg || x.packageName === pkg);
+  // The project's and its packages' first; then dbt's global ones (`drop_schema_named`), as dbt finds them.
+  const own = p.engine.macros.filter(named);
+  const candidates = own.length ? own : (p.engine.globalMacros ?? []).filter(named);
   if (!candidates.length) {
     const known = p.engine.macros.filter((x) => x.kind === 'macro' && x.packageName !== 'dbt').map((x) => x.name);
     return usage(`no macro named '${options.macro}' in the project`, didYouMean(name!, known) ?? `define it in a file under ${p.project.config.macroPaths.join(', ')}`);
