@@ -10,6 +10,7 @@ import { prepareProject } from './prepare.js';
 import { projectLineage } from './project-lineage.js';
 import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
+import { copyDocsAssets } from './docs-assets.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
 /** Resource types that are relations in the warehouse. */
@@ -91,6 +92,7 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
     await warehouse?.close().catch(() => undefined);
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources }), p.scrubber);
+  copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? []);
   const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
   const traced = await projectLineage(p, columns);
   diagnostics.push(...traced.diagnostics);
