@@ -9,6 +9,20 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 describe('docs generate', () => {
+  it("writes the DBT_ENV_CUSTOM_ENV_* variables, prefix removed, to every artifact's metadata.env, as dbt", async () => {
+    const dir = writeProject({ 'models/m.sql': 'select 1 as id' });
+    dirs.push(dir);
+    const envOf = (file: string): unknown => (JSON.parse(readFileSync(join(dir, 'target', file), 'utf8')) as { metadata: { env: unknown } }).metadata.env;
+    const env = (job: string): NodeJS.ProcessEnv => ({ ...process.env, DBT_ENV_CUSTOM_ENV_job_id: job, DBT_ENV_CUSTOM_ENV_: 'no key', DBT_ENV_OTHER: 'not custom' });
+    expect((await build({ projectDir: dir, profilesDir: dir, env: env('first') })).exitCode).toBe(0);
+    expect(envOf('run_results.json')).toEqual({ job_id: 'first' });
+    expect(envOf('manifest.json')).toEqual({ job_id: 'first' });
+    // The same graph again: the manifest's body is reused, its metadata written anew.
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir, env: env('second') })).exitCode).toBe(0);
+    expect(envOf('manifest.json')).toEqual({ job_id: 'second' });
+    expect(envOf('catalog.json')).toEqual({ job_id: 'second' });
+  });
+
   it('copies the asset-paths folders into the target folder, replacing the last copy; a missing folder is skipped', async () => {
     const dir = writeProject({ 'project.yml': PROJECT_YML('p', 'asset-paths: [pictures, not_there]\n'), 'models/m.sql': 'select 1 as id', 'pictures/flow.svg': '<svg/>', 'pictures/old/a.txt': 'a' });
     dirs.push(dir);

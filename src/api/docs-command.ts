@@ -91,7 +91,7 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
     await connection?.close().catch(() => undefined);
     await warehouse?.close().catch(() => undefined);
   }
-  writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources }), p.scrubber);
+  writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources, env: p.env }), p.scrubber);
   copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? []);
   const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
   const traced = await projectLineage(p, columns);

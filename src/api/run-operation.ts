@@ -103,7 +103,7 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   } finally {
     await warehouse?.close().catch(() => undefined);
   }
-  writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, records: [record], elapsed: (Date.now() - started) / 1000, args: { which: 'run-operation', macro: options.macro, args: options.args ?? {}, target: p.project.target.name, vars: options.vars ?? {} } }), p.scrubber);
+  writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, env: p.env, records: [record], elapsed: (Date.now() - started) / 1000, args: { which: 'run-operation', macro: options.macro, args: options.args ?? {}, target: p.project.target.name, vars: options.vars ?? {} } }), p.scrubber);
   return { exitCode, diagnostics };
 }
 
