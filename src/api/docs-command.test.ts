@@ -9,6 +9,18 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 describe('docs generate', () => {
+  it("--no-compile (dbt's) writes the catalog but no manifest.json, and no site without one", async () => {
+    const dir = writeProject({ 'models/m.sql': "{{ config(materialized='table') }} select 1 as id" });
+    dirs.push(dir);
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    rmSync(join(dir, 'target', 'manifest.json'));
+    const out = await docsGenerate({ projectDir: dir, profilesDir: dir, noCompile: true });
+    expect(out).toMatchObject({ exitCode: 0, nodes: 1 });
+    expect(out.site).toBeUndefined();
+    expect(existsSync(join(dir, 'target', 'manifest.json'))).toBe(false);
+    expect(Object.keys((JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8')) as { nodes: object }).nodes)).toEqual(['model.p.m']);
+  });
+
   it("writes the DBT_ENV_CUSTOM_ENV_* variables, prefix removed, to every artifact's metadata.env, as dbt", async () => {
     const dir = writeProject({ 'models/m.sql': 'select 1 as id' });
     dirs.push(dir);
