@@ -99,7 +99,7 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
   }
   const elapsed = (Date.now() - started) / 1000;
   writeManifest(p);
-  writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: cloneArgs(p, options) }), p.scrubber);
+  writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: cloneArgs(p, options), env: p.env }), p.scrubber);
   const failed = records.some((r) => r.status === 'error');
   p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(records), status: failed || interrupted ? 'error' : 'success' });
   return { exitCode: failed || interrupted ? 1 : 0, diagnostics, invocationId: p.invocationId, results: records };

@@ -1,14 +1,56 @@
 /** `strata docs generate`: catalog.json from the warehouse, in dbt's catalog v1 shape. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { build, docsGenerate } from './index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 describe('docs generate', () => {
+  it("--no-compile (dbt's) writes the catalog but no manifest.json, and no site without one", async () => {
+    const dir = writeProject({ 'models/m.sql': "{{ config(materialized='table') }} select 1 as id" });
+    dirs.push(dir);
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    rmSync(join(dir, 'target', 'manifest.json'));
+    const out = await docsGenerate({ projectDir: dir, profilesDir: dir, noCompile: true });
+    expect(out).toMatchObject({ exitCode: 0, nodes: 1 });
+    expect(out.site).toBeUndefined();
+    expect(existsSync(join(dir, 'target', 'manifest.json'))).toBe(false);
+    expect(Object.keys((JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8')) as { nodes: object }).nodes)).toEqual(['model.p.m']);
+  });
+
+  it("writes the DBT_ENV_CUSTOM_ENV_* variables, prefix removed, to every artifact's metadata.env, as dbt", async () => {
+    const dir = writeProject({ 'models/m.sql': 'select 1 as id' });
+    dirs.push(dir);
+    const envOf = (file: string): unknown => (JSON.parse(readFileSync(join(dir, 'target', file), 'utf8')) as { metadata: { env: unknown } }).metadata.env;
+    const env = (job: string): NodeJS.ProcessEnv => ({ ...process.env, DBT_ENV_CUSTOM_ENV_job_id: job, DBT_ENV_CUSTOM_ENV_: 'no key', DBT_ENV_OTHER: 'not custom' });
+    expect((await build({ projectDir: dir, profilesDir: dir, env: env('first') })).exitCode).toBe(0);
+    expect(envOf('run_results.json')).toEqual({ job_id: 'first' });
+    expect(envOf('manifest.json')).toEqual({ job_id: 'first' });
+    // The same graph again: the manifest's body is reused, its metadata written anew.
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir, env: env('second') })).exitCode).toBe(0);
+    expect(envOf('manifest.json')).toEqual({ job_id: 'second' });
+    expect(envOf('catalog.json')).toEqual({ job_id: 'second' });
+  });
+
+  it('copies the asset-paths folders into the target folder, replacing the last copy; a missing folder is skipped', async () => {
+    const dir = writeProject({ 'project.yml': PROJECT_YML('p', 'asset-paths: [pictures, not_there]\n'), 'models/m.sql': 'select 1 as id', 'pictures/flow.svg': '<svg/>', 'pictures/old/a.txt': 'a' });
+    dirs.push(dir);
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'target', 'pictures', 'flow.svg'), 'utf8')).toBe('<svg/>');
+    expect(existsSync(join(dir, 'target', 'pictures', 'old', 'a.txt'))).toBe(true);
+    expect(existsSync(join(dir, 'target', 'not_there'))).toBe(false);
+    // The folder as it is now: what was removed from it is gone from the copy too.
+    writeFileSync(join(dir, 'pictures', 'flow.svg'), '<svg id="2"/>');
+    mkdirSync(join(dir, 'pictures', 'new'));
+    rmSync(join(dir, 'pictures', 'old'), { recursive: true });
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'target', 'pictures', 'flow.svg'), 'utf8')).toBe('<svg id="2"/>');
+    expect(existsSync(join(dir, 'target', 'pictures', 'old'))).toBe(false);
+  });
+
   it("writes every built node's and source's columns, in warehouse order with their types; unbuilt and ephemeral nodes are left out", async () => {
     const dir = writeProject({
       'seeds/raw.csv': 'id,name\n1,a\n',

@@ -1,4 +1,5 @@
 import { warningsAsErrors } from './warn-error.js';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
@@ -10,6 +11,7 @@ import { prepareProject } from './prepare.js';
 import { projectLineage } from './project-lineage.js';
 import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
+import { copyDocsAssets } from './docs-assets.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
 /** Resource types that are relations in the warehouse. */
@@ -39,7 +41,7 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
  * with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see docs/docs-site.md),
  * which embeds every artifact written before it. Never builds anything.
  */
-export async function docsGenerate(options: CommonOptions): Promise<DocsGenerateResult> {
+export async function docsGenerate(options: CommonOptions & { noCompile?: boolean }): Promise<DocsGenerateResult> {
   const outcome = await prepareProject({ ...options, command: 'generate' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
@@ -47,7 +49,8 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
   // --warn-error: a warning about the project stops the command before anything is written.
   const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, nodes: 0, sources: 0 };
-  writeManifest(p);
+  // dbt's --no-compile: manifest.json is not written (the site then shows the one a last command wrote, if any).
+  if (!options.noCompile) writeManifest(p);
   const manifest = p.graph.manifest;
   const relations = new RelationIndex(manifest);
   const wanted: { uniqueId: string; relation: Relation; source: boolean }[] = [];
@@ -90,12 +93,14 @@ export async function docsGenerate(options: CommonOptions): Promise<DocsGenerate
     await connection?.close().catch(() => undefined);
     await warehouse?.close().catch(() => undefined);
   }
-  writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources }), p.scrubber);
+  writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources, env: p.env }), p.scrubber);
+  copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? []);
   const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
   const traced = await projectLineage(p, columns);
   diagnostics.push(...traced.diagnostics);
   writeJsonArtifact(join(p.targetDir, 'lineage.json'), traced.lineage, p.scrubber);
   const lineage = lineageCounts(traced.lineage);
+  if (options.noCompile && !existsSync(join(p.targetDir, 'manifest.json'))) return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage };
   // The site last: it embeds every artifact written before it (lineage.json included).
   const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts, p.graph.manifest.packageDirs);
   diagnostics.push(...site.diagnostics);

@@ -14,6 +14,7 @@ export function writeManifest(p: PreparedProject): 'reused' | 'written' {
     // Exposures join the maps as dbt lists them (the run graph leaves them out).
     ...mapsWithExposures(p.graph),
     invocationId: p.invocationId,
+    env: p.env,
     relationName: relationNamer(p),
     graphId: p.graphId,
     scrubber: p.scrubber,
@@ -31,7 +32,7 @@ export function writeRunArtifacts(p: PreparedProject, kind: RunKind, options: Ru
 export function writeRunResults(p: PreparedProject, kind: RunKind, options: RunCommandOptions, records: NodeRunRecord[], elapsed: number): void {
   writeJsonArtifact(
     join(p.targetDir, 'run_results.json'),
-    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: runArgs(kind, options, p) }),
+    runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args: runArgs(kind, options, p), env: p.env }),
     p.scrubber,
   );
 }

@@ -210,7 +210,8 @@ function warehouseFailure(e: unknown, p: PreparedProject, diagnostics: Diagnosti
 function finish(p: PreparedProject, options: RunCommandOptions, executed: ExecuteSelectionResult, diagnostics: Diagnostic[], elapsed: number): CommandResult {
   const all = executed.records;
   // --warn-error: a test that warned fails the command too.
-  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error' || r.status === 'partial success' || (r.status === 'warn' && warningFails('test-warned', options)));
+  // A skip counts too, as dbt's: a model skipped for a failed ephemeral model is the only record of that failure.
+  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'skipped' || r.status === 'fail' || r.status === 'runtime error' || r.status === 'partial success' || (r.status === 'warn' && warningFails('test-warned', options)));
   const status = failed || executed.interrupted ? 'error' : 'success';
   p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(all), status });
   return { exitCode: status === 'error' ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };

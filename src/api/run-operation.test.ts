@@ -53,4 +53,16 @@ describe('run-operation', () => {
     expect(badArgs.exitCode).toBe(2);
     expect(badArgs.diagnostics[0]!.message).toContain('--args must be a mapping');
   });
+
+  it("runs dbt's built-in drop_schema_named, which drops the schema and what is in it", async () => {
+    const dir = writeProject({ 'models/m.sql': "{{ config(materialized='table', schema='scratch') }} select 1 as id" });
+    dirs.push(dir);
+    expect((await run({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    const schemas = (): Promise<Record<string, unknown>[]> => queryDuckDb(join(dir, 'target', 'test.duckdb'), "select schema_name from information_schema.schemata where catalog_name = 'test' and schema_name in ('main', 'main_scratch') order by 1");
+    expect(await schemas()).toEqual([{ schema_name: 'main' }, { schema_name: 'main_scratch' }]);
+    const dropped = await runOperation({ projectDir: dir, profilesDir: dir, macro: 'drop_schema_named', args: '{schema_name: main_scratch}' });
+    expect(dropped.diagnostics).toEqual([]);
+    expect(dropped.exitCode).toBe(0);
+    expect(await schemas()).toEqual([{ schema_name: 'main' }]);
+  });
 });

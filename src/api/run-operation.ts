@@ -55,7 +55,10 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   const m = NAME.exec(options.macro);
   if (!m) return usage(`'${options.macro}' is not a macro name`, 'give the name of a macro, as in {% macro name(…) %}: strata run-operation grant_select --args "{role: reporter}"');
   const [, pkg, name] = m;
-  const candidates = p.engine.macros.filter((x) => x.kind === 'macro' && x.name === name && (!pkg || x.packageName === pkg));
+  const named = (x: { kind: string; name: string; packageName: string }): boolean => x.kind === 'macro' && x.name === name && (!pkg || x.packageName === pkg);
+  // The project's and its packages' first; then dbt's global ones (`drop_schema_named`), as dbt finds them.
+  const own = p.engine.macros.filter(named);
+  const candidates = own.length ? own : (p.engine.globalMacros ?? []).filter(named);
   if (!candidates.length) {
     const known = p.engine.macros.filter((x) => x.kind === 'macro' && x.packageName !== 'dbt').map((x) => x.name);
     return usage(`no macro named '${options.macro}' in the project`, didYouMean(name!, known) ?? `define it in a file under ${p.project.config.macroPaths.join(', ')}`);
@@ -100,7 +103,7 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   } finally {
     await warehouse?.close().catch(() => undefined);
   }
-  writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, records: [record], elapsed: (Date.now() - started) / 1000, args: { which: 'run-operation', macro: options.macro, args: options.args ?? {}, target: p.project.target.name, vars: options.vars ?? {} } }), p.scrubber);
+  writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, env: p.env, records: [record], elapsed: (Date.now() - started) / 1000, args: { which: 'run-operation', macro: options.macro, args: options.args ?? {}, target: p.project.target.name, vars: options.vars ?? {} } }), p.scrubber);
   return { exitCode, diagnostics };
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnDef, RelationKind } from '../adapters/contract.js';
 import { DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
+import { metadataEnv } from './metadata-env.js';
 
 export const CATALOG_SCHEMA = 'https://schemas.getdbt.com/dbt/catalog/v1.json';
 
@@ -43,8 +44,8 @@ function entryJson(e: CatalogEntry): Record<string, unknown> {
 }
 
 /** `catalog.json` (dbt's catalog v1): the columns and types of every built node and source, as the warehouse has them. */
-export function catalogArtifact(input: { invocationId: string; nodes: CatalogEntry[]; sources: CatalogEntry[]; errors?: string[] }): Record<string, unknown> {
-  const metadata: ArtifactMetadata = { dbt_schema_version: CATALOG_SCHEMA, dbt_version: DBT_COMPAT_VERSION, strata_version: STRATA_VERSION, generated_at: new Date().toISOString(), invocation_id: input.invocationId, env: {} };
+export function catalogArtifact(input: { invocationId: string; nodes: CatalogEntry[]; sources: CatalogEntry[]; errors?: string[]; env?: Record<string, string | undefined> }): Record<string, unknown> {
+  const metadata: ArtifactMetadata = { dbt_schema_version: CATALOG_SCHEMA, dbt_version: DBT_COMPAT_VERSION, strata_version: STRATA_VERSION, generated_at: new Date().toISOString(), invocation_id: input.invocationId, env: metadataEnv(input.env) };
   return {
     metadata,
     nodes: Object.fromEntries(input.nodes.map((e) => [e.uniqueId, entryJson(e)])),

@@ -6,3 +6,4 @@ export { writeManifestFile } from './manifest-file.js';
 export { STRATA_VERSION } from './version.js';
 export { graphContext } from './graph-context.js';
 export { catalogArtifact, type CatalogEntry } from './catalog-writer.js';
+export { metadataEnv } from './metadata-env.js';

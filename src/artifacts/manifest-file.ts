@@ -36,7 +36,7 @@ export function writeManifestFile(targetDir: string, input: ManifestFileInput): 
   // The selectors (selectors.yml) are read on every command, not part of the graph: their text joins the key.
   const key = input.graphId ? `${input.graphId}:${compiledDigest(input)}:${createHash('sha1').update(JSON.stringify(input.selectors ?? [])).digest('hex')}` : undefined;
   if (key) {
-    const head = HEAD + JSON.stringify(manifestMetadata({ invocationId: input.invocationId, projectName: input.manifest.projectName, adapterType: input.manifest.adapterType }));
+    const head = HEAD + JSON.stringify(manifestMetadata({ invocationId: input.invocationId, projectName: input.manifest.projectName, adapterType: input.manifest.adapterType, env: input.env }));
     if (input.scrubber.scrub(head) === head && reuseBody(targetDir, path, key, Buffer.from(head), input.scrubber)) return 'reused';
   }
   const artifact = manifestArtifact(input);

@@ -6,11 +6,14 @@ import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
 import { dbtFilePath, dbtPatchPath, type PackageDirs } from '../parse/package-paths.js';
 import { docJson, exposureJson, macroJson } from './manifest-resources.js';
+import { metadataEnv } from './metadata-env.js';
 
 export { exposureJson };
 
 export interface ManifestArtifactInput {
   manifest: Manifest;
+  /** The environment: its DBT_ENV_CUSTOM_ENV_* variables go to metadata.env. */
+  env?: Record<string, string | undefined>;
   parentMap: Record<string, string[]>;
   childMap: Record<string, string[]>;
   invocationId: string;
@@ -190,14 +193,14 @@ export function sourceJson(source: SourceDefinition, relationName: string | null
   };
 }
 
-export function manifestMetadata(input: { invocationId: string; projectName: string; adapterType: string }): ArtifactMetadata {
+export function manifestMetadata(input: { invocationId: string; projectName: string; adapterType: string; env?: Record<string, string | undefined> }): ArtifactMetadata {
   return {
     dbt_schema_version: MANIFEST_SCHEMA,
     dbt_version: DBT_COMPAT_VERSION,
     strata_version: STRATA_VERSION,
     generated_at: new Date().toISOString(),
     invocation_id: input.invocationId,
-    env: {},
+    env: metadataEnv(input.env),
     project_name: input.projectName,
     adapter_type: input.adapterType,
   };
@@ -237,7 +240,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     }
   }
   return {
-    metadata: manifestMetadata({ invocationId: input.invocationId, projectName: manifest.projectName, adapterType: manifest.adapterType }),
+    metadata: manifestMetadata({ invocationId: input.invocationId, projectName: manifest.projectName, adapterType: manifest.adapterType, env: input.env }),
     nodes,
     sources,
     macros: Object.fromEntries(Object.values(manifest.macros).map((m) => [m.uniqueId, macroJson(m, dirs)])),

@@ -1,5 +1,6 @@
 import { RUN_RESULTS_SCHEMA, DBT_COMPAT_VERSION, type RunResultsArtifact, type RunResultEntry } from './types.js';
 import { STRATA_VERSION } from './version.js';
+import { metadataEnv } from './metadata-env.js';
 
 /** One finished node, as the api layer knows it. */
 export interface NodeRunRecord {
@@ -49,6 +50,8 @@ export function runResultsArtifact(input: {
   records: NodeRunRecord[];
   elapsed: number;
   args: Record<string, unknown>;
+  /** The environment: its DBT_ENV_CUSTOM_ENV_* variables go to metadata.env. */
+  env?: Record<string, string | undefined>;
 }): RunResultsArtifact {
   const results: RunResultEntry[] = input.records.map(runResultEntry);
   return {
@@ -58,7 +61,7 @@ export function runResultsArtifact(input: {
       strata_version: STRATA_VERSION,
       generated_at: new Date().toISOString(),
       invocation_id: input.invocationId,
-      env: {},
+      env: metadataEnv(input.env),
     },
     results,
     elapsed_time: input.elapsed,

@@ -179,13 +179,13 @@ describe('strata CLI', () => {
     expect(strata(['run-operation', 'nope', '--project-dir', d, '--profiles-dir', d]).code).toBe(2);
   });
 
-  it('takes the dbt flags orchestrators pass: --profile, --warn-error, --log-level, --no-version-check, --use-colors', () => {
+  it('takes the dbt flags orchestrators pass: --profile, --warn-error, --log-level, --no-version-check, --use-colors, --cache-selected-only', () => {
     const d = project({
       'models/a.sql': 'select 1 as id',
       'models/schema.yml': 'version: 2\nmodels:\n  - name: missing\n',
       'profiles.yml': 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/p.duckdb\n      schema: main\nother:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/other.duckdb\n      schema: main\n',
     });
-    const ok = strata(['build', '--project-dir', d, '--profiles-dir', d, '--profile', 'other', '--no-version-check', '--use-colors', '--log-level', 'warn']);
+    const ok = strata(['build', '--project-dir', d, '--profiles-dir', d, '--profile', 'other', '--no-version-check', '--use-colors', '--cache-selected-only', '--log-level', 'warn']);
     expect(ok.code).toBe(0);
     expect(existsSync(join(d, 'target', 'other.duckdb'))).toBe(true);
     expect(existsSync(join(d, 'target', 'p.duckdb'))).toBe(false);

@@ -96,6 +96,19 @@ describe('seeing what ran', () => {
     expect(written.slice(written.lastIndexOf('\x1b[2K\r'))).not.toContain('running ·');
   });
 
+  it("tells a failed ephemeral model's error in the summary, on the model skipped for it; a plain skip is not an error line", () => {
+    let written = '';
+    const pipe = { isTTY: false, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
+    const r = new TerminalReporter(pipe, new SecretScrubber());
+    r.emit({ type: 'run-started', command: 'run', total: 2, threads: 1, invocationId: 'x' });
+    const because = 'Compilation Error in model.p.a, caused by compilation error in referenced ephemeral model model.p.e: no such macro';
+    r.emit({ type: 'node-finished', index: 1, total: 2, result: { uniqueId: 'model.p.a', name: 'a', resourceType: 'model', status: 'skipped', message: because, executionTime: 0 } });
+    r.emit({ type: 'node-finished', index: 2, total: 2, result: { uniqueId: 'model.p.b', name: 'b', resourceType: 'model', status: 'skipped', message: 'Skipped because model.p.a failed', executionTime: 0 } });
+    r.emit({ type: 'run-finished', elapsed: 1, counts: { SKIP: 2, TOTAL: 2 }, status: 'error' });
+    expect(written).toContain(because);
+    expect(written).not.toContain('Skipped because model.p.a failed');
+  });
+
   it('writes node lines to a pipe or file together, in order, before any other line and within 0.1 s', async () => {
     const writes: string[] = [];
     const pipe = { isTTY: false, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;

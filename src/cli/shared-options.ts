@@ -59,7 +59,10 @@ export function withCommonFlags(cmd: Command): Command {
     .addOption(new Option('--log-level-file <level>', 'what the log file records: debug (default), info, warn, error or none').choices(['debug', 'info', 'warn', 'error', 'none']))
     .addOption(new Option('--no-version-check').hideHelp())
     .addOption(new Option('--use-colors').hideHelp())
-    .addOption(new Option('--no-use-colors').hideHelp());
+    .addOption(new Option('--no-use-colors').hideHelp())
+    // dbt's: Strata's relation cache always reads only the schemas the run builds into.
+    .addOption(new Option('--cache-selected-only').hideHelp())
+    .addOption(new Option('--no-cache-selected-only').hideHelp());
 }
 
 export function withSelectionFlags(cmd: Command): Command {

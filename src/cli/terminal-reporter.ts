@@ -188,6 +188,8 @@ export class TerminalReporter implements Reporter {
         if (!this.quiet || r.status === 'error' || r.status === 'fail') this.writeNodeLine(this.colourTag(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag), tag, r.status));
         if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
         // Its failed batches' errors: `PARTIAL SUCCESS (2/3) in model daily: batch 20240102 failed: …`.
+        // A model skipped for its ephemeral input's compile error is where that error is told (the ephemeral model has no line).
+        if (r.status === 'skipped' && r.message.startsWith('Compilation Error in ')) this.errors.push(r.message);
         if (r.status === 'partial success') this.errors.push(r.message.replace(/^(PARTIAL SUCCESS \(\d+\/\d+\)): /, `$1 in ${r.resourceType} ${r.name}: `));
         break;
       }

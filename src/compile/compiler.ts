@@ -40,6 +40,12 @@ export interface CompilerOptions {
 /** A relation that renders as an empty read of itself (`--empty`), or as its rows in a microbatch's window. */
 type EmptyRead = Relation & { emptyRead?: true; batchFilter?: string };
 
+/** How such a relation reads: `rendered` is its name (a CTE's, for an ephemeral model). */
+function renderRead(r: EmptyRead, rendered: string): string {
+  if (r.emptyRead) return `(select * from ${rendered} where false limit 0)`;
+  return r.batchFilter ? `(select * from ${rendered} where ${r.batchFilter})` : rendered;
+}
+
 /** A microbatch model's batch being compiled: its window, whether it is incremental, and its inputs' event_time filter. */
 export interface BatchCompile {
   batch: { id: string; start: Date; end: Date };
@@ -204,12 +210,13 @@ export class Compiler {
         }),
       );
       // An ephemeral input with an event_time is filtered too, around its CTE (as dbt's create_ephemeral_from).
-      return inWindow(found, { schema: '', identifier: `__dbt__cte__${found.name}` });
+      // Under --empty it reads no rows either (dbt renders an ephemeral ref with a limit as it does any other).
+      return inWindow(found, emptyRead({ schema: '', identifier: `__dbt__cte__${found.name}` }));
     };
     const context = runRenderContext(
       { dialect, thisRelation: relations.relationOf(node), resolver: checked(node, indexResolver(relations, node.packageName, place)), warehouse, isIncremental: batch ? batch.incremental : this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
       {
-        renderRelation: (r: EmptyRead) => (r.schema === '' ? (r.batchFilter ? `(select * from ${r.identifier} where ${r.batchFilter})` : r.identifier) : r.emptyRead ? `(select * from ${dialect.renderRelation(r)} where false limit 0)` : r.batchFilter ? `(select * from ${dialect.renderRelation(r)} where ${r.batchFilter})` : dialect.renderRelation(r)),
+        renderRelation: (r: EmptyRead) => renderRead(r, r.schema === '' ? r.identifier : dialect.renderRelation(r)),
         ...(batch ? { batch: batch.batch } : {}),
         isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
         ...this.options.context,

@@ -50,13 +50,14 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
   let interrupted = false;
   let hookFailed = false;
   const start = await runProjectHooks(p, relations, session.admin, 'on-run-start', {}, context);
-  p.reporter.emit({ type: 'run-started', command: input.command, total: ids.length, threads: input.threads, invocationId: p.invocationId });
+  const counted = ids.filter((id) => !isEphemeralModel(p, id));
+  p.reporter.emit({ type: 'run-started', command: input.command, total: counted.length, threads: input.threads, invocationId: p.invocationId });
   if (start.failure) {
     // As dbt 1.9: no node runs after a failed on-run-start hook; each is skipped, and on-run-end still runs.
     diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, ...start.failureAt, hint: 'fix the on-run-start hook; no node ran' });
     hookFailed = true;
     const at = new Date().toISOString();
-    for (const id of ids) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
+    for (const id of counted) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
   } else {
     const outcome = await runNodes(p, input);
     interrupted = outcome.interrupted;
@@ -101,6 +102,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
     signal: input.signal,
     reporter: p.reporter,
     later,
+    ephemeral: (id) => isEphemeralModel(p, id),
     describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
     label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
     ahead: (next) => renderAhead.start(next.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => n !== undefined)),
@@ -122,6 +124,12 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   });
   await runFiles.settled();
   return outcome;
+}
+
+/** dbt runs an ephemeral model (its render can fail) but neither counts it nor records a result for it. */
+function isEphemeralModel(p: RunProject, id: string): boolean {
+  const node = p.graph.manifest.nodes[id];
+  return node?.resourceType === 'model' && node.config.materialized === 'ephemeral';
 }
 
 /** `build --check-freshness`: a source past `error_after` is an error, and skips what reads it. */

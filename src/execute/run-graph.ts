@@ -23,7 +23,10 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   // What each node's result is made of; the results themselves are made once the run is over, off the warehouse's way.
   const finished: { id: string; outcome: NodeOutcome; t0: number; t1: number; worker: number }[] = [];
   const ready: string[] = o.ids.filter((id) => waiting.get(id) === 0);
-  const total = o.ids.length;
+  const ephemeral = (id: string): boolean => o.ephemeral?.(id) ?? false;
+  const total = o.ids.filter((id) => !ephemeral(id)).length;
+  // A failed ephemeral model's message, for the skips of what reads it.
+  const ephemeralErrors = new Map<string, string>();
   let index = 0;
   let running = 0;
   let stopping = false;
@@ -35,13 +38,14 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   return new Promise<RunGraphResult>((resolve) => {
     const finish = (): void => {
       later.flush();
-      const results = finished.map(({ id, outcome, t0, t1, worker }): NodeRunResult => ({ ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(t1).toISOString(), executionTime: (t1 - t0) / 1000, threadId: `Thread-${worker + 1}` }));
+      const results = finished.filter(({ id }) => !ephemeral(id)).map(({ id, outcome, t0, t1, worker }): NodeRunResult => ({ ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(t1).toISOString(), executionTime: (t1 - t0) / 1000, threadId: `Thread-${worker + 1}` }));
       resolve({ results, elapsed: (Date.now() - started) / 1000, interrupted: !!o.signal?.aborted });
     };
 
     const record = (id: string, outcome: NodeOutcome, t0: number, worker: number, position: number): void => {
       const t1 = Date.now();
       finished.push({ id, outcome, t0, t1, worker });
+      if (ephemeral(id)) return;
       later.add(() => {
         const l = label(id);
         o.reporter.emit({ type: 'node-finished', index: position, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: outcome.status, message: outcome.message, executionTime: (t1 - t0) / 1000, relation: outcome.relation, materialized: outcome.materialized, failures: outcome.failures, rowsAffected: outcome.rowsAffected } });
@@ -50,6 +54,7 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
 
     const settle = (id: string, outcome: NodeOutcome): void => {
       const bad = FAILED.has(outcome.status) || outcome.blocksDownstream || outcome.status === 'skipped';
+      if (ephemeral(id) && FAILED.has(outcome.status)) ephemeralErrors.set(id, outcome.message ?? '');
       if (FAILED.has(outcome.status) && o.failFast) stopping = true;
       for (const c of children.get(id) ?? []) {
         if (bad && !failedBecause.has(c)) failedBecause.set(c, failedBecause.get(id) ?? id);
@@ -57,6 +62,14 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
         waiting.set(c, w);
         if (w === 0) insertReady(c);
       }
+    };
+
+    const skipMessage = (id: string, cause: string | undefined): string => {
+      if (cause !== undefined && ephemeralErrors.has(cause)) {
+        // As dbt: the error is the ephemeral model's, told on each model that reads it (the ephemeral model has no result of its own).
+        return `Compilation Error in ${id}, caused by compilation error in referenced ephemeral model ${cause}: ${ephemeralErrors.get(cause)}`;
+      }
+      return cause ? `Skipped because ${cause} failed` : o.signal?.aborted ? 'Skipped: interrupted' : 'Skipped: --fail-fast stopped the run';
     };
 
     const insertReady = (id: string): void => {
@@ -71,17 +84,16 @@ export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
         const id = ready.shift()!;
         const cause = failedBecause.get(id);
         if (cause || stopping || o.signal?.aborted) {
-          const message = cause ? `Skipped because ${cause} failed` : o.signal?.aborted ? 'Skipped: interrupted' : 'Skipped: --fail-fast stopped the run';
-          const outcome: NodeOutcome = { status: 'skipped', message };
-          record(id, outcome, Date.now(), 0, ++index);
+          const outcome: NodeOutcome = { status: 'skipped', message: skipMessage(id, cause) };
+          record(id, outcome, Date.now(), 0, ephemeral(id) ? 0 : ++index);
           settle(id, outcome);
           continue;
         }
         const worker = freeWorkers.pop()!;
         running++;
         const t0 = Date.now();
-        const position = ++index;
-        later.add(() => o.reporter.emit({ type: 'node-started', index: position, total, uniqueId: id, description: o.describe(id) }));
+        const position = ephemeral(id) ? 0 : ++index;
+        if (!ephemeral(id)) later.add(() => o.reporter.emit({ type: 'node-started', index: position, total, uniqueId: id, description: o.describe(id) }));
         const done = (outcome: NodeOutcome): void => {
           running--;
           freeWorkers.push(worker);

@@ -53,6 +53,11 @@ export interface RunGraphOptions {
   ahead?: (ids: string[]) => void;
   /** Where the scheduler queues its events, so the warehouse gets its next statement first (one of its own if not given). */
   later?: Later;
+  /**
+   * dbt's ephemeral models: run in their turn (their render can fail) but neither counted, told nor recorded, as in
+   * dbt's run_results.json; a failure skips what reads them, each skip naming the ephemeral model and its error.
+   */
+  ephemeral?: (id: string) => boolean;
 }
 
 export interface NodeRunResult extends NodeOutcome {

@@ -27,6 +27,27 @@ describe('view and table', () => {
     expect(await p.q('select z from main.t')).toEqual([{ z: 10 }]);
     expect(await p.q("select count(*)::int as n from information_schema.tables where table_name = 'e'")).toEqual([{ n: 0 }]);
   });
+
+  it('records no result for an ephemeral model, as dbt: run_results.json and the count hold only what was built', async () => {
+    const p = project({ 'models/e.sql': "{{ config(materialized='ephemeral') }} select 5 as y", 'models/t.sql': "select y from {{ ref('e') }}" });
+    const r = await go(p.dir);
+    expect(r.exitCode).toBe(0);
+    expect(r.results.map((x) => x.uniqueId)).toEqual(['model.p.t']);
+    const written = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string }[] };
+    expect(written.results.map((x) => x.unique_id)).toEqual(['model.p.t']);
+  });
+
+  it('tells a failed ephemeral model on each model that reads it, skipped, and the run fails', async () => {
+    const p = project({
+      'models/e.sql': "{{ config(materialized='ephemeral') }}\n{{ adapter.no_such_method() }}\nselect 5 as y",
+      'models/t.sql': "select y from {{ ref('e') }}",
+      'models/u.sql': "select y from {{ ref('t') }}",
+    });
+    const r = await go(p.dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.results.map((x) => [x.uniqueId, x.status])).toEqual([['model.p.t', 'skipped'], ['model.p.u', 'skipped']]);
+    expect(r.results[0]!.message).toMatch(/^Compilation Error in model\.p\.t, caused by compilation error in referenced ephemeral model model\.p\.e: .*no_such_method/);
+  });
 });
 
 describe('incremental', () => {
@@ -318,6 +339,17 @@ describe('--empty', () => {
     // Without the flag, the same models read their rows.
     expect((await go(p.dir)).exitCode).toBe(0);
     expect(await p.q('select count(*)::int as n from main.v')).toEqual([{ n: 2 }]);
+  });
+
+  it('reads no rows from an ephemeral model either, even one that reads nothing itself', async () => {
+    const p = project({
+      'models/lit.sql': "{{ config(materialized='ephemeral') }} select 7 as id",
+      'models/t.sql': "{{ config(materialized='table') }} select id from {{ ref('lit') }} union all select 8 as id",
+    });
+    expect((await go(p.dir, { empty: true })).exitCode).toBe(0);
+    expect(await p.q('select id from main.t')).toEqual([{ id: 8 }]);
+    expect((await go(p.dir)).exitCode).toBe(0);
+    expect(await p.q('select id from main.t order by id')).toEqual([{ id: 7 }, { id: 8 }]);
   });
 });
 

@@ -61,6 +61,13 @@ describe('snapshots', () => {
     expect(await p.q('select count(*)::int as n from history.snap')).toEqual([{ n: 4 }]);
   });
 
+  it('reads the target from dbt\'s `database` and `schema` variables: target_database=database, target_schema=schema', async () => {
+    const p = project({ 'snapshots/snap.sql': block("target_database=database, target_schema=schema, unique_key='id', strategy='check', check_cols='all'") });
+    await p.load('id,v\n1,a\n');
+    expect((await p.go()).exitCode).toBe(0);
+    expect(await p.q("select table_catalog, table_schema from information_schema.tables where table_name = 'snap'")).toEqual([{ table_catalog: 'test', table_schema: 'main' }]);
+  });
+
   it("hard_deletes='new_record': a key gone gets a deletion record, and a key back a new version", async () => {
     const p = project({ 'snapshots/snap.sql': block("unique_key='id', strategy='check', check_cols=['status'], hard_deletes='new_record'") });
     await p.load('id,status\n1,open\n2,open\n');

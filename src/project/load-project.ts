@@ -138,6 +138,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   pathKey('snapshot-paths', undefined, ['snapshots']);
   pathKey('analysis-paths', undefined, ['analyses']);
   pathKey('docs-paths', undefined, []);
+  pathKey('asset-paths', undefined, []);
   pathKey('clean-targets', undefined, []);
 
   const config: ProjectConfig = {
@@ -153,6 +154,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     snapshotPaths: paths['snapshot-paths']!,
     analysisPaths: paths['analysis-paths']!,
     docsPaths: paths['docs-paths']!,
+    assetPaths: paths['asset-paths']!,
     // As dbt: the flag, then the environment, then the project file.
     targetPath: options.targetPath || env.STRATA_TARGET_PATH || env.DBT_TARGET_PATH || (typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target'),
     cleanTargets: paths['clean-targets']!,

@@ -21,6 +21,8 @@ export interface ProjectConfig {
   snapshotPaths: string[];
   analysisPaths: string[];
   docsPaths: string[];
+  /** `asset-paths`: folders `docs generate` copies into the target folder, for the docs to link (images). */
+  assetPaths?: string[];
   /** Relative to rootDir; default `target`. */
   targetPath: string;
   cleanTargets: string[];

@@ -37,6 +37,9 @@ export const builtinMacroFiles: MacroFile[] = [
 {% macro truncate_relation(relation) -%}{% do adapter.truncate_relation(relation) %}{%- endmacro %}
 {% macro drop_relation_if_exists(relation) -%}{% if relation is not none %}{% do adapter.drop_relation(relation) %}{% endif %}{%- endmacro %}
 {% macro create_schema(relation) -%}{% do adapter.create_schema(relation) %}{%- endmacro %}
+{% macro drop_schema(relation) -%}{% do adapter.drop_schema(relation) %}{%- endmacro %}
+{% macro drop_schema_named(schema_name) -%}{{ return(adapter.dispatch('drop_schema_named', 'dbt')(schema_name)) }}{%- endmacro %}
+{% macro default__drop_schema_named(schema_name) -%}{% do adapter.drop_schema(api.Relation.create(schema=schema_name)) %}{%- endmacro %}
 `,
   },
   {

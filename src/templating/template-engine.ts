@@ -30,6 +30,9 @@ export class JinjaTemplateEngine implements TemplateEngine {
   get materializations(): MacroInfo[] {
     return this.registry.materializations;
   }
+  get globalMacros(): MacroInfo[] {
+    return this.registry.macros.filter((m) => m.packageName === 'dbt');
+  }
   readonly diagnostics: Diagnostic[];
   readonly envRead: Record<string, string | null> = {};
   readonly varsRead: Record<string, string | null> = {};

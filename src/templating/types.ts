@@ -194,6 +194,8 @@ export interface TemplateEngine {
   readonly macros: MacroInfo[];
   /** `{% materialization name, … %}` blocks of the macro files (the project's and its packages'). */
   readonly materializations?: MacroInfo[];
+  /** dbt's global-project macros Strata carries (package `dbt`), which `run-operation` may call by name. */
+  readonly globalMacros?: MacroInfo[];
   /** Runs a `{% materialization %}` block for a model (materialization-call.ts). */
   runMaterialization?(node: RenderNode, block: MacroInfo, context: RunRenderContext, call: MaterializationCall): Promise<MaterializationOutcome>;
   /** Problems in macro files (syntax errors, duplicate names) found at creation. */

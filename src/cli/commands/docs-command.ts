@@ -4,10 +4,11 @@ import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } f
 function generateCommand(): Command {
   return withCommonFlags(new Command('generate'))
     .description("write target/manifest.json, target/catalog.json (every built node's and source's columns and types, read from the warehouse) target/lineage.json (column-level lineage) and the static docs site in target/docs/")
-    .action(async (flags: GlobalFlags, command: Command) => {
+    .option('--no-compile', "as dbt's: do not write target/manifest.json (the site is written only beside one a last command wrote)")
+    .action(async (flags: GlobalFlags & { compile: boolean }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await (await import('../../api/docs-command.js')).docsGenerate(options);
+      const result = await (await import('../../api/docs-command.js')).docsGenerate({ ...options, noCompile: !flags.compile });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Catalog written to target/catalog.json: ${result.nodes} nodes, ${result.sources} sources` });
       if (result.lineage) reporter.emit({ type: 'info', message: `Column lineage written to target/lineage.json: ${result.lineage.traced} traced, ${result.lineage.partial} partial, ${result.lineage.untraced} untraced` });
