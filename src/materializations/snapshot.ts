@@ -55,10 +55,15 @@ function versionTime(spec: SnapshotSpec, d: Sql, qualifier = ''): string {
   return spec.strategy === 'timestamp' ? `${qualifier}${d.quoteIdentifier(spec.updatedAt!)}` : d.snapshotTime();
 }
 
+/** A key as SQL: a column name quoted, anything else (dbt allows `id || '-' || name`) as the expression it is. */
+function keySql(key: string, d: Sql): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? d.quoteIdentifier(key) : `(${key})`;
+}
+
 /** dbt's dbt_scd_id: md5 of the key columns and the version time, each as text, joined by '|'. */
 function scdId(spec: SnapshotSpec, d: Sql): string {
   const text = (e: string): string => `coalesce(cast(${e} as ${d.typeName('string')}), '')`;
-  return d.md5Hex([...spec.keys.map((k) => text(d.quoteIdentifier(k))), text(versionTime(spec, d))].join(" || '|' || "));
+  return d.md5Hex([...spec.keys.map((k) => text(keySql(k, d))), text(versionTime(spec, d))].join(" || '|' || "));
 }
 
 /** The first build: every row of the query, current. */
@@ -85,7 +90,7 @@ function isCurrent(spec: SnapshotSpec, column: string): string {
 export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql, queryColumns: string[] = []): string {
   const q = (c: string): string => d.quoteIdentifier(c);
   const n = spec.keys.map((_k, i) => i + 1);
-  const keyCols = spec.keys.map((k, i) => `${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
+  const keyCols = spec.keys.map((k, i) => `${keySql(k, d)} as dbt_unique_key_${i + 1}`).join(', ');
   const t = versionTime(spec, d);
   const newRecord = spec.hardDeletes === 'new_record';
   const deletes = spec.hardDeletes !== 'ignore';
@@ -101,15 +106,16 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
   const current = `from ${d.renderRelation(target)} where ${isCurrent(spec, 'dbt_valid_to')}`;
   const deleted = newRecord ? ', c.strata_current_is_deleted as dbt_is_deleted' : '';
   // A key with a null part never matches, as in dbt: such a row is new on every run.
-  const sourceKeyNull = spec.keys.map((k) => `strata_source.${q(k)} is null`).join(' or ');
-  const sourceKeyCols = spec.keys.map((k, i) => `strata_source.${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
+  const sourceKeyNull = n.map((i) => `strata_source.dbt_unique_key_${i} is null`).join(' or ');
+  // The query's rows with their keys computed once (a key may be an expression, not a column).
+  const keyedQuery = `(select *, ${keyCols} from snapshot_query) as strata_source`;
   const parts = [
     `with snapshot_query as (\n${sql}\n),`,
     `snapshotted_data as (select ${keyCols}, dbt_scd_id, dbt_valid_from, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? ['dbt_is_deleted'] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
     `source_keys as (select ${keyCols}, true as strata_in_source${compares.map((c) => `, ${c}`).join('')} from snapshot_query),`,
     `compared as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.dbt_scd_id as strata_current_scd_id${newRecord ? ', snapshotted_data.dbt_is_deleted as strata_current_is_deleted' : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
-    `changed_source as (select strata_source.*, ${sourceKeyCols} from snapshot_query as strata_source join (select distinct ${n.map((i) => `strata_source_key_${i}`).join(', ')} from compared where strata_in_source is not null) as c on ${spec.keys.map((k, i) => `c.strata_source_key_${i + 1} = strata_source.${q(k)}`).join(' and ')}`,
-    `union all select strata_source.*, ${sourceKeyCols} from snapshot_query as strata_source where ${sourceKeyNull}),`,
+    `changed_source as (select strata_source.* from ${keyedQuery} join (select distinct ${n.map((i) => `strata_source_key_${i}`).join(', ')} from compared where strata_in_source is not null) as c on ${n.map((i) => `c.strata_source_key_${i} = strata_source.dbt_unique_key_${i}`).join(' and ')}`,
+    `union all select strata_source.* from ${keyedQuery} where ${sourceKeyNull}),`,
     `insertions as (select 'insert' as dbt_change_type, source_data.*, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to, ${scdId(spec, d)} as dbt_scd_id${newRecord ? ", 'False' as dbt_is_deleted" : ''} from changed_source as source_data),`,
     `updates as (select 'update' as dbt_change_type, source_data.*, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${t} as dbt_valid_to, c.strata_current_scd_id as dbt_scd_id${deleted} from changed_source as source_data join compared as c on ${n.map((i) => `c.strata_source_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where c.strata_in_current is not null)${deletes ? ',' : ''}`,
     ...(deletes
@@ -162,7 +168,7 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
   const missingMeta = META.filter((m) => !targetCols.some((c) => c.name.toLowerCase() === m));
   if (missingMeta.length) invalid(node, `${dialect.renderRelation(relation)} is not a snapshot table: it has no ${missingMeta.join(', ')}`, 'drop it, or give the snapshot another name or schema');
   const queryCols = (await connection.query(`select * from (\n${sql}\n) as snapshot_query where false limit 0`)).columns;
-  for (const col of [...spec.keys, ...(spec.updatedAt ? [spec.updatedAt] : []), ...(Array.isArray(spec.checkCols) ? spec.checkCols : [])]) {
+  for (const col of [...spec.keys.filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)), ...(spec.updatedAt ? [spec.updatedAt] : []), ...(Array.isArray(spec.checkCols) ? spec.checkCols : [])]) {
     if (!queryCols.some((c) => c.name.toLowerCase() === col.toLowerCase())) invalid(node, `its query has no column '${col}'`, 'check unique_key, updated_at and check_cols against the columns the snapshot selects');
   }
   const has = new Set(targetCols.map((c) => c.name.toLowerCase()));
