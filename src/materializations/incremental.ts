@@ -24,10 +24,11 @@ function staticPartitions(node: ManifestNode): string[] | undefined {
   return Array.isArray(p) && p.length ? p.map(String) : undefined;
 }
 
-/** `incremental_predicates` (a string or a list), as written. */
+/** `incremental_predicates` (a string or a list), as written; dbt reads its older name `predicates` first. */
 function predicatesOf(node: ManifestNode): string[] {
-  const p = node.config.incremental_predicates;
-  if (p === undefined || p === null || p === '') return [];
+  const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && !v.length);
+  const p = set(node.config.predicates) ? node.config.predicates : node.config.incremental_predicates;
+  if (!set(p)) return [];
   return (Array.isArray(p) ? p : [p]).map(String).filter((x) => x.trim());
 }
 
