@@ -34,4 +34,15 @@ describe('incremental configs from dbt projects', () => {
     }
     expect(await p.q('select count(*)::int as n from main.visits')).toEqual([{ n: 1 }]);
   });
+
+  it('a microbatch batch writes only the rows of its window, so an input without event_time adds no duplicates', async () => {
+    const p = project({
+      'models/orders.sql': "select 1 as id, date '2025-03-01' as placed union all select 2, date '2025-03-02' union all select 3, date '2025-03-03'\n",
+      'models/daily.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='placed_at', batch_size='day', begin='2025-03-01') }}\nselect id, placed as placed_at from {{ ref('orders') }}\n",
+    });
+    const times = { eventTimeStart: '2025-03-01', eventTimeEnd: '2025-03-04' };
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir, ...times, fullRefresh: true })).exitCode).toBe(0);
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir, ...times, select: ['daily'] })).exitCode).toBe(0);
+    expect(await p.q('select id::int as id from main.daily order by id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
 });

@@ -122,8 +122,11 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);
     if (!columns.length) fail(node, `${node.name} and its existing table ${dialect.renderRelation(relation)} have no column in common`, 'run with --full-refresh to rebuild the table');
     const updateColumns = strategy === 'merge' ? updateColumnsOf(node, columns) : undefined;
-    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount ? created.rowsAffected : Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`)).rows[0]?.n ?? 0);
-    const stagingSelect = `select * from ${dialect.renderRelation(staging)}`;
+    // A microbatch batch writes only its window's rows, as dbt-duckdb's does: the window is all it replaced,
+    // so a row outside it (from an input without event_time) would be a duplicate on the next run.
+    const batchFilter = strategy === 'microbatch' ? ` where ${batchWindow!}` : '';
+    const stagingSelect = `select * from ${dialect.renderRelation(staging)}${batchFilter}`;
+    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount && !batchFilter ? created.rowsAffected : Number((await connection.query(`select count(*) as n from (${stagingSelect}) as strata_rows`)).rows[0]?.n ?? 0);
     const run = async (): Promise<void> => {
       for (const s of ddl) await connection.execute(s);
       for (const s of alongside.before) await connection.execute(s);
