@@ -45,4 +45,16 @@ describe('incremental configs from dbt projects', () => {
     expect((await run({ projectDir: p.dir, profilesDir: p.dir, ...times, select: ['daily'] })).exitCode).toBe(0);
     expect(await p.q('select id::int as id from main.daily order by id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
   });
+
+  it("dbt-duckdb's merge_update_condition fails the model's incremental run, leaving its table, instead of being ignored", async () => {
+    const model = (name: string): string => `{{ config(materialized='incremental', incremental_strategy='merge', unique_key='id', merge_update_condition='DBT_INTERNAL_DEST.n < DBT_INTERNAL_SOURCE.n') }}\nselect 1 as id, '${name}' as name, 5 as n\n`;
+    const p = project({ 'models/people.sql': model('ann'), 'models/other.sql': 'select 1 as id\n' });
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    p.write('models/people.sql', model('bea'));
+    const second = await run({ projectDir: p.dir, profilesDir: p.dir });
+    expect(second.exitCode).toBe(1);
+    expect(second.results.find((x) => x.uniqueId === 'model.p.people')?.message).toContain('merge_update_condition');
+    expect(second.results.find((x) => x.uniqueId === 'model.p.other')?.status).toBe('success');
+    expect(await p.q('select name from main.people')).toEqual([{ name: 'ann' }]);
+  });
 });

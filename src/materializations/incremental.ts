@@ -18,6 +18,8 @@ function fail(node: ManifestNode, message: string, hint?: string): never {
   throw new UserError({ code: 'incremental-invalid', severity: 'error', message, file: node.originalFilePath, ...(hint ? { hint } : {}) });
 }
 
+const ADAPTER_MERGE_SETTINGS = ['merge_update_condition', 'merge_insert_condition', 'merge_update_set_expressions', 'merge_returning_columns', 'merge_clauses'];
+
 /** `partitions: ['date(2026, 1, 1)', …]`: SQL literals of the partitions insert_overwrite replaces. */
 function staticPartitions(node: ManifestNode): string[] | undefined {
   const p = node.config.partitions;
@@ -108,6 +110,10 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   } catch (e) {
     fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in docs/profiles.md");
   }
+  // dbt-duckdb's own merge settings: ignored, a condition would change which rows are written, so the
+  // model fails on its incremental runs (as dbt-duckdb's checks of them do); its other models still build.
+  const adapterOnly = ADAPTER_MERGE_SETTINGS.find((k) => node.config[k] !== undefined && node.config[k] !== null);
+  if (adapterOnly) fail(node, `${adapterOnly} (one adapter's own merge setting) is not supported: Strata's merge updates every matched row and inserts every new one`, "remove it, and filter the rows in the model's SQL under is_incremental() instead");
   // As dbt: they narrow the match of merge and delete+insert; append and insert_overwrite match nothing.
   const predicates = predicatesOf(node);
   if (strategy === 'insert_overwrite' && !partitionBy) fail(node, `incremental_strategy 'insert_overwrite' needs partition_by`, "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to the model's config");

@@ -134,7 +134,6 @@ describe('incremental', () => {
     ['merge without unique_key', "{{ config(materialized='incremental', incremental_strategy='merge') }} select 1 as a", 'needs a unique_key'],
     ['merge_update_columns with merge_exclude_columns', "{{ config(materialized='incremental', incremental_strategy='merge', unique_key='a', merge_update_columns=['a'], merge_exclude_columns=['b']) }} select 1 as a, 2 as b", 'sets both merge_update_columns and merge_exclude_columns'],
     ['merge_update_columns that is not a column or a list of columns', "{{ config(materialized='incremental', incremental_strategy='merge', unique_key='a', merge_update_columns={'a': 1}) }} select 1 as a", 'merge_update_columns'],
-    ["dbt-duckdb's merge_update_condition, which Strata would not apply", "{{ config(materialized='incremental', incremental_strategy='merge', unique_key='a', merge_update_condition='DBT_INTERNAL_DEST.b < DBT_INTERNAL_SOURCE.b') }} select 1 as a, 2 as b", "merge_update_condition (one adapter's own merge setting) is not supported"],
   ] as const) {
     it(`${name} is a clear error, found at parse time before anything is built`, async () => {
       const p = project({ 'models/inc.sql': model });

@@ -105,13 +105,7 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
   if (strategy === 'insert_overwrite' && (c.partition_by === undefined || c.partition_by === null)) problem('config-invalid', 'incremental_strategy', "incremental_strategy 'insert_overwrite' needs partition_by", "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to its config");
   const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
   if (set(c.merge_update_columns) && set(c.merge_exclude_columns)) problem('config-invalid', 'merge_update_columns', 'it sets both merge_update_columns and merge_exclude_columns', 'keep one: the columns a matched row takes from the new rows, or the columns it keeps');
-  // dbt-duckdb's own merge settings: Strata's merge would ignore them, and an ignored condition changes which rows are written.
-  for (const key of ADAPTER_MERGE_SETTINGS) {
-    if (set(c[key])) problem('config-invalid', key, `${key} (one adapter's own merge setting) is not supported: Strata's merge updates every matched row and inserts every new one`, "remove it, and filter the rows in the model's SQL under is_incremental() instead");
-  }
 }
-
-const ADAPTER_MERGE_SETTINGS = ['merge_update_condition', 'merge_insert_condition', 'merge_update_set_expressions', 'merge_returning_columns', 'merge_clauses'];
 
 /**
  * dbt 1.9's microbatch (written once for every warehouse, so on none's list of strategies): it needs the
