@@ -18,7 +18,8 @@ function fail(node: ManifestNode, message: string, hint?: string): never {
   throw new UserError({ code: 'incremental-invalid', severity: 'error', message, file: node.originalFilePath, ...(hint ? { hint } : {}) });
 }
 
-const ADAPTER_MERGE_SETTINGS = ['merge_update_condition', 'merge_insert_condition', 'merge_update_set_expressions', 'merge_returning_columns', 'merge_clauses'];
+// (merge_returning_columns changes no row, so it is left alone.)
+const ADAPTER_MERGE_SETTINGS = ['merge_update_condition', 'merge_insert_condition', 'merge_update_set_expressions', 'merge_clauses'];
 
 /** `partitions: ['date(2026, 1, 1)', …]`: SQL literals of the partitions insert_overwrite replaces. */
 function staticPartitions(node: ManifestNode): string[] | undefined {
