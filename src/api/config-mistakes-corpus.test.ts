@@ -44,7 +44,7 @@ const snapshotCases: Case[] = [
   ['check_cols a number', snap("unique_key='id', strategy='check', check_cols=3"), 'snapshots/s.sql', 2, 'config-invalid'],
   ['hard_deletes not ignore/invalidate/new_record', snap("unique_key='id', strategy='check', check_cols='all', hard_deletes='nope'"), 'snapshots/s.sql', 2, 'config-invalid'],
   ['dbt_valid_to_current a number', snap("unique_key='id', strategy='check', check_cols='all', dbt_valid_to_current=3"), 'snapshots/s.sql', 2, 'config-invalid'],
-  ['snapshot_meta_column_names (not supported)', snap("unique_key='id', strategy='check', check_cols='all', snapshot_meta_column_names={'dbt_valid_to': 'x'}"), 'snapshots/s.sql', 2, 'snapshot-invalid'],
+  ['snapshot_meta_column_names renaming an unknown column', snap("unique_key='id', strategy='check', check_cols='all', snapshot_meta_column_names={'dbt_valid_until': 'x'}"), 'snapshots/s.sql', 2, 'snapshot-invalid'],
   ['invalidate_hard_deletes text', snap("unique_key='id', strategy='check', check_cols='all', invalidate_hard_deletes='yes'"), 'snapshots/s.sql', 2, 'config-invalid'],
   ['YAML snapshot without strategy', { 'snapshots/s.yml': "snapshots:\n  - name: s\n    relation: ref('a')\n    config:\n      unique_key: id\n" }, 'snapshots/s.yml', 2, 'snapshot-invalid'],
 ];

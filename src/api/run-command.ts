@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand, stateOption } from './state-option.js';
-import type { StateManifest } from '../select/index.js';
+import { withoutEmptyNodes, type StateManifest } from '../select/index.js';
 import { UserError, emitDiagnostics, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { RelationIndex } from '../compile/index.js';
@@ -145,6 +145,7 @@ async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOpti
 /** Select: the nodes of the selection (or of the retried run), stopping on a selection error or `--warn-error`. */
 async function select(p: PreparedProject, kind: RunKind, options: RunCommandOptions, types: string[], diagnostics: Diagnostic[]): Promise<RunSelection | Stop> {
   const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types, await columnSelectionFor(p, options));
+  selection.ids = withoutEmptyNodes(p.graph.manifest, selection.ids);
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { stop: { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] } };

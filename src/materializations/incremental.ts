@@ -18,16 +18,20 @@ function fail(node: ManifestNode, message: string, hint?: string): never {
   throw new UserError({ code: 'incremental-invalid', severity: 'error', message, file: node.originalFilePath, ...(hint ? { hint } : {}) });
 }
 
+// (merge_returning_columns changes no row, so it is left alone.)
+const ADAPTER_MERGE_SETTINGS = ['merge_update_condition', 'merge_insert_condition', 'merge_update_set_expressions', 'merge_clauses'];
+
 /** `partitions: ['date(2026, 1, 1)', …]`: SQL literals of the partitions insert_overwrite replaces. */
 function staticPartitions(node: ManifestNode): string[] | undefined {
   const p = node.config.partitions;
   return Array.isArray(p) && p.length ? p.map(String) : undefined;
 }
 
-/** `incremental_predicates` (a string or a list), as written. */
+/** `incremental_predicates` (a string or a list), as written; dbt reads its older name `predicates` first. */
 function predicatesOf(node: ManifestNode): string[] {
-  const p = node.config.incremental_predicates;
-  if (p === undefined || p === null || p === '') return [];
+  const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && !v.length);
+  const p = set(node.config.predicates) ? node.config.predicates : node.config.incremental_predicates;
+  if (!set(p)) return [];
   return (Array.isArray(p) ? p : [p]).map(String).filter((x) => x.trim());
 }
 
@@ -107,6 +111,10 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   } catch (e) {
     fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in docs/profiles.md");
   }
+  // dbt-duckdb's own merge settings: ignored, a condition would change which rows are written, so the
+  // model fails on its incremental runs (as dbt-duckdb's checks of them do); its other models still build.
+  const adapterOnly = ADAPTER_MERGE_SETTINGS.find((k) => node.config[k] !== undefined && node.config[k] !== null);
+  if (adapterOnly) fail(node, `${adapterOnly} (one adapter's own merge setting) is not supported: Strata's merge updates every matched row and inserts every new one`, "remove it, and filter the rows in the model's SQL under is_incremental() instead");
   // As dbt: they narrow the match of merge and delete+insert; append and insert_overwrite match nothing.
   const predicates = predicatesOf(node);
   if (strategy === 'insert_overwrite' && !partitionBy) fail(node, `incremental_strategy 'insert_overwrite' needs partition_by`, "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to the model's config");
@@ -121,8 +129,11 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);
     if (!columns.length) fail(node, `${node.name} and its existing table ${dialect.renderRelation(relation)} have no column in common`, 'run with --full-refresh to rebuild the table');
     const updateColumns = strategy === 'merge' ? updateColumnsOf(node, columns) : undefined;
-    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount ? created.rowsAffected : Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`)).rows[0]?.n ?? 0);
-    const stagingSelect = `select * from ${dialect.renderRelation(staging)}`;
+    // A microbatch batch writes only its window's rows, as dbt-duckdb's does: the window is all it replaced,
+    // so a row outside it (from an input without event_time) would be a duplicate on the next run.
+    const batchFilter = strategy === 'microbatch' ? ` where ${batchWindow!}` : '';
+    const stagingSelect = `select * from ${dialect.renderRelation(staging)}${batchFilter}`;
+    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount && !batchFilter ? created.rowsAffected : Number((await connection.query(`select count(*) as n from (${stagingSelect}) as strata_rows`)).rows[0]?.n ?? 0);
     const run = async (): Promise<void> => {
       for (const s of ddl) await connection.execute(s);
       for (const s of alongside.before) await connection.execute(s);

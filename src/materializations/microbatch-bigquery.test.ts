@@ -52,8 +52,9 @@ describe.skipIf(analyzerPlatformGap)('microbatch on BigQuery (loopback server)',
     expect(await table()).toEqual([[1, 1, '20240101'], [2, 20, '20240102'], [3, 3, '20240103'], [4, 40, '20240102']]);
     const sqls = bq.jobs.slice(from).map((j) => String(j.configuration.query?.query ?? ''));
     expect(sqls.some((s) => s.includes("from (select * from `acme-test`.`shop`.`events` where cast(ts as timestamp) >= '2024-01-02 00:00:00+00:00' and cast(ts as timestamp) < '2024-01-03 00:00:00+00:00')")), sqls.join('\n---\n')).toBe(true);
+    // Only the batch's window is inserted: the window is all the delete replaced.
     const txn = sqls.filter((s) => s.startsWith('begin transaction;\ndelete from `acme-test`.`shop`.`daily` where'));
     expect(txn).toHaveLength(1);
-    expect(txn[0]).toMatch(/^begin transaction;\ndelete from `acme-test`\.`shop`\.`daily` where cast\(ts as timestamp\) >= '2024-01-02 00:00:00\+00:00' and cast\(ts as timestamp\) < '2024-01-03 00:00:00\+00:00';\ninsert into `acme-test`\.`shop`\.`daily` \(`id`, `ts`, `qty`, `batch_id`\)\nselect `id`, `ts`, `qty`, `batch_id` from \(\nselect \* from `acme-test`\.`shop`\.`daily__strata_tmp`\n\) as DBT_INTERNAL_SOURCE;\ncommit transaction$/);
+    expect(txn[0]).toMatch(/^begin transaction;\ndelete from `acme-test`\.`shop`\.`daily` where cast\(ts as timestamp\) >= '2024-01-02 00:00:00\+00:00' and cast\(ts as timestamp\) < '2024-01-03 00:00:00\+00:00';\ninsert into `acme-test`\.`shop`\.`daily` \(`id`, `ts`, `qty`, `batch_id`\)\nselect `id`, `ts`, `qty`, `batch_id` from \(\nselect \* from `acme-test`\.`shop`\.`daily__strata_tmp` where cast\(ts as timestamp\) >= '2024-01-02 00:00:00\+00:00' and cast\(ts as timestamp\) < '2024-01-03 00:00:00\+00:00'\n\) as DBT_INTERNAL_SOURCE;\ncommit transaction$/);
   });
 });

@@ -7,7 +7,7 @@ import { writeProject, removeProject } from '../test-support/fixture-project.js'
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, list, seed, snapshot } from '../api/index.js';
 import { bigqueryDialect } from '../adapters/bigquery/bigquery-dialect.js';
-import { snapshotCreateSelect, snapshotMerge, snapshotStagingSelect, type SnapshotSpec } from './snapshot.js';
+import { DBT_META_COLUMNS, snapshotCreateSelect, snapshotMerge, snapshotStagingSelect, type SnapshotSpec } from './snapshot.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -165,9 +165,9 @@ describe('snapshots', () => {
     const staging = { ...target, identifier: 'customers__strata_tmp' };
     const sql = 'select * from `acme`.`silver`.`customers`';
     for (const spec of [
-      { keys: ['customer_id'], strategy: 'timestamp', updatedAt: 'updated_at', hardDeletes: 'invalidate' },
-      { keys: ['region', 'customer_id'], strategy: 'check', checkCols: ['plan'], hardDeletes: 'ignore', validToCurrent: "timestamp('9999-12-31')" },
-      { keys: ['customer_id'], strategy: 'check', checkCols: ['plan'], hardDeletes: 'new_record' },
+      { keys: ['customer_id'], strategy: 'timestamp', updatedAt: 'updated_at', hardDeletes: 'invalidate', meta: DBT_META_COLUMNS },
+      { keys: ['region', 'customer_id'], strategy: 'check', checkCols: ['plan'], hardDeletes: 'ignore', validToCurrent: "timestamp('9999-12-31')", meta: DBT_META_COLUMNS },
+      { keys: ['customer_id'], strategy: 'check', checkCols: ['plan'], hardDeletes: 'new_record', meta: { ...DBT_META_COLUMNS, validTo: 'valid_until', isDeleted: 'gone' } },
     ] as SnapshotSpec[]) {
       for (const statement of [
         bigqueryDialect.createTableAs(target, snapshotCreateSelect(sql, spec, bigqueryDialect)),
@@ -177,6 +177,6 @@ describe('snapshots', () => {
         expect(() => parse(statement, { dialect: 'bigquery' }), statement).not.toThrow();
       }
     }
-    expect(snapshotCreateSelect(sql, { keys: ['id'], strategy: 'timestamp', updatedAt: 'u', hardDeletes: 'ignore' }, bigqueryDialect)).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '') || '|' || coalesce(cast(`u` as STRING), ''))) as dbt_scd_id");
+    expect(snapshotCreateSelect(sql, { keys: ['id'], strategy: 'timestamp', updatedAt: 'u', hardDeletes: 'ignore', meta: DBT_META_COLUMNS }, bigqueryDialect)).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '') || '|' || coalesce(cast(`u` as STRING), ''))) as dbt_scd_id");
   });
 });

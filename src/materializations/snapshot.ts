@@ -23,9 +23,40 @@ export interface SnapshotSpec {
   hardDeletes: 'ignore' | 'invalidate' | 'new_record';
   /** `dbt_valid_to_current`: what a current row's dbt_valid_to holds instead of null. */
   validToCurrent?: string;
+  /** The meta columns' names: dbt's, or those `snapshot_meta_column_names` gives (dbt 1.9). */
+  meta: MetaColumns;
 }
 
-const META = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'];
+export interface MetaColumns {
+  scdId: string;
+  updatedAt: string;
+  validFrom: string;
+  validTo: string;
+  isDeleted: string;
+}
+
+/** dbt's names of the meta columns. */
+export const DBT_META_COLUMNS: MetaColumns = { scdId: 'dbt_scd_id', updatedAt: 'dbt_updated_at', validFrom: 'dbt_valid_from', validTo: 'dbt_valid_to', isDeleted: 'dbt_is_deleted' };
+
+const META_KEYS: Record<string, keyof MetaColumns> = { dbt_scd_id: 'scdId', dbt_updated_at: 'updatedAt', dbt_valid_from: 'validFrom', dbt_valid_to: 'validTo', dbt_is_deleted: 'isDeleted' };
+
+/** `snapshot_meta_column_names`: each of dbt's meta columns renamed, or as dbt names it. */
+function metaColumns(node: ManifestNode): MetaColumns {
+  const meta: MetaColumns = { ...DBT_META_COLUMNS };
+  const given = node.config.snapshot_meta_column_names;
+  if (given === undefined || given === null) return meta;
+  if (typeof given !== 'object' || Array.isArray(given)) invalid(node, 'snapshot_meta_column_names is not a mapping', 'write snapshot_meta_column_names: {dbt_valid_to: valid_to, …}');
+  for (const [key, name] of Object.entries(given as Record<string, unknown>)) {
+    const field = META_KEYS[key];
+    if (!field) invalid(node, `snapshot_meta_column_names has '${key}', which is none of ${Object.keys(META_KEYS).join(', ')}`, 'rename only dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to or dbt_is_deleted');
+    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) invalid(node, `snapshot_meta_column_names gives ${key} the name ${JSON.stringify(name)}, which is not a plain column name`, `write ${key}: my_${key.slice(4)}`);
+    meta[field] = name;
+  }
+  return meta;
+}
+
+/** The meta columns a snapshot table must have (dbt_is_deleted only with hard_deletes='new_record', and it is added then). */
+const requiredMeta = (m: MetaColumns): string[] => [m.scdId, m.updatedAt, m.validFrom, m.validTo];
 
 function invalid(node: ManifestNode, message: string, hint: string): never {
   throw new UserError({ code: 'snapshot-invalid', severity: 'error', message: `snapshot '${node.name}': ${message}`, file: node.originalFilePath, hint });
@@ -44,8 +75,7 @@ export function snapshotSpec(node: ManifestNode): SnapshotSpec {
   if (strategy === 'check' && !checkCols) invalid(node, "the check strategy needs check_cols", "add check_cols=['status', 'plan'] or check_cols='all'");
   const hardDeletes = c.hard_deletes === undefined || c.hard_deletes === null ? (c.invalidate_hard_deletes === true ? 'invalidate' : 'ignore') : String(c.hard_deletes);
   if (hardDeletes !== 'ignore' && hardDeletes !== 'invalidate' && hardDeletes !== 'new_record') invalid(node, `hard_deletes '${hardDeletes}' is not ignore, invalidate or new_record`, "use hard_deletes='invalidate', 'new_record' or 'ignore'");
-  if (c.snapshot_meta_column_names) invalid(node, 'snapshot_meta_column_names is not supported yet: the columns are named dbt_scd_id, dbt_updated_at, dbt_valid_from and dbt_valid_to', 'remove snapshot_meta_column_names');
-  return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, hardDeletes: hardDeletes as SnapshotSpec['hardDeletes'], validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined };
+  return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, hardDeletes: hardDeletes as SnapshotSpec['hardDeletes'], validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined, meta: metaColumns(node) };
 }
 
 type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex'>;
@@ -55,18 +85,24 @@ function versionTime(spec: SnapshotSpec, d: Sql, qualifier = ''): string {
   return spec.strategy === 'timestamp' ? `${qualifier}${d.quoteIdentifier(spec.updatedAt!)}` : d.snapshotTime();
 }
 
+/** A key as SQL: a column name quoted, anything else (dbt allows `id || '-' || name`) as the expression it is. */
+function keySql(key: string, d: Sql): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? d.quoteIdentifier(key) : `(${key})`;
+}
+
 /** dbt's dbt_scd_id: md5 of the key columns and the version time, each as text, joined by '|'. */
 function scdId(spec: SnapshotSpec, d: Sql): string {
   const text = (e: string): string => `coalesce(cast(${e} as ${d.typeName('string')}), '')`;
-  return d.md5Hex([...spec.keys.map((k) => text(d.quoteIdentifier(k))), text(versionTime(spec, d))].join(" || '|' || "));
+  return d.md5Hex([...spec.keys.map((k) => text(keySql(k, d))), text(versionTime(spec, d))].join(" || '|' || "));
 }
 
 /** The first build: every row of the query, current. */
 export function snapshotCreateSelect(sql: string, spec: SnapshotSpec, d: Sql): string {
+  const m = spec.meta;
   const t = versionTime(spec, d);
   const validTo = spec.validToCurrent ? `coalesce(nullif(${t}, ${t}), ${spec.validToCurrent})` : `nullif(${t}, ${t})`;
-  const deleted = spec.hardDeletes === 'new_record' ? ", 'False' as dbt_is_deleted" : '';
-  return `select *, ${scdId(spec, d)} as dbt_scd_id, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to${deleted}\nfrom (\n${sql}\n) as snapshot_query`;
+  const deleted = spec.hardDeletes === 'new_record' ? `, 'False' as ${m.isDeleted}` : '';
+  return `select *, ${scdId(spec, d)} as ${m.scdId}, ${t} as ${m.updatedAt}, ${t} as ${m.validFrom}, ${validTo} as ${m.validTo}${deleted}\nfrom (\n${sql}\n) as snapshot_query`;
 }
 
 /** `dbt_valid_to` of a current row. */
@@ -84,36 +120,38 @@ function isCurrent(spec: SnapshotSpec, column: string): string {
  */
 export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql, queryColumns: string[] = []): string {
   const q = (c: string): string => d.quoteIdentifier(c);
+  const m = spec.meta;
   const n = spec.keys.map((_k, i) => i + 1);
-  const keyCols = spec.keys.map((k, i) => `${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
+  const keyCols = spec.keys.map((k, i) => `${keySql(k, d)} as dbt_unique_key_${i + 1}`).join(', ');
   const t = versionTime(spec, d);
   const newRecord = spec.hardDeletes === 'new_record';
   const deletes = spec.hardDeletes !== 'ignore';
   const rowChanged =
     spec.strategy === 'timestamp'
-      ? `snapshotted_data.dbt_valid_from < source_data.${q(spec.updatedAt!)}`
+      ? `snapshotted_data.${m.validFrom} < source_data.${q(spec.updatedAt!)}`
       : checkColumns.map((c) => `(snapshotted_data.${q(c)} != source_data.${q(c)} or (snapshotted_data.${q(c)} is null and source_data.${q(c)} is not null) or (snapshotted_data.${q(c)} is not null and source_data.${q(c)} is null))`).join(' or ');
   // A key whose current version is a deletion record has come back.
-  const changed = newRecord ? `(${rowChanged}) or snapshotted_data.dbt_is_deleted = 'True'` : rowChanged;
+  const changed = newRecord ? `(${rowChanged}) or snapshotted_data.${m.isDeleted} = 'True'` : rowChanged;
   const compares = spec.strategy === 'timestamp' ? [q(spec.updatedAt!)] : checkColumns.map(q);
   const now = d.snapshotTime();
   const validTo = spec.validToCurrent ? `coalesce(nullif(${t}, ${t}), ${spec.validToCurrent})` : `nullif(${t}, ${t})`;
-  const current = `from ${d.renderRelation(target)} where ${isCurrent(spec, 'dbt_valid_to')}`;
-  const deleted = newRecord ? ', c.strata_current_is_deleted as dbt_is_deleted' : '';
+  const current = `from ${d.renderRelation(target)} where ${isCurrent(spec, m.validTo)}`;
+  const deleted = newRecord ? `, c.strata_current_is_deleted as ${m.isDeleted}` : '';
   // A key with a null part never matches, as in dbt: such a row is new on every run.
-  const sourceKeyNull = spec.keys.map((k) => `strata_source.${q(k)} is null`).join(' or ');
-  const sourceKeyCols = spec.keys.map((k, i) => `strata_source.${q(k)} as dbt_unique_key_${i + 1}`).join(', ');
+  const sourceKeyNull = n.map((i) => `strata_source.dbt_unique_key_${i} is null`).join(' or ');
+  // The query's rows with their keys computed once (a key may be an expression, not a column).
+  const keyedQuery = `(select *, ${keyCols} from snapshot_query) as strata_source`;
   const parts = [
     `with snapshot_query as (\n${sql}\n),`,
-    `snapshotted_data as (select ${keyCols}, dbt_scd_id, dbt_valid_from, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? ['dbt_is_deleted'] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
+    `snapshotted_data as (select ${keyCols}, ${m.scdId}, ${m.validFrom}, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? [m.isDeleted] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
     `source_keys as (select ${keyCols}, true as strata_in_source${compares.map((c) => `, ${c}`).join('')} from snapshot_query),`,
-    `compared as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.dbt_scd_id as strata_current_scd_id${newRecord ? ', snapshotted_data.dbt_is_deleted as strata_current_is_deleted' : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
-    `changed_source as (select strata_source.*, ${sourceKeyCols} from snapshot_query as strata_source join (select distinct ${n.map((i) => `strata_source_key_${i}`).join(', ')} from compared where strata_in_source is not null) as c on ${spec.keys.map((k, i) => `c.strata_source_key_${i + 1} = strata_source.${q(k)}`).join(' and ')}`,
-    `union all select strata_source.*, ${sourceKeyCols} from snapshot_query as strata_source where ${sourceKeyNull}),`,
-    `insertions as (select 'insert' as dbt_change_type, source_data.*, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${validTo} as dbt_valid_to, ${scdId(spec, d)} as dbt_scd_id${newRecord ? ", 'False' as dbt_is_deleted" : ''} from changed_source as source_data),`,
-    `updates as (select 'update' as dbt_change_type, source_data.*, ${t} as dbt_updated_at, ${t} as dbt_valid_from, ${t} as dbt_valid_to, c.strata_current_scd_id as dbt_scd_id${deleted} from changed_source as source_data join compared as c on ${n.map((i) => `c.strata_source_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where c.strata_in_current is not null)${deletes ? ',' : ''}`,
+    `compared as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.${m.scdId} as strata_current_scd_id${newRecord ? `, snapshotted_data.${m.isDeleted} as strata_current_is_deleted` : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
+    `changed_source as (select strata_source.* from ${keyedQuery} join (select distinct ${n.map((i) => `strata_source_key_${i}`).join(', ')} from compared where strata_in_source is not null) as c on ${n.map((i) => `c.strata_source_key_${i} = strata_source.dbt_unique_key_${i}`).join(' and ')}`,
+    `union all select strata_source.* from ${keyedQuery} where ${sourceKeyNull}),`,
+    `insertions as (select 'insert' as dbt_change_type, source_data.*, ${t} as ${m.updatedAt}, ${t} as ${m.validFrom}, ${validTo} as ${m.validTo}, ${scdId(spec, d)} as ${m.scdId}${newRecord ? `, 'False' as ${m.isDeleted}` : ''} from changed_source as source_data),`,
+    `updates as (select 'update' as dbt_change_type, source_data.*, ${t} as ${m.updatedAt}, ${t} as ${m.validFrom}, ${t} as ${m.validTo}, c.strata_current_scd_id as ${m.scdId}${deleted} from changed_source as source_data join compared as c on ${n.map((i) => `c.strata_source_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where c.strata_in_current is not null)${deletes ? ',' : ''}`,
     ...(deletes
-      ? [`deletes as (select 'delete' as dbt_change_type, source_data.*, ${now} as dbt_updated_at, ${now} as dbt_valid_from, ${now} as dbt_valid_to, c.strata_current_scd_id as dbt_scd_id${deleted} from compared as c left join (select *, ${keyCols} from snapshot_query where false) as source_data on true where c.strata_in_source is null${newRecord ? " and not (c.strata_current_is_deleted = 'True')" : ''})${newRecord ? ',' : ''}`]
+      ? [`deletes as (select 'delete' as dbt_change_type, source_data.*, ${now} as ${m.updatedAt}, ${now} as ${m.validFrom}, ${now} as ${m.validTo}, c.strata_current_scd_id as ${m.scdId}${deleted} from compared as c left join (select *, ${keyCols} from snapshot_query where false) as source_data on true where c.strata_in_source is null${newRecord ? " and not (c.strata_current_is_deleted = 'True')" : ''})${newRecord ? ',' : ''}`]
       : []),
     ...(newRecord ? [deletionRecords(spec, d, queryColumns, current, keyCols)] : []),
     `select * from insertions\nunion all\nselect * from updates${deletes ? '\nunion all\nselect * from deletes' : ''}${newRecord ? '\nunion all\nselect * from deletion_records' : ''}`,
@@ -125,21 +163,23 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
 function deletionRecords(spec: SnapshotSpec, d: Sql, queryColumns: string[], current: string, keyCols: string): string {
   const q = (c: string): string => d.quoteIdentifier(c);
   const now = d.snapshotTime();
-  const newScdId = d.md5Hex(`coalesce(cast(snapshotted_data.dbt_scd_id as ${d.typeName('string')}), '') || '|' || coalesce(cast(${now} as ${d.typeName('string')}), '')`);
+  const m = spec.meta;
+  const newScdId = d.md5Hex(`coalesce(cast(snapshotted_data.${m.scdId} as ${d.typeName('string')}), '') || '|' || coalesce(cast(${now} as ${d.typeName('string')}), '')`);
   const columns = [...queryColumns.map((c) => `snapshotted_data.${q(c)}`), ...spec.keys.map((_k, i) => `snapshotted_data.dbt_unique_key_${i + 1}`)].join(', ');
-  return `deletion_records as (select 'insert' as dbt_change_type, ${columns}, ${now} as dbt_updated_at, ${now} as dbt_valid_from, snapshotted_data.dbt_valid_to as dbt_valid_to, ${newScdId} as dbt_scd_id, 'True' as dbt_is_deleted from (select *, ${keyCols} ${current}) as snapshotted_data join compared as c on c.strata_current_scd_id = snapshotted_data.dbt_scd_id where c.strata_in_source is null and not (snapshotted_data.dbt_is_deleted = 'True'))`;
+  return `deletion_records as (select 'insert' as dbt_change_type, ${columns}, ${now} as ${m.updatedAt}, ${now} as ${m.validFrom}, snapshotted_data.${m.validTo} as ${m.validTo}, ${newScdId} as ${m.scdId}, 'True' as ${m.isDeleted} from (select *, ${keyCols} ${current}) as snapshotted_data join compared as c on c.strata_current_scd_id = snapshotted_data.${m.scdId} where c.strata_in_source is null and not (snapshotted_data.${m.isDeleted} = 'True'))`;
 }
 
 /** Applies the staged changes: closes changed and deleted rows' current versions, inserts the new ones. */
 export function snapshotMerge(target: Relation, staging: Relation, columns: string[], spec: SnapshotSpec, d: Sql): string {
   const q = (c: string): string => d.quoteIdentifier(c);
+  const m = spec.meta;
   const cols = columns.map(q).join(', ');
   const vals = columns.map((c) => `DBT_INTERNAL_SOURCE.${q(c)}`).join(', ');
   return [
     `merge into ${d.renderRelation(target)} as DBT_INTERNAL_DEST`,
     `using ${d.renderRelation(staging)} as DBT_INTERNAL_SOURCE`,
-    'on DBT_INTERNAL_SOURCE.dbt_scd_id = DBT_INTERNAL_DEST.dbt_scd_id',
-    `when matched and ${isCurrent(spec, 'DBT_INTERNAL_DEST.dbt_valid_to')} and DBT_INTERNAL_SOURCE.dbt_change_type in ('update', 'delete') then update set dbt_valid_to = DBT_INTERNAL_SOURCE.dbt_valid_to`,
+    `on DBT_INTERNAL_SOURCE.${m.scdId} = DBT_INTERNAL_DEST.${m.scdId}`,
+    `when matched and ${isCurrent(spec, `DBT_INTERNAL_DEST.${m.validTo}`)} and DBT_INTERNAL_SOURCE.dbt_change_type in ('update', 'delete') then update set ${m.validTo} = DBT_INTERNAL_SOURCE.${m.validTo}`,
     `when not matched and DBT_INTERNAL_SOURCE.dbt_change_type = 'insert' then insert (${cols}) values (${vals})`,
   ].join('\n');
 }
@@ -159,20 +199,21 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
   }
   if (existing.kind !== 'table') invalid(node, `${dialect.renderRelation(relation)} exists and is a ${existing.kind}, not a snapshot table`, 'drop it, or give the snapshot another name or schema');
   const targetCols = await connection.getColumns(relation);
-  const missingMeta = META.filter((m) => !targetCols.some((c) => c.name.toLowerCase() === m));
-  if (missingMeta.length) invalid(node, `${dialect.renderRelation(relation)} is not a snapshot table: it has no ${missingMeta.join(', ')}`, 'drop it, or give the snapshot another name or schema');
+  const m = spec.meta;
+  const missingMeta = requiredMeta(m).filter((name) => !targetCols.some((c) => c.name.toLowerCase() === name.toLowerCase()));
+  if (missingMeta.length) invalid(node, `${dialect.renderRelation(relation)} is missing configured columns: it has no ${missingMeta.join(', ')}`, 'set snapshot_meta_column_names as it was when the table was built, or drop it, or give the snapshot another name or schema');
   const queryCols = (await connection.query(`select * from (\n${sql}\n) as snapshot_query where false limit 0`)).columns;
-  for (const col of [...spec.keys, ...(spec.updatedAt ? [spec.updatedAt] : []), ...(Array.isArray(spec.checkCols) ? spec.checkCols : [])]) {
+  for (const col of [...spec.keys.filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)), ...(spec.updatedAt ? [spec.updatedAt] : []), ...(Array.isArray(spec.checkCols) ? spec.checkCols : [])]) {
     if (!queryCols.some((c) => c.name.toLowerCase() === col.toLowerCase())) invalid(node, `its query has no column '${col}'`, 'check unique_key, updated_at and check_cols against the columns the snapshot selects');
   }
   const has = new Set(targetCols.map((c) => c.name.toLowerCase()));
   const added: ColumnDef[] = queryCols.filter((c) => !has.has(c.name.toLowerCase()));
   // A snapshot turned to hard_deletes='new_record' gets its dbt_is_deleted column, 'False' for the rows it has.
-  const addDeleted = spec.hardDeletes === 'new_record' && !has.has('dbt_is_deleted');
+  const addDeleted = spec.hardDeletes === 'new_record' && !has.has(m.isDeleted.toLowerCase());
   const checkColumns = spec.checkCols === 'all' ? queryCols.map((c) => c.name) : (spec.checkCols ?? []);
   // Inserted: the target's columns the staged rows have (a column gone from the query stays null), and the new ones.
-  const staged = new Set([...queryCols.map((c) => c.name.toLowerCase()), ...META, ...(spec.hardDeletes === 'new_record' ? ['dbt_is_deleted'] : [])]);
-  const columns = [...targetCols.map((c) => c.name).filter((n) => staged.has(n.toLowerCase())), ...added.map((c) => c.name), ...(addDeleted ? ['dbt_is_deleted'] : [])];
+  const staged = new Set([...queryCols.map((c) => c.name.toLowerCase()), ...requiredMeta(m).map((x) => x.toLowerCase()), ...(spec.hardDeletes === 'new_record' ? [m.isDeleted.toLowerCase()] : [])]);
+  const columns = [...targetCols.map((c) => c.name).filter((n) => staged.has(n.toLowerCase())), ...added.map((c) => c.name), ...(addDeleted ? [m.isDeleted] : [])];
   const staging = workRelation(dialect, relation, STAGING_SUFFIX);
   if (!isTemporary(dialect, staging)) {
     await dropStaging(connection, dialect, staging, relations);
@@ -183,8 +224,8 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
     // Columns new in the query first, so old versions read null there (dbt never drops a column).
     if (added.length) await connection.execute(dialect.addColumns(relation, added));
     if (addDeleted) {
-      await connection.execute(dialect.addColumns(relation, [{ name: 'dbt_is_deleted', dataType: dialect.typeName('string') }]));
-      await connection.execute(`update ${dialect.renderRelation(relation)} set dbt_is_deleted = 'False' where true`);
+      await connection.execute(dialect.addColumns(relation, [{ name: m.isDeleted, dataType: dialect.typeName('string') }]));
+      await connection.execute(`update ${dialect.renderRelation(relation)} set ${m.isDeleted} = 'False' where true`);
     }
     await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name))));
     const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);

@@ -152,5 +152,10 @@ function snapshotChecks(c: NodeConfig, problem: Problem): void {
   }
   if (strategy === 'timestamp' && !c.updated_at) problem('snapshot-invalid', 'strategy', 'the timestamp strategy needs updated_at', "add updated_at='updated_at' (the column that changes when a row does)");
   if (strategy === 'check' && c.check_cols !== 'all' && !(Array.isArray(c.check_cols) && c.check_cols.length)) problem('snapshot-invalid', c.check_cols === undefined ? 'strategy' : 'check_cols', "the check strategy needs check_cols: 'all' or a list of columns", "add check_cols=['status', 'plan'] or check_cols='all'");
-  if (c.snapshot_meta_column_names !== undefined && c.snapshot_meta_column_names !== null) problem('snapshot-invalid', 'snapshot_meta_column_names', 'snapshot_meta_column_names is not supported yet: the columns are named dbt_scd_id, dbt_updated_at, dbt_valid_from and dbt_valid_to', 'remove snapshot_meta_column_names');
+  const names = c.snapshot_meta_column_names;
+  if (names !== undefined && names !== null) {
+    const known = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'];
+    const unknown = typeof names === 'object' && !Array.isArray(names) ? Object.keys(names).filter((k) => !known.includes(k)) : ['(not a mapping)'];
+    if (unknown.length) problem('snapshot-invalid', 'snapshot_meta_column_names', `snapshot_meta_column_names renames ${unknown.join(', ')}, which is none of ${known.join(', ')}`, 'write snapshot_meta_column_names: {dbt_valid_to: valid_to, …}');
+  }
 }

@@ -124,6 +124,10 @@ export class PyDateTime {
   toString(): string {
     return this.isoformat(' ');
   }
+  /** As dbt writes a datetime config (`begin=modules.datetime.datetime(2024, 1, 1)`) to the manifest: ISO text. */
+  toJSON(): string {
+    return this.isoformat();
+  }
 }
 
 const timedelta = (...args: unknown[]): PyTimedelta => {
