@@ -248,9 +248,6 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     // The built-in ref, source and config, for projects that override them with macros of the same name.
     builtins: { ref: options.runtimeConfig ? Object.assign((...a: Args) => ref(...a), { config: options.runtimeConfig }) : ref, source, config: configFn },
     target: recorder ? recordedTarget(options.target, recorder) : options.target,
-    // dbt's `database` and `schema` context members: the target's (snapshot configs say `target_schema=schema`).
-    database: options.target.database,
-    schema: options.target.schema,
     project_name: options.projectName,
     execute,
     is_incremental: () => !!run?.isIncremental,
