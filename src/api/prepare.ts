@@ -1,20 +1,19 @@
 import { installedVersionWarnings } from '../packages/semver.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import { resolve } from 'node:path';
-import { adapterMacroFiles, conventionsOf, loadAdapter, adapterTypes, targetRules } from '../adapters/registry.js';
+import { conventionsOf, loadAdapter, adapterTypes, targetRules } from '../adapters/registry.js';
 import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { Adapter } from '../adapters/contract.js';
-import { createTemplateEngine, TemplateCodeCache } from '../templating/index.js';
-import type { MacroFile, TemplateEngine } from '../templating/types.js';
+import { TemplateCodeCache } from '../templating/index.js';
+import type { TemplateEngine } from '../templating/types.js';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { diskFileSource } from '../project/index.js';
 import { readGraphSnapshot, writeGraphSnapshot, type LoadedSnapshot, type PatchCandidate, type ProjectGraph, type SnapshotCheck, type SnapshotInputs } from '../graph/index.js';
-import { builtinTestMacros } from '../data-tests/index.js';
 import { envDigest, parseCacheVars, varDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
 import { parseToGraph } from '../graph/parse-to-graph.js';
@@ -25,6 +24,7 @@ import { newInvocationId } from './invocation.js';
 import { ensureDir } from '../adapters/ensure-dir.js';
 import { profileLine, settingOf } from './profile-line.js';
 import { templateTarget } from './template-target.js';
+import { projectEngine, projectMacroFiles } from './project-engine.js';
 
 /** Everything known before a warehouse is opened. */
 export interface PreparedProject extends RunProject {
@@ -157,14 +157,8 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
 
   const scrubber = scrubberFor(project.secrets, options.env ?? process.env, options.scrubber ?? new SecretScrubber());
 
-  const adapter = await loadAdapter(project.target.type);
-  if (!adapter) {
-    bag.error('adapter-unknown', `profile target '${project.target.name}' has type '${project.target.type}', which Strata does not support`, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, 'type') }, `use one of: ${adapterTypes.join(', ')}`);
-    return { ok: false, diagnostics: bag.items, invocationId };
-  }
-  for (const problem of adapter.validateTarget?.(project.target) ?? []) {
-    bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, settingOf(problem)) });
-  }
+  const adapter = await targetAdapter(project, bag);
+  if (!adapter) return { ok: false, diagnostics: bag.items, invocationId };
   if (!bag.hasErrors) options.onTarget?.({ project, adapter, invocationId });
 
   // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
@@ -182,57 +176,16 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   // A full parse is coming: its SQL files are read on another thread meanwhile.
   const readAhead = !snapshot && !check.patchable ? prefetchSqlFiles(project.files) : 0;
 
-  const macroFiles: MacroFile[] = [
-    ...builtinTestMacros,
-    // Each warehouse's cross-database macros (a unit test renders for the embedded one whatever the target).
-    ...adapterMacroFiles().map((f) => ({ ...f, packageName: 'dbt' })),
-    ...project.files
-      .filter((f) => f.kind === 'macro')
-      .map((f) => ({ path: f.path, contents: f.contents, packageName: f.packageName ?? project.config.name })),
-  ];
+  const macroFiles = projectMacroFiles(project);
   const sessionSecrets = new Map<string, string>();
   const templateCode = options.noParseCache ? undefined : TemplateCodeCache.open(targetDir, STRATA_BUILD, (text) => scrubber.scrub(text) === text);
-  const engine = time('load_macros', () =>
-    createTemplateEngine({
-      secretReference: (name) => adapter.dialect.secretReference(name),
-      onSecret: (name, value) => {
-        sessionSecrets.set(name, value);
-        scrubber.add(value, { explicit: true });
-      },
-      projectName: project.config.name,
-      adapterType: adapter.type,
-      columnConventions: (type) => conventionsOf(type)?.column,
-      target: templateTarget(project),
-      // The root's vars; a package's node sees its package's scope instead, as dbt scopes them.
-      vars: project.config.vars,
-      packageVars: project.config.packageVars,
-      declaredPackages: project.config.declaredPackages,
-      env: options.env ?? process.env,
-      macroFiles,
-      deferMacroCompile: snapshot !== undefined || check.patchable !== undefined,
-      codeCache: templateCode,
-      docs: {},
-      dispatch: project.config.dispatch,
-      behaviorFlags: project.config.behaviorFlags ?? {},
-      runtimeConfig: runtimeConfig(project),
-      ...(options.command ? { command: options.command } : {}),
-      log: (message) => reporter.emit({ type: 'info', message: scrubber.scrub(message) }),
-    }),
-  );
+  const engine = time('load_macros', () => projectEngine(project, macroFiles, { adapter, env: options.env ?? process.env, command: options.command, scrubber, reporter, sessionSecrets, codeCache: templateCode, deferMacroCompile: snapshot !== undefined || check.patchable !== undefined }));
   bag.merge(engine.diagnostics);
 
   let graph: ProjectGraph;
   let counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
   let graphId = snapshot?.id;
-  // secret() values are set on each warehouse session; a cached parse knows the names, the values come from env.
-  const useSecrets = (names: string[]): void => {
-    for (const name of names) {
-      const value = env[name];
-      if (value === undefined || sessionSecrets.has(name)) continue;
-      sessionSecrets.set(name, value);
-      scrubber.add(value, { explicit: true });
-    }
-  };
+  const useSecrets = (names: string[]): void => addSessionSecrets(names, env, sessionSecrets, scrubber);
   let patchedModels = 0;
   if (!snapshot && check.patchable) {
     snapshot = time('reparse_edited', () => patchSnapshot(check.patchable!, project, engine));
@@ -253,13 +206,8 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     graph = parsed.graph;
     useSecrets(parsed.secrets);
     if (!bag.hasErrors && !options.noParseCache) {
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, { modelFacts: parsed.modelFacts, takenAt: startedAt, envRead: { ...parsed.envRead, ...engine.envRead }, varsRead: { ...parsed.varsRead, ...engine.varsRead }, varReaders: parsed.varReaders, macroVars: [...Object.keys(engine.varsRead ?? {}), ...parsed.parseVars], secrets: [...sessionSecrets.keys()], diagnostics: bag.items.slice(before), // Always with the graph: whatever command parsed, the next one starts warm (issue #19). Written
-        // atomically (body, then the header naming it), so a command killed meanwhile leaves the old one or none.
-        withGraph: true,
-        // Stored because the project is being edited: commands will compile a few models, not all of them.
-        unreadSql: check.filesUnchanged || options.storeGraph === true ? 'read' : 'mark',
-        scrub: (t) => scrubber.scrub(t),
-      }));
+      const facts = (): Parameters<typeof writeGraphSnapshot>[3] => snapshotFacts(parsed, engine, { sessionSecrets, diagnostics: bag.items.slice(before), takenAt: startedAt, sqlRead: check.filesUnchanged || options.storeGraph === true, scrubber });
+      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, facts()));
     }
   }
   if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
@@ -269,9 +217,45 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   };
 }
 
-/** dbt's RuntimeConfig as `builtins.ref.config` shows it: the project's name and version, and its packages'. */
-function runtimeConfig(project: LoadedProject): Record<string, unknown> {
-  const c = project.config;
-  const entry = (name: string, version: string | undefined): Record<string, unknown> => ({ project_name: name, version: version ?? null });
-  return { ...entry(c.name, c.version), dependencies: Object.fromEntries([[c.name, entry(c.name, c.version)], ...c.installedPackages.map((p) => [p.name, entry(p.name, p.version)])]) };
+/** secret() values are set on each warehouse session; a cached parse knows the names, the values come from env. */
+function addSessionSecrets(names: string[], env: NodeJS.ProcessEnv, sessionSecrets: Map<string, string>, scrubber: SecretScrubber): void {
+  for (const name of names) {
+    const value = env[name];
+    if (value === undefined || sessionSecrets.has(name)) continue;
+    sessionSecrets.set(name, value);
+    scrubber.add(value, { explicit: true });
+  }
+}
+
+/** What the graph snapshot stores besides a fresh parse's graph: what the parse read, and its diagnostics. */
+function snapshotFacts(parsed: ReturnType<typeof parseToGraph>, engine: TemplateEngine, o: { sessionSecrets: Map<string, string>; diagnostics: Diagnostic[]; takenAt: number; sqlRead: boolean; scrubber: SecretScrubber }): Parameters<typeof writeGraphSnapshot>[3] {
+  return {
+    modelFacts: parsed.modelFacts,
+    takenAt: o.takenAt,
+    envRead: { ...parsed.envRead, ...engine.envRead },
+    varsRead: { ...parsed.varsRead, ...engine.varsRead },
+    varReaders: parsed.varReaders,
+    macroVars: [...Object.keys(engine.varsRead ?? {}), ...parsed.parseVars],
+    secrets: [...o.sessionSecrets.keys()],
+    diagnostics: o.diagnostics,
+    // Always with the graph: whatever command parsed, the next one starts warm (issue #19). Written
+    // atomically (body, then the header naming it), so a command killed meanwhile leaves the old one or none.
+    withGraph: true,
+    // Stored because the project is being edited: commands will compile a few models, not all of them.
+    unreadSql: o.sqlRead ? 'read' : 'mark',
+    scrub: (t) => o.scrubber.scrub(t),
+  };
+}
+
+/** The adapter of the project's target, its settings checked; undefined (with the error in `bag`) for an unknown type. */
+async function targetAdapter(project: LoadedProject, bag: DiagnosticBag): Promise<Adapter | undefined> {
+  const adapter = await loadAdapter(project.target.type);
+  if (!adapter) {
+    bag.error('adapter-unknown', `profile target '${project.target.name}' has type '${project.target.type}', which Strata does not support`, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, 'type') }, `use one of: ${adapterTypes.join(', ')}`);
+    return undefined;
+  }
+  for (const problem of adapter.validateTarget?.(project.target) ?? []) {
+    bag.error('profile-invalid', problem, { file: project.profilesFile ?? 'profiles.yml', line: profileLine(project.profilesFile, project.target.name, settingOf(problem)) });
+  }
+  return adapter;
 }

@@ -1,14 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Graph } from '@dagrejs/graphlib';
-import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
-import type { Manifest, ManifestNode, RefCall, SourceCall } from '../parse/types.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Manifest, ManifestNode } from '../parse/types.js';
 import type { ProjectGraph } from './types.js';
-import { refTarget } from '../parse/index.js';
-
-const REFABLE = new Set(['model', 'seed', 'snapshot']);
-
-/** What refers to nodes: a node or an exposure. */
-type Referrer = { resourceType: string; name: string; originalFilePath: string; packageName?: string };
+import { REFABLE, refResolver, type RefResolver } from './ref-resolver.js';
 
 /** Resolves refs and sources, fills `dependsOn.nodes`, and orders the nodes; reports unknown refs and cycles. */
 export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnostics: Diagnostic[] } {
@@ -25,32 +20,7 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
     }
     if (n.resourceType === 'landing' && typeof n.extra?.sourceId === 'string') landingFor.set(n.extra.sourceId, n.uniqueId);
   }
-  const disabledNames = new Set(Object.values(manifest.disabled).filter((d) => REFABLE.has(d.resourceType)).map((d) => d.name));
-  const sourceKey = new Map(Object.values(manifest.sources).map((s) => [`${s.sourceName}.${s.name}`, s.uniqueId]));
-
-  const resolveRef = (node: Referrer, ref: RefCall): string | undefined => {
-    const candidates = byName.get(ref.name) ?? [];
-    const found = refTarget(candidates, ref, manifest.projectName, node.packageName);
-    if (found.node) return found.node.uniqueId;
-    const at = ref.at ?? { file: node.originalFilePath, line: 1, column: 1 };
-    if (ref.version !== undefined && candidates.length) {
-      const versions = found.versions ?? [];
-      diagnostics.push({ code: 'ref-version-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' refers to version ${String(ref.version)} of '${ref.name}', which ${versions.length ? `has versions ${versions.join(', ')}` : 'has no versions'}`, ...at, hint: versions.length ? `use v=${versions[versions.length - 1]}, or leave v= out for the latest version` : `leave v= out, or declare versions: for '${ref.name}' in YAML` });
-      return undefined;
-    }
-    const hint = disabledNames.has(ref.name) ? `'${ref.name}' exists but is disabled (enabled: false); enable it or remove the ref` : (didYouMean(ref.name, byName.keys()) ?? 'check the file name of the model you mean (without .sql)');
-    diagnostics.push({ code: 'ref-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' refers to '${ref.name}', which is not a model, seed or snapshot`, ...at, hint });
-    return undefined;
-  };
-
-  const resolveSource = (node: Referrer, s: SourceCall): string | undefined => {
-    const id = sourceKey.get(`${s.source}.${s.table}`);
-    if (id) return id;
-    const at = s.at ?? { file: node.originalFilePath, line: 1, column: 1 };
-    const hint = didYouMean(`${s.source}.${s.table}`, sourceKey.keys()) ?? `declare it in a YAML file: sources: [{name: ${s.source}, tables: [{name: ${s.table}}]}]`;
-    diagnostics.push({ code: 'source-not-found', severity: 'error', message: `${node.resourceType} '${node.name}' reads source('${s.source}', '${s.table}'), which is not declared`, ...at, hint });
-    return undefined;
-  };
+  const { resolveRef, resolveSource } = refResolver(manifest, byName, diagnostics);
 
   // Exposures are not run: their parents are resolved, but they stay out of the maps and the order (see exposure-edges.ts).
   for (const exposure of Object.values(manifest.exposures)) {
@@ -67,6 +37,25 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   }
 
   const ids = [...Object.keys(manifest.sources), ...nodes.map((n) => n.uniqueId)];
+  const { parentMap, childMap } = linkNodes(nodes, ids, { resolveRef, resolveSource }, landingFor);
+  for (const node of nodes) if (isMicrobatchModel(node)) diagnostics.push(...microbatchInputWarning(manifest, node));
+
+  const order = topologicalOrder(ids, parentMap, childMap);
+  const graph = assembleGraph(manifest, ids, parentMap, childMap, order.ids);
+  // Kahn's order places every node unless there is a cycle; only then look for the cycles themselves.
+  const cycles = order.acyclic ? [] : graphlib().alg.findCycles(graph.graph);
+  diagnostics.push(...cycleDiagnostics(manifest, cycles, childMap));
+  for (const { uniqueId: id } of nodes) {
+    if (parentMap[id]!.includes(id)) diagnostics.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${id} (${manifest.nodes[id]!.originalFilePath}) -> ${id}`, file: manifest.nodes[id]!.originalFilePath, line: 1, hint: 'a model cannot ref itself; use {{ this }} for its own relation' });
+  }
+  return { graph, diagnostics };
+}
+
+/**
+ * Each node's `dependsOn.nodes` (refs, sources, a source's landing node, its own), sorted; and the parent and child
+ * maps over `ids` (sources and nodes), children sorted.
+ */
+function linkNodes(nodes: ManifestNode[], ids: string[], resolver: RefResolver, landingFor: Map<string, string>): { parentMap: Record<string, string[]>; childMap: Record<string, string[]> } {
   const known = new Set(ids);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
@@ -77,11 +66,11 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   for (const node of nodes) {
     const deps = new Set<string>();
     for (const ref of node.refs) {
-      const id = resolveRef(node, ref);
+      const id = resolver.resolveRef(node, ref);
       if (id) deps.add(id);
     }
     for (const s of node.sources) {
-      const id = resolveSource(node, s);
+      const id = resolver.resolveSource(node, s);
       if (!id) continue;
       deps.add(id);
       const landing = landingFor.get(id);
@@ -101,12 +90,12 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
     const children = childMap[id]!;
     if (children.length > 1) children.sort();
   }
-  for (const node of nodes) if (isMicrobatchModel(node)) diagnostics.push(...microbatchInputWarning(manifest, node));
+  return { parentMap, childMap };
+}
 
-  const order = topologicalOrder(ids, parentMap, childMap);
-  const graph = assembleGraph(manifest, ids, parentMap, childMap, order.ids);
-  // Kahn's order places every node unless there is a cycle; only then look for the cycles themselves.
-  const cycles = order.acyclic ? [] : graphlib().alg.findCycles(graph.graph);
+/** Each cycle as one diagnostic, its chain read in dependency order from its smallest id. */
+function cycleDiagnostics(manifest: Manifest, cycles: string[][], childMap: Record<string, string[]>): Diagnostic[] {
+  const out: Diagnostic[] = [];
   for (const cycle of cycles) {
     const ids = [...cycle].sort();
     // Walk the cycle from its smallest id along child edges so the chain reads in dependency order.
@@ -119,12 +108,9 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
     }
     const label = (id: string): string => `${id} (${manifest.nodes[id]?.originalFilePath ?? manifest.sources[id]?.originalFilePath ?? '?'})`;
     const first = manifest.nodes[chain[0]!];
-    diagnostics.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${[...chain, chain[0]!].map(label).join(' -> ')}`, file: first?.originalFilePath, line: 1, hint: 'a model cannot depend on itself, directly or through others: remove one of these refs' });
+    out.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${[...chain, chain[0]!].map(label).join(' -> ')}`, file: first?.originalFilePath, line: 1, hint: 'a model cannot depend on itself, directly or through others: remove one of these refs' });
   }
-  for (const { uniqueId: id } of nodes) {
-    if (parentMap[id]!.includes(id)) diagnostics.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${id} (${manifest.nodes[id]!.originalFilePath}) -> ${id}`, file: manifest.nodes[id]!.originalFilePath, line: 1, hint: 'a model cannot ref itself; use {{ this }} for its own relation' });
-  }
-  return { graph, diagnostics };
+  return out;
 }
 
 /** graphlib, loaded by the first command that needs a Graph object or looks for cycles. */

@@ -3,7 +3,7 @@ import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
 import { RelationNamer, accessDiagnostics, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { packageTestConfig } from '../parse/package-project.js';
-import type { ManifestNode } from '../parse/types.js';
+import type { Manifest, ManifestNode, SourceDefinition } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from './index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/landing-node.js';
@@ -41,65 +41,91 @@ export function parseToGraph(
   const sources = Object.values(manifest.sources);
   // Test configs in property files may read vars and env vars too, recorded with the parse's other reads.
   const renderProperty = propertyRenderer(options.env, project.config.vars, parsed, (d) => bag.add(d), project.targetView);
-  // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
-  const knownTestMacros = engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : []));
-  const tests = time('generate_tests', () => {
-    const out: ReturnType<typeof generateTestNodes> = { nodes: [], diagnostics: [] };
-    for (const unit of [project, ...packages]) {
-      const name = unit.config.name;
-      const own = generateTestNodes({
-        projectName: name,
-        nodes: fileNodes.filter((n) => n.packageName === name),
-        sources: sources.filter((s) => s.packageName === name),
-        projectTestConfig: unit === project ? project.config.dataTests : packageTestConfig(unit.config.dataTests, project.config.dataTests, name),
-        knownTestMacros,
-        testMacros: engine.macros,
-        rootProject: project.config.name,
-        renderConfig: (config, at) => renderProperty(config, 'a test config', at),
-      });
-      out.nodes.push(...own.nodes);
-      out.diagnostics.push(...own.diagnostics);
-    }
-    return out;
-  });
+  const tests = time('generate_tests', () => generateAllTestNodes(project, packages, engine, fileNodes, sources, renderProperty));
   bag.merge(tests.diagnostics);
   time('test_macro_configs', () => applyTestMacroConfigs(tests.nodes, engine));
+  addTestNodes(manifest, tests.nodes, new RelationNamer(project, engine));
+  bag.merge(disableTestsOfDisabledNodes(manifest));
+
+  // Unit tests, each project's (the root's and every package's) on its own models.
+  bag.merge(addUnitTests(project, manifest, packageParses.map((p) => p.manifest), fileNodes));
+
+  // dbt's model access (private, protected, restrict-access), once every project's nodes and tests are known.
+  bag.merge(accessDiagnostics(manifest, project.config, [...fileNodes, ...tests.nodes.filter((t) => t.config.enabled)]));
+
+  addQuarantineRefs(manifest, tests.nodes);
+  addForeignKeyRefs(fileNodes);
+  addLandingNodes(manifest, project.config.name);
+
+  const built = time('build_graph', () => buildGraph(manifest));
+  bag.merge(built.diagnostics);
+  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, varsRead: parsed.varsRead, varReaders: parsed.varReaders, parseVars: parsed.parseVars, secrets: parsed.secrets, counts: parsed.counts, modelFacts: parsed.modelFacts };
+}
+
+/** The generic test nodes of the root project and of each package, each on its own nodes and sources. */
+function generateAllTestNodes(project: LoadedProject, packages: LoadedProject[], engine: TemplateEngine, fileNodes: ManifestNode[], sources: SourceDefinition[], renderProperty: ReturnType<typeof propertyRenderer>): ReturnType<typeof generateTestNodes> {
+  // `{% test x %}` blocks, and dbt's older form: `{% macro test_x(model, …) %}`.
+  const knownTestMacros = engine.macros.flatMap((m) => (m.kind === 'test' ? [m.name] : m.name.startsWith('test_') ? [m.name.slice(5)] : []));
+  const out: ReturnType<typeof generateTestNodes> = { nodes: [], diagnostics: [] };
+  for (const unit of [project, ...packages]) {
+    const name = unit.config.name;
+    const own = generateTestNodes({
+      projectName: name,
+      nodes: fileNodes.filter((n) => n.packageName === name),
+      sources: sources.filter((s) => s.packageName === name),
+      projectTestConfig: unit === project ? project.config.dataTests : packageTestConfig(unit.config.dataTests, project.config.dataTests, name),
+      knownTestMacros,
+      testMacros: engine.macros,
+      rootProject: project.config.name,
+      renderConfig: (config, at) => renderProperty(config, 'a test config', at),
+    });
+    out.nodes.push(...own.nodes);
+    out.diagnostics.push(...own.diagnostics);
+  }
+  return out;
+}
+
+/** Test nodes into the manifest (or its disabled nodes), their schema and database named. */
+function addTestNodes(manifest: Manifest, tests: ManifestNode[], namer: RelationNamer): void {
   // Stored failures go to <target schema>_dbt_test__audit, through the project's generate_schema_name like dbt.
-  const namer = new RelationNamer(project, engine);
-  for (const t of tests.nodes) {
+  for (const t of tests) {
     t.schema = namer.schema(String(t.config.schema ?? 'dbt_test__audit'), { name: t.name, resource_type: 'test' });
     // Its database as a singular test's (dbt gives every test node the target's, or its config's).
     t.database = namer.database(t.config.database === undefined || t.config.database === null ? undefined : String(t.config.database), { name: t.name, resource_type: 'test' });
     if (t.config.enabled) manifest.nodes[t.uniqueId] = t;
     else manifest.disabled[t.uniqueId] = t;
   }
-  bag.merge(disableTestsOfDisabledNodes(manifest));
+}
 
-  // Unit tests, each project's (the root's and every package's) on its own models.
+/** The unit test nodes of the root project and each package, on their own models; CSV or SQL fixtures by file name. */
+function addUnitTests(project: LoadedProject, manifest: Manifest, packageManifests: Manifest[], fileNodes: ManifestNode[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   // CSV fixtures of unit tests (`fixture: <name>`) in the project's and its packages' test paths, by file name.
   const fixtures = new Map(project.files.filter((f) => f.kind === 'fixture').map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.(csv|sql)$/i, (m) => m.toLowerCase()), () => f.contents] as const));
   const unitTestsOf = (m: object): RawUnitTest[] => (m as { unitTests?: RawUnitTest[] }).unitTests ?? [];
-  for (const [name, raw] of [[project.config.name, unitTestsOf(manifest)], ...packageParses.map((p) => [p.manifest.projectName, unitTestsOf(p.manifest)] as const)] as const) {
+  for (const [name, raw] of [[project.config.name, unitTestsOf(manifest)], ...packageManifests.map((m) => [m.projectName, unitTestsOf(m)] as const)] as const) {
     if (!raw.length) continue;
     const models = new Map(fileNodes.filter((n) => n.resourceType === 'model' && n.packageName === name).map((n) => [n.name, n]));
     const unit = unitTestNodes(name, raw, models, fixtures);
-    bag.merge(unit.diagnostics);
+    diagnostics.push(...unit.diagnostics);
     for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
   }
+  return diagnostics;
+}
 
-  // dbt's model access (private, protected, restrict-access), once every project's nodes and tests are known.
-  bag.merge(accessDiagnostics(manifest, project.config, [...fileNodes, ...tests.nodes.filter((t) => t.config.enabled)]));
-
-  // A quarantining model reads the targets of its relationships tests while it builds.
+/** A quarantining model reads the targets of its relationships tests while it builds. */
+function addQuarantineRefs(manifest: Manifest, tests: ManifestNode[]): void {
   for (const node of Object.values(manifest.nodes)) {
     if (node.config.quarantine !== true) continue;
-    for (const t of rowLevelTests(node, tests.nodes)) {
+    for (const t of rowLevelTests(node, tests)) {
       const target = relationshipTarget(t);
       if (target && target.name !== node.name) node.refs.push({ ...target, at: { file: t.originalFilePath, line: 1, column: 1 } });
     }
   }
+}
 
-  // A foreign key written as `to: ref('x')` (dbt 1.9) reads x's relation: x is built first.
+/** A foreign key written as `to: ref('x')` (dbt 1.9) reads x's relation: x is built first. */
+function addForeignKeyRefs(fileNodes: ManifestNode[]): void {
   for (const node of fileNodes) {
     let constraints = node.constraints ?? [];
     // Most nodes have no column constraints: look without building arrays for them.
@@ -112,16 +138,15 @@ export function parseToGraph(
       else if (dep && 'source' in dep) node.sources.push({ ...dep.source, at });
     }
   }
+}
 
+/** A landing node for each external source. */
+function addLandingNodes(manifest: Manifest, projectName: string): void {
   for (const source of Object.values(manifest.sources)) {
     if (!source.external) continue;
-    const landing = landingNodeFor(source, project.config.name);
+    const landing = landingNodeFor(source, projectName);
     manifest.nodes[landing.uniqueId] = landing;
   }
-
-  const built = time('build_graph', () => buildGraph(manifest));
-  bag.merge(built.diagnostics);
-  return { graph: built.graph, diagnostics: bag.items, envRead: parsed.envRead, varsRead: parsed.varsRead, varReaders: parsed.varReaders, parseVars: parsed.parseVars, secrets: parsed.secrets, counts: parsed.counts, modelFacts: parsed.modelFacts };
 }
 
 /**

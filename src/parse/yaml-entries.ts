@@ -1,6 +1,6 @@
 /**
  * The entries shared by every kind of property-file entry: its tests (`data_tests`, or the older `tests`),
- * its columns, and a model's `versions:`. Read by schema-yaml.ts.
+ * its columns, and a model's `versions:`. Read by schema-yaml.ts and schema-file-entries.ts.
  */
 import type { YamlFile } from '../project/yaml-file.js';
 import type { ColumnInfo, Constraint } from './types.js';

@@ -1,9 +1,9 @@
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { projectShapeDiagnostics } from './project-shape.js';
-import type { FileSource, LoadOptions, LoadedProject, ProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
+import type { FileSource, LoadOptions, LoadedProject, ProjectConfig } from './types.js';
 import { diskFileSource } from './file-source.js';
-import { LazyProjectFile } from './project-file.js';
+import { listProjectFiles, pythonModelDiagnostics } from './list-project-files.js';
 import { parseYamlFile, type YamlFile } from './yaml-file.js';
 import { yamlPackage } from './yaml-package.js';
 import { renderFailure, renderYamlTree, type RenderProblem } from './render-yaml-value.js';
@@ -12,6 +12,8 @@ import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
 import { installedPackages, packageVars, renderPackageConfigs, renderPackageVars, type InstalledPackage } from './installed-packages.js';
 import { targetView } from './target-view.js';
+
+export { listProjectFiles } from './list-project-files.js';
 
 const KNOWN_KEYS = new Set([
   'name', 'version', 'profile', 'config-version', 'require-dbt-version', 'model-paths', 'source-paths', 'seed-paths', 'data-paths',
@@ -60,33 +62,12 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const env = options.env ?? process.env;
   const diagnostics: Diagnostic[] = [];
   const root = resolve(options.projectDir ?? process.cwd());
-  const configFile = ['project.yml', 'dbt_project.yml'].find((f) => fs.exists(join(root, f)));
-  if (!configFile) {
-    diagnostics.push({ code: 'project-not-found', severity: 'error', message: `no project.yml or dbt_project.yml in ${root}`, hint: 'run from a project folder, pass --project-dir, or create one with `strata init <name>`' });
-    return { diagnostics };
-  }
-  const parsed = parseYamlFile(configFile, fs.read(join(root, configFile)));
-  if (!parsed.file) return { diagnostics: parsed.diagnostics };
-  const yaml: YamlFile = parsed.file;
-  const raw = yaml.value as Record<string, unknown>;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    diagnostics.push({ code: 'project-invalid', severity: 'error', message: `${configFile} must be a mapping of settings`, file: configFile, line: 1 });
-    return { diagnostics };
-  }
+  const read = readProjectYaml(root, fs, diagnostics);
+  if (!read) return { diagnostics };
+  const { configFile, yaml, raw, name } = read;
   const invalid = (key: string, message: string, hint?: string): void => {
     diagnostics.push({ code: 'project-invalid', severity: 'error', message, file: configFile, line: yaml.lineOf([key]) ?? 1, ...(hint ? { hint } : {}) });
   };
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.has(key)) diagnostics.push({ code: 'project-unknown-key', severity: 'warn', message: `unknown key '${key}' in ${configFile} is ignored`, file: configFile, line: yaml.lineOf([key]) });
-  }
-  if (typeof raw.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw.name)) {
-    invalid('name', raw.name === undefined ? `${configFile} has no name` : `project name ${JSON.stringify(raw.name)} is not valid`, "add name: my_project (letters, digits, underscores)");
-    return { diagnostics };
-  }
-  const name = raw.name;
-  const shape = projectShapeDiagnostics(raw, configFile, (path) => yaml.lineOf(path));
-  diagnostics.push(...shape);
-  if (shape.some((d) => d.severity === 'error')) return { diagnostics };
 
   const selectorsFile = readSelectorsFile(root, fs);
   diagnostics.push(...selectorsFile.diagnostics);
@@ -123,23 +104,9 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const packages = installed.packages.map((p) => renderPackageVars(p, ctx, (d) => diagnostics.push(d)));
   const packageVarsOf = (p: InstalledPackage): Record<string, unknown> => packageVars(p, varsTree, name, cli.value, packages.map((q) => q.name));
 
-  const paths: Record<string, string[]> = {};
-  const pathKey = (key: string, legacy: string | undefined, def: string[]): void => {
-    const v = stringList(raw[key] ?? (legacy ? raw[legacy] : undefined), def);
-    if (!v) invalid(key, `${key} must be a list of folders`, `${key}: [${def[0] ?? 'folder'}]`);
-    paths[key] = v ?? def;
-  };
   // dbt 1.8 renamed `tests:` to `data_tests:` and rejects both: merging them could drop configs silently.
   if (raw.tests !== undefined && raw.data_tests !== undefined) invalid('tests', `${configFile} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its configs under data_tests and remove it");
-  pathKey('model-paths', 'source-paths', ['models']);
-  pathKey('seed-paths', 'data-paths', ['seeds']);
-  pathKey('macro-paths', undefined, ['macros']);
-  pathKey('test-paths', undefined, ['tests']);
-  pathKey('snapshot-paths', undefined, ['snapshots']);
-  pathKey('analysis-paths', undefined, ['analyses']);
-  pathKey('docs-paths', undefined, []);
-  pathKey('asset-paths', undefined, []);
-  pathKey('clean-targets', undefined, []);
+  const paths = folderPaths(raw, invalid);
 
   const config: ProjectConfig = {
     name,
@@ -189,87 +156,58 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   };
 }
 
-function kindOf(resource: 'model' | 'seed' | 'macro' | 'test' | 'snapshot' | 'analysis' | 'docs', rel: string): ProjectFileKind | undefined {
-  const ext = rel.slice(rel.lastIndexOf('.') + 1).toLowerCase();
-  if (ext === 'yml' || ext === 'yaml') return 'schema';
-  if (ext === 'md') return 'doc';
-  if (resource === 'seed') return ext === 'csv' ? 'seed' : undefined;
-  // A unit test's fixtures (`tests/fixtures/x.csv` or `.sql`) are data, not tests, as in dbt.
-  if (resource === 'test' && (ext === 'csv' || ext === 'sql') && rel.split('/').includes('fixtures')) return 'fixture';
-  if (resource === 'test' && ext === 'csv') return undefined;
-  if (ext !== 'sql') return undefined;
-  if (resource === 'test') return rel.split('/').includes('generic') ? 'macro' : 'test';
-  if (resource === 'docs') return undefined;
-  return resource;
+/**
+ * The project file (`project.yml`, else dbt's `dbt_project.yml`) read and checked as a whole: a mapping, a valid
+ * name, dbt's shape. Undefined (with the diagnostics) when loading cannot go on.
+ */
+function readProjectYaml(root: string, fs: FileSource, diagnostics: Diagnostic[]): { configFile: string; yaml: YamlFile; raw: Record<string, unknown>; name: string } | undefined {
+  const configFile = ['project.yml', 'dbt_project.yml'].find((f) => fs.exists(join(root, f)));
+  if (!configFile) {
+    diagnostics.push({ code: 'project-not-found', severity: 'error', message: `no project.yml or dbt_project.yml in ${root}`, hint: 'run from a project folder, pass --project-dir, or create one with `strata init <name>`' });
+    return undefined;
+  }
+  const parsed = parseYamlFile(configFile, fs.read(join(root, configFile)));
+  if (!parsed.file) {
+    diagnostics.push(...parsed.diagnostics);
+    return undefined;
+  }
+  const yaml: YamlFile = parsed.file;
+  const raw = yaml.value as Record<string, unknown>;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    diagnostics.push({ code: 'project-invalid', severity: 'error', message: `${configFile} must be a mapping of settings`, file: configFile, line: 1 });
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) diagnostics.push({ code: 'project-unknown-key', severity: 'warn', message: `unknown key '${key}' in ${configFile} is ignored`, file: configFile, line: yaml.lineOf([key]) });
+  }
+  if (typeof raw.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw.name)) {
+    diagnostics.push({ code: 'project-invalid', severity: 'error', message: raw.name === undefined ? `${configFile} has no name` : `project name ${JSON.stringify(raw.name)} is not valid`, file: configFile, line: yaml.lineOf(['name']) ?? 1, hint: 'add name: my_project (letters, digits, underscores)' });
+    return undefined;
+  }
+  const shape = projectShapeDiagnostics(raw, configFile, (path) => yaml.lineOf(path));
+  diagnostics.push(...shape);
+  if (shape.some((d) => d.severity === 'error')) return undefined;
+  return { configFile, yaml, raw, name: raw.name };
 }
 
-/** dbt Python models (`models/*.py`): Strata runs SQL only, so each is named rather than skipped in silence. */
-function pythonModelDiagnostics(config: ProjectConfig, fs: FileSource): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const dir of config.modelPaths) {
-    for (const abs of fs.list(resolve(config.rootDir, dir))) {
-      if (!abs.endsWith('.py')) continue;
-      const path = relative(config.rootDir, abs).split(sep).join('/');
-      out.push({ code: 'python-model-unsupported', severity: 'warn', message: `${path} is a Python model: Strata runs SQL models only, so it is not part of the project (a ref() to it will not resolve)`, file: path, line: 1, hint: 'rewrite it as a SQL model, or build it with dbt; move it out of the model paths to silence this' });
-    }
-  }
-  return out;
-}
-
-/** Every file of the project, by kind; each is read once, when first needed. */
-export function listProjectFiles(config: ProjectConfig, fs: FileSource): ProjectFile[] {
-  const files: ProjectFile[] = [];
-  const seen = new Set<string>();
-  const groups: [string[], Parameters<typeof kindOf>[0]][] = [
-    [config.modelPaths, 'model'], [config.seedPaths, 'seed'], [config.macroPaths, 'macro'], [config.testPaths, 'test'],
-    [config.snapshotPaths, 'snapshot'], [config.analysisPaths, 'analysis'], [config.docsPaths, 'docs'],
-  ];
-  for (const [dirs, resource] of groups) {
-    for (const dir of dirs) {
-      const absDir = resolve(config.rootDir, dir);
-      // Listed paths start with absDir, itself under rootDir unless a resource path leads out of the project.
-      const rootPrefix = `${config.rootDir}${sep}`;
-      const dirPrefix = `${absDir}${sep}`;
-      const targetPrefix = `${relative(config.rootDir, resolve(config.rootDir, config.targetPath)).split(sep).join('/')}/`;
-      const slashes = sep === '/' ? (p: string) => p : (p: string) => p.split(sep).join('/');
-      for (const abs of fs.list(absDir)) {
-        if (seen.has(abs)) continue;
-        const path = slashes(abs.startsWith(rootPrefix) ? abs.slice(rootPrefix.length) : relative(config.rootDir, abs));
-        if (path.startsWith(targetPrefix)) continue;
-        const pathInResource = slashes(abs.startsWith(dirPrefix) ? abs.slice(dirPrefix.length) : relative(absDir, abs));
-        const kind = kindOf(resource, pathInResource);
-        if (!kind) continue;
-        seen.add(abs);
-        files.push(new LazyProjectFile(kind, path, pathInResource, dir, abs, fs));
-      }
-    }
-  }
-  // Installed packages' files, under their packages' names.
-  for (const pkg of config.installedPackages) listPackageFiles(config.rootDir, pkg, fs, files, seen);
-  return files;
-}
-
-/** One installed package's files (models, seeds, macros, tests, snapshots, analyses, YAML, docs), paths from the project root. */
-function listPackageFiles(rootDir: string, pkg: InstalledPackage, fs: FileSource, files: ProjectFile[], seen: Set<string>): void {
-  const groups: [string[], Parameters<typeof kindOf>[0]][] = [
-    [pkg.modelPaths, 'model'], [pkg.seedPaths, 'seed'], [pkg.macroPaths, 'macro'], [pkg.testPaths, 'test'],
-    [pkg.snapshotPaths, 'snapshot'], [pkg.analysisPaths, 'analysis'], [pkg.docsPaths, 'docs'],
-  ];
-  for (const [dirs, resource] of groups) {
-    for (const dir of dirs) {
-      const absDir = resolve(rootDir, pkg.dir, dir);
-      for (const abs of fs.list(absDir)) {
-        if (seen.has(abs)) continue;
-        const pathInResource = relative(absDir, abs).split(sep).join('/');
-        const kind = kindOf(resource, pathInResource);
-        if (!kind) continue;
-        seen.add(abs);
-        const file = new LazyProjectFile(kind, `${pkg.dir}/${dir}/${pathInResource}`, pathInResource, `${pkg.dir}/${dir}`, abs, fs);
-        file.packageName = pkg.name;
-        files.push(file);
-      }
-    }
-  }
+/** The resource folders of the project file (dbt's defaults, and its legacy `source-paths` / `data-paths`). */
+function folderPaths(raw: Record<string, unknown>, invalid: (key: string, message: string, hint?: string) => void): Record<string, string[]> {
+  const paths: Record<string, string[]> = {};
+  const pathKey = (key: string, legacy: string | undefined, def: string[]): void => {
+    const v = stringList(raw[key] ?? (legacy ? raw[legacy] : undefined), def);
+    if (!v) invalid(key, `${key} must be a list of folders`, `${key}: [${def[0] ?? 'folder'}]`);
+    paths[key] = v ?? def;
+  };
+  pathKey('model-paths', 'source-paths', ['models']);
+  pathKey('seed-paths', 'data-paths', ['seeds']);
+  pathKey('macro-paths', undefined, ['macros']);
+  pathKey('test-paths', undefined, ['tests']);
+  pathKey('snapshot-paths', undefined, ['snapshots']);
+  pathKey('analysis-paths', undefined, ['analyses']);
+  pathKey('docs-paths', undefined, []);
+  pathKey('asset-paths', undefined, []);
+  pathKey('clean-targets', undefined, []);
+  return paths;
 }
 
 /** The `flags:` whose values are true or false (a wrong value is reported by project-flags.ts). */

@@ -140,3 +140,24 @@ export function renderOnThreads(jobs: ParseRenderJob[], workers: number, options
   }
   return jobs.map((job, i) => outcomes[i] ?? here(job));
 }
+
+/** The options a worker's engine is built from: data only, with the main engine's invocation id and start time. */
+export function workerEngineOptions(options: TemplateEnvironmentOptions, identity: { invocationId: string; runStartedAt: number }): WorkerEngineOptions {
+  // Not the code cache: workers render for the parse, which never uses it.
+  const data = Object.fromEntries(Object.entries(options).filter(([k, v]) => typeof v !== 'function' && k !== 'codeCache')) as WorkerEngineOptions;
+  const columnLabels = options.columnConventions?.(options.adapterType)?.labels;
+  return { ...data, ...(columnLabels ? { columnLabels } : {}), identity };
+}
+
+/** `secret('NAME')` references for every literal name in the files and the macros; others are rendered on the main thread. */
+export function secretReferences(options: TemplateEnvironmentOptions, jobs: ParseRenderJob[]): Record<string, string> {
+  const refs: Record<string, string> = {};
+  const reference = options.secretReference;
+  if (!reference) return refs;
+  const texts = [...jobs.map((j) => j.source), ...options.macroFiles.map((f) => f.contents)];
+  for (const text of texts) {
+    if (!text.includes('secret')) continue;
+    for (const m of text.matchAll(/\bsecret\s*\(\s*['"]([^'"]+)['"]/g)) refs[m[1]!] ??= reference(m[1]!);
+  }
+  return refs;
+}

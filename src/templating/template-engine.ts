@@ -4,19 +4,17 @@ import type { Relation } from '../adapters/contract.js';
 import type { RefCall } from '../parse/types.js';
 import type { MacroInfo, MaterializationCall, MaterializationOutcome, ParseRenderJob, ParseRenderResult, RenderNode, RunRenderContext, TemplateEngine, TemplateEnvironmentOptions } from './types.js';
 import { materializationRun } from './materialization-call.js';
-import { parseWorkerCount, renderOnThreads, type RenderEffect, type RenderOutcome, type WorkerEngineOptions } from './parse-render-pool.js';
+import { parseWorkerCount, renderOnThreads, secretReferences, workerEngineOptions, type RenderEffect, type RenderOutcome } from './parse-render-pool.js';
 import { MacroRegistry, renderIsAsync, withRenderState } from './macro-registry.js';
 import { builtinMacroFiles } from './builtin-macros.js';
 import { buildScope, type ParseRecorder } from './render-scope.js';
 import { contextDict } from './context-dict.js';
 import { readLiteralArgs, scanSimpleTemplate, substituteSimpleTemplate } from './fast-path.js';
 import { isInertMacro, scanParseTemplate } from './parse-scan.js';
-import { CompiledTemplate, defaultGlobals, lenientRuntime, type Runtime } from './jinja/index.js';
+import { defaultGlobals, lenientRuntime, type CompiledTemplate, type Runtime } from './jinja/index.js';
 import { renderErrorDiagnostic } from './render-errors.js';
-import { literalShape } from './literal-shapes.js';
+import { CompiledTemplates } from './compiled-templates.js';
 import { findCall, isWarehouseError, macrosCalled } from './template-source-calls.js';
-
-type TemplateCodeCacheLike = NonNullable<TemplateEnvironmentOptions['codeCache']>;
 
 /** Names a project may define as its own macros, overriding dbt's (then the fast path steps aside). */
 const OVERRIDABLE = ['ref', 'source', 'config'];
@@ -37,9 +35,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
   readonly envRead: Record<string, string | null> = {};
   readonly varsRead: Record<string, string | null> = {};
   private readonly registry: MacroRegistry;
-  private readonly templates = new Map<string, CompiledTemplate>();
-  /** Templates (file and text) the code cache holds, or was given, this command. */
-  private readonly inCodeCache = new Set<string>();
+  private readonly compiled = new CompiledTemplates();
   private readonly invocationId: string;
   private readonly runStartedAt: Date;
   /** Jinja's globals and every macro by name and by package: the same for every render. */
@@ -91,7 +87,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const recorder: ParseRecorder = { refs: [], sources: [], config: {}, docRefs: [] };
     const result: ParseRenderResult = { refs: recorder.refs, sources: recorder.sources, config: recorder.config, docRefs: recorder.docRefs, macrosUsed: macrosCalled(source, (n) => this.registry.resolvePackage(n)), fastPath: false, diagnostics: [] };
     try {
-      const { template, values } = this.compile(node.file, source);
+      const { template, values } = this.compiled.compile(node.file, source);
       const frame = this.frame(node, recorder, undefined, values, options);
       withRenderState({ scope: frame, async: false, instances: new Map() }, () => template.renderSync(frame, { runtime: this.parseRuntime }));
     } catch (e) {
@@ -116,7 +112,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     });
     const workers = parseWorkerCount(full.length, this.options.env);
     const fullJobs = full.map((i) => jobs[i]!);
-    const outcomes = workers > 0 ? renderOnThreads(fullJobs, workers, this.workerOptions(), this.secretReferences(fullJobs), (job) => this.renderRecording(job)) : undefined;
+    const outcomes = workers > 0 ? renderOnThreads(fullJobs, workers, workerEngineOptions(this.options, { invocationId: this.invocationId, runStartedAt: this.runStartedAt.getTime() }), secretReferences(this.options, fullJobs), (job) => this.renderRecording(job)) : undefined;
     this.parallelStats.workers = Math.max(this.parallelStats.workers, outcomes ? workers : 0);
     full.forEach((i, k) => {
       const outcome = outcomes?.[k];
@@ -141,27 +137,6 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const options: TemplateEnvironmentOptions = { ...this.options, onSecret: (name, value) => effects.push({ secret: [name, value] }), log: (message) => effects.push({ log: message }) };
     // As a worker's result is: plain data, as the render cache stores it.
     return { result: JSON.parse(JSON.stringify(this.parseRender(job.node, job.source, options))) as ParseRenderResult, effects };
-  }
-
-  /** The options a worker's engine is built from: data only, with this engine's invocation id and start time. */
-  private workerOptions(): WorkerEngineOptions {
-    // Not the code cache: workers render for the parse, which never uses it.
-    const data = Object.fromEntries(Object.entries(this.options).filter(([k, v]) => typeof v !== 'function' && k !== 'codeCache')) as WorkerEngineOptions;
-    const columnLabels = this.options.columnConventions?.(this.options.adapterType)?.labels;
-    return { ...data, ...(columnLabels ? { columnLabels } : {}), identity: { invocationId: this.invocationId, runStartedAt: this.runStartedAt.getTime() } };
-  }
-
-  /** `secret('NAME')` references for every literal name in the files and the macros; others are rendered here. */
-  private secretReferences(jobs: ParseRenderJob[]): Record<string, string> {
-    const refs: Record<string, string> = {};
-    const reference = this.options.secretReference;
-    if (!reference) return refs;
-    const texts = [...jobs.map((j) => j.source), ...this.options.macroFiles.map((f) => f.contents)];
-    for (const text of texts) {
-      if (!text.includes('secret')) continue;
-      for (const m of text.matchAll(/\bsecret\s*\(\s*['"]([^'"]+)['"]/g)) refs[m[1]!] ??= reference(m[1]!);
-    }
-    return refs;
   }
 
   /** The static scan of a parse render (parse-scan.ts), where the project lets it: undefined means render. */
@@ -201,7 +176,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     }
     let compiled: { template: CompiledTemplate; values?: Record<string, string> };
     try {
-      compiled = this.compile(node.file, text, this.options.codeCache);
+      compiled = this.compiled.compile(node.file, text, this.options.codeCache);
     } catch (e) {
       throw new UserError(this.toDiagnostic(e, node.file, text));
     }
@@ -257,7 +232,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     // dbt's render(text): the text rendered as a template with this render's names (dbt-unit-testing renders
     // a model's raw_code so, its ref() override in effect).
     frame.render = (text: unknown): string | Promise<string> => {
-      const template = this.template(node.file, String(text));
+      const template = this.compiled.get(node.file, String(text));
       return renderIsAsync() ? template.renderAsync(frame) : template.renderSync(frame);
     };
     return frame;
@@ -266,43 +241,6 @@ export class JinjaTemplateEngine implements TemplateEngine {
   private renderResolved(resolved: { error: string; hint?: string } | Relation, ctx: RunRenderContext, at: RefCall['at'], code: string): string {
     if ('error' in resolved) throw new UserError({ code, severity: 'error', message: resolved.error, ...(at ?? {}), ...(resolved.hint ? { hint: resolved.hint } : {}) });
     return ctx.renderRelation(resolved);
-  }
-
-  /**
-   * A compiled template and the literal values its shape needs (see literal-shapes.ts). With a code cache (run
-   * renders), a template compiled by an earlier command is not parsed again, and one compiled now is kept.
-   */
-  private compile(file: string, source: string, cache?: TemplateCodeCacheLike): { template: CompiledTemplate; values?: Record<string, string> } {
-    const shaped = literalShape(source);
-    if (shaped) {
-      let t: CompiledTemplate | undefined;
-      try {
-        t = this.template(file, shaped.shape, cache);
-      } catch {
-        // reported against the text as written, below
-      }
-      if (t) return { template: t, values: shaped.values };
-    }
-    return { template: this.template(file, source, cache) };
-  }
-
-  private template(file: string, text: string, cache?: TemplateCodeCacheLike): CompiledTemplate {
-    const key = `${file}\u0000${text}`;
-    let t = this.templates.get(key);
-    if (!cache) {
-      if (!t) this.templates.set(key, (t = new CompiledTemplate(text, file)));
-      return t;
-    }
-    if (this.inCodeCache.has(key)) return t!;
-    // The compiled store first: a store that does not compile is dropped, and then holds no code either.
-    const maker = cache.maker?.(file, text);
-    const code = cache.get(file, text);
-    // Compiled already by this command's parse, or by none: kept for the next command either way.
-    if (!t) t = code === undefined ? new CompiledTemplate(text, file) : new CompiledTemplate(text, file, { code, maker });
-    if (code === undefined) cache.put(file, text, t.code(true));
-    this.templates.set(key, t);
-    this.inCodeCache.add(key);
-    return t;
   }
 
   private toDiagnostic(e: unknown, file: string, source: string): Diagnostic {

@@ -2,6 +2,7 @@
 import type { Expr } from './ast.js';
 import { describe, type TokenStream } from './token-stream.js';
 import { PyFloat } from './py-number.js';
+import { parseCallArgs, parseDottedName, parseSubscript, startsTestArgument, type CallArgs } from './parse-postfix.js';
 
 const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const CONSTANTS: Record<string, unknown> = { true: true, false: false, none: null, True: true, False: false, None: null };
@@ -205,62 +206,11 @@ export class ExpressionParser {
   }
 
   private subscript(node: Expr): Expr {
-    const tok = this.s.next();
-    const line = tok.line;
-    if (tok.value === '.') {
-      const attr = this.s.next();
-      if (attr.type === 'name') return { t: 'getattr', obj: node, attr: attr.value, line };
-      if (attr.type === 'int') return { t: 'getitem', obj: node, key: { t: 'const', value: attr.literal, line }, line };
-      throw this.s.fail('expected name or number', attr.line);
-    }
-    const keys: Expr[] = [];
-    while (!this.s.isOp(']')) {
-      if (keys.length) this.s.expectOp(',');
-      keys.push(this.subscribed());
-    }
-    this.s.expectOp(']');
-    const key = keys.length === 1 ? keys[0]! : { t: 'tuple' as const, items: keys, line };
-    return { t: 'getitem', obj: node, key, line };
+    return parseSubscript(this.s, node, () => this.expression());
   }
 
-  private subscribed(): Expr {
-    const line = this.s.cur.line;
-    const parts: (Expr | undefined)[] = [];
-    const part = (): Expr | undefined => (this.s.isOp(':') || this.s.isOp(']') || this.s.isOp(',') ? undefined : this.expression());
-    parts.push(part());
-    if (!this.s.isOp(':')) {
-      if (!parts[0]) throw this.s.fail(`Expected an expression, got '${describe(this.s.cur)}'`);
-      return parts[0];
-    }
-    this.s.next();
-    parts.push(part());
-    if (this.s.skipOp(':')) parts.push(part());
-    return { t: 'slice', ...(parts[0] ? { start: parts[0] } : {}), ...(parts[1] ? { stop: parts[1] } : {}), ...(parts[2] ? { step: parts[2] } : {}), line };
-  }
-
-  callArgs(): { args: Expr[]; kwargs: [string, Expr][]; star?: Expr; dstar?: Expr } {
-    this.s.expectOp('(');
-    const out: { args: Expr[]; kwargs: [string, Expr][]; star?: Expr; dstar?: Expr } = { args: [], kwargs: [] };
-    let first = true;
-    while (!this.s.isOp(')')) {
-      if (!first) {
-        this.s.expectOp(',');
-        if (this.s.isOp(')')) break;
-      }
-      first = false;
-      if (this.s.skipOp('**')) out.dstar = this.expression();
-      else if (this.s.skipOp('*')) out.star = this.expression();
-      else if (this.s.cur.type === 'name' && this.s.peek().type === 'op' && this.s.peek().value === '=') {
-        const key = this.s.next().value;
-        this.s.next();
-        out.kwargs.push([key, this.expression()]);
-      } else {
-        if (out.kwargs.length || out.dstar || out.star) throw this.s.fail('invalid syntax for function call expression');
-        out.args.push(this.expression());
-      }
-    }
-    this.s.expectOp(')');
-    return out;
+  callArgs(): CallArgs {
+    return parseCallArgs(this.s, () => this.expression());
   }
 
   private call(fn: Expr): Expr {
@@ -268,20 +218,11 @@ export class ExpressionParser {
     return { t: 'call', fn, ...this.callArgs(), line };
   }
 
-  private filterName(): string {
-    let name = this.s.expectName().value;
-    while (this.s.isOp('.') && this.s.peek().type === 'name') {
-      this.s.next();
-      name += '.' + this.s.next().value;
-    }
-    return name;
-  }
-
   /** `| name(args)`, applied to `node` (null inside `{% filter %}` and block set, where the body is the input). */
   filter(node: Expr | null, startInline = true): Expr {
     if (startInline) this.s.expectOp('|');
     const line = this.s.cur.line;
-    const name = this.filterName();
+    const name = parseDottedName(this.s);
     const args = this.s.isOp('(') ? this.callArgs() : { args: [], kwargs: [] };
     let result: Expr = { t: 'filter', name, node, ...args, line };
     if (!startInline) while (this.s.skipOp('|')) result = this.filter(result, false);
@@ -291,17 +232,10 @@ export class ExpressionParser {
   private test(node: Expr): Expr {
     const line = this.s.next().line;
     const negated = this.s.skipName('not');
-    const name = this.filterName();
+    const name = parseDottedName(this.s);
     let args: { args: Expr[]; kwargs: [string, Expr][] } = { args: [], kwargs: [] };
     if (this.s.isOp('(')) args = this.callArgs();
-    else if (this.startsArgument()) args = { args: [this.postfix(this.primary())], kwargs: [] };
+    else if (startsTestArgument(this.s)) args = { args: [this.postfix(this.primary())], kwargs: [] };
     return { t: 'test', name, node, ...args, negated, line };
-  }
-
-  private startsArgument(): boolean {
-    const c = this.s.cur;
-    if (c.type === 'string' || c.type === 'int' || c.type === 'float') return true;
-    if (c.type === 'op') return c.value === '[' || c.value === '{' || c.value === '(';
-    return c.type === 'name' && !['else', 'or', 'and', 'is', 'in', 'not', 'if'].includes(c.value);
   }
 }

@@ -1,8 +1,9 @@
 /** Jinja2's statement parser: turns tokens into a list of statements (see ast.ts). */
-import type { Expr, MacroDef, Stmt, Target } from './ast.js';
+import type { Expr, Stmt, Target } from './ast.js';
 import { JinjaError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 import { ExpressionParser } from './parse-expression.js';
+import { callStmt, macroStmt, materializationStmt, type BlockReader } from './parse-definitions.js';
 import { TokenStream, describe } from './token-stream.js';
 
 /** Blocks that dbt adds and that render nothing in a model or macro file (their contents are read elsewhere). */
@@ -20,9 +21,9 @@ interface Frame {
   ends: string[];
 }
 
-class Parser {
-  private readonly s: TokenStream;
-  private readonly e: ExpressionParser;
+class Parser implements BlockReader {
+  readonly s: TokenStream;
+  readonly e: ExpressionParser;
   private readonly stack: Frame[] = [];
 
   constructor(tokens: Token[]) {
@@ -69,13 +70,13 @@ class Parser {
     return new JinjaError('syntax', `Unexpected end of template. Jinja was looking for the following tags: ${top.ends.map((e) => `'${e}'`).join(' or ')}. The innermost block that needs to be closed is '${top.tag}'.`, line);
   }
 
-  private endBlock(): void {
+  endBlock(): void {
     if (this.s.cur.type !== 'block_end') throw this.s.fail(`expected token 'end of statement block', got '${describe(this.s.cur)}'`);
     this.s.next();
   }
 
   /** Parses a body up to one of `ends`; returns the body and the end tag's name (consumed). */
-  private block(tag: string, line: number, ends: string[]): { body: Stmt[]; end: string } {
+  block(tag: string, line: number, ends: string[]): { body: Stmt[]; end: string } {
     this.stack.push({ tag, line, ends });
     const body = this.subparse(ends);
     this.stack.pop();
@@ -90,10 +91,10 @@ class Parser {
       case 'if': return this.ifStmt();
       case 'for': return this.forStmt();
       case 'set': return this.setStmt();
-      case 'macro': return this.macroStmt('macro', 'endmacro');
-      case 'test': return this.macroStmt('test', 'endtest');
-      case 'materialization': return this.materializationStmt();
-      case 'call': return this.callStmt();
+      case 'macro': return macroStmt(this, 'macro', 'endmacro');
+      case 'test': return macroStmt(this, 'test', 'endtest');
+      case 'materialization': return materializationStmt(this);
+      case 'call': return callStmt(this);
       case 'filter': return this.filterStmt();
       case 'with': return this.withStmt();
       case 'do': {
@@ -208,69 +209,6 @@ class Parser {
     const { body } = this.block('set', line, ['endset']);
     this.endBlock();
     return { t: 'setblock', target, body, filters, line };
-  }
-
-  private signature(def: MacroDef): void {
-    this.s.expectOp('(');
-    while (!this.s.isOp(')')) {
-      if (def.params.length) this.s.expectOp(',');
-      const name = this.s.expectName().value;
-      const param: MacroDef['params'][number] = { name };
-      if (this.s.skipOp('=')) param.default = this.e.expression();
-      else if (name === 'caller') throw this.s.fail('When defining macros or call blocks the special "caller" argument must be omitted or be given a default.');
-      else if (def.params.some((p) => p.default)) throw this.s.fail('non-default argument follows default argument');
-      def.params.push(param);
-    }
-    this.s.expectOp(')');
-  }
-
-  private macroStmt(tag: string, end: string): Stmt {
-    const line = this.s.next().line;
-    const name = this.s.expectName().value;
-    const def: MacroDef = { name: tag === 'test' ? `test_${name}` : name, params: [], body: [], line };
-    if (this.s.isOp('(')) this.signature(def);
-    else throw this.s.fail(`expected token '(', got '${describe(this.s.cur)}'`);
-    this.endBlock();
-    def.body = this.block(tag, line, [end]).body;
-    this.endBlock();
-    return { t: 'macro', def, line };
-  }
-
-  /**
-   * dbt's `{% materialization name, default %}` / `{% materialization name, adapter='duckdb' %}`: a macro
-   * without parameters named `materialization_<name>_<adapter>` (dbt's MaterializationExtension).
-   */
-  private materializationStmt(): Stmt {
-    const line = this.s.next().line;
-    const name = this.s.expectName().value;
-    let adapter = 'default';
-    while (this.s.skipOp(',')) {
-      const key = this.s.expectName().value;
-      if (key === 'default' && !this.s.isOp('=')) continue;
-      if (!this.s.skipOp('=') || (key !== 'adapter' && key !== 'supported_languages')) throw this.s.fail(`materialization '${name}' has an invalid argument '${key}': write {% materialization ${name}, default %} or {% materialization ${name}, adapter='<type>' %}`);
-      const value = this.e.expression();
-      if (key === 'adapter') {
-        if (value.t !== 'const' || typeof value.value !== 'string') throw this.s.fail(`materialization '${name}': adapter= takes a quoted adapter type`);
-        adapter = value.value;
-      }
-    }
-    this.endBlock();
-    const def: MacroDef = { name: `materialization_${name}_${adapter}`, params: [], body: [], line };
-    def.body = this.block('materialization', line, ['endmaterialization']).body;
-    this.endBlock();
-    return { t: 'macro', def, line };
-  }
-
-  private callStmt(): Stmt {
-    const line = this.s.next().line;
-    const def: MacroDef = { name: 'caller', params: [], body: [], line };
-    if (this.s.isOp('(')) this.signature(def);
-    const call = this.e.expression();
-    if (call.t !== 'call') throw this.s.fail('expected call', line);
-    this.endBlock();
-    def.body = this.block('call', line, ['endcall']).body;
-    this.endBlock();
-    return { t: 'callblock', call, def, line };
   }
 
   private filterStmt(): Stmt {
