@@ -4,18 +4,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'sql-parser-cst';
 import { createTemplateEngine } from './index.js';
 import { adapterMacroFiles } from '../adapters/registry.js';
-import type { MacroFile, RenderNode, RunRenderContext } from './types.js';
+import type { MacroFile } from './types.js';
+import { BARE_NODE, bareRunContext } from '../test-support/bare-render.js';
 
-const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: {} };
-const context: RunRenderContext = {
-  thisRelation: { schema: 'main', identifier: 'm' },
-  renderRelation: (r) => `${r.schema}.${r.identifier}`,
-  quoteIdentifier: (n) => n,
-  resolveRef: () => ({ error: 'no refs here' }),
-  resolveSource: () => ({ error: 'no sources here' }),
-  isIncremental: false,
-  fullRefresh: false,
-};
+const node = BARE_NODE;
+const context = bareRunContext();
 const render = (adapterType: string, sql: string, projectMacros: MacroFile[] = [], behaviorFlags: Record<string, boolean> = {}): Promise<string> =>
   createTemplateEngine({ projectName: 'p', adapterType, target: { name: 'dev', type: adapterType }, vars: {}, env: {}, docs: {}, behaviorFlags, macroFiles: [...adapterMacroFiles().map((f) => ({ ...f, packageName: 'dbt' })), ...projectMacros] }).runRender(node, sql, context);
 const duckRows = async (sql: string): Promise<Record<string, unknown>[]> => (await (await (await DuckDBInstance.create(':memory:')).connect()).runAndReadAll(sql)).getRowObjectsJson();

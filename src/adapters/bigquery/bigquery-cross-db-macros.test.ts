@@ -7,7 +7,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createTemplateEngine } from '../../templating/index.js';
 import { adapterMacroFiles } from '../registry.js';
-import type { RenderNode, RunRenderContext, TemplateWarehouse } from '../../templating/types.js';
+import type { RunRenderContext, TemplateWarehouse } from '../../templating/types.js';
+import { BARE_NODE, bareRunContext } from '../../test-support/bare-render.js';
 import { acquireZetaSql, type ZetaSql } from './local/zetasql-service.js';
 import { analyzerSettings, type AnalyzerSettings } from './local/analyzer-options.js';
 import { evaluateSelect } from './local/reference-evaluator.js';
@@ -45,17 +46,8 @@ const CASES: [string, string | null][] = [
   ["'(select sum(generated_number) from (' ~ dbt.generate_series(10) ~ '))'", '55'],
 ];
 
-const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: {} };
-const context = (warehouse: TemplateWarehouse): RunRenderContext => ({
-  thisRelation: { schema: 'main', identifier: 'm' },
-  renderRelation: (r) => `${r.schema}.${r.identifier}`,
-  quoteIdentifier: (n) => n,
-  resolveRef: () => ({ error: 'no refs here' }),
-  resolveSource: () => ({ error: 'no sources here' }),
-  isIncremental: false,
-  fullRefresh: false,
-  warehouse,
-});
+const node = BARE_NODE;
+const context = (warehouse: TemplateWarehouse): RunRenderContext => bareRunContext(warehouse);
 const render = (adapterType: string, sql: string, query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string> =>
   createTemplateEngine({ projectName: 'p', adapterType, target: { name: 'dev', type: adapterType }, vars: {}, env: {}, docs: {}, macroFiles: adapterMacroFiles().map((f) => ({ ...f, packageName: 'dbt' })) })
     .runRender(node, sql, context({ query: async (q) => { const rows = await query(q); return { columns: Object.keys(rows[0] ?? {}).map((name) => ({ name, dataType: 'INT64' })), rows }; }, getColumns: async () => [], relationExists: async () => false }));

@@ -1,0 +1,18 @@
+/** A model node and run context with nothing to resolve: for tests that render macros alone (cross-database macros). */
+import type { RenderNode, RunRenderContext, TemplateWarehouse } from '../templating/types.js';
+
+export const BARE_NODE: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: {} };
+
+/** The run context of `BARE_NODE`: relations as `schema.identifier`, no refs or sources; `warehouse` answers run_query. */
+export function bareRunContext(warehouse?: TemplateWarehouse): RunRenderContext {
+  return {
+    thisRelation: { schema: 'main', identifier: 'm' },
+    renderRelation: (r) => `${r.schema}.${r.identifier}`,
+    quoteIdentifier: (n) => n,
+    resolveRef: () => ({ error: 'no refs here' }),
+    resolveSource: () => ({ error: 'no sources here' }),
+    isIncremental: false,
+    fullRefresh: false,
+    ...(warehouse ? { warehouse } : {}),
+  };
+}
