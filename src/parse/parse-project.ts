@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { dbtFilePath } from './package-paths.js';
 import { groupConfigSite, groupDiagnostics, type GroupUse } from './group-checks.js';
 import { groupDefinitions } from './group-entries.js';
-import { hookCalls } from './hook-calls.js';
+import { hookCalls, hookSite } from './hook-calls.js';
 import type { ModelParseFacts, ParseCounts, ParseOptions } from './parse-options.js';
 
 export type { ModelParseFacts, ParseCounts, ParseOptions } from './parse-options.js';
@@ -170,7 +170,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
     if (resourceType === 'test' && !config.severity) config.severity = 'ERROR';
     // As dbt's parse: the refs and sources of the node's hooks are its dependencies too.
     if (config.enabled) {
-      const hooks = hookCalls(engine, { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, originalFilePath: dbtPath(f.path), fqn, config, path: f.pathInResource }, [...config.pre_hook, ...config.post_hook]);
+      const hooks = hookCalls(engine, { uniqueId, name, resourceType, packageName: cfg.name, file: f.path, originalFilePath: dbtPath(f.path), fqn, config, path: f.pathInResource }, [...config.pre_hook, ...config.post_hook], (hook) => hookSite(hook, patch, cfg.rootDir, cfg.configFile));
       rendered = { ...rendered, refs: [...rendered.refs, ...hooks.refs], sources: [...rendered.sources, ...hooks.sources] };
       diagnostics.push(...hooks.diagnostics);
     }
