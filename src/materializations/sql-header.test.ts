@@ -58,6 +58,16 @@ describe('sql_header', () => {
     expect(await f.q('select id from main.twice_model')).toEqual([{ id: 42 }]);
   });
 
+  it("comes before a quarantined model's staging table", async () => {
+    const f = project({
+      'models/checked.sql': `{{ config(materialized='table', sql_header="create or replace temp macro halve(x) as x / 2;") }}\nselect * from (values (1, halve(8)), (null, halve(2))) as t(id, half)`,
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: checked\n    config: {quarantine: true}\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    const r = await build({ projectDir: f.dir, profilesDir: f.dir, select: ['checked'] });
+    expect(r.results.find((x) => x.uniqueId === 'model.p.checked')?.status, JSON.stringify(r.results.map((x) => x.message))).toBe('success');
+    expect(await f.q('select id::int as id, half::int as half from main.checked')).toEqual([{ id: 1, half: 4 }]);
+  });
+
   it('is rendered in the run context when it comes from project YAML with Jinja', async () => {
     const f = project({
       'project.yml': PROJECT_YML('p', `models:\n  p:\n    +materialized: table\n    +sql_header: "set variable built_in = '{{ target.name }}/{{ this.identifier }}';"\n`),
