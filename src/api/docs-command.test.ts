@@ -51,6 +51,22 @@ describe('docs generate', () => {
     expect(existsSync(join(dir, 'target', 'pictures', 'old'))).toBe(false);
   });
 
+  it('leaves an asset folder that is the target folder, or holds it or lies in it, as it is, with a warning', async () => {
+    const dir = writeProject({ 'project.yml': PROJECT_YML('p', "asset-paths: [pictures]\ntarget-path: '.'\n"), 'models/m.sql': 'select 1 as id', 'pictures/flow.svg': '<svg/>' });
+    dirs.push(dir);
+    const same = await docsGenerate({ projectDir: dir, profilesDir: dir });
+    expect(same.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'pictures', 'flow.svg'), 'utf8')).toBe('<svg/>');
+    expect(same.diagnostics).toContainEqual(expect.objectContaining({ code: 'asset-path-skipped', severity: 'warn', file: 'project.yml' }));
+    const inside = writeProject({ 'project.yml': PROJECT_YML('p', 'asset-paths: [target]\n'), 'models/m.sql': 'select 1 as id' });
+    dirs.push(inside);
+    const r = await docsGenerate({ projectDir: inside, profilesDir: inside });
+    expect(r.exitCode).toBe(0);
+    expect(r.diagnostics.map((d) => d.code)).toContain('asset-path-skipped');
+    expect(existsSync(join(inside, 'target', 'catalog.json'))).toBe(true);
+    expect(existsSync(join(inside, 'target', 'target'))).toBe(false);
+  });
+
   it("writes every built node's and source's columns, in warehouse order with their types; unbuilt and ephemeral nodes are left out", async () => {
     const dir = writeProject({
       'seeds/raw.csv': 'id,name\n1,a\n',

@@ -94,7 +94,7 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     await warehouse?.close().catch(() => undefined);
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources, env: p.env }), p.scrubber);
-  copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? []);
+  diagnostics.push(...copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? [], p.project.config.configFile).diagnostics);
   const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
   const traced = await projectLineage(p, columns);
   diagnostics.push(...traced.diagnostics);

@@ -65,4 +65,12 @@ describe('run-operation', () => {
     expect(dropped.exitCode).toBe(0);
     expect(await schemas()).toEqual([{ schema_name: 'main' }]);
   });
+
+  it("refuses dbt's drop_schema_named without its schema_name, naming it (exit 2), and drops nothing", async () => {
+    const dir = writeProject({ 'models/m.sql': 'select 1 as id' });
+    dirs.push(dir);
+    const r = await runOperation({ projectDir: dir, profilesDir: dir, macro: 'drop_schema_named' });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'operation-invalid', message: expect.stringContaining('needs the argument schema_name') })]);
+  });
 });

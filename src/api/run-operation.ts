@@ -65,6 +65,9 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   }
   const args = readArgs(options.args);
   if (!args.value) return usage(args.error!, "pass the macro's arguments by name: --args '{days: 7, schema: staging}'");
+  // One of dbt's own macros (drop_schema_named) without an argument it needs would fail in the warehouse.
+  const missing = own.length ? [] : requiredArguments(candidates[0]!.sql).filter((a) => !(a in args.value!));
+  if (missing.length) return usage(`macro '${name}' needs the argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which --args does not give`, `pass it by name: strata run-operation ${name} --args '{${missing[0]}: …}'`);
 
   const project = p.project.config.name;
   const uniqueId = `operation.${project}.${name}`;
@@ -105,6 +108,13 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   }
   writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, env: p.env, records: [record], elapsed: (Date.now() - started) / 1000, args: { which: 'run-operation', macro: options.macro, args: options.args ?? {}, target: p.project.target.name, vars: options.vars ?? {} } }), p.scrubber);
   return { exitCode, diagnostics };
+}
+
+/** The arguments of a macro's `{% macro name(a, b=1) %}` that have no default. */
+function requiredArguments(sql: string): string[] {
+  const m = /\{%-?\s*macro\s+\w+\s*\(([^)]*)\)/.exec(sql);
+  if (!m) return [];
+  return m[1]!.split(',').map((a) => a.trim()).filter((a) => /^[A-Za-z_]\w*$/.test(a));
 }
 
 function result(uniqueId: string, status: string, message: string, started: number): NodeRunRecord {

@@ -82,8 +82,9 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
       try {
         const sql = manifest.nodes[node.uniqueId] === node ? await compiler.compile(node.uniqueId, tw) : await compiler.compileDetached(node, tw);
         const limited = limit < 0 ? sql : `select * from (\n${sql}\n) as strata_show limit ${Math.floor(limit)}`;
-        // As dbt's get_show_sql: the node's sql_header before its query.
-        const header = typeof node.config.sql_header === 'string' ? node.config.sql_header.trim() : '';
+        // As dbt's get_show_sql: the node's sql_header before its query (one from YAML rendered as the node is).
+        const written = typeof node.config.sql_header === 'string' ? node.config.sql_header.trim() : '';
+        const header = /\{[{%]/.test(written) ? (await compiler.compileDetached({ ...node, rawCode: written }, tw)).trim() : written;
         const result = await connection.query(header ? `${header}\n${limited}` : limited);
         previews.push({ node: node.name, columns: result.columns, rows: result.rows });
       } catch (e) {

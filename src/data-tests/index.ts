@@ -8,4 +8,4 @@ export { mergeWithQuarantine, type ApplyIncremental } from './quarantine-increme
 export { compareUnitTestRows } from './unit-test-compare.js';
 export { unitTestNodes, givenTableSql, expectedRowsSql, compareRows, macroOverrides, normaliseInput, type UnitTestDefinition } from './unit-tests.js';
 export { checkFreshness, hasFreshness, sourcesArtifact, type FreshnessResult } from './freshness.js';
-export { foldFixtureColumns, fixtureValueText } from './unit-test-fixture-rows.js';
+export { foldFixtureColumns, fixtureValueText, yamlRowTimestamps } from './unit-test-fixture-rows.js';

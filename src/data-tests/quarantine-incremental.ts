@@ -10,7 +10,7 @@
  * lacked arrives later (a customer landed after their complaint): as in dbt, an incremental run looks at
  * new rows only; the next version of the row, or `--full-refresh`, checks it again.
  */
-import type { Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { Connection, Dialect, Relation, RelationOptions } from '../adapters/contract.js';
 import { isTemporary, workRelation } from '../adapters/work-relation.js';
 import { type CheckedRows, type QuarantineRule, QUARANTINE_SUFFIX, cleanRowsSql, countRows, dropChecked, dropWorkTable, failedRowsSql, stageAndCheck } from './quarantine.js';
 
@@ -66,12 +66,13 @@ export async function mergeWithQuarantine(
   rules: QuarantineRule[],
   keys: string[],
   apply: ApplyIncremental,
+  header: RelationOptions = {},
 ): Promise<{ kept: number; quarantined: number }> {
   const quarantine: Relation = { ...relation, identifier: `${relation.identifier}${QUARANTINE_SUFFIX}` };
   const rows = workRelation(dialect, relation, '__strata_qrows');
   let checked: CheckedRows | undefined;
   try {
-    checked = await stageAndCheck(connection, dialect, relation, sql, rules, '__strata_qstage');
+    checked = await stageAndCheck(connection, dialect, relation, sql, rules, '__strata_qstage', header);
     // Nothing new (a static export already landed): both tables stay as they are.
     if ((await countRows(connection, dialect, checked.stage)) === 0) return { kept: 0, quarantined: 0 };
     if (!isTemporary(dialect, rows)) await dropWorkTable(connection, dialect, rows);

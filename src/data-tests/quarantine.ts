@@ -4,7 +4,7 @@
  * the model keeps the clean rows. Both tables are replaced in one transaction, so no row is lost or
  * counted twice, and a rerun's quarantine reflects the current data.
  */
-import type { Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { Connection, Dialect, Relation, RelationOptions } from '../adapters/contract.js';
 import type { ManifestNode, RefCall } from '../parse/types.js';
 import { UserError } from '../diagnostics/index.js';
 import { STAGING_SUFFIX, isTemporary, workRelation } from '../adapters/work-relation.js';
@@ -83,7 +83,7 @@ export interface CheckedRows {
  * Stages the rows of `sql` under `<relation><suffix>` with a row id, and lists the failing ids with their
  * tests in `<relation>__strata_qfail`. The caller drops both (`dropChecked`).
  */
-export async function stageAndCheck(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[], suffix: string): Promise<CheckedRows> {
+export async function stageAndCheck(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[], suffix: string, header: RelationOptions = {}): Promise<CheckedRows> {
   const stage = workRelation(dialect, relation, suffix);
   const failed = workRelation(dialect, relation, FAILED_SUFFIX);
   const r = (x: Relation): string => dialect.renderRelation(x);
@@ -92,7 +92,7 @@ export async function stageAndCheck(connection: Connection, dialect: Dialect, re
     await dropWorkTable(connection, dialect, stage);
     await dropWorkTable(connection, dialect, failed);
   }
-  await connection.execute(dialect.createTableAs(stage, `select strata_src.*, row_number() over () as ${id} from (\n${sql}\n) as strata_src`));
+  await connection.execute(dialect.createTableAs(stage, `select strata_src.*, row_number() over () as ${id} from (\n${sql}\n) as strata_src`, header));
   const checks = rules.length
     ? rules.map((rule) => `select strata_row.${id}, ${dialect.quoteString(rule.testName)} as test_name from ${r(stage)} as strata_row where ${rule.predicate}`).join('\nunion all\n')
     : `select cast(null as ${dialect.typeName('integer')}) as ${id}, cast(null as ${dialect.typeName('string')}) as test_name where false`;
@@ -121,11 +121,11 @@ export async function countRows(connection: Connection, dialect: Dialect, x: Rel
 }
 
 /** Builds `relation` from `sql`, moving rows that fail any rule into `<relation>__quarantine`. */
-export async function buildWithQuarantine(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[]): Promise<{ kept: number; quarantined: number }> {
+export async function buildWithQuarantine(connection: Connection, dialect: Dialect, relation: Relation, sql: string, rules: QuarantineRule[], header: RelationOptions = {}): Promise<{ kept: number; quarantined: number }> {
   const quarantine: Relation = { ...relation, identifier: `${relation.identifier}${QUARANTINE_SUFFIX}` };
   let checked: CheckedRows | undefined;
   try {
-    checked = await stageAndCheck(connection, dialect, relation, sql, rules, STAGING_SUFFIX);
+    checked = await stageAndCheck(connection, dialect, relation, sql, rules, STAGING_SUFFIX, header);
     const c = checked;
     const swap = async (): Promise<void> => {
       await dropIfExists(connection, dialect, relation);

@@ -51,14 +51,38 @@ function pythonText(v: unknown, nested: boolean): string {
   return nested && typeof v === 'string' ? `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : text;
 }
 
+/** A YAML timestamp with a zone as PyYAML's datetime prints (`2013-11-03 00:00:00+00:00`); other text as it is. */
+function pythonTimestampText(text: string): string {
+  const m = YAML_TIMESTAMP.exec(text);
+  return m ? `${m[1]!.replace(/^(\d{4})-(\d\d?)-(\d\d?)(?:[Tt]|[ \t]+)/, (_, y: string, mo: string, d: string) => `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')} `)}${zoneText(m[2]!)}` : text;
+}
+
 /**
  * The text of a fixture value the warehouse casts to the column's type: a list or mapping as Python prints
- * it (`['a', 'b']`, `{'k': 'v'}`, which DuckDB casts to its lists and structs), a YAML timestamp with a zone
- * as PyYAML's datetime prints (`2013-11-03 00:00:00+00:00`), anything else as written.
+ * it (`['a', 'b']`, `{'k': 'v'}`, which DuckDB casts to its lists and structs), anything else as written
+ * (a plain YAML timestamp was already turned into PyYAML's text when its file was read: `yamlRowTimestamps`).
  */
 export function fixtureValueText(v: unknown): string {
   if (typeof v === 'object' && v !== null && !(v instanceof Date)) return pythonText(v, false);
-  const text = v instanceof Date ? v.toISOString() : String(v);
-  const m = YAML_TIMESTAMP.exec(text);
-  return m ? `${m[1]!.replace(/^(\d{4})-(\d\d?)-(\d\d?)(?:[Tt]|[ \t]+)/, (_, y: string, mo: string, d: string) => `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')} `)}${zoneText(m[2]!)}` : text;
+  return v instanceof Date ? pythonTimestampText(v.toISOString()) : String(v);
+}
+
+/**
+ * A unit test entry with each plain (unquoted) zoned timestamp of its `given` and `expect` rows written as
+ * PyYAML's datetime prints it, as dbt reads them; a quoted one stays the string it is. `isPlain` answers for
+ * a key path inside the entry (`['given', 0, 'rows', 1, 'ts']`).
+ */
+export function yamlRowTimestamps(entry: unknown, isPlain: (path: (string | number)[]) => boolean): unknown {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return entry;
+  const e = entry as Row;
+  const rows = (value: unknown, at: (string | number)[]): unknown => !Array.isArray(value) ? value : value.map((row, r) => {
+    if (!row || typeof row !== 'object' || Array.isArray(row)) return row;
+    return Object.fromEntries(Object.entries(row as Row).map(([k, v]) => [k, typeof v === 'string' && YAML_TIMESTAMP.test(v) && isPlain([...at, r, k]) ? pythonTimestampText(v) : v]));
+  });
+  const part = (p: unknown, at: (string | number)[]): unknown => (p && typeof p === 'object' && !Array.isArray(p) ? { ...(p as Row), rows: rows((p as Row).rows, [...at, 'rows']) } : p);
+  return {
+    ...e,
+    ...(Array.isArray(e.given) ? { given: e.given.map((g, j) => part(g, ['given', j])) } : {}),
+    ...(e.expect !== undefined ? { expect: part(e.expect, ['expect']) } : {}),
+  };
 }

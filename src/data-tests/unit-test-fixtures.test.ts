@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { build, test as runTests } from '../api/index.js';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
-import { fixtureValueText, foldFixtureColumns } from './unit-test-fixture-rows.js';
+import { fixtureValueText, foldFixtureColumns, yamlRowTimestamps } from './unit-test-fixture-rows.js';
 
 const project = duckDbProjectsRemovedAfterAll();
 
@@ -48,11 +48,27 @@ describe('unit test fixtures', () => {
     expect(await unitTestOutcome(expected)).toMatchObject({ status: 'error', message: expect.stringContaining("Invalid column name: 'weight_lb' in unit test fixture for expected output.") });
   });
 
+  it('a zoned timestamp is written as PyYAML prints it only when unquoted: a quoted one stays the string it is', async () => {
+    const f = project({
+      'models/labels.sql': "select 'x' as label, 0 as id",
+      'models/label_lengths.sql': "select length(label) as n, id from {{ ref('labels') }}",
+      'models/unit_tests.yml': 'unit_tests:\n  - name: label_lengths_kept\n    model: label_lengths\n    given:\n      - input: ref(\'labels\')\n        rows:\n          - {label: "2024-01-01 10:00:00Z", id: 1}\n          - {label: 2024-01-01 10:00:00Z, id: 2}\n    expect:\n      rows:\n        - {n: 20, id: 1}\n        - {n: 25, id: 2}\n',
+    });
+    expect((await build({ projectDir: f.dir, profilesDir: f.dir, select: ['labels'] })).exitCode).toBe(0);
+    const r = await runTests({ projectDir: f.dir, profilesDir: f.dir, select: ['label_lengths_kept'] });
+    expect(r.results.map((x) => [x.status, x.message])).toEqual([['pass', 'PASS']]);
+  });
+
   it('values and names, without a warehouse', () => {
     expect(fixtureValueText(['a', "it's", 2, true, null])).toBe("['a', 'it\\'s', 2, True, None]");
-    expect(fixtureValueText('2013-11-3 00:00:00 +5:30')).toBe('2013-11-03 00:00:00+05:30');
-    expect(fixtureValueText('2013-11-03T00:00:00Z')).toBe('2013-11-03 00:00:00+00:00');
-    expect(fixtureValueText('2013-11-03 00:00:00')).toBe('2013-11-03 00:00:00');
+    expect(fixtureValueText('2013-11-03T00:00:00Z')).toBe('2013-11-03T00:00:00Z');
+    expect(fixtureValueText(new Date('2013-11-03T00:00:00Z'))).toBe('2013-11-03 00:00:00.000+00:00');
+    const plainAt = (path: (string | number)[]): boolean => path.join('.') !== 'given.0.rows.0.quoted';
+    const entry = { given: [{ input: "ref('a')", rows: [{ plain: '2013-11-3 00:00:00 +5:30', quoted: '2013-11-03T00:00:00Z', naive: '2013-11-03 00:00:00' }] }], expect: { rows: [{ plain: '2013-11-03T00:00:00Z' }] } };
+    expect(yamlRowTimestamps(entry, plainAt)).toEqual({
+      given: [{ input: "ref('a')", rows: [{ plain: '2013-11-03 00:00:00+05:30', quoted: '2013-11-03T00:00:00Z', naive: '2013-11-03 00:00:00' }] }],
+      expect: { rows: [{ plain: '2013-11-03 00:00:00+00:00' }] },
+    });
     expect(foldFixtureColumns([{ A: 1 }, { a: 2 }], undefined)).toEqual({ rows: [{ A: 1 }, { A: 2 }] });
   });
 });

@@ -43,7 +43,19 @@ describe('hook context', () => {
     });
     const r = await parse(opts(f.dir));
     expect(r.exitCode).toBe(2);
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'seed-hook-dependency', message: expect.stringContaining('Seeds cannot depend on other nodes') }));
+    // Pointed at the project file's line where the hook is written, not at the CSV.
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'seed-hook-dependency', file: 'project.yml', line: 5, message: expect.stringContaining('Seeds cannot depend on other nodes') }));
+  });
+
+  it("a seed's hook that calls ref() in its property file is reported there", async () => {
+    const f = project({
+      'seeds/regions.csv': 'region_id,name\n1,north\n',
+      'seeds/seeds.yml': "version: 2\nseeds:\n  - name: regions\n    config:\n      post_hook: \"select * from {{ ref('audit_rows') }}\"\n",
+      'models/audit_rows.sql': "select 'x' as what",
+    });
+    const r = await parse(opts(f.dir));
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'seed-hook-dependency', file: 'seeds/seeds.yml', line: 3 }));
   });
 
   it('a config() call giving pre_hook and pre-hook both is refused, naming both', async () => {

@@ -4,7 +4,7 @@ import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { indexResolver, renderNodeOf, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
-import { isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
+import { headerOptions, isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
 import { microbatchRun, type MicrobatchTimes } from './microbatch-runner.js';
 import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, type ApplyIncremental } from '../data-tests/index.js';
 import type { NodeOutcome } from './index.js';
@@ -167,9 +167,17 @@ function afterThisTurn(work: () => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => setImmediate(() => work().then(resolve, reject)));
 }
 
-async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, connection: Connection, sql: string, tw: ReturnType<typeof templateWarehouse>, microbatch?: MicrobatchRun): Promise<NodeOutcome> {
+async function materializeCompiled(ctx: NodeRunContext, parsed: ManifestNode, connection: Connection, sql: string, tw: ReturnType<typeof templateWarehouse>, microbatch?: MicrobatchRun): Promise<NodeOutcome> {
   const { dialect } = ctx.prepared.adapter;
-  const relation = ctx.relations.relationOf(node);
+  const relation = ctx.relations.relationOf(parsed);
+  const renderHook = async (hook: string): Promise<string> => ctx.prepared.engine.runRender(
+    renderNodeOf(parsed, ctx.prepared.graph.manifest.packageDirs),
+    hook,
+    runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, parsed.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, parsed)),
+  );
+  // A sql_header from YAML is kept as written (as hooks are) and rendered here, where `this` and `target` are known.
+  const header = parsed.config.sql_header;
+  const node = typeof header === 'string' && /\{[{%]/.test(header) ? { ...parsed, config: { ...parsed.config, sql_header: await renderHook(header) } } : parsed;
   if (ctx.prepared.sessionSecrets.size) await applySessionSecrets(ctx, connection);
   const custom = customMaterializationOf(ctx.prepared, node);
   if (custom) return runCustomMaterialization(ctx, node, connection, sql, tw, custom);
@@ -181,7 +189,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
           return 'error' in t ? undefined : ctx.relations.relationOf(t);
         });
         return (rel: typeof relation, body: string, incremental?: ApplyIncremental) =>
-          incremental ? mergeWithQuarantine(connection, dialect, rel, body, rules, uniqueKeyOf(node), incremental) : buildWithQuarantine(connection, dialect, rel, body, rules);
+          incremental ? mergeWithQuarantine(connection, dialect, rel, body, rules, uniqueKeyOf(node), incremental, headerOptions(node)) : buildWithQuarantine(connection, dialect, rel, body, rules, headerOptions(node));
       })()
     : undefined;
   const result = await materializeNode({
@@ -198,11 +206,7 @@ async function materializeCompiled(ctx: NodeRunContext, node: ManifestNode, conn
     ...(microbatch ? { microbatch } : {}),
     projectRoot: ctx.prepared.project.config.rootDir,
     ...(typeof ctx.prepared.project.target.settings.external_root === 'string' ? { externalRoot: ctx.prepared.project.target.settings.external_root } : {}),
-    renderHook: async (hook: string) => ctx.prepared.engine.runRender(
-      renderNodeOf(node, ctx.prepared.graph.manifest.packageDirs),
-      hook,
-      runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node)),
-    ),
+    renderHook,
   });
   return {
     status: result.failedBatches ? (result.partialSuccess ? 'partial success' : 'error') : 'success',

@@ -11,6 +11,7 @@ import type { ConstraintDef, Connection, ContractDdl, Dialect } from '../adapter
 import { skippedConstraints } from '../adapters/contract-ddl.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
+import { withSqlHeader } from './sql-header.js';
 
 export function contractEnforced(node: ManifestNode): boolean {
   const contract = node.config.contract as { enforced?: unknown } | undefined;
@@ -82,7 +83,7 @@ export async function enforceContract(node: ManifestNode, sql: string, connectio
     throw new UserError({ code: 'contract-invalid', severity: 'error', message: `'${node.name}' has an enforced contract, which needs every column listed with a data_type${untyped.length ? `; missing for: ${untyped.join(', ')}` : ''}`, ...where, hint: 'list the columns under the model in YAML, each with data_type, or set contract: {enforced: false}' });
   }
   const queries = contractQueries(sql, declared.map((c) => ({ name: c.name, dataType: c.dataType! })), dialect);
-  const actual = (await connection.query(queries.model)).columns;
+  const actual = (await connection.query(withSqlHeader(node, queries.model))).columns;
   const expected = (await connection.query(queries.contract)).columns;
   const typeOf = new Map(actual.map((c) => [c.name.toLowerCase(), c.dataType]));
   const rows: string[][] = [];

@@ -16,6 +16,7 @@ import type { ManifestNode } from '../parse/types.js';
 import type { ExternalWrite } from '../adapters/contract.js';
 import type { MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 import { buildAndSwap } from './swap.js';
+import { headerOptions } from './sql-header.js';
 
 export const EXTERNAL_FORMATS = ['parquet', 'csv', 'json'] as const;
 export type ExternalFormat = (typeof EXTERNAL_FORMATS)[number];
@@ -93,7 +94,7 @@ export async function materializeExternal(input: MaterializeInput & { relations:
   const staged = dialect.temporaryRelation(`${relation.identifier}__strata_external`);
   const staging = dialect.renderRelation(staged);
   try {
-    const created = await connection.execute(dialect.createTableAs(staged, sql, { temporary: true }));
+    const created = await connection.execute(dialect.createTableAs(staged, sql, { ...headerOptions(node), temporary: true }));
     const rows = created.rowsAffected ?? Number((await connection.query(`select count(*) as n from ${staging}`)).rows[0]?.n ?? 0);
     const sqls = dialect.externalModel(staging, plan, rows === 0);
     const inPlace = isUrl(plan.location) || /(^|,\s*)(overwrite_or_ignore|append)\b/i.test(plan.copyOptions);

@@ -6,6 +6,7 @@ import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { UserError } from '../diagnostics/index.js';
 import { STAGING_SUFFIX, directLookup, dropStaging, isTemporary, workRelation } from './swap.js';
 import type { AlongsideStatements, RelationLookup } from './types.js';
+import { headerOptions } from './sql-header.js';
 
 /** A model's `unique_key` as a list of columns (a list, or a text split at commas, as dbt); none: rows are appended. */
 export function uniqueKeyOf(node: ManifestNode): string[] {
@@ -122,7 +123,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   // A temporary one is replaced by its `create or replace`, and the catalog does not list it.
   const temporary = isTemporary(dialect, staging);
   if (!temporary) await dropStaging(connection, dialect, staging, relations);
-  const created = await connection.execute(dialect.createTableAs(staging, sql));
+  const created = await connection.execute(dialect.createTableAs(staging, sql, headerOptions(node)));
   if (!temporary) relations.added(staging, 'table');
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];

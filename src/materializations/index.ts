@@ -8,3 +8,4 @@ export { constraintWarnings } from './contract.js';
 export { applyGrants, grantMap, grantWarnings } from './grants.js';
 export { planClone, executeClone, type ClonePlan, type CloneInput } from './clone.js';
 export { persistDocs } from './persist-docs.js';
+export { headerOptions, sqlHeaderOf, withSqlHeader } from './sql-header.js';

@@ -12,6 +12,7 @@ import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contr
 import type { ManifestNode } from '../parse/types.js';
 import { STAGING_SUFFIX, buildAndSwap, directLookup, dropStaging, isTemporary, workRelation } from './swap.js';
 import type { RelationLookup } from './types.js';
+import { headerOptions, withSqlHeader } from './sql-header.js';
 
 export interface SnapshotSpec {
   keys: string[];
@@ -191,7 +192,7 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
   if (!existing) {
     let rows = 0;
     await buildAndSwap(connection, dialect, relation, 'table', async (target) => {
-      await connection.execute(dialect.createTableAs(target, snapshotCreateSelect(sql, spec, dialect)));
+      await connection.execute(dialect.createTableAs(target, snapshotCreateSelect(sql, spec, dialect), headerOptions(node)));
       const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(target)}`);
       rows = Number(r.rows[0]?.n ?? 0);
     }, relations);
@@ -202,7 +203,7 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
   const m = spec.meta;
   const missingMeta = requiredMeta(m).filter((name) => !targetCols.some((c) => c.name.toLowerCase() === name.toLowerCase()));
   if (missingMeta.length) invalid(node, `${dialect.renderRelation(relation)} is missing configured columns: it has no ${missingMeta.join(', ')}`, 'set snapshot_meta_column_names as it was when the table was built, or drop it, or give the snapshot another name or schema');
-  const queryCols = (await connection.query(`select * from (\n${sql}\n) as snapshot_query where false limit 0`)).columns;
+  const queryCols = (await connection.query(withSqlHeader(node, `select * from (\n${sql}\n) as snapshot_query where false limit 0`))).columns;
   for (const col of [...spec.keys.filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)), ...(spec.updatedAt ? [spec.updatedAt] : []), ...(Array.isArray(spec.checkCols) ? spec.checkCols : [])]) {
     if (!queryCols.some((c) => c.name.toLowerCase() === col.toLowerCase())) invalid(node, `its query has no column '${col}'`, 'check unique_key, updated_at and check_cols against the columns the snapshot selects');
   }
@@ -227,7 +228,7 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
       await connection.execute(dialect.addColumns(relation, [{ name: m.isDeleted, dataType: dialect.typeName('string') }]));
       await connection.execute(`update ${dialect.renderRelation(relation)} set ${m.isDeleted} = 'False' where true`);
     }
-    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name))));
+    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name)), headerOptions(node)));
     const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);
     rows = Number(r.rows[0]?.n ?? 0);
     await connection.execute(snapshotMerge(relation, staging, columns, spec, dialect));

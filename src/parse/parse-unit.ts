@@ -9,7 +9,7 @@ import { secretEnvDiagnostics } from './secret-env-check.js';
 import { notUtf8Diagnostics } from './text-check.js';
 import { fqnOf, nodeNameOf } from './relation-namer.js';
 import { overrideTree } from './package-project.js';
-import { hookCalls } from './hook-calls.js';
+import { hookCalls, hookSite } from './hook-calls.js';
 import { buildNode } from './build-node.js';
 import type { ParseRun } from './parse-run.js';
 import type { ModelParseFacts } from './parse-options.js';
@@ -138,7 +138,7 @@ function nodeConfig(run: ParseRun, unit: PreparedUnit, rendered: ParseRenderResu
 
 function withHookDependencies(run: ParseRun, unit: PreparedUnit, config: NodeConfig, rendered: ParseRenderResult): ParseRenderResult {
   const { f, name, resourceType, fqn, uniqueId } = unit;
-  const hooks = hookCalls(run.engine, { uniqueId, name, resourceType, packageName: run.cfg.name, file: f.path, originalFilePath: run.dbtPath(f.path), fqn, config, path: f.pathInResource }, [...config.pre_hook, ...config.post_hook]);
+  const hooks = hookCalls(run.engine, { uniqueId, name, resourceType, packageName: run.cfg.name, file: f.path, originalFilePath: run.dbtPath(f.path), fqn, config, path: f.pathInResource }, [...config.pre_hook, ...config.post_hook], (hook) => hookSite(hook, unit.patch, run.cfg.rootDir, run.cfg.configFile));
   run.diagnostics.push(...hooks.diagnostics);
   return { ...rendered, refs: [...rendered.refs, ...hooks.refs], sources: [...rendered.sources, ...hooks.sources] };
 }

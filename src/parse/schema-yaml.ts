@@ -4,6 +4,7 @@ import { parseYamlFile, type YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
 import type { ColumnInfo, Constraint, TimeSpine } from './types.js';
 import { readGroupEntries, type RawGroup } from './group-entries.js';
+import { yamlRowTimestamps } from '../data-tests/unit-test-fixture-rows.js';
 
 export type { RawGroup } from './group-entries.js';
 import type { RawTest, VersionPatch } from './yaml-entries.js';
@@ -156,7 +157,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
   props.sources.push(...readSourceTables(yaml, f, doc, invalid));
   if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), { description: String((m as { description?: unknown }).description ?? '') }]);
   if (doc.unit_tests !== undefined && doc.unit_tests !== null && !Array.isArray(doc.unit_tests)) invalid(['unit_tests'], "'unit_tests:' must be a list of entries starting with '- name:'", 'unit_tests:\n  - name: my_test\n    model: my_model');
-  if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: u as Record<string, unknown>, file: f.path, pathInResource: f.pathInResource, line: yaml.lineOf(['unit_tests', i]), lines: unitTestLines(yaml, i, u) }));
+  if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: yamlRowTimestamps(u, (p) => yaml.isPlain(['unit_tests', i, ...p])) as Record<string, unknown>, file: f.path, pathInResource: f.pathInResource, line: yaml.lineOf(['unit_tests', i]), lines: unitTestLines(yaml, i, u) }));
   props.exposures.push(...readExposureEntries(yaml, f, doc, invalid));
   props.groups!.push(...readGroupEntries(yaml, f, invalid));
   return props;

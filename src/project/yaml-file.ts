@@ -9,6 +9,8 @@ export interface YamlFile {
   value: unknown;
   /** 1-based line of the node at a key path, e.g. ['models', 0, 'columns']. */
   lineOf(path: (string | number)[]): number | undefined;
+  /** Whether the value at a key path is a plain (unquoted) scalar: only those does YAML read as timestamps, numbers… */
+  isPlain(path: (string | number)[]): boolean;
 }
 
 /**
@@ -90,7 +92,9 @@ function parseFast(path: string, text: string): { file: YamlFile; diagnostics: D
   let thorough: YamlFile | undefined;
   // Empty nodes (`key:` with no value) have no position in the events: `yaml` knows their line.
   const lineOf = (keyPath: (string | number)[]): number | undefined => (lines ??= lineIndex(text, events))(keyPath) ?? (thorough ??= parseThorough(path, text).file)?.lineOf(keyPath);
-  return { file: { path, value: documents[0] ?? {}, lineOf }, diagnostics: [] };
+  // Asked of a few values only (unit test rows that look like timestamps): `yaml` keeps each node's style.
+  const isPlain = (keyPath: (string | number)[]): boolean => (thorough ??= parseThorough(path, text).file)?.isPlain(keyPath) ?? false;
+  return { file: { path, value: documents[0] ?? {}, lineOf, isPlain }, diagnostics: [] };
 }
 
 /**
@@ -207,7 +211,11 @@ function parseThorough(path: string, text: string): { file?: YamlFile; diagnosti
     const line = /merge/i.test(message) ? lineOfText(text, /^\s*<<\s*:/m) : lineOfText(text, /(^|[\s[,{:-])\*[^\s,\]}]/m);
     return { diagnostics: [{ code: 'yaml-syntax-error', severity: 'error', message: `invalid YAML: ${message}`, file: path, line, hint: 'a merge key (<<) takes a map or an alias of a map defined above it (&name); check the anchors and aliases' }] };
   }
-  return { file: { path, value, lineOf }, diagnostics: [] };
+  const isPlain = (keyPath: (string | number)[]): boolean => {
+    const node = doc.getIn(keyPath, true) as YamlNode | undefined;
+    return node !== undefined && isScalar(node) && node.type === 'PLAIN';
+  };
+  return { file: { path, value, lineOf, isPlain }, diagnostics: [] };
 }
 
 /** Both parsers, for tests that check they agree. */

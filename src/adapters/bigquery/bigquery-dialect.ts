@@ -134,7 +134,8 @@ export class BigQueryDialect implements Dialect {
 
   /** Column descriptions (`persist_docs: {columns: true}`), one statement per column. */
   columnDescriptions(relation: Relation, columns: ColumnDef[], kind: RelationKind = 'table'): string[] {
-    // A view's column descriptions are set with the view (`alter table` refuses a view).
+    // None for a view: `alter table` refuses one, and createViewAs sets only the view's own description, so
+    // a view's column descriptions are not set on BigQuery.
     if (kind === 'view') return [];
     return columns
       .filter((c) => c.description)

@@ -73,7 +73,7 @@ export class DuckDBDialect implements Dialect {
     // A relation in the temp catalog (temporaryRelation) can only be a temporary table.
     const temporary = options.temporary || relation.database === TEMP_CATALOG;
     const name = options.temporary && relation.database !== TEMP_CATALOG ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation);
-    return `${temporary ? '' : sqlHeader(options)}create or replace ${temporary ? 'temp ' : ''}table ${name} as (\n${sql}\n)`;
+    return `${sqlHeader(options)}create or replace ${temporary ? 'temp ' : ''}table ${name} as (\n${sql}\n)`;
   }
 
   /** DuckDB's `temp` catalog holds only temporary tables (it cannot be attached under another name). */
