@@ -34,6 +34,9 @@ const result = await build({
   packages: 'external',
   // Linked source maps, as tsc's beside dist/ (read with node --enable-source-maps).
   sourcemap: true,
+  // Class and function names as written: Jinja's messages name a value's type by its class (`'PyDateTime' object
+  // is not callable`), and esbuild would otherwise rename colliding classes (`_PyDateTime`).
+  keepNames: true,
   logLevel: 'warning',
   metafile: true,
 });

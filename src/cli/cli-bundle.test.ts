@@ -106,4 +106,12 @@ describe('the bundled CLI', () => {
     const json = JSON.parse(r.out.slice(r.out.indexOf('{'))) as { show: Record<string, unknown>[] };
     expect(json.show).toEqual([{ ts: '2024-01-02 03:04:05', d: '2024-01-02', t: '10:30:00', amount: '12.50' }]);
   });
+
+  it("names a template value's type as the library does (bundled classes keep their names)", () => {
+    const project = writeProject({ 'models/base.sql': 'select 1 as id' });
+    dirs.push(project);
+    const r = strata(repoRoot, project, ['compile', '--inline', '{{ modules.datetime.datetime(2020, 1, 1)() }}']);
+    expect(r.status).toBe(2);
+    expect(r.out).toContain("'PyDateTime' object is not callable");
+  });
 });

@@ -103,6 +103,11 @@ describe('materialized: external keeps what it must not replace', () => {
     const t = await build({ projectDir: p.dir, profilesDir: p.dir });
     expect(t.results.find((x) => x.uniqueId === 'model.p.seeds')?.message).toContain("is the project's folder or one above it");
     expect(existsSync(join(p.dir, 'models', 'seeds.sql'))).toBe(true);
+    // Written in place (overwrite_or_ignore keeps what the folder holds): the project's folder is refused too.
+    p.write('models/seeds.sql', "{{ config(materialized='external', location='.', options={'partition_by': 'g', 'overwrite_or_ignore': true}) }} select 1 as id, 2 as g");
+    const u = await build({ projectDir: p.dir, profilesDir: p.dir });
+    expect(u.results.find((x) => x.uniqueId === 'model.p.seeds')?.message).toContain("is the project's folder or one above it");
+    expect(existsSync(join(p.dir, 'g=2'))).toBe(false);
   });
 });
 

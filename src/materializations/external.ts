@@ -98,6 +98,7 @@ export async function materializeExternal(input: MaterializeInput & { relations:
     const rows = created.rowsAffected ?? Number((await connection.query(`select count(*) as n from ${staging}`)).rows[0]?.n ?? 0);
     const sqls = dialect.externalModel(staging, plan, rows === 0);
     const inPlace = isUrl(plan.location) || /(^|,\s*)(overwrite_or_ignore|append)\b/i.test(plan.copyOptions);
+    if (inPlace && !isUrl(plan.location)) checkNotProjectFolder(node, plan.location, input.projectRoot ?? process.cwd());
     if (inPlace) for (const statement of sqls.before) await connection.execute(statement);
     else await writeBeside(input, staging, plan, rows === 0);
     await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sqls.view, { config: node.config, description: node.description })), relations);
@@ -115,14 +116,19 @@ const OUTPUT_ENTRY = /^([^=/]+=[^/]*|data_\d+\.[A-Za-z0-9]+)$/;
  * folder or one above it, a folder where one file goes, a folder holding other files (a `seeds/` with its CSVs).
  */
 function checkLocation(node: ManifestNode, location: string, projectRoot: string, folder: boolean): void {
-  const root = resolve(projectRoot);
-  if (location === root || root.startsWith(`${location}/`)) throw configError(node, `location ${location} is the project's folder or one above it: writing there would replace it`, "set location to a file or folder of its own, e.g. 'exports/orders.parquet'");
+  checkNotProjectFolder(node, location, projectRoot);
   const stat = statSync(location, { throwIfNoEntry: false });
   if (!stat) return;
   if (!folder && stat.isDirectory()) throw configError(node, `location ${location} is a folder, and this model writes one file`, 'name a file (with its extension), or partition the output (options: {partition_by: …}) to write a folder');
   if (folder && !stat.isDirectory()) throw configError(node, `location ${location} is a file, and this model writes a folder (partition_by or per_thread_output)`, 'name a folder, or remove the file');
   const foreign = folder ? readdirSync(location).filter((e) => !OUTPUT_ENTRY.test(e)) : [];
   if (foreign.length) throw configError(node, `location ${location} holds files that are no output of this model (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): the write replaces the whole folder`, 'point location at an empty or new folder of its own');
+}
+
+/** Refuses the project's folder, or one above it, as a location (written in place or replaced whole). */
+function checkNotProjectFolder(node: ManifestNode, location: string, projectRoot: string): void {
+  const root = resolve(projectRoot);
+  if (location === root || root.startsWith(`${location}/`)) throw configError(node, `location ${location} is the project's folder or one above it: writing there would replace it`, "set location to a file or folder of its own, e.g. 'exports/orders.parquet'");
 }
 
 /** Writes the staged rows beside the location, reads them back with the view's reader, then moves them onto it. */

@@ -2,6 +2,7 @@ import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, MergeOptions,
 import { partitionSpecOf } from '../partition-spec.js';
 import { contractDefinitions } from '../contract-ddl.js';
 import { whenMatched } from '../merge-sql.js';
+import { sqlHeaderPrefix } from '../sql-header.js';
 
 /** BigQuery Standard SQL, as strings. No client here: every statement is pinned and parsed in tests. */
 export class BigQueryDialect implements Dialect {
@@ -43,12 +44,12 @@ export class BigQueryDialect implements Dialect {
     const opts = this.tableOptions(config, options.description, !options.temporary);
     if (opts) lines.push(opts);
     lines.push(`as (\n${sql}\n)`);
-    return lines.join('\n');
+    return sqlHeaderPrefix(options) + lines.join('\n');
   }
 
   createViewAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
     const opts = this.tableOptions({ labels: options.config?.labels, persist_docs: options.config?.persist_docs }, options.description, true, true);
-    return `create or replace view ${this.renderRelation(relation)}${opts ? `\n${opts}` : ''}\nas (\n${sql}\n)`;
+    return `${sqlHeaderPrefix(options)}create or replace view ${this.renderRelation(relation)}${opts ? `\n${opts}` : ''}\nas (\n${sql}\n)`;
   }
 
   /** Zero-copy: the clone shares the source's storage until either changes (dbt-bigquery's `create_or_replace_clone`). */

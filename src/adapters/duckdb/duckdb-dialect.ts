@@ -4,6 +4,7 @@ import { readFileSql } from './duckdb-file-reader.js';
 import { widenType } from './duckdb-type-widening.js';
 import { whenMatched } from '../merge-sql.js';
 import { externalModelSql } from './duckdb-external.js';
+import { sqlHeaderPrefix } from '../sql-header.js';
 
 const TEMP_CATALOG = 'temp';
 
@@ -68,12 +69,12 @@ export class DuckDBDialect implements Dialect {
       // Two statements: the caller runs them in one transaction so the old table survives a failure.
       const definitions = contractDefinitions(options.contract, this.constraintSupport, (n) => this.quoteIdentifier(n), { notEnforced: '', namedTypes: ['primary_key', 'unique', 'check'] });
       const target = this.renderRelation(relation);
-      return `${sqlHeader(options)}create or replace table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
+      return `${sqlHeaderPrefix(options)}create or replace table ${target} (\n  ${definitions.join(',\n  ')}\n);\ninsert into ${target}\nselect * from (\n${sql}\n) as strata_contract`;
     }
     // A relation in the temp catalog (temporaryRelation) can only be a temporary table.
     const temporary = options.temporary || relation.database === TEMP_CATALOG;
     const name = options.temporary && relation.database !== TEMP_CATALOG ? this.quoteIdentifier(relation.identifier) : this.renderRelation(relation);
-    return `${sqlHeader(options)}create or replace ${temporary ? 'temp ' : ''}table ${name} as (\n${sql}\n)`;
+    return `${sqlHeaderPrefix(options)}create or replace ${temporary ? 'temp ' : ''}table ${name} as (\n${sql}\n)`;
   }
 
   /** DuckDB's `temp` catalog holds only temporary tables (it cannot be attached under another name). */
@@ -82,7 +83,7 @@ export class DuckDBDialect implements Dialect {
   }
 
   createViewAs(relation: Relation, sql: string, options: RelationOptions = {}): string {
-    return `${sqlHeader(options)}create or replace view ${this.renderRelation(relation)} as (\n${sql}\n)`;
+    return `${sqlHeaderPrefix(options)}create or replace view ${this.renderRelation(relation)} as (\n${sql}\n)`;
   }
 
   dropRelation(relation: Relation, kind: RelationKind): string {
@@ -167,9 +168,3 @@ export class DuckDBDialect implements Dialect {
 }
 
 export const duckdbDialect = new DuckDBDialect();
-
-/** dbt's `sql_header` config (`{% call set_sql_header(config) %}`): statements run before the node's `create`, as dbt's create_table_as puts them. */
-function sqlHeader(options: RelationOptions): string {
-  const header = options.config?.sql_header;
-  return typeof header === 'string' && header.trim() ? `${header.trim()}\n` : '';
-}

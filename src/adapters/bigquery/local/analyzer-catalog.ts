@@ -41,6 +41,8 @@ export interface CatalogInput {
   /** The columns of the table a path names, or undefined when there is no such table. */
   columnsOf(path: string[]): TableField[] | undefined;
   constants: { name: string; type: TypeProto }[];
+  /** Functions the script created so far (FunctionProto, plain data), if any. */
+  functions?: unknown[];
   /** The builtin function options (language options) the catalog loads. */
   languageOptions: unknown;
 }
@@ -83,5 +85,6 @@ export function buildCatalog(input: CatalogInput): Record<string, unknown> {
     builtin_function_options: { language_options: input.languageOptions },
     named_type: TYPE_ALIASES,
     constant: input.constants.map((c) => ({ name_path: [c.name], type: c.type, value: {} })),
+    ...(input.functions?.length ? { custom_function: input.functions } : {}),
   };
 }

@@ -62,6 +62,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
   await syncCatalog(wh, store, tables);
   const ctx: TranslateContext = { variables: new Set() };
   const temps = new Set<string>();
+  const macros = new Set<string>();
   const names = await setParameters(wh, job.parameters ?? []);
   let inTransaction = false;
   let rows: DuckDBValue[][] | undefined;
@@ -86,6 +87,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       if (plan.projects.length) await wh.useProject(job.project, plan.projects);
       if (plan.unlessExists && (await wh.exists(plan.unlessExists))) continue;
       for (const e of s.effects) if (e.op === 'create' && e.temp) temps.add(e.key);
+      for (const m of plan.macros ?? []) macros.add(m);
       if (plan.refuseIf && (await wh.rows(plan.refuseIf.sql)).length) throw new Refused(plan.refuseIf.message);
       for (const [i, sql] of plan.sql.entries()) {
         if (plan.query && i === plan.sql.length - 1) rows = await wh.rows(sql);
@@ -109,6 +111,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
     return { executed, error: { reason: 'notImplemented', message: `The local BigQuery accepted this statement but cannot execute it on data (${what}). Statement: ${current ? firstLine(current.text) : ''}` } };
   } finally {
     for (const t of temps) await wh.run(`drop table if exists ${quoteIdent(t)}`).catch(() => wh.run(`drop view if exists ${quoteIdent(t)}`).catch(() => undefined));
+    for (const m of macros) await wh.run(`drop macro if exists temp.main.${quoteIdent(m)}`).catch(() => undefined);
     for (const v of [...names, ...ctx.variables]) await wh.run(`reset variable ${quoteIdent(v)}`).catch(() => undefined);
   }
 }

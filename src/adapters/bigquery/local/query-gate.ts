@@ -33,7 +33,7 @@ export interface AnalyzedStatement {
 }
 
 export interface GateError {
-  reason: 'invalidQuery' | 'notFound';
+  reason: 'invalidQuery' | 'notFound' | 'notImplemented';
   message: string;
 }
 
@@ -120,6 +120,28 @@ async function namedPaths(zs: ZetaSql, settings: AnalyzerSettings, sql: string):
   return [...((named.table_name ?? []) as { table_name_segment: string[] }[]).map((t) => t.table_name_segment), ...quoted];
 }
 
+/**
+ * A `create temp function` as the catalog's function for the rest of the script: its name and the signature
+ * the analyzer resolved (argument types, return type declared or inferred). Persistent functions are not
+ * kept (the local server refuses to create them).
+ */
+const TEMPLATED = Symbol('templated');
+
+function scriptFunction(node: ResolvedNode): unknown {
+  if (node.kind !== 'resolved_create_function_stmt_node' || attr(node.body, 'create_scope') !== 'CREATE_TEMP') return undefined;
+  const signature = attr(node.body, 'signature') as { argument?: { type?: unknown }[]; return_type?: { type?: unknown } } | undefined;
+  if (!signature?.return_type?.type || (signature.argument ?? []).some((a) => !a.type)) return TEMPLATED;
+  const aggregate = attr(node.body, 'is_aggregate') === true;
+  return { name_path: attr(node.body, 'name_path'), group: 'temp_udf', mode: aggregate ? 'AGGREGATE' : 'SCALAR', signature: [signature] };
+}
+
+/** BigQuery refuses a view whose query calls a temp function (the view would outlive it). */
+function tempFunctionInView(node: ResolvedNode, functions: unknown[]): string | undefined {
+  if (!functions.length || !/create_(view|materialized_view)_stmt_node$/.test(node.kind)) return undefined;
+  const called = /"name":"temp_udf:([^"]+)"/.exec(JSON.stringify(node.body));
+  return called ? `Temporary function ${called[1]} cannot be referenced in a view definition` : undefined;
+}
+
 /** One script's analysis: its variables, its view of the warehouse, the statements accepted so far. */
 class ScriptAnalysis {
   readonly bytes: Buffer;
@@ -127,6 +149,8 @@ class ScriptAnalysis {
   private readonly options: Record<string, unknown>;
   private readonly schemas: ScriptSchemas;
   private readonly constants: { name: string; type: TypeProto }[] = [];
+  /** The script's temp functions so far (`create temp function`), callable by its later statements. */
+  private readonly functions: unknown[] = [];
   private inTransaction = false;
 
   constructor(private readonly zs: ZetaSql, private readonly settings: AnalyzerSettings, private readonly sql: string, private readonly paths: string[][], private readonly ctx: GateContext) {
@@ -136,7 +160,7 @@ class ScriptAnalysis {
   }
 
   private catalog(): Record<string, unknown> {
-    return buildCatalog({ paths: this.paths, columnsOf: (p) => this.schemas.columnsOf(p), constants: this.constants, languageOptions: this.settings.languageOptions });
+    return buildCatalog({ paths: this.paths, columnsOf: (p) => this.schemas.columnsOf(p), constants: this.constants, functions: this.functions, languageOptions: this.settings.languageOptions });
   }
 
   /** An expression of a script statement (a DEFAULT, a SET's value): its type, or BigQuery's error placed in the script. */
@@ -191,12 +215,15 @@ class ScriptAnalysis {
     } catch (e) {
       return jobError(detailsOf(e), this.ctx);
     }
-    const refused = engineCheck(resolved);
+    const refused = engineCheck(resolved) ?? tempFunctionInView(resolved, this.functions);
     if (refused) {
       const at = lineColumn(this.bytes, start);
       return { reason: 'invalidQuery', message: `${refused} at [${at.line}:${at.column}]` };
     }
     if (resolved.kind === 'resolved_begin_stmt_node') this.inTransaction = true;
+    const udf = scriptFunction(resolved);
+    if (udf === TEMPLATED) return { reason: 'notImplemented', message: 'The local BigQuery does not support templated functions (an argument of type ANY TYPE); BigQuery does' };
+    if (udf) this.functions.push(udf);
     const effects = schemaEffects(resolved, this.ctx.project);
     this.schemas.apply(effects);
     this.statements.push({ node: resolved, text: this.bytes.subarray(start, end).toString('utf8'), effects, inTransaction: this.inTransaction });

@@ -9,6 +9,7 @@ import type { SchemaEffect } from './statement-effects.js';
 import { tokenize, wordOf, type Token } from './sql-tokens.js';
 import { quoteIdent, translateRange, Untranslatable, type TranslateContext } from './to-duckdb.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
+import { functionPlan } from './function-plans.js';
 
 export interface Plan {
   /** DuckDB statements, in order. */
@@ -23,6 +24,8 @@ export interface Plan {
   projects: string[];
   /** A query run first: any row means BigQuery would refuse the statement with this message. */
   refuseIf?: { sql: string; message: string };
+  /** Temp macros the statements create (a temp function's), dropped when the job ends. */
+  macros?: string[];
 }
 
 /**
@@ -138,6 +141,7 @@ export function planStatement(s: AnalyzedStatement, ctx: TranslateContext): Plan
   if (kind === 'resolved_commit_stmt_node') return { projects: [], sql: ['commit'] };
   if (kind === 'resolved_rollback_stmt_node') return { projects: [], sql: ['rollback'] };
   if (/grant|revoke/.test(kind)) return { projects: [], sql: [] };
+  if (kind === 'resolved_create_function_stmt_node') return functionPlan(s, ctx);
   const drop = s.effects.find((e) => e.op === 'drop');
   if (drop) {
     const type = /\bview\b/i.test(s.text.split('\n')[0]!) ? 'view' : 'table';
