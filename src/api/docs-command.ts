@@ -26,6 +26,8 @@ export interface DocsGenerateResult {
   lineage?: Record<LineageStatus, number>;
   /** The docs site's folder, when its bundle was there to write. */
   site?: string;
+  /** The folder the artifacts were written to (the project's `target-path`), once the project was read. */
+  targetDir?: string;
 }
 
 function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> {
@@ -100,10 +102,10 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   diagnostics.push(...traced.diagnostics);
   writeJsonArtifact(join(p.targetDir, 'lineage.json'), traced.lineage, p.scrubber);
   const lineage = lineageCounts(traced.lineage);
-  if (options.noCompile && !existsSync(join(p.targetDir, 'manifest.json'))) return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage };
+  if (options.noCompile && !existsSync(join(p.targetDir, 'manifest.json'))) return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, targetDir: p.targetDir };
   // The site last: it embeds every artifact written before it (lineage.json included).
   const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts, p.graph.manifest.packageDirs);
   diagnostics.push(...site.diagnostics);
-  if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length, lineage };
-  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, ...(site.written ? { site: site.dir } : {}) };
+  if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length, lineage, targetDir: p.targetDir };
+  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, targetDir: p.targetDir, ...(site.written ? { site: site.dir } : {}) };
 }

@@ -72,6 +72,15 @@ describe('strata CLI', () => {
     expect(r.out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
   });
 
+  it('docs generate names the artifacts where the project writes them (target-path), from the working directory', () => {
+    const d = project({ 'project.yml': 'name: p\nprofile: p\ntarget-path: out/artifacts\n', 'models/a.sql': 'select 1 as id' });
+    const r = strata(['docs', 'generate', '--project-dir', d, '--profiles-dir', d], d);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toContain('Catalog written to out/artifacts/catalog.json: 0 nodes, 0 sources');
+    expect(r.out).toContain('Column lineage written to out/artifacts/lineage.json');
+    expect(existsSync(join(d, 'out', 'artifacts', 'catalog.json'))).toBe(true);
+  });
+
   it("prints the project's warnings before the run, as dbt does, and not again after the summary", () => {
     const d = project({ 'project.yml': 'name: p\nprofile: p\nbogus_key: 1\n', 'models/a.sql': 'select 1 as id' });
     const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);

@@ -1,3 +1,4 @@
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 
@@ -10,8 +11,10 @@ function generateCommand(): Command {
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const result = await (await import('../../api/docs-command.js')).docsGenerate({ ...options, noCompile: !flags.compile });
       reportDiagnostics(reporter, result.diagnostics);
-      if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Catalog written to target/catalog.json: ${result.nodes} nodes, ${result.sources} sources` });
-      if (result.lineage) reporter.emit({ type: 'info', message: `Column lineage written to target/lineage.json: ${result.lineage.traced} traced, ${result.lineage.partial} partial, ${result.lineage.untraced} untraced` });
+      // Paths as the user would type them from here: the project's target-path may be another folder, or '.'.
+      const artifact = (name: string): string => (result.targetDir ? relative(process.cwd(), join(result.targetDir, name)) || name : `target/${name}`);
+      if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Catalog written to ${artifact('catalog.json')}: ${result.nodes} nodes, ${result.sources} sources` });
+      if (result.lineage) reporter.emit({ type: 'info', message: `Column lineage written to ${artifact('lineage.json')}: ${result.lineage.traced} traced, ${result.lineage.partial} partial, ${result.lineage.untraced} untraced` });
       if (result.site) reporter.emit({ type: 'info', message: `Docs site written to ${result.site}/index.html (open it, or run \`strata docs serve\`)` });
       process.exitCode = result.exitCode;
     });
