@@ -25,6 +25,7 @@ import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
 import { resourceTypeFilter } from './resource-types.js';
 import { microbatchTimes } from './event-time-options.js';
+import { sampleWindow } from './sample-window.js';
 import type { MicrobatchTimes } from '../execute/microbatch-runner.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
@@ -128,8 +129,9 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
 async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOptions, 'onTarget'>): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[]; times: MicrobatchTimes } | Stop> {
   // The run's one "now" for microbatch models, and --event-time-start/--event-time-end checked before anything is read.
   const eventTimes = microbatchTimes(options, new Date());
-  const times = { ...eventTimes.times, ...(options.retryBatches ? { retryBatches: options.retryBatches } : {}) };
-  const typeProblems = [...eventTimes.diagnostics, ...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
+  const sample = sampleWindow(options.sample, eventTimes.times.now);
+  const times = { ...eventTimes.times, ...(options.retryBatches ? { retryBatches: options.retryBatches } : {}), ...(sample.window ? { sample: sample.window } : {}) };
+  const typeProblems = [...eventTimes.diagnostics, ...sample.diagnostics, ...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
   if (typeProblems.length) return { stop: { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] } };
   const outcome = await prepareProject({ ...options, command: kind });
   if (!outcome.ok) return { stop: { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] } };
@@ -188,7 +190,7 @@ async function openWarehouse(p: PreparedProject, session: RunSession, selection:
 function compilePhase(p: PreparedProject, session: RunSession, ids: string[], options: RunCommandOptions, relations: RelationIndex, microbatch: MicrobatchTimes): { node: NodeRunContext; context: ReturnType<typeof templateContext> } {
   const fullRefresh = options.fullRefresh ?? false;
   const context = templateContext(p, ids);
-  const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, context: options.storeFailures ? { ...context, storeFailures: true } : context });
+  const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, sample: microbatch.sample, context: options.storeFailures ? { ...context, storeFailures: true } : context });
   const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse!, microbatch };
   return { node, context };
 }

@@ -17,6 +17,7 @@ interface RunFlags extends GlobalFlags {
   empty?: boolean;
   eventTimeStart?: string;
   eventTimeEnd?: string;
+  sample?: string;
   defer?: boolean;
   favorState?: boolean;
   storeFailures?: boolean;
@@ -62,7 +63,8 @@ export function runCommands(): Command[] {
         .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
         .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)")
         .option('--event-time-start <time>', 'microbatch models build from this time (ISO date or time, UTC unless it has an offset) instead of their config\'s window')
-        .option('--event-time-end <time>', 'microbatch models build up to this time (default: now)');
+        .option('--event-time-end <time>', 'microbatch models build up to this time (default: now)')
+        .option('--sample <spec>', 'read refs and sources with an event_time in a window only: "3 days" back from now (hours, days, months, years) or "{\'start\': \'2024-07-01\', \'end\': \'2024-07-08\'}" (or $DBT_SAMPLE)');
     }
     if (kind === 'build') {
       cmd = cmd
@@ -101,6 +103,8 @@ export function runCommands(): Command[] {
         empty: flags.empty,
         eventTimeStart: flags.eventTimeStart,
         eventTimeEnd: flags.eventTimeEnd,
+        // dbt reads DBT_SAMPLE where the flag is not given (build and run only); an empty variable is unset.
+        sample: kind === 'build' || kind === 'run' ? (flags.sample ?? (process.env.STRATA_SAMPLE || process.env.DBT_SAMPLE || undefined)) : undefined,
         signal,
       }));
       reportDiagnostics(reporter, result.diagnostics);
