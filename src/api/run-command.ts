@@ -11,7 +11,7 @@ import { countStatuses, writeManifest, writeRunArtifacts, writeRunResults } from
 import { prepareProject, type PreparedProject, type PrepareOptions } from './prepare.js';
 import { EarlyOpen } from '../execute/early-open.js';
 import type { Warehouse } from '../adapters/contract.js';
-import { planPrepared } from './plan-command.js';
+import { planPrepared, type PlanOptions } from './plan-command.js';
 import { relationOfCall, type NodeRunContext } from '../execute/node-runner.js';
 import { RunSession } from '../execute/run-session.js';
 import { runCompiler } from '../execute/run-context.js';
@@ -91,7 +91,7 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   const selection = await select(p, kind, options, types, diagnostics);
   if (stopped(selection)) return selection.stop;
   if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started);
-  const checked = await checkBeforeRun(p, options, types, selection.ids, diagnostics);
+  const checked = await checkBeforeRun(p, { ...options, sampleWindow: times.sample }, types, selection.ids, diagnostics);
   if (checked) return checked;
   // Warnings about what the warehouse will not enforce fail here, before it opens, when --warn-error(-options) says so.
   const strictBeforeRun = warningsAsErrors(diagnostics, options);
@@ -163,7 +163,7 @@ async function select(p: PreparedProject, kind: RunKind, options: RunCommandOpti
 }
 
 /** Before the warehouse opens: warnings about what it will not enforce, and the `--max-bytes` budget. */
-async function checkBeforeRun(p: PreparedProject, options: RunCommandOptions, types: string[], ids: string[], diagnostics: Diagnostic[]): Promise<CommandResult | undefined> {
+async function checkBeforeRun(p: PreparedProject, options: RunCommandOptions & Pick<PlanOptions, 'sampleWindow'>, types: string[], ids: string[], diagnostics: Diagnostic[]): Promise<CommandResult | undefined> {
   const manifest = p.graph.manifest;
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
   const relationOf = relationOfCall(new RelationIndex(manifest), p.adapter.dialect);

@@ -9,6 +9,7 @@ import { writeProject, removeProject } from '../test-support/fixture-project.js'
 import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../test-support/local-bigquery-client.js';
 import { build } from './index.js';
+import { plan } from './plan-command.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -57,5 +58,16 @@ describe.skipIf(analyzerPlatformGap)('--sample on BigQuery (loopback server)', (
     const bound = "'\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00'";
     expect(sqls.join('\n---\n')).toMatch(new RegExp(`from \\(select \\* from \`acme-test\`\\.\`shop\`\\.\`visits\` where cast\\(\`at\` as timestamp\\) >= ${bound} and cast\\(\`at\` as timestamp\\) < ${bound}\\)`));
     expect(sqls.join('\n---\n')).toMatch(new RegExp(`from \\(select \\* from \`acme-test\`\\.\`shop\`\\.\`events\` where cast\\(ts as timestamp\\) >= ${bound}`));
+  });
+
+  it('build --dry-run --sample: the cost preview dry-runs the sampled SQL; a bad spec is exit 2', async () => {
+    const from = bq.requests.length;
+    const planned = await plan({ projectDir: dir, profilesDir: dir, select: ['recent_events'], sample: '6 hours' });
+    expect(planned.exitCode).toBe(0);
+    // Dry runs are not jobs: the requests that asked for one.
+    const dry = bq.requests.slice(from).filter((r) => r.body?.configuration?.dryRun).map((r) => String(r.body.configuration.query?.query ?? ''));
+    expect(dry.some((q) => q.includes('from (select * from `acme-test`.`shop`.`events` where cast(ts as timestamp) >= ')), dry.join('\n---\n')).toBe(true);
+    const bad = await plan({ projectDir: dir, profilesDir: dir, sample: '6 fortnights' });
+    expect([bad.exitCode, bad.diagnostics.map((d) => d.code)]).toEqual([2, ['sample-invalid']]);
   });
 });

@@ -78,8 +78,10 @@ export function runCommands(): Command[] {
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
+      // dbt reads DBT_SAMPLE where the flag is not given (build and run only); an empty variable is unset.
+      const sample = kind === 'build' || kind === 'run' ? (flags.sample ?? (process.env.STRATA_SAMPLE || process.env.DBT_SAMPLE || undefined)) : undefined;
       if (flags.dryRun) {
-        const planned = await (await import('../../api/plan-command.js')).plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
+        const planned = await (await import('../../api/plan-command.js')).plan({ ...options, sample, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
         reportDiagnostics(reporter, planned.diagnostics);
         if (planned.exitCode !== 2) printPlan(reporter, planned, maxBytes);
         process.exitCode = planned.exitCode;
@@ -103,8 +105,7 @@ export function runCommands(): Command[] {
         empty: flags.empty,
         eventTimeStart: flags.eventTimeStart,
         eventTimeEnd: flags.eventTimeEnd,
-        // dbt reads DBT_SAMPLE where the flag is not given (build and run only); an empty variable is unset.
-        sample: kind === 'build' || kind === 'run' ? (flags.sample ?? (process.env.STRATA_SAMPLE || process.env.DBT_SAMPLE || undefined)) : undefined,
+        sample,
         signal,
       }));
       reportDiagnostics(reporter, result.diagnostics);
