@@ -32,6 +32,9 @@ const FILES: Record<string, string> = {
   'models/recent_orders.sql': "{{ config(materialized='table') }}\nselect id from {{ source('raw', 'raw_orders') }}",
   'models/all_customers.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('customers') }}",
   'models/every_event.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('events').render() }}",
+  // An ephemeral model is a model: its own refs are sampled where it is inlined.
+  'models/eph_events.sql': "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('events') }}",
+  'models/via_ephemeral.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('eph_events') }}",
   'snapshots/events_snap.sql': "{% snapshot events_snap %}\n{{ config(unique_key='id', strategy='check', check_cols=['ts'], target_schema='main') }}\nselect id, ts from {{ ref('events') }}\n{% endsnapshot %}\n",
   // Passes only when the test reads every event: a test is not sampled.
   'tests/events_whole.sql': `select n from (select count(*) as n from {{ ref('events') }}) where n <> ${EVENT_HOURS.length}`,
@@ -49,7 +52,7 @@ async function project(): Promise<{ dir: string; db: string }> {
 const count = async (db: string, table: string): Promise<number> => Number((await queryDuckDb(db, `select count(*) as n from main.${table}`))[0]!.n);
 const counts = async (db: string): Promise<Record<string, number>> => {
   const out: Record<string, number> = {};
-  for (const t of ['recent_events', 'recent_orders', 'all_customers', 'every_event']) out[t] = await count(db, t);
+  for (const t of ['recent_events', 'recent_orders', 'all_customers', 'every_event', 'via_ephemeral']) out[t] = await count(db, t);
   return out;
 };
 
@@ -60,7 +63,7 @@ describe('--sample on DuckDB', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.results.map((x) => `${x.uniqueId} ${x.status}`).sort()).toContain('test.p.events_whole pass');
     expect(r.exitCode).toBe(0);
-    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 24), recent_orders: within(ORDER_HOURS, 24), all_customers: EVENT_HOURS.length, every_event: EVENT_HOURS.length });
+    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 24), recent_orders: within(ORDER_HOURS, 24), all_customers: EVENT_HOURS.length, every_event: EVENT_HOURS.length, via_ephemeral: within(EVENT_HOURS, 24) });
     expect(await count(db, 'events_snap')).toBe(within(EVENT_HOURS, 24));
     expect(await count(db, 'events')).toBe(EVENT_HOURS.length);
     const compiled = readFileSync(join(dir, 'target', 'compiled', 'p', 'models', 'recent_orders.sql'), 'utf8');
@@ -73,19 +76,19 @@ describe('--sample on DuckDB', () => {
     await build({ projectDir: dir, profilesDir: dir, select: ['events', 'customers'] });
     const whole = await run({ projectDir: dir, profilesDir: dir });
     expect(whole.exitCode).toBe(0);
-    expect(await counts(db)).toEqual({ recent_events: 6, recent_orders: 3, all_customers: 6, every_event: 6 });
+    expect(await counts(db)).toEqual({ recent_events: 6, recent_orders: 3, all_customers: 6, every_event: 6, via_ephemeral: 6 });
 
     expect((await run({ projectDir: dir, profilesDir: dir, sample: '3 days' })).exitCode).toBe(0);
-    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 72), recent_orders: within(ORDER_HOURS, 72), all_customers: 6, every_event: 6 });
+    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 72), recent_orders: within(ORDER_HOURS, 72), all_customers: 6, every_event: 6, via_ephemeral: within(EVENT_HOURS, 72) });
 
     // From 50 hours ago to 3 hours ago (as ISO times with an offset of +02:00, so UTC is read through it).
     const local = (hoursAgo: number): string => `${new Date(NOW - hoursAgo * HOUR + 2 * HOUR).toISOString().slice(0, 19)}+02:00`;
     const dict = `{'start': '${local(50)}', 'end': '${local(3)}'}`;
     expect((await run({ projectDir: dir, profilesDir: dir, sample: dict })).exitCode).toBe(0);
-    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 50, 3), recent_orders: within(ORDER_HOURS, 50, 3), all_customers: 6, every_event: 6 });
+    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 50, 3), recent_orders: within(ORDER_HOURS, 50, 3), all_customers: 6, every_event: 6, via_ephemeral: within(EVENT_HOURS, 50, 3) });
 
     expect((await run({ projectDir: dir, profilesDir: dir, sample: '3 days', empty: true })).exitCode).toBe(0);
-    expect(await counts(db)).toEqual({ recent_events: 0, recent_orders: 0, all_customers: 0, every_event: 6 });
+    expect(await counts(db)).toEqual({ recent_events: 0, recent_orders: 0, all_customers: 0, every_event: 6, via_ephemeral: 0 });
   });
 
   it('a malformed spec is exit 2 with the fix, before anything is read or written', async () => {
