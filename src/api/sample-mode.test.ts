@@ -27,7 +27,9 @@ const FILES: Record<string, string> = {
   // The same times, but no event_time: never sampled.
   'seeds/customers.csv': `id,ts\n${EVENT_HOURS.map((h, i) => `${i + 1},${at(h)}`).join('\n')}\n`,
   // A source whose event_time column is named like a DuckDB keyword: quoted in the filter.
-  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: raw_orders\n        config:\n          event_time: at\n',
+  // And one whose column has a space in its name, documented with `quote: true` (dbt 1.11 quotes it).
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: raw_orders\n        config:\n          event_time: at\n      - name: raw_visits\n        config:\n          event_time: Seen At\n        columns:\n          - name: Seen At\n            quote: true\n',
+  'models/recent_visits.sql': "{{ config(materialized='table') }}\nselect id from {{ source('raw', 'raw_visits') }}",
   'models/recent_events.sql': "{{ config(materialized='table') }}\nselect id, ts from {{ ref('events') }}",
   'models/recent_orders.sql': "{{ config(materialized='table') }}\nselect id from {{ source('raw', 'raw_orders') }}",
   'models/all_customers.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('customers') }}",
@@ -45,7 +47,8 @@ async function project(): Promise<{ dir: string; db: string }> {
   dirs.push(dir);
   mkdirSync(join(dir, 'target'), { recursive: true });
   const db = join(dir, 'target', 'test.duckdb');
-  await runDuckDb(db, ['create table main.raw_orders (id integer, "at" timestamp)', `insert into main.raw_orders values ${ORDER_HOURS.map((h, i) => `(${i + 1}, '${at(h)}')`).join(', ')}`]);
+  const values = ORDER_HOURS.map((h, i) => `(${i + 1}, '${at(h)}')`).join(', ');
+  await runDuckDb(db, ['create table main.raw_orders (id integer, "at" timestamp)', `insert into main.raw_orders values ${values}`, 'create table main.raw_visits (id integer, "Seen At" timestamp)', `insert into main.raw_visits values ${values}`]);
   return { dir, db };
 }
 
@@ -65,6 +68,7 @@ describe('--sample on DuckDB', () => {
     expect(r.exitCode).toBe(0);
     expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 24), recent_orders: within(ORDER_HOURS, 24), all_customers: EVENT_HOURS.length, every_event: EVENT_HOURS.length, via_ephemeral: within(EVENT_HOURS, 24) });
     expect(await count(db, 'events_snap')).toBe(within(EVENT_HOURS, 24));
+    expect(await count(db, 'recent_visits')).toBe(within(ORDER_HOURS, 24));
     expect(await count(db, 'events')).toBe(EVENT_HOURS.length);
     const compiled = readFileSync(join(dir, 'target', 'compiled', 'p', 'models', 'recent_orders.sql'), 'utf8');
     expect(compiled).toMatch(/from \(select \* from "test"\."main"\."raw_orders" where "at" >= '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00:00' and "at" < '[^']+'\)$/);

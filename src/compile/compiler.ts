@@ -209,7 +209,10 @@ export class Compiler {
     const filter = batch ? batch.filter : SAMPLED.has(node.resourceType) ? this.options.sampleFilter : undefined;
     const inWindow = (found: ManifestNode | SourceDefinition, r: EmptyRead): EmptyRead => {
       const field = found.config.event_time;
-      return filter && typeof field === 'string' && field.trim() && !r.emptyRead ? { ...r, batchFilter: filter(field) } : r;
+      if (!filter || typeof field !== 'string' || !field.trim() || r.emptyRead) return r;
+      // dbt 1.11: the input's column documented with `quote: true` is quoted in the filter.
+      const quoted = Object.values(found.columns ?? {}).some((c) => c.name === field && c.quote === true);
+      return { ...r, batchFilter: filter(quoted ? dialect.quoteIdentifier(field) : field) };
     };
     const place = (found: ManifestNode | SourceDefinition): Relation => {
       if (found.resourceType === 'source' || found.config.materialized !== 'ephemeral') return inWindow(found, emptyRead(relations.relationOf(found)));
