@@ -44,6 +44,11 @@ export interface Dialect {
    * `2024-01-01 00:00:00+00:00`. Absent: dbt's plain comparison of the field with the two texts.
    */
   eventTimeFilter?(field: string, start: string, end: string): string;
+  /**
+   * Words (lower case) that a bare column name cannot be in an expression here: an `event_time` such as `at`
+   * or `order` is quoted where Strata writes it into a filter; any other name is written as configured, as dbt's.
+   */
+  readonly reservedWords?: ReadonlySet<string>;
   /** A zero-copy clone of a table (BigQuery's `create or replace table … clone …`), where the warehouse has one (`strata clone`). */
   cloneTable?(target: Relation, source: Relation): string;
   /** An external table over object-store files (BigQuery over `gs://`). */

@@ -12,6 +12,7 @@ import { prepareProject, type PreparedProject } from './prepare.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import { runCompiler } from '../execute/run-context.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
+import { sampleWindow, type SampleWindow } from './sample-window.js';
 
 export interface PlanOptions extends CommonOptions, SelectionOptions {
   fullRefresh?: boolean;
@@ -19,6 +20,10 @@ export interface PlanOptions extends CommonOptions, SelectionOptions {
   maxBytes?: number;
   /** The resource types considered (build's by default). */
   resourceTypes?: string[];
+  /** `--sample`'s spec: the estimate is of the sampled SQL (read once, as `build --sample --max-bytes` runs it). */
+  sample?: string;
+  /** The window of `sample` when the caller has read it already (the run's own, at its "now"). */
+  sampleWindow?: SampleWindow;
 }
 
 export interface PlannedNode {
@@ -55,9 +60,11 @@ const TIB = 2 ** 40;
  * runs — bytes each job would process, the estimated on-demand cost, and the total. Nothing is written.
  */
 export async function plan(options: PlanOptions): Promise<PlanResult> {
+  const sample = sampleWindow(options.sample, new Date());
+  if (sample.diagnostics.length) return empty(2, sample.diagnostics, '');
   const outcome = await prepareProject(options);
   if (!outcome.ok) return empty(2, outcome.diagnostics, outcome.invocationId);
-  return planPrepared(outcome.prepared, options);
+  return planPrepared(outcome.prepared, { ...options, sampleWindow: sample.window });
 }
 
 const empty = (exitCode: ExitCode, diagnostics: Diagnostic[], invocationId: string): PlanResult => ({ exitCode, diagnostics, invocationId, nodes: [], totalBytes: 0, totalCostUsd: 0, unknown: 0, pricePerTib: 0, overBudget: false });
@@ -85,7 +92,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     await applySessionSecrets({ prepared: p }, connection);
     const targets = selection.ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n);
     const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
-    const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled') });
+    const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled'), sample: options.sampleWindow });
     const tw = templateWarehouse(connection, dialect);
     for (const node of targets) {
       const planned = await planNode(node, compiler, tw, connection, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);

@@ -86,6 +86,7 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
     empty: args.empty === true,
     eventTimeStart: typeof args.event_time_start === 'string' ? args.event_time_start : undefined,
     eventTimeEnd: typeof args.event_time_end === 'string' ? args.event_time_end : undefined,
+    sample: typeof args.sample === 'string' ? args.sample : undefined,
     retryBatches: previousBatches(last),
     state: typeof args.state === 'string' ? args.state : undefined,
     defer: args.defer === true,

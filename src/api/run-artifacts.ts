@@ -54,6 +54,7 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
     ...(options.empty ? { empty: true } : {}),
     ...(options.eventTimeStart ? { event_time_start: options.eventTimeStart } : {}),
     ...(options.eventTimeEnd ? { event_time_end: options.eventTimeEnd } : {}),
+    ...(options.sample !== undefined ? { sample: options.sample } : {}),
     ...(options.selector ? { selector: options.selector } : {}),
     ...(options.indirectSelection ? { indirect_selection: options.indirectSelection } : {}),
     ...(options.storeFailures ? { store_failures: true } : {}),

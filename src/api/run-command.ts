@@ -11,7 +11,7 @@ import { countStatuses, writeManifest, writeRunArtifacts, writeRunResults } from
 import { prepareProject, type PreparedProject, type PrepareOptions } from './prepare.js';
 import { EarlyOpen } from '../execute/early-open.js';
 import type { Warehouse } from '../adapters/contract.js';
-import { planPrepared } from './plan-command.js';
+import { planPrepared, type PlanOptions } from './plan-command.js';
 import { relationOfCall, type NodeRunContext } from '../execute/node-runner.js';
 import { RunSession } from '../execute/run-session.js';
 import { runCompiler } from '../execute/run-context.js';
@@ -25,6 +25,7 @@ import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
 import { resourceTypeFilter } from './resource-types.js';
 import { microbatchTimes } from './event-time-options.js';
+import { sampleWindow } from './sample-window.js';
 import type { MicrobatchTimes } from '../execute/microbatch-runner.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
@@ -90,7 +91,7 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   const selection = await select(p, kind, options, types, diagnostics);
   if (stopped(selection)) return selection.stop;
   if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started);
-  const checked = await checkBeforeRun(p, options, types, selection.ids, diagnostics);
+  const checked = await checkBeforeRun(p, { ...options, sampleWindow: times.sample }, types, selection.ids, diagnostics);
   if (checked) return checked;
   // Warnings about what the warehouse will not enforce fail here, before it opens, when --warn-error(-options) says so.
   const strictBeforeRun = warningsAsErrors(diagnostics, options);
@@ -128,8 +129,9 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
 async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOptions, 'onTarget'>): Promise<{ p: PreparedProject; types: string[]; diagnostics: Diagnostic[]; times: MicrobatchTimes } | Stop> {
   // The run's one "now" for microbatch models, and --event-time-start/--event-time-end checked before anything is read.
   const eventTimes = microbatchTimes(options, new Date());
-  const times = { ...eventTimes.times, ...(options.retryBatches ? { retryBatches: options.retryBatches } : {}) };
-  const typeProblems = [...eventTimes.diagnostics, ...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
+  const sample = sampleWindow(options.sample, eventTimes.times.now);
+  const times = { ...eventTimes.times, ...(options.retryBatches ? { retryBatches: options.retryBatches } : {}), ...(sample.window ? { sample: sample.window } : {}) };
+  const typeProblems = [...eventTimes.diagnostics, ...sample.diagnostics, ...resourceTypeFilter(options.resourceTypes).diagnostics, ...resourceTypeFilter(options.excludeResourceTypes, '--exclude-resource-type').diagnostics];
   if (typeProblems.length) return { stop: { exitCode: 2, diagnostics: typeProblems, invocationId: '', results: [] } };
   const outcome = await prepareProject({ ...options, command: kind });
   if (!outcome.ok) return { stop: { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] } };
@@ -161,7 +163,7 @@ async function select(p: PreparedProject, kind: RunKind, options: RunCommandOpti
 }
 
 /** Before the warehouse opens: warnings about what it will not enforce, and the `--max-bytes` budget. */
-async function checkBeforeRun(p: PreparedProject, options: RunCommandOptions, types: string[], ids: string[], diagnostics: Diagnostic[]): Promise<CommandResult | undefined> {
+async function checkBeforeRun(p: PreparedProject, options: RunCommandOptions & Pick<PlanOptions, 'sampleWindow'>, types: string[], ids: string[], diagnostics: Diagnostic[]): Promise<CommandResult | undefined> {
   const manifest = p.graph.manifest;
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
   const relationOf = relationOfCall(new RelationIndex(manifest), p.adapter.dialect);
@@ -188,7 +190,7 @@ async function openWarehouse(p: PreparedProject, session: RunSession, selection:
 function compilePhase(p: PreparedProject, session: RunSession, ids: string[], options: RunCommandOptions, relations: RelationIndex, microbatch: MicrobatchTimes): { node: NodeRunContext; context: ReturnType<typeof templateContext> } {
   const fullRefresh = options.fullRefresh ?? false;
   const context = templateContext(p, ids);
-  const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, context: options.storeFailures ? { ...context, storeFailures: true } : context });
+  const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, sample: microbatch.sample, context: options.storeFailures ? { ...context, storeFailures: true } : context });
   const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse!, microbatch };
   return { node, context };
 }

@@ -51,6 +51,11 @@ export interface RunOptions extends CommonOptions, SelectionOptions {
   /** `--event-time-start` / `--event-time-end` (dbt 1.9): the window microbatch models build (ISO dates or times, UTC unless offset). */
   eventTimeStart?: string;
   eventTimeEnd?: string;
+  /**
+   * `--sample` (dbt 1.10): models and snapshots read their refs and sources with an event_time in this window
+   * only: `"3 days"` (hours, days, months, years back from now) or `"{'start': '2024-07-01', 'end': '2024-07-08'}"`.
+   */
+  sample?: string;
 }
 
 /** 0 success, 1 a node failed, 2 bad project or usage. */

@@ -33,6 +33,11 @@ export interface CompilerOptions {
    * every model is built, with its real columns, without reading data.
    */
   emptyInputs?: boolean;
+  /**
+   * dbt 1.10's `--sample`: in a model or snapshot (not a test or analysis), a ref or source of an input with an
+   * `event_time` reads the rows this condition on that column keeps (the sample window, the dialect's form).
+   */
+  sampleFilter?: (field: string) => string;
   /** Applied to each compiled file before it is written (secret values: `****`); the SQL run is not scrubbed. */
   scrub?: (text: string) => string;
 }
@@ -55,6 +60,9 @@ export interface BatchCompile {
   /** The batch's start as dbt suffixes its compiled file (`2024-01-01`). */
   suffix: string;
 }
+
+/** Nodes whose inputs `--sample` filters: dbt's ModelNode and SnapshotNode. */
+const SAMPLED = new Set(['model', 'snapshot']);
 
 /** Resource types whose code is SQL to render. Seeds and landings have none. */
 const RENDERED = new Set(['model', 'test', 'snapshot', 'analysis', 'operation', 'unit_test']);
@@ -196,10 +204,15 @@ export class Compiler {
     const empty = this.options.emptyInputs === true && node.resourceType === 'model';
     const emptyRead = (r: Relation): EmptyRead => (empty ? { ...r, emptyRead: true } : r);
     // Ephemeral refs become CTE names (rendered alongside); with --empty, reads of real relations read no rows.
-    // In a batch, an input with an event_time is read in the batch's window only (dbt's event_time filter).
+    // In a batch, an input with an event_time is read in the batch's window only (dbt's event_time filter);
+    // under --sample, in the sample's window (a batch's filter already narrowed to it).
+    const filter = batch ? batch.filter : SAMPLED.has(node.resourceType) ? this.options.sampleFilter : undefined;
     const inWindow = (found: ManifestNode | SourceDefinition, r: EmptyRead): EmptyRead => {
       const field = found.config.event_time;
-      return batch && typeof field === 'string' && field.trim() && !r.emptyRead ? { ...r, batchFilter: batch.filter(field) } : r;
+      if (!filter || typeof field !== 'string' || !field.trim() || r.emptyRead) return r;
+      // dbt 1.11: the input's column documented with `quote: true` is quoted in the filter.
+      const quoted = Object.values(found.columns ?? {}).some((c) => c.name === field && c.quote === true);
+      return { ...r, batchFilter: filter(quoted ? dialect.quoteIdentifier(field) : field) };
     };
     const place = (found: ManifestNode | SourceDefinition): Relation => {
       if (found.resourceType === 'source' || found.config.materialized !== 'ephemeral') return inWindow(found, emptyRead(relations.relationOf(found)));
@@ -216,7 +229,11 @@ export class Compiler {
     const context = runRenderContext(
       { dialect, thisRelation: relations.relationOf(node), resolver: checked(node, indexResolver(relations, node.packageName, place)), warehouse, isIncremental: batch ? batch.incremental : this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
       {
-        renderRelation: (r: EmptyRead) => renderRead(r, r.schema === '' ? r.identifier : dialect.renderRelation(r)),
+        // `ref('x').render()` is the name alone, as dbt's: no --empty or event_time filter (how a ref opts out of them).
+        renderRelation: (r: EmptyRead, plain?: boolean) => {
+          const name = r.schema === '' ? r.identifier : dialect.renderRelation(r);
+          return plain ? name : renderRead(r, name);
+        },
         ...(batch ? { batch: batch.batch } : {}),
         isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
         ...this.options.context,

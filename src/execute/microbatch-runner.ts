@@ -18,6 +18,8 @@ export interface MicrobatchTimes {
   eventTimeEnd?: Date;
   /** `strata retry`: per model, the last run's batch_results: its failed batches run again, its successful ones are listed again. */
   retryBatches?: Record<string, BatchResults>;
+  /** `--sample`: inputs are read in this window too (within a batch, the two windows' overlap, as dbt 1.10's). */
+  sample?: { start: Date; end: Date };
 }
 
 function invalid(node: ManifestNode, message: string, hint: string): never {
@@ -52,8 +54,14 @@ export function microbatchRun(node: ManifestNode, times: MicrobatchTimes, compil
       compiler.compileBatch(node.uniqueId, {
         batch,
         incremental,
-        filter: (field) => eventTimeCondition(dialect, field, batch.start, batch.end),
+        filter: (field) => eventTimeCondition(dialect, field, ...withinSample(batch, times.sample)),
         suffix: formatBatchStart(batch.start, node.config.batch_size as BatchSize),
       }, warehouse, log),
   };
+}
+
+/** A batch's window narrowed to `--sample`'s (dbt's later start and earlier end; with none in common, no rows). */
+function withinSample(batch: Batch, sample: MicrobatchTimes['sample']): [Date, Date] {
+  if (!sample) return [batch.start, batch.end];
+  return [sample.start > batch.start ? sample.start : batch.start, sample.end < batch.end ? sample.end : batch.end];
 }

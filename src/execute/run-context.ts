@@ -4,6 +4,7 @@ import { templateContext } from './template-context.js';
 import type { ExistingRelation, Relation } from '../adapters/contract.js';
 import type { RunProject } from './types.js';
 import type { RunRenderContext } from '../templating/types.js';
+import { eventTimeCondition } from '../materializations/index.js';
 
 export interface RunCompilerOptions {
   relations: RelationIndex;
@@ -17,6 +18,8 @@ export interface RunCompilerOptions {
   compiledDir?: string;
   /** `--empty`: refs and sources of models read no rows. */
   emptyInputs?: boolean;
+  /** `--sample`: refs and sources with an event_time, in models and snapshots, read this window only. */
+  sample?: { start: Date; end: Date };
   /** dbt's `graph` and `selected_resources` when the caller shares them with hooks; else built from `selected`. */
   context?: Pick<RunRenderContext, 'graph' | 'selectedResources' | 'storeFailures'>;
 }
@@ -40,6 +43,7 @@ export function runCompiler(p: RunProject, o: RunCompilerOptions): Compiler {
     ...(o.compiledDir ? { compiledDir: o.compiledDir, compiledPathPrefix: join(p.project.config.targetPath, 'compiled') } : {}),
     context: o.context ?? templateContext(p, o.selected),
     emptyInputs: o.emptyInputs,
+    ...(o.sample ? { sampleFilter: (field: string) => eventTimeCondition(p.adapter.dialect, field, o.sample!.start, o.sample!.end) } : {}),
     isIncremental: (node) => {
       if (node.config.materialized !== 'incremental') return false;
       if (node.config.full_refresh ?? fullRefresh) return false;

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { batchId, batchesBetween, ceiling, eventTimeCondition, microbatchWindow, offset, parseInstant, sqlTimestamp, truncate, type BatchSize } from './microbatch-window.js';
 import { bigqueryDialect } from '../adapters/bigquery/bigquery-dialect.js';
+import { DuckDBDialect } from '../adapters/duckdb/duckdb-dialect.js';
 
 const at = (s: string): Date => new Date(`${s}Z`);
 const iso = (d: Date): string => d.toISOString().replace('.000Z', '');
@@ -70,5 +71,21 @@ describe('microbatch windows (dbt-core MicrobatchBuilder)', () => {
     expect(sqlTimestamp(s)).toBe('2024-01-01 00:00:00+00:00');
     expect(eventTimeCondition({}, 'ts', s, e)).toBe("ts >= '2024-01-01 00:00:00+00:00' and ts < '2024-01-02 00:00:00+00:00'");
     expect(eventTimeCondition(bigqueryDialect, 'ts', s, e)).toBe("cast(ts as timestamp) >= '2024-01-01 00:00:00+00:00' and cast(ts as timestamp) < '2024-01-02 00:00:00+00:00'");
+    // A fraction of a second (a --sample window ending now) as Python's str of a datetime writes it.
+    expect(sqlTimestamp(new Date('2024-01-01T10:20:30.045Z'))).toBe('2024-01-01 10:20:30.045000+00:00');
+  });
+
+  it('quotes an event_time named like a keyword of the dialect; any other stays as written', () => {
+    const [s, e] = [at('2024-01-01T00:00:00'), at('2024-01-02T00:00:00')];
+    const duckdb = new DuckDBDialect();
+    const lhs = (d: Parameters<typeof eventTimeCondition>[0], field: string): string => eventTimeCondition(d, field, s, e).split(' >= ')[0]!;
+    expect(lhs(duckdb, 'order')).toBe('"order"');
+    expect(lhs(duckdb, 'At')).toBe('"At"');
+    expect(lhs(duckdb, 'created_at')).toBe('created_at');
+    expect(lhs(duckdb, 'timestamp')).toBe('timestamp');
+    expect(lhs(duckdb, '"at"')).toBe('"at"');
+    expect(lhs(duckdb, 'cast(at_ms as date)')).toBe('cast(at_ms as date)');
+    expect(lhs(bigqueryDialect, 'at')).toBe('cast(`at` as timestamp)');
+    expect(lhs(bigqueryDialect, 'ts')).toBe('cast(ts as timestamp)');
   });
 });

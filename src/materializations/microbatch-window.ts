@@ -4,6 +4,7 @@
  */
 
 import { parseInstant } from '../project/index.js';
+import type { Dialect } from '../adapters/contract.js';
 
 export { parseInstant };
 
@@ -97,13 +98,25 @@ export function batchesBetween(start: Date, end: Date, size: BatchSize): Batch[]
   return out;
 }
 
-/** An instant as dbt writes it in SQL and batch_results (Python's `str` of a UTC datetime): `2024-01-01 00:00:00+00:00`. */
+/**
+ * An instant as dbt writes it in SQL and batch_results (Python's `str` of a UTC datetime): `2024-01-01 00:00:00+00:00`,
+ * with microseconds when it has a fraction of a second (`--sample`'s relative window ends at the run's now).
+ */
 export function sqlTimestamp(d: Date): string {
-  return `${d.toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
+  const ms = d.getUTCMilliseconds();
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')}${ms ? `.${String(ms).padStart(3, '0')}000` : ''}+00:00`;
 }
 
-/** dbt's filter on an input's (or the model's) event_time for a window: the dialect's form, else a plain comparison with the texts. */
-export function eventTimeCondition(dialect: { eventTimeFilter?(field: string, start: string, end: string): string }, field: string, start: Date, end: Date): string {
+type EventTimeDialect = Pick<Dialect, 'eventTimeFilter' | 'reservedWords' | 'quoteIdentifier'>;
+
+/**
+ * dbt's filter on an input's (or the model's) event_time for a window: the dialect's form, else a plain comparison
+ * with the texts. The field is written as configured (an expression or a quoted name stays as it is), except a
+ * bare name the dialect reserves (`order`, `at`), which is quoted so the filter parses.
+ */
+export function eventTimeCondition(dialect: Partial<EventTimeDialect>, field: string, start: Date, end: Date): string {
   const [s, e] = [sqlTimestamp(start), sqlTimestamp(end)];
-  return dialect.eventTimeFilter ? dialect.eventTimeFilter(field, s, e) : `${field} >= '${s}' and ${field} < '${e}'`;
+  const reserved = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field) && dialect.reservedWords?.has(field.toLowerCase()) && dialect.quoteIdentifier;
+  const column = reserved ? dialect.quoteIdentifier!(field) : field;
+  return dialect.eventTimeFilter ? dialect.eventTimeFilter(column, s, e) : `${column} >= '${s}' and ${column} < '${e}'`;
 }

@@ -9,7 +9,7 @@ type Args = unknown[];
  * `include(database=False)` (and `schema=False`) renders without those parts; `incorporate(path=…, type=…)`
  * returns a changed copy.
  */
-export function relationObject(rel: Relation, render: (r: Relation) => string, quoteIdentifier?: (name: string) => string, type: string | null = null): Record<string, unknown> {
+export function relationObject(rel: Relation, render: (r: Relation, plain?: boolean) => string, quoteIdentifier?: (name: string) => string, type: string | null = null): Record<string, unknown> {
   const again = (r: Relation, t = type): Record<string, unknown> => relationObject(r, render, quoteIdentifier, t);
   const obj: Record<string, unknown> = {
     database: rel.database ?? null,
@@ -38,7 +38,7 @@ export function relationObject(rel: Relation, render: (r: Relation) => string, q
       const path = (kw.path ?? {}) as Partial<Record<'database' | 'schema' | 'identifier', string>>;
       return again({ ...rel, ...path }, (kw.type as string | undefined) ?? type);
     },
-    without_identifier: () => relationObject(rel, (r) => render(r).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
+    without_identifier: () => relationObject(rel, (r) => render(r, true).split('.').slice(0, -1).join('.'), quoteIdentifier, type),
     // dbt's InformationSchema: the relation's database (when it has one), then INFORMATION_SCHEMA and the view, unquoted.
     information_schema: (view?: unknown) => {
       const quote = quoteIdentifier ?? ((n: string) => `"${n}"`);
@@ -47,7 +47,8 @@ export function relationObject(rel: Relation, render: (r: Relation) => string, q
     },
     get: (key: string, def: unknown = null) => (key in obj ? obj[key] : def),
     quote: () => obj,
-    render: () => render(rel),
+    // dbt's render() is the name alone; printed (`{{ ref('x') }}`), a ref reads as --empty or an event_time filter says.
+    render: () => render(rel, true),
     toString: () => render(rel),
   };
   return obj;

@@ -147,8 +147,8 @@ export interface TemplateWarehouse {
 export interface RunRenderContext {
   /** The relation the node builds (`this`). */
   thisRelation: Relation;
-  /** Renders a relation as the dialect quotes it. */
-  renderRelation(relation: Relation): string;
+  /** Renders a relation as the dialect quotes it; unless `plain`, as a ref reads it (an `--empty` or event_time filter around it). */
+  renderRelation(relation: Relation, plain?: boolean): string;
   quoteIdentifier(name: string): string;
   /** Resolves a `ref()` call to a relation or returns a diagnostic message (`code`: its diagnostic code, else `ref-not-found`). */
   resolveRef(ref: RefCall): Relation | { error: string; hint?: string; code?: string };

@@ -4,11 +4,21 @@ import { contractDefinitions } from '../contract-ddl.js';
 import { whenMatched } from '../merge-sql.js';
 import { sqlHeaderPrefix } from '../sql-header.js';
 
+/** BigQuery's reserved keywords (its lexical structure): a column of one of these names is quoted in an expression. */
+const RESERVED = new Set(
+  ('all and any array as asc assert_rows_modified at between by case cast collate contains create cross cube current default define desc distinct ' +
+    'else end enum escape except exclude exists extract false fetch following for from full group grouping groups hash having if ignore in inner ' +
+    'intersect interval into is join lateral left like limit lookup merge natural new no not null nulls of on or order outer over partition preceding ' +
+    'proto qualify range recursive respect right rollup rows select set some struct tablesample then to treat true unbounded union unnest using when ' +
+    'where window with within').split(' '),
+);
+
 /** BigQuery Standard SQL, as strings. No client here: every statement is pinned and parsed in tests. */
 export class BigQueryDialect implements Dialect {
   readonly name = 'bigquery';
   readonly capabilities: Capabilities = { transactionalDdl: false, merge: true, atomicReplace: true, dryRun: true };
   readonly incrementalStrategies = ['merge', 'insert_overwrite', 'append'];
+  readonly reservedWords: ReadonlySet<string> = RESERVED;
   /** As dbt-bigquery: not null is checked; primary and foreign keys are kept as `not enforced` metadata. */
   readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', primary_key: 'not_enforced', foreign_key: 'not_enforced', unique: 'unsupported', check: 'unsupported', custom: 'enforced' };
 

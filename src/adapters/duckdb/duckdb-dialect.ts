@@ -8,11 +8,25 @@ import { sqlHeaderPrefix } from '../sql-header.js';
 
 const TEMP_CATALOG = 'temp';
 
+/**
+ * DuckDB's keywords a bare column name cannot be in `where x >= …` (its `duckdb_keywords()` of category reserved
+ * or type_function, each tried so).
+ */
+const RESERVED = new Set(
+  ('all analyse analyze and anti any array as asc asof asymmetric at authorization binary both by case cast check collate collation column columns ' +
+    'concurrently constraint create cross default deferrable desc describe distinct do else end except false fetch for foreign freeze from full generated ' +
+    'glob group having ilike in initially inner intersect into is isnull join lambda lateral leading left like limit map natural not notnull null offset ' +
+    'on only or order outer overlaps pivot pivot_longer pivot_wider placing positional primary qualify references returning right select semi show ' +
+    'similar some struct summarize symmetric table tablesample then to trailing true try_cast union unique unpack unpivot using variadic verbose when ' +
+    'where window with').split(' '),
+);
+
 /** DuckDB SQL, as strings. No driver here. */
 export class DuckDBDialect implements Dialect {
   readonly name = 'duckdb';
   readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: true, ctasRowCount: true, dryRun: false };
   readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', check: 'enforced', foreign_key: 'unsupported', custom: 'enforced' };
+  readonly reservedWords: ReadonlySet<string> = RESERVED;
   readonly constraintNotes = { foreign_key: 'Strata rebuilds a table by swapping in a new one, and DuckDB cannot drop a table that another references' };
 
   readFileSql(file: string, read: FileRead): string {

@@ -17,6 +17,7 @@ interface RunFlags extends GlobalFlags {
   empty?: boolean;
   eventTimeStart?: string;
   eventTimeEnd?: string;
+  sample?: string;
   defer?: boolean;
   favorState?: boolean;
   storeFailures?: boolean;
@@ -62,7 +63,8 @@ export function runCommands(): Command[] {
         .option('--max-bytes <size>', 'refuse to run (exit 1) when the dry-run estimate is above this, e.g. 50GB or 1TiB')
         .option('--empty', "build every model without reading data: refs and sources read no rows (dbt's --empty)")
         .option('--event-time-start <time>', 'microbatch models build from this time (ISO date or time, UTC unless it has an offset) instead of their config\'s window')
-        .option('--event-time-end <time>', 'microbatch models build up to this time (default: now)');
+        .option('--event-time-end <time>', 'microbatch models build up to this time (default: now)')
+        .option('--sample <spec>', 'read refs and sources with an event_time in a window only: "3 days" back from now (hours, days, months, years) or "{\'start\': \'2024-07-01\', \'end\': \'2024-07-08\'}" (or $DBT_SAMPLE)');
     }
     if (kind === 'build') {
       cmd = cmd
@@ -76,8 +78,10 @@ export function runCommands(): Command[] {
       if (usageError) return command.error(usageError, { exitCode: 2 });
       const maxBytes = flags.maxBytes === undefined ? undefined : parseByteSize(flags.maxBytes);
       if (flags.maxBytes !== undefined && maxBytes === undefined) return command.error(`--max-bytes '${flags.maxBytes}' is not a size; use e.g. 50GB or 1TiB`, { exitCode: 2 });
+      // dbt reads DBT_SAMPLE where the flag is not given (build and run only); an empty variable is unset.
+      const sample = kind === 'build' || kind === 'run' ? (flags.sample ?? (process.env.STRATA_SAMPLE || process.env.DBT_SAMPLE || undefined)) : undefined;
       if (flags.dryRun) {
-        const planned = await (await import('../../api/plan-command.js')).plan({ ...options, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
+        const planned = await (await import('../../api/plan-command.js')).plan({ ...options, sample, select: flags.select, exclude: flags.exclude, state: flags.state, selector: flags.selector, indirectSelection: flags.indirectSelection, fullRefresh: flags.fullRefresh, maxBytes, resourceTypes: kind === 'run' ? ['model'] : undefined });
         reportDiagnostics(reporter, planned.diagnostics);
         if (planned.exitCode !== 2) printPlan(reporter, planned, maxBytes);
         process.exitCode = planned.exitCode;
@@ -101,6 +105,7 @@ export function runCommands(): Command[] {
         empty: flags.empty,
         eventTimeStart: flags.eventTimeStart,
         eventTimeEnd: flags.eventTimeEnd,
+        sample,
         signal,
       }));
       reportDiagnostics(reporter, result.diagnostics);
