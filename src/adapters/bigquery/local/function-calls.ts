@@ -5,6 +5,7 @@
 import { quoteString, timeFormat, TYPES } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
 import { Untranslatable } from './untranslatable.js';
+import { CURRENT, limitedAggregate } from './special-forms.js';
 
 /** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
 export interface Call {
@@ -33,7 +34,8 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
     case 'datetime_diff':
     case 'date_diff':
     case 'time_diff':
-      if (c.part(2) === 'week') return `date_diff('day', (${c.a(1)}) - CAST(dayofweek(${c.a(1)}) AS INTEGER), (${c.a(0)}) - CAST(dayofweek(${c.a(0)}) AS INTEGER)) // 7`;
+      // Sunday-based weeks between the two days (a DATETIME counts by its date).
+      if (c.part(2) === 'week') return `date_diff('day', CAST(${c.a(1)} AS DATE) - CAST(dayofweek(${c.a(1)}) AS INTEGER), CAST(${c.a(0)} AS DATE) - CAST(dayofweek(${c.a(0)}) AS INTEGER)) // 7`;
       return `date_diff(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
     case 'timestamp_add':
     case 'datetime_add':
@@ -69,9 +71,9 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
       return `CAST(${c.a(0)} AS ${TYPES[c.f]})`;
     case 'current_timestamp':
     case 'current_date':
-      return c.f;
     case 'current_datetime':
-      return 'CAST(current_timestamp AS TIMESTAMP)';
+      if (c.r.length) throw new Untranslatable(`${c.name}() with a time zone`);
+      return CURRENT[c.f]!;
     case 'extract':
       return tr.extract(c.open, c.close);
     default:
@@ -119,6 +121,9 @@ export function valueCall(c: Call, tr: Translator): string {
     }
     case 'struct':
       return tr.struct(c.r);
+    case 'string_agg':
+    case 'array_agg':
+      return limitedAggregate(c, tr) ?? `${c.name}(${tr.emit(c.open + 1, c.close)})`;
     default:
       return `${c.name}(${tr.emit(c.open + 1, c.close)})`;
   }

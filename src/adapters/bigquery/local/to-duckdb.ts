@@ -10,6 +10,7 @@
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
 import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
+import { CURRENT, interval } from './special-forms.js';
 import { Untranslatable } from './untranslatable.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
@@ -23,9 +24,9 @@ export interface TranslateContext {
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
 export class Translator {
-  constructor(private readonly t: Token[], private readonly ctx: TranslateContext) {}
+  constructor(readonly t: Token[], private readonly ctx: TranslateContext) {}
 
-  private next(i: number): number {
+  next(i: number): number {
     let j = i + 1;
     while (j < this.t.length && !significant(this.t[j]!)) j++;
     return j;
@@ -114,6 +115,8 @@ export class Translator {
       return [`(select unnest(${this.emit(n + 1, close)}))`, close + 1];
     }
     if (w === 'unnest' && this.isPunct(n, '(')) return this.unnest(i, n);
+    if (w === 'interval') return interval(this, i);
+    if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
     if (this.isPunct(n, '.')) return [tok.text, i + 1];
     if (this.ctx.variables.has(w)) return [`getvariable(${quoteString(w)})`, i + 1];
@@ -124,12 +127,21 @@ export class Translator {
     return [tok.text, i + 1];
   }
 
-  /** `array<T>` → `T[]`, `struct<a T, b U>` → `STRUCT(a T, b U)`. */
+  /**
+   * `array<T>` → `T[]`, `struct<a T, b U>` → `STRUCT(a T, b U)`; a typed literal (`array<T>[…]`,
+   * `struct<a T>(…)`) is its values cast to that type, so an empty one keeps its element type.
+   */
   private compositeType(i: number): [string, number] {
     const open = this.next(i);
     const close = closing(this.t, open);
     const inner = this.emit(open + 1, close).trim();
-    return [wordOf(this.t[i]) === 'array' ? `${inner}[]` : `STRUCT(${inner})`, close + 1];
+    const type = wordOf(this.t[i]) === 'array' ? `${inner}[]` : `STRUCT(${inner})`;
+    const after = this.next(close);
+    const bracket = wordOf(this.t[i]) === 'array' ? '[' : '(';
+    if (!this.isPunct(after, bracket)) return [type, close + 1];
+    const shut = closing(this.t, after);
+    const values = bracket === '[' ? `[${this.emit(after + 1, shut)}]` : `ROW(${this.emit(after + 1, shut)})`;
+    return [`CAST(${values} AS ${type})`, shut + 1];
   }
 
   /** A function call at `i` (name) with BigQuery's semantics. */

@@ -32,6 +32,10 @@ const EXPRESSIONS = [
   "(select max(x) from unnest([3, 1, 2]) as x)", "(select sum(y) from unnest([3, 1, 2]) y)", "(select count(*) from unnest(generate_array(1, 4)) as n where n > 2)", "3 in unnest([1, 2, 3])", "(select string_agg(x, ',' order by x) from unnest(['b', 'a', 'c']) as x)",
   "(select countif(x > 1) from unnest([1, 2, 3]) as x)", "(select logical_and(x > 0) from unnest([1, 2, 3]) as x)", "left('abcdef', 2)", "substr('abcdef', 2)", "substr('abcdef', 2, 3)",
   "trim('  a  ')", "upper('abc')", "length('héllo')", "nullif(1, 1)", "ifnull(null, 'x')", "if(1 > 2, 'a', 'b')", "coalesce(null, null, 3)", "5 between 1 and 10",
+  "date_add(date '2024-01-31', interval (1 + 2) day)", "date_add(date '2024-03-31', interval -1 month)", "cast(datetime_add(datetime '2024-11-30 08:00:00', interval 1 quarter) as string)",
+  "timestamp_sub(timestamp '2026-01-05 10:00:00', interval 90 minute)", "datetime_diff(datetime '2000-01-03 00:00:00', datetime '1999-12-31 23:59:59.999999', week)",
+  "array_length(array<int64>[])", "array_concat(array<int64>[], [4])", "(select string_agg(x, ',' order by x limit 2) from unnest(['c', null, 'a', 'b']) as x)",
+  "(select string_agg(distinct x, '|' order by x desc limit 2) from unnest(['c', 'c', 'a', 'b']) as x)", "(select array_agg(n order by n desc limit 2) from unnest([3, 1, 2]) as n)",
   "ends_with('abc', 'c')", "starts_with('abc', 'a')", "lower('ÄB')", "replace('a-b-c', '-', '_')", "strpos('abc', 'c')", "lpad('7', 3, '0')", "reverse('abc')",
 ];
 
