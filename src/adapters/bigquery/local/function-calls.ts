@@ -69,6 +69,27 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
     case 'string':
       if (c.r.length !== 1) throw new Untranslatable(`${c.name}() with ${c.r.length} arguments`);
       return `CAST(${c.a(0)} AS ${TYPES[c.f]})`;
+    case 'unix_seconds':
+      return `CAST(floor(epoch_us(${c.a(0)}) / 1000000) AS BIGINT)`;
+    case 'unix_millis':
+      return `CAST(floor(epoch_us(${c.a(0)}) / 1000) AS BIGINT)`;
+    case 'unix_micros':
+      return `epoch_us(${c.a(0)})`;
+    case 'timestamp_seconds':
+    case 'timestamp_millis':
+    case 'timestamp_micros':
+      return `CAST(make_timestamp(CAST(${c.a(0)} AS BIGINT) * ${{ timestamp_seconds: 1_000_000, timestamp_millis: 1000, timestamp_micros: 1 }[c.f]}) AS TIMESTAMPTZ)`;
+    case 'unix_date':
+      return `date_diff('day', DATE '1970-01-01', ${c.a(0)})`;
+    case 'date_from_unix_date':
+      return `CAST(DATE '1970-01-01' + CAST(${c.a(0)} AS INTEGER) AS DATE)`;
+    case 'time':
+      if (c.r.length !== 3) throw new Untranslatable(`${c.name}() with ${c.r.length} arguments`);
+      return `make_time(${c.a(0)}, ${c.a(1)}, ${c.a(2)})`;
+    case 'last_day':
+      return lastDay(c.a(0), c.r.length > 1 ? c.part(1) : 'month');
+    case 'generate_date_array':
+      return dateArray(c);
     case 'current_timestamp':
     case 'current_date':
     case 'current_datetime':
@@ -121,6 +142,13 @@ export function valueCall(c: Call, tr: Translator): string {
     }
     case 'struct':
       return tr.struct(c.r);
+    case 'log':
+      // LOG(X) is the natural logarithm, LOG(X, Y) the base-Y one; DuckDB's log(x) is base 10, log(b, x) base b.
+      return c.r.length === 1 ? `ln(${c.a(0)})` : `log(${c.a(1)}, ${c.a(0)})`;
+    case 'greatest':
+    case 'least':
+      // NULL if any argument is NULL (DuckDB's would skip it).
+      return `(CASE WHEN ${c.r.map((_, k) => `(${c.a(k)}) IS NULL`).join(' OR ')} THEN NULL ELSE ${c.f}(${tr.emit(c.open + 1, c.close)}) END)`;
     case 'string_agg':
     case 'array_agg':
       return limitedAggregate(c, tr) ?? `${c.name}(${tr.emit(c.open + 1, c.close)})`;
@@ -140,4 +168,24 @@ function trunc(f: string, x: string, part: string): string {
     part = 'week';
   }
   return f === 'date_trunc' ? `CAST(date_trunc(${quoteString(part)}, ${x}) AS DATE)` : `date_trunc(${quoteString(part)}, ${x})`;
+}
+
+/** LAST_DAY(d, part): the last day of its month, quarter, year or (Sunday- or Monday-based) week. */
+function lastDay(x: string, part: string): string {
+  if (part === 'month') return `last_day(${x})`;
+  if (part === 'quarter' || part === 'year') return `CAST(date_trunc('${part}', ${x}) + INTERVAL ${part === 'year' ? 12 : 3} MONTH - INTERVAL 1 DAY AS DATE)`;
+  if (part === 'week') return `CAST(CAST(${x} AS DATE) - CAST(dayofweek(${x}) AS INTEGER) + 6 AS DATE)`;
+  if (part === 'isoweek' || part === 'week_monday') return `CAST(CAST(${x} AS DATE) - CAST(isodow(${x}) AS INTEGER) + 7 AS DATE)`;
+  throw new Untranslatable(`last_day by ${part}`);
+}
+
+/** GENERATE_DATE_ARRAY(start, end[, INTERVAL n DAY|WEEK]): steps of whole days only (month steps are not translated). */
+function dateArray(c: Call): string {
+  let days = '1';
+  if (c.r.length > 2) {
+    const step = /^\(\((.+)\) \* INTERVAL (1|7) DAY\)$/s.exec(c.a(2));
+    if (!step) throw new Untranslatable('generate_date_array with a step other than days or weeks');
+    days = `(${step[1]}) * ${step[2]}`;
+  }
+  return `list_transform(generate_series(0, CAST(date_diff('day', ${c.a(0)}, ${c.a(1)}) // (${days}) AS BIGINT)), k -> CAST(${c.a(0)} + CAST(k * (${days}) AS INTEGER) AS DATE))`;
 }

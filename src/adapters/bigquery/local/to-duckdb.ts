@@ -196,13 +196,27 @@ export class Translator {
   /** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
   private unnest(i: number, open: number): [string, number] {
     const close = closing(this.t, open);
-    const text = `${this.t[i]!.text}(${this.emit(open + 1, close)})`;
+    const array = this.emit(open + 1, close);
+    const text = `${this.t[i]!.text}(${array})`;
     let a = this.next(close);
     if (wordOf(this.t[a]) === 'as') a = this.next(a);
     const alias = this.t[a];
     const aliased = alias && (alias.kind === 'ident' || (alias.kind === 'word' && !CLAUSE_WORDS.has(alias.text.toLowerCase())));
-    if (!aliased || this.isPunct(this.next(a), '(')) return [text, close + 1];
-    return [`${text} as ${quoteIdent(alias.text)}(${quoteIdent(alias.text)})`, a + 1];
+    const offsetAt = (w: number): boolean => wordOf(this.t[w]) === 'with' && wordOf(this.t[this.next(w)]) === 'offset';
+    if (!aliased || this.isPunct(this.next(a), '(')) {
+      if (offsetAt(this.next(close))) throw new Untranslatable('UNNEST … WITH OFFSET without an alias for the element');
+      return [text, close + 1];
+    }
+    const name = quoteIdent(alias.text);
+    const w = this.next(a);
+    if (!offsetAt(w)) return [`${text} as ${name}(${name})`, a + 1];
+    // WITH OFFSET: the element and its 0-based position, side by side.
+    let o = this.next(this.next(w));
+    if (wordOf(this.t[o]) === 'as') o = this.next(o);
+    const off = this.t[o];
+    const named = off && (off.kind === 'ident' || (off.kind === 'word' && !CLAUSE_WORDS.has(off.text.toLowerCase())));
+    const offset = named ? quoteIdent(off.text) : '"offset"';
+    return [`(select unnest(${array}) as ${name}, generate_subscripts(${array}, 1) - 1 as ${offset}) as ${name}`, named ? o + 1 : this.next(w) + 1];
   }
 
   /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
@@ -229,7 +243,9 @@ export class Translator {
     if (part === 'dayofweek') return `(extract(dow from ${x}) + 1)`;
     if (part === 'dayofyear') return `extract(doy from ${x})`;
     if (part === 'date') return `CAST(${x} AS DATE)`;
-    if (part === 'week' || part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
+    // WEEK counts Sunday-based weeks from 0 (days before the first Sunday); DuckDB's week is ISO's.
+    if (part === 'week') return `CAST(strftime(${x}, '%U') AS BIGINT)`;
+    if (part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
     return `extract(${part} from ${x})`;
   }
 }

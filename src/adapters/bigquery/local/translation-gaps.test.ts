@@ -35,9 +35,8 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     return (await job.getQueryResults())[0] as Record<string, unknown>[];
   };
   /** The rows of a query, as the client gives them (dates and timestamps as their `value` text). */
-  const rows = async (sql: string): Promise<Record<string, unknown>[]> =>
-    (await run(sql)).map((r: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v])));
+  const text = (v: unknown): unknown => (Array.isArray(v) ? v.map(text) : v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v);
+  const rows = async (sql: string): Promise<Record<string, unknown>[]> => (await run(sql)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, text(v)])));
   /** A query job's refusal: the reason and message BigQuery's REST API gives. */
   const refusal = async (sql: string): Promise<string> => {
     try {
@@ -108,6 +107,29 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     ]);
   });
 
+  it("functions whose DuckDB namesake means something else give BigQuery's values: WEEK, LOG, GREATEST/LEAST with NULL", async () => {
+    // WEEK: Sunday-based, days before the year's first Sunday in week 0 (2026-01-03 is a Saturday); DuckDB's week is ISO's.
+    expect(await rows("select extract(week from date '2026-01-03') as w0, extract(week from date '2026-01-04') as w1, extract(week from date '2026-12-05') as w48, extract(isoweek from date '2026-01-04') as iso")).toEqual([{ w0: 0, w1: 1, w48: 48, iso: 1 }]);
+    // LOG(X) is the natural logarithm and LOG(X, Y) the base-Y one.
+    expect(await rows('select log(100, 10) as b10, round(log(exp(2)), 9) as ln')).toEqual([{ b10: 2, ln: 2 }]);
+    expect(await rows('select greatest(1, null) as g, least(3, null) as l, greatest(1, 3, 2) as g3')).toEqual([{ g: null, l: null, g3: 3 }]);
+  });
+
+  it('epoch conversions, LAST_DAY by part, GENERATE_DATE_ARRAY and UNNEST … WITH OFFSET', async () => {
+    expect(await rows("select unix_seconds(timestamp '1969-12-31 23:59:59.5+00') as s, unix_millis(timestamp '2026-01-05 10:00:00.1234+00') as ms, timestamp_millis(1767607200123) as t, unix_date(date '2026-01-05') as d, date_from_unix_date(10) as f")).toEqual([
+      { s: -1, ms: 1767607200123, t: '2026-01-05T10:00:00.123Z', d: 20458, f: '1970-01-11' },
+    ]);
+    expect(await rows("select last_day(date '2024-02-10', quarter) as q, last_day(date '2024-02-10', year) as y, last_day(date '2026-12-05', week) as w, last_day(date '2026-12-06', isoweek) as iso")).toEqual([
+      { q: '2024-03-31', y: '2024-12-31', w: '2026-12-05', iso: '2026-12-06' },
+    ]);
+    expect(await rows("select generate_date_array(date '2026-01-01', date '2026-01-20', interval 1 week) as w, generate_date_array(date '2026-01-05', date '2026-01-01') as none")).toEqual([
+      { w: ['2026-01-01', '2026-01-08', '2026-01-15'], none: [] },
+    ]);
+    expect(await rows('select id, x, o from (select 1 as id, [5, 6] as arr union all select 2, []) as t, unnest(t.arr) as x with offset as o order by id, o')).toEqual([
+      { id: 1, x: 5, o: 0 }, { id: 1, x: 6, o: 1 },
+    ]);
+  });
+
   it("an INTERVAL value is BigQuery's canonical text; DATETIME - DATETIME is one", async () => {
     expect(await rows("select interval 3 day as d, interval -14 month as m, interval 90061 second as s, datetime '2024-01-05 00:00:00' - datetime '2024-01-01 12:00:00' as dt")).toEqual([
       { d: '0-0 3 0:0:0', m: '-1-2 0 0:0:0', s: '0-0 0 25:1:1', dt: '0-0 3 12:0:0' },
@@ -122,6 +144,9 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     expect(await refusal("select date '2024-01-05' - date '2024-01-01' as i")).toBe(untranslated('DATE - DATE (an INTERVAL)', "select date '…' - date '…' as i"));
     expect(await refusal("select timestamp '2024-01-05 00:00:00+00' - timestamp '2024-01-01 00:00:00+00' as i")).toBe(untranslated('TIMESTAMP - TIMESTAMP (an INTERVAL)', "select timestamp '…' - timestamp '…' as i"));
     expect(await refusal('select cast(interval 3 day as string) as i')).toBe(untranslated('an INTERVAL cast to STRING', 'select cast(interval 3 day as string) as i'));
+    expect(await refusal("select generate_date_array(date '2026-01-31', date '2026-05-01', interval 1 month) as m")).toBe(
+      untranslated('generate_date_array with a step other than days or weeks', "select generate_date_array(date '…', date '…', interval 1 month) as m"),
+    );
     // DATE minus an INT64 is a DATE on both.
     expect(await rows("select date '2024-03-01' - 1 as d")).toEqual([{ d: '2024-02-29' }]);
   });
