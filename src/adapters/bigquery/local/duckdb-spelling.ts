@@ -24,9 +24,29 @@ export const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'ri
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-/** A BigQuery format string for DuckDB's strftime/strptime. */
-export function timeFormat(fmt: string): string {
-  return fmt.replace(/%E\*S/g, '%S').replace(/%E(\d)S/g, '%S').replace(/%Ez/g, '%z').replace(/%F/g, '%Y-%m-%d').replace(/%T/g, '%H:%M:%S');
+/** BigQuery format elements DuckDB spells otherwise (`%x` is MM/DD/YY there, an ISO date in DuckDB). */
+// The translation formats in UTC only (a time zone argument is not translated): %z and %Ez are constant.
+const ELEMENTS: Record<string, string> = { 'E6S': '%S.%f', 'E3S': '%S.%g', 'E*S': '%S', z: '+0000', Ez: '+00:00', Z: 'UTC', F: '%Y-%m-%d', T: '%H:%M:%S', D: '%m/%d/%y', x: '%m/%d/%y', X: '%H:%M:%S', R: '%H:%M', h: '%b', n: '\n', t: '\t' };
+/** Elements with no DuckDB equal (`%e` pads with a space, `%s` is epoch seconds…): a format with one is not translated. */
+const UNMATCHED = /^(e|s|k|l|C|Q|J|N|P|E[0-24-57-9]S|E4Y|Ey|EY|Ec|EC|Ex|EX|O.|c|\+|G|g|V)$/;
+
+/** The same elements when parsing: an offset in the text is read, not written. */
+const PARSED: Record<string, string> = { z: '%z', Ez: '%z', Z: '%Z' };
+
+/** A BigQuery format string for DuckDB's strftime (or strptime, `parse`); undefined when an element has no DuckDB equal. */
+export function timeFormat(fmt: string, parse = false): string | undefined {
+  let out = '';
+  for (let i = 0; i < fmt.length; i++) {
+    if (fmt[i] !== '%') {
+      out += fmt[i];
+      continue;
+    }
+    const el = /^(E[0-9*]S|E[0-9]Y|E[a-zA-Z]|O[a-zA-Z]|.)/.exec(fmt.slice(i + 1))?.[0] ?? '';
+    if (UNMATCHED.test(el)) return undefined;
+    out += (parse ? PARSED[el] : undefined) ?? ELEMENTS[el] ?? `%${el}`;
+    i += el.length;
+  }
+  return out;
 }
 
 /** A REST schema type (with mode) as a DuckDB column type. */

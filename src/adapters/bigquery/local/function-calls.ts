@@ -51,14 +51,16 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
       const fmt = c.literal(0);
       if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
       const type = c.f === 'parse_timestamp' ? 'TIMESTAMPTZ' : c.f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
-      return `CAST(strptime(${c.a(1)}, ${quoteString(timeFormat(fmt))}) AS ${type})`;
+      const duck = timeFormat(fmt, true);
+      if (duck === undefined) throw new Untranslatable(`${c.name} with the format '${fmt}'`);
+      return `CAST(strptime(${c.a(1)}, ${quoteString(duck)}) AS ${type})`;
     }
     case 'format_timestamp':
     case 'format_datetime':
     case 'format_date': {
       const fmt = c.literal(0);
       if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
-      return `strftime(${c.a(1)}, ${quoteString(timeFormat(fmt))})`;
+      return formatTime(c, fmt);
     }
     case 'date':
       if (c.r.length === 3) return `make_date(${c.a(0)}, ${c.a(1)}, ${c.a(2)})`;
@@ -188,4 +190,21 @@ function dateArray(c: Call): string {
     days = `(${step[1]}) * ${step[2]}`;
   }
   return `list_transform(generate_series(0, CAST(date_diff('day', ${c.a(0)}, ${c.a(1)}) // (${days}) AS BIGINT)), k -> CAST(${c.a(0)} + CAST(k * (${days}) AS INTEGER) AS DATE))`;
+}
+
+/**
+ * FORMAT_TIMESTAMP / FORMAT_DATETIME / FORMAT_DATE with a literal format. `%E*S` is the seconds with as
+ * many fraction digits as the value has (`07`, `07.5`): DuckDB has no such element, so the text is built
+ * around it.
+ */
+function formatTime(c: Call, fmt: string): string {
+  const x = c.a(1);
+  const pieces = fmt.split('%E*S').map((piece) => {
+    const duck = timeFormat(piece);
+    if (duck === undefined) throw new Untranslatable(`${c.name} with the format '${fmt}'`);
+    return duck ? `strftime(${x}, ${quoteString(duck)})` : '';
+  });
+  const seconds = `rtrim(rtrim(strftime(${x}, '%S.%f'), '0'), '.')`;
+  const parts = pieces.flatMap((p, k) => (k === 0 ? [p] : [seconds, p])).filter(Boolean);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`;
 }

@@ -187,6 +187,8 @@ export class Translator {
     const x = this.emit(open + 1, as).trim();
     const type = this.emit(as + 1, close).trim();
     const fn = safe ? 'try_cast' : 'cast';
+    // Text to BOOL is only 'true' or 'false' (any case) in BigQuery; DuckDB also takes 'yes', 't', '1'…
+    if (type === 'BOOLEAN') return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND lower(CAST(${x} AS VARCHAR)) NOT IN ('true', 'false') THEN ${safe ? 'NULL' : `CAST(error('Bad bool value: ' || CAST(${x} AS VARCHAR)) AS BOOLEAN)`} ELSE ${fn}(${x} AS BOOLEAN) END)`;
     if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
     const bad = safe ? 'NULL' : `CAST(error('Bad int64 value: ' || CAST(${x} AS VARCHAR)) AS BIGINT)`;
     // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
@@ -242,6 +244,8 @@ export class Translator {
     const x = this.emit(from + 1, close).trim();
     if (part === 'dayofweek') return `(extract(dow from ${x}) + 1)`;
     if (part === 'dayofyear') return `extract(doy from ${x})`;
+    // The fraction of the second only (DuckDB's count the whole seconds too).
+    if (part === 'millisecond' || part === 'microsecond') return `(extract(${part} from ${x}) % ${part === 'millisecond' ? 1000 : 1000000})`;
     if (part === 'date') return `CAST(${x} AS DATE)`;
     // WEEK counts Sunday-based weeks from 0 (days before the first Sunday); DuckDB's week is ISO's.
     if (part === 'week') return `CAST(strftime(${x}, '%U') AS BIGINT)`;

@@ -39,6 +39,8 @@ const EXPRESSIONS = [
   "extract(week from date '2026-01-03')", "extract(week from date '2026-12-05')", "log(100, 10)", "log(exp(1))", "greatest(1, null)", "least(2, 1)",
   "unix_seconds(timestamp '1969-12-31 23:59:59.5')", "unix_millis(timestamp '2026-01-05 10:00:00.1234')", "unix_date(date '2026-01-05')", "cast(timestamp_seconds(1767607200) as string)",
   "last_day(date '2024-02-10', quarter)", "last_day(date '2026-12-05', week)", "(select sum(x * o) from unnest([10, 20, 30]) as x with offset as o)",
+  "format_timestamp('%H:%M:%E*S', timestamp '2026-01-05 10:00:07.25')", "format_timestamp('%E6S', timestamp '2026-01-05 10:00:07.25')", "format_date('%x', date '2026-01-04')",
+  "extract(microsecond from timestamp '2026-01-05 10:00:07.123456')", "safe_cast('yes' as bool)", "safe_cast('False' as bool)",
   "ends_with('abc', 'c')", "starts_with('abc', 'a')", "lower('ÄB')", "replace('a-b-c', '-', '_')", "strpos('abc', 'c')", "lpad('7', 3, '0')", "reverse('abc')",
 ];
 

@@ -115,6 +115,16 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     expect(await rows('select greatest(1, null) as g, least(3, null) as l, greatest(1, 3, 2) as g3')).toEqual([{ g: null, l: null, g3: 3 }]);
   });
 
+  it("casts to BOOL and format elements as BigQuery reads them; a bad cast fails as BigQuery's does", async () => {
+    expect(await rows("select cast('TRUE' as bool) as t, safe_cast('yes' as bool) as y, safe_cast('1' as bool) as one")).toEqual([{ t: true, y: null, one: null }]);
+    expect(await refusal("select cast('yes' as bool) as b")).toBe('invalidQuery: Bad bool value: yes');
+    expect(await refusal("select cast('1.5' as int64) as i")).toBe('invalidQuery: Bad int64 value: 1.5');
+    const ts = "timestamp '2026-01-05 10:00:07.25+00'";
+    expect(await rows(`select format_timestamp('%H:%M:%E6S', ${ts}) as six, format_timestamp('%E3S', ${ts}) as three, format_timestamp('%H:%M:%E*S', ${ts}) as star, format_timestamp('%E*S', timestamp '2026-01-05 10:00:07+00') as whole, format_timestamp('%FT%T%Ez', ${ts}) as iso, format_date('%x', date '2026-01-04') as x, extract(microsecond from ${ts}) as us, extract(millisecond from ${ts}) as ms`)).toEqual([
+      { six: '10:00:07.250000', three: '07.250', star: '10:00:07.25', whole: '07', iso: '2026-01-05T10:00:07+00:00', x: '01/04/26', us: 250000, ms: 250 },
+    ]);
+  });
+
   it('epoch conversions, LAST_DAY by part, GENERATE_DATE_ARRAY and UNNEST … WITH OFFSET', async () => {
     expect(await rows("select unix_seconds(timestamp '1969-12-31 23:59:59.5+00') as s, unix_millis(timestamp '2026-01-05 10:00:00.1234+00') as ms, timestamp_millis(1767607200123) as t, unix_date(date '2026-01-05') as d, date_from_unix_date(10) as f")).toEqual([
       { s: -1, ms: 1767607200123, t: '2026-01-05T10:00:00.123Z', d: 20458, f: '1970-01-11' },
@@ -147,6 +157,7 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     expect(await refusal("select generate_date_array(date '2026-01-31', date '2026-05-01', interval 1 month) as m")).toBe(
       untranslated('generate_date_array with a step other than days or weeks', "select generate_date_array(date '…', date '…', interval 1 month) as m"),
     );
+    expect(await refusal("select format_timestamp('%s', timestamp '2026-01-05 10:00:07+00') as s")).toBe(untranslated("format_timestamp with the format '%s'", "select format_timestamp('…', timestamp '…') as s"));
     // DATE minus an INT64 is a DATE on both.
     expect(await rows("select date '2024-03-01' - 1 as d")).toEqual([{ d: '2024-02-29' }]);
   });
