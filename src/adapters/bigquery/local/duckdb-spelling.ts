@@ -16,7 +16,8 @@ export const RENAMED: Record<string, string> = {
 };
 
 /** Functions BigQuery has that these rules do not translate faithfully. */
-export const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init']);
+export const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init',
+  'initcap', 'soundex', 'regexp_instr', 'to_json_string', 'to_json', 'byte_length', 'percentile_cont', 'percentile_disc']);
 
 /** Words that can follow a FROM item and are no alias. */
 export const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'right', 'full', 'inner', 'cross', 'join', 'group', 'order', 'limit', 'union', 'intersect', 'except', 'qualify', 'window', 'having', 'as']);
