@@ -102,9 +102,12 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     writeFileSync(csv, 'k,x,label\n1,1,same\n2,,empty\n3,,null\n');
     await table.load(csv, { sourceFormat: 'CSV', skipLeadingRows: 1, schema, writeDisposition: 'WRITE_TRUNCATE' });
     // An empty field is NULL (the default marker); the text null in a STRING column is that text.
-    expect(await rows('select k, x, label from `gaps.d.pairs` order by k')).toEqual([
-      { k: 1, x: 1, label: 'same' }, { k: 2, x: null, label: 'empty' }, { k: 3, x: null, label: 'null' },
-    ]);
+    const loaded = [{ k: 1, x: 1, label: 'same' }, { k: 2, x: null, label: 'empty' }, { k: 3, x: null, label: 'null' }];
+    expect(await rows('select k, x, label from `gaps.d.pairs` order by k')).toEqual(loaded);
+    // A load that fails changes nothing: the table keeps the rows it had.
+    writeFileSync(csv, 'k,x,label\n9,null,gone\n');
+    expect(await table.load(csv, { sourceFormat: 'CSV', skipLeadingRows: 1, schema, writeDisposition: 'WRITE_TRUNCATE' }).then(() => 'loaded', (e: Error) => e.message)).toMatch(/Could not parse 'null' as INT64/);
+    expect(await rows('select k, x, label from `gaps.d.pairs` order by k')).toEqual(loaded);
   });
 
   it("functions whose DuckDB namesake means something else give BigQuery's values: WEEK, LOG, GREATEST/LEAST with NULL", async () => {
