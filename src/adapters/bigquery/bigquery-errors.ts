@@ -59,7 +59,8 @@ export class BigQueryJobError extends Error {
     super(message);
     this.name = 'BigQueryJobError';
     this.kind = kind ?? classify({ reason: errorResult.reason });
-    this.hint = HINTS[this.kind];
+    // A seed that writes `null` for a missing value: BigQuery's CSV load reads only an empty field as NULL.
+    this.hint = HINTS[this.kind] ?? (/Could not parse 'null' as /.test(message) ? 'a CSV load reads only an empty field as NULL: leave the field empty instead of writing null' : undefined);
     const at = /\[(\d+):(\d+)\]/.exec(message);
     if (at) {
       this.line = Number(at[1]);

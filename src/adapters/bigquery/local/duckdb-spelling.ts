@@ -12,11 +12,12 @@ export const TYPES: Record<string, string> = {
 /** Functions that are the same in both, or only renamed. */
 export const RENAMED: Record<string, string> = {
   regexp_contains: 'regexp_matches', countif: 'count_if', logical_and: 'bool_and', logical_or: 'bool_or', array_length: 'len',
-  generate_array: 'generate_series', json_extract_scalar: 'json_extract_string', json_value: 'json_extract_string',
+  generate_array: 'generate_series', is_nan: 'isnan', is_inf: 'isinf', json_extract_scalar: 'json_extract_string', json_value: 'json_extract_string',
 };
 
 /** Functions BigQuery has that these rules do not translate faithfully. */
-export const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init']);
+export const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init',
+  'initcap', 'soundex', 'regexp_instr', 'to_json_string', 'to_json', 'byte_length', 'percentile_cont', 'percentile_disc']);
 
 /** Words that can follow a FROM item and are no alias. */
 export const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'right', 'full', 'inner', 'cross', 'join', 'group', 'order', 'limit', 'union', 'intersect', 'except', 'qualify', 'window', 'having', 'as']);
@@ -24,9 +25,29 @@ export const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'ri
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-/** A BigQuery format string for DuckDB's strftime/strptime. */
-export function timeFormat(fmt: string): string {
-  return fmt.replace(/%E\*S/g, '%S').replace(/%E(\d)S/g, '%S').replace(/%Ez/g, '%z').replace(/%F/g, '%Y-%m-%d').replace(/%T/g, '%H:%M:%S');
+/** BigQuery format elements DuckDB spells otherwise (`%x` is MM/DD/YY there, an ISO date in DuckDB). */
+// The translation formats in UTC only (a time zone argument is not translated): %z and %Ez are constant.
+const ELEMENTS: Record<string, string> = { 'E6S': '%S.%f', 'E3S': '%S.%g', 'E*S': '%S', z: '+0000', Ez: '+00:00', Z: 'UTC', F: '%Y-%m-%d', T: '%H:%M:%S', D: '%m/%d/%y', x: '%m/%d/%y', X: '%H:%M:%S', R: '%H:%M', h: '%b', n: '\n', t: '\t' };
+/** Elements with no DuckDB equal (`%e` pads with a space, `%s` is epoch seconds…): a format with one is not translated. */
+const UNMATCHED = /^(e|s|k|l|C|Q|J|N|P|E[0-24-57-9]S|E4Y|Ey|EY|Ec|EC|Ex|EX|O.|c|\+|G|g|V)$/;
+
+/** The same elements when parsing: an offset in the text is read, not written. */
+const PARSED: Record<string, string> = { z: '%z', Ez: '%z', Z: '%Z' };
+
+/** A BigQuery format string for DuckDB's strftime (or strptime, `parse`); undefined when an element has no DuckDB equal. */
+export function timeFormat(fmt: string, parse = false): string | undefined {
+  let out = '';
+  for (let i = 0; i < fmt.length; i++) {
+    if (fmt[i] !== '%') {
+      out += fmt[i];
+      continue;
+    }
+    const el = /^(E[0-9*]S|E[0-9]Y|E[a-zA-Z]|O[a-zA-Z]|.)/.exec(fmt.slice(i + 1))?.[0] ?? '';
+    if (UNMATCHED.test(el)) return undefined;
+    out += (parse ? PARSED[el] : undefined) ?? ELEMENTS[el] ?? `%${el}`;
+    i += el.length;
+  }
+  return out;
 }
 
 /** A REST schema type (with mode) as a DuckDB column type. */

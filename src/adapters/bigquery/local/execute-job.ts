@@ -105,6 +105,9 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
   } catch (e) {
     if (inTransaction) await wh.run('rollback').catch(() => undefined);
     if (e instanceof Refused) return { executed, error: { reason: 'invalidQuery', message: e.message } };
+    // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL).
+    const runtime = /^Invalid Input Error: (Bad (?:int64|bool) value: .*)$/.exec(String((e as Error).message).split('\n')[0]!);
+    if (runtime) return { executed, error: { reason: 'invalidQuery', message: runtime[1]! } };
     const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
     if (dataset) return { executed, error: { reason: 'notFound', message: `Not found: Dataset ${job.project}:${dataset[1]}` } };
     const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${String((e as Error).message).split('\n')[0]}`;

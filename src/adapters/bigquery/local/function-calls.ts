@@ -5,6 +5,7 @@
 import { quoteString, timeFormat, TYPES } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
 import { Untranslatable } from './untranslatable.js';
+import { CURRENT, limitedAggregate } from './special-forms.js';
 
 /** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
 export interface Call {
@@ -33,7 +34,8 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
     case 'datetime_diff':
     case 'date_diff':
     case 'time_diff':
-      if (c.part(2) === 'week') return `date_diff('day', (${c.a(1)}) - CAST(dayofweek(${c.a(1)}) AS INTEGER), (${c.a(0)}) - CAST(dayofweek(${c.a(0)}) AS INTEGER)) // 7`;
+      // Sunday-based weeks between the two days (a DATETIME counts by its date).
+      if (c.part(2) === 'week') return `date_diff('day', CAST(${c.a(1)} AS DATE) - CAST(dayofweek(${c.a(1)}) AS INTEGER), CAST(${c.a(0)} AS DATE) - CAST(dayofweek(${c.a(0)}) AS INTEGER)) // 7`;
       return `date_diff(${quoteString(c.part(2))}, ${c.a(1)}, ${c.a(0)})`;
     case 'timestamp_add':
     case 'datetime_add':
@@ -49,14 +51,16 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
       const fmt = c.literal(0);
       if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
       const type = c.f === 'parse_timestamp' ? 'TIMESTAMPTZ' : c.f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
-      return `CAST(strptime(${c.a(1)}, ${quoteString(timeFormat(fmt))}) AS ${type})`;
+      const duck = timeFormat(fmt, true);
+      if (duck === undefined) throw new Untranslatable(`${c.name} with the format '${fmt}'`);
+      return `CAST(strptime(${c.a(1)}, ${quoteString(duck)}) AS ${type})`;
     }
     case 'format_timestamp':
     case 'format_datetime':
     case 'format_date': {
       const fmt = c.literal(0);
       if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
-      return `strftime(${c.a(1)}, ${quoteString(timeFormat(fmt))})`;
+      return formatTime(c, fmt);
     }
     case 'date':
       if (c.r.length === 3) return `make_date(${c.a(0)}, ${c.a(1)}, ${c.a(2)})`;
@@ -67,11 +71,32 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
     case 'string':
       if (c.r.length !== 1) throw new Untranslatable(`${c.name}() with ${c.r.length} arguments`);
       return `CAST(${c.a(0)} AS ${TYPES[c.f]})`;
+    case 'unix_seconds':
+      return `CAST(floor(epoch_us(${c.a(0)}) / 1000000) AS BIGINT)`;
+    case 'unix_millis':
+      return `CAST(floor(epoch_us(${c.a(0)}) / 1000) AS BIGINT)`;
+    case 'unix_micros':
+      return `epoch_us(${c.a(0)})`;
+    case 'timestamp_seconds':
+    case 'timestamp_millis':
+    case 'timestamp_micros':
+      return `CAST(make_timestamp(CAST(${c.a(0)} AS BIGINT) * ${{ timestamp_seconds: 1_000_000, timestamp_millis: 1000, timestamp_micros: 1 }[c.f]}) AS TIMESTAMPTZ)`;
+    case 'unix_date':
+      return `date_diff('day', DATE '1970-01-01', ${c.a(0)})`;
+    case 'date_from_unix_date':
+      return `CAST(DATE '1970-01-01' + CAST(${c.a(0)} AS INTEGER) AS DATE)`;
+    case 'time':
+      if (c.r.length !== 3) throw new Untranslatable(`${c.name}() with ${c.r.length} arguments`);
+      return `make_time(${c.a(0)}, ${c.a(1)}, ${c.a(2)})`;
+    case 'last_day':
+      return lastDay(c.a(0), c.r.length > 1 ? c.part(1) : 'month');
+    case 'generate_date_array':
+      return dateArray(c);
     case 'current_timestamp':
     case 'current_date':
-      return c.f;
     case 'current_datetime':
-      return 'CAST(current_timestamp AS TIMESTAMP)';
+      if (c.r.length) throw new Untranslatable(`${c.name}() with a time zone`);
+      return CURRENT[c.f]!;
     case 'extract':
       return tr.extract(c.open, c.close);
     default:
@@ -119,6 +144,16 @@ export function valueCall(c: Call, tr: Translator): string {
     }
     case 'struct':
       return tr.struct(c.r);
+    case 'log':
+      // LOG(X) is the natural logarithm, LOG(X, Y) the base-Y one; DuckDB's log(x) is base 10, log(b, x) base b.
+      return c.r.length === 1 ? `ln(${c.a(0)})` : `log(${c.a(1)}, ${c.a(0)})`;
+    case 'greatest':
+    case 'least':
+      // NULL if any argument is NULL (DuckDB's would skip it).
+      return `(CASE WHEN ${c.r.map((_, k) => `(${c.a(k)}) IS NULL`).join(' OR ')} THEN NULL ELSE ${c.f}(${tr.emit(c.open + 1, c.close)}) END)`;
+    case 'string_agg':
+    case 'array_agg':
+      return limitedAggregate(c, tr) ?? `${c.name}(${tr.emit(c.open + 1, c.close)})`;
     default:
       return `${c.name}(${tr.emit(c.open + 1, c.close)})`;
   }
@@ -135,4 +170,41 @@ function trunc(f: string, x: string, part: string): string {
     part = 'week';
   }
   return f === 'date_trunc' ? `CAST(date_trunc(${quoteString(part)}, ${x}) AS DATE)` : `date_trunc(${quoteString(part)}, ${x})`;
+}
+
+/** LAST_DAY(d, part): the last day of its month, quarter, year or (Sunday- or Monday-based) week. */
+function lastDay(x: string, part: string): string {
+  if (part === 'month') return `last_day(${x})`;
+  if (part === 'quarter' || part === 'year') return `CAST(date_trunc('${part}', ${x}) + INTERVAL ${part === 'year' ? 12 : 3} MONTH - INTERVAL 1 DAY AS DATE)`;
+  if (part === 'week') return `CAST(CAST(${x} AS DATE) - CAST(dayofweek(${x}) AS INTEGER) + 6 AS DATE)`;
+  if (part === 'isoweek' || part === 'week_monday') return `CAST(CAST(${x} AS DATE) - CAST(isodow(${x}) AS INTEGER) + 7 AS DATE)`;
+  throw new Untranslatable(`last_day by ${part}`);
+}
+
+/** GENERATE_DATE_ARRAY(start, end[, INTERVAL n DAY|WEEK]): steps of whole days only (month steps are not translated). */
+function dateArray(c: Call): string {
+  let days = '1';
+  if (c.r.length > 2) {
+    const step = /^\(\((.+)\) \* INTERVAL (1|7) DAY\)$/s.exec(c.a(2));
+    if (!step) throw new Untranslatable('generate_date_array with a step other than days or weeks');
+    days = `(${step[1]}) * ${step[2]}`;
+  }
+  return `list_transform(generate_series(0, CAST(date_diff('day', ${c.a(0)}, ${c.a(1)}) // (${days}) AS BIGINT)), k -> CAST(${c.a(0)} + CAST(k * (${days}) AS INTEGER) AS DATE))`;
+}
+
+/**
+ * FORMAT_TIMESTAMP / FORMAT_DATETIME / FORMAT_DATE with a literal format. `%E*S` is the seconds with as
+ * many fraction digits as the value has (`07`, `07.5`): DuckDB has no such element, so the text is built
+ * around it.
+ */
+function formatTime(c: Call, fmt: string): string {
+  const x = c.a(1);
+  const pieces = fmt.split('%E*S').map((piece) => {
+    const duck = timeFormat(piece);
+    if (duck === undefined) throw new Untranslatable(`${c.name} with the format '${fmt}'`);
+    return duck ? `strftime(${x}, ${quoteString(duck)})` : '';
+  });
+  const seconds = `rtrim(rtrim(strftime(${x}, '%S.%f'), '0'), '.')`;
+  const parts = pieces.flatMap((p, k) => (k === 0 ? [p] : [seconds, p])).filter(Boolean);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`;
 }

@@ -3,6 +3,7 @@ import type { QueryAnswer } from './query-jobs.js';
 import type { TableStore } from './table-store.js';
 import type { DuckWarehouse } from './duckdb-warehouse.js';
 import { loadFromUpload, loadFromUris, type ObjectSource } from './load-jobs.js';
+import { CsvValueError } from './csv-values.js';
 
 export interface JobRecord {
   /** What jobs.insert and jobs.get answer. */
@@ -31,14 +32,22 @@ export async function loadFromUrisJob(project: string, location: string, body: a
 /** A multipart upload load job (seeds). */
 export async function loadFromUploadJob(project: string, meta: any, data: Buffer, store: TableStore, wh: DuckWarehouse): Promise<JobRecord> {
   const ref = meta.jobReference ?? {};
-  const rows = await loadFromUpload(meta.configuration.load, data, store, wh);
+  let rows = 0;
+  let error: { reason: string; message: string } | undefined;
+  try {
+    rows = await loadFromUpload(meta.configuration.load, data, store, wh);
+  } catch (e) {
+    // A value that does not parse fails the job (not the request: that would read as a transient failure).
+    if (!(e instanceof CsvValueError)) throw e;
+    error = { reason: 'invalid', message: e.message };
+  }
   return {
     resource: {
       kind: 'bigquery#job',
       id: `${project}:${ref.location ?? 'US'}.${ref.jobId}`,
       jobReference: { projectId: project, jobId: ref.jobId, location: ref.location ?? 'US' },
       configuration: meta.configuration,
-      status: { state: 'DONE' },
+      status: error ? { state: 'DONE', errorResult: error, errors: [error] } : { state: 'DONE' },
       statistics: { load: { outputRows: String(rows), inputFileBytes: String(data.length) } },
     },
   };

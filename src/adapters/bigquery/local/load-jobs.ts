@@ -7,6 +7,7 @@ import type { TableField } from './bigquery-types.js';
 import type { TableStore } from './table-store.js';
 import type { DuckWarehouse } from './duckdb-warehouse.js';
 import { loadFiles, type StagedFile } from './file-loads.js';
+import { CsvValueError } from './csv-values.js';
 
 /** Where load jobs read `gs://bucket/name` from (the local GCS server). */
 export interface ObjectSource {
@@ -104,8 +105,9 @@ export async function loadFromUris(load: any, objects: ObjectSource | undefined,
   const schema: TableField[] = load.schema?.fields ?? fields;
   const replace = (load.writeDisposition ?? 'WRITE_APPEND') !== 'WRITE_APPEND' || !store.tables.has(key);
   try {
-    await wh.exclusive(() => loadFiles(wh, key, files, load.sourceFormat ?? 'CSV', { replace, fields: schema, csvSchema: !!load.schema, skip: load.skipLeadingRows, delimiter: load.fieldDelimiter, hivePrefix: load.hivePartitioningOptions?.sourceUriPrefix }));
+    await wh.exclusive(() => loadFiles(wh, key, files, load.sourceFormat ?? 'CSV', { replace, fields: schema, csvSchema: !!load.schema, skip: load.skipLeadingRows, delimiter: load.fieldDelimiter, nullMarker: load.nullMarker, hivePrefix: load.hivePartitioningOptions?.sourceUriPrefix }));
   } catch (e) {
+    if (e instanceof CsvValueError) return { error: { reason: 'invalid', message: e.message }, rows: 0 };
     return { error: { reason: 'invalid', message: `Error while reading data, error message: ${(e as Error).message.split('\n')[0]}` }, rows: 0 };
   }
   store.tables.set(key, { type: 'TABLE', fields: replace ? schema : store.tables.get(key)!.fields, numRows: (await wh.exclusive(() => wh.count(key))) ?? rows, numBytes: rows * 10 });
@@ -121,7 +123,7 @@ export async function loadFromUpload(load: any, data: Buffer, store: TableStore,
   const fields = load.schema?.fields ?? header.map((h: string) => ({ name: h.replace(/^"|"$/g, ''), type: 'STRING', mode: 'NULLABLE' }));
   const key = `${t.projectId}.${t.datasetId}.${t.tableId}`;
   const replace = (load.writeDisposition ?? 'WRITE_APPEND') !== 'WRITE_APPEND' || !store.tables.has(key);
-  await wh.exclusive(() => loadFiles(wh, key, [{ uri: 'upload', bytes: data }], 'CSV', { replace, fields, csvSchema: true, skip: load.skipLeadingRows ?? (load.schema ? 0 : 1), delimiter: load.fieldDelimiter }));
+  await wh.exclusive(() => loadFiles(wh, key, [{ uri: 'upload', bytes: data }], 'CSV', { replace, fields, csvSchema: true, skip: load.skipLeadingRows ?? (load.schema ? 0 : 1), delimiter: load.fieldDelimiter, nullMarker: load.nullMarker }));
   const rows = (await wh.exclusive(() => wh.count(key))) ?? Math.max(0, lines.length - (load.skipLeadingRows ?? 0));
   store.tables.set(key, { type: 'TABLE', fields, numRows: rows, numBytes: data.length });
   store.save();

@@ -1,7 +1,7 @@
 /**
  * DuckDB values as BigQuery's REST API writes cells (`{f: [{v}]}`): scalars as strings, TIMESTAMP as
  * microseconds since the epoch (or float seconds when the client did not ask for int64 timestamps),
- * DATETIME with a `T`, NUMERIC without trailing zeros, BYTES in base64, arrays as `[{v}]`, structs as
+ * DATETIME with a `T`, INTERVAL as `Y-M D H:M:S`, NUMERIC without trailing zeros, BYTES in base64, arrays as `[{v}]`, structs as
  * `{f: [{v}]}`. Typed by the analyzer's output schema, by position.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -35,7 +35,18 @@ function scalar(v: DuckDBValue, type: string): unknown {
     const n = Number(v);
     return Number.isNaN(n) ? 'NaN' : n === Infinity ? 'Infinity' : n === -Infinity ? '-Infinity' : String(n);
   }
+  if (t === 'INTERVAL' && typeof v === 'object' && 'months' in v) return intervalText(v as { months: number; days: number; micros: bigint });
   return String(v);
+}
+
+/** An INTERVAL in BigQuery's canonical text, `[-]Y-M [-]D [-]H:M:S[.F]` (`0-0 3 0:0:0`). */
+function intervalText(i: { months: number; days: number; micros: bigint }): string {
+  const ym = `${i.months < 0 ? '-' : ''}${Math.floor(Math.abs(i.months) / 12)}-${Math.abs(i.months) % 12}`;
+  const abs = i.micros < 0n ? -i.micros : i.micros;
+  const fraction = abs % 1_000_000n ? `.${String(abs % 1_000_000n).padStart(6, '0').replace(/0+$/, '')}` : '';
+  const seconds = abs / 1_000_000n;
+  const hms = `${i.micros < 0n ? '-' : ''}${seconds / 3600n}:${(seconds / 60n) % 60n}:${seconds % 60n}${fraction}`;
+  return `${ym} ${i.days} ${hms}`;
 }
 
 /** One value as a REST cell's `v`. */

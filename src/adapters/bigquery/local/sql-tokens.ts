@@ -123,6 +123,8 @@ export function closing(tokens: Token[], open: number): number {
     if (t.kind !== 'punct') continue;
     if (t.text === o) depth++;
     else if (t.text === c && --depth === 0) return i;
+    // `array<struct<a int64>>`: one `>>` token closes two type brackets.
+    else if (o === '<' && t.text === '>>' && (depth -= 2) <= 0) return i;
   }
   return tokens.length - 1;
 }

@@ -8,6 +8,7 @@ import type { AnalyzedStatement } from './query-gate.js';
 import type { SchemaEffect } from './statement-effects.js';
 import { tokenize, wordOf, type Token } from './sql-tokens.js';
 import { quoteIdent, translateRange, Untranslatable, type TranslateContext } from './to-duckdb.js';
+import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
 
@@ -119,6 +120,7 @@ function schemaPlan(s: AnalyzedStatement): Plan | undefined {
 /** The DuckDB statements for one accepted statement. */
 export function planStatement(s: AnalyzedStatement, ctx: TranslateContext): Plan {
   const kind = s.node.kind;
+  refuseTypedGaps(s.node.body);
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();

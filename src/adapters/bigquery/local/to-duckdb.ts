@@ -10,6 +10,7 @@
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
 import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
+import { CURRENT, interval } from './special-forms.js';
 import { Untranslatable } from './untranslatable.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
@@ -23,9 +24,9 @@ export interface TranslateContext {
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
 export class Translator {
-  constructor(private readonly t: Token[], private readonly ctx: TranslateContext) {}
+  constructor(readonly t: Token[], private readonly ctx: TranslateContext) {}
 
-  private next(i: number): number {
+  next(i: number): number {
     let j = i + 1;
     while (j < this.t.length && !significant(this.t[j]!)) j++;
     return j;
@@ -114,6 +115,8 @@ export class Translator {
       return [`(select unnest(${this.emit(n + 1, close)}))`, close + 1];
     }
     if (w === 'unnest' && this.isPunct(n, '(')) return this.unnest(i, n);
+    if (w === 'interval') return interval(this, i);
+    if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
     if (this.isPunct(n, '.')) return [tok.text, i + 1];
     if (this.ctx.variables.has(w)) return [`getvariable(${quoteString(w)})`, i + 1];
@@ -124,12 +127,21 @@ export class Translator {
     return [tok.text, i + 1];
   }
 
-  /** `array<T>` → `T[]`, `struct<a T, b U>` → `STRUCT(a T, b U)`. */
+  /**
+   * `array<T>` → `T[]`, `struct<a T, b U>` → `STRUCT(a T, b U)`; a typed literal (`array<T>[…]`,
+   * `struct<a T>(…)`) is its values cast to that type, so an empty one keeps its element type.
+   */
   private compositeType(i: number): [string, number] {
     const open = this.next(i);
     const close = closing(this.t, open);
     const inner = this.emit(open + 1, close).trim();
-    return [wordOf(this.t[i]) === 'array' ? `${inner}[]` : `STRUCT(${inner})`, close + 1];
+    const type = wordOf(this.t[i]) === 'array' ? `${inner}[]` : `STRUCT(${inner})`;
+    const after = this.next(close);
+    const bracket = wordOf(this.t[i]) === 'array' ? '[' : '(';
+    if (!this.isPunct(after, bracket)) return [type, close + 1];
+    const shut = closing(this.t, after);
+    const values = bracket === '[' ? `[${this.emit(after + 1, shut)}]` : `ROW(${this.emit(after + 1, shut)})`;
+    return [`CAST(${values} AS ${type})`, shut + 1];
   }
 
   /** A function call at `i` (name) with BigQuery's semantics. */
@@ -175,6 +187,8 @@ export class Translator {
     const x = this.emit(open + 1, as).trim();
     const type = this.emit(as + 1, close).trim();
     const fn = safe ? 'try_cast' : 'cast';
+    // Text to BOOL is only 'true' or 'false' (any case) in BigQuery; DuckDB also takes 'yes', 't', '1'…
+    if (type === 'BOOLEAN') return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND lower(CAST(${x} AS VARCHAR)) NOT IN ('true', 'false') THEN ${safe ? 'NULL' : `CAST(error('Bad bool value: ' || CAST(${x} AS VARCHAR)) AS BOOLEAN)`} ELSE ${fn}(${x} AS BOOLEAN) END)`;
     if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
     const bad = safe ? 'NULL' : `CAST(error('Bad int64 value: ' || CAST(${x} AS VARCHAR)) AS BIGINT)`;
     // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
@@ -184,13 +198,27 @@ export class Translator {
   /** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
   private unnest(i: number, open: number): [string, number] {
     const close = closing(this.t, open);
-    const text = `${this.t[i]!.text}(${this.emit(open + 1, close)})`;
+    const array = this.emit(open + 1, close);
+    const text = `${this.t[i]!.text}(${array})`;
     let a = this.next(close);
     if (wordOf(this.t[a]) === 'as') a = this.next(a);
     const alias = this.t[a];
     const aliased = alias && (alias.kind === 'ident' || (alias.kind === 'word' && !CLAUSE_WORDS.has(alias.text.toLowerCase())));
-    if (!aliased || this.isPunct(this.next(a), '(')) return [text, close + 1];
-    return [`${text} as ${quoteIdent(alias.text)}(${quoteIdent(alias.text)})`, a + 1];
+    const offsetAt = (w: number): boolean => wordOf(this.t[w]) === 'with' && wordOf(this.t[this.next(w)]) === 'offset';
+    if (!aliased || this.isPunct(this.next(a), '(')) {
+      if (offsetAt(this.next(close))) throw new Untranslatable('UNNEST … WITH OFFSET without an alias for the element');
+      return [text, close + 1];
+    }
+    const name = quoteIdent(alias.text);
+    const w = this.next(a);
+    if (!offsetAt(w)) return [`${text} as ${name}(${name})`, a + 1];
+    // WITH OFFSET: the element and its 0-based position, side by side.
+    let o = this.next(this.next(w));
+    if (wordOf(this.t[o]) === 'as') o = this.next(o);
+    const off = this.t[o];
+    const named = off && (off.kind === 'ident' || (off.kind === 'word' && !CLAUSE_WORDS.has(off.text.toLowerCase())));
+    const offset = named ? quoteIdent(off.text) : '"offset"';
+    return [`(select unnest(${array}) as ${name}, generate_subscripts(${array}, 1) - 1 as ${offset}) as ${name}`, named ? o + 1 : this.next(w) + 1];
   }
 
   /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
@@ -216,8 +244,12 @@ export class Translator {
     const x = this.emit(from + 1, close).trim();
     if (part === 'dayofweek') return `(extract(dow from ${x}) + 1)`;
     if (part === 'dayofyear') return `extract(doy from ${x})`;
+    // The fraction of the second only (DuckDB's count the whole seconds too).
+    if (part === 'millisecond' || part === 'microsecond') return `(extract(${part} from ${x}) % ${part === 'millisecond' ? 1000 : 1000000})`;
     if (part === 'date') return `CAST(${x} AS DATE)`;
-    if (part === 'week' || part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
+    // WEEK counts Sunday-based weeks from 0 (days before the first Sunday); DuckDB's week is ISO's.
+    if (part === 'week') return `CAST(strftime(${x}, '%U') AS BIGINT)`;
+    if (part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
     return `extract(${part} from ${x})`;
   }
 }

@@ -32,6 +32,15 @@ const EXPRESSIONS = [
   "(select max(x) from unnest([3, 1, 2]) as x)", "(select sum(y) from unnest([3, 1, 2]) y)", "(select count(*) from unnest(generate_array(1, 4)) as n where n > 2)", "3 in unnest([1, 2, 3])", "(select string_agg(x, ',' order by x) from unnest(['b', 'a', 'c']) as x)",
   "(select countif(x > 1) from unnest([1, 2, 3]) as x)", "(select logical_and(x > 0) from unnest([1, 2, 3]) as x)", "left('abcdef', 2)", "substr('abcdef', 2)", "substr('abcdef', 2, 3)",
   "trim('  a  ')", "upper('abc')", "length('héllo')", "nullif(1, 1)", "ifnull(null, 'x')", "if(1 > 2, 'a', 'b')", "coalesce(null, null, 3)", "5 between 1 and 10",
+  "date_add(date '2024-01-31', interval (1 + 2) day)", "date_add(date '2024-03-31', interval -1 month)", "cast(datetime_add(datetime '2024-11-30 08:00:00', interval 1 quarter) as string)",
+  "timestamp_sub(timestamp '2026-01-05 10:00:00', interval 90 minute)", "datetime_diff(datetime '2000-01-03 00:00:00', datetime '1999-12-31 23:59:59.999999', week)",
+  "array_length(array<int64>[])", "array_concat(array<int64>[], [4])", "(select string_agg(x, ',' order by x limit 2) from unnest(['c', null, 'a', 'b']) as x)",
+  "(select string_agg(distinct x, '|' order by x desc limit 2) from unnest(['c', 'c', 'a', 'b']) as x)", "(select array_agg(n order by n desc limit 2) from unnest([3, 1, 2]) as n)",
+  "extract(week from date '2026-01-03')", "extract(week from date '2026-12-05')", "log(100, 10)", "log(exp(1))", "greatest(1, null)", "least(2, 1)",
+  "unix_seconds(timestamp '1969-12-31 23:59:59.5')", "unix_millis(timestamp '2026-01-05 10:00:00.1234')", "unix_date(date '2026-01-05')", "cast(timestamp_seconds(1767607200) as string)",
+  "last_day(date '2024-02-10', quarter)", "last_day(date '2026-12-05', week)", "(select sum(x * o) from unnest([10, 20, 30]) as x with offset as o)",
+  "format_timestamp('%H:%M:%E*S', timestamp '2026-01-05 10:00:07.25')", "format_timestamp('%E6S', timestamp '2026-01-05 10:00:07.25')", "format_date('%x', date '2026-01-04')",
+  "extract(microsecond from timestamp '2026-01-05 10:00:07.123456')", "safe_cast('yes' as bool)", "safe_cast('False' as bool)",
   "ends_with('abc', 'c')", "starts_with('abc', 'a')", "lower('ÄB')", "replace('a-b-c', '-', '_')", "strpos('abc', 'c')", "lpad('7', 3, '0')", "reverse('abc')",
 ];
 
