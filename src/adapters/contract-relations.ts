@@ -26,7 +26,7 @@ export interface ColumnDef {
   repeated?: boolean;
 }
 
-/** A column or model constraint of an enforced contract (dbt's `constraints:`), as the dialect renders it. */
+/** A column or model constraint of an enforced contract (dbt's `constraints:`), as the dialect renders it: parse/'s `Constraint` without its warn flags (see there). */
 export interface ConstraintDef {
   type: 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key' | 'custom';
   name?: string;

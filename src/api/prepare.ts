@@ -1,23 +1,20 @@
 import { installedVersionWarnings } from '../packages/semver.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import { resolve } from 'node:path';
-import { conventionsOf, loadAdapter, adapterTypes, targetRules } from '../adapters/registry.js';
-import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
+import { loadAdapter, adapterTypes, targetRules } from '../adapters/registry.js';
 import { DiagnosticBag, SecretScrubber, scrubberFor, silentReporter, type Diagnostic } from '../diagnostics/index.js';
 import { FilePrefetch, LazyProjectFile, loadProject } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { Adapter } from '../adapters/contract.js';
 import { TemplateCodeCache } from '../templating/index.js';
-import type { TemplateEngine } from '../templating/types.js';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { diskFileSource } from '../project/index.js';
-import { readGraphSnapshot, writeGraphSnapshot, type LoadedSnapshot, type PatchCandidate, type ProjectGraph, type SnapshotCheck, type SnapshotInputs } from '../graph/index.js';
+import { readGraphSnapshot, type SnapshotCheck, type SnapshotInputs } from '../graph/index.js';
 import { envDigest, parseCacheVars, varDigest } from '../templating/render-scope.js';
 import { STRATA_VERSION } from '../artifacts/index.js';
-import { parseToGraph } from '../graph/parse-to-graph.js';
-import { nodeNameOf, reparseModel, type ParseCounts } from '../parse/index.js';
+import type { ParseCounts } from '../parse/index.js';
 import type { CommonOptions } from './types.js';
 import type { RunProject } from '../execute/index.js';
 import { newInvocationId } from './invocation.js';
@@ -25,6 +22,7 @@ import { ensureDir } from '../adapters/ensure-dir.js';
 import { profileLine, settingOf } from './profile-line.js';
 import { templateTarget } from './template-target.js';
 import { projectEngine, projectMacroFiles } from './project-engine.js';
+import { projectGraph, snapshotFacts, type PhaseTimer } from './project-graph.js';
 
 /** Everything known before a warehouse is opened. */
 export interface PreparedProject extends RunProject {
@@ -86,27 +84,6 @@ function snapshotKey(project: LoadedProject, adapterType: string): string {
 }
 
 /**
- * The stored graph, if every edited model changed only its SQL (parse/reparse-model.ts); else undefined and
- * the caller parses the files. The edited models' docs come from the stored graph, as their renders see them.
- */
-function patchSnapshot(candidate: PatchCandidate, project: LoadedProject, engine: TemplateEngine): LoadedSnapshot | undefined {
-  const found = { ids: [] as string[], envVars: {} as Record<string, string | null>, varsReadBy: {} as Record<string, Record<string, string | null>>, secrets: [] as string[] };
-  engine.setDocs?.(candidate.docs());
-  for (const file of candidate.edited) {
-    const id = `${file.kind === 'test' ? 'test' : 'model'}.${project.config.name}.${nodeNameOf(file.path)}`;
-    const stored = candidate.stored(id);
-    if (!stored) return undefined;
-    const outcome = reparseModel(project, engine, file, stored.node, stored.facts);
-    if (!outcome.same) return undefined;
-    found.ids.push(id);
-    Object.assign(found.envVars, outcome.envVars);
-    found.varsReadBy[id] = outcome.varsRead;
-    found.secrets.push(...outcome.secrets);
-  }
-  return candidate.accept(found);
-}
-
-/**
  * The SQL files a full parse reads, in the order it reads them (parse-project.ts): models first. Seeds are
  * read where they are hashed: a large CSV would be copied between the threads.
  */
@@ -120,15 +97,10 @@ function prefetchSqlFiles(files: ProjectFile[]): number {
   return FilePrefetch.start(unread) ? unread.length : 0;
 }
 
-/**
- * project → parse → graph, with every diagnostic collected. No warehouse is touched here:
- * if anything is wrong the caller stops before opening one.
- */
-export async function prepareProject(options: PrepareOptions): Promise<PrepareOutcome> {
-  const invocationId = newInvocationId();
-  const startedAt = Date.now();
+/** A timer of named phases: `time(phase, f)` runs f and adds its seconds to `elapsed[phase]`. */
+function phaseTimer(): { elapsed: Record<string, number>; time: PhaseTimer } {
   const elapsed: Record<string, number> = {};
-  const time = <T>(phase: string, f: () => T): T => {
+  const time: PhaseTimer = (phase, f) => {
     const t0 = performance.now();
     try {
       return f();
@@ -136,8 +108,47 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
       elapsed[phase] = (elapsed[phase] ?? 0) + (performance.now() - t0) / 1000;
     }
   };
+  return { elapsed, time };
+}
+
+/**
+ * project → parse → graph, with every diagnostic collected. No warehouse is touched here:
+ * if anything is wrong the caller stops before opening one.
+ */
+export async function prepareProject(options: PrepareOptions): Promise<PrepareOutcome> {
+  const invocationId = newInvocationId();
+  const startedAt = Date.now();
+  const { elapsed, time } = phaseTimer();
   const reporter = options.reporter ?? silentReporter;
   const bag = new DiagnosticBag();
+  const failed = (): PrepareOutcome => ({ ok: false, diagnostics: bag.items, invocationId });
+  const project = loadWithOptions(options, bag, time);
+  if (!project || bag.hasErrors) return failed();
+  const scrubber = scrubberFor(project.secrets, options.env ?? process.env, options.scrubber ?? new SecretScrubber());
+  const adapter = await targetAdapter(project, bag);
+  if (!adapter) return failed();
+  if (!bag.hasErrors) options.onTarget?.({ project, adapter, invocationId });
+  // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
+  const targetDir = usableTargetDir(project, options, bag);
+  if (targetDir === undefined) return failed();
+  const env = options.env ?? process.env;
+  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: parseCacheVars(project.config.vars, project.target.threads), fs: diskFileSource, envDigest, varDigest };
+  const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
+  // A full parse is coming: its SQL files are read on another thread meanwhile.
+  const readAhead = !check.snapshot && !check.patchable ? prefetchSqlFiles(project.files) : 0;
+  const macroFiles = projectMacroFiles(project);
+  const sessionSecrets = new Map<string, string>();
+  const templateCode = options.noParseCache ? undefined : TemplateCodeCache.open(targetDir, STRATA_BUILD, (text) => scrubber.scrub(text) === text);
+  const engine = time('load_macros', () => projectEngine(project, macroFiles, { adapter, env: options.env ?? process.env, command: options.command, scrubber, reporter, sessionSecrets, codeCache: templateCode, deferMacroCompile: check.snapshot !== undefined || check.patchable !== undefined }));
+  bag.merge(engine.diagnostics);
+  const built = projectGraph({ project, adapter, engine, check, snapshotInputs, targetDir, env, options, bag, buildId: STRATA_BUILD, time, useSecrets: (names) => addSessionSecrets(names, env, sessionSecrets, scrubber), snapshotFacts: (parsed, diagnostics) => snapshotFacts(parsed, engine, { sessionSecrets, diagnostics, takenAt: startedAt, sqlRead: check.filesUnchanged || options.storeGraph === true, scrubber }) });
+  if (bag.hasErrors) return failed();
+  const perf: ParsePerf = { partialParse: !options.noParseCache, pathCount: project.files.length, counts: built.counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } };
+  return { ok: true, prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, templateCode, diagnostics: bag.items, sessionSecrets, env, parsedFrom: built.parsedFrom, graphId: built.graphId, perf } };
+}
+
+/** The project loaded with the command's options; its diagnostics and the installed packages' version warnings into `bag`. */
+function loadWithOptions(options: PrepareOptions, bag: DiagnosticBag, time: PhaseTimer): LoadedProject | undefined {
   const loaded = time('load_project', () => loadProject({
     targetRules,
     projectDir: options.projectDir,
@@ -151,70 +162,18 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
     profileOptional: options.profileOptional,
   }));
   bag.merge(loaded.diagnostics);
-  const project = loaded.project;
-  if (project) bag.merge(installedVersionWarnings(project.config.installedPackages, DBT_COMPAT_VERSION));
-  if (!project || bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
+  if (loaded.project) bag.merge(installedVersionWarnings(loaded.project.config.installedPackages, DBT_COMPAT_VERSION));
+  return loaded.project;
+}
 
-  const scrubber = scrubberFor(project.secrets, options.env ?? process.env, options.scrubber ?? new SecretScrubber());
-
-  const adapter = await targetAdapter(project, bag);
-  if (!adapter) return { ok: false, diagnostics: bag.items, invocationId };
-  if (!bag.hasErrors) options.onTarget?.({ project, adapter, invocationId });
-
-  // The snapshot first: while it is valid, the macro files compiled in the parse it stores.
+/** The target folder, made if need be; undefined (with the error in `bag`) when it is a file or cannot be made. */
+function usableTargetDir(project: LoadedProject, options: PrepareOptions, bag: DiagnosticBag): string | undefined {
   const targetDir = resolve(project.config.rootDir, project.config.targetPath);
   // Before any warehouse write: a target path that is a file, or cannot be made, stops the command here.
   const targetProblem = ensureDir(targetDir, { probe: options.noParseCache === true });
-  if (targetProblem) {
-    bag.error('target-path-invalid', `target-path '${project.config.targetPath}' cannot be used: ${targetProblem}`, { file: options.targetPath ? '--target-path' : project.config.configFile }, 'point target-path (or --target-path) at a folder Strata can create and write, such as target');
-    return { ok: false, diagnostics: bag.items, invocationId };
-  }
-  const env = options.env ?? process.env;
-  const snapshotInputs: SnapshotInputs = { key: snapshotKey(project, adapter.type), files: project.files, env, vars: parseCacheVars(project.config.vars, project.target.threads), fs: diskFileSource, envDigest, varDigest };
-  const check: SnapshotCheck = options.noParseCache ? { filesUnchanged: false } : time('read_snapshot', () => readGraphSnapshot(targetDir, snapshotInputs));
-  let snapshot = check.snapshot;
-  // A full parse is coming: its SQL files are read on another thread meanwhile.
-  const readAhead = !snapshot && !check.patchable ? prefetchSqlFiles(project.files) : 0;
-
-  const macroFiles = projectMacroFiles(project);
-  const sessionSecrets = new Map<string, string>();
-  const templateCode = options.noParseCache ? undefined : TemplateCodeCache.open(targetDir, STRATA_BUILD, (text) => scrubber.scrub(text) === text);
-  const engine = time('load_macros', () => projectEngine(project, macroFiles, { adapter, env: options.env ?? process.env, command: options.command, scrubber, reporter, sessionSecrets, codeCache: templateCode, deferMacroCompile: snapshot !== undefined || check.patchable !== undefined }));
-  bag.merge(engine.diagnostics);
-
-  let graph: ProjectGraph;
-  let counts: ParseCounts = { fromCache: 0, scanned: 0, rendered: 0 };
-  let graphId = snapshot?.id;
-  const useSecrets = (names: string[]): void => addSessionSecrets(names, env, sessionSecrets, scrubber);
-  let patchedModels = 0;
-  if (!snapshot && check.patchable) {
-    snapshot = time('reparse_edited', () => patchSnapshot(check.patchable!, project, engine));
-    if (snapshot) patchedModels = check.patchable.edited.length;
-    graphId = snapshot?.id;
-  }
-  if (snapshot) {
-    counts = { fromCache: 0, scanned: patchedModels, rendered: 0 };
-    graph = snapshot.graph;
-    bag.merge(snapshot.diagnostics);
-    engine.setDocs?.(Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])));
-    useSecrets(snapshot.secrets);
-  } else {
-    const before = bag.items.length;
-    const parsed = parseToGraph(project, engine, { adapterType: adapter.type, incrementalStrategies: incrementalStrategiesOf(adapter.dialect), readsExternalLocation: conventionsOf(adapter.type)?.readsExternalLocation === true, cacheDir: options.noParseCache ? undefined : targetDir, buildId: STRATA_BUILD, env, time });
-    counts = parsed.counts;
-    bag.merge(parsed.diagnostics);
-    graph = parsed.graph;
-    useSecrets(parsed.secrets);
-    if (!bag.hasErrors && !options.noParseCache) {
-      const facts = (): Parameters<typeof writeGraphSnapshot>[3] => snapshotFacts(parsed, engine, { sessionSecrets, diagnostics: bag.items.slice(before), takenAt: startedAt, sqlRead: check.filesUnchanged || options.storeGraph === true, scrubber });
-      graphId = time('write_snapshot', () => writeGraphSnapshot(targetDir, snapshotInputs, graph, facts()));
-    }
-  }
-  if (bag.hasErrors) return { ok: false, diagnostics: bag.items, invocationId };
-  return {
-    ok: true,
-    prepared: { project, adapter, engine, graph, scrubber, reporter, invocationId, targetDir, templateCode, diagnostics: bag.items, sessionSecrets, env, parsedFrom: !snapshot ? 'files' : patchedModels ? 'patched' : 'snapshot', graphId, perf: { partialParse: !options.noParseCache, pathCount: project.files.length, counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } } },
-  };
+  if (!targetProblem) return targetDir;
+  bag.error('target-path-invalid', `target-path '${project.config.targetPath}' cannot be used: ${targetProblem}`, { file: options.targetPath ? '--target-path' : project.config.configFile }, 'point target-path (or --target-path) at a folder Strata can create and write, such as target');
+  return undefined;
 }
 
 /** secret() values are set on each warehouse session; a cached parse knows the names, the values come from env. */
@@ -225,26 +184,6 @@ function addSessionSecrets(names: string[], env: NodeJS.ProcessEnv, sessionSecre
     sessionSecrets.set(name, value);
     scrubber.add(value, { explicit: true });
   }
-}
-
-/** What the graph snapshot stores besides a fresh parse's graph: what the parse read, and its diagnostics. */
-function snapshotFacts(parsed: ReturnType<typeof parseToGraph>, engine: TemplateEngine, o: { sessionSecrets: Map<string, string>; diagnostics: Diagnostic[]; takenAt: number; sqlRead: boolean; scrubber: SecretScrubber }): Parameters<typeof writeGraphSnapshot>[3] {
-  return {
-    modelFacts: parsed.modelFacts,
-    takenAt: o.takenAt,
-    envRead: { ...parsed.envRead, ...engine.envRead },
-    varsRead: { ...parsed.varsRead, ...engine.varsRead },
-    varReaders: parsed.varReaders,
-    macroVars: [...Object.keys(engine.varsRead ?? {}), ...parsed.parseVars],
-    secrets: [...o.sessionSecrets.keys()],
-    diagnostics: o.diagnostics,
-    // Always with the graph: whatever command parsed, the next one starts warm (issue #19). Written
-    // atomically (body, then the header naming it), so a command killed meanwhile leaves the old one or none.
-    withGraph: true,
-    // Stored because the project is being edited: commands will compile a few models, not all of them.
-    unreadSql: o.sqlRead ? 'read' : 'mark',
-    scrub: (t) => o.scrubber.scrub(t),
-  };
 }
 
 /** The adapter of the project's target, its settings checked; undefined (with the error in `bag`) for an unknown type. */

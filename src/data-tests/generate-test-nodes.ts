@@ -132,114 +132,160 @@ function refsIn(v: unknown, file: string, line: number | undefined): { refs: Ref
   return { refs, sources };
 }
 
-/** Turns `data_tests:` entries of models, seeds and sources into test nodes with dbt's names and ids. */
+/** What a generic test is attached to: a model, seed or snapshot, or a source table. */
+type TestParent = { kind: 'node'; node: ManifestNode } | { kind: 'source'; source: SourceDefinition };
+
 /**
  * A generic test's tags, as dbt gives them: its config's, plus its column's (a column's tags apply to the
  * tests of that column only), plus its source's and table's for a test on a source; sorted, each once.
  */
-function testTags(own: string[], parent: { kind: 'node'; node: ManifestNode } | { kind: 'source'; source: SourceDefinition }, columnName?: string): string[] {
+function testTags(own: string[], parent: TestParent, columnName?: string): string[] {
   const columns = parent.kind === 'node' ? parent.node.columns : parent.source.columns;
   const column = columnName === undefined ? undefined : (columns[columnName] ?? Object.values(columns).find((c) => c.name.toLowerCase() === columnName.toLowerCase()));
   const inherited = [...(column?.tags ?? []), ...(parent.kind === 'source' ? parent.source.tags : [])];
   return inherited.length ? [...new Set([...own, ...inherited])].sort() : own;
 }
 
+/** A `data_tests:` entry read: the macro it calls, its arguments, and its configs (in `config:`, and the older form beside the arguments). */
+interface ReadTest {
+  testType: string;
+  shortType: string;
+  namespace: string | undefined;
+  args: Record<string, unknown>;
+  customName?: string;
+  description?: string;
+  entryConfig: Record<string, unknown>;
+  legacyConfig: Record<string, unknown>;
+}
+
+/** The entry read, or undefined (with its diagnostic) when it is not a test or names no known test macro. */
+function readTest(raw: RawTest, known: Set<string>, columnName: string | undefined, diagnostics: Diagnostic[]): ReadTest | undefined {
+  const parsedEntry = testEntry(raw.entry);
+  if (!parsedEntry) {
+    diagnostics.push({ code: 'test-invalid', severity: 'error', message: 'a test entry must be a test name or a mapping like {accepted_values: {values: [...]}}', file: raw.file, line: raw.line });
+    return undefined;
+  }
+  const { testType, args } = parsedEntry;
+  const pkgSplit = testType.includes('.') ? testType.split('.') : [undefined, testType];
+  const namespace = pkgSplit.length === 2 ? pkgSplit[0] : undefined;
+  const shortType = pkgSplit[pkgSplit.length - 1]!;
+  if (!known.has(shortType)) {
+    diagnostics.push({ code: 'test-not-found', severity: 'error', message: `unknown generic test '${testType}'`, file: raw.file, line: raw.line, hint: didYouMean(shortType, known) ?? "define it with {% test name(model, column_name) %} under macros/ or tests/generic/" });
+    return undefined;
+  }
+  const entryConfig = (args.config as Record<string, unknown>) ?? {};
+  delete args.config;
+  const legacyConfig: Record<string, unknown> = {};
+  for (const k of Object.keys(args)) if (TEST_CONFIG_KEYS.has(k)) {
+    legacyConfig[k] = args[k];
+    delete args[k];
+  }
+  if (columnName !== undefined) args.column_name = columnName;
+  return { ...parsedEntry, shortType, namespace, entryConfig, legacyConfig };
+}
+
+/** A config that is not a mapping, arguments the test macro does not take, config values of the wrong shape. */
+function testDiagnostics(t: ReadTest, raw: RawTest, input: GenerateTestsInput): Diagnostic[] {
+  const { shortType, entryConfig } = t;
+  const diagnostics: Diagnostic[] = [];
+  if (typeof entryConfig !== 'object' || Array.isArray(entryConfig)) diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': config: must be a mapping, not ${JSON.stringify(entryConfig)}`, file: raw.file, line: raw.line ?? 1, hint: 'config:\n  severity: warn' });
+  if (input.testMacros) diagnostics.push(...testArgumentDiagnostics(shortType, t.namespace, t.args, input.testMacros, raw, input.rootProject));
+  for (const p of configMappingProblems({ ...t.legacyConfig, ...(entryConfig && typeof entryConfig === 'object' ? entryConfig : {}) })) {
+    diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': ${describeConfigProblem(p.path, p.value, p.problem)}`, file: raw.file, line: raw.line ?? 1, hint: p.problem.example });
+  }
+  return diagnostics;
+}
+
+/** The test's name, alias and unique id, as dbt makes them, and the `model` its macro is called with. */
+function testIdentity(t: ReadTest, parent: TestParent, projectName: string): { name: string; alias: string; uniqueId: string; metadata: NonNullable<ManifestNode['testMetadata']>; modelExpr: string; version: ManifestNode['version'] } {
+  const { shortType, namespace } = t;
+  // A model version's tests are named after `<model>_v<v>` and ref that version, as dbt's.
+  const version = parent.kind === 'node' ? parent.node.version : undefined;
+  const targetName = parent.kind === 'node' ? (version !== undefined ? `${parent.node.name}_v${version}` : parent.node.name) : `${parent.source.sourceName}_${parent.source.name}`;
+  const modelExpr = parent.kind === 'node' ? `ref('${parent.node.name}'${version !== undefined ? `, v=${jinjaValue(version)}` : ''})` : `source('${parent.source.sourceName}', '${parent.source.name}')`;
+  const kwargs = { ...t.args, model: `{{ get_where_subquery(${modelExpr}) }}` };
+  // dbt's synthetic name carries the namespace (`dbt_utils_equality_…`); a `name:` of the entry replaces it.
+  const synthetic = testName(`${namespace ? `${namespace}_` : ''}${parent.kind === 'source' ? `source_${shortType}` : shortType}`, targetName, kwargs);
+  const { name, alias } = t.customName !== undefined ? { name: t.customName, alias: t.customName } : synthetic;
+  const metadata = { name: shortType, kwargs, namespace: namespace ?? null };
+  const hash = md5(name + pyRepr(hashable(metadata))).slice(-10);
+  return { name, alias, uniqueId: `test.${projectName}.${name}.${hash}`, metadata, modelExpr, version };
+}
+
+/** What the test reads: its parent, and the refs and sources named in its arguments. */
+function testDependencies(parent: TestParent, version: ManifestNode['version'], args: Record<string, unknown>, raw: RawTest): { refs: RefCall[]; sources: SourceCall[] } {
+  const at = { file: raw.file, line: raw.line ?? 1, column: 1 };
+  const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, ...(version !== undefined ? { version } : {}), at }] : [];
+  const sources: SourceCall[] = parent.kind === 'source' ? [{ source: parent.source.sourceName, table: parent.source.name, at }] : [];
+  for (const v of Object.values(args)) {
+    const found = refsIn(v, raw.file, raw.line);
+    refs.push(...found.refs);
+    sources.push(...found.sources);
+  }
+  return { refs, sources };
+}
+
+/** The test node: its final config (project folders, then the entry's), its call of the test macro, its parent. */
+function testNode(t: ReadTest, id: ReturnType<typeof testIdentity>, parent: TestParent, raw: RawTest, columnName: string | undefined, input: GenerateTestsInput): ManifestNode {
+  const { shortType, namespace, args } = t;
+  const { name, alias, modelExpr } = id;
+  const fqn = [input.projectName, ...(parent.kind === 'node' ? parent.node.fqn.slice(1, -1) : []), name];
+  const render = (c: Record<string, unknown>): Record<string, unknown> => (input.renderConfig ? input.renderConfig(c, { file: raw.file, line: raw.line }) : c);
+  const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), render(t.legacyConfig), render(t.entryConfig));
+  const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${kwargExpression(v, k)}`)];
+  const { refs, sources } = testDependencies(parent, id.version, args, raw);
+  const macro = namespace ? `${namespace}.test_${shortType}` : `test_${shortType}`;
+  return {
+    uniqueId: id.uniqueId,
+    resourceType: 'test',
+    packageName: input.projectName,
+    name,
+    path: `${alias}.sql`,
+    originalFilePath: raw.file,
+    fqn,
+    language: 'sql',
+    rawCode: `{{ ${macro}(${callArgs.join(', ')}) }}`,
+    checksum: { name: 'sha256', checksum: '' },
+    config,
+    unrenderedConfig: { ...t.legacyConfig, ...t.entryConfig },
+    tags: testTags(config.tags as string[], parent, columnName),
+    description: t.description ?? '',
+    columns: {},
+    meta: config.meta,
+    refs,
+    sources,
+    dependsOn: { nodes: [], macros: [`macro.${testMacroPackage(shortType, namespace, input)}.test_${shortType}`] },
+    schema: `${parent.kind === 'node' ? parent.node.schema : parent.source.schema}_dbt_test__audit`,
+    alias,
+    testMetadata: id.metadata,
+    attachedNode: parent.kind === 'node' ? parent.node.uniqueId : parent.source.uniqueId,
+    columnName,
+    extra: { fileKeyName: parent.kind === 'node' ? `${parent.node.resourceType}s.${parent.node.name}` : `sources.${parent.source.sourceName}` },
+  };
+}
+
+/** Each `data_tests:` entry of a model or source (the table's, then each column's with its column's name). */
+function eachTest(extra: { dataTests?: RawTest[]; columnTests?: Record<string, RawTest[]> } | undefined, f: (raw: RawTest, columnName?: string) => void): void {
+  for (const t of extra?.dataTests ?? []) f(t);
+  for (const [col, tests] of Object.entries(extra?.columnTests ?? {})) for (const t of tests) f(t, col);
+}
+
+/** Turns `data_tests:` entries of models, seeds and sources into test nodes with dbt's names and ids. */
 export function generateTestNodes(input: GenerateTestsInput): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const out: ManifestNode[] = [];
   const known = new Set(input.knownTestMacros);
   const seen = new Set<string>();
-
-  const make = (raw: RawTest, parent: { kind: 'node'; node: ManifestNode } | { kind: 'source'; source: SourceDefinition }, columnName?: string): void => {
-    const parsedEntry = testEntry(raw.entry);
-    if (!parsedEntry) {
-      diagnostics.push({ code: 'test-invalid', severity: 'error', message: 'a test entry must be a test name or a mapping like {accepted_values: {values: [...]}}', file: raw.file, line: raw.line });
-      return;
-    }
-    const { testType, args, customName, description } = parsedEntry;
-    const pkgSplit = testType.includes('.') ? testType.split('.') : [undefined, testType];
-    const namespace = pkgSplit.length === 2 ? pkgSplit[0] : undefined;
-    const shortType = pkgSplit[pkgSplit.length - 1]!;
-    if (!known.has(shortType)) {
-      diagnostics.push({ code: 'test-not-found', severity: 'error', message: `unknown generic test '${testType}'`, file: raw.file, line: raw.line, hint: didYouMean(shortType, known) ?? "define it with {% test name(model, column_name) %} under macros/ or tests/generic/" });
-      return;
-    }
-    const entryConfig = (args.config as Record<string, unknown>) ?? {};
-    delete args.config;
-    const legacyConfig: Record<string, unknown> = {};
-    for (const k of Object.keys(args)) if (TEST_CONFIG_KEYS.has(k)) {
-      legacyConfig[k] = args[k];
-      delete args[k];
-    }
-    if (columnName !== undefined) args.column_name = columnName;
-    if (typeof entryConfig !== 'object' || Array.isArray(entryConfig)) diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': config: must be a mapping, not ${JSON.stringify(entryConfig)}`, file: raw.file, line: raw.line ?? 1, hint: 'config:\n  severity: warn' });
-    if (input.testMacros) diagnostics.push(...testArgumentDiagnostics(shortType, namespace, args, input.testMacros, raw, input.rootProject));
-    for (const p of configMappingProblems({ ...legacyConfig, ...(entryConfig && typeof entryConfig === 'object' ? entryConfig : {}) })) {
-      diagnostics.push({ code: 'config-invalid', severity: 'error', message: `test '${shortType}': ${describeConfigProblem(p.path, p.value, p.problem)}`, file: raw.file, line: raw.line ?? 1, hint: p.problem.example });
-    }
-    // A model version's tests are named after `<model>_v<v>` and ref that version, as dbt's.
-    const version = parent.kind === 'node' ? parent.node.version : undefined;
-    const targetName = parent.kind === 'node' ? (version !== undefined ? `${parent.node.name}_v${version}` : parent.node.name) : `${parent.source.sourceName}_${parent.source.name}`;
-    const modelExpr = parent.kind === 'node' ? `ref('${parent.node.name}'${version !== undefined ? `, v=${jinjaValue(version)}` : ''})` : `source('${parent.source.sourceName}', '${parent.source.name}')`;
-    const kwargs = { ...args, model: `{{ get_where_subquery(${modelExpr}) }}` };
-    // dbt's synthetic name carries the namespace (`dbt_utils_equality_…`); a `name:` of the entry replaces it.
-    const synthetic = testName(`${namespace ? `${namespace}_` : ''}${parent.kind === 'source' ? `source_${shortType}` : shortType}`, targetName, kwargs);
-    const { name, alias } = customName !== undefined ? { name: customName, alias: customName } : synthetic;
-    const metadata = { name: shortType, kwargs, namespace: namespace ?? null };
-    const hash = md5(name + pyRepr(hashable(metadata))).slice(-10);
-    const uniqueId = `test.${input.projectName}.${name}.${hash}`;
-    if (seen.has(uniqueId)) return;
-    seen.add(uniqueId);
-    const fqn = [input.projectName, ...(parent.kind === 'node' ? parent.node.fqn.slice(1, -1) : []), name];
-    const render = (c: Record<string, unknown>): Record<string, unknown> => (input.renderConfig ? input.renderConfig(c, { file: raw.file, line: raw.line }) : c);
-    const config = finalConfig('test', { severity: 'ERROR' }, folderConfig(input.projectTestConfig, fqn), render(legacyConfig), render(entryConfig));
-    const callArgs = [`model=get_where_subquery(${modelExpr})`, ...Object.entries(args).map(([k, v]) => `${k}=${kwargExpression(v, k)}`)];
-    const refs: RefCall[] = parent.kind === 'node' ? [{ name: parent.node.name, ...(version !== undefined ? { version } : {}), at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
-    const sources: SourceCall[] = parent.kind === 'source' ? [{ source: parent.source.sourceName, table: parent.source.name, at: { file: raw.file, line: raw.line ?? 1, column: 1 } }] : [];
-    for (const v of Object.values(args)) {
-      const found = refsIn(v, raw.file, raw.line);
-      refs.push(...found.refs);
-      sources.push(...found.sources);
-    }
-    const macro = namespace ? `${namespace}.test_${shortType}` : `test_${shortType}`;
-    out.push({
-      uniqueId,
-      resourceType: 'test',
-      packageName: input.projectName,
-      name,
-      path: `${alias}.sql`,
-      originalFilePath: raw.file,
-      fqn,
-      language: 'sql',
-      rawCode: `{{ ${macro}(${callArgs.join(', ')}) }}`,
-      checksum: { name: 'sha256', checksum: '' },
-      config,
-      unrenderedConfig: { ...legacyConfig, ...entryConfig },
-      tags: testTags(config.tags as string[], parent, columnName),
-      description: description ?? '',
-      columns: {},
-      meta: config.meta,
-      refs,
-      sources,
-      dependsOn: { nodes: [], macros: [`macro.${testMacroPackage(shortType, namespace, input)}.test_${shortType}`] },
-      schema: `${parent.kind === 'node' ? parent.node.schema : parent.source.schema}_dbt_test__audit`,
-      alias,
-      testMetadata: metadata,
-      attachedNode: parent.kind === 'node' ? parent.node.uniqueId : parent.source.uniqueId,
-      columnName,
-      extra: { fileKeyName: parent.kind === 'node' ? `${parent.node.resourceType}s.${parent.node.name}` : `sources.${parent.source.sourceName}` },
-    });
+  const make = (raw: RawTest, parent: TestParent, columnName?: string): void => {
+    const test = readTest(raw, known, columnName, diagnostics);
+    if (!test) return;
+    diagnostics.push(...testDiagnostics(test, raw, input));
+    const id = testIdentity(test, parent, input.projectName);
+    if (seen.has(id.uniqueId)) return;
+    seen.add(id.uniqueId);
+    out.push(testNode(test, id, parent, raw, columnName, input));
   };
-
-  for (const node of input.nodes) {
-    const extra = node.extra as { dataTests?: RawTest[]; columnTests?: Record<string, RawTest[]> } | undefined;
-    for (const t of extra?.dataTests ?? []) make(t, { kind: 'node', node });
-    for (const [col, tests] of Object.entries(extra?.columnTests ?? {})) for (const t of tests) make(t, { kind: 'node', node }, col);
-  }
-  for (const source of input.sources) {
-    const extra = (source as SourceDefinition & { extra?: { dataTests?: RawTest[]; columnTests?: Record<string, RawTest[]> } }).extra;
-    for (const t of extra?.dataTests ?? []) make(t, { kind: 'source', source });
-    for (const [col, tests] of Object.entries(extra?.columnTests ?? {})) for (const t of tests) make(t, { kind: 'source', source }, col);
-  }
+  for (const node of input.nodes) eachTest(node.extra as Parameters<typeof eachTest>[0], (t, col) => make(t, { kind: 'node', node }, col));
+  for (const source of input.sources) eachTest((source as SourceDefinition & { extra?: Parameters<typeof eachTest>[0] }).extra, (t, col) => make(t, { kind: 'source', source }, col));
   return { nodes: out, diagnostics };
 }

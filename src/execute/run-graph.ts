@@ -13,114 +13,170 @@ const AHEAD = 1;
  */
 export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   const started = Date.now();
-  const selected = new Set(o.ids);
-  const position = new Map(o.ids.map((id, i) => [id, i]));
-  const parents = new Map(o.ids.map((id) => [id, o.parents(id).filter((p) => selected.has(p) && p !== id)]));
+  return new GraphRun(o, schedule(o.ids, (id) => o.parents(id)), started).whenDone();
+}
+
+/** The order of a run: each node's place in `ids`, its children, how many parents it waits for, and the nodes ready at once. */
+function schedule(ids: string[], parentsOf: (id: string) => string[]): { position: Map<string, number>; children: Map<string, string[]>; waiting: Map<string, number>; ready: string[] } {
+  const selected = new Set(ids);
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const parents = new Map(ids.map((id) => [id, parentsOf(id).filter((p) => selected.has(p) && p !== id)]));
   const children = new Map<string, string[]>();
   for (const [id, ps] of parents) for (const p of ps) children.set(p, [...(children.get(p) ?? []), id]);
-  const waiting = new Map(o.ids.map((id) => [id, parents.get(id)!.length]));
-  const failedBecause = new Map<string, string>();
-  // What each node's result is made of; the results themselves are made once the run is over, off the warehouse's way.
-  const finished: { id: string; outcome: NodeOutcome; t0: number; t1: number; worker: number }[] = [];
-  const ready: string[] = o.ids.filter((id) => waiting.get(id) === 0);
-  const ephemeral = (id: string): boolean => o.ephemeral?.(id) ?? false;
-  const total = o.ids.filter((id) => !ephemeral(id)).length;
+  const waiting = new Map(ids.map((id) => [id, parents.get(id)!.length]));
+  return { position, children, waiting, ready: ids.filter((id) => waiting.get(id) === 0) };
+}
+
+/** What a node's result is made of; the results themselves are made once the run is over, off the warehouse's way. */
+interface Finished {
+  id: string;
+  outcome: NodeOutcome;
+  t0: number;
+  t1: number;
+  worker: number;
+}
+
+function runResult({ id, outcome, t0, t1, worker }: Finished): NodeRunResult {
+  return { ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(t1).toISOString(), executionTime: (t1 - t0) / 1000, threadId: `Thread-${worker + 1}` };
+}
+
+/** One run of the scheduler: the nodes waiting, ready and running, and the free workers. */
+class GraphRun {
+  private readonly failedBecause = new Map<string, string>();
+  private readonly finished: Finished[] = [];
   // A failed ephemeral model's message, for the skips of what reads it.
-  const ephemeralErrors = new Map<string, string>();
-  let index = 0;
-  let running = 0;
-  let stopping = false;
-  const freeWorkers = Array.from({ length: Math.max(1, o.threads) }, (_, i) => i).reverse();
-  const label = (id: string): { name: string; resourceType: string } => o.label?.(id) ?? { name: id.split('.').pop() ?? id, resourceType: id.split('.')[0] ?? 'node' };
-
+  private readonly ephemeralErrors = new Map<string, string>();
+  private readonly freeWorkers: number[];
+  private readonly total: number;
   // Events are told once the next nodes have started: the warehouse waits for no output.
-  const later = o.later ?? new Later();
-  return new Promise<RunGraphResult>((resolve) => {
-    const finish = (): void => {
-      later.flush();
-      const results = finished.filter(({ id }) => !ephemeral(id)).map(({ id, outcome, t0, t1, worker }): NodeRunResult => ({ ...outcome, uniqueId: id, startedAt: new Date(t0).toISOString(), completedAt: new Date(t1).toISOString(), executionTime: (t1 - t0) / 1000, threadId: `Thread-${worker + 1}` }));
-      resolve({ results, elapsed: (Date.now() - started) / 1000, interrupted: !!o.signal?.aborted });
-    };
+  private readonly later: Later;
+  private index = 0;
+  private running = 0;
+  private stopping = false;
+  private lookingAhead = false;
+  private resolve: (result: RunGraphResult) => void = () => {};
 
-    const record = (id: string, outcome: NodeOutcome, t0: number, worker: number, position: number): void => {
-      const t1 = Date.now();
-      finished.push({ id, outcome, t0, t1, worker });
-      if (ephemeral(id)) return;
-      later.add(() => {
-        const l = label(id);
-        o.reporter.emit({ type: 'node-finished', index: position, total, result: { uniqueId: id, description: o.describe(id), name: l.name, resourceType: l.resourceType, status: outcome.status, message: outcome.message, executionTime: (t1 - t0) / 1000, relation: outcome.relation, materialized: outcome.materialized, failures: outcome.failures, rowsAffected: outcome.rowsAffected } });
-      });
-    };
+  constructor(
+    private readonly o: RunGraphOptions,
+    private readonly order: ReturnType<typeof schedule>,
+    private readonly started: number,
+  ) {
+    this.total = o.ids.filter((id) => !this.ephemeral(id)).length;
+    this.freeWorkers = Array.from({ length: Math.max(1, o.threads) }, (_, i) => i).reverse();
+    this.later = o.later ?? new Later();
+  }
 
-    const settle = (id: string, outcome: NodeOutcome): void => {
-      const bad = FAILED.has(outcome.status) || outcome.blocksDownstream || outcome.status === 'skipped';
-      if (ephemeral(id) && FAILED.has(outcome.status)) ephemeralErrors.set(id, outcome.message ?? '');
-      if (FAILED.has(outcome.status) && o.failFast) stopping = true;
-      for (const c of children.get(id) ?? []) {
-        if (bad && !failedBecause.has(c)) failedBecause.set(c, failedBecause.get(id) ?? id);
-        const w = waiting.get(c)! - 1;
-        waiting.set(c, w);
-        if (w === 0) insertReady(c);
-      }
-    };
+  /** Starts the run; resolves once nothing runs and nothing is ready. */
+  whenDone(): Promise<RunGraphResult> {
+    return new Promise<RunGraphResult>((resolve) => {
+      this.resolve = resolve;
+      this.pump();
+    });
+  }
 
-    const skipMessage = (id: string, cause: string | undefined): string => {
-      if (cause !== undefined && ephemeralErrors.has(cause)) {
-        // As dbt: the error is the ephemeral model's, told on each model that reads it (the ephemeral model has no result of its own).
-        return `Compilation Error in ${id}, caused by compilation error in referenced ephemeral model ${cause}: ${ephemeralErrors.get(cause)}`;
-      }
-      return cause ? `Skipped because ${cause} failed` : o.signal?.aborted ? 'Skipped: interrupted' : 'Skipped: --fail-fast stopped the run';
-    };
+  private ephemeral(id: string): boolean {
+    return this.o.ephemeral?.(id) ?? false;
+  }
 
-    const insertReady = (id: string): void => {
-      const p = position.get(id)!;
-      let i = ready.length;
-      while (i > 0 && position.get(ready[i - 1]!)! > p) i--;
-      ready.splice(i, 0, id);
-    };
+  /** Starts (or skips) ready nodes while workers are free; ends the run when all is done. */
+  private pump(): void {
+    const { ready } = this.order;
+    while (ready.length && this.freeWorkers.length) {
+      const id = ready.shift()!;
+      const cause = this.failedBecause.get(id);
+      if (cause || this.stopping || this.o.signal?.aborted) this.skip(id, cause);
+      else this.start(id);
+    }
+    if (this.running === 0 && ready.length === 0) this.finish();
+    else if (this.o.ahead && ready.length && !this.freeWorkers.length && !this.stopping) this.lookAhead();
+  }
 
-    const pump = (): void => {
-      while (ready.length && freeWorkers.length) {
-        const id = ready.shift()!;
-        const cause = failedBecause.get(id);
-        if (cause || stopping || o.signal?.aborted) {
-          const outcome: NodeOutcome = { status: 'skipped', message: skipMessage(id, cause) };
-          record(id, outcome, Date.now(), 0, ephemeral(id) ? 0 : ++index);
-          settle(id, outcome);
-          continue;
-        }
-        const worker = freeWorkers.pop()!;
-        running++;
-        const t0 = Date.now();
-        const position = ephemeral(id) ? 0 : ++index;
-        if (!ephemeral(id)) later.add(() => o.reporter.emit({ type: 'node-started', index: position, total, uniqueId: id, description: o.describe(id) }));
-        const done = (outcome: NodeOutcome): void => {
-          running--;
-          freeWorkers.push(worker);
-          record(id, outcome, t0, worker, position);
-          settle(id, outcome);
-          pump();
-        };
-        o.runNode(id, worker).then(done, (e: unknown) => done({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
-      }
-      if (running === 0 && ready.length === 0) finish();
-      else if (o.ahead && ready.length && !freeWorkers.length && !stopping) lookAhead();
-    };
+  private skip(id: string, cause: string | undefined): void {
+    const outcome: NodeOutcome = { status: 'skipped', message: this.skipMessage(id, cause) };
+    this.record(id, outcome, Date.now(), 0, this.ephemeral(id) ? 0 : ++this.index);
+    this.settle(id, outcome);
+  }
 
-    // Once the nodes just started have reached the warehouse: the next nodes still waiting for a thread.
-    let lookingAhead = false;
-    const lookAhead = (): void => {
-      if (lookingAhead) return;
-      lookingAhead = true;
-      setImmediate(() => {
-        lookingAhead = false;
-        if (stopping || o.signal?.aborted) return;
-        // The first few waiting nodes, not a copy of the whole ready list: that list holds hundreds at a time.
-        const next: string[] = [];
-        for (let i = 0; i < ready.length && next.length < AHEAD; i++) if (!failedBecause.has(ready[i]!)) next.push(ready[i]!);
-        o.ahead!(next);
-      });
+  private start(id: string): void {
+    const { o } = this;
+    const worker = this.freeWorkers.pop()!;
+    this.running++;
+    const t0 = Date.now();
+    const position = this.ephemeral(id) ? 0 : ++this.index;
+    if (!this.ephemeral(id)) this.later.add(() => o.reporter.emit({ type: 'node-started', index: position, total: this.total, uniqueId: id, description: o.describe(id) }));
+    const done = (outcome: NodeOutcome): void => {
+      this.running--;
+      this.freeWorkers.push(worker);
+      this.record(id, outcome, t0, worker, position);
+      this.settle(id, outcome);
+      this.pump();
     };
-    pump();
-  });
+    o.runNode(id, worker).then(done, (e: unknown) => done({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
+  }
+
+  private finish(): void {
+    this.later.flush();
+    const results = this.finished.filter(({ id }) => !this.ephemeral(id)).map(runResult);
+    this.resolve({ results, elapsed: (Date.now() - this.started) / 1000, interrupted: !!this.o.signal?.aborted });
+  }
+
+  private record(id: string, outcome: NodeOutcome, t0: number, worker: number, position: number): void {
+    const t1 = Date.now();
+    this.finished.push({ id, outcome, t0, t1, worker });
+    if (this.ephemeral(id)) return;
+    this.later.add(() => {
+      const l = this.label(id);
+      this.o.reporter.emit({ type: 'node-finished', index: position, total: this.total, result: { uniqueId: id, description: this.o.describe(id), name: l.name, resourceType: l.resourceType, status: outcome.status, message: outcome.message, executionTime: (t1 - t0) / 1000, relation: outcome.relation, materialized: outcome.materialized, failures: outcome.failures, rowsAffected: outcome.rowsAffected } });
+    });
+  }
+
+  private label(id: string): { name: string; resourceType: string } {
+    return this.o.label?.(id) ?? { name: id.split('.').pop() ?? id, resourceType: id.split('.')[0] ?? 'node' };
+  }
+
+  /** A node is done: its children wait for one parent less, and below a failure or skip they will skip. */
+  private settle(id: string, outcome: NodeOutcome): void {
+    const bad = FAILED.has(outcome.status) || outcome.blocksDownstream || outcome.status === 'skipped';
+    if (this.ephemeral(id) && FAILED.has(outcome.status)) this.ephemeralErrors.set(id, outcome.message ?? '');
+    if (FAILED.has(outcome.status) && this.o.failFast) this.stopping = true;
+    const { children, waiting } = this.order;
+    for (const c of children.get(id) ?? []) {
+      if (bad && !this.failedBecause.has(c)) this.failedBecause.set(c, this.failedBecause.get(id) ?? id);
+      const w = waiting.get(c)! - 1;
+      waiting.set(c, w);
+      if (w === 0) this.insertReady(c);
+    }
+  }
+
+  private skipMessage(id: string, cause: string | undefined): string {
+    if (cause !== undefined && this.ephemeralErrors.has(cause)) {
+      // As dbt: the error is the ephemeral model's, told on each model that reads it (the ephemeral model has no result of its own).
+      return `Compilation Error in ${id}, caused by compilation error in referenced ephemeral model ${cause}: ${this.ephemeralErrors.get(cause)}`;
+    }
+    return cause ? `Skipped because ${cause} failed` : this.o.signal?.aborted ? 'Skipped: interrupted' : 'Skipped: --fail-fast stopped the run';
+  }
+
+  /** Into the ready list at its place in the run's order. */
+  private insertReady(id: string): void {
+    const { position, ready } = this.order;
+    const p = position.get(id)!;
+    let i = ready.length;
+    while (i > 0 && position.get(ready[i - 1]!)! > p) i--;
+    ready.splice(i, 0, id);
+  }
+
+  // Once the nodes just started have reached the warehouse: the next nodes still waiting for a thread.
+  private lookAhead(): void {
+    if (this.lookingAhead) return;
+    this.lookingAhead = true;
+    setImmediate(() => {
+      this.lookingAhead = false;
+      if (this.stopping || this.o.signal?.aborted) return;
+      // The first few waiting nodes, not a copy of the whole ready list: that list holds hundreds at a time.
+      const { ready } = this.order;
+      const next: string[] = [];
+      for (let i = 0; i < ready.length && next.length < AHEAD; i++) if (!this.failedBecause.has(ready[i]!)) next.push(ready[i]!);
+      this.o.ahead!(next);
+    });
+  }
 }

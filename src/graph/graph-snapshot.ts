@@ -63,88 +63,143 @@ export function readGraphSnapshot(dir: string, inputs: SnapshotInputs): Snapshot
   if (!header) return { filesUnchanged: false };
   const checkedAt = Date.now();
   const files = checkFiles(header, inputs);
-  const filesUnchanged = files.ok;
-  const hadGraph = header.bodyId !== '';
-  if (header.key !== inputs.key || !header.bodyId || !(files.ok || files.sameList)) return { filesUnchanged, hadGraph };
-  for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return { filesUnchanged, hadGraph };
-  const changedVars = Object.keys(header.vars).filter((name) => inputs.varDigest(inputs.vars[name]) !== header.vars[name]);
-  if (changedVars.some((name) => header.macroVars.includes(name))) return { filesUnchanged, hadGraph };
+  const stale = { filesUnchanged: files.ok, hadGraph: header.bodyId !== '' };
+  const changedVars = changedVarsIfValid(header, inputs, files);
+  if (!changedVars) return stale;
   // Files to parse again: those whose content changed (a new stamp over the same text changes nothing),
   // and those whose render read a var that changed.
   const edited = files.changed.filter((i) => inputs.files[i]!.checksum !== header.checksums.slice(i * 64, i * 64 + 64)).map((i) => inputs.files[i]!);
   const readerIds = [...new Set(changedVars.flatMap((name) => header.varReaders[name] ?? []))];
-  const patchable = edited.length + readerIds.length <= MAX_PATCHED_EDITS && edited.every((f) => (f.kind === 'model' || f.kind === 'test') && !header.diagnostics.some((d) => d.file === f.path));
-  if ((!files.ok || changedVars.length > 0) && !patchable) return { filesUnchanged, hadGraph };
+  const patchable = edited.length + readerIds.length <= MAX_PATCHED_EDITS && edited.every((f) => reparsable(f, header));
+  if ((!files.ok || changedVars.length > 0) && !patchable) return stale;
+  const stored = storedGraph(dir, header, inputs);
+  if (!stored) return stale;
+  if (files.ok && changedVars.length === 0) {
+    // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
+    if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
+    return { ...stale, snapshot: { id: stored.graphId(header.patched), graph: stored.graph, diagnostics: header.diagnostics, secrets: header.secrets } };
+  }
+  const toParse = filesToParse(stored, edited, readerIds);
+  if (!toParse) return stale;
+  return { ...stale, patchable: patchCandidate(stored, toParse, { changed: files.changed, changedVars, checkedAt }) };
+}
+
+/**
+ * The vars whose value changed since the snapshot, or undefined when its graph is void: another key (build,
+ * project, target), no graph stored, other files, an env var changed, or a var the macros read changed.
+ */
+function changedVarsIfValid(header: Header, inputs: SnapshotInputs, files: ReturnType<typeof checkFiles>): string[] | undefined {
+  if (header.key !== inputs.key || !header.bodyId || !(files.ok || files.sameList)) return undefined;
+  for (const [name, digest] of Object.entries(header.env)) if (inputs.envDigest(inputs.env[name]) !== digest) return undefined;
+  const changedVars = Object.keys(header.vars).filter((name) => inputs.varDigest(inputs.vars[name]) !== header.vars[name]);
+  return changedVars.some((name) => header.macroVars.includes(name)) ? undefined : changedVars;
+}
+
+/** A model or test file whose parse had no warnings can be parsed again alone. */
+function reparsable(f: ProjectFile, header: Header): boolean {
+  return (f.kind === 'model' || f.kind === 'test') && !header.diagnostics.some((d) => d.file === f.path);
+}
+
+/** The snapshot's graph, decoded, with the header and inputs it was checked against. */
+interface StoredGraph {
+  dir: string;
+  header: Header;
+  inputs: SnapshotInputs;
+  graph: ProjectGraph;
+  nodeText(i: number): string;
+  /** The node's place in the body's node list; negative if it has none. */
+  nodeIndex(id: string): number;
+  /** The id of the graph with these models patched. */
+  graphId(patched: string[]): string;
+  /** The project's files by path (made when first asked for: a valid snapshot needs none). */
+  byPath(): Map<string, ProjectFile>;
+}
+
+/** The stored graph, or undefined when the body is missing or belongs to another parse than the header's. */
+function storedGraph(dir: string, header: Header, inputs: SnapshotInputs): StoredGraph | undefined {
   const body = readBody(join(dir, BODY));
   // Two writers may interleave: a body from another parse than the header's is not used.
-  if (!body || body.graph.id !== header.bodyId) return { filesUnchanged, hadGraph };
+  if (!body || body.graph.id !== header.bodyId) return undefined;
   const { ids, sourceCount } = body.graph;
   const nodeIndex = (id: string): number => ids.indexOf(id, sourceCount) - sourceCount;
   const fromFile = (patched: string[]): Set<number> => new Set(patched.map(nodeIndex).filter((i) => i >= 0));
   // Another set of edits is another graph: manifest.json, for one, must not be reused across them.
   const graphId = (patched: string[]): string => (patched.length ? `${header.bodyId}+${patchDigest(patched, inputs.files, ids, sourceCount, body.nodeText)}` : header.bodyId);
   const graph = decodeGraph(body.graph, body.nodeText, inputs.files, fromFile(header.patched));
-  if (files.ok && changedVars.length === 0) {
-    // Files too fresh to trust by stamp were checked by hash just now: from now on their stamps vouch for them.
-    if (files.racy) saveFile(dir, HEADER, JSON.stringify({ ...header, takenAt: checkedAt }));
-    return { filesUnchanged, hadGraph, snapshot: { id: graphId(header.patched), graph, diagnostics: header.diagnostics, secrets: header.secrets } };
-  }
+  let byPath: Map<string, ProjectFile> | undefined;
+  return { dir, header, inputs, graph, nodeText: body.nodeText, nodeIndex, graphId, byPath: () => (byPath ??= new Map(inputs.files.map((f) => [f.path, f]))) };
+}
+
+/** The edited files and the files of the readers of a changed var; undefined if a reader cannot be parsed again alone. */
+function filesToParse(stored: StoredGraph, edited: ProjectFile[], readerIds: string[]): ProjectFile[] | undefined {
   // A reader of a changed var is parsed again like an edited model: only a model without warnings qualifies.
-  const byPath = new Map(inputs.files.map((f) => [f.path, f]));
   const toParse = [...edited];
   for (const id of readerIds) {
-    const node = graph.manifest.nodes[id];
-    const file = node && byPath.get(node.originalFilePath);
-    if (!file || (file.kind !== 'model' && file.kind !== 'test') || header.diagnostics.some((d) => d.file === file.path)) return { filesUnchanged, hadGraph };
+    const node = stored.graph.manifest.nodes[id];
+    const file = node && stored.byPath().get(node.originalFilePath);
+    if (!file || !reparsable(file, stored.header)) return undefined;
     if (!toParse.includes(file)) toParse.push(file);
   }
+  return toParse;
+}
+
+type Found = Parameters<PatchCandidate['accept']>[0];
+
+function patchCandidate(stored: StoredGraph, edited: ProjectFile[], since: { changed: number[]; changedVars: string[]; checkedAt: number }): PatchCandidate {
+  const { graph, header } = stored;
   return {
-    filesUnchanged,
-    hadGraph,
-    patchable: {
-      edited: toParse,
-      docs: () => Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])),
-      stored(id) {
-        const i = nodeIndex(id);
-        const node = i >= 0 ? graph.manifest.nodes[id] : undefined;
-        return node ? { node, facts: storedFacts(body.nodeText(i)) } : undefined;
-      },
-      accept(found) {
-        const patched = [...new Set([...header.patched, ...found.ids])];
-        // Who reads which var, with the files just parsed in place of what they read before.
-        const varReaders: Record<string, string[]> = {};
-        for (const [name, readers] of Object.entries(header.varReaders)) varReaders[name] = readers.filter((id) => !(id in found.varsReadBy));
-        const vars = { ...header.vars };
-        for (const [id, read] of Object.entries(found.varsReadBy)) {
-          for (const [name, digest] of Object.entries(read)) {
-            vars[name] = digest;
-            (varReaders[name] ??= []).push(id);
-          }
-        }
-        // A changed var that no file reads any more stops being watched.
-        for (const name of changedVars) if (!varReaders[name]?.length) delete vars[name];
-        const next: Header = { ...header, takenAt: checkedAt, sizes: [...header.sizes], mtimes: [...header.mtimes], env: { ...header.env, ...found.envVars }, vars, varReaders, secrets: [...new Set([...header.secrets, ...found.secrets])], patched };
-        for (const i of files.changed) {
-          const f = inputs.files[i] as LazyProjectFile;
-          const stamp = f.currentStamp()!;
-          next.sizes[i] = stamp.size;
-          next.mtimes[i] = stamp.mtimeMs;
-          next.checksums = next.checksums.slice(0, i * 64) + f.checksum + next.checksums.slice(i * 64 + 64);
-        }
-        saveFile(dir, HEADER, JSON.stringify(next));
-        // As decodeGraph does for the nodes in fromFile: SQL and checksum from the file.
-        for (const id of found.ids) {
-          const node = graph.manifest.nodes[id];
-          const file = node && byPath.get(node.originalFilePath);
-          if (!node || !file) continue;
-          node.checksum = { name: 'sha256', checksum: file.checksum };
-          delete (node as { rawCode?: string }).rawCode;
-          rawCodeFromFile(node, file);
-        }
-        return { id: graphId(patched), graph, diagnostics: header.diagnostics, secrets: next.secrets };
-      },
+    edited,
+    docs: () => Object.fromEntries(Object.values(graph.manifest.docs).map((d) => [d.name, d.blockContents])),
+    stored(id) {
+      const i = stored.nodeIndex(id);
+      const node = i >= 0 ? graph.manifest.nodes[id] : undefined;
+      return node ? { node, facts: storedFacts(stored.nodeText(i)) } : undefined;
+    },
+    accept(found) {
+      const patched = [...new Set([...header.patched, ...found.ids])];
+      const next = patchedHeader(stored, found, patched, since);
+      saveFile(stored.dir, HEADER, JSON.stringify(next));
+      sqlFromFiles(stored, found.ids);
+      return { id: stored.graphId(patched), graph, diagnostics: header.diagnostics, secrets: next.secrets };
     },
   };
+}
+
+/** The header once the edits are accepted: the changed files' stamps and checksums, and what the files just parsed read. */
+function patchedHeader({ header, inputs }: StoredGraph, found: Found, patched: string[], since: { changed: number[]; changedVars: string[]; checkedAt: number }): Header {
+  // Who reads which var, with the files just parsed in place of what they read before.
+  const varReaders: Record<string, string[]> = {};
+  for (const [name, readers] of Object.entries(header.varReaders)) varReaders[name] = readers.filter((id) => !(id in found.varsReadBy));
+  const vars = { ...header.vars };
+  for (const [id, read] of Object.entries(found.varsReadBy)) {
+    for (const [name, digest] of Object.entries(read)) {
+      vars[name] = digest;
+      (varReaders[name] ??= []).push(id);
+    }
+  }
+  // A changed var that no file reads any more stops being watched.
+  for (const name of since.changedVars) if (!varReaders[name]?.length) delete vars[name];
+  const next: Header = { ...header, takenAt: since.checkedAt, sizes: [...header.sizes], mtimes: [...header.mtimes], env: { ...header.env, ...found.envVars }, vars, varReaders, secrets: [...new Set([...header.secrets, ...found.secrets])], patched };
+  for (const i of since.changed) {
+    const f = inputs.files[i] as LazyProjectFile;
+    const stamp = f.currentStamp()!;
+    next.sizes[i] = stamp.size;
+    next.mtimes[i] = stamp.mtimeMs;
+    next.checksums = next.checksums.slice(0, i * 64) + f.checksum + next.checksums.slice(i * 64 + 64);
+  }
+  return next;
+}
+
+/** As decodeGraph does for the nodes in fromFile: the patched nodes' SQL and checksum from their files. */
+function sqlFromFiles({ graph, byPath }: StoredGraph, ids: string[]): void {
+  for (const id of ids) {
+    const node = graph.manifest.nodes[id];
+    const file = node && byPath().get(node.originalFilePath);
+    if (!node || !file) continue;
+    node.checksum = { name: 'sha256', checksum: file.checksum };
+    delete (node as { rawCode?: string }).rawCode;
+    rawCodeFromFile(node, file);
+  }
 }
 
 /** Identifies a set of edits: the edited models and the checksums of their files. */

@@ -25,7 +25,11 @@ export interface SourceCall {
   at?: SourceLocation;
 }
 
-/** A `constraints:` entry of a column or a model, applied in DDL when the model's contract is enforced (as dbt). */
+/**
+ * A `constraints:` entry of a column or a model, applied in DDL when the model's contract is enforced (as dbt).
+ * The adapters' `ConstraintDef` is the same shape without the warn flags, kept apart because adapters/ may use no
+ * stage's types; `materializations/contract.ts` hands these to the dialect, where TypeScript checks they still agree.
+ */
 export interface Constraint {
   type: 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key' | 'custom';
   name?: string;

@@ -6,7 +6,7 @@ import { diskFileSource } from './file-source.js';
 import { listProjectFiles, pythonModelDiagnostics } from './list-project-files.js';
 import { parseYamlFile, type YamlFile } from './yaml-file.js';
 import { yamlPackage } from './yaml-package.js';
-import { renderFailure, renderYamlTree, type RenderProblem } from './render-yaml-value.js';
+import { renderFailure, renderYamlTree, type RenderProblem, type RenderYamlContext } from './render-yaml-value.js';
 import { loadProfile } from './profiles.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readPackagesFile } from './packages-file.js';
@@ -56,6 +56,18 @@ function stringList(v: unknown, fallback: string[]): string[] | undefined {
 // A hook of another type is reported by projectShapeDiagnostics; it is left out here rather than run as text.
 const toHooks = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).filter((h): h is string => typeof h === 'string');
 
+/** The project file read, and how a problem in it is reported (at the line of its key). */
+interface ProjectFileRead {
+  root: string;
+  configFile: string;
+  yaml: YamlFile;
+  raw: Record<string, unknown>;
+  name: string;
+  diagnostics: Diagnostic[];
+  invalid(key: string, message: string, hint?: string): void;
+  renderMissing(path: (string | number)[], n: string, kind: RenderProblem): void;
+}
+
 /** Reads the project file, the profile and every file of the project. Never touches a warehouse. */
 export function loadProject(options: LoadOptions): { project?: LoadedProject; diagnostics: Diagnostic[] } {
   const fs: FileSource = options.fileSource ?? diskFileSource;
@@ -64,55 +76,90 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   const root = resolve(options.projectDir ?? process.cwd());
   const read = readProjectYaml(root, fs, diagnostics);
   if (!read) return { diagnostics };
-  const { configFile, yaml, raw, name } = read;
-  const invalid = (key: string, message: string, hint?: string): void => {
-    diagnostics.push({ code: 'project-invalid', severity: 'error', message, file: configFile, line: yaml.lineOf([key]) ?? 1, ...(hint ? { hint } : {}) });
-  };
-
-  const selectorsFile = readSelectorsFile(root, fs);
-  diagnostics.push(...selectorsFile.diagnostics);
-  const installPath = typeof raw['packages-install-path'] === 'string' ? raw['packages-install-path'] : 'dbt_packages';
-  const installed = installedPackages(root, installPath, fs);
-  diagnostics.push(...installed.diagnostics);
-  const packagesFile = readPackagesFile(root, fs, installed.packages.map((p) => p.name));
-  diagnostics.push(...packagesFile.diagnostics);
+  const p = projectFileRead(root, read, diagnostics);
+  const around = sideFiles(p, fs);
   const cli = parseVars(options.vars);
   if (cli.error) diagnostics.push({ code: 'vars-invalid', severity: 'error', message: cli.error, file: '--vars', hint: `example: --vars '{start_date: "2024-01-01"}'` });
-  const rawVars = raw.vars ?? {};
-  if (typeof rawVars !== 'object' || Array.isArray(rawVars)) invalid('vars', 'vars must be a mapping of names to values');
-  const renderMissing = (path: (string | number)[], n: string, kind: RenderProblem): void => {
-    diagnostics.push(renderFailure(kind, n, { file: configFile, line: yaml.lineOf(path) }, `pass --vars '{${n}: …}'`));
-  };
+  const rawVars = p.raw.vars ?? {};
+  if (typeof rawVars !== 'object' || Array.isArray(rawVars)) p.invalid('vars', 'vars must be a mapping of names to values');
   // The profile comes before vars and folder configs: they may read `target` (`+enabled: "{{ target.name == 'prod' }}"`), as in dbt.
   // `--profile` (or DBT_PROFILE) chooses another profile than the project file's; `target.profile_name` is the one used.
-  const profileName = options.profile || (typeof raw.profile === 'string' ? raw.profile : name);
+  const profileName = options.profile || (typeof p.raw.profile === 'string' ? p.raw.profile : p.name);
   const profile = loadProfile({ profileName, projectRoot: root, profilesDir: options.profilesDir, target: options.target, threads: options.threads, env, fs, optional: options.profileOptional, rules: options.targetRules });
   const target = profile.target ? targetView(profile.target, profileName, options.targetRules.templateDatabase) : undefined;
-  const withTarget = target ? { target } : {};
+  const vars = projectVars(p, rawVars, cli.value, { env, ...(target ? { target } : {}) });
+  const config = projectConfig(p, options, { env, profileName, around, vars, cliVars: cli.value, target });
+  diagnostics.push(...profile.diagnostics);
+  const files = listProjectFiles(config, fs);
+  diagnostics.push(...pythonModelDiagnostics(config, fs));
+  if (!profile.target || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return {
+    project: { config, target: profile.target, ...(target ? { targetView: target } : {}), profilesFile: profile.file, files, secrets: profile.secrets },
+    diagnostics,
+  };
+}
+
+function projectFileRead(root: string, read: NonNullable<ReturnType<typeof readProjectYaml>>, diagnostics: Diagnostic[]): ProjectFileRead {
+  const { configFile, yaml } = read;
+  return {
+    ...read,
+    root,
+    diagnostics,
+    invalid(key, message, hint) {
+      diagnostics.push({ code: 'project-invalid', severity: 'error', message, file: configFile, line: yaml.lineOf([key]) ?? 1, ...(hint ? { hint } : {}) });
+    },
+    renderMissing(path, n, kind) {
+      diagnostics.push(renderFailure(kind, n, { file: configFile, line: yaml.lineOf(path) }, `pass --vars '{${n}: …}'`));
+    },
+  };
+}
+
+/** The files beside the project file: selectors.yml, the installed packages, packages.yml. */
+function sideFiles(p: ProjectFileRead, fs: FileSource): { selectors: ProjectConfig['selectors']; installPath: string; installed: InstalledPackage[]; declared: ProjectConfig['declaredPackages'] } {
+  const selectorsFile = readSelectorsFile(p.root, fs);
+  p.diagnostics.push(...selectorsFile.diagnostics);
+  const installPath = typeof p.raw['packages-install-path'] === 'string' ? p.raw['packages-install-path'] : 'dbt_packages';
+  const installed = installedPackages(p.root, installPath, fs);
+  p.diagnostics.push(...installed.diagnostics);
+  const packagesFile = readPackagesFile(p.root, fs, installed.packages.map((q) => q.name));
+  p.diagnostics.push(...packagesFile.diagnostics);
+  return { selectors: selectorsFile.selectors, installPath, installed: installed.packages, declared: packagesFile.packages };
+}
+
+/** The project's vars rendered (`varsTree`, as written), then this project's scoped ones and `--vars` over them (`vars`). */
+function projectVars(p: ProjectFileRead, rawVars: unknown, cliVars: Record<string, unknown>, around: Omit<RenderYamlContext, 'vars'>): { varsTree: Record<string, unknown>; vars: Record<string, unknown> } {
   // A var's text that needs more than env_var, var and target (`{{ run_started_at.strftime('%Y') }}`) is kept as
   // written: var() renders it where it is read, as dbt renders every var (templating/var-text.ts).
   // So is one reading another project var (`b: "{{ var('a') }}"`): var() knows them all when it reads.
   const projectVar = (n: string): boolean => typeof rawVars === 'object' && rawVars !== null && n in (rawVars as Record<string, unknown>);
-  const varMissing: typeof renderMissing = (path, n, kind) => (kind === 'template' || (kind === 'var' && projectVar(n)) ? undefined : renderMissing(path, n, kind));
-  const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { env, vars: cli.value, ...withTarget }, ['vars'], varMissing) as Record<string, unknown>;
+  const varMissing: ProjectFileRead['renderMissing'] = (path, n, kind) => (kind === 'template' || (kind === 'var' && projectVar(n)) ? undefined : p.renderMissing(path, n, kind));
+  const varsTree = renderYamlTree(Array.isArray(rawVars) ? {} : rawVars, { ...around, vars: cliVars }, ['vars'], varMissing) as Record<string, unknown>;
   // Project-scoped vars ({my_project: {x: 1}}) flatten for this project; global ones stay.
-  const scoped = varsTree[name] && typeof varsTree[name] === 'object' && !Array.isArray(varsTree[name]) ? (varsTree[name] as Record<string, unknown>) : {};
-  const vars = { ...varsTree, ...scoped, ...cli.value };
-  const ctx = { env, vars, ...withTarget };
-  const cfg = (key: string): unknown => renderYamlTree(raw[key], ctx, [key], renderMissing);
+  const scoped = varsTree[p.name] && typeof varsTree[p.name] === 'object' && !Array.isArray(varsTree[p.name]) ? (varsTree[p.name] as Record<string, unknown>) : {};
+  return { varsTree, vars: { ...varsTree, ...scoped, ...cliVars } };
+}
+
+/** The project's settings: folders, rendered resource configs, packages with their vars, hooks, flags. */
+function projectConfig(
+  p: ProjectFileRead,
+  options: LoadOptions,
+  o: { env: NodeJS.ProcessEnv; profileName: string; around: ReturnType<typeof sideFiles>; vars: ReturnType<typeof projectVars>; cliVars: Record<string, unknown>; target?: Record<string, unknown> },
+): ProjectConfig {
+  const { raw, name, configFile, yaml } = p;
+  const { vars, varsTree } = o.vars;
+  const ctx = { env: o.env, vars, ...(o.target ? { target: o.target } : {}) };
+  const cfg = (key: string): unknown => renderYamlTree(raw[key], ctx, [key], (path, n, kind) => p.renderMissing(path, n, kind));
   // Packages' own vars are rendered too (`insert_batch_size: "{{ 500 if target.type == 'bigquery' else 10000 }}"`).
-  const packages = installed.packages.map((p) => renderPackageVars(p, ctx, (d) => diagnostics.push(d)));
-  const packageVarsOf = (p: InstalledPackage): Record<string, unknown> => packageVars(p, varsTree, name, cli.value, packages.map((q) => q.name));
-
+  const packages = o.around.installed.map((q) => renderPackageVars(q, ctx, (d) => p.diagnostics.push(d)));
+  const packageVarsOf = (q: InstalledPackage): Record<string, unknown> => packageVars(q, varsTree, name, o.cliVars, packages.map((r) => r.name));
   // dbt 1.8 renamed `tests:` to `data_tests:` and rejects both: merging them could drop configs silently.
-  if (raw.tests !== undefined && raw.data_tests !== undefined) invalid('tests', `${configFile} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its configs under data_tests and remove it");
-  const paths = folderPaths(raw, invalid);
-
-  const config: ProjectConfig = {
+  if (raw.tests !== undefined && raw.data_tests !== undefined) p.invalid('tests', `${configFile} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its configs under data_tests and remove it");
+  const paths = folderPaths(raw, (key, message, hint) => p.invalid(key, message, hint));
+  return {
     name,
     version: raw.version === undefined ? undefined : String(raw.version),
-    profile: profileName,
-    rootDir: root,
+    profile: o.profileName,
+    rootDir: p.root,
     configFile,
     modelPaths: paths['model-paths']!,
     seedPaths: paths['seed-paths']!,
@@ -123,7 +170,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     docsPaths: paths['docs-paths']!,
     assetPaths: paths['asset-paths']!,
     // As dbt: the flag, then the environment, then the project file.
-    targetPath: options.targetPath || env.STRATA_TARGET_PATH || env.DBT_TARGET_PATH || (typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target'),
+    targetPath: options.targetPath || o.env.STRATA_TARGET_PATH || o.env.DBT_TARGET_PATH || (typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target'),
     cleanTargets: paths['clean-targets']!,
     vars,
     models: (cfg('models') ?? {}) as Record<string, unknown>,
@@ -132,11 +179,11 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     sources: (cfg('sources') ?? {}) as Record<string, unknown>,
     snapshots: (cfg('snapshots') ?? {}) as Record<string, unknown>,
     exposures: (raw.exposures ?? {}) as Record<string, unknown>,
-    selectors: selectorsFile.selectors,
-    declaredPackages: packagesFile.packages,
-    packagesInstallPath: installPath,
-    installedPackages: packages.map((p) => renderPackageConfigs(p, { ...ctx, vars: packageVarsOf(p) }, (d) => diagnostics.push(d))),
-    packageVars: Object.fromEntries(packages.map((p) => [p.name, packageVarsOf(p)])),
+    selectors: o.around.selectors,
+    declaredPackages: o.around.declared,
+    packagesInstallPath: o.around.installPath,
+    installedPackages: packages.map((q) => renderPackageConfigs(q, { ...ctx, vars: packageVarsOf(q) }, (d) => p.diagnostics.push(d))),
+    packageVars: Object.fromEntries(packages.map((q) => [q.name, packageVarsOf(q)])),
     onRunStart: toHooks(raw['on-run-start']),
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
@@ -144,15 +191,6 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     behaviorFlags: booleanFlags(raw.flags),
     ...(raw['restrict-access'] === true ? { restrictAccess: true } : {}),
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
-  };
-
-  diagnostics.push(...profile.diagnostics);
-  const files = listProjectFiles(config, fs);
-  diagnostics.push(...pythonModelDiagnostics(config, fs));
-  if (!profile.target || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return {
-    project: { config, target: profile.target, ...(target ? { targetView: target } : {}), profilesFile: profile.file, files, secrets: profile.secrets },
-    diagnostics,
   };
 }
 

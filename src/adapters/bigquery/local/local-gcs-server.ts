@@ -53,28 +53,55 @@ function restore(root: string, buckets: Map<string, Map<string, StoredObject>>):
   }
 }
 
-export async function startLocalGcs(options: LocalGcsOptions = {}): Promise<LocalGcs> {
-  const buckets = new Map<string, Map<string, StoredObject>>();
-  const root = options.dataDir ? join(options.dataDir, 'gcs') : undefined;
-  if (root) restore(root, buckets);
-  const fileOf = (bucket: string, name: string): string | undefined => (root && !name.split('/').includes('..') && !bucket.includes('/') ? join(root, bucket, ...name.split('/')) : undefined);
-  const requests: { method: string; path: string }[] = [];
-  let failing = 0;
-  let generation = 1_700_000_000_000_000;
-  const bucketOf = (b: string): Map<string, StoredObject> => {
-    let m = buckets.get(b);
-    if (!m) buckets.set(b, (m = new Map()));
+/** The objects by bucket, kept in memory and, with a data folder, as files under `<root>/<bucket>/<name>`. */
+class GcsStore {
+  private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  private generation = 1_700_000_000_000_000;
+
+  constructor(private readonly root: string | undefined) {
+    if (root) restore(root, this.buckets);
+  }
+
+  /** The bucket's objects; an unknown bucket is created empty. */
+  bucket(name: string): Map<string, StoredObject> {
+    let m = this.buckets.get(name);
+    if (!m) this.buckets.set(name, (m = new Map()));
     return m;
-  };
-  const put = (bucket: string, name: string, data: Buffer | string): void => {
-    bucketOf(bucket).set(name, { data: Buffer.from(data), generation: ++generation, updated: new Date().toISOString() });
-    const file = fileOf(bucket, name);
+  }
+
+  get(bucket: string, name: string): Buffer | undefined {
+    return this.buckets.get(bucket)?.get(name)?.data;
+  }
+
+  list(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.keys() ?? [])].sort();
+  }
+
+  put(bucket: string, name: string, data: Buffer | string): void {
+    this.bucket(bucket).set(name, { data: Buffer.from(data), generation: ++this.generation, updated: new Date().toISOString() });
+    const file = this.fileOf(bucket, name);
     if (file) {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, Buffer.from(data));
     }
-  };
-  const meta = (bucket: string, name: string, o: StoredObject): Record<string, unknown> => ({
+  }
+
+  /** False when there was no such object. */
+  remove(bucket: string, name: string): boolean {
+    if (!this.bucket(bucket).delete(name)) return false;
+    const file = this.fileOf(bucket, name);
+    if (file) rmSync(file, { force: true });
+    return true;
+  }
+
+  private fileOf(bucket: string, name: string): string | undefined {
+    return this.root && !name.split('/').includes('..') && !bucket.includes('/') ? join(this.root, bucket, ...name.split('/')) : undefined;
+  }
+}
+
+/** An object's resource, as `objects.get` returns it. */
+function meta(bucket: string, name: string, o: StoredObject): Record<string, unknown> {
+  return {
     kind: 'storage#object',
     id: `${bucket}/${name}/${o.generation}`,
     name,
@@ -87,88 +114,133 @@ export async function startLocalGcs(options: LocalGcsOptions = {}): Promise<Loca
     etag: createHash('md5').update(`${o.generation}`).digest('base64').slice(0, 12),
     updated: o.updated,
     contentType: 'application/octet-stream',
-  });
-  const json = (res: http.ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
   };
-  const notFound = (res: http.ServerResponse, what: string): void => json(res, 404, { error: { code: 404, message: `No such object: ${what}`, errors: [{ reason: 'notFound', message: what }] } });
+}
 
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function notFound(res: http.ServerResponse, what: string): void {
+  json(res, 404, { error: { code: 404, message: `No such object: ${what}`, errors: [{ reason: 'notFound', message: what }] } });
+}
+
+/** A request as the routes read it: its URL, whole body and content type. */
+interface GcsRequest {
+  url: URL;
+  body: Buffer;
+  contentType: string;
+}
+
+type Handler = (store: GcsStore, path: string[], req: GcsRequest, res: http.ServerResponse) => void;
+
+/** `objects.list`, in pages of `maxResults` (the page token is the offset). */
+const listObjects: Handler = (store, [bucket], { url }, res) => {
+  const prefix = url.searchParams.get('prefix') ?? '';
+  const max = Number(url.searchParams.get('maxResults') ?? 1000);
+  const start = Number(url.searchParams.get('pageToken') ?? 0);
+  const objects = store.bucket(bucket!);
+  const names = [...objects.keys()].filter((n) => n.startsWith(prefix)).sort();
+  const page = names.slice(start, start + max);
+  json(res, 200, { kind: 'storage#objects', items: page.map((n) => meta(bucket!, n, objects.get(n)!)), ...(start + max < names.length ? { nextPageToken: String(start + max) } : {}) });
+};
+
+/** `objects.get`: the resource, or with `alt=media` the bytes and their hashes. */
+const getObject: Handler = (store, [bucket, name], { url }, res) => {
+  const o = store.bucket(bucket!).get(name!);
+  if (!o) return notFound(res, `${bucket}/${name}`);
+  if (url.searchParams.get('alt') !== 'media') return json(res, 200, meta(bucket!, name!, o));
+  const md = meta(bucket!, name!, o);
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': o.data.length, 'x-goog-hash': `crc32c=${md.crc32c},md5=${md.md5Hash}`, 'x-goog-stored-content-encoding': 'identity', 'x-goog-generation': String(o.generation) });
+  res.end(o.data);
+};
+
+const deleteObject: Handler = (store, [bucket, name], _req, res) => {
+  if (!store.remove(bucket!, name!)) return notFound(res, name!);
+  res.writeHead(204);
+  res.end();
+};
+
+/** `objects.insert` with `uploadType=media` or `multipart` (a resumable upload is refused). */
+const uploadObject: Handler = (store, [bucket], { url, body, contentType }, res) => {
+  const type = url.searchParams.get('uploadType');
+  let name = url.searchParams.get('name') ?? '';
+  let data = body;
+  if (type === 'multipart') {
+    const upload = multipartUpload(body, contentType);
+    name = upload.name ?? name;
+    data = upload.data;
+  } else if (type !== 'media') {
+    return json(res, 400, { error: { code: 400, message: `uploadType ${type} is not supported by the local GCS server; upload with resumable: false` } });
+  }
+  store.put(bucket!, name, data);
+  json(res, 200, meta(bucket!, name, store.bucket(bucket!).get(name)!));
+};
+
+/** A multipart upload's two parts: the object's metadata (its name) and its bytes. */
+function multipartUpload(body: Buffer, contentType: string): { name?: string; data: Buffer } {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  const parts = body.toString('latin1').split(`--${boundary}`).slice(1, -1);
+  const head = parts[0]!;
+  const { name } = JSON.parse(head.slice(head.indexOf('\r\n\r\n') + 4).trim()) as { name?: string };
+  const media = parts[1]!;
+  return { name, data: Buffer.from(media.slice(media.indexOf('\r\n\r\n') + 4, media.length - 2), 'latin1') };
+}
+
+/** The routes, tried in order: method, path pattern (its groups URL-decoded), handler. */
+const ROUTES: [string, RegExp, Handler][] = [
+  ['GET', /^\/storage\/v1\/b\/([^/]+)\/o$/, listObjects],
+  ['GET', /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/, getObject],
+  ['DELETE', /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/, deleteObject],
+  ['POST', /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/, uploadObject],
+];
+
+/** What the server was asked, and how many of the next requests fail with 503. */
+interface Traffic {
+  requests: { method: string; path: string }[];
+  failing: number;
+}
+
+/** Records the request, answers an injected failure if one is due, else routes it. */
+function answer(store: GcsStore, traffic: Traffic, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  traffic.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search });
+  if (traffic.failing > 0) {
+    traffic.failing--;
+    return json(res, 503, { error: { code: 503, message: 'Backend Error (injected)', errors: [{ reason: 'backendError' }] } });
+  }
+  for (const [method, pattern, handle] of ROUTES) {
+    const m = req.method === method ? pattern.exec(url.pathname) : null;
+    if (m) return handle(store, m.slice(1).map((g) => decodeURIComponent(g)), { url, body, contentType: String(req.headers['content-type']) }, res);
+  }
+  json(res, 404, { error: { code: 404, message: `the local GCS server does not implement ${req.method} ${url.pathname}` } });
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function startLocalGcs(options: LocalGcsOptions = {}): Promise<LocalGcs> {
+  const store = new GcsStore(options.dataDir ? join(options.dataDir, 'gcs') : undefined);
+  const traffic: Traffic = { requests: [], failing: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search });
-      if (failing > 0) {
-        failing--;
-        return json(res, 503, { error: { code: 503, message: 'Backend Error (injected)', errors: [{ reason: 'backendError' }] } });
-      }
-      const body = Buffer.concat(chunks);
-      let m: RegExpExecArray | null;
-      if ((m = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname)) && req.method === 'GET') {
-        const bucket = decodeURIComponent(m[1]!);
-        const prefix = url.searchParams.get('prefix') ?? '';
-        const max = Number(url.searchParams.get('maxResults') ?? 1000);
-        const start = Number(url.searchParams.get('pageToken') ?? 0);
-        const names = [...bucketOf(bucket).keys()].filter((n) => n.startsWith(prefix)).sort();
-        const page = names.slice(start, start + max);
-        return json(res, 200, { kind: 'storage#objects', items: page.map((n) => meta(bucket, n, bucketOf(bucket).get(n)!)), ...(start + max < names.length ? { nextPageToken: String(start + max) } : {}) });
-      }
-      if ((m = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname)) && req.method === 'GET') {
-        const bucket = decodeURIComponent(m[1]!);
-        const name = decodeURIComponent(m[2]!);
-        const o = bucketOf(bucket).get(name);
-        if (!o) return notFound(res, `${bucket}/${name}`);
-        if (url.searchParams.get('alt') === 'media') {
-          const md = meta(bucket, name, o);
-          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': o.data.length, 'x-goog-hash': `crc32c=${md.crc32c},md5=${md.md5Hash}`, 'x-goog-stored-content-encoding': 'identity', 'x-goog-generation': String(o.generation) });
-          return res.end(o.data);
-        }
-        return json(res, 200, meta(bucket, name, o));
-      }
-      if ((m = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname)) && req.method === 'DELETE') {
-        const removed = bucketOf(decodeURIComponent(m[1]!)).delete(decodeURIComponent(m[2]!));
-        if (!removed) return notFound(res, decodeURIComponent(m[2]!));
-        const file = fileOf(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
-        if (file) rmSync(file, { force: true });
-        res.writeHead(204);
-        return res.end();
-      }
-      if ((m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname)) && req.method === 'POST') {
-        const bucket = decodeURIComponent(m[1]!);
-        const type = url.searchParams.get('uploadType');
-        let name = url.searchParams.get('name') ?? '';
-        let data = body;
-        if (type === 'multipart') {
-          const boundary = /boundary=("?)([^";]+)\1/.exec(String(req.headers['content-type']))?.[2];
-          const parts = body.toString('latin1').split(`--${boundary}`).slice(1, -1);
-          const head = parts[0]!;
-          const metaJson = JSON.parse(head.slice(head.indexOf('\r\n\r\n') + 4).trim()) as { name?: string };
-          name = metaJson.name ?? name;
-          const media = parts[1]!;
-          data = Buffer.from(media.slice(media.indexOf('\r\n\r\n') + 4, media.length - 2), 'latin1');
-        } else if (type !== 'media') {
-          return json(res, 400, { error: { code: 400, message: `uploadType ${type} is not supported by the local GCS server; upload with resumable: false` } });
-        }
-        put(bucket, name, data);
-        return json(res, 200, meta(bucket, name, bucketOf(bucket).get(name)!));
-      }
-      json(res, 404, { error: { code: 404, message: `the local GCS server does not implement ${req.method} ${url.pathname}` } });
-    });
+    req.on('end', () => answer(store, traffic, req, Buffer.concat(chunks), res));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const port = await listen(server, options.port ?? 0, host);
   return {
-    endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    requests,
-    put,
-    get: (b, n) => buckets.get(b)?.get(n)?.data,
-    list: (b) => [...(buckets.get(b)?.keys() ?? [])].sort(),
-    failNext: (n) => (failing = n),
+    endpoint: `http://${host}:${port}`,
+    requests: traffic.requests,
+    put: (b, n, data) => store.put(b, n, data),
+    get: (b, n) => store.get(b, n),
+    list: (b) => store.list(b),
+    failNext: (n) => (traffic.failing = n),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
