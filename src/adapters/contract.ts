@@ -221,6 +221,11 @@ export interface Connection {
    * DuckDB sets a session variable with a prepared statement. Setting the same value again costs nothing.
    */
   setSessionSecret?(name: string, value: string): void | Promise<void>;
+  /**
+   * Cancels what the connection is running now (Ctrl-C), as dbt's `cancel_open_connections`: DuckDB interrupts
+   * its query, BigQuery cancels its job. That statement then fails; one started later runs as usual.
+   */
+  interrupt?(): void;
   close(): Promise<void>;
 }
 

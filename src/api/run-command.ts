@@ -216,7 +216,7 @@ function finish(p: PreparedProject, options: RunCommandOptions, executed: Execut
   // A skip counts too, as dbt's: a model skipped for a failed ephemeral model is the only record of that failure.
   const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'skipped' || r.status === 'fail' || r.status === 'runtime error' || r.status === 'partial success' || (r.status === 'warn' && warningFails('test-warned', options)));
   const status = failed || executed.interrupted ? 'error' : 'success';
-  p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(all), status });
+  p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(all), status, ...(executed.interrupted ? { interrupted: true } : {}) });
   return { exitCode: status === 'error' ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
 }
 

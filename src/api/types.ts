@@ -14,7 +14,7 @@ export interface CommonOptions {
   env?: NodeJS.ProcessEnv;
   /** Filled with this project's secrets; reporters scrub through it. */
   scrubber?: SecretScrubber;
-  /** Aborts scheduling (SIGINT). */
+  /** Ctrl-C: cancels the running queries (their transactions roll back), schedules no more, skips on-run-end. */
   signal?: AbortSignal;
   /** `--profile`: the profile of profiles.yml to use instead of the project file's. */
   profile?: string;

@@ -215,6 +215,7 @@ export class TerminalReporter implements Reporter {
 
   /** `Completed successfully`, `Completed with errors`, and (dbt 1.9) the partial successes among them. */
   private completion(e: Extract<StrataEvent, { type: 'run-finished' }>): string {
+    if (e.interrupted) return 'Interrupted (Ctrl-C): running nodes were cancelled, the rest skipped';
     if (e.status === 'success') return 'Completed successfully';
     if (!this.partials) return 'Completed with errors';
     const partials = `${this.partials} partial ${this.partials === 1 ? 'success' : 'successes'}`;

@@ -32,7 +32,7 @@ export type StrataEvent =
   | { type: 'node-started'; index: number; total: number; uniqueId: string; description: string }
   | { type: 'node-finished'; index: number; total: number; result: NodeResultSummary }
   | { type: 'progress'; label: string; done: number; total: number; bytesDone?: number; bytesTotal?: number }
-  | { type: 'run-finished'; elapsed: number; counts: Record<string, number>; status: 'success' | 'error' }
+  | { type: 'run-finished'; elapsed: number; counts: Record<string, number>; status: 'success' | 'error'; interrupted?: boolean }
   /** One statement sent to the warehouse (shown with --debug / --log-level debug, always in the log file). */
   | { type: 'sql'; uniqueId?: string; sql: string; elapsed: number; ok: boolean };
 

@@ -12,6 +12,7 @@ import { observeConnection, runFileWriter, type Statement } from './statement-lo
 import { runRecord, testHistory } from './run-records.js';
 import { RenderAhead } from './render-ahead.js';
 import { Later } from './later.js';
+import { cancelOnAbort, cancelledOutcome, stoppedByAbort } from './interrupt.js';
 import type { RunSession } from './run-session.js';
 import type { NodeOutcome, RunProject } from './types.js';
 
@@ -59,12 +60,15 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
     const at = new Date().toISOString();
     for (const id of counted) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
   } else {
-    const outcome = await runNodes(p, input);
+    const stopListening = cancelOnAbort(session, input.signal);
+    const outcome = await runNodes(p, input).finally(stopListening);
     interrupted = outcome.interrupted;
     input.node.compiler.saveCompiledIndex();
     await recordTestHistory(session.admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
     for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber, input.node.compiler.compileTimings.get(r.uniqueId)));
   }
+  // As dbt: after Ctrl-C the on-run-end hooks do not run.
+  if (interrupted) return { records: [...start.records, ...nodeRecords], nodeRecords, diagnostics, interrupted, hookFailed };
   const end = await runProjectHooks(p, relations, session.admin, 'on-run-end', {
     results: hookResults(nodeRecords, (id) => {
       const graph = context.graph as { nodes: Record<string, Record<string, unknown>>; sources: Record<string, Record<string, unknown>> } | undefined;
@@ -93,7 +97,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   // Each worker's connection, observed once: what it runs is told to the node it is running now.
   const told: ((s: Statement) => void)[] = [];
   const observed: Connection[] = [];
-  const observedOf = (worker: number): Connection => (observed[worker] ??= observeConnection(session.connectionOf(worker), (s) => told[worker]?.(s)));
+  const observedOf = (worker: number): Connection => (observed[worker] ??= observeConnection(stoppedByAbort(session.connectionOf(worker), input.signal), (s) => told[worker]?.(s)));
   const outcome = await runGraph({
     ids,
     parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
@@ -116,7 +120,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
         later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }));
       };
       try {
-        return await runOneNode({ ...nodeContext, threadId: `Thread-${worker + 1}` }, manifest.nodes[id]!, observedOf(worker));
+        return cancelledOutcome(await runOneNode({ ...nodeContext, threadId: `Thread-${worker + 1}` }, manifest.nodes[id]!, observedOf(worker)), input.signal);
       } finally {
         later.add(() => runFiles.write(manifest.nodes[id]!, ran));
       }

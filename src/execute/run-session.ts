@@ -56,6 +56,11 @@ export class RunSession {
     return this.connections[worker % this.connections.length]!;
   }
 
+  /** Ctrl-C: cancels what every connection is running. */
+  interrupt(): void {
+    for (const c of this.connections) c.interrupt?.();
+  }
+
   async close(): Promise<void> {
     for (const c of this.connections) await c.close().catch(() => undefined);
     await this.warehouse?.close().catch(() => undefined);

@@ -8,7 +8,7 @@
  * The rows are built into a temporary table first: a model whose SQL fails writes nothing, and DuckDB writes
  * an existing file through a temporary one, so the previous file and view stay as they were.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../diagnostics/index.js';
@@ -131,6 +131,15 @@ function checkNotProjectFolder(node: ManifestNode, location: string, projectRoot
   if (location === root || root.startsWith(`${location}/`)) throw configError(node, `location ${location} is the project's folder or one above it: writing there would replace it`, "set location to a file or folder of its own, e.g. 'exports/orders.parquet'");
 }
 
+/** A second name for a file (a hard link; a copy where the file system has none). */
+function keepCopy(file: string, as: string): void {
+  try {
+    linkSync(file, as);
+  } catch {
+    copyFileSync(file, as);
+  }
+}
+
 /** Writes the staged rows beside the location, reads them back with the view's reader, then moves them onto it. */
 async function writeBeside(input: MaterializeInput, staging: string, plan: ExternalPlan, empty: boolean): Promise<void> {
   const { node, dialect, connection } = input;
@@ -146,15 +155,21 @@ async function writeBeside(input: MaterializeInput, staging: string, plan: Exter
     for (const statement of sqls.before) await connection.execute(statement);
     // The reader's options and the written files are checked before anything of the previous output is touched.
     await connection.query(`select * from (${sqls.view}) as strata_check limit 0`);
-    if (!folder) {
-      renameSync(beside, plan.location);
-      return;
-    }
+    // The previous output is kept aside until the node's transaction commits: a failing post-hook puts it back.
+    // A single file is replaced by one rename (its previous one kept as a second link), so a kill never leaves none.
     const old = `${plan.location}.strata-${tag}.old`;
     const had = statSync(plan.location, { throwIfNoEntry: false }) !== undefined;
-    if (had) renameSync(plan.location, old);
+    if (had) (folder ? renameSync : keepCopy)(plan.location, old);
     renameSync(beside, plan.location);
-    if (had) rmSync(old, { recursive: true, force: true });
+    if (!had) return;
+    if (!input.afterwards) return rmSync(old, { recursive: true, force: true });
+    input.afterwards({
+      commit: () => rmSync(old, { recursive: true, force: true }),
+      rollback: () => {
+        if (folder) rmSync(plan.location, { recursive: true, force: true });
+        renameSync(old, plan.location);
+      },
+    });
   } finally {
     rmSync(beside, { recursive: true, force: true });
   }

@@ -11,10 +11,29 @@ import { applySnapshot } from './snapshot.js';
 import { applyGrants, grantsOf } from './grants.js';
 import { materializeExternal } from './external.js';
 import { persistDocs } from './persist-docs.js';
+import { hookOf } from '../project/index.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
   return node.config.materialized !== 'ephemeral' && ['model', 'seed', 'snapshot'].includes(node.resourceType);
+}
+
+/** A node's hooks by when they run: dbt's `before_begin`, in the transaction (pre, post), `after_commit`. */
+interface NodeHooks {
+  beforeBegin: string[];
+  pre: string[];
+  post: string[];
+  afterCommit: string[];
+}
+
+function hooksOf(node: ManifestNode): NodeHooks {
+  const split = (texts: string[] | undefined): [string[], string[]] => {
+    const hooks = (texts ?? []).map(hookOf);
+    return [hooks.filter((h) => h.transaction).map((h) => h.sql), hooks.filter((h) => !h.transaction).map((h) => h.sql)];
+  };
+  const [pre, beforeBegin] = split(node.config.pre_hook);
+  const [post, afterCommit] = split(node.config.post_hook);
+  return { beforeBegin, pre, post, afterCommit };
 }
 
 async function runHooks(input: MaterializeInput, hooks: string[]): Promise<void> {
@@ -73,28 +92,53 @@ function metered(connection: Connection): { connection: Connection; usage: () =>
   return { connection: wrapped, usage: () => (seen ? { bytes_processed: processed, bytes_billed: billed, job_id: jobIds.at(-1), job_ids: jobIds } : {}) };
 }
 
-/** Builds one node with its materialization: the strategy decides what, the dialect how. */
+/**
+ * Builds one node with its materialization: the strategy decides what, the dialect how. As dbt's
+ * materializations: the pre-hooks, the build, its docs and grants and the post-hooks run in one transaction
+ * where the warehouse has them (DuckDB), so a failing post-hook leaves the previous relation and rows; hooks
+ * with `transaction: false` run before it begins and after it commits. A microbatch model commits batch by
+ * batch: its post-hooks run in its last batch's transaction. Without transactions (BigQuery) the post-hooks run
+ * after the build, as dbt-bigquery's: a failing one leaves the new relation.
+ */
 export async function materializeNode(input: MaterializeInput): Promise<MaterializeResult> {
   const meter = metered(input.connection);
   const relations = input.cache ?? directLookup(meter.connection);
+  const hooks = hooksOf(input.node);
+  const metering = { ...input, connection: meter.connection };
+  await runHooks(metering, hooks.beforeBegin);
+  // Without hooks in it, each strategy's own statements are already atomic: no transaction around them.
+  const inTransaction = (hooks.pre.length > 0 || hooks.post.length > 0) && !input.microbatch;
+  // Files an external model replaced: kept until the transaction commits, put back if it rolls back.
+  const outside: { commit(): void; rollback(): void }[] = [];
+  let result: MaterializeResult;
+  try {
+    const build = (): Promise<MaterializeResult> => buildNode({ ...metering, relations, ...(inTransaction ? { afterwards: (c) => outside.push(c) } : {}) }, hooks);
+    result = inTransaction ? await meter.connection.transaction(build) : await build();
+  } catch (e) {
+    forgetNode(relations, input.relation);
+    for (const change of outside.reverse()) change.rollback();
+    throw e;
+  }
+  for (const change of outside) change.commit();
+  if (!result.failedBatches) await runHooks(metering, hooks.afterCommit);
+  return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
+}
+
+/** The node's pre-hooks, relation, docs, grants and post-hooks, telling the relation cache what it built. */
+async function buildNode(input: MaterializeInput & { relations: RelationLookup }, hooks: NodeHooks): Promise<MaterializeResult> {
+  const { relations } = input;
   // Grants are compared with what the relation has, so whether it existed is asked before it is built.
   const grants = input.dialect.grantSql && input.node.config.materialized !== 'ephemeral' ? grantsOf(input.node) : undefined;
   const existed = grants ? (await relations.get(input.relation)) !== undefined : false;
-  let result: MaterializeResult;
-  try {
-    result = await materializeWith({ ...input, connection: meter.connection, relations });
-  } catch (e) {
-    forgetNode(relations, input.relation);
-    throw e;
-  }
+  const result = await materializeWith(input, hooks);
   // After a failed microbatch batch the table may or may not exist (its first batch creates it): asked again.
   if (result.failedBatches) forgetNode(relations, input.relation);
   else if (input.node.config.materialized !== 'ephemeral') relations.added(input.relation, result.relationKind);
   if (input.node.config.persist_docs && input.node.config.materialized !== 'ephemeral' && !result.failedBatches) {
-    await persistDocs({ node: input.node, relation: input.relation, kind: result.relationKind, dialect: input.dialect, connection: meter.connection, ...(input.log ? { log: input.log } : {}) });
+    await persistDocs({ node: input.node, relation: input.relation, kind: result.relationKind, dialect: input.dialect, connection: input.connection, ...(input.log ? { log: input.log } : {}) });
   }
-  if (grants) await applyGrants(meter.connection, input.dialect, input.relation, result.relationKind, grants, existed);
-  return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
+  if (grants) await applyGrants(input.connection, input.dialect, input.relation, result.relationKind, grants, existed);
+  return result;
 }
 
 /** After a failure the node's relation, and any staging one, may be in either state. */
@@ -103,10 +147,10 @@ function forgetNode(relations: RelationLookup, relation: Relation): void {
   relations.forget(stagingRelation(relation));
 }
 
-async function materializeWith(input: MaterializeInput & { relations: RelationLookup }): Promise<MaterializeResult> {
+async function materializeWith(input: MaterializeInput & { relations: RelationLookup }, hooks: NodeHooks): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   const materialized = String(node.config.materialized);
-  if (node.config.pre_hook?.length) await runHooks(input, node.config.pre_hook);
+  await runHooks(input, hooks.pre);
   // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
   const sql = materialized === 'seed' || materialized === 'ephemeral' || input.microbatch || !contractEnforced(node) ? input.sql : await enforceContract(node, input.sql, connection, dialect);
   let result: MaterializeResult;
@@ -145,7 +189,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       result = await materializeExternal(input, sql);
       break;
     case 'incremental':
-      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch) : await materializeIncremental(input, sql);
+      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post)) : await materializeIncremental(input, sql);
       break;
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);
@@ -155,7 +199,8 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
     default:
       throw new UserError({ code: 'materialization-unknown', severity: 'error', message: `materialized='${materialized}' is not a materialization Strata knows`, file: node.originalFilePath, hint: 'use view, table, incremental, ephemeral (or seed for CSVs)' });
   }
-  if (node.config.post_hook?.length) await runHooks(input, node.config.post_hook);
+  // A microbatch model's run them in its last batch's transaction.
+  if (!input.microbatch) await runHooks(input, hooks.post);
   return result;
 }
 

@@ -43,7 +43,7 @@ function reason(e: unknown): string {
  * The result says which batches failed (`failedBatches`) and whether others succeeded (`partialSuccess`,
  * dbt 1.9's `PARTIAL SUCCESS (2/3)`), and lists every batch in `batchResults`.
  */
-export async function materializeMicrobatch(input: MaterializeInput & { relations: RelationLookup }, run: MicrobatchRun): Promise<MaterializeResult> {
+export async function materializeMicrobatch(input: MaterializeInput & { relations: RelationLookup }, run: MicrobatchRun, postHooks: () => Promise<void> = async () => undefined): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   const field = String(node.config.event_time);
   const existing = await relations.get(relation);
@@ -56,7 +56,9 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
   for (const [i, batch] of batches.entries()) {
     try {
       const sql = await run.render(batch, exists);
-      rows += exists ? (await applyIncremental(node, sql, relation, dialect, connection, relations, undefined, eventTimeCondition(dialect, field, batch.start, batch.end))).rows : await createFromBatch(input, sql);
+      const apply = async (): Promise<number> => (exists ? (await applyIncremental(node, sql, relation, dialect, connection, relations, undefined, eventTimeCondition(dialect, field, batch.start, batch.end))).rows : await createFromBatch(input, sql));
+      // As dbt's: the post-hooks run with the last batch, in its transaction (a failing one rolls that batch back).
+      rows += i === batches.length - 1 ? await connection.transaction(async () => { const n = await apply(); await postHooks(); return n; }) : await apply();
       exists = true;
       results.successful.push(windowOf(batch));
     } catch (e) {
@@ -69,6 +71,7 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
       break;
     }
   }
+  if (!batches.length) await postHooks();
   const [failed, succeeded] = [results.failed.length, results.successful.length];
   const message = !failed
     ? `INSERT ${rows} (${batches.length} batch${batches.length === 1 ? '' : 'es'})`

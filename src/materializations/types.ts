@@ -40,6 +40,11 @@ export interface MaterializeInput {
   projectRoot?: string;
   /** DuckDB: the profile's `external_root` (default `.`), where external models' files go. */
   externalRoot?: string;
+  /**
+   * Told of a change outside the warehouse's transaction (an external model's file): `commit` once the node's
+   * transaction has committed, `rollback` if it fails (a failing post-hook), so the previous file comes back.
+   */
+  afterwards?: (change: { commit(): void; rollback(): void }) => void;
   /** A microbatch model: its batches and how to render each (its `sql` is then unused). */
   microbatch?: MicrobatchRun;
 }

@@ -1,5 +1,6 @@
 /** dbt's config precedence and merge rules, and reading folder configs from project.yml trees. */
 import type { NodeConfig } from './types.js';
+import { hookText } from '../project/index.js';
 
 /** Configs whose values are mappings, so an unprefixed key holding a mapping is not a subfolder. */
 const DICT_CONFIGS = new Set(['meta', 'persist_docs', 'partition_by', 'docs', 'column_types', 'labels', 'grants', 'contract', 'freshness', 'quarantine_tests']);
@@ -30,7 +31,7 @@ function mergeInto(out: Record<string, unknown>, update: Record<string, unknown>
     const key = normaliseKey(rawKey);
     if (key === 'tags') out.tags = [...new Set([...(asList(out.tags) as string[]), ...(asList(value) as string[])].map(String))];
     else if (key === 'meta' && value && typeof value === 'object') out.meta = { ...((out.meta as object) ?? {}), ...(value as object) };
-    else if (key === 'pre_hook' || key === 'post_hook') out[key] = [...asList(out[key]), ...asList(value)].map((h) => (typeof h === 'object' && h && 'sql' in h ? String((h as { sql: unknown }).sql) : String(h)));
+    else if (key === 'pre_hook' || key === 'post_hook') out[key] = [...asList(out[key]), ...asList(value)].map(hookText);
     else out[key] = value;
   }
   return out;

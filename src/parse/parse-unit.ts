@@ -1,6 +1,6 @@
 import type { ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, RenderNode } from '../templating/types.js';
-import { hexDigest } from '../project/index.js';
+import { hexDigest, hookOf } from '../project/index.js';
 import type { ManifestNode, NodeConfig, ResourceType } from './types.js';
 import { finalConfig, folderConfig } from './node-config.js';
 import type { Patch, VersionPatch } from './schema-yaml.js';
@@ -138,7 +138,7 @@ function nodeConfig(run: ParseRun, unit: PreparedUnit, rendered: ParseRenderResu
 
 function withHookDependencies(run: ParseRun, unit: PreparedUnit, config: NodeConfig, rendered: ParseRenderResult): ParseRenderResult {
   const { f, name, resourceType, fqn, uniqueId } = unit;
-  const hooks = hookCalls(run.engine, { uniqueId, name, resourceType, packageName: run.cfg.name, file: f.path, originalFilePath: run.dbtPath(f.path), fqn, config, path: f.pathInResource }, [...config.pre_hook, ...config.post_hook], (hook) => hookSite(hook, unit.patch, run.cfg.rootDir, run.cfg.configFile));
+  const hooks = hookCalls(run.engine, { uniqueId, name, resourceType, packageName: run.cfg.name, file: f.path, originalFilePath: run.dbtPath(f.path), fqn, config, path: f.pathInResource }, [...config.pre_hook, ...config.post_hook].map((h) => hookOf(h).sql), (hook) => hookSite(hook, unit.patch, run.cfg.rootDir, run.cfg.configFile));
   run.diagnostics.push(...hooks.diagnostics);
   return { ...rendered, refs: [...rendered.refs, ...hooks.refs], sources: [...rendered.sources, ...hooks.sources] };
 }

@@ -10,3 +10,4 @@ export { hexDigest } from './digest.js';
 export { FilePrefetch } from './file-prefetch.js';
 export { DBT_COMPAT_VERSION } from './dbt-compat.js';
 export { parseInstant } from './iso-instant.js';
+export { hookOf, hookText, type Hook } from './hook-config.js';

@@ -2,7 +2,8 @@ import type { MacroFile } from './types.js';
 
 /**
  * dbt's global-project macros that `{% materialization %}` blocks call besides the relation macros
- * (builtin-macros.ts): hooks, revoking, and the documentation and grant steps. Package `dbt`. `persist_docs`
+ * (builtin-macros.ts): hooks (and `before_begin` / `after_commit`, which make a hook that runs outside the
+ * model's transaction), revoking, and the documentation and grant steps. Package `dbt`. `persist_docs`
  * does nothing (Strata applies column docs in its own materializations only); `apply_grants` does nothing
  * outside a block, where materialization-call.ts gives the real one.
  */
@@ -15,6 +16,10 @@ export const materializationMacroFile: MacroFile = {
 {%- if rendered | length > 0 -%}{% call statement(auto_begin=inside_transaction) %}{{ rendered }}{% endcall %}{%- endif -%}
 {%- endfor -%}
 {%- endmacro %}
+{% macro make_hook_config(sql, inside_transaction) -%}{{ tojson({'sql': sql, 'transaction': inside_transaction}) }}{%- endmacro %}
+{% macro before_begin(sql) -%}{{ make_hook_config(sql, inside_transaction=False) }}{%- endmacro %}
+{% macro in_transaction(sql) -%}{{ make_hook_config(sql, inside_transaction=True) }}{%- endmacro %}
+{% macro after_commit(sql) -%}{{ make_hook_config(sql, inside_transaction=False) }}{%- endmacro %}
 {% macro should_revoke(existing_relation, full_refresh_mode=True) -%}
 {%- if not existing_relation -%}{{ return(False) }}{%- endif -%}
 {{ return(True) }}

@@ -6,6 +6,7 @@
  */
 import type { Relation } from '../adapters/contract.js';
 import { UserError } from '../diagnostics/index.js';
+import { hookOf } from '../project/index.js';
 import { agateTable } from './agate-table.js';
 import { splitArgs } from './call-args.js';
 import { isDict } from './jinja/values.js';
@@ -76,7 +77,7 @@ function applyGrants(call: MaterializationCall, args: unknown[]): unknown {
 }
 
 /** dbt's hook objects: `sql`, `transaction` (Strata's hooks all run inside), `index`. */
-const hookObjects = (hooks: string[]): Record<string, unknown>[] => hooks.map((sql, index) => ({ sql, transaction: true, index }));
+const hookObjects = (hooks: string[]): Record<string, unknown>[] => hooks.map((text, index) => ({ ...hookOf(text), index }));
 
 function returnedRelations(returned: unknown, block: MacroInfo, node: RenderNode): MaterializationOutcome['relations'] {
   const at = { file: block.path, line: block.line };

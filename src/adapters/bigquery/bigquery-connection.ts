@@ -32,6 +32,8 @@ function plain(v: unknown): unknown {
 export class BigQueryConnection implements Connection {
   private readonly params: Record<string, string> = {};
   private sequence = 0;
+  /** The query job this connection waits for, cancelled by `interrupt` (Ctrl-C). */
+  private running?: Job;
 
   constructor(
     private readonly client: BigQuery,
@@ -88,7 +90,8 @@ export class BigQueryConnection implements Connection {
       const jobId = this.nextJobId('query', sql);
       try {
         const job = await this.insertJob(jobId, async () => (await this.client.createQueryJob({ ...this.queryOptions(sql, false), jobId }))[0]);
-        const [rows, , response] = await job.getQueryResults({ autoPaginate: true, ...(withRows ? {} : { maxResults: 0 }) });
+        this.running = job;
+        const [rows, , response] = await job.getQueryResults({ autoPaginate: true, ...(withRows ? {} : { maxResults: 0 }) }).finally(() => (this.running = undefined));
         const [metadata] = await job.getMetadata();
         if (metadata.status?.errorResult) throw new BigQueryJobError(metadata.status.errorResult, sql, jobId);
         const fields = ((response as { schema?: { fields?: { name: string; type: string }[] } })?.schema?.fields ?? []).map((f) => ({ name: f.name, type: STANDARD_TYPES[f.type] ?? f.type }));
@@ -99,6 +102,11 @@ export class BigQueryConnection implements Connection {
         await sleepBackoff(attempt + 1);
       }
     }
+  }
+
+  /** Ctrl-C: cancels the running job (jobs.cancel), as dbt-bigquery does; the job then ends with an error. */
+  interrupt(): void {
+    this.running?.cancel().catch(() => undefined);
   }
 
   async execute(sql: string): Promise<ExecuteResult> {

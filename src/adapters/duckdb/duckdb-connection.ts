@@ -148,6 +148,11 @@ export class DuckDBConnection implements Connection {
     return { rowsAffected: n, response: { code: 'INSERT', rows_affected: n } };
   }
 
+  /** Interrupts the running query (it fails with DuckDB's INTERRUPT error; its transaction is then rolled back). */
+  interrupt(): void {
+    this.driver.interrupt();
+  }
+
   async close(): Promise<void> {
     this.driver.closeSync();
     void this.instance;

@@ -34,17 +34,26 @@ const DESCRIPTIONS: Record<RunKind, string> = {
   snapshot: 'record the selected snapshots: new versions of changed rows (type-2 history)',
 };
 
-/** Runs a command that executes nodes: a first Ctrl-C lets running nodes finish and schedules no more, a second exits. */
-async function interruptible<T>(reporter: Reporter, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs a command that executes nodes. A first Ctrl-C cancels the running queries (their transactions roll
+ * back), schedules no more, writes run_results.json and exits 130; a second ends the process at once, by the
+ * signal's default action (no commit can follow: an uncommitted transaction is never in the database file).
+ */
+async function interruptible<T extends { exitCode: number }>(reporter: Reporter, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  const force = (): void => {
+    process.off('SIGINT', force);
+    process.kill(process.pid, 'SIGINT');
+  };
   const onSigint = (): void => {
-    reporter.emit({ type: 'info', message: 'Interrupted: waiting for running nodes to stop (press Ctrl-C again to force)' });
+    reporter.emit({ type: 'info', message: 'Interrupted: cancelling running queries (press Ctrl-C again to quit at once)' });
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGINT', force);
   };
   process.once('SIGINT', onSigint);
   try {
-    return await run(controller.signal);
+    const result = await run(controller.signal);
+    return controller.signal.aborted ? { ...result, exitCode: 130 } : result;
   } finally {
     process.off('SIGINT', onSigint);
   }

@@ -1,0 +1,89 @@
+/**
+ * Ctrl-C on a real `strata build` (the CLI in a child process, DuckDB file): the first SIGINT cancels the
+ * running query at once, the previous table stays, run_results.json tells what ran and the process exits 130;
+ * a second SIGINT ends it at once, and still nothing half-replaced is left.
+ */
+import { describe, it, expect } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../test-support/demo-project.js';
+import { duckDbProjectsRemovedAfterAll, type DuckDbFixture } from '../test-support/temp-projects.js';
+import { run } from '../api/index.js';
+
+const project = duckDbProjectsRemovedAfterAll();
+/** Long enough that it can only end by being cancelled (tens of seconds on this machine). */
+const SLOW = "{{ config(materialized='table') }}\nselect count(*) as n from range(8000000000)";
+
+interface Interrupted { code: number | null; signal: NodeJS.Signals | null; out: string; afterSignal: number }
+
+/** Runs `strata build`, sends SIGINT once the slow model has run for a moment (and again `again` ms later). */
+function interruptBuild(dir: string, again?: number): Promise<Interrupted> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'build', '--project-dir', dir, '--profiles-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let sentAt = 0;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no exit within 60 s:\n${out}`));
+    }, 60_000);
+    const collect = (chunk: Buffer): void => {
+      out += chunk.toString();
+      if (!sentAt && out.includes('START sql table model main.slow')) {
+        sentAt = -1;
+        setTimeout(() => {
+          sentAt = Date.now();
+          child.kill('SIGINT');
+          if (again !== undefined) setTimeout(() => child.kill('SIGINT'), again);
+        }, 1000);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out, afterSignal: sentAt > 0 ? Date.now() - sentAt : -1 });
+    });
+  });
+}
+
+async function previousBuild(): Promise<DuckDbFixture> {
+  const f = project({
+    'models/slow.sql': "{{ config(materialized='table') }}\nselect 7 as n",
+    'models/after_slow.sql': "select n + 1 as m from {{ ref('slow') }}",
+  });
+  expect((await run({ projectDir: f.dir, profilesDir: f.dir })).exitCode).toBe(0);
+  f.write('models/slow.sql', SLOW);
+  return f;
+}
+
+describe('Ctrl-C during a build', () => {
+  it('the first SIGINT cancels the running query: exit 130 within a second, previous table intact, run_results.json written', async () => {
+    const f = await previousBuild();
+    const r = await interruptBuild(f.dir);
+    expect(r.code, r.out).toBe(130);
+    // The target is under a second; the bound leaves room for a loaded machine.
+    expect(r.afterSignal, r.out).toBeLessThan(3000);
+    console.log(`exit ${r.afterSignal} ms after SIGINT`);
+    expect(await f.q('select n::int as n from main.slow')).toEqual([{ n: 7 }]);
+    expect(r.out).toContain('Interrupted (Ctrl-C)');
+    expect(r.out).not.toContain('Completed with errors');
+    expect(r.out).toMatch(/ERROR=1 SKIP=1 TOTAL=2/);
+    const results = JSON.parse(readFileSync(join(f.dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
+    expect(results.results.map((x) => [x.unique_id, x.status])).toEqual([['model.p.slow', 'error'], ['model.p.after_slow', 'skipped']]);
+    expect(results.results[0]?.message).toContain('interrupted (Ctrl-C)');
+    expect(await f.q("select count(*)::int as n from information_schema.tables where table_name like '%strata%'")).toEqual([{ n: 0 }]);
+  });
+
+  it('a second SIGINT ends the process at once, and the previous table is still whole', async () => {
+    const f = await previousBuild();
+    const r = await interruptBuild(f.dir, 50);
+    expect(r.code === 130 || r.signal === 'SIGINT', `${r.code} ${r.signal}\n${r.out}`).toBe(true);
+    expect(r.afterSignal, r.out).toBeLessThan(3000);
+    expect(await f.q('select n::int as n from main.slow')).toEqual([{ n: 7 }]);
+    // The next build starts from it as usual.
+    f.write('models/slow.sql', "{{ config(materialized='table') }}\nselect 8 as n");
+    expect((await run({ projectDir: f.dir, profilesDir: f.dir })).exitCode).toBe(0);
+    expect(await f.q('select m::int as m from main.after_slow')).toEqual([{ m: 9 }]);
+  });
+});
