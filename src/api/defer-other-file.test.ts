@@ -40,6 +40,9 @@ it('fails with the attach: entry to add when the state is in a file this target 
   expect((await compile(options)).diagnostics.map((d) => d.code)).toContain('defer-state-unreadable');
   const preview = await show(options);
   expect([preview.exitCode, preview.diagnostics.map((d) => d.code)]).toEqual([2, ['defer-state-unreadable']]);
+  // An --inline query that reads no deferred parent is not stopped.
+  const inline = await show({ ...options, select: undefined, inline: 'select 3 as three' });
+  expect([inline.exitCode, inline.previews[0]?.rows]).toEqual([0, [{ three: 3 }]]);
 
   writeFileSync(join(dir, 'profiles.yml'), profiles(`      attach:\n        - {path: live.duckdb, alias: live, read_only: true}\n`));
   const built = await build(options);

@@ -53,7 +53,8 @@ export async function applyDeferral(p: PreparedProject, ids: string[] | undefine
     const saved = state.nodes.get(n.uniqueId)?.relation;
     if (saved && (favorState || here.get(relations.relationOf(n)) === undefined)) deferred.set(n.uniqueId, saved);
   }
-  await checkReadable(p, state, connection, [...deferred.values()]);
+  // An --inline query may read none of the parents that defer: it is not stopped for one it may not read.
+  if (ids) await checkReadable(p, state, connection, [...deferred.values()]);
   relations.defer(deferred);
   if (deferred.size) p.reporter.emit({ type: 'info', message: `Deferring ${deferred.size} unselected node(s) to the manifest in --state ${state.path}` });
   return deferred.size;
