@@ -118,6 +118,11 @@ export interface AdapterConventions {
    * database file attached…). Absent: the state's relations are named in full and readable as they are.
    */
   stateSources?(input: StateSourcesInput, connection: Connection): Promise<StateSources>;
+  /**
+   * `--defer`: problems reading the deferred state relations (`input.stateDatabases`: theirs) from this target's
+   * connection, with the fix. Absent: they are named in full and readable as they are.
+   */
+  deferReadable?(input: StateSourcesInput, connection: Connection): Promise<Diagnostic[]>;
   /** Built-in materializations of this warehouse only, beyond dbt's (dbt-duckdb's `external`). */
   readonly materializations?: readonly string[];
   /** Sources may be read in place through their `external_location` setting (dbt-duckdb's), not a table. */

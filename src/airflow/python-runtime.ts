@@ -57,25 +57,47 @@ _SUMMARY = (
 )
 
 
+# Airflow's dates, passed as vars; each becomes a JSON string when Airflow renders the script: empty in a run without
+# a logical date (a manual run on Airflow 3: undefined or None), else the date as Airflow prints it. tojson escapes
+# any single quote (as \\u0027), so the rendered value cannot end the shell's quoting around it.
+_DATES = ("data_interval_end", "data_interval_start", "ds")
+_DATE_TEMPLATE = '{{ %s | default("", true) | string | tojson }}'
+
+
+def _in_quotes(text):
+    """Text as it reads between single quotes in bash: each ' closes them, is quoted in double quotes, reopens them."""
+    return text.replace("'", "'" + '"' + "'" + '"' + "'")
+
+
+def _vars_word():
+    """The --vars argument as one single-quoted shell word. The Jinja of the dates is written between the quotes,
+    not passed through shlex.quote: quoting is for the text the shell reads, which is what Airflow renders."""
+    fixed = {k: v for k, v in STRATA["vars"].items() if k not in _DATES}
+    keys = sorted(set(fixed) | set(_DATES))
+    parts = []
+    for i, key in enumerate(keys):
+        literal = ("{" if i == 0 else ", ") + json.dumps(key) + ": "
+        value = json.dumps(fixed[key], sort_keys=True) if key in fixed else None
+        parts.append(_in_quotes(literal))
+        parts.append(_DATE_TEMPLATE % key if value is None else _in_quotes(value))
+    return "'" + "".join(parts) + "}'"
+
+
 def _script(task, group_id):
     """The bash script of one task; Airflow renders its {{ }} templates at run time."""
     q = shlex.quote
     run_dir = STRATA["runs_dir"] + "/{{ dag.dag_id }}/{{ run_id }}" + ("/" + group_id if group_id else "")
     cache = run_dir + "/strata_parse" if STRATA["parse_task"] else STRATA["parse_cache"]
-    variables = dict(STRATA["vars"])
-    # Empty for a run without a logical date (a manual run on Airflow 3), where Airflow's StrictUndefined would fail.
-    variables.update({key: "{{ %s | default('', true) }}" % key for key in ("ds", "data_interval_start", "data_interval_end")})
     args = list(task["args"]) + ["--project-dir", STRATA["project_dir"]]
     if STRATA["profiles_dir"]:
         args += ["--profiles-dir", STRATA["profiles_dir"]]
     if STRATA["target"]:
         args += ["--target", STRATA["target"]]
-    args += ["--vars", json.dumps(variables, sort_keys=True)]
     lines = ["T=" + q(run_dir + "/" + task["task_id"]), 'mkdir -p "$T" || exit 2']
     if task["kind"] != "parse":
         lines.append("cp " + " ".join(q(cache + "/" + f) for f in _CACHE_FILES) + ' "$T"/ 2>/dev/null || true')
     lines += [
-        STRATA["command"] + " " + " ".join(q(a) for a in args) + ' --target-path "$T"',
+        STRATA["command"] + " " + " ".join(q(a) for a in args) + " --vars " + _vars_word() + ' --target-path "$T"',
         "rc=$?",
         "node -e " + q(_SUMMARY) + ' "$T/run_results.json"',
         "exit $rc",

@@ -1,7 +1,7 @@
 import { conventionsOf, targetRules } from '../adapters/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Connection, StateSources } from '../adapters/contract.js';
+import type { Connection, Relation, StateSources, StateSourcesInput } from '../adapters/contract.js';
 import { diskFileSource, loadProfile, parseYamlFile } from '../project/index.js';
 import type { TargetConfig } from '../project/types.js';
 import type { StateManifest } from '../select/index.js';
@@ -19,16 +19,21 @@ export type StateRelations = StateSources;
 export async function stateRelations(p: PreparedProject, state: StateManifest, connection: Connection, profileName = p.project.config.profile): Promise<StateRelations> {
   const stateSources = conventionsOf(p.adapter.type)?.stateSources;
   if (!stateSources) return { locate: (r) => r, diagnostics: [], release: async () => undefined };
-  const stateDatabases = [...state.nodes.values()].map((n) => n.relation?.database).filter((d): d is string => !!d);
-  return stateSources({
+  const relations = [...state.nodes.values()].map((n) => n.relation).filter((r): r is Relation => !!r);
+  return stateSources(stateSourcesInput(p, state, relations, profileName), connection);
+}
+
+/** What a warehouse's conventions are told of the state: its manifest, the databases of `relations`, the profile. */
+export function stateSourcesInput(p: PreparedProject, state: StateManifest, relations: Relation[], profileName = p.project.config.profile): StateSourcesInput {
+  return {
     stateManifestPath: state.path,
     stateTarget: stateTargetName(state.path),
-    stateDatabases,
+    stateDatabases: relations.map((r) => r.database).filter((d): d is string => !!d),
     targetName: p.project.target.name,
     profileName,
     profileOutputs: profileOutputs(p, profileName),
     projectRoot: p.project.config.rootDir,
-  }, connection);
+  };
 }
 
 /** `args.target` of the run_results.json beside the state manifest: the target that built the state. */

@@ -4,6 +4,10 @@ import type { ManifestNode } from '../parse/types.js';
 import type { StateManifest } from '../select/index.js';
 import type { PreparedProject } from './prepare.js';
 import { WarehouseState } from '../execute/warehouse-state.js';
+import { conventionsOf } from '../adapters/registry.js';
+import { UserError } from '../diagnostics/index.js';
+import { stateSourcesInput } from './clone-sources.js';
+import { profileLine } from './profile-line.js';
 
 /**
  * Built nodes the selected ones read (directly) that this command does not build; with no selection (an
@@ -23,6 +27,18 @@ function unselectedParents(p: PreparedProject, ids: string[] | undefined): Manif
 }
 
 /**
+ * Stops (a UserError, exit 2) when this target cannot read a deferred relation (DuckDB: the state's relations
+ * are in a file this target does not attach), pointing at the target in profiles.yml where the fix goes.
+ */
+async function checkReadable(p: PreparedProject, state: StateManifest, connection: Connection | undefined, deferred: Relation[]): Promise<void> {
+  const deferReadable = conventionsOf(p.adapter.type)?.deferReadable;
+  if (!deferReadable || !connection || !deferred.length) return;
+  const problems = await deferReadable(stateSourcesInput(p, state, deferred), connection);
+  const file = p.project.profilesFile;
+  if (problems.length) throw new UserError(problems.map((d) => (file ? { ...d, file, line: profileLine(file, p.project.target.name, 'attach') } : d)));
+}
+
+/**
  * dbt's `--defer`: each unselected parent of the selection that this target has not built (any, with
  * `--favor-state`) is read where the saved manifest says it is built. Returns how many were deferred.
  */
@@ -37,6 +53,8 @@ export async function applyDeferral(p: PreparedProject, ids: string[] | undefine
     const saved = state.nodes.get(n.uniqueId)?.relation;
     if (saved && (favorState || here.get(relations.relationOf(n)) === undefined)) deferred.set(n.uniqueId, saved);
   }
+  // An --inline query may read none of the parents that defer: it is not stopped for one it may not read.
+  if (ids) await checkReadable(p, state, connection, [...deferred.values()]);
   relations.defer(deferred);
   if (deferred.size) p.reporter.emit({ type: 'info', message: `Deferring ${deferred.size} unselected node(s) to the manifest in --state ${state.path}` });
   return deferred.size;

@@ -109,6 +109,18 @@ function find(diagnostics: Diagnostic[], c: Case): Diagnostic | undefined {
   return diagnostics.find((d) => d.code === c.code && (!c.file || d.file === c.file));
 }
 
+describe('a dependency cycle', () => {
+  it.each([
+    ['a model that refs itself', { 'models/a.sql': "select * from {{ ref('a') }}" }, '{{ this }}'],
+    ['two models', { 'models/a.sql': "select * from {{ ref('b') }}", 'models/b.sql': "select * from {{ ref('a') }}" }, 'remove one of these refs'],
+  ])('is one error: %s', async (_name, files, hint) => {
+    const dir = writeProject(files);
+    dirs.push(dir);
+    const result = await compile({ projectDir: dir, profilesDir: dir });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({ code: 'cycle-detected', file: 'models/a.sql', hint: expect.stringContaining(hint) })]);
+  });
+});
+
 describe('malformed projects report clear diagnostics and never open the warehouse', () => {
   it('has at least 50 cases', () => expect(cases.length).toBeGreaterThanOrEqual(50));
   for (const c of cases) {

@@ -75,7 +75,13 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
     const relations = new RelationIndex(manifest);
     const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
     // An --inline query's refs are known only once it renders: every node this target lacks may defer.
-    if (options.defer && saved) await applyDeferral(p, options.inline !== undefined ? undefined : nodes.map((n) => n.uniqueId), saved, options.favorState === true, connection, relations);
+    if (options.defer && saved) {
+      const unreadable = await applyDeferral(p, options.inline !== undefined ? undefined : nodes.map((n) => n.uniqueId), saved, options.favorState === true, connection, relations).then(() => undefined, (e: unknown) => {
+        if (e instanceof UserError) return e.diagnostics;
+        throw e;
+      });
+      if (unreadable) return { exitCode: 2, diagnostics: [...diagnostics, ...unreadable], previews: [] };
+    }
     const compiler = runCompiler(p, { relations, state, selected: nodes.map((n) => n.uniqueId) });
     const tw = templateWarehouse(connection, p.adapter.dialect);
     for (const node of nodes) {

@@ -155,6 +155,11 @@ describe('strata CLI', () => {
   it('exits 2 on bad usage', () => {
     expect(strata(['build', '--threads', 'many']).code).toBe(2);
     expect(strata(['frobnicate']).code).toBe(2);
+    // dbt's test, snapshot (and Strata's land) have no --full-refresh: rejected as unknown, not silently ignored.
+    for (const command of ['test', 'snapshot', 'land']) {
+      const r = strata([command, '--full-refresh']);
+      expect([command, r.code, r.err]).toEqual([command, 2, expect.stringContaining("unknown option '--full-refresh'")]);
+    }
   });
 
   it('emits one JSON event per line with --log-format json', () => {

@@ -44,10 +44,8 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   const graph = assembleGraph(manifest, ids, parentMap, childMap, order.ids);
   // Kahn's order places every node unless there is a cycle; only then look for the cycles themselves.
   const cycles = order.acyclic ? [] : graphlib().alg.findCycles(graph.graph);
+  // findCycles reports a node that refs itself as a cycle of one: one diagnostic per cycle, that one included.
   diagnostics.push(...cycleDiagnostics(manifest, cycles, childMap));
-  for (const { uniqueId: id } of nodes) {
-    if (parentMap[id]!.includes(id)) diagnostics.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${id} (${manifest.nodes[id]!.originalFilePath}) -> ${id}`, file: manifest.nodes[id]!.originalFilePath, line: 1, hint: 'a model cannot ref itself; use {{ this }} for its own relation' });
-  }
   return { graph, diagnostics };
 }
 
@@ -108,7 +106,8 @@ function cycleDiagnostics(manifest: Manifest, cycles: string[][], childMap: Reco
     }
     const label = (id: string): string => `${id} (${manifest.nodes[id]?.originalFilePath ?? manifest.sources[id]?.originalFilePath ?? '?'})`;
     const first = manifest.nodes[chain[0]!];
-    out.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${[...chain, chain[0]!].map(label).join(' -> ')}`, file: first?.originalFilePath, line: 1, hint: 'a model cannot depend on itself, directly or through others: remove one of these refs' });
+    const hint = chain.length === 1 ? 'a model cannot ref itself; use {{ this }} for its own relation' : 'a model cannot depend on itself, directly or through others: remove one of these refs';
+    out.push({ code: 'cycle-detected', severity: 'error', message: `dependency cycle: ${[...chain, chain[0]!].map(label).join(' -> ')}`, file: first?.originalFilePath, line: 1, hint });
   }
   return out;
 }

@@ -64,4 +64,6 @@ export const duckdbConventions: AdapterConventions = {
   lineage: { grammar: 'duckdb', renamesRepeatedColumns: true },
   // Loaded when `strata clone` runs.
   stateSources: async (input, connection) => (await import('./duckdb-state-sources.js')).duckdbStateSources(input, connection),
+  // Loaded when `--defer` defers a node.
+  deferReadable: async (input, connection) => (await import('./duckdb-state-sources.js')).duckdbDeferReadable(input, connection),
 };

@@ -59,3 +59,21 @@ export async function duckdbStateSources(input: StateSourcesInput, connection: C
     },
   };
 }
+
+/**
+ * `--defer`: the state relations this connection cannot read, as diagnostics. Nothing is attached here: a
+ * deferred relation is written into this target's SQL (a view keeps naming it), so the state's file must be one
+ * of this target's catalogs every time the target is read, which is what an `attach:` entry does (as dbt-duckdb).
+ */
+export async function duckdbDeferReadable(input: StateSourcesInput, connection: Connection): Promise<Diagnostic[]> {
+  const { rows } = await connection.query('select database_name from duckdb_databases()');
+  const catalogs = new Set(rows.map((r) => String(r.database_name)));
+  const files = duckdbFiles(input);
+  const fix = (path: string, alias: string): string => `add the state's file to the attach: list of target '${input.targetName}' in profiles.yml ({path: '${path}', alias: ${alias}, read_only: true}); or copy the state's relations into this target with strata clone --state`;
+  const out: Diagnostic[] = [];
+  for (const db of new Set(input.stateDatabases.filter((d) => !catalogs.has(d)))) {
+    const path = files.find((f) => f.catalog === db)?.path ?? `${db}.duckdb`;
+    out.push({ code: 'defer-state-unreadable', severity: 'error', message: `--defer reads relations of the state manifest in the DuckDB database '${db}', which target '${input.targetName}' does not attach`, file: input.stateManifestPath, hint: fix(path, db) });
+  }
+  return out;
+}

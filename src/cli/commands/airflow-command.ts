@@ -51,13 +51,18 @@ function airflowInput(f: AirflowFlags): AirflowInput {
   };
 }
 
+/** An argument as the shell reads it back: bare when it is plain, else in single quotes. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'"'"'`)}'`;
+}
+
 function subcommand(kind: 'dag' | 'task-group', description: string): Command {
   return withAirflowFlags(new Command(kind))
     .description(description)
     .action(async (flags: AirflowFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const commandLine = ['strata', 'airflow', kind, ...process.argv.slice(4)].join(' ');
+      const commandLine = ['strata', 'airflow', kind, ...process.argv.slice(4)].map(shellWord).join(' ');
       const result = await (await import('../../api/airflow-command.js')).airflowDag({ ...options, kind, select: flags.select, exclude: flags.exclude, selector: flags.selector, airflow: airflowInput(flags), out: flags.out, commandLine });
       reportDiagnostics(reporter, result.diagnostics);
       if (result.source !== undefined && !result.written) process.stdout.write(result.source);

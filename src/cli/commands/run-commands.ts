@@ -63,7 +63,8 @@ async function interruptible<T extends { exitCode: number }>(reporter: Reporter,
 export function runCommands(): Command[] {
   return (Object.keys(DESCRIPTIONS) as RunKind[]).map((kind) => {
     let cmd = withSelectionFlags(withCommonFlags(new Command(kind).description(DESCRIPTIONS[kind])));
-    if (kind !== 'test') cmd = cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
+    // As dbt's: test and snapshot have none (a snapshot is history, never rebuilt), nor has land.
+    if (kind === 'build' || kind === 'run' || kind === 'seed') cmd = cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
     if (kind === 'land' || kind === 'build') cmd = cmd.option('--reland-changed', 'reload objects whose ETag changed since they were landed');
     if (kind === 'build') cmd = cmd.option('--check-freshness', 'check source freshness first; stale sources (past error_after) skip everything downstream');
     if (kind === 'build' || kind === 'run') {
