@@ -31,8 +31,15 @@ describe('show', () => {
     expect(existsSync(join(dir, 'target', 'compiled', 'p', 'models', 'm.sql'))).toBe(false);
 
     const bad = await show({ projectDir: dir, profilesDir: dir, inline: "select * from {{ ref('nope') }}" });
-    expect(bad.exitCode).toBe(1);
+    // A project or usage error in the query is exit 2, as compile --inline says; a query the warehouse refuses, 1.
+    expect(bad.exitCode).toBe(2);
     expect(bad.diagnostics[0]).toMatchObject({ code: 'ref-not-found', file: '--inline', line: 1 });
+    const broken = await show({ projectDir: dir, profilesDir: dir, inline: 'select {% if %} 1' });
+    expect(broken.exitCode).toBe(2);
+    expect(broken.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'jinja-syntax-error', file: '--inline' });
+    const refused = await show({ projectDir: dir, profilesDir: dir, inline: 'select * from no_such_table' });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'show-failed' });
     expect((await show({ projectDir: dir, profilesDir: dir })).exitCode).toBe(2);
   });
 });

@@ -94,9 +94,12 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
         const result = await connection.query(header ? `${header}\n${limited}` : limited);
         previews.push({ node: node.name, columns: result.columns, rows: result.rows });
       } catch (e) {
-        exitCode = 1;
-        if (e instanceof UserError) diagnostics.push(...e.diagnostics);
-        else {
+        // A project or usage error (a bad ref, broken Jinja) is exit 2, as in compile; a failed query, 1.
+        if (e instanceof UserError) {
+          exitCode = 2;
+          diagnostics.push(...e.diagnostics);
+        } else {
+          if (exitCode === 0) exitCode = 1;
           const describe = (e as { describe?: () => string }).describe;
           diagnostics.push({ code: 'show-failed', severity: 'error', message: p.scrubber.scrub(`${node.name}: ${typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]}`), file: node.originalFilePath });
         }

@@ -108,18 +108,18 @@ describe('snapshots', () => {
     expect(await p.q('select region, plan from main.current_plans order by region')).toEqual([{ region: 'eu', plan: 'basic' }, { region: 'us', plan: 'plus' }]);
   });
 
-  it('a row whose key is null never matches the snapshot, as in dbt: its version is closed as gone, and its new one collides with it on dbt_scd_id', async () => {
+  it('a row whose key is null never matches the snapshot, as in dbt-duckdb: each run closes its version and inserts a new one', async () => {
     const p = project({ 'snapshots/snap.sql': block("target_schema='history', unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='invalidate'") });
     await p.load('id,status,updated_at\n1,open,2026-01-01 00:00:00\n,orphan,2026-01-01 00:00:00\n');
     expect((await p.go()).results[0]!.message).toBe('SNAPSHOT 2');
     // dbt joins the query to the snapshot on the key: null matches nothing, so the null-key row is staged
-    // as new and its current version as gone. The new version's dbt_scd_id (md5 of '' and updated_at) is the
-    // old one's, so dbt's merge on dbt_scd_id only closes the old version. Key 1 is unchanged.
+    // as new and its current version as gone. dbt-duckdb's merge closes the old version (matched on
+    // dbt_scd_id) and inserts the new one, though both have the same dbt_scd_id. Key 1 is unchanged.
     expect((await p.go()).results[0]!.message).toBe('INSERT 1');
     const versions = "select coalesce(id::varchar, 'null') as id, count(*)::int as versions, count(*) filter (where dbt_valid_to is null)::int as current from history.snap group by 1 order by 1";
-    expect(await p.q(versions)).toEqual([{ id: '1', versions: 1, current: 1 }, { id: 'null', versions: 1, current: 0 }]);
-    expect((await p.go()).exitCode).toBe(0);
-    expect(await p.q(versions)).toEqual([{ id: '1', versions: 1, current: 1 }, { id: 'null', versions: 1, current: 0 }]);
+    expect(await p.q(versions)).toEqual([{ id: '1', versions: 1, current: 1 }, { id: 'null', versions: 2, current: 1 }]);
+    expect((await p.go()).results[0]!.message).toBe('INSERT 1');
+    expect(await p.q(versions)).toEqual([{ id: '1', versions: 1, current: 1 }, { id: 'null', versions: 3, current: 1 }]);
   });
 
   it('reads dbt 1.9 YAML snapshots, and a failed run leaves the snapshot as it was', async () => {

@@ -170,7 +170,12 @@ function deletionRecords(spec: SnapshotSpec, d: Sql, queryColumns: string[], cur
   return `deletion_records as (select 'insert' as dbt_change_type, ${columns}, ${now} as ${m.updatedAt}, ${now} as ${m.validFrom}, snapshotted_data.${m.validTo} as ${m.validTo}, ${newScdId} as ${m.scdId}, 'True' as ${m.isDeleted} from (select *, ${keyCols} ${current}) as snapshotted_data join compared as c on c.strata_current_scd_id = snapshotted_data.${m.scdId} where c.strata_in_source is null and not (snapshotted_data.${m.isDeleted} = 'True'))`;
 }
 
-/** Applies the staged changes: closes changed and deleted rows' current versions, inserts the new ones. */
+/**
+ * Applies the staged changes: closes changed and deleted rows' current versions, inserts every new one, as
+ * dbt-duckdb's snapshot_merge_sql does (an update, then an insert of each 'insert' row). Only updates and
+ * deletes are matched on dbt_scd_id: a timestamp snapshot's key that comes back with the updated_at it had
+ * when it was deleted has the dbt_scd_id of its closed version, and must still get a current one.
+ */
 export function snapshotMerge(target: Relation, staging: Relation, columns: string[], spec: SnapshotSpec, d: Sql): string {
   const q = (c: string): string => d.quoteIdentifier(c);
   const m = spec.meta;
@@ -179,7 +184,7 @@ export function snapshotMerge(target: Relation, staging: Relation, columns: stri
   return [
     `merge into ${d.renderRelation(target)} as DBT_INTERNAL_DEST`,
     `using ${d.renderRelation(staging)} as DBT_INTERNAL_SOURCE`,
-    `on DBT_INTERNAL_SOURCE.${m.scdId} = DBT_INTERNAL_DEST.${m.scdId}`,
+    `on DBT_INTERNAL_SOURCE.${m.scdId} = DBT_INTERNAL_DEST.${m.scdId} and DBT_INTERNAL_SOURCE.dbt_change_type in ('update', 'delete')`,
     `when matched and ${isCurrent(spec, `DBT_INTERNAL_DEST.${m.validTo}`)} and DBT_INTERNAL_SOURCE.dbt_change_type in ('update', 'delete') then update set ${m.validTo} = DBT_INTERNAL_SOURCE.${m.validTo}`,
     `when not matched and DBT_INTERNAL_SOURCE.dbt_change_type = 'insert' then insert (${cols}) values (${vals})`,
   ].join('\n');
@@ -229,6 +234,7 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
       await connection.execute(`update ${dialect.renderRelation(relation)} set ${m.isDeleted} = 'False' where true`);
     }
     await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name)), headerOptions(node)));
+    // The merge inserts every staged 'insert' row (none is matched), so these are the rows it inserts.
     const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);
     rows = Number(r.rows[0]?.n ?? 0);
     await connection.execute(snapshotMerge(relation, staging, columns, spec, dialect));

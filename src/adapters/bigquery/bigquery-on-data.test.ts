@@ -119,6 +119,18 @@ describe.skipIf(analyzerPlatformGap)('materializations on BigQuery, on data (loc
     ]);
   });
 
+  it('a third build: a deleted key back as it was gets a current version in every snapshot (timestamp and check, invalidated or recorded)', async () => {
+    // Linus returns with the updated_at he had: the timestamp snapshots' new version has his closed version's dbt_scd_id.
+    writeFileSync(join(dir, 'seeds', 'raw_customers.csv'), `${CUSTOMERS_2}3,Linus,2026-01-01 00:00:00\n`);
+    const result = await build({ projectDir: dir, profilesDir: dir, select: ['raw_customers', 'customers_ts', 'customers_deletions', 'customers_check'] });
+    expect(result.results.filter((r) => !['success', 'pass'].includes(r.status)).map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
+    expect(result.results.filter((r) => r.uniqueId.startsWith('snapshot.')).map((r) => `${r.uniqueId.split('.').pop()}: ${r.message}`).sort()).toEqual(['customers_check: INSERT 1', 'customers_deletions: INSERT 1', 'customers_ts: INSERT 1']);
+    const linus = (name: string, deleted = '') => rows(`select dbt_valid_to is null as is_current${deleted} from \`acme-data\`.\`analytics\`.\`${name}\` where id = 3 order by dbt_valid_to is null${deleted ? ', dbt_is_deleted' : ''}`);
+    expect(await linus('customers_ts')).toEqual([{ is_current: 'false' }, { is_current: 'true' }]);
+    expect(await linus('customers_check')).toEqual([{ is_current: 'false' }, { is_current: 'true' }]);
+    expect(await linus('customers_deletions', ', dbt_is_deleted')).toEqual([{ is_current: 'false', dbt_is_deleted: 'False' }, { is_current: 'false', dbt_is_deleted: 'True' }, { is_current: 'true', dbt_is_deleted: 'False' }]);
+  });
+
   it('a statement the translation cannot run faithfully fails its job, named, instead of passing', async () => {
     const r = await queryRows(bq.endpoint, 'select farm_fingerprint(name) as f from `acme-data`.`analytics`.`raw_customers`', { project: 'acme-data' }).catch((e: Error) => e.message);
     expect(r).toBe('notImplemented: The local BigQuery accepted this statement but cannot execute it on data (not translated to DuckDB: function farm_fingerprint). Statement: select farm_fingerprint(name) as f from `acme-data`.`analytics`.`raw_customers`');
