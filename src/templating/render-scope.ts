@@ -87,7 +87,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const dispatch = dispatcher(input, adapterType);
   const thisRel = run ? relationObject(run.thisRelation, run.renderRelation, run.quoteIdentifier) : parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: node.name }, [String(node.config.schema ?? 'schema'), node.name]);
   const { runQuery, statement, loadResult } = warehouseCalls(run);
-  const adapter = templateAdapter(adapterType, dispatch, run, options.behaviorFlags ?? {}, options.target);
+  const adapter = templateAdapter(adapterType, dispatch, run, options.behaviorFlags ?? {}, options.target, options.quoting ?? {});
 
   const scope: Record<string, unknown> = {
     ref,

@@ -1,5 +1,6 @@
 import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, ExternalWrite, FileRead, MergeOptions, Relation, RelationKind, RelationOptions, TypeWidening } from '../contract.js';
 import { contractDefinitions } from '../contract-ddl.js';
+import { relationParts } from '../relation-parts.js';
 import { readFileSql } from './duckdb-file-reader.js';
 import { widenType } from './duckdb-type-widening.js';
 import { whenMatched } from '../merge-sql.js';
@@ -50,8 +51,7 @@ export class DuckDBDialect implements Dialect {
 
   renderRelation(r: Relation): string {
     if (r.external) return r.external;
-    const parts = [r.database, r.schema, r.identifier].filter((p): p is string => !!p);
-    return parts.map((p) => this.quoteIdentifier(p)).join('.');
+    return relationParts(r, (p) => this.quoteIdentifier(p)).join('.');
   }
 
   quoteString(value: string): string {
