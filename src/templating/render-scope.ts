@@ -123,7 +123,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,
     adapter,
-    api: { Column: columnApi(options.columnConventions?.(adapterType)), Relation: { create: (...a: Args) => createRelation(splitArgs(a).kw, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier])) } },
+    api: { Column: columnApi(options.columnConventions?.(adapterType)), Relation: { create: (...a: Args) => createRelation(splitArgs(a).kw, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier]), options.quoting) } },
     run_query: runQuery,
     statement,
     load_result: loadResult,

@@ -58,11 +58,14 @@ export function relationObject(rel: Relation, render: (r: Relation) => string, q
   return obj;
 }
 
-/** `api.Relation.create(database=…, schema=…, identifier=…, type=…)`; without an identifier it names the schema (`"db"."s"`), as dbt's. */
-export function createRelation(kw: Record<string, unknown>, render: (r: Relation) => string): unknown {
+/**
+ * `api.Relation.create(database=…, schema=…, identifier=…, type=…, quote_policy=…)`; without an identifier it names the
+ * schema (`"db"."s"`), as dbt's. As dbt's, its quote policy is the project's `quoting:` under the `quote_policy` given.
+ */
+export function createRelation(kw: Record<string, unknown>, render: (r: Relation) => string, projectQuoting: Record<string, unknown> = {}): unknown {
   const given = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
   const identifier = given(kw.identifier);
-  const rel: Relation = { ...(given(kw.database) !== undefined ? { database: given(kw.database) } : {}), schema: given(kw.schema) ?? '', identifier: identifier ?? '', ...withPolicy(undefined, (kw.quote_policy ?? {}) as Record<string, unknown>) };
+  const rel: Relation = { ...(given(kw.database) !== undefined ? { database: given(kw.database) } : {}), schema: given(kw.schema) ?? '', identifier: identifier ?? '', ...withPolicy(withPolicy(undefined, projectQuoting).quotePolicy, (kw.quote_policy ?? {}) as Record<string, unknown>) };
   if (identifier !== undefined) return relationObject(rel, render, undefined, given(kw.type) ?? null);
   // The dialect renders whole relations: render one with a stand-in identifier and drop it.
   return relationObject(rel, (r) => render({ ...r, identifier: 'x' }).split('.').slice(0, -1).join('.'), undefined, given(kw.type) ?? null);

@@ -113,7 +113,9 @@ export class DuckDBDialect implements Dialect {
   }
 
   addColumns(relation: Relation, columns: ColumnDef[]): string {
-    return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(';\n');
+    // As dbt-duckdb's (api.Relation.create(identifier=column)): a new column's name follows the identifier quote policy.
+    const name = (n: string): string => (relation.quotePolicy?.identifier === false ? n : this.quoteIdentifier(n));
+    return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${name(c.name)} ${c.dataType}`).join(';\n');
   }
 
   /** `persist_docs: {relation: true}`: the description as the table's or view's comment. */
