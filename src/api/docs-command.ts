@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
-import { catalogArtifact, runResultsArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
+import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
 import { writeDocsSite, type WarehouseFacts } from '../docs/index.js';
 import { readWarehouseFacts } from './docs-warehouse-facts.js';
 import { prepareProject } from './prepare.js';
@@ -42,7 +42,6 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
  * which embeds every artifact written before it. Never builds anything.
  */
 export async function docsGenerate(options: CommonOptions & { noCompile?: boolean }): Promise<DocsGenerateResult> {
-  const started = Date.now();
   const outcome = await prepareProject({ ...options, command: 'generate' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
@@ -95,8 +94,6 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     await warehouse?.close().catch(() => undefined);
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources, env: p.env }), p.scrubber);
-  // dbt writes run_results.json too, its compile step's (none under --no-compile); Strata compiles no node for it: it lists none.
-  if (!options.noCompile) writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, records: [], elapsed: (Date.now() - started) / 1000, args: { which: 'generate', target: p.project.target.name }, env: p.env }), p.scrubber);
   diagnostics.push(...copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? [], p.project.config.configFile).diagnostics);
   const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
   const traced = await projectLineage(p, columns);
