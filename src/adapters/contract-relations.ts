@@ -10,6 +10,18 @@ export interface Relation {
    * `read_csv(…)`). Rendered as it is; never created, dropped or listed.
    */
   external?: string;
+  /**
+   * dbt's quote policy: a part set to false is written as it is, unquoted (project `quoting:`, a model's
+   * `quoting` config, `api.Relation.create(quote_policy=…)`). A part not set is quoted.
+   */
+  quotePolicy?: QuotePolicy;
+}
+
+/** Which parts of a relation's name are quoted; a part set to false is not. */
+export interface QuotePolicy {
+  database?: boolean;
+  schema?: boolean;
+  identifier?: boolean;
 }
 
 export type RelationKind = 'table' | 'view' | 'external';

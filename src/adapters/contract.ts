@@ -5,7 +5,7 @@
  */
 import type { TargetConfig } from '../project/types.js';
 
-export type { Relation, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions } from './contract-relations.js';
+export type { Relation, QuotePolicy, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions } from './contract-relations.js';
 import type { Relation, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions } from './contract-relations.js';
 
 export interface Dialect {

@@ -384,8 +384,8 @@ describe('configs written right are accepted', () => {
       dirs.push(missing);
       const m = await parse({ projectDir: missing, profilesDir: missing, env: {} });
       expect(m.diagnostics.filter((d) => d.code === 'config-invalid').map((d) => [d.message, d.hint]), type).toEqual([
-        ["model 'm': incremental_strategy 'microbatch' needs batch_size", "add batch_size='day' (or hour, month, year) to its config"],
-        ["model 'm': incremental_strategy 'microbatch' needs begin", "add begin='2024-01-01' (where its first build starts) to its config"],
+        ["model 'm': a microbatch model must provide a 'batch_size' config that is one of [hour, day, month, year]", "add batch_size='day' (or hour, month, year) to its config"],
+        ["model 'm': a microbatch model must provide a 'begin' (datetime) config that indicates the earliest timestamp the microbatch model should be built from", "add begin='2024-01-01' (where its first build starts) to its config"],
       ]);
       expect(m.exitCode).toBe(2);
     }

@@ -9,6 +9,7 @@ export { deps } from './deps-command.js';
 export { init } from './init-command.js';
 export { prepareProject, type PreparedProject } from './prepare.js';
 export type { CommonOptions, RunOptions, SelectionOptions, CommandResult, ExitCode } from './types.js';
+export type { SeedSample } from './seed-samples.js';
 
 import { runCommand, type RunCommandOptions } from './run-command.js';
 import type { CommandResult } from './types.js';

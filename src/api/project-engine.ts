@@ -57,6 +57,7 @@ export function projectEngine(project: LoadedProject, macroFiles: MacroFile[], s
     docs: {},
     dispatch: project.config.dispatch,
     behaviorFlags: project.config.behaviorFlags ?? {},
+    quoting: project.config.quoting ?? {},
     runtimeConfig: runtimeConfig(project),
     ...(setup.command ? { command: setup.command } : {}),
     log: (message) => setup.reporter.emit({ type: 'info', message: scrubber.scrub(message) }),

@@ -4,6 +4,7 @@ import { selectForCommand, stateOption } from './state-option.js';
 import { withoutEmptyNodes, type StateManifest } from '../select/index.js';
 import { UserError, emitDiagnostics, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
+import { seedSamples } from './seed-samples.js';
 import { RelationIndex } from '../compile/index.js';
 import { constraintWarnings, grantWarnings, type BatchResults } from '../materializations/index.js';
 import { hasFreshness } from '../data-tests/index.js';
@@ -55,6 +56,8 @@ export interface RunCommandOptions extends RunOptions {
   storeFailures?: boolean;
   /** `strata retry`: run exactly these nodes (those of the last run that failed or were skipped), instead of a selection. */
   onlyIds?: string[];
+  /** `seed --show`: the result carries a sample of each loaded seed's rows (`seedSamples`). */
+  show?: boolean;
   /** `strata retry`: per microbatch model, the last run's batch_results: its failed batches alone run, its successful ones are listed again. */
   retryBatches?: Record<string, BatchResults>;
 }
@@ -122,7 +125,8 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   await closed;
   const elapsed = (Date.now() - started) / 1000;
   writeRunResults(p, kind, options, executed.records, elapsed);
-  return finish(p, options, executed, diagnostics, elapsed);
+  const result = finish(p, options, executed, diagnostics, elapsed);
+  return kind === 'seed' && options.show ? { ...result, seedSamples: seedSamples(p.graph.manifest, executed.records) } : result;
 }
 
 /** Load: the resource types the command runs, and the project prepared (parsed, graph built). */

@@ -1,6 +1,7 @@
 import type { Diagnostic, Reporter, SecretScrubber } from '../diagnostics/index.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
 import type { WarnErrorOptions } from './warn-error-options.js';
+import type { SeedSample } from './seed-samples.js';
 
 /** Options every command takes (the CLI's global flags). */
 export interface CommonOptions {
@@ -67,4 +68,6 @@ export interface CommandResult {
   invocationId: string;
   /** Node outcomes, in completion order. */
   results: NodeRunRecord[];
+  /** `seed --show`: each loaded seed's sample rows, as dbt prints them (api/seed-samples.ts). */
+  seedSamples?: SeedSample[];
 }

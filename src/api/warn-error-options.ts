@@ -22,6 +22,7 @@ export const STRATA_WARNINGS: Readonly<Record<string, string | null>> = {
   'selector-matched-nothing': 'NoNodesForSelectionCriteria',
   'nothing-to-do': 'NothingToDo',
   'patch-target-not-found': 'NoNodeForYamlKey',
+  'patch-wrong-resource': 'WrongResourceSchemaFile',
   'config-unknown-key': 'CustomKeyInConfigDeprecation',
   'package-unpinned': 'DepsUnpinned',
   'constraint-not-enforced': 'ConstraintNotEnforced',

@@ -176,7 +176,7 @@ export function sourceJson(source: SourceDefinition, relationName: string | null
     source_description: source.sourceDescription,
     loader: source.loader,
     identifier: source.identifier,
-    quoting: {},
+    quoting: source.quoting ?? {},
     loaded_at_field: source.loadedAtField ?? null,
     freshness: source.freshness ?? null,
     external: source.external ?? null,

@@ -44,6 +44,9 @@ describe("a dbt user's day", () => {
     const ok = strata('--log-format', 'json', 'ls', '--output', 'name', '--resource-type', 'model');
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('"code":"python-model-unsupported"');
+    // dbt's cache flag (its adapter suite's BaseCachingSelectedSchemaOnly writes it first), accepted there too.
+    const cached = strata('--cache-selected-only', 'ls', '--output', 'name', '--resource-type', 'model');
+    expect([cached.code, nodes(cached.out)]).toEqual([0, ['a', 'b']]);
   });
 
   it('names a Python model instead of skipping it in silence', () => {

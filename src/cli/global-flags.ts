@@ -7,7 +7,7 @@
 const WITH_VALUE = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--vars', '--threads', '--target-path', '--log-format', '--profile', '--log-level', '--log-path', '--log-level-file', '--state', '--warn-error-options']);
 
 /** Global flags that take none. */
-const SWITCHES = new Set(['-q', '--quiet', '--no-partial-parse', '--warn-error', '--no-version-check', '--use-colors', '--no-use-colors', '-d', '--debug']);
+const SWITCHES = new Set(['-q', '--quiet', '--no-partial-parse', '--warn-error', '--no-version-check', '--use-colors', '--no-use-colors', '-d', '--debug', '--cache-selected-only', '--no-cache-selected-only']);
 
 /** argv (`node strata …`) with the global flags written before the command moved to its end. */
 export function hoistGlobalFlags(argv: string[]): string[] {

@@ -1,7 +1,18 @@
-import type { Relation } from '../adapters/contract.js';
+import type { QuotePolicy, Relation } from '../adapters/contract.js';
 import type { Manifest, ManifestNode, RefCall, SourceDefinition } from '../parse/types.js';
 import { didYouMean } from '../diagnostics/index.js';
 import { refTarget } from '../parse/index.js';
+
+/**
+ * dbt's quote policy of a relation: the project's `quoting:`, then the node's own `quoting` config (a source's
+ * `quoting:`), each part quoted unless one says false. Undefined when every part is quoted, as by default.
+ */
+export function quotePolicyOf(project: Record<string, unknown> | undefined, own: Record<string, unknown> | undefined): QuotePolicy | undefined {
+  const merged = { ...(project ?? {}), ...(own ?? {}) };
+  const policy: QuotePolicy = {};
+  for (const part of ['database', 'schema', 'identifier'] as const) if (merged[part] === false) policy[part] = false;
+  return Object.keys(policy).length ? policy : undefined;
+}
 
 /** Resource types a `ref()` may point at, as in dbt. */
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
@@ -31,10 +42,12 @@ export class RelationIndex {
   relationOf(node: ManifestNode | SourceDefinition): Relation {
     const deferred = this.deferred.get(node.uniqueId);
     if (deferred) return deferred;
+    const quotePolicy = quotePolicyOf(this.manifest.quoting, node.resourceType === 'source' ? node.quoting : (node.config.quoting as Record<string, unknown> | undefined));
+    const policy = quotePolicy ? { quotePolicy } : {};
     if (node.resourceType === 'source') {
-      return { database: node.database, schema: node.schema, identifier: node.identifier, ...(node.externalLocation ? { external: node.externalLocation } : {}) };
+      return { database: node.database, schema: node.schema, identifier: node.identifier, ...(node.externalLocation ? { external: node.externalLocation } : {}), ...policy };
     }
-    return { database: node.database, schema: node.schema, identifier: node.alias };
+    return { database: node.database, schema: node.schema, identifier: node.alias, ...policy };
   }
 
   /** `fromPackage`: the package of the node whose ref this is (its own models come before other packages'). */

@@ -101,7 +101,7 @@ describe('incremental', () => {
         expect(cols).toEqual(['a', 'b']);
         expect(await p.q('select a, b from main.inc order by a')).toEqual([{ a: 1, b: null }, { a: 2, b: 'new' }]);
       } else if (mode === 'fail') {
-        expect(r.results[0]?.message).toContain('added: b');
+        expect(r.results[0]?.message).toContain("Source columns not in target: ['b']");
         expect(await p.q('select a from main.inc')).toEqual([{ a: 1 }]);
       } else expect(cols).toEqual(['a']);
     }

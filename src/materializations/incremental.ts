@@ -71,7 +71,9 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
   const mode = node.config.on_schema_change ?? 'ignore';
   const shared = targetCols.filter((c) => n.has(c.name.toLowerCase())).map((c) => c.name);
   if (mode === 'fail' && (added.length || removed.length)) {
-    fail(node, `the columns of ${node.name} changed (added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}) and on_schema_change is 'fail'`, "run with --full-refresh, or set on_schema_change='append_new_columns'");
+    // dbt's wording (a compilation error there), which its adapter suite looks for.
+    const names = (cols: ColumnDef[]): string => `[${cols.map((c) => `'${c.name}'`).join(', ')}]`;
+    fail(node, `Compilation Error in model ${node.name}: The source and target schemas on this incremental model are out of sync! Source columns not in target: ${names(added)}; target columns not in source: ${names(removed)} (on_schema_change is 'fail')`, "run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns'");
   }
   if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
     const ddl: string[] = [];

@@ -58,6 +58,7 @@ describe('snapshot configs from dbt projects', () => {
     p.write('snapshots/pets_history.sql', config("{'dbt_valid_to': 'valid_until', 'dbt_scd_id': 'version_id', 'dbt_updated_at': 'seen_at'}"));
     const changed = await snapshot({ projectDir: p.dir, profilesDir: p.dir });
     expect(changed.exitCode).toBe(1);
-    expect(changed.results[0]!.message).toContain('is missing configured columns: it has no dbt_valid_from');
+    // dbt's wording, which its adapter suite looks for (BaseSnapshotInvalidColumnNames).
+    expect(changed.results[0]!.message).toContain('Compilation Error in snapshot pets_history: Snapshot target is missing configured columns (missing "dbt_valid_from")');
   });
 });

@@ -207,7 +207,11 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
   const targetCols = await connection.getColumns(relation);
   const m = spec.meta;
   const missingMeta = requiredMeta(m).filter((name) => !targetCols.some((c) => c.name.toLowerCase() === name.toLowerCase()));
-  if (missingMeta.length) invalid(node, `${dialect.renderRelation(relation)} is missing configured columns: it has no ${missingMeta.join(', ')}`, 'set snapshot_meta_column_names as it was when the table was built, or drop it, or give the snapshot another name or schema');
+  if (missingMeta.length) {
+    // dbt's wording (SnapshotTargetNotSnapshotTableError, a compilation error), which its adapter suite looks for.
+    const message = `Compilation Error in snapshot ${node.name}: Snapshot target is missing configured columns (missing "${missingMeta.join('", "')}"): ${dialect.renderRelation(relation)} was built with other column names`;
+    throw new UserError({ code: 'snapshot-invalid', severity: 'error', message, file: node.originalFilePath, hint: 'set snapshot_meta_column_names as it was when the table was built, or drop it, or give the snapshot another name or schema' });
+  }
   const queryCols = (await connection.query(withSqlHeader(node, `select * from (\n${sql}\n) as snapshot_query where false limit 0`))).columns;
   for (const col of [...spec.keys.filter((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)), ...(spec.updatedAt ? [spec.updatedAt] : []), ...(Array.isArray(spec.checkCols) ? spec.checkCols : [])]) {
     if (!queryCols.some((c) => c.name.toLowerCase() === col.toLowerCase())) invalid(node, `its query has no column '${col}'`, 'check unique_key, updated_at and check_cols against the columns the snapshot selects');

@@ -130,12 +130,13 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
  */
 function microbatchChecks(c: NodeConfig, problem: Problem): void {
   const missing = (v: unknown): boolean => v === undefined || v === null || v === '';
-  const needs: [string, string][] = [
-    ['event_time', "event_time='created_at' (the column of this model's rows that says when each happened)"],
-    ['batch_size', "batch_size='day' (or hour, month, year)"],
-    ['begin', "begin='2024-01-01' (where its first build starts)"],
+  // dbt-core's wording (a parsing error there), with an example config as the fix.
+  const needs: [string, string, string][] = [
+    ['event_time', "an 'event_time' (string) config that indicates the name of the event time column", "event_time='created_at' (the column of this model's rows that says when each happened)"],
+    ['batch_size', "a 'batch_size' config that is one of [hour, day, month, year]", "batch_size='day' (or hour, month, year)"],
+    ['begin', "a 'begin' (datetime) config that indicates the earliest timestamp the microbatch model should be built from", "begin='2024-01-01' (where its first build starts)"],
   ];
-  for (const [key, example] of needs) if (missing(c[key])) problem('config-invalid', 'incremental_strategy', `incremental_strategy 'microbatch' needs ${key}`, `add ${example} to its config`);
+  for (const [key, what, example] of needs) if (missing(c[key])) problem('config-invalid', 'incremental_strategy', `a microbatch model must provide ${what}`, `add ${example} to its config`);
   // Built batch by batch, a microbatch model has neither a quarantine nor a contract check yet: refused, not skipped.
   if (c.quarantine === true || c.quarantine === 'true') problem('config-invalid', 'quarantine', 'quarantine is not supported on a microbatch model yet', "remove quarantine, or use incremental_strategy='merge' with an is_incremental() filter");
   const contract = c.contract as { enforced?: unknown } | undefined;

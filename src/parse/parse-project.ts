@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { groupDiagnostics } from './group-checks.js';
 import { groupDefinitions } from './group-entries.js';
 import { startParse, type ParseRun } from './parse-run.js';
+import { checkPatchTargets } from './patch-targets.js';
 import { flushRenders, queueUnit, type NodeKind, type VersionOf } from './parse-unit.js';
 import type { ModelParseFacts, ParseCounts, ParseOptions } from './parse-options.js';
 
@@ -57,7 +58,7 @@ export function parseProject(whole: LoadedProject, engine: TemplateEngine, optio
   diagnostics.push(...missingVersionFiles(versionFiles, versionsFound));
   queueYamlSnapshots(run);
   flushRenders(run);
-  diagnostics.push(...unknownPatchTargets(run));
+  diagnostics.push(...checkPatchTargets(run));
   const groups = groupDefinitions(props.groups, cfg.name);
   manifest.groups = groups.groups;
   diagnostics.push(...groups.diagnostics);
@@ -123,16 +124,6 @@ function queueYamlSnapshots(run: ParseRun): void {
 }
 
 /** Property entries for models, seeds and snapshots that no file gave a node. */
-function unknownPatchTargets(run: ParseRun): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const map of [run.props.models, run.props.seeds, run.props.snapshots]) {
-    for (const patch of map.values()) {
-      if (!run.nodeNames.has(patch.name)) out.push({ code: 'patch-target-not-found', severity: 'warn', message: `'${patch.name}' is described in ${patch.file} but no such file exists`, file: patch.file, line: patch.line, hint: 'check the name matches a .sql or .csv file name' });
-    }
-  }
-  return out;
-}
-
 function addSourcesAndExposures(run: ParseRun): void {
   const { project, props, manifest, diagnostics } = run;
   const sources = buildSources(project, props.sources, run.describe, run.renderProperty, run.options.readsExternalLocation);

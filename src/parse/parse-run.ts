@@ -57,7 +57,7 @@ export function startParse(whole: LoadedProject, engine: TemplateEngine, options
   const project: LoadedProject = { ...whole, files: whole.files.filter((f) => (f.packageName ?? whole.config.name) === whole.config.name) };
   const cfg = project.config;
   const diagnostics: Diagnostic[] = [];
-  const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, exposures: {}, disabled: {}, ...(cfg.packageDir ? { packageDirs: { [cfg.name]: cfg.packageDir } } : {}) };
+  const manifest: Manifest = { projectName: cfg.name, adapterType: project.target.type, nodes: {}, sources: {}, macros: {}, docs: {}, exposures: {}, disabled: {}, ...(cfg.packageDir ? { packageDirs: { [cfg.name]: cfg.packageDir } } : {}), ...(Object.keys(cfg.quoting ?? {}).length ? { quoting: cfg.quoting } : {}) };
   const cache = options.cacheDir ? ParseCache.open(options.cacheDir, whole, engine, options.buildId) : undefined;
   const props = readSchemaFiles(project.files, cache);
   diagnostics.push(...props.diagnostics);

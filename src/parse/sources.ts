@@ -38,6 +38,7 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       identifier: String(render(t.identifier ?? t.name, r, 'identifier')),
       database: render(t.database ?? s.database ?? s.project ?? project.target.database, r, 'database') as string | undefined,
       schema: String(render(t.schema ?? s.schema ?? s.dataset ?? r.sourceName, r, 'schema')),
+      ...(s.quoting || t.quoting ? { quoting: { ...(s.quoting as object), ...(t.quoting as object) } } : {}),
       loader: String(render(s.loader ?? '', r, 'loader')),
       loadedAtField: render(t.loaded_at_field ?? s.loaded_at_field ?? config.loaded_at_field, r, 'loaded_at_field') as string | undefined,
       freshness: freshness ?? null,

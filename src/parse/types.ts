@@ -176,6 +176,8 @@ export interface SourceDefinition {
   identifier: string;
   database?: string;
   schema: string;
+  /** The source's and the table's `quoting:` (the table's over the source's), where written. */
+  quoting?: Record<string, boolean>;
   loader: string;
   loadedAtField?: string;
   freshness?: Record<string, unknown> | null;
@@ -279,6 +281,8 @@ export interface Manifest {
    * start with it here, and not in dbt's artifacts (package-paths.ts). Absent in a manifest built by hand.
    */
   packageDirs?: Record<string, string>;
+  /** The root project's `quoting:` (dbt's quote policy for every relation: database, schema, identifier). */
+  quoting?: Record<string, boolean>;
 }
 
 export interface ParseResult {

@@ -40,6 +40,10 @@ export const builtinMacroFiles: MacroFile[] = [
 {% macro drop_schema(relation) -%}{% do adapter.drop_schema(relation) %}{%- endmacro %}
 {% macro drop_schema_named(schema_name) -%}{{ return(adapter.dispatch('drop_schema_named', 'dbt')(schema_name)) }}{%- endmacro %}
 {% macro default__drop_schema_named(schema_name) -%}{% do adapter.drop_schema(api.Relation.create(schema=schema_name)) %}{%- endmacro %}
+{% macro get_catalog_relations(information_schema, relations) -%}{{ return(adapter.dispatch('get_catalog_relations', 'dbt')(information_schema, relations)) }}{%- endmacro %}
+{% macro default__get_catalog_relations(information_schema, relations) -%}{{ exceptions.raise_compiler_error('get_catalog_relations not implemented for ' ~ adapter.type()) }}{%- endmacro %}
+{% macro get_catalog(information_schema, schemas) -%}{{ return(adapter.dispatch('get_catalog', 'dbt')(information_schema, schemas)) }}{%- endmacro %}
+{% macro default__get_catalog(information_schema, schemas) -%}{{ exceptions.raise_compiler_error('get_catalog not implemented for ' ~ adapter.type()) }}{%- endmacro %}
 `,
   },
   {

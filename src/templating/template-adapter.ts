@@ -39,9 +39,10 @@ function behaviorObject(projectFlags: Record<string, boolean>): Record<string, B
   return Object.fromEntries(Object.entries(ADAPTER_BEHAVIOR_FLAGS).map(([name, byDefault]) => [name, new BehaviorFlag(projectFlags[name] ?? byDefault)]));
 }
 
-export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}, target?: Record<string, unknown>): Record<string, unknown> {
+export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}, target?: Record<string, unknown>, quoting: Record<string, boolean> = {}): Record<string, unknown> {
   const execute = !!run?.warehouse;
   const wh = run?.warehouse;
+  const quote = (s: string): string => (run ? run.quoteIdentifier(s) : `"${s}"`);
   const columns = (rel: RelationLike): unknown => {
     if (!execute || !rel) return [];
     return wh!.getColumns(toRelation(rel)).then((cols) => cols.map((c) => new ColumnValue(c.name, c.dataType, run!.quoteIdentifier(c.name))));
@@ -77,8 +78,19 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     dispatch,
     behavior: behaviorObject(behaviorFlags),
     type: () => adapterType,
-    quote: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
-    quote_as_configured: (s: string) => (run ? run.quoteIdentifier(s) : `"${s}"`),
+    quote,
+    // dbt's: quoted unless the project's `quoting:` sets that part (database, schema, identifier) false; other keys quote.
+    quote_as_configured: (...a: Args) => {
+      const { pos, kw } = splitArgs(a);
+      const [name, part] = [String(pos[0] ?? kw.identifier), pos[1] ?? kw.quote_key];
+      return typeof part === 'string' && ['database', 'schema', 'identifier'].includes(part) && quoting[part] === false ? name : quote(name);
+    },
+    // dbt's: a seed's column quoted unless its `quote_columns` config is false.
+    quote_seed_column: (...a: Args) => {
+      const { pos, kw } = splitArgs(a);
+      const name = String(pos[0] ?? kw.column);
+      return (pos[1] ?? kw.quote_config) === false ? name : quote(name);
+    },
     get_columns_in_relation: columns,
     get_relation: getRelation,
     load_relation: (rel: RelationLike) => (rel ? getRelation(rel.database ?? null, rel.schema, rel.identifier) : null),

@@ -65,6 +65,8 @@ export interface TemplateEnvironmentOptions {
   command?: string;
   /** The project's true/false `flags:`; the adapter's behaviour flags among them are `adapter.behavior.<name>`. */
   behaviorFlags?: Record<string, boolean>;
+  /** The project's `quoting:` (`adapter.quote_as_configured`). */
+  quoting?: Record<string, boolean>;
   /** `dispatch:` search orders from project config. */
   dispatch?: { macro_namespace: string; search_order: string[] }[];
   /**

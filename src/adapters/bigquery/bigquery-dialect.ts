@@ -1,6 +1,7 @@
 import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, MergeOptions, PartitionSpec, Relation, RelationKind, RelationOptions } from '../contract.js';
 import { partitionSpecOf } from '../partition-spec.js';
 import { contractDefinitions } from '../contract-ddl.js';
+import { relationParts } from '../relation-parts.js';
 import { whenMatched } from '../merge-sql.js';
 import { sqlHeaderPrefix } from '../sql-header.js';
 
@@ -27,7 +28,7 @@ export class BigQueryDialect implements Dialect {
   }
 
   renderRelation(r: Relation): string {
-    return [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map((p) => this.quoteIdentifier(p)).join('.');
+    return relationParts(r, (p) => this.quoteIdentifier(p)).join('.');
   }
 
   quoteString(value: string): string {

@@ -1,5 +1,6 @@
 import type { Capabilities, ColumnDef, ConstraintSupport, Dialect, ExternalWrite, FileRead, MergeOptions, Relation, RelationKind, RelationOptions, TypeWidening } from '../contract.js';
 import { contractDefinitions } from '../contract-ddl.js';
+import { relationParts } from '../relation-parts.js';
 import { readFileSql } from './duckdb-file-reader.js';
 import { widenType } from './duckdb-type-widening.js';
 import { whenMatched } from '../merge-sql.js';
@@ -65,8 +66,7 @@ export class DuckDBDialect implements Dialect {
 
   renderRelation(r: Relation): string {
     if (r.external) return r.external;
-    const parts = [r.database, r.schema, r.identifier].filter((p): p is string => !!p);
-    return parts.map((p) => this.quoteIdentifier(p)).join('.');
+    return relationParts(r, (p) => this.quoteIdentifier(p)).join('.');
   }
 
   quoteString(value: string): string {
@@ -128,7 +128,9 @@ export class DuckDBDialect implements Dialect {
   }
 
   addColumns(relation: Relation, columns: ColumnDef[]): string {
-    return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${this.quoteIdentifier(c.name)} ${c.dataType}`).join(';\n');
+    // As dbt-duckdb's (api.Relation.create(identifier=column)): a new column's name follows the identifier quote policy.
+    const name = (n: string): string => (relation.quotePolicy?.identifier === false ? n : this.quoteIdentifier(n));
+    return columns.map((c) => `alter table ${this.renderRelation(relation)} add column ${name(c.name)} ${c.dataType}`).join(';\n');
   }
 
   /** `persist_docs: {relation: true}`: the description as the table's or view's comment. */

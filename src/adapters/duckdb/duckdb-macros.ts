@@ -38,4 +38,37 @@ export const duckdbMacroFiles: AdapterMacroFile[] = [
 {% macro duckdb__create_table_as(temporary, relation, sql, language='sql') -%}create {% if temporary %}temporary {% endif %}table {{ relation }} as ({{ sql }}){%- endmacro %}
 `,
   },
+  {
+    // dbt's catalog macros as dbt-duckdb answers them: one row per column of each table or view of the
+    // information schema's database, in the schemas (get_catalog) or relations (get_catalog_relations) asked
+    // for, names compared without case; a relation without an identifier stands for its whole schema.
+    path: 'strata/adapters/duckdb/catalog.sql',
+    contents: `{% macro duckdb__get_catalog(information_schema, schemas) -%}
+{%- set wanted = [] -%}{%- for s in schemas -%}{%- do wanted.append("upper(table_schema) = upper('" ~ s ~ "')") -%}{%- endfor -%}
+{{ return(run_query(strata_duckdb_catalog_sql(information_schema, wanted))) }}
+{%- endmacro %}
+{% macro duckdb__get_catalog_relations(information_schema, relations) -%}
+{%- set wanted = [] -%}
+{%- for r in relations -%}
+{%- if not r.schema -%}{{ exceptions.raise_compiler_error('get_catalog_relations needs relations that each have a schema') }}{%- endif -%}
+{%- do wanted.append("(upper(table_schema) = upper('" ~ r.schema ~ "')" ~ (" and upper(table_name) = upper('" ~ r.identifier ~ "')" if r.identifier else "") ~ ")") -%}
+{%- endfor -%}
+{{ return(run_query(strata_duckdb_catalog_sql(information_schema, wanted))) }}
+{%- endmacro %}
+{% macro strata_duckdb_catalog_sql(information_schema, wanted) -%}
+with relations as (
+  select database_name as table_database, schema_name as table_schema, table_name, 'BASE TABLE' as table_type, comment as table_comment from duckdb_tables()
+  union all
+  select database_name, schema_name, view_name, 'VIEW', comment from duckdb_views() where not internal
+), cols as (
+  select database_name as table_database, schema_name as table_schema, table_name, column_name, column_index, data_type as column_type, comment as column_comment from duckdb_columns()
+)
+select r.table_database, r.table_schema, r.table_name, r.table_type, r.table_comment, c.column_name, c.column_index, c.column_type, c.column_comment, null as table_owner
+from relations r join cols c using (table_database, table_schema, table_name)
+where upper(r.table_database) = upper('{{ information_schema.database }}')
+  and ({{ wanted | join(' or ') if wanted else 'false' }})
+order by r.table_schema, r.table_name, c.column_index
+{%- endmacro %}
+`,
+  },
 ];

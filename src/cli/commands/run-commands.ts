@@ -3,6 +3,7 @@ import type { RunKind } from '../../api/index.js';
 import { parseByteSize, printPlan } from './plan-command.js';
 import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 import type { Reporter } from '../../diagnostics/index.js';
+import { previewTable } from './show-command.js';
 
 interface RunFlags extends GlobalFlags {
   select?: string[];
@@ -23,6 +24,7 @@ interface RunFlags extends GlobalFlags {
   storeFailures?: boolean;
   resourceType?: string[];
   excludeResourceType?: string[];
+  show?: boolean;
 }
 
 const DESCRIPTIONS: Record<RunKind, string> = {
@@ -82,6 +84,7 @@ export function runCommands(): Command[] {
         .option('--exclude-resource-type <type...>', 'build every type but these');
     }
     if (kind === 'test' || kind === 'build') cmd = cmd.option('--store-failures', 'store the failing rows of every test whose config does not say otherwise');
+    if (kind === 'seed') cmd = cmd.option('--show', "print a random sample of each loaded seed's rows (up to 10), as dbt's seed --show");
     if (kind !== 'land') cmd = withDeferFlags(cmd);
     return cmd.option('-x, --fail-fast', 'stop at the first failure').action(async (flags: RunFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
@@ -116,8 +119,10 @@ export function runCommands(): Command[] {
         eventTimeStart: flags.eventTimeStart,
         eventTimeEnd: flags.eventTimeEnd,
         sample,
+        show: flags.show,
         signal,
       }));
+      for (const s of result.seedSamples ?? []) process.stdout.write(`\n${s.header}\n${'-'.repeat(s.header.length)}\n${previewTable(s.preview)}\n`);
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
     });
