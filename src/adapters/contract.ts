@@ -216,6 +216,11 @@ export interface Connection {
    * DuckDB sets a session variable with a prepared statement. Setting the same value again costs nothing.
    */
   setSessionSecret?(name: string, value: string): void | Promise<void>;
+  /**
+   * The project's `query-comment` with `job-label: true`: the comment of the statements that follow (undefined:
+   * none), which this warehouse turns into the labels of their jobs (BigQuery, as dbt-bigquery does).
+   */
+  labelJobs?(comment: string | undefined): void;
   close(): Promise<void>;
 }
 

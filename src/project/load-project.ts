@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { projectShapeDiagnostics } from './project-shape.js';
+import { readQueryComment } from './query-comment-config.js';
 import type { FileSource, LoadOptions, LoadedProject, ProjectConfig } from './types.js';
 import { diskFileSource } from './file-source.js';
 import { listProjectFiles, pythonModelDiagnostics } from './list-project-files.js';
@@ -107,6 +108,8 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
   // dbt 1.8 renamed `tests:` to `data_tests:` and rejects both: merging them could drop configs silently.
   if (raw.tests !== undefined && raw.data_tests !== undefined) invalid('tests', `${configFile} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its configs under data_tests and remove it");
   const paths = folderPaths(raw, invalid);
+  const queryComment = readQueryComment(raw['query-comment'], configFile, (path) => yaml.lineOf(path));
+  diagnostics.push(...queryComment.diagnostics);
 
   const config: ProjectConfig = {
     name,
@@ -141,6 +144,7 @@ export function loadProject(options: LoadOptions): { project?: LoadedProject; di
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
     quoting: (raw.quoting ?? {}) as Record<string, boolean>,
+    queryComment: queryComment.config,
     behaviorFlags: booleanFlags(raw.flags),
     ...(raw['restrict-access'] === true ? { restrictAccess: true } : {}),
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),
