@@ -1,4 +1,5 @@
-import type { QueryCommentPlacement } from '../adapters/query-comment.js';
+import type { Connection } from '../adapters/contract.js';
+import { commentConnection, type QueryCommentPlacement } from '../adapters/query-comment.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
@@ -87,6 +88,17 @@ export class QueryComments {
     const d: Diagnostic = { code: 'query-comment-invalid', severity: 'error', message, file: this.p.project.config.configFile, ...(this.config.line ? { line: this.config.line } : {}), hint: 'fix query-comment in the project file, or set it to null to send no comment' };
     return new UserError(d);
   }
+}
+
+/**
+ * A connection of a command that runs no node through the scheduler (run-operation, show, compile's
+ * introspection, docs generate, source freshness, plan, clone): its statements carry the comment of
+ * statements outside any node. A comment that does not render is a UserError.
+ */
+export async function commentOutsideNodes(p: RunProject, connection: Connection): Promise<Connection> {
+  const comments = new QueryComments(p);
+  const placement = comments.placement;
+  return placement ? commentConnection(connection, placement, await comments.master()).connection : connection;
 }
 
 /** ref() and source() have no meaning in a comment: dbt renders it without them. */
