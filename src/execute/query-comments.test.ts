@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { withQueryComment } from '../adapters/query-comment.js';
-import { build } from '../api/index.js';
+import { build, runOperation } from '../api/index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -77,14 +77,22 @@ describe('query-comment on DuckDB', () => {
     expect((await sent(dir)).filter((s) => s.endsWith('/* {"team": "bakery", "what": "setup", "by": "ada"} */')).length).toBeGreaterThan(0);
   });
 
-  it('a comment that does not render is a diagnostic at the key of dbt_project.yml, exit 2, the warehouse never opened', async () => {
-    for (const [comment, message] of [['"{{ bakers( }}"', /does not render/], ['"{{ no_such_macro() }}"', /does not render: .*no_such_macro/], ['"ends */ early"', /holding "\*\/"/]] as const) {
+  it('a comment that does not render (or would hold a secret) is a diagnostic at the key of dbt_project.yml, exit 2, the warehouse never opened', async () => {
+    for (const [comment, message] of [['"{{ bakers( }}"', /does not render/], ['"{{ no_such_macro() }}"', /does not render: .*no_such_macro/], ['"ends */ early"', /holding "\*\/"/], [`"{{ env_var('DBT_ENV_SECRET_OVEN') }}"`, /would write a secret/]] as const) {
       const dir = project(`query-comment: ${comment}\n`);
-      const r = await build({ projectDir: dir, profilesDir: dir });
+      const r = await build({ projectDir: dir, profilesDir: dir, env: { ...process.env, DBT_ENV_SECRET_OVEN: 'hot-oven-42' } });
       expect(r.exitCode).toBe(2);
       expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'query-comment-invalid', file: 'dbt_project.yml', line: 7, message: expect.stringMatching(message) }));
       expect(existsSync(join(dir, 'target', 'test.duckdb'))).toBe(false);
+      expect(JSON.stringify(r.diagnostics)).not.toContain('hot-oven-42');
     }
+  });
+
+  it("comments run-operation's statements as ones outside any node", async () => {
+    const dir = project('', { 'macros/note_query.sql': "{% macro note_query() %}{% do run_query('create table main.op_seen as select current_query() as q') %}{% endmacro %}\n" });
+    expect((await runOperation({ projectDir: dir, profilesDir: dir, macro: 'note_query' })).exitCode).toBe(0);
+    const [row] = await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select q from main.op_seen');
+    expect(String(row!.q)).toMatch(/^\/\* \{"app": "dbt", .*"connection_name": "master"\} \*\/\ncreate table main\.op_seen/);
   });
 
   it("sends no comment with query-comment: null or ''", async () => {
