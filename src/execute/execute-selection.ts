@@ -111,9 +111,11 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
       if (source) return runFreshnessNode(p, source, session.connectionOf(worker));
       // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
       const ran: string[] = [];
+      // target/run/ holds the statement as the node wrote it, the log as it was sent (with the query comment), as dbt's.
       told[worker] = (s) => {
         ran.push(s.sql);
-        later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }));
+        const sent = session.asSent(worker, s.sql);
+        later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: sent, elapsed: s.elapsed, ok: s.ok }));
       };
       try {
         // Every statement of the node carries its query comment (the statements outside any node, the master one).

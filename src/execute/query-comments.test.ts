@@ -47,8 +47,9 @@ describe('withQueryComment (dbt placement)', () => {
 describe('query-comment on DuckDB', () => {
   it("sends dbt's default comment with every statement: seeds' loads, models, tests, hooks, introspection", async () => {
     const dir = project('');
+    const logged: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const r = await build({ projectDir: dir, profilesDir: dir });
+      const r = await build({ projectDir: dir, profilesDir: dir, reporter: { emit: (e) => void (e.type === 'sql' && logged.push(e.sql)) } });
       expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
       const statements = await sent(dir);
       expect(statements.length).toBeGreaterThan(5);
@@ -61,6 +62,9 @@ describe('query-comment on DuckDB', () => {
     // The second build merged into the incremental model: its rows were written by a commented statement.
     const rows = await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select sent_as from main.daily_bakes');
     for (const r of rows) expect(String(r.sent_as)).toMatch(/^\/\* \{"app": "dbt".*"node_id": "model\.bakery\.daily_bakes"\} \*\/\n/);
+    // The log (--debug, logs/strata.log) shows each node's statements as sent, as dbt's debug log does.
+    expect(logged.length).toBeGreaterThan(3);
+    for (const s of logged) expect(s, s).toMatch(/^\/\* \{"app": "dbt", .*"node_id": "(seed|model|test)\.bakery\./);
     // As dbt: the comment is added when a statement is sent, so the compiled and run files are without it.
     for (const folder of ['compiled', 'run']) expect(readFileSync(join(dir, 'target', folder, 'bakery', 'models', 'daily_bakes.sql'), 'utf8')).not.toContain('/*');
   });

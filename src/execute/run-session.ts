@@ -2,7 +2,7 @@ import type { Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { Ledger } from '../landing/ledger.js';
 import { RelationCache } from './relation-cache.js';
-import { commentConnection } from '../adapters/query-comment.js';
+import { commentConnection, withQueryComment } from '../adapters/query-comment.js';
 import { QueryComments } from './query-comments.js';
 import type { RunProject } from './types.js';
 
@@ -25,6 +25,8 @@ export class RunSession {
   /** The project's `query-comment`, rendered per node; each connection's setter of its comment. */
   readonly comments: QueryComments;
   private readonly setComment: ((comment: string | undefined) => void)[] = [];
+  /** The comment each connection sends now. */
+  private readonly current: (string | undefined)[] = [];
   private master?: string;
 
   constructor(private readonly p: RunProject) {
@@ -67,6 +69,7 @@ export class RunSession {
     const commented = placement ? commentConnection(raw, placement, this.master) : { connection: raw, setComment: () => undefined };
     this.connections.push(commented.connection);
     this.setComment.push(commented.setComment);
+    this.current.push(this.master);
     return commented.connection;
   }
 
@@ -77,7 +80,15 @@ export class RunSession {
   async commentFor(worker: number, node: ManifestNode | undefined): Promise<void> {
     if (!this.comments.placement) return;
     const comment = node ? await this.comments.forNode(node) : this.master;
-    this.setComment[worker % this.setComment.length]?.(comment);
+    const i = worker % this.setComment.length;
+    this.setComment[i]?.(comment);
+    this.current[i] = comment;
+  }
+
+  /** A statement as a worker's connection sends it now, with its comment (for the log: dbt's debug log shows it). */
+  asSent(worker: number, sql: string): string {
+    const placement = this.comments.placement;
+    return placement && this.current.length ? withQueryComment(sql, this.current[worker % this.current.length], placement.append) : sql;
   }
 
   /** The connection of a scheduler worker. */
