@@ -92,6 +92,14 @@ describe('query-comment on DuckDB', () => {
     }
   });
 
+  it('a comment that fails only for a node fails that node, with the reason, and skips what reads it', async () => {
+    const dir = project(`query-comment: "{{ 'setup' if node is none else node.config.owner.upper() }}"\n`);
+    const r = await build({ projectDir: dir, profilesDir: dir, select: ['loaves', 'daily_bakes'] });
+    expect(r.exitCode).toBe(1);
+    expect(r.results.find((x) => x.uniqueId === 'seed.bakery.loaves')).toMatchObject({ status: 'error', message: expect.stringContaining('query-comment does not render') });
+    expect(r.results.find((x) => x.uniqueId === 'model.bakery.daily_bakes')?.status).toBe('skipped');
+  });
+
   it("comments run-operation's statements as ones outside any node", async () => {
     const dir = project('', { 'macros/note_query.sql': "{% macro note_query() %}{% do run_query('create table main.op_seen as select current_query() as q') %}{% endmacro %}\n" });
     expect((await runOperation({ projectDir: dir, profilesDir: dir, macro: 'note_query' })).exitCode).toBe(0);
