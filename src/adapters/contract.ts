@@ -226,6 +226,11 @@ export interface Connection {
    * its query, BigQuery cancels its job. That statement then fails; one started later runs as usual.
    */
   interrupt?(): void;
+  /**
+   * The project's `query-comment` with `job-label: true`: the comment of the statements that follow (undefined:
+   * none), which this warehouse turns into the labels of their jobs (BigQuery, as dbt-bigquery does).
+   */
+  labelJobs?(comment: string | undefined): void;
   close(): Promise<void>;
 }
 

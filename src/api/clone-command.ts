@@ -15,6 +15,7 @@ import { observeConnection } from '../execute/statement-log.js';
 import { warningsAsErrors } from './warn-error.js';
 import { resourceTypeFilter } from './resource-types.js';
 import type { CommandResult, CommonOptions, SelectionOptions } from './types.js';
+import { commentOutsideNodes } from '../execute/query-comments.js';
 
 export interface CloneOptions extends CommonOptions, Omit<SelectionOptions, 'defer' | 'favorState'> {
   /** Replace relations the target already has (else they are left alone, as dbt). */
@@ -61,7 +62,7 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
   let interrupted = false;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    const admin = await warehouse.connect();
+    const admin = await commentOutsideNodes(p, await warehouse.connect());
     connections.push(admin);
     sources = await stateRelations(p, selection.state, admin, options.profile || undefined);
     if (sources.diagnostics.length) return { exitCode: 2, diagnostics: [...diagnostics, ...sources.diagnostics], invocationId: p.invocationId, results: [] };
@@ -69,7 +70,7 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
     const schemas = new Map(nodes.map((n) => [`${n.database ?? ''}.${n.schema}`, n]));
     for (const n of schemas.values()) await admin.execute(p.adapter.dialect.createSchema(n.schema, n.database));
     const threads = Math.max(1, options.threads ?? p.project.target.threads);
-    for (let i = 1; i < Math.min(threads, nodes.length); i++) connections.push(await warehouse.connect());
+    for (let i = 1; i < Math.min(threads, nodes.length); i++) connections.push(await commentOutsideNodes(p, await warehouse.connect()));
     const ctx: CloneRunContext = { p, state: selection.state, locate: sources.locate, relations, fullRefresh: options.fullRefresh === true };
     p.reporter.emit({ type: 'run-started', command: 'clone', total: nodes.length, threads, invocationId: p.invocationId });
     const ran = await runGraph({

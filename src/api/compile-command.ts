@@ -12,6 +12,7 @@ import { inlineNode } from './show-command.js';
 import { writeManifest } from './run-artifacts.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
+import { commentOutsideNodes } from '../execute/query-comments.js';
 
 export interface CompileOptions extends CommonOptions, SelectionOptions {
   /** Compile without opening the warehouse: `run_query` returns none and `is_incremental()` is false. */
@@ -57,7 +58,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     let state = new WarehouseState();
     if (!options.offline) {
       warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-      connection = await warehouse.connect();
+      connection = await commentOutsideNodes(p, await warehouse.connect());
       const schemas = selection.ids.map((id) => manifest.nodes[id]!).map((n) => ({ schema: n.schema, database: n.database }));
       state = await WarehouseState.introspect(connection, schemas.filter((s) => s.schema));
     }

@@ -13,6 +13,7 @@ import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
 import { copyDocsAssets } from './docs-assets.js';
 import type { CommonOptions, ExitCode } from './types.js';
+import { commentOutsideNodes } from '../execute/query-comments.js';
 
 /** Resource types that are relations in the warehouse. */
 const CATALOGUED = new Set(['model', 'seed', 'snapshot', 'landing']);
@@ -68,7 +69,7 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   let connection: Connection | undefined;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    connection = await warehouse.connect();
+    connection = await commentOutsideNodes(p, await warehouse.connect());
     const bySchema = new Map<string, typeof wanted>();
     for (const w of wanted) {
       const key = `${w.relation.database ?? ''}\u0000${w.relation.schema}`;

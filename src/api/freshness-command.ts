@@ -5,6 +5,7 @@ import { checkFreshness, hasFreshness, sourcesArtifact, type FreshnessResult } f
 import { writeJsonArtifact } from '../artifacts/index.js';
 import { prepareProject } from './prepare.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
+import { commentOutsideNodes } from '../execute/query-comments.js';
 
 /** `strata source freshness`: checks sources with `freshness:` and `loaded_at_field`, writes target/sources.json. */
 export async function sourceFreshness(options: CommonOptions & SelectionOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; results: FreshnessResult[] }> {
@@ -16,7 +17,13 @@ export async function sourceFreshness(options: CommonOptions & SelectionOptions)
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics: selection.diagnostics, results: [] };
   const sources = selection.ids.map((id) => p.graph.manifest.sources[id]!).filter(hasFreshness);
   const warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-  const connection = await warehouse.connect();
+  const raw = await warehouse.connect();
+  // A query-comment that does not render is the project's mistake: the warehouse is closed before it is reported.
+  const connection = await commentOutsideNodes(p, raw).catch(async (e: unknown) => {
+    await raw.close();
+    await warehouse.close();
+    throw e;
+  });
   const results: (FreshnessResult & { executionTime: number; startedAt: string; completedAt: string })[] = [];
   try {
     p.reporter.emit({ type: 'run-started', command: 'source freshness', total: sources.length, threads: 1, invocationId: p.invocationId });

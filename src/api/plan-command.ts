@@ -13,6 +13,7 @@ import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js
 import { runCompiler } from '../execute/run-context.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 import { sampleWindow, type SampleWindow } from './sample-window.js';
+import { commentOutsideNodes } from '../execute/query-comments.js';
 
 export interface PlanOptions extends CommonOptions, SelectionOptions {
   fullRefresh?: boolean;
@@ -88,7 +89,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
   const nodes: PlannedNode[] = [];
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    connection = await warehouse.connect();
+    connection = await commentOutsideNodes(p, await warehouse.connect());
     await applySessionSecrets({ prepared: p }, connection);
     const targets = selection.ids.map((id) => manifest.nodes[id]).filter((n): n is ManifestNode => !!n);
     const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));

@@ -10,6 +10,7 @@ import { prepareProject } from './prepare.js';
 import { operationContext } from '../execute/project-hooks.js';
 import { templateContext } from '../execute/template-context.js';
 import type { CommonOptions, ExitCode } from './types.js';
+import { commentOutsideNodes } from '../execute/query-comments.js';
 
 export interface RunOperationOptions extends CommonOptions {
   /** `my_macro`, or `package.my_macro`. */
@@ -78,7 +79,7 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   let warehouse: Warehouse | undefined;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    const connection = withSessionSecrets(p, await warehouse.connect());
+    const connection = withSessionSecrets(p, await commentOutsideNodes(p, await warehouse.connect()));
     try {
       const call = `{% do ${options.macro}(**__strata_operation_args) %}`;
       await p.engine.runRender(

@@ -12,6 +12,7 @@ import { defaultConfig } from '../parse/node-config.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
+import { commentOutsideNodes } from '../execute/query-comments.js';
 
 export interface ShowOptions extends CommonOptions, SelectionOptions {
   /** A query to preview instead of selected nodes (Jinja allowed: `select * from {{ ref('x') }}`). */
@@ -70,7 +71,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
     // secret() values become known as the nodes render: each statement sets those known so far.
-    connection = withSessionSecrets(p, await warehouse.connect());
+    connection = withSessionSecrets(p, await commentOutsideNodes(p, await warehouse.connect()));
     const manifest = p.graph.manifest;
     const relations = new RelationIndex(manifest);
     const state = await WarehouseState.introspect(connection, nodes.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));

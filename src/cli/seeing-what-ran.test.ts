@@ -33,7 +33,8 @@ describe('seeing what ran', () => {
     strata(d, ['ls']);
     const log = readFileSync(join(d, 'logs', 'strata.log'), 'utf8');
     expect(log.match(/==== strata /g)).toHaveLength(2);
-    expect(log).toMatch(/\[debug\] SQL ok in \d+\.\d{3}s \(model\.p\.a\):\ncreate or replace table "test"\."main"\."a" as/);
+    // As sent, after the query comment (dbt's debug log shows it too).
+    expect(log).toMatch(/\[debug\] SQL ok in \d+\.\d{3}s \(model\.p\.a\):\n\/\* \{"app": "dbt", .*"node_id": "model\.p\.a"\} \*\/\ncreate or replace table "test"\."main"\."a" as/);
     expect(log).toContain('[error] 2 of 2 FAIL');
   });
 
@@ -52,7 +53,7 @@ describe('seeing what ran', () => {
     const d = project();
     for (const flag of [['--debug'], ['-d'], ['--log-level', 'debug']]) {
       const r = strata(d, ['run', ...flag]);
-      expect(r.out, flag.join(' ')).toMatch(/\[debug\] \d+\.\d{3}s model\.p\.a:\ncreate or replace table/);
+      expect(r.out, flag.join(' ')).toMatch(/\[debug\] \d+\.\d{3}s model\.p\.a:\n\/\* \{"app": "dbt", .*\} \*\/\ncreate or replace table/);
     }
     expect(strata(d, ['run']).out).not.toContain('[debug]');
   });

@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
-import { analyzerPlatformGap } from '../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, jobSql } from '../test-support/local-bigquery-client.js';
 import { build } from '../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -62,7 +62,7 @@ describe.skipIf(analyzerPlatformGap)('quarantine on an incremental model, on Big
     const second = await build({ projectDir: dir, profilesDir: dir, select: ['orders'], vars: { upto: 2 } });
     expect(second.results.filter((r) => !['success', 'pass'].includes(r.status)).map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
     expect(second.results.find((r) => r.uniqueId === 'model.p.orders')?.adapterResponse).toMatchObject({ code: 'MERGE', strategy: 'merge', rows_affected: 1, rows_quarantined: 1 });
-    const sqls = bq.jobs.slice(from).map((j) => String(j.configuration.query?.query ?? ''));
+    const sqls = bq.jobs.slice(from).map((j) => String(jobSql(j) ?? ''));
     const txn = sqls.findIndex((s) => s.startsWith('begin transaction;') && s.includes('`orders__quarantine`'));
     expect(txn, sqls.join('\n---\n')).toBeGreaterThanOrEqual(0);
     expect(sqls[txn]).toMatch(/^begin transaction;\ndelete from `acme-test`\.`shop`\.`orders` as DBT_INTERNAL_DEST where exists \(select 1 from `acme-test`\.`shop`\.`orders__strata_qrows`/);

@@ -1,7 +1,7 @@
 import type { Connection } from '../adapters/contract.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
-import type { Diagnostic } from '../diagnostics/index.js';
-import type { SourceDefinition } from '../parse/types.js';
+import { UserError, type Diagnostic } from '../diagnostics/index.js';
+import type { ManifestNode, SourceDefinition } from '../parse/types.js';
 import type { RunRenderContext } from '../templating/types.js';
 import { checkFreshness, recordTestHistory } from '../data-tests/index.js';
 import { runGraph } from './run-graph.js';
@@ -115,19 +115,36 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
       if (source) return runFreshnessNode(p, source, session.connectionOf(worker));
       // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
       const ran: string[] = [];
+      // target/run/ holds the statement as the node wrote it, the log as it was sent (with the query comment), as dbt's.
       told[worker] = (s) => {
         ran.push(s.sql);
-        later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }));
+        const sent = session.asSent(worker, s.sql);
+        later.add(() => p.reporter.emit({ type: 'sql', uniqueId: id, sql: sent, elapsed: s.elapsed, ok: s.ok }));
       };
       try {
+        // Every statement of the node carries its query comment (the statements outside any node, the master one).
+        const commented = await nodeComment(session, worker, manifest.nodes[id]!);
+        if (commented) return commented;
         return cancelledOutcome(await runOneNode({ ...nodeContext, threadId: `Thread-${worker + 1}` }, manifest.nodes[id]!, observedOf(worker)), input.signal);
       } finally {
         later.add(() => runFiles.write(manifest.nodes[id]!, ran));
+        await session.commentFor(worker, undefined);
       }
     },
   });
   await runFiles.settled();
   return outcome;
+}
+
+/** Sets the node's query comment on its worker's connection; a comment that does not render fails the node. */
+async function nodeComment(session: RunSession, worker: number, node: ManifestNode): Promise<NodeOutcome | undefined> {
+  try {
+    await session.commentFor(worker, node);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return { status: 'error', message: e.diagnostics.map((d) => d.message).join('; ') };
+  }
 }
 
 /** dbt runs an ephemeral model (its render can fail) but neither counts it nor records a result for it. */

@@ -2,6 +2,8 @@ import type { Connection, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { Ledger } from '../landing/ledger.js';
 import { RelationCache } from './relation-cache.js';
+import { commentConnection, withQueryComment } from '../adapters/query-comment.js';
+import { QueryComments } from './query-comments.js';
 import type { RunProject } from './types.js';
 
 export interface SchemaRef {
@@ -20,8 +22,16 @@ export class RunSession {
   schemas: SchemaRef[] = [];
   /** The relation cache: what exists, read once per schema, kept up to date as nodes build. */
   state = new RelationCache();
+  /** The project's `query-comment`, rendered per node; each connection's setter of its comment. */
+  readonly comments: QueryComments;
+  private readonly setComment: ((comment: string | undefined) => void)[] = [];
+  /** The comment each connection sends now. */
+  private readonly current: (string | undefined)[] = [];
+  private master?: string;
 
-  constructor(private readonly p: RunProject) {}
+  constructor(private readonly p: RunProject) {
+    this.comments = new QueryComments(p);
+  }
 
   get admin(): Connection {
     const admin = this.connections[0];
@@ -36,9 +46,10 @@ export class RunSession {
   async open(selected: ManifestNode[], opening?: Promise<Warehouse>): Promise<void> {
     const p = this.p;
     const targets = selected.filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+    // A query-comment that does not render stops the command before the warehouse is written to.
+    this.master = await this.comments.master();
     this.warehouse = await (opening ?? p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId }));
-    const admin = await this.warehouse.connect();
-    this.connections.push(admin);
+    const admin = await this.connect();
     this.schemas = uniqueSchemas(targets);
     for (const s of this.schemas) await admin.execute(p.adapter.dialect.createSchema(s.schema, s.database));
     // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
@@ -48,7 +59,36 @@ export class RunSession {
 
   /** Opens the other threads' connections. */
   async openThreads(threads: number): Promise<void> {
-    for (let i = this.connections.length; i < threads; i++) this.connections.push(await this.warehouse!.connect());
+    for (let i = this.connections.length; i < threads; i++) await this.connect();
+  }
+
+  /** A new connection of the warehouse, its statements carrying the query comment (outside any node's until told). */
+  private async connect(): Promise<Connection> {
+    const raw = await this.warehouse!.connect();
+    const placement = this.comments.placement;
+    const commented = placement ? commentConnection(raw, placement, this.master) : { connection: raw, setComment: () => undefined };
+    this.connections.push(commented.connection);
+    this.setComment.push(commented.setComment);
+    this.current.push(this.master);
+    return commented.connection;
+  }
+
+  /**
+   * The comment of a worker's statements from now on: its node's (rendered once per node), or outside any.
+   * A node's comment that fails to render is a UserError.
+   */
+  async commentFor(worker: number, node: ManifestNode | undefined): Promise<void> {
+    if (!this.comments.placement) return;
+    const comment = node ? await this.comments.forNode(node) : this.master;
+    const i = worker % this.setComment.length;
+    this.setComment[i]?.(comment);
+    this.current[i] = comment;
+  }
+
+  /** A statement as a worker's connection sends it now, with its comment (for the log: dbt's debug log shows it). */
+  asSent(worker: number, sql: string): string {
+    const placement = this.comments.placement;
+    return placement && this.current.length ? withQueryComment(sql, this.current[worker % this.current.length], placement.append) : sql;
   }
 
   /** The connection of a scheduler worker. */

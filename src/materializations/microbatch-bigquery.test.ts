@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
-import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, jobSql, loopbackBigQueryProfile, queryRows } from '../test-support/local-bigquery-client.js';
 import { build } from '../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -50,7 +50,7 @@ describe.skipIf(analyzerPlatformGap)('microbatch on BigQuery (loopback server)',
     expect(daily.message).toMatch(/^PARTIAL SUCCESS \(1\/2\): batch 20240103 failed: /);
     // Day 1 is outside the window (its new amount not taken), day 2 replaced (a new row), day 3 as it was.
     expect(await table()).toEqual([[1, 1, '20240101'], [2, 20, '20240102'], [3, 3, '20240103'], [4, 40, '20240102']]);
-    const sqls = bq.jobs.slice(from).map((j) => String(j.configuration.query?.query ?? ''));
+    const sqls = bq.jobs.slice(from).map((j) => String(jobSql(j) ?? ''));
     expect(sqls.some((s) => s.includes("from (select * from `acme-test`.`shop`.`events` where cast(ts as timestamp) >= '2024-01-02 00:00:00+00:00' and cast(ts as timestamp) < '2024-01-03 00:00:00+00:00')")), sqls.join('\n---\n')).toBe(true);
     // Only the batch's window is inserted: the window is all the delete replaced.
     const txn = sqls.filter((s) => s.startsWith('begin transaction;\ndelete from `acme-test`.`shop`.`daily` where'));

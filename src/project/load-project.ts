@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { projectShapeDiagnostics } from './project-shape.js';
+import { readQueryComment } from './query-comment-config.js';
 import type { FileSource, LoadOptions, LoadedProject, ProjectConfig } from './types.js';
 import { diskFileSource } from './file-source.js';
 import { listProjectFiles, pythonModelDiagnostics } from './list-project-files.js';
@@ -155,6 +156,8 @@ function projectConfig(
   // dbt 1.8 renamed `tests:` to `data_tests:` and rejects both: merging them could drop configs silently.
   if (raw.tests !== undefined && raw.data_tests !== undefined) p.invalid('tests', `${configFile} has both 'tests' and 'data_tests'`, "'tests' is the old name of 'data_tests': move its configs under data_tests and remove it");
   const paths = folderPaths(raw, (key, message, hint) => p.invalid(key, message, hint));
+  const queryComment = readQueryComment(raw['query-comment'], configFile, (path) => yaml.lineOf(path));
+  p.diagnostics.push(...queryComment.diagnostics);
   return {
     name,
     version: raw.version === undefined ? undefined : String(raw.version),
@@ -188,6 +191,7 @@ function projectConfig(
     onRunEnd: toHooks(raw['on-run-end']),
     dispatch: Array.isArray(raw.dispatch) ? (raw.dispatch as ProjectConfig['dispatch']) : [],
     quoting: (raw.quoting ?? {}) as Record<string, boolean>,
+    queryComment: queryComment.config,
     behaviorFlags: booleanFlags(raw.flags),
     ...(raw['restrict-access'] === true ? { restrictAccess: true } : {}),
     ...(raw.airflow !== undefined ? { airflow: airflowBlock(raw.airflow, yaml) } : {}),

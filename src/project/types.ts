@@ -55,6 +55,8 @@ export interface ProjectConfig {
   behaviorFlags?: Record<string, boolean>;
   /** `quoting:` */
   quoting: Record<string, boolean>;
+  /** `query-comment:` (absent: dbt's default comment, before each statement). */
+  queryComment?: import('./query-comment-config.js').QueryCommentConfig;
   /** `restrict-access: true`: only this project's public models may be referenced from other packages (dbt's model access). */
   restrictAccess?: boolean;
   /** `airflow:` defaults for `strata airflow dag|task-group`, as written; `valid` is false when it is not a mapping. */

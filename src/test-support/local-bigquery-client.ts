@@ -63,3 +63,14 @@ export async function queryRows(endpoint: string, sql: string, options: Paramete
 export function loopbackBigQueryProfile(endpoints: { bigquery: string; gcs: string }, project = 'acme-test'): string {
   return `p:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.test-token\n      project: ${project}\n      dataset: shop\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoints.bigquery}\n      gcs_api_endpoint: ${endpoints.gcs}\n      gcs_staging_bucket: acme-staging\n`;
 }
+
+/** A statement as the model wrote it: without the query comment Strata puts before each one (dbt's default). */
+export function withoutQueryComment(sql: string): string {
+  return sql.replace(/^\/\* [\s\S]*? \*\/\n/, '');
+}
+
+/** A job's query as the model wrote it (without the query comment). */
+export function jobSql(job: any): string | undefined {
+  const sql = job?.configuration?.query?.query as string | undefined;
+  return sql === undefined ? undefined : withoutQueryComment(sql);
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
-import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, jobSql } from '../../test-support/local-bigquery-client.js';
 import { build, docsGenerate, plan, snapshot } from '../../api/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -50,7 +50,7 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
     dir = project(bq.endpoint);
     const result = await build({ projectDir: dir, profilesDir: dir });
     expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status !== 'success' && r.status !== 'pass'), null, 1)).toBe(0);
-    const jobs = bq.jobs.map((j) => ({ id: j.jobReference.jobId as string, sql: (j.configuration.query?.query ?? `LOAD ${j.configuration.load?.destinationTable?.tableId}`) as string, cfg: j.configuration }));
+    const jobs = bq.jobs.map((j) => ({ id: j.jobReference.jobId as string, sql: (jobSql(j) ?? `LOAD ${j.configuration.load?.destinationTable?.tableId}`) as string, cfg: j.configuration }));
     const order = jobs.map((j) => j.sql.split('\n')[0]);
     expect(order).toEqual([
       'create schema if not exists `acme-test`.`analytics`',
@@ -91,7 +91,7 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
     const before = bq.jobs.length;
     const result = await build({ projectDir: dir, profilesDir: dir, select: ['events'] });
     expect(result.exitCode, JSON.stringify(result.results.map((r) => r.message))).toBe(0);
-    const sqls = bq.jobs.slice(before).map((j) => j.configuration.query?.query as string);
+    const sqls = bq.jobs.slice(before).map((j) => jobSql(j) as string);
     expect(sqls[0]).toBe('create schema if not exists `acme-test`.`analytics`');
     expect(sqls[1]).toMatch(/^create or replace table `acme-test`.`analytics`.`events__strata_tmp`\nas \(/);
     expect(sqls[1]).toContain('where id > (select max(id) from `acme-test`.`analytics`.`events`)');
@@ -157,7 +157,7 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
       const before = bq.jobs.length;
       const r = await build({ projectDir: ext, profilesDir: ext, select: ['+call_count'] });
       expect(r.exitCode, JSON.stringify(r.results.map((x) => x.message))).toBe(0);
-      const sqls = bq.jobs.slice(before).map((j) => j.configuration.query?.query);
+      const sqls = bq.jobs.slice(before).map((j) => jobSql(j));
       expect(sqls).toContain("create or replace external table `acme-test`.`raw`.`calls`\nwith partition columns\noptions(format = 'PARQUET', uris = ['gs://acme-lake/calls/*'], hive_partition_uri_prefix = 'gs://acme-lake/calls/')");
       expect(bq.jobs.slice(before).some((j) => j.configuration.load)).toBe(false);
     } finally {
@@ -172,7 +172,8 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
       expect(r.exitCode).toBe(1);
       const msg = r.results.find((x) => x.uniqueId === 'model.shop.stg_customers')!.message!;
       // BigQuery's own parser (ZetaSQL) words it; the position is in the submitted statement, mapped to the compiled file.
-      expect(msg).toMatch(/^Syntax error: Unexpected keyword FROM at \[6:8\]/);
+      // BigQuery's position counts the line of the query comment before the statement.
+      expect(msg).toMatch(/^Syntax error: Unexpected keyword FROM at \[7:8\]/);
       expect(msg).toContain('at target/compiled/shop/models/stg_customers.sql:4:8 ');
       expect(msg).not.toMatch(/\n\s+at .*\.js:\d+/);
     } finally {
@@ -262,7 +263,7 @@ describe.skipIf(analyzerPlatformGap)('snapshots on the loopback BigQuery API', (
       const before = fresh.jobs.length;
       const again = await snapshot({ projectDir: d, profilesDir: d });
       expect(again.exitCode, JSON.stringify(again.results)).toBe(0);
-      const sqls = fresh.jobs.slice(before).map((j) => String(j.configuration.query?.query ?? ''));
+      const sqls = fresh.jobs.slice(before).map((j) => String(jobSql(j) ?? ''));
       const staged = sqls.find((q) => q.startsWith('create or replace table `acme-test`.`analytics`.`customers_history__strata_tmp`'))!;
       expect(staged).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '')");
       expect(staged).toContain("select 'delete' as dbt_change_type");
@@ -284,7 +285,7 @@ describe.skipIf(analyzerPlatformGap)('grants on the loopback BigQuery API', () =
     });
     try {
       expect((await build({ projectDir: d, profilesDir: d, select: ['shared'] })).exitCode).toBe(0);
-      const dcl = (from: number): string[] => fresh.jobs.slice(from).map((j) => String(j.configuration.query?.query ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q));
+      const dcl = (from: number): string[] => fresh.jobs.slice(from).map((j) => String(jobSql(j) ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q));
       expect(dcl(0)).toEqual(['grant `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` to "group:analysts@example.com", "user:new@example.com"']);
 
       fresh.answer = (sql) => (sql.includes('OBJECT_PRIVILEGES')

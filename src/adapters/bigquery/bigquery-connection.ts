@@ -7,6 +7,7 @@ import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
 import { seedSchema } from './bigquery-seed-schema.js';
 import { bigquerySourceFormat, bigqueryDialect } from './bigquery-dialect.js';
 import { loadJobOptions } from './bigquery-load-options.js';
+import { labelsFromComment } from './bigquery-job-labels.js';
 
 /** Legacy type names the REST API returns, as Standard SQL spells them. */
 const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
@@ -34,6 +35,8 @@ export class BigQueryConnection implements Connection {
   private sequence = 0;
   /** The query job this connection waits for, cancelled by `interrupt` (Ctrl-C). */
   private running?: Job;
+  /** `job-label: true`: the labels of the current query comment, and that comment. */
+  private commentLabels: { comment?: string; labels: Record<string, string> } = { labels: {} };
 
   constructor(
     private readonly client: BigQuery,
@@ -44,6 +47,12 @@ export class BigQueryConnection implements Connection {
   /** Secrets travel as named query parameters (`@NAME`), never in SQL text. */
   setSessionSecret(name: string, value: string): void {
     this.params[name.replace(/[^A-Za-z0-9_]/g, '_')] = value;
+  }
+
+  /** dbt-bigquery's `job-label`: each query job is labelled from the comment (the profile's `labels` win a clash). */
+  labelJobs(comment: string | undefined): void {
+    if (comment === this.commentLabels.comment) return;
+    this.commentLabels = { comment, labels: comment ? labelsFromComment(comment) : {} };
   }
 
   private nextJobId(kind: string, text: string): string {
@@ -61,7 +70,7 @@ export class BigQueryConnection implements Connection {
       ...(dryRun ? { dryRun: true } : {}),
       ...(s.maximumBytesBilled !== undefined ? { maximumBytesBilled: String(s.maximumBytesBilled) } : {}),
       priority: s.priority === 'batch' ? 'BATCH' : 'INTERACTIVE',
-      ...(Object.keys(s.labels).length ? { labels: s.labels } : {}),
+      ...(Object.keys(s.labels).length || this.commentLabels.comment ? { labels: { ...this.commentLabels.labels, ...s.labels } } : {}),
       ...(s.jobTimeoutSeconds !== undefined ? { jobTimeoutMs: s.jobTimeoutSeconds * 1000 } : {}),
       ...(used.length ? { params: Object.fromEntries(used.map((n) => [n, this.params[n]!])) } : {}),
     };

@@ -8,7 +8,7 @@ import { writeProject } from '../../test-support/fixture-project.js';
 import type { LocalBigQuery } from './local/local-bigquery-server.js';
 import type { LocalGcs } from './local/local-gcs-server.js';
 import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
-import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, jobSql, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
 import { run } from '../../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -56,7 +56,7 @@ describe.skipIf(analyzerPlatformGap)('a custom materialization on BigQuery (loop
       const r = await run({ projectDir: dir, profilesDir: dir });
       expect(r.results.filter((x) => x.status !== 'success').map((x) => x.message)).toEqual([]);
       expect(r.exitCode).toBe(0);
-      dcl.push(bq.jobs.slice(before).map((j) => String(j.configuration.query?.query ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q)));
+      dcl.push(bq.jobs.slice(before).map((j) => String(jobSql(j) ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q)));
     }
     // The first build only grants; the second asks what the table has first (should_revoke: it existed).
     const grant = 'grant `roles/bigquery.dataViewer` on table `acme-custom`.`shop`.`base` to "group:analysts@example.com"';

@@ -11,7 +11,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDemo, repoRoot } from '../../test-support/demo-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
-import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
+import { analyzerPlatformGap, jobSql, queryRows } from '../../test-support/local-bigquery-client.js';
 import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
 import { build } from '../../api/index.js';
 import { queryDuckDb } from '../../test-support/duckdb-query.js';
@@ -67,7 +67,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     expect(bad.map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
     expect(result.exitCode).toBe(0);
 
-    const sqls = bq.jobs.map((j) => (j.configuration.query?.query as string | undefined) ?? `LOAD ${j.configuration.load.destinationTable.tableId} FROM ${(j.configuration.load.sourceUris ?? ['upload']).join(',')}`);
+    const sqls = bq.jobs.map((j) => jobSql(j) ?? `LOAD ${j.configuration.load.destinationTable.tableId} FROM ${(j.configuration.load.sourceUris ?? ['upload']).join(',')}`);
     const first = (re: RegExp): number => {
       const i = sqls.findIndex((s) => re.test(s));
       expect(i, `no job matches ${re}`).toBeGreaterThanOrEqual(0);
@@ -110,7 +110,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     const silver = sqls.find((s) => s.startsWith('create or replace table `acme-demo`.`silver`.`complaint_events`'))!;
     expect(silver).toContain("safe.parse_timestamp('%d/%m/%Y %H:%M', trim(call_start))");
     expect(silver).toContain("format_timestamp('%Y-%m-%d %H:%M:%E*S', event_at)");
-    const customers = bq.jobs.find((j) => String(j.configuration.query?.query).startsWith('create or replace table `acme-demo`.`silver`.`customers__strata_tmp`'))!;
+    const customers = bq.jobs.find((j) => String(jobSql(j)).startsWith('create or replace table `acme-demo`.`silver`.`customers__strata_tmp`'))!;
     expect(customers.configuration.query.query).toContain("regexp_replace(phone, r'[^0-9]', '')");
     expect(customers.configuration.query.query).toContain('to_hex(sha256(lower(trim(email)) || @STRATA_PII_PEPPER))');
     expect(customers.configuration.query.queryParameters).toEqual([{ name: 'STRATA_PII_PEPPER', parameterType: { type: 'STRING' }, parameterValue: { value: 'bq-test-pepper' } }]);
@@ -181,7 +181,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
       for (const key of built.sort()) {
         const [, layer, name] = key.split('.') as [string, string, string];
         // A quarantined model is built whole into its staging table, then split: compare with both parts.
-        const ddls = bq.jobs.map((j) => String(j.configuration.query?.query ?? ''));
+        const ddls = bq.jobs.map((j) => String(jobSql(j) ?? ''));
         const ddl = ddls.find((q) => q.startsWith(`create or replace table \`acme-demo\`.\`${layer}\`.\`${name}__strata_tmp\`\n`)) ?? ddls.find((q) => q.startsWith(`create or replace table \`acme-demo\`.\`${layer}\`.\`${name}\`\n`))!;
         const select = ddl.slice(ddl.indexOf('\nas (\n') + 6, ddl.lastIndexOf('\n)'));
         const parents = [...new Set([...select.matchAll(/`acme-demo`\.`([^`]+)`\.`([^`]+)`/g)].map((m) => `acme-demo.${m[1]}.${m[2]}`))];

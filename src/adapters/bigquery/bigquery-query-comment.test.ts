@@ -1,0 +1,82 @@
+/**
+ * dbt's `query-comment` on BigQuery (the local BigQuery server, loopback only): each job's query carries the
+ * comment, and with `job-label: true` the Google client sends the labels dbt-bigquery makes of it, which
+ * jobs.get answers in `configuration.labels` (what INFORMATION_SCHEMA.JOBS shows, to attribute cost per model).
+ */
+import { describe, it, expect } from 'vitest';
+import { BigQuery } from '@google-cloud/bigquery';
+import { OAuth2Client } from 'google-auth-library';
+import { writeProject } from '../../test-support/fixture-project.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalGcs } from './local/local-gcs-server.js';
+import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
+import { analyzerPlatformGap, loopbackBigQueryProfile } from '../../test-support/local-bigquery-client.js';
+import { labelsFromComment, sanitizeLabel } from './bigquery-job-labels.js';
+import { run } from '../../api/index.js';
+
+process.env.STRATA_BQ_BACKOFF_MS = '5';
+
+/** A job as jobs.get answers it, asked through the Google client as a user's tooling would. */
+async function jobMetadata(endpoint: string, project: string, jobId: string): Promise<any> {
+  const auth = new OAuth2Client();
+  auth.setCredentials({ access_token: 'ya29.test-token', expiry_date: Date.now() + 3600_000 });
+  const client = new BigQuery({ projectId: project, apiEndpoint: endpoint, authClient: auth, autoRetry: false } as never);
+  const [metadata] = await client.job(jobId, { location: 'EU' }).getMetadata();
+  return metadata;
+}
+
+describe('labels from a query comment, as dbt-bigquery makes them', () => {
+  it('gives a label per key of a JSON object, sanitized; any other comment one query_comment label', () => {
+    expect(labelsFromComment('{"app": "dbt", "node_id": "model.shop.Orders", "n": 3, "ok": true, "none": null}')).toEqual({ app: 'dbt', node_id: 'model_shop_orders', n: '3', ok: 'true', none: 'none' });
+    expect(labelsFromComment('Nightly run: finance!')).toEqual({ query_comment: 'nightly_run__finance_' });
+    expect(labelsFromComment('[1, 2]')).toEqual({ query_comment: '_1__2_' });
+    expect(sanitizeLabel(` ${'x'.repeat(70)} `)).toBe('x'.repeat(63));
+  });
+});
+
+describe.skipIf(analyzerPlatformGap)('query-comment on BigQuery (loopback BigQuery)', () => {
+  let bq: LocalBigQuery;
+  let gcs: LocalGcs;
+  const dirs = withLoopbackBigQuery((s) => ({ bq, gcs } = s));
+  const project = (extra: string, id: string): string => {
+    const dir = writeProject({
+      'dbt_project.yml': `name: shop\nprofile: p\n${extra}`,
+      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }, id),
+      'models/daily_orders.sql': "{{ config(materialized='table') }}\nselect 1 as order_id, 'open' as state",
+    }, false);
+    dirs.push(dir);
+    return dir;
+  };
+  /** The job that created the model's table. */
+  const modelJob = (from: number): any => bq.jobs.slice(from).find((j) => /create or replace table `[^`]+`\.`shop`\.`daily_orders`/.test(String(j.configuration.query?.query ?? '')));
+
+  it("labels the model's job with dbt's default comment (job-label: true), which its query carries first", async () => {
+    const dir = project('query-comment:\n  job-label: true\n', 'acme-labels');
+    const before = bq.jobs.length;
+    const r = await run({ projectDir: dir, profilesDir: dir });
+    expect(r.results.map((x) => x.status)).toEqual(['success']);
+    const job = modelJob(before);
+    expect(String(job.configuration.query.query)).toMatch(/^\/\* \{"app": "dbt", "dbt_version": "[0-9.]+", "profile_name": "p", "target_name": "prod", "node_id": "model\.shop\.daily_orders"\} \*\/\ncreate or replace table/);
+    const metadata = await jobMetadata(bq.endpoint, 'acme-labels', job.jobReference.jobId);
+    expect(metadata.configuration.labels).toEqual({ app: 'dbt', dbt_version: expect.stringMatching(/^[0-9]+_[0-9]+_[0-9]+$/), profile_name: 'p', target_name: 'prod', node_id: 'model_shop_daily_orders' });
+    // Statements outside any node (creating the dataset) are labelled with the connection's name, as dbt's.
+    const outside = bq.jobs.slice(before).find((j) => /create schema/i.test(String(j.configuration.query?.query ?? '')));
+    expect(outside?.configuration.labels).toMatchObject({ connection_name: 'master' });
+  });
+
+  it('labels a job with a comment that is not JSON as query_comment; without job-label, a job has no labels', async () => {
+    const dir = project("query-comment:\n  comment: \"Team Finance / {{ node.name if node is not none else 'setup' }}\"\n  job-label: true\n", 'acme-text');
+    const before = bq.jobs.length;
+    expect((await run({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    const job = modelJob(before);
+    expect(String(job.configuration.query.query)).toMatch(/^\/\* Team Finance \/ daily_orders \*\/\n/);
+    expect((await jobMetadata(bq.endpoint, 'acme-text', job.jobReference.jobId)).configuration.labels).toEqual({ query_comment: 'team_finance___daily_orders' });
+
+    const plain = project('', 'acme-plain');
+    const next = bq.jobs.length;
+    expect((await run({ projectDir: plain, profilesDir: plain })).exitCode).toBe(0);
+    const unlabelled = modelJob(next);
+    expect(String(unlabelled.configuration.query.query)).toMatch(/^\/\* \{"app": "dbt"/);
+    expect((await jobMetadata(bq.endpoint, 'acme-plain', unlabelled.jobReference.jobId)).configuration.labels).toBeUndefined();
+  });
+});

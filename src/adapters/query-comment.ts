@@ -1,0 +1,59 @@
+import type { Connection } from './contract.js';
+
+/** How the statements of a connection carry the project's `query-comment`. */
+export interface QueryCommentPlacement {
+  /** After the statement (dbt's `append: true`), else before it. */
+  append: boolean;
+  /** `job-label: true`: a warehouse that labels its jobs (BigQuery) labels them from the comment. */
+  jobLabel: boolean;
+}
+
+/**
+ * dbt's placement of a query comment: `/* comment *\/` on a line before the statement, or with `append` on a
+ * line after it, before its final `;`. An empty comment leaves the statement as it is.
+ */
+export function withQueryComment(sql: string, comment: string | undefined, append: boolean): string {
+  const text = comment?.trim();
+  if (!text) return sql;
+  if (!append) return `/* ${text} */\n${sql}`;
+  const body = sql.trimEnd();
+  return body.endsWith(';') ? `${body.slice(0, -1)}\n/* ${text} */;` : `${body}\n/* ${text} */`;
+}
+
+/** A connection whose statements carry a comment, and the setter of the comment (a node's, as it runs). */
+export interface CommentedConnection {
+  connection: Connection;
+  /** The comment of the statements that follow (rendered once per node); undefined: none. */
+  setComment(comment: string | undefined): void;
+}
+
+/**
+ * The one place a comment joins a statement: `execute` and `query` of the returned connection send it with
+ * the statement. The connection's own methods are called with the returned connection as `this` (methods
+ * are not bound here), so what they run (a seed's load, introspection) carries the comment too, and a
+ * wrapper around this one (the statement log) still sees their statements.
+ */
+export function commentConnection(connection: Connection, placement: QueryCommentPlacement, initial: string | undefined): CommentedConnection {
+  let comment: string | undefined;
+  const setComment = (text: string | undefined): void => {
+    comment = text?.trim() || undefined;
+    if (placement.jobLabel) connection.labelJobs?.(comment);
+  };
+  setComment(initial);
+  const wrappers = new Map<PropertyKey, { fn: unknown; wrapper: unknown }>();
+  const proxy = new Proxy(connection, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function' || (key !== 'execute' && key !== 'query')) return value;
+      const known = wrappers.get(key);
+      if (known?.fn === value) return known.wrapper;
+      const fn = value as (this: unknown, sql: string) => Promise<unknown>;
+      const wrapper = function (this: unknown, sql: string): Promise<unknown> {
+        return fn.call(this ?? target, withQueryComment(sql, comment, placement.append));
+      };
+      wrappers.set(key, { fn: value, wrapper });
+      return wrapper;
+    },
+  });
+  return { connection: proxy, setComment };
+}
