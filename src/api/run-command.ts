@@ -27,6 +27,7 @@ import { warningFails } from './warn-error-options.js';
 import { resourceTypeFilter } from './resource-types.js';
 import { microbatchTimes } from './event-time-options.js';
 import { sampleWindow } from './sample-window.js';
+import { sampleHardDeleteDiagnostics } from './sample-hard-deletes.js';
 import type { MicrobatchTimes } from '../execute/microbatch-runner.js';
 import { profileLine, settingOf } from './profile-line.js';
 import type { CommandResult, RunOptions } from './types.js';
@@ -169,6 +170,8 @@ async function select(p: PreparedProject, kind: RunKind, options: RunCommandOpti
 /** Before the warehouse opens: warnings about what it will not enforce, and the `--max-bytes` budget. */
 async function checkBeforeRun(p: PreparedProject, options: RunCommandOptions & Pick<PlanOptions, 'sampleWindow'>, types: string[], ids: string[], diagnostics: Diagnostic[]): Promise<CommandResult | undefined> {
   const manifest = p.graph.manifest;
+  const history = options.sampleWindow ? sampleHardDeleteDiagnostics(manifest, ids) : [];
+  if (history.length) return { exitCode: 2, diagnostics: [...diagnostics, ...history], invocationId: p.invocationId, results: [] };
   // Contract constraints this warehouse will not create or check, as dbt warns before building.
   const relationOf = relationOfCall(new RelationIndex(manifest), p.adapter.dialect);
   for (const id of ids) if (manifest.nodes[id]?.resourceType === 'model') diagnostics.push(...constraintWarnings(manifest.nodes[id]!, p.adapter.dialect, relationOf));

@@ -55,6 +55,7 @@ export interface RunOptions extends CommonOptions, SelectionOptions {
   /**
    * `--sample` (dbt 1.10): models and snapshots read their refs and sources with an event_time in this window
    * only: `"3 days"` (hours, days, months, years back from now) or `"{'start': '2024-07-01', 'end': '2024-07-08'}"`.
+   * A selection with a snapshot that tracks hard deletes over a sampled input is refused (sample-hard-deletes.ts).
    */
   sample?: string;
 }
