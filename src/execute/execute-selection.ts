@@ -12,7 +12,7 @@ import { observeConnection, runFileWriter, type Statement } from './statement-lo
 import { runRecord, testHistory } from './run-records.js';
 import { RenderAhead } from './render-ahead.js';
 import { Later } from './later.js';
-import { cancelOnAbort, cancelledOutcome, stoppedByAbort } from './interrupt.js';
+import { HOOKS_CANCELLED, cancelOnAbort, cancelledOutcome, stoppedByAbort } from './interrupt.js';
 import type { RunSession } from './run-session.js';
 import type { NodeOutcome, RunProject } from './types.js';
 
@@ -43,11 +43,23 @@ export interface ExecuteSelectionResult {
 
 /** on-run-start hooks, the selected nodes in dependency order on the session's threads, on-run-end hooks. */
 export async function executeSelection(p: RunProject, input: ExecuteSelectionInput): Promise<ExecuteSelectionResult> {
+  const diagnostics: Diagnostic[] = [];
+  const nodeRecords: NodeRunRecord[] = [];
+  // Ctrl-C cancels what every connection runs, the admin connection's project hooks too.
+  const stopListening = cancelOnAbort(input.session, input.signal);
+  try {
+    return await hooksAndNodes(p, input, diagnostics, nodeRecords);
+  } finally {
+    stopListening();
+  }
+}
+
+/** The body of `executeSelection`, with Ctrl-C listened for. */
+async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagnostics: Diagnostic[], nodeRecords: NodeRunRecord[]): Promise<ExecuteSelectionResult> {
   const { ids, session, context } = input;
   const { relations } = input.node;
   const manifest = p.graph.manifest;
-  const diagnostics: Diagnostic[] = [];
-  const nodeRecords: NodeRunRecord[] = [];
+  const aborted = (): boolean => input.signal?.aborted === true;
   let interrupted = false;
   let hookFailed = false;
   const start = await runProjectHooks(p, relations, session.admin, 'on-run-start', {}, context);
@@ -55,14 +67,17 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
   p.reporter.emit({ type: 'run-started', command: input.command, total: counted.length, threads: input.threads, invocationId: p.invocationId });
   if (start.failure) {
     // As dbt 1.9: no node runs after a failed on-run-start hook; each is skipped, and on-run-end still runs.
-    diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, ...start.failureAt, hint: 'fix the on-run-start hook; no node ran' });
+    diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, ...start.failureAt, hint: aborted() ? 'Ctrl-C cancelled the on-run-start hook; no node ran' : 'fix the on-run-start hook; no node ran' });
     hookFailed = true;
+    interrupted = aborted();
     const at = new Date().toISOString();
     for (const id of counted) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
   } else {
-    const stopListening = cancelOnAbort(session, input.signal);
-    const outcome = await runNodes(p, input).finally(stopListening);
-    interrupted = outcome.interrupted;
+    const outcome = await runNodes(p, input);
+    interrupted = outcome.interrupted || aborted();
+    for (const r of outcome.results.filter((x) => x.hooksCancelled)) {
+      diagnostics.push({ code: 'after-commit-cancelled', severity: 'warn', message: `${manifest.nodes[r.uniqueId]?.name ?? r.uniqueId}: ${HOOKS_CANCELLED}`, file: manifest.nodes[r.uniqueId]?.originalFilePath, hint: 'its change stands and retry will not apply it again; run what the hooks do yourself if it matters' });
+    }
     input.node.compiler.saveCompiledIndex();
     await recordTestHistory(session.admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
     for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber, input.node.compiler.compileTimings.get(r.uniqueId)));
@@ -80,7 +95,8 @@ export async function executeSelection(p: RunProject, input: ExecuteSelectionInp
   }, context);
   if (end.failure) {
     hookFailed = true;
-    diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, ...end.failureAt, hint: 'fix the on-run-end hook' });
+    interrupted = aborted();
+    diagnostics.push({ code: 'hook-failed', severity: 'error', message: end.failure, ...end.failureAt, hint: aborted() ? 'Ctrl-C cancelled the on-run-end hook' : 'fix the on-run-end hook' });
   }
   return { records: [...start.records, ...nodeRecords, ...end.records], nodeRecords, diagnostics, interrupted, hookFailed };
 }

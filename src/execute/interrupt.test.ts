@@ -9,35 +9,43 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../test-support/demo-project.js';
 import { duckDbProjectsRemovedAfterAll, type DuckDbFixture } from '../test-support/temp-projects.js';
-import { run } from '../api/index.js';
+import { retry, run } from '../api/index.js';
+import { CANCELLED, cancelledOutcome } from './interrupt.js';
+import { PROJECT_YML } from '../test-support/fixture-project.js';
 
 const project = duckDbProjectsRemovedAfterAll();
 /** Long enough that it can only end by being cancelled (tens of seconds on this machine). */
-const SLOW = "{{ config(materialized='table') }}\nselect count(*) as n from range(8000000000)";
+const SLOW_QUERY = 'select count(*) as n from range(8000000000)';
+const SLOW = `{{ config(materialized='table') }}\n${SLOW_QUERY}`;
 
 interface Interrupted { code: number | null; signal: NodeJS.Signals | null; out: string; afterSignal: number }
 
-/** Runs `strata build`, sends SIGINT once the slow model has run for a moment (and again `again` ms later). */
-function interruptBuild(dir: string, again?: number): Promise<Interrupted> {
+/**
+ * Runs `strata <args>` (default `build`), sends SIGINT a second after `marker` shows (3 s after the start without one),
+ * and again `again` ms later.
+ */
+function interruptBuild(dir: string, again?: number, args = ['build'], marker: string | null = 'START sql table model main.slow'): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'build', '--project-dir', dir, '--profiles-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'strata.js'), ...args, '--project-dir', dir, '--profiles-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let sentAt = 0;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`no exit within 60 s:\n${out}`));
     }, 60_000);
+    const send = (): void => {
+      sentAt = -1;
+      setTimeout(() => {
+        sentAt = Date.now();
+        child.kill('SIGINT');
+        if (again !== undefined) setTimeout(() => child.kill('SIGINT'), again);
+      }, marker ? 1000 : 3000);
+    };
     const collect = (chunk: Buffer): void => {
       out += chunk.toString();
-      if (!sentAt && out.includes('START sql table model main.slow')) {
-        sentAt = -1;
-        setTimeout(() => {
-          sentAt = Date.now();
-          child.kill('SIGINT');
-          if (again !== undefined) setTimeout(() => child.kill('SIGINT'), again);
-        }, 1000);
-      }
+      if (!sentAt && marker && out.includes(marker)) send();
     };
+    if (!marker) send();
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('exit', (code, signal) => {
@@ -85,5 +93,37 @@ describe('Ctrl-C during a build', () => {
     f.write('models/slow.sql', "{{ config(materialized='table') }}\nselect 8 as n");
     expect((await run({ projectDir: f.dir, profilesDir: f.dir })).exitCode).toBe(0);
     expect(await f.q('select m::int as m from main.after_slow')).toEqual([{ m: 9 }]);
+  });
+
+  it('a change already committed stands: Ctrl-C during an after-commit hook is a success with a warning, and retry does not apply it again', async () => {
+    const f = project({ 'models/m.sql': "{{ config(materialized='incremental') }}\nselect '{{ var('ds', 'd0') }}' as ds" });
+    expect((await run({ projectDir: f.dir, profilesDir: f.dir, vars: { ds: 'd1' } })).exitCode).toBe(0);
+    f.write('models/m.sql', `{{ config(materialized='incremental', post_hook=after_commit("${SLOW_QUERY}")) }}\nselect '{{ var('ds', 'd0') }}' as ds`);
+    const r = await interruptBuild(f.dir, undefined, ['run', '--vars', '{ds: d2}'], 'START sql incremental model main.m');
+    expect(r.code, r.out).toBe(130);
+    expect(r.out).not.toContain('rolled back');
+    expect(r.out).toContain('[after-commit-cancelled]');
+    const results = JSON.parse(readFileSync(join(f.dir, 'target', 'run_results.json'), 'utf8')) as { results: { status: string; message: string }[] };
+    expect(results.results.map((x) => x.status)).toEqual(['success']);
+    expect(results.results[0]?.message).toMatch(/^INSERT 1; its change was committed; Ctrl-C cancelled its after-commit hooks/);
+    await retry({ projectDir: f.dir, profilesDir: f.dir });
+    expect(await f.q('select ds, count(*)::int as n from main.m group by ds order by ds')).toEqual([{ ds: 'd1', n: 1 }, { ds: 'd2', n: 1 }]);
+  });
+
+  it.each(['on-run-start', 'on-run-end'])('Ctrl-C cancels a running %s hook, and the summary says Interrupted', async (which) => {
+    const f = project({ 'project.yml': PROJECT_YML('p', `${which}: ["${SLOW_QUERY}"]\n`), 'models/a.sql': 'select 1 as x' });
+    const r = await interruptBuild(f.dir, undefined, ['run'], which === 'on-run-end' ? 'OK created sql view model main.a' : null);
+    expect(r.code, r.out).toBe(130);
+    expect(r.afterSignal, r.out).toBeLessThan(3000);
+    expect(r.out).toContain('Interrupted (Ctrl-C)');
+    expect(r.out).not.toContain('Completed successfully');
+    expect(r.out).toContain(`Ctrl-C cancelled the ${which} hook`);
+  });
+
+  it('after Ctrl-C, a node that fails with its own error keeps its message; only a cancelled statement gets the cancelled wording', () => {
+    const aborted = AbortSignal.abort();
+    expect(cancelledOutcome({ status: 'error', message: 'Binder Error: column "y" not found' }, aborted).message).toBe('Binder Error: column "y" not found');
+    expect(cancelledOutcome({ status: 'error', message: 'INTERRUPT Error: Interrupted!' }, aborted).message).toBe(CANCELLED);
+    expect(cancelledOutcome({ status: 'error', message: 'INTERRUPT Error: Interrupted!' }, new AbortController().signal).message).toBe('INTERRUPT Error: Interrupted!');
   });
 });

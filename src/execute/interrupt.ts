@@ -1,15 +1,18 @@
 /**
  * Ctrl-C during a run, as dbt's `cancel_open_connections`: the first one cancels what every connection is
  * running (DuckDB interrupts its query, which rolls its transaction back; BigQuery cancels its job), and
- * nothing a node runs afterwards reaches the warehouse. Running nodes fail as cancelled; the scheduler skips
- * the rest (`run-graph.ts`).
+ * nothing a node runs afterwards reaches the warehouse. Running nodes fail as cancelled, unless their change had
+ * already committed; the scheduler skips the rest (`run-graph.ts`).
  */
 import type { Connection } from '../adapters/contract.js';
 import type { NodeOutcome } from './types.js';
 import type { RunSession } from './run-session.js';
 
-/** The message of a node that was running when the run was interrupted. */
-export const CANCELLED = 'Cancelled: the run was interrupted (Ctrl-C) while this node ran; what it changed was rolled back';
+/** The message of a node whose running statement was cancelled: its change was not applied. */
+export const CANCELLED = 'Cancelled: the run was interrupted (Ctrl-C) while this node ran; its change was not applied';
+
+/** What a node whose change had committed says when Ctrl-C cancelled its after-commit hooks. */
+export const HOOKS_CANCELLED = 'its change was committed; Ctrl-C cancelled its after-commit hooks, which did not finish';
 
 /** Cancels the session's running statements when `signal` aborts; the returned function stops listening. */
 export function cancelOnAbort(session: RunSession, signal: AbortSignal | undefined): () => void {
@@ -34,7 +37,19 @@ export function stoppedByAbort(connection: Connection, signal: AbortSignal | und
   });
 }
 
-/** A node's outcome once the run was interrupted: an error while it ran is its cancellation. */
+/**
+ * A node's outcome once the run was interrupted. A change that had committed (an after-commit hook was cancelled,
+ * or on BigQuery a post-hook) stands: the node succeeded, with a warning, and `retry` does not apply it again. A
+ * statement that was cancelled gets the cancelled wording; any other error keeps its own message.
+ */
 export function cancelledOutcome(outcome: NodeOutcome, signal: AbortSignal | undefined): NodeOutcome {
-  return signal?.aborted && outcome.status === 'error' ? { ...outcome, message: CANCELLED } : outcome;
+  if (!signal?.aborted || outcome.status !== 'error') return outcome;
+  const { committed, ...failed } = outcome;
+  if (committed) return { ...failed, ...committed, status: 'success', message: `${committed.message}; ${HOOKS_CANCELLED}`, hooksCancelled: true };
+  return wasCancelled(outcome.message) ? { ...outcome, message: CANCELLED } : outcome;
+}
+
+/** DuckDB's interrupted query, a statement refused after Ctrl-C (`stoppedByAbort`), BigQuery's cancelled job. */
+function wasCancelled(message: string): boolean {
+  return /\bINTERRUPT\b|\bInterrupted\b|\bcancell?ed\b/i.test(message);
 }

@@ -4,7 +4,7 @@ import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { indexResolver, renderNodeOf, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
-import { headerOptions, isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
+import { ChangeCommittedError, headerOptions, isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
 import { microbatchRun, type MicrobatchTimes } from './microbatch-runner.js';
 import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, type ApplyIncremental } from '../data-tests/index.js';
 import type { NodeOutcome } from './index.js';
@@ -81,12 +81,22 @@ export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connec
     }
     return await runBuildableNode(ctx, node, connection);
   } catch (e) {
-    if (e instanceof UserError) {
-      return { status: 'error', message: e.diagnostics.map(formatDiagnostic).join('\n') };
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    return { status: 'error', message: ctx.prepared.scrubber.scrub(`${message}\n  in ${node.originalFilePath}`) };
+    if (e instanceof ChangeCommittedError) return withCommitted(ctx, node, e, failedOutcome(ctx, node, e.failure));
+    return failedOutcome(ctx, node, e);
   }
+}
+
+function failedOutcome(ctx: NodeRunContext, node: ManifestNode, e: unknown): NodeOutcome {
+  if (e instanceof UserError) return { status: 'error', message: e.diagnostics.map(formatDiagnostic).join('\n') };
+  const message = e instanceof Error ? e.message : String(e);
+  return { status: 'error', message: ctx.prepared.scrubber.scrub(`${message}\n  in ${node.originalFilePath}`) };
+}
+
+/** A node whose change was committed before `e.failure`: its error outcome, keeping what the change was. */
+function withCommitted(ctx: NodeRunContext, node: ManifestNode, e: ChangeCommittedError, failed: NodeOutcome): NodeOutcome {
+  const { dialect } = ctx.prepared.adapter;
+  const { message, rowsAffected, adapterResponse } = e.result;
+  return { ...failed, committed: { message, rowsAffected, adapterResponse, relation: dialect.renderRelation(ctx.relations.relationOf(node)), materialized: String(node.config.materialized) } };
 }
 
 /** Makes the `secret()` values known so far available to the connection's statements. */
@@ -131,9 +141,10 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
   } catch (e) {
     await recorded?.catch(() => undefined);
     const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', targetFilePath(ctx.prepared.graph.manifest.packageDirs, node));
-    const mapped = describeWarehouseError(e, node, sql, compiledPath);
+    const mapped = describeWarehouseError(e instanceof ChangeCommittedError ? e.failure : e, node, sql, compiledPath);
     if (mapped === undefined) throw e;
-    return { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+    const failed: NodeOutcome = { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+    return e instanceof ChangeCommittedError ? withCommitted(ctx, node, e, failed) : failed;
   }
   await recorded;
   return outcome;

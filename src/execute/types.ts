@@ -34,6 +34,10 @@ export interface NodeOutcome {
   blocksDownstream?: boolean;
   /** A microbatch model's batches by outcome (run_results' `batch_results`, as dbt 1.9 writes it). */
   batchResults?: { successful: [string, string][]; failed: [string, string][] };
+  /** An error after the node's change was committed (an after-commit hook failed): what the change was. */
+  committed?: Pick<NodeOutcome, 'message' | 'rowsAffected' | 'adapterResponse' | 'relation' | 'materialized'>;
+  /** Its change committed, then Ctrl-C cancelled its after-commit hooks (a success, with a warning). */
+  hooksCancelled?: boolean;
 }
 
 export interface RunGraphOptions {

@@ -1,4 +1,5 @@
 export { materializeNode, isRunnable } from './materialize-node.js';
+export { ChangeCommittedError } from './change-committed.js';
 export { buildAndSwap, stagingRelation, STAGING_SUFFIX } from './swap.js';
 export { uniqueKeyOf } from './incremental.js';
 export type { BatchResults, MaterializeInput, MaterializeResult, RelationLookup } from './types.js';

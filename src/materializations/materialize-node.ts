@@ -12,6 +12,7 @@ import { applyGrants, grantsOf } from './grants.js';
 import { materializeExternal } from './external.js';
 import { persistDocs } from './persist-docs.js';
 import { hookOf } from '../project/index.js';
+import { ChangeCommittedError } from './change-committed.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -120,7 +121,7 @@ export async function materializeNode(input: MaterializeInput): Promise<Material
     throw e;
   }
   for (const change of outside) change.commit();
-  if (!result.failedBatches) await runHooks(metering, hooks.afterCommit);
+  if (!result.failedBatches) await runHooks(metering, hooks.afterCommit).catch((e: unknown) => Promise.reject(new ChangeCommittedError(result, e)));
   return { ...result, adapterResponse: { ...result.adapterResponse, ...meter.usage() } };
 }
 
@@ -200,7 +201,8 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       throw new UserError({ code: 'materialization-unknown', severity: 'error', message: `materialized='${materialized}' is not a materialization Strata knows`, file: node.originalFilePath, hint: 'use view, table, incremental, ephemeral (or seed for CSVs)' });
   }
   // A microbatch model's run them in its last batch's transaction.
-  if (!input.microbatch) await runHooks(input, hooks.post);
+  // Without transactions the change is in place before the post-hooks run: a failing one cannot undo it.
+  if (!input.microbatch) await runHooks(input, hooks.post).catch((e: unknown) => Promise.reject(dialect.capabilities.transactionalDdl ? e : new ChangeCommittedError(result, e)));
   return result;
 }
 

@@ -37,6 +37,9 @@ export class BigQueryConnection implements Connection {
   private running?: Job;
   /** `job-label: true`: the labels of the current query comment, and that comment. */
   private commentLabels: { comment?: string; labels: Record<string, string> } = { labels: {} };
+  /** A job being inserted, and whether Ctrl-C came meanwhile: it is cancelled as soon as it exists. */
+  private inserting = false;
+  private cancelWhenInserted = false;
 
   constructor(
     private readonly client: BigQuery,
@@ -98,8 +101,10 @@ export class BigQueryConnection implements Connection {
     for (let attempt = 0; ; attempt++) {
       const jobId = this.nextJobId('query', sql);
       try {
-        const job = await this.insertJob(jobId, async () => (await this.client.createQueryJob({ ...this.queryOptions(sql, false), jobId }))[0]);
+        this.inserting = true;
+        const job = await this.insertJob(jobId, async () => (await this.client.createQueryJob({ ...this.queryOptions(sql, false), jobId }))[0]).finally(() => (this.inserting = false));
         this.running = job;
+        if (this.cancelWhenInserted) this.interrupt();
         const [rows, , response] = await job.getQueryResults({ autoPaginate: true, ...(withRows ? {} : { maxResults: 0 }) }).finally(() => (this.running = undefined));
         const [metadata] = await job.getMetadata();
         if (metadata.status?.errorResult) throw new BigQueryJobError(metadata.status.errorResult, sql, jobId);
@@ -115,6 +120,7 @@ export class BigQueryConnection implements Connection {
 
   /** Ctrl-C: cancels the running job (jobs.cancel), as dbt-bigquery does; the job then ends with an error. */
   interrupt(): void {
+    this.cancelWhenInserted = this.inserting;
     this.running?.cancel().catch(() => undefined);
   }
 
