@@ -12,6 +12,7 @@ import { applyGrants, grantsOf } from './grants.js';
 import { materializeExternal } from './external.js';
 import { persistDocs } from './persist-docs.js';
 import { hookOf } from '../project/index.js';
+import { checkHookInTransaction, type HookPlace } from './hook-in-transaction.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -36,9 +37,11 @@ function hooksOf(node: ManifestNode): NodeHooks {
   return { beforeBegin, pre, post, afterCommit };
 }
 
-async function runHooks(input: MaterializeInput, hooks: string[]): Promise<void> {
-  for (const hook of hooks) {
+/** Runs hooks in order; `place` when they run inside the node's transaction (checked for statements that cannot). */
+async function runHooks(input: MaterializeInput, hooks: string[], place?: HookPlace): Promise<void> {
+  for (const [i, hook] of hooks.entries()) {
     const sql = input.renderHook ? await input.renderHook(hook) : hook;
+    if (place && input.dialect.capabilities.transactionalDdl) checkHookInTransaction(input.node, sql, place, i);
     if (sql.trim()) await input.connection.execute(sql);
   }
 }
@@ -150,7 +153,7 @@ function forgetNode(relations: RelationLookup, relation: Relation): void {
 async function materializeWith(input: MaterializeInput & { relations: RelationLookup }, hooks: NodeHooks): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   const materialized = String(node.config.materialized);
-  await runHooks(input, hooks.pre);
+  await runHooks(input, hooks.pre, input.microbatch ? undefined : 'pre-hook');
   // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
   const sql = materialized === 'seed' || materialized === 'ephemeral' || input.microbatch || !contractEnforced(node) ? input.sql : await enforceContract(node, input.sql, connection, dialect);
   let result: MaterializeResult;
@@ -189,7 +192,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       result = await materializeExternal(input, sql);
       break;
     case 'incremental':
-      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post)) : await materializeIncremental(input, sql);
+      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post, 'post-hook')) : await materializeIncremental(input, sql);
       break;
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);
@@ -200,7 +203,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       throw new UserError({ code: 'materialization-unknown', severity: 'error', message: `materialized='${materialized}' is not a materialization Strata knows`, file: node.originalFilePath, hint: 'use view, table, incremental, ephemeral (or seed for CSVs)' });
   }
   // A microbatch model's run them in its last batch's transaction.
-  if (!input.microbatch) await runHooks(input, hooks.post);
+  if (!input.microbatch) await runHooks(input, hooks.post, 'post-hook');
   return result;
 }
 
