@@ -3,7 +3,7 @@
  * api: files written where dbt-duckdb writes them, a view over each, and a failed run that leaves both.
  */
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { DUCKDB_PROFILE } from '../test-support/fixture-project.js';
@@ -43,6 +43,32 @@ describe('materialized: external (DuckDB)', () => {
     expect(await p.q('select count(*)::int as n from main.ship_parts')).toEqual([{ n: 3 }]);
     const result = r.results.find((x) => x.uniqueId === 'model.p.ship_default');
     expect(result).toMatchObject({ status: 'success', message: 'OK', adapterResponse: { code: 'COPY', rows_affected: 3 } });
+  });
+
+  it('replaces a single file with one rename, keeping the previous one aside only for a model with post-hooks', async () => {
+    const p = project({
+      'models/plain_out.sql': "{{ config(materialized='external', location='plain/out.csv') }} select {{ var('v', 1) }} as v",
+      'models/hooked_out.sql': "{{ config(materialized='external', location='hooked/out.csv', post_hook='select 1') }} select {{ var('v', 1) }} as v",
+    });
+    expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir }))).toEqual([]);
+    // What each folder sees created while the second run replaces the files (inotify, read after the run).
+    const seen: Record<string, string[]> = { plain: [], hooked: [] };
+    const watchers = Object.keys(seen).map((d) => watch(join(p.dir, d), (_event, name) => seen[d]!.push(String(name))));
+    try {
+      expect(errors(await build({ projectDir: p.dir, profilesDir: p.dir, vars: '{v: 2}' }))).toEqual([]);
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      for (const w of watchers) w.close();
+    }
+    for (const d of ['plain', 'hooked']) {
+      expect(readFileSync(join(p.dir, d, 'out.csv'), 'utf8'), d).toBe('v\n2\n');
+      expect(readdirSync(join(p.dir, d)), d).toEqual(['out.csv']);
+      expect(statSync(join(p.dir, d, 'out.csv')).nlink, d).toBe(1);
+    }
+    expect(await p.q('select v::int as v from main.plain_out')).toEqual([{ v: 2 }]);
+    // The hooked model's previous file had a second name until its transaction committed; the plain one's none.
+    expect(seen.hooked!.some((n) => n.endsWith('.old'))).toBe(true);
+    expect(seen.plain!.filter((n) => n.endsWith('.old'))).toEqual([]);
   });
 
   it('a model whose SQL fails leaves the previous file and view; an empty result keeps the columns', async () => {

@@ -155,10 +155,12 @@ async function writeBeside(input: MaterializeInput, staging: string, plan: Exter
     for (const statement of sqls.before) await connection.execute(statement);
     // The reader's options and the written files are checked before anything of the previous output is touched.
     await connection.query(`select * from (${sqls.view}) as strata_check limit 0`);
-    // The previous output is kept aside until the node's transaction commits: a failing post-hook puts it back.
-    // A single file is replaced by one rename (its previous one kept as a second link), so a kill never leaves none.
+    // A single file is replaced by one rename, so a kill never leaves none. Only where the node's hooks run in a
+    // transaction is the previous output kept aside (a file as a second link) until it commits: a failing
+    // post-hook puts it back.
     const old = `${plan.location}.strata-${tag}.old`;
     const had = statSync(plan.location, { throwIfNoEntry: false }) !== undefined;
+    if (!folder && !input.afterwards) return renameSync(beside, plan.location);
     if (had) (folder ? renameSync : keepCopy)(plan.location, old);
     renameSync(beside, plan.location);
     if (!had) return;

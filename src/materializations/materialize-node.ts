@@ -13,6 +13,7 @@ import { materializeExternal } from './external.js';
 import { persistDocs } from './persist-docs.js';
 import { hookOf } from '../project/index.js';
 import { ChangeCommittedError } from './change-committed.js';
+import { checkHookInTransaction, type HookPlace } from './hook-in-transaction.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -37,9 +38,11 @@ function hooksOf(node: ManifestNode): NodeHooks {
   return { beforeBegin, pre, post, afterCommit };
 }
 
-async function runHooks(input: MaterializeInput, hooks: string[]): Promise<void> {
-  for (const hook of hooks) {
+/** Runs hooks in order; `place` when they run inside the node's transaction (checked for statements that cannot). */
+async function runHooks(input: MaterializeInput, hooks: string[], place?: HookPlace): Promise<void> {
+  for (const [i, hook] of hooks.entries()) {
     const sql = input.renderHook ? await input.renderHook(hook) : hook;
+    if (place && input.dialect.capabilities.transactionalDdl) checkHookInTransaction(input.node, sql, place, i);
     if (sql.trim()) await input.connection.execute(sql);
   }
 }
@@ -151,7 +154,7 @@ function forgetNode(relations: RelationLookup, relation: Relation): void {
 async function materializeWith(input: MaterializeInput & { relations: RelationLookup }, hooks: NodeHooks): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   const materialized = String(node.config.materialized);
-  await runHooks(input, hooks.pre);
+  await runHooks(input, hooks.pre, input.microbatch ? undefined : 'pre-hook');
   // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
   const sql = materialized === 'seed' || materialized === 'ephemeral' || input.microbatch || !contractEnforced(node) ? input.sql : await enforceContract(node, input.sql, connection, dialect);
   let result: MaterializeResult;
@@ -190,7 +193,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       result = await materializeExternal(input, sql);
       break;
     case 'incremental':
-      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post)) : await materializeIncremental(input, sql);
+      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post, 'post-hook')) : await materializeIncremental(input, sql);
       break;
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);
@@ -202,7 +205,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
   }
   // A microbatch model's run them in its last batch's transaction.
   // Without transactions the change is in place before the post-hooks run: a failing one cannot undo it.
-  if (!input.microbatch) await runHooks(input, hooks.post).catch((e: unknown) => Promise.reject(dialect.capabilities.transactionalDdl ? e : new ChangeCommittedError(result, e)));
+  if (!input.microbatch) await runHooks(input, hooks.post, 'post-hook').catch((e: unknown) => Promise.reject(dialect.capabilities.transactionalDdl ? e : new ChangeCommittedError(result, e)));
   return result;
 }
 
