@@ -14,8 +14,11 @@ import { CANCELLED, cancelledOutcome } from './interrupt.js';
 import { PROJECT_YML } from '../test-support/fixture-project.js';
 
 const project = duckDbProjectsRemovedAfterAll();
-/** Long enough that it can only end by being cancelled (tens of seconds on this machine). */
-const SLOW_QUERY = 'select count(*) as n from range(8000000000)';
+/**
+ * Long enough that it can only end by being cancelled: 40 billion pairs, minutes on any machine (a plain
+ * `count(*)` over `range(8000000000)` takes about 3 s on a quiet one, so a signal sent after it could miss it).
+ */
+const SLOW_QUERY = 'select count(*) as n from range(200000) a, range(200000) b where (a.range * b.range) % 7 = 3';
 const SLOW = `{{ config(materialized='table') }}\n${SLOW_QUERY}`;
 
 interface Interrupted { code: number | null; signal: NodeJS.Signals | null; out: string; afterSignal: number }
