@@ -11,25 +11,12 @@ import type { Plan } from './statement-plans.js';
 import type { TypeProto } from './bigquery-types.js';
 import { typeToField } from './bigquery-types.js';
 import { attr } from './resolved-ast.js';
-import { tokenize, wordOf } from './sql-tokens.js';
+import { tokenize, topLevelAs } from './sql-tokens.js';
 import { duckTypeOfField, quoteIdent, translateRange, Untranslatable, type TranslateContext } from './to-duckdb.js';
 
 /** The DuckDB type of an analyzer type. */
 function duckType(type: TypeProto): string {
   return duckTypeOfField(typeToField('value', type));
-}
-
-/** The index just after the `as` that starts the body: the first `as` at bracket depth 0. */
-function bodyStart(text: string): { tokens: ReturnType<typeof tokenize>; at: number } {
-  const tokens = tokenize(text);
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '<')) depth++;
-    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']' || t.text === '>')) depth--;
-    else if (depth === 0 && wordOf(t) === 'as') return { tokens, at: i + 1 };
-  }
-  throw new Untranslatable('a function without a SQL body');
 }
 
 /** The macro names for a temp function: the one calls use, and the one holding its body. */
@@ -50,8 +37,11 @@ export function functionPlan(s: AnalyzedStatement, ctx: TranslateContext): Plan 
   const signature = attr(body, 'signature') as { argument?: { type?: TypeProto }[]; return_type?: { type?: TypeProto } };
   const returns = signature.return_type?.type;
   if (!returns || (signature.argument ?? []).some((a) => !a.type)) throw new Untranslatable('templated functions (an argument of type ANY TYPE)');
-  const { tokens, at } = bodyStart(s.text);
-  const translated = translateRange(tokens, at, tokens.length, ctx).trim();
+  // The body follows the first `as` outside brackets (a `returns` type has none).
+  const tokens = tokenize(s.text);
+  const as = topLevelAs(tokens);
+  if (as < 0) throw new Untranslatable('a function without a SQL body');
+  const translated = translateRange(tokens, as + 1, tokens.length, ctx).trim();
   const params = args.map(quoteIdent).join(', ');
   const casts = args.map((a, i) => `CAST(${quoteIdent(a)} AS ${duckType(signature.argument![i]!.type!)})`).join(', ');
   return {

@@ -148,3 +148,15 @@ export function argumentRanges(tokens: Token[], open: number): [number, number][
   if (tokens.slice(start, end).some(significant)) out.push([start, end]);
   return out;
 }
+
+/** The index of the first `AS` at bracket depth 0 (the query of a CTAS or a view, a function's body), or -1. */
+export function topLevelAs(tokens: Token[]): number {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    else if (depth === 0 && wordOf(t) === 'as') return i;
+  }
+  return -1;
+}

@@ -6,7 +6,7 @@
  */
 import type { AnalyzedStatement } from './query-gate.js';
 import type { SchemaEffect } from './statement-effects.js';
-import { tokenize, wordOf, type Token } from './sql-tokens.js';
+import { tokenize, topLevelAs, wordOf, type Token } from './sql-tokens.js';
 import { quoteIdent, translateRange, Untranslatable, type TranslateContext } from './to-duckdb.js';
 import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
@@ -59,18 +59,6 @@ function mergeCheck(tokens: Token[], ctx: TranslateContext): Plan['refuseIf'] {
     sql: `select 1 from ${target} join ${source} on ${part(on + 1, when)} group by ${targetAlias}.rowid having count(*) > 1 limit 1`,
     message: 'UPDATE/MERGE must match at most one source row for each target row',
   };
-}
-
-/** The index of the first `AS` at bracket depth 0 (the query of a CTAS or a view), or -1. */
-function topLevelAs(tokens: Token[]): number {
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
-    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
-    else if (depth === 0 && wordOf(t) === 'as') return i;
-  }
-  return -1;
 }
 
 function projectOf(key: string): string[] {
