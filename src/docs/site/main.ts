@@ -30,6 +30,8 @@ declare global {
     __STRATA_DOCS__?: SiteData;
     __strataDocsProbe?: DocsProbe;
     __STRATA_DOCS_SQL__?: Record<string, [string | null, string | null]>;
+    /** Set by `docs generate --static`'s one-file page: where data-sql.js is (a data: URL). */
+    __STRATA_DOCS_SQL_SRC__?: string;
   }
 }
 
@@ -78,7 +80,7 @@ class App {
   /** Loads data-sql.js with a script tag (works from file://, where fetch does not). */
   loadSql(): void {
     const script = document.createElement('script');
-    script.src = 'data-sql.js';
+    script.src = window.__STRATA_DOCS_SQL_SRC__ ?? 'data-sql.js';
     script.onload = () => {
       this.app.attachSql(window.__STRATA_DOCS_SQL__ ?? {});
       this.probe.sqlLoaded = true;
