@@ -1,5 +1,5 @@
 import type { SiteData, SiteNode } from '../site-types.js';
-import { AppData, GRAPH_TYPES } from './app-data.js';
+import { AppData, GRAPH_TYPES, hiddenInDocs } from './app-data.js';
 import { ColumnLineage } from './column-lineage.js';
 import { byId, h } from './dom.js';
 import { GraphSelector } from './graph-select.js';
@@ -138,7 +138,10 @@ class App {
     const t0 = performance.now();
     this.input.value = text;
     this.current = text;
-    const { ids, errors, warnings } = this.selector.select(text);
+    const selected = this.selector.select(text);
+    const { errors, warnings } = selected;
+    // dbt's `docs: {show: false}` nodes are not drawn, as in dbt's docs.
+    const ids = selected.ids.filter((id) => { const n = this.app.node(id); return !n || !hiddenInDocs(n); });
     const t1 = performance.now();
     if (errors.length) {
       this.status.textContent = errors.join('; ');
