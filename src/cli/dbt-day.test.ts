@@ -66,6 +66,9 @@ describe("a dbt user's day", () => {
     // dbt's documented form: one quoted, space-separated value.
     const quoted = strata('ls', '--output', 'json', '--output-keys', 'name resource_type', '-s', 'a', '--resource-type', 'model');
     expect(nodes(quoted.out)).toEqual(['{"name":"a","resource_type":"model"}']);
+    // A source's JSON names its source (dbt's source_name); any node key dbt prints can be asked for.
+    expect(JSON.parse(nodes(strata('ls', '--output', 'json', '-s', 'source:raw.events').out)[0]!)).toMatchObject({ name: 'events', source_name: 'raw', resource_type: 'source' });
+    expect(nodes(strata('ls', '--output', 'json', '--output-keys', 'name schema meta', '-s', 'a', '--resource-type', 'model').out)).toEqual(['{"name":"a","schema":"main","meta":{}}']);
     // As dbt's ls: analyses only with --resource-type all (or analysis), not by default.
     const every = nodes(strata('ls').out);
     expect(every.length).toBeGreaterThan(4);
