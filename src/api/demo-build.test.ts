@@ -100,6 +100,9 @@ describe('the bundled demo', () => {
     expect(rr.metadata.invocation_id).toMatch(/^[0-9a-f-]{36}$/);
     const r0 = rr.results[0];
     for (const key of ['status', 'timing', 'thread_id', 'execution_time', 'adapter_response', 'message', 'failures', 'unique_id', 'compiled_code', 'relation_name']) expect(r0).toHaveProperty(key);
+    // As dbt's adapters: a model's adapter_response carries `_message`, its message.
+    const fct = rr.results.find((r: { unique_id: string }) => r.unique_id === 'model.complaints.fct_complaints');
+    expect(fct.adapter_response).toMatchObject({ _message: fct.message, code: expect.any(String), rows_affected: expect.any(Number) });
     const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
     const node = m.nodes['model.complaints.fct_complaints'];
     expect(node).toMatchObject({ resource_type: 'model', fqn: ['complaints', 'gold', 'fct_complaints'], schema: 'gold', alias: 'fct_complaints', original_file_path: 'models/gold/fct_complaints.sql' });

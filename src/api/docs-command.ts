@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
-import { writeDocsSite, type WarehouseFacts } from '../docs/index.js';
+import { writeDocsSite, writeStaticIndex, type WarehouseFacts } from '../docs/index.js';
 import { readWarehouseFacts } from './docs-warehouse-facts.js';
 import { prepareProject } from './prepare.js';
 import { projectLineage } from './project-lineage.js';
@@ -29,6 +29,8 @@ export interface DocsGenerateResult {
   site?: string;
   /** The folder the artifacts were written to (the project's `target-path`), once the project was read. */
   targetDir?: string;
+  /** `--static`: the one-file site written (target/static_index.html). */
+  staticIndex?: string;
 }
 
 function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> {
@@ -44,7 +46,7 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
  * with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see docs/docs-site.md),
  * which embeds every artifact written before it. Never builds anything.
  */
-export async function docsGenerate(options: CommonOptions & { noCompile?: boolean }): Promise<DocsGenerateResult> {
+export async function docsGenerate(options: CommonOptions & { noCompile?: boolean; /** `--static`: also target/static_index.html, the site in one file (dbt's flag). */ static?: boolean }): Promise<DocsGenerateResult> {
   const outcome = await prepareProject({ ...options, command: 'generate' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
@@ -108,5 +110,6 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   const site = writeDocsSite(p.targetDir, (text) => p.scrubber.scrub(text), facts, p.graph.manifest.packageDirs);
   diagnostics.push(...site.diagnostics);
   if (!site.ok) return { exitCode: 2, diagnostics, nodes: nodes.length, sources: sources.length, lineage, targetDir: p.targetDir };
-  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, targetDir: p.targetDir, ...(site.written ? { site: site.dir } : {}) };
+  const staticIndex = site.written && options.static ? writeStaticIndex(p.targetDir) : undefined;
+  return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, targetDir: p.targetDir, ...(site.written ? { site: site.dir } : {}), ...(staticIndex ? { staticIndex } : {}) };
 }

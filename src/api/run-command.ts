@@ -24,7 +24,7 @@ import { adapterTypes, conventionsOf } from '../adapters/registry.js';
 import { applyDeferral } from './defer.js';
 import { warningsAsErrors } from './warn-error.js';
 import { warningFails } from './warn-error-options.js';
-import { resourceTypeFilter } from './resource-types.js';
+import { resourceTypeFilter, splitFlagValues } from './resource-types.js';
 import { microbatchTimes } from './event-time-options.js';
 import { sampleWindow } from './sample-window.js';
 import { sampleHardDeleteDiagnostics } from './sample-hard-deletes.js';
@@ -144,7 +144,7 @@ async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOpti
   // `unit_test` follows `test` when only one is named, as the two are one kind to a user choosing types.
   const named = (list?: string[]): string[] | undefined => (list?.length ? [...list, ...(list.includes('test') ? ['unit_test'] : [])] : undefined);
   const only = named(resourceTypeFilter(options.resourceTypes).types);
-  const without = named(options.excludeResourceTypes) ?? [];
+  const without = named(splitFlagValues(options.excludeResourceTypes)) ?? [];
   const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
   return { p: outcome.prepared, types, diagnostics: [...outcome.prepared.diagnostics], times };
 }

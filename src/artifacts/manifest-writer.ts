@@ -99,6 +99,12 @@ function timeSpineJson(t: TimeSpine | undefined): Record<string, unknown> | null
 /** A model version as dbt writes it: a number where it is one (`v: 2`), else the string. */
 const versionJson = (v: string | undefined): string | number | null => (v === undefined ? null : /^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 
+/** A node's `docs` as dbt writes it: its config's, `show` true and `node_color` null unless set. */
+function docsJson(docs: unknown): { show: boolean; node_color: string | null } {
+  const d = (docs && typeof docs === 'object' ? docs : {}) as { show?: unknown; node_color?: unknown };
+  return { show: d.show !== false, node_color: typeof d.node_color === 'string' ? d.node_color : null };
+}
+
 /**
  * A node as manifest.json has it. `group`: its group as dbt gives it (a generic test takes its attached node's,
  * which only the whole manifest knows); by default its config's. `dirs`: the manifest's package folders, so a
@@ -123,7 +129,7 @@ export function nodeJson(node: ManifestNode, relationName: string | null, group:
     columns: columnsJson(node.columns),
     meta: node.meta,
     group,
-    docs: { show: true, node_color: null },
+    docs: docsJson(node.config.docs),
     patch_path: dbtPatchPath(dirs, node),
     build_path: null,
     unrendered_config: node.unrenderedConfig,

@@ -21,6 +21,16 @@ export interface NodeRunRecord {
   batchResults?: { successful: [string, string][]; failed: [string, string][] };
 }
 
+/**
+ * `adapter_response` as dbt's adapters write it: `_message` (the node's message, dbt's `str()` of the response)
+ * first, then the adapter's own keys. An empty response (tests, skipped nodes) stays empty.
+ */
+function adapterResponseJson(r: NodeRunRecord): Record<string, unknown> {
+  const response = r.adapterResponse ?? {};
+  if (!Object.keys(response).length || '_message' in response) return response;
+  return { _message: r.message ?? 'OK', ...response };
+}
+
 /** One node's entry of run_results.json (and of on-run-end's `results`). */
 export function runResultEntry(r: NodeRunRecord): RunResultEntry {
   const timing: RunResultEntry['timing'] = [];
@@ -33,7 +43,7 @@ export function runResultEntry(r: NodeRunRecord): RunResultEntry {
     timing,
     thread_id: r.threadId,
     execution_time: r.executionTime,
-    adapter_response: r.adapterResponse ?? {},
+    adapter_response: adapterResponseJson(r),
     message: r.message ?? null,
     failures: r.failures ?? null,
     unique_id: r.uniqueId,

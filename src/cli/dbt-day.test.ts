@@ -14,6 +14,7 @@ const FILES = {
   'models/b.sql': "select id from {{ ref('a') }}",
   'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\nsources:\n  - name: raw\n    tables:\n      - name: events\nexposures:\n  - name: dash\n    type: dashboard\n    owner: {email: a@example.com}\n    depends_on: [ref(\'b\')]\n',
   'models/score.py': 'def model(dbt, session):\n    return dbt.ref("a")\n',
+  'analyses/explore.sql': "select count(*) from {{ ref('b') }}",
 };
 const dir = writeProject(FILES);
 dirs.push(dir);
@@ -62,10 +63,23 @@ describe("a dbt user's day", () => {
   it('ls --output json --output-keys, --resource-type all|default, and an unknown type', () => {
     const keys = strata('ls', '--output', 'json', '--output-keys', 'name,resource_type', '-s', 'a', '--resource-type', 'model');
     expect(nodes(keys.out)).toEqual(['{"name":"a","resource_type":"model"}']);
+    // dbt's documented form: one quoted, space-separated value.
+    const quoted = strata('ls', '--output', 'json', '--output-keys', 'name resource_type', '-s', 'a', '--resource-type', 'model');
+    expect(nodes(quoted.out)).toEqual(['{"name":"a","resource_type":"model"}']);
+    // A source's JSON names its source (dbt's source_name); any node key dbt prints can be asked for.
+    expect(JSON.parse(nodes(strata('ls', '--output', 'json', '-s', 'source:raw.events').out)[0]!)).toMatchObject({ name: 'events', source_name: 'raw', resource_type: 'source' });
+    expect(nodes(strata('ls', '--output', 'json', '--output-keys', 'name schema meta', '-s', 'a', '--resource-type', 'model').out)).toEqual(['{"name":"a","schema":"main","meta":{}}']);
+    // As dbt's ls: analyses only with --resource-type all (or analysis), not by default.
     const every = nodes(strata('ls').out);
     expect(every.length).toBeGreaterThan(4);
-    expect(nodes(strata('ls', '--resource-type', 'all').out)).toEqual(every);
+    expect(every.filter((l) => l.includes('explore'))).toEqual([]);
+    const all = nodes(strata('ls', '--resource-type', 'all').out);
+    expect(all.filter((l) => !every.includes(l))).toEqual(['p.explore']);
     expect(nodes(strata('ls', '--resource-type', 'default').out)).toEqual(every);
+    expect(nodes(strata('ls', '--resource-type', 'analysis', '--output', 'name').out)).toEqual(['explore']);
+    expect(nodes(strata('ls', '--resource-type', 'default', 'analysis').out)).toEqual(all);
+    const noTests = nodes(strata('ls', '--exclude-resource-type', 'test', 'source').out);
+    expect(noTests).toEqual(every.filter((l) => !l.startsWith('p.not_null') && !l.startsWith('source:')));
     const bad = strata('ls', '--resource-type', 'modle');
     expect(bad.code).toBe(2);
     expect(bad.all).toContain("did you mean 'model'?");

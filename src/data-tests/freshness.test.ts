@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { seed, sourceFreshness } from '../api/index.js';
+import { utcIso } from './freshness.js';
 
 const ts = (hoursAgo: number): string => new Date(Date.now() - hoursAgo * 3600e3).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -40,6 +41,19 @@ sources:
     const old = artifact.results.find((r: { unique_id: string }) => r.unique_id === 'source.p.app.old_events');
     expect(old).toMatchObject({ status: 'error', criteria: { warn_after: { count: 12, period: 'hour' }, error_after: { count: 3, period: 'day' } } });
     expect(old.max_loaded_at_time_ago_in_s).toBeGreaterThan(99 * 3600);
+    // dbt's format: ISO 8601 in UTC.
+    expect(old.max_loaded_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
+    expect(Date.parse(old.max_loaded_at)).toBeLessThan(Date.now() - 99 * 3600_000);
+  });
+
+  it('writes max_loaded_at as dbt: ISO 8601 in UTC, from any warehouse\'s timestamp text', () => {
+    expect(utcIso('2026-01-05 10:00:00')).toBe('2026-01-05T10:00:00+00:00');
+    expect(utcIso('2026-01-05 10:00:00.5')).toBe('2026-01-05T10:00:00.500000+00:00');
+    expect(utcIso('2026-01-05 10:00:00.123456+00')).toBe('2026-01-05T10:00:00.123456+00:00');
+    expect(utcIso('2026-01-05 01:30:00+02:30')).toBe('2026-01-04T23:00:00+00:00');
+    expect(utcIso('2026-01-05T10:00:00Z')).toBe('2026-01-05T10:00:00+00:00');
+    expect(utcIso('2026-01-05 10:00:00 UTC')).toBe('2026-01-05T10:00:00+00:00');
+    expect(utcIso('yesterday')).toBe('yesterday');
   });
 
   it('build --check-freshness skips what reads a stale source and builds the rest', async () => {

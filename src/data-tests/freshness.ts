@@ -45,10 +45,28 @@ export async function checkFreshness(connection: Connection, dialect: Dialect, s
     const over = (t: FreshnessThreshold | null): boolean => t !== null && age !== null && age > t.count * SECONDS[t.period];
     const status = age === null ? 'error' : over(criteria.error_after) ? 'error' : over(criteria.warn_after) ? 'warn' : 'pass';
     const message = age === null ? `${source.sourceName}.${source.name} has no rows with ${field}` : `last loaded ${Math.round(age)} s ago`;
-    return { uniqueId: source.uniqueId, status, maxLoadedAt: (row.max_loaded_at as string) ?? null, snapshottedAt, ageSeconds: age, criteria, message };
+    return { uniqueId: source.uniqueId, status, maxLoadedAt: row.max_loaded_at === null || row.max_loaded_at === undefined ? null : utcIso(String(row.max_loaded_at)), snapshottedAt, ageSeconds: age, criteria, message };
   } catch (e) {
     return { uniqueId: source.uniqueId, status: 'runtime error', maxLoadedAt: null, snapshottedAt, ageSeconds: null, criteria, message: (e as Error).message };
   }
+}
+
+/**
+ * A warehouse's timestamp text as dbt writes `max_loaded_at`: ISO 8601 in UTC (`2026-01-05T10:00:00+00:00`,
+ * microseconds kept); a time without an offset is UTC, as dbt takes it. Text that is not a timestamp stays as it is.
+ */
+export function utcIso(text: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?\s*(?:(Z|UTC)|([+-]\d\d)(?::?(\d\d))?)?$/.exec(text.trim());
+  if (!m) return text;
+  const [, day, time, fraction = '', , offH, offM = '00'] = m;
+  const micros = fraction.padEnd(6, '0').slice(0, 6);
+  let date = `${day}T${time}`;
+  if (offH !== undefined && (Number(offH) !== 0 || Number(offM) !== 0)) {
+    const sign = offH.startsWith('-') ? -1 : 1;
+    const shifted = new Date(Date.parse(`${date}Z`) - sign * (Math.abs(Number(offH)) * 60 + Number(offM)) * 60_000);
+    date = shifted.toISOString().slice(0, 19);
+  }
+  return `${date}${Number(micros) ? `.${micros}` : ''}+00:00`;
 }
 
 /** dbt's `sources.json` (v3) shape. */

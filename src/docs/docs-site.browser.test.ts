@@ -223,6 +223,23 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     await page.close();
   });
 
+  it('docs generate --static writes the site as one file that works alone (dbt\'s static_index.html)', async () => {
+    const generated = await docsGenerate({ projectDir: dir, static: true });
+    expect(generated.exitCode).toBe(0);
+    expect(generated.staticIndex).toBe(join(dir, 'target', 'static_index.html'));
+    // Alone in a folder of its own: nothing of target/docs/ beside it.
+    const alone = join(dir, 'shared-page');
+    mkdirSync(alone, { recursive: true });
+    writeFileSync(join(alone, 'complaints-docs.html'), readFileSync(generated.staticIndex!));
+    const { page, errors } = await open(`${pathToFileURL(join(alone, 'complaints-docs.html')).href}#/n/model.complaints.complaints`);
+    await expect.poll(() => page.textContent('#page h1')).toBe('complaints');
+    expect((await drawn(page)).length).toBeGreaterThan(3);
+    // The SQL, loaded lazily from its own data: URL.
+    await expect.poll(() => page.$$eval('pre.sql .sql-keyword', (els) => els.length)).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('works the same from `strata docs serve`', async () => {
     const { page, errors } = await open(`${httpUrl}#/n/snapshot.complaints.dim_customers`);
     await expect.poll(() => page.textContent('#page h1')).toBe('dim_customers');

@@ -91,16 +91,16 @@ export function groupDefinitions(groups: RawGroup[], packageName: string): { gro
 }
 
 /**
- * A model's (seed's, snapshot's) `group:` and `access:` written at the top level of its property entry, the older
- * form dbt still reads: moved into its config as dbt moves them. Both places at once is an error, as in dbt.
+ * A model's (seed's, snapshot's) `group:`, `access:` and `docs:` written at the top level of its property entry,
+ * the older form dbt still reads: moved into its config as dbt moves them. Both places at once is an error, as in dbt.
  */
-export function liftedGovernance(e: Record<string, unknown>, path: (string | number)[], invalid: Invalid): Record<string, unknown> {
+export function liftedTopLevelConfig(e: Record<string, unknown>, path: (string | number)[], invalid: Invalid): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['group', 'access'] as const) {
+  for (const key of ['group', 'access', 'docs'] as const) {
     if (e[key] === undefined) continue;
     const config = isMapping(e.config) ? e.config : {};
     if (key in config) {
-      invalid([...path, key], `'${String(e.name)}' sets ${key} both at its top level and under config:`, `keep one: config:\n  ${key}: ${String(config[key])}`);
+      invalid([...path, key], `'${String(e.name)}' sets ${key} both at its top level and under config:`, `keep one: config:\n  ${key}: ${typeof config[key] === 'object' ? JSON.stringify(config[key]) : String(config[key])}`);
       continue;
     }
     const problem = configValueProblem(key, e[key]);

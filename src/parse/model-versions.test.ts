@@ -79,6 +79,22 @@ describe('model versions', () => {
     expect(await names(['dim_customers.v3+'])).toEqual(['p.dim_customers.v3']);
   });
 
+  it('selects a version in a subfolder as dbt does: name.v2, name_v2 and folder.name.v2', async () => {
+    const dir = writeProject({
+      'models/marts/dim_c_v1.sql': 'select 1 as id',
+      'models/marts/dim_c_v2.sql': 'select 2 as id',
+      'models/marts/dim_c.yml': 'models:\n  - name: dim_c\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n',
+    });
+    dirs.push(dir);
+    const names = async (select: string[]): Promise<string[]> => (await list({ projectDir: dir, profilesDir: dir, select, resourceTypes: ['model'] })).lines;
+    expect(await names(['dim_c'])).toEqual(['p.marts.dim_c.v1', 'p.marts.dim_c.v2']);
+    expect(await names(['dim_c.v2'])).toEqual(['p.marts.dim_c.v2']);
+    expect(await names(['dim_c_v2'])).toEqual(['p.marts.dim_c.v2']);
+    expect(await names(['marts.dim_c.v1'])).toEqual(['p.marts.dim_c.v1']);
+    expect(await names(['p.marts.dim_c.v1+'])).toEqual(['p.marts.dim_c.v1']);
+    expect(await names(['dim_c.v3'])).toEqual([]);
+  });
+
   it('reports a missing version file, an unknown version in ref(), and a latest_version that is not a version', async () => {
     const dir = writeProject({
       'models/m_v1.sql': 'select 1 as id',

@@ -30,7 +30,7 @@ function mergeInto(out: Record<string, unknown>, update: Record<string, unknown>
     const value = update[rawKey];
     const key = normaliseKey(rawKey);
     if (key === 'tags') out.tags = [...new Set([...(asList(out.tags) as string[]), ...(asList(value) as string[])].map(String))];
-    else if (key === 'meta' && value && typeof value === 'object') out.meta = { ...((out.meta as object) ?? {}), ...(value as object) };
+    else if ((key === 'meta' || key === 'docs') && value && typeof value === 'object') out[key] = { ...((out[key] as object) ?? {}), ...(value as object) };
     else if (key === 'pre_hook' || key === 'post_hook') out[key] = [...asList(out[key]), ...asList(value)].map(hookText);
     else out[key] = value;
   }

@@ -3,7 +3,7 @@ import type { YamlFile } from '../project/yaml-file.js';
 import type { ProjectFile } from '../project/types.js';
 import { readTimeSpine } from './time-spine.js';
 import { readConstraints } from './constraints.js';
-import { liftedGovernance } from './group-entries.js';
+import { liftedTopLevelConfig } from './group-entries.js';
 import { checkEntryShape, checkFreshness, columnsOf, rawTests, readVersions, type RawTest, type Report } from './yaml-entries.js';
 import type { Patch, RawExposure, RawSourceTable, SchemaFileProps } from './schema-yaml.js';
 
@@ -30,7 +30,7 @@ export function readNodePatches(yaml: YamlFile, f: ProjectFile, doc: Record<stri
         file: f.path,
         line: yaml.lineOf([kind, i]),
         description: String(e.description ?? ''),
-        config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}), ...liftedGovernance(e, [kind, i], invalid) },
+        config: { ...((e.config as Record<string, unknown>) ?? {}), ...(e.tags ? { tags: e.tags } : {}), ...(e.meta ? { meta: e.meta } : {}), ...liftedTopLevelConfig(e, [kind, i], invalid) },
         columns: columnsOf(yaml, [kind, i, 'columns'], e.columns, columnTests, invalid),
         tests: rawTests(yaml, [kind, i], e, invalid),
         columnTests,

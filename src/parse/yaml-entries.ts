@@ -6,7 +6,7 @@ import type { YamlFile } from '../project/yaml-file.js';
 import type { ColumnInfo, Constraint } from './types.js';
 import { readConstraints } from './constraints.js';
 import { configMappingProblems, describeConfigProblem, misspeltConfig } from '../project/config-values.js';
-import { liftedGovernance } from './group-entries.js';
+import { liftedTopLevelConfig } from './group-entries.js';
 
 /** A raw test entry as written (`not_null`, `{relationships: {to: …}}`) with where it was written. */
 export interface RawTest {
@@ -158,7 +158,7 @@ export function readVersions(yaml: YamlFile, path: (string | number)[], model: R
       line: yaml.lineOf(at),
       ...(entry.description !== undefined ? { description: String(entry.description) } : {}),
       // dbt: a version's own top-level `access:` over the model's.
-      config: { ...((entry.config as Record<string, unknown>) ?? {}), ...liftedGovernance({ ...entry, name: `${name} v${v}` }, at, report) },
+      config: { ...((entry.config as Record<string, unknown>) ?? {}), ...liftedTopLevelConfig({ ...entry, name: `${name} v${v}` }, at, report) },
       columns,
       columnTests,
       include,

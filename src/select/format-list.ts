@@ -17,6 +17,7 @@ export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 
       const all: Record<string, unknown> = {
         name: item.name,
         resource_type: item.resourceType,
+        ...(source ? { source_name: source.sourceName } : {}),
         package_name: item.packageName,
         original_file_path: originalFilePath,
         unique_id: item.uniqueId,
@@ -26,7 +27,12 @@ export function formatList(graph: ProjectGraph, ids: string[], output: 'name' | 
         depends_on: { nodes: exposure?.dependsOn.nodes ?? graph.parentMap[id] ?? [] },
       };
       if (!keys?.length) return JSON.stringify(all);
-      const extra: Record<string, unknown> = { fqn: item.fqn, description: item.description ?? '', path: dbtFilePath(dirs, item.packageName, (item as { path?: string }).path ?? item.originalFilePath), unique_id: item.uniqueId };
+      const extra: Record<string, unknown> = {
+        fqn: item.fqn, description: item.description ?? '', path: dbtFilePath(dirs, item.packageName, (item as { path?: string }).path ?? item.originalFilePath), unique_id: item.uniqueId,
+        ...(node || source ? { database: (node ?? source)!.database ?? null, schema: (node ?? source)!.schema } : {}),
+        ...(node?.version !== undefined ? { version: node.version } : {}),
+        meta: (item as { meta?: unknown }).meta ?? {},
+      };
       return JSON.stringify(Object.fromEntries(keys.filter((k) => k in all || k in extra).map((k) => [k, k in all ? all[k] : extra[k]])));
     }
     return source ? `source:${source.fqn.join('.')}` : exposure ? `exposure:${exposure.fqn.join('.')}` : item.fqn.join('.');

@@ -43,6 +43,15 @@ function configValue(item: Item, key: string): unknown {
   return key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), item.config);
 }
 
+/**
+ * dbt's rule for a versioned model: its name and version, the fqn's last two parts, match a selector whose
+ * last two parts are the same joined by `_` or `.` (`dim_c_v2`, `dim_c.v2`, `marts.dim_c.v2`), in any folder.
+ */
+function versionedMatch(item: Item, value: string): boolean {
+  if (item.resourceType !== 'model' || (item as ManifestNode).version === undefined || item.fqn.length < 2) return false;
+  return item.fqn.slice(-2).join('_') === value.split('.').slice(-2).join('_');
+}
+
 /** Does one method:value match an item? Throws a message for an unknown method. */
 export function matches(ctx: Context, item: Item, method: string, value: string): boolean {
   const graph = ctx.graph;
@@ -53,6 +62,7 @@ export function matches(ctx: Context, item: Item, method: string, value: string)
       if (item.resourceType === 'source') return false;
       if (globOrEqual(value, item.name)) return true;
       if (value === item.packageName) return true;
+      if (versionedMatch(item, value)) return true;
       const parts = value.split('.');
       const rest = parts[0] === item.packageName ? parts.slice(1) : parts;
       const tail = fqn.slice(1);

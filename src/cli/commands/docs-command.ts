@@ -6,16 +6,18 @@ function generateCommand(): Command {
   return withCommonFlags(new Command('generate'))
     .description("write target/manifest.json, target/catalog.json (every built node's and source's columns and types, read from the warehouse) target/lineage.json (column-level lineage) and the static docs site in target/docs/")
     .option('--no-compile', "as dbt's: do not write target/manifest.json (the site is written only beside one a last command wrote)")
-    .action(async (flags: GlobalFlags & { compile: boolean }, command: Command) => {
+    .option('--static', "as dbt's: also write target/static_index.html, the whole site in one file to share")
+    .action(async (flags: GlobalFlags & { compile: boolean; static?: boolean }, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await (await import('../../api/docs-command.js')).docsGenerate({ ...options, noCompile: !flags.compile });
+      const result = await (await import('../../api/docs-command.js')).docsGenerate({ ...options, noCompile: !flags.compile, static: flags.static === true });
       reportDiagnostics(reporter, result.diagnostics);
       // Paths as the user would type them from here: the project's target-path may be another folder, or '.'.
       const artifact = (name: string): string => (result.targetDir ? relative(process.cwd(), join(result.targetDir, name)) || name : `target/${name}`);
       if (result.exitCode === 0) reporter.emit({ type: 'info', message: `Catalog written to ${artifact('catalog.json')}: ${result.nodes} nodes, ${result.sources} sources` });
       if (result.lineage) reporter.emit({ type: 'info', message: `Column lineage written to ${artifact('lineage.json')}: ${result.lineage.traced} traced, ${result.lineage.partial} partial, ${result.lineage.untraced} untraced` });
       if (result.site) reporter.emit({ type: 'info', message: `Docs site written to ${result.site}/index.html (open it, or run \`strata docs serve\`)` });
+      if (result.staticIndex) reporter.emit({ type: 'info', message: `One-file docs site written to ${relative(process.cwd(), result.staticIndex) || result.staticIndex}` });
       process.exitCode = result.exitCode;
     });
 }

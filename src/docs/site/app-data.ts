@@ -3,6 +3,17 @@ import type { SiteData, SiteNode } from '../site-types.js';
 /** Resource types drawn in the lineage graph (tests and macros are listed on pages, not drawn). */
 export const GRAPH_TYPES = new Set(['model', 'seed', 'snapshot', 'source', 'exposure', 'landing', 'analysis']);
 
+/** dbt's `docs: {show: false}`: the node is left out of the tree, the search and the graph (its page still opens by link). */
+export function hiddenInDocs(n: SiteNode): boolean {
+  return (n.config.docs as { show?: unknown } | undefined)?.show === false;
+}
+
+/** dbt's `docs: {node_color}`: a colour name or #hex code for the node in the graph; anything else is ignored. */
+export function nodeColor(n: SiteNode): string | undefined {
+  const c = (n.config.docs as { node_color?: unknown } | undefined)?.node_color;
+  return typeof c === 'string' && /^(#[0-9a-f]{3,8}|[a-z]{3,30})$/i.test(c) ? c : undefined;
+}
+
 /** The embedded data with the lookups every view needs. */
 export class AppData {
   readonly byId = new Map<string, SiteNode>();
@@ -10,9 +21,13 @@ export class AppData {
   /** Lower-cased text per node for search: name, description, columns, tags, SQL. */
   readonly searchText: { node: SiteNode; name: string; columns: string; tags: string; description: string; sql: string }[] = [];
 
+  /** The nodes the tree, the search and the graph show: all but those with `docs: {show: false}`. */
+  readonly listed: SiteNode[];
+
   constructor(readonly data: SiteData) {
-    for (const n of data.nodes) {
-      this.byId.set(n.id, n);
+    this.listed = data.nodes.filter((n) => !hiddenInDocs(n));
+    for (const n of data.nodes) this.byId.set(n.id, n);
+    for (const n of this.listed) {
       this.searchText.push({
         node: n,
         name: n.name.toLowerCase(),

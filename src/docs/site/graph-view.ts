@@ -1,4 +1,4 @@
-import type { AppData } from './app-data.js';
+import { nodeColor, type AppData } from './app-data.js';
 import type { Layout } from './graph-layout.js';
 import type { ColumnPath } from './column-lineage.js';
 import { escapeHtml } from './dom.js';
@@ -56,7 +56,7 @@ export class GraphView {
       const cls = `gnode type-${node.type}${node.layer ? ` layer-${node.layer}` : ''}${n.id === focus ? ' focus' : ''}`;
       let cols = '';
       n.columns.forEach((c, i) => (cols += `<text x="18" y="${19 + (i + 1) * 16}" class="gcol">· ${esc(c)}</text>`));
-      nodes += `<g class="${cls}" data-id="${esc(n.id)}" transform="translate(${n.x - n.width / 2},${n.y - n.height / 2})" tabindex="0" role="button" aria-label="${esc(`${node.type} ${node.name}`)}"><rect width="${n.width}" height="${n.height}" rx="6"></rect><text x="12" y="19">${esc(n.label)}</text>${cols}</g>`;
+      nodes += `<g class="${cls}" data-id="${esc(n.id)}" transform="translate(${n.x - n.width / 2},${n.y - n.height / 2})" tabindex="0" role="button" aria-label="${esc(`${node.type} ${node.name}`)}"><rect width="${n.width}" height="${n.height}" rx="6"${nodeColor(node) ? ` style="fill:${esc(nodeColor(node)!)}"` : ''}></rect><text x="12" y="19">${esc(n.label)}</text>${cols}</g>`;
     }
     this.viewport.innerHTML = `<g class="edges">${edges}</g><g class="nodes">${nodes}</g>`;
     this.nodeEls = new Map([...this.viewport.querySelectorAll<SVGGElement>('.gnode')].map((el) => [el.dataset.id!, el]));

@@ -1,5 +1,5 @@
 import type { SiteData, SiteNode } from '../site-types.js';
-import { AppData, GRAPH_TYPES } from './app-data.js';
+import { AppData, GRAPH_TYPES, hiddenInDocs } from './app-data.js';
 import { ColumnLineage } from './column-lineage.js';
 import { byId, h } from './dom.js';
 import { GraphSelector } from './graph-select.js';
@@ -30,6 +30,8 @@ declare global {
     __STRATA_DOCS__?: SiteData;
     __strataDocsProbe?: DocsProbe;
     __STRATA_DOCS_SQL__?: Record<string, [string | null, string | null]>;
+    /** Set by `docs generate --static`'s one-file page: where data-sql.js is (a data: URL). */
+    __STRATA_DOCS_SQL_SRC__?: string;
   }
 }
 
@@ -78,7 +80,7 @@ class App {
   /** Loads data-sql.js with a script tag (works from file://, where fetch does not). */
   loadSql(): void {
     const script = document.createElement('script');
-    script.src = 'data-sql.js';
+    script.src = window.__STRATA_DOCS_SQL_SRC__ ?? 'data-sql.js';
     script.onload = () => {
       this.app.attachSql(window.__STRATA_DOCS_SQL__ ?? {});
       this.probe.sqlLoaded = true;
@@ -136,7 +138,10 @@ class App {
     const t0 = performance.now();
     this.input.value = text;
     this.current = text;
-    const { ids, errors, warnings } = this.selector.select(text);
+    const selected = this.selector.select(text);
+    const { errors, warnings } = selected;
+    // dbt's `docs: {show: false}` nodes are not drawn, as in dbt's docs.
+    const ids = selected.ids.filter((id) => { const n = this.app.node(id); return !n || !hiddenInDocs(n); });
     const t1 = performance.now();
     if (errors.length) {
       this.status.textContent = errors.join('; ');

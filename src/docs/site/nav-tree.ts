@@ -26,7 +26,7 @@ const GROUPS: Record<string, string> = { source: 'Sources', landing: 'Landing', 
 /** Project files by folder; sources, landing nodes, exposures, tests and macros in groups of their own. */
 export function folderTree(app: AppData): Branch {
   const root = branch('');
-  for (const n of app.data.nodes) {
+  for (const n of app.listed) {
     if (FILE_TYPES.has(n.type)) place(root, n.path.split('/').slice(0, -1), n);
     else if (n.type === 'source') place(root, [GROUPS.source!, String(n.extra.sourceName)], n);
     else if (GROUPS[n.type]) place(root, [GROUPS[n.type]!], n);
@@ -38,7 +38,7 @@ export function folderTree(app: AppData): Branch {
 export function layerTree(app: AppData): Branch {
   const root = branch('');
   for (const l of ['bronze', 'silver', 'gold']) root.branches.set(l, branch(l));
-  for (const n of app.data.nodes) {
+  for (const n of app.listed) {
     if (n.type === 'test' || n.type === 'unit_test' || n.type === 'macro') continue;
     place(root, [n.layer ?? 'no layer', n.type], n);
   }
