@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { build, retry, run } from '../api/index.js';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { copyFlag } from './external-in-place.js';
+import { urlWriteWarning } from './external.js';
 
 const project = duckDbProjectsRemovedAfterAll();
 const opts = (dir: string, vars?: Record<string, unknown>) => ({ projectDir: dir, profilesDir: dir, ...(vars ? { vars: JSON.stringify(vars) } : {}) });
@@ -79,6 +80,23 @@ describe('external outputs written into a folder they keep', () => {
     expect(readFileSync(join(f.dir, 'a', 'b', 'c', 'deep.csv'), 'utf8')).toBe('id\n1\n');
     expect(readdirSync(join(f.dir, 'a', 'b', 'c'))).toEqual(['deep.csv']);
     expect(existsSync(join(f.dir, 'a', 'b', 'c', 'deep.csv'))).toBe(true);
+  });
+
+  it('a file:/// location is a local path: a failing post-hook on its append output leaves it as it was', async () => {
+    const f = project({ 'models/taps.sql': 'select 1 as n' });
+    f.write('models/taps.sql', `{{ config(materialized='external', location='file://${f.dir}/taps_out', options={'partition_by': 'day', 'append': true}, post_hook="${HOOK}") }}\nselect '{{ var('day') }}' as day, 1 as n`);
+    expect((await run(opts(f.dir, { day: 'mon' }))).exitCode).toBe(0);
+    expect((await run(opts(f.dir, { day: 'tue', fail: true }))).exitCode).toBe(1);
+    expect(readdirSync(join(f.dir, 'taps_out'))).toEqual(['day=mon']);
+    expect((await retry(opts(f.dir, { day: 'tue' }))).exitCode).toBe(0);
+    expect(await f.q('select day, count(*)::int as n from main.taps group by day order by day')).toEqual([{ day: 'mon', n: 1 }, { day: 'tue', n: 1 }]);
+  });
+
+  it('an object-store output cannot be put back: the warning a model with hooks in its transaction logs first', () => {
+    expect(urlWriteWarning('drops', 's3://lake/drops', true)).toBe(
+      "Warning: model 'drops' writes s3://lake/drops in place (an object store has no rename): if a post-hook fails, the files this run wrote stay there, and a retry writes its rows again. A local path is written beside and moved into place, so a failed node leaves it as it was.",
+    );
+    expect(urlWriteWarning('drops', 's3://lake/drops.parquet', false)).toContain('the previous file is not put back');
   });
 
   it('reads a COPY flag as DuckDB does: present and not false', () => {

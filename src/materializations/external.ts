@@ -11,6 +11,7 @@
 import { copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { ExternalWrite } from '../adapters/contract.js';
@@ -64,7 +65,9 @@ export async function planExternal(node: ManifestNode, identifier: string, proje
   const partitioned = rendered.partition_by !== undefined;
   const written = c.location === undefined || c.location === null ? `${root.replace(/\/+$/, '')}/${identifier}${partitioned ? '' : `.${format ?? 'parquet'}`}` : (await render(String(c.location))).trim();
   if (!written) throw configError(node, 'location is empty', "set location to a file path, e.g. 'exports/orders.parquet'");
-  const location = isUrl(written) || isAbsolute(written) ? written : resolve(projectRoot, written);
+  // A `file:///…` URL is a local path: written beside and moved into place as any other.
+  const local = /^file:\/\/\//i.test(written) ? fileURLToPath(written) : written;
+  const location = isUrl(local) || isAbsolute(local) ? local : resolve(projectRoot, local);
   const ext = extension(location);
   const viewFormat: ExternalFormat = format !== undefined && isFormat(format) ? format : isFormat(ext) ? ext : 'parquet';
   const copy = copyOptionsOf(node, location, rendered);
@@ -124,14 +127,17 @@ export async function materializeExternal(input: MaterializeInput & { relations:
  * transaction, a failing post-hook cannot take those files back, so the log says so before the write.
  */
 async function writeToUrl(input: MaterializeInput, statements: string[], location: string, keeps: boolean): Promise<void> {
-  if (input.afterwards && input.log) {
-    input.log(
-      `Warning: model '${input.node.name}' writes ${location} in place (an object store has no rename): if a post-hook fails, ` +
-        (keeps ? 'the files this run wrote stay there, and a retry writes its rows again' : 'the previous file is not put back') +
-        '. A local path is written beside and moved into place, so a failed node leaves it as it was.',
-    );
-  }
+  if (input.afterwards && input.log) input.log(urlWriteWarning(input.node.name, location, keeps));
   for (const statement of statements) await input.connection.execute(statement);
+}
+
+/** What the log says before a model with hooks in its transaction writes to an object-store URL. */
+export function urlWriteWarning(model: string, location: string, keeps: boolean): string {
+  return (
+    `Warning: model '${model}' writes ${location} in place (an object store has no rename): if a post-hook fails, ` +
+    (keeps ? 'the files this run wrote stay there, and a retry writes its rows again' : 'the previous file is not put back') +
+    '. A local path is written beside and moved into place, so a failed node leaves it as it was.'
+  );
 }
 
 /** An output folder holds only what a partitioned or per-thread write puts there: `key=value/` folders and `data_N.<format>` files. */
