@@ -206,7 +206,10 @@ export class Compiler {
    */
   hookContext(node: ManifestNode): Partial<RunRenderContext> {
     const vars = this.options.packageVars?.[node.packageName];
-    return { ...this.options.context, renderRelation: readRenderer(this.options.dialect), ...(vars ? { varsOverride: vars } : {}) };
+    const { dialect } = this.options;
+    // A hook's relations are the warehouse's (no ephemeral CTE names): its sampled reads as the model's, the rest as ever.
+    const renderRelation = (r: EmptyRead, plain?: boolean): string => (plain ? dialect.renderRelation(r) : renderRead(r, dialect.renderRelation(r)));
+    return { ...this.options.context, renderRelation, ...(vars ? { varsOverride: vars } : {}) };
   }
 
   /**
