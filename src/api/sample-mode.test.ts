@@ -85,11 +85,15 @@ describe('--sample on DuckDB', () => {
     expect((await run({ projectDir: dir, profilesDir: dir, sample: '3 days' })).exitCode).toBe(0);
     expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 72), recent_orders: within(ORDER_HOURS, 72), all_customers: 6, every_event: 6, via_ephemeral: within(EVENT_HOURS, 72) });
 
-    // From 50 hours ago to 3 hours ago (as ISO times with an offset of +02:00, so UTC is read through it).
-    const local = (hoursAgo: number): string => `${new Date(NOW - hoursAgo * HOUR + 2 * HOUR).toISOString().slice(0, 19)}+02:00`;
-    const dict = `{'start': '${local(50)}', 'end': '${local(3)}'}`;
+    // 26 and 3 hours ago as clocks 5 hours ahead of UTC show them (+05:00). dbt sets the zone of the dict's
+    // times to UTC, keeping the clock: the window read is from 21 hours ago to 2 hours from now.
+    const local = (hoursAgo: number): string => `${new Date(NOW - hoursAgo * HOUR + 5 * HOUR).toISOString().slice(0, 19)}+05:00`;
+    const dict = `{'start': '${local(26)}', 'end': '${local(3)}'}`;
     expect((await run({ projectDir: dir, profilesDir: dir, sample: dict })).exitCode).toBe(0);
-    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 50, 3), recent_orders: within(ORDER_HOURS, 50, 3), all_customers: 6, every_event: 6, via_ephemeral: within(EVENT_HOURS, 50, 3) });
+    expect(await counts(db)).toEqual({ recent_events: within(EVENT_HOURS, 21, -2), recent_orders: within(ORDER_HOURS, 21, -2), all_customers: 6, every_event: 6, via_ephemeral: within(EVENT_HOURS, 21, -2) });
+    // "0 days" is an empty window (dbt reads nothing), not a mistake.
+    expect((await run({ projectDir: dir, profilesDir: dir, sample: '0 days' })).exitCode).toBe(0);
+    expect(await counts(db)).toEqual({ recent_events: 0, recent_orders: 0, all_customers: 6, every_event: 6, via_ephemeral: 0 });
 
     expect((await run({ projectDir: dir, profilesDir: dir, sample: '3 days', empty: true })).exitCode).toBe(0);
     expect(await counts(db)).toEqual({ recent_events: 0, recent_orders: 0, all_customers: 0, every_event: 6, via_ephemeral: 0 });

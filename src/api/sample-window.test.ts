@@ -31,17 +31,23 @@ describe('sampleWindow', () => {
     expect(iso('4 years', new Date('2024-02-29T12:00:00Z'))[0]).toBe('2020-02-29T12:00:00.000Z');
   });
 
-  it('the dict form: dates or times, UTC unless they have an offset', () => {
+  it('the dict form: dates or times read as UTC, an offset ignored (dbt replaces the zone with UTC)', () => {
     expect(iso("{'start': '2024-07-01', 'end': '2024-07-08 18:00:00'}")).toEqual(['2024-07-01T00:00:00.000Z', '2024-07-08T18:00:00.000Z']);
-    expect(iso('{"start": "2024-07-01T02:00:00+02:00", "end": "2024-07-02"}')).toEqual(['2024-07-01T00:00:00.000Z', '2024-07-02T00:00:00.000Z']);
+    expect(iso('{"start": "2024-07-01T02:00:00+02:00", "end": "2024-07-02"}')).toEqual(['2024-07-01T02:00:00.000Z', '2024-07-02T00:00:00.000Z']);
+    expect(iso("{'start': '2024-07-01 02:30:00.5-0530', 'end': '2024-07-02T00:00:00Z'}")).toEqual(['2024-07-01T02:30:00.500Z', '2024-07-02T00:00:00.000Z']);
+    expect(iso("{'start': '2024-07-01T23:00:00-01', 'end': '2024-07-02 00:00+01:00'}")).toEqual(['2024-07-01T23:00:00.000Z', '2024-07-02T00:00:00.000Z']);
     expect(iso('{start: 2024-07-01, end: 2024-07-02}')).toEqual(['2024-07-01T00:00:00.000Z', '2024-07-02T00:00:00.000Z']);
+  });
+
+  it('0 of a grain is an empty window ending now, as dbt reads it (every sampled input then reads no rows)', () => {
+    expect(iso('0 days')).toEqual(['2024-03-31T16:06:07.250Z', '2024-03-31T16:06:07.250Z']);
+    expect(iso('0 months')).toEqual(iso('0 hours'));
   });
 
   it.each([
     ['3', 'a relative sample is a whole number and a grain'],
     ['days', 'a relative sample is a whole number and a grain'],
     ['three days', "'three' is not a whole number"],
-    ['0 days', "'0' is not a whole number of at least 1"],
     ['-2 days', "'-2' is not a whole number"],
     ['1.5 days', "'1.5' is not a whole number"],
     ['2 weeks', "'weeks' is not a grain: use hours, days, months, years (or hour, day, month, year); for weeks, 7 days"],

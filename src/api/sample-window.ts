@@ -17,7 +17,8 @@ const EXAMPLE = `--sample="3 days" or --sample="{'start': '2024-07-01', 'end': '
 /**
  * dbt 1.10's `--sample` spec: a relative one, `"N grain"` (hours, days, months or years back from `now`, which
  * is not truncated: `1 day` at 02:03 starts at 02:03 the day before), or the dict form
- * `{'start': …, 'end': …}` (ISO dates or times, UTC unless they have an offset).
+ * `{'start': …, 'end': …}` (ISO dates or times, read as UTC: an offset is ignored, as dbt ignores it). `0 days`
+ * is an empty window, as dbt's.
  */
 export function sampleWindow(spec: string | undefined, now: Date): { window?: SampleWindow; diagnostics: Diagnostic[] } {
   if (spec === undefined) return { diagnostics: [] };
@@ -36,7 +37,8 @@ function fromRelative(text: string, now: Date): SampleWindow | string {
   const parts = text.split(/\s+/);
   if (parts.length !== 2) return "a relative sample is a whole number and a grain, e.g. '3 days'";
   const [count, unit] = parts as [string, string];
-  if (!/^\d+$/.test(count) || Number(count) < 1) return `'${count}' is not a whole number of at least 1`;
+  // `0 days` is an empty window (start = end), which dbt accepts: every sampled input reads no rows.
+  if (!/^\d+$/.test(count)) return `'${count}' is not a whole number (0 or more)`;
   const grain = unit.toLowerCase().replace(/s+$/, '');
   if (!(GRAINS as readonly string[]).includes(grain)) return `'${unit}' is not a grain: use ${GRAINS.map((g) => `${g}s`).join(', ')} (or ${GRAINS.join(', ')})${grain === 'week' ? '; for weeks, 7 days' : ''}`;
   return { start: back(now, Number(count), grain as Grain), end: now };
@@ -54,6 +56,15 @@ function back(now: Date, n: number, grain: Grain): Date {
   return at;
 }
 
+/**
+ * A time's offset dropped, its wall time kept: dbt reads the dict's times and then sets their zone to UTC
+ * (`replace(tzinfo=UTC)`), so `2024-07-01T02:00:00+02:00` is 02:00 UTC, not midnight.
+ */
+function withoutOffset(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/, '$1');
+}
+
 /** `{'start': '2024-07-01', 'end': '2024-07-08 18:00:00'}`: YAML (or JSON), as dbt reads the flag. */
 function fromDict(text: string): SampleWindow | string {
   let value: unknown;
@@ -68,7 +79,7 @@ function fromDict(text: string): SampleWindow | string {
   if (unknown.length) return `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}: a sample window has 'start' and 'end'`;
   const read = (key: 'start' | 'end'): Date | string => {
     if (dict[key] === undefined || dict[key] === null) return `'${key}' is missing`;
-    return parseInstant(dict[key]) ?? `'${key}' ${JSON.stringify(dict[key])} is not an ISO date or date and time`;
+    return parseInstant(withoutOffset(dict[key])) ?? `'${key}' ${JSON.stringify(dict[key])} is not an ISO date or date and time`;
   };
   const [start, end] = [read('start'), read('end')];
   if (typeof start === 'string') return start;

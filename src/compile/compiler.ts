@@ -8,6 +8,7 @@ import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import type { RelationIndex } from './relations.js';
 import { indexResolver, parsedRefsOnly, runRenderContext, type RunResolver } from './run-render-context.js';
+import { eventTimeField } from '../materializations/index.js';
 
 /** Resource types whose run-time refs must be ones their parse found (dbt's RuntimeRefResolver.validate); generic tests are not checked. */
 const CHECKED_REFS = new Set(['model', 'snapshot', 'test', 'analysis']);
@@ -59,6 +60,22 @@ export interface BatchCompile {
   filter: (field: string) => string;
   /** The batch's start as dbt suffixes its compiled file (`2024-01-01`). */
   suffix: string;
+}
+
+/** An input read in a window (`filter` on its event_time: a batch's or the sample's); as it is without an event_time. */
+function windowRead(found: ManifestNode | SourceDefinition, r: EmptyRead, filter: ((field: string) => string) | undefined, dialect: Pick<Dialect, 'quoteIdentifier'>): EmptyRead {
+  if (!filter || r.emptyRead) return r;
+  // dbt 1.11: quoted where the input's column says `quote: true`, or a source's `quoting: {column: true}`.
+  const field = eventTimeField(found, (n) => dialect.quoteIdentifier(n));
+  return field === undefined ? r : { ...r, batchFilter: filter(field) };
+}
+
+/** A relation as a render writes it: `ref('x').render()` is the name alone, as dbt's (how a ref opts out of --empty and event_time filters). */
+function readRenderer(dialect: Pick<Dialect, 'renderRelation'>): (r: EmptyRead, plain?: boolean) => string {
+  return (r, plain) => {
+    const name = r.schema === '' ? r.identifier : dialect.renderRelation(r);
+    return plain ? name : renderRead(r, name);
+  };
 }
 
 /** Nodes whose inputs `--sample` filters: dbt's ModelNode and SnapshotNode. */
@@ -183,10 +200,26 @@ export class Compiler {
     return node;
   }
 
-  /** What a node's hooks see beside its own context, as its SQL does: dbt's `graph`, `selected_resources`, its package's vars. */
+  /**
+   * What a node's hooks see beside its own context, as its SQL does: dbt's `graph`, `selected_resources`, its
+   * package's vars, and relations written as its SQL writes them (a sampled read as its filtered query).
+   */
   hookContext(node: ManifestNode): Partial<RunRenderContext> {
     const vars = this.options.packageVars?.[node.packageName];
-    return { ...this.options.context, ...(vars ? { varsOverride: vars } : {}) };
+    const { dialect } = this.options;
+    // A hook's relations are the warehouse's (no ephemeral CTE names): its sampled reads as the model's, the rest as ever.
+    const renderRelation = (r: EmptyRead, plain?: boolean): string => (plain ? dialect.renderRelation(r) : renderRead(r, dialect.renderRelation(r)));
+    return { ...this.options.context, renderRelation, ...(vars ? { varsOverride: vars } : {}) };
+  }
+
+  /**
+   * How a node's hooks resolve `ref()` and `source()`: as dbt renders a model's hooks in the model's context,
+   * under `--sample` a model's or snapshot's hook reads an input with an `event_time` in the sample's window.
+   */
+  hookResolver(node: ManifestNode): RunResolver {
+    const { relations, dialect } = this.options;
+    const filter = SAMPLED.has(node.resourceType) ? this.options.sampleFilter : undefined;
+    return indexResolver(relations, node.packageName, (found) => windowRead(found, relations.relationOf(found), filter, dialect));
   }
 
   private async render(node: ManifestNode, warehouse?: TemplateWarehouse, log?: (message: string) => void, batch?: BatchCompile): Promise<{ sql: string; ctes: Cte[] }> {
@@ -207,13 +240,7 @@ export class Compiler {
     // In a batch, an input with an event_time is read in the batch's window only (dbt's event_time filter);
     // under --sample, in the sample's window (a batch's filter already narrowed to it).
     const filter = batch ? batch.filter : SAMPLED.has(node.resourceType) ? this.options.sampleFilter : undefined;
-    const inWindow = (found: ManifestNode | SourceDefinition, r: EmptyRead): EmptyRead => {
-      const field = found.config.event_time;
-      if (!filter || typeof field !== 'string' || !field.trim() || r.emptyRead) return r;
-      // dbt 1.11: the input's column documented with `quote: true` is quoted in the filter.
-      const quoted = Object.values(found.columns ?? {}).some((c) => c.name === field && c.quote === true);
-      return { ...r, batchFilter: filter(quoted ? dialect.quoteIdentifier(field) : field) };
-    };
+    const inWindow = (found: ManifestNode | SourceDefinition, r: EmptyRead): EmptyRead => windowRead(found, r, filter, dialect);
     const place = (found: ManifestNode | SourceDefinition): Relation => {
       if (found.resourceType === 'source' || found.config.materialized !== 'ephemeral') return inWindow(found, emptyRead(relations.relationOf(found)));
       pending.push(
@@ -230,10 +257,7 @@ export class Compiler {
       { dialect, thisRelation: relations.relationOf(node), resolver: checked(node, indexResolver(relations, node.packageName, place)), warehouse, isIncremental: batch ? batch.incremental : this.options.isIncremental(node), fullRefresh: this.options.fullRefresh },
       {
         // `ref('x').render()` is the name alone, as dbt's: no --empty or event_time filter (how a ref opts out of them).
-        renderRelation: (r: EmptyRead, plain?: boolean) => {
-          const name = r.schema === '' ? r.identifier : dialect.renderRelation(r);
-          return plain ? name : renderRead(r, name);
-        },
+        renderRelation: readRenderer(dialect),
         ...(batch ? { batch: batch.batch } : {}),
         isEphemeral: (ref) => relations.findRef(ref, node.packageName)?.config.materialized === 'ephemeral',
         ...this.options.context,

@@ -5,7 +5,7 @@
  */
 import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import { indexResolver, runRenderContext } from '../compile/index.js';
+import { runRenderContext } from '../compile/index.js';
 import { applyGrants, grantMap, persistDocs } from '../materializations/index.js';
 import { isBuiltinMaterialization, findMaterialization, type MacroInfo, type TemplateWarehouse } from '../templating/index.js';
 import type { NodeOutcome, RunProject } from './types.js';
@@ -46,7 +46,7 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
   const cache = ctx.state.on(connection);
   if (!engine.runMaterialization) throw new Error('the template engine cannot run materializations');
   const renderNode = { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config };
-  const context = runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, node.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node));
+  const context = runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(node), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node));
   let outcome;
   try {
     // In one transaction where the warehouse has them (DuckDB): a block that drops or renames the old table and

@@ -3,7 +3,7 @@ import { readDependency, targetFilePath } from '../parse/index.js';
 import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
-import { indexResolver, renderNodeOf, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
+import { renderNodeOf, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
 import { ChangeCommittedError, headerOptions, isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
 import { microbatchRun, type MicrobatchTimes } from './microbatch-runner.js';
 import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, type ApplyIncremental } from '../data-tests/index.js';
@@ -184,7 +184,7 @@ async function materializeCompiled(ctx: NodeRunContext, parsed: ManifestNode, co
   const renderHook = async (hook: string): Promise<string> => ctx.prepared.engine.runRender(
     renderNodeOf(parsed, ctx.prepared.graph.manifest.packageDirs),
     hook,
-    runRenderContext({ dialect, thisRelation: relation, resolver: indexResolver(ctx.relations, parsed.packageName), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, parsed)),
+    runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(parsed), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, parsed)),
   );
   // A sql_header from YAML is kept as written (as hooks are) and rendered here, where `this` and `target` are known.
   const header = parsed.config.sql_header;

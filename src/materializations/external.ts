@@ -11,12 +11,14 @@
 import { copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { ExternalWrite } from '../adapters/contract.js';
 import type { MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 import { buildAndSwap } from './swap.js';
 import { headerOptions } from './sql-header.js';
+import { copyFlag, writeInPlace, type PlacedFiles } from './external-in-place.js';
 
 export const EXTERNAL_FORMATS = ['parquet', 'csv', 'json'] as const;
 export type ExternalFormat = (typeof EXTERNAL_FORMATS)[number];
@@ -63,7 +65,9 @@ export async function planExternal(node: ManifestNode, identifier: string, proje
   const partitioned = rendered.partition_by !== undefined;
   const written = c.location === undefined || c.location === null ? `${root.replace(/\/+$/, '')}/${identifier}${partitioned ? '' : `.${format ?? 'parquet'}`}` : (await render(String(c.location))).trim();
   if (!written) throw configError(node, 'location is empty', "set location to a file path, e.g. 'exports/orders.parquet'");
-  const location = isUrl(written) || isAbsolute(written) ? written : resolve(projectRoot, written);
+  // A `file:///…` URL is a local path: written beside and moved into place as any other.
+  const local = /^file:\/\/\//i.test(written) ? fileURLToPath(written) : written;
+  const location = isUrl(local) || isAbsolute(local) ? local : resolve(projectRoot, local);
   const ext = extension(location);
   const viewFormat: ExternalFormat = format !== undefined && isFormat(format) ? format : isFormat(ext) ? ext : 'parquet';
   const copy = copyOptionsOf(node, location, rendered);
@@ -82,8 +86,9 @@ export async function planExternal(node: ManifestNode, identifier: string, proje
  * Builds an external model: rows into a temporary table; the table written beside the location (a file, or a
  * folder for a partitioned or per-thread output) and read back through the view's reader; only then moved onto
  * the location, and the view over it swapped in for the previous relation. A failure before the move leaves the
- * previous file and view as they were. Object-store URLs, and outputs written with `overwrite_or_ignore` or
- * `append` (which keep what the folder holds), are written in place, as dbt-duckdb writes them.
+ * previous file and view as they were. An output with `overwrite_or_ignore` or `append` (which keeps what the
+ * folder holds) has its files moved in one by one (`external-in-place.ts`), taken back if the node then fails.
+ * Object-store URLs are written in place, as dbt-duckdb writes them (there is no rename to stage them with).
  */
 export async function materializeExternal(input: MaterializeInput & { relations: RelationLookup }, sql: string): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
@@ -97,15 +102,42 @@ export async function materializeExternal(input: MaterializeInput & { relations:
     const created = await connection.execute(dialect.createTableAs(staged, sql, { ...headerOptions(node), temporary: true }));
     const rows = created.rowsAffected ?? Number((await connection.query(`select count(*) as n from ${staging}`)).rows[0]?.n ?? 0);
     const sqls = dialect.externalModel(staging, plan, rows === 0);
-    const inPlace = isUrl(plan.location) || /(^|,\s*)(overwrite_or_ignore|append)\b/i.test(plan.copyOptions);
-    if (inPlace && !isUrl(plan.location)) checkNotProjectFolder(node, plan.location, input.projectRoot ?? process.cwd());
-    if (inPlace) for (const statement of sqls.before) await connection.execute(statement);
-    else await writeBeside(input, staging, plan, rows === 0);
-    await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sqls.view, { config: node.config, description: node.description })), relations);
+    const keeps = copyFlag(plan.copyOptions, 'overwrite_or_ignore') || copyFlag(plan.copyOptions, 'append');
+    let placed: PlacedFiles | undefined;
+    if (isUrl(plan.location)) await writeToUrl(input, sqls.before, plan.location, keeps);
+    else if (keeps) {
+      checkNotProjectFolder(node, plan.location, input.projectRoot ?? process.cwd());
+      placed = await writeInPlace(input, staging, plan, rows === 0);
+    } else await writeBeside(input, staging, plan, rows === 0);
+    try {
+      await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sqls.view, { config: node.config, description: node.description })), relations);
+    } catch (e) {
+      placed?.rollback();
+      throw e;
+    }
+    if (placed) (input.afterwards ?? ((change) => change.commit()))(placed);
     return { status: 'success', message: 'OK', rowsAffected: rows, adapterResponse: { code: 'COPY', rows_affected: rows, location: plan.location }, relationKind: 'view' };
   } finally {
     await connection.execute(dialect.dropRelation(staged, 'table')).catch(() => undefined);
   }
+}
+
+/**
+ * An object store has no rename: the output is written where it goes. Where the node's hooks run in a
+ * transaction, a failing post-hook cannot take those files back, so the log says so before the write.
+ */
+async function writeToUrl(input: MaterializeInput, statements: string[], location: string, keeps: boolean): Promise<void> {
+  if (input.afterwards && input.log) input.log(urlWriteWarning(input.node.name, location, keeps));
+  for (const statement of statements) await input.connection.execute(statement);
+}
+
+/** What the log says before a model with hooks in its transaction writes to an object-store URL. */
+export function urlWriteWarning(model: string, location: string, keeps: boolean): string {
+  return (
+    `Warning: model '${model}' writes ${location} in place (an object store has no rename): if a post-hook fails, ` +
+    (keeps ? 'the files this run wrote stay there, and a retry writes its rows again' : 'the previous file is not put back') +
+    '. A local path is written beside and moved into place, so a failed node leaves it as it was.'
+  );
 }
 
 /** An output folder holds only what a partitioned or per-thread write puts there: `key=value/` folders and `data_N.<format>` files. */

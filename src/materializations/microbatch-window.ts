@@ -120,3 +120,24 @@ export function eventTimeCondition(dialect: Partial<EventTimeDialect>, field: st
   const column = reserved ? dialect.quoteIdentifier!(field) : field;
   return dialect.eventTimeFilter ? dialect.eventTimeFilter(column, s, e) : `${column} >= '${s}' and ${column} < '${e}'`;
 }
+
+/** What `eventTimeField` reads of an input (a model, seed, snapshot or source). */
+export interface EventTimeOwner {
+  config: { readonly [key: string]: unknown };
+  columns?: Record<string, { name: string; quote?: boolean }>;
+  /** A source's `quoting:` (the table's over the source's). */
+  quoting?: Record<string, boolean>;
+}
+
+/**
+ * A node's `event_time` as its filter names it, as dbt 1.11 resolves it: quoted where its column of that name
+ * says `quote: true`, else (that column not saying) where the source's `quoting: {column: true}` does.
+ * Undefined without an event_time.
+ */
+export function eventTimeField(owner: EventTimeOwner, quoteIdentifier: (name: string) => string): string | undefined {
+  const field = owner.config.event_time;
+  if (typeof field !== 'string' || !field.trim()) return undefined;
+  const column = Object.values(owner.columns ?? {}).find((c) => c.name === field);
+  const quoted = column?.quote ?? owner.quoting?.column ?? false;
+  return quoted ? quoteIdentifier(field) : field;
+}

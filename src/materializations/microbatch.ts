@@ -8,7 +8,7 @@ import type { Relation } from '../adapters/contract.js';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { applyIncremental } from './incremental.js';
-import { eventTimeCondition, sqlTimestamp, type Batch } from './microbatch-window.js';
+import { eventTimeCondition, eventTimeField, sqlTimestamp, type Batch } from './microbatch-window.js';
 import { buildAndSwap } from './swap.js';
 import type { BatchResults, MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 
@@ -45,7 +45,8 @@ function reason(e: unknown): string {
  */
 export async function materializeMicrobatch(input: MaterializeInput & { relations: RelationLookup }, run: MicrobatchRun, postHooks: () => Promise<void> = async () => undefined): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
-  const field = String(node.config.event_time);
+  // The model's own column documented with `quote: true` is quoted in the delete of each batch's window.
+  const field = eventTimeField(node, (n) => dialect.quoteIdentifier(n)) ?? String(node.config.event_time);
   const existing = await relations.get(relation);
   const fullRefresh = node.config.full_refresh === false ? false : input.fullRefresh || node.config.full_refresh === true;
   let exists = !!existing && existing.kind === 'table' && !fullRefresh;
