@@ -190,6 +190,11 @@ export interface DryRunResult {
 export interface Connection {
   execute(sql: string): Promise<ExecuteResult>;
   query(sql: string): Promise<QueryResult>;
+  /**
+   * A statement with bound values (`$1`), which are never in its text: how DuckDB's `setSessionSecret` sets a
+   * `secret()` value. Its text carries the query comment, as `execute`'s does; the statement log does not show it.
+   */
+  executeBound?(sql: string, values: string[]): Promise<void>;
   /** Undefined when the relation does not exist. */
   getRelation(relation: Relation): Promise<ExistingRelation | undefined>;
   listRelations(schema: string, database?: string): Promise<ExistingRelation[]>;

@@ -5,7 +5,7 @@
  * Every query job (a dry run's too) is labelled `dbt_invocation_id`, as dbt-bigquery's; load jobs are not.
  */
 import { describe, it, expect } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
@@ -15,7 +15,7 @@ import type { LocalGcs } from './local/local-gcs-server.js';
 import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile } from '../../test-support/local-bigquery-client.js';
 import { labelsFromComment, sanitizeLabel } from './bigquery-job-labels.js';
-import { plan, run, seed } from '../../api/index.js';
+import { clone, plan, run, seed, sourceFreshness } from '../../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -68,7 +68,7 @@ describe.skipIf(analyzerPlatformGap)('query-comment on BigQuery (loopback BigQue
     expect(outside?.configuration.labels).toMatchObject({ connection_name: 'master' });
   });
 
-  it('labels a job with a comment that is not JSON as query_comment; without job-label, a job has no labels', async () => {
+  it('labels a job with a comment that is not JSON as query_comment; without job-label, a job has only dbt_invocation_id', async () => {
     const dir = project("query-comment:\n  comment: \"Team Finance / {{ node.name if node is not none else 'setup' }}\"\n  job-label: true\n", 'acme-text');
     const before = bq.jobs.length;
     expect((await run({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
@@ -116,5 +116,34 @@ describe.skipIf(analyzerPlatformGap)('query-comment on BigQuery (loopback BigQue
     const dry = bq.requests.slice(asked).filter((q) => q.body?.configuration?.dryRun);
     expect(dry.length).toBe(1);
     expect(dry[0]!.body.configuration.labels).toMatchObject({ team: 'stores', dbt_invocation_id: planned.invocationId, app: 'dbt' });
+  });
+
+  it("comments each node's clone statement and each source's freshness query with that node's comment, as dbt's runners", async () => {
+    const dir = project('', 'acme-runners', {
+      'models/sources.yml': 'version: 2\nsources:\n  - name: till\n    schema: shop\n    loaded_at_field: "current_timestamp()"\n    freshness: {warn_after: {count: 1, period: day}}\n    tables:\n      - name: daily_orders\n',
+    });
+    const profiles = join(dir, 'profiles.yml');
+    const prod = readFileSync(profiles, 'utf8');
+    writeFileSync(profiles, prod + prod.slice(prod.indexOf('    prod:\n')).replace('    prod:', '    ci:').replace('dataset: shop', 'dataset: ci'));
+    expect((await run({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    mkdirSync(join(dir, 'prod-state'));
+    cpSync(join(dir, 'target', 'manifest.json'), join(dir, 'prod-state', 'manifest.json'));
+    const sentFrom = (from: number, pattern: RegExp): string[] => bq.jobs.slice(from).map((j) => String(j.configuration.query?.query ?? '')).filter((q) => pattern.test(q));
+
+    const before = bq.jobs.length;
+    const cloned = await clone({ projectDir: dir, profilesDir: dir, target: 'ci', state: join(dir, 'prod-state') });
+    expect(cloned.results.map((x) => `${x.uniqueId} ${x.status}`)).toEqual(['model.shop.daily_orders success']);
+    const clones = sentFrom(before, /`ci`\.`daily_orders`\s+clone /);
+    expect(clones.length).toBe(1);
+    expect(clones[0]).toMatch(/^\/\* \{"app": "dbt", .*"target_name": "ci", "node_id": "model\.shop\.daily_orders"\} \*\/\n/);
+    // Creating the dataset is outside any node.
+    expect(sentFrom(before, /create schema/i)[0]).toMatch(/"connection_name": "master"\} \*\/\n/);
+
+    const next = bq.jobs.length;
+    const fresh = await sourceFreshness({ projectDir: dir, profilesDir: dir });
+    expect(fresh.results.map((x) => `${x.uniqueId} ${x.status}`)).toEqual(['source.shop.till.daily_orders pass']);
+    const checks = sentFrom(next, /max\(current_timestamp\(\)\)/);
+    expect(checks.length).toBe(1);
+    expect(checks[0]).toMatch(/^\/\* \{"app": "dbt", .*"node_id": "source\.shop\.till\.daily_orders"\} \*\/\n/);
   });
 });
