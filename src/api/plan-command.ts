@@ -14,6 +14,7 @@ import { runCompiler } from '../execute/run-context.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 import { sampleWindow, type SampleWindow } from './sample-window.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
+import { dryRunQuery } from './plan-header.js';
 
 export interface PlanOptions extends CommonOptions, SelectionOptions {
   fullRefresh?: boolean;
@@ -95,8 +96,14 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
     const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled'), sample: options.sampleWindow });
     const tw = templateWarehouse(connection, dialect);
+    const conn = connection;
+    const estimateOf = async (node: ManifestNode, query: string): Promise<Estimate> => {
+      const sent = await dryRunQuery(p, node, query, relations, tw);
+      const check = await estimate(conn, sent.sql);
+      return sent.note && !check.error ? { ...check, note: sent.note } : check;
+    };
     for (const node of targets) {
-      const planned = await planNode(node, compiler, tw, connection, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
+      const planned = await planNode(node, compiler, tw, estimateOf, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
       if (planned.bytes !== undefined) planned.costUsd = (planned.bytes / TIB) * pricePerTib;
       nodes.push({ ...planned, error: planned.error && p.scrubber.scrub(planned.error) });
     }
@@ -123,7 +130,7 @@ async function planNode(
   node: ManifestNode,
   compiler: Compiler,
   tw: ReturnType<typeof templateWarehouse>,
-  connection: Connection,
+  estimateOf: (node: ManifestNode, query: string) => Promise<Estimate>,
   state: WarehouseState,
   relations: RelationIndex,
   render: (r: ReturnType<RelationIndex['relationOf']>) => string,
@@ -135,18 +142,21 @@ async function planNode(
   if (node.resourceType === 'model' && materialized === 'ephemeral') return { ...base, action: 'ephemeral', bytes: 0, note: 'inlined into the models that use it' };
   if (node.resourceType === 'model' && materialized === 'view') {
     const sql = await compiler.compile(node.uniqueId, tw);
-    const check = await estimate(connection, sql);
-    return { ...base, action: 'view', relation: render(relations.relationOf(node)), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: 0, note: 'creating a view reads no data' }) };
+    const check = await estimateOf(node, sql);
+    return { ...base, action: 'view', relation: render(relations.relationOf(node)), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: 0, note: check.note ?? 'creating a view reads no data' }) };
   }
   const sql = await compiler.compile(node.uniqueId, tw);
   const query = node.resourceType === 'test' ? testQuery(sql, node.config) : sql;
   const existing = node.resourceType === 'model' ? state.get(relations.relationOf(node)) : undefined;
   const action = node.resourceType === 'test' ? 'test' : materialized === 'incremental' ? (existing?.kind === 'table' && !fullRefresh ? `incremental (${String(node.config.incremental_strategy ?? (node.config.unique_key ? 'merge' : 'append'))})` : 'incremental (first build)') : materialized || node.resourceType;
-  const check = await estimate(connection, query);
-  return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: check.bytes }) };
+  const check = await estimateOf(node, query);
+  return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: check.bytes, ...(check.note ? { note: check.note } : {}) }) };
 }
 
-async function estimate(connection: Connection, sql: string): Promise<{ bytes?: number; missing?: string; error?: string }> {
+/** A dry run's answer: bytes, or why none (a relation not built yet, an error); `note`: what the estimate left out. */
+type Estimate = { bytes?: number; missing?: string; error?: string; note?: string };
+
+async function estimate(connection: Connection, sql: string): Promise<Estimate> {
   try {
     return { bytes: (await connection.dryRun!(sql)).bytesProcessed };
   } catch (e) {
