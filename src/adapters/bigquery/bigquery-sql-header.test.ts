@@ -114,7 +114,7 @@ select quarter(1) as q, halved(3) as h, label(struct('ab' as code, 7 as n)) as l
     const r = await plan({ projectDir: dir, profilesDir: dir, select: ['doubled_orders', 'dated_orders'] });
     expect(r.nodes.map((n) => [n.name, n.bytes, n.error])).toEqual([['dated_orders', bytes, undefined], ['doubled_orders', bytes, undefined]]);
     expect(r.exitCode).toBe(0);
-    expect(r.nodes.find((n) => n.name === 'doubled_orders')?.note).toBeUndefined();
-    expect(r.nodes.find((n) => n.name === 'dated_orders')?.note).toMatch(/^estimated without the sql_header's "declare cutoff int64 default 5" \(a dry run of a multi-statement query stops at its first DDL statement/);
+    expect(r.nodes.find((n) => n.name === 'doubled_orders')?.caveat).toBeUndefined();
+    expect(r.nodes.find((n) => n.name === 'dated_orders')?.caveat).toMatch(/^estimated without the sql_header's "declare cutoff int64 default 5" \(a dry run of a multi-statement query stops at its first DDL statement/);
   });
 });
