@@ -84,6 +84,12 @@ export interface Dialect {
   /** Seconds between a timestamp expression and now (source freshness). */
   secondsSince(timestampExpr: string): string;
   /**
+   * Capability `dryRun`: what the dry run of a node's query sends when the node has a `sql_header`, and the
+   * header's statements that are not in it (a warehouse whose dry run cannot estimate them before the query).
+   * Absent: the header, then the query.
+   */
+  dryRunWithHeader?(query: string, header: string): { sql: string; leftOut: string[] };
+  /**
    * SQL that reads one local file (landing). Present: the warehouse reads files itself, and landing loads
    * each file in one transaction with its ledger row. Absent: files go through the object store and a
    * load job (`Connection.loadFiles`).
@@ -190,6 +196,11 @@ export interface DryRunResult {
 export interface Connection {
   execute(sql: string): Promise<ExecuteResult>;
   query(sql: string): Promise<QueryResult>;
+  /**
+   * A statement with bound values (`$1`), which are never in its text: how DuckDB's `setSessionSecret` sets a
+   * `secret()` value. Its text carries the query comment, as `execute`'s does; the statement log does not show it.
+   */
+  executeBound?(sql: string, values: string[]): Promise<void>;
   /** Undefined when the relation does not exist. */
   getRelation(relation: Relation): Promise<ExistingRelation | undefined>;
   listRelations(schema: string, database?: string): Promise<ExistingRelation[]>;

@@ -20,6 +20,9 @@ export function withQueryComment(sql: string, comment: string | undefined, appen
   return body.endsWith(';') ? `${body.slice(0, -1)}\n/* ${text} */;` : `${body}\n/* ${text} */`;
 }
 
+/** The methods that send a statement's text: each carries the comment. */
+const COMMENTED = new Set<PropertyKey>(['execute', 'query', 'executeBound']);
+
 /** A connection whose statements carry a comment, and the setter of the comment (a node's, as it runs). */
 export interface CommentedConnection {
   connection: Connection;
@@ -28,8 +31,8 @@ export interface CommentedConnection {
 }
 
 /**
- * The one place a comment joins a statement: `execute` and `query` of the returned connection send it with
- * the statement. The connection's own methods are called with the returned connection as `this` (methods
+ * The one place a comment joins a statement: `execute`, `query` and `executeBound` of the returned connection
+ * send it with the statement. The connection's own methods are called with the returned connection as `this` (methods
  * are not bound here), so what they run (a seed's load, introspection) carries the comment too, and a
  * wrapper around this one (the statement log) still sees their statements.
  */
@@ -44,12 +47,12 @@ export function commentConnection(connection: Connection, placement: QueryCommen
   const proxy = new Proxy(connection, {
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function' || (key !== 'execute' && key !== 'query')) return value;
+      if (typeof value !== 'function' || !COMMENTED.has(key)) return value;
       const known = wrappers.get(key);
       if (known?.fn === value) return known.wrapper;
-      const fn = value as (this: unknown, sql: string) => Promise<unknown>;
-      const wrapper = function (this: unknown, sql: string): Promise<unknown> {
-        return fn.call(this ?? target, withQueryComment(sql, comment, placement.append));
+      const fn = value as (this: unknown, sql: string, ...rest: unknown[]) => Promise<unknown>;
+      const wrapper = function (this: unknown, sql: string, ...rest: unknown[]): Promise<unknown> {
+        return fn.call(this ?? target, withQueryComment(sql, comment, placement.append), ...rest);
       };
       wrappers.set(key, { fn: value, wrapper });
       return wrapper;

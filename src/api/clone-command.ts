@@ -15,7 +15,7 @@ import { observeConnection } from '../execute/statement-log.js';
 import { warningsAsErrors } from './warn-error.js';
 import { resourceTypeFilter } from './resource-types.js';
 import type { CommandResult, CommonOptions, SelectionOptions } from './types.js';
-import { commentOutsideNodes } from '../execute/query-comments.js';
+import { commentPerNode, QueryComments, useNodeComment, type NodeCommentedConnection } from '../execute/query-comments.js';
 
 export interface CloneOptions extends CommonOptions, Omit<SelectionOptions, 'defer' | 'favorState'> {
   /** Replace relations the target already has (else they are left alone, as dbt). */
@@ -62,15 +62,23 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
   let interrupted = false;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
-    const admin = await commentOutsideNodes(p, await warehouse.connect());
-    connections.push(admin);
+    // As dbt's clone runner, each node's statements carry its comment; the others (schemas, the state's relations) the master one.
+    const comments = new QueryComments(p);
+    const commented: NodeCommentedConnection[] = [];
+    const connect = async (): Promise<Connection> => {
+      const c = await commentPerNode(comments, await warehouse!.connect());
+      commented.push(c);
+      connections.push(c.connection);
+      return c.connection;
+    };
+    const admin = await connect();
     sources = await stateRelations(p, selection.state, admin, options.profile || undefined);
     if (sources.diagnostics.length) return { exitCode: 2, diagnostics: [...diagnostics, ...sources.diagnostics], invocationId: p.invocationId, results: [] };
     const relations = new RelationIndex(manifest);
     const schemas = new Map(nodes.map((n) => [`${n.database ?? ''}.${n.schema}`, n]));
     for (const n of schemas.values()) await admin.execute(p.adapter.dialect.createSchema(n.schema, n.database));
     const threads = Math.max(1, options.threads ?? p.project.target.threads);
-    for (let i = 1; i < Math.min(threads, nodes.length); i++) connections.push(await commentOutsideNodes(p, await warehouse.connect()));
+    for (let i = 1; i < Math.min(threads, nodes.length); i++) await connect();
     const ctx: CloneRunContext = { p, state: selection.state, locate: sources.locate, relations, fullRefresh: options.fullRefresh === true };
     p.reporter.emit({ type: 'run-started', command: 'clone', total: nodes.length, threads, invocationId: p.invocationId });
     const ran = await runGraph({
@@ -83,7 +91,14 @@ export async function clone(options: CloneOptions): Promise<CommandResult> {
       describe: (id) => `clone of ${manifest.nodes[id]!.resourceType} ${p.adapter.dialect.renderRelation(relations.relationOf(manifest.nodes[id]!))}`,
       label: (id) => ({ name: manifest.nodes[id]!.name, resourceType: manifest.nodes[id]!.resourceType }),
       // Each statement is told to the reporter (--debug, the log file), as a build tells it.
-      runNode: (id, worker) => runCloneNode(ctx, manifest.nodes[id]!, observeConnection(connections[worker % connections.length]!, (s) => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }))),
+      runNode: async (id, worker) => {
+        const c = commented[worker % commented.length]!;
+        try {
+          return (await useNodeComment(c, manifest.nodes[id]!)) ?? (await runCloneNode(ctx, manifest.nodes[id]!, observeConnection(c.connection, (s) => p.reporter.emit({ type: 'sql', uniqueId: id, sql: s.sql, elapsed: s.elapsed, ok: s.ok }))));
+        } finally {
+          await c.use(undefined);
+        }
+      },
     });
     interrupted = ran.interrupted;
     for (const r of ran.results) records.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber));

@@ -31,6 +31,7 @@ export async function debug(options: CommonOptions & { connectionOnly?: boolean 
     const warehouse = await adapter.open(project.target, { projectRoot: project.config.rootDir, secrets: project.secrets });
     const connection = await warehouse.connect();
     try {
+      // Without a query comment, as dbt's: `dbt debug` registers its adapter afresh, with no manifest to set the comment from.
       await connection.query('select 1 as ok');
       checks.push({ name: 'connection', ok: true, detail: 'select 1 succeeded' });
     } finally {

@@ -14,6 +14,7 @@ import { runCompiler } from '../execute/run-context.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 import { sampleWindow, type SampleWindow } from './sample-window.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
+import { dryRunQuery } from './plan-header.js';
 
 export interface PlanOptions extends CommonOptions, SelectionOptions {
   fullRefresh?: boolean;
@@ -38,6 +39,8 @@ export interface PlannedNode {
   bytes?: number;
   costUsd?: number;
   note?: string;
+  /** What the estimate left out (a `sql_header`'s statements a dry run cannot estimate before the query). */
+  caveat?: string;
   error?: string;
 }
 
@@ -95,8 +98,14 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     const state = await WarehouseState.introspect(connection, targets.filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
     const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled'), sample: options.sampleWindow });
     const tw = templateWarehouse(connection, dialect);
+    const conn = connection;
+    const estimateOf = async (node: ManifestNode, query: string): Promise<Estimate> => {
+      const sent = await dryRunQuery(p, node, query, relations, tw);
+      const check = await estimate(conn, sent.sql);
+      return sent.note && !check.error ? { ...check, caveat: sent.note } : check;
+    };
     for (const node of targets) {
-      const planned = await planNode(node, compiler, tw, connection, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
+      const planned = await planNode(node, compiler, tw, estimateOf, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
       if (planned.bytes !== undefined) planned.costUsd = (planned.bytes / TIB) * pricePerTib;
       nodes.push({ ...planned, error: planned.error && p.scrubber.scrub(planned.error) });
     }
@@ -113,7 +122,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
   const result: PlanResult = { exitCode: nodes.some((x) => x.error) || overBudget ? 1 : 0, diagnostics, invocationId: p.invocationId, nodes, totalBytes, totalCostUsd: (totalBytes / TIB) * pricePerTib, unknown, pricePerTib, overBudget };
   writeJsonArtifact(
     join(p.targetDir, 'plan.json'),
-    { metadata: { invocation_id: p.invocationId, generated_at: new Date().toISOString(), price_per_tib_usd: pricePerTib, max_bytes: options.maxBytes ?? null }, total_bytes_processed: totalBytes, total_cost_usd: result.totalCostUsd, unknown_nodes: unknown, over_budget: overBudget, nodes: nodes.map((n) => ({ unique_id: n.uniqueId, resource_type: n.resourceType, action: n.action, relation_name: n.relation ?? null, bytes_processed: n.bytes ?? null, cost_usd: n.costUsd ?? null, note: n.note ?? null, error: n.error ?? null })) },
+    { metadata: { invocation_id: p.invocationId, generated_at: new Date().toISOString(), price_per_tib_usd: pricePerTib, max_bytes: options.maxBytes ?? null }, total_bytes_processed: totalBytes, total_cost_usd: result.totalCostUsd, unknown_nodes: unknown, over_budget: overBudget, nodes: nodes.map((n) => ({ unique_id: n.uniqueId, resource_type: n.resourceType, action: n.action, relation_name: n.relation ?? null, bytes_processed: n.bytes ?? null, cost_usd: n.costUsd ?? null, note: n.note ?? null, ...(n.caveat ? { caveat: n.caveat } : {}), error: n.error ?? null })) },
     p.scrubber,
   );
   return result;
@@ -123,7 +132,7 @@ async function planNode(
   node: ManifestNode,
   compiler: Compiler,
   tw: ReturnType<typeof templateWarehouse>,
-  connection: Connection,
+  estimateOf: (node: ManifestNode, query: string) => Promise<Estimate>,
   state: WarehouseState,
   relations: RelationIndex,
   render: (r: ReturnType<RelationIndex['relationOf']>) => string,
@@ -135,18 +144,21 @@ async function planNode(
   if (node.resourceType === 'model' && materialized === 'ephemeral') return { ...base, action: 'ephemeral', bytes: 0, note: 'inlined into the models that use it' };
   if (node.resourceType === 'model' && materialized === 'view') {
     const sql = await compiler.compile(node.uniqueId, tw);
-    const check = await estimate(connection, sql);
-    return { ...base, action: 'view', relation: render(relations.relationOf(node)), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: 0, note: 'creating a view reads no data' }) };
+    const check = await estimateOf(node, sql);
+    return { ...base, action: 'view', relation: render(relations.relationOf(node)), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: 0, note: 'creating a view reads no data', ...(check.caveat ? { caveat: check.caveat } : {}) }) };
   }
   const sql = await compiler.compile(node.uniqueId, tw);
   const query = node.resourceType === 'test' ? testQuery(sql, node.config) : sql;
   const existing = node.resourceType === 'model' ? state.get(relations.relationOf(node)) : undefined;
   const action = node.resourceType === 'test' ? 'test' : materialized === 'incremental' ? (existing?.kind === 'table' && !fullRefresh ? `incremental (${String(node.config.incremental_strategy ?? (node.config.unique_key ? 'merge' : 'append'))})` : 'incremental (first build)') : materialized || node.resourceType;
-  const check = await estimate(connection, query);
-  return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: check.bytes }) };
+  const check = await estimateOf(node, query);
+  return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: check.bytes, ...(check.caveat ? { caveat: check.caveat } : {}) }) };
 }
 
-async function estimate(connection: Connection, sql: string): Promise<{ bytes?: number; missing?: string; error?: string }> {
+/** A dry run's answer: bytes, or why none (a relation not built yet, an error); `caveat`: what the estimate left out. */
+type Estimate = { bytes?: number; missing?: string; error?: string; caveat?: string };
+
+async function estimate(connection: Connection, sql: string): Promise<Estimate> {
   try {
     return { bytes: (await connection.dryRun!(sql)).bytesProcessed };
   } catch (e) {

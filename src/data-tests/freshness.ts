@@ -27,14 +27,23 @@ function threshold(v: unknown): FreshnessThreshold | null {
   return { count: t.count, period: period as FreshnessThreshold['period'] };
 }
 
+function criteriaOf(source: SourceDefinition): FreshnessResult['criteria'] {
+  const f = source.freshness ?? {};
+  return { warn_after: threshold(f.warn_after), error_after: threshold(f.error_after), filter: typeof f.filter === 'string' ? f.filter : null };
+}
+
+/** A source whose check could not run (its query comment does not render): a runtime error, as a failed query is. */
+export function freshnessRuntimeError(source: SourceDefinition, message: string): FreshnessResult {
+  return { uniqueId: source.uniqueId, status: 'runtime error', maxLoadedAt: null, snapshottedAt: new Date().toISOString(), ageSeconds: null, criteria: criteriaOf(source), message };
+}
+
 export function hasFreshness(source: SourceDefinition): boolean {
   const f = source.freshness ?? {};
   return !!source.loadedAtField && (threshold(f.warn_after) !== null || threshold(f.error_after) !== null);
 }
 
 export async function checkFreshness(connection: Connection, dialect: Dialect, source: SourceDefinition): Promise<FreshnessResult> {
-  const f = source.freshness ?? {};
-  const criteria = { warn_after: threshold(f.warn_after), error_after: threshold(f.error_after), filter: typeof f.filter === 'string' ? f.filter : null };
+  const criteria = criteriaOf(source);
   const snapshottedAt = new Date().toISOString();
   const field = source.loadedAtField!;
   const relation = dialect.renderRelation({ database: source.database, schema: source.schema, identifier: source.identifier, ...(source.externalLocation ? { external: source.externalLocation } : {}) });

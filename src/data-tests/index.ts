@@ -7,5 +7,5 @@ export { rowLevelTests, quarantineRules, buildWithQuarantine, relationshipTarget
 export { mergeWithQuarantine, type ApplyIncremental } from './quarantine-incremental.js';
 export { compareUnitTestRows } from './unit-test-compare.js';
 export { unitTestNodes, givenTableSql, expectedRowsSql, compareRows, macroOverrides, normaliseInput, type UnitTestDefinition } from './unit-tests.js';
-export { checkFreshness, hasFreshness, sourcesArtifact, type FreshnessResult } from './freshness.js';
+export { checkFreshness, freshnessRuntimeError, hasFreshness, sourcesArtifact, type FreshnessResult } from './freshness.js';
 export { foldFixtureColumns, fixtureValueText, yamlRowTimestamps } from './unit-test-fixture-rows.js';

@@ -2,6 +2,7 @@ import type { Connection } from '../adapters/contract.js';
 import type { NodeRunRecord } from '../artifacts/index.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode, SourceDefinition } from '../parse/types.js';
+import type { CommentedNode } from './query-comments.js';
 import type { RunRenderContext } from '../templating/types.js';
 import { checkFreshness, recordTestHistory } from '../data-tests/index.js';
 import { runGraph } from './run-graph.js';
@@ -108,7 +109,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const manifest = p.graph.manifest;
   const runFiles = runFileWriter(p);
   const renderAhead = new RenderAhead(input.node.compiler, manifest);
-  const nodeContext = { ...input.node, renderAhead };
+  const nodeContext = { ...input.node, renderAhead, comments: session.comments };
   const later = new Later();
   // Each worker's connection, observed once: what it runs is told to the node it is running now.
   const told: ((s: Statement) => void)[] = [];
@@ -128,7 +129,15 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
     ahead: (next) => renderAhead.start(next.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => n !== undefined)),
     runNode: async (id, worker) => {
       const source = manifest.sources[id];
-      if (source) return runFreshnessNode(p, source, session.connectionOf(worker));
+      if (source) {
+        // As dbt's freshness runner: the source's query carries the source's comment.
+        const commented = await nodeComment(session, worker, source);
+        try {
+          return commented ?? (await runFreshnessNode(p, source, session.connectionOf(worker)));
+        } finally {
+          await session.commentFor(worker, undefined);
+        }
+      }
       // Each statement is told to the reporter (--debug, the log file) and kept for target/run/.
       const ran: string[] = [];
       // target/run/ holds the statement as the node wrote it, the log as it was sent (with the query comment), as dbt's.
@@ -153,7 +162,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
 }
 
 /** Sets the node's query comment on its worker's connection; a comment that does not render fails the node. */
-async function nodeComment(session: RunSession, worker: number, node: ManifestNode): Promise<NodeOutcome | undefined> {
+async function nodeComment(session: RunSession, worker: number, node: CommentedNode): Promise<NodeOutcome | undefined> {
   try {
     await session.commentFor(worker, node);
     return undefined;

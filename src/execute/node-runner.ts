@@ -16,6 +16,7 @@ import { runTestNode } from './test-runner.js';
 import type { RenderAhead } from './render-ahead.js';
 import { customMaterializationOf, runCustomMaterialization } from './custom-materialization.js';
 import { nodeHookContext } from './node-hook-context.js';
+import type { QueryComments } from './query-comments.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -34,6 +35,8 @@ export interface NodeRunContext {
   microbatch?: MicrobatchTimes;
   /** dbt's `thread_id` in the node's hooks: the name of the thread running it (`Thread-2`), as run_results.json has it. */
   threadId?: string;
+  /** The project's `query-comment`: the statements a unit test runs in its own in-memory DuckDB carry the test's. */
+  comments?: QueryComments;
 }
 
 

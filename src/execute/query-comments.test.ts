@@ -16,7 +16,8 @@ afterAll(() => dirs.forEach(removeProject));
 
 /**
  * A project whose hooks keep DuckDB's log of the statements sent while it builds (all but the first hook's).
- * A transaction's begin and commit, sent by the connection itself, carry no comment.
+ * A transaction's begin and commit carry no comment, as dbt's (its `add_begin_query` / `add_commit_query` send
+ * them bare; `sent` leaves them out, `sentAll` keeps them).
  */
 function project(extra: string, files: Record<string, string> = {}): string {
   const dir = writeProject({
@@ -32,8 +33,8 @@ function project(extra: string, files: Record<string, string> = {}): string {
   return dir;
 }
 
-const sent = async (dir: string): Promise<string[]> =>
-  (await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select message from main.sent')).map((r) => String(r.message)).filter((s) => !/^(begin transaction|commit|rollback)$/.test(s));
+const sentAll = async (dir: string): Promise<string[]> => (await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select message from main.sent')).map((r) => String(r.message));
+const sent = async (dir: string): Promise<string[]> => (await sentAll(dir)).filter((s) => !/^(begin transaction|commit|rollback)$/.test(s));
 
 describe('withQueryComment (dbt placement)', () => {
   it('puts the comment on a line before, or with append after the statement and before its final semicolon', () => {
@@ -98,6 +99,43 @@ describe('query-comment on DuckDB', () => {
     expect(r.exitCode).toBe(1);
     expect(r.results.find((x) => x.uniqueId === 'seed.bakery.loaves')).toMatchObject({ status: 'error', message: expect.stringContaining('query-comment does not render') });
     expect(r.results.find((x) => x.uniqueId === 'model.bakery.daily_bakes')?.status).toBe('skipped');
+  });
+
+  it("sends secret()'s set variable with the node's comment (never the value), and begin/commit bare, as dbt's", async () => {
+    const dir = project('', { 'models/peppered.sql': "{{ config(materialized='table') }}\nselect {{ secret('BAKERY_SECRET_SALT') }} as salt" });
+    // Twice: the second build merges into the incremental model, in a transaction.
+    for (let i = 0; i < 2; i++) {
+      const r = await build({ projectDir: dir, profilesDir: dir, env: { ...process.env, BAKERY_SECRET_SALT: 'salt-9921' } });
+      expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
+    }
+    const all = await sentAll(dir);
+    const sets = all.filter((s) => s.includes('set variable "BAKERY_SECRET_SALT" = $1'));
+    expect(sets.length).toBeGreaterThan(0);
+    for (const s of sets) expect(s).toMatch(/^\/\* \{"app": "dbt", .*"node_id": "[a-z_]+\.bakery\.[a-z_]+"\} \*\/\nset variable/);
+    expect(sets.some((s) => s.includes('"node_id": "model.bakery.peppered"'))).toBe(true);
+    expect(all.filter((s) => s.includes('salt-9921'))).toEqual([]);
+    // dbt sends BEGIN and COMMIT without the comment (add_begin_query / add_commit_query), and so does Strata.
+    expect(all).toContain('begin transaction');
+    expect(all.filter((s) => /\*\/\n(begin transaction|commit|rollback)$/.test(s))).toEqual([]);
+  });
+
+  it("comments the statements a unit test runs in its in-memory DuckDB with the unit test's comment", async () => {
+    const dir = project('', {
+      'models/marked.sql': "select loaf_id, current_query() like '/* {\"app\": \"dbt\"%\"node_id\": \"unit_test.bakery.marked.sees_its_comment\"} */%' as commented from {{ ref('loaves') }}",
+      'models/unit.yml': 'unit_tests:\n  - name: sees_its_comment\n    model: marked\n    given:\n      - input: ref(\'loaves\')\n        rows:\n          - {loaf_id: 7, flour: oat}\n    expect:\n      rows:\n        - {loaf_id: 7, commented: true}\n',
+    });
+    const r = await build({ projectDir: dir, profilesDir: dir, select: ['marked'], resourceTypes: ['unit_test'] });
+    expect(r.results.filter((x) => x.uniqueId.startsWith('unit_test.')).map((x) => `${x.uniqueId} ${x.status} ${x.message ?? ''}`)).toEqual(['unit_test.bakery.marked.sees_its_comment pass PASS']);
+  });
+
+  it("comments a source's freshness check in build --check-freshness with the source's comment", async () => {
+    // The check's max() is of a timestamp only when the query carries the source's comment: else no rows, an error.
+    // (The pattern is split so that the query's own text does not match it.)
+    const field = `case when current_query() like '%"node_id": "source.' || 'bakery.oven.loaves"%' then now() end`;
+    const dir = project('', { 'models/sources.yml': `version: 2\nsources:\n  - name: oven\n    schema: main\n    loaded_at_field: "${field.replace(/"/g, '\\"')}"\n    freshness: {error_after: {count: 1, period: day}}\n    tables:\n      - name: loaves\n` });
+    expect((await build({ projectDir: dir, profilesDir: dir, select: ['loaves'] })).exitCode).toBe(0);
+    const r = await build({ projectDir: dir, profilesDir: dir, select: ['source:oven.loaves+'], checkFreshness: true });
+    expect(r.results.find((x) => x.uniqueId === 'source.bakery.oven.loaves'), JSON.stringify(r.results)).toMatchObject({ status: 'pass' });
   });
 
   it("comments run-operation's statements as ones outside any node", async () => {

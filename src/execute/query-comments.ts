@@ -1,7 +1,7 @@
 import type { Connection } from '../adapters/contract.js';
 import { commentConnection, type QueryCommentPlacement } from '../adapters/query-comment.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
-import type { ManifestNode } from '../parse/types.js';
+import type { ManifestNode, SourceDefinition } from '../parse/types.js';
 import { DBT_COMPAT_VERSION } from '../project/dbt-compat.js';
 import type { QueryCommentConfig } from '../project/query-comment-config.js';
 import { pyJsonDumps } from '../templating/jinja/json.js';
@@ -10,6 +10,9 @@ import type { RunProject } from './types.js';
 
 /** The name dbt gives the connection of statements outside any node (on-run-start/end, introspection). */
 export const MASTER_CONNECTION = 'master';
+
+/** What a comment can be of: a node, or a source whose freshness is checked (dbt's connection is named after it). */
+export type CommentedNode = ManifestNode | SourceDefinition;
 
 /**
  * The project's `query-comment`, rendered for each node (once: every statement of the node carries it) and
@@ -38,7 +41,7 @@ export class QueryComments {
   }
 
   /** A node's comment (dbt names its connection after the node's id). */
-  forNode(node: ManifestNode): Promise<string | undefined> {
+  forNode(node: CommentedNode): Promise<string | undefined> {
     return this.memo(node.uniqueId, () => this.render(node.uniqueId, node));
   }
 
@@ -48,7 +51,7 @@ export class QueryComments {
     return found;
   }
 
-  private async render(connectionName: string, node: ManifestNode | undefined): Promise<string | undefined> {
+  private async render(connectionName: string, node: CommentedNode | undefined): Promise<string | undefined> {
     if (this.placement === undefined) return undefined;
     const text = this.config.comment === undefined ? this.defaultComment(connectionName, node) : await this.renderTemplate(this.config.comment, connectionName, node);
     const comment = this.p.scrubber.scrub(text).trim();
@@ -57,7 +60,7 @@ export class QueryComments {
   }
 
   /** dbt's default: `{"app": "dbt", "dbt_version": …, "profile_name": …, "target_name": …, "node_id": …}` (`connection_name` outside a node). */
-  private defaultComment(connectionName: string, node: ManifestNode | undefined): string {
+  private defaultComment(connectionName: string, node: CommentedNode | undefined): string {
     const { project } = this.p;
     return pyJsonDumps({
       app: 'dbt',
@@ -68,7 +71,7 @@ export class QueryComments {
     });
   }
 
-  private async renderTemplate(comment: string, connectionName: string, node: ManifestNode | undefined): Promise<string> {
+  private async renderTemplate(comment: string, connectionName: string, node: CommentedNode | undefined): Promise<string> {
     const { project, adapter, engine } = this.p;
     const source = `{%- macro query_comment_macro(connection_name, node) -%}\n${comment}\n{% endmacro %}{{ query_comment_macro(connection_name, node) }}`;
     const name = 'query_comment';
@@ -91,14 +94,47 @@ export class QueryComments {
 }
 
 /**
- * A connection of a command that runs no node through the scheduler (run-operation, show, compile's
- * introspection, docs generate, source freshness, plan, clone): its statements carry the comment of
- * statements outside any node. A comment that does not render is a UserError.
+ * A connection of a command that runs no node (run-operation, show, compile's introspection, docs generate,
+ * plan): its statements carry the comment of statements outside any node. A comment that does not render is a
+ * UserError.
  */
 export async function commentOutsideNodes(p: RunProject, connection: Connection): Promise<Connection> {
   const comments = new QueryComments(p);
   const placement = comments.placement;
   return placement ? commentConnection(connection, placement, await comments.master()).connection : connection;
+}
+
+/** A connection whose comment follows the node it runs now (`use(node)`), outside any node until told. */
+export interface NodeCommentedConnection {
+  connection: Connection;
+  /** The node's comment from now on (undefined: outside any node's); a comment that does not render is a UserError. */
+  use(node: CommentedNode | undefined): Promise<void>;
+}
+
+/**
+ * A connection of a command that runs nodes itself (clone, source freshness): as dbt names a node's connection
+ * after the node, each node's statements carry its own comment. One `comments` for all of a command's
+ * connections renders each comment once. The master comment is rendered here: a UserError before any node runs.
+ */
+export async function commentPerNode(comments: QueryComments, connection: Connection): Promise<NodeCommentedConnection> {
+  const placement = comments.placement;
+  if (!placement) return { connection, use: async () => undefined };
+  const commented = commentConnection(connection, placement, await comments.master());
+  return {
+    connection: commented.connection,
+    use: async (node) => commented.setComment(node ? await comments.forNode(node) : await comments.master()),
+  };
+}
+
+/** A node's comment set on its connection, or the node's failure when the comment does not render (dbt fails the node). */
+export async function useNodeComment(connection: NodeCommentedConnection, node: CommentedNode): Promise<{ status: 'error'; message: string } | undefined> {
+  try {
+    await connection.use(node);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return { status: 'error', message: e.diagnostics.map((d) => d.message).join('; ') };
+  }
 }
 
 /** ref() and source() have no meaning in a comment: dbt renders it without them. */
@@ -107,11 +143,12 @@ const NO_REFS = {
   source: () => ({ error: 'source() cannot be used in query-comment' }),
 };
 
-/** The node as the comment's template reads it (dbt's node, whose missing attributes read as ''). */
-function nodeView(n: ManifestNode): Record<string, unknown> {
-  return {
+/** The node as the comment's template reads it (dbt's node, whose missing attributes read as ''); a source as dbt's SourceDefinition. */
+function nodeView(n: CommentedNode): Record<string, unknown> {
+  const common = {
     unique_id: n.uniqueId, name: n.name, resource_type: n.resourceType, package_name: n.packageName, path: n.path,
     original_file_path: n.originalFilePath, fqn: n.fqn, tags: n.tags, config: n.config, meta: n.meta,
-    database: n.database ?? null, schema: n.schema, alias: n.alias, description: n.description,
+    database: n.database ?? null, schema: n.schema, description: n.description,
   };
+  return n.resourceType === 'source' ? { ...common, source_name: n.sourceName, identifier: n.identifier, loader: n.loader } : { ...common, alias: n.alias };
 }

@@ -3,7 +3,7 @@ import type { ManifestNode } from '../parse/types.js';
 import { Ledger } from '../landing/ledger.js';
 import { RelationCache } from './relation-cache.js';
 import { commentConnection, withQueryComment } from '../adapters/query-comment.js';
-import { QueryComments } from './query-comments.js';
+import { QueryComments, type CommentedNode } from './query-comments.js';
 import type { RunProject } from './types.js';
 
 export interface SchemaRef {
@@ -77,7 +77,7 @@ export class RunSession {
    * The comment of a worker's statements from now on: its node's (rendered once per node), or outside any.
    * A node's comment that fails to render is a UserError.
    */
-  async commentFor(worker: number, node: ManifestNode | undefined): Promise<void> {
+  async commentFor(worker: number, node: CommentedNode | undefined): Promise<void> {
     if (!this.comments.placement) return;
     const comment = node ? await this.comments.forNode(node) : this.master;
     const i = worker % this.setComment.length;

@@ -7,6 +7,7 @@ import { compareUnitTestRows, foldFixtureColumns, givenTableSql, macroOverrides,
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 import { runUnitTestOnTarget } from './unit-test-on-target.js';
+import { commentConnection } from '../adapters/query-comment.js';
 
 /**
  * Runs a unit test. On the embedded warehouse: in memory, given rows as tables, the model rendered for that
@@ -22,7 +23,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
   const adapter = (await loadAdapter(embedded.type))!;
   const dialect = adapter.dialect;
   const memory = await adapter.open(embedded.embedded.memoryTarget, { projectRoot: ctx.prepared.project.config.rootDir });
-  const conn = await memory.connect();
+  const conn = await commentedMemory(ctx, node, await memory.connect());
   try {
     const tables = new Map<string, Relation>();
     let index = 0;
@@ -65,6 +66,15 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     await conn.close();
     await memory.close();
   }
+}
+
+/**
+ * The in-memory connection, its statements carrying the unit test's query comment: dbt runs a unit test's
+ * statements on a connection named after the test, with the test as the comment's node.
+ */
+async function commentedMemory(ctx: NodeRunContext, node: ManifestNode, raw: Connection): Promise<Connection> {
+  const placement = ctx.comments?.placement;
+  return placement ? commentConnection(raw, { ...placement, jobLabel: false }, await ctx.comments!.forNode(node)).connection : raw;
 }
 
 function realRelation(ctx: NodeRunContext, model: ManifestNode, key: string): Relation | undefined {

@@ -40,13 +40,14 @@ export const bigqueryAdapter: Adapter = {
     const settings = bigquerySettings(target);
     const { BigQuery } = await import('@google-cloud/bigquery');
     const client = new BigQuery(await clientOptions(settings));
-    const prefix = `strata_${(options.invocationId ?? randomUUID()).replace(/-/g, '')}`;
+    const invocationId = options.invocationId ?? randomUUID();
+    const prefix = `strata_${invocationId.replace(/-/g, '')}`;
     let connections = 0;
     return {
       type: 'bigquery',
       dialect: bigqueryDialect,
       async connect(): Promise<Connection> {
-        return new BigQueryConnection(client, settings, `${prefix}_c${++connections}`);
+        return new BigQueryConnection(client, settings, `${prefix}_c${++connections}`, invocationId);
       },
       async close(): Promise<void> {},
     };

@@ -7,7 +7,7 @@ import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
 import { seedSchema } from './bigquery-seed-schema.js';
 import { bigquerySourceFormat, bigqueryDialect } from './bigquery-dialect.js';
 import { loadJobOptions } from './bigquery-load-options.js';
-import { labelsFromComment } from './bigquery-job-labels.js';
+import { labelsFromComment, queryJobLabels } from './bigquery-job-labels.js';
 
 /** Legacy type names the REST API returns, as Standard SQL spells them. */
 const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
@@ -45,6 +45,8 @@ export class BigQueryConnection implements Connection {
     private readonly client: BigQuery,
     private readonly settings: BigQuerySettings,
     private readonly jobPrefix: string,
+    /** The command's invocation, every query job's `dbt_invocation_id` label. */
+    private readonly invocationId: string,
   ) {}
 
   /** Secrets travel as named query parameters (`@NAME`), never in SQL text. */
@@ -52,7 +54,7 @@ export class BigQueryConnection implements Connection {
     this.params[name.replace(/[^A-Za-z0-9_]/g, '_')] = value;
   }
 
-  /** dbt-bigquery's `job-label`: each query job is labelled from the comment (the profile's `labels` win a clash). */
+  /** dbt-bigquery's `job-label`: each query job is labelled from the comment (see `queryJobLabels`). */
   labelJobs(comment: string | undefined): void {
     if (comment === this.commentLabels.comment) return;
     this.commentLabels = { comment, labels: comment ? labelsFromComment(comment) : {} };
@@ -73,7 +75,7 @@ export class BigQueryConnection implements Connection {
       ...(dryRun ? { dryRun: true } : {}),
       ...(s.maximumBytesBilled !== undefined ? { maximumBytesBilled: String(s.maximumBytesBilled) } : {}),
       priority: s.priority === 'batch' ? 'BATCH' : 'INTERACTIVE',
-      ...(Object.keys(s.labels).length || this.commentLabels.comment ? { labels: { ...this.commentLabels.labels, ...s.labels } } : {}),
+      labels: queryJobLabels(this.commentLabels.labels, s.labels, this.invocationId),
       ...(s.jobTimeoutSeconds !== undefined ? { jobTimeoutMs: s.jobTimeoutSeconds * 1000 } : {}),
       ...(used.length ? { params: Object.fromEntries(used.map((n) => [n, this.params[n]!])) } : {}),
     };
@@ -209,7 +211,11 @@ export class BigQueryConnection implements Connection {
     return fn();
   }
 
-  /** Seeds: a load job (CSV, header skipped, WRITE_TRUNCATE) with a deterministic job id and dbt's inferred column types. */
+  /**
+   * Seeds: a load job (CSV, header skipped, WRITE_TRUNCATE) with a deterministic job id and dbt's inferred column
+   * types. Without labels, as dbt-bigquery's load jobs: the client's upload puts every option under
+   * `configuration.load`, where BigQuery has no `labels` (a job's labels are `configuration.labels`).
+   */
   async loadCsv(relation: Relation, csvPath: string, options: { columnTypes?: Record<string, string>; delimiter?: string }): Promise<ExecuteResult> {
     const schema = { fields: seedSchema(readFileSync(csvPath, 'utf8'), options) };
     const jobId = this.nextJobId('load', `${relation.schema}.${relation.identifier}:${csvPath}`);
@@ -222,7 +228,6 @@ export class BigQueryConnection implements Connection {
         writeDisposition: 'WRITE_TRUNCATE',
         schema,
         ...(this.settings.location ? { location: this.settings.location } : {}),
-        ...(Object.keys(this.settings.labels).length ? { labels: this.settings.labels } : {}),
       })
       .catch((e: unknown) => {
         throw BigQueryJobError.from(e, '', jobId);

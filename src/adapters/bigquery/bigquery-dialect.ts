@@ -4,6 +4,7 @@ import { contractDefinitions } from '../contract-ddl.js';
 import { relationParts } from '../relation-parts.js';
 import { whenMatched } from '../merge-sql.js';
 import { sqlHeaderPrefix } from '../sql-header.js';
+import { dryRunWithHeader, type DryRunWithHeader } from './bigquery-dry-run-header.js';
 
 /** BigQuery's reserved keywords (its lexical structure): a column of one of these names is quoted in an expression. */
 const RESERVED = new Set(
@@ -183,6 +184,11 @@ export class BigQueryDialect implements Dialect {
 
   md5Hex(expr: string): string {
     return `to_hex(md5(${expr}))`;
+  }
+
+  /** The header's temp functions before the query (not a script, so estimated); its other statements left out: see bigquery-dry-run-header.ts. */
+  dryRunWithHeader(query: string, header: string): DryRunWithHeader {
+    return dryRunWithHeader(query, header);
   }
 
   secondsSince(timestampExpr: string): string {

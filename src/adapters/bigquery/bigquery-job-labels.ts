@@ -32,3 +32,13 @@ export function labelsFromComment(comment: string): Record<string, string> {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { query_comment: sanitizeLabel(comment) };
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [sanitizeLabel(k), sanitizeLabel(pythonText(v))]));
 }
+
+/**
+ * The labels of a query job (a dry run's too), as dbt-bigquery's `raw_execute` gives them: the comment's (with
+ * `job-label: true`), then `dbt_invocation_id`, the command's invocation, on every query job whatever the
+ * query-comment. The profile's `labels` (Strata's own setting) win a clash with the comment's, not with the
+ * invocation's. dbt-bigquery's load and copy jobs carry neither, so Strata's carry only the profile's.
+ */
+export function queryJobLabels(fromComment: Record<string, string>, profile: Record<string, string>, invocationId: string): Record<string, string> {
+  return { ...fromComment, ...profile, dbt_invocation_id: invocationId };
+}

@@ -9,7 +9,8 @@ import type { LocalBigQuery } from './local/local-bigquery-server.js';
 import type { LocalGcs } from './local/local-gcs-server.js';
 import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../../test-support/local-bigquery-client.js';
-import { run } from '../../api/index.js';
+import { plan, run, seed } from '../../api/index.js';
+import { dryRunWithHeader, splitStatements } from './bigquery-dry-run-header.js';
 import { bigqueryDialect } from './bigquery-dialect.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -25,6 +26,26 @@ describe('sql_header in BigQuery statements', () => {
     expect(bigqueryDialect.createTableAs(rel, 'select f(1) as n', { config: { sql_header: `  ${header}\n` } })).toMatch(/^create temp function f\(x int64\) as \(x \+ 1\);\ncreate or replace table `acme`.`care`.`t`\n/);
     expect(bigqueryDialect.createViewAs(rel, 'select f(1) as n', { config: { sql_header: header } })).toMatch(/^create temp function f.*;\ncreate or replace view `acme`/);
     expect(bigqueryDialect.createTableAs(rel, 'select 1 as n', { config: { sql_header: '  ' } })).toMatch(/^create or replace table/);
+  });
+});
+
+describe("a dry run's sql_header", () => {
+  it('splits a header at the semicolons outside strings, quoted names and comments', () => {
+    const header = "-- helpers; shared\ncreate temp function f(s string) as (concat(s, ';', '''a;b'''));\ndeclare `x;y` int64 default 1; /* not; here */\nset @@query_label = 'k:v;w';";
+    expect(splitStatements(header)).toEqual([
+      "-- helpers; shared\ncreate temp function f(s string) as (concat(s, ';', '''a;b'''))",
+      'declare `x;y` int64 default 1',
+      "/* not; here */\nset @@query_label = 'k:v;w'",
+    ]);
+  });
+
+  it('sends only the temp functions before the query (not a script), naming what it leaves out', () => {
+    const header = 'create temp function f(x int64) as (x + 1);\ndeclare d date default current_date();\nCREATE OR REPLACE TEMPORARY FUNCTION g() AS (2)';
+    expect(dryRunWithHeader('select f(1)', header)).toEqual({
+      sql: 'create temp function f(x int64) as (x + 1);\nCREATE OR REPLACE TEMPORARY FUNCTION g() AS (2);\nselect f(1)',
+      leftOut: ['declare d date default current_date()'],
+    });
+    expect(dryRunWithHeader('select 1', 'set @@query_label = "a:b";')).toEqual({ sql: 'select 1', leftOut: ['set @@query_label = "a:b"'] });
   });
 });
 
@@ -75,5 +96,25 @@ select quarter(1) as q, halved(3) as h, label(struct('ab' as code, 7 as n)) as l
     expect(await queryRows(bq.endpoint, sql)).toEqual([{ q: '0.25', h: '1.5', l: 'ab-7' }]);
     await expect(queryRows(bq.endpoint, 'create temp function js(x int64) returns int64 language js as "return x;";\nselect js(1) as n')).rejects.toThrow(/not translated to DuckDB: JavaScript functions/);
     await expect(queryRows(bq.endpoint, 'create temp function any_of(x any type) as (x);\nselect any_of(1) as n')).rejects.toThrow(/does not support templated functions/);
+  });
+
+  it("plan (the cost preview) estimates a model calling its header's temp function; a header's other statements are left out and named", async () => {
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\n',
+      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }, 'acme-header-plan'),
+      'seeds/base_orders.csv': 'n\n21\n4\n8\n',
+      'models/doubled_orders.sql': `{{ config(materialized='table') }}\n${HEADER}\nselect doubled(n) as n from {{ ref('base_orders') }}`,
+      'models/dated_orders.sql': "{{ config(materialized='table') }}\n{% call set_sql_header(config) %}\ndeclare cutoff int64 default 5;\ncreate temp function tripled(x int64) as (x * 3);\n{%- endcall %}\nselect tripled(n) as n from {{ ref('base_orders') }}",
+    }, false);
+    dirs.push(dir);
+    expect((await seed({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    // The local server counts a loaded table's bytes (what a dry run reading it reports).
+    const bytes = bq.tables.get('acme-header-plan.shop.base_orders')!.numBytes;
+    expect(bytes).toBeGreaterThan(0);
+    const r = await plan({ projectDir: dir, profilesDir: dir, select: ['doubled_orders', 'dated_orders'] });
+    expect(r.nodes.map((n) => [n.name, n.bytes, n.error])).toEqual([['dated_orders', bytes, undefined], ['doubled_orders', bytes, undefined]]);
+    expect(r.exitCode).toBe(0);
+    expect(r.nodes.find((n) => n.name === 'doubled_orders')?.caveat).toBeUndefined();
+    expect(r.nodes.find((n) => n.name === 'dated_orders')?.caveat).toMatch(/^estimated without the sql_header's "declare cutoff int64 default 5" \(a dry run of a multi-statement query stops at its first DDL statement/);
   });
 });

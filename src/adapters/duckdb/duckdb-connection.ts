@@ -70,11 +70,18 @@ export class DuckDBConnection implements Connection {
     return { rowsAffected: rows, response: { code: 'OK', rows_affected: rows } };
   }
 
-  /** A `secret()` value as a session variable, set by a prepared statement: its text holds `$1`, not the value. */
+  /**
+   * A `secret()` value as a session variable, set by a prepared statement: its text holds `$1`, not the value.
+   * Sent through `executeBound`, so it carries the query comment as the node's other statements do.
+   */
   async setSessionSecret(name: string, value: string): Promise<void> {
     if (this.secrets.get(name) === value) return;
-    await this.driver.run(`set variable ${duckdbDialect.quoteIdentifier(name)} = $1`, [value]);
+    await this.executeBound(`set variable ${duckdbDialect.quoteIdentifier(name)} = $1`, [value]);
     this.secrets.set(name, value);
+  }
+
+  async executeBound(sql: string, values: string[]): Promise<void> {
+    await this.driver.run(sql, values);
   }
 
   async query(sql: string): Promise<QueryResult> {
