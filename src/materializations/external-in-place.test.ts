@@ -73,6 +73,22 @@ describe('external outputs written into a folder they keep', () => {
     expect(readdirSync(f.dir).filter((e) => e.includes('strata-'))).toEqual([]);
   });
 
+  it('a run with no rows adds no file to a kept folder, and the view still shows what the folder holds', async () => {
+    const f = project({
+      'models/events_lake.sql': `{{ config(materialized='external', location='events_lake', options={'format': 'csv', 'partition_by': 'ds', 'append': true}) }}\nselect '{{ var('ds') }}' as ds, n from range({{ var('n') }}) as t(n)`,
+    });
+    // The first run has no rows: nothing is written, the view has the model's columns and no rows.
+    expect((await run(opts(f.dir, { ds: 'd0', n: 0 }))).exitCode).toBe(0);
+    expect(existsSync(join(f.dir, 'events_lake')) ? readdirSync(join(f.dir, 'events_lake')) : []).toEqual([]);
+    expect(await f.q('select count(*)::int as n from main.events_lake')).toEqual([{ n: 0 }]);
+    expect(await f.q("select column_name from information_schema.columns where table_name = 'events_lake' order by ordinal_position")).toEqual([{ column_name: 'ds' }, { column_name: 'n' }]);
+    expect((await run(opts(f.dir, { ds: 'd1', n: 2 }))).exitCode).toBe(0);
+    // An empty day adds nothing, and the rows of the days before stay in view (no row of nulls, no limit 0).
+    expect((await run(opts(f.dir, { ds: 'd2', n: 0 }))).exitCode).toBe(0);
+    expect(readdirSync(join(f.dir, 'events_lake'))).toEqual(['ds=d1']);
+    expect(await f.q('select ds, count(*)::int as n, count(n)::int as nn from main.events_lake group by ds order by ds')).toEqual([{ ds: 'd1', n: 2, nn: 2 }]);
+  });
+
   it('makes the missing parent folders of an in-place location', async () => {
     const f = project({ 'models/deep.sql': "{{ config(materialized='external', location='a/b/c/deep.csv', options={'overwrite_or_ignore': true}) }} select 1 as id" });
     const r = await build(opts(f.dir));

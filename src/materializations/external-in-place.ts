@@ -31,6 +31,11 @@ function filesUnder(root: string, rel = ''): string[] {
   return readdirSync(here).flatMap((e) => filesUnder(root, rel ? join(rel, e) : e));
 }
 
+/** Whether an in-place location holds any file yet (a folder with files under it, or the file itself). */
+export function holdsFiles(location: string): boolean {
+  return statSync(location, { throwIfNoEntry: false }) !== undefined && filesUnder(location).length > 0;
+}
+
 /** Makes a folder and its missing parents, returning those it made (outermost first). */
 function makeFolders(folder: string): string[] {
   const made: string[] = [];

@@ -18,7 +18,7 @@ import type { ExternalWrite } from '../adapters/contract.js';
 import type { MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 import { buildAndSwap } from './swap.js';
 import { headerOptions } from './sql-header.js';
-import { copyFlag, writeInPlace, type PlacedFiles } from './external-in-place.js';
+import { copyFlag, holdsFiles, writeInPlace, type PlacedFiles } from './external-in-place.js';
 
 export const EXTERNAL_FORMATS = ['parquet', 'csv', 'json'] as const;
 export type ExternalFormat = (typeof EXTERNAL_FORMATS)[number];
@@ -69,10 +69,13 @@ export async function planExternal(node: ManifestNode, identifier: string, proje
   const local = /^file:\/\/\//i.test(written) ? fileURLToPath(written) : written;
   const location = isUrl(local) || isAbsolute(local) ? local : resolve(projectRoot, local);
   const ext = extension(location);
-  const viewFormat: ExternalFormat = format !== undefined && isFormat(format) ? format : isFormat(ext) ? ext : 'parquet';
+  // The format the files are written in: the model's `format`, else `options: {format: …}` (a COPY option, as
+  // dbt-duckdb passes it), else the location's extension.
+  const writtenFormat = rendered.format?.toLowerCase();
+  const viewFormat: ExternalFormat = writtenFormat !== undefined && isFormat(writtenFormat) ? writtenFormat : isFormat(ext) ? ext : 'parquet';
   const copy = copyOptionsOf(node, location, rendered);
   const globbed = copy.options.partition_by !== undefined || /^(true|1)$/i.test(copy.options.per_thread_output ?? '');
-  const readLocation = globbed ? `${[location, '*', ...(copy.options.partition_by !== undefined ? copy.options.partition_by.replace(/^\(|\)$/g, '').split(',').map(() => '*') : [])].join('/')}.${copy.options.format}` : location;
+  const readLocation = globbed ? `${[location, '*', ...(copy.options.partition_by !== undefined ? copy.options.partition_by.replace(/^\(|\)$/g, '').split(',').map(() => '*') : [])].join('/')}.${copy.options.format.toLowerCase()}` : location;
   const readKey = `${viewFormat}_read_options`;
   const readDefault = viewFormat === 'parquet' ? { union_by_name: false } : { auto_detect: true };
   const readOptions = (c[readKey] as Record<string, unknown> | undefined) ?? readDefault;
@@ -104,13 +107,19 @@ export async function materializeExternal(input: MaterializeInput & { relations:
     const sqls = dialect.externalModel(staging, plan, rows === 0);
     const keeps = copyFlag(plan.copyOptions, 'overwrite_or_ignore') || copyFlag(plan.copyOptions, 'append');
     let placed: PlacedFiles | undefined;
+    let view = sqls.view;
     if (isUrl(plan.location)) await writeToUrl(input, sqls.before, plan.location, keeps);
-    else if (keeps) {
+    else if (keeps && rows === 0 && plan.format !== 'parquet') {
+      // No rows to add to a folder that keeps its files: nothing is written (a CSV or JSON file of no rows
+      // would need a row of nulls, which the folder's other files would then show).
+      checkNotProjectFolder(node, plan.location, input.projectRoot ?? process.cwd());
+      view = holdsFiles(plan.location) ? dialect.externalModel(staging, plan, false).view : await emptyView(input, staging);
+    } else if (keeps) {
       checkNotProjectFolder(node, plan.location, input.projectRoot ?? process.cwd());
       placed = await writeInPlace(input, staging, plan, rows === 0);
     } else await writeBeside(input, staging, plan, rows === 0);
     try {
-      await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, sqls.view, { config: node.config, description: node.description })), relations);
+      await buildAndSwap(connection, dialect, relation, 'view', (target) => connection.execute(dialect.createViewAs(target, view, { config: node.config, description: node.description })), relations);
     } catch (e) {
       placed?.rollback();
       throw e;
@@ -120,6 +129,13 @@ export async function materializeExternal(input: MaterializeInput & { relations:
   } finally {
     await connection.execute(dialect.dropRelation(staged, 'table')).catch(() => undefined);
   }
+}
+
+/** A view of no rows with the staged rows' columns and types, for an in-place output that has no file yet. */
+async function emptyView(input: MaterializeInput, staging: string): Promise<string> {
+  const { dialect, connection } = input;
+  const columns = (await connection.query(`describe ${staging}`)).rows;
+  return `select ${columns.map((c) => `cast(null as ${String(c.column_type)}) as ${dialect.quoteIdentifier(String(c.column_name))}`).join(', ')} where false`;
 }
 
 /**
