@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { MacroFile, MacroInfo } from './types.js';
+import type { MacroFile, MacroInfo, TemplateEnvironmentOptions } from './types.js';
 import { macroNameOf, scanMacros } from './macro-scan.js';
 import { CompiledTemplate, JinjaError, Macro, markPython, splitKw } from './jinja/index.js';
 import { RenderLocalStorage } from './jinja/render-local-storage.js';
@@ -42,6 +42,9 @@ export const renderIsAsync = (): boolean => currentState()?.async ?? false;
 /** The render under way, if any: its root frame (dbt's context with the macros) and whether it is async. */
 export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefined => currentState();
 
+/** The run renders' store of generated code (template-code-cache.ts), as the engine is given it. */
+type MacroCodeCache = NonNullable<TemplateEnvironmentOptions['codeCache']>;
+
 interface CompiledFile {
   file: MacroFile;
   template?: CompiledTemplate;
@@ -62,10 +65,15 @@ export class MacroRegistry {
   private readonly byPackage = new Map<string, Map<string, number>>();
   private readonly callables = new Map<string, (...a: unknown[]) => unknown>();
 
+  /**
+   * With a code cache (run commands), a macro file whose text an earlier command compiled is not parsed again
+   * (its syntax was checked then, by the same build of Strata): its render code is taken from the cache.
+   */
   constructor(
     private readonly projectName: string,
     files: MacroFile[],
     deferCompile = false,
+    private readonly codeCache?: MacroCodeCache,
   ) {
     for (const file of files) this.add(file, deferCompile);
   }
@@ -75,7 +83,7 @@ export class MacroRegistry {
     const compiled: CompiledFile = { file };
     if (!deferCompile) {
       try {
-        compiled.template = new CompiledTemplate(file.contents, file.path);
+        compiled.template = this.compile(file);
       } catch (e) {
         const err = e as JinjaError;
         this.diagnostics.push({ code: 'macro-syntax-error', severity: 'error', message: `template syntax error: ${err.message}`, file: file.path, ...(err.line ? { line: err.line } : {}), hint: 'fix the Jinja syntax at this line' });
@@ -96,6 +104,18 @@ export class MacroRegistry {
       pkg.set(callable, index);
       (m.kind === 'materialization' ? this.materializations : this.macros).push(m);
     }
+  }
+
+  /** A macro file's template: from the code cache when it holds this text, else parsed (and its code kept there). */
+  private compile(file: MacroFile): CompiledTemplate {
+    const cache = this.codeCache;
+    // The compiled store first: a store that does not compile is dropped, and then holds no code either.
+    const maker = cache?.maker?.(file.path, file.contents);
+    const code = cache?.get(file.path, file.contents);
+    if (code !== undefined) return new CompiledTemplate(file.contents, file.path, { code, maker });
+    const template = new CompiledTemplate(file.contents, file.path);
+    cache?.put(file.path, file.contents, template.code(true));
+    return template;
   }
 
   /** Package whose macro `name` resolves to: the project first, then other packages, then `dbt`. */
@@ -157,7 +177,7 @@ export class MacroRegistry {
     if (known) return known;
     const compiled = this.files[index]!;
     try {
-      compiled.template ??= new CompiledTemplate(compiled.file.contents, compiled.file.path);
+      compiled.template ??= this.compile(compiled.file);
     } catch (e) {
       if (e instanceof JinjaError) e.file ??= compiled.file.path;
       throw e;
