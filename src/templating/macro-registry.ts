@@ -42,6 +42,9 @@ export const renderIsAsync = (): boolean => currentState()?.async ?? false;
 /** The render under way, if any: its root frame (dbt's context with the macros) and whether it is async. */
 export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefined => currentState();
 
+/** After a macro file's name in the code cache: its synchronous render's code (no file name holds this character). */
+const SYNC_CODE = '\u0001sync';
+
 /** The run renders' store of generated code (template-code-cache.ts), as the engine is given it. */
 type MacroCodeCache = NonNullable<TemplateEnvironmentOptions['codeCache']>;
 
@@ -106,15 +109,22 @@ export class MacroRegistry {
     }
   }
 
-  /** A macro file's template: from the code cache when it holds this text, else parsed (and its code kept there). */
+  /**
+   * A macro file's template: from the code cache when it holds this text, else parsed (and its code kept there).
+   * Its synchronous code (parse renders) is kept too, under the file's name with SYNC_CODE after it.
+   */
   private compile(file: MacroFile): CompiledTemplate {
     const cache = this.codeCache;
+    if (!cache) return new CompiledTemplate(file.contents, file.path);
+    const syncName = `${file.path}${SYNC_CODE}`;
     // The compiled store first: a store that does not compile is dropped, and then holds no code either.
-    const maker = cache?.maker?.(file.path, file.contents);
-    const code = cache?.get(file.path, file.contents);
-    if (code !== undefined) return new CompiledTemplate(file.contents, file.path, { code, maker });
-    const template = new CompiledTemplate(file.contents, file.path);
-    cache?.put(file.path, file.contents, template.code(true));
+    const maker = cache.maker?.(file.path, file.contents);
+    const syncMaker = cache.maker?.(syncName, file.contents);
+    const code = cache.get(file.path, file.contents);
+    const sync = { code: cache.get(syncName, file.contents), maker: syncMaker, keep: (c: string) => cache.put(syncName, file.contents, c) };
+    if (code !== undefined) return new CompiledTemplate(file.contents, file.path, { code, maker }, sync);
+    const template = new CompiledTemplate(file.contents, file.path, undefined, sync);
+    cache.put(file.path, file.contents, template.code(true));
     return template;
   }
 

@@ -96,6 +96,25 @@ describe('the template code cache across commands', () => {
     expect(await command(dir, [MODEL], { macro: CENTS, build: 'b2' })).toEqual([first]);
   });
 
+  it("keeps a macro file's code for parse renders too: a full parse after a var change does not parse it again", () => {
+    const dir = target();
+    const macro = "{% macro materialize() %}{{ config(materialized='table') }}{% endmacro %}";
+    const parse = (): unknown => {
+      const cache = TemplateCodeCache.open(dir, 'b1', () => true);
+      const engine = createTemplateEngine({ projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {}, macroFiles: [{ path: 'macros/m.sql', packageName: 'p', contents: macro }], codeCache: cache });
+      const materialized = engine.parseRender({ ...node, config: {} }, "{{ materialize() }}{% if var('ds', '') %}{% endif %}select 1").config.materialized;
+      cache.save();
+      return materialized;
+    };
+    expect(parse()).toBe('table');
+    const stored = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { entries: string[][] };
+    const sync = stored.entries.filter((e) => e[0]!.startsWith('macros/m.sql') && e[0] !== 'macros/m.sql');
+    expect(sync).toHaveLength(1);
+    sync[0]![2] = sync[0]![2]!.replaceAll("'table'", "'view'").replaceAll('"table"', '"view"');
+    writeFileSync(cacheFile(dir), JSON.stringify(stored));
+    expect(parse()).toBe('view');
+  });
+
   it('reports a syntax error in a macro file on every command: a file that does not compile is never stored', async () => {
     const dir = target();
     const broken = '{% macro cents(c) %}({{ c + }} / 100.0){% endmacro %}';

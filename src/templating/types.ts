@@ -81,7 +81,7 @@ export interface TemplateEnvironmentOptions {
   identity?: { invocationId: string; runStartedAt: number };
   /**
    * Run renders' generated code kept across commands (template-code-cache.ts): a template whose file and text
-   * are unchanged is not compiled again. Parse renders never use it.
+   * are unchanged is not compiled again. Parse renders use it only for macro files (macro-registry.ts).
    */
   codeCache?: {
     get(file: string, text: string): string | undefined;
