@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { MacroFile, MacroInfo, TemplateEnvironmentOptions } from './types.js';
+import type { MacroFile, MacroInfo, TemplateCodeStore } from './types.js';
 import { macroNameOf, scanMacros } from './macro-scan.js';
 import { CompiledTemplate, JinjaError, Macro, markPython, splitKw } from './jinja/index.js';
 import { RenderLocalStorage } from './jinja/render-local-storage.js';
@@ -45,9 +45,6 @@ export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefine
 /** After a macro file's name in the code cache: its synchronous render's code (no file name holds this character). */
 const SYNC_CODE = '\u0001sync';
 
-/** The run renders' store of generated code (template-code-cache.ts), as the engine is given it. */
-type MacroCodeCache = NonNullable<TemplateEnvironmentOptions['codeCache']>;
-
 interface CompiledFile {
   file: MacroFile;
   template?: CompiledTemplate;
@@ -69,14 +66,14 @@ export class MacroRegistry {
   private readonly callables = new Map<string, (...a: unknown[]) => unknown>();
 
   /**
-   * With a code cache (run commands), a macro file whose text an earlier command compiled is not parsed again
+   * With a code store (commands that keep one in target/), a macro file whose text an earlier command compiled is not parsed again
    * (its syntax was checked then, by the same build of Strata): its render code is taken from the cache.
    */
   constructor(
     private readonly projectName: string,
     files: MacroFile[],
     deferCompile = false,
-    private readonly codeCache?: MacroCodeCache,
+    private readonly codeCache?: TemplateCodeStore,
   ) {
     for (const file of files) this.add(file, deferCompile);
   }
