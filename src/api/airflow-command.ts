@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yamlPackage } from '../project/yaml-package.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { planTasks, renderPython, resolveAirflowSettings, type AirflowInput, type AirflowPlan, type OutputKind } from '../airflow/index.js';
 import { prepareProject, type PrepareOutcome } from './prepare.js';
@@ -30,7 +30,7 @@ export interface AirflowResult {
 function varsObject(vars: CommonOptions['vars']): Record<string, unknown> {
   if (!vars) return {};
   if (typeof vars === 'object') return vars;
-  const v = parseYaml(vars) as unknown;
+  const v = yamlPackage().parse(vars) as unknown;
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 

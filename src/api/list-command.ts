@@ -28,6 +28,8 @@ export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; 
   const outcome = await prepareProject({ ...options, profileOptional: true });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, lines: [] };
   const p = outcome.prepared;
+  // The macro files compiled by a full parse, kept for the next command (templating/template-code-cache.ts).
+  p.templateCode?.save();
   const selection = selectForCommand(p, options, types, await columnSelectionFor(p, options));
   const diagnostics = [...p.diagnostics, ...selection.diagnostics];
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };

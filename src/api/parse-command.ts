@@ -59,6 +59,8 @@ export async function parse(options: CommonOptions): Promise<ParseResult> {
   const milliseconds = Math.round(performance.now() - started);
   writeManifest(p);
   writeJsonArtifact(join(p.targetDir, 'perf_info.json'), perfInfo(p));
+  // The macro files compiled by this parse, kept for the next command (templating/template-code-cache.ts).
+  p.templateCode?.save();
   const { manifest } = p.graph;
   return { exitCode: 0, diagnostics: p.diagnostics, nodes: Object.keys(manifest.nodes).length + Object.keys(manifest.sources).length, parsedFrom: p.parsedFrom, milliseconds };
 }

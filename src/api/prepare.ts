@@ -34,7 +34,7 @@ export interface PreparedProject extends RunProject {
   graphId?: string;
   /** What the parse did and how long each phase took (seconds), for `target/perf_info.json`. */
   perf: ParsePerf;
-  /** Run renders' compiled templates, kept for the next command: a command that renders saves it when done. */
+  /** Compiled templates (run renders') and macro files, kept for the next command: a command that renders saves them when done. */
   templateCode?: { save(): void };
 }
 
@@ -138,13 +138,16 @@ export async function prepareProject(options: PrepareOptions): Promise<PrepareOu
   const readAhead = !check.snapshot && !check.patchable ? prefetchSqlFiles(project.files) : 0;
   const macroFiles = projectMacroFiles(project);
   const sessionSecrets = new Map<string, string>();
-  const templateCode = options.noParseCache ? undefined : TemplateCodeCache.open(targetDir, STRATA_BUILD, (text) => scrubber.scrub(text) === text);
-  const engine = time('load_macros', () => projectEngine(project, macroFiles, { adapter, env: options.env ?? process.env, command: options.command, scrubber, reporter, sessionSecrets, codeCache: templateCode, deferMacroCompile: check.snapshot !== undefined || check.patchable !== undefined }));
+  const clean = (text: string): boolean => scrubber.scrub(text) === text;
+  const templateCode = options.noParseCache ? undefined : TemplateCodeCache.open(targetDir, STRATA_BUILD, clean);
+  const macroCode = options.noParseCache ? undefined : TemplateCodeCache.open(targetDir, STRATA_BUILD, clean, 'macro_code');
+  const engine = time('load_macros', () => projectEngine(project, macroFiles, { adapter, env: options.env ?? process.env, command: options.command, scrubber, reporter, sessionSecrets, codeCache: templateCode, macroCodeCache: macroCode, deferMacroCompile: check.snapshot !== undefined || check.patchable !== undefined }));
   bag.merge(engine.diagnostics);
   const built = projectGraph({ project, adapter, engine, check, snapshotInputs, targetDir, env, options, bag, buildId: STRATA_BUILD, time, useSecrets: (names) => addSessionSecrets(names, env, sessionSecrets, scrubber), snapshotFacts: (parsed, diagnostics) => snapshotFacts(parsed, engine, { sessionSecrets, diagnostics, takenAt: startedAt, sqlRead: check.filesUnchanged || options.storeGraph === true, scrubber }) });
   if (bag.hasErrors) return failed();
   const perf: ParsePerf = { partialParse: !options.noParseCache, pathCount: project.files.length, counts: built.counts, readAhead, renderThreads: { workers: engine.parallelStats?.workers ?? 0, files: engine.parallelStats?.byWorkers ?? 0 }, elapsed: { ...elapsed, total: (Date.now() - startedAt) / 1000 } };
-  return { ok: true, prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, templateCode, diagnostics: bag.items, sessionSecrets, env, parsedFrom: built.parsedFrom, graphId: built.graphId, perf } };
+  const codeStores = templateCode && macroCode ? { save: () => (templateCode.save(), macroCode.save()) } : undefined;
+  return { ok: true, prepared: { project, adapter, engine, graph: built.graph, scrubber, reporter, invocationId, targetDir, templateCode: codeStores, diagnostics: bag.items, sessionSecrets, env, parsedFrom: built.parsedFrom, graphId: built.graphId, perf } };
 }
 
 /** The project loaded with the command's options; its diagnostics and the installed packages' version warnings into `bag`. */

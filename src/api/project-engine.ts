@@ -17,6 +17,8 @@ export interface EngineSetup {
   /** secret() values to set on each warehouse session, filled as renders call secret(). */
   sessionSecrets: Map<string, string>;
   codeCache?: TemplateCodeCache;
+  /** The macro files' store (`macro_code.strata.json`). */
+  macroCodeCache?: TemplateCodeCache;
   /** A stored graph is used: macros are compiled when first called, not all up front. */
   deferMacroCompile: boolean;
 }
@@ -54,6 +56,7 @@ export function projectEngine(project: LoadedProject, macroFiles: MacroFile[], s
     macroFiles,
     deferMacroCompile: setup.deferMacroCompile,
     codeCache: setup.codeCache,
+    macroCodeCache: setup.macroCodeCache,
     docs: {},
     dispatch: project.config.dispatch,
     behaviorFlags: project.config.behaviorFlags ?? {},

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { yamlPackage } from '../project/yaml-package.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { parseInstant } from '../project/index.js';
 
@@ -65,11 +65,11 @@ function withoutOffset(value: unknown): unknown {
   return value.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/, '$1');
 }
 
-/** `{'start': '2024-07-01', 'end': '2024-07-08 18:00:00'}`: YAML (or JSON), as dbt reads the flag. */
+/** `{'start': '2024-07-01', 'end': '2024-07-08 18:00:00'}`: YAML (or JSON), as dbt reads the flag (the `yaml` package loaded only then: a run without `--sample` never pays for it). */
 function fromDict(text: string): SampleWindow | string {
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = yamlPackage().parse(text);
   } catch {
     return 'not a mapping: quote the dates and separate the keys with a comma';
   }

@@ -9,6 +9,7 @@ import type { ManifestNode, RefCall } from '../parse/types.js';
 import { UserError } from '../diagnostics/index.js';
 import { STAGING_SUFFIX, isTemporary, workRelation } from '../adapters/work-relation.js';
 import { ROW_LEVEL_TESTS } from './builtin-tests.js';
+import { compareNames } from '../project/name-order.js';
 
 export interface QuarantineRule {
   testName: string;
@@ -25,7 +26,7 @@ export function rowLevelTests(model: ManifestNode, nodes: Iterable<ManifestNode>
     if (t.resourceType !== 'test' || t.attachedNode !== model.uniqueId || !t.testMetadata || !t.columnName) continue;
     if (ROW_LEVEL_TESTS.has(t.testMetadata.name)) out.push(t);
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** The `ref('x')` a relationships test points to. */

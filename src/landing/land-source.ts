@@ -14,6 +14,7 @@ import { loadViaStaging } from './load-via-staging.js';
 import { headerNames } from './csv-header.js';
 import { evolveTable, LandingFileError } from './schema-evolution.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
+import { compareNames } from '../project/name-order.js';
 
 /** The ledger's landed objects of a source: URI → ETag and key (`unnamed`: a row written before the `uri` column). */
 type Landed = Map<string, LandedObject>;
@@ -150,7 +151,7 @@ async function listTodo(o: LandSourceOptions, landed: Landed, bronze: BronzeFold
       result.changedNotReloaded.push(obj.key);
     }
   }
-  return todo.sort((a, b) => a.key.localeCompare(b.key));
+  return todo.sort((a, b) => compareNames(a.key, b.key));
 }
 
 /** Downloads the objects (at most `concurrency` at once, ahead of the loads) and loads them one by one, in key order. */

@@ -1,6 +1,7 @@
 import { copyFile, lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+import { compareNames } from '../project/name-order.js';
 
 /**
  * A local folder. ETag: size and modification time. Its objects' URIs: for a folder of the project named by a
@@ -43,7 +44,7 @@ export class LocalStore implements ObjectStore {
       } catch {
         return;
       }
-      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const e of entries.sort((a, b) => compareNames(a.name, b.name))) {
         if (e.name.startsWith('.')) continue;
         const p = join(d, e.name);
         if (e.isDirectory()) yield* walk(p);

@@ -90,11 +90,23 @@ function parseFast(path: string, text: string): { file: YamlFile; diagnostics: D
   if (documents.length > 1) return undefined;
   let lines: ((path: (string | number)[]) => number | undefined) | undefined;
   let thorough: YamlFile | undefined;
-  // Empty nodes (`key:` with no value) have no position in the events: `yaml` knows their line.
-  const lineOf = (keyPath: (string | number)[]): number | undefined => (lines ??= lineIndex(text, events))(keyPath) ?? (thorough ??= parseThorough(path, text).file)?.lineOf(keyPath);
+  // Empty nodes (`key:` with no value) have no position in the events: `yaml` knows their line. A key the file
+  // does not have has no line in either (most lookups, e.g. of an optional project setting): `yaml` stays unloaded.
+  const value = documents[0] ?? {};
+  const lineOf = (keyPath: (string | number)[]): number | undefined => (lines ??= lineIndex(text, events))(keyPath) ?? (hasPath(value, keyPath) ? (thorough ??= parseThorough(path, text).file)?.lineOf(keyPath) : undefined);
   // Asked of a few values only (unit test rows that look like timestamps): `yaml` keeps each node's style.
   const isPlain = (keyPath: (string | number)[]): boolean => (thorough ??= parseThorough(path, text).file)?.isPlain(keyPath) ?? false;
-  return { file: { path, value: documents[0] ?? {}, lineOf, isPlain }, diagnostics: [] };
+  return { file: { path, value, lineOf, isPlain }, diagnostics: [] };
+}
+
+/** Whether `value` holds something (null included) at `keyPath`. */
+function hasPath(value: unknown, keyPath: (string | number)[]): boolean {
+  let at = value;
+  for (const key of keyPath) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return false;
+    at = (at as Record<string | number, unknown>)[key];
+  }
+  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { MacroFile, MacroInfo } from './types.js';
+import type { MacroFile, MacroInfo, TemplateCodeStore } from './types.js';
 import { macroNameOf, scanMacros } from './macro-scan.js';
 import { CompiledTemplate, JinjaError, Macro, markPython, splitKw } from './jinja/index.js';
 import { RenderLocalStorage } from './jinja/render-local-storage.js';
@@ -42,6 +42,9 @@ export const renderIsAsync = (): boolean => currentState()?.async ?? false;
 /** The render under way, if any: its root frame (dbt's context with the macros) and whether it is async. */
 export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefined => currentState();
 
+/** After a macro file's name in the code cache: its synchronous render's code (no file name holds this character). */
+const SYNC_CODE = '\u0001sync';
+
 interface CompiledFile {
   file: MacroFile;
   template?: CompiledTemplate;
@@ -62,10 +65,15 @@ export class MacroRegistry {
   private readonly byPackage = new Map<string, Map<string, number>>();
   private readonly callables = new Map<string, (...a: unknown[]) => unknown>();
 
+  /**
+   * With a code store (commands that keep one in target/), a macro file whose text an earlier command compiled is not parsed again
+   * (its syntax was checked then, by the same build of Strata): its render code is taken from the cache.
+   */
   constructor(
     private readonly projectName: string,
     files: MacroFile[],
     deferCompile = false,
+    private readonly codeCache?: TemplateCodeStore,
   ) {
     for (const file of files) this.add(file, deferCompile);
   }
@@ -75,7 +83,7 @@ export class MacroRegistry {
     const compiled: CompiledFile = { file };
     if (!deferCompile) {
       try {
-        compiled.template = new CompiledTemplate(file.contents, file.path);
+        compiled.template = this.compile(file);
       } catch (e) {
         const err = e as JinjaError;
         this.diagnostics.push({ code: 'macro-syntax-error', severity: 'error', message: `template syntax error: ${err.message}`, file: file.path, ...(err.line ? { line: err.line } : {}), hint: 'fix the Jinja syntax at this line' });
@@ -96,6 +104,25 @@ export class MacroRegistry {
       pkg.set(callable, index);
       (m.kind === 'materialization' ? this.materializations : this.macros).push(m);
     }
+  }
+
+  /**
+   * A macro file's template: from the code cache when it holds this text, else parsed (and its code kept there).
+   * Its synchronous code (parse renders) is kept too, under the file's name with SYNC_CODE after it.
+   */
+  private compile(file: MacroFile): CompiledTemplate {
+    const cache = this.codeCache;
+    if (!cache) return new CompiledTemplate(file.contents, file.path);
+    const syncName = `${file.path}${SYNC_CODE}`;
+    // The compiled store first: a store that does not compile is dropped, and then holds no code either.
+    const maker = cache.maker?.(file.path, file.contents);
+    const syncMaker = cache.maker?.(syncName, file.contents);
+    const code = cache.get(file.path, file.contents);
+    const sync = { code: cache.get(syncName, file.contents), maker: syncMaker, keep: (c: string) => cache.put(syncName, file.contents, c) };
+    if (code !== undefined) return new CompiledTemplate(file.contents, file.path, { code, maker }, sync);
+    const template = new CompiledTemplate(file.contents, file.path, undefined, sync);
+    cache.put(file.path, file.contents, template.code(true));
+    return template;
   }
 
   /** Package whose macro `name` resolves to: the project first, then other packages, then `dbt`. */
@@ -157,7 +184,7 @@ export class MacroRegistry {
     if (known) return known;
     const compiled = this.files[index]!;
     try {
-      compiled.template ??= new CompiledTemplate(compiled.file.contents, compiled.file.path);
+      compiled.template ??= this.compile(compiled.file);
     } catch (e) {
       if (e instanceof JinjaError) e.file ??= compiled.file.path;
       throw e;

@@ -7,10 +7,14 @@ const END: Record<MacroInfo['kind'], RegExp> = {
   materialization: /\{%-?\s*endmaterialization\s*-?%\}/g,
 };
 
-function lineAt(text: string, offset: number): number {
-  let n = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
+/** The 1-based line of each offset asked for, offsets in increasing order: counted on from the last one. */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
+  };
 }
 
 function argNames(list: string | undefined): string[] {
@@ -32,6 +36,7 @@ export function scanMacros(file: MacroFile): MacroInfo[] {
   const out: MacroInfo[] = [];
   OPEN.lastIndex = 0;
   let m: RegExpExecArray | null;
+  const lineOf = lineCounter(file.contents);
   while ((m = OPEN.exec(file.contents))) {
     const kind = m[1] as MacroInfo['kind'];
     const end = END[kind];
@@ -39,7 +44,7 @@ export function scanMacros(file: MacroFile): MacroInfo[] {
     const e = end.exec(file.contents);
     const stop = e ? e.index + e[0].length : file.contents.length;
     const adapter = kind === 'materialization' ? { adapter: /\badapter\s*=\s*['"]([^'"]*)['"]/.exec(m[4] ?? '')?.[1] ?? 'default' } : {};
-    out.push({ name: m[2]!, packageName: file.packageName, path: file.path, line: lineAt(file.contents, m.index), arguments: argNames(m[3]), sql: file.contents.slice(m.index, stop), kind, ...adapter });
+    out.push({ name: m[2]!, packageName: file.packageName, path: file.path, line: lineOf(m.index), arguments: argNames(m[3]), sql: file.contents.slice(m.index, stop), kind, ...adapter });
     OPEN.lastIndex = stop;
   }
   return out;
@@ -50,7 +55,8 @@ export function extractDocBlocks(path: string, contents: string): { name: string
   const out: { name: string; contents: string; line: number }[] = [];
   const re = /\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(contents))) out.push({ name: m[1]!, contents: m[2]!.trim(), line: lineAt(contents, m.index) });
+  const lineOf = lineCounter(contents);
+  while ((m = re.exec(contents))) out.push({ name: m[1]!, contents: m[2]!.trim(), line: lineOf(m.index) });
   void path;
   return out;
 }

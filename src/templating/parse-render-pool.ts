@@ -143,8 +143,9 @@ export function renderOnThreads(jobs: ParseRenderJob[], workers: number, options
 
 /** The options a worker's engine is built from: data only, with the main engine's invocation id and start time. */
 export function workerEngineOptions(options: TemplateEnvironmentOptions, identity: { invocationId: string; runStartedAt: number }): WorkerEngineOptions {
-  // Not the code cache: workers render for the parse, which never uses it.
-  const data = Object.fromEntries(Object.entries(options).filter(([k, v]) => typeof v !== 'function' && k !== 'codeCache')) as WorkerEngineOptions;
+  // Not the code stores: workers render for the parse, which never uses the models' (their macro files are
+  // compiled from their text, as before), and a store is an object of this thread.
+  const data = Object.fromEntries(Object.entries(options).filter(([k, v]) => typeof v !== 'function' && k !== 'codeCache' && k !== 'macroCodeCache')) as WorkerEngineOptions;
   const columnLabels = options.columnConventions?.(options.adapterType)?.labels;
   return { ...data, ...(columnLabels ? { columnLabels } : {}), identity };
 }

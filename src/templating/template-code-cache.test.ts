@@ -23,23 +23,30 @@ const context = (incremental: boolean): RunRenderContext => ({
   isIncremental: incremental,
   fullRefresh: false,
 });
+const CENTS = '{% macro cents(c) %}({{ c }} / 100.0){% endmacro %}';
 const MODEL = "select id, {{ cents('amount') }} as amount\nfrom {% for p in ['a', 'b'] %}{{ ref(p) }}{% if not loop.last %}, {% endif %}{% endfor %}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}";
 
 /** One command: an engine with the target folder's cache, run renders, then the cache saved as a command does. */
-async function command(dir: string, texts: string[], o: { build?: string; incremental?: boolean; secret?: string } = {}): Promise<string[]> {
-  const cache = TemplateCodeCache.open(dir, o.build ?? 'b1', (t) => !o.secret || !t.includes(o.secret));
+async function command(dir: string, texts: string[], o: { build?: string; incremental?: boolean; secret?: string; macro?: string; diagnostics?: string[] } = {}): Promise<string[]> {
+  const clean = (t: string): boolean => !o.secret || !t.includes(o.secret);
+  const cache = TemplateCodeCache.open(dir, o.build ?? 'b1', clean);
+  const macroCache = TemplateCodeCache.open(dir, o.build ?? 'b1', clean, 'macro_code');
   const engine = createTemplateEngine({
     projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {},
-    macroFiles: [{ path: 'macros/m.sql', packageName: 'p', contents: '{% macro cents(c) %}({{ c }} / 100.0){% endmacro %}' }],
+    macroFiles: [{ path: 'macros/m.sql', packageName: 'p', contents: o.macro ?? CENTS }],
     codeCache: cache,
+    macroCodeCache: macroCache,
   });
+  o.diagnostics?.push(...engine.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`));
   const out: string[] = [];
   for (const t of texts) out.push(await engine.runRender(node, t, context(o.incremental ?? false)));
   cache.save();
+  macroCache.save();
   return out;
 }
 
 const cacheFile = (dir: string): string => join(dir, 'template_code.strata.json');
+const macroCacheFile = (dir: string): string => join(dir, 'macro_code.strata.json');
 
 /** Alters the stored code (not the text it was compiled from). */
 function alterStoredCode(dir: string): void {
@@ -76,6 +83,53 @@ describe('the template code cache across commands', () => {
     expect((await command(dir, [edited]))[0]).toContain('as dollars');
     const entries = (JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { entries: string[][] }).entries;
     expect(entries.map((e) => e[1])).toEqual([MODEL, edited]);
+  });
+
+  it("keeps the macro files' code in a store of their own: the next command does not parse them again, an edited one is compiled from its text", async () => {
+    const dir = target();
+    const [first] = await command(dir, [MODEL]);
+    expect(readFileSync(cacheFile(dir), 'utf8')).not.toContain('macros/m.sql');
+    const stored = JSON.parse(readFileSync(macroCacheFile(dir), 'utf8')) as { entries: string[][] };
+    const macro = stored.entries.find((e) => e[0] === 'macros/m.sql')!;
+    expect(macro[1]).toBe(CENTS);
+    // The macro's stored code altered: the next command's macro is made from it, not from the file's text.
+    macro[2] = macro[2]!.replaceAll('/ 100.0', '/ 1000.0');
+    writeFileSync(macroCacheFile(dir), JSON.stringify(stored));
+    expect((await command(dir, [MODEL]))[0]).toContain('(amount / 1000.0) as amount');
+    // An edit of the macro file is a text the store does not hold: compiled from it, and both kept.
+    const edited = CENTS.replace('100.0', '100');
+    expect((await command(dir, [MODEL], { macro: edited }))[0]).toContain('(amount / 100) as amount');
+    expect(await command(dir, [MODEL], { macro: CENTS, build: 'b2' })).toEqual([first]);
+  });
+
+  it("keeps a macro file's code for parse renders too: a full parse after a var change does not parse it again", () => {
+    const dir = target();
+    const macro = "{% macro materialize() %}{{ config(materialized='table') }}{% endmacro %}";
+    const parse = (): unknown => {
+      const cache = TemplateCodeCache.open(dir, 'b1', () => true, 'macro_code');
+      const engine = createTemplateEngine({ projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {}, macroFiles: [{ path: 'macros/m.sql', packageName: 'p', contents: macro }], macroCodeCache: cache });
+      const materialized = engine.parseRender({ ...node, config: {} }, "{{ materialize() }}{% if var('ds', '') %}{% endif %}select 1").config.materialized;
+      cache.save();
+      return materialized;
+    };
+    expect(parse()).toBe('table');
+    const stored = JSON.parse(readFileSync(macroCacheFile(dir), 'utf8')) as { entries: string[][] };
+    const sync = stored.entries.filter((e) => e[0]!.startsWith('macros/m.sql') && e[0] !== 'macros/m.sql');
+    expect(sync).toHaveLength(1);
+    sync[0]![2] = sync[0]![2]!.replaceAll("'table'", "'view'").replaceAll('"table"', '"view"');
+    writeFileSync(macroCacheFile(dir), JSON.stringify(stored));
+    expect(parse()).toBe('view');
+  });
+
+  it('reports a syntax error in a macro file on every command: a file that does not compile is never stored', async () => {
+    const dir = target();
+    const broken = '{% macro cents(c) %}({{ c + }} / 100.0){% endmacro %}';
+    for (let i = 0; i < 2; i++) {
+      const diagnostics: string[] = [];
+      await command(dir, ['select 1 as one'], { macro: broken, diagnostics });
+      expect(diagnostics).toEqual(['macro-syntax-error macros/m.sql:1']);
+    }
+    expect(readFileSync(macroCacheFile(dir), 'utf8')).not.toContain('macros/m.sql');
   });
 
   it('is ignored after Strata was rebuilt', async () => {

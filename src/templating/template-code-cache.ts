@@ -5,6 +5,7 @@
  * text, its file name and the engine, so an entry is found by file and text, and the whole file is dropped when
  * Strata is rebuilt (`build`). It holds what the project's files hold, compiled: never a rendered value, and no
  * template whose text holds a secret's value (`secret()`, a secret env var), as compiled SQL would not.
+ * The macro files' code has a store of its own, `macro_code.strata.json` (macro-registry.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -12,12 +13,13 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { replaceFile } from '../project/replace-file.js';
 
-const FILE = 'template_code.strata.json';
-/**
- * V8's code cache of the stored templates compiled as one script (their bytecode), after the sha1 of that
- * script's text: V8 checks only a script's length, so the digest is what ties the two.
+/** The models' store; `macro_code` is the macro files' (macro-registry.ts), read by every full parse, kept small. */
+const NAME = 'template_code';
+/*
+ * Beside `<name>.strata.json`, `<name>.strata.v8`: V8's code cache of the stored templates compiled as one script
+ * (their bytecode), after the sha1 of that script's text: V8 checks only a script's length, so the digest is what
+ * ties the two.
  */
-const V8_FILE = 'template_code.strata.v8';
 const DIGEST_BYTES = 40;
 /** Kept beyond those this command used, so a `--select` does not empty the cache: up to this many, oldest first out. */
 const SPARE = 2000;
@@ -48,8 +50,8 @@ export class TemplateCodeCache {
    * The cache of a target folder, for this build of Strata; read on first use. `clean` tells a text that
    * holds no secret (checked when saving, once every secret of the command is known).
    */
-  static open(dir: string, build: string, clean: (text: string) => boolean): TemplateCodeCache {
-    return new TemplateCodeCache(join(dir, FILE), build, clean);
+  static open(dir: string, build: string, clean: (text: string) => boolean, name: 'template_code' | 'macro_code' = NAME): TemplateCodeCache {
+    return new TemplateCodeCache(join(dir, `${name}.strata.json`), build, clean);
   }
 
   /** The generated code of this file's template text, if a command compiled it before. */
@@ -92,7 +94,7 @@ export class TemplateCodeCache {
   }
 
   private get v8Path(): string {
-    return join(this.path, '..', V8_FILE);
+    return this.path.replace(/\.json$/, '.v8');
   }
 
   private saveV8(): void {

@@ -53,7 +53,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
   constructor(private readonly options: TemplateEnvironmentOptions) {
     this.invocationId = options.identity?.invocationId ?? randomUUID();
     this.runStartedAt = new Date(options.identity?.runStartedAt ?? Date.now());
-    this.registry = new MacroRegistry(options.projectName, [...builtinMacroFiles, ...options.macroFiles], options.deferMacroCompile === true);
+    this.registry = new MacroRegistry(options.projectName, [...builtinMacroFiles, ...options.macroFiles], options.deferMacroCompile === true, options.macroCodeCache);
     this.macros = this.registry.macros.filter((m) => m.packageName !== 'dbt' || options.macroFiles.some((f) => f.path === m.path));
     this.diagnostics = this.registry.diagnostics;
     this.globals = Object.assign(Object.create(null) as Record<string, unknown>, defaultGlobals());

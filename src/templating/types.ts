@@ -83,12 +83,20 @@ export interface TemplateEnvironmentOptions {
    * Run renders' generated code kept across commands (template-code-cache.ts): a template whose file and text
    * are unchanged is not compiled again. Parse renders never use it.
    */
-  codeCache?: {
-    get(file: string, text: string): string | undefined;
-    /** That code compiled: a function that returns the render function. */
-    maker?(file: string, text: string): (() => unknown) | undefined;
-    put(file: string, text: string, code: string): void;
-  };
+  codeCache?: TemplateCodeStore;
+  /**
+   * The macro files' generated code kept across commands, both renders' (macro-registry.ts), in a store of its
+   * own: a small file, read by every full parse, where the models' store can be megabytes.
+   */
+  macroCodeCache?: TemplateCodeStore;
+}
+
+/** Generated template code by file and text (template-code-cache.ts). */
+export interface TemplateCodeStore {
+  get(file: string, text: string): string | undefined;
+  /** That code compiled: a function that returns the render function. */
+  maker?(file: string, text: string): (() => unknown) | undefined;
+  put(file: string, text: string, code: string): void;
 }
 
 /** The node being rendered, as the template sees it (`model.name`, `this`, `config.get`). */

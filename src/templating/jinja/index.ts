@@ -49,16 +49,26 @@ export class CompiledTemplate {
   /**
    * Parses the template: a syntax error throws here. Given the asynchronous render's JavaScript generated before
    * from this very text and name (a cache across commands), and possibly that code already compiled (`maker`,
-   * which returns the render function), it is parsed only if rendered another way.
+   * which returns the render function), it is parsed only if rendered another way. The same for the synchronous
+   * render (`sync`): its code from the cache, or else `keep` is given the code once generated.
    */
   constructor(
     readonly source: string,
     readonly name: string,
     cached?: { code: string; maker?: () => unknown },
+    private readonly sync?: { code?: string; maker?: () => unknown; keep?: (code: string) => void },
   ) {
     if (!cached) this.parsed = parseTemplate(source);
     this.asyncCode = cached?.code;
     this.asyncMaker = cached?.maker as (() => AsyncRenderFn) | undefined;
+  }
+
+  private makeSync(): RenderFn {
+    const sync = this.sync;
+    if (sync?.code !== undefined) return (sync.maker ? sync.maker() : new Function(sync.code)()) as RenderFn;
+    const code = this.code(false);
+    sync?.keep?.(code);
+    return new Function(code)() as RenderFn;
   }
 
   private get ast(): ReturnType<typeof parseTemplate> {
@@ -72,7 +82,7 @@ export class CompiledTemplate {
   }
 
   renderSync(frame: Record<string, unknown>, options?: RenderOptions): string {
-    this.syncFn ??= new Function(this.code(false))() as RenderFn;
+    this.syncFn ??= this.makeSync();
     const fn = this.syncFn;
     const rt = options?.runtime ?? runtime;
     return withBudget(false, () => fn(rt, frame));
