@@ -28,7 +28,7 @@ export function relationClashes(nodes: Iterable<ManifestNode>, foldsCase: boolea
     diagnostics.push({
       code: 'duplicate-relation',
       severity: 'error',
-      message: `${list.length} resources resolve to the same database representation "${relation}", so each build would overwrite the other: ${named}`,
+      message: `${list.length} resources resolve to the same database representation "${relation}" and would overwrite each other: ${named}`,
       file: others[0]!.originalFilePath,
       line: 1,
       hint: 'change the alias, schema or database configuration of one of them (or disable one); nothing was run',
