@@ -127,6 +127,8 @@ export interface AdapterConventions {
   readonly materializations?: readonly string[];
   /** Sources may be read in place through their `external_location` setting (dbt-duckdb's), not a table. */
   readonly readsExternalLocation?: boolean;
+  /** Database, schema and table names are one whatever their case (DuckDB's): `Orders` and `orders` are one relation. */
+  readonly foldsNameCase?: boolean;
   /** Commands this warehouse adds to the CLI (a local emulator…). */
   readonly commands?: AdapterCommand[];
 }

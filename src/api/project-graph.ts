@@ -78,7 +78,7 @@ export function projectGraph(s: GraphStep): BuiltGraph {
 function parsedGraph(s: GraphStep): BuiltGraph {
   const { options, bag, adapter } = s;
   const before = bag.items.length;
-  const parsed = parseToGraph(s.project, s.engine, { adapterType: adapter.type, incrementalStrategies: incrementalStrategiesOf(adapter.dialect), readsExternalLocation: conventionsOf(adapter.type)?.readsExternalLocation === true, cacheDir: options.noParseCache ? undefined : s.targetDir, buildId: s.buildId, env: s.env, time: s.time });
+  const parsed = parseToGraph(s.project, s.engine, { adapterType: adapter.type, incrementalStrategies: incrementalStrategiesOf(adapter.dialect), readsExternalLocation: conventionsOf(adapter.type)?.readsExternalLocation === true, foldsNameCase: conventionsOf(adapter.type)?.foldsNameCase === true, cacheDir: options.noParseCache ? undefined : s.targetDir, buildId: s.buildId, env: s.env, time: s.time });
   bag.merge(parsed.diagnostics);
   s.useSecrets(parsed.secrets);
   let graphId: string | undefined;

@@ -4,7 +4,7 @@ import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode, SourceDefinition } from '../parse/types.js';
 import type { CommentedNode } from './query-comments.js';
 import type { RunRenderContext } from '../templating/types.js';
-import { checkFreshness, recordTestHistory } from '../data-tests/index.js';
+import { HISTORY_SCHEMA, HISTORY_TABLE, checkFreshness, recordTestHistory } from '../data-tests/index.js';
 import { runGraph } from './run-graph.js';
 import { schedulingParents } from './build-order.js';
 import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js';
@@ -80,7 +80,8 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
       diagnostics.push({ code: 'after-commit-cancelled', severity: 'warn', message: `${manifest.nodes[r.uniqueId]?.name ?? r.uniqueId}: ${HOOKS_CANCELLED}`, file: manifest.nodes[r.uniqueId]?.originalFilePath, hint: 'its change stands and retry will not apply it again; run what the hooks do yourself if it matters' });
     }
     input.node.compiler.saveCompiledIndex();
-    await recordTestHistory(session.admin, p.adapter.dialect, testHistory(outcome.results, manifest.nodes, p.invocationId));
+    const historyFailure = await writeTestHistory(p, session, outcome.results);
+    if (historyFailure) diagnostics.push(historyFailure);
     for (const r of outcome.results) nodeRecords.push(runRecord(r, manifest.nodes[r.uniqueId], p.scrubber, input.node.compiler.compileTimings.get(r.uniqueId)));
   }
   // As dbt: after Ctrl-C the on-run-end hooks do not run.
@@ -169,6 +170,27 @@ async function nodeComment(session: RunSession, worker: number, node: CommentedN
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     return { status: 'error', message: e.diagnostics.map((d) => d.message).join('; ') };
+  }
+}
+
+/**
+ * Appends the tests' results to Strata's own history table. That table is Strata's bookkeeping, not the
+ * user's data: when it cannot be written (no CREATE SCHEMA right, a view or an older table in its place),
+ * the run still ends as its nodes earned, with a warning, its artifacts and its on-run-end hooks.
+ */
+async function writeTestHistory(p: RunProject, session: RunSession, results: Parameters<typeof testHistory>[0]): Promise<Diagnostic | undefined> {
+  try {
+    await recordTestHistory(session.admin, p.adapter.dialect, testHistory(results, p.graph.manifest.nodes, p.invocationId));
+    return undefined;
+  } catch (e) {
+    const table = `${HISTORY_SCHEMA}.${HISTORY_TABLE}`;
+    const reason = p.scrubber.scrub(e instanceof Error ? e.message : String(e));
+    return {
+      code: 'test-history-not-written',
+      severity: 'warn',
+      message: `the tests' results were not appended to Strata's history table ${table}: ${reason}`,
+      hint: `let the target's role create schema ${HISTORY_SCHEMA} and write ${table}, or drop what stands in its place (Strata creates the table when it is missing); the tests' results are in run_results.json`,
+    };
   }
 }
 

@@ -8,12 +8,13 @@ import { buildGraph, type ProjectGraph } from './index.js';
 import { generateTestNodes, relationshipTarget, rowLevelTests, unitTestNodes } from '../data-tests/index.js';
 import { landingNodeFor } from '../landing/landing-node.js';
 import { disableTestsOfDisabledNodes } from './tests-on-disabled.js';
+import { relationClashes } from './relation-clashes.js';
 
 /** parse → test nodes → landing nodes → graph: the full parse, when no snapshot of it is valid. */
 export function parseToGraph(
   project: LoadedProject,
   engine: TemplateEngine,
-  options: { adapterType: string; /** The target warehouse's incremental strategies, checked at parse time. */ incrementalStrategies?: readonly string[]; /** Sources with external_location are read in place (the warehouse's conventions). */ readsExternalLocation?: boolean; cacheDir?: string; buildId?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
+  options: { adapterType: string; /** The target warehouse's incremental strategies, checked at parse time. */ incrementalStrategies?: readonly string[]; /** Sources with external_location are read in place (the warehouse's conventions). */ readsExternalLocation?: boolean; /** Relation names are compared without regard to case (the warehouse's conventions). */ foldsNameCase?: boolean; cacheDir?: string; buildId?: string; env: NodeJS.ProcessEnv; /** Records how long each phase took. */ time?: <T>(phase: string, f: () => T) => T },
 ): { graph: ProjectGraph; diagnostics: Diagnostic[]; envRead: Record<string, string | null>; varsRead: Record<string, string | null>; varReaders: Record<string, string[]>; parseVars: string[]; secrets: string[]; counts: ParseCounts; modelFacts: Map<string, ModelParseFacts> } {
   const bag = new DiagnosticBag();
   const time = options.time ?? (<T>(_phase: string, f: () => T): T => f());
@@ -56,6 +57,8 @@ export function parseToGraph(
   addQuarantineRefs(manifest, tests.nodes);
   addForeignKeyRefs(fileNodes);
   addLandingNodes(manifest, project.config.name);
+  // Two nodes building one relation would overwrite each other: the parse stops, as dbt's does.
+  bag.merge(relationClashes(Object.values(manifest.nodes), options.foldsNameCase === true));
 
   const built = time('build_graph', () => buildGraph(manifest));
   bag.merge(built.diagnostics);

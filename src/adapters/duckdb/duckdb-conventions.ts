@@ -56,6 +56,7 @@ export const duckdbConventions: AdapterConventions = {
   singleWriter: true,
   materializations: ['external'],
   readsExternalLocation: true,
+  foldsNameCase: true,
   relationUri: (relation, target, workerProjectDir) => {
     const path = typeof target.settings.path === 'string' && target.settings.path ? target.settings.path : ':memory:';
     const file = path === ':memory:' ? 'memory' : isAbsolute(path) ? path : posix.join(workerProjectDir, path);

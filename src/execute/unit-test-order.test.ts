@@ -1,0 +1,76 @@
+/** In `build`, a model's unit tests run before it (dbt ≥ 1.8): a failing one skips the model and its children. */
+import { describe, it, expect } from 'vitest';
+import { build } from '../api/index.js';
+import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
+
+const project = duckDbProjectsRemovedAfterAll();
+
+const unitTest = (expected: number): string =>
+  `version: 2\nunit_tests:\n  - name: scaled_by_ten\n    model: crate_weights\n    given:\n      - input: ref('crates')\n        rows: [{weight: 2}]\n    expect:\n      rows: [{weight: ${expected}}]\n`;
+
+const FILES = {
+  'models/crates.sql': 'select 3 as weight',
+  'models/crate_weights.sql': "{{ config(materialized='table') }} select weight * 10 as weight from {{ ref('crates') }}",
+  'models/heavy_crates.sql': "{{ config(materialized='table') }} select * from {{ ref('crate_weights') }}",
+  'models/crate_weights.yml': unitTest(20),
+};
+
+const statuses = (r: { results: { uniqueId: string; status: string }[] }): string[][] => r.results.map((x) => [x.uniqueId, x.status]);
+
+describe('unit tests in build', () => {
+  it('run before their model; a passing one lets it build', async () => {
+    const f = project(FILES);
+    const r = await build({ projectDir: f.dir, profilesDir: f.dir, threads: 4 });
+    expect(r.exitCode).toBe(0);
+    expect(statuses(r)).toEqual([
+      ['model.p.crates', 'success'],
+      ['unit_test.p.crate_weights.scaled_by_ten', 'pass'],
+      ['model.p.crate_weights', 'success'],
+      ['model.p.heavy_crates', 'success'],
+    ]);
+  });
+
+  it('a failing one skips the model and its children, whose tables keep their rows', async () => {
+    const f = project(FILES);
+    expect((await build({ projectDir: f.dir, profilesDir: f.dir })).exitCode).toBe(0);
+    // The model changes so that its unit test fails: the change must not reach the warehouse.
+    f.write('models/crate_weights.sql', "{{ config(materialized='table') }} select weight * 100 as weight from {{ ref('crates') }}");
+    const r = await build({ projectDir: f.dir, profilesDir: f.dir, threads: 4 });
+    expect(r.exitCode).toBe(1);
+    expect(statuses(r)).toEqual([
+      ['model.p.crates', 'success'],
+      ['unit_test.p.crate_weights.scaled_by_ten', 'fail'],
+      ['model.p.crate_weights', 'skipped'],
+      ['model.p.heavy_crates', 'skipped'],
+    ]);
+    expect(r.results.find((x) => x.uniqueId === 'model.p.crate_weights')?.message).toContain('unit_test.p.crate_weights.scaled_by_ten');
+    expect(await f.q('select weight from main.crate_weights')).toEqual([{ weight: 30 }]);
+    expect(await f.q('select weight from main.heavy_crates')).toEqual([{ weight: 30 }]);
+  });
+
+  it('selecting the model alone runs its unit tests first; --exclude-resource-type unit_test builds it untested', async () => {
+    const f = project({ ...FILES, 'models/crate_weights.yml': unitTest(999) });
+    expect((await build({ projectDir: f.dir, profilesDir: f.dir, select: ['crates'] })).exitCode).toBe(0);
+    const gated = await build({ projectDir: f.dir, profilesDir: f.dir, select: ['crate_weights'] });
+    expect(gated.exitCode).toBe(1);
+    expect(statuses(gated)).toEqual([
+      ['unit_test.p.crate_weights.scaled_by_ten', 'fail'],
+      ['model.p.crate_weights', 'skipped'],
+    ]);
+    const untested = await build({ projectDir: f.dir, profilesDir: f.dir, select: ['crate_weights'], excludeResourceTypes: ['unit_test'] });
+    expect(statuses(untested)).toEqual([['model.p.crate_weights', 'success']]);
+    expect(untested.exitCode).toBe(0);
+  });
+
+  it('a unit test whose model is skipped for a failed parent is skipped too', async () => {
+    const f = project({ ...FILES, 'models/crates.sql': 'select no_such_column as weight' });
+    const r = await build({ projectDir: f.dir, profilesDir: f.dir });
+    expect(r.exitCode).toBe(1);
+    expect(statuses(r)).toEqual([
+      ['model.p.crates', 'error'],
+      ['unit_test.p.crate_weights.scaled_by_ten', 'skipped'],
+      ['model.p.crate_weights', 'skipped'],
+      ['model.p.heavy_crates', 'skipped'],
+    ]);
+  });
+});
