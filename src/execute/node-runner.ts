@@ -16,6 +16,7 @@ import { runTestNode } from './test-runner.js';
 import type { RenderAhead } from './render-ahead.js';
 import { customMaterializationOf, runCustomMaterialization } from './custom-materialization.js';
 import { nodeHookContext } from './node-hook-context.js';
+import { hookSiteOf } from './hook-site.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -218,6 +219,7 @@ async function materializeCompiled(ctx: NodeRunContext, parsed: ManifestNode, co
     projectRoot: ctx.prepared.project.config.rootDir,
     ...(typeof ctx.prepared.project.target.settings.external_root === 'string' ? { externalRoot: ctx.prepared.project.target.settings.external_root } : {}),
     renderHook,
+    hookSite: hookSiteOf(ctx.prepared.project.config.rootDir, ctx.prepared.project.config.configFile, node),
   });
   return {
     status: result.failedBatches ? (result.partialSuccess ? 'partial success' : 'error') : 'success',

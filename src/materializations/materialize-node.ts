@@ -20,18 +20,24 @@ export function isRunnable(node: ManifestNode): boolean {
   return node.config.materialized !== 'ephemeral' && ['model', 'seed', 'snapshot'].includes(node.resourceType);
 }
 
+/** A hook's SQL and its place in the node's whole list (as the user counts them: a diagnostic says `post-hook 2`). */
+interface PlacedHook {
+  sql: string;
+  index: number;
+}
+
 /** A node's hooks by when they run: dbt's `before_begin`, in the transaction (pre, post), `after_commit`. */
 interface NodeHooks {
-  beforeBegin: string[];
-  pre: string[];
-  post: string[];
-  afterCommit: string[];
+  beforeBegin: PlacedHook[];
+  pre: PlacedHook[];
+  post: PlacedHook[];
+  afterCommit: PlacedHook[];
 }
 
 function hooksOf(node: ManifestNode): NodeHooks {
-  const split = (texts: string[] | undefined): [string[], string[]] => {
-    const hooks = (texts ?? []).map(hookOf);
-    return [hooks.filter((h) => h.transaction).map((h) => h.sql), hooks.filter((h) => !h.transaction).map((h) => h.sql)];
+  const split = (texts: string[] | undefined): [PlacedHook[], PlacedHook[]] => {
+    const hooks = (texts ?? []).map((text, index) => ({ ...hookOf(text), index }));
+    return [hooks.filter((h) => h.transaction), hooks.filter((h) => !h.transaction)];
   };
   const [pre, beforeBegin] = split(node.config.pre_hook);
   const [post, afterCommit] = split(node.config.post_hook);
@@ -39,10 +45,10 @@ function hooksOf(node: ManifestNode): NodeHooks {
 }
 
 /** Runs hooks in order; `place` when they run inside the node's transaction (checked for statements that cannot). */
-async function runHooks(input: MaterializeInput, hooks: string[], place?: HookPlace): Promise<void> {
-  for (const [i, hook] of hooks.entries()) {
-    const sql = input.renderHook ? await input.renderHook(hook) : hook;
-    if (place && input.dialect.capabilities.transactionalDdl) checkHookInTransaction(input.node, sql, place, i);
+async function runHooks(input: MaterializeInput, hooks: PlacedHook[], place?: HookPlace): Promise<void> {
+  for (const hook of hooks) {
+    const sql = input.renderHook ? await input.renderHook(hook.sql) : hook.sql;
+    if (place && input.dialect.capabilities.transactionalDdl) checkHookInTransaction(input.node, sql, place, hook.index, input.hookSite?.(place, hook.index));
     if (sql.trim()) await input.connection.execute(sql);
   }
 }
