@@ -8,7 +8,7 @@
 import type { Connection } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { StatementOptions, TemplateWarehouse } from '../templating/index.js';
-import { checkHookInTransaction, type HookSiteOf } from '../materializations/index.js';
+import { asHook, checkHookInTransaction, type HookSiteOf } from '../materializations/index.js';
 
 export interface BlockTransaction {
   /** The block's view of the warehouse: statements that need the transaction begin it. */
@@ -70,10 +70,12 @@ export function blockTransaction(connection: Connection, inner: TemplateWarehous
     if (error === undefined) await h.done;
     else await h.done.catch(() => undefined);
   };
+  // A hook's failing statement is remembered as that hook's (the diagnostic names it).
+  const asHookOf = <T>(sql: string, options: StatementOptions | undefined, run: () => Promise<T>): Promise<T> => (options?.hook ? asHook({ ...options.hook, sql }, run) : run());
   const warehouse: TemplateWarehouse = {
     query: async (sql, options) => {
       await begin(sql, options);
-      return inner.query(sql);
+      return asHookOf(sql, options, () => inner.query(sql));
     },
     getColumns: (relation) => inner.getColumns(relation),
     relationExists: (relation) => inner.relationExists(relation),
@@ -81,7 +83,7 @@ export function blockTransaction(connection: Connection, inner: TemplateWarehous
       ? {
           execute: async (sql: string, options?: StatementOptions) => {
             await begin(sql, options);
-            return inner.execute!(sql);
+            return asHookOf(sql, options, () => inner.execute!(sql));
           },
         }
       : {}),

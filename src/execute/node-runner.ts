@@ -17,6 +17,7 @@ import type { RenderAhead } from './render-ahead.js';
 import { customMaterializationOf, runCustomMaterialization } from './custom-materialization.js';
 import { nodeHookContext } from './node-hook-context.js';
 import { hookSiteOf } from './hook-site.js';
+import { writeConflictDiagnostic } from './write-conflict.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -35,6 +36,8 @@ export interface NodeRunContext {
   microbatch?: MicrobatchTimes;
   /** dbt's `thread_id` in the node's hooks: the name of the thread running it (`Thread-2`), as run_results.json has it. */
   threadId?: string;
+  /** The command's threads (`--threads`, else the profile's), for the diagnostic of two nodes writing one table. */
+  threads?: number;
 }
 
 
@@ -142,13 +145,22 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
   } catch (e) {
     await recorded?.catch(() => undefined);
     const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', targetFilePath(ctx.prepared.graph.manifest.packageDirs, node));
-    const mapped = describeWarehouseError(e instanceof ChangeCommittedError ? e.failure : e, node, sql, compiledPath);
+    const cause = e instanceof ChangeCommittedError ? e.failure : e;
+    const conflict = conflictOf(ctx, node, cause);
+    const mapped = conflict ?? describeWarehouseError(cause, node, sql, compiledPath);
     if (mapped === undefined) throw e;
-    const failed: NodeOutcome = { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+    const failed: NodeOutcome = { status: 'error', message: ctx.prepared.scrubber.scrub(conflict ?? `${mapped}\n  in ${node.originalFilePath}`) };
     return e instanceof ChangeCommittedError ? withCommitted(ctx, node, e, failed) : failed;
   }
   await recorded;
   return outcome;
+}
+
+/** Two transactions writing one table at once (write-conflict.ts): the diagnostic's text, else undefined. */
+function conflictOf(ctx: NodeRunContext, node: ManifestNode, e: unknown): string | undefined {
+  const { project, graph } = ctx.prepared;
+  const d = writeConflictDiagnostic(e, { node, nodes: Object.values(graph.manifest.nodes), relationOf: (n) => ctx.relations.relationOf(n), siteOf: hookSiteOf(project.config.rootDir, project.config.configFile, node), threads: ctx.threads ?? project.target.threads });
+  return d && formatDiagnostic(d);
 }
 
 /** A microbatch model: rendered batch by batch as it runs (never ahead); a failed batch fails the node, the others stay. */
@@ -159,9 +171,10 @@ async function runMicrobatchNode(ctx: NodeRunContext, node: ManifestNode, connec
     return await materializeCompiled(ctx, node, connection, '', tw, run);
   } catch (e) {
     const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', node.packageName, node.originalFilePath);
-    const mapped = describeWarehouseError(e, node, node.compiledCode ?? '', compiledPath);
+    const conflict = conflictOf(ctx, node, e);
+    const mapped = conflict ?? describeWarehouseError(e, node, node.compiledCode ?? '', compiledPath);
     if (mapped === undefined) throw e;
-    return { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+    return { status: 'error', message: ctx.prepared.scrubber.scrub(conflict ?? `${mapped}\n  in ${node.originalFilePath}`) };
   }
 }
 

@@ -11,3 +11,4 @@ export { planClone, executeClone, type ClonePlan, type CloneInput } from './clon
 export { persistDocs } from './persist-docs.js';
 export { headerOptions, sqlHeaderOf, withSqlHeader } from './sql-header.js';
 export { checkHookInTransaction, type HookPlace, type HookSite, type HookSiteOf } from './hook-in-transaction.js';
+export { asHook, failedHook, type FailedHook } from './failed-hook.js';
