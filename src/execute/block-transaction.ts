@@ -52,7 +52,10 @@ function hold(connection: Connection): Held {
   return { began: Promise.race([started, done.then(() => undefined)]), finish, done };
 }
 
-/** `node`'s block transaction on `connection`; `inTransaction`: the warehouse has transactions (DuckDB), so a hook's statements are checked. */
+/**
+ * `node`'s block transaction on `connection`, over the block's warehouse `inner`. `checkHooks`: the warehouse has
+ * transactions (DuckDB), so a hook run in the transaction is checked for statements that cannot run there.
+ */
 export function blockTransaction(connection: Connection, inner: TemplateWarehouse, node: ManifestNode, checkHooks: boolean, siteOf?: HookSiteOf): BlockTransaction {
   let held: Held | undefined;
   const begin = async (sql: string, options: StatementOptions | undefined): Promise<void> => {
