@@ -198,7 +198,7 @@ function compilePhase(p: PreparedProject, session: RunSession, ids: string[], op
   const fullRefresh = options.fullRefresh ?? false;
   const context = templateContext(p, ids);
   const compiler = runCompiler(p, { relations, state: session.state, selected: ids, fullRefresh, compiledDir: join(p.targetDir, 'compiled'), emptyInputs: options.empty, sample: microbatch.sample, context: options.storeFailures ? { ...context, storeFailures: true } : context });
-  const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse!, microbatch };
+  const node = { prepared: p, compiler, relations, state: session.state, fullRefresh, relandChanged: options.relandChanged ?? false, storeFailures: options.storeFailures, warehouse: session.warehouse!, microbatch, threads: Math.max(1, options.threads ?? p.project.target.threads) };
   return { node, context };
 }
 

@@ -7,6 +7,7 @@ import { hexDigest } from '../project/index.js';
 import { dbtFilePath, dbtPatchPath, type PackageDirs } from '../parse/package-paths.js';
 import { docJson, exposureJson, macroJson } from './manifest-resources.js';
 import { metadataEnv } from './metadata-env.js';
+import { configJson } from './hook-json.js';
 
 export { exposureJson };
 
@@ -123,7 +124,7 @@ export function nodeJson(node: ManifestNode, relationName: string | null, group:
     fqn: node.fqn,
     alias: node.alias,
     checksum: node.checksum,
-    config: node.config,
+    config: configJson(node.config),
     tags: node.tags,
     description: node.description,
     columns: columnsJson(node.columns),

@@ -13,6 +13,8 @@ import { conventionsOf } from '../adapters/registry.js';
 import { UserError } from '../diagnostics/index.js';
 import { nodeLog, type NodeRunContext } from './node-runner.js';
 import { nodeHookContext } from './node-hook-context.js';
+import { blockTransaction } from './block-transaction.js';
+import { hookSiteOf } from './hook-site.js';
 
 /** The block a model runs with, where its `materialized` is none of Strata's own. */
 export function customMaterializationOf(p: Pick<RunProject, 'engine' | 'project'>, node: ManifestNode): MacroInfo | undefined {
@@ -46,12 +48,15 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
   const cache = ctx.state.on(connection);
   if (!engine.runMaterialization) throw new Error('the template engine cannot run materializations');
   const renderNode = { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType, packageName: node.packageName, file: node.originalFilePath, fqn: node.fqn, config: node.config };
-  const context = runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(node), warehouse: tw, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node));
+  // As dbt's connection: the block's statements open its transaction where the warehouse has them (DuckDB), so a
+  // block that drops or renames the old table and then fails leaves it as it was; `transaction: false` hooks run
+  // before it begins and after it commits (block-transaction.ts).
+  const root = ctx.prepared.project.config.rootDir;
+  const tx = blockTransaction(connection, tw, node, dialect.capabilities.transactionalDdl, hookSiteOf(root, ctx.prepared.project.config.configFile, node));
+  const context = runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(node), warehouse: tx.warehouse, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node));
   let outcome;
   try {
-    // In one transaction where the warehouse has them (DuckDB): a block that drops or renames the old table and
-    // then fails leaves it as it was, as dbt's rollback of the node's connection does.
-    outcome = await connection.transaction(() => engine.runMaterialization!(renderNode, block, context, {
+    outcome = await engine.runMaterialization(renderNode, block, context, {
       sql,
       preHooks: node.config.pre_hook ?? [],
       postHooks: node.config.post_hook ?? [],
@@ -59,8 +64,10 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
         const wanted = grantMap(grants);
         if (wanted) await applyGrants(connection, dialect, target, type === 'view' ? 'view' : 'table', wanted, shouldRevoke);
       },
-    }));
+    });
+    await tx.commit();
   } catch (e) {
+    await tx.rollback();
     throw raisedIn(e, block);
   } finally {
     // The block ran its own DDL through the adapter: the cache asks the warehouse about these next time.

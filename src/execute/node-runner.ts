@@ -17,6 +17,8 @@ import type { RenderAhead } from './render-ahead.js';
 import { customMaterializationOf, runCustomMaterialization } from './custom-materialization.js';
 import { nodeHookContext } from './node-hook-context.js';
 import type { QueryComments } from './query-comments.js';
+import { hookSiteOf } from './hook-site.js';
+import { writeConflictDiagnostic } from './write-conflict.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -37,6 +39,8 @@ export interface NodeRunContext {
   threadId?: string;
   /** The project's `query-comment`: the statements a unit test runs in its own in-memory DuckDB carry the test's. */
   comments?: QueryComments;
+  /** The command's threads (`--threads`, else the profile's), for the diagnostic of two nodes writing one table. */
+  threads?: number;
 }
 
 
@@ -144,13 +148,22 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
   } catch (e) {
     await recorded?.catch(() => undefined);
     const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', targetFilePath(ctx.prepared.graph.manifest.packageDirs, node));
-    const mapped = describeWarehouseError(e instanceof ChangeCommittedError ? e.failure : e, node, sql, compiledPath);
+    const cause = e instanceof ChangeCommittedError ? e.failure : e;
+    const conflict = conflictOf(ctx, node, cause);
+    const mapped = conflict ?? describeWarehouseError(cause, node, sql, compiledPath);
     if (mapped === undefined) throw e;
-    const failed: NodeOutcome = { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+    const failed: NodeOutcome = { status: 'error', message: ctx.prepared.scrubber.scrub(conflict ?? `${mapped}\n  in ${node.originalFilePath}`) };
     return e instanceof ChangeCommittedError ? withCommitted(ctx, node, e, failed) : failed;
   }
   await recorded;
   return outcome;
+}
+
+/** Two transactions writing one table at once (write-conflict.ts): the diagnostic's text, else undefined. */
+function conflictOf(ctx: NodeRunContext, node: ManifestNode, e: unknown): string | undefined {
+  const { project, graph } = ctx.prepared;
+  const d = writeConflictDiagnostic(e, { node, nodes: Object.values(graph.manifest.nodes), relationOf: (n) => ctx.relations.relationOf(n), siteOf: hookSiteOf(project.config.rootDir, project.config.configFile, node), threads: ctx.threads ?? project.target.threads });
+  return d && formatDiagnostic(d);
 }
 
 /** A microbatch model: rendered batch by batch as it runs (never ahead); a failed batch fails the node, the others stay. */
@@ -161,9 +174,10 @@ async function runMicrobatchNode(ctx: NodeRunContext, node: ManifestNode, connec
     return await materializeCompiled(ctx, node, connection, '', tw, run);
   } catch (e) {
     const compiledPath = join(relative(ctx.prepared.project.config.rootDir, ctx.prepared.targetDir) || '.', 'compiled', node.packageName, node.originalFilePath);
-    const mapped = describeWarehouseError(e, node, node.compiledCode ?? '', compiledPath);
+    const conflict = conflictOf(ctx, node, e);
+    const mapped = conflict ?? describeWarehouseError(e, node, node.compiledCode ?? '', compiledPath);
     if (mapped === undefined) throw e;
-    return { status: 'error', message: ctx.prepared.scrubber.scrub(`${mapped}\n  in ${node.originalFilePath}`) };
+    return { status: 'error', message: ctx.prepared.scrubber.scrub(conflict ?? `${mapped}\n  in ${node.originalFilePath}`) };
   }
 }
 
@@ -221,6 +235,7 @@ async function materializeCompiled(ctx: NodeRunContext, parsed: ManifestNode, co
     projectRoot: ctx.prepared.project.config.rootDir,
     ...(typeof ctx.prepared.project.target.settings.external_root === 'string' ? { externalRoot: ctx.prepared.project.target.settings.external_root } : {}),
     renderHook,
+    hookSite: hookSiteOf(ctx.prepared.project.config.rootDir, ctx.prepared.project.config.configFile, node),
   });
   return {
     status: result.failedBatches ? (result.partialSuccess ? 'partial success' : 'error') : 'success',

@@ -70,4 +70,15 @@ describe('project hooks', () => {
     ]);
     expect(runResults.results[1]!.message).toMatch(/no_such_table/);
   });
+
+  it("runs the sql of a hook written with after_commit() / before_begin(), as dbt's get_hook_dict reads it", async () => {
+    const dir = writeProject({
+      'project.yml': PROJECT_YML('p', `on-run-start:\n  - "{{ before_begin('create table main.ledger (n int)') }}"\non-run-end:\n  - "{{ after_commit('insert into main.ledger values (7)') }}"\n`),
+      'models/a.sql': 'select 1 as x',
+    });
+    dirs.push(dir);
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from main.ledger')).toEqual([{ n: 7 }]);
+  });
 });

@@ -4,6 +4,7 @@ import { runResultEntry, type NodeRunRecord } from '../artifacts/index.js';
 import { indexResolver, runRenderContext, type RelationIndex } from '../compile/index.js';
 import type { RunProject } from './types.js';
 import { hookLine } from './hook-line.js';
+import { hookOf } from '../project/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 
 export type ProjectHook = 'on-run-start' | 'on-run-end';
@@ -73,11 +74,14 @@ export async function runProjectHooks(
     };
     try {
       const name = `${group.name}-${which}-${index}`;
-      const sql = await p.engine.runRender(
+      const rendered = await p.engine.runRender(
         { uniqueId: id, name, resourceType: 'operation', packageName: group.name, file: group.file, fqn: [group.name, 'hooks', name], config: {} } as never,
         hook,
         { ...operationContext(p, relations, connection, extra, context), ...(group.vars ? { varsOverride: group.vars } : {}) },
       );
+      // As dbt's get_hook_dict: a hook that renders to a `{sql, transaction}` mapping (`after_commit(…)`) runs its sql
+      // (a project hook runs outside any transaction either way).
+      const sql = hookOf(rendered).sql;
       const result = sql.trim() ? await connection.execute(sql) : undefined;
       records.push(record('success', 'OK', { ...(result?.rowsAffected === undefined ? {} : { rows_affected: result.rowsAffected }), ...(result?.response ?? {}) }));
       p.reporter.emit({ type: 'info', message: `${which} hook ${n + 1} of ${all.length} OK` });

@@ -12,6 +12,15 @@ import type { ManifestNode } from '../parse/types.js';
 /** Where a hook runs: in the node's transaction (`pre-hook`, `post-hook`). */
 export type HookPlace = 'pre-hook' | 'post-hook';
 
+/** Where a node's hook is written: the model file, its property file or the project file (`+post-hook:`). */
+export interface HookSite {
+  file: string;
+  line?: number;
+}
+
+/** Finds where hook `index` (0-based, in the node's whole `pre_hook` / `post_hook` list) is written. */
+export type HookSiteOf = (place: HookPlace, index: number) => HookSite | undefined;
+
 const CHECKPOINT = /^(force\s+)?checkpoint\b|^call\s+(force_)?checkpoint\s*\(/i;
 const TRANSACTION_CONTROL = /^(begin|start\s+transaction|commit|rollback|abort|end)\b/i;
 
@@ -30,8 +39,11 @@ export function statementOutsideTransaction(sql: string): { statement: string; k
   return undefined;
 }
 
-/** Throws a `hook-needs-no-transaction` diagnostic when the rendered hook holds such a statement. */
-export function checkHookInTransaction(node: ManifestNode, sql: string, place: HookPlace, index: number): void {
+/**
+ * Throws a `hook-needs-no-transaction` diagnostic when the rendered hook holds such a statement. `index`: the
+ * hook's place in the node's whole list (as the user counts them); `site`: where it is written, when known.
+ */
+export function checkHookInTransaction(node: ManifestNode, sql: string, place: HookPlace, index: number, site?: HookSite): void {
   const found = statementOutsideTransaction(sql);
   if (!found) return;
   const shown = found.statement.length > 60 ? `${found.statement.slice(0, 57)}...` : found.statement;
@@ -45,5 +57,6 @@ export function checkHookInTransaction(node: ManifestNode, sql: string, place: H
     found.kind === 'checkpoint'
       ? `run it ${when}: write ${place.replace('-', '_')}=${wrapper}("${shown}") in config(), or {sql: "${shown}", transaction: false} in YAML (with threads > 1, 'force checkpoint' waits for the other nodes' transactions, where 'checkpoint' fails while they run)`
       : `remove it from the hook (the transaction is Strata's), or run the hook ${when} with ${wrapper}("…") / {sql: "…", transaction: false}`;
-  throw new UserError({ code: 'hook-needs-no-transaction', severity: 'error', message, file: node.originalFilePath, hint });
+  const where = site && site.file !== node.originalFilePath ? ` (set in ${site.file}${site.line ? `:${site.line}` : ''})` : '';
+  throw new UserError({ code: 'hook-needs-no-transaction', severity: 'error', message: message.replace(`${place} ${index + 1} runs`, `${place} ${index + 1}${where} runs`), file: site?.file ?? node.originalFilePath, ...(site?.line ? { line: site.line } : {}), hint });
 }

@@ -10,3 +10,5 @@ export { applyGrants, grantMap, grantWarnings } from './grants.js';
 export { planClone, executeClone, type ClonePlan, type CloneInput } from './clone.js';
 export { persistDocs } from './persist-docs.js';
 export { headerOptions, sqlHeaderOf, withSqlHeader } from './sql-header.js';
+export { checkHookInTransaction, type HookPlace, type HookSite, type HookSiteOf } from './hook-in-transaction.js';
+export { asHook, failedHook, type FailedHook } from './failed-hook.js';

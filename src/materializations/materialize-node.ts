@@ -14,36 +14,44 @@ import { persistDocs } from './persist-docs.js';
 import { hookOf } from '../project/index.js';
 import { ChangeCommittedError } from './change-committed.js';
 import { checkHookInTransaction, type HookPlace } from './hook-in-transaction.js';
+import { asHook } from './failed-hook.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
   return node.config.materialized !== 'ephemeral' && ['model', 'seed', 'snapshot'].includes(node.resourceType);
 }
 
+/** A hook's SQL and its place in the node's whole list (as the user counts them: a diagnostic says `post-hook 2`). */
+interface PlacedHook {
+  sql: string;
+  index: number;
+  place: HookPlace;
+}
+
 /** A node's hooks by when they run: dbt's `before_begin`, in the transaction (pre, post), `after_commit`. */
 interface NodeHooks {
-  beforeBegin: string[];
-  pre: string[];
-  post: string[];
-  afterCommit: string[];
+  beforeBegin: PlacedHook[];
+  pre: PlacedHook[];
+  post: PlacedHook[];
+  afterCommit: PlacedHook[];
 }
 
 function hooksOf(node: ManifestNode): NodeHooks {
-  const split = (texts: string[] | undefined): [string[], string[]] => {
-    const hooks = (texts ?? []).map(hookOf);
-    return [hooks.filter((h) => h.transaction).map((h) => h.sql), hooks.filter((h) => !h.transaction).map((h) => h.sql)];
+  const split = (texts: string[] | undefined, place: HookPlace): [PlacedHook[], PlacedHook[]] => {
+    const hooks = (texts ?? []).map((text, index) => ({ ...hookOf(text), index, place }));
+    return [hooks.filter((h) => h.transaction), hooks.filter((h) => !h.transaction)];
   };
-  const [pre, beforeBegin] = split(node.config.pre_hook);
-  const [post, afterCommit] = split(node.config.post_hook);
+  const [pre, beforeBegin] = split(node.config.pre_hook, 'pre-hook');
+  const [post, afterCommit] = split(node.config.post_hook, 'post-hook');
   return { beforeBegin, pre, post, afterCommit };
 }
 
-/** Runs hooks in order; `place` when they run inside the node's transaction (checked for statements that cannot). */
-async function runHooks(input: MaterializeInput, hooks: string[], place?: HookPlace): Promise<void> {
-  for (const [i, hook] of hooks.entries()) {
-    const sql = input.renderHook ? await input.renderHook(hook) : hook;
-    if (place && input.dialect.capabilities.transactionalDdl) checkHookInTransaction(input.node, sql, place, i);
-    if (sql.trim()) await input.connection.execute(sql);
+/** Runs hooks in order; `inTransaction` when they run inside the node's transaction (checked for statements that cannot). */
+async function runHooks(input: MaterializeInput, hooks: PlacedHook[], inTransaction = false): Promise<void> {
+  for (const { place, index, sql: text } of hooks) {
+    const sql = input.renderHook ? await input.renderHook(text) : text;
+    if (inTransaction && input.dialect.capabilities.transactionalDdl) checkHookInTransaction(input.node, sql, place, index, input.hookSite?.(place, index));
+    if (sql.trim()) await asHook({ place, index, sql }, () => input.connection.execute(sql));
   }
 }
 
@@ -154,7 +162,7 @@ function forgetNode(relations: RelationLookup, relation: Relation): void {
 async function materializeWith(input: MaterializeInput & { relations: RelationLookup }, hooks: NodeHooks): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   const materialized = String(node.config.materialized);
-  await runHooks(input, hooks.pre, input.microbatch ? undefined : 'pre-hook');
+  await runHooks(input, hooks.pre, !input.microbatch);
   // Checked after the pre-hooks (as dbt) and before anything is built: a broken contract leaves the previous relation as it was.
   const sql = materialized === 'seed' || materialized === 'ephemeral' || input.microbatch || !contractEnforced(node) ? input.sql : await enforceContract(node, input.sql, connection, dialect);
   let result: MaterializeResult;
@@ -193,7 +201,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       result = await materializeExternal(input, sql);
       break;
     case 'incremental':
-      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post, 'post-hook')) : await materializeIncremental(input, sql);
+      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post, true)) : await materializeIncremental(input, sql);
       break;
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);
@@ -205,7 +213,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
   }
   // A microbatch model's run them in its last batch's transaction.
   // Without transactions the change is in place before the post-hooks run: a failing one cannot undo it.
-  if (!input.microbatch) await runHooks(input, hooks.post, 'post-hook').catch((e: unknown) => Promise.reject(dialect.capabilities.transactionalDdl ? e : new ChangeCommittedError(result, e)));
+  if (!input.microbatch) await runHooks(input, hooks.post, true).catch((e: unknown) => Promise.reject(dialect.capabilities.transactionalDdl ? e : new ChangeCommittedError(result, e)));
   return result;
 }
 

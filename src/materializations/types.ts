@@ -1,6 +1,7 @@
 import type { Connection, Dialect, ExistingRelation, Relation, RelationKind } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { MicrobatchRun } from './microbatch.js';
+import type { HookSiteOf } from './hook-in-transaction.js';
 
 /**
  * What a run knows of the warehouse's relations (dbt's relation cache): asked instead of the catalog, and
@@ -36,6 +37,8 @@ export interface MaterializeInput {
   log?: (message: string) => void;
   /** Renders a hook (hooks may be Jinja). */
   renderHook?: (hook: string) => Promise<string>;
+  /** Where the node's hook N is written (a diagnostic about it names that file and line). */
+  hookSite?: HookSiteOf;
   /** The project's folder: relative paths of files a materialization writes (`external`) are its. */
   projectRoot?: string;
   /** DuckDB: the profile's `external_root` (default `.`), where external models' files go. */

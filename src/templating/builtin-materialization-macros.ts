@@ -3,7 +3,8 @@ import type { MacroFile } from './types.js';
 /**
  * dbt's global-project macros that `{% materialization %}` blocks call besides the relation macros
  * (builtin-macros.ts): hooks (and `before_begin` / `after_commit`, which make a hook that runs outside the
- * model's transaction), revoking, and the documentation and grant steps. Package `dbt`. `persist_docs`
+ * model's transaction: as dbt-core's `run_hooks`, the first of them commits the transaction the block opened),
+ * revoking, and the documentation and grant steps. Package `dbt`. `persist_docs`
  * does nothing (Strata applies column docs in its own materializations only); `apply_grants` does nothing
  * outside a block, where materialization-call.ts gives the real one.
  */
@@ -12,8 +13,9 @@ export const materializationMacroFile: MacroFile = {
   packageName: 'dbt',
   contents: `{% macro run_hooks(hooks, inside_transaction=True) -%}
 {%- for hook in hooks if hook.transaction == inside_transaction -%}
+{%- if not inside_transaction and loop.first %}{% do adapter.commit() %}{% endif -%}
 {%- set rendered = render(hook.sql) | trim -%}
-{%- if rendered | length > 0 -%}{% call statement(auto_begin=inside_transaction) %}{{ rendered }}{% endcall %}{%- endif -%}
+{%- if rendered | length > 0 -%}{% call statement(auto_begin=inside_transaction, hook=hook) %}{{ rendered }}{% endcall %}{%- endif -%}
 {%- endfor -%}
 {%- endmacro %}
 {% macro make_hook_config(sql, inside_transaction) -%}{{ tojson({'sql': sql, 'transaction': inside_transaction}) }}{%- endmacro %}

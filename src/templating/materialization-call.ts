@@ -12,7 +12,7 @@ import { splitArgs } from './call-args.js';
 import { isDict } from './jinja/values.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { materializationMacroName } from './materialization-lookup.js';
-import type { MacroInfo, MaterializationCall, MaterializationOutcome, RenderNode, RunRenderContext } from './types.js';
+import type { MacroInfo, MaterializationCall, MaterializationOutcome, RenderNode, RunRenderContext, StatementOptions } from './types.js';
 
 interface StatementResult {
   response: Record<string, unknown>;
@@ -30,7 +30,7 @@ function responseCode(sql: string): string {
  * dbt's `statement(name, fetch_result=False, …)` call block and `load_result(name)`: a statement whose rows
  * are not fetched goes to the warehouse as a statement, so its response has the rows it wrote.
  */
-function statements(context: RunRenderContext): { statement: (...a: unknown[]) => unknown; loadResult: (name: string) => StatementResult | null; results: Map<string, StatementResult> } {
+function statements(context: RunRenderContext, hookPlaces: WeakMap<object, HookPlace>): { statement: (...a: unknown[]) => unknown; loadResult: (name: string) => StatementResult | null; results: Map<string, StatementResult> } {
   const results = new Map<string, StatementResult>();
   const warehouse = context.warehouse;
   const statement = (...args: unknown[]): unknown => {
@@ -39,18 +39,20 @@ function statements(context: RunRenderContext): { statement: (...a: unknown[]) =
     const named = pos[0] ?? kw.name;
     const name = named === undefined || named === null ? undefined : String(named);
     const fetch = Boolean(pos[1] ?? kw.fetch_result ?? false);
+    const hook = kw.hook && typeof kw.hook === 'object' ? hookPlaces.get(kw.hook) : undefined;
+    const options = { autoBegin: Boolean(pos[2] ?? kw.auto_begin ?? true), ...(hook ? { hook } : {}) };
     const caller = kw.caller as (() => unknown) | undefined;
     if (!warehouse || !caller) return '';
     return Promise.resolve(caller()).then(async (body) => {
       const sql = String(body);
       const code = responseCode(sql);
       if (fetch || !warehouse.execute) {
-        const result = await warehouse.query(sql);
+        const result = await warehouse.query(sql, options);
         const table = agateTable(result) as { rows: unknown[] };
         if (name) results.set(name, { response: { _message: 'OK', code, rows_affected: fetch ? table.rows.length : -1 }, data: table.rows, table });
         return '';
       }
-      const r = await warehouse.execute(sql);
+      const r = await warehouse.execute(sql, options);
       const rows = r.rowsAffected;
       const usage = r.bytesProcessed !== undefined ? { bytes_processed: r.bytesProcessed, bytes_billed: r.bytesBilled, job_id: r.jobId } : {};
       const response = { ...r.response, _message: rows === undefined ? 'OK' : `${code} ${rows}`, code, rows_affected: rows ?? -1, ...usage };
@@ -76,8 +78,16 @@ function applyGrants(call: MaterializationCall, args: unknown[]): unknown {
   return call.applyGrants(toRelation(rel), typeof rel.type === 'string' ? rel.type : null, grants, Boolean(revoke)).then(() => '');
 }
 
-/** dbt's hook objects: `sql`, `transaction` (Strata's hooks all run inside), `index`. */
-const hookObjects = (hooks: string[]): Record<string, unknown>[] => hooks.map((text, index) => ({ ...hookOf(text), index }));
+type HookPlace = NonNullable<StatementOptions['hook']>;
+
+/** dbt's hook objects (`sql`, `transaction`, `index`), each remembered with its list and place for `statement(hook=…)`. */
+function hookObjects(hooks: string[], place: HookPlace['place'], places: WeakMap<object, HookPlace>): Record<string, unknown>[] {
+  return hooks.map((text, index) => {
+    const hook = { ...hookOf(text), index };
+    places.set(hook, { place, index });
+    return hook;
+  });
+}
 
 function returnedRelations(returned: unknown, block: MacroInfo, node: RenderNode): MaterializationOutcome['relations'] {
   const at = { file: block.path, line: block.line };
@@ -102,12 +112,13 @@ function returnedRelations(returned: unknown, block: MacroInfo, node: RenderNode
  * state set by the engine), checks what the block returned and takes the `main` statement's response.
  */
 export function materializationRun(node: RenderNode, block: MacroInfo, context: RunRenderContext, call: MaterializationCall): { context: RunRenderContext; invoke(registry: MacroRegistry): Promise<MaterializationOutcome> } {
-  const { statement, loadResult, results } = statements(context);
+  const hookPlaces = new WeakMap<object, HookPlace>();
+  const { statement, loadResult, results } = statements(context, hookPlaces);
   const extra = {
     sql: call.sql,
     compiled_code: call.sql,
-    pre_hooks: hookObjects(call.preHooks),
-    post_hooks: hookObjects(call.postHooks),
+    pre_hooks: hookObjects(call.preHooks, 'pre-hook', hookPlaces),
+    post_hooks: hookObjects(call.postHooks, 'post-hook', hookPlaces),
     statement,
     load_result: loadResult,
     apply_grants: (...args: unknown[]) => applyGrants(call, args),

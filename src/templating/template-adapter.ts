@@ -107,7 +107,8 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     cache_added: () => null,
     cache_dropped: () => null,
     cache_renamed: () => null,
-    commit: () => null,
+    // In a materialization block, ends the transaction its statements opened (execute/block-transaction.ts).
+    commit: () => (execute && wh!.commit ? wh!.commit().then(() => null) : null),
     get_incremental_strategy_macro: unsupported('get_incremental_strategy_macro'),
     submit_python_job: unsupported('submit_python_job'),
     // dbt-duckdb's: where external models' files go (the profile's external_root, default '.'); harmless elsewhere.

@@ -146,12 +146,22 @@ export interface ParseRenderResult {
 
 /** Warehouse access for the run render. Every method may be called several times with the same input. */
 export interface TemplateWarehouse {
-  query(sql: string): Promise<QueryResult>;
+  query(sql: string, options?: StatementOptions): Promise<QueryResult>;
   getColumns(relation: Relation): Promise<ColumnDef[]>;
   /** Undefined if absent; used by `adapter.get_relation` / `load_relation`. */
   relationExists(relation: Relation): Promise<boolean>;
   /** A statement whose rows are not fetched (a materialization's `statement('main')`): the warehouse's answer. */
-  execute?(sql: string): Promise<ExecuteResult>;
+  execute?(sql: string, options?: StatementOptions): Promise<ExecuteResult>;
+  /** dbt's `adapter.commit()`: ends the transaction a materialization block's statements opened, if one is open. */
+  commit?(): Promise<void>;
+}
+
+/** What a materialization block's `statement(…)` says of one statement (a warehouse outside a block ignores it). */
+export interface StatementOptions {
+  /** dbt's `auto_begin`: true opens the block's transaction where none is open; false runs without opening one. */
+  autoBegin?: boolean;
+  /** The model hook the statement runs (`run_hooks`): which list, and its place in it (0-based). */
+  hook?: { place: 'pre-hook' | 'post-hook'; index: number };
 }
 
 export interface RunRenderContext {
