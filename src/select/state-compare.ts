@@ -40,6 +40,11 @@ export class StateComparer {
     this.comparesDbt = [...state.macros.keys()].some((id) => id.startsWith('macro.dbt.'));
   }
 
+  /** The saved run's results and source freshness (`result:`, `source_status:`). */
+  get results(): StateManifest['results'] {
+    return this.state.results;
+  }
+
   isNew(id: string, kind: 'node' | 'source' | 'exposure'): boolean {
     return kind === 'source' ? !this.state.sources.has(id) : kind === 'exposure' ? !this.state.exposures.has(id) : !this.state.nodes.has(id);
   }
