@@ -37,7 +37,7 @@ export class StateComparer {
   private readonly comparesDbt: boolean;
 
   constructor(private readonly manifest: Manifest, private readonly state: StateManifest) {
-    this.comparesDbt = [...state.macros.keys()].some((id) => id.startsWith('macro.dbt.'));
+    this.comparesDbt = state.byStrata === true && [...state.macros.keys()].some((id) => id.startsWith('macro.dbt.'));
   }
 
   /** The saved run's results and source freshness (`result:`, `source_status:`). */
@@ -90,8 +90,9 @@ export class StateComparer {
 
   /**
    * A macro the node calls, or one those call (their `depends_on.macros`, as dbt's `state:modified.macros`
-   * follows them), whose text differs from the saved one or is new. A saved manifest that lists none of
-   * dbt's own macros (Strata's before it listed them) is not compared on those.
+   * follows them), whose text differs from the saved one or is new. dbt's own macros (package `dbt`) are
+   * compared only with a manifest Strata wrote that lists them: dbt's text of them is not Strata's, and a
+   * Strata before this one listed none.
    */
   private macrosChanged(node: ManifestNode): boolean {
     for (const id of node.dependsOn.macros) {

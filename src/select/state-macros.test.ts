@@ -55,12 +55,26 @@ describe('state:modified.macros through adapter.dispatch', () => {
     expect(await p.modified()).toEqual(['direct', 'nested', 'prices']);
   });
 
-  it('a saved manifest without dbt macros (an older Strata) reads no change in them', async () => {
+  it("compares dbt's own macros with a Strata manifest that lists them, not with dbt's manifest or an older Strata's", async () => {
     const p = await saved();
     const path = join(p.state, 'manifest.json');
-    const m = JSON.parse(readFileSync(path, 'utf8')) as Json;
-    m.macros = Object.fromEntries(Object.entries(m.macros as Json).filter(([id]) => id.startsWith('macro.p.')));
-    writeFileSync(path, JSON.stringify(m));
+    const original = JSON.parse(readFileSync(path, 'utf8')) as Json;
+    const write = (change: (m: Json) => void): void => {
+      const m = structuredClone(original);
+      change(m);
+      writeFileSync(path, JSON.stringify(m));
+    };
+    // Another text of the unique test saved (another Strata): the test that calls it is modified, as in dbt.
+    write((m) => (m.macros['macro.dbt.test_unique'].macro_sql = '{% test unique(model, column_name) %}select 1{% endtest %}'));
+    expect(await p.modified()).toEqual(['unique_plain_id']);
+    // The same from dbt (no strata_version): dbt's text of its macros is not Strata's, so not compared.
+    write((m) => {
+      m.macros['macro.dbt.test_unique'].macro_sql = '{% test unique(model, column_name) %}select 1{% endtest %}';
+      delete m.metadata.strata_version;
+    });
+    expect(await p.modified()).toEqual([]);
+    // A Strata manifest listing the project's macros only.
+    write((m) => (m.macros = Object.fromEntries(Object.entries(m.macros as Json).filter(([id]) => id.startsWith('macro.p.')))));
     expect(await p.modified()).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface StateManifest {
   sources: Map<string, { database?: string; schema: string; identifier: string }>;
   exposures: Set<string>;
   macros: Map<string, string>;
+  /** Written by Strata (`metadata.strata_version`), not by dbt: its dbt-package macros are Strata's, comparable with this run's. */
+  byStrata?: boolean;
   /** `run_results.json` and `sources.json` beside it (and this target's `sources.json`), for `result:` and `source_status:`. */
   results?: StateResults;
 }
@@ -68,5 +70,5 @@ export function readStateManifest(dir: string, currentTargetDir?: string): State
   for (const [id, s] of Object.entries((raw.sources ?? {}) as Record<string, Json>)) sources.set(id, { ...(s.database ? { database: String(s.database) } : {}), schema: String(s.schema), identifier: String(s.identifier ?? s.name) });
   const macros = new Map<string, string>();
   for (const [id, m] of Object.entries((raw.macros ?? {}) as Record<string, Json>)) macros.set(id, String(m.macro_sql ?? ''));
-  return { path, nodes, sources, exposures: new Set(Object.keys((raw.exposures ?? {}) as Json)), macros, results: stateResults(dir, currentTargetDir) };
+  return { path, nodes, sources, exposures: new Set(Object.keys((raw.exposures ?? {}) as Json)), macros, byStrata: typeof (raw.metadata as Json | undefined)?.strata_version === 'string', results: stateResults(dir, currentTargetDir) };
 }
