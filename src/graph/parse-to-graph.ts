@@ -1,7 +1,7 @@
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
 import type { TemplateEngine } from '../templating/types.js';
-import { RelationNamer, accessDiagnostics, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
+import { RelationNamer, accessDiagnostics, addGlobalMacros, mergeManifest, packageProject, parseProject, propertyRenderer, readDependency, rootOverrides, type ModelParseFacts, type ParseCounts, type RawUnitTest } from '../parse/index.js';
 import { packageTestConfig } from '../parse/package-project.js';
 import type { Manifest, ManifestNode, SourceDefinition } from '../parse/types.js';
 import { buildGraph, type ProjectGraph } from './index.js';
@@ -36,6 +36,7 @@ export function parseToGraph(
     parsed.secrets.push(...p.secrets);
   }
   bag.merge(parsed.diagnostics);
+  addGlobalMacros(manifest, engine);
 
   // The nodes of files (before test, unit test and landing nodes join): enumerated once.
   const fileNodes = Object.values(manifest.nodes);

@@ -1,4 +1,5 @@
 export { parseProject, type ParseOptions, type ParseCounts, type ModelParseFacts } from './parse-project.js';
+export { addGlobalMacros } from './parse-run.js';
 export { readSchemaFiles, type RawTest, type RawUnitTest, type Patch } from './schema-yaml.js';
 export { mergeConfig, folderConfig, finalConfig } from './node-config.js';
 export type * from './types.js';

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { LoadedProject } from '../project/types.js';
-import type { ParseRenderResult, RenderNode, TemplateEngine } from '../templating/types.js';
+import type { MacroInfo, ParseRenderResult, RenderNode, TemplateEngine } from '../templating/types.js';
 import { extractDocBlocks, macroNameOf } from '../templating/index.js';
 import type { DocBlock, MacroDefinition, Manifest } from './types.js';
 import { readSchemaFiles, type SchemaProperties } from './schema-yaml.js';
@@ -110,10 +110,17 @@ function addDocBlocks(project: LoadedProject, manifest: Manifest): Record<string
 
 /** Macros, generic tests (`test_<name>`) and materialization blocks (`materialization_<name>_<adapter>`), named as dbt lists them. */
 function addMacros(manifest: Manifest, engine: TemplateEngine, props: SchemaProperties): void {
-  const name = manifest.projectName;
   for (const m of [...engine.macros, ...(engine.materializations ?? [])]) {
-    if (m.packageName !== name) continue;
-    const id = `macro.${name}.${macroNameOf(m)}`;
-    manifest.macros[id] = { uniqueId: id, name: macroNameOf(m), packageName: name, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: m.arguments.map((a) => ({ name: a })), dependsOn: { macros: [] }, description: props.macros.get(m.name)?.description ?? '' } satisfies MacroDefinition;
+    if (m.packageName === manifest.projectName) addMacro(manifest, engine, m, props.macros.get(m.name)?.description ?? '');
   }
+}
+
+/** dbt's global macros (package `dbt`: dbt's own, the built-in tests', the adapter's), listed in the manifest as dbt lists them. */
+export function addGlobalMacros(manifest: Manifest, engine: TemplateEngine): void {
+  for (const m of engine.globalMacros ?? []) addMacro(manifest, engine, m, '');
+}
+
+function addMacro(manifest: Manifest, engine: TemplateEngine, m: MacroInfo, description: string): void {
+  const id = `macro.${m.packageName}.${macroNameOf(m)}`;
+  manifest.macros[id] = { uniqueId: id, name: macroNameOf(m), packageName: m.packageName, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: m.arguments.map((a) => ({ name: a })), dependsOn: { macros: engine.macroCalls?.(m) ?? [] }, description } satisfies MacroDefinition;
 }

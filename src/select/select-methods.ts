@@ -23,7 +23,7 @@ export interface Context {
   columns?: ColumnSelector;
 }
 
-export const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'version', 'group', 'access', 'selector', 'column', 'config.<key>'];
+export const METHODS = ['tag', 'path', 'file', 'fqn', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'exposure', 'state', 'result', 'source_status', 'version', 'group', 'access', 'selector', 'column', 'config.<key>'];
 
 /** A node's group as dbt gives it: its config's, or for a generic test the group of the node it tests. */
 export function groupOfItem(ctx: Context, item: Item): string | undefined {
@@ -101,6 +101,11 @@ export function matches(ctx: Context, item: Item, method: string, value: string)
       return item.resourceType === 'exposure' && (globOrEqual(value, item.name) || globOrEqual(value, `${item.packageName}.${item.name}`) || globOrEqual(value, item.fqn.join('.')));
     case 'state':
       return stateMatches(ctx.state!, item, value);
+    case 'result':
+      // dbt's: the node's status in the saved run_results.json (success, error, fail, warn, pass, skipped).
+      return ctx.state!.results!.statuses()!.get(item.uniqueId) === value;
+    case 'source_status':
+      return item.resourceType === 'source' && ctx.state!.results!.fresherSources()!.has(item.uniqueId);
     case 'version': {
       // dbt's: latest, prerelease (above latest), old (below it), none (an unversioned model).
       if (item.resourceType !== 'model') return false;

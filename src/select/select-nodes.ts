@@ -60,7 +60,7 @@ function evalAtom(ctx: Context, atom: string): Set<string> {
   const value = colon > 0 ? body!.slice(colon + 1) : body!;
   const method = colon > 0 ? body!.slice(0, colon) : defaultMethod(value);
   if (!value || /\+/.test(value)) throw new Error(`cannot read selector '${atom}'`);
-  if (method === 'result' || method === 'source_status') throw Object.assign(new Error(`selector method '${method}:' needs saved results, which Strata does not support yet`), { unsupported: true });
+  if (method === 'result' || method === 'source_status') checkSavedResults(ctx, method, value);
   if (method === 'state') {
     if (!ctx.state) throw new Error(`'${atom}' compares with a saved manifest: pass --state <folder with manifest.json>`);
     if (!STATE_VALUES.includes(value)) throw new Error(`state:${value} is not one of ${STATE_VALUES.join(', ')}`);
@@ -82,6 +82,21 @@ function evalAtom(ctx: Context, atom: string): Set<string> {
   if (up !== undefined) for (const a of walk(base, maps.parentMap, up === '' ? undefined : Number(up))) out.add(a);
   if (down !== undefined) for (const d of walk(base, maps.childMap, down === '' ? undefined : Number(down))) out.add(d);
   return out;
+}
+
+const RESULT_STATUSES = ['success', 'error', 'skipped', 'pass', 'fail', 'warn', 'no-op'];
+
+/** `result:` reads the saved run_results.json, `source_status:` the saved and this target's sources.json: each must be there. */
+function checkSavedResults(ctx: Context, method: string, value: string): void {
+  const results = ctx.state?.results;
+  if (!results) throw new Error(`'${method}:${value}' reads the results saved with --state: pass --state <folder of the last run's target/>`);
+  if (method === 'result') {
+    if (!RESULT_STATUSES.includes(value)) throw new Error(`result:${value} is not one of ${RESULT_STATUSES.join(', ')}`);
+    if (!results.statuses()) throw new Error(`result:${value} reads ${results.runResultsPath}, which is missing or unreadable: save run_results.json with the manifest`);
+    return;
+  }
+  if (value !== 'fresher') throw new Error(`source_status:${value} is not dbt's: use source_status:fresher`);
+  if (!results.fresherSources()) throw new Error(`source_status:fresher compares ${results.sourcesPaths.state} with ${results.sourcesPaths.current ?? "this target's sources.json"}: run \`strata source freshness\` first, and save sources.json with the manifest`);
 }
 
 function evalArgs(ctx: Context, args: string[], diagnostics: Diagnostic[], flag: string): Set<string> {

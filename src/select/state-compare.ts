@@ -34,10 +34,15 @@ export const STATE_VALUES = ['new', 'old', 'modified', 'unmodified', ...ASPECTS.
 export class StateComparer {
   private readonly macroClosure = new Map<string, string[]>();
   private readonly changes = new Map<string, Set<StateAspect>>();
-  private readonly macroNames: Map<string, string>;
+  private readonly comparesDbt: boolean;
 
   constructor(private readonly manifest: Manifest, private readonly state: StateManifest) {
-    this.macroNames = new Map(Object.values(manifest.macros).map((m) => [m.name, m.uniqueId]));
+    this.comparesDbt = state.byStrata === true && [...state.macros.keys()].some((id) => id.startsWith('macro.dbt.'));
+  }
+
+  /** The saved run's results and source freshness (`result:`, `source_status:`). */
+  get results(): StateManifest['results'] {
+    return this.state.results;
   }
 
   isNew(id: string, kind: 'node' | 'source' | 'exposure'): boolean {
@@ -83,10 +88,16 @@ export class StateComparer {
     return now !== then;
   }
 
-  /** A project macro the node calls, or one those call, whose text differs from the saved one (or is new). */
+  /**
+   * A macro the node calls, or one those call (their `depends_on.macros`, as dbt's `state:modified.macros`
+   * follows them), whose text differs from the saved one or is new. dbt's own macros (package `dbt`) are
+   * compared only with a manifest Strata wrote that lists them: dbt's text of them is not Strata's, and a
+   * Strata before this one listed none.
+   */
   private macrosChanged(node: ManifestNode): boolean {
     for (const id of node.dependsOn.macros) {
       for (const m of this.closure(id)) {
+        if (!this.comparesDbt && m.startsWith('macro.dbt.')) continue;
         const now = this.manifest.macros[m]?.macroSql;
         if (now !== undefined && !sameMaskedText(now, this.state.macros.get(m))) return true;
       }
@@ -100,8 +111,8 @@ export class StateComparer {
     const seen = new Set<string>([id]);
     const stack = [id];
     while (stack.length) {
-      const sql = this.manifest.macros[stack.pop()!]?.macroSql ?? '';
-      for (const [name, callee] of this.macroNames) if (!seen.has(callee) && sql.includes(name) && new RegExp(`\\b${name}\\s*\\(`).test(sql)) {
+      for (const callee of this.manifest.macros[stack.pop()!]?.dependsOn.macros ?? []) {
+        if (seen.has(callee)) continue;
         seen.add(callee);
         stack.push(callee);
       }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
+import { stateResults, type StateResults } from './state-results.js';
 
 /** What state comparison needs of one node of a saved manifest (dbt's or Strata's `manifest.json`). */
 export interface StateNode {
@@ -23,6 +24,10 @@ export interface StateManifest {
   sources: Map<string, { database?: string; schema: string; identifier: string }>;
   exposures: Set<string>;
   macros: Map<string, string>;
+  /** Written by Strata (`metadata.strata_version`), not by dbt: its dbt-package macros are Strata's, comparable with this run's. */
+  byStrata?: boolean;
+  /** `run_results.json` and `sources.json` beside it (and this target's `sources.json`), for `result:` and `source_status:`. */
+  results?: StateResults;
 }
 
 type Json = Record<string, unknown>;
@@ -46,8 +51,8 @@ function stateNode(n: Json): StateNode {
   };
 }
 
-/** Reads `DIR/manifest.json`; a missing or unreadable file is a diagnostic naming it. */
-export function readStateManifest(dir: string): StateManifest | Diagnostic {
+/** Reads `DIR/manifest.json`; a missing or unreadable file is a diagnostic naming it. `currentTargetDir`: this target's folder, for its `sources.json`. */
+export function readStateManifest(dir: string, currentTargetDir?: string): StateManifest | Diagnostic {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) {
     return { code: 'state-not-found', severity: 'error', message: `--state ${dir}: there is no manifest.json there`, file: '--state', hint: 'point --state at the target/ folder (or a copy of its manifest.json) of the run to compare with, e.g. the last production run' };
@@ -65,5 +70,5 @@ export function readStateManifest(dir: string): StateManifest | Diagnostic {
   for (const [id, s] of Object.entries((raw.sources ?? {}) as Record<string, Json>)) sources.set(id, { ...(s.database ? { database: String(s.database) } : {}), schema: String(s.schema), identifier: String(s.identifier ?? s.name) });
   const macros = new Map<string, string>();
   for (const [id, m] of Object.entries((raw.macros ?? {}) as Record<string, Json>)) macros.set(id, String(m.macro_sql ?? ''));
-  return { path, nodes, sources, exposures: new Set(Object.keys((raw.exposures ?? {}) as Json)), macros };
+  return { path, nodes, sources, exposures: new Set(Object.keys((raw.exposures ?? {}) as Json)), macros, byStrata: typeof (raw.metadata as Json | undefined)?.strata_version === 'string', results: stateResults(dir, currentTargetDir) };
 }

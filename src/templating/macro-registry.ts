@@ -132,6 +132,11 @@ export class MacroRegistry {
     return this.byPackage.get('dbt')?.has(name) ? 'dbt' : undefined;
   }
 
+  /** Package whose macro `name` a template of package `local` calls, as dbt's resolver looks: `local` first, then `resolvePackage`. */
+  packageFrom(name: string, local: string): string | undefined {
+    return this.byPackage.get(local)?.has(name) ? local : this.resolvePackage(name);
+  }
+
   has(name: string, pkg?: string): boolean {
     return pkg ? !!this.byPackage.get(pkg)?.has(name) : this.resolvePackage(name) !== undefined;
   }

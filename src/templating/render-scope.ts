@@ -16,6 +16,7 @@ import { Namespace, dbtReturn } from './jinja/index.js';
 import { DBT_COMPAT_VERSION } from '../project/index.js';
 import { varDigest } from './read-digests.js';
 import { configFunction, envVarFunction, parseRelation, placeholder, refFunction, secretFunction, sourceFunction, varFunction } from './scope-functions.js';
+import { dispatchTarget } from './static-macro-calls.js';
 
 export { envDigest, varDigest } from './read-digests.js';
 
@@ -163,11 +164,8 @@ function storesFailures(config: Record<string, unknown>, flag: boolean): boolean
 /** `adapter.dispatch(name, namespace)`: the `<adapter>__name` or `default__name` macro, in dbt's search order. */
 function dispatcher({ options, registry }: ScopeInput, adapterType: string): (name: string, namespace?: string) => (...a: unknown[]) => unknown {
   return (name: string, namespace?: string): ((...a: unknown[]) => unknown) => {
-    const order = options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order ?? [];
-    const packages = [...order, options.projectName, ...(namespace ? [namespace] : []), ...registry.packages()];
-    for (const prefix of [adapterType, 'default']) {
-      for (const pkg of packages) if (registry.has(`${prefix}__${name}`, pkg)) return registry.callable(`${prefix}__${name}`, pkg);
-    }
+    const found = dispatchTarget({ has: (n, p) => registry.has(n, p), packages: () => registry.packages(), projectName: options.projectName, adapterType, searchOrders: options.dispatch }, name, namespace);
+    if (found) return registry.callable(found.name, found.pkg);
     throw new TemplateUserError('macro-not-found', `adapter.dispatch('${name}') found no ${adapterType}__${name} or default__${name} macro`, 'define default__' + name);
   };
 }

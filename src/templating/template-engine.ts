@@ -14,7 +14,8 @@ import { isInertMacro, scanParseTemplate } from './parse-scan.js';
 import { defaultGlobals, lenientRuntime, type CompiledTemplate, type Runtime } from './jinja/index.js';
 import { renderErrorDiagnostic } from './render-errors.js';
 import { CompiledTemplates } from './compiled-templates.js';
-import { findCall, isWarehouseError, macrosCalled } from './template-source-calls.js';
+import { findCall, isWarehouseError } from './template-source-calls.js';
+import { dispatchTarget, staticMacroCalls, type MacroLookup } from './static-macro-calls.js';
 
 /** Names a project may define as its own macros, overriding dbt's (then the fast path steps aside). */
 const OVERRIDABLE = ['ref', 'source', 'config'];
@@ -64,6 +65,32 @@ export class JinjaTemplateEngine implements TemplateEngine {
     this.parseRuntime = lenientRuntime({ unknownCalls: 'fail', strictNames: new Set((options.declaredPackages ?? []).filter((p) => !this.registry.packages().includes(p))) });
   }
 
+  /** The macros a macro calls, by its text (dispatch resolved for this target): its `depends_on.macros`. */
+  macroCalls(m: MacroInfo): string[] {
+    return staticMacroCalls(m.sql, m.packageName, this.lookup(), m.name);
+  }
+
+  /** The macros a node's template calls directly, by its text, as the project resolves them. */
+  private templateCalls(source: string): string[] {
+    return staticMacroCalls(source, this.options.projectName, this.lookup());
+  }
+
+  private macroLookup?: MacroLookup;
+  private lookup(): MacroLookup {
+    if (this.macroLookup) return this.macroLookup;
+    const { registry, options } = this;
+    const space = { has: (n: string, p: string) => registry.has(n, p), packages: () => registry.packages(), projectName: options.projectName, adapterType: options.adapterType, searchOrders: options.dispatch };
+    return (this.macroLookup = {
+      packageOf: (name, local) => registry.packageFrom(name, local),
+      has: (name, pkg) => registry.has(name, pkg),
+      isPackage: (name) => registry.packages().includes(name),
+      dispatch: (name, namespace) => {
+        const found = dispatchTarget(space, name, namespace);
+        return found && `macro.${found.pkg}.${found.name}`;
+      },
+    });
+  }
+
   hasMacro(name: string): boolean {
     return this.registry.has(name);
   }
@@ -76,7 +103,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
     const scanned = this.parseScan(source, node.file);
     if (scanned) {
       // Past the simple shape, a file may call macros (inert ones): recorded as a render records them.
-      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: scanned.beyondSimple ? macrosCalled(source, (n) => this.registry.resolvePackage(n)) : [], fastPath: true, diagnostics: [] };
+      const result: ParseRenderResult = { refs: [], sources: [], config: {}, docRefs: [], macrosUsed: scanned.beyondSimple ? this.templateCalls(source) : [], fastPath: true, diagnostics: [] };
       for (const c of scanned.calls) {
         if (c.kind === 'ref') result.refs.push(c.ref);
         else if (c.kind === 'source') result.sources.push(c.source);
@@ -85,7 +112,7 @@ export class JinjaTemplateEngine implements TemplateEngine {
       return result;
     }
     const recorder: ParseRecorder = { refs: [], sources: [], config: {}, docRefs: [] };
-    const result: ParseRenderResult = { refs: recorder.refs, sources: recorder.sources, config: recorder.config, docRefs: recorder.docRefs, macrosUsed: macrosCalled(source, (n) => this.registry.resolvePackage(n)), fastPath: false, diagnostics: [] };
+    const result: ParseRenderResult = { refs: recorder.refs, sources: recorder.sources, config: recorder.config, docRefs: recorder.docRefs, macrosUsed: this.templateCalls(source), fastPath: false, diagnostics: [] };
     try {
       const { template, values } = this.compiled.compile(node.file, source);
       const frame = this.frame(node, recorder, undefined, values, options);

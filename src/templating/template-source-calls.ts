@@ -2,21 +2,6 @@ import { UserError, locate } from '../diagnostics/index.js';
 import { JinjaError } from './jinja/index.js';
 import { TemplateUserError } from './signals.js';
 
-/**
- * Macros a template calls: names followed by `(` inside its tags (SQL's own `length(x)` is not a call of
- * dbt.length), as `macro.<package>.<name>` where `packageOf` knows the name.
- */
-export function macrosCalled(source: string, packageOf: (name: string) => string | undefined): string[] {
-  const used = new Set<string>();
-  for (const tag of source.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-    for (const m of tag[0].matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
-      const pkg = packageOf(m[1]!);
-      if (pkg) used.add(`macro.${pkg}.${m[1]}`);
-    }
-  }
-  return [...used];
-}
-
 /** Where a template calls `fn` (with `first` as its first argument if it can tell), for a diagnostic. */
 export function findCall(source: string, file: string, fn: string, first: string): { file: string; line: number; column: number } {
   const exact = new RegExp(`${fn}\\s*\\(\\s*['"]${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).exec(source);
