@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { build, docsGenerate, docsServe, list, sourceFreshness } from '../api/index.js';
+import { build, compile, docsGenerate, docsServe, list, sourceFreshness } from '../api/index.js';
 import { copyDemo, repoRoot } from '../test-support/demo-project.js';
 import { GRAPH_TYPES } from './site/app-data.js';
 import { launchChromium, chromiumMissing } from '../test-support/chromium.js';
@@ -219,6 +219,18 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     await page.goto(`${fileUrl}#/n/source.complaints.landing.agents`);
     await expect.poll(() => page.textContent('#page h1')).toBe('agents');
     expect(await page.$eval('#page', (e) => [...e.querySelectorAll('section')].find((s) => s.querySelector('h2')?.textContent === 'Freshness')?.textContent ?? '')).toMatch(/pass.*last loaded/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("after `compile` and another `docs generate` (whose run_results.json is all `success`), still shows the build's test results", async () => {
+    expect((await compile({ projectDir: dir })).exitCode).toBe(0);
+    expect((await docsGenerate({ projectDir: dir })).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).args.which).toBe('generate');
+    const { page, errors } = await open(fileUrl);
+    await page.click('#graph .gnode[data-id="model.complaints.complaints"]');
+    await expect.poll(() => page.textContent('#page h1')).toBe('complaints');
+    expect(await page.$$eval('table.columns tr[data-column="complaint_id"] .test-chip', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['unique pass', 'not_null pass']));
     expect(errors).toEqual([]);
     await page.close();
   });
