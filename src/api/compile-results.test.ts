@@ -1,9 +1,9 @@
 /** run_results.json of `compile` and `docs generate`, as dbt writes it, and what `retry` and the docs site make of it. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { build, compile, docsGenerate, retry } from './index.js';
+import { build, compile, docsGenerate, retry, runOperation } from './index.js';
 import { readDocsArtifacts } from '../docs/read-artifacts.js';
 
 const dirs: string[] = [];
@@ -72,6 +72,19 @@ describe('run_results.json of compile and docs generate', () => {
     // retry after docs generate: nothing to do.
     const again = await retry({ projectDir: dir, profilesDir: dir });
     expect([again.exitCode, again.diagnostics.map((d) => d.code)]).toEqual([0, ['nothing-to-retry']]);
+  });
+
+  it('a run-operation between build and docs generate leaves the build\'s results to the site', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'macros'), { recursive: true });
+    writeFileSync(join(dir, 'macros/noop.sql'), '{% macro noop() %}{% do log("nothing", info=true) %}{% endmacro %}');
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect((await runOperation({ projectDir: dir, profilesDir: dir, macro: 'noop' })).exitCode).toBe(0);
+    const kept = JSON.parse(readFileSync(join(dir, 'target', 'docs', 'last_node_run.json'), 'utf8')) as Results;
+    expect(kept.args.which).toBe('build');
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    const runs = (readDocsArtifacts(join(dir, 'target')).artifacts?.runResults?.results ?? []) as { unique_id: string; status: string }[];
+    expect(runs.find((r) => r.unique_id.startsWith('test.p.not_null_parcels_parcel_id'))).toMatchObject({ status: 'pass' });
   });
 
   it('docs generate --no-compile writes no run_results.json, as dbt', async () => {
