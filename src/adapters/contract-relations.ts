@@ -79,6 +79,12 @@ export interface Capabilities {
   ctasRowCount?: boolean;
   /** Dry-run cost estimates (BigQuery). */
   dryRun: boolean;
+  /**
+   * A microbatch model with a `unique_key` fails its incremental batches, as dbt-duckdb's microbatch refuses it
+   * (batches replace their window by `event_time`; a key would suggest upserts that never happen). Elsewhere
+   * the key is ignored, as dbt-bigquery's.
+   */
+  microbatchRefusesUniqueKey?: boolean;
 }
 
 /** Options a materialization passes to table/view creation (partitioning, clustering, labels…). */

@@ -10,6 +10,7 @@ import type { Warehouse, Connection } from '../adapters/contract.js';
 import { prepareProject } from './prepare.js';
 import { inlineNode } from './show-command.js';
 import { writeManifest } from './run-artifacts.js';
+import { compileRecords, writeCompileResults } from './compile-results.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
@@ -37,6 +38,7 @@ export interface CompileResult {
  */
 /** `strata compile`: renders selected models, tests and analyses to `target/compiled/`, writes manifest.json. */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
+  const started = Date.now();
   const outcome = await prepareProject({ ...options, command: 'compile' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, compiled: new Map(), invocationId: outcome.invocationId };
   const p = outcome.prepared;
@@ -74,6 +76,8 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     p.templateCode?.save();
     writeManifest(p);
     const failed = result.diagnostics.some((d) => d.severity === 'error');
+    // As dbt: run_results.json when every node compiled (its compile stops at the first error, writing none).
+    if (!failed) writeCompileResults(p, 'compile', options, compileRecords(p, result), (Date.now() - started) / 1000);
     return { exitCode: failed ? 2 : 0, diagnostics, compiled: result.compiled, invocationId: p.invocationId, compiledPath: join(p.project.config.targetPath, 'compiled') };
   } catch (e) {
     if (e instanceof UserError) return { exitCode: 2, diagnostics: [...diagnostics, ...e.diagnostics], compiled: new Map(), invocationId: p.invocationId };

@@ -33,8 +33,9 @@ describe('docs generate', () => {
     expect((await docsGenerate({ projectDir: dir, profilesDir: dir, env: env('second') })).exitCode).toBe(0);
     expect(envOf('manifest.json')).toEqual({ job_id: 'second' });
     expect(envOf('catalog.json')).toEqual({ job_id: 'second' });
-    // Unlike dbt's, docs generate leaves the last run's run_results.json: the site shows each node's last run from it.
-    expect(envOf('run_results.json')).toEqual({ job_id: 'first' });
+    // As dbt's, docs generate writes its compile's run_results.json; the build's is kept for the site.
+    expect(envOf('run_results.json')).toEqual({ job_id: 'second' });
+    expect(envOf('docs/last_node_run.json')).toEqual({ job_id: 'first' });
   });
 
   it('copies the asset-paths folders into the target folder, replacing the last copy; a missing folder is skipped', async () => {

@@ -11,6 +11,7 @@ import { prepareProject } from './prepare.js';
 import { projectLineage } from './project-lineage.js';
 import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
+import { compileForDocs, writeCompileResults } from './compile-results.js';
 import { copyDocsAssets } from './docs-assets.js';
 import type { CommonOptions, ExitCode } from './types.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
@@ -40,7 +41,8 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
 }
 
 /**
- * `strata docs generate`: writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
+ * `strata docs generate`: compiles every model, test, analysis and snapshot as dbt's does (to target/compiled/,
+ * and run_results.json when all compiled: compile-results.ts), writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
  * ephemeral models are left out, as in dbt. Then lineage.json: column-level lineage traced from the compiled SQL
  * with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see docs/docs-site.md),
@@ -54,8 +56,7 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   // --warn-error: a warning about the project stops the command before anything is written.
   const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, nodes: 0, sources: 0 };
-  // dbt's --no-compile: manifest.json is not written (the site then shows the one a last command wrote, if any).
-  if (!options.noCompile) writeManifest(p);
+  const started = Date.now();
   const manifest = p.graph.manifest;
   const relations = new RelationIndex(manifest);
   const wanted: { uniqueId: string; relation: Relation; source: boolean }[] = [];
@@ -67,11 +68,15 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   const nodes: CatalogEntry[] = [];
   const sources: CatalogEntry[] = [];
   let facts: WarehouseFacts = {};
+  let compiled: Awaited<ReturnType<typeof compileForDocs>> = { diagnostics: [] };
   let warehouse: Warehouse | undefined;
   let connection: Connection | undefined;
   try {
     warehouse = await p.adapter.open(p.project.target, { projectRoot: p.project.config.rootDir, secrets: p.project.secrets, invocationId: p.invocationId });
     connection = await commentOutsideNodes(p, await warehouse.connect());
+    // dbt's --no-compile: nothing compiled, manifest.json and run_results.json not written (the site then shows
+    // the ones a last command wrote, if any).
+    if (!options.noCompile) compiled = await compileForDocs(p, connection);
     const bySchema = new Map<string, typeof wanted>();
     for (const w of wanted) {
       const key = `${w.relation.database ?? ''}\u0000${w.relation.schema}`;
@@ -91,6 +96,7 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
     if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
   } catch (e) {
+    if (!options.noCompile) writeManifest(p);
     const describe = (e as { describe?: () => string }).describe;
     diagnostics.push({ code: 'warehouse-error', severity: 'error', message: p.scrubber.scrub(typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]!), file: p.project.profilesFile ?? 'profiles.yml' });
     return { exitCode: 1, diagnostics, nodes: 0, sources: 0 };
@@ -98,11 +104,18 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     await connection?.close().catch(() => undefined);
     await warehouse?.close().catch(() => undefined);
   }
+  if (!options.noCompile) {
+    writeManifest(p);
+    diagnostics.push(...compiled.diagnostics);
+    if (compiled.records) writeCompileResults(p, 'generate', options, compiled.records, (Date.now() - started) / 1000);
+  }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources, env: p.env }), p.scrubber);
   diagnostics.push(...copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? [], p.project.config.configFile).diagnostics);
   const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
   const traced = await projectLineage(p, columns);
-  diagnostics.push(...traced.diagnostics);
+  // A node that failed its compile above fails the lineage's too: its message is said once.
+  const said = new Set(diagnostics.map((d) => `${d.file}\u0000${d.message}`));
+  diagnostics.push(...traced.diagnostics.filter((d) => !said.has(`${d.file}\u0000${d.message}`)));
   writeJsonArtifact(join(p.targetDir, 'lineage.json'), traced.lineage, p.scrubber);
   const lineage = lineageCounts(traced.lineage);
   if (options.noCompile && !existsSync(join(p.targetDir, 'manifest.json'))) return { exitCode: 0, diagnostics, nodes: nodes.length, sources: sources.length, lineage, targetDir: p.targetDir };

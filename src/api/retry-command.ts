@@ -35,8 +35,8 @@ function previousBatches(last: LastRun): Record<string, BatchResults> | undefine
 }
 
 /**
- * `strata retry`, as dbt's: runs again what the last `build`, `run`, `seed`, `test`, `land` or
- * `run-operation` left undone (its results with status error, fail or skipped), with that command's target,
+ * `strata retry`, as dbt's: runs again what the last `build`, `run`, `seed`, `test`, `land`, `snapshot` or
+ * `run-operation` left undone (after `compile` or `docs generate`, whose results are all `success`: nothing) (its results with status error, fail or skipped), with that command's target,
  * vars and flags, read from `target/run_results.json`. A flag given now (`--target`, `--vars`,
  * `--threads`) wins. Nothing to retry is exit 0.
  */
@@ -54,8 +54,12 @@ export async function retry(options: CommonOptions): Promise<CommandResult> {
   }
   const args = last.args ?? {};
   const which = String(args.which ?? '');
-  if (!KINDS.has(which) && which !== 'run-operation') return refuse(`the last command was '${which || 'unknown'}', which retry cannot run again`, 'retry follows build, run, seed, test, land and run-operation');
+  const compiles = which === 'compile' || which === 'generate';
+  if (!KINDS.has(which) && which !== 'run-operation' && !compiles) return refuse(`the last command was '${which || 'unknown'}', which retry cannot run again`, 'retry follows build, run, seed, test, land, snapshot, compile, docs generate and run-operation');
   const undone = (last.results ?? []).filter((r) => RETRYABLE.has(String(r.status)) && typeof r.unique_id === 'string').map((r) => r.unique_id!);
+  // dbt's compile (and docs generate) writes run_results.json only when every node compiled, each `success`:
+  // there is nothing to retry after one. A file that says otherwise is not one Strata wrote.
+  if (compiles && undone.length) return refuse(`the last ${which} left ${undone.length} node(s) with an error, which retry cannot compile again`, `run strata ${which === 'generate' ? 'docs generate' : 'compile'} again`);
   const same = {
     ...options,
     target: options.target ?? (typeof args.target === 'string' ? args.target : undefined),

@@ -4,7 +4,7 @@ import { selectForCommand, stateOption } from './state-option.js';
 import { withoutEmptyNodes, type StateManifest } from '../select/index.js';
 import { UserError, emitDiagnostics, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
-import { seedSamples } from './seed-samples.js';
+import { seedSamples, type SeedSample } from './seed-samples.js';
 import { RelationIndex } from '../compile/index.js';
 import { constraintWarnings, grantWarnings, type BatchResults } from '../materializations/index.js';
 import { hasFreshness } from '../data-tests/index.js';
@@ -59,6 +59,8 @@ export interface RunCommandOptions extends RunOptions {
   onlyIds?: string[];
   /** `seed --show`: the result carries a sample of each loaded seed's rows (`seedSamples`). */
   show?: boolean;
+  /** `seed --show`: given the samples before the run's closing summary is reported, to show them there, as dbt does. */
+  onSeedSamples?: (samples: SeedSample[]) => void;
   /** `strata retry`: per microbatch model, the last run's batch_results: its failed batches alone run, its successful ones are listed again. */
   retryBatches?: Record<string, BatchResults>;
 }
@@ -126,8 +128,10 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   await closed;
   const elapsed = (Date.now() - started) / 1000;
   writeRunResults(p, kind, options, executed.records, elapsed);
+  const samples = kind === 'seed' && options.show ? seedSamples(p.graph.manifest, executed.records) : undefined;
+  if (samples) options.onSeedSamples?.(samples);
   const result = finish(p, options, executed, diagnostics, elapsed);
-  return kind === 'seed' && options.show ? { ...result, seedSamples: seedSamples(p.graph.manifest, executed.records) } : result;
+  return samples ? { ...result, seedSamples: samples } : result;
 }
 
 /** Load: the resource types the command runs, and the project prepared (parsed, graph built). */

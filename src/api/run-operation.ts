@@ -4,7 +4,7 @@ import { didYouMean, UserError, type Diagnostic } from '../diagnostics/index.js'
 import { warningsAsErrors } from './warn-error.js';
 import { RelationIndex } from '../compile/index.js';
 import type { Warehouse } from '../adapters/contract.js';
-import { runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
+import { keepLastNodeRun, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
 import { yamlPackage } from '../project/yaml-package.js';
 import { prepareProject } from './prepare.js';
 import { operationContext } from '../execute/project-hooks.js';
@@ -107,6 +107,7 @@ export async function runOperation(options: RunOperationOptions): Promise<{ exit
   } finally {
     await warehouse?.close().catch(() => undefined);
   }
+  keepLastNodeRun(p.targetDir); // the docs site keeps showing the last build's results
   writeJsonArtifact(join(p.targetDir, 'run_results.json'), runResultsArtifact({ invocationId: p.invocationId, env: p.env, records: [record], elapsed: (Date.now() - started) / 1000, args: { which: 'run-operation', macro: options.macro, args: options.args ?? {}, target: p.project.target.name, vars: options.vars ?? {} } }), p.scrubber);
   return { exitCode, diagnostics };
 }

@@ -26,9 +26,14 @@ describe('seed --show', () => {
     expect((await seed({ projectDir: d, profilesDir: d })).seedSamples).toBeUndefined();
   });
 
-  it('prints the samples after the run, as a table under the header', () => {
+  it("prints the samples after the seeds' lines and before the closing summary, as dbt, as a table under the header", () => {
     const d = project({ 'seeds/docks.csv': 'dock,berths\nwest,4\n' });
     const out = execFileSync(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'seed', '--show', '--project-dir', d, '--profiles-dir', d], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(out).toContain('Random sample of table: main.docks\n----------------------------------\n| dock | berths |\n| ---- | ------ |\n| west |      4 |\n');
+    const at = (text: string): number => out.indexOf(text);
+    expect(at('OK created seed file')).toBeGreaterThan(-1);
+    expect(at('OK created seed file')).toBeLessThan(at('Random sample of table'));
+    expect(at('Random sample of table')).toBeLessThan(at('Completed successfully'));
+    expect(at('Random sample of table')).toBeLessThan(at('Done. PASS=1'));
   });
 });

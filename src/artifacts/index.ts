@@ -7,3 +7,4 @@ export { STRATA_VERSION } from './version.js';
 export { graphContext } from './graph-context.js';
 export { catalogArtifact, type CatalogEntry } from './catalog-writer.js';
 export { metadataEnv } from './metadata-env.js';
+export { keepLastNodeRun, lastNodeRunFile, NOT_NODE_RUNS, LAST_NODE_RUN_FILE } from './last-node-run.js';

@@ -176,13 +176,17 @@ export class Compiler {
   }
 
   /** Compiles many, collecting diagnostics instead of stopping at the first. */
-  async compileAll(ids: string[], warehouse?: TemplateWarehouse): Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[] }> {
+  async compileAll(ids: string[], warehouse?: TemplateWarehouse): Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[]; timing: Map<string, { startedAt: string; completedAt: string }> }> {
     const compiled = new Map<string, string>();
     const diagnostics: Diagnostic[] = [];
+    // When each node's compile began and ended: run_results.json's `compile` timing for `compile` and `docs generate`.
+    const timing = new Map<string, { startedAt: string; completedAt: string }>();
     const all = async (): Promise<void> => {
       for (const id of ids) {
+        const startedAt = new Date().toISOString();
         try {
           compiled.set(id, await this.compile(id, warehouse));
+          timing.set(id, { startedAt, completedAt: new Date().toISOString() });
         } catch (e) {
           if (e instanceof UserError) diagnostics.push(...e.diagnostics);
           else if (typeof (e as { templateFile?: unknown }).templateFile === 'string') diagnostics.push(queryFailed(e, this.node(id).originalFilePath));
@@ -191,7 +195,7 @@ export class Compiler {
       }
     };
     await (this.files ? this.files.batch(all) : all());
-    return { compiled, diagnostics };
+    return { compiled, diagnostics, timing };
   }
 
   private node(id: string): ManifestNode {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { build, docsGenerate, docsServe, list, sourceFreshness } from '../api/index.js';
+import { build, compile, docsGenerate, docsServe, list, sourceFreshness } from '../api/index.js';
 import { copyDemo, repoRoot } from '../test-support/demo-project.js';
 import { GRAPH_TYPES } from './site/app-data.js';
 import { launchChromium, chromiumMissing } from '../test-support/chromium.js';
@@ -236,6 +236,18 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     expect((await drawn(page)).length).toBeGreaterThan(3);
     // The SQL, loaded lazily from its own data: URL.
     await expect.poll(() => page.$$eval('pre.sql .sql-keyword', (els) => els.length)).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("after `compile` and another `docs generate` (whose run_results.json is all `success`), still shows the build's test results", async () => {
+    expect((await compile({ projectDir: dir })).exitCode).toBe(0);
+    expect((await docsGenerate({ projectDir: dir })).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).args.which).toBe('generate');
+    const { page, errors } = await open(fileUrl);
+    await page.click('#graph .gnode[data-id="model.complaints.complaints"]');
+    await expect.poll(() => page.textContent('#page h1')).toBe('complaints');
+    expect(await page.$$eval('table.columns tr[data-column="complaint_id"] .test-chip', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['unique pass', 'not_null pass']));
     expect(errors).toEqual([]);
     await page.close();
   });

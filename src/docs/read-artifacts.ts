@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
+import { lastNodeRunFile } from '../artifacts/last-node-run.js';
 import type { DocsArtifacts } from './site-data.js';
 import type { LineageFile } from './site-types.js';
 
@@ -38,7 +39,9 @@ export function readDocsArtifacts(targetDir: string): { artifacts?: DocsArtifact
   }
   const artifacts: DocsArtifacts = { manifest, compiled };
   const catalog = readJson(join(targetDir, 'catalog.json'), diagnostics, false);
-  const runResults = readJson(join(targetDir, 'run_results.json'), diagnostics, false);
+  // The last run of nodes: run_results.json, or the copy kept when `compile` or `docs generate` replaced it.
+  const runFile = lastNodeRunFile(targetDir);
+  const runResults = runFile ? readJson(runFile, diagnostics, false) : undefined;
   const sources = readJson(join(targetDir, 'sources.json'), diagnostics, false);
   const lineage = readJson(join(targetDir, 'lineage.json'), diagnostics, false);
   if (catalog) artifacts.catalog = catalog;

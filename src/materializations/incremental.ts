@@ -107,6 +107,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   // Microbatch is written once for every warehouse (delete the batch's window, insert its rows): see microbatch.ts.
   if (strategy === 'microbatch' && batchWindow === undefined) throw new Error(`${node.uniqueId}: a microbatch model is applied one batch at a time`);
   if (strategy !== 'microbatch' && !supported.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${supported.join(', ')}`);
+  if (strategy === 'microbatch' && keys.length && dialect.capabilities.microbatchRefusesUniqueKey) fail(node, "microbatch incremental strategy does not support 'unique_key': each batch replaces its window of rows by event_time, it does no key-based upserts", "remove unique_key, or use incremental_strategy='merge'");
   if ((strategy === 'merge' || strategy === 'delete+insert') && !keys.length) fail(node, `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list) to the model's config");
   let partitionBy: PartitionSpec | undefined;
   try {

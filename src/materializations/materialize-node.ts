@@ -188,7 +188,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
     case 'seed': {
       if (!node.seedFile) throw new Error(`seed ${node.uniqueId} has no file`);
       // Checked before the old table is touched: a bad file leaves it as it was.
-      checkSeedCsv(node.seedFile, node.originalFilePath, node.config.delimiter === undefined ? ',' : String(node.config.delimiter));
+      checkSeedCsv(node.seedFile, node.originalFilePath, node.config.delimiter === undefined ? ',' : String(node.config.delimiter), node.config.quote_columns !== false);
       let loaded = 0;
       await buildAndSwap(connection, dialect, relation, 'table', async (target) => {
         const r = await connection.loadCsv(target, node.seedFile!, { columnTypes: node.config.column_types, delimiter: node.config.delimiter });

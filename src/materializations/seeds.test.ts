@@ -62,4 +62,18 @@ describe('seeds', () => {
     expect(await p.q("select data_type from information_schema.columns where table_name = 'a' and column_name = 'created'")).toEqual([{ data_type: 'TIMESTAMP' }]);
     expect(await p.q('select code from main.b')).toEqual([{ code: '007' }]);
   });
+
+  it("with quote_columns false, a header that is no plain SQL name fails the seed (a syntax error in dbt's DDL), the old table kept", async () => {
+    const cfg = (delimiter: string): string => `name: p\nprofile: p\nseeds:\n  p:\n    +quote_columns: false\n    +delimiter: '${delimiter}'\n`;
+    const p = project({ 'seeds/bins.csv': 'bin_id|aisle\n1|north\n', 'project.yml': cfg('|') });
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    p.write('project.yml', cfg(';'));
+    const wrong = await seed({ projectDir: p.dir, profilesDir: p.dir });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.results[0]!.message).toContain('column name "bin_id|aisle" is not a plain SQL name and quote_columns is false: its create table statement would be a syntax error');
+    expect(await p.q('select aisle from main.bins')).toEqual([{ aisle: 'north' }]);
+    // Quoted (the default), any name loads, as in dbt.
+    p.write('project.yml', `name: p\nprofile: p\nseeds:\n  p:\n    +delimiter: ';'\n`);
+    expect((await seed({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+  });
 });

@@ -14,6 +14,53 @@ export const bigqueryMacroFiles: AdapterMacroFile[] = [
 `,
   },
   {
+    // dbt's catalog macros as dbt-bigquery answers them (a row per column: table_database, table_schema,
+    // table_name, table_type — table, view, materialized view or external —, table_comment, column_name,
+    // column_index, column_type, column_comment), read from each dataset's INFORMATION_SCHEMA.TABLES, COLUMNS and
+    // TABLE_OPTIONS; names compared without case; a relation without an identifier stands for its whole dataset,
+    // as on DuckDB. Nested fields are not listed one by one, nor date shards merged, nor table statistics given.
+    path: 'strata/adapters/bigquery/catalog.sql',
+    contents: `{% macro bigquery__get_catalog(information_schema, schemas) -%}
+{%- set wanted = [] -%}{%- for s in schemas -%}{%- do wanted.append((information_schema.database, s, none)) -%}{%- endfor -%}
+{{ return(run_query(strata_bigquery_catalog_sql(wanted))) }}
+{%- endmacro %}
+{% macro bigquery__get_catalog_relations(information_schema, relations) -%}
+{%- set wanted = [] -%}
+{%- for r in relations -%}
+{%- if not r.schema -%}{{ exceptions.raise_compiler_error('get_catalog_relations needs relations that each have a schema (a dataset)') }}{%- endif -%}
+{%- do wanted.append((r.database or information_schema.database, r.schema, r.identifier)) -%}
+{%- endfor -%}
+{{ return(run_query(strata_bigquery_catalog_sql(wanted))) }}
+{%- endmacro %}
+{% macro strata_bigquery_catalog_sql(wanted) -%}
+{%- if not wanted -%}select 1 as id limit 0{%- else -%}
+{%- set datasets = {} -%}
+{%- for database, schema, identifier in wanted -%}
+{%- set key = database ~ '.' ~ (schema | lower) -%}
+{%- if key not in datasets -%}{%- do datasets.update({key: {'database': database, 'schema': schema, 'tables': [], 'all': false}}) -%}{%- endif -%}
+{%- if identifier -%}{%- do datasets[key]['tables'].append("upper(t.table_name) = upper('" ~ identifier ~ "')") -%}{%- else -%}{%- do datasets[key].update({'all': true}) -%}{%- endif -%}
+{%- endfor -%}
+select * from (
+{%- for d in datasets.values() %}
+{%- set info = '\`' ~ d['database'] ~ '\`.\`' ~ d['schema'] ~ '\`.INFORMATION_SCHEMA.' %}
+select t.table_catalog as table_database, t.table_schema, t.table_name,
+  case t.table_type when 'VIEW' then 'view' when 'MATERIALIZED VIEW' then 'materialized view' when 'EXTERNAL' then 'external' else 'table' end as table_type,
+  json_value(o.option_value) as table_comment,
+  c.column_name, c.ordinal_position as column_index, c.data_type as column_type, cast(null as string) as column_comment
+from {{ info }}TABLES as t
+join {{ info }}COLUMNS as c on c.table_name = t.table_name
+left join {{ info }}TABLE_OPTIONS as o on o.table_name = t.table_name and o.option_name = 'description'
+where {{ 'true' if d['all'] else '(' ~ (d['tables'] | join(' or ')) ~ ')' }}
+{%- if not loop.last %}
+union all{% endif %}
+{%- endfor %}
+)
+order by table_schema, table_name, column_index
+{%- endif -%}
+{%- endmacro %}
+`,
+  },
+  {
     path: 'strata/adapters/bigquery/cross-db.sql',
     contents: `{% macro bigquery__current_timestamp() -%}current_timestamp(){%- endmacro %}
 {% macro bigquery__concat(fields) -%}concat({{ fields | join(', ') }}){%- endmacro %}

@@ -25,7 +25,7 @@ const RESERVED = new Set(
 /** DuckDB SQL, as strings. No driver here. */
 export class DuckDBDialect implements Dialect {
   readonly name = 'duckdb';
-  readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: true, ctasRowCount: true, dryRun: false };
+  readonly capabilities: Capabilities = { transactionalDdl: true, merge: true, atomicReplace: true, ctasRowCount: true, dryRun: false, microbatchRefusesUniqueKey: true };
   readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', check: 'enforced', foreign_key: 'unsupported', custom: 'enforced' };
   readonly reservedWords: ReadonlySet<string> = RESERVED;
   readonly constraintNotes = { foreign_key: 'Strata rebuilds a table by swapping in a new one, and DuckDB cannot drop a table that another references' };

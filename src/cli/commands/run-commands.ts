@@ -120,9 +120,10 @@ export function runCommands(): Command[] {
         eventTimeEnd: flags.eventTimeEnd,
         sample,
         show: flags.show,
+        // Before the closing summary (dbt prints them between "Finished running" and "Completed successfully").
+        onSeedSamples: (samples) => { for (const s of samples) reporter.emit({ type: 'info', message: `\n${s.header}\n${'-'.repeat(s.header.length)}\n${previewTable(s.preview)}` }); },
         signal,
       }));
-      for (const s of result.seedSamples ?? []) process.stdout.write(`\n${s.header}\n${'-'.repeat(s.header.length)}\n${previewTable(s.preview)}\n`);
       reportDiagnostics(reporter, result.diagnostics);
       process.exitCode = result.exitCode;
     });
@@ -132,7 +133,7 @@ export function runCommands(): Command[] {
 /** `strata retry`: the last command again, for what it left undone. */
 export function retryCommand(): Command {
   return withCommonFlags(new Command('retry'))
-    .description('run again what the last build, run, seed, test, land or run-operation left undone (errors, failures, skipped), with its target, vars and flags')
+    .description('run again what the last build, run, seed, test, land, snapshot or run-operation left undone (errors, failures, skipped), with its target, vars and flags; after compile or docs generate: nothing')
     .action(async (flags: GlobalFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { keepLastNodeRun, runResultsArtifact, writeJsonArtifact, type NodeRunRecord } from '../artifacts/index.js';
+import { relationNamer } from '../execute/template-context.js';
+import type { PreparedProject } from './prepare.js';
+import type { CommonOptions, SelectionOptions } from './types.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Connection } from '../adapters/contract.js';
+import { RelationIndex } from '../compile/index.js';
+import { runCompiler } from '../execute/run-context.js';
+import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
+import { selectForCommand } from './state-option.js';
+
+/** A compile's outcome as `compileAll` returns it. */
+export interface CompiledNodes {
+  compiled: Map<string, string>;
+  timing: Map<string, { startedAt: string; completedAt: string }>;
+}
+
+/**
+ * One result per compiled node, as dbt's CompileRunner gives them: status `success`, no message, the compiled
+ * SQL, and a `compile` and an `execute` timing (the execute step of a compile does nothing).
+ */
+export function compileRecords(p: PreparedProject, nodes: CompiledNodes): NodeRunRecord[] {
+  const relationName = relationNamer(p);
+  const records: NodeRunRecord[] = [];
+  for (const [id, sql] of nodes.compiled) {
+    const node = p.graph.manifest.nodes[id];
+    const at = nodes.timing.get(id);
+    if (!node || !at) continue;
+    const seconds = (Date.parse(at.completedAt) - Date.parse(at.startedAt)) / 1000;
+    records.push({
+      uniqueId: id, status: 'success', message: '', threadId: 'Thread-1',
+      compileStartedAt: at.startedAt, compileCompletedAt: at.completedAt, startedAt: at.completedAt, completedAt: at.completedAt,
+      executionTime: seconds, adapterResponse: {}, failures: null, compiledCode: sql, relationName: relationName(node),
+    });
+  }
+  return records;
+}
+
+/**
+ * Writes run_results.json for `compile` (`which: 'compile'`) or `docs generate` (`which: 'generate'`), as dbt
+ * does when every node compiled. The file it replaces, if it holds a run of nodes, is kept first for the docs
+ * site (artifacts/last-node-run.ts).
+ */
+export function writeCompileResults(p: PreparedProject, which: 'compile' | 'generate', options: CommonOptions & SelectionOptions, records: NodeRunRecord[], elapsed: number): void {
+  keepLastNodeRun(p.targetDir);
+  const args: Record<string, unknown> = {
+    which,
+    select: options.select ?? [],
+    exclude: options.exclude ?? [],
+    target: p.project.target.name,
+    vars: options.vars ?? {},
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.selector ? { selector: options.selector } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.state ? { state: options.state } : {}),
+    ...(options.defer ? { defer: true } : {}),
+    ...(options.favorState ? { favor_state: true } : {}),
+  };
+  const artifact = runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args, env: p.env });
+  // A node that only compiled has no message: null, as dbt writes it.
+  artifact.results = artifact.results.map((r) => ({ ...r, message: null }));
+  writeJsonArtifact(join(p.targetDir, 'run_results.json'), artifact, p.scrubber);
+}
+
+/**
+ * `docs generate`'s compile, as dbt's (its GenerateTask is a CompileTask): every model, test, analysis and
+ * snapshot, to target/compiled/ and the manifest's compiled code. On a warehouse that bills queries (BigQuery)
+ * `run_query` returns none, so that `docs generate` still costs nothing there. A node that does not compile is
+ * a warning here (the site is still written) and, as in dbt, no run_results.json is written then.
+ */
+export async function compileForDocs(p: PreparedProject, connection: Connection): Promise<{ records?: NodeRunRecord[]; diagnostics: Diagnostic[] }> {
+  const selection = selectForCommand(p, {}, ['model', 'test', 'analysis', 'snapshot']);
+  const manifest = p.graph.manifest;
+  const state = await WarehouseState.introspect(connection, selection.ids.map((id) => manifest.nodes[id]!).filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
+  const compiler = runCompiler(p, { relations: new RelationIndex(manifest), state, selected: selection.ids, compiledDir: join(p.targetDir, 'compiled') });
+  const billed = p.adapter.dialect.capabilities.dryRun;
+  const result = await compiler.compileAll(selection.ids, billed ? undefined : templateWarehouse(connection, p.adapter.dialect));
+  p.templateCode?.save();
+  const diagnostics = [...selection.diagnostics, ...result.diagnostics].map((d) => ({ ...d, severity: d.severity === 'error' ? ('warn' as const) : d.severity }));
+  return result.diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { records: compileRecords(p, result), diagnostics };
+}
