@@ -89,6 +89,19 @@ describe('external outputs written into a folder they keep', () => {
     expect(await f.q('select ds, count(*)::int as n, count(n)::int as nn from main.events_lake group by ds order by ds')).toEqual([{ ds: 'd1', n: 2, nn: 2 }]);
   });
 
+  it('a partitioned Parquet output kept in place takes a run of no rows; a single file is replaced by it', async () => {
+    const f = project({
+      'models/parts.sql': `{{ config(materialized='external', location='parts', format='parquet', options={'partition_by': 'k', 'append': true}) }}\nselect * from (values (1, 'a')) t(id, k) where {{ var('rows', 'true') }}`,
+      'models/one.sql': `{{ config(materialized='external', location='one.csv', options={'overwrite_or_ignore': true}) }}\nselect * from (values (1, 'a')) t(id, k) where {{ var('rows', 'true') }}`,
+    });
+    expect((await run(opts(f.dir))).exitCode).toBe(0);
+    const empty = await run(opts(f.dir, { rows: 'false' }));
+    expect(empty.exitCode, JSON.stringify(empty.results.map((r) => r.message))).toBe(0);
+    expect(await f.q('select count(*)::int as n from main.parts')).toEqual([{ n: 1 }]);
+    // A single file keeps nothing: it now holds no rows, as without the option.
+    expect(await f.q('select count(*)::int as n from main.one')).toEqual([{ n: 0 }]);
+  });
+
   it('makes the missing parent folders of an in-place location', async () => {
     const f = project({ 'models/deep.sql': "{{ config(materialized='external', location='a/b/c/deep.csv', options={'overwrite_or_ignore': true}) }} select 1 as id" });
     const r = await build(opts(f.dir));
@@ -118,6 +131,9 @@ describe('external outputs written into a folder they keep', () => {
   it('reads a COPY flag as DuckDB does: present and not false', () => {
     expect(copyFlag('format parquet, partition_by (a, b), append True', 'append')).toBe(true);
     expect(copyFlag('format parquet, append', 'append')).toBe(true);
+    // A partition column named like the flag is no flag.
+    expect(copyFlag('format parquet, partition_by (k, append)', 'append')).toBe(false);
+    expect(copyFlag("format csv, delimiter ',append', header 1", 'append')).toBe(false);
     expect(copyFlag('format parquet, append False', 'append')).toBe(false);
     expect(copyFlag('format parquet, overwrite_or_ignore 1', 'append')).toBe(false);
     expect(copyFlag('overwrite_or_ignore 1', 'overwrite_or_ignore')).toBe(true);

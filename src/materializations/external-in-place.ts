@@ -20,8 +20,29 @@ export interface PlacedFiles {
 
 /** Whether a `COPY` option is set (present, and not `false` or `0`), as DuckDB reads it. */
 export function copyFlag(copyOptions: string, name: string): boolean {
-  const m = new RegExp(`(?:^|,)\\s*${name}\\b\\s*([^,]*)`, 'i').exec(copyOptions);
-  return m !== null && !/^(false|0)$/i.test((m[1] ?? '').trim());
+  const option = topLevelOptions(copyOptions).find((o) => o.split(/\s+/)[0]!.toLowerCase() === name.toLowerCase());
+  return option !== undefined && !/^(false|0)$/i.test(option.slice(name.length).trim());
+}
+
+/** The `COPY` options text split at its top-level commas (not those inside `partition_by (a, b)` or quotes). */
+function topLevelOptions(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) quote = c === quote ? '' : quote;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out.filter(Boolean);
 }
 
 /** The files under a folder, as paths relative to it (the folder itself when it is a file: `''`). */

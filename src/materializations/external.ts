@@ -109,9 +109,10 @@ export async function materializeExternal(input: MaterializeInput & { relations:
     let placed: PlacedFiles | undefined;
     let view = sqls.view;
     if (isUrl(plan.location)) await writeToUrl(input, sqls.before, plan.location, keeps);
-    else if (keeps && rows === 0 && plan.format !== 'parquet') {
+    else if (keeps && rows === 0 && plan.readLocation !== plan.location) {
       // No rows to add to a folder that keeps its files: nothing is written (a CSV or JSON file of no rows
-      // would need a row of nulls, which the folder's other files would then show).
+      // would need a row of nulls, which the folder's other files would then show; a partitioned write of no
+      // rows makes no file at all). A single file is replaced as always.
       checkNotProjectFolder(node, plan.location, input.projectRoot ?? process.cwd());
       view = holdsFiles(plan.location) ? dialect.externalModel(staging, plan, false).view : await emptyView(input, staging);
     } else if (keeps) {
