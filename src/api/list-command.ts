@@ -35,5 +35,6 @@ export async function list(options: ListOptions): Promise<{ exitCode: ExitCode; 
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, lines: [] };
   const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, lines: [] };
-  return { exitCode: 0, diagnostics, lines: formatList(p.graph, selection.ids, options.output ?? 'selector', options.outputKeys ? splitFlagValues(options.outputKeys) : undefined) };
+  // In unique id order, as dbt's `ls` prints them (not graph order).
+  return { exitCode: 0, diagnostics, lines: formatList(p.graph, [...selection.ids].sort(), options.output ?? 'selector', options.outputKeys ? splitFlagValues(options.outputKeys) : undefined) };
 }

@@ -54,9 +54,10 @@ describe('exposures', () => {
     const dir = project(FILES);
     const ls = await list({ projectDir: dir, profilesDir: dir, select: ['+exposure:weekly_complaints'] });
     expect(ls.exitCode).toBe(0);
-    expect(ls.lines).toEqual(['source:p.crm.customers', 'p.stg', 'p.mart', 'exposure:p.marts.weekly_complaints']);
+    // In unique id order (exposure., model., source.), as dbt's ls.
+    expect(ls.lines).toEqual(['exposure:p.marts.weekly_complaints', 'p.mart', 'p.stg', 'source:p.crm.customers']);
     expect((await list({ projectDir: dir, profilesDir: dir, select: ['exposure:*'], output: 'name' })).lines).toEqual(['churn_model', 'weekly_complaints']);
-    expect((await list({ projectDir: dir, profilesDir: dir, select: ['other+'], output: 'name' })).lines).toEqual(['other', 'churn_model']);
+    expect((await list({ projectDir: dir, profilesDir: dir, select: ['other+'], output: 'name' })).lines).toEqual(['churn_model', 'other']);
     expect((await list({ projectDir: dir, profilesDir: dir, select: ['tag:exec'], output: 'name' })).lines).toEqual(['weekly_complaints']);
     expect((await list({ projectDir: dir, profilesDir: dir, resourceTypes: ['exposure'], output: 'name' })).lines).toEqual(['churn_model', 'weekly_complaints']);
     const json = JSON.parse((await list({ projectDir: dir, profilesDir: dir, select: ['exposure:churn_model'], output: 'json' })).lines[0]!) as Record<string, unknown>;
@@ -94,7 +95,7 @@ describe('exposures', () => {
     if (!warm.ok) throw new Error('parse failed');
     expect(warm.prepared.parsedFrom).toBe('snapshot');
     expect(warm.prepared.graph.manifest.exposures['exposure.p.churn_model']?.dependsOn.nodes).toEqual(['model.p.other']);
-    expect((await list({ projectDir: dir, profilesDir: dir, select: ['+exposure:churn_model'], output: 'name' })).lines).toEqual(['other', 'churn_model']);
+    expect((await list({ projectDir: dir, profilesDir: dir, select: ['+exposure:churn_model'], output: 'name' })).lines).toEqual(['churn_model', 'other']);
   });
 
   it('are switched off by enabled: false, in project.yml or on the entry', async () => {
