@@ -46,6 +46,21 @@ sources:
     expect(Date.parse(old.max_loaded_at)).toBeLessThan(Date.now() - 99 * 3600_000);
   });
 
+  it('refuses a date as load time, as dbt (a runtime error naming the field and the cast)', async () => {
+    const d = writeProject({
+      'seeds/daily.csv': 'id,loaded_on\n1,2026-01-05\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: app\n    schema: main\n    loaded_at_field: loaded_on\n    freshness: {warn_after: {count: 1, period: day}}\n    tables:\n      - name: daily\n',
+    });
+    try {
+      await seed({ projectDir: d, profilesDir: d });
+      const r = await sourceFreshness({ projectDir: d, profilesDir: d });
+      expect(r.results.map((x) => x.status)).toEqual(['runtime error']);
+      expect(r.results[0]!.message).toMatch(/Expected a timestamp value when querying field 'loaded_on' .* of type 'date' instead .*cast\(loaded_on as timestamp\)/);
+    } finally {
+      removeProject(d);
+    }
+  });
+
   it('writes max_loaded_at as dbt: ISO 8601 in UTC, from any warehouse\'s timestamp text', () => {
     expect(utcIso('2026-01-05 10:00:00')).toBe('2026-01-05T10:00:00+00:00');
     expect(utcIso('2026-01-05 10:00:00.5')).toBe('2026-01-05T10:00:00.500000+00:00');

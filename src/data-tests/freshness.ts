@@ -50,6 +50,10 @@ export async function checkFreshness(connection: Connection, dialect: Dialect, s
   const sql = `select cast(max(${field}) as ${dialect.typeName('string')}) as max_loaded_at, ${dialect.secondsSince(`max(${field})`)} as age from ${relation}${criteria.filter ? ` where ${criteria.filter}` : ''}`;
   try {
     const row = (await connection.query(sql)).rows[0] ?? {};
+    // As dbt (`_utc`): a date is no load time; freshness needs a timestamp to measure hours by.
+    if (typeof row.max_loaded_at === 'string' && /^\d{4}-\d\d-\d\d$/.test(row.max_loaded_at.trim())) {
+      return freshnessRuntimeError(source, `Expected a timestamp value when querying field '${field}' of table ${relation} but received value of type 'date' instead (hint: loaded_at_field: "cast(${field} as timestamp)")`);
+    }
     const age = row.age === null || row.age === undefined ? null : Number(row.age);
     const over = (t: FreshnessThreshold | null): boolean => t !== null && age !== null && age > t.count * SECONDS[t.period];
     const status = age === null ? 'error' : over(criteria.error_after) ? 'error' : over(criteria.warn_after) ? 'warn' : 'pass';
