@@ -11,6 +11,7 @@ import type { TableStore } from './table-store.js';
 import { duckRelation, type DuckWarehouse } from './duckdb-warehouse.js';
 import { firstLine, planStatement } from './statement-plans.js';
 import { duckTypeOfField, quoteIdent, Untranslatable, type TranslateContext } from './to-duckdb.js';
+import { RUNTIME_PREFIX } from './untranslatable.js';
 import { createExternalRows } from './external-tables.js';
 import type { SchemaEffect } from './statement-effects.js';
 import type { ObjectSource } from './load-jobs.js';
@@ -105,8 +106,9 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
   } catch (e) {
     if (inTransaction) await wh.run('rollback').catch(() => undefined);
     if (e instanceof Refused) return { executed, error: { reason: 'invalidQuery', message: e.message } };
-    // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL).
-    const runtime = /^Invalid Input Error: (Bad (?:int64|bool) value: .*)$/.exec(String((e as Error).message).split('\n')[0]!);
+    // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
+    const first = String((e as Error).message).split('\n')[0]!;
+    const runtime = first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`) ? [first, first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length)] : undefined;
     if (runtime) return { executed, error: { reason: 'invalidQuery', message: runtime[1]! } };
     const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
     if (dataset) return { executed, error: { reason: 'notFound', message: `Not found: Dataset ${job.project}:${dataset[1]}` } };

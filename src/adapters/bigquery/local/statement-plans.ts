@@ -11,6 +11,7 @@ import { quoteIdent, translateRange, Untranslatable, type TranslateContext } fro
 import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
+import { typedSites } from './typed-sites.js';
 
 export interface Plan {
   /** DuckDB statements, in order. */
@@ -106,9 +107,11 @@ function schemaPlan(s: AnalyzedStatement): Plan | undefined {
 }
 
 /** The DuckDB statements for one accepted statement. */
-export function planStatement(s: AnalyzedStatement, ctx: TranslateContext): Plan {
+export function planStatement(s: AnalyzedStatement, script: TranslateContext): Plan {
   const kind = s.node.kind;
   refuseTypedGaps(s.node.body);
+  // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
+  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset) };
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();
