@@ -6,6 +6,7 @@ import { quoteString, timeFormat, TYPES } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { CURRENT, limitedAggregate } from './special-forms.js';
+import { castCall } from './casts.js';
 
 /** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
 export interface Call {
@@ -109,7 +110,7 @@ export function valueCall(c: Call, tr: Translator): string {
   switch (c.f) {
     case 'cast':
     case 'safe_cast':
-      return tr.cast(c.f === 'safe_cast', c.open, c.close);
+      return castCall(tr, c.f === 'safe_cast', c.open, c.close);
     case 'concat':
       return `(${c.r.map((_, k) => `(${c.a(k)})`).join(' || ')})`;
     case 'regexp_replace':
@@ -135,6 +136,14 @@ export function valueCall(c: Call, tr: Translator): string {
     case 'substr':
     case 'substring':
       return substr(c);
+    case 'trim':
+    case 'ltrim':
+    case 'rtrim': {
+      if (c.r.length > 1) return `${c.f}(${c.a(0)}, ${c.a(1)})`;
+      // Any white space, tabs and line breaks included (DuckDB's trims spaces only).
+      const ends = { trim: '^[\\s\\v\\p{Z}]+|[\\s\\v\\p{Z}]+$', ltrim: '^[\\s\\v\\p{Z}]+', rtrim: '[\\s\\v\\p{Z}]+$' }[c.f];
+      return `regexp_replace(${c.a(0)}, '${ends}', '', 'g')`;
+    }
     case 'left':
     case 'right':
       return nonNegative(c.a(1), `Second argument in ${c.f.toUpperCase()}() cannot be negative`, `${c.f}(${c.a(0)}, ${c.a(1)})`);

@@ -199,33 +199,6 @@ export class Translator {
     return [timeCall(c, this) ?? valueCall(c, this), close + 1];
   }
 
-  /**
-   * CAST / SAFE_CAST. To an integer, text must be an integer literal in BigQuery ('1.5' is an error, or
-   * NULL when safe), where DuckDB would round; a FLOAT64 rounds half away from zero.
-   */
-  cast(safe: boolean, open: number, close: number): string {
-    let as = -1;
-    let depth = 0;
-    for (let j = open + 1; j < close; j++) {
-      const t = this.t[j]!;
-      if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
-      else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
-      else if (depth === 0 && wordOf(t) === 'as') as = j;
-    }
-    if (as < 0) throw new Untranslatable('cast without AS');
-    const x = this.emit(open + 1, as).trim();
-    const type = this.emit(as + 1, close).trim();
-    const fn = safe ? 'try_cast' : 'cast';
-    // Text to BOOL is only 'true' or 'false' (any case) in BigQuery; DuckDB also takes 'yes', 't', '1'…
-    if (type === 'BOOLEAN') return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND lower(CAST(${x} AS VARCHAR)) NOT IN ('true', 'false') THEN ${safe ? 'NULL' : `CAST(${bigQueryError(`'Bad bool value: ' || CAST(${x} AS VARCHAR)`)} AS BOOLEAN)`} ELSE ${fn}(${x} AS BOOLEAN) END)`;
-    if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
-    const bad = safe ? 'NULL' : `CAST(${bigQueryError(`'Bad int64 value: ' || CAST(${x} AS VARCHAR)`)} AS BIGINT)`;
-    // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
-    // Hexadecimal text is an integer too (`'0x1F'` is 31, `'-0x10'` -16); DuckDB reads it unsigned only.
-    const hex = `(CASE WHEN starts_with(trim(CAST(${x} AS VARCHAR)), '-') THEN -1 ELSE 1 END) * ${fn}(ltrim(trim(CAST(${x} AS VARCHAR)), '+-') AS BIGINT)`;
-    return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?0[xX][0-9a-fA-F]+') THEN ${hex} WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?[0-9]+') THEN ${bad} WHEN typeof(${x}) IN ('DOUBLE', 'FLOAT') THEN ${fn}(round(try_cast(${x} AS DOUBLE)) AS BIGINT) ELSE ${fn}(${x} AS BIGINT) END)`;
-  }
-
   /** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
   private unnest(i: number, open: number): [string, number] {
     const close = closing(this.t, open);

@@ -36,6 +36,10 @@ const VALUES: [string, string, unknown[], string][] = [
   ['substr(x, -7, 2)', "['apple']", ['ap'], `${DOCS}/string_functions#substr (a position before the start starts at 1)`],
   ['substr(x, -2)', "['apple']", ['le'], `${DOCS}/string_functions#substr`],
   ['safe_cast(x as int64)', "['0x10', '-0x10', '0X1f', '1.5']", ['16', '-16', '31', null], `${DOCS}/conversion_functions#cast_as_int64 (hexadecimal strings)`],
+  ['safe_cast(x as date)', "['2026-01-05', '2026/01/05', ' 2026-01-05', '2026-01-05T00:00:00']", ['2026-01-05', null, null, null], `${DOCS}/conversion_functions#cast_as_date (the canonical date format only); evaluator`],
+  ['safe_cast(x as timestamp)', "['2026-01-05 10:00:00+02', '2026-01-05 10:00', '2026/01/05 10:00:00', '2026-01-05t10:00:00z']", ['2026-01-05T08:00:00.000Z', null, null, '2026-01-05T10:00:00.000Z'], `${DOCS}/conversion_functions#cast_as_timestamp; evaluator`],
+  ['trim(x)', "[' a\\t', '\\n b \\r']", ['a', 'b'], `${DOCS}/string_functions#trim (white space, not only spaces); evaluator`],
+  ['rtrim(x)', "['c\\n']", ['c'], `${DOCS}/string_functions#rtrim; evaluator`],
 ];
 
 /** [BigQuery expression over x, x's values, BigQuery's error, source]. */
@@ -46,6 +50,7 @@ const ERRORS: [string, string, string, string][] = [
   ['mod(x, 0)', '[20]', 'division by zero: MOD(20, 0)', `${DOCS}/mathematical_functions#mod; message: evaluator`],
   ['substr(x, 2, -1)', "['apple']", 'Third argument in SUBSTR() cannot be negative', `${DOCS}/string_functions#substr; message: evaluator`],
   ['left(x, -1)', "['apple']", 'Second argument in LEFT() cannot be negative', `${DOCS}/string_functions#left; message: evaluator`],
+  ['cast(x as date)', "['2026/01/05']", "Invalid date: '2026/01/05'", `${DOCS}/conversion_functions#cast_as_date; message: evaluator`],
   ['repeat(x, -1)', "['apple']", 'Second argument (repeat count) for REPEAT cannot be negative', `${DOCS}/string_functions#repeat; message: evaluator`],
 ];
 
