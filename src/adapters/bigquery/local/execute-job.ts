@@ -12,6 +12,8 @@ import { duckRelation, type DuckWarehouse } from './duckdb-warehouse.js';
 import { firstLine, planStatement } from './statement-plans.js';
 import { duckTypeOfField, quoteIdent, Untranslatable, type TranslateContext } from './to-duckdb.js';
 import { RUNTIME_PREFIX } from './untranslatable.js';
+import { nullElementField, nullElementMessage } from './array-checks.js';
+import { outputFields } from './resolved-ast.js';
 import { createExternalRows } from './external-tables.js';
 import type { SchemaEffect } from './statement-effects.js';
 import type { ObjectSource } from './load-jobs.js';
@@ -91,7 +93,11 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       for (const m of plan.macros ?? []) macros.add(m);
       if (plan.refuseIf && (await wh.rows(plan.refuseIf.sql)).length) throw new Refused(plan.refuseIf.message);
       for (const [i, sql] of plan.sql.entries()) {
-        if (plan.query && i === plan.sql.length - 1) rows = await wh.rows(sql);
+        if (plan.query && i === plan.sql.length - 1) {
+          rows = await wh.rows(sql);
+          const field = nullElementField(rows, outputFields(s.node) ?? []);
+          if (field) throw new Refused(nullElementMessage(field));
+        }
         else {
           const r = await wh.run(sql);
           if (plan.dml) dmlRows = (dmlRows ?? 0) + r.changed;

@@ -12,6 +12,7 @@ import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
 import { typedSites } from './typed-sites.js';
+import { stagedArrayChecks } from './array-checks.js';
 
 export interface Plan {
   /** DuckDB statements, in order. */
@@ -88,7 +89,7 @@ function createPlan(s: AnalyzedStatement, e: Extract<SchemaEffect, { op: 'create
   // Stage the rows first: the query may read the table it replaces.
   return {
     ...base,
-    sql: [`create or replace temp table strata_stage as select * from (${query}) as strata_q`, create, `insert into ${target} select * from strata_stage`, 'drop table strata_stage'],
+    sql: [`create or replace temp table strata_stage as select * from (${query}) as strata_q`, ...stagedArrayChecks('strata_stage', e.fields), create, `insert into ${target} select * from strata_stage`, 'drop table strata_stage'],
   };
 }
 

@@ -84,6 +84,17 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery gives BigQuery’s valu
     }
   });
 
+  // "BigQuery raises an error if query result has ARRAYs which contain NULL elements, although such ARRAYs can be used inside the query."
+  it('refuses an array with a NULL element in a result or a created table, as BigQuery does (data-types#array_type)', async () => {
+    const message = 'Array cannot have a null element; error in writing field a';
+    expect((await query(bq.endpoint, 'select array_agg(x) as a from unnest([1, null]) as x')).error).toMatchObject({ reason: 'invalidQuery', message });
+    expect((await query(bq.endpoint, 'select struct(array_agg(x) as a) as s from unnest([1, null]) as x')).error).toMatchObject({ reason: 'invalidQuery', message: `${message.replace(/a$/, 's.a')}` });
+    await query(bq.endpoint, 'create schema if not exists `p`.`arrays`');
+    expect((await query(bq.endpoint, 'create table `p`.`arrays`.`t` as select array_agg(x) as a from unnest([1, null]) as x')).error).toMatchObject({ reason: 'invalidQuery', message });
+    // Used inside the query, such an array is fine.
+    expect(await queryRows(bq.endpoint, 'select array_length(array_agg(x)) as n, [1, 2] as b from unnest([1, null]) as x')).toEqual([{ n: '2', b: ['1', '2'] }]);
+  });
+
   it('keeps a typed operand’s semantics inside a table it creates (ROUND and CAST to STRING in a CTAS)', async () => {
     await query(bq.endpoint, 'create schema `p`.`typed`');
     const created = await query(bq.endpoint, "create table `p`.`typed`.`t` as select round(x, 2) as r, cast(timestamp_add(timestamp '2026-01-05 10:00:00', interval 500 millisecond) as string) as s from unnest([2.675]) as x");
