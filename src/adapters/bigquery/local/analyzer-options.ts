@@ -54,6 +54,8 @@ export function analyzerSettings(zs: ZetaSql): AnalyzerSettings {
       query_parameters: parameters.map((p) => ({ name: p.name, type: p.type })),
       allowed_hints_and_options: { disallow_unknown_options: true, option },
       default_timezone: 'UTC',
+      // Byte ranges of expressions, so the translation can find the operands whose types it needs (typed-sites.ts).
+      parse_location_record_type: 'PARSE_LOCATION_RECORD_FULL_NODE_SCOPE',
     }),
   };
 }

@@ -16,8 +16,11 @@ export const RENAMED: Record<string, string> = {
 };
 
 /** Functions BigQuery has that these rules do not translate faithfully. */
-export const REFUSED = new Set(['farm_fingerprint', 'format', 'net.host', 'st_geogpoint', 'ml.predict', 'range_bucket', 'approx_top_count', 'hll_count.init',
+export const REFUSED = new Set(['farm_fingerprint', 'format', 'st_geogpoint', 'range_bucket', 'approx_top_count',
   'initcap', 'soundex', 'regexp_instr', 'to_json_string', 'to_json', 'byte_length', 'percentile_cont', 'percentile_disc']);
+
+/** Families of functions called by a dotted name (`NET.HOST`, `HLL_COUNT.INIT`, `ML.PREDICT`): none is translated. */
+export const REFUSED_NAMESPACES = new Set(['net', 'hll_count', 'kll_quantiles', 'keys', 'aead', 'deterministic_encrypt', 'ml', 'obj', 'dlp', 'vector_search', 'appends', 'changes']);
 
 /** Words that can follow a FROM item and are no alias. */
 export const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'right', 'full', 'inner', 'cross', 'join', 'group', 'order', 'limit', 'union', 'intersect', 'except', 'qualify', 'window', 'having', 'as']);

@@ -4,6 +4,7 @@
  * `<project>.duckdb` there), the session in UTC so TIMESTAMP (TIMESTAMPTZ here) means what it means in
  * BigQuery. Jobs run one at a time (`exclusive`), as one connection carries a script's transaction.
  */
+import { TYPED_MACROS } from './typed-forms.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
@@ -27,6 +28,7 @@ export class DuckWarehouse {
     const db = await DuckDBInstance.create(':memory:', { autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
     const c = await db.connect();
     await c.run("set TimeZone = 'UTC'");
+    for (const macro of TYPED_MACROS) await c.run(macro);
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     return new DuckWarehouse(db, c, dataDir);
   }

@@ -11,6 +11,9 @@ import type { TableStore } from './table-store.js';
 import { duckRelation, type DuckWarehouse } from './duckdb-warehouse.js';
 import { firstLine, planStatement } from './statement-plans.js';
 import { duckTypeOfField, quoteIdent, Untranslatable, type TranslateContext } from './to-duckdb.js';
+import { RUNTIME_PREFIX } from './untranslatable.js';
+import { nullElementField, nullElementMessage } from './array-checks.js';
+import { outputFields } from './resolved-ast.js';
 import { createExternalRows } from './external-tables.js';
 import type { SchemaEffect } from './statement-effects.js';
 import type { ObjectSource } from './load-jobs.js';
@@ -90,7 +93,11 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       for (const m of plan.macros ?? []) macros.add(m);
       if (plan.refuseIf && (await wh.rows(plan.refuseIf.sql)).length) throw new Refused(plan.refuseIf.message);
       for (const [i, sql] of plan.sql.entries()) {
-        if (plan.query && i === plan.sql.length - 1) rows = await wh.rows(sql);
+        if (plan.query && i === plan.sql.length - 1) {
+          rows = await wh.rows(sql);
+          const field = nullElementField(rows, outputFields(s.node) ?? []);
+          if (field) throw new Refused(nullElementMessage(field));
+        }
         else {
           const r = await wh.run(sql);
           if (plan.dml) dmlRows = (dmlRows ?? 0) + r.changed;
@@ -105,8 +112,9 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
   } catch (e) {
     if (inTransaction) await wh.run('rollback').catch(() => undefined);
     if (e instanceof Refused) return { executed, error: { reason: 'invalidQuery', message: e.message } };
-    // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL).
-    const runtime = /^Invalid Input Error: (Bad (?:int64|bool) value: .*)$/.exec(String((e as Error).message).split('\n')[0]!);
+    // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
+    const first = String((e as Error).message).split('\n')[0]!;
+    const runtime = first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`) ? [first, first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length)] : undefined;
     if (runtime) return { executed, error: { reason: 'invalidQuery', message: runtime[1]! } };
     const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
     if (dataset) return { executed, error: { reason: 'notFound', message: `Not found: Dataset ${job.project}:${dataset[1]}` } };

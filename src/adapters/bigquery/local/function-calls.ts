@@ -4,8 +4,9 @@
  */
 import { quoteString, timeFormat, TYPES } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
-import { Untranslatable } from './untranslatable.js';
+import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { CURRENT, limitedAggregate } from './special-forms.js';
+import { castCall } from './casts.js';
 
 /** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
 export interface Call {
@@ -109,7 +110,7 @@ export function valueCall(c: Call, tr: Translator): string {
   switch (c.f) {
     case 'cast':
     case 'safe_cast':
-      return tr.cast(c.f === 'safe_cast', c.open, c.close);
+      return castCall(tr, c.f === 'safe_cast', c.open, c.close);
     case 'concat':
       return `(${c.r.map((_, k) => `(${c.a(k)})`).join(' || ')})`;
     case 'regexp_replace':
@@ -132,6 +133,22 @@ export function valueCall(c: Call, tr: Translator): string {
       return `((${c.a(0)}) // (${c.a(1)}))`;
     case 'ieee_divide':
       return `((${c.a(0)}) / (${c.a(1)}))`;
+    case 'substr':
+    case 'substring':
+      return substr(c);
+    case 'trim':
+    case 'ltrim':
+    case 'rtrim': {
+      if (c.r.length > 1) return `${c.f}(${c.a(0)}, ${c.a(1)})`;
+      // Any white space, tabs and line breaks included (DuckDB's trims spaces only).
+      const ends = { trim: '^[\\s\\v\\p{Z}]+|[\\s\\v\\p{Z}]+$', ltrim: '^[\\s\\v\\p{Z}]+', rtrim: '[\\s\\v\\p{Z}]+$' }[c.f];
+      return `regexp_replace(${c.a(0)}, '${ends}', '', 'g')`;
+    }
+    case 'left':
+    case 'right':
+      return nonNegative(c.a(1), `Second argument in ${c.f.toUpperCase()}() cannot be negative`, `${c.f}(${c.a(0)}, ${c.a(1)})`);
+    case 'repeat':
+      return nonNegative(c.a(1), 'Second argument (repeat count) for REPEAT cannot be negative', `repeat(${c.a(0)}, ${c.a(1)})`);
     case 'split':
       return `string_split(${c.a(0)}, ${c.r.length > 1 ? c.a(1) : "','"})`;
     case 'approx_count_distinct':
@@ -157,6 +174,23 @@ export function valueCall(c: Call, tr: Translator): string {
     default:
       return `${c.name}(${tr.emit(c.open + 1, c.close)})`;
   }
+}
+
+/** `then`, or BigQuery's error when `n` is negative (DuckDB would count from the other end, or give ''). */
+function nonNegative(n: string, message: string, then: string): string {
+  return `coalesce(CASE WHEN (${n}) < 0 THEN ${bigQueryError(quoteString(message))} END, ${then})`;
+}
+
+/**
+ * SUBSTR(x, position[, length]): position 0 is 1, a negative one counts from the end and stops at the
+ * first character (`SUBSTR('abc', -5, 2)` is `ab`, DuckDB's is empty); a negative length is an error.
+ */
+function substr(c: Call): string {
+  const [x, p] = [c.a(0), c.a(1)];
+  const start = `(CASE WHEN (${p}) = 0 THEN 1 WHEN (${p}) < 0 THEN greatest(length(${x}) + (${p}) + 1, 1) ELSE (${p}) END)`;
+  if (c.r.length < 3) return `substring(${x}, ${start})`;
+  const n = c.a(2);
+  return `coalesce(CASE WHEN (${n}) < 0 THEN ${bigQueryError("'Third argument in SUBSTR() cannot be negative'")} END, substring(${x}, ${start}, ${n}))`;
 }
 
 /** DATE_TRUNC / TIMESTAMP_TRUNC / DATETIME_TRUNC: WEEK starts on Sunday, as in BigQuery. */

@@ -24,8 +24,10 @@ export interface GateContext {
 
 export interface AnalyzedStatement {
   node: ResolvedNode;
-  /** The statement's text, and its byte range in the job's SQL. */
+  /** The statement's text. */
   text: string;
+  /** Where the text starts in the analyzed SQL, in bytes (the resolved AST's parse locations count from there). */
+  offset?: number;
   effects: SchemaEffect[];
   inTransaction: boolean;
   /** A DECLARE or SET of the script (node kind `script_declare` / `script_set`): names, type and value as written. */
@@ -226,7 +228,7 @@ class ScriptAnalysis {
     if (udf) this.functions.push(udf);
     const effects = schemaEffects(resolved, this.ctx.project);
     this.schemas.apply(effects);
-    this.statements.push({ node: resolved, text: this.bytes.subarray(start, end).toString('utf8'), effects, inTransaction: this.inTransaction });
+    this.statements.push({ node: resolved, text: this.bytes.subarray(start, end).toString('utf8'), offset: start, effects, inTransaction: this.inTransaction });
     if (resolved.kind === 'resolved_commit_stmt_node' || resolved.kind === 'resolved_rollback_stmt_node') this.inTransaction = false;
     return undefined;
   }

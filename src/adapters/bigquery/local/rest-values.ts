@@ -26,7 +26,8 @@ function scalar(v: DuckDBValue, type: string): unknown {
     return new TimestampCell(typeof micros === 'bigint' ? micros : BigInt(Math.round(new Date(String(v)).getTime() * 1000)));
   }
   if (t === 'DATETIME') return String(v).replace(' ', 'T');
-  if (t === 'NUMERIC' || t === 'BIGNUMERIC') return String(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  // A DOUBLE where BigQuery computes a NUMERIC (DuckDB's AVG or division of decimals): NUMERIC's 9 digits.
+  if (t === 'NUMERIC' || t === 'BIGNUMERIC') return (typeof v === 'number' ? v.toFixed(9) : String(v)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   if (t === 'BYTES') {
     const bytes = (v as { bytes?: Uint8Array }).bytes;
     return bytes ? Buffer.from(bytes).toString('base64') : String(v);

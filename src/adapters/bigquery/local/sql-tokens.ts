@@ -10,6 +10,8 @@ export interface Token {
   kind: TokenKind;
   /** The source text (for `string`/`bytes`: the decoded value; for `ident`: the unquoted name). */
   text: string;
+  /** Where the token starts in the tokenized SQL (a UTF-16 index). */
+  at?: number;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', a: '\x07', '\\': '\\', "'": "'", '"': '"', '`': '`', '?': '?' };
@@ -54,6 +56,14 @@ export function tokenize(sql: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < sql.length) {
+    const from = out.length;
+    const at = i;
+    scan();
+    for (let k = from; k < out.length; k++) out[k]!.at = at;
+  }
+  return out;
+
+  function scan(): void {
     const c = sql[i]!;
     const rest = sql.slice(i, i + 3);
     let m: RegExpExecArray | null;
@@ -104,7 +114,6 @@ export function tokenize(sql: string): Token[] {
       i += op.length;
     }
   }
-  return out;
 }
 
 /** Whether a token carries meaning (not space or a comment). */

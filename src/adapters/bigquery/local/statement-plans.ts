@@ -11,6 +11,8 @@ import { quoteIdent, translateRange, Untranslatable, type TranslateContext } fro
 import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
+import { typedSites } from './typed-sites.js';
+import { stagedArrayChecks } from './array-checks.js';
 
 export interface Plan {
   /** DuckDB statements, in order. */
@@ -87,7 +89,7 @@ function createPlan(s: AnalyzedStatement, e: Extract<SchemaEffect, { op: 'create
   // Stage the rows first: the query may read the table it replaces.
   return {
     ...base,
-    sql: [`create or replace temp table strata_stage as select * from (${query}) as strata_q`, create, `insert into ${target} select * from strata_stage`, 'drop table strata_stage'],
+    sql: [`create or replace temp table strata_stage as select * from (${query}) as strata_q`, ...stagedArrayChecks('strata_stage', e.fields), create, `insert into ${target} select * from strata_stage`, 'drop table strata_stage'],
   };
 }
 
@@ -106,9 +108,11 @@ function schemaPlan(s: AnalyzedStatement): Plan | undefined {
 }
 
 /** The DuckDB statements for one accepted statement. */
-export function planStatement(s: AnalyzedStatement, ctx: TranslateContext): Plan {
+export function planStatement(s: AnalyzedStatement, script: TranslateContext): Plan {
   const kind = s.node.kind;
   refuseTypedGaps(s.node.body);
+  // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
+  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset) };
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();

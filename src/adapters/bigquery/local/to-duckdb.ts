@@ -8,10 +8,12 @@
  * faithfully throws `Untranslatable`: the job says so instead of running something else.
  */
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
-import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, RENAMED, TYPES } from './duckdb-spelling.js';
+import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
 import { CURRENT, interval } from './special-forms.js';
-import { Untranslatable } from './untranslatable.js';
+import { bigQueryError, Untranslatable } from './untranslatable.js';
+import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
+import { typedForm } from './typed-forms.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -20,11 +22,21 @@ export { Untranslatable } from './untranslatable.js';
 export interface TranslateContext {
   /** Script variables (DECLARE): read with getvariable(). */
   variables: Set<string>;
+  /** Where the statement's meaning depends on operand types (typed-sites.ts), in the translated text. */
+  sites?: TypedSite[];
 }
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
 export class Translator {
-  constructor(readonly t: Token[], private readonly ctx: TranslateContext) {}
+  private readonly sites: Map<number, PlacedSite[]>;
+  /** The sites being written: their operands are translated without them. */
+  private readonly active = new Set<PlacedSite>();
+
+  constructor(readonly t: Token[], private readonly ctx: TranslateContext) {
+    const placed = ctx.sites?.length ? placeSites(t, ctx.sites) : new Map<number, PlacedSite[]>();
+    if (!placed) throw new Untranslatable('an expression whose operand types matter, not found in the statement text');
+    this.sites = placed;
+  }
 
   next(i: number): number {
     let j = i + 1;
@@ -60,6 +72,8 @@ export class Translator {
 
   /** One token (or construct starting there): its text and the index after it. */
   private one(i: number, end: number): [string, number] {
+    const site = this.sites.get(i)?.find((p) => p.end <= end && !this.active.has(p));
+    if (site) return [this.typed(site), site.end];
     const tok = this.t[i]!;
     switch (tok.kind) {
       case 'space':
@@ -83,6 +97,16 @@ export class Translator {
         return this.word(i);
       default:
         return [tok.text, i + 1];
+    }
+  }
+
+  /** A typed site with BigQuery's semantics (typed-forms.ts), its operands translated as usual. */
+  private typed(p: PlacedSite): string {
+    this.active.add(p);
+    try {
+      return typedForm(p.site, (k) => this.emit(p.args[k]![0], p.args[k]![1]).trim());
+    } finally {
+      this.active.delete(p);
     }
   }
 
@@ -118,7 +142,12 @@ export class Translator {
     if (w === 'interval') return interval(this, i);
     if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
-    if (this.isPunct(n, '.')) return [tok.text, i + 1];
+    if (this.isPunct(n, '.')) {
+      // A dotted function name (`NET.HOST(x)`): its tokens are `net`, `.`, `host`.
+      const member = this.next(n);
+      if (REFUSED_NAMESPACES.has(w) && this.t[member]?.kind === 'word' && this.isPunct(this.next(member), '(')) throw new Untranslatable(`function ${tok.text}.${this.t[member]!.text}`);
+      return [tok.text, i + 1];
+    }
     if (this.ctx.variables.has(w)) return [`getvariable(${quoteString(w)})`, i + 1];
     if ((w === 'array' || w === 'struct') && this.isPunct(n, '<')) return this.compositeType(i);
     if (w === 'distinct' && ['union', 'intersect', 'except'].includes(wordOf(this.t[p]))) return ['', i + 1];
@@ -168,31 +197,6 @@ export class Translator {
     if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
     if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, close + 1];
     return [timeCall(c, this) ?? valueCall(c, this), close + 1];
-  }
-
-  /**
-   * CAST / SAFE_CAST. To an integer, text must be an integer literal in BigQuery ('1.5' is an error, or
-   * NULL when safe), where DuckDB would round; a FLOAT64 rounds half away from zero.
-   */
-  cast(safe: boolean, open: number, close: number): string {
-    let as = -1;
-    let depth = 0;
-    for (let j = open + 1; j < close; j++) {
-      const t = this.t[j]!;
-      if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
-      else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
-      else if (depth === 0 && wordOf(t) === 'as') as = j;
-    }
-    if (as < 0) throw new Untranslatable('cast without AS');
-    const x = this.emit(open + 1, as).trim();
-    const type = this.emit(as + 1, close).trim();
-    const fn = safe ? 'try_cast' : 'cast';
-    // Text to BOOL is only 'true' or 'false' (any case) in BigQuery; DuckDB also takes 'yes', 't', '1'…
-    if (type === 'BOOLEAN') return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND lower(CAST(${x} AS VARCHAR)) NOT IN ('true', 'false') THEN ${safe ? 'NULL' : `CAST(error('Bad bool value: ' || CAST(${x} AS VARCHAR)) AS BOOLEAN)`} ELSE ${fn}(${x} AS BOOLEAN) END)`;
-    if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
-    const bad = safe ? 'NULL' : `CAST(error('Bad int64 value: ' || CAST(${x} AS VARCHAR)) AS BIGINT)`;
-    // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
-    return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?[0-9]+') THEN ${bad} WHEN typeof(${x}) IN ('DOUBLE', 'FLOAT') THEN ${fn}(round(try_cast(${x} AS DOUBLE)) AS BIGINT) ELSE ${fn}(${x} AS BIGINT) END)`;
   }
 
   /** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */

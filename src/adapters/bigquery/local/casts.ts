@@ -1,0 +1,55 @@
+/**
+ * CAST and SAFE_CAST as DuckDB SQL with BigQuery's rules for text: to INT64 only an integer literal
+ * (decimal or hexadecimal), to BOOL only `true` / `false`, to DATE, DATETIME and TIMESTAMP only BigQuery's
+ * canonical forms; anything else is BigQuery's error (or NULL when safe). A FLOAT64 to INT64 rounds half
+ * away from zero.
+ */
+import { quoteString } from './duckdb-spelling.js';
+import type { Translator } from './to-duckdb.js';
+import { bigQueryError, Untranslatable } from './untranslatable.js';
+import { wordOf } from './sql-tokens.js';
+
+const DATE_TEXT = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}';
+const TIME_TEXT = '([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}([.][0-9]*)?)?';
+/** Text BigQuery casts to a date or time type, and its message for other text. */
+const TEXT_FORMS: Record<string, { pattern: string; message: (x: string) => string }> = {
+  DATE: { pattern: DATE_TEXT, message: (x) => `'Invalid date: ''' || ${x} || ''''` },
+  TIMESTAMP: { pattern: `${DATE_TEXT}${TIME_TEXT}`, message: (x) => `'Invalid datetime string "' || ${x} || '"'` },
+  TIMESTAMPTZ: { pattern: `${DATE_TEXT}${TIME_TEXT}( ?([Zz]|[+-][0-9]{1,2}(:?[0-9]{2})?)| [A-Za-z][A-Za-z0-9_/+-]*)?`, message: (x) => `'Invalid timestamp: ''' || ${x} || ''''` },
+};
+
+/**
+ * CAST / SAFE_CAST. To an integer, text must be an integer literal in BigQuery ('1.5' is an error, or
+ * NULL when safe), where DuckDB would round; a FLOAT64 rounds half away from zero.
+ */
+export function castCall(tr: Translator, safe: boolean, open: number, close: number): string {
+  let as = -1;
+  let depth = 0;
+  for (let j = open + 1; j < close; j++) {
+    const t = tr.t[j]!;
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    else if (depth === 0 && wordOf(t) === 'as') as = j;
+  }
+  if (as < 0) throw new Untranslatable('cast without AS');
+  const x = tr.emit(open + 1, as).trim();
+  const type = tr.emit(as + 1, close).trim();
+  const fn = safe ? 'try_cast' : 'cast';
+  // Text to BOOL is only 'true' or 'false' (any case) in BigQuery; DuckDB also takes 'yes', 't', '1'…
+  if (type === 'BOOLEAN') return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND lower(CAST(${x} AS VARCHAR)) NOT IN ('true', 'false') THEN ${safe ? 'NULL' : `CAST(${bigQueryError(`'Bad bool value: ' || CAST(${x} AS VARCHAR)`)} AS BOOLEAN)`} ELSE ${fn}(${x} AS BOOLEAN) END)`;
+  const text = TEXT_FORMS[type.toUpperCase()];
+  if (text && type !== 'BIGINT') {
+    // BigQuery reads only its canonical text (`2026-01-05`, `2026-01-05 10:00:00[.f][zone]`); DuckDB also takes `2026/01/05`, `10:00`…
+    const bad = safe ? 'NULL' : `CAST(${bigQueryError(text.message(`CAST(${x} AS VARCHAR)`))} AS ${type})`;
+    // A lower-case `t` or `z` is read as BigQuery reads it (DuckDB refuses them).
+    const upper = `regexp_replace(regexp_replace(CAST(${x} AS VARCHAR), '^([0-9-]+)t', '\\1T'), '([0-9])z$', '\\1Z')`;
+    return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(CAST(${x} AS VARCHAR), ${quoteString(text.pattern)}) THEN ${bad} WHEN typeof(${x}) = 'VARCHAR' THEN ${fn}(${upper} AS ${type}) ELSE ${fn}(${x} AS ${type}) END)`;
+  }
+  if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
+  const bad = safe ? 'NULL' : `CAST(${bigQueryError(`'Bad int64 value: ' || CAST(${x} AS VARCHAR)`)} AS BIGINT)`;
+  // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
+  // Hexadecimal text is an integer too (`'0x1F'` is 31, `'-0x10'` -16); DuckDB reads it unsigned only.
+  const hex = `(CASE WHEN starts_with(trim(CAST(${x} AS VARCHAR)), '-') THEN -1 ELSE 1 END) * ${fn}(ltrim(trim(CAST(${x} AS VARCHAR)), '+-') AS BIGINT)`;
+  return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?0[xX][0-9a-fA-F]+') THEN ${hex} WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?[0-9]+') THEN ${bad} WHEN typeof(${x}) IN ('DOUBLE', 'FLOAT') THEN ${fn}(round(try_cast(${x} AS DOUBLE)) AS BIGINT) ELSE ${fn}(${x} AS BIGINT) END)`;
+}
+

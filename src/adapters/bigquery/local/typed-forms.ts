@@ -1,0 +1,77 @@
+/**
+ * BigQuery's semantics for the typed sites (typed-sites.ts), as DuckDB SQL: DuckDB macros created once on
+ * the warehouse's connection, and the call each site becomes. Checked against ZetaSQL's reference
+ * evaluator (translation-drift.test.ts) and BigQuery's documented results (typed-semantics.test.ts).
+ */
+import type { TypedSite } from './typed-sites.js';
+import { quoteString } from './duckdb-spelling.js';
+import { bigQueryError } from './untranslatable.js';
+
+/**
+ * `a op b`, or BigQuery's error for a zero divisor (`division by zero: 1 / 0`, `division by zero: MOD(1, 0)`)
+ * with the operands written as BigQuery writes them; NULL / 0 is NULL.
+ */
+const checked = (result: string, shown: (x: string) => string, mod = false): string =>
+  `coalesce(CASE WHEN b = 0 AND a IS NOT NULL THEN ${bigQueryError(`'division by zero: ' || ${mod ? `'MOD(' || ${shown('a')} || ', ' || ${shown('b')} || ')'` : `${shown('a')} || ' / ' || ${shown('b')}`}`)} END, ${result})`;
+const text = (x: string): string => `CAST(${x} AS VARCHAR)`;
+const floatText = (x: string): string => `strata_bq_float_string(CAST(${x} AS DOUBLE))`;
+const numericText = (x: string): string => `strata_bq_numeric_string(${x})`;
+
+/** With the seconds' fraction as BigQuery writes it: none, 3 or 6 digits. */
+const timeText = (x: string, date: string, zone: string): string =>
+  `CASE WHEN extract(microseconds FROM ${x}) % 1000000 = 0 THEN strftime(${x}, '${date}%H:%M:%S${zone}') ` +
+  `WHEN extract(microseconds FROM ${x}) % 1000 = 0 THEN strftime(${x}, '${date}%H:%M:%S.%g${zone}') ` +
+  `ELSE strftime(${x}, '${date}%H:%M:%S.%f${zone}') END`;
+
+/** The macros, as `create` statements run when the warehouse opens (temp: never written to a data file). */
+export const TYPED_MACROS: string[] = [
+  // 15 significant digits if they give the value back, else 17 (`0.33333333333333331`); a whole number without `.0`.
+  `create or replace temp macro strata_bq_float_string(x) AS CASE WHEN isnan(x) THEN 'nan' WHEN x = 0 THEN '0' ` +
+    `WHEN CAST(printf('%.15g', x) AS DOUBLE) = x THEN printf('%.15g', x) ELSE printf('%.17g', x) END`,
+  // NUMERIC without trailing zeros (`1.5`, `100`), where DuckDB writes every digit of the scale.
+  `create or replace temp macro strata_bq_numeric_string(x) AS rtrim(rtrim(CAST(CAST(x AS DECIMAL(38,9)) AS VARCHAR), '0'), '.')`,
+  `create or replace temp macro strata_bq_divide(a, b) AS ${checked('a / b', floatText)}`,
+  `create or replace temp macro strata_bq_divide_numeric(a, b) AS CAST(${checked('a / b', numericText)} AS DECIMAL(38,9))`,
+  `create or replace temp macro strata_bq_div(a, b) AS ${checked('a // b', text)}`,
+  `create or replace temp macro strata_bq_div_numeric(a, b) AS ${checked('CAST(trunc(a / b) AS DECIMAL(38,9))', numericText)}`,
+  `create or replace temp macro strata_bq_mod(a, b) AS ${checked('a % b', text, true)}`,
+  `create or replace temp macro strata_bq_mod_numeric(a, b) AS ${checked('a % b', numericText, true)}`,
+  // ROUND(x, n) of a FLOAT64 rounds the exact binary value, so 2.675 (2.67499999…) is 2.67. DuckDB
+  // multiplies first, and 2.675 * 100 is exactly 267.5; only then is the exact expansion consulted.
+  `create or replace temp macro strata_bq_round(x, n) AS CASE WHEN n >= 0 AND abs(x) * pow(10, n) - floor(abs(x) * pow(10, n)) = 0.5 ` +
+    `AND substr(printf('%.' || CAST(n + 30 AS VARCHAR) || 'f', abs(x)), strpos(printf('%.' || CAST(n + 30 AS VARCHAR) || 'f', abs(x)), '.') + n + 1, 1) = '4' ` +
+    `THEN sign(x) * floor(abs(x) * pow(10, n)) / pow(10, n) ELSE round(x, CAST(n AS INTEGER)) END`,
+  `create or replace temp macro strata_bq_timestamp_string(x) AS ${timeText('x', '%Y-%m-%d ', '+00')}`,
+  `create or replace temp macro strata_bq_datetime_string(x) AS ${timeText('x', '%Y-%m-%d ', '')}`,
+  // strftime takes no TIME: the time on some day.
+  `create or replace temp macro strata_bq_time_string(x) AS ${timeText("(DATE '2000-01-01' + x)", '', '')}`,
+];
+
+const STRING_MACRO: Record<string, string> = {
+  TYPE_TIMESTAMP: 'strata_bq_timestamp_string', TYPE_DATETIME: 'strata_bq_datetime_string', TYPE_TIME: 'strata_bq_time_string',
+  TYPE_DOUBLE: 'strata_bq_float_string', TYPE_FLOAT: 'strata_bq_float_string', TYPE_NUMERIC: 'strata_bq_numeric_string', TYPE_BIGNUMERIC: 'strata_bq_numeric_string',
+};
+
+/** A site as DuckDB SQL; `arg(k)` is its k-th operand, translated. */
+export function typedForm(site: TypedSite, arg: (k: number) => string): string {
+  const form = ((): string => {
+    switch (site.kind) {
+      case 'literal':
+        return quoteString(site.value);
+      case 'divide':
+      case 'div':
+      case 'mod': {
+        const numeric = /NUMERIC/.test(site.result);
+        const [a, b] = [`(${arg(0)})`, `(${arg(1)})`];
+        // SAFE.: NULL for a zero divisor (DuckDB's TRY cannot hold error()).
+        if (site.safe) return `(CASE WHEN ${b} = 0 THEN NULL ELSE ${site.kind === 'mod' ? `${a} % ${b}` : site.kind === 'divide' ? `${a} / ${b}` : numeric ? `CAST(trunc(${a} / ${b}) AS DECIMAL(38,9))` : `${a} // ${b}`} END)`;
+        return `strata_bq_${site.kind}${numeric ? '_numeric' : ''}(${a}, ${b})`;
+      }
+      case 'round':
+        return `strata_bq_round(CAST((${arg(0)}) AS DOUBLE), (${arg(1)}))`;
+      case 'to-string':
+        return `${STRING_MACRO[site.from]}(${/DOUBLE|FLOAT/.test(site.from) ? `CAST((${arg(0)}) AS DOUBLE)` : `(${arg(0)})`})`;
+    }
+  })();
+  return site.safe ? `try(${form})` : form;
+}

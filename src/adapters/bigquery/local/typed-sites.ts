@@ -1,0 +1,167 @@
+/**
+ * The places in a statement whose BigQuery meaning depends on operand types the token-by-token
+ * translation cannot see: read from the resolved AST (the analyzer records each expression's byte range),
+ * as character ranges of the statement's text. The translation (to-duckdb.ts) writes each one with the
+ * typed forms of typed-forms.ts instead of DuckDB's own operator or cast.
+ */
+import { attr, leaf } from './resolved-ast.js';
+import { argumentRanges, closing, significant, wordOf, type Token } from './sql-tokens.js';
+
+/** A character range [start, end) of the statement's text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Operands' ranges; the analyzer records none for a column reference: found in the tokens then. */
+type Operands = (Span | undefined)[];
+
+export type TypedSite = Span & { safe?: boolean } & (
+  /** `a / b`, DIV(a, b), MOD(a, b): an error on a zero divisor; the result type (NUMERIC keeps its scale). */
+  | { kind: 'divide' | 'div' | 'mod'; args: Operands; result: string }
+  /** ROUND(float64, digits): halfway cases away from zero on the exact binary value. */
+  | { kind: 'round'; args: Operands }
+  /** A cast to STRING (or STRING(x)) of a type DuckDB writes otherwise. */
+  | { kind: 'to-string'; from: string; args: Operands }
+  /** A cast the analyzer folded into a STRING literal: BigQuery's own text. */
+  | { kind: 'literal'; value: string }
+);
+
+/** Source types whose text differs between DuckDB and BigQuery. */
+const TO_STRING = new Set(['TYPE_TIMESTAMP', 'TYPE_DATETIME', 'TYPE_TIME', 'TYPE_DOUBLE', 'TYPE_FLOAT', 'TYPE_NUMERIC', 'TYPE_BIGNUMERIC']);
+
+const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string'> = {
+  'ZetaSQL:$divide': 'divide', 'ZetaSQL:div': 'div', 'ZetaSQL:mod': 'mod', 'ZetaSQL:round': 'round', 'ZetaSQL:string': 'string',
+};
+
+const typeKind = (x: any): string | undefined => x?.type?.type_kind ?? x?.type_kind;
+
+/**
+ * The typed sites of a resolved statement. `offset` is where the statement's text starts in the analyzed
+ * SQL (in bytes); positions are converted to the text's character indexes.
+ */
+export function typedSites(root: unknown, text: string, offset: number): TypedSite[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const char = (b: number): number => bytes.subarray(0, Math.max(0, b - offset)).toString('utf8').length;
+  const span = (body: any): Span | undefined => {
+    const r = attr(body, 'parse_location_range');
+    return r && r.end !== undefined ? { start: char(Number(r.start ?? 0)), end: char(Number(r.end)) } : undefined;
+  };
+  /** An argument's range: an implicit coercion may carry none, its operand does. */
+  const argSpan = (wrapper: any): Span | undefined => {
+    const n = leaf(wrapper);
+    if (!n) return undefined;
+    return span(n.body) ?? (n.body.expr ? argSpan(n.body.expr) : undefined);
+  };
+  const sites: TypedSite[] = [];
+  const seen = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(seen);
+    const o = x as Record<string, any>;
+    const fn = FUNCTIONS[o.function?.name];
+    if (fn) {
+      const args = ((o.argument_list ?? []) as unknown[]).map(argSpan);
+      const types = ((o.signature?.argument ?? []) as unknown[]).map(typeKind);
+      const at = span(o);
+      const safe = o.error_mode === 'SAFE_ERROR_MODE';
+      if (at) {
+        if (fn === 'round' && args.length === 2 && types[0] === 'TYPE_DOUBLE') sites.push({ kind: 'round', ...at, safe, args });
+        if ((fn === 'divide' || fn === 'div' || fn === 'mod') && args.length === 2) sites.push({ kind: fn, ...at, safe, args, result: typeKind(o.signature?.return_type) ?? '' });
+        if (fn === 'string' && args.length === 1 && TO_STRING.has(types[0] ?? '')) sites.push({ kind: 'to-string', ...at, safe, from: types[0]!, args });
+      }
+    }
+    const cast = o.resolved_cast_node;
+    if (cast && typeKind(attr(cast, 'type')) === 'TYPE_STRING') {
+      const from = typeKind(attr(leaf(cast.expr)?.body, 'type'));
+      const at = span(cast);
+      const arg = argSpan(cast.expr);
+      if (at && from && TO_STRING.has(from)) sites.push({ kind: 'to-string', ...at, from, args: [arg] });
+    }
+    const literal = o.resolved_literal_node;
+    if (literal && typeKind(attr(literal, 'type')) === 'TYPE_STRING') {
+      const at = span(literal);
+      const value = literal.value?.value?.string_value;
+      // Only a folded cast: a plain string literal is translated as written.
+      if (at && typeof value === 'string' && /^(safe_)?cast\s*\(|^string\s*\(/i.test(text.slice(at.start, at.end))) sites.push({ kind: 'literal', ...at, value });
+    }
+    for (const v of Object.values(o)) seen(v);
+  };
+  seen(root);
+  return sites;
+}
+
+/** A site found in a token list: its tokens [start, end) and its operands' token ranges. */
+export interface PlacedSite {
+  site: TypedSite;
+  start: number;
+  end: number;
+  args: [number, number][];
+}
+
+/**
+ * Operands by their tokens, for those the analyzer gave no range: `L / R` splits at the `/` before R (or
+ * the last one outside brackets: R binds tighter, so holds none), a call at its top-level commas, a cast
+ * at its `AS`.
+ */
+function operandTokens(tokens: Token[], site: TypedSite, start: number, end: number, known: (number | undefined)[]): [number, number][] | undefined {
+  const top: number[] = [];
+  for (let k = start, depth = 0; k < end; k++) {
+    const t = tokens[k]!;
+    if (depth === 0 && significant(t)) top.push(k);
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+  }
+  if (site.kind === 'divide') {
+    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === '/' && (known[1] === undefined || k < known[1]));
+    const op = ops.at(-1);
+    return op === undefined ? undefined : [[start, op], [op + 1, end]];
+  }
+  const first = wordOf(tokens[start]);
+  // A coercion the analyzer put in (no CAST written): the operand is the whole site.
+  if (site.kind === 'to-string' && !/^(safe_)?cast$|^string$/.test(first)) return [[start, end]];
+  const open = top.find((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === '(');
+  if (open === undefined) return undefined;
+  if (first.endsWith('cast')) {
+    const shut = closing(tokens, open);
+    for (let k = open + 1, depth = 0; k < shut; k++) {
+      const t = tokens[k]!;
+      if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+      else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+      else if (depth === 0 && wordOf(t) === 'as') return [[open + 1, k]];
+    }
+    return undefined;
+  }
+  return argumentRanges(tokens, open);
+}
+
+/**
+ * The sites by the index of their first token, longest first (`a / b / c` and its `a / b` start at the
+ * same token). A site that cannot be placed on token boundaries is `undefined`: the caller refuses the
+ * statement rather than run it without the site's semantics.
+ */
+export function placeSites(tokens: Token[], sites: TypedSite[]): Map<number, PlacedSite[]> | undefined {
+  const index = new Map<number, number>();
+  tokens.forEach((t, k) => {
+    if (t.at !== undefined && significant(t) && !index.has(t.at)) index.set(t.at, k);
+  });
+  const after = (end: number): number => {
+    const k = tokens.findIndex((t) => (t.at ?? 0) >= end);
+    return k < 0 ? tokens.length : k;
+  };
+  const out = new Map<number, PlacedSite[]>();
+  for (const site of sites) {
+    const start = index.get(site.start);
+    if (start === undefined) return undefined;
+    const end = after(site.end);
+    let args: [number, number][] = [];
+    if (site.kind !== 'literal') {
+      const known = site.args.map((a) => (a ? index.get(a.start) : undefined));
+      const found = known.some((k) => k === undefined) ? operandTokens(tokens, site, start, end, known) : undefined;
+      if (known.some((k) => k === undefined) && found?.length !== site.args.length) return undefined;
+      args = site.args.map((a, k) => (a && known[k] !== undefined ? [known[k]!, after(a.end)] : found![k]!));
+    }
+    const placed: PlacedSite = { site, start, end, args };
+    out.set(start, [...(out.get(start) ?? []), placed].sort((x, y) => y.end - x.end));
+  }
+  return out;
+}
