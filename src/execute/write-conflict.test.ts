@@ -32,7 +32,7 @@ describe('two nodes writing one table at once (DuckDB)', () => {
     expect(message).toContain(`models/${mine}.sql:1: error [write-conflict] model '${mine}': post-hook 1 ('update main.tally set n = n + 1') wrote main.tally while another transaction was writing it (nodes run side by side with threads: 2)`);
     expect(message).toContain(`also written by model '${other}' (post-hook 1)`);
     expect(message).toContain(`hint: make '${mine}' wait for '${other}' (add -- depends_on: {{ ref('${other}') }} to models/${mine}.sql), or run with --threads 1; a shared counter`);
-    expect(message).toContain('DuckDB: TransactionContext Error: Conflict on update!');
+    expect(message).toContain('The warehouse said: TransactionContext Error: Conflict on update!');
     // The winner's update stands, the loser's was rolled back with its table.
     expect(await f.q('select n::int as n from main.tally')).toEqual([{ n: 1 }]);
     // One after another, both run.

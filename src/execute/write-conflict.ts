@@ -78,7 +78,7 @@ export function writeConflictDiagnostic(error: unknown, c: ConflictContext): Dia
   const what = hook ? `${hook.place} ${hook.index + 1} ('${shortOf(hook.sql)}')` : 'its build';
   const others = writers.length ? `; also written by ${writers.slice(0, 5).join(', ')}${writers.length > 5 ? ` and ${writers.length - 5} more` : ''}` : '';
   const side = c.threads > 1 ? ` (nodes run side by side with threads: ${c.threads})` : '';
-  const message = `${c.node.resourceType} '${c.node.name}': ${what} wrote ${table ?? 'a table'} while another transaction was writing it${side}, and DuckDB fails all but the first writer${others}. DuckDB: ${raw}`;
+  const message = `${c.node.resourceType} '${c.node.name}': ${what} wrote ${table ?? 'a table'} while another transaction was writing it${side}, and the warehouse fails all but the first writer${others}. The warehouse said: ${raw}`;
   const site = hook ? c.siteOf(hook.place, hook.index) : undefined;
   return { code: 'write-conflict', severity: 'error', message, file: site?.file ?? c.node.originalFilePath, ...(site?.line ? { line: site.line } : {}), hint: hint(c, hook, writers, writers.some((w) => w.endsWith('(its build)')) && !hook) };
 }
