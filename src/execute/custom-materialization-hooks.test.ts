@@ -52,6 +52,26 @@ describe("a custom materialization's hooks (DuckDB)", () => {
     expect(await f.q('select v::int as v from main.pots')).toEqual([{ v: 1 }]);
   });
 
+  it("run_query opens no transaction, as dbt's (statement with auto_begin=False): its write before the block's statements stays when the build fails", async () => {
+    const f = project({
+      'project.yml': LEDGER,
+      'macros/logged.sql': `{% materialization logged, default %}
+  {% do run_query("insert into main.ledger values ('attempt')") %}
+  {% call statement('main') -%}
+    create or replace table {{ this }} as ({{ sql }})
+  {%- endcall %}
+  {% do adapter.commit() %}
+  {{ return({'relations': [this.incorporate(type='table')]}) }}
+{% endmaterialization %}
+`,
+      'models/audited.sql': "{{ config(materialized='logged') }} select {{ var('v', 1) }} / 1 as v",
+    });
+    expect((await build(opts(f.dir))).exitCode).toBe(0);
+    expect((await build(opts(f.dir, { v: "'x'" }))).exitCode).toBe(1);
+    expect(await f.q('select count(*)::int as n from main.ledger')).toEqual([{ n: 2 }]);
+    expect(await f.q('select v::int as v from main.audited')).toEqual([{ v: 1 }]);
+  });
+
   it('refuses a checkpoint in the transaction with hook-needs-no-transaction, leaving the previous table', async () => {
     const f = project({
       'project.yml': LEDGER,

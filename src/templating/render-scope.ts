@@ -178,7 +178,9 @@ function warehouseCalls(run: RunRenderContext | undefined): { runQuery: (sql: un
   const execute = !!run?.warehouse;
   const runQuery = (sql: unknown): unknown => {
     if (!execute) return null;
-    return run!.warehouse!.query(String(sql)).then(agateTable);
+    // dbt's run_query is statement(auto_begin=False): it opens no transaction (in a custom materialization's
+    // block, a write before the block's first statement commits on its own, as on dbt's connection).
+    return run!.warehouse!.query(String(sql), { autoBegin: false }).then(agateTable);
   };
   const results = new Map<string, unknown>();
   const statement = (...args: Args): unknown => {
