@@ -59,7 +59,7 @@ function rowsOf(block: Record<string, unknown>, fixtures: UnitTestFixtures): Rec
 const optional = <K extends string>(key: K, v: string | undefined): Partial<Record<K, string>> => (v === undefined ? {} : ({ [key]: v } as Record<K, string>));
 
 /** `unit_tests:` entries → unit_test nodes (`unit_test.<project>.<model>.<name>`), children of their model. */
-export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: Map<string, ManifestNode>, fixtures: UnitTestFixtures = new Map()): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
+export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: Map<string, ManifestNode[]>, fixtures: UnitTestFixtures = new Map()): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } {
   const nodes: ManifestNode[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const r of raw) {
@@ -71,7 +71,8 @@ export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: M
       diagnostics.push({ code: 'unit-test-invalid', severity: 'error', message: 'a unit test needs a name and a model', ...where, hint: 'unit_tests:\n  - name: my_test\n    model: my_model\n    given: […]\n    expect: {rows: […]}' });
       continue;
     }
-    const model = models.get(modelName);
+    const versions = models.get(modelName) ?? [];
+    const model = versions.find((m) => m.version !== undefined && m.version === m.latestVersion) ?? versions[0];
     if (!model) {
       diagnostics.push({ code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}' tests '${modelName}', which is not a model`, ...where, line: r.lines?.model ?? r.line, hint: didYouMean(modelName, models.keys()) ?? 'model: must name a SQL model of this project' });
       continue;
@@ -84,33 +85,63 @@ export function unitTestNodes(projectName: string, raw: RawUnitTest[], models: M
     const given = Array.isArray(d.given) ? (d.given as Record<string, unknown>[]).map((g) => ({ input: String(g.input ?? ''), rows: rowsOf(g, fixtures), ...optional('sql', sqlOf(g, fixtures)) })) : [];
     const expect = (d.expect as Record<string, unknown>) ?? {};
     const definition: UnitTestDefinition = { name, model: modelName, given, expect: rowsOf(expect, fixtures), ...optional('expectSql', sqlOf(expect, fixtures)), overrides: (d.overrides as UnitTestDefinition['overrides']) ?? {} };
-    nodes.push({
-      uniqueId: `unit_test.${projectName}.${modelName}.${name}`,
-      resourceType: 'unit_test',
-      packageName: projectName,
-      name,
-      path: r.pathInResource ?? r.file,
-      originalFilePath: r.file,
-      fqn: [...model.fqn, name],
-      language: 'sql',
-      rawCode: '',
-      checksum: { name: 'sha256', checksum: '' },
-      config: finalConfig('unit_test', (d.config as Record<string, unknown>) ?? {}),
-      unrenderedConfig: {},
-      tags: [],
-      description: String(d.description ?? ''),
-      columns: {},
-      meta: {},
-      refs: [{ name: modelName, at: { file: r.file, line: r.line ?? 1, column: 1 } }],
-      sources: [],
-      dependsOn: { nodes: [], macros: [] },
-      schema: model.schema,
-      alias: name,
-      attachedNode: model.uniqueId,
-      extra: { unitTest: definition },
-    });
+    const tested = versionsTested(name, modelName, versions, d.versions, where);
+    if ('diagnostic' in tested) {
+      diagnostics.push(tested.diagnostic);
+      continue;
+    }
+    for (const target of tested.models) nodes.push(unitTestNode(projectName, r, d, name, modelName, target, definition));
   }
   return { nodes, diagnostics };
+}
+
+/**
+ * The models a unit test runs on, as dbt's: an unversioned model; each version of a versioned one, or those its
+ * `versions: {include | exclude}` name. include/exclude on an unversioned model, or naming no version, is an error.
+ */
+function versionsTested(name: string, modelName: string, versions: ManifestNode[], spec: unknown, where: { file: string; line?: number }): { models: ManifestNode[] } | { diagnostic: Diagnostic } {
+  const s = (spec && typeof spec === 'object' ? spec : {}) as { include?: unknown; exclude?: unknown };
+  const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? undefined : [String(v)]);
+  const [include, exclude] = [list(s.include), list(s.exclude)];
+  const versioned = versions.filter((m) => m.version !== undefined);
+  if (!versioned.length) {
+    if (include?.length || exclude?.length) return { diagnostic: { code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}' has versions: include/exclude, but '${modelName}' is not a versioned model`, ...where, hint: 'remove versions: from the unit test' } };
+    return { models: versions.slice(0, 1) };
+  }
+  const chosen = versioned.filter((m) => (exclude?.length ? !exclude.includes(String(m.version)) : include?.length ? include.includes(String(m.version)) : true));
+  if (!chosen.length) return { diagnostic: { code: 'unit-test-invalid', severity: 'error', message: `unit test '${name}' names a version of '${modelName}' that does not exist (versions: ${versioned.map((m) => m.version).join(', ')})`, ...where, hint: 'versions: {include: [...]} takes the v: values of the model' } };
+  return { models: chosen };
+}
+
+/** One unit test node on one model (a version's own id ends in `_v<N>`, as dbt's). */
+function unitTestNode(projectName: string, r: RawUnitTest, d: Record<string, unknown>, name: string, modelName: string, model: ManifestNode, definition: UnitTestDefinition): ManifestNode {
+  const v = model.version;
+  return {
+    uniqueId: `unit_test.${projectName}.${modelName}.${name}${v !== undefined ? `_v${v}` : ''}`,
+    resourceType: 'unit_test',
+    packageName: projectName,
+    name,
+    path: r.pathInResource ?? r.file,
+    originalFilePath: r.file,
+    fqn: [...model.fqn, name],
+    language: 'sql',
+    rawCode: '',
+    checksum: { name: 'sha256', checksum: '' },
+    config: finalConfig('unit_test', (d.config as Record<string, unknown>) ?? {}),
+    unrenderedConfig: {},
+    tags: [],
+    description: String(d.description ?? ''),
+    columns: {},
+    meta: {},
+    refs: [{ name: modelName, ...(v !== undefined ? { version: v } : {}), at: { file: r.file, line: r.line ?? 1, column: 1 } }],
+    sources: [],
+    dependsOn: { nodes: [], macros: [] },
+    schema: model.schema,
+    alias: name,
+    attachedNode: model.uniqueId,
+    ...(v !== undefined ? { version: v } : {}),
+    extra: { unitTest: definition },
+  };
 }
 
 /** `overrides.macros` other than is_incremental (which picks the model's incremental branch): what those macros return instead. */

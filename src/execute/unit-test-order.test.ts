@@ -73,4 +73,27 @@ describe('unit tests in build', () => {
       ['model.p.heavy_crates', 'skipped'],
     ]);
   });
+  it("on a versioned model, run on each version (or those versions: names), each before its own version, as dbt's", async () => {
+    const VERSIONED = {
+      'models/cust_v1.sql': "{{ config(materialized='table') }} select 1 as id",
+      'models/cust_v2.sql': "{{ config(materialized='table') }} select 2 as id",
+      'models/cust.yml': 'version: 2\nmodels:\n  - name: cust\n    latest_version: 2\n    versions: [{v: 1}, {v: 2}]\nunit_tests:\n  - name: is_one\n    model: cust\n    versions: {include: [1]}\n    given: []\n    expect: {rows: [{id: 1}]}\n',
+    };
+    const f = project(VERSIONED);
+    const r = await build({ projectDir: f.dir, profilesDir: f.dir, threads: 1 });
+    expect(r.exitCode, JSON.stringify(statuses(r))).toBe(0);
+    expect(Object.fromEntries(statuses(r))).toEqual({ 'unit_test.p.cust.is_one_v1': 'pass', 'model.p.cust.v1': 'success', 'model.p.cust.v2': 'success' });
+    const order = r.results.map((x) => x.uniqueId);
+    expect(order.indexOf('unit_test.p.cust.is_one_v1')).toBeLessThan(order.indexOf('model.p.cust.v1'));
+    // Without versions: one per version; v2 fails it, so only v2 is skipped.
+    const every = project({ ...VERSIONED, 'models/cust.yml': VERSIONED['models/cust.yml'].replace('    versions: {include: [1]}\n', '') });
+    const all = await build({ projectDir: every.dir, profilesDir: every.dir, threads: 1 });
+    expect(all.exitCode).toBe(1);
+    expect(Object.fromEntries(statuses(all))).toEqual({ 'unit_test.p.cust.is_one_v1': 'pass', 'model.p.cust.v1': 'success', 'unit_test.p.cust.is_one_v2': 'fail', 'model.p.cust.v2': 'skipped' });
+    // A version that does not exist is a parse error.
+    const none = project({ ...VERSIONED, 'models/cust.yml': VERSIONED['models/cust.yml'].replace('include: [1]', 'include: [7]') });
+    const bad = await build({ projectDir: none.dir, profilesDir: none.dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.diagnostics.map((d) => d.message).join('\n')).toContain("unit test 'is_one' names a version of 'cust' that does not exist");
+  });
 });

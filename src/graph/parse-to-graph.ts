@@ -109,7 +109,9 @@ function addUnitTests(project: LoadedProject, manifest: Manifest, packageManifes
   const unitTestsOf = (m: object): RawUnitTest[] => (m as { unitTests?: RawUnitTest[] }).unitTests ?? [];
   for (const [name, raw] of [[project.config.name, unitTestsOf(manifest)], ...packageManifests.map((m) => [m.projectName, unitTestsOf(m)] as const)] as const) {
     if (!raw.length) continue;
-    const models = new Map(fileNodes.filter((n) => n.resourceType === 'model' && n.packageName === name).map((n) => [n.name, n]));
+    // By name: every version of a versioned model (a unit test runs on each, as dbt's).
+    const models = new Map<string, ManifestNode[]>();
+    for (const n of fileNodes) if (n.resourceType === 'model' && n.packageName === name) models.set(n.name, [...(models.get(n.name) ?? []), n]);
     const unit = unitTestNodes(name, raw, models, fixtures);
     diagnostics.push(...unit.diagnostics);
     for (const u of unit.nodes) manifest.nodes[u.uniqueId] = u;
