@@ -79,6 +79,8 @@ describe('source_status:', () => {
       'models/customer_facts.sql': "select * from {{ source('app', 'customers') }}",
     });
     dirs.push(dir);
+    // The seeds first: the sources read their tables, and nothing orders a source after a seed.
+    expect((await seed({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect((await sourceFreshness({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     const state = saveTarget(dir, ['manifest.json', 'sources.json']);
