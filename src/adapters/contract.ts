@@ -79,6 +79,12 @@ export interface Dialect {
   revokeSql?(relation: Relation, kind: RelationKind, privilege: string, grantees: string[]): string;
   /** Now, as a snapshot records it (dbt's `snapshot_get_time`). */
   snapshotTime(): string;
+  /**
+   * The words that make a CTE read more than once be evaluated at each reference instead of stored whole
+   * (DuckDB's `not materialized`), where the warehouse stores such a CTE by default. Absent: the warehouse
+   * already evaluates each reference (BigQuery).
+   */
+  readonly inlineCte?: string;
   /** The md5 of a text expression, as lowercase hex (dbt's snapshot hash). */
   md5Hex(expr: string): string;
   /** Seconds between a timestamp expression and now (source freshness). */

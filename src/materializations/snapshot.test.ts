@@ -7,6 +7,8 @@ import { writeProject, removeProject } from '../test-support/fixture-project.js'
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, list, seed, snapshot } from '../api/index.js';
 import { bigqueryDialect } from '../adapters/bigquery/bigquery-dialect.js';
+import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { DBT_META_COLUMNS, snapshotCreateSelect, snapshotMerge, snapshotStagingSelect, type SnapshotSpec } from './snapshot.js';
 
 const dirs: string[] = [];
@@ -158,6 +160,29 @@ describe('snapshots', () => {
     const open = await p.go();
     expect(open.exitCode).toBe(2);
     expect(open.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'jinja-syntax-error', file: 'snapshots/snap.sql', line: 2 });
+  });
+
+  it('on DuckDB, the staged changes read the query at each reference instead of storing all its rows first', async () => {
+    // DuckDB stores a CTE read twice whole (its plan shows a CTE operator): for a snapshot of a wide table,
+    // every row and column copied each run, when only the keys and the changed keys' rows are needed.
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    try {
+      await c.run('create table src as select range as customer_id, range::varchar as plan, timestamp \'2026-01-01\' as updated_at from range(1000)');
+      await c.run('create table snap as select *, md5(customer_id::varchar) as dbt_scd_id, updated_at as dbt_updated_at, updated_at as dbt_valid_from, null::timestamp as dbt_valid_to from src');
+      const spec = { keys: ['customer_id'], strategy: 'timestamp', updatedAt: 'updated_at', hardDeletes: 'invalidate', meta: DBT_META_COLUMNS } as SnapshotSpec;
+      const target = { database: 'memory', schema: 'main', identifier: 'snap' };
+      const plan = async (d: typeof duckdbDialect): Promise<string> =>
+        (await c.runAndReadAll(`explain (format json) ${snapshotStagingSelect('select * from src', target, spec, [], d)}`)).getRows().map((r) => String(r[1])).join('\n');
+      const stored = await plan({ ...duckdbDialect, inlineCte: undefined, quoteIdentifier: duckdbDialect.quoteIdentifier.bind(duckdbDialect), renderRelation: duckdbDialect.renderRelation.bind(duckdbDialect), typeName: duckdbDialect.typeName.bind(duckdbDialect), snapshotTime: duckdbDialect.snapshotTime.bind(duckdbDialect), md5Hex: duckdbDialect.md5Hex.bind(duckdbDialect) } as typeof duckdbDialect);
+      expect(stored).toMatch(/"CTE Name": "snapshot_query"/);
+      expect(await plan(duckdbDialect)).not.toMatch(/snapshot_query/);
+      const rows = (await c.runAndReadAll(snapshotStagingSelect('select * from src where customer_id <> 7', target, spec, [], duckdbDialect))).getRowObjectsJson();
+      expect(rows).toEqual([expect.objectContaining({ dbt_change_type: 'delete', customer_id: null })]);
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('writes BigQuery SQL that parses', () => {

@@ -79,7 +79,7 @@ export function snapshotSpec(node: ManifestNode): SnapshotSpec {
   return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, hardDeletes: hardDeletes as SnapshotSpec['hardDeletes'], validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined, meta: metaColumns(node) };
 }
 
-type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex'>;
+type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex' | 'inlineCte'>;
 
 /** What a new version's dbt_updated_at / dbt_valid_from is: the row's updated_at, or now (check strategy). */
 function versionTime(spec: SnapshotSpec, d: Sql, qualifier = ''): string {
@@ -142,8 +142,11 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
   const sourceKeyNull = n.map((i) => `strata_source.dbt_unique_key_${i} is null`).join(' or ');
   // The query's rows with their keys computed once (a key may be an expression, not a column).
   const keyedQuery = `(select *, ${keyCols} from snapshot_query) as strata_source`;
+  // The query is read for its keys and, for changed keys only, whole: stored whole as a CTE (DuckDB's
+  // default for a CTE read twice), every row and column of it would be copied first. One statement, one
+  // transaction: each reference sees the same rows.
   const parts = [
-    `with snapshot_query as (\n${sql}\n),`,
+    `with snapshot_query as ${d.inlineCte ? `${d.inlineCte} ` : ''}(\n${sql}\n),`,
     `snapshotted_data as (select ${keyCols}, ${m.scdId}, ${m.validFrom}, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? [m.isDeleted] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
     `source_keys as (select ${keyCols}, true as strata_in_source${compares.map((c) => `, ${c}`).join('')} from snapshot_query),`,
     `compared as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.${m.scdId} as strata_current_scd_id${newRecord ? `, snapshotted_data.${m.isDeleted} as strata_current_is_deleted` : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,

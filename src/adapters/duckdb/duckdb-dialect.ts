@@ -29,6 +29,8 @@ export class DuckDBDialect implements Dialect {
   readonly constraintSupport: ConstraintSupport = { not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', check: 'enforced', foreign_key: 'unsupported', custom: 'enforced' };
   readonly reservedWords: ReadonlySet<string> = RESERVED;
   readonly constraintNotes = { foreign_key: 'Strata rebuilds a table by swapping in a new one, and DuckDB cannot drop a table that another references' };
+  /** DuckDB stores a CTE read more than once whole; `not materialized` reads it at each reference instead. */
+  readonly inlineCte = 'not materialized';
 
   readFileSql(file: string, read: FileRead): string {
     return readFileSql(this, file, read);
