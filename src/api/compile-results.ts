@@ -67,7 +67,8 @@ export function writeCompileResults(p: PreparedProject, which: 'compile' | 'gene
  * `docs generate`'s compile, as dbt's (its GenerateTask is a CompileTask): every model, test, analysis and
  * snapshot, to target/compiled/ and the manifest's compiled code. On a warehouse that bills queries (BigQuery)
  * `run_query` returns none, so that `docs generate` still costs nothing there. A node that does not compile is
- * a warning here (the site is still written) and, as in dbt, no run_results.json is written then.
+ * an error, as in dbt (its compile stops the command): no records then, and `docs generate` writes no
+ * run_results.json, catalog or site.
  */
 export async function compileForDocs(p: PreparedProject, connection: Connection): Promise<{ records?: NodeRunRecord[]; diagnostics: Diagnostic[] }> {
   const selection = selectForCommand(p, {}, ['model', 'test', 'analysis', 'snapshot']);
@@ -77,6 +78,6 @@ export async function compileForDocs(p: PreparedProject, connection: Connection)
   const billed = p.adapter.dialect.capabilities.dryRun;
   const result = await compiler.compileAll(selection.ids, billed ? undefined : templateWarehouse(connection, p.adapter.dialect));
   p.templateCode?.save();
-  const diagnostics = [...selection.diagnostics, ...result.diagnostics].map((d) => ({ ...d, severity: d.severity === 'error' ? ('warn' as const) : d.severity }));
+  const diagnostics = [...selection.diagnostics, ...result.diagnostics];
   return result.diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { records: compileRecords(p, result), diagnostics };
 }
