@@ -89,6 +89,8 @@ export interface AdapterConventions {
   readonly displayName: string;
   /** Cross-database macros dispatched to on this warehouse. */
   readonly macroFiles: AdapterMacroFile[];
+  /** Where dbt's adapter package (`dbt_<type>`) defines its macros, by file: manifest.json names them so. */
+  readonly dbtMacroFiles?: Record<string, string[]>;
   /** dbt's api.Column here; absent: dbt's base Column. */
   readonly column?: ColumnConventions;
   /** profiles.yml: an output's schema and database, with the warehouse's aliases and defaults. */

@@ -10,7 +10,7 @@ import type { Warehouse, Connection } from '../adapters/contract.js';
 import { prepareProject } from './prepare.js';
 import { inlineNode } from './show-command.js';
 import { writeManifest } from './run-artifacts.js';
-import { compileRecords, writeCompileResults } from './compile-results.js';
+import { compileRecords, detachedRecord, writeCompileResults } from './compile-results.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, SelectionOptions, ExitCode } from './types.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
@@ -18,7 +18,7 @@ import { commentOutsideNodes } from '../execute/query-comments.js';
 export interface CompileOptions extends CommonOptions, SelectionOptions {
   /** Compile without opening the warehouse: `run_query` returns none and `is_incremental()` is false. */
   offline?: boolean;
-  /** `--inline "select …"`: compile this query (Jinja allowed) instead of the selection; nothing is written. */
+  /** `--inline "select …"`: compile this query (Jinja allowed) instead of the selection; run_results.json holds its result. */
   inline?: string;
 }
 
@@ -67,7 +67,11 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     if (options.defer && selection.state) await applyDeferral(p, options.inline !== undefined ? undefined : selection.ids, selection.state, options.favorState === true, connection, relations);
     if (options.inline !== undefined) {
       const node = inlineNode(p, options.inline);
+      const startedAt = new Date().toISOString();
       const sql = await runCompiler(p, { relations, state, selected: [] }).compileDetached(node, connection ? templateWarehouse(connection, p.adapter.dialect) : undefined);
+      // As dbt's: manifest.json (without the inline node) and run_results.json with the inline node's result.
+      writeManifest(p);
+      writeCompileResults(p, 'compile', options, [detachedRecord(node.uniqueId, sql, { startedAt, completedAt: new Date().toISOString() }, null)], (Date.now() - started) / 1000);
       return { exitCode: 0, diagnostics, compiled: new Map([[node.uniqueId, sql]]), invocationId: p.invocationId };
     }
     const compiler = runCompiler(p, { relations, state, selected: selection.ids, compiledDir: join(p.targetDir, 'compiled') });

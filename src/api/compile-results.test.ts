@@ -1,9 +1,9 @@
 /** run_results.json of `compile` and `docs generate`, as dbt writes it, and what `retry` and the docs site make of it. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { build, compile, docsGenerate, retry, runOperation } from './index.js';
+import { build, compile, docsGenerate, retry, runOperation, show } from './index.js';
 import { readDocsArtifacts } from '../docs/read-artifacts.js';
 
 const dirs: string[] = [];
@@ -85,6 +85,32 @@ describe('run_results.json of compile and docs generate', () => {
     expect((await docsGenerate({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     const runs = (readDocsArtifacts(join(dir, 'target')).artifacts?.runResults?.results ?? []) as { unique_id: string; status: string }[];
     expect(runs.find((r) => r.unique_id.startsWith('test.p.not_null_parcels_parcel_id'))).toMatchObject({ status: 'pass' });
+  });
+
+  it("compile --inline and show write run_results.json with their node's result, as dbt's (a show that fails writes none)", async () => {
+    const dir = project();
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    rmSync(join(dir, 'target', 'manifest.json'));
+    expect((await compile({ projectDir: dir, profilesDir: dir, inline: "select depot from {{ ref('parcels') }}" })).exitCode).toBe(0);
+    let file = readResults(dir);
+    expect(file.args).toMatchObject({ which: 'compile', inline: "select depot from {{ ref('parcels') }}" });
+    expect(file.results).toHaveLength(1);
+    expect(file.results[0]).toMatchObject({ unique_id: 'sql_operation.p.inline_query', status: 'success', message: null, compiled: true, relation_name: null, compiled_code: 'select depot from "test"."main"."parcels"' });
+    expect(file.results[0]!.timing.map((t) => t.name)).toEqual(['compile', 'execute']);
+    expect(existsSync(join(dir, 'target', 'manifest.json'))).toBe(true);
+
+    expect((await show({ projectDir: dir, profilesDir: dir, select: ['by_depot'], limit: 1 })).exitCode).toBe(0);
+    file = readResults(dir);
+    expect(file.args).toMatchObject({ which: 'show', select: ['by_depot'], limit: 1 });
+    expect(file.results).toHaveLength(1);
+    expect(file.results[0]).toMatchObject({ unique_id: 'model.p.by_depot', status: 'success', message: null, relation_name: '"test"."main"."by_depot"' });
+    expect(file.results[0]!.compiled_code).toMatch(/"test"\."main"\."parcels"[\s\S]*limit 1$/);
+    expect((await show({ projectDir: dir, profilesDir: dir, inline: 'select 7 as n' })).exitCode).toBe(0);
+    expect(readResults(dir).results.map((r) => [r.unique_id, r.relation_name])).toEqual([['sql_operation.p.inline_query', null]]);
+
+    const before = readFileSync(join(dir, 'target', 'run_results.json'), 'utf8');
+    expect((await show({ projectDir: dir, profilesDir: dir, inline: 'select * from no_such_parcels' })).exitCode).toBe(1);
+    expect(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).toBe(before);
   });
 
   it('docs generate --no-compile writes no run_results.json, as dbt', async () => {

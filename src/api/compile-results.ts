@@ -38,11 +38,23 @@ export function compileRecords(p: PreparedProject, nodes: CompiledNodes): NodeRu
 }
 
 /**
- * Writes run_results.json for `compile` (`which: 'compile'`) or `docs generate` (`which: 'generate'`), as dbt
- * does when every node compiled. The file it replaces, if it holds a run of nodes, is kept first for the docs
- * site (artifacts/last-node-run.ts).
+ * One node that compiled (and, for `show`, ran) outside the graph or in `show`: an `--inline` query
+ * (`relation_name` null) or a previewed node, as dbt's CompileRunner / ShowRunner results.
  */
-export function writeCompileResults(p: PreparedProject, which: 'compile' | 'generate', options: CommonOptions & SelectionOptions, records: NodeRunRecord[], elapsed: number): void {
+export function detachedRecord(uniqueId: string, sql: string, compile: { startedAt: string; completedAt: string }, relationName: string | null, completedAt = compile.completedAt): NodeRunRecord {
+  return {
+    uniqueId, status: 'success', message: '', threadId: 'Thread-1',
+    compileStartedAt: compile.startedAt, compileCompletedAt: compile.completedAt, startedAt: compile.completedAt, completedAt,
+    executionTime: (Date.parse(completedAt) - Date.parse(compile.startedAt)) / 1000, adapterResponse: {}, failures: null, compiledCode: sql, relationName,
+  };
+}
+
+/**
+ * Writes run_results.json for `compile` (`which: 'compile'`, `--inline` too), `docs generate` (`which:
+ * 'generate'`) or `show` (`which: 'show'`), as dbt does when every node compiled (and ran). The file it
+ * replaces, if it holds a run of nodes, is kept first for the docs site (artifacts/last-node-run.ts).
+ */
+export function writeCompileResults(p: PreparedProject, which: 'compile' | 'generate' | 'show', options: CommonOptions & SelectionOptions & { inline?: string; limit?: number }, records: NodeRunRecord[], elapsed: number): void {
   keepLastNodeRun(p.targetDir);
   const args: Record<string, unknown> = {
     which,
@@ -56,6 +68,8 @@ export function writeCompileResults(p: PreparedProject, which: 'compile' | 'gene
     ...(options.state ? { state: options.state } : {}),
     ...(options.defer ? { defer: true } : {}),
     ...(options.favorState ? { favor_state: true } : {}),
+    ...(options.inline !== undefined ? { inline: options.inline } : {}),
+    ...(which === 'show' ? { limit: options.limit ?? 5 } : {}),
   };
   const artifact = runResultsArtifact({ invocationId: p.invocationId, records, elapsed, args, env: p.env });
   // A node that only compiled has no message: null, as dbt writes it.
@@ -67,7 +81,8 @@ export function writeCompileResults(p: PreparedProject, which: 'compile' | 'gene
  * `docs generate`'s compile, as dbt's (its GenerateTask is a CompileTask): every model, test, analysis and
  * snapshot, to target/compiled/ and the manifest's compiled code. On a warehouse that bills queries (BigQuery)
  * `run_query` returns none, so that `docs generate` still costs nothing there. A node that does not compile is
- * a warning here (the site is still written) and, as in dbt, no run_results.json is written then.
+ * an error, as in dbt (its compile stops the command): no records then, and `docs generate` writes no
+ * run_results.json, catalog or site.
  */
 export async function compileForDocs(p: PreparedProject, connection: Connection): Promise<{ records?: NodeRunRecord[]; diagnostics: Diagnostic[] }> {
   const selection = selectForCommand(p, {}, ['model', 'test', 'analysis', 'snapshot']);
@@ -77,6 +92,6 @@ export async function compileForDocs(p: PreparedProject, connection: Connection)
   const billed = p.adapter.dialect.capabilities.dryRun;
   const result = await compiler.compileAll(selection.ids, billed ? undefined : templateWarehouse(connection, p.adapter.dialect));
   p.templateCode?.save();
-  const diagnostics = [...selection.diagnostics, ...result.diagnostics].map((d) => ({ ...d, severity: d.severity === 'error' ? ('warn' as const) : d.severity }));
+  const diagnostics = [...selection.diagnostics, ...result.diagnostics];
   return result.diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { records: compileRecords(p, result), diagnostics };
 }

@@ -9,6 +9,20 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 describe('docs generate', () => {
+  it("stops at a node that does not compile, as dbt's: exit 2, the error, manifest.json but no catalog, run_results.json or site", async () => {
+    const dir = writeProject({
+      'models/ledger.sql': 'select 1 as id',
+      'models/audit.sql': "select * from {{ ref('ledger') }} {% if execute %}{{ exceptions.raise_compiler_error('audit needs a period') }}{% endif %}",
+    });
+    dirs.push(dir);
+    const out = await docsGenerate({ projectDir: dir, profilesDir: dir });
+    expect(out.exitCode).toBe(2);
+    expect(out.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', message: expect.stringContaining('audit needs a period'), file: 'models/audit.sql' }));
+    expect(out.site).toBeUndefined();
+    expect(existsSync(join(dir, 'target', 'manifest.json'))).toBe(true);
+    for (const absent of ['catalog.json', 'run_results.json', 'lineage.json', 'docs']) expect(existsSync(join(dir, 'target', absent))).toBe(false);
+  });
+
   it("--no-compile (dbt's) writes the catalog but no manifest.json, and no site without one", async () => {
     const dir = writeProject({ 'models/m.sql': "{{ config(materialized='table') }} select 1 as id" });
     dirs.push(dir);

@@ -42,7 +42,7 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
 
 /**
  * `strata docs generate`: compiles every model, test, analysis and snapshot as dbt's does (to target/compiled/,
- * and run_results.json when all compiled: compile-results.ts), writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
+ * and run_results.json; a node that does not compile stops it, exit 2, as dbt's: compile-results.ts), writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
  * ephemeral models are left out, as in dbt. Then lineage.json: column-level lineage traced from the compiled SQL
  * with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see docs/docs-site.md),
@@ -77,6 +77,12 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     // dbt's --no-compile: nothing compiled, manifest.json and run_results.json not written (the site then shows
     // the ones a last command wrote, if any).
     if (!options.noCompile) compiled = await compileForDocs(p, connection);
+    // As dbt's: a node that does not compile stops docs generate (exit 2, as compile): the manifest is written
+    // (dbt writes it at parse), no catalog.json, run_results.json, lineage or site.
+    if (!options.noCompile && !compiled.records) {
+      writeManifest(p);
+      return { exitCode: 2, diagnostics: [...diagnostics, ...compiled.diagnostics], nodes: 0, sources: 0 };
+    }
     const bySchema = new Map<string, typeof wanted>();
     for (const w of wanted) {
       const key = `${w.relation.database ?? ''}\u0000${w.relation.schema}`;
@@ -113,7 +119,7 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   diagnostics.push(...copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? [], p.project.config.configFile).diagnostics);
   const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
   const traced = await projectLineage(p, columns);
-  // A node that failed its compile above fails the lineage's too: its message is said once.
+  // A problem both the compile and the lineage's trace report is said once.
   const said = new Set(diagnostics.map((d) => `${d.file}\u0000${d.message}`));
   diagnostics.push(...traced.diagnostics.filter((d) => !said.has(`${d.file}\u0000${d.message}`)));
   writeJsonArtifact(join(p.targetDir, 'lineage.json'), traced.lineage, p.scrubber);

@@ -1,8 +1,8 @@
 /** `strata retry`: the last command again, for exactly what it left undone, with its target and vars. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
+import { writeProject, removeProject, DUCKDB_PROFILE, PROJECT_YML } from '../test-support/fixture-project.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build, retry, runOperation } from './index.js';
@@ -52,6 +52,22 @@ describe('retry', () => {
     db.closeSync();
     expect((await retry({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select n from copy')).toEqual([{ n: 7 }]);
+  });
+});
+
+describe('retry after a failed on-run-end hook', () => {
+  it('has no node to run again: a warning, exit 0, the hook not run, an empty run_results.json (dbt: NothingToDo)', async () => {
+    const dir = writeProject({
+      'project.yml': PROJECT_YML('p', "on-run-end:\n  - \"insert into hook_log values ('{{ invocation_id }}')\"\n"),
+      'models/a.sql': 'select 1 as id',
+    });
+    dirs.push(dir);
+    const first = await build({ projectDir: dir, profilesDir: dir });
+    expect(first.exitCode).toBe(1);
+    const again = await retry({ projectDir: dir, profilesDir: dir });
+    expect(again.exitCode).toBe(0);
+    expect(again.diagnostics.find((d) => d.code === 'nothing-to-do')?.message).toMatch(/^nothing to do: the last build left no node to run again/);
+    expect(JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).results).toEqual([]);
   });
 });
 

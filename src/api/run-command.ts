@@ -236,8 +236,10 @@ function finish(p: PreparedProject, options: RunCommandOptions, executed: Execut
  * and an empty run_results.json are still written, so a reader of the last run does not see an older one.
  */
 function nothingToDo(p: PreparedProject, kind: RunKind, options: RunCommandOptions, diagnostics: Diagnostic[], started: number): CommandResult {
-  const what = options.select?.length || options.exclude?.length ? 'no node matches the selection' : `the project has no node that ${kind} runs`;
-  diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: `nothing to do: ${what}`, file: options.select?.length ? '--select' : p.project.config.configFile, hint: 'check --select and --exclude, and that the models are enabled' });
+  // A retry whose last run failed only in hooks: dbt's retry reruns nodes, never hooks (its NothingToDo, exit 0).
+  const what = options.onlyIds ? `the last ${kind} left no node to run again (retry reruns nodes that failed or were skipped, not a failed hook)` : options.select?.length || options.exclude?.length ? 'no node matches the selection' : `the project has no node that ${kind} runs`;
+  const hint = options.onlyIds ? `fix the hook and run strata ${kind} again` : 'check --select and --exclude, and that the models are enabled';
+  diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: `nothing to do: ${what}`, file: options.onlyIds ? 'run_results.json' : options.select?.length ? '--select' : p.project.config.configFile, hint });
   writeRunArtifacts(p, kind, options, [], (Date.now() - started) / 1000);
   // dbt's NothingToDo is a warning --warn-error (or warn_error_options naming it) turns into an error.
   const strict = warningsAsErrors(diagnostics, options);

@@ -36,4 +36,12 @@ describe('seed --show', () => {
     expect(at('Random sample of table')).toBeLessThan(at('Completed successfully'));
     expect(at('Random sample of table')).toBeLessThan(at('Done. PASS=1'));
   });
+
+  it('prints the table under --quiet too, without its header, as dbt (its agate print_table goes to stdout, not through the log)', () => {
+    const d = project({ 'seeds/docks.csv': 'dock,berths\nwest,4\n' });
+    const out = execFileSync(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'seed', '--show', '--quiet', '--project-dir', d, '--profiles-dir', d], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(out).toContain('| dock | berths |\n| ---- | ------ |\n| west |      4 |\n');
+    expect(out).not.toContain('Random sample of table');
+    expect(out).not.toContain('OK created seed file');
+  });
 });

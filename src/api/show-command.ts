@@ -13,6 +13,10 @@ import { prepareProject, type PreparedProject } from './prepare.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
 import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
+import { detachedRecord, writeCompileResults } from './compile-results.js';
+import { writeManifest } from './run-artifacts.js';
+import { relationNamer } from '../execute/template-context.js';
+import type { NodeRunRecord } from '../artifacts/index.js';
 
 export interface ShowOptions extends CommonOptions, SelectionOptions {
   /** A query to preview instead of selected nodes (Jinja allowed: `select * from {{ ref('x') }}`). */
@@ -30,9 +34,11 @@ export interface ShowPreview {
 
 /**
  * `strata show`, as dbt's: compiles each selected model or analysis (or an `--inline` query), runs it with a
- * row limit and returns the rows. Nothing is built or written. Exit 1 when a query fails, 2 for a bad selection.
+ * row limit and returns the rows. Nothing is built; manifest.json and run_results.json (`which: show`) are
+ * written when every query ran, as dbt's. Exit 1 when a query fails, 2 for a bad selection.
  */
 export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; previews: ShowPreview[] }> {
+  const started = Date.now();
   const outcome = await prepareProject({ ...options, command: 'show' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, previews: [] };
   const p = outcome.prepared;
@@ -65,6 +71,7 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
   if (strict) return { exitCode: 2, diagnostics: strict, previews: [] };
   const limit = options.limit ?? 5;
   const previews: ShowPreview[] = [];
+  const records: NodeRunRecord[] = [];
   let warehouse: Warehouse | undefined;
   let connection: Connection | undefined;
   let exitCode: ExitCode = 0;
@@ -84,16 +91,22 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
       if (unreadable) return { exitCode: 2, diagnostics: [...diagnostics, ...unreadable], previews: [] };
     }
     const compiler = runCompiler(p, { relations, state, selected: nodes.map((n) => n.uniqueId) });
+    const relationName = relationNamer(p);
     const tw = templateWarehouse(connection, p.adapter.dialect);
     for (const node of nodes) {
       try {
+        const startedAt = new Date().toISOString();
         const sql = manifest.nodes[node.uniqueId] === node ? await compiler.compile(node.uniqueId, tw) : await compiler.compileDetached(node, tw);
         const limited = limit < 0 ? sql : `select * from (\n${sql}\n) as strata_show limit ${Math.floor(limit)}`;
         // As dbt's get_show_sql: the node's sql_header before its query (one from YAML rendered as the node is).
         const written = typeof node.config.sql_header === 'string' ? node.config.sql_header.trim() : '';
         const header = /\{[{%]/.test(written) ? (await compiler.compileDetached({ ...node, rawCode: written }, tw)).trim() : written;
-        const result = await connection.query(header ? `${header}\n${limited}` : limited);
+        const compiledAt = new Date().toISOString();
+        const shown = header ? `${header}\n${limited}` : limited;
+        const result = await connection.query(shown);
         previews.push({ node: node.name, columns: result.columns, rows: result.rows });
+        // dbt's ShowRunner result: the query it ran as compiled_code; an inline query has no relation.
+        records.push(detachedRecord(node.uniqueId, shown, { startedAt, completedAt: compiledAt }, manifest.nodes[node.uniqueId] === node ? relationName(node) : null, new Date().toISOString()));
       } catch (e) {
         // A project or usage error (a bad ref, broken Jinja) is exit 2, as in compile; a failed query, 1.
         if (e instanceof UserError) {
@@ -109,6 +122,11 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
   } finally {
     await connection?.close().catch(() => undefined);
     await warehouse?.close().catch(() => undefined);
+  }
+  // As dbt's show (a compile): manifest.json and run_results.json when every node ran; its first error stops it, writing none.
+  if (exitCode === 0) {
+    writeManifest(p);
+    writeCompileResults(p, 'show', options, records, (Date.now() - started) / 1000);
   }
   return { exitCode, diagnostics, previews };
 }

@@ -1,5 +1,6 @@
 import type { DocBlock, Exposure, MacroDefinition } from '../parse/types.js';
 import { dbtFilePath, type PackageDirs } from '../parse/package-paths.js';
+import { dbtMacroIdentity } from './dbt-macro-identity.js';
 
 /** manifest.json's exposures, macros and docs blocks, with dbt's field names. */
 export function exposureJson(e: Exposure, dirs?: PackageDirs): Record<string, unknown> {
@@ -30,15 +31,17 @@ export function exposureJson(e: Exposure, dirs?: PackageDirs): Record<string, un
 }
 
 export function macroJson(m: MacroDefinition, dirs?: PackageDirs): Record<string, unknown> {
-  const ofp = dbtFilePath(dirs, m.packageName, m.originalFilePath);
+  // A built-in as dbt's manifest has it: its package and file in dbt-adapters, dbt-duckdb or dbt-bigquery.
+  const dbt = dbtMacroIdentity(m);
+  const ofp = dbt?.path ?? dbtFilePath(dirs, m.packageName, m.originalFilePath);
   return {
     name: m.name,
     resource_type: 'macro',
-    package_name: m.packageName,
+    package_name: dbt?.packageName ?? m.packageName,
     // dbt's macro path is its original_file_path (`macros/x.sql`).
     path: ofp,
     original_file_path: ofp,
-    unique_id: m.uniqueId,
+    unique_id: dbt?.uniqueId ?? m.uniqueId,
     macro_sql: m.macroSql,
     depends_on: { macros: m.dependsOn.macros },
     description: m.description,

@@ -6,6 +6,7 @@ import { STRATA_VERSION } from './version.js';
 import { hexDigest } from '../project/index.js';
 import { dbtFilePath, dbtPatchPath, type PackageDirs } from '../parse/package-paths.js';
 import { docJson, exposureJson, macroJson } from './manifest-resources.js';
+import { dbtMacroIds } from './dbt-macro-identity.js';
 import { metadataEnv } from './metadata-env.js';
 import { configJson } from './hook-json.js';
 
@@ -214,13 +215,22 @@ export function manifestMetadata(input: { invocationId: string; projectName: str
 }
 
 /** Builds the `manifest.json` object. */
+/** `depends_on.macros` with dbt's ids for the built-in macros (the object is Strata's own, changed in place). */
+function withDbtMacroIds(json: Record<string, unknown>, ids: Map<string, string>): Record<string, unknown> {
+  const dependsOn = json.depends_on as { macros?: string[] } | undefined;
+  if (ids.size && dependsOn?.macros) dependsOn.macros = dependsOn.macros.map((id) => ids.get(id) ?? id);
+  return json;
+}
+
 export function manifestArtifact(input: ManifestArtifactInput): Record<string, unknown> {
   const { manifest } = input;
   const dirs = manifest.packageDirs;
   const nodes: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
+  // dbt's ids of the built-in macros (macro.dbt_duckdb.duckdb__…), wherever one is named.
+  const macroIds = dbtMacroIds(manifest.macros);
   for (const node of Object.values(manifest.nodes)) {
-    const json = nodeJson(node, input.relationName(node), groupOf(node, manifest.nodes) ?? null, dirs);
+    const json = withDbtMacroIds(nodeJson(node, input.relationName(node), groupOf(node, manifest.nodes) ?? null, dirs), macroIds);
     if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = json;
     else nodes[node.uniqueId] = json;
   }
@@ -228,7 +238,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
   for (const s of Object.values(manifest.sources)) sources[s.uniqueId] = sourceJson(s, input.relationName(s), dirs);
   const disabled: Record<string, unknown[]> = {};
   for (const [id, d] of Object.entries(manifest.disabled)) {
-    disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null, dirs) : d.resourceType === 'exposure' ? exposureJson(d, dirs) : nodeJson(d, null, undefined, dirs)];
+    disabled[id] = [d.resourceType === 'source' ? sourceJson(d, null, dirs) : d.resourceType === 'exposure' ? exposureJson(d, dirs) : withDbtMacroIds(nodeJson(d, null, undefined, dirs), macroIds)];
   }
   let { parentMap, childMap } = input;
   if (input.hooks && (input.hooks.onRunStart.length || input.hooks.onRunEnd.length)) {
@@ -250,7 +260,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     metadata: manifestMetadata({ invocationId: input.invocationId, projectName: manifest.projectName, adapterType: manifest.adapterType, env: input.env }),
     nodes,
     sources,
-    macros: Object.fromEntries(Object.values(manifest.macros).map((m) => [m.uniqueId, macroJson(m, dirs)])),
+    macros: Object.fromEntries(Object.values(manifest.macros).map((m) => withDbtMacroIds(macroJson(m, dirs), macroIds)).map((m) => [m.unique_id as string, m])),
     docs: Object.fromEntries(Object.values(manifest.docs).map((d) => [d.uniqueId, docJson(d, dirs)])),
     exposures: Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e, dirs)])),
     metrics: {},

@@ -17,6 +17,8 @@ export interface NodeRunRecord {
   failures?: number | null;
   compiledCode?: string;
   relationName?: string | null;
+  /** The `message` run_results.json carries where dbt's differs from the one shown (null: a skip for a failed parent). */
+  resultMessage?: string | null;
   /** A microbatch model's batches by outcome, each `[start, end]`. */
   batchResults?: { successful: [string, string][]; failed: [string, string][] };
 }
@@ -44,7 +46,7 @@ export function runResultEntry(r: NodeRunRecord): RunResultEntry {
     thread_id: r.threadId,
     execution_time: r.executionTime,
     adapter_response: adapterResponseJson(r),
-    message: r.message ?? null,
+    message: r.resultMessage !== undefined ? r.resultMessage : (r.message ?? null),
     failures: r.failures ?? null,
     unique_id: r.uniqueId,
     compiled: r.compiledCode !== undefined,

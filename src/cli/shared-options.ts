@@ -87,11 +87,14 @@ export function withDeferFlags(cmd: Command): Command {
     .option('--favor-state', 'with --defer: read the saved relations even where this target has them');
 }
 
+/** `--quiet`, or a `--log-level` that prints only problems: the terminal shows errors and the summary. */
+export const quietFlags = (flags: GlobalFlags): boolean => flags.quiet === true || flags.logLevel === 'warn' || flags.logLevel === 'error' || flags.logLevel === 'none';
+
 /** Turns flags into api options plus a reporter; a bad `--threads` is a usage error. */
 export function commonOptions(flags: GlobalFlags): { options: CommonOptions; reporter: Reporter; scrubber: SecretScrubber; usageError?: string } {
   applyGlobalConfigs(flags);
   const scrubber = new SecretScrubber();
-  const quiet = flags.quiet || flags.logLevel === 'warn' || flags.logLevel === 'error' || flags.logLevel === 'none';
+  const quiet = quietFlags(flags);
   const debug = flags.debug === true || flags.logLevel === 'debug';
   const env = process.env;
   const tty = process.stdout.isTTY === true;

@@ -105,6 +105,15 @@ function testMacroPackage(type: string, namespace: string | undefined, input: Ge
   return others.length === 1 ? others[0]! : 'dbt';
 }
 
+/**
+ * The `get_where_subquery` a test's `model` argument calls, as dbt resolves a macro name: the test's own
+ * package's, else the root project's, else dbt's.
+ */
+function whereSubqueryPackage(input: GenerateTestsInput): string {
+  const defining = new Set((input.testMacros ?? []).filter((m) => m.kind === 'macro' && m.name === 'get_where_subquery').map((m) => m.packageName));
+  return [input.projectName, input.rootProject].find((p) => p !== undefined && defining.has(p)) ?? 'dbt';
+}
+
 /** A model version as a Jinja literal. */
 const jinjaValue = (v: unknown): string => JSON.stringify(v ?? null);
 
@@ -254,7 +263,8 @@ function testNode(t: ReadTest, id: ReturnType<typeof testIdentity>, parent: Test
     meta: config.meta,
     refs,
     sources,
-    dependsOn: { nodes: [], macros: [`macro.${testMacroPackage(shortType, namespace, input)}.test_${shortType}`] },
+    // As dbt's manifest once tests compile: the test macro, then the get_where_subquery its `model` argument calls.
+    dependsOn: { nodes: [], macros: [`macro.${testMacroPackage(shortType, namespace, input)}.test_${shortType}`, `macro.${whereSubqueryPackage(input)}.get_where_subquery`] },
     schema: `${parent.kind === 'node' ? parent.node.schema : parent.source.schema}_dbt_test__audit`,
     alias,
     testMetadata: id.metadata,

@@ -72,7 +72,7 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
     hookFailed = true;
     interrupted = aborted();
     const at = new Date().toISOString();
-    for (const id of counted) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
+    for (const id of counted) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', resultMessage: null, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
   } else {
     const outcome = await runNodes(p, input);
     interrupted = outcome.interrupted || aborted();

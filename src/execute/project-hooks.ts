@@ -91,7 +91,7 @@ export async function runProjectHooks(
       // As dbt 1.9: the hooks after a failed one are skipped, and say so in run_results.json.
       for (const later of all.slice(n + 1)) {
         const at = new Date().toISOString();
-        records.push({ uniqueId: idOf(later.group, later.index), status: 'skipped', message: `skipped: ${which} hook ${n + 1} failed`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: null });
+        records.push({ uniqueId: idOf(later.group, later.index), status: 'skipped', message: `skipped: ${which} hook ${n + 1} failed`, resultMessage: `${later.group.name}.${which}.${all.indexOf(later)} skipped`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: null });
       }
       return { failure, failureAt: { file: group.file, line: hookLine(p.project.config.rootDir, group.file, which, index) }, records };
     }

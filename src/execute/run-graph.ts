@@ -92,7 +92,7 @@ class GraphRun {
   }
 
   private skip(id: string, cause: string | undefined): void {
-    const outcome: NodeOutcome = { status: 'skipped', message: this.skipMessage(id, cause) };
+    const outcome: NodeOutcome = { status: 'skipped', message: this.skipMessage(id, cause), resultMessage: this.skipResultMessage(id, cause) };
     this.record(id, outcome, Date.now(), 0, this.ephemeral(id) ? 0 : ++this.index);
     this.settle(id, outcome);
   }
@@ -154,6 +154,16 @@ class GraphRun {
       return `Compilation Error in ${id}, caused by compilation error in referenced ephemeral model ${cause}: ${this.ephemeralErrors.get(cause)}`;
     }
     return cause ? `Skipped because ${cause} failed` : this.o.signal?.aborted ? 'Skipped: interrupted' : 'Skipped: --fail-fast stopped the run';
+  }
+
+  /**
+   * The skip's message in run_results.json, as dbt's: none (null) for a parent's failure, its own words for an
+   * ephemeral model's compile error and for --fail-fast. An interrupted run's skips keep Strata's message.
+   */
+  private skipResultMessage(id: string, cause: string | undefined): string | null | undefined {
+    if (cause !== undefined && this.ephemeralErrors.has(cause)) return `Compilation Error in ${id}, caused by compilation error in referenced ephemeral model ${cause}`;
+    if (cause) return null;
+    return this.o.signal?.aborted ? undefined : 'Skipping due to fail_fast';
   }
 
   /** Into the ready list at its place in the run's order. */

@@ -41,5 +41,6 @@ export function runRecord(r: NodeRunResult, node: ManifestNode | undefined, scru
     compiledCode: node?.compiledCode,
     relationName: r.relation ?? null,
     ...(r.batchResults ? { batchResults: r.batchResults } : {}),
+    ...(r.resultMessage !== undefined ? { resultMessage: r.resultMessage === null ? null : scrubber.scrub(r.resultMessage) } : {}),
   };
 }

@@ -38,6 +38,8 @@ export interface NodeOutcome {
   committed?: Pick<NodeOutcome, 'message' | 'rowsAffected' | 'adapterResponse' | 'relation' | 'materialized'>;
   /** Its change committed, then Ctrl-C cancelled its after-commit hooks (a success, with a warning). */
   hooksCancelled?: boolean;
+  /** run_results.json's `message` where dbt's differs from the one shown (null for a node skipped because a parent failed). */
+  resultMessage?: string | null;
 }
 
 export interface RunGraphOptions {

@@ -136,11 +136,12 @@ describe('generic test entries as dbt 1.8–1.10 write them', () => {
     const results = JSON.parse(readFileSync(join(r.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
     const statuses = Object.fromEntries(results.results.filter((x) => x.unique_id.startsWith('test.')).map((x) => [x.unique_id.split('.')[2], x.status]));
     expect(statuses).toEqual({ m_has_two_rows: 'pass', m_has_five_rows: 'fail', pkg_at_least_m_id__1: 'pass' });
-    // depends_on.macros names the package's test macro, as dbt's (dbt-project-evaluator finds primary-key tests by it).
+    // depends_on.macros names the package's test macro, then get_where_subquery, as dbt's (dbt-project-evaluator finds primary-key tests by it).
     const manifest = JSON.parse(readFileSync(join(r.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { name: string; description: string; depends_on: { macros: string[] } }> };
     expect(Object.values(manifest.nodes).find((n) => n.name === 'm_has_two_rows')?.description).toBe('two rows or more');
     const macrosOf = Object.fromEntries(Object.values(manifest.nodes).filter((n) => n.name.includes('least') || n.name.includes('rows')).map((n) => [n.name, n.depends_on.macros]));
-    expect(macrosOf).toEqual({ m_has_two_rows: ['macro.pkg.test_at_least'], m_has_five_rows: ['macro.pkg.test_at_least'], pkg_at_least_m_id__1: ['macro.pkg.test_at_least'] });
+    const both = ['macro.pkg.test_at_least', 'macro.dbt.get_where_subquery'];
+    expect(macrosOf).toEqual({ m_has_two_rows: both, m_has_five_rows: both, pkg_at_least_m_id__1: both });
   });
 
   it('renders Jinja in test arguments natively, as dbt (a var list, a macro value, refs in a list), and lets a package macro get a missing argument undefined', async () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { stateResults, type StateResults } from './state-results.js';
+import { strataMacroId } from '../artifacts/dbt-macro-identity.js';
 
 /** What state comparison needs of one node of a saved manifest (dbt's or Strata's `manifest.json`). */
 export interface StateNode {
@@ -68,7 +69,11 @@ export function readStateManifest(dir: string, currentTargetDir?: string): State
   for (const section of [raw.nodes, raw.unit_tests]) for (const [id, n] of Object.entries((section ?? {}) as Record<string, Json>)) nodes.set(id, stateNode(n));
   const sources = new Map<string, { database?: string; schema: string; identifier: string }>();
   for (const [id, s] of Object.entries((raw.sources ?? {}) as Record<string, Json>)) sources.set(id, { ...(s.database ? { database: String(s.database) } : {}), schema: String(s.schema), identifier: String(s.identifier ?? s.name) });
+  const byStrata = typeof (raw.metadata as Json | undefined)?.strata_version === 'string';
+  // Strata writes its built-ins with dbt's ids (macro.dbt_duckdb.…) and reads them as its own (macro.dbt.…).
+  const own = byStrata ? strataMacroId : (id: string): string => id;
   const macros = new Map<string, string>();
-  for (const [id, m] of Object.entries((raw.macros ?? {}) as Record<string, Json>)) macros.set(id, String(m.macro_sql ?? ''));
-  return { path, nodes, sources, exposures: new Set(Object.keys((raw.exposures ?? {}) as Json)), macros, byStrata: typeof (raw.metadata as Json | undefined)?.strata_version === 'string', results: stateResults(dir, currentTargetDir) };
+  for (const [id, m] of Object.entries((raw.macros ?? {}) as Record<string, Json>)) macros.set(own(id), String(m.macro_sql ?? ''));
+  if (byStrata) for (const n of nodes.values()) n.macros = n.macros.map(own);
+  return { path, nodes, sources, exposures: new Set(Object.keys((raw.exposures ?? {}) as Json)), macros, byStrata, results: stateResults(dir, currentTargetDir) };
 }

@@ -1,4 +1,6 @@
-import type { Diagnostic } from '../diagnostics/index.js';
+import { closest, type Diagnostic } from '../diagnostics/index.js';
+import { FILTERS } from './jinja/filters.js';
+import { TESTS } from './jinja/tests.js';
 import type { MacroFile, MacroInfo, TemplateCodeStore } from './types.js';
 import { macroNameOf, scanMacros } from './macro-scan.js';
 import { CompiledTemplate, JinjaError, Macro, markPython, splitKw } from './jinja/index.js';
@@ -45,6 +47,32 @@ export const currentRender = (): Pick<RenderState, 'scope' | 'async'> | undefine
 /** After a macro file's name in the code cache: its synchronous render's code (no file name holds this character). */
 const SYNC_CODE = '\u0001sync';
 
+/** A filter or test a template names that Jinja2 lacks, where the template names it. */
+interface UnknownName {
+  kind: 'filter' | 'test';
+  name: string;
+  line?: number;
+}
+
+function unknownNameIn(e: JinjaError): UnknownName | undefined {
+  const m = /^No (filter|test) named '([^']+)'\.$/.exec(e.message);
+  return m ? { kind: m[1] as UnknownName['kind'], name: m[2]!, line: e.line } : undefined;
+}
+
+/** The warning for a macro file naming a filter or test Jinja2 lacks: dbt accepts the file, and fails when the macro runs. */
+function unknownFilterWarning(file: MacroFile, u: UnknownName): Diagnostic {
+  const known = Object.keys(u.kind === 'filter' ? FILTERS : TESTS);
+  const near = closest(u.name, known);
+  return {
+    code: 'jinja-unknown-filter',
+    severity: 'warn',
+    message: `No ${u.kind} named '${u.name}': a macro of this file that uses it fails when it runs (dbt, too, accepts the file and fails then)`,
+    file: file.path,
+    ...(u.line ? { line: u.line } : {}),
+    hint: near ? `did you mean '${near}'?` : u.kind === 'filter' ? "use one of Jinja2's filters (lower, replace, default, join, …) or dbt's as_bool, as_native, as_number, as_text; or remove the macro if nothing calls it" : "use one of Jinja2's tests (defined, none, string, number, …); or remove the macro if nothing calls it",
+  };
+}
+
 interface CompiledFile {
   file: MacroFile;
   template?: CompiledTemplate;
@@ -83,7 +111,9 @@ export class MacroRegistry {
     const compiled: CompiledFile = { file };
     if (!deferCompile) {
       try {
-        compiled.template = this.compile(file);
+        const made = this.compile(file);
+        compiled.template = made.template;
+        if (made.unknownName) this.diagnostics.push(unknownFilterWarning(file, made.unknownName));
       } catch (e) {
         const err = e as JinjaError;
         this.diagnostics.push({ code: 'macro-syntax-error', severity: 'error', message: `template syntax error: ${err.message}`, file: file.path, ...(err.line ? { line: err.line } : {}), hint: 'fix the Jinja syntax at this line' });
@@ -107,12 +137,33 @@ export class MacroRegistry {
   }
 
   /**
-   * A macro file's template: from the code cache when it holds this text, else parsed (and its code kept there).
-   * Its synchronous code (parse renders) is kept too, under the file's name with SYNC_CODE after it.
+   * A macro file's template. One that names a filter or test Jinja2 lacks is accepted, as dbt accepts it (its
+   * parse reads a macro's syntax; Jinja2 compiles the macro, and checks its filters, only when it is called): the
+   * filter fails when it runs, and `unknownName` tells the caller, for a warning.
    */
-  private compile(file: MacroFile): CompiledTemplate {
+  private compile(file: MacroFile): { template: CompiledTemplate; unknownName?: UnknownName } {
+    try {
+      return { template: this.compileChecked(file) };
+    } catch (e) {
+      const unknownName = e instanceof JinjaError && e.kind === 'syntax' ? unknownNameIn(e) : undefined;
+      if (!unknownName) throw e;
+      // Not cached: the next command checks the file again, and warns again.
+      return { template: new CompiledTemplate(file.contents, file.path, undefined, undefined, true), unknownName };
+    }
+  }
+
+  /**
+   * A macro file's template, its code generated (which checks filter and test names): from the code cache when it
+   * holds this text, else parsed (and its code kept there). Its synchronous code (parse renders) is kept too,
+   * under the file's name with SYNC_CODE after it.
+   */
+  private compileChecked(file: MacroFile): CompiledTemplate {
     const cache = this.codeCache;
-    if (!cache) return new CompiledTemplate(file.contents, file.path);
+    if (!cache) {
+      const template = new CompiledTemplate(file.contents, file.path);
+      template.code(true);
+      return template;
+    }
     const syncName = `${file.path}${SYNC_CODE}`;
     // The compiled store first: a store that does not compile is dropped, and then holds no code either.
     const maker = cache.maker?.(file.path, file.contents);
@@ -189,7 +240,7 @@ export class MacroRegistry {
     if (known) return known;
     const compiled = this.files[index]!;
     try {
-      compiled.template ??= this.compile(compiled.file);
+      compiled.template ??= this.compile(compiled.file).template;
     } catch (e) {
       if (e instanceof JinjaError) e.file ??= compiled.file.path;
       throw e;

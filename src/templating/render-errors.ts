@@ -1,6 +1,8 @@
 /** Errors raised while compiling or rendering a template, as located diagnostics. */
 import { UserError, didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import { JinjaError } from './jinja/index.js';
+import { FILTERS } from './jinja/filters.js';
+import { TESTS } from './jinja/tests.js';
 import { ReturnSignal, TemplateUserError } from './signals.js';
 
 export interface ErrorContext {
@@ -34,6 +36,14 @@ function where(e: unknown, file: string): { file: string; line?: number; raisedI
   return { file: l?.templateFile ?? file, ...(l?.templateLine ? { line: l.templateLine } : {}) };
 }
 
+/** For Jinja2's "No filter named 'x'." (a template, as dbt, is compiled whole): the closest name there is. */
+function unknownFilterHint(message: string): string | undefined {
+  const m = /^No (filter|test) named '([^']+)'\.$/.exec(message);
+  if (!m) return undefined;
+  const near = didYouMean(m[2]!, Object.keys(m[1] === 'filter' ? FILTERS : TESTS));
+  return `'${m[2]}' is not a ${m[1]} Jinja2 or dbt has${near ? `: ${near}` : m[1] === 'filter' ? ": use one of Jinja2's (lower, replace, default, join, …) or dbt's as_bool, as_native, as_number, as_text" : ''}`;
+}
+
 const suffix = (at: { raisedIn?: string }): string => (at.raisedIn ? ` (raised in ${at.raisedIn})` : '');
 
 export function renderErrorDiagnostic(e: unknown, ctx: ErrorContext): Diagnostic {
@@ -46,7 +56,7 @@ export function renderErrorDiagnostic(e: unknown, ctx: ErrorContext): Diagnostic
   }
   if (e instanceof ReturnSignal) return { code: 'jinja-render-error', severity: 'error', message: 'return() used outside a macro' + more, ...at, hint: 'return() only works inside {% macro %}' };
   if (e instanceof JinjaError) {
-    if (e.kind === 'syntax') return { code: 'jinja-syntax-error', severity: 'error', message: `template syntax error: ${e.message}`, ...at, hint: 'fix the Jinja syntax at this line (every {{ }} and {% %} closed, every block with its end tag)' };
+    if (e.kind === 'syntax') return { code: 'jinja-syntax-error', severity: 'error', message: `template syntax error: ${e.message}`, ...at, hint: unknownFilterHint(e.message) ?? 'fix the Jinja syntax at this line (every {{ }} and {% %} closed, every block with its end tag)' };
     const called = (e as { called?: string }).called;
     const undefinedName = /^'([A-Za-z_]\w*)' is undefined$/.exec(e.message)?.[1];
     if (undefinedName && ctx.declaredPackages.includes(undefinedName) && !ctx.installedPackages().includes(undefinedName)) {

@@ -1,5 +1,6 @@
 import type { AdapterConventions } from '../contract.js';
 import { bigqueryMacroFiles } from './bigquery-macros.js';
+import { DBT_BIGQUERY_MACRO_FILES } from './dbt-bigquery-macro-files.js';
 
 /** BigQuery's types as DuckDB spells them, for unit tests' given rows (unknown types are left to inference). */
 /** BigQuery without its client: macros, dbt-bigquery's BigQueryColumn, profile aliases, dataset URIs. */
@@ -7,6 +8,7 @@ export const bigqueryConventions: AdapterConventions = {
   type: 'bigquery',
   displayName: 'BigQuery',
   macroFiles: bigqueryMacroFiles,
+  dbtMacroFiles: DBT_BIGQUERY_MACRO_FILES,
   column: {
     labels: { TEXT: 'STRING', FLOAT: 'FLOAT64', INTEGER: 'INT64' },
     stringType: () => 'STRING',

@@ -1,4 +1,5 @@
 import { basename, dirname, isAbsolute, join, posix, resolve } from 'node:path';
+import { DBT_DUCKDB_MACRO_FILES } from './dbt-duckdb-macro-files.js';
 import type { AdapterConventions } from '../contract.js';
 import { duckdbMacroFiles } from './duckdb-macros.js';
 
@@ -27,6 +28,7 @@ export const duckdbConventions: AdapterConventions = {
   type: 'duckdb',
   displayName: 'DuckDB',
   macroFiles: duckdbMacroFiles,
+  dbtMacroFiles: DBT_DUCKDB_MACRO_FILES,
   // dbt-duckdb's `database`: the profile's `database:`, else the catalog DuckDB names the database file by (its
   // stem; `memory` in memory), so nodes, sources and `target.database` name it, and relations render in three parts.
   targetNames: (settings) => ({ schema: String(settings.schema ?? 'main'), database: settings.database !== undefined ? String(settings.database) : fileCatalogName(settings.path) }),

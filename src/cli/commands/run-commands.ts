@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { RunKind } from '../../api/index.js';
 import { parseByteSize, printPlan } from './plan-command.js';
-import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+import { withCommonFlags, withDeferFlags, withSelectionFlags, commonOptions, quietFlags, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
 import type { Reporter } from '../../diagnostics/index.js';
 import { previewTable } from './show-command.js';
 
@@ -121,7 +121,13 @@ export function runCommands(): Command[] {
         sample,
         show: flags.show,
         // Before the closing summary (dbt prints them between "Finished running" and "Completed successfully").
-        onSeedSamples: (samples) => { for (const s of samples) reporter.emit({ type: 'info', message: `\n${s.header}\n${'-'.repeat(s.header.length)}\n${previewTable(s.preview)}` }); },
+        // Under --quiet, the tables without their headers, as dbt's (agate's print_table writes to stdout past the log's level).
+        onSeedSamples: (samples) => {
+          for (const s of samples) {
+            if (quietFlags(flags)) process.stdout.write(`${previewTable(s.preview)}\n`);
+            else reporter.emit({ type: 'info', message: `\n${s.header}\n${'-'.repeat(s.header.length)}\n${previewTable(s.preview)}` });
+          }
+        },
         signal,
       }));
       reportDiagnostics(reporter, result.diagnostics);

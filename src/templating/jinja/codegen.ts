@@ -23,11 +23,14 @@ export class CodeGenerator {
   /** Inside an if branch or an inline-if: an unknown filter or test is an error only when it runs, as in Jinja2. */
   private soft = 0;
 
+  /** `lenient`: an unknown filter or test is an error only when it runs, anywhere (a dbt macro file, compiled by dbt only when called). */
   constructor(
     private readonly isAsync: boolean,
     private readonly file: string,
+    lenient = false,
   ) {
     this.A = isAsync ? 'await ' : '';
+    if (lenient) this.soft = 1;
   }
 
   /** Source of `function (rt, frame) → string` (or a Promise of it). */

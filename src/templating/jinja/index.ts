@@ -57,6 +57,8 @@ export class CompiledTemplate {
     readonly name: string,
     cached?: { code: string; maker?: () => unknown },
     private readonly sync?: { code?: string; maker?: () => unknown; keep?: (code: string) => void },
+    /** Unknown filters and tests fail when they run, not when the template compiles (see CodeGenerator). */
+    private readonly lenient = false,
   ) {
     if (!cached) this.parsed = parseTemplate(source);
     this.asyncCode = cached?.code;
@@ -77,8 +79,8 @@ export class CompiledTemplate {
 
   /** The generated JavaScript (for caching and debugging). */
   code(isAsync: boolean): string {
-    if (isAsync) return (this.asyncCode ??= new CodeGenerator(true, this.name).template(this.ast));
-    return new CodeGenerator(isAsync, this.name).template(this.ast);
+    if (isAsync) return (this.asyncCode ??= new CodeGenerator(true, this.name, this.lenient).template(this.ast));
+    return new CodeGenerator(isAsync, this.name, this.lenient).template(this.ast);
   }
 
   renderSync(frame: Record<string, unknown>, options?: RenderOptions): string {
@@ -95,7 +97,7 @@ export class CompiledTemplate {
   renderValue(frame: Record<string, unknown>): unknown {
     const only = this.ast.length === 1 ? this.ast[0]! : undefined;
     if (only?.t !== 'output') return this.renderSync(frame);
-    this.valueFn ??= new Function(new CodeGenerator(false, this.name).value(only.expr))() as (rt: typeof runtime, f: Record<string, unknown>) => unknown;
+    this.valueFn ??= new Function(new CodeGenerator(false, this.name, this.lenient).value(only.expr))() as (rt: typeof runtime, f: Record<string, unknown>) => unknown;
     const valueFn = this.valueFn;
     const v = withBudget(false, () => valueFn(runtime, frame));
     return v instanceof Undefined ? '' : v;
