@@ -73,23 +73,27 @@ export function planTasks(graph: ProjectGraph, selected: string[], settings: Air
   for (const node of taskNodes) taskOf.set(node.uniqueId, unique(taskName(node, graph)));
   const upstreamOf = upstreamResolver(graph, taskOf);
   const indirect = settings.testBehavior === 'after_each' ? 'buildable' : 'empty';
+  const unitTests = settings.testBehavior === 'after_all' ? unitTestsByModel(graph, selected, taskOf) : new Map<string, string[]>();
   for (const node of taskNodes) {
     const upstream = [...upstreamOf(node.uniqueId, true)].map((id) => taskOf.get(id)!);
+    const own = (unitTests.get(node.uniqueId) ?? []).map((id) => nodeSelector(manifest.nodes[id]!));
     tasks.push({
       taskId: taskOf.get(node.uniqueId)!,
       kind: node.resourceType as TaskKind,
       uniqueId: node.uniqueId,
       group: groupOf(node, graph, settings.groupBy),
-      args: ['build', '--select', nodeSelector(node), '--indirect-selection', indirect],
+      args: ['build', '--select', nodeSelector(node), ...own, '--indirect-selection', indirect],
       outlets: [outletOf(node)],
       upstream: upstream.length ? upstream.sort() : parse ? [parse] : [],
     });
   }
   if (settings.testBehavior === 'after_each') tasks.push(...detachedTests(graph, selected, taskOf, upstreamOf, settings, unique, parse));
   if (settings.testBehavior === 'after_all') {
+    // Unit tests run in their model's task, before it (build's order); one whose model has no task gets its own.
+    tasks.push(...detachedTests(graph, selected.filter((id) => manifest.nodes[id]?.resourceType === 'unit_test'), taskOf, upstreamOf, settings, unique, parse));
     const hasChild = new Set(tasks.flatMap((t) => t.upstream));
     const leaves = tasks.filter((t) => !hasChild.has(t.taskId)).map((t) => t.taskId);
-    tasks.push({ taskId: unique('strata_test'), kind: 'test', group: [], args: ['test', ...selectionArgs(settings)], outlets: [], upstream: leaves.sort() });
+    tasks.push({ taskId: unique('strata_test'), kind: 'test', group: [], args: ['test', ...selectionArgs(settings), '--exclude-resource-type', 'unit_test'], outlets: [], upstream: leaves.sort() });
   }
   return { projectName: manifest.projectName, adapterType: target.type, tasks };
 }
@@ -113,7 +117,18 @@ function upstreamResolver(graph: ProjectGraph, taskOf: Map<string, string>): (id
   return resolve;
 }
 
-/** after_each: a test whose parents do not all lie on one parent's path runs as a task of its own, after its parents' tasks. */
+/** after_all: the selected unit tests of each model with a task, which that task builds before the model. */
+function unitTestsByModel(graph: ProjectGraph, selected: string[], taskOf: Map<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of selected) {
+    if (graph.manifest.nodes[id]?.resourceType !== 'unit_test') continue;
+    const home = homeTask(graph, id, taskOf);
+    if (home !== undefined) out.set(home, [...out.get(home) ?? [], id]);
+  }
+  return out;
+}
+
+/** after_each (every test) and after_all (unit tests): a test whose parents do not all lie on one parent's path runs as a task of its own, after its parents' tasks. */
 function detachedTests(graph: ProjectGraph, selected: string[], taskOf: Map<string, string>, upstreamOf: (id: string, self: boolean) => Set<string>, settings: AirflowSettings, unique: (n: string) => string, parse: string | undefined): PlannedTask[] {
   const out: PlannedTask[] = [];
   for (const id of selected) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { columnSelectionFor } from './column-selection.js';
 import { selectForCommand, stateOption } from './state-option.js';
-import { withoutEmptyNodes, type StateManifest } from '../select/index.js';
+import { unitTestsWithModels, withoutEmptyNodes, type StateManifest } from '../select/index.js';
 import { UserError, emitDiagnostics, formatDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { seedSamples, type SeedSample } from './seed-samples.js';
@@ -69,6 +69,8 @@ export interface RunCommandOptions extends RunOptions {
 interface RunSelection {
   ids: string[];
   state?: StateManifest;
+  /** `build`: selected unit tests whose model the command does not build, so they do not run (as dbt's). */
+  unitTestsAlone?: string[];
 }
 
 /** A phase's early end: the command's result. */
@@ -96,7 +98,7 @@ async function runPhases(kind: RunKind, options: RunCommandOptions & Pick<Prepar
   const { p, types, diagnostics, times } = loaded;
   const selection = await select(p, kind, options, types, diagnostics);
   if (stopped(selection)) return selection.stop;
-  if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started);
+  if (!selection.ids.length) return nothingToDo(p, kind, options, diagnostics, started, selection.unitTestsAlone);
   const checked = await checkBeforeRun(p, { ...options, sampleWindow: times.sample }, types, selection.ids, diagnostics);
   if (checked) return checked;
   // Warnings about what the warehouse will not enforce fail here, before it opens, when --warn-error(-options) says so.
@@ -145,10 +147,9 @@ async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOpti
   const outcome = await prepareProject({ ...options, command: kind });
   if (!outcome.ok) return { stop: { exitCode: 2, diagnostics: outcome.diagnostics, invocationId: outcome.invocationId, results: [] } };
   const kindTypes = kind === 'build' && options.checkFreshness ? [...RESOURCE_TYPES.build, 'source'] : RESOURCE_TYPES[kind];
-  // `unit_test` follows `test` when only one is named, as the two are one kind to a user choosing types.
-  const named = (list?: string[]): string[] | undefined => (list?.length ? [...list, ...(list.includes('test') ? ['unit_test'] : [])] : undefined);
-  const only = named(resourceTypeFilter(options.resourceTypes).types);
-  const without = named(splitFlagValues(options.excludeResourceTypes)) ?? [];
+  // As dbt ≥ 1.9's: `test` names data tests, `unit_test` unit tests (`--resource-type test` runs no unit test).
+  const only = resourceTypeFilter(options.resourceTypes).types;
+  const without = splitFlagValues(options.excludeResourceTypes) ?? [];
   const types = kindTypes.filter((t) => (!only || only.includes(t)) && !without.includes(t));
   return { p: outcome.prepared, types, diagnostics: [...outcome.prepared.diagnostics], times };
 }
@@ -157,6 +158,9 @@ async function load(kind: RunKind, options: RunCommandOptions & Pick<PrepareOpti
 async function select(p: PreparedProject, kind: RunKind, options: RunCommandOptions, types: string[], diagnostics: Diagnostic[]): Promise<RunSelection | Stop> {
   const selection = options.onlyIds ? retrySelection(p, options.onlyIds, types, options) : selectForCommand(p, options, types, await columnSelectionFor(p, options));
   selection.ids = withoutEmptyNodes(p.graph.manifest, selection.ids);
+  const unitTests = kind === 'build' ? unitTestsWithModels(p.graph, selection.ids) : { ids: selection.ids, alone: [] };
+  selection.ids = unitTests.ids;
+  if (unitTests.alone.length && selection.ids.length) p.reporter.emit({ type: 'info', message: `${unitTests.alone.length} selected unit test(s) not run: build runs a unit test just before its model, which is not selected (strata test runs unit tests alone)` });
   if (kind === 'build' && options.checkFreshness) selection.ids = selection.ids.filter((id) => !p.graph.manifest.sources[id] || hasFreshness(p.graph.manifest.sources[id]!));
   diagnostics.push(...selection.diagnostics);
   if (selection.diagnostics.some((d) => d.severity === 'error')) return { stop: { exitCode: 2, diagnostics, invocationId: p.invocationId, results: [] } };
@@ -168,7 +172,7 @@ async function select(p: PreparedProject, kind: RunKind, options: RunCommandOpti
   // A model whose materialization Strata cannot build stops the command before anything runs.
   const unbuildable = [...materializations.filter((d) => d.severity === 'error'), ...landingLocationDiagnostics(p, selection.ids)];
   if (unbuildable.length) return { stop: { exitCode: 2, diagnostics: [...diagnostics, ...unbuildable], invocationId: p.invocationId, results: [] } };
-  return { ids: selection.ids, state: selection.state };
+  return { ids: selection.ids, state: selection.state, unitTestsAlone: unitTests.alone };
 }
 
 /** Before the warehouse opens: warnings about what it will not enforce, and the `--max-bytes` budget. */
@@ -235,10 +239,16 @@ function finish(p: PreparedProject, options: RunCommandOptions, executed: Execut
  * No node selected: as dbt, a warning and exit 0, with no warehouse opened and no hook run; the manifest
  * and an empty run_results.json are still written, so a reader of the last run does not see an older one.
  */
-function nothingToDo(p: PreparedProject, kind: RunKind, options: RunCommandOptions, diagnostics: Diagnostic[], started: number): CommandResult {
+function nothingToDo(p: PreparedProject, kind: RunKind, options: RunCommandOptions, diagnostics: Diagnostic[], started: number, unitTestsAlone: string[] = []): CommandResult {
   // A retry whose last run failed only in hooks: dbt's retry reruns nodes, never hooks (its NothingToDo, exit 0).
-  const what = options.onlyIds ? `the last ${kind} left no node to run again (retry reruns nodes that failed or were skipped, not a failed hook)` : options.select?.length || options.exclude?.length ? 'no node matches the selection' : `the project has no node that ${kind} runs`;
-  const hint = options.onlyIds ? `fix the hook and run strata ${kind} again` : 'check --select and --exclude, and that the models are enabled';
+  const what = options.onlyIds
+    ? `the last ${kind} left no node to run again (retry reruns nodes that failed or were skipped, not a failed hook)`
+    : unitTestsAlone.length
+      ? `build runs a unit test just before its model, and no model of the ${unitTestsAlone.length} selected unit test(s) is selected`
+      : options.select?.length || options.exclude?.length ? 'no node matches the selection' : `the project has no node that ${kind} runs`;
+  const hint = options.onlyIds
+    ? `fix the hook and run strata ${kind} again`
+    : unitTestsAlone.length ? 'select their models too (-s <model>), or run them alone with strata test' : 'check --select and --exclude, and that the models are enabled';
   diagnostics.push({ code: 'nothing-to-do', severity: 'warn', message: `nothing to do: ${what}`, file: options.onlyIds ? 'run_results.json' : options.select?.length ? '--select' : p.project.config.configFile, hint });
   writeRunArtifacts(p, kind, options, [], (Date.now() - started) / 1000);
   // dbt's NothingToDo is a warning --warn-error (or warn_error_options naming it) turns into an error.

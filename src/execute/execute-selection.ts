@@ -63,7 +63,10 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
   const aborted = (): boolean => input.signal?.aborted === true;
   let interrupted = false;
   let hookFailed = false;
-  const start = await runProjectHooks(p, relations, session.admin, 'on-run-start', {}, context);
+  // A Ctrl-C before a hook's statement starts (while the warehouse opened, between two hooks) fails it at once:
+  // the abort has fired already, so nothing would cancel the statement once it runs.
+  const admin = stoppedByAbort(session.admin, input.signal);
+  const start = await runProjectHooks(p, relations, admin, 'on-run-start', {}, context);
   const counted = ids.filter((id) => !isEphemeralModel(p, id));
   p.reporter.emit({ type: 'run-started', command: input.command, total: counted.length, threads: input.threads, invocationId: p.invocationId });
   if (start.failure) {
@@ -86,7 +89,7 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
   }
   // As dbt: after Ctrl-C the on-run-end hooks do not run.
   if (interrupted) return { records: [...start.records, ...nodeRecords], nodeRecords, diagnostics, interrupted, hookFailed };
-  const end = await runProjectHooks(p, relations, session.admin, 'on-run-end', {
+  const end = await runProjectHooks(p, relations, admin, 'on-run-end', {
     results: hookResults(nodeRecords, (id) => {
       const graph = context.graph as { nodes: Record<string, Record<string, unknown>>; sources: Record<string, Record<string, unknown>> } | undefined;
       const n = manifest.nodes[id] ?? manifest.sources[id];

@@ -24,10 +24,10 @@ const SLOW = `{{ config(materialized='table') }}\n${SLOW_QUERY}`;
 interface Interrupted { code: number | null; signal: NodeJS.Signals | null; out: string; afterSignal: number }
 
 /**
- * Runs `strata <args>` (default `build`), sends SIGINT a second after `marker` shows (3 s after the start without one),
- * and again `again` ms later.
+ * Runs `strata <args>` (default `build`), sends SIGINT a second after `marker` shows (a line printed once the CLI
+ * listens for Ctrl-C, however long it took to start), and again `again` ms later.
  */
-function interruptBuild(dir: string, again?: number, args = ['build'], marker: string | null = 'START sql table model main.slow'): Promise<Interrupted> {
+function interruptBuild(dir: string, again?: number, args = ['build'], marker = 'START sql table model main.slow'): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'strata.js'), ...args, '--project-dir', dir, '--profiles-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -42,13 +42,12 @@ function interruptBuild(dir: string, again?: number, args = ['build'], marker: s
         sentAt = Date.now();
         child.kill('SIGINT');
         if (again !== undefined) setTimeout(() => child.kill('SIGINT'), again);
-      }, marker ? 1000 : 3000);
+      }, 1000);
     };
     const collect = (chunk: Buffer): void => {
       out += chunk.toString();
-      if (!sentAt && marker && out.includes(marker)) send();
+      if (!sentAt && out.includes(marker)) send();
     };
-    if (!marker) send();
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('exit', (code, signal) => {
@@ -114,13 +113,24 @@ describe('Ctrl-C during a build', () => {
   });
 
   it.each(['on-run-start', 'on-run-end'])('Ctrl-C cancels a running %s hook, and the summary says Interrupted', async (which) => {
-    const f = project({ 'project.yml': PROJECT_YML('p', `${which}: ["${SLOW_QUERY}"]\n`), 'models/a.sql': 'select 1 as x' });
-    const r = await interruptBuild(f.dir, undefined, ['run'], which === 'on-run-end' ? 'OK created sql view model main.a' : null);
+    // A quick first hook prints the line the signal waits for; the second is cancelled, running or not yet started.
+    const f = project({ 'project.yml': PROJECT_YML('p', `${which}: ["select 1", "${SLOW_QUERY}"]\n`), 'models/a.sql': 'select 1 as x' });
+    const r = await interruptBuild(f.dir, undefined, ['run'], `${which} hook 1 of 2 OK`);
     expect(r.code, r.out).toBe(130);
     expect(r.afterSignal, r.out).toBeLessThan(3000);
     expect(r.out).toContain('Interrupted (Ctrl-C)');
     expect(r.out).not.toContain('Completed successfully');
     expect(r.out).toContain(`Ctrl-C cancelled the ${which} hook`);
+  });
+
+  it('a Ctrl-C before the on-run-start hook starts (the warehouse still opening) runs no hook and no node', async () => {
+    // The abort fired before the hooks: nothing would cancel the hook's statement once it started.
+    const f = project({ 'project.yml': PROJECT_YML('p', 'on-run-start: ["create table main.hook_ran as select 1 as n"]\n'), 'models/a.sql': "{{ config(materialized='table') }} select 1 as x" });
+    const r = await run({ projectDir: f.dir, profilesDir: f.dir, signal: AbortSignal.abort() });
+    expect(r.exitCode).toBe(1);
+    expect(r.diagnostics.find((d) => d.code === 'hook-failed')?.hint).toBe('Ctrl-C cancelled the on-run-start hook; no node ran');
+    expect(r.results.map((x) => [x.uniqueId, x.status])).toEqual([['operation.p.p-on-run-start-0', 'error'], ['model.p.a', 'skipped']]);
+    expect(await f.q("select count(*)::int as n from information_schema.tables where table_name in ('hook_ran', 'a')")).toEqual([{ n: 0 }]);
   });
 
   it('after Ctrl-C, a node that fails with its own error keeps its message; only a cancelled statement gets the cancelled wording', () => {

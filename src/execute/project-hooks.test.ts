@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { writeProject, removeProject, PROJECT_YML } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { build } from '../api/index.js';
+import { CapturingReporter } from '../diagnostics/events.js';
+
+/** The counts of the closing `Done. PASS=… TOTAL=…` line: as dbt's print_run_status_line, over every result, hooks included. */
+const doneCounts = (reporter: CapturingReporter): unknown => reporter.events.find((e) => e.type === 'run-finished')?.counts;
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -16,8 +20,10 @@ describe('project hooks', () => {
       'models/a.sql': "{{ config(materialized='table') }} select (select count(*) from main.audit) as audit_rows_when_built",
     });
     dirs.push(dir);
-    const r = await build({ projectDir: dir, profilesDir: dir });
+    const reporter = new CapturingReporter();
+    const r = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
+    expect(doneCounts(reporter)).toEqual({ PASS: 5, WARN: 0, ERROR: 0, SKIP: 0, TOTAL: 5 });
     const db = join(dir, 'target', 'test.duckdb');
     expect(await queryDuckDb(db, 'select what, detail from main.audit order by what')).toEqual([
       { what: 'model.p.a', detail: 'success' },
@@ -48,8 +54,10 @@ describe('project hooks', () => {
       'models/a.sql': "{{ config(materialized='table') }} select 1 as x",
     });
     dirs.push(dir);
-    const r = await build({ projectDir: dir, profilesDir: dir });
+    const reporter = new CapturingReporter();
+    const r = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(r.exitCode).toBe(1);
+    expect(doneCounts(reporter)).toEqual({ PASS: 2, WARN: 0, ERROR: 1, SKIP: 2, TOTAL: 5 });
     const failed = r.diagnostics.find((d) => d.code === 'hook-failed');
     expect(failed?.message).toMatch(/^on-run-start hook 2 \(project\.yml\) failed: .*no_such_table/);
     // Its file and the line of its list entry, not the top of the file.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject, DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { withQueryComment } from '../adapters/query-comment.js';
-import { build, runOperation } from '../api/index.js';
+import { build, runOperation, test as runTests } from '../api/index.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -124,7 +124,8 @@ describe('query-comment on DuckDB', () => {
       'models/marked.sql': "select loaf_id, current_query() like '/* {\"app\": \"dbt\"%\"node_id\": \"unit_test.bakery.marked.sees_its_comment\"} */%' as commented from {{ ref('loaves') }}",
       'models/unit.yml': 'unit_tests:\n  - name: sees_its_comment\n    model: marked\n    given:\n      - input: ref(\'loaves\')\n        rows:\n          - {loaf_id: 7, flour: oat}\n    expect:\n      rows:\n        - {loaf_id: 7, commented: true}\n',
     });
-    const r = await build({ projectDir: dir, profilesDir: dir, select: ['marked'], resourceTypes: ['unit_test'] });
+    // test, not build: build runs a unit test only with its model (as dbt's), and the model is not built here.
+    const r = await runTests({ projectDir: dir, profilesDir: dir, select: ['marked'], resourceTypes: ['unit_test'] });
     expect(r.results.filter((x) => x.uniqueId.startsWith('unit_test.')).map((x) => `${x.uniqueId} ${x.status} ${x.message ?? ''}`)).toEqual(['unit_test.bakery.marked.sees_its_comment pass PASS']);
   });
 

@@ -1,6 +1,6 @@
 /** In `build`, a model's unit tests run before it (dbt ≥ 1.8): a failing one skips the model and its children. */
 import { describe, it, expect } from 'vitest';
-import { build } from '../api/index.js';
+import { build, test as runTests } from '../api/index.js';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 
 const project = duckDbProjectsRemovedAfterAll();
@@ -95,5 +95,28 @@ describe('unit tests in build', () => {
     const bad = await build({ projectDir: none.dir, profilesDir: none.dir });
     expect(bad.exitCode).toBe(2);
     expect(bad.diagnostics.map((d) => d.message).join('\n')).toContain("unit test 'is_one' names a version of 'cust' that does not exist");
+  });
+
+  it("build runs a unit test only with its model, as dbt's: -s test_type:unit alone is nothing to do", async () => {
+    const f = project(FILES);
+    const alone = await build({ projectDir: f.dir, profilesDir: f.dir, select: ['test_type:unit'] });
+    expect([alone.exitCode, statuses(alone)]).toEqual([0, []]);
+    expect(alone.diagnostics.find((d) => d.code === 'nothing-to-do')?.message).toContain('build runs a unit test just before its model');
+    expect((await build({ projectDir: f.dir, profilesDir: f.dir, resourceTypes: ['unit_test'] })).results).toEqual([]);
+    // With another model selected, that model builds and the unit test of the unselected one does not run.
+    expect(statuses(await build({ projectDir: f.dir, profilesDir: f.dir, select: ['crates', 'test_type:unit'] }))).toEqual([['model.p.crates', 'success']]);
+    // test runs it alone.
+    expect(statuses(await runTests({ projectDir: f.dir, profilesDir: f.dir, select: ['test_type:unit'] }))).toEqual([['unit_test.p.crate_weights.scaled_by_ten', 'pass']]);
+  });
+
+  it("--resource-type test names data tests and unit_test unit tests, in test and build (dbt ≥ 1.9)", async () => {
+    const f = project({ ...FILES, 'models/checks.yml': 'version: 2\nmodels:\n  - name: crate_weights\n    columns:\n      - name: weight\n        data_tests: [not_null]\n' });
+    expect((await build({ projectDir: f.dir, profilesDir: f.dir })).exitCode).toBe(0);
+    const kinds = (r: { results: { uniqueId: string }[] }): string[] => r.results.map((x) => x.uniqueId.split('.')[0]!);
+    expect(kinds(await runTests({ projectDir: f.dir, profilesDir: f.dir, resourceTypes: ['test'] }))).toEqual(['test']);
+    expect(kinds(await runTests({ projectDir: f.dir, profilesDir: f.dir, resourceTypes: ['unit_test'] }))).toEqual(['unit_test']);
+    expect(kinds(await runTests({ projectDir: f.dir, profilesDir: f.dir, excludeResourceTypes: ['unit_test'] }))).toEqual(['test']);
+    expect(kinds(await build({ projectDir: f.dir, profilesDir: f.dir, resourceTypes: ['test'] }))).toEqual(['test']);
+    expect(kinds(await build({ projectDir: f.dir, profilesDir: f.dir, excludeResourceTypes: ['test'] })).sort()).toEqual(['model', 'model', 'model', 'unit_test']);
   });
 });

@@ -3,8 +3,13 @@
  * update!", "Catalog write-write conflict"); the failed node's message is a `write-conflict` diagnostic naming
  * the hook, where it is written, the other writers and the fix, with DuckDB's message kept at its end.
  */
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { build } from '../api/index.js';
+import type { Reporter } from '../diagnostics/index.js';
 import { PROJECT_YML } from '../test-support/fixture-project.js';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { asHook } from '../materializations/index.js';
@@ -13,17 +18,42 @@ import { writeConflictDiagnostic } from './write-conflict.js';
 
 const project = duckDbProjectsRemovedAfterAll();
 
-// Each post-hook bumps the shared counter, then keeps its transaction open a moment, so the two updates overlap.
-const BUMP = "{{ config(materialized='table', post_hook=['update main.tally set n = n + 1', 'select count(*) from range(100000000)']) }} select 1 as v";
+/**
+ * Each post-hook bumps the shared counter; with a gate, it then reads a named pipe, which DuckDB's read_csv does
+ * until the pipe's writer closes it, so its transaction stays open until the test opens the gate.
+ */
+const bump = (gate?: string): string =>
+  `{{ config(materialized='table', post_hook=['update main.tally set n = n + 1'${gate ? `, "select count(*) from read_csv('${gate}', header=false, columns={'line': 'varchar'})"` : ''}]) }} select 1 as v`;
+
+/**
+ * A named pipe the first node to bump the counter waits on: the test opens it once the other node has failed, so
+ * the two updates overlap however slow the machine is. `close` frees a writer left waiting for a reader.
+ */
+function gateIn(dir: string): { path: string; open: () => void; close: () => Promise<void> } {
+  const path = join(dir, 'gate.fifo');
+  execFileSync('mkfifo', [path]);
+  let writing: Promise<void> | undefined;
+  return {
+    path,
+    open: () => { writing ??= writeFile(path, 'go\n'); },
+    close: async () => {
+      if (!writing) return;
+      const reader = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      await writing;
+      closeSync(reader);
+    },
+  };
+}
 
 describe('two nodes writing one table at once (DuckDB)', () => {
   it('fails the later writer with write-conflict: its hook, the other writer, the fix and DuckDB message', async () => {
-    const f = project({
-      'project.yml': PROJECT_YML('p', 'on-run-start:\n  - "create or replace table main.tally as select 0 as n"\n'),
-      'models/left_bin.sql': BUMP,
-      'models/right_bin.sql': BUMP,
-    });
-    const r = await build({ projectDir: f.dir, profilesDir: f.dir, threads: 2 });
+    const f = project({ 'project.yml': PROJECT_YML('p', 'on-run-start:\n  - "create or replace table main.tally as select 0 as n"\n'), 'models/left_bin.sql': bump(), 'models/right_bin.sql': bump() });
+    const gate = gateIn(f.dir);
+    f.write('models/left_bin.sql', bump(gate.path));
+    f.write('models/right_bin.sql', bump(gate.path));
+    // The later update fails at once ("Conflict on update!"); its node's end opens the gate for the first.
+    const reporter: Reporter = { emit: (e) => { if (e.type === 'node-finished' && e.result.status === 'error') gate.open(); } };
+    const r = await build({ projectDir: f.dir, profilesDir: f.dir, threads: 2, reporter }).finally(gate.close);
     expect(r.exitCode).toBe(1);
     const failed = r.results.filter((x) => x.status === 'error');
     expect(failed).toHaveLength(1);
@@ -36,6 +66,8 @@ describe('two nodes writing one table at once (DuckDB)', () => {
     // The winner's update stands, the loser's was rolled back with its table.
     expect(await f.q('select n::int as n from main.tally')).toEqual([{ n: 1 }]);
     // One after another, both run.
+    f.write('models/left_bin.sql', bump());
+    f.write('models/right_bin.sql', bump());
     const serial = await build({ projectDir: f.dir, profilesDir: f.dir, threads: 1 });
     expect(serial.exitCode).toBe(0);
   });

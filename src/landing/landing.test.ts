@@ -39,23 +39,33 @@ describe('landing from S3', () => {
     small = await parquetBytes("select range as call_id, 'caller-' || range as caller from range(0, 3)");
   });
 
-  it('lands >1,000 objects (paginated listing) once, then a rerun lands nothing and downstream builds', async () => {
+  it('lists every page (served 4 keys a page, as S3 serves 1,000), lands the matching objects once, then a rerun lands nothing and downstream builds', async () => {
+    // 12 objects, 3 pages; 7 match the pattern, on every page. Each object lands in its own transaction (about
+    // 25 ms apiece, minutes under load for 1,001), so the pages are made small rather than the listing long.
     const bucket = await newBucket(client);
-    const keys = Array.from({ length: 1005 }, (_, i) => `calls/dt=2026-01-${String((i % 28) + 1).padStart(2, '0')}/part-${String(i).padStart(5, '0')}.parquet`);
-    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => put(client, bucket, k, small)));
+    const keys = Array.from({ length: 11 }, (_, i) => `calls/dt=2026-01-01/part-${String(i).padStart(2, '0')}.${i % 3 === 0 ? 'crc' : 'parquet'}`);
+    await Promise.all(keys.map((k) => put(client, bucket, k, k.endsWith('.parquet') ? small : 'checksum')));
     await put(client, bucket, 'calls/_SUCCESS', 'not parquet, not matched by the pattern');
-    const { dir, db } = s3Project(endpoint, bucket);
-    const first = await build({ projectDir: dir, profilesDir: dir });
-    expect(first.exitCode, JSON.stringify(first.results.map((r) => r.message))).toBe(0);
-    expect(first.results.find((r) => r.uniqueId === 'landing.p.landing.calls')?.adapterResponse).toMatchObject({ files_landed: 1005, rows_affected: 3015 });
-    expect(await count(db)).toBe(3015);
-    expect(await count(db, 'select n::int as n from main.call_count')).toBe(3015);
-    expect(await count(db, "select count(*)::int as n from strata_meta.landed_files where status = 'loaded'")).toBe(1005);
-    const cols = (await queryDuckDb(db, "select column_name from information_schema.columns where table_name = 'calls' order by ordinal_position")).map((r) => r.column_name);
-    expect(cols).toEqual(['call_id', 'caller', '_strata_source_file', '_strata_loaded_at', '_strata_invocation_id']);
-    const again = await land({ projectDir: dir, profilesDir: dir });
-    expect(again.results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 1005 });
-    expect(await count(db)).toBe(3015);
+    const proxy = await startFaultProxy(endpoint);
+    try {
+      proxy.pageSize(4);
+      const { dir, db } = s3Project(proxy.endpoint, bucket);
+      const first = await build({ projectDir: dir, profilesDir: dir });
+      expect(first.exitCode, JSON.stringify(first.results.map((r) => r.message))).toBe(0);
+      expect(proxy.stats.lists).toBe(3);
+      expect(first.results.find((r) => r.uniqueId === 'landing.p.landing.calls')?.adapterResponse).toMatchObject({ files_landed: 7, rows_affected: 21 });
+      expect(await count(db)).toBe(21);
+      expect(await count(db, 'select n::int as n from main.call_count')).toBe(21);
+      const loaded = await queryDuckDb(db, "select key from strata_meta.landed_files where status = 'loaded' order by key");
+      expect(loaded.map((r) => `calls/${String(r.key)}`)).toEqual(keys.filter((k) => k.endsWith('.parquet')));
+      const cols = (await queryDuckDb(db, "select column_name from information_schema.columns where table_name = 'calls' order by ordinal_position")).map((r) => r.column_name);
+      expect(cols).toEqual(['call_id', 'caller', '_strata_source_file', '_strata_loaded_at', '_strata_invocation_id']);
+      const again = await land({ projectDir: dir, profilesDir: dir });
+      expect(again.results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 7 });
+      expect(await count(db)).toBe(21);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('lands a multipart-uploaded object, and hive partitions become columns', async () => {
@@ -156,7 +166,8 @@ describe('landing from S3', () => {
 
   it('exactly once across a kill in the middle of a landing', async () => {
     const bucket = await newBucket(client);
-    const n = 300;
+    // Enough objects that the landing is still going when the kill comes, right after the first progress line.
+    const n = 100;
     for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => put(client, bucket, `calls/f${String(i + j).padStart(4, '0')}.parquet`, small)));
     const { dir, db } = s3Project(endpoint, bucket);
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'land', '--project-dir', dir, '--profiles-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -164,7 +175,7 @@ describe('landing from S3', () => {
       let out = '';
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        if (/landing landing\.calls: \d+\/300/.test(out)) child.kill('SIGKILL');
+        if (new RegExp(`landing landing\\.calls: \\d+/${n}`).test(out)) child.kill('SIGKILL');
       });
       child.on('exit', (_c, signal) => resolve(signal === 'SIGKILL'));
     });
@@ -199,13 +210,14 @@ describe('landing from a local folder', () => {
 describe('landing from Google Cloud Storage (the real client against a loopback GCS server)', () => {
   let gcs: FakeGcs;
   beforeAll(async () => {
-    gcs = await startFakeGcs();
+    // Pages of 4 objects (GCS's are 1,000): paging is tested on a few objects, each landing in its own transaction.
+    gcs = await startFakeGcs({ pageSize: 4 });
   });
   afterAll(() => gcs.close());
 
   it('lists every page, lands once, retries a 503, and treats an overwritten object as changed', async () => {
     const bytes = await parquetBytes("select range as call_id, 'gcs' as origin from range(0, 2)");
-    for (let i = 0; i < 1003; i++) gcs.put('drop', `calls/dt=2026-02-0${(i % 3) + 1}/f${String(i).padStart(4, '0')}.parquet`, bytes);
+    for (let i = 0; i < 11; i++) gcs.put('drop', `calls/dt=2026-02-0${(i % 3) + 1}/f${String(i).padStart(4, '0')}.parquet`, bytes);
     gcs.put('drop', 'other/ignored.parquet', bytes);
     const dir = writeProject({
       'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/test.duckdb\n      gcs:\n        api_endpoint: ${gcs.endpoint}\n        project: test-project\n`,
@@ -216,14 +228,14 @@ describe('landing from Google Cloud Storage (the real client against a loopback 
     gcs.failNext(1);
     const first = await land({ projectDir: dir, profilesDir: dir });
     expect(first.exitCode, first.results[0]?.message).toBe(0);
-    expect(first.results[0]?.adapterResponse).toMatchObject({ files_landed: 1003, rows_affected: 2006 });
-    expect(gcs.requests.filter((r) => r.path.startsWith('/storage/v1/b/drop/o?')).length).toBeGreaterThanOrEqual(3); // 503, then two pages
-    expect(await count(db, "select count(*)::int as n from bronze.calls where _strata_source_file like 'gs://drop/calls/dt=2026-02-0_/f%.parquet' and dt is not null")).toBe(2006);
+    expect(first.results[0]?.adapterResponse).toMatchObject({ files_landed: 11, rows_affected: 22 });
+    expect(gcs.requests.filter((r) => r.path.startsWith('/storage/v1/b/drop/o?')).length).toBe(4); // 503, then three pages
+    expect(await count(db, "select count(*)::int as n from bronze.calls where _strata_source_file like 'gs://drop/calls/dt=2026-02-0_/f%.parquet' and dt is not null")).toBe(22);
     gcs.put('drop', 'calls/dt=2026-02-01/f0000.parquet', await parquetBytes("select range as call_id, 'gcs v2' as origin from range(0, 5)"));
     const second = await land({ projectDir: dir, profilesDir: dir });
-    expect(second.results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 1003, files_changed_not_reloaded: 1 });
+    expect(second.results[0]?.adapterResponse).toMatchObject({ files_landed: 0, files_skipped: 11, files_changed_not_reloaded: 1 });
     const third = await land({ projectDir: dir, profilesDir: dir, relandChanged: true });
     expect(third.results[0]?.adapterResponse).toMatchObject({ files_landed: 1 });
-    expect(await count(db)).toBe(2006 - 2 + 5);
+    expect(await count(db)).toBe(22 - 2 + 5);
   });
 });

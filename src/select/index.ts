@@ -2,3 +2,4 @@ export { selectNodes, type SelectOptions, type ColumnSelector } from './select-n
 export { formatList } from './format-list.js';
 export { readStateManifest, type StateManifest } from './state-manifest.js';
 export { withoutEmptyNodes } from './empty-nodes.js';
+export { unitTestsWithModels } from './unit-tests-with-models.js';

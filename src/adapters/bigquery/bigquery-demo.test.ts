@@ -44,7 +44,11 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
   it('lands S3 → GCS → load job → bronze in one transaction with its ledger row per file, then builds silver and gold', async () => {
     const endpoint = inject('s3Endpoint');
     const bucket = `bqdemo-${process.pid}-${Date.now()}`;
-    await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--s3', `s3://${bucket}/drop`, '--endpoint', endpoint], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' } });
+    // Three of the demo's days (11 files): each file lands through a load job and a transaction the local server
+    // checks with BigQuery's analyzer, about 0.7 s apiece, so the ten days' 32 files took a minute under load.
+    const generate = (...where: string[]) => promisify(execFile)(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--days', String(DAYS), ...where], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' } });
+    await generate('--s3', `s3://${bucket}/drop`, '--endpoint', endpoint);
+    await generate('--out', join(dir, 'generated'));
     const env = {
       ...process.env,
       STRATA_PII_PEPPER: 'bq-test-pepper',
@@ -73,10 +77,11 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
       expect(i, `no job matches ${re}`).toBeGreaterThanOrEqual(0);
       return i;
     };
-    // Landing: 32 load jobs (two static CSV exports, ten days of CSV, JSON and Parquet) from the staging bucket
+    // Landing: 11 load jobs (two static CSV exports, three days of CSV, JSON and Parquet) from the staging bucket
     // into per-file staging tables…
+    const files = 2 + 3 * DAYS;
     const loads = bq.jobs.filter((j) => j.configuration.load?.sourceUris);
-    expect(loads).toHaveLength(32);
+    expect(loads).toHaveLength(files);
     const formats: Record<string, string> = { raw_customers: 'CSV', raw_agents: 'CSV', raw_call_logs: 'CSV', raw_social_complaints: 'NEWLINE_DELIMITED_JSON', raw_web_complaints: 'PARQUET' };
     for (const j of loads) {
       const table = String(j.configuration.load.destinationTable.tableId).replace(/__strata_land_[0-9a-f]+$/, '');
@@ -84,16 +89,16 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
       expect(j.configuration.load.sourceUris[0]).toMatch(/^gs:\/\/acme-staging\/strata-landing\//);
       expect(j.jobReference.jobId).toMatch(/^strata_land_[0-9a-f]{32}_[0-9a-f]{16}$/);
     }
-    expect(loads.filter((j) => j.configuration.load.sourceFormat === 'NEWLINE_DELIMITED_JSON')).toHaveLength(10);
+    expect(loads.filter((j) => j.configuration.load.sourceFormat === 'NEWLINE_DELIMITED_JSON')).toHaveLength(DAYS);
     // …each followed by one transaction that inserts the rows and the ledger row together.
     const txns = sqls.filter((s) => s.startsWith('begin transaction;') && s.includes('`strata_meta`.`landed_files`'));
-    expect(txns).toHaveLength(32);
+    expect(txns).toHaveLength(files);
     for (const t of txns) expect(t).toMatch(/^begin transaction;\ninsert into `acme-demo`\.`bronze`\.`raw_[a-z_]+` \([^)]*`_strata_source_file`, `_strata_loaded_at`, `_strata_invocation_id`\)\nselect .* from `acme-demo`\.`bronze`\.`raw_[a-z_]+__strata_land_[0-9a-f]{16}`;\ninsert into `strata_meta`\.`landed_files` \(source, key, etag, size, row_count, loaded_at, invocation_id, status, error, uri, bronze_file\) values \('landing\.[a-z_]+', '[^']+', '[^']+', \d+, \d+, current_timestamp, '[0-9a-f-]{36}', 'loaded', null, 's3:\/\/[^']+', null\);\ncommit transaction$/s);
-    expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.numRows).toBe((await landingFigures(join(repoRoot, 'landing'))).rows['landing.web_complaints']);
+    expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.numRows).toBe((await landingFigures(join(dir, 'generated'))).rows['landing.web_complaints']);
     expect(bq.tables.get('acme-demo.bronze.raw_web_complaints')?.fields.map((f) => f.name)).toContain('updated_at');
     expect(gcs.list('acme-staging')).toEqual([]); // staged files are deleted once loaded
     // The ledger holds one row per landed file (rows executed on the local server's DuckDB).
-    expect(await queryRows(bq.endpoint, 'select status, count(*) as n, count(distinct uri) as files from `strata_meta`.`landed_files` group by status', { project: 'acme-demo' })).toEqual([{ status: 'loaded', n: '32', files: '32' }]);
+    expect(await queryRows(bq.endpoint, 'select status, count(*) as n, count(distinct uri) as files from `strata_meta`.`landed_files` group by status', { project: 'acme-demo' })).toEqual([{ status: 'loaded', n: String(files), files: String(files) }]);
     expect([...bq.tables.keys()].filter((k) => k.includes('__strata_land_'))).toEqual([]);
     // Then bronze views, silver, gold, in graph order.
     const lastLanding = sqls.map((s, i) => (s.includes('`strata_meta`.`landed_files` values') ? i : -1)).reduce((a, b) => Math.max(a, b));
@@ -164,7 +169,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     }
     expect(report).toEqual([]);
     // Every silver and gold table compared, each with the rows the landing files give it (counted from the files by DuckDB, not by Strata).
-    const { tables } = await landingFigures(join(repoRoot, 'landing'));
+    const { tables } = await landingFigures(join(dir, 'generated'));
     expect(compared).toEqual(Object.entries(tables).map(([t, n]) => `${t}: ${n} rows`));
   });
 
@@ -222,7 +227,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     }
     expect(report).toEqual([]);
     // Rows as the landing files give them (counted by DuckDB from the files): a quarantined model's with its quarantine.
-    const { tables: t } = await landingFigures(join(repoRoot, 'landing'));
+    const { tables: t } = await landingFigures(join(dir, 'generated'));
     const withQuarantine = (name: string): number => t[name]! + t[`${name}__quarantine`]!;
     expect(compared).toEqual([
       `gold.churn_risk_features: ${t['gold.churn_risk_features']} rows`,
@@ -243,6 +248,8 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
 });
 
 let landingEnv: NodeJS.ProcessEnv | undefined;
+/** Days of demo data landed (the demo's own landing/ folder has ten). */
+const DAYS = 3;
 
 /** A value as both sides are compared: floats to 9 significant digits, timestamps as ISO instants. */
 function normal(v: unknown, type: string): unknown {

@@ -83,6 +83,8 @@ export function runCommands(): Command[] {
         .option('--resource-type <type...>', 'build only these resource types (model, seed, snapshot, test, landing)')
         .option('--exclude-resource-type <type...>', 'build every type but these');
     }
+    // As dbt's test (1.8+): `--resource-type unit_test` runs unit tests only, `--exclude-resource-type unit_test` data tests only.
+    if (kind === 'test') cmd = cmd.option('--resource-type <type...>', 'run only these resource types (test, unit_test)').option('--exclude-resource-type <type...>', 'run every type but these');
     if (kind === 'test' || kind === 'build') cmd = cmd.option('--store-failures', 'store the failing rows of every test whose config does not say otherwise');
     if (kind === 'seed') cmd = cmd.option('--show', "print a random sample of each loaded seed's rows (up to 10), as dbt's seed --show");
     if (kind !== 'land') cmd = withDeferFlags(cmd);

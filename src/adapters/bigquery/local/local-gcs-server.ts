@@ -39,6 +39,8 @@ export interface LocalGcsOptions {
   host?: string;
   /** Keep objects as files under `<dataDir>/gcs`. */
   dataDir?: string;
+  /** At most this many objects per `objects.list` page (GCS: 1,000), so tests page through a few objects. */
+  pageSize?: number;
 }
 
 /** Objects saved under `<root>/<bucket>/<name>`, read back at start. */
@@ -131,14 +133,16 @@ interface GcsRequest {
   url: URL;
   body: Buffer;
   contentType: string;
+  pageSize?: number;
 }
 
 type Handler = (store: GcsStore, path: string[], req: GcsRequest, res: http.ServerResponse) => void;
 
 /** `objects.list`, in pages of `maxResults` (the page token is the offset). */
-const listObjects: Handler = (store, [bucket], { url }, res) => {
+const listObjects: Handler = (store, [bucket], req, res) => {
+  const { url } = req;
   const prefix = url.searchParams.get('prefix') ?? '';
-  const max = Number(url.searchParams.get('maxResults') ?? 1000);
+  const max = Math.min(Number(url.searchParams.get('maxResults') ?? 1000), req.pageSize ?? 1000);
   const start = Number(url.searchParams.get('pageToken') ?? 0);
   const objects = store.bucket(bucket!);
   const names = [...objects.keys()].filter((n) => n.startsWith(prefix)).sort();
@@ -200,6 +204,7 @@ const ROUTES: [string, RegExp, Handler][] = [
 interface Traffic {
   requests: { method: string; path: string }[];
   failing: number;
+  pageSize?: number;
 }
 
 /** Records the request, answers an injected failure if one is due, else routes it. */
@@ -212,7 +217,7 @@ function answer(store: GcsStore, traffic: Traffic, req: http.IncomingMessage, bo
   }
   for (const [method, pattern, handle] of ROUTES) {
     const m = req.method === method ? pattern.exec(url.pathname) : null;
-    if (m) return handle(store, m.slice(1).map((g) => decodeURIComponent(g)), { url, body, contentType: String(req.headers['content-type']) }, res);
+    if (m) return handle(store, m.slice(1).map((g) => decodeURIComponent(g)), { url, body, contentType: String(req.headers['content-type']), pageSize: traffic.pageSize }, res);
   }
   json(res, 404, { error: { code: 404, message: `the local GCS server does not implement ${req.method} ${url.pathname}` } });
 }
@@ -226,7 +231,7 @@ function listen(server: http.Server, port: number, host: string): Promise<number
 
 export async function startLocalGcs(options: LocalGcsOptions = {}): Promise<LocalGcs> {
   const store = new GcsStore(options.dataDir ? join(options.dataDir, 'gcs') : undefined);
-  const traffic: Traffic = { requests: [], failing: 0 };
+  const traffic: Traffic = { requests: [], failing: 0, pageSize: options.pageSize };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
