@@ -12,6 +12,7 @@ import { duckRelation, type DuckWarehouse } from './duckdb-warehouse.js';
 import { firstLine, planStatement } from './statement-plans.js';
 import { duckTypeOfField, quoteIdent, Untranslatable, type TranslateContext } from './to-duckdb.js';
 import { RUNTIME_PREFIX } from './untranslatable.js';
+import { bigQueryRuntimeMessage } from './runtime-errors.js';
 import { nullElementField, nullElementMessage } from './array-checks.js';
 import { outputFields } from './resolved-ast.js';
 import { createExternalRows } from './external-tables.js';
@@ -68,6 +69,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
   const macros = new Set<string>();
   const names = await setParameters(wh, job.parameters ?? []);
   let inTransaction = false;
+  let ownTransaction = false;
   let rows: DuckDBValue[][] | undefined;
   let dmlRows: number | undefined;
   let current: AnalyzedStatement | undefined;
@@ -92,6 +94,10 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       for (const e of s.effects) if (e.op === 'create' && e.temp) temps.add(e.key);
       for (const m of plan.macros ?? []) macros.add(m);
       if (plan.refuseIf && (await wh.rows(plan.refuseIf.sql)).length) throw new Refused(plan.refuseIf.message);
+      // A write and its checks are one statement to BigQuery: undone together when a check fails.
+      const own = !!plan.atomic && !inTransaction;
+      if (own) await wh.run('begin transaction');
+      ownTransaction = own;
       for (const [i, sql] of plan.sql.entries()) {
         if (plan.query && i === plan.sql.length - 1) {
           rows = await wh.rows(sql);
@@ -103,6 +109,8 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
           if (plan.dml) dmlRows = (dmlRows ?? 0) + r.changed;
         }
       }
+      if (own) await wh.run('commit');
+      ownTransaction = false;
       if (s.node.kind === 'resolved_begin_stmt_node') inTransaction = true;
       if (/resolved_(commit|rollback)_stmt_node/.test(s.node.kind)) inTransaction = false;
       executed++;
@@ -110,12 +118,14 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
     if (inTransaction) throw new Refused('Transaction is still active at the end of the script; it was rolled back');
     return { rows, dmlRows, executed };
   } catch (e) {
-    if (inTransaction) await wh.run('rollback').catch(() => undefined);
+    if (inTransaction || ownTransaction) await wh.run('rollback').catch(() => undefined);
     if (e instanceof Refused) return { executed, error: { reason: 'invalidQuery', message: e.message } };
     // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
     const first = String((e as Error).message).split('\n')[0]!;
     const runtime = first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`) ? [first, first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length)] : undefined;
     if (runtime) return { executed, error: { reason: 'invalidQuery', message: runtime[1]! } };
+    const mapped = e instanceof Untranslatable ? undefined : bigQueryRuntimeMessage(first);
+    if (mapped) return { executed, error: { reason: 'invalidQuery', message: mapped } };
     const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
     if (dataset) return { executed, error: { reason: 'notFound', message: `Not found: Dataset ${job.project}:${dataset[1]}` } };
     const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${String((e as Error).message).split('\n')[0]}`;

@@ -111,6 +111,9 @@ export function valueCall(c: Call, tr: Translator): string {
     case 'cast':
     case 'safe_cast':
       return castCall(tr, c.f === 'safe_cast', c.open, c.close);
+    case 'error':
+      // ERROR(message) fails the query with the message as BigQuery's runtime error.
+      return bigQueryError(`CAST((${c.a(0)}) AS VARCHAR)`);
     case 'concat':
       return `(${c.r.map((_, k) => `(${c.a(k)})`).join(' || ')})`;
     case 'regexp_replace':
@@ -194,7 +197,7 @@ function substr(c: Call): string {
 }
 
 /** DATE_TRUNC / TIMESTAMP_TRUNC / DATETIME_TRUNC: WEEK starts on Sunday, as in BigQuery. */
-function trunc(f: string, x: string, part: string): string {
+export function trunc(f: string, x: string, part: string): string {
   if (part === 'week') {
     const day = `(CAST(dayofweek(${x}) AS INTEGER))`;
     return f === 'date_trunc' ? `(CAST(${x} AS DATE) - ${day})` : `(date_trunc('day', ${x}) - to_days(${day}))`;

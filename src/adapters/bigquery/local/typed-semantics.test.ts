@@ -40,6 +40,19 @@ const VALUES: [string, string, unknown[], string][] = [
   ['safe_cast(x as timestamp)', "['2026-01-05 10:00:00+02', '2026-01-05 10:00', '2026/01/05 10:00:00', '2026-01-05t10:00:00z']", ['2026-01-05T08:00:00.000Z', null, null, '2026-01-05T10:00:00.000Z'], `${DOCS}/conversion_functions#cast_as_timestamp; evaluator`],
   ['trim(x)', "[' a\\t', '\\n b \\r']", ['a', 'b'], `${DOCS}/string_functions#trim (white space, not only spaces); evaluator`],
   ['rtrim(x)', "['c\\n']", ['c'], `${DOCS}/string_functions#rtrim; evaluator`],
+  // NUMERIC is exact (precision 38, scale 9): DuckDB divided DECIMALs as DOUBLEs (`…568227.576610816`).
+  ['x / 1', "[numeric '12345678901234567890.123456789']", ['12345678901234567890.123456789'], `${DOCS}/data-types#decimal_types; evaluator`],
+  ['x / 3', "[numeric '12345678901234567890.123456789']", ['4115226300411522630.041152263'], `${DOCS}/data-types#decimal_types; evaluator`],
+  ['x / 2', "[numeric '-0.000000005', numeric '0.000000001']", ['-0.000000003', '0.000000001'], `${DOCS}/data-types#decimal_types (rounded half away from zero); evaluator`],
+  ['div(x, 7)', "[numeric '12345678901234567890.123456789']", ['1763668414462081127'], `${DOCS}/mathematical_functions#div; evaluator`],
+  ['safe_divide(x, 3)', "[numeric '12345678901234567890.123456789']", ['4115226300411522630.041152263'], `${DOCS}/mathematical_functions#safe_divide; evaluator`],
+  ['safe_divide(x, numeric \'0.1\')', "[numeric '99999999999999999999999999999']", [null], `${DOCS}/mathematical_functions#safe_divide (NULL on overflow)`],
+  // DATE_TRUNC of a DATETIME is a DATETIME (it was a DATE here).
+  ['date_trunc(x, month)', "[datetime '2026-01-05 10:00:00']", ['2026-01-01T00:00:00'], `${DOCS}/date_functions#date_trunc; evaluator`],
+  ['date_trunc(x, week)', "[datetime '2026-01-07 10:00:00']", ['2026-01-04T00:00:00'], `${DOCS}/date_functions#date_trunc; evaluator`],
+  // A bare index is an OFFSET (DuckDB's is 1-based); SAFE_OFFSET of a negative index is NULL (DuckDB counts from the end).
+  ['[10, 20, 30][x]', '[1]', ['20'], `${DOCS}/operators#array_subscript_operator`],
+  ['[10, 20, 30][safe_offset(x)]', '[5, -2]', [null, null], `${DOCS}/operators#array_subscript_operator`],
 ];
 
 /** [BigQuery expression over x, x's values, BigQuery's error, source]. */
@@ -52,6 +65,17 @@ const ERRORS: [string, string, string, string][] = [
   ['left(x, -1)', "['apple']", 'Second argument in LEFT() cannot be negative', `${DOCS}/string_functions#left; message: evaluator`],
   ['cast(x as date)', "['2026/01/05']", "Invalid date: '2026/01/05'", `${DOCS}/conversion_functions#cast_as_date; message: evaluator`],
   ['repeat(x, -1)', "['apple']", 'Second argument (repeat count) for REPEAT cannot be negative', `${DOCS}/string_functions#repeat; message: evaluator`],
+  ['x / numeric \'0.1\'', "[numeric '99999999999999999999999999999.999999999']", 'numeric overflow: 99999999999999999999999999999.999999999 / 0.1', `${DOCS}/data-types#decimal_types; message: evaluator`],
+  ['div(x, 0)', "[numeric '20']", 'division by zero: DIV(20, 0)', `${DOCS}/mathematical_functions#div; message: evaluator`],
+  ['[1, 2, 3][offset(x)]', '[5]', 'Array index 5 is out of bounds', `${DOCS}/operators#array_subscript_operator; message: evaluator`],
+  ['[1, 2, 3][ordinal(x)]', '[0]', 'Array index 0 is out of bounds', `${DOCS}/operators#array_subscript_operator; message: evaluator`],
+  ["error(concat('bad ', x))", "['row']", 'bad row', `${DOCS}/debugging_functions#error`],
+  ['x + 1', '[9223372036854775807]', 'int64 overflow: 9223372036854775807 + 1', `${DOCS}/operators#arithmetic_operators (overflow is an error); message: evaluator`],
+  ['-x', '[-9223372036854775808]', 'int64 overflow: --9223372036854775808', `${DOCS}/operators#arithmetic_operators; message: evaluator`],
+  ['cast(x as float64)', "['abc']", 'Bad double value: abc', `${DOCS}/conversion_functions#cast_as_floating_point; message: evaluator`],
+  ['cast(x as numeric)', "['abc']", 'Invalid NUMERIC value: abc', `${DOCS}/conversion_functions#cast_numeric; message: evaluator`],
+  ['cast(x as int64)', '[1e30]', 'int64 out of range: 1e+30', `${DOCS}/conversion_functions#cast_as_int64; message: evaluator`],
+  ['cast(x as date)', "['2026-02-30']", "Invalid date: '2026-02-30'", `${DOCS}/conversion_functions#cast_as_date; message: evaluator`],
 ];
 
 describe.skipIf(analyzerPlatformGap)('the local BigQuery gives BigQuery’s value or BigQuery’s error where DuckDB’s would differ', () => {
@@ -93,6 +117,29 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery gives BigQuery’s valu
     expect((await query(bq.endpoint, 'create table `p`.`arrays`.`t` as select array_agg(x) as a from unnest([1, null]) as x')).error).toMatchObject({ reason: 'invalidQuery', message });
     // Used inside the query, such an array is fine.
     expect(await queryRows(bq.endpoint, 'select array_length(array_agg(x)) as n, [1, 2] as b from unnest([1, null]) as x')).toEqual([{ n: '2', b: ['1', '2'] }]);
+  });
+
+  it('refuses BIGNUMERIC division by name: BigQuery keeps 38 decimals, the local BigQuery holds 9 (data-types#decimal_types)', async () => {
+    const answer = await query(bq.endpoint, "select x / 3 as v from unnest([bignumeric '1']) as x");
+    expect(answer.error?.reason).toBe('notImplemented');
+    expect(answer.error?.message).toContain('not translated to DuckDB: BIGNUMERIC division');
+  });
+
+  // "BigQuery raises an error if query result has ARRAYs which contain NULL elements"; a table is written the same way.
+  it('refuses an INSERT, UPDATE or MERGE writing an array with a NULL element, and leaves the table’s rows (data-types#array_type)', async () => {
+    const message = 'Array cannot have a null element; error in writing field a';
+    await query(bq.endpoint, 'create schema `p`.`written`');
+    await query(bq.endpoint, 'create table `p`.`written`.`t` (k int64, a array<int64>)');
+    expect((await query(bq.endpoint, 'insert into `p`.`written`.`t` (k, a) values (1, [1, 2])')).error).toBeUndefined();
+    const writes = [
+      'insert into `p`.`written`.`t` (k, a) select 2, array_agg(x) from unnest([1, null]) as x',
+      'update `p`.`written`.`t` set a = [x, null] from unnest([5]) as x where k = 1',
+      'merge `p`.`written`.`t` as t using (select 1 as k, array_agg(x) as a from unnest([3, null]) as x) as s on t.k = s.k when matched then update set a = s.a',
+      'merge p.written.t t using (select 3 as k, array_agg(x) as a from unnest([3, null]) as x) as s on t.k = s.k when not matched then insert (k, a) values (s.k, s.a)',
+      'begin transaction; insert into `p`.`written`.`t` (k, a) values (7, [7]); insert into `p`.`written`.`t` (k, a) select 8, array_agg(x) from unnest([1, null]) as x; commit transaction',
+    ];
+    for (const sql of writes) expect((await query(bq.endpoint, sql)).error, sql).toMatchObject({ reason: 'invalidQuery', message });
+    expect(await queryRows(bq.endpoint, 'select k, a from `p`.`written`.`t` order by k')).toEqual([{ k: '1', a: ['1', '2'] }]);
   });
 
   it('keeps a typed operand’s semantics inside a table it creates (ROUND and CAST to STRING in a CTAS)', async () => {
