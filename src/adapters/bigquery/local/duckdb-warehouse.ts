@@ -5,7 +5,7 @@
  * BigQuery. Jobs run one at a time (`exclusive`), as one connection carries a script's transaction.
  */
 import { TYPED_MACROS } from './typed-forms.js';
-import { registerNumericDivision } from './numeric-division.js';
+import { registerNumericFunctions } from './numeric-functions.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
@@ -30,7 +30,7 @@ export class DuckWarehouse {
     const c = await db.connect();
     await c.run("set TimeZone = 'UTC'");
     for (const macro of TYPED_MACROS) await c.run(macro);
-    await registerNumericDivision(c);
+    await registerNumericFunctions(c);
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     return new DuckWarehouse(db, c, dataDir);
   }

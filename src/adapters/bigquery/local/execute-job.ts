@@ -37,6 +37,20 @@ export interface Execution {
 /** What BigQuery's engine refuses on the data (not the analyzer on the SQL). */
 class Refused extends Error {}
 
+/** A failed statement as the job's error: BigQuery's refusal or runtime error, a missing dataset, or what cannot run here. */
+function jobError(e: unknown, project: string, current: AnalyzedStatement | undefined): NonNullable<Execution['error']> {
+  if (e instanceof Refused) return { reason: 'invalidQuery', message: e.message };
+  // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
+  const first = String((e as Error).message).split('\n')[0]!;
+  if (first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`)) return { reason: 'invalidQuery', message: first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length) };
+  const mapped = e instanceof Untranslatable ? undefined : bigQueryRuntimeMessage(first);
+  if (mapped) return { reason: 'invalidQuery', message: mapped };
+  const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
+  if (dataset) return { reason: 'notFound', message: `Not found: Dataset ${project}:${dataset[1]}` };
+  const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${first}`;
+  return { reason: 'notImplemented', message: `The local BigQuery accepted this statement but cannot execute it on data (${what}). Statement: ${current ? firstLine(current.text) : ''}` };
+}
+
 /** Sets each query parameter as a DuckDB variable (`@name` reads `strata_param_name`), values bound, never in SQL text. */
 async function setParameters(wh: DuckWarehouse, parameters: JobParameter[]): Promise<string[]> {
   const names: string[] = [];
@@ -119,17 +133,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
     return { rows, dmlRows, executed };
   } catch (e) {
     if (inTransaction || ownTransaction) await wh.run('rollback').catch(() => undefined);
-    if (e instanceof Refused) return { executed, error: { reason: 'invalidQuery', message: e.message } };
-    // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
-    const first = String((e as Error).message).split('\n')[0]!;
-    const runtime = first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`) ? [first, first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length)] : undefined;
-    if (runtime) return { executed, error: { reason: 'invalidQuery', message: runtime[1]! } };
-    const mapped = e instanceof Untranslatable ? undefined : bigQueryRuntimeMessage(first);
-    if (mapped) return { executed, error: { reason: 'invalidQuery', message: mapped } };
-    const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
-    if (dataset) return { executed, error: { reason: 'notFound', message: `Not found: Dataset ${job.project}:${dataset[1]}` } };
-    const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${String((e as Error).message).split('\n')[0]}`;
-    return { executed, error: { reason: 'notImplemented', message: `The local BigQuery accepted this statement but cannot execute it on data (${what}). Statement: ${current ? firstLine(current.text) : ''}` } };
+    return { executed, error: jobError(e, job.project, current) };
   } finally {
     for (const t of temps) await wh.run(`drop table if exists ${quoteIdent(t)}`).catch(() => wh.run(`drop view if exists ${quoteIdent(t)}`).catch(() => undefined));
     for (const m of macros) await wh.run(`drop macro if exists temp.main.${quoteIdent(m)}`).catch(() => undefined);

@@ -4,11 +4,15 @@
  * DuckDB's. Only errors whose DuckDB message carries what BigQuery's shows are mapped; any other stays
  * `notImplemented` (an error either way, never a value).
  */
+import { numericText } from './numeric-functions.js';
+
 const MAPPED: [RegExp, (m: RegExpExecArray) => string][] = [
   // `9223372036854775807 + 1`: int64 overflow: 9223372036854775807 + 1
   [/Overflow in (?:addition|subtraction|multiplication) of INT64 \((-?\d+) ([-+*]) (-?\d+)\)/, (m) => `int64 overflow: ${m[1]} ${m[2]} ${m[3]}`],
   // Only INT64's smallest value has no negation (NUMERIC's range is symmetric).
   [/Overflow in negation of numeric value|Overflow on abs\(-9223372036854775808\)|Overflow in division of -9223372036854775808 \/ -1/, () => 'int64 overflow: --9223372036854775808'],
+  // DuckDB shows a DECIMAL(38,9)'s scaled integer.
+  [/Overflow in (?:addition|subtraction|subtract) of DECIMAL\(38\) \((-?\d+) ([-+]) (-?\d+)\)/, (m) => `numeric overflow: ${numericText(BigInt(m[1]!))} ${m[2]} ${numericText(BigInt(m[3]!))}`],
   [/Could not convert string '(.*)' to INT64/, (m) => `Bad int64 value: ${m[1]}`],
   [/Could not convert string '(.*)' to DOUBLE/, (m) => `Bad double value: ${m[1]}`],
   [/Could not convert string "(.*)" to DECIMAL\(38,9\)/, (m) => `Invalid NUMERIC value: ${m[1]}`],

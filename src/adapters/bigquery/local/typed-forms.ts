@@ -6,7 +6,7 @@
 import type { TypedSite } from './typed-sites.js';
 import { quoteString } from './duckdb-spelling.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
-import { numericDivisionFunction } from './numeric-division.js';
+import { numericFunction } from './numeric-functions.js';
 import { trunc } from './function-calls.js';
 
 /**
@@ -45,6 +45,9 @@ export const TYPED_MACROS: string[] = [
   `create or replace temp macro strata_bq_array_at(a, i, base) AS CASE WHEN i IS NULL OR a IS NULL THEN NULL WHEN i < base OR i >= len(a) + base ` +
     `THEN ${bigQueryError("'Array index ' || CAST(i AS VARCHAR) || ' is out of bounds'")} ELSE a[i - base + 1] END`,
   `create or replace temp macro strata_bq_safe_array_at(a, i, base) AS CASE WHEN i < base OR i >= len(a) + base THEN NULL ELSE a[i - base + 1] END`,
+  // SUM past its type's range is BigQuery's error (DuckDB's INT64 sum is a HUGEINT, its DECIMAL sum holds more digits).
+  `create or replace temp macro strata_bq_int64_sum(v) AS CASE WHEN v > 9223372036854775807 OR v < -9223372036854775808 THEN ${bigQueryError("'int64 overflow'")} ELSE CAST(v AS BIGINT) END`,
+  `create or replace temp macro strata_bq_numeric_sum(v) AS CASE WHEN abs(v) > 99999999999999999999999999999.999999999 THEN ${bigQueryError("'numeric overflow: SUM'")} ELSE v END`,
   `create or replace temp macro strata_bq_timestamp_string(x) AS ${timeText('x', '%Y-%m-%d ', '+00')}`,
   `create or replace temp macro strata_bq_datetime_string(x) AS ${timeText('x', '%Y-%m-%d ', '')}`,
   // strftime takes no TIME: the time on some day.
@@ -67,8 +70,8 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
       case 'mod': {
         if (/BIGNUMERIC/.test(site.result) && site.kind !== 'mod') throw new Untranslatable(`BIGNUMERIC ${site.kind === 'div' ? 'DIV' : 'division'} (BigQuery keeps 38 decimals; the local BigQuery holds BIGNUMERIC with NUMERIC's 9)`);
         const numeric = /NUMERIC/.test(site.result);
-        // Exact, in numeric-division.ts (DuckDB would divide DECIMALs as DOUBLEs); SAFE: NULL on a zero divisor or an overflow.
-        if (numeric && site.kind !== 'mod') return `${numericDivisionFunction(site.kind, !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
+        // Exact, in numeric-functions.ts (DuckDB would divide DECIMALs as DOUBLEs); SAFE: NULL on a zero divisor or an overflow.
+        if (numeric && site.kind !== 'mod') return `${numericFunction(site.kind, !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
         const [a, b] = [`(${arg(0)})`, `(${arg(1)})`];
         // SAFE.: NULL for a zero divisor (DuckDB's TRY cannot hold error()).
         if (site.safe) return `try(CASE WHEN ${b} = 0 THEN NULL ELSE ${site.kind === 'mod' ? `${a} % ${b}` : site.kind === 'divide' ? `${a} / ${b}` : `${a} // ${b}`} END)`;
@@ -81,6 +84,14 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
         if (!/^\w+$/.test(part)) throw new Untranslatable(`DATE_TRUNC by ${part}`);
         return trunc('datetime_trunc', `(${arg(0)})`, part);
       }
+      case 'multiply':
+        return `${numericFunction('multiply', !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
+      case 'aggregate': {
+        if (site.fn === 'sum') return `strata_bq_${site.result === 'TYPE_INT64' ? 'int64' : 'numeric'}_sum(${arg(0)})`;
+        // AVG(NUMERIC) = SUM / COUNT, divided exactly; DISTINCT, when the argument's range leaves it out, put back.
+        const x = `${site.distinct ? 'DISTINCT ' : ''}${arg(0).replace(/^distinct\s+/i, '')}`;
+        return `${numericFunction('divide', false)}(CAST(sum(${x}) AS DECIMAL(38,9)), CAST(count(${x}) AS DECIMAL(38,9)))`;
+      }
       case 'round':
         return `strata_bq_round(CAST((${arg(0)}) AS DOUBLE), (${arg(1)}))`;
       case 'to-string':
@@ -88,5 +99,5 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
     }
   })();
   // The SAFE forms of divisions and array subscripts are written above.
-  return site.safe && !['divide', 'div', 'mod', 'array-at'].includes(site.kind) ? `try(${form})` : form;
+  return site.safe && !['divide', 'div', 'mod', 'array-at', 'multiply'].includes(site.kind) ? `try(${form})` : form;
 }

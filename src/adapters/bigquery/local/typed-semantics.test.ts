@@ -53,6 +53,24 @@ const VALUES: [string, string, unknown[], string][] = [
   // A bare index is an OFFSET (DuckDB's is 1-based); SAFE_OFFSET of a negative index is NULL (DuckDB counts from the end).
   ['[10, 20, 30][x]', '[1]', ['20'], `${DOCS}/operators#array_subscript_operator`],
   ['[10, 20, 30][safe_offset(x)]', '[5, -2]', [null, null], `${DOCS}/operators#array_subscript_operator`],
+  // NUMERIC * rounds half away from zero at nine decimals (DuckDB kept eighteen, and failed past twenty integer digits).
+  ["x * numeric '0.1'", "[numeric '0.000000005', numeric '-0.000000005']", ['0.000000001', '-0.000000001'], `${DOCS}/data-types#decimal_types; evaluator`],
+  ["x * numeric '10000000000'", "[numeric '1000000000000000']", ['10000000000000000000000000'], `${DOCS}/data-types#decimal_types; evaluator`],
+  ["safe_multiply(x, numeric '10')", "[numeric '99999999999999999999999999999']", [null], `${DOCS}/mathematical_functions#safe_multiply`],
+  ['safe_add(x, 1)', '[9223372036854775807]', [null], `${DOCS}/mathematical_functions#safe_add`],
+  // "Unspecified fields … are initialized from 1970-01-01 00:00:00.0" (DuckDB's year is 1900).
+  ["cast(parse_datetime('%H:%M', x) as string)", "['10:30']", ['1970-01-01 10:30:00'], `${DOCS}/datetime_functions#parse_datetime`],
+  ["cast(parse_date('%m/%d', x) as string)", "['01/04']", ['1970-01-04'], `${DOCS}/date_functions#parse_date`],
+  // %E*S reads seconds with a fraction or without one.
+  ["cast(parse_timestamp('%Y-%m-%d %H:%M:%E*S', x) as string)", "['2026-01-04 10:00:00.25', '2026-01-04 10:00:01']", ['2026-01-04 10:00:00.250+00', '2026-01-04 10:00:01+00'], `${DOCS}/format-elements#format_elements_date_time; evaluator`],
+];
+
+/** [BigQuery aggregate over x, x's values, expected value, source]. */
+const AGGREGATES: [string, string, unknown, string][] = [
+  // AVG of NUMERICs is exact (DuckDB's went through a DOUBLE: 6172839450617283584).
+  ['avg(x)', "[numeric '12345678901234567890.123456789', numeric '1']", '6172839450617283945.561728395', `${DOCS}/aggregate_functions#avg; evaluator`],
+  ['avg(distinct x)', "[numeric '1', numeric '1', numeric '2']", '1.5', `${DOCS}/aggregate_functions#avg`],
+  ['sum(x)', '[9223372036854775807, 1, -5]', '9223372036854775803', `${DOCS}/aggregate_functions#sum; evaluator`],
 ];
 
 /** [BigQuery expression over x, x's values, BigQuery's error, source]. */
@@ -76,6 +94,12 @@ const ERRORS: [string, string, string, string][] = [
   ['cast(x as numeric)', "['abc']", 'Invalid NUMERIC value: abc', `${DOCS}/conversion_functions#cast_numeric; message: evaluator`],
   ['cast(x as int64)', '[1e30]', 'int64 out of range: 1e+30', `${DOCS}/conversion_functions#cast_as_int64; message: evaluator`],
   ['cast(x as date)', "['2026-02-30']", "Invalid date: '2026-02-30'", `${DOCS}/conversion_functions#cast_as_date; message: evaluator`],
+  // SUM past its type's range fails (DuckDB's sum widened silently).
+  ['sum(x)', '[9223372036854775807, 1]', 'int64 overflow', `${DOCS}/aggregate_functions#sum; message: evaluator`],
+  ['sum(x)', "[numeric '99999999999999999999999999999', numeric '1']", 'numeric overflow: SUM', `${DOCS}/aggregate_functions#sum; message: evaluator`],
+  ["x * numeric '10'", "[numeric '99999999999999999999999999999']", 'numeric overflow: 99999999999999999999999999999 * 10', `${DOCS}/data-types#decimal_types; message: evaluator`],
+  ["x + numeric '1'", "[numeric '99999999999999999999999999999']", 'numeric overflow: 99999999999999999999999999999 + 1', `${DOCS}/data-types#decimal_types; message: evaluator`],
+  ['generate_array(1, x, 0)', '[10]', 'Sequence step cannot be 0.', `${DOCS}/array_functions#generate_array; message: evaluator`],
 ];
 
 describe.skipIf(analyzerPlatformGap)('the local BigQuery gives BigQuery’s value or BigQuery’s error where DuckDB’s would differ', () => {
@@ -90,6 +114,10 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery gives BigQuery’s valu
   it.each(VALUES)('%s over %s', async (expression, values, expected) => {
     const rows = await queryRows(bq.endpoint, `select ${expression} as v from unnest(${values}) as x with offset as o order by o`);
     expect(rows.map((r) => (r.v === null ? null : String(r.v)))).toEqual(expected);
+  });
+
+  it.each(AGGREGATES)('%s over %s', async (expression, values, expected) => {
+    expect(await queryRows(bq.endpoint, `select ${expression} as v from unnest(${values}) as x`)).toEqual([{ v: expected }]);
   });
 
   it.each(ERRORS)('%s over %s fails as BigQuery does', async (expression, values, message) => {

@@ -19,6 +19,13 @@ type Operands = (Span | undefined)[];
 export type TypedSite = Span & { safe?: boolean } & (
   /** `a / b`, DIV(a, b), MOD(a, b): an error on a zero divisor; the result type (NUMERIC keeps its scale). */
   | { kind: 'divide' | 'div' | 'mod'; args: Operands; result: string }
+  /** `a * b` of NUMERICs: exact, rounded half away from zero at nine decimals, BigQuery's overflow error. */
+  | { kind: 'multiply'; args: Operands }
+  /**
+   * SUM of INT64 or NUMERIC (BigQuery's error past the type's range, where DuckDB's sum widens), AVG of
+   * NUMERIC (exact, where DuckDB's goes through a DOUBLE). SUM's operand is the whole call; AVG's its argument.
+   */
+  | { kind: 'aggregate'; fn: 'sum' | 'avg'; args: Operands; result: string; distinct: boolean }
   /** ROUND(float64, digits): halfway cases away from zero on the exact binary value. */
   | { kind: 'round'; args: Operands }
   /** A cast to STRING (or STRING(x)) of a type DuckDB writes otherwise. */
@@ -37,8 +44,8 @@ export type TypedSite = Span & { safe?: boolean } & (
 /** Source types whose text differs between DuckDB and BigQuery. */
 const TO_STRING = new Set(['TYPE_TIMESTAMP', 'TYPE_DATETIME', 'TYPE_TIME', 'TYPE_DOUBLE', 'TYPE_FLOAT', 'TYPE_NUMERIC', 'TYPE_BIGNUMERIC']);
 
-const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string'> = {
-  'ZetaSQL:$divide': 'divide', 'ZetaSQL:safe_divide': 'divide', 'ZetaSQL:div': 'div', 'ZetaSQL:mod': 'mod', 'ZetaSQL:round': 'round', 'ZetaSQL:string': 'string',
+const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string' | 'multiply' | 'sum' | 'avg'> = {
+  'ZetaSQL:$multiply': 'multiply', 'ZetaSQL:safe_multiply': 'multiply', 'ZetaSQL:sum': 'sum', 'ZetaSQL:avg': 'avg', 'ZetaSQL:$divide': 'divide', 'ZetaSQL:safe_divide': 'divide', 'ZetaSQL:div': 'div', 'ZetaSQL:mod': 'mod', 'ZetaSQL:round': 'round', 'ZetaSQL:string': 'string',
 };
 
 const ARRAY_AT: Record<string, [0 | 1, boolean]> = {
@@ -65,20 +72,29 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
     return span(n.body) ?? (n.body.expr ? argSpan(n.body.expr) : undefined);
   };
   const sites: TypedSite[] = [];
+  /** Aggregate calls with DISTINCT: the flag sits one level above the call's function and arguments. */
+  const distinctCalls = new Set<unknown>();
   const seen = (x: unknown): void => {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(seen);
     const o = x as Record<string, any>;
+    if (o.distinct === true && o.parent?.function) distinctCalls.add(o.parent);
     const fn = FUNCTIONS[o.function?.name];
     if (fn) {
       const args = ((o.argument_list ?? []) as unknown[]).map(argSpan);
       const types = ((o.signature?.argument ?? []) as unknown[]).map(typeKind);
       const at = span(o);
       // SAFE_DIVIDE is `/` in its SAFE form: NULL on a zero divisor or an overflow.
-      const safe = o.error_mode === 'SAFE_ERROR_MODE' || o.function.name === 'ZetaSQL:safe_divide';
+      const safe = o.error_mode === 'SAFE_ERROR_MODE' || /^ZetaSQL:safe_(divide|multiply)$/.test(o.function.name);
       if (at) {
         if (fn === 'round' && args.length === 2 && types[0] === 'TYPE_DOUBLE') sites.push({ kind: 'round', ...at, safe, args });
         if ((fn === 'divide' || fn === 'div' || fn === 'mod') && args.length === 2) sites.push({ kind: fn, ...at, safe, args, result: typeKind(o.signature?.return_type) ?? '' });
+        const result = typeKind(o.signature?.return_type) ?? '';
+        if (fn === 'multiply' && args.length === 2 && result === 'TYPE_NUMERIC') sites.push({ kind: 'multiply', ...at, safe, args });
+        // Analytic calls (`SUM(x) OVER (…)`) carry no range, so are not sites.
+        const distinct = distinctCalls.has(o);
+        if (fn === 'sum' && (result === 'TYPE_INT64' || result === 'TYPE_NUMERIC')) sites.push({ kind: 'aggregate', fn, ...at, result, distinct, args: [at] });
+        if (fn === 'avg' && args.length === 1 && result === 'TYPE_NUMERIC') sites.push({ kind: 'aggregate', fn, ...at, result, distinct, args });
         if (fn === 'string' && args.length === 1 && TO_STRING.has(types[0] ?? '')) sites.push({ kind: 'to-string', ...at, safe, from: types[0]!, args });
       }
     }
@@ -129,8 +145,9 @@ function operandTokens(tokens: Token[], site: TypedSite, start: number, end: num
   }
   if (site.kind === 'array-at') return arrayOperands(tokens, top);
   const first = wordOf(tokens[start]);
-  if (site.kind === 'divide' && first !== 'safe_divide') {
-    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === '/' && (known[1] === undefined || k < known[1]));
+  if ((site.kind === 'divide' && first !== 'safe_divide') || (site.kind === 'multiply' && first !== 'safe_multiply')) {
+    const operator = site.kind === 'divide' ? '/' : '*';
+    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === operator && (known[1] === undefined || k < known[1]));
     const op = ops.at(-1);
     return op === undefined ? undefined : [[start, op], [op + 1, end]];
   }
