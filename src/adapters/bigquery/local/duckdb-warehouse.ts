@@ -6,6 +6,7 @@
  */
 import { TYPED_MACROS } from './typed-forms.js';
 import { registerNumericFunctions } from './numeric-functions.js';
+import { registerJsonScalar } from './json-scalar.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
@@ -31,6 +32,7 @@ export class DuckWarehouse {
     await c.run("set TimeZone = 'UTC'");
     for (const macro of TYPED_MACROS) await c.run(macro);
     await registerNumericFunctions(c);
+    await registerJsonScalar(c);
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     return new DuckWarehouse(db, c, dataDir);
   }

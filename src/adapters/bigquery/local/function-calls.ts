@@ -146,6 +146,10 @@ export function valueCall(c: Call, tr: Translator): string {
       const zero = c.r.length > 2 ? `WHEN (${c.a(2)}) = 0 THEN ${bigQueryError("'Sequence step cannot be 0.'")} ` : '';
       return `(CASE WHEN ${nulls} THEN NULL ${zero}ELSE generate_series(${tr.emit(c.open + 1, c.close)}) END)`;
     }
+    case 'json_extract_scalar':
+    case 'json_value':
+      // A scalar only, numbers as written (json-scalar.ts); DuckDB's json_extract_string gave objects' text.
+      return `strata_bq_json_scalar(CAST((${c.a(0)}) AS VARCHAR), ${c.r.length > 1 ? c.a(1) : "'$'"})`;
     case 'safe_add':
     case 'safe_subtract':
     case 'safe_multiply':

@@ -63,6 +63,9 @@ const VALUES: [string, string, unknown[], string][] = [
   ["cast(parse_date('%m/%d', x) as string)", "['01/04']", ['1970-01-04'], `${DOCS}/date_functions#parse_date`],
   // %E*S reads seconds with a fraction or without one.
   ["cast(parse_timestamp('%Y-%m-%d %H:%M:%E*S', x) as string)", "['2026-01-04 10:00:00.25', '2026-01-04 10:00:01']", ['2026-01-04 10:00:00.250+00', '2026-01-04 10:00:01+00'], `${DOCS}/format-elements#format_elements_date_time; evaluator`],
+  // "Extracts a JSON scalar value": an object or an array is NULL (DuckDB gave its text), a number keeps its text.
+  ["json_extract_scalar(x, '$.a')", `['{"a": {"b": 1}}', '{"a": 1.50}', '{"a": [1]}', '{"a": "x"}', 'not json']`, [null, '1.50', null, 'x', null], `${DOCS}/json_functions#json_extract_scalar; numbers: evaluator`],
+  ["json_value(x, '$.a')", `['{"a": 1e2}', '{"b": 1}']`, ['1e2', null], `${DOCS}/json_functions#json_value; evaluator`],
 ];
 
 /** [BigQuery aggregate over x, x's values, expected value, source]. */
