@@ -30,6 +30,9 @@ export class DuckWarehouse {
     const db = await DuckDBInstance.create(':memory:', { autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
     const c = await db.connect();
     await c.run("set TimeZone = 'UTC'");
+    // BigQuery sorts NULLs first in ascending order and last in descending (DuckDB: last in both) — ORDER BY,
+    // window functions' ORDER BY (which row is ROW_NUMBER() 1), aggregates' ORDER BY.
+    await c.run("set default_null_order = 'nulls_first_on_asc_last_on_desc'");
     for (const macro of TYPED_MACROS) await c.run(macro);
     await registerNumericFunctions(c);
     await registerJsonScalar(c);

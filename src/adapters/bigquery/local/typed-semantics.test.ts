@@ -150,6 +150,14 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery gives BigQuery’s valu
     expect(await queryRows(bq.endpoint, 'select array_length(array_agg(x)) as n, [1, 2] as b from unnest([1, null]) as x')).toEqual([{ n: '2', b: ['1', '2'] }]);
   });
 
+  // "NULLS FIRST is applied by default if the sort order is ascending. NULLS LAST is applied by default if the sort order is descending."
+  it('sorts NULLs first in ascending order and last in descending, in ORDER BY and in a window (query-syntax#order_by_clause)', async () => {
+    const ordered = async (sql: string): Promise<unknown[]> => (await queryRows(bq.endpoint, sql)).map((r) => r.x);
+    expect(await ordered('select x from unnest([1, null, 2]) as x order by x')).toEqual([null, '1', '2']);
+    expect(await ordered('select x from unnest([1, null, 2]) as x order by x desc')).toEqual(['2', '1', null]);
+    expect(await ordered('select x from unnest([1, null, 2]) as x qualify row_number() over (order by x) = 1')).toEqual([null]);
+  });
+
   it('refuses BIGNUMERIC division by name: BigQuery keeps 38 decimals, the local BigQuery holds 9 (data-types#decimal_types)', async () => {
     const answer = await query(bq.endpoint, "select x / 3 as v from unnest([bignumeric '1']) as x");
     expect(answer.error?.reason).toBe('notImplemented');
