@@ -1,7 +1,8 @@
 /**
  * BigQuery refuses to write an array holding a NULL element — in a query's result or a table — with
  * `Array cannot have a null element; error in writing field <name>`; DuckDB's lists hold NULLs. Checked on
- * a SELECT's rows and on the rows a CREATE TABLE … AS SELECT stages, before the table is replaced.
+ * a SELECT's rows, on the rows a CREATE TABLE … AS SELECT stages, before the table is replaced, and on the
+ * array columns an INSERT, UPDATE or MERGE writes (the statement and the check in one transaction).
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { TableField } from './bigquery-types.js';
@@ -44,4 +45,13 @@ export function stagedArrayChecks(stage: string, fields: TableField[]): string[]
   return fields
     .filter((f) => (f.mode ?? '').toUpperCase() === 'REPEATED')
     .map((f) => `select ${bigQueryError(quoteString(nullElementMessage(f.name)))} from ${stage} where list_count(${quoteIdent(f.name)}) < len(${quoteIdent(f.name)})`);
+}
+
+/**
+ * Statements run after an INSERT, UPDATE or MERGE into `target` (DuckDB SQL) that fail with BigQuery's error
+ * when one of its array `columns` holds a NULL element. The rows already there hold none (every write is
+ * checked), so a hit is a row this statement wrote, and the statement's transaction is rolled back.
+ */
+export function writtenArrayChecks(target: string, columns: string[]): string[] {
+  return columns.map((c) => `select ${bigQueryError(quoteString(nullElementMessage(c)))} from ${target} where list_count(${quoteIdent(c)}) < len(${quoteIdent(c)})`);
 }

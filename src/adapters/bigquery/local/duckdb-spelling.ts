@@ -12,7 +12,7 @@ export const TYPES: Record<string, string> = {
 /** Functions that are the same in both, or only renamed. */
 export const RENAMED: Record<string, string> = {
   regexp_contains: 'regexp_matches', countif: 'count_if', logical_and: 'bool_and', logical_or: 'bool_or', array_length: 'len',
-  generate_array: 'generate_series', is_nan: 'isnan', is_inf: 'isinf', json_extract_scalar: 'json_extract_string', json_value: 'json_extract_string',
+  is_nan: 'isnan', is_inf: 'isinf',
 };
 
 /** Functions BigQuery has that these rules do not translate faithfully. */

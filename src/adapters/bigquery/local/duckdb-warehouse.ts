@@ -5,6 +5,8 @@
  * BigQuery. Jobs run one at a time (`exclusive`), as one connection carries a script's transaction.
  */
 import { TYPED_MACROS } from './typed-forms.js';
+import { registerNumericFunctions } from './numeric-functions.js';
+import { registerJsonScalar } from './json-scalar.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
@@ -28,7 +30,12 @@ export class DuckWarehouse {
     const db = await DuckDBInstance.create(':memory:', { autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
     const c = await db.connect();
     await c.run("set TimeZone = 'UTC'");
+    // BigQuery sorts NULLs first in ascending order and last in descending (DuckDB: last in both) — ORDER BY,
+    // window functions' ORDER BY (which row is ROW_NUMBER() 1), aggregates' ORDER BY.
+    await c.run("set default_null_order = 'nulls_first_on_asc_last_on_desc'");
     for (const macro of TYPED_MACROS) await c.run(macro);
+    await registerNumericFunctions(c);
+    await registerJsonScalar(c);
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     return new DuckWarehouse(db, c, dataDir);
   }

@@ -12,6 +12,7 @@ import { duckRelation, type DuckWarehouse } from './duckdb-warehouse.js';
 import { firstLine, planStatement } from './statement-plans.js';
 import { duckTypeOfField, quoteIdent, Untranslatable, type TranslateContext } from './to-duckdb.js';
 import { RUNTIME_PREFIX } from './untranslatable.js';
+import { bigQueryRuntimeMessage } from './runtime-errors.js';
 import { nullElementField, nullElementMessage } from './array-checks.js';
 import { outputFields } from './resolved-ast.js';
 import { createExternalRows } from './external-tables.js';
@@ -35,6 +36,20 @@ export interface Execution {
 
 /** What BigQuery's engine refuses on the data (not the analyzer on the SQL). */
 class Refused extends Error {}
+
+/** A failed statement as the job's error: BigQuery's refusal or runtime error, a missing dataset, or what cannot run here. */
+function jobError(e: unknown, project: string, current: AnalyzedStatement | undefined): NonNullable<Execution['error']> {
+  if (e instanceof Refused) return { reason: 'invalidQuery', message: e.message };
+  // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
+  const first = String((e as Error).message).split('\n')[0]!;
+  if (first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`)) return { reason: 'invalidQuery', message: first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length) };
+  const mapped = e instanceof Untranslatable ? undefined : bigQueryRuntimeMessage(first);
+  if (mapped) return { reason: 'invalidQuery', message: mapped };
+  const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
+  if (dataset) return { reason: 'notFound', message: `Not found: Dataset ${project}:${dataset[1]}` };
+  const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${first}`;
+  return { reason: 'notImplemented', message: `The local BigQuery accepted this statement but cannot execute it on data (${what}). Statement: ${current ? firstLine(current.text) : ''}` };
+}
 
 /** Sets each query parameter as a DuckDB variable (`@name` reads `strata_param_name`), values bound, never in SQL text. */
 async function setParameters(wh: DuckWarehouse, parameters: JobParameter[]): Promise<string[]> {
@@ -68,6 +83,7 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
   const macros = new Set<string>();
   const names = await setParameters(wh, job.parameters ?? []);
   let inTransaction = false;
+  let ownTransaction = false;
   let rows: DuckDBValue[][] | undefined;
   let dmlRows: number | undefined;
   let current: AnalyzedStatement | undefined;
@@ -92,6 +108,10 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       for (const e of s.effects) if (e.op === 'create' && e.temp) temps.add(e.key);
       for (const m of plan.macros ?? []) macros.add(m);
       if (plan.refuseIf && (await wh.rows(plan.refuseIf.sql)).length) throw new Refused(plan.refuseIf.message);
+      // A write and its checks are one statement to BigQuery: undone together when a check fails.
+      const own = !!plan.atomic && !inTransaction;
+      if (own) await wh.run('begin transaction');
+      ownTransaction = own;
       for (const [i, sql] of plan.sql.entries()) {
         if (plan.query && i === plan.sql.length - 1) {
           rows = await wh.rows(sql);
@@ -103,6 +123,8 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
           if (plan.dml) dmlRows = (dmlRows ?? 0) + r.changed;
         }
       }
+      if (own) await wh.run('commit');
+      ownTransaction = false;
       if (s.node.kind === 'resolved_begin_stmt_node') inTransaction = true;
       if (/resolved_(commit|rollback)_stmt_node/.test(s.node.kind)) inTransaction = false;
       executed++;
@@ -110,16 +132,8 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
     if (inTransaction) throw new Refused('Transaction is still active at the end of the script; it was rolled back');
     return { rows, dmlRows, executed };
   } catch (e) {
-    if (inTransaction) await wh.run('rollback').catch(() => undefined);
-    if (e instanceof Refused) return { executed, error: { reason: 'invalidQuery', message: e.message } };
-    // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
-    const first = String((e as Error).message).split('\n')[0]!;
-    const runtime = first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`) ? [first, first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length)] : undefined;
-    if (runtime) return { executed, error: { reason: 'invalidQuery', message: runtime[1]! } };
-    const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
-    if (dataset) return { executed, error: { reason: 'notFound', message: `Not found: Dataset ${job.project}:${dataset[1]}` } };
-    const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${String((e as Error).message).split('\n')[0]}`;
-    return { executed, error: { reason: 'notImplemented', message: `The local BigQuery accepted this statement but cannot execute it on data (${what}). Statement: ${current ? firstLine(current.text) : ''}` } };
+    if (inTransaction || ownTransaction) await wh.run('rollback').catch(() => undefined);
+    return { executed, error: jobError(e, job.project, current) };
   } finally {
     for (const t of temps) await wh.run(`drop table if exists ${quoteIdent(t)}`).catch(() => wh.run(`drop view if exists ${quoteIdent(t)}`).catch(() => undefined));
     for (const m of macros) await wh.run(`drop macro if exists temp.main.${quoteIdent(m)}`).catch(() => undefined);

@@ -52,9 +52,15 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
       const fmt = c.literal(0);
       if (fmt === undefined || c.r.length > 2) throw new Untranslatable(`${c.name} with a computed format or a time zone`);
       const type = c.f === 'parse_timestamp' ? 'TIMESTAMPTZ' : c.f === 'parse_date' ? 'DATE' : 'TIMESTAMP';
-      const duck = timeFormat(fmt, true);
-      if (duck === undefined) throw new Untranslatable(`${c.name} with the format '${fmt}'`);
-      return `CAST(strptime(${c.a(1)}, ${quoteString(duck)}) AS ${type})`;
+      // `%E*S` reads seconds with or without a fraction: DuckDB's strptime tries each format of a list.
+      const formats = fmt.includes('%E*S') ? [fmt.split('%E*S').join('%E6S'), fmt.split('%E*S').join('%S')] : [fmt];
+      const duck = formats.map((f) => timeFormat(f, true));
+      if (duck.some((d) => d === undefined)) throw new Untranslatable(`${c.name} with the format '${fmt}'`);
+      // Without a year in the format BigQuery's is 1970, DuckDB's 1900: the text is read after a year 1970.
+      const yearless = !/%[-_0^#]?(Y|y|F|D|x|G|g|C|s|E4Y|EY|Ey|Ec|Ex)/.test(fmt.replace(/%%/g, ''));
+      const text = yearless ? `'1970 ' || (${c.a(1)})` : c.a(1);
+      const list = duck.map((d) => quoteString(`${yearless ? '%Y ' : ''}${d}`));
+      return `CAST(strptime(${text}, ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}) AS ${type})`;
     }
     case 'format_timestamp':
     case 'format_datetime':
@@ -111,6 +117,9 @@ export function valueCall(c: Call, tr: Translator): string {
     case 'cast':
     case 'safe_cast':
       return castCall(tr, c.f === 'safe_cast', c.open, c.close);
+    case 'error':
+      // ERROR(message) fails the query with the message as BigQuery's runtime error.
+      return bigQueryError(`CAST((${c.a(0)}) AS VARCHAR)`);
     case 'concat':
       return `(${c.r.map((_, k) => `(${c.a(k)})`).join(' || ')})`;
     case 'regexp_replace':
@@ -131,6 +140,23 @@ export function valueCall(c: Call, tr: Translator): string {
       return `(CASE WHEN (${c.a(1)}) = 0 THEN NULL ELSE (${c.a(0)}) / (${c.a(1)}) END)`;
     case 'div':
       return `((${c.a(0)}) // (${c.a(1)}))`;
+    case 'generate_array': {
+      // A NULL bound or step gives NULL (DuckDB's series is empty), a step of 0 BigQuery's error.
+      const nulls = c.r.map((_, k) => `(${c.a(k)}) IS NULL`).join(' OR ');
+      const zero = c.r.length > 2 ? `WHEN (${c.a(2)}) = 0 THEN ${bigQueryError("'Sequence step cannot be 0.'")} ` : '';
+      return `(CASE WHEN ${nulls} THEN NULL ${zero}ELSE generate_series(${tr.emit(c.open + 1, c.close)}) END)`;
+    }
+    case 'json_extract_scalar':
+    case 'json_value':
+      // A scalar only, numbers as written (json-scalar.ts); DuckDB's json_extract_string gave objects' text.
+      return `strata_bq_json_scalar(CAST((${c.a(0)}) AS VARCHAR), ${c.r.length > 1 ? c.a(1) : "'$'"})`;
+    case 'safe_add':
+    case 'safe_subtract':
+    case 'safe_multiply':
+      // NULL on overflow (a NUMERIC SAFE_MULTIPLY is a typed site).
+      return `try((${c.a(0)}) ${{ safe_add: '+', safe_subtract: '-', safe_multiply: '*' }[c.f]} (${c.a(1)}))`;
+    case 'safe_negate':
+      return `try(-(${c.a(0)}))`;
     case 'ieee_divide':
       return `((${c.a(0)}) / (${c.a(1)}))`;
     case 'substr':
@@ -194,7 +220,7 @@ function substr(c: Call): string {
 }
 
 /** DATE_TRUNC / TIMESTAMP_TRUNC / DATETIME_TRUNC: WEEK starts on Sunday, as in BigQuery. */
-function trunc(f: string, x: string, part: string): string {
+export function trunc(f: string, x: string, part: string): string {
   if (part === 'week') {
     const day = `(CAST(dayofweek(${x}) AS INTEGER))`;
     return f === 'date_trunc' ? `(CAST(${x} AS DATE) - ${day})` : `(date_trunc('day', ${x}) - to_days(${day}))`;

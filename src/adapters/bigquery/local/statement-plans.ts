@@ -12,7 +12,8 @@ import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
 import { typedSites } from './typed-sites.js';
-import { stagedArrayChecks } from './array-checks.js';
+import { stagedArrayChecks, writtenArrayChecks } from './array-checks.js';
+import { attr } from './resolved-ast.js';
 
 export interface Plan {
   /** DuckDB statements, in order. */
@@ -27,6 +28,8 @@ export interface Plan {
   projects: string[];
   /** A query run first: any row means BigQuery would refuse the statement with this message. */
   refuseIf?: { sql: string; message: string };
+  /** Run in a transaction of their own unless the script is in one (a write followed by its checks). */
+  atomic?: boolean;
   /** Temp macros the statements create (a temp function's), dropped when the job ends. */
   macros?: string[];
 }
@@ -107,6 +110,18 @@ function schemaPlan(s: AnalyzedStatement): Plan | undefined {
   return undefined;
 }
 
+/** BigQuery refuses to write an array with a NULL element: checks of the array columns an INSERT, UPDATE or MERGE writes. */
+function writeChecks(s: AnalyzedStatement, text: (sql: string) => string): string[] {
+  const scan = attr(s.node.body, 'table_scan');
+  const range = attr(scan, 'parse_location_range');
+  const columns = ((attr(scan, 'column_list') ?? []) as { name: string; type?: { type_kind?: string } }[]).filter((c) => c.type?.type_kind === 'TYPE_ARRAY').map((c) => c.name);
+  if (!columns.length) return [];
+  if (s.offset === undefined || range?.end === undefined) throw new Untranslatable('a write of array columns whose target is not found in the statement text');
+  const bytes = Buffer.from(s.text, 'utf8');
+  const char = (b: number): number => bytes.subarray(0, Math.max(0, b - s.offset!)).toString('utf8').length;
+  return writtenArrayChecks(text(s.text.slice(char(Number(range.start ?? 0)), char(Number(range.end)))), columns);
+}
+
 /** The DuckDB statements for one accepted statement. */
 export function planStatement(s: AnalyzedStatement, script: TranslateContext): Plan {
   const kind = s.node.kind;
@@ -129,8 +144,14 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   const schema = schemaPlan(s);
   if (schema) return schema;
   if (kind === 'resolved_query_stmt_node') return { projects: [], sql: [text(s.text)], query: true };
-  if (kind === 'resolved_merge_stmt_node') return { projects: [], sql: [text(s.text)], dml: true, refuseIf: mergeCheck(tokenize(s.text), ctx) };
-  if (/resolved_(insert|update|delete)_stmt_node/.test(kind)) return { projects: [], sql: [text(s.text)], dml: true };
+  if (/resolved_(insert|update|merge)_stmt_node/.test(kind)) {
+    const checks = writeChecks(s, text);
+    const merge = kind === 'resolved_merge_stmt_node' ? { refuseIf: mergeCheck(tokenize(s.text), ctx) } : {};
+    // BigQuery's INTO is optional in MERGE, DuckDB's is not.
+    const write = kind === 'resolved_merge_stmt_node' ? text(s.text).replace(/^merge\s+(?!into\b)/i, 'merge into ') : text(s.text);
+    return { projects: [], sql: [write, ...checks], dml: true, ...(checks.length ? { atomic: true } : {}), ...merge };
+  }
+  if (kind === 'resolved_delete_stmt_node') return { projects: [], sql: [text(s.text)], dml: true };
   if (kind === 'resolved_begin_stmt_node') return { projects: [], sql: ['begin transaction'] };
   if (kind === 'resolved_commit_stmt_node') return { projects: [], sql: ['commit'] };
   if (kind === 'resolved_rollback_stmt_node') return { projects: [], sql: ['rollback'] };

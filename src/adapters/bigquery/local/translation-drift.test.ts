@@ -49,6 +49,8 @@ const EXPRESSIONS = [
   "(select cast(t as string) from unnest([timestamp '2026-01-05 10:00:00.5']) as t)", "(select cast(t as string) from unnest([timestamp '2026-01-05 10:00:00.1234']) as t)",
   "(select cast(t as string) from unnest([datetime '2026-01-05 10:00:00.25']) as t)", "(select string(t) from unnest([timestamp '2026-01-05 10:00:00']) as t)",
   "array(select cast(x as string) from unnest([1.0, 1e15, 1/3, -0.0, 100.0]) as x)", "(select cast(n as string) from unnest([numeric '1.50']) as n)",
+  "(select x / 3 from unnest([numeric '12345678901234567890.123456789']) as x)", "(select div(x, 7) from unnest([numeric '12345678901234567890.123456789']) as x)",
+  "(select safe_divide(x, 3) from unnest([numeric '-12345678901234567890.5']) as x)", "(select [10, 20, 30][x] from unnest([1]) as x)", "(select [10, 20, 30][safe_offset(x)] from unnest([-2]) as x)",
   "substr('abcdef', 0, 2)", "substr('abc', -5, 2)", "substr('abc', 2, -1)", "left('abc', -1)", "safe_cast('-0x10' as int64)", "(select avg(x) from unnest([numeric '1', numeric '0', numeric '0']) as x)",
 ];
 

@@ -5,7 +5,9 @@
  */
 import type { TypedSite } from './typed-sites.js';
 import { quoteString } from './duckdb-spelling.js';
-import { bigQueryError } from './untranslatable.js';
+import { bigQueryError, Untranslatable } from './untranslatable.js';
+import { numericFunction } from './numeric-functions.js';
+import { trunc } from './function-calls.js';
 
 /**
  * `a op b`, or BigQuery's error for a zero divisor (`division by zero: 1 / 0`, `division by zero: MOD(1, 0)`)
@@ -31,9 +33,7 @@ export const TYPED_MACROS: string[] = [
   // NUMERIC without trailing zeros (`1.5`, `100`), where DuckDB writes every digit of the scale.
   `create or replace temp macro strata_bq_numeric_string(x) AS rtrim(rtrim(CAST(CAST(x AS DECIMAL(38,9)) AS VARCHAR), '0'), '.')`,
   `create or replace temp macro strata_bq_divide(a, b) AS ${checked('a / b', floatText)}`,
-  `create or replace temp macro strata_bq_divide_numeric(a, b) AS CAST(${checked('a / b', numericText)} AS DECIMAL(38,9))`,
   `create or replace temp macro strata_bq_div(a, b) AS ${checked('a // b', text)}`,
-  `create or replace temp macro strata_bq_div_numeric(a, b) AS ${checked('CAST(trunc(a / b) AS DECIMAL(38,9))', numericText)}`,
   `create or replace temp macro strata_bq_mod(a, b) AS ${checked('a % b', text, true)}`,
   `create or replace temp macro strata_bq_mod_numeric(a, b) AS ${checked('a % b', numericText, true)}`,
   // ROUND(x, n) of a FLOAT64 rounds the exact binary value, so 2.675 (2.67499999…) is 2.67. DuckDB
@@ -41,6 +41,13 @@ export const TYPED_MACROS: string[] = [
   `create or replace temp macro strata_bq_round(x, n) AS CASE WHEN n >= 0 AND abs(x) * pow(10, n) - floor(abs(x) * pow(10, n)) = 0.5 ` +
     `AND substr(printf('%.' || CAST(n + 30 AS VARCHAR) || 'f', abs(x)), strpos(printf('%.' || CAST(n + 30 AS VARCHAR) || 'f', abs(x)), '.') + n + 1, 1) = '4' ` +
     `THEN sign(x) * floor(abs(x) * pow(10, n)) / pow(10, n) ELSE round(x, CAST(n AS INTEGER)) END`,
+  // arr[OFFSET(i)] / arr[ORDINAL(i)]: an index out of bounds is an error (DuckDB: NULL, or counted from the end when negative).
+  `create or replace temp macro strata_bq_array_at(a, i, base) AS CASE WHEN i IS NULL OR a IS NULL THEN NULL WHEN i < base OR i >= len(a) + base ` +
+    `THEN ${bigQueryError("'Array index ' || CAST(i AS VARCHAR) || ' is out of bounds'")} ELSE a[i - base + 1] END`,
+  `create or replace temp macro strata_bq_safe_array_at(a, i, base) AS CASE WHEN i < base OR i >= len(a) + base THEN NULL ELSE a[i - base + 1] END`,
+  // SUM past its type's range is BigQuery's error (DuckDB's INT64 sum is a HUGEINT, its DECIMAL sum holds more digits).
+  `create or replace temp macro strata_bq_int64_sum(v) AS CASE WHEN v > 9223372036854775807 OR v < -9223372036854775808 THEN ${bigQueryError("'int64 overflow'")} ELSE CAST(v AS BIGINT) END`,
+  `create or replace temp macro strata_bq_numeric_sum(v) AS CASE WHEN abs(v) > 99999999999999999999999999999.999999999 THEN ${bigQueryError("'numeric overflow: SUM'")} ELSE v END`,
   `create or replace temp macro strata_bq_timestamp_string(x) AS ${timeText('x', '%Y-%m-%d ', '+00')}`,
   `create or replace temp macro strata_bq_datetime_string(x) AS ${timeText('x', '%Y-%m-%d ', '')}`,
   // strftime takes no TIME: the time on some day.
@@ -61,11 +68,29 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
       case 'divide':
       case 'div':
       case 'mod': {
+        if (/BIGNUMERIC/.test(site.result) && site.kind !== 'mod') throw new Untranslatable(`BIGNUMERIC ${site.kind === 'div' ? 'DIV' : 'division'} (BigQuery keeps 38 decimals; the local BigQuery holds BIGNUMERIC with NUMERIC's 9)`);
         const numeric = /NUMERIC/.test(site.result);
+        // Exact, in numeric-functions.ts (DuckDB would divide DECIMALs as DOUBLEs); SAFE: NULL on a zero divisor or an overflow.
+        if (numeric && site.kind !== 'mod') return `${numericFunction(site.kind, !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
         const [a, b] = [`(${arg(0)})`, `(${arg(1)})`];
         // SAFE.: NULL for a zero divisor (DuckDB's TRY cannot hold error()).
-        if (site.safe) return `(CASE WHEN ${b} = 0 THEN NULL ELSE ${site.kind === 'mod' ? `${a} % ${b}` : site.kind === 'divide' ? `${a} / ${b}` : numeric ? `CAST(trunc(${a} / ${b}) AS DECIMAL(38,9))` : `${a} // ${b}`} END)`;
+        if (site.safe) return `try(CASE WHEN ${b} = 0 THEN NULL ELSE ${site.kind === 'mod' ? `${a} % ${b}` : site.kind === 'divide' ? `${a} / ${b}` : `${a} // ${b}`} END)`;
         return `strata_bq_${site.kind}${numeric ? '_numeric' : ''}(${a}, ${b})`;
+      }
+      case 'array-at':
+        return `strata_bq_${site.safe ? 'safe_' : ''}array_at((${arg(0)}), (${arg(1)}), ${site.base})`;
+      case 'trunc': {
+        const part = arg(1).trim().toLowerCase();
+        if (!/^\w+$/.test(part)) throw new Untranslatable(`DATE_TRUNC by ${part}`);
+        return trunc('datetime_trunc', `(${arg(0)})`, part);
+      }
+      case 'multiply':
+        return `${numericFunction('multiply', !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
+      case 'aggregate': {
+        if (site.fn === 'sum') return `strata_bq_${site.result === 'TYPE_INT64' ? 'int64' : 'numeric'}_sum(${arg(0)})`;
+        // AVG(NUMERIC) = SUM / COUNT, divided exactly; DISTINCT, when the argument's range leaves it out, put back.
+        const x = `${site.distinct ? 'DISTINCT ' : ''}${arg(0).replace(/^distinct\s+/i, '')}`;
+        return `${numericFunction('divide', false)}(CAST(sum(${x}) AS DECIMAL(38,9)), CAST(count(${x}) AS DECIMAL(38,9)))`;
       }
       case 'round':
         return `strata_bq_round(CAST((${arg(0)}) AS DOUBLE), (${arg(1)}))`;
@@ -73,5 +98,6 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
         return `${STRING_MACRO[site.from]}(${/DOUBLE|FLOAT/.test(site.from) ? `CAST((${arg(0)}) AS DOUBLE)` : `(${arg(0)})`})`;
     }
   })();
-  return site.safe ? `try(${form})` : form;
+  // The SAFE forms of divisions and array subscripts are written above.
+  return site.safe && !['divide', 'div', 'mod', 'array-at', 'multiply'].includes(site.kind) ? `try(${form})` : form;
 }

@@ -19,10 +19,24 @@ type Operands = (Span | undefined)[];
 export type TypedSite = Span & { safe?: boolean } & (
   /** `a / b`, DIV(a, b), MOD(a, b): an error on a zero divisor; the result type (NUMERIC keeps its scale). */
   | { kind: 'divide' | 'div' | 'mod'; args: Operands; result: string }
+  /** `a * b` of NUMERICs: exact, rounded half away from zero at nine decimals, BigQuery's overflow error. */
+  | { kind: 'multiply'; args: Operands }
+  /**
+   * SUM of INT64 or NUMERIC (BigQuery's error past the type's range, where DuckDB's sum widens), AVG of
+   * NUMERIC (exact, where DuckDB's goes through a DOUBLE). SUM's operand is the whole call; AVG's its argument.
+   */
+  | { kind: 'aggregate'; fn: 'sum' | 'avg'; args: Operands; result: string; distinct: boolean }
   /** ROUND(float64, digits): halfway cases away from zero on the exact binary value. */
   | { kind: 'round'; args: Operands }
   /** A cast to STRING (or STRING(x)) of a type DuckDB writes otherwise. */
   | { kind: 'to-string'; from: string; args: Operands }
+  /**
+   * `arr[OFFSET(i)]`, `arr[ORDINAL(i)]`, `arr[i]` (an offset): BigQuery's error for an index out of bounds, where
+   * DuckDB gives NULL, or an element counted from the end; the SAFE_ forms NULL. `base` is 0 for an offset.
+   */
+  | { kind: 'array-at'; args: Operands; base: 0 | 1 }
+  /** DATE_TRUNC of a DATETIME or TIMESTAMP: of its type (the DATE translation would make it a DATE). */
+  | { kind: 'trunc'; args: Operands }
   /** A cast the analyzer folded into a STRING literal: BigQuery's own text. */
   | { kind: 'literal'; value: string }
 );
@@ -30,8 +44,12 @@ export type TypedSite = Span & { safe?: boolean } & (
 /** Source types whose text differs between DuckDB and BigQuery. */
 const TO_STRING = new Set(['TYPE_TIMESTAMP', 'TYPE_DATETIME', 'TYPE_TIME', 'TYPE_DOUBLE', 'TYPE_FLOAT', 'TYPE_NUMERIC', 'TYPE_BIGNUMERIC']);
 
-const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string'> = {
-  'ZetaSQL:$divide': 'divide', 'ZetaSQL:div': 'div', 'ZetaSQL:mod': 'mod', 'ZetaSQL:round': 'round', 'ZetaSQL:string': 'string',
+const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string' | 'multiply' | 'sum' | 'avg'> = {
+  'ZetaSQL:$multiply': 'multiply', 'ZetaSQL:safe_multiply': 'multiply', 'ZetaSQL:sum': 'sum', 'ZetaSQL:avg': 'avg', 'ZetaSQL:$divide': 'divide', 'ZetaSQL:safe_divide': 'divide', 'ZetaSQL:div': 'div', 'ZetaSQL:mod': 'mod', 'ZetaSQL:round': 'round', 'ZetaSQL:string': 'string',
+};
+
+const ARRAY_AT: Record<string, [0 | 1, boolean]> = {
+  'ZetaSQL:$array_at_offset': [0, false], 'ZetaSQL:$array_at_ordinal': [1, false], 'ZetaSQL:$safe_array_at_offset': [0, true], 'ZetaSQL:$safe_array_at_ordinal': [1, true],
 };
 
 const typeKind = (x: any): string | undefined => x?.type?.type_kind ?? x?.type_kind;
@@ -54,22 +72,36 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
     return span(n.body) ?? (n.body.expr ? argSpan(n.body.expr) : undefined);
   };
   const sites: TypedSite[] = [];
+  /** Aggregate calls with DISTINCT: the flag sits one level above the call's function and arguments. */
+  const distinctCalls = new Set<unknown>();
   const seen = (x: unknown): void => {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(seen);
     const o = x as Record<string, any>;
+    if (o.distinct === true && o.parent?.function) distinctCalls.add(o.parent);
     const fn = FUNCTIONS[o.function?.name];
     if (fn) {
       const args = ((o.argument_list ?? []) as unknown[]).map(argSpan);
       const types = ((o.signature?.argument ?? []) as unknown[]).map(typeKind);
       const at = span(o);
-      const safe = o.error_mode === 'SAFE_ERROR_MODE';
+      // SAFE_DIVIDE is `/` in its SAFE form: NULL on a zero divisor or an overflow.
+      const safe = o.error_mode === 'SAFE_ERROR_MODE' || /^ZetaSQL:safe_(divide|multiply)$/.test(o.function.name);
       if (at) {
         if (fn === 'round' && args.length === 2 && types[0] === 'TYPE_DOUBLE') sites.push({ kind: 'round', ...at, safe, args });
         if ((fn === 'divide' || fn === 'div' || fn === 'mod') && args.length === 2) sites.push({ kind: fn, ...at, safe, args, result: typeKind(o.signature?.return_type) ?? '' });
+        const result = typeKind(o.signature?.return_type) ?? '';
+        if (fn === 'multiply' && args.length === 2 && result === 'TYPE_NUMERIC') sites.push({ kind: 'multiply', ...at, safe, args });
+        // Analytic calls (`SUM(x) OVER (…)`) carry no range, so are not sites.
+        const distinct = distinctCalls.has(o);
+        if (fn === 'sum' && (result === 'TYPE_INT64' || result === 'TYPE_NUMERIC')) sites.push({ kind: 'aggregate', fn, ...at, result, distinct, args: [at] });
+        if (fn === 'avg' && args.length === 1 && result === 'TYPE_NUMERIC') sites.push({ kind: 'aggregate', fn, ...at, result, distinct, args });
         if (fn === 'string' && args.length === 1 && TO_STRING.has(types[0] ?? '')) sites.push({ kind: 'to-string', ...at, safe, from: types[0]!, args });
       }
     }
+    const arrayAt = ARRAY_AT[o.function?.name];
+    const where = arrayAt || o.function?.name === 'ZetaSQL:date_trunc' ? span(o) : undefined;
+    if (where && arrayAt) sites.push({ kind: 'array-at', ...where, safe: arrayAt[1], base: arrayAt[0], args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
+    if (where && !arrayAt && typeKind((o.signature?.argument ?? [])[0]) !== 'TYPE_DATE') sites.push({ kind: 'trunc', ...where, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     const cast = o.resolved_cast_node;
     if (cast && typeKind(attr(cast, 'type')) === 'TYPE_STRING') {
       const from = typeKind(attr(leaf(cast.expr)?.body, 'type'));
@@ -111,12 +143,14 @@ function operandTokens(tokens: Token[], site: TypedSite, start: number, end: num
     if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
     else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
   }
-  if (site.kind === 'divide') {
-    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === '/' && (known[1] === undefined || k < known[1]));
+  if (site.kind === 'array-at') return arrayOperands(tokens, top);
+  const first = wordOf(tokens[start]);
+  if ((site.kind === 'divide' && first !== 'safe_divide') || (site.kind === 'multiply' && first !== 'safe_multiply')) {
+    const operator = site.kind === 'divide' ? '/' : '*';
+    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === operator && (known[1] === undefined || k < known[1]));
     const op = ops.at(-1);
     return op === undefined ? undefined : [[start, op], [op + 1, end]];
   }
-  const first = wordOf(tokens[start]);
   // A coercion the analyzer put in (no CAST written): the operand is the whole site.
   if (site.kind === 'to-string' && !/^(safe_)?cast$|^string$/.test(first)) return [[start, end]];
   const open = top.find((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === '(');
@@ -132,6 +166,19 @@ function operandTokens(tokens: Token[], site: TypedSite, start: number, end: num
     return undefined;
   }
   return argumentRanges(tokens, open);
+}
+
+/** `arr[OFFSET(i)]` or `arr[i]`: the array before the last top-level `[`, the index inside it (and inside OFFSET(…)). */
+function arrayOperands(tokens: Token[], top: number[]): [number, number][] | undefined {
+  const open = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === '[').at(-1);
+  if (open === undefined) return undefined;
+  const shut = closing(tokens, open);
+  let word = open + 1;
+  while (word < shut && !significant(tokens[word]!)) word++;
+  let paren = word + 1;
+  while (paren < shut && !significant(tokens[paren]!)) paren++;
+  const wrapped = /^(safe_)?(offset|ordinal)$/.test(wordOf(tokens[word])) && tokens[paren]?.kind === 'punct' && tokens[paren]!.text === '(';
+  return [[top[0]!, open], wrapped ? [paren + 1, closing(tokens, paren)] : [open + 1, shut]];
 }
 
 /**
