@@ -172,9 +172,9 @@ describe('snapshots', () => {
       await c.run('create table snap as select *, md5(customer_id::varchar) as dbt_scd_id, updated_at as dbt_updated_at, updated_at as dbt_valid_from, null::timestamp as dbt_valid_to from src');
       const spec = { keys: ['customer_id'], strategy: 'timestamp', updatedAt: 'updated_at', hardDeletes: 'invalidate', meta: DBT_META_COLUMNS } as SnapshotSpec;
       const target = { database: 'memory', schema: 'main', identifier: 'snap' };
-      const plan = async (d: typeof duckdbDialect): Promise<string> =>
+      const plan = async (d: Parameters<typeof snapshotStagingSelect>[4]): Promise<string> =>
         (await c.runAndReadAll(`explain (format json) ${snapshotStagingSelect('select * from src', target, spec, [], d)}`)).getRows().map((r) => String(r[1])).join('\n');
-      const stored = await plan({ ...duckdbDialect, inlineCte: undefined, quoteIdentifier: duckdbDialect.quoteIdentifier.bind(duckdbDialect), renderRelation: duckdbDialect.renderRelation.bind(duckdbDialect), typeName: duckdbDialect.typeName.bind(duckdbDialect), snapshotTime: duckdbDialect.snapshotTime.bind(duckdbDialect), md5Hex: duckdbDialect.md5Hex.bind(duckdbDialect) } as typeof duckdbDialect);
+      const stored = await plan({ ...duckdbDialect, inlineCte: undefined, quoteIdentifier: duckdbDialect.quoteIdentifier.bind(duckdbDialect), renderRelation: duckdbDialect.renderRelation.bind(duckdbDialect), typeName: duckdbDialect.typeName.bind(duckdbDialect), snapshotTime: duckdbDialect.snapshotTime.bind(duckdbDialect), md5Hex: duckdbDialect.md5Hex.bind(duckdbDialect) });
       expect(stored).toMatch(/"CTE Name": "snapshot_query"/);
       expect(await plan(duckdbDialect)).not.toMatch(/snapshot_query/);
       const rows = (await c.runAndReadAll(snapshotStagingSelect('select * from src where customer_id <> 7', target, spec, [], duckdbDialect))).getRowObjectsJson();
