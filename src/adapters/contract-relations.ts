@@ -107,8 +107,13 @@ export interface PartitionSpec {
 }
 
 export interface MergeOptions {
-  /** Restrict the target scan to the partitions present in the source (BigQuery). */
+  /**
+   * Restrict the target scan to the partitions present in the source (BigQuery, opt-in): a key whose
+   * partition value moved is then not matched, so only safe where a key never changes partition.
+   */
   partitionBy?: PartitionSpec;
+  /** The target's partition column, for an always-true filter on it (BigQuery's `require_partition_filter`). */
+  partitionFilterFor?: PartitionSpec;
   /** dbt's `incremental_predicates`: conditions added to the match, over `DBT_INTERNAL_DEST` / `DBT_INTERNAL_SOURCE`. */
   predicates?: string[];
   /** The columns a matched row gets from the source (dbt's `merge_update_columns` / `merge_exclude_columns`); all when absent, none: matched rows stay as they are. */

@@ -92,8 +92,10 @@ export class BigQueryDialect implements Dialect {
   }
 
   /**
-   * MERGE on the unique key. With `partition_by`, the target scan is restricted to the partitions present
-   * in the new rows (a script: the partitions are computed first), so a merge reads only what it can change.
+   * MERGE on the unique key, as dbt-bigquery. With `options.partitionBy` (opt-in) the target scan is
+   * restricted to the partitions present in the new rows (a script: the partitions are computed first);
+   * with `partitionFilterFor`, dbt's always-true `is null or is not null` on the partition column, which a
+   * table with `require_partition_filter` needs.
    */
   merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options: MergeOptions = {}): string {
     const q = (c: string): string => this.quoteIdentifier(c);
@@ -102,6 +104,9 @@ export class BigQueryDialect implements Dialect {
     if (options.partitionBy) {
       script.push(this.declarePartitions(options.partitionBy, source));
       on.push(`${this.partitionExpression(options.partitionBy, 'DBT_INTERNAL_DEST')} in unnest(strata_partitions)`);
+    } else if (options.partitionFilterFor) {
+      const f = `DBT_INTERNAL_DEST.${q(options.partitionFilterFor.field)}`;
+      on.push(`(${f} is null or ${f} is not null)`);
     }
     for (const p of options.predicates ?? []) on.push(`(${p})`);
     const cols = columns.map(q).join(', ');
