@@ -40,6 +40,11 @@ export interface Dialect {
   /** Replace the partitions present in `source` (or the static list) with its rows (BigQuery). */
   insertOverwrite?(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string;
   /**
+   * dbt-bigquery's `_dbt_max_partition`: a script variable holding the target's greatest partition value,
+   * declared before an incremental run's staging build whose SQL names it (BigQuery).
+   */
+  declareMaxPartition?(target: Relation, partitionBy: PartitionSpec): string;
+  /**
    * Microbatch: rows whose `field` (an event_time, as written) is in `[start, end)`, both given as
    * `2024-01-01 00:00:00+00:00`. Absent: dbt's plain comparison of the field with the two texts.
    */

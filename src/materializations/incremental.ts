@@ -97,6 +97,16 @@ function mergeScope(node: ManifestNode, partitionBy: PartitionSpec | undefined):
 }
 
 /**
+ * The staging table's build. Where the dialect has it and the model's SQL names `_dbt_max_partition`, the
+ * variable is declared first (dbt-bigquery's pattern for dynamic partitions: `where d >= _dbt_max_partition`).
+ */
+function stagingBuild(node: ManifestNode, sql: string, target: Relation, staging: Relation, dialect: Dialect, partitionBy: PartitionSpec | undefined): string {
+  const ctas = dialect.createTableAs(staging, sql, headerOptions(node));
+  if (!partitionBy || !dialect.declareMaxPartition || !sql.includes('_dbt_max_partition')) return ctas;
+  return `${dialect.declareMaxPartition(target, partitionBy)};\n${ctas}`;
+}
+
+/**
  * A microbatch batch: the rows of its window in the table deleted and the batch's inserted, together. Where
  * DDL is transactional the caller's transaction holds both; elsewhere (BigQuery) they go as one
  * multi-statement transaction, so a failed insert leaves the window's previous rows.
@@ -138,7 +148,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   // A temporary one is replaced by its `create or replace`, and the catalog does not list it.
   const temporary = isTemporary(dialect, staging);
   if (!temporary) await dropStaging(connection, dialect, staging, relations);
-  const created = await connection.execute(dialect.createTableAs(staging, sql, headerOptions(node)));
+  const created = await connection.execute(stagingBuild(node, sql, relation, staging, dialect, partitionBy));
   if (!temporary) relations.added(staging, 'table');
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];

@@ -134,6 +134,12 @@ export class BigQueryDialect implements Dialect {
     return `${declare};\nmerge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non false\nwhen not matched by source and ${this.partitionExpression(partitionBy, 'DBT_INTERNAL_DEST')} in unnest(strata_partitions) then delete\nwhen not matched then insert (${cols}) values (${vals})`;
   }
 
+  /** As dbt-bigquery's `declare_dbt_max_partition`: the greatest non-null partition field of the target. */
+  declareMaxPartition(target: Relation, partitionBy: PartitionSpec): string {
+    const f = this.quoteIdentifier(partitionBy.field);
+    return `declare _dbt_max_partition ${this.partitionArrayType(partitionBy)} default (\n  select max(${f}) from ${this.renderRelation(target)}\n  where ${f} is not null\n)`;
+  }
+
   deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates: string[] = []): string {
     const q = (c: string): string => this.quoteIdentifier(c);
     const match = uniqueKey.map((k) => `DBT_INTERNAL_SOURCE.${q(k)} = DBT_INTERNAL_DEST.${q(k)}`).join(' and ');
