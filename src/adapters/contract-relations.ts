@@ -75,7 +75,7 @@ export interface Capabilities {
    * (BigQuery; DuckDB, whose single statement runs in its own transaction).
    */
   atomicReplace: boolean;
-  /** `CREATE TABLE … AS` answers with the rows it wrote (DuckDB's `Count`), so no `count(*)` is needed after it. */
+  /** `CREATE TABLE … AS` answers with the rows it wrote (DuckDB's `Count`; BigQuery's new table's numRows), so no `count(*)` is needed after it. */
   ctasRowCount?: boolean;
   /** Dry-run cost estimates (BigQuery). */
   dryRun: boolean;
@@ -104,6 +104,12 @@ export interface PartitionSpec {
   dataType: 'date' | 'timestamp' | 'datetime' | 'int64';
   granularity: 'hour' | 'day' | 'month' | 'year';
   range?: { start: number; end: number; interval: number };
+}
+
+/** A table's partitioning (time unit or integer range, on a column) and clustering, as the warehouse keeps them. */
+export interface TableLayout {
+  partition?: { field: string; granularity?: PartitionSpec['granularity']; range?: { start: number; end: number; interval: number } };
+  clusterBy: string[];
 }
 
 export interface MergeOptions {

@@ -18,7 +18,7 @@ const RESERVED = new Set(
 /** BigQuery Standard SQL, as strings. No client here: every statement is pinned and parsed in tests. */
 export class BigQueryDialect implements Dialect {
   readonly name = 'bigquery';
-  readonly capabilities: Capabilities = { transactionalDdl: false, merge: true, atomicReplace: true, dryRun: true };
+  readonly capabilities: Capabilities = { transactionalDdl: false, merge: true, atomicReplace: true, ctasRowCount: true, dryRun: true };
   readonly incrementalStrategies = ['merge', 'insert_overwrite', 'append'];
   readonly reservedWords: ReadonlySet<string> = RESERVED;
   /** As dbt-bigquery: not null is checked; primary and foreign keys are kept as `not enforced` metadata. */
