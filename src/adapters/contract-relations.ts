@@ -75,7 +75,7 @@ export interface Capabilities {
    * (BigQuery; DuckDB, whose single statement runs in its own transaction).
    */
   atomicReplace: boolean;
-  /** `CREATE TABLE … AS` answers with the rows it wrote (DuckDB's `Count`), so no `count(*)` is needed after it. */
+  /** `CREATE TABLE … AS` answers with the rows it wrote (DuckDB's `Count`; BigQuery's new table's numRows), so no `count(*)` is needed after it. */
   ctasRowCount?: boolean;
   /** Dry-run cost estimates (BigQuery). */
   dryRun: boolean;
@@ -106,9 +106,20 @@ export interface PartitionSpec {
   range?: { start: number; end: number; interval: number };
 }
 
+/** A table's partitioning (time unit or integer range, on a column) and clustering, as the warehouse keeps them. */
+export interface TableLayout {
+  partition?: { field: string; granularity?: PartitionSpec['granularity']; range?: { start: number; end: number; interval: number } };
+  clusterBy: string[];
+}
+
 export interface MergeOptions {
-  /** Restrict the target scan to the partitions present in the source (BigQuery). */
+  /**
+   * Restrict the target scan to the partitions present in the source (BigQuery, opt-in): a key whose
+   * partition value moved is then not matched, so only safe where a key never changes partition.
+   */
   partitionBy?: PartitionSpec;
+  /** The target's partition column, for an always-true filter on it (BigQuery's `require_partition_filter`). */
+  partitionFilterFor?: PartitionSpec;
   /** dbt's `incremental_predicates`: conditions added to the match, over `DBT_INTERNAL_DEST` / `DBT_INTERNAL_SOURCE`. */
   predicates?: string[];
   /** The columns a matched row gets from the source (dbt's `merge_update_columns` / `merge_exclude_columns`); all when absent, none: matched rows stay as they are. */

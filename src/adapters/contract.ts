@@ -5,8 +5,8 @@
  */
 import type { TargetConfig } from '../project/types.js';
 
-export type { Relation, QuotePolicy, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions } from './contract-relations.js';
-import type { Relation, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions } from './contract-relations.js';
+export type { Relation, QuotePolicy, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions, TableLayout } from './contract-relations.js';
+import type { Relation, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions, TableLayout } from './contract-relations.js';
 
 export interface Dialect {
   readonly name: string;
@@ -39,6 +39,11 @@ export interface Dialect {
   readonly incrementalStrategies?: string[];
   /** Replace the partitions present in `source` (or the static list) with its rows (BigQuery). */
   insertOverwrite?(target: Relation, source: Relation, columns: string[], partitionBy: PartitionSpec, staticPartitions?: string[]): string;
+  /**
+   * dbt-bigquery's `_dbt_max_partition`: a script variable holding the target's greatest partition value,
+   * declared before an incremental run's staging build whose SQL names it (BigQuery).
+   */
+  declareMaxPartition?(target: Relation, partitionBy: PartitionSpec): string;
   /**
    * Microbatch: rows whose `field` (an event_time, as written) is in `[start, end)`, both given as
    * `2024-01-01 00:00:00+00:00`. Absent: dbt's plain comparison of the field with the two texts.
@@ -211,6 +216,11 @@ export interface Connection {
   getRelation(relation: Relation): Promise<ExistingRelation | undefined>;
   listRelations(schema: string, database?: string): Promise<ExistingRelation[]>;
   getColumns(relation: Relation): Promise<ColumnDef[]>;
+  /**
+   * A table's partitioning and clustering as the warehouse keeps them (BigQuery, whose `create or replace`
+   * refuses to change them); undefined when there is no such table. Absent: the warehouse has no such rule.
+   */
+  tableLayout?(relation: Relation): Promise<TableLayout | undefined>;
   /** The grants a relation has now, privilege → grantees (dbt's `get_show_grant_sql`), leaving out the session's own user. */
   getGrants?(relation: Relation): Promise<Map<string, Set<string>>>;
   /**

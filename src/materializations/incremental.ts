@@ -85,6 +85,28 @@ function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation
 }
 
 /**
+ * As dbt-bigquery, a merge matches on the key alone: a key whose partition value moved must find its old row.
+ * Pruning the target to the new rows' partitions (`merge_partition_pruning=true`) is opt-in, safe only when a
+ * key never changes partition. Under `require_partition_filter` the ON gets dbt's always-true filter on the
+ * partition column, which BigQuery asks for.
+ */
+function mergeScope(node: ManifestNode, partitionBy: PartitionSpec | undefined): { partitionBy?: PartitionSpec; partitionFilterFor?: PartitionSpec } {
+  if (!partitionBy) return {};
+  if (node.config.merge_partition_pruning === true) return { partitionBy };
+  return node.config.require_partition_filter === true ? { partitionFilterFor: partitionBy } : {};
+}
+
+/**
+ * The staging table's build. Where the dialect has it and the model's SQL names `_dbt_max_partition`, the
+ * variable is declared first (dbt-bigquery's pattern for dynamic partitions: `where d >= _dbt_max_partition`).
+ */
+function stagingBuild(node: ManifestNode, sql: string, target: Relation, staging: Relation, dialect: Dialect, partitionBy: PartitionSpec | undefined): string {
+  const ctas = dialect.createTableAs(staging, sql, headerOptions(node));
+  if (!partitionBy || !dialect.declareMaxPartition || !sql.includes('_dbt_max_partition')) return ctas;
+  return `${dialect.declareMaxPartition(target, partitionBy)};\n${ctas}`;
+}
+
+/**
  * A microbatch batch: the rows of its window in the table deleted and the batch's inserted, together. Where
  * DDL is transactional the caller's transaction holds both; elsewhere (BigQuery) they go as one
  * multi-statement transaction, so a failed insert leaves the window's previous rows.
@@ -126,7 +148,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   // A temporary one is replaced by its `create or replace`, and the catalog does not list it.
   const temporary = isTemporary(dialect, staging);
   if (!temporary) await dropStaging(connection, dialect, staging, relations);
-  const created = await connection.execute(dialect.createTableAs(staging, sql, headerOptions(node)));
+  const created = await connection.execute(stagingBuild(node, sql, relation, staging, dialect, partitionBy));
   if (!temporary) relations.added(staging, 'table');
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];
@@ -142,7 +164,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
       for (const s of ddl) await connection.execute(s);
       for (const s of alongside.before) await connection.execute(s);
       if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
-      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { partitionBy: node.config.merge_partition_pruning === false ? undefined : partitionBy, predicates, updateColumns }));
+      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { ...mergeScope(node, partitionBy), predicates, updateColumns }));
       else if (strategy === 'microbatch') await replaceWindow(connection, dialect, relation, batchWindow!, dialect.insertInto(relation, stagingSelect, columns));
       else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
       else {

@@ -15,6 +15,7 @@ import { hookOf } from '../project/index.js';
 import { ChangeCommittedError } from './change-committed.js';
 import { checkHookInTransaction, type HookPlace } from './hook-in-transaction.js';
 import { asHook } from './failed-hook.js';
+import { replaceableInPlace } from './replaceable.js';
 
 /** Nodes that produce a relation when run (ephemerals are inlined, tests are queried). */
 export function isRunnable(node: ManifestNode): boolean {
@@ -55,9 +56,14 @@ async function runHooks(input: MaterializeInput, hooks: PlacedHook[], inTransact
   }
 }
 
-/** Rows in the table just built: the driver's answer where the warehouse gives one, else a `count(*)`. */
-function countRows(input: MaterializeInput, answered: number | undefined): number | Promise<number> {
+/**
+ * Rows in the table just built: the warehouse's answer where it gives one (DuckDB; BigQuery's new table's
+ * numRows, as dbt-bigquery), else a `count(*)` — left out for a table that refuses an unfiltered query
+ * (`require_partition_filter`, when a BigQuery script such as an `sql_header` gave no count).
+ */
+function countRows(input: MaterializeInput, answered: number | undefined): number | undefined | Promise<number> {
   if (answered !== undefined && input.dialect.capabilities.ctasRowCount) return answered;
+  if (input.node.config.require_partition_filter === true) return undefined;
   return input.connection.query(`select count(*) as n from ${input.dialect.renderRelation(input.relation)}`).then((r) => Number(r.rows[0]?.n ?? 0));
 }
 
@@ -180,7 +186,8 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
         break;
       }
       let answered: number | undefined;
-      await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, true)), relations);
+      const inPlace = await replaceableInPlace(connection, node, relation, relations);
+      await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, true)), relations, inPlace);
       const n = await countRows(input, answered);
       result = { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
       break;
@@ -227,7 +234,8 @@ async function materializeIncremental(input: MaterializeInput & { relations: Rel
       return { status: 'success', message: quarantined ? `OK, ${quarantined} quarantined` : 'OK', rowsAffected: kept, adapterResponse: { code: 'CREATE TABLE', rows_affected: kept, rows_quarantined: quarantined }, relationKind: 'table' };
     }
     let answered: number | undefined;
-    await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, false)), relations);
+    const inPlace = await replaceableInPlace(connection, node, relation, relations);
+    await buildAndSwap(connection, dialect, relation, 'table', async (target) => (answered = await createTable(input, target, sql, false)), relations, inPlace);
     const n = await countRows(input, answered);
     return { status: 'success', message: 'OK', rowsAffected: n, adapterResponse: { code: 'CREATE TABLE', rows_affected: n }, relationKind: 'table' };
   }

@@ -11,6 +11,7 @@ import { applyIncremental } from './incremental.js';
 import { eventTimeCondition, eventTimeField, sqlTimestamp, type Batch } from './microbatch-window.js';
 import { buildAndSwap } from './swap.js';
 import type { BatchResults, MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
+import { replaceableInPlace } from './replaceable.js';
 
 /** What the caller knows of a microbatch model's run: which batches, and how to render one. */
 export interface MicrobatchRun {
@@ -96,7 +97,8 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
 async function createFromBatch(input: MaterializeInput & { relations: RelationLookup }, sql: string): Promise<number> {
   const { node, relation, dialect, connection, relations } = input;
   let answered: number | undefined;
-  await buildAndSwap(connection, dialect, relation, 'table', async (target: Relation) => (answered = (await connection.execute(dialect.createTableAs(target, sql, { config: node.config }))).rowsAffected), relations);
+  const inPlace = await replaceableInPlace(connection, node, relation, relations);
+  await buildAndSwap(connection, dialect, relation, 'table', async (target: Relation) => (answered = (await connection.execute(dialect.createTableAs(target, sql, { config: node.config }))).rowsAffected), relations, inPlace);
   if (answered !== undefined && dialect.capabilities.ctasRowCount) return answered;
   return Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(relation)}`)).rows[0]?.n ?? 0);
 }

@@ -30,7 +30,10 @@ export async function dropStaging(connection: Connection, dialect: Dialect, stag
  * Replaces `relation` with what `build` creates, so that a failure (or a kill) leaves the old relation and
  * its data intact. Where `atomicReplace` holds, `build`'s `create or replace` does it in one statement; a
  * change of kind (view ↔ table) drops the old one first, in the same transaction where DDL has them.
- * Elsewhere the new relation is built at a staging name, then swapped in (drop and rename in one transaction).
+ * Elsewhere the new relation is built at a staging name, then swapped in (drop and rename in one transaction);
+ * so too where the existing table cannot be replaced in place (`inPlace: false`: BigQuery, a changed
+ * partitioning or clustering). Without transactions (BigQuery) that swap is a drop, then a rename: only a
+ * failure between the two leaves the new table at the staging name rather than the old one at its own.
  */
 export async function buildAndSwap(
   connection: Connection,
@@ -39,12 +42,13 @@ export async function buildAndSwap(
   kind: RelationKind,
   build: (target: Relation) => Promise<unknown>,
   relations: RelationLookup = directLookup(connection),
+  inPlace = true,
 ): Promise<void> {
   const existing = await relations.get(relation);
   const { atomicReplace, transactionalDdl } = dialect.capabilities;
-  if (atomicReplace && (!existing || existing.kind === kind)) {
+  if (atomicReplace && (!existing || (existing.kind === kind && inPlace))) {
     await build(relation);
-  } else if (atomicReplace && existing) {
+  } else if (atomicReplace && existing && existing.kind !== kind) {
     // On BigQuery views cannot be renamed and DDL has no transaction: only this change of kind is not atomic there.
     const replace = async (): Promise<void> => {
       await connection.execute(dialect.dropRelation(relation, existing.kind));

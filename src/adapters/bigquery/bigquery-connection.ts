@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BigQuery, Job, Query } from '@google-cloud/bigquery';
-import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelation, QueryResult, Relation, RelationKind } from '../contract.js';
+import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelation, QueryResult, Relation, RelationKind, TableLayout } from '../contract.js';
 import type { BigQuerySettings } from './bigquery-profile.js';
 import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
 import { seedSchema } from './bigquery-seed-schema.js';
@@ -128,7 +128,13 @@ export class BigQueryConnection implements Connection {
 
   async execute(sql: string): Promise<ExecuteResult> {
     const { metadata } = await this.runQuery(sql, false);
-    return executeResult(metadata);
+    const result = executeResult(metadata);
+    const target = metadata.statistics?.query?.ddlTargetTable as { projectId: string; datasetId: string; tableId: string } | undefined;
+    if (metadata.statistics?.query?.statementType !== 'CREATE_TABLE_AS_SELECT' || !target) return result;
+    // As dbt-bigquery: a CTAS's rows are the new table's numRows (a count(*) would be refused under require_partition_filter).
+    const [meta] = await this.table({ database: target.projectId, schema: target.datasetId, identifier: target.tableId }).getMetadata();
+    const rows = meta.numRows === undefined ? undefined : Number(meta.numRows);
+    return { ...result, rowsAffected: rows, response: { ...result.response, rows_affected: rows } };
   }
 
   async query(sql: string): Promise<QueryResult> {
@@ -194,6 +200,21 @@ export class BigQueryConnection implements Connection {
   async getColumns(relation: Relation): Promise<ColumnDef[]> {
     const [meta] = await this.table(relation).getMetadata();
     return ((meta.schema?.fields ?? []) as RestField[]).map(columnOf);
+  }
+
+  /** tables.get's partitioning and clustering (a table partitioned by ingestion time: on `_PARTITIONTIME`). */
+  async tableLayout(relation: Relation): Promise<TableLayout | undefined> {
+    const meta = await this.table(relation).getMetadata().then(([m]) => m as Record<string, any>, (e: unknown) => {
+      if ((e as { code?: number }).code === 404) return undefined;
+      throw BigQueryJobError.from(e, '', 'tables.get');
+    });
+    if (!meta) return undefined;
+    const time = meta.timePartitioning as { type?: string; field?: string } | undefined;
+    const range = meta.rangePartitioning as { field: string; range: Record<string, string> } | undefined;
+    const partition = range
+      ? { field: range.field, range: { start: Number(range.range.start), end: Number(range.range.end), interval: Number(range.range.interval) } }
+      : time ? { field: time.field ?? '_PARTITIONTIME', granularity: String(time.type ?? 'DAY').toLowerCase() as 'day' } : undefined;
+    return { ...(partition ? { partition } : {}), clusterBy: ((meta.clustering?.fields ?? []) as string[]).map(String) };
   }
 
   /** Landing: new fields inside RECORD columns, through the table's schema (tables.patch): BigQuery's SQL cannot add them. */

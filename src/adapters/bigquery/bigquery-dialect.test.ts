@@ -87,6 +87,21 @@ describe('BigQuery dialect', () => {
     expect(sql).toContain('select array_agg(distinct timestamp_trunc(`opened_at`, day)) from `acme-prod`.`gold`.`fct_complaints__strata_tmp`');
   });
 
+  it('merge without pruning matches on the key alone; under require_partition_filter with dbt\u2019s always-true filter', () => {
+    const plain = bq.merge(target, staging, ['complaint_id'], ['complaint_id']);
+    expect(parse(plain, { dialect: 'bigquery' }).statements.map((s) => s.type)).toEqual(['merge_stmt']);
+    expect(plain).toContain('on DBT_INTERNAL_DEST.`complaint_id` = DBT_INTERNAL_SOURCE.`complaint_id`\nwhen matched');
+    const filtered = bq.merge(target, staging, ['complaint_id'], ['complaint_id'], { partitionFilterFor: daily });
+    expect(() => parse(filtered, { dialect: 'bigquery' })).not.toThrow();
+    expect(filtered).toContain('= DBT_INTERNAL_SOURCE.`complaint_id` and (DBT_INTERNAL_DEST.`opened_at` is null or DBT_INTERNAL_DEST.`opened_at` is not null)\nwhen matched');
+  });
+
+  it('declares _dbt_max_partition as dbt-bigquery: the target\u2019s greatest non-null partition value, typed', () => {
+    const sql = bq.declareMaxPartition(target, monthlyDate);
+    expect(parse(`${sql};\nselect 1`, { dialect: 'bigquery' }).statements.map((s) => s.type)).toEqual(['declare_stmt', 'select_stmt']);
+    expect(sql).toBe('declare _dbt_max_partition date default (\n  select max(`opened_on`) from `acme-prod`.`gold`.`fct_complaints`\n  where `opened_on` is not null\n)');
+  });
+
   it('adds incremental_predicates to merge and delete+insert, over dbt\u2019s aliases', () => {
     const predicate = 'DBT_INTERNAL_DEST.`opened_at` > timestamp_sub(current_timestamp(), interval 7 day)';
     const merge = bq.merge(target, staging, ['complaint_id'], ['complaint_id', 'status'], { partitionBy: daily, predicates: [predicate] });

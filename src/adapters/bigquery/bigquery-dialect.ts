@@ -18,7 +18,7 @@ const RESERVED = new Set(
 /** BigQuery Standard SQL, as strings. No client here: every statement is pinned and parsed in tests. */
 export class BigQueryDialect implements Dialect {
   readonly name = 'bigquery';
-  readonly capabilities: Capabilities = { transactionalDdl: false, merge: true, atomicReplace: true, dryRun: true };
+  readonly capabilities: Capabilities = { transactionalDdl: false, merge: true, atomicReplace: true, ctasRowCount: true, dryRun: true };
   readonly incrementalStrategies = ['merge', 'insert_overwrite', 'append'];
   readonly reservedWords: ReadonlySet<string> = RESERVED;
   /** As dbt-bigquery: not null is checked; primary and foreign keys are kept as `not enforced` metadata. */
@@ -92,8 +92,10 @@ export class BigQueryDialect implements Dialect {
   }
 
   /**
-   * MERGE on the unique key. With `partition_by`, the target scan is restricted to the partitions present
-   * in the new rows (a script: the partitions are computed first), so a merge reads only what it can change.
+   * MERGE on the unique key, as dbt-bigquery. With `options.partitionBy` (opt-in) the target scan is
+   * restricted to the partitions present in the new rows (a script: the partitions are computed first);
+   * with `partitionFilterFor`, dbt's always-true `is null or is not null` on the partition column, which a
+   * table with `require_partition_filter` needs.
    */
   merge(target: Relation, source: Relation, uniqueKey: string[], columns: string[], options: MergeOptions = {}): string {
     const q = (c: string): string => this.quoteIdentifier(c);
@@ -102,6 +104,9 @@ export class BigQueryDialect implements Dialect {
     if (options.partitionBy) {
       script.push(this.declarePartitions(options.partitionBy, source));
       on.push(`${this.partitionExpression(options.partitionBy, 'DBT_INTERNAL_DEST')} in unnest(strata_partitions)`);
+    } else if (options.partitionFilterFor) {
+      const f = `DBT_INTERNAL_DEST.${q(options.partitionFilterFor.field)}`;
+      on.push(`(${f} is null or ${f} is not null)`);
     }
     for (const p of options.predicates ?? []) on.push(`(${p})`);
     const cols = columns.map(q).join(', ');
@@ -127,6 +132,12 @@ export class BigQueryDialect implements Dialect {
       ? `declare strata_partitions array<${this.partitionArrayType(partitionBy)}> default [${staticPartitions.join(', ')}]`
       : this.declarePartitions(partitionBy, source);
     return `${declare};\nmerge into ${this.renderRelation(target)} as DBT_INTERNAL_DEST\nusing ${this.renderRelation(source)} as DBT_INTERNAL_SOURCE\non false\nwhen not matched by source and ${this.partitionExpression(partitionBy, 'DBT_INTERNAL_DEST')} in unnest(strata_partitions) then delete\nwhen not matched then insert (${cols}) values (${vals})`;
+  }
+
+  /** As dbt-bigquery's `declare_dbt_max_partition`: the greatest non-null partition field of the target. */
+  declareMaxPartition(target: Relation, partitionBy: PartitionSpec): string {
+    const f = this.quoteIdentifier(partitionBy.field);
+    return `declare _dbt_max_partition ${this.partitionArrayType(partitionBy)} default (\n  select max(${f}) from ${this.renderRelation(target)}\n  where ${f} is not null\n)`;
   }
 
   deleteWhereKeyIn(target: Relation, source: Relation, uniqueKey: string[], predicates: string[] = []): string {

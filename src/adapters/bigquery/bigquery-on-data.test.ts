@@ -1,7 +1,7 @@
 /**
  * Materializations on BigQuery, checked on their rows: `strata build --target bigquery` against the local
  * BigQuery, whose statements (after BigQuery's analyzer) run on its DuckDB. Two builds with the seeds
- * changed in between: table, view, incremental merge with unique_key and partition pruning,
+ * changed in between: table, view, incremental merge with unique_key (matched on the key alone; partition pruning opt-in),
  * insert_overwrite (dynamic and static partitions), append, snapshots (timestamp and check strategies, hard
  * deletes invalidated or recorded) and quarantine leave the rows BigQuery would.
  */
@@ -34,7 +34,8 @@ function project(endpoint: string): string {
     'models/orders_view.sql': "{{ config(materialized='view') }}\nselect id, amount * 2 as doubled from {{ ref('raw_orders') }}",
     'models/orders_table.sql': "{{ config(materialized='table', partition_by={'field': 'order_date', 'data_type': 'date'}, cluster_by=['id']) }}\nselect id, amount, date(ordered_at) as order_date, format_timestamp('%Y-%m-%d %H:%M', ordered_at) as ordered_text from {{ ref('raw_orders') }}",
     'models/orders_merge.sql': incremental("unique_key='id', partition_by={'field': 'order_date', 'data_type': 'date'}"),
-    'models/orders_merge_whole.sql': incremental("unique_key='id', partition_by={'field': 'order_date', 'data_type': 'date'}, merge_partition_pruning=false"),
+    'models/orders_merge_pruned.sql': incremental("unique_key='id', partition_by={'field': 'order_date', 'data_type': 'date'}, merge_partition_pruning=true"),
+    'models/orders_merge_required.sql': incremental("unique_key='id', partition_by={'field': 'order_date', 'data_type': 'date'}, require_partition_filter=true"),
     'models/orders_overwrite.sql': incremental("incremental_strategy='insert_overwrite', partition_by={'field': 'order_date', 'data_type': 'date'}"),
     'models/orders_static.sql': incremental("incremental_strategy='insert_overwrite', partition_by={'field': 'order_date', 'data_type': 'date'}, partitions=['date(2026, 1, 1)']", ' where date(ordered_at) = date(2026, 1, 1)'),
     'models/orders_append.sql': incremental("incremental_strategy='append'", ' where id > (select max(id) from {{ this }})'),
@@ -79,16 +80,20 @@ describe.skipIf(analyzerPlatformGap)('materializations on BigQuery, on data (loc
     expect(listed.rows.map((r) => r.f.map((c) => c.v)).sort()).toEqual([['1', '10', String(Date.UTC(2026, 0, 1, 9) * 1000)], ['2', '20', String(Date.UTC(2026, 0, 1, 10) * 1000)], ['3', '30', String(Date.UTC(2026, 0, 2, 11) * 1000)]]);
   });
 
-  it('a second build: merge (pruned and whole), insert_overwrite (dynamic and static), append and snapshots leave BigQuery’s rows', async () => {
+  it('a second build: merge (on the key; pruned opt-in), insert_overwrite (dynamic and static), append and snapshots leave BigQuery’s rows', async () => {
     writeFileSync(join(dir, 'seeds', 'raw_orders.csv'), ORDERS_2);
     writeFileSync(join(dir, 'seeds', 'raw_customers.csv'), CUSTOMERS_2);
     const result = await build({ projectDir: dir, profilesDir: dir });
     expect(result.results.filter((r) => !['success', 'pass'].includes(r.status)).map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
     const row = (id: number, amount: number, d: string) => ({ id: String(id), amount: String(amount), d });
-    // Pruned to the new rows' days (01-01, 01-03, 01-04): order 3's old row (01-02) is outside them, so it is
-    // not matched and the moved order 3 is inserted beside it — BigQuery's (and dbt-bigquery's) behaviour.
-    expect(await table('orders_merge')).toEqual([row(1, 10, '2026-01-01'), row(2, 22, '2026-01-01'), row(3, 30, '2026-01-02'), row(3, 33, '2026-01-04'), row(4, 40, '2026-01-03')]);
-    expect(await table('orders_merge_whole')).toEqual([row(1, 10, '2026-01-01'), row(2, 22, '2026-01-01'), row(3, 33, '2026-01-04'), row(4, 40, '2026-01-03')]);
+    // As dbt-bigquery, the merge matches on the key alone: order 3, moved from 01-02 to 01-04, is one row.
+    const merged = [row(1, 10, '2026-01-01'), row(2, 22, '2026-01-01'), row(3, 33, '2026-01-04'), row(4, 40, '2026-01-03')];
+    expect(await table('orders_merge')).toEqual(merged);
+    // The same with require_partition_filter (the ON has dbt's always-true filter on order_date).
+    expect(await rows('select id, amount, cast(order_date as string) as d from `acme-data`.`analytics`.`orders_merge_required` where order_date is not null order by 1, 2')).toEqual(merged);
+    // Opt-in pruning to the new rows' days (01-01, 01-03, 01-04): order 3's old row (01-02) is outside them,
+    // so it is not matched and the moved order 3 is inserted beside it — why pruning is not the default.
+    expect(await table('orders_merge_pruned')).toEqual([row(1, 10, '2026-01-01'), row(2, 22, '2026-01-01'), row(3, 30, '2026-01-02'), row(3, 33, '2026-01-04'), row(4, 40, '2026-01-03')]);
     // Every partition of the new rows replaced: order 1 goes with 01-01, 01-02 stays.
     expect(await table('orders_overwrite')).toEqual([row(2, 22, '2026-01-01'), row(3, 30, '2026-01-02'), row(3, 33, '2026-01-04'), row(4, 40, '2026-01-03')]);
     // Only the static partition 01-01 replaced.

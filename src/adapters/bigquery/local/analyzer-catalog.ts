@@ -45,6 +45,8 @@ export interface CatalogInput {
   functions?: unknown[];
   /** The builtin function options (language options) the catalog loads. */
   languageOptions: unknown;
+  /** The table's name in the warehouse (`project.dataset.table`), which scans of it report as their `full_name`. */
+  fullName?(path: string[]): string;
 }
 
 interface CatalogNode {
@@ -78,7 +80,7 @@ export function buildCatalog(input: CatalogInput): Record<string, unknown> {
     if (!fields) continue;
     let node = root;
     for (const segment of path.slice(0, -1)) node = child(node, segment);
-    node.table.push({ name: path.at(-1)!, column: fields.map((f) => ({ name: f.name, type: fieldToType(f) })) });
+    node.table.push({ name: path.at(-1)!, ...(input.fullName ? { full_name: input.fullName(path) } : {}), column: fields.map((f) => ({ name: f.name, type: fieldToType(f) })) });
   }
   return {
     ...root,

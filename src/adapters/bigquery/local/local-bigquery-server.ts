@@ -12,6 +12,7 @@ import { patchTableSchema } from './table-patch.js';
 import { acquireZetaSql, type ZetaSql } from './zetasql-service.js';
 import { analyzerSettings, type AnalyzerSettings } from './analyzer-options.js';
 import { TableStore, type StoredTable } from './table-store.js';
+import { partitioningResource } from './partition-layout.js';
 import { runQueryJob, type QueryAnswer } from './query-jobs.js';
 import { loadFromUploadJob, loadFromUrisJob, type JobRecord } from './job-records.js';
 import { multipart, type ObjectSource } from './load-jobs.js';
@@ -149,7 +150,7 @@ async function route(ctx: RouteContext, req: http.IncomingMessage, raw: Buffer, 
     return send(200, {
       kind: 'bigquery#table', id: `${p}:${d}.${t}`, tableReference: { projectId: p, datasetId: d, tableId: t }, type: table.type, schema: { fields: table.fields },
       numRows: String(table.numRows), numBytes: String(table.numBytes),
-      ...(table.partitioned ? { timePartitioning: { type: 'DAY' } } : {}), ...(table.clustering ? { clustering: { fields: table.clustering } } : {}),
+      ...partitioningResource(table), ...(table.clustering ? { clustering: { fields: table.clustering } } : {}),
     });
   }
   if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && (req.method === 'PATCH' || req.method === 'PUT') && body?.schema) {

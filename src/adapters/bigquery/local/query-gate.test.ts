@@ -67,9 +67,10 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery checks every query job 
     const view = await q('create or replace view `p`.`d`.`v_daily` as (select * except (tags) from `p`.`d`.`daily`)');
     expect(view.error).toBeUndefined();
     expect((await getTable(bq.endpoint, 'p.d.v_daily')).schema.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'name', 'ts', 's', 'i', 'n']);
-    const select = await q('select id, ts, s.a as a from `p`.`d`.`daily`');
+    // require_partition_filter: a query of the table filters on its partition column (ts).
+    const select = await q('select id, ts, s.a as a from `p`.`d`.`daily` where ts is not null');
     expect(select.schema).toEqual([{ name: 'id', type: 'INTEGER', mode: 'NULLABLE' }, { name: 'ts', type: 'TIMESTAMP', mode: 'NULLABLE' }, { name: 'a', type: 'FLOAT', mode: 'NULLABLE' }]);
-    const params = await q('select to_hex(sha256(name || @PEPPER)) as h from `p`.`d`.`daily`', { parameters: [{ name: 'PEPPER', parameterType: { type: 'STRING' }, parameterValue: { value: 'x' } }] });
+    const params = await q('select to_hex(sha256(name || @PEPPER)) as h from `p`.`d`.`daily` where ts is not null', { parameters: [{ name: 'PEPPER', parameterType: { type: 'STRING' }, parameterValue: { value: 'x' } }] });
     expect(params.error).toBeUndefined();
   });
 

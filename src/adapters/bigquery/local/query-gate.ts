@@ -12,6 +12,7 @@ import { buildCatalog, canonicalName, informationSchemaView, INFORMATION_SCHEMA_
 import { attr, expressionType, leaf, type ResolvedNode } from './resolved-ast.js';
 import { engineCheck } from './engine-checks.js';
 import { schemaEffects, type SchemaEffect } from './statement-effects.js';
+import { partitionFilterRefusal, replaceRefusal, type PartitionedTable } from './partition-layout.js';
 
 export interface GateContext {
   /** The project the job runs in: two-part names resolve to it. */
@@ -20,6 +21,8 @@ export interface GateContext {
   parameters: { name: string; type: TypeProto }[];
   /** The columns of a table or view the warehouse holds (`project.dataset.table`). */
   columnsOf(key: string): TableField[] | undefined;
+  /** A table's partitioning, clustering and `require_partition_filter` (undefined: no such table, or a view). */
+  tableOf?(key: string): PartitionedTable | undefined;
 }
 
 export interface AnalyzedStatement {
@@ -86,23 +89,41 @@ function jobError(details: string, ctx: GateContext, origin?: { line: number; co
 /** A script's view of the warehouse: the store plus what earlier statements of the script changed. */
 class ScriptSchemas {
   private readonly changed = new Map<string, TableField[] | null>();
+  private readonly layouts = new Map<string, PartitionedTable | undefined>();
   constructor(private readonly ctx: GateContext) {}
+
+  /** A path's key: `project.dataset.table`, or a temp table's own name. */
+  keyOf(path: string[]): string {
+    return path.length === 1 && !path[0]!.includes('.') ? path[0]! : canonicalName(path, this.ctx.project);
+  }
 
   columnsOf(path: string[]): TableField[] | undefined {
     const view = informationSchemaView(path);
     if (view) return INFORMATION_SCHEMA_VIEWS[view];
-    const key = path.length === 1 && !path[0]!.includes('.') ? path[0]! : canonicalName(path, this.ctx.project);
+    const key = this.keyOf(path);
     if (this.changed.has(key)) return this.changed.get(key) ?? undefined;
     return this.ctx.columnsOf(key);
   }
 
+  tableOf(key: string): PartitionedTable | undefined {
+    return this.layouts.has(key) ? this.layouts.get(key) : this.ctx.tableOf?.(key);
+  }
+
   apply(effects: SchemaEffect[]): void {
     for (const e of effects) {
-      if (e.op === 'create' && !(e.ifNotExists && this.columnsOf(e.key.split('.')))) this.changed.set(e.key, e.fields);
-      if (e.op === 'drop') this.changed.set(e.key, null);
+      if (e.op === 'create' && !(e.ifNotExists && this.columnsOf(e.key.split('.')))) {
+        this.changed.set(e.key, e.fields);
+        this.layouts.set(e.key, e.kind === 'TABLE' ? { partitioning: e.partitioning, clustering: e.clustering, requirePartitionFilter: e.requirePartitionFilter } : undefined);
+      }
+      if (e.op === 'drop') {
+        this.changed.set(e.key, null);
+        this.layouts.set(e.key, undefined);
+      }
       if (e.op === 'rename') {
         this.changed.set(e.to, this.columnsOf(e.key.split('.')) ?? []);
         this.changed.set(e.key, null);
+        this.layouts.set(e.to, this.tableOf(e.key));
+        this.layouts.set(e.key, undefined);
       }
       if (e.op === 'add-columns') {
         const had = this.columnsOf(e.key.split('.')) ?? [];
@@ -162,7 +183,7 @@ class ScriptAnalysis {
   }
 
   private catalog(): Record<string, unknown> {
-    return buildCatalog({ paths: this.paths, columnsOf: (p) => this.schemas.columnsOf(p), constants: this.constants, functions: this.functions, languageOptions: this.settings.languageOptions });
+    return buildCatalog({ paths: this.paths, columnsOf: (p) => this.schemas.columnsOf(p), fullName: (p) => this.schemas.keyOf(p), constants: this.constants, functions: this.functions, languageOptions: this.settings.languageOptions });
   }
 
   /** An expression of a script statement (a DEFAULT, a SET's value): its type, or BigQuery's error placed in the script. */
@@ -217,7 +238,7 @@ class ScriptAnalysis {
     } catch (e) {
       return jobError(detailsOf(e), this.ctx);
     }
-    const refused = engineCheck(resolved) ?? tempFunctionInView(resolved, this.functions);
+    const refused = engineCheck(resolved) ?? tempFunctionInView(resolved, this.functions) ?? this.partitionRules(resolved);
     if (refused) {
       const at = lineColumn(this.bytes, start);
       return { reason: 'invalidQuery', message: `${refused} at [${at.line}:${at.column}]` };
@@ -231,6 +252,13 @@ class ScriptAnalysis {
     this.statements.push({ node: resolved, text: this.bytes.subarray(start, end).toString('utf8'), offset: start, effects, inTransaction: this.inTransaction });
     if (resolved.kind === 'resolved_commit_stmt_node' || resolved.kind === 'resolved_rollback_stmt_node') this.inTransaction = false;
     return undefined;
+  }
+
+  /** BigQuery's rules on partitioned tables: a replace keeps the spec; `require_partition_filter` is honoured. */
+  private partitionRules(resolved: ResolvedNode): string | undefined {
+    const path = attr(resolved.body, 'name_path') as string[] | undefined;
+    const target = path && /^resolved_create_table/.test(resolved.kind) ? this.schemas.tableOf(this.schemas.keyOf(path)) : undefined;
+    return replaceRefusal(resolved, target) ?? partitionFilterRefusal(resolved, (name) => this.schemas.tableOf(name));
   }
 
   /** One parsed statement of the script: variables become constants, the rest is analyzed. */

@@ -89,9 +89,16 @@ async function describeExternal(s: AnalyzedStatement, job: QueryJob, store: Tabl
   }
 }
 
+/** `ddlTargetTable` of a single DDL statement, as BigQuery reports it (dbt-bigquery reads a CTAS's rows from it). */
+function ddlTarget(statements: AnalyzedStatement[]): { ddlTargetTable?: { projectId: string; datasetId: string; tableId: string } } {
+  const created = statements.length === 1 ? statements[0]!.effects.find((e) => e.op === 'create' && !e.temp) : undefined;
+  const [projectId, datasetId, tableId] = created ? created.key.split('.') : [];
+  return projectId && datasetId && tableId ? { ddlTargetTable: { projectId, datasetId, tableId } } : {};
+}
+
 /** Runs one query job (or dry run) through the gate against the store. */
 export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store: TableStore, wh: DuckWarehouse, job: QueryJob): Promise<QueryOutcome> {
-  const gate = await analyzeJob(zs, settings, job.sql, { project: job.project, location: job.location, parameters: parameterTypes(job), columnsOf: (k) => store.columnsOf(k) });
+  const gate = await analyzeJob(zs, settings, job.sql, { project: job.project, location: job.location, parameters: parameterTypes(job), columnsOf: (k) => store.columnsOf(k), tableOf: (k) => store.partitionedTable(k) });
   const refs = gate.tables;
   const bytes = refs.reduce((n, r) => n + (store.tables.get(r)?.numBytes ?? 0), 0);
   const type = gate.statements.length === 1 ? statementType(gate.statements[0]!) : 'SCRIPT';
@@ -117,5 +124,6 @@ export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store
   if (gate.error) return { error: { ...gate.error, status: 400 } };
   if (ran.error) return { error: { ...ran.error, status: 400 } };
   const dml = ran.dmlRows;
-  return { stats: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, bytes ? 10 * 1024 * 1024 : 0)), statementType: type, ...(dml !== undefined ? { numDmlAffectedRows: String(dml) } : {}) } }, result };
+  const query = { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, bytes ? 10 * 1024 * 1024 : 0)), statementType: type, ...(dml !== undefined ? { numDmlAffectedRows: String(dml) } : {}), ...ddlTarget(gate.statements) };
+  return { stats: { totalBytesProcessed: String(bytes), query }, result };
 }

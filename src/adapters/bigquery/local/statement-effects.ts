@@ -7,11 +7,12 @@ import type { TableField } from './bigquery-types.js';
 import { attr, outputFields, type ResolvedNode } from './resolved-ast.js';
 import { typeToField } from './bigquery-types.js';
 import { canonicalName } from './analyzer-catalog.js';
+import { partitioningOf, requiresPartitionFilter, type TablePartitioning } from './partition-layout.js';
 
 export type TableKind = 'TABLE' | 'VIEW' | 'EXTERNAL';
 
 export type SchemaEffect =
-  | { op: 'create'; key: string; kind: TableKind; fields: TableField[]; ifNotExists: boolean; temp: boolean; partitioned: boolean; clustering: string[] }
+  | { op: 'create'; key: string; kind: TableKind; fields: TableField[]; ifNotExists: boolean; temp: boolean; partitioned: boolean; clustering: string[]; partitioning?: TablePartitioning; requirePartitionFilter?: boolean }
   | { op: 'drop'; key: string }
   | { op: 'rename'; key: string; to: string }
   | { op: 'add-columns'; key: string; fields: TableField[] }
@@ -32,6 +33,12 @@ function cloneFields(node: ResolvedNode): TableField[] | undefined {
   return columns?.map((c) => typeToField(c.name, c.type));
 }
 
+/** The partitioning a CREATE gives and its `require_partition_filter` (kept by the store, enforced by the gate). */
+function partitionFacts(node: ResolvedNode): { partitioning?: TablePartitioning; requirePartitionFilter?: boolean } {
+  const partitioning = partitioningOf(node);
+  return { ...(partitioning ? { partitioning } : {}), ...(partitioning && requiresPartitionFilter(node) ? { requirePartitionFilter: true } : {}) };
+}
+
 /** The schema changes of one statement, with names resolved against the job's project. */
 export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect[] {
   const path = attr(node.body, 'name_path') as string[] | undefined;
@@ -48,6 +55,7 @@ export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect
       temp,
       partitioned: ((attr(node.body, 'partition_by_list') ?? []) as unknown[]).length > 0,
       clustering,
+      ...partitionFacts(node),
     }];
   }
   if (node.kind === 'resolved_create_schema_stmt_node' && path) return [{ op: 'create-dataset', key: path.length === 1 ? `${project}.${path[0]}` : path.join('.') }];

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { TableField } from './bigquery-types.js';
 import type { SchemaEffect, TableKind } from './statement-effects.js';
+import type { TablePartitioning } from './partition-layout.js';
 
 export interface StoredTable {
   type: TableKind;
@@ -16,6 +17,9 @@ export interface StoredTable {
   /** Set for tables created with PARTITION BY / CLUSTER BY (reported by tables.get and INFORMATION_SCHEMA). */
   partitioned?: boolean;
   clustering?: string[];
+  /** Its partition column and unit or range, and whether a query must filter on it (`require_partition_filter`). */
+  partitioning?: TablePartitioning;
+  requirePartitionFilter?: boolean;
 }
 
 export class TableStore {
@@ -46,6 +50,12 @@ export class TableStore {
     return this.tables.get(key)?.fields;
   }
 
+  /** A table's partitioning facts, for the gate's rules (undefined for a view or external table). */
+  partitionedTable(key: string): StoredTable | undefined {
+    const t = this.tables.get(key);
+    return t?.type === 'TABLE' ? t : undefined;
+  }
+
   hasDataset(project: string, dataset: string): boolean {
     return this.datasets.has(`${project}.${dataset}`) || [...this.tables.keys()].some((k) => k.startsWith(`${project}.${dataset}.`));
   }
@@ -55,7 +65,7 @@ export class TableStore {
     for (const e of effects) {
       if (e.op === 'create' && !e.temp) {
         if (e.ifNotExists && this.tables.has(e.key)) continue;
-        this.tables.set(e.key, { type: e.kind, fields: e.fields, numRows: 0, numBytes: 0, ...(e.partitioned ? { partitioned: true } : {}), ...(e.clustering.length ? { clustering: e.clustering } : {}) });
+        this.tables.set(e.key, { type: e.kind, fields: e.fields, numRows: 0, numBytes: 0, ...(e.partitioned ? { partitioned: true } : {}), ...(e.clustering.length ? { clustering: e.clustering } : {}), ...(e.partitioning ? { partitioning: e.partitioning } : {}), ...(e.requirePartitionFilter ? { requirePartitionFilter: true } : {}) });
       } else if (e.op === 'drop') this.tables.delete(e.key);
       else if (e.op === 'rename') {
         const t = this.tables.get(e.key);
