@@ -36,6 +36,12 @@ describe.skipIf(analyzerPlatformGap)('ALTER TABLE on the local BigQuery', () => 
     expect(await queryRows(bq.endpoint, 'select * from shop.crates', { project: 'acme-alter' })).toEqual([{ id: '1', weight_class: 'heavy', label: null }]);
   });
 
+  it('accepts the actions that change no rows (options, descriptions, defaults)', async () => {
+    for (const action of ["alter column `id` set options(description = 'the crate')", 'alter column `id` drop not null', "set options(description = 'crates')"]) {
+      expect((await run(`alter table \`acme-alter\`.\`shop\`.\`crates\` ${action}`)).error).toBeUndefined();
+    }
+  });
+
   it('refuses an action it does not carry out, naming it', async () => {
     const answer = await run('alter table `acme-alter`.`shop`.`crates` rename column label to tag');
     expect(answer.error).toMatchObject({ reason: 'notImplemented', message: expect.stringMatching(/rename column/i) });

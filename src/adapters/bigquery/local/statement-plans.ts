@@ -162,7 +162,10 @@ const NO_ROWS_ACTIONS = /set_options|column_options|set_default|drop_default|set
 
 /** An ALTER TABLE action that would change the data or schema but is not carried out here fails the job, named. */
 function refuseUnexecutedActions(node: AnalyzedStatement['node']): void {
-  for (const a of (attr(node.body, 'alter_action_list') ?? []) as { node: string }[]) {
+  for (const action of (attr(node.body, 'alter_action_list') ?? []) as { node: string }[]) {
+    // ALTER COLUMN's actions are wrapped: the leaf names what it does (`…_alter_column_options_action_node`).
+    let a = action as { node: string } & Record<string, unknown>;
+    while ((a[a.node] as { node?: string } | undefined)?.node) a = a[a.node] as typeof a;
     if (ALTER_ACTIONS.has(a.node) || NO_ROWS_ACTIONS.test(a.node)) continue;
     throw new Untranslatable(`ALTER TABLE … ${a.node.replace(/^resolved_|_action_node$/g, '').replace(/_/g, ' ').toUpperCase()}`);
   }
