@@ -42,6 +42,10 @@ export interface ColumnConventions {
   labels: Record<string, string>;
   stringType(size: number): string;
   quote(name: string): string;
+  /** `numeric_type(dtype, precision, scale)`; absent: dbt's base `dtype(precision,scale)`. */
+  numericType?(dtype: string, precision: unknown, scale: unknown): string;
+  /** A Column's `literal(value)`; absent: dbt's base `value::data_type`. */
+  literal?(value: string, dtype: string): string;
 }
 
 /** Files and lines `strata init` writes for a new project on this warehouse. */

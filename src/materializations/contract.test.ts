@@ -12,7 +12,7 @@ describe('contract queries', () => {
     const columns = [{ name: 'id', dataType: 'int64' }, { name: 'created at', dataType: 'timestamp' }];
     const bq = contractQueries('select 1 as id, current_timestamp() as `created at`', columns, bigqueryDialect);
     for (const sql of [bq.model, bq.contract]) expect(() => parse(sql, { dialect: 'bigquery' })).not.toThrow();
-    expect(bq.contract).toBe('select cast(null as int64) as `id`, cast(null as timestamp) as `created at` where false limit 0');
+    expect(bq.contract).toBe('select * from (\nselect cast(null as int64) as `id`, cast(null as timestamp) as `created at`\n) as strata_contract_types where false limit 0');
     const duck = contractQueries('select 1 as id', [{ name: 'id', dataType: 'integer' }], duckdbDialect);
     expect(() => parse(duck.contract, { dialect: 'postgresql' })).not.toThrow();
   });

@@ -9,6 +9,7 @@
 import { UserError } from '../diagnostics/index.js';
 import type { ConstraintDef, Connection, ContractDdl, Dialect } from '../adapters/contract.js';
 import { skippedConstraints } from '../adapters/contract-ddl.js';
+import { columnTypeText } from '../adapters/column-type.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { withSqlHeader } from './sql-header.js';
@@ -65,11 +66,15 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** The two queries whose columns are compared: the model's, and one typed by the contract; neither returns rows. */
+/**
+ * The two queries whose columns are compared: the model's, and one typed by the contract; neither returns rows.
+ * The casts are a subquery, as dbt's `get_empty_schema_sql` inside `get_empty_subquery_sql`: BigQuery refuses
+ * a WHERE without a FROM.
+ */
 export function contractQueries(sql: string, columns: { name: string; dataType: string }[], dialect: Pick<Dialect, 'quoteIdentifier'>): { model: string; contract: string } {
   return {
     model: `select * from (\n${sql}\n) as strata_contract_check where false limit 0`,
-    contract: `select ${columns.map((c) => `cast(null as ${c.dataType}) as ${dialect.quoteIdentifier(c.name)}`).join(', ')} where false limit 0`,
+    contract: `select * from (\nselect ${columns.map((c) => `cast(null as ${c.dataType}) as ${dialect.quoteIdentifier(c.name)}`).join(', ')}\n) as strata_contract_types where false limit 0`,
   };
 }
 
@@ -85,15 +90,17 @@ export async function enforceContract(node: ManifestNode, sql: string, connectio
   const queries = contractQueries(sql, declared.map((c) => ({ name: c.name, dataType: c.dataType! })), dialect);
   const actual = (await connection.query(withSqlHeader(node, queries.model))).columns;
   const expected = (await connection.query(queries.contract)).columns;
-  const typeOf = new Map(actual.map((c) => [c.name.toLowerCase(), c.dataType]));
+  // Whole types (a STRUCT's fields, ARRAY<…>), as dbt-bigquery compares BigQueryColumn.data_type.
+  const typeOf = new Map(actual.map((c) => [c.name.toLowerCase(), columnTypeText(c)]));
   const rows: string[][] = [];
   for (const c of expected) {
     const found = typeOf.get(c.name.toLowerCase());
-    if (found === undefined) rows.push([c.name, '', c.dataType, 'missing in definition']);
-    else if (found.toUpperCase() !== c.dataType.toUpperCase()) rows.push([c.name, found, c.dataType, 'data type mismatch']);
+    const type = columnTypeText(c);
+    if (found === undefined) rows.push([c.name, '', type, 'missing in definition']);
+    else if (found.toUpperCase() !== type.toUpperCase()) rows.push([c.name, found, type, 'data type mismatch']);
   }
   const contracted = new Set(expected.map((c) => c.name.toLowerCase()));
-  for (const c of actual) if (!contracted.has(c.name.toLowerCase())) rows.push([c.name, c.dataType, '', 'missing in contract']);
+  for (const c of actual) if (!contracted.has(c.name.toLowerCase())) rows.push([c.name, columnTypeText(c), '', 'missing in contract']);
   if (rows.length) {
     throw new UserError({
       code: 'contract-violation',

@@ -7,6 +7,7 @@ import { UserError } from '../diagnostics/index.js';
 import { STAGING_SUFFIX, directLookup, dropStaging, isTemporary, workRelation } from './swap.js';
 import type { AlongsideStatements, RelationLookup } from './types.js';
 import { headerOptions } from './sql-header.js';
+import { reconcileColumns } from './on-schema-change.js';
 
 /** A model's `unique_key` as a list of columns (a list, or a text split at commas, as dbt); none: rows are appended. */
 export function uniqueKeyOf(node: ManifestNode): string[] {
@@ -59,29 +60,6 @@ function updateColumnsOf(node: ManifestNode, columns: string[]): string[] | unde
   if (only) return only.map((c) => byLower.get(c.toLowerCase())!);
   const excluded = new Set(named.map((c) => c.toLowerCase()));
   return columns.filter((c) => !excluded.has(c.toLowerCase()));
-}
-
-/** The columns to write after applying `on_schema_change`; returns statements to run first. */
-function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation, targetCols: ColumnDef[], newCols: ColumnDef[]): { columns: string[]; ddl: string[] } {
-  const lower = (cols: ColumnDef[]): Map<string, ColumnDef> => new Map(cols.map((c) => [c.name.toLowerCase(), c]));
-  const t = lower(targetCols);
-  const n = lower(newCols);
-  const added = newCols.filter((c) => !t.has(c.name.toLowerCase()));
-  const removed = targetCols.filter((c) => !n.has(c.name.toLowerCase()));
-  const mode = node.config.on_schema_change ?? 'ignore';
-  const shared = targetCols.filter((c) => n.has(c.name.toLowerCase())).map((c) => c.name);
-  if (mode === 'fail' && (added.length || removed.length)) {
-    // dbt's wording (a compilation error there), which its adapter suite looks for.
-    const names = (cols: ColumnDef[]): string => `[${cols.map((c) => `'${c.name}'`).join(', ')}]`;
-    fail(node, `Compilation Error in model ${node.name}: The source and target schemas on this incremental model are out of sync! Source columns not in target: ${names(added)}; target columns not in source: ${names(removed)} (on_schema_change is 'fail')`, "run with --full-refresh, or set on_schema_change='append_new_columns' or 'sync_all_columns'");
-  }
-  if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
-    const ddl: string[] = [];
-    if (added.length) ddl.push(dialect.addColumns(target, added));
-    if (mode === 'sync_all_columns') for (const c of removed) ddl.push(`alter table ${dialect.renderRelation(target)} drop column ${dialect.quoteIdentifier(c.name)}`);
-    return { columns: [...shared, ...added.map((c) => c.name)], ddl };
-  }
-  return { columns: shared, ddl: [] };
 }
 
 /**

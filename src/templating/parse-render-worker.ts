@@ -20,7 +20,7 @@ function work(input: WorkerInput): void {
   };
   const engine = new JinjaTemplateEngine({
     ...options,
-    columnConventions: columnLabels ? () => ({ labels: columnLabels, stringType: mainThreadOnly(''), quote: mainThreadOnly('') }) : undefined,
+    columnConventions: columnLabels ? () => ({ labels: columnLabels, stringType: mainThreadOnly(''), quote: mainThreadOnly(''), numericType: mainThreadOnly(''), literal: mainThreadOnly('') }) : undefined,
     // The main thread compiled every macro file already (or its snapshot proved they compile).
     deferMacroCompile: true,
     secretReference: (name) => {

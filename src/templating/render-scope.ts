@@ -88,7 +88,8 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
   const dispatch = dispatcher(input, adapterType);
   const thisRel = run ? relationObject(run.thisRelation, run.renderRelation, run.quoteIdentifier) : parseRelation({ schema: String(node.config.schema ?? 'schema'), identifier: node.name }, [String(node.config.schema ?? 'schema'), node.name]);
   const { runQuery, statement, loadResult } = warehouseCalls(run);
-  const adapter = templateAdapter(adapterType, dispatch, run, options.behaviorFlags ?? {}, options.target, options.quoting ?? {});
+  const columnConventions = options.columnConventions?.(adapterType);
+  const adapter = templateAdapter(adapterType, dispatch, run, options.behaviorFlags ?? {}, options.target, options.quoting ?? {}, columnConventions);
 
   const scope: Record<string, unknown> = {
     ref,
@@ -124,7 +125,7 @@ export function buildScope(input: ScopeInput): Record<string, unknown> {
     selected_resources: run?.selectedResources ?? [],
     dbt_version: DBT_COMPAT_VERSION,
     adapter,
-    api: { Column: columnApi(options.columnConventions?.(adapterType)), Relation: { create: (...a: Args) => createRelation(splitArgs(a).kw, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier]), options.quoting) } },
+    api: { Column: columnApi(columnConventions), Relation: { create: (...a: Args) => createRelation(splitArgs(a).kw, run ? run.renderRelation : (r) => placeholder([r.schema, r.identifier]), options.quoting) } },
     run_query: runQuery,
     statement,
     load_result: loadResult,

@@ -4,9 +4,9 @@
  * `get_missing_columns`, …). Warehouse calls return Promises, which the run render awaits; while parsing
  * (`execute` false) they answer as dbt's parse does: nothing.
  */
-import type { Relation } from '../adapters/contract.js';
+import type { ColumnConventions, Relation } from '../adapters/contract.js';
 import { splitArgs } from './call-args.js';
-import { ColumnValue } from './api-column.js';
+import { columnValueOf, type ColumnValue } from './api-column.js';
 import { relationObject } from './template-relation.js';
 import type { RunRenderContext } from './types.js';
 import { TemplateUserError } from './signals.js';
@@ -39,13 +39,13 @@ function behaviorObject(projectFlags: Record<string, boolean>): Record<string, B
   return Object.fromEntries(Object.entries(ADAPTER_BEHAVIOR_FLAGS).map(([name, byDefault]) => [name, new BehaviorFlag(projectFlags[name] ?? byDefault)]));
 }
 
-export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}, target?: Record<string, unknown>, quoting: Record<string, boolean> = {}): Record<string, unknown> {
+export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}, target?: Record<string, unknown>, quoting: Record<string, boolean> = {}, columnConventions?: ColumnConventions): Record<string, unknown> {
   const execute = !!run?.warehouse;
   const wh = run?.warehouse;
   const quote = (s: string): string => (run ? run.quoteIdentifier(s) : `"${s}"`);
   const columns = (rel: RelationLike): unknown => {
     if (!execute || !rel) return [];
-    return wh!.getColumns(toRelation(rel)).then((cols) => cols.map((c) => new ColumnValue(c.name, c.dataType, run!.quoteIdentifier(c.name))));
+    return wh!.getColumns(toRelation(rel)).then((cols) => cols.map((c) => columnValueOf(c, run!.quoteIdentifier, columnConventions)));
   };
   const getRelation = (...args: Args): unknown => {
     const { pos, kw } = splitArgs(args);

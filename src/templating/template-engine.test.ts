@@ -238,6 +238,14 @@ describe('api.Column', () => {
     expect(await render("{{ api.Column.translate_type('string') }} {{ api.Column.translate_type('integer') }} {{ api.Column.translate_type('decimal') }} {{ api.Column.numeric_type('numeric', 12, 2) }} {{ api.Column.create('id', 'int').name }}")).toBe('TEXT INT decimal numeric(12,2) id');
     expect(await render("{{ api.Column.translate_type('string') }} {{ api.Column.translate_type('integer') }} {{ api.Column.string_type(10) }}", { ...runContext(), adapterType: 'bigquery' })).toBe('string INT64 STRING');
   });
+
+  it("is callable as dbt's class, and its Columns answer literal, string_type and numeric_type per adapter", async () => {
+    const bq = { ...runContext(), adapterType: 'bigquery' };
+    expect(await render("{% set c = api.Column('qty', 'INT64') %}{{ c.name }}|{{ c.data_type }}|{{ c.mode }}|{{ c.literal(3) }}|{{ c.string_type(5) }}|{{ c.numeric_type('NUMERIC', 10, 2) }}|{{ api.Column.numeric_type('NUMERIC', 10, 2) }}|{{ c.quoted }}", bq)).toBe(
+      'qty|INT64|NULLABLE|cast(3 as INT64)|STRING|NUMERIC|NUMERIC|`qty`',
+    );
+    expect(await render("{% set c = api.Column('qty', 'integer') %}{{ c.literal(3) }}|{{ c.string_type(5) }}|{{ c.numeric_type('numeric', 10, 2) }}|{{ c.flatten() | map(attribute='name') | join(',') }}")).toBe('3::integer|character varying(5)|numeric(10,2)|qty');
+  });
 });
 
 describe('{% with %}', () => {

@@ -16,7 +16,7 @@ interface JobOutcome {
   job: Job;
   metadata: Record<string, any>;
   rows?: Record<string, unknown>[];
-  schema?: { name: string; type: string }[];
+  schema?: ColumnDef[];
 }
 
 function plain(v: unknown): unknown {
@@ -110,7 +110,8 @@ export class BigQueryConnection implements Connection {
         const [rows, , response] = await job.getQueryResults({ autoPaginate: true, ...(withRows ? {} : { maxResults: 0 }) }).finally(() => (this.running = undefined));
         const [metadata] = await job.getMetadata();
         if (metadata.status?.errorResult) throw new BigQueryJobError(metadata.status.errorResult, sql, jobId);
-        const fields = ((response as { schema?: { fields?: { name: string; type: string }[] } })?.schema?.fields ?? []).map((f) => ({ name: f.name, type: STANDARD_TYPES[f.type] ?? f.type }));
+        // A record's fields and a repeated mode kept: a contract compares whole types (STRUCT<…>, ARRAY<…>).
+        const fields = ((response as { schema?: { fields?: RestField[] } })?.schema?.fields ?? []).map(columnOf);
         return { job, metadata, rows: withRows ? (rows as Record<string, unknown>[]) : undefined, schema: fields };
       } catch (e) {
         const err = e instanceof BigQueryJobError ? e : BigQueryJobError.from(e, sql, jobId);
@@ -140,7 +141,7 @@ export class BigQueryConnection implements Connection {
   async query(sql: string): Promise<QueryResult> {
     const { rows, schema } = await this.runQuery(sql, true);
     return {
-      columns: (schema ?? []).map((f) => ({ name: f.name, dataType: f.type })),
+      columns: schema ?? [],
       rows: (rows ?? []).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))),
     };
   }

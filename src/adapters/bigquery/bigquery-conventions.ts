@@ -13,6 +13,9 @@ export const bigqueryConventions: AdapterConventions = {
     labels: { TEXT: 'STRING', FLOAT: 'FLOAT64', INTEGER: 'INT64' },
     stringType: () => 'STRING',
     quote: (name) => `\`${name}\``,
+    // BigQueryColumn's: precision and scale left out; a literal is a cast.
+    numericType: (dtype) => dtype,
+    literal: (value, dtype) => `cast(${value} as ${dtype})`,
   },
   // dbt-bigquery: `dataset` is an alias of `schema`, `project` of `database`.
   targetNames: (settings) => {

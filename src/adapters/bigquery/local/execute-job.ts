@@ -74,11 +74,11 @@ async function syncCatalog(wh: DuckWarehouse, store: TableStore, tables: string[
 }
 
 /** Runs the statements (the gate's accepted ones) of one job on the warehouse. */
-export async function executeStatements(wh: DuckWarehouse, store: TableStore, job: { project: string; parameters?: JobParameter[] }, statements: AnalyzedStatement[], tables: string[], objects?: ObjectSource): Promise<Execution> {
+export async function executeStatements(wh: DuckWarehouse, store: TableStore, job: { project: string; parameters?: JobParameter[]; sessionUser?: string }, statements: AnalyzedStatement[], tables: string[], objects?: ObjectSource): Promise<Execution> {
   const projects = [...new Set([job.project, ...tables.map((t) => t.split('.')[0]!)])];
   await wh.useProject(job.project, projects);
   await syncCatalog(wh, store, tables);
-  const ctx: TranslateContext = { variables: new Set() };
+  const ctx: TranslateContext = { variables: new Set(), sessionUser: job.sessionUser };
   const temps = new Set<string>();
   const macros = new Set<string>();
   const names = await setParameters(wh, job.parameters ?? []);

@@ -8,6 +8,7 @@ import type { ZetaSql } from './zetasql-service.js';
 import type { AnalyzerSettings } from './analyzer-options.js';
 import type { TableStore } from './table-store.js';
 import { fieldToType, standardTypeName, type TableField } from './bigquery-types.js';
+import { DEFAULT_SESSION_USER, withSessionUser } from './session-user.js';
 import { INFORMATION_SCHEMA_VIEWS, TYPE_ALIASES, canonicalName, informationSchemaView } from './analyzer-catalog.js';
 
 type Cell = Record<string, unknown>;
@@ -59,14 +60,14 @@ function restValue(v: Cell): unknown {
  * Rows of a SELECT that reads only INFORMATION_SCHEMA views (undefined when it reads anything else:
  * this server keeps no table rows).
  */
-export async function informationSchemaRows(zs: ZetaSql, settings: AnalyzerSettings, sql: string, paths: string[][], project: string, store: TableStore, columns: string[]): Promise<Record<string, unknown>[] | undefined> {
+export async function informationSchemaRows(zs: ZetaSql, settings: AnalyzerSettings, sql: string, paths: string[][], project: string, store: TableStore, columns: string[], sessionUser = DEFAULT_SESSION_USER): Promise<Record<string, unknown>[] | undefined> {
   // (Quoted prefixes such as `p`.`d` of a view's path are no tables: only stored tables count.)
   const reads = paths.filter((p) => informationSchemaView(p) || store.tables.has(canonicalName(p, project)));
   if (!reads.length || !reads.every((p) => informationSchemaView(p))) return undefined;
   const table: { name: string; column: unknown[] }[] = [];
   const content: Record<string, unknown> = {};
   // Any dotted path ending in INFORMATION_SCHEMA.<view>, however it is quoted, becomes a top-level table.
-  const rewritten = sql.replace(/(?:(?:`[^`]+`|[A-Za-z_][\w-]*)\s*\.\s*)*(?:`[^`]*INFORMATION_SCHEMA[^`]*`|INFORMATION_SCHEMA)(?:\s*\.\s*(?:`\w+`|\w+))?/gi, (text) => {
+  const rewritten = withSessionUser(sql, sessionUser).replace(/(?:(?:`[^`]+`|[A-Za-z_][\w-]*)\s*\.\s*)*(?:`[^`]*INFORMATION_SCHEMA[^`]*`|INFORMATION_SCHEMA)(?:\s*\.\s*(?:`\w+`|\w+))?/gi, (text) => {
     const segments = text.split(/`\s*\.\s*`|`\s*\.\s*|\s*\.\s*`|\s*\.\s*/).map((s) => s.replace(/`/g, '')).flatMap((s) => s.split('.'));
     const view = informationSchemaView(segments);
     if (!view || !INFORMATION_SCHEMA_VIEWS[view]) return text;

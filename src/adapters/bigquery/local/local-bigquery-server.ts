@@ -54,6 +54,8 @@ export interface LocalBigQueryOptions {
   dataDir?: string;
   /** The location jobs report when the client names none. */
   location?: string;
+  /** What `session_user()` answers: the account jobs run as (default `local-user@bigquery.local`). */
+  sessionUser?: string;
 }
 
 type Send = (status: number, body: unknown) => void;
@@ -197,7 +199,7 @@ async function insertJob(ctx: RouteContext, project: string, body: any, send: Se
   if (ctx.jobById.has(ref.jobId)) return apiError(send, 409, 'duplicate', `Already Exists: Job ${project}:${location}.${ref.jobId}`);
   if (cfg.load?.sourceUris) return send(200, remember(ctx, await loadFromUrisJob(project, location, body, ctx.options.gcs, ctx.store, ctx.wh)));
   const now = String(Date.now());
-  const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, ctx.wh, { project, location, sql: cfg.query?.query ?? '', dryRun: false, parameters: cfg.query?.queryParameters, answer: ctx.api.answer, objects: ctx.options.gcs });
+  const out = await runQueryJob(ctx.zs, ctx.settings, ctx.store, ctx.wh, { project, location, sql: cfg.query?.query ?? '', dryRun: false, parameters: cfg.query?.queryParameters, answer: ctx.api.answer, objects: ctx.options.gcs, sessionUser: ctx.options.sessionUser });
   const resource = {
     kind: 'bigquery#job',
     id: `${project}:${location}.${ref.jobId}`,

@@ -125,6 +125,10 @@ class ScriptSchemas {
         this.layouts.set(e.to, this.tableOf(e.key));
         this.layouts.set(e.key, undefined);
       }
+      if (e.op === 'drop-columns') {
+        const gone = new Set(e.names.map((n) => n.toLowerCase()));
+        this.changed.set(e.key, (this.columnsOf(e.key.split('.')) ?? []).filter((f) => !gone.has(f.name.toLowerCase())));
+      }
       if (e.op === 'add-columns') {
         const had = this.columnsOf(e.key.split('.')) ?? [];
         this.changed.set(e.key, [...had, ...e.fields.filter((f) => !had.some((h) => h.name.toLowerCase() === f.name.toLowerCase()))]);
@@ -136,11 +140,18 @@ class ScriptSchemas {
 const QUALIFY_PATCH = 'where true ';
 const detailsOf = (e: unknown): string => String((e as { details?: string }).details ?? e);
 
-/** Table paths as the SQL writes them: the analyzer's extraction, plus every backquoted path (it leaves out some DDL targets, as ALTER TABLE's). */
+const PATH_PART = '(?:`[^`]+`|[A-Za-z_][\\w-]*)';
+const ALTER_TARGET = new RegExp(`\\balter\\s+table\\s+(?:if\\s+exists\\s+)?(${PATH_PART}(?:\\s*\\.\\s*${PATH_PART})*)`, 'gi');
+
+/**
+ * Table paths as the SQL writes them: the analyzer's extraction, plus every backquoted path and every ALTER
+ * TABLE target, quoted or not (the extraction leaves out some DDL targets, as ALTER TABLE's).
+ */
 async function namedPaths(zs: ZetaSql, settings: AnalyzerSettings, sql: string): Promise<string[][]> {
   const named = await zs.call('extractTableNamesFromStatement', { sql_statement: sql, allow_script: true, options: settings.languageOptions });
   const quoted = [...sql.matchAll(/`[^`]+`(?:\.`[^`]+`)*/g)].map((m) => m[0].slice(1, -1).split('`.`'));
-  return [...((named.table_name ?? []) as { table_name_segment: string[] }[]).map((t) => t.table_name_segment), ...quoted];
+  const altered = [...sql.matchAll(ALTER_TARGET)].map((m) => [...m[1]!.matchAll(new RegExp(PATH_PART, 'g'))].map((p) => p[0].replace(/`/g, '')));
+  return [...((named.table_name ?? []) as { table_name_segment: string[] }[]).map((t) => t.table_name_segment), ...quoted, ...altered];
 }
 
 /**

@@ -40,6 +40,8 @@ export interface QueryJob {
   objects?: ObjectSource;
   /** A test's rows for a SELECT (the server keeps no rows of its own). */
   answer?: (sql: string) => QueryAnswer | undefined;
+  /** What `session_user()` answers (session-user.ts). */
+  sessionUser?: string;
 }
 
 /** BigQuery's `statementType` of a resolved statement. */
@@ -75,8 +77,21 @@ async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStat
   if (custom) return custom;
   const fields = outputFields(s.node) ?? [];
   if (rows) return { fields, rows: restRows(rows, fields) };
-  const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.map((f) => f.name));
+  const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.map((f) => f.name), job.sessionUser);
   return { fields, rows: info ?? [] };
+}
+
+/**
+ * A query the analyzer accepted that this server cannot answer (the reference evaluator lacks a function):
+ * a job error BigQuery's way, `notImplemented`, which no client retries — not an HTTP 500.
+ */
+async function answerOrRefusal(answer: () => Promise<QueryAnswer>): Promise<{ result?: QueryAnswer; error?: { reason: string; message: string } }> {
+  try {
+    return { result: await answer() };
+  } catch (e) {
+    const detail = String((e as Error).message).split('\n')[0]!.replace(/^\d+ [A-Z_]+: /, '');
+    return { error: { reason: 'notImplemented', message: `The local BigQuery accepted this query but cannot evaluate it (${detail})` } };
+  }
 }
 
 /** An external table created over local GCS objects gets the files' columns and row count. */
@@ -119,10 +134,12 @@ export async function runQueryJob(zs: ZetaSql, settings: AnalyzerSettings, store
     return out;
   });
   const last = done.slice(0, ran.executed).filter((s) => s.node.kind === 'resolved_query_stmt_node').at(-1);
-  const result = last ? await resultOf(zs, settings, last, job, store, gate, ran.rows) : undefined;
+  const answered = last ? await answerOrRefusal(() => resultOf(zs, settings, last, job, store, gate, ran.rows)) : {};
+  const result = answered.result;
   store.save();
   if (gate.error) return { error: { ...gate.error, status: 400 } };
   if (ran.error) return { error: { ...ran.error, status: 400 } };
+  if (answered.error) return { error: { ...answered.error, status: 400 } };
   const dml = ran.dmlRows;
   const query = { totalBytesProcessed: String(bytes), totalBytesBilled: String(Math.max(bytes, bytes ? 10 * 1024 * 1024 : 0)), statementType: type, ...(dml !== undefined ? { numDmlAffectedRows: String(dml) } : {}), ...ddlTarget(gate.statements) };
   return { stats: { totalBytesProcessed: String(bytes), query }, result };

@@ -1,5 +1,5 @@
 /**
- * What a resolved statement does to the warehouse's schema — create, drop, rename, add columns, create a
+ * What a resolved statement does to the warehouse's schema — create, drop, rename, add or drop columns, create a
  * dataset — as plain data, applied by the gate to a script's view of the catalog and by the server to
  * its store once a job succeeds.
  */
@@ -16,6 +16,7 @@ export type SchemaEffect =
   | { op: 'drop'; key: string }
   | { op: 'rename'; key: string; to: string }
   | { op: 'add-columns'; key: string; fields: TableField[] }
+  | { op: 'drop-columns'; key: string; names: string[] }
   | { op: 'create-dataset'; key: string }
   | { op: 'drop-dataset'; key: string };
 
@@ -68,6 +69,7 @@ export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect
     const key = canonicalName(path, project);
     const out: SchemaEffect[] = [];
     const added: TableField[] = [];
+    const dropped: string[] = [];
     for (const a of (attr(node.body, 'alter_action_list') ?? []) as any[]) {
       const action = a[a.node];
       if (a.node === 'resolved_rename_to_action_node') {
@@ -75,8 +77,11 @@ export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect
         out.push({ op: 'rename', key, to: to.length === 1 ? `${key.split('.').slice(0, 2).join('.')}.${to[0]}` : canonicalName(to, project) });
       }
       if (a.node === 'resolved_add_column_action_node') added.push(typeToField(action.column_definition.name, action.column_definition.type));
+      if (a.node === 'resolved_drop_column_action_node') dropped.push(String(action.name));
     }
+    // BigQuery applies a statement's actions in order; the server keeps drops before adds (a column dropped and re-added in one ALTER is not supported here).
     if (added.length) out.unshift({ op: 'add-columns', key, fields: added });
+    if (dropped.length) out.unshift({ op: 'drop-columns', key, names: dropped });
     return out;
   }
   return [];

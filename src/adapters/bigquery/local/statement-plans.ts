@@ -163,8 +163,10 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
     return { projects: projectOf(drop.key), sql: [`drop ${type} if exists ${drop.key.includes('.') ? duckRelation(drop.key) : quoteIdent(drop.key)}`] };
   }
   if (kind === 'resolved_alter_table_stmt_node' || kind === 'resolved_alter_table_set_options_stmt_node') {
+    refuseUnexecutedActions(s.node);
     const sql: string[] = [];
     for (const e of s.effects) {
+      if (e.op === 'drop-columns') for (const n of e.names) sql.push(`alter table ${duckRelation(e.key)} drop column if exists ${quoteIdent(n)}`);
       if (e.op === 'add-columns') for (const f of e.fields) sql.push(`alter table ${duckRelation(e.key)} add column if not exists ${quoteIdent(f.name)} ${columnDefinitions([f]).replace(/^"[^"]*" /, '')}`);
       if (e.op === 'rename') sql.push(`alter table ${duckRelation(e.key)} rename to ${quoteIdent(e.to.split('.').at(-1)!)}`);
     }
@@ -172,6 +174,21 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   }
   if (kind === 'resolved_alter_column_options_action_node' || /set_options|alter_(view|schema)/.test(kind)) return { projects: [], sql: [] };
   throw new Untranslatable(`${kind.replace(/^resolved_|_node$/g, '').replace(/_/g, ' ')}`);
+}
+
+/** ALTER TABLE actions carried out here (the rest change no rows: options, descriptions, defaults). */
+const ALTER_ACTIONS = new Set(['resolved_add_column_action_node', 'resolved_drop_column_action_node', 'resolved_rename_to_action_node']);
+const NO_ROWS_ACTIONS = /set_options|column_options|set_default|drop_default|set_collate|drop_not_null/;
+
+/** An ALTER TABLE action that would change the data or schema but is not carried out here fails the job, named. */
+function refuseUnexecutedActions(node: AnalyzedStatement['node']): void {
+  for (const action of (attr(node.body, 'alter_action_list') ?? []) as { node: string }[]) {
+    // ALTER COLUMN's actions are wrapped: the leaf names what it does (`…_alter_column_options_action_node`).
+    let a = action as { node: string } & Record<string, unknown>;
+    while ((a[a.node] as { node?: string } | undefined)?.node) a = a[a.node] as typeof a;
+    if (ALTER_ACTIONS.has(a.node) || NO_ROWS_ACTIONS.test(a.node)) continue;
+    throw new Untranslatable(`ALTER TABLE … ${a.node.replace(/^resolved_|_action_node$/g, '').replace(/_/g, ' ').toUpperCase()}`);
+  }
 }
 
 /** A statement's first line without comments (for messages). */

@@ -76,6 +76,10 @@ export class TableStore {
       } else if (e.op === 'add-columns') {
         const t = this.tables.get(e.key);
         if (t) t.fields = [...t.fields, ...e.fields.filter((f) => !t.fields.some((h) => h.name.toLowerCase() === f.name.toLowerCase()))];
+      } else if (e.op === 'drop-columns') {
+        const t = this.tables.get(e.key);
+        const gone = new Set(e.names.map((n) => n.toLowerCase()));
+        if (t) t.fields = t.fields.filter((f) => !gone.has(f.name.toLowerCase()));
       } else if (e.op === 'create-dataset') this.datasets.add(e.key);
       else if (e.op === 'drop-dataset') {
         this.datasets.delete(e.key);

@@ -10,6 +10,7 @@
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
 import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
+import { DEFAULT_SESSION_USER } from './session-user.js';
 import { CURRENT, interval } from './special-forms.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
@@ -24,6 +25,8 @@ export interface TranslateContext {
   variables: Set<string>;
   /** Where the statement's meaning depends on operand types (typed-sites.ts), in the translated text. */
   sites?: TypedSite[];
+  /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
+  sessionUser?: string;
 }
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
@@ -196,6 +199,7 @@ export class Translator {
     };
     if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
     if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, close + 1];
+    if (f === 'session_user') return [quoteString(this.ctx.sessionUser ?? DEFAULT_SESSION_USER), close + 1];
     return [timeCall(c, this) ?? valueCall(c, this), close + 1];
   }
 
