@@ -15,6 +15,7 @@ import { compileForDocs, writeCompileResults } from './compile-results.js';
 import { copyDocsAssets } from './docs-assets.js';
 import type { CommonOptions, ExitCode } from './types.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
+import { templateWarehouse } from '../execute/warehouse-state.js';
 
 /** Resource types that are relations in the warehouse. */
 const CATALOGUED = new Set(['model', 'seed', 'snapshot', 'landing']);
@@ -69,6 +70,8 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   const sources: CatalogEntry[] = [];
   let facts: WarehouseFacts = {};
   let compiled: Awaited<ReturnType<typeof compileForDocs>> = { diagnostics: [] };
+  // Set in the try below, which returns when it fails.
+  let traced!: Awaited<ReturnType<typeof projectLineage>>;
   let warehouse: Warehouse | undefined;
   let connection: Connection | undefined;
   try {
@@ -95,6 +98,10 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
     // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
     if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
+    // Lineage while the warehouse is open: a model whose SQL reads it when compiled (run_query, a relation
+    // outside the project) is traced as the build would run it. A billing warehouse is left alone, as above.
+    const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns]));
+    traced = await projectLineage(p, columns, p.adapter.dialect.capabilities.dryRun ? undefined : templateWarehouse(connection, p.adapter.dialect));
   } catch (e) {
     if (!options.noCompile) writeManifest(p);
     const describe = (e as { describe?: () => string }).describe;
@@ -111,8 +118,6 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources, env: p.env }), p.scrubber);
   diagnostics.push(...copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? [], p.project.config.configFile).diagnostics);
-  const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
-  const traced = await projectLineage(p, columns);
   // A node that failed its compile above fails the lineage's too: its message is said once.
   const said = new Set(diagnostics.map((d) => `${d.file}\u0000${d.message}`));
   diagnostics.push(...traced.diagnostics.filter((d) => !said.has(`${d.file}\u0000${d.message}`)));
