@@ -2,7 +2,7 @@ import { warningsAsErrors } from './warn-error.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
+import type { Connection, QueryResult, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
 import { writeDocsSite, writeStaticIndex, type WarehouseFacts } from '../docs/index.js';
@@ -79,7 +79,8 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     connection = await commentOutsideNodes(p, await warehouse.connect());
     // dbt's --no-compile: nothing compiled, manifest.json and run_results.json not written (the site then shows
     // the ones a last command wrote, if any).
-    if (!options.noCompile) compiled = await compileForDocs(p, connection);
+    const answers = new Map<string, QueryResult>();
+    if (!options.noCompile) compiled = await compileForDocs(p, connection, answers);
     const bySchema = new Map<string, typeof wanted>();
     for (const w of wanted) {
       const key = `${w.relation.database ?? ''}\u0000${w.relation.schema}`;
@@ -98,10 +99,10 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
     // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
     if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
-    // Lineage while the warehouse is open: a model whose SQL reads it when compiled (run_query, a relation
-    // outside the project) is traced as the build would run it. A billing warehouse is left alone, as above.
+    // Lineage while the warehouse is open: a model whose SQL reads it when compiled is traced as the build would
+    // run it, its run_query answered as the compile above was (never run twice). A billing warehouse is left alone.
     const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns]));
-    traced = await projectLineage(p, columns, p.adapter.dialect.capabilities.dryRun ? undefined : templateWarehouse(connection, p.adapter.dialect));
+    traced = await projectLineage(p, columns, p.adapter.dialect.capabilities.dryRun ? undefined : { answers, metadata: templateWarehouse(connection, p.adapter.dialect) });
   } catch (e) {
     if (!options.noCompile) writeManifest(p);
     const describe = (e as { describe?: () => string }).describe;

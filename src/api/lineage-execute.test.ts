@@ -6,7 +6,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { build, columnLineage, docsGenerate, list } from './index.js';
+import { build, columnLineage, docsGenerate, list, show } from './index.js';
 import type { LineageArtifact } from '../lineage/index.js';
 
 const dirs: string[] = [];
@@ -29,6 +29,9 @@ describe('column lineage of the SQL the build runs', () => {
     'models/badge.sql': "select {% if execute %} given_name {% else %} family_name {% endif %} as shown from {{ ref('guests') }}",
     'models/roster.sql': "select {{ pick_columns(ref('guests'), except=['phone', 'given_name']) }} from {{ ref('guests') }}",
     'models/tally.sql': "{% if execute %}{% set n = run_query('select 2 as n').columns[0].values()[0] %}{% else %}{% set n = 0 %}{% endif %}select guest_id, {{ n }} as seats from {{ ref('guests') }}",
+    'seeds/stamps.csv': 'n\n1\n',
+    // A template that writes when compiled (dbt runs it on every compile): lineage must not run it again.
+    'models/stamp.sql': "-- depends_on: {{ ref('stamps') }}\n{% if execute %}{% do run_query('insert into main.stamps values (1)') %}{% endif %}select 1 as s",
     'models/late_fail.sql': "{% if execute %}{{ exceptions.raise_compiler_error('no plan for the late shift') }}{% endif %}select guest_id from {{ ref('guests') }}",
   });
   dirs.push(dir);
@@ -51,8 +54,15 @@ describe('column lineage of the SQL the build runs', () => {
 
   it('with the warehouse (docs generate) and then its catalog: the columns the built model has', async () => {
     expect((await build({ ...options, exclude: ['late_fail'] })).exitCode).toBe(0);
+    const stamps = async (): Promise<number> => {
+      const out = await show({ ...options, inline: 'select count(*) as n from main.stamps' });
+      return Number(out.previews[0]!.rows[0]!.n);
+    };
+    const before = await stamps();
     const docs = await docsGenerate(options);
     expect(docs.exitCode).toBe(0);
+    // docs generate's compile ran the insert once; the lineage's compile took its answer instead of running it.
+    expect(await stamps()).toBe(before + 1);
     const written = JSON.parse(readFileSync(join(dir, 'target', 'lineage.json'), 'utf8')) as LineageArtifact;
     for (const l of [written, (await columnLineage(options)).lineage!]) {
       expect(Object.keys(l.nodes['model.p.roster']!.columns).sort()).toEqual(['family_name', 'guest_id']);

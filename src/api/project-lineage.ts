@@ -10,8 +10,7 @@ import { runCompiler } from '../execute/run-context.js';
 import type { PreparedProject } from './prepare.js';
 import { WarehouseState } from '../execute/warehouse-state.js';
 import type { ColumnDef } from '../adapters/contract.js';
-import type { TemplateWarehouse } from '../templating/types.js';
-import { lineageWarehouse, NEEDS_WAREHOUSE, type CatalogRelation } from './lineage-warehouse.js';
+import { lineageWarehouse, NEEDS_WAREHOUSE, type CatalogRelation, type LiveWarehouse } from './lineage-warehouse.js';
 
 /** unique id → its columns as the warehouse has them, in its order. */
 export type CatalogColumns = Map<string, ColumnDef[]>;
@@ -62,12 +61,12 @@ function snapshotColumns(node: ManifestNode): Record<string, string[]> {
  * The project's column lineage: every model and snapshot compiled as a first full build would run it
  * (`is_incremental()` false, `execute` true as in dbt's compile), then traced parents first. A macro that reads
  * the warehouse while compiling (`adapter.get_columns_in_relation`, as `dbt_utils.star` does; `run_query`) is
- * answered by the catalog, or by `live` (the warehouse, when the command has one open); when neither can, the
+ * answered by the catalog, or by `live` (what the command's own compile got from the warehouse); when neither can, the
  * model is untraced and says why (lineage-warehouse.ts). Columns of sources and seeds come from `catalog`
  * (target/catalog.json, or what `docs generate` just read), seeds' from their CSV header otherwise. A model that
  * does not compile is untraced, with the compiler's message.
  */
-export async function projectLineage(p: PreparedProject, catalog: CatalogColumns, live?: TemplateWarehouse): Promise<{ lineage: LineageArtifact; diagnostics: Diagnostic[] }> {
+export async function projectLineage(p: PreparedProject, catalog: CatalogColumns, live?: LiveWarehouse): Promise<{ lineage: LineageArtifact; diagnostics: Diagnostic[] }> {
   const manifest = p.graph.manifest;
   const index = new RelationIndex(manifest);
   const relations: KnownRelation[] = [];
