@@ -4,7 +4,7 @@ import { relationNamer } from '../execute/template-context.js';
 import type { PreparedProject } from './prepare.js';
 import type { CommonOptions, SelectionOptions } from './types.js';
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Connection } from '../adapters/contract.js';
+import type { Connection, QueryResult } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { runCompiler } from '../execute/run-context.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
@@ -82,15 +82,22 @@ export function writeCompileResults(p: PreparedProject, which: 'compile' | 'gene
  * snapshot, to target/compiled/ and the manifest's compiled code. On a warehouse that bills queries (BigQuery)
  * `run_query` returns none, so that `docs generate` still costs nothing there. A node that does not compile is
  * an error, as in dbt (its compile stops the command): no records then, and `docs generate` writes no
- * run_results.json, catalog or site.
+ * run_results.json, catalog or site. `answers` gets each query a template ran and its result, for the column
+ * lineage's compile (which runs none).
  */
-export async function compileForDocs(p: PreparedProject, connection: Connection): Promise<{ records?: NodeRunRecord[]; diagnostics: Diagnostic[] }> {
+export async function compileForDocs(p: PreparedProject, connection: Connection, answers?: Map<string, QueryResult>): Promise<{ records?: NodeRunRecord[]; diagnostics: Diagnostic[] }> {
   const selection = selectForCommand(p, {}, ['model', 'test', 'analysis', 'snapshot']);
   const manifest = p.graph.manifest;
   const state = await WarehouseState.introspect(connection, selection.ids.map((id) => manifest.nodes[id]!).filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
   const compiler = runCompiler(p, { relations: new RelationIndex(manifest), state, selected: selection.ids, compiledDir: join(p.targetDir, 'compiled') });
   const billed = p.adapter.dialect.capabilities.dryRun;
-  const result = await compiler.compileAll(selection.ids, billed ? undefined : templateWarehouse(connection, p.adapter.dialect));
+  const live = templateWarehouse(connection, p.adapter.dialect);
+  const recorded = { ...live, query: async (sql: string) => {
+    const result = await live.query(sql);
+    answers?.set(sql, result);
+    return result;
+  } };
+  const result = await compiler.compileAll(selection.ids, billed ? undefined : recorded);
   p.templateCode?.save();
   const diagnostics = [...selection.diagnostics, ...result.diagnostics];
   return result.diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { records: compileRecords(p, result), diagnostics };

@@ -2,7 +2,7 @@ import { warningsAsErrors } from './warn-error.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Connection, Relation, Warehouse } from '../adapters/contract.js';
+import type { Connection, QueryResult, Relation, Warehouse } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
 import { writeDocsSite, writeStaticIndex, type WarehouseFacts } from '../docs/index.js';
@@ -15,6 +15,7 @@ import { compileForDocs, writeCompileResults } from './compile-results.js';
 import { copyDocsAssets } from './docs-assets.js';
 import type { CommonOptions, ExitCode } from './types.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
+import { templateWarehouse } from '../execute/warehouse-state.js';
 
 /** Resource types that are relations in the warehouse. */
 const CATALOGUED = new Set(['model', 'seed', 'snapshot', 'landing']);
@@ -69,6 +70,8 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   const sources: CatalogEntry[] = [];
   let facts: WarehouseFacts = {};
   let compiled: Awaited<ReturnType<typeof compileForDocs>> = { diagnostics: [] };
+  // Set in the try below, which returns when it fails.
+  let traced!: Awaited<ReturnType<typeof projectLineage>>;
   let warehouse: Warehouse | undefined;
   let connection: Connection | undefined;
   try {
@@ -76,7 +79,8 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     connection = await commentOutsideNodes(p, await warehouse.connect());
     // dbt's --no-compile: nothing compiled, manifest.json and run_results.json not written (the site then shows
     // the ones a last command wrote, if any).
-    if (!options.noCompile) compiled = await compileForDocs(p, connection);
+    const answers = new Map<string, QueryResult>();
+    if (!options.noCompile) compiled = await compileForDocs(p, connection, answers);
     // As dbt's: a node that does not compile stops docs generate (exit 2, as compile): the manifest is written
     // (dbt writes it at parse), no catalog.json, run_results.json, lineage or site.
     if (!options.noCompile && !compiled.records) {
@@ -101,6 +105,10 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
     // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
     if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
+    // Lineage while the warehouse is open: a model whose SQL reads it when compiled is traced as the build would
+    // run it, its run_query answered as the compile above was (never run twice). A billing warehouse is left alone.
+    const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns]));
+    traced = await projectLineage(p, columns, p.adapter.dialect.capabilities.dryRun ? undefined : { answers, metadata: templateWarehouse(connection, p.adapter.dialect) });
   } catch (e) {
     if (!options.noCompile) writeManifest(p);
     const describe = (e as { describe?: () => string }).describe;
@@ -117,8 +125,6 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   }
   writeJsonArtifact(join(p.targetDir, 'catalog.json'), catalogArtifact({ invocationId: p.invocationId, nodes, sources, env: p.env }), p.scrubber);
   diagnostics.push(...copyDocsAssets(p.project.config.rootDir, p.targetDir, p.project.config.assetPaths ?? [], p.project.config.configFile).diagnostics);
-  const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns.map((c) => c.name.toLowerCase())]));
-  const traced = await projectLineage(p, columns);
   // A problem both the compile and the lineage's trace report is said once.
   const said = new Set(diagnostics.map((d) => `${d.file}\u0000${d.message}`));
   diagnostics.push(...traced.diagnostics.filter((d) => !said.has(`${d.file}\u0000${d.message}`)));

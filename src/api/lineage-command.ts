@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { ColumnGraph, resolveColumnAddress, type AddressableNode, type ColumnRef, type LineageArtifact, type LineageStep, type UsageKind } from '../lineage/index.js';
 import type { ProjectGraph } from '../graph/index.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
-import { projectLineage, readCatalogColumns } from './project-lineage.js';
+import { columnNames, projectLineage, readCatalogColumns } from './project-lineage.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
 /**
@@ -29,7 +29,7 @@ export function addressableNodes(graph: ProjectGraph): AddressableNode[] {
 export async function projectColumnGraph(p: PreparedProject): Promise<{ graph: ColumnGraph; diagnostics: Diagnostic[] }> {
   const catalog = readCatalogColumns(p.targetDir);
   const traced = await projectLineage(p, catalog);
-  return { graph: new ColumnGraph(traced.lineage, Object.fromEntries(catalog)), diagnostics: traced.diagnostics };
+  return { graph: new ColumnGraph(traced.lineage, columnNames(catalog)), diagnostics: traced.diagnostics };
 }
 
 export interface ColumnLineageOptions extends CommonOptions {

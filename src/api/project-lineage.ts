@@ -9,9 +9,16 @@ import type { ManifestNode } from '../parse/types.js';
 import { runCompiler } from '../execute/run-context.js';
 import type { PreparedProject } from './prepare.js';
 import { WarehouseState } from '../execute/warehouse-state.js';
+import type { ColumnDef } from '../adapters/contract.js';
+import { lineageWarehouse, NEEDS_WAREHOUSE, type CatalogRelation, type LiveWarehouse } from './lineage-warehouse.js';
 
-/** unique id → column names in the warehouse's order, lower-cased. */
-export type CatalogColumns = Map<string, string[]>;
+/** unique id → its columns as the warehouse has them, in its order. */
+export type CatalogColumns = Map<string, ColumnDef[]>;
+
+/** The catalog's column names, lower-cased, by unique id. */
+export function columnNames(catalog: CatalogColumns): Record<string, string[]> {
+  return Object.fromEntries([...catalog].map(([id, cols]) => [id, cols.map((c) => c.name.toLowerCase())]));
+}
 
 /** `target/catalog.json` → each node's and source's columns; empty when there is none. */
 export function readCatalogColumns(targetDir: string): CatalogColumns {
@@ -19,11 +26,11 @@ export function readCatalogColumns(targetDir: string): CatalogColumns {
   const out: CatalogColumns = new Map();
   if (!existsSync(file)) return out;
   try {
-    const catalog = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, { columns?: Record<string, { name: string; index: number }> }>>;
+    const catalog = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, { columns?: Record<string, { name: string; index: number; type?: string }> }>>;
     for (const group of [catalog.nodes ?? {}, catalog.sources ?? {}]) {
       for (const [id, entry] of Object.entries(group)) {
         const cols = Object.values(entry.columns ?? {}).sort((a, b) => a.index - b.index);
-        out.set(id, cols.map((c) => c.name.toLowerCase()));
+        out.set(id, cols.map((c) => ({ name: c.name, dataType: c.type ?? '' })));
       }
     }
   } catch {
@@ -51,15 +58,19 @@ function snapshotColumns(node: ManifestNode): Record<string, string[]> {
 }
 
 /**
- * The project's column lineage: every model and snapshot compiled as a full build would (`is_incremental()`
- * false, no warehouse: `run_query` returns none), then traced parents first. Columns of sources and seeds come
- * from `catalog` (target/catalog.json, or what `docs generate` just read), seeds' from their CSV header
- * otherwise. A model that does not compile is untraced, with the compiler's message.
+ * The project's column lineage: every model and snapshot compiled as a first full build would run it
+ * (`is_incremental()` false, `execute` true as in dbt's compile), then traced parents first. A macro that reads
+ * the warehouse while compiling (`adapter.get_columns_in_relation`, as `dbt_utils.star` does; `run_query`) is
+ * answered by the catalog, or by `live` (what the command's own compile got from the warehouse); when neither can, the
+ * model is untraced and says why (lineage-warehouse.ts). Columns of sources and seeds come from `catalog`
+ * (target/catalog.json, or what `docs generate` just read), seeds' from their CSV header otherwise. A model that
+ * does not compile is untraced, with the compiler's message.
  */
-export async function projectLineage(p: PreparedProject, catalog: CatalogColumns): Promise<{ lineage: LineageArtifact; diagnostics: Diagnostic[] }> {
+export async function projectLineage(p: PreparedProject, catalog: CatalogColumns, live?: LiveWarehouse): Promise<{ lineage: LineageArtifact; diagnostics: Diagnostic[] }> {
   const manifest = p.graph.manifest;
   const index = new RelationIndex(manifest);
   const relations: KnownRelation[] = [];
+  const known: CatalogRelation[] = [];
   const ephemerals: Record<string, string> = {};
   const traced: ManifestNode[] = [];
   for (const id of p.graph.order) {
@@ -70,28 +81,40 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
       ephemerals[node.name] = id;
       continue;
     }
-    const columns = catalog.get(id) ?? (node.resourceType === 'seed' ? seedHeader(node) : undefined);
+    const found = catalog.get(id);
+    const columns = found?.map((c) => c.name.toLowerCase()) ?? (node.resourceType === 'seed' ? seedHeader(node) : undefined);
     relations.push({ uniqueId: id, resourceType: node.resourceType, ...index.relationOf(node), ...(columns ? { columns } : {}) });
+    known.push({ relation: index.relationOf(node), ...(found ? { columns: found } : {}) });
   }
   for (const s of Object.values(manifest.sources)) {
-    const columns = catalog.get(s.uniqueId);
-    relations.push({ uniqueId: s.uniqueId, resourceType: 'source', ...index.relationOf(s), ...(columns ? { columns } : {}) });
+    const found = catalog.get(s.uniqueId);
+    relations.push({ uniqueId: s.uniqueId, resourceType: 'source', ...index.relationOf(s), ...(found ? { columns: found.map((c) => c.name.toLowerCase()) } : {}) });
+    known.push({ relation: index.relationOf(s), ...(found ? { columns: found } : {}) });
   }
-  // Compiled as on a first build, without touching the warehouse or target/compiled; the manifest keeps its compiled code.
+  // Compiled as on a first full build, without touching target/compiled; the manifest keeps its compiled code.
   const saved = traced.map((n) => [n, n.compiledCode, n.compiledPath] as const);
   const compiler = runCompiler(p, { relations: index, state: new WarehouseState(), selected: traced.map((n) => n.uniqueId) });
-  const compiled = await compiler.compileAll(traced.map((n) => n.uniqueId));
+  const compiled = new Map<string, string>();
+  const failed = new Map<string, Diagnostic[]>();
+  for (const n of traced) {
+    const one = await compiler.compileAll([n.uniqueId], lineageWarehouse(known, index.relationOf(n), live));
+    const sql = one.compiled.get(n.uniqueId);
+    if (sql !== undefined) compiled.set(n.uniqueId, sql);
+    else failed.set(n.uniqueId, one.diagnostics);
+  }
   for (const [n, code, path] of saved) Object.assign(n, { compiledCode: code, compiledPath: path });
   const nodes: TraceableNode[] = [];
   for (const n of traced) {
-    const sql = compiled.compiled.get(n.uniqueId);
-    nodes.push({ uniqueId: n.uniqueId, sql: sql ?? '', parents: n.dependsOn.nodes, ...(n.resourceType === 'snapshot' ? { extraColumns: snapshotColumns(n) } : {}) });
+    nodes.push({ uniqueId: n.uniqueId, sql: compiled.get(n.uniqueId) ?? '', parents: n.dependsOn.nodes, ...(n.resourceType === 'snapshot' ? { extraColumns: snapshotColumns(n) } : {}) });
   }
   const lineage = await traceProject({ dialect: conventionsOf(p.adapter.type)?.lineage?.grammar ?? 'generic', renamesRepeatedColumns: conventionsOf(p.adapter.type)?.lineage?.renamesRepeatedColumns ?? false, adapterType: p.adapter.type, invocationId: p.invocationId, relations, nodes, ephemerals });
-  for (const n of traced) {
-    if (compiled.compiled.has(n.uniqueId)) continue;
-    const problem = compiled.diagnostics.find((d) => d.file === n.originalFilePath);
-    lineage.nodes[n.uniqueId] = { status: 'untraced', reason: `it does not compile${problem ? `: ${problem.message}` : ''}`, columns: {}, filters: [] };
+  const diagnostics: Diagnostic[] = [];
+  for (const [id, problems] of failed) {
+    const needs = problems.find((d) => d.code === NEEDS_WAREHOUSE);
+    const problem = needs ?? problems.find((d) => d.file === manifest.nodes[id]!.originalFilePath) ?? problems[0];
+    lineage.nodes[id] = { status: 'untraced', reason: needs ? needs.message : `it does not compile${problem ? `: ${problem.message}` : ''}`, columns: {}, filters: [] };
+    // A model that needs the warehouse is no mistake: its reason is in the lineage, not a warning.
+    if (!needs) diagnostics.push(...problems.map((d) => ({ ...d, severity: 'warn' as const })));
   }
-  return { lineage, diagnostics: compiled.diagnostics.map((d) => ({ ...d, severity: 'warn' as const })) };
+  return { lineage, diagnostics };
 }

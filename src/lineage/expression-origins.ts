@@ -1,5 +1,5 @@
 import { identName, objectNameParts, variant, type Ast } from './ast.js';
-import { atLeast, mergeOrigins, type Origin, type Shape } from './origins.js';
+import { atLeast, fieldPath, mergeOrigins, type Origin, type Shape, type Value } from './origins.js';
 import type { SelectScope } from './select-scope.js';
 
 /** What an expression is read in: its SELECT's names and a way to trace subqueries. */
@@ -51,6 +51,10 @@ export function exprOrigins(expr: Ast, env: ExprEnv): Origin[] {
       return columnRef([identName(body)], env);
     case 'CompoundIdentifier':
       return columnRef((body as Ast[]).map(identName), env);
+    case 'CompoundFieldAccess':
+    case 'Dictionary':
+    case 'Struct':
+      return exprValue(expr, env).origins;
     case 'Nested':
       return exprOrigins(body, env);
     case 'Cast':
@@ -75,6 +79,60 @@ export function exprOrigins(expr: Ast, env: ExprEnv): Origin[] {
     default:
       return atLeast(generic(body, env), 2);
   }
+}
+
+/**
+ * An expression's value: its origins, and its fields when it builds a struct (DuckDB's `struct_pack(a := x)`
+ * and `{'a': x}`, BigQuery's `STRUCT(x AS a)`) or reads one that was built in the query tree. A field access
+ * (`s.a`, `s['a']`, `(s).a`) then reads that field's own columns (select-scope.ts, origins.ts `fieldPath`).
+ */
+export function exprValue(expr: Ast, env: ExprEnv): Value {
+  const [tag, body] = variant(expr) ?? [];
+  if (tag === 'Identifier' || tag === 'CompoundIdentifier') {
+    const parts = tag === 'Identifier' ? [identName(body)] : (body as Ast[]).map(identName);
+    const found = parts.length === 1 && env.locals?.has(parts[0]!) ? undefined : env.scope.resolveValue(parts);
+    return found ?? { origins: columnRef(parts, env) };
+  }
+  if (tag === 'Nested') return exprValue(body, env);
+  if (tag === 'CompoundFieldAccess') {
+    const path = (body.access_chain as Ast[]).map(fieldName);
+    const root = exprValue(body.root, env);
+    if (path.every((p): p is string => p !== undefined)) return fieldPath(root, path);
+    return { origins: atLeast(mergeOrigins(root.origins, generic(body.access_chain, env)), 2) };
+  }
+  const entries = structEntries(tag, body);
+  if (!entries) return { origins: exprOrigins(expr, env) };
+  const fields = new Map<string, Value>();
+  const values = entries.map(([name, e]) => {
+    const v = exprValue(e, env);
+    if (name !== undefined) fields.set(name, v);
+    return v.origins;
+  });
+  return { origins: atLeast(mergeOrigins(...values), 2), fields };
+}
+
+/** A struct constructor's fields: name (undefined: unnamed) and expression; undefined when `expr` builds none. */
+function structEntries(tag: string | undefined, body: Ast): [string | undefined, Ast][] | undefined {
+  if (tag === 'Dictionary') return (body as Ast[]).map((f) => [identName(f.key), f.value]);
+  if (tag === 'Struct') return (body.values as Ast[]).map((v) => (v?.Named ? [identName(v.Named.name), v.Named.expr] : [implicitField(v), v]));
+  if (tag !== 'Function' || objectNameParts(body.name).pop() !== 'struct_pack') return undefined;
+  const args = (variant(body.args)?.[1]?.args ?? []) as Ast[];
+  return args.map((a) => (a?.Named ? [identName(a.Named.name), a.Named.arg?.Expr] : [implicitField(a?.Unnamed?.Expr), a?.Unnamed?.Expr]));
+}
+
+/** The name a struct field built from a bare column takes (`STRUCT(email)` has a field `email`). */
+function implicitField(e: Ast): string | undefined {
+  const [tag, body] = variant(e) ?? [];
+  if (tag === 'Identifier') return identName(body);
+  if (tag === 'CompoundIdentifier') return identName((body as Ast[])[(body as Ast[]).length - 1]);
+  return undefined;
+}
+
+/** A field access step's name (`.a`, `['a']`); undefined for an index or a computed key. */
+function fieldName(step: Ast): string | undefined {
+  if (step?.Dot) return variant(step.Dot)?.[0] === 'Identifier' ? identName(step.Dot.Identifier) : undefined;
+  const key = step?.Subscript?.Index?.index?.Value?.value?.SingleQuotedString;
+  return typeof key === 'string' ? key.toLowerCase() : undefined;
 }
 
 function generic(v: Ast, env: ExprEnv): Origin[] {

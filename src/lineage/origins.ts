@@ -13,10 +13,31 @@ export interface Origin {
   rank: Rank;
 }
 
-/** An output column of a query, CTE, subquery or relation. */
-export interface OutColumn {
-  name: string;
+/** A value's origins, and its fields when it is a struct built in the query tree being traced. */
+export interface Value {
   origins: Origin[];
+  /** Field name (lower-cased) → the field's value; absent for a struct read from a relation (known only whole). */
+  fields?: Map<string, Value>;
+}
+
+/** An output column of a query, CTE, subquery or relation. */
+export interface OutColumn extends Value {
+  name: string;
+}
+
+/**
+ * A field path into a value (`s.b`, `s['b']`, `info.inner.st`): the field's own origins where the struct was
+ * built in the query tree; otherwise the whole of what is known, as computed from it (a struct read from a
+ * relation, or a field it was not built with).
+ */
+export function fieldPath(value: Value, path: string[]): Value {
+  let at = value;
+  for (const field of path) {
+    const next = at.fields?.get(field);
+    if (!next) return { origins: atLeast(at.origins, 2) };
+    at = next;
+  }
+  return at;
 }
 
 /** The columns a FROM item or query offers. */

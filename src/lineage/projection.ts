@@ -1,6 +1,6 @@
 import { identList, identName, objectNameParts, variant, type Ast } from './ast.js';
-import { exprOrigins, type ExprEnv } from './expression-origins.js';
-import type { Origin, OutColumn, Shape } from './origins.js';
+import { exprOrigins, exprValue, type ExprEnv } from './expression-origins.js';
+import type { Origin, OutColumn, Shape, Value } from './origins.js';
 import type { FromItem } from './select-scope.js';
 
 /** The name DuckDB and BigQuery give an unaliased select item that is a column (or a struct field). */
@@ -44,16 +44,16 @@ function expandStar(items: FromItem[], opts: StarOptions, env: ExprEnv, usingSee
   for (const item of items) {
     for (const c of item.shape.columns) {
       if (opts.exclude.has(c.name)) continue;
-      let origins: Origin[] = c.origins;
+      let value: Value = c;
       if (env.scope.using.get(c.name)?.includes(item)) {
         // USING columns appear once, as the join of both sides.
         if (usingSeen.has(c.name)) continue;
         usingSeen.add(c.name);
-        origins = env.scope.resolve([c.name]) ?? origins;
+        value = { origins: env.scope.resolve([c.name]) ?? c.origins };
       }
       const replaced = opts.replace.get(c.name);
-      if (replaced) origins = exprOrigins(replaced, env);
-      columns.push({ name: opts.rename.get(c.name) ?? c.name, origins });
+      if (replaced) value = exprValue(replaced, env);
+      columns.push({ ...value, name: opts.rename.get(c.name) ?? c.name });
     }
     if (item.shape.open) open.push(item.shape);
   }
@@ -71,10 +71,10 @@ export function projectionColumns(projection: Ast[], env: ExprEnv): Shape {
     if (tag === 'UnnamedExpr' || tag === 'ExprWithAlias') {
       const expr = tag === 'ExprWithAlias' ? body.expr : body;
       const name = tag === 'ExprWithAlias' ? identName(body.alias) : implicitName(body);
-      const origins = exprOrigins(expr, env);
+      const value = exprValue(expr, env);
       // An unnamed item matters only if it reaches the model's output (trace-model.ts reports it there).
-      columns.push({ name: name ?? `${UNNAMED}${position + 1}`, origins });
-      if (name) scope.aliases.set(name, origins);
+      columns.push({ ...value, name: name ?? `${UNNAMED}${position + 1}` });
+      if (name) scope.aliases.set(name, value);
       return;
     }
     if (tag === 'Wildcard' || tag === 'QualifiedWildcard') {

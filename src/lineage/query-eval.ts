@@ -163,5 +163,5 @@ function renamed(shape: Shape, columns: Ast[] | undefined, trace: ModelTrace): S
   if (!columns?.length) return shape;
   const names = columns.map((c) => identName(c?.name ?? c));
   if (shape.open) trace.problem(`column aliases (${names.join(', ')}) over ${shape.openReason ?? 'a relation whose columns are unknown'} cannot be lined up`);
-  return { columns: shape.columns.map((c, i) => ({ name: names[i] ?? c.name, origins: c.origins })) };
+  return { columns: shape.columns.map((c, i) => ({ ...c, name: names[i] ?? c.name })) };
 }

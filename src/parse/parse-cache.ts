@@ -5,6 +5,7 @@ import { replaceFile } from '../project/index.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import type { ParseRenderResult, TemplateEngine } from '../templating/types.js';
 import type { SchemaFileProps } from './schema-yaml.js';
+import { SECRET_ENV_NAME } from '../diagnostics/index.js';
 import { envDigest, parseCacheVars, varDigest } from '../templating/render-scope.js';
 
 const FILE = 'partial_parse.strata.json';
@@ -88,7 +89,9 @@ export class ParseCache {
     return hit;
   }
 
+  /** Stores a render; never one that read a secret env var (its config may hold the value: such a parse is refused anyway). */
   set(file: ProjectFile, result: ParseRenderResult): void {
+    if (Object.keys(result.envVars ?? {}).some((name) => SECRET_ENV_NAME.test(name))) return;
     const k = `${file.path}:${file.checksum}`;
     if (this.entries[k] === result) return;
     this.next[k] = result;

@@ -113,9 +113,11 @@ function takeRender(run: ParseRun, unit: PreparedUnit, from: RenderSource): Pars
   }
   rendered = cached ?? rendered;
   if (!cached) (rendered.fastPath ? run.counts.scanned++ : run.counts.rendered++);
-  if (!rendered.diagnostics.length) run.cache?.set(f, rendered);
+  // A render that read a secret env var is refused, and never cached: its config may hold the value.
+  const secretReads = secretEnvDiagnostics(f, rendered.envVars);
+  if (!rendered.diagnostics.length && !secretReads.length) run.cache?.set(f, rendered);
   if (rendered.envVars) Object.assign(run.reads.envRead, rendered.envVars);
-  run.diagnostics.push(...secretEnvDiagnostics(f, rendered.envVars));
+  run.diagnostics.push(...secretReads);
   if (rendered.varsRead) {
     Object.assign(run.reads.varsRead, rendered.varsRead);
     for (const name in rendered.varsRead) (run.varReaders[name] ??= []).push(uniqueId);
