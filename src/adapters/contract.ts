@@ -205,6 +205,12 @@ export interface Connection {
   getRelation(relation: Relation): Promise<ExistingRelation | undefined>;
   listRelations(schema: string, database?: string): Promise<ExistingRelation[]>;
   getColumns(relation: Relation): Promise<ColumnDef[]>;
+  /**
+   * Every relation's columns in one schema, in one query (dbt's `get_catalog`), keyed by the relation's name in
+   * lower case, each list in column order. `docs generate` reads the catalog with it; a warehouse without it is
+   * read relation by relation with `getColumns`.
+   */
+  getSchemaColumns?(schema: string, database?: string): Promise<Map<string, ColumnDef[]>>;
   /** The grants a relation has now, privilege → grantees (dbt's `get_show_grant_sql`), leaving out the session's own user. */
   getGrants?(relation: Relation): Promise<Map<string, Set<string>>>;
   /**
