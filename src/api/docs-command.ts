@@ -56,9 +56,10 @@ export interface DocsGenerateOptions extends CommonOptions, SelectionOptions {
  * `strata docs generate`: compiles every model, test, analysis and snapshot as dbt's does (to target/compiled/,
  * and run_results.json when all compiled: compile-results.ts), writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
- * ephemeral models are left out, as in dbt. Then lineage.json: column-level lineage traced from the compiled SQL
- * with those columns (project-lineage.ts; `--select`/`--exclude` limit the catalog only, `--empty-catalog` reads none), and last the static docs site in target/docs/ (see docs/docs-site.md),
- * which embeds every artifact written before it. Never builds anything.
+ * ephemeral models are left out, as in dbt; `--select`/`--exclude` limit the catalog (only it) to the selection,
+ * `--empty-catalog` reads none (docs-catalog.ts). Then lineage.json: column-level lineage traced from the compiled
+ * SQL with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see
+ * docs/docs-site.md), which embeds every artifact written before it. Never builds anything.
  */
 export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGenerateResult> {
   const outcome = await prepareProject({ ...options, command: 'generate' });
