@@ -221,6 +221,12 @@ export interface Connection {
    * refuses to change them); undefined when there is no such table. Absent: the warehouse has no such rule.
    */
   tableLayout?(relation: Relation): Promise<TableLayout | undefined>;
+  /**
+   * Every relation's columns in one schema, in one query (dbt's `get_catalog`), keyed by the relation's name in
+   * lower case, each list in column order. `docs generate` reads the catalog with it; a warehouse without it is
+   * read relation by relation with `getColumns`.
+   */
+  getSchemaColumns?(schema: string, database?: string): Promise<Map<string, ColumnDef[]>>;
   /** The grants a relation has now, privilege → grantees (dbt's `get_show_grant_sql`), leaving out the session's own user. */
   getGrants?(relation: Relation): Promise<Map<string, Set<string>>>;
   /**

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Connection, QueryResult, Relation, Warehouse } from '../adapters/contract.js';
+import { readCatalog, type CatalogWanted } from './docs-catalog.js';
 import { RelationIndex } from '../compile/index.js';
 import { catalogArtifact, writeJsonArtifact, type CatalogEntry } from '../artifacts/index.js';
 import { writeDocsSite, writeStaticIndex, type WarehouseFacts } from '../docs/index.js';
@@ -13,7 +14,9 @@ import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
 import { compileForDocs, writeCompileResults } from './compile-results.js';
 import { copyDocsAssets } from './docs-assets.js';
-import type { CommonOptions, ExitCode } from './types.js';
+import type { CommonOptions, ExitCode, SelectionOptions } from './types.js';
+import { selectForCommand } from './state-option.js';
+import { columnSelectionFor } from './column-selection.js';
 import { commentOutsideNodes } from '../execute/query-comments.js';
 import { templateWarehouse } from '../execute/warehouse-state.js';
 
@@ -41,15 +44,25 @@ function lineageCounts(lineage: LineageArtifact): Record<LineageStatus, number> 
   return counts;
 }
 
+export interface DocsGenerateOptions extends CommonOptions, SelectionOptions {
+  /** `--no-compile`: nothing compiled, manifest.json and run_results.json not written. */
+  noCompile?: boolean;
+  /** `--static`: also target/static_index.html, the site in one file (dbt's flag). */
+  static?: boolean;
+  /** `--empty-catalog`: no catalog queries; catalog.json lists no node and no source (dbt's flag). */
+  emptyCatalog?: boolean;
+}
+
 /**
  * `strata docs generate`: compiles every model, test, analysis and snapshot as dbt's does (to target/compiled/,
  * and run_results.json; a node that does not compile stops it, exit 2, as dbt's: compile-results.ts), writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
- * ephemeral models are left out, as in dbt. Then lineage.json: column-level lineage traced from the compiled SQL
- * with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see docs/docs-site.md),
- * which embeds every artifact written before it. Never builds anything.
+ * ephemeral models are left out, as in dbt; `--select`/`--exclude` limit the catalog (only it) to the selection,
+ * `--empty-catalog` reads none (docs-catalog.ts). Then lineage.json: column-level lineage traced from the compiled
+ * SQL with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see
+ * docs/docs-site.md), which embeds every artifact written before it. Never builds anything.
  */
-export async function docsGenerate(options: CommonOptions & { noCompile?: boolean; /** `--static`: also target/static_index.html, the site in one file (dbt's flag). */ static?: boolean }): Promise<DocsGenerateResult> {
+export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGenerateResult> {
   const outcome = await prepareProject({ ...options, command: 'generate' });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics, nodes: 0, sources: 0 };
   const p = outcome.prepared;
@@ -57,17 +70,22 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
   // --warn-error: a warning about the project stops the command before anything is written.
   const strict = warningsAsErrors(diagnostics, options);
   if (strict) return { exitCode: 2, diagnostics: strict, nodes: 0, sources: 0 };
+  // dbt's --select/--exclude: catalog.json describes the selected nodes and sources only; the compile and the site cover the project.
+  const selection = options.select?.length || options.exclude?.length || options.selector || options.state ? selectForCommand(p, options, undefined, await columnSelectionFor(p, options)) : undefined;
+  if (selection) diagnostics.push(...selection.diagnostics);
+  if (selection?.diagnostics.some((d) => d.severity === 'error')) return { exitCode: 2, diagnostics, nodes: 0, sources: 0 };
+  const chosen = selection && new Set(selection.ids);
   const started = Date.now();
   const manifest = p.graph.manifest;
   const relations = new RelationIndex(manifest);
-  const wanted: { uniqueId: string; relation: Relation; source: boolean }[] = [];
+  const wanted: CatalogWanted[] = [];
   for (const n of Object.values(manifest.nodes)) {
     if (CATALOGUED.has(n.resourceType) && n.config.materialized !== 'ephemeral') wanted.push({ uniqueId: n.uniqueId, relation: relations.relationOf(n), source: false });
   }
   for (const s of Object.values(manifest.sources)) wanted.push({ uniqueId: s.uniqueId, relation: relations.relationOf(s), source: true });
 
-  const nodes: CatalogEntry[] = [];
-  const sources: CatalogEntry[] = [];
+  let nodes: CatalogEntry[] = [];
+  let sources: CatalogEntry[] = [];
   let facts: WarehouseFacts = {};
   let compiled: Awaited<ReturnType<typeof compileForDocs>> = { diagnostics: [] };
   // Set in the try below, which returns when it fails.
@@ -87,21 +105,7 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
       writeManifest(p);
       return { exitCode: 2, diagnostics: [...diagnostics, ...compiled.diagnostics], nodes: 0, sources: 0 };
     }
-    const bySchema = new Map<string, typeof wanted>();
-    for (const w of wanted) {
-      const key = `${w.relation.database ?? ''}\u0000${w.relation.schema}`;
-      bySchema.set(key, [...(bySchema.get(key) ?? []), w]);
-    }
-    for (const group of bySchema.values()) {
-      const { schema, database } = group[0]!.relation;
-      const present = new Map((await connection.listRelations(schema, database)).map((r) => [r.identifier.toLowerCase(), r]));
-      for (const w of group) {
-        const found = present.get(w.relation.identifier.toLowerCase());
-        if (!found) continue;
-        const columns = await connection.getColumns(w.relation);
-        (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, ...(found.comment !== undefined ? { comment: found.comment } : {}), columns });
-      }
-    }
+    if (!options.emptyCatalog) ({ nodes, sources } = await readCatalog(connection, chosen ? wanted.filter((w) => chosen.has(w.uniqueId)) : wanted));
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
     // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
     if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);

@@ -48,7 +48,7 @@ export function macroJson(m: MacroDefinition, dirs?: PackageDirs): Record<string
     meta: {},
     docs: { show: true, node_color: null },
     patch_path: null,
-    arguments: m.arguments.map((a) => ({ name: a.name, type: null, description: '' })),
+    arguments: m.arguments.map((a) => ({ name: a.name, type: a.type ?? null, description: a.description ?? '' })),
     created_at: 0,
     supported_languages: null,
   };

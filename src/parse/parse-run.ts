@@ -66,7 +66,8 @@ export function startParse(whole: LoadedProject, engine: TemplateEngine, options
   // Docs blocks first: descriptions may use doc().
   const docs = addDocBlocks(project, manifest);
   engine.setDocs?.(docs);
-  addMacros(manifest, engine, props);
+  const describe = (text: string): string => text.replace(/\{\{\s*doc\(\s*['"]([\w]+)['"]\s*\)\s*\}\}/g, (_m, n: string) => docs[n] ?? '');
+  addMacros(manifest, engine, props, describe);
   const reads: PropertyReads = { envRead: {}, varsRead: {}, parseVars: [] };
   return {
     project,
@@ -80,7 +81,7 @@ export function startParse(whole: LoadedProject, engine: TemplateEngine, options
     namer,
     customMaterializations,
     dbtPath: (path) => dbtFilePath(manifest.packageDirs, cfg.name, path),
-    describe: (text) => text.replace(/\{\{\s*doc\(\s*['"]([\w]+)['"]\s*\)\s*\}\}/g, (_m, n: string) => docs[n] ?? ''),
+    describe,
     renderProperty: propertyRenderer(options.env ?? process.env, cfg.vars, reads, (d) => diagnostics.push(d), project.targetView),
     reads,
     varReaders: {},
@@ -109,9 +110,13 @@ function addDocBlocks(project: LoadedProject, manifest: Manifest): Record<string
 }
 
 /** Macros, generic tests (`test_<name>`) and materialization blocks (`materialization_<name>_<adapter>`), named as dbt lists them. */
-function addMacros(manifest: Manifest, engine: TemplateEngine, props: SchemaProperties): void {
+function addMacros(manifest: Manifest, engine: TemplateEngine, props: SchemaProperties, describe: (text: string) => string): void {
   for (const m of [...engine.macros, ...(engine.materializations ?? [])]) {
-    if (m.packageName === manifest.projectName) addMacro(manifest, engine, m, props.macros.get(m.name)?.description ?? '');
+    if (m.packageName !== manifest.projectName) continue;
+    const yaml = props.macros.get(m.name);
+    // The property file's `arguments:` (name, type, description), as dbt's macro patch; else the signature's names.
+    const args = yaml?.arguments?.map((a) => ({ ...a, description: describe(a.description) }));
+    addMacro(manifest, engine, m, describe(yaml?.description ?? ''), args);
   }
 }
 
@@ -120,7 +125,7 @@ export function addGlobalMacros(manifest: Manifest, engine: TemplateEngine): voi
   for (const m of engine.globalMacros ?? []) addMacro(manifest, engine, m, '');
 }
 
-function addMacro(manifest: Manifest, engine: TemplateEngine, m: MacroInfo, description: string): void {
+function addMacro(manifest: Manifest, engine: TemplateEngine, m: MacroInfo, description: string, args?: MacroDefinition['arguments']): void {
   const id = `macro.${m.packageName}.${macroNameOf(m)}`;
-  manifest.macros[id] = { uniqueId: id, name: macroNameOf(m), packageName: m.packageName, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: m.arguments.map((a) => ({ name: a })), dependsOn: { macros: engine.macroCalls?.(m) ?? [] }, description } satisfies MacroDefinition;
+  manifest.macros[id] = { uniqueId: id, name: macroNameOf(m), packageName: m.packageName, path: m.path.slice(m.path.indexOf('/') + 1), originalFilePath: m.path, macroSql: m.sql, arguments: args ?? m.arguments.map((a) => ({ name: a })), dependsOn: { macros: engine.macroCalls?.(m) ?? [] }, description } satisfies MacroDefinition;
 }

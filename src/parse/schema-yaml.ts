@@ -82,12 +82,26 @@ export interface RawExposure {
 }
 
 
+/** A macro's entry in a property file (`macros: - name:`): its description and `arguments:` (name, type, description), as dbt's macro properties. */
+export interface MacroProperties {
+  description: string;
+  arguments?: { name: string; type?: string; description: string }[];
+}
+
+function macroProperties(m: Record<string, unknown>): MacroProperties {
+  const args = Array.isArray(m.arguments) ? m.arguments.filter((a): a is Record<string, unknown> => !!a && typeof a === 'object' && 'name' in a) : undefined;
+  return {
+    description: String(m.description ?? ''),
+    ...(args ? { arguments: args.map((a) => ({ name: String(a.name), ...(a.type !== undefined && a.type !== null ? { type: String(a.type) } : {}), description: String(a.description ?? '') })) } : {}),
+  };
+}
+
 export interface SchemaProperties {
   models: Map<string, Patch>;
   seeds: Map<string, Patch>;
   snapshots: Map<string, Patch>;
   sources: RawSourceTable[];
-  macros: Map<string, { description: string }>;
+  macros: Map<string, MacroProperties>;
   unitTests: RawUnitTest[];
   exposures: RawExposure[];
   groups: RawGroup[];
@@ -98,7 +112,7 @@ export interface SchemaProperties {
 export interface SchemaFileProps {
   patches: { kind: 'models' | 'seeds' | 'snapshots'; patch: Patch }[];
   sources: RawSourceTable[];
-  macros: [string, { description: string }][];
+  macros: [string, MacroProperties][];
   unitTests: RawUnitTest[];
   exposures: RawExposure[];
   groups?: RawGroup[];
@@ -155,7 +169,7 @@ function readSchemaFile(f: ProjectFile): SchemaFileProps {
   };
   props.patches.push(...readNodePatches(yaml, f, doc, invalid));
   props.sources.push(...readSourceTables(yaml, f, doc, invalid));
-  if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), { description: String((m as { description?: unknown }).description ?? '') }]);
+  if (Array.isArray(doc.macros)) for (const m of doc.macros) if (m && typeof m === 'object' && 'name' in m) props.macros.push([String(m.name), macroProperties(m as Record<string, unknown>)]);
   if (doc.unit_tests !== undefined && doc.unit_tests !== null && !Array.isArray(doc.unit_tests)) invalid(['unit_tests'], "'unit_tests:' must be a list of entries starting with '- name:'", 'unit_tests:\n  - name: my_test\n    model: my_model');
   if (Array.isArray(doc.unit_tests)) doc.unit_tests.forEach((u, i) => props.unitTests.push({ definition: yamlRowTimestamps(u, (p) => yaml.isPlain(['unit_tests', i, ...p])) as Record<string, unknown>, file: f.path, pathInResource: f.pathInResource, line: yaml.lineOf(['unit_tests', i]), lines: unitTestLines(yaml, i, u) }));
   props.exposures.push(...readExposureEntries(yaml, f, doc, invalid));

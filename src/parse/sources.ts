@@ -45,7 +45,8 @@ export function buildSources(project: LoadedProject, raw: RawSourceTable[], desc
       external,
       description: describe(String(t.description ?? '')),
       sourceDescription: describe(String(s.description ?? '')),
-      columns: r.columns,
+      // As a model column's, a source column's description may use doc().
+      columns: Object.fromEntries(Object.entries(r.columns).map(([k, c]) => [k, { ...c, description: describe(c.description) }])),
       tags: [...new Set([...tagsOf(s.tags), ...tagsOf(t.tags)])],
       meta: { ...((s.meta as object) ?? {}), ...((t.meta as object) ?? {}) },
       // dbt 1.10 keeps the freshness in the source's config too (packages read `node.config.freshness`).

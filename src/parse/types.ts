@@ -204,7 +204,8 @@ export interface MacroDefinition {
   path: string;
   originalFilePath: string;
   macroSql: string;
-  arguments: { name: string }[];
+  /** The property file's `arguments:` where it lists them (dbt's macro properties), else the signature's names. */
+  arguments: { name: string; type?: string; description?: string }[];
   dependsOn: { macros: string[] };
   description: string;
 }

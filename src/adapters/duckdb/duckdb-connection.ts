@@ -122,6 +122,20 @@ export class DuckDBConnection implements Connection {
     return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type), nullable: r.is_nullable === 'YES', ...(typeof r.comment === 'string' ? { description: r.comment } : {}) }));
   }
 
+  async getSchemaColumns(schema: string, database?: string): Promise<Map<string, ColumnDef[]>> {
+    const q = duckdbDialect.quoteString.bind(duckdbDialect);
+    const { rows } = await this.query(
+      `select table_name, column_name, data_type, is_nullable, column_comment as "comment" from information_schema.columns where lower(table_schema) = lower(${q(schema)}) and table_catalog = ${catalogOf(database)} order by table_name, ordinal_position`,
+    );
+    const out = new Map<string, ColumnDef[]>();
+    for (const r of rows) {
+      const key = String(r.table_name).toLowerCase();
+      if (!out.has(key)) out.set(key, []);
+      out.get(key)!.push({ name: String(r.column_name), dataType: String(r.data_type), nullable: r.is_nullable === 'YES', ...(typeof r.comment === 'string' ? { description: r.comment } : {}) });
+    }
+    return out;
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn();
     await this.driver.run('begin transaction');

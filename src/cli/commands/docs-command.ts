@@ -1,16 +1,20 @@
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
-import { withCommonFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+import { withCommonFlags, withSelectionFlags, commonOptions, reportDiagnostics, type GlobalFlags } from '../shared-options.js';
+
+type GenerateFlags = GlobalFlags & { compile: boolean; static?: boolean; emptyCatalog?: boolean; select?: string[]; exclude?: string[]; selector?: string; state?: string; indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty' };
 
 function generateCommand(): Command {
-  return withCommonFlags(new Command('generate'))
+  return withSelectionFlags(withCommonFlags(new Command('generate')))
     .description("write target/manifest.json, target/catalog.json (every built node's and source's columns and types, read from the warehouse) target/lineage.json (column-level lineage) and the static docs site in target/docs/")
     .option('--no-compile', "as dbt's: do not write target/manifest.json (the site is written only beside one a last command wrote)")
+    .option('--empty-catalog', "as dbt's: read nothing from the warehouse's catalog; catalog.json lists no node and no source")
     .option('--static', "as dbt's: also write target/static_index.html, the whole site in one file to share")
-    .action(async (flags: GlobalFlags & { compile: boolean; static?: boolean }, command: Command) => {
+    .action(async (flags: GenerateFlags, command: Command) => {
       const { options, reporter, usageError } = commonOptions(flags);
       if (usageError) return command.error(usageError, { exitCode: 2 });
-      const result = await (await import('../../api/docs-command.js')).docsGenerate({ ...options, noCompile: !flags.compile, static: flags.static === true });
+      const selection = { select: flags.select, exclude: flags.exclude, selector: flags.selector, state: flags.state, indirectSelection: flags.indirectSelection };
+      const result = await (await import('../../api/docs-command.js')).docsGenerate({ ...options, ...selection, noCompile: !flags.compile, static: flags.static === true, emptyCatalog: flags.emptyCatalog === true });
       reportDiagnostics(reporter, result.diagnostics);
       // Paths as the user would type them from here: the project's target-path may be another folder, or '.'.
       const artifact = (name: string): string => (result.targetDir ? relative(process.cwd(), join(result.targetDir, name)) || name : `target/${name}`);

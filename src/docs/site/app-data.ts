@@ -14,6 +14,11 @@ export function nodeColor(n: SiteNode): string | undefined {
   return typeof c === 'string' && /^(#[0-9a-f]{3,8}|[a-z]{3,30})$/i.test(c) ? c : undefined;
 }
 
+/** A node's name as the site shows it: a model version as `name (v2)`, as dbt's docs, so that versions differ. */
+export function displayName(n: SiteNode): string {
+  return n.extra.version !== undefined && n.extra.version !== null ? `${n.name} (v${String(n.extra.version)})` : n.name;
+}
+
 /** The embedded data with the lookups every view needs. */
 export class AppData {
   readonly byId = new Map<string, SiteNode>();

@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { AppData } from './app-data.js';
+import { displayName, type AppData } from './app-data.js';
 
 export interface LaidNode {
   id: string;
@@ -42,14 +42,14 @@ export function layoutGraph(app: AppData, ids: string[], columns: Map<string, st
   for (const id of ids) {
     const n = app.node(id)!;
     const cols = columns.get(id) ?? [];
-    const longest = Math.max(n.name.length, ...cols.map((c) => c.length + 2));
+    const longest = Math.max(displayName(n).length, ...cols.map((c) => c.length + 2));
     g.setNode(id, { width: Math.max(90, longest * CHAR + 28), height: 30 + cols.length * LINE });
   }
   for (const id of ids) for (const p of app.node(id)!.parents) if (wanted.has(p) && p !== id) g.setEdge(p, id);
   dagre.layout(g, { disableOptimalOrderHeuristic: ids.length > LARGE_LAYOUT });
   const nodes: LaidNode[] = ids.map((id) => {
     const d = g.node(id);
-    return { id, label: app.node(id)!.name, x: d.x, y: d.y, width: d.width, height: d.height, columns: columns.get(id) ?? [] };
+    return { id, label: displayName(app.node(id)!), x: d.x, y: d.y, width: d.width, height: d.height, columns: columns.get(id) ?? [] };
   });
   const edges: LaidEdge[] = g.edges().map((e: { v: string; w: string }) => ({ from: e.v, to: e.w, points: (g.edge(e) as { points?: { x: number; y: number }[] }).points ?? [] }));
   const info = g.graph() as { width?: number; height?: number };

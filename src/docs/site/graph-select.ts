@@ -2,7 +2,9 @@
 // this file only builds the graph shape that code reads from the embedded data.
 import { selectNodes } from '../../select/select-nodes.js';
 import type { ProjectGraph } from '../../graph/types.js';
-import type { SiteNode } from '../site-types.js';
+import type { LineageFile, SiteNode } from '../site-types.js';
+import type { ColumnSelector } from '../../select/select-nodes.js';
+import { siteColumnSelector } from './column-selector.js';
 import { GRAPH_TYPES, type AppData } from './app-data.js';
 
 function item(n: SiteNode): Record<string, unknown> {
@@ -19,8 +21,13 @@ function item(n: SiteNode): Record<string, unknown> {
 /** Selects graph nodes with a selector string; errors come back as messages for the page. */
 export class GraphSelector {
   private readonly graph: ProjectGraph;
+  /** `column:` selectors, over the site's lineage.json. */
+  private readonly columns: ColumnSelector;
 
-  constructor(private readonly app: AppData) {
+  constructor(private readonly app: AppData, lineage?: LineageFile) {
+    this.columns = lineage ? siteColumnSelector(app, lineage) : () => {
+      throw new Error('this site has no column lineage (target/lineage.json): run `strata docs generate` after a build');
+    };
     const nodes: Record<string, unknown> = {};
     const sources: Record<string, unknown> = {};
     const exposures: Record<string, unknown> = {};
@@ -43,7 +50,7 @@ export class GraphSelector {
   select(text: string): { ids: string[]; errors: string[]; warnings: string[] } {
     const tokens = text.trim();
     if (!tokens) return { ids: [], errors: [], warnings: [] };
-    const { ids, diagnostics } = selectNodes(this.graph, { select: [tokens], indirectSelection: 'empty' });
+    const { ids, diagnostics } = selectNodes(this.graph, { select: [tokens], indirectSelection: 'empty', columns: this.columns });
     const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.message}${d.hint ? ` — ${d.hint}` : ''}`);
     const warnings = diagnostics.filter((d) => d.severity !== 'error').map((d) => d.message);
     return { ids: ids.filter((id) => GRAPH_TYPES.has(this.app.node(id)?.type ?? '')), errors, warnings };

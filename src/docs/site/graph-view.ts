@@ -1,4 +1,4 @@
-import { nodeColor, type AppData } from './app-data.js';
+import { displayName, nodeColor, type AppData } from './app-data.js';
 import type { Layout } from './graph-layout.js';
 import type { ColumnPath } from './column-lineage.js';
 import { escapeHtml } from './dom.js';
@@ -56,12 +56,21 @@ export class GraphView {
       const cls = `gnode type-${node.type}${node.layer ? ` layer-${node.layer}` : ''}${n.id === focus ? ' focus' : ''}`;
       let cols = '';
       n.columns.forEach((c, i) => (cols += `<text x="18" y="${19 + (i + 1) * 16}" class="gcol">· ${esc(c)}</text>`));
-      nodes += `<g class="${cls}" data-id="${esc(n.id)}" transform="translate(${n.x - n.width / 2},${n.y - n.height / 2})" tabindex="0" role="button" aria-label="${esc(`${node.type} ${node.name}`)}"><rect width="${n.width}" height="${n.height}" rx="6"${nodeColor(node) ? ` style="fill:${esc(nodeColor(node)!)}"` : ''}></rect><text x="12" y="19">${esc(n.label)}</text>${cols}</g>`;
+      nodes += `<g class="${cls}" data-id="${esc(n.id)}" transform="translate(${n.x - n.width / 2},${n.y - n.height / 2})" tabindex="0" role="button" aria-label="${esc(`${node.type} ${displayName(node)}`)}"><rect width="${n.width}" height="${n.height}" rx="6"${nodeColor(node) ? ` style="fill:${esc(nodeColor(node)!)}"` : ''}></rect><text x="12" y="19">${esc(n.label)}</text>${cols}</g>`;
     }
     this.viewport.innerHTML = `<g class="edges">${edges}</g><g class="nodes">${nodes}</g>`;
     this.nodeEls = new Map([...this.viewport.querySelectorAll<SVGGElement>('.gnode')].map((el) => [el.dataset.id!, el]));
     this.edgeEls = [...this.viewport.querySelectorAll<SVGPathElement>('.edge')].map((el) => ({ from: el.dataset.from!, to: el.dataset.to!, el }));
     this.fit();
+  }
+
+  /** Removes the drawn graph: a refused selection must not leave the last one on screen as if it were its result. */
+  clear(): void {
+    this.layout = undefined;
+    this.root.classList.remove('hovering', 'path-mode');
+    this.viewport.replaceChildren();
+    this.nodeEls = new Map();
+    this.edgeEls = [];
   }
 
   private wireNodeEvents(): void {
@@ -112,7 +121,8 @@ export class GraphView {
   }
 
   fit(): void {
-    if (!this.layout) return;
+    // An empty layout has no finite size: nothing to fit.
+    if (!this.layout || !this.layout.nodes.length || !Number.isFinite(this.layout.width) || !Number.isFinite(this.layout.height)) return;
     const box = this.root.getBoundingClientRect();
     const k = Math.min(1.5, Math.max(0.05, Math.min(box.width / (this.layout.width || 1), box.height / (this.layout.height || 1))));
     this.view = { k, x: (box.width - this.layout.width * k) / 2, y: (box.height - this.layout.height * k) / 2 };

@@ -47,7 +47,7 @@ class App {
   constructor(data: SiteData, private readonly probe: DocsProbe) {
     this.app = new AppData(data);
     this.lineage = data.lineage ? new ColumnLineage(data.lineage) : undefined;
-    this.selector = new GraphSelector(this.app);
+    this.selector = new GraphSelector(this.app, data.lineage);
     this.graph = new GraphView(document.getElementById('graph') as unknown as SVGSVGElement, this.app, (id) => this.open(id));
   }
 
@@ -143,14 +143,23 @@ class App {
     // dbt's `docs: {show: false}` nodes are not drawn, as in dbt's docs.
     const ids = selected.ids.filter((id) => { const n = this.app.node(id); return !n || !hiddenInDocs(n); });
     const t1 = performance.now();
+    // A refused selection clears the graph: the last one left on screen would read as its result.
     if (errors.length) {
-      this.status.textContent = errors.join('; ');
+      this.graph.clear();
+      this.status.textContent = `Nothing drawn: ${errors.join('; ')}`;
       this.status.className = 'error';
       return;
     }
     this.status.className = '';
     if (ids.length > MAX_DRAWN) {
-      this.status.textContent = `${ids.length.toLocaleString()} nodes selected: narrow the selector to draw at most ${MAX_DRAWN.toLocaleString()}`;
+      this.graph.clear();
+      this.status.textContent = `Nothing drawn: ${ids.length.toLocaleString()} nodes selected; narrow the selector to draw at most ${MAX_DRAWN.toLocaleString()}`;
+      return;
+    }
+    if (!ids.length) {
+      this.graph.clear();
+      this.status.textContent = `0 nodes: the selector matches no model, seed, snapshot, source or exposure${warnings.length ? ` · ${warnings.join('; ')}` : ''}`;
+      this.probe.lastGraph = { selector: text, nodes: 0, ms: performance.now() - t0 };
       return;
     }
     const layout = layoutGraph(this.app, ids);

@@ -1,5 +1,5 @@
 import type { SiteNode } from '../site-types.js';
-import type { AppData } from './app-data.js';
+import { displayName, type AppData } from './app-data.js';
 import { h } from './dom.js';
 import { nodeHref } from './node-page.js';
 
@@ -67,7 +67,7 @@ function renderChildren(b: Branch, into: HTMLElement): void {
     list.append(h('li', {}, details));
   }
   for (const n of [...b.leaves].sort((x, y) => (x.name < y.name ? -1 : 1))) {
-    list.append(h('li', {}, h('a', { href: nodeHref(n.id), className: `leaf type-${n.type}`, 'data-id': n.id }, n.name)));
+    list.append(h('li', {}, h('a', { href: nodeHref(n.id), className: `leaf type-${n.type}`, 'data-id': n.id }, displayName(n))));
   }
   into.append(list);
 }

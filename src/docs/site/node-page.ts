@@ -1,5 +1,5 @@
 import type { SiteColumn, SiteNode } from '../site-types.js';
-import type { AppData } from './app-data.js';
+import { displayName, type AppData } from './app-data.js';
 import type { ColumnLineage } from './column-lineage.js';
 import { h, type Child } from './dom.js';
 import { renderMarkdown } from './markdown.js';
@@ -16,7 +16,7 @@ const md = (text: string, className = 'md') => (text.trim() ? h('div', { classNa
 
 function link(app: AppData, id: string): HTMLElement {
   const n = app.node(id);
-  return n ? h('a', { href: nodeHref(id), className: `ref type-${n.type}` }, h('span', { className: 'badge' }, n.type), ' ', n.name) : h('span', { className: 'ref missing' }, id);
+  return n ? h('a', { href: nodeHref(id), className: `ref type-${n.type}` }, h('span', { className: 'badge' }, n.type), ' ', displayName(n)) : h('span', { className: 'ref missing' }, id);
 }
 
 function statusBadge(status: string | undefined): HTMLElement | null {
@@ -44,6 +44,15 @@ function facts(n: SiteNode): HTMLElement {
   const owner = n.extra.owner as { name?: string; email?: string } | undefined;
   if (owner) add('owner', [owner.name, owner.email].filter(Boolean).join(' · '));
   return h('dl', { className: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+/** A macro's arguments: the property file's names, types and descriptions (dbt's macro properties), else the signature's names. */
+function argumentsSection(n: SiteNode): HTMLElement | null {
+  const args = n.type === 'macro' ? (n.extra.arguments as { name: string; type?: string | null; description?: string }[] | undefined) : undefined;
+  if (!args?.length) return null;
+  return section('Arguments', h('table', { className: 'arguments' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'name'), h('th', {}, 'type'), h('th', {}, 'description'))),
+    h('tbody', {}, args.map((a) => h('tr', { 'data-argument': a.name }, h('td', {}, h('code', {}, a.name)), h('td', { className: 'arg-type' }, a.type ?? ''), h('td', {}, md(a.description ?? '')))))));
 }
 
 function runSection(n: SiteNode): HTMLElement | null {
@@ -102,7 +111,7 @@ function testCell(app: AppData, ids: string[]): Child[] {
 function columnsSection(app: AppData, n: SiteNode, lineage: ColumnLineage | undefined, actions: PageActions): HTMLElement | null {
   if (!n.columns.length) return null;
   const lineageNode = lineage?.file.nodes[n.id];
-  const edgeList = (edges: { node: string; column: string; kind: string }[]) => edges.map((e) => h('span', { className: 'col-edge' }, h('a', { href: nodeHref(e.node) }, app.node(e.node)?.name ?? e.node), `.${e.column}`, h('span', { className: `kind kind-${e.kind}` }, e.kind)));
+  const edgeList = (edges: { node: string; column: string; kind: string }[]) => edges.map((e) => h('span', { className: 'col-edge' }, h('a', { href: nodeHref(e.node) }, app.node(e.node) ? displayName(app.node(e.node)!) : e.node), `.${e.column}`, h('span', { className: `kind kind-${e.kind}` }, e.kind)));
   const row = (c: SiteColumn) => h('tr', { 'data-column': c.name },
     h('td', {}, lineage ? h('button', { className: 'col-name', title: 'show this column\'s lineage in the graph', onclick: () => actions.onColumn(n, c.name) }, c.name) : h('code', {}, c.name)),
     h('td', { className: 'col-type' }, c.type ?? c.declaredType ?? ''),
@@ -141,12 +150,13 @@ export function renderNodePage(app: AppData, n: SiteNode, lineage: ColumnLineage
   const config = Object.fromEntries(Object.entries(n.config).filter(([, v]) => v !== null && v !== undefined && !(typeof v === 'object' && Object.keys(v as object).length === 0)));
   return h('article', { className: `page type-${n.type}`, 'data-id': n.id },
     h('header', { className: 'page-head' },
-      h('h1', {}, n.name),
+      h('h1', {}, displayName(n)),
       h('span', { className: `badge type-${n.type}` }, n.type), n.layer ? h('span', { className: `badge layer-${n.layer}` }, n.layer) : null,
       n.tags.map((t) => h('span', { className: 'tag' }, `#${t}`))),
     facts(n),
     md(n.description) ?? h('p', { className: 'muted' }, 'No description.'),
     n.extra.sourceDescription ? section('Source', md(String(n.extra.sourceDescription))) : null,
+    argumentsSection(n),
     runSection(n),
     freshnessSection(n),
     columnsSection(app, n, lineage, actions),

@@ -1,4 +1,4 @@
-import { search, type AppData } from './app-data.js';
+import { displayName, search, type AppData } from './app-data.js';
 import { h } from './dom.js';
 
 /**
@@ -16,7 +16,7 @@ export function wireSearch(app: AppData, input: HTMLInputElement, results: HTMLE
     results.replaceChildren(...hits.map((hit, i) => h('li', { className: i === active ? 'active' : '', role: 'option', 'aria-selected': i === active ? 'true' : 'false', 'data-id': hit.node.id, onmousedown: (ev: Event) => {
       ev.preventDefault();
       choose(i);
-    } }, h('span', { className: `badge type-${hit.node.type}` }, hit.node.type), ' ', h('strong', {}, hit.node.name), h('span', { className: 'muted' }, ` ${hit.field}`))));
+    } }, h('span', { className: `badge type-${hit.node.type}` }, hit.node.type), ' ', h('strong', {}, displayName(hit.node)), h('span', { className: 'muted' }, ` ${hit.field}`))));
     if (!hits.length && input.value.trim()) results.append(h('li', { className: 'muted' }, 'nothing found'));
     results.hidden = !input.value.trim();
     results.querySelector('.active')?.scrollIntoView({ block: 'nearest' });
