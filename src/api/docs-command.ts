@@ -89,7 +89,10 @@ export async function docsGenerate(options: CommonOptions & { noCompile?: boolea
         const found = present.get(w.relation.identifier.toLowerCase());
         if (!found) continue;
         const columns = await connection.getColumns(w.relation);
-        (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, ...(found.comment !== undefined ? { comment: found.comment } : {}), columns });
+        // A warehouse with its own catalog statistics (BigQuery) describes each relation as its dbt adapter does.
+        const details = connection.describeRelation ? await connection.describeRelation(w.relation) : undefined;
+        const comment = details ? details.comment : found.comment;
+        (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: found.schema, identifier: found.identifier, kind: found.kind, ...(comment !== undefined ? { comment } : {}), columns, ...(details ? { type: details.type, stats: details.stats } : {}) });
       }
     }
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as

@@ -145,14 +145,15 @@ export class BigQueryDialect implements Dialect {
     return c.repeated ? `ARRAY<${base}>` : base;
   }
 
-  /** Column descriptions (`persist_docs: {columns: true}`), one statement per column. */
+  /**
+   * Column descriptions (`persist_docs: {columns: true}`), one statement per column — on a view too, as
+   * dbt-bigquery's `persist_docs` does (BigQuery's `alter view … alter column … set options`).
+   */
   columnDescriptions(relation: Relation, columns: ColumnDef[], kind: RelationKind = 'table'): string[] {
-    // None for a view: `alter table` refuses one, and createViewAs sets only the view's own description, so
-    // a view's column descriptions are not set on BigQuery.
-    if (kind === 'view') return [];
+    const what = kind === 'view' ? 'view' : 'table';
     return columns
       .filter((c) => c.description)
-      .map((c) => `alter table ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(c.name)} set options(description = ${this.quoteString(c.description!)})`);
+      .map((c) => `alter ${what} ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(c.name)} set options(description = ${this.quoteString(c.description!)})`);
   }
 
   beginTransaction(): string {

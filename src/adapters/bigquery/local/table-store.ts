@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { TableField } from './bigquery-types.js';
 import type { SchemaEffect, TableKind } from './statement-effects.js';
+import type { TableOptions } from './table-options.js';
 
 export interface StoredTable {
   type: TableKind;
@@ -16,11 +17,15 @@ export interface StoredTable {
   /** Set for tables created with PARTITION BY / CLUSTER BY (reported by tables.get and INFORMATION_SCHEMA). */
   partitioned?: boolean;
   clustering?: string[];
+  /** Description, labels, partitioning and expiration from the CREATE statement (tables.get answers with them). */
+  options?: TableOptions;
 }
 
 export class TableStore {
   readonly tables = new Map<string, StoredTable>();
   readonly datasets = new Set<string>();
+  /** Each dataset's access entries (datasets.patch), `project.dataset` → entries. */
+  readonly access = new Map<string, unknown[]>();
   private readonly file?: string;
 
   constructor(dataDir?: string) {
@@ -28,7 +33,8 @@ export class TableStore {
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, 'bigquery-catalog.json');
     if (existsSync(this.file)) {
-      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { tables: Record<string, StoredTable>; datasets: string[] };
+      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { tables: Record<string, StoredTable>; datasets: string[]; access?: Record<string, unknown[]> };
+      for (const [k, v] of Object.entries(saved.access ?? {})) this.access.set(k, v);
       for (const [k, v] of Object.entries(saved.tables ?? {})) this.tables.set(k, v);
       for (const d of saved.datasets ?? []) this.datasets.add(d);
     }
@@ -38,7 +44,7 @@ export class TableStore {
   save(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ tables: Object.fromEntries(this.tables), datasets: [...this.datasets] }, null, 1));
+    writeFileSync(tmp, JSON.stringify({ tables: Object.fromEntries(this.tables), datasets: [...this.datasets], access: Object.fromEntries(this.access) }, null, 1));
     renameSync(tmp, this.file);
   }
 
@@ -55,7 +61,7 @@ export class TableStore {
     for (const e of effects) {
       if (e.op === 'create' && !e.temp) {
         if (e.ifNotExists && this.tables.has(e.key)) continue;
-        this.tables.set(e.key, { type: e.kind, fields: e.fields, numRows: 0, numBytes: 0, ...(e.partitioned ? { partitioned: true } : {}), ...(e.clustering.length ? { clustering: e.clustering } : {}) });
+        this.tables.set(e.key, { type: e.kind, fields: e.fields, numRows: 0, numBytes: 0, ...(e.partitioned ? { partitioned: true } : {}), ...(e.clustering.length ? { clustering: e.clustering } : {}), ...(Object.keys(e.options).length ? { options: e.options } : {}) });
       } else if (e.op === 'drop') this.tables.delete(e.key);
       else if (e.op === 'rename') {
         const t = this.tables.get(e.key);
@@ -66,6 +72,9 @@ export class TableStore {
       } else if (e.op === 'add-columns') {
         const t = this.tables.get(e.key);
         if (t) t.fields = [...t.fields, ...e.fields.filter((f) => !t.fields.some((h) => h.name.toLowerCase() === f.name.toLowerCase()))];
+      } else if (e.op === 'column-description') {
+        const field = this.tables.get(e.key)?.fields.find((f) => f.name.toLowerCase() === e.column.toLowerCase());
+        if (field) field.description = e.description;
       } else if (e.op === 'create-dataset') this.datasets.add(e.key);
       else if (e.op === 'drop-dataset') {
         this.datasets.delete(e.key);
