@@ -113,6 +113,11 @@ export interface RelationOptions {
   contract?: ContractDdl;
   /** CREATE TEMP … where the warehouse has it. */
   temporary?: boolean;
+  /**
+   * A work table Strata drops once done (an incremental model's or a snapshot's `__strata_tmp`): BigQuery gives
+   * it a 12-hour expiration, as dbt-bigquery its temp relations, so one a killed run leaves is not kept.
+   */
+  scratch?: boolean;
 }
 
 /** `partition_by` of a BigQuery table, normalised (dbt-bigquery's shape). */

@@ -126,7 +126,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   // A temporary one is replaced by its `create or replace`, and the catalog does not list it.
   const temporary = isTemporary(dialect, staging);
   if (!temporary) await dropStaging(connection, dialect, staging, relations);
-  const created = await connection.execute(dialect.createTableAs(staging, sql, headerOptions(node)));
+  const created = await connection.execute(dialect.createTableAs(staging, sql, { ...headerOptions(node), scratch: true }));
   if (!temporary) relations.added(staging, 'table');
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];

@@ -53,7 +53,8 @@ export class BigQueryDialect implements Dialect {
     if (partition) lines.push(`partition by ${this.partitionExpression(partition)}`);
     const cluster = config.cluster_by === undefined || config.cluster_by === null ? [] : Array.isArray(config.cluster_by) ? config.cluster_by.map(String) : [String(config.cluster_by)];
     if (cluster.length) lines.push(`cluster by ${cluster.map((c) => this.quoteIdentifier(c)).join(', ')}`);
-    const opts = this.tableOptions(config, options.description, !options.temporary);
+    // A work table expires after 12 hours, as dbt-bigquery's temp relations (`bigquery_table_options`).
+    const opts = this.tableOptions(options.scratch && !options.temporary ? { ...config, hours_to_expiration: 12 } : config, options.description, !options.temporary);
     if (opts) lines.push(opts);
     lines.push(`as (\n${sql}\n)`);
     return sqlHeaderPrefix(options) + lines.join('\n');
