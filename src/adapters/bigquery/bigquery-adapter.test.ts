@@ -176,6 +176,8 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
       // BigQuery's position counts the line of the query comment before the statement.
       expect(msg).toMatch(/^Syntax error: Unexpected keyword FROM at \[7:8\]/);
       expect(msg).toContain('at target/compiled/shop/models/stg_customers.sql:4:8 ');
+      // The model file's own line: its text around the ref is the compiled line's.
+      expect(msg).toContain('from models/stg_customers.sql:4:8)');
       expect(msg).not.toMatch(/\n\s+at .*\.js:\d+/);
     } finally {
       removeProject(broken);
