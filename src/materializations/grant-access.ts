@@ -30,8 +30,8 @@ export async function grantAccessTo(node: ManifestNode, relation: Relation, kind
   const targets = accessTargetsOf(node);
   if (!targets.length) return;
   const name = dialect.renderRelation(relation);
-  if (kind !== 'view') return log?.(`warning: grant_access_to authorizes views only (as dbt-bigquery); ${name} is a ${kind}, so no dataset was changed`);
-  if (!connection.authorizeView) return log?.(`warning: grant_access_to is not applied: ${dialect.name} has no authorized views (it applies on a BigQuery target)`);
+  if (kind !== 'view') return log?.(`warning: grant_access_to authorizes views only (as dbt's adapter); ${name} is a ${kind}, so no dataset was changed`);
+  if (!connection.authorizeView) return log?.(`warning: grant_access_to is not applied: ${dialect.name} has no authorized views`);
   for (const t of targets) {
     const added = await connection.authorizeView(relation, t);
     if (!added) log?.(`Access entry for ${name} already exists in dataset ${t.project ? `${t.project}.` : ''}${t.dataset}`);
