@@ -64,6 +64,23 @@ export interface ExistingRelation extends Relation {
   comment?: string;
 }
 
+/** One statistic of a relation in dbt's catalog (`stats.<id>`): label, value, whether the docs show it. */
+export interface CatalogStat {
+  id: string;
+  label: string;
+  value: unknown;
+  include: boolean;
+  description: string;
+}
+
+/** What a warehouse's own dbt catalog says of a relation beyond its columns (BigQuery: `describeRelation`). */
+export interface RelationDetails {
+  /** `metadata.type` as the warehouse's dbt adapter spells it (dbt-bigquery: `table`, `view`, `external`). */
+  type: string;
+  comment?: string;
+  stats: CatalogStat[];
+}
+
 /** What differs between warehouses, stated once so strategies branch on facts, not names. */
 export interface Capabilities {
   /** DDL can run inside a transaction and roll back (DuckDB yes, BigQuery no). */
@@ -96,6 +113,11 @@ export interface RelationOptions {
   contract?: ContractDdl;
   /** CREATE TEMP … where the warehouse has it. */
   temporary?: boolean;
+  /**
+   * A work table Strata drops once done (an incremental model's or a snapshot's `__strata_tmp`): BigQuery gives
+   * it a 12-hour expiration, as dbt-bigquery its temp relations, so one a killed run leaves is not kept.
+   */
+  scratch?: boolean;
 }
 
 /** `partition_by` of a BigQuery table, normalised (dbt-bigquery's shape). */

@@ -5,8 +5,8 @@
  */
 import type { TargetConfig } from '../project/types.js';
 
-export type { Relation, QuotePolicy, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions, TableLayout } from './contract-relations.js';
-import type { Relation, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions, TableLayout } from './contract-relations.js';
+export type { Relation, QuotePolicy, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions, TableLayout, CatalogStat, RelationDetails } from './contract-relations.js';
+import type { Relation, RelationKind, ColumnDef, ConstraintDef, ContractDdl, ConstraintSupport, ExistingRelation, Capabilities, RelationOptions, PartitionSpec, MergeOptions, TableLayout, CatalogStat, RelationDetails } from './contract-relations.js';
 
 export interface Dialect {
   readonly name: string;
@@ -248,6 +248,13 @@ export interface Connection {
    * columns' new fields, appended at the end of each record (at any depth), nullable; nothing else changes.
    */
   widenRecords?(relation: Relation, columns: ColumnDef[]): Promise<void>;
+  /**
+   * dbt-bigquery's `grant_access_to`: authorizes a view on another dataset (an access entry of the dataset).
+   * False when the dataset already had that entry.
+   */
+  authorizeView?(view: Relation, target: { project?: string; dataset: string }): Promise<boolean>;
+  /** `docs generate`: the relation's type, comment and statistics as the warehouse's dbt catalog gives them. */
+  describeRelation?(relation: Relation): Promise<RelationDetails>;
   /**
    * Makes a `secret()` value available to this connection's statements, the value never in any statement's
    * text (so in no log or query history of the warehouse): BigQuery passes it as a query parameter of each job,

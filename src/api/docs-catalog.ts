@@ -31,7 +31,10 @@ export async function readCatalog(connection: Connection, wanted: CatalogWanted[
     for (const w of found) {
       const r = present.get(w.relation.identifier.toLowerCase())!;
       const columns: ColumnDef[] = (!w.relation.external && inSchema?.get(w.relation.identifier.toLowerCase())) || (await connection.getColumns(w.relation));
-      (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: r.schema, identifier: r.identifier, kind: r.kind, ...(r.comment !== undefined ? { comment: r.comment } : {}), columns });
+      // A warehouse with its own catalog statistics (BigQuery) describes each relation as its dbt adapter does.
+      const details = connection.describeRelation ? await connection.describeRelation(w.relation) : undefined;
+      const comment = details ? details.comment : r.comment;
+      (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: r.schema, identifier: r.identifier, kind: r.kind, ...(comment !== undefined ? { comment } : {}), columns, ...(details ? { type: details.type, stats: details.stats } : {}) });
     }
   }
   return { nodes, sources };

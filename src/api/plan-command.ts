@@ -1,6 +1,8 @@
 import { applySessionSecrets } from '../execute/node-runner.js';
 import { adapterTypesWith } from '../adapters/registry.js';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { targetFilePath } from '../parse/index.js';
+import { describeWarehouseError } from '../execute/warehouse-error.js';
 import { selectForCommand } from './state-option.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
@@ -42,6 +44,10 @@ export interface PlannedNode {
   /** What the estimate left out (a `sql_header`'s statements a dry run cannot estimate before the query). */
   caveat?: string;
   error?: string;
+  /** Where an error points: the compiled file's line and, where its text allows, the model file's (`… from models/x.sql:8:3`). */
+  errorAt?: string;
+  /** The node's own file (`models/x.sql`). */
+  file?: string;
 }
 
 export interface PlanResult {
@@ -99,15 +105,16 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled'), sample: options.sampleWindow });
     const tw = templateWarehouse(connection, dialect);
     const conn = connection;
-    const estimateOf = async (node: ManifestNode, query: string): Promise<Estimate> => {
+    const estimateOf = async (node: ManifestNode, query: string, compiled = query): Promise<Estimate> => {
       const sent = await dryRunQuery(p, node, query, relations, tw);
       const check = await estimate(conn, sent.sql);
+      if (check.error && check.cause) return { error: check.error, ...errorLocation(p, node, check.cause, compiled) };
       return sent.note && !check.error ? { ...check, caveat: sent.note } : check;
     };
     for (const node of targets) {
       const planned = await planNode(node, compiler, tw, estimateOf, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
       if (planned.bytes !== undefined) planned.costUsd = (planned.bytes / TIB) * pricePerTib;
-      nodes.push({ ...planned, error: planned.error && p.scrubber.scrub(planned.error) });
+      nodes.push({ ...planned, file: node.originalFilePath, error: planned.error && p.scrubber.scrub(planned.error) });
     }
   } catch (e) {
     if (e instanceof UserError) return empty(2, [...diagnostics, ...e.diagnostics], p.invocationId);
@@ -122,7 +129,7 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
   const result: PlanResult = { exitCode: nodes.some((x) => x.error) || overBudget ? 1 : 0, diagnostics, invocationId: p.invocationId, nodes, totalBytes, totalCostUsd: (totalBytes / TIB) * pricePerTib, unknown, pricePerTib, overBudget };
   writeJsonArtifact(
     join(p.targetDir, 'plan.json'),
-    { metadata: { invocation_id: p.invocationId, generated_at: new Date().toISOString(), price_per_tib_usd: pricePerTib, max_bytes: options.maxBytes ?? null }, total_bytes_processed: totalBytes, total_cost_usd: result.totalCostUsd, unknown_nodes: unknown, over_budget: overBudget, nodes: nodes.map((n) => ({ unique_id: n.uniqueId, resource_type: n.resourceType, action: n.action, relation_name: n.relation ?? null, bytes_processed: n.bytes ?? null, cost_usd: n.costUsd ?? null, note: n.note ?? null, ...(n.caveat ? { caveat: n.caveat } : {}), error: n.error ?? null })) },
+    { metadata: { invocation_id: p.invocationId, generated_at: new Date().toISOString(), price_per_tib_usd: pricePerTib, max_bytes: options.maxBytes ?? null }, total_bytes_processed: totalBytes, total_cost_usd: result.totalCostUsd, unknown_nodes: unknown, over_budget: overBudget, nodes: nodes.map((n) => ({ unique_id: n.uniqueId, resource_type: n.resourceType, action: n.action, relation_name: n.relation ?? null, bytes_processed: n.bytes ?? null, cost_usd: n.costUsd ?? null, note: n.note ?? null, ...(n.caveat ? { caveat: n.caveat } : {}), original_file_path: n.file ?? null, error: n.error ?? null, ...(n.errorAt ? { error_at: n.errorAt } : {}) })) },
     p.scrubber,
   );
   return result;
@@ -132,7 +139,7 @@ async function planNode(
   node: ManifestNode,
   compiler: Compiler,
   tw: ReturnType<typeof templateWarehouse>,
-  estimateOf: (node: ManifestNode, query: string) => Promise<Estimate>,
+  estimateOf: (node: ManifestNode, query: string, compiled?: string) => Promise<Estimate>,
   state: WarehouseState,
   relations: RelationIndex,
   render: (r: ReturnType<RelationIndex['relationOf']>) => string,
@@ -145,18 +152,18 @@ async function planNode(
   if (node.resourceType === 'model' && materialized === 'view') {
     const sql = await compiler.compile(node.uniqueId, tw);
     const check = await estimateOf(node, sql);
-    return { ...base, action: 'view', relation: render(relations.relationOf(node)), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: 0, note: 'creating a view reads no data', ...(check.caveat ? { caveat: check.caveat } : {}) }) };
+    return { ...base, action: 'view', relation: render(relations.relationOf(node)), ...(check.error ? { error: check.error, ...(check.errorAt ? { errorAt: check.errorAt } : {}) } : check.missing ? { note: check.missing } : { bytes: 0, note: 'creating a view reads no data', ...(check.caveat ? { caveat: check.caveat } : {}) }) };
   }
   const sql = await compiler.compile(node.uniqueId, tw);
   const query = node.resourceType === 'test' ? testQuery(sql, node.config) : sql;
   const existing = node.resourceType === 'model' ? state.get(relations.relationOf(node)) : undefined;
   const action = node.resourceType === 'test' ? 'test' : materialized === 'incremental' ? (existing?.kind === 'table' && !fullRefresh ? `incremental (${String(node.config.incremental_strategy ?? (node.config.unique_key ? 'merge' : 'append'))})` : 'incremental (first build)') : materialized || node.resourceType;
-  const check = await estimateOf(node, query);
-  return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error } : check.missing ? { note: check.missing } : { bytes: check.bytes, ...(check.caveat ? { caveat: check.caveat } : {}) }) };
+  const check = await estimateOf(node, query, sql);
+  return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error, ...(check.errorAt ? { errorAt: check.errorAt } : {}) } : check.missing ? { note: check.missing } : { bytes: check.bytes, ...(check.caveat ? { caveat: check.caveat } : {}) }) };
 }
 
 /** A dry run's answer: bytes, or why none (a relation not built yet, an error); `caveat`: what the estimate left out. */
-type Estimate = { bytes?: number; missing?: string; error?: string; caveat?: string };
+type Estimate = { bytes?: number; missing?: string; error?: string; errorAt?: string; caveat?: string; cause?: unknown };
 
 async function estimate(connection: Connection, sql: string): Promise<Estimate> {
   try {
@@ -164,6 +171,14 @@ async function estimate(connection: Connection, sql: string): Promise<Estimate> 
   } catch (e) {
     const err = e as { kind?: string; message?: string };
     if (err.kind === 'not-found') return { missing: `not estimable yet: ${err.message?.split('\n')[0]} (built earlier in this run)` };
-    return { error: err.message?.split('\n')[0] ?? String(e) };
+    return { error: err.message?.split('\n')[0] ?? String(e), cause: e };
   }
+}
+
+/** A dry run's error mapped as a build's: the compiled file's line, and the model file's where its text allows. */
+function errorLocation(p: PreparedProject, node: ManifestNode, cause: unknown, compiled: string): { errorAt?: string } {
+  const compiledPath = join(relative(p.project.config.rootDir, p.targetDir) || '.', 'compiled', targetFilePath(p.graph.manifest.packageDirs, node));
+  const described = describeWarehouseError(cause, node, compiled, compiledPath);
+  const at = described?.split('\n').slice(1).map((l) => l.trim().replace(/^at /, '')).join('; ');
+  return { errorAt: at || node.originalFilePath };
 }

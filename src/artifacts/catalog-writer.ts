@@ -1,4 +1,4 @@
-import type { ColumnDef, RelationKind } from '../adapters/contract.js';
+import type { CatalogStat, ColumnDef, RelationKind } from '../adapters/contract.js';
 import { DBT_COMPAT_VERSION, type ArtifactMetadata } from './types.js';
 import { STRATA_VERSION } from './version.js';
 import { metadataEnv } from './metadata-env.js';
@@ -18,15 +18,21 @@ export interface CatalogEntry {
   /** Table rows and bytes where the warehouse keeps them (BigQuery). */
   rows?: number;
   bytes?: number;
+  /** `metadata.type` as the warehouse's dbt adapter names it (dbt-bigquery: `table`, `view`); else BASE TABLE / VIEW / EXTERNAL. */
+  type?: string;
+  /** The warehouse's own catalog statistics (BigQuery's), instead of rows and bytes. */
+  stats?: CatalogStat[];
 }
 
 /** dbt's stat entries (`has_stats`, `num_rows`, `num_bytes`). */
 function statsJson(e: CatalogEntry): Record<string, unknown> {
   const stat = (id: string, label: string, value: unknown, description: string, include = true): Record<string, unknown> => ({ id, label, value, include, description });
   const stats: Record<string, unknown> = {};
+  for (const s of e.stats ?? []) stats[s.id] = { id: s.id, label: s.label, value: s.value, include: s.include, description: s.description };
   if (e.rows !== undefined) stats.num_rows = stat('num_rows', '# Rows', e.rows, 'Approximate count of rows in this table');
   if (e.bytes !== undefined) stats.num_bytes = stat('num_bytes', 'Approximate Size', e.bytes, 'Approximate size of table as reported by the warehouse');
-  stats.has_stats = stat('has_stats', 'Has Stats?', Object.keys(stats).length > 0, 'Indicates whether there are statistics for this table', false);
+  const has = e.stats ? e.stats.some((s) => s.include) : Object.keys(stats).length > 0;
+  stats.has_stats = stat('has_stats', 'Has Stats?', has, 'Indicates whether there are statistics for this table', false);
   return stats;
 }
 
@@ -36,7 +42,7 @@ function entryJson(e: CatalogEntry): Record<string, unknown> {
     columns[c.name] = { type: c.dataType, index: i + 1, name: c.name, comment: c.description ?? null };
   });
   return {
-    metadata: { type: e.kind === 'view' ? 'VIEW' : e.kind === 'external' ? 'EXTERNAL' : 'BASE TABLE', schema: e.schema, name: e.identifier, database: e.database ?? null, comment: e.comment ?? null, owner: null },
+    metadata: { type: e.type ?? (e.kind === 'view' ? 'VIEW' : e.kind === 'external' ? 'EXTERNAL' : 'BASE TABLE'), schema: e.schema, name: e.identifier, database: e.database ?? null, comment: e.comment ?? null, owner: null },
     columns,
     stats: statsJson(e),
     unique_id: e.uniqueId,

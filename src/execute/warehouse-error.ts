@@ -20,7 +20,10 @@ export function describeWarehouseError(e: unknown, node: ManifestNode, compiledS
   if (err.sql && err.line && compiledSql) {
     const at = err.sql.indexOf(compiledSql);
     const line = at >= 0 ? err.line - (err.sql.slice(0, at).split('\n').length - 1) : 0;
-    if (line >= 1 && line <= compiledSql.split('\n').length) text += `\n  at ${compiledPath}:${line}:${err.column ?? 1} (compiled SQL of ${node.originalFilePath})`;
+    if (line >= 1 && line <= compiledSql.split('\n').length) {
+      const source = sourcePosition(node.rawCode, compiledSql.split('\n')[line - 1]!, err.column ?? 1);
+      text += `\n  at ${compiledPath}:${line}:${err.column ?? 1} (compiled SQL of ${node.originalFilePath}${source ? `, from ${node.originalFilePath}:${source.line}:${source.column}` : ''})`;
+    }
     else {
       // A statement around the model (a MERGE) refused a column's value: point at where the model makes that column.
       const column = /cannot be assigned to `?(\w+)`?/.exec(err.message)?.[1];
@@ -29,6 +32,25 @@ export function describeWarehouseError(e: unknown, node: ManifestNode, compiledS
     }
   }
   return text;
+}
+
+/**
+ * Where a compiled line comes from in the model's own file: the one line of the file holding the compiled
+ * line's text, or else its text up to the end of the word at the error (Jinja changes line numbers, and
+ * rewrites `{{ ref(…) }}`, not the plain SQL around them). Undefined when no line, or more than one, does.
+ */
+export function sourcePosition(rawCode: string | undefined, compiledLine: string, column: number): { line: number; column: number } | undefined {
+  if (!rawCode) return undefined;
+  const indent = compiledLine.length - compiledLine.trimStart().length;
+  const word = /^[\w`.]*/.exec(compiledLine.slice(column - 1))![0];
+  const lines = rawCode.split('\n');
+  const candidates: [string, number][] = [[compiledLine.trim(), 3], [compiledLine.slice(indent, Math.max(indent, column - 1 + word.length)).trim(), 6]];
+  for (const [text, shortest] of candidates) {
+    if (text.length < shortest) continue;
+    const hits = lines.map((l, i) => ({ i, at: l.indexOf(text) })).filter((h) => h.at >= 0);
+    if (hits.length === 1) return { line: hits[0]!.i + 1, column: Math.max(1, hits[0]!.at + column - indent) };
+  }
+  return undefined;
 }
 
 /** The last place the compiled SQL names `column` as an output (`… as column`, or the bare name): 1-based line and column. */

@@ -79,7 +79,7 @@ function mergeScope(node: ManifestNode, partitionBy: PartitionSpec | undefined):
  * variable is declared first (dbt-bigquery's pattern for dynamic partitions: `where d >= _dbt_max_partition`).
  */
 function stagingBuild(node: ManifestNode, sql: string, target: Relation, staging: Relation, dialect: Dialect, partitionBy: PartitionSpec | undefined): string {
-  const ctas = dialect.createTableAs(staging, sql, headerOptions(node));
+  const ctas = dialect.createTableAs(staging, sql, { ...headerOptions(node), scratch: true });
   if (!partitionBy || !dialect.declareMaxPartition || !sql.includes('_dbt_max_partition')) return ctas;
   return `${dialect.declareMaxPartition(target, partitionBy)};\n${ctas}`;
 }

@@ -11,6 +11,7 @@ import { applySnapshot } from './snapshot.js';
 import { applyGrants, grantsOf } from './grants.js';
 import { materializeExternal } from './external.js';
 import { persistDocs } from './persist-docs.js';
+import { grantAccessTo } from './grant-access.js';
 import { hookOf } from '../project/index.js';
 import { ChangeCommittedError } from './change-committed.js';
 import { checkHookInTransaction, type HookPlace } from './hook-in-transaction.js';
@@ -156,6 +157,9 @@ async function buildNode(input: MaterializeInput & { relations: RelationLookup }
     await persistDocs({ node: input.node, relation: input.relation, kind: result.relationKind, dialect: input.dialect, connection: input.connection, ...(input.log ? { log: input.log } : {}) });
   }
   if (grants) await applyGrants(input.connection, input.dialect, input.relation, result.relationKind, grants, existed);
+  if (input.node.config.grant_access_to && input.node.config.materialized !== 'ephemeral' && !result.failedBatches) {
+    await grantAccessTo(input.node, input.relation, result.relationKind, input.connection, input.dialect, input.log);
+  }
   return result;
 }
 

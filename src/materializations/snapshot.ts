@@ -240,7 +240,7 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
       await connection.execute(dialect.addColumns(relation, [{ name: m.isDeleted, dataType: dialect.typeName('string') }]));
       await connection.execute(`update ${dialect.renderRelation(relation)} set ${m.isDeleted} = 'False' where true`);
     }
-    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name)), headerOptions(node)));
+    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name)), { ...headerOptions(node), scratch: true }));
     // The merge inserts every staged 'insert' row (none is matched), so these are the rows it inserts.
     const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);
     rows = Number(r.rows[0]?.n ?? 0);

@@ -62,7 +62,27 @@ export function nodeConfigDiagnostics(n: NodeCheckInput): Diagnostic[] {
   }
   if (out.some((d) => d.severity === 'error')) return out;
   if (n.resourceType === 'model') modelChecks(n, problem);
+  for (const p of unappliedPartitionOptions(n.config.partition_by)) out.push({ code: p.code, severity: p.severity, message: `${what}: ${p.message}`, ...at('partition_by'), hint: p.hint });
   if (n.resourceType === 'snapshot') snapshotChecks(n.config, problem);
+  return out;
+}
+
+/**
+ * partition_by options of dbt's adapter that Strata does not carry out (on any target): an ingestion-time partitioned table
+ * (`_PARTITIONTIME`) would be a different table, so it is refused; copy jobs would give the same rows, so it
+ * is a warning. Never silently ignored.
+ */
+function unappliedPartitionOptions(value: unknown): { code: string; severity: 'error' | 'warn'; message: string; hint: string }[] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+  const v = value as Record<string, unknown>;
+  const on = (x: unknown): boolean => x === true || String(x).toLowerCase() === 'true';
+  const out: { code: string; severity: 'error' | 'warn'; message: string; hint: string }[] = [];
+  if (on(v.time_ingestion_partitioning)) {
+    out.push({ code: 'config-unsupported', severity: 'error', message: "partition_by.time_ingestion_partitioning is not supported by Strata: dbt's adapter builds an ingestion-time partitioned table (filtered on _PARTITIONTIME), Strata would partition by the column itself", hint: "remove time_ingestion_partitioning: the table is then partitioned by the column, and queries filter on that column instead of _PARTITIONTIME" });
+  }
+  if (on(v.copy_partitions)) {
+    out.push({ code: 'config-unsupported', severity: 'warn', message: 'partition_by.copy_partitions is not applied by Strata: insert_overwrite replaces the partitions with one MERGE (the same rows, billed as a query) instead of copy jobs', hint: 'remove copy_partitions to silence this warning' });
+  }
   return out;
 }
 

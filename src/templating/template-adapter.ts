@@ -71,8 +71,8 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     if (!execute) return [];
     return Promise.all([columns(from) as Promise<ColumnValue[]>, columns(to) as Promise<ColumnValue[]>]).then(([a, b]) => a.filter((c) => !b.some((d) => d.name.toLowerCase() === c.name.toLowerCase())));
   };
-  const unsupported = (name: string) => () => {
-    throw new TemplateUserError('unsupported-adapter-method', `adapter.${name}() is not supported by Strata yet`, 'compute it with run_query, or open an issue naming the package that needs it');
+  const unsupported = (name: string, hint = 'compute it with run_query, or open an issue naming the package that needs it') => () => {
+    throw new TemplateUserError('unsupported-adapter-method', `adapter.${name}() is not supported by Strata yet`, hint);
   };
   return {
     dispatch,
@@ -111,6 +111,8 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     commit: () => (execute && wh!.commit ? wh!.commit().then(() => null) : null),
     get_incremental_strategy_macro: unsupported('get_incremental_strategy_macro'),
     submit_python_job: unsupported('submit_python_job'),
+    // dbt-bigquery's (its legacy-SQL __PARTITIONS_SUMMARY__ read): refused by name rather than an unknown macro.
+    get_partitions_metadata: unsupported('get_partitions_metadata', "read the partitions with run_query: select partition_id, total_rows from `<project>.<dataset>.INFORMATION_SCHEMA.PARTITIONS` where table_name = '<table>'"),
     // dbt-duckdb's: where external models' files go (the profile's external_root, default '.'); harmless elsewhere.
     external_root: () => String(target?.external_root ?? '.'),
   };

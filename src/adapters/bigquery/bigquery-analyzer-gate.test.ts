@@ -52,9 +52,9 @@ describe.skipIf(analyzerPlatformGap)('wrong models on the BigQuery target, caugh
     expect(r.code, r.out).toBe(1);
     // BigQuery's positions count the line of the query comment before the statement.
     expect(r.out).toContain('Unrecognized name: nmae; Did you mean name? at [7:3]');
-    expect(r.out).toContain('at target/compiled/shop/models/unknown_column.sql:4:3 (compiled SQL of models/unknown_column.sql)');
+    expect(r.out).toContain('at target/compiled/shop/models/unknown_column.sql:4:3 (compiled SQL of models/unknown_column.sql, from models/unknown_column.sql:4:3)');
     expect(r.out).toContain('Function not found: strftime at [7:3]');
-    expect(r.out).toContain('at target/compiled/shop/models/duckdb_only.sql:4:3 (compiled SQL of models/duckdb_only.sql)');
+    expect(r.out).toContain('at target/compiled/shop/models/duckdb_only.sql:4:3 (compiled SQL of models/duckdb_only.sql, from models/duckdb_only.sql:4:3)');
     expect(r.out).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
     expect(bq.tables.get('acme-local.analytics.good')?.fields.map((f) => `${f.name} ${f.type}`)).toEqual(['id INTEGER', 'name STRING', 'signed_up_at TIMESTAMP']);
     expect(bq.tables.has('acme-local.analytics.unknown_column')).toBe(false);

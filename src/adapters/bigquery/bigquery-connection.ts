@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BigQuery, Job, Query } from '@google-cloud/bigquery';
-import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelation, QueryResult, Relation, RelationKind, TableLayout } from '../contract.js';
+import type { ColumnDef, Connection, DryRunResult, ExecuteResult, ExistingRelation, QueryResult, Relation, RelationDetails, RelationKind, TableLayout } from '../contract.js';
 import type { BigQuerySettings } from './bigquery-profile.js';
 import { BigQueryJobError, classify, sleepBackoff } from './bigquery-errors.js';
 import { seedSchema } from './bigquery-seed-schema.js';
 import { bigquerySourceFormat, bigqueryDialect } from './bigquery-dialect.js';
 import { loadJobOptions } from './bigquery-load-options.js';
 import { labelsFromComment, queryJobLabels } from './bigquery-job-labels.js';
+import { bigqueryRelationDetails } from './bigquery-catalog-stats.js';
 
 /** Legacy type names the REST API returns, as Standard SQL spells them. */
 const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
@@ -218,6 +219,12 @@ export class BigQueryConnection implements Connection {
     return { ...(partition ? { partition } : {}), clusterBy: ((meta.clustering?.fields ?? []) as string[]).map(String) };
   }
 
+  /** `docs generate`: tables.get read as dbt-bigquery's catalog (type, description, stats). */
+  async describeRelation(relation: Relation): Promise<RelationDetails> {
+    const [meta] = await this.table(relation).getMetadata().catch((e: unknown) => Promise.reject(BigQueryJobError.from(e, '', 'tables.get')));
+    return bigqueryRelationDetails(meta);
+  }
+
   /** Landing: new fields inside RECORD columns, through the table's schema (tables.patch): BigQuery's SQL cannot add them. */
   async widenRecords(relation: Relation, columns: ColumnDef[]): Promise<void> {
     const [meta] = await this.table(relation).getMetadata();
@@ -226,6 +233,25 @@ export class BigQueryConnection implements Connection {
       return col ? withFields(f, col) : f;
     });
     await this.table(relation).setMetadata({ schema: { fields } });
+  }
+
+  /**
+   * dbt-bigquery's `grant_access_to`: the view as an access entry of the target dataset (datasets.get, then
+   * datasets.patch with the entry added), once; the read-modify-write of a dataset runs one at a time, as
+   * dbt-bigquery's lock does, so two views authorized at once both stay.
+   */
+  async authorizeView(view: Relation, target: { project?: string; dataset: string }): Promise<boolean> {
+    const run = datasetLock.then(async () => {
+      const dataset = this.client.dataset(target.dataset, { projectId: target.project ?? this.settings.project });
+      const [meta] = await dataset.getMetadata().catch((e: unknown) => Promise.reject(BigQueryJobError.from(e, '', 'datasets.get')));
+      const entry = { projectId: view.database ?? this.settings.project, datasetId: view.schema, tableId: view.identifier };
+      const access = (meta.access ?? []) as { view?: typeof entry }[];
+      if (access.some((a) => a.view && a.view.projectId === entry.projectId && a.view.datasetId === entry.datasetId && a.view.tableId === entry.tableId)) return false;
+      await dataset.setMetadata({ access: [...access, { view: entry }] }).catch((e: unknown) => Promise.reject(BigQueryJobError.from(e, '', 'datasets.patch')));
+      return true;
+    });
+    datasetLock = run.catch(() => undefined);
+    return run;
   }
 
   /** BigQuery DDL cannot roll back: statements run one by one; materializations rely on `create or replace` instead. */
@@ -286,6 +312,9 @@ export class BigQueryConnection implements Connection {
 
   async close(): Promise<void> {}
 }
+
+/** `authorizeView` reads and rewrites a dataset's access list: one at a time in the process. */
+let datasetLock: Promise<unknown> = Promise.resolve();
 
 interface RestField { name: string; type: string; mode?: string; description?: string; fields?: RestField[] }
 

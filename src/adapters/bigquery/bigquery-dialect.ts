@@ -53,7 +53,8 @@ export class BigQueryDialect implements Dialect {
     if (partition) lines.push(`partition by ${this.partitionExpression(partition)}`);
     const cluster = config.cluster_by === undefined || config.cluster_by === null ? [] : Array.isArray(config.cluster_by) ? config.cluster_by.map(String) : [String(config.cluster_by)];
     if (cluster.length) lines.push(`cluster by ${cluster.map((c) => this.quoteIdentifier(c)).join(', ')}`);
-    const opts = this.tableOptions(config, options.description, !options.temporary);
+    // A work table expires after 12 hours, as dbt-bigquery's temp relations (`bigquery_table_options`).
+    const opts = this.tableOptions(options.scratch && !options.temporary ? { ...config, hours_to_expiration: 12 } : config, options.description, !options.temporary);
     if (opts) lines.push(opts);
     lines.push(`as (\n${sql}\n)`);
     return sqlHeaderPrefix(options) + lines.join('\n');
@@ -156,14 +157,15 @@ export class BigQueryDialect implements Dialect {
     return c.repeated ? `ARRAY<${base}>` : base;
   }
 
-  /** Column descriptions (`persist_docs: {columns: true}`), one statement per column. */
+  /**
+   * Column descriptions (`persist_docs: {columns: true}`), one statement per column — on a view too, as
+   * dbt-bigquery's `persist_docs` does (BigQuery's `alter view … alter column … set options`).
+   */
   columnDescriptions(relation: Relation, columns: ColumnDef[], kind: RelationKind = 'table'): string[] {
-    // None for a view: `alter table` refuses one, and createViewAs sets only the view's own description, so
-    // a view's column descriptions are not set on BigQuery.
-    if (kind === 'view') return [];
+    const what = kind === 'view' ? 'view' : 'table';
     return columns
       .filter((c) => c.description)
-      .map((c) => `alter table ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(c.name)} set options(description = ${this.quoteString(c.description!)})`);
+      .map((c) => `alter ${what} ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(c.name)} set options(description = ${this.quoteString(c.description!)})`);
   }
 
   beginTransaction(): string {

@@ -1,4 +1,5 @@
 import type { TargetConfig } from '../../project/types.js';
+import { isLoopbackEndpoint, keyfileJsonProblem } from './bigquery-credential-checks.js';
 
 export type BigQueryMethod = 'oauth' | 'service-account' | 'service-account-json' | 'oauth-secrets';
 const METHODS: BigQueryMethod[] = ['oauth', 'service-account', 'service-account-json', 'oauth-secrets'];
@@ -77,13 +78,22 @@ export function validateBigQueryTarget(target: TargetConfig): string[] {
   if (method === 'service-account-json') {
     const k = s.keyfile_json;
     if (!k) out.push(`${where}: method service-account-json needs keyfile_json: the key's JSON (best from env_var)`);
-    else if (typeof k === 'string') {
+    else {
+      let parsed: unknown;
       try {
-        JSON.parse(k);
+        parsed = typeof k === 'string' ? JSON.parse(k) : k;
       } catch {
         out.push(`${where}: keyfile_json is not valid JSON`);
       }
+      const problem = parsed && typeof parsed === 'object' ? keyfileJsonProblem(parsed as Record<string, unknown>, where) : undefined;
+      if (problem) out.push(problem);
     }
+  }
+  // Impersonation mints its tokens at Google's IAM Credentials API, which api_endpoint does not redirect: with
+  // a local BigQuery that would be a call off the machine at run time, so it is refused before anything opens.
+  const endpoint = str(s.api_endpoint) ?? str(process.env.BIGQUERY_EMULATOR_HOST);
+  if (str(s.impersonate_service_account) && endpoint && isLoopbackEndpoint(endpoint)) {
+    out.push(`${where}: impersonate_service_account with a local api_endpoint (${endpoint}): impersonation asks Google's IAM Credentials API for a token, which a local endpoint does not serve; remove impersonate_service_account for this output`);
   }
   if (method === 'oauth-secrets' && !str(s.token) && !(str(s.refresh_token) && str(s.client_id) && str(s.client_secret))) {
     out.push(`${where}: method oauth-secrets needs token, or refresh_token with client_id and client_secret`);

@@ -33,6 +33,7 @@ export function printPlan(reporter: Reporter, r: PlanResult, maxBytes?: number):
     const what = `${i + 1} of ${r.nodes.length} ${n.resourceType} ${n.relation ?? n.name} (${n.action})`;
     const right = n.error ? `[ERROR] ${n.error}` : n.bytes === undefined ? `[?] ${n.note ?? ''}` : `${formatBytes(n.bytes)}  $${(n.costUsd ?? 0).toFixed(4)}`;
     say(dots(what, right));
+    if (n.error) say(`    at ${n.errorAt ?? n.file ?? n.name}`);
     if (n.caveat) say(`    ${n.caveat}`);
   });
   say(`Total: ${formatBytes(r.totalBytes)} ≈ $${r.totalCostUsd.toFixed(4)}${r.unknown ? ` (+ ${r.unknown} node${r.unknown === 1 ? '' : 's'} not estimable until upstream models exist)` : ''}`);

@@ -1,6 +1,7 @@
 /**
  * A loopback HTTP server speaking the part of BigQuery's REST API (v2) Strata uses — jobs.insert (query,
- * dry run, load from GCS, multipart upload), jobs.get, jobs.getQueryResults, datasets.get, tables.get and
+ * dry run, load from GCS, multipart upload), jobs.get, jobs.getQueryResults, datasets.get and .patch (its access
+ * list), tables.get and
  * tables.list — for the real @google-cloud/bigquery client. Every query job goes through BigQuery's
  * analyzer (query-gate.ts); what it creates is kept with the analyzer's column types. Used by the tests
  * and by `strata bigquery-local`. It records every request and can inject 5xx answers, including "the job
@@ -152,7 +153,7 @@ async function route(ctx: RouteContext, req: http.IncomingMessage, raw: Buffer, 
     return send(200, {
       kind: 'bigquery#table', id: `${p}:${d}.${t}`, tableReference: { projectId: p, datasetId: d, tableId: t }, type: table.type, schema: { fields: table.fields },
       numRows: String(table.numRows), numBytes: String(table.numBytes),
-      ...partitioningResource(table), ...(table.clustering ? { clustering: { fields: table.clustering } } : {}),
+      ...(table.options ?? {}), ...partitioningResource(table), ...(table.clustering ? { clustering: { fields: table.clustering } } : {}),
     });
   }
   if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && (req.method === 'PATCH' || req.method === 'PUT') && body?.schema) {
@@ -172,7 +173,15 @@ async function route(ctx: RouteContext, req: http.IncomingMessage, raw: Buffer, 
   if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)$/.exec(path)) && req.method === 'GET') {
     const n = `${dec(m[1]!)}.${dec(m[2]!)}`;
     if (!ctx.store.datasets.has(n)) return apiError(send, 404, 'notFound', `Not found: Dataset ${n}`);
-    return send(200, { kind: 'bigquery#dataset', datasetReference: { projectId: m[1], datasetId: m[2] } });
+    return send(200, { kind: 'bigquery#dataset', datasetReference: { projectId: m[1], datasetId: m[2] }, access: ctx.store.access.get(n) ?? [] });
+  }
+  // datasets.patch of the access list (authorized views: `grant_access_to`); other dataset fields are not kept.
+  if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)$/.exec(path)) && (req.method === 'PATCH' || req.method === 'PUT') && Array.isArray(body?.access)) {
+    const n = `${dec(m[1]!)}.${dec(m[2]!)}`;
+    if (!ctx.store.datasets.has(n)) return apiError(send, 404, 'notFound', `Not found: Dataset ${n}`);
+    ctx.store.access.set(n, body.access);
+    ctx.store.save();
+    return send(200, { kind: 'bigquery#dataset', datasetReference: { projectId: m[1], datasetId: m[2] }, access: body.access });
   }
   apiError(send, 501, 'notImplemented', `the local BigQuery server does not implement ${req.method} ${url.pathname}`);
 }

@@ -8,11 +8,13 @@ import { attr, outputFields, type ResolvedNode } from './resolved-ast.js';
 import { typeToField } from './bigquery-types.js';
 import { canonicalName } from './analyzer-catalog.js';
 import { partitioningOf, requiresPartitionFilter, type TablePartitioning } from './partition-layout.js';
+import { columnOptionChanges, tableOptions, type TableOptions } from './table-options.js';
 
 export type TableKind = 'TABLE' | 'VIEW' | 'EXTERNAL';
 
 export type SchemaEffect =
-  | { op: 'create'; key: string; kind: TableKind; fields: TableField[]; ifNotExists: boolean; temp: boolean; partitioned: boolean; clustering: string[]; partitioning?: TablePartitioning; requirePartitionFilter?: boolean }
+  | { op: 'create'; key: string; kind: TableKind; fields: TableField[]; ifNotExists: boolean; temp: boolean; partitioned: boolean; clustering: string[]; partitioning?: TablePartitioning; requirePartitionFilter?: boolean; options: TableOptions }
+  | { op: 'column-description'; key: string; column: string; description: string }
   | { op: 'drop'; key: string }
   | { op: 'rename'; key: string; to: string }
   | { op: 'add-columns'; key: string; fields: TableField[] }
@@ -57,6 +59,7 @@ export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect
       partitioned: ((attr(node.body, 'partition_by_list') ?? []) as unknown[]).length > 0,
       clustering,
       ...partitionFacts(node),
+      options: tableOptions(node.body),
     }];
   }
   if (node.kind === 'resolved_create_schema_stmt_node' && path) return [{ op: 'create-dataset', key: path.length === 1 ? `${project}.${path[0]}` : path.join('.') }];
@@ -65,9 +68,10 @@ export function schemaEffects(node: ResolvedNode, project: string): SchemaEffect
     if (type === 'SCHEMA') return [{ op: 'drop-dataset', key: path.length === 1 ? `${project}.${path[0]}` : path.join('.') }];
     return [{ op: 'drop', key: path.length === 1 ? path[0]! : canonicalName(path, project) }];
   }
+  if (node.kind === 'resolved_alter_view_stmt_node' && path) return columnOptionChanges(node.body).map((c) => ({ op: 'column-description', key: canonicalName(path, project), ...c }));
   if (node.kind === 'resolved_alter_table_stmt_node' && path) {
     const key = canonicalName(path, project);
-    const out: SchemaEffect[] = [];
+    const out: SchemaEffect[] = columnOptionChanges(node.body).map((c) => ({ op: 'column-description', key, ...c }));
     const added: TableField[] = [];
     const dropped: string[] = [];
     for (const a of (attr(node.body, 'alter_action_list') ?? []) as any[]) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { TableField } from './bigquery-types.js';
 import type { SchemaEffect, TableKind } from './statement-effects.js';
 import type { TablePartitioning } from './partition-layout.js';
+import type { TableOptions } from './table-options.js';
 
 export interface StoredTable {
   type: TableKind;
@@ -20,11 +21,15 @@ export interface StoredTable {
   /** Its partition column and unit or range, and whether a query must filter on it (`require_partition_filter`). */
   partitioning?: TablePartitioning;
   requirePartitionFilter?: boolean;
+  /** Description, labels, partitioning and expiration from the CREATE statement (tables.get answers with them). */
+  options?: TableOptions;
 }
 
 export class TableStore {
   readonly tables = new Map<string, StoredTable>();
   readonly datasets = new Set<string>();
+  /** Each dataset's access entries (datasets.patch), `project.dataset` → entries. */
+  readonly access = new Map<string, unknown[]>();
   private readonly file?: string;
 
   constructor(dataDir?: string) {
@@ -32,7 +37,8 @@ export class TableStore {
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, 'bigquery-catalog.json');
     if (existsSync(this.file)) {
-      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { tables: Record<string, StoredTable>; datasets: string[] };
+      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { tables: Record<string, StoredTable>; datasets: string[]; access?: Record<string, unknown[]> };
+      for (const [k, v] of Object.entries(saved.access ?? {})) this.access.set(k, v);
       for (const [k, v] of Object.entries(saved.tables ?? {})) this.tables.set(k, v);
       for (const d of saved.datasets ?? []) this.datasets.add(d);
     }
@@ -42,7 +48,7 @@ export class TableStore {
   save(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ tables: Object.fromEntries(this.tables), datasets: [...this.datasets] }, null, 1));
+    writeFileSync(tmp, JSON.stringify({ tables: Object.fromEntries(this.tables), datasets: [...this.datasets], access: Object.fromEntries(this.access) }, null, 1));
     renameSync(tmp, this.file);
   }
 
@@ -65,7 +71,7 @@ export class TableStore {
     for (const e of effects) {
       if (e.op === 'create' && !e.temp) {
         if (e.ifNotExists && this.tables.has(e.key)) continue;
-        this.tables.set(e.key, { type: e.kind, fields: e.fields, numRows: 0, numBytes: 0, ...(e.partitioned ? { partitioned: true } : {}), ...(e.clustering.length ? { clustering: e.clustering } : {}), ...(e.partitioning ? { partitioning: e.partitioning } : {}), ...(e.requirePartitionFilter ? { requirePartitionFilter: true } : {}) });
+        this.tables.set(e.key, { type: e.kind, fields: e.fields, numRows: 0, numBytes: 0, ...(e.partitioned ? { partitioned: true } : {}), ...(e.clustering.length ? { clustering: e.clustering } : {}), ...(e.partitioning ? { partitioning: e.partitioning } : {}), ...(e.requirePartitionFilter ? { requirePartitionFilter: true } : {}), ...(Object.keys(e.options).length ? { options: e.options } : {}) });
       } else if (e.op === 'drop') this.tables.delete(e.key);
       else if (e.op === 'rename') {
         const t = this.tables.get(e.key);
@@ -80,6 +86,9 @@ export class TableStore {
         const t = this.tables.get(e.key);
         const gone = new Set(e.names.map((n) => n.toLowerCase()));
         if (t) t.fields = t.fields.filter((f) => !gone.has(f.name.toLowerCase()));
+      } else if (e.op === 'column-description') {
+        const field = this.tables.get(e.key)?.fields.find((f) => f.name.toLowerCase() === e.column.toLowerCase());
+        if (field) field.description = e.description;
       } else if (e.op === 'create-dataset') this.datasets.add(e.key);
       else if (e.op === 'drop-dataset') {
         this.datasets.delete(e.key);
