@@ -67,6 +67,8 @@ export interface Dialect {
   addColumns(relation: Relation, columns: ColumnDef[]): string;
   /** Landing: alters a column to a wider type (a struct with more fields), the old rows' values converted. */
   alterColumnType?(relation: Relation, column: string, type: string): string;
+  /** `expr` cast to `type`, NULL where it cannot be (DuckDB's `try_cast`): how `sync_all_columns` finds rows a type change would alter. */
+  tryCast?(expr: string, type: string): string;
   beginTransaction(): string;
   commitTransaction(): string;
   rollbackTransaction(): string;

@@ -7,7 +7,7 @@ import { UserError } from '../diagnostics/index.js';
 import { STAGING_SUFFIX, directLookup, dropStaging, isTemporary, workRelation } from './swap.js';
 import type { AlongsideStatements, RelationLookup } from './types.js';
 import { headerOptions } from './sql-header.js';
-import { reconcileColumns } from './on-schema-change.js';
+import { lossyRetypeCheck, reconcileColumns } from './on-schema-change.js';
 
 /** A model's `unique_key` as a list of columns (a list, or a text split at commas, as dbt); none: rows are appended. */
 export function uniqueKeyOf(node: ManifestNode): string[] {
@@ -130,7 +130,19 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   if (!temporary) relations.added(staging, 'table');
   try {
     const [targetCols, newCols] = [await connection.getColumns(relation), await connection.getColumns(staging)];
-    const { columns, ddl } = reconcileColumns(node, dialect, relation, targetCols, newCols);
+    const { columns, ddl, retyped } = reconcileColumns(node, dialect, relation, targetCols, newCols);
+    const lossCheck = retyped && lossyRetypeCheck(dialect, relation, retyped);
+    if (lossCheck) {
+      const counts = Object.values((await connection.query(lossCheck)).rows[0] ?? {}).map(Number);
+      const lossy = retyped.filter((_c, i) => (counts[i] ?? 0) > 0);
+      if (lossy.length) {
+        fail(
+          node,
+          `on_schema_change='sync_all_columns' would change existing rows of ${node.name}: ${lossy.map((c) => `${c.name} ${c.from} -> ${c.to} (${counts[retyped.indexOf(c)]} row(s) not kept as they are)`).join('; ')}; nothing was changed`,
+          `cast the column in the model to its table's type, or run with --full-refresh to rebuild the table (dbt would cast the old rows, losing what the new type cannot hold)`,
+        );
+      }
+    }
     if (!columns.length) fail(node, `${node.name} and its existing table ${dialect.renderRelation(relation)} have no column in common`, 'run with --full-refresh to rebuild the table');
     const updateColumns = strategy === 'merge' ? updateColumnsOf(node, columns) : undefined;
     // A microbatch batch writes only its window's rows, as dbt-duckdb's does: the window is all it replaced,

@@ -41,4 +41,28 @@ describe('on_schema_change and a column whose type changed (DuckDB)', () => {
     expect((await run({ projectDir: p.dir, profilesDir: p.dir, vars: { id: 2 } })).exitCode).toBe(0);
     expect(await typeOf(p, 'sums')).toEqual([{ column_name: 'amount', data_type: 'INTEGER' }]);
   });
+  it('sync_all_columns refuses a type change that would alter old rows (a decimal rounded, a text code as a number, a struct field dropped), changing nothing', async () => {
+    for (const [before, after, kept] of [
+      ['cast(12.345 as decimal(18,3))', 'cast(1.5 as decimal(4,1))', '12.345'],
+      ["'007'", '42', '007'],
+      ["{'x': 1, 'y': 'keep'}", "{'x': 2}", { x: 1, y: 'keep' }],
+    ] as const) {
+      const p = project({ 'models/ledger.sql': model('sync_all_columns', before) });
+      expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+      p.write('models/ledger.sql', model('sync_all_columns', after));
+      const r = await run({ projectDir: p.dir, profilesDir: p.dir, vars: { id: 2 } });
+      expect(r.exitCode).toBe(1);
+      expect(r.results[0]!.message).toMatch(/sync_all_columns' would change existing rows of ledger: amount .* -> .* \(1 row\(s\) not kept as they are\); nothing was changed/);
+      expect(await p.q('select id, amount from main.ledger')).toEqual([{ id: 1, amount: kept }]);
+    }
+  });
+
+  it('a text column becoming a list of texts is a type change (fail stops), not two strings', async () => {
+    const p = project({ 'models/labels.sql': model('fail', "'a'") });
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    p.write('models/labels.sql', model('fail', "['b', 'c']"));
+    const r = await run({ projectDir: p.dir, profilesDir: p.dir, vars: { id: 2 } });
+    expect(r.exitCode).toBe(1);
+    expect(r.results[0]!.message).toContain("'new_type': 'VARCHAR[]'");
+  });
 });

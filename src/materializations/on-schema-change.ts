@@ -10,7 +10,8 @@ import { columnTypeText } from '../adapters/column-type.js';
 import { UserError } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 
-const STRING_TYPE = /^(string|varchar|text|character varying|char|character|bpchar)\b/i;
+// A string type whole (a list of strings, `VARCHAR[]`, is not one): dbt's Column.is_string.
+const STRING_TYPE = /^(string|varchar|text|character varying|char|character|bpchar)(\s*\(\s*\d+\s*\))?$/i;
 
 function typeChanged(target: ColumnDef, source: ColumnDef): boolean {
   const [a, b] = [columnTypeText(target), columnTypeText(source)];
@@ -35,8 +36,24 @@ function retypeStatements(node: ManifestNode, dialect: Dialect, target: Relation
   return [dialect.createTableAs(target, `select ${select.join(', ')} from ${dialect.renderRelation(target)}`, { config: node.config })];
 }
 
+/**
+ * `sync_all_columns` and a changed type: a query counting, per retyped column, the table's rows whose value the
+ * new type would not keep (a cast that fails, or one that does not cast back to the same value: a decimal
+ * rounded, '007' as 7, a struct field dropped). dbt casts them anyway; Strata refuses (nothing lost). Only where
+ * the dialect can try a cast; undefined otherwise.
+ */
+export function lossyRetypeCheck(dialect: Dialect, target: Relation, retyped: { name: string; from: string; to: string }[]): string | undefined {
+  if (!dialect.tryCast || !retyped.length) return undefined;
+  const counts = retyped.map((c, i) => {
+    const col = dialect.quoteIdentifier(c.name);
+    const cast = dialect.tryCast!(col, c.to);
+    return `count(case when ${col} is not null and (${cast} is null or cast(${cast} as ${c.from}) is distinct from ${col}) then 1 end) as lost_${i}`;
+  });
+  return `select ${counts.join(', ')} from ${dialect.renderRelation(target)}`;
+}
+
 /** The columns to write after applying `on_schema_change`, and the statements to run first. */
-export function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation, targetCols: ColumnDef[], newCols: ColumnDef[]): { columns: string[]; ddl: string[] } {
+export function reconcileColumns(node: ManifestNode, dialect: Dialect, target: Relation, targetCols: ColumnDef[], newCols: ColumnDef[]): { columns: string[]; ddl: string[]; retyped?: { name: string; from: string; to: string }[] } {
   const byName = (cols: ColumnDef[]): Map<string, ColumnDef> => new Map(cols.map((c) => [c.name.toLowerCase(), c]));
   const t = byName(targetCols);
   const n = byName(newCols);
@@ -57,5 +74,6 @@ export function reconcileColumns(node: ManifestNode, dialect: Dialect, target: R
   if (mode === 'append_new_columns') return { columns: [...shared, ...added.map((c) => c.name)], ddl };
   for (const c of removed) ddl.push(`alter table ${dialect.renderRelation(target)} drop column ${dialect.quoteIdentifier(c.name)}`);
   ddl.push(...retypeStatements(node, dialect, target, [...shared, ...added.map((c) => c.name)], retyped));
-  return { columns: [...shared, ...added.map((c) => c.name)], ddl };
+  const changes = retyped.map((c) => ({ name: c.name, from: columnTypeText(t.get(c.name.toLowerCase())!), to: columnTypeText(c) }));
+  return { columns: [...shared, ...added.map((c) => c.name)], ddl, ...(changes.length ? { retyped: changes } : {}) };
 }

@@ -150,6 +150,10 @@ export class DuckDBDialect implements Dialect {
     return `alter table ${this.renderRelation(relation)} alter column ${this.quoteIdentifier(column)} set data type ${type}`;
   }
 
+  tryCast(expr: string, type: string): string {
+    return `try_cast(${expr} as ${type})`;
+  }
+
   beginTransaction(): string {
     return 'begin transaction';
   }
