@@ -47,6 +47,11 @@ describe.skipIf(analyzerPlatformGap)('partitioned tables on BigQuery (local BigQ
     const unfiltered = await rows('select count(*) as n from `acme-parts`.`lake`.`levels_required`').catch((e: Error) => e.message);
     expect(unfiltered).toBe("invalidQuery: Cannot query over table 'acme-parts.lake.levels_required' without a filter over column(s) 'read_on' that can be used for partition elimination at [1:1]");
     expect(await rows('select count(*) as n from `acme-parts`.`lake`.`levels_required` where read_on is not null')).toEqual([{ n: '3' }]);
+    // Writing into it reads nothing of it: an INSERT is accepted; its query's scan of the table still needs the filter.
+    await rows("insert into `acme-parts`.`lake`.`levels_required` (sensor, read_on, level) values ('k9', date '2026-03-09', 9)");
+    const copied = await rows('insert into `acme-parts`.`lake`.`levels_required` (sensor, read_on, level) select sensor, read_on, level from `acme-parts`.`lake`.`levels_required`').catch((e: Error) => e.message);
+    expect(copied).toContain("Cannot query over table 'acme-parts.lake.levels_required' without a filter over column(s) 'read_on'");
+    expect(await rows('select count(*) as n from `acme-parts`.`lake`.`levels_required` where read_on is not null')).toEqual([{ n: '4' }]);
     // A second build replaces it (same spec) and counts its rows the same way.
     const second = await build({ projectDir: dir, profilesDir: dir, select: ['levels_required'] });
     expect(failures(second)).toEqual([]);

@@ -96,6 +96,15 @@ function scans(node: unknown, out: { table: string; columns: { id: string; name:
   return out;
 }
 
+/** A resolved node's body (and the base-class parts it chains through `parent`) without `key`. */
+function withoutKey(body: any, key: string): any {
+  if (!body || typeof body !== 'object') return body;
+  const copy = { ...body };
+  delete copy[key];
+  if (copy.parent) copy.parent = withoutKey(copy.parent, key);
+  return copy;
+}
+
 const FILTERS = new Set(['filter_expr', 'join_expr', 'merge_expr', 'match_expr', 'where_expr']);
 
 /** Column ids referenced by the statement's filters: WHERE, JOIN … ON, MERGE … ON and its WHEN conditions. */
@@ -116,12 +125,14 @@ function filteredColumns(node: unknown, inFilter = false, out = new Set<string>(
 export function partitionFilterRefusal(node: ResolvedNode, tableOf: (name: string) => PartitionedTable | undefined): string | undefined {
   // Creating a view scans nothing (a query of the view does); a CTAS scans its query's tables.
   if (/^resolved_create_/.test(node.kind) && !/create_table_as_select/.test(node.kind)) return undefined;
+  // An INSERT's target is written, not read (its `table_scan`): only its query's scans need the filter.
+  const body = node.kind === 'resolved_insert_stmt_node' ? withoutKey(node.body, 'table_scan') : node.body;
   let filtered: Set<string> | undefined;
-  for (const scan of scans(node.body)) {
+  for (const scan of scans(body)) {
     const t = tableOf(scan.table);
     if (!t?.requirePartitionFilter || !t.partitioning) continue;
     const field = t.partitioning.field.toLowerCase();
-    filtered ??= filteredColumns(node.body);
+    filtered ??= filteredColumns(body);
     const ids = scan.columns.filter((c) => c.name.toLowerCase() === field).map((c) => c.id);
     if (!ids.some((id) => filtered!.has(id))) return `Cannot query over table '${scan.table}' without a filter over column(s) '${t.partitioning.field}' that can be used for partition elimination`;
   }
