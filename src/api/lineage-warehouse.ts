@@ -39,7 +39,7 @@ function sameRelation(a: Relation, b: Relation): boolean {
 export function lineageWarehouse(known: CatalogRelation[], self: Relation, live?: LiveWarehouse): TemplateWarehouse {
   const find = (r: Relation): CatalogRelation | undefined => known.find((k) => sameRelation(k.relation, r));
   const needs = async (what: string): Promise<never> => {
-    throw new UserError({ code: NEEDS_WAREHOUSE, severity: 'error', message: `its SQL reads the warehouse when compiled (${what})${live ? '' : ', and there is none to ask'}`, file: 'lineage', hint: 'build its parents, then run `strata docs generate`: it traces the model with the warehouse and writes the catalog' });
+    throw new UserError({ code: NEEDS_WAREHOUSE, severity: 'error', message: `its SQL reads the warehouse when compiled (${what})${live ? '' : ', and there is none to ask'}`, file: 'lineage', hint: live ? 'build its parents first, so that the warehouse can answer' : 'run `strata docs generate` (after building its parents): it traces the model with the warehouse, and its target/lineage.json and site show that lineage; `strata lineage` and `--select column:` use no warehouse, so a run_query stays untraced there' });
   };
   const name = (r: Relation): string => [r.database, r.schema, r.identifier].filter(Boolean).join('.');
   return {
