@@ -49,7 +49,7 @@ class LiveLine {
   private total = 0;
   private done = 0;
   private running = 0;
-  private readonly counts = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0 };
+  private readonly counts = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0, 'NO-OP': 0 };
   private started = 0;
   private shown = false;
   private timer?: NodeJS.Timeout;
@@ -68,7 +68,7 @@ class LiveLine {
       this.running = Math.max(0, this.running - 1);
       this.done++;
       const s = e.result.status;
-      this.counts[s === 'success' || s === 'pass' ? 'PASS' : s === 'warn' ? 'WARN' : s === 'skipped' ? 'SKIP' : 'ERROR']++;
+      this.counts[s === 'success' || s === 'pass' ? 'PASS' : s === 'warn' ? 'WARN' : s === 'skipped' ? 'SKIP' : s === 'no-op' ? 'NO-OP' : 'ERROR']++;
     }
   }
 
@@ -207,7 +207,8 @@ export class TerminalReporter implements Reporter {
         const c = event.counts;
         this.write('');
         this.write(`Finished in ${event.elapsed.toFixed(2)}s. ${this.completion(event)}`);
-        this.write(`Done. PASS=${c.PASS ?? 0} WARN=${c.WARN ?? 0} ERROR=${c.ERROR ?? 0} SKIP=${c.SKIP ?? 0} TOTAL=${c.TOTAL ?? 0}`);
+        // As dbt 1.10's StatsLine, NO-OP included (exposures and saved queries in `build`).
+        this.write(`Done. PASS=${c.PASS ?? 0} WARN=${c.WARN ?? 0} ERROR=${c.ERROR ?? 0} SKIP=${c.SKIP ?? 0} NO-OP=${c['NO-OP'] ?? 0} TOTAL=${c.TOTAL ?? 0}`);
         break;
       }
     }

@@ -23,7 +23,7 @@ describe('project hooks', () => {
     const reporter = new CapturingReporter();
     const r = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
-    expect(doneCounts(reporter)).toEqual({ PASS: 5, WARN: 0, ERROR: 0, SKIP: 0, TOTAL: 5 });
+    expect(doneCounts(reporter)).toEqual({ PASS: 5, WARN: 0, ERROR: 0, SKIP: 0, 'NO-OP': 0, TOTAL: 5 });
     const db = join(dir, 'target', 'test.duckdb');
     expect(await queryDuckDb(db, 'select what, detail from main.audit order by what')).toEqual([
       { what: 'model.p.a', detail: 'success' },
@@ -57,7 +57,7 @@ describe('project hooks', () => {
     const reporter = new CapturingReporter();
     const r = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(r.exitCode).toBe(1);
-    expect(doneCounts(reporter)).toEqual({ PASS: 2, WARN: 0, ERROR: 1, SKIP: 2, TOTAL: 5 });
+    expect(doneCounts(reporter)).toEqual({ PASS: 2, WARN: 0, ERROR: 1, SKIP: 2, 'NO-OP': 0, TOTAL: 5 });
     const failed = r.diagnostics.find((d) => d.code === 'hook-failed');
     expect(failed?.message).toMatch(/^on-run-start hook 2 \(project\.yml\) failed: .*no_such_table/);
     // Its file and the line of its list entry, not the top of the file.
@@ -92,7 +92,7 @@ describe('project hooks', () => {
     const reporter = new CapturingReporter();
     const r = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(r.exitCode).toBe(1);
-    expect(doneCounts(reporter)).toEqual({ PASS: 3, WARN: 0, ERROR: 2, SKIP: 1, TOTAL: 6 });
+    expect(doneCounts(reporter)).toEqual({ PASS: 3, WARN: 0, ERROR: 2, SKIP: 1, 'NO-OP': 0, TOTAL: 6 });
     const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
     // The models finish in either order on two threads.
     const statuses = runResults.results.map((x) => [x.unique_id, x.status]);
