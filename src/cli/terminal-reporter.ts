@@ -28,6 +28,9 @@ function label(r: NodeResultSummary): { word: string; tag: string } {
       return { word: `FAIL ${r.failures ?? ''}`.trim(), tag: `[FAIL ${r.failures ?? ''} in ${t}s]`.replace('  ', ' ') };
     case 'skipped':
       return { word: 'SKIP', tag: '[SKIP]' };
+    case 'no-op':
+      // dbt 1.10's LogNodeNoOpResult: an exposure in `build`.
+      return { word: 'NO-OP', tag: `[NO-OP in ${t}s]` };
     case 'partial success':
       // dbt 1.9: `[PARTIAL SUCCESS (2/3) in 0.52s]`; the message goes on with the failed batches' errors.
       return { word: 'PARTIAL SUCCESS', tag: `[${/^PARTIAL SUCCESS \(\d+\/\d+\)/.exec(r.message)?.[0] ?? 'PARTIAL SUCCESS'} in ${t}s]` };
@@ -176,7 +179,8 @@ export class TerminalReporter implements Reporter {
         if (!this.quiet) this.write(`Running ${event.command} on ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`);
         break;
       case 'node-started':
-        if (!this.quiet) this.writeNodeLine(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
+        // dbt's no-op runner (an exposure in `build`) prints no START line, only its NO-OP line.
+        if (!this.quiet && !event.uniqueId.startsWith('exposure.')) this.writeNodeLine(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
         break;
       case 'node-finished': {
         const r = event.result;
@@ -229,7 +233,7 @@ export class TerminalReporter implements Reporter {
   }
 
   private colourTag(line: string, tag: string, status: string): string {
-    const code = status === 'success' || status === 'pass' ? '32' : status === 'warn' || status === 'skipped' || status === 'partial success' ? '33' : '31';
+    const code = status === 'success' || status === 'pass' ? '32' : status === 'warn' || status === 'skipped' || status === 'partial success' || status === 'no-op' ? '33' : '31';
     return this.style.colors ? line.slice(0, line.length - tag.length) + this.paint(code, tag) : line;
   }
 

@@ -5,6 +5,7 @@ import type { ManifestNode, SourceDefinition } from '../parse/types.js';
 import type { CommentedNode } from './query-comments.js';
 import type { RunRenderContext } from '../templating/types.js';
 import { HISTORY_SCHEMA, HISTORY_TABLE, checkFreshness, recordTestHistory } from '../data-tests/index.js';
+import { mapsWithExposures } from '../graph/index.js';
 import { runGraph } from './run-graph.js';
 import { schedulingParents } from './build-order.js';
 import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js';
@@ -79,7 +80,7 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
     const at = new Date().toISOString();
     for (const [i, id] of counted.entries()) {
       nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', resultMessage: null, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
-      const n = (manifest.nodes[id] ?? manifest.sources[id])!;
+      const n = (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!;
       if (!interrupted) p.reporter.emit({ type: 'node-finished', index: i + 1, total: counted.length, result: { uniqueId: id, description: describeId(p, relations, id), name: n.name, resourceType: n.resourceType, status: 'skipped', message: 'skipped: an on-run-start hook failed', executionTime: 0 } });
     }
   } else {
@@ -127,7 +128,8 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const observedOf = (worker: number): Connection => (observed[worker] ??= observeConnection(stoppedByAbort(session.connectionOf(worker), input.signal), (s) => told[worker]?.(s)));
   const outcome = await runGraph({
     ids,
-    parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
+    // `build` runs the selected exposures too (dbt 1.10), after what they depend on and its tests.
+    parents: schedulingParents({ ...p.graph, ...mapsWithExposures(p.graph) }, new Set(ids), input.testsGateChildren),
     threads: input.threads,
     failFast: input.failFast,
     signal: input.signal,
@@ -135,9 +137,11 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
     later,
     ephemeral: (id) => isEphemeralModel(p, id),
     describe: (id) => describeId(p, relations, id),
-    label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
+    label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!.resourceType }),
     ahead: (next) => renderAhead.start(next.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => n !== undefined)),
     runNode: async (id, worker) => {
+      // As dbt 1.10's ExposureRunner: nothing to run, a `no-op` result.
+      if (manifest.exposures[id]) return { status: 'no-op', message: 'NO-OP' };
       const source = manifest.sources[id];
       if (source) {
         // As dbt's freshness runner: the source's query carries the source's comment.
@@ -206,6 +210,8 @@ async function writeTestHistory(p: RunProject, session: RunSession, results: Par
 /** What a node's console line says it builds (a source: its freshness check). */
 function describeId(p: RunProject, relations: NodeRunContext['relations'], id: string): string {
   const source = p.graph.manifest.sources[id];
+  const exposure = p.graph.manifest.exposures[id];
+  if (exposure) return `exposure ${exposure.name}`;
   return source ? `freshness of source ${source.sourceName}.${source.name}` : describeNode(p.graph.manifest.nodes[id]!, relations, p.adapter.dialect);
 }
 
