@@ -44,7 +44,7 @@ export async function sourceFreshness(options: CommonOptions & SelectionOptions)
   }
   const elapsed = (Date.now() - started) / 1000;
   writeJsonArtifact(join(p.targetDir, 'sources.json'), sourcesArtifact(results, p.invocationId, elapsed), p.scrubber);
-  const counts = { PASS: results.filter((r) => r.status === 'pass').length, WARN: results.filter((r) => r.status === 'warn').length, ERROR: results.filter((r) => r.status === 'error' || r.status === 'runtime error').length, SKIP: 0, TOTAL: results.length };
+  const counts = { PASS: results.filter((r) => r.status === 'pass').length, WARN: results.filter((r) => r.status === 'warn').length, ERROR: results.filter((r) => r.status === 'error' || r.status === 'runtime error').length, SKIP: 0, 'NO-OP': 0, TOTAL: results.length };
   p.reporter.emit({ type: 'run-finished', elapsed, counts, status: counts.ERROR ? 'error' : 'success' });
   return { exitCode: counts.ERROR ? 1 : 0, diagnostics: [...p.diagnostics, ...selection.diagnostics], results };
 }

@@ -69,12 +69,14 @@ function runArgs(kind: RunKind, options: RunCommandOptions, p: PreparedProject):
   };
 }
 
+/** The `Done.` line's counts, as dbt 1.10's print_run_status_line: PASS, WARN, ERROR, SKIP, NO-OP and TOTAL. */
 export function countStatuses(records: NodeRunRecord[]): Record<string, number> {
-  const counts: Record<string, number> = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0, TOTAL: records.length };
+  const counts: Record<string, number> = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0, 'NO-OP': 0, TOTAL: records.length };
   for (const r of records) {
     if (r.status === 'success' || r.status === 'pass') counts.PASS!++;
     else if (r.status === 'warn') counts.WARN!++;
     else if (r.status === 'skipped') counts.SKIP!++;
+    else if (r.status === 'no-op') counts['NO-OP']!++;
     else counts.ERROR!++;
   }
   return counts;

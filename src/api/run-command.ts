@@ -40,7 +40,8 @@ const RESOURCE_TYPES: Record<RunKind, string[]> = {
   test: ['test', 'unit_test'],
   land: ['landing'],
   snapshot: ['snapshot'],
-  build: ['landing', 'seed', 'model', 'snapshot', 'test', 'unit_test'],
+  // dbt 1.10's build runs exposures too, each a no-op.
+  build: ['landing', 'seed', 'model', 'snapshot', 'test', 'unit_test', 'exposure'],
 };
 
 export interface RunCommandOptions extends RunOptions {
@@ -228,8 +229,9 @@ function warehouseFailure(e: unknown, p: PreparedProject, diagnostics: Diagnosti
 function finish(p: PreparedProject, options: RunCommandOptions, executed: ExecuteSelectionResult, diagnostics: Diagnostic[], elapsed: number): CommandResult {
   const all = executed.records;
   // --warn-error: a test that warned fails the command too.
-  // A skip counts too, as dbt's: a model skipped for a failed ephemeral model is the only record of that failure.
-  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || r.status === 'skipped' || r.status === 'fail' || r.status === 'runtime error' || r.status === 'partial success' || (r.status === 'warn' && warningFails('test-warned', options)));
+  // A skip counts too, as dbt's: a model skipped for a failed ephemeral model is the only record of that failure
+  // (a skipped exposure does not: dbt's interpret_results leaves it out).
+  const failed = executed.hookFailed || executed.nodeRecords.some((r) => r.status === 'error' || (r.status === 'skipped' && !p.graph.manifest.exposures[r.uniqueId]) || r.status === 'fail' || r.status === 'runtime error' || r.status === 'partial success' || (r.status === 'warn' && warningFails('test-warned', options)));
   const status = failed || executed.interrupted ? 'error' : 'success';
   p.reporter.emit({ type: 'run-finished', elapsed, counts: countStatuses(all), status, ...(executed.interrupted ? { interrupted: true } : {}) });
   return { exitCode: status === 'error' ? 1 : 0, diagnostics, invocationId: p.invocationId, results: all };
@@ -265,7 +267,9 @@ function retrySelection(p: PreparedProject, ids: string[], types: string[], opti
   const allowed = new Set(types);
   const manifest = p.graph.manifest;
   const kept = p.graph.order.filter((id) => wanted.has(id) && allowed.has(manifest.nodes[id]?.resourceType ?? (manifest.sources[id] ? 'source' : '')));
-  const gone = ids.filter((id) => !manifest.nodes[id] && !manifest.sources[id] && !id.startsWith('operation.'));
+  // Exposures (a `build`'s skipped ones) last, as selection orders them.
+  if (allowed.has('exposure')) kept.push(...ids.filter((id) => manifest.exposures[id]));
+  const gone = ids.filter((id) => !manifest.nodes[id] && !manifest.sources[id] && !manifest.exposures[id] && !id.startsWith('operation.'));
   const diagnostics: Diagnostic[] = gone.length ? [{ code: 'retry-node-gone', severity: 'warn', message: `${gone.length} node(s) of the last run are no longer in the project and are not retried: ${gone.slice(0, 5).join(', ')}${gone.length > 5 ? ', …' : ''}`, file: 'run_results.json' }] : [];
   return { ids: kept, diagnostics, state: saved.state };
 }

@@ -7,6 +7,7 @@ import { hexDigest } from '../project/index.js';
 import { dbtFilePath, dbtPatchPath, type PackageDirs } from '../parse/package-paths.js';
 import { docJson, exposureJson, macroJson } from './manifest-resources.js';
 import { dbtMacroIds } from './dbt-macro-identity.js';
+import { targetMacros } from './target-macros.js';
 import { metadataEnv } from './metadata-env.js';
 import { configJson } from './hook-json.js';
 
@@ -260,7 +261,7 @@ export function manifestArtifact(input: ManifestArtifactInput): Record<string, u
     metadata: manifestMetadata({ invocationId: input.invocationId, projectName: manifest.projectName, adapterType: manifest.adapterType, env: input.env }),
     nodes,
     sources,
-    macros: Object.fromEntries(Object.values(manifest.macros).map((m) => withDbtMacroIds(macroJson(m, dirs), macroIds)).map((m) => [m.unique_id as string, m])),
+    macros: Object.fromEntries(targetMacros(manifest).map((m) => withDbtMacroIds(macroJson(m, dirs), macroIds)).map((m) => [m.unique_id as string, m])),
     docs: Object.fromEntries(Object.values(manifest.docs).map((d) => [d.uniqueId, docJson(d, dirs)])),
     exposures: Object.fromEntries(Object.values(manifest.exposures ?? {}).map((e) => [e.uniqueId, exposureJson(e, dirs)])),
     metrics: {},

@@ -69,7 +69,7 @@ describe('strata CLI', () => {
     const r = strata(['build', '--project-dir', d, '--profiles-dir', d]);
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toMatch(/1 of 2 OK created sql table model main\.a \.+ \[OK in \d+\.\d\ds\]/);
-    expect(r.out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
+    expect(r.out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=2');
   });
 
   it('docs generate names the artifacts where the project writes them (target-path), from the working directory', () => {

@@ -21,3 +21,18 @@ describe('TerminalReporter progress', () => {
     }
   });
 });
+
+describe('TerminalReporter node lines', () => {
+  it("prints an exposure's NO-OP line and no START line, and the Done. line's NO-OP count, as dbt 1.10", () => {
+    const chunks: string[] = [];
+    const stream = Object.assign(new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c.toString()), cb()) }), { isTTY: false, columns: 100 }) as unknown as NodeJS.WriteStream;
+    const terminal = new TerminalReporter(stream, new SecretScrubber());
+    terminal.emit({ type: 'node-started', index: 3, total: 3, uniqueId: 'exposure.p.harbour_board', description: 'exposure harbour_board' });
+    terminal.emit({ type: 'node-finished', index: 3, total: 3, result: { uniqueId: 'exposure.p.harbour_board', description: 'exposure harbour_board', name: 'harbour_board', resourceType: 'exposure', status: 'no-op', message: 'NO-OP', executionTime: 0 } });
+    terminal.emit({ type: 'run-finished', elapsed: 0.1, counts: { PASS: 2, WARN: 0, ERROR: 0, SKIP: 0, 'NO-OP': 1, TOTAL: 3 }, status: 'success' });
+    const text = chunks.join('');
+    expect(text).not.toContain('START');
+    expect(text).toMatch(/3 of 3 NO-OP exposure harbour_board \.+ \[NO-OP in 0\.00s\]/);
+    expect(text).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 NO-OP=1 TOTAL=3');
+  });
+});

@@ -28,6 +28,9 @@ function label(r: NodeResultSummary): { word: string; tag: string } {
       return { word: `FAIL ${r.failures ?? ''}`.trim(), tag: `[FAIL ${r.failures ?? ''} in ${t}s]`.replace('  ', ' ') };
     case 'skipped':
       return { word: 'SKIP', tag: '[SKIP]' };
+    case 'no-op':
+      // dbt 1.10's LogNodeNoOpResult: an exposure in `build`.
+      return { word: 'NO-OP', tag: `[NO-OP in ${t}s]` };
     case 'partial success':
       // dbt 1.9: `[PARTIAL SUCCESS (2/3) in 0.52s]`; the message goes on with the failed batches' errors.
       return { word: 'PARTIAL SUCCESS', tag: `[${/^PARTIAL SUCCESS \(\d+\/\d+\)/.exec(r.message)?.[0] ?? 'PARTIAL SUCCESS'} in ${t}s]` };
@@ -49,7 +52,7 @@ class LiveLine {
   private total = 0;
   private done = 0;
   private running = 0;
-  private readonly counts = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0 };
+  private readonly counts = { PASS: 0, WARN: 0, ERROR: 0, SKIP: 0, 'NO-OP': 0 };
   private started = 0;
   private shown = false;
   private timer?: NodeJS.Timeout;
@@ -68,7 +71,7 @@ class LiveLine {
       this.running = Math.max(0, this.running - 1);
       this.done++;
       const s = e.result.status;
-      this.counts[s === 'success' || s === 'pass' ? 'PASS' : s === 'warn' ? 'WARN' : s === 'skipped' ? 'SKIP' : 'ERROR']++;
+      this.counts[s === 'success' || s === 'pass' ? 'PASS' : s === 'warn' ? 'WARN' : s === 'skipped' ? 'SKIP' : s === 'no-op' ? 'NO-OP' : 'ERROR']++;
     }
   }
 
@@ -176,7 +179,8 @@ export class TerminalReporter implements Reporter {
         if (!this.quiet) this.write(`Running ${event.command} on ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`);
         break;
       case 'node-started':
-        if (!this.quiet) this.writeNodeLine(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
+        // dbt's no-op runner (an exposure in `build`) prints no START line, only its NO-OP line.
+        if (!this.quiet && !event.uniqueId.startsWith('exposure.')) this.writeNodeLine(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
         break;
       case 'node-finished': {
         const r = event.result;
@@ -207,7 +211,8 @@ export class TerminalReporter implements Reporter {
         const c = event.counts;
         this.write('');
         this.write(`Finished in ${event.elapsed.toFixed(2)}s. ${this.completion(event)}`);
-        this.write(`Done. PASS=${c.PASS ?? 0} WARN=${c.WARN ?? 0} ERROR=${c.ERROR ?? 0} SKIP=${c.SKIP ?? 0} TOTAL=${c.TOTAL ?? 0}`);
+        // As dbt 1.10's StatsLine, NO-OP included (exposures and saved queries in `build`).
+        this.write(`Done. PASS=${c.PASS ?? 0} WARN=${c.WARN ?? 0} ERROR=${c.ERROR ?? 0} SKIP=${c.SKIP ?? 0} NO-OP=${c['NO-OP'] ?? 0} TOTAL=${c.TOTAL ?? 0}`);
         break;
       }
     }
@@ -228,7 +233,7 @@ export class TerminalReporter implements Reporter {
   }
 
   private colourTag(line: string, tag: string, status: string): string {
-    const code = status === 'success' || status === 'pass' ? '32' : status === 'warn' || status === 'skipped' || status === 'partial success' ? '33' : '31';
+    const code = status === 'success' || status === 'pass' ? '32' : status === 'warn' || status === 'skipped' || status === 'partial success' || status === 'no-op' ? '33' : '31';
     return this.style.colors ? line.slice(0, line.length - tag.length) + this.paint(code, tag) : line;
   }
 

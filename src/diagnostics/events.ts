@@ -5,7 +5,7 @@ import type { Diagnostic } from './diagnostic.js';
  * `partial success` (dbt 1.9) is a microbatch model some of whose batches failed: a failure for the exit code,
  * its descendants and retry.
  */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error' | 'partial success';
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error' | 'partial success' | 'no-op';
 
 export interface NodeResultSummary {
   uniqueId: string;

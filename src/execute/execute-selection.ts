@@ -5,6 +5,7 @@ import type { ManifestNode, SourceDefinition } from '../parse/types.js';
 import type { CommentedNode } from './query-comments.js';
 import type { RunRenderContext } from '../templating/types.js';
 import { HISTORY_SCHEMA, HISTORY_TABLE, checkFreshness, recordTestHistory } from '../data-tests/index.js';
+import { mapsWithExposures } from '../graph/index.js';
 import { runGraph } from './run-graph.js';
 import { schedulingParents } from './build-order.js';
 import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js';
@@ -70,12 +71,18 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
   const counted = ids.filter((id) => !isEphemeralModel(p, id));
   p.reporter.emit({ type: 'run-started', command: input.command, total: counted.length, threads: input.threads, invocationId: p.invocationId });
   if (start.failure) {
-    // As dbt 1.9: no node runs after a failed on-run-start hook; each is skipped, and on-run-end still runs.
-    diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, ...start.failureAt, hint: aborted() ? 'Ctrl-C cancelled the on-run-start hook; no node ran' : 'fix the on-run-start hook; no node ran' });
     hookFailed = true;
     interrupted = aborted();
+    diagnostics.push({ code: 'hook-failed', severity: 'error', message: start.failure, ...start.failureAt, hint: startFailureHint(p, interrupted) });
+  }
+  if (start.failure && (interrupted || skipsNodesAfterStartFailure(p))) {
+    // dbt's skip_nodes_if_on_run_start_fails: no node runs; each is skipped (told as dbt's SkippingDetails), and on-run-end still runs.
     const at = new Date().toISOString();
-    for (const id of counted) nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', resultMessage: null, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
+    for (const [i, id] of counted.entries()) {
+      nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', resultMessage: null, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
+      const n = (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!;
+      if (!interrupted) p.reporter.emit({ type: 'node-finished', index: i + 1, total: counted.length, result: { uniqueId: id, description: describeId(p, relations, id), name: n.name, resourceType: n.resourceType, status: 'skipped', message: 'skipped: an on-run-start hook failed', executionTime: 0 } });
+    }
   } else {
     const outcome = await runNodes(p, input);
     interrupted = outcome.interrupted || aborted();
@@ -121,17 +128,20 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const observedOf = (worker: number): Connection => (observed[worker] ??= observeConnection(stoppedByAbort(session.connectionOf(worker), input.signal), (s) => told[worker]?.(s)));
   const outcome = await runGraph({
     ids,
-    parents: schedulingParents(p.graph, new Set(ids), input.testsGateChildren),
+    // `build` runs the selected exposures too (dbt 1.10), after what they depend on and its tests.
+    parents: schedulingParents({ ...p.graph, ...mapsWithExposures(p.graph) }, new Set(ids), input.testsGateChildren),
     threads: input.threads,
     failFast: input.failFast,
     signal: input.signal,
     reporter: p.reporter,
     later,
     ephemeral: (id) => isEphemeralModel(p, id),
-    describe: (id) => (manifest.sources[id] ? `freshness of source ${manifest.sources[id]!.sourceName}.${manifest.sources[id]!.name}` : describeNode(manifest.nodes[id]!, relations, p.adapter.dialect)),
-    label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id])!.resourceType }),
+    describe: (id) => describeId(p, relations, id),
+    label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!.resourceType }),
     ahead: (next) => renderAhead.start(next.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => n !== undefined)),
     runNode: async (id, worker) => {
+      // As dbt 1.10's ExposureRunner: nothing to run, a `no-op` result.
+      if (manifest.exposures[id]) return { status: 'no-op', message: 'NO-OP' };
       const source = manifest.sources[id];
       if (source) {
         // As dbt's freshness runner: the source's query carries the source's comment.
@@ -195,6 +205,28 @@ async function writeTestHistory(p: RunProject, session: RunSession, results: Par
       hint: `let the target's role create schema ${HISTORY_SCHEMA} and write ${table}, or drop what stands in its place (Strata creates the table when it is missing); the tests' results are in run_results.json`,
     };
   }
+}
+
+/** What a node's console line says it builds (a source: its freshness check). */
+function describeId(p: RunProject, relations: NodeRunContext['relations'], id: string): string {
+  const source = p.graph.manifest.sources[id];
+  const exposure = p.graph.manifest.exposures[id];
+  if (exposure) return `exposure ${exposure.name}`;
+  return source ? `freshness of source ${source.sourceName}.${source.name}` : describeNode(p.graph.manifest.nodes[id]!, relations, p.adapter.dialect);
+}
+
+/**
+ * dbt's behaviour flag `skip_nodes_if_on_run_start_fails` (project `flags:` only; dbt has no CLI or env form):
+ * false by default in dbt 1.9-1.11, so the nodes run after a failed on-run-start hook.
+ */
+function skipsNodesAfterStartFailure(p: RunProject): boolean {
+  return p.project.config.behaviorFlags?.skip_nodes_if_on_run_start_fails === true;
+}
+
+function startFailureHint(p: RunProject, interrupted: boolean): string {
+  if (interrupted) return 'Ctrl-C cancelled the on-run-start hook; no node ran';
+  if (skipsNodesAfterStartFailure(p)) return 'fix the on-run-start hook; no node ran (flags: skip_nodes_if_on_run_start_fails is true)';
+  return 'fix the on-run-start hook; the nodes ran anyway, as dbt does by default (set flags: skip_nodes_if_on_run_start_fails: true in the project file to skip them)';
 }
 
 /** dbt runs an ephemeral model (its render can fail) but neither counts it nor records a result for it. */

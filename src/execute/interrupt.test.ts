@@ -78,7 +78,7 @@ describe('Ctrl-C during a build', () => {
     expect(await f.q('select n::int as n from main.slow')).toEqual([{ n: 7 }]);
     expect(r.out).toContain('Interrupted (Ctrl-C)');
     expect(r.out).not.toContain('Completed with errors');
-    expect(r.out).toMatch(/ERROR=1 SKIP=1 TOTAL=2/);
+    expect(r.out).toMatch(/ERROR=1 SKIP=1 NO-OP=0 TOTAL=2/);
     const results = JSON.parse(readFileSync(join(f.dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
     expect(results.results.map((x) => [x.unique_id, x.status])).toEqual([['model.p.slow', 'error'], ['model.p.after_slow', 'skipped']]);
     expect(results.results[0]?.message).toContain('interrupted (Ctrl-C)');

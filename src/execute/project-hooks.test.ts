@@ -23,7 +23,7 @@ describe('project hooks', () => {
     const reporter = new CapturingReporter();
     const r = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(r.exitCode, JSON.stringify(r.diagnostics)).toBe(0);
-    expect(doneCounts(reporter)).toEqual({ PASS: 5, WARN: 0, ERROR: 0, SKIP: 0, TOTAL: 5 });
+    expect(doneCounts(reporter)).toEqual({ PASS: 5, WARN: 0, ERROR: 0, SKIP: 0, 'NO-OP': 0, TOTAL: 5 });
     const db = join(dir, 'target', 'test.duckdb');
     expect(await queryDuckDb(db, 'select what, detail from main.audit order by what')).toEqual([
       { what: 'model.p.a', detail: 'success' },
@@ -48,16 +48,16 @@ describe('project hooks', () => {
     expect(manifest.parent_map['operation.p.p-on-run-start-0']).toEqual([]);
   });
 
-  it('a failing on-run-start skips the hooks after it and every node, still runs on-run-end, exit 1 (dbt 1.9)', async () => {
+  it('with flags: skip_nodes_if_on_run_start_fails: true, a failing on-run-start skips the hooks after it and every node, still runs on-run-end, exit 1', async () => {
     const dir = writeProject({
-      'project.yml': PROJECT_YML('p', `on-run-start:\n  - "create table main.audit (what varchar)"\n  - "select * from no_such_table"\n  - "insert into main.audit values ('never')"\non-run-end:\n  - "insert into main.audit values {% for r in results %}('{{ r.node.unique_id }}:{{ r.status }}'){% if not loop.last %}, {% endif %}{% endfor %}"\n`),
+      'project.yml': PROJECT_YML('p', `flags:\n  skip_nodes_if_on_run_start_fails: true\non-run-start:\n  - "create table main.audit (what varchar)"\n  - "select * from no_such_table"\n  - "insert into main.audit values ('never')"\non-run-end:\n  - "insert into main.audit values {% for r in results %}('{{ r.node.unique_id }}:{{ r.status }}'){% if not loop.last %}, {% endif %}{% endfor %}"\n`),
       'models/a.sql': "{{ config(materialized='table') }} select 1 as x",
     });
     dirs.push(dir);
     const reporter = new CapturingReporter();
     const r = await build({ projectDir: dir, profilesDir: dir, reporter });
     expect(r.exitCode).toBe(1);
-    expect(doneCounts(reporter)).toEqual({ PASS: 2, WARN: 0, ERROR: 1, SKIP: 2, TOTAL: 5 });
+    expect(doneCounts(reporter)).toEqual({ PASS: 2, WARN: 0, ERROR: 1, SKIP: 2, 'NO-OP': 0, TOTAL: 5 });
     const failed = r.diagnostics.find((d) => d.code === 'hook-failed');
     expect(failed?.message).toMatch(/^on-run-start hook 2 \(project\.yml\) failed: .*no_such_table/);
     // Its file and the line of its list entry, not the top of the file.
@@ -77,6 +77,35 @@ describe('project hooks', () => {
       ['operation.p.p-on-run-end-0', 'success'],
     ]);
     expect(runResults.results[1]!.message).toMatch(/no_such_table/);
+    // dbt's messages (safe_run_hooks), and a SKIP line for the model, as dbt's SkippingDetails.
+    expect(runResults.results.slice(0, 4).map((x) => x.message?.split('\n')[0] ?? null)).toEqual(['p.on-run-start.0 passed', 'p.on-run-start.1 failed, error:', 'p.on-run-start.2 skipped', null]);
+    expect(reporter.events.filter((e) => e.type === 'node-finished').map((e) => e.type === 'node-finished' && [e.index, e.total, e.result.uniqueId, e.result.status])).toEqual([[1, 1, 'model.p.a', 'skipped']]);
+  });
+
+  it('by default (dbt 1.10), the nodes still run after a failed on-run-start hook; the run exits 1', async () => {
+    const dir = writeProject({
+      'project.yml': PROJECT_YML('p', `on-run-start:\n  - "create table main.shelf (id int)"\n  - "drop table main.shelf"\n  - "insert into main.shelf values (1)"\n  - "create table main.shelf (id int)"\n`),
+      'models/jar.sql': "{{ config(materialized='table') }} select 5 as lid",
+      'models/urn.sql': 'select * from main.shelf',
+    });
+    dirs.push(dir);
+    const reporter = new CapturingReporter();
+    const r = await build({ projectDir: dir, profilesDir: dir, reporter });
+    expect(r.exitCode).toBe(1);
+    expect(doneCounts(reporter)).toEqual({ PASS: 3, WARN: 0, ERROR: 2, SKIP: 1, 'NO-OP': 0, TOTAL: 6 });
+    const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    // The models finish in either order on two threads.
+    const statuses = runResults.results.map((x) => [x.unique_id, x.status]);
+    expect([...statuses.slice(0, 4), ...statuses.slice(4).sort()]).toEqual([
+      ['operation.p.p-on-run-start-0', 'success'],
+      ['operation.p.p-on-run-start-1', 'success'],
+      ['operation.p.p-on-run-start-2', 'error'],
+      ['operation.p.p-on-run-start-3', 'skipped'],
+      ['model.p.jar', 'success'],
+      ['model.p.urn', 'error'],
+    ]);
+    expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select lid from main.jar')).toEqual([{ lid: 5 }]);
+    expect(r.diagnostics.find((d) => d.code === 'hook-failed')?.hint).toMatch(/skip_nodes_if_on_run_start_fails/);
   });
 
   it("runs the sql of a hook written with after_commit() / before_begin(), as dbt's get_hook_dict reads it", async () => {

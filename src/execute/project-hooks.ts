@@ -68,9 +68,11 @@ export async function runProjectHooks(
   for (const [n, { group, hook, index }] of all.entries()) {
     const id = idOf(group, index);
     const started = Date.now();
-    const record = (status: string, message: string, adapterResponse: Record<string, unknown> = {}): NodeRunRecord => {
+    // run_results.json's message, as dbt's safe_run_hooks writes it: `<package>.<hook>.<n> passed` / `… failed, error:`.
+    const dbtName = `${group.name}.${which}.${n}`;
+    const record = (status: string, message: string, resultMessage: string, adapterResponse: Record<string, unknown> = {}): NodeRunRecord => {
       const now = Date.now();
-      return { uniqueId: id, status, message, threadId: 'main', startedAt: new Date(started).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - started) / 1000, adapterResponse, failures: null };
+      return { uniqueId: id, status, message, resultMessage, threadId: 'main', startedAt: new Date(started).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - started) / 1000, adapterResponse, failures: null };
     };
     try {
       const name = `${group.name}-${which}-${index}`;
@@ -83,11 +85,12 @@ export async function runProjectHooks(
       // (a project hook runs outside any transaction either way).
       const sql = hookOf(rendered).sql;
       const result = sql.trim() ? await connection.execute(sql) : undefined;
-      records.push(record('success', 'OK', { ...(result?.rowsAffected === undefined ? {} : { rows_affected: result.rowsAffected }), ...(result?.response ?? {}) }));
+      records.push(record('success', 'OK', `${dbtName} passed`, { ...(result?.rowsAffected === undefined ? {} : { rows_affected: result.rowsAffected }), ...(result?.response ?? {}) }));
       p.reporter.emit({ type: 'info', message: `${which} hook ${n + 1} of ${all.length} OK` });
     } catch (e) {
-      const failure = p.scrubber.scrub(`${which} hook ${n + 1} (${group.file}) failed: ${(e as Error).message.split('\n')[0]}`);
-      records.push(record('error', failure));
+      const error = p.scrubber.scrub((e as Error).message.split('\n')[0] ?? '');
+      const failure = `${which} hook ${n + 1} (${group.file}) failed: ${error}`;
+      records.push(record('error', failure, `${dbtName} failed, error:\n ${error}`));
       // As dbt 1.9: the hooks after a failed one are skipped, and say so in run_results.json.
       for (const later of all.slice(n + 1)) {
         const at = new Date().toISOString();

@@ -22,7 +22,7 @@ export function buildGraph(manifest: Manifest): { graph: ProjectGraph; diagnosti
   }
   const { resolveRef, resolveSource } = refResolver(manifest, byName, diagnostics);
 
-  // Exposures are not run: their parents are resolved, but they stay out of the maps and the order (see exposure-edges.ts).
+  // Exposures run nothing (build's no-op results wait for their parents through exposure-edges.ts): their parents are resolved, but they stay out of the maps and the order (see exposure-edges.ts).
   for (const exposure of Object.values(manifest.exposures)) {
     const deps = new Set<string>();
     for (const ref of exposure.refs) {

@@ -58,7 +58,7 @@ describe('microbatch: partial success', () => {
     expect(text()).toMatch(/\d of \d PARTIALLY created .*daily.* \[PARTIAL SUCCESS \(2\/3\) in \d+\.\d\ds\]/);
     expect(text()).toMatch(/\nPARTIAL SUCCESS \(2\/3\) in model daily: batch 20240102 failed: .*Could not convert string 'x'/);
     expect(text()).toContain('Completed with 1 partial success');
-    expect(text()).toMatch(/Done\. PASS=1 WARN=0 ERROR=1 SKIP=1 TOTAL=3/);
+    expect(text()).toMatch(/Done\. PASS=1 WARN=0 ERROR=1 SKIP=1 NO-OP=0 TOTAL=3/);
 
     const again = await retry({ projectDir: dir, profilesDir: dir, vars: {} });
     expect(again.exitCode).toBe(0);

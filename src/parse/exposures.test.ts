@@ -50,7 +50,7 @@ describe('exposures', () => {
     expect(readDependency('orders')).toBeUndefined();
   });
 
-  it('are listed, selected with their parents, and written to manifest.json; build runs only the parents', async () => {
+  it('are listed, selected with their parents, and written to manifest.json; build runs the parents, the exposure a no-op (dbt 1.10)', async () => {
     const dir = project(FILES);
     const ls = await list({ projectDir: dir, profilesDir: dir, select: ['+exposure:weekly_complaints'] });
     expect(ls.exitCode).toBe(0);
@@ -69,7 +69,7 @@ describe('exposures', () => {
 
     const built = await build({ projectDir: dir, profilesDir: dir, select: ['+exposure:weekly_complaints'] });
     expect(built.exitCode).toBe(0);
-    expect(built.results.map((r) => r.uniqueId).sort()).toEqual(['model.p.mart', 'model.p.stg']);
+    expect(built.results.map((r) => [r.uniqueId, r.status]).sort()).toEqual([['exposure.p.weekly_complaints', 'no-op'], ['model.p.mart', 'success'], ['model.p.stg', 'success']]);
 
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     const e = manifest.exposures!['exposure.p.weekly_complaints'] as Record<string, unknown>;

@@ -190,7 +190,7 @@ export function selectNodes(graph: ProjectGraph, options: SelectOptions): { ids:
     const type = graph.manifest.nodes[id]?.resourceType ?? (graph.manifest.sources[id] ? 'source' : undefined);
     return types ? types.has(type!) : true;
   });
-  // Exposures come last, as they are leaves: listed, never run (the run commands ask for other types).
+  // Exposures come last, as they are leaves: listed, and in `build` a no-op each (the other run commands ask for other types).
   if (!types || types.has('exposure')) for (const e of exposures) if (selected.has(e.uniqueId)) ids.push(e.uniqueId);
   return { ids, diagnostics };
 }
