@@ -32,6 +32,7 @@ describe.skipIf(analyzerPlatformGap)('partitioned tables on BigQuery (local BigQ
       'models/levels_required.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date'}, cluster_by=['sensor'], require_partition_filter=true) }}\nselect sensor, read_on, level from {{ ref('readings') }}",
       'models/levels_layout.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date', 'granularity': var('grain', 'day')}, cluster_by=var('keys', ['sensor'])) }}\nselect sensor, read_on, {{ var('level', 'level') }} as level from {{ ref('readings') }}",
       'models/levels_dynamic.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\nselect sensor, read_on, level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
+      'models/levels_bumped.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\n{% call set_sql_header(config) %}\ncreate temp function bump(x int64) as (x + 1);\n{%- endcall %}\nselect sensor, read_on, bump(level) as level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
     });
   });
   afterAll(async () => {
@@ -105,5 +106,12 @@ describe.skipIf(analyzerPlatformGap)('partitioned tables on BigQuery (local BigQ
     // A full refresh builds the table anew, without the variable: nothing is declared.
     const full = await plan({ projectDir: dir, profilesDir: dir, select: ['levels_dynamic'], fullRefresh: true });
     expect([full.nodes[0]?.action, full.nodes[0]?.error, full.nodes[0]?.bytes]).toEqual(['incremental (first build)', undefined, bytes('readings')]);
+  });
+
+  it("plan of an incremental run with _dbt_max_partition and a header's temp functions: sent as the build sends them, saying what BigQuery's dry run may leave out", async () => {
+    if (!bq.tables.has('acme-parts.lake.levels_bumped')) expect(failures(await build({ projectDir: dir, profilesDir: dir, select: ['readings', 'levels_bumped'] }))).toEqual([]);
+    const r = await plan({ projectDir: dir, profilesDir: dir, select: ['levels_bumped'] });
+    expect(r.nodes[0]?.error).toBeUndefined();
+    expect(r.nodes[0]?.caveat).toMatch(/^the declaration of _dbt_max_partition makes this dry run a script, whose dry run stops at its first DDL statement \(the sql_header's temp functions\)/);
   });
 });
