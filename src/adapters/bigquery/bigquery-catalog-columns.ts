@@ -10,6 +10,7 @@ export interface SchemaField {
   maxLength?: string;
   precision?: string;
   scale?: string;
+  rangeElementType?: { type: string };
 }
 
 /** The REST (legacy) names of types whose GoogleSQL name differs. */
@@ -18,11 +19,11 @@ export const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT:
 /**
  * A field's GoogleSQL type as INFORMATION_SCHEMA spells it: a record's fields spelled out
  * (`STRUCT<name STRING, tags ARRAY<STRING>>`), a repeated field as an ARRAY, a length or precision kept
- * (`STRING(8)`, `NUMERIC(10, 2)`).
+ * (`STRING(8)`, `NUMERIC(10, 2)`), a range's element type (`RANGE<DATE>`).
  */
 export function googleSqlType(f: SchemaField): string {
   const named = STANDARD_TYPES[f.type] ?? f.type;
-  const parameters = f.maxLength ? `(${f.maxLength})` : f.precision ? `(${f.precision}${f.scale ? `, ${f.scale}` : ''})` : '';
+  const parameters = f.rangeElementType ? `<${f.rangeElementType.type}>` : f.maxLength ? `(${f.maxLength})` : f.precision ? `(${f.precision}${f.scale ? `, ${f.scale}` : ''})` : '';
   const base = f.fields?.length ? `STRUCT<${f.fields.map((x) => `${x.name} ${googleSqlType(x)}`).join(', ')}>` : `${named}${parameters}`;
   return f.mode === 'REPEATED' ? `ARRAY<${base}>` : base;
 }
