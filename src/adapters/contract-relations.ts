@@ -79,6 +79,12 @@ export interface RelationDetails {
   type: string;
   comment?: string;
   stats: CatalogStat[];
+  /**
+   * The columns as that catalog lists them, where it lists more than the relation's columns (dbt-bigquery: each
+   * field nested in a record as its own `parent.child` column, a missing comment as `''`). catalog.json
+   * shows these; column lineage keeps the relation's own columns.
+   */
+  columns?: ColumnDef[];
 }
 
 /** What differs between warehouses, stated once so strategies branch on facts, not names. */

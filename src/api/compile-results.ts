@@ -8,6 +8,7 @@ import type { Connection, QueryResult } from '../adapters/contract.js';
 import { RelationIndex } from '../compile/index.js';
 import { runCompiler } from '../execute/run-context.js';
 import { WarehouseState, templateWarehouse } from '../execute/warehouse-state.js';
+import { withSessionSecrets } from '../execute/node-runner.js';
 import { selectForCommand } from './state-option.js';
 
 /** A compile's outcome as `compileAll` returns it. */
@@ -79,8 +80,10 @@ export function writeCompileResults(p: PreparedProject, which: 'compile' | 'gene
 
 /**
  * `docs generate`'s compile, as dbt's (its GenerateTask is a CompileTask): every model, test, analysis and
- * snapshot, to target/compiled/ and the manifest's compiled code. On a warehouse that bills queries (BigQuery)
- * `run_query` returns none, so that `docs generate` still costs nothing there. A node that does not compile is
+ * snapshot, to target/compiled/ and the manifest's compiled code, with `execute` true and the warehouse open on
+ * every warehouse (BigQuery too): a template's `run_query` runs, as dbt's (its docs generate connects), with the
+ * `secret()` values known so far set on the session first, as `show` and `run-operation` do (the SQL holds only
+ * their references). A project whose templates run no query runs none. A node that does not compile is
  * an error, as in dbt (its compile stops the command): no records then, and `docs generate` writes no
  * run_results.json, catalog or site. `answers` gets each query a template ran and its result, for the column
  * lineage's compile (which runs none).
@@ -90,14 +93,13 @@ export async function compileForDocs(p: PreparedProject, connection: Connection,
   const manifest = p.graph.manifest;
   const state = await WarehouseState.introspect(connection, selection.ids.map((id) => manifest.nodes[id]!).filter((n) => n.schema).map((n) => ({ schema: n.schema, database: n.database })));
   const compiler = runCompiler(p, { relations: new RelationIndex(manifest), state, selected: selection.ids, compiledDir: join(p.targetDir, 'compiled') });
-  const billed = p.adapter.dialect.capabilities.dryRun;
-  const live = templateWarehouse(connection, p.adapter.dialect);
+  const live = templateWarehouse(withSessionSecrets(p, connection), p.adapter.dialect);
   const recorded = { ...live, query: async (sql: string) => {
     const result = await live.query(sql);
     answers?.set(sql, result);
     return result;
   } };
-  const result = await compiler.compileAll(selection.ids, billed ? undefined : recorded);
+  const result = await compiler.compileAll(selection.ids, recorded);
   p.templateCode?.save();
   const diagnostics = [...selection.diagnostics, ...result.diagnostics];
   return result.diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { records: compileRecords(p, result), diagnostics };

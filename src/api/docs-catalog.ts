@@ -34,7 +34,7 @@ export async function readCatalog(connection: Connection, wanted: CatalogWanted[
       // A warehouse with its own catalog statistics (BigQuery) describes each relation as its dbt adapter does.
       const details = connection.describeRelation ? await connection.describeRelation(w.relation) : undefined;
       const comment = details ? details.comment : r.comment;
-      (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: r.schema, identifier: r.identifier, kind: r.kind, ...(comment !== undefined ? { comment } : {}), columns, ...(details ? { type: details.type, stats: details.stats } : {}) });
+      (w.source ? sources : nodes).push({ uniqueId: w.uniqueId, database: w.relation.database, schema: r.schema, identifier: r.identifier, kind: r.kind, ...(comment !== undefined ? { comment } : {}), columns, ...(details ? { type: details.type, stats: details.stats } : {}), ...(details?.columns ? { catalogColumns: details.columns } : {}) });
     }
   }
   return { nodes, sources };

@@ -110,9 +110,10 @@ export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGe
     // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
     if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
     // Lineage while the warehouse is open: a model whose SQL reads it when compiled is traced as the build would
-    // run it, its run_query answered as the compile above was (never run twice). A billing warehouse is left alone.
+    // run it, its run_query answered as the compile above was (never run twice), other relations' columns read
+    // from the warehouse's metadata (BigQuery: tables.get, which bills nothing).
     const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns]));
-    traced = await projectLineage(p, columns, p.adapter.dialect.capabilities.dryRun ? undefined : { answers, metadata: templateWarehouse(connection, p.adapter.dialect) });
+    traced = await projectLineage(p, columns, { answers, metadata: templateWarehouse(connection, p.adapter.dialect) });
   } catch (e) {
     if (!options.noCompile) writeManifest(p);
     const describe = (e as { describe?: () => string }).describe;

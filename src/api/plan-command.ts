@@ -4,7 +4,9 @@ import { join, relative } from 'node:path';
 import { targetFilePath } from '../parse/index.js';
 import { describeWarehouseError } from '../execute/warehouse-error.js';
 import { selectForCommand } from './state-option.js';
-import type { Connection, Warehouse } from '../adapters/contract.js';
+import type { Connection, Dialect, Relation, Warehouse } from '../adapters/contract.js';
+import { partitionSpecOf } from '../adapters/partition-spec.js';
+import { maxPartitionDeclaration } from '../materializations/index.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import type { ManifestNode } from '../parse/types.js';
 import { Compiler, RelationIndex } from '../compile/index.js';
@@ -105,14 +107,14 @@ export async function planPrepared(p: PreparedProject, options: PlanOptions): Pr
     const compiler = runCompiler(p, { relations, state, selected: selection.ids, fullRefresh: options.fullRefresh, compiledDir: join(p.targetDir, 'compiled'), sample: options.sampleWindow });
     const tw = templateWarehouse(connection, dialect);
     const conn = connection;
-    const estimateOf = async (node: ManifestNode, query: string, compiled = query): Promise<Estimate> => {
-      const sent = await dryRunQuery(p, node, query, relations, tw);
+    const estimateOf = async (node: ManifestNode, query: string, compiled = query, declaration?: string): Promise<Estimate> => {
+      const sent = await dryRunQuery(p, node, query, relations, tw, declaration);
       const check = await estimate(conn, sent.sql);
       if (check.error && check.cause) return { error: check.error, ...errorLocation(p, node, check.cause, compiled) };
       return sent.note && !check.error ? { ...check, caveat: sent.note } : check;
     };
     for (const node of targets) {
-      const planned = await planNode(node, compiler, tw, estimateOf, state, relations, dialect.renderRelation.bind(dialect), options.fullRefresh ?? false);
+      const planned = await planNode(node, compiler, tw, estimateOf, state, relations, dialect, options.fullRefresh ?? false);
       if (planned.bytes !== undefined) planned.costUsd = (planned.bytes / TIB) * pricePerTib;
       nodes.push({ ...planned, file: node.originalFilePath, error: planned.error && p.scrubber.scrub(planned.error) });
     }
@@ -139,12 +141,13 @@ async function planNode(
   node: ManifestNode,
   compiler: Compiler,
   tw: ReturnType<typeof templateWarehouse>,
-  estimateOf: (node: ManifestNode, query: string, compiled?: string) => Promise<Estimate>,
+  estimateOf: (node: ManifestNode, query: string, compiled?: string, declaration?: string) => Promise<Estimate>,
   state: WarehouseState,
   relations: RelationIndex,
-  render: (r: ReturnType<RelationIndex['relationOf']>) => string,
+  dialect: Dialect,
   fullRefresh: boolean,
 ): Promise<PlannedNode> {
+  const render = (r: Relation): string => dialect.renderRelation(r);
   const base = { uniqueId: node.uniqueId, name: node.name, resourceType: node.resourceType };
   const materialized = String(node.config.materialized ?? '');
   if (node.resourceType === 'landing' || node.resourceType === 'seed') return { ...base, action: 'load job', relation: render(relations.relationOf(node)), bytes: 0, note: 'load jobs are not billed' };
@@ -157,9 +160,19 @@ async function planNode(
   const sql = await compiler.compile(node.uniqueId, tw);
   const query = node.resourceType === 'test' ? testQuery(sql, node.config) : sql;
   const existing = node.resourceType === 'model' ? state.get(relations.relationOf(node)) : undefined;
-  const action = node.resourceType === 'test' ? 'test' : materialized === 'incremental' ? (existing?.kind === 'table' && !fullRefresh ? `incremental (${String(node.config.incremental_strategy ?? (node.config.unique_key ? 'merge' : 'append'))})` : 'incremental (first build)') : materialized || node.resourceType;
-  const check = await estimateOf(node, query, sql);
+  const incrementalRun = materialized === 'incremental' && existing?.kind === 'table' && !fullRefresh;
+  const action = node.resourceType === 'test' ? 'test' : materialized === 'incremental' ? (incrementalRun ? `incremental (${String(node.config.incremental_strategy ?? (node.config.unique_key ? 'merge' : 'append'))})` : 'incremental (first build)') : materialized || node.resourceType;
+  const check = await estimateOf(node, query, sql, incrementalRun ? maxPartitionOf(node, sql, relations.relationOf(node), dialect) : undefined);
   return { ...base, action, ...(node.resourceType === 'model' ? { relation: render(relations.relationOf(node)) } : {}), ...(check.error ? { error: check.error, ...(check.errorAt ? { errorAt: check.errorAt } : {}) } : check.missing ? { note: check.missing } : { bytes: check.bytes, ...(check.caveat ? { caveat: check.caveat } : {}) }) };
+}
+
+/** What the incremental run declares before the model's SQL (`_dbt_max_partition`); a bad partition_by is the build's to report. */
+function maxPartitionOf(node: ManifestNode, sql: string, target: Relation, dialect: Dialect): string | undefined {
+  try {
+    return maxPartitionDeclaration(sql, target, dialect, partitionSpecOf(node.config.partition_by));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A dry run's answer: bytes, or why none (a relation not built yet, an error); `caveat`: what the estimate left out. */

@@ -15,9 +15,19 @@ export interface DryRunQuery {
  * "Function not found"). A header from YAML holding Jinja is rendered as the build renders it. Where the
  * warehouse's dry run cannot estimate some of the header's statements before the query (BigQuery: any but
  * temp functions make a script, whose dry run stops at its first DDL statement), they are left out, and the
- * note says which.
+ * note says which. `declaration`: what an incremental run declares before the model's SQL (dbt-bigquery's
+ * `_dbt_max_partition`), sent first, as the build sends it.
  */
-export async function dryRunQuery(p: PreparedProject, node: ManifestNode, query: string, relations: RelationIndex, tw: ReturnType<typeof templateWarehouse>): Promise<DryRunQuery> {
+export async function dryRunQuery(p: PreparedProject, node: ManifestNode, query: string, relations: RelationIndex, tw: ReturnType<typeof templateWarehouse>, declaration?: string): Promise<DryRunQuery> {
+  const sent = await withHeader(p, node, query, relations, tw);
+  if (!declaration) return sent;
+  const functions = sent.sql !== query;
+  const note = functions ? `the declaration of _dbt_max_partition makes this dry run a script, whose dry run stops at its first DDL statement (the sql_header's temp functions): the query's bytes may be left out of the estimate` : undefined;
+  const notes = [sent.note, note].filter(Boolean).join('; ');
+  return { sql: `${declaration};\n${sent.sql}`, ...(notes ? { note: notes } : {}) };
+}
+
+async function withHeader(p: PreparedProject, node: ManifestNode, query: string, relations: RelationIndex, tw: ReturnType<typeof templateWarehouse>): Promise<DryRunQuery> {
   const written = typeof node.config.sql_header === 'string' ? node.config.sql_header.trim() : '';
   if (!written) return { sql: query };
   const { dialect } = p.adapter;

@@ -30,13 +30,25 @@ export function readCatalogColumns(targetDir: string): CatalogColumns {
     for (const group of [catalog.nodes ?? {}, catalog.sources ?? {}]) {
       for (const [id, entry] of Object.entries(group)) {
         const cols = Object.values(entry.columns ?? {}).sort((a, b) => a.index - b.index);
-        out.set(id, cols.map((c) => ({ name: c.name, dataType: c.type ?? '' })));
+        out.set(id, relationColumns(cols).map((c) => ({ name: c.name, dataType: c.type ?? '' })));
       }
     }
   } catch {
     // An unreadable catalog is treated as absent: lineage then says which columns are unknown.
   }
   return out;
+}
+
+/**
+ * A catalog entry's columns without the fields nested in them (dbt-bigquery lists `address.city` after
+ * `address`): a `parent.child` name whose parent is listed is a field, not a column of the relation.
+ */
+function relationColumns<C extends { name: string }>(cols: C[]): C[] {
+  const names = new Set(cols.map((c) => c.name));
+  return cols.filter((c) => {
+    const dot = c.name.lastIndexOf('.');
+    return dot < 0 || !names.has(c.name.slice(0, dot));
+  });
 }
 
 /** A seed's columns when the catalog has none: its CSV header. */

@@ -15,6 +15,8 @@ export interface CatalogEntry {
   /** The relation's comment (dbt's `metadata.comment`). */
   comment?: string;
   columns: ColumnDef[];
+  /** The columns catalog.json lists, where the warehouse's dbt catalog lists more (BigQuery's nested `parent.child` fields); else `columns`. */
+  catalogColumns?: ColumnDef[];
   /** Table rows and bytes where the warehouse keeps them (BigQuery). */
   rows?: number;
   bytes?: number;
@@ -38,7 +40,7 @@ function statsJson(e: CatalogEntry): Record<string, unknown> {
 
 function entryJson(e: CatalogEntry): Record<string, unknown> {
   const columns: Record<string, unknown> = {};
-  e.columns.forEach((c, i) => {
+  (e.catalogColumns ?? e.columns).forEach((c, i) => {
     columns[c.name] = { type: c.dataType, index: i + 1, name: c.name, comment: c.description ?? null };
   });
   return {

@@ -75,13 +75,20 @@ function mergeScope(node: ManifestNode, partitionBy: PartitionSpec | undefined):
 }
 
 /**
- * The staging table's build. Where the dialect has it and the model's SQL names `_dbt_max_partition`, the
- * variable is declared first (dbt-bigquery's pattern for dynamic partitions: `where d >= _dbt_max_partition`).
+ * What an incremental run declares before the model's SQL: where the dialect has it and the SQL names
+ * `_dbt_max_partition`, the variable (dbt-bigquery's pattern for dynamic partitions: `where d >= _dbt_max_partition`).
+ * The build sends it before the staging table; `strata plan` before the query it dry-runs.
  */
+export function maxPartitionDeclaration(sql: string, target: Relation, dialect: Dialect, partitionBy: PartitionSpec | undefined): string | undefined {
+  if (!partitionBy || !dialect.declareMaxPartition || !sql.includes('_dbt_max_partition')) return undefined;
+  return dialect.declareMaxPartition(target, partitionBy);
+}
+
+/** The staging table's build, after the `_dbt_max_partition` declaration where the SQL names it. */
 function stagingBuild(node: ManifestNode, sql: string, target: Relation, staging: Relation, dialect: Dialect, partitionBy: PartitionSpec | undefined): string {
   const ctas = dialect.createTableAs(staging, sql, { ...headerOptions(node), scratch: true });
-  if (!partitionBy || !dialect.declareMaxPartition || !sql.includes('_dbt_max_partition')) return ctas;
-  return `${dialect.declareMaxPartition(target, partitionBy)};\n${ctas}`;
+  const declaration = maxPartitionDeclaration(sql, target, dialect, partitionBy);
+  return declaration ? `${declaration};\n${ctas}` : ctas;
 }
 
 /**

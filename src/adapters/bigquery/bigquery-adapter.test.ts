@@ -108,7 +108,7 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
     expect(bq.jobs.length).toBe(before);
     const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8'));
     expect(Object.keys(catalog.nodes).sort()).toEqual(['model.shop.customers', 'model.shop.events', 'model.shop.stg_customers', 'seed.shop.raw_customers']);
-    expect(catalog.nodes['seed.shop.raw_customers'].columns).toEqual({ id: { type: 'INT64', index: 1, name: 'id', comment: null }, name: { type: 'STRING', index: 2, name: 'name', comment: null }, signup_date: { type: 'DATE', index: 3, name: 'signup_date', comment: null } });
+    expect(catalog.nodes['seed.shop.raw_customers'].columns).toEqual({ id: { type: 'INT64', index: 1, name: 'id', comment: '' }, name: { type: 'STRING', index: 2, name: 'name', comment: '' }, signup_date: { type: 'DATE', index: 3, name: 'signup_date', comment: '' } });
     expect(catalog.nodes['model.shop.stg_customers'].metadata).toMatchObject({ type: 'view', database: 'acme-test', schema: 'analytics', name: 'stg_customers' });
     expect(bq.requests.some((r) => r.method === 'GET' && r.pathname.endsWith('/datasets/analytics/tables'))).toBe(true);
     // Column lineage from the BigQuery SQL, also with no query run (the incremental model as on a first build).

@@ -1,4 +1,5 @@
 import type { CatalogStat, RelationDetails } from '../contract.js';
+import { catalogColumns, type SchemaField } from './bigquery-catalog-columns.js';
 
 /** The part of a tables.get answer dbt-bigquery's catalog reads. */
 export interface TableMetadata {
@@ -9,13 +10,15 @@ export interface TableMetadata {
   timePartitioning?: { field?: string };
   rangePartitioning?: { field?: string };
   clustering?: { fields?: string[] };
+  schema?: { fields?: SchemaField[] };
 }
 
 /**
  * A relation as dbt-bigquery's catalog (`bigquery__get_catalog`) describes it: `table`, `view`,
  * `materialized view` or `external`; the description as its comment; row count and size (shown for tables),
  * the partitioning column and the clustering columns (shown when set), and the date-shard stats Strata never
- * has (shown for none). Labels and descriptions are dbt-bigquery's.
+ * has (shown for none). Labels and descriptions are dbt-bigquery's. Its columns as that catalog lists them
+ * (nested fields as `parent.child`: bigquery-catalog-columns.ts).
  */
 export function bigqueryRelationDetails(meta: TableMetadata): RelationDetails {
   const type = meta.type === 'VIEW' ? 'view' : meta.type === 'MATERIALIZED_VIEW' ? 'materialized view' : meta.type === 'EXTERNAL' ? 'external' : 'table';
@@ -26,6 +29,7 @@ export function bigqueryRelationDetails(meta: TableMetadata): RelationDetails {
   return {
     type,
     ...(meta.description ? { comment: meta.description } : {}),
+    columns: catalogColumns(meta.schema?.fields ?? []),
     stats: [
       stat('date_shards', 'Shard count', 0, false, 'The number of date shards in this table'),
       stat('date_shard_min', 'Shard (min)', null, false, 'The first date shard in this table'),

@@ -9,9 +9,7 @@ import { bigquerySourceFormat, bigqueryDialect } from './bigquery-dialect.js';
 import { loadJobOptions } from './bigquery-load-options.js';
 import { labelsFromComment, queryJobLabels } from './bigquery-job-labels.js';
 import { bigqueryRelationDetails } from './bigquery-catalog-stats.js';
-
-/** Legacy type names the REST API returns, as Standard SQL spells them. */
-const STANDARD_TYPES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
+import { STANDARD_TYPES } from './bigquery-catalog-columns.js';
 
 interface JobOutcome {
   job: Job;

@@ -10,6 +10,7 @@ import { writeProject, removeProject } from '../../test-support/fixture-project.
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, getTable } from '../../test-support/local-bigquery-client.js';
 import { build, docsGenerate, runOperation } from '../../api/index.js';
+import { readCatalogColumns } from '../../api/project-lineage.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -21,6 +22,7 @@ function project(endpoint: string): string {
     'profiles.yml': profile(endpoint),
     'models/stations.sql': "{{ config(materialized='table', partition_by={'field': 'opened_on', 'data_type': 'date', 'granularity': 'month'}, cluster_by=['code', 'region'], labels={'tier': 'gold'}, persist_docs={'relation': true, 'columns': true}) }}\nselect 'KX' as code, 'north' as region, date '2025-03-04' as opened_on union all select 'QB', 'south', date '2025-07-01'",
     'models/station_feed.sql': "{{ config(materialized='view', persist_docs={'relation': true, 'columns': true}, grant_access_to=[{'project': 'orbit-test', 'dataset': 'partner_share'}]) }}\nselect code, region from {{ ref('stations') }}",
+    'models/station_parts.sql': "{{ config(materialized='table') }}\nselect 'KX' as code, struct(2 as zone, struct('Oslo' as city, 'NO' as country) as place) as info, [struct(1 as n, 'x' as label)] as parts",
     'models/schema.yml': [
       'version: 2', 'models:',
       '  - name: stations', '    description: Every station we run', '    columns:', '      - name: code', '        description: Three-letter station code',
@@ -76,6 +78,26 @@ describe.skipIf(analyzerPlatformGap)('persist_docs, grant_access_to and the cata
     expect(view.metadata).toMatchObject({ type: 'view', comment: 'What partners read' });
     expect(view.stats.num_rows.include).toBe(false);
     expect(view.stats.has_stats.value).toBe(false);
+    // A column without a description: dbt-bigquery's catalog gives '' (coalesce(column_comment, '')), not null.
+    expect(table.columns.region).toEqual({ type: 'STRING', index: 2, name: 'region', comment: '' });
+  });
+
+  it('catalog.json lists nested fields as dbt-bigquery does: parent.child, own types, numbered by column then path', async () => {
+    const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8'));
+    const columns = Object.values(catalog.nodes['model.atlas.station_parts'].columns as Record<string, { name: string; type: string; index: number; comment: unknown }>);
+    expect(columns.map((c) => [c.index, c.name, c.type, c.comment])).toEqual([
+      [1, 'code', 'STRING', ''],
+      [2, 'info', 'STRUCT<zone INT64, place STRUCT<city STRING, country STRING>>', ''],
+      [3, 'info.place', 'STRUCT<city STRING, country STRING>', ''],
+      [4, 'info.place.city', 'STRING', ''],
+      [5, 'info.place.country', 'STRING', ''],
+      [6, 'info.zone', 'INT64', ''],
+      [7, 'parts', 'ARRAY<STRUCT<n INT64, label STRING>>', ''],
+      [8, 'parts.label', 'STRING', ''],
+      [9, 'parts.n', 'INT64', ''],
+    ]);
+    // Column lineage reads the relation's own columns back from catalog.json, not its fields.
+    expect(readCatalogColumns(join(dir, 'target')).get('model.atlas.station_parts')?.map((c) => c.name)).toEqual(['code', 'info', 'parts']);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Partitioned tables on BigQuery, against the local BigQuery (which enforces BigQuery's rules on them):
- * dbt-bigquery's `_dbt_max_partition` for dynamic insert_overwrite, a table with `require_partition_filter`
+ * dbt-bigquery's `_dbt_max_partition` for dynamic insert_overwrite (in the build and in its plan), a table with `require_partition_filter`
  * (no unfiltered query of it, the row count from the job), and a change of `partition_by` / `cluster_by`
  * (BigQuery refuses `create or replace` with another spec: the new table is built aside, then swapped in).
  */
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
-import { build } from '../../api/index.js';
+import { build, plan } from '../../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -32,6 +32,7 @@ describe.skipIf(analyzerPlatformGap)('partitioned tables on BigQuery (local BigQ
       'models/levels_required.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date'}, cluster_by=['sensor'], require_partition_filter=true) }}\nselect sensor, read_on, level from {{ ref('readings') }}",
       'models/levels_layout.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date', 'granularity': var('grain', 'day')}, cluster_by=var('keys', ['sensor'])) }}\nselect sensor, read_on, {{ var('level', 'level') }} as level from {{ ref('readings') }}",
       'models/levels_dynamic.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\nselect sensor, read_on, level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
+      'models/levels_bumped.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\n{% call set_sql_header(config) %}\ncreate temp function bump(x int64) as (x + 1);\n{%- endcall %}\nselect sensor, read_on, bump(level) as level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
     });
   });
   afterAll(async () => {
@@ -91,5 +92,26 @@ describe.skipIf(analyzerPlatformGap)('partitioned tables on BigQuery (local BigQ
       { sensor: 'k1', d: '2026-03-01', level: '4' }, { sensor: 'k2', d: '2026-03-02', level: '5' },
       { sensor: 'k3', d: '2026-03-03', level: '60' }, { sensor: 'k4', d: '2026-03-03', level: '7' }, { sensor: 'k5', d: '2026-03-04', level: '8' },
     ]);
+  });
+
+  it('plan (build --dry-run) of an incremental run declares _dbt_max_partition as the build does, and estimates both reads', async () => {
+    if (!bq.tables.has('acme-parts.lake.levels_dynamic')) expect(failures(await build({ projectDir: dir, profilesDir: dir, select: ['readings', 'levels_dynamic'] }))).toEqual([]);
+    const r = await plan({ projectDir: dir, profilesDir: dir, select: ['levels_dynamic'] });
+    const [node] = r.nodes;
+    expect([node?.action, node?.error, node?.caveat]).toEqual(['incremental (insert_overwrite)', undefined, undefined]);
+    // The declaration reads the table's newest partition, the query the seed: a dry run counts both tables' bytes here.
+    const bytes = (t: string): number => bq.tables.get(`acme-parts.lake.${t}`)!.numBytes;
+    expect(node?.bytes).toBe(bytes('readings') + bytes('levels_dynamic'));
+    expect(r.exitCode).toBe(0);
+    // A full refresh builds the table anew, without the variable: nothing is declared.
+    const full = await plan({ projectDir: dir, profilesDir: dir, select: ['levels_dynamic'], fullRefresh: true });
+    expect([full.nodes[0]?.action, full.nodes[0]?.error, full.nodes[0]?.bytes]).toEqual(['incremental (first build)', undefined, bytes('readings')]);
+  });
+
+  it("plan of an incremental run with _dbt_max_partition and a header's temp functions: sent as the build sends them, saying what BigQuery's dry run may leave out", async () => {
+    if (!bq.tables.has('acme-parts.lake.levels_bumped')) expect(failures(await build({ projectDir: dir, profilesDir: dir, select: ['readings', 'levels_bumped'] }))).toEqual([]);
+    const r = await plan({ projectDir: dir, profilesDir: dir, select: ['levels_bumped'] });
+    expect(r.nodes[0]?.error).toBeUndefined();
+    expect(r.nodes[0]?.caveat).toMatch(/^the declaration of _dbt_max_partition makes this dry run a script, whose dry run stops at its first DDL statement \(the sql_header's temp functions\)/);
   });
 });
