@@ -11,7 +11,7 @@ import { quoteIdent, translateRange, Untranslatable, type TranslateContext } fro
 import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
-import { typedSites } from './typed-sites.js';
+import { statementAnalyticCalls, typedSites } from './typed-sites.js';
 import { stagedArrayChecks, writtenArrayChecks } from './array-checks.js';
 import { attr } from './resolved-ast.js';
 
@@ -127,7 +127,7 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   const kind = s.node.kind;
   refuseTypedGaps(s.node.body);
   // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
-  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset) };
+  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset) };
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();

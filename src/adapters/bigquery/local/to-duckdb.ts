@@ -15,6 +15,8 @@ import { CURRENT, interval } from './special-forms.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
 import { typedForm } from './typed-forms.js';
+import { analyticForm } from './analytic-windows.js';
+import type { AnalyticCall } from './aggregate-forms.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -25,6 +27,8 @@ export interface TranslateContext {
   variables: Set<string>;
   /** Where the statement's meaning depends on operand types (typed-sites.ts), in the translated text. */
   sites?: TypedSite[];
+  /** The statement's analytic SUM / AVG / MIN / MAX calls and their types (aggregate-forms.ts). */
+  analytic?: AnalyticCall[];
   /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
   sessionUser?: string;
 }
@@ -197,6 +201,7 @@ export class Translator {
         return x.length === 1 && x[0]!.kind === 'string' ? x[0]!.text : undefined;
       },
     };
+    if (['sum', 'avg', 'min', 'max'].includes(f) && wordOf(this.t[this.next(close)]) === 'over') return analyticForm(this, c, this.ctx.analytic);
     if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
     if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, close + 1];
     if (f === 'session_user') return [quoteString(this.ctx.sessionUser ?? DEFAULT_SESSION_USER), close + 1];
