@@ -46,6 +46,7 @@ export function castCall(tr: Translator, safe: boolean, open: number, close: num
     return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(CAST(${x} AS VARCHAR), ${quoteString(text.pattern)}) THEN ${bad} WHEN typeof(${x}) = 'VARCHAR' THEN ${fn}(${upper} AS ${type}) ELSE ${fn}(${x} AS ${type}) END)`;
   }
   if (type === 'DOUBLE') return floatCast(x, fn);
+  if (['bignumeric', 'bigdecimal'].includes(wordOf(tr.t[tr.next(as)]))) return bignumericCast(x, safe);
   if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
   const bad = safe ? 'NULL' : `CAST(${bigQueryError(`'Bad int64 value: ' || CAST(${x} AS VARCHAR)`)} AS BIGINT)`;
   // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
@@ -71,4 +72,18 @@ function floatCast(x: string, fn: string): string {
     `WHEN regexp_full_match(${t}, '[+-]?0[xX][0-9a-fA-F]{1,16}([pP][+-]?[0-9]+)?') THEN ${hex} ` +
     `WHEN regexp_full_match(${t}, '[+-]?0[xX]([0-9a-fA-F]+[.]?[0-9a-fA-F]*|[.][0-9a-fA-F]+)([pP][+-]?[0-9]+)?') THEN CAST(${fraction} AS DOUBLE) ` +
     `ELSE ${fn}(${x} AS DOUBLE) END)`;
+}
+
+/**
+ * Text to BIGNUMERIC: held as DECIMAL(38,9) here (bignumeric-scale.ts), so text with more than nine
+ * decimals or 29 integer digits, or in exponent form, is refused as the local server's limit (BigQuery
+ * keeps 38 of each); text that is no number is BigQuery's `Invalid BIGNUMERIC value` (NULL when safe).
+ */
+function bignumericCast(x: string, safe: boolean): string {
+  const t = `trim(CAST(${x} AS VARCHAR))`;
+  const bad = safe ? 'NULL' : `CAST(${bigQueryError(`'Invalid BIGNUMERIC value: ' || CAST(${x} AS VARCHAR)`)} AS DECIMAL(38,9))`;
+  const beyond = localLimit(`'BIGNUMERIC text with more than 9 decimal digits, 29 integer digits or an exponent: ' || ${t}`);
+  return `(CASE WHEN typeof(${x}) <> 'VARCHAR' THEN CAST(${x} AS DECIMAL(38,9)) ` +
+    `WHEN regexp_full_match(${t}, '[+-]?0*([0-9]{1,29}([.][0-9]{0,9}0*)?|[.][0-9]{1,9}0*)') THEN CAST(${t} AS DECIMAL(38,9)) ` +
+    `WHEN isfinite(try_cast(${t} AS DOUBLE)) THEN CAST(${beyond} AS DECIMAL(38,9)) ELSE ${bad} END)`;
 }
