@@ -48,6 +48,9 @@ function jobError(e: unknown, project: string, current: AnalyzedStatement | unde
   if (mapped) return { reason: 'invalidQuery', message: mapped };
   const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
   if (dataset) return { reason: 'notFound', message: `Not found: Dataset ${project}:${dataset[1]}` };
+  // nan-order.ts sorts by a function of each FLOAT64 key; DuckDB cannot inline an alias whose expression may fail.
+  const alias = /Alias "([^"]+)" referenced - but the expression has side effects/.exec(first);
+  if (alias) return notImplemented(`not translated to DuckDB: ORDER BY ${alias[1]}, a select-list alias of an expression that can fail at run time, in a statement that sorts by FLOAT64 (BigQuery sorts NaN first); sort by the expression itself`, current);
   const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${first}`;
   return notImplemented(what, current);
 }

@@ -25,6 +25,13 @@ const VALUES: [string, unknown[][], string][] = [
   ['select cast(safe_multiply(x, 10) as string) as a, cast(safe_divide(x, 1e-10) as string) as b, cast(safe.pow(x, 2) as string) as c from unnest([1e308]) as x', [[null, null, null]], `${DOCS}/mathematical_functions#safe_multiply; evaluator`],
   // Hexadecimal text casts to FLOAT64 too (DuckDB refused it: the job said `Bad double value: 0x10`).
   ["select cast(cast(x as float64) as string) as v from unnest(['0x10', '-0x1F', ' 0X1p3', '1e400', 'NaN']) as x with offset o order by o", [['16'], ['-31'], ['8'], ['inf'], ['nan']], `${DOCS}/conversion_functions#cast_as_floating_point; evaluator`],
+  // "NULL, NaN, -inf, … +inf" ascending (DuckDB put NaN after +inf), in ORDER BY, windows and aggregates.
+  [`select cast(x as string) as s from unnest([1.0, ${NAN}, cast('-inf' as float64), cast('inf' as float64), null]) as x order by x`, [[null], ['nan'], ['-inf'], ['1'], ['inf']], `${DOCS}/data-types#floating_point_semantics`],
+  [`select cast(x as string) as s from unnest([1.0, ${NAN}, cast('-inf' as float64), null]) as x order by x desc`, [['1'], ['-inf'], ['nan'], [null]], `${DOCS}/data-types#floating_point_semantics`],
+  [`select cast(x as string) as s from unnest([1.0, ${NAN}, null]) as x order by x asc nulls last`, [['nan'], ['1'], [null]], `${DOCS}/query-syntax#order_by_clause; evaluator`],
+  [`select cast(x as string) as s, row_number() over (order by x desc) as r from unnest([1.0, ${NAN}, null]) as x order by r`, [['1', '1'], ['nan', '2'], [null, '3']], `${DOCS}/data-types#floating_point_semantics; evaluator`],
+  [`select array_to_string(array_agg(cast(x as string) order by x limit 2), ',') as s from unnest([1.0, ${NAN}, -2.0]) as x`, [['nan,-2']], `${DOCS}/aggregate_functions#array_agg; evaluator`],
+  [`select cast(y as string) as s from (select x as y from unnest([1.0, ${NAN}]) as x union all select 0.5) order by y`, [['nan'], ['0.5'], ['1']], `${DOCS}/data-types#floating_point_semantics; evaluator`],
 ];
 
 /** [query, BigQuery's error, source]. */
@@ -49,6 +56,12 @@ const REFUSED: [string, string][] = [
   ['select avg(x) as v from unnest([1e308, 1e308]) as x', 'AVG of FLOAT64 values whose sum passes the FLOAT64 range'],
 ];
 
+/** [query, what the refusal names]: sorting by FLOAT64 where the NaN-first rewrite cannot be written. */
+const ORDER_REFUSED: [string, string][] = [
+  [`select x as s from unnest([1.0, ${NAN}]) as x order by 1`, 'not translated to DuckDB: ORDER BY a select-list position in a statement that sorts by FLOAT64'],
+  [`select x * 2 as s from unnest([1.0, ${NAN}]) as x order by s`, 'not translated to DuckDB: ORDER BY s, a select-list alias of an expression that can fail at run time'],
+];
+
 describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 overflow and NaN, analytic SUM / AVG / MIN / MAX', () => {
   let bq: LocalBigQuery;
   beforeAll(async () => {
@@ -71,6 +84,17 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 overflow and N
     const answer = await query(bq.endpoint, sql);
     expect(answer.error?.reason).toBe('notImplemented');
     expect(answer.error?.message).toContain(`not computed as BigQuery does: ${what}`);
+  });
+
+  it.each(ORDER_REFUSED)('%s is refused, not sorted with NaN last', async (sql, what) => {
+    const answer = await query(bq.endpoint, sql);
+    expect(answer.error?.reason).toBe('notImplemented');
+    expect(answer.error?.message).toContain(what);
+  });
+
+  it('sorts by an expression of an aliased FLOAT64 as BigQuery does', async () => {
+    const rows = await queryRows(bq.endpoint, `select cast(x * 2 as string) as s from unnest([1.0, ${NAN}]) as x order by x * 2`);
+    expect(rows).toEqual([{ s: 'nan' }, { s: '2' }]);
   });
 
 });

@@ -17,6 +17,7 @@ import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
 import { typedForm } from './typed-forms.js';
 import { analyticForm } from './analytic-windows.js';
 import type { AnalyticCall } from './aggregate-forms.js';
+import { nanOrderBy } from './nan-order.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -29,6 +30,8 @@ export interface TranslateContext {
   sites?: TypedSite[];
   /** The statement's analytic SUM / AVG / MIN / MAX calls and their types (aggregate-forms.ts). */
   analytic?: AnalyticCall[];
+  /** Whether the statement sorts by a FLOAT64 (nan-order.ts): its ORDER BY items then sort NaN first. */
+  floatOrder?: boolean;
   /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
   sessionUser?: string;
 }
@@ -147,6 +150,7 @@ export class Translator {
     }
     if (w === 'unnest' && this.isPunct(n, '(')) return this.unnest(i, n);
     if (w === 'interval') return interval(this, i);
+    if (w === 'order' && wordOf(this.t[n]) === 'by' && this.ctx.floatOrder) return nanOrderBy(this, i);
     if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
     if (this.isPunct(n, '.')) {

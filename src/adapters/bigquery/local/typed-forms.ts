@@ -9,6 +9,7 @@ import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { numericFunction } from './numeric-functions.js';
 import { trunc } from './function-calls.js';
 import { aggregateForm } from './aggregate-forms.js';
+import { NAN_ORDER_MACRO } from './nan-order.js';
 
 /**
  * `a op b`, or BigQuery's error for a zero divisor (`division by zero: 1 / 0`, `division by zero: MOD(1, 0)`)
@@ -58,6 +59,7 @@ export const TYPED_MACROS: string[] = [
   `create or replace temp macro strata_bq_datetime_string(x) AS ${timeText('x', '%Y-%m-%d ', '')}`,
   // strftime takes no TIME: the time on some day.
   `create or replace temp macro strata_bq_time_string(x) AS ${timeText("(DATE '2000-01-01' + x)", '', '')}`,
+  NAN_ORDER_MACRO,
 ];
 
 const STRING_MACRO: Record<string, string> = {
