@@ -107,6 +107,8 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
           return site.safe ? `(CASE WHEN NOT isfinite(${r}) AND ${finite} THEN NULL ELSE ${r} END)` : `strata_bq_float_function(${r}, ${finite}, ${call})`;
         }
         const r = `(${arg(0)}) ${site.op} (${arg(1)})`;
+        // A comparison with NaN is false (`!=` true) in BigQuery; DuckDB holds NaN equal to itself and above +inf.
+        if (!['+', '-', '*'].includes(site.op)) return `(CASE WHEN ${xs[0]} IS NULL OR ${xs[1]} IS NULL THEN NULL WHEN isnan(${xs[0]}) OR isnan(${xs[1]}) THEN ${site.op === '!=' ? 'true' : 'false'} ELSE ${r} END)`;
         return site.safe ? `strata_bq_safe_float_op(${r}, ${xs[0]}, ${xs[1]})` : `strata_bq_float_op(${r}, ${xs[0]}, ${xs[1]}, '${site.op}')`;
       }
       case 'round':

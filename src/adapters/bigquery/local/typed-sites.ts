@@ -48,7 +48,12 @@ export type TypedSite = Span & { safe?: boolean } & (
 /** Source types whose text differs between DuckDB and BigQuery. */
 const TO_STRING = new Set(['TYPE_TIMESTAMP', 'TYPE_DATETIME', 'TYPE_TIME', 'TYPE_DOUBLE', 'TYPE_FLOAT', 'TYPE_NUMERIC', 'TYPE_BIGNUMERIC']);
 
-export type FloatOp = '+' | '-' | '*' | 'POW' | 'EXP';
+export type FloatOp = '+' | '-' | '*' | 'POW' | 'EXP' | Comparison;
+/** FLOAT64 comparisons: false with a NaN operand (`!=` true), where DuckDB orders NaN above +inf. */
+export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=';
+const COMPARISONS: Record<string, Comparison> = {
+  'ZetaSQL:$equal': '=', 'ZetaSQL:$not_equal': '!=', 'ZetaSQL:$less': '<', 'ZetaSQL:$less_or_equal': '<=', 'ZetaSQL:$greater': '>', 'ZetaSQL:$greater_or_equal': '>=',
+};
 
 const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string' | 'multiply' | AggregateName | 'add' | 'subtract' | 'pow' | 'exp'> = {
   'ZetaSQL:$multiply': 'multiply', 'ZetaSQL:safe_multiply': 'multiply', 'ZetaSQL:sum': 'sum', 'ZetaSQL:avg': 'avg', 'ZetaSQL:min': 'min', 'ZetaSQL:max': 'max',
@@ -119,6 +124,12 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
         if (fn === 'string' && args.length === 1 && TO_STRING.has(types[0] ?? '')) sites.push({ kind: 'to-string', ...at, safe, from: types[0]!, args });
       }
     }
+    const comparison = COMPARISONS[o.function?.name];
+    const compared = comparison ? ((o.signature?.argument ?? []) as unknown[]).map(typeKind) : [];
+    const at = comparison ? span(o) : undefined;
+    if (at && compared.length === 2 && compared.every((t) => t === 'TYPE_DOUBLE' || t === 'TYPE_FLOAT')) {
+      sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
+    }
     const arrayAt = ARRAY_AT[o.function?.name];
     const where = arrayAt || o.function?.name === 'ZetaSQL:date_trunc' ? span(o) : undefined;
     if (where && arrayAt) sites.push({ kind: 'array-at', ...where, safe: arrayAt[1], base: arrayAt[0], args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
@@ -166,10 +177,11 @@ function operandTokens(tokens: Token[], site: TypedSite, start: number, end: num
   }
   if (site.kind === 'array-at') return arrayOperands(tokens, top);
   const first = wordOf(tokens[start]);
-  const infix = site.kind === 'float' && ['+', '-', '*'].includes(site.op) && !/^safe_/.test(first);
+  const infix = site.kind === 'float' && !['POW', 'EXP'].includes(site.op) && !/^safe_/.test(first);
   if ((site.kind === 'divide' && first !== 'safe_divide') || (site.kind === 'multiply' && first !== 'safe_multiply') || infix) {
     const operator = site.kind === 'divide' ? '/' : site.kind === 'float' ? site.op : '*';
-    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === operator && (known[1] === undefined || k < known[1]));
+    const spelled = operator === '!=' ? ['!=', '<>'] : [operator];
+    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && spelled.includes(tokens[k]!.text) && (known[1] === undefined || k < known[1]));
     const op = ops.at(-1);
     return op === undefined ? undefined : [[start, op], [op + 1, end]];
   }
