@@ -36,6 +36,7 @@ const VALUES: [string, unknown[][], string][] = [
   [`select x = x as a, x != x as b, x <> 1 as c, x > 1 as d, x >= x as e, x < 1 as f, cast(null as float64) = x as g from unnest([${NAN}]) as x`, [['false', 'true', 'true', 'false', 'false', 'false', null]], `${DOCS}/operators#comparison_operators; evaluator`],
   [`select cast(x as string) as s from unnest([${NAN}, 1.0, null]) as x where x > 0`, [['1']], `${DOCS}/operators#comparison_operators; evaluator`],
   [`select cast(a.y as string) as s from unnest([${NAN}, 1.0]) as x join (select y from unnest([${NAN}, 1.0]) as y) a on a.y = x`, [['1']], `${DOCS}/operators#comparison_operators; evaluator`],
+  [`select cast(greatest(x, 1) as string) as g, cast(least(x, 1) as string) as l, least('b', 'a') as s from unnest([${NAN}]) as x`, [['nan', 'nan', 'a']], `${DOCS}/mathematical_functions#least; evaluator`],
 ];
 
 /** [query, BigQuery's error, source]. */
