@@ -17,12 +17,16 @@ const ACCEPTED = [
   'select k from `p`.`pf`.`t` where (d is null or d is not null) and k = 1',
   "select k from `p`.`pf`.`t` where date_trunc(d, month) = '2026-01-01' and k > 0",
   "select t.k from `p`.`pf`.`t` as t join `p`.`pf`.`o` as o on t.k = o.k and t.d between '2026-01-01' and '2026-01-31'",
+  // Through a CTE or a subquery's plain (renamed) column: the filter still names the partition column.
+  "with x as (select * from `p`.`pf`.`t`) select k from x where d > '2026-01-01'",
+  "select k from (select k, d as day from `p`.`pf`.`t`) where day = '2026-01-05'",
 ];
 
 const REFUSED = [
   "select k from `p`.`pf`.`t` where d = '2026-01-01' or k = 1",
   'select t.k from `p`.`pf`.`t` as t join `p`.`pf`.`o` as o on t.d = o.d',
   'select k from `p`.`pf`.`t` where d > e',
+  "with x as (select * from `p`.`pf`.`t`) select k from x where d > '2026-01-01' or k = 2",
   'merge `p`.`pf`.`t` as t using `p`.`pf`.`o` as o on t.k = o.k and t.d = o.d when matched then update set k = o.k',
 ];
 

@@ -107,6 +107,35 @@ function withoutKey(body: any, key: string): any {
 
 const FILTERS = new Set(['filter_expr', 'join_expr', 'merge_expr', 'match_expr', 'where_expr']);
 
+/**
+ * Column ids that stand for another column: a WITH reference's columns for its query's, a select list's
+ * plain column (`d`, `d as day`) for the one it names — so a filter through a CTE or a subquery counts.
+ */
+function columnAliases(root: unknown): (id: string) => string {
+  const alias = new Map<string, string>();
+  const entries = new Map<string, string[]>();
+  const refs: { name: string; ids: string[] }[] = [];
+  const ids = (list: unknown): string[] => ((list ?? []) as { column_id: string }[]).map((c) => String(c.column_id));
+  const seen = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(seen);
+    const o = x as Record<string, any>;
+    if (typeof o.with_query_name === 'string' && o.with_subquery) entries.set(o.with_query_name, ids(attr(leaf(o.with_subquery)?.body, 'column_list')));
+    else if (typeof o.with_query_name === 'string') refs.push({ name: o.with_query_name, ids: ids(attr(o, 'column_list')) });
+    if (o.column?.column_id !== undefined && o.expr) {
+      const n = leaf(o.expr);
+      if (n?.kind === 'resolved_column_ref_node') alias.set(String(o.column.column_id), String(n.body.column.column_id));
+    }
+    for (const v of Object.values(o)) seen(v);
+  };
+  seen(root);
+  for (const r of refs) (entries.get(r.name) ?? []).forEach((id, i) => r.ids[i] !== undefined && alias.set(r.ids[i]!, id));
+  return (id) => {
+    for (let k = 0; k < 64 && alias.has(id) && alias.get(id) !== id; k++) id = alias.get(id)!;
+    return id;
+  };
+}
+
 /** Every column id a node references. */
 function columnIds(node: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(node)) for (const n of node) columnIds(n, out);
@@ -156,13 +185,15 @@ export function partitionFilterRefusal(node: ResolvedNode, tableOf: (name: strin
   // An INSERT's target is written, not read (its `table_scan`): only its query's scans need the filter.
   const body = node.kind === 'resolved_insert_stmt_node' ? withoutKey(node.body, 'table_scan') : node.body;
   let filters: Set<string>[] | undefined;
+  let source: ((id: string) => string) | undefined;
   for (const scan of scans(body)) {
     const t = tableOf(scan.table);
     if (!t?.requirePartitionFilter || !t.partitioning) continue;
     const field = t.partitioning.field.toLowerCase();
     filters ??= filterConjuncts(body);
+    source ??= columnAliases(body);
     const ids = new Set(scan.columns.filter((c) => c.name.toLowerCase() === field).map((c) => c.id));
-    const qualifies = (c: Set<string>): boolean => c.size > 0 && [...c].every((id) => ids.has(id));
+    const qualifies = (c: Set<string>): boolean => c.size > 0 && [...c].every((id) => ids.has(source!(id)));
     if (!filters.some(qualifies)) return `Cannot query over table '${scan.table}' without a filter over column(s) '${t.partitioning.field}' that can be used for partition elimination`;
   }
   return undefined;
