@@ -6,7 +6,7 @@
  */
 import { quoteString } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
-import { bigQueryError, Untranslatable } from './untranslatable.js';
+import { bigQueryError, localLimit, Untranslatable } from './untranslatable.js';
 import { wordOf } from './sql-tokens.js';
 
 const DATE_TEXT = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}';
@@ -45,6 +45,8 @@ export function castCall(tr: Translator, safe: boolean, open: number, close: num
     const upper = `regexp_replace(regexp_replace(CAST(${x} AS VARCHAR), '^([0-9-]+)t', '\\1T'), '([0-9])z$', '\\1Z')`;
     return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(CAST(${x} AS VARCHAR), ${quoteString(text.pattern)}) THEN ${bad} WHEN typeof(${x}) = 'VARCHAR' THEN ${fn}(${upper} AS ${type}) ELSE ${fn}(${x} AS ${type}) END)`;
   }
+  if (type === 'DOUBLE') return floatCast(x, fn);
+  if (['bignumeric', 'bigdecimal'].includes(wordOf(tr.t[tr.next(as)]))) return bignumericCast(x, safe);
   if (type !== 'BIGINT') return `${fn}(${x} AS ${type})`;
   const bad = safe ? 'NULL' : `CAST(${bigQueryError(`'Bad int64 value: ' || CAST(${x} AS VARCHAR)`)} AS BIGINT)`;
   // A FLOAT64 rounds half away from zero (DuckDB's cast rounds half to even).
@@ -53,3 +55,35 @@ export function castCall(tr: Translator, safe: boolean, open: number, close: num
   return `(CASE WHEN typeof(${x}) = 'VARCHAR' AND regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?0[xX][0-9a-fA-F]+') THEN ${hex} WHEN typeof(${x}) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(${x} AS VARCHAR)), '[+-]?[0-9]+') THEN ${bad} WHEN typeof(${x}) IN ('DOUBLE', 'FLOAT') THEN ${fn}(round(try_cast(${x} AS DOUBLE)) AS BIGINT) ELSE ${fn}(${x} AS BIGINT) END)`;
 }
 
+
+/**
+ * To FLOAT64, BigQuery also reads hexadecimal text (`'0x10'` is 16, `'-0x1F'` -31, `'0x1p3'` 8), which
+ * DuckDB refuses: up to 16 hex digits with an optional binary exponent are read here; a hexadecimal
+ * fraction (`'0x1.8'`) is refused as the local server's limit, not reported as a bad value.
+ */
+function floatCast(x: string, fn: string): string {
+  const t = `trim(CAST(${x} AS VARCHAR))`;
+  const digits = `regexp_extract(${t}, '0[xX]([0-9a-fA-F]+)', 1)`;
+  const power = `coalesce(try_cast(regexp_extract(${t}, '[pP]([+-]?[0-9]+)$', 1) AS INTEGER), 0)`;
+  const sign = `(CASE WHEN starts_with(${t}, '-') THEN -1 ELSE 1 END)`;
+  const hex = `${sign} * CAST(CAST('0x' || ${digits} AS UBIGINT) AS DOUBLE) * pow(2, ${power})`;
+  const fraction = localLimit(`'hexadecimal text with a fraction cast to FLOAT64: ' || ${t}`);
+  return `(CASE WHEN typeof(${x}) <> 'VARCHAR' THEN ${fn}(${x} AS DOUBLE) ` +
+    `WHEN regexp_full_match(${t}, '[+-]?0[xX][0-9a-fA-F]{1,16}([pP][+-]?[0-9]+)?') THEN ${hex} ` +
+    `WHEN regexp_full_match(${t}, '[+-]?0[xX]([0-9a-fA-F]+[.]?[0-9a-fA-F]*|[.][0-9a-fA-F]+)([pP][+-]?[0-9]+)?') THEN CAST(${fraction} AS DOUBLE) ` +
+    `ELSE ${fn}(${x} AS DOUBLE) END)`;
+}
+
+/**
+ * Text to BIGNUMERIC: held as DECIMAL(38,9) here (bignumeric-scale.ts), so text with more than nine
+ * decimals or 29 integer digits, or in exponent form, is refused as the local server's limit (BigQuery
+ * keeps 38 of each); text that is no number is BigQuery's `Invalid BIGNUMERIC value` (NULL when safe).
+ */
+function bignumericCast(x: string, safe: boolean): string {
+  const t = `trim(CAST(${x} AS VARCHAR))`;
+  const bad = safe ? 'NULL' : `CAST(${bigQueryError(`'Invalid BIGNUMERIC value: ' || CAST(${x} AS VARCHAR)`)} AS DECIMAL(38,9))`;
+  const beyond = localLimit(`'BIGNUMERIC text with more than 9 decimal digits, 29 integer digits or an exponent: ' || ${t}`);
+  return `(CASE WHEN typeof(${x}) <> 'VARCHAR' THEN CAST(${x} AS DECIMAL(38,9)) ` +
+    `WHEN regexp_full_match(${t}, '[+-]?0*([0-9]{1,29}([.][0-9]{0,9}0*)?|[.][0-9]{1,9}0*)') THEN CAST(${t} AS DECIMAL(38,9)) ` +
+    `WHEN isfinite(try_cast(${t} AS DOUBLE)) THEN CAST(${beyond} AS DECIMAL(38,9)) ELSE ${bad} END)`;
+}

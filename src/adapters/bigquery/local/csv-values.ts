@@ -7,8 +7,18 @@ import type { TableField } from './bigquery-types.js';
 import type { DuckWarehouse } from './duckdb-warehouse.js';
 import { duckTypeOfField, quoteIdent, quoteString } from './to-duckdb.js';
 
-/** A CSV value that does not parse as its column's type: the load job fails with this message. */
-export class CsvValueError extends Error {}
+/**
+ * A CSV value that does not parse as its column's type: the load job fails with this message (`invalid`);
+ * or one the local BigQuery cannot hold as BigQuery does (`notImplemented`).
+ */
+export class CsvValueError extends Error {
+  constructor(message: string, readonly reason: 'invalid' | 'notImplemented' = 'invalid') {
+    super(message);
+  }
+}
+
+/** BIGNUMERIC text DECIMAL(38,9) holds exactly (bignumeric-scale.ts): at most 29 integer digits and 9 decimals. */
+const BIGNUMERIC_HELD = '[+-]?0*([0-9]{1,29}([.][0-9]{0,9}0*)?|[.][0-9]{1,9}0*)';
 
 /** BigQuery's name of a REST field type, as its messages spell it. */
 const SPELLED: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' };
@@ -34,6 +44,10 @@ export async function castCsvText(wh: DuckWarehouse, staged: string, fields: Tab
       continue;
     }
     casts.push(`cast(${col} as ${type}) as ${col}`);
+    if (/^BIG(NUMERIC|DECIMAL)$/i.test(f.type)) {
+      const beyond = await wh.rows(`select ${col} from ${staged} where ${col} is not null and try_cast(${col} as DOUBLE) is not null and not regexp_full_match(trim(${col}), ${quoteString(BIGNUMERIC_HELD)}) limit 1`);
+      if (beyond.length) throw new CsvValueError(`The local BigQuery cannot load '${String(beyond[0]![0])}' into BIGNUMERIC field ${f.name} as BigQuery does: it holds BIGNUMERIC with 9 decimal digits and 29 integer digits (BigQuery: 38 of each)`, 'notImplemented');
+    }
     const bad = await wh.rows(`select n, v from (select row_number() over () as n, ${col} as v from ${staged}) where v is not null and try_cast(v as ${type}) is null order by n limit 1`);
     const n = Number(bad[0]?.[0]);
     // The first bad value in the file's order (row, then field), as BigQuery reads it.

@@ -11,7 +11,7 @@ import type { TableStore } from './table-store.js';
 import { duckRelation, type DuckWarehouse } from './duckdb-warehouse.js';
 import { firstLine, planStatement } from './statement-plans.js';
 import { duckTypeOfField, quoteIdent, Untranslatable, type TranslateContext } from './to-duckdb.js';
-import { RUNTIME_PREFIX } from './untranslatable.js';
+import { LOCAL_LIMIT_PREFIX, RUNTIME_PREFIX } from './untranslatable.js';
 import { bigQueryRuntimeMessage } from './runtime-errors.js';
 import { nullElementField, nullElementMessage } from './array-checks.js';
 import { outputFields } from './resolved-ast.js';
@@ -43,13 +43,22 @@ function jobError(e: unknown, project: string, current: AnalyzedStatement | unde
   // The translation's own error() calls carry BigQuery's runtime message (a cast of 'x' to INT64 or 'yes' to BOOL, a zero divisor…).
   const first = String((e as Error).message).split('\n')[0]!;
   if (first.startsWith(`Invalid Input Error: ${RUNTIME_PREFIX}`)) return { reason: 'invalidQuery', message: first.slice(`Invalid Input Error: ${RUNTIME_PREFIX}`.length) };
+  if (first.startsWith(`Invalid Input Error: ${LOCAL_LIMIT_PREFIX}`)) return notImplemented(`not computed as BigQuery does: ${first.slice(`Invalid Input Error: ${LOCAL_LIMIT_PREFIX}`.length)}`, current);
   const mapped = e instanceof Untranslatable ? undefined : bigQueryRuntimeMessage(first);
   if (mapped) return { reason: 'invalidQuery', message: mapped };
   const dataset = /Schema with name "?([^"! ]+)"? does not exist/.exec(String((e as Error).message));
   if (dataset) return { reason: 'notFound', message: `Not found: Dataset ${project}:${dataset[1]}` };
+  // nan-order.ts sorts by a function of each FLOAT64 key; DuckDB cannot inline an alias whose expression may fail.
+  const alias = /Alias "([^"]+)" referenced - but the expression has side effects/.exec(first);
+  if (alias) return notImplemented(`not translated to DuckDB: ORDER BY ${alias[1]}, a select-list alias of an expression that can fail at run time, in a statement that sorts by FLOAT64 (BigQuery sorts NaN first); sort by the expression itself`, current);
   const what = e instanceof Untranslatable ? `not translated to DuckDB: ${e.message}` : `DuckDB: ${first}`;
-  return { reason: 'notImplemented', message: `The local BigQuery accepted this statement but cannot execute it on data (${what}). Statement: ${current ? firstLine(current.text) : ''}` };
+  return notImplemented(what, current);
 }
+
+const notImplemented = (what: string, current: AnalyzedStatement | undefined): NonNullable<Execution['error']> => ({
+  reason: 'notImplemented',
+  message: `The local BigQuery accepted this statement but cannot execute it on data (${what}). Statement: ${current ? firstLine(current.text) : ''}`,
+});
 
 /** Sets each query parameter as a DuckDB variable (`@name` reads `strata_param_name`), values bound, never in SQL text. */
 async function setParameters(wh: DuckWarehouse, parameters: JobParameter[]): Promise<string[]> {

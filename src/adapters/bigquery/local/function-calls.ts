@@ -192,8 +192,8 @@ export function valueCall(c: Call, tr: Translator): string {
       return c.r.length === 1 ? `ln(${c.a(0)})` : `log(${c.a(1)}, ${c.a(0)})`;
     case 'greatest':
     case 'least':
-      // NULL if any argument is NULL (DuckDB's would skip it).
-      return `(CASE WHEN ${c.r.map((_, k) => `(${c.a(k)}) IS NULL`).join(' OR ')} THEN NULL ELSE ${c.f}(${tr.emit(c.open + 1, c.close)}) END)`;
+      // NULL if any argument is NULL (DuckDB's would skip it); NaN if a FLOAT64 one is NaN (DuckDB's NaN is above +inf).
+      return `(CASE WHEN ${c.r.map((_, k) => `(${c.a(k)}) IS NULL`).join(' OR ')} THEN NULL ${c.r.map((_, k) => `WHEN strata_bq_nan_order(${c.a(k)}) = 0 THEN ${c.a(k)} `).join('')}ELSE ${c.f}(${tr.emit(c.open + 1, c.close)}) END)`;
     case 'string_agg':
     case 'array_agg':
       return limitedAggregate(c, tr) ?? `${c.name}(${tr.emit(c.open + 1, c.close)})`;

@@ -39,7 +39,7 @@ export async function loadFromUploadJob(project: string, meta: any, data: Buffer
   } catch (e) {
     // A value that does not parse fails the job (not the request: that would read as a transient failure).
     if (!(e instanceof CsvValueError)) throw e;
-    error = { reason: 'invalid', message: e.message };
+    error = { reason: e.reason, message: e.message };
   }
   return {
     resource: {

@@ -107,7 +107,7 @@ export async function loadFromUris(load: any, objects: ObjectSource | undefined,
   try {
     await wh.exclusive(() => loadFiles(wh, key, files, load.sourceFormat ?? 'CSV', { replace, fields: schema, csvSchema: !!load.schema, skip: load.skipLeadingRows, delimiter: load.fieldDelimiter, nullMarker: load.nullMarker, hivePrefix: load.hivePartitioningOptions?.sourceUriPrefix }));
   } catch (e) {
-    if (e instanceof CsvValueError) return { error: { reason: 'invalid', message: e.message }, rows: 0 };
+    if (e instanceof CsvValueError) return { error: { reason: e.reason, message: e.message }, rows: 0 };
     return { error: { reason: 'invalid', message: `Error while reading data, error message: ${(e as Error).message.split('\n')[0]}` }, rows: 0 };
   }
   store.tables.set(key, { type: 'TABLE', fields: replace ? schema : store.tables.get(key)!.fields, numRows: (await wh.exclusive(() => wh.count(key))) ?? rows, numBytes: rows * 10 });

@@ -107,34 +107,94 @@ function withoutKey(body: any, key: string): any {
 
 const FILTERS = new Set(['filter_expr', 'join_expr', 'merge_expr', 'match_expr', 'where_expr']);
 
-/** Column ids referenced by the statement's filters: WHERE, JOIN … ON, MERGE … ON and its WHEN conditions. */
-function filteredColumns(node: unknown, inFilter = false, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const n of node) filteredColumns(n, inFilter, out);
+/**
+ * Column ids that stand for another column: a WITH reference's columns for its query's, a select list's
+ * plain column (`d`, `d as day`) for the one it names — so a filter through a CTE or a subquery counts.
+ */
+function columnAliases(root: unknown): (id: string) => string {
+  const alias = new Map<string, string>();
+  const entries = new Map<string, string[]>();
+  const refs: { name: string; ids: string[] }[] = [];
+  const ids = (list: unknown): string[] => ((list ?? []) as { column_id: string }[]).map((c) => String(c.column_id));
+  const seen = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(seen);
+    const o = x as Record<string, any>;
+    if (typeof o.with_query_name === 'string' && o.with_subquery) entries.set(o.with_query_name, ids(attr(leaf(o.with_subquery)?.body, 'column_list')));
+    else if (typeof o.with_query_name === 'string') refs.push({ name: o.with_query_name, ids: ids(attr(o, 'column_list')) });
+    if (o.column?.column_id !== undefined && o.expr) {
+      const n = leaf(o.expr);
+      if (n?.kind === 'resolved_column_ref_node') alias.set(String(o.column.column_id), String(n.body.column.column_id));
+    }
+    for (const v of Object.values(o)) seen(v);
+  };
+  seen(root);
+  for (const r of refs) (entries.get(r.name) ?? []).forEach((id, i) => r.ids[i] !== undefined && alias.set(r.ids[i]!, id));
+  return (id) => {
+    for (let k = 0; k < 64 && alias.has(id) && alias.get(id) !== id; k++) id = alias.get(id)!;
+    return id;
+  };
+}
+
+/** Every column id a node references. */
+function columnIds(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) columnIds(n, out);
   else if (node && typeof node === 'object') {
     const o = node as Record<string, any>;
-    if (inFilter && o.column && typeof o.column === 'object' && o.column.column_id !== undefined) out.add(String(o.column.column_id));
-    for (const [k, v] of Object.entries(o)) filteredColumns(v, inFilter || FILTERS.has(k), out);
+    if (o.column && typeof o.column === 'object' && o.column.column_id !== undefined) out.add(String(o.column.column_id));
+    for (const v of Object.values(o)) columnIds(v, out);
+  }
+  return out;
+}
+
+/** A filter's conjuncts: its operands of top-level AND, each as the set of column ids it references. */
+function conjuncts(filter: unknown, out: Set<string>[] = []): Set<string>[] {
+  const n = leaf(filter);
+  const fn = n ? attr(n.body, 'function')?.name : undefined;
+  if (n && fn === 'ZetaSQL:$and') for (const a of (attr(n.body, 'argument_list') ?? []) as unknown[]) conjuncts(a, out);
+  else out.push(columnIds(filter));
+  return out;
+}
+
+/**
+ * The conjuncts of the statement's filters: WHERE, JOIN … ON, MERGE … ON and its WHEN conditions, UPDATE's
+ * and DELETE's WHERE.
+ */
+function filterConjuncts(node: unknown, out: Set<string>[] = []): Set<string>[] {
+  if (Array.isArray(node)) for (const n of node) filterConjuncts(n, out);
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (FILTERS.has(k)) conjuncts(v, out);
+      filterConjuncts(v, out);
+    }
   }
   return out;
 }
 
 /**
  * BigQuery's refusal of a statement that scans a table with `require_partition_filter` without a filter
- * on its partition column (`tableOf`: the stored table a scan's full name resolves to).
+ * on its partition column that can be used for partition elimination (`tableOf`: the stored table a scan's
+ * full name resolves to). The rule here: some conjunct of a filter (an operand of its top-level ANDs)
+ * names the partition column and no other column — `d >= '2026-01-01'`, `date(ts) = @day`, `d in unnest(v)`,
+ * dbt's `(d is null or d is not null)` count; `d = '2026-01-01' or f = 'a'` (documented not to), a join's or
+ * MERGE's `t.d = s.d` and `d > other_column` do not.
  */
 export function partitionFilterRefusal(node: ResolvedNode, tableOf: (name: string) => PartitionedTable | undefined): string | undefined {
   // Creating a view scans nothing (a query of the view does); a CTAS scans its query's tables.
   if (/^resolved_create_/.test(node.kind) && !/create_table_as_select/.test(node.kind)) return undefined;
   // An INSERT's target is written, not read (its `table_scan`): only its query's scans need the filter.
   const body = node.kind === 'resolved_insert_stmt_node' ? withoutKey(node.body, 'table_scan') : node.body;
-  let filtered: Set<string> | undefined;
+  let filters: Set<string>[] | undefined;
+  let source: ((id: string) => string) | undefined;
   for (const scan of scans(body)) {
     const t = tableOf(scan.table);
     if (!t?.requirePartitionFilter || !t.partitioning) continue;
     const field = t.partitioning.field.toLowerCase();
-    filtered ??= filteredColumns(body);
-    const ids = scan.columns.filter((c) => c.name.toLowerCase() === field).map((c) => c.id);
-    if (!ids.some((id) => filtered!.has(id))) return `Cannot query over table '${scan.table}' without a filter over column(s) '${t.partitioning.field}' that can be used for partition elimination`;
+    filters ??= filterConjuncts(body);
+    source ??= columnAliases(body);
+    const ids = new Set(scan.columns.filter((c) => c.name.toLowerCase() === field).map((c) => c.id));
+    const qualifies = (c: Set<string>): boolean => c.size > 0 && [...c].every((id) => ids.has(source!(id)));
+    if (!filters.some(qualifies)) return `Cannot query over table '${scan.table}' without a filter over column(s) '${t.partitioning.field}' that can be used for partition elimination`;
   }
   return undefined;
 }

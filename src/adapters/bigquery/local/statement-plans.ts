@@ -11,7 +11,9 @@ import { quoteIdent, translateRange, Untranslatable, type TranslateContext } fro
 import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
-import { typedSites } from './typed-sites.js';
+import { statementAnalyticCalls, typedSites } from './typed-sites.js';
+import { refuseBignumericScale } from './bignumeric-scale.js';
+import { sortsByFloat } from './nan-order.js';
 import { stagedArrayChecks, writtenArrayChecks } from './array-checks.js';
 import { attr } from './resolved-ast.js';
 
@@ -126,8 +128,9 @@ function writeChecks(s: AnalyzedStatement, text: (sql: string) => string): strin
 export function planStatement(s: AnalyzedStatement, script: TranslateContext): Plan {
   const kind = s.node.kind;
   refuseTypedGaps(s.node.body);
+  refuseBignumericScale(s.node.body);
   // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
-  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset) };
+  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body) };
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();

@@ -15,6 +15,9 @@ import { CURRENT, interval } from './special-forms.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
 import { typedForm } from './typed-forms.js';
+import { analyticForm } from './analytic-windows.js';
+import type { AnalyticCall } from './aggregate-forms.js';
+import { nanOrderBy } from './nan-order.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -25,6 +28,10 @@ export interface TranslateContext {
   variables: Set<string>;
   /** Where the statement's meaning depends on operand types (typed-sites.ts), in the translated text. */
   sites?: TypedSite[];
+  /** The statement's analytic SUM / AVG / MIN / MAX calls and their types (aggregate-forms.ts). */
+  analytic?: AnalyticCall[];
+  /** Whether the statement sorts by a FLOAT64 (nan-order.ts): its ORDER BY items then sort NaN first. */
+  floatOrder?: boolean;
   /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
   sessionUser?: string;
 }
@@ -143,6 +150,7 @@ export class Translator {
     }
     if (w === 'unnest' && this.isPunct(n, '(')) return this.unnest(i, n);
     if (w === 'interval') return interval(this, i);
+    if (w === 'order' && wordOf(this.t[n]) === 'by' && this.ctx.floatOrder) return nanOrderBy(this, i);
     if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
     if (this.isPunct(n, '.')) {
@@ -197,6 +205,7 @@ export class Translator {
         return x.length === 1 && x[0]!.kind === 'string' ? x[0]!.text : undefined;
       },
     };
+    if (['sum', 'avg', 'min', 'max'].includes(f) && wordOf(this.t[this.next(close)]) === 'over') return analyticForm(this, c, this.ctx.analytic);
     if (REFUSED.has(f)) throw new Untranslatable(`function ${name}`);
     if (RENAMED[f]) return [`${RENAMED[f]}(${this.emit(open + 1, close)})`, close + 1];
     if (f === 'session_user') return [quoteString(this.ctx.sessionUser ?? DEFAULT_SESSION_USER), close + 1];

@@ -8,6 +8,8 @@ import { quoteString } from './duckdb-spelling.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { numericFunction } from './numeric-functions.js';
 import { trunc } from './function-calls.js';
+import { aggregateForm } from './aggregate-forms.js';
+import { NAN_ORDER_MACRO } from './nan-order.js';
 
 /**
  * `a op b`, or BigQuery's error for a zero divisor (`division by zero: 1 / 0`, `division by zero: MOD(1, 0)`)
@@ -32,7 +34,12 @@ export const TYPED_MACROS: string[] = [
     `WHEN CAST(printf('%.15g', x) AS DOUBLE) = x THEN printf('%.15g', x) ELSE printf('%.17g', x) END`,
   // NUMERIC without trailing zeros (`1.5`, `100`), where DuckDB writes every digit of the scale.
   `create or replace temp macro strata_bq_numeric_string(x) AS rtrim(rtrim(CAST(CAST(x AS DECIMAL(38,9)) AS VARCHAR), '0'), '.')`,
-  `create or replace temp macro strata_bq_divide(a, b) AS ${checked('a / b', floatText)}`,
+  // FLOAT64: finite operands with an infinite (or NaN) result are BigQuery's error (`double overflow: 1e+308 * 10`).
+  `create or replace temp macro strata_bq_float_op(r, a, b, op) AS CASE WHEN NOT isfinite(r) AND isfinite(a) AND isfinite(b) ` +
+    `THEN ${bigQueryError(`'double overflow: ' || ${floatText('a')} || ' ' || op || ' ' || ${floatText('b')}`)} ELSE r END`,
+  `create or replace temp macro strata_bq_safe_float_op(r, a, b) AS CASE WHEN NOT isfinite(r) AND isfinite(a) AND isfinite(b) THEN NULL ELSE r END`,
+  `create or replace temp macro strata_bq_float_function(r, finite, call) AS CASE WHEN NOT isfinite(r) AND finite THEN ${bigQueryError("'Floating point error in function: ' || call")} ELSE r END`,
+  `create or replace temp macro strata_bq_divide(a, b) AS ${checked("strata_bq_float_op(a / b, CAST(a AS DOUBLE), CAST(b AS DOUBLE), '/')", floatText)}`,
   `create or replace temp macro strata_bq_div(a, b) AS ${checked('a // b', text)}`,
   `create or replace temp macro strata_bq_mod(a, b) AS ${checked('a % b', text, true)}`,
   `create or replace temp macro strata_bq_mod_numeric(a, b) AS ${checked('a % b', numericText, true)}`,
@@ -52,6 +59,7 @@ export const TYPED_MACROS: string[] = [
   `create or replace temp macro strata_bq_datetime_string(x) AS ${timeText('x', '%Y-%m-%d ', '')}`,
   // strftime takes no TIME: the time on some day.
   `create or replace temp macro strata_bq_time_string(x) AS ${timeText("(DATE '2000-01-01' + x)", '', '')}`,
+  NAN_ORDER_MACRO,
 ];
 
 const STRING_MACRO: Record<string, string> = {
@@ -74,7 +82,8 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
         if (numeric && site.kind !== 'mod') return `${numericFunction(site.kind, !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
         const [a, b] = [`(${arg(0)})`, `(${arg(1)})`];
         // SAFE.: NULL for a zero divisor (DuckDB's TRY cannot hold error()).
-        if (site.safe) return `try(CASE WHEN ${b} = 0 THEN NULL ELSE ${site.kind === 'mod' ? `${a} % ${b}` : site.kind === 'divide' ? `${a} / ${b}` : `${a} // ${b}`} END)`;
+        const quotient = `strata_bq_safe_float_op(${a} / ${b}, CAST(${a} AS DOUBLE), CAST(${b} AS DOUBLE))`;
+        if (site.safe) return `try(CASE WHEN ${b} = 0 THEN NULL ELSE ${site.kind === 'mod' ? `${a} % ${b}` : site.kind === 'divide' ? quotient : `${a} // ${b}`} END)`;
         return `strata_bq_${site.kind}${numeric ? '_numeric' : ''}(${a}, ${b})`;
       }
       case 'array-at':
@@ -86,11 +95,21 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
       }
       case 'multiply':
         return `${numericFunction('multiply', !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
-      case 'aggregate': {
-        if (site.fn === 'sum') return `strata_bq_${site.result === 'TYPE_INT64' ? 'int64' : 'numeric'}_sum(${arg(0)})`;
-        // AVG(NUMERIC) = SUM / COUNT, divided exactly; DISTINCT, when the argument's range leaves it out, put back.
-        const x = `${site.distinct ? 'DISTINCT ' : ''}${arg(0).replace(/^distinct\s+/i, '')}`;
-        return `${numericFunction('divide', false)}(CAST(sum(${x}) AS DECIMAL(38,9)), CAST(count(${x}) AS DECIMAL(38,9)))`;
+      case 'aggregate':
+        // DISTINCT, when the argument's range leaves it out, put back.
+        return aggregateForm(site.fn, site.result, `${site.distinct ? 'DISTINCT ' : ''}${arg(0).replace(/^distinct\s+/i, '')}`);
+      case 'float': {
+        const xs = site.args.map((_, k) => `CAST((${arg(k)}) AS DOUBLE)`);
+        if (site.op === 'POW' || site.op === 'EXP') {
+          const r = site.op === 'POW' ? `pow(${xs[0]}, ${xs[1]})` : `exp(${xs[0]})`;
+          const call = `'${site.op}(' || ${xs.map(floatText).join(" || ', ' || ")} || ')'`;
+          const finite = xs.map((x) => `isfinite(${x})`).join(' AND ');
+          return site.safe ? `(CASE WHEN NOT isfinite(${r}) AND ${finite} THEN NULL ELSE ${r} END)` : `strata_bq_float_function(${r}, ${finite}, ${call})`;
+        }
+        const r = `(${arg(0)}) ${site.op} (${arg(1)})`;
+        // A comparison with NaN is false (`!=` true) in BigQuery; DuckDB holds NaN equal to itself and above +inf.
+        if (!['+', '-', '*'].includes(site.op)) return `(CASE WHEN ${xs[0]} IS NULL OR ${xs[1]} IS NULL THEN NULL WHEN isnan(${xs[0]}) OR isnan(${xs[1]}) THEN ${site.op === '!=' ? 'true' : 'false'} ELSE ${r} END)`;
+        return site.safe ? `strata_bq_safe_float_op(${r}, ${xs[0]}, ${xs[1]})` : `strata_bq_float_op(${r}, ${xs[0]}, ${xs[1]}, '${site.op}')`;
       }
       case 'round':
         return `strata_bq_round(CAST((${arg(0)}) AS DOUBLE), (${arg(1)}))`;
@@ -99,5 +118,5 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
     }
   })();
   // The SAFE forms of divisions and array subscripts are written above.
-  return site.safe && !['divide', 'div', 'mod', 'array-at', 'multiply'].includes(site.kind) ? `try(${form})` : form;
+  return site.safe && !['divide', 'div', 'mod', 'array-at', 'multiply', 'float'].includes(site.kind) ? `try(${form})` : form;
 }

@@ -6,6 +6,7 @@
  */
 import { attr, leaf } from './resolved-ast.js';
 import { argumentRanges, closing, significant, wordOf, type Token } from './sql-tokens.js';
+import { analyticCalls, needsForm, type AggregateName, type AnalyticCall } from './aggregate-forms.js';
 
 /** A character range [start, end) of the statement's text. */
 export interface Span {
@@ -22,10 +23,13 @@ export type TypedSite = Span & { safe?: boolean } & (
   /** `a * b` of NUMERICs: exact, rounded half away from zero at nine decimals, BigQuery's overflow error. */
   | { kind: 'multiply'; args: Operands }
   /**
-   * SUM of INT64 or NUMERIC (BigQuery's error past the type's range, where DuckDB's sum widens), AVG of
-   * NUMERIC (exact, where DuckDB's goes through a DOUBLE). SUM's operand is the whole call; AVG's its argument.
+   * SUM of INT64, NUMERIC or FLOAT64 (BigQuery's error past the type's range, where DuckDB's sum widens or is
+   * infinite), AVG of NUMERIC (exact, where DuckDB's goes through a DOUBLE), MIN / MAX of FLOAT64 (NaN when an
+   * input is NaN): aggregate-forms.ts. The operand is the call's argument.
    */
-  | { kind: 'aggregate'; fn: 'sum' | 'avg'; args: Operands; result: string; distinct: boolean }
+  | { kind: 'aggregate'; fn: AggregateName; args: Operands; result: string; distinct: boolean }
+  /** FLOAT64 `+`, `-`, `*` (and SAFE_ forms), POW, EXP: finite operands with an infinite or NaN result are BigQuery's error. */
+  | { kind: 'float'; op: FloatOp; args: Operands }
   /** ROUND(float64, digits): halfway cases away from zero on the exact binary value. */
   | { kind: 'round'; args: Operands }
   /** A cast to STRING (or STRING(x)) of a type DuckDB writes otherwise. */
@@ -44,13 +48,23 @@ export type TypedSite = Span & { safe?: boolean } & (
 /** Source types whose text differs between DuckDB and BigQuery. */
 const TO_STRING = new Set(['TYPE_TIMESTAMP', 'TYPE_DATETIME', 'TYPE_TIME', 'TYPE_DOUBLE', 'TYPE_FLOAT', 'TYPE_NUMERIC', 'TYPE_BIGNUMERIC']);
 
-const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string' | 'multiply' | 'sum' | 'avg'> = {
-  'ZetaSQL:$multiply': 'multiply', 'ZetaSQL:safe_multiply': 'multiply', 'ZetaSQL:sum': 'sum', 'ZetaSQL:avg': 'avg', 'ZetaSQL:$divide': 'divide', 'ZetaSQL:safe_divide': 'divide', 'ZetaSQL:div': 'div', 'ZetaSQL:mod': 'mod', 'ZetaSQL:round': 'round', 'ZetaSQL:string': 'string',
+export type FloatOp = '+' | '-' | '*' | 'POW' | 'EXP' | Comparison;
+/** FLOAT64 comparisons: false with a NaN operand (`!=` true), where DuckDB orders NaN above +inf. */
+export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=';
+const COMPARISONS: Record<string, Comparison> = {
+  'ZetaSQL:$equal': '=', 'ZetaSQL:$not_equal': '!=', 'ZetaSQL:$less': '<', 'ZetaSQL:$less_or_equal': '<=', 'ZetaSQL:$greater': '>', 'ZetaSQL:$greater_or_equal': '>=',
+};
+
+const FUNCTIONS: Record<string, 'divide' | 'div' | 'mod' | 'round' | 'string' | 'multiply' | AggregateName | 'add' | 'subtract' | 'pow' | 'exp'> = {
+  'ZetaSQL:$multiply': 'multiply', 'ZetaSQL:safe_multiply': 'multiply', 'ZetaSQL:sum': 'sum', 'ZetaSQL:avg': 'avg', 'ZetaSQL:min': 'min', 'ZetaSQL:max': 'max',
+  'ZetaSQL:$add': 'add', 'ZetaSQL:safe_add': 'add', 'ZetaSQL:$subtract': 'subtract', 'ZetaSQL:safe_subtract': 'subtract', 'ZetaSQL:pow': 'pow', 'ZetaSQL:exp': 'exp', 'ZetaSQL:$divide': 'divide', 'ZetaSQL:safe_divide': 'divide', 'ZetaSQL:div': 'div', 'ZetaSQL:mod': 'mod', 'ZetaSQL:round': 'round', 'ZetaSQL:string': 'string',
 };
 
 const ARRAY_AT: Record<string, [0 | 1, boolean]> = {
   'ZetaSQL:$array_at_offset': [0, false], 'ZetaSQL:$array_at_ordinal': [1, false], 'ZetaSQL:$safe_array_at_offset': [0, true], 'ZetaSQL:$safe_array_at_ordinal': [1, true],
 };
+
+const FLOAT_OPS: Record<string, FloatOp> = { add: '+', subtract: '-', multiply: '*', pow: 'POW', exp: 'EXP' };
 
 const typeKind = (x: any): string | undefined => x?.type?.type_kind ?? x?.type_kind;
 
@@ -58,7 +72,7 @@ const typeKind = (x: any): string | undefined => x?.type?.type_kind ?? x?.type_k
  * The typed sites of a resolved statement. `offset` is where the statement's text starts in the analyzed
  * SQL (in bytes); positions are converted to the text's character indexes.
  */
-export function typedSites(root: unknown, text: string, offset: number): TypedSite[] {
+function spanReaders(text: string, offset: number): { span: (body: any) => Span | undefined; argSpan: (wrapper: any) => Span | undefined } {
   const bytes = Buffer.from(text, 'utf8');
   const char = (b: number): number => bytes.subarray(0, Math.max(0, b - offset)).toString('utf8').length;
   const span = (body: any): Span | undefined => {
@@ -71,6 +85,17 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
     if (!n) return undefined;
     return span(n.body) ?? (n.body.expr ? argSpan(n.body.expr) : undefined);
   };
+  return { span, argSpan };
+}
+
+/** The analytic SUM / AVG / MIN / MAX calls of a resolved statement (aggregate-forms.ts), positions as typedSites'. */
+export function statementAnalyticCalls(root: unknown, text: string, offset: number): AnalyticCall[] {
+  const { argSpan } = spanReaders(text, offset);
+  return analyticCalls(root, (w) => argSpan(w)?.start);
+}
+
+export function typedSites(root: unknown, text: string, offset: number): TypedSite[] {
+  const { span, argSpan } = spanReaders(text, offset);
   const sites: TypedSite[] = [];
   /** Aggregate calls with DISTINCT: the flag sits one level above the call's function and arguments. */
   const distinctCalls = new Set<unknown>();
@@ -85,18 +110,25 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
       const types = ((o.signature?.argument ?? []) as unknown[]).map(typeKind);
       const at = span(o);
       // SAFE_DIVIDE is `/` in its SAFE form: NULL on a zero divisor or an overflow.
-      const safe = o.error_mode === 'SAFE_ERROR_MODE' || /^ZetaSQL:safe_(divide|multiply)$/.test(o.function.name);
+      const safe = o.error_mode === 'SAFE_ERROR_MODE' || /^ZetaSQL:safe_(divide|multiply|add|subtract)$/.test(o.function.name);
       if (at) {
         if (fn === 'round' && args.length === 2 && types[0] === 'TYPE_DOUBLE') sites.push({ kind: 'round', ...at, safe, args });
         if ((fn === 'divide' || fn === 'div' || fn === 'mod') && args.length === 2) sites.push({ kind: fn, ...at, safe, args, result: typeKind(o.signature?.return_type) ?? '' });
         const result = typeKind(o.signature?.return_type) ?? '';
         if (fn === 'multiply' && args.length === 2 && result === 'TYPE_NUMERIC') sites.push({ kind: 'multiply', ...at, safe, args });
-        // Analytic calls (`SUM(x) OVER (…)`) carry no range, so are not sites.
+        const op = FLOAT_OPS[fn];
+        if (op && result === 'TYPE_DOUBLE' && args.length === (op === 'EXP' ? 1 : 2)) sites.push({ kind: 'float', op, ...at, safe, args });
+        // Analytic calls (`SUM(x) OVER (…)`) carry no range, so are not sites: aggregate-forms.ts finds them.
         const distinct = distinctCalls.has(o);
-        if (fn === 'sum' && (result === 'TYPE_INT64' || result === 'TYPE_NUMERIC')) sites.push({ kind: 'aggregate', fn, ...at, result, distinct, args: [at] });
-        if (fn === 'avg' && args.length === 1 && result === 'TYPE_NUMERIC') sites.push({ kind: 'aggregate', fn, ...at, result, distinct, args });
+        if ((fn === 'sum' || fn === 'avg' || fn === 'min' || fn === 'max') && args.length === 1 && needsForm(fn, result)) sites.push({ kind: 'aggregate', fn, ...at, result, distinct, args });
         if (fn === 'string' && args.length === 1 && TO_STRING.has(types[0] ?? '')) sites.push({ kind: 'to-string', ...at, safe, from: types[0]!, args });
       }
+    }
+    const comparison = COMPARISONS[o.function?.name];
+    const compared = comparison ? ((o.signature?.argument ?? []) as unknown[]).map(typeKind) : [];
+    const at = comparison ? span(o) : undefined;
+    if (at && compared.length === 2 && compared.every((t) => t === 'TYPE_DOUBLE' || t === 'TYPE_FLOAT')) {
+      sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
     const arrayAt = ARRAY_AT[o.function?.name];
     const where = arrayAt || o.function?.name === 'ZetaSQL:date_trunc' ? span(o) : undefined;
@@ -145,9 +177,11 @@ function operandTokens(tokens: Token[], site: TypedSite, start: number, end: num
   }
   if (site.kind === 'array-at') return arrayOperands(tokens, top);
   const first = wordOf(tokens[start]);
-  if ((site.kind === 'divide' && first !== 'safe_divide') || (site.kind === 'multiply' && first !== 'safe_multiply')) {
-    const operator = site.kind === 'divide' ? '/' : '*';
-    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && tokens[k]!.text === operator && (known[1] === undefined || k < known[1]));
+  const infix = site.kind === 'float' && !['POW', 'EXP'].includes(site.op) && !/^safe_/.test(first);
+  if ((site.kind === 'divide' && first !== 'safe_divide') || (site.kind === 'multiply' && first !== 'safe_multiply') || infix) {
+    const operator = site.kind === 'divide' ? '/' : site.kind === 'float' ? site.op : '*';
+    const spelled = operator === '!=' ? ['!=', '<>'] : [operator];
+    const ops = top.filter((k) => tokens[k]!.kind === 'punct' && spelled.includes(tokens[k]!.text) && (known[1] === undefined || k < known[1]));
     const op = ops.at(-1);
     return op === undefined ? undefined : [[start, op], [op + 1, end]];
   }

@@ -7,3 +7,10 @@ export class Untranslatable extends Error {}
  */
 export const bigQueryError = (message: string): string => `error('${RUNTIME_PREFIX}' || ${message})`;
 export const RUNTIME_PREFIX = 'bigquery-runtime: ';
+
+/**
+ * A value the local BigQuery cannot compute as BigQuery does, found at run time: as DuckDB SQL, `error()`
+ * with a prefix by which the job ends `notImplemented`, naming the construct (never BigQuery's words).
+ */
+export const localLimit = (message: string): string => `error('${LOCAL_LIMIT_PREFIX}' || ${message})`;
+export const LOCAL_LIMIT_PREFIX = 'local-bigquery-limit: ';

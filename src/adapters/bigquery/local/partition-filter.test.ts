@@ -1,0 +1,56 @@
+/**
+ * A table with `require_partition_filter`: which filters count as ones "that can be used for partition
+ * elimination" (querying-partitioned-tables). The local rule (partition-layout.ts): a conjunct of a WHERE,
+ * ON or WHEN condition that names the partition column and no other column. dbt-bigquery's own merge relies
+ * on `(d is null or d is not null)` counting; an OR with another column is documented not to count, and a
+ * join's `t.d = o.d` is the known way a MERGE into such a table fails.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startLocalBigQuery, type LocalBigQuery } from './local-bigquery-server.js';
+import { analyzerPlatformGap, query } from '../../../test-support/local-bigquery-client.js';
+
+const REFUSAL = "Cannot query over table 'p.pf.t' without a filter over column(s) 'd' that can be used for partition elimination";
+
+const ACCEPTED = [
+  "select k from `p`.`pf`.`t` where d >= '2026-01-01'",
+  'select k from `p`.`pf`.`t` where d is not null',
+  'select k from `p`.`pf`.`t` where (d is null or d is not null) and k = 1',
+  "select k from `p`.`pf`.`t` where date_trunc(d, month) = '2026-01-01' and k > 0",
+  "select t.k from `p`.`pf`.`t` as t join `p`.`pf`.`o` as o on t.k = o.k and t.d between '2026-01-01' and '2026-01-31'",
+  // Through a CTE or a subquery's plain (renamed) column: the filter still names the partition column.
+  "with x as (select * from `p`.`pf`.`t`) select k from x where d > '2026-01-01'",
+  "select k from (select k, d as day from `p`.`pf`.`t`) where day = '2026-01-05'",
+];
+
+const REFUSED = [
+  "select k from `p`.`pf`.`t` where d = '2026-01-01' or k = 1",
+  'select t.k from `p`.`pf`.`t` as t join `p`.`pf`.`o` as o on t.d = o.d',
+  'select k from `p`.`pf`.`t` where d > e',
+  "with x as (select * from `p`.`pf`.`t`) select k from x where d > '2026-01-01' or k = 2",
+  'merge `p`.`pf`.`t` as t using `p`.`pf`.`o` as o on t.k = o.k and t.d = o.d when matched then update set k = o.k',
+];
+
+describe.skipIf(analyzerPlatformGap)('the local BigQuery: require_partition_filter wants a filter on the partition column alone', () => {
+  let bq: LocalBigQuery;
+  beforeAll(async () => {
+    bq = await startLocalBigQuery();
+    for (const sql of [
+      'create schema `p`.`pf`',
+      "create table `p`.`pf`.`t` partition by d options(require_partition_filter = true) as select 1 as k, date '2026-01-05' as d, date '2026-01-01' as e",
+      "create table `p`.`pf`.`o` as select 1 as k, date '2026-01-05' as d",
+    ]) expect((await query(bq.endpoint, sql)).error, sql).toBeUndefined();
+  });
+  afterAll(async () => {
+    await bq?.close();
+  });
+
+  it.each(ACCEPTED)('accepts %s', async (sql) => {
+    expect((await query(bq.endpoint, sql)).error).toBeUndefined();
+  });
+
+  it.each(REFUSED)('refuses %s', async (sql) => {
+    const answer = await query(bq.endpoint, sql);
+    expect(answer.error?.reason).toBe('invalidQuery');
+    expect(answer.error?.message).toContain(REFUSAL);
+  });
+});
