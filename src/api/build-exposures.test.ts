@@ -37,6 +37,10 @@ describe('exposures in build', () => {
       ['test.p.not_null_moorings_berth', 'pass', 'PASS'],
       ['exposure.p.harbour_board', 'no-op', 'NO-OP'],
     ]);
+    // The exposure's entry as dbt 1.10's NoOpRunner writes it: failures 0, not a compiled node, both timings.
+    const entry = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).results as Record<string, unknown>[]).find((r) => String(r.unique_id).startsWith('exposure.'))!;
+    expect(entry).toMatchObject({ failures: 0, compiled: null, compiled_code: null, relation_name: null, adapter_response: {} });
+    expect((entry.timing as { name: string }[]).map((t) => t.name)).toEqual(['compile', 'execute']);
     expect(reporter.events.find((e) => e.type === 'run-started')).toMatchObject({ total: 3 });
     expect(done(reporter)).toEqual({ PASS: 2, WARN: 0, ERROR: 0, SKIP: 0, 'NO-OP': 1, TOTAL: 3 });
 

@@ -107,7 +107,8 @@ export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGe
     }
     if (!options.emptyCatalog) ({ nodes, sources } = await readCatalog(connection, chosen ? wanted.filter((w) => chosen.has(w.uniqueId)) : wanted));
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
-    // for the catalog: `docs generate` costs nothing there, and the site goes without history and ledger.
+    // for the catalog: beyond the project's own run_query calls in the compile above (as dbt's), `docs
+    // generate` bills nothing there, and the site goes without history and ledger.
     if (!p.adapter.dialect.capabilities.dryRun) facts = await readWarehouseFacts(connection, p.adapter.dialect);
     // Lineage while the warehouse is open: a model whose SQL reads it when compiled is traced as the build would
     // run it, its run_query answered as the compile above was (never run twice), other relations' columns read

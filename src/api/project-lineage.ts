@@ -41,13 +41,15 @@ export function readCatalogColumns(targetDir: string): CatalogColumns {
 
 /**
  * A catalog entry's columns without the fields nested in them (dbt-bigquery lists `address.city` after
- * `address`): a `parent.child` name whose parent is listed is a field, not a column of the relation.
+ * `address`): a `parent.child` name whose parent is listed with a STRUCT type (or an ARRAY of STRUCTs) is a
+ * field, not a column of the relation. A column literally named `a.b` beside a column `a` of another type
+ * (possible on DuckDB) stays a column.
  */
-function relationColumns<C extends { name: string }>(cols: C[]): C[] {
-  const names = new Set(cols.map((c) => c.name));
+function relationColumns<C extends { name: string; type?: string }>(cols: C[]): C[] {
+  const structs = new Set(cols.filter((c) => /^(array<)?struct\b/i.test(c.type ?? '')).map((c) => c.name));
   return cols.filter((c) => {
     const dot = c.name.lastIndexOf('.');
-    return dot < 0 || !names.has(c.name.slice(0, dot));
+    return dot < 0 || !structs.has(c.name.slice(0, dot));
   });
 }
 

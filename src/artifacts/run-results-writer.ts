@@ -36,8 +36,12 @@ function adapterResponseJson(r: NodeRunRecord): Record<string, unknown> {
 /** One node's entry of run_results.json (and of on-run-end's `results`). */
 export function runResultEntry(r: NodeRunRecord): RunResultEntry {
   const timing: RunResultEntry['timing'] = [];
+  // dbt 1.10's no-op result (an exposure in build) goes through compile_and_execute: both timings, failures 0.
+  const noOp = r.status === 'no-op';
   if (r.compileStartedAt && r.compileCompletedAt) {
     timing.push({ name: 'compile', started_at: r.compileStartedAt, completed_at: r.compileCompletedAt });
+  } else if (noOp) {
+    timing.push({ name: 'compile', started_at: r.startedAt, completed_at: r.startedAt });
   }
   if (r.status !== 'skipped') timing.push({ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt });
   return {
@@ -47,9 +51,10 @@ export function runResultEntry(r: NodeRunRecord): RunResultEntry {
     execution_time: r.executionTime,
     adapter_response: adapterResponseJson(r),
     message: r.resultMessage !== undefined ? r.resultMessage : (r.message ?? null),
-    failures: r.failures ?? null,
+    failures: r.failures ?? (noOp ? 0 : null),
     unique_id: r.uniqueId,
-    compiled: r.compiledCode !== undefined,
+    // An exposure is not a compiled node: dbt writes null.
+    compiled: r.uniqueId.startsWith('exposure.') ? null : r.compiledCode !== undefined,
     compiled_code: r.compiledCode ?? null,
     relation_name: r.relationName ?? null,
     // dbt 1.9 writes it for microbatch models (what `retry` reads to run only the failed batches).

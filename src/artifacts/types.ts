@@ -30,7 +30,8 @@ export interface RunResultEntry {
   message: string | null;
   failures: number | null;
   unique_id: string;
-  compiled: boolean;
+  /** null for an exposure (no compiled node), as dbt's. */
+  compiled: boolean | null;
   compiled_code: string | null;
   relation_name: string | null;
   /** dbt 1.9: a microbatch model's batches, `[start, end]`, by outcome. */

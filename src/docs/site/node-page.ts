@@ -175,7 +175,7 @@ export function renderNodePage(app: AppData, n: SiteNode, lineage: ColumnLineage
 export function renderHome(app: AppData): HTMLElement {
   const counts = new Map<string, number>();
   for (const n of app.data.nodes) counts.set(n.type, (counts.get(n.type) ?? 0) + 1);
-  const failing = app.data.nodes.filter((n) => n.run && !['success', 'pass', 'skipped'].includes(n.run.status));
+  const failing = app.data.nodes.filter((n) => n.run && !['success', 'pass', 'skipped', 'no-op'].includes(n.run.status));
   return h('article', { className: 'page home' },
     h('h1', {}, app.data.projectName || 'Project'),
     h('p', { className: 'muted' }, `${app.data.adapterType} · generated ${app.data.generatedAt}${app.data.runGeneratedAt ? ` · last run ${app.data.runGeneratedAt}` : ''}`),
