@@ -46,6 +46,10 @@ export class LogFileReporter implements Reporter {
         const r = event.result;
         return this.line(r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' ? 'warn' : 'info', `${event.index} of ${event.total} ${r.status.toUpperCase()} ${r.description ?? r.name} in ${r.executionTime.toFixed(2)}s: ${r.message}`);
       }
+      case 'hook-started':
+        return this.line('debug', `${event.index} of ${event.total} START hook: ${event.name}`);
+      case 'hook-finished':
+        return this.line(event.status === 'error' ? 'error' : 'info', `${event.index} of ${event.total} ${event.status.toUpperCase()} hook: ${event.name} in ${event.executionTime.toFixed(2)}s`);
       case 'run-finished':
         return this.line('info', `finished in ${event.elapsed.toFixed(2)}s: ${JSON.stringify(event.counts)}`);
       default:

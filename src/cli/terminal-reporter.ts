@@ -182,6 +182,10 @@ export class TerminalReporter implements Reporter {
         // dbt's no-op runner (an exposure in `build`) prints no START line, only its NO-OP line.
         if (!this.quiet && !event.uniqueId.startsWith('exposure.')) this.writeNodeLine(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
         break;
+      case 'hook-started':
+      case 'hook-finished':
+        this.hookLine(event);
+        break;
       case 'node-finished': {
         const r = event.result;
         const { word, tag } = label(r);
@@ -225,6 +229,23 @@ export class TerminalReporter implements Reporter {
     if (!this.partials) return 'Completed with errors';
     const partials = `${this.partials} partial ${this.partials === 1 ? 'success' : 'successes'}`;
     return (e.counts.ERROR ?? 0) > this.partials ? `Completed with errors, ${partials}` : `Completed with ${partials}`;
+  }
+
+  /**
+   * A project hook's line, as dbt 1.10's LogHookStartLine / LogHookEndLine: `1 of 2 START hook: shop.on-run-start.0`,
+   * `1 of 2 OK hook: shop.on-run-start.0 … [OK in 0.01s]` (ERROR, or SKIP for the hooks after a failed one, which
+   * have no START line). As dbt, a blank line before each kind's first hook and after the last on-run-start hook.
+   * With -q only an ERROR line, as a node's; the error itself is the command's diagnostic at the end.
+   */
+  private hookLine(e: Extract<StrataEvent, { type: 'hook-started' | 'hook-finished' }>): void {
+    const failed = e.type === 'hook-finished' && e.status === 'error';
+    if (this.quiet && !failed) return;
+    if (!this.quiet && e.type === 'hook-started' && e.index === 1) this.writeNodeLine('');
+    if (e.type === 'hook-started') return this.writeNodeLine(dots(`${e.index} of ${e.total} START hook: ${e.name}`, '[RUN]'));
+    const word = e.status === 'success' ? 'OK' : e.status === 'error' ? 'ERROR' : 'SKIP';
+    const tag = `[${word} in ${e.executionTime.toFixed(2)}s]`;
+    this.writeNodeLine(this.colourTag(dots(`${e.index} of ${e.total} ${word} hook: ${e.name}`, tag), tag, e.status));
+    if (!this.quiet && e.hook === 'on-run-start' && e.index === e.total) this.writeNodeLine('');
   }
 
   /** ANSI colour (SGR code) when colours are on: --use-colors, or a terminal without NO_COLOR. */

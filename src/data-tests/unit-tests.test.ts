@@ -73,6 +73,14 @@ describe('unit tests', () => {
     expect(await queryDuckDb(join(dir, 'target', 'test.duckdb'), 'select id::int as id, doubled::int as doubled from main.orders order by id')).toEqual([{ id: 1, doubled: 20 }, { id: 2, doubled: 40 }]);
   });
 
+  it("are written to run_results.json as dbt 1.10's unit test runner writes them: no message on a pass, failures 0 / 1, the adapter's response", async () => {
+    const { readFileSync } = await import('node:fs');
+    const written = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string | null; failures: number; adapter_response: unknown }[] };
+    const by = Object.fromEntries(written.results.map((r) => [r.unique_id, r]));
+    expect(by['unit_test.p.orders.doubles_amounts']).toMatchObject({ status: 'pass', message: null, failures: 0, adapter_response: { _message: 'OK' } });
+    expect(by['unit_test.p.orders.a_wrong_expectation']).toMatchObject({ status: 'fail', message: expect.stringContaining('expected, missing'), failures: 1, adapter_response: { _message: 'OK' } });
+  });
+
   it('appear in manifest.json under unit_tests', async () => {
     const { readFileSync } = await import('node:fs');
     const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));

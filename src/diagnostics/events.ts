@@ -31,6 +31,10 @@ export type StrataEvent =
   | { type: 'run-started'; command: string; total: number; threads: number; invocationId: string }
   | { type: 'node-started'; index: number; total: number; uniqueId: string; description: string }
   | { type: 'node-finished'; index: number; total: number; result: NodeResultSummary }
+  /** A project hook starts (dbt's LogHookStartLine): `name` as dbt's, `<package>.on-run-start.<n>`; `index` of `total` hooks of its kind. */
+  | { type: 'hook-started'; hook: 'on-run-start' | 'on-run-end'; name: string; index: number; total: number }
+  /** A project hook ended (dbt's LogHookEndLine); a hook after a failed one is `skipped`, with no start. A failure's error is the command's diagnostic. */
+  | { type: 'hook-finished'; hook: 'on-run-start' | 'on-run-end'; name: string; index: number; total: number; status: 'success' | 'error' | 'skipped'; executionTime: number }
   | { type: 'progress'; label: string; done: number; total: number; bytesDone?: number; bytesTotal?: number }
   | { type: 'run-finished'; elapsed: number; counts: Record<string, number>; status: 'success' | 'error'; interrupted?: boolean }
   /** One statement sent to the warehouse (shown with --debug / --log-level debug, always in the log file). */

@@ -67,9 +67,10 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
   // A Ctrl-C before a hook's statement starts (while the warehouse opened, between two hooks) fails it at once:
   // the abort has fired already, so nothing would cancel the statement once it runs.
   const admin = stoppedByAbort(session.admin, input.signal);
-  const start = await runProjectHooks(p, relations, admin, 'on-run-start', {}, context);
   const counted = ids.filter((id) => !isEphemeralModel(p, id));
+  // As dbt's Concurrency line: before the on-run-start hooks' lines.
   p.reporter.emit({ type: 'run-started', command: input.command, total: counted.length, threads: input.threads, invocationId: p.invocationId });
+  const start = await runProjectHooks(p, relations, admin, 'on-run-start', {}, context);
   if (start.failure) {
     hookFailed = true;
     interrupted = aborted();

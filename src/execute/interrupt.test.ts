@@ -115,7 +115,7 @@ describe('Ctrl-C during a build', () => {
   it.each(['on-run-start', 'on-run-end'])('Ctrl-C cancels a running %s hook, and the summary says Interrupted', async (which) => {
     // A quick first hook prints the line the signal waits for; the second is cancelled, running or not yet started.
     const f = project({ 'project.yml': PROJECT_YML('p', `${which}: ["select 1", "${SLOW_QUERY}"]\n`), 'models/a.sql': 'select 1 as x' });
-    const r = await interruptBuild(f.dir, undefined, ['run'], `${which} hook 1 of 2 OK`);
+    const r = await interruptBuild(f.dir, undefined, ['run'], `1 of 2 OK hook: p.${which}.0`);
     expect(r.code, r.out).toBe(130);
     expect(r.afterSignal, r.out).toBeLessThan(3000);
     expect(r.out).toContain('Interrupted (Ctrl-C)');

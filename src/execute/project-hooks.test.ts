@@ -59,7 +59,8 @@ describe('project hooks', () => {
     expect(r.exitCode).toBe(1);
     expect(doneCounts(reporter)).toEqual({ PASS: 2, WARN: 0, ERROR: 1, SKIP: 2, 'NO-OP': 0, TOTAL: 5 });
     const failed = r.diagnostics.find((d) => d.code === 'hook-failed');
-    expect(failed?.message).toMatch(/^on-run-start hook 2 \(project\.yml\) failed: .*no_such_table/);
+    // Named as the console's ERROR line names it (dbt's `<package>.<hook>.<n>`); the file and line say where.
+    expect(failed?.message).toMatch(/^on-run-start hook p\.on-run-start\.1 failed: .*no_such_table/);
     // Its file and the line of its list entry, not the top of the file.
     const lines = readFileSync(join(dir, 'project.yml'), 'utf8').split('\n');
     expect(failed).toMatchObject({ file: 'project.yml', line: lines.findIndex((l) => l.includes('no_such_table')) + 1 });
@@ -68,7 +69,22 @@ describe('project hooks', () => {
     expect(await queryDuckDb(db, "select count(*)::int as n from information_schema.tables where table_name = 'a'")).toEqual([{ n: 0 }]);
     // on-run-end ran, and saw the model as skipped.
     expect(await queryDuckDb(db, 'select what from main.audit')).toEqual([{ what: 'model.p.a:skipped' }]);
-    const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
+    const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; failures: number | null; adapter_response: unknown }[] };
+    // As dbt's safe_run_hooks: failures 0 for a hook that passed, 1 for a failed or skipped one; adapter_response {}.
+    expect(runResults.results.map((x) => [x.failures, x.adapter_response])).toEqual([[0, {}], [1, {}], [1, {}], [null, {}], [0, {}]]);
+    // The console's lines, as dbt 1.10's LogHookStartLine / LogHookEndLine: a start and an end per hook that ran, an end for the skipped one.
+    const hookEvents = reporter.events.flatMap((e) => (e.type === 'hook-started' ? [`${e.index} of ${e.total} START ${e.name}`] : e.type === 'hook-finished' ? [`${e.index} of ${e.total} ${e.status} ${e.name}`] : []));
+    expect(hookEvents).toEqual([
+      '1 of 3 START p.on-run-start.0',
+      '1 of 3 success p.on-run-start.0',
+      '2 of 3 START p.on-run-start.1',
+      '2 of 3 error p.on-run-start.1',
+      '3 of 3 skipped p.on-run-start.2',
+      '1 of 1 START p.on-run-end.0',
+      '1 of 1 success p.on-run-end.0',
+    ]);
+    // The run's Concurrency-like line comes first, as dbt's, then the hooks.
+    expect(reporter.events.findIndex((e) => e.type === 'run-started')).toBeLessThan(reporter.events.findIndex((e) => e.type === 'hook-started'));
     expect(runResults.results.map((x) => [x.unique_id, x.status])).toEqual([
       ['operation.p.p-on-run-start-0', 'success'],
       ['operation.p.p-on-run-start-1', 'error'],

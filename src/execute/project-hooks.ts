@@ -51,7 +51,8 @@ function hookGroups(p: RunProject, which: ProjectHook): HookGroup[] {
 /**
  * The project's `on-run-start` / `on-run-end` hooks, and its installed packages', as dbt runs them: each is
  * Jinja, rendered with the run's context (`target`, `run_query`, macros…; on-run-end also gets `results` and
- * `schemas`), then executed on the warehouse. Stops at the first hook that fails.
+ * `schemas`), then executed on the warehouse. Stops at the first hook that fails (those after it are skipped).
+ * Each is told to the reporter as it starts and ends (`hook-started` / `hook-finished`, dbt's hook lines).
  */
 export async function runProjectHooks(
   p: RunProject,
@@ -65,15 +66,18 @@ export async function runProjectHooks(
   const all = hookGroups(p, which).flatMap((g) => g.hooks.map((hook, index) => ({ group: g, hook, index })));
   const records: NodeRunRecord[] = [];
   const idOf = (g: HookGroup, index: number): string => `operation.${g.name}.${g.name}-${which}-${index}`;
+  // dbt's name of a hook in its console lines and messages: `<package>.<hook>.<n>`, n counting every hook of the kind.
+  const dbtName = (n: number): string => `${all[n]!.group.name}.${which}.${n}`;
+  const told = (n: number): { hook: ProjectHook; name: string; index: number; total: number } => ({ hook: which, name: dbtName(n), index: n + 1, total: all.length });
   for (const [n, { group, hook, index }] of all.entries()) {
     const id = idOf(group, index);
     const started = Date.now();
-    // run_results.json's message, as dbt's safe_run_hooks writes it: `<package>.<hook>.<n> passed` / `… failed, error:`.
-    const dbtName = `${group.name}.${which}.${n}`;
-    const record = (status: string, message: string, resultMessage: string, adapterResponse: Record<string, unknown> = {}): NodeRunRecord => {
+    // As dbt's safe_run_hooks: run_results.json's message `<name> passed` / `… failed, error:`, failures 0 / 1, adapter_response {}.
+    const record = (status: 'success' | 'error', message: string, resultMessage: string): NodeRunRecord => {
       const now = Date.now();
-      return { uniqueId: id, status, message, resultMessage, threadId: 'main', startedAt: new Date(started).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - started) / 1000, adapterResponse, failures: null };
+      return { uniqueId: id, status, message, resultMessage, threadId: 'main', startedAt: new Date(started).toISOString(), completedAt: new Date(now).toISOString(), executionTime: (now - started) / 1000, adapterResponse: {}, failures: status === 'success' ? 0 : 1 };
     };
+    p.reporter.emit({ type: 'hook-started', ...told(n) });
     try {
       const name = `${group.name}-${which}-${index}`;
       const rendered = await p.engine.runRender(
@@ -84,17 +88,21 @@ export async function runProjectHooks(
       // As dbt's get_hook_dict: a hook that renders to a `{sql, transaction}` mapping (`after_commit(…)`) runs its sql
       // (a project hook runs outside any transaction either way).
       const sql = hookOf(rendered).sql;
-      const result = sql.trim() ? await connection.execute(sql) : undefined;
-      records.push(record('success', 'OK', `${dbtName} passed`, { ...(result?.rowsAffected === undefined ? {} : { rows_affected: result.rowsAffected }), ...(result?.response ?? {}) }));
-      p.reporter.emit({ type: 'info', message: `${which} hook ${n + 1} of ${all.length} OK` });
+      if (sql.trim()) await connection.execute(sql);
+      records.push(record('success', 'OK', `${dbtName(n)} passed`));
+      p.reporter.emit({ type: 'hook-finished', ...told(n), status: 'success', executionTime: records.at(-1)!.executionTime });
     } catch (e) {
       const error = p.scrubber.scrub((e as Error).message.split('\n')[0] ?? '');
-      const failure = `${which} hook ${n + 1} (${group.file}) failed: ${error}`;
-      records.push(record('error', failure, `${dbtName} failed, error:\n ${error}`));
-      // As dbt 1.9: the hooks after a failed one are skipped, and say so in run_results.json.
+      // The console's ERROR line names the hook; its error is told once, by the command's diagnostic.
+      const failure = `${which} hook ${dbtName(n)} failed: ${error}`;
+      records.push(record('error', failure, `${dbtName(n)} failed, error:\n ${error}`));
+      p.reporter.emit({ type: 'hook-finished', ...told(n), status: 'error', executionTime: records.at(-1)!.executionTime });
+      // As dbt 1.9: the hooks after a failed one are skipped, and say so in run_results.json and on the console.
       for (const later of all.slice(n + 1)) {
         const at = new Date().toISOString();
-        records.push({ uniqueId: idOf(later.group, later.index), status: 'skipped', message: `skipped: ${which} hook ${n + 1} failed`, resultMessage: `${later.group.name}.${which}.${all.indexOf(later)} skipped`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: null });
+        const m = all.indexOf(later);
+        records.push({ uniqueId: idOf(later.group, later.index), status: 'skipped', message: `skipped: ${which} hook ${dbtName(n)} failed`, resultMessage: `${dbtName(m)} skipped`, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, adapterResponse: {}, failures: 1 });
+        p.reporter.emit({ type: 'hook-finished', ...told(m), status: 'skipped', executionTime: 0 });
       }
       return { failure, failureAt: { file: group.file, line: hookLine(p.project.config.rootDir, group.file, which, index) }, records };
     }

@@ -46,7 +46,8 @@ export async function runUnitTestOnTarget(
   await applySessionSecrets(ctx, connection);
   const actual = await connection.query(sql);
   const cmp = await compareUnitTestRows(def, dialect, actual, async (expectedSql) => (await connection.query(expectedSql)).rows, plainRow);
-  if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
+  // As dbt's build_unit_test_run_result: no message in run_results.json on a pass.
+  if (cmp.ok) return { status: 'pass', message: 'PASS', resultMessage: null, failures: 0 };
   return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
 }
 

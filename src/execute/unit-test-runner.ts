@@ -60,8 +60,10 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     const expect = foldFixtureColumns(def.expect, actual.columns.map((c) => c.name));
     if ('error' in expect) return { status: 'error', message: `${expect.error}\n  in unit test ${def.name}` };
     const cmp = await compareUnitTestRows({ ...def, expect: expect.rows }, dialect, actual, async (expectedSql) => (await conn.query(expectedSql)).rows);
-    if (cmp.ok) return { status: 'pass', message: 'PASS', failures: 0 };
-    return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
+    // As dbt's build_unit_test_run_result: no message on a pass, failures 0 / 1; dbt-duckdb's adapter response `{_message: 'OK'}`.
+    const adapterResponse = { _message: 'OK' };
+    if (cmp.ok) return { status: 'pass', message: 'PASS', resultMessage: null, failures: 0, adapterResponse };
+    return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, adapterResponse, blocksDownstream: true };
   } finally {
     await conn.close();
     await memory.close();
