@@ -10,6 +10,7 @@ import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, jobSql } from '../../test-support/local-bigquery-client.js';
+import { bigQueryOutput, bigQueryProfile } from '../../test-support/local-bigquery-project.js';
 import { build, docsGenerate, plan, snapshot } from '../../api/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -21,7 +22,10 @@ const TOKEN = 'ya29.test-token-never-printed';
 function project(endpoint: string, extra: Record<string, string> = {}): string {
   return writeProject({
     'project.yml': 'name: shop\nprofile: shop\nseeds:\n  shop:\n    +column_types: {id: INT64}\n',
-    'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ${TOKEN}\n      project: acme-test\n      dataset: analytics\n      location: EU\n      threads: 1\n      priority: batch\n      maximum_bytes_billed: 1000000000\n      job_timeout_seconds: 300\n      job_retries: 2\n      labels: {team: care}\n      api_endpoint: ${endpoint}\n`,
+    'profiles.yml': bigQueryProfile('shop', 'prod', bigQueryOutput('prod', {
+      endpoint, project: 'acme-test', dataset: 'analytics', token: TOKEN,
+      extra: { priority: 'batch', maximum_bytes_billed: 1000000000, job_timeout_seconds: 300, job_retries: 2, labels: '{team: care}' },
+    })),
     'seeds/raw_customers.csv': 'id,name,signup_date\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n',
     'models/stg_customers.sql': "{{ config(materialized='view') }}\nselect id, name, signup_date from {{ ref('raw_customers') }}",
     'models/customers.sql': "{{ config(materialized='table', partition_by={'field': 'signup_date', 'data_type': 'date'}, cluster_by=['id'], labels={'layer': 'gold'}, persist_docs={'relation': true, 'columns': true}) }}\nselect id, name, cast(signup_date as date) as signup_date from {{ ref('stg_customers') }}",
