@@ -4,9 +4,9 @@
  * event_time compares with the window's UTC bounds; a column named `at` (a BigQuery keyword) is quoted.
  * The expected counts are worked out here from where each row lies before now.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { describe, it, expect } from 'vitest';
+import type { LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { useLocalBigQuery } from '../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../test-support/local-bigquery-client.js';
 import { build } from './index.js';
 import { plan } from './plan-command.js';
@@ -27,22 +27,15 @@ describe.skipIf(analyzerPlatformGap)('--sample on BigQuery (loopback server)', (
   let bq: LocalBigQuery;
   let dir: string;
   const count = async (table: string): Promise<number> => Number((await queryRows(bq.endpoint, `select count(*) as n from \`acme-test\`.\`shop\`.\`${table}\``, { project: 'acme-test' }))[0]!.n);
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    events:\n      +event_time: ts\n      +column_types: {id: INT64, ts: TIMESTAMP}\n    visits:\n      +event_time: at\n      +column_types: {id: INT64, at: DATE}\n',
-      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: 'http://127.0.0.1:9' }),
-      'seeds/events.csv': `id,ts\n${EVENT_HOURS.map((h, i) => `${i + 1},${ts(h)}`).join('\n')}\n`,
-      'seeds/visits.csv': `id,at\n${VISIT_DAYS.map((d, i) => `${i + 1},${date(d)}`).join('\n')}\n`,
-      'models/recent_events.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('events') }}",
-      'models/recent_visits.sql': "{{ config(materialized='view') }}\nselect id from {{ ref('visits') }}",
-      'models/every_event.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('events').render() }}",
-    }, false);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    events:\n      +event_time: ts\n      +column_types: {id: INT64, ts: TIMESTAMP}\n    visits:\n      +event_time: at\n      +column_types: {id: INT64, at: DATE}\n',
+    'profiles.yml': loopbackBigQueryProfile({ bigquery: endpoint, gcs: 'http://127.0.0.1:9' }),
+    'seeds/events.csv': `id,ts\n${EVENT_HOURS.map((h, i) => `${i + 1},${ts(h)}`).join('\n')}\n`,
+    'seeds/visits.csv': `id,at\n${VISIT_DAYS.map((d, i) => `${i + 1},${date(d)}`).join('\n')}\n`,
+    'models/recent_events.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('events') }}",
+    'models/recent_visits.sql': "{{ config(materialized='view') }}\nselect id from {{ ref('visits') }}",
+    'models/every_event.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('events').render() }}",
+  }), (local) => ({ bq, dir } = local));
 
   it('build --sample "3 days": each sampled input keeps the rows of the last 72 hours', async () => {
     const from = bq.jobs.length;

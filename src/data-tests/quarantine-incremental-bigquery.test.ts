@@ -4,16 +4,16 @@
  * quarantine's changes in one multi-statement transaction before the model's merge. The rows themselves
  * are checked on DuckDB (quarantine-incremental.test.ts).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { describe, it, expect } from 'vitest';
+import type { LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, jobSql } from '../test-support/local-bigquery-client.js';
 import { build } from '../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
 const profile = (endpoint: string): string =>
-  `p:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.test-token\n      project: acme-test\n      dataset: shop\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`;
+  bigQueryProfile('p', 'prod', bigQueryOutput('prod', { endpoint, project: 'acme-test', dataset: 'shop', token: 'ya29.test-token' }));
 
 const files = (endpoint: string): Record<string, string> => ({
   'project.yml': 'name: p\nprofile: p\n',
@@ -40,18 +40,13 @@ models:
 describe.skipIf(analyzerPlatformGap)('quarantine on an incremental model, on BigQuery (loopback server)', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
+  useLocalBigQuery(files, (local) => {
+    ({ bq, dir } = local);
     // The model's own tests pass (its failing rows are in the quarantine).
     bq.answer = (sql) =>
       sql.includes(' as failures')
         ? { fields: [{ name: 'failures', type: 'INTEGER' }, { name: 'should_warn', type: 'BOOLEAN' }, { name: 'should_error', type: 'BOOLEAN' }], rows: [{ failures: 0, should_warn: false, should_error: false }] }
         : undefined;
-    dir = writeProject(files(bq.endpoint), false);
-  });
-  afterAll(async () => {
-    await bq.close();
-    removeProject(dir);
   });
 
   it('a later run sends the quarantine transaction, then the merge, each accepted by the analyzer', async () => {

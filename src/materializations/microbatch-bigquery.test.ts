@@ -4,11 +4,11 @@
  * the batch's window, each batch after the first replacing its window in one multi-statement transaction,
  * and a failed batch leaving its window's previous rows.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import type { LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { useLocalBigQuery } from '../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, jobSql, loopbackBigQueryProfile, queryRows } from '../test-support/local-bigquery-client.js';
 import { build } from '../api/index.js';
 
@@ -22,19 +22,12 @@ describe.skipIf(analyzerPlatformGap)('microbatch on BigQuery (loopback server)',
   let bq: LocalBigQuery;
   let dir: string;
   const table = async (): Promise<unknown[]> => (await queryRows(bq.endpoint, 'select id, qty, batch_id from `acme-test`.`shop`.`daily` order by id', { project: 'acme-test' })).map((r) => [Number(r.id), Number(r.qty), r.batch_id]);
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    events:\n      +event_time: ts\n      +column_types: {id: INT64, ts: TIMESTAMP, qty: STRING}\n',
-      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: 'http://127.0.0.1:9' }),
-      'seeds/events.csv': EVENTS_1,
-      'models/daily.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }}\nselect id, ts, cast(qty as int64) as qty, '{{ model.batch.id }}' as batch_id from {{ ref('events') }}",
-    }, false);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: p\nprofile: p\nseeds:\n  p:\n    events:\n      +event_time: ts\n      +column_types: {id: INT64, ts: TIMESTAMP, qty: STRING}\n',
+    'profiles.yml': loopbackBigQueryProfile({ bigquery: endpoint, gcs: 'http://127.0.0.1:9' }),
+    'seeds/events.csv': EVENTS_1,
+    'models/daily.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }}\nselect id, ts, cast(qty as int64) as qty, '{{ model.batch.id }}' as batch_id from {{ ref('events') }}",
+  }), (local) => ({ bq, dir } = local));
 
   it('builds one batch per day, then replaces a window in one transaction; a failed batch keeps its day', async () => {
     const first = await build({ projectDir: dir, profilesDir: dir, eventTimeStart: '2024-01-01', eventTimeEnd: '2024-01-04' });

@@ -3,10 +3,10 @@
  * they run after the `create or replace`, so a failing one fails the node and leaves the new table
  * (on DuckDB the change is rolled back: post-hook-transaction.test.ts).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startLocalBigQuery, type LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { describe, it, expect } from 'vitest';
+import type { LocalBigQuery } from '../adapters/bigquery/local/local-bigquery-server.js';
+import { useLocalBigQuery } from '../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, loopbackBigQueryProfile, queryRows } from '../test-support/local-bigquery-client.js';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { run } from '../api/index.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -14,18 +14,11 @@ process.env.STRATA_BQ_BACKOFF_MS = '5';
 describe.skipIf(analyzerPlatformGap)('post-hooks on BigQuery (loopback server)', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: p\nprofile: p\n',
-      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: 'http://127.0.0.1:9' }),
-      'models/levels.sql': "{{ config(materialized='table', post_hook=\"{% if var('fail', false) %}select cast('kaboom' as int64){% else %}select 1{% endif %}\") }}\nselect {{ var('v', 1) }} as level",
-    }, false);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: p\nprofile: p\n',
+    'profiles.yml': loopbackBigQueryProfile({ bigquery: endpoint, gcs: 'http://127.0.0.1:9' }),
+    'models/levels.sql': "{{ config(materialized='table', post_hook=\"{% if var('fail', false) %}select cast('kaboom' as int64){% else %}select 1{% endif %}\") }}\nselect {{ var('v', 1) }} as level",
+  }), (local) => ({ bq, dir } = local));
 
   it('a failing post-hook fails the node and leaves the table just built, as dbt-bigquery does', async () => {
     expect((await run({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);

@@ -4,6 +4,7 @@
  * it skip, with the reason printed, only where ZetaSQL ships no executable; in CI they must run).
  */
 import { randomUUID } from 'node:crypto';
+import { bigQueryOutput, bigQueryProfile } from './local-bigquery-project.js';
 
 export interface JobAnswer {
   status: number;
@@ -61,7 +62,8 @@ export async function queryRows(endpoint: string, sql: string, options: Paramete
 
 /** A `profiles.yml` whose `prod` output is the loopback BigQuery (and GCS, for landing through a staging bucket). */
 export function loopbackBigQueryProfile(endpoints: { bigquery: string; gcs: string }, project = 'acme-test'): string {
-  return `p:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.test-token\n      project: ${project}\n      dataset: shop\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoints.bigquery}\n      gcs_api_endpoint: ${endpoints.gcs}\n      gcs_staging_bucket: acme-staging\n`;
+  const gcs = { gcs_api_endpoint: endpoints.gcs, gcs_staging_bucket: 'acme-staging' };
+  return bigQueryProfile('p', 'prod', bigQueryOutput('prod', { endpoint: endpoints.bigquery, project, dataset: 'shop', token: 'ya29.test-token', extra: gcs }));
 }
 
 /** A statement as the model wrote it: without the query comment Strata puts before each one (dbt's default). */

@@ -10,6 +10,7 @@ import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
 import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, jobSql } from '../../test-support/local-bigquery-client.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { build, docsGenerate, plan, snapshot } from '../../api/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -18,18 +19,23 @@ import { repoRoot } from '../../test-support/demo-project.js';
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 const TOKEN = 'ya29.test-token-never-printed';
 
-function project(endpoint: string, extra: Record<string, string> = {}): string {
-  return writeProject({
+function files(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
     'project.yml': 'name: shop\nprofile: shop\nseeds:\n  shop:\n    +column_types: {id: INT64}\n',
-    'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ${TOKEN}\n      project: acme-test\n      dataset: analytics\n      location: EU\n      threads: 1\n      priority: batch\n      maximum_bytes_billed: 1000000000\n      job_timeout_seconds: 300\n      job_retries: 2\n      labels: {team: care}\n      api_endpoint: ${endpoint}\n`,
+    'profiles.yml': bigQueryProfile('shop', 'prod', bigQueryOutput('prod', {
+      endpoint, project: 'acme-test', dataset: 'analytics', token: TOKEN,
+      extra: { priority: 'batch', maximum_bytes_billed: 1000000000, job_timeout_seconds: 300, job_retries: 2, labels: '{team: care}' },
+    })),
     'seeds/raw_customers.csv': 'id,name,signup_date\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n',
     'models/stg_customers.sql': "{{ config(materialized='view') }}\nselect id, name, signup_date from {{ ref('raw_customers') }}",
     'models/customers.sql': "{{ config(materialized='table', partition_by={'field': 'signup_date', 'data_type': 'date'}, cluster_by=['id'], labels={'layer': 'gold'}, persist_docs={'relation': true, 'columns': true}) }}\nselect id, name, cast(signup_date as date) as signup_date from {{ ref('stg_customers') }}",
     'models/events.sql': "{{ config(materialized='incremental', unique_key='id', partition_by={'field': 'ts', 'data_type': 'timestamp'}) }}\nselect id, current_timestamp() as ts from {{ ref('customers') }}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}",
     'models/schema.yml': 'version: 2\nmodels:\n  - name: customers\n    description: One row per customer\n    columns:\n      - name: id\n        description: The customer\'s id\n        data_tests: [not_null]\n',
     ...extra,
-  });
+  };
 }
+
+const project = (endpoint: string, extra: Record<string, string> = {}): string => writeProject(files(endpoint, extra));
 
 describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback BigQuery API', () => {
   let bq: LocalBigQuery;
@@ -255,55 +261,49 @@ describe('plan on DuckDB', () => {
 });
 
 describe.skipIf(analyzerPlatformGap)('snapshots on the loopback BigQuery API', () => {
+  let fresh: LocalBigQuery;
+  let d: string;
+  useLocalBigQuery((endpoint) => files(endpoint, {
+    'snapshots/customers_history.sql': "{% snapshot customers_history %}\n{{ config(unique_key='id', strategy='check', check_cols=['name'], hard_deletes='invalidate') }}\nselect id, name from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
+  }), (local) => ({ bq: fresh, dir: d } = local));
+
   it('creates the table on the first run and stages then merges on the next, every statement valid BigQuery', async () => {
-    const fresh = await startLocalBigQuery();
-    const d = project(fresh.endpoint, {
-      'snapshots/customers_history.sql': "{% snapshot customers_history %}\n{{ config(unique_key='id', strategy='check', check_cols=['name'], hard_deletes='invalidate') }}\nselect id, name from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
-    });
-    try {
-      expect((await build({ projectDir: d, profilesDir: d, select: ['raw_customers', 'customers_history'] })).exitCode).toBe(0);
-      const before = fresh.jobs.length;
-      const again = await snapshot({ projectDir: d, profilesDir: d });
-      expect(again.exitCode, JSON.stringify(again.results)).toBe(0);
-      const sqls = fresh.jobs.slice(before).map((j) => String(jobSql(j) ?? ''));
-      const staged = sqls.find((q) => q.startsWith('create or replace table `acme-test`.`analytics`.`customers_history__strata_tmp`'))!;
-      expect(staged).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '')");
-      expect(staged).toContain("select 'delete' as dbt_change_type");
-      const merge = sqls.find((q) => q.startsWith('merge into `acme-test`.`analytics`.`customers_history` as DBT_INTERNAL_DEST'))!;
-      expect(merge).toContain("when not matched and DBT_INTERNAL_SOURCE.dbt_change_type = 'insert' then insert");
-      expect(sqls.at(-1)).toBe('drop table if exists `acme-test`.`analytics`.`customers_history__strata_tmp`');
-    } finally {
-      removeProject(d);
-      await fresh.close();
-    }
+    expect((await build({ projectDir: d, profilesDir: d, select: ['raw_customers', 'customers_history'] })).exitCode).toBe(0);
+    const before = fresh.jobs.length;
+    const again = await snapshot({ projectDir: d, profilesDir: d });
+    expect(again.exitCode, JSON.stringify(again.results)).toBe(0);
+    const sqls = fresh.jobs.slice(before).map((j) => String(jobSql(j) ?? ''));
+    const staged = sqls.find((q) => q.startsWith('create or replace table `acme-test`.`analytics`.`customers_history__strata_tmp`'))!;
+    expect(staged).toContain("to_hex(md5(coalesce(cast(`id` as STRING), '')");
+    expect(staged).toContain("select 'delete' as dbt_change_type");
+    const merge = sqls.find((q) => q.startsWith('merge into `acme-test`.`analytics`.`customers_history` as DBT_INTERNAL_DEST'))!;
+    expect(merge).toContain("when not matched and DBT_INTERNAL_SOURCE.dbt_change_type = 'insert' then insert");
+    expect(sqls.at(-1)).toBe('drop table if exists `acme-test`.`analytics`.`customers_history__strata_tmp`');
   });
 });
 
 describe.skipIf(analyzerPlatformGap)('grants on the loopback BigQuery API', () => {
-  it('grants on a new relation; on an existing one revokes what the config no longer has and grants what it lacks', async () => {
-    const fresh = await startLocalBigQuery();
-    const d = project(fresh.endpoint, {
-      'models/shared.sql': "{{ config(materialized='table', grants={'roles/bigquery.dataViewer': ['group:analysts@example.com', 'user:new@example.com']}) }}\nselect 1 as id",
-    });
-    try {
-      expect((await build({ projectDir: d, profilesDir: d, select: ['shared'] })).exitCode).toBe(0);
-      const dcl = (from: number): string[] => fresh.jobs.slice(from).map((j) => String(jobSql(j) ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q));
-      expect(dcl(0)).toEqual(['grant `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` to "group:analysts@example.com", "user:new@example.com"']);
+  let fresh: LocalBigQuery;
+  let d: string;
+  useLocalBigQuery((endpoint) => files(endpoint, {
+    'models/shared.sql': "{{ config(materialized='table', grants={'roles/bigquery.dataViewer': ['group:analysts@example.com', 'user:new@example.com']}) }}\nselect 1 as id",
+  }), (local) => ({ bq: fresh, dir: d } = local));
 
-      fresh.answer = (sql) => (sql.includes('OBJECT_PRIVILEGES')
-        ? { fields: [{ name: 'privilege_type', type: 'STRING' }, { name: 'grantee', type: 'STRING' }], rows: [{ privilege_type: 'roles/bigquery.dataViewer', grantee: 'group:analysts@example.com' }, { privilege_type: 'roles/bigquery.dataViewer', grantee: 'user:old@example.com' }, { privilege_type: 'roles/bigquery.dataEditor', grantee: 'user:old@example.com' }] }
-        : undefined);
-      const before = fresh.jobs.length;
-      expect((await build({ projectDir: d, profilesDir: d, select: ['shared'] })).exitCode).toBe(0);
-      expect(dcl(before)).toEqual([
-        "select privilege_type, grantee from `acme-test`.`region-eu`.INFORMATION_SCHEMA.OBJECT_PRIVILEGES where object_schema = 'analytics' and object_name = 'shared' and split(grantee, ':')[offset(1)] != session_user()",
-        'revoke `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` from "user:old@example.com"',
-        'revoke `roles/bigquery.dataEditor` on table `acme-test`.`analytics`.`shared` from "user:old@example.com"',
-        'grant `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` to "user:new@example.com"',
-      ]);
-    } finally {
-      removeProject(d);
-      await fresh.close();
-    }
+  it('grants on a new relation; on an existing one revokes what the config no longer has and grants what it lacks', async () => {
+    expect((await build({ projectDir: d, profilesDir: d, select: ['shared'] })).exitCode).toBe(0);
+    const dcl = (from: number): string[] => fresh.jobs.slice(from).map((j) => String(jobSql(j) ?? '')).filter((q) => /^(grant|revoke|select privilege_type)/.test(q));
+    expect(dcl(0)).toEqual(['grant `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` to "group:analysts@example.com", "user:new@example.com"']);
+
+    fresh.answer = (sql) => (sql.includes('OBJECT_PRIVILEGES')
+      ? { fields: [{ name: 'privilege_type', type: 'STRING' }, { name: 'grantee', type: 'STRING' }], rows: [{ privilege_type: 'roles/bigquery.dataViewer', grantee: 'group:analysts@example.com' }, { privilege_type: 'roles/bigquery.dataViewer', grantee: 'user:old@example.com' }, { privilege_type: 'roles/bigquery.dataEditor', grantee: 'user:old@example.com' }] }
+      : undefined);
+    const before = fresh.jobs.length;
+    expect((await build({ projectDir: d, profilesDir: d, select: ['shared'] })).exitCode).toBe(0);
+    expect(dcl(before)).toEqual([
+      "select privilege_type, grantee from `acme-test`.`region-eu`.INFORMATION_SCHEMA.OBJECT_PRIVILEGES where object_schema = 'analytics' and object_name = 'shared' and split(grantee, ':')[offset(1)] != session_user()",
+      'revoke `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` from "user:old@example.com"',
+      'revoke `roles/bigquery.dataEditor` on table `acme-test`.`analytics`.`shared` from "user:old@example.com"',
+      'grant `roles/bigquery.dataViewer` on table `acme-test`.`analytics`.`shared` to "user:new@example.com"',
+    ]);
   });
 });

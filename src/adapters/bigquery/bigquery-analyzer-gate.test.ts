@@ -3,49 +3,29 @@
  * BigQuery's analyzer as production would refuse them: one line with BigQuery's message, pointing at the
  * model's compiled line, no stack trace, exit code 1; the models that are right still build.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { repoRoot } from '../../test-support/demo-project.js';
+import { describe, it, expect } from 'vitest';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
+import { strataCli as strata } from '../../test-support/strata-cli.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
 
+const DUCKDB_DEV = '    dev:\n      type: duckdb\n      path: target/dev.duckdb\n      schema: main\n';
 const profile = (endpoint: string): string =>
-  `shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/dev.duckdb\n      schema: main\n    bigquery:\n      type: bigquery\n      method: oauth-secrets\n      token: local-token\n      project: acme-local\n      dataset: analytics\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`;
-
-/** Runs the real CLI (asynchronously: the local server answers from this process). */
-async function strata(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const r = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'strata.js'), ...args, '--project-dir', dir, '--profiles-dir', dir], { encoding: 'utf8', env: { ...process.env, STRATA_BQ_BACKOFF_MS: '5', NO_COLOR: '1' } });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
-}
+  bigQueryProfile('shop', 'dev', DUCKDB_DEV, bigQueryOutput('bigquery', { endpoint, project: 'acme-local', dataset: 'analytics' }));
 
 describe.skipIf(analyzerPlatformGap)('wrong models on the BigQuery target, caught offline by the analyzer', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: shop\nprofile: shop\n',
-      'profiles.yml': profile(bq.endpoint),
-      'seeds/raw_customers.csv': 'id,name,signup_date\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n',
-      'models/good.sql': "select id, name, timestamp(signup_date) as signed_up_at from {{ ref('raw_customers') }}",
-      'models/unknown_column.sql': "{{ config(materialized='view') }}\nselect\n  id,\n  nmae as name\nfrom {{ ref('raw_customers') }}",
-      'models/duckdb_only.sql': "{{ config(materialized='table') }}\nselect\n  id,\n  strftime(signup_date, '%Y') as signup_year\nfrom {{ ref('raw_customers') }}",
-      'models/events.sql':
-        "{{ config(materialized='incremental', unique_key='id') }}\nselect\n  id,\n{% if is_incremental() %}  format_date('%F', signup_date) as seen_at\n{% else %}  timestamp(signup_date) as seen_at\n{% endif %}from {{ ref('raw_customers') }}",
-    });
-  });
-  afterAll(async () => {
-    await bq.close();
-    removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: shop\nprofile: shop\n',
+    'profiles.yml': profile(endpoint),
+    'seeds/raw_customers.csv': 'id,name,signup_date\n1,Ada,2026-01-01\n2,Grace,2026-01-02\n',
+    'models/good.sql': "select id, name, timestamp(signup_date) as signed_up_at from {{ ref('raw_customers') }}",
+    'models/unknown_column.sql': "{{ config(materialized='view') }}\nselect\n  id,\n  nmae as name\nfrom {{ ref('raw_customers') }}",
+    'models/duckdb_only.sql': "{{ config(materialized='table') }}\nselect\n  id,\n  strftime(signup_date, '%Y') as signup_year\nfrom {{ ref('raw_customers') }}",
+    'models/events.sql':
+      "{{ config(materialized='incremental', unique_key='id') }}\nselect\n  id,\n{% if is_incremental() %}  format_date('%F', signup_date) as seen_at\n{% else %}  timestamp(signup_date) as seen_at\n{% endif %}from {{ ref('raw_customers') }}",
+  }), (local) => ({ bq, dir } = local));
 
   it('an unknown column and a DuckDB-only function: BigQuery\u2019s message at the compiled line, the rest builds', async () => {
     const r = await strata(dir, 'build', '--target', 'bigquery');

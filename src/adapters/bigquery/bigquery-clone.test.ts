@@ -2,46 +2,26 @@
  * `strata clone --target ci` from the BigQuery target's state, against the local BigQuery (every statement
  * checked by BigQuery's analyzer): tables become zero-copy clones, views views of the state's views.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { describe, it, expect } from 'vitest';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { repoRoot } from '../../test-support/demo-project.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
+import { strataCli as strata } from '../../test-support/strata-cli.js';
 
-const output = (name: string, dataset: string, endpoint: string): string =>
-  `    ${name}:\n      type: bigquery\n      method: oauth-secrets\n      token: local-token\n      project: acme-local\n      dataset: ${dataset}\n      location: EU\n      threads: 2\n      api_endpoint: ${endpoint}\n`;
-
-async function strata(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const r = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'strata.js'), ...args, '--project-dir', dir, '--profiles-dir', dir], { encoding: 'utf8', env: { ...process.env, STRATA_BQ_BACKOFF_MS: '5', NO_COLOR: '1' } });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
-}
+const output = (name: string, dataset: string, endpoint: string): string => bigQueryOutput(name, { endpoint, project: 'acme-local', dataset, threads: 2 });
 
 describe.skipIf(analyzerPlatformGap)('strata clone on BigQuery', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: shop\nprofile: shop\n',
-      'profiles.yml': `shop:\n  target: prod\n  outputs:\n${output('prod', 'analytics', bq.endpoint)}${output('ci', 'ci', bq.endpoint)}`,
-      'seeds/raw_customers.csv': 'id,name\n1,Ada\n2,Grace\n',
-      'models/customers.sql': "{{ config(materialized='table') }} select id, upper(name) as name from {{ ref('raw_customers') }}",
-      'models/recent.sql': "{{ config(materialized='view') }} select id from {{ ref('customers') }} where id > 1",
-    });
-  });
-  afterAll(async () => {
-    await bq.close();
-    removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: shop\nprofile: shop\n',
+    'profiles.yml': bigQueryProfile('shop', 'prod', output('prod', 'analytics', endpoint), output('ci', 'ci', endpoint)),
+    'seeds/raw_customers.csv': 'id,name\n1,Ada\n2,Grace\n',
+    'models/customers.sql': "{{ config(materialized='table') }} select id, upper(name) as name from {{ ref('raw_customers') }}",
+    'models/recent.sql': "{{ config(materialized='view') }} select id from {{ ref('customers') }} where id > 1",
+  }), (local) => ({ bq, dir } = local));
 
   it('clones the state tables with CREATE TABLE … CLONE and the views as views; a second clone leaves them alone', async () => {
     const built = await strata(dir, 'build');

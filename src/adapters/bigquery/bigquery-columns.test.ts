@@ -4,9 +4,9 @@
  * `flatten()`; so a model that casts each column to its `data_type` (as dbt_utils' union_relations does)
  * builds. Against the local BigQuery.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import { describe, it, expect } from 'vitest';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
 import { build, runOperation } from '../../api/index.js';
 import { CapturingReporter } from '../../diagnostics/index.js';
@@ -16,22 +16,15 @@ process.env.STRATA_BQ_BACKOFF_MS = '5';
 describe.skipIf(analyzerPlatformGap)('get_columns_in_relation on BigQuery (local BigQuery)', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: depot\nprofile: depot\n',
-      'profiles.yml': `depot:\n  target: local\n  outputs:\n    local:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.columns\n      project: acme-cols\n      dataset: depot\n      location: EU\n      threads: 1\n      api_endpoint: ${bq.endpoint}\n`,
-      'models/stock.sql': "{{ config(materialized='table') }}\nselect 4 as sku, struct('bolt' as part, 12 as qty) as item, [3, 5] as bins, [struct(1 as shelf)] as places",
-      'models/stock_copy.sql':
-        "{{ config(materialized='table') }}\n{% set cols = adapter.get_columns_in_relation(ref('stock')) if execute else [] %}\nselect {% for c in cols %}cast({{ c.quoted }} as {{ c.data_type }}) as {{ c.quoted }}{{ ', ' if not loop.last }}{% endfor %}{% if not cols %}1 as sku{% endif %} from {{ ref('stock') }}",
-      'macros/describe.sql':
-        "{% macro describe(name) %}{% for c in adapter.get_columns_in_relation(ref(name)) %}{% do log(c.name ~ ' | ' ~ c.data_type ~ ' | ' ~ c.dtype ~ ' | ' ~ c.mode ~ ' | ' ~ (c.fields | map(attribute='name') | join(',')) ~ ' | ' ~ (c.flatten() | map(attribute='name') | join(',')), info=true) %}{% endfor %}{% endmacro %}",
-    });
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: depot\nprofile: depot\n',
+    'profiles.yml': bigQueryProfile('depot', 'local', bigQueryOutput('local', { endpoint, project: 'acme-cols', dataset: 'depot', token: 'ya29.columns' })),
+    'models/stock.sql': "{{ config(materialized='table') }}\nselect 4 as sku, struct('bolt' as part, 12 as qty) as item, [3, 5] as bins, [struct(1 as shelf)] as places",
+    'models/stock_copy.sql':
+      "{{ config(materialized='table') }}\n{% set cols = adapter.get_columns_in_relation(ref('stock')) if execute else [] %}\nselect {% for c in cols %}cast({{ c.quoted }} as {{ c.data_type }}) as {{ c.quoted }}{{ ', ' if not loop.last }}{% endfor %}{% if not cols %}1 as sku{% endif %} from {{ ref('stock') }}",
+    'macros/describe.sql':
+      "{% macro describe(name) %}{% for c in adapter.get_columns_in_relation(ref(name)) %}{% do log(c.name ~ ' | ' ~ c.data_type ~ ' | ' ~ c.dtype ~ ' | ' ~ c.mode ~ ' | ' ~ (c.fields | map(attribute='name') | join(',')) ~ ' | ' ~ (c.flatten() | map(attribute='name') | join(',')), info=true) %}{% endfor %}{% endmacro %}",
+  }), (local) => ({ bq, dir } = local));
 
   it("reports nested columns as BigQueryColumn does, and a model casting to each data_type builds", async () => {
     const built = await build({ projectDir: dir, profilesDir: dir });

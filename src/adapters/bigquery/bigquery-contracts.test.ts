@@ -5,9 +5,9 @@
  * fields count. NUMERIC(p,s) in a contract matches a NUMERIC column, as there (the query's schema has no
  * precision).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import { describe, it, expect } from 'vitest';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
 import { build } from '../../api/index.js';
 
@@ -18,10 +18,10 @@ const model = (name: string, list: [string, string][]): string => `  - name: ${n
 
 const NESTED = "select 7 as sku, struct('red' as colour, 3 as size) as spec, [10, 20] as bins, cast(12.5 as numeric) as price";
 
-function project(endpoint: string): string {
-  return writeProject({
+function project(endpoint: string): Record<string, string> {
+  return {
     'project.yml': "name: kiosk\nprofile: kiosk\nmodels:\n  kiosk:\n    +materialized: table\n",
-    'profiles.yml': `kiosk:\n  target: local\n  outputs:\n    local:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.contracts\n      project: acme-contracts\n      dataset: shelf\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`,
+    'profiles.yml': bigQueryProfile('kiosk', 'local', bigQueryOutput('local', { endpoint, project: 'acme-contracts', dataset: 'shelf', token: 'ya29.contracts' })),
     'models/plain_items.sql': "select 1 as sku, 'lamp' as title",
     'models/nested_items.sql': NESTED,
     'models/wrong_array.sql': NESTED,
@@ -32,20 +32,13 @@ function project(endpoint: string): string {
       model('nested_items', [['sku', 'int64'], ['spec', 'struct<colour string, size int64>'], ['bins', 'array<int64>'], ['price', 'numeric(10,2)']]) +
       model('wrong_array', [['sku', 'int64'], ['spec', 'struct<colour string, size int64>'], ['bins', 'int64'], ['price', 'numeric']]) +
       model('wrong_struct', [['sku', 'int64'], ['spec', 'struct<colour string, size string>'], ['bins', 'array<int64>'], ['price', 'numeric']]),
-  });
+  };
 }
 
 describe.skipIf(analyzerPlatformGap)('enforced contracts on BigQuery (local BigQuery)', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = project(bq.endpoint);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery(project, (local) => ({ bq, dir } = local));
 
   it('builds contracted tables, flat and nested, and refuses nested type mismatches with dbt’s table', async () => {
     const result = await build({ projectDir: dir, profilesDir: dir });

@@ -3,21 +3,22 @@
  * on a view, `grant_access_to` (the view authorized on another dataset), what tables.get then answers
  * (description, labels, partitioning, clustering), and catalog.json as dbt-bigquery's catalog writes it.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import { projectsRemovedAfterAll } from '../../test-support/temp-projects.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, getTable } from '../../test-support/local-bigquery-client.js';
 import { build, docsGenerate, runOperation } from '../../api/index.js';
 import { readCatalogColumns } from '../../api/project-lineage.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
-const profile = (endpoint: string): string => `atlas:\n  target: dev\n  outputs:\n    dev:\n      type: bigquery\n      method: oauth-secrets\n      token: tok-never-shown\n      project: orbit-test\n      dataset: core\n      location: EU\n      threads: 2\n      api_endpoint: ${endpoint}\n`;
+const profile = (endpoint: string): string => bigQueryProfile('atlas', 'dev', bigQueryOutput('dev', { endpoint, project: 'orbit-test', dataset: 'core', token: 'tok-never-shown', threads: 2 }));
 
-function project(endpoint: string): string {
-  return writeProject({
+function project(endpoint: string): Record<string, string> {
+  return {
     'project.yml': "name: atlas\nprofile: atlas\non-run-start:\n  - \"create schema if not exists `orbit-test`.`partner_share`\"\n",
     'profiles.yml': profile(endpoint),
     'models/stations.sql': "{{ config(materialized='table', partition_by={'field': 'opened_on', 'data_type': 'date', 'granularity': 'month'}, cluster_by=['code', 'region'], labels={'tier': 'gold'}, persist_docs={'relation': true, 'columns': true}) }}\nselect 'KX' as code, 'north' as region, date '2025-03-04' as opened_on union all select 'QB', 'south', date '2025-07-01'",
@@ -28,20 +29,13 @@ function project(endpoint: string): string {
       '  - name: stations', '    description: Every station we run', '    columns:', '      - name: code', '        description: Three-letter station code',
       '  - name: station_feed', '    description: What partners read', '    columns:', '      - name: region', '        description: Where the station sits', '',
     ].join('\n'),
-  });
+  };
 }
 
 describe.skipIf(analyzerPlatformGap)('persist_docs, grant_access_to and the catalog on BigQuery', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = project(bq.endpoint);
-  });
-  afterAll(async () => {
-    await bq.close();
-    removeProject(dir);
-  });
+  useLocalBigQuery(project, (local) => ({ bq, dir } = local));
 
   it('sets a view’s column descriptions and authorizes it once on the listed dataset', async () => {
     for (let run = 0; run < 2; run++) {
@@ -103,19 +97,9 @@ describe.skipIf(analyzerPlatformGap)('persist_docs, grant_access_to and the cata
 
 describe.skipIf(analyzerPlatformGap)('dbt-bigquery configs Strata does not carry out are never silently ignored', () => {
   let bq: LocalBigQuery;
-  const dirs: string[] = [];
-  const at = (files: Record<string, string>): string => {
-    const dir = writeProject({ 'project.yml': 'name: atlas\nprofile: atlas\n', 'profiles.yml': profile(bq.endpoint), ...files });
-    dirs.push(dir);
-    return dir;
-  };
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-  });
-  afterAll(async () => {
-    await bq.close();
-    for (const d of dirs) removeProject(d);
-  });
+  const written = projectsRemovedAfterAll();
+  const at = (files: Record<string, string>): string => written({ 'project.yml': 'name: atlas\nprofile: atlas\n', 'profiles.yml': profile(bq.endpoint), ...files });
+  useLocalBigQuery(undefined, (local) => ({ bq } = local));
 
   it('time_ingestion_partitioning stops the build before any job, naming the file, line and fix', async () => {
     const dir = at({ 'models/arrivals.sql': "{{ config(materialized='incremental',\n    partition_by={'field': 'seen_at', 'data_type': 'timestamp', 'time_ingestion_partitioning': true}) }}\nselect current_timestamp() as seen_at" });

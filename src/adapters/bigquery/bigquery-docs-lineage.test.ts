@@ -3,11 +3,11 @@
  * runs through the adapter (here against the loopback BigQuery), and the column lineage traces the SQL so
  * compiled. A `secret()` the query reads is a job parameter: its value is in no artifact or cache.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
 import { build, docsGenerate } from '../../api/index.js';
 import type { LineageArtifact } from '../../lineage/index.js';
@@ -37,22 +37,15 @@ describe.skipIf(analyzerPlatformGap)('docs generate on BigQuery compiles with ex
   let bq: LocalBigQuery;
   let dir: string;
   const options = (): { projectDir: string; profilesDir: string; env: NodeJS.ProcessEnv } => ({ projectDir: dir, profilesDir: dir, env: { ...process.env, DOCS_PEPPER: PEPPER } });
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: inn\nprofile: inn\nseeds:\n  inn:\n    +column_types: {room: INT64, floor: INT64}\n',
-      'profiles.yml': `inn:\n  target: dev\n  outputs:\n    dev:\n      type: bigquery\n      method: oauth-secrets\n      token: ${TOKEN}\n      project: inn-test\n      dataset: front\n      location: EU\n      threads: 1\n      api_endpoint: ${bq.endpoint}\n`,
-      'seeds/rooms.csv': 'room,floor,wing,keycode\n101,1,east,k1\n204,2,west,k2\n',
-      'macros/all_but.sql': ALL_BUT,
-      'models/room_list.sql': "select {{ all_but(ref('rooms'), drop=['keycode']) }} from {{ ref('rooms') }}",
-      'models/floors.sql': "{% if execute %}{% set top = run_query('select max(floor) as f from ' ~ ref('rooms')).columns[0].values()[0] %}{% else %}{% set top = 0 %}{% endif %}select room, {{ top }} - floor as floors_below_top from {{ ref('rooms') }}",
-      'models/tagged.sql': "{% if execute %}{% set h = run_query('select substr(to_hex(sha256(' ~ secret('DOCS_PEPPER') ~ ')), 1, 6) as h').columns[0].values()[0] %}{% else %}{% set h = '' %}{% endif %}select room, '{{ h }}' as batch from {{ ref('rooms') }}",
-    }, false);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: inn\nprofile: inn\nseeds:\n  inn:\n    +column_types: {room: INT64, floor: INT64}\n',
+    'profiles.yml': bigQueryProfile('inn', 'dev', bigQueryOutput('dev', { endpoint, project: 'inn-test', dataset: 'front', token: TOKEN })),
+    'seeds/rooms.csv': 'room,floor,wing,keycode\n101,1,east,k1\n204,2,west,k2\n',
+    'macros/all_but.sql': ALL_BUT,
+    'models/room_list.sql': "select {{ all_but(ref('rooms'), drop=['keycode']) }} from {{ ref('rooms') }}",
+    'models/floors.sql': "{% if execute %}{% set top = run_query('select max(floor) as f from ' ~ ref('rooms')).columns[0].values()[0] %}{% else %}{% set top = 0 %}{% endif %}select room, {{ top }} - floor as floors_below_top from {{ ref('rooms') }}",
+    'models/tagged.sql': "{% if execute %}{% set h = run_query('select substr(to_hex(sha256(' ~ secret('DOCS_PEPPER') ~ ')), 1, 6) as h').columns[0].values()[0] %}{% else %}{% set h = '' %}{% endif %}select room, '{{ h }}' as batch from {{ ref('rooms') }}",
+  }), (local) => ({ bq, dir } = local));
 
   it('runs the templates’ queries once, traces the models that need them, and writes no secret', async () => {
     const built = await build(options());

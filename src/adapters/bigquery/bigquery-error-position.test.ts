@@ -3,11 +3,11 @@
  * line where the compiled SQL allows — Jinja before the bad line moves the compiled line numbers — in a build
  * and in `strata plan`, whose errors also name the file.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap } from '../../test-support/local-bigquery-client.js';
 import { build, plan } from '../../api/index.js';
 import { sourcePosition } from '../../execute/warehouse-error.js';
@@ -30,18 +30,11 @@ const MODEL = [
 describe.skipIf(analyzerPlatformGap)('where a BigQuery semantic error points', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: atlas\nprofile: atlas\n',
-      'profiles.yml': `atlas:\n  target: dev\n  outputs:\n    dev:\n      type: bigquery\n      method: oauth-secrets\n      token: tok-never-shown\n      project: orbit-test\n      dataset: core\n      location: EU\n      threads: 1\n      api_endpoint: ${bq.endpoint}\n`,
-      'models/regional.sql': MODEL,
-    });
-  });
-  afterAll(async () => {
-    await bq.close();
-    removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: atlas\nprofile: atlas\n',
+    'profiles.yml': bigQueryProfile('atlas', 'dev', bigQueryOutput('dev', { endpoint, project: 'orbit-test', dataset: 'core', token: 'tok-never-shown' })),
+    'models/regional.sql': MODEL,
+  }), (local) => ({ bq, dir } = local));
 
   it('a build names the compiled line and the model file’s line', async () => {
     const r = await build({ projectDir: dir, profilesDir: dir });

@@ -5,11 +5,11 @@
  * insert_overwrite (dynamic and static partitions), append, snapshots (timestamp and check strategies, hard
  * deletes invalidated or recorded) and quarantine leave the rows BigQuery would.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
 import { build } from '../../api/index.js';
 
@@ -25,10 +25,10 @@ const CUSTOMERS_2 = 'id,name,updated_at\n1,Ada,2026-01-01 00:00:00\n2,Grace H,20
 const incremental = (config: string, filter = ''): string =>
   `{{ config(materialized='incremental', ${config}) }}\nselect id, amount, date(ordered_at) as order_date from {{ ref('raw_orders') }}${filter ? `\n{% if is_incremental() %}${filter}{% endif %}` : ''}`;
 
-function project(endpoint: string): string {
-  return writeProject({
+function project(endpoint: string): Record<string, string> {
+  return {
     'project.yml': 'name: shop\nprofile: shop\nseeds:\n  shop:\n    raw_orders:\n      +column_types: {id: INT64, amount: INT64, ordered_at: TIMESTAMP}\n    raw_customers:\n      +column_types: {id: INT64, name: STRING, updated_at: TIMESTAMP}\n',
-    'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.on-data\n      project: acme-data\n      dataset: analytics\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`,
+    'profiles.yml': bigQueryProfile('shop', 'prod', bigQueryOutput('prod', { endpoint, project: 'acme-data', dataset: 'analytics', token: 'ya29.on-data' })),
     'seeds/raw_orders.csv': ORDERS_1,
     'seeds/raw_customers.csv': CUSTOMERS_1,
     'models/orders_view.sql': "{{ config(materialized='view') }}\nselect id, amount * 2 as doubled from {{ ref('raw_orders') }}",
@@ -44,7 +44,7 @@ function project(endpoint: string): string {
     'snapshots/customers_ts.sql': "{% snapshot customers_ts %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='invalidate') }}\nselect id, name, updated_at from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
     'snapshots/customers_deletions.sql': "{% snapshot customers_deletions %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='new_record') }}\nselect id, name, updated_at from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
     'snapshots/customers_check.sql': "{% snapshot customers_check %}\n{{ config(unique_key='id', strategy='check', check_cols=['name'], hard_deletes='invalidate') }}\nselect id, name from {{ ref('raw_customers') }}\n{% endsnapshot %}\n",
-  });
+  };
 }
 
 describe.skipIf(analyzerPlatformGap)('materializations on BigQuery, on data (local BigQuery executing on DuckDB)', () => {
@@ -52,14 +52,7 @@ describe.skipIf(analyzerPlatformGap)('materializations on BigQuery, on data (loc
   let dir: string;
   const rows = (sql: string): Promise<Record<string, unknown>[]> => queryRows(bq.endpoint, sql, { project: 'acme-data' });
   const table = (name: string, columns = 'id, amount, cast(order_date as string) as d'): Promise<Record<string, unknown>[]> => rows(`select ${columns} from \`acme-data\`.\`analytics\`.\`${name}\` order by 1${columns.includes(',') ? ', 2' : ''}`);
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = project(bq.endpoint);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery(project, (local) => ({ bq, dir } = local));
 
   it('a first build: seeds loaded, table, view, incrementals created, the quarantined row set aside, snapshots started', async () => {
     const result = await build({ projectDir: dir, profilesDir: dir });

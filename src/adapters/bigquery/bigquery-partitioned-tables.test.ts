@@ -4,11 +4,11 @@
  * (no unfiltered query of it, the row count from the job), and a change of `partition_by` / `cluster_by`
  * (BigQuery refuses `create or replace` with another spec: the new table is built aside, then swapped in).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
 import { build, plan } from '../../api/index.js';
 
@@ -23,22 +23,15 @@ describe.skipIf(analyzerPlatformGap)('partitioned tables on BigQuery (local BigQ
   let dir: string;
   const rows = (sql: string): Promise<Record<string, unknown>[]> => queryRows(bq.endpoint, sql, { project: 'acme-parts' });
   const failures = (r: Awaited<ReturnType<typeof build>>): string[] => r.results.filter((x) => !['success', 'pass'].includes(x.status)).map((x) => `${x.uniqueId}: ${x.message}`);
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: parts\nprofile: parts\nseeds:\n  parts:\n    readings:\n      +column_types: {sensor: STRING, read_on: DATE, level: INT64}\n',
-      'profiles.yml': `parts:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.parts\n      project: acme-parts\n      dataset: lake\n      location: EU\n      threads: 1\n      api_endpoint: ${bq.endpoint}\n`,
-      'seeds/readings.csv': READINGS_1,
-      'models/levels_required.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date'}, cluster_by=['sensor'], require_partition_filter=true) }}\nselect sensor, read_on, level from {{ ref('readings') }}",
-      'models/levels_layout.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date', 'granularity': var('grain', 'day')}, cluster_by=var('keys', ['sensor'])) }}\nselect sensor, read_on, {{ var('level', 'level') }} as level from {{ ref('readings') }}",
-      'models/levels_dynamic.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\nselect sensor, read_on, level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
-      'models/levels_bumped.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\n{% call set_sql_header(config) %}\ncreate temp function bump(x int64) as (x + 1);\n{%- endcall %}\nselect sensor, read_on, bump(level) as level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
-    });
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: parts\nprofile: parts\nseeds:\n  parts:\n    readings:\n      +column_types: {sensor: STRING, read_on: DATE, level: INT64}\n',
+    'profiles.yml': bigQueryProfile('parts', 'prod', bigQueryOutput('prod', { endpoint, project: 'acme-parts', dataset: 'lake', token: 'ya29.parts' })),
+    'seeds/readings.csv': READINGS_1,
+    'models/levels_required.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date'}, cluster_by=['sensor'], require_partition_filter=true) }}\nselect sensor, read_on, level from {{ ref('readings') }}",
+    'models/levels_layout.sql': "{{ config(materialized='table', partition_by={'field': 'read_on', 'data_type': 'date', 'granularity': var('grain', 'day')}, cluster_by=var('keys', ['sensor'])) }}\nselect sensor, read_on, {{ var('level', 'level') }} as level from {{ ref('readings') }}",
+    'models/levels_dynamic.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\nselect sensor, read_on, level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
+    'models/levels_bumped.sql': "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by={'field': 'read_on', 'data_type': 'date'}) }}\n{% call set_sql_header(config) %}\ncreate temp function bump(x int64) as (x + 1);\n{%- endcall %}\nselect sensor, read_on, bump(level) as level from {{ ref('readings') }}\n{% if is_incremental() %}where read_on >= _dbt_max_partition{% endif %}",
+  }), (local) => ({ bq, dir } = local));
 
   it('a table with require_partition_filter: no unfiltered query of it, its rows from the job, as dbt-bigquery', async () => {
     const first = await build({ projectDir: dir, profilesDir: dir, select: ['readings', 'levels_required'] });

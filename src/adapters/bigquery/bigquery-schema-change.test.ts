@@ -4,11 +4,11 @@
  * ALTER COLUMN only widens), partitioning kept, then merges; `fail` stops on a type-only change; and a
  * dropped column is gone from the table (the local server carries out DROP COLUMN).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { analyzerPlatformGap, getTable, queryRows } from '../../test-support/local-bigquery-client.js';
 import { run } from '../../api/index.js';
 
@@ -22,19 +22,12 @@ describe.skipIf(analyzerPlatformGap)('on_schema_change and changed column types 
   let dir: string;
   const opts = (vars?: string) => ({ projectDir: dir, profilesDir: dir, ...(vars ? { vars } : {}) });
   const fields = async (table: string) => ((await getTable(bq.endpoint, `acme-osc.ledger.${table}`)).schema.fields as { name: string; type: string }[]).map((f) => `${f.name} ${f.type}`);
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = writeProject({
-      'project.yml': 'name: books\nprofile: books\n',
-      'profiles.yml': `books:\n  target: local\n  outputs:\n    local:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.osc\n      project: acme-osc\n      dataset: ledger\n      location: EU\n      threads: 1\n      api_endpoint: ${bq.endpoint}\n`,
-      'models/balances.sql': model('sync_all_columns', "cast(10 as int64) as amount, 'x' as dropped_later"),
-      'models/strict.sql': model('fail', 'cast(10 as int64) as amount'),
-    });
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery((endpoint) => ({
+    'project.yml': 'name: books\nprofile: books\n',
+    'profiles.yml': bigQueryProfile('books', 'local', bigQueryOutput('local', { endpoint, project: 'acme-osc', dataset: 'ledger', token: 'ya29.osc' })),
+    'models/balances.sql': model('sync_all_columns', "cast(10 as int64) as amount, 'x' as dropped_later"),
+    'models/strict.sql': model('fail', 'cast(10 as int64) as amount'),
+  }), (local) => ({ bq, dir } = local));
 
   it('sync_all_columns: the type changed, the missing column dropped, the new rows merged', async () => {
     expect((await run(opts())).results.map((r) => r.status)).toEqual(['success', 'success']);

@@ -5,13 +5,12 @@
  * instants, numbers). A passing unit test is one query job, nested columns (STRUCT, ARRAY) in its result too.
  * A wrong expected row fails the command (exit 1) with a diff.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
+import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../test-support/demo-project.js';
-import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
+import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
+import { strataCli } from '../../test-support/strata-cli.js';
 import { analyzerPlatformGap, withoutQueryComment } from '../../test-support/local-bigquery-client.js';
 import { build } from '../../api/index.js';
 import { CapturingReporter } from '../../diagnostics/index.js';
@@ -48,35 +47,21 @@ unit_tests:
       rows: [{id: 4, tag: 'x'}, {id: 5, tag: 'x'}]
 `;
 
-function project(endpoint: string): string {
-  return writeProject({
+function project(endpoint: string): Record<string, string> {
+  return {
     'project.yml': 'name: shop\nprofile: shop\nseeds:\n  shop:\n    raw_orders:\n      +column_types: {id: INT64, raw_amount: STRING, ordered_at: TIMESTAMP, shipped_at: TIMESTAMP}\n',
-    'profiles.yml': `shop:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      method: oauth-secrets\n      token: ya29.unit\n      project: acme-data\n      dataset: analytics\n      location: EU\n      threads: 1\n      api_endpoint: ${endpoint}\n`,
+    'profiles.yml': bigQueryProfile('shop', 'prod', bigQueryOutput('prod', { endpoint, project: 'acme-data', dataset: 'analytics', token: 'ya29.unit' })),
     'seeds/raw_orders.csv': 'id,raw_amount,ordered_at,shipped_at\n1,10,2026-01-01 09:00:00,2026-01-01 12:00:00\n',
     'models/orders.sql': MODEL,
     'models/nested.sql': "select id, 'x' as tag, struct(id as a, raw_amount as b) as s, [id, id + 1] as l from {{ ref('raw_orders') }}",
     'models/unit_tests.yml': unitTests("{id: 3, amount: 30, hours_to_ship: 25, order_day: '2026-01-02', ordered_at: '2026-01-02T11:00:00.000Z', quarter: 7.5}"),
-  });
+  };
 }
-
-const strata = (args: string[], cwd: string): Promise<{ code: number; out: string }> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'bin', 'strata.js'), ...args], { cwd, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
 
 describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local BigQuery)', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-    dir = project(bq.endpoint);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
-  });
+  useLocalBigQuery(project, (local) => ({ bq, dir } = local));
 
   it('passes on BigQuery-only SQL, typed from the real seed table, and creates nothing for the test', async () => {
     const reporter = new CapturingReporter();
@@ -94,7 +79,7 @@ describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local B
 
   it('a wrong expected row fails the build with exit 1 and a diff of the rows', async () => {
     writeFileSync(join(dir, 'models', 'unit_tests.yml'), unitTests("{id: 3, amount: 30, hours_to_ship: 24, order_day: '2026-01-02', ordered_at: '2026-01-02T11:00:00.000Z', quarter: 7.5}"));
-    const r = await strata(['build', '--select', 'orders'], dir);
+    const r = await strataCli(dir, 'build', '--select', 'orders');
     expect(r.out).toContain('actual rows differ from expected');
     expect(r.out).toContain('- expected, missing: {id: "3", amount: "30", hours_to_ship: "24", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
     expect(r.out).toContain('+ actual, unexpected: {id: "3", amount: "30", hours_to_ship: "25", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
