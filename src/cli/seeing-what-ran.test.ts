@@ -65,6 +65,9 @@ describe('seeing what ran', () => {
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/^create or replace table "test"\."main"\."a" as/);
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'schema.yml', 'not_null_a_id.sql'), 'utf8')).toContain('is null');
     expect(r.out).toContain('compiled code at target/compiled/p/models/schema.yml/not_null_a_id.sql');
+    // run_results.json holds dbt's message alone (build_test_run_result), the console adds where the SQL is.
+    const failed = (JSON.parse(readFileSync(join(d, 'target', 'run_results.json'), 'utf8')).results as { unique_id: string; message: string | null; failures: number }[]).find((x) => x.unique_id.startsWith('test.p.not_null_a_id'))!;
+    expect(failed).toMatchObject({ message: 'Got 1 result, configured to fail if != 0', failures: 1 });
     // The next run leaves a file that would get the same text alone, and rewrites one that would not.
     const a = join(d, 'target', 'run', 'p', 'models', 'a.sql');
     const old = new Date(Date.now() - 3600_000);

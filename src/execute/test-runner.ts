@@ -59,8 +59,10 @@ export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, conne
   }
   return {
     status: verdict.status,
-    // As dbt: a failing test names the compiled SQL to run by hand.
+    // As dbt: a failing test names the compiled SQL to run by hand (on the console; run_results.json holds
+    // dbt's build_test_run_result message: none on a pass, `Got N results, configured to …` otherwise).
     message: verdict.status !== 'pass' && node.compiledPath ? `${verdict.message}; compiled code at ${node.compiledPath}` : verdict.message,
+    resultMessage: verdict.status === 'pass' ? null : verdict.message,
     failures: verdict.failures,
     blocksDownstream: verdict.status === 'fail',
     adapterResponse: { code: 'SELECT', rows_affected: verdict.failures },
