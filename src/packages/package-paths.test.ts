@@ -112,7 +112,9 @@ describe("a package's paths as dbt gives them", () => {
     const resultOf = (id: string): Json => (runResults.results as Json[]).find((r) => r.unique_id === id)!;
     // The file the user opens, from the project root; the compiled SQL at dbt's place.
     expect(resultOf('model.bad_pkg.broken')).toMatchObject({ status: 'error', message: expect.stringContaining('in dbt_packages/bad_pkg/models/broken.sql') });
-    expect(resultOf('test.bad_pkg.always_fails')).toMatchObject({ status: 'fail', message: expect.stringContaining('compiled code at target/compiled/bad_pkg/tests/always_fails.sql') });
+    // run_results.json holds dbt's message; the terminal (the command's results) names the compiled SQL.
+    expect(resultOf('test.bad_pkg.always_fails')).toMatchObject({ status: 'fail', message: 'Got 1 result, configured to fail if != 0' });
+    expect(result.results.find((r) => r.uniqueId === 'test.bad_pkg.always_fails')?.message).toContain('compiled code at target/compiled/bad_pkg/tests/always_fails.sql');
     expect(existsSync(join(dir, 'dbt_packages/bad_pkg/models/broken.sql'))).toBe(true);
     expect(existsSync(join(dir, 'target/compiled/bad_pkg/tests/always_fails.sql'))).toBe(true);
 
