@@ -1,7 +1,8 @@
 /**
  * FLOAT64 equality the text does not write with `=` — IN, NOT IN, IN UNNEST, IN (subquery), BETWEEN,
  * CASE x WHEN, NULLIF — where the local BigQuery held NaN equal to itself (and above +inf), as DuckDB does;
- * BigQuery compares NaN as IEEE does (data-types#floating_point_semantics). Expected rows are those of
+ * BigQuery compares NaN as IEEE does (data-types#floating_point_semantics), but groups NaNs together in
+ * GROUP BY and DISTINCT (data-types#groupable_data_types), which the local analyzer refused. Expected rows are those of
  * ZetaSQL's reference evaluator, run offline as in translation-drift.test.ts. Also: ORDER BY a position and
  * a DECLARE's window function in a statement that sorts by FLOAT64 (refused before), and a typed site
  * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check).
@@ -23,6 +24,9 @@ const VALUES: [string, unknown[][]][] = [
   [`select t.x between 0 and t.x + 1 as a from (select ${NAN} as x) as t`, [['false']]],
   [`select case x when x then 'same' else 'other' end as a, case x * 1 when 1.0 then 'one' else 'other' end as b from ${ONE_NAN}`, [['other', 'other']]],
   [`select cast(nullif(x, x) as string) as a, cast(nullif(1.0, x) as string) as b, cast(nullif(x, 1.0) as string) as c from ${ONE_NAN}`, [['nan', '1', 'nan']]],
+  // GROUP BY and DISTINCT of FLOAT64 (refused here before, as BigQuery once did): NaNs are one group, and so are 0 and -0.
+  [`select cast(a as string) as g, count(*) as n from unnest([${NAN}, ${NAN}, 1.0, 0.0, -0.0]) as a group by a order by a`, [['nan', '2'], ['0', '2'], ['1', '1']]],
+  [`select (select count(*) from (select distinct a from unnest([${NAN}, ${NAN}, null, 0.0, -0.0]) as a)) as d, (select count(distinct a) from unnest([${NAN}, ${NAN}, 1.0]) as a) as c`, [['3', '2']]],
   // Sorting by FLOAT64 through a select-list position: NaN first ascending, last (before NULL) descending.
   [`select x from unnest([1.0, ${NAN}, null]) as x order by 1`, [[null], ['NaN'], ['1']]],
   [`select k, sum(x) as s from unnest([1.0, ${NAN}, 3.0]) as x with offset k group by k order by 2 desc, 1`, [['2', '3'], ['0', '1'], ['1', 'NaN']]],
@@ -40,6 +44,11 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 NaN in IN, BET
   it.each(VALUES)('%s', async (sql, expected) => {
     const rows = await queryRows(bq.endpoint, sql);
     expect(rows.map((r) => Object.values(r).map((v) => (v === null ? null : String(v))))).toEqual(expected);
+  });
+
+  it('refuses a window PARTITION BY of FLOAT64 as BigQuery does', async () => {
+    const answer = await query(bq.endpoint, `select count(*) over (partition by a) as c from unnest([${NAN}, 1.0]) as a`);
+    expect(answer.error).toMatchObject({ reason: 'invalidQuery', message: 'Partitioning by expressions of type FLOAT64 is not allowed at [1:36]' });
   });
 
   it('refuses a join USING a FLOAT64 column by name, not matching NaN to NaN', async () => {
