@@ -68,8 +68,9 @@ function selectList(tr: Translator, order: number): SelectList {
     for (let j = start; j < end; j++) if (significant(tr.t[j]!)) sig.push(j);
     const last = tr.t[sig.at(-1) ?? -1];
     const before = tr.t[sig.at(-2) ?? -1];
-    // `*` and `t.*` stand for several columns: positions after them are not known from the text.
-    const star = last?.kind === 'punct' && last.text === '*';
+    // `*`, `t.*` and `* except (…)` stand for several columns: positions after them are not known from the text.
+    const isStar = (j: number, k: number): boolean => tr.t[j]!.kind === 'punct' && tr.t[j]!.text === '*' && (k === 0 || tr.t[sig[k - 1]!]!.text === '.');
+    const star = sig.some((j, k) => isStar(j, k));
     items.push(last && !star && !items.includes(undefined) ? [sig[0]!, sig.at(-1)!] : undefined);
     if (!last || (last.kind !== 'word' && last.kind !== 'ident') || !before) return;
     const explicit = wordOf(before) === 'as';
@@ -138,7 +139,7 @@ export function nanOrderBy(tr: Translator, i: number): [string, number] {
     const t = tr.t[sig[0]!]!;
     // A position names a select-list item: its NaN key comes from the item's expression, the position stays DuckDB's sort key.
     const position = keyEnd === 1 && t.kind === 'number' && /^\d+$/.test(t.text) ? selected[Number(t.text) - 1] : undefined;
-    if (keyEnd === 1 && t.kind === 'number' && !position) throw new Untranslatable('ORDER BY a select-list position after a `*` or a set operation in a statement that sorts by FLOAT64 (BigQuery sorts NaN first)');
+    if (keyEnd === 1 && t.kind === 'number' && !position) throw new Untranslatable('ORDER BY a select-list position after select * or a set operation in a statement that sorts by FLOAT64 (BigQuery sorts NaN first)');
     const key = tr.emit(s, sig[keyEnd - 1]! + 1).trim();
     const aliased = position ?? (keyEnd === 1 && (t.kind === 'word' || t.kind === 'ident') ? aliases.get(t.text.toLowerCase()) : undefined);
     const nanKey = aliased ? `strata_bq_nan_order(${tr.emit(aliased[0], aliased[1] + 1).trim()})` : `strata_bq_nan_order(${key})`;
