@@ -58,9 +58,11 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 NaN in IN, BET
     expect(answer.error?.message).toContain('not translated to DuckDB: a join USING a FLOAT64 column');
   });
 
-  it('refuses ORDER BY a position after `*` in a statement that sorts by FLOAT64, and sorts by an item\'s position otherwise', async () => {
+  it('refuses ORDER BY a position after `*`, or of a set operation, in a statement that sorts by FLOAT64, and sorts by an item\'s position otherwise', async () => {
     const answer = await query(bq.endpoint, `select * from unnest([1.0, ${NAN}]) as x order by 1`);
-    expect(answer.error?.message).toContain('not translated to DuckDB: ORDER BY a select-list position after select * or a set operation');
+    expect(answer.error?.message).toContain('not translated to DuckDB: ORDER BY a select-list position after select *');
+    const set = await query(bq.endpoint, `select x from unnest([1.0, ${NAN}]) as x union all select 2.0 order by x`);
+    expect(set.error?.message).toContain('not translated to DuckDB: ORDER BY of a UNION, INTERSECT or EXCEPT in a statement that sorts by FLOAT64');
     const rows = await queryRows(bq.endpoint, `select cast(x as string) as s, x * 2 as d from unnest([1.0, ${NAN}, -1.0]) as x order by 2`);
     expect(rows.map((r) => r.s)).toEqual(['nan', '-1', '1']);
   });

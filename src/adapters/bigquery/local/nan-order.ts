@@ -33,6 +33,8 @@ const OPERATOR_WORDS = new Set(['and', 'or', 'not', 'is', 'in', 'like', 'between
 interface SelectList {
   aliases: Map<string, [number, number]>;
   items: ([number, number] | undefined)[];
+  /** The ORDER BY sorts a UNION's, INTERSECT's or EXCEPT's result. */
+  ofSet: boolean;
 }
 
 /** Words that end an ORDER BY list at its own depth. */
@@ -48,7 +50,7 @@ const ENDS = new Set(['limit', 'offset', 'rows', 'range', 'groups', 'qualify', '
 function selectList(tr: Translator, order: number): SelectList {
   const aliases = new Map<string, [number, number]>();
   const items: ([number, number] | undefined)[] = [];
-  const list: SelectList = { aliases, items };
+  const list: SelectList = { aliases, items, ofSet: false };
   let depth = 0;
   let select = -1;
   for (let k = order - 1; k >= 0 && select < 0; k--) {
@@ -56,10 +58,11 @@ function selectList(tr: Translator, order: number): SelectList {
     if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth++;
     else if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) {
       if (depth-- === 0) return list;
-    } else if (depth === 0 && ['union', 'intersect', 'except'].includes(wordOf(t))) return list;
+    } else if (depth === 0 && ['union', 'intersect', 'except'].includes(wordOf(t))) return { ...list, ofSet: true };
     else if (depth === 0 && wordOf(t) === 'select') select = k;
   }
-  if (select < 0 || followsSetOperation(tr, select)) return list;
+  if (select < 0) return list;
+  if (followsSetOperation(tr, select)) return { ...list, ofSet: true };
   let start = select + 1;
   while (['distinct', 'all'].includes(wordOf(tr.t[tr.next(start - 1)]))) start = tr.next(start - 1) + 1;
   depth = 0;
@@ -113,7 +116,9 @@ function followsSetOperation(tr: Translator, select: number): boolean {
 /** `ORDER BY …` at `i` (the `order` word) with NaN sorted as BigQuery sorts it; the index after its items. */
 export function nanOrderBy(tr: Translator, i: number): [string, number] {
   const by = tr.next(i);
-  const { aliases, items: selected } = selectList(tr, i);
+  const { aliases, items: selected, ofSet } = selectList(tr, i);
+  // DuckDB sorts a set's result only by its columns, not by a function of them (the NaN key).
+  if (ofSet) throw new Untranslatable('ORDER BY of a UNION, INTERSECT or EXCEPT in a statement that sorts by FLOAT64 (BigQuery sorts NaN first; sort the set in an outer query)');
   const items: [number, number][] = [];
   let start = by + 1;
   let k = by + 1;
@@ -139,7 +144,7 @@ export function nanOrderBy(tr: Translator, i: number): [string, number] {
     const t = tr.t[sig[0]!]!;
     // A position names a select-list item: its NaN key comes from the item's expression, the position stays DuckDB's sort key.
     const position = keyEnd === 1 && t.kind === 'number' && /^\d+$/.test(t.text) ? selected[Number(t.text) - 1] : undefined;
-    if (keyEnd === 1 && t.kind === 'number' && !position) throw new Untranslatable('ORDER BY a select-list position after select * or a set operation in a statement that sorts by FLOAT64 (BigQuery sorts NaN first)');
+    if (keyEnd === 1 && t.kind === 'number' && !position) throw new Untranslatable('ORDER BY a select-list position after select * in a statement that sorts by FLOAT64 (BigQuery sorts NaN first)');
     const key = tr.emit(s, sig[keyEnd - 1]! + 1).trim();
     const aliased = position ?? (keyEnd === 1 && (t.kind === 'word' || t.kind === 'ident') ? aliases.get(t.text.toLowerCase()) : undefined);
     const nanKey = aliased ? `strata_bq_nan_order(${tr.emit(aliased[0], aliased[1] + 1).trim()})` : `strata_bq_nan_order(${key})`;
