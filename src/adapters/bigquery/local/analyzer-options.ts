@@ -39,9 +39,13 @@ export interface AnalyzerSettings {
   analyzerOptions(parameters: { name: string; type: TypeProto }[]): Record<string, unknown>;
 }
 
-/** The language and analyzer options, from the enum values the loaded protos define. */
+/**
+ * The language and analyzer options, from the enum values the loaded protos define. FEATURE_DISALLOW_GROUP_BY_FLOAT
+ * stays off: BigQuery groups FLOAT64 in GROUP BY and DISTINCT (NaNs together, 0 with -0; data-types#groupable_data_types),
+ * and the analyzer still refuses a window's PARTITION BY of FLOAT64, as BigQuery does.
+ */
 export function analyzerSettings(zs: ZetaSql): AnalyzerSettings {
-  const features = zs.enumValues('zetasql.LanguageFeature').filter((n) => n.startsWith('FEATURE_') && !/DISABLE_|TEST_|DEPRECATED|SPANNER|DISALLOW_(?!GROUP_BY_FLOAT)/.test(n));
+  const features = zs.enumValues('zetasql.LanguageFeature').filter((n) => n.startsWith('FEATURE_') && !/DISABLE_|TEST_|DEPRECATED|SPANNER|DISALLOW_/.test(n));
   const kinds = zs.enumValues('zetasql.ResolvedNodeKind').filter((k) => k.endsWith('_STMT'));
   const languageOptions = { product_mode: 'PRODUCT_EXTERNAL', name_resolution_mode: 'NAME_RESOLUTION_DEFAULT', enabled_language_features: features, supported_statement_kinds: kinds };
   const option = Object.entries(KNOWN_OPTIONS).map(([name, type]) => ({ name, ...(type ? { type } : {}) }));

@@ -25,6 +25,9 @@ export const REFUSED_NAMESPACES = new Set(['net', 'hll_count', 'kll_quantiles', 
 /** Words that can follow a FROM item and are no alias. */
 export const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'right', 'full', 'inner', 'cross', 'join', 'group', 'order', 'limit', 'union', 'intersect', 'except', 'qualify', 'window', 'having', 'as']);
 
+/** Words followed by a bracket that is no call of theirs (`where (a + b) * c > 0`, `x in (…)`). */
+export const BRACKET_WORDS = new Set(['select', 'where', 'and', 'or', 'not', 'on', 'when', 'then', 'else', 'by', 'having', 'qualify', 'in', 'between', 'like', 'is', 'from', 'join', 'as', 'return', 'all', 'distinct']);
+
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 

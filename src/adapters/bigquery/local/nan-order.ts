@@ -29,28 +29,40 @@ export function sortsByFloat(root: unknown): boolean {
 /** Words after which a last word is an operand, not an implicit alias (`a and b`). */
 const OPERATOR_WORDS = new Set(['and', 'or', 'not', 'is', 'in', 'like', 'between', 'distinct', 'all', 'select', 'when', 'then', 'else', 'case', 'interval', 'exists']);
 
+/** A query's select list as the text writes it: each alias's expression, and each item's by position (`undefined` from a `*` on). */
+interface SelectList {
+  aliases: Map<string, [number, number]>;
+  items: ([number, number] | undefined)[];
+  /** The ORDER BY sorts a UNION's, INTERSECT's or EXCEPT's result. */
+  ofSet: boolean;
+}
+
 /** Words that end an ORDER BY list at its own depth. */
 const ENDS = new Set(['limit', 'offset', 'rows', 'range', 'groups', 'qualify', 'window', 'union', 'intersect', 'except', 'having']);
 
 /**
- * The select-list aliases of the query whose ORDER BY is at `order`, with their expressions' tokens: the
+ * The select list of the query whose ORDER BY is at `order` (its aliases and items, as expressions' tokens): the
  * nearest SELECT before it at its depth, unless a set operation lies between (its ORDER BY sorts the
  * result's columns). DuckDB cannot sort by a function of an alias whose expression may fail at run time
- * (an `error()` call of the typed forms), so the key is computed from the expression itself.
+ * (an `error()` call of the typed forms), so the key is computed from the expression itself; an item named
+ * by its position (`ORDER BY 1`) likewise.
  */
-function selectAliases(tr: Translator, order: number): Map<string, [number, number]> {
+function selectList(tr: Translator, order: number): SelectList {
   const aliases = new Map<string, [number, number]>();
+  const items: ([number, number] | undefined)[] = [];
+  const list: SelectList = { aliases, items, ofSet: false };
   let depth = 0;
   let select = -1;
   for (let k = order - 1; k >= 0 && select < 0; k--) {
     const t = tr.t[k]!;
     if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth++;
     else if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) {
-      if (depth-- === 0) return aliases;
-    } else if (depth === 0 && ['union', 'intersect', 'except'].includes(wordOf(t))) return aliases;
+      if (depth-- === 0) return list;
+    } else if (depth === 0 && ['union', 'intersect', 'except'].includes(wordOf(t))) return { ...list, ofSet: true };
     else if (depth === 0 && wordOf(t) === 'select') select = k;
   }
-  if (select < 0) return aliases;
+  if (select < 0) return list;
+  if (followsSetOperation(tr, select)) return { ...list, ofSet: true };
   let start = select + 1;
   while (['distinct', 'all'].includes(wordOf(tr.t[tr.next(start - 1)]))) start = tr.next(start - 1) + 1;
   depth = 0;
@@ -59,10 +71,18 @@ function selectAliases(tr: Translator, order: number): Map<string, [number, numb
     for (let j = start; j < end; j++) if (significant(tr.t[j]!)) sig.push(j);
     const last = tr.t[sig.at(-1) ?? -1];
     const before = tr.t[sig.at(-2) ?? -1];
+    // `*`, `t.*` and `* except (…)` stand for several columns: positions after them are not known from the text.
+    const isStar = (j: number, k: number): boolean => tr.t[j]!.kind === 'punct' && tr.t[j]!.text === '*' && (k === 0 || tr.t[sig[k - 1]!]!.text === '.');
+    const star = sig.some((j, k) => isStar(j, k));
+    items.push(last && !star && !items.includes(undefined) ? [sig[0]!, sig.at(-1)!] : undefined);
     if (!last || (last.kind !== 'word' && last.kind !== 'ident') || !before) return;
     const explicit = wordOf(before) === 'as';
     const implicit = !explicit && !OPERATOR_WORDS.has(wordOf(before)) && (before.kind === 'ident' || before.kind === 'word' || before.kind === 'number' || before.kind === 'string' || (before.kind === 'punct' && (before.text === ')' || before.text === ']')));
-    if ((explicit && sig.length >= 3) || (implicit && sig.length >= 2)) aliases.set(last.text.toLowerCase(), [sig[0]!, sig.at(explicit ? -3 : -2)!]);
+    if ((explicit && sig.length >= 3) || (implicit && sig.length >= 2)) {
+      const expression: [number, number] = [sig[0]!, sig.at(explicit ? -3 : -2)!];
+      aliases.set(last.text.toLowerCase(), expression);
+      items[items.length - 1] = items.at(-1) && expression;
+    }
   };
   for (let k = select + 1; k < order; k++) {
     const t = tr.t[k]!;
@@ -73,17 +93,32 @@ function selectAliases(tr: Translator, order: number): Map<string, [number, numb
       start = k + 1;
     } else if (depth === 0 && ['from', 'where', 'group', 'having', 'qualify', 'window'].includes(wordOf(t))) {
       item(k);
-      return aliases;
+      return list;
     }
   }
   item(order);
-  return aliases;
+  return list;
+}
+
+/** Whether a UNION, INTERSECT or EXCEPT comes before the SELECT at `select` in its query: the ORDER BY sorts the set's result. */
+function followsSetOperation(tr: Translator, select: number): boolean {
+  let depth = 0;
+  for (let k = select - 1; k >= 0; k--) {
+    const t = tr.t[k]!;
+    if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth++;
+    else if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) {
+      if (depth-- === 0) return false;
+    } else if (depth === 0 && ['union', 'intersect', 'except'].includes(wordOf(t))) return true;
+  }
+  return false;
 }
 
 /** `ORDER BY …` at `i` (the `order` word) with NaN sorted as BigQuery sorts it; the index after its items. */
 export function nanOrderBy(tr: Translator, i: number): [string, number] {
   const by = tr.next(i);
-  const aliases = selectAliases(tr, i);
+  const { aliases, items: selected, ofSet } = selectList(tr, i);
+  // DuckDB sorts a set's result only by its columns, not by a function of them (the NaN key).
+  if (ofSet) throw new Untranslatable('ORDER BY of a UNION, INTERSECT or EXCEPT in a statement that sorts by FLOAT64 (BigQuery sorts NaN first; sort the set in an outer query)');
   const items: [number, number][] = [];
   let start = by + 1;
   let k = by + 1;
@@ -106,10 +141,12 @@ export function nanOrderBy(tr: Translator, i: number): [string, number] {
     let keyEnd = sig.length;
     while (keyEnd > 0 && ['asc', 'desc', 'nulls', 'first', 'last'].includes(wordOf(tr.t[sig[keyEnd - 1]!]))) keyEnd--;
     if (keyEnd === 0) throw new Untranslatable('an ORDER BY item without an expression');
-    if (keyEnd === 1 && tr.t[sig[0]!]!.kind === 'number') throw new Untranslatable('ORDER BY a select-list position in a statement that sorts by FLOAT64 (BigQuery sorts NaN first)');
-    const key = tr.emit(s, sig[keyEnd - 1]! + 1).trim();
     const t = tr.t[sig[0]!]!;
-    const aliased = keyEnd === 1 && (t.kind === 'word' || t.kind === 'ident') ? aliases.get(t.text.toLowerCase()) : undefined;
+    // A position names a select-list item: its NaN key comes from the item's expression, the position stays DuckDB's sort key.
+    const position = keyEnd === 1 && t.kind === 'number' && /^\d+$/.test(t.text) ? selected[Number(t.text) - 1] : undefined;
+    if (keyEnd === 1 && t.kind === 'number' && !position) throw new Untranslatable('ORDER BY a select-list position after select * in a statement that sorts by FLOAT64 (BigQuery sorts NaN first)');
+    const key = tr.emit(s, sig[keyEnd - 1]! + 1).trim();
+    const aliased = position ?? (keyEnd === 1 && (t.kind === 'word' || t.kind === 'ident') ? aliases.get(t.text.toLowerCase()) : undefined);
     const nanKey = aliased ? `strata_bq_nan_order(${tr.emit(aliased[0], aliased[1] + 1).trim()})` : `strata_bq_nan_order(${key})`;
     const direction = sig.slice(keyEnd).map((j) => tr.t[j]!.text.toLowerCase());
     const dir = direction.filter((w) => w === 'asc' || w === 'desc').join(' ');

@@ -33,8 +33,11 @@ export interface AnalyzedStatement {
   offset?: number;
   effects: SchemaEffect[];
   inTransaction: boolean;
-  /** A DECLARE or SET of the script (node kind `script_declare` / `script_set`): names, type and value as written. */
-  variable?: { names: string[]; type?: string; value?: string };
+  /**
+   * A DECLARE or SET of the script (node kind `script_declare` / `script_set`): names, type and value as written,
+   * and the value's resolved expression (its parse locations count from the value's start), for its typed sites.
+   */
+  variable?: { names: string[]; type?: string; value?: string; resolved?: unknown };
 }
 
 export interface GateError {
@@ -197,12 +200,12 @@ class ScriptAnalysis {
     return buildCatalog({ paths: this.paths, columnsOf: (p) => this.schemas.columnsOf(p), fullName: (p) => this.schemas.keyOf(p), constants: this.constants, functions: this.functions, languageOptions: this.settings.languageOptions });
   }
 
-  /** An expression of a script statement (a DEFAULT, a SET's value): its type, or BigQuery's error placed in the script. */
-  private async expression(wrapper: any): Promise<TypeProto | GateError> {
+  /** An expression of a script statement (a DEFAULT, a SET's value): its type and resolved expression, or BigQuery's error placed in the script. */
+  private async expression(wrapper: any): Promise<{ type: TypeProto; resolved: unknown } | GateError> {
     const { start, end } = rangeOf(wrapper);
     try {
       const out = await this.zs.call('analyze', { simple_catalog: this.catalog(), options: this.options, sql_expression: this.bytes.subarray(start, end).toString('utf8') });
-      return expressionType(out.resolved_expression) ?? { type_kind: 'TYPE_STRING' };
+      return { type: expressionType(out.resolved_expression) ?? { type_kind: 'TYPE_STRING' }, resolved: leaf(out.resolved_expression)?.body };
     } catch (e) {
       return jobError(detailsOf(e), this.ctx, lineColumn(this.bytes, start));
     }
@@ -221,11 +224,12 @@ class ScriptAnalysis {
       }
     }
     const byDefault = body.default_value ? await this.expression(body.default_value) : undefined;
-    for (const r of [typed, byDefault]) if (r && 'reason' in r) return r;
-    const type = ((typed ?? byDefault) as TypeProto | undefined) ?? { type_kind: 'TYPE_INT64' };
+    if (typed && 'reason' in typed) return typed;
+    if (byDefault && 'reason' in byDefault) return byDefault;
+    const type = (typed as TypeProto | undefined) ?? byDefault?.type ?? { type_kind: 'TYPE_INT64' };
     const names: string[] = (body.variable_list?.identifier_list ?? []).map((id: { id_string: string }) => id.id_string);
     for (const name of names) this.constants.push({ name, type });
-    this.step('script_declare', body, { names, type: body.type ? this.slice(body.type) : undefined, value: body.default_value ? this.slice(body.default_value) : undefined });
+    this.step('script_declare', body, { names, type: body.type ? this.slice(body.type) : undefined, value: body.default_value ? this.slice(body.default_value) : undefined, resolved: byDefault?.resolved });
     return undefined;
   }
 
@@ -279,7 +283,7 @@ class ScriptAnalysis {
     if (ast.kind === 'ast_single_assignment_node') {
       const r = await this.expression(ast.body.expression);
       if ('reason' in r) return r;
-      this.step('script_set', ast.body, { names: [ast.body.variable?.id_string], value: this.slice(ast.body.expression) });
+      this.step('script_set', ast.body, { names: [ast.body.variable?.id_string], value: this.slice(ast.body.expression), resolved: r.resolved });
       return undefined;
     }
     const { start, end } = rangeOf(wrapper);

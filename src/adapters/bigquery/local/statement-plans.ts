@@ -139,7 +139,15 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
     const names = s.variable.names.map((n) => n.toLowerCase());
     for (const n of names) ctx.variables.add(n);
     const type = s.variable.type ? text(s.variable.type) : undefined;
-    const value = s.variable.value ? `(${text(s.variable.value)})` : 'NULL';
+    // The value was analyzed on its own: its typed sites count from its start.
+    const v = s.variable.value;
+    const typedValue = (sql: string): string => {
+      const r = s.variable!.resolved;
+      const own: TranslateContext = r ? { ...ctx, sites: typedSites(r, sql, 0), analytic: statementAnalyticCalls(r, sql, 0), floatOrder: sortsByFloat(r) } : ctx;
+      const tokens = tokenize(sql);
+      return translateRange(tokens, 0, tokens.length, own).trim();
+    };
+    const value = v ? `(${typedValue(v)})` : 'NULL';
     return { projects: [], sql: names.map((n) => `set variable ${quoteIdent(n)} = ${type ? `CAST(${value} AS ${type})` : value}`) };
   }
   const create = s.effects.find((e): e is Extract<SchemaEffect, { op: 'create' }> => e.op === 'create');

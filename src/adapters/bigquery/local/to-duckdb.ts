@@ -8,7 +8,7 @@
  * faithfully throws `Untranslatable`: the job says so instead of running something else.
  */
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
-import { CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
+import { BRACKET_WORDS, CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
 import { DEFAULT_SESSION_USER } from './session-user.js';
 import { CURRENT, interval } from './special-forms.js';
@@ -41,6 +41,7 @@ export class Translator {
   private readonly sites: Map<number, PlacedSite[]>;
   /** The sites being written: their operands are translated without them. */
   private readonly active = new Set<PlacedSite>();
+  private readonly written = new Set<PlacedSite>();
 
   constructor(readonly t: Token[], private readonly ctx: TranslateContext) {
     const placed = ctx.sites?.length ? placeSites(t, ctx.sites) : new Map<number, PlacedSite[]>();
@@ -110,8 +111,15 @@ export class Translator {
     }
   }
 
+  /** Whether a NaN site (nan-sites.ts) starting in tokens [start, end) was not written: it would run with DuckDB's NaN. */
+  unwritten(start: number, end: number): boolean {
+    for (const [at, placed] of this.sites) if (at >= start && at < end && placed.some((p) => p.site.kind === 'nan' && !this.written.has(p))) return true;
+    return false;
+  }
+
   /** A typed site with BigQuery's semantics (typed-forms.ts), its operands translated as usual. */
   private typed(p: PlacedSite): string {
+    this.written.add(p);
     this.active.add(p);
     try {
       return typedForm(p.site, (k) => this.emit(p.args[k]![0], p.args[k]![1]).trim());
@@ -152,6 +160,8 @@ export class Translator {
     if (w === 'interval') return interval(this, i);
     if (w === 'order' && wordOf(this.t[n]) === 'by' && this.ctx.floatOrder) return nanOrderBy(this, i);
     if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
+    // The bracket's own tokens follow (and the typed sites starting there).
+    if (this.isPunct(n, '(') && BRACKET_WORDS.has(w)) return [tok.text, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
     if (this.isPunct(n, '.')) {
       // A dotted function name (`NET.HOST(x)`): its tokens are `net`, `.`, `host`.
@@ -273,7 +283,10 @@ export class Translator {
 
 /** Tokens [start, end) of a statement as DuckDB SQL. */
 export function translateRange(tokens: Token[], start: number, end: number, ctx: TranslateContext): string {
-  return new Translator(tokens, ctx).emit(start, end);
+  const tr = new Translator(tokens, ctx);
+  const sql = tr.emit(start, end);
+  if (tr.unwritten(start, end)) throw new Untranslatable('an IN, BETWEEN, CASE or NULLIF of FLOAT64 (NaN equals nothing in BigQuery) not found in the statement text');
+  return sql;
 }
 
 /** A BigQuery expression or query as DuckDB SQL. */

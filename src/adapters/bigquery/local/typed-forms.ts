@@ -67,6 +67,34 @@ const STRING_MACRO: Record<string, string> = {
   TYPE_DOUBLE: 'strata_bq_float_string', TYPE_FLOAT: 'strata_bq_float_string', TYPE_NUMERIC: 'strata_bq_numeric_string', TYPE_BIGNUMERIC: 'strata_bq_numeric_string',
 };
 
+/** A NaN-aware IN, BETWEEN, CASE x WHEN or NULLIF (nan-sites.ts): NaN equals nothing, and is neither above nor below a number. */
+function nanForm(site: Extract<TypedSite, { kind: 'nan' }>, arg: (k: number) => string): string {
+  const x = `(${arg(0)})`;
+  const isNan = (v: string): string => `isnan(CAST(${v} AS DOUBLE))`;
+  const rest = site.args.slice(1).map((_, k) => `(${arg(k + 1)})`);
+  const test = ((): string => {
+    switch (site.form) {
+      case 'case-value':
+        return `(CASE WHEN ${isNan(x)} THEN NULL ELSE ${x} END)`;
+      case 'nullif':
+        return `(CASE WHEN ${isNan(rest[0]!)} THEN ${x} ELSE nullif(${x}, ${rest[0]}) END)`;
+      case 'between': {
+        // lo <= x AND x <= hi, each false with a NaN operand (NULL with a NULL one).
+        const le = (a: string, b: string): string => `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${isNan(a)} OR ${isNan(b)} THEN false ELSE ${a} <= ${b} END)`;
+        return `(${le(rest[0]!, x)} AND ${le(x, rest[1]!)})`;
+      }
+      // A NaN is in no list: the answer is NULL if the list holds a NULL, else false.
+      case 'in-list':
+        return `(CASE WHEN ${isNan(x)} THEN (CASE WHEN ${rest.map((r) => `${r} IS NULL`).join(' OR ')} THEN NULL ELSE false END) ELSE ${x} IN (${rest.join(', ')}) END)`;
+      case 'in-array':
+        return `(CASE WHEN ${isNan(x)} THEN (CASE WHEN list_count(${rest[0]}) < len(${rest[0]}) THEN NULL ELSE false END) ELSE ${x} IN (select unnest(${rest[0]})) END)`;
+      case 'in-subquery':
+        return `(CASE WHEN ${isNan(x)} THEN (CASE WHEN (select count(*) from (${rest[0]}) as strata_in(v) where v IS NULL) > 0 THEN NULL ELSE false END) ELSE ${x} IN (${rest[0]}) END)`;
+    }
+  })();
+  return site.negated ? `(NOT ${test})` : test;
+}
+
 /** A site as DuckDB SQL; `arg(k)` is its k-th operand, translated. */
 export function typedForm(site: TypedSite, arg: (k: number) => string): string {
   const form = ((): string => {
@@ -113,6 +141,8 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
       }
       case 'round':
         return `strata_bq_round(CAST((${arg(0)}) AS DOUBLE), (${arg(1)}))`;
+      case 'nan':
+        return nanForm(site, arg);
       case 'to-string':
         return `${STRING_MACRO[site.from]}(${/DOUBLE|FLOAT/.test(site.from) ? `CAST((${arg(0)}) AS DOUBLE)` : `(${arg(0)})`})`;
     }

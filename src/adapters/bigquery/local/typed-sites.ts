@@ -7,6 +7,8 @@
 import { attr, leaf } from './resolved-ast.js';
 import { argumentRanges, closing, significant, wordOf, type Token } from './sql-tokens.js';
 import { analyticCalls, needsForm, type AggregateName, type AnalyticCall } from './aggregate-forms.js';
+import { NanSiteFinder, type NanSite } from './nan-sites.js';
+import { Untranslatable } from './untranslatable.js';
 
 /** A character range [start, end) of the statement's text. */
 export interface Span {
@@ -43,6 +45,8 @@ export type TypedSite = Span & { safe?: boolean } & (
   | { kind: 'trunc'; args: Operands }
   /** A cast the analyzer folded into a STRING literal: BigQuery's own text. */
   | { kind: 'literal'; value: string }
+  /** FLOAT64 equality not written with `=` (IN, BETWEEN, CASE x WHEN, NULLIF): nan-sites.ts. */
+  | Omit<NanSite, keyof Span>
 );
 
 /** Source types whose text differs between DuckDB and BigQuery. */
@@ -96,6 +100,7 @@ export function statementAnalyticCalls(root: unknown, text: string, offset: numb
 
 export function typedSites(root: unknown, text: string, offset: number): TypedSite[] {
   const { span, argSpan } = spanReaders(text, offset);
+  const nan = new NanSiteFinder(text, span, argSpan);
   const sites: TypedSite[] = [];
   /** Aggregate calls with DISTINCT: the flag sits one level above the call's function and arguments. */
   const distinctCalls = new Set<unknown>();
@@ -128,8 +133,12 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
     const compared = comparison ? ((o.signature?.argument ?? []) as unknown[]).map(typeKind) : [];
     const at = comparison ? span(o) : undefined;
     if (at && compared.length === 2 && compared.every((t) => t === 'TYPE_DOUBLE' || t === 'TYPE_FLOAT')) {
+      // A join's USING (x): DuckDB's USING matches NaN to NaN, and its merged column has no ON to rewrite.
+      if (/\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start))) throw new Untranslatable('a join USING a FLOAT64 column (BigQuery never matches NaN to NaN; write the join with ON)');
       sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
+    const nanSite = nan.site(o);
+    if (nanSite) sites.push(nanSite);
     const arrayAt = ARRAY_AT[o.function?.name];
     const where = arrayAt || o.function?.name === 'ZetaSQL:date_trunc' ? span(o) : undefined;
     if (where && arrayAt) sites.push({ kind: 'array-at', ...where, safe: arrayAt[1], base: arrayAt[0], args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });

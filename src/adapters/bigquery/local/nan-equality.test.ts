@@ -1,0 +1,83 @@
+/**
+ * FLOAT64 equality the text does not write with `=` — IN, NOT IN, IN UNNEST, IN (subquery), BETWEEN,
+ * CASE x WHEN, NULLIF — where the local BigQuery held NaN equal to itself (and above +inf), as DuckDB does;
+ * BigQuery compares NaN as IEEE does (data-types#floating_point_semantics), but groups NaNs together in
+ * GROUP BY and DISTINCT (data-types#groupable_data_types), which the local analyzer refused. Expected rows are those of
+ * ZetaSQL's reference evaluator, run offline as in translation-drift.test.ts. Also: ORDER BY a position and
+ * a DECLARE's window function in a statement that sorts by FLOAT64 (refused before), and a typed site
+ * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startLocalBigQuery, type LocalBigQuery } from './local-bigquery-server.js';
+import { analyzerPlatformGap, query, queryRows } from '../../../test-support/local-bigquery-client.js';
+
+const NAN = "cast('nan' as float64)";
+const ONE_NAN = `unnest([${NAN}]) as x`;
+
+/** [query, expected rows as text]. */
+const VALUES: [string, unknown[][]][] = [
+  [`select x in (1.0, x) as a, x not in (1.0, x) as b, x in (1.0, null) as c, x not in (2.0, x, null) as d, 1.0 in (x, 1.0) as e from ${ONE_NAN}`, [['false', 'true', null, null, 'true']]],
+  [`select x * 2 in (1.0, x) as a, (x) in (x) and true as b from ${ONE_NAN}`, [['false', 'false']]],
+  [`select x in unnest([1.0, x]) as a, x not in unnest([x]) as b, x in unnest([1.0, null]) as c, x in unnest(cast([] as array<float64>)) as d from ${ONE_NAN}`, [['false', 'true', null, 'false']]],
+  [`select x in (select y from unnest([1.0, ${NAN}]) as y) as a, x not in (select y from unnest([${NAN}]) as y) as b, x in (select y from unnest([${NAN}, null]) as y) as c from ${ONE_NAN}`, [['false', 'true', null]]],
+  [`select 1.0 between 0 and x as a, 1.0 not between 0 and x as b, x between x and x as c, 2.0 between x and 3 as d, 1.5 between null and x as e from ${ONE_NAN}`, [['false', 'true', 'false', 'false', 'false']]],
+  [`select t.x between 0 and t.x + 1 as a from (select ${NAN} as x) as t`, [['false']]],
+  [`select case x when x then 'same' else 'other' end as a, case x * 1 when 1.0 then 'one' else 'other' end as b from ${ONE_NAN}`, [['other', 'other']]],
+  [`select cast(nullif(x, x) as string) as a, cast(nullif(1.0, x) as string) as b, cast(nullif(x, 1.0) as string) as c from ${ONE_NAN}`, [['nan', '1', 'nan']]],
+  // GROUP BY and DISTINCT of FLOAT64 (refused here before, as BigQuery once did): NaNs are one group, and so are 0 and -0.
+  [`select cast(a as string) as g, count(*) as n from unnest([${NAN}, ${NAN}, 1.0, 0.0, -0.0]) as a group by a order by a`, [['nan', '2'], ['0', '2'], ['1', '1']]],
+  [`select (select count(*) from (select distinct a from unnest([${NAN}, ${NAN}, null, 0.0, -0.0]) as a)) as d, (select count(distinct a) from unnest([${NAN}, ${NAN}, 1.0]) as a) as c`, [['3', '2']]],
+  // Sorting by FLOAT64 through a select-list position: NaN first ascending, last (before NULL) descending.
+  [`select x from unnest([1.0, ${NAN}, null]) as x order by 1`, [[null], ['NaN'], ['1']]],
+  [`select k, sum(x) as s from unnest([1.0, ${NAN}, 3.0]) as x with offset k group by k order by 2 desc, 1`, [['2', '3'], ['0', '1'], ['1', 'NaN']]],
+];
+
+describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 NaN in IN, BETWEEN, CASE and NULLIF; ORDER BY a position', () => {
+  let bq: LocalBigQuery;
+  beforeAll(async () => {
+    bq = await startLocalBigQuery();
+  });
+  afterAll(async () => {
+    await bq?.close();
+  });
+
+  it.each(VALUES)('%s', async (sql, expected) => {
+    const rows = await queryRows(bq.endpoint, sql);
+    expect(rows.map((r) => Object.values(r).map((v) => (v === null ? null : String(v))))).toEqual(expected);
+  });
+
+  it('refuses a window PARTITION BY of FLOAT64 as BigQuery does', async () => {
+    const answer = await query(bq.endpoint, `select count(*) over (partition by a) as c from unnest([${NAN}, 1.0]) as a`);
+    expect(answer.error).toMatchObject({ reason: 'invalidQuery', message: 'Partitioning by expressions of type FLOAT64 is not allowed at [1:36]' });
+  });
+
+  it('refuses a join USING a FLOAT64 column by name, not matching NaN to NaN', async () => {
+    const sql = `select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) join (select y as k from unnest([${NAN}]) as y) using (k)`;
+    const answer = await query(bq.endpoint, sql);
+    expect(answer.error?.reason).toBe('notImplemented');
+    expect(answer.error?.message).toContain('not translated to DuckDB: a join USING a FLOAT64 column');
+  });
+
+  it('refuses ORDER BY a position after `*`, or of a set operation, in a statement that sorts by FLOAT64, and sorts by an item\'s position otherwise', async () => {
+    const answer = await query(bq.endpoint, `select * from unnest([1.0, ${NAN}]) as x order by 1`);
+    expect(answer.error?.message).toContain('not translated to DuckDB: ORDER BY a select-list position after select *');
+    const set = await query(bq.endpoint, `select x from unnest([1.0, ${NAN}]) as x union all select 2.0 order by x`);
+    expect(set.error?.message).toContain('not translated to DuckDB: ORDER BY of a UNION, INTERSECT or EXCEPT in a statement that sorts by FLOAT64');
+    const rows = await queryRows(bq.endpoint, `select cast(x as string) as s, x * 2 as d from unnest([1.0, ${NAN}, -1.0]) as x order by 2`);
+    expect(rows.map((r) => r.s)).toEqual(['nan', '-1', '1']);
+  });
+
+  it('computes a DECLARE default and a SET value with their typed sites (a window MAX, an overflow, a zero divisor)', async () => {
+    const max = await queryRows(bq.endpoint, `declare m float64 default (select max(x) over () from unnest([1.0, ${NAN}]) as x limit 1); select cast(m as string) as v`);
+    expect(max).toEqual([{ v: 'nan' }]);
+    const sum = await query(bq.endpoint, 'declare d int64 default (select sum(x) over () from unnest([9223372036854775807, 1]) as x limit 1); select d');
+    expect(sum.error).toMatchObject({ reason: 'invalidQuery', message: 'int64 overflow' });
+    const divided = await query(bq.endpoint, 'declare q float64 default 1.0; set q = (select 1 / x from unnest([0]) as x); select q');
+    expect(divided.error).toMatchObject({ reason: 'invalidQuery', message: 'division by zero: 1 / 0' });
+  });
+
+  it('keeps a typed site that starts at a bracket after a clause word', async () => {
+    const answer = await query(bq.endpoint, 'select x from unnest([1e308]) as x where (x + 0.0) * 10 > 0');
+    expect(answer.error).toMatchObject({ reason: 'invalidQuery', message: 'double overflow: 1e+308 * 10' });
+  });
+});
