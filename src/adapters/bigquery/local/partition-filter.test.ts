@@ -1,7 +1,8 @@
 /**
  * A table with `require_partition_filter`: which filters count as ones "that can be used for partition
  * elimination" (querying-partitioned-tables). The local rule (partition-layout.ts): a conjunct of a WHERE,
- * ON or WHEN condition that names the partition column and no other column. dbt-bigquery's own merge relies
+ * ON or WHEN condition that names the partition column and no other column, or an OR each of whose branches
+ * has one. dbt-bigquery's own merge relies
  * on `(d is null or d is not null)` counting; an OR with another column is documented not to count, and a
  * join's `t.d = o.d` is the known way a MERGE into such a table fails.
  */
@@ -20,6 +21,9 @@ const ACCEPTED = [
   // Through a CTE or a subquery's plain (renamed) column: the filter still names the partition column.
   "with x as (select * from `p`.`pf`.`t`) select k from x where d > '2026-01-01'",
   "select k from (select k, d as day from `p`.`pf`.`t`) where day = '2026-01-05'",
+  // An OR each of whose branches filters the partition column prunes to the union of their partitions.
+  "select k from `p`.`pf`.`t` where (d = '2026-01-01' and k = 1) or (d = '2026-01-02' and k = 2)",
+  "select k from `p`.`pf`.`t` where d = '2026-01-01' or (k = 2 and d > '2026-01-03')",
 ];
 
 const REFUSED = [
@@ -27,6 +31,7 @@ const REFUSED = [
   'select t.k from `p`.`pf`.`t` as t join `p`.`pf`.`o` as o on t.d = o.d',
   'select k from `p`.`pf`.`t` where d > e',
   "with x as (select * from `p`.`pf`.`t`) select k from x where d > '2026-01-01' or k = 2",
+  "select k from `p`.`pf`.`t` where (d = '2026-01-01' and k = 1) or k = 2",
   'merge `p`.`pf`.`t` as t using `p`.`pf`.`o` as o on t.k = o.k and t.d = o.d when matched then update set k = o.k',
 ];
 

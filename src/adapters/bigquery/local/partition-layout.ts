@@ -147,11 +147,18 @@ function columnIds(node: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** A filter's conjuncts: its operands of top-level AND, each as the set of column ids it references. */
-function conjuncts(filter: unknown, out: Set<string>[] = []): Set<string>[] {
+/**
+ * A filter's conjuncts: its operands of top-level AND, each as the set of column ids it references, except an
+ * OR, kept as its disjuncts' conjuncts (it prunes when each of its branches does).
+ */
+type Conjunct = Set<string> | { or: Conjunct[][] };
+
+function conjuncts(filter: unknown, out: Conjunct[] = []): Conjunct[] {
   const n = leaf(filter);
   const fn = n ? attr(n.body, 'function')?.name : undefined;
-  if (n && fn === 'ZetaSQL:$and') for (const a of (attr(n.body, 'argument_list') ?? []) as unknown[]) conjuncts(a, out);
+  const args = (n ? attr(n.body, 'argument_list') ?? [] : []) as unknown[];
+  if (fn === 'ZetaSQL:$and') for (const a of args) conjuncts(a, out);
+  else if (fn === 'ZetaSQL:$or') out.push({ or: args.map((a) => conjuncts(a)) });
   else out.push(columnIds(filter));
   return out;
 }
@@ -160,7 +167,7 @@ function conjuncts(filter: unknown, out: Set<string>[] = []): Set<string>[] {
  * The conjuncts of the statement's filters: WHERE, JOIN … ON, MERGE … ON and its WHEN conditions, UPDATE's
  * and DELETE's WHERE.
  */
-function filterConjuncts(node: unknown, out: Set<string>[] = []): Set<string>[] {
+function filterConjuncts(node: unknown, out: Conjunct[] = []): Conjunct[] {
   if (Array.isArray(node)) for (const n of node) filterConjuncts(n, out);
   else if (node && typeof node === 'object') {
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
@@ -175,7 +182,8 @@ function filterConjuncts(node: unknown, out: Set<string>[] = []): Set<string>[] 
  * BigQuery's refusal of a statement that scans a table with `require_partition_filter` without a filter
  * on its partition column that can be used for partition elimination (`tableOf`: the stored table a scan's
  * full name resolves to). The rule here: some conjunct of a filter (an operand of its top-level ANDs)
- * names the partition column and no other column — `d >= '2026-01-01'`, `date(ts) = @day`, `d in unnest(v)`,
+ * names the partition column and no other column, or is an OR each of whose branches has such a conjunct:
+ * `d >= '2026-01-01'`, `date(ts) = @day`, `d in unnest(v)`,
  * dbt's `(d is null or d is not null)` count; `d = '2026-01-01' or f = 'a'` (documented not to), a join's or
  * MERGE's `t.d = s.d` and `d > other_column` do not.
  */
@@ -184,7 +192,7 @@ export function partitionFilterRefusal(node: ResolvedNode, tableOf: (name: strin
   if (/^resolved_create_/.test(node.kind) && !/create_table_as_select/.test(node.kind)) return undefined;
   // An INSERT's target is written, not read (its `table_scan`): only its query's scans need the filter.
   const body = node.kind === 'resolved_insert_stmt_node' ? withoutKey(node.body, 'table_scan') : node.body;
-  let filters: Set<string>[] | undefined;
+  let filters: Conjunct[] | undefined;
   let source: ((id: string) => string) | undefined;
   for (const scan of scans(body)) {
     const t = tableOf(scan.table);
@@ -193,7 +201,7 @@ export function partitionFilterRefusal(node: ResolvedNode, tableOf: (name: strin
     filters ??= filterConjuncts(body);
     source ??= columnAliases(body);
     const ids = new Set(scan.columns.filter((c) => c.name.toLowerCase() === field).map((c) => c.id));
-    const qualifies = (c: Set<string>): boolean => c.size > 0 && [...c].every((id) => ids.has(source!(id)));
+    const qualifies = (c: Conjunct): boolean => (c instanceof Set ? c.size > 0 && [...c].every((id) => ids.has(source!(id))) : c.or.every((branch) => branch.some(qualifies)));
     if (!filters.some(qualifies)) return `Cannot query over table '${scan.table}' without a filter over column(s) '${t.partitioning.field}' that can be used for partition elimination`;
   }
   return undefined;
