@@ -60,6 +60,11 @@ export async function queryRows(endpoint: string, sql: string, options: Paramete
   return (answer.rows ?? []).map((r) => Object.fromEntries(schema.map((f, i) => [f.name, plain(r.f[i]!.v, f)])));
 }
 
+/** A query's rows as text, column by column (NULL as null): what value tests compare against BigQuery's answers. */
+export async function queryRowsAsText(endpoint: string, sql: string): Promise<(string | null)[][]> {
+  return (await queryRows(endpoint, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v))));
+}
+
 /** A `profiles.yml` whose `prod` output is the loopback BigQuery (and GCS, for landing through a staging bucket). */
 export function loopbackBigQueryProfile(endpoints: { bigquery: string; gcs: string }, project = 'acme-test'): string {
   const gcs = { gcs_api_endpoint: endpoints.gcs, gcs_staging_bucket: 'acme-staging' };

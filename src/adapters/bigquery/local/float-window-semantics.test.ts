@@ -5,9 +5,10 @@
  * spell out, those of ZetaSQL's reference evaluator (marked "evaluator"), run offline as in
  * translation-drift.test.ts. Operands come from UNNEST so that the analyzer cannot fold them.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startLocalBigQuery, type LocalBigQuery } from './local-bigquery-server.js';
-import { analyzerPlatformGap, query, queryRows } from '../../../test-support/local-bigquery-client.js';
+import { describe, it, expect } from 'vitest';
+import type { LocalBigQuery } from './local-bigquery-server.js';
+import { analyzerPlatformGap, query, queryRows, queryRowsAsText } from '../../../test-support/local-bigquery-client.js';
+import { useLocalBigQuery } from '../../../test-support/local-bigquery-project.js';
 
 const DOCS = 'https://cloud.google.com/bigquery/docs/reference/standard-sql';
 const NAN = "cast('nan' as float64)";
@@ -68,16 +69,10 @@ const ORDER_REFUSED: [string, string][] = [
 
 describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 overflow and NaN, analytic SUM / AVG / MIN / MAX', () => {
   let bq: LocalBigQuery;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-  });
-  afterAll(async () => {
-    await bq?.close();
-  });
+  useLocalBigQuery(undefined, (local) => ({ bq } = local));
 
   it.each(VALUES)('%s', async (sql, expected) => {
-    const rows = await queryRows(bq.endpoint, sql);
-    expect(rows.map((r) => Object.values(r).map((v) => (v === null ? null : String(v))))).toEqual(expected);
+    expect(await queryRowsAsText(bq.endpoint, sql)).toEqual(expected);
   });
 
   it.each(ERRORS)('%s fails as BigQuery does', async (sql, message) => {

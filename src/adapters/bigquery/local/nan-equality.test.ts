@@ -7,9 +7,10 @@
  * a DECLARE's window function in a statement that sorts by FLOAT64 (refused before), and a typed site
  * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startLocalBigQuery, type LocalBigQuery } from './local-bigquery-server.js';
-import { analyzerPlatformGap, query, queryRows } from '../../../test-support/local-bigquery-client.js';
+import { describe, it, expect } from 'vitest';
+import type { LocalBigQuery } from './local-bigquery-server.js';
+import { analyzerPlatformGap, query, queryRows, queryRowsAsText } from '../../../test-support/local-bigquery-client.js';
+import { useLocalBigQuery } from '../../../test-support/local-bigquery-project.js';
 
 const NAN = "cast('nan' as float64)";
 const ONE_NAN = `unnest([${NAN}]) as x`;
@@ -34,16 +35,10 @@ const VALUES: [string, unknown[][]][] = [
 
 describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 NaN in IN, BETWEEN, CASE and NULLIF; ORDER BY a position', () => {
   let bq: LocalBigQuery;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
-  });
-  afterAll(async () => {
-    await bq?.close();
-  });
+  useLocalBigQuery(undefined, (local) => ({ bq } = local));
 
   it.each(VALUES)('%s', async (sql, expected) => {
-    const rows = await queryRows(bq.endpoint, sql);
-    expect(rows.map((r) => Object.values(r).map((v) => (v === null ? null : String(v))))).toEqual(expected);
+    expect(await queryRowsAsText(bq.endpoint, sql)).toEqual(expected);
   });
 
   it('refuses a window PARTITION BY of FLOAT64 as BigQuery does', async () => {
