@@ -13,7 +13,7 @@ const messages = (dir: string): Record<string, unknown> =>
     .filter((r) => r.status === 'skipped').map((r) => [r.unique_id, r.message]));
 
 describe('skipped results in run_results.json', () => {
-  it('have message null when a parent failed, and when an on-run-start hook failed (flags: skip_nodes_if_on_run_start_fails)', async () => {
+  it('have message null when a parent failed, and when an on-run-start hook failed (dbt 1.12: skip_nodes_if_on_run_start_fails by default)', async () => {
     const dir = writeProject({
       'models/kiln.sql': "{{ config(materialized='table') }} select * from no_such_clay",
       'models/glaze.sql': "select * from {{ ref('kiln') }}",
@@ -22,7 +22,7 @@ describe('skipped results in run_results.json', () => {
     expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(1);
     expect(messages(dir)).toEqual({ 'model.p.glaze': null });
 
-    const hooked = writeProject({ 'project.yml': PROJECT_YML('p', "flags:\n  skip_nodes_if_on_run_start_fails: true\non-run-start:\n  - select * from no_such_shelf\n"), 'models/pot.sql': 'select 1 as id' });
+    const hooked = writeProject({ 'project.yml': PROJECT_YML('p', "on-run-start:\n  - select * from no_such_shelf\n"), 'models/pot.sql': 'select 1 as id' });
     dirs.push(hooked);
     expect((await build({ projectDir: hooked, profilesDir: hooked })).exitCode).toBe(1);
     expect(messages(hooked)).toEqual({ 'model.p.pot': null });

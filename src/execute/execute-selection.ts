@@ -218,16 +218,17 @@ function describeId(p: RunProject, relations: NodeRunContext['relations'], id: s
 
 /**
  * dbt's behaviour flag `skip_nodes_if_on_run_start_fails` (project `flags:` only; dbt has no CLI or env form):
- * false by default in dbt 1.9-1.11, so the nodes run after a failed on-run-start hook.
+ * true by default since dbt 1.12 (and always in dbt 2.0), as dbt's docs now give it; `false` keeps dbt
+ * 1.9-1.11's default, where the nodes run after a failed on-run-start hook.
  */
 function skipsNodesAfterStartFailure(p: RunProject): boolean {
-  return p.project.config.behaviorFlags?.skip_nodes_if_on_run_start_fails === true;
+  return p.project.config.behaviorFlags?.skip_nodes_if_on_run_start_fails !== false;
 }
 
 function startFailureHint(p: RunProject, interrupted: boolean): string {
   if (interrupted) return 'Ctrl-C cancelled the on-run-start hook; no node ran';
-  if (skipsNodesAfterStartFailure(p)) return 'fix the on-run-start hook; no node ran (flags: skip_nodes_if_on_run_start_fails is true)';
-  return 'fix the on-run-start hook; the nodes ran anyway, as dbt does by default (set flags: skip_nodes_if_on_run_start_fails: true in the project file to skip them)';
+  if (skipsNodesAfterStartFailure(p)) return 'fix the on-run-start hook; no node ran (as dbt 1.12: set flags: skip_nodes_if_on_run_start_fails: false in the project file to run them anyway)';
+  return 'fix the on-run-start hook; the nodes ran anyway (flags: skip_nodes_if_on_run_start_fails is false)';
 }
 
 /** dbt runs an ephemeral model (its render can fail) but neither counts it nor records a result for it. */

@@ -48,7 +48,7 @@ describe('project hooks', () => {
     expect(manifest.parent_map['operation.p.p-on-run-start-0']).toEqual([]);
   });
 
-  it('with flags: skip_nodes_if_on_run_start_fails: true, a failing on-run-start skips the hooks after it and every node, still runs on-run-end, exit 1', async () => {
+  it('with flags: skip_nodes_if_on_run_start_fails: true (dbt 1.12 default), a failing on-run-start skips the hooks after it and every node, still runs on-run-end, exit 1', async () => {
     const dir = writeProject({
       'project.yml': PROJECT_YML('p', `flags:\n  skip_nodes_if_on_run_start_fails: true\non-run-start:\n  - "create table main.audit (what varchar)"\n  - "select * from no_such_table"\n  - "insert into main.audit values ('never')"\non-run-end:\n  - "insert into main.audit values {% for r in results %}('{{ r.node.unique_id }}:{{ r.status }}'){% if not loop.last %}, {% endif %}{% endfor %}"\n`),
       'models/a.sql': "{{ config(materialized='table') }} select 1 as x",
@@ -98,9 +98,9 @@ describe('project hooks', () => {
     expect(reporter.events.filter((e) => e.type === 'node-finished').map((e) => e.type === 'node-finished' && [e.index, e.total, e.result.uniqueId, e.result.status])).toEqual([[1, 1, 'model.p.a', 'skipped']]);
   });
 
-  it('by default (dbt 1.10), the nodes still run after a failed on-run-start hook; the run exits 1', async () => {
+  it('with flags: skip_nodes_if_on_run_start_fails: false (dbt 1.9-1.11), the nodes still run after a failed on-run-start hook; the run exits 1', async () => {
     const dir = writeProject({
-      'project.yml': PROJECT_YML('p', `on-run-start:\n  - "create table main.shelf (id int)"\n  - "drop table main.shelf"\n  - "insert into main.shelf values (1)"\n  - "create table main.shelf (id int)"\n`),
+      'project.yml': PROJECT_YML('p', `flags:\n  skip_nodes_if_on_run_start_fails: false\non-run-start:\n  - "create table main.shelf (id int)"\n  - "drop table main.shelf"\n  - "insert into main.shelf values (1)"\n  - "create table main.shelf (id int)"\n`),
       'models/jar.sql': "{{ config(materialized='table') }} select 5 as lid",
       'models/urn.sql': 'select * from main.shelf',
     });
