@@ -137,7 +137,10 @@ export function scanSimpleTemplate(source: string, file: string): FastCall[] | u
     const start = m.index;
     const end = last;
     if (!m[1]) {
-      calls.push({ kind: 'comment', start, end });
+      // `{#-` and `-#}` remove the whitespace before and after the comment, newlines included, as Jinja's do.
+      const from = m[0].startsWith('{#-') ? source.slice(0, start).trimEnd().length : start;
+      const to = m[0].endsWith('-#}') ? source.length - source.slice(end).trimStart().length : end;
+      calls.push({ kind: 'comment', start: Math.max(from, calls.at(-1)?.end ?? 0), end: to });
       continue;
     }
     let parsed: { pos: unknown[]; kw: Record<string, unknown> };
