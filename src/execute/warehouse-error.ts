@@ -7,6 +7,8 @@ interface PositionedError {
   line?: number;
   column?: number;
   describe?: () => string;
+  /** The message without the warehouse's own excerpt of the statement (DuckDB's `LINE n:`), used once the position is mapped. */
+  brief?: () => string;
 }
 
 /**
@@ -21,8 +23,10 @@ export function describeWarehouseError(e: unknown, node: ManifestNode, compiledS
     const at = err.sql.indexOf(compiledSql);
     const line = at >= 0 ? err.line - (err.sql.slice(0, at).split('\n').length - 1) : 0;
     if (line >= 1 && line <= compiledSql.split('\n').length) {
-      const source = sourcePosition(node.rawCode, compiledSql.split('\n')[line - 1]!, err.column ?? 1);
-      text += `\n  at ${compiledPath}:${line}:${err.column ?? 1} (compiled SQL of ${node.originalFilePath}${source ? `, from ${node.originalFilePath}:${source.line}:${source.column}` : ''})`;
+      // On the compiled SQL's first line, the statement's column counts the wrapper's text before it too.
+      const column = Math.max(1, (err.column ?? 1) - (line === 1 ? at - (err.sql.lastIndexOf('\n', at - 1) + 1) : 0));
+      const source = sourcePosition(node.rawCode, compiledSql.split('\n')[line - 1]!, column);
+      text = `${err.brief?.() ?? text}\n  at ${compiledPath}:${line}:${column} (compiled SQL of ${node.originalFilePath}${source ? `, from ${node.originalFilePath}:${source.line}:${source.column}` : ''})`;
     }
     else {
       // A statement around the model (a MERGE) refused a column's value: point at where the model makes that column.

@@ -2,6 +2,7 @@ import type { DuckDBConnection as DriverConnection, DuckDBInstance } from '@duck
 import type * as Bindings from '@duckdb/node-bindings';
 import type { ColumnDef, Connection, ExecuteResult, ExistingRelation, QueryResult, Relation } from '../contract.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { positioned } from './duckdb-errors.js';
 import { inferSeedTypes, seedColumnSql } from './duckdb-seed-types.js';
 
 function plain(v: unknown): unknown {
@@ -65,7 +66,7 @@ export class DuckDBConnection implements Connection {
   ) {}
 
   async execute(sql: string): Promise<ExecuteResult> {
-    const result = await this.driver.run(sql);
+    const result = await positioned(sql, () => this.driver.run(sql));
     const rows = rowsWritten(result, this.native);
     return { rowsAffected: rows, response: { code: 'OK', rows_affected: rows } };
   }
@@ -81,11 +82,11 @@ export class DuckDBConnection implements Connection {
   }
 
   async executeBound(sql: string, values: string[]): Promise<void> {
-    await this.driver.run(sql, values);
+    await positioned(sql, () => this.driver.run(sql, values));
   }
 
   async query(sql: string): Promise<QueryResult> {
-    const reader = await this.driver.runAndReadAll(sql);
+    const reader = await positioned(sql, () => this.driver.runAndReadAll(sql));
     const names = reader.columnNames();
     const types = reader.columnTypes().map(String);
     const rows = reader.getRowObjects() as Record<string, unknown>[];
