@@ -28,13 +28,47 @@ function integer(raw: unknown, spec: string): number {
 /** Exponent with at least two digits, as C and Python print it (`1e+05`, not `1e+5`). */
 const twoDigitExponent = (s: string): string => s.replace(/e([+-])(\d)$/, 'e$10$2');
 
+/** Digits after the kept ones that are exactly one half: a tie, which Python rounds to even and JavaScript away from zero. */
+const isTie = (rest: string): boolean => /^50*$/.test(rest);
+const lastIsEven = (digits: string): boolean => Number(digits.replace(/\D/g, '').slice(-1)) % 2 === 0;
+
+/**
+ * `n.toFixed(p)` as Python's `'%.pf' % n` prints it: an exact tie (`2.25` to one decimal) rounds to even, and
+ * numbers from 1e21 on are written out in full (JavaScript switches to an exponent there).
+ */
+export function fixedPoint(n: number, p: number): string {
+  if (!Number.isFinite(n)) return pyNumber(n);
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  if (Math.abs(n) >= 1e21) return `${sign}${BigInt(Math.abs(n)).toString()}${p > 0 ? `.${'0'.repeat(p)}` : ''}`;
+  const away = Math.abs(n).toFixed(p);
+  if (p > 20) return sign + away;
+  const exact = Math.abs(n).toFixed(Math.min(100, p + 80));
+  const point = exact.indexOf('.');
+  if (!isTie(exact.slice(point + 1 + p))) return sign + away;
+  const down = exact.slice(0, p === 0 ? point : point + 1 + p);
+  return sign + (lastIsEven(down) ? down : away);
+}
+
+/** `n.toExponential(p)` as Python's `'%.pe' % n` prints it: an exact tie rounds to even; the exponent has two digits. */
+export function exponential(n: number, p: number): string {
+  if (!Number.isFinite(n)) return pyNumber(n);
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  const away = Math.abs(n).toExponential(p);
+  if (p > 60) return twoDigitExponent(sign + away);
+  const [mantissa, exponent] = Math.abs(n).toExponential(p + 40).split('e') as [string, string];
+  const digits = mantissa.replace('.', '');
+  if (!isTie(digits.slice(1 + p)) || !lastIsEven(digits.slice(0, 1 + p))) return twoDigitExponent(sign + away);
+  const kept = p === 0 ? digits[0]! : `${digits[0]}.${digits.slice(1, 1 + p)}`;
+  return twoDigitExponent(`${sign}${kept}e${exponent}`);
+}
+
 function general(n: number, precision: number, alternate: boolean): string {
   const p = precision === 0 ? 1 : precision;
   if (n === 0) return alternate ? (0).toFixed(p - 1) : '0';
-  const exponent = Math.floor(Math.log10(Math.abs(Number(n.toExponential(p - 1)))));
+  const exponent = Number(exponential(n, p - 1).split('e')[1]);
   const strip = (s: string): string => (alternate ? s : s.replace(/(\.\d*?)0+(e|$)/, '$1$2').replace(/\.(e|$)/, '$1'));
-  if (exponent >= -4 && exponent < p) return strip(n.toFixed(Math.max(0, p - 1 - exponent)));
-  return twoDigitExponent(strip(n.toExponential(p - 1)));
+  if (exponent >= -4 && exponent < p) return strip(fixedPoint(n, Math.max(0, p - 1 - exponent)));
+  return twoDigitExponent(strip(exponential(n, p - 1)));
 }
 
 function convert(v: unknown, conversion: string, precision: number | undefined, alternate: boolean): { body: string; numeric: boolean } {
@@ -65,7 +99,7 @@ function convert(v: unknown, conversion: string, precision: number | undefined, 
       if (typeof n !== 'number') throw new JinjaError('type', `%${conversion} format: a number is required, not ${pyRepr(v)}`);
       const p = precision ?? 6;
       const lower = conversion.toLowerCase();
-      let body = !Number.isFinite(n) ? pyNumber(n) : lower === 'f' ? n.toFixed(p) : lower === 'e' ? twoDigitExponent(n.toExponential(p)) : general(n, p, alternate);
+      let body = !Number.isFinite(n) ? pyNumber(n) : lower === 'f' ? fixedPoint(n, p) : lower === 'e' ? exponential(n, p) : general(n, p, alternate);
       if (conversion !== lower) body = body.toUpperCase();
       return { body, numeric: true };
     }
@@ -142,8 +176,8 @@ function formatSpec(boxed: unknown, spec: string): string {
       case 'd': case 'n': body = grouping ? group(String(Math.trunc(abs)), grouping) : String(Math.trunc(abs)); break;
       case 'e': case 'E': body = percentFormat(`%.${p ?? 6}${type}`, abs); break;
       case 'g': case 'G': body = percentFormat(`%.${p ?? 6}${type}`, abs); break;
-      case '%': body = `${(abs * 100).toFixed(p ?? 6)}%`; break;
-      case 'f': case 'F': body = abs.toFixed(p ?? 6); break;
+      case '%': body = `${fixedPoint(abs * 100, p ?? 6)}%`; break;
+      case 'f': case 'F': body = fixedPoint(abs, p ?? 6); break;
       default: body = p === undefined ? pyStr(typeof value === 'boolean' && !type ? value : floaty ? PyFloat.of(abs) : abs) : percentFormat(`%.${p}g`, abs);
     }
     if (grouping && (type === 'f' || type === 'F' || type === '%' || type === undefined) && /^\d/.test(body)) {
