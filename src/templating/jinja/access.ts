@@ -77,7 +77,7 @@ export function getitem(obj: unknown, key: unknown): unknown {
   }
   if (isDict(obj) || obj instanceof Namespace) {
     // A key that is an object (a relation) is its string form, as in the dict it was stored in.
-    const k = typeof key === 'string' ? key : key !== null && key !== undefined && !Array.isArray(key) && !isDict(key) ? str(key) : undefined;
+    const k = typeof key === 'string' ? key : key === null || isTuple(key) || (key !== undefined && !Array.isArray(key) && !isDict(key)) ? str(key) : undefined;
     if (k !== undefined && hasOwn(obj, k)) return (obj as Record<string, unknown>)[k];
     if (typeof key === 'string') return getattr(obj, key);
     return new Undefined(`'dict object' has no attribute ${repr(key)}`);

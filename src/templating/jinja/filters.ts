@@ -4,7 +4,7 @@ import { getattr, getitem } from './access.js';
 import { pyFormat, percentFormat } from './formatting.js';
 import { PyFloat, isFloat, num } from './py-number.js';
 import { TESTS } from './tests.js';
-import { Undefined, compare, equals, isDict, iterate, repr, str, truthy, tuple, typeName } from './values.js';
+import { Undefined, compare, dictKeys, equals, isDict, iterate, keyString, repr, str, truthy, tuple, typeName } from './values.js';
 import { add } from './operators.js';
 import { splitKw } from './call-args.js';
 import { pyJsonDumps } from './json.js';
@@ -155,7 +155,8 @@ export const FILTERS: Record<string, Filter> = {
     const cs = pick(a, kw, 0, 'case_sensitive', false);
     const by = pick(a, kw, 1, 'by', 'key');
     const rev = pick(a, kw, 2, 'reverse', false);
-    const items = Object.entries(v as Record<string, unknown>).map(([k, x]) => tuple([k, x]));
+    const d = v as Record<string, unknown>;
+    const items = dictKeys(d).map((k) => tuple([k, d[keyString(k)]]));
     const i = by === 'value' ? 1 : 0;
     const fold = lowerIfString(cs);
     return items.sort((x, y) => compare(fold(x[i]), fold(y[i]), '<') * (truthy(rev) ? -1 : 1));
@@ -182,7 +183,7 @@ export const FILTERS: Record<string, Filter> = {
   groupby: (v, a, kw) => groupby(v, pick(a, kw, 0, 'attribute'), pick(a, kw, 1, 'default'), pick(a, kw, 2, 'case_sensitive', false)),
   indent: (v, a, kw) => indent(str(v), pick(a, kw, 0, 'width', 4), truthy(pick(a, kw, 1, 'first', false)), truthy(pick(a, kw, 2, 'blank', false))),
   int: (v, a, kw) => toInt(v, pick(a, kw, 0, 'default', 0), pick(a, kw, 1, 'base', 10)),
-  items: (v) => (v instanceof Undefined ? [] : Object.entries(v as Record<string, unknown>).filter(([k]) => k !== '__keywords').map(([k, x]) => tuple([k, x]))),
+  items: (v) => (v instanceof Undefined ? [] : dictKeys(v as Record<string, unknown>).map((k) => tuple([k, (v as Record<string, unknown>)[keyString(k)]]))),
   join: (v, a, kw) => { const sep = str(pick(a, kw, 0, 'd', '')); const get = attrGetter(pick(a, kw, 1, 'attribute')); return iterate(v).map((x) => str(get(x))).join(sep); },
   last: (v) => { const items = iterate(v); return items.length ? items[items.length - 1] : new Undefined('No last item, sequence was empty.'); },
   length: (v) => {

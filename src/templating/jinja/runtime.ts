@@ -8,7 +8,7 @@ import { Macro, MISSING, callValue, type BoundArgs } from './macro.js';
 import * as ops from './operators.js';
 import { PyFloat } from './py-number.js';
 import { TESTS } from './tests.js';
-import { Namespace, Undefined, compare, contains, equals, isDict, isTuple, iterate, str, truthy, tuple, undefinedName, typeName } from './values.js';
+import { Namespace, Undefined, compare, contains, equals, isDict, isTuple, iterate, setKey, str, truthy, tuple, undefinedName, typeName } from './values.js';
 
 function unpack(value: unknown, n: number): unknown[] {
   const items = iterate(value);
@@ -20,7 +20,7 @@ function dict(pairs: [unknown, unknown][]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of pairs) {
     if ((Array.isArray(k) && !isTuple(k)) || isDict(k)) throw new JinjaError('type', `unhashable type: '${typeName(k)}'`);
-    out[str(k)] = v;
+    setKey(out, k, v);
   }
   return out;
 }

@@ -63,6 +63,47 @@ export class Namespace {
   }
 }
 
+/**
+ * A dict is a plain object keyed by its keys' string forms. The keys that were not strings (`{1: 'jan'}`, None,
+ * a tuple) are remembered under this symbol, so that `keys()`, `items()`, `for k in d` and `repr` give back the
+ * int 1, not the text '1', as Python does. (A dict holding both 1 and '1' keeps one of them: a known limit.)
+ */
+const KEYS = Symbol('strata.jinja.dict-keys');
+type Keyed = Record<string, unknown> & { [KEYS]?: Map<string, unknown> };
+
+/** A key remembered as itself: a number, bool, None or tuple (a relation or other object is its string form, as before). */
+const remembered = (key: unknown): boolean => typeof key === 'number' || typeof key === 'boolean' || typeof key === 'bigint' || key === null || key instanceof PyFloat || isTuple(key);
+
+/** The property a key is stored under. */
+export function keyString(key: unknown): string {
+  return typeof key === 'string' ? key : str(key);
+}
+
+/** `d[key] = value`, remembering a key that is not a string. */
+export function setKey(d: Record<string, unknown>, key: unknown, value: unknown): void {
+  const k = keyString(key);
+  d[k] = value;
+  const map = (d as Keyed)[KEYS];
+  if (remembered(key)) {
+    if (map) map.set(k, key);
+    else Object.defineProperty(d, KEYS, { value: new Map([[k, key]]), enumerable: false, configurable: true });
+  } else map?.delete(k);
+}
+
+/** The dict's keys as they were given (dbt's `__keywords` marker left out). */
+export function dictKeys(d: Record<string, unknown>): unknown[] {
+  const map = (d as Keyed)[KEYS];
+  const keys = Object.keys(d).filter((k) => k !== '__keywords');
+  return map ? keys.map((k) => (map.has(k) ? map.get(k) : k)) : keys;
+}
+
+/** `to.update(from)`: its entries, with their keys as given. */
+export function assignDict(to: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+  const map = (from as Keyed)[KEYS];
+  for (const k of Object.keys(from)) setKey(to, map?.has(k) ? map.get(k) : k, from[k]);
+  return to;
+}
+
 /** A plain object used as a Python dict (not a class instance, array or function). */
 export function isDict(v: unknown): v is Record<string, unknown> {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -112,7 +153,7 @@ export function repr(v: unknown): string {
     if (label) return `${label}([${inner}])`;
     return isTuple(v) ? `(${inner}${v.length === 1 ? ',' : ''})` : `[${inner}]`;
   }
-  if (isDict(v)) return `{${Object.keys(v).filter((k) => k !== '__keywords').map((k) => `${reprString(k)}: ${repr(v[k])}`).join(', ')}}`;
+  if (isDict(v)) return `{${dictKeys(v).map((k) => `${repr(k)}: ${repr(v[keyString(k)])}`).join(', ')}}`;
   if (v instanceof Namespace) return `<Namespace ${repr({ ...v })}>`;
   if (v instanceof Undefined) return 'Undefined';
   return str(v);
@@ -216,7 +257,7 @@ export function contains(container: unknown, item: unknown): boolean {
   if (isDict(container) || container instanceof Namespace) {
     if (Array.isArray(item) && !isTuple(item)) throw new JinjaError('type', `unhashable type: 'list'`);
     if (isDict(item)) throw new JinjaError('type', `unhashable type: 'dict'`);
-    return item !== null && item !== undefined && !(item instanceof Undefined) ? Object.prototype.hasOwnProperty.call(container, str(item)) : false;
+    return item !== undefined && !(item instanceof Undefined) ? Object.prototype.hasOwnProperty.call(container, keyString(item)) : false;
   }
   const c = (container as { __contains__?: (x: unknown) => boolean } | null)?.__contains__;
   if (typeof c === 'function') return c.call(container, item);
@@ -229,7 +270,7 @@ export function iterate(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   if (typeof v === 'string') return [...v];
   if (v === undefined || v instanceof Undefined) return [];
-  if (isDict(v)) return Object.keys(v).filter((k) => k !== '__keywords');
+  if (isDict(v)) return dictKeys(v);
   if (v instanceof Map) return [...v.keys()];
   if (v && typeof v === 'object' && Symbol.iterator in v) return [...(v as Iterable<unknown>)];
   throw new JinjaError('type', `'${typeName(v)}' object is not iterable`);
