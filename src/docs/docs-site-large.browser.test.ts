@@ -52,7 +52,7 @@ describe.skipIf(chromiumMissing())('the docs site of a project of more than 1,50
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
-    await page.waitForFunction(() => window.__strataDocsProbe?.ready === true, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __strataDocsProbe?: { ready: boolean } }).__strataDocsProbe?.ready === true, null, { timeout: 30_000 });
     // Too many nodes to draw the whole project on the home page: nothing drawn, a hint instead.
     expect(await status(page)).toContain('1,502 nodes: type a selector');
     expect(await drawn(page)).toBe(0);

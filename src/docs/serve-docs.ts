@@ -13,11 +13,17 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp', '.ico': 'image/x-icon',
 };
 
+/** A path in the target folder that is served: no dot-file, none of Strata's own caches (`*.strata.json`), a kind in TYPES. */
+function servable(path: string): boolean {
+  if (path.split(sep).some((part) => part.startsWith('.')) || path.endsWith('.strata.json')) return false;
+  return TYPES[extname(path).toLowerCase()] !== undefined;
+}
+
 /**
  * Serves the target folder read-only over HTTP on host:port, as dbt's `docs serve` (rooted in target/): `/` is
  * target/index.html (writeRootIndex), which runs the site in target/docs/, and `/manifest.json`, `/catalog.json`,
- * `/assets/…` are the artifacts and asset-paths copies beside it. Paths outside the folder, dot-files, file kinds
- * other than TYPES' and anything but GET/HEAD are refused. Resolves once listening; `port: 0` takes a free port.
+ * `/assets/…` are the artifacts and asset-paths copies beside it. Paths outside the folder, dot-files, Strata's
+ * caches, file kinds other than TYPES' and anything but GET/HEAD are refused. Resolves once listening; `port: 0` takes a free port.
  */
 export function serveDocs(dir: string, host: string, port: number): Promise<{ server: Server; url: string }> {
   const root = normalize(dir + sep);
@@ -39,7 +45,7 @@ export function serveDocs(dir: string, host: string, port: number): Promise<{ se
       res.writeHead(301, { location: `${encodeURI(path)}/` }).end();
       return;
     }
-    if (!file.startsWith(root) || file.slice(root.length).split(sep).some((part) => part.startsWith('.')) || !TYPES[extname(file).toLowerCase()]) {
+    if (!file.startsWith(root) || !servable(file.slice(root.length))) {
       res.writeHead(403).end();
       return;
     }

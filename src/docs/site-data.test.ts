@@ -100,6 +100,7 @@ describe('the site on disk and docs serve', () => {
     writeFileSync(join(root, 'target', 'manifest.json'), '{}');
     writeFileSync(join(root, 'target', 'warehouse.duckdb'), 'rows');
     writeFileSync(join(root, 'target', '.env.json'), '{}');
+    writeFileSync(join(root, 'target', 'partial_parse.strata.json'), '{}');
     writeFileSync(join(root, 'secret.txt'), 'no');
     const { server, url } = await serveDocs(join(root, 'target'), '127.0.0.1', 0);
     try {
@@ -114,6 +115,7 @@ describe('the site on disk and docs serve', () => {
       expect((await fetch(`${url}..%2fsecret.txt`)).status).toBe(403);
       expect((await fetch(`${url}warehouse.duckdb`)).status).toBe(403);
       expect((await fetch(`${url}.env.json`)).status).toBe(403);
+      expect((await fetch(`${url}partial_parse.strata.json`)).status).toBe(403);
       expect((await fetch(`${url}nope.js`)).status).toBe(404);
       expect((await fetch(url, { method: 'POST' })).status).toBe(405);
     } finally {
