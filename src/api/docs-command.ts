@@ -10,6 +10,7 @@ import { writeDocsSite, writeStaticIndex, type WarehouseFacts } from '../docs/in
 import { readWarehouseFacts } from './docs-warehouse-facts.js';
 import { prepareProject } from './prepare.js';
 import { projectLineage } from './project-lineage.js';
+import { readWarehouseCompiled } from './lineage-reuse.js';
 import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
 import { compileForDocs, writeCompileResults } from './compile-results.js';
@@ -119,7 +120,8 @@ export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGe
     // run it, its run_query answered as the compile above was (never run twice), other relations' columns read
     // from the warehouse's metadata (BigQuery: tables.get, which bills nothing).
     const columns = new Map([...read.nodes, ...read.sources].map((e) => [e.uniqueId, e.columns]));
-    traced = await projectLineage(p, columns, { answers, metadata: templateWarehouse(connection, p.adapter.dialect) });
+    // A model its compile did not answer for (`--no-compile`) keeps the SQL the last docs generate compiled, while unchanged.
+    traced = await projectLineage(p, columns, { answers, metadata: templateWarehouse(connection, p.adapter.dialect) }, readWarehouseCompiled(p.targetDir));
   } catch (e) {
     if (!options.noCompile) writeManifest(p);
     const describe = (e as { describe?: () => string }).describe;

@@ -46,6 +46,10 @@ describe('strata lineage reuses what docs generate compiled with the warehouse',
     expect(names).toEqual(['hall', 'hall_copy']);
     const tree = await lineageOfColumn({ ...options, column: 'hall_copy.row_name' });
     expect(tree.incomplete).toEqual([]);
+    // docs generate --no-compile answers no run_query: it keeps that SQL too.
+    expect((await docsGenerate({ ...options, noCompile: true })).exitCode).toBe(0);
+    const again = JSON.parse(readFileSync(join(dir, 'target', 'lineage.json'), 'utf8')) as LineageArtifact;
+    expect(again.nodes['model.p.hall']).toMatchObject({ status: 'traced', compiled_with_warehouse: written.nodes['model.p.hall']!.compiled_with_warehouse });
 
     write('macros/seat_count.sql', SEAT_MACRO.replace('count(*)', 'count(distinct row_name)'));
     const stale = (await columnLineage(options)).lineage!;

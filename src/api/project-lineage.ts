@@ -73,8 +73,8 @@ function snapshotColumns(node: ManifestNode): Record<string, string[]> {
 }
 
 /**
- * Compiles each model for its lineage. One that reads the warehouse while compiling and has none (`strata
- * lineage`) is traced from the SQL the last `docs generate` compiled with it (`kept`, from target/lineage.json),
+ * Compiles each model for its lineage. One that reads the warehouse while compiling and gets no answer (`strata
+ * lineage`, which has none; `docs generate --no-compile`, whose compile ran no query) is traced from the SQL the last `docs generate` compiled with it (`kept`, from target/lineage.json),
  * while its code, config and macros are unchanged; else it fails with NEEDS_WAREHOUSE, saying when that SQL is
  * out of date. `withWarehouse`: the SQL of each model compiled with a warehouse, to keep in lineage.json.
  */
@@ -147,7 +147,7 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
   // Compiled as on a first full build, without touching target/compiled; the manifest keeps its compiled code.
   const saved = traced.map((n) => [n, n.compiledCode, n.compiledPath] as const);
   const compiler = runCompiler(p, { relations: index, state: new WarehouseState(), selected: traced.map((n) => n.uniqueId) });
-  const { compiled, failed, withWarehouse } = await compileEach(traced, manifest, (n, usedLive) => compiler.compileAll([n.uniqueId], lineageWarehouse(known, index.relationOf(n), live, usedLive)), live ? undefined : kept);
+  const { compiled, failed, withWarehouse } = await compileEach(traced, manifest, (n, usedLive) => compiler.compileAll([n.uniqueId], lineageWarehouse(known, index.relationOf(n), live, usedLive)), kept);
   for (const [n, code, path] of saved) Object.assign(n, { compiledCode: code, compiledPath: path });
   const nodes: TraceableNode[] = [];
   for (const n of traced) {
