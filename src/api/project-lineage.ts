@@ -74,9 +74,9 @@ function snapshotColumns(node: ManifestNode): Record<string, string[]> {
 
 /**
  * Compiles each model for its lineage. One that reads the warehouse while compiling and gets no answer (`strata
- * lineage`, which has none; `docs generate --no-compile`, whose compile ran no query) is traced from the SQL the last `docs generate` compiled with it (`kept`, from target/lineage.json),
- * while its code, config and macros are unchanged; else it fails with NEEDS_WAREHOUSE, saying when that SQL is
- * out of date. `withWarehouse`: the SQL of each model compiled with a warehouse, to keep in lineage.json.
+ * lineage`, which has none; `docs generate --no-compile`, whose compile ran no query) is traced from the SQL the
+ * last `docs generate` compiled with it (`kept`, from target/lineage.json), while its code, config and macros are
+ * unchanged; else it fails with NEEDS_WAREHOUSE, saying when that SQL is out of date. `withWarehouse`: the SQL of each model compiled with a warehouse, to keep in lineage.json.
  */
 async function compileEach(
   nodes: ManifestNode[],
@@ -115,8 +115,8 @@ async function compileEach(
  * the warehouse while compiling (`adapter.get_columns_in_relation`, as `dbt_utils.star` does; `run_query`) is
  * answered by the catalog, or by `live` (what the command's own compile got from the warehouse); when neither can, the
  * model is untraced and says why (lineage-warehouse.ts), unless `kept` (target/lineage.json's) has the SQL a docs
- * generate compiled for it with the warehouse and it is unchanged since (compileEach). Columns of sources and seeds come from `catalog`
- * (target/catalog.json, or what `docs generate` just read), seeds' from their CSV header otherwise. A model that
+ * generate compiled for it with the warehouse and it is unchanged since (compileEach). Columns of sources and
+ * seeds come from `catalog` (target/catalog.json, or what `docs generate` just read), seeds' from their CSV header otherwise. A model that
  * does not compile is untraced, with the compiler's message.
  */
 export async function projectLineage(p: PreparedProject, catalog: CatalogColumns, live?: LiveWarehouse, kept: Map<string, WarehouseCompiled> = new Map()): Promise<{ lineage: LineageArtifact; diagnostics: Diagnostic[] }> {
