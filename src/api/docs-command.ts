@@ -10,6 +10,7 @@ import { writeDocsSite, writeStaticIndex, type WarehouseFacts } from '../docs/in
 import { readWarehouseFacts } from './docs-warehouse-facts.js';
 import { prepareProject } from './prepare.js';
 import { projectLineage } from './project-lineage.js';
+import { readWarehouseCompiled } from './lineage-reuse.js';
 import type { LineageArtifact, LineageStatus } from '../lineage/index.js';
 import { writeManifest } from './run-artifacts.js';
 import { compileForDocs, writeCompileResults } from './compile-results.js';
@@ -57,9 +58,9 @@ export interface DocsGenerateOptions extends CommonOptions, SelectionOptions {
  * `strata docs generate`: compiles every model, test, analysis and snapshot as dbt's does (to target/compiled/,
  * and run_results.json; a node that does not compile stops it, exit 2, as dbt's: compile-results.ts), writes manifest.json and catalog.json (dbt's catalog v1) — each built node's and
  * each source's columns and types as the warehouse has them, read schema by schema. Nodes not built yet and
- * ephemeral models are left out, as in dbt; `--select`/`--exclude` limit the catalog (only it) to the selection,
+ * ephemeral models are left out, as in dbt; `--select`/`--exclude` limit catalog.json (only it) to the selection,
  * `--empty-catalog` reads none (docs-catalog.ts). Then lineage.json: column-level lineage traced from the compiled
- * SQL with those columns (project-lineage.ts), and last the static docs site in target/docs/ (see
+ * SQL with every relation's columns, selected or not (project-lineage.ts), and last the static docs site in target/docs/ (see
  * docs/docs-site.md), which embeds every artifact written before it. Never builds anything.
  */
 export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGenerateResult> {
@@ -105,7 +106,12 @@ export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGe
       writeManifest(p);
       return { exitCode: 2, diagnostics: [...diagnostics, ...compiled.diagnostics], nodes: 0, sources: 0 };
     }
-    if (!options.emptyCatalog) ({ nodes, sources } = await readCatalog(connection, chosen ? wanted.filter((w) => chosen.has(w.uniqueId)) : wanted));
+    // The lineage needs every relation's columns (the site shows every node's), so all are read, one query per
+    // schema; only catalog.json is limited to the selection.
+    let read: Awaited<ReturnType<typeof readCatalog>> = { nodes: [], sources: [] };
+    if (!options.emptyCatalog) read = await readCatalog(connection, wanted);
+    nodes = chosen ? read.nodes.filter((e) => chosen.has(e.uniqueId)) : read.nodes;
+    sources = chosen ? read.sources.filter((e) => chosen.has(e.uniqueId)) : read.sources;
     // A warehouse that bills queries (BigQuery: the one with dry-run cost estimates) is only listed, as
     // for the catalog: beyond the project's own run_query calls in the compile above (as dbt's), `docs
     // generate` bills nothing there, and the site goes without history and ledger.
@@ -113,8 +119,9 @@ export async function docsGenerate(options: DocsGenerateOptions): Promise<DocsGe
     // Lineage while the warehouse is open: a model whose SQL reads it when compiled is traced as the build would
     // run it, its run_query answered as the compile above was (never run twice), other relations' columns read
     // from the warehouse's metadata (BigQuery: tables.get, which bills nothing).
-    const columns = new Map([...nodes, ...sources].map((e) => [e.uniqueId, e.columns]));
-    traced = await projectLineage(p, columns, { answers, metadata: templateWarehouse(connection, p.adapter.dialect) });
+    const columns = new Map([...read.nodes, ...read.sources].map((e) => [e.uniqueId, e.columns]));
+    // A model its compile did not answer for (`--no-compile`) keeps the SQL the last docs generate compiled, while unchanged.
+    traced = await projectLineage(p, columns, { answers, metadata: templateWarehouse(connection, p.adapter.dialect) }, readWarehouseCompiled(p.targetDir));
   } catch (e) {
     if (!options.noCompile) writeManifest(p);
     const describe = (e as { describe?: () => string }).describe;

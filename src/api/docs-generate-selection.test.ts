@@ -17,7 +17,9 @@ const FILES = {
   'models/firings.sql': "{{ config(materialized='table') }} select kiln_id, site from {{ source('yard', 'kilns') }}",
   'models/firing_sites.sql': "select distinct site from {{ ref('firings') }}",
   'models/glazes.sql': "{{ config(materialized='table') }} select 1 as glaze_id",
+  'models/kiln_copy.sql': "select * from {{ source('yard', 'kilns') }}",
 };
+type Lineage = { nodes: Record<string, { status: string; columns: Record<string, { upstream: { node: string; column: string }[] }> }> };
 
 describe('docs generate --select, --exclude, --empty-catalog', () => {
   it('describes only the selected nodes and sources in catalog.json; the manifest and the site keep every node', async () => {
@@ -34,8 +36,19 @@ describe('docs generate --select, --exclude, --empty-catalog', () => {
     expect(read<Manifest>(dir, 'manifest.json').nodes['model.p.glazes']!.compiled_code).toContain('glaze_id');
 
     expect((await docsGenerate({ projectDir: dir, profilesDir: dir, exclude: ['source:yard', 'glazes'] })).exitCode).toBe(0);
-    expect(Object.keys(read<Catalog>(dir, 'catalog.json').nodes).sort()).toEqual(['model.p.firing_sites', 'model.p.firings', 'seed.p.kilns']);
+    expect(Object.keys(read<Catalog>(dir, 'catalog.json').nodes).sort()).toEqual(['model.p.firing_sites', 'model.p.firings', 'model.p.kiln_copy', 'seed.p.kilns']);
     expect(read<Catalog>(dir, 'catalog.json').sources).toEqual({});
+  });
+
+  it("keeps the whole project's column lineage: a `select *` outside the selection is still traced with the warehouse's columns", async () => {
+    const dir = project(FILES);
+    expect((await seed({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect((await build({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir, select: ['glazes'] })).exitCode).toBe(0);
+    expect(Object.keys(read<Catalog>(dir, 'catalog.json').nodes)).toEqual(['model.p.glazes']);
+    const copy = read<Lineage>(dir, 'lineage.json').nodes['model.p.kiln_copy']!;
+    expect(copy.status).toBe('traced');
+    expect(copy.columns.site!.upstream).toEqual([expect.objectContaining({ node: 'source.p.yard.kilns', column: 'site' })]);
   });
 
   it('--empty-catalog writes a catalog with no node and no source, and still the manifest and the site', async () => {

@@ -3,16 +3,19 @@ import { ColumnGraph, resolveColumnAddress, type AddressableNode, type ColumnRef
 import type { ProjectGraph } from '../graph/index.js';
 import { prepareProject, type PreparedProject } from './prepare.js';
 import { columnNames, projectLineage, readCatalogColumns } from './project-lineage.js';
+import { readWarehouseCompiled } from './lineage-reuse.js';
 import type { CommonOptions, ExitCode } from './types.js';
 
 /**
  * The project's column lineage as `target/lineage.json` has it, computed now from the compiled SQL and
- * `target/catalog.json` when there is one. Writes nothing, never opens the warehouse.
+ * `target/catalog.json` when there is one (and a model that reads the warehouse when compiled, from the SQL the
+ * last `docs generate` compiled for it, while it is unchanged). Writes nothing, never opens the warehouse.
  */
 export async function columnLineage(options: CommonOptions): Promise<{ exitCode: ExitCode; diagnostics: Diagnostic[]; lineage?: LineageArtifact }> {
   const outcome = await prepareProject({ ...options, profileOptional: true });
   if (!outcome.ok) return { exitCode: 2, diagnostics: outcome.diagnostics };
-  const traced = await projectLineage(outcome.prepared, readCatalogColumns(outcome.prepared.targetDir));
+  const target = outcome.prepared.targetDir;
+  const traced = await projectLineage(outcome.prepared, readCatalogColumns(target), undefined, readWarehouseCompiled(target));
   return { exitCode: 0, diagnostics: [...outcome.prepared.diagnostics, ...traced.diagnostics], lineage: traced.lineage };
 }
 
@@ -28,7 +31,7 @@ export function addressableNodes(graph: ProjectGraph): AddressableNode[] {
 /** A column graph of the project, with the catalog's columns of sources and seeds. */
 export async function projectColumnGraph(p: PreparedProject): Promise<{ graph: ColumnGraph; diagnostics: Diagnostic[] }> {
   const catalog = readCatalogColumns(p.targetDir);
-  const traced = await projectLineage(p, catalog);
+  const traced = await projectLineage(p, catalog, undefined, readWarehouseCompiled(p.targetDir));
   return { graph: new ColumnGraph(traced.lineage, columnNames(catalog)), diagnostics: traced.diagnostics };
 }
 

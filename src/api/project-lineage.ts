@@ -11,6 +11,7 @@ import type { PreparedProject } from './prepare.js';
 import { WarehouseState } from '../execute/warehouse-state.js';
 import type { ColumnDef } from '../adapters/contract.js';
 import { lineageWarehouse, NEEDS_WAREHOUSE, type CatalogRelation, type LiveWarehouse } from './lineage-warehouse.js';
+import { compileChecksum, type WarehouseCompiled } from './lineage-reuse.js';
 
 /** unique id → its columns as the warehouse has them, in its order. */
 export type CatalogColumns = Map<string, ColumnDef[]>;
@@ -72,15 +73,53 @@ function snapshotColumns(node: ManifestNode): Record<string, string[]> {
 }
 
 /**
+ * Compiles each model for its lineage. One that reads the warehouse while compiling and gets no answer (`strata
+ * lineage`, which has none; `docs generate --no-compile`, whose compile ran no query) is traced from the SQL the
+ * last `docs generate` compiled with it (`kept`, from target/lineage.json), while its code, config and macros are
+ * unchanged; else it fails with NEEDS_WAREHOUSE, saying when that SQL is out of date. `withWarehouse`: the SQL of each model compiled with a warehouse, to keep in lineage.json.
+ */
+async function compileEach(
+  nodes: ManifestNode[],
+  manifest: PreparedProject['graph']['manifest'],
+  compile: (n: ManifestNode, usedLive: () => void) => Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[] }>,
+  kept?: Map<string, WarehouseCompiled>,
+): Promise<{ compiled: Map<string, string>; failed: Map<string, Diagnostic[]>; withWarehouse: Map<string, WarehouseCompiled> }> {
+  const compiled = new Map<string, string>();
+  const failed = new Map<string, Diagnostic[]>();
+  const withWarehouse = new Map<string, WarehouseCompiled>();
+  for (const n of nodes) {
+    let used = false;
+    const one = await compile(n, () => (used = true));
+    const sql = one.compiled.get(n.uniqueId);
+    if (sql !== undefined) {
+      compiled.set(n.uniqueId, sql);
+      if (used) withWarehouse.set(n.uniqueId, { checksum: compileChecksum(n, manifest), sql });
+      continue;
+    }
+    const needs = one.diagnostics.find((d) => d.code === NEEDS_WAREHOUSE);
+    const before = needs ? kept?.get(n.uniqueId) : undefined;
+    if (before && before.checksum === compileChecksum(n, manifest)) {
+      compiled.set(n.uniqueId, before.sql);
+      withWarehouse.set(n.uniqueId, before);
+      continue;
+    }
+    const stale = '; the SQL the last `strata docs generate` compiled with the warehouse is out of date (the model, its config or a macro it calls changed since)';
+    failed.set(n.uniqueId, before && needs ? [{ ...needs, message: needs.message + stale }] : one.diagnostics);
+  }
+  return { compiled, failed, withWarehouse };
+}
+
+/**
  * The project's column lineage: every model and snapshot compiled as a first full build would run it
  * (`is_incremental()` false, `execute` true as in dbt's compile), then traced parents first. A macro that reads
  * the warehouse while compiling (`adapter.get_columns_in_relation`, as `dbt_utils.star` does; `run_query`) is
  * answered by the catalog, or by `live` (what the command's own compile got from the warehouse); when neither can, the
- * model is untraced and says why (lineage-warehouse.ts). Columns of sources and seeds come from `catalog`
- * (target/catalog.json, or what `docs generate` just read), seeds' from their CSV header otherwise. A model that
+ * model is untraced and says why (lineage-warehouse.ts), unless `kept` (target/lineage.json's) has the SQL a docs
+ * generate compiled for it with the warehouse and it is unchanged since (compileEach). Columns of sources and
+ * seeds come from `catalog` (target/catalog.json, or what `docs generate` just read), seeds' from their CSV header otherwise. A model that
  * does not compile is untraced, with the compiler's message.
  */
-export async function projectLineage(p: PreparedProject, catalog: CatalogColumns, live?: LiveWarehouse): Promise<{ lineage: LineageArtifact; diagnostics: Diagnostic[] }> {
+export async function projectLineage(p: PreparedProject, catalog: CatalogColumns, live?: LiveWarehouse, kept: Map<string, WarehouseCompiled> = new Map()): Promise<{ lineage: LineageArtifact; diagnostics: Diagnostic[] }> {
   const manifest = p.graph.manifest;
   const index = new RelationIndex(manifest);
   const relations: KnownRelation[] = [];
@@ -108,20 +147,14 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
   // Compiled as on a first full build, without touching target/compiled; the manifest keeps its compiled code.
   const saved = traced.map((n) => [n, n.compiledCode, n.compiledPath] as const);
   const compiler = runCompiler(p, { relations: index, state: new WarehouseState(), selected: traced.map((n) => n.uniqueId) });
-  const compiled = new Map<string, string>();
-  const failed = new Map<string, Diagnostic[]>();
-  for (const n of traced) {
-    const one = await compiler.compileAll([n.uniqueId], lineageWarehouse(known, index.relationOf(n), live));
-    const sql = one.compiled.get(n.uniqueId);
-    if (sql !== undefined) compiled.set(n.uniqueId, sql);
-    else failed.set(n.uniqueId, one.diagnostics);
-  }
+  const { compiled, failed, withWarehouse } = await compileEach(traced, manifest, (n, usedLive) => compiler.compileAll([n.uniqueId], lineageWarehouse(known, index.relationOf(n), live, usedLive)), kept);
   for (const [n, code, path] of saved) Object.assign(n, { compiledCode: code, compiledPath: path });
   const nodes: TraceableNode[] = [];
   for (const n of traced) {
     nodes.push({ uniqueId: n.uniqueId, sql: compiled.get(n.uniqueId) ?? '', parents: n.dependsOn.nodes, ...(n.resourceType === 'snapshot' ? { extraColumns: snapshotColumns(n) } : {}) });
   }
   const lineage = await traceProject({ dialect: conventionsOf(p.adapter.type)?.lineage?.grammar ?? 'generic', renamesRepeatedColumns: conventionsOf(p.adapter.type)?.lineage?.renamesRepeatedColumns ?? false, adapterType: p.adapter.type, invocationId: p.invocationId, relations, nodes, ephemerals });
+  for (const [id, entry] of withWarehouse) if (lineage.nodes[id]) lineage.nodes[id]!.compiled_with_warehouse = entry;
   const diagnostics: Diagnostic[] = [];
   for (const [id, problems] of failed) {
     const needs = problems.find((d) => d.code === NEEDS_WAREHOUSE);

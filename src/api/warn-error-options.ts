@@ -34,7 +34,7 @@ export const STRATA_WARNINGS: Readonly<Record<string, string | null>> = {
   'project-unknown-key': null, 'project-unknown-flag': null, 'project-dbt-version': null, 'package-dbt-version': null,
   'packages-not-installed': null, 'python-model-unsupported': null, 'snapshot-file-empty': null, 'grants-unsupported': null,
   'exposure-metric-ignored': null, 'nothing-to-retry': null, 'retry-node-gone': null, 'clean-keeps-database': null,
-  'docs-artifact-invalid': null, 'docs-site-assets-missing': null, 'lineage-incomplete': null, 'clean-keeps-bronze': null,
+  'docs-artifact-invalid': null, 'docs-site-assets-missing': null, 'docs-index-kept': null, 'lineage-incomplete': null, 'clean-keeps-bronze': null,
   'clean-keeps-landing': null,
 };
 

@@ -260,10 +260,24 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     expect((await drawn(page)).length).toBeGreaterThan(3);
     await page.click('#graph .gnode[data-id="model.complaints.customers"]');
     await expect.poll(() => page.textContent('#page h1')).toBe('customers');
+    // The served root is target/index.html, whose files are under docs/: the SQL loads from there too.
+    await expect.poll(() => page.$$eval('pre.sql .sql-keyword', (els) => els.length)).toBeGreaterThan(5);
     expect(errors).toEqual([]);
     const res = await fetch(`${httpUrl}..%2f..%2fmanifest.json`);
     expect([403, 404]).toContain(res.status);
+    expect((await fetch(`${httpUrl}manifest.json`)).status).toBe(200);
     await page.close();
+  });
+
+  it("opens as target/index.html, where dbt's page is, from disk and from `strata docs serve`'s /docs/", async () => {
+    for (const url of [pathToFileURL(join(dir, 'target', 'index.html')).href, `${httpUrl}docs/`]) {
+      const { page, errors } = await open(`${url}#/n/model.complaints.customers`);
+      await expect.poll(() => page.textContent('#page h1')).toBe('customers');
+      await expect.poll(() => page.$$eval('pre.sql .sql-keyword', (els) => els.length)).toBeGreaterThan(5);
+      expect((await drawn(page)).length).toBeGreaterThan(1);
+      expect(errors, url).toEqual([]);
+      await page.close();
+    }
   });
 });
 

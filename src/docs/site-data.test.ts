@@ -91,19 +91,31 @@ describe('the site on disk and docs serve', () => {
     expect(out.diagnostics[0]!.hint).toContain('strata docs generate');
   });
 
-  it('serves the folder read-only on loopback and refuses paths outside it', async () => {
+  it('serves the folder read-only on loopback and refuses paths outside it, dot-files and other kinds of file', async () => {
     const root = mkdtempSync(join(tmpdir(), 'strata-serve-'));
     dirs.push(root);
-    mkdirSync(join(root, 'docs'));
-    writeFileSync(join(root, 'docs', 'index.html'), '<p>hi</p>');
+    mkdirSync(join(root, 'target', 'docs'), { recursive: true });
+    writeFileSync(join(root, 'target', 'index.html'), '<p>hi</p>');
+    writeFileSync(join(root, 'target', 'docs', 'index.html'), '<p>site</p>');
+    writeFileSync(join(root, 'target', 'manifest.json'), '{}');
+    writeFileSync(join(root, 'target', 'warehouse.duckdb'), 'rows');
+    writeFileSync(join(root, 'target', '.env.json'), '{}');
+    writeFileSync(join(root, 'target', 'partial_parse.strata.json'), '{}');
     writeFileSync(join(root, 'secret.txt'), 'no');
-    const { server, url } = await serveDocs(join(root, 'docs'), '127.0.0.1', 0);
+    const { server, url } = await serveDocs(join(root, 'target'), '127.0.0.1', 0);
     try {
       const index = await fetch(url);
       expect(index.status).toBe(200);
       expect(index.headers.get('content-type')).toContain('text/html');
       expect(await index.text()).toBe('<p>hi</p>');
+      expect(await (await fetch(`${url}docs/`)).text()).toBe('<p>site</p>');
+      const folder = await fetch(`${url}docs`, { redirect: 'manual' });
+      expect([folder.status, folder.headers.get('location')]).toEqual([301, '/docs/']);
+      expect((await fetch(`${url}manifest.json`)).headers.get('content-type')).toBe('application/json');
       expect((await fetch(`${url}..%2fsecret.txt`)).status).toBe(403);
+      expect((await fetch(`${url}warehouse.duckdb`)).status).toBe(403);
+      expect((await fetch(`${url}.env.json`)).status).toBe(403);
+      expect((await fetch(`${url}partial_parse.strata.json`)).status).toBe(403);
       expect((await fetch(`${url}nope.js`)).status).toBe(404);
       expect((await fetch(url, { method: 'POST' })).status).toBe(405);
     } finally {

@@ -188,6 +188,7 @@ export function buildSiteData(a: DocsArtifacts): SiteData {
   const artifacts = ['manifest.json', ...(a.catalog ? ['catalog.json'] : []), ...(a.runResults ? ['run_results.json'] : []), ...(a.sources ? ['sources.json'] : []), ...(a.lineage ? ['lineage.json'] : [])];
   const data: SiteData = { projectName: m.metadata?.project_name ?? '', adapterType: m.metadata?.adapter_type ?? '', generatedAt: m.metadata?.generated_at ?? '', nodes, artifacts };
   if (a.runResults?.metadata?.generated_at) data.runGeneratedAt = a.runResults.metadata.generated_at;
-  if (a.lineage) data.lineage = a.lineage;
+  // What the site shows of each model's lineage: not the SQL lineage.json keeps for `strata lineage` (data-sql.js has it).
+  if (a.lineage) data.lineage = { ...a.lineage, nodes: Object.fromEntries(Object.entries(a.lineage.nodes).map(([id, n]) => [id, { status: n.status, ...(n.reason !== undefined ? { reason: n.reason } : {}), columns: n.columns, ...(n.filters ? { filters: n.filters } : {}) }])) };
   return data;
 }

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { buildSiteData } from './site-data.js';
 import type { WarehouseFacts } from './site-types.js';
 import { readDocsArtifacts } from './read-artifacts.js';
+import { writeRootIndex } from './root-index.js';
 
 /** The bundled browser files `npm run build` writes (scripts/bundle-docs-site.mjs). */
 export const SITE_ASSETS = ['index.html', 'app.js', 'app.css'];
@@ -36,7 +37,7 @@ export interface WriteSiteResult {
 /**
  * Writes the static docs site into `<targetDir>/docs/`: the bundled app (index.html, app.js, app.css),
  * data.js (every artifact the site needs but SQL, plus `facts` read from the warehouse) and data-sql.js
- * (raw and compiled SQL by unique id). `scrub` removes secrets from the embedded data.
+ * (raw and compiled SQL by unique id); then `<targetDir>/index.html`, the same page where dbt's is (root-index.ts). `scrub` removes secrets from the embedded data.
  */
 export function writeDocsSite(targetDir: string, scrub: (text: string) => string = (t) => t, facts: WarehouseFacts = {}, packageDirs: Record<string, string> = {}): WriteSiteResult {
   const dir = join(targetDir, 'docs');
@@ -65,5 +66,6 @@ export function writeDocsSite(targetDir: string, scrub: (text: string) => string
   }
   writeFileSync(join(dir, 'data.js'), dataScript('__STRATA_DOCS__', scrub(JSON.stringify(data))));
   writeFileSync(join(dir, 'data-sql.js'), dataScript('__STRATA_DOCS_SQL__', scrub(JSON.stringify(sql))));
+  diagnostics.push(...writeRootIndex(targetDir));
   return { ok: true, written: true, dir, nodes: data.nodes.length, diagnostics };
 }

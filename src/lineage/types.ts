@@ -26,6 +26,12 @@ export interface NodeLineage {
   reason?: string;
   columns: Record<string, { upstream: ColumnEdge[] }>;
   filters: UsageEdge[];
+  /**
+   * A model whose SQL read the warehouse when compiled (`run_query`, a relation outside the project) and was traced
+   * with it: the SQL it was traced from, and a checksum of its code, config and macros then. A command without a
+   * warehouse traces that SQL while the checksum still matches (api/lineage-reuse.ts).
+   */
+  compiled_with_warehouse?: { checksum: string; sql: string };
 }
 
 /** `target/lineage.json`: a contract read by the docs site. */

@@ -80,7 +80,9 @@ class App {
   /** Loads data-sql.js with a script tag (works from file://, where fetch does not). */
   loadSql(): void {
     const script = document.createElement('script');
-    script.src = window.__STRATA_DOCS_SQL_SRC__ ?? 'data-sql.js';
+    // Beside data.js: target/index.html loads the site's files from docs/.
+    const data = document.querySelector<HTMLScriptElement>('script[src$="data.js"]')?.src;
+    script.src = window.__STRATA_DOCS_SQL_SRC__ ?? (data ? new URL('data-sql.js', data).href : 'data-sql.js');
     script.onload = () => {
       this.app.attachSql(window.__STRATA_DOCS_SQL__ ?? {});
       this.probe.sqlLoaded = true;

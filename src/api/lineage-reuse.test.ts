@@ -1,0 +1,62 @@
+/**
+ * `strata lineage` and `column:` have no warehouse: a model whose SQL runs a query when compiled is traced from
+ * the SQL the last `docs generate` compiled with the warehouse (kept in target/lineage.json) while the model, its
+ * config and its macros are unchanged, and untraced, saying so, once they change.
+ */
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
+import { build, columnLineage, docsGenerate, lineageOfColumn, list } from './index.js';
+import type { LineageArtifact } from '../lineage/index.js';
+
+const fixture = duckDbProjectsRemovedAfterAll();
+const SEAT_MACRO = "{% macro seat_count() %}{% if execute %}{{ return(run_query('select count(*) from main.benches').columns[0].values()[0]) }}{% endif %}{{ return(0) }}{% endmacro %}";
+const FILES = {
+  'seeds/benches.csv': 'bench_id,row_name\n1,front\n2,back\n',
+  'macros/seat_count.sql': SEAT_MACRO,
+  // Compiled with the warehouse: the column list depends on a query's answer.
+  'models/hall.sql': "select bench_id, row_name, {{ seat_count() }} as seats from {{ ref('benches') }}",
+  'models/hall_copy.sql': "select * from {{ ref('hall') }}",
+};
+const upstream = (l: LineageArtifact, id: string, col: string): string[] => (l.nodes[id]?.columns[col]?.upstream ?? []).map((u) => `${u.node}.${u.column}`);
+
+describe('strata lineage reuses what docs generate compiled with the warehouse', () => {
+  it('traces the model and what selects * from it while it is unchanged; untraced with the reason once it or its macro changes', async () => {
+    const { dir, write } = fixture(FILES);
+    const options = { projectDir: dir, profilesDir: dir };
+    const first = (await columnLineage(options)).lineage!;
+    expect(first.nodes['model.p.hall']).toMatchObject({ status: 'untraced', reason: expect.stringContaining('run_query') });
+
+    expect((await build(options)).exitCode).toBe(0);
+    expect((await docsGenerate(options)).exitCode).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, 'target', 'lineage.json'), 'utf8')) as LineageArtifact;
+    expect(written.nodes['model.p.hall']!.compiled_with_warehouse?.sql).toContain('2 as seats');
+    // A model compiled without asking the warehouse keeps no SQL.
+    expect(written.nodes['model.p.hall_copy']!.compiled_with_warehouse).toBeUndefined();
+    // The site shows the lineage, not the SQL kept for `strata lineage`.
+    expect(readFileSync(join(dir, 'target', 'docs', 'data.js'), 'utf8')).not.toContain('compiled_with_warehouse');
+
+    const reused = (await columnLineage(options)).lineage!;
+    expect(reused.nodes['model.p.hall']!.status).toBe('traced');
+    expect(upstream(reused, 'model.p.hall', 'row_name')).toEqual(['seed.p.benches.row_name']);
+    expect(reused.nodes['model.p.hall_copy']!.status).toBe('traced');
+    expect(upstream(reused, 'model.p.hall_copy', 'seats')).toEqual(['model.p.hall.seats']);
+    const names = (await list({ ...options, select: ['column:benches.row_name+'], resourceTypes: ['model'], output: 'name' })).lines.sort();
+    expect(names).toEqual(['hall', 'hall_copy']);
+    const tree = await lineageOfColumn({ ...options, column: 'hall_copy.row_name' });
+    expect(tree.incomplete).toEqual([]);
+    // docs generate --no-compile answers no run_query: it keeps that SQL too.
+    expect((await docsGenerate({ ...options, noCompile: true })).exitCode).toBe(0);
+    const again = JSON.parse(readFileSync(join(dir, 'target', 'lineage.json'), 'utf8')) as LineageArtifact;
+    expect(again.nodes['model.p.hall']).toMatchObject({ status: 'traced', compiled_with_warehouse: written.nodes['model.p.hall']!.compiled_with_warehouse });
+
+    write('macros/seat_count.sql', SEAT_MACRO.replace('count(*)', 'count(distinct row_name)'));
+    const stale = (await columnLineage(options)).lineage!;
+    expect(stale.nodes['model.p.hall']).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+    write('macros/seat_count.sql', SEAT_MACRO);
+    expect((await columnLineage(options)).lineage!.nodes['model.p.hall']!.status).toBe('traced');
+    write('models/hall.sql', FILES['models/hall.sql'].replace('bench_id, ', ''));
+    expect((await columnLineage(options)).lineage!.nodes['model.p.hall']).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+  });
+});
