@@ -80,9 +80,9 @@ describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local B
   it('a wrong expected row fails the build with exit 1 and a diff of the rows', async () => {
     writeFileSync(join(dir, 'models', 'unit_tests.yml'), unitTests("{id: 3, amount: 30, hours_to_ship: 24, order_day: '2026-01-02', ordered_at: '2026-01-02T11:00:00.000Z', quarter: 7.5}"));
     const r = await strataCli(dir, 'build', '--select', 'orders');
-    expect(r.out).toContain('actual rows differ from expected');
-    expect(r.out).toContain('- expected, missing: {id: "3", amount: "30", hours_to_ship: "24", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
-    expect(r.out).toContain('+ actual, unexpected: {id: "3", amount: "30", hours_to_ship: "25", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
+    // dbt's daff diff: the changed cell `expected→actual`, the columns far from it and the key as one `...` column.
+    expect(r.out).toContain('actual differs from expected:\n\n@@');
+    expect(r.out).toMatch(/\n→ *,3 *,30 *,24→25 *,2026-01-02 *,\.\.\.\n/);
     expect(r.code).toBe(1);
   });
 });
