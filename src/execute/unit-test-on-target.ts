@@ -47,8 +47,10 @@ export async function runUnitTestOnTarget(
   const actual = await connection.query(sql);
   const cmp = await compareUnitTestRows(def, dialect, actual, async (expectedSql) => (await connection.query(expectedSql)).rows, plainRow);
   // As dbt's build_unit_test_run_result: no message in run_results.json on a pass.
-  if (cmp.ok) return { status: 'pass', message: 'PASS', resultMessage: null, failures: 0 };
-  return { status: 'fail', ...unitTestFailure(cmp.diff), failures: 1, blocksDownstream: true };
+  // dbt's unit test result carries the adapter's response to its query (dbt-bigquery's SELECT response).
+  const adapterResponse = actual.response ?? {};
+  if (cmp.ok) return { status: 'pass', message: 'PASS', resultMessage: null, failures: 0, adapterResponse };
+  return { status: 'fail', ...unitTestFailure(cmp.diff), failures: 1, adapterResponse, blocksDownstream: true };
 }
 
 /** A warehouse client's cell as the embedded path gives it: a timestamp as an ISO instant in milliseconds. */

@@ -70,6 +70,10 @@ describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local B
       'model.shop.nested: success', 'model.shop.orders: success', 'seed.shop.raw_orders: success', 'unit_test.shop.nested.keeps_nested_columns: pass', 'unit_test.shop.orders.parses_and_times_orders: pass',
     ]);
     expect([...bq.tables.keys()].filter((k) => k.includes('__strata'))).toEqual([]);
+    // As dbt-bigquery's: the adapter's response to the unit test's query (a SELECT of its rows).
+    expect(result.results.find((r) => r.uniqueId === 'unit_test.shop.orders.parses_and_times_orders')?.adapterResponse).toMatchObject({
+      _message: expect.stringMatching(/^SELECT \(2\.0 rows, .+ processed\)$/), code: 'SELECT', rows_affected: 2, project_id: 'acme-data', job_id: expect.any(String),
+    });
     // One query job for the unit test: its expected rows, given as values, are not a second job.
     for (const id of ['unit_test.shop.orders.parses_and_times_orders', 'unit_test.shop.nested.keeps_nested_columns']) {
       const unitSql = reporter.events.filter((e) => e.type === 'sql' && e.uniqueId === id);
