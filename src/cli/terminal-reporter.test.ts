@@ -123,10 +123,10 @@ describe("TerminalReporter: dbt 1.10's skip lines, hook width and end-of-run sum
     expect(text()).toContain('Finished in 0.10s. Completed successfully');
   });
 
-  it("counts errors, partial successes and warnings in EndOfRunSummary's words, the errors after it", () => {
+  it("counts errors, partial successes and warnings in EndOfRunSummary's words, the errors and then the warnings after it", () => {
     const { t, text } = capture();
-    t.emit({ type: 'node-finished', index: 1, total: 3, result: { uniqueId: 'model.p.a', name: 'a', resourceType: 'model', status: 'error', message: 'Binder Error', executionTime: 0 } });
-    t.emit({ type: 'node-finished', index: 2, total: 3, result: { uniqueId: 'test.p.b', name: 'b', resourceType: 'test', status: 'warn', failures: 2, message: 'Got 2 results', executionTime: 0 } });
+    t.emit({ type: 'node-finished', index: 1, total: 3, result: { uniqueId: 'test.p.b', name: 'b', resourceType: 'test', status: 'warn', failures: 2, message: 'Got 2 results', executionTime: 0 } });
+    t.emit({ type: 'node-finished', index: 2, total: 3, result: { uniqueId: 'model.p.a', name: 'a', resourceType: 'model', status: 'error', message: 'Binder Error', executionTime: 0 } });
     t.emit({ type: 'node-finished', index: 3, total: 3, result: { ...skipped, uniqueId: 'model.p.c', name: 'c', resourceType: 'model', schema: 'main', message: 'Compilation Error in model.p.c, caused by compilation error in referenced ephemeral model model.p.e: x' } });
     t.emit({ type: 'run-finished', elapsed: 0.1, counts: { ERROR: 1, WARN: 1, SKIP: 1, TOTAL: 3 }, status: 'error' });
     expect(text()).toContain('Finished in 0.10s. Completed with 2 errors, 0 partial successes, and 1 warning:\n\nERROR in model a: Binder Error\n\nWARN 2 in test b: Got 2 results\n\nDone.');

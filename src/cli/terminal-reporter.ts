@@ -84,7 +84,9 @@ flushAtExit.hooked = false;
 export class TerminalReporter implements Reporter {
   private bar?: cliProgressModule.SingleBar;
   private lastProgressLine = 0;
+  /** What the summary tells after it, as dbt's print_run_end_messages: the errors, then the warnings. */
   private readonly errors: string[] = [];
+  private readonly warnings: string[] = [];
   private partials = 0;
   /** The results dbt's end-of-run summary counts as errors and warnings. */
   private errorCount = 0;
@@ -172,9 +174,9 @@ export class TerminalReporter implements Reporter {
         this.live.stop();
         const c = event.counts;
         this.write('');
-        // As dbt's print_run_end_messages: the summary, then each error and warning after a blank line.
+        // As dbt's print_run_end_messages: the summary, then each error and then each warning after a blank line.
         this.write(`Finished in ${event.elapsed.toFixed(2)}s. ${this.completion(event)}`);
-        for (const e of this.errors) this.write(`\n${e}`);
+        for (const e of [...this.errors, ...this.warnings]) this.write(`\n${e}`);
         this.write('');
         // As dbt 1.10's StatsLine, NO-OP included (exposures and saved queries in `build`).
         this.write(`Done. PASS=${c.PASS ?? 0} WARN=${c.WARN ?? 0} ERROR=${c.ERROR ?? 0} SKIP=${c.SKIP ?? 0} NO-OP=${c['NO-OP'] ?? 0} TOTAL=${c.TOTAL ?? 0}`);
@@ -197,7 +199,7 @@ export class TerminalReporter implements Reporter {
     if (!this.quiet || errorSkip || r.status === 'error' || r.status === 'fail') this.writeNodeLine(this.colourTag(fancyLine(`${event.index} of ${event.total} ${text}`, tag), tag, errorSkip ? 'error' : r.status));
     // As dbt's on_skip: the ephemeral model's compile error is told under each node it skips (it has no line of its own).
     if (errorSkip) this.writeNodeLine(r.message);
-    if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
+    if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') (r.status === 'warn' ? this.warnings : this.errors).push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
     // Its failed batches' errors: `PARTIAL SUCCESS (2/3) in model daily: batch 20240102 failed: …`.
     if (r.status === 'partial success') this.errors.push(r.message.replace(/^(PARTIAL SUCCESS \(\d+\/\d+\)): /, `$1 in ${r.resourceType} ${r.name}: `));
   }
