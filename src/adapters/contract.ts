@@ -197,6 +197,8 @@ export interface ExecuteResult {
 export interface QueryResult {
   columns: ColumnDef[];
   rows: Record<string, unknown>[];
+  /** The adapter's response to the query as dbt's adapter gives it (`_message` first): a test's `adapter_response`. */
+  response?: Record<string, unknown>;
 }
 
 export interface DryRunResult {

@@ -77,8 +77,8 @@ describe('TerminalReporter project hook lines', () => {
       '1 of 1 START hook: quay.on-run-end.0 … [RUN]',
       '1 of 1 OK hook: quay.on-run-end.0 … [OK in 0.00s]',
     ]);
-    // The same 80 columns as a node's line.
-    expect(lines[3]).toHaveLength(80);
+    // As dbt-common's format_fancy_output_line: the text padded with dots to 80 columns, then the tag.
+    expect(lines[3]).toBe(`${'1 of 3 OK hook: quay.on-run-start.0 '.padEnd(80, '.')} [OK in 0.02s]`);
     // The hook's error is not repeated in the closing summary: the command's hook-failed diagnostic tells it.
     expect(lines.slice(13).join('\n')).not.toMatch(/hook|quay/);
   });
@@ -89,5 +89,55 @@ describe('TerminalReporter project hook lines', () => {
     expect(coloured).toContain('\x1b[31m[ERROR in 0.00s]\x1b[0m');
     expect(coloured).toContain('\x1b[32m[OK in 0.02s]\x1b[0m');
     expect(coloured).toContain('\x1b[33m[SKIP in 0.00s]\x1b[0m');
+  });
+});
+
+describe("TerminalReporter: dbt 1.10's skip lines, hook width and end-of-run summary", () => {
+  function capture(): { t: TerminalReporter; text: () => string } {
+    const chunks: string[] = [];
+    const stream = Object.assign(new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c.toString()), cb()) }), { isTTY: false, columns: 100 }) as unknown as NodeJS.WriteStream;
+    const t = new TerminalReporter(stream, new SecretScrubber());
+    return { t, text: () => (t.flush(), chunks.join('')) };
+  }
+  const skipped = { status: 'skipped', executionTime: 0 } as const;
+
+  it('a skipped model is `SKIP relation <schema>.<name>`, a test `SKIP test <name>` (SkippingDetails)', () => {
+    const { t, text } = capture();
+    t.emit({ type: 'node-finished', index: 1, total: 2, result: { ...skipped, uniqueId: 'model.p.berths', description: 'sql table model dock.berths', name: 'berths', resourceType: 'model', schema: 'dock', message: 'Skipped because model.p.tides failed' } });
+    t.emit({ type: 'node-finished', index: 2, total: 2, result: { ...skipped, uniqueId: 'test.p.nn', description: 'test not_null_berths_id', name: 'not_null_berths_id', resourceType: 'test', schema: 'dock', message: 'Skipped because model.p.tides failed' } });
+    expect(text().split('\n').slice(0, 2)).toEqual([
+      `${'1 of 2 SKIP relation dock.berths '.padEnd(80, '.')} [SKIP]`,
+      `${'2 of 2 SKIP test not_null_berths_id '.padEnd(80, '.')} [SKIP]`,
+    ]);
+  });
+
+  it("a node skipped for an ephemeral model's compile error is LogSkipBecauseError's line, its error under it; an exposure's is no error", () => {
+    const { t, text } = capture();
+    const message = 'Compilation Error in exposure.p.board, caused by compilation error in referenced ephemeral model model.p.eph: boom';
+    t.emit({ type: 'node-finished', index: 1, total: 1, result: { ...skipped, uniqueId: 'exposure.p.board', description: 'exposure board', name: 'board', resourceType: 'exposure', message } });
+    t.emit({ type: 'run-finished', elapsed: 0.1, counts: { SKIP: 1, TOTAL: 1 }, status: 'success' });
+    const lines = text().split('\n');
+    expect(lines[0]).toBe(`${"1 of 1 SKIP relation .board due to ephemeral model status 'error' ".padEnd(80, '.')} [ERROR SKIP]`);
+    expect(lines[1]).toBe(message);
+    // dbt 1.10's print_run_end_messages leaves an exposure's skip out of the errors.
+    expect(text()).toContain('Finished in 0.10s. Completed successfully');
+  });
+
+  it("counts errors, partial successes and warnings in EndOfRunSummary's words, the errors and then the warnings after it", () => {
+    const { t, text } = capture();
+    t.emit({ type: 'node-finished', index: 1, total: 3, result: { uniqueId: 'test.p.b', name: 'b', resourceType: 'test', status: 'warn', failures: 2, message: 'Got 2 results', executionTime: 0 } });
+    t.emit({ type: 'node-finished', index: 2, total: 3, result: { uniqueId: 'model.p.a', name: 'a', resourceType: 'model', status: 'error', message: 'Binder Error', executionTime: 0 } });
+    t.emit({ type: 'node-finished', index: 3, total: 3, result: { ...skipped, uniqueId: 'model.p.c', name: 'c', resourceType: 'model', schema: 'main', message: 'Compilation Error in model.p.c, caused by compilation error in referenced ephemeral model model.p.e: x' } });
+    t.emit({ type: 'run-finished', elapsed: 0.1, counts: { ERROR: 1, WARN: 1, SKIP: 1, TOTAL: 3 }, status: 'error' });
+    expect(text()).toContain('Finished in 0.10s. Completed with 2 errors, 0 partial successes, and 1 warning:\n\nERROR in model a: Binder Error\n\nWARN 2 in test b: Got 2 results\n\nDone.');
+  });
+
+  it('cuts a hook line longer than the printer width at 77 characters and ends it with `...`', () => {
+    const { t, text } = capture();
+    const name = 'a_harbour_project_with_a_rather_long_name_indeed.on-run-start.0';
+    t.emit({ type: 'hook-started', hook: 'on-run-start', name, index: 1, total: 1 });
+    t.emit({ type: 'hook-finished', hook: 'on-run-start', name, index: 1, total: 1, status: 'success', executionTime: 0.01 });
+    const lines = text().split('\n').filter(Boolean);
+    expect(lines).toEqual([`1 of 1 START hook: ${name}`.slice(0, 77) + '... [RUN]', `1 of 1 OK hook: ${name}`.slice(0, 77) + '... [OK in 0.01s]']);
   });
 });

@@ -1,43 +1,14 @@
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
-import { formatDiagnostic, type Reporter, type StrataEvent, type SecretScrubber, type NodeResultSummary } from '../diagnostics/index.js';
+import { formatDiagnostic, type Reporter, type StrataEvent, type SecretScrubber } from '../diagnostics/index.js';
+import { countsAsError, endOfRunSummary, fancyLine, resultLabel, skipWords } from './dbt-lines.js';
 
-const WIDTH = 80;
 /** How long a node line for a pipe or file may wait to be written with the next ones. */
 const PIPE_LINGER_MS = 100;
 
 /** cli-progress, loaded when a progress bar is first shown: most commands never show one. */
 let progressModule: typeof cliProgressModule | undefined;
 const cliProgress = (): typeof cliProgressModule => (progressModule ??= createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule);
-
-function dots(left: string, right: string): string {
-  const n = Math.max(3, WIDTH - left.length - right.length - 2);
-  return `${left} ${'.'.repeat(n)} ${right}`;
-}
-
-function label(r: NodeResultSummary): { word: string; tag: string } {
-  const t = r.executionTime.toFixed(2);
-  switch (r.status) {
-    case 'success':
-      return { word: 'OK', tag: `[${r.message || 'OK'} in ${t}s]` };
-    case 'pass':
-      return { word: 'PASS', tag: `[PASS in ${t}s]` };
-    case 'warn':
-      return { word: `WARN ${r.failures ?? ''}`.trim(), tag: `[WARN ${r.failures ?? ''} in ${t}s]`.replace('  ', ' ') };
-    case 'fail':
-      return { word: `FAIL ${r.failures ?? ''}`.trim(), tag: `[FAIL ${r.failures ?? ''} in ${t}s]`.replace('  ', ' ') };
-    case 'skipped':
-      return { word: 'SKIP', tag: '[SKIP]' };
-    case 'no-op':
-      // dbt 1.10's LogNodeNoOpResult: an exposure in `build`.
-      return { word: 'NO-OP', tag: `[NO-OP in ${t}s]` };
-    case 'partial success':
-      // dbt 1.9: `[PARTIAL SUCCESS (2/3) in 0.52s]`; the message goes on with the failed batches' errors.
-      return { word: 'PARTIAL SUCCESS', tag: `[${/^PARTIAL SUCCESS \(\d+\/\d+\)/.exec(r.message)?.[0] ?? 'PARTIAL SUCCESS'} in ${t}s]` };
-    default:
-      return { word: 'ERROR', tag: `[ERROR in ${t}s]` };
-  }
-}
 
 /** How the terminal reporter writes: colours, SQL with timings (--debug), a live status line. */
 export interface TerminalStyle {
@@ -113,8 +84,13 @@ flushAtExit.hooked = false;
 export class TerminalReporter implements Reporter {
   private bar?: cliProgressModule.SingleBar;
   private lastProgressLine = 0;
+  /** What the summary tells after it, as dbt's print_run_end_messages: the errors, then the warnings. */
   private readonly errors: string[] = [];
+  private readonly warnings: string[] = [];
   private partials = 0;
+  /** The results dbt's end-of-run summary counts as errors and warnings. */
+  private errorCount = 0;
+  private warnCount = 0;
   private readonly live: LiveLine;
 
   constructor(
@@ -180,27 +156,15 @@ export class TerminalReporter implements Reporter {
         break;
       case 'node-started':
         // dbt's no-op runner (an exposure in `build`) prints no START line, only its NO-OP line.
-        if (!this.quiet && !event.uniqueId.startsWith('exposure.')) this.writeNodeLine(dots(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
+        if (!this.quiet && !event.uniqueId.startsWith('exposure.')) this.writeNodeLine(fancyLine(`${event.index} of ${event.total} START ${event.description}`, '[RUN]'));
         break;
       case 'hook-started':
       case 'hook-finished':
         this.hookLine(event);
         break;
-      case 'node-finished': {
-        const r = event.result;
-        const { word, tag } = label(r);
-        const what = r.description ?? `${r.resourceType} ${r.name}`;
-        const landing = r.resourceType === 'landing';
-        const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : r.status === 'partial success' ? 'PARTIALLY created' : word;
-        if (r.status === 'partial success') this.partials++;
-        if (!this.quiet || r.status === 'error' || r.status === 'fail') this.writeNodeLine(this.colourTag(dots(`${event.index} of ${event.total} ${verb} ${what}`, tag), tag, r.status));
-        if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') this.errors.push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
-        // Its failed batches' errors: `PARTIAL SUCCESS (2/3) in model daily: batch 20240102 failed: …`.
-        // A model skipped for its ephemeral input's compile error is where that error is told (the ephemeral model has no line).
-        if (r.status === 'skipped' && r.message.startsWith('Compilation Error in ')) this.errors.push(r.message);
-        if (r.status === 'partial success') this.errors.push(r.message.replace(/^(PARTIAL SUCCESS \(\d+\/\d+\)): /, `$1 in ${r.resourceType} ${r.name}: `));
+      case 'node-finished':
+        this.nodeLine(event);
         break;
-      }
       case 'progress':
         this.progress(event);
         break;
@@ -208,13 +172,12 @@ export class TerminalReporter implements Reporter {
         this.flush();
         this.bar?.stop();
         this.live.stop();
-        if (this.errors.length) {
-          this.write('');
-          for (const e of this.errors) this.write(e);
-        }
         const c = event.counts;
         this.write('');
+        // As dbt's print_run_end_messages: the summary, then each error and then each warning after a blank line.
         this.write(`Finished in ${event.elapsed.toFixed(2)}s. ${this.completion(event)}`);
+        for (const e of [...this.errors, ...this.warnings]) this.write(`\n${e}`);
+        this.write('');
         // As dbt 1.10's StatsLine, NO-OP included (exposures and saved queries in `build`).
         this.write(`Done. PASS=${c.PASS ?? 0} WARN=${c.WARN ?? 0} ERROR=${c.ERROR ?? 0} SKIP=${c.SKIP ?? 0} NO-OP=${c['NO-OP'] ?? 0} TOTAL=${c.TOTAL ?? 0}`);
         break;
@@ -222,13 +185,29 @@ export class TerminalReporter implements Reporter {
     }
   }
 
-  /** `Completed successfully`, `Completed with errors`, and (dbt 1.9) the partial successes among them. */
+  /** A node's result line (dbt's LogModelResult, LogTestResult, SkippingDetails…); its error kept for the summary. */
+  private nodeLine(event: Extract<StrataEvent, { type: 'node-finished' }>): void {
+    const r = event.result;
+    const { word, tag } = resultLabel(r);
+    const landing = r.resourceType === 'landing';
+    const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : r.status === 'partial success' ? 'PARTIALLY created' : word;
+    const text = r.status === 'skipped' ? skipWords(r).what : `${verb} ${r.description ?? `${r.resourceType} ${r.name}`}`;
+    const errorSkip = word === 'ERROR SKIP';
+    if (r.status === 'partial success') this.partials++;
+    if (countsAsError(r)) this.errorCount++;
+    if (r.status === 'warn') this.warnCount++;
+    if (!this.quiet || errorSkip || r.status === 'error' || r.status === 'fail') this.writeNodeLine(this.colourTag(fancyLine(`${event.index} of ${event.total} ${text}`, tag), tag, errorSkip ? 'error' : r.status));
+    // As dbt's on_skip: the ephemeral model's compile error is told under each node it skips (it has no line of its own).
+    if (errorSkip) this.writeNodeLine(r.message);
+    if (r.status === 'error' || r.status === 'fail' || r.status === 'warn') (r.status === 'warn' ? this.warnings : this.errors).push(`${word} in ${r.resourceType} ${r.name}: ${r.message}`);
+    // Its failed batches' errors: `PARTIAL SUCCESS (2/3) in model daily: batch 20240102 failed: …`.
+    if (r.status === 'partial success') this.errors.push(r.message.replace(/^(PARTIAL SUCCESS \(\d+\/\d+\)): /, `$1 in ${r.resourceType} ${r.name}: `));
+  }
+
+  /** dbt 1.10's EndOfRunSummary (`Completed with 1 error, 0 partial successes, and 0 warnings:`), or Strata's Ctrl-C line. */
   private completion(e: Extract<StrataEvent, { type: 'run-finished' }>): string {
     if (e.interrupted) return 'Interrupted (Ctrl-C): running nodes were cancelled, the rest skipped';
-    if (e.status === 'success') return 'Completed successfully';
-    if (!this.partials) return 'Completed with errors';
-    const partials = `${this.partials} partial ${this.partials === 1 ? 'success' : 'successes'}`;
-    return (e.counts.ERROR ?? 0) > this.partials ? `Completed with errors, ${partials}` : `Completed with ${partials}`;
+    return endOfRunSummary({ errors: this.errorCount, warnings: this.warnCount, partials: this.partials });
   }
 
   /**
@@ -241,10 +220,12 @@ export class TerminalReporter implements Reporter {
     const failed = e.type === 'hook-finished' && e.status === 'error';
     if (this.quiet && !failed) return;
     if (!this.quiet && e.type === 'hook-started' && e.index === 1) this.writeNodeLine('');
-    if (e.type === 'hook-started') return this.writeNodeLine(dots(`${e.index} of ${e.total} START hook: ${e.name}`, '[RUN]'));
+    // dbt's hook lines are cut at the printer width (format_fancy_output_line's truncate).
+    if (e.type === 'hook-started') return this.writeNodeLine(fancyLine(`${e.index} of ${e.total} START hook: ${e.name}`, '[RUN]', true));
     const word = e.status === 'success' ? 'OK' : e.status === 'error' ? 'ERROR' : 'SKIP';
     const tag = `[${word} in ${e.executionTime.toFixed(2)}s]`;
-    this.writeNodeLine(this.colourTag(dots(`${e.index} of ${e.total} ${word} hook: ${e.name}`, tag), tag, e.status));
+    if (failed) this.errorCount++;
+    this.writeNodeLine(this.colourTag(fancyLine(`${e.index} of ${e.total} ${word} hook: ${e.name}`, tag, true), tag, e.status));
     if (!this.quiet && e.hook === 'on-run-start' && e.index === e.total) this.writeNodeLine('');
   }
 

@@ -6,6 +6,7 @@ export { recordTestHistory, HISTORY_SCHEMA, HISTORY_TABLE, type TestHistoryRow }
 export { rowLevelTests, quarantineRules, buildWithQuarantine, relationshipTarget, type QuarantineRule } from './quarantine.js';
 export { mergeWithQuarantine, type ApplyIncremental } from './quarantine-incremental.js';
 export { compareUnitTestRows } from './unit-test-compare.js';
+export { unitTestFailure } from './unit-test-diff.js';
 export { unitTestNodes, givenTableSql, expectedRowsSql, compareRows, macroOverrides, normaliseInput, type UnitTestDefinition } from './unit-tests.js';
 export { checkFreshness, freshnessRuntimeError, hasFreshness, sourcesArtifact, type FreshnessResult } from './freshness.js';
 export { foldFixtureColumns, fixtureValueText, yamlRowTimestamps } from './unit-test-fixture-rows.js';

@@ -93,7 +93,7 @@ describe('unit test comparison', () => {
     expect(got.queries).toHaveLength(1);
     expect(got.ok).toBe(false);
     expect(got.diff).toBe((await typed(def)).diff);
-    expect(got.diff).toContain('- expected, missing: {id: "1", day: "2026-01-02", amount: "1.5"}');
+    expect(got.diff).toBe(['@@,id,day                  ,amount', '→ ,1 ,2026-01-02→2026-01-01,1.5', '  ,2 ,NULL                 ,NULL'].join('\n'));
   });
 
   it('numbers against text columns, nested values and expected SQL go to the warehouse', async () => {

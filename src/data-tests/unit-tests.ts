@@ -11,6 +11,7 @@ import type { RawUnitTest } from '../parse/schema-yaml.js';
 import { finalConfig } from '../parse/node-config.js';
 import { fixtureValueText } from './unit-test-fixture-rows.js';
 import { unitTestProblems } from './unit-test-checks.js';
+import { unitTestDiff } from './unit-test-diff.js';
 
 /** The CSV parser, loaded by the first unit test given rows as CSV: most runs have none. */
 let csv: typeof import('csv-parse/sync').parse | undefined;
@@ -181,7 +182,7 @@ const NESTED_TYPE = /^\s*(STRUCT|RECORD|ARRAY|MAP|LIST|UNION|JSON)\b|\[\]\s*$|\b
 
 const norm = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : String(v));
 
-/** Compares rows on the expected columns, ignoring order; a readable diff when they differ. */
+/** Compares rows on the expected columns, ignoring order; dbt's diff (`unit-test-diff.ts`) when they differ. */
 export function compareRows(expected: Record<string, unknown>[], actual: Record<string, unknown>[]): { ok: boolean; diff: string } {
   const cols = [...new Set(expected.flatMap((r) => Object.keys(r)))];
   const key = (r: Record<string, unknown>): string => JSON.stringify(cols.map((c) => norm(r[c])));
@@ -189,8 +190,7 @@ export function compareRows(expected: Record<string, unknown>[], actual: Record<
   const got = actual.map(key).sort();
   const missing = want.filter((k) => { const i = got.indexOf(k); if (i >= 0) { got.splice(i, 1); return false; } return true; });
   if (!missing.length && !got.length) return { ok: true, diff: '' };
-  const fmt = (k: string): string => `{${(JSON.parse(k) as unknown[]).map((v, i) => `${cols[i]}: ${JSON.stringify(v)}`).join(', ')}}`;
-  return { ok: false, diff: [`columns: ${cols.join(', ')}`, ...missing.map((k) => `  - expected, missing: ${fmt(k)}`), ...got.map((k) => `  + actual, unexpected: ${fmt(k)}`)].join('\n') };
+  return { ok: false, diff: unitTestDiff(cols, expected, actual) };
 }
 
 /** Which given input a ref/source call maps to. */

@@ -17,6 +17,8 @@ export interface NodeResultSummary {
   executionTime: number;
   /** What the node is, for output lines: `sql table model silver.complaints`. */
   description?: string;
+  /** The node's schema, for a skipped node's line (dbt's `SKIP relation <schema>.<name>`). */
+  schema?: string;
   /** Relation label for the progress line, e.g. `silver.complaints`. */
   relation?: string;
   materialized?: string;

@@ -81,8 +81,7 @@ async function hooksAndNodes(p: RunProject, input: ExecuteSelectionInput, diagno
     const at = new Date().toISOString();
     for (const [i, id] of counted.entries()) {
       nodeRecords.push({ uniqueId: id, status: 'skipped', message: 'skipped: an on-run-start hook failed', resultMessage: null, threadId: 'main', startedAt: at, completedAt: at, executionTime: 0, failures: null });
-      const n = (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!;
-      if (!interrupted) p.reporter.emit({ type: 'node-finished', index: i + 1, total: counted.length, result: { uniqueId: id, description: describeId(p, relations, id), name: n.name, resourceType: n.resourceType, status: 'skipped', message: 'skipped: an on-run-start hook failed', executionTime: 0 } });
+      if (!interrupted) p.reporter.emit({ type: 'node-finished', index: i + 1, total: counted.length, result: { uniqueId: id, description: describeId(p, relations, id), ...nodeLabel(manifest, id), status: 'skipped', message: 'skipped: an on-run-start hook failed', executionTime: 0 } });
     }
   } else {
     const outcome = await runNodes(p, input);
@@ -138,7 +137,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
     later,
     ephemeral: (id) => isEphemeralModel(p, id),
     describe: (id) => describeId(p, relations, id),
-    label: (id) => ({ name: (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!.name, resourceType: (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!.resourceType }),
+    label: (id) => nodeLabel(manifest, id),
     ahead: (next) => renderAhead.start(next.map((id) => manifest.nodes[id]).filter((n): n is NonNullable<typeof n> => n !== undefined)),
     runNode: async (id, worker) => {
       // As dbt 1.10's ExposureRunner: nothing to run, a `no-op` result.
@@ -209,6 +208,12 @@ async function writeTestHistory(p: RunProject, session: RunSession, results: Par
 }
 
 /** What a node's console line says it builds (a source: its freshness check). */
+/** A node's name, kind and schema for its output line (an exposure has no schema). */
+function nodeLabel(manifest: RunProject['graph']['manifest'], id: string): { name: string; resourceType: string; schema?: string } {
+  const n = (manifest.nodes[id] ?? manifest.sources[id] ?? manifest.exposures[id])!;
+  return { name: n.name, resourceType: n.resourceType, schema: 'schema' in n ? n.schema : undefined };
+}
+
 function describeId(p: RunProject, relations: NodeRunContext['relations'], id: string): string {
   const source = p.graph.manifest.sources[id];
   const exposure = p.graph.manifest.exposures[id];

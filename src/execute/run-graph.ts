@@ -126,11 +126,11 @@ class GraphRun {
     if (this.ephemeral(id)) return;
     this.later.add(() => {
       const l = this.label(id);
-      this.o.reporter.emit({ type: 'node-finished', index: position, total: this.total, result: { uniqueId: id, description: this.o.describe(id), name: l.name, resourceType: l.resourceType, status: outcome.status, message: outcome.message, executionTime: (t1 - t0) / 1000, relation: outcome.relation, materialized: outcome.materialized, failures: outcome.failures, rowsAffected: outcome.rowsAffected } });
+      this.o.reporter.emit({ type: 'node-finished', index: position, total: this.total, result: { uniqueId: id, description: this.o.describe(id), name: l.name, resourceType: l.resourceType, schema: l.schema, status: outcome.status, message: outcome.message, executionTime: (t1 - t0) / 1000, relation: outcome.relation, materialized: outcome.materialized, failures: outcome.failures, rowsAffected: outcome.rowsAffected } });
     });
   }
 
-  private label(id: string): { name: string; resourceType: string } {
+  private label(id: string): { name: string; resourceType: string; schema?: string } {
     return this.o.label?.(id) ?? { name: id.split('.').pop() ?? id, resourceType: id.split('.')[0] ?? 'node' };
   }
 

@@ -65,7 +65,8 @@ export async function runTestNode(ctx: NodeRunContext, node: ManifestNode, conne
     resultMessage: verdict.status === 'pass' ? null : verdict.message,
     failures: verdict.failures,
     blocksDownstream: verdict.status === 'fail',
-    adapterResponse: { code: 'SELECT', rows_affected: verdict.failures },
+    // As dbt's execute_data_test: the adapter's response to the test query (dbt-duckdb `{_message: 'OK'}`).
+    adapterResponse: result.response ?? {},
     relation,
   };
 }

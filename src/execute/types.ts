@@ -52,7 +52,7 @@ export interface RunGraphOptions {
   runNode: (id: string, worker: number) => Promise<NodeOutcome>;
   describe: (id: string) => string;
   /** Node name and type for output lines. */
-  label?: (id: string) => { name: string; resourceType: string };
+  label?: (id: string) => { name: string; resourceType: string; schema?: string };
   reporter: Reporter;
   signal?: AbortSignal;
   /** Told, while every thread is busy, the next nodes ready to run: work that can be done for them ahead of their turn. */

@@ -2,7 +2,7 @@ import type { Connection, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
-import { compareUnitTestRows, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { compareUnitTestRows, givenTableSql, macroOverrides, normaliseInput, unitTestFailure, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 
@@ -47,8 +47,10 @@ export async function runUnitTestOnTarget(
   const actual = await connection.query(sql);
   const cmp = await compareUnitTestRows(def, dialect, actual, async (expectedSql) => (await connection.query(expectedSql)).rows, plainRow);
   // As dbt's build_unit_test_run_result: no message in run_results.json on a pass.
-  if (cmp.ok) return { status: 'pass', message: 'PASS', resultMessage: null, failures: 0 };
-  return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, blocksDownstream: true };
+  // dbt's unit test result carries the adapter's response to its query (dbt-bigquery's SELECT response).
+  const adapterResponse = actual.response ?? {};
+  if (cmp.ok) return { status: 'pass', message: 'PASS', resultMessage: null, failures: 0, adapterResponse };
+  return { status: 'fail', ...unitTestFailure(cmp.diff), failures: 1, adapterResponse, blocksDownstream: true };
 }
 
 /** A warehouse client's cell as the embedded path gives it: a timestamp as an ISO instant in milliseconds. */

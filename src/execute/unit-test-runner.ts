@@ -3,7 +3,7 @@ import { embeddedConventions, loadAdapter } from '../adapters/registry.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { NodeOutcome } from './index.js';
 import { renderNodeOf, runRenderContext } from '../compile/index.js';
-import { compareUnitTestRows, foldFixtureColumns, givenTableSql, macroOverrides, normaliseInput, type UnitTestDefinition } from '../data-tests/index.js';
+import { compareUnitTestRows, foldFixtureColumns, givenTableSql, macroOverrides, normaliseInput, unitTestFailure, type UnitTestDefinition } from '../data-tests/index.js';
 import { templateWarehouse } from './warehouse-state.js';
 import { applySessionSecrets, type NodeRunContext } from './node-runner.js';
 import { runUnitTestOnTarget } from './unit-test-on-target.js';
@@ -63,7 +63,7 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     // As dbt's build_unit_test_run_result: no message on a pass, failures 0 / 1; dbt-duckdb's adapter response `{_message: 'OK'}`.
     const adapterResponse = { _message: 'OK' };
     if (cmp.ok) return { status: 'pass', message: 'PASS', resultMessage: null, failures: 0, adapterResponse };
-    return { status: 'fail', message: `unit test ${def.name} on ${model.name}: actual rows differ from expected\n${cmp.diff}`, failures: 1, adapterResponse, blocksDownstream: true };
+    return { status: 'fail', ...unitTestFailure(cmp.diff), failures: 1, adapterResponse, blocksDownstream: true };
   } finally {
     await conn.close();
     await memory.close();

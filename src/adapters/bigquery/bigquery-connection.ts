@@ -10,6 +10,7 @@ import { loadJobOptions } from './bigquery-load-options.js';
 import { labelsFromComment, queryJobLabels } from './bigquery-job-labels.js';
 import { bigqueryRelationDetails } from './bigquery-catalog-stats.js';
 import { STANDARD_TYPES } from './bigquery-catalog-columns.js';
+import { selectResponse } from './bigquery-response.js';
 
 interface JobOutcome {
   job: Job;
@@ -138,10 +139,11 @@ export class BigQueryConnection implements Connection {
   }
 
   async query(sql: string): Promise<QueryResult> {
-    const { rows, schema } = await this.runQuery(sql, true);
+    const { rows, schema, metadata } = await this.runQuery(sql, true);
     return {
       columns: schema ?? [],
       rows: (rows ?? []).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))),
+      response: selectResponse(metadata, rows?.length ?? 0),
     };
   }
 

@@ -70,6 +70,10 @@ describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local B
       'model.shop.nested: success', 'model.shop.orders: success', 'seed.shop.raw_orders: success', 'unit_test.shop.nested.keeps_nested_columns: pass', 'unit_test.shop.orders.parses_and_times_orders: pass',
     ]);
     expect([...bq.tables.keys()].filter((k) => k.includes('__strata'))).toEqual([]);
+    // As dbt-bigquery's: the adapter's response to the unit test's query (a SELECT of its rows).
+    expect(result.results.find((r) => r.uniqueId === 'unit_test.shop.orders.parses_and_times_orders')?.adapterResponse).toMatchObject({
+      _message: expect.stringMatching(/^SELECT \(2\.0 rows, .+ processed\)$/), code: 'SELECT', rows_affected: 2, project_id: 'acme-data', job_id: expect.any(String),
+    });
     // One query job for the unit test: its expected rows, given as values, are not a second job.
     for (const id of ['unit_test.shop.orders.parses_and_times_orders', 'unit_test.shop.nested.keeps_nested_columns']) {
       const unitSql = reporter.events.filter((e) => e.type === 'sql' && e.uniqueId === id);
@@ -80,9 +84,9 @@ describe.skipIf(analyzerPlatformGap)('unit tests on the BigQuery target (local B
   it('a wrong expected row fails the build with exit 1 and a diff of the rows', async () => {
     writeFileSync(join(dir, 'models', 'unit_tests.yml'), unitTests("{id: 3, amount: 30, hours_to_ship: 24, order_day: '2026-01-02', ordered_at: '2026-01-02T11:00:00.000Z', quarter: 7.5}"));
     const r = await strataCli(dir, 'build', '--select', 'orders');
-    expect(r.out).toContain('actual rows differ from expected');
-    expect(r.out).toContain('- expected, missing: {id: "3", amount: "30", hours_to_ship: "24", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
-    expect(r.out).toContain('+ actual, unexpected: {id: "3", amount: "30", hours_to_ship: "25", order_day: "2026-01-02", ordered_at: "2026-01-02T11:00:00.000Z", quarter: "7.5"}');
+    // dbt's daff diff: the changed cell `expected→actual`, the columns far from it and the key as one `...` column.
+    expect(r.out).toContain('actual differs from expected:\n\n@@');
+    expect(r.out).toMatch(/\n→ *,3 *,30 *,24→25 *,2026-01-02 *,\.\.\.\n/);
     expect(r.code).toBe(1);
   });
 });

@@ -93,7 +93,8 @@ export class DuckDBConnection implements Connection {
     // The driver's row objects are this call's own: the cells of other types are converted in place, not copied.
     const converted = names.filter((_, i) => !PRIMITIVE_TYPES.has(types[i]!));
     if (converted.length) for (const r of rows) for (const n of converted) r[n] = plain(r[n]);
-    return { columns: names.map((name, i) => ({ name, dataType: types[i]! })), rows };
+    // dbt-duckdb's get_response: `OK` whatever the statement.
+    return { columns: names.map((name, i) => ({ name, dataType: types[i]! })), rows, response: { _message: 'OK' } };
   }
 
   async getRelation(relation: Relation): Promise<ExistingRelation | undefined> {
