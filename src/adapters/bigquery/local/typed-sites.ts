@@ -22,8 +22,8 @@ type Operands = (Span | undefined)[];
 export type TypedSite = Span & { safe?: boolean } & (
   /** `a / b`, DIV(a, b), MOD(a, b): an error on a zero divisor; the result type (NUMERIC keeps its scale). */
   | { kind: 'divide' | 'div' | 'mod'; args: Operands; result: string }
-  /** `a * b` of NUMERICs: exact, rounded half away from zero at nine decimals, BigQuery's overflow error. */
-  | { kind: 'multiply'; args: Operands }
+  /** `a * b` of NUMERICs (or BIGNUMERICs, the result's type): exact, rounded half away from zero at nine decimals, BigQuery's overflow error. */
+  | { kind: 'multiply'; args: Operands; result: string }
   /**
    * SUM of INT64, NUMERIC or FLOAT64 (BigQuery's error past the type's range, where DuckDB's sum widens or is
    * infinite), AVG of NUMERIC (exact, where DuckDB's goes through a DOUBLE), MIN / MAX of FLOAT64 (NaN when an
@@ -120,7 +120,7 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
         if (fn === 'round' && args.length === 2 && types[0] === 'TYPE_DOUBLE') sites.push({ kind: 'round', ...at, safe, args });
         if ((fn === 'divide' || fn === 'div' || fn === 'mod') && args.length === 2) sites.push({ kind: fn, ...at, safe, args, result: typeKind(o.signature?.return_type) ?? '' });
         const result = typeKind(o.signature?.return_type) ?? '';
-        if (fn === 'multiply' && args.length === 2 && result === 'TYPE_NUMERIC') sites.push({ kind: 'multiply', ...at, safe, args });
+        if (fn === 'multiply' && args.length === 2 && (result === 'TYPE_NUMERIC' || result === 'TYPE_BIGNUMERIC')) sites.push({ kind: 'multiply', ...at, safe, args, result });
         const op = FLOAT_OPS[fn];
         if (op && result === 'TYPE_DOUBLE' && args.length === (op === 'EXP' ? 1 : 2)) sites.push({ kind: 'float', op, ...at, safe, args });
         // Analytic calls (`SUM(x) OVER (…)`) carry no range, so are not sites: aggregate-forms.ts finds them.
