@@ -3,7 +3,8 @@
  * CASE x WHEN, NULLIF — where the local BigQuery held NaN equal to itself (and above +inf), as DuckDB does;
  * BigQuery compares NaN as IEEE does (data-types#floating_point_semantics), but groups NaNs together in
  * GROUP BY and DISTINCT (data-types#groupable_data_types), which the local analyzer refused. Expected rows are those of
- * ZetaSQL's reference evaluator, run offline as in translation-drift.test.ts. Also: ORDER BY a position and
+ * ZetaSQL's reference evaluator, run offline as in translation-drift.test.ts. Also: a join USING FLOAT64 columns
+ * (refused before; NaN matches nothing, as in BigQuery), ORDER BY a position and
  * a DECLARE's window function in a statement that sorts by FLOAT64 (refused before), and a typed site
  * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check).
  */
@@ -46,11 +47,22 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 NaN in IN, BET
     expect(answer.error).toMatchObject({ reason: 'invalidQuery', message: 'Partitioning by expressions of type FLOAT64 is not allowed at [1:36]' });
   });
 
-  it('refuses a join USING a FLOAT64 column by name, not matching NaN to NaN', async () => {
-    const sql = `select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) join (select y as k from unnest([${NAN}]) as y) using (k)`;
-    const answer = await query(bq.endpoint, sql);
-    expect(answer.error?.reason).toBe('notImplemented');
-    expect(answer.error?.message).toContain('not translated to DuckDB: a join USING a FLOAT64 column');
+  // BigQuery's analyzer accepts a USING of FLOAT64 columns; NaN matches no key there (it was refused here by name).
+  it.each([
+    [`select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) join (select y as k from unnest([${NAN}, 1.0]) as y) using (k)`, [['1']]],
+    [`with a as (select * from unnest([1.0, ${NAN}, 2.0]) as x), b as (select * from unnest([1.0, ${NAN}]) as x) select cast(x as string) as x, cast(b.x as string) as bx from a left join b using (x) order by x`, [['1', '1'], ['2', null], ['nan', null]]],
+    [`select cast(k as string) as k, j, s from (select x as k, 1 as j from unnest([${NAN}, 1.0]) as x) as l left outer join (select y as k, 1 as j, 'r' as s from unnest([${NAN}, 1.0]) as y) as r using (j, k) order by k`, [['1', '1', 'r'], ['nan', '1', null]]],
+    [`select cast(k as string) as k, count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) as t left join unnest([${NAN}, 1.0, 1.0]) as k using (k) group by k order by k`, [['1', '2'], ['nan', '1']]],
+  ])('joins USING a FLOAT64 column as BigQuery does, NaN matching nothing: %s', async (sql, expected) => {
+    expect(await queryRowsAsText(bq.endpoint, sql)).toEqual(expected);
+  });
+
+  it('refuses a RIGHT or FULL join USING a FLOAT64 column by name (its unmatched NaN keys are shown)', async () => {
+    for (const type of ['right', 'full']) {
+      const answer = await query(bq.endpoint, `select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) ${type} join (select y as k from unnest([${NAN}]) as y) using (k)`);
+      expect(answer.error?.reason).toBe('notImplemented');
+      expect(answer.error?.message).toContain(`not translated to DuckDB: a ${type.toUpperCase()} JOIN USING a FLOAT64 column`);
+    }
   });
 
   it('refuses ORDER BY a position after `*`, or of a set operation, in a statement that sorts by FLOAT64, and sorts by an item\'s position otherwise', async () => {

@@ -18,6 +18,7 @@ import { typedForm } from './typed-forms.js';
 import { analyticForm } from './analytic-windows.js';
 import type { AnalyticCall } from './aggregate-forms.js';
 import { nanOrderBy } from './nan-order.js';
+import { floatUsingJoin } from './float-using.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -111,6 +112,11 @@ export class Translator {
     }
   }
 
+  /** The placed sites of `kind` starting in tokens [start, end). */
+  sitesIn(start: number, end: number, kind: TypedSite['kind']): PlacedSite[] {
+    return [...this.sites].filter(([at]) => at >= start && at < end).flatMap(([, placed]) => placed.filter((p) => p.site.kind === kind));
+  }
+
   /** Whether a NaN site (nan-sites.ts) starting in tokens [start, end) was not written: it would run with DuckDB's NaN. */
   unwritten(start: number, end: number): boolean {
     for (const [at, placed] of this.sites) if (at >= start && at < end && placed.some((p) => p.site.kind === 'nan' && !this.written.has(p))) return true;
@@ -160,6 +166,10 @@ export class Translator {
     if (w === 'interval') return interval(this, i);
     if (w === 'order' && wordOf(this.t[n]) === 'by' && this.ctx.floatOrder) return nanOrderBy(this, i);
     if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
+    if (w === 'join') {
+      const floatUsing = floatUsingJoin(this, i);
+      if (floatUsing) return floatUsing;
+    }
     // The bracket's own tokens follow (and the typed sites starting there).
     if (this.isPunct(n, '(') && BRACKET_WORDS.has(w)) return [tok.text, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);

@@ -144,6 +144,9 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
         return `strata_bq_round(CAST((${arg(0)}) AS DOUBLE), (${arg(1)}))`;
       case 'nan':
         return nanForm(site, arg);
+      // The column as written: its join's side makes the NaN keys NULL (float-using.ts).
+      case 'using':
+        return arg(0);
       case 'to-string':
         return `${STRING_MACRO[site.from]}(${/DOUBLE|FLOAT/.test(site.from) ? `CAST((${arg(0)}) AS DOUBLE)` : `(${arg(0)})`})`;
     }

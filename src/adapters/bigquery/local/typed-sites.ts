@@ -47,6 +47,8 @@ export type TypedSite = Span & { safe?: boolean } & (
   | { kind: 'literal'; value: string }
   /** FLOAT64 equality not written with `=` (IN, BETWEEN, CASE x WHEN, NULLIF): nan-sites.ts. */
   | Omit<NanSite, keyof Span>
+  /** A FLOAT64 column of a join's USING list (`join` the analyzer's join type): float-using.ts. */
+  | { kind: 'using'; join: string; args: Operands }
 );
 
 /** Source types whose text differs between DuckDB and BigQuery. */
@@ -69,6 +71,13 @@ const ARRAY_AT: Record<string, [0 | 1, boolean]> = {
 };
 
 const FLOAT_OPS: Record<string, FloatOp> = { add: '+', subtract: '-', multiply: '*', pow: 'POW', exp: 'EXP' };
+
+/** A function call's own part (its function and arguments), which the node's body holds as a `parent`. */
+function callOf(wrapper: unknown): any {
+  let body = leaf(wrapper)?.body;
+  while (body && !body.function && body.parent) body = body.parent;
+  return body?.function ? body : undefined;
+}
 
 const typeKind = (x: any): string | undefined => x?.type?.type_kind ?? x?.type_kind;
 
@@ -104,11 +113,18 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
   const sites: TypedSite[] = [];
   /** Aggregate calls with DISTINCT: the flag sits one level above the call's function and arguments. */
   const distinctCalls = new Set<unknown>();
+  /** A join's equalities (its join_expr, or the operands of its AND), with the join's type: USING's are among them. */
+  const joinEqualities = new Map<unknown, string>();
   const seen = (x: unknown): void => {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(seen);
     const o = x as Record<string, any>;
     if (o.distinct === true && o.parent?.function) distinctCalls.add(o.parent);
+    // A join scan (its type is left out when it is the default, INNER), or a join of an UNNEST (LEFT when outer).
+    if (o.join_expr && (o.right_scan || o.array_expr || o.array_expr_list)) {
+      const expr = callOf(o.join_expr);
+      for (const e of expr?.function?.name === 'ZetaSQL:$and' ? ((expr.argument_list ?? []) as unknown[]).map(callOf) : [expr]) if (e) joinEqualities.set(e, typeof o.join_type === 'string' ? o.join_type : o.is_outer ? 'LEFT' : 'INNER');
+    }
     const fn = FUNCTIONS[o.function?.name];
     if (fn) {
       const args = ((o.argument_list ?? []) as unknown[]).map(argSpan);
@@ -134,8 +150,9 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
     const at = comparison ? span(o) : undefined;
     if (at && compared.length === 2 && compared.every((t) => t === 'TYPE_DOUBLE' || t === 'TYPE_FLOAT')) {
       // A join's USING (x): DuckDB's USING matches NaN to NaN, and its merged column has no ON to rewrite.
-      if (/\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start))) throw new Untranslatable('a join USING a FLOAT64 column (BigQuery never matches NaN to NaN; write the join with ON)');
-      sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
+      const join = joinEqualities.get(o);
+      if (join && /\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start))) sites.push({ kind: 'using', ...at, join, args: [at] });
+      else sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
     const nanSite = nan.site(o);
     if (nanSite) sites.push(nanSite);
