@@ -6,7 +6,8 @@
  * ZetaSQL's reference evaluator, run offline as in translation-drift.test.ts. Also: a join USING FLOAT64 columns
  * (refused before; NaN matches nothing, as in BigQuery), ORDER BY a position and
  * a DECLARE's window function in a statement that sorts by FLOAT64 (refused before), and a typed site
- * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check).
+ * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check); `=`, `!=` and
+ * `IN` of STRUCTs and ARRAYs, NULL and NaN inside compared as BigQuery does.
  */
 import { describe, it, expect } from 'vitest';
 import type { LocalBigQuery } from './local-bigquery-server.js';
@@ -29,6 +30,12 @@ const VALUES: [string, unknown[][]][] = [
   // GROUP BY and DISTINCT of FLOAT64 (refused here before, as BigQuery once did): NaNs are one group, and so are 0 and -0.
   [`select cast(a as string) as g, count(*) as n from unnest([${NAN}, ${NAN}, 1.0, 0.0, -0.0]) as a group by a order by a`, [['nan', '2'], ['0', '2'], ['1', '1']]],
   [`select (select count(*) from (select distinct a from unnest([${NAN}, ${NAN}, null, 0.0, -0.0]) as a)) as d, (select count(distinct a) from unnest([${NAN}, ${NAN}, 1.0]) as a) as c`, [['3', '2']]],
+  // STRUCT and ARRAY equality, field by field with SQL's three values (DuckDB held NULL equal to NULL and NaN to NaN inside them).
+  [`select struct(x) = struct(x) as a, [x] = [x] as b, [x] != [x] as c, struct(x as f, [struct(x as g)] as h) = struct(1.0 as f, [struct(1.0 as g)] as h) as d from ${ONE_NAN}`, [['false', 'false', 'true', 'false']]],
+  ['select s = t as a, s != t as b, [k, n] = [k, n] as c, [k, n] = [k] as d, struct(k + 1 as a, n as b) = s as e from (select struct(k as a, n as b) as s, struct(k as a, n as b) as t, k, n from unnest([1]) as k, unnest([cast(null as int64)]) as n)', [[null, null, null, 'false', 'false']]],
+  [`select count(*) as n from (select struct(x as f) as s from unnest([${NAN}, 1.0]) as x) as l join (select struct(y as f) as s from unnest([${NAN}, 1.0]) as y) as r on l.s = r.s`, [['1']]],
+  ['select s in (t, u) as a, s not in (t, u) as b, s in (s, t) as c, s in unnest([t, u]) as d, s in unnest([s]) as e from (select struct(k as a) as s, struct(k + 1 as a) as t, struct(cast(null as int64) as a) as u from unnest([1]) as k)', [[null, null, 'true', null, 'true']]],
+  [`select s in (t) as a, s in unnest([t]) as b, o from (select struct(x as f) as s, struct(x as f) as t, o from unnest([${NAN}, 1.0]) as x with offset o) order by o`, [['false', 'false', '0'], ['true', 'true', '1']]],
   // Sorting by FLOAT64 through a select-list position: NaN first ascending, last (before NULL) descending.
   [`select x from unnest([1.0, ${NAN}, null]) as x order by 1`, [[null], ['NaN'], ['1']]],
   [`select k, sum(x) as s from unnest([1.0, ${NAN}, 3.0]) as x with offset k group by k order by 2 desc, 1`, [['2', '3'], ['0', '1'], ['1', 'NaN']]],

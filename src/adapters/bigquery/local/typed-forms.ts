@@ -10,6 +10,7 @@ import { numericFunction, type DecimalType } from './numeric-functions.js';
 import { trunc } from './function-calls.js';
 import { aggregateForm } from './aggregate-forms.js';
 import { NAN_ORDER_MACRO } from './nan-order.js';
+import { compositeEquality } from './composite-equality.js';
 
 /**
  * `a op b`, or BigQuery's error for a zero divisor (`division by zero: 1 / 0`, `division by zero: MOD(1, 0)`)
@@ -74,6 +75,15 @@ function nanForm(site: Extract<TypedSite, { kind: 'nan' }>, arg: (k: number) => 
   const x = `(${arg(0)})`;
   const isNan = (v: string): string => `isnan(CAST(${v} AS DOUBLE))`;
   const rest = site.args.slice(1).map((_, k) => `(${arg(k + 1)})`);
+  if (site.nested && (site.form === 'in-list' || site.form === 'in-array')) {
+    // x IN (a, b) is x = a OR x = b, with BigQuery's equality of STRUCTs and ARRAYs; IN UNNEST likewise over the elements.
+    const nested = site.nested;
+    const pairs = `list_transform(${rest[0]}, strata_e -> ${compositeEquality(nested, x, 'strata_e')})`;
+    const any = site.form === 'in-list'
+      ? `(${rest.map((r) => compositeEquality(nested, x, r)).join(' OR ')})`
+      : `(CASE WHEN list_contains(${pairs}, true) THEN true WHEN list_count(${pairs}) < len(${rest[0]}) THEN NULL ELSE false END)`;
+    return site.negated ? `(NOT ${any})` : any;
+  }
   const test = ((): string => {
     switch (site.form) {
       case 'case-value':
@@ -147,6 +157,10 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
       // The column as written: its join's side makes the NaN keys NULL (float-using.ts).
       case 'using':
         return arg(0);
+      case 'composite': {
+        const equal = compositeEquality(site.type, arg(0), arg(1));
+        return site.op === '=' ? `(${equal})` : `(NOT (${equal}))`;
+      }
       case 'to-string':
         return `${STRING_MACRO[site.from]}(${/DOUBLE|FLOAT/.test(site.from) ? `CAST((${arg(0)}) AS DOUBLE)` : `(${arg(0)})`})`;
     }

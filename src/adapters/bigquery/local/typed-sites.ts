@@ -8,7 +8,7 @@ import { attr, leaf } from './resolved-ast.js';
 import { argumentRanges, closing, significant, wordOf, type Token } from './sql-tokens.js';
 import { analyticCalls, needsForm, type AggregateName, type AnalyticCall } from './aggregate-forms.js';
 import { NanSiteFinder, type NanSite } from './nan-sites.js';
-import { Untranslatable } from './untranslatable.js';
+import type { TypeProto } from './bigquery-types.js';
 
 /** A character range [start, end) of the statement's text. */
 export interface Span {
@@ -47,6 +47,8 @@ export type TypedSite = Span & { safe?: boolean } & (
   | { kind: 'literal'; value: string }
   /** FLOAT64 equality not written with `=` (IN, BETWEEN, CASE x WHEN, NULLIF): nan-sites.ts. */
   | Omit<NanSite, keyof Span>
+  /** `=` or `!=` of STRUCTs or ARRAYs (`type` the operands'): composite-equality.ts. */
+  | { kind: 'composite'; op: '=' | '!='; type: TypeProto; args: Operands }
   /** A FLOAT64 column of a join's USING list (`join` the analyzer's join type): float-using.ts. */
   | { kind: 'using'; join: string; args: Operands }
 );
@@ -154,6 +156,10 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
       if (join && /\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start))) sites.push({ kind: 'using', ...at, join, args: [at] });
       else sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
+    const nested = (t: string | undefined): boolean => t === 'TYPE_STRUCT' || t === 'TYPE_ARRAY';
+    if (at && compared.length === 2 && (comparison === '=' || comparison === '!=') && compared.every(nested)) {
+      sites.push({ kind: 'composite', op: comparison, type: (o.signature.argument[0] as { type: TypeProto }).type, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
+    }
     const nanSite = nan.site(o);
     if (nanSite) sites.push(nanSite);
     const arrayAt = ARRAY_AT[o.function?.name];
@@ -203,9 +209,9 @@ function operandTokens(tokens: Token[], site: TypedSite, start: number, end: num
   }
   if (site.kind === 'array-at') return arrayOperands(tokens, top);
   const first = wordOf(tokens[start]);
-  const infix = site.kind === 'float' && !['POW', 'EXP'].includes(site.op) && !/^safe_/.test(first);
+  const infix = (site.kind === 'float' && !['POW', 'EXP'].includes(site.op) && !/^safe_/.test(first)) || site.kind === 'composite';
   if ((site.kind === 'divide' && first !== 'safe_divide') || (site.kind === 'multiply' && first !== 'safe_multiply') || infix) {
-    const operator = site.kind === 'divide' ? '/' : site.kind === 'float' ? site.op : '*';
+    const operator = site.kind === 'divide' ? '/' : site.kind === 'float' || site.kind === 'composite' ? site.op : '*';
     const spelled = operator === '!=' ? ['!=', '<>'] : [operator];
     const ops = top.filter((k) => tokens[k]!.kind === 'punct' && spelled.includes(tokens[k]!.text) && (known[1] === undefined || k < known[1]));
     const op = ops.at(-1);
