@@ -5,7 +5,7 @@
 import { quoteString, timeFormat, TYPES } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
-import { CURRENT, limitedAggregate } from './special-forms.js';
+import { CURRENT, extractForm, limitedAggregate } from './special-forms.js';
 import { castCall } from './casts.js';
 
 /** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
@@ -105,7 +105,7 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
       if (c.r.length) throw new Untranslatable(`${c.name}() with a time zone`);
       return CURRENT[c.f]!;
     case 'extract':
-      return tr.extract(c.open, c.close);
+      return extractForm(tr, c.open, c.close);
     default:
       return undefined;
   }

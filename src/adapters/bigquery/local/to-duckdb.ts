@@ -8,10 +8,11 @@
  * faithfully throws `Untranslatable`: the job says so instead of running something else.
  */
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
-import { BRACKET_WORDS, CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
+import { BRACKET_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
 import { DEFAULT_SESSION_USER } from './session-user.js';
 import { CURRENT, interval } from './special-forms.js';
+import { unnestForm } from './unnest-forms.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
 import { typedForm } from './typed-forms.js';
@@ -162,7 +163,7 @@ export class Translator {
       const close = closing(this.t, n);
       return [`(select unnest(${this.emit(n + 1, close)}))`, close + 1];
     }
-    if (w === 'unnest' && this.isPunct(n, '(')) return this.unnest(i, n);
+    if (w === 'unnest' && this.isPunct(n, '(')) return unnestForm(this, i, n);
     if (w === 'interval') return interval(this, i);
     if (w === 'order' && wordOf(this.t[n]) === 'by' && this.ctx.floatOrder) return nanOrderBy(this, i);
     if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
@@ -232,32 +233,6 @@ export class Translator {
     return [timeCall(c, this) ?? valueCall(c, this), close + 1];
   }
 
-  /** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
-  private unnest(i: number, open: number): [string, number] {
-    const close = closing(this.t, open);
-    const array = this.emit(open + 1, close);
-    const text = `${this.t[i]!.text}(${array})`;
-    let a = this.next(close);
-    if (wordOf(this.t[a]) === 'as') a = this.next(a);
-    const alias = this.t[a];
-    const aliased = alias && (alias.kind === 'ident' || (alias.kind === 'word' && !CLAUSE_WORDS.has(alias.text.toLowerCase())));
-    const offsetAt = (w: number): boolean => wordOf(this.t[w]) === 'with' && wordOf(this.t[this.next(w)]) === 'offset';
-    if (!aliased || this.isPunct(this.next(a), '(')) {
-      if (offsetAt(this.next(close))) throw new Untranslatable('UNNEST … WITH OFFSET without an alias for the element');
-      return [text, close + 1];
-    }
-    const name = quoteIdent(alias.text);
-    const w = this.next(a);
-    if (!offsetAt(w)) return [`${text} as ${name}(${name})`, a + 1];
-    // WITH OFFSET: the element and its 0-based position, side by side.
-    let o = this.next(this.next(w));
-    if (wordOf(this.t[o]) === 'as') o = this.next(o);
-    const off = this.t[o];
-    const named = off && (off.kind === 'ident' || (off.kind === 'word' && !CLAUSE_WORDS.has(off.text.toLowerCase())));
-    const offset = named ? quoteIdent(off.text) : '"offset"';
-    return [`(select unnest(${array}) as ${name}, generate_subscripts(${array}, 1) - 1 as ${offset}) as ${name}`, named ? o + 1 : this.next(w) + 1];
-  }
-
   /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
   struct(r: [number, number][]): string {
     const fields = r.map(([start, end], k) => {
@@ -270,24 +245,6 @@ export class Translator {
       return `${quoteIdent(`_field_${k + 1}`)} := ${this.emit(start, end).trim()}`;
     });
     return `struct_pack(${fields.join(', ')})`;
-  }
-
-  /** EXTRACT(part FROM x): DAYOFWEEK counts from 1 on Sunday. */
-  extract(open: number, close: number): string {
-    const first = this.next(open);
-    const part = wordOf(this.t[first]);
-    const from = this.next(first);
-    if (wordOf(this.t[from]) !== 'from') throw new Untranslatable('extract');
-    const x = this.emit(from + 1, close).trim();
-    if (part === 'dayofweek') return `(extract(dow from ${x}) + 1)`;
-    if (part === 'dayofyear') return `extract(doy from ${x})`;
-    // The fraction of the second only (DuckDB's count the whole seconds too).
-    if (part === 'millisecond' || part === 'microsecond') return `(extract(${part} from ${x}) % ${part === 'millisecond' ? 1000 : 1000000})`;
-    if (part === 'date') return `CAST(${x} AS DATE)`;
-    // WEEK counts Sunday-based weeks from 0 (days before the first Sunday); DuckDB's week is ISO's.
-    if (part === 'week') return `CAST(strftime(${x}, '%U') AS BIGINT)`;
-    if (part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
-    return `extract(${part} from ${x})`;
   }
 }
 
