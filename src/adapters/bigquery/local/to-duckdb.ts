@@ -8,7 +8,7 @@
  * faithfully throws `Untranslatable`: the job says so instead of running something else.
  */
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
-import { BRACKET_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
+import { BRACKET_WORDS, DUCKDB_ONLY_RESERVED, DUCKDB_RESERVED_SYNTAX, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
 import { DEFAULT_SESSION_USER } from './session-user.js';
 import { CURRENT, interval } from './special-forms.js';
@@ -113,6 +113,14 @@ export class Translator {
     }
   }
 
+  /** Whether the word between tokens `p` and `n` is a name: an alias after AS, or a whole select-list item. */
+  private isName(p: number, n: number): boolean {
+    const before = this.t[p];
+    const item = before && (wordOf(before) === 'select' || (before.kind === 'punct' && before.text === ','));
+    const ends = !this.t[n] || [',', ')'].includes(this.t[n]!.text) || ['from', 'as'].includes(wordOf(this.t[n]));
+    return wordOf(before) === 'as' || (!!item && ends);
+  }
+
   /** The placed sites of `kind` starting in tokens [start, end). */
   sitesIn(start: number, end: number, kind: TypedSite['kind']): PlacedSite[] {
     return [...this.sites].filter(([at]) => at >= start && at < end).flatMap(([, placed]) => placed.filter((p) => p.site.kind === kind));
@@ -185,6 +193,8 @@ export class Translator {
     if (w === 'distinct' && ['union', 'intersect', 'except'].includes(wordOf(this.t[p]))) return ['', i + 1];
     if (TYPES[w] && !this.isPunct(n, '(')) return [TYPES[w]!, i + 1];
     if ((w === 'numeric' || w === 'decimal') && this.isPunct(n, '(')) return ['DECIMAL', i + 1];
+    // A name BigQuery allows that DuckDB reserves (one that is BigQuery syntax too: as an alias or a select-list item).
+    if (DUCKDB_ONLY_RESERVED.has(w) || (DUCKDB_RESERVED_SYNTAX.has(w) && this.isName(p, n))) return [quoteIdent(tok.text), i + 1];
     return [tok.text, i + 1];
   }
 
