@@ -34,6 +34,8 @@ const VALUES: [string, unknown[][]][] = [
   [`select struct(x) = struct(x) as a, [x] = [x] as b, [x] != [x] as c, struct(x as f, [struct(x as g)] as h) = struct(1.0 as f, [struct(1.0 as g)] as h) as d from ${ONE_NAN}`, [['false', 'false', 'true', 'false']]],
   ['select s = t as a, s != t as b, [k, n] = [k, n] as c, [k, n] = [k] as d, struct(k + 1 as a, n as b) = s as e from (select struct(k as a, n as b) as s, struct(k as a, n as b) as t, k, n from unnest([1]) as k, unnest([cast(null as int64)]) as n)', [[null, null, null, 'false', 'false']]],
   [`select count(*) as n from (select struct(x as f) as s from unnest([${NAN}, 1.0]) as x) as l join (select struct(y as f) as s from unnest([${NAN}, 1.0]) as y) as r on l.s = r.s`, [['1']]],
+  // A join USING STRUCT columns keeps DuckDB's USING: its list is names.
+  ['select count(*) as n from (select struct(x as f) as s from unnest([1, 2]) as x) join (select struct(y as f) as s from unnest([2, 3]) as y) using (s)', [['1']]],
   ['select s in (t, u) as a, s not in (t, u) as b, s in (s, t) as c, s in unnest([t, u]) as d, s in unnest([s]) as e from (select struct(k as a) as s, struct(k + 1 as a) as t, struct(cast(null as int64) as a) as u from unnest([1]) as k)', [[null, null, 'true', null, 'true']]],
   [`select s in (t) as a, s in unnest([t]) as b, o from (select struct(x as f) as s, struct(x as f) as t, o from unnest([${NAN}, 1.0]) as x with offset o) order by o`, [['false', 'false', '0'], ['true', 'true', '1']]],
   // Sorting by FLOAT64 through a select-list position: NaN first ascending, last (before NULL) descending.

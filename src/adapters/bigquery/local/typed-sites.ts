@@ -157,7 +157,9 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
       else sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
     const nested = (t: string | undefined): boolean => t === 'TYPE_STRUCT' || t === 'TYPE_ARRAY';
-    if (at && compared.length === 2 && (comparison === '=' || comparison === '!=') && compared.every(nested)) {
+    // A join USING (s) of STRUCTs keeps DuckDB's USING (its list holds names, not expressions).
+    const inUsing = at && joinEqualities.has(o) && /\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start));
+    if (at && !inUsing && compared.length === 2 && (comparison === '=' || comparison === '!=') && compared.every(nested)) {
       sites.push({ kind: 'composite', op: comparison, type: (o.signature.argument[0] as { type: TypeProto }).type, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
     const nanSite = nan.site(o);
