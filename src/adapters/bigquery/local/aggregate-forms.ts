@@ -57,7 +57,7 @@ export function analyticCalls(root: unknown, start: (arg: unknown) => number | u
 /** Whether `fn` of `result` needs a form of its own here. */
 export function needsForm(fn: AggregateName, result: string): boolean {
   if (result === 'TYPE_DOUBLE') return true;
-  return (fn === 'sum' && (result === 'TYPE_INT64' || result === 'TYPE_NUMERIC')) || (fn === 'avg' && result === 'TYPE_NUMERIC');
+  return (fn === 'sum' && (result === 'TYPE_INT64' || result === 'TYPE_NUMERIC')) || (fn === 'avg' && (result === 'TYPE_NUMERIC' || result === 'TYPE_BIGNUMERIC'));
 }
 
 /**
@@ -72,6 +72,8 @@ export function aggregateForm(fn: AggregateName, result: string, x: string, over
   if (result === 'TYPE_NUMERIC' && fn === 'sum') return `strata_bq_numeric_sum(${base})`;
   // AVG(NUMERIC) = SUM / COUNT, divided exactly (DuckDB's goes through a DOUBLE).
   if (result === 'TYPE_NUMERIC' && fn === 'avg') return `${numericFunction('divide', false)}(CAST(sum(${x})${over} AS DECIMAL(38,9)), CAST(count(${x})${over} AS DECIMAL(38,9)))`;
+  // AVG(BIGNUMERIC): the same, kept only when the average fits the nine decimals it is held with here.
+  if (result === 'TYPE_BIGNUMERIC' && fn === 'avg') return `${numericFunction('avg', false, 'bignumeric')}(CAST(sum(${x})${over} AS DECIMAL(38,9)), CAST(count(${x})${over} AS DECIMAL(38,9)))`;
   if (result !== 'TYPE_DOUBLE') return base;
   // Finite inputs whose sum is infinite: BigQuery's error. Its AVG does not overflow there; DuckDB's does.
   if (fn === 'sum') return `(CASE WHEN isinf(${base}) AND NOT ${anyOf('isinf')} THEN ${bigQueryError("'double overflow'")} ELSE ${base} END)`;

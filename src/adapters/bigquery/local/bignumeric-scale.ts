@@ -4,8 +4,9 @@
  * so BIGNUMERIC works while every value fits; what could make one that does not is refused by name before
  * anything runs (never rounded to nine decimals): a literal (or folded cast) with more decimals or integer
  * digits, a cast from FLOAT64, and every function with a BIGNUMERIC result but those whose result has no
- * more decimals than their operands (`+`, `-`, SUM, MIN, MAX, ROUND…). Text cast to BIGNUMERIC is checked
- * on the data (casts.ts).
+ * more decimals than their operands (`+`, `-`, SUM, MIN, MAX, ROUND…) and those computed with BigQuery's 38
+ * decimals and checked on the data (`*`, `/`, DIV, AVG: numeric-functions.ts keeps a result that fits and
+ * refuses one that does not). Text cast to BIGNUMERIC is checked on the data too (casts.ts).
  */
 import { attr, expressionType } from './resolved-ast.js';
 import { Untranslatable } from './untranslatable.js';
@@ -17,7 +18,8 @@ const KEEPS_SCALE = new Set([
   'round', 'trunc', 'floor', 'ceil', 'ceiling', 'mod', '$array_at_offset', '$array_at_ordinal', '$safe_array_at_offset', '$safe_array_at_ordinal',
 ]);
 
-const NAMED: Record<string, string> = { $divide: 'division', safe_divide: 'division', div: 'DIV', $multiply: 'multiplication', safe_multiply: 'multiplication' };
+/** Functions computed exactly and checked to fit on the data (numeric-functions.ts). */
+const CHECKED_ON_DATA = new Set(['$divide', 'safe_divide', 'div', '$multiply', 'safe_multiply', 'avg']);
 
 const LIMIT = "(BigQuery keeps 38 decimal digits; the local BigQuery holds BIGNUMERIC with NUMERIC's 9 and 29 integer digits)";
 const SCALE = 10n ** 38n;
@@ -54,8 +56,8 @@ export function refuseBignumericScale(node: unknown): void {
       throw new Untranslatable(`a FLOAT64 cast to BIGNUMERIC ${LIMIT}`);
     }
     const name = typeof o.function?.name === 'string' ? String(o.function.name).replace(/^ZetaSQL:/, '') : undefined;
-    if (name && attr(o, 'type')?.type_kind === 'TYPE_BIGNUMERIC' && !KEEPS_SCALE.has(name)) {
-      throw new Untranslatable(`BIGNUMERIC ${NAMED[name] ?? name.replace(/^\$/, '').toUpperCase()} ${LIMIT}`);
+    if (name && attr(o, 'type')?.type_kind === 'TYPE_BIGNUMERIC' && !KEEPS_SCALE.has(name) && !CHECKED_ON_DATA.has(name)) {
+      throw new Untranslatable(`BIGNUMERIC ${name.replace(/^\$/, '').toUpperCase()} ${LIMIT}`);
     }
     for (const v of Object.values(o)) seen(v);
   };

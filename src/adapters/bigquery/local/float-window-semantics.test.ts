@@ -33,6 +33,9 @@ const VALUES: [string, unknown[][], string][] = [
   [`select cast(x as string) as s, row_number() over (order by x desc) as r from unnest([1.0, ${NAN}, null]) as x order by r`, [['1', '1'], ['nan', '2'], [null, '3']], `${DOCS}/data-types#floating_point_semantics; evaluator`],
   [`select array_to_string(array_agg(cast(x as string) order by x limit 2), ',') as s from unnest([1.0, ${NAN}, -2.0]) as x`, [['nan,-2']], `${DOCS}/aggregate_functions#array_agg; evaluator`],
   [`select cast(y as string) as s from (select x as y from unnest([1.0, ${NAN}]) as x union all select 0.5) order by y`, [['nan'], ['0.5'], ['1']], `${DOCS}/data-types#floating_point_semantics; evaluator`],
+  // APPROX_QUANTILES orders its input as ORDER BY does: NaN the smallest (DuckDB's quantile put it last); NULLs left out.
+  [`with t as (select approx_quantiles(x, 2) as q from unnest([3.0, ${NAN}, 1.0, 2.0]) as x) select array_to_string(array(select cast(v as string) from t, unnest(q) as v with offset o order by o), ',') as s`, [['nan,1,3']], `${DOCS}/data-types#floating_point_semantics, #approx_quantiles`],
+  [`with t as (select approx_quantiles(x, 4) as q from unnest([${NAN}, null, cast('-inf' as float64), 2.0, ${NAN}, 1.0]) as x) select array_to_string(array(select cast(v as string) from t, unnest(q) as v with offset o order by o), ',') as s`, [['nan,nan,-inf,1,2']], `${DOCS}/data-types#floating_point_semantics, #approx_quantiles`],
   // Comparisons with NaN are false, `!=` true (DuckDB held NaN = NaN and NaN above every number), in a WHERE and a join too.
   [`select x = x as a, x != x as b, x <> 1 as c, x > 1 as d, x >= x as e, x < 1 as f, cast(null as float64) = x as g from unnest([${NAN}]) as x`, [['false', 'true', 'true', 'false', 'false', 'false', null]], `${DOCS}/operators#comparison_operators; evaluator`],
   [`select cast(x as string) as s from unnest([${NAN}, 1.0, null]) as x where x > 0`, [['1']], `${DOCS}/operators#comparison_operators; evaluator`],

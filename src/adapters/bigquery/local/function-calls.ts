@@ -5,7 +5,7 @@
 import { quoteString, timeFormat, TYPES } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
-import { CURRENT, limitedAggregate } from './special-forms.js';
+import { CURRENT, extractForm, limitedAggregate } from './special-forms.js';
 import { castCall } from './casts.js';
 
 /** A function call being translated: its name, brackets, argument ranges and readers of its arguments. */
@@ -105,7 +105,7 @@ export function timeCall(c: Call, tr: Translator): string | undefined {
       if (c.r.length) throw new Untranslatable(`${c.name}() with a time zone`);
       return CURRENT[c.f]!;
     case 'extract':
-      return tr.extract(c.open, c.close);
+      return extractForm(tr, c.open, c.close);
     default:
       return undefined;
   }
@@ -182,8 +182,12 @@ export function valueCall(c: Call, tr: Translator): string {
     case 'approx_quantiles': {
       const n = Number(tr.arg(c.r[1]));
       if (!Number.isInteger(n) || n < 1) throw new Untranslatable('approx_quantiles with a computed number of quantiles');
-      // Exact quantiles (BigQuery's are approximate): equal on small inputs.
-      return `quantile_disc(${c.a(0)}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}])`;
+      // Exact quantiles (BigQuery's are approximate): equal on small inputs. Sorted by a NaN key first, as
+      // BigQuery orders FLOAT64 (NaN the smallest; DuckDB's is above +inf); NULLs are left out.
+      const distinct = /^\s*distinct\s/i.test(c.a(0)) ? 'DISTINCT ' : '';
+      const x = `(${c.a(0).replace(/^\s*distinct\s+/i, '')})`;
+      const keyed = `CASE WHEN ${x} IS NULL THEN NULL ELSE {'k': strata_bq_nan_order(${x}), 'v': ${x}} END`;
+      return `list_transform(quantile_disc(${distinct}${keyed}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}]), q -> q.v)`;
     }
     case 'struct':
       return tr.struct(c.r);

@@ -3,9 +3,11 @@
  * CASE x WHEN, NULLIF — where the local BigQuery held NaN equal to itself (and above +inf), as DuckDB does;
  * BigQuery compares NaN as IEEE does (data-types#floating_point_semantics), but groups NaNs together in
  * GROUP BY and DISTINCT (data-types#groupable_data_types), which the local analyzer refused. Expected rows are those of
- * ZetaSQL's reference evaluator, run offline as in translation-drift.test.ts. Also: ORDER BY a position and
+ * ZetaSQL's reference evaluator, run offline as in translation-drift.test.ts. Also: a join USING FLOAT64 columns
+ * (refused before; NaN matches nothing, as in BigQuery), ORDER BY a position and
  * a DECLARE's window function in a statement that sorts by FLOAT64 (refused before), and a typed site
- * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check).
+ * after a clause word's bracket (`where (x + 0.0) * 10 > 0` ran without its overflow check); `=`, `!=` and
+ * `IN` of STRUCTs and ARRAYs, NULL and NaN inside compared as BigQuery does.
  */
 import { describe, it, expect } from 'vitest';
 import type { LocalBigQuery } from './local-bigquery-server.js';
@@ -28,6 +30,14 @@ const VALUES: [string, unknown[][]][] = [
   // GROUP BY and DISTINCT of FLOAT64 (refused here before, as BigQuery once did): NaNs are one group, and so are 0 and -0.
   [`select cast(a as string) as g, count(*) as n from unnest([${NAN}, ${NAN}, 1.0, 0.0, -0.0]) as a group by a order by a`, [['nan', '2'], ['0', '2'], ['1', '1']]],
   [`select (select count(*) from (select distinct a from unnest([${NAN}, ${NAN}, null, 0.0, -0.0]) as a)) as d, (select count(distinct a) from unnest([${NAN}, ${NAN}, 1.0]) as a) as c`, [['3', '2']]],
+  // STRUCT and ARRAY equality, field by field with SQL's three values (DuckDB held NULL equal to NULL and NaN to NaN inside them).
+  [`select struct(x) = struct(x) as a, [x] = [x] as b, [x] != [x] as c, struct(x as f, [struct(x as g)] as h) = struct(1.0 as f, [struct(1.0 as g)] as h) as d from ${ONE_NAN}`, [['false', 'false', 'true', 'false']]],
+  ['select s = t as a, s != t as b, [k, n] = [k, n] as c, [k, n] = [k] as d, struct(k + 1 as a, n as b) = s as e from (select struct(k as a, n as b) as s, struct(k as a, n as b) as t, k, n from unnest([1]) as k, unnest([cast(null as int64)]) as n)', [[null, null, null, 'false', 'false']]],
+  [`select count(*) as n from (select struct(x as f) as s from unnest([${NAN}, 1.0]) as x) as l join (select struct(y as f) as s from unnest([${NAN}, 1.0]) as y) as r on l.s = r.s`, [['1']]],
+  // A join USING STRUCT columns keeps DuckDB's USING: its list is names.
+  ['select count(*) as n from (select struct(x as f) as s from unnest([1, 2]) as x) join (select struct(y as f) as s from unnest([2, 3]) as y) using (s)', [['1']]],
+  ['select s in (t, u) as a, s not in (t, u) as b, s in (s, t) as c, s in unnest([t, u]) as d, s in unnest([s]) as e from (select struct(k as a) as s, struct(k + 1 as a) as t, struct(cast(null as int64) as a) as u from unnest([1]) as k)', [[null, null, 'true', null, 'true']]],
+  [`select s in (t) as a, s in unnest([t]) as b, o from (select struct(x as f) as s, struct(x as f) as t, o from unnest([${NAN}, 1.0]) as x with offset o) order by o`, [['false', 'false', '0'], ['true', 'true', '1']]],
   // Sorting by FLOAT64 through a select-list position: NaN first ascending, last (before NULL) descending.
   [`select x from unnest([1.0, ${NAN}, null]) as x order by 1`, [[null], ['NaN'], ['1']]],
   [`select k, sum(x) as s from unnest([1.0, ${NAN}, 3.0]) as x with offset k group by k order by 2 desc, 1`, [['2', '3'], ['0', '1'], ['1', 'NaN']]],
@@ -46,11 +56,22 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 NaN in IN, BET
     expect(answer.error).toMatchObject({ reason: 'invalidQuery', message: 'Partitioning by expressions of type FLOAT64 is not allowed at [1:36]' });
   });
 
-  it('refuses a join USING a FLOAT64 column by name, not matching NaN to NaN', async () => {
-    const sql = `select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) join (select y as k from unnest([${NAN}]) as y) using (k)`;
-    const answer = await query(bq.endpoint, sql);
-    expect(answer.error?.reason).toBe('notImplemented');
-    expect(answer.error?.message).toContain('not translated to DuckDB: a join USING a FLOAT64 column');
+  // BigQuery's analyzer accepts a USING of FLOAT64 columns; NaN matches no key there (it was refused here by name).
+  it.each([
+    [`select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) join (select y as k from unnest([${NAN}, 1.0]) as y) using (k)`, [['1']]],
+    [`with a as (select * from unnest([1.0, ${NAN}, 2.0]) as x), b as (select * from unnest([1.0, ${NAN}]) as x) select cast(x as string) as x, cast(b.x as string) as bx from a left join b using (x) order by x`, [['1', '1'], ['2', null], ['nan', null]]],
+    [`select cast(k as string) as k, j, s from (select x as k, 1 as j from unnest([${NAN}, 1.0]) as x) as l left outer join (select y as k, 1 as j, 'r' as s from unnest([${NAN}, 1.0]) as y) as r using (j, k) order by k`, [['1', '1', 'r'], ['nan', '1', null]]],
+    [`select cast(k as string) as k, count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) as t left join unnest([${NAN}, 1.0, 1.0]) as k using (k) group by k order by k`, [['1', '2'], ['nan', '1']]],
+  ])('joins USING a FLOAT64 column as BigQuery does, NaN matching nothing: %s', async (sql, expected) => {
+    expect(await queryRowsAsText(bq.endpoint, sql)).toEqual(expected);
+  });
+
+  it('refuses a RIGHT or FULL join USING a FLOAT64 column by name (its unmatched NaN keys are shown)', async () => {
+    for (const type of ['right', 'full']) {
+      const answer = await query(bq.endpoint, `select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) ${type} join (select y as k from unnest([${NAN}]) as y) using (k)`);
+      expect(answer.error?.reason).toBe('notImplemented');
+      expect(answer.error?.message).toContain(`not translated to DuckDB: a ${type.toUpperCase()} JOIN USING a FLOAT64 column`);
+    }
   });
 
   it('refuses ORDER BY a position after `*`, or of a set operation, in a statement that sorts by FLOAT64, and sorts by an item\'s position otherwise', async () => {

@@ -9,6 +9,7 @@ import { attr, leaf } from './resolved-ast.js';
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
 import { Untranslatable } from './untranslatable.js';
 import type { Span } from './typed-sites.js';
+import type { TypeProto } from './bigquery-types.js';
 
 /** The NaN-aware form of a site (typed-forms.ts): its operands as `args`, the first one the tested value. */
 export type NanForm = 'in-list' | 'in-array' | 'in-subquery' | 'between' | 'case-value' | 'nullif';
@@ -19,9 +20,12 @@ export interface NanSite extends Span {
   /** `NOT IN`, `NOT BETWEEN`. */
   negated: boolean;
   args: Span[];
+  /** The tested value's type when it is a STRUCT or an ARRAY (IN a list or an array: composite-equality.ts). */
+  nested?: TypeProto;
 }
 
 const FLOAT = /^TYPE_(DOUBLE|FLOAT)$/;
+const NESTED = /^TYPE_(STRUCT|ARRAY)$/;
 const typeKind = (x: any): string => x?.type?.type_kind ?? x?.type_kind ?? '';
 
 /** Reads a statement's tokens once, by character position. */
@@ -37,6 +41,10 @@ export class NanSiteFinder {
     const types = ((o.signature?.argument ?? []) as unknown[]).map(typeKind);
     const args = (o.argument_list ?? []) as unknown[];
     if (name === 'ZetaSQL:$in' && FLOAT.test(types[0] ?? '')) return this.membership(o, args[0], 'in-list');
+    // STRUCT or ARRAY values: compared field by field, NULL and NaN as BigQuery does.
+    const nested = NESTED.test(types[0] ?? '') ? (o.signature.argument[0] as { type: TypeProto }).type : undefined;
+    if (nested && name === 'ZetaSQL:$in') return { ...this.membership(o, args[0], 'in-list'), nested };
+    if (nested && name === 'ZetaSQL:$in_array') return { ...this.membership(o, args[0], 'in-array'), nested };
     if (name === 'ZetaSQL:$in_array' && FLOAT.test(types[0] ?? '')) return this.membership(o, args[0], 'in-array');
     if (name === 'ZetaSQL:$between' && types.some((t) => FLOAT.test(t))) return this.between(o, args);
     if (name === 'ZetaSQL:$case_with_value' && FLOAT.test(types[0] ?? '')) return this.caseValue(o, args[0]);

@@ -1,8 +1,9 @@
 /**
  * A table with `require_partition_filter`: which filters count as ones "that can be used for partition
- * elimination" (querying-partitioned-tables). The local rule (partition-layout.ts): a conjunct of a WHERE,
+ * elimination" (querying-partitioned-tables). The local rule (partition-filter.ts): a conjunct of a WHERE,
  * ON or WHEN condition that names the partition column and no other column, or an OR each of whose branches
- * has one. dbt-bigquery's own merge relies
+ * has one; through a CTE, a subquery or a set operation (a filter on a union's column is pushed down to the
+ * column at its position in each branch). dbt-bigquery's own merge relies
  * on `(d is null or d is not null)` counting; an OR with another column is documented not to count, and a
  * join's `t.d = o.d` is the known way a MERGE into such a table fails.
  */
@@ -24,6 +25,10 @@ const ACCEPTED = [
   // An OR each of whose branches filters the partition column prunes to the union of their partitions.
   "select k from `p`.`pf`.`t` where (d = '2026-01-01' and k = 1) or (d = '2026-01-02' and k = 2)",
   "select k from `p`.`pf`.`t` where d = '2026-01-01' or (k = 2 and d > '2026-01-03')",
+  // A filter on a union's column is pushed down to each branch (dbt_utils.union_relations casts each column to its type).
+  "select * from (select k, d from `p`.`pf`.`t` union all select k, d from `p`.`pf`.`o`) where d = '2026-01-05'",
+  "select * from (select cast(k as int64) as k, cast(d as date) as d from `p`.`pf`.`t` union all select cast(k as int64) as k, cast(d as date) as d from `p`.`pf`.`o`) where d >= '2026-01-01'",
+  "with merged as (select d, k from `p`.`pf`.`o` union distinct select d as day, k from `p`.`pf`.`t`) select k from merged where d between '2026-01-01' and '2026-01-31' and k > 0",
 ];
 
 const REFUSED = [
@@ -32,6 +37,10 @@ const REFUSED = [
   'select k from `p`.`pf`.`t` where d > e',
   "with x as (select * from `p`.`pf`.`t`) select k from x where d > '2026-01-01' or k = 2",
   "select k from `p`.`pf`.`t` where (d = '2026-01-01' and k = 1) or k = 2",
+  "select * from (select k, d from `p`.`pf`.`t` union all select k, d from `p`.`pf`.`o`) where k = 1",
+  // The union's `d` is the table's `e` in the branch that reads it.
+  "select * from (select k, e as d from `p`.`pf`.`t` union all select k, d from `p`.`pf`.`o`) where d = '2026-01-05'",
+  "select * from (select k, cast(d as timestamp) as d from `p`.`pf`.`t` union all select k, cast(d as timestamp) from `p`.`pf`.`o`) where d = '2026-01-05'",
   'merge `p`.`pf`.`t` as t using `p`.`pf`.`o` as o on t.k = o.k and t.d = o.d when matched then update set k = o.k',
 ];
 

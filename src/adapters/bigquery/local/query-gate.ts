@@ -12,7 +12,8 @@ import { buildCatalog, canonicalName, informationSchemaView, INFORMATION_SCHEMA_
 import { attr, expressionType, leaf, type ResolvedNode } from './resolved-ast.js';
 import { engineCheck } from './engine-checks.js';
 import { schemaEffects, type SchemaEffect } from './statement-effects.js';
-import { partitionFilterRefusal, replaceRefusal, type PartitionedTable } from './partition-layout.js';
+import { replaceRefusal, type PartitionedTable } from './partition-layout.js';
+import { partitionFilterRefusal } from './partition-filter.js';
 
 export interface GateContext {
   /** The project the job runs in: two-part names resolve to it. */

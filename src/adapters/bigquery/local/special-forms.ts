@@ -1,6 +1,7 @@
 /**
- * BigQuery forms that are no plain function call, as DuckDB SQL: `INTERVAL expr part` and the
- * current-time functions (which DuckDB would take for a column of the same name).
+ * BigQuery forms that are no plain function call, as DuckDB SQL: `INTERVAL expr part`, the
+ * current-time functions (which DuckDB would take for a column of the same name), aggregates with LIMIT
+ * and `EXTRACT(part FROM x)`.
  */
 import { closing, significant, wordOf, type Token } from './sql-tokens.js';
 import type { Call } from './function-calls.js';
@@ -91,4 +92,22 @@ export function limitedAggregate(c: Call, tr: Translator): string | undefined {
   if (c.f === 'array_agg') return `list_slice(${list}, 1, ${n})`;
   const separator = args[1] ? tr.emit(args[1][0], args[1][1]).trim() : "','";
   return `array_to_string(list_slice(${list}, 1, ${n}), ${separator})`;
+}
+
+/** EXTRACT(part FROM x): DAYOFWEEK counts from 1 on Sunday. */
+export function extractForm(tr: Translator, open: number, close: number): string {
+  const first = tr.next(open);
+  const part = wordOf(tr.t[first]);
+  const from = tr.next(first);
+  if (wordOf(tr.t[from]) !== 'from') throw new Untranslatable('extract');
+  const x = tr.emit(from + 1, close).trim();
+  if (part === 'dayofweek') return `(extract(dow from ${x}) + 1)`;
+  if (part === 'dayofyear') return `extract(doy from ${x})`;
+  // The fraction of the second only (DuckDB's count the whole seconds too).
+  if (part === 'millisecond' || part === 'microsecond') return `(extract(${part} from ${x}) % ${part === 'millisecond' ? 1000 : 1000000})`;
+  if (part === 'date') return `CAST(${x} AS DATE)`;
+  // WEEK counts Sunday-based weeks from 0 (days before the first Sunday); DuckDB's week is ISO's.
+  if (part === 'week') return `CAST(strftime(${x}, '%U') AS BIGINT)`;
+  if (part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
+  return `extract(${part} from ${x})`;
 }

@@ -15,7 +15,8 @@ import { statementAnalyticCalls, typedSites } from './typed-sites.js';
 import { refuseBignumericScale } from './bignumeric-scale.js';
 import { sortsByFloat } from './nan-order.js';
 import { stagedArrayChecks, writtenArrayChecks } from './array-checks.js';
-import { attr } from './resolved-ast.js';
+import { attr, outputFields } from './resolved-ast.js';
+import { inAnalyzerOrder } from './using-order.js';
 
 export interface Plan {
   /** DuckDB statements, in order. */
@@ -76,7 +77,8 @@ function createPlan(s: AnalyzedStatement, e: Extract<SchemaEffect, { op: 'create
   const target = e.temp ? quoteIdent(e.key) : duckRelation(e.key);
   const tokens = tokenize(s.text);
   const as = topLevelAs(tokens);
-  const query = as >= 0 ? translateRange(tokens, as + 1, tokens.length, ctx).trim() : undefined;
+  const translated = as >= 0 ? translateRange(tokens, as + 1, tokens.length, ctx).trim() : undefined;
+  const query = translated && e.kind !== 'VIEW' ? inAnalyzerOrder(translated, tokens, e.fields.map((f) => f.name)) : translated;
   const base = { projects: projectOf(e.key), ...(e.ifNotExists ? { unlessExists: e.key } : {}) };
   if (e.kind === 'VIEW') {
     if (!query) throw new Untranslatable('a view without a query');
@@ -154,7 +156,10 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   if (create) return createPlan(s, create, ctx);
   const schema = schemaPlan(s);
   if (schema) return schema;
-  if (kind === 'resolved_query_stmt_node') return { projects: [], sql: [text(s.text)], query: true };
+  if (kind === 'resolved_query_stmt_node') {
+    const names = (outputFields(s.node) ?? []).map((f) => f.name);
+    return { projects: [], sql: [inAnalyzerOrder(text(s.text), tokenize(s.text), names)], query: true };
+  }
   if (/resolved_(insert|update|merge)_stmt_node/.test(kind)) {
     const checks = writeChecks(s, text);
     const merge = kind === 'resolved_merge_stmt_node' ? { refuseIf: mergeCheck(tokenize(s.text), ctx) } : {};

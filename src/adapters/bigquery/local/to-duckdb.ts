@@ -8,16 +8,18 @@
  * faithfully throws `Untranslatable`: the job says so instead of running something else.
  */
 import { argumentRanges, closing, significant, tokenize, wordOf, type Token } from './sql-tokens.js';
-import { BRACKET_WORDS, CLAUSE_WORDS, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
+import { BRACKET_WORDS, DUCKDB_ONLY_RESERVED, DUCKDB_RESERVED_SYNTAX, quoteIdent, quoteString, REFUSED, REFUSED_NAMESPACES, RENAMED, TYPES } from './duckdb-spelling.js';
 import { timeCall, valueCall, type Call } from './function-calls.js';
 import { DEFAULT_SESSION_USER } from './session-user.js';
 import { CURRENT, interval } from './special-forms.js';
+import { unnestForm } from './unnest-forms.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
 import { typedForm } from './typed-forms.js';
 import { analyticForm } from './analytic-windows.js';
 import type { AnalyticCall } from './aggregate-forms.js';
 import { nanOrderBy } from './nan-order.js';
+import { floatUsingJoin } from './float-using.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -111,6 +113,19 @@ export class Translator {
     }
   }
 
+  /** Whether the word between tokens `p` and `n` is a name: an alias after AS, or a whole select-list item. */
+  private isName(p: number, n: number): boolean {
+    const before = this.t[p];
+    const item = before && (wordOf(before) === 'select' || (before.kind === 'punct' && before.text === ','));
+    const ends = !this.t[n] || [',', ')'].includes(this.t[n]!.text) || ['from', 'as'].includes(wordOf(this.t[n]));
+    return wordOf(before) === 'as' || (!!item && ends);
+  }
+
+  /** The placed sites of `kind` starting in tokens [start, end). */
+  sitesIn(start: number, end: number, kind: TypedSite['kind']): PlacedSite[] {
+    return [...this.sites].filter(([at]) => at >= start && at < end).flatMap(([, placed]) => placed.filter((p) => p.site.kind === kind));
+  }
+
   /** Whether a NaN site (nan-sites.ts) starting in tokens [start, end) was not written: it would run with DuckDB's NaN. */
   unwritten(start: number, end: number): boolean {
     for (const [at, placed] of this.sites) if (at >= start && at < end && placed.some((p) => p.site.kind === 'nan' && !this.written.has(p))) return true;
@@ -156,10 +171,14 @@ export class Translator {
       const close = closing(this.t, n);
       return [`(select unnest(${this.emit(n + 1, close)}))`, close + 1];
     }
-    if (w === 'unnest' && this.isPunct(n, '(')) return this.unnest(i, n);
+    if (w === 'unnest' && this.isPunct(n, '(')) return unnestForm(this, i, n);
     if (w === 'interval') return interval(this, i);
     if (w === 'order' && wordOf(this.t[n]) === 'by' && this.ctx.floatOrder) return nanOrderBy(this, i);
     if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
+    if (w === 'join') {
+      const floatUsing = floatUsingJoin(this, i);
+      if (floatUsing) return floatUsing;
+    }
     // The bracket's own tokens follow (and the typed sites starting there).
     if (this.isPunct(n, '(') && BRACKET_WORDS.has(w)) return [tok.text, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
@@ -174,6 +193,8 @@ export class Translator {
     if (w === 'distinct' && ['union', 'intersect', 'except'].includes(wordOf(this.t[p]))) return ['', i + 1];
     if (TYPES[w] && !this.isPunct(n, '(')) return [TYPES[w]!, i + 1];
     if ((w === 'numeric' || w === 'decimal') && this.isPunct(n, '(')) return ['DECIMAL', i + 1];
+    // A name BigQuery allows that DuckDB reserves (one that is BigQuery syntax too: as an alias or a select-list item).
+    if (DUCKDB_ONLY_RESERVED.has(w) || (DUCKDB_RESERVED_SYNTAX.has(w) && this.isName(p, n))) return [quoteIdent(tok.text), i + 1];
     return [tok.text, i + 1];
   }
 
@@ -222,32 +243,6 @@ export class Translator {
     return [timeCall(c, this) ?? valueCall(c, this), close + 1];
   }
 
-  /** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
-  private unnest(i: number, open: number): [string, number] {
-    const close = closing(this.t, open);
-    const array = this.emit(open + 1, close);
-    const text = `${this.t[i]!.text}(${array})`;
-    let a = this.next(close);
-    if (wordOf(this.t[a]) === 'as') a = this.next(a);
-    const alias = this.t[a];
-    const aliased = alias && (alias.kind === 'ident' || (alias.kind === 'word' && !CLAUSE_WORDS.has(alias.text.toLowerCase())));
-    const offsetAt = (w: number): boolean => wordOf(this.t[w]) === 'with' && wordOf(this.t[this.next(w)]) === 'offset';
-    if (!aliased || this.isPunct(this.next(a), '(')) {
-      if (offsetAt(this.next(close))) throw new Untranslatable('UNNEST … WITH OFFSET without an alias for the element');
-      return [text, close + 1];
-    }
-    const name = quoteIdent(alias.text);
-    const w = this.next(a);
-    if (!offsetAt(w)) return [`${text} as ${name}(${name})`, a + 1];
-    // WITH OFFSET: the element and its 0-based position, side by side.
-    let o = this.next(this.next(w));
-    if (wordOf(this.t[o]) === 'as') o = this.next(o);
-    const off = this.t[o];
-    const named = off && (off.kind === 'ident' || (off.kind === 'word' && !CLAUSE_WORDS.has(off.text.toLowerCase())));
-    const offset = named ? quoteIdent(off.text) : '"offset"';
-    return [`(select unnest(${array}) as ${name}, generate_subscripts(${array}, 1) - 1 as ${offset}) as ${name}`, named ? o + 1 : this.next(w) + 1];
-  }
-
   /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
   struct(r: [number, number][]): string {
     const fields = r.map(([start, end], k) => {
@@ -260,24 +255,6 @@ export class Translator {
       return `${quoteIdent(`_field_${k + 1}`)} := ${this.emit(start, end).trim()}`;
     });
     return `struct_pack(${fields.join(', ')})`;
-  }
-
-  /** EXTRACT(part FROM x): DAYOFWEEK counts from 1 on Sunday. */
-  extract(open: number, close: number): string {
-    const first = this.next(open);
-    const part = wordOf(this.t[first]);
-    const from = this.next(first);
-    if (wordOf(this.t[from]) !== 'from') throw new Untranslatable('extract');
-    const x = this.emit(from + 1, close).trim();
-    if (part === 'dayofweek') return `(extract(dow from ${x}) + 1)`;
-    if (part === 'dayofyear') return `extract(doy from ${x})`;
-    // The fraction of the second only (DuckDB's count the whole seconds too).
-    if (part === 'millisecond' || part === 'microsecond') return `(extract(${part} from ${x}) % ${part === 'millisecond' ? 1000 : 1000000})`;
-    if (part === 'date') return `CAST(${x} AS DATE)`;
-    // WEEK counts Sunday-based weeks from 0 (days before the first Sunday); DuckDB's week is ISO's.
-    if (part === 'week') return `CAST(strftime(${x}, '%U') AS BIGINT)`;
-    if (part === 'isoweek' || part === 'isoyear') return `extract(${part === 'isoyear' ? 'isoyear' : 'week'} from ${x})`;
-    return `extract(${part} from ${x})`;
   }
 }
 

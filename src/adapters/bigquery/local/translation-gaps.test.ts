@@ -60,6 +60,11 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     expect(await rows("select datetime_add(datetime '2024-11-30 08:00:00', interval 1 quarter) as q, datetime_sub(datetime '2024-03-01 00:00:00', interval 2 week) as w")).toEqual([{ q: '2025-02-28T08:00:00', w: '2024-02-16T00:00:00' }]);
   });
 
+  it('names BigQuery allows that DuckDB reserves: a CTE `both`, columns `check`, `unique`, `primary`, `table` (DuckDB refused to parse them)', async () => {
+    expect(await rows('with both as (select 1 as check, 2 as unique, 3 as primary, 4 as table) select check, unique, primary, t.table from both as t where check = 1')).toEqual([{ check: 1, unique: 2, primary: 3, table: 4 }]);
+    expect(await rows('select x, o from unnest([5, 6]) as x with offset as o order by o limit 1 offset 1')).toEqual([{ x: 6, o: 1 }]);
+  });
+
   it('a typed array or struct literal, empty arrays included, keeps its type', async () => {
     expect(await rows('select array<int64>[] as e, array_concat(array<int64>[], [4]) as c, array_length(array<string>[]) as n, array<float64>[1, 2] as f')).toEqual([{ e: [], c: [4], n: 0, f: [1, 2] }]);
     expect(await rows("select array<struct<a int64, b string>>[] as e, struct<a int64, b string>(7, 'x') as s")).toEqual([{ e: [], s: { a: 7, b: 'x' } }]);

@@ -6,10 +6,11 @@
 import type { TypedSite } from './typed-sites.js';
 import { quoteString } from './duckdb-spelling.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
-import { numericFunction } from './numeric-functions.js';
+import { numericFunction, type DecimalType } from './numeric-functions.js';
 import { trunc } from './function-calls.js';
 import { aggregateForm } from './aggregate-forms.js';
 import { NAN_ORDER_MACRO } from './nan-order.js';
+import { compositeEquality } from './composite-equality.js';
 
 /**
  * `a op b`, or BigQuery's error for a zero divisor (`division by zero: 1 / 0`, `division by zero: MOD(1, 0)`)
@@ -62,6 +63,8 @@ export const TYPED_MACROS: string[] = [
   NAN_ORDER_MACRO,
 ];
 
+const decimalType = (result: string): DecimalType => (result === 'TYPE_BIGNUMERIC' ? 'bignumeric' : 'numeric');
+
 const STRING_MACRO: Record<string, string> = {
   TYPE_TIMESTAMP: 'strata_bq_timestamp_string', TYPE_DATETIME: 'strata_bq_datetime_string', TYPE_TIME: 'strata_bq_time_string',
   TYPE_DOUBLE: 'strata_bq_float_string', TYPE_FLOAT: 'strata_bq_float_string', TYPE_NUMERIC: 'strata_bq_numeric_string', TYPE_BIGNUMERIC: 'strata_bq_numeric_string',
@@ -72,6 +75,15 @@ function nanForm(site: Extract<TypedSite, { kind: 'nan' }>, arg: (k: number) => 
   const x = `(${arg(0)})`;
   const isNan = (v: string): string => `isnan(CAST(${v} AS DOUBLE))`;
   const rest = site.args.slice(1).map((_, k) => `(${arg(k + 1)})`);
+  if (site.nested && (site.form === 'in-list' || site.form === 'in-array')) {
+    // x IN (a, b) is x = a OR x = b, with BigQuery's equality of STRUCTs and ARRAYs; IN UNNEST likewise over the elements.
+    const nested = site.nested;
+    const pairs = `list_transform(${rest[0]}, strata_e -> ${compositeEquality(nested, x, 'strata_e')})`;
+    const any = site.form === 'in-list'
+      ? `(${rest.map((r) => compositeEquality(nested, x, r)).join(' OR ')})`
+      : `(CASE WHEN list_contains(${pairs}, true) THEN true WHEN list_count(${pairs}) < len(${rest[0]}) THEN NULL ELSE false END)`;
+    return site.negated ? `(NOT ${any})` : any;
+  }
   const test = ((): string => {
     switch (site.form) {
       case 'case-value':
@@ -104,10 +116,9 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
       case 'divide':
       case 'div':
       case 'mod': {
-        if (/BIGNUMERIC/.test(site.result) && site.kind !== 'mod') throw new Untranslatable(`BIGNUMERIC ${site.kind === 'div' ? 'DIV' : 'division'} (BigQuery keeps 38 decimals; the local BigQuery holds BIGNUMERIC with NUMERIC's 9)`);
         const numeric = /NUMERIC/.test(site.result);
         // Exact, in numeric-functions.ts (DuckDB would divide DECIMALs as DOUBLEs); SAFE: NULL on a zero divisor or an overflow.
-        if (numeric && site.kind !== 'mod') return `${numericFunction(site.kind, !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
+        if (numeric && site.kind !== 'mod') return `${numericFunction(site.kind, !!site.safe, decimalType(site.result))}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
         const [a, b] = [`(${arg(0)})`, `(${arg(1)})`];
         // SAFE.: NULL for a zero divisor (DuckDB's TRY cannot hold error()).
         const quotient = `strata_bq_safe_float_op(${a} / ${b}, CAST(${a} AS DOUBLE), CAST(${b} AS DOUBLE))`;
@@ -122,7 +133,7 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
         return trunc('datetime_trunc', `(${arg(0)})`, part);
       }
       case 'multiply':
-        return `${numericFunction('multiply', !!site.safe)}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
+        return `${numericFunction('multiply', !!site.safe, decimalType(site.result))}(CAST((${arg(0)}) AS DECIMAL(38,9)), CAST((${arg(1)}) AS DECIMAL(38,9)))`;
       case 'aggregate':
         // DISTINCT, when the argument's range leaves it out, put back.
         return aggregateForm(site.fn, site.result, `${site.distinct ? 'DISTINCT ' : ''}${arg(0).replace(/^distinct\s+/i, '')}`);
@@ -143,6 +154,13 @@ export function typedForm(site: TypedSite, arg: (k: number) => string): string {
         return `strata_bq_round(CAST((${arg(0)}) AS DOUBLE), (${arg(1)}))`;
       case 'nan':
         return nanForm(site, arg);
+      // The column as written: its join's side makes the NaN keys NULL (float-using.ts).
+      case 'using':
+        return arg(0);
+      case 'composite': {
+        const equal = compositeEquality(site.type, arg(0), arg(1));
+        return site.op === '=' ? `(${equal})` : `(NOT (${equal}))`;
+      }
       case 'to-string':
         return `${STRING_MACRO[site.from]}(${/DOUBLE|FLOAT/.test(site.from) ? `CAST((${arg(0)}) AS DOUBLE)` : `(${arg(0)})`})`;
     }

@@ -8,7 +8,7 @@ import { attr, leaf } from './resolved-ast.js';
 import { argumentRanges, closing, significant, wordOf, type Token } from './sql-tokens.js';
 import { analyticCalls, needsForm, type AggregateName, type AnalyticCall } from './aggregate-forms.js';
 import { NanSiteFinder, type NanSite } from './nan-sites.js';
-import { Untranslatable } from './untranslatable.js';
+import type { TypeProto } from './bigquery-types.js';
 
 /** A character range [start, end) of the statement's text. */
 export interface Span {
@@ -22,8 +22,8 @@ type Operands = (Span | undefined)[];
 export type TypedSite = Span & { safe?: boolean } & (
   /** `a / b`, DIV(a, b), MOD(a, b): an error on a zero divisor; the result type (NUMERIC keeps its scale). */
   | { kind: 'divide' | 'div' | 'mod'; args: Operands; result: string }
-  /** `a * b` of NUMERICs: exact, rounded half away from zero at nine decimals, BigQuery's overflow error. */
-  | { kind: 'multiply'; args: Operands }
+  /** `a * b` of NUMERICs (or BIGNUMERICs, the result's type): exact, rounded half away from zero at nine decimals, BigQuery's overflow error. */
+  | { kind: 'multiply'; args: Operands; result: string }
   /**
    * SUM of INT64, NUMERIC or FLOAT64 (BigQuery's error past the type's range, where DuckDB's sum widens or is
    * infinite), AVG of NUMERIC (exact, where DuckDB's goes through a DOUBLE), MIN / MAX of FLOAT64 (NaN when an
@@ -47,6 +47,10 @@ export type TypedSite = Span & { safe?: boolean } & (
   | { kind: 'literal'; value: string }
   /** FLOAT64 equality not written with `=` (IN, BETWEEN, CASE x WHEN, NULLIF): nan-sites.ts. */
   | Omit<NanSite, keyof Span>
+  /** `=` or `!=` of STRUCTs or ARRAYs (`type` the operands'): composite-equality.ts. */
+  | { kind: 'composite'; op: '=' | '!='; type: TypeProto; args: Operands }
+  /** A FLOAT64 column of a join's USING list (`join` the analyzer's join type): float-using.ts. */
+  | { kind: 'using'; join: string; args: Operands }
 );
 
 /** Source types whose text differs between DuckDB and BigQuery. */
@@ -69,6 +73,13 @@ const ARRAY_AT: Record<string, [0 | 1, boolean]> = {
 };
 
 const FLOAT_OPS: Record<string, FloatOp> = { add: '+', subtract: '-', multiply: '*', pow: 'POW', exp: 'EXP' };
+
+/** A function call's own part (its function and arguments), which the node's body holds as a `parent`. */
+function callOf(wrapper: unknown): any {
+  let body = leaf(wrapper)?.body;
+  while (body && !body.function && body.parent) body = body.parent;
+  return body?.function ? body : undefined;
+}
 
 const typeKind = (x: any): string | undefined => x?.type?.type_kind ?? x?.type_kind;
 
@@ -104,11 +115,18 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
   const sites: TypedSite[] = [];
   /** Aggregate calls with DISTINCT: the flag sits one level above the call's function and arguments. */
   const distinctCalls = new Set<unknown>();
+  /** A join's equalities (its join_expr, or the operands of its AND), with the join's type: USING's are among them. */
+  const joinEqualities = new Map<unknown, string>();
   const seen = (x: unknown): void => {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(seen);
     const o = x as Record<string, any>;
     if (o.distinct === true && o.parent?.function) distinctCalls.add(o.parent);
+    // A join scan (its type is left out when it is the default, INNER), or a join of an UNNEST (LEFT when outer).
+    if (o.join_expr && (o.right_scan || o.array_expr || o.array_expr_list)) {
+      const expr = callOf(o.join_expr);
+      for (const e of expr?.function?.name === 'ZetaSQL:$and' ? ((expr.argument_list ?? []) as unknown[]).map(callOf) : [expr]) if (e) joinEqualities.set(e, typeof o.join_type === 'string' ? o.join_type : o.is_outer ? 'LEFT' : 'INNER');
+    }
     const fn = FUNCTIONS[o.function?.name];
     if (fn) {
       const args = ((o.argument_list ?? []) as unknown[]).map(argSpan);
@@ -120,7 +138,7 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
         if (fn === 'round' && args.length === 2 && types[0] === 'TYPE_DOUBLE') sites.push({ kind: 'round', ...at, safe, args });
         if ((fn === 'divide' || fn === 'div' || fn === 'mod') && args.length === 2) sites.push({ kind: fn, ...at, safe, args, result: typeKind(o.signature?.return_type) ?? '' });
         const result = typeKind(o.signature?.return_type) ?? '';
-        if (fn === 'multiply' && args.length === 2 && result === 'TYPE_NUMERIC') sites.push({ kind: 'multiply', ...at, safe, args });
+        if (fn === 'multiply' && args.length === 2 && (result === 'TYPE_NUMERIC' || result === 'TYPE_BIGNUMERIC')) sites.push({ kind: 'multiply', ...at, safe, args, result });
         const op = FLOAT_OPS[fn];
         if (op && result === 'TYPE_DOUBLE' && args.length === (op === 'EXP' ? 1 : 2)) sites.push({ kind: 'float', op, ...at, safe, args });
         // Analytic calls (`SUM(x) OVER (…)`) carry no range, so are not sites: aggregate-forms.ts finds them.
@@ -134,8 +152,15 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
     const at = comparison ? span(o) : undefined;
     if (at && compared.length === 2 && compared.every((t) => t === 'TYPE_DOUBLE' || t === 'TYPE_FLOAT')) {
       // A join's USING (x): DuckDB's USING matches NaN to NaN, and its merged column has no ON to rewrite.
-      if (/\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start))) throw new Untranslatable('a join USING a FLOAT64 column (BigQuery never matches NaN to NaN; write the join with ON)');
-      sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
+      const join = joinEqualities.get(o);
+      if (join && /\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start))) sites.push({ kind: 'using', ...at, join, args: [at] });
+      else sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
+    }
+    const nested = (t: string | undefined): boolean => t === 'TYPE_STRUCT' || t === 'TYPE_ARRAY';
+    // A join USING (s) of STRUCTs keeps DuckDB's USING (its list holds names, not expressions).
+    const inUsing = at && joinEqualities.has(o) && /\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start));
+    if (at && !inUsing && compared.length === 2 && (comparison === '=' || comparison === '!=') && compared.every(nested)) {
+      sites.push({ kind: 'composite', op: comparison, type: (o.signature.argument[0] as { type: TypeProto }).type, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
     const nanSite = nan.site(o);
     if (nanSite) sites.push(nanSite);
@@ -186,9 +211,9 @@ function operandTokens(tokens: Token[], site: TypedSite, start: number, end: num
   }
   if (site.kind === 'array-at') return arrayOperands(tokens, top);
   const first = wordOf(tokens[start]);
-  const infix = site.kind === 'float' && !['POW', 'EXP'].includes(site.op) && !/^safe_/.test(first);
+  const infix = (site.kind === 'float' && !['POW', 'EXP'].includes(site.op) && !/^safe_/.test(first)) || site.kind === 'composite';
   if ((site.kind === 'divide' && first !== 'safe_divide') || (site.kind === 'multiply' && first !== 'safe_multiply') || infix) {
-    const operator = site.kind === 'divide' ? '/' : site.kind === 'float' ? site.op : '*';
+    const operator = site.kind === 'divide' ? '/' : site.kind === 'float' || site.kind === 'composite' ? site.op : '*';
     const spelled = operator === '!=' ? ['!=', '<>'] : [operator];
     const ops = top.filter((k) => tokens[k]!.kind === 'punct' && spelled.includes(tokens[k]!.text) && (known[1] === undefined || k < known[1]));
     const op = ops.at(-1);
