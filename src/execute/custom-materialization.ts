@@ -32,11 +32,16 @@ function touched(relation: Relation): Relation[] {
 function raisedIn(e: unknown, block: MacroInfo): unknown {
   if (!(e instanceof Error) || e instanceof UserError) return e;
   const where = `raised in materialization '${block.name}' (${block.path}:${block.line})`;
-  const err = e as Error & { describe?: () => string };
-  const wrapped = Object.create(err) as Error & { describe?: () => string };
+  const err = e as Error & { describe?: () => string; brief?: () => string };
+  const wrapped = Object.create(err) as Error & { describe?: () => string; brief?: () => string };
   if (typeof err.describe === 'function') {
     const describe = err.describe.bind(err);
     wrapped.describe = () => `${describe()}\n  ${where}`;
+    // The message without the warehouse's excerpt, used when the position is mapped (DuckDB's): named too.
+    if (typeof err.brief === 'function') {
+      const brief = err.brief.bind(err);
+      wrapped.brief = () => `${brief()}\n  ${where}`;
+    }
   } else Object.defineProperty(wrapped, 'message', { value: `${err.message}\n  ${where}` });
   return wrapped;
 }
