@@ -13,9 +13,9 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 /** The ids `strata ls` selects (the product's own selection), and the manifest `strata parse` writes. */
-function selectionOf(dir: string, args: string[]): { selected: Set<string>; manifest: string } {
-  const lines = strata(['ls', '--output', 'json', '--target-path', 'target/check', ...args], dir).trim().split('\n');
-  strata(['parse', '--target-path', 'target/check'], dir);
+async function selectionOf(dir: string, args: string[]): Promise<{ selected: Set<string>; manifest: string }> {
+  const lines = (await strata(['ls', '--output', 'json', '--target-path', 'target/check', ...args], dir)).trim().split('\n');
+  await strata(['parse', '--target-path', 'target/check'], dir);
   return { selected: new Set(lines.map((l) => (JSON.parse(l) as { unique_id: string }).unique_id)), manifest: join(dir, 'target', 'check', 'manifest.json') };
 }
 
@@ -29,7 +29,7 @@ group('strata airflow dag on the demo', () => {
     dirs.push(dir);
     cpSync(join(repoRoot, 'snapshots'), join(dir, 'snapshots'), { recursive: true });
     // Through the CLI, as a user runs it.
-    strata(['airflow', 'dag', '--out', 'dags/strata_complaints.py', '--retries', '2', '--retry-delay', '5m', '--schedule', '@hourly', '--catchup', '--start-date', '2026-01-01', '--tags', 'telecom', 'complaints', '-q'], dir);
+    await strata(['airflow', 'dag', '--out', 'dags/strata_complaints.py', '--retries', '2', '--retry-delay', '5m', '--schedule', '@hourly', '--catchup', '--start-date', '2026-01-01', '--tags', 'telecom', 'complaints', '-q'], dir);
     file = join(dir, 'dags', 'strata_complaints.py');
   });
 
@@ -37,9 +37,9 @@ group('strata airflow dag on the demo', () => {
     execFileSync('python3', ['-m', 'py_compile', file]);
   });
 
-  it.each(['2', '3'] as const)('imports under the Airflow %s.x layout with a graph equal to the manifest', (layout) => {
+  it.each(['2', '3'] as const)('imports under the Airflow %s.x layout with a graph equal to the manifest', async (layout) => {
     const [dag] = describe(file, layout);
-    const { selected, manifest } = selectionOf(dir, []);
+    const { selected, manifest } = await selectionOf(dir, []);
     expect(actualGraph(dag!)).toEqual(expectedGraph(manifest, selected));
     expect(dag!.groups).toEqual(['bronze', 'gold', 'silver']);
     expect(byNode(dag!, 'model.complaints.fct_complaints').task_id).toBe('gold.fct_complaints');
@@ -75,7 +75,7 @@ group('strata airflow dag on generated projects', () => {
     const exclude = ['brz_1'];
     const file = await generate(dir, { select, exclude, airflow: { group_by: 'folder' } });
     const [dag] = describe(file, '2');
-    const { selected, manifest } = selectionOf(dir, ['--select', ...select, '--exclude', ...exclude]);
+    const { selected, manifest } = await selectionOf(dir, ['--select', ...select, '--exclude', ...exclude]);
     const expected = expectedGraph(manifest, selected);
     expect(expected.size).toBeGreaterThan(5);
     expect(actualGraph(dag!)).toEqual(expected);
@@ -93,7 +93,7 @@ group('strata airflow dag on generated projects', () => {
     dirs.push(dir);
     const file = await generate(dir);
     const [dag] = describe(file);
-    const { selected, manifest } = selectionOf(dir, []);
+    const { selected, manifest } = await selectionOf(dir, []);
     expect(actualGraph(dag!)).toEqual(expectedGraph(manifest, selected));
     expect(byNode(dag!, 'model.p.b').upstream).toEqual(['a']);
     const tests = dag!.tasks.filter((t) => nodeOfTask(t)?.startsWith('test.')).map((t) => [t.task_id, t.upstream]);
@@ -158,11 +158,11 @@ group('options', () => {
     expect(ids.report).toEqual(['strata_p.b']);
   });
 
-  it('a parse cache copied into another target path (as each task does) is used there', () => {
-    strata(['parse', '--target-path', 'target/warm'], dir);
+  it('a parse cache copied into another target path (as each task does) is used there', async () => {
+    await strata(['parse', '--target-path', 'target/warm'], dir);
     mkdirSync(join(dir, 'target', 'task-1'), { recursive: true });
     for (const f of ['graph_snapshot.strata.json', 'graph_snapshot_body.strata.json', 'partial_parse.strata.json']) copyFileSync(join(dir, 'target', 'warm', f), join(dir, 'target', 'task-1', f));
-    expect(strata(['parse', '--target-path', 'target/task-1', '--vars', '{ds: "2026-03-01"}'], dir)).toContain('nothing changed since the last parse');
+    expect(await strata(['parse', '--target-path', 'target/task-1', '--vars', '{ds: "2026-03-01"}'], dir)).toContain('nothing changed since the last parse');
   });
 
   it('reports bad options with the flag or the line of the project file, and writes nothing', async () => {

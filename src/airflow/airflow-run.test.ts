@@ -3,14 +3,13 @@
  * (`node bin/strata.js`) with its own target path, on a real DuckDB file. Slow (a process per task): about a
  * minute per DAG run on a busy machine.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { copyDemo, repoRoot } from '../test-support/demo-project.js';
 import { removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { STANDIN, STRATA_BIN, describe, generate, strata } from '../test-support/airflow-standin.js';
+import { STRATA_BIN, airflowDagsTest, describe, generate, strata } from '../test-support/airflow-standin.js';
 
 const SLOW = 900_000;
 const dirs: string[] = [];
@@ -40,9 +39,8 @@ function keepDays(dir: string, days: string[]): void {
 
 interface Run { run_id: string; states: Record<string, string>; logs: Record<string, string> }
 
-function dagsTest(file: string, days: string[]): Run[] {
-  const text = execFileSync('python3', [STANDIN, 'test', file, 'strata_complaints', ...days], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(text) as Run[];
+function dagsTest(file: string, days: string[]): Promise<Run[]> {
+  return airflowDagsTest<Run>(file, 'strata_complaints', days);
 }
 
 /** Every table of the three layers, rows sorted, without the columns that record when, from where or by which day's run a row was loaded. */
@@ -65,7 +63,7 @@ let built: Record<string, string[]>;
 beforeAll(async () => {
   const once = demo();
   keepDays(once, DAYS);
-  strata(['build', '-q'], once);
+  await strata(['build', '-q'], once);
   built = await layerTables(once);
 }, SLOW);
 
@@ -74,7 +72,7 @@ it('three consecutive daily runs of the demo DAG build the same tables as one st
   // fct_complaints) grow day by day and must end where one build of the three days' files starts from scratch.
   const dir = demo();
   const file = await generate(dir, { airflow: { strata_command: strataCommand } });
-  const runs = dagsTest(file, DAYS);
+  const runs = await dagsTest(file, DAYS);
   for (const run of runs) {
     expect(Object.values(run.states).every((s) => s === 'success'), JSON.stringify(run.states)).toBe(true);
     // strata_parse, 5 landings, 1 seed, 16 models, 2 snapshots, 2 relationships tests across a model and a snapshot.
@@ -119,7 +117,7 @@ it('a failing model fails its task and marks every task downstream upstream_fail
   }
   expect(downstream.has('gold.fct_complaints')).toBe(true);
   // A day with files: on a day without, the channels' bronze views would fail too (nothing landed to read).
-  const [run] = dagsTest(file, [DAYS[0]!]);
+  const [run] = await dagsTest(file, [DAYS[0]!]);
   for (const [task, state] of Object.entries(run!.states)) {
     const want = task === 'silver.customers' ? 'failed' : downstream.has(task) ? 'upstream_failed' : 'success';
     expect([task, state]).toEqual([task, want]);

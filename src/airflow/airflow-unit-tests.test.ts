@@ -2,13 +2,12 @@
  * Unit tests in a generated DAG run before their model, as in `strata build` (dbt ≥ 1.8's order): executed with
  * the Airflow stand-in (a process per task, the real CLI, a real DuckDB file).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { removeProject, writeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
-import { STANDIN, STRATA_BIN, generate } from '../test-support/airflow-standin.js';
+import { STRATA_BIN, airflowDagsTest, generate } from '../test-support/airflow-standin.js';
 
 const SLOW = 300_000;
 const dirs: string[] = [];
@@ -30,9 +29,8 @@ function project(expected = 15): string {
   return dir;
 }
 
-function dagsTest(file: string): { run_id: string; states: Record<string, string> } {
-  const text = execFileSync('python3', [STANDIN, 'test', file, 'strata_p', '2026-02-01'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  return (JSON.parse(text) as { run_id: string; states: Record<string, string> }[])[0]!;
+async function dagsTest(file: string): Promise<{ run_id: string; states: Record<string, string> }> {
+  return (await airflowDagsTest<{ run_id: string; states: Record<string, string> }>(file, 'strata_p', ['2026-02-01']))[0]!;
 }
 
 it.each([
@@ -41,7 +39,7 @@ it.each([
 ])('--test-behavior %s: a failing unit test fails its model\'s task before the model is built', async (behavior, extra) => {
   const dir = project();
   const file = await generate(dir, { airflow: { test_behavior: behavior, strata_command: `node '${STRATA_BIN}'` } });
-  expect(dagsTest(file).states).toEqual({ strata_parse: 'success', payments: 'success', totals: 'failed', report: 'upstream_failed', ...extra });
+  expect((await dagsTest(file)).states).toEqual({ strata_parse: 'success', payments: 'success', totals: 'failed', report: 'upstream_failed', ...extra });
   // The model never ran: its table does not exist (a unit test run after it would have found it built).
   const tables = await queryDuckDb(join(dir, 'target', 'test.duckdb'), "select table_name as t from information_schema.tables where table_schema = 'main' order by 1");
   expect(tables.map((r) => r.t)).toEqual(['payments']);
@@ -50,7 +48,7 @@ it.each([
 it('after_all: a passing unit test runs once, in its model\'s task before the model; strata_test runs the data tests', async () => {
   const dir = project(10);
   const file = await generate(dir, { airflow: { test_behavior: 'after_all', strata_command: `node '${STRATA_BIN}'` } });
-  const run = dagsTest(file);
+  const run = await dagsTest(file);
   expect(Object.values(run.states).every((s) => s === 'success'), JSON.stringify(run.states)).toBe(true);
   const ran = (task: string): string[] => (JSON.parse(readFileSync(join(dir, 'target', 'airflow', 'strata_p', run.run_id, task, 'run_results.json'), 'utf8')) as { results: { unique_id: string }[] }).results.map((r) => r.unique_id);
   expect(ran('totals')).toEqual(['unit_test.p.totals.totals_amounts', 'model.p.totals']);

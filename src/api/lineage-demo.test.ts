@@ -1,18 +1,17 @@
 /** Column lineage on the bundled demo, as a user runs it: `strata lineage`, `column:` selectors, target/lineage.json. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDemo, repoRoot } from '../test-support/demo-project.js';
 import { removeProject } from '../test-support/fixture-project.js';
+import { runStrata } from '../test-support/strata-cli.js';
 import { build, docsGenerate, list } from './index.js';
 import type { LineageArtifact } from '../lineage/index.js';
 
-const bin = join(repoRoot, 'bin', 'strata.js');
 let dir = '';
-const strata = (args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args, '--project-dir', dir, '--profiles-dir', dir], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+const strata = async (args: string[]) => {
+  const r = await runStrata([...args, '--project-dir', dir, '--profiles-dir', dir]);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 };
 const models = async (select: string): Promise<string[]> => {
   const r = await list({ projectDir: dir, profilesDir: dir, select: [select], resourceTypes: ['model', 'snapshot'], output: 'name' });
@@ -28,8 +27,8 @@ beforeAll(async () => {
 afterAll(() => removeProject(dir));
 
 describe('column lineage on the demo', () => {
-  it('strata lineage prints the upstream tree down to the landing sources, before any catalog exists', () => {
-    const r = strata(['lineage', 'fct_complaints.resolution_hours']);
+  it('strata lineage prints the upstream tree down to the landing sources, before any catalog exists', async () => {
+    const r = await strata(['lineage', 'fct_complaints.resolution_hours']);
     expect(r.code, r.err).toBe(0);
     // resolution_hours = hours from complaints.opened_at to the first 'resolved' status change of the complaint's
     // events (min(case when status = 'resolved' then event_at end)), each channel traced down to its landing source.
@@ -89,7 +88,7 @@ describe('column lineage on the demo', () => {
     expect(r.diagnostics[0]).toMatchObject({ code: 'selector-invalid' });
     expect(r.diagnostics[0]!.message).toContain("dim_customers has no column 'emial_hash'");
     expect(r.diagnostics[0]!.message).toContain("did you mean 'email_hash'?");
-    const cli = strata(['lineage', 'dim_custmers.plan']);
+    const cli = await strata(['lineage', 'dim_custmers.plan']);
     expect(cli.code).toBe(2);
     expect(cli.out + cli.err).toContain("'dim_custmers' is not a model, seed, snapshot or source");
     expect(cli.out + cli.err).not.toMatch(/\bat .*\.js:\d+/);
@@ -129,8 +128,8 @@ describe('column lineage on the demo', () => {
     ]);
   }, 60_000);
 
-  it('strata lineage --downstream --output json lists every derived column and the models filtering on it', () => {
-    const r = strata(['lineage', 'landing.customers.email', '--downstream', '--output', 'json']);
+  it('strata lineage --downstream --output json lists every derived column and the models filtering on it', async () => {
+    const r = await strata(['lineage', 'landing.customers.email', '--downstream', '--output', 'json']);
     expect(r.code, r.err).toBe(0);
     const out = JSON.parse(r.out) as { column: unknown; downstream: { node: string; column: string; kind: string; children: unknown[] }[] };
     expect(out.column).toEqual({ node: 'source.complaints.landing.customers', column: 'email' });
@@ -139,7 +138,7 @@ describe('column lineage on the demo', () => {
         { node: 'snapshot.complaints.dim_customers', column: 'email_hash', kind: 'direct', children: [] }] },
       { node: 'model.complaints.customers', column: 'email_is_valid', kind: 'derived', children: [
         { node: 'snapshot.complaints.dim_customers', column: 'email_is_valid', kind: 'direct', children: [] }] }] }]));
-    const filters = strata(['lineage', 'complaints.complaint_id', '--downstream']);
+    const filters = await strata(['lineage', 'complaints.complaint_id', '--downstream']);
     expect(filters.out).toContain('fct_complaints.complaint_id  [direct]');
     expect(filters.out).toContain('churn_risk_features.complaints  [aggregated]');
     // fct_complaints joins complaints to their status changes on complaint_id.

@@ -1,9 +1,7 @@
 /** `seed --show` (dbt's): a random sample of up to 10 rows of each loaded seed, headed with its relation. */
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
-import { repoRoot } from '../test-support/demo-project.js';
+import { runStrata } from '../test-support/strata-cli.js';
 import { seed } from './index.js';
 
 const project = projectsRemovedAfterAll();
@@ -26,9 +24,11 @@ describe('seed --show', () => {
     expect((await seed({ projectDir: d, profilesDir: d })).seedSamples).toBeUndefined();
   });
 
-  it("prints the samples after the seeds' lines and before the closing summary, as dbt, as a table under the header", () => {
+  it("prints the samples after the seeds' lines and before the closing summary, as dbt, as a table under the header", async () => {
     const d = project({ 'seeds/docks.csv': 'dock,berths\nwest,4\n' });
-    const out = execFileSync(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'seed', '--show', '--project-dir', d, '--profiles-dir', d], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = await runStrata(['seed', '--show', '--project-dir', d, '--profiles-dir', d], { env: { NO_COLOR: '1' } });
+    expect(r.code, r.out).toBe(0);
+    const out = r.stdout;
     expect(out).toContain('Random sample of table: main.docks\n----------------------------------\n| dock | berths |\n| ---- | ------ |\n| west |      4 |\n');
     const at = (text: string): number => out.indexOf(text);
     expect(at('OK created seed file')).toBeGreaterThan(-1);
@@ -37,9 +37,11 @@ describe('seed --show', () => {
     expect(at('Random sample of table')).toBeLessThan(at('Done. PASS=1'));
   });
 
-  it('prints the table under --quiet too, without its header, as dbt (its agate print_table goes to stdout, not through the log)', () => {
+  it('prints the table under --quiet too, without its header, as dbt (its agate print_table goes to stdout, not through the log)', async () => {
     const d = project({ 'seeds/docks.csv': 'dock,berths\nwest,4\n' });
-    const out = execFileSync(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'seed', '--show', '--quiet', '--project-dir', d, '--profiles-dir', d], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = await runStrata(['seed', '--show', '--quiet', '--project-dir', d, '--profiles-dir', d], { env: { NO_COLOR: '1' } });
+    expect(r.code, r.out).toBe(0);
+    const out = r.stdout;
     expect(out).toContain('| dock | berths |\n| ---- | ------ |\n| west |      4 |\n');
     expect(out).not.toContain('Random sample of table');
     expect(out).not.toContain('OK created seed file');

@@ -3,12 +3,11 @@
  * docs generate and run-operation; `compile` names the compiled folder it really wrote.
  */
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_YML } from '../test-support/fixture-project.js';
 import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
-import { repoRoot } from '../test-support/demo-project.js';
+import { runStrata } from '../test-support/strata-cli.js';
 import { build, compile, docsGenerate, runOperation, show } from './index.js';
 
 const project = projectsRemovedAfterAll();
@@ -53,9 +52,11 @@ describe('--warn-error', () => {
 });
 
 describe('compile output', () => {
-  it('names the compiled folder under --target-path', () => {
+  it('names the compiled folder under --target-path', async () => {
     const d = project({ 'models/a.sql': 'select 1 as id' });
-    const out = execFileSync(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'compile', '--project-dir', d, '--profiles-dir', d, '--target-path', 'elsewhere', '--offline'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = await runStrata(['compile', '--project-dir', d, '--profiles-dir', d, '--target-path', 'elsewhere', '--offline'], { env: { NO_COLOR: '1' } });
+    expect(r.code, r.out).toBe(0);
+    const out = r.stdout;
     expect(out).toContain('Compiled 1 nodes to elsewhere/compiled/');
     expect(existsSync(join(d, 'elsewhere', 'compiled', 'p', 'models', 'a.sql'))).toBe(true);
   });

@@ -3,11 +3,9 @@
  * running for hours, exhausting memory or overflowing the native stack. Exit 2 at parse, nothing written.
  */
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
-import { repoRoot } from '../test-support/demo-project.js';
+import { runStrata } from '../test-support/strata-cli.js';
 import { limitsFrom, DEFAULT_LIMITS } from '../templating/jinja/index.js';
 import { build } from './index.js';
 
@@ -46,18 +44,10 @@ describe('template execution bounds', () => {
     expect(r.results[0]!.message).toMatch(/models\/a\.sql:2: .*macro 'f' was called more than 250 levels deep.*macros\/m\.sql:3/);
   });
 
-  it('the limits are set by env vars; the CLI prints the located error, no stack trace', () => {
+  it('the limits are set by env vars; the CLI prints the located error, no stack trace', async () => {
     expect(limitsFrom({ STRATA_TEMPLATE_MAX_OUTPUT: '1_000', STRATA_TEMPLATE_MAX_ITERATIONS: 'lots', STRATA_TEMPLATE_MAX_DEPTH: '-3' })).toEqual({ ...DEFAULT_LIMITS, output: 1000 });
     const d = project({ 'models/a.sql': "select 1 as x\n{% for i in range(30) %}\n-- {{ 'y' * 100 }}\n{% endfor %}" });
-    let out = '';
-    let code = 0;
-    try {
-      execFileSync(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'build', '--project-dir', d, '--profiles-dir', d], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, STRATA_TEMPLATE_MAX_OUTPUT: '2000', NO_COLOR: '1' } });
-    } catch (e) {
-      const err = e as { status: number; stdout: string; stderr: string };
-      code = err.status;
-      out = err.stdout + err.stderr;
-    }
+    const { code, out } = await runStrata(['build', '--project-dir', d, '--profiles-dir', d], { env: { STRATA_TEMPLATE_MAX_OUTPUT: '2000', NO_COLOR: '1' } });
     expect(code, out).toBe(2);
     expect(out).toMatch(/models\/a\.sql:2: error \[jinja-render-error\] this render built 2,\d{3} characters of text, more than 2,000 \(STRATA_TEMPLATE_MAX_OUTPUT\)/);
     expect(out).not.toMatch(/\n\s+at .*\.js:\d+/);

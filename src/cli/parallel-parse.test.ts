@@ -4,13 +4,11 @@
  * order, the same secret() handling and the same diagnostics. Through the CLI: workers run compiled code only.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../test-support/demo-project.js';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { runStrata } from '../test-support/strata-cli.js';
 
-const bin = join(repoRoot, 'bin', 'strata.js');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
@@ -40,12 +38,12 @@ function files(): Record<string, string> {
   return out;
 }
 
-function parse(dir: string, env: Record<string, string>): { code: number | null; out: string; manifest: string; perf: Record<string, unknown> } {
+async function parse(dir: string, env: Record<string, string>): Promise<{ code: number | null; out: string; manifest: string; perf: Record<string, unknown> }> {
   rmSync(join(dir, 'target'), { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [bin, 'parse', '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, STRATA_PARALLEL_TEST_REGION: 'us', ...env } });
-  const manifest = r.status === 0 ? readFileSync(join(dir, 'target', 'manifest.json'), 'utf8').replace(/"(generated_at|created_at|invocation_id)": ?("[^"]*"|[\d.]+)/g, '"$1": 0') : '';
-  const perf = r.status === 0 ? (JSON.parse(readFileSync(join(dir, 'target', 'perf_info.json'), 'utf8')) as Record<string, unknown>) : {};
-  return { code: r.status, out: (r.stdout + r.stderr).replace(/in \d+ ms/g, 'in N ms'), manifest, perf };
+  const r = await runStrata(['parse', '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, env: { STRATA_PARALLEL_TEST_REGION: 'us', ...env } });
+  const manifest = r.code === 0 ? readFileSync(join(dir, 'target', 'manifest.json'), 'utf8').replace(/"(generated_at|created_at|invocation_id)": ?("[^"]*"|[\d.]+)/g, '"$1": 0') : '';
+  const perf = r.code === 0 ? (JSON.parse(readFileSync(join(dir, 'target', 'perf_info.json'), 'utf8')) as Record<string, unknown>) : {};
+  return { code: r.code, out: (r.stdout + r.stderr).replace(/in \d+ ms/g, 'in N ms'), manifest, perf };
 }
 
 const SERIAL = { STRATA_PARSE_WORKERS: '0' };
@@ -55,17 +53,17 @@ const ON_WORKERS = { STRATA_PARSE_WORKERS: '1', STRATA_PARSE_PARALLEL_AFTER: '1'
 const SHARED = { STRATA_PARSE_WORKERS: '2', STRATA_PARSE_PARALLEL_AFTER: '1' };
 
 describe('parallel parse renders', () => {
-  it('give the same manifest, log lines and secret handling as one thread', () => {
+  it('give the same manifest, log lines and secret handling as one thread', async () => {
     const dir = writeProject(files());
     dirs.push(dir);
-    const serial = parse(dir, SERIAL);
+    const serial = await parse(dir, SERIAL);
     expect(serial.code, serial.out).toBe(0);
     expect(serial.perf).toMatchObject({ render_worker_count: 0, worker_rendered_path_count: 0 });
     expect(serial.out).toContain('noisy 2');
     // The secret's default is scrubbed from what is written, whichever thread called secret().
     expect(serial.manifest).not.toContain('default-pepper-value');
     for (const env of [ON_WORKERS, SHARED]) {
-      const parallel = parse(dir, env);
+      const parallel = await parse(dir, env);
       expect(parallel.code, parallel.out).toBe(0);
       expect(parallel.perf.render_worker_count).toBeGreaterThan(0);
       if (env === ON_WORKERS) expect(parallel.perf.worker_rendered_path_count).toBe(serial.perf.parsed_path_count as number - (serial.perf.static_analysis_path_count as number));
@@ -74,12 +72,12 @@ describe('parallel parse renders', () => {
     }
   });
 
-  it('report a template error at the same file and line', () => {
+  it('report a template error at the same file and line', async () => {
     const dir = writeProject({ ...files(), 'models/broken.sql': "select 1\n{% if %}\nfrom {{ ref('base') }}" });
     dirs.push(dir);
-    const serial = parse(dir, SERIAL);
+    const serial = await parse(dir, SERIAL);
     expect(serial.code).toBe(2);
     expect(serial.out).toContain('models/broken.sql:2');
-    expect(parse(dir, ON_WORKERS).out).toBe(serial.out);
+    expect((await parse(dir, ON_WORKERS)).out).toBe(serial.out);
   });
 });

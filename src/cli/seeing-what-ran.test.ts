@@ -1,15 +1,14 @@
 /** Seeing what ran (issue 20, item 9): the log file, --debug SQL with timings, target/run/, colours, a live line. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test-support/demo-project.js';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { runProcess, runStrata } from '../test-support/strata-cli.js';
 import { SecretScrubber } from '../diagnostics/index.js';
 import { TerminalReporter } from './terminal-reporter.js';
 
-const bin = join(repoRoot, 'bin', 'strata.js');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
@@ -21,16 +20,16 @@ const project = (): string => {
   dirs.push(d);
   return d;
 };
-const strata = (cwd: string, args: string[], env: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', CI: '', ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+const strata = async (cwd: string, args: string[], env: Record<string, string> = {}) => {
+  const r = await runStrata(args, { cwd, env: { NO_COLOR: '', CI: '', ...env } });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 };
 
 describe('seeing what ran', () => {
-  it('appends each invocation to logs/strata.log, with every SQL statement and its timing', () => {
+  it('appends each invocation to logs/strata.log, with every SQL statement and its timing', async () => {
     const d = project();
-    strata(d, ['build']);
-    strata(d, ['ls']);
+    await strata(d, ['build']);
+    await strata(d, ['ls']);
     const log = readFileSync(join(d, 'logs', 'strata.log'), 'utf8');
     expect(log.match(/==== strata /g)).toHaveLength(2);
     // As sent, after the query comment (dbt's debug log shows it too).
@@ -38,29 +37,29 @@ describe('seeing what ran', () => {
     expect(log).toContain('[error] 2 of 2 FAIL');
   });
 
-  it('--log-path moves it; --log-level-file none turns it off', () => {
+  it('--log-path moves it; --log-level-file none turns it off', async () => {
     const d = project();
     const elsewhere = mkdtempSync(join(tmpdir(), 'strata-logs-'));
     dirs.push(elsewhere);
-    strata(d, ['ls', '--log-path', elsewhere]);
+    await strata(d, ['ls', '--log-path', elsewhere]);
     expect(existsSync(join(elsewhere, 'strata.log'))).toBe(true);
     expect(existsSync(join(d, 'logs'))).toBe(false);
-    strata(d, ['--log-level-file', 'none', 'ls']);
+    await strata(d, ['--log-level-file', 'none', 'ls']);
     expect(existsSync(join(d, 'logs'))).toBe(false);
   });
 
-  it('--debug (and -d, --log-level debug) prints each statement with its timing; without it, none', () => {
+  it('--debug (and -d, --log-level debug) prints each statement with its timing; without it, none', async () => {
     const d = project();
     for (const flag of [['--debug'], ['-d'], ['--log-level', 'debug']]) {
-      const r = strata(d, ['run', ...flag]);
+      const r = await strata(d, ['run', ...flag]);
       expect(r.out, flag.join(' ')).toMatch(/\[debug\] \d+\.\d{3}s model\.p\.a:\n\/\* \{"app": "dbt", .*\} \*\/\ncreate or replace table/);
     }
-    expect(strata(d, ['run']).out).not.toContain('[debug]');
+    expect((await strata(d, ['run'])).out).not.toContain('[debug]');
   });
 
-  it('target/run/ holds the SQL each node ran; a failing test names its compiled SQL', () => {
+  it('target/run/ holds the SQL each node ran; a failing test names its compiled SQL', async () => {
     const d = project();
-    const r = strata(d, ['build']);
+    const r = await strata(d, ['build']);
     expect(r.code).toBe(1);
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'a.sql'), 'utf8')).toMatch(/^create or replace table "test"\."main"\."a" as/);
     expect(readFileSync(join(d, 'target', 'run', 'p', 'models', 'schema.yml', 'not_null_a_id.sql'), 'utf8')).toContain('is null');
@@ -73,18 +72,18 @@ describe('seeing what ran', () => {
     const old = new Date(Date.now() - 3600_000);
     utimesSync(a, old, old);
     const stamp = statSync(a).mtimeMs;
-    expect(strata(d, ['build']).code).toBe(1);
+    expect((await strata(d, ['build'])).code).toBe(1);
     expect(statSync(a).mtimeMs).toBe(stamp);
     writeFileSync(a, 'edited by hand;\n');
-    expect(strata(d, ['build']).code).toBe(1);
+    expect((await strata(d, ['build'])).code).toBe(1);
     expect(readFileSync(a, 'utf8')).toMatch(/^create or replace table "test"\."main"\."a" as/);
   });
 
-  it('colours with --use-colors, none with --no-use-colors, NO_COLOR or a pipe', () => {
+  it('colours with --use-colors, none with --no-use-colors, NO_COLOR or a pipe', async () => {
     const d = project();
-    expect(strata(d, ['run', '--use-colors']).out).toContain('\x1b[32m[');
-    expect(strata(d, ['run']).out).not.toContain('\x1b[');
-    expect(strata(d, ['run', '--no-use-colors']).out).not.toContain('\x1b[');
+    expect((await strata(d, ['run', '--use-colors'])).out).toContain('\x1b[32m[');
+    expect((await strata(d, ['run'])).out).not.toContain('\x1b[');
+    expect((await strata(d, ['run', '--no-use-colors'])).out).not.toContain('\x1b[');
   });
 
   it('keeps a live status line at the bottom of a terminal while nodes run', () => {
@@ -134,11 +133,11 @@ describe('seeing what ran', () => {
     expect(writes[2]).toMatch(/^2 of 2 START model b .*\n2 of 2 OK created model b /);
   });
 
-  it('keeps third-party runtime warnings out of the output', () => {
+  it('keeps third-party runtime warnings out of the output', async () => {
     const d = project();
     const script = `import(${JSON.stringify(join(repoRoot, 'dist', 'cli', 'main.js'))}).then(async (m) => { const run = m.main(['node', 'strata', 'ls']); process.emitWarning('The AWS SDK for JavaScript (v3) will no longer support Node.js 18', { type: 'NodeDeprecationWarning' }); process.exitCode = await run; });`;
-    const r = spawnSync(process.execPath, ['-e', script], { cwd: d, encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    const r = await runProcess(process.execPath, ['-e', script], { cwd: d });
+    expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain('AWS SDK');
   });
 });

@@ -3,17 +3,12 @@
  * command's parse is warm (the graph snapshot, no file rendered again). Run as a user runs Strata.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../test-support/demo-project.js';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { runStrata } from '../test-support/strata-cli.js';
 
-const bin = join(repoRoot, 'bin', 'strata.js');
-const strata = (args: string[], d: string) => {
-  const r = spawnSync(process.execPath, [bin, ...args, '--project-dir', d, '--profiles-dir', d], { cwd: d, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout + r.stderr };
-};
+const strata = (args: string[], d: string) => runStrata([...args, '--project-dir', d, '--profiles-dir', d], { cwd: d });
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
@@ -33,28 +28,28 @@ describe('parse caches after any command', () => {
     ['show', ['show', '--select', 'a']],
     ['docs generate', ['docs', 'generate']],
     ['build', ['build']],
-  ])('a cold `strata %s` leaves them complete: the next parse renders no file', (_name, args) => {
+  ])('a cold `strata %s` leaves them complete: the next parse renders no file', async (_name, args) => {
     const d = writeProject(FILES);
     dirs.push(d);
-    const first = strata(args, d);
+    const first = await strata(args, d);
     expect(first.code, first.out).toBe(0);
     // Each cache file was written whole and renamed into place: no temporary file is left behind.
     expect(readdirSync(join(d, 'target')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    const next = strata(['parse'], d);
+    const next = await strata(['parse'], d);
     expect(next.code, next.out).toBe(0);
     expect(next.out).toContain('nothing changed since the last parse');
     const perf = JSON.parse(readFileSync(join(d, 'target', 'perf_info.json'), 'utf8')) as Record<string, unknown>;
     expect(perf).toMatchObject({ used_graph_snapshot: true, parsed_path_count: 0, cached_path_count: 0 });
   });
 
-  it('a cold parse that fails leaves no graph, and the next parse renders only what it must', () => {
+  it('a cold parse that fails leaves no graph, and the next parse renders only what it must', async () => {
     const d = writeProject({ ...FILES, 'models/d.sql': "select * from {{ ref('nope') }}" });
     dirs.push(d);
-    expect(strata(['ls'], d).code).toBe(2);
-    expect(strata(['parse'], d).code).toBe(2);
+    expect((await strata(['ls'], d)).code).toBe(2);
+    expect((await strata(['parse'], d)).code).toBe(2);
     // Fixed, the model is parsed again; the files that rendered cleanly come from the render cache.
     writeFileSync(join(d, 'models', 'd.sql'), "select * from {{ ref('a') }}");
-    expect(strata(['parse'], d).code).toBe(0);
+    expect((await strata(['parse'], d)).code).toBe(0);
     const perf = JSON.parse(readFileSync(join(d, 'target', 'perf_info.json'), 'utf8')) as Record<string, unknown>;
     expect(perf).toMatchObject({ used_graph_snapshot: false, parsed_path_count: 1, cached_path_count: 3 });
   });

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './demo-project.js';
+import { runProcess } from './strata-cli.js';
 import { airflowDag, type AirflowOptions } from '../api/index.js';
 
 export const STANDIN = join(repoRoot, 'fixtures', 'airflow-standin', 'standin.py');
@@ -81,7 +82,16 @@ export function actualGraph(dag: DescribedDag): Map<string, string[]> {
   return out;
 }
 
-/** `strata <args>` through the published entry point. */
-export function strata(args: string[], cwd: string): string {
-  return execFileSync('node', [STRATA_BIN, ...args], { cwd, encoding: 'utf8' });
+/** `strata <args>` through the published entry point: its stdout; throws when it exits other than 0. */
+export async function strata(args: string[], cwd: string): Promise<string> {
+  const r = await runProcess('node', [STRATA_BIN, ...args], { cwd });
+  if (r.code !== 0) throw new Error(`strata ${args.join(' ')} exited ${r.code}:\n${r.out}`);
+  return r.stdout;
+}
+
+/** `standin.py test <file> <dag> <dates…>` (Airflow's `dags test`: each task runs the real CLI): the runs, parsed. */
+export async function airflowDagsTest<Run>(file: string, dag: string, dates: string[]): Promise<Run[]> {
+  const r = await runProcess('python3', [STANDIN, 'test', file, dag, ...dates]);
+  if (r.code !== 0) throw new Error(`standin.py test ${dag} exited ${r.code}:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Run[];
 }

@@ -3,18 +3,16 @@
  * BigQuery (src/adapters/bigquery/local/: every statement checked by BigQuery's analyzer): which jobs, in which
  * order, with which configuration; retries; job-id idempotency; secrets.
  */
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'sql-parser-cst';
 import { writeProject, removeProject } from '../../test-support/fixture-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, jobSql } from '../../test-support/local-bigquery-client.js';
 import { bigQueryOutput, bigQueryProfile, useLocalBigQuery } from '../../test-support/local-bigquery-project.js';
 import { build, docsGenerate, plan, snapshot } from '../../api/index.js';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { repoRoot } from '../../test-support/demo-project.js';
+import { runStrata } from '../../test-support/strata-cli.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 const TOKEN = 'ya29.test-token-never-printed';
@@ -40,20 +38,15 @@ const project = (endpoint: string, extra: Record<string, string> = {}): string =
 describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback BigQuery API', () => {
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    bq = await startLocalBigQuery();
+  useLocalBigQuery((endpoint) => files(endpoint), (local) => {
+    ({ bq, dir } = local);
     bq.answer = (sql) => (sql.includes(' as failures') ? { fields: [{ name: 'failures', type: 'INTEGER' }, { name: 'should_warn', type: 'BOOLEAN' }, { name: 'should_error', type: 'BOOLEAN' }], rows: [{ failures: 0, should_warn: false, should_error: false }] } : undefined);
-  });
-  afterAll(async () => {
-    await bq.close();
-    if (dir) removeProject(dir);
   });
   beforeEach(() => {
     bq.requests.length = 0;
   });
 
   it('builds seeds, a view, a partitioned table, an incremental model and a test with the right jobs, in graph order', async () => {
-    dir = project(bq.endpoint);
     const result = await build({ projectDir: dir, profilesDir: dir });
     expect(result.exitCode, JSON.stringify(result.results.filter((r) => r.status !== 'success' && r.status !== 'pass'), null, 1)).toBe(0);
     const jobs = bq.jobs.map((j) => ({ id: j.jobReference.jobId as string, sql: (jobSql(j) ?? `LOAD ${j.configuration.load?.destinationTable?.tableId}`) as string, cfg: j.configuration }));
@@ -213,7 +206,8 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
     expect(saved).toMatchObject({ total_bytes_processed: 7 * GiB, over_budget: false });
 
     // Async: the loopback server runs in this process, so a blocking spawn would deadlock it.
-    const cli = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'strata.js'), 'build', '--dry-run', '--project-dir', dir, '--profiles-dir', dir], { encoding: 'utf8', env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } });
+    const cli = await runStrata(['build', '--dry-run', '--project-dir', dir, '--profiles-dir', dir], { env: { METADATA_SERVER_DETECTION: 'none' } });
+    expect(cli.code, cli.out).toBe(0);
     expect(cli.stdout).toMatch(/3 of 5 model `acme-test`\.`analytics`\.`customers` \(table\) \.+ 3\.00 GiB  \$0\.0183/);
     expect(cli.stdout).toContain('Total: 7.00 GiB ≈ $0.0427');
     expect(cli.stdout + cli.stderr).not.toContain(TOKEN);
@@ -229,21 +223,19 @@ describe.skipIf(analyzerPlatformGap)('the BigQuery adapter against a loopback Bi
     const ok = await build({ projectDir: dir, profilesDir: dir, maxBytes: 8 * 2 ** 30, select: ['stg_customers'] });
     expect(ok.exitCode).toBe(0);
   });
+});
+
+describe.skipIf(analyzerPlatformGap)('a first plan on a fresh loopback BigQuery API', () => {
+  let d: string;
+  useLocalBigQuery((endpoint) => files(endpoint), (local) => ({ dir: d } = local));
 
   it('a first plan marks nodes that read models not built yet as not estimable', async () => {
-    const fresh = await startLocalBigQuery();
-    const d = project(fresh.endpoint);
-    try {
-      const r = await plan({ projectDir: d, profilesDir: d, select: ['stg_customers+'] });
-      expect(r.exitCode).toBe(0);
-      const customers = r.nodes.find((n) => n.uniqueId === 'model.shop.customers')!;
-      expect(customers.bytes).toBeUndefined();
-      expect(customers.note).toContain('not estimable yet: Not found: Table acme-test:analytics.stg_customers');
-      expect(r.unknown).toBeGreaterThan(0);
-    } finally {
-      removeProject(d);
-      await fresh.close();
-    }
+    const r = await plan({ projectDir: d, profilesDir: d, select: ['stg_customers+'] });
+    expect(r.exitCode).toBe(0);
+    const customers = r.nodes.find((n) => n.uniqueId === 'model.shop.customers')!;
+    expect(customers.bytes).toBeUndefined();
+    expect(customers.note).toContain('not estimable yet: Not found: Table acme-test:analytics.stg_customers');
+    expect(r.unknown).toBeGreaterThan(0);
   });
 });
 

@@ -3,16 +3,17 @@
  * the local S3 server through a GCS staging bucket into BigQuery load jobs, then silver and gold are built.
  * Asserts which jobs run, in which order, and that every statement passes BigQuery's analyzer (ZetaSQL).
  */
-import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
+import { describe, it, expect, inject } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDemo, repoRoot } from '../../test-support/demo-project.js';
-import { startLocalBigQuery, type LocalBigQuery } from './local/local-bigquery-server.js';
+import type { LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, jobSql, queryRows } from '../../test-support/local-bigquery-client.js';
-import { startLocalGcs, type LocalGcs } from './local/local-gcs-server.js';
+import type { LocalGcs } from './local/local-gcs-server.js';
+import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { build } from '../../api/index.js';
 import { queryDuckDb } from '../../test-support/duckdb-query.js';
 import { landingFigures } from '../../test-support/landing-figures.js';
@@ -27,18 +28,13 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
   let gcs: LocalGcs;
   let bq: LocalBigQuery;
   let dir: string;
-  beforeAll(async () => {
-    gcs = await startLocalGcs();
-    bq = await startLocalBigQuery({ gcs });
+  const dirs = withLoopbackBigQuery((servers) => {
+    ({ bq, gcs } = servers);
     dir = copyDemo();
+    dirs.push(dir);
     rmSync(join(dir, 'landing'), { recursive: true, force: true });
     // What a landing killed between its load job and its transaction leaves behind: dropped by the next landing.
     bq.tables.set('acme-demo.bronze.raw_agents__strata_land_0123456789abcdef', { type: 'TABLE', fields: [], numRows: 3, numBytes: 30 });
-  });
-  afterAll(async () => {
-    await bq.close();
-    await gcs.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('lands S3 → GCS → load job → bronze in one transaction with its ledger row per file, then builds silver and gold', async () => {
