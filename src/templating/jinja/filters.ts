@@ -4,7 +4,7 @@ import { getattr, getitem } from './access.js';
 import { pyFormat, percentFormat } from './formatting.js';
 import { PyFloat, isFloat, num } from './py-number.js';
 import { TESTS } from './tests.js';
-import { Undefined, compare, dictKeys, equals, isDict, iterate, keyString, repr, str, truthy, tuple, typeName } from './values.js';
+import { Undefined, compare, dictKeys, equals, isDict, isTuple, iterate, keyString, repr, setKey, str, truthy, tuple, typeName } from './values.js';
 import { add } from './operators.js';
 import { splitKw } from './call-args.js';
 import { pyJsonDumps } from './json.js';
@@ -28,11 +28,14 @@ const lowerIfString = (caseSensitive: unknown) => (v: unknown): unknown => (case
 
 const quotePlus = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** pprint's order: dict keys sorted. */
+/** pprint's order: dict keys sorted by their values (1 before 10; keys of different types by type name, as pprint's safe key). */
 function sortedDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortedDeep);
-  if (isDict(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedDeep(v[k])]));
-  return v;
+  if (Array.isArray(v)) return isTuple(v) ? tuple(v.map(sortedDeep)) : v.map(sortedDeep);
+  if (!isDict(v)) return v;
+  const byKey = (a: unknown, b: unknown): number => (typeName(a) === typeName(b) ? compare(a, b, '<') : typeName(a) < typeName(b) ? -1 : 1);
+  const out: Record<string, unknown> = {};
+  for (const k of dictKeys(v).sort(byKey)) setKey(out, k, sortedDeep(v[keyString(k)]));
+  return out;
 }
 
 function sortItems(items: unknown[], kw: Record<string, unknown>, reverse: unknown, caseSensitive: unknown, attribute: unknown): unknown[] {

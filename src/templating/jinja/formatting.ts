@@ -41,8 +41,8 @@ export function fixedPoint(n: number, p: number): string {
   const sign = n < 0 || Object.is(n, -0) ? '-' : '';
   if (Math.abs(n) >= 1e21) return `${sign}${BigInt(Math.abs(n)).toString()}${p > 0 ? `.${'0'.repeat(p)}` : ''}`;
   const away = Math.abs(n).toFixed(p);
-  if (p > 20) return sign + away;
-  const exact = Math.abs(n).toFixed(Math.min(100, p + 80));
+  if (p > 60) return sign + away;
+  const exact = Math.abs(n).toFixed(Math.min(100, p + 40));
   const point = exact.indexOf('.');
   if (!isTie(exact.slice(point + 1 + p))) return sign + away;
   const down = exact.slice(0, p === 0 ? point : point + 1 + p);
@@ -64,7 +64,7 @@ export function exponential(n: number, p: number): string {
 
 function general(n: number, precision: number, alternate: boolean): string {
   const p = precision === 0 ? 1 : precision;
-  if (n === 0) return alternate ? (0).toFixed(p - 1) : '0';
+  if (n === 0) return (Object.is(n, -0) ? '-' : '') + (alternate ? (0).toFixed(p - 1) : '0');
   const exponent = Number(exponential(n, p - 1).split('e')[1]);
   const strip = (s: string): string => (alternate ? s : s.replace(/(\.\d*?)0+(e|$)/, '$1$2').replace(/\.(e|$)/, '$1'));
   if (exponent >= -4 && exponent < p) return strip(fixedPoint(n, Math.max(0, p - 1 - exponent)));

@@ -2,7 +2,7 @@
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
 import { num } from './py-number.js';
-import { Namespace, isDict, str, view } from './values.js';
+import { Namespace, assignDict, isDict, setKey, str, view } from './values.js';
 import { splitKw } from './call-args.js';
 
 /** The most items `range()` makes: a template that asks for more is stopped with an error, not out of memory. */
@@ -56,8 +56,12 @@ export function defaultGlobals(): Record<string, unknown> {
     range: markPython(range),
     dict: markPython((...args: unknown[]) => {
       const { pos, kw } = splitKw(args);
-      const base = pos[0] === undefined ? {} : isDict(pos[0]) ? { ...pos[0] } : Object.fromEntries((pos[0] as unknown[][]).map(([k, v]) => [str(k), v]));
-      return { ...base, ...kw };
+      // Keys as given (dict([(1, 'a')]) keeps the int 1), as a dict literal keeps them.
+      const out: Record<string, unknown> = {};
+      if (isDict(pos[0])) assignDict(out, pos[0]);
+      else if (pos[0] !== undefined) for (const [k, v] of pos[0] as unknown[][]) setKey(out, k, v);
+      for (const [k, v] of Object.entries(kw)) setKey(out, k, v);
+      return out;
     }),
     namespace: markPython((...args: unknown[]) => {
       const { pos, kw } = splitKw(args);

@@ -1,6 +1,6 @@
 /** Python's `json.dumps` with its defaults (`", "` and `": "` separators, ASCII output), as `tojson` calls it. */
 import { PyFloat, floatRepr } from './py-number.js';
-import { Undefined } from './values.js';
+import { Undefined, compare, dictKeys, isDict, keyString } from './values.js';
 import { JinjaError } from './errors.js';
 
 export function pyJsonDumps(value: unknown, options: { sortKeys?: boolean; indent?: number } = {}): string {
@@ -20,12 +20,21 @@ export function pyJsonDumps(value: unknown, options: { sortKeys?: boolean; inden
     const json = (v as { toJSON?: () => unknown }).toJSON;
     if (typeof json === 'function') return dump(json.call(v), depth);
     if (typeof v === 'object') {
-      let keys = Object.keys(v).filter((k) => k !== '__keywords');
-      if (options.sortKeys) keys = keys.sort();
-      const items = keys.map((k) => `${ascii(k)}: ${dump((v as Record<string, unknown>)[k], depth + 1)}`);
+      // Keys as given (a dict's int key 1 is written "1", and sorted as 1: json.dumps(sort_keys=True)).
+      const d = v as Record<string, unknown>;
+      let keys = isDict(v) ? dictKeys(d) : Object.keys(v).filter((k) => k !== '__keywords');
+      if (options.sortKeys) keys = keys.sort((a, b) => compare(a, b, '<'));
+      const items = keys.map((k) => `${ascii(jsonKey(k))}: ${dump(d[keyString(k)], depth + 1)}`);
       return items.length ? `{${pad(depth + 1)}${items.join(sep + pad(depth + 1))}${pad(depth)}}` : '{}';
     }
     return ascii(String(v));
   };
   return dump(value, 0);
+}
+
+/** A dict key as json.dumps writes it: True, False and None as `true`, `false`, `null`; numbers as their text. */
+function jsonKey(k: unknown): string {
+  if (typeof k === 'boolean') return k ? 'true' : 'false';
+  if (k === null) return 'null';
+  return keyString(k);
 }
