@@ -26,7 +26,9 @@ export function describeWarehouseError(e: unknown, node: ManifestNode, compiledS
       // On the compiled SQL's first line, the statement's column counts the wrapper's text before it too.
       const column = Math.max(1, (err.column ?? 1) - (line === 1 ? at - (err.sql.lastIndexOf('\n', at - 1) + 1) : 0));
       const source = sourcePosition(node.rawCode, compiledSql.split('\n')[line - 1]!, column);
-      text = `${err.brief?.() ?? text}\n  at ${compiledPath}:${line}:${column} (compiled SQL of ${node.originalFilePath}${source ? `, from ${node.originalFilePath}:${source.line}:${source.column}` : ''})`;
+      // A warehouse that gave the line but no reliable column (DuckDB's caret on a line with tabs or non-ASCII text): the line alone.
+      const col = (c: number): string => (err.column === undefined ? '' : `:${c}`);
+      text = `${err.brief?.() ?? text}\n  at ${compiledPath}:${line}${col(column)} (compiled SQL of ${node.originalFilePath}${source ? `, from ${node.originalFilePath}:${source.line}${col(source.column)}` : ''})`;
     }
     else {
       // A statement around the model (a MERGE) refused a column's value: point at where the model makes that column.

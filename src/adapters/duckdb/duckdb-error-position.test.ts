@@ -44,3 +44,13 @@ describe('excerptPosition', () => {
     expect(excerptPosition('Catalog Error: Table with name t does not exist!', 'select * from t')).toBeUndefined();
   });
 });
+
+describe('a line DuckDB counts in display cells', () => {
+  const project = projectsRemovedAfterAll();
+  it('with a tab or non-ASCII text before the error, the position gives the line and claims no column', async () => {
+    expect(excerptPosition('Binder Error: x\n\nLINE 2: \tidd from t\n        ^', 'select\n\tidd from t')).toEqual({ line: 2 });
+    const dir = project({ 'models/base.sql': 'select 1 as id', 'models/bad.sql': "select\n  '日本' as x, idd\nfrom {{ ref('base') }}\n" });
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.results.find((x) => x.uniqueId === 'model.p.bad')!.message).toContain('at target/compiled/p/models/bad.sql:2 (compiled SQL of models/bad.sql, from models/bad.sql:2)');
+  });
+});

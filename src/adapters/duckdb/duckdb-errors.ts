@@ -6,7 +6,7 @@
  * The message itself is DuckDB's unchanged (code that recognises an error by its text keeps working).
  */
 export class DuckDBStatementError extends Error {
-  /** 1-based position in `sql`. */
+  /** 1-based position in `sql`; no column where DuckDB's caret cannot be trusted (see excerptPosition). */
   readonly line?: number;
   readonly column?: number;
 
@@ -19,7 +19,7 @@ export class DuckDBStatementError extends Error {
     const at = excerptPosition(message, sql);
     if (at) {
       this.line = at.line;
-      this.column = at.column;
+      if (at.column !== undefined) this.column = at.column;
     }
   }
 
@@ -43,8 +43,10 @@ function withoutExcerpt(message: string): string {
 /**
  * The line and column the excerpt's caret points at. DuckDB shortens a long line to a window around the
  * position, marked with `...` at either end: the window's text is found in the statement's line to place it.
+ * The caret counts display cells, not characters (a tab is none, a CJK character two), so on a line with a tab
+ * or a character outside ASCII only the line is given.
  */
-export function excerptPosition(message: string, sql: string): { line: number; column: number } | undefined {
+export function excerptPosition(message: string, sql: string): { line: number; column?: number } | undefined {
   const m = EXCERPT.exec(message);
   if (!m) return undefined;
   const line = Number(m[1]);
@@ -52,6 +54,7 @@ export function excerptPosition(message: string, sql: string): { line: number; c
   const caret = m[3]!.length - `LINE ${m[1]}: `.length;
   const text = sql.split('\n')[line - 1];
   if (text === undefined || caret < 0) return undefined;
+  if (!/^[\x20-\x7e]*$/.test(text)) return { line };
   const lead = shown.startsWith('...') ? 3 : 0;
   const body = shown.slice(lead, shown.endsWith('...') && shown.length - 3 > lead ? -3 : undefined);
   const at = lead === 0 && text.startsWith(body) ? 0 : text.indexOf(body);
