@@ -31,8 +31,8 @@ describe('seed --show', () => {
     const out = r.stdout;
     expect(out).toContain('Random sample of table: main.docks\n----------------------------------\n| dock | berths |\n| ---- | ------ |\n| west |      4 |\n');
     const at = (text: string): number => out.indexOf(text);
-    expect(at('OK created seed file')).toBeGreaterThan(-1);
-    expect(at('OK created seed file')).toBeLessThan(at('Random sample of table'));
+    expect(at('OK loaded seed file')).toBeGreaterThan(-1);
+    expect(at('OK loaded seed file')).toBeLessThan(at('Random sample of table'));
     expect(at('Random sample of table')).toBeLessThan(at('Completed successfully'));
     expect(at('Random sample of table')).toBeLessThan(at('Done. PASS=1'));
   });
@@ -44,6 +44,6 @@ describe('seed --show', () => {
     const out = r.stdout;
     expect(out).toContain('| dock | berths |\n| ---- | ------ |\n| west |      4 |\n');
     expect(out).not.toContain('Random sample of table');
-    expect(out).not.toContain('OK created seed file');
+    expect(out).not.toContain('OK loaded seed file');
   });
 });

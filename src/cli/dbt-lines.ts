@@ -89,3 +89,22 @@ export function resultLabel(r: NodeResultSummary): { word: string; tag: string }
       return { word: 'ERROR', tag: `[ERROR in ${t}s]` };
   }
 }
+
+/**
+ * A finished node's words before its tag, as dbt 1.10's result events: LogModelResult (`OK created sql table
+ * model main.x`, `ERROR creating …`), LogTestResult (`PASS not_null_x_id`, `FAIL 2 orders::a_unit_test`),
+ * LogSeedResult (`OK loaded seed file main.s`, `ERROR loading …`) and LogSnapshotResult (`OK snapshotted
+ * main.snap`, `ERROR snapshotting …`). `description` is the START line's (`test not_null_x_id`, `seed file main.s`).
+ */
+export function resultWords(r: { status: string; resourceType: string; name: string; description?: string }, word: string): string {
+  const description = r.description ?? `${r.resourceType} ${r.name}`;
+  const without = (prefix: string): string => (description.startsWith(prefix) ? description.slice(prefix.length) : description);
+  const ok = r.status === 'success';
+  const error = r.status === 'error';
+  if (r.resourceType === 'test' || r.resourceType === 'unit_test') return `${error ? 'ERROR' : word} ${without(`${r.resourceType} `)}`;
+  if (r.resourceType === 'seed' && (ok || error)) return `${ok ? 'OK loaded' : 'ERROR loading'} ${description}`;
+  if (r.resourceType === 'snapshot' && (ok || error)) return `${ok ? 'OK snapshotted' : 'ERROR snapshotting'} ${without('snapshot ')}`;
+  if (r.resourceType === 'landing' && (ok || error)) return `${ok ? 'OK' : 'ERROR'} ${description}`;
+  const verb = ok ? 'OK created' : error ? 'ERROR creating' : r.status === 'partial success' ? 'PARTIALLY created' : word;
+  return `${verb} ${description}`;
+}

@@ -141,3 +141,32 @@ describe("TerminalReporter: dbt 1.10's skip lines, hook width and end-of-run sum
     expect(lines).toEqual([`1 of 1 START hook: ${name}`.slice(0, 77) + '... [RUN]', `1 of 1 OK hook: ${name}`.slice(0, 77) + '... [OK in 0.01s]']);
   });
 });
+
+describe("TerminalReporter: each resource type's result words, as dbt 1.10's result events", () => {
+  it('PASS/FAIL/ERROR <test name> (LogTestResult), OK loaded seed file (LogSeedResult), OK snapshotted (LogSnapshotResult), OK created (LogModelResult)', () => {
+    const { stream, text } = terminal(false);
+    const t = new TerminalReporter(stream, new SecretScrubber());
+    const done = (index: number, resourceType: string, name: string, description: string, status: string, failures?: number): void =>
+      t.emit({ type: 'node-finished', index, total: 8, result: { uniqueId: `${resourceType}.p.${name}`, name, resourceType, description, status, message: status === 'error' ? 'boom' : '', executionTime: 0, ...(failures ? { failures } : {}) } as never });
+    done(1, 'test', 'not_null_berths_id', 'test not_null_berths_id', 'pass');
+    done(2, 'test', 'unique_berths_id', 'test unique_berths_id', 'fail', 2);
+    done(3, 'test', 'accepted_values_x', 'test accepted_values_x', 'error');
+    done(4, 'unit_test', 'tides_round', 'unit_test berths::tides_round', 'fail', 1);
+    done(5, 'seed', 'ports', 'seed file dock.ports', 'success');
+    done(6, 'seed', 'ports2', 'seed file dock.ports2', 'error');
+    done(7, 'snapshot', 'berths_snap', 'snapshot dock.berths_snap', 'success');
+    done(8, 'model', 'berths', 'sql table model dock.berths', 'error');
+    t.flush();
+    const words = text().split('\n').slice(0, 8).map((l) => l.replace(/ \.+ \[.*$/, '').replace(/ \[.*$/, '').trimEnd());
+    expect(words).toEqual([
+      '1 of 8 PASS not_null_berths_id',
+      '2 of 8 FAIL 2 unique_berths_id',
+      '3 of 8 ERROR accepted_values_x',
+      '4 of 8 FAIL 1 berths::tides_round',
+      '5 of 8 OK loaded seed file dock.ports',
+      '6 of 8 ERROR loading seed file dock.ports2',
+      '7 of 8 OK snapshotted dock.berths_snap',
+      '8 of 8 ERROR creating sql table model dock.berths',
+    ]);
+  });
+});

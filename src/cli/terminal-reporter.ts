@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
 import { formatDiagnostic, type Reporter, type StrataEvent, type SecretScrubber } from '../diagnostics/index.js';
-import { countsAsError, endOfRunSummary, fancyLine, resultLabel, skipWords } from './dbt-lines.js';
+import { countsAsError, endOfRunSummary, fancyLine, resultLabel, resultWords, skipWords } from './dbt-lines.js';
 
 /** How long a node line for a pipe or file may wait to be written with the next ones. */
 const PIPE_LINGER_MS = 100;
@@ -189,9 +189,7 @@ export class TerminalReporter implements Reporter {
   private nodeLine(event: Extract<StrataEvent, { type: 'node-finished' }>): void {
     const r = event.result;
     const { word, tag } = resultLabel(r);
-    const landing = r.resourceType === 'landing';
-    const verb = r.status === 'success' ? (landing ? 'OK' : 'OK created') : r.status === 'error' ? (landing ? 'ERROR' : 'ERROR creating') : r.status === 'partial success' ? 'PARTIALLY created' : word;
-    const text = r.status === 'skipped' ? skipWords(r).what : `${verb} ${r.description ?? `${r.resourceType} ${r.name}`}`;
+    const text = r.status === 'skipped' ? skipWords(r).what : resultWords(r, word);
     const errorSkip = word === 'ERROR SKIP';
     if (r.status === 'partial success') this.partials++;
     if (countsAsError(r)) this.errorCount++;

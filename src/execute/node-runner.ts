@@ -67,7 +67,8 @@ export function describeNode(node: ManifestNode, relations: RelationIndex, diale
     case 'test':
       return `test ${node.name}`;
     case 'unit_test':
-      return `unit_test ${node.name}`;
+      // As dbt's: `unit_test <model>::<name>` (its unique id is unit_test.<package>.<model>.<name>).
+      return `unit_test ${node.uniqueId.split('.')[2]}::${node.name}`;
     case 'landing':
       return `landing ${label}`;
     default:
