@@ -96,7 +96,9 @@ export async function runOneNode(ctx: NodeRunContext, node: ManifestNode, connec
 
 function failedOutcome(ctx: NodeRunContext, node: ManifestNode, e: unknown): NodeOutcome {
   if (e instanceof UserError) return { status: 'error', message: e.diagnostics.map(formatDiagnostic).join('\n') };
-  const message = e instanceof Error ? e.message : String(e);
+  // A test's query wraps its compiled SQL: a warehouse error's position is told in the test's compiled file (and its own file, for a singular test).
+  const mapped = node.compiledCode && node.compiledPath ? describeWarehouseError(e, node, node.compiledCode, node.compiledPath) : undefined;
+  const message = mapped ?? (e instanceof Error ? e.message : String(e));
   return { status: 'error', message: ctx.prepared.scrubber.scrub(`${message}\n  in ${node.originalFilePath}`) };
 }
 

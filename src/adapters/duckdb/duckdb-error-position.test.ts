@@ -54,3 +54,15 @@ describe('a line DuckDB counts in display cells', () => {
     expect(r.results.find((x) => x.uniqueId === 'model.p.bad')!.message).toContain('at target/compiled/p/models/bad.sql:2 (compiled SQL of models/bad.sql, from models/bad.sql:2)');
   });
 });
+
+describe('where a DuckDB error in a singular test points', () => {
+  const project = projectsRemovedAfterAll();
+  it("names the test's compiled line and its file's line, not the line of the query around it", async () => {
+    const dir = project({ 'models/base.sql': 'select 1 as id', 'tests/bad_test.sql': "select *\nfrom {{ ref('base') }}\nwhere idd > 0\n" });
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    const msg = r.results.find((x) => x.uniqueId === 'test.p.bad_test')!.message!;
+    expect(msg).toContain('Referenced column "idd" not found');
+    expect(msg).toContain('at target/compiled/p/tests/bad_test.sql:3:7 (compiled SQL of tests/bad_test.sql, from tests/bad_test.sql:3:7)');
+    expect(msg).not.toMatch(/LINE \d+:/);
+  });
+});
