@@ -3,7 +3,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
-import { seed, show } from './index.js';
+import { run, seed, show } from './index.js';
 import { previewTable } from '../cli/commands/show-command.js';
 
 const dirs: string[] = [];
@@ -41,5 +41,21 @@ describe('show', () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ code: 'show-failed' });
     expect((await show({ projectDir: dir, profilesDir: dir })).exitCode).toBe(2);
+  });
+});
+
+describe('show: where a failed query points', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeProject));
+  it("names the line of the model or --inline text, not of the query around it, and keeps DuckDB's hint", async () => {
+    const dir = writeProject({ 'models/base.sql': 'select 1 as id', 'models/bad.sql': "select 1 as a,\n  idd\nfrom {{ ref('base') }}\n" });
+    dirs.push(dir);
+    expect((await run({ projectDir: dir, profilesDir: dir, select: ['base'] })).exitCode).toBe(0);
+    const model = await show({ projectDir: dir, profilesDir: dir, select: ['bad'] });
+    expect(model.diagnostics.find((d) => d.code === 'show-failed')).toMatchObject({ file: 'models/bad.sql', line: 2, column: 3, message: expect.stringContaining('Candidate bindings: "id"') });
+    const inline = await show({ projectDir: dir, profilesDir: dir, inline: "select idd from {{ ref('base') }}" });
+    const d = inline.diagnostics.find((x) => x.code === 'show-failed')!;
+    expect(d).toMatchObject({ line: 1, column: 8 });
+    expect(d.message).not.toMatch(/LINE \d+:/);
   });
 });

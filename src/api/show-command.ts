@@ -1,4 +1,5 @@
 import { withSessionSecrets } from '../execute/node-runner.js';
+import { sourcePosition } from '../execute/warehouse-error.js';
 import { UserError, type Diagnostic } from '../diagnostics/index.js';
 import { selectForCommand, stateOption } from './state-option.js';
 import { applyDeferral } from './defer.js';
@@ -114,8 +115,9 @@ export async function show(options: ShowOptions): Promise<{ exitCode: ExitCode; 
           diagnostics.push(...e.diagnostics);
         } else {
           if (exitCode === 0) exitCode = 1;
-          const describe = (e as { describe?: () => string }).describe;
-          diagnostics.push({ code: 'show-failed', severity: 'error', message: p.scrubber.scrub(`${node.name}: ${typeof describe === 'function' ? describe.call(e) : (e as Error).message.split('\n')[0]}`), file: node.originalFilePath });
+          const err = e as { describe?: () => string; brief?: () => string; sql?: string; line?: number; column?: number; message: string };
+          const text = typeof err.brief === 'function' ? err.brief() : typeof err.describe === 'function' ? err.describe() : err.message.split('\n')[0];
+          diagnostics.push({ code: 'show-failed', severity: 'error', message: p.scrubber.scrub(`${node.name}: ${text}`), file: node.originalFilePath, ...showErrorLine(err, node.rawCode) });
         }
       }
     }
@@ -159,4 +161,14 @@ export function inlineNode(p: PreparedProject, sql: string): ManifestNode {
     database: p.project.target.database,
     alias: 'inline_query',
   };
+}
+
+/**
+ * Where in the node's own text (a model file, or the --inline query) a warehouse error points: the line of the
+ * statement DuckDB or BigQuery counted (the query around the node, with its limit) found in the node's text.
+ */
+function showErrorLine(err: { sql?: string; line?: number; column?: number }, rawCode: string | undefined): { line?: number; column?: number } {
+  if (!err.sql || !err.line || !rawCode) return {};
+  const at = sourcePosition(rawCode, err.sql.split('\n')[err.line - 1] ?? '', err.column ?? 1);
+  return at ? { line: at.line, ...(err.column !== undefined ? { column: at.column } : {}) } : {};
 }
