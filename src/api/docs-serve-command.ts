@@ -33,7 +33,7 @@ export async function docsServe(options: DocsServeOptions): Promise<{ exitCode: 
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8080;
   try {
-    const { server, url } = await serveDocs(dir, host, port);
+    const { server, url } = await serveDocs(dir, host, port, { assetPaths: project.config.assetPaths ?? [] });
     return { exitCode: 0, diagnostics, url, server, dir };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -1,8 +1,12 @@
 /** `strata docs serve` is rooted in the target folder, as dbt's: the site at `/`, the artifacts beside it. */
 import { describe, it, expect } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_YML } from '../test-support/fixture-project.js';
 import { projectsRemovedAfterAll } from '../test-support/temp-projects.js';
+import { hostAccepted } from '../docs/serve-paths.js';
 import { build, docsGenerate, docsServe } from './index.js';
 
 const project = projectsRemovedAfterAll();
@@ -54,5 +58,52 @@ describe('docs serve', () => {
     expect(out.diagnostics).toContainEqual(expect.objectContaining({ code: 'docs-index-kept', severity: 'warn' }));
     expect(readFileSync(index, 'utf8')).toBe('<h1>our intranet</h1>');
     expect(existsSync(join(dir, 'target', 'docs', 'index.html'))).toBe(true);
+  });
+
+  it("with target-path '.' serves the site and artifacts only: no key file, model SQL, profile, symlink out, cache by another case", async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'strata-serve-outside-'));
+    writeFileSync(join(outside, 'elsewhere.json'), '{"private": true}');
+    const dir = project({
+      ...FILES,
+      'project.yml': PROJECT_YML('p', "target-path: '.'\nasset-paths: [pictures]\n"),
+      'keyfile.json': '{"type": "service_account", "private_key": "spindle"}',
+      'pictures/loom.svg': '<svg/>',
+      'docs/overview.md': '{% docs overview %}looms{% enddocs %}',
+    });
+    try {
+      expect((await docsGenerate({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+      symlinkSync(join(outside, 'elsewhere.json'), join(dir, 'link.json'));
+      symlinkSync(join(outside, 'elsewhere.json'), join(dir, 'compiled', 'link.json'));
+      writeFileSync(join(dir, 'PARTIAL_PARSE.STRATA.JSON'), '{}');
+      await served(dir, async (url) => {
+        for (const ok of ['', 'manifest.json', 'catalog.json', 'docs/app.js', 'pictures/loom.svg', 'compiled/p/models/looms.sql']) expect((await fetch(url + ok)).status, ok).toBe(200);
+        for (const refused of ['keyfile.json', 'KEYFILE.JSON', 'models/looms.sql', 'profiles.yml', 'project.yml', 'link.json', 'PARTIAL_PARSE.STRATA.JSON', 'partial_parse.strata.json', 'target/test.duckdb']) {
+          expect((await fetch(url + refused)).status, refused).toBe(403);
+        }
+        // A known folder's symlink that leads out of the folder is not followed.
+        expect((await fetch(`${url}compiled/link.json`)).status).toBe(404);
+      });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('on loopback, answers only requests whose Host is a loopback name (DNS rebinding); on 0.0.0.0 any Host', async () => {
+    const dir = project(FILES);
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    const status = (url: string, host: string): Promise<number> =>
+      new Promise((done, fail) => {
+        const u = new URL(url);
+        request({ host: '127.0.0.1', port: u.port, path: '/manifest.json', headers: { host } }, (res) => (res.resume(), done(res.statusCode ?? 0))).on('error', fail).end();
+      });
+    await served(dir, async (url) => {
+      const port = new URL(url).port;
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost']) expect(await status(url, host), host).toBe(200);
+      expect(await status(url, `rebound.example:${port}`)).toBe(403);
+    });
+    // A server on every interface (`--host 0.0.0.0`) is reached by the network's names: it checks none (not bound here, tests stay on loopback).
+    for (const listen of ['0.0.0.0', '::', '192.168.1.20']) expect(hostAccepted(listen, 'docs-box.lan:8080'), listen).toBe(true);
+    expect(hostAccepted('::1', '[::1]:8080')).toBe(true);
+    expect(hostAccepted('::1', 'rebound.example')).toBe(false);
   });
 });

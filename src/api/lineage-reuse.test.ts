@@ -6,6 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DUCKDB_PROFILE } from '../test-support/fixture-project.js';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 import { build, columnLineage, docsGenerate, lineageOfColumn, list } from './index.js';
 import type { LineageArtifact } from '../lineage/index.js';
@@ -58,5 +59,27 @@ describe('strata lineage reuses what docs generate compiled with the warehouse',
     expect((await columnLineage(options)).lineage!.nodes['model.p.hall']!.status).toBe('traced');
     write('models/hall.sql', FILES['models/hall.sql'].replace('bench_id, ', ''));
     expect((await columnLineage(options)).lineage!.nodes['model.p.hall']).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+  });
+
+  it('is out of date once --vars, an env var the model reads or the target changed since docs generate, not while they are the same', async () => {
+    const { dir } = fixture({
+      ...FILES,
+      'profiles.yml': DUCKDB_PROFILE('p', '    aside:\n      type: duckdb\n      path: target/test.duckdb\n      schema: aside\n      threads: 2\n'),
+      // The column picked comes from a var, the alias from an env var: the SQL kept names neither once they change.
+      'models/aisle.sql': "select bench_id, {{ var('pick', 'row_name') }} as picked, {{ seat_count() }} as {{ env_var('STRATA_AISLE_SEATS', 'seats') }} from {{ ref('benches') }}",
+    });
+    const env = { ...process.env, STRATA_AISLE_SEATS: 'seats' };
+    const options = { projectDir: dir, profilesDir: dir, env };
+    expect((await build(options)).exitCode).toBe(0);
+    expect((await docsGenerate(options)).exitCode).toBe(0);
+    const same = (await columnLineage(options)).lineage!;
+    expect(upstream(same, 'model.p.aisle', 'picked')).toEqual(['seed.p.benches.row_name']);
+    for (const [what, changed] of Object.entries({ vars: { vars: '{pick: bench_id}' }, env: { env: { ...env, STRATA_AISLE_SEATS: 'places' } }, target: { target: 'aside' } })) {
+      const lineage = (await columnLineage({ ...options, ...changed })).lineage!;
+      expect.soft(lineage.nodes['model.p.aisle'], what).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+    }
+    // Every var is in the digest, even one the model does not read: a coarse check, never a wrong reuse.
+    expect((await columnLineage({ ...options, vars: '{unrelated: 1}' })).lineage!.nodes['model.p.aisle']!.status).toBe('untraced');
+    expect((await columnLineage(options)).lineage!.nodes['model.p.aisle']!.status).toBe('traced');
   });
 });

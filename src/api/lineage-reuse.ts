@@ -3,24 +3,53 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineageArtifact } from '../lineage/index.js';
 import type { Manifest, ManifestNode } from '../parse/types.js';
+import { envDigest, varDigest } from '../templating/render-scope.js';
+import type { PreparedProject } from './prepare.js';
 
 /**
  * What a model compiled with the warehouse (`docs generate`) is traced from, kept in target/lineage.json so that a
  * command without one (`strata lineage`, `--select column:`) traces it the same while it is unchanged.
  */
 export interface WarehouseCompiled {
-  /** `compileChecksum`: of the model's code, config and the macros it calls, when it was compiled. */
+  /** `compileChecksum`: of the model's code, config, the macros it calls, the target, vars and env it read, when it was compiled. */
   checksum: string;
   sql: string;
 }
 
 /**
- * A digest of what a model's compile depends on besides the warehouse: its raw code, its config, and the SQL of
- * every macro it calls, transitively. When it matches, the SQL compiled with the warehouse is the SQL of now
- * (unless the warehouse's answers changed, which only a new `docs generate` can tell).
+ * What a compile depends on besides the model's code and macros: the target (a model's relation names and
+ * `target.*` come from it), the vars (the project's merged with `--vars`, and each package's) and the environment
+ * `env_var()` reads. Taken once per command by `compileInputs`.
  */
-export function compileChecksum(node: ManifestNode, manifest: Manifest): string {
+export interface CompileInputs {
+  target: { name: string; type: string; database?: string; schema: string };
+  vars: Record<string, unknown>;
+  packageVars: Record<string, Record<string, unknown>>;
+  env: NodeJS.ProcessEnv;
+}
+
+export function compileInputs(p: Pick<PreparedProject, 'project' | 'env'>): CompileInputs {
+  const { name, type, database, schema } = p.project.target;
+  return { target: { name, type, ...(database !== undefined ? { database } : {}), schema }, vars: p.project.config.vars, packageVars: p.project.config.packageVars ?? {}, env: p.env };
+}
+
+/** `env_var('NAME')` with a literal name, in a model's or a macro's code. */
+const ENV_READ = /\benv_var\s*\(\s*(['"])([^'"]+)\1/g;
+
+/**
+ * A digest of what a model's compile depends on besides the warehouse: its raw code, its config, the SQL of
+ * every macro it calls, transitively, the target, all vars, and the value of each env var that code reads by a
+ * literal name (as the parse cache, by envDigest and varDigest: the digest holds no value). When it matches,
+ * the SQL compiled with the warehouse is the SQL of now (unless the warehouse's answers changed, which only a new
+ * `docs generate` can tell).
+ */
+export function compileChecksum(node: ManifestNode, manifest: Manifest, inputs: CompileInputs): string {
   const hash = createHash('sha256').update(node.rawCode).update('\u0000').update(JSON.stringify(node.config));
+  const envNames = new Set<string>();
+  const readsEnv = (code: string): void => {
+    for (const m of code.matchAll(ENV_READ)) envNames.add(m[2]!);
+  };
+  readsEnv(node.rawCode);
   const seen = new Set<string>();
   const visit = (ids: string[]): void => {
     for (const id of [...ids].sort()) {
@@ -28,10 +57,13 @@ export function compileChecksum(node: ManifestNode, manifest: Manifest): string 
       seen.add(id);
       const macro = manifest.macros[id];
       hash.update('\u0000').update(id).update('\u0000').update(macro?.macroSql ?? '');
-      if (macro) visit(macro.dependsOn.macros);
+      if (macro) (readsEnv(macro.macroSql), visit(macro.dependsOn.macros));
     }
   };
   visit(node.dependsOn.macros);
+  const { target, vars, packageVars, env } = inputs;
+  hash.update('\u0000').update(JSON.stringify(target)).update('\u0000').update(varDigest(vars) ?? '').update('\u0000').update(varDigest(packageVars[node.packageName]) ?? '');
+  for (const name of [...envNames].sort()) hash.update('\u0000').update(name).update('=').update(envDigest(env[name]) ?? '-');
   return hash.digest('hex');
 }
 

@@ -11,7 +11,7 @@ import type { PreparedProject } from './prepare.js';
 import { WarehouseState } from '../execute/warehouse-state.js';
 import type { ColumnDef } from '../adapters/contract.js';
 import { lineageWarehouse, NEEDS_WAREHOUSE, type CatalogRelation, type LiveWarehouse } from './lineage-warehouse.js';
-import { compileChecksum, type WarehouseCompiled } from './lineage-reuse.js';
+import { compileChecksum, compileInputs, type CompileInputs, type WarehouseCompiled } from './lineage-reuse.js';
 
 /** unique id → its columns as the warehouse has them, in its order. */
 export type CatalogColumns = Map<string, ColumnDef[]>;
@@ -75,12 +75,13 @@ function snapshotColumns(node: ManifestNode): Record<string, string[]> {
 /**
  * Compiles each model for its lineage. One that reads the warehouse while compiling and gets no answer (`strata
  * lineage`, which has none; `docs generate --no-compile`, whose compile ran no query) is traced from the SQL the
- * last `docs generate` compiled with it (`kept`, from target/lineage.json), while its code, config and macros are
- * unchanged; else it fails with NEEDS_WAREHOUSE, saying when that SQL is out of date. `withWarehouse`: the SQL of each model compiled with a warehouse, to keep in lineage.json.
+ * last `docs generate` compiled with it (`kept`, from target/lineage.json), while its code, config, macros, target, vars and
+ * env are unchanged; else it fails with NEEDS_WAREHOUSE, saying when that SQL is out of date. `withWarehouse`: the SQL of each model compiled with a warehouse, to keep in lineage.json.
  */
 async function compileEach(
   nodes: ManifestNode[],
   manifest: PreparedProject['graph']['manifest'],
+  inputs: CompileInputs,
   compile: (n: ManifestNode, usedLive: () => void) => Promise<{ compiled: Map<string, string>; diagnostics: Diagnostic[] }>,
   kept?: Map<string, WarehouseCompiled>,
 ): Promise<{ compiled: Map<string, string>; failed: Map<string, Diagnostic[]>; withWarehouse: Map<string, WarehouseCompiled> }> {
@@ -93,17 +94,17 @@ async function compileEach(
     const sql = one.compiled.get(n.uniqueId);
     if (sql !== undefined) {
       compiled.set(n.uniqueId, sql);
-      if (used) withWarehouse.set(n.uniqueId, { checksum: compileChecksum(n, manifest), sql });
+      if (used) withWarehouse.set(n.uniqueId, { checksum: compileChecksum(n, manifest, inputs), sql });
       continue;
     }
     const needs = one.diagnostics.find((d) => d.code === NEEDS_WAREHOUSE);
     const before = needs ? kept?.get(n.uniqueId) : undefined;
-    if (before && before.checksum === compileChecksum(n, manifest)) {
+    if (before && before.checksum === compileChecksum(n, manifest, inputs)) {
       compiled.set(n.uniqueId, before.sql);
       withWarehouse.set(n.uniqueId, before);
       continue;
     }
-    const stale = '; the SQL the last `strata docs generate` compiled with the warehouse is out of date (the model, its config or a macro it calls changed since)';
+    const stale = '; the SQL the last `strata docs generate` compiled with the warehouse is out of date (the model, its config, a macro it calls, the target, the vars or an env var it reads changed since)';
     failed.set(n.uniqueId, before && needs ? [{ ...needs, message: needs.message + stale }] : one.diagnostics);
   }
   return { compiled, failed, withWarehouse };
@@ -147,7 +148,7 @@ export async function projectLineage(p: PreparedProject, catalog: CatalogColumns
   // Compiled as on a first full build, without touching target/compiled; the manifest keeps its compiled code.
   const saved = traced.map((n) => [n, n.compiledCode, n.compiledPath] as const);
   const compiler = runCompiler(p, { relations: index, state: new WarehouseState(), selected: traced.map((n) => n.uniqueId) });
-  const { compiled, failed, withWarehouse } = await compileEach(traced, manifest, (n, usedLive) => compiler.compileAll([n.uniqueId], lineageWarehouse(known, index.relationOf(n), live, usedLive)), kept);
+  const { compiled, failed, withWarehouse } = await compileEach(traced, manifest, compileInputs(p), (n, usedLive) => compiler.compileAll([n.uniqueId], lineageWarehouse(known, index.relationOf(n), live, usedLive)), kept);
   for (const [n, code, path] of saved) Object.assign(n, { compiledCode: code, compiledPath: path });
   const nodes: TraceableNode[] = [];
   for (const n of traced) {

@@ -1,35 +1,27 @@
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFile } from 'node:fs';
+import { existsSync, readFile, realpathSync } from 'node:fs';
+import { hostAccepted, realInside, servablePath, SERVED_TYPES } from './serve-paths.js';
 import { extname, join, normalize, sep } from 'node:path';
 import { spawn } from 'node:child_process';
 
 /**
- * What is served, by extension: the site, the artifacts (manifest.json, catalog.json, …), compiled SQL and the
- * asset-paths images. Anything else in the target folder (a DuckDB file kept there, a log) is not.
- */
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json',
-  '.sql': 'text/plain; charset=utf-8', '.md': 'text/plain; charset=utf-8',
-  '.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp', '.ico': 'image/x-icon',
-};
-
-/** A path in the target folder that is served: no dot-file, none of Strata's own caches (`*.strata.json`), a kind in TYPES. */
-function servable(path: string): boolean {
-  if (path.split(sep).some((part) => part.startsWith('.')) || path.endsWith('.strata.json')) return false;
-  return TYPES[extname(path).toLowerCase()] !== undefined;
-}
-
-/**
  * Serves the target folder read-only over HTTP on host:port, as dbt's `docs serve` (rooted in target/): `/` is
  * target/index.html (writeRootIndex), which runs the site in target/docs/, and `/manifest.json`, `/catalog.json`,
- * `/assets/…` are the artifacts and asset-paths copies beside it. Paths outside the folder, dot-files, Strata's
- * caches, file kinds other than TYPES' and anything but GET/HEAD are refused. Resolves once listening; `port: 0` takes a free port.
+ * `/assets/…` are the artifacts and asset-paths copies beside it. Only those known paths are served (servablePath),
+ * and only when the file, symlinks resolved, is inside the folder; a server on loopback refuses a Host header
+ * that is not loopback (hostAccepted). Anything but GET/HEAD is refused. Resolves once listening; `port: 0` takes a free port.
  */
-export function serveDocs(dir: string, host: string, port: number): Promise<{ server: Server; url: string }> {
+export function serveDocs(dir: string, host: string, port: number, options: { assetPaths?: readonly string[] } = {}): Promise<{ server: Server; url: string }> {
   const root = normalize(dir + sep);
+  const realRoot = realpathSync(dir);
+  const assetPaths = options.assetPaths ?? [];
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (!hostAccepted(host, req.headers.host)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('this server answers to localhost and 127.0.0.1 only\n');
       return;
     }
     let path: string;
@@ -40,21 +32,28 @@ export function serveDocs(dir: string, host: string, port: number): Promise<{ se
       return;
     }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    const rel = file.slice(root.length);
     // `/docs` is the folder: its page is `/docs/`, where the page's relative URLs resolve.
-    if (!extname(file) && file.startsWith(root) && existsSync(join(file, 'index.html'))) {
+    if (!extname(file) && file.startsWith(root) && servablePath(join(rel, 'index.html'), assetPaths) && existsSync(join(file, 'index.html'))) {
       res.writeHead(301, { location: `${encodeURI(path)}/` }).end();
       return;
     }
-    if (!file.startsWith(root) || !servable(file.slice(root.length))) {
+    if (!file.startsWith(root) || !servablePath(rel, assetPaths)) {
       res.writeHead(403).end();
       return;
     }
-    readFile(file, (err, body) => {
+    // Read where a symlink leads only when that is in the folder too (not `link.json -> /etc/…`).
+    const real = realInside(file, realRoot);
+    if (!real) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    readFile(real, (err, body) => {
       if (err) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[extname(file).toLowerCase()]!, 'cache-control': 'no-cache' });
+      res.writeHead(200, { 'content-type': SERVED_TYPES[extname(file).toLowerCase()]!, 'cache-control': 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : body);
     });
   });

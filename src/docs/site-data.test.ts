@@ -116,7 +116,8 @@ describe('the site on disk and docs serve', () => {
       expect((await fetch(`${url}warehouse.duckdb`)).status).toBe(403);
       expect((await fetch(`${url}.env.json`)).status).toBe(403);
       expect((await fetch(`${url}partial_parse.strata.json`)).status).toBe(403);
-      expect((await fetch(`${url}nope.js`)).status).toBe(404);
+      expect((await fetch(`${url}nope.js`)).status).toBe(403);
+      expect((await fetch(`${url}docs/nope.js`)).status).toBe(404);
       expect((await fetch(url, { method: 'POST' })).status).toBe(405);
     } finally {
       await new Promise((r) => server.close(r));
