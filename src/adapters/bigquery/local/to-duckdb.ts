@@ -36,6 +36,8 @@ export interface TranslateContext {
   floatOrder?: boolean;
   /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
   sessionUser?: string;
+  /** The element names of the statement's UNNESTs of STRUCTs, and of others (unnest-forms.ts). */
+  unnests?: { struct: Set<string>; other: Set<string> };
 }
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
@@ -119,6 +121,11 @@ export class Translator {
     const item = before && (wordOf(before) === 'select' || (before.kind === 'punct' && before.text === ','));
     const ends = !this.t[n] || [',', ')'].includes(this.t[n]!.text) || ['from', 'as'].includes(wordOf(this.t[n]));
     return wordOf(before) === 'as' || (!!item && ends);
+  }
+
+  /** Whether an UNNEST in FROM with this element name (lower-case, '' without alias) is one of STRUCTs. */
+  structUnnest(name: string): boolean {
+    return !!this.ctx.unnests?.struct.has(name) && !this.ctx.unnests.other.has(name);
   }
 
   /** Whether the word between tokens `p` and `n` names a table: a CTE's (`with w as (`), or right after FROM or JOIN. */

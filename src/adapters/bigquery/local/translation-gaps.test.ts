@@ -79,6 +79,18 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     expect(await rows(sql)).toEqual([expected]);
   });
 
+  // An UNNEST of STRUCTs is a value table: its fields are columns (DuckDB's binder missed `x`; `select *` gave the struct's text).
+  const ITEMS = 'with o as (select 1 as id, [struct(2 as q, 5 as p), struct(3 as q, 7 as p)] as items union all select 2, [])';
+  it.each([
+    ['select x * y as m from unnest([struct(2 as x, 3 as y)])', [{ m: 6 }]],
+    ['select * from unnest([struct(2 as x, 3 as y)]) as t', [{ x: 2, y: 3 }]],
+    ['select x, t.y, t.x + y as s, k from unnest([struct(2 as x, 3 as y), struct(4 as x, 5 as y)]) as t with offset k order by k', [{ x: 2, y: 3, s: 5, k: 0 }, { x: 4, y: 5, s: 9, k: 1 }]],
+    [`${ITEMS} select id, q, i.p from o left join unnest(o.items) as i order by id, q`, [{ id: 1, q: 2, p: 5 }, { id: 1, q: 3, p: 7 }, { id: 2, q: null, p: null }]],
+    [`${ITEMS} select id, (select sum(q * p) from unnest(items)) as s from o order by id`, [{ id: 1, s: 31 }, { id: 2, s: null }]],
+  ])('the fields of an UNNEST of STRUCTs are columns, as in BigQuery: %s', async (sql, expected) => {
+    expect(await rows(sql)).toEqual(expected);
+  });
+
   it('a typed array or struct literal, empty arrays included, keeps its type', async () => {
     expect(await rows('select array<int64>[] as e, array_concat(array<int64>[], [4]) as c, array_length(array<string>[]) as n, array<float64>[1, 2] as f')).toEqual([{ e: [], c: [4], n: 0, f: [1, 2] }]);
     expect(await rows("select array<struct<a int64, b string>>[] as e, struct<a int64, b string>(7, 'x') as s")).toEqual([{ e: [], s: { a: 7, b: 'x' } }]);
