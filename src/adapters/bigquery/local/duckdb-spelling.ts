@@ -29,12 +29,13 @@ export const CLAUSE_WORDS = new Set(['on', 'using', 'where', 'with', 'left', 'ri
 export const BRACKET_WORDS = new Set(['select', 'where', 'and', 'or', 'not', 'on', 'when', 'then', 'else', 'by', 'having', 'qualify', 'in', 'between', 'like', 'is', 'from', 'join', 'as', 'return', 'all', 'distinct']);
 
 /**
- * Words DuckDB reserves and BigQuery does not, nor uses in its syntax: in BigQuery SQL they are names (a CTE
- * `both`, a column `check`), which DuckDB parses only quoted. (`offset`, `table`, `column`, `primary`… are
- * BigQuery syntax too: quoted only as an alias after AS, or as a whole select-list item.)
+ * Words DuckDB reserves (or reads as its join kinds: `semi`, `asof`…) and BigQuery does not, nor uses in its
+ * syntax: in BigQuery SQL they are names (a CTE `both`, a column `check`), which DuckDB parses only quoted.
+ * (`offset`, `table`, `column`, `primary`, `qualify`… are BigQuery syntax too: quoted only as a name — an alias
+ * after AS, a whole select-list item, a CTE's name, a table right after FROM or JOIN, a qualifier before `.`.)
  */
-export const DUCKDB_ONLY_RESERVED = new Set(['analyse', 'analyze', 'asymmetric', 'both', 'check', 'deferrable', 'describe', 'do', 'initially', 'lambda', 'leading', 'only', 'pivot_longer', 'pivot_wider', 'placing', 'returning', 'show', 'summarize', 'symmetric', 'trailing', 'unique', 'variadic']);
-export const DUCKDB_RESERVED_SYNTAX = new Set(['column', 'constraint', 'foreign', 'offset', 'pivot', 'primary', 'references', 'table', 'unpivot']);
+export const DUCKDB_ONLY_RESERVED = new Set(['analyse', 'analyze', 'anti', 'asof', 'asymmetric', 'both', 'check', 'deferrable', 'describe', 'do', 'initially', 'lambda', 'leading', 'only', 'pivot_longer', 'pivot_wider', 'placing', 'positional', 'returning', 'semi', 'show', 'summarize', 'symmetric', 'trailing', 'unique', 'variadic']);
+export const DUCKDB_RESERVED_SYNTAX = new Set(['column', 'constraint', 'foreign', 'offset', 'pivot', 'primary', 'qualify', 'references', 'table', 'unpivot']);
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;

@@ -66,6 +66,26 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: FLOAT64 NaN in IN, BET
     expect(await queryRowsAsText(bq.endpoint, sql)).toEqual(expected);
   });
 
+  // A STRUCT or ARRAY key holding a NULL or NaN matches nothing in BigQuery (DuckDB's USING matched it to itself).
+  const KEYS = `select struct(1 as a, cast(null as int64) as b) as s, [1.0, ${NAN}] as f, 'null' as t union all select struct(1 as a, 2 as b), [2.0], 'set' union all select struct(3 as a, 4 as b), [1.0, null], 'other'`;
+  it.each([
+    [`with l as (${KEYS}), r as (${KEYS}) select l.t from l join r using (s) order by t`, [['other'], ['set']]],
+    [`with l as (${KEYS}), r as (${KEYS}) select l.t, r.t as rt from l left join r using (s) order by t`, [['null', null], ['other', 'other'], ['set', 'set']]],
+    [`with l as (${KEYS}), r as (${KEYS}) select l.t, r.t as rt from l left join r using (f) order by t`, [['null', null], ['other', null], ['set', 'set']]],
+    [`with l as (${KEYS}), r as (select struct(1 as a, [struct(cast(null as int64) as c)] as d) as s, 'x' as u) select count(*) as n from (select struct(1 as a, [struct(cast(null as int64) as c)] as d) as s) left join r using (s) where u is null`, [['1']]],
+  ])('joins USING a STRUCT or ARRAY column as BigQuery does, a NULL or NaN inside matching nothing: %s', async (sql, expected) => {
+    expect(await queryRowsAsText(bq.endpoint, sql)).toEqual(expected);
+  });
+
+  it('refuses a RIGHT or FULL join USING a STRUCT or ARRAY column by name', async () => {
+    for (const [type, key] of [['right', 'STRUCT'], ['full', 'ARRAY']]) {
+      const column = key === 'STRUCT' ? 'struct(1 as a) as k' : '[1] as k';
+      const answer = await query(bq.endpoint, `select count(*) as n from (select ${column}) ${type} join (select ${column}) using (k)`);
+      expect(answer.error?.reason).toBe('notImplemented');
+      expect(answer.error?.message).toContain(`not translated to DuckDB: a ${type.toUpperCase()} JOIN USING a ${key} column`);
+    }
+  });
+
   it('refuses a RIGHT or FULL join USING a FLOAT64 column by name (its unmatched NaN keys are shown)', async () => {
     for (const type of ['right', 'full']) {
       const answer = await query(bq.endpoint, `select count(*) as n from (select x as k from unnest([${NAN}, 1.0]) as x) ${type} join (select y as k from unnest([${NAN}]) as y) using (k)`);

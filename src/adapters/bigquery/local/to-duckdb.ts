@@ -36,6 +36,8 @@ export interface TranslateContext {
   floatOrder?: boolean;
   /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
   sessionUser?: string;
+  /** The element names of the statement's UNNESTs of STRUCTs, and of others (unnest-forms.ts). */
+  unnests?: { struct: Set<string>; other: Set<string> };
 }
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
@@ -121,6 +123,17 @@ export class Translator {
     return wordOf(before) === 'as' || (!!item && ends);
   }
 
+  /** Whether an UNNEST in FROM with this element name (lower-case, '' without alias) is one of STRUCTs. */
+  structUnnest(name: string): boolean {
+    return !!this.ctx.unnests?.struct.has(name) && !this.ctx.unnests.other.has(name);
+  }
+
+  /** Whether the word between tokens `p` and `n` names a table: a CTE's (`with w as (`), or right after FROM or JOIN. */
+  private isTableName(p: number, n: number): boolean {
+    const cte = ['with', 'recursive'].includes(wordOf(this.t[p])) || this.isPunct(p, ',');
+    return (cte && wordOf(this.t[n]) === 'as' && this.isPunct(this.next(n), '(')) || ['from', 'join'].includes(wordOf(this.t[p]));
+  }
+
   /** The placed sites of `kind` starting in tokens [start, end). */
   sitesIn(start: number, end: number, kind: TypedSite['kind']): PlacedSite[] {
     return [...this.sites].filter(([at]) => at >= start && at < end).flatMap(([, placed]) => placed.filter((p) => p.site.kind === kind));
@@ -174,7 +187,7 @@ export class Translator {
     if (w === 'unnest' && this.isPunct(n, '(')) return unnestForm(this, i, n);
     if (w === 'interval') return interval(this, i);
     if (w === 'order' && wordOf(this.t[n]) === 'by' && this.ctx.floatOrder) return nanOrderBy(this, i);
-    if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
+    if (CURRENT[w] !== undefined && !this.isPunct(n, '(')) return [wordOf(this.t[p]) === 'as' || this.isTableName(p, n) ? quoteIdent(tok.text) : CURRENT[w]!, i + 1];
     if (w === 'join') {
       const floatUsing = floatUsingJoin(this, i);
       if (floatUsing) return floatUsing;
@@ -186,7 +199,8 @@ export class Translator {
       // A dotted function name (`NET.HOST(x)`): its tokens are `net`, `.`, `host`.
       const member = this.next(n);
       if (REFUSED_NAMESPACES.has(w) && this.t[member]?.kind === 'word' && this.isPunct(this.next(member), '(')) throw new Untranslatable(`function ${tok.text}.${this.t[member]!.text}`);
-      return [tok.text, i + 1];
+      // A qualifier (`table.x`, `unique.x`) is a name, whatever DuckDB reserves.
+      return [DUCKDB_ONLY_RESERVED.has(w) || DUCKDB_RESERVED_SYNTAX.has(w) ? quoteIdent(tok.text) : tok.text, i + 1];
     }
     if (this.ctx.variables.has(w)) return [`getvariable(${quoteString(w)})`, i + 1];
     if ((w === 'array' || w === 'struct') && this.isPunct(n, '<')) return this.compositeType(i);
@@ -194,7 +208,7 @@ export class Translator {
     if (TYPES[w] && !this.isPunct(n, '(')) return [TYPES[w]!, i + 1];
     if ((w === 'numeric' || w === 'decimal') && this.isPunct(n, '(')) return ['DECIMAL', i + 1];
     // A name BigQuery allows that DuckDB reserves (one that is BigQuery syntax too: as an alias or a select-list item).
-    if (DUCKDB_ONLY_RESERVED.has(w) || (DUCKDB_RESERVED_SYNTAX.has(w) && this.isName(p, n))) return [quoteIdent(tok.text), i + 1];
+    if (DUCKDB_ONLY_RESERVED.has(w) || (DUCKDB_RESERVED_SYNTAX.has(w) && (this.isName(p, n) || this.isTableName(p, n)))) return [quoteIdent(tok.text), i + 1];
     return [tok.text, i + 1];
   }
 

@@ -65,6 +65,32 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery runs what its translati
     expect(await rows('select x, o from unnest([5, 6]) as x with offset as o order by o limit 1 offset 1')).toEqual([{ x: 6, o: 1 }]);
   });
 
+  it.each([
+    // CTE names, and a table right after FROM or JOIN.
+    ['with table as (select 1 as x), offset as (select 2 as y) select x, y from table join offset on true', { x: 1, y: 2 }],
+    ['with pivot as (select 1 as x), qualify as (select 2 as y), semi as (select 3 as z) select x, y, z from pivot, qualify, semi', { x: 1, y: 2, z: 3 }],
+    ['with references as (select 1 as x), asof as (select 2 as y) select x, y from references cross join asof', { x: 1, y: 2 }],
+    // Qualifiers before `.`.
+    ['select table.x, unique.y from (select 1 as x) as table, (select 2 as y) as unique', { x: 1, y: 2 }],
+    ['select only.x + show.x + do.x as s from (select 1 as x) as only, (select 2 as x) as show, (select 3 as x) as do', { s: 6 }],
+    // Columns DuckDB reads as its join kinds or clauses.
+    ['select qualify, semi, anti, positional, asof from (select 1 as qualify, 2 as semi, 3 as anti, 4 as positional, 5 as asof)', { qualify: 1, semi: 2, anti: 3, positional: 4, asof: 5 }],
+  ])('names BigQuery allows that DuckDB reserves, as CTEs, qualifiers and columns: %s', async (sql, expected) => {
+    expect(await rows(sql)).toEqual([expected]);
+  });
+
+  // An UNNEST of STRUCTs is a value table: its fields are columns (DuckDB's binder missed `x`; `select *` gave the struct's text).
+  const ITEMS = 'with o as (select 1 as id, [struct(2 as q, 5 as p), struct(3 as q, 7 as p)] as items union all select 2, [])';
+  it.each([
+    ['select x * y as m from unnest([struct(2 as x, 3 as y)])', [{ m: 6 }]],
+    ['select * from unnest([struct(2 as x, 3 as y)]) as t', [{ x: 2, y: 3 }]],
+    ['select x, t.y, t.x + y as s, k from unnest([struct(2 as x, 3 as y), struct(4 as x, 5 as y)]) as t with offset k order by k', [{ x: 2, y: 3, s: 5, k: 0 }, { x: 4, y: 5, s: 9, k: 1 }]],
+    [`${ITEMS} select id, q, i.p from o left join unnest(o.items) as i order by id, q`, [{ id: 1, q: 2, p: 5 }, { id: 1, q: 3, p: 7 }, { id: 2, q: null, p: null }]],
+    [`${ITEMS} select id, (select sum(q * p) from unnest(items)) as s from o order by id`, [{ id: 1, s: 31 }, { id: 2, s: null }]],
+  ])('the fields of an UNNEST of STRUCTs are columns, as in BigQuery: %s', async (sql, expected) => {
+    expect(await rows(sql)).toEqual(expected);
+  });
+
   it('a typed array or struct literal, empty arrays included, keeps its type', async () => {
     expect(await rows('select array<int64>[] as e, array_concat(array<int64>[], [4]) as c, array_length(array<string>[]) as n, array<float64>[1, 2] as f')).toEqual([{ e: [], c: [4], n: 0, f: [1, 2] }]);
     expect(await rows("select array<struct<a int64, b string>>[] as e, struct<a int64, b string>(7, 'x') as s")).toEqual([{ e: [], s: { a: 7, b: 'x' } }]);

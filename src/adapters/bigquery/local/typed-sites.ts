@@ -49,8 +49,8 @@ export type TypedSite = Span & { safe?: boolean } & (
   | Omit<NanSite, keyof Span>
   /** `=` or `!=` of STRUCTs or ARRAYs (`type` the operands'): composite-equality.ts. */
   | { kind: 'composite'; op: '=' | '!='; type: TypeProto; args: Operands }
-  /** A FLOAT64 column of a join's USING list (`join` the analyzer's join type): float-using.ts. */
-  | { kind: 'using'; join: string; args: Operands }
+  /** A FLOAT64 (no `type`), STRUCT or ARRAY column of a join's USING list (`join` the analyzer's join type): float-using.ts. */
+  | { kind: 'using'; join: string; type?: TypeProto; args: Operands }
 );
 
 /** Source types whose text differs between DuckDB and BigQuery. */
@@ -157,10 +157,12 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
       else sites.push({ kind: 'float', op: comparison!, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
     const nested = (t: string | undefined): boolean => t === 'TYPE_STRUCT' || t === 'TYPE_ARRAY';
-    // A join USING (s) of STRUCTs keeps DuckDB's USING (its list holds names, not expressions).
+    // A join USING (s) of STRUCTs keeps DuckDB's USING (its list holds names, not expressions): its side's keys are rewritten.
     const inUsing = at && joinEqualities.has(o) && /\busing\s*\((?:[^()]*,)?\s*$/i.test(text.slice(0, at.start));
-    if (at && !inUsing && compared.length === 2 && (comparison === '=' || comparison === '!=') && compared.every(nested)) {
-      sites.push({ kind: 'composite', op: comparison, type: (o.signature.argument[0] as { type: TypeProto }).type, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
+    if (at && compared.length === 2 && (comparison === '=' || comparison === '!=') && compared.every(nested)) {
+      const type = (o.signature.argument[0] as { type: TypeProto }).type;
+      if (inUsing) sites.push({ kind: 'using', join: joinEqualities.get(o)!, type, ...at, args: [at] });
+      else sites.push({ kind: 'composite', op: comparison, type, ...at, args: ((o.argument_list ?? []) as unknown[]).map(argSpan) });
     }
     const nanSite = nan.site(o);
     if (nanSite) sites.push(nanSite);

@@ -1,16 +1,50 @@
 /**
  * UNNEST in FROM as DuckDB writes it: DuckDB names the element column `unnest` unless the alias names it
- * too (`x(x)`), and WITH OFFSET is the element and its 0-based position side by side.
+ * too (`x(x)`), and WITH OFFSET is the element and its 0-based position side by side. An UNNEST of STRUCTs
+ * is a value table in BigQuery: `select *` gives the fields, and a field is a column (`x`, `t.x`), so its
+ * fields are DuckDB's columns (`strata_s.*`); the alias alone (`t`) is DuckDB's row of the table.
  */
-import { closing, wordOf } from './sql-tokens.js';
+import { closing, significant, wordOf } from './sql-tokens.js';
 import { CLAUSE_WORDS, quoteIdent } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
 import { Untranslatable } from './untranslatable.js';
 
+/**
+ * The element names (lower-case; '' for an UNNEST without alias) of a resolved statement's UNNESTs in FROM:
+ * those of STRUCTs, and those of other types (a name in both is read as DuckDB does).
+ */
+export function unnestElements(root: unknown): { struct: Set<string>; other: Set<string> } {
+  const found = { struct: new Set<string>(), other: new Set<string>() };
+  const seen = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(seen);
+    const o = x as Record<string, any>;
+    const column = o.element_column;
+    if (column && o.array_expr && typeof column.name === 'string') {
+      const name = column.name.startsWith('$') ? '' : column.name.toLowerCase();
+      (column.type?.type_kind === 'TYPE_STRUCT' ? found.struct : found.other).add(name);
+    }
+    for (const v of Object.values(o)) seen(v);
+  };
+  seen(root);
+  return found;
+}
+
 const isPunct = (tr: Translator, i: number, text: string): boolean => tr.t[i]?.kind === 'punct' && tr.t[i]!.text === text;
 
-/** UNNEST(arr) AS x in FROM: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
+/** UNNEST(arr) AS x in FROM; after JOIN with no ON, BigQuery's correlated join, ` on true` for DuckDB. */
 export function unnestForm(tr: Translator, i: number, open: number): [string, number] {
+  const [form, after] = unnestItem(tr, i, open);
+  let p = i - 1;
+  while (p >= 0 && !significant(tr.t[p]!)) p--;
+  let q = p - 1;
+  while (q >= 0 && !significant(tr.t[q]!)) q--;
+  const joined = wordOf(tr.t[p]) === 'join' && wordOf(tr.t[q]) !== 'cross' && !['on', 'using'].includes(wordOf(tr.t[tr.next(after - 1)]));
+  return [joined ? `${form} on true` : form, after];
+}
+
+/** UNNEST(arr) AS x: DuckDB names the element column `unnest` unless the alias names it too (`x(x)`). */
+function unnestItem(tr: Translator, i: number, open: number): [string, number] {
   const close = closing(tr.t, open);
   const array = tr.emit(open + 1, close);
   const text = `${tr.t[i]!.text}(${array})`;
@@ -19,18 +53,22 @@ export function unnestForm(tr: Translator, i: number, open: number): [string, nu
   const alias = tr.t[a];
   const aliased = alias && (alias.kind === 'ident' || (alias.kind === 'word' && !CLAUSE_WORDS.has(alias.text.toLowerCase())));
   const offsetAt = (w: number): boolean => wordOf(tr.t[w]) === 'with' && wordOf(tr.t[tr.next(w)]) === 'offset';
+  const fields = (rest = ''): string => `(select strata_s.*${rest} from (select unnest(${array}) as strata_s`;
   if (!aliased || isPunct(tr, tr.next(a), '(')) {
     if (offsetAt(tr.next(close))) throw new Untranslatable('UNNEST … WITH OFFSET without an alias for the element');
-    return [text, close + 1];
+    return [!aliased && tr.structUnnest('') ? `${fields()}))` : text, close + 1];
   }
   const name = quoteIdent(alias.text);
+  const struct = tr.structUnnest(alias.text.toLowerCase());
   const w = tr.next(a);
-  if (!offsetAt(w)) return [`${text} as ${name}(${name})`, a + 1];
+  if (!offsetAt(w)) return [struct ? `${fields()})) as ${name}` : `${text} as ${name}(${name})`, a + 1];
   // WITH OFFSET: the element and its 0-based position, side by side.
   let o = tr.next(tr.next(w));
   if (wordOf(tr.t[o]) === 'as') o = tr.next(o);
   const off = tr.t[o];
   const named = off && (off.kind === 'ident' || (off.kind === 'word' && !CLAUSE_WORDS.has(off.text.toLowerCase())));
   const offset = named ? quoteIdent(off.text) : '"offset"';
-  return [`(select unnest(${array}) as ${name}, generate_subscripts(${array}, 1) - 1 as ${offset}) as ${name}`, named ? o + 1 : tr.next(w) + 1];
+  const position = `generate_subscripts(${array}, 1) - 1 as ${offset}`;
+  const form = struct ? `${fields(`, ${offset}`)}, ${position})) as ${name}` : `(select unnest(${array}) as ${name}, ${position}) as ${name}`;
+  return [form, named ? o + 1 : tr.next(w) + 1];
 }
