@@ -126,7 +126,10 @@ describe.skipIf(skip)('the docs site in a browser', () => {
   it("clicking a graph node opens its page: rendered description, columns with the catalog's types, tests, SQL, lineage", async () => {
     const { page, errors } = await open(fileUrl);
     await page.click('#graph .gnode[data-id="model.complaints.complaints"]');
+    // The home page's title is the project's name, also 'complaints': wait for the model's page itself.
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('model.complaints.complaints');
     await expect.poll(() => page.textContent('#page h1')).toBe('complaints');
+    await expect.poll(() => page.$$eval('table.columns tbody tr', (rows) => rows.length)).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'model-page.png') });
     const types = await page.$$eval('table.columns tbody tr', (rows) => Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.column, r.querySelector('.col-type')!.textContent])));
     expect(types).toMatchObject({ complaint_id: 'VARCHAR', opened_at: 'TIMESTAMP', customer_id: 'INTEGER' });
@@ -248,8 +251,10 @@ describe.skipIf(skip)('the docs site in a browser', () => {
     expect(JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).args.which).toBe('generate');
     const { page, errors } = await open(fileUrl);
     await page.click('#graph .gnode[data-id="model.complaints.complaints"]');
+    // The home page's title is the project's name, also 'complaints': wait for the model's page itself.
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('model.complaints.complaints');
     await expect.poll(() => page.textContent('#page h1')).toBe('complaints');
-    expect(await page.$$eval('table.columns tr[data-column="complaint_id"] .test-chip', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['unique pass', 'not_null pass']));
+    await expect.poll(() => page.$$eval('table.columns tr[data-column="complaint_id"] .test-chip', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['unique pass', 'not_null pass']));
     expect(errors).toEqual([]);
     await page.close();
   });
