@@ -144,13 +144,7 @@ export class NanSiteFinder {
     const negated = wordOf(t[before]) === 'not';
     const leftLast = negated ? this.prev(before) : before;
     const left = this.leftOperand(args[0], leftLast, 'BETWEEN');
-    let and = this.next(word);
-    for (let depth = 0; and < t.length; and++) {
-      const x = t[and]!;
-      if (x.kind === 'punct' && (x.text === '(' || x.text === '[')) depth++;
-      else if (x.kind === 'punct' && (x.text === ')' || x.text === ']')) depth--;
-      else if (depth === 0 && wordOf(x) === 'and') break;
-    }
+    const and = wordAtTopLevel(t, this.next(word), 'and');
     const hiFirst = this.next(and);
     const hiSpan = this.argSpan(args[2]);
     let hiLast = hiFirst;
@@ -169,13 +163,7 @@ export class NanSiteFinder {
     if (known) return { kind: 'nan', form: 'case-value', negated: false, ...known, args: [known] };
     const { t } = this.toks();
     const start = this.tokenAt(this.span(o), 'CASE');
-    let when = this.next(start);
-    for (let depth = 0; when < t.length; when++) {
-      const x = t[when]!;
-      if (x.kind === 'punct' && (x.text === '(' || x.text === '[')) depth++;
-      else if (x.kind === 'punct' && (x.text === ')' || x.text === ']')) depth--;
-      else if (depth === 0 && wordOf(x) === 'when') break;
-    }
+    const when = wordAtTopLevel(t, this.next(start), 'when');
     const value = this.range(this.next(start), this.prev(when));
     return { kind: 'nan', form: 'case-value', negated: false, ...value, args: [value] };
   }
@@ -190,4 +178,16 @@ export class NanSiteFinder {
     if (ranges.length !== 2) throw new Untranslatable('NULLIF of FLOAT64, not found in the statement text');
     return { kind: 'nan', form: 'nullif', negated: false, start: at!.start, end: this.startOf(closing(t, open) + 1), args: ranges.map(([s, e]) => this.range(this.first(s), this.prev(e))) };
   }
+}
+
+/** The index of the first `word` from `from` on that is outside any brackets opened after `from` (t.length if none). */
+function wordAtTopLevel(t: Token[], from: number, word: string): number {
+  let i = from;
+  for (let depth = 0; i < t.length; i++) {
+    const x = t[i]!;
+    if (x.kind === 'punct' && (x.text === '(' || x.text === '[')) depth++;
+    else if (x.kind === 'punct' && (x.text === ')' || x.text === ']')) depth--;
+    else if (depth === 0 && wordOf(x) === word) break;
+  }
+  return i;
 }
