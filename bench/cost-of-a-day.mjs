@@ -9,7 +9,11 @@
 // fresh full build, then the K daily runs) and reports each run and the best of each day. For each daily run
 // it also prints what DuckDB's checkpoints rewrote, table by table (bench/checkpoint-rewrites.mjs).
 //
-//   node bench/cost-of-a-day.mjs [--scale 500] [--days 100] [--then 3] [--start 2026-01-05] [--runs 1]
+// `--landing DIR` takes the generator's output from DIR (written before with the same --scale, --days N + K and
+// --start) instead of generating it: at large scales the generator takes minutes, which the benchmark need not
+// spend under an exclusive lock. The files are hard-linked into the benchmark's copy (DIR is left unchanged).
+//
+//   node bench/cost-of-a-day.mjs [--scale 500] [--days 100] [--then 3] [--start 2026-01-05] [--runs 1] [--landing DIR]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { checkpointRewrites, describeRewrites } from './checkpoint-rewrites.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '500' }, days: { type: 'string', default: '100' }, start: { type: 'string', default: '2026-01-05' }, runs: { type: 'string', default: '1' }, then: { type: 'string', default: '3' } } });
+const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '500' }, days: { type: 'string', default: '100' }, start: { type: 'string', default: '2026-01-05' }, runs: { type: 'string', default: '1' }, then: { type: 'string', default: '3' }, landing: { type: 'string' } } });
 const days = Number(args.days);
 const then = Math.max(1, Number(args.then));
 const work = mkdtempSync(join(tmpdir(), 'strata-bench-day-'));
@@ -65,10 +69,22 @@ const breakdown = (nodes, { startedAt, endedAt }) => {
   return `${s(first - startedAt)} s before the first node, ${s(last - first)} s of nodes, ${s(endedAt - last)} s after the last; node time by kind: ${Object.entries(byKind).map(([k, v]) => `${v.n} ${k} ${v.s.toFixed(2)} s`).join(', ')}`;
 };
 
+/** The generator's files from an earlier run, hard-linked (moving one out of the copy leaves `from` whole). */
+function linkLanding(from, to) {
+  const r = spawnSync('cp', ['-al', from, to], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`--landing ${from}: ${r.stderr.trim()}`);
+    process.exit(2);
+  }
+  return { ms: 0 };
+}
+
 try {
   // The data: N + K days; the last K days' files are held back until the full build is done, then arrive one
   // day at a time, each processed by its own daily run on the result of the one before.
-  const { ms: genMs } = run('generator', join(root, 'scripts', 'generate-demo-data.mjs'), ['--scale', args.scale, '--days', String(days + then), '--start', args.start, '--out', join(project, 'landing')]);
+  const { ms: genMs } = args.landing
+    ? linkLanding(args.landing, join(project, 'landing'))
+    : run('generator', join(root, 'scripts', 'generate-demo-data.mjs'), ['--scale', args.scale, '--days', String(days + then), '--start', args.start, '--out', join(project, 'landing')]);
   const dayOf = (d) => new Date(Date.parse(`${args.start}T00:00:00Z`) + d * 86400e3).toISOString().slice(0, 10);
   const extraDays = Array.from({ length: then }, (_, k) => dayOf(days + k));
   const held = join(work, 'held');
@@ -83,7 +99,7 @@ try {
   }
   for (const [from, to] of [...dayFiles.values()].flat()) renameSync(from, to);
   const countFiles = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
-  console.log(`data: ${days} days at scale ${args.scale} (${countFiles(join(project, 'landing'))} files; generated in ${(genMs / 1000).toFixed(1)} s), then ${then} more day(s), one at a time (${dayFiles.get(extraDays[0]).length} files each, ${extraDays.join(', ')})`);
+  console.log(`data: ${days} days at scale ${args.scale} (${countFiles(join(project, 'landing'))} files; ${args.landing ? `from ${args.landing}` : `generated in ${(genMs / 1000).toFixed(1)} s`}), then ${then} more day(s), one at a time (${dayFiles.get(extraDays[0]).length} files each, ${extraDays.join(', ')})`);
 
   const bin = join(root, 'bin', 'strata.js');
   const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');

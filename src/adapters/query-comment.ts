@@ -20,6 +20,17 @@ export function withQueryComment(sql: string, comment: string | undefined, appen
   return body.endsWith(';') ? `${body.slice(0, -1)}\n/* ${text} */;` : `${body}\n/* ${text} */`;
 }
 
+/** An error that can number its position in the statement without lines put before it (DuckDB's `LINE n`). */
+interface RenumberableError {
+  withoutLeadingLines(lines: number, sql: string): unknown;
+}
+
+/** A warehouse's error about `sent` as its author's statement `sql` would give it: positions without the comment's lines. */
+function withoutComment(e: unknown, sent: string, sql: string): unknown {
+  if (sent === sql || !sent.endsWith(sql) || typeof (e as RenumberableError | null)?.withoutLeadingLines !== 'function') return e;
+  return (e as RenumberableError).withoutLeadingLines(sent.slice(0, -sql.length).split('\n').length - 1, sql);
+}
+
 /** The methods that send a statement's text: each carries the comment. */
 const COMMENTED = new Set<PropertyKey>(['execute', 'query', 'executeBound']);
 
@@ -51,8 +62,13 @@ export function commentConnection(connection: Connection, placement: QueryCommen
       const known = wrappers.get(key);
       if (known?.fn === value) return known.wrapper;
       const fn = value as (this: unknown, sql: string, ...rest: unknown[]) => Promise<unknown>;
-      const wrapper = function (this: unknown, sql: string, ...rest: unknown[]): Promise<unknown> {
-        return fn.call(this ?? target, withQueryComment(sql, comment, placement.append), ...rest);
+      const wrapper = async function (this: unknown, sql: string, ...rest: unknown[]): Promise<unknown> {
+        const sent = withQueryComment(sql, comment, placement.append);
+        try {
+          return await fn.call(this ?? target, sent, ...rest);
+        } catch (e) {
+          throw withoutComment(e, sent, sql);
+        }
       };
       wrappers.set(key, { fn: value, wrapper });
       return wrapper;

@@ -4,7 +4,7 @@ import { describeWarehouseError } from './warehouse-error.js';
 import type { Connection, Dialect, Warehouse } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import { renderNodeOf, runRenderContext, type Compiler, type RelationIndex } from '../compile/index.js';
-import { ChangeCommittedError, headerOptions, isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
+import { ChangeCommittedError, failedHook, headerOptions, isMicrobatch, materializeNode, uniqueKeyOf, type MicrobatchRun } from '../materializations/index.js';
 import { microbatchRun, type MicrobatchTimes } from './microbatch-runner.js';
 import { buildWithQuarantine, mergeWithQuarantine, quarantineRules, rowLevelTests, type ApplyIncremental } from '../data-tests/index.js';
 import type { NodeOutcome } from './index.js';
@@ -155,11 +155,19 @@ async function runBuildableNode(ctx: NodeRunContext, node: ManifestNode, connect
     const conflict = conflictOf(ctx, node, cause);
     const mapped = conflict ?? describeWarehouseError(cause, node, sql, compiledPath);
     if (mapped === undefined) throw e;
-    const failed: NodeOutcome = { status: 'error', message: ctx.prepared.scrubber.scrub(conflict ?? `${mapped}\n  in ${node.originalFilePath}`) };
+    const failed: NodeOutcome = { status: 'error', message: ctx.prepared.scrubber.scrub(conflict ?? `${mapped}${hookNote(ctx, node, cause)}\n  in ${node.originalFilePath}`) };
     return e instanceof ChangeCommittedError ? withCommitted(ctx, node, e, failed) : failed;
   }
   await recorded;
   return outcome;
+}
+
+/** The hook whose statement raised `e`, and where it is written: `\n  in post-hook 2 (models/m.sql:1)`; else ''. */
+function hookNote(ctx: NodeRunContext, node: ManifestNode, e: unknown): string {
+  const hook = failedHook(e);
+  if (!hook) return '';
+  const site = hookSiteOf(ctx.prepared.project.config.rootDir, ctx.prepared.project.config.configFile, node)(hook.place, hook.index);
+  return `\n  in ${hook.place} ${hook.index + 1}${site ? ` (${site.file}${site.line ? `:${site.line}` : ''})` : ''}`;
 }
 
 /** Two transactions writing one table at once (write-conflict.ts): the diagnostic's text, else undefined. */

@@ -4,7 +4,7 @@
  * user never sees.
  */
 import { describe, it, expect } from 'vitest';
-import { build } from '../../api/index.js';
+import { build, runOperation } from '../../api/index.js';
 import { projectsRemovedAfterAll } from '../../test-support/temp-projects.js';
 import { excerptPosition } from './duckdb-errors.js';
 
@@ -64,5 +64,25 @@ describe('where a DuckDB error in a singular test points', () => {
     expect(msg).toContain('Referenced column "idd" not found');
     expect(msg).toContain('at target/compiled/p/tests/bad_test.sql:3:7 (compiled SQL of tests/bad_test.sql, from tests/bad_test.sql:3:7)');
     expect(msg).not.toMatch(/LINE \d+:/);
+  });
+});
+
+describe("where a DuckDB error in a hook or a macro's statement points", () => {
+  const project = projectsRemovedAfterAll();
+  it("a hook's error counts the hook's own lines (not the query comment before it) and names the hook and where it is written", async () => {
+    const dir = project({ 'models/m.sql': '{{ config(post_hook=["select 1", "select *\\nfrom {{ this }}\\nwhere id = = 3"]) }}\nselect 1 as id\n' });
+    const r = await build({ projectDir: dir, profilesDir: dir });
+    expect(r.exitCode).toBe(1);
+    const msg = r.results.find((x) => x.uniqueId === 'model.p.m')!.message!;
+    expect(msg).toContain('Parser Error: syntax error at or near "="');
+    expect(msg).toContain('\n\nLINE 3: where id = = 3\n                   ^');
+    expect(msg).toContain('\n  in post-hook 2 (models/m.sql:1)\n  in models/m.sql');
+  });
+
+  it("run-operation: a run_query's error counts the lines of the SQL the macro gave", async () => {
+    const dir = project({ 'macros/op.sql': '{% macro op() %}\n  {% do run_query("select 1 as a,\\n  2 as b\\nfrom nowhere_table") %}\n{% endmacro %}\n' });
+    const r = await runOperation({ projectDir: dir, profilesDir: dir, macro: 'op' });
+    expect(r.exitCode).toBe(1);
+    expect(r.diagnostics.at(-1)!.message).toContain('\n\nLINE 3: from nowhere_table\n             ^');
   });
 });

@@ -32,6 +32,21 @@ export class DuckDBStatementError extends Error {
   brief(): string {
     return withoutExcerpt(this.message);
   }
+
+  /**
+   * The same error for `sql`, the statement without the first `lines` lines DuckDB was given (the query comment
+   * a connection put before it): the excerpt's `LINE n` counted in the statement's own lines, as its author
+   * reads them (a hook, a macro's `run_query`). Unchanged when the position lies in those lines.
+   */
+  withoutLeadingLines(lines: number, sql: string): DuckDBStatementError {
+    const m = EXCERPT.exec(this.message);
+    const line = m ? Number(m[1]) - lines : 0;
+    if (!m || lines <= 0 || line < 1) return this;
+    const label = (n: number | string): string => `LINE ${n}: `;
+    const caret = ' '.repeat(Math.max(0, m[3]!.length - label(m[1]!).length + label(line).length));
+    const message = this.message.replace(EXCERPT, `\n\n${label(line)}${m[2]}\n${caret}^`);
+    return new DuckDBStatementError(message, sql, { cause: this.cause });
+  }
 }
 
 const EXCERPT = /\n\nLINE (\d+): (.*)\n( *)\^\s*$/;
