@@ -1,5 +1,5 @@
 -- Features per customer for the churn-risk model: how often and how badly their complaints went.
-{#- Incremental by customer: a run recomputes the customers of the complaints changed since the last run
+{# Incremental by customer: a run recomputes the customers of the complaints changed since the last run
     and the customers whose current version in dim_customers is new, and replaces their rows (delete+insert
     on customer_id: the touched customers are spread over the whole table, where DuckDB updates in place
     cost more than deleting and appending). A customer removed from the CRM export keeps its row until a
