@@ -18,7 +18,7 @@
 //   node scripts/generate-demo-data.mjs --s3 s3://bucket/prefix --endpoint http://127.0.0.1:4569
 //                                                                # uploads them to an S3-compatible server
 //                                                                # (credentials from the AWS environment variables)
-import { writeFileSync, mkdirSync, mkdtempSync, rmSync, readdirSync, statSync, createReadStream } from 'node:fs';
+import { writeFileSync, mkdirSync, mkdtempSync, rmSync, readdirSync, statSync, createReadStream, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +39,24 @@ if (!(scale > 0) || !Number.isInteger(days) || days < 1 || !/^\d{4}-\d{2}-\d{2}$
 // A linear congruential generator mod 2^31, computed exactly: Math.imul keeps the product's low 32 bits.
 // (In plain floating point, state * 1103515245 exceeds 2^53 and loses its low bits, and the sequence fell
 // into a cycle of about 10,000 values: at scale 120, a few hundred customers owned every complaint.)
+// Two readers of the one sequence: the complaints draw from where the agents left it, the files' dirt from
+// where the last complaint left it (as when every complaint was made before the first file was written), so
+// that the files can be written a day at a time, each as soon as its complaints exist (memory at large scales).
 let state = 20260105;
 const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff) / 2147483648);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const int = (a, b) => a + Math.floor(rand() * (b - a + 1));
+/** Runs `fn` drawing from `from`; gives the state it left. */
+const drawingFrom = (from, fn) => {
+  const saved = state;
+  state = from;
+  try {
+    fn();
+    return state;
+  } finally {
+    state = saved;
+  }
+};
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 const esc = (v) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 const csvText = (header, rows) => [header.join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n') + '\n';
@@ -60,7 +74,23 @@ const regions = ['north', 'south', 'east', 'west', 'central'];
 // 2,000 customers per 60 new complaints a day: a customer complains about once a month on average, so a
 // day's complaints and status changes touch a few percent of the customer base, not most of it.
 const nCustomers = Math.max(20, Math.round(2000 * scale));
-const customers = [];
+const customerHeader = ['customer_id', 'full_name', 'email', 'phone', 'plan', 'region', 'signup_date', 'updated_at'];
+const work = mkdtempSync(join(tmpdir(), 'strata-demo-data-'));
+const out = args.s3 ? join(work, 'landing') : resolve(args.out ?? join(root, 'landing'));
+for (const folder of ['customers', 'agents', 'call_logs', 'social', 'web', 'complaints_web', 'complaints_call_center', 'complaints_email']) rmSync(join(out, folder), { recursive: true, force: true });
+const write = (file, text) => {
+  mkdirSync(dirname(join(out, file)), { recursive: true });
+  writeFileSync(join(out, file), text);
+};
+/** A CSV file written a block of rows at a time (millions of customers at large scales). */
+const csvWriter = (file, header) => {
+  mkdirSync(dirname(join(out, file)), { recursive: true });
+  const fd = openSync(join(out, file), 'w');
+  let block = [header.join(',')];
+  const flush = () => { writeSync(fd, block.join('\n') + '\n'); block = []; };
+  return { row: (r) => { block.push(r.map(esc).join(',')); if (block.length >= 10000) flush(); }, close: () => { if (block.length) flush(); closeSync(fd); } };
+};
+const customers = csvWriter('customers/customers.csv', customerHeader);
 for (let i = 1; i <= nCustomers; i++) {
   const f = pick(firsts), l = pick(lasts);
   const r = rand();
@@ -69,11 +99,11 @@ for (let i = 1; i <= nCustomers; i++) {
   const phone = p < 0.03 ? pick(['n/a', '12345', '']) : p < 0.3 ? `06-${int(10000000, 99999999)}` : `+31 6 ${int(1000, 9999)} ${int(1000, 9999)}`;
   const signup = `20${pick(['21', '22', '23', '24'])}-${pad(int(1, 12))}-${pad(int(1, 28))}`;
   const row = [i, `${f} ${l}`, email, phone, rand() < 0.1 ? ` ${pick(plans).toUpperCase()}` : pick(plans), pick(regions), signup, `${signup} 00:00:00`];
-  customers.push(row);
-  if (rand() < 0.03) customers.push([...row]);
+  customers.row(row);
+  if (rand() < 0.03) customers.row(row);
 }
-for (let k = 0; k < Math.max(1, Math.round(2 * scale)); k++) customers.push(['', `${pick(firsts)} ${pick(lasts)}`, 'someone@example.net', '', 'prepaid', 'north', '2024-01-01', '2024-01-01 00:00:00']);
-const customerHeader = ['customer_id', 'full_name', 'email', 'phone', 'plan', 'region', 'signup_date', 'updated_at'];
+for (let k = 0; k < Math.max(1, Math.round(2 * scale)); k++) customers.row(['', `${pick(firsts)} ${pick(lasts)}`, 'someone@example.net', '', 'prepaid', 'north', '2024-01-01', '2024-01-01 00:00:00']);
+customers.close();
 
 const teams = ['billing', 'network', 'retention', 'devices'];
 const nAgents = Math.max(8, Math.round(20 * Math.sqrt(scale)));
@@ -89,7 +119,8 @@ const statusWords = { backlog: ['backlog', 'Backlog', 'BACKLOG', ' new', 'New'],
 const events = Array.from({ length: days }, () => ({ web: [], call: [], social: [] }));
 const perDay = Math.max(3, Math.round(60 * scale));
 const seq = { web: 0, call: 0, social: 0 };
-for (let d = 0; d < days; d++) {
+/** Day d's new complaints; their status changes go to `events` of their days (none when `keep` is false). */
+const openComplaints = (d, keep) => {
   for (let n = 0; n < perDay; n++) {
     const channel = rand() < 0.4 ? 'web' : rand() < 0.6 ? 'call' : 'social';
     const i = ++seq[channel];
@@ -106,25 +137,24 @@ for (let d = 0; d < days; d++) {
     steps.forEach(([status, agent], k) => {
       if (k > 0) { day += int(0, k === 1 ? 2 : 3); at = Math.max(at + int(30, 600) * 60e3, startMs + day * 86400e3 + int(7 * 60, 23 * 60) * 60e3); day = Math.floor((at - startMs) / 86400e3); }
       // The complaint itself is shared by its events, not copied into each (memory at large scales).
-      if (day < days) events[day][channel].push({ c, status, agent, at });
+      if (keep && day < days) events[day][channel].push({ c, status, agent, at });
     });
   }
-}
-
-// Each file is written as soon as its text is made (the same random draws in the same order as ever), so
-// that a large scale does not hold every day's text in memory at once.
-const work = mkdtempSync(join(tmpdir(), 'strata-demo-data-'));
-const out = args.s3 ? join(work, 'landing') : resolve(args.out ?? join(root, 'landing'));
-for (const folder of ['customers', 'agents', 'call_logs', 'social', 'web', 'complaints_web', 'complaints_call_center', 'complaints_email']) rmSync(join(out, folder), { recursive: true, force: true });
-const write = (file, text) => {
-  mkdirSync(dirname(join(out, file)), { recursive: true });
-  writeFileSync(join(out, file), text);
 };
-write('customers/customers.csv', csvText(customerHeader, customers));
+// Where the files' draws start: after every complaint's (made once without keeping them, then again day by day).
+const complaintsFrom = state;
+const filesFrom = drawingFrom(complaintsFrom, () => { for (let d = 0; d < days; d++) openComplaints(d, false); });
+seq.web = seq.call = seq.social = 0;
+let complaintState = complaintsFrom;
+state = filesFrom;
+
+// Each day's files are written once its complaints exist (a complaint's changes come on its day or later), and
+// its events are dropped: a large scale holds a few days of events in memory, not all of them.
 write('agents/agents.csv', csvText(agentHeader, agents));
 const webDays = [];
 const webCsv = (day) => join(work, `web_${day}.csv`);
 for (let d = 0; d < days; d++) {
+  complaintState = drawingFrom(complaintState, () => openComplaints(d, true));
   const day = dayOf(d);
   const dup = (rows) => rows.flatMap((r) => (rand() < 0.03 ? [r, r] : [r]));
   const calls = dup(events[d].call.sort((a, b) => a.at - b.at).map(({ c, status, agent, at }) => [c.id, c.customer ?? '', rand() < 0.3 ? dayFirst(c.opened) : iso(c.opened), c.category.toLowerCase(), pick(statusWords[status]), agent, rand() < 0.3 ? dayFirst(at) : iso(at)]));
