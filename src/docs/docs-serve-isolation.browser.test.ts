@@ -37,7 +37,7 @@ describe.skipIf(chromiumMissing())('docs serve against pages of other origins', 
 
   beforeAll(async () => {
     dir = writeProject(FILES);
-    const generated = await docsGenerate({ projectDir: dir, profilesDir: dir });
+    const generated = await docsGenerate({ projectDir: dir, profilesDir: dir, static: true });
     expect(generated.exitCode, JSON.stringify(generated.diagnostics)).toBe(0);
     const served = await docsServe({ projectDir: dir, profilesDir: dir, port: 0, host: '127.0.0.1' });
     expect(served.exitCode).toBe(0);
@@ -79,9 +79,9 @@ describe.skipIf(chromiumMissing())('docs serve against pages of other origins', 
     await page.close();
   });
 
-  it('the site itself still loads its data, its SQL and draws its graph, with no console error (no CSP violation)', async () => {
+  it('the site itself (and the one-file static_index.html) still loads its data, its SQL and draws its graph, with no console error (no CSP violation)', async () => {
     for (const origin of [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`]) {
-      for (const path of ['/', '/docs/']) {
+      for (const path of ['/', '/docs/', '/static_index.html']) {
         const page = await browser.newPage();
         const errors: string[] = [];
         page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
