@@ -39,8 +39,8 @@ const ENV_READ = /\benv_var\s*\(\s*(['"])([^'"]+)\1/g;
 /**
  * A digest of what a model's compile depends on besides the warehouse: its raw code, its config, the SQL of
  * every macro it calls, transitively, where it and each of its parents live (relationParts, and the project's
- * `quoting:`), an ephemeral parent's own digest, the target, all vars, and the value of each env var that code reads by a
- * literal name (as the parse cache, by envDigest and varDigest: the digest holds no value). When it matches,
+ * `quoting:`), an ephemeral parent's own digest, the target, all vars, and the value of each env var that code
+ * reads by a literal name (as the parse cache, by envDigest and varDigest: the digest holds no value). When it matches,
  * the SQL compiled with the warehouse is the SQL of now (unless the warehouse's answers changed, which only a new
  * `docs generate` can tell).
  */

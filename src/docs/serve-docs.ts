@@ -10,8 +10,9 @@ import { spawn } from 'node:child_process';
  * target/index.html (writeRootIndex), which runs the site in target/docs/, and `/manifest.json`, `/catalog.json`,
  * `/assets/…` are the artifacts and asset-paths copies beside it. Only those known paths are served (servablePath),
  * and only when the file, symlinks resolved, is inside the folder; a server on loopback refuses a Host header
- * that is not loopback (hostAccepted). Anything but GET/HEAD is refused, and so is a page of another origin's request
- * for anything but a navigation (foreignRequest); every response says the same to the browser (securityHeaders). Resolves once listening; `port: 0` takes a free port.
+ * that is not loopback (hostAccepted). Anything but GET/HEAD is refused, and so is a request of another origin's page
+ * for anything but a navigation (foreignRequest); every response tells the browser the same (securityHeaders).
+ * Resolves once listening; `port: 0` takes a free port.
  */
 export function serveDocs(dir: string, host: string, port: number, options: { assetPaths?: readonly string[] } = {}): Promise<{ server: Server; url: string }> {
   const root = normalize(dir + sep);
