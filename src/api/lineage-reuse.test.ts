@@ -1,7 +1,8 @@
 /**
  * `strata lineage` and `column:` have no warehouse: a model whose SQL runs a query when compiled is traced from
  * the SQL the last `docs generate` compiled with the warehouse (kept in target/lineage.json) while the model, its
- * config and its macros are unchanged, and untraced, saying so, once they change.
+ * config, its macros and the relations its ref()s and source()s resolve to are unchanged, and untraced, saying so,
+ * once they change.
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
