@@ -15,6 +15,14 @@ const FILES = {
   'models/loom_kinds.sql': "select distinct kind from {{ ref('looms') }}",
 };
 
+/** A GET of `path` exactly as written (no URL normalisation, no redirect followed), with `headers`. */
+function get(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((done, fail) => {
+    const u = new URL(url);
+    request({ host: u.hostname, port: u.port, path, headers }, (res) => (res.resume(), done({ status: res.statusCode ?? 0, headers: res.headers }))).on('error', fail).end();
+  });
+}
+
 async function served<T>(dir: string, use: (url: string) => Promise<T>): Promise<T> {
   const out = await docsServe({ projectDir: dir, profilesDir: dir, port: 0, host: '127.0.0.1' });
   expect(out.exitCode, JSON.stringify(out.diagnostics)).toBe(0);
@@ -105,5 +113,43 @@ describe('docs serve', () => {
     for (const listen of ['0.0.0.0', '::', '192.168.1.20']) expect(hostAccepted(listen, 'docs-box.lan:8080'), listen).toBe(true);
     expect(hostAccepted('::1', '[::1]:8080')).toBe(true);
     expect(hostAccepted('::1', 'rebound.example')).toBe(false);
+  });
+
+  it("redirects a folder to its page by the normalised path only: an encoded '//host' path is no open redirect", async () => {
+    const dir = project(FILES);
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir })).exitCode).toBe(0);
+    await served(dir, async (url) => {
+      expect(await get(url, '/docs')).toMatchObject({ status: 301, headers: { location: '/docs/' } });
+      for (const path of ['/%2Fevil.example%2F..%2Fdocs', '//evil.example/../docs', '/%5Cevil.example%2F..%2Fdocs', '/%2F%2Fevil.example%2F..%2F..%2Fdocs']) {
+        const res = await get(url, path);
+        if (res.status === 301) expect(res.headers.location, path).toBe('/docs/');
+        else expect(res.status, path).toBe(403);
+      }
+    });
+  });
+
+  it("refuses other origins' pages (Fetch Metadata) but their links; tells the browser the same on every response (CORP, nosniff, CSP)", async () => {
+    const dir = project({ ...FILES, 'project.yml': PROJECT_YML('p', 'asset-paths: [pictures]\n'), 'pictures/loom.svg': '<svg/>' });
+    expect((await docsGenerate({ projectDir: dir, profilesDir: dir, static: true })).exitCode).toBe(0);
+    await served(dir, async (url) => {
+      const script = { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' };
+      for (const path of ['/docs/data.js', '/docs/data-sql.js', '/manifest.json', '/pictures/loom.svg', '/']) {
+        for (const site of ['cross-site', 'same-site']) expect((await get(url, path, { ...script, 'sec-fetch-site': site })).status, `${path} ${site}`).toBe(403);
+        // The site's own requests, a navigation typed or followed from elsewhere, and tools without the headers.
+        expect((await get(url, path, { ...script, 'sec-fetch-site': 'same-origin' })).status, path).toBe(200);
+        expect((await get(url, path, { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status, path).toBe(200);
+        expect((await get(url, path, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status, path).toBe(200);
+        expect((await get(url, path)).status, path).toBe(200);
+      }
+      // Framed by another site's page: refused (and the pages say frame-ancestors 'none').
+      expect((await get(url, '/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' })).status).toBe(403);
+      for (const path of ['/', '/docs/', '/docs/data.js', '/manifest.json', '/nowhere.json', '/docs/absent.js']) {
+        const res = await get(url, path);
+        expect(res.headers, path).toMatchObject({ 'cross-origin-resource-policy': 'same-origin', 'x-content-type-options': 'nosniff' });
+      }
+      for (const path of ['/', '/docs/', '/docs/index.html']) expect((await get(url, path)).headers['content-security-policy'], path).toMatch(/script-src 'self'; .*frame-ancestors 'none'/);
+      expect((await get(url, '/static_index.html')).headers['content-security-policy']).toMatch(/script-src 'self' data:;/);
+      expect((await get(url, '/docs/data.js')).headers['content-security-policy']).toBeUndefined();
+    });
   });
 });

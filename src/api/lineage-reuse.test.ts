@@ -1,7 +1,8 @@
 /**
  * `strata lineage` and `column:` have no warehouse: a model whose SQL runs a query when compiled is traced from
  * the SQL the last `docs generate` compiled with the warehouse (kept in target/lineage.json) while the model, its
- * config and its macros are unchanged, and untraced, saying so, once they change.
+ * config, its macros and the relations its ref()s and source()s resolve to are unchanged, and untraced, saying so,
+ * once they change.
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -81,5 +82,56 @@ describe('strata lineage reuses what docs generate compiled with the warehouse',
     // Every var is in the digest, even one the model does not read: a coarse check, never a wrong reuse.
     expect((await columnLineage({ ...options, vars: '{unrelated: 1}' })).lineage!.nodes['model.p.aisle']!.status).toBe('untraced');
     expect((await columnLineage(options)).lineage!.nodes['model.p.aisle']!.status).toBe('traced');
+  });
+
+  it("is out of date once what ref() or source() resolves to changed: a parent's alias, schema or database, a source's identifier or schema, quoting, an ephemeral parent's code", async () => {
+    const STALLS = "{{ config(materialized='table') }} select bench_id, row_name from {{ ref('benches') }}";
+    const BAY = "{{ config(materialized='ephemeral') }} select bench_id, row_name from {{ ref('benches') }}";
+    const SOURCES = 'version: 2\nsources:\n  - name: venue\n    schema: main\n    tables:\n      - name: rows\n        identifier: benches\n';
+    const { dir, write } = fixture({
+      ...FILES,
+      'models/stalls.sql': STALLS,
+      // Compiled with the warehouse, each reading one parent: a model, and a source.
+      'models/booth.sql': "select bench_id, row_name as label, {{ seat_count() }} as seats from {{ ref('stalls') }}",
+      'models/gallery.sql': "-- depends_on: {{ ref('benches') }}\nselect bench_id, row_name as label, {{ seat_count() }} as seats from {{ source('venue', 'rows') }}",
+      'models/sources.yml': SOURCES,
+      // And one reading an ephemeral model, inlined as a CTE in the SQL kept.
+      'models/bay.sql': BAY,
+      'models/kiosk.sql': "select bench_id, row_name as label, {{ seat_count() }} as seats from {{ ref('bay') }}",
+    });
+    const options = { projectDir: dir, profilesDir: dir };
+    expect((await build(options)).exitCode).toBe(0);
+    expect((await docsGenerate(options)).exitCode).toBe(0);
+    const status = async (id: string): Promise<unknown> => (await columnLineage(options)).lineage!.nodes[id];
+    expect(await status('model.p.booth')).toMatchObject({ status: 'traced' });
+    expect(upstream((await columnLineage(options)).lineage!, 'model.p.booth', 'label')).toEqual(['model.p.stalls.row_name']);
+
+    // The reviewer's case: stalls moves to stalls_v2 and another model takes the name `stalls`. The SQL kept reads
+    // main.stalls, now the other model's: reused, it traced booth.label to the wrong model and left booth out of stalls'.
+    write('models/stalls.sql', STALLS.replace("'table'", "'table', alias='stalls_v2'"));
+    write('models/stall_names.sql', "{{ config(materialized='table', alias='stalls') }} select 1 as bench_id, 'spare' as row_name");
+    expect(await status('model.p.booth')).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+    const names = (await list({ ...options, select: ['column:stall_names.row_name+'], resourceTypes: ['model'], output: 'name' })).lines;
+    expect(names).not.toContain('booth');
+    write('models/stall_names.sql', "{{ config(materialized='table', alias='stall_names') }} select 1 as bench_id, 'spare' as row_name");
+    for (const [what, config] of Object.entries({ schema: "schema='annex'", database: "database='elsewhere'" })) {
+      write('models/stalls.sql', STALLS.replace("'table'", `'table', ${config}`));
+      expect.soft(await status('model.p.booth'), what).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+    }
+    write('models/stalls.sql', STALLS);
+    expect(await status('model.p.booth')).toMatchObject({ status: 'traced' });
+
+    expect(await status('model.p.gallery')).toMatchObject({ status: 'traced' });
+    for (const [what, yml] of Object.entries({ identifier: SOURCES.replace('identifier: benches', 'identifier: hall'), schema: SOURCES.replace('schema: main', 'schema: annex'), quoting: SOURCES.replace('    schema: main\n', '    schema: main\n    quoting:\n      identifier: false\n') })) {
+      write('models/sources.yml', yml);
+      expect.soft(await status('model.p.gallery'), what).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+    }
+    write('models/sources.yml', SOURCES);
+    expect(await status('model.p.gallery')).toMatchObject({ status: 'traced' });
+    expect(await status('model.p.kiosk')).toMatchObject({ status: 'traced' });
+    write('models/bay.sql', BAY.replace('select bench_id, row_name', "select bench_id, 'row ' || bench_id as row_name"));
+    expect(await status('model.p.kiosk')).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
+    write('project.yml', "name: p\nprofile: p\nquoting:\n  identifier: false\n");
+    expect(await status('model.p.gallery')).toMatchObject({ status: 'untraced', reason: expect.stringContaining('out of date') });
   });
 });

@@ -11,7 +11,7 @@ import type { PreparedProject } from './prepare.js';
  * command without one (`strata lineage`, `--select column:`) traces it the same while it is unchanged.
  */
 export interface WarehouseCompiled {
-  /** `compileChecksum`: of the model's code, config, the macros it calls, the target, vars and env it read, when it was compiled. */
+  /** `compileChecksum`: of the model's code, config, the macros it calls, its parents' relations, the target, vars and env it read, when it was compiled. */
   checksum: string;
   sql: string;
 }
@@ -38,8 +38,9 @@ const ENV_READ = /\benv_var\s*\(\s*(['"])([^'"]+)\1/g;
 
 /**
  * A digest of what a model's compile depends on besides the warehouse: its raw code, its config, the SQL of
- * every macro it calls, transitively, the target, all vars, and the value of each env var that code reads by a
- * literal name (as the parse cache, by envDigest and varDigest: the digest holds no value). When it matches,
+ * every macro it calls, transitively, where it and each of its parents live (relationParts, and the project's
+ * `quoting:`), an ephemeral parent's own digest, the target, all vars, and the value of each env var that code
+ * reads by a literal name (as the parse cache, by envDigest and varDigest: the digest holds no value). When it matches,
  * the SQL compiled with the warehouse is the SQL of now (unless the warehouse's answers changed, which only a new
  * `docs generate` can tell).
  */
@@ -61,10 +62,31 @@ export function compileChecksum(node: ManifestNode, manifest: Manifest, inputs: 
     }
   };
   visit(node.dependsOn.macros);
+  hash.update('\u0000').update(JSON.stringify([relationParts(node.uniqueId, manifest), manifest.quoting ?? null]));
+  for (const id of [...node.dependsOn.nodes].sort()) {
+    hash.update('\u0000').update(JSON.stringify(relationParts(id, manifest)));
+    // An ephemeral parent is inlined as a CTE: its own compile is part of this one.
+    const parent = manifest.nodes[id];
+    if (parent?.config.materialized === 'ephemeral') hash.update('\u0000').update(compileChecksum(parent, manifest, inputs));
+  }
   const { target, vars, packageVars, env } = inputs;
   hash.update('\u0000').update(JSON.stringify(target)).update('\u0000').update(varDigest(vars) ?? '').update('\u0000').update(varDigest(packageVars[node.packageName]) ?? '');
   for (const name of [...envNames].sort()) hash.update('\u0000').update(name).update('=').update(envDigest(env[name]) ?? '-');
   return hash.digest('hex');
+}
+
+/**
+ * What `ref()`/`source()` (and `this`) render a node or source as: its database, schema and name (a model's alias, a
+ * source's identifier), its own quoting, a model's materialization (an ephemeral one is a CTE) and a source's
+ * external location. The kept SQL names the relations of then; the lineage resolves those names against the project
+ * of now, so a parent renamed (and another relation given its old name) must make the SQL out of date.
+ */
+function relationParts(id: string, manifest: Manifest): unknown[] {
+  const source = manifest.sources[id];
+  if (source) return [id, source.database ?? null, source.schema, source.identifier, source.quoting ?? null, source.externalLocation ?? null];
+  const node = manifest.nodes[id];
+  if (node) return [id, node.database ?? null, node.schema, node.alias, node.config.materialized ?? null, node.config.quoting ?? null];
+  return [id];
 }
 
 /** target/lineage.json's SQL compiled with the warehouse, by unique id; empty when there is none or it is unreadable. */

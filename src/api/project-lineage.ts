@@ -104,7 +104,7 @@ async function compileEach(
       withWarehouse.set(n.uniqueId, before);
       continue;
     }
-    const stale = '; the SQL the last `strata docs generate` compiled with the warehouse is out of date (the model, its config, a macro it calls, the target, the vars or an env var it reads changed since)';
+    const stale = '; the SQL the last `strata docs generate` compiled with the warehouse is out of date (the model, its config, a macro it calls, where a model or source it reads lives, the target, the vars or an env var it reads changed since)';
     failed.set(n.uniqueId, before && needs ? [{ ...needs, message: needs.message + stale }] : one.diagnostics);
   }
   return { compiled, failed, withWarehouse };

@@ -23,10 +23,11 @@ export async function compareUnitTestRows(
   plain: (r: Row) => Row = (r) => r,
 ): Promise<{ ok: boolean; diff: string }> {
   const actualRows = actual.rows.map(plain);
-  if (!def.expectSql && !def.expect.length) return compareRows([], actualRows);
+  const modelColumns = actual.columns.map((c) => c.name);
+  if (!def.expectSql && !def.expect.length) return compareRows([], actualRows, modelColumns);
   if (!def.expectSql && matchesOnceCast(def.expect.map(plain), actualRows, actual.columns)) return { ok: true, diff: '' };
   const expectedSql = def.expectSql ?? expectedRowsSql(dialect, def.expect, actual.columns);
-  return compareRows((await query(expectedSql)).map(plain), actualRows);
+  return compareRows((await query(expectedSql)).map(plain), actualRows, modelColumns);
 }
 
 /** Every expected value is certainly castable to its column's type, and the rows equal the model's once cast. */

@@ -90,6 +90,47 @@ describe('unit tests', () => {
   });
 });
 
+describe('a unit test expecting no rows', () => {
+  const dir = writeProject({
+    'seeds/raw_calls.csv': 'id,amount\n1,1\n',
+    'models/pier_calls.sql': "select id, amount * 2 as doubled from {{ ref('raw_calls') }} where amount > 0",
+    'models/unit.yml': `version: 2
+unit_tests:
+  - name: none_expected_some_returned
+    model: pier_calls
+    given:
+      - input: ref('raw_calls')
+        rows: [{id: 2, amount: 7}, {id: 1, amount: 5}]
+    expect:
+      rows: []
+  - name: none_expected_by_sql
+    model: pier_calls
+    given:
+      - input: ref('raw_calls')
+        rows: [{id: 3, amount: 4}]
+    expect:
+      format: sql
+      rows: select 1 as id, 2 as doubled where false
+  - name: none_expected_none_returned
+    model: pier_calls
+    given:
+      - input: ref('raw_calls')
+        rows: [{id: 1, amount: 0}]
+    expect:
+      rows: []
+`,
+  });
+  afterAll(() => removeProject(dir));
+
+  it("diffs on the model's columns, as dbt takes them from the model's query (get_columns_in_query): every row returned is `+++`", async () => {
+    const result = await runTests({ projectDir: dir, profilesDir: dir, select: ['test_type:unit'] });
+    const by = Object.fromEntries(result.results.map((r) => [r.uniqueId.replace('unit_test.p.pier_calls.', ''), r]));
+    expect(by.none_expected_some_returned).toMatchObject({ status: 'fail', message: 'actual differs from expected:\n\n@@ ,id,doubled\n+++,1 ,10\n+++,2 ,14' });
+    expect(by.none_expected_by_sql).toMatchObject({ status: 'fail', message: 'actual differs from expected:\n\n@@ ,id,doubled\n+++,3 ,8' });
+    expect(by.none_expected_none_returned).toMatchObject({ status: 'pass' });
+  });
+});
+
 describe('expected rows typed like the model', () => {
   it('casts to scalar result types, and leaves nested ones (STRUCT, RECORD, repeated, lists) as written', async () => {
     const { expectedRowsSql } = await import('./unit-tests.js');

@@ -182,9 +182,13 @@ const NESTED_TYPE = /^\s*(STRUCT|RECORD|ARRAY|MAP|LIST|UNION|JSON)\b|\[\]\s*$|\b
 
 const norm = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : String(v));
 
-/** Compares rows on the expected columns, ignoring order; dbt's diff (`unit-test-diff.ts`) when they differ. */
-export function compareRows(expected: Record<string, unknown>[], actual: Record<string, unknown>[]): { ok: boolean; diff: string } {
-  const cols = [...new Set(expected.flatMap((r) => Object.keys(r)))];
+/**
+ * Compares rows on the expected columns, ignoring order; dbt's diff (`unit-test-diff.ts`) when they differ. With no
+ * expected rows there are no expected columns: then the columns compared are `modelColumns`, as dbt takes them from
+ * the model's query (get_columns_in_query), so the diff shows the model's columns and each unexpected row.
+ */
+export function compareRows(expected: Record<string, unknown>[], actual: Record<string, unknown>[], modelColumns: readonly string[] = []): { ok: boolean; diff: string } {
+  const cols = expected.length ? [...new Set(expected.flatMap((r) => Object.keys(r)))] : [...modelColumns];
   const key = (r: Record<string, unknown>): string => JSON.stringify(cols.map((c) => norm(r[c])));
   const want = expected.map(key).sort();
   const got = actual.map(key).sort();
