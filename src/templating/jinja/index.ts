@@ -22,6 +22,7 @@ export { splitKw, type Kw } from './call-args.js';
 export { defaultGlobals } from './globals.js';
 export { limits as templateLimits, limitsFrom, DEFAULT_LIMITS, type TemplateLimits } from './budget.js';
 export { pyJsonDumps, pyJsonLoads } from './json.js';
+export { dictsToWire, dictsFromWire } from './dict-wire.js';
 export { percentFormat, pyFormat } from './formatting.js';
 
 export { lenientRuntime, type LenientOptions } from './lenient-runtime.js';
