@@ -6,7 +6,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeProject, removeProject } from '../test-support/fixture-project.js';
+import { PROJECT_YML, writeProject, removeProject } from '../test-support/fixture-project.js';
 import { runStrata } from '../test-support/strata-cli.js';
 
 const dirs: string[] = [];
@@ -17,6 +17,9 @@ function files(): Record<string, string> {
   const out: Record<string, string> = {
     'macros/m.sql': "{% macro cents(col) %}({{ col }} / 100.0){% endmacro %}\n{% macro noisy(x) %}{{ log('noisy ' ~ x, info=True) }}{{ x }}{% endmacro %}",
     'models/base.sql': 'select 1 as id, 250 as amount, 1.5 as ratio',
+    // A dict var keeps its keys' order on a worker too (JavaScript would list '2025' first).
+    'project.yml': PROJECT_YML('p', "vars:\n  years: {'2026': next, '2025': this}\n"),
+    'models/by_year.sql': "{{ config(tags=var('years').keys() | list) }}{% for y in var('years') %}{{ log('year ' ~ y, info=True) }}{% endfor %}select 1 as id",
     'models/secretive.sql': "select '{{ secret('STRATA_PARALLEL_TEST_PEPPER', 'default-pepper-value') }}' as p, '{{ env_var('STRATA_PARALLEL_TEST_REGION', 'eu') }}' as r",
     // api.Column: the labels go to the workers; string_type() is rendered again on the main thread.
     'models/columns.sql': "select '{{ api.Column.translate_type('string') }}' as t, '{{ api.Column.string_type(10) }}' as s from {{ ref('base') }}",
@@ -60,6 +63,8 @@ describe('parallel parse renders', () => {
     expect(serial.code, serial.out).toBe(0);
     expect(serial.perf).toMatchObject({ render_worker_count: 0, worker_rendered_path_count: 0 });
     expect(serial.out).toContain('noisy 2');
+    expect(serial.out.indexOf('year 2026')).toBeGreaterThan(-1);
+    expect(serial.out.indexOf('year 2026')).toBeLessThan(serial.out.indexOf('year 2025'));
     // The secret's default is scrubbed from what is written, whichever thread called secret().
     expect(serial.manifest).not.toContain('default-pepper-value');
     for (const env of [ON_WORKERS, SHARED]) {

@@ -6,7 +6,7 @@
  * cannot be evaluated (a syntax error, an unknown name) is an error, never literal text.
  */
 import { SECRET_ENV_NAME, type Diagnostic } from '../diagnostics/index.js';
-import { CompiledTemplate, JinjaError, PyFloat, markPython, rootFrame, defaultGlobals } from '../templating/jinja/index.js';
+import { CompiledTemplate, JinjaError, PyFloat, markPython, rootFrame, defaultGlobals, dictKeyString, dictKeys, setDictKey } from '../templating/jinja/index.js';
 
 export interface RenderYamlContext {
   env: NodeJS.ProcessEnv;
@@ -106,8 +106,13 @@ export function renderYamlTree(
   }
   if (Array.isArray(value)) return value.map((v, i) => renderYamlTree(v, ctx, [...path, i], onMissing));
   if (value && typeof value === 'object') {
+    // Keys in their order and of their types (a var `{2024: a, 2023: b}` stays as written: yaml-schema.ts).
+    const map = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = RENDERED_LATER.test(k) ? v : renderYamlTree(v, ctx, [...path, k], onMissing);
+    for (const key of dictKeys(map)) {
+      const k = dictKeyString(key);
+      setDictKey(out, key, RENDERED_LATER.test(k) ? map[k] : renderYamlTree(map[k], ctx, [...path, k], onMissing));
+    }
     return out;
   }
   return value;

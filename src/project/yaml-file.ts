@@ -1,6 +1,7 @@
-import type { Node as YamlNode, Document, ScalarTag } from 'yaml';
+import type { Node as YamlNode, Document, Tags } from 'yaml';
 import { yamlPackage } from './yaml-package.js';
-import { CORE_SCHEMA, EVENT_ID, NOT_RESOLVED, SCALAR_STYLE, constructFromEvents, defineScalarTag, getScalarValue, mergeTag, parseEvents } from 'js-yaml';
+import { EVENT_ID, SCALAR_STYLE, constructFromEvents, getScalarValue, parseEvents } from 'js-yaml';
+import { PY_YAML_SCHEMA, mapsAsDicts, pyYamlTags } from './yaml-schema.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 
 /** A parsed YAML file that can tell where each value was written. */
@@ -14,24 +15,7 @@ export interface YamlFile {
 }
 
 /**
- * PyYAML's booleans, which dbt reads: YAML 1.1's `yes`/`no`/`on`/`off` besides `true`/`false` (but not
- * `y`/`n`, which PyYAML leaves as strings). Without them `enabled: no` would be the string 'no', enabled.
- */
-const PY_TRUE = /^(?:[Yy]es|YES|[Oo]n|ON)$/;
-const PY_FALSE = /^(?:[Nn]o|NO|[Oo]ff|OFF)$/;
-const pyBoolTag = defineScalarTag('tag:yaml.org,2002:bool', {
-  implicit: true,
-  implicitFirstChars: ['y', 'Y', 'n', 'N', 'o', 'O', 't', 'T', 'f', 'F'],
-  resolve: (source) => (/^(?:[Tt]rue|TRUE)$/.test(source) || PY_TRUE.test(source) ? true : /^(?:[Ff]alse|FALSE)$/.test(source) || PY_FALSE.test(source) ? false : NOT_RESOLVED),
-  identify: (value) => typeof value === 'boolean',
-});
-const pyBoolYamlTag: ScalarTag = { tag: 'tag:yaml.org,2002:bool', default: true, test: /^(?:[Yy]es|YES|[Oo]n|ON|[Nn]o|NO|[Oo]ff|OFF)$/, resolve: (source) => PY_TRUE.test(source) };
-
-/** YAML 1.2's core schema with PyYAML's booleans and merge keys (`<<: *defaults`), as dbt projects are written. */
-const SCHEMA = CORE_SCHEMA.withTags(mergeTag, pyBoolTag);
-
-/**
- * Parses YAML as dbt reads it (core schema, PyYAML's booleans, merge keys), reporting syntax errors as
+ * Parses YAML as dbt reads it (PyYAML's scalars and ordered mappings, yaml-schema.ts; merge keys), reporting syntax errors as
  * diagnostics with file, line and column.
  *
  * Two parsers: js-yaml reads well-formed files, about four times faster than `yaml` in a fresh process
@@ -83,7 +67,7 @@ function parseFast(path: string, text: string): { file: YamlFile; diagnostics: D
   try {
     events = parseEvents(text, { filename: path });
     // An alias bomb is left to `yaml`, which stops at 100 aliases.
-    documents = constructFromEvents(events, { source: text, schema: SCHEMA, maxAliases: 100 });
+    documents = constructFromEvents(events, { source: text, schema: PY_YAML_SCHEMA, maxAliases: 100 });
   } catch {
     return undefined;
   }
@@ -190,7 +174,7 @@ function newlineOffsets(text: string): number[] {
 function parseThorough(path: string, text: string): { file?: YamlFile; diagnostics: Diagnostic[] } {
   const { LineCounter, parseDocument, isMap, isSeq, isScalar } = yamlPackage();
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true, customTags: [pyBoolYamlTag] });
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true, customTags: (tags) => pyYamlTags(tags) as Tags });
   if (doc.errors.length) {
     return {
       diagnostics: doc.errors.map((e) => {
@@ -216,7 +200,7 @@ function parseThorough(path: string, text: string): { file?: YamlFile; diagnosti
   };
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    value = mapsAsDicts(doc.toJS({ maxAliasCount: 100, mapAsMap: true })) ?? {};
   } catch (e) {
     // A merge key (`<<: *x`) of something not a map, an alias bomb: the document has no value.
     const message = (e as Error).message.split('\n')[0];

@@ -6,11 +6,18 @@ import { setFunction, setStrictFunction } from './python-set.js';
 import { splitArgs } from './call-args.js';
 import { TemplateUserError } from './signals.js';
 import type { RunRenderContext, TemplateEnvironmentOptions } from './types.js';
-import { pyJsonDumps, tuple as pyTuple } from './jinja/index.js';
+import { dictKeyString, dictKeys, isDict, pyJsonDumps, pyJsonLoads, tuple as pyTuple } from './jinja/index.js';
 import { hexDigest, parseYamlFile } from '../project/index.js';
 import { yamlPackage } from '../project/yaml-package.js';
 
 type Args = unknown[];
+
+/** Dicts as Maps for the `yaml` package, which then writes their keys in order and as they are (`1: jan`, not `'1': jan`). */
+function yamlMaps(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(yamlMaps);
+  if (isDict(v)) return new Map(dictKeys(v).map((k) => [k, yamlMaps(v[dictKeyString(k)])]));
+  return v;
+}
 
 /** json.dumps, yaml.safe_load / safe_dump, zip, set and hashlib.md5, as dbt calls them. */
 export const DATA_FUNCTIONS: Record<string, unknown> = {
@@ -24,7 +31,7 @@ export const DATA_FUNCTIONS: Record<string, unknown> = {
   },
   fromjson: (s: string, def?: unknown) => {
     try {
-      return JSON.parse(s);
+      return pyJsonLoads(s);
     } catch {
       return def ?? null;
     }
@@ -37,7 +44,7 @@ export const DATA_FUNCTIONS: Record<string, unknown> = {
   toyaml: (...args: Args) => {
     const { pos, kw } = splitArgs(args);
     try {
-      return yamlPackage().stringify(pos[0], { indentSeq: false, sortMapEntries: Boolean(kw.sort_keys ?? pos[2]) });
+      return yamlPackage().stringify(yamlMaps(pos[0]), { indentSeq: false, singleQuote: true, sortMapEntries: Boolean(kw.sort_keys ?? pos[2]) });
     } catch {
       return kw.default ?? pos[1] ?? null;
     }

@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { ParseRenderJob, ParseRenderResult, TemplateEnvironmentOptions } from './types.js';
+import { dictsToWire } from './jinja/index.js';
 
 /** Compiled JavaScript only: run from TypeScript sources (tests under vitest), the parse renders on one thread. */
 const WORKER_FILE = fileURLToPath(new URL('./parse-render-worker.js', import.meta.url));
@@ -147,7 +148,10 @@ export function workerEngineOptions(options: TemplateEnvironmentOptions, identit
   // compiled from their text, as before), and a store is an object of this thread.
   const data = Object.fromEntries(Object.entries(options).filter(([k, v]) => typeof v !== 'function' && k !== 'codeCache' && k !== 'macroCodeCache')) as WorkerEngineOptions;
   const columnLabels = options.columnConventions?.(options.adapterType)?.labels;
-  return { ...data, ...(columnLabels ? { columnLabels } : {}), identity };
+  // Vars as entries: a worker would otherwise see `{2024: …, 2023: …}` in JavaScript's key order (dict-wire.ts).
+  const vars = dictsToWire(options.vars) as Record<string, unknown>;
+  const packageVars = options.packageVars && (dictsToWire(options.packageVars) as Record<string, Record<string, unknown>>);
+  return { ...data, vars, ...(packageVars ? { packageVars } : {}), ...(columnLabels ? { columnLabels } : {}), identity };
 }
 
 /** `secret('NAME')` references for every literal name in the files and the macros; others are rendered on the main thread. */

@@ -4,6 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { JinjaTemplateEngine } from './template-engine.js';
+import { dictsFromWire } from './jinja/index.js';
 import { PARSE_RENDER_THREAD, type RenderEffect, type RenderOutcome, type WorkerBatch, type WorkerInput } from './parse-render-pool.js';
 
 const input = workerData as WorkerInput | undefined;
@@ -20,6 +21,8 @@ function work(input: WorkerInput): void {
   };
   const engine = new JinjaTemplateEngine({
     ...options,
+    vars: dictsFromWire(options.vars) as Record<string, unknown>,
+    ...(options.packageVars ? { packageVars: dictsFromWire(options.packageVars) as Record<string, Record<string, unknown>> } : {}),
     columnConventions: columnLabels ? () => ({ labels: columnLabels, stringType: mainThreadOnly(''), quote: mainThreadOnly(''), numericType: mainThreadOnly(''), literal: mainThreadOnly('') }) : undefined,
     // The main thread compiled every macro file already (or its snapshot proved they compile).
     deferMacroCompile: true,

@@ -28,6 +28,8 @@ const lowerIfString = (caseSensitive: unknown) => (v: unknown): unknown => (case
 
 const quotePlus = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
+const dictItems = (d: Record<string, unknown>): [unknown, unknown][] => dictKeys(d).map((k) => [k, d[keyString(k)]]);
+
 /** pprint's order: dict keys sorted by their values (1 before 10; keys of different types by type name, as pprint's safe key). */
 function sortedDeep(v: unknown): unknown {
   if (Array.isArray(v)) return isTuple(v) ? tuple(v.map(sortedDeep)) : v.map(sortedDeep);
@@ -257,10 +259,10 @@ export const FILTERS: Record<string, Filter> = {
   truncate: (v, a, kw) => truncate(str(v), num(pick(a, kw, 0, 'length', 255)), truthy(pick(a, kw, 1, 'killwords', false)), str(pick(a, kw, 2, 'end', '...')), num(pick(a, kw, 3, 'leeway', 5))),
   unique: (v, a, kw) => { const get = attrGetter(pick(a, kw, 1, 'attribute')); const fold = lowerIfString(pick(a, kw, 0, 'case_sensitive', false)); const seen: unknown[] = []; const out: unknown[] = []; for (const x of iterate(v)) { const k = fold(get(x)); if (!seen.some((s) => equals(s, k))) { seen.push(k); out.push(x); } } return out; },
   upper: (v) => str(v).toUpperCase(),
-  urlencode: (v) => (isDict(v) ? Object.entries(v).map(([k, x]) => `${quotePlus(k)}=${quotePlus(str(x))}`).join('&') : encodeURIComponent(str(v)).replace(/%2F/g, '/')),
+  urlencode: (v) => (isDict(v) ? dictItems(v).map(([k, x]) => `${quotePlus(str(k))}=${quotePlus(str(x))}`).join('&') : encodeURIComponent(str(v)).replace(/%2F/g, '/')),
   wordcount: (v) => (str(v).match(/\w+/g) ?? []).length,
   wordwrap: (v, a, kw) => { const width = num(pick(a, kw, 0, 'width', 79)); const words = str(v).split(/\s+/); const lines: string[] = []; let cur = ''; for (const w of words) { if (cur && (cur + ' ' + w).length > width) { lines.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w; } if (cur) lines.push(cur); return lines.join(String(pick(a, kw, 2, 'wrapstring', '\n'))); },
-  xmlattr: (v) => Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && !(x instanceof Undefined)).map(([k, x]) => ` ${k}="${FILTERS.escape!(x, [], {})}"`).join(''),
+  xmlattr: (v) => dictItems(v as Record<string, unknown>).filter(([, x]) => x !== null && !(x instanceof Undefined)).map(([k, x]) => ` ${k}="${FILTERS.escape!(x, [], {})}"`).join(''),
 };
 // dbt's filters, in every dbt environment: YAML values choose their type with them.
 FILTERS.as_text = (v) => str(v);

@@ -62,6 +62,9 @@ export function exponential(n: number, p: number): string {
   return twoDigitExponent(`${sign}${kept}e${exponent}`);
 }
 
+/** The `#` form of a float: a decimal point even with no digits after it (`'%#.0f' % 1` → `1.`, `1.e+00`). */
+const withPoint = (body: string): string => (body.includes('.') ? body : body.replace(/^(-?\d+)(e|$)/, '$1.$2'));
+
 function general(n: number, precision: number, alternate: boolean): string {
   const p = precision === 0 ? 1 : precision;
   if (n === 0) return (Object.is(n, -0) ? '-' : '') + (alternate ? (0).toFixed(p - 1) : '0');
@@ -100,6 +103,7 @@ function convert(v: unknown, conversion: string, precision: number | undefined, 
       const p = precision ?? 6;
       const lower = conversion.toLowerCase();
       let body = !Number.isFinite(n) ? pyNumber(n) : lower === 'f' ? fixedPoint(n, p) : lower === 'e' ? exponential(n, p) : general(n, p, alternate);
+      if (alternate && Number.isFinite(n)) body = withPoint(body);
       if (conversion !== lower) body = body.toUpperCase();
       return { body, numeric: true };
     }
@@ -174,10 +178,9 @@ function formatSpec(boxed: unknown, spec: string): string {
       }
       case 'c': body = String.fromCodePoint(abs); break;
       case 'd': case 'n': body = grouping ? group(String(Math.trunc(abs)), grouping) : String(Math.trunc(abs)); break;
-      case 'e': case 'E': body = percentFormat(`%.${p ?? 6}${type}`, abs); break;
-      case 'g': case 'G': body = percentFormat(`%.${p ?? 6}${type}`, abs); break;
-      case '%': body = `${fixedPoint(abs * 100, p ?? 6)}%`; break;
-      case 'f': case 'F': body = fixedPoint(abs, p ?? 6); break;
+      case 'e': case 'E': case 'g': case 'G': body = percentFormat(`%${alternate ? '#' : ''}.${p ?? 6}${type}`, abs); break;
+      case '%': body = `${percentFormat(`%${alternate ? '#' : ''}.${p ?? 6}f`, abs * 100)}%`; break;
+      case 'f': case 'F': body = percentFormat(`%${alternate ? '#' : ''}.${p ?? 6}${type}`, abs); break;
       default: body = p === undefined ? pyStr(typeof value === 'boolean' && !type ? value : floaty ? PyFloat.of(abs) : abs) : percentFormat(`%.${p}g`, abs);
     }
     if (grouping && (type === 'f' || type === 'F' || type === '%' || type === undefined) && /^\d/.test(body)) {

@@ -2,7 +2,7 @@
 import { JinjaError } from './errors.js';
 import { markPython } from './methods.js';
 import { num } from './py-number.js';
-import { Namespace, assignDict, isDict, setKey, str, view } from './values.js';
+import { Namespace, assignDict, isDict, iterate, setKey, str, view } from './values.js';
 import { splitKw } from './call-args.js';
 
 /** The most items `range()` makes: a template that asks for more is stopped with an error, not out of memory. */
@@ -51,10 +51,20 @@ class Joiner {
   }
 }
 
+/** `dict.fromkeys(keys, value=None)`. */
+function fromkeys(...args: unknown[]): Record<string, unknown> {
+  const { pos, kw } = splitKw(args);
+  if (pos[0] === undefined) throw new JinjaError('type', 'fromkeys expected at least 1 argument, got 0');
+  if (Object.keys(kw).length) throw new JinjaError('type', 'dict.fromkeys() takes no keyword arguments');
+  const out: Record<string, unknown> = {};
+  for (const k of iterate(pos[0])) setKey(out, k, pos[1] ?? null);
+  return out;
+}
+
 export function defaultGlobals(): Record<string, unknown> {
   return {
     range: markPython(range),
-    dict: markPython((...args: unknown[]) => {
+    dict: Object.assign(markPython((...args: unknown[]) => {
       const { pos, kw } = splitKw(args);
       // Keys as given (dict([(1, 'a')]) keeps the int 1), as a dict literal keeps them.
       const out: Record<string, unknown> = {};
@@ -62,7 +72,7 @@ export function defaultGlobals(): Record<string, unknown> {
       else if (pos[0] !== undefined) for (const [k, v] of pos[0] as unknown[][]) setKey(out, k, v);
       for (const [k, v] of Object.entries(kw)) setKey(out, k, v);
       return out;
-    }),
+    }), { fromkeys: markPython(fromkeys) }),
     namespace: markPython((...args: unknown[]) => {
       const { pos, kw } = splitKw(args);
       return new Namespace({ ...(isDict(pos[0]) ? pos[0] : {}), ...kw });

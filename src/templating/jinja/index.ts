@@ -15,13 +15,14 @@ import { lenientRuntime } from './lenient-runtime.js';
 
 export { JinjaError, type JinjaErrorKind } from './errors.js';
 export { Macro, MacroReturn } from './macro.js';
-export { Undefined, Namespace, tuple, isTuple, NAMED, type NamedMembers, str as pyStr, repr as pyRepr, truthy as pyTruthy, isDict } from './values.js';
+export { Undefined, Namespace, tuple, isTuple, NAMED, type NamedMembers, str as pyStr, repr as pyRepr, truthy as pyTruthy, isDict, setKey as setDictKey, dictKeys, keyString as dictKeyString } from './values.js';
 export { PyFloat } from './py-number.js';
 export { markPython } from './methods.js';
 export { splitKw, type Kw } from './call-args.js';
 export { defaultGlobals } from './globals.js';
 export { limits as templateLimits, limitsFrom, DEFAULT_LIMITS, type TemplateLimits } from './budget.js';
-export { pyJsonDumps } from './json.js';
+export { pyJsonDumps, pyJsonLoads } from './json.js';
+export { dictsToWire, dictsFromWire } from './dict-wire.js';
 export { percentFormat, pyFormat } from './formatting.js';
 
 export { lenientRuntime, type LenientOptions } from './lenient-runtime.js';

@@ -1,6 +1,6 @@
 /** Python's `json.dumps` with its defaults (`", "` and `": "` separators, ASCII output), as `tojson` calls it. */
 import { PyFloat, floatRepr } from './py-number.js';
-import { Undefined, compare, dictKeys, isDict, keyString } from './values.js';
+import { Undefined, compare, dictKeys, isDict, keyString, setKey } from './values.js';
 import { JinjaError } from './errors.js';
 
 export function pyJsonDumps(value: unknown, options: { sortKeys?: boolean; indent?: number } = {}): string {
@@ -37,4 +37,59 @@ function jsonKey(k: unknown): string {
   if (typeof k === 'boolean') return k ? 'true' : 'false';
   if (k === null) return 'null';
   return keyString(k);
+}
+
+/** A key JavaScript would list first (`"2024":`): only then does a text need the ordered reader below. */
+const INDEX_KEY = /"(?:0|[1-9]\d*)"\s*:/;
+
+/**
+ * `json.loads`: objects as dicts in the text's order (`{"2024": 1, "2023": 2}` iterates 2024 first, as in
+ * Python). JSON.parse reads most texts; one with an integer-like key is read here, value by value, with
+ * JSON.parse for each string and number. Throws a SyntaxError as JSON.parse does.
+ */
+export function pyJsonLoads(text: string): unknown {
+  const value = JSON.parse(text) as unknown;
+  if (!INDEX_KEY.test(text)) return value;
+  let at = 0;
+  const space = (): void => {
+    while (at < text.length && ' \t\n\r'.includes(text[at]!)) at++;
+  };
+  const token = (re: RegExp): string => {
+    re.lastIndex = at;
+    const m = re.exec(text)!;
+    at += m[0].length;
+    return m[0];
+  };
+  const read = (): unknown => {
+    space();
+    const c = text[at];
+    if (c === '{') {
+      at++;
+      const out: Record<string, unknown> = {};
+      for (space(); text[at] !== '}'; space()) {
+        if (text[at] === ',') at++;
+        space();
+        const key = JSON.parse(token(/"(?:[^"\\]|\\.)*"/y)) as string;
+        space();
+        at++; // the colon
+        const v = read();
+        if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else setKey(out, key, v);
+      }
+      at++;
+      return out;
+    }
+    if (c === '[') {
+      at++;
+      const out: unknown[] = [];
+      for (space(); text[at] !== ']'; space()) {
+        if (text[at] === ',') at++;
+        out.push(read());
+      }
+      at++;
+      return out;
+    }
+    return JSON.parse(token(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null/y));
+  };
+  return read();
 }

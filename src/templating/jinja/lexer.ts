@@ -95,7 +95,8 @@ export function tokenize(source: string): Token[] {
     if (open.kind === 'comment') {
       const end = src.indexOf('#}', innerStart);
       if (end < 0) throw new JinjaError('syntax', 'Missing end of comment tag', line);
-      stripNext = src[end - 1] === '-';
+      // `{#-#}` trims on the left only: its one dash belongs to the opening, as in Jinja2.
+      stripNext = end > innerStart && src[end - 1] === '-';
       line = lineAt(src, open.at, end + 2, line);
       pos = end + 2;
       continue;

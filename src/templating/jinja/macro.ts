@@ -2,7 +2,7 @@
 import { JinjaError } from './errors.js';
 import { isPythonCallable } from './methods.js';
 import { PyFloat } from './py-number.js';
-import { Undefined, isDict, tuple, typeName } from './values.js';
+import { Undefined, assignDict, isDict, tuple, typeName } from './values.js';
 import { withKw } from './call-args.js';
 import { currentBudget, limits, tooDeep, withBudget } from './budget.js';
 
@@ -124,7 +124,7 @@ function plain(v: unknown): unknown {
 function plainDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.some((x) => x instanceof PyFloat || x instanceof Macro) ? v.map(plain) : v;
   if (isDict(v)) {
-    for (const k in v) if (v[k] instanceof PyFloat || v[k] instanceof Macro) return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, plain(x)]));
+    for (const k in v) if (v[k] instanceof PyFloat || v[k] instanceof Macro) return assignDict({}, v, plain);
     return v;
   }
   return plain(v);

@@ -2,7 +2,7 @@
 import { JinjaError } from './errors.js';
 import { pyFormat } from './formatting.js';
 import { num } from './py-number.js';
-import { assignDict, compare, contains, dictKeys, equals, isDict, isTuple, iterate, keyString, setKey, str, tuple, typeName, view } from './values.js';
+import { assignDict, compare, deleteDictKey, contains, dictKeys, equals, isDict, isTuple, iterate, keyString, setKey, str, tuple, typeName, view } from './values.js';
 import { splitKw } from './call-args.js';
 
 type Method = (self: never, ...args: unknown[]) => unknown;
@@ -163,15 +163,15 @@ function pairs(items: unknown): Record<string, unknown> {
 const DICT: Record<string, Method> = {
   items: (d: Record<string, unknown>) => view(dictKeys(d).map((k) => tuple([k, d[keyString(k)]])), 'dict_items'),
   keys: (d: Record<string, unknown>) => view(dictKeys(d), 'dict_keys'),
-  values: (d: Record<string, unknown>) => view(Object.keys(d).filter((k) => k !== '__keywords').map((k) => d[k]), 'dict_values'),
+  values: (d: Record<string, unknown>) => view(dictKeys(d).map((k) => d[keyString(k)]), 'dict_values'),
   fromkeys: (_d: Record<string, unknown>, keys: unknown, value: unknown = null) => { const out: Record<string, unknown> = {}; for (const k of iterate(keys)) setKey(out, k, value); return out; },
   get: (d: Record<string, unknown>, k: unknown, def: unknown = null) => (contains(d, k) ? d[keyString(k)] : def),
-  update: (d: Record<string, unknown>, ...a: unknown[]) => { const { pos, kw } = splitKw(a); if (pos[0] !== undefined) assignDict(d, isDict(pos[0]) ? pos[0] : pairs(pos[0])); Object.assign(d, kw); return null; },
-  pop: (d: Record<string, unknown>, k: unknown, ...def: unknown[]) => { const key = keyString(k); if (key in d) { const v = d[key]; delete d[key]; return v; } if (def.length) return def[0]; throw new JinjaError('key', str(k)); },
+  update: (d: Record<string, unknown>, ...a: unknown[]) => { const { pos, kw } = splitKw(a); if (pos[0] !== undefined) assignDict(d, isDict(pos[0]) ? pos[0] : pairs(pos[0])); assignDict(d, kw); return null; },
+  pop: (d: Record<string, unknown>, k: unknown, ...def: unknown[]) => { const key = keyString(k); if (key in d) { const v = d[key]; deleteDictKey(d, k); return v; } if (def.length) return def[0]; throw new JinjaError('key', str(k)); },
   setdefault: (d: Record<string, unknown>, k: unknown, def: unknown = null) => { const key = keyString(k); if (!(key in d)) setKey(d, k, def); return d[key]; },
   copy: (d: Record<string, unknown>) => assignDict({}, d),
-  clear: (d: Record<string, unknown>) => { for (const k of Object.keys(d)) delete d[k]; return null; },
-  popitem: (d: Record<string, unknown>) => { const keys = dictKeys(d); if (!keys.length) throw new JinjaError('key', "'popitem(): dictionary is empty'"); const k = keys[keys.length - 1]; const v = d[keyString(k)]; delete d[keyString(k)]; return tuple([k, v]); },
+  clear: (d: Record<string, unknown>) => { for (const k of dictKeys(d)) deleteDictKey(d, k); return null; },
+  popitem: (d: Record<string, unknown>) => { const keys = dictKeys(d); if (!keys.length) throw new JinjaError('key', "'popitem(): dictionary is empty'"); const k = keys[keys.length - 1]; const v = d[keyString(k)]; deleteDictKey(d, k); return tuple([k, v]); },
 };
 
 /** The bound method `name` of a str, list, tuple or dict, or undefined. */

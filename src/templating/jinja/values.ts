@@ -1,6 +1,7 @@
 /** Python's view of values: type names, str(), repr(), truthiness and equality, as Jinja2 templates see them. */
 import { PyFloat, floatRepr } from './py-number.js';
 import { JinjaError } from './errors.js';
+import { deleteKey, noteKey, orderedKeys } from './dict-order.js';
 
 /** Jinja2's default Undefined: prints as nothing, is false, iterates as empty, fails when used further. */
 export class Undefined {
@@ -64,7 +65,7 @@ export class Namespace {
 }
 
 /**
- * A dict is a plain object keyed by its keys' string forms. The keys that were not strings (`{1: 'jan'}`, None,
+ * A dict is a plain object keyed by its keys' string forms, in the order they were added (dict-order.ts). The keys that were not strings (`{1: 'jan'}`, None,
  * a tuple) are remembered under this symbol, so that `keys()`, `items()`, `for k in d` and `repr` give back the
  * int 1, not the text '1', as Python does. (A dict holding both 1 and '1' keeps one of them: a known limit.)
  */
@@ -82,6 +83,7 @@ export function keyString(key: unknown): string {
 /** `d[key] = value`, remembering a key that is not a string. */
 export function setKey(d: Record<string, unknown>, key: unknown, value: unknown): void {
   const k = keyString(key);
+  noteKey(d, k);
   d[k] = value;
   const map = (d as Keyed)[KEYS];
   if (remembered(key)) {
@@ -93,15 +95,22 @@ export function setKey(d: Record<string, unknown>, key: unknown, value: unknown)
 /** The dict's keys as they were given (dbt's `__keywords` marker left out). */
 export function dictKeys(d: Record<string, unknown>): unknown[] {
   const map = (d as Keyed)[KEYS];
-  const keys = Object.keys(d).filter((k) => k !== '__keywords');
+  const keys = orderedKeys(d).filter((k) => k !== '__keywords');
   return map ? keys.map((k) => (map.has(k) ? map.get(k) : k)) : keys;
 }
 
-/** `to.update(from)`: its entries, with their keys as given. */
-export function assignDict(to: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+/** `to.update(from)`: its entries, with their keys as given (each value through `each`, if given). */
+export function assignDict(to: Record<string, unknown>, from: Record<string, unknown>, each?: (v: unknown) => unknown): Record<string, unknown> {
   const map = (from as Keyed)[KEYS];
-  for (const k of Object.keys(from)) setKey(to, map?.has(k) ? map.get(k) : k, from[k]);
+  for (const k of orderedKeys(from)) setKey(to, map?.has(k) ? map.get(k) : k, each ? each(from[k]) : from[k]);
   return to;
+}
+
+/** `del d[key]`. */
+export function deleteDictKey(d: Record<string, unknown>, key: unknown): void {
+  const k = keyString(key);
+  deleteKey(d, k);
+  (d as Keyed)[KEYS]?.delete(k);
 }
 
 /** A plain object used as a Python dict (not a class instance, array or function). */
