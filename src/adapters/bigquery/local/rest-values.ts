@@ -64,9 +64,9 @@ export function restValue(v: DuckDBValue, f: TableField): unknown {
   return scalar(v, f.type);
 }
 
-/** Rows by position as records by field name (cells ready for the REST answer). */
-export function restRows(rows: DuckDBValue[][], fields: TableField[]): Record<string, unknown>[] {
-  return rows.map((r) => Object.fromEntries(fields.map((f, i) => [f.name, restValue(r[i] ?? null, f)])));
+/** Rows' cells ready for the REST answer, by position (two columns may share a name). */
+export function restRows(rows: DuckDBValue[][], fields: TableField[]): unknown[][] {
+  return rows.map((r) => fields.map((f, i) => restValue(r[i] ?? null, f)));
 }
 
 /** A record's value as the cell the answer carries (timestamps in the format the request asked for). */
