@@ -42,6 +42,8 @@ describe.skipIf(analyzerPlatformGap)('a range variable used as a value, where a 
     ['in an aggregate ordered by a field', 'select array_agg(shelf order by shelf.shelf desc) as a from `p`.`lib`.`shelf`', [[[['2', 'maps'], ['1', 'poetry']]]]],
     ['from a correlated subquery', 'select (select k) as r from (select 10 as k, 20 as m) k', [[['10', '20']]]],
     ['in both arms of a UNION ALL', 'select k from (select 1 as k, 2 as m) k union all select k from (select 3 as k, 4 as m) k', [[['1', '2']], [['3', '4']]]],
+    ['with an alias, beside a subquery', 'select (select k from (select 5 as k) j) as a, k as b from (select 10 as k, 20 as m) k', [['5', ['10', '20']]]],
+    ['after DISTINCT', 'select distinct k from (select 10 as k, 20 as m union all select 10, 20) k', [[['10', '20']]]],
     ['through a derived table', 's.k.m from (select k from (select 10 as k, 20 as m) k) s', [['20']]],
   ])('%s', async (_what, sql, expected) => {
     expect(await rows(sql.startsWith('select') || sql.startsWith('with') ? sql : `select ${sql}`)).toEqual(expected);
@@ -53,6 +55,12 @@ describe.skipIf(analyzerPlatformGap)('a range variable used as a value, where a 
     ['ORDER BY a select-list alias of the name', 'select k.k as k from (select 10 as k, 20 as m union all select 11, 21) k order by k desc', [['11'], ['10']]],
   ])('%s: still the column', async (_what, sql, expected) => {
     expect(await rows(sql)).toEqual(expected);
+  });
+
+  it('a bare name in two subqueries, the range variable in one and a column in the other: refused, not guessed', async () => {
+    const a = await query(bq.endpoint, 'select (select k from (select 5 as k) j) as a, (select k) as b from (select 10 as k, 20 as m) k');
+    expect(a.error?.reason).toBe('notImplemented');
+    expect(a.error?.message).toContain('a bare k in a subquery that is the outer range variable in one place and a column of the subquery in another');
   });
 
   it('ORDER BY a name that is both a range variable used as a value and a select-list alias: refused, not guessed', async () => {

@@ -13,7 +13,8 @@ import { Untranslatable } from './untranslatable.js';
 /** The range variables a statement uses as values (lower-case name → the STRUCT's field names), and those used from a correlated subquery. */
 export interface RangeValues {
   fields: Map<string, string[]>;
-  correlated: Set<string>;
+  /** How many uses the analyzer resolved from a correlated subquery, by range variable. */
+  correlated: Map<string, number>;
 }
 
 const fieldNames = (type: any): string[] => ((type?.struct_type?.field ?? []) as { field_name?: string }[]).map((f) => f.field_name ?? '');
@@ -23,7 +24,7 @@ const fieldNames = (type: any): string[] => ((type?.struct_type?.field ?? []) as
  * variable; and an UNNEST of STRUCTs whose alias is also one of its fields' names (its bare alias is the element).
  */
 export function rangeValues(root: unknown, text = '', offset = 0): RangeValues {
-  const found: RangeValues = { fields: new Map(), correlated: new Set() };
+  const found: RangeValues = { fields: new Map(), correlated: new Map() };
   const add = (name: string, fields: string[]): void => {
     const known = found.fields.get(name);
     if (known && known.join('\u0000') !== fields.join('\u0000')) throw new Untranslatable(`two range variables named ${name} used as values`);
@@ -67,7 +68,7 @@ export function rangeValues(root: unknown, text = '', offset = 0): RangeValues {
     const [name] = names;
     if (names.size !== 1 || name!.startsWith('$')) continue;
     add(name!, fieldNames(struct.parent?.type));
-    if (refs.some((r) => r.is_correlated)) found.correlated.add(name!);
+    if (refs.some((r) => r.is_correlated)) found.correlated.set(name!, (found.correlated.get(name!) ?? 0) + 1);
   }
   return found;
 }
@@ -147,15 +148,20 @@ export function rangeValueSites(t: Token[], values: RangeValues | undefined): Ma
     if (top.clause === 'select' && !top.expression && !expression) return void top.block.aliases.add(own);
     if (expression && !['with', 'using'].includes(top.clause)) uses.push({ at: i, block: top.block, clause: top.clause });
   });
+  const correlated = new Map<string, number>();
   for (const use of uses) {
     const row = rowOf(use, name(use.at)!, values);
-    if (row) out.set(use.at, row);
+    if (!row) continue;
+    out.set(use.at, row.struct);
+    if (row.correlated) correlated.set(row.key, (correlated.get(row.key) ?? 0) + 1);
   }
+  // More bare uses in subqueries than the analyzer resolved there: one of them is a column of its subquery.
+  for (const [key, n] of correlated) if (n > (values.correlated.get(key) ?? 0)) throw new Untranslatable(`a bare ${key} in a subquery that is the outer range variable in one place and a column of the subquery in another`);
   return out;
 }
 
 /** The DuckDB struct a bare name in an expression means, when it is a range variable used as a value. */
-function rowOf(use: { block: Block; clause: string }, own: string, values: RangeValues): string | undefined {
+function rowOf(use: { block: Block; clause: string }, own: string, values: RangeValues): { struct: string; key: string; correlated: boolean } | undefined {
   let block: Block | undefined = use.block;
   while (block && !block.declared.has(own)) block = block.outer;
   const declared = block?.declared.get(own);
@@ -168,5 +174,5 @@ function rowOf(use: { block: Block; clause: string }, own: string, values: Range
   const fields = values.fields.get(key)!;
   if (!fields.length || fields.some((f) => !f) || new Set(fields.map((f) => f.toLowerCase())).size !== fields.length) throw new Untranslatable(`the range variable ${own} as a value (its columns are unnamed or repeat a name)`);
   const alias = quoteIdent(declared!.text);
-  return `struct_pack(${fields.map((f) => `${quoteIdent(f)} := ${alias}.${quoteIdent(f)}`).join(', ')})`;
+  return { struct: `struct_pack(${fields.map((f) => `${quoteIdent(f)} := ${alias}.${quoteIdent(f)}`).join(', ')})`, key, correlated: block !== use.block };
 }
