@@ -43,6 +43,7 @@ describe.skipIf(analyzerPlatformGap)('a range variable used as a value, where a 
     ['from a correlated subquery', 'select (select k) as r from (select 10 as k, 20 as m) k', [[['10', '20']]]],
     ['in both arms of a UNION ALL', 'select k from (select 1 as k, 2 as m) k union all select k from (select 3 as k, 4 as m) k', [[['1', '2']], [['3', '4']]]],
     ['with an alias, beside a subquery', 'select (select k from (select 5 as k) j) as a, k as b from (select 10 as k, 20 as m) k', [['5', ['10', '20']]]],
+    ["as a call's argument after a comma", 'select coalesce(k, k) as c from (select 10 as k, 20 as m) k', [[['10', '20']]]],
     ['after DISTINCT', 'select distinct k from (select 10 as k, 20 as m union all select 10, 20) k', [[['10', '20']]]],
     ['through a derived table', 's.k.m from (select k from (select 10 as k, 20 as m) k) s', [['20']]],
   ])('%s', async (_what, sql, expected) => {

@@ -100,7 +100,7 @@ const BEFORE_EXPRESSION = new Set(['select', 'distinct', 'all', 'where', 'and', 
 /** Words that end a FROM item rather than alias it. */
 const NOT_ALIAS = new Set([...CLAUSES, ...SET_OPERATORS, 'as', 'left', 'right', 'full', 'inner', 'cross', 'natural', 'for', 'tablesample', 'unnest']);
 
-/** The range variables used as values, by token index: the DuckDB struct to write for each. */
+/** The range variables used as values, by token index: the DuckDB struct to write for each (a whole select item keeps its name). */
 export function rangeValueSites(t: Token[], values: RangeValues | undefined): Map<number, string> {
   const out = new Map<number, string>();
   if (!values?.fields.size) return out;
@@ -109,7 +109,7 @@ export function rangeValueSites(t: Token[], values: RangeValues | undefined): Ma
   const name = (i: number | undefined): string | undefined => (i !== undefined && (t[i]!.kind === 'word' || t[i]!.kind === 'ident') ? t[i]!.text.toLowerCase() : undefined);
   const punct = (i: number | undefined, text: string): boolean => i !== undefined && t[i]!.kind === 'punct' && t[i]!.text === text;
   const stack: Frame[] = [{ clause: '', expression: false }];
-  const uses: { at: number; block: Block; clause: string }[] = [];
+  const uses: { at: number; block: Block; clause: string; item: boolean }[] = [];
   /** Where the last closed bracket's text starts (a derived table's, for its alias). */
   let closed: number | undefined;
   sig.forEach((i, k) => {
@@ -146,13 +146,15 @@ export function rangeValueSites(t: Token[], values: RangeValues | undefined): Ma
     if (punct(p, '.') || punct(n, '.') || punct(n, '(')) return;
     const expression = t[p!]?.kind === 'punct' ? ![')', ']'].includes(t[p!]!.text) : BEFORE_EXPRESSION.has(wordOf(t[p!]));
     if (top.clause === 'select' && !top.expression && !expression) return void top.block.aliases.add(own);
-    if (expression && !['with', 'using'].includes(top.clause)) uses.push({ at: i, block: top.block, clause: top.clause });
+    // A whole select-list item without alias is named after the range variable.
+    const item = top.clause === 'select' && !top.expression && ['select', 'distinct', 'all', ','].includes(t[p!]!.text.toLowerCase()) && (n === undefined || punct(n, ',') || punct(n, ')') || CLAUSES.has(wordOf(t[n])) || SET_OPERATORS.has(wordOf(t[n])));
+    if (expression && !['with', 'using'].includes(top.clause)) uses.push({ at: i, block: top.block, clause: top.clause, item });
   });
   const correlated = new Map<string, number>();
   for (const use of uses) {
     const row = rowOf(use, name(use.at)!, values);
     if (!row) continue;
-    out.set(use.at, row.struct);
+    out.set(use.at, use.item ? `${row.struct} as ${quoteIdent(t[use.at]!.text)}` : row.struct);
     if (row.correlated) correlated.set(row.key, (correlated.get(row.key) ?? 0) + 1);
   }
   // More bare uses in subqueries than the analyzer resolved there: one of them is a column of its subquery.

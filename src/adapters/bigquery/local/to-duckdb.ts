@@ -49,7 +49,7 @@ export class Translator {
   /** The sites being written: their operands are translated without them. */
   private readonly active = new Set<PlacedSite>();
   private readonly written = new Set<PlacedSite>();
-  /** A range variable used as a value, by token: the struct of its columns. */
+  /** A range variable used as a value, by token: the struct of its columns (named as the select item it is). */
   private readonly rows: Map<number, string>;
 
   constructor(readonly t: Token[], private readonly ctx: TranslateContext) {
@@ -97,7 +97,7 @@ export class Translator {
     if (site) return [this.typed(site), site.end];
     const tok = this.t[i]!;
     const row = this.rows.get(i);
-    if (row) return [this.bareItem(i) ? `${row} as ${quoteIdent(tok.text)}` : row, i + 1];
+    if (row) return [row, i + 1];
     switch (tok.kind) {
       case 'space':
       case 'comment':
@@ -129,13 +129,6 @@ export class Translator {
     const item = before && (wordOf(before) === 'select' || (before.kind === 'punct' && before.text === ','));
     const ends = !this.t[n] || [',', ')'].includes(this.t[n]!.text) || ['from', 'as'].includes(wordOf(this.t[n]));
     return wordOf(before) === 'as' || (!!item && ends);
-  }
-
-  /** Whether the token is a whole select-list item with no alias (its name is then the column's). */
-  private bareItem(i: number): boolean {
-    const [p, n] = [this.prev(i), this.next(i)];
-    const first = ['select', 'distinct', 'all'].includes(wordOf(this.t[p])) || this.isPunct(p, ',');
-    return first && (n >= this.t.length || this.isPunct(n, ',') || this.isPunct(n, ')') || ['from', 'where', 'group', 'order', 'limit', 'union', 'intersect', 'except', 'window', 'qualify', 'having'].includes(wordOf(this.t[n])));
   }
 
   /** Whether an UNNEST in FROM with this element name (lower-case, '' without alias) is one of STRUCTs. */
