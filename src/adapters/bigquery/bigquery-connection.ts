@@ -11,6 +11,7 @@ import { labelsFromComment, queryJobLabels } from './bigquery-job-labels.js';
 import { bigqueryRelationDetails } from './bigquery-catalog-stats.js';
 import { STANDARD_TYPES } from './bigquery-catalog-columns.js';
 import { selectResponse } from './bigquery-response.js';
+import { resultRecords, uniqueNames, type RestField } from './bigquery-result-rows.js';
 
 interface JobOutcome {
   job: Job;
@@ -107,12 +108,14 @@ export class BigQueryConnection implements Connection {
         const job = await this.insertJob(jobId, async () => (await this.client.createQueryJob({ ...this.queryOptions(sql, false), jobId }))[0]).finally(() => (this.inserting = false));
         this.running = job;
         if (this.cancelWhenInserted) this.interrupt();
-        const [rows, , response] = await job.getQueryResults({ autoPaginate: true, ...(withRows ? {} : { maxResults: 0 }) }).finally(() => (this.running = undefined));
+        // Unparsed: the client's parsing keys a row by field name, and a result may repeat a name (bigquery-result-rows.ts).
+        const [raw, , response] = await job.getQueryResults({ autoPaginate: true, skipParsing: true, ...(withRows ? {} : { maxResults: 0 }) }).finally(() => (this.running = undefined));
         const [metadata] = await job.getMetadata();
         if (metadata.status?.errorResult) throw new BigQueryJobError(metadata.status.errorResult, sql, jobId);
         // A record's fields and a repeated mode kept: a contract compares whole types (STRUCT<…>, ARRAY<…>).
-        const fields = ((response as { schema?: { fields?: RestField[] } })?.schema?.fields ?? []).map(columnOf);
-        return { job, metadata, rows: withRows ? (rows as Record<string, unknown>[]) : undefined, schema: fields };
+        const rest = uniqueNames((response as { schema?: { fields?: RestField[] } })?.schema?.fields ?? []);
+        const rows = withRows ? await resultRecords(rest, raw) : undefined;
+        return { job, metadata, rows, schema: rest.map(columnOf) };
       } catch (e) {
         const err = e instanceof BigQueryJobError ? e : BigQueryJobError.from(e, sql, jobId);
         if (err.kind !== 'transient' || attempt >= this.settings.jobRetries) throw err;
@@ -316,7 +319,6 @@ export class BigQueryConnection implements Connection {
 /** `authorizeView` reads and rewrites a dataset's access list: one at a time in the process. */
 let datasetLock: Promise<unknown> = Promise.resolve();
 
-interface RestField { name: string; type: string; mode?: string; description?: string; fields?: RestField[] }
 
 /** A REST schema field as a column: a RECORD's fields and a REPEATED mode kept (landing compares them). */
 function columnOf(f: RestField): ColumnDef {

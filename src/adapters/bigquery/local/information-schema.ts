@@ -57,10 +57,10 @@ function restValue(v: Cell): unknown {
 }
 
 /**
- * Rows of a SELECT that reads only INFORMATION_SCHEMA views (undefined when it reads anything else:
- * this server keeps no table rows).
+ * Rows (cells by position, `columns` of them) of a SELECT that reads only INFORMATION_SCHEMA views (undefined
+ * when it reads anything else: this server keeps no table rows).
  */
-export async function informationSchemaRows(zs: ZetaSql, settings: AnalyzerSettings, sql: string, paths: string[][], project: string, store: TableStore, columns: string[], sessionUser = DEFAULT_SESSION_USER): Promise<Record<string, unknown>[] | undefined> {
+export async function informationSchemaRows(zs: ZetaSql, settings: AnalyzerSettings, sql: string, paths: string[][], project: string, store: TableStore, columns: number, sessionUser = DEFAULT_SESSION_USER): Promise<unknown[][] | undefined> {
   // (Quoted prefixes such as `p`.`d` of a view's path are no tables: only stored tables count.)
   const reads = paths.filter((p) => informationSchemaView(p) || store.tables.has(canonicalName(p, project)));
   if (!reads.length || !reads.every((p) => informationSchemaView(p))) return undefined;
@@ -82,5 +82,5 @@ export async function informationSchemaRows(zs: ZetaSql, settings: AnalyzerSetti
     simple_catalog: { name: 'information_schema', table, named_type: TYPE_ALIASES, builtin_function_options: { language_options: settings.languageOptions } },
     table_content: content,
   });
-  return ((out.content?.table_data?.row ?? []) as { cell?: Cell[] }[]).map((r) => Object.fromEntries(columns.map((c, i) => [c, restValue(r.cell?.[i] ?? {})])));
+  return ((out.content?.table_data?.row ?? []) as { cell?: Cell[] }[]).map((r) => Array.from({ length: columns }, (_, i) => restValue(r.cell?.[i] ?? {})));
 }

@@ -1,5 +1,5 @@
 /** Job resources as BigQuery's REST API returns them, for the local server's load jobs. */
-import type { QueryAnswer } from './query-jobs.js';
+import type { QueryResult } from './query-jobs.js';
 import type { TableStore } from './table-store.js';
 import type { DuckWarehouse } from './duckdb-warehouse.js';
 import { loadFromUpload, loadFromUris, type ObjectSource } from './load-jobs.js';
@@ -9,7 +9,7 @@ export interface JobRecord {
   /** What jobs.insert and jobs.get answer. */
   resource: any;
   /** A query job's result (rows for jobs.getQueryResults). */
-  result?: QueryAnswer;
+  result?: QueryResult;
 }
 
 /** A load job from gs:// URIs: done at once, its error (if any) in the job's status. */

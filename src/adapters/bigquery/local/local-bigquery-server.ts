@@ -240,7 +240,7 @@ function queryResults(ctx: RouteContext, jobId: string, url: URL, send: Send): v
     jobComplete: true,
     schema: { fields: r.fields },
     totalRows: String(r.rows.length),
-    ...(wantRows ? { rows: r.rows.map((row) => ({ f: r.fields.map((f) => ({ v: cell(row[f.name]) })) })) } : {}),
+    ...(wantRows ? { rows: r.rows.map((row) => ({ f: r.fields.map((_, i) => ({ v: cell(row[i]) })) })) } : {}),
     ...(job.resource.statistics.query?.numDmlAffectedRows ? { numDmlAffectedRows: job.resource.statistics.query.numDmlAffectedRows } : {}),
   });
 }
@@ -251,5 +251,5 @@ async function tableData(ctx: RouteContext, key: string, url: URL, send: Send): 
   if (!table) return apiError(send, 404, 'notFound', `Not found: Table ${key}`);
   const rows = restRows(await ctx.wh.exclusive(() => tableRows(ctx.wh, key)), table.fields);
   const int64 = url.searchParams.get('formatOptions.useInt64Timestamp') === 'true';
-  send(200, { kind: 'bigquery#tableDataList', totalRows: String(rows.length), rows: rows.map((r) => ({ f: table.fields.map((f) => ({ v: cellValue(r[f.name], int64) })) })) });
+  send(200, { kind: 'bigquery#tableDataList', totalRows: String(rows.length), rows: rows.map((r) => ({ f: table.fields.map((_, i) => ({ v: cellValue(r[i], int64) })) })) });
 }

@@ -18,15 +18,25 @@ import type { DuckWarehouse } from './duckdb-warehouse.js';
 import { executeStatements, refreshCounts, type JobParameter } from './execute-job.js';
 import { restRows } from './rest-values.js';
 
+/** A test's rows for a SELECT, as records by column name (the `answer` hook). */
 export interface QueryAnswer {
   fields: { name: string; type: string; mode?: string; fields?: TableField[] }[];
   rows: Record<string, unknown>[];
 }
 
+/**
+ * A SELECT's result as the server keeps it: cells by position, as BigQuery's REST rows are, so that two
+ * columns of one name (`select 1 as a, 'x' as a`, allowed without a destination table) keep their own values.
+ */
+export interface QueryResult {
+  fields: QueryAnswer['fields'];
+  rows: unknown[][];
+}
+
 export interface QueryOutcome {
   error?: { reason: string; message: string; status: number };
   stats?: Record<string, unknown>;
-  result?: QueryAnswer;
+  result?: QueryResult;
 }
 
 export interface QueryJob {
@@ -72,12 +82,12 @@ function referencedTables(sql: string): string[] {
   return [...out];
 }
 
-async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStatement, job: QueryJob, store: TableStore, gate: GateOutcome, rows: DuckDBValue[][] | undefined): Promise<QueryAnswer> {
+async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStatement, job: QueryJob, store: TableStore, gate: GateOutcome, rows: DuckDBValue[][] | undefined): Promise<QueryResult> {
   const custom = job.answer?.(job.sql);
-  if (custom) return custom;
+  if (custom) return { fields: custom.fields, rows: custom.rows.map((r) => custom.fields.map((f) => r[f.name])) };
   const fields = outputFields(s.node) ?? [];
   if (rows) return { fields, rows: restRows(rows, fields) };
-  const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.map((f) => f.name), job.sessionUser);
+  const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.length, job.sessionUser);
   return { fields, rows: info ?? [] };
 }
 
@@ -85,7 +95,7 @@ async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStat
  * A query the analyzer accepted that this server cannot answer (the reference evaluator lacks a function):
  * a job error BigQuery's way, `notImplemented`, which no client retries — not an HTTP 500.
  */
-async function answerOrRefusal(answer: () => Promise<QueryAnswer>): Promise<{ result?: QueryAnswer; error?: { reason: string; message: string } }> {
+async function answerOrRefusal(answer: () => Promise<QueryResult>): Promise<{ result?: QueryResult; error?: { reason: string; message: string } }> {
   try {
     return { result: await answer() };
   } catch (e) {

@@ -50,23 +50,46 @@ function intervalText(i: { months: number; days: number; micros: bigint }): stri
   return `${ym} ${i.days} ${hms}`;
 }
 
+/**
+ * A value whose shape is not its field's (a scalar where BigQuery's result has a RECORD, a struct missing
+ * fields): a translation that bound a name differently than BigQuery. Thrown, so that the job fails with
+ * this message instead of answering NULLs or a wrong row.
+ */
+export class WrongShape extends Error {}
+
+function wrongShape(f: TableField, what: string): never {
+  throw new WrongShape(`the DuckDB translation gave ${what} for \`${f.name}\`, a ${(f.mode ?? '').toUpperCase() === 'REPEATED' ? 'REPEATED ' : ''}${f.type.toUpperCase()} in BigQuery's result`);
+}
+
+/** A struct's values in its fields' order: by name where every name is its own, else by position. */
+function structValues(v: DuckDBValue, f: TableField): DuckDBValue[] {
+  const entries = typeof v === 'object' && v !== null && 'entries' in v ? (v as { entries: Record<string, DuckDBValue> }).entries : undefined;
+  if (!entries) return wrongShape(f, `a value that is not a struct (${String(v)})`);
+  const fields = f.fields ?? [];
+  const names = Object.keys(entries);
+  if (names.length !== fields.length) return wrongShape(f, `a struct of ${names.length} fields (${names.join(', ')}) where it has ${fields.length}`);
+  const byName = new Set(fields.map((c) => c.name)).size === fields.length && fields.every((c) => c.name in entries);
+  return byName ? fields.map((c) => entries[c.name]!) : Object.values(entries);
+}
+
 /** One value as a REST cell's `v`. */
 export function restValue(v: DuckDBValue, f: TableField): unknown {
   if (v === null || v === undefined) return (f.mode ?? '').toUpperCase() === 'REPEATED' ? [] : null;
   if ((f.mode ?? '').toUpperCase() === 'REPEATED') {
-    const items = (v as { items?: readonly DuckDBValue[] }).items ?? [];
+    const items = typeof v === 'object' && 'items' in v ? (v as { items: readonly DuckDBValue[] }).items : wrongShape(f, `a value that is not a list (${String(v)})`);
     return items.map((x) => ({ v: restValue(x, { ...f, mode: 'NULLABLE' }) }));
   }
   if (f.type.toUpperCase() === 'RECORD' || f.type.toUpperCase() === 'STRUCT') {
-    const entries = (v as { entries?: Record<string, DuckDBValue> }).entries ?? {};
-    return { f: (f.fields ?? []).map((c) => ({ v: restValue(entries[c.name] ?? null, c) })) };
+    const values = structValues(v, f);
+    return { f: (f.fields ?? []).map((c, i) => ({ v: restValue(values[i] ?? null, c) })) };
   }
+  if (typeof v === 'object' && ('entries' in v || 'items' in v)) return wrongShape(f, `a ${'entries' in v ? 'struct' : 'list'} (${String(v)})`);
   return scalar(v, f.type);
 }
 
-/** Rows by position as records by field name (cells ready for the REST answer). */
-export function restRows(rows: DuckDBValue[][], fields: TableField[]): Record<string, unknown>[] {
-  return rows.map((r) => Object.fromEntries(fields.map((f, i) => [f.name, restValue(r[i] ?? null, f)])));
+/** Rows' cells ready for the REST answer, by position (two columns may share a name). */
+export function restRows(rows: DuckDBValue[][], fields: TableField[]): unknown[][] {
+  return rows.map((r) => fields.map((f, i) => restValue(r[i] ?? null, f)));
 }
 
 /** A record's value as the cell the answer carries (timestamps in the format the request asked for). */

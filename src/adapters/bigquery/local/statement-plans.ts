@@ -12,6 +12,7 @@ import { refuseTypedGaps } from './typed-gaps.js';
 import { columnDefinitions, duckRelation } from './duckdb-warehouse.js';
 import { functionPlan } from './function-plans.js';
 import { statementAnalyticCalls, typedSites } from './typed-sites.js';
+import { rangeValues } from './range-variables.js';
 import { refuseBignumericScale } from './bignumeric-scale.js';
 import { sortsByFloat } from './nan-order.js';
 import { unnestElements } from './unnest-forms.js';
@@ -133,7 +134,7 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   refuseTypedGaps(s.node.body);
   refuseBignumericScale(s.node.body);
   // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
-  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body), unnests: unnestElements(s.node.body) };
+  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body), unnests: unnestElements(s.node.body), rangeValues: rangeValues(s.node.body, s.text, s.offset) };
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();
@@ -146,7 +147,7 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
     const v = s.variable.value;
     const typedValue = (sql: string): string => {
       const r = s.variable!.resolved;
-      const own: TranslateContext = r ? { ...ctx, sites: typedSites(r, sql, 0), analytic: statementAnalyticCalls(r, sql, 0), floatOrder: sortsByFloat(r), unnests: unnestElements(r) } : ctx;
+      const own: TranslateContext = r ? { ...ctx, sites: typedSites(r, sql, 0), analytic: statementAnalyticCalls(r, sql, 0), floatOrder: sortsByFloat(r), unnests: unnestElements(r), rangeValues: rangeValues(r, sql, 0) } : ctx;
       const tokens = tokenize(sql);
       return translateRange(tokens, 0, tokens.length, own).trim();
     };

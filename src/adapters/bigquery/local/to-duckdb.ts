@@ -20,6 +20,7 @@ import { analyticForm } from './analytic-windows.js';
 import type { AnalyticCall } from './aggregate-forms.js';
 import { nanOrderBy } from './nan-order.js';
 import { floatUsingJoin } from './float-using.js';
+import { rangeValueSites, type RangeValues } from './range-variables.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -38,6 +39,8 @@ export interface TranslateContext {
   sessionUser?: string;
   /** The element names of the statement's UNNESTs of STRUCTs, and of others (unnest-forms.ts). */
   unnests?: { struct: Set<string>; other: Set<string> };
+  /** The range variables the statement uses as values (range-variables.ts). */
+  rangeValues?: RangeValues;
 }
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
@@ -46,8 +49,11 @@ export class Translator {
   /** The sites being written: their operands are translated without them. */
   private readonly active = new Set<PlacedSite>();
   private readonly written = new Set<PlacedSite>();
+  /** A range variable used as a value, by token: the struct of its columns (named as the select item it is). */
+  private readonly rows: Map<number, string>;
 
   constructor(readonly t: Token[], private readonly ctx: TranslateContext) {
+    this.rows = rangeValueSites(t, ctx.rangeValues);
     const placed = ctx.sites?.length ? placeSites(t, ctx.sites) : new Map<number, PlacedSite[]>();
     if (!placed) throw new Untranslatable('an expression whose operand types matter, not found in the statement text');
     this.sites = placed;
@@ -90,6 +96,8 @@ export class Translator {
     const site = this.sites.get(i)?.find((p) => p.end <= end && !this.active.has(p));
     if (site) return [this.typed(site), site.end];
     const tok = this.t[i]!;
+    const row = this.rows.get(i);
+    if (row) return [row, i + 1];
     switch (tok.kind) {
       case 'space':
       case 'comment':
