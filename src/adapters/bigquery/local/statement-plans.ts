@@ -15,6 +15,7 @@ import { statementAnalyticCalls, typedSites } from './typed-sites.js';
 import { refuseBignumericScale } from './bignumeric-scale.js';
 import { sortsByFloat } from './nan-order.js';
 import { unnestElements } from './unnest-forms.js';
+import { refuseStructRenames, structLiterals } from './struct-names.js';
 import { stagedArrayChecks, writtenArrayChecks } from './array-checks.js';
 import { attr, outputFields } from './resolved-ast.js';
 import { inAnalyzerOrder } from './using-order.js';
@@ -132,8 +133,9 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   const kind = s.node.kind;
   refuseTypedGaps(s.node.body);
   refuseBignumericScale(s.node.body);
+  refuseStructRenames(s.node.body);
   // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
-  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body), unnests: unnestElements(s.node.body) };
+  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body), unnests: unnestElements(s.node.body), structs: structLiterals(s.node.body, s.text, s.offset) };
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();
@@ -146,7 +148,7 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
     const v = s.variable.value;
     const typedValue = (sql: string): string => {
       const r = s.variable!.resolved;
-      const own: TranslateContext = r ? { ...ctx, sites: typedSites(r, sql, 0), analytic: statementAnalyticCalls(r, sql, 0), floatOrder: sortsByFloat(r), unnests: unnestElements(r) } : ctx;
+      const own: TranslateContext = r ? { ...ctx, sites: typedSites(r, sql, 0), analytic: statementAnalyticCalls(r, sql, 0), floatOrder: sortsByFloat(r), unnests: unnestElements(r), structs: structLiterals(r, sql, 0) } : ctx;
       const tokens = tokenize(sql);
       return translateRange(tokens, 0, tokens.length, own).trim();
     };

@@ -20,6 +20,7 @@ import { analyticForm } from './analytic-windows.js';
 import type { AnalyticCall } from './aggregate-forms.js';
 import { nanOrderBy } from './nan-order.js';
 import { floatUsingJoin } from './float-using.js';
+import { literalStructNames, namesKey, type StructLiteral } from './struct-names.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -38,6 +39,8 @@ export interface TranslateContext {
   sessionUser?: string;
   /** The element names of the statement's UNNESTs of STRUCTs, and of others (unnest-forms.ts). */
   unnests?: { struct: Set<string>; other: Set<string> };
+  /** The statement's literals holding STRUCTs and the field names of its STRUCTs of expressions (struct-names.ts). */
+  structs?: { literals: StructLiteral[]; made: Set<string> };
 }
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
@@ -46,11 +49,14 @@ export class Translator {
   /** The sites being written: their operands are translated without them. */
   private readonly active = new Set<PlacedSite>();
   private readonly written = new Set<PlacedSite>();
+  /** A literal STRUCT(…)'s field names by its `(` token: its final type's (struct-names.ts). */
+  private readonly structNames: Map<number, string[]>;
 
   constructor(readonly t: Token[], private readonly ctx: TranslateContext) {
     const placed = ctx.sites?.length ? placeSites(t, ctx.sites) : new Map<number, PlacedSite[]>();
     if (!placed) throw new Untranslatable('an expression whose operand types matter, not found in the statement text');
     this.sites = placed;
+    this.structNames = ctx.structs ? literalStructNames(t, ctx.structs.literals) : new Map();
   }
 
   next(i: number): number {
@@ -257,18 +263,33 @@ export class Translator {
     return [timeCall(c, this) ?? valueCall(c, this), close + 1];
   }
 
-  /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
-  struct(r: [number, number][]): string {
-    const fields = r.map(([start, end], k) => {
-      const sig = [];
-      for (let j = start; j < end; j++) if (significant(this.t[j]!)) sig.push(j);
-      const last = sig.at(-1)!;
-      const before = sig.at(-2);
-      if (before !== undefined && wordOf(this.t[before]) === 'as') return `${quoteIdent(this.t[last]!.text)} := ${this.emit(start, before).trim()}`;
-      if (sig.length === 1 && (this.t[last]!.kind === 'word' || this.t[last]!.kind === 'ident')) return `${quoteIdent(this.t[last]!.text)} := ${this.emit(start, end).trim()}`;
-      return `${quoteIdent(`_field_${k + 1}`)} := ${this.emit(start, end).trim()}`;
-    });
+  /**
+   * STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y). A field without a name is `_field_N`, as in BigQuery; one
+   * written as a path (`x`, `t.x`) is named after its last part. A literal takes its final type's names (BigQuery
+   * coerces by position, DuckDB by name); a STRUCT of expressions whose names the analyzer changed is refused.
+   */
+  struct(open: number, r: [number, number][]): string {
+    const written = r.map(([start, end]) => this.fieldName(start, end));
+    const given = this.structNames.get(open);
+    const made = this.ctx.structs?.made;
+    if (!given && made && !made.has(namesKey(written.map((w) => w.name)))) {
+      throw new Untranslatable('a STRUCT of expressions whose field names BigQuery takes from another STRUCT (matched by position)');
+    }
+    const fields = written.map((w, k) => `${quoteIdent((given ? given[k] : w.name) || `_field_${k + 1}`)} := ${this.emit(w.value[0], w.value[1]).trim()}`);
     return `struct_pack(${fields.join(', ')})`;
+  }
+
+  /** A STRUCT field as written: its name ('' for none) and its value's tokens. */
+  private fieldName(start: number, end: number): { name: string; value: [number, number] } {
+    const sig: number[] = [];
+    for (let j = start; j < end; j++) if (significant(this.t[j]!)) sig.push(j);
+    const last = sig.at(-1)!;
+    const before = sig.at(-2);
+    if (before !== undefined && wordOf(this.t[before]) === 'as') return { name: this.t[last]!.text, value: [start, before] };
+    const constant = sig.length === 1 && ['null', 'true', 'false'].includes(wordOf(this.t[last]));
+    const path = !constant && sig.every((j, k) => (k % 2 === 0 ? ['word', 'ident'].includes(this.t[j]!.kind) : this.isPunct(j, '.'))) && sig.length % 2 === 1;
+    if (path) return { name: this.t[last]!.text.split('.').at(-1)!, value: [start, end] };
+    return { name: '', value: [start, end] };
   }
 }
 
