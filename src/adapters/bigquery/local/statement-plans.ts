@@ -14,7 +14,7 @@ import { functionPlan } from './function-plans.js';
 import { statementAnalyticCalls, typedSites } from './typed-sites.js';
 import { refuseBignumericScale } from './bignumeric-scale.js';
 import { sortsByFloat } from './nan-order.js';
-import { unnestElements } from './unnest-forms.js';
+import { refuseOffsetRowValues, unnestElements } from './unnest-forms.js';
 import { refuseStructRenames, structLiterals } from './struct-names.js';
 import { stagedArrayChecks, writtenArrayChecks } from './array-checks.js';
 import { attr, leaf, outputFields } from './resolved-ast.js';
@@ -155,6 +155,7 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   refuseTypedGaps(s.node.body);
   refuseBignumericScale(s.node.body);
   refuseStructRenames(s.node.body);
+  refuseOffsetRowValues(s.node.body);
   // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
   const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body), unnests: unnestElements(s.node.body), structs: structLiterals(s.node.body, s.text, s.offset) };
   const text = (sql: string): string => {

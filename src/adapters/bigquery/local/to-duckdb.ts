@@ -38,7 +38,7 @@ export interface TranslateContext {
   /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
   sessionUser?: string;
   /** The element names of the statement's UNNESTs of STRUCTs, and of others (unnest-forms.ts). */
-  unnests?: { struct: Set<string>; other: Set<string> };
+  unnests?: { struct: Set<string>; other: Set<string>; offsets?: Map<string, string> };
   /** The statement's literals holding STRUCTs and the field names of its STRUCTs of expressions (struct-names.ts). */
   structs?: { literals: StructLiteral[]; made: Set<string> };
 }
@@ -201,6 +201,8 @@ export class Translator {
     // The bracket's own tokens follow (and the typed sites starting there).
     if (this.isPunct(n, '(') && BRACKET_WORDS.has(w)) return [tok.text, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
+    const offset = this.isPunct(n, '.') && this.isPunct(this.next(n), '*') && this.structUnnest(w) ? this.ctx.unnests?.offsets?.get(w) : undefined;
+    if (offset !== undefined) return [`${quoteIdent(tok.text)}.* exclude (${quoteIdent(offset)})`, this.next(n) + 1];
     if (this.isPunct(n, '.')) {
       // A dotted function name (`NET.HOST(x)`): its tokens are `net`, `.`, `host`.
       const member = this.next(n);
