@@ -35,6 +35,11 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: STRUCTs with other fie
     expect(await rows(sql)).toEqual(expected);
   });
 
+  it("a script variable's STRUCT value is written with its type's names too", async () => {
+    expect(await rows('declare s default if(false, struct(1 as a, 2 as b), struct(3, 4)); select s')).toEqual([{ s: { a: '3', b: '4' } }]);
+    expect(await rows('declare s default struct(1 as a, 2); select s')).toEqual([{ s: { a: '1', _field_2: '2' } }]);
+  });
+
   it('INSERT … SELECT and VALUES into a STRUCT column write by position', async () => {
     expect((await query(bq.endpoint, 'create schema `p`.`sc`')).error).toBeUndefined();
     expect((await query(bq.endpoint, 'create table `p`.`sc`.`t` (s struct<a int64, b int64>)')).error).toBeUndefined();

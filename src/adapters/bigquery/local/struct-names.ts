@@ -45,12 +45,12 @@ export function structLiterals(root: unknown, text: string, offset: number): { l
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(seen);
     const o = x as Record<string, any>;
-    const literal = o.resolved_literal_node;
-    const type = literal ? (attr(literal, 'type') as TypeProto | undefined) : undefined;
-    const range = literal ? attr(literal, 'parse_location_range') : undefined;
-    if (holdsStruct(type) && range?.end !== undefined) literals.push({ start: char(Number(range.start ?? 0)), end: char(Number(range.end)), type: type! });
-    const struct = o.resolved_make_struct_node;
-    if (struct) made.add(namesKey(((attr(struct, 'type') as TypeProto | undefined)?.struct_type?.field ?? []).map((f) => f.field_name ?? '')));
+    // Bodies, not their wrappers: a DECLARE's or SET's value is kept as its body (query-gate.ts).
+    const type = attr(o, 'type') as TypeProto | undefined;
+    const range = attr(o, 'parse_location_range');
+    const literal = o.value !== undefined && 'has_explicit_type' in o;
+    if (literal && holdsStruct(type) && range?.end !== undefined) literals.push({ start: char(Number(range.start ?? 0)), end: char(Number(range.end)), type: type! });
+    if (Array.isArray(o.field_list) && type?.type_kind === 'TYPE_STRUCT') made.add(namesKey((type.struct_type?.field ?? []).map((f) => f.field_name ?? '')));
     for (const v of Object.values(o)) seen(v);
   };
   seen(root);
