@@ -57,10 +57,7 @@ export function structLiterals(root: unknown, text: string, offset: number): { l
   return { literals, made };
 }
 
-/**
- * Throws for a conversion between STRUCT types of other field names that is not a literal's (a column, a STRUCT of
- * expressions), and for IN (subquery) over STRUCTs or ARRAYs (an IN list is nan-sites.ts's).
- */
+/** Throws for a conversion between STRUCT types of other field names that is not a literal's (a column, a STRUCT of expressions). */
 export function refuseStructRenames(root: unknown): void {
   const seen = (x: unknown): void => {
     if (!x || typeof x !== 'object') return;
@@ -74,10 +71,6 @@ export function refuseStructRenames(root: unknown): void {
         throw new Untranslatable('a STRUCT value converted to a STRUCT type with other field names (BigQuery matches the fields by position)');
       }
     }
-    // DuckDB's IN (subquery) compares nested values as wholes (a NULL field equal to a NULL); BigQuery's `=` per field is NULL then.
-    const sub = o.resolved_subquery_expr_node;
-    const inType = sub && attr(sub, 'subquery_type') === 'IN' && leaf(sub.in_expr) ? (attr(leaf(sub.in_expr)!.body, 'type') as TypeProto | undefined) : undefined;
-    if (holdsStruct(inType) || inType?.type_kind === 'TYPE_ARRAY') throw new Untranslatable('IN (subquery) of STRUCT or ARRAY values (BigQuery compares them field by field, NULL when a field is NULL)');
     for (const v of Object.values(o)) seen(v);
   };
   seen(root);
