@@ -130,6 +130,9 @@ function writeChecks(s: AnalyzedStatement, text: (sql: string) => string): strin
   return writtenArrayChecks(text(s.text.slice(char(Number(range.start ?? 0)), char(Number(range.end)))), columns);
 }
 
+/** `insert` (after any comments) not followed by `into`. */
+const LEADING_INSERT = /^((?:\s|\/\*[\s\S]*?\*\/|--[^\n]*\n)*insert\s+)(?!into\b)/i;
+
 /** An INSERT whose query has a USING join, its query's columns in the analyzer's order (they are written by position). */
 function insertInAnalyzerOrder(s: AnalyzedStatement, ctx: TranslateContext): string | undefined {
   const tokens = tokenize(s.text);
@@ -188,8 +191,8 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   if (/resolved_(insert|update|merge)_stmt_node/.test(kind)) {
     const checks = writeChecks(s, text);
     const merge = kind === 'resolved_merge_stmt_node' ? { refuseIf: mergeCheck(tokenize(s.text), ctx) } : {};
-    // BigQuery's INTO is optional in MERGE, DuckDB's is not.
-    const write = kind === 'resolved_merge_stmt_node' ? text(s.text).replace(/^merge\s+(?!into\b)/i, 'merge into ') : (insertInAnalyzerOrder(s, ctx) ?? text(s.text));
+    // BigQuery's INTO is optional in MERGE and INSERT, DuckDB's is not.
+    const write = kind === 'resolved_merge_stmt_node' ? text(s.text).replace(/^merge\s+(?!into\b)/i, 'merge into ') : (insertInAnalyzerOrder(s, ctx) ?? text(s.text)).replace(LEADING_INSERT, '$1into ');
     return { projects: [], sql: [write, ...checks], dml: true, ...(checks.length ? { atomic: true } : {}), ...merge };
   }
   if (kind === 'resolved_delete_stmt_node') return { projects: [], sql: [text(s.text)], dml: true };
