@@ -76,6 +76,9 @@ async function resultOf(zs: ZetaSql, settings: AnalyzerSettings, s: AnalyzedStat
   const custom = job.answer?.(job.sql);
   if (custom) return custom;
   const fields = outputFields(s.node) ?? [];
+  // The answer's rows are records by column name: a name twice would show one column's values under both.
+  const twice = fields.find((f, i) => fields.findIndex((g) => g.name === f.name) !== i);
+  if (twice) throw new Error(`a result with the column name ${twice.name} twice; BigQuery answers both`);
   if (rows) return { fields, rows: restRows(rows, fields) };
   const info = await informationSchemaRows(zs, settings, s.text, gate.paths, job.project, store, fields.map((f) => f.name), job.sessionUser);
   return { fields, rows: info ?? [] };

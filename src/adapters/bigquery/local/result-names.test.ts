@@ -18,6 +18,10 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: names of unnamed resul
     expect(await queryRows(bq.endpoint, 'select 1, 2 as x, 3')).toEqual([{ f0_: '1', x: '2', f1_: '3' }]);
   });
 
+  it('a result with a column name twice is refused, named (one column showed under both names)', async () => {
+    expect((await query(bq.endpoint, 'select 1 as k, 2 as k')).error).toMatchObject({ reason: 'notImplemented', message: 'The local BigQuery accepted this query but cannot evaluate it (a result with the column name k twice; BigQuery answers both)' });
+  });
+
   it('a CREATE TABLE AS SELECT with an unnamed column is refused, as BigQuery does', async () => {
     expect((await query(bq.endpoint, 'create schema `p`.`rn`')).error).toBeUndefined();
     expect((await query(bq.endpoint, 'create table `p`.`rn`.`t` as select 1')).error?.message).toBe('CREATE TABLE columns must be named, but column 1 has no name at [1:30]');

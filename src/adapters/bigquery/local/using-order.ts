@@ -32,11 +32,13 @@ const UNNAMED = /^\$col\d+$/;
 
 /**
  * A query's rows (columns in DuckDB's order, named `duckNames`) in the analyzer's order `names` (its own
- * names, `$colN` for an unnamed column): a named column by its name, the unnamed ones in their order. A name
- * found twice cannot be placed: refused.
+ * names, `$colN` for an unnamed column): a named column by its name, the unnamed ones in their order. When
+ * the orders differ, a name found twice cannot be placed: refused.
  */
 export function reorderRows<T>(rows: T[][], duckNames: string[], names: string[]): T[][] {
   const duck = duckNames.map((n) => n.toLowerCase());
+  // Already in order (no `select *` moved a USING column): nothing to place, a name twice included.
+  if (duck.length === names.length && names.every((n, i) => UNNAMED.test(n) || n.toLowerCase() === duck[i])) return rows;
   const named = names.filter((n) => !UNNAMED.test(n)).map((n) => n.toLowerCase());
   const claimed = new Set<number>();
   const at: number[] = [];
