@@ -33,14 +33,14 @@ function shape(t: TypeProto | undefined): string {
 export const namesKey = (names: string[]): string => names.map((n) => n.toLowerCase()).join(',');
 
 /**
- * The literals holding STRUCTs in a resolved statement (positions in bytes from `offset`), and the field
- * names of every STRUCT it builds from expressions (STRUCT(x, …) that is not a constant).
+ * The literals holding STRUCTs in a resolved statement (positions in bytes from `offset`), and how many
+ * STRUCTs it builds from expressions (STRUCT(x, …) that is not a constant) with each list of field names.
  */
-export function structLiterals(root: unknown, text: string, offset: number): { literals: StructLiteral[]; made: Set<string> } {
+export function structLiterals(root: unknown, text: string, offset: number): { literals: StructLiteral[]; made: Map<string, number> } {
   const bytes = Buffer.from(text, 'utf8');
   const char = (b: number): number => bytes.subarray(0, Math.max(0, b - offset)).toString('utf8').length;
   const literals: StructLiteral[] = [];
-  const made = new Set<string>();
+  const made = new Map<string, number>();
   const seen = (x: unknown): void => {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(seen);
@@ -50,7 +50,10 @@ export function structLiterals(root: unknown, text: string, offset: number): { l
     const range = attr(o, 'parse_location_range');
     const literal = o.value !== undefined && 'has_explicit_type' in o;
     if (literal && holdsStruct(type) && range?.end !== undefined) literals.push({ start: char(Number(range.start ?? 0)), end: char(Number(range.end)), type: type! });
-    if (Array.isArray(o.field_list) && type?.type_kind === 'TYPE_STRUCT') made.add(namesKey((type.struct_type?.field ?? []).map((f) => f.field_name ?? '')));
+    if (Array.isArray(o.field_list) && type?.type_kind === 'TYPE_STRUCT') {
+      const key = namesKey((type.struct_type?.field ?? []).map((f) => f.field_name ?? ''));
+      made.set(key, (made.get(key) ?? 0) + 1);
+    }
     for (const v of Object.values(o)) seen(v);
   };
   seen(root);
@@ -127,4 +130,21 @@ export function literalStructNames(tokens: Token[], literals: StructLiteral[]): 
     if (k !== undefined) walk(k, l.type);
   }
   return out;
+}
+
+/**
+ * A STRUCT(…) field as written, tokens [start, end): its name ('' for none: `_field_n`) and its value's tokens.
+ * `x AS a` is `a`; a path (`x`, `t.x`) is named after its last part, as BigQuery infers; a constant is unnamed.
+ */
+export function writtenField(t: Token[], start: number, end: number): { name: string; value: [number, number] } {
+  const sig: number[] = [];
+  for (let j = start; j < end; j++) if (significant(t[j]!)) sig.push(j);
+  const last = sig.at(-1)!;
+  const before = sig.at(-2);
+  if (before !== undefined && wordOf(t[before]) === 'as') return { name: t[last]!.text, value: [start, before] };
+  const constant = sig.length === 1 && ['null', 'true', 'false'].includes(wordOf(t[last]));
+  const dot = (j: number): boolean => t[j]?.kind === 'punct' && t[j]!.text === '.';
+  const path = !constant && sig.length % 2 === 1 && sig.every((j, k) => (k % 2 === 0 ? ['word', 'ident'].includes(t[j]!.kind) : dot(j)));
+  if (path) return { name: t[last]!.text.split('.').at(-1)!, value: [start, end] };
+  return { name: '', value: [start, end] };
 }

@@ -20,7 +20,7 @@ import { analyticForm } from './analytic-windows.js';
 import type { AnalyticCall } from './aggregate-forms.js';
 import { nanOrderBy } from './nan-order.js';
 import { floatUsingJoin } from './float-using.js';
-import { literalStructNames, namesKey, type StructLiteral } from './struct-names.js';
+import { literalStructNames, namesKey, writtenField, type StructLiteral } from './struct-names.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -40,7 +40,7 @@ export interface TranslateContext {
   /** The element names of the statement's UNNESTs of STRUCTs, and of others (unnest-forms.ts). */
   unnests?: { struct: Set<string>; other: Set<string>; offsets?: Map<string, string> };
   /** The statement's literals holding STRUCTs and the field names of its STRUCTs of expressions (struct-names.ts). */
-  structs?: { literals: StructLiteral[]; made: Set<string> };
+  structs?: { literals: StructLiteral[]; made: Map<string, number> };
 }
 
 /** Translates tokens to DuckDB SQL; function-calls.ts reads arguments and nested forms through it. */
@@ -51,12 +51,15 @@ export class Translator {
   private readonly written = new Set<PlacedSite>();
   /** A literal STRUCT(…)'s field names by its `(` token: its final type's (struct-names.ts). */
   private readonly structNames: Map<number, string[]>;
+  /** The STRUCTs of expressions not yet written, by their field names: each written one must be one of them. */
+  private readonly madeLeft?: Map<string, number>;
 
   constructor(readonly t: Token[], private readonly ctx: TranslateContext) {
     const placed = ctx.sites?.length ? placeSites(t, ctx.sites) : new Map<number, PlacedSite[]>();
     if (!placed) throw new Untranslatable('an expression whose operand types matter, not found in the statement text');
     this.sites = placed;
     this.structNames = ctx.structs ? literalStructNames(t, ctx.structs.literals) : new Map();
+    this.madeLeft = ctx.structs ? new Map(ctx.structs.made) : undefined;
   }
 
   next(i: number): number {
@@ -244,10 +247,12 @@ export class Translator {
     const open = this.next(i);
     const close = closing(this.t, open);
     const r = argumentRanges(this.t, open);
+    const args: string[] = [];
     const tokensOf = (k: number): Token[] => (r[k] ? this.t.slice(r[k]![0], r[k]![1]).filter(significant) : []);
     const c: Call = {
       name, f, open, close, r,
-      a: (k) => this.arg(r[k]),
+      // Once per argument, however often a form writes it (a STRUCT of expressions is counted as it is written).
+      a: (k) => (args[k] ??= this.arg(r[k])),
       part: (k) => {
         const x = tokensOf(k);
         if (x.length !== 1 || x[0]!.kind !== 'word') throw new Untranslatable(`${name} with part ${x.map((y) => y.text).join(' ')}`);
@@ -266,33 +271,22 @@ export class Translator {
   }
 
   /**
-   * STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y). A field without a name is `_field_N`, as in BigQuery; one
-   * written as a path (`x`, `t.x`) is named after its last part. A literal takes its final type's names (BigQuery
-   * coerces by position, DuckDB by name); a STRUCT of expressions whose names the analyzer changed is refused.
+   * STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y) (struct-names.ts): a literal takes its final type's names
+   * (BigQuery coerces by position, DuckDB by name); a STRUCT of expressions whose names the analyzer changed is refused.
    */
   struct(open: number, r: [number, number][]): string {
-    const written = r.map(([start, end]) => this.fieldName(start, end));
+    const written = r.map(([start, end]) => writtenField(this.t, start, end));
     const given = this.structNames.get(open);
-    const made = this.ctx.structs?.made;
-    if (!given && made && !made.has(namesKey(written.map((w) => w.name)))) {
-      throw new Untranslatable('a STRUCT of expressions whose field names BigQuery takes from another STRUCT (matched by position)');
+    const key = namesKey(written.map((w) => w.name));
+    if (!given && this.madeLeft) {
+      const left = this.madeLeft.get(key) ?? 0;
+      if (left <= 0) throw new Untranslatable('a STRUCT of expressions whose field names BigQuery takes from another STRUCT (matched by position)');
+      this.madeLeft.set(key, left - 1);
     }
     const fields = written.map((w, k) => `${quoteIdent((given ? given[k] : w.name) || `_field_${k + 1}`)} := ${this.emit(w.value[0], w.value[1]).trim()}`);
     return `struct_pack(${fields.join(', ')})`;
   }
 
-  /** A STRUCT field as written: its name ('' for none) and its value's tokens. */
-  private fieldName(start: number, end: number): { name: string; value: [number, number] } {
-    const sig: number[] = [];
-    for (let j = start; j < end; j++) if (significant(this.t[j]!)) sig.push(j);
-    const last = sig.at(-1)!;
-    const before = sig.at(-2);
-    if (before !== undefined && wordOf(this.t[before]) === 'as') return { name: this.t[last]!.text, value: [start, before] };
-    const constant = sig.length === 1 && ['null', 'true', 'false'].includes(wordOf(this.t[last]));
-    const path = !constant && sig.every((j, k) => (k % 2 === 0 ? ['word', 'ident'].includes(this.t[j]!.kind) : this.isPunct(j, '.'))) && sig.length % 2 === 1;
-    if (path) return { name: this.t[last]!.text.split('.').at(-1)!, value: [start, end] };
-    return { name: '', value: [start, end] };
-  }
 }
 
 /** Tokens [start, end) of a statement as DuckDB SQL. */
