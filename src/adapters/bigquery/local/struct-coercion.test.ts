@@ -35,6 +35,14 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: STRUCTs with other fie
     expect(await rows(sql)).toEqual(expected);
   });
 
+  it('a STRUCT written as a tuple (…) has its unnamed fields (DuckDB’s row had no names: its values read as NULLs)', async () => {
+    expect(await rows("select (1, 'a') as s, [(2, 'b')] as arr")).toEqual([{ s: { _field_1: '1', _field_2: 'a' }, arr: [{ _field_1: '2', _field_2: 'b' }] }]);
+    expect(await rows("select (x, 'a') as s, [(x, 2), (3, x)] as arr from unnest([1]) as x")).toEqual([{ s: { _field_1: '1', _field_2: 'a' }, arr: [{ _field_1: '1', _field_2: '2' }, { _field_1: '3', _field_2: '1' }] }]);
+    expect(await rows("select s from (select 1 as k, struct(1 as a, 'x' as b) as s union all select 2, (2, 'y')) order by k")).toEqual([{ s: { a: '1', b: 'x' } }, { s: { a: '2', b: 'y' } }]);
+    // Not tuples: an IN list, VALUES rows, a bracketed expression.
+    expect((await query(bq.endpoint, 'create temp table v (a int64, b int64); insert into v values (1, 2), (3, 4); select a, b, a in (1, 2) as i, (a + b) * 2 as m from v order by a')).rows?.map((r) => r.f.map((c) => c.v))).toEqual([['1', '2', 'true', '6'], ['3', '4', 'false', '14']]);
+  });
+
   it("a script variable's STRUCT value is written with its type's names too", async () => {
     expect(await rows('declare s default if(false, struct(1 as a, 2 as b), struct(3, 4)); select s')).toEqual([{ s: { a: '3', b: '4' } }]);
     expect(await rows('declare s default struct(1 as a, 2); select s')).toEqual([{ s: { a: '1', _field_2: '2' } }]);

@@ -115,7 +115,8 @@ export function literalStructNames(tokens: Token[], literals: StructLiteral[]): 
       const fields = type.struct_type?.field ?? [];
       const args = argumentRanges(tokens, open);
       if (args.length !== fields.length) return;
-      if (w === 'struct') out.set(open, fields.map((f) => f.field_name ?? ''));
+      // A tuple `(1, 'a')` too: DuckDB's would be a STRUCT without names.
+      if (w === 'struct' || fields.length > 1) out.set(open, fields.map((f) => f.field_name ?? ''));
       args.forEach((r, i) => walk(first(r), fields[i]!.field_type));
       return;
     }
@@ -147,4 +148,31 @@ export function writtenField(t: Token[], start: number, end: number): { name: st
   const path = !constant && sig.length % 2 === 1 && sig.every((j, k) => (k % 2 === 0 ? ['word', 'ident'].includes(t[j]!.kind) : dot(j)));
   if (path) return { name: t[last]!.text.split('.').at(-1)!, value: [start, end] };
   return { name: '', value: [start, end] };
+}
+
+/** What may stand before a tuple `(a, b)` (not a call's name, IN, VALUES or a column list). */
+const TUPLE_AFTER = new Set([',', '(', '=', '!=', '<>', '<', '>', '<=', '>=', '[']);
+const TUPLE_AFTER_WORDS = new Set(['select', 'then', 'else', 'when', 'and', 'or', 'not', 'return']);
+
+/**
+ * Whether the bracket at `open` (`before`: the token before it) is a STRUCT written as a tuple: a literal's
+ * (`names`), or, after an operator, a comma or a clause word, one of the analyzer's STRUCTs of expressions
+ * not yet written (`madeLeft`) has as many unnamed fields.
+ */
+export function isTuple(t: Token[], open: number, before: number, names: Map<number, string[]>, madeLeft: Map<string, number> | undefined): boolean {
+  if (wordOf(t[before]) === 'struct') return false;
+  if (names.has(open)) return true;
+  const b = t[before];
+  const r = argumentRanges(t, open);
+  if (!madeLeft || r.length < 2 || !(b?.kind === 'punct' ? TUPLE_AFTER.has(b.text) : TUPLE_AFTER_WORDS.has(wordOf(b)))) return false;
+  return (madeLeft.get(namesKey(r.map(() => ''))) ?? 0) > 0;
+}
+
+/** Takes one of the analyzer's STRUCTs of expressions with these field names; none left: BigQuery changed its names, refused. */
+export function claimMade(madeLeft: Map<string, number> | undefined, names: string[]): void {
+  if (!madeLeft) return;
+  const key = namesKey(names);
+  const left = madeLeft.get(key) ?? 0;
+  if (left <= 0) throw new Untranslatable('a STRUCT of expressions whose field names BigQuery takes from another STRUCT (matched by position)');
+  madeLeft.set(key, left - 1);
 }

@@ -12,7 +12,7 @@ import { BRACKET_WORDS, DUCKDB_ONLY_RESERVED, DUCKDB_RESERVED_SYNTAX, quoteIdent
 import { timeCall, valueCall, type Call } from './function-calls.js';
 import { DEFAULT_SESSION_USER } from './session-user.js';
 import { CURRENT, interval } from './special-forms.js';
-import { unnestForm } from './unnest-forms.js';
+import { offsetRowFields, unnestForm } from './unnest-forms.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
 import { typedForm } from './typed-forms.js';
@@ -20,7 +20,7 @@ import { analyticForm } from './analytic-windows.js';
 import type { AnalyticCall } from './aggregate-forms.js';
 import { nanOrderBy } from './nan-order.js';
 import { floatUsingJoin } from './float-using.js';
-import { literalStructNames, namesKey, writtenField, type StructLiteral } from './struct-names.js';
+import { claimMade, isTuple, literalStructNames, writtenField, type StructLiteral } from './struct-names.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -169,6 +169,8 @@ export class Translator {
     const tok = this.t[i]!;
     const n = this.next(i);
     if (tok.text === '*' && wordOf(this.t[n]) === 'except' && this.isPunct(this.next(n), '(')) return ['* exclude ', n + 1];
+    // A STRUCT written as a tuple `(x, 'a')` (DuckDB's has no names): a literal, or one the analyzer built with these names.
+    if (tok.text === '(' && isTuple(this.t, i, this.prev(i), this.structNames, this.madeLeft)) return [this.struct(i, argumentRanges(this.t, i), true), closing(this.t, i) + 1];
     if (tok.text === '[' && n < end && ['offset', 'safe_offset', 'ordinal', 'safe_ordinal'].includes(wordOf(this.t[n])) && this.isPunct(this.next(n), '(')) {
       const open = this.next(n);
       const close = closing(this.t, open);
@@ -204,8 +206,8 @@ export class Translator {
     // The bracket's own tokens follow (and the typed sites starting there).
     if (this.isPunct(n, '(') && BRACKET_WORDS.has(w)) return [tok.text, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
-    const offset = this.isPunct(n, '.') && this.isPunct(this.next(n), '*') && this.structUnnest(w) ? this.ctx.unnests?.offsets?.get(w) : undefined;
-    if (offset !== undefined) return [`${quoteIdent(tok.text)}.* exclude (${quoteIdent(offset)})`, this.next(n) + 1];
+    const fields = this.isPunct(n, '.') && this.isPunct(this.next(n), '*') ? offsetRowFields(this, i, this.ctx.unnests?.offsets) : undefined;
+    if (fields) return fields;
     if (this.isPunct(n, '.')) {
       // A dotted function name (`NET.HOST(x)`): its tokens are `net`, `.`, `host`.
       const member = this.next(n);
@@ -274,19 +276,14 @@ export class Translator {
    * STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y) (struct-names.ts): a literal takes its final type's names
    * (BigQuery coerces by position, DuckDB by name); a STRUCT of expressions whose names the analyzer changed is refused.
    */
-  struct(open: number, r: [number, number][]): string {
-    const written = r.map(([start, end]) => writtenField(this.t, start, end));
+  struct(open: number, r: [number, number][], tuple = false): string {
+    // A tuple's fields have no names, paths included.
+    const written = r.map(([start, end]) => (tuple ? { name: '', value: [start, end] as [number, number] } : writtenField(this.t, start, end)));
     const given = this.structNames.get(open);
-    const key = namesKey(written.map((w) => w.name));
-    if (!given && this.madeLeft) {
-      const left = this.madeLeft.get(key) ?? 0;
-      if (left <= 0) throw new Untranslatable('a STRUCT of expressions whose field names BigQuery takes from another STRUCT (matched by position)');
-      this.madeLeft.set(key, left - 1);
-    }
+    if (!given) claimMade(this.madeLeft, written.map((w) => w.name));
     const fields = written.map((w, k) => `${quoteIdent((given ? given[k] : w.name) || `_field_${k + 1}`)} := ${this.emit(w.value[0], w.value[1]).trim()}`);
     return `struct_pack(${fields.join(', ')})`;
   }
-
 }
 
 /** Tokens [start, end) of a statement as DuckDB SQL. */

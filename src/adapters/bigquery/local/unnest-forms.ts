@@ -67,6 +67,13 @@ export function refuseOffsetRowValues(root: unknown): void {
   seen(root);
 }
 
+/** `t.*` of an UNNEST of STRUCTs WITH OFFSET (the word `t` at `i`): its fields without the offset DuckDB's row holds. */
+export function offsetRowFields(tr: Translator, i: number, offsets: Map<string, string> | undefined): [string, number] | undefined {
+  const name = tr.t[i]!.text;
+  const offset = tr.structUnnest(name.toLowerCase()) ? offsets?.get(name.toLowerCase()) : undefined;
+  return offset === undefined ? undefined : [`${quoteIdent(name)}.* exclude (${quoteIdent(offset)})`, tr.next(tr.next(i)) + 1];
+}
+
 const isPunct = (tr: Translator, i: number, text: string): boolean => tr.t[i]?.kind === 'punct' && tr.t[i]!.text === text;
 
 /** UNNEST(arr) AS x in FROM; after JOIN with no ON, BigQuery's correlated join, ` on true` for DuckDB. */
