@@ -68,6 +68,12 @@ export class DuckWarehouse {
     return reader.getRows() as DuckDBValue[][];
   }
 
+  /** A query's rows and DuckDB's names of its columns. */
+  async rowsNamed(sql: string): Promise<{ names: string[]; rows: DuckDBValue[][] }> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return { names: reader.columnNames(), rows: reader.getRows() as DuckDBValue[][] };
+  }
+
   /** Whether a table or view exists (`p.d.t`, or a one-part temp name). */
   async exists(key: string): Promise<'table' | 'view' | undefined> {
     const parts = key.split('.');

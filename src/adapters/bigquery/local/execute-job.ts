@@ -15,6 +15,7 @@ import { LOCAL_LIMIT_PREFIX, RUNTIME_PREFIX } from './untranslatable.js';
 import { bigQueryRuntimeMessage } from './runtime-errors.js';
 import { nullElementField, nullElementMessage } from './array-checks.js';
 import { outputFields } from './resolved-ast.js';
+import { reorderRows } from './using-order.js';
 import { createExternalRows } from './external-tables.js';
 import type { SchemaEffect } from './statement-effects.js';
 import type { ObjectSource } from './load-jobs.js';
@@ -123,7 +124,10 @@ export async function executeStatements(wh: DuckWarehouse, store: TableStore, jo
       ownTransaction = own;
       for (const [i, sql] of plan.sql.entries()) {
         if (plan.query && i === plan.sql.length - 1) {
-          rows = await wh.rows(sql);
+          if (plan.reorder) {
+            const answer = await wh.rowsNamed(sql);
+            rows = reorderRows(answer.rows, answer.names, plan.reorder);
+          } else rows = await wh.rows(sql);
           const field = nullElementField(rows, outputFields(s.node) ?? []);
           if (field) throw new Refused(nullElementMessage(field));
         }

@@ -190,7 +190,7 @@ export function valueCall(c: Call, tr: Translator): string {
       return `list_transform(quantile_disc(${distinct}${keyed}, [${Array.from({ length: n + 1 }, (_, k) => String(k / n)).join(', ')}]), q -> q.v)`;
     }
     case 'struct':
-      return tr.struct(c.r);
+      return tr.struct(c.open, c.r);
     case 'log':
       // LOG(X) is the natural logarithm, LOG(X, Y) the base-Y one; DuckDB's log(x) is base 10, log(b, x) base b.
       return c.r.length === 1 ? `ln(${c.a(0)})` : `log(${c.a(1)}, ${c.a(0)})`;

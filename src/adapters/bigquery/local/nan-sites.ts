@@ -20,11 +20,13 @@ export interface NanSite extends Span {
   /** `NOT IN`, `NOT BETWEEN`. */
   negated: boolean;
   args: Span[];
-  /** The tested value's type when it is a STRUCT or an ARRAY (IN a list or an array: composite-equality.ts). */
+  /** The tested value's type when it is a STRUCT or an ARRAY (IN a list, an array or a subquery: composite-equality.ts). */
   nested?: TypeProto;
 }
 
 const FLOAT = /^TYPE_(DOUBLE|FLOAT)$/;
+/** Words before a bracket that do not name a call: the bracket is the operand (`select (a, b) in …`). */
+const NOT_CALLS = new Set(['select', 'where', 'and', 'or', 'not', 'on', 'when', 'then', 'else', 'having', 'by', 'in', 'as', 'distinct', 'all', 'case', 'qualify', 'set', 'values', 'return', 'is', 'like', 'between']);
 const NESTED = /^TYPE_(STRUCT|ARRAY)$/;
 const typeKind = (x: any): string => x?.type?.type_kind ?? x?.type_kind ?? '';
 
@@ -50,6 +52,8 @@ export class NanSiteFinder {
     if (name === 'ZetaSQL:$case_with_value' && FLOAT.test(types[0] ?? '')) return this.caseValue(o, args[0]);
     if (name === 'ZetaSQL:nullif' && FLOAT.test(types[0] ?? '')) return this.nullif(o);
     if (o.subquery_type === 'IN' && o.in_expr && FLOAT.test(typeKind(attr(leaf(o.in_expr)?.body, 'type')))) return this.membership(o, o.in_expr, 'in-subquery');
+    const tested = o.subquery_type === 'IN' && o.in_expr ? (attr(leaf(o.in_expr)?.body, 'type') as TypeProto | undefined) : undefined;
+    if (tested && NESTED.test(tested.type_kind ?? '')) return { ...this.membership(o, o.in_expr, 'in-subquery'), nested: tested };
     return undefined;
   }
 
@@ -107,7 +111,11 @@ export class NanSiteFinder {
     if (tok?.kind === 'punct' && tok.text === ')') {
       for (let k = last, depth = 0; k >= 0; k--) {
         if (t[k]!.kind === 'punct' && t[k]!.text === ')') depth++;
-        else if (t[k]!.kind === 'punct' && t[k]!.text === '(' && --depth === 0) return k;
+        else if (t[k]!.kind === 'punct' && t[k]!.text === '(' && --depth === 0) {
+          // A call's brackets (`struct(…)`, `round(…)`): the operand starts at its name.
+          const name = this.prev(k);
+          return t[name]?.kind === 'word' && !NOT_CALLS.has(wordOf(t[name])) ? name : k;
+        }
       }
     }
     if (tok?.kind !== 'word' && tok?.kind !== 'ident') throw new Untranslatable(`${what} of FLOAT64 whose tested value is not found in the statement text`);

@@ -8,12 +8,12 @@ import { attr, leaf, type ResolvedNode } from './resolved-ast.js';
 import type { PartitionedTable } from './partition-layout.js';
 
 /** Every table scan in a resolved statement (a MERGE's, UPDATE's or DELETE's target too), with its columns. */
-function scans(node: unknown, out: { table: string; columns: { id: string; name: string }[] }[] = []): typeof out {
+function scans(node: unknown, out: { table: string; node: object; columns: { id: string; name: string }[] }[] = []): typeof out {
   if (Array.isArray(node)) for (const n of node) scans(n, out);
   else if (node && typeof node === 'object') {
     const o = node as Record<string, any>;
     if (o.table && typeof o.table === 'object' && 'full_name' in o.table && attr(o, 'column_list')) {
-      out.push({ table: String(o.table.full_name || o.table.name), columns: (attr(o, 'column_list') as { column_id: string; name: string }[]).map((c) => ({ id: String(c.column_id), name: c.name })) });
+      out.push({ table: String(o.table.full_name || o.table.name), node: o, columns: (attr(o, 'column_list') as { column_id: string; name: string }[]).map((c) => ({ id: String(c.column_id), name: c.name })) });
     }
     for (const v of Object.values(o)) scans(v, out);
   }
@@ -30,15 +30,51 @@ function withoutKey(body: any, key: string): any {
 }
 
 const FILTERS = new Set(['filter_expr', 'join_expr', 'merge_expr', 'match_expr', 'where_expr']);
+const UNIONS = new Set(['UNION_ALL', 'UNION_DISTINCT']);
+
+/** The WITH references of a statement, in order, by name. */
+function withReferences(root: unknown, out: string[] = []): string[] {
+  if (Array.isArray(root)) for (const n of root) withReferences(n, out);
+  else if (root && typeof root === 'object') {
+    const o = root as Record<string, any>;
+    if (typeof o.with_query_name === 'string' && !o.with_subquery) out.push(o.with_query_name);
+    for (const v of Object.values(o)) withReferences(v, out);
+  }
+  return out;
+}
+
+/**
+ * Where a filter can count for a scan: the input of the innermost window (analytic scan) above it, else the
+ * whole statement. A filter above a window changes what the window sees only if it is on the window's
+ * PARTITION BY; BigQuery documents no push-down through one, so none is assumed.
+ */
+function filterScope(root: unknown, scan: object): unknown {
+  let found: unknown;
+  const walk = (x: unknown, scope: unknown): void => {
+    if (found !== undefined || !x || typeof x !== 'object') return;
+    if (x === scan) {
+      found = scope;
+      return;
+    }
+    if (Array.isArray(x)) return x.forEach((v) => walk(v, scope));
+    const o = x as Record<string, any>;
+    const analytic = o.resolved_analytic_scan_node;
+    for (const v of Object.values(o)) walk(v, analytic && v === analytic ? analytic.input_scan ?? scope : scope);
+  };
+  walk(root, root);
+  return found ?? root;
+}
 
 /**
  * The columns a column id stands for, as BigQuery pushes a filter down to the scans: a WITH reference's
  * columns for its query's, a select list's plain column (`d`, `d as day`, or a cast of it to its own type,
  * as dbt_utils.union_relations writes) for the one it names, and a set operation's column for the column at
  * its position in each input (`… union all …`: a filter on its result is a filter on each branch) — so a
- * filter through a CTE, a subquery or a union counts.
+ * filter through a CTE, a subquery or a union counts. Not through INTERSECT or EXCEPT: BigQuery documents no
+ * push-down there, and a query accepted here and refused there would fail on deploy day. `skip`: WITH
+ * references (by their order in the statement) left unlinked.
  */
-function columnSources(root: unknown): (id: string) => Set<string> {
+function columnSources(root: unknown, skip = new Set<number>()): (id: string) => Set<string> {
   const alias = new Map<string, string[]>();
   const link = (from: string, to: string): void => void alias.set(from, [...(alias.get(from) ?? []), to]);
   const entries = new Map<string, string[]>();
@@ -54,14 +90,14 @@ function columnSources(root: unknown): (id: string) => Set<string> {
       const named = plainColumn(o.expr);
       if (named !== undefined) link(String(o.column.column_id), named);
     }
-    if (typeof o.op_type === 'string' && Array.isArray(o.input_item_list)) {
+    if (UNIONS.has(o.op_type) && Array.isArray(o.input_item_list)) {
       const out = ids(attr(o, 'column_list'));
       for (const item of o.input_item_list as { output_column_list?: unknown }[]) ids(item.output_column_list).forEach((id, i) => out[i] !== undefined && link(out[i]!, id));
     }
     for (const v of Object.values(o)) seen(v);
   };
   seen(root);
-  for (const r of refs) (entries.get(r.name) ?? []).forEach((id, i) => r.ids[i] !== undefined && link(r.ids[i]!, id));
+  refs.forEach((r, k) => !skip.has(k) && (entries.get(r.name) ?? []).forEach((id, i) => r.ids[i] !== undefined && link(r.ids[i]!, id)));
   return (id) => {
     const found = new Set<string>();
     const visit = new Set<string>();
@@ -143,19 +179,36 @@ export function partitionFilterRefusal(node: ResolvedNode, tableOf: (name: strin
   if (/^resolved_create_/.test(node.kind) && !/create_table_as_select/.test(node.kind)) return undefined;
   // An INSERT's target is written, not read (its `table_scan`): only its query's scans need the filter.
   const body = node.kind === 'resolved_insert_stmt_node' ? withoutKey(node.body, 'table_scan') : node.body;
-  let filters: Conjunct[] | undefined;
-  let sources: ((id: string) => Set<string>) | undefined;
+  let linkings: ((id: string) => Set<string>)[] | undefined;
   for (const scan of scans(body)) {
     const t = tableOf(scan.table);
     if (!t?.requirePartitionFilter || !t.partitioning) continue;
     const field = t.partitioning.field.toLowerCase();
-    filters ??= filterConjuncts(body);
-    sources ??= columnSources(body);
+    const filters = filterConjuncts(filterScope(body, scan.node));
+    linkings ??= referenceLinkings(body);
     const ids = new Set(scan.columns.filter((c) => c.name.toLowerCase() === field).map((c) => c.id));
-    // Each column the conjunct names stands for this scan's partition column (in the branch that reads it).
-    const onField = (id: string): boolean => [...sources!(id)].some((s) => ids.has(s));
-    const qualifies = (c: Conjunct): boolean => (c instanceof Set ? c.size > 0 && [...c].every(onField) : c.or.every((branch) => branch.some(qualifies)));
-    if (!filters.some(qualifies)) return `Cannot query over table '${scan.table}' without a filter over column(s) '${t.partitioning.field}' that can be used for partition elimination`;
+    // Through each reference of a CTE read more than once (BigQuery inlines each), some conjunct stands for this scan's partition column.
+    const filtered = linkings.every((sources) => {
+      const onField = (id: string): boolean => [...sources(id)].some((s) => ids.has(s));
+      const qualifies = (c: Conjunct): boolean => (c instanceof Set ? c.size > 0 && [...c].every(onField) : c.or.every((branch) => branch.some(qualifies)));
+      return filters.some(qualifies);
+    });
+    if (!filtered) return `Cannot query over table '${scan.table}' without a filter over column(s) '${t.partitioning.field}' that can be used for partition elimination`;
   }
   return undefined;
+}
+
+/**
+ * The column linkings to check a scan's filter through: all references linked; and for a CTE read more than
+ * once, one linking per reference with its other references unlinked (a filter on one of them does not filter
+ * the scan another one inlines).
+ */
+function referenceLinkings(body: unknown): ((id: string) => Set<string>)[] {
+  const refs = withReferences(body);
+  const out = [columnSources(body)];
+  refs.forEach((name, k) => {
+    const others = refs.map((n, j) => (n === name && j !== k ? j : -1)).filter((j) => j >= 0);
+    if (others.length) out.push(columnSources(body, new Set(others)));
+  });
+  return out;
 }

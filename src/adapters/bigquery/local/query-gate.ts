@@ -8,7 +8,10 @@
 import type { ZetaSql } from './zetasql-service.js';
 import type { AnalyzerSettings } from './analyzer-options.js';
 import type { TableField, TypeProto } from './bigquery-types.js';
-import { buildCatalog, canonicalName, informationSchemaView, INFORMATION_SCHEMA_VIEWS, TYPE_ALIASES } from './analyzer-catalog.js';
+import { buildCatalog, canonicalName, informationSchemaView, TYPE_ALIASES } from './analyzer-catalog.js';
+import { detailsOf, jobError, lineColumn, type GateError } from './gate-messages.js';
+import { ScriptSchemas } from './script-schemas.js';
+import { parseScript, unpatched } from './script-parse.js';
 import { attr, expressionType, leaf, type ResolvedNode } from './resolved-ast.js';
 import { engineCheck } from './engine-checks.js';
 import { schemaEffects, type SchemaEffect } from './statement-effects.js';
@@ -41,10 +44,8 @@ export interface AnalyzedStatement {
   variable?: { names: string[]; type?: string; value?: string; resolved?: unknown };
 }
 
-export interface GateError {
-  reason: 'invalidQuery' | 'notFound' | 'notImplemented';
-  message: string;
-}
+
+export type { GateError } from './gate-messages.js';
 
 export interface GateOutcome {
   statements: AnalyzedStatement[];
@@ -54,95 +55,6 @@ export interface GateOutcome {
   paths: string[][];
   error?: GateError;
 }
-
-/** `msg [at 3:8]` (ZetaSQL) → BigQuery's `msg at [3:8]`, optionally moved by a snippet's start position. */
-function bigQueryMessage(details: string, origin?: { line: number; column: number }): { message: string; line?: number; column?: number } {
-  const m = /^(.*?)\s*\[at (\d+):(\d+)\]$/s.exec(details.trim());
-  if (!m) return { message: details.trim() };
-  let line = Number(m[2]);
-  let column = Number(m[3]);
-  if (origin) {
-    if (line === 1) column += origin.column - 1;
-    line += origin.line - 1;
-  }
-  return { message: `${m[1]} at [${line}:${column}]`, line, column };
-}
-
-function lineColumn(bytes: Buffer, offset: number): { line: number; column: number } {
-  const before = bytes.subarray(0, offset).toString('utf8');
-  const lines = before.split('\n');
-  return { line: lines.length, column: lines.at(-1)!.length + 1 };
-}
-
-function rangeOf(wrapper: any): { start: number; end: number } {
-  const n = leaf(wrapper);
-  const r = n ? attr(n.body, 'parse_location_range') : undefined;
-  return { start: Number(r?.start ?? 0), end: Number(r?.end ?? 0) };
-}
-
-/** An analyzer refusal as BigQuery's job error: a missing table is `notFound`, the rest `invalidQuery`. */
-function jobError(details: string, ctx: GateContext, origin?: { line: number; column: number }): GateError {
-  const missing = /^Table not found: (.+?) (?:\[at|$)/.exec(details);
-  if (missing) {
-    const [p, d, t] = canonicalName([missing[1]!.replace(/`/g, '')], ctx.project).split('.');
-    if (t) return { reason: 'notFound', message: `Not found: Table ${p}:${d}.${t} was not found in location ${ctx.location}` };
-  }
-  return { reason: 'invalidQuery', message: bigQueryMessage(details, origin).message };
-}
-
-/** A script's view of the warehouse: the store plus what earlier statements of the script changed. */
-class ScriptSchemas {
-  private readonly changed = new Map<string, TableField[] | null>();
-  private readonly layouts = new Map<string, PartitionedTable | undefined>();
-  constructor(private readonly ctx: GateContext) {}
-
-  /** A path's key: `project.dataset.table`, or a temp table's own name. */
-  keyOf(path: string[]): string {
-    return path.length === 1 && !path[0]!.includes('.') ? path[0]! : canonicalName(path, this.ctx.project);
-  }
-
-  columnsOf(path: string[]): TableField[] | undefined {
-    const view = informationSchemaView(path);
-    if (view) return INFORMATION_SCHEMA_VIEWS[view];
-    const key = this.keyOf(path);
-    if (this.changed.has(key)) return this.changed.get(key) ?? undefined;
-    return this.ctx.columnsOf(key);
-  }
-
-  tableOf(key: string): PartitionedTable | undefined {
-    return this.layouts.has(key) ? this.layouts.get(key) : this.ctx.tableOf?.(key);
-  }
-
-  apply(effects: SchemaEffect[]): void {
-    for (const e of effects) {
-      if (e.op === 'create' && !(e.ifNotExists && this.columnsOf(e.key.split('.')))) {
-        this.changed.set(e.key, e.fields);
-        this.layouts.set(e.key, e.kind === 'TABLE' ? { partitioning: e.partitioning, clustering: e.clustering, requirePartitionFilter: e.requirePartitionFilter } : undefined);
-      }
-      if (e.op === 'drop') {
-        this.changed.set(e.key, null);
-        this.layouts.set(e.key, undefined);
-      }
-      if (e.op === 'rename') {
-        this.changed.set(e.to, this.columnsOf(e.key.split('.')) ?? []);
-        this.changed.set(e.key, null);
-        this.layouts.set(e.to, this.tableOf(e.key));
-        this.layouts.set(e.key, undefined);
-      }
-      if (e.op === 'drop-columns') {
-        const gone = new Set(e.names.map((n) => n.toLowerCase()));
-        this.changed.set(e.key, (this.columnsOf(e.key.split('.')) ?? []).filter((f) => !gone.has(f.name.toLowerCase())));
-      }
-      if (e.op === 'add-columns') {
-        const had = this.columnsOf(e.key.split('.')) ?? [];
-        this.changed.set(e.key, [...had, ...e.fields.filter((f) => !had.some((h) => h.name.toLowerCase() === f.name.toLowerCase()))]);
-      }
-    }
-  }
-}
-
-const QUALIFY_PATCH = 'where true ';
-const detailsOf = (e: unknown): string => String((e as { details?: string }).details ?? e);
 
 const PATH_PART = '(?:`[^`]+`|[A-Za-z_][\\w-]*)';
 const ALTER_TARGET = new RegExp(`\\balter\\s+table\\s+(?:if\\s+exists\\s+)?(${PATH_PART}(?:\\s*\\.\\s*${PATH_PART})*)`, 'gi');
@@ -164,6 +76,13 @@ async function namedPaths(zs: ZetaSql, settings: AnalyzerSettings, sql: string):
  * kept (the local server refuses to create them).
  */
 const TEMPLATED = Symbol('templated');
+
+function rangeOf(wrapper: any): { start: number; end: number } {
+  const n = leaf(wrapper);
+  const r = n ? attr(n.body, 'parse_location_range') : undefined;
+  return { start: Number(r?.start ?? 0), end: Number(r?.end ?? 0) };
+}
+
 
 function scriptFunction(node: ResolvedNode): unknown {
   if (node.kind !== 'resolved_create_function_stmt_node' || attr(node.body, 'create_scope') !== 'CREATE_TEMP') return undefined;
@@ -290,34 +209,6 @@ class ScriptAnalysis {
     const { start, end } = rangeOf(wrapper);
     return this.statement(start, end);
   }
-}
-
-/**
- * Parses the script. BigQuery has since dropped the rule that QUALIFY needs a WHERE, GROUP BY or HAVING;
- * this ZetaSQL build's parser still has it, so `where true ` is put before such a QUALIFY (the places
- * are returned, to move positions in later messages back).
- */
-async function parseScript(zs: ZetaSql, settings: AnalyzerSettings, original: string): Promise<{ parsed?: any; sql: string; inserted: { line: number; column: number }[]; error?: string }> {
-  let sql = original;
-  const inserted: { line: number; column: number }[] = [];
-  for (;;) {
-    try {
-      return { parsed: await zs.call('parse', { sql_statement: sql, allow_script: true, options: settings.languageOptions }), sql, inserted };
-    } catch (e) {
-      const message = bigQueryMessage(detailsOf(e)).message;
-      const qualify = /^QUALIFY clause must be used in conjunction with WHERE or GROUP BY or HAVING clause at \[(\d+):(\d+)\]$/.exec(message);
-      if (!qualify || inserted.length >= 16) return { sql, inserted, error: message };
-      const [line, column] = [Number(qualify[1]), Number(qualify[2])];
-      const offset = sql.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
-      sql = `${sql.slice(0, offset)}${QUALIFY_PATCH}${sql.slice(offset)}`;
-      inserted.push({ line, column });
-    }
-  }
-}
-
-/** A message's `at [line:col]` as it was before `where true ` went in. */
-function unpatched(message: string, inserted: { line: number; column: number }[]): string {
-  return message.replace(/ at \[(\d+):(\d+)\]$/, (_m, l: string, c: string) => ` at [${l}:${Number(c) - inserted.filter((i) => i.line === Number(l) && i.column < Number(c)).length * QUALIFY_PATCH.length}]`);
 }
 
 /** Analyzes a job's SQL; stops at the first statement BigQuery would refuse. */

@@ -29,13 +29,17 @@ export function attr(body: any, key: string): any {
   return undefined;
 }
 
-/** The columns a statement outputs or defines, as REST fields (CTAS, views, CREATE TABLE, queries). */
+/** The columns a statement outputs or defines, as REST fields (CTAS, views, CREATE TABLE, queries); an unnamed one is `f0_`, `f1_`, … as BigQuery answers. */
 export function outputFields(node: ResolvedNode): TableField[] | undefined {
   const defs = attr(node.body, 'column_definition_list') as { name: string; type: TypeProto }[] | undefined;
   if (defs?.length) return defs.map((d) => typeToField(d.name, d.type));
   const out = attr(node.body, 'output_column_list') as { name: string; column: { type: TypeProto } }[] | undefined;
-  return out ? out.map((c) => typeToField(c.name, c.column.type)) : undefined;
+  let unnamed = 0;
+  return out ? out.map((c) => typeToField(ANONYMOUS.test(c.name) ? `f${unnamed++}_` : c.name, c.column.type)) : undefined;
 }
+
+/** The analyzer's name of a result column without a name (`$col2`, its position); BigQuery names the n-th such column `f<n-1>_`. */
+const ANONYMOUS = /^\$col\d+$/;
 
 /** The type of a resolved expression. */
 export function expressionType(wrapper: any): TypeProto | undefined {

@@ -15,10 +15,11 @@ import { statementAnalyticCalls, typedSites } from './typed-sites.js';
 import { rangeValues } from './range-variables.js';
 import { refuseBignumericScale } from './bignumeric-scale.js';
 import { sortsByFloat } from './nan-order.js';
-import { unnestElements } from './unnest-forms.js';
+import { refuseOffsetRowValues, unnestElements } from './unnest-forms.js';
+import { refuseStructRenames, structLiterals } from './struct-names.js';
 import { stagedArrayChecks, writtenArrayChecks } from './array-checks.js';
-import { attr, outputFields } from './resolved-ast.js';
-import { inAnalyzerOrder } from './using-order.js';
+import { attr, leaf, outputFields } from './resolved-ast.js';
+import { hasUsing, inAnalyzerOrder } from './using-order.js';
 
 export interface Plan {
   /** DuckDB statements, in order. */
@@ -37,6 +38,8 @@ export interface Plan {
   atomic?: boolean;
   /** Temp macros the statements create (a temp function's), dropped when the job ends. */
   macros?: string[];
+  /** The query's columns as the analyzer names them, in its order (a `select *` over a join USING): using-order.ts. */
+  reorder?: string[];
 }
 
 /**
@@ -80,7 +83,7 @@ function createPlan(s: AnalyzedStatement, e: Extract<SchemaEffect, { op: 'create
   const tokens = tokenize(s.text);
   const as = topLevelAs(tokens);
   const translated = as >= 0 ? translateRange(tokens, as + 1, tokens.length, ctx).trim() : undefined;
-  const query = translated && e.kind !== 'VIEW' ? inAnalyzerOrder(translated, tokens, e.fields.map((f) => f.name)) : translated;
+  const query = translated ? inAnalyzerOrder(translated, tokens, e.fields.map((f) => f.name)) : translated;
   const base = { projects: projectOf(e.key), ...(e.ifNotExists ? { unlessExists: e.key } : {}) };
   if (e.kind === 'VIEW') {
     if (!query) throw new Untranslatable('a view without a query');
@@ -128,13 +131,37 @@ function writeChecks(s: AnalyzedStatement, text: (sql: string) => string): strin
   return writtenArrayChecks(text(s.text.slice(char(Number(range.start ?? 0)), char(Number(range.end)))), columns);
 }
 
+/** `insert` (after any comments) not followed by `into`. */
+const LEADING_INSERT = /^((?:\s|\/\*[\s\S]*?\*\/|--[^\n]*\n)*insert\s+)(?!into\b)/i;
+
+/** An INSERT whose query has a USING join, its query's columns in the analyzer's order (they are written by position). */
+function insertInAnalyzerOrder(s: AnalyzedStatement, ctx: TranslateContext): string | undefined {
+  const tokens = tokenize(s.text);
+  if (s.node.kind !== 'resolved_insert_stmt_node' || !hasUsing(tokens)) return undefined;
+  const query = leaf(attr(s.node.body, 'query'));
+  const range = query ? attr(query.body, 'parse_location_range') : undefined;
+  const names = ((attr(s.node.body, 'query_output_column_list') ?? []) as { name: string }[]).map((c) => c.name);
+  if (s.offset === undefined || range?.end === undefined || !names.length) throw new Untranslatable('an INSERT of a query with a USING join whose query is not found in the statement text');
+  const bytes = Buffer.from(s.text, 'utf8');
+  const char = (b: number): number => bytes.subarray(0, Math.max(0, b - s.offset!)).toString('utf8').length;
+  const [start, end] = [char(Number(range.start ?? 0)), char(Number(range.end))];
+  const from = tokens.findIndex((t) => (t.at ?? -1) >= start);
+  const to = tokens.findIndex((t) => (t.at ?? -1) >= end);
+  const upTo = to < 0 ? tokens.length : to;
+  const ordered = inAnalyzerOrder(translateRange(tokens, from, upTo, ctx).trim(), tokens, names);
+  if (ordered === translateRange(tokens, from, upTo, ctx).trim()) throw new Untranslatable('an INSERT of a query with a USING join whose columns are not found by name');
+  return `${translateRange(tokens, 0, from, ctx)}${ordered} ${translateRange(tokens, upTo, tokens.length, ctx)}`.trim();
+}
+
 /** The DuckDB statements for one accepted statement. */
 export function planStatement(s: AnalyzedStatement, script: TranslateContext): Plan {
   const kind = s.node.kind;
   refuseTypedGaps(s.node.body);
   refuseBignumericScale(s.node.body);
+  refuseStructRenames(s.node.body);
+  refuseOffsetRowValues(s.node.body);
   // The statement's own text is translated knowing its typed sites; a DECLARE's parts are not its text.
-  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body), unnests: unnestElements(s.node.body), rangeValues: rangeValues(s.node.body, s.text, s.offset) };
+  const ctx: TranslateContext = s.offset === undefined ? script : { ...script, sites: typedSites(s.node.body, s.text, s.offset), analytic: statementAnalyticCalls(s.node.body, s.text, s.offset), floatOrder: sortsByFloat(s.node.body), unnests: unnestElements(s.node.body), structs: structLiterals(s.node.body, s.text, s.offset), rangeValues: rangeValues(s.node.body, s.text, s.offset) };
   const text = (sql: string): string => {
     const tokens = tokenize(sql);
     return translateRange(tokens, 0, tokens.length, ctx).trim();
@@ -147,7 +174,7 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
     const v = s.variable.value;
     const typedValue = (sql: string): string => {
       const r = s.variable!.resolved;
-      const own: TranslateContext = r ? { ...ctx, sites: typedSites(r, sql, 0), analytic: statementAnalyticCalls(r, sql, 0), floatOrder: sortsByFloat(r), unnests: unnestElements(r), rangeValues: rangeValues(r, sql, 0) } : ctx;
+      const own: TranslateContext = r ? { ...ctx, sites: typedSites(r, sql, 0), analytic: statementAnalyticCalls(r, sql, 0), floatOrder: sortsByFloat(r), unnests: unnestElements(r), structs: structLiterals(r, sql, 0), rangeValues: rangeValues(r, sql, 0) } : ctx;
       const tokens = tokenize(sql);
       return translateRange(tokens, 0, tokens.length, own).trim();
     };
@@ -159,14 +186,14 @@ export function planStatement(s: AnalyzedStatement, script: TranslateContext): P
   const schema = schemaPlan(s);
   if (schema) return schema;
   if (kind === 'resolved_query_stmt_node') {
-    const names = (outputFields(s.node) ?? []).map((f) => f.name);
-    return { projects: [], sql: [inAnalyzerOrder(text(s.text), tokenize(s.text), names)], query: true };
+    const names = ((attr(s.node.body, 'output_column_list') ?? []) as { name: string }[]).map((c) => c.name);
+    return { projects: [], sql: [text(s.text)], query: true, ...(hasUsing(tokenize(s.text)) ? { reorder: names } : {}) };
   }
   if (/resolved_(insert|update|merge)_stmt_node/.test(kind)) {
     const checks = writeChecks(s, text);
     const merge = kind === 'resolved_merge_stmt_node' ? { refuseIf: mergeCheck(tokenize(s.text), ctx) } : {};
-    // BigQuery's INTO is optional in MERGE, DuckDB's is not.
-    const write = kind === 'resolved_merge_stmt_node' ? text(s.text).replace(/^merge\s+(?!into\b)/i, 'merge into ') : text(s.text);
+    // BigQuery's INTO is optional in MERGE and INSERT, DuckDB's is not.
+    const write = kind === 'resolved_merge_stmt_node' ? text(s.text).replace(/^merge\s+(?!into\b)/i, 'merge into ') : (insertInAnalyzerOrder(s, ctx) ?? text(s.text)).replace(LEADING_INSERT, '$1into ');
     return { projects: [], sql: [write, ...checks], dml: true, ...(checks.length ? { atomic: true } : {}), ...merge };
   }
   if (kind === 'resolved_delete_stmt_node') return { projects: [], sql: [text(s.text)], dml: true };

@@ -12,7 +12,7 @@ import { BRACKET_WORDS, DUCKDB_ONLY_RESERVED, DUCKDB_RESERVED_SYNTAX, quoteIdent
 import { timeCall, valueCall, type Call } from './function-calls.js';
 import { DEFAULT_SESSION_USER } from './session-user.js';
 import { CURRENT, interval } from './special-forms.js';
-import { unnestForm } from './unnest-forms.js';
+import { offsetRowFields, unnestForm } from './unnest-forms.js';
 import { bigQueryError, Untranslatable } from './untranslatable.js';
 import { placeSites, type PlacedSite, type TypedSite } from './typed-sites.js';
 import { typedForm } from './typed-forms.js';
@@ -21,6 +21,7 @@ import type { AnalyticCall } from './aggregate-forms.js';
 import { nanOrderBy } from './nan-order.js';
 import { floatUsingJoin } from './float-using.js';
 import { rangeValueSites, type RangeValues } from './range-variables.js';
+import { claimMade, isTuple, literalStructNames, writtenField, type StructLiteral } from './struct-names.js';
 
 export { duckTypeOfField, quoteIdent, quoteString } from './duckdb-spelling.js';
 
@@ -38,7 +39,9 @@ export interface TranslateContext {
   /** What `session_user()` answers (session-user.ts); DuckDB's own would say `duckdb`. */
   sessionUser?: string;
   /** The element names of the statement's UNNESTs of STRUCTs, and of others (unnest-forms.ts). */
-  unnests?: { struct: Set<string>; other: Set<string> };
+  unnests?: { struct: Set<string>; other: Set<string>; offsets?: Map<string, string> };
+  /** The statement's literals holding STRUCTs and the field names of its STRUCTs of expressions (struct-names.ts). */
+  structs?: { literals: StructLiteral[]; made: Map<string, number> };
   /** The range variables the statement uses as values (range-variables.ts). */
   rangeValues?: RangeValues;
 }
@@ -51,12 +54,18 @@ export class Translator {
   private readonly written = new Set<PlacedSite>();
   /** A range variable used as a value, by token: the struct of its columns (named as the select item it is). */
   private readonly rows: Map<number, string>;
+  /** A literal STRUCT(…)'s field names by its `(` token: its final type's (struct-names.ts). */
+  private readonly structNames: Map<number, string[]>;
+  /** The STRUCTs of expressions not yet written, by their field names: each written one must be one of them. */
+  private readonly madeLeft?: Map<string, number>;
 
   constructor(readonly t: Token[], private readonly ctx: TranslateContext) {
     this.rows = rangeValueSites(t, ctx.rangeValues);
     const placed = ctx.sites?.length ? placeSites(t, ctx.sites) : new Map<number, PlacedSite[]>();
     if (!placed) throw new Untranslatable('an expression whose operand types matter, not found in the statement text');
     this.sites = placed;
+    this.structNames = ctx.structs ? literalStructNames(t, ctx.structs.literals) : new Map();
+    this.madeLeft = ctx.structs ? new Map(ctx.structs.made) : undefined;
   }
 
   next(i: number): number {
@@ -168,6 +177,8 @@ export class Translator {
     const tok = this.t[i]!;
     const n = this.next(i);
     if (tok.text === '*' && wordOf(this.t[n]) === 'except' && this.isPunct(this.next(n), '(')) return ['* exclude ', n + 1];
+    // A STRUCT written as a tuple `(x, 'a')` (DuckDB's has no names): a literal, or one the analyzer built with these names.
+    if (tok.text === '(' && isTuple(this.t, i, this.prev(i), this.structNames, this.madeLeft)) return [this.struct(i, argumentRanges(this.t, i), true), closing(this.t, i) + 1];
     if (tok.text === '[' && n < end && ['offset', 'safe_offset', 'ordinal', 'safe_ordinal'].includes(wordOf(this.t[n])) && this.isPunct(this.next(n), '(')) {
       const open = this.next(n);
       const close = closing(this.t, open);
@@ -203,6 +214,8 @@ export class Translator {
     // The bracket's own tokens follow (and the typed sites starting there).
     if (this.isPunct(n, '(') && BRACKET_WORDS.has(w)) return [tok.text, i + 1];
     if (this.isPunct(n, '(') && !['numeric', 'decimal', 'bignumeric', 'bigdecimal'].includes(w)) return this.call(i);
+    const fields = this.isPunct(n, '.') && this.isPunct(this.next(n), '*') ? offsetRowFields(this, i, this.ctx.unnests?.offsets) : undefined;
+    if (fields) return fields;
     if (this.isPunct(n, '.')) {
       // A dotted function name (`NET.HOST(x)`): its tokens are `net`, `.`, `host`.
       const member = this.next(n);
@@ -244,10 +257,12 @@ export class Translator {
     const open = this.next(i);
     const close = closing(this.t, open);
     const r = argumentRanges(this.t, open);
+    const args: string[] = [];
     const tokensOf = (k: number): Token[] => (r[k] ? this.t.slice(r[k]![0], r[k]![1]).filter(significant) : []);
     const c: Call = {
       name, f, open, close, r,
-      a: (k) => this.arg(r[k]),
+      // Once per argument, however often a form writes it (a STRUCT of expressions is counted as it is written).
+      a: (k) => (args[k] ??= this.arg(r[k])),
       part: (k) => {
         const x = tokensOf(k);
         if (x.length !== 1 || x[0]!.kind !== 'word') throw new Untranslatable(`${name} with part ${x.map((y) => y.text).join(' ')}`);
@@ -265,17 +280,16 @@ export class Translator {
     return [timeCall(c, this) ?? valueCall(c, this), close + 1];
   }
 
-  /** STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y); unnamed fields are _field_N, as in BigQuery. */
-  struct(r: [number, number][]): string {
-    const fields = r.map(([start, end], k) => {
-      const sig = [];
-      for (let j = start; j < end; j++) if (significant(this.t[j]!)) sig.push(j);
-      const last = sig.at(-1)!;
-      const before = sig.at(-2);
-      if (before !== undefined && wordOf(this.t[before]) === 'as') return `${quoteIdent(this.t[last]!.text)} := ${this.emit(start, before).trim()}`;
-      if (sig.length === 1 && (this.t[last]!.kind === 'word' || this.t[last]!.kind === 'ident')) return `${quoteIdent(this.t[last]!.text)} := ${this.emit(start, end).trim()}`;
-      return `${quoteIdent(`_field_${k + 1}`)} := ${this.emit(start, end).trim()}`;
-    });
+  /**
+   * STRUCT(x AS a, y AS b) → struct_pack(a := x, b := y) (struct-names.ts): a literal takes its final type's names
+   * (BigQuery coerces by position, DuckDB by name); a STRUCT of expressions whose names the analyzer changed is refused.
+   */
+  struct(open: number, r: [number, number][], tuple = false): string {
+    // A tuple's fields have no names, paths included.
+    const written = r.map(([start, end]) => (tuple ? { name: '', value: [start, end] as [number, number] } : writtenField(this.t, start, end)));
+    const given = this.structNames.get(open);
+    if (!given) claimMade(this.madeLeft, written.map((w) => w.name));
+    const fields = written.map((w, k) => `${quoteIdent((given ? given[k] : w.name) || `_field_${k + 1}`)} := ${this.emit(w.value[0], w.value[1]).trim()}`);
     return `struct_pack(${fields.join(', ')})`;
   }
 }

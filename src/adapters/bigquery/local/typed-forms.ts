@@ -75,13 +75,14 @@ function nanForm(site: Extract<TypedSite, { kind: 'nan' }>, arg: (k: number) => 
   const x = `(${arg(0)})`;
   const isNan = (v: string): string => `isnan(CAST(${v} AS DOUBLE))`;
   const rest = site.args.slice(1).map((_, k) => `(${arg(k + 1)})`);
-  if (site.nested && (site.form === 'in-list' || site.form === 'in-array')) {
-    // x IN (a, b) is x = a OR x = b, with BigQuery's equality of STRUCTs and ARRAYs; IN UNNEST likewise over the elements.
+  if (site.nested && (site.form === 'in-list' || site.form === 'in-array' || site.form === 'in-subquery')) {
+    // x IN (a, b) is x = a OR x = b, with BigQuery's equality of STRUCTs and ARRAYs; IN UNNEST and IN (subquery) likewise over the elements.
     const nested = site.nested;
-    const pairs = `list_transform(${rest[0]}, strata_e -> ${compositeEquality(nested, x, 'strata_e')})`;
+    const list = site.form === 'in-subquery' ? `(select list(strata_v) from ${rest[0]} as strata_in(strata_v))` : rest[0];
+    const pairs = `list_transform(${list}, strata_e -> ${compositeEquality(nested, x, 'strata_e')})`;
     const any = site.form === 'in-list'
       ? `(${rest.map((r) => compositeEquality(nested, x, r)).join(' OR ')})`
-      : `(CASE WHEN list_contains(${pairs}, true) THEN true WHEN list_count(${pairs}) < len(${rest[0]}) THEN NULL ELSE false END)`;
+      : `(CASE WHEN list_contains(${pairs}, true) THEN true WHEN list_count(${pairs}) < len(${list}) THEN NULL ELSE false END)`;
     return site.negated ? `(NOT ${any})` : any;
   }
   const test = ((): string => {

@@ -20,6 +20,25 @@ describe.skipIf(analyzerPlatformGap)('the local BigQuery: select * over a join U
     expect(await queryRows(bq.endpoint, `with x as (${JOINED}) select * from x join (select 'r' as s) using (s)`)).toEqual([{ s: 'r', j: '2', k: '1' }]);
   });
 
+  it('puts an unnamed column (BigQuery’s f0_, f1_) where the analyzer has it, values under their own names', async () => {
+    const from = "from (select 1 as k, 2 as j) as a left join (select 2 as j, 'r' as s) as b using (j)";
+    expect(await queryRows(bq.endpoint, `select *, j + 1 ${from}`)).toEqual([{ j: '2', k: '1', s: 'r', f0_: '3' }]);
+    expect(await queryRows(bq.endpoint, `select j * 10, *, 'x' ${from}`)).toEqual([{ f0_: '20', j: '2', k: '1', s: 'r', f1_: 'x' }]);
+    // A name twice in a result is refused (the answer's rows were records by name: one column's values under both names).
+    expect((await query(bq.endpoint, `select a.k, b.s as k ${from}`)).error?.message).toBe('The local BigQuery accepted this query but cannot evaluate it (a result with the column name k twice; BigQuery answers both)');
+    expect((await query(bq.endpoint, `select *, j ${from}`)).error?.message).toMatch(/not translated to DuckDB: select \* over a join USING with the column name j twice in its result/);
+  });
+
+  it('writes a view and an INSERT … SELECT * with each value in its own column', async () => {
+    expect((await query(bq.endpoint, 'create schema `p`.`uv`')).error).toBeUndefined();
+    expect((await query(bq.endpoint, `create view \`p\`.\`uv\`.\`v\` as ${JOINED}`)).error).toBeUndefined();
+    expect(await queryRows(bq.endpoint, 'select * from `p`.`uv`.`v`')).toEqual([{ j: '2', k: '1', s: 'r' }]);
+    expect((await query(bq.endpoint, 'create table `p`.`uv`.`t` (j int64, k int64, s string)')).error).toBeUndefined();
+    expect((await query(bq.endpoint, `insert into \`p\`.\`uv\`.\`t\` ${JOINED}`)).error).toBeUndefined();
+    expect((await query(bq.endpoint, `insert into \`p\`.\`uv\`.\`t\` with w as (select 8 as k, 7 as j) select * from w join (select 7 as j, 'w' as s) using (j)`)).error).toBeUndefined();
+    expect(await queryRows(bq.endpoint, 'select j, k, s from `p`.`uv`.`t` order by j')).toEqual([{ j: '2', k: '1', s: 'r' }, { j: '7', k: '8', s: 'w' }]);
+  });
+
   it('writes a CTAS’s table with each value in its own column', async () => {
     expect((await query(bq.endpoint, 'create schema `p`.`uo`')).error).toBeUndefined();
     expect((await query(bq.endpoint, `create table \`p\`.\`uo\`.\`t\` as ${JOINED}`)).error).toBeUndefined();
