@@ -3,6 +3,7 @@ import { duckdbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
 import type { Connection, Warehouse } from '../adapters/contract.js';
 import { createTemplateEngine } from './index.js';
 import type { RenderNode, RunRenderContext } from './types.js';
+import { quotedRunContext } from '../test-support/bare-render.js';
 
 // run_query results read from a real (in-memory) DuckDB, through the engine, as package macros read them.
 let warehouse: Warehouse;
@@ -19,16 +20,9 @@ afterAll(async () => warehouse.close());
 const engine = createTemplateEngine({ projectName: 'p', adapterType: 'duckdb', target: { name: 'dev', schema: 'main', type: 'duckdb' }, vars: {}, env: {}, docs: {}, macroFiles: [] });
 const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: { materialized: 'view' } };
 const render = (src: string): Promise<string> => {
-  const ctx: RunRenderContext = {
-    thisRelation: { schema: 'main', identifier: 'm' },
-    renderRelation: (r) => `"${r.schema}"."${r.identifier}"`,
-    quoteIdentifier: (n) => `"${n}"`,
-    resolveRef: (r) => ({ schema: 'main', identifier: r.name }),
-    resolveSource: (s, t) => ({ schema: s, identifier: t }),
-    isIncremental: false,
-    fullRefresh: false,
+  const ctx: RunRenderContext = quotedRunContext({
     warehouse: { query: (sql) => conn.query(sql), getColumns: async () => [], relationExists: async () => true },
-  };
+  });
   return engine.runRender(node, `{% set t = run_query('select * from t order by id') %}${src}`, ctx).then((s) => s.trim());
 };
 

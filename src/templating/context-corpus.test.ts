@@ -11,6 +11,7 @@ import { loadProject } from '../project/index.js';
 import { targetRules, conventionsOf } from '../adapters/registry.js';
 import { PROJECT_YML, removeProject, writeProject } from '../test-support/fixture-project.js';
 import type { RenderNode, RunRenderContext } from './types.js';
+import { quotedRunContext } from '../test-support/bare-render.js';
 
 interface ContextCase { name: string; template: string; vars: string; expected: string }
 const cases = JSON.parse(readFileSync(new URL('./context-corpus.json', import.meta.url), 'utf8')) as ContextCase[];
@@ -19,15 +20,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: { materialized: 'view' } };
-const run: RunRenderContext = {
-  thisRelation: { schema: 'main', identifier: 'm' },
-  renderRelation: (r) => `"${r.schema}"."${r.identifier}"`,
-  quoteIdentifier: (n) => `"${n}"`,
-  resolveRef: (r) => ({ schema: 'main', identifier: r.name }),
-  resolveSource: (s, t) => ({ schema: s, identifier: t }),
-  isIncremental: false,
-  fullRefresh: false,
-};
+const run: RunRenderContext = quotedRunContext();
 
 async function render(c: ContextCase): Promise<string> {
   const dir = writeProject({ 'project.yml': PROJECT_YML('p', `vars:\n  ${c.vars === '{}' ? '{}' : c.vars}\n`), 'models/m.sql': 'select 1' });

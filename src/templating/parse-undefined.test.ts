@@ -6,6 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { createTemplateEngine } from './index.js';
 import type { RenderNode, RunRenderContext, TemplateEnvironmentOptions } from './types.js';
+import { quotedRunContext } from '../test-support/bare-render.js';
 
 const macros = `
 {% macro latest(rel) %}{% set r = run_query('select max(d) from ' ~ rel) %}{{ return(r.columns[0].values()[0]) }}{% endmacro %}
@@ -22,15 +23,7 @@ const engine = (extra: Partial<TemplateEnvironmentOptions> = {}) =>
   });
 const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: {} };
 
-const runContext = (): RunRenderContext => ({
-  thisRelation: { schema: 'main', identifier: 'm' },
-  renderRelation: (r) => `"${r.schema}"."${r.identifier}"`,
-  quoteIdentifier: (n) => `"${n}"`,
-  resolveRef: (r) => ({ schema: 'main', identifier: r.name }),
-  resolveSource: (s, t) => ({ schema: s, identifier: t }),
-  isIncremental: false,
-  fullRefresh: false,
-});
+const runContext = (): RunRenderContext => quotedRunContext();
 
 const lenient: [string, string][] = [
   ['run_query result at parse', `{% set results = run_query("select max(d) from " ~ ref('x')) %}\n{% set max_d = results.columns[0].values()[0] %}\nselect * from {{ ref('x') }} where d = '{{ max_d }}'`],

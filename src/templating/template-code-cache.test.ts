@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTemplateEngine, TemplateCodeCache } from './index.js';
 import type { RenderNode, RunRenderContext } from './types.js';
+import { quotedRunContext } from '../test-support/bare-render.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -14,15 +15,7 @@ const target = (): string => {
 };
 
 const node: RenderNode = { uniqueId: 'model.p.m', name: 'm', resourceType: 'model', packageName: 'p', file: 'models/m.sql', fqn: ['p', 'm'], config: { materialized: 'incremental' } };
-const context = (incremental: boolean): RunRenderContext => ({
-  thisRelation: { schema: 'main', identifier: 'm' },
-  renderRelation: (r) => `"${r.schema}"."${r.identifier}"`,
-  quoteIdentifier: (n) => `"${n}"`,
-  resolveRef: (r) => ({ schema: 'main', identifier: r.name }),
-  resolveSource: (s, t) => ({ schema: s, identifier: t }),
-  isIncremental: incremental,
-  fullRefresh: false,
-});
+const context = (incremental: boolean): RunRenderContext => quotedRunContext({ isIncremental: incremental });
 const CENTS = '{% macro cents(c) %}({{ c }} / 100.0){% endmacro %}';
 const MODEL = "select id, {{ cents('amount') }} as amount\nfrom {% for p in ['a', 'b'] %}{{ ref(p) }}{% if not loop.last %}, {% endif %}{% endfor %}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}";
 

@@ -16,3 +16,20 @@ export function bareRunContext(warehouse?: TemplateWarehouse): RunRenderContext 
     ...(warehouse ? { warehouse } : {}),
   };
 }
+
+/**
+ * A run context whose refs and sources resolve to themselves, quoted as DuckDB writes them: `ref('x')` is
+ * `"main"."x"`, `source('s', 't')` is `"s"."t"`. `overrides` replaces any part (a warehouse, is_incremental).
+ */
+export function quotedRunContext(overrides: Partial<RunRenderContext> = {}): RunRenderContext {
+  return {
+    thisRelation: { schema: 'main', identifier: 'm' },
+    renderRelation: (r) => `"${r.schema}"."${r.identifier}"`,
+    quoteIdentifier: (n) => `"${n}"`,
+    resolveRef: (r) => ({ schema: 'main', identifier: r.name }),
+    resolveSource: (s, t) => ({ schema: s, identifier: t }),
+    isIncremental: false,
+    fullRefresh: false,
+    ...overrides,
+  };
+}
