@@ -7,7 +7,7 @@
  * The analyzer records no text range for an analytic call, so these are read from the resolved AST by
  * function and argument (its range, or the column it names) and matched to the text by the translation.
  */
-import { attr, leaf } from './resolved-ast.js';
+import { attr, eachObject, leaf } from './resolved-ast.js';
 import { numericFunction } from './numeric-functions.js';
 import { bigQueryError, localLimit } from './untranslatable.js';
 
@@ -36,10 +36,7 @@ function columnOf(wrapper: unknown): string | undefined {
 /** The analytic SUM / AVG / MIN / MAX calls of a resolved statement; `start(arg)` is an argument's text start. */
 export function analyticCalls(root: unknown, start: (arg: unknown) => number | undefined): AnalyticCall[] {
   const calls: AnalyticCall[] = [];
-  const walk = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(walk);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     const call = o.resolved_analytic_function_call_node;
     if (call) {
       let f = call;
@@ -48,9 +45,7 @@ export function analyticCalls(root: unknown, start: (arg: unknown) => number | u
       const arg = (f?.argument_list ?? [])[0];
       if (fn && arg) calls.push({ fn, result: attr(f, 'type')?.type_kind ?? '', argStart: start(arg), column: columnOf(arg) });
     }
-    for (const v of Object.values(o)) walk(v);
-  };
-  walk(root);
+  });
   return calls;
 }
 

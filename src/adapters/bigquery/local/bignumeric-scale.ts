@@ -8,7 +8,7 @@
  * decimals and checked on the data (`*`, `/`, DIV, AVG: numeric-functions.ts keeps a result that fits and
  * refuses one that does not). Text cast to BIGNUMERIC is checked on the data too (casts.ts).
  */
-import { attr, expressionType } from './resolved-ast.js';
+import { attr, eachObject, expressionType } from './resolved-ast.js';
 import { Untranslatable } from './untranslatable.js';
 
 /** Functions whose BIGNUMERIC result keeps within its BIGNUMERIC operands' decimals. */
@@ -43,10 +43,7 @@ function fits(value: unknown): boolean {
 
 /** Throws `Untranslatable` for a BIGNUMERIC expression whose value DECIMAL(38,9) could not hold exactly. */
 export function refuseBignumericScale(node: unknown): void {
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(node, (o) => {
     // A literal's value, alone or inside an array or struct literal.
     if (o.value === 'bignumeric_value' && !fits(o.bignumeric_value)) {
       throw new Untranslatable(`a BIGNUMERIC value with more than 9 decimal digits or 29 integer digits ${LIMIT}`);
@@ -59,7 +56,5 @@ export function refuseBignumericScale(node: unknown): void {
     if (name && attr(o, 'type')?.type_kind === 'TYPE_BIGNUMERIC' && !KEEPS_SCALE.has(name) && !CHECKED_ON_DATA.has(name)) {
       throw new Untranslatable(`BIGNUMERIC ${name.replace(/^\$/, '').toUpperCase()} ${LIMIT}`);
     }
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(node);
+  });
 }

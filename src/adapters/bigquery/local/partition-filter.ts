@@ -4,7 +4,7 @@
  * the resolved statement: the filters' conjuncts, and the columns each filtered column stands for through
  * CTEs, subqueries and set operations, where BigQuery pushes a filter down to the scan.
  */
-import { attr, leaf, type ResolvedNode } from './resolved-ast.js';
+import { attr, eachObject, leaf, type ResolvedNode } from './resolved-ast.js';
 import type { PartitionedTable } from './partition-layout.js';
 
 /** Every table scan in a resolved statement (a MERGE's, UPDATE's or DELETE's target too), with its columns. */
@@ -80,10 +80,7 @@ function columnSources(root: unknown, skip = new Set<number>()): (id: string) =>
   const entries = new Map<string, string[]>();
   const refs: { name: string; ids: string[] }[] = [];
   const ids = (list: unknown): string[] => ((list ?? []) as { column_id: string }[]).map((c) => String(c.column_id));
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     if (typeof o.with_query_name === 'string' && o.with_subquery) entries.set(o.with_query_name, ids(attr(leaf(o.with_subquery)?.body, 'column_list')));
     else if (typeof o.with_query_name === 'string') refs.push({ name: o.with_query_name, ids: ids(attr(o, 'column_list')) });
     if (o.column?.column_id !== undefined && o.expr) {
@@ -94,9 +91,7 @@ function columnSources(root: unknown, skip = new Set<number>()): (id: string) =>
       const out = ids(attr(o, 'column_list'));
       for (const item of o.input_item_list as { output_column_list?: unknown }[]) ids(item.output_column_list).forEach((id, i) => out[i] !== undefined && link(out[i]!, id));
     }
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(root);
+  });
   refs.forEach((r, k) => !skip.has(k) && (entries.get(r.name) ?? []).forEach((id, i) => r.ids[i] !== undefined && link(r.ids[i]!, id)));
   return (id) => {
     const found = new Set<string>();

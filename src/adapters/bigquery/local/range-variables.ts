@@ -9,6 +9,7 @@
 import { significant, wordOf, type Token } from './sql-tokens.js';
 import { quoteIdent } from './duckdb-spelling.js';
 import { Untranslatable } from './untranslatable.js';
+import { eachObject } from './resolved-ast.js';
 
 /** The range variables a statement uses as values (lower-case name → the STRUCT's field names), and those used from a correlated subquery. */
 export interface RangeValues {
@@ -35,10 +36,7 @@ export function rangeValues(root: unknown, text = '', offset = 0): RangeValues {
   /** Scans with a position (a set operation's columns are named `$union_all`): where each column's innermost one starts. */
   const startOf = new Map<string, { start: number; length: number }>();
   const structs: any[] = [];
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     const scan = o.resolved_table_scan_node;
     if (typeof scan?.alias === 'string' && scan.alias) for (const c of (scan.parent?.column_list ?? []) as { column_id: string }[]) aliasOf.set(String(c.column_id), scan.alias);
     if (o.resolved_make_struct_node) structs.push(o.resolved_make_struct_node);
@@ -52,9 +50,7 @@ export function rangeValues(root: unknown, text = '', offset = 0): RangeValues {
       const fields = fieldNames(element.type);
       if (fields.some((f) => f.toLowerCase() === element.name.toLowerCase())) add(element.name.toLowerCase(), fields);
     }
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(root);
+  });
   const bytes = Buffer.from(text, 'utf8');
   // A `$`-named range (a set operation in brackets) is keyed by where its text starts: `@<character index>`.
   const nameOf = (c: { column_id: string; table_name: string }): string => {

@@ -46,3 +46,19 @@ export function expressionType(wrapper: any): TypeProto | undefined {
   const n = leaf(wrapper);
   return n ? (attr(n.body, 'type') as TypeProto | undefined) : undefined;
 }
+
+/**
+ * Visits every object of a resolved AST (wrappers, bodies and their `parent` parts alike), depth first, each
+ * before its children. `visit` returning `'skip'` leaves the object's children unvisited (it may walk the ones
+ * it wants with `eachObject` itself).
+ */
+export function eachObject(root: unknown, visit: (o: Record<string, any>) => void | 'skip'): void {
+  const walk = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(walk);
+    const o = x as Record<string, any>;
+    if (visit(o) === 'skip') return;
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(root);
+}

@@ -7,7 +7,7 @@
  * its position: such a literal is written with the names of its final type (then DuckDB's cast by name is
  * the identity). A STRUCT that is not a literal and changes names is refused: `refuseStructRenames`.
  */
-import { attr, leaf } from './resolved-ast.js';
+import { attr, eachObject, leaf } from './resolved-ast.js';
 import { argumentRanges, significant, wordOf, type Token } from './sql-tokens.js';
 import { Untranslatable } from './untranslatable.js';
 import type { TypeProto } from './bigquery-types.js';
@@ -41,10 +41,7 @@ export function structLiterals(root: unknown, text: string, offset: number): { l
   const char = (b: number): number => bytes.subarray(0, Math.max(0, b - offset)).toString('utf8').length;
   const literals: StructLiteral[] = [];
   const made = new Map<string, number>();
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     // Bodies, not their wrappers: a DECLARE's or SET's value is kept as its body (query-gate.ts).
     const type = attr(o, 'type') as TypeProto | undefined;
     const range = attr(o, 'parse_location_range');
@@ -54,18 +51,13 @@ export function structLiterals(root: unknown, text: string, offset: number): { l
       const key = namesKey((type.struct_type?.field ?? []).map((f) => f.field_name ?? ''));
       made.set(key, (made.get(key) ?? 0) + 1);
     }
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(root);
+  });
   return { literals, made };
 }
 
 /** Throws for a conversion between STRUCT types of other field names that is not a literal's (a column, a STRUCT of expressions). */
 export function refuseStructRenames(root: unknown): void {
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     const cast = o.resolved_cast_node;
     if (cast) {
       const to = attr(cast, 'type') as TypeProto | undefined;
@@ -74,9 +66,7 @@ export function refuseStructRenames(root: unknown): void {
         throw new Untranslatable('a STRUCT value converted to a STRUCT type with other field names (BigQuery matches the fields by position)');
       }
     }
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(root);
+  });
 }
 
 /**

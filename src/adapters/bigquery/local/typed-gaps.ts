@@ -3,7 +3,7 @@
  * statement whose meaning on DuckDB would differ by type is refused here, before anything runs.
  */
 import { Untranslatable } from './untranslatable.js';
-import { attr, expressionType } from './resolved-ast.js';
+import { attr, eachObject, expressionType } from './resolved-ast.js';
 
 const DIFFERING: Record<string, string> = {
   // DATE - DATE is an INTERVAL on BigQuery, a number of days on DuckDB.
@@ -14,10 +14,7 @@ const DIFFERING: Record<string, string> = {
 
 /** Throws `Untranslatable` for a subtraction whose INTERVAL result DuckDB would spell or type differently. */
 export function refuseTypedGaps(node: unknown): void {
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(node, (o) => {
     if (o.function?.name === 'ZetaSQL:$subtract') {
       const [a, b] = ((o.signature?.argument ?? []) as { type?: { type_kind?: string } }[]).map((x) => x.type?.type_kind);
       if (a && a === b && DIFFERING[a]) throw new Untranslatable(DIFFERING[a]!);
@@ -25,7 +22,5 @@ export function refuseTypedGaps(node: unknown): void {
     // DuckDB writes an INTERVAL as `3 days`, BigQuery as `0-0 3 0:0:0`.
     const cast = o.resolved_cast_node;
     if (cast && attr(cast, 'type')?.type_kind === 'TYPE_STRING' && expressionType(cast.expr)?.type_kind === 'TYPE_INTERVAL') throw new Untranslatable('an INTERVAL cast to STRING');
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(node);
+  });
 }

@@ -4,7 +4,7 @@
  * as character ranges of the statement's text. The translation (to-duckdb.ts) writes each one with the
  * typed forms of typed-forms.ts instead of DuckDB's own operator or cast.
  */
-import { attr, leaf } from './resolved-ast.js';
+import { attr, eachObject, leaf } from './resolved-ast.js';
 import { argumentRanges, closing, significant, wordOf, type Token } from './sql-tokens.js';
 import { analyticCalls, needsForm, type AggregateName, type AnalyticCall } from './aggregate-forms.js';
 import { NanSiteFinder, type NanSite } from './nan-sites.js';
@@ -117,10 +117,7 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
   const distinctCalls = new Set<unknown>();
   /** A join's equalities (its join_expr, or the operands of its AND), with the join's type: USING's are among them. */
   const joinEqualities = new Map<unknown, string>();
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     if (o.distinct === true && o.parent?.function) distinctCalls.add(o.parent);
     // A join scan (its type is left out when it is the default, INNER), or a join of an UNNEST (LEFT when outer).
     if (o.join_expr && (o.right_scan || o.array_expr || o.array_expr_list)) {
@@ -184,9 +181,7 @@ export function typedSites(root: unknown, text: string, offset: number): TypedSi
       // Only a folded cast: a plain string literal is translated as written.
       if (at && typeof value === 'string' && /^(safe_)?cast\s*\(|^string\s*\(/i.test(text.slice(at.start, at.end))) sites.push({ kind: 'literal', ...at, value });
     }
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(root);
+  });
   return sites;
 }
 

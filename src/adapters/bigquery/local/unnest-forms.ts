@@ -8,7 +8,7 @@ import { closing, significant, wordOf } from './sql-tokens.js';
 import { CLAUSE_WORDS, quoteIdent } from './duckdb-spelling.js';
 import type { Translator } from './to-duckdb.js';
 import { Untranslatable } from './untranslatable.js';
-import { attr, leaf } from './resolved-ast.js';
+import { attr, eachObject, leaf } from './resolved-ast.js';
 
 /**
  * The element names (lower-case; '' for an UNNEST without alias) of a resolved statement's UNNESTs in FROM:
@@ -17,19 +17,14 @@ import { attr, leaf } from './resolved-ast.js';
  */
 export function unnestElements(root: unknown): { struct: Set<string>; other: Set<string>; offsets: Map<string, string> } {
   const found = { struct: new Set<string>(), other: new Set<string>(), offsets: new Map<string, string>() };
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     const column = o.element_column;
     if (column && o.array_expr && typeof column.name === 'string') {
       const name = column.name.startsWith('$') ? '' : column.name.toLowerCase();
       (column.type?.type_kind === 'TYPE_STRUCT' ? found.struct : found.other).add(name);
       if (column.type?.type_kind === 'TYPE_STRUCT' && typeof o.array_offset_column?.column?.name === 'string') found.offsets.set(name, o.array_offset_column.column.name);
     }
-    for (const v of Object.values(o)) seen(v);
-  };
-  seen(root);
+  });
   return found;
 }
 
@@ -40,31 +35,23 @@ export function unnestElements(root: unknown): { struct: Set<string>; other: Set
  */
 export function refuseOffsetRowValues(root: unknown): void {
   const ids = new Set<string>();
-  const scans = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(scans);
-    const o = x as Record<string, any>;
+  eachObject(root, (o) => {
     if (o.element_column?.type?.type_kind === 'TYPE_STRUCT' && o.array_offset_column && o.array_expr) ids.add(String(o.element_column.column_id));
-    for (const v of Object.values(o)) scans(v);
-  };
-  scans(root);
+  });
   if (!ids.size) return;
-  const seen = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(seen);
-    const o = x as Record<string, any>;
+  const visit = (o: Record<string, any>): 'skip' | void => {
     const field = o.resolved_get_struct_field_node;
     if (field) {
-      for (const [k, v] of Object.entries(field)) if (k !== 'expr' || leaf(v)?.kind !== 'resolved_column_ref_node') seen(v);
-      return;
+      // `t.x` reads a field: the column under it is not the whole value.
+      for (const [k, v] of Object.entries(field)) if (k !== 'expr' || leaf(v)?.kind !== 'resolved_column_ref_node') eachObject(v, visit);
+      return 'skip';
     }
     const ref = o.resolved_column_ref_node;
     if (ref && ids.has(String(attr(ref, 'column')?.column_id))) {
       throw new Untranslatable(`the element of an UNNEST of STRUCTs WITH OFFSET as a whole value (${attr(ref, 'column')?.name}; its fields, as ${attr(ref, 'column')?.name}.x, run)`);
     }
-    for (const v of Object.values(o)) seen(v);
   };
-  seen(root);
+  eachObject(root, visit);
 }
 
 /** `t.*` of an UNNEST of STRUCTs WITH OFFSET (the word `t` at `i`): its fields without the offset DuckDB's row holds. */
