@@ -216,6 +216,11 @@ export class Compiler {
     return { ...this.options.context, renderRelation, ...(vars ? { varsOverride: vars } : {}) };
   }
 
+  /** Whether `is_incremental()` is true for `node`: its hooks render with the answer its SQL had. */
+  isIncremental(node: ManifestNode): boolean {
+    return this.options.isIncremental(node);
+  }
+
   /**
    * How a node's hooks resolve `ref()` and `source()`: as dbt renders a model's hooks in the model's context,
    * under `--sample` a model's or snapshot's hook reads an input with an `event_time` in the sample's window.

@@ -58,7 +58,7 @@ export async function runCustomMaterialization(ctx: NodeRunContext, node: Manife
   // before it begins and after it commits (block-transaction.ts).
   const root = ctx.prepared.project.config.rootDir;
   const tx = blockTransaction(connection, tw, node, dialect.capabilities.transactionalDdl, hookSiteOf(root, ctx.prepared.project.config.configFile, node));
-  const context = runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(node), warehouse: tx.warehouse, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node));
+  const context = runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(node), warehouse: tx.warehouse, isIncremental: ctx.compiler.isIncremental(node), fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, node));
   let outcome;
   try {
     outcome = await engine.runMaterialization(renderNode, block, context, {
