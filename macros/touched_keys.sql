@@ -1,11 +1,44 @@
+{#- The complaints (complaint_id, opened_at) changed since `since`: those whose row in the `facts` changed, and
+    those whose newest change sent them from the quarantining `silver` model to its quarantine
+    (`<silver>__quarantine`, beside it), which left the facts. An incremental mart that recomputed only the
+    former would keep counting a complaint handed to an agent missing from the lookup sheet. -#}
+{% macro changed_complaints(facts, silver, since) %}
+    select complaint_id, opened_at from {{ facts }}
+    where last_changed_at > {{ since }}
+    union all
+    select complaint_id, opened_at from {{ quarantine_of(silver) }}
+    where updated_at > {{ since }}
+{% endmacro %}
+
+{#- The quarantine of a model built with quarantine=true. -#}
+{% macro quarantine_of(model) -%}
+{{ model.incorporate(path={'identifier': model.identifier ~ '__quarantine'}) }}
+{%- endmacro %}
+
+{#- The newest value of `column` in the model being built, or a time before any data. -#}
+{% macro watermark(column) -%}
+coalesce((select max({{ column }}) from {{ this }}), cast('1900-01-01' as timestamp))
+{%- endmacro %}
+
+{#- Removes from the model being built the complaints that left the quarantining `silver` model for its
+    quarantine since the model's last change: a merge only adds and updates rows. For a pre-hook of an
+    incremental run, which runs in the model's transaction, before its merge. -#}
+{% macro delete_quarantined(silver) %}
+delete from {{ this }} as f
+where exists (
+    select 1 from {{ quarantine_of(silver) }} as q
+    where q.complaint_id = f.complaint_id and q.opened_at = f.opened_at
+      and q.updated_at > {{ watermark('last_changed_at') }}
+)
+{% endmacro %}
+
 {#- The `changed` and `touched` CTEs of an incremental mart keyed by `key` (customer_id, agent_id): the keys of
     every event of the complaints changed since the mart's last run (a complaint handed over touches its earlier
     agents too), and the keys whose current version in the `dimension` snapshot is newer than the mart's
     `valid_from` column. The relations are passed in, so the model's refs stay where the parse sees them. -#}
-{% macro touched_keys(key, facts, events, dimension, valid_from) %}
+{% macro touched_keys(key, facts, silver, events, dimension, valid_from) %}
 with changed as (
-    select complaint_id, opened_at from {{ facts }}
-    where last_changed_at > coalesce((select max(last_changed_at) from {{ this }}), cast('1900-01-01' as timestamp))
+    {{- changed_complaints(facts, silver, watermark('last_changed_at')) }}
 ),
 
 touched as (
@@ -16,6 +49,6 @@ touched as (
     where e.opened_at >= (select min(opened_at) from changed)
     union all
     select {{ key }} from {{ dimension }}
-    where dbt_valid_to is null and dbt_valid_from > coalesce((select max({{ valid_from }}) from {{ this }}), cast('1900-01-01' as timestamp))
+    where dbt_valid_to is null and dbt_valid_from > {{ watermark(valid_from) }}
 )
 {% endmacro %}

@@ -5,11 +5,11 @@
     cost more than deleting and appending). A customer removed from the CRM export keeps its row until a
     --full-refresh. -#}
 {{ config(materialized='incremental', unique_key='customer_id', on_schema_change='append_new_columns') }}
-{#- complaint_events is read only by incremental runs, which the parse does not see (as in dbt): -#}
--- depends_on: {{ ref('complaint_events') }}
+{#- complaint_events and complaints are read only by incremental runs, which the parse does not see (as in dbt): -#}
+-- depends_on: {{ ref('complaint_events') }}, {{ ref('complaints') }}
 
 {% if is_incremental() %}
-{{ touched_keys('customer_id', ref('fct_complaints'), ref('complaint_events'), ref('dim_customers'), 'customer_valid_from') }}
+{{ touched_keys('customer_id', ref('fct_complaints'), ref('complaints'), ref('complaint_events'), ref('dim_customers'), 'customer_valid_from') }}
 {% endif %}
 
 select

@@ -1,7 +1,7 @@
 /** The bundled demo and a standard dbt example project, built end to end on a real DuckDB file. */
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, land, run, test as runTests } from './index.js';
@@ -211,8 +211,24 @@ describe('the bundled demo, day by day', () => {
     rmSync(join(dir, 'landing'), { recursive: true, force: true });
     const gen = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--days', '4', '--scale', '0.5', '--start', '2026-02-02', '--out', join(dir, 'landing')], { encoding: 'utf8' });
     expect(gen.status, gen.stderr).toBe(0);
+    withAgentChanges(dir);
     return dir;
   }
+  /**
+   * Two status changes the generator does not make, written into the last day's call log as its newest changes: a clean complaint
+   * of the first day handed to an agent missing from the lookup sheet (its newest state is quarantined, so
+   * it must leave the gold tables), and a quarantined one of the second day handed to a known agent (it
+   * leaves the quarantine for the gold tables).
+   */
+  function withAgentChanges(dir: string): void {
+    const rows = (day: string): string[][] => readFileSync(join(dir, 'landing', 'call_logs', `call_logs_day_${day}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const leaving = rows('2026-02-02').find((r) => r[5] !== 'A99' && /^\d{1,3}$/.test(r[1]!))!;
+    const returning = rows('2026-02-03').find((r) => r[5] === 'A99')!;
+    const event = (r: string[], customer: string, status: string, agent: string): string => [r[0], customer, r[2], r[3], status, agent, '2026-02-05 23:59:59'].join(',');
+    appendFileSync(join(dir, 'landing', 'call_logs', 'call_logs_day_2026-02-05.csv'), `${event(leaving, leaving[1]!, 'in progress', 'A99')}\n${event(returning, '7', 'resolved', 'A01')}\n`);
+    agentChanges = { leaving: leaving[0]!, returning: returning[0]! };
+  }
+  let agentChanges = { leaving: '', returning: '' };
   const goldTables = async (db: string): Promise<Record<string, unknown[]>> => {
     const names = (await queryDuckDb(db, "select table_name from information_schema.tables where table_schema = 'gold' order by 1")).map((r) => String(r.table_name));
     const out: Record<string, unknown[]> = {};
@@ -248,6 +264,13 @@ describe('the bundled demo, day by day', () => {
       expect(y.length, sql).toBeGreaterThan(0);
       expect(y, sql).toEqual(x);
     }
+    // The complaint handed to an unknown agent left gold for the quarantine; the one handed to a known agent
+    // came back from it.
+    const where = (t: string, id: string): Promise<unknown[]> => queryDuckDb(join(daily, 'complaints.duckdb'), `select status, agent_id from ${t} where complaint_id = '${id}'`);
+    expect(await where('silver.complaints__quarantine', agentChanges.leaving)).toEqual([{ status: 'in_progress', agent_id: 'A99' }]);
+    expect(await where('gold.fct_complaints', agentChanges.leaving)).toEqual([]);
+    expect(await where('gold.fct_complaints', agentChanges.returning)).toEqual([{ status: 'resolved', agent_id: 'A01' }]);
+    expect(await where('silver.complaints__quarantine', agentChanges.returning)).toEqual([]);
     // Complaints changed status across days: the daily runs updated rows already in the snapshot.
     const [moved] = await queryDuckDb(join(daily, 'complaints.duckdb'), "select count(*)::int as n from gold.fct_complaints where cast(entered_resolved_at as date) > opened_date");
     expect((moved as { n: number }).n).toBeGreaterThan(5);
