@@ -1,7 +1,7 @@
 {#- An accumulating snapshot: one row per complaint with the time it entered each status and the hours it
-    spent in each ("how long did this complaint spend in each status?"). Incremental: a run takes the
-    complaints whose latest change in silver is newer than the last one already here (silver has read all
-    their changes for the times each status was entered), and merges them by complaint_id (with opened_at, which never changes for a complaint, so that the merge
+    spent in each ("how long did this complaint spend in each status?"). Incremental: a run recomputes the
+    complaints with a status change newer than the last one already here, from all their changes, and
+    merges them by complaint_id (with opened_at, which never changes for a complaint, so that the merge
     skips the blocks of older complaints); the others stay as they are. A merge, not delete+insert: rows
     changed in place cost DuckDB's checkpoint little, deleted ones make it rewrite their blocks. -#}
 {#- A complaint whose newest change sent it to silver's quarantine leaves this table: the merge cannot delete
@@ -15,11 +15,34 @@ with touched as (
     {% if is_incremental() %}
     where updated_at > (select max(last_changed_at) from {{ this }})
     {% endif %}
-)
+),
 
-{#- Entered backlog: its first backlog change, else when it was opened. The times each status was entered come
-    with the complaint from silver, which reads all its changes. #}
-{%- set entered_backlog = 'coalesce(c.entered_backlog_at, c.opened_at)' %}
+milestones as (
+    select
+        e.complaint_id,
+        min(case when e.status = 'backlog' then e.event_at end) as entered_backlog_at,
+        min(case when e.status = 'in_progress' then e.event_at end) as entered_in_progress_at,
+        min(case when e.status = 'resolved' then e.event_at end) as entered_resolved_at,
+        count(*) as status_changes
+    from {{ ref('complaint_events') }} as e
+    inner join touched as t on t.complaint_id = e.complaint_id
+    {% if is_incremental() %}
+    {#- Every change of a complaint carries its opening time: this bound lets the scan skip the older events. #}
+    where e.opened_at >= (select min(opened_at) from touched)
+    {% endif %}
+    group by e.complaint_id
+),
+
+timed as (
+    select
+        t.*,
+        coalesce(m.entered_backlog_at, t.opened_at) as entered_backlog_at,
+        m.entered_in_progress_at,
+        m.entered_resolved_at,
+        m.status_changes
+    from touched as t
+    inner join milestones as m on m.complaint_id = t.complaint_id
+)
 
 select
     c.complaint_id,
@@ -31,13 +54,13 @@ select
     c.status,
     c.opened_at,
     cast(c.opened_at as date) as opened_date,
-    {{ entered_backlog }} as entered_backlog_at,
+    c.entered_backlog_at,
     c.entered_in_progress_at,
     c.entered_resolved_at,
     c.entered_resolved_at as resolved_at,
     {#- Hours in a status: until the next status was entered; null while the complaint is still in it. -#}
     {#- Exact decimals, so that averages downstream do not depend on the order rows are summed in. -#}
-    {{ hours_between(entered_backlog, 'coalesce(c.entered_in_progress_at, c.entered_resolved_at)') }} as hours_in_backlog,
+    {{ hours_between('c.entered_backlog_at', 'coalesce(c.entered_in_progress_at, c.entered_resolved_at)') }} as hours_in_backlog,
     {{ hours_between('c.entered_in_progress_at', 'c.entered_resolved_at') }} as hours_in_progress,
     {{ hours_between('c.opened_at', 'c.entered_resolved_at') }} as resolution_hours,
     c.status_changes,
@@ -45,7 +68,7 @@ select
     case when c.entered_resolved_at is null then null
          else {{ dbt.datediff('c.opened_at', 'c.entered_resolved_at', 'minute') }} > cat.sla_hours * 60 end as sla_breached,
     c.updated_at as last_changed_at
-from touched as c
+from timed as c
 left join {{ ref('complaint_categories') }} as cat
     on c.category_code = cat.category_code
 {#- Rows in opening order: a day's changes touch recent complaints, so the daily merge changes the newest

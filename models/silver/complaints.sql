@@ -2,15 +2,10 @@
     agent, unknown status) are moved to complaints__quarantine, with the failed tests per row, instead of
     flowing into gold.
     Incremental: a run takes the complaints with a status change landed since the last run and recomputes
-    their latest state and the times they entered each status from all their changes; only those rows are checked. A complaint's newest state
+    their latest state from all their changes; only those rows are checked. A complaint's newest state
     decides where it lives (here or in the quarantine), as in one build over all the data. The key includes
     opened_at, which never changes for a complaint, so the merge skips the blocks of older complaints. -#}
 {{ config(materialized='incremental', unique_key=['complaint_id', 'opened_at'], incremental_strategy='merge', quarantine=true, on_schema_change='append_new_columns') }}
-
-{#- One partitioning and order for every window below, so the changes are partitioned and sorted once; the
-    aggregates' frame is the whole complaint (row_number takes no frame). #}
-{%- set newest_first = 'partition by complaint_id order by event_at desc' %}
-{%- set whole_complaint = '(' ~ newest_first ~ ' rows between unbounded preceding and unbounded following)' %}
 
 {% if is_incremental() %}
 with touched as (
@@ -21,9 +16,7 @@ with touched as (
 )
 {% endif %}
 
--- Each complaint as it stands now: its latest status change, with the time it first entered each status and
--- its number of changes (read from all its changes in the same pass, so gold's accumulating snapshot need not
--- read the changes again).
+-- Each complaint as it stands now: its latest status change.
 select
     complaint_id,
     channel,
@@ -33,10 +26,6 @@ select
     status,
     agent_id,
     event_at as updated_at,
-    {%- for s in ['backlog', 'in_progress', 'resolved'] %}
-    min(case when status = '{{ s }}' then event_at end) over {{ whole_complaint }} as entered_{{ s }}_at,
-    {%- endfor %}
-    count(*) over {{ whole_complaint }} as status_changes,
     loaded_at,
     {#- The day of the daily run that wrote the row: the tests in schema.yml check that run's rows. #}
     {{ batch_ds() }} as batch_ds
@@ -47,7 +36,7 @@ where complaint_id is not null
   {#- Every change of a complaint carries its opening time: this bound lets the scan skip the older events. #}
   and opened_at >= (select min(opened_at) from touched)
 {% endif %}
-qualify row_number() over ({{ newest_first }}) = 1
+qualify row_number() over (partition by complaint_id order by event_at desc) = 1
 {#- Rows in opening order: a day's changes touch recent complaints, so the daily merge changes the newest
     blocks only (unordered, it would change a few rows in every block, and DuckDB's checkpoint would
     rewrite them all). #}

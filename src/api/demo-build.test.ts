@@ -106,7 +106,7 @@ describe('the bundled demo', () => {
     const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
     const node = m.nodes['model.complaints.fct_complaints'];
     expect(node).toMatchObject({ resource_type: 'model', fqn: ['complaints', 'gold', 'fct_complaints'], schema: 'gold', alias: 'fct_complaints', original_file_path: 'models/gold/fct_complaints.sql' });
-    expect(node.depends_on.nodes).toEqual(['model.complaints.complaint_categories', 'model.complaints.complaints']);
+    expect(node.depends_on.nodes).toEqual(['model.complaints.complaint_categories', 'model.complaints.complaint_events', 'model.complaints.complaints']);
     expect(m.child_map['model.complaints.fct_complaints']).toContain('model.complaints.mart_complaints_daily');
     expect(m.nodes['model.complaints.complaints'].columns.status.description).toContain('normalisation');
   });

@@ -30,40 +30,31 @@ describe('column lineage on the demo', () => {
   it('strata lineage prints the upstream tree down to the landing sources, before any catalog exists', async () => {
     const r = await strata(['lineage', 'fct_complaints.resolution_hours']);
     expect(r.code, r.err).toBe(0);
-    // resolution_hours = hours from complaints.opened_at to complaints.entered_resolved_at, the first 'resolved'
-    // status change of the complaint's events (a window over them: min(case when status = 'resolved' then
-    // event_at end) over (partition by complaint_id …)), each channel traced down to its landing source.
+    // resolution_hours = hours from complaints.opened_at to the first 'resolved' status change of the complaint's
+    // events (min(case when status = 'resolved' then event_at end)), each channel traced down to its landing source.
     const tree = r.out.split('\n').filter((l) => !l.startsWith('note:') && l !== '');
     expect(tree).toEqual([
       'fct_complaints.resolution_hours',
-      '├── complaints.entered_resolved_at  [derived]',
-      '│   ├── complaint_events.complaint_id  [derived]',
-      '│   │   ├── brz_call_logs.call_ref  [renamed]',
-      '│   │   │   └── source landing.call_logs.call_ref  [direct]',
-      '│   │   ├── brz_social_complaints.post_id  [renamed]',
-      '│   │   │   └── source landing.social_complaints.post  [derived]',
-      '│   │   └── brz_web_complaints.ticket_id  [renamed]',
-      '│   │       └── source landing.web_complaints.ticket_id  [direct]',
-      '│   ├── complaint_events.event_at  [aggregated]',
-      '│   │   ├── brz_call_logs.logged_at  [derived]',
-      '│   │   │   └── source landing.call_logs.logged_at  [direct]',
-      '│   │   ├── brz_social_complaints.updated_at  [cast]',
-      '│   │   │   └── source landing.social_complaints.updated_at  [direct]',
-      '│   │   └── brz_web_complaints.updated_at  [cast]',
-      '│   │       └── source landing.web_complaints.updated_at  [direct]',
-      '│   └── complaint_events.status  [aggregated]',
-      '│       ├── brz_call_logs.outcome  [derived]',
-      '│       │   └── source landing.call_logs.outcome  [direct]',
-      '│       ├── brz_social_complaints.status  [derived]',
-      '│       │   └── source landing.social_complaints.triage  [derived]',
-      '│       └── brz_web_complaints.status  [derived]',
-      '│           └── source landing.web_complaints.status  [direct]',
+      '├── complaint_events.event_at  [aggregated]',
+      '│   ├── brz_call_logs.logged_at  [derived]',
+      '│   │   └── source landing.call_logs.logged_at  [direct]',
+      '│   ├── brz_social_complaints.updated_at  [cast]',
+      '│   │   └── source landing.social_complaints.updated_at  [direct]',
+      '│   └── brz_web_complaints.updated_at  [cast]',
+      '│       └── source landing.web_complaints.updated_at  [direct]',
+      '├── complaint_events.status  [aggregated]',
+      '│   ├── brz_call_logs.outcome  [derived]',
+      '│   │   └── source landing.call_logs.outcome  [direct]',
+      '│   ├── brz_social_complaints.status  [derived]',
+      '│   │   └── source landing.social_complaints.triage  [derived]',
+      '│   └── brz_web_complaints.status  [derived]',
+      '│       └── source landing.web_complaints.status  [direct]',
       '└── complaints.opened_at  [derived]',
       '    └── complaint_events.opened_at  [direct]',
       '        ├── brz_call_logs.call_start  [derived]',
       '        │   └── source landing.call_logs.call_start  [direct]',
       '        ├── brz_social_complaints.posted_at  [cast]',
-      '        │   └── source landing.social_complaints.post  [derived] (see above)',
+      '        │   └── source landing.social_complaints.post  [derived]',
       '        └── brz_web_complaints.submitted_at  [cast]',
       '            └── source landing.web_complaints.submitted_at  [direct]',
     ]);
@@ -119,7 +110,8 @@ describe('column lineage on the demo', () => {
     expect(lineage.metadata).toMatchObject({ lineage_version: 1, adapter_type: 'duckdb' });
     expect(lineage.metadata.generated_at).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(lineage.nodes['model.complaints.fct_complaints']!.columns.resolution_hours).toEqual({ upstream: [
-      { node: 'model.complaints.complaints', column: 'entered_resolved_at', kind: 'derived' },
+      { node: 'model.complaints.complaint_events', column: 'event_at', kind: 'aggregated' },
+      { node: 'model.complaints.complaint_events', column: 'status', kind: 'aggregated' },
       { node: 'model.complaints.complaints', column: 'opened_at', kind: 'derived' },
     ] });
     // A struct field of the nested NDJSON is derived from its top-level column.
@@ -149,8 +141,7 @@ describe('column lineage on the demo', () => {
     const filters = await strata(['lineage', 'complaints.complaint_id', '--downstream']);
     expect(filters.out).toContain('fct_complaints.complaint_id  [direct]');
     expect(filters.out).toContain('churn_risk_features.complaints  [aggregated]');
-    // A complaint's events are its window's partition: the times it entered each status derive from its id.
-    const partition = await strata(['lineage', 'complaint_events.complaint_id', '--downstream']);
-    expect(partition.out).toContain('├── complaints.entered_resolved_at  [derived]');
+    // fct_complaints joins complaints to their status changes on complaint_id.
+    expect(filters.out).toContain('complaints.complaint_id is a join key of fct_complaints');
   });
 });
