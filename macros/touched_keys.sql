@@ -1,14 +1,22 @@
-{#- The complaints (complaint_id, opened_at) changed since `since`: those whose row in the `facts` changed, and
-    those whose newest change sent them from the quarantining `silver` model to its quarantine
-    (`<silver>__quarantine`, beside it), which left the facts. An incremental mart that recomputed only the
-    former would keep counting a complaint handed to an agent missing from the lookup sheet. -#}
-{% macro changed_complaints(facts, silver, since) %}
-    select complaint_id, opened_at from {{ facts }}
-    where last_changed_at > {{ since }}
+{#- The complaints (complaint_id, opened_at) of the quarantining `silver` model and of its quarantine
+    (`<silver>__quarantine`, beside it) changed since `since`: a complaint that left for the quarantine must
+    leave the gold tables too, which an incremental mart reading only the facts would miss (a complaint handed
+    to an agent missing from the lookup sheet). -#}
+{% macro changed_complaints(silver, since) %}
+    select complaint_id, opened_at from {{ silver }}
+    where {{ changed_since(since) }}
     union all
     select complaint_id, opened_at from {{ quarantine_of(silver) }}
-    where updated_at > {{ since }}
+    where {{ changed_since(since) }}
 {% endmacro %}
+
+{#- A silver complaint row changed since `since` (a time of change): its newest change is newer, or, in a daily
+    run, this day's run wrote it. The second catches a change delivered late (a call log a day behind), whose
+    time is older than changes already taken to gold; silver recomputed the complaint from all its changes. -#}
+{% macro changed_since(since, alias='') -%}
+{%- set col = (alias ~ '.') if alias else '' -%}
+({{ col }}updated_at > {{ since }}{% if var('ds', '') %} or {{ col }}batch_ds = {{ batch_ds() }}{% endif %})
+{%- endmacro %}
 
 {#- The quarantine of a model built with quarantine=true. -#}
 {% macro quarantine_of(model) -%}
@@ -28,7 +36,7 @@ delete from {{ this }} as f
 where exists (
     select 1 from {{ quarantine_of(silver) }} as q
     where q.complaint_id = f.complaint_id and q.opened_at = f.opened_at
-      and q.updated_at > {{ watermark('last_changed_at') }}
+      and {{ changed_since(watermark('last_changed_at'), 'q') }}
 )
 {% endmacro %}
 
@@ -36,9 +44,9 @@ where exists (
     every event of the complaints changed since the mart's last run (a complaint handed over touches its earlier
     agents too), and the keys whose current version in the `dimension` snapshot is newer than the mart's
     `valid_from` column. The relations are passed in, so the model's refs stay where the parse sees them. -#}
-{% macro touched_keys(key, facts, silver, events, dimension, valid_from) %}
+{% macro touched_keys(key, silver, events, dimension, valid_from) %}
 with changed as (
-    {{- changed_complaints(facts, silver, watermark('last_changed_at')) }}
+    {{- changed_complaints(silver, watermark('last_changed_at')) }}
 ),
 
 touched as (

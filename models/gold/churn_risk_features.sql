@@ -9,7 +9,7 @@
 -- depends_on: {{ ref('complaint_events') }}, {{ ref('complaints') }}
 
 {% if is_incremental() %}
-{{ touched_keys('customer_id', ref('fct_complaints'), ref('complaints'), ref('complaint_events'), ref('dim_customers'), 'customer_valid_from') }}
+{{ touched_keys('customer_id', ref('complaints'), ref('complaint_events'), ref('dim_customers'), 'customer_valid_from') }}
 {% endif %}
 
 select

@@ -1,6 +1,7 @@
 {#- An accumulating snapshot: one row per complaint with the time it entered each status and the hours it
     spent in each ("how long did this complaint spend in each status?"). Incremental: a run recomputes the
-    complaints with a status change newer than the last one already here, from all their changes, and
+    complaints with a status change newer than the last one already here, or (in a daily run) that the day's
+    run of silver wrote, a change delivered late included, from all their changes, and
     merges them by complaint_id (with opened_at, which never changes for a complaint, so that the merge
     skips the blocks of older complaints); the others stay as they are. A merge, not delete+insert: rows
     changed in place cost DuckDB's checkpoint little, deleted ones make it rewrite their blocks. -#}
@@ -13,7 +14,7 @@ with touched as (
     select *
     from {{ ref('complaints') }}
     {% if is_incremental() %}
-    where updated_at > (select max(last_changed_at) from {{ this }})
+    where {{ changed_since(watermark('last_changed_at')) }}
     {% endif %}
 ),
 

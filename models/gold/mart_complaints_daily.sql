@@ -18,7 +18,7 @@ from {{ ref('fct_complaints') }}
 {% if is_incremental() %}
 where opened_date in (
     select distinct cast(opened_at as date)
-    from ({{ changed_complaints(ref('fct_complaints'), ref('complaints'), watermark('last_changed_at')) }}) as changed
+    from ({{ changed_complaints(ref('complaints'), watermark('last_changed_at')) }}) as changed
 )
 {% endif %}
 group by opened_date, channel, category_code

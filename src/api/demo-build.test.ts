@@ -215,20 +215,22 @@ describe('the bundled demo, day by day', () => {
     return dir;
   }
   /**
-   * Two status changes the generator does not make, written into the last day's call log as its newest changes: a clean complaint
-   * of the first day handed to an agent missing from the lookup sheet (its newest state is quarantined, so
-   * it must leave the gold tables), and a quarantined one of the second day handed to a known agent (it
-   * leaves the quarantine for the gold tables).
+   * Three status changes the generator does not make, written into the last day's call log: a clean complaint
+   * of the first day handed to an agent missing from the lookup sheet (its newest state is quarantined, so it
+   * must leave the gold tables), a quarantined one of the second day handed to a known agent (it leaves the
+   * quarantine for the gold tables), and a change of another first-day complaint delivered late: timed on the
+   * second day, older than changes the third day's run already took to gold.
    */
   function withAgentChanges(dir: string): void {
     const rows = (day: string): string[][] => readFileSync(join(dir, 'landing', 'call_logs', `call_logs_day_${day}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-    const leaving = rows('2026-02-02').find((r) => r[5] !== 'A99' && /^\d{1,3}$/.test(r[1]!))!;
+    const clean = rows('2026-02-02').filter((r) => r[5] !== 'A99' && /^\d{1,3}$/.test(r[1]!));
+    const [leaving, late] = [clean[0]!, clean.find((r) => r[0] !== clean[0]![0])!];
     const returning = rows('2026-02-03').find((r) => r[5] === 'A99')!;
-    const event = (r: string[], customer: string, status: string, agent: string): string => [r[0], customer, r[2], r[3], status, agent, '2026-02-05 23:59:59'].join(',');
-    appendFileSync(join(dir, 'landing', 'call_logs', 'call_logs_day_2026-02-05.csv'), `${event(leaving, leaving[1]!, 'in progress', 'A99')}\n${event(returning, '7', 'resolved', 'A01')}\n`);
-    agentChanges = { leaving: leaving[0]!, returning: returning[0]! };
+    const event = (r: string[], customer: string, status: string, agent: string, at = '2026-02-05 23:59:59'): string => [r[0], customer, r[2], r[3], status, agent, at].join(',');
+    appendFileSync(join(dir, 'landing', 'call_logs', 'call_logs_day_2026-02-05.csv'), `${event(leaving, leaving[1]!, 'in progress', 'A99')}\n${event(returning, '7', 'resolved', 'A01')}\n${event(late, late[1]!, 'pending', late[5]!, '2026-02-03 00:00:01')}\n`);
+    agentChanges = { leaving: leaving[0]!, returning: returning[0]!, late: late[0]! };
   }
-  let agentChanges = { leaving: '', returning: '' };
+  let agentChanges = { leaving: '', returning: '', late: '' };
   const goldTables = async (db: string): Promise<Record<string, unknown[]>> => {
     const names = (await queryDuckDb(db, "select table_name from information_schema.tables where table_schema = 'gold' order by 1")).map((r) => String(r.table_name));
     const out: Record<string, unknown[]> = {};
@@ -271,6 +273,9 @@ describe('the bundled demo, day by day', () => {
     expect(await where('gold.fct_complaints', agentChanges.leaving)).toEqual([]);
     expect(await where('gold.fct_complaints', agentChanges.returning)).toEqual([{ status: 'resolved', agent_id: 'A01' }]);
     expect(await where('silver.complaints__quarantine', agentChanges.returning)).toEqual([]);
+    // The late change counts among the complaint's changes in gold (the full build's row, compared above).
+    const [late] = await queryDuckDb(join(daily, 'complaints.duckdb'), `select entered_in_progress_at is not null as progressed from gold.fct_complaints where complaint_id = '${agentChanges.late}'`);
+    expect(late).toEqual({ progressed: true });
     // Complaints changed status across days: the daily runs updated rows already in the snapshot.
     const [moved] = await queryDuckDb(join(daily, 'complaints.duckdb'), "select count(*)::int as n from gold.fct_complaints where cast(entered_resolved_at as date) > opened_date");
     expect((moved as { n: number }).n).toBeGreaterThan(5);
