@@ -212,10 +212,10 @@ async function materializeCompiled(ctx: NodeRunContext, parsed: ManifestNode, co
   // Taken before the node builds: its hooks answer `is_incremental()` as its SQL did, the post-hooks of the run
   // that creates the table included.
   const isIncremental = ctx.compiler.isIncremental(parsed);
-  const renderHook = async (hook: string): Promise<string> => ctx.prepared.engine.runRender(
+  const renderHook = async (hook: string, options?: { isIncremental?: boolean }): Promise<string> => ctx.prepared.engine.runRender(
     renderNodeOf(parsed, ctx.prepared.graph.manifest.packageDirs),
     hook,
-    runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(parsed), warehouse: tw, isIncremental, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, parsed)),
+    runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(parsed), warehouse: tw, isIncremental: options?.isIncremental ?? isIncremental, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, parsed)),
   );
   // A sql_header from YAML is kept as written (as hooks are) and rendered here, where `this` and `target` are known.
   const header = parsed.config.sql_header;

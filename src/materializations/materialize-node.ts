@@ -48,6 +48,12 @@ function hooksOf(node: ManifestNode): NodeHooks {
   return { beforeBegin, pre, post, afterCommit };
 }
 
+/** The input whose hooks render `is_incremental()` as `isIncremental` (a microbatch model's last batch). */
+function withHookAnswer(input: MaterializeInput, isIncremental: boolean): MaterializeInput {
+  const render = input.renderHook;
+  return render ? { ...input, renderHook: (hook) => render(hook, { isIncremental }) } : input;
+}
+
 /** Runs hooks in order; `inTransaction` when they run inside the node's transaction (checked for statements that cannot). */
 async function runHooks(input: MaterializeInput, hooks: PlacedHook[], inTransaction = false): Promise<void> {
   for (const { place, index, sql: text } of hooks) {
@@ -212,7 +218,7 @@ async function materializeWith(input: MaterializeInput & { relations: RelationLo
       result = await materializeExternal(input, sql);
       break;
     case 'incremental':
-      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, () => runHooks(input, hooks.post, true)) : await materializeIncremental(input, sql);
+      result = input.microbatch ? await materializeMicrobatch(input, input.microbatch, (isIncremental) => runHooks(withHookAnswer(input, isIncremental), hooks.post, true)) : await materializeIncremental(input, sql);
       break;
     case 'snapshot': {
       const { rows, created } = await applySnapshot(node, sql, relation, dialect, connection, relations);

@@ -44,7 +44,7 @@ function reason(e: unknown): string {
  * The result says which batches failed (`failedBatches`) and whether others succeeded (`partialSuccess`,
  * dbt 1.9's `PARTIAL SUCCESS (2/3)`), and lists every batch in `batchResults`.
  */
-export async function materializeMicrobatch(input: MaterializeInput & { relations: RelationLookup }, run: MicrobatchRun, postHooks: () => Promise<void> = async () => undefined): Promise<MaterializeResult> {
+export async function materializeMicrobatch(input: MaterializeInput & { relations: RelationLookup }, run: MicrobatchRun, postHooks: (incremental: boolean) => Promise<void> = async () => undefined): Promise<MaterializeResult> {
   const { node, relation, dialect, connection, relations } = input;
   // The model's own column documented with `quote: true` is quoted in the delete of each batch's window.
   const field = eventTimeField(node, (n) => dialect.quoteIdentifier(n)) ?? String(node.config.event_time);
@@ -57,10 +57,12 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
   let rows = 0;
   for (const [i, batch] of batches.entries()) {
     try {
-      const sql = await run.render(batch, exists);
-      const apply = async (): Promise<number> => (exists ? (await applyIncremental(node, sql, relation, dialect, connection, relations, undefined, eventTimeCondition(dialect, field, batch.start, batch.end))).rows : await createFromBatch(input, sql));
-      // As dbt's: the post-hooks run with the last batch, in its transaction (a failing one rolls that batch back).
-      rows += i === batches.length - 1 ? await connection.transaction(async () => { const n = await apply(); await postHooks(); return n; }) : await apply();
+      const incremental = exists;
+      const sql = await run.render(batch, incremental);
+      const apply = async (): Promise<number> => (incremental ? (await applyIncremental(node, sql, relation, dialect, connection, relations, undefined, eventTimeCondition(dialect, field, batch.start, batch.end))).rows : await createFromBatch(input, sql));
+      // As dbt's: the post-hooks run with the last batch, in its transaction (a failing one rolls that batch back),
+      // and answer `is_incremental()` as that batch's SQL did (true after a first batch, --full-refresh or not).
+      rows += i === batches.length - 1 ? await connection.transaction(async () => { const n = await apply(); await postHooks(incremental); return n; }) : await apply();
       exists = true;
       results.successful.push(windowOf(batch));
     } catch (e) {
@@ -73,7 +75,7 @@ export async function materializeMicrobatch(input: MaterializeInput & { relation
       break;
     }
   }
-  if (!batches.length) await postHooks();
+  if (!batches.length) await postHooks(exists);
   const [failed, succeeded] = [results.failed.length, results.successful.length];
   const message = !failed
     ? `INSERT ${rows} (${batches.length} batch${batches.length === 1 ? '' : 'es'})`

@@ -36,7 +36,7 @@ export interface MaterializeInput {
   /** Where warnings about the node go (documented columns its relation lacks), shown with its output. */
   log?: (message: string) => void;
   /** Renders a hook (hooks may be Jinja). */
-  renderHook?: (hook: string) => Promise<string>;
+  renderHook?: (hook: string, options?: { isIncremental?: boolean }) => Promise<string>;
   /** Where the node's hook N is written (a diagnostic about it names that file and line). */
   hookSite?: HookSiteOf;
   /** The project's folder: relative paths of files a materialization writes (`external`) are its. */
