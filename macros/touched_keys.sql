@@ -40,6 +40,19 @@ where exists (
 )
 {% endmacro %}
 
+{#- Removes from the mart being built (incremental by `opened_date`) the days that have a changed complaint but
+    no complaint left in the `facts`: the strategies that replace a day (delete+insert, BigQuery's
+    insert_overwrite) replace only the days the new rows have, so a day whose every complaint left for the
+    quarantine would keep its rows. For a pre-hook of an incremental run. -#}
+{% macro delete_emptied_days(facts, silver) %}
+delete from {{ this }} as m
+where m.opened_date in (
+    select cast(opened_at as date)
+    from ({{ changed_complaints(silver, watermark('last_changed_at')) }}) as changed
+)
+  and not exists (select 1 from {{ facts }} as f where f.opened_date = m.opened_date)
+{% endmacro %}
+
 {#- The `changed` and `touched` CTEs of an incremental mart keyed by `key` (customer_id, agent_id): the keys of
     every event of the complaints changed since the mart's last run (a complaint handed over touches its earlier
     agents too), and the keys whose current version in the `dimension` snapshot is newer than the mart's

@@ -1,6 +1,11 @@
 {#- Incremental by day opened, as mart_ticket_summary: the days with a complaint changed since the last
     run are recomputed and replace their rows (delete+insert on opened_date). -#}
-{{ config(materialized='incremental', unique_key='opened_date', on_schema_change='append_new_columns') }}
+{#- Replacing a day's rows: delete+insert on DuckDB; on BigQuery, whose merge needs a key unique in the new rows,
+    insert_overwrite of the day's partition. A day all of whose complaints left is deleted by the pre-hook. -#}
+{{ config(materialized='incremental', unique_key='opened_date', on_schema_change='append_new_columns',
+          incremental_strategy=('insert_overwrite' if target.type == 'bigquery' else 'delete+insert'),
+          partition_by=({'field': 'opened_date', 'data_type': 'date'} if target.type == 'bigquery' else none),
+          pre_hook="{% if is_incremental() %}{{ delete_emptied_days(ref('fct_complaints'), ref('complaints')) }}{% endif %}") }}
 
 {#- complaints' quarantine is read only by incremental runs, which the parse does not see (as in dbt): -#}
 -- depends_on: {{ ref('complaints') }}

@@ -1,7 +1,7 @@
 /** The bundled demo and a standard dbt example project, built end to end on a real DuckDB file. */
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, land, run, test as runTests } from './index.js';
@@ -9,6 +9,7 @@ import { CapturingReporter } from '../diagnostics/index.js';
 import { copyDemo, copyFixture, repoRoot } from '../test-support/demo-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
 import { landingFigures, type LandingFigures } from '../test-support/landing-figures.js';
+import { addDemoChanges, type DemoChanges } from '../test-support/demo-changes.js';
 
 describe('the bundled demo', () => {
   let dir: string;
@@ -211,26 +212,11 @@ describe('the bundled demo, day by day', () => {
     rmSync(join(dir, 'landing'), { recursive: true, force: true });
     const gen = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--days', '4', '--scale', '0.5', '--start', '2026-02-02', '--out', join(dir, 'landing')], { encoding: 'utf8' });
     expect(gen.status, gen.stderr).toBe(0);
-    withAgentChanges(dir);
+    agentChanges = addDemoChanges(join(dir, 'landing'));
     return dir;
   }
-  /**
-   * Three status changes the generator does not make, written into the last day's call log: a clean complaint
-   * of the first day handed to an agent missing from the lookup sheet (its newest state is quarantined, so it
-   * must leave the gold tables), a quarantined one of the second day handed to a known agent (it leaves the
-   * quarantine for the gold tables), and a change of another first-day complaint delivered late: timed on the
-   * second day, older than changes the third day's run already took to gold.
-   */
-  function withAgentChanges(dir: string): void {
-    const rows = (day: string): string[][] => readFileSync(join(dir, 'landing', 'call_logs', `call_logs_day_${day}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-    const clean = rows('2026-02-02').filter((r) => r[5] !== 'A99' && /^\d{1,3}$/.test(r[1]!));
-    const [leaving, late] = [clean[0]!, clean.find((r) => r[0] !== clean[0]![0])!];
-    const returning = rows('2026-02-03').find((r) => r[5] === 'A99')!;
-    const event = (r: string[], customer: string, status: string, agent: string, at = '2026-02-05 23:59:59'): string => [r[0], customer, r[2], r[3], status, agent, at].join(',');
-    appendFileSync(join(dir, 'landing', 'call_logs', 'call_logs_day_2026-02-05.csv'), `${event(leaving, leaving[1]!, 'in progress', 'A99')}\n${event(returning, '7', 'resolved', 'A01')}\n${event(late, late[1]!, 'pending', late[5]!, '2026-02-03 00:00:01')}\n`);
-    agentChanges = { leaving: leaving[0]!, returning: returning[0]!, late: late[0]! };
-  }
-  let agentChanges = { leaving: '', returning: '', late: '' };
+  /** The changes the generator does not make (test-support/demo-changes.ts), the same in every copy. */
+  let agentChanges: DemoChanges | undefined;
   const goldTables = async (db: string): Promise<Record<string, unknown[]>> => {
     const names = (await queryDuckDb(db, "select table_name from information_schema.tables where table_schema = 'gold' order by 1")).map((r) => String(r.table_name));
     const out: Record<string, unknown[]> = {};
@@ -269,12 +255,15 @@ describe('the bundled demo, day by day', () => {
     // The complaint handed to an unknown agent left gold for the quarantine; the one handed to a known agent
     // came back from it.
     const where = (t: string, id: string): Promise<unknown[]> => queryDuckDb(join(daily, 'complaints.duckdb'), `select status, agent_id from ${t} where complaint_id = '${id}'`);
-    expect(await where('silver.complaints__quarantine', agentChanges.leaving)).toEqual([{ status: 'in_progress', agent_id: 'A99' }]);
-    expect(await where('gold.fct_complaints', agentChanges.leaving)).toEqual([]);
-    expect(await where('gold.fct_complaints', agentChanges.returning)).toEqual([{ status: 'resolved', agent_id: 'A01' }]);
-    expect(await where('silver.complaints__quarantine', agentChanges.returning)).toEqual([]);
+    expect(await where('silver.complaints__quarantine', agentChanges!.leaving)).toEqual([{ status: 'in_progress', agent_id: 'A99' }]);
+    expect(await where('gold.fct_complaints', agentChanges!.leaving)).toEqual([]);
+    expect(await where('gold.fct_complaints', agentChanges!.returning)).toEqual([{ status: 'resolved', agent_id: 'A01' }]);
+    expect(await where('silver.complaints__quarantine', agentChanges!.returning)).toEqual([]);
+    // No mart keeps a day whose every complaint left.
+    const emptied = `date '${agentChanges!.emptiedDay}'`;
+    expect(await queryDuckDb(join(daily, 'complaints.duckdb'), `select opened_date from gold.mart_ticket_summary where opened_date = ${emptied} union all select opened_date from gold.mart_complaints_daily where opened_date = ${emptied}`)).toEqual([]);
     // The late change counts among the complaint's changes in gold (the full build's row, compared above).
-    const [late] = await queryDuckDb(join(daily, 'complaints.duckdb'), `select entered_in_progress_at is not null as progressed from gold.fct_complaints where complaint_id = '${agentChanges.late}'`);
+    const [late] = await queryDuckDb(join(daily, 'complaints.duckdb'), `select entered_in_progress_at is not null as progressed from gold.fct_complaints where complaint_id = '${agentChanges!.late}'`);
     expect(late).toEqual({ progressed: true });
     // Complaints changed status across days: the daily runs updated rows already in the snapshot.
     const [moved] = await queryDuckDb(join(daily, 'complaints.duckdb'), "select count(*)::int as n from gold.fct_complaints where cast(entered_resolved_at as date) > opened_date");

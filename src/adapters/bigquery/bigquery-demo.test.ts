@@ -5,7 +5,6 @@
  */
 import { describe, it, expect, inject } from 'vitest';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import { landingFigures } from '../../test-support/landing-figures.js';
 import { acquireZetaSql } from './local/zetasql-service.js';
 import { analyzerSettings } from './local/analyzer-options.js';
 import { evaluateSelect } from './local/reference-evaluator.js';
-import type { TableField } from './local/bigquery-types.js';
+import { comparedFields, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -148,10 +147,8 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     const compared: string[] = [];
     for (const key of [...bq.tables.keys()].filter((k) => /^acme-demo\.(silver|gold)\./.test(k) && bq.tables.get(k)!.type === 'TABLE').sort()) {
       const [, layer, name] = key.split('.') as [string, string, string];
-      // The demo's median macro is approx_quantiles(x, 2)[offset(1)] on BigQuery (a value of the input; exact here)
-      // and median(x) on DuckDB (the mean of the middle two): a documented difference, not compared.
-      // Load and quarantine times are each build's clock.
-      const fields = bq.tables.get(key)!.fields.filter((f) => !(name === 'mart_complaints_daily' && f.name === 'median_resolution_hours') && !/^(_strata_)?(loaded|quarantined)_at$/.test(f.name));
+      // Not compared: the demo's median (a documented difference of the dialects) and each build's load times.
+      const fields = comparedFields(name, bq.tables.get(key)!.fields);
       const onBigQuery = rowSet(await queryRows(bq.endpoint, `select * from \`acme-demo\`.\`${layer}\`.\`${name}\``, { project: 'acme-demo' }), fields);
       let duckRows = await queryDuckDb(db, `select ${fields.map((f) => f.name).join(', ')} from ${layer}.${name}`);
       const keys = snapshotKeys.get(name);
@@ -271,37 +268,6 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
 let landingEnv: NodeJS.ProcessEnv | undefined;
 /** Days of demo data landed (the demo's own landing/ folder has ten). */
 const DAYS = 3;
-
-/** A value as both sides are compared: floats to 9 significant digits, timestamps as ISO instants. */
-function normal(v: unknown, type: string): unknown {
-  if (v === null || v === undefined) return null;
-  if (type === 'FLOAT' || type === 'NUMERIC') return Number(Number(v).toPrecision(9));
-  if (type === 'TIMESTAMP') {
-    // DuckDB writes a TIMESTAMPTZ's offset as '+00', which Date does not parse: '+00:00'.
-    const text = String(v).replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
-    return new Date(/[zZ]|[+-]\d{2}(:?\d{2})?$/.test(text) ? text : `${text}Z`).toISOString();
-  }
-  if (type === 'DATE') return String(v).slice(0, 10);
-  if (type === 'BOOLEAN') return v === true || v === 'true';
-  return String(v);
-}
-
-/** Each snapshot's unique key columns, by name, from the manifest. */
-function uniqueKeysOfSnapshots(manifestPath: string): Map<string, string[]> {
-  const nodes = Object.values(JSON.parse(readFileSync(manifestPath, 'utf8')).nodes) as { resource_type: string; name: string; config: { unique_key: string | string[] } }[];
-  return new Map(nodes.filter((n) => n.resource_type === 'snapshot').map((n) => [n.name, [n.config.unique_key].flat()]));
-}
-
-/** dbt's dbt_scd_id of a snapshot row: md5 of its key columns and dbt_updated_at as text ('2020-01-04 00:00:00' + offset), joined by '|'. */
-function scdId(row: Record<string, unknown>, keys: string[], offset: string): string {
-  const iso = String(normal(row.dbt_updated_at, 'TIMESTAMP'));
-  const time = `${iso.slice(0, 10)} ${iso.slice(11, 19)}${iso.slice(19, 23).replace(/\.?0+$/, '')}${offset}`;
-  return createHash('md5').update([...keys.map((k) => String(row[k] ?? '')), time].join('|')).digest('hex');
-}
-
-function rowSet(rows: Record<string, unknown>[], fields: TableField[]): string[] {
-  return rows.map((r) => JSON.stringify(fields.map((f) => normal(r[f.name], f.type)))).sort();
-}
 
 /** DuckDB's type names as BigQuery's REST API names the matching type. */
 function duckToBigQuery(t: string): string {

@@ -1,0 +1,48 @@
+/**
+ * The demo's tables on the loopback BigQuery compared with a DuckDB build of the same files: rows as sets of
+ * normalised values (floats to 9 significant digits, timestamps as ISO instants), with a snapshot's
+ * dbt_scd_id recomputed as BigQuery's text of the version time gives it.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TableField } from '../adapters/bigquery/local/bigquery-types.js';
+
+/** A value as both sides are compared. */
+export function normal(v: unknown, type: string): unknown {
+  if (v === null || v === undefined) return null;
+  if (type === 'FLOAT' || type === 'NUMERIC') return Number(Number(v).toPrecision(9));
+  if (type === 'TIMESTAMP') {
+    // DuckDB writes a TIMESTAMPTZ's offset as '+00', which Date does not parse: '+00:00'.
+    const text = String(v).replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
+    return new Date(/[zZ]|[+-]\d{2}(:?\d{2})?$/.test(text) ? text : `${text}Z`).toISOString();
+  }
+  if (type === 'DATE') return String(v).slice(0, 10);
+  if (type === 'BOOLEAN') return v === true || v === 'true';
+  return String(v);
+}
+
+/** Each snapshot's unique key columns, by name, from the manifest. */
+export function uniqueKeysOfSnapshots(manifestPath: string): Map<string, string[]> {
+  const nodes = Object.values(JSON.parse(readFileSync(manifestPath, 'utf8')).nodes) as { resource_type: string; name: string; config: { unique_key: string | string[] } }[];
+  return new Map(nodes.filter((n) => n.resource_type === 'snapshot').map((n) => [n.name, [n.config.unique_key].flat()]));
+}
+
+/** dbt's dbt_scd_id of a snapshot row: md5 of its key columns and dbt_updated_at as text ('2020-01-04 00:00:00' + offset), joined by '|'. */
+export function scdId(row: Record<string, unknown>, keys: string[], offset: string): string {
+  const iso = String(normal(row.dbt_updated_at, 'TIMESTAMP'));
+  const time = `${iso.slice(0, 10)} ${iso.slice(11, 19)}${iso.slice(19, 23).replace(/\.?0+$/, '')}${offset}`;
+  return createHash('md5').update([...keys.map((k) => String(row[k] ?? '')), time].join('|')).digest('hex');
+}
+
+export function rowSet(rows: Record<string, unknown>[], fields: TableField[]): string[] {
+  return rows.map((r) => JSON.stringify(fields.map((f) => normal(r[f.name], f.type)))).sort();
+}
+
+/**
+ * The columns compared: all but the ones each build's clock or dialect decides — load and quarantine times, and
+ * the demo's median (approx_quantiles(x, 2)[offset(1)] on BigQuery, a value of the input; median(x) on DuckDB,
+ * the mean of the middle two).
+ */
+export function comparedFields(table: string, fields: TableField[]): TableField[] {
+  return fields.filter((f) => !(table === 'mart_complaints_daily' && f.name === 'median_resolution_hours') && !/^(_strata_)?(loaded|quarantined)_at$/.test(f.name));
+}
