@@ -1,21 +1,37 @@
 {#- The complaints (complaint_id, opened_at) of the quarantining `silver` model and of its quarantine
-    (`<silver>__quarantine`, beside it) changed since `since`: a complaint that left for the quarantine must
+    (`<silver>__quarantine`, beside it) changed since `since`, as `changed_rows` below says "changed": a
+    complaint that left for the quarantine must
     leave the gold tables too, which an incremental mart reading only the facts would miss (a complaint handed
     to an agent missing from the lookup sheet). -#}
 {% macro changed_complaints(silver, since) %}
-    select complaint_id, opened_at from {{ silver }}
-    where {{ changed_since(since) }}
+    {#- One select per condition, not an `or`: each skips the row groups its column rules out. A complaint may
+        come twice. #}
+    {%- for relation in [silver, quarantine_of(silver)] %}
+    {%- if not loop.first %}
+    union all{% endif %}
+    select complaint_id, opened_at from {{ relation }} where updated_at > {{ since }}
+    {%- if var('ds', '') %}
     union all
-    select complaint_id, opened_at from {{ quarantine_of(silver) }}
-    where {{ changed_since(since) }}
+    select complaint_id, opened_at from {{ relation }} where batch_ds = {{ batch_ds() }}
+    {%- endif %}
+    {%- endfor %}
 {% endmacro %}
 
-{#- A silver complaint row changed since `since` (a time of change): its newest change is newer, or, in a daily
-    run, this day's run wrote it. The second catches a change delivered late (a call log a day behind), whose
-    time is older than changes already taken to gold; silver recomputed the complaint from all its changes. -#}
-{% macro changed_since(since, alias='') -%}
-{%- set col = (alias ~ '.') if alias else '' -%}
-({{ col }}updated_at > {{ since }}{% if var('ds', '') %} or {{ col }}batch_ds = {{ batch_ds() }}{% endif %})
+{#- The rows of the quarantining `silver` model changed since `since` (a time of change), each once: its newest
+    change is newer, or, in a daily run, this day's run wrote it. The second catches a change delivered late (a
+    call log a day behind), timed before changes already taken to gold; silver recomputed the complaint from
+    all its changes. -#}
+{% macro changed_rows(silver, since) %}
+    select * from {{ silver }} where updated_at > {{ since }}
+    {%- if var('ds', '') %}
+    union all
+    select * from {{ silver }} where batch_ds = {{ batch_ds() }} and updated_at <= {{ since }}
+    {%- endif %}
+{% endmacro %}
+
+{#- The condition of `changed_rows` on one row (`alias`: its table's alias), for a small table. -#}
+{% macro changed_since(since, alias) -%}
+({{ alias }}.updated_at > {{ since }}{% if var('ds', '') %} or {{ alias }}.batch_ds = {{ batch_ds() }}{% endif %})
 {%- endmacro %}
 
 {#- The quarantine of a model built with quarantine=true. -#}
@@ -45,12 +61,15 @@ where exists (
     insert_overwrite) replace only the days the new rows have, so a day whose every complaint left for the
     quarantine would keep its rows. For a pre-hook of an incremental run. -#}
 {% macro delete_emptied_days(facts, silver) %}
-delete from {{ this }} as m
-where m.opened_date in (
-    select cast(opened_at as date)
-    from ({{ changed_complaints(silver, watermark('last_changed_at')) }}) as changed
+delete from {{ this }}
+where opened_date in (
+    select d.opened_date
+    from (
+        select distinct cast(opened_at as date) as opened_date
+        from ({{ changed_complaints(silver, watermark('last_changed_at')) }}) as changed
+    ) as d
+    where not exists (select 1 from {{ facts }} as f where f.opened_date = d.opened_date)
 )
-  and not exists (select 1 from {{ facts }} as f where f.opened_date = m.opened_date)
 {% endmacro %}
 
 {#- The `changed` and `touched` CTEs of an incremental mart keyed by `key` (customer_id, agent_id): the keys of

@@ -11,10 +11,10 @@
           pre_hook="{% if is_incremental() %}{{ delete_quarantined(ref('complaints')) }}{% endif %}") }}
 
 with touched as (
-    select *
-    from {{ ref('complaints') }}
     {% if is_incremental() %}
-    where {{ changed_since(watermark('last_changed_at')) }}
+    {{- changed_rows(ref('complaints'), watermark('last_changed_at')) }}
+    {% else %}
+    select * from {{ ref('complaints') }}
     {% endif %}
 ),
 
