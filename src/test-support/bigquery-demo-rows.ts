@@ -1,7 +1,7 @@
 /**
- * The demo's tables on the loopback BigQuery compared with a DuckDB build of the same files: rows as sets of
- * normalised values (floats to 9 significant digits, timestamps as ISO instants), with a snapshot's
- * dbt_scd_id recomputed as BigQuery's text of the version time gives it.
+ * The demo on the loopback BigQuery: the environment its profile reads there, and its tables compared with a
+ * DuckDB build of the same files: rows as sets of normalised values (floats to 9 significant digits, timestamps
+ * as ISO instants), with a snapshot's dbt_scd_id recomputed as BigQuery's text of the version time gives it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -45,4 +45,22 @@ export function rowSet(rows: Record<string, unknown>[], fields: TableField[]): s
  */
 export function comparedFields(table: string, fields: TableField[]): TableField[] {
   return fields.filter((f) => !(table === 'mart_complaints_daily' && f.name === 'median_resolution_hours') && !/^(_strata_)?(loaded|quarantined)_at$/.test(f.name));
+}
+
+/** The environment the demo's `bigquery` target and its S3 landing read: the loopback servers, test credentials. */
+export function demoOnBigQueryEnv(landing: string, s3Endpoint: string, bigQueryEndpoint: string, gcsEndpoint: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    STRATA_PII_PEPPER: 'bq-test-pepper',
+    STRATA_DEMO_LANDING: landing,
+    STRATA_S3_ENDPOINT: s3Endpoint,
+    STRATA_S3_ACCESS_KEY_ID: 'S3RVER',
+    STRATA_S3_SECRET_ACCESS_KEY: 'S3RVER',
+    STRATA_BQ_METHOD: 'oauth-secrets',
+    STRATA_BQ_TOKEN: 'ya29.demo-token',
+    STRATA_BQ_PROJECT: 'acme-demo',
+    STRATA_GCS_BUCKET: 'acme-staging',
+    STRATA_BQ_API_ENDPOINT: bigQueryEndpoint,
+    STRATA_GCS_API_ENDPOINT: gcsEndpoint,
+  };
 }

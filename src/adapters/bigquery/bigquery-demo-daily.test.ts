@@ -18,7 +18,7 @@ import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { build } from '../../api/index.js';
 import { queryDuckDb } from '../../test-support/duckdb-query.js';
 import { addDemoChanges } from '../../test-support/demo-changes.js';
-import { comparedFields, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
+import { comparedFields, demoOnBigQueryEnv, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
 import { newBucket, put, s3Client } from '../../landing/test-support/s3-fixtures.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -45,20 +45,7 @@ describe.skipIf(analyzerPlatformGap)('the demo day by day on BigQuery', () => {
     const bucket = await newBucket(client);
     const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
     for (const f of files(generated)) await put(client, bucket, `drop/${relative(generated, f)}`, readFileSync(f));
-    const env = {
-      ...process.env,
-      STRATA_PII_PEPPER: 'bq-test-pepper',
-      STRATA_DEMO_LANDING: `s3://${bucket}/drop`,
-      STRATA_S3_ENDPOINT: endpoint,
-      STRATA_S3_ACCESS_KEY_ID: 'S3RVER',
-      STRATA_S3_SECRET_ACCESS_KEY: 'S3RVER',
-      STRATA_BQ_METHOD: 'oauth-secrets',
-      STRATA_BQ_TOKEN: 'ya29.demo-token',
-      STRATA_BQ_PROJECT: 'acme-demo',
-      STRATA_GCS_BUCKET: 'acme-staging',
-      STRATA_BQ_API_ENDPOINT: bq.endpoint,
-      STRATA_GCS_API_ENDPOINT: gcs.endpoint,
-    };
+    const env = demoOnBigQueryEnv(`s3://${bucket}/drop`, endpoint, bq.endpoint, gcs.endpoint);
     for (const ds of DAYS) {
       const r = await build({ projectDir: dir, target: 'bigquery', env, vars: { ds } });
       expect(r.results.filter((x) => !['success', 'pass', 'no-op'].includes(x.status)).map((x) => `${x.uniqueId}: ${x.message}`), ds).toEqual([]);

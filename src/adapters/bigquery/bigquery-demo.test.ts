@@ -19,7 +19,7 @@ import { landingFigures } from '../../test-support/landing-figures.js';
 import { acquireZetaSql } from './local/zetasql-service.js';
 import { analyzerSettings } from './local/analyzer-options.js';
 import { evaluateSelect } from './local/reference-evaluator.js';
-import { comparedFields, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
+import { comparedFields, demoOnBigQueryEnv, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -44,20 +44,7 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
     const generate = (...where: string[]) => promisify(execFile)(process.execPath, [join(repoRoot, 'scripts', 'generate-demo-data.mjs'), '--days', String(DAYS), ...where], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' } });
     await generate('--s3', `s3://${bucket}/drop`, '--endpoint', endpoint);
     await generate('--out', join(dir, 'generated'));
-    const env = {
-      ...process.env,
-      STRATA_PII_PEPPER: 'bq-test-pepper',
-      STRATA_DEMO_LANDING: `s3://${bucket}/drop`,
-      STRATA_S3_ENDPOINT: endpoint,
-      STRATA_S3_ACCESS_KEY_ID: 'S3RVER',
-      STRATA_S3_SECRET_ACCESS_KEY: 'S3RVER',
-      STRATA_BQ_METHOD: 'oauth-secrets',
-      STRATA_BQ_TOKEN: 'ya29.demo-token',
-      STRATA_BQ_PROJECT: 'acme-demo',
-      STRATA_GCS_BUCKET: 'acme-staging',
-      STRATA_BQ_API_ENDPOINT: bq.endpoint,
-      STRATA_GCS_API_ENDPOINT: gcs.endpoint,
-    };
+    const env = demoOnBigQueryEnv(`s3://${bucket}/drop`, endpoint, bq.endpoint, gcs.endpoint);
     // The unit test runs on an in-memory DuckDB: the model renders as DuckDB SQL there, BigQuery SQL here.
     const result = await build({ projectDir: dir, target: 'bigquery', env });
     const unit = result.results.find((r) => r.uniqueId.startsWith('unit_test.'));
