@@ -10,12 +10,14 @@ import { PROJECT_YML } from '../test-support/fixture-project.js';
 import { duckDbProjectsRemovedAfterAll } from '../test-support/temp-projects.js';
 
 const project = duckDbProjectsRemovedAfterAll();
+/** A project whose hooks log what `is_incremental()` answered into main.hook_log. */
+const LOGGING_PROJECT = PROJECT_YML('p', 'on-run-start: "create table if not exists main.hook_log (hook varchar, incremental boolean)"\n');
 
 describe('is_incremental() in hooks', () => {
   it('is false when the table is created or rebuilt, true when the run adds to it', async () => {
     const hook = (when: string) => `{% if is_incremental() %}insert into main.hook_log values ('${when}', true){% else %}insert into main.hook_log values ('${when}', false){% endif %}`;
     const f = project({
-      'project.yml': PROJECT_YML('p', `on-run-start: "create table if not exists main.hook_log (hook varchar, incremental boolean)"\n`),
+      'project.yml': LOGGING_PROJECT,
       'models/grows.sql': `{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge', pre_hook="${hook('pre')}", post_hook="${hook('post')}") }}\nselect 1 as id`,
     });
     const log = () => f.q('select hook, incremental from main.hook_log order by rowid');
@@ -30,8 +32,7 @@ describe('is_incremental() in hooks', () => {
   it('in a microbatch model, the post-hooks answer as the last batch: true after a first batch, --full-refresh too', async () => {
     const hook = (when: string) => `insert into main.hook_log values ('${when}', {{ 'true' if is_incremental() else 'false' }})`;
     const f = project({
-      'project.yml': PROJECT_YML('p', `on-run-start: "create table if not exists main.hook_log (hook varchar, incremental boolean)"
-`),
+      'project.yml': LOGGING_PROJECT,
       'models/events.sql': "{{ config(materialized='table') }} select 1 as id, timestamp '2024-01-01 10:00:00' as ts union all select 2, timestamp '2024-01-02 10:00:00' union all select 3, timestamp '2024-01-03 10:00:00'",
       'models/daily.sql': `{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01', pre_hook="${hook('pre')}", post_hook="${hook('post')}") }}\nselect id, ts from {{ ref('events') }}`,
     });
