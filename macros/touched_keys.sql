@@ -1,8 +1,7 @@
 {#- The complaints (complaint_id, opened_at) of the quarantining `silver` model and of its quarantine
-    (`<silver>__quarantine`, beside it) changed since `since`, as `changed_rows` below says "changed": a
-    complaint that left for the quarantine must
-    leave the gold tables too, which an incremental mart reading only the facts would miss (a complaint handed
-    to an agent missing from the lookup sheet). -#}
+    (`<silver>__quarantine`, beside it) changed since `since`, "changed" as `changed_rows` below says. A
+    complaint that left for the quarantine must leave the gold tables too, which an incremental mart reading
+    only the facts would miss (a complaint handed to an agent missing from the lookup sheet). -#}
 {% macro changed_complaints(silver, since) %}
     {#- One select per condition, not an `or`: each skips the row groups its column rules out. A complaint may
         come twice. #}
@@ -46,7 +45,7 @@ coalesce((select max({{ column }}) from {{ this }}), cast('1900-01-01' as timest
 
 {#- Removes from the model being built the complaints that left the quarantining `silver` model for its
     quarantine since the model's last change: a merge only adds and updates rows. For a pre-hook of an
-    incremental run, which runs in the model's transaction, before its merge. -#}
+    incremental run, which runs before its merge (on DuckDB in the same transaction). -#}
 {% macro delete_quarantined(silver) %}
 delete from {{ this }} as f
 where exists (

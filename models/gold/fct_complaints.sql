@@ -6,7 +6,7 @@
     skips the blocks of older complaints); the others stay as they are. A merge, not delete+insert: rows
     changed in place cost DuckDB's checkpoint little, deleted ones make it rewrite their blocks. -#}
 {#- A complaint whose newest change sent it to silver's quarantine leaves this table: the merge cannot delete
-    it, so a pre-hook does, in the same transaction. -#}
+    it, so a pre-hook does (on DuckDB in the same transaction). -#}
 {{ config(materialized='incremental', unique_key=['complaint_id', 'opened_at'], incremental_strategy='merge', on_schema_change='append_new_columns',
           pre_hook="{% if is_incremental() %}{{ delete_quarantined(ref('complaints')) }}{% endif %}") }}
 
