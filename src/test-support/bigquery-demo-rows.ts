@@ -4,8 +4,11 @@
  * as ISO instants), with a snapshot's dbt_scd_id recomputed as BigQuery's text of the version time gives it.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TableField } from '../adapters/bigquery/local/bigquery-types.js';
+import { copyDemo } from './demo-project.js';
+import { withLoopbackBigQuery, type LoopbackServers } from './loopback-bigquery.js';
 
 /** A value as both sides are compared. */
 export function normal(v: unknown, type: string): unknown {
@@ -63,4 +66,19 @@ export function demoOnBigQueryEnv(landing: string, s3Endpoint: string, bigQueryE
     STRATA_BQ_API_ENDPOINT: bigQueryEndpoint,
     STRATA_GCS_API_ENDPOINT: gcsEndpoint,
   };
+}
+
+/**
+ * The loopback BigQuery and GCS for one describe block, and a copy of the demo without its landing folder (the
+ * tests generate their own), handed to `started` before the tests; both removed after them. The list of folders
+ * to remove is returned (push more onto it).
+ */
+export function demoOnLoopbackBigQuery(started: (demo: LoopbackServers & { dir: string }) => void): string[] {
+  const dirs = withLoopbackBigQuery((servers) => {
+    const dir = copyDemo();
+    dirs.push(dir);
+    rmSync(join(dir, 'landing'), { recursive: true, force: true });
+    started({ ...servers, dir });
+  });
+  return dirs;
 }

@@ -14,11 +14,10 @@ import { copyDemo, repoRoot } from '../../test-support/demo-project.js';
 import type { LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, queryRows } from '../../test-support/local-bigquery-client.js';
 import type { LocalGcs } from './local/local-gcs-server.js';
-import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { build } from '../../api/index.js';
 import { queryDuckDb } from '../../test-support/duckdb-query.js';
 import { addDemoChanges } from '../../test-support/demo-changes.js';
-import { comparedFields, demoOnBigQueryEnv, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
+import { comparedFields, demoOnBigQueryEnv, demoOnLoopbackBigQuery, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
 import { newBucket, put, s3Client } from '../../landing/test-support/s3-fixtures.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
@@ -28,12 +27,7 @@ describe.skipIf(analyzerPlatformGap)('the demo day by day on BigQuery', () => {
   let gcs: LocalGcs;
   let bq: LocalBigQuery;
   let dir: string;
-  const dirs = withLoopbackBigQuery((servers) => {
-    ({ bq, gcs } = servers);
-    dir = copyDemo();
-    dirs.push(dir);
-    rmSync(join(dir, 'landing'), { recursive: true, force: true });
-  });
+  const dirs = demoOnLoopbackBigQuery((demo) => ({ bq, gcs, dir } = demo));
 
   it('runs each day with every node passing, and ends with the gold rows of one DuckDB build over the same files', async () => {
     const generated = join(dir, 'generated');

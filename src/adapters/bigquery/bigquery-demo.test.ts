@@ -6,20 +6,19 @@
 import { describe, it, expect, inject } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyDemo, repoRoot } from '../../test-support/demo-project.js';
+import { repoRoot } from '../../test-support/demo-project.js';
 import type { LocalBigQuery } from './local/local-bigquery-server.js';
 import { analyzerPlatformGap, jobSql, queryRows } from '../../test-support/local-bigquery-client.js';
 import type { LocalGcs } from './local/local-gcs-server.js';
-import { withLoopbackBigQuery } from '../../test-support/loopback-bigquery.js';
 import { build } from '../../api/index.js';
 import { queryDuckDb } from '../../test-support/duckdb-query.js';
 import { landingFigures } from '../../test-support/landing-figures.js';
 import { acquireZetaSql } from './local/zetasql-service.js';
 import { analyzerSettings } from './local/analyzer-options.js';
 import { evaluateSelect } from './local/reference-evaluator.js';
-import { comparedFields, demoOnBigQueryEnv, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
+import { comparedFields, demoOnBigQueryEnv, demoOnLoopbackBigQuery, rowSet, scdId, uniqueKeysOfSnapshots } from '../../test-support/bigquery-demo-rows.js';
 
 process.env.STRATA_BQ_BACKOFF_MS = '5';
 
@@ -27,11 +26,8 @@ describe.skipIf(analyzerPlatformGap)('the demo on BigQuery (loopback BigQuery, G
   let gcs: LocalGcs;
   let bq: LocalBigQuery;
   let dir: string;
-  const dirs = withLoopbackBigQuery((servers) => {
-    ({ bq, gcs } = servers);
-    dir = copyDemo();
-    dirs.push(dir);
-    rmSync(join(dir, 'landing'), { recursive: true, force: true });
+  demoOnLoopbackBigQuery((demo) => {
+    ({ bq, gcs, dir } = demo);
     // What a landing killed between its load job and its transaction leaves behind: dropped by the next landing.
     bq.tables.set('acme-demo.bronze.raw_agents__strata_land_0123456789abcdef', { type: 'TABLE', fields: [], numRows: 3, numBytes: 30 });
   });
