@@ -92,6 +92,12 @@ export interface Dialect {
    * already evaluates each reference (BigQuery).
    */
   readonly inlineCte?: string;
+  /**
+   * A row's identity within one statement, as a column every table has (DuckDB's `rowid`): a snapshot then
+   * finds its changes on narrow rows and fetches the long `dbt_scd_id` of the changed ones only. Absent: the
+   * snapshot carries `dbt_scd_id` itself (BigQuery, where reading the table twice would cost more bytes).
+   */
+  readonly rowIdentity?: string;
   /** The md5 of a text expression, as lowercase hex (dbt's snapshot hash). */
   md5Hex(expr: string): string;
   /** Seconds between a timestamp expression and now (source freshness). */

@@ -79,7 +79,7 @@ export function snapshotSpec(node: ManifestNode): SnapshotSpec {
   return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, hardDeletes: hardDeletes as SnapshotSpec['hardDeletes'], validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined, meta: metaColumns(node) };
 }
 
-type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex' | 'inlineCte'>;
+type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex' | 'inlineCte' | 'rowIdentity'>;
 
 /** What a new version's dbt_updated_at / dbt_valid_from is: the row's updated_at, or now (check strategy). */
 function versionTime(spec: SnapshotSpec, d: Sql, qualifier = ''): string {
@@ -147,9 +147,10 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
   // transaction: each reference sees the same rows.
   const parts = [
     `with snapshot_query as ${d.inlineCte ? `${d.inlineCte} ` : ''}(\n${sql}\n),`,
-    `snapshotted_data as (select ${keyCols}, ${m.scdId}, ${m.validFrom}, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? [m.isDeleted] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
+    `snapshotted_data as (select ${keyCols}, ${d.rowIdentity ? `${d.rowIdentity} as strata_current_row` : m.scdId}, ${m.validFrom}, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? [m.isDeleted] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
     `source_keys as (select ${keyCols}, true as strata_in_source${compares.map((c) => `, ${c}`).join('')} from snapshot_query),`,
-    `compared as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.${m.scdId} as strata_current_scd_id${newRecord ? `, snapshotted_data.${m.isDeleted} as strata_current_is_deleted` : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
+    `${d.rowIdentity ? 'compared_rows' : 'compared'} as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.${d.rowIdentity ? 'strata_current_row' : `${m.scdId} as strata_current_scd_id`}${newRecord ? `, snapshotted_data.${m.isDeleted} as strata_current_is_deleted` : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
+    ...(d.rowIdentity ? [comparedScdIds(d.rowIdentity, spec, d, target, n, newRecord)] : []),
     `changed_source as (select strata_source.* from ${keyedQuery} join (select distinct ${n.map((i) => `strata_source_key_${i}`).join(', ')} from compared where strata_in_source is not null) as c on ${n.map((i) => `c.strata_source_key_${i} = strata_source.dbt_unique_key_${i}`).join(' and ')}`,
     `union all select strata_source.* from ${keyedQuery} where ${sourceKeyNull}),`,
     `insertions as (select 'insert' as dbt_change_type, source_data.*, ${t} as ${m.updatedAt}, ${t} as ${m.validFrom}, ${validTo} as ${m.validTo}, ${scdId(spec, d)} as ${m.scdId}${newRecord ? `, 'False' as ${m.isDeleted}` : ''} from changed_source as source_data),`,
@@ -161,6 +162,17 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
     `select * from insertions\nunion all\nselect * from updates${deletes ? '\nunion all\nselect * from deletes' : ''}${newRecord ? '\nunion all\nselect * from deletion_records' : ''}`,
   ];
   return parts.join('\n');
+}
+
+/**
+ * Where the dialect has a row identity: `compared_rows` found the changes carrying each current row's
+ * identity, not its `dbt_scd_id` (a 32-character text per row in the full outer join's hash table costs most
+ * of a daily snapshot of a large table); this fetches the ids of the changed rows only.
+ */
+function comparedScdIds(rowId: string, spec: SnapshotSpec, d: Sql, target: Relation, n: number[], newRecord: boolean): string {
+  const m = spec.meta;
+  const carried = [...n.map((i) => `c.strata_source_key_${i}`), 'c.strata_in_source', 'c.strata_in_current', ...(newRecord ? ['c.strata_current_is_deleted'] : [])].join(', ');
+  return `compared as (select ${carried}, s.${m.scdId} as strata_current_scd_id from compared_rows as c left join (select ${rowId} as strata_row, ${m.scdId} from ${d.renderRelation(target)}) as s on s.strata_row = c.strata_current_row),`;
 }
 
 /** `new_record`: a deletion record for each key gone from the query whose current version is not one already. */

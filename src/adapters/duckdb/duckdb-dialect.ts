@@ -31,6 +31,8 @@ export class DuckDBDialect implements Dialect {
   readonly constraintNotes = { foreign_key: 'Strata rebuilds a table by swapping in a new one, and DuckDB cannot drop a table that another references' };
   /** DuckDB stores a CTE read more than once whole; `not materialized` reads it at each reference instead. */
   readonly inlineCte = 'not materialized';
+  /** A row's number in its table, stable within a statement. */
+  readonly rowIdentity = 'rowid';
 
   readFileSql(file: string, read: FileRead): string {
     return readFileSql(this, file, read);
