@@ -47,6 +47,19 @@ coalesce((select max({{ column }}) from {{ this }}), cast('1900-01-01' as timest
     quarantine since the model's last change: a merge only adds and updates rows. For a pre-hook of an
     incremental run, which runs before its merge (on DuckDB in the same transaction). -#}
 {% macro delete_quarantined(silver) %}
+{{- adapter.dispatch('delete_quarantined', 'complaints')(silver) }}
+{% endmacro %}
+{#- On DuckDB a key pair `in` the quarantined rows: an equi-join whose range of opened_at skips the blocks
+    of older facts (the correlated `exists` below is joined on `is not distinct from` and reads every
+    fact: at scale 2000, 0.40 s against 0.07 s). BigQuery has no `(a, b) in (select …)`. -#}
+{% macro default__delete_quarantined(silver) %}
+delete from {{ this }} as f
+where (f.complaint_id, f.opened_at) in (
+    select q.complaint_id, q.opened_at from {{ quarantine_of(silver) }} as q
+    where {{ changed_since(watermark('last_changed_at'), 'q') }}
+)
+{% endmacro %}
+{% macro bigquery__delete_quarantined(silver) %}
 delete from {{ this }} as f
 where exists (
     select 1 from {{ quarantine_of(silver) }} as q
