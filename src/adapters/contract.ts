@@ -96,6 +96,7 @@ export interface Dialect {
    * A row's identity within one statement, as a column every table has (DuckDB's `rowid`): a snapshot then
    * finds its changes on narrow rows and fetches the long `dbt_scd_id` of the changed ones only. Absent: the
    * snapshot carries `dbt_scd_id` itself (BigQuery, where reading the table twice would cost more bytes).
+   * A table's own column of that name hides it; the snapshot then does without (`usableRowIdentity`).
    */
   readonly rowIdentity?: string;
   /** The md5 of a text expression, as lowercase hex (dbt's snapshot hash). */

@@ -124,6 +124,21 @@ describe('snapshots', () => {
     expect(await p.q(versions)).toEqual([{ id: '1', versions: 1, current: 1 }, { id: 'null', versions: 3, current: 1 }]);
   });
 
+  it("a column of the query named rowid hides DuckDB's row numbers: only the changed key gets a new version", async () => {
+    const p = project({ 'snapshots/snap.sql': block("target_schema='history', unique_key='id', strategy='timestamp', updated_at='updated_at', hard_deletes='invalidate'") });
+    await p.load('id,RowId,status,updated_at\n1,1,open,2026-01-01 00:00:00\n2,1,open,2026-01-01 00:00:00\n3,1,open,2026-01-01 00:00:00\n');
+    expect((await p.go()).results[0]!.message).toBe('SNAPSHOT 3');
+    // Key 2 changes, key 3 is gone; key 1, whose rowid column holds the same value as theirs, stays current.
+    await p.load('id,RowId,status,updated_at\n1,1,open,2026-01-01 00:00:00\n2,1,closed,2026-01-02 00:00:00\n');
+    expect((await p.go()).results[0]!.message).toBe('INSERT 1');
+    expect(await p.q('select id::int as id, status, dbt_valid_to is null as current from history.snap order by id, dbt_valid_from')).toEqual([
+      { id: 1, status: 'open', current: true },
+      { id: 2, status: 'open', current: false },
+      { id: 2, status: 'closed', current: true },
+      { id: 3, status: 'open', current: false },
+    ]);
+  });
+
   it('reads dbt 1.9 YAML snapshots, and a failed run leaves the snapshot as it was', async () => {
     const p = project({
       'models/bad.sql': 'select 1 as id',
@@ -179,6 +194,51 @@ describe('snapshots', () => {
       expect(await plan(duckdbDialect)).not.toMatch(/snapshot_query/);
       const rows = (await c.runAndReadAll(snapshotStagingSelect('select * from src where customer_id <> 7', target, spec, [], duckdbDialect))).getRowObjectsJson();
       expect(rows).toEqual([expect.objectContaining({ dbt_change_type: 'delete', customer_id: null })]);
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("on DuckDB, finding the changes by rowid stages the same rows as carrying dbt_scd_id, run after run", async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    const rows = async (sql: string): Promise<string[]> => (await c.runAndReadAll(sql)).getRowObjectsJson().map((r) => JSON.stringify(r)).sort();
+    let seedValue = 7;
+    const random = (): number => (seedValue = (seedValue * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const target = { database: 'memory', schema: 'main', identifier: 'snap' };
+    const staging = { ...target, identifier: 'snap__stage' };
+    const columns = ['k1', 'k2', 'v', 'updated_at'];
+    let staged = 0;
+    try {
+      for (const strategy of ['timestamp', 'check'] as const) {
+        for (const hardDeletes of ['ignore', 'invalidate', 'new_record'] as const) {
+          for (const keys of [['k1'], ['k1', 'k2']]) {
+            const spec = { keys, strategy, hardDeletes, meta: DBT_META_COLUMNS, ...(strategy === 'timestamp' ? { updatedAt: 'updated_at' } : { checkCols: ['v'] }) } as SnapshotSpec;
+            // Keys come and go, values and times change, and some key parts are null.
+            const load = async (): Promise<void> => {
+              const values = Array.from({ length: 8 }, (_x, k) => (random() < 0.25 ? null : `(${random() < 0.1 ? 'null' : k}, ${random() < 0.1 ? 'null' : k % 2}, ${random() < 0.2 ? 'null' : `'${random() < 0.5 ? 'a' : 'b'}'`}, timestamp '2026-01-0${1 + Math.floor(random() * 3)}')`)).filter(Boolean);
+              await c.run(`create or replace table src (k1 int, k2 int, v varchar, updated_at timestamp)${values.length ? `; insert into src values ${values.join(', ')}` : ''}`);
+            };
+            await load();
+            await c.run(`create or replace table snap as ${snapshotCreateSelect('select * from src', spec, duckdbDialect)}`);
+            for (let run = 0; run < 4; run++) {
+              await load();
+              const stage = (rowId: string | null): string => snapshotStagingSelect('select * from src', target, spec, ['v'], duckdbDialect, columns, rowId);
+              // One transaction: a deletion's time (current_timestamp) is the same in both.
+              await c.run('begin');
+              const [byScdId, byRowId] = [await rows(stage(null)), await rows(stage('rowid'))];
+              expect(byRowId, `${strategy} ${hardDeletes} ${keys.join(',')} run ${run}`).toEqual(byScdId);
+              staged += byRowId.length;
+              await c.run(`create or replace table snap__stage as ${stage('rowid')}`);
+              await c.run(snapshotMerge(target, staging, [...columns, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', ...(hardDeletes === 'new_record' ? ['dbt_is_deleted'] : [])], spec, duckdbDialect));
+              await c.run('commit');
+            }
+          }
+        }
+      }
+      // The runs changed something: the comparison was not between empty sets.
+      expect(staged).toBeGreaterThan(100);
     } finally {
       c.closeSync();
       instance.closeSync();

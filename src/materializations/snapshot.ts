@@ -117,9 +117,10 @@ function isCurrent(spec: SnapshotSpec, column: string): string {
  * gets a new version. `queryColumns`: the query's columns, for the deletion records. The rows are dbt's;
  * the way there is cheaper: one full outer join of narrow rows (the keys and what the strategy compares)
  * finds what changed (`compared`), then only those keys' rows are read whole. dbt joins the whole query
- * with the snapshot three times, which costs a daily run as much as the table is large.
+ * with the snapshot three times, which costs a daily run as much as the table is large. `rowId`: the row
+ * identity `compared` is found with (the dialect's, unless a column of that name hides it: `usableRowIdentity`).
  */
-export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql, queryColumns: string[] = []): string {
+export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql, queryColumns: string[] = [], rowId: string | null = d.rowIdentity ?? null): string {
   const q = (c: string): string => d.quoteIdentifier(c);
   const m = spec.meta;
   const n = spec.keys.map((_k, i) => i + 1);
@@ -147,10 +148,10 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
   // transaction: each reference sees the same rows.
   const parts = [
     `with snapshot_query as ${d.inlineCte ? `${d.inlineCte} ` : ''}(\n${sql}\n),`,
-    `snapshotted_data as (select ${keyCols}, ${d.rowIdentity ? `${d.rowIdentity} as strata_current_row` : m.scdId}, ${m.validFrom}, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? [m.isDeleted] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
+    `snapshotted_data as (select ${keyCols}, ${rowId ? `${rowId} as strata_current_row` : m.scdId}, ${m.validFrom}, true as strata_in_current${[...(spec.strategy === 'check' ? compares : []), ...(newRecord ? [m.isDeleted] : [])].map((c) => `, ${c}`).join('')} ${current}),`,
     `source_keys as (select ${keyCols}, true as strata_in_source${compares.map((c) => `, ${c}`).join('')} from snapshot_query),`,
-    `${d.rowIdentity ? 'compared_rows' : 'compared'} as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.${d.rowIdentity ? 'strata_current_row' : `${m.scdId} as strata_current_scd_id`}${newRecord ? `, snapshotted_data.${m.isDeleted} as strata_current_is_deleted` : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
-    ...(d.rowIdentity ? [comparedScdIds(d.rowIdentity, spec, d, target, n, newRecord)] : []),
+    `${rowId ? 'compared_rows' : 'compared'} as (select ${n.map((i) => `source_data.dbt_unique_key_${i} as strata_source_key_${i}`).join(', ')}, source_data.strata_in_source, snapshotted_data.strata_in_current, snapshotted_data.${rowId ? 'strata_current_row' : `${m.scdId} as strata_current_scd_id`}${newRecord ? `, snapshotted_data.${m.isDeleted} as strata_current_is_deleted` : ''} from source_keys as source_data full outer join snapshotted_data on ${n.map((i) => `snapshotted_data.dbt_unique_key_${i} = source_data.dbt_unique_key_${i}`).join(' and ')} where snapshotted_data.strata_in_current is null${deletes ? ' or source_data.strata_in_source is null' : ''} or (${changed})),`,
+    ...(rowId ? [comparedScdIds(rowId, spec, d, target, n, newRecord)] : []),
     `changed_source as (select strata_source.* from ${keyedQuery} join (select distinct ${n.map((i) => `strata_source_key_${i}`).join(', ')} from compared where strata_in_source is not null) as c on ${n.map((i) => `c.strata_source_key_${i} = strata_source.dbt_unique_key_${i}`).join(' and ')}`,
     `union all select strata_source.* from ${keyedQuery} where ${sourceKeyNull}),`,
     `insertions as (select 'insert' as dbt_change_type, source_data.*, ${t} as ${m.updatedAt}, ${t} as ${m.validFrom}, ${validTo} as ${m.validTo}, ${scdId(spec, d)} as ${m.scdId}${newRecord ? `, 'False' as ${m.isDeleted}` : ''} from changed_source as source_data),`,
@@ -162,6 +163,16 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
     `select * from insertions\nunion all\nselect * from updates${deletes ? '\nunion all\nselect * from deletes' : ''}${newRecord ? '\nunion all\nselect * from deletion_records' : ''}`,
   ];
   return parts.join('\n');
+}
+
+/**
+ * The dialect's row identity, unless the snapshot table or its query has a column of that name, which hides
+ * it (DuckDB reads a table's own `rowid` column instead of the row numbers): then the snapshot carries
+ * `dbt_scd_id` as where there is none.
+ */
+export function usableRowIdentity(d: Pick<Dialect, 'rowIdentity'>, columns: { name: string }[]): string | null {
+  const id = d.rowIdentity;
+  return id && !columns.some((c) => c.name.toLowerCase() === id.toLowerCase()) ? id : null;
 }
 
 /**
@@ -252,7 +263,7 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
       await connection.execute(dialect.addColumns(relation, [{ name: m.isDeleted, dataType: dialect.typeName('string') }]));
       await connection.execute(`update ${dialect.renderRelation(relation)} set ${m.isDeleted} = 'False' where true`);
     }
-    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name)), { ...headerOptions(node), scratch: true }));
+    await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name), usableRowIdentity(dialect, [...targetCols, ...queryCols])), { ...headerOptions(node), scratch: true }));
     // The merge inserts every staged 'insert' row (none is matched), so these are the rows it inserts.
     const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);
     rows = Number(r.rows[0]?.n ?? 0);
