@@ -36,9 +36,8 @@ from (
 left join (
     select
         customer_id,
-        {#- count(*), not count(complaint_id): the key is never null, and the text column need not be read. #}
-        count(*) as complaints,
-        count(*) - count(entered_resolved_at) as open_complaints,
+        count(complaint_id) as complaints,
+        count(complaint_id) - count(entered_resolved_at) as open_complaints,
         {#- A count (BIGINT, INT64): DuckDB's sum of integers is a HUGEINT, slow to sum again and to store. #}
         count(case when sla_breached then 1 end) as sla_breaches,
         {{ round_average('resolution_hours', 2) }} as avg_resolution_hours,
