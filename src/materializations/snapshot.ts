@@ -79,7 +79,7 @@ export function snapshotSpec(node: ManifestNode): SnapshotSpec {
   return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, hardDeletes: hardDeletes as SnapshotSpec['hardDeletes'], validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined, meta: metaColumns(node) };
 }
 
-type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex' | 'inlineCte' | 'rowIdentity'>;
+type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex' | 'inlineCte'>;
 
 /** What a new version's dbt_updated_at / dbt_valid_from is: the row's updated_at, or now (check strategy). */
 function versionTime(spec: SnapshotSpec, d: Sql, qualifier = ''): string {
@@ -117,10 +117,10 @@ function isCurrent(spec: SnapshotSpec, column: string): string {
  * gets a new version. `queryColumns`: the query's columns, for the deletion records. The rows are dbt's;
  * the way there is cheaper: one full outer join of narrow rows (the keys and what the strategy compares)
  * finds what changed (`compared`), then only those keys' rows are read whole. dbt joins the whole query
- * with the snapshot three times, which costs a daily run as much as the table is large. `rowId`: the row
- * identity `compared` is found with (the dialect's, unless a column of that name hides it: `usableRowIdentity`).
+ * with the snapshot three times, which costs a daily run as much as the table is large. `rowId`: a row
+ * identity to find the changes with (`usableRowIdentity`); without one, the join carries `dbt_scd_id`.
  */
-export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql, queryColumns: string[] = [], rowId: string | null = d.rowIdentity ?? null): string {
+export function snapshotStagingSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql, queryColumns: string[] = [], rowId: string | null = null): string {
   const q = (c: string): string => d.quoteIdentifier(c);
   const m = spec.meta;
   const n = spec.keys.map((_k, i) => i + 1);
