@@ -15,6 +15,7 @@ import { headerNames } from './csv-header.js';
 import { evolveTable, LandingFileError } from './schema-evolution.js';
 import { type BronzeFolder, bronzeView, hasBronzeFiles, openBronzeFolder, publishBronzeView, relationFolder, retryingConflicts, tableFromBronzeView, writeBronzeFile } from './parquet-bronze.js';
 import { compareNames } from '../project/name-order.js';
+import { blankFileWarning, blankSelect, declaredColumns, isBlankFile } from './blank-file.js';
 
 /** The ledger's landed objects of a source: URI → ETag and key (`unnamed`: a row written before the `uri` column). */
 type Landed = Map<string, LandedObject>;
@@ -194,7 +195,10 @@ async function loadAll(o: LandSourceOptions, ledger: Ledger, label: string, todo
     const loadStart = performance.now();
     try {
       const reland = landed.has(o.store.uri(obj.key));
-      const rows = bronze ? await loadAsParquet(o, ledger, label, obj, file, spec, reland, bronze) : await (readsFiles ? loadFile : loadViaStaging)(o, ledger, label, obj, file, spec, reland);
+      const blank = isBlankFile(file, formatOf(spec, file));
+      const rows = blank ? await landBlank(o, ledger, label, obj, reland, bronze)
+        : bronze ? await loadAsParquet(o, ledger, label, obj, landedSelect(o, readerSql(o.dialect, file, spec, bronze.columns), o.store.uri(obj.key)), reland, bronze)
+        : await (readsFiles ? loadFile : loadViaStaging)(o, ledger, label, obj, file, spec, reland);
       result.loadMs += performance.now() - loadStart;
       result.landed++;
       result.rows += rows;
@@ -219,14 +223,14 @@ function landedSelect(o: LandSourceOptions, reader: string, uri: string): string
 }
 
 /**
- * `land_as: parquet`: one local file becomes the object version's bronze file (typed as the view's
+ * `land_as: parquet`: one local file (`select`: its rows) becomes the object version's bronze file (typed as the view's
  * columns), which joins bronze when its ledger row commits (the view reads the ledger); the first file
  * of a relation makes the view in that commit. A crash before it lands the object again into the same file.
  */
-async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, file: string, spec: ExternalSpec, reland: boolean, bronze: BronzeFolder): Promise<number> {
+async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, select: string, reland: boolean, bronze: BronzeFolder): Promise<number> {
   const { connection: c, dialect: d } = o;
   const uri = o.store.uri(obj.key);
-  const written = await writeBronzeFile(c, d, bronze, landedSelect(o, readerSql(d, file, spec, bronze.columns), uri), uri, obj.etag);
+  const written = await writeBronzeFile(c, d, bronze, select, uri, obj.etag);
   // Two sources landing into one relation may both make its view with their first file: one is tried again.
   await retryingConflicts(() => c.transaction(async () => {
     if (reland) await c.execute(ledger.supersedeSql(label, obj.key, uri));
@@ -239,6 +243,33 @@ async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string
   bronze.files.set(uri, { etag: obj.etag, file: written.file });
   bronze.missing.delete(uri);
   return written.rows;
+}
+
+/**
+ * A blank file (blank-file.ts) lands as no rows: its ledger row, and, for a source landing for the first time,
+ * the bronze relation with the source's declared columns (a bronze file without rows, or a table). It adds no
+ * column of its own, and changes nothing of a relation that exists. Told when bronze is left without a
+ * column of the source.
+ */
+async function landBlank(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, reland: boolean, bronze: BronzeFolder | undefined): Promise<number> {
+  const { connection: c, dialect: d, relation } = o;
+  const uri = o.store.uri(obj.key);
+  const select = blankSelect(d, o.source, uri, o.invocationId, d.readFileSql ? 'current_timestamp' : 'current_timestamp()');
+  if (bronze) await loadAsParquet(o, ledger, label, obj, select, reland, bronze);
+  else {
+    const existing = await c.getRelation(relation);
+    await c.transaction(async () => {
+      if (!existing) await c.execute(d.createTableAs(relation, select));
+      if (reland) {
+        await c.execute(`delete from ${d.renderRelation(relation)} where _strata_source_file = ${d.quoteString(uri)}`);
+        await c.execute(ledger.supersedeSql(label, obj.key, uri));
+      }
+      await c.execute(ledger.insertSql({ source: label, key: obj.key, uri, etag: obj.etag, size: obj.size, rowCount: 0, invocationId: o.invocationId, status: 'loaded', error: null }));
+    });
+  }
+  const columns = bronze ? [...bronze.columns.keys()] : (await c.getColumns(relation)).map((col) => col.name.toLowerCase());
+  if (!declaredColumns(o.source).length && columns.every((n) => n.startsWith('_strata_'))) o.reporter.emit({ type: 'info', message: blankFileWarning(label, obj.key, d.renderRelation(relation)) });
+  return 0;
 }
 
 /**
