@@ -26,7 +26,7 @@ export function declaredColumns(source: SourceDefinition): { name: string; dataT
 export function blankSelect(d: Dialect, source: SourceDefinition, uri: string, invocationId: string, now: string): string {
   const declared = declaredColumns(source).map((c) => `cast(null as ${c.dataType}) as ${d.quoteIdentifier(c.name)}`);
   const landing = [`${d.quoteString(uri)} as _strata_source_file`, `${now} as _strata_loaded_at`, `${d.quoteString(invocationId)} as _strata_invocation_id`];
-  return `select ${[...declared, ...landing].join(', ')} where false`;
+  return `select ${[...declared, ...landing].join(', ')} limit 0`;
 }
 
 /** What a user is told when a blank file is all a source's bronze relation has been made from. */

@@ -98,4 +98,31 @@ describe.skipIf(analyzerPlatformGap)('landing nested fields on BigQuery (loopbac
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('Provided Schema does not match Table acme-test.bronze.notes: field id changed from NULLABLE INTEGER to NULLABLE STRING');
   });
+
+  it('a JSON file without records lands as no rows: the table is made from the declared columns, with no load job, and the next file lands into it', async () => {
+    const columns = '        columns:\n          - name: id\n            data_type: INT64\n          - name: author\n            data_type: STRUCT<id INT64, handle STRING>\n';
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\n',
+      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }),
+      'models/sources.yml': `version: 2\nsources:\n  - name: drop\n    schema: bronze\n    tables:\n      - name: quiet\n${columns}        external:\n          location: landing/quiet/\n          format: ndjson\n          pattern: '*.json'\n`,
+      'landing/quiet/day_1.json': '\n',
+    }, false);
+    dirs.push(dir);
+    const loadsBefore = bq.jobs.filter((j) => j.configuration?.load).length;
+    const a = await land({ projectDir: dir, profilesDir: dir });
+    expect(a.exitCode, a.results[0]?.message).toBe(0);
+    expect(a.results[0]?.message).toBe('landed 1 file (0 rows), skipped 0');
+    expect(bq.jobs.filter((j) => j.configuration?.load).length).toBe(loadsBefore);
+    expect(await queryRows(bq.endpoint, "select column_name, data_type from `acme-test`.`bronze`.INFORMATION_SCHEMA.COLUMNS where table_name = 'quiet' order by ordinal_position")).toEqual([
+      { column_name: 'id', data_type: 'INT64' },
+      { column_name: 'author', data_type: 'STRUCT<id INT64, handle STRING>' },
+      { column_name: '_strata_source_file', data_type: 'STRING' },
+      { column_name: '_strata_loaded_at', data_type: 'TIMESTAMP' },
+      { column_name: '_strata_invocation_id', data_type: 'STRING' },
+    ]);
+    writeFileSync(join(dir, 'landing', 'quiet', 'day_2.json'), ndjson({ id: 7, author: { id: 1, handle: 'x' } }));
+    const b = await land({ projectDir: dir, profilesDir: dir });
+    expect(b.exitCode, b.results[0]?.message).toBe(0);
+    expect(await queryRows(bq.endpoint, 'select id, author.handle as handle from `acme-test`.`bronze`.`quiet`')).toEqual([{ id: '7', handle: 'x' }]);
+  });
 });
