@@ -1,6 +1,6 @@
 /** A blank JSON file landed (a day without records): no invented column in bronze, the source's declared columns used, a warning without them. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeProject, removeProject } from '../test-support/fixture-project.js';
 import { queryDuckDb } from '../test-support/duckdb-query.js';
@@ -83,5 +83,20 @@ describe('landing a blank file', () => {
     expect(second.infos.filter((m) => m.startsWith('warning:'))).toEqual([]);
     expect(await columnsOf(db)).toEqual(before);
     expect(await queryDuckDb(db, 'select post.id as id, text from bronze.posts')).toEqual([{ id: 'p1', text: 'a' }]);
+  });
+
+  it('(parquet) lands a blank file into an existing view whatever the declared columns say: they only make a new relation', async () => {
+    const { dir, db, drop } = project('parquet', 'ndjson');
+    writeFileSync(join(drop, 'day_1.json'), JSON.stringify({ post: { id: 1 }, text: 'a' }) + '\n');
+    expect((await landing(dir)).exitCode).toBe(0);
+    // Declared later, and not as bronze has it: a file with rows would fail by name (post.id is BIGINT in bronze).
+    const yml = join(dir, 'models', 'sources.yml');
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace('        external:', '        columns:\n          - name: post\n            data_type: struct(id varchar)\n        external:'));
+    writeFileSync(join(drop, 'day_2.json'), '[ ]');
+    const second = await landing(dir);
+    expect(second.exitCode).toBe(0);
+    expect(second.message).toBe('landed 1 file (0 rows), skipped 1');
+    expect(await queryDuckDb(db, "select data_type as t from information_schema.columns where table_schema = 'bronze' and table_name = 'posts' and column_name = 'post'")).toEqual([{ t: 'STRUCT(id BIGINT)' }]);
+    expect(await queryDuckDb(db, 'select post.id as id, text from bronze.posts')).toEqual([{ id: '1', text: 'a' }]);
   });
 });

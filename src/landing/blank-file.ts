@@ -20,11 +20,11 @@ export function declaredColumns(source: SourceDefinition): { name: string; dataT
 }
 
 /**
- * The rows of a blank file: none, with the source's declared columns (null) and the landing columns, so that
- * a bronze relation made from it has those columns and no invented one.
+ * The rows of a blank file: none, with `columns` (the source's declared ones, for a new bronze relation) and the
+ * landing columns, so that a bronze relation made from it has those columns and no invented one.
  */
-export function blankSelect(d: Dialect, source: SourceDefinition, uri: string, invocationId: string, now: string): string {
-  const declared = declaredColumns(source).map((c) => `cast(null as ${c.dataType}) as ${d.quoteIdentifier(c.name)}`);
+export function blankSelect(d: Dialect, columns: { name: string; dataType: string }[], uri: string, invocationId: string, now: string): string {
+  const declared = columns.map((c) => `cast(null as ${c.dataType}) as ${d.quoteIdentifier(c.name)}`);
   const landing = [`${d.quoteString(uri)} as _strata_source_file`, `${now} as _strata_loaded_at`, `${d.quoteString(invocationId)} as _strata_invocation_id`];
   return `select ${[...declared, ...landing].join(', ')} limit 0`;
 }

@@ -254,10 +254,11 @@ async function loadAsParquet(o: LandSourceOptions, ledger: Ledger, label: string
 async function landBlank(o: LandSourceOptions, ledger: Ledger, label: string, obj: ObjectInfo, reland: boolean, bronze: BronzeFolder | undefined): Promise<number> {
   const { connection: c, dialect: d, relation } = o;
   const uri = o.store.uri(obj.key);
-  const select = blankSelect(d, o.source, uri, o.invocationId, d.readFileSql ? 'current_timestamp' : 'current_timestamp()');
+  const existing = bronze ? bronze.columns.size > 0 : (await c.getRelation(relation)) !== undefined;
+  // The declared columns only make a new relation: an existing one keeps its own (the file has no rows for them).
+  const select = blankSelect(d, existing ? [] : declaredColumns(o.source), uri, o.invocationId, d.readFileSql ? 'current_timestamp' : 'current_timestamp()');
   if (bronze) await loadAsParquet(o, ledger, label, obj, select, reland, bronze);
   else {
-    const existing = await c.getRelation(relation);
     await c.transaction(async () => {
       if (!existing) await c.execute(d.createTableAs(relation, select));
       if (reland) {
