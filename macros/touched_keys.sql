@@ -9,28 +9,32 @@
     {%- if not loop.first %}
     union all{% endif %}
     select complaint_id, opened_at from {{ relation }} where updated_at > {{ since }}
-    {%- if var('ds', '') %}
     union all
-    select complaint_id, opened_at from {{ relation }} where batch_ds = {{ batch_ds() }}
-    {%- endif %}
+    select complaint_id, opened_at from {{ relation }} where {{ written_by_this_run() }}
     {%- endfor %}
 {% endmacro %}
 
 {#- The rows of the quarantining `silver` model changed since `since` (a time of change), each once: its newest
-    change is newer, or, in a daily run, this day's run wrote it. The second catches a change delivered late (a
-    call log a day behind), timed before changes already taken to gold; silver recomputed the complaint from
-    all its changes. -#}
+    change is newer, or this run wrote it (`written_by_this_run`). The second catches a change delivered late
+    (a call log a day behind), timed before changes already taken to gold; silver recomputed the complaint
+    from all its changes. -#}
 {% macro changed_rows(silver, since) %}
     select * from {{ silver }} where updated_at > {{ since }}
-    {%- if var('ds', '') %}
     union all
-    select * from {{ silver }} where batch_ds = {{ batch_ds() }} and updated_at <= {{ since }}
-    {%- endif %}
+    select * from {{ silver }} where {{ written_by_this_run() }} and updated_at <= {{ since }}
 {% endmacro %}
 
 {#- The condition of `changed_rows` on one row (`alias`: its table's alias), for a small table. -#}
 {% macro changed_since(since, alias) -%}
-({{ alias }}.updated_at > {{ since }}{% if var('ds', '') %} or {{ alias }}.batch_ds = {{ batch_ds() }}{% endif %})
+({{ alias }}.updated_at > {{ since }} or {{ written_by_this_run(alias) }})
+{%- endmacro %}
+
+{#- Whether a row of a quarantining silver model was written by this run: in a daily run, by the run of its
+    day (`batch_ds`: the day's runs may be separate invocations, one a model, as Airflow's tasks are); in a
+    build without ds, by this invocation (`invocation_id`): a rerun then takes nothing again. -#}
+{% macro written_by_this_run(alias=none) -%}
+{%- set col = (alias ~ '.') if alias else '' -%}
+{% if var('ds', '') %}{{ col }}batch_ds = {{ batch_ds() }}{% else %}{{ col }}invocation_id = '{{ invocation_id }}'{% endif %}
 {%- endmacro %}
 
 {#- The quarantine of a model built with quarantine=true. -#}

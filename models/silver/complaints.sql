@@ -28,7 +28,9 @@ select
     event_at as updated_at,
     loaded_at,
     {#- The day of the daily run that wrote the row: the tests in schema.yml check that run's rows. #}
-    {{ batch_ds() }} as batch_ds
+    {{ batch_ds() }} as batch_ds,
+    {#- The invocation that wrote the row: a build without ds takes to gold what its own run wrote. #}
+    '{{ invocation_id }}' as invocation_id
 from {{ ref('complaint_events') }}
 where complaint_id is not null
 {% if is_incremental() %}

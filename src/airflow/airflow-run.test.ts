@@ -48,8 +48,8 @@ async function layerTables(dir: string): Promise<Record<string, string[]>> {
   const db = join(dir, 'complaints.duckdb');
   const tables = await queryDuckDb(db, "select table_schema || '.' || table_name as t from information_schema.tables where table_schema in ('bronze', 'silver', 'gold') order by 1");
   const out: Record<string, string[]> = {};
-  // complaint_events.loaded_at is _strata_loaded_at renamed; batch_ds is the day of the run that wrote a silver row.
-  const volatile = /^(_strata_(source_file|loaded_at|invocation_id|quarantined_at)|loaded_at|batch_ds|dbt_(scd_id|updated_at|valid_from|valid_to))$/;
+  // complaint_events.loaded_at is _strata_loaded_at renamed; batch_ds and invocation_id are the day and the invocation of the run that wrote a silver row.
+  const volatile = /^(_strata_(source_file|loaded_at|invocation_id|quarantined_at)|loaded_at|batch_ds|invocation_id|dbt_(scd_id|updated_at|valid_from|valid_to))$/;
   for (const { t } of tables) {
     const rows = await queryDuckDb(db, `select * from ${String(t)}`);
     out[String(t)] = rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !volatile.test(k))))).sort();

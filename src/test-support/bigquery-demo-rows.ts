@@ -42,12 +42,12 @@ export function rowSet(rows: Record<string, unknown>[], fields: TableField[]): s
 }
 
 /**
- * The columns compared: all but the ones each build's clock or dialect decides — load and quarantine times, and
- * the demo's median (approx_quantiles(x, 2)[offset(1)] on BigQuery, a value of the input; median(x) on DuckDB,
- * the mean of the middle two).
+ * The columns compared: all but the ones each build's clock, invocation or dialect decides — load and quarantine times, the
+ * invocation that wrote a silver row, and the demo's median (approx_quantiles(x, 2)[offset(1)] on BigQuery, a value of the input;
+ * median(x) on DuckDB, the mean of the middle two).
  */
 export function comparedFields(table: string, fields: TableField[]): TableField[] {
-  return fields.filter((f) => !(table === 'mart_complaints_daily' && f.name === 'median_resolution_hours') && !/^(_strata_)?(loaded|quarantined)_at$/.test(f.name));
+  return fields.filter((f) => !(table === 'mart_complaints_daily' && f.name === 'median_resolution_hours') && !/^((_strata_)?(loaded|quarantined)_at|invocation_id)$/.test(f.name));
 }
 
 /** The environment the demo's `bigquery` target and its S3 landing read: the loopback servers, test credentials. */
