@@ -256,7 +256,9 @@ async function landBlank(o: LandSourceOptions, ledger: Ledger, label: string, ob
   const uri = o.store.uri(obj.key);
   const existing = bronze ? bronze.columns.size > 0 : (await c.getRelation(relation)) !== undefined;
   // The declared columns only make a new relation: an existing one keeps its own (the file has no rows for them).
-  const select = blankSelect(d, existing ? [] : declaredColumns(o.source), uri, o.invocationId, d.readFileSql ? 'current_timestamp' : 'current_timestamp()');
+  // The load time as the other files' rows get it: `landedSelect` where the warehouse reads files, else `loadViaStaging`.
+  const now = d.readFileSql ? 'current_timestamp' : 'current_timestamp()';
+  const select = blankSelect(d, existing ? [] : declaredColumns(o.source), uri, o.invocationId, now);
   if (bronze) await loadAsParquet(o, ledger, label, obj, select, reland, bronze);
   else {
     await c.transaction(async () => {
