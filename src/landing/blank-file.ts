@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Dialect } from '../adapters/contract.js';
 import type { SourceDefinition } from '../parse/types.js';
+import { landingColumnsSql } from './ledger.js';
 
 /**
  * Whether a landed JSON file is blank: nothing in it but whitespace, or an empty array. A day without
@@ -25,8 +26,7 @@ export function declaredColumns(source: SourceDefinition): { name: string; dataT
  */
 export function blankSelect(d: Dialect, columns: { name: string; dataType: string }[], uri: string, invocationId: string, now: string): string {
   const declared = columns.map((c) => `cast(null as ${c.dataType}) as ${d.quoteIdentifier(c.name)}`);
-  const landing = [`${d.quoteString(uri)} as _strata_source_file`, `${now} as _strata_loaded_at`, `${d.quoteString(invocationId)} as _strata_invocation_id`];
-  return `select ${[...declared, ...landing].join(', ')} limit 0`;
+  return `select ${[...declared, landingColumnsSql(d, uri, now, invocationId)].join(', ')} limit 0`;
 }
 
 /** What a user is told when a blank file is all a source's bronze relation has been made from. */

@@ -6,7 +6,7 @@ import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contr
 import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { Ledger, type LandedObject } from './ledger.js';
+import { Ledger, landingColumnsSql, type LandedObject } from './ledger.js';
 import { adoptAbsoluteUris, isAbsoluteUriOf } from './legacy-file-uris.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
@@ -219,7 +219,7 @@ async function loadAll(o: LandSourceOptions, ledger: Ledger, label: string, todo
 /** The rows of one landed file, with the landing columns: which object, when, by which invocation. */
 function landedSelect(o: LandSourceOptions, reader: string, uri: string): string {
   const d = o.dialect;
-  return `select *, ${d.quoteString(uri)} as _strata_source_file, current_timestamp as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${reader}`;
+  return `select *, ${landingColumnsSql(d, uri, 'current_timestamp', o.invocationId)} from ${reader}`;
 }
 
 /**

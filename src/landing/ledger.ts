@@ -5,6 +5,11 @@ export const LEDGER = { schema: 'strata_meta', identifier: 'landed_files' };
 /** The columns landing adds to every bronze row: which file, when, and by which invocation. */
 export const LANDING_COLUMNS = ['_strata_source_file', '_strata_loaded_at', '_strata_invocation_id'];
 
+/** Those columns in a select list: the object's URI, `now` (the warehouse's current time), the invocation's id. */
+export function landingColumnsSql(d: Pick<Dialect, 'quoteString'>, uri: string, now: string, invocationId: string): string {
+  return `${d.quoteString(uri)} as _strata_source_file, ${now} as _strata_loaded_at, ${d.quoteString(invocationId)} as _strata_invocation_id`;
+}
+
 /**
  * How the `error` column of a `loaded` row begins when the adoption of an earlier ledger kept that landing apart
  * (another folder's landing of an object, with other rows than the object's): its rows stay in bronze, and it is

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ColumnDef, Relation } from '../adapters/contract.js';
 import type { ExternalSpec } from '../parse/types.js';
 import type { ObjectInfo } from './object-store.js';
-import { LANDING_COLUMNS, type Ledger } from './ledger.js';
+import { LANDING_COLUMNS, landingColumnsSql, type Ledger } from './ledger.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { LandSourceOptions } from './land-source.js';
 import { LandingFileError } from './schema-evolution.js';
@@ -43,7 +43,7 @@ export async function loadViaStaging(o: LandSourceOptions, ledger: Ledger, label
     const names = columns.map((col) => col.name);
     // A record whose fields the file has in another order, or lacks, is built by name (see planRecord).
     const byName = new Map<string, string>();
-    const selectOf = (): string => `select ${names.map((n) => (byName.has(n) ? `${byName.get(n)} as ${q(n)}` : q(n))).join(', ')}, ${sourceUri} as _strata_source_file, current_timestamp() as _strata_loaded_at, ${d.quoteString(o.invocationId)} as _strata_invocation_id from ${d.renderRelation(stage)}`;
+    const selectOf = (): string => `select ${names.map((n) => (byName.has(n) ? `${byName.get(n)} as ${q(n)}` : q(n))).join(', ')}, ${landingColumnsSql(d, o.store.uri(obj.key), 'current_timestamp()', o.invocationId)} from ${d.renderRelation(stage)}`;
     const existing = await c.getRelation(relation);
     if (!existing) await c.execute(d.createTableAs(relation, `${selectOf()} where false`));
     else {
