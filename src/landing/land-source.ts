@@ -6,7 +6,7 @@ import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contr
 import type { Reporter } from '../diagnostics/index.js';
 import type { ExternalSpec, SourceDefinition } from '../parse/types.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { Ledger, landingColumnsSql, type LandedObject } from './ledger.js';
+import { LANDING_COLUMNS, Ledger, landingColumnsSql, type LandedObject } from './ledger.js';
 import { adoptAbsoluteUris, isAbsoluteUriOf } from './legacy-file-uris.js';
 import { formatOf, isHivePartitioned } from './external-spec.js';
 import type { GcsStaging } from './gcs-staging.js';
@@ -255,9 +255,9 @@ async function landBlank(o: LandSourceOptions, ledger: Ledger, label: string, ob
   const { connection: c, dialect: d, relation } = o;
   const uri = o.store.uri(obj.key);
   const existing = bronze ? bronze.columns.size > 0 : (await c.getRelation(relation)) !== undefined;
-  // The declared columns only make a new relation: an existing one keeps its own (the file has no rows for them).
   // The load time as the other files' rows get it: `landedSelect` where the warehouse reads files, else `loadViaStaging`.
   const now = d.readFileSql ? 'current_timestamp' : 'current_timestamp()';
+  // The declared columns only make a new relation: an existing one keeps its own (the file has no rows for them).
   const select = blankSelect(d, existing ? [] : declaredColumns(o.source), uri, o.invocationId, now);
   if (bronze) await loadAsParquet(o, ledger, label, obj, select, reland, bronze);
   else {
@@ -271,7 +271,7 @@ async function landBlank(o: LandSourceOptions, ledger: Ledger, label: string, ob
     });
   }
   const columns = bronze ? [...bronze.columns.keys()] : (await c.getColumns(relation)).map((col) => col.name.toLowerCase());
-  if (!declaredColumns(o.source).length && columns.every((n) => n.startsWith('_strata_'))) o.reporter.emit({ type: 'info', message: blankFileWarning(label, obj.key, d.renderRelation(relation)) });
+  if (!declaredColumns(o.source).length && columns.every((n) => LANDING_COLUMNS.includes(n))) o.reporter.emit({ type: 'info', message: blankFileWarning(label, obj.key, d.renderRelation(relation)) });
   return 0;
 }
 
