@@ -17,6 +17,7 @@ import { adapterCommands } from './commands/adapter-commands.js';
 import { allConventions } from '../api/conventions.js';
 import { SHORT_USAGE, hoistGlobalFlags } from './global-flags.js';
 import { currentLog } from './shared-options.js';
+import { tuneDuckDbAllocator } from './duckdb-allocator.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -99,6 +100,7 @@ function routeWarnings(): void {
 /** Runs the CLI; resolves to the exit code (0 ok, 1 a node failed, 2 bad project or usage). */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
+  tuneDuckDbAllocator();
   dropOutputToClosedPipe();
   routeWarnings();
   try {
