@@ -113,6 +113,11 @@ export interface AdapterConventions {
    * writes Parquet beside its database file; undefined in memory. `strata clean` keeps it, as the database.
    */
   bronzeFolder?(settings: Record<string, unknown>, projectRoot: string): string | undefined;
+  /**
+   * Environment variables the warehouse's library reads when it loads, and the values a `strata` process gives
+   * them unless the user set them (even to nothing): options that make a short command faster.
+   */
+  processEnvironment?(cpus: number): Record<string, string>;
   /** One writer at a time (a database file): Airflow runs one task at a time by default. */
   readonly singleWriter?: boolean;
   /** The URI Airflow knows a relation by (its Dataset / Asset). */

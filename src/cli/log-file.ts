@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic, type Reporter, type SecretScrubber, type StrataEvent } from '../diagnostics/index.js';
-import { DUCKDB_ALLOCATOR_VARIABLE } from './duckdb-allocator.js';
+import { warehouseProcessVariables } from '../api/conventions.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
@@ -28,9 +28,8 @@ export class LogFileReporter implements Reporter {
   constructor(private readonly dir: string, private readonly scrubber: SecretScrubber, minLevel: string = 'debug', argv: string[] = process.argv.slice(2)) {
     this.min = LEVELS.indexOf((LEVELS as readonly string[]).includes(minLevel) ? (minLevel as Level) : 'debug');
     this.line('info', `==== strata ${argv.join(' ')} (pid ${process.pid})`);
-    // The allocator options DuckDB loads with (cli/duckdb-allocator.ts), which change a run's speed.
-    const allocator = process.env[DUCKDB_ALLOCATOR_VARIABLE];
-    if (allocator !== undefined) this.line('debug', `DuckDB's allocator: ${DUCKDB_ALLOCATOR_VARIABLE}=${allocator}`);
+    // The options warehouses' libraries load with (a process setting: they change a run's speed).
+    for (const [name, value] of Object.entries(warehouseProcessVariables())) this.line('debug', `warehouse library option: ${name}=${value}`);
     process.once('exit', () => this.close());
   }
 

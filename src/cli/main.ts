@@ -14,10 +14,9 @@ import { sourceCommand } from './commands/source-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { airflowCommand } from './commands/airflow-command.js';
 import { adapterCommands } from './commands/adapter-commands.js';
-import { allConventions } from '../api/conventions.js';
+import { allConventions, applyWarehouseProcessEnvironment } from '../api/conventions.js';
 import { SHORT_USAGE, hoistGlobalFlags } from './global-flags.js';
 import { currentLog } from './shared-options.js';
-import { tuneDuckDbAllocator } from './duckdb-allocator.js';
 
 export function program(): Command {
   const root = new Command('strata')
@@ -100,7 +99,8 @@ function routeWarnings(): void {
 /** Runs the CLI; resolves to the exit code (0 ok, 1 a node failed, 2 bad project or usage). */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
-  tuneDuckDbAllocator();
+  // Before any warehouse's library loads (each is loaded on first use): the options it reads then.
+  applyWarehouseProcessEnvironment();
   dropOutputToClosedPipe();
   routeWarnings();
   try {

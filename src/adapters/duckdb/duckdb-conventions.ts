@@ -2,6 +2,7 @@ import { basename, dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { DBT_DUCKDB_MACRO_FILES } from './dbt-duckdb-macro-files.js';
 import type { AdapterConventions } from '../contract.js';
 import { duckdbMacroFiles } from './duckdb-macros.js';
+import { duckdbProcessEnvironment } from './duckdb-allocator.js';
 
 /** The database file a DuckDB output names (`path:`), or undefined in memory and on MotherDuck. */
 function pathOf(settings: Record<string, unknown>): string | undefined {
@@ -55,6 +56,7 @@ export const duckdbConventions: AdapterConventions = {
     const file = isAbsolute(p) ? p : resolve(projectRoot, p);
     return join(dirname(file), `${basename(file)}_bronze`.replace(/\.duckdb_bronze$/, '_bronze'));
   },
+  processEnvironment: duckdbProcessEnvironment,
   singleWriter: true,
   materializations: ['external'],
   readsExternalLocation: true,
