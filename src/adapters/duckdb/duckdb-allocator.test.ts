@@ -30,7 +30,7 @@ describe("DuckDB's allocator options", () => {
     expect(warehouseProcessVariables({})).toEqual({});
   });
 
-  it('reach the DuckDB a build opens: the log names the options it loaded with', async () => {
+  it('are in the environment of a build\'s process before it opens DuckDB: its log names them', async () => {
     const d = writeProject({ 'models/a.sql': "{{ config(materialized='table') }} select 1 as id" });
     dirs.push(d);
     const build = (env: string[]) => runProcess('env', [...env, process.execPath, strataBin, 'build'], { cwd: d });
