@@ -7,7 +7,8 @@ export const LANDING_COLUMNS = ['_strata_source_file', '_strata_loaded_at', '_st
 
 /** Those columns in a select list: the object's URI, `now` (the warehouse's current time), the invocation's id. */
 export function landingColumnsSql(d: Pick<Dialect, 'quoteString'>, uri: string, now: string, invocationId: string): string {
-  return `${d.quoteString(uri)} as _strata_source_file, ${now} as _strata_loaded_at, ${d.quoteString(invocationId)} as _strata_invocation_id`;
+  const [file, loadedAt, invocation] = LANDING_COLUMNS;
+  return `${d.quoteString(uri)} as ${file}, ${now} as ${loadedAt}, ${d.quoteString(invocationId)} as ${invocation}`;
 }
 
 /**
