@@ -120,7 +120,7 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const manifest = p.graph.manifest;
   const runFiles = runFileWriter(p);
   const renderAhead = new RenderAhead(input.node.compiler, manifest);
-  const nodeContext = { ...input.node, renderAhead, comments: session.comments };
+  const nodeContext = { ...input.node, renderAhead, comments: session.comments, unitTestWarehouses: session.unitTests };
   const later = new Later();
   // Each worker's connection, observed once: what it runs is told to the node it is running now.
   const told: ((s: Statement) => void)[] = [];

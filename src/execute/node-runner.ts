@@ -19,6 +19,7 @@ import { nodeHookContext } from './node-hook-context.js';
 import type { QueryComments } from './query-comments.js';
 import { hookSiteOf } from './hook-site.js';
 import { writeConflictDiagnostic } from './write-conflict.js';
+import type { UnitTestWarehouses } from './unit-test-warehouses.js';
 
 export interface NodeRunContext {
   prepared: RunProject;
@@ -41,6 +42,8 @@ export interface NodeRunContext {
   comments?: QueryComments;
   /** The command's threads (`--threads`, else the profile's), for the diagnostic of two nodes writing one table. */
   threads?: number;
+  /** The in-memory warehouses unit tests take on the embedded warehouse (opened ahead, closed off their path). */
+  unitTestWarehouses?: UnitTestWarehouses;
 }
 
 

@@ -5,6 +5,8 @@ import { RelationCache } from './relation-cache.js';
 import { commentConnection, withQueryComment } from '../adapters/query-comment.js';
 import { QueryComments, type CommentedNode } from './query-comments.js';
 import type { RunProject } from './types.js';
+import { UnitTestWarehouses } from './unit-test-warehouses.js';
+import { embeddedConventions, loadAdapter } from '../adapters/registry.js';
 
 export interface SchemaRef {
   schema: string;
@@ -28,6 +30,8 @@ export class RunSession {
   /** The comment each connection sends now. */
   private readonly current: (string | undefined)[] = [];
   private master?: string;
+  /** The in-memory warehouses of the selected unit tests, when they run in memory (the target is the embedded warehouse). */
+  unitTests?: UnitTestWarehouses;
 
   constructor(private readonly p: RunProject) {
     this.comments = new QueryComments(p);
@@ -55,6 +59,8 @@ export class RunSession {
     // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
     if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
     this.state = await RelationCache.load(admin, this.schemas);
+    this.unitTests = await unitTestWarehouses(p, selected);
+    this.unitTests?.openAhead();
   }
 
   /** Opens the other threads' connections. */
@@ -102,9 +108,19 @@ export class RunSession {
   }
 
   async close(): Promise<void> {
+    await this.unitTests?.close();
     for (const c of this.connections) await c.close().catch(() => undefined);
     await this.warehouse?.close().catch(() => undefined);
   }
+}
+
+/** The unit tests' in-memory warehouses, when some are selected and run in memory (unit-test-runner.ts). */
+async function unitTestWarehouses(p: RunProject, selected: ManifestNode[]): Promise<UnitTestWarehouses | undefined> {
+  const tests = selected.filter((n) => n.resourceType === 'unit_test').length;
+  const embedded = embeddedConventions();
+  if (tests === 0 || p.adapter.type !== embedded.type) return undefined;
+  const adapter = (await loadAdapter(embedded.type))!;
+  return new UnitTestWarehouses(() => adapter.open(embedded.embedded.memoryTarget, { projectRoot: p.project.config.rootDir }), tests);
 }
 
 function uniqueSchemas(nodes: ManifestNode[]): SchemaRef[] {

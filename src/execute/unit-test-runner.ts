@@ -22,7 +22,8 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
   if (ctx.prepared.adapter.type !== embedded.type) return runUnitTestOnTarget(ctx, node, warehouseConnection, (key) => realRelation(ctx, model, key));
   const adapter = (await loadAdapter(embedded.type))!;
   const dialect = adapter.dialect;
-  const memory = await adapter.open(embedded.embedded.memoryTarget, { projectRoot: ctx.prepared.project.config.rootDir });
+  const pool = ctx.unitTestWarehouses;
+  const memory = await (pool ? pool.take() : adapter.open(embedded.embedded.memoryTarget, { projectRoot: ctx.prepared.project.config.rootDir }));
   const conn = await commentedMemory(ctx, node, await memory.connect());
   try {
     const tables = new Map<string, Relation>();
@@ -66,7 +67,8 @@ export async function runUnitTestNode(ctx: NodeRunContext, node: ManifestNode, w
     return { status: 'fail', ...unitTestFailure(cmp.diff), failures: 1, adapterResponse, blocksDownstream: true };
   } finally {
     await conn.close();
-    await memory.close();
+    if (pool) pool.release(memory);
+    else await memory.close();
   }
 }
 
