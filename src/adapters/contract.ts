@@ -99,6 +99,15 @@ export interface Dialect {
    * A table's own column of that name hides it; the snapshot then does without (`usableRowIdentity`).
    */
   readonly rowIdentity?: string;
+  /**
+   * Aggregates of a set of rows (each row given as its value expressions) that two sets with the same rows,
+   * in any order, share, and that differ for other rows but by a chance of about 2^-64 each (DuckDB: sums of
+   * 64-bit hashes of the values, in two orders). A snapshot compares its query's keys and versions with its
+   * current rows' this way, and when they agree has nothing to stage: a day where the source is as it was
+   * costs two narrow scans instead of a join of both. Absent: the snapshot always stages its changes
+   * (BigQuery, where the extra read would cost bytes on every day that has changes).
+   */
+  rowSetFingerprint?(values: string[]): string[];
   /** The md5 of a text expression, as lowercase hex (dbt's snapshot hash). */
   md5Hex(expr: string): string;
   /** Seconds between a timestamp expression and now (source freshness). */

@@ -9,7 +9,7 @@ import { build, list, seed, snapshot } from '../api/index.js';
 import { bigqueryDialect } from '../adapters/bigquery/bigquery-dialect.js';
 import { duckdbDialect } from '../adapters/duckdb/duckdb-dialect.js';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DBT_META_COLUMNS, snapshotCreateSelect, snapshotMerge, snapshotStagingSelect, type SnapshotSpec } from './snapshot.js';
+import { DBT_META_COLUMNS, snapshotCreateSelect, snapshotMerge, snapshotStagingSelect, snapshotUnchangedSelect, type SnapshotSpec } from './snapshot.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
@@ -239,6 +239,64 @@ describe('snapshots', () => {
       }
       // The runs changed something: the comparison was not between empty sets.
       expect(staged).toBeGreaterThan(100);
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('on DuckDB, a run asks first whether its query has exactly the current rows, and says so only when staging would find nothing', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    const count = async (sql: string): Promise<number> => (await c.runAndReadAll(`select count(*)::int as n from (${sql})`)).getRowObjectsJson()[0]!.n as number;
+    const unchanged = async (sql: string): Promise<unknown> => (await c.runAndReadAll(sql)).getRowObjectsJson()[0]!.unchanged;
+    let seedValue = 11;
+    const random = (): number => (seedValue = (seedValue * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const target = { database: 'memory', schema: 'main', identifier: 'snap' };
+    const staging = { ...target, identifier: 'snap__stage' };
+    const columns = ['k1', 'k2', 'v', 'updated_at'];
+    const said = { unchanged: 0, changed: 0 };
+    try {
+      for (const strategy of ['timestamp', 'check'] as const) {
+        for (const hardDeletes of ['ignore', 'invalidate'] as const) {
+          for (const keys of [['k1'], ['k1', 'k2']]) {
+            const spec = { keys, strategy, hardDeletes, meta: DBT_META_COLUMNS, ...(strategy === 'timestamp' ? { updatedAt: 'updated_at' } : { checkCols: ['v'] }) } as SnapshotSpec;
+            let rows: string[] = [];
+            // Half the runs see the rows of the run before in another order; the others change some.
+            const load = async (): Promise<void> => {
+              if (rows.length && random() < 0.5) rows = [...rows].sort(() => random() - 0.5);
+              else rows = Array.from({ length: 8 }, (_x, k) => (random() < 0.15 ? null : `(${random() < 0.02 ? 'null' : k}, ${k % 2}, ${random() < 0.2 ? 'null' : `'${random() < 0.5 ? 'a' : 'b'}'`}, timestamp '2026-01-0${1 + Math.floor(random() * 3)}')`)).filter((r): r is string => r !== null);
+              await c.run(`create or replace table src (k1 int, k2 int, v varchar, updated_at timestamp)${rows.length ? `; insert into src values ${rows.join(', ')}` : ''}`);
+            };
+            await load();
+            await c.run(`create or replace table snap as ${snapshotCreateSelect('select * from src', spec, duckdbDialect)}`);
+            for (let run = 0; run < 16; run++) {
+              await load();
+              const check = snapshotUnchangedSelect('select * from src', target, spec, ['v'], duckdbDialect)!;
+              const stage = snapshotStagingSelect('select * from src', target, spec, ['v'], duckdbDialect, columns, 'rowid');
+              const [isUnchanged, stagedRows] = [await unchanged(check), await count(stage)];
+              // Saying "unchanged" when staging finds a change would lose that change.
+              if (isUnchanged === true) expect(stagedRows, `${strategy} ${hardDeletes} ${keys.join(',')} run ${run}`).toBe(0);
+              said[isUnchanged === true ? 'unchanged' : 'changed']++;
+              await c.run(`create or replace table snap__stage as ${stage}`);
+              await c.run(snapshotMerge(target, staging, [...columns, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'], spec, duckdbDialect));
+            }
+          }
+        }
+      }
+      // Both answers were given, many times.
+      expect(said.unchanged, JSON.stringify(said)).toBeGreaterThan(20);
+      expect(said.changed).toBeGreaterThan(20);
+      // Each value in its own key's row: the same values under other keys are a change.
+      await c.run("create or replace table src as select * from (values (1, 0, 'a', timestamp '2026-01-01'), (2, 0, 'b', timestamp '2026-01-02')) as t(k1, k2, v, updated_at)");
+      const spec = { keys: ['k1'], strategy: 'timestamp', updatedAt: 'updated_at', hardDeletes: 'invalidate', meta: DBT_META_COLUMNS } as SnapshotSpec;
+      await c.run(`create or replace table snap as ${snapshotCreateSelect('select * from src', spec, duckdbDialect)}`);
+      expect(await unchanged(snapshotUnchangedSelect('select * from src', target, spec, [], duckdbDialect)!)).toBe(true);
+      await c.run("update src set updated_at = case k1 when 1 then timestamp '2026-01-02' else timestamp '2026-01-01' end");
+      expect(await unchanged(snapshotUnchangedSelect('select * from src', target, spec, [], duckdbDialect)!)).toBe(false);
+      // A key that may come back as a new version (hard_deletes: new_record), or a warehouse without the fingerprint: always staged.
+      expect(snapshotUnchangedSelect('select 1', target, { ...spec, hardDeletes: 'new_record' }, [], duckdbDialect)).toBeUndefined();
+      expect(snapshotUnchangedSelect('select 1', target, spec, [], bigqueryDialect)).toBeUndefined();
     } finally {
       c.closeSync();
       instance.closeSync();

@@ -79,7 +79,7 @@ export function snapshotSpec(node: ManifestNode): SnapshotSpec {
   return { keys, strategy, updatedAt: c.updated_at ? String(c.updated_at) : undefined, checkCols, hardDeletes: hardDeletes as SnapshotSpec['hardDeletes'], validToCurrent: c.dbt_valid_to_current ? String(c.dbt_valid_to_current) : undefined, meta: metaColumns(node) };
 }
 
-type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex' | 'inlineCte'>;
+type Sql = Pick<Dialect, 'quoteIdentifier' | 'renderRelation' | 'typeName' | 'snapshotTime' | 'md5Hex' | 'inlineCte' | 'rowSetFingerprint'>;
 
 /** What a new version's dbt_updated_at / dbt_valid_from is: the row's updated_at, or now (check strategy). */
 function versionTime(spec: SnapshotSpec, d: Sql, qualifier = ''): string {
@@ -163,6 +163,30 @@ export function snapshotStagingSelect(sql: string, target: Relation, spec: Snaps
     `select * from insertions\nunion all\nselect * from updates${deletes ? '\nunion all\nselect * from deletes' : ''}${newRecord ? '\nunion all\nselect * from deletion_records' : ''}`,
   ];
   return parts.join('\n');
+}
+
+/**
+ * Whether a run has nothing to stage, asked before staging where the dialect has `rowSetFingerprint`: the query's
+ * rows as (keys, version) — the version is `updated_at` (timestamp strategy) or the checked columns — are
+ * exactly the current rows' (keys, `dbt_valid_from` or the checked columns), no key has a null part (such a
+ * row is new on every run) and there are rows. Then no key is new, changed or gone, so staging would find no
+ * change. With `hard_deletes: new_record` a key that comes back is a change this cannot see: undefined, as
+ * without the dialect's fingerprint. Reads as `unchanged` (true, or false/null: stage).
+ */
+export function snapshotUnchangedSelect(sql: string, target: Relation, spec: SnapshotSpec, checkColumns: string[], d: Sql): string | undefined {
+  if (!d.rowSetFingerprint || spec.hardDeletes === 'new_record') return undefined;
+  const q = (c: string): string => d.quoteIdentifier(c);
+  const keys = spec.keys.map((k) => keySql(k, d));
+  const source = d.rowSetFingerprint([...keys, ...(spec.strategy === 'timestamp' ? [q(spec.updatedAt!)] : checkColumns.map(q))]);
+  const current = d.rowSetFingerprint([...keys, ...(spec.strategy === 'timestamp' ? [spec.meta.validFrom] : checkColumns.map(q))]);
+  const named = (fingerprint: string[]): string => fingerprint.map((f, i) => `${f} as strata_fingerprint_${i}`).join(', ');
+  return [
+    `with snapshot_query as (\n${sql}\n),`,
+    `source_rows as (select count(*) as n, count(case when ${keys.map((k) => `${k} is null`).join(' or ')} then 1 end) as null_keys, ${named(source)} from snapshot_query),`,
+    `current_rows as (select count(*) as n, ${named(current)} from ${d.renderRelation(target)} where ${isCurrent(spec, spec.meta.validTo)})`,
+    `select s.n > 0 and s.n = c.n and s.null_keys = 0 and ${source.map((_f, i) => `s.strata_fingerprint_${i} = c.strata_fingerprint_${i}`).join(' and ')} as unchanged`,
+    'from source_rows as s cross join current_rows as c',
+  ].join('\n');
 }
 
 /**
@@ -263,6 +287,8 @@ export async function applySnapshot(node: ManifestNode, sql: string, relation: R
       await connection.execute(dialect.addColumns(relation, [{ name: m.isDeleted, dataType: dialect.typeName('string') }]));
       await connection.execute(`update ${dialect.renderRelation(relation)} set ${m.isDeleted} = 'False' where true`);
     }
+    const unchanged = snapshotUnchangedSelect(sql, relation, spec, checkColumns, dialect);
+    if (unchanged && (await connection.query(withSqlHeader(node, unchanged))).rows[0]?.unchanged === true) return;
     await connection.execute(dialect.createTableAs(staging, snapshotStagingSelect(sql, relation, spec, checkColumns, dialect, queryCols.map((c) => c.name), usableRowIdentity(dialect, [...targetCols, ...queryCols])), { ...headerOptions(node), scratch: true }));
     // The merge inserts every staged 'insert' row (none is matched), so these are the rows it inserts.
     const r = await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)} where dbt_change_type = 'insert'`);

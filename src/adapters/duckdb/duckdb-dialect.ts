@@ -34,6 +34,11 @@ export class DuckDBDialect implements Dialect {
   /** A row's number in its table, stable within a statement. */
   readonly rowIdentity = 'rowid';
 
+  /** Sums of `hash()` (64 bits, summed as a 128-bit integer: no overflow), of the values in two orders. */
+  rowSetFingerprint(values: string[]): string[] {
+    return [`sum(hash(${values.join(', ')}))`, `sum(hash(${[...values].reverse().join(', ')}, 'strata'))`];
+  }
+
   readFileSql(file: string, read: FileRead): string {
     return readFileSql(this, file, read);
   }
