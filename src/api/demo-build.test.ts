@@ -259,6 +259,10 @@ describe('the bundled demo, day by day', () => {
     expect(await where('gold.fct_complaints', agentChanges!.leaving)).toEqual([]);
     expect(await where('gold.fct_complaints', agentChanges!.returning)).toEqual([{ status: 'resolved', agent_id: 'A01' }]);
     expect(await where('silver.complaints__quarantine', agentChanges!.returning)).toEqual([]);
+    // The change sent again with another status replaced the one sent first (the later load wins), in silver and gold.
+    const resent = agentChanges!.resent;
+    expect(await where('silver.complaints', resent.id)).toEqual([{ status: resent.status, agent_id: expect.any(String) }]);
+    expect(await where('gold.fct_complaints', resent.id)).toEqual([{ status: resent.status, agent_id: expect.any(String) }]);
     // No mart keeps a day whose every complaint left.
     const emptied = `date '${agentChanges!.emptiedDay}'`;
     expect(await queryDuckDb(join(daily, 'complaints.duckdb'), `select opened_date from gold.mart_ticket_summary where opened_date = ${emptied} union all select opened_date from gold.mart_complaints_daily where opened_date = ${emptied}`)).toEqual([]);
