@@ -1,9 +1,10 @@
 {#- Every status change of every complaint, conformed across the three channels: one row per complaint and
     time of change. Incremental: a run reads only the rows landed since the last run and merges them, so a
-    re-sent row changes nothing. The key includes opened_at (an event's complaint never changes its opening
-    time): rows arrive roughly in opening order, so the merge's delete skips the blocks of older complaints
-    instead of reading every event_id ever landed. -#}
-{{ config(materialized='incremental', unique_key=['event_id', 'opened_at'], incremental_strategy='merge') }}
+    re-sent row changes nothing. The key is what event_id is made of (complaint and time of change), as
+    columns: the merge joins on a short text and two timestamps instead of a long text, and the ranges of
+    the new rows' times let its scan skip the blocks of older changes and complaints (an event's complaint
+    never changes its opening time) instead of reading every key ever landed. -#}
+{{ config(materialized='incremental', unique_key=['complaint_id', 'event_at', 'opened_at'], incremental_strategy='merge') }}
 
 {%- set channels = ['web', 'call_center', 'social'] -%}
 
