@@ -36,13 +36,18 @@ from (
 left join (
     select
         customer_id,
-        count(complaint_id) as complaints,
-        count(complaint_id) - count(entered_resolved_at) as open_complaints,
+        {# Rows, not complaint_id values (one row per complaint, never null): the text column is not read. -#}
+        count(*) as complaints,
+        count(*) - count(entered_resolved_at) as open_complaints,
         {#- A count (BIGINT, INT64): DuckDB's sum of integers is a HUGEINT, slow to sum again and to store. #}
         count(case when sla_breached then 1 end) as sla_breaches,
         {{ round_average('resolution_hours', 2) }} as avg_resolution_hours,
         max(opened_at) as last_complaint_at,
-        count(distinct channel) as channels_used,
+        {# The channels used, counted as one flag per channel (the three complaint_events conforms): cheaper
+            than a distinct count, which keeps a set of values per customer. -#}
+        cast(
+            {%- for channel in ['web', 'call_center', 'social'] %} max(case when channel = '{{ channel }}' then 1 else 0 end){% if not loop.last %} +{% endif %}
+            {%- endfor %} as {{ dbt.type_bigint() }}) as channels_used,
         max(last_changed_at) as last_changed_at
     from {{ ref('fct_complaints') }}
     {#- Only the touched customers' complaints are read, not every complaint. #}
