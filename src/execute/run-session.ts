@@ -6,7 +6,7 @@ import { commentConnection, withQueryComment } from '../adapters/query-comment.j
 import { QueryComments, type CommentedNode } from './query-comments.js';
 import type { RunProject } from './types.js';
 import { UnitTestWarehouses } from './unit-test-warehouses.js';
-import { embeddedConventions, loadAdapter } from '../adapters/registry.js';
+import { embeddedConventions } from '../adapters/registry.js';
 
 export interface SchemaRef {
   schema: string;
@@ -59,7 +59,7 @@ export class RunSession {
     // The landing ledger is created once, up front: concurrent landing nodes creating it would conflict.
     if (targets.some((n) => n.resourceType === 'landing')) await new Ledger(admin, p.adapter.dialect).ensure();
     this.state = await RelationCache.load(admin, this.schemas);
-    this.unitTests = await unitTestWarehouses(p, selected);
+    this.unitTests = unitTestWarehouses(p, selected);
     this.unitTests?.openAhead();
   }
 
@@ -114,13 +114,15 @@ export class RunSession {
   }
 }
 
-/** The unit tests' in-memory warehouses, when some are selected and run in memory (unit-test-runner.ts). */
-async function unitTestWarehouses(p: RunProject, selected: ManifestNode[]): Promise<UnitTestWarehouses | undefined> {
+/**
+ * The unit tests' in-memory warehouses, when some are selected and run in memory: on the embedded warehouse,
+ * whose adapter is then the target's (unit-test-runner.ts).
+ */
+function unitTestWarehouses(p: RunProject, selected: ManifestNode[]): UnitTestWarehouses | undefined {
   const tests = selected.filter((n) => n.resourceType === 'unit_test').length;
   const embedded = embeddedConventions();
   if (tests === 0 || p.adapter.type !== embedded.type) return undefined;
-  const adapter = (await loadAdapter(embedded.type))!;
-  return new UnitTestWarehouses(() => adapter.open(embedded.embedded.memoryTarget, { projectRoot: p.project.config.rootDir }), tests);
+  return new UnitTestWarehouses(() => p.adapter.open(embedded.embedded.memoryTarget, { projectRoot: p.project.config.rootDir }), tests);
 }
 
 function uniqueSchemas(nodes: ManifestNode[]): SchemaRef[] {
