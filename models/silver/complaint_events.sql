@@ -1,10 +1,13 @@
 {#- Every status change of every complaint, conformed across the three channels: one row per complaint and
-    time of change. Incremental: a run reads only the rows landed since the last run and merges them, so a
-    re-sent row changes nothing. The key is what event_id is made of (complaint and time of change), as
-    columns: the merge joins on a short text and two timestamps instead of a long text, and the ranges of
-    the new rows' times let its scan skip the blocks of older changes and complaints (an event's complaint
-    never changes its opening time) instead of reading every key ever landed. -#}
-{{ config(materialized='incremental', unique_key=['complaint_id', 'event_at', 'opened_at'], incremental_strategy='merge') }}
+    time of change. Incremental: a run reads only the rows landed since the last run and replaces the rows
+    with their keys, so a re-sent row changes nothing and a re-sent change with another status wins. The key
+    is what event_id is made of (complaint and time of change), as columns: the delete joins on a short text
+    and two timestamps instead of a long text, and the ranges of the new rows' times let its scan skip the
+    blocks of older changes and complaints (an event's complaint never changes its opening time) instead of
+    reading every key ever landed. The strategy is the warehouse's default: delete+insert on DuckDB, where
+    a day's rows are nearly all new and a plain insert writes them at half the cost of a merge (at scale
+    2000: 0.25-0.35 s against 0.70 s), merge on BigQuery. -#}
+{{ config(materialized='incremental', unique_key=['complaint_id', 'event_at', 'opened_at']) }}
 
 {%- set channels = ['web', 'call_center', 'social'] -%}
 
