@@ -72,6 +72,10 @@ select
 from timed as c
 left join {{ ref('complaint_categories') }} as cat
     on c.category_code = cat.category_code
-{#- Rows in opening order: a day's changes touch recent complaints, so the daily merge changes the newest
-    blocks only. #}
+{#- A full build writes the rows in opening order: a day's changes touch recent complaints, so the daily merge
+    changes the newest blocks only. An incremental run's new rows are appended after them whatever their
+    order (the day's complaints, in blocks of their own), so it does not sort them: at scale 2000 the sort
+    was a sixth of its query (0.86-0.91 s -> 0.70-0.71 s). #}
+{% if not is_incremental() -%}
 order by c.opened_at, c.complaint_id
+{%- endif %}
