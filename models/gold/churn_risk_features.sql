@@ -38,7 +38,9 @@ left join (
         customer_id,
         {# Rows, not complaint_id values (one row per complaint, never null): the text column is not read. -#}
         count(*) as complaints,
-        count(*) - count(entered_resolved_at) as open_complaints,
+        {#- Open: not resolved, i.e. without resolution hours (null exactly when entered_resolved_at is: every
+            complaint has an opening time). One column fewer to read from every fact of the touched customers. #}
+        count(*) - count(resolution_hours) as open_complaints,
         {#- A count (BIGINT, INT64): DuckDB's sum of integers is a HUGEINT, slow to sum again and to store. #}
         count(case when sla_breached then 1 end) as sla_breaches,
         {{ round_average('resolution_hours', 2) }} as avg_resolution_hours,
