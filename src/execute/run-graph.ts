@@ -13,18 +13,22 @@ const AHEAD = 1;
  */
 export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   const started = Date.now();
-  return new GraphRun(o, schedule(o.ids, (id) => o.parents(id)), started).whenDone();
+  return new GraphRun(o, schedule(o.ids, (id) => o.parents(id), o.priority), started).whenDone();
 }
 
-/** The order of a run: each node's place in `ids`, its children, how many parents it waits for, and the nodes ready at once. */
-function schedule(ids: string[], parentsOf: (id: string) => string[]): { position: Map<string, number>; children: Map<string, string[]>; waiting: Map<string, number>; ready: string[] } {
+/**
+ * The order of a run: each node's rank (the longest chain of work behind it first, when the run was given one; then
+ * its place in `ids`), its children, how many parents it waits for, and the nodes ready at once, by rank.
+ */
+function schedule(ids: string[], parentsOf: (id: string) => string[], priority?: Map<string, number>): { position: Map<string, number>; children: Map<string, string[]>; waiting: Map<string, number>; ready: string[] } {
   const selected = new Set(ids);
-  const position = new Map(ids.map((id, i) => [id, i]));
+  const ranked = priority ? ids.map((id, i) => ({ id, i, p: priority.get(id) ?? 0 })).sort((a, b) => b.p - a.p || a.i - b.i).map((x) => x.id) : ids;
+  const position = new Map(ranked.map((id, i) => [id, i]));
   const parents = new Map(ids.map((id) => [id, parentsOf(id).filter((p) => selected.has(p) && p !== id)]));
   const children = new Map<string, string[]>();
   for (const [id, ps] of parents) for (const p of ps) children.set(p, [...(children.get(p) ?? []), id]);
   const waiting = new Map(ids.map((id) => [id, parents.get(id)!.length]));
-  return { position, children, waiting, ready: ids.filter((id) => waiting.get(id) === 0) };
+  return { position, children, waiting, ready: ranked.filter((id) => waiting.get(id) === 0) };
 }
 
 /** What a node's result is made of; the results themselves are made once the run is over, off the warehouse's way. */
@@ -166,7 +170,7 @@ class GraphRun {
     return this.o.signal?.aborted ? undefined : 'Skipping due to fail_fast';
   }
 
-  /** Into the ready list at its place in the run's order. */
+  /** Into the ready list at its rank. */
   private insertReady(id: string): void {
     const { position, ready } = this.order;
     const p = position.get(id)!;
