@@ -25,34 +25,33 @@ export function lastRunTimes(targetDir: string): Map<string, number> {
 }
 
 /**
- * Each node's time plus the longest chain of its descendants' times, over the edges the scheduler waits on. A
- * node the last run did not time counts the median of those it did. Undefined when none of `ids` was timed: the
- * scheduler then keeps graph order.
+ * Each node's time plus the longest chain of its descendants' times, over the edges the scheduler waits on
+ * (`children`). A node the last run did not time counts the median of those it did. Undefined when none of
+ * `ids` was timed: the scheduler then keeps graph order.
  */
-export function criticalPathLengths(ids: string[], parentsOf: (id: string) => string[], times: Map<string, number>): Map<string, number> | undefined {
+export function criticalPathLengths(ids: string[], children: Map<string, string[]>, times: Map<string, number>): Map<string, number> | undefined {
   const known = ids.map((id) => times.get(id)).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
   if (!known.length) return undefined;
   const median = known[Math.floor(known.length / 2)]!;
-  const selected = new Set(ids);
-  const children = new Map<string, string[]>();
-  for (const id of ids) for (const p of parentsOf(id)) if (selected.has(p) && p !== id) children.set(p, [...(children.get(p) ?? []), id]);
   const lengths = new Map<string, number>();
-  // Depth first, without recursion (a chain may be thousands of nodes long); a node on the stack twice is a cycle,
-  // which the scheduler reports itself: it counts as no chain.
-  const onStack = new Set<string>();
+  // Depth first, without recursion (a chain may be thousands of nodes long). A node is timed once all its
+  // children are; a child visited but not yet timed is on the current path — a cycle, which the scheduler
+  // reports itself — and counts as no chain.
+  const visited = new Set<string>();
   for (const root of ids) {
     if (lengths.has(root)) continue;
     const stack: string[] = [root];
     while (stack.length) {
       const id = stack[stack.length - 1]!;
-      if (!onStack.has(id)) {
-        onStack.add(id);
-        for (const c of children.get(id) ?? []) if (!lengths.has(c) && !onStack.has(c)) stack.push(c);
+      if (!visited.has(id)) {
+        visited.add(id);
+        for (const c of children.get(id) ?? []) if (!visited.has(c)) stack.push(c);
         continue;
       }
       stack.pop();
       if (lengths.has(id)) continue;
-      const below = Math.max(0, ...(children.get(id) ?? []).map((c) => lengths.get(c) ?? 0));
+      let below = 0;
+      for (const c of children.get(id) ?? []) below = Math.max(below, lengths.get(c) ?? 0);
       lengths.set(id, (times.get(id) ?? median) + below);
     }
   }

@@ -8,7 +8,7 @@ import { HISTORY_SCHEMA, HISTORY_TABLE, checkFreshness, recordTestHistory } from
 import { mapsWithExposures } from '../graph/index.js';
 import { runGraph } from './run-graph.js';
 import { schedulingParents } from './build-order.js';
-import { criticalPathLengths, lastRunTimes } from './critical-path.js';
+import { lastRunTimes } from './critical-path.js';
 import { describeNode, runOneNode, type NodeRunContext } from './node-runner.js';
 import { hookResults, runProjectHooks } from './project-hooks.js';
 import { observeConnection, runFileWriter, type Statement } from './statement-log.js';
@@ -127,14 +127,12 @@ async function runNodes(p: RunProject, input: ExecuteSelectionInput): ReturnType
   const told: ((s: Statement) => void)[] = [];
   const observed: Connection[] = [];
   const observedOf = (worker: number): Connection => (observed[worker] ??= observeConnection(stoppedByAbort(session.connectionOf(worker), input.signal), (s) => told[worker]?.(s)));
-  // `build` runs the selected exposures too (dbt 1.10), after what they depend on and its tests.
-  const parents = schedulingParents({ ...p.graph, ...mapsWithExposures(p.graph) }, new Set(ids), input.testsGateChildren);
-  // With more ready nodes than threads, the one with the longest chain behind it (as the last run timed it) first.
-  const priority = input.threads > 1 ? criticalPathLengths(ids, parents, lastRunTimes(p.targetDir)) : undefined;
   const outcome = await runGraph({
     ids,
-    parents,
-    ...(priority ? { priority } : {}),
+    // `build` runs the selected exposures too (dbt 1.10), after what they depend on and its tests.
+    parents: schedulingParents({ ...p.graph, ...mapsWithExposures(p.graph) }, new Set(ids), input.testsGateChildren),
+    // With more ready nodes than threads, the one with the longest chain behind it (as the last run timed it) first.
+    ...(input.threads > 1 ? { lastTimes: lastRunTimes(p.targetDir) } : {}),
     threads: input.threads,
     failFast: input.failFast,
     signal: input.signal,

@@ -1,5 +1,6 @@
 import type { NodeRunResult, RunGraphOptions, RunGraphResult, NodeOutcome } from './types.js';
 import { Later } from './later.js';
+import { criticalPathLengths } from './critical-path.js';
 
 // A partial success (some microbatch batches failed) counts as a failure, as in dbt 1.9: descendants skip, --fail-fast stops.
 const FAILED = new Set(['error', 'fail', 'runtime error', 'partial success']);
@@ -13,20 +14,28 @@ const AHEAD = 1;
  */
 export async function runGraph(o: RunGraphOptions): Promise<RunGraphResult> {
   const started = Date.now();
-  return new GraphRun(o, schedule(o.ids, (id) => o.parents(id), o.priority), started).whenDone();
+  return new GraphRun(o, schedule(o.ids, (id) => o.parents(id), o.lastTimes), started).whenDone();
 }
 
 /**
- * The order of a run: each node's rank (the longest chain of work behind it first, when the run was given one; then
- * its place in `ids`), its children, how many parents it waits for, and the nodes ready at once, by rank.
+ * The order of a run: each node's rank (with the last run's times, the longest chain of work behind it first:
+ * `critical-path.ts`; then its place in `ids`), its children, how many parents it waits for, and the nodes
+ * ready at once, by rank.
  */
-function schedule(ids: string[], parentsOf: (id: string) => string[], priority?: Map<string, number>): { position: Map<string, number>; children: Map<string, string[]>; waiting: Map<string, number>; ready: string[] } {
+function schedule(ids: string[], parentsOf: (id: string) => string[], lastTimes?: Map<string, number>): { position: Map<string, number>; children: Map<string, string[]>; waiting: Map<string, number>; ready: string[] } {
   const selected = new Set(ids);
-  const ranked = priority ? ids.map((id, i) => ({ id, i, p: priority.get(id) ?? 0 })).sort((a, b) => b.p - a.p || a.i - b.i).map((x) => x.id) : ids;
-  const position = new Map(ranked.map((id, i) => [id, i]));
   const parents = new Map(ids.map((id) => [id, parentsOf(id).filter((p) => selected.has(p) && p !== id)]));
   const children = new Map<string, string[]>();
-  for (const [id, ps] of parents) for (const p of ps) children.set(p, [...(children.get(p) ?? []), id]);
+  for (const [id, ps] of parents) {
+    for (const p of ps) {
+      const list = children.get(p);
+      if (list) list.push(id);
+      else children.set(p, [id]);
+    }
+  }
+  const lengths = lastTimes ? criticalPathLengths(ids, children, lastTimes) : undefined;
+  const ranked = lengths ? ids.map((id, i) => ({ id, i, l: lengths.get(id) ?? 0 })).sort((a, b) => b.l - a.l || a.i - b.i).map((x) => x.id) : ids;
+  const position = new Map(ranked.map((id, i) => [id, i]));
   const waiting = new Map(ids.map((id) => [id, parents.get(id)!.length]));
   return { position, children, waiting, ready: ranked.filter((id) => waiting.get(id) === 0) };
 }

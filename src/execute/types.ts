@@ -64,8 +64,8 @@ export interface RunGraphOptions {
    * dbt's run_results.json; a failure skips what reads them, each skip naming the ephemeral model and its error.
    */
   ephemeral?: (id: string) => boolean;
-  /** Each node's chain of work still behind it (seconds): of the ready nodes, the longest chain starts first. */
-  priority?: Map<string, number>;
+  /** The last run's time of each node it ran (seconds): of the ready nodes, the one with the longest chain of work behind it starts first. */
+  lastTimes?: Map<string, number>;
 }
 
 export interface NodeRunResult extends NodeOutcome {
