@@ -369,7 +369,10 @@ describe('configs written right are accepted', () => {
       dirs.push(dir);
       const r = await parse({ projectDir: dir, profilesDir: dir, env: {} });
       const found = r.diagnostics.filter((d) => d.code === 'config-invalid');
-      expect(found.map((d) => [d.message, d.hint]), type).toEqual([[`model 'm': incremental_strategy 'nope' is not one ${type} supports`, `use one of ${of(dialect).join(', ')}`]]);
+      expect(found.map((d) => [d.message, d.hint]), type).toEqual([[
+        `model 'm': incremental_strategy 'nope' is not one ${type} supports, and no macro get_incremental_nope_sql defines it as a custom strategy`,
+        `use one of ${of(dialect).join(', ')}, or define {% macro get_incremental_nope_sql(arg_dict) %} in the project's macros (it returns the SQL that applies the new rows)`,
+      ]]);
       expect(r.exitCode).toBe(2);
     }
     // dbt 1.9's microbatch is on no warehouse's list (it is written once for all): accepted on each, as dbt_artifacts'

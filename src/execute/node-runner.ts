@@ -18,6 +18,8 @@ import { customMaterializationOf, runCustomMaterialization } from './custom-mate
 import { nodeHookContext } from './node-hook-context.js';
 import type { QueryComments } from './query-comments.js';
 import { hookSiteOf } from './hook-site.js';
+import { strategyMacroRun } from './strategy-macro-run.js';
+import { incrementalStrategiesOf } from '../adapters/incremental-strategies.js';
 import { writeConflictDiagnostic } from './write-conflict.js';
 import type { UnitTestWarehouses } from './unit-test-warehouses.js';
 
@@ -215,11 +217,14 @@ async function materializeCompiled(ctx: NodeRunContext, parsed: ManifestNode, co
   // Taken before the node builds: its hooks answer `is_incremental()` as its SQL did, the post-hooks of the run
   // that creates the table included.
   const isIncremental = ctx.compiler.isIncremental(parsed);
-  const renderHook = async (hook: string, options?: { isIncremental?: boolean }): Promise<string> => ctx.prepared.engine.runRender(
-    renderNodeOf(parsed, ctx.prepared.graph.manifest.packageDirs),
-    hook,
-    runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(parsed), warehouse: tw, isIncremental: options?.isIncremental ?? isIncremental, fullRefresh: ctx.fullRefresh }, nodeHookContext(ctx, parsed)),
-  );
+  const renderHook = async (hook: string, options?: { isIncremental?: boolean; extraContext?: Record<string, unknown> }): Promise<string> => {
+    const more = nodeHookContext(ctx, parsed);
+    return ctx.prepared.engine.runRender(
+      renderNodeOf(parsed, ctx.prepared.graph.manifest.packageDirs),
+      hook,
+      runRenderContext({ dialect, thisRelation: relation, resolver: ctx.compiler.hookResolver(parsed), warehouse: tw, isIncremental: options?.isIncremental ?? isIncremental, fullRefresh: ctx.fullRefresh }, options?.extraContext ? { ...more, extraContext: { ...more.extraContext, ...options.extraContext } } : more),
+    );
+  };
   // A sql_header from YAML is kept as written (as hooks are) and rendered here, where `this` and `target` are known.
   const header = parsed.config.sql_header;
   const node = typeof header === 'string' && /\{[{%]/.test(header) ? { ...parsed, config: { ...parsed.config, sql_header: await renderHook(header) } } : parsed;
@@ -252,6 +257,7 @@ async function materializeCompiled(ctx: NodeRunContext, parsed: ManifestNode, co
     projectRoot: ctx.prepared.project.config.rootDir,
     ...(typeof ctx.prepared.project.target.settings.external_root === 'string' ? { externalRoot: ctx.prepared.project.target.settings.external_root } : {}),
     renderHook,
+    strategyMacro: strategyMacroRun(ctx.prepared.engine, node, incrementalStrategiesOf(dialect), renderHook),
     hookSite: hookSiteOf(ctx.prepared.project.config.rootDir, ctx.prepared.project.config.configFile, node),
   });
   return {

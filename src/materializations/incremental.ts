@@ -1,4 +1,4 @@
-import type { ColumnDef, Connection, Dialect, Relation } from '../adapters/contract.js';
+import type { ColumnDef, Connection, Dialect, ExecuteResult, Relation } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { PartitionSpec } from '../adapters/contract.js';
 import { partitionSpecOf } from '../adapters/partition-spec.js';
@@ -84,6 +84,15 @@ export function maxPartitionDeclaration(sql: string, target: Relation, dialect: 
   return dialect.declareMaxPartition(target, partitionBy);
 }
 
+/** The model's `partition_by`, checked. */
+function partitionOf(node: ManifestNode): PartitionSpec | undefined {
+  try {
+    return partitionSpecOf(node.config.partition_by);
+  } catch (e) {
+    fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in docs/profiles.md");
+  }
+}
+
 /** The staging table's build, after the `_dbt_max_partition` declaration where the SQL names it. */
 function stagingBuild(node: ManifestNode, sql: string, target: Relation, staging: Relation, dialect: Dialect, partitionBy: PartitionSpec | undefined): string {
   const ctas = dialect.createTableAs(staging, sql, { ...headerOptions(node), scratch: true });
@@ -106,22 +115,20 @@ async function replaceWindow(connection: Connection, dialect: Dialect, relation:
  * Applies new rows to an existing table with the configured strategy, in one transaction. `alongside`
  * statements (a quarantine's) run in that transaction too, before and after the strategy's.
  */
-export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection), alongside: AlongsideStatements = { before: [], after: [] }, batchWindow?: string): Promise<{ rows: number; strategy: string }> {
+export async function applyIncremental(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup = directLookup(connection), alongside: AlongsideStatements = { before: [], after: [] }, batchWindow?: string, custom?: StrategyMacro): Promise<{ rows: number; strategy: string }> {
   const keys = uniqueKeyOf(node);
   const supported = incrementalStrategiesOf(dialect);
   const defaultStrategy = keys.length ? (supported.includes('delete+insert') ? 'delete+insert' : 'merge') : 'append';
-  const strategy = String(node.config.incremental_strategy ?? defaultStrategy);
+  const configured = node.config.incremental_strategy;
+  // dbt's `default` is the warehouse's default strategy (unless the project redefines its macro: `custom`).
+  const strategy = custom ? String(configured) : configured === undefined || configured === null || configured === 'default' ? defaultStrategy : String(configured);
   // Microbatch is written once for every warehouse (delete the batch's window, insert its rows): see microbatch.ts.
   if (strategy === 'microbatch' && batchWindow === undefined) throw new Error(`${node.uniqueId}: a microbatch model is applied one batch at a time`);
+  const partitionBy = partitionOf(node);
+  if (custom) return applyWithMacro(node, sql, relation, dialect, connection, relations, alongside, partitionBy, custom);
   if (strategy !== 'microbatch' && !supported.includes(strategy)) fail(node, `incremental_strategy '${strategy}' is not supported on ${dialect.name}`, `use one of ${supported.join(', ')}`);
   if (strategy === 'microbatch' && keys.length && dialect.capabilities.microbatchRefusesUniqueKey) fail(node, "microbatch incremental strategy does not support 'unique_key': each batch replaces its window of rows by event_time, it does no key-based upserts", "remove unique_key, or use incremental_strategy='merge'");
   if ((strategy === 'merge' || strategy === 'delete+insert') && !keys.length) fail(node, `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list) to the model's config");
-  let partitionBy: PartitionSpec | undefined;
-  try {
-    partitionBy = partitionSpecOf(node.config.partition_by);
-  } catch (e) {
-    fail(node, `${node.name}: ${(e as Error).message}`, "see the partition_by examples in docs/profiles.md");
-  }
   // dbt-duckdb's own merge settings: ignored, a condition would change which rows are written, so the
   // model fails on its incremental runs (as dbt-duckdb's checks of them do); its other models still build.
   const adapterOnly = ADAPTER_MERGE_SETTINGS.find((k) => node.config[k] !== undefined && node.config[k] !== null);
@@ -129,6 +136,77 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
   // As dbt: they narrow the match of merge and delete+insert; append and insert_overwrite match nothing.
   const predicates = predicatesOf(node);
   if (strategy === 'insert_overwrite' && !partitionBy) fail(node, `incremental_strategy 'insert_overwrite' needs partition_by`, "add partition_by={'field': 'created_at', 'data_type': 'timestamp'} to the model's config");
+  return withStaging(node, sql, relation, dialect, connection, relations, partitionBy, async ({ staging, created, columns, ddl }) => {
+    const updateColumns = strategy === 'merge' ? updateColumnsOf(node, columns) : undefined;
+    // A microbatch batch writes only its window's rows, as dbt-duckdb's does: the window is all it replaced,
+    // so a row outside it (from an input without event_time) would be a duplicate on the next run.
+    const batchFilter = strategy === 'microbatch' ? ` where ${batchWindow!}` : '';
+    const stagingSelect = `select * from ${dialect.renderRelation(staging)}${batchFilter}`;
+    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount && !batchFilter ? created.rowsAffected : Number((await connection.query(`select count(*) as n from (${stagingSelect}) as strata_rows`)).rows[0]?.n ?? 0);
+    await inOneTransaction(dialect, connection, ddl, alongside, async () => {
+      if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
+      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { ...mergeScope(node, partitionBy), predicates, updateColumns }));
+      else if (strategy === 'microbatch') await replaceWindow(connection, dialect, relation, batchWindow!, dialect.insertInto(relation, stagingSelect, columns));
+      else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
+      else {
+        await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys, predicates));
+        await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
+      }
+    });
+    return { rows, strategy };
+  });
+}
+
+/**
+ * Renders a custom strategy's SQL (dbt's `get_incremental_<strategy>_sql(arg_dict)`) for the staging table and the
+ * columns to write, named as in the staging table.
+ */
+export type StrategyMacro = (staging: Relation, columns: string[]) => Promise<string>;
+
+/**
+ * A strategy carried out by its macro, as dbt's incremental materialization calls it: the new rows staged, the
+ * table's columns changed as on_schema_change says, then the macro's SQL (one or more statements), in one
+ * transaction with the quarantine's statements where the warehouse has them.
+ */
+async function applyWithMacro(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup, alongside: AlongsideStatements, partitionBy: PartitionSpec | undefined, custom: StrategyMacro): Promise<{ rows: number; strategy: string }> {
+  const strategy = String(node.config.incremental_strategy);
+  return withStaging(node, sql, relation, dialect, connection, relations, partitionBy, async ({ staging, created, columns, ddl }) => {
+    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount ? created.rowsAffected : Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`)).rows[0]?.n ?? 0);
+    await inOneTransaction(dialect, connection, ddl, alongside, async () => {
+      const text = (await custom(staging, columns)).trim();
+      if (!text) fail(node, `the macro of incremental_strategy '${strategy}' returned no SQL for ${node.name}`, 'return the statement(s) that apply the new rows of arg_dict["temp_relation"] to arg_dict["target_relation"]');
+      await connection.execute(text);
+    });
+    return { rows, strategy };
+  });
+}
+
+/** The column changes, the strategy's statements and the `alongside` ones, in one transaction where DDL is transactional. */
+async function inOneTransaction(dialect: Dialect, connection: Connection, ddl: string[], alongside: AlongsideStatements, apply: () => Promise<void>): Promise<void> {
+  const run = async (): Promise<void> => {
+    for (const s of ddl) await connection.execute(s);
+    for (const s of alongside.before) await connection.execute(s);
+    await apply();
+    for (const s of alongside.after) await connection.execute(s);
+  };
+  if (dialect.capabilities.transactionalDdl) await connection.transaction(run);
+  else await run();
+}
+
+interface Staged {
+  staging: Relation;
+  created: ExecuteResult;
+  /** The columns the new rows are written with (as on_schema_change decided). */
+  columns: string[];
+  /** The changes to the table's columns that go before them. */
+  ddl: string[];
+}
+
+/**
+ * The new rows in a staging table, checked against the table (on_schema_change), for `use`; the staging
+ * table is dropped afterwards, whatever happens.
+ */
+async function withStaging<T>(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup, partitionBy: PartitionSpec | undefined, use: (staged: Staged) => Promise<T>): Promise<T> {
   const staging = workRelation(dialect, relation, STAGING_SUFFIX);
   // A temporary one is replaced by its `create or replace`, and the catalog does not list it.
   const temporary = isTemporary(dialect, staging);
@@ -151,28 +229,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
       }
     }
     if (!columns.length) fail(node, `${node.name} and its existing table ${dialect.renderRelation(relation)} have no column in common`, 'run with --full-refresh to rebuild the table');
-    const updateColumns = strategy === 'merge' ? updateColumnsOf(node, columns) : undefined;
-    // A microbatch batch writes only its window's rows, as dbt-duckdb's does: the window is all it replaced,
-    // so a row outside it (from an input without event_time) would be a duplicate on the next run.
-    const batchFilter = strategy === 'microbatch' ? ` where ${batchWindow!}` : '';
-    const stagingSelect = `select * from ${dialect.renderRelation(staging)}${batchFilter}`;
-    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount && !batchFilter ? created.rowsAffected : Number((await connection.query(`select count(*) as n from (${stagingSelect}) as strata_rows`)).rows[0]?.n ?? 0);
-    const run = async (): Promise<void> => {
-      for (const s of ddl) await connection.execute(s);
-      for (const s of alongside.before) await connection.execute(s);
-      if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
-      else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { ...mergeScope(node, partitionBy), predicates, updateColumns }));
-      else if (strategy === 'microbatch') await replaceWindow(connection, dialect, relation, batchWindow!, dialect.insertInto(relation, stagingSelect, columns));
-      else if (strategy === 'insert_overwrite') await connection.execute(dialect.insertOverwrite!(relation, staging, columns, partitionBy!, staticPartitions(node)));
-      else {
-        await connection.execute(dialect.deleteWhereKeyIn(relation, staging, keys, predicates));
-        await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
-      }
-      for (const s of alongside.after) await connection.execute(s);
-    };
-    if (dialect.capabilities.transactionalDdl) await connection.transaction(run);
-    else await run();
-    return { rows, strategy };
+    return await use({ staging, created, columns, ddl });
   } finally {
     await dropStaging(connection, dialect, staging, relations).catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 export { materializeNode, isRunnable } from './materialize-node.js';
 export { ChangeCommittedError } from './change-committed.js';
 export { buildAndSwap, stagingRelation, STAGING_SUFFIX } from './swap.js';
-export { maxPartitionDeclaration, uniqueKeyOf } from './incremental.js';
+export { maxPartitionDeclaration, uniqueKeyOf, type StrategyMacro } from './incremental.js';
 export type { BatchResults, MaterializeInput, MaterializeResult, RelationLookup } from './types.js';
 export { isMicrobatch, type MicrobatchRun } from './microbatch.js';
 export { BATCH_SIZES, batchId, formatBatchStart, batchesBetween, isBatchSize, microbatchWindow, parseInstant, eventTimeCondition, eventTimeField, type Batch, type BatchSize } from './microbatch-window.js';

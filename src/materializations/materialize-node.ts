@@ -251,7 +251,7 @@ async function materializeIncremental(input: MaterializeInput & { relations: Rel
   }
   let strategy = '';
   const apply = async (body: string, alongside?: AlongsideStatements): Promise<{ rows: number }> => {
-    const r = await applyIncremental(node, body, relation, dialect, connection, relations, alongside);
+    const r = await applyIncremental(node, body, relation, dialect, connection, relations, alongside, undefined, input.strategyMacro);
     strategy = r.strategy;
     return r;
   };

@@ -1,6 +1,7 @@
 import type { Connection, Dialect, ExistingRelation, Relation, RelationKind } from '../adapters/contract.js';
 import type { ManifestNode } from '../parse/types.js';
 import type { MicrobatchRun } from './microbatch.js';
+import type { StrategyMacro } from './incremental.js';
 import type { HookSiteOf } from './hook-in-transaction.js';
 
 /**
@@ -50,6 +51,8 @@ export interface MaterializeInput {
   afterwards?: (change: { commit(): void; rollback(): void }) => void;
   /** A microbatch model: its batches and how to render each (its `sql` is then unused). */
   microbatch?: MicrobatchRun;
+  /** An incremental model whose strategy is a macro's (dbt's custom strategies): renders its SQL. */
+  strategyMacro?: StrategyMacro;
 }
 
 /** dbt's `batch_results` of a microbatch model: each batch's `[start, end]`, by outcome. */

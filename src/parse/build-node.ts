@@ -51,7 +51,7 @@ export function buildNode(run: ParseRun, unit: PreparedUnit, config: NodeConfig,
   if (resourceType === 'snapshot' && config.target_schema) node.schema = String(config.target_schema);
   if (resourceType === 'snapshot' && config.target_database) node.database = String(config.target_database);
   if (config.enabled && config.group !== undefined) run.groupUses.push({ group: config.group, node: node.uniqueId, ...groupConfigSite(rendered.config, () => f.contents, f.path, patch, cfg.configFile) });
-  run.diagnostics.push(...nodeConfigDiagnostics({ resourceType, name, config, columns: node.columns, file: f.path, fileConfig: rendered.config, text: () => f.contents, patch: patch ? { file: patch.file, line: patch.line, config: patch.config ?? {} } : undefined, adapterType: run.project.target.type, incrementalStrategies: run.options.incrementalStrategies, customMaterializations: run.customMaterializations }));
+  run.diagnostics.push(...nodeConfigDiagnostics({ resourceType, name, config, columns: node.columns, file: f.path, fileConfig: rendered.config, text: () => f.contents, patch: patch ? { file: patch.file, line: patch.line, config: patch.config ?? {} } : undefined, adapterType: run.project.target.type, incrementalStrategies: run.options.incrementalStrategies, customMaterializations: run.customMaterializations, macroPackageOf: (macro) => run.engine.macroPackage?.(macro, cfg.name) }));
   return node;
 }
 

@@ -8,6 +8,7 @@
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
 import { configMappingProblems, describeConfigProblem, misspeltConfig } from '../project/config-values.js';
 import type { ColumnInfo, NodeConfig, ResourceType } from './types.js';
+import { strategyMacroName, strategyMacroOf } from '../templating/strategy-macro.js';
 
 /** What one node's checks read. */
 export interface NodeCheckInput {
@@ -28,6 +29,8 @@ export interface NodeCheckInput {
   incrementalStrategies?: readonly string[];
   /** Names of custom `{% materialization %}` blocks of the project's macros. */
   customMaterializations: ReadonlySet<string>;
+  /** The package the node's templates take macro `name` from, if any (a custom incremental strategy's macro). */
+  macroPackageOf?: (name: string) => string | undefined;
 }
 
 /** dbt's built-in materializations of models (materialized_view, and dbt-duckdb's external elsewhere than DuckDB, are reported, selected, at run time). */
@@ -133,8 +136,11 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
     microbatchChecks(c, problem);
     return;
   }
-  if (typeof strategy === 'string' && !strategy.includes('{{') && supported && !supported.includes(strategy)) {
-    problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' is not one ${n.adapterType} supports`, `use one of ${supported.join(', ')}`);
+  // A custom strategy (or a built-in one the project redefines) is its macro's to check, as in dbt.
+  if (n.macroPackageOf && strategyMacroOf(strategy, supported ?? [], n.macroPackageOf)) return;
+  if (typeof strategy === 'string' && !strategy.includes('{{') && strategy !== 'default' && supported && !supported.includes(strategy)) {
+    const custom = strategyMacroName(strategy);
+    problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' is not one ${n.adapterType} supports, and no macro ${custom} defines it as a custom strategy`, `use one of ${supported.join(', ')}, or define {% macro ${custom}(arg_dict) %} in the project's macros (it returns the SQL that applies the new rows)`);
     return;
   }
   if ((strategy === 'merge' || strategy === 'delete+insert') && !keysOf(c.unique_key).length) problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' needs a unique_key`, "add unique_key='id' (or a list of columns) to its config");

@@ -95,6 +95,10 @@ export class JinjaTemplateEngine implements TemplateEngine {
     return this.registry.has(name);
   }
 
+  macroPackage(name: string, fromPackage: string): string | undefined {
+    return this.registry.packageFrom(name, fromPackage);
+  }
+
   setDocs(docs: Record<string, string>): void {
     Object.assign(this.options.docs, docs);
   }

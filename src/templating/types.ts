@@ -234,6 +234,8 @@ export interface TemplateEngine {
   /** Calls a macro (project first, then built-ins) outside a model, e.g. `generate_schema_name(custom, node)`. Sync, no warehouse. */
   callMacro(name: string, args: unknown[], node?: RenderNode): unknown;
   hasMacro(name: string): boolean;
+  /** The package whose macro `name` a template of package `fromPackage` calls (its own, the project's, another's, or `dbt`), if any. */
+  macroPackage?(name: string, fromPackage: string): string | undefined;
   /** The macros a macro calls, found in its text (`adapter.dispatch` resolved for this target): its `depends_on.macros`. */
   macroCalls?(m: MacroInfo): string[];
   /** Contents of `{% docs %}` blocks by name, for `doc()`; set once docs are parsed. */

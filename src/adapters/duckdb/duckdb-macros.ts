@@ -39,6 +39,13 @@ export const duckdbMacroFiles: AdapterMacroFile[] = [
 `,
   },
   {
+    // dbt-duckdb's default incremental strategy, for a custom strategy that wraps it: delete+insert (an append
+    // without a unique_key).
+    path: 'strata/adapters/duckdb/incremental.sql',
+    contents: `{% macro duckdb__get_incremental_default_sql(arg_dict) -%}{{ return(get_incremental_delete_insert_sql(arg_dict)) }}{%- endmacro %}
+`,
+  },
+  {
     // dbt's catalog macros as dbt-duckdb answers them: one row per column of each table or view of the
     // information schema's database, in the schemas (get_catalog) or relations (get_catalog_relations) asked
     // for, names compared without case; a relation without an identifier stands for its whole schema.
