@@ -129,4 +129,46 @@ insert into {{ arg_dict["target_relation"] }} select no_such_column from {{ arg_
     expect(await p.q('select id, v from main.ok')).toEqual([{ id: 1, v: 'b' }]);
     expect(resultOf(p.dir, 'model.p.ok')?.adapter_response).toMatchObject({ strategy: 'delete+insert' });
   });
+
+  it("serves a copy of dbt's incremental materialization: the strategy macro from the adapter, schema changes processed (append, fail)", async () => {
+    const block = `{% materialization my_incremental, default %}
+  {%- set existing = load_cached_relation(this) -%}
+  {%- set target = this.incorporate(type='table') -%}
+  {%- set temp = make_temp_relation(target) -%}
+  {%- set on_schema_change = incremental_validate_on_schema_change(config.get('on_schema_change'), default='ignore') -%}
+  {{ run_hooks(pre_hooks, inside_transaction=False) }}
+  {% if existing is none or should_full_refresh() %}
+    {% set build_sql = get_create_table_as_sql(False, target, sql) %}
+  {% else %}
+    {% do run_query(get_create_table_as_sql(True, temp, sql)) %}
+    {% set dest_columns = process_schema_changes(on_schema_change, temp, existing) %}
+    {% if not dest_columns %}{% set dest_columns = adapter.get_columns_in_relation(existing) %}{% endif %}
+    {% set strategy = adapter.get_incremental_strategy_macro(context, config.get('incremental_strategy')) %}
+    {% set build_sql = strategy({'target_relation': target, 'temp_relation': temp, 'unique_key': config.get('unique_key'), 'dest_columns': dest_columns, 'incremental_predicates': none}) %}
+  {% endif %}
+  {% call statement('main') %}{{ build_sql }}{% endcall %}
+  {% do adapter.commit() %}
+  {{ return({'relations': [target]}) }}
+{% endmaterialization %}
+`;
+    // is_incremental() is false outside materialized='incremental' (dbt's macro checks the name): vars say which run it is.
+    const rows = (config: string): string => `{{ config(materialized='my_incremental', ${config}) }}\nselect * from (values (1, 'a'){% if var('second', false) %}, (2, 'b'){% endif %}) as t(id, v){% if var('grow', false) %} cross join (select 'x' as extra){% endif %}\n`;
+    const p = project({
+      'macros/my_incremental.sql': block,
+      'models/di.sql': rows("incremental_strategy='delete+insert', unique_key='id', on_schema_change='append_new_columns'"),
+      'models/mg.sql': rows("incremental_strategy='merge', unique_key='id'"),
+      'models/strict.sql': rows("incremental_strategy='append', on_schema_change='fail'"),
+    });
+    expect((await build({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect((await run({ projectDir: p.dir, profilesDir: p.dir, vars: '{second: true}' })).exitCode).toBe(0);
+    expect(await p.q('select id, v from main.di order by id')).toEqual([{ id: 1, v: 'a' }, { id: 2, v: 'b' }]);
+    expect(await p.q('select id, v from main.mg order by id')).toEqual([{ id: 1, v: 'a' }, { id: 2, v: 'b' }]);
+    expect(await p.q('select count(*)::int as n from main.strict')).toEqual([{ n: 3 }]);
+    // A new column: appended to di's table; strict's fails as dbt words it, and its table keeps its rows.
+    const grown = await run({ projectDir: p.dir, profilesDir: p.dir, vars: '{second: true, grow: true}' });
+    expect(grown.exitCode).toBe(1);
+    expect(grown.results.find((r) => r.uniqueId === 'model.p.strict')?.message).toContain('The source and target schemas on this incremental model are out of sync!');
+    expect(await p.q('select id, v, extra from main.di order by id')).toEqual([{ id: 1, v: 'a', extra: 'x' }, { id: 2, v: 'b', extra: 'x' }]);
+    expect(await p.q('select count(*)::int as n from main.strict')).toEqual([{ n: 3 }]);
+  });
 });

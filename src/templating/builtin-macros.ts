@@ -2,6 +2,7 @@ import type { MacroFile } from './types.js';
 import { materializationMacroFile } from './builtin-materialization-macros.js';
 import { crossDbMacroFiles } from './cross-db-macro-files.js';
 import { incrementalMacroFile } from './builtin-incremental-macros.js';
+import { schemaChangeMacroFile } from './builtin-schema-change-macros.js';
 
 /**
  * dbt's global-project macros that projects commonly override, with dbt's default behaviour.
@@ -10,6 +11,7 @@ import { incrementalMacroFile } from './builtin-incremental-macros.js';
 export const builtinMacroFiles: MacroFile[] = [
   materializationMacroFile,
   incrementalMacroFile,
+  schemaChangeMacroFile,
   {
     // dbt's global-project relation macros, as packages call them (elementary: dbt.make_temp_relation,
     // dbt.get_create_table_as_sql…), built on the adapter methods Strata has. Strata's materializations are

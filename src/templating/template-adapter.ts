@@ -10,6 +10,7 @@ import { columnValueOf, type ColumnValue } from './api-column.js';
 import { relationObject } from './template-relation.js';
 import type { RunRenderContext } from './types.js';
 import { TemplateUserError } from './signals.js';
+import { strategyMacroName } from './strategy-macro.js';
 
 type Args = unknown[];
 type RelationLike = { database?: string | null; schema?: string; identifier?: string; type?: string | null; external?: string | null } | null | undefined;
@@ -37,6 +38,21 @@ class BehaviorFlag {
 /** `adapter.behavior`: each of the adapter's behaviour flags, as the project sets it or by its default. */
 function behaviorObject(projectFlags: Record<string, boolean>): Record<string, BehaviorFlag> {
   return Object.fromEntries(Object.entries(ADAPTER_BEHAVIOR_FLAGS).map(([name, byDefault]) => [name, new BehaviorFlag(projectFlags[name] ?? byDefault)]));
+}
+
+/**
+ * dbt's `adapter.get_incremental_strategy_macro(context, strategy)`, as a copy of dbt's incremental materialization
+ * calls it: the macro `get_incremental_<strategy>_sql` among the render's names (`context`), a `+` read as `_`;
+ * no strategy is `default`.
+ */
+function strategyMacroIn(...args: Args): unknown {
+  const { pos, kw } = splitArgs(args);
+  const names = (pos[0] ?? kw.model_context) as Record<string, unknown> | null | undefined;
+  const given = pos[1] ?? kw.strategy;
+  const name = strategyMacroName(given === undefined || given === null || given === '' ? 'default' : String(given));
+  const macro = names && typeof names === 'object' ? names[name] : undefined;
+  if (typeof macro !== 'function') throw new TemplateUserError('incremental-strategy-unknown', `could not find an incremental strategy macro with the name "${name}"`, `define {% macro ${name}(arg_dict) %} in the project's macros`);
+  return macro;
 }
 
 export function templateAdapter(adapterType: string, dispatch: (name: string, namespace?: string) => unknown, run: RunRenderContext | undefined, behaviorFlags: Record<string, boolean> = {}, target?: Record<string, unknown>, quoting: Record<string, boolean> = {}, columnConventions?: ColumnConventions): Record<string, unknown> {
@@ -109,7 +125,7 @@ export function templateAdapter(adapterType: string, dispatch: (name: string, na
     cache_renamed: () => null,
     // In a materialization block, ends the transaction its statements opened (execute/block-transaction.ts).
     commit: () => (execute && wh!.commit ? wh!.commit().then(() => null) : null),
-    get_incremental_strategy_macro: unsupported('get_incremental_strategy_macro'),
+    get_incremental_strategy_macro: strategyMacroIn,
     submit_python_job: unsupported('submit_python_job'),
     // dbt-bigquery's (its legacy-SQL __PARTITIONS_SUMMARY__ read): refused by name rather than an unknown macro.
     get_partitions_metadata: unsupported('get_partitions_metadata', "read the partitions with run_query: select partition_id, total_rows from `<project>.<dataset>.INFORMATION_SCHEMA.PARTITIONS` where table_name = '<table>'"),
