@@ -85,4 +85,25 @@ describe.skipIf(analyzerPlatformGap)('a custom materialization on BigQuery (loop
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(`${dir}/target/compiled/p/models/reader.sql`, 'utf8')).toContain('`acme-ext`.`raw`.`parcels`');
   });
+
+  it("runs a custom incremental strategy: dbt's get_merge_sql through the strategy's macro, checked by BigQuery's analyzer", async () => {
+    const dir = writeProject({
+      'project.yml': 'name: p\nprofile: p\n',
+      'profiles.yml': loopbackBigQueryProfile({ bigquery: bq.endpoint, gcs: gcs.endpoint }, 'acme-strategy'),
+      'macros/strategy.sql': `{% macro get_incremental_keyed_merge_sql(arg_dict) %}
+  {% do return(get_merge_sql(arg_dict["target_relation"], arg_dict["temp_relation"], arg_dict["unique_key"], arg_dict["dest_columns"], arg_dict["incremental_predicates"])) %}
+{% endmacro %}
+`,
+      'models/m.sql': "{{ config(materialized='incremental', incremental_strategy='keyed_merge', unique_key='id') }}\nselect * from unnest([struct(1 as id, {% if is_incremental() %}'changed'{% else %}'one'{% endif %} as label), struct(2 as id, 'two' as label)])\n",
+    }, false);
+    dirs.push(dir);
+    for (let i = 0; i < 2; i++) {
+      const r = await run({ projectDir: dir, profilesDir: dir });
+      expect(r.results.filter((x) => x.status !== 'success').map((x) => x.message)).toEqual([]);
+      expect(r.exitCode).toBe(0);
+    }
+    const merge = bq.jobs.map((j) => String(jobSql(j) ?? '')).find((q) => /^merge into/.test(q.replace(/^\/\*.*?\*\/\s*/s, '')));
+    expect(merge).toContain('merge into `acme-strategy`.`shop`.`m` as DBT_INTERNAL_DEST');
+    expect(await queryRows(bq.endpoint, 'select id, label from `acme-strategy`.`shop`.`m` order by id', { project: 'acme-strategy' })).toEqual([{ id: '1', label: 'changed' }, { id: '2', label: 'two' }]);
+  });
 });
