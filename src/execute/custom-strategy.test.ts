@@ -111,6 +111,18 @@ insert into {{ arg_dict["target_relation"] }} select no_such_column from {{ arg_
     expect(await p.q('select id from main.m order by id')).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
+  it('with quarantine=true, applies the clean new rows and quarantines the others in the same run', async () => {
+    const p = project({
+      'macros/strategies.sql': INSERT_ONLY,
+      'models/m.sql': model("incremental_strategy='insert_only', unique_key='id', quarantine=true", "(1, 'a', 1)", "(2, 'b', 2), (3, null, 3)"),
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: v\n        data_tests: [not_null]\n',
+    });
+    expect((await build({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect((await build({ projectDir: p.dir, profilesDir: p.dir })).exitCode).toBe(0);
+    expect(await p.q('select id, v from main.m order by id')).toEqual([{ id: 1, v: 'a' }, { id: 2, v: 'b' }]);
+    expect(await p.q('select id, _strata_failed_tests as failed from main.m__quarantine')).toEqual([{ id: 3, failed: 'not_null_m_v' }]);
+  });
+
   it("refuses at parse a strategy that is neither the warehouse's nor a macro's (exit 2, nothing built); dbt's `default` is the warehouse's default", async () => {
     const p = project({
       'models/bad.sql': "-- a model\n{{ config(materialized='incremental', incremental_strategy='insert_only') }}\nselect 1 as id\n",
