@@ -137,7 +137,7 @@ function incrementalChecks(n: NodeCheckInput, problem: Problem): void {
     return;
   }
   // A custom strategy (or a built-in one the project redefines) is its macro's to check, as in dbt.
-  if (n.macroPackageOf && strategyMacroOf(strategy, supported ?? [], n.macroPackageOf)) return;
+  if (supported && n.macroPackageOf && strategyMacroOf(strategy, supported, n.macroPackageOf)) return;
   if (typeof strategy === 'string' && !strategy.includes('{{') && strategy !== 'default' && supported && !supported.includes(strategy)) {
     const custom = strategyMacroName(strategy);
     problem('config-invalid', 'incremental_strategy', `incremental_strategy '${strategy}' is not one ${n.adapterType} supports, and no macro ${custom} defines it as a custom strategy`, `use one of ${supported.join(', ')}, or define {% macro ${custom}(arg_dict) %} in the project's macros (it returns the SQL that applies the new rows)`);
