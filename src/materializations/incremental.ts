@@ -142,7 +142,7 @@ export async function applyIncremental(node: ManifestNode, sql: string, relation
     // so a row outside it (from an input without event_time) would be a duplicate on the next run.
     const batchFilter = strategy === 'microbatch' ? ` where ${batchWindow!}` : '';
     const stagingSelect = `select * from ${dialect.renderRelation(staging)}${batchFilter}`;
-    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount && !batchFilter ? created.rowsAffected : Number((await connection.query(`select count(*) as n from (${stagingSelect}) as strata_rows`)).rows[0]?.n ?? 0);
+    const rows = await newRows(dialect, connection, created, stagingSelect, batchFilter !== '');
     await inOneTransaction(dialect, connection, ddl, alongside, async () => {
       if (strategy === 'append') await connection.execute(dialect.insertInto(relation, stagingSelect, columns));
       else if (strategy === 'merge') await connection.execute(dialect.merge(relation, staging, keys, columns, { ...mergeScope(node, partitionBy), predicates, updateColumns }));
@@ -171,7 +171,7 @@ export type StrategyMacro = (staging: Relation, columns: string[]) => Promise<st
 async function applyWithMacro(node: ManifestNode, sql: string, relation: Relation, dialect: Dialect, connection: Connection, relations: RelationLookup, alongside: AlongsideStatements, partitionBy: PartitionSpec | undefined, custom: StrategyMacro): Promise<{ rows: number; strategy: string }> {
   const strategy = String(node.config.incremental_strategy);
   return withStaging(node, sql, relation, dialect, connection, relations, partitionBy, async ({ staging, created, columns, ddl }) => {
-    const rows = created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount ? created.rowsAffected : Number((await connection.query(`select count(*) as n from ${dialect.renderRelation(staging)}`)).rows[0]?.n ?? 0);
+    const rows = await newRows(dialect, connection, created, `select * from ${dialect.renderRelation(staging)}`, false);
     await inOneTransaction(dialect, connection, ddl, alongside, async () => {
       const text = (await custom(staging, columns)).trim();
       if (!text) fail(node, `the macro of incremental_strategy '${strategy}' returned no SQL for ${node.name}`, 'return the statement(s) that apply the new rows of arg_dict["temp_relation"] to arg_dict["target_relation"]');
@@ -179,6 +179,15 @@ async function applyWithMacro(node: ManifestNode, sql: string, relation: Relatio
     });
     return { rows, strategy };
   });
+}
+
+/**
+ * The new rows a strategy writes: the warehouse's count of the staging table's build where it gives one (and
+ * `select` takes them all), else a count of `select` (a microbatch batch takes its window's rows only).
+ */
+async function newRows(dialect: Dialect, connection: Connection, created: ExecuteResult, select: string, filtered: boolean): Promise<number> {
+  if (created.rowsAffected !== undefined && dialect.capabilities.ctasRowCount && !filtered) return created.rowsAffected;
+  return Number((await connection.query(`select count(*) as n from (${select}) as strata_rows`)).rows[0]?.n ?? 0);
 }
 
 /** The column changes, the strategy's statements and the `alongside` ones, in one transaction where DDL is transactional. */
